@@ -1,0 +1,86 @@
+"""What the runtime needs from the outside world, as Protocols (no implementation here).
+
+The CLI implements :class:`Channel` over stdin/stdout, the IDE over its chat panel; the
+memory store of ``app/`` implements :class:`BotMemory`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A clickable reply shown with bot messages (ADD SUGGESTION context AS text)."""
+
+    context: str
+    text: str
+
+
+@dataclass(frozen=True)
+class BotMessage:
+    text: str
+    suggestions: tuple[Suggestion, ...] = ()
+    recipient: str = ""  # TALK TO: someone other than the current user
+
+
+@dataclass(frozen=True)
+class HearRequest:
+    """The script waits for the user's next message."""
+
+    variable: str
+    kind: str = "STRING"  # the AS type, upper-case; "MENU" for a list of options
+    options: tuple[str, ...] = ()
+    attempt: int = 1  # 2, 3 when re-asking after invalid input
+
+
+class Channel(Protocol):
+    """The conversation: messages to the user and the user's replies."""
+
+    async def talk(self, message: BotMessage) -> None: ...
+
+    async def hear(self, request: HearRequest) -> str: ...
+
+
+@dataclass(frozen=True)
+class WriteSource:
+    """Where a memory write came from: a script line, or a hand edit when ``file`` is empty."""
+
+    file: str = ""
+    line: int = 0
+    run_id: str = ""
+    kind: str = "script"  # "script", "hand", "import", "outside"
+
+
+@dataclass(frozen=True)
+class MemoryWriteError:
+    key: str
+    message: str
+
+
+class BotMemory(Protocol):
+    """One bot's persistent key/value memory (General Bots' ``bot_memories``).
+
+    ``set`` returns at once (the write lands in the background); ``get`` sees this
+    process's own queued writes (read-your-writes) and returns ``""`` for a missing key.
+    """
+
+    def get(self, key: str) -> str: ...
+
+    def set(self, key: str, value: str, source: WriteSource | None = None) -> None: ...
+
+
+@dataclass
+class DictMemory:
+    """A plain in-process memory for unit tests and ``--db memory:``; not persistent."""
+
+    data: dict[str, str] = field(default_factory=dict)
+    writes: list[tuple[str, str, WriteSource | None]] = field(default_factory=list)
+
+    def get(self, key: str) -> str:
+        return self.data.get(key, "")
+
+    def set(self, key: str, value: str, source: WriteSource | None = None) -> None:
+        self.data[key] = value
+        self.writes.append((key, value, source))

@@ -1,0 +1,301 @@
+"""The value model of General Bots BASIC and its coercion rules.
+
+BASIC values are plain Python objects so the compiled code stays fast:
+``None`` (NULL), ``bool``, ``int``, ``float``, ``str``, ``list`` (0-based array),
+``dict`` (insertion-ordered map) and ``datetime.datetime`` / ``datetime.date``.
+Scripts never see Python attributes: member access goes through :func:`get_member`.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import math
+from typing import Any
+
+Value = Any  # one of the types listed in the module docstring
+
+DATETIME_FORMAT = "%Y-%m-%d %H:%M:%S"
+DATE_FORMAT = "%Y-%m-%d"
+
+
+class BasicValueError(Exception):
+    """A type or value problem inside an operation; the runtime adds the position."""
+
+
+# ---------------------------------------------------------------- display
+
+
+def format_number(n: int | float) -> str:
+    """Integral numbers print without ``.0``; others use the shortest round-trip form."""
+    if isinstance(n, bool):
+        return "true" if n else "false"
+    if isinstance(n, int):
+        return str(n)
+    if math.isnan(n):
+        return "NaN"
+    if math.isinf(n):
+        return "Infinity" if n > 0 else "-Infinity"
+    if n == int(n) and abs(n) < 1e16:
+        return str(int(n))
+    return repr(n)
+
+
+def _json_default(v: Any) -> Any:
+    if isinstance(v, (_dt.datetime, _dt.date)):
+        return to_display(v)
+    return str(v)
+
+
+def to_json(v: Value) -> str:
+    """JSON text of a value (lists and maps are stored and shown this way)."""
+    return json.dumps(v, ensure_ascii=False, default=_json_default)
+
+
+def to_display(v: Value) -> str:
+    """The string form a value takes in TALK, concatenation and memory writes."""
+    if v is None:
+        return ""
+    if isinstance(v, str):
+        return v
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, (int, float)):
+        return format_number(v)
+    if isinstance(v, _dt.datetime):
+        return v.strftime(DATETIME_FORMAT)
+    if isinstance(v, _dt.date):
+        return v.strftime(DATE_FORMAT)
+    if isinstance(v, (list, dict)):
+        return to_json(v)
+    return str(v)
+
+
+def type_name(v: Value) -> str:
+    """The BASIC name of a value's type (for messages, TYPEOF and the debugger)."""
+    if v is None:
+        return "null"
+    if isinstance(v, bool):
+        return "boolean"
+    if isinstance(v, int):
+        return "integer"
+    if isinstance(v, float):
+        return "number"
+    if isinstance(v, str):
+        return "string"
+    if isinstance(v, list):
+        return "array"
+    if isinstance(v, dict):
+        return "object"
+    if isinstance(v, _dt.datetime):
+        return "datetime"
+    if isinstance(v, _dt.date):
+        return "date"
+    return "unknown"
+
+
+def repr_value(v: Value) -> str:
+    """A literal-like form for the debugger: strings quoted, others as displayed."""
+    if isinstance(v, str):
+        return json.dumps(v, ensure_ascii=False)
+    if v is None:
+        return "NULL"
+    return to_display(v)
+
+
+# ---------------------------------------------------------------- numbers
+
+
+def parse_number(s: str) -> int | float | None:
+    """The number a string spells (trimmed), or None."""
+    t = s.strip()
+    if not t:
+        return None
+    try:
+        return int(t)
+    except ValueError:
+        pass
+    try:
+        f = float(t)
+    except ValueError:
+        return None
+    # "nan"/"inf" are words, not numbers, in BASIC.
+    if math.isnan(f) or math.isinf(f):
+        return None
+    return f
+
+
+def as_number(v: Value) -> int | float | None:
+    """A number if ``v`` is one or is a numeric string; None otherwise."""
+    if isinstance(v, bool):
+        return None
+    if isinstance(v, (int, float)):
+        return v
+    if isinstance(v, str):
+        return parse_number(v)
+    return None
+
+
+def to_number(v: Value, what: str = "value") -> int | float:
+    """Coerce for arithmetic: NULL and "" count as 0; booleans as 1/0; else a type error."""
+    if isinstance(v, bool):
+        return int(v)
+    if isinstance(v, (int, float)):
+        return v
+    if v is None or v == "":
+        return 0
+    if isinstance(v, str):
+        n = parse_number(v)
+        if n is not None:
+            return n
+        raise BasicValueError(f"{what} {repr_value(v)} is not a number")
+    raise BasicValueError(f"{what} of type {type_name(v)} is not a number")
+
+
+def to_int(v: Value, what: str = "value") -> int:
+    n = to_number(v, what)
+    if isinstance(n, float):
+        if math.isnan(n) or math.isinf(n):
+            raise BasicValueError(f"{what} {format_number(n)} is not a whole number")
+        return int(n)
+    return n
+
+
+def normalize_number(n: int | float) -> int | float:
+    """Keep integral floats that came from integer-looking arithmetic as they are."""
+    return n
+
+
+# ---------------------------------------------------------------- truth and equality
+
+
+def truthy(v: Value) -> bool:
+    """JS-like truth; the strings "false" and "0" are false because HEAR AS BOOLEAN yields them."""
+    if v is None:
+        return False
+    if isinstance(v, bool):
+        return v
+    if isinstance(v, (int, float)):
+        return v != 0
+    if isinstance(v, str):
+        return v != "" and v.lower() != "false" and v != "0"
+    if isinstance(v, (list, dict)):
+        return len(v) > 0
+    return True
+
+
+def loose_equal(a: Value, b: Value) -> bool:
+    """BASIC ``=``: numeric when both sides are numbers or numeric strings, else exact text."""
+    if a is None or b is None:
+        if a is None and b is None:
+            return True
+        other = b if a is None else a
+        return other == "" or other == [] or other == {}
+    if isinstance(a, bool) or isinstance(b, bool):
+        if isinstance(a, bool) and isinstance(b, bool):
+            return a == b
+        other, flag = (b, a) if isinstance(a, bool) else (a, b)
+        if isinstance(other, str):
+            return other.lower() == ("true" if flag else "false")
+        if isinstance(other, (int, float)):
+            return other == int(flag)
+        return False
+    if isinstance(a, (list, dict)) or isinstance(b, (list, dict)):
+        return a == b
+    na, nb = as_number(a), as_number(b)
+    if na is not None and nb is not None:
+        return na == nb
+    return to_display(a) == to_display(b)
+
+
+def compare(a: Value, b: Value) -> int:
+    """Ordering for ``<``/``>``: numeric when both are numeric, else by text."""
+    na, nb = as_number(a), as_number(b)
+    if na is None and (a is None or a == ""):
+        na = 0 if nb is not None else None
+    if nb is None and (b is None or b == ""):
+        nb = 0 if na is not None else None
+    if na is not None and nb is not None:
+        return (na > nb) - (na < nb)
+    sa, sb = to_display(a), to_display(b)
+    return (sa > sb) - (sa < sb)
+
+
+# ---------------------------------------------------------------- members
+
+
+DATE_FIELDS = ("year", "month", "day", "hour", "minute", "second", "weekday")
+
+
+def get_member(obj: Value, name: str) -> Value:
+    """``obj.name``: map key (exact, then case-insensitive), ``length``, or a date part; else NULL."""
+    if isinstance(obj, dict):
+        if name in obj:
+            return obj[name]
+        low = name.lower()
+        for k, v in obj.items():
+            if isinstance(k, str) and k.lower() == low:
+                return v
+        return None
+    low = name.lower()
+    if low in ("length", "count") and isinstance(obj, (str, list)):
+        return len(obj)
+    if isinstance(obj, (_dt.date, _dt.datetime)):
+        if low == "weekday":
+            return obj.isoweekday() % 7
+        if low in DATE_FIELDS and hasattr(obj, low):
+            return getattr(obj, low)
+        if low == "date":
+            return to_display(obj)[:10]
+        if low == "time" and isinstance(obj, _dt.datetime):
+            return obj.strftime("%H:%M:%S")
+        if low == "timestamp" and isinstance(obj, _dt.datetime):
+            return int(obj.timestamp())
+    return None
+
+
+def set_member(obj: Value, name: str, value: Value) -> None:
+    """``obj.name = value`` on a map (an existing key keeps its spelling)."""
+    if not isinstance(obj, dict):
+        raise BasicValueError(f"cannot set field '{name}' on a value of type {type_name(obj)}")
+    if name not in obj:
+        low = name.lower()
+        for k in obj:
+            if isinstance(k, str) and k.lower() == low:
+                name = k
+                break
+    obj[name] = value
+
+
+def get_index(obj: Value, index: Value) -> Value:
+    """``obj[index]``: 0-based for arrays and strings, key lookup for maps; out of range → NULL."""
+    if isinstance(obj, dict):
+        return get_member(obj, to_display(index))
+    if isinstance(obj, (list, str)):
+        i = to_int(index, "index")
+        if -len(obj) <= i < len(obj):
+            return obj[i]
+        return None
+    if obj is None:
+        return None
+    raise BasicValueError(f"a value of type {type_name(obj)} cannot be indexed")
+
+
+def set_index(obj: Value, index: Value, value: Value) -> None:
+    """``obj[index] = value``; assigning at index == length appends (``a[UBOUND(a)] = x``)."""
+    if isinstance(obj, dict):
+        set_member(obj, to_display(index), value)
+        return
+    if isinstance(obj, list):
+        i = to_int(index, "index")
+        if 0 <= i < len(obj):
+            obj[i] = value
+        elif i == len(obj):
+            obj.append(value)
+        elif i > len(obj):
+            obj.extend([None] * (i - len(obj)))
+            obj.append(value)
+        else:
+            raise BasicValueError(f"index {i} is out of range")
+        return
+    raise BasicValueError(f"a value of type {type_name(obj)} cannot be indexed")

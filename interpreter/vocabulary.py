@@ -1,0 +1,97 @@
+"""The words of the language: keyword phrases, block words and operator words.
+
+A multi-word keyword may be written with spaces or underscores (``SET_BOT_MEMORY`` ≡
+``SET BOT MEMORY``); phrases here are upper-case words joined by single spaces.
+The parser, the highlighter, completion and the linter all read this one list.
+"""
+
+from __future__ import annotations
+
+# Keyword statements ``PHRASE args``. Those whose runtime exists are registered in
+# ``interpreter.keywords``; the rest parse (so ``talkbench check`` accepts real dialogs)
+# and fail clearly when run.
+STATEMENT_PHRASES: tuple[str, ...] = (
+    # dialog
+    "TALK", "TALK TO", "WAIT", "PRINT",
+    # memory and session
+    "SET BOT MEMORY", "GET BOT MEMORY", "SET USER MEMORY", "GET USER MEMORY",
+    "CLEAR USER MEMORY", "REMEMBER USER FACT", "REMEMBER", "RECALL",
+    "SET CONTEXT", "SET USER", "SET SCHEDULE", "SET SESSION", "GET SESSION",
+    "SET ANSWER MODE", "SET MAX LINES", "ALLOW ROLE",
+    # suggestions, tools, knowledge
+    "ADD SUGGESTION", "ADD SUGGESTION TOOL", "CLEAR SUGGESTIONS",
+    "ADD TOOL", "USE TOOL", "REMOVE TOOL", "CLEAR TOOLS", "LIST TOOLS",
+    "SET KB", "ADD KB", "USE KB", "CLEAR KB", "ADD WEBSITE", "USE WEBSITE", "CLEAR WEBSITES",
+    "USE MODEL", "SET MODEL ROUTING",
+    # data
+    "FIND", "SAVE", "INSERT", "UPDATE", "DELETE", "MERGE", "FILTER", "AGGREGATE",
+    "PIVOT", "GROUP BY", "MAP", "FILL", "APPEND", "PUSH",
+    # web and files
+    "GET", "POST", "PUT", "PATCH", "DELETE HTTP", "SET HEADER", "CLEAR HEADERS", "GRAPHQL",
+    "SOAP", "WEBHOOK", "READ", "WRITE", "DELETE FILE", "COPY", "MOVE", "LIST", "COMPRESS",
+    "EXTRACT", "UPLOAD", "DOWNLOAD", "GENERATE PDF", "MERGE PDF",
+    # AI
+    "LLM", "SUMMARIZE", "TRANSLATE", "SENTIMENT", "CLASSIFY", "OCR", "SAVE FROM UNSTRUCTURED",
+    "CREATE SITE", "CREATE DRAFT", "WEBSITE OF", "IMAGE", "VIDEO", "AUDIO", "SEE",
+    "POLISH MESSAGE",
+    # messaging
+    "SEND MAIL", "SEND EMAIL", "SEND TEMPLATE", "SEND SMS", "SEND FILE", "SEND FILE TO",
+    "SEND TO", "SEND MESSAGE", "BROADCAST", "ADD MEMBER", "CREATE TEAM",
+    # business back ends
+    "TRANSFER TO HUMAN", "CREATE TASK", "BOOK MEETING", "CHECK AVAILABILITY", "SCORE LEAD",
+    "QUALIFY LEAD", "AI SCORE LEAD", "TAG CONVERSATION", "RESOLVE CONVERSATION",
+    "ASSIGN CONVERSATION", "SET PRIORITY", "ADD NOTE", "LOG", "LOG ACTIVITY", "RECORD METRIC",
+    "NOTIFY AGENT", "CACHE SET", "REFRESH", "PUBLISH", "TRIGGER",
+    # errors
+    "THROW", "ON ERROR RESUME NEXT", "ON ERROR GOTO", "CLEAR ERROR",
+    "LOG INFO", "LOG WARN", "LOG ERROR", "LOG DEBUG",
+)
+
+# Keywords that also work inside expressions without parentheses (``x = LLM "p" + s``).
+# Each consumes the rest of the expression as its arguments.
+EXPRESSION_PHRASES: tuple[str, ...] = (
+    "GET BOT MEMORY", "GET USER MEMORY", "GET SESSION", "RECALL",
+    "LLM", "GET", "POST", "PUT", "PATCH", "DELETE HTTP", "FIND", "FIRST", "LAST", "FORMAT",
+    "WEBSITE OF", "DOWNLOAD", "READ", "SCORE LEAD", "SUMMARIZE", "TRANSLATE", "SENTIMENT",
+    "CLASSIFY", "DATEADD", "LIST", "UPLOAD",
+)
+
+# Words that open, continue or close blocks; never taken for keyword statements.
+BLOCK_WORDS: tuple[str, ...] = (
+    "IF", "THEN", "ELSE", "ELSEIF", "ENDIF", "END", "FOR", "EACH", "IN", "TO", "STEP", "NEXT",
+    "EXIT", "DO", "LOOP", "WHILE", "UNTIL", "WEND", "SELECT", "CASE", "SWITCH", "DEFAULT",
+    "SUB", "FUNCTION", "CALL", "RETURN", "WITH", "BEGIN", "TABLE", "PARAM", "DESCRIPTION",
+    "ON", "LET", "SET", "HEAR", "BREAK",
+)
+
+OPERATOR_WORDS: tuple[str, ...] = (
+    "AND", "OR", "NOT", "MOD", "IS", "NULL", "LIKE", "CONTAINS", "TRUE", "FALSE", "AS", "NEW",
+    "INTO", "OF", "BY", "WHERE",
+)
+
+# Words after which an argument list continues with a named clause (``HEAR x AS EMAIL``).
+CLAUSE_WORDS: frozenset[str] = frozenset(
+    {"AS", "INTO", "WITH", "DEFAULT", "TO", "OF", "BY", "WHERE", "ORDER", "ON", "LIKE"}
+)
+
+# HEAR AS type names (the validation rules live in ``hear_types``).
+HEAR_TYPES: tuple[str, ...] = (
+    "STRING", "TEXT", "EMAIL", "NAME", "INTEGER", "INT", "NUMBER", "FLOAT", "DECIMAL", "DOUBLE",
+    "BOOLEAN", "BOOL", "DATE", "HOUR", "TIME", "MONEY", "CURRENCY", "AMOUNT", "MOBILE", "PHONE",
+    "TELEPHONE", "ZIPCODE", "ZIP", "CEP", "POSTALCODE", "LANGUAGE", "LANG", "CPF", "CNPJ", "URL",
+    "LINK", "UUID", "GUID", "COLOR", "COLOUR", "CREDITCARD", "CARD", "PASSWORD", "PASS", "SECRET",
+    "MENU", "IMAGE", "PHOTO", "PICTURE", "FILE", "DOCUMENT", "DOC", "PDF", "AUDIO", "VOICE",
+    "SOUND", "VIDEO", "QRCODE", "QR", "LOGIN", "AUTH",
+)
+
+
+def phrase_words(phrase: str) -> tuple[str, ...]:
+    return tuple(phrase.split())
+
+
+def all_keyword_words() -> frozenset[str]:
+    """Every single word that is part of some keyword (for highlighting and completion)."""
+    words: set[str] = set(BLOCK_WORDS) | set(OPERATOR_WORDS)
+    for p in STATEMENT_PHRASES + EXPRESSION_PHRASES:
+        words.update(p.split())
+    return frozenset(words)
