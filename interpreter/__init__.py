@@ -1,0 +1,47 @@
+"""General Bots BASIC: lexer, parser, compiler and runtime. Imports no Qt."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .compiler import CompiledProgram, compile_program
+from .errors import BasicRuntimeError, BasicSyntaxError, Diagnostic, Severity
+from .lint import lint
+from .parser import parse
+from .runtime import Runtime, Session
+
+__all__ = [
+    "BasicRuntimeError", "BasicSyntaxError", "CompiledProgram", "Diagnostic", "Runtime",
+    "Session", "Severity", "check_source", "load_source", "run_source",
+]
+
+
+def check_source(source: str, file: str = "<script>") -> list[Diagnostic]:
+    """Every error and warning for ``source``, sorted by position; never raises."""
+    program, diagnostics = parse(source, file)
+    if any(d.severity is Severity.ERROR for d in diagnostics):
+        return diagnostics
+    compiled = compile_program(program)
+    found = diagnostics + compiled.diagnostics + lint(program)
+    unique = {(d.line, d.col, d.message): d for d in found}
+    return sorted(unique.values(), key=lambda d: (d.line, d.col))
+
+
+def load_source(source: str, file: str = "<script>", debug: bool = False) -> CompiledProgram:
+    """Parse and compile; raises BasicSyntaxError listing every syntax error."""
+    program, diagnostics = parse(source, file)
+    errors = [d for d in diagnostics if d.severity is Severity.ERROR]
+    if errors:
+        raise BasicSyntaxError(errors)
+    compiled = compile_program(program, debug=debug)
+    errors = [d for d in compiled.diagnostics if d.severity is Severity.ERROR]
+    if errors:
+        raise BasicSyntaxError(errors)
+    return compiled
+
+
+async def run_source(source: str, channel: Any, memory: Any, file: str = "<script>",
+                     **options: Any) -> Any:
+    """Compile and run ``source``; options are those of :class:`Runtime`."""
+    compiled = load_source(source, file, debug=options.get("debugger") is not None)
+    return await Runtime(compiled, channel, memory, **options).run()

@@ -1,0 +1,148 @@
+"""``talkbench`` command line: run, check, memory, open (the IDE)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import signal
+import sys
+from pathlib import Path
+from typing import Sequence
+
+from interpreter import BasicRuntimeError, BasicSyntaxError, Severity, check_source
+
+from . import __version__
+
+EXIT_OK, EXIT_RUNTIME, EXIT_SYNTAX = 0, 1, 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="talkbench",
+        description="Write, run and debug General Bots BASIC dialogs.")
+    parser.add_argument("--version", action="version", version=f"talkbench {__version__}")
+    sub = parser.add_subparsers(dest="command")
+
+    run = sub.add_parser("run", help="run a dialog headless (TALK → stdout, HEAR ← stdin)")
+    run.add_argument("script", type=Path)
+    add_db_options(run)
+    run.add_argument("--input", type=Path, help="read HEAR answers from this file")
+    run.add_argument("--timeout", type=float, help="stop the run after this many seconds")
+    run.add_argument("--skip-waits", action="store_true", help="WAIT returns at once")
+
+    check = sub.add_parser("check", help="parse and lint dialogs; exit 1 on errors")
+    check.add_argument("files", nargs="+", type=Path)
+
+    open_ = sub.add_parser("open", help="open dialogs in the IDE")
+    open_.add_argument("files", nargs="*", type=Path)
+    add_db_options(open_)
+
+    try:
+        from .memory_cli import add_memory_parser
+    except ImportError:  # the memory store is optional for check-only installs
+        pass
+    else:
+        add_memory_parser(sub)
+    return parser
+
+
+def add_db_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--db", help="sqlite:///path or postgresql://user:pass@host:port/db "
+                                "(default: $TALKBENCH_DB or a file in the user data folder)")
+    p.add_argument("--bot", default="default", help="whose memory to use (default: default)")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command == "run":
+        return run_command(args)
+    if args.command == "check":
+        return check_command(args.files)
+    if args.command == "memory":
+        from .memory_cli import run_memory_command
+
+        return run_memory_command(args)
+    from ui.main import launch  # the GUI only loads when asked for
+
+    files = getattr(args, "files", [])
+    return launch([str(f) for f in files], db=getattr(args, "db", None),
+                  bot=getattr(args, "bot", "default"))
+
+
+def read_source(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        print(f"{path}: error: no such file", file=sys.stderr)
+    except UnicodeDecodeError as e:
+        print(f"{path}: error: not UTF-8 text ({e.reason} at byte {e.start})", file=sys.stderr)
+    except OSError as e:
+        print(f"{path}: error: {e.strerror}", file=sys.stderr)
+    return None
+
+
+def check_command(files: list[Path]) -> int:
+    failed = False
+    for path in files:
+        source = read_source(path)
+        if source is None:
+            failed = True
+            continue
+        for d in check_source(source, str(path)):
+            print(d.format())
+            failed = failed or d.severity is Severity.ERROR
+    return 1 if failed else 0
+
+
+def run_command(args: argparse.Namespace) -> int:
+    source = read_source(args.script)
+    if source is None:
+        return EXIT_RUNTIME
+    from .headless import HeadlessRun
+
+    try:
+        run = HeadlessRun.prepare(source, str(args.script), db=args.db, bot=args.bot,
+                                  input_path=args.input, timeout=args.timeout,
+                                  skip_waits=args.skip_waits)
+    except BasicSyntaxError as e:
+        for d in e.diagnostics:
+            print(d.format(), file=sys.stderr)
+        return EXIT_SYNTAX
+    except Exception as e:  # noqa: BLE001 - a bad database is one line, not a traceback
+        from .database import DatabaseError
+
+        if isinstance(e, DatabaseError):
+            print(f"talkbench: error: {e}", file=sys.stderr)
+            return EXIT_RUNTIME
+        raise
+    return asyncio.run(_run_with_signals(run))
+
+
+async def _run_with_signals(run: "HeadlessRun") -> int:  # noqa: F821
+    loop = asyncio.get_running_loop()
+    task = asyncio.ensure_future(run.execute())
+    received: list[int] = []
+
+    def stop(signum: int) -> None:
+        received.append(signum)
+        task.cancel()
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop, sig)
+    try:
+        code = await task
+    except asyncio.CancelledError:
+        code = 128 + (received[0] if received else signal.SIGINT)
+    except BasicRuntimeError as e:
+        print(e.format(), file=sys.stderr)
+        code = EXIT_RUNTIME
+    finally:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(sig)
+        if not run.close():
+            code = code or EXIT_RUNTIME
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,557 @@
+"""Compiles a Program into Python source for one ``async def`` per dialog and SUB.
+
+Why generate Python: a tree walker pays a call per node; generated code runs loops and
+arithmetic at CPython speed. Safety: a BASIC name never becomes a Python name — variables
+live in dicts keyed by string literals, members go through ``values.get_member``, and the
+code runs with empty ``__builtins__``, so scripts cannot reach Python objects.
+
+Loops yield to the event loop through ``R.tick()`` every few hundred iterations, so the
+GUI stays responsive without slowing straight-line code. A debug build also awaits the
+debugger hook before statements whose line is flagged (breakpoints, or every line while
+stepping).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from types import CodeType
+from typing import Any
+
+from . import nodes as n
+from .builtins import lookup_builtin
+from .errors import Diagnostic, Severity
+from .vocabulary import EXPRESSION_PHRASES
+
+GENERATED_PREFIX = "<basic:"
+_BOOL_OPS = {"=", "<>", "<", "<=", ">", ">=", "LIKE", "CONTAINS", "IN", "AND", "OR"}
+_ARITH = {"+": "_add", "-": "_sub", "*": "_mul", "/": "_div", "\\": "_idiv", "MOD": "_mod",
+          "^": "_pow", "&": "_cat", "LIKE": "_like", "??": "_nvl"}
+_CMP = {"<": "<", "<=": "<=", ">": ">", ">=": ">="}
+# Keywords compiled to direct runtime calls; every other keyword goes through the registry.
+_DIRECT = {"TALK", "PRINT", "SET BOT MEMORY", "WAIT"}
+
+
+@dataclass
+class CompiledProgram:
+    program: n.Program
+    code: CodeType
+    source: str  # the generated Python, kept for debugging Talkbench itself
+    line_map: list[tuple[int, int]]  # generated line (index) -> BASIC (line, col)
+    debug: bool
+    builtins: dict[str, Any] = field(default_factory=dict)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def filename(self) -> str:
+        return GENERATED_PREFIX + self.program.file + ">"
+
+
+@dataclass
+class _Loop:
+    kind: str  # FOR, DO, WHILE
+    label: int
+    needs_catch: bool = False
+
+
+class _Scope:
+    """Where names live: the dialog's globals, or a SUB's locals falling back to globals."""
+
+    def __init__(self, sub: n.SubDef | None):
+        self.sub = sub
+        self.loops: list[_Loop] = []
+
+    @property
+    def is_main(self) -> bool:
+        return self.sub is None
+
+
+class CodeGen:
+    def __init__(self, program: n.Program, debug: bool):
+        self.program = program
+        self.debug = debug
+        self.out: list[str] = []
+        self.line_map: list[tuple[int, int]] = []
+        self.indent = 0
+        self.counter = 0
+        self.scope = _Scope(None)
+        self.builtins: dict[str, Any] = {}
+        self.diagnostics: list[Diagnostic] = []
+        self.cur: tuple[int, int] = (0, 0)
+
+    # ------------------------------------------------------------ output
+
+    def emit(self, code: str, node: n.Node | None = None) -> None:
+        if node is not None:
+            self.cur = (node.line, node.col)
+        self.out.append("    " * self.indent + code)
+        self.line_map.append(self.cur)
+
+    def temp(self, prefix: str) -> str:
+        self.counter += 1
+        return f"_{prefix}{self.counter}"
+
+    def warn(self, node: n.Node, message: str, severity: Severity = Severity.WARNING) -> None:
+        self.diagnostics.append(
+            Diagnostic(self.program.file, node.line, node.col, severity, message))
+
+    # ------------------------------------------------------------ program
+
+    def generate(self) -> str:
+        self.function("__main__", [], self.program.body, None)
+        for sub in self.program.subs.values():
+            self.scope = _Scope(sub)
+            self.function(_sub_fn(sub.name), sub.params, sub.body, sub)
+        return "\n".join(self.out) + "\n"
+
+    def function(self, name: str, params: list[str], body: list[n.Node],
+                 sub: n.SubDef | None) -> None:
+        args = "".join(f", _p{i}=None" for i in range(len(params)))
+        self.cur = (sub.line, sub.col) if sub else (1, 1)
+        self.emit(f"async def {name}(R, G{args}):")
+        self.indent += 1
+        self.emit("_n = 256")
+        if sub is None:
+            self.emit("L = G")
+            self.block(body)
+            self.emit("return None")
+        else:
+            pairs = ", ".join(f"{p.lower()!r}: _p{i}" for i, p in enumerate(params))
+            if sub.is_function:
+                pairs += (", " if pairs else "") + f"{sub.name.lower()!r}: None"
+            self.emit(f"L = {{{pairs}}}")
+            self.emit(f"R.enter({sub.name!r}, L, {sub.line})")
+            self.emit("try:")
+            self.indent += 1
+            self.block(body)
+            self.emit(self.sub_return())
+            self.indent -= 1
+            self.emit("finally:")
+            self.emit("    R.leave()")
+        self.indent -= 1
+
+    def sub_return(self) -> str:
+        sub = self.scope.sub
+        if sub is not None and sub.is_function:
+            return f"return L[{sub.name.lower()!r}]"
+        return "return None"
+
+    def block(self, body: list[n.Node]) -> None:
+        if not body:
+            self.emit("pass")
+            return
+        for stmt in body:
+            self.statement(stmt)
+
+    # ------------------------------------------------------------ statements
+
+    def statement(self, s: n.Node) -> None:
+        if self.debug and not isinstance(s, (n.SubDef, n.Description, n.TableDef)):
+            self.emit(f"if _B[{s.line}]: await R.debug_hook({s.line}, {s.col})", s)
+        method = getattr(self, "stmt_" + type(s).__name__)
+        self.cur = (s.line, s.col)
+        method(s)
+
+    def stmt_Assign(self, s: n.Assign) -> None:
+        self.assign(s.target, self.expr(s.value), s)
+
+    def assign(self, target: n.Node, value: str, node: n.Node) -> None:
+        if isinstance(target, n.Name):
+            key = target.name.lower()
+            if self.scope.is_main:
+                self.emit(f"G[{key!r}] = {value}", node)
+            else:
+                self.emit(f"_setv(L, G, {key!r}, {value})", node)
+        elif isinstance(target, n.Member):
+            self.emit(f"_setmem({self.container(target.obj, 'map')}, {target.name!r}, {value})",
+                      node)
+        elif isinstance(target, n.Index):
+            self.emit(f"_setidx({self.container(target.obj, 'list')}, "
+                      f"{self.expr(target.index)}, {value})", node)
+        else:
+            self.emit(f"R.fail('cannot assign to this expression')", node)
+
+    def container(self, node: n.Node, kind: str) -> str:
+        """The object an assignment writes into, created when missing (``x.a = 1``)."""
+        if isinstance(node, n.Name):
+            key = node.name.lower()
+            return f"_ensure(L, G, {key!r}, {kind!r})"
+        if isinstance(node, n.Member):
+            return f"_child({self.container(node.obj, 'map')}, {node.name!r}, {kind!r})"
+        if isinstance(node, n.Index):
+            return f"_child({self.container(node.obj, 'list')}, {self.expr(node.index)}, " \
+                   f"{kind!r})"
+        return self.expr(node)
+
+    def stmt_If(self, s: n.If) -> None:
+        for i, (cond, body) in enumerate(s.branches):
+            self.cur = (cond.line, cond.col)
+            self.emit(f"{'if' if i == 0 else 'elif'} {self.cond(cond)}:")
+            self.indent += 1
+            self.block(body)
+            self.indent -= 1
+        if s.else_body is not None:
+            self.emit("else:")
+            self.indent += 1
+            self.block(s.else_body)
+            self.indent -= 1
+
+    def loop_body(self, loop: _Loop, body: list[n.Node], header: str, node: n.Node,
+                  tail: list[str] | None = None) -> None:
+        """Emit a loop; wraps it in try/except when an inner loop EXITs this one."""
+        start = len(self.out)
+        self.scope.loops.append(loop)
+        self.emit(header, node)
+        self.indent += 1
+        self.block(body)
+        self.cur = (node.line, node.col)
+        self.emit("_n -= 1")
+        self.emit("if _n <= 0: _n = await R.tick()")
+        for line in tail or ():
+            self.emit(line)
+        self.indent -= 1
+        self.scope.loops.pop()
+        if loop.needs_catch:
+            pad = "    " * self.indent
+            lines = [pad + "    " + line[len(pad):] if line.startswith(pad) else line
+                     for line in self.out[start:]]
+            maps = self.line_map[start:]
+            del self.out[start:], self.line_map[start:]
+            self.emit("try:", node)
+            self.out.extend(lines)
+            self.line_map.extend(maps)
+            self.emit(f"except _LoopExit as _e:")
+            self.emit(f"    if _e.label != {loop.label}: raise")
+
+    def stmt_ForEach(self, s: n.ForEach) -> None:
+        item = self.temp("it")
+        loop = _Loop("FOR", self.counter)
+        last = f", {self.expr(s.last)}" if s.last is not None else ""
+        self.cur = (s.line, s.col)
+        header = f"for {item} in _each({self.expr(s.iterable)}{last}):"
+        var = n.Name(s.line, s.col, s.var)
+        self.loop_body(loop, [_RawAssign(s.line, s.col, var, item)] + s.body, header, s)
+
+    def stmt__RawAssign(self, s: "_RawAssign") -> None:
+        self.assign(s.target, s.code, s)
+
+    def stmt_ForTo(self, s: n.ForTo) -> None:
+        i, end, step = self.temp("i"), self.temp("end"), self.temp("step")
+        loop = _Loop("FOR", self.counter)
+        var = n.Name(s.line, s.col, s.var)
+        self.emit(f"{i} = _num({self.expr(s.start)})", s)
+        self.emit(f"{end} = _num({self.expr(s.end)})")
+        if s.step is None:
+            self.emit(f"{step} = 1")
+        else:
+            self.emit(f"{step} = _num({self.expr(s.step)})")
+            self.emit(f"if {step} == 0: R.fail('STEP cannot be 0')")
+        read = self.read_var(s.var)
+        tail = [f"{i} = _num({read}) + {step}"]
+        header = f"while ({i} <= {end}) if {step} > 0 else ({i} >= {end}):"
+        self.loop_body(loop, [_RawAssign(s.line, s.col, var, i)] + s.body, header, s, tail)
+        self.assign(var, i, s)
+
+    def stmt_DoLoop(self, s: n.DoLoop) -> None:
+        loop = _Loop(s.kind, self.counter + 1)
+        self.counter += 1
+        if s.cond is None:
+            self.loop_body(loop, s.body, "while True:", s)
+            return
+        test = self.cond(s.cond)
+        if not s.test_at_end:
+            header = f"while not {test}:" if s.until else f"while {test}:"
+            self.loop_body(loop, s.body, header, s)
+            return
+        stop = test if s.until else f"not {test}"
+        self.loop_body(loop, s.body, "while True:", s, [f"if {stop}: break"])
+
+    def stmt_Exit(self, s: n.Exit) -> None:
+        if s.kind in ("FOR", "DO", "WHILE"):
+            kinds = ("DO", "WHILE") if s.kind in ("DO", "WHILE") else ("FOR",)
+            for depth, loop in enumerate(reversed(self.scope.loops)):
+                if loop.kind in kinds:
+                    if depth == 0:
+                        self.emit("break", s)
+                    else:
+                        loop.needs_catch = True
+                        self.emit(f"raise _LoopExit({loop.label})", s)
+                    return
+            self.warn(s, f"EXIT {s.kind} outside a {s.kind} loop", Severity.ERROR)
+            self.emit(f"R.fail('EXIT {s.kind} outside a {s.kind} loop')", s)
+        elif s.kind in ("SUB", "FUNCTION"):
+            if self.scope.is_main:
+                self.warn(s, f"EXIT {s.kind} outside a {s.kind}", Severity.ERROR)
+                self.emit(f"R.fail('EXIT {s.kind} outside a {s.kind}')", s)
+            else:
+                self.emit(self.sub_return(), s)
+        else:
+            self.emit("raise _EndDialog(None)", s)
+
+    def stmt_Return(self, s: n.Return) -> None:
+        value = self.expr(s.value) if s.value is not None else "None"
+        if self.scope.is_main:
+            self.emit(f"return {value}", s)
+        elif self.scope.sub is not None and self.scope.sub.is_function:
+            self.emit(f"return {value}" if s.value is not None else self.sub_return(), s)
+        else:
+            self.emit(f"return {value}", s)
+
+    def stmt_Select(self, s: n.Select) -> None:
+        subj = self.temp("sel")
+        self.emit(f"{subj} = {self.expr(s.subject)}", s)
+        first = True
+        for values, body in s.cases:
+            test = " or ".join(f"_eq({subj}, {self.expr(v)})" for v in values) or "False"
+            self.cur = (values[0].line, values[0].col) if values else (s.line, s.col)
+            self.emit(f"{'if' if first else 'elif'} {test}:")
+            first = False
+            self.indent += 1
+            self.block(body)
+            self.indent -= 1
+        if s.else_body is not None:
+            if first:
+                self.block(s.else_body)
+            else:
+                self.emit("else:")
+                self.indent += 1
+                self.block(s.else_body)
+                self.indent -= 1
+
+    def stmt_SubDef(self, s: n.SubDef) -> None:
+        self.warn(s, "SUB and FUNCTION must be defined at the top level", Severity.ERROR)
+
+    def stmt_CallSub(self, s: n.CallSub) -> None:
+        self.emit(self.call_user(s, s.name, s.args, statement=True), s)
+
+    def call_user(self, node: n.Node, name: str, args: list[n.Node], statement: bool) -> str:
+        sub = self.program.subs.get(name.lower())
+        if sub is None:
+            b = lookup_builtin(name)
+            if b is not None:
+                return self.call_builtin(node, b, args)
+            self.warn(node, f"unknown SUB or keyword '{name}'")
+            return f"R.fail_unknown({name!r})"
+        if len(args) > len(sub.params):
+            self.warn(node, f"{sub.name} takes {len(sub.params)} argument(s), got {len(args)}",
+                      Severity.ERROR)
+        argv = "".join(", " + self.expr(a) for a in args[: len(sub.params)])
+        call = f"await {_sub_fn(sub.name)}(R, G{argv})"
+        return call if statement else f"({call})"
+
+    def stmt_With(self, s: n.With) -> None:
+        obj = self.temp("with")
+        self.emit(f"{obj} = {self.container(s.target, 'map')}", s)
+        for name, value, line, col in s.fields:
+            self.cur = (line, col)
+            self.emit(f"_setmem({obj}, {name!r}, {self.expr(value)})")
+
+    def stmt_TextBlockStmt(self, s: n.TextBlockStmt) -> None:
+        if s.kind == "TALK":
+            self.emit(f"await R.talk({self.expr(s.text)}, {s.line})", s)
+        else:
+            self.emit(f"await R.keyword({s.kind!r}, [{self.expr(s.text)}], {{}}, {s.line}, "
+                      f"{s.col})", s)
+
+    def stmt_TableDef(self, s: n.TableDef) -> None:
+        self.emit("pass", s)
+
+    def stmt_Description(self, s: n.Description) -> None:
+        self.emit("pass", s)
+
+    def stmt_OnBlock(self, s: n.OnBlock) -> None:
+        args = ", ".join(self.expr(a) for a in s.args)
+        self.emit(f"R.on_block({s.event!r}, [{args}], {s.line})", s)
+
+    def stmt_Param(self, s: n.Param) -> None:
+        default = self.expr(s.default) if s.default is not None else "None"
+        value = (f"await R.param({s.name!r}, {s.type!r}, {s.description!r}, {s.like!r}, "
+                 f"{default}, {s.optional!r}, {s.line})")
+        self.assign(n.Name(s.line, s.col, s.name), value, s)
+
+    def stmt_Hear(self, s: n.Hear) -> None:
+        options = "(" + "".join(self.expr(o) + ", " for o in s.options) + ")"
+        prompt = self.expr(s.prompt) if s.prompt is not None else "None"
+        default = self.expr(s.default) if s.default is not None else "None"
+        var = _target_name(s.target)
+        value = (f"await R.hear({var!r}, {s.kind!r}, {options}, {prompt}, {default}, "
+                 f"{s.line})")
+        self.assign(s.target, value, s)
+
+    def stmt_KeywordStmt(self, s: n.KeywordStmt) -> None:
+        p = s.phrase
+        args = [self.expr(a) for a in s.args]
+        if p == "TALK" and len(args) == 1:
+            self.emit(f"await R.talk({args[0]}, {s.line})", s)
+        elif p == "PRINT":
+            self.emit(f"R.print_([{', '.join(args)}], {s.line})", s)
+        elif p == "SET BOT MEMORY" and len(args) == 2:
+            call = f"R.memset({args[0]}, {args[1]}, {s.line})"
+            self.emit(f"await R.debug_memset({args[0]}, {args[1]}, {s.line})" if self.debug
+                      else call, s)
+        elif p == "WAIT" and len(args) == 1:
+            self.emit(f"await R.wait({args[0]}, {s.line})", s)
+        elif p == "GET BOT MEMORY" and "INTO" in s.clauses:
+            self.assign(s.clauses["INTO"][0], f"R.memget({args[0]})", s)
+        else:
+            into = s.clauses.get("INTO")
+            clauses = {k: v for k, v in s.clauses.items() if k != "INTO"}
+            call = (f"await R.keyword({p!r}, [{', '.join(args)}], {self.clauses(clauses)}, "
+                    f"{s.line}, {s.col})")
+            if into:
+                self.assign(into[0], call, s)
+            else:
+                self.emit(call, s)
+
+    def clauses(self, clauses: dict[str, list[n.Node]]) -> str:
+        items = ", ".join(f"{k!r}: [{', '.join(self.expr(v) for v in vs)}]"
+                          for k, vs in clauses.items())
+        return "{" + items + "}"
+
+    def stmt_ExprStmt(self, s: n.ExprStmt) -> None:
+        self.emit(self.expr(s.expr), s)
+
+    # ------------------------------------------------------------ expressions
+
+    def read_var(self, name: str) -> str:
+        key = name.lower()
+        if self.scope.is_main:
+            return f"G.get({key!r})"
+        return f"_getv(L, G, {key!r})"
+
+    def cond(self, node: n.Node) -> str:
+        code = self.expr(node)
+        return code if _is_bool(node) else f"_truthy({code})"
+
+    def expr(self, e: n.Node) -> str:
+        return getattr(self, "ex_" + type(e).__name__)(e)
+
+    def ex_Literal(self, e: n.Literal) -> str:
+        return repr(e.value)
+
+    def ex_Interp(self, e: n.Interp) -> str:
+        parts = [repr(p) if isinstance(p, str) else f"_d({self.expr(p)})" for p in e.parts]
+        return "(" + " + ".join(parts) + ")" if parts else "''"
+
+    def ex_Name(self, e: n.Name) -> str:
+        return self.read_var(e.name)
+
+    def ex_Member(self, e: n.Member) -> str:
+        return f"_mem({self.expr(e.obj)}, {e.name!r})"
+
+    def ex_Index(self, e: n.Index) -> str:
+        return f"_idx({self.expr(e.obj)}, {self.expr(e.index)})"
+
+    def ex_Call(self, e: n.Call) -> str:
+        if e.name.lower() in self.program.subs:
+            return self.call_user(e, e.name, e.args, statement=False)
+        b = lookup_builtin(e.name)
+        if b is not None:
+            return self.call_builtin(e, b, e.args)
+        phrase = " ".join(e.name.upper().replace("_", " ").split())
+        if phrase in EXPRESSION_PHRASES or phrase == "HEAR":
+            return self.ex_KeywordExpr(n.KeywordExpr(e.line, e.col, phrase, e.args))
+        self.warn(e, f"unknown function '{e.name}'")
+        return f"R.fail_unknown({e.name!r}, 'function')"
+
+    def call_builtin(self, node: n.Node, b: Any, args: list[n.Node]) -> str:
+        if len(args) < b.min_args or (b.max_args is not None and len(args) > b.max_args):
+            want = str(b.min_args) if b.min_args == b.max_args else (
+                f"at least {b.min_args}" if b.max_args is None
+                else f"{b.min_args} to {b.max_args}")
+            self.warn(node, f"{b.name} expects {want} argument(s), got {len(args)}",
+                      Severity.ERROR)
+            return f"R.fail({f'{b.name} expects {want} argument(s), got {len(args)}'!r})"
+        fn = "_b_" + "".join(c if c.isalnum() else "_" for c in b.name)
+        self.builtins[fn] = b.fn
+        return f"{fn}({', '.join(self.expr(a) for a in args)})"
+
+    def ex_MethodCall(self, e: n.MethodCall) -> str:
+        args = ", ".join(self.expr(a) for a in e.args)
+        return f"_meth({self.expr(e.obj)}, {e.name!r}, [{args}])"
+
+    def ex_Unary(self, e: n.Unary) -> str:
+        operand = self.expr(e.operand)
+        if e.op == "NOT":
+            return f"(not {operand})" if _is_bool(e.operand) else f"(not _truthy({operand}))"
+        if e.op == "-":
+            return f"_neg({operand})"
+        return f"_num({operand})"
+
+    def ex_Binary(self, e: n.Binary) -> str:
+        a, b = self.expr(e.left), self.expr(e.right)
+        op = e.op
+        if op in ("AND", "OR"):
+            left = a if _is_bool(e.left) else f"_truthy({a})"
+            right = b if _is_bool(e.right) else f"_truthy({b})"
+            return f"({left} {op.lower()} {right})"
+        if op == "=":
+            return f"_eq({a}, {b})"
+        if op == "<>":
+            return f"(not _eq({a}, {b}))"
+        if op in _CMP:
+            return f"(_cmp({a}, {b}) {_CMP[op]} 0)"
+        if op == "CONTAINS":
+            return f"_contains({a}, {b})"
+        if op == "IN":
+            return f"_contains({b}, {a})"
+        return f"{_ARITH[op]}({a}, {b})"
+
+    def ex_IsNull(self, e: n.IsNull) -> str:
+        return f"({self.expr(e.operand)} is {'not ' if e.negate else ''}None)"
+
+    def ex_ArrayLit(self, e: n.ArrayLit) -> str:
+        return "[" + ", ".join(self.expr(i) for i in e.items) + "]"
+
+    def ex_MapLit(self, e: n.MapLit) -> str:
+        return "{" + ", ".join(f"{k!r}: {self.expr(v)}" for k, v in e.pairs) + "}"
+
+    def ex_KeywordExpr(self, e: n.KeywordExpr) -> str:
+        args = [self.expr(a) for a in e.args]
+        if e.phrase == "GET BOT MEMORY" and len(args) == 1:
+            return f"R.memget({args[0]})"
+        if e.phrase == "HEAR":
+            prompt = args[0] if args else "None"
+            return f"(await R.hear('', 'STRING', (), {prompt}, None, {e.line}))"
+        if e.phrase in ("FIRST", "LAST", "FORMAT"):
+            b = lookup_builtin(e.phrase)
+            if b is not None:
+                return self.call_builtin(e, b, e.args + e.clauses.get("AS", []))
+        return (f"(await R.keyword({e.phrase!r}, [{', '.join(args)}], "
+                f"{self.clauses(e.clauses)}, {e.line}, {e.col}))")
+
+
+@dataclass(slots=True)
+class _RawAssign(n.Node):
+    """Internal: assign already-generated code (a loop item) to a target."""
+
+    target: n.Node
+    code: str
+
+
+def _is_bool(node: n.Node) -> bool:
+    if isinstance(node, n.Binary):
+        return node.op in _BOOL_OPS
+    if isinstance(node, n.Unary):
+        return node.op == "NOT"
+    if isinstance(node, n.IsNull):
+        return True
+    return isinstance(node, n.Literal) and isinstance(node.value, bool)
+
+
+def _target_name(target: n.Node) -> str:
+    while not isinstance(target, n.Name):
+        target = target.obj  # type: ignore[attr-defined]
+    return target.name
+
+
+def _sub_fn(name: str) -> str:
+    return "_sub_" + name.lower()
+
+
+def compile_program(program: n.Program, debug: bool = False) -> CompiledProgram:
+    """Generate and compile the Python code of ``program``."""
+    gen = CodeGen(program, debug)
+    source = gen.generate()
+    code = compile(source, GENERATED_PREFIX + program.file + ">", "exec")
+    return CompiledProgram(program, code, source, gen.line_map, debug, gen.builtins,
+                           gen.diagnostics)

@@ -1,0 +1,105 @@
+"""Dialog and session keywords that need no outside service."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..ports import Suggestion
+from ..values import BasicValueError, to_display
+from . import keyword, one
+
+
+@keyword("TALK TO")
+async def talk_to(rt: Any, args: list[Any], clauses: dict, line: int) -> None:
+    if len(args) != 2:
+        raise BasicValueError(f"TALK TO expects a recipient and a message, got {len(args)} "
+                              "values")
+    await rt.talk(args[1], line, recipient=to_display(args[0]))
+
+
+@keyword("SET CONTEXT")
+async def set_context(rt: Any, args: list[Any], clauses: dict, line: int) -> None:
+    # ``SET CONTEXT "name" AS value`` names a context; the one-argument docs form has no name.
+    if "AS" in clauses:
+        rt.session.contexts[to_display(one(args, "SET CONTEXT"))] = to_display(
+            one(clauses["AS"], "SET CONTEXT … AS"))
+    elif len(args) == 2:
+        rt.session.contexts[to_display(args[0])] = to_display(args[1])
+    else:
+        rt.session.contexts["default"] = to_display(one(args, "SET CONTEXT"))
+
+
+@keyword("SET USER")
+async def set_user(rt: Any, args: list[Any], clauses: dict, line: int) -> None:
+    rt.session.user_id = to_display(one(args, "SET USER"))
+
+
+@keyword("ADD SUGGESTION")
+async def add_suggestion(rt: Any, args: list[Any], clauses: dict, line: int) -> None:
+    context = to_display(one(args, "ADD SUGGESTION"))
+    text = to_display(one(clauses["AS"], "ADD SUGGESTION … AS")) if "AS" in clauses else context
+    rt.session.suggestions.append(Suggestion(context, text))
+
+
+@keyword("CLEAR SUGGESTIONS")
+async def clear_suggestions(rt: Any, args: list[Any], clauses: dict, line: int) -> None:
+    rt.session.suggestions.clear()
+
+
+@keyword("SYSTEM PROMPT")
+async def system_prompt(rt: Any, args: list[Any], clauses: dict, line: int) -> None:
+    rt.session.system_prompt = to_display(one(args, "BEGIN SYSTEM PROMPT"))
+
+
+@keyword("SET SESSION")
+async def set_session(rt: Any, args: list[Any], clauses: dict, line: int) -> None:
+    if len(args) != 2:
+        raise BasicValueError("SET SESSION expects a key and a value")
+    key = to_display(args[0])
+    rt.session.variables[key.removeprefix("session.")] = args[1]
+
+
+@keyword("GET SESSION")
+async def get_session(rt: Any, args: list[Any], clauses: dict, line: int) -> Any:
+    key = to_display(one(args, "GET SESSION"))
+    return rt.session.variables.get(key.removeprefix("session."))
+
+
+@keyword("SET SCHEDULE")
+async def set_schedule(rt: Any, args: list[Any], clauses: dict, line: int) -> None:
+    # General Bots executes SET SCHEDULE when the dialog is deployed and removes the line
+    # from the runnable code, so running it is a no-op; the scheduler reads it statically.
+    return None
+
+
+@keyword("APPEND", "PUSH")
+async def append(rt: Any, args: list[Any], clauses: dict, line: int) -> int:
+    if len(args) < 2 or not isinstance(args[0], list):
+        raise BasicValueError("APPEND expects an array and the item(s) to add")
+    args[0].extend(args[1:])
+    return len(args[0])
+
+
+@keyword("THROW")
+async def throw(rt: Any, args: list[Any], clauses: dict, line: int) -> None:
+    raise BasicValueError(to_display(one(args, "THROW")))
+
+
+@keyword("LOG", "LOG INFO", "LOG DEBUG")
+async def log(rt: Any, args: list[Any], clauses: dict, line: int) -> None:
+    rt.print_(args, line)
+
+
+@keyword("LOG WARN", "LOG ERROR")
+async def log_warn(rt: Any, args: list[Any], clauses: dict, line: int) -> None:
+    rt.warn(" ".join(to_display(a) for a in args), line)
+
+
+@keyword("SET ANSWER MODE", "SET MAX LINES")
+async def set_option(rt: Any, args: list[Any], clauses: dict, line: int) -> None:
+    rt.session.variables[_option_name(rt, line)] = one(args, "SET option")
+
+
+def _option_name(rt: Any, line: int) -> str:
+    text = rt.compiled.program.source.split("\n")[line - 1].upper()
+    return "max_lines" if "MAX" in text else "answer_mode"

@@ -1,0 +1,250 @@
+"""The abstract syntax tree. Every node knows its line and column (both from 1)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(slots=True)
+class Node:
+    line: int
+    col: int
+
+
+# ---------------------------------------------------------------- expressions
+
+
+@dataclass(slots=True)
+class Literal(Node):
+    value: Any
+
+
+@dataclass(slots=True)
+class Interp(Node):
+    """A string with ``${expr}`` parts: str items are text, Node items are expressions."""
+
+    parts: list[Any]
+
+
+@dataclass(slots=True)
+class Name(Node):
+    name: str  # as the user spelled it; lookups use name.lower()
+
+
+@dataclass(slots=True)
+class Member(Node):
+    obj: Node
+    name: str
+    optional: bool = False  # ``?.``
+
+
+@dataclass(slots=True)
+class Index(Node):
+    obj: Node
+    index: Node
+
+
+@dataclass(slots=True)
+class Call(Node):
+    """``NAME(args)``: a user FUNCTION, else a built-in function."""
+
+    name: str
+    args: list[Node]
+
+
+@dataclass(slots=True)
+class MethodCall(Node):
+    """``value.push(x)`` and the few other Node-era methods scripts use."""
+
+    obj: Node
+    name: str
+    args: list[Node]
+
+
+@dataclass(slots=True)
+class Unary(Node):
+    op: str  # "-", "+", "NOT"
+    operand: Node
+
+
+@dataclass(slots=True)
+class Binary(Node):
+    op: str  # canonical: + - * / \ ^ MOD & = <> < <= > >= LIKE CONTAINS IN ?? AND OR
+    left: Node
+    right: Node
+
+
+@dataclass(slots=True)
+class IsNull(Node):
+    operand: Node
+    negate: bool
+
+
+@dataclass(slots=True)
+class ArrayLit(Node):
+    items: list[Node]
+
+
+@dataclass(slots=True)
+class MapLit(Node):
+    pairs: list[tuple[str, Node]]
+
+
+@dataclass(slots=True)
+class KeywordExpr(Node):
+    """A keyword used as a value: ``x = LLM "p"``, ``GET BOT MEMORY("k")``, ``x = HEAR``."""
+
+    phrase: str
+    args: list[Node]
+    clauses: dict[str, list[Node]] = field(default_factory=dict)
+
+
+# ---------------------------------------------------------------- statements
+
+
+@dataclass(slots=True)
+class Assign(Node):
+    target: Node  # Name, Member or Index
+    value: Node
+
+
+@dataclass(slots=True)
+class If(Node):
+    branches: list[tuple[Node, list[Node]]]  # (condition, body) for IF and each ELSEIF
+    else_body: list[Node] | None
+
+
+@dataclass(slots=True)
+class ForEach(Node):
+    var: str
+    iterable: Node
+    body: list[Node]
+    last: Node | None = None  # FOR EACH x IN list LAST n
+
+
+@dataclass(slots=True)
+class ForTo(Node):
+    var: str
+    start: Node
+    end: Node
+    step: Node | None
+    body: list[Node]
+
+
+@dataclass(slots=True)
+class DoLoop(Node):
+    """All DO/WHILE forms: ``cond`` is tested before (pre) or after the body."""
+
+    cond: Node | None
+    until: bool
+    test_at_end: bool
+    body: list[Node]
+    kind: str = "DO"  # "DO" or "WHILE" (what EXIT names)
+
+
+@dataclass(slots=True)
+class Exit(Node):
+    kind: str  # FOR, DO, WHILE, SUB, FUNCTION, or "" for the whole dialog
+
+
+@dataclass(slots=True)
+class Select(Node):
+    subject: Node
+    cases: list[tuple[list[Node], list[Node]]]
+    else_body: list[Node] | None
+
+
+@dataclass(slots=True)
+class SubDef(Node):
+    name: str
+    params: list[str]
+    body: list[Node]
+    is_function: bool
+    end_line: int = 0
+
+
+@dataclass(slots=True)
+class CallSub(Node):
+    name: str
+    args: list[Node]
+
+
+@dataclass(slots=True)
+class Return(Node):
+    value: Node | None
+
+
+@dataclass(slots=True)
+class With(Node):
+    target: Node
+    fields: list[tuple[str, Node, int, int]]  # (field, value, line, col)
+
+
+@dataclass(slots=True)
+class TextBlockStmt(Node):
+    kind: str  # "TALK" or "SYSTEM PROMPT"
+    text: Node  # Interp or Literal
+
+
+@dataclass(slots=True)
+class TableDef(Node):
+    name: str
+    connection: str
+    columns: list[tuple[str, str]]  # (name, type text)
+
+
+@dataclass(slots=True)
+class OnBlock(Node):
+    event: str  # e.g. "FORM SUBMIT"
+    args: list[Node]
+    body: list[Node]
+
+
+@dataclass(slots=True)
+class Param(Node):
+    name: str
+    type: str
+    like: Any
+    description: str
+    default: Node | None
+    optional: bool
+
+
+@dataclass(slots=True)
+class Description(Node):
+    text: str
+
+
+@dataclass(slots=True)
+class Hear(Node):
+    target: Node
+    kind: str  # upper-case type name, "MENU" for options, "STRING" by default
+    options: list[Node]
+    prompt: Node | None
+    default: Node | None
+
+
+@dataclass(slots=True)
+class KeywordStmt(Node):
+    phrase: str
+    args: list[Node]
+    clauses: dict[str, list[Node]] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class ExprStmt(Node):
+    expr: Node
+
+
+@dataclass(slots=True)
+class Program:
+    file: str
+    body: list[Node]
+    subs: dict[str, SubDef]  # by lower-case name, hoisted
+    params: list[Param]
+    descriptions: list[Description]
+    tables: list[TableDef]
+    names: dict[str, str]  # lower-case variable name -> first spelling seen
+    source: str = ""
+    statement_lines: frozenset[int] = frozenset()

@@ -1,0 +1,304 @@
+"""Runs a compiled dialog as a coroutine: the object generated code calls ``R``.
+
+One :class:`Runtime` per run. Conversation state that outlives a run (user, suggestions,
+contexts, session variables) lives in :class:`Session`, so a "new session" in the IDE is
+a new Session while bot memory persists in the store.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from .compiler import CompiledProgram
+from .errors import BasicRuntimeError
+from .events import (
+    EventSink,
+    Failed,
+    Finished,
+    Heard,
+    HearStarted,
+    InvalidAnswer,
+    MemoryWritten,
+    Printed,
+    RunStarted,
+    Stopped,
+    Talked,
+    ignore_event,
+)
+from .operators import NAMESPACE, EndDialog
+from .ports import BotMemory, BotMessage, Channel, HearRequest, Suggestion, WriteSource
+from .values import BasicValueError, to_display, to_number
+
+MAX_DEPTH = 1000  # nested SUB/FUNCTION calls before "stack overflow"
+MAX_WAIT = 300.0  # seconds, as the original engine caps WAIT
+HEAR_ATTEMPTS = 3
+YIELD_EVERY = 0.008  # seconds of uninterrupted running before loops yield to the event loop
+
+
+@dataclass
+class Session:
+    """One conversation with one user; survives across runs of dialogs in it."""
+
+    id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
+    user_id: str = ""
+    suggestions: list[Suggestion] = field(default_factory=list)
+    contexts: dict[str, str] = field(default_factory=dict)
+    variables: dict[str, Any] = field(default_factory=dict)
+    system_prompt: str = ""
+    tools: list[str] = field(default_factory=list)
+    knowledge_bases: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Frame:
+    """A SUB/FUNCTION activation (or the dialog itself) for the call stack."""
+
+    name: str
+    variables: dict[str, Any]
+    line: int
+    def_line: int = 0
+
+
+class DebugHooks(Protocol):
+    """What a debug build calls (implemented by ``interpreter.debugger.Debugger``)."""
+
+    line_flags: list[bool]
+
+    async def on_statement(self, runtime: "Runtime", line: int, col: int) -> None: ...
+
+    async def on_memory_write(self, runtime: "Runtime", key: str, value: str,
+                              line: int) -> None: ...
+
+
+class Runtime:
+    """Executes one compiled program against a channel and a bot memory."""
+
+    def __init__(
+        self,
+        compiled: CompiledProgram,
+        channel: Channel,
+        memory: BotMemory,
+        *,
+        on_event: EventSink = ignore_event,
+        session: Session | None = None,
+        debugger: DebugHooks | None = None,
+        run_id: str | None = None,
+        params: dict[str, Any] | None = None,
+        initial_vars: dict[str, Any] | None = None,
+        skip_waits: bool = False,
+        timeout: float | None = None,
+        max_ticks: int | None = None,
+    ):
+        if debugger is not None and not compiled.debug:
+            raise ValueError("a debugger needs a program compiled with debug=True")
+        self.compiled = compiled
+        self.file = compiled.program.file
+        self.channel = channel
+        self.memory = memory
+        self.emit = on_event
+        self.session = session or Session()
+        self.debugger = debugger
+        self.run_id = run_id or uuid.uuid4().hex[:12]
+        self.params = {k.lower(): v for k, v in (params or {}).items()}
+        self.globals: dict[str, Any] = dict(initial_vars or {})
+        self.frames: list[Frame] = []
+        self.skip_waits = skip_waits
+        self.deadline = time.monotonic() + timeout if timeout else None
+        self.timeout = timeout
+        self.ticks_left = max_ticks
+        self.last_yield = time.perf_counter()
+        self.current_line = 0
+
+    # ------------------------------------------------------------ running
+
+    async def run(self) -> Any:
+        """Run to the end; returns a top-level RETURN value. Raises BasicRuntimeError."""
+        ns: dict[str, Any] = dict(NAMESPACE)
+        ns.update(self.compiled.builtins)
+        ns["__builtins__"] = {}
+        ns["_B"] = self.debugger.line_flags if self.debugger else None
+        exec(self.compiled.code, ns)  # defines the dialog's and SUBs' coroutine functions
+        self.frames = [Frame("(dialog)", self.globals, 1)]
+        self.emit(RunStarted(self.file, self.run_id))
+        try:
+            result = await ns["__main__"](self, self.globals)
+        except EndDialog as e:
+            result = e.value
+        except asyncio.CancelledError:
+            self.emit(Stopped(self.frames[-1].line if self.frames else 0))
+            raise
+        except BasicRuntimeError as e:
+            self.emit(Failed(e))
+            raise
+        except Exception as e:  # noqa: BLE001 - every Python error becomes a BASIC error
+            err = self.runtime_error(e)
+            self.emit(Failed(err))
+            raise err from e
+        self.emit(Finished(result))
+        return result
+
+    def runtime_error(self, exc: BaseException) -> BasicRuntimeError:
+        """Map a Python exception to a BASIC error at the statement that raised it."""
+        line, col = self.locate(exc)
+        if isinstance(exc, BasicValueError):
+            message = str(exc)
+        elif isinstance(exc, ZeroDivisionError):
+            message = "division by zero"
+        elif isinstance(exc, RecursionError):
+            message = "stack overflow: too many nested SUB/FUNCTION calls"
+        elif isinstance(exc, MemoryError):
+            message = "out of memory"
+        elif isinstance(exc, (OverflowError,)):
+            message = "number too large"
+        else:
+            message = f"internal error ({type(exc).__name__}: {exc})"
+        return BasicRuntimeError(message, self.file, line, col)
+
+    def locate(self, exc: BaseException) -> tuple[int, int]:
+        line_map = self.compiled.line_map
+        filename = self.compiled.filename
+        pos = (self.current_line, 1)
+        tb = exc.__traceback__
+        while tb is not None:
+            if tb.tb_frame.f_code.co_filename == filename and 0 < tb.tb_lineno <= len(line_map):
+                pos = line_map[tb.tb_lineno - 1]
+            tb = tb.tb_next
+        return pos
+
+    async def tick(self) -> int:
+        """Called by loops every few hundred iterations: yield, time out, budget."""
+        now = time.perf_counter()
+        if now - self.last_yield > YIELD_EVERY:
+            await asyncio.sleep(0)
+            self.last_yield = time.perf_counter()
+        if self.deadline is not None and time.monotonic() > self.deadline:
+            raise BasicValueError(f"the run timed out after {self.timeout:g} s")
+        if self.ticks_left is not None:
+            self.ticks_left -= 1
+            if self.ticks_left < 0:
+                raise BasicValueError("the step budget of this run is exhausted")
+        return 256
+
+    def enter(self, name: str, variables: dict[str, Any], def_line: int) -> None:
+        if len(self.frames) >= MAX_DEPTH:
+            raise BasicValueError(f"stack overflow: more than {MAX_DEPTH} nested calls "
+                                  f"(in {name})")
+        self.frames.append(Frame(name, variables, def_line, def_line))
+
+    def leave(self) -> None:
+        self.frames.pop()
+
+    def fail(self, message: str) -> Any:
+        raise BasicValueError(message)
+
+    def fail_unknown(self, name: str, what: str = "SUB or keyword") -> Any:
+        raise BasicValueError(f"unknown {what} '{name}'")
+
+    # ------------------------------------------------------------ debugger
+
+    async def debug_hook(self, line: int, col: int) -> None:
+        self.frames[-1].line = line
+        self.current_line = line
+        if self.debugger is not None:
+            await self.debugger.on_statement(self, line, col)
+
+    async def debug_memset(self, key: Any, value: Any, line: int) -> None:
+        k, v = self.memset(key, value, line)
+        if self.debugger is not None:
+            await self.debugger.on_memory_write(self, k, v, line)
+
+    # ------------------------------------------------------------ core keywords
+
+    async def talk(self, value: Any, line: int, recipient: str = "") -> None:
+        message = BotMessage(to_display(value), tuple(self.session.suggestions), recipient)
+        await self.channel.talk(message)
+        self.emit(Talked(message, line))
+
+    def print_(self, values: list[Any], line: int) -> None:
+        self.emit(Printed(" ".join(to_display(v) for v in values), line))
+
+    def warn(self, text: str, line: int) -> None:
+        self.emit(Printed(text, line, "warning"))
+
+    async def hear(self, variable: str, kind: str, options: tuple, prompt: Any, default: Any,
+                   line: int) -> Any:
+        from .hear_types import validate_answer
+
+        if prompt is not None:
+            await self.talk(prompt, line)
+        opts = tuple(to_display(o) for o in options)
+        attempt = 1
+        while True:
+            request = HearRequest(variable, kind, opts, attempt)
+            self.emit(HearStarted(request, line))
+            text = await self.channel.hear(request)
+            if text.strip() == "" and default is not None:
+                value = default
+                break
+            answer = validate_answer(kind, text, opts)
+            if answer.ok:
+                value = answer.value
+                break
+            self.emit(InvalidAnswer(variable, text, answer.hint, line))
+            if attempt >= HEAR_ATTEMPTS:
+                value = ""
+                break
+            await self.channel.talk(BotMessage(answer.hint, tuple(self.session.suggestions)))
+            attempt += 1
+        self.emit(Heard(variable, text, value, line))
+        return value
+
+    def memset(self, key: Any, value: Any, line: int) -> tuple[str, str]:
+        k = to_display(key)
+        if k == "":
+            raise BasicValueError("SET BOT MEMORY needs a non-empty key")
+        v = to_display(value)
+        self.memory.set(k, v, WriteSource(self.file, line, self.run_id))
+        self.emit(MemoryWritten(k, v, line))
+        return k, v
+
+    def memget(self, key: Any) -> str:
+        return self.memory.get(to_display(key))
+
+    async def wait(self, seconds: Any, line: int) -> None:
+        s = to_number(seconds, "WAIT seconds")
+        if s < 0:
+            raise BasicValueError(f"WAIT needs a number of seconds >= 0, got {to_display(s)}")
+        if s > MAX_WAIT:
+            self.warn(f"WAIT {to_display(s)} is capped at {MAX_WAIT:g} seconds", line)
+            s = MAX_WAIT
+        await asyncio.sleep(0 if self.skip_waits else s)
+
+    async def keyword(self, phrase: str, args: list[Any], clauses: dict[str, list[Any]],
+                      line: int, col: int) -> Any:
+        from .keywords import KEYWORDS
+
+        handler = KEYWORDS.get(phrase)
+        if handler is None:
+            raise BasicValueError(f"the keyword {phrase} is not supported by Talkbench yet")
+        return await handler(self, args, clauses, line)
+
+    async def param(self, name: str, ptype: str, description: str, like: Any, default: Any,
+                    optional: bool, line: int) -> Any:
+        """A tool PARAM: the caller's value, else its DEFAULT, else ask the user."""
+        key = name.lower()
+        if key in self.params:
+            return self.params[key]
+        if key in self.globals and self.globals[key] not in (None, ""):
+            return self.globals[key]
+        if default is not None:
+            return default
+        if optional:
+            return None
+        question = description or f"Please enter {name}"
+        kind = ptype if ptype not in ("STRING", "TEXT") else "STRING"
+        return await self.hear(name, kind, (), question, None, line)
+
+    def on_block(self, event: str, args: list[Any], line: int) -> None:
+        detail = " ".join(to_display(a) for a in args)
+        self.emit(Printed(f"ON {event} {detail}: handler registered; it runs when the event "
+                          f"happens, not inline", line))

@@ -1,0 +1,36 @@
+"""Shared helpers for interpreter tests: run a snippet and collect what it did."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from typing import Any
+
+from interpreter import Runtime, load_source
+from interpreter.channels import QueuedChannel
+from interpreter.ports import DictMemory
+
+
+@dataclass
+class Outcome:
+    result: Any
+    talks: list[str]
+    memory: dict[str, str]
+    variables: dict[str, Any]
+    events: list[Any] = field(default_factory=list)
+
+
+def run(source: str, answers: list[str] | None = None, memory: dict[str, str] | None = None,
+        **options: Any) -> Outcome:
+    """Run ``source`` to the end with queued answers and an in-memory bot memory."""
+    channel = QueuedChannel.with_answers(answers or [])
+    mem = DictMemory(dict(memory or {}))
+    events: list[Any] = []
+    compiled = load_source(source, "test.bas", debug=options.get("debugger") is not None)
+    rt = Runtime(compiled, channel, mem, on_event=events.append, **options)
+    result = asyncio.run(rt.run())
+    return Outcome(result, channel.texts, mem.data, rt.globals, events)
+
+
+def talks(source: str, answers: list[str] | None = None, **kw: Any) -> list[str]:
+    return run(source, answers, **kw).talks
