@@ -63,6 +63,7 @@ class Parser:
         self.diagnostics: list[Diagnostic] = []
         self.names: dict[str, str] = {}
         self.nesting = 0  # inside (), [] or {}: keyword expressions stop at commas
+        self.single_if = 0  # inside ``IF c THEN stmt ELSE stmt``: arguments stop at ELSE
         self.subs: dict[str, n.SubDef] = {}
         self.params: list[n.Param] = []
         self.descriptions: list[n.Description] = []
@@ -94,7 +95,9 @@ class Parser:
         return t.kind is Kind.IDENT and t.upper in words
 
     def at_eol(self) -> bool:
-        return self.tok.kind in (Kind.NEWLINE, Kind.EOF)
+        t = self.tok
+        return t.kind in (Kind.NEWLINE, Kind.EOF) or (
+            self.single_if > 0 and t.kind is Kind.IDENT and t.upper == "ELSE")
 
     def accept_op(self, op: str) -> bool:
         if self.at_op(op):
@@ -381,7 +384,11 @@ class Parser:
         if start.kind is Kind.IDENT and start.upper in ("IF", "FOR", "DO", "WHILE", "SELECT",
                                                         "SUB", "FUNCTION", "WITH"):
             raise ParseError(f"{start.upper} cannot be used inside a single-line IF", start)
-        stmt = self.statement()
+        self.single_if += 1
+        try:
+            stmt = self.statement()
+        finally:
+            self.single_if -= 1
         if stmt is None:
             raise ParseError("expected a statement after THEN", start)
         return stmt

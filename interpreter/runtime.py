@@ -8,6 +8,7 @@ a new Session while bot memory persists in the store.
 from __future__ import annotations
 
 import asyncio
+import sys
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -61,6 +62,10 @@ class Frame:
     variables: dict[str, Any]
     line: int
     def_line: int = 0
+
+
+class StackOverflow(BasicValueError):
+    """Raised on entering one call too many; reported at the calling line."""
 
 
 class DebugHooks(Protocol):
@@ -121,6 +126,8 @@ class Runtime:
         ns.update(self.compiled.builtins)
         ns["__builtins__"] = {}
         ns["_B"] = self.debugger.line_flags if self.debugger else None
+        # Each BASIC call nests a few Python frames; leave room below MAX_DEPTH calls.
+        sys.setrecursionlimit(max(sys.getrecursionlimit(), MAX_DEPTH * 4 + 500))
         exec(self.compiled.code, ns)  # defines the dialog's and SUBs' coroutine functions
         self.frames = [Frame("(dialog)", self.globals, 1)]
         self.emit(RunStarted(self.file, self.run_id))
@@ -161,13 +168,15 @@ class Runtime:
     def locate(self, exc: BaseException) -> tuple[int, int]:
         line_map = self.compiled.line_map
         filename = self.compiled.filename
-        pos = (self.current_line, 1)
+        found = [(self.current_line, 1)]
         tb = exc.__traceback__
         while tb is not None:
             if tb.tb_frame.f_code.co_filename == filename and 0 < tb.tb_lineno <= len(line_map):
-                pos = line_map[tb.tb_lineno - 1]
+                found.append(line_map[tb.tb_lineno - 1])
             tb = tb.tb_next
-        return pos
+        if isinstance(exc, StackOverflow) and len(found) > 2:
+            return found[-2]  # the innermost frame is the callee's entry; blame the call
+        return found[-1]
 
     async def tick(self) -> int:
         """Called by loops every few hundred iterations: yield, time out, budget."""
@@ -185,7 +194,7 @@ class Runtime:
 
     def enter(self, name: str, variables: dict[str, Any], def_line: int) -> None:
         if len(self.frames) >= MAX_DEPTH:
-            raise BasicValueError(f"stack overflow: more than {MAX_DEPTH} nested calls "
+            raise StackOverflow(f"stack overflow: more than {MAX_DEPTH} nested calls "
                                   f"(in {name})")
         self.frames.append(Frame(name, variables, def_line, def_line))
 
