@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as _dt
 import math
 import re
 from typing import Any
@@ -55,9 +56,10 @@ def add(a: Any, b: Any) -> Any:
         return b
     if b is None and (ta is int or ta is float):
         return a
-    if ta is not str and tb is not str and not isinstance(a, bool) and not isinstance(b, bool):
-        if isinstance(a, list) and isinstance(b, list):
-            return a + b
+    if isinstance(a, (_dt.date, _dt.datetime)) and (tb is int or tb is float):
+        return a + _dt.timedelta(seconds=b)  # NOW() + 15 * 60, DAYS(n) are seconds
+    if isinstance(a, list) and isinstance(b, list):
+        return a + b
     na, nb = as_number(a), as_number(b)
     if na is not None and nb is not None and (ta is not str or tb is not str):
         return na + nb
@@ -72,9 +74,7 @@ def cat(a: Any, b: Any) -> str:
 def sub(a: Any, b: Any) -> Any:
     if type(a) in (int, float) and type(b) in (int, float):
         return a - b
-    if hasattr(a, "year") and type(b) in (int, float):
-        import datetime as _dt
-
+    if isinstance(a, (_dt.date, _dt.datetime)) and type(b) in (int, float):
         return a - _dt.timedelta(seconds=b)
     return to_number(a, "left side of -") - to_number(b, "right side of -")
 

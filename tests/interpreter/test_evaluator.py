@@ -238,3 +238,9 @@ def test_methods_scripts_use():
               'APPEND xs, 3')
     assert out.variables["xs"] == [1, 2, 3] and out.variables["n"] == 2
     assert out.variables["t"] == "a"
+
+
+def test_date_arithmetic_counts_seconds():
+    out = run('d = DATEVALUE("2025-01-15 10:00:00")\na = d + 15 * 60\nb = d - DAYS(1)')
+    assert str(out.variables["a"]) == "2025-01-15 10:15:00"
+    assert str(out.variables["b"]) == "2025-01-14 10:00:00"

@@ -1,0 +1,195 @@
+"""Built-in math functions and numeric conversions (CINT, CDBL, ROUND, INT, MOD, RANDOM ...)."""
+
+from __future__ import annotations
+
+import decimal
+import math
+import random
+from collections.abc import Callable
+
+from interpreter.builtins import builtin
+from interpreter.values import BasicValueError, Value, to_display, to_int, to_number
+
+
+def round_half_up(n: float, digits: int = 0) -> int | float:
+    """Round half away from zero on the decimal form of ``n`` (2.675 → 2.68, as people expect)."""
+    if isinstance(n, int) and digits >= 0:
+        return n
+    if isinstance(n, float) and not math.isfinite(n):
+        raise BasicValueError(f"cannot round {to_display(n)}")
+    q = decimal.Decimal(1).scaleb(-digits)
+    with decimal.localcontext() as ctx:
+        ctx.prec = 400
+        d = decimal.Decimal(repr(n)).quantize(q, rounding=decimal.ROUND_HALF_UP)
+    return int(d) if digits <= 0 else float(d)
+
+
+def num(v: Value, fname: str) -> int | float:
+    """A numeric argument, with the function named in the error."""
+    return to_number(v, f"{fname} argument")
+
+
+@builtin("ABS", min_args=1, max_args=1)
+def abs_(v: Value) -> int | float:
+    """Absolute value."""
+    return abs(num(v, "ABS"))
+
+
+@builtin("SGN", "SIGN", min_args=1, max_args=1)
+def sgn(v: Value) -> int:
+    """-1, 0 or 1 by the sign of the number."""
+    n = num(v, "SGN")
+    return (n > 0) - (n < 0)
+
+
+@builtin("SQR", "SQRT", min_args=1, max_args=1)
+def sqrt(v: Value) -> float:
+    """Square root."""
+    n = num(v, "SQRT")
+    if n < 0:
+        raise BasicValueError(f"SQRT of a negative number ({to_display(n)})")
+    return math.sqrt(n)
+
+
+@builtin("POW", "POWER", min_args=2, max_args=2)
+def power(a: Value, b: Value) -> int | float:
+    """``a`` raised to ``b`` (exact for moderate whole numbers)."""
+    x, y = num(a, "POW"), num(b, "POW")
+    if isinstance(x, int) and isinstance(y, int) and 0 <= y and abs(x).bit_length() * y <= 4096:
+        return x**y
+    if x == 0 and y < 0:
+        raise BasicValueError("POW: zero cannot be raised to a negative power")
+    return math.pow(x, y)
+
+
+def _positive(v: Value, fname: str) -> float:
+    n = num(v, fname)
+    if n <= 0:
+        raise BasicValueError(f"{fname} needs a positive number, got {to_display(n)}")
+    return n
+
+
+@builtin("LOG", "LN", min_args=1, max_args=2)
+def log(v: Value, base: Value = None) -> float:
+    """Natural logarithm, or the logarithm in ``base``."""
+    x = _positive(v, "LOG")
+    if base is None:
+        return math.log(x)
+    b = _positive(base, "LOG")
+    if b == 1:
+        raise BasicValueError("LOG base cannot be 1")
+    return math.log(x, b)
+
+
+@builtin("LOG10", min_args=1, max_args=1)
+def log10(v: Value) -> float:
+    """Base-10 logarithm."""
+    return math.log10(_positive(v, "LOG10"))
+
+
+@builtin("EXP", min_args=1, max_args=1)
+def exp(v: Value) -> float:
+    """e raised to the number."""
+    return math.exp(num(v, "EXP"))
+
+
+@builtin("PI", min_args=0, max_args=0)
+def pi() -> float:
+    """The constant π."""
+    return math.pi
+
+
+def _trig(fname: str, fn: Callable[[float], float]) -> None:
+    def call(v: Value) -> float:
+        return fn(num(v, fname))
+
+    call.__doc__ = f"{fname} of a number (radians)."
+    builtin(fname, min_args=1, max_args=1)(call)
+
+
+for _name, _fn in (
+    ("SIN", math.sin),
+    ("COS", math.cos),
+    ("TAN", math.tan),
+    ("ASIN", math.asin),
+    ("ACOS", math.acos),
+):
+    _trig(_name, _fn)
+
+
+@builtin("ATAN", "ATN", min_args=1, max_args=2)
+def atan(y: Value, x: Value = None) -> float:
+    """Arc tangent; with two arguments, the angle of the point (x, y)."""
+    if x is None:
+        return math.atan(num(y, "ATAN"))
+    return math.atan2(num(y, "ATAN"), num(x, "ATAN"))
+
+
+@builtin("ROUND", min_args=1, max_args=2)
+def round_(v: Value, digits: Value = None) -> int | float:
+    """Rounded half away from zero; ``ROUND(n)`` is whole, ``ROUND(n, d)`` keeps ``d`` decimals."""
+    d = 0 if digits is None else to_int(digits, "ROUND digits")
+    if not -400 <= d <= 400:
+        raise BasicValueError(f"ROUND digits {d} is outside -400..400")
+    return round_half_up(num(v, "ROUND"), d)
+
+
+def _whole(v: Value, fname: str, fn: Callable[[float], float]) -> int:
+    n = num(v, fname)
+    if isinstance(n, float) and not math.isfinite(n):
+        raise BasicValueError(f"{fname}: {to_display(n)} is not a finite number")
+    return int(fn(n))
+
+
+@builtin("INT", "FLOOR", min_args=1, max_args=1)
+def int_(v: Value) -> int:
+    """The largest whole number not above the value (``INT(-2.5)`` → -3)."""
+    return _whole(v, "INT", math.floor)
+
+
+@builtin("FIX", "TRUNC", min_args=1, max_args=1)
+def fix(v: Value) -> int:
+    """The value with its fraction dropped (``FIX(-2.5)`` → -2)."""
+    return _whole(v, "FIX", math.trunc)
+
+
+@builtin("CEIL", "CEILING", min_args=1, max_args=1)
+def ceil(v: Value) -> int:
+    """The smallest whole number not below the value."""
+    return _whole(v, "CEIL", math.ceil)
+
+
+@builtin("MOD", min_args=2, max_args=2)
+def mod(a: Value, b: Value) -> int | float:
+    """Remainder with the sign of ``a`` (as in VB); 0 when ``b`` is 0."""
+    x, y = num(a, "MOD"), num(b, "MOD")
+    if y == 0:
+        return 0
+    if isinstance(x, int) and isinstance(y, int):
+        r = abs(x) % abs(y)
+        return -r if x < 0 else r
+    return math.fmod(x, y)
+
+
+@builtin("RANDOM", "RND", "RAND", min_args=0, max_args=2)
+def random_(a: Value = None, b: Value = None) -> int | float:
+    """``RANDOM()`` in [0, 1); ``RANDOM(max)`` whole in [0, max); ``RANDOM(min, max)`` inclusive."""
+    if a is None:
+        return random.random()
+    if b is None:
+        hi = to_int(a, "RANDOM max")
+        return random.randrange(hi) if hi > 0 else 0
+    lo, hi = to_int(a, "RANDOM min"), to_int(b, "RANDOM max")
+    return lo if lo >= hi else random.randint(lo, hi)
+
+
+@builtin("CINT", "CLNG", min_args=1, max_args=1)
+def cint(v: Value) -> int:
+    """Rounded to the nearest whole number (halves away from zero)."""
+    return int(round_half_up(to_number(v, "CINT argument")))
+
+
+@builtin("CDBL", "CSNG", "TONUMBER", min_args=1, max_args=1)
+def cdbl(v: Value) -> float:
+    """The value as a floating-point number."""
+    return float(to_number(v, "CDBL argument"))
