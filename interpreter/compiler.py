@@ -145,11 +145,14 @@ class CodeGen:
     # ------------------------------------------------------------ statements
 
     def statement(self, s: n.Node) -> None:
-        if self.debug and not isinstance(s, (n.SubDef, n.Description, n.TableDef)):
-            self.emit(f"if _B[{s.line}]: await R.debug_hook({s.line}, {s.col})", s)
+        if self.debug and not isinstance(s, (n.SubDef, n.Description, n.TableDef, _RawAssign)):
+            self.debug_hook(s)
         method = getattr(self, "stmt_" + type(s).__name__)
         self.cur = (s.line, s.col)
         method(s)
+
+    def debug_hook(self, s: n.Node) -> None:
+        self.emit(f"if _B[{s.line}]: await R.debug_hook({s.line}, {s.col})", s)
 
     def stmt_Assign(self, s: n.Assign) -> None:
         self.assign(s.target, self.expr(s.value), s)
@@ -203,6 +206,10 @@ class CodeGen:
         self.emit(header, node)
         self.indent += 1
         self.block(body)
+        if self.debug and not getattr(node, "test_at_end", False):
+            # Debugger: revisit the loop's header line after each iteration, as the loop
+            # test runs there (a step shows FOR, body, FOR, body, ..., FOR, after the loop).
+            self.debug_hook(node)
         self.cur = (node.line, node.col)
         self.emit("_n -= 1")
         self.emit("if _n <= 0: _n = await R.tick()")
