@@ -99,6 +99,8 @@ def fixed(n: float, decimals: int) -> tuple[bool, str, str]:
     """(negative, integer digits, fraction digits) of ``n`` rounded half away from zero."""
     if decimals > MAX_DECIMALS:
         raise BasicValueError(f"FORMAT: at most {MAX_DECIMALS} decimals, got {decimals}")
+    if isinstance(n, float) and not math.isfinite(n):
+        raise BasicValueError("FORMAT: the number is too large to format")
     d = _decimal(n)
     with decimal.localcontext() as ctx:
         ctx.prec = max(50, len(d.as_tuple().digits) + abs(d.as_tuple().exponent) + decimals + 5)
