@@ -1,0 +1,199 @@
+"""Fixtures for the memory store tests: a throwaway PostgreSQL server and ``db_url``.
+
+``db_url`` runs each test on a fresh SQLite file and on a fresh PostgreSQL database. The
+server (Debian's postgresql, ``initdb``/``pg_ctl`` in a temp dir on a free loopback port,
+password authentication over TCP) starts once per session, only if a PostgreSQL test runs.
+PostgreSQL tests are skipped when the binaries are missing, except under CI (env ``CI``),
+where that is a failure.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import glob
+import itertools
+import os
+import shutil
+import socket
+import sqlite3
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote
+
+import pytest
+
+from app.database import sqlite_url
+
+PG_USER = "test"
+PG_PASSWORD = "s3cret-pw"
+
+
+def _find_pg_bin() -> str | None:
+    candidates = sorted(
+        glob.glob("/usr/lib/postgresql/*/bin"), key=lambda p: int(Path(p).parent.name)
+    )
+    for d in reversed(candidates):
+        if os.access(os.path.join(d, "initdb"), os.X_OK):
+            return d
+    initdb = shutil.which("initdb")
+    return os.path.dirname(initdb) if initdb else None
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class PgServer:
+    bin_dir: str
+    base: Path
+    port: int
+    user: str = PG_USER
+    password: str = PG_PASSWORD
+    _db_counter = itertools.count(1)
+
+    @property
+    def _as_postgres(self) -> list[str]:
+        # PostgreSQL refuses to run as root.
+        return ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+
+    def _run(self, *args: str) -> None:
+        cmd = self._as_postgres + [os.path.join(self.bin_dir, args[0]), *args[1:]]
+        res = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
+        if res.returncode != 0:
+            log = (self.base / "server.log")
+            tail = log.read_text()[-2000:] if log.exists() else ""
+            raise RuntimeError(f"{' '.join(cmd)} failed:\n{res.stdout}{res.stderr}{tail}")
+
+    def init(self) -> None:
+        pw = self.base / "pwfile"
+        pw.write_text(PG_PASSWORD + "\n")
+        if os.geteuid() == 0:
+            shutil.chown(self.base, "postgres")
+            shutil.chown(pw, "postgres")
+        self._run(
+            "initdb", "-D", str(self.base / "data"), "-U", PG_USER, f"--pwfile={pw}",
+            "--auth-local=trust", "--auth-host=scram-sha-256", "-E", "UTF8", "--no-locale",
+        )
+
+    def start(self) -> None:
+        opts = (
+            f"-p {self.port} -k {self.base} -c listen_addresses=127.0.0.1 -c fsync=off "
+            "-c full_page_writes=off -c synchronous_commit=off"
+        )
+        self._run(
+            "pg_ctl", "-D", str(self.base / "data"), "-l", str(self.base / "server.log"),
+            "-w", "-o", opts, "start",
+        )
+
+    def stop(self) -> None:
+        self._run("pg_ctl", "-D", str(self.base / "data"), "-m", "fast", "-w", "stop")
+
+    def url(self, dbname: str, password: str = PG_PASSWORD) -> str:
+        return f"postgresql://{PG_USER}:{password}@127.0.0.1:{self.port}/{dbname}"
+
+    def admin(self):  # psycopg2 connection to the maintenance database
+        import psycopg2
+
+        conn = psycopg2.connect(
+            dbname="postgres", user=PG_USER, password=PG_PASSWORD, host="127.0.0.1",
+            port=self.port,
+        )
+        conn.autocommit = True
+        return conn
+
+    def new_database(self) -> str:
+        name = f"t{os.getpid()}_{next(self._db_counter)}"
+        conn = self.admin()
+        try:
+            conn.cursor().execute(f'CREATE DATABASE "{name}"')
+        finally:
+            conn.close()
+        return name
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PgServer]:
+    bin_dir = _find_pg_bin()
+    if bin_dir is None:
+        reason = "PostgreSQL binaries (initdb, pg_ctl) not found; install Debian's postgresql"
+        if os.environ.get("CI"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    base = Path(tempfile.mkdtemp(prefix="tbpg-"))  # short: the socket path has a length limit
+    server = PgServer(bin_dir, base, _free_port())
+    try:
+        server.init()
+        server.start()
+    except Exception:
+        shutil.rmtree(base, ignore_errors=True)
+        raise
+    try:
+        yield server
+    finally:
+        with contextlib.suppress(Exception):
+            server.stop()
+        shutil.rmtree(base, ignore_errors=True)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A URL of an empty database: a SQLite temp file, or a fresh PostgreSQL database."""
+    if request.param == "sqlite":
+        return sqlite_url(tmp_path / "memory.sqlite3")
+    server: PgServer = request.getfixturevalue("pg_server")
+    return server.url(server.new_database())
+
+
+@pytest.fixture
+def sqlite_db(tmp_path: Path) -> str:
+    """A SQLite URL only (tests about SQLite files)."""
+    return sqlite_url(tmp_path / "memory.sqlite3")
+
+
+def sqlite_path(url: str) -> str:
+    return unquote(url[len("sqlite://") :])
+
+
+@contextlib.contextmanager
+def hold_write_lock(url: str) -> Iterator[None]:
+    """Another client holds the write lock on the memory table, as a second program could:
+    writes wait (and fail after the busy timeout on SQLite) until the block ends."""
+    if url.startswith("sqlite:"):
+        conn = sqlite3.connect(sqlite_path(url), isolation_level=None, timeout=10)
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        finally:
+            conn.execute("ROLLBACK")
+            conn.close()
+    else:
+        from app.database import open_database
+
+        db = open_database(url)
+        conn = db.connection()
+        cur = conn.cursor()
+        cur.execute("BEGIN")
+        cur.execute("LOCK TABLE bot_memories IN EXCLUSIVE MODE")  # reads still allowed
+        try:
+            yield
+        finally:
+            cur.execute("ROLLBACK")
+            db.close()
+
+
+@pytest.fixture
+def write_blocker():
+    """``with write_blocker(url): ...`` — see :func:`hold_write_lock`."""
+    return hold_write_lock
+
+
+@pytest.fixture
+def unused_port() -> int:
+    """A loopback TCP port nothing listens on."""
+    return _free_port()
