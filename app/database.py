@@ -133,8 +133,10 @@ def translate_error(exc: BaseException, where: str) -> DatabaseError:
     """A :class:`DatabaseError` with a clear message for a driver/peewee exception."""
     msg = error_message(exc)
     low = str(exc).lower()
-    if "password authentication failed" in low or "no password supplied" in low or (
-        "role" in low and "does not exist" in low
+    if (
+        "password authentication failed" in low
+        or "no password supplied" in low
+        or ("role" in low and "does not exist" in low)
     ):
         return DatabaseError(f"{where} rejected the login: {msg}")
     if "database" in low and "does not exist" in low:
@@ -300,7 +302,7 @@ def _open_postgresql(target: _Target, connect_timeout: int) -> peewee.Postgresql
     db = peewee.PostgresqlDatabase(target.dbname, **params)
     try:
         db.connect(reuse_if_open=True)
-    except Exception as exc:  # driver errors come wrapped or raw depending on the stage
+    except Exception as exc:  # noqa: BLE001 - driver errors come wrapped or raw, by stage
         reset_connection(db)
         raise translate_error(exc, target.describe()) from None
     return db
@@ -310,6 +312,6 @@ def reset_connection(db: peewee.Database) -> None:
     """Drop this thread's connection after a failure, so the next use reconnects."""
     try:
         db.close()
-    except Exception:
+    except Exception:  # noqa: BLE001
         # Closing a dead connection (or one still inside a transaction) can fail; forget it.
         db.dispose()

@@ -27,7 +27,9 @@ def add_memory_parser(subparsers: Any) -> argparse.ArgumentParser:
     """Add the ``memory`` sub-command to an ``add_subparsers()`` object; returns its parser."""
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
-        "--db", metavar="URL", default=None,
+        "--db",
+        metavar="URL",
+        default=None,
         help="sqlite:///path or postgresql://user:pass@host:port/db "
         "(default: $TALKBENCH_DB, else a file in the user data directory)",
     )
@@ -35,12 +37,15 @@ def add_memory_parser(subparsers: Any) -> argparse.ArgumentParser:
         "--bot", metavar="NAME", default=DEFAULT_BOT, help=f"bot name (default: {DEFAULT_BOT})"
     )
     parser = subparsers.add_parser(
-        "memory", help="read and edit bot memories (SET/GET BOT MEMORY)",
+        "memory",
+        help="read and edit bot memories (SET/GET BOT MEMORY)",
         description="Read and edit the persistent bot memories of General Bots dialogs.",
     )
     actions = parser.add_subparsers(dest="memory_action", metavar="ACTION", required=True)
     p = actions.add_parser(
-        "list", parents=[common], help="print key<TAB>value lines sorted by key "
+        "list",
+        parents=[common],
+        help="print key<TAB>value lines sorted by key "
         "(tab, newline and backslash escaped as \\t \\n \\\\)",
     )
     p.add_argument("--filter", default="", help="only keys or values containing this text")
@@ -78,9 +83,7 @@ def run_memory_command(args: argparse.Namespace) -> int:
 
 def escape(text: str) -> str:
     """One-line form of a key or value for ``list`` output."""
-    return (
-        text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
-    )
+    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
 
 
 def _list(store: MemoryStore, args: argparse.Namespace) -> int:

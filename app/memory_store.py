@@ -31,7 +31,7 @@ import weakref
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 import peewee
 
@@ -261,9 +261,7 @@ class MemoryStore:
 
         return unsubscribe
 
-    def set(
-        self, bot: str, key: str, value: str, source: WriteSource | None = _HAND
-    ) -> None:
+    def set(self, bot: str, key: str, value: str, source: WriteSource | None = _HAND) -> None:
         """Queue a write (a hand edit by default); same path as ``handle.set``."""
         self._enqueue(bot, key, value, source)
 
@@ -303,28 +301,29 @@ class MemoryStore:
             raise ValueError("offset and limit must not be negative")
         pending = self._pending_for(bot)
         bot_id = self._lookup_bot_id(bot)
-        # Database rows overridden by queued values are dropped below, so over-fetch by that many.
-        fetch = None if limit is None else offset + limit + len(pending)
+        stop = None if limit is None else offset + limit
         entries: list[MemoryEntry] = []
         if bot_id is not None:
             q = self._select_entries(bot_id, filter)
             q = q.order_by(*self._ordering(order_by, descending))
-            if fetch is not None:
-                q = q.limit(fetch)
+            if not pending:  # the common case: the database pages by itself
+                if limit is not None:
+                    q = q.limit(limit)
+                if offset:
+                    q = q.offset(offset)
+            elif stop is not None:
+                # Rows overridden by queued values are dropped below: over-fetch by that many.
+                q = q.limit(stop + len(pending))
             sql, params = self._compile(q)
             for key, value, created, updated in self._fetch(sql, params):
                 if key not in pending:
                     entries.append(MemoryEntry(key, value, _as_utc(created), _as_utc(updated)))
         if not pending:
-            stop = None if limit is None else offset + limit
-            return entries[offset:stop]
+            return entries
         matching = {k: p for k, p in pending.items() if _matches(filter, k, p[0])}
         created = self._created_at(bot_id, list(matching)) if bot_id is not None else {}
-        entries.extend(
-            _pending_entry(k, v, t, created.get(k)) for k, (v, _, t) in matching.items()
-        )
+        entries.extend(_pending_entry(k, v, t, created.get(k)) for k, (v, _, t) in matching.items())
         entries.sort(key=_sort_key(order_by), reverse=descending)
-        stop = None if limit is None else offset + limit
         return entries[offset:stop]
 
     def count(self, bot: str, filter: str = "") -> int:
@@ -385,7 +384,12 @@ class MemoryStore:
             with self._cond:
                 self._emit(
                     MemoryChange(
-                        bot, new_key, replaced, value, _HAND, ChangeState.RENAMED,
+                        bot,
+                        new_key,
+                        replaced,
+                        value,
+                        _HAND,
+                        ChangeState.RENAMED,
                         old_key=old_key,
                     )
                 )
@@ -474,14 +478,12 @@ class MemoryStore:
         _live_stores.discard(self)
         lost = self.pending_count()
         if lost:
-            log.warning(
-                "memory store closed with %d unsaved write(s): %s", lost, self._last_error
-            )
+            log.warning("memory store closed with %d unsaved write(s): %s", lost, self._last_error)
         if self._own_db:
             reset_connection(self._db)
         return landed and not lost
 
-    def __enter__(self) -> MemoryStore:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -560,7 +562,10 @@ class MemoryStore:
     ) -> int:
         for key, value in pairs:  # validate everything before queueing anything
             if not isinstance(key, str) or not isinstance(value, str):
-                raise ValueError(f"{path}: key {key!r}: keys and values must be strings")
+                # ValueError, like any other bad file content.
+                raise ValueError(  # noqa: TRY004
+                    f"{path}: key {key!r}: keys and values must be strings"
+                )
             _check_text(key, "key")
             _check_text(value, "value")
         source = WriteSource(file=str(path), kind="import")
@@ -661,7 +666,7 @@ class MemoryStore:
                 upto = self._seq
             try:
                 self._write_batch(batch)
-            except Exception as exc:  # anything: the writes must never be lost
+            except Exception as exc:  # noqa: BLE001 - whatever it is, keep the writes
                 reset_connection(self._db)
                 self._bot_ids.clear()  # a rolled-back bot row must not stay cached
                 msg = error_message(exc)
@@ -681,7 +686,12 @@ class MemoryStore:
                                 self._reported_failed.add(k)
                                 self._emit(
                                     MemoryChange(
-                                        k[0], k[1], None, value, source, ChangeState.FAILED,
+                                        k[0],
+                                        k[1],
+                                        None,
+                                        value,
+                                        source,
+                                        ChangeState.FAILED,
                                         error=msg,
                                     )
                                 )
@@ -898,7 +908,10 @@ def _new_ids(n: int) -> list[str]:
     ``uuid4()`` per row costs more than the insert itself."""
     raw = os.urandom(16 * n).hex()
     return [
-        raw[i : i + 12] + "4" + raw[i + 13 : i + 16] + "89ab"[int(raw[i + 16], 16) & 3]
+        raw[i : i + 12]
+        + "4"
+        + raw[i + 13 : i + 16]
+        + "89ab"[int(raw[i + 16], 16) & 3]
         + raw[i + 17 : i + 32]
         for i in range(0, 32 * n, 32)
     ]
@@ -916,9 +929,7 @@ def _as_utc(value: Any) -> dt.datetime | None:
     return value.astimezone(_UTC)
 
 
-def _pending_entry(
-    key: str, value: str, t: float, created: dt.datetime | None
-) -> MemoryEntry:
+def _pending_entry(key: str, value: str, t: float, created: dt.datetime | None) -> MemoryEntry:
     when = dt.datetime.fromtimestamp(t, _UTC)
     return MemoryEntry(key, value, created or when, when, pending=True)
 

@@ -28,13 +28,13 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from app.database import open_database
+from app.database import open_database, sqlite_url
 from app.memory_store import MemoryStore
 from app.models import ensure_schema
 
 SQLITE_UPSERT = (
     'INSERT INTO "bot_memories" ("id", "bot_id", "key", "value", "created_at", "updated_at") '
-    "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (\"bot_id\", \"key\") DO UPDATE SET "
+    'VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT ("bot_id", "key") DO UPDATE SET '
     '"value" = excluded."value", "updated_at" = excluded."updated_at"'
 )
 
@@ -77,7 +77,7 @@ def run_ours(url: str, pairs: list[tuple[str, str]], subscriber: bool) -> tuple[
 
 
 def sqlite_baseline(path: str, pairs: list[tuple[str, str]]) -> float:
-    ensure_schema(open_database("sqlite:///" + path))  # same tables and indexes as ours
+    ensure_schema(open_database(sqlite_url(path)))  # same tables and indexes as ours
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("PRAGMA journal_mode=wal")
     conn.execute("PRAGMA synchronous=normal")
@@ -172,7 +172,7 @@ def main() -> int:
                 label,
                 args.repeat,
                 args.n,
-                lambda: run_ours("sqlite:///" + fresh(), pairs, subscriber),
+                lambda sub=subscriber: run_ours(sqlite_url(fresh()), pairs, sub),
                 lambda: sqlite_baseline(fresh(), pairs),
             )
     pg_url = os.environ.get("TALKBENCH_BENCH_PG")

@@ -64,9 +64,9 @@ class PgServer:
 
     def _run(self, *args: str) -> None:
         cmd = self._as_postgres + [os.path.join(self.bin_dir, args[0]), *args[1:]]
-        res = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
+        res = subprocess.run(cmd, capture_output=True, text=True, timeout=60, check=False)
         if res.returncode != 0:
-            log = (self.base / "server.log")
+            log = self.base / "server.log"
             tail = log.read_text()[-2000:] if log.exists() else ""
             raise RuntimeError(f"{' '.join(cmd)} failed:\n{res.stdout}{res.stderr}{tail}")
 
@@ -77,8 +77,17 @@ class PgServer:
             shutil.chown(self.base, "postgres")
             shutil.chown(pw, "postgres")
         self._run(
-            "initdb", "-D", str(self.base / "data"), "-U", PG_USER, f"--pwfile={pw}",
-            "--auth-local=trust", "--auth-host=scram-sha-256", "-E", "UTF8", "--no-locale",
+            "initdb",
+            "-D",
+            str(self.base / "data"),
+            "-U",
+            PG_USER,
+            f"--pwfile={pw}",
+            "--auth-local=trust",
+            "--auth-host=scram-sha-256",
+            "-E",
+            "UTF8",
+            "--no-locale",
         )
 
     def start(self) -> None:
@@ -87,8 +96,15 @@ class PgServer:
             "-c full_page_writes=off -c synchronous_commit=off"
         )
         self._run(
-            "pg_ctl", "-D", str(self.base / "data"), "-l", str(self.base / "server.log"),
-            "-w", "-o", opts, "start",
+            "pg_ctl",
+            "-D",
+            str(self.base / "data"),
+            "-l",
+            str(self.base / "server.log"),
+            "-w",
+            "-o",
+            opts,
+            "start",
         )
 
     def stop(self) -> None:
@@ -101,7 +117,10 @@ class PgServer:
         import psycopg2
 
         conn = psycopg2.connect(
-            dbname="postgres", user=PG_USER, password=PG_PASSWORD, host="127.0.0.1",
+            dbname="postgres",
+            user=PG_USER,
+            password=PG_PASSWORD,
+            host="127.0.0.1",
             port=self.port,
         )
         conn.autocommit = True

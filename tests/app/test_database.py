@@ -93,7 +93,7 @@ def test_corrupt_database_is_refused_and_stays_untouched(tmp_path: Path, damage:
     path = tmp_path / "memory.db"
     conn = sqlite3.connect(path)
     conn.execute("CREATE TABLE t (x TEXT)")
-    conn.executemany("INSERT INTO t VALUES (?)", [("row %d " % i * 20,) for i in range(2000)])
+    conn.executemany("INSERT INTO t VALUES (?)", [(f"row {i} " * 20,) for i in range(2000)])
     conn.execute("CREATE INDEX t_x ON t (x)")
     conn.commit()
     conn.close()

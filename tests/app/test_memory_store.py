@@ -45,7 +45,9 @@ class Recorder:
         with self._lock:
             self.events.append((change, threading.get_ident()))
 
-    def changes(self, state: ChangeState | None = None, key: str | None = None) -> list[MemoryChange]:
+    def changes(
+        self, state: ChangeState | None = None, key: str | None = None
+    ) -> list[MemoryChange]:
         with self._lock:
             return [
                 c
@@ -90,7 +92,10 @@ def test_keys_are_case_sensitive_and_bots_are_separate(store: MemoryStore) -> No
     b.set("name", "other bot")
     assert store.flush(10)
     assert (a.get("Name"), a.get("name"), b.get("name"), b.get("Name")) == (
-        "upper", "lower", "other bot", "",
+        "upper",
+        "lower",
+        "other bot",
+        "",
     )
     assert store.bots() == ["a", "b"]
     assert store.count("a") == 2 and store.count("b") == 1
@@ -189,7 +194,10 @@ def test_repeated_writes_are_coalesced(db_url: str, store: MemoryStore, write_bl
     assert [c.new for c in landed] == ["99"]
     assert h.get("counter") == "99"
     assert [(e.key, e.value) for e in store.list("default")] == [
-        ("counter", "99"), ("other0", "99"), ("other1", "97"), ("other2", "98"),
+        ("counter", "99"),
+        ("other0", "99"),
+        ("other1", "97"),
+        ("other2", "98"),
     ]
 
 
@@ -252,7 +260,7 @@ def test_two_stores_on_one_file_never_see_locked_and_last_write_wins(db_url: str
                 h.set(keys[i % len(keys)], f"{name}-{i}")
                 if i % 250 == 0:
                     h.get(keys[0])  # reads interleaved with the other store's writes
-        except BaseException as exc:  # pragma: no cover - reported below
+        except BaseException as exc:  # noqa: BLE001 - reported by the assert below
             errors.append(exc)
 
     threads = [threading.Thread(target=hammer, args=(s, n)) for s, n in ((a, "A"), (b, "B"))]
@@ -288,9 +296,7 @@ def test_locked_sqlite_reports_failed_keeps_writes_and_lands_later(
     sqlite_db: str, write_blocker
 ) -> None:
     # Another program holding the write lock longer than busy_timeout makes writes fail.
-    store = MemoryStore(
-        database=open_database(sqlite_db, busy_timeout_ms=100), retry_max_delay=0.2
-    )
+    store = MemoryStore(database=open_database(sqlite_db, busy_timeout_ms=100), retry_max_delay=0.2)
     rec = Recorder(store)
     h = store.bot("default")
     h.set("before", "1")
@@ -400,7 +406,8 @@ def test_delete_reports_old_values(store: MemoryStore) -> None:
     assert store.flush(10)
     assert store.delete("default", ["a", "c"]) == 2
     assert [(c.key, c.old, c.new) for c in rec.changes(ChangeState.DELETED)] == [
-        ("a", "A", None), ("c", "C", None),
+        ("a", "A", None),
+        ("c", "C", None),
     ]
     assert _entries(store) == [("b", "B")]
     assert store.delete("nobody", ["a"]) == 0
@@ -417,7 +424,9 @@ def test_list_filter_sort_and_pages_merge_queued_values(
     db_url: str, store: MemoryStore, write_blocker
 ) -> None:
     h = store.bot("default")
-    landed = {f"key{i:02d}": f"value {i % 7} {'Éclair' if i % 5 == 0 else 'plain'}" for i in range(30)}
+    landed = {
+        f"key{i:02d}": f"value {i % 7} {'Éclair' if i % 5 == 0 else 'plain'}" for i in range(30)
+    }
     for k, v in landed.items():
         h.set(k, v)
     h.set("Zebra", "z")
@@ -476,7 +485,7 @@ SPECIAL = {
     "": "empty key",
     "newlines": "line1\nline2\r\nline3\r",
     "tabs\tin key": "a\tb",
-    "quotes": 'say "hi", \'bye\'',
+    "quotes": "say \"hi\", 'bye'",
     "comma,semicolon;": "x,y;z",
     "unicode ключ 🎉": "значение — ✓ 𝔘𝔫𝔦𝔠𝔬𝔡𝔢",
     "backslash\\": "C:\\path\\n",
@@ -489,13 +498,15 @@ SPECIAL = {
 def test_export_import_round_trip_special_values(
     store: MemoryStore, tmp_path: Path, fmt: str
 ) -> None:
-    data = dict(SPECIAL, big="x\n\t\"é" * 250_000)  # 1.25 MB value
+    data = dict(SPECIAL, big='x\n\t"é' * 250_000)  # 1.25 MB value
     h = store.bot("source")
     for k, v in data.items():
         h.set(k, v)
     path = tmp_path / f"export.{fmt}"
     export, import_ = (
-        (store.export_json, store.import_json) if fmt == "json" else (store.export_csv, store.import_csv)
+        (store.export_json, store.import_json)
+        if fmt == "json"
+        else (store.export_csv, store.import_csv)
     )
     assert export("source", path) == len(data)
     assert import_("copy", path) == len(data)
@@ -550,9 +561,7 @@ def test_import_rejects_bad_files_without_writing(store: MemoryStore, tmp_path: 
     assert store.count("default") == 0
 
 
-def test_import_accepts_list_form_and_extra_csv_columns(
-    store: MemoryStore, tmp_path: Path
-) -> None:
+def test_import_accepts_list_form_and_extra_csv_columns(store: MemoryStore, tmp_path: Path) -> None:
     js = tmp_path / "list.json"
     js.write_text('[{"key": "a", "value": "1"}, {"key": "b", "value": "2", "note": "x"}]')
     assert store.import_json("default", js) == 2
@@ -560,3 +569,20 @@ def test_import_accepts_list_form_and_extra_csv_columns(
     cs.write_text("id,key,value,updated\n1,c,3,today\n", encoding="utf-8-sig")
     assert store.import_csv("default", cs) == 1
     assert _entries(store) == [("a", "1"), ("b", "2"), ("c", "3")]
+
+
+def test_pages_without_queued_values_match_the_full_list(store: MemoryStore) -> None:
+    h = store.bot("default")
+    for i in range(57):
+        h.set(f"k{i:03d}", str(i % 4))
+    assert store.flush(10)
+    for order_by in ("key", "value", "updated_at"):
+        full = [e.key for e in store.list("default", order_by=order_by)]
+        pages = []
+        for offset in range(0, 60, 10):
+            pages += [
+                e.key for e in store.list("default", offset=offset, limit=10, order_by=order_by)
+            ]
+        assert pages == full
+        assert [e.key for e in store.list("default", offset=50, order_by=order_by)] == full[50:]
+    assert store.list("default", limit=0) == []

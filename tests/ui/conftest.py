@@ -1,0 +1,67 @@
+"""Qt tests run offscreen on one QApplication with one qasync loop for the whole session."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("QT_API", "pyside6")
+
+import asyncio
+from pathlib import Path
+
+import pytest
+import qasync
+from PySide6.QtCore import QSettings
+
+
+@pytest.fixture(scope="session")
+def qloop(qapp):
+    """A qasync loop on pytest-qt's QApplication; tests drive it with run_until_complete.
+
+    Never stopped or closed mid-session: stopping it while no Qt loop runs calls app.exit(),
+    after which every qtbot wait returns at once.
+    """
+    qapp.setQuitOnLastWindowClosed(False)
+    loop = qasync.QEventLoop(qapp)
+    asyncio.set_event_loop(loop)
+    yield loop
+    # Close before the QApplication goes away, or the loop's __del__ touches deleted Qt objects.
+    loop.close()
+    asyncio.set_event_loop(None)
+
+
+@pytest.fixture
+def run(qloop):
+    """``run(coro, timeout)``: drive an async scenario to its end on the qasync loop."""
+
+    def _run(coro, timeout: float = 10.0):
+        return qloop.run_until_complete(asyncio.wait_for(coro, timeout))
+
+    return _run
+
+
+@pytest.fixture
+def window(qapp, qloop, tmp_path: Path):
+    from ui.main import build_window
+
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    win = build_window([], str(tmp_path / "memory.sqlite3"), "testbot", settings)
+    win.show()
+    yield win
+    win.runner.stop()
+    for i in range(win.tabs.count()):  # no "save changes?" prompt at teardown
+        win.tabs.widget(i).editor.document().setModified(False)
+    win.close()
+    win.store.close(timeout=5.0)
+    win.deleteLater()
+
+
+async def until(predicate, timeout: float = 5.0, step: float = 0.01) -> None:
+    """Poll inside a scenario (qtbot.wait would nest a Qt loop under the running task)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not predicate():
+        if loop.time() > deadline:
+            raise AssertionError("condition not met in time")
+        await asyncio.sleep(step)

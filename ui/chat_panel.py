@@ -1,0 +1,164 @@
+"""The chat panel: the IDE's Channel. TALK shows a bot bubble; HEAR waits for the input line."""
+
+from __future__ import annotations
+
+import asyncio
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from interpreter.ports import BotMessage, HearRequest
+
+IDLE_HINT = "The bot is not waiting for input"
+_BOT_STYLE = "background:#e8eefc;color:#1b2a4a;border-radius:10px;padding:6px 10px;"
+_USER_STYLE = "background:#2e7d32;color:white;border-radius:10px;padding:6px 10px;"
+_NOTE_STYLE = "color:#888;font-style:italic;"
+
+
+class ChatPanel(QWidget):
+    """Implements ``interpreter.ports.Channel`` on top of a bubble list and an input line."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._pending: asyncio.Future[str] | None = None
+        self._messages = QWidget()
+        self._list = QVBoxLayout(self._messages)
+        self._list.addStretch(1)
+        self._scroll = QScrollArea()
+        self._scroll.setWidgetResizable(True)
+        self._scroll.setWidget(self._messages)
+        self._scroll.verticalScrollBar().rangeChanged.connect(
+            lambda _lo, hi: self._scroll.verticalScrollBar().setValue(hi)
+        )
+        self._choices = QHBoxLayout()
+        self._choices.addStretch(1)
+        self.input = QLineEdit()
+        self.input.returnPressed.connect(self.send)
+        self.send_button = QPushButton("Send")
+        self.send_button.clicked.connect(self.send)
+        row = QHBoxLayout()
+        row.addWidget(self.input, 1)
+        row.addWidget(self.send_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self._scroll, 1)
+        layout.addLayout(self._choices)
+        layout.addLayout(row)
+        self._set_waiting(False)
+
+    # -- Channel protocol -------------------------------------------------------------------
+
+    async def talk(self, message: BotMessage) -> None:
+        prefix = f"(to {message.recipient}) " if message.recipient else ""
+        self.add_bubble(prefix + message.text, from_bot=True)
+        if message.suggestions:
+            self._show_choices([s.text for s in message.suggestions])
+
+    async def hear(self, request: HearRequest) -> str:
+        if request.options:
+            self._show_choices(list(request.options))
+        self._pending = asyncio.get_running_loop().create_future()
+        self._set_waiting(True, request)
+        try:
+            return await self._pending
+        finally:  # answered or cancelled by Stop: the input goes idle either way
+            self._pending = None
+            self._set_waiting(False)
+
+    # -- widgets ----------------------------------------------------------------------------
+
+    @property
+    def waiting(self) -> bool:
+        return self._pending is not None and not self._pending.done()
+
+    def bubbles(self) -> list[tuple[str, str]]:
+        """(``"bot"``/``"user"``/``"note"``, text) of every message, oldest first."""
+        found = []
+        for i in range(self._list.count()):
+            item = self._list.itemAt(i)
+            label = item.widget().findChild(QLabel) if item.widget() else None
+            if label is not None:
+                found.append((label.objectName(), label.text()))
+        return found
+
+    def choice_buttons(self) -> list[QPushButton]:
+        return [
+            self._choices.itemAt(i).widget()
+            for i in range(self._choices.count())
+            if self._choices.itemAt(i).widget() is not None
+        ]
+
+    def add_bubble(self, text: str, from_bot: bool) -> None:
+        self._add(text, "bot" if from_bot else "user")
+
+    def add_note(self, text: str) -> None:
+        """A grey line between bubbles (run started, finished, new session)."""
+        self._add(text, "note")
+
+    def clear(self) -> None:
+        while self._list.count() > 1:
+            item = self._list.takeAt(0)
+            if item.widget():
+                item.widget().deleteLater()
+        self._clear_choices()
+
+    def _add(self, text: str, kind: str) -> None:
+        label = QLabel(text)
+        label.setObjectName(kind)
+        label.setWordWrap(True)
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        label.setTextFormat(Qt.TextFormat.PlainText)
+        style = {"bot": _BOT_STYLE, "user": _USER_STYLE}.get(kind, _NOTE_STYLE)
+        label.setStyleSheet(style)
+        row = QWidget()
+        layout = QHBoxLayout(row)
+        layout.setContentsMargins(0, 0, 0, 0)
+        if kind == "user":
+            layout.addStretch(1)
+        layout.addWidget(label, 4 if kind != "note" else 1)
+        if kind == "bot":
+            layout.addStretch(1)
+        self._list.insertWidget(self._list.count() - 1, row)
+
+    def _show_choices(self, texts: list[str]) -> None:
+        self._clear_choices()
+        for text in texts:
+            button = QPushButton(text)
+            button.clicked.connect(lambda _=False, t=text: self.send(t))
+            self._choices.insertWidget(self._choices.count() - 1, button)
+
+    def _clear_choices(self) -> None:
+        for button in self.choice_buttons():
+            self._choices.removeWidget(button)
+            button.deleteLater()
+
+    def _set_waiting(self, waiting: bool, request: HearRequest | None = None) -> None:
+        self.input.setEnabled(waiting)
+        self.send_button.setEnabled(waiting)
+        if waiting:
+            kind = (
+                "" if request is None or request.kind == "STRING" else f" ({request.kind.lower()})"
+            )
+            self.input.setPlaceholderText(f"Type your answer{kind} and press Enter")
+            self.input.setFocus()
+        else:
+            self.input.setPlaceholderText(IDLE_HINT)
+
+    def send(self, text: str | None = None) -> None:
+        """Answer the pending HEAR with ``text`` (default: the input line)."""
+        if not self.waiting:
+            return
+        answer = self.input.text() if text is None else text
+        self.input.clear()
+        self._clear_choices()
+        self.add_bubble(answer, from_bot=False)
+        assert self._pending is not None
+        self._pending.set_result(answer)

@@ -1,0 +1,277 @@
+"""The code editor: line-number gutter with breakpoints, error underlines, BASIC editing aids."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from PySide6.QtCore import QEvent, QRect, QSize, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QFontDatabase,
+    QKeyEvent,
+    QKeySequence,
+    QPainter,
+    QPaintEvent,
+    QShortcut,
+    QTextCharFormat,
+    QTextCursor,
+    QTextFormat,
+)
+from PySide6.QtWidgets import QInputDialog, QPlainTextEdit, QTextEdit, QToolTip, QWidget
+
+from .highlighter import BasicHighlighter
+
+INDENT = "    "
+# Lines after which the next line is indented one more level.
+_OPENERS = re.compile(
+    r"^\s*(FOR|DO|SUB|FUNCTION|SELECT|WHILE|ELSE|ELSEIF|CASE|BEGIN|TABLE)\b"
+    r"|^\s*IF\b.*\bTHEN\s*('.*)?$",
+    re.IGNORECASE,
+)
+_ERROR_COLOR = QColor("#d32f2f")
+_WARNING_COLOR = QColor("#e0a800")
+_CURRENT_LINE = QColor("#fff8dc")
+
+
+@dataclass(frozen=True)
+class Mark:
+    """An underlined range: 1-based line and column, end column exclusive (0 = to line end)."""
+
+    line: int
+    col: int
+    end_col: int
+    message: str
+    error: bool = True
+
+
+class _Gutter(QWidget):
+    def __init__(self, editor: CodeEditor) -> None:
+        super().__init__(editor)
+        self._editor = editor
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+
+    def sizeHint(self) -> QSize:
+        return QSize(self._editor.gutter_width(), 0)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        self._editor.paint_gutter(event)
+
+    def mousePressEvent(self, event) -> None:
+        line = self._editor.line_at_y(int(event.position().y()))
+        if line:
+            self._editor.toggle_breakpoint(line)
+
+
+class CodeEditor(QPlainTextEdit):
+    breakpointsChanged = Signal(object)  # frozenset[int] of 1-based lines
+
+    def __init__(self, parent: QWidget | None = None, style: str = "default") -> None:
+        super().__init__(parent)
+        self.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.setTabStopDistance(self.fontMetrics().horizontalAdvance(" ") * 4)
+        self.highlighter = BasicHighlighter(self.document(), style)
+        self.breakpoints: set[int] = set()
+        self.marks: list[Mark] = []
+        self.runtime_mark: Mark | None = None
+        self._gutter = _Gutter(self)
+        self.blockCountChanged.connect(self._update_margins)
+        self.updateRequest.connect(self._on_update_request)
+        self.cursorPositionChanged.connect(self._refresh_selections)
+        QShortcut(QKeySequence("Ctrl+/"), self, self.toggle_comment)
+        QShortcut(QKeySequence("Ctrl+G"), self, self.ask_go_to_line)
+        self._update_margins()
+        self._refresh_selections()
+
+    # -- gutter -----------------------------------------------------------------------------
+
+    def gutter_width(self) -> int:
+        digits = max(3, len(str(self.blockCount())))
+        return 18 + self.fontMetrics().horizontalAdvance("9") * digits
+
+    def _update_margins(self, *_: object) -> None:
+        self.setViewportMargins(self.gutter_width(), 0, 0, 0)
+
+    def _on_update_request(self, rect: QRect, dy: int) -> None:
+        if dy:
+            self._gutter.scroll(0, dy)
+        else:
+            self._gutter.update(0, rect.y(), self._gutter.width(), rect.height())
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        cr = self.contentsRect()
+        self._gutter.setGeometry(QRect(cr.left(), cr.top(), self.gutter_width(), cr.height()))
+
+    def line_at_y(self, y: int) -> int:
+        """1-based line shown at gutter height ``y``, 0 below the last line."""
+        block = self.firstVisibleBlock()
+        top = self.blockBoundingGeometry(block).translated(self.contentOffset()).top()
+        while block.isValid():
+            bottom = top + self.blockBoundingRect(block).height()
+            if top <= y < bottom:
+                return block.blockNumber() + 1
+            top = bottom
+            block = block.next()
+        return 0
+
+    def paint_gutter(self, event: QPaintEvent) -> None:
+        painter = QPainter(self._gutter)
+        painter.fillRect(event.rect(), QColor("#f3f3f3"))
+        error_lines = {m.line for m in self._all_marks() if m.error}
+        block = self.firstVisibleBlock()
+        top = self.blockBoundingGeometry(block).translated(self.contentOffset()).top()
+        height = self.fontMetrics().height()
+        width = self._gutter.width()
+        while block.isValid() and top <= event.rect().bottom():
+            line = block.blockNumber() + 1
+            if block.isVisible():
+                if line in self.breakpoints:
+                    painter.setBrush(QColor("#e51400"))
+                    painter.setPen(Qt.PenStyle.NoPen)
+                    size = min(height - 4, 10)
+                    painter.drawEllipse(3, int(top) + (height - size) // 2, size, size)
+                painter.setPen(_ERROR_COLOR if line in error_lines else QColor("#999999"))
+                painter.drawText(
+                    0, int(top), width - 4, height, Qt.AlignmentFlag.AlignRight, str(line)
+                )
+            top += self.blockBoundingRect(block).height()
+            block = block.next()
+        painter.end()
+
+    def toggle_breakpoint(self, line: int) -> None:
+        self.breakpoints ^= {line}
+        self._gutter.update()
+        self.breakpointsChanged.emit(frozenset(self.breakpoints))
+
+    # -- marks (diagnostics, runtime error) and the current line ---------------------------------
+
+    def set_marks(self, marks: list[Mark]) -> None:
+        self.marks = list(marks)
+        self._refresh_selections()
+
+    def set_runtime_error(self, mark: Mark | None) -> None:
+        self.runtime_mark = mark
+        self._refresh_selections()
+
+    def _all_marks(self) -> list[Mark]:
+        return self.marks + ([self.runtime_mark] if self.runtime_mark else [])
+
+    def _refresh_selections(self) -> None:
+        current = QTextEdit.ExtraSelection()
+        current.format.setBackground(_CURRENT_LINE)
+        current.format.setProperty(QTextFormat.Property.FullWidthSelection, True)
+        current.cursor = self.textCursor()
+        current.cursor.clearSelection()
+        selections = [current] + [self._selection(m) for m in self._all_marks()]
+        self.setExtraSelections([s for s in selections if s is not None])
+        self._gutter.update()
+
+    def _range(self, mark: Mark) -> tuple[int, int] | None:
+        block = self.document().findBlockByNumber(mark.line - 1)
+        if not block.isValid():
+            return None
+        length = max(len(block.text()), 1)
+        start = min(max(mark.col - 1, 0), length - 1)
+        end = mark.end_col - 1 if mark.end_col > mark.col else length
+        return block.position() + start, block.position() + max(end, start + 1)
+
+    def _selection(self, mark: Mark) -> QTextEdit.ExtraSelection | None:
+        span = self._range(mark)
+        if span is None:
+            return None
+        sel = QTextEdit.ExtraSelection()
+        sel.format.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
+        sel.format.setUnderlineColor(_ERROR_COLOR if mark.error else _WARNING_COLOR)
+        sel.format.setToolTip(mark.message)
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(span[0])
+        cursor.setPosition(
+            min(span[1], self.document().characterCount() - 1), QTextCursor.MoveMode.KeepAnchor
+        )
+        sel.cursor = cursor
+        return sel
+
+    def marks_at(self, position: int) -> list[Mark]:
+        """Marks covering document position ``position`` (for tooltips)."""
+        found = []
+        for mark in self._all_marks():
+            span = self._range(mark)
+            if span and span[0] <= position <= span[1]:
+                found.append(mark)
+        return found
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ToolTip:
+            pos = event.pos() - self.viewport().pos()
+            marks = self.marks_at(self.cursorForPosition(pos).position())
+            if marks:
+                QToolTip.showText(event.globalPos(), "\n".join(m.message for m in marks), self)
+            else:
+                QToolTip.hideText()
+            return True
+        return super().event(event)
+
+    # -- editing aids -----------------------------------------------------------------------------
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not event.modifiers() & (
+            Qt.KeyboardModifier.ControlModifier
+        ):
+            line = self.textCursor().block().text()[: self.textCursor().positionInBlock()]
+            indent = line[: len(line) - len(line.lstrip())]
+            if _OPENERS.search(line):
+                indent += INDENT
+            self.textCursor().insertText("\n" + indent)
+            self.ensureCursorVisible()
+            return
+        super().keyPressEvent(event)
+
+    def toggle_comment(self) -> None:
+        """Comment the selected lines with ``'``, or uncomment them if all are comments."""
+        cursor = self.textCursor()
+        doc = self.document()
+        first = doc.findBlock(cursor.selectionStart()).blockNumber()
+        last = doc.findBlock(cursor.selectionEnd()).blockNumber()
+        if (
+            cursor.hasSelection()
+            and last > first
+            and cursor.selectionEnd() == doc.findBlock(cursor.selectionEnd()).position()
+        ):
+            last -= 1  # a selection ending at column 0 does not include that line
+        blocks = [doc.findBlockByNumber(n) for n in range(first, last + 1)]
+        texts = [b.text() for b in blocks if b.text().strip()]
+        uncomment = bool(texts) and all(t.lstrip().startswith("'") for t in texts)
+        edit = QTextCursor(doc)
+        edit.beginEditBlock()
+        for block in blocks:
+            text = block.text()
+            if not text.strip():
+                continue
+            col = len(text) - len(text.lstrip())
+            edit.setPosition(block.position() + col)
+            if uncomment:
+                width = 2 if text[col:].startswith("' ") else 1
+                edit.setPosition(block.position() + col + width, QTextCursor.MoveMode.KeepAnchor)
+                edit.removeSelectedText()
+            else:
+                edit.insertText("' ")
+        edit.endEditBlock()
+
+    def go_to_line(self, line: int, col: int = 1) -> None:
+        block = self.document().findBlockByNumber(max(line, 1) - 1)
+        if not block.isValid():
+            block = self.document().lastBlock()
+        cursor = QTextCursor(block)
+        cursor.setPosition(block.position() + min(max(col - 1, 0), len(block.text())))
+        self.setTextCursor(cursor)
+        self.centerCursor()
+        self.setFocus()
+
+    def ask_go_to_line(self) -> None:
+        line, ok = QInputDialog.getInt(
+            self, "Go to line", "Line:", self.textCursor().blockNumber() + 1, 1, self.blockCount()
+        )
+        if ok:
+            self.go_to_line(line)

@@ -1,0 +1,64 @@
+"""Start the IDE: one QApplication, one qasync loop, the main window; flush memory on quit."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+os.environ.setdefault("QT_API", "pyside6")  # before qasync: it picks the first binding it finds
+
+from PySide6.QtCore import QSettings
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+ORGANIZATION = "Talkbench"
+APPLICATION = "Talkbench"
+
+
+def build_window(files: list[str], db: str | None, bot: str, settings: QSettings | None = None):
+    """Open the store and the window with ``files`` (a sample dialog when none); raises
+    DatabaseError when the database cannot be opened."""
+    from app.database import default_url
+    from app.memory_store import MemoryStore
+
+    from .main_window import ICON, NEW_FILE_TEXT, MainWindow
+
+    url = db or default_url()
+    store = MemoryStore(url)
+    window = MainWindow(store, url, bot, settings or QSettings(ORGANIZATION, APPLICATION))
+    QApplication.instance().setWindowIcon(QIcon(str(ICON)))
+    for name in files:
+        window.open_file(Path(name))
+    if window.tabs.count() == 0:
+        window.add_tab(NEW_FILE_TEXT, None)
+    return window
+
+
+def launch(files: list[str], db: str | None = None, bot: str = "default") -> int:
+    """Run the IDE until the window closes; returns the exit code."""
+    import asyncio
+
+    import qasync
+
+    from app.database import DatabaseError
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setOrganizationName(ORGANIZATION)
+    app.setApplicationName(APPLICATION)
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    try:
+        window = build_window(files, db, bot)
+    except DatabaseError as exc:
+        QMessageBox.critical(None, "Talkbench", f"Cannot open the memory database:\n{exc}")
+        return 1
+    window.show()
+    closed = asyncio.Event()
+    app.lastWindowClosed.connect(closed.set)
+    with loop:
+        loop.run_until_complete(closed.wait())
+    ok = window.store.close(timeout=30.0)  # lands queued writes before the process ends
+    if not ok:
+        print("talkbench: error: some memory writes could not be saved", file=sys.stderr)
+    return 0 if ok else 1

@@ -1,0 +1,202 @@
+"""Table model of one bot's memory: loads pages lazily, then follows the store's change events."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer
+from PySide6.QtGui import QBrush, QColor, QFont
+
+from app.memory_store import ChangeState, MemoryChange, MemoryEntry, MemoryStore
+
+COLUMNS = ("Key", "Value", "Created", "Updated")
+VALUE_COLUMN = 1
+PAGE_SIZE = 500
+FLASH_SECONDS = 0.8
+_PENDING_COLOR = QColor("#8a8a8a")
+_FLASH_COLOR = QColor("#fff3b0")
+Index = QModelIndex | QPersistentModelIndex
+_ROOT = QModelIndex()  # the table's only parent; immutable, so one instance is enough
+
+
+def _when(value: dt.datetime | None) -> str:
+    """Compact: the time for today's changes, else the date (full stamp in the tooltip)."""
+    if value is None:
+        return ""
+    local = value.astimezone()
+    return local.strftime("%H:%M:%S" if local.date() == dt.date.today() else "%Y-%m-%d")
+
+
+def _full(value: dt.datetime | None) -> str:
+    return value.astimezone().strftime("%Y-%m-%d %H:%M:%S %Z") if value else ""
+
+
+class MemoryTableModel(QAbstractTableModel):
+    """Rows of ``MemoryEntry``; a change event updates only the affected row."""
+
+    def __init__(self, store: MemoryStore, bot: str, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._store = store
+        self._bot = bot
+        self._rows: list[MemoryEntry] = []
+        self._row_of: dict[str, int] = {}
+        self._total = 0
+        self._flash: dict[str, float] = {}
+        self._flash_timer = QTimer(self)
+        self._flash_timer.setInterval(200)
+        self._flash_timer.timeout.connect(self._fade)
+        self.reload()
+
+    @property
+    def bot(self) -> str:
+        return self._bot
+
+    def set_source(self, store: MemoryStore, bot: str) -> None:
+        self._store, self._bot = store, bot
+        self.reload()
+
+    def reload(self) -> None:
+        """Start over from the database (bot switch, import); later pages come on scroll."""
+        self.beginResetModel()
+        self._total = self._store.count(self._bot)
+        self._rows = self._store.list(self._bot, limit=PAGE_SIZE)
+        self._row_of = {e.key: i for i, e in enumerate(self._rows)}
+        self.endResetModel()
+
+    # -- lazy loading: 100k keys must not be read at once ----------------------------------------
+
+    def canFetchMore(self, parent: Index = _ROOT) -> bool:
+        return not parent.isValid() and len(self._rows) < self._total
+
+    def fetchMore(self, parent: Index = _ROOT) -> None:
+        page = self._store.list(self._bot, offset=len(self._rows), limit=PAGE_SIZE)
+        page = [e for e in page if e.key not in self._row_of]  # added live meanwhile
+        if not page:
+            self._total = len(self._rows)
+            return
+        first = len(self._rows)
+        self.beginInsertRows(QModelIndex(), first, first + len(page) - 1)
+        for entry in page:
+            self._row_of[entry.key] = len(self._rows)
+            self._rows.append(entry)
+        self.endInsertRows()
+
+    # -- Qt model API ------------------------------------------------------------------------------
+
+    def rowCount(self, parent: Index = _ROOT) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = _ROOT) -> int:
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return COLUMNS[section]
+        return None
+
+    def entry(self, row: int) -> MemoryEntry:
+        return self._rows[row]
+
+    def row_of(self, key: str) -> int | None:
+        return self._row_of.get(key)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        entry = self._rows[index.row()]
+        col = index.column()
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+            return (entry.key, entry.value, _when(entry.created_at), _when(entry.updated_at))[col]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if col >= 2:
+                return _full(entry.created_at if col == 2 else entry.updated_at)
+            return (entry.key, entry.value[:2000])[col] + (
+                " (not yet saved)" if entry.pending else ""
+            )
+        if role == Qt.ItemDataRole.ForegroundRole and entry.pending:
+            return QBrush(_PENDING_COLOR)
+        if role == Qt.ItemDataRole.FontRole and entry.pending:
+            font = QFont()
+            font.setItalic(True)
+            return font
+        if role == Qt.ItemDataRole.BackgroundRole and entry.key in self._flash:
+            return QBrush(_FLASH_COLOR)
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        base = super().flags(index)
+        return base | Qt.ItemFlag.ItemIsEditable if index.column() == VALUE_COLUMN else base
+
+    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        """A hand edit goes through the store; the row updates from the PENDING event."""
+        if role != Qt.ItemDataRole.EditRole or index.column() != VALUE_COLUMN:
+            return False
+        entry = self._rows[index.row()]
+        if str(value) == entry.value:
+            return False
+        self._store.set(self._bot, entry.key, str(value))
+        return True
+
+    # -- live updates -------------------------------------------------------------------------------
+
+    def apply_change(self, change: MemoryChange) -> None:
+        """Update the one row a store event is about (GUI thread only)."""
+        if change.bot != self._bot:
+            return
+        if change.state is ChangeState.DELETED:
+            self._remove(change.key)
+        elif change.state is ChangeState.RENAMED:
+            if change.old_key is not None:
+                self._remove(change.old_key)
+            self._upsert(change.key, change.new or "", pending=False)
+        elif change.state is ChangeState.PENDING:
+            self._upsert(change.key, change.new or "", pending=True)
+        elif change.state is ChangeState.LANDED:
+            self._upsert(change.key, change.new or "", pending=False)
+
+    def _upsert(self, key: str, value: str, pending: bool) -> None:
+        now = dt.datetime.now(dt.UTC)
+        row = self._row_of.get(key)
+        self._flash[key] = time.monotonic()
+        self._flash_timer.start()
+        if row is None:
+            row = len(self._rows)
+            self.beginInsertRows(QModelIndex(), row, row)
+            self._rows.append(MemoryEntry(key, value, now, now, pending))
+            self._row_of[key] = row
+            self._total += 1
+            self.endInsertRows()
+            return
+        old = self._rows[row]
+        # Timestamps are the local clock's: close enough for display, no database read per event.
+        updated = now if (pending or old.pending or old.value != value) else old.updated_at
+        self._rows[row] = MemoryEntry(key, value, old.created_at or now, updated, pending)
+        self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+
+    def _remove(self, key: str) -> None:
+        row = self._row_of.get(key)
+        if row is None:
+            return
+        self.beginRemoveRows(QModelIndex(), row, row)
+        del self._rows[row]
+        self._total -= 1
+        self._row_of = {e.key: i for i, e in enumerate(self._rows)}
+        self.endRemoveRows()
+
+    def _fade(self) -> None:
+        cutoff = time.monotonic() - FLASH_SECONDS
+        for key in [k for k, t in self._flash.items() if t < cutoff]:
+            del self._flash[key]
+            row = self._row_of.get(key)
+            if row is not None:
+                self.dataChanged.emit(
+                    self.index(row, 0),
+                    self.index(row, len(COLUMNS) - 1),
+                    [Qt.ItemDataRole.BackgroundRole],
+                )
+        if not self._flash:
+            self._flash_timer.stop()

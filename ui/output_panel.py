@@ -1,0 +1,64 @@
+"""Output (PRINT, run status, runtime errors) and Problems (live diagnostics) lists.
+
+Both emit ``jumpRequested(line, col)`` when an entry with a position is activated.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFontDatabase
+from PySide6.QtWidgets import QListWidget, QListWidgetItem, QWidget
+
+_POSITION = Qt.ItemDataRole.UserRole
+_LEVEL_COLORS = {
+    "warning": QColor("#9a6700"),
+    "error": QColor("#c62828"),
+    "status": QColor("#777777"),
+}
+
+
+class PositionList(QListWidget):
+    jumpRequested = Signal(int, int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.itemClicked.connect(self._jump)
+        self.itemActivated.connect(self._jump)
+
+    def add(self, text: str, level: str = "info", line: int = 0, col: int = 1) -> QListWidgetItem:
+        item = QListWidgetItem(text)
+        if level in _LEVEL_COLORS:
+            item.setForeground(QBrush(_LEVEL_COLORS[level]))
+        if line:
+            item.setData(_POSITION, (line, col))
+            item.setToolTip(f"Click to go to line {line}")
+        self.addItem(item)
+        return item
+
+    def texts(self) -> list[str]:
+        return [self.item(i).text() for i in range(self.count())]
+
+    def _jump(self, item: QListWidgetItem) -> None:
+        position = item.data(_POSITION)
+        if position:
+            self.jumpRequested.emit(int(position[0]), int(position[1]))
+
+
+class OutputPanel(PositionList):
+    """What a run printed, oldest first; keeps the newest entry visible."""
+
+    def add(self, text: str, level: str = "info", line: int = 0, col: int = 1) -> QListWidgetItem:
+        item = super().add(text, level, line, col)
+        self.scrollToBottom()
+        return item
+
+
+class ProblemsPanel(PositionList):
+    """The current file's diagnostics; replaced wholesale after each check."""
+
+    def set_diagnostics(self, diagnostics: list) -> None:
+        self.clear()
+        for d in diagnostics:
+            level = "error" if d.severity.name == "ERROR" else "warning"
+            self.add(f"{d.file}:{d.line}:{d.col}: {level}: {d.message}", level, d.line, d.col)
