@@ -266,7 +266,10 @@ class Runtime:
         if k == "":
             raise BasicValueError("SET BOT MEMORY needs a non-empty key")
         v = to_display(value)
-        self.memory.set(k, v, WriteSource(self.file, line, self.run_id))
+        try:
+            self.memory.set(k, v, WriteSource(self.file, line, self.run_id))
+        except (ValueError, TypeError) as e:  # e.g. a NUL character no database can store
+            raise BasicValueError(f"cannot store memory key {k!r}: {e}") from None
         self.emit(MemoryWritten(k, v, line))
         return k, v
 
