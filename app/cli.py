@@ -7,7 +7,7 @@ import asyncio
 import signal
 import sys
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Sequence
 
 from interpreter import BasicRuntimeError, BasicSyntaxError, Severity, check_source
 
@@ -52,7 +52,11 @@ def add_db_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--bot", default="default", help="whose memory to use (default: default)")
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+GuiLauncher = Callable[..., int]
+
+
+def main(argv: Sequence[str] | None = None, launch_gui: GuiLauncher | None = None) -> int:
+    """Headless commands run here; the IDE is started by ``ui.entry`` passing ``launch_gui``."""
     args = build_parser().parse_args(argv)
     if args.command == "run":
         return run_command(args)
@@ -62,10 +66,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         from .memory_cli import run_memory_command
 
         return run_memory_command(args)
-    from ui.main import launch  # the GUI only loads when asked for
-
+    if launch_gui is None:
+        print("talkbench: error: the IDE is started with the 'talkbench' command",
+              file=sys.stderr)
+        return EXIT_SYNTAX
     files = getattr(args, "files", [])
-    return launch([str(f) for f in files], db=getattr(args, "db", None),
+    return launch_gui([str(f) for f in files], db=getattr(args, "db", None),
                   bot=getattr(args, "bot", "default"))
 
 
