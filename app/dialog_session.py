@@ -6,11 +6,14 @@ No Qt here: observers are plain callables, so the run logic is testable with bar
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 from collections.abc import Callable
 from typing import Any, Protocol
 
 from interpreter import BasicRuntimeError, Runtime, Session, load_source
 from interpreter.ports import BotMemory, Channel
+
+from .services import ServiceContext, Services, build_services
 
 Observer = Callable[[Any], None]
 
@@ -34,6 +37,7 @@ class DialogRunner:
         self.session = Session()
         self._observers: list[Observer] = []
         self._task: asyncio.Task[Any] | None = None
+        self.services: Services | None = None
 
     # -- observers ------------------------------------------------------------------------
 
@@ -63,6 +67,10 @@ class DialogRunner:
         """
         compiled = load_source(source, file)
         self.stop()
+        if self.services is not None:
+            self.services.close()
+        self.services = build_services(
+            ServiceContext(self.store, self.bot, str(Path(file).parent) if file else ""))
         runtime = Runtime(
             compiled,
             self.channel,
@@ -70,6 +78,7 @@ class DialogRunner:
             on_event=self._emit,
             session=self.session,
             skip_waits=self.skip_waits,
+            services=self.services,
         )
         self._task = asyncio.get_running_loop().create_task(self._run(runtime))
         return self._task

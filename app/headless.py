@@ -11,6 +11,7 @@ from interpreter import CompiledProgram, Runtime, load_source
 from interpreter.events import Printed
 from interpreter.ports import BotMemory
 
+from .services import ServiceContext, build_services
 from .stdio_channel import StdioChannel
 
 FLUSH_TIMEOUT = 30.0  # seconds to wait for queued memory writes at exit
@@ -25,6 +26,7 @@ class HeadlessRun:
     timeout: float | None
     skip_waits: bool
     input_file: TextIO | None = None
+    services: Any = None
 
     @classmethod
     def prepare(cls, source: str, file: str, *, db: str | None, bot: str,
@@ -37,12 +39,14 @@ class HeadlessRun:
         store = MemoryStore(db)
         store.subscribe(_report_failed_writes)
         inp = open(input_path, encoding="utf-8") if input_path else None
+        services = build_services(ServiceContext(store, bot, str(Path(file).parent)))
         return cls(compiled, store.bot(bot), store, StdioChannel(inp=inp), timeout,
-                   skip_waits, inp)
+                   skip_waits, inp, services)
 
     async def execute(self) -> int:
         runtime = Runtime(self.compiled, self.channel, self.memory, on_event=_print_event,
-                          timeout=self.timeout, skip_waits=self.skip_waits)
+                          timeout=self.timeout, skip_waits=self.skip_waits,
+                          services=self.services)
         await runtime.run()
         return 0
 
@@ -50,6 +54,8 @@ class HeadlessRun:
         """Flush queued memory writes; False when some could not be written."""
         if self.input_file:
             self.input_file.close()
+        if self.services is not None:
+            self.services.close()
         ok = self.store.flush(FLUSH_TIMEOUT)
         self.store.close()
         if not ok:

@@ -12,6 +12,7 @@ import sys
 import time
 import uuid
 from dataclasses import dataclass, field
+from collections.abc import Mapping
 from typing import Any, Protocol
 
 from .compiler import CompiledProgram
@@ -97,6 +98,7 @@ class Runtime:
         skip_waits: bool = False,
         timeout: float | None = None,
         max_ticks: int | None = None,
+        services: Mapping[str, Any] | None = None,
     ):
         if debugger is not None and not compiled.debug:
             raise ValueError("a debugger needs a program compiled with debug=True")
@@ -117,6 +119,7 @@ class Runtime:
         self.ticks_left = max_ticks
         self.last_yield = time.perf_counter()
         self.current_line = 0
+        self.services: Mapping[str, Any] = services or {}
 
     # ------------------------------------------------------------ running
 
@@ -284,6 +287,19 @@ class Runtime:
             self.warn(f"WAIT {to_display(s)} is capped at {MAX_WAIT:g} seconds", line)
             s = MAX_WAIT
         await asyncio.sleep(0 if self.skip_waits else s)
+
+    def service(self, name: str, phrase: str) -> Any:
+        """The provider behind a keyword (HTTP, LLM, mail, tables…), from the host app.
+
+        The interpreter implements none of them; a host that did not configure one makes the
+        keyword fail with a clear message instead of pretending to succeed.
+        """
+        provider = self.services.get(name)
+        if provider is None:
+            hint = getattr(self.services, "hint", lambda n: "")(name)
+            raise BasicValueError(f"{phrase} needs the '{name}' service, which is not "
+                                  f"configured{': ' + hint if hint else ''}")
+        return provider
 
     async def keyword(self, phrase: str, args: list[Any], clauses: dict[str, list[Any]],
                       line: int, col: int) -> Any:
