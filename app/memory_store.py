@@ -49,7 +49,8 @@ from .models import Bot, BotMemory, ensure_schema
 
 log = logging.getLogger(__name__)
 
-_CHUNK_ROWS = 500  # rows per statement; the writer yields the GIL between chunks
+_CHUNK_ROWS = 2000  # rows per upsert statement: bounds its memory and lock time
+_CHUNK_KEYS = 500  # keys per IN (...) query, under every SQLite's parameter limit
 _ORDER_COLUMNS = ("key", "value", "created_at", "updated_at")
 _UTC = dt.UTC
 
@@ -335,7 +336,7 @@ class MemoryStore:
             q = self._select_entries(bot_id, filter)
             sql, params = self._compile(q.select(peewee.fn.COUNT(BotMemory.id)))
             total = self._fetch(sql, params)[0][0]
-            for chunk in _chunks(list(pending), _CHUNK_ROWS):
+            for chunk in _chunks(list(pending), _CHUNK_KEYS):
                 # Rows that a queued value overrides are counted from the queue instead.
                 q = self._select_entries(bot_id, filter).where(BotMemory.key.in_(chunk))
                 sql, params = self._compile(q.select(peewee.fn.COUNT(BotMemory.id)))
@@ -405,7 +406,7 @@ class MemoryStore:
             deleted: dict[str, str] = {}
             try:
                 with self._atomic():
-                    for chunk in _chunks(keys, _CHUNK_ROWS):
+                    for chunk in _chunks(keys, _CHUNK_KEYS):
                         where = (BotMemory.bot == bot_id) & BotMemory.key.in_(chunk)
                         sql, params = self._compile(
                             BotMemory.select(BotMemory.key, BotMemory.value).where(where)
@@ -717,26 +718,31 @@ class MemoryStore:
         ts = self._ts(_utc_now())  # one timestamp per batch keeps the hot loop lean
         with self._atomic():
             bot_ids = {bot: self._ensure_bot(bot) for bot in {b for b, _ in batch}}
-            if self._sqlite:  # the statement makes the row ids itself
-                rows = [(bot_ids[bot], key, p[0], ts, ts) for (bot, key), p in batch.items()]
+            if self._sqlite:
+                by_bot: dict[Any, list[list[str]]] = {}
+                for (bot, key), p in batch.items():
+                    by_bot.setdefault(bot_ids[bot], []).append([key, p[0]])
+                for bot_id, pairs in by_bot.items():
+                    for chunk in _chunks(pairs, _CHUNK_ROWS):
+                        self._upsert_sqlite(bot_id, chunk, ts)
             else:
                 ids = _new_ids(len(batch))
                 rows = [
                     (ids[i], bot_ids[bot], key, p[0], ts, ts)
                     for i, ((bot, key), p) in enumerate(batch.items())
                 ]
-            for start in range(0, len(rows), _CHUNK_ROWS):
-                self._upsert(rows[start : start + _CHUNK_ROWS])
-                # Release the GIL between chunks so a GUI thread is not starved.
-                time.sleep(0)
+                for chunk in _chunks(rows, _CHUNK_ROWS):
+                    self._db.execute(self._upsert_query(chunk))
 
-    def _upsert(self, rows: list[tuple[Any, ...]]) -> None:
-        if self._sqlite:
-            # One prepared statement (compiled by peewee from the same upsert) run with
-            # executemany: ~3x faster than multi-row inserts on SQLite.
-            self._db.cursor().executemany(self._sql_upsert, rows)
+    def _upsert_sqlite(self, bot_id: Any, pairs: list[list[str]], ts: Any) -> None:
+        # The whole chunk goes in as one JSON parameter expanded by json_each: one statement
+        # step, during which sqlite3 releases the GIL, so a running script is not slowed
+        # (executemany re-takes the GIL after every row, a convoy with the script's thread).
+        if self._sql_upsert_json is not None:
+            self._db.execute_sql(self._sql_upsert_json, (bot_id, ts, json.dumps(pairs)))
         else:
-            self._db.execute(self._upsert_query(rows))
+            rows = [(bot_id, key, value, ts, ts) for key, value in pairs]
+            self._db.cursor().executemany(self._sql_upsert, rows)
 
     def _upsert_query(self, rows: list[tuple[Any, ...]]) -> peewee.Query:
         # A multi-row upsert must not hit one key twice (PostgreSQL refuses); the queue's
@@ -813,7 +819,7 @@ class MemoryStore:
 
     def _created_at(self, bot_id: Any, keys: list[str]) -> dict[str, dt.datetime | None]:
         out: dict[str, dt.datetime | None] = {}
-        for chunk in _chunks(keys, _CHUNK_ROWS):
+        for chunk in _chunks(keys, _CHUNK_KEYS):
             sql, params = self._compile(
                 BotMemory.select(BotMemory.key, BotMemory.created_at).where(
                     (BotMemory.bot == bot_id) & BotMemory.key.in_(chunk)
@@ -874,6 +880,21 @@ class MemoryStore:
         sql, params = self._compile(self._upsert_query([row]))
         assert len(params) == len(_UPSERT_FIELDS) - 1, sql
         self._sql_upsert = sql
+        self._sql_upsert_json = self._json_upsert_sql(sql) if self._sqlite else None
+
+    def _json_upsert_sql(self, upsert: str) -> str | None:
+        """The upsert reading its rows from ``json_each(?3)``; None without SQLite's JSON1."""
+        head, _, tail = upsert.partition(" VALUES ")
+        _, _, conflict = tail.partition(" ON CONFLICT ")
+        try:
+            self._db.execute_sql("SELECT count(*) FROM json_each(?)", ("[]",)).fetchall()
+        except peewee.PeeweeException:
+            return None
+        return (
+            f"{head} SELECT lower(hex(randomblob(16))), ?1, json_extract(j.value, '$[0]'), "
+            f"json_extract(j.value, '$[1]'), ?2, ?2 FROM json_each(?3) AS j "
+            f"WHERE true ON CONFLICT {conflict}"  # WHERE: SQLite's upsert-after-SELECT rule
+        )
 
     def _atomic(self) -> Any:
         # IMMEDIATE on SQLite: take the write lock up front (see app.database).

@@ -11,9 +11,11 @@ from .values import (
     BasicValueError,
     as_number,
     compare,
+    format_number,
     get_index,
     get_member,
     loose_equal,
+    parse_number,
     set_index,
     set_member,
     to_display,
@@ -52,6 +54,13 @@ def add(a: Any, b: Any) -> Any:
     ta, tb = type(a), type(b)
     if (ta is int or ta is float) and (tb is int or tb is float):
         return a + b
+    # The two shapes real dialogs concatenate most, without the general coercions below.
+    if ta is str:
+        if tb is str:
+            return _check_len(a + b)
+        if tb is int or tb is float:
+            n = parse_number(a)
+            return n + b if n is not None else _check_len(a + format_number(b))
     if a is None and (tb is int or tb is float):
         return b
     if b is None and (ta is int or ta is float):

@@ -119,6 +119,7 @@ class Runtime:
         self.ticks_left = max_ticks
         self.last_yield = time.perf_counter()
         self.current_line = 0
+        self._sources: dict[int, WriteSource] = {}
         self.services: Mapping[str, Any] = services or {}
 
     # ------------------------------------------------------------ running
@@ -269,8 +270,11 @@ class Runtime:
         if k == "":
             raise BasicValueError("SET BOT MEMORY needs a non-empty key")
         v = to_display(value)
+        source = self._sources.get(line)
+        if source is None:  # one immutable source per line: building it costs as much as a SET
+            source = self._sources[line] = WriteSource(self.file, line, self.run_id)
         try:
-            self.memory.set(k, v, WriteSource(self.file, line, self.run_id))
+            self.memory.set(k, v, source)
         except (ValueError, TypeError) as e:  # e.g. a NUL character no database can store
             raise BasicValueError(f"cannot store memory key {k!r}: {e}") from None
         self.emit(MemoryWritten(k, v, line))

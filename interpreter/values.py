@@ -109,7 +109,10 @@ def repr_value(v: Value) -> str:
 def parse_number(s: str) -> int | float | None:
     """The number a string spells (trimmed), or None."""
     t = s.strip()
-    if not t:
+    # Most strings met in arithmetic are words ("value " + i): reject them without paying
+    # for two raised exceptions. Only a digit, sign or dot can start what int/float accept
+    # here ("inf"/"nan" are rejected below anyway).
+    if not t or not (t[0].isdigit() or t[0] in "+-."):
         return None
     try:
         return int(t)
