@@ -59,6 +59,12 @@ class _Scope:
     def __init__(self, sub: n.SubDef | None):
         self.sub = sub
         self.loops: list[_Loop] = []
+        # Names always present in a SUB's locals: read them without the global fallback.
+        self.own: set[str] = set()
+        if sub is not None:
+            self.own = {p.lower() for p in sub.params}
+            if sub.is_function:
+                self.own.add(sub.name.lower())
 
     @property
     def is_main(self) -> bool:
@@ -247,14 +253,17 @@ class CodeGen:
         var = n.Name(s.line, s.col, s.var)
         self.emit(f"{i} = _num({self.expr(s.start)})", s)
         self.emit(f"{end} = _num({self.expr(s.end)})")
-        if s.step is None:
-            self.emit(f"{step} = 1")
+        const_step = _int_literal(s.step) if s.step is not None else 1
+        if const_step:  # the direction is known: no per-iteration test of the step's sign
+            self.emit(f"{step} = {const_step}")
+            header = f"while {i} {'<=' if const_step > 0 else '>='} {end}:"
         else:
             self.emit(f"{step} = _num({self.expr(s.step)})")
             self.emit(f"if {step} == 0: R.fail('STEP cannot be 0')")
-        read = self.read_var(s.var)
-        tail = [f"{i} = _num({read}) + {step}"]
-        header = f"while ({i} <= {end}) if {step} > 0 else ({i} >= {end}):"
+            header = f"while ({i} <= {end}) if {step} > 0 else ({i} >= {end}):"
+        read, cur = self.read_var(s.var), self.temp("t")
+        # The body may have changed the loop variable (even to text): re-read it.
+        tail = [f"{i} = ({cur} if ({cur} := {read}).__class__ is _int else _num({cur})) + {step}"]
         self.loop_body(loop, [_RawAssign(s.line, s.col, var, i)] + s.body, header, s, tail)
         self.assign(var, i, s)
 
@@ -423,6 +432,8 @@ class CodeGen:
         key = name.lower()
         if self.scope.is_main:
             return f"G.get({key!r})"
+        if key in self.scope.own:
+            return f"L[{key!r}]"
         return f"_getv(L, G, {key!r})"
 
     def cond(self, node: n.Node) -> str:
@@ -492,16 +503,35 @@ class CodeGen:
             right = b if _is_bool(e.right) else f"_truthy({b})"
             return f"({left} {op.lower()} {right})"
         if op == "=":
-            return f"_eq({a}, {b})"
+            return self.int_fast_path(e, a, b, "==", "_eq({}, {})")
         if op == "<>":
-            return f"(not _eq({a}, {b}))"
+            return self.int_fast_path(e, a, b, "!=", "(not _eq({}, {}))")
         if op in _CMP:
-            return f"(_cmp({a}, {b}) {_CMP[op]} 0)"
+            return self.int_fast_path(e, a, b, _CMP[op], f"(_cmp({{}}, {{}}) {_CMP[op]} 0)")
+        if op in ("+", "-"):
+            return self.int_fast_path(e, a, b, op, f"{_ARITH[op]}({{}}, {{}})")
         if op == "CONTAINS":
             return f"_contains({a}, {b})"
         if op == "IN":
             return f"_contains({b}, {a})"
         return f"{_ARITH[op]}({a}, {b})"
+
+    def int_fast_path(self, e: n.Binary, a: str, b: str, py_op: str, general: str) -> str:
+        """Python's own operator when both sides are ints, else the language's operator.
+
+        Loop counters, sums and comparisons are int on int far more often than anything
+        else; the check inline saves a call per operation. ``*`` and ``^`` are left out on
+        purpose: their general functions guard against results that exhaust memory.
+        """
+        left = self.temp("t")
+        right_literal = isinstance(e.right, n.Literal) and type(e.right.value) is int
+        if right_literal:
+            test = f"({left} := {a}).__class__ is _int"
+            right = b
+        else:
+            right = self.temp("t")
+            test = f"({left} := {a}).__class__ is ({right} := {b}).__class__ is _int"
+        return f"({left} {py_op} {right} if {test} else {general.format(left, right)})"
 
     def ex_IsNull(self, e: n.IsNull) -> str:
         return f"({self.expr(e.operand)} is {'not ' if e.negate else ''}None)"
@@ -549,6 +579,16 @@ def _target_name(target: n.Node) -> str:
     while not isinstance(target, n.Name):
         target = target.obj  # type: ignore[attr-defined]
     return target.name
+
+
+def _int_literal(node: n.Node) -> int | None:
+    """The value of a non-zero integer literal (``STEP 2``, ``STEP -1``), else None."""
+    if isinstance(node, n.Unary) and node.op == "-":
+        inner = _int_literal(node.operand)
+        return -inner if inner else None
+    if isinstance(node, n.Literal) and type(node.value) is int and node.value:
+        return node.value
+    return None
 
 
 def _sub_fn(name: str) -> str:

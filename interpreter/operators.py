@@ -95,6 +95,8 @@ def mul(a: Any, b: Any) -> Any:
 
 
 def div(a: Any, b: Any) -> Any:
+    if type(a) is int and type(b) is int and b and a % b == 0:
+        return a // b  # exact, even past float precision
     x, y = to_number(a, "left side of /"), to_number(b, "right side of /")
     if y == 0:
         raise ZeroDivisionError("division by zero")
@@ -110,6 +112,8 @@ def idiv(a: Any, b: Any) -> int:
 
 
 def mod(a: Any, b: Any) -> Any:
+    if type(a) is int and type(b) is int and a >= 0 and b > 0:
+        return a % b  # the common case; equal to the truncating rule below
     x, y = to_number(a, "left side of MOD"), to_number(b, "right side of MOD")
     if y == 0:
         raise ZeroDivisionError("division by zero (MOD 0)")
@@ -263,7 +267,7 @@ def method(obj: Any, name: str, args: list) -> Any:
 
 
 NAMESPACE = {
-    "_add": add, "_sub": sub, "_mul": mul, "_div": div, "_idiv": idiv, "_mod": mod,
+    "_int": int, "_add": add, "_sub": sub, "_mul": mul, "_div": div, "_idiv": idiv, "_mod": mod,
     "_pow": power, "_cat": cat, "_like": like, "_nvl": nvl, "_eq": eq, "_cmp": cmp,
     "_contains": contains, "_neg": neg, "_num": num, "_truthy": truthy, "_d": to_display,
     "_mem": get_member, "_idx": get_index, "_setmem": set_member, "_setidx": set_index,

@@ -53,9 +53,11 @@ class Session:
     system_prompt: str = ""
     tools: list[str] = field(default_factory=list)
     knowledge_bases: list[str] = field(default_factory=list)
+    websites: list[str] = field(default_factory=list)  # ADD WEBSITE pages, searched like KBs
+    http_headers: dict[str, str] = field(default_factory=dict)  # SET HEADER, until CLEAR HEADERS
 
 
-@dataclass
+@dataclass(slots=True)
 class Frame:
     """A SUB/FUNCTION activation (or the dialog itself) for the call stack."""
 
