@@ -1,0 +1,549 @@
+"""The DAP server driven as an editor drives it: a real ``python -m app dap`` process over
+pipes and over a TCP port, plus unit tests of the Content-Length framing."""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import re
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from textwrap import dedent
+from typing import Any
+
+import pytest
+
+from app.dap.framing import FrameDecoder, FramingError, encode
+
+TIMEOUT = 10.0  # seconds for any single response or event: nothing may hang the suite
+ROOT = Path(__file__).resolve().parents[2]
+
+GREETER = dedent("""\
+    count = 0
+    HEAR name
+    TALK "Hello " & name
+    FOR i = 1 TO 3
+      count = Add(count, i)
+    NEXT i
+    SET BOT MEMORY "visits", count
+    tags = ["a", "b"]
+    SET BOT MEMORY "last", name
+    PRINT "done " & count
+    TALK "bye " & name
+
+    FUNCTION Add(a, b)
+      s = a + b
+      Add = s
+    END FUNCTION
+    """)
+
+FAILING = dedent("""\
+    HEAR age AS INTEGER
+    TALK "age " & age
+    CALL Boom(age)
+    TALK "unreachable"
+
+    SUB Boom(n)
+      z = n * 2
+      r = 10 / (n - n)
+    END SUB
+    """)
+
+FOREVER = dedent("""\
+    n = 0
+    DO WHILE n >= 0
+      n = n + 1
+    LOOP
+    """)
+
+
+# ---------------------------------------------------------------- a DAP client
+
+
+class DapClient:
+    """Sends requests and collects responses/events from a byte stream, with timeouts."""
+
+    def __init__(self, write: Callable[[bytes], None], read: Callable[[], bytes],
+                 describe: Callable[[], str] = lambda: "") -> None:
+        self._write = write
+        self._describe = describe  # the adapter's stderr, for a readable failure
+        self._seq = 0
+        self._inbox: queue.Queue[dict[str, Any] | None] = queue.Queue()
+        self.events: list[dict[str, Any]] = []  # every event seen, in order
+        self._pending_events: list[dict[str, Any]] = []
+        self._responses: dict[int, dict[str, Any]] = {}
+        self.closed = False
+        threading.Thread(target=self._reader, args=(read,), daemon=True).start()
+
+    def _reader(self, read: Callable[[], bytes]) -> None:
+        decoder = FrameDecoder()
+        try:
+            while chunk := read():
+                for message in decoder.feed(chunk):
+                    self._inbox.put(message)
+        except OSError:
+            pass
+        self._inbox.put(None)
+
+    def _pump(self, deadline: float) -> None:
+        """Take one message off the stream (or fail at the deadline)."""
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError("no message from the adapter in time")
+        try:
+            message = self._inbox.get(timeout=left)
+        except queue.Empty:
+            raise TimeoutError("no message from the adapter in time") from None
+        if message is None:
+            self.closed = True
+            raise EOFError(f"the adapter closed the stream: {self._describe()}")
+        if message["type"] == "response":
+            self._responses[message["request_seq"]] = message
+        elif message["type"] == "event":
+            self.events.append(message)
+            self._pending_events.append(message)
+
+    def send(self, command: str, arguments: dict[str, Any] | None = None) -> int:
+        self._seq += 1
+        self._write(encode({"seq": self._seq, "type": "request", "command": command,
+                            "arguments": arguments or {}}))
+        return self._seq
+
+    def response(self, seq: int, timeout: float = TIMEOUT) -> dict[str, Any]:
+        deadline = time.monotonic() + timeout
+        while seq not in self._responses:
+            self._pump(deadline)
+        return self._responses.pop(seq)
+
+    def request(self, command: str, arguments: dict[str, Any] | None = None,
+                success: bool = True) -> dict[str, Any]:
+        """Send and wait for the response; returns its body (or the whole failed one)."""
+        response = self.response(self.send(command, arguments))
+        assert response["command"] == command
+        assert response["success"] is success, response
+        return response.get("body", {}) if success else response
+
+    def wait_event(self, name: str, timeout: float = TIMEOUT,
+                   where: Callable[[dict[str, Any]], bool] = lambda body: True
+                   ) -> dict[str, Any]:
+        """The next not-yet-consumed ``name`` event matching ``where``; returns its body."""
+        deadline = time.monotonic() + timeout
+        while True:
+            for i, event in enumerate(self._pending_events):
+                if event["event"] == name and where(event.get("body", {})):
+                    del self._pending_events[i]
+                    return event.get("body", {})
+            self._pump(deadline)
+
+    def stopped(self, reason: str) -> dict[str, Any]:
+        body = self.wait_event("stopped")
+        assert body["reason"] == reason, body
+        assert body["threadId"] == 1
+        return body
+
+    def outputs(self, category: str) -> list[str]:
+        return [e["body"]["output"] for e in self.events
+                if e["event"] == "output" and e["body"]["category"] == category]
+
+    # -------------------------------------------------- conveniences over requests
+
+    def frames(self) -> list[dict[str, Any]]:
+        return self.request("stackTrace", {"threadId": 1})["stackFrames"]
+
+    def line(self) -> int:
+        return self.frames()[0]["line"]
+
+    def scopes(self, frame_id: int = 1) -> dict[str, int]:
+        body = self.request("scopes", {"frameId": frame_id})
+        return {s["name"]: s["variablesReference"] for s in body["scopes"]}
+
+    def variables(self, ref: int) -> dict[str, dict[str, Any]]:
+        body = self.request("variables", {"variablesReference": ref})
+        return {v["name"]: v for v in body["variables"]}
+
+    def evaluate(self, expression: str, frame_id: int = 1, context: str = "watch") -> str:
+        return self.request("evaluate", {"expression": expression, "frameId": frame_id,
+                                         "context": context})["result"]
+
+    def step(self, command: str) -> int:
+        """A step command, its stop, and the line it stopped at."""
+        self.request(command, {"threadId": 1})
+        self.stopped("step")
+        return self.line()
+
+
+def _env() -> dict[str, str]:
+    env = dict(os.environ, PYTHONPATH=str(ROOT), PYTHONUNBUFFERED="1")
+    env.pop("TALKBENCH_DB", None)
+    return env
+
+
+@pytest.fixture
+def stdio_adapter() -> Iterator[tuple[DapClient, subprocess.Popen[bytes]]]:
+    proc = subprocess.Popen([sys.executable, "-m", "app", "dap"], cwd=ROOT, env=_env(),
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE)
+    assert proc.stdin and proc.stdout
+
+    def write(data: bytes) -> None:
+        proc.stdin.write(data)
+        proc.stdin.flush()
+
+    def describe() -> str:
+        proc.wait(timeout=TIMEOUT)
+        return proc.stderr.read().decode(errors="replace")[-3000:]
+
+    client = DapClient(write, lambda: proc.stdout.read1(65536), describe)
+    try:
+        yield client, proc
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait(timeout=TIMEOUT)
+        proc.stdin.close()
+        proc.stdout.close()
+        proc.stderr.close()
+
+
+@pytest.fixture
+def dialogs(tmp_path: Path) -> Callable[[str, str], Path]:
+    def write(name: str, source: str) -> Path:
+        path = tmp_path / name
+        path.write_text(source, encoding="utf-8")
+        return path
+    return write
+
+
+def _db(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'memory.sqlite3'}"
+
+
+def _start(client: DapClient, launch: dict[str, Any]) -> dict[str, Any]:
+    caps = client.request("initialize", {"adapterID": "talkbench", "linesStartAt1": True,
+                                         "columnsStartAt1": True})
+    client.request("launch", launch)
+    client.wait_event("initialized")
+    return caps
+
+
+def _memory(url: str, key: str) -> str:
+    from app.memory_store import MemoryStore
+
+    with MemoryStore(url) as store:
+        return store.bot("default").get(key)
+
+
+# ---------------------------------------------------------------- full sessions
+
+
+def test_full_session_over_stdio(stdio_adapter, dialogs, tmp_path: Path) -> None:
+    client, proc = stdio_adapter
+    program = dialogs("greeter.bas", GREETER)
+    db = _db(tmp_path)
+    caps = _start(client, {"program": str(program), "db": db, "stopOnEntry": True,
+                           "inputs": ["Ann"]})
+    assert caps["supportsDataBreakpoints"] and caps["supportsSetVariable"]
+    assert caps["supportsConditionalBreakpoints"] and caps["supportsLogPoints"]
+    assert [f["filter"] for f in caps["exceptionBreakpointFilters"]] == ["runtime"]
+
+    bps = client.request("setBreakpoints", {
+        "source": {"path": str(program)},
+        "breakpoints": [{"line": 14, "condition": "a = 1"},
+                        {"line": 5, "logMessage": "i={i} count={count}"}]})["breakpoints"]
+    assert [(b["verified"], b["line"]) for b in bps] == [(True, 14), (True, 5)]
+    client.request("setExceptionBreakpoints", {"filters": ["runtime"]})
+    client.request("configurationDone")
+    assert client.request("threads")["threads"] == [{"id": 1, "name": "dialog"}]
+
+    client.stopped("entry")
+    assert client.frames()[0]["line"] == 1
+    assert client.frames()[0]["source"]["path"] == str(program)
+    scopes = client.scopes()
+    assert list(scopes) == ["Globals", "Bot memory"]  # the dialog frame's locals are globals
+    info = client.request("dataBreakpointInfo", {"variablesReference": scopes["Bot memory"],
+                                                  "name": "visits"})
+    assert info["dataId"] == "memory:visits" and info["accessTypes"] == ["write"]
+    refused = client.request("dataBreakpointInfo", {"variablesReference": scopes["Globals"],
+                                                     "name": "count"})
+    assert refused["dataId"] is None
+    data = client.request("setDataBreakpoints", {"breakpoints": [{"dataId": info["dataId"]}]})
+    assert data["breakpoints"][0]["verified"]
+
+    assert client.step("next") == 2  # HEAR name, answered from "inputs"
+    assert client.step("next") == 3
+    client.request("continue", {"threadId": 1})
+    # The condition a = 1 holds on the second call: Add(1, 2).
+    stop = client.stopped("breakpoint")
+    assert stop["hitBreakpointIds"] == [bps[0]["id"]]
+    assert client.outputs("stdout") == ["Hello Ann\n"]
+    assert client.outputs("console")[:2] == ["i=1 count=0\n", "i=2 count=1\n"]
+    frames = client.frames()
+    assert [(f["name"], f["line"]) for f in frames] == [("Add", 14), ("(dialog)", 5)]
+    scopes = client.scopes(frames[0]["id"])
+    assert list(scopes) == ["Locals", "Globals", "Bot memory"]
+    local = client.variables(scopes["Locals"])
+    assert (local["a"]["value"], local["b"]["value"]) == ("1", "2")
+    assert local["a"]["type"] == "integer"
+    assert client.variables(scopes["Globals"])["name"]["value"] == '"Ann"'
+    assert client.evaluate("a + b * 10") == "21"
+    assert client.evaluate("count", frame_id=frames[1]["id"]) == "1"
+    bad = client.request("evaluate", {"expression": "a +", "frameId": 1}, success=False)
+    assert bad["message"]
+
+    changed = client.request("setVariable", {"variablesReference": scopes["Locals"],
+                                             "name": "b", "value": "10"})
+    assert changed["value"] == "10"
+    assert client.step("stepOut") == 4  # back in the dialog: the FOR takes its next step
+    assert [f["name"] for f in client.frames()] == ["(dialog)"]
+    assert client.evaluate("count") == "11"  # Add(1, 10): the edit was used
+    assert client.step("stepIn") == 5
+    assert client.step("stepIn") == 14
+    assert client.frames()[0]["name"] == "Add"
+    assert client.step("next") == 15
+    assert client.evaluate("s") == "14"
+
+    client.request("continue", {"threadId": 1})
+    stop = client.stopped("data breakpoint")
+    assert "visits" in stop["description"] and stop["hitBreakpointIds"] == [1]
+    assert client.line() == 7
+    memory_ref = client.scopes()["Bot memory"]
+    assert client.variables(memory_ref)["visits"]["value"] == '"14"'
+    edit = client.request("setVariable", {"variablesReference": memory_ref,
+                                          "name": "greeting", "value": '"hi there"'})
+    assert edit["value"] == '"hi there"'
+    assert client.variables(memory_ref)["greeting"]["value"] == '"hi there"'
+
+    assert client.step("next") == 8
+    assert client.step("next") == 9
+    tags = client.variables(client.scopes()["Globals"])["tags"]
+    assert tags["variablesReference"] > 0 and tags["type"] == "array"
+    items = client.variables(tags["variablesReference"])
+    assert [(k, v["value"]) for k, v in items.items()] == [("[0]", '"a"'), ("[1]", '"b"')]
+    assert client.evaluate(items["[1]"]["evaluateName"]) == '"b"'
+
+    client.request("continue", {"threadId": 1})
+    assert client.wait_event("exited") == {"exitCode": 0}
+    client.wait_event("terminated")
+    assert client.outputs("stdout") == ["Hello Ann\n", "bye Ann\n"]
+    done = [e["body"] for e in client.events if e["event"] == "output"
+            and e["body"]["output"] == "done 14\n"]
+    assert done and done[0]["category"] == "console" and done[0]["line"] == 10
+    client.request("disconnect", {})
+    assert proc.wait(timeout=TIMEOUT) == 0  # no stray process
+    assert _memory(db, "visits") == "14"
+    assert _memory(db, "greeting") == "hi there"
+    assert _memory(db, "last") == "Ann"
+
+
+def test_hear_reply_from_repl_and_stop_on_runtime_error(stdio_adapter, dialogs,
+                                                         tmp_path: Path) -> None:
+    client, proc = stdio_adapter
+    program = dialogs("failing.bas", FAILING)
+    _start(client, {"program": str(program), "db": _db(tmp_path)})
+    client.request("setExceptionBreakpoints", {"filters": ["runtime"]})
+    client.request("configurationDone")
+
+    client.wait_event("output", where=lambda b: "HEAR age" in b["output"])
+    refused = client.request("evaluate", {"expression": "1 + 1", "context": "watch"},
+                             success=False)
+    assert "not stopped" in refused["message"] or "stopped" in refused["message"]
+    reply = client.request("evaluate", {"expression": "42", "context": "repl"})
+    assert "HEAR age" in reply["result"]
+
+    stop = client.stopped("exception")
+    assert "division by zero" in stop["text"]
+    assert client.outputs("stdout") == ["age 42\n"]
+    [error] = [e["body"] for e in client.events
+               if e["event"] == "output" and e["body"]["category"] == "stderr"]
+    assert error["line"] == 8 and error["source"]["path"] == str(program)
+    assert "division by zero" in error["output"]
+    frames = client.frames()
+    assert [(f["name"], f["line"]) for f in frames] == [("Boom", 8), ("(dialog)", 3)]
+    local = client.variables(client.scopes(frames[0]["id"])["Locals"])
+    assert (local["n"]["value"], local["z"]["value"]) == ("42", "84")
+    assert client.evaluate("z + 1") == "85"
+    assert "division by zero" in client.request("exceptionInfo", {"threadId": 1})["description"]
+
+    client.request("continue", {"threadId": 1})
+    assert client.wait_event("exited") == {"exitCode": 1}
+    client.wait_event("terminated")
+    client.request("disconnect", {})
+    assert proc.wait(timeout=TIMEOUT) == 0
+
+
+def test_syntax_error_exits_with_code_2(stdio_adapter, dialogs, tmp_path: Path) -> None:
+    client, proc = stdio_adapter
+    program = dialogs("broken.bas", 'TALK "a"\nx = (1 +\n')
+    client.request("initialize", {"adapterID": "talkbench"})
+    failed = client.request("launch", {"program": str(program), "db": _db(tmp_path)},
+                            success=False)
+    assert "syntax" in failed["message"]
+    error = client.wait_event("output")
+    assert error["category"] == "stderr" and error["line"] == 2
+    assert client.wait_event("exited") == {"exitCode": 2}
+    client.wait_event("terminated")
+    client.request("disconnect", {})
+    assert proc.wait(timeout=TIMEOUT) == 0
+
+
+def test_client_vanishing_while_paused_ends_the_adapter(stdio_adapter, dialogs,
+                                                         tmp_path: Path) -> None:
+    client, proc = stdio_adapter
+    _start(client, {"program": str(dialogs("g.bas", GREETER)), "db": _db(tmp_path),
+                    "stopOnEntry": True})
+    client.request("configurationDone")
+    client.stopped("entry")
+    proc.stdin.close()  # the editor crashed: EOF with the dialog paused
+    assert proc.wait(timeout=TIMEOUT) == 0
+
+
+def test_disconnect_while_hear_waits(stdio_adapter, dialogs, tmp_path: Path) -> None:
+    client, proc = stdio_adapter
+    _start(client, {"program": str(dialogs("g.bas", GREETER)), "db": _db(tmp_path)})
+    client.request("configurationDone")
+    client.wait_event("output", where=lambda b: "HEAR name" in b["output"])
+    client.request("pause", {"threadId": 1})  # takes effect after the reply
+    client.request("evaluate", {"expression": "Bo", "context": "repl"})
+    client.stopped("pause")
+    assert client.line() == 3 and client.evaluate("name") == '"Bo"'
+    client.request("disconnect", {"terminateDebuggee": True})
+    assert proc.wait(timeout=TIMEOUT) == 0
+
+
+# ---------------------------------------------------------------- TCP
+
+
+@pytest.fixture
+def tcp_adapter() -> Iterator[tuple[int, subprocess.Popen[bytes]]]:
+    proc = subprocess.Popen([sys.executable, "-m", "app", "dap", "--port", "0"], cwd=ROOT,
+                            env=_env(), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE)
+    assert proc.stderr
+    lines: queue.Queue[bytes] = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(x) for x in proc.stderr], daemon=True).start()
+    try:
+        announced = lines.get(timeout=TIMEOUT).decode()
+        port = int(re.search(r"127\.0\.0\.1:(\d+)", announced).group(1))
+        yield port, proc
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait(timeout=TIMEOUT)
+        proc.stdout.close()
+
+
+def _connect(port: int) -> tuple[DapClient, socket.socket]:
+    sock = socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT)
+    return DapClient(sock.sendall, lambda: sock.recv(65536)), sock
+
+
+def test_session_over_tcp_hit_count_pause_restart_terminate(tcp_adapter, dialogs,
+                                                            tmp_path: Path) -> None:
+    port, proc = tcp_adapter
+    program = dialogs("forever.bas", FOREVER)
+    client, sock = _connect(port)
+    _start(client, {"program": str(program), "db": _db(tmp_path)})
+    client.request("setBreakpoints", {"source": {"path": str(program)},
+                                      "breakpoints": [{"line": 3, "hitCondition": "5"}]})
+    client.request("configurationDone")
+    client.stopped("breakpoint")
+    assert client.evaluate("n") == "4"  # the fifth time line 3 is reached
+
+    second = socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT)
+    assert second.recv(100) == b""  # one client at a time: turned away
+    second.close()
+
+    client.request("setBreakpoints", {"source": {"path": str(program)}, "breakpoints": []})
+    client.request("continue", {"threadId": 1})
+    time.sleep(0.05)
+    client.request("pause", {"threadId": 1})
+    client.stopped("pause")
+    assert int(client.evaluate("n")) > 4
+
+    client.request("setBreakpoints", {"source": {"path": str(program)},
+                                      "breakpoints": [{"line": 3, "hitCondition": ">= 2"}]})
+    client.request("restart", {})
+    client.stopped("breakpoint")
+    assert client.evaluate("n") == "1"  # a fresh run, hit counts from zero
+
+    client.request("terminate", {})
+    assert client.wait_event("exited") == {"exitCode": 143}  # as `talkbench run` on SIGTERM
+    client.wait_event("terminated")
+    client.request("disconnect", {})
+    sock.close()
+
+    # The port serves the next client once the first has gone.
+    again, sock2 = _connect(port)
+    _start(again, {"program": str(dialogs("hi.bas", 'TALK "hi"\n')), "db": _db(tmp_path)})
+    again.request("configurationDone")
+    assert again.wait_event("exited") == {"exitCode": 0}
+    assert again.outputs("stdout") == ["hi\n"]
+    again.request("disconnect", {})
+    sock2.close()
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(timeout=TIMEOUT) == 0
+
+
+# ---------------------------------------------------------------- framing
+
+
+def test_encode_counts_bytes_not_characters() -> None:
+    frame = encode({"text": "héllo ✓"})
+    header, body = frame.split(b"\r\n\r\n", 1)
+    assert header == b"Content-Length: %d" % len(body)
+    assert json.loads(body) == {"text": "héllo ✓"}
+    assert len(body) > len('{"text":"héllo ✓"}')
+
+
+def test_decoder_handles_any_split_and_several_frames_per_chunk() -> None:
+    messages = [{"seq": i, "type": "event", "event": "output", "body": {"output": "ü" * i}}
+                for i in range(1, 4)]
+    stream = b"".join(encode(m) for m in messages)
+    decoder = FrameDecoder()
+    got = [m for byte in stream for m in decoder.feed(bytes([byte]))]
+    assert got == messages and not decoder.pending
+    assert FrameDecoder().feed(stream) == messages
+    half = FrameDecoder()
+    assert half.feed(stream[:10]) == [] and half.pending
+
+
+def test_decoder_ignores_other_header_fields() -> None:
+    body = b'{"seq":1}'
+    frame = b"Content-Type: application/vscode-jsonrpc\r\ncontent-length: %d\r\n\r\n" % len(
+        body) + body
+    assert FrameDecoder().feed(frame) == [{"seq": 1}]
+
+
+@pytest.mark.parametrize("stream", [
+    b"Content-Type: x\r\n\r\n{}",  # no length
+    b"Content-Length: two\r\n\r\n{}",
+    b"Content-Length: 3\r\n\r\n{x}",  # not JSON
+    b"Content-Length: 2\r\n\r\n[]",  # not an object
+    b"garbage\r\n\r\n",
+    b"x" * 9000,  # a header that never ends
+])
+def test_decoder_rejects_malformed_streams(stream: bytes) -> None:
+    with pytest.raises(FramingError):
+        FrameDecoder().feed(stream)
+
+
+# ---------------------------------------------------------------- memory values
+
+
+def test_memory_values_expand_json_and_edits_unquote() -> None:
+    from app.dap.variables import memory_snapshot, memory_text
+
+    assert memory_snapshot("k", "plain").value == '"plain"'
+    listed = memory_snapshot("k", '[1, {"a": "x"}]')
+    assert listed.type == "array" and [c.name for c in listed.children] == ["[0]", "[1]"]
+    assert memory_snapshot("k", "[not json").children == ()
+    assert memory_text('"a \\"quoted\\" word"') == 'a "quoted" word'
+    assert memory_text("as typed") == "as typed"
+    assert memory_text("42") == "42"
