@@ -122,6 +122,9 @@ class Runtime:
         self.last_yield = time.perf_counter()
         self.current_line = 0
         self._sources: dict[int, WriteSource] = {}
+        from .keywords import KEYWORDS  # here, not per call: keywords import this module
+
+        self._keywords = KEYWORDS
         self.services: Mapping[str, Any] = services or {}
 
     # ------------------------------------------------------------ running
@@ -309,9 +312,7 @@ class Runtime:
 
     async def keyword(self, phrase: str, args: list[Any], clauses: dict[str, list[Any]],
                       line: int, col: int) -> Any:
-        from .keywords import KEYWORDS
-
-        handler = KEYWORDS.get(phrase)
+        handler = self._keywords.get(phrase)
         if handler is None:
             raise BasicValueError(f"the keyword {phrase} is not supported by Talkbench yet")
         return await handler(self, args, clauses, line)
