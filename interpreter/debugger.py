@@ -226,6 +226,7 @@ class Debugger:
         self._refresh_flags()
         event = self._resume = asyncio.Event()
         self._runtime = runtime
+        runtime.sync_frame_lines()
         self.state = PausedState(reason, line, col, _frames(runtime, self.program.names),
                                  hit, memory_key)
         self.on_paused(self.state)  # may answer at once with a command; then wait() returns

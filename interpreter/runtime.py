@@ -218,6 +218,22 @@ class Runtime:
 
     # ------------------------------------------------------------ debugger
 
+    def sync_frame_lines(self) -> None:
+        """Set every frame's current line from the Python stack of the generated code.
+
+        Only flagged lines call the debug hook, so after running to a breakpoint the callers'
+        frames still show where they were last flagged; the stack knows where they are now.
+        """
+        line_map, filename = self.compiled.line_map, self.compiled.filename
+        lines = []
+        frame = sys._getframe(1)
+        while frame is not None:
+            if frame.f_code.co_filename == filename and 0 < frame.f_lineno <= len(line_map):
+                lines.append(line_map[frame.f_lineno - 1][0])
+            frame = frame.f_back
+        for basic_frame, line in zip(reversed(self.frames), lines):
+            basic_frame.line = line
+
     async def debug_hook(self, line: int, col: int) -> None:
         self.frames[-1].line = line
         self.current_line = line

@@ -331,6 +331,26 @@ def test_evaluate_in_sub_frame_and_globals():
     assert {v.name: v.value for v in frames[1].variables} == {"name": '"global"', "total": "10"}
 
 
+def test_callers_show_their_call_line_after_running_to_a_breakpoint():
+    # Only the breakpoint line is flagged, so the callers never passed through the hook.
+    src = dedent("""\
+        x = 1
+        y = 2
+        CALL Outer()
+        SUB Outer()
+          z = 3
+          CALL Inner()
+        END SUB
+        SUB Inner()
+          w = 4
+        END SUB
+        """)
+    d = Driver(src, breakpoints=[BreakpointSpec(9)], stop_on_entry=False)
+    d.run()
+    assert [(f.name, f.line) for f in d.states[0].frames] == [
+        ("Inner", 9), ("Outer", 6), (d.states[0].frames[2].name, 3)]
+
+
 def test_evaluate_errors_are_clear_and_keywords_refused():
     d = Driver(SUBS)
     errors: list[Exception] = []
