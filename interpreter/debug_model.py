@@ -177,6 +177,7 @@ class PausedState:
     frames: tuple[FrameSnapshot, ...]
     breakpoint_ids: tuple[int, ...] = ()
     memory_key: str = ""  # for PauseReason.MEMORY
+    session: tuple[VariableSnapshot, ...] = ()  # user, contexts, KBs, tools… (read-only)
 
 
 @dataclass(frozen=True)
@@ -198,6 +199,23 @@ def snapshot_value(name: str, value: Any, depth: int = 0) -> VariableSnapshot:
                      for k, v in items[:MAX_CHILDREN])
     return VariableSnapshot(name, _short_repr(value), type_name(value), children,
                             len(items) > MAX_CHILDREN)
+
+
+def session_snapshot(session: Any) -> tuple[VariableSnapshot, ...]:
+    """The conversation state a dialog changed through keywords (SET USER, USE KB, …)."""
+    fields = (("user", "user_id"), ("session id", "id"), ("system prompt", "system_prompt"),
+              ("contexts", "contexts"), ("session variables", "variables"),
+              ("suggestions", "suggestions"), ("knowledge bases", "knowledge_bases"),
+              ("websites", "websites"), ("tools", "tools"), ("http headers", "http_headers"))
+    result = []
+    for label, attr in fields:
+        if not hasattr(session, attr):
+            continue
+        value = getattr(session, attr)
+        if attr == "suggestions":
+            value = [s.text for s in value]
+        result.append(snapshot_value(label, value))
+    return tuple(result)
 
 
 def _child_name(container: Any, key: Any) -> str:

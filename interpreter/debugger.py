@@ -40,6 +40,7 @@ from .debug_model import (
     StepState,
     WatchResult,
     parse_hit_condition,
+    session_snapshot,
     snapshot_value,
 )
 from .nodes import Program
@@ -228,7 +229,7 @@ class Debugger:
         self._runtime = runtime
         runtime.sync_frame_lines()
         self.state = PausedState(reason, line, col, _frames(runtime, self.program.names),
-                                 hit, memory_key)
+                                 hit, memory_key, session_snapshot(runtime.session))
         self.on_paused(self.state)  # may answer at once with a command; then wait() returns
         await event.wait()
         if self._stopped:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any, Protocol
 
 from interpreter import BasicSyntaxError
-from interpreter.debug_model import FrameSnapshot, snapshot_value
+from interpreter.debug_model import FrameSnapshot, VariableSnapshot, snapshot_value
 from interpreter.debugger import Debugger
 from interpreter.values import BasicValueError, repr_value, type_name
 
@@ -41,6 +41,9 @@ class StopView(Protocol):
     @property
     def line(self) -> int: ...
 
+    @property
+    def session(self) -> tuple[VariableSnapshot, ...]: ...
+
     def evaluate(self, expression: str, frame_index: int = 0) -> Any: ...
 
     def set_variable(self, name: str, value_text: str,
@@ -64,6 +67,11 @@ class LivePause:
         write on a line whose hook is off leaves the frame at the last hooked line)."""
         state = self.debugger.state
         return state.line if state is not None else 0
+
+    @property
+    def session(self) -> tuple[VariableSnapshot, ...]:
+        state = self.debugger.state
+        return state.session if state is not None else ()
 
     def evaluate(self, expression: str, frame_index: int = 0) -> Any:
         return self.debugger.evaluate(expression, frame_index)
@@ -116,6 +124,8 @@ class Inspector:
         scopes.append(self._scope(ScopeKind.GLOBALS, dialog, len(frames[dialog].variables),
                                   "globals" if index != dialog else "locals"))
         scopes.append(self._scope(ScopeKind.MEMORY, index, None, None))
+        if self.view.session:
+            scopes.append(self._scope(ScopeKind.SESSION, index, len(self.view.session), None))
         return {"scopes": scopes}
 
     def _scope(self, kind: ScopeKind, index: int, count: int | None,
@@ -140,6 +150,8 @@ class Inspector:
                                   for e in entries]}
         if isinstance(container, ChildrenRef):
             found = children_of(container, self.handles)
+        elif container.kind is ScopeKind.SESSION:
+            found = [to_variable(v, self.handles) for v in self.view.session]
         else:
             found = [to_variable(v, self.handles, v.name)
                      for v in self.view.frames[container.frame_index].variables]
@@ -151,6 +163,9 @@ class Inspector:
         if isinstance(container, ChildrenRef):
             raise RequestError("only whole variables and memory entries can be set; "
                                "assign the changed list or object to the variable instead")
+        if container.kind is ScopeKind.SESSION:
+            raise RequestError("the session changes through keywords (SET USER, USE KB, …), "
+                               "not by assignment")
         if container.kind is ScopeKind.MEMORY:
             text = memory_text(value)
             self.store.set(self.bot, name, text)  # a hand edit, as in the IDE

@@ -13,7 +13,7 @@ from typing import Any
 
 from interpreter import BasicRuntimeError, CompiledProgram, Runtime
 from interpreter.debug_eval import compile_expression, run_expression
-from interpreter.debug_model import FrameSnapshot, snapshot_value
+from interpreter.debug_model import FrameSnapshot, session_snapshot, snapshot_value
 from interpreter.values import BasicValueError
 
 DIALOG = "(dialog)"
@@ -29,6 +29,7 @@ class PostMortem:
         self._scopes = _failed_frames(error, compiled) or [(DIALOG, error.line, runtime.globals)]
         self.frames = tuple(FrameSnapshot(name, line, _snapshot(compiled, variables))
                             for name, line, variables in self._scopes)
+        self.session = session_snapshot(runtime.session)
         self._released = asyncio.Event()
 
     @property

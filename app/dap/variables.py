@@ -20,6 +20,7 @@ class ScopeKind(Enum):
     LOCALS = "Locals"
     GLOBALS = "Globals"
     MEMORY = "Bot memory"
+    SESSION = "Session"
 
 
 @dataclass(frozen=True)

@@ -266,7 +266,10 @@ def test_full_session_over_stdio(stdio_adapter, dialogs, tmp_path: Path) -> None
     assert client.frames()[0]["line"] == 1
     assert client.frames()[0]["source"]["path"] == str(program)
     scopes = client.scopes()
-    assert list(scopes) == ["Globals", "Bot memory"]  # the dialog frame's locals are globals
+    # the dialog frame's locals are globals; Session shows what keywords changed
+    assert list(scopes) == ["Globals", "Bot memory", "Session"]
+    session = client.variables(scopes["Session"])
+    assert session["user"]["value"] == '""' and session["session id"]["value"]
     info = client.request("dataBreakpointInfo", {"variablesReference": scopes["Bot memory"],
                                                   "name": "visits"})
     assert info["dataId"] == "memory:visits" and info["accessTypes"] == ["write"]
@@ -287,7 +290,7 @@ def test_full_session_over_stdio(stdio_adapter, dialogs, tmp_path: Path) -> None
     frames = client.frames()
     assert [(f["name"], f["line"]) for f in frames] == [("Add", 14), ("(dialog)", 5)]
     scopes = client.scopes(frames[0]["id"])
-    assert list(scopes) == ["Locals", "Globals", "Bot memory"]
+    assert list(scopes) == ["Locals", "Globals", "Bot memory", "Session"]
     local = client.variables(scopes["Locals"])
     assert (local["a"]["value"], local["b"]["value"]) == ("1", "2")
     assert local["a"]["type"] == "integer"
