@@ -33,6 +33,14 @@ def build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="parse and lint dialogs; exit 1 on errors")
     check.add_argument("files", nargs="+", type=Path)
 
+    test = sub.add_parser("test", help="replay conversation tests (*.chat); exit 1 on failure")
+    test.add_argument("paths", nargs="*", type=Path,
+                      help=".chat files, .bas dialogs (their NAME*.chat) or folders")
+    test.add_argument("--timeout", type=float, help="seconds per test (default 10)")
+
+    dap = sub.add_parser("dap", help="serve the Debug Adapter Protocol (stdin/stdout, or a port)")
+    dap.add_argument("--port", type=int, help="listen on 127.0.0.1:PORT, one client at a time")
+
     open_ = sub.add_parser("open", help="open dialogs in the IDE")
     open_.add_argument("files", nargs="*", type=Path)
     add_db_options(open_)
@@ -43,6 +51,9 @@ def build_parser() -> argparse.ArgumentParser:
         pass
     else:
         add_memory_parser(sub)
+    from .schedule_cli import add_schedule_parser
+
+    add_schedule_parser(sub)
     return parser
 
 
@@ -62,6 +73,18 @@ def main(argv: Sequence[str] | None = None, launch_gui: GuiLauncher | None = Non
         return run_command(args)
     if args.command == "check":
         return check_command(args.files)
+    if args.command == "test":
+        from .conversation_test import run_test_command
+
+        return run_test_command(args.paths, timeout=args.timeout)
+    if args.command == "dap":
+        from .dap.server import run as run_dap
+
+        return run_dap(args.port)
+    if args.command == "schedule":
+        from .schedule_cli import run_schedule_command
+
+        return run_schedule_command(args)
     if args.command == "memory":
         from .memory_cli import run_memory_command
 
@@ -76,8 +99,10 @@ def main(argv: Sequence[str] | None = None, launch_gui: GuiLauncher | None = Non
 
 
 def read_source(path: Path) -> str | None:
+    from .atomic_file import read_text_file
+
     try:
-        return path.read_text(encoding="utf-8-sig")
+        return read_text_file(path)[0]  # any BOM/encoding/line endings, as the IDE opens it
     except FileNotFoundError:
         print(f"{path}: error: no such file", file=sys.stderr)
     except UnicodeDecodeError as e:
@@ -101,6 +126,13 @@ def check_command(files: list[Path]) -> int:
 
 
 def run_command(args: argparse.Namespace) -> int:
+    from .bot_package import PackageError, run_target
+
+    try:  # a .gbai package runs its start.bas with its param-* variables
+        args.script, args.bot, variables = run_target(args.script, args.bot)
+    except PackageError as e:
+        print(f"talkbench: error: {e}", file=sys.stderr)
+        return EXIT_RUNTIME
     source = read_source(args.script)
     if source is None:
         return EXIT_RUNTIME
@@ -109,7 +141,7 @@ def run_command(args: argparse.Namespace) -> int:
     try:
         run = HeadlessRun.prepare(source, str(args.script), db=args.db, bot=args.bot,
                                   input_path=args.input, timeout=args.timeout,
-                                  skip_waits=args.skip_waits)
+                                  skip_waits=args.skip_waits, variables=variables)
     except BasicSyntaxError as e:
         for d in e.diagnostics:
             print(d.format(), file=sys.stderr)

@@ -1,16 +1,30 @@
 """Running one dialog at a time for the IDE: compile, start as an asyncio task, stop, sessions.
 
+A run starts either plain (no debug build: full speed) or under a :class:`Debugger` when
+``start`` gets :class:`DebugOptions`. The runner keeps the options of the last debug start, with
+breakpoints kept current by :meth:`DialogRunner.set_breakpoints`, so :meth:`restart` runs again
+with the same breakpoints.
+
 No Qt here: observers are plain callables, so the run logic is testable with bare asyncio.
 """
 
 from __future__ import annotations
 
 import asyncio
-from pathlib import Path
 from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any, Protocol
 
 from interpreter import BasicRuntimeError, Runtime, Session, load_source
+from interpreter.debug_model import (
+    Breakpoint,
+    BreakpointSpec,
+    DebugMessage,
+    MemoryBreakpointSpec,
+    PausedState,
+)
+from interpreter.debugger import Debugger
 from interpreter.ports import BotMemory, Channel
 
 from .services import ServiceContext, Services, build_services
@@ -24,6 +38,28 @@ class MemoryProvider(Protocol):
     def bot(self, name: str) -> BotMemory: ...
 
 
+@dataclass(frozen=True)
+class DebugOptions:
+    """How to debug a run: its breakpoints and where pauses and debug messages go.
+
+    The callbacks are called on the loop thread from inside the run's task; ``on_paused`` may
+    answer at once with a Debugger command.
+    """
+
+    breakpoints: tuple[BreakpointSpec, ...] = ()
+    memory_breakpoints: tuple[MemoryBreakpointSpec, ...] = ()
+    stop_on_entry: bool = False
+    on_paused: Callable[[PausedState], None] | None = None
+    on_message: Callable[[DebugMessage], None] | None = None
+
+
+@dataclass(frozen=True)
+class _Launch:
+    source: str
+    file: str
+    debug: DebugOptions | None
+
+
 class DialogRunner:
     """Owns the run of one dialog; the memory store keeps (and flushes) queued writes."""
 
@@ -35,9 +71,13 @@ class DialogRunner:
         self.channel = channel
         self.skip_waits = skip_waits
         self.session = Session()
+        self.variables: dict[str, Any] = {}  # param-* values of the open bot package
         self._observers: list[Observer] = []
         self._task: asyncio.Task[Any] | None = None
         self.services: Services | None = None
+        self.debugger: Debugger | None = None  # the current (or last) debug run's debugger
+        self.verified: list[Breakpoint] = []  # its line breakpoints after verification
+        self._last: _Launch | None = None
 
     # -- observers ------------------------------------------------------------------------
 
@@ -60,13 +100,37 @@ class DialogRunner:
     def task(self) -> asyncio.Task[Any] | None:
         return self._task
 
-    def start(self, source: str, file: str) -> asyncio.Task[Any]:
+    @property
+    def debugging(self) -> bool:
+        """A run under the debugger is in progress (paused or not)."""
+        return self.running and self.debugger is not None
+
+    @property
+    def paused(self) -> bool:
+        return self.debugging and self.debugger is not None and self.debugger.paused
+
+    def start(
+        self, source: str, file: str, debug: DebugOptions | None = None
+    ) -> asyncio.Task[Any]:
         """Compile (raises BasicSyntaxError) and run as a task on the running loop.
 
-        A run already in progress is stopped first: the IDE runs one dialog at a time.
+        With ``debug`` the program is compiled as a debug build and runs under a Debugger;
+        without it the run has no hooks at all. A run already in progress is stopped first:
+        the IDE runs one dialog at a time.
         """
-        compiled = load_source(source, file)
+        compiled = load_source(source, file, debug=debug is not None)
         self.stop()
+        self._last = _Launch(source, file, debug)
+        self.debugger, self.verified = None, []
+        if debug is not None:
+            self.debugger = Debugger(
+                compiled.program,
+                on_paused=debug.on_paused,
+                on_message=debug.on_message,
+                stop_on_entry=debug.stop_on_entry,
+            )
+            self.verified = self.debugger.set_breakpoints(list(debug.breakpoints))
+            self.debugger.set_memory_breakpoints(list(debug.memory_breakpoints))
         if self.services is not None:
             self.services.close()
         self.services = build_services(
@@ -79,6 +143,8 @@ class DialogRunner:
             session=self.session,
             skip_waits=self.skip_waits,
             services=self.services,
+            debugger=self.debugger,
+            initial_vars=dict(self.variables),
         )
         self._task = asyncio.get_running_loop().create_task(self._run(runtime))
         return self._task
@@ -92,12 +158,45 @@ class DialogRunner:
             return None
 
     def stop(self) -> bool:
-        """Cancel the running dialog (the runtime reports Stopped); False if none ran."""
+        """Cancel the running dialog (the runtime reports Stopped); False if none ran.
+
+        A paused run is released by the debugger and cancelled like any other.
+        """
         if not self.running:
             return False
         assert self._task is not None
+        if self.debugger is not None:
+            self.debugger.stop()
         self._task.cancel()
         return True
+
+    def restart(self, source: str | None = None) -> asyncio.Task[Any]:
+        """Stop and start the last launch again, in the same mode and with the current
+        breakpoints; ``source`` replaces its text (the editor may have changed)."""
+        if self._last is None:
+            raise RuntimeError("nothing was started yet")
+        last = self._last
+        return self.start(last.source if source is None else source, last.file, last.debug)
+
+    # -- breakpoints (kept for restart, applied live to a debug run) ------------------------
+
+    def set_breakpoints(self, specs: list[BreakpointSpec]) -> list[Breakpoint]:
+        """Replace the line breakpoints; returns them verified (empty when no debug run)."""
+        self._update_debug(breakpoints=tuple(specs))
+        if self.debugger is None:
+            return []
+        self.verified = self.debugger.set_breakpoints(list(specs))
+        return self.verified
+
+    def set_memory_breakpoints(self, specs: list[MemoryBreakpointSpec]) -> None:
+        self._update_debug(memory_breakpoints=tuple(specs))
+        if self.debugger is not None:
+            self.debugger.set_memory_breakpoints(list(specs))
+
+    def _update_debug(self, **changes: Any) -> None:
+        last = self._last
+        if last is not None and last.debug is not None:
+            self._last = replace(last, debug=replace(last.debug, **changes))
 
     def new_session(self) -> Session:
         """Forget the conversation (variables, suggestions); bot memory persists."""

@@ -27,11 +27,13 @@ class HeadlessRun:
     skip_waits: bool
     input_file: TextIO | None = None
     services: Any = None
+    variables: dict[str, Any] | None = None  # param-* values of a bot package
 
     @classmethod
     def prepare(cls, source: str, file: str, *, db: str | None, bot: str,
                 input_path: Path | None = None, timeout: float | None = None,
-                skip_waits: bool = False) -> "HeadlessRun":
+                skip_waits: bool = False,
+                variables: dict[str, Any] | None = None) -> "HeadlessRun":
         """Compile first (a syntax error must not touch the database), then open the store."""
         from .memory_store import MemoryStore
 
@@ -41,12 +43,12 @@ class HeadlessRun:
         inp = open(input_path, encoding="utf-8") if input_path else None
         services = build_services(ServiceContext(store, bot, str(Path(file).parent)))
         return cls(compiled, store.bot(bot), store, StdioChannel(inp=inp), timeout,
-                   skip_waits, inp, services)
+                   skip_waits, inp, services, variables)
 
     async def execute(self) -> int:
         runtime = Runtime(self.compiled, self.channel, self.memory, on_event=_print_event,
                           timeout=self.timeout, skip_waits=self.skip_waits,
-                          services=self.services)
+                          services=self.services, initial_vars=dict(self.variables or {}))
         await runtime.run()
         return 0
 

@@ -239,6 +239,12 @@ class MemoryStore:
             raise ValueError("bot name must be a non-empty string")
         return BotMemoryHandle(self, name)
 
+    def user(self, bot: str, user: str) -> Any:
+        """``user``'s memory in ``bot`` (table ``user_memories``, see :mod:`app.user_memory`)."""
+        from .user_memory import user_memories
+
+        return user_memories(self).handle(bot, user)
+
     def bots(self) -> list[str]:
         """Bot names in the database plus bots with queued writes, sorted."""
         sql, _ = self._compile(Bot.select(Bot.name))

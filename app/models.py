@@ -63,6 +63,30 @@ class BotMemory(BaseModel):
         indexes = ((("bot", "key"), True),)
 
 
+USER_MEMORIES_TABLE = "user_memories"
+
+
+class UserMemory(BaseModel):
+    """Per-user memory of a bot (SET/GET USER MEMORY). Created on first use by
+    ``app.user_memory`` (not in MODELS: a General Bots database may hold its own cross-bot
+    ``user_memories`` table, which must not stop bot memory from working)."""
+
+    id = peewee.UUIDField(primary_key=True, default=uuid.uuid4)
+    bot = peewee.ForeignKeyField(
+        Bot, column_name="bot_id", field="id", on_delete="CASCADE", index=True
+    )
+    user_id = peewee.TextField(index=True)
+    key = peewee.TextField()
+    value = peewee.TextField()
+    memory_type = peewee.TextField(default="preference")  # "preference" or "fact"
+    created_at = UtcDateTimeField(default=utc_now)
+    updated_at = UtcDateTimeField(default=utc_now)
+
+    class Meta:
+        table_name = USER_MEMORIES_TABLE
+        indexes = ((("bot", "user_id", "key"), True),)
+
+
 MODELS: tuple[type[BaseModel], ...] = (Bot, BotMemory)
 
 _REQUIRED_COLUMNS = {

@@ -87,4 +87,7 @@ def _load_families() -> None:
         __import__(module)
 
 
-_FAMILIES: list[str] = []
+_FAMILIES: list[str] = [
+    "app.providers",  # http, llm, mail, knowledge, tools, storage
+    "app.tables", "app.user_memory", "app.schedules",  # data keywords
+]

@@ -21,7 +21,9 @@ def check_source(source: str, file: str = "<script>") -> list[Diagnostic]:
     program, diagnostics = parse(source, file)
     if any(d.severity is Severity.ERROR for d in diagnostics):
         return diagnostics
-    compiled = compile_program(program)
+    compiled = _compile(program)
+    if isinstance(compiled, Diagnostic):
+        return diagnostics + [compiled]
     found = diagnostics + compiled.diagnostics + lint(program)
     unique = {(d.line, d.col, d.message): d for d in found}
     return sorted(unique.values(), key=lambda d: (d.line, d.col))
@@ -33,11 +35,27 @@ def load_source(source: str, file: str = "<script>", debug: bool = False) -> Com
     errors = [d for d in diagnostics if d.severity is Severity.ERROR]
     if errors:
         raise BasicSyntaxError(errors)
-    compiled = compile_program(program, debug=debug)
+    compiled = _compile(program, debug)
+    if isinstance(compiled, Diagnostic):
+        raise BasicSyntaxError([compiled])
     errors = [d for d in compiled.diagnostics if d.severity is Severity.ERROR]
     if errors:
         raise BasicSyntaxError(errors)
     return compiled
+
+
+def _compile(program: Any, debug: bool = False) -> CompiledProgram | Diagnostic:
+    """Compile, turning the generated code's own limits into a diagnostic.
+
+    The parser bounds nesting (``interpreter.nesting``); this is the backstop should a
+    script still reach Python's limits (recursion, 200 brackets, 100 indents).
+    """
+    try:
+        return compile_program(program, debug=debug)
+    except (RecursionError, SyntaxError, MemoryError) as exc:
+        return Diagnostic(program.file, 1, 1, Severity.ERROR,
+                          f"the script is too deeply nested to compile "
+                          f"({type(exc).__name__}: {exc})")
 
 
 async def run_source(source: str, channel: Any, memory: Any, file: str = "<script>",

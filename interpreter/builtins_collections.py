@@ -16,6 +16,7 @@ from interpreter.builtins import builtin, check_size, text
 from interpreter.values import (
     BasicValueError,
     Value,
+    check_json_size,
     compare,
     format_number,
     get_member,
@@ -267,7 +268,9 @@ def batch(a: Value, size: Value) -> list:
 def join(a: Value, sep: Value = ",") -> str:
     """Items' display strings joined by ``sep`` (default ",")."""
     parts = [to_display(x) for x in items_of(a, "JOIN")]
-    return text(sep).join(parts)
+    glue = text(sep)
+    check_size(sum(map(len, parts)) + len(glue) * max(len(parts) - 1, 0), "JOIN")
+    return glue.join(parts)
 
 
 # ---------------------------------------------------------------- aggregates
@@ -333,6 +336,7 @@ def tojson(v: Value, pretty: Value = None) -> str:
     """JSON text of a value (dates as their display strings); indented when ``pretty`` is true."""
     try:
         if pretty:
+            check_json_size(v)
             return json.dumps(v, ensure_ascii=False, indent=2, default=to_display)
         return to_json(v)
     except ValueError:

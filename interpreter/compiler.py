@@ -448,7 +448,7 @@ class CodeGen:
 
     def ex_Interp(self, e: n.Interp) -> str:
         parts = [repr(p) if isinstance(p, str) else f"_d({self.expr(p)})" for p in e.parts]
-        return "(" + " + ".join(parts) + ")" if parts else "''"
+        return "_interp(" + ", ".join(parts) + ")" if parts else "''"
 
     def ex_Name(self, e: n.Name) -> str:
         return self.read_var(e.name)

@@ -17,8 +17,8 @@ def _walk(node: object):
         cur = stack.pop()
         if isinstance(cur, n.Node):
             yield cur
-            for slot in type(cur).__slots__ if hasattr(type(cur), "__slots__") else ():
-                stack.append(getattr(cur, slot, None))
+            # Each class in the MRO lists only its own slots: visiting them per class once
+            # (and not also ``type(cur).__slots__``) keeps the walk linear, not 2^depth.
             for klass in type(cur).__mro__:
                 for slot in getattr(klass, "__slots__", ()):
                     if slot not in ("line", "col"):

@@ -8,6 +8,7 @@ import re
 from typing import Any
 
 from .values import (
+    MAX_LIST_ITEMS,
     BasicValueError,
     as_number,
     compare,
@@ -68,11 +69,23 @@ def add(a: Any, b: Any) -> Any:
     if isinstance(a, (_dt.date, _dt.datetime)) and (tb is int or tb is float):
         return a + _dt.timedelta(seconds=b)  # NOW() + 15 * 60, DAYS(n) are seconds
     if isinstance(a, list) and isinstance(b, list):
+        if len(a) + len(b) > MAX_LIST_ITEMS:  # l = l + l in a loop doubles memory each pass
+            raise BasicValueError(f"list too long ({len(a) + len(b):,} items; the limit is "
+                                  f"{MAX_LIST_ITEMS:,})")
         return a + b
     na, nb = as_number(a), as_number(b)
     if na is not None and nb is not None and (ta is not str or tb is not str):
         return na + nb
     return _check_len(to_display(a) + to_display(b))
+
+
+def interp(*parts: str) -> str:
+    """A ``"…${x}…"`` string: its parts joined, capped like every other concatenation."""
+    total = sum(map(len, parts))
+    if total > MAX_STRING:  # checked before joining: "${s}${s}" in a loop doubles s
+        raise BasicValueError(f"string too long ({total:,} characters; the limit is "
+                              f"{MAX_STRING:,})")
+    return "".join(parts)
 
 
 def cat(a: Any, b: Any) -> str:
@@ -268,7 +281,7 @@ def method(obj: Any, name: str, args: list) -> Any:
 
 NAMESPACE = {
     "_int": int, "_add": add, "_sub": sub, "_mul": mul, "_div": div, "_idiv": idiv, "_mod": mod,
-    "_pow": power, "_cat": cat, "_like": like, "_nvl": nvl, "_eq": eq, "_cmp": cmp,
+    "_pow": power, "_cat": cat, "_interp": interp, "_like": like, "_nvl": nvl, "_eq": eq, "_cmp": cmp,
     "_contains": contains, "_neg": neg, "_num": num, "_truthy": truthy, "_d": to_display,
     "_mem": get_member, "_idx": get_index, "_setmem": set_member, "_setidx": set_index,
     "_ensure": ensure, "_child": child, "_getv": getv, "_setv": setv, "_each": each,

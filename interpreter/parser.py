@@ -11,6 +11,7 @@ from __future__ import annotations
 from . import nodes as n
 from .errors import BasicSyntaxError, Diagnostic, Severity
 from .lexer import Interpolation, Kind, TextBlock, Token, tokenize
+from .nesting import MAX_BLOCK_DEPTH, MAX_NESTING, too_deep
 from .vocabulary import CLAUSE_WORDS, EXPRESSION_PHRASES, STATEMENT_PHRASES
 
 
@@ -63,6 +64,8 @@ class Parser:
         self.diagnostics: list[Diagnostic] = []
         self.names: dict[str, str] = {}
         self.nesting = 0  # inside (), [] or {}: keyword expressions stop at commas
+        self.depth = 0  # recursion of expressions and blocks, bounded (hostile input)
+        self.block_depth = 0
         self.single_if = 0  # inside ``IF c THEN stmt ELSE stmt``: arguments stop at ELSE
         self.subs: dict[str, n.SubDef] = {}
         self.params: list[n.Param] = []
@@ -254,6 +257,16 @@ class Parser:
 
     def block(self) -> list[n.Node]:
         """Statements up to (not including) a block terminator or end of file."""
+        self.block_depth += 1
+        try:
+            if self.block_depth > MAX_BLOCK_DEPTH:
+                raise ParseError(f"blocks are nested too deeply (more than {MAX_BLOCK_DEPTH} "
+                                 f"levels)", self.tok)
+            return self._block()
+        finally:
+            self.block_depth -= 1
+
+    def _block(self) -> list[n.Node]:
         body: list[n.Node] = []
         while True:
             self.skip_newlines()
@@ -810,11 +823,23 @@ class Parser:
 
     # ------------------------------------------------------------ expressions
 
+    def deeper(self) -> None:
+        """Enter one more level of expression recursion; refuse past MAX_NESTING."""
+        self.depth += 1
+        if self.depth > MAX_NESTING:
+            self.depth -= 1
+            raise ParseError(f"expression is nested too deeply (more than {MAX_NESTING} "
+                             f"levels)", self.tok)
+
     def expression(self) -> n.Node:
-        left = self.or_expr()
-        while self.at_op("??"):
-            op = self.advance()
-            left = n.Binary(op.line, op.col, "??", left, self.or_expr())
+        self.deeper()
+        try:
+            left = self.or_expr()
+            while self.at_op("??"):
+                op = self.advance()
+                left = n.Binary(op.line, op.col, "??", left, self.or_expr())
+        finally:
+            self.depth -= 1
         return left
 
     def expression_no_eq(self) -> n.Node:
@@ -838,7 +863,11 @@ class Parser:
     def not_expr(self) -> n.Node:
         if self.at_word("NOT") or self.at_op("!"):
             op = self.advance()
-            return n.Unary(op.line, op.col, "NOT", self.not_expr())
+            self.deeper()
+            try:
+                return n.Unary(op.line, op.col, "NOT", self.not_expr())
+            finally:
+                self.depth -= 1
         return self.comparison()
 
     def comparison(self) -> n.Node:
@@ -903,7 +932,11 @@ class Parser:
     def unary(self) -> n.Node:
         if self.at_op("-", "+"):
             op = self.advance()
-            operand = self.unary()
+            self.deeper()
+            try:
+                operand = self.unary()
+            finally:
+                self.depth -= 1
             if op.value == "-" and isinstance(operand, n.Literal) and isinstance(
                     operand.value, (int, float)) and not isinstance(operand.value, bool):
                 return n.Literal(op.line, op.col, -operand.value)
@@ -914,7 +947,11 @@ class Parser:
         base = self.postfix(self.primary())
         if self.at_op("^"):
             op = self.advance()
-            return n.Binary(op.line, op.col, "^", base, self.unary())
+            self.deeper()
+            try:
+                return n.Binary(op.line, op.col, "^", base, self.unary())
+            finally:
+                self.depth -= 1
         return base
 
     def postfix(self, node: n.Node) -> n.Node:
@@ -1137,6 +1174,7 @@ class Parser:
             tok.line += line - 1
         sub = Parser(tokens, self.file, source)
         sub.names = self.names
+        sub.depth = self.depth  # nested ${} strings recurse too
         try:
             node = sub.expression()
         except ParseError:
@@ -1188,6 +1226,7 @@ def parse(source: str, file: str = "<script>") -> tuple[n.Program, list[Diagnost
     tokens, diagnostics = tokenize(source, file)
     parser = Parser(tokens, file, source)
     program = parser.parse_program()
+    parser.diagnostics.extend(too_deep(program))
     # A lexical error already explains its line; the parser's follow-on error there is noise.
     lexed = {d.line for d in diagnostics}
     all_diags = sorted(diagnostics + [d for d in parser.diagnostics if d.line not in lexed],

@@ -13,6 +13,9 @@ import json
 import math
 from typing import Any
 
+MAX_LIST_ITEMS = 10_000_000  # as the built-ins' result cap: no script may grow a huge list
+MAX_TEXT = 64 * 1024 * 1024  # characters of a list's JSON text (operators.MAX_STRING too)
+
 Value = Any  # one of the types listed in the module docstring
 
 DATETIME_FORMAT = "%Y-%m-%d %H:%M:%S"
@@ -47,9 +50,51 @@ def _json_default(v: Any) -> Any:
     return str(v)
 
 
+def check_json_size(v: Value) -> None:
+    """Refuse, before building it, JSON text longer than MAX_TEXT (a list holding the same
+    long string 10,000 times is cheap; its text is not) or of a value that contains itself.
+
+    An explicit stack, not recursion: the value may be nested arbitrarily deep.
+    """
+    if not isinstance(v, (list, dict)):
+        return
+    size = 0
+    on_path: set[int] = set()
+    stack: list[tuple[Any, bool]] = [(v, False)]
+    while stack:
+        item, leaving = stack.pop()
+        if leaving:
+            on_path.discard(id(item))
+            continue
+        if isinstance(item, str):
+            size += len(item) + 2
+        elif isinstance(item, (list, dict)):
+            if id(item) in on_path:
+                raise BasicValueError("cannot show a list or object that contains itself")
+            on_path.add(id(item))
+            stack.append((item, True))
+            if isinstance(item, dict):
+                size += 2 + 4 * len(item) + sum(len(str(k)) for k in item)
+                stack.extend((x, False) for x in item.values())
+            else:
+                size += 2 + 2 * len(item)
+                stack.extend((x, False) for x in item)
+        else:
+            size += 32  # numbers, dates, booleans: short
+        if size > MAX_TEXT:
+            raise BasicValueError(f"the text of this list or object would be too long "
+                                  f"(more than {MAX_TEXT:,} characters)")
+
+
 def to_json(v: Value) -> str:
     """JSON text of a value (lists and maps are stored and shown this way)."""
-    return json.dumps(v, ensure_ascii=False, default=_json_default)
+    check_json_size(v)
+    try:
+        return json.dumps(v, ensure_ascii=False, default=_json_default)
+    except ValueError:  # json's "Circular reference detected": x[0] = x
+        raise BasicValueError("cannot show a list or object that contains itself") from None
+    except RecursionError:
+        raise BasicValueError("a list or object is nested too deeply to show") from None
 
 
 def to_display(v: Value) -> str:
@@ -296,6 +341,9 @@ def set_index(obj: Value, index: Value, value: Value) -> None:
         elif i == len(obj):
             obj.append(value)
         elif i > len(obj):
+            if i >= MAX_LIST_ITEMS:  # a[10^9] = 1 would allocate gigabytes of empty slots
+                raise BasicValueError(f"index {i:,} is too large (a list holds at most "
+                                      f"{MAX_LIST_ITEMS:,} items)")
             obj.extend([None] * (i - len(obj)))
             obj.append(value)
         else:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from PySide6.QtCore import QEvent, QRect, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QRect, QSize, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFontDatabase,
@@ -13,6 +13,8 @@ from PySide6.QtGui import (
     QKeySequence,
     QPainter,
     QPaintEvent,
+    QPalette,
+    QPolygon,
     QShortcut,
     QTextCharFormat,
     QTextCursor,
@@ -20,7 +22,9 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QInputDialog, QPlainTextEdit, QTextEdit, QToolTip, QWidget
 
+from .completion import Completion, MemoryKeys, help_at_cursor, help_html
 from .highlighter import BasicHighlighter
+from .themes import LIGHT, EditorColors, Theme, editor_colors
 
 INDENT = "    "
 # Lines after which the next line is indented one more level.
@@ -31,7 +35,8 @@ _OPENERS = re.compile(
 )
 _ERROR_COLOR = QColor("#d32f2f")
 _WARNING_COLOR = QColor("#e0a800")
-_CURRENT_LINE = QColor("#fff8dc")
+_EXECUTION_LINE = QColor(255, 214, 0, 90)  # translucent: readable on light and dark themes
+_EXECUTION_ARROW = QColor("#f0b400")
 
 
 @dataclass(frozen=True)
@@ -65,6 +70,7 @@ class _Gutter(QWidget):
 
 class CodeEditor(QPlainTextEdit):
     breakpointsChanged = Signal(object)  # frozenset[int] of 1-based lines
+    helpRequested = Signal(object)  # KeywordHelp shown by F1 (a help dock may follow it)
 
     def __init__(self, parent: QWidget | None = None, style: str = "default") -> None:
         super().__init__(parent)
@@ -72,9 +78,13 @@ class CodeEditor(QPlainTextEdit):
         self.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.setTabStopDistance(self.fontMetrics().horizontalAdvance(" ") * 4)
         self.highlighter = BasicHighlighter(self.document(), style)
+        self.colors: EditorColors = editor_colors(LIGHT)
+        self.completion = Completion(self)
         self.breakpoints: set[int] = set()
         self.marks: list[Mark] = []
         self.runtime_mark: Mark | None = None
+        self.execution_line = 0  # the debugger's current line (arrow + highlight), 0 = none
+        self.breakpoint_colors: dict[int, QColor] = {}  # per-line dot colour (disabled, ...)
         self._gutter = _Gutter(self)
         self.blockCountChanged.connect(self._update_margins)
         self.updateRequest.connect(self._on_update_request)
@@ -118,7 +128,7 @@ class CodeEditor(QPlainTextEdit):
 
     def paint_gutter(self, event: QPaintEvent) -> None:
         painter = QPainter(self._gutter)
-        painter.fillRect(event.rect(), QColor("#f3f3f3"))
+        painter.fillRect(event.rect(), self.colors.gutter)
         error_lines = {m.line for m in self._all_marks() if m.error}
         block = self.firstVisibleBlock()
         top = self.blockBoundingGeometry(block).translated(self.contentOffset()).top()
@@ -127,18 +137,48 @@ class CodeEditor(QPlainTextEdit):
         while block.isValid() and top <= event.rect().bottom():
             line = block.blockNumber() + 1
             if block.isVisible():
-                if line in self.breakpoints:
-                    painter.setBrush(QColor("#e51400"))
-                    painter.setPen(Qt.PenStyle.NoPen)
-                    size = min(height - 4, 10)
-                    painter.drawEllipse(3, int(top) + (height - size) // 2, size, size)
-                painter.setPen(_ERROR_COLOR if line in error_lines else QColor("#999999"))
+                if line == self.execution_line:
+                    self._paint_arrow(painter, int(top), height)
+                if line in self.breakpoints:  # a smaller dot inside the arrow keeps it visible
+                    painter.setBrush(self.breakpoint_colors.get(line, QColor("#e51400")))
+                    painter.setPen(Qt.PenStyle.NoPen if line != self.execution_line
+                                   else QColor("#ffffff"))
+                    size = min(height - 4, 10 if line != self.execution_line else 6)
+                    x = 3 if line != self.execution_line else 4
+                    painter.drawEllipse(x, int(top) + (height - size) // 2, size, size)
+                painter.setPen(_ERROR_COLOR if line in error_lines else self.colors.line_number)
                 painter.drawText(
                     0, int(top), width - 4, height, Qt.AlignmentFlag.AlignRight, str(line)
                 )
             top += self.blockBoundingRect(block).height()
             block = block.next()
         painter.end()
+
+    def _paint_arrow(self, painter: QPainter, top: int, height: int) -> None:
+        mid, half = top + height // 2, max(height // 2 - 2, 3)
+        arrow = QPolygon([QPoint(1, mid - half // 2), QPoint(7, mid - half // 2),
+                          QPoint(7, mid - half), QPoint(14, mid), QPoint(7, mid + half),
+                          QPoint(7, mid + half // 2), QPoint(1, mid + half // 2)])
+        painter.setBrush(_EXECUTION_ARROW)
+        painter.setPen(QColor("#8a6d00"))
+        painter.drawPolygon(arrow)
+
+    def set_execution_line(self, line: int) -> None:
+        """Mark where a paused run stands (0 clears it) and scroll it into view, leaving the
+        text cursor where the user put it."""
+        self.execution_line = line
+        self._refresh_selections()
+        block = self.document().findBlockByNumber(line - 1)
+        if line and block.isValid():
+            geometry = self.blockBoundingGeometry(block).translated(self.contentOffset())
+            if geometry.top() < 0 or geometry.bottom() > self.viewport().height():
+                visible = max(self.viewport().height() // max(self.fontMetrics().height(), 1), 1)
+                self.verticalScrollBar().setValue(max(line - 1 - visible // 2, 0))
+
+    def set_breakpoint_colors(self, colors: dict[int, QColor]) -> None:
+        """Dot colours of particular breakpoint lines (disabled, conditional, logpoint)."""
+        self.breakpoint_colors = dict(colors)
+        self._gutter.update()
 
     def toggle_breakpoint(self, line: int) -> None:
         self.breakpoints ^= {line}
@@ -160,11 +200,18 @@ class CodeEditor(QPlainTextEdit):
 
     def _refresh_selections(self) -> None:
         current = QTextEdit.ExtraSelection()
-        current.format.setBackground(_CURRENT_LINE)
+        current.format.setBackground(self.colors.current_line)
         current.format.setProperty(QTextFormat.Property.FullWidthSelection, True)
         current.cursor = self.textCursor()
         current.cursor.clearSelection()
         selections = [current] + [self._selection(m) for m in self._all_marks()]
+        block = self.document().findBlockByNumber(self.execution_line - 1)
+        if self.execution_line and block.isValid():
+            execution = QTextEdit.ExtraSelection()
+            execution.format.setBackground(_EXECUTION_LINE)
+            execution.format.setProperty(QTextFormat.Property.FullWidthSelection, True)
+            execution.cursor = QTextCursor(block)
+            selections.insert(1, execution)
         self.setExtraSelections([s for s in selections if s is not None])
         self._gutter.update()
 
@@ -205,9 +252,13 @@ class CodeEditor(QPlainTextEdit):
     def event(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.ToolTip:
             pos = event.pos() - self.viewport().pos()
-            marks = self.marks_at(self.cursorForPosition(pos).position())
+            cursor = self.cursorForPosition(pos)
+            marks = self.marks_at(cursor.position())
+            help_ = help_at_cursor(cursor) if not marks else None
             if marks:
                 QToolTip.showText(event.globalPos(), "\n".join(m.message for m in marks), self)
+            elif help_ is not None:
+                QToolTip.showText(event.globalPos(), help_html(help_), self)
             else:
                 QToolTip.hideText()
             return True
@@ -216,6 +267,15 @@ class CodeEditor(QPlainTextEdit):
     # -- editing aids -----------------------------------------------------------------------------
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
+        if self.completion.handle_key(event):
+            return
+        if event.key() == Qt.Key.Key_F1:
+            self.show_help_at_cursor()
+            return
+        self._key_press(event)
+        self.completion.after_key(event)
+
+    def _key_press(self, event: QKeyEvent) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not event.modifiers() & (
             Qt.KeyboardModifier.ControlModifier
         ):
@@ -227,6 +287,32 @@ class CodeEditor(QPlainTextEdit):
             self.ensureCursorVisible()
             return
         super().keyPressEvent(event)
+
+    def set_memory_keys(self, keys: MemoryKeys) -> None:
+        """Memory keys offered by completion inside strings (a list or ``prefix -> keys``)."""
+        self.completion.set_memory_keys(keys)
+
+    def show_help_at_cursor(self) -> str:
+        """F1: the keyword's syntax and summary in a tooltip at the cursor; returns the text."""
+        entry = help_at_cursor(self.textCursor())
+        if entry is None:
+            QToolTip.hideText()
+            return ""
+        self.helpRequested.emit(entry)
+        text = help_html(entry)
+        rect = self.cursorRect()
+        QToolTip.showText(self.viewport().mapToGlobal(rect.bottomLeft()), text, self)
+        return text
+
+    def set_theme(self, theme: Theme) -> None:
+        """Colours of the text, background, current line and gutter, and token formats."""
+        self.colors = editor_colors(theme)
+        palette = self.palette()
+        palette.setColor(QPalette.ColorRole.Base, self.colors.background)
+        palette.setColor(QPalette.ColorRole.Text, self.colors.text)
+        self.setPalette(palette)
+        self.highlighter.set_style(theme.pygments_style)
+        self._refresh_selections()
 
     def toggle_comment(self) -> None:
         """Comment the selected lines with ``'``, or uncomment them if all are comments."""

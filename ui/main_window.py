@@ -7,35 +7,39 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QIcon, QKeySequence, QTextDocument
+from PySide6.QtGui import QAction, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
-    QHBoxLayout,
     QInputDialog,
     QLabel,
-    QLineEdit,
     QMainWindow,
     QMenu,
     QMessageBox,
     QStyle,
     QTabWidget,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
+from app.atomic_file import DEFAULT_FORMAT, read_text_file, write_text_atomic
 from app.database import DatabaseError, describe_url
 from app.dialog_session import DialogRunner
 from app.memory_store import MemoryStore
 from interpreter import BasicSyntaxError, check_source
 from interpreter.events import Failed, Finished, Printed, RunStarted, Stopped
 
+from .bot_tools import BotTools
 from .bridge import Bridge
 from .chat_panel import ChatPanel
+from .debug_ui import DEBUG_MENU, DebugUi
 from .editor import CodeEditor, Mark
+from .find_bar import FindBar
+from .memory_history_panel import install_memory_history
 from .memory_panel import MemoryPanel
 from .output_panel import OutputPanel, ProblemsPanel
+from .tests_panel import TestsPanel
+from .themes import ThemeMenu
 
 RESOURCES = Path(__file__).resolve().parent.parent / "resources"
 SAMPLES = RESOURCES / "samples"
@@ -81,45 +85,6 @@ class EditorTab(QWidget):
         return self.editor.document().isModified()
 
 
-class FindBar(QWidget):
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__()
-        self._window = window
-        self.field = QLineEdit()
-        self.field.setPlaceholderText("Find (Enter: next, Shift+Enter: previous, Esc: close)")
-        self.field.returnPressed.connect(lambda: self.find(backward=False))
-        close = QToolButton()
-        close.setText("✕")
-        close.clicked.connect(self.hide)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(4, 2, 4, 2)
-        layout.addWidget(QLabel("Find:"))
-        layout.addWidget(self.field, 1)
-        layout.addWidget(close)
-
-    def keyPressEvent(self, event) -> None:
-        if event.key() == Qt.Key.Key_Escape:
-            self.hide()
-        elif event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and (
-            event.modifiers() & Qt.KeyboardModifier.ShiftModifier
-        ):
-            self.find(backward=True)
-        else:
-            super().keyPressEvent(event)
-
-    def find(self, backward: bool = False) -> bool:
-        editor = self._window.editor()
-        if editor is None or not self.field.text():
-            return False
-        flags = QTextDocument.FindFlag.FindBackward if backward else QTextDocument.FindFlag(0)
-        if editor.find(self.field.text(), flags):
-            return True
-        cursor = editor.textCursor()  # wrap around once
-        cursor.movePosition(cursor.MoveOperation.End if backward else cursor.MoveOperation.Start)
-        editor.setTextCursor(cursor)
-        return editor.find(self.field.text(), flags)
-
-
 class MainWindow(QMainWindow):
     def __init__(self, store: MemoryStore, db_url: str, bot: str, settings: QSettings) -> None:
         super().__init__()
@@ -144,7 +109,7 @@ class MainWindow(QMainWindow):
         self.tabs.setDocumentMode(True)
         self.tabs.tabCloseRequested.connect(self.close_tab)
         self.tabs.currentChanged.connect(lambda _i: self._check_now())
-        self.find_bar = FindBar(self)
+        self.find_bar = FindBar(self.editor)
         self.find_bar.hide()
         central = QWidget()
         column = QVBoxLayout(central)
@@ -158,8 +123,12 @@ class MainWindow(QMainWindow):
         memory = self._dock("Memory", self.memory, Qt.DockWidgetArea.RightDockWidgetArea)
         out = self._dock("Output", self.output, Qt.DockWidgetArea.BottomDockWidgetArea)
         prob = self._dock("Problems", self.problems, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.tests = TestsPanel(self)
+        tests = self._dock("Tests", self.tests, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.tabifyDockWidget(prob, out)
+        self.tabifyDockWidget(out, tests)
         out.raise_()
+        self.bot_tools = BotTools(self)  # Tables and Schedules docks, .gbai packages
         self._default_sizes = ([chat, memory, out], [460, 460, 150])
 
         self._check_timer = QTimer(self)
@@ -167,8 +136,15 @@ class MainWindow(QMainWindow):
         self._check_timer.setInterval(CHECK_DELAY_MS)
         self._check_timer.timeout.connect(self._check_now)
 
+        self.debug = DebugUi(self)
         self.actions_by_name: dict[str, QAction] = {}
         self._build_actions()
+        self.bot_tools.add_menu_items()
+        self.debug.add_menu_extras()
+        self.history_feature = install_memory_history(self)  # History dock, sandbox, watcher
+        self.theme_menu = ThemeMenu(self.settings, self)
+        self.theme_menu.themeChanged.connect(self._apply_theme)
+        self.menuBar().addMenu("&View").addMenu(self.theme_menu)
         self.db_label = QLabel()
         self.bot_label = QLabel()
         self.run_label = QLabel("Ready")
@@ -217,10 +193,18 @@ class MainWindow(QMainWindow):
             ActionSpec("open_db", "Open &Database…", "", self.ask_database, "&File"),
             ActionSpec("quit", "&Quit", "Ctrl+Q", self.close, "&File"),
             ActionSpec("find", "&Find…", "Ctrl+F", self.show_find, "&Edit"),
+            ActionSpec("replace", "&Replace…", "Ctrl+H", self.find_bar.show_replace, "&Edit"),
             ActionSpec("comment", "Toggle &Comment", "", self._toggle_comment, "&Edit"),
             ActionSpec("goto", "&Go to Line…", "", self._go_to_line, "&Edit"),
             ActionSpec(
-                "run", "&Run", "F5", self.run, "&Run", True, "Run the dialog (F5)", SP.SP_MediaPlay
+                "run",
+                "&Run Without Debugging",
+                "Ctrl+F5",
+                self.run,
+                "&Run",
+                True,
+                "Run the dialog at full speed, no debugger (Ctrl+F5)",
+                SP.SP_MediaPlay,
             ),
             ActionSpec(
                 "stop",
@@ -242,12 +226,37 @@ class MainWindow(QMainWindow):
                 "Start a fresh conversation (bot memory stays)",
                 SP.SP_BrowserReload,
             ),
+            ActionSpec("save_test", "Save Conversation as &Test", "",
+                       lambda: self.tests.save_conversation(), "&Run", False,
+                       "Write the last run's chat and memory changes as NAME.chat"),
+            *self._debug_specs(),
+        ]
+
+    def _debug_specs(self) -> list[ActionSpec]:
+        SP, D, d = QStyle.StandardPixmap, DEBUG_MENU, self.debug
+        return [
+            ActionSpec("debug", "Start &Debugging", "F5", d.start_or_continue, D, True,
+                       "Start debugging (F5)", SP.SP_MediaPlay),
+            ActionSpec("pause", "&Pause", "F6", d.controller.pause, D, True,
+                       "Pause at the next statement (F6)", SP.SP_MediaPause),
+            ActionSpec("restart", "&Restart", "Ctrl+Shift+F5", d.restart, D, True,
+                       "Stop and run again (Ctrl+Shift+F5)", SP.SP_BrowserReload),
+            ActionSpec("step_over", "Step &Over", "F10", d.controller.step_over, D, True,
+                       "Step over (F10)", SP.SP_ArrowRight),
+            ActionSpec("step_into", "Step &Into", "F11", d.controller.step_into, D, True,
+                       "Step into SUB/FUNCTION calls (F11)", SP.SP_ArrowDown),
+            ActionSpec("step_out", "Step O&ut", "Shift+F11", d.controller.step_out, D, True,
+                       "Step out of the current SUB/FUNCTION (Shift+F11)", SP.SP_ArrowUp),
+            ActionSpec("run_to_cursor", "Run to &Cursor", "Ctrl+F10", d.run_to_cursor, D),
+            ActionSpec("toggle_breakpoint", "Toggle &Breakpoint", "F9", d.toggle_breakpoint, D),
         ]
 
     def _build_actions(self) -> None:
         toolbar = self.addToolBar("Main")
         toolbar.setObjectName("mainToolbar")
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        toolbars = {DEBUG_MENU: self.addToolBar("Debug")}
+        toolbars[DEBUG_MENU].setObjectName("debugToolbar")
         menus: dict[str, QMenu] = {}
         for spec in self.action_specs():
             action = QAction(spec.text, self)
@@ -263,7 +272,7 @@ class MainWindow(QMainWindow):
             )
             menu.addAction(action)
             if spec.toolbar:
-                toolbar.addAction(action)
+                toolbars.get(spec.menu, toolbar).addAction(action)
             if spec.name == "open":
                 self.samples_menu = menu.addMenu("Open &Sample")
                 for sample in sorted(SAMPLES.glob("*.bas")):
@@ -284,6 +293,8 @@ class MainWindow(QMainWindow):
 
     def add_tab(self, text: str, path: Path | None) -> EditorTab:
         tab = EditorTab(text, path)
+        tab.editor.set_theme(self.theme_menu.current())
+        tab.editor.set_memory_keys(self._memory_keys)
         index = self.tabs.addTab(tab, tab.title)
         self.tabs.setTabToolTip(index, str(path) if path else "not saved yet")
         tab.editor.textChanged.connect(self._check_timer.start)
@@ -309,18 +320,22 @@ class MainWindow(QMainWindow):
 
     def open_file(self, path: Path | str) -> EditorTab | None:
         path = Path(path).resolve()
+        if path.is_dir():  # a .gbai bot package
+            return self.bot_tools.open_package(path)
         for i in range(self.tabs.count()):
             tab = self.tabs.widget(i)
             if isinstance(tab, EditorTab) and tab.path == path:
                 self.tabs.setCurrentIndex(i)
                 return tab
         try:
-            text = path.read_text(encoding="utf-8-sig")
+            text, text_format = read_text_file(path)
         except (OSError, UnicodeDecodeError) as exc:
             QMessageBox.warning(self, "Open failed", f"Cannot open {path}:\n{exc}")
             return None
         self._remember_recent(path)
-        return self.add_tab(text, path)
+        tab = self.add_tab(text, path)
+        tab.text_format = text_format  # saved back with the same encoding, BOM, line endings
+        return tab
 
     def save(self, tab: EditorTab | None = None) -> bool:
         tab = tab or self.current_tab()
@@ -329,8 +344,9 @@ class MainWindow(QMainWindow):
         if tab.path is None:
             return self.save_as(tab)
         try:
-            tab.path.write_text(tab.editor.toPlainText(), encoding="utf-8")
-        except OSError as exc:
+            write_text_atomic(tab.path, tab.editor.toPlainText(),
+                              getattr(tab, "text_format", DEFAULT_FORMAT))
+        except (OSError, UnicodeEncodeError) as exc:
             QMessageBox.warning(self, "Save failed", f"Cannot save {tab.path}:\n{exc}")
             return False
         tab.editor.document().setModified(False)
@@ -393,9 +409,20 @@ class MainWindow(QMainWindow):
     # -- editing helpers ----------------------------------------------------------------------
 
     def show_find(self) -> None:
-        self.find_bar.show()
-        self.find_bar.field.setFocus()
-        self.find_bar.field.selectAll()
+        self.find_bar.show_find()
+
+    def _apply_theme(self, theme: object) -> None:
+        for i in range(self.tabs.count()):
+            tab = self.tabs.widget(i)
+            if isinstance(tab, EditorTab):
+                tab.editor.set_theme(theme)
+
+    def _memory_keys(self, prefix: str) -> list[str]:
+        """Completion inside strings: keys of the current bot containing ``prefix``."""
+        try:
+            return [e.key for e in self.store.list(self.runner.bot, filter=prefix, limit=500)]
+        except DatabaseError:
+            return []
 
     def _toggle_comment(self) -> None:
         if self.editor():
@@ -426,14 +453,18 @@ class MainWindow(QMainWindow):
 
     # -- running ------------------------------------------------------------------------------
 
-    def run(self) -> None:
+    def run(self, debug: bool = False) -> None:
+        """Run the current tab: plain (full speed) or under the debugger."""
         tab = self.current_tab()
         if tab is None:
             return
         tab.editor.set_runtime_error(None)
         self._run_tab = tab
         try:
-            self.runner.start(tab.editor.toPlainText(), tab.title)
+            if debug:
+                self.debug.start(tab.editor, tab.editor.toPlainText(), tab.title)
+            else:
+                self.runner.start(tab.editor.toPlainText(), tab.title)
         except BasicSyntaxError as exc:
             self._check_now()
             for d in exc.diagnostics:
@@ -489,6 +520,7 @@ class MainWindow(QMainWindow):
         running = self.runner.running
         self.actions_by_name["run"].setEnabled(True)  # Run restarts a running dialog
         self.actions_by_name["stop"].setEnabled(running)
+        self.debug.update_actions(self.actions_by_name)
 
     # -- database and bot ---------------------------------------------------------------------
 
@@ -521,6 +553,8 @@ class MainWindow(QMainWindow):
         self.runner.store = store
         self._unsubscribe_store = store.subscribe(self.bridge.post_change)
         self.memory.set_store(store, self.runner.bot)
+        self.bot_tools.set_store(store)
+        self.history_feature.set_store(store)
         self._update_status()
         return True
 
@@ -546,6 +580,8 @@ class MainWindow(QMainWindow):
                 event.ignore()
                 return
         self.runner.stop()
+        self.bot_tools.shutdown()
+        self.history_feature.shutdown()
         self.settings.setValue("geometry", self.saveGeometry())
         self.settings.setValue("windowState", self.saveState())
         self.settings.sync()

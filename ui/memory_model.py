@@ -1,9 +1,14 @@
-"""Table model of one bot's memory: loads pages lazily, then follows the store's change events."""
+"""Table model of one bot's memory: loads pages lazily, then follows the store's change events.
+
+Sorting and filtering happen in the store (SQL ORDER BY / LIKE with paging), never over the
+loaded rows, so they stay correct and cheap with 100,000 keys of which only a page is loaded.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import time
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer
@@ -12,6 +17,8 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from app.memory_store import ChangeState, MemoryChange, MemoryEntry, MemoryStore
 
 COLUMNS = ("Key", "Value", "Created", "Updated")
+ORDER_FIELDS = ("key", "value", "created_at", "updated_at")  # MemoryStore.list order_by
+KEY_COLUMN = 0
 VALUE_COLUMN = 1
 PAGE_SIZE = 500
 FLASH_SECONDS = 0.8
@@ -19,6 +26,7 @@ _PENDING_COLOR = QColor("#8a8a8a")
 _FLASH_COLOR = QColor("#fff3b0")
 Index = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()  # the table's only parent; immutable, so one instance is enough
+_EPOCH = dt.datetime.min.replace(tzinfo=dt.UTC)
 
 
 def _when(value: dt.datetime | None) -> str:
@@ -47,6 +55,15 @@ class MemoryTableModel(QAbstractTableModel):
         self._flash_timer = QTimer(self)
         self._flash_timer.setInterval(200)
         self._flash_timer.timeout.connect(self._fade)
+        self._filter = ""
+        self._order_by = "key"
+        self._descending = False
+        self.rows_read = 0  # rows read from the store since the last reload (lazy loading)
+        # Who applies hand edits: the panel routes them through its undo stack.
+        self.apply_set: Callable[[str, str | None, str], None] = lambda key, _old, new: (
+            self._store.set(self._bot, key, new)
+        )
+        self.apply_rename: Callable[[str, str], bool] = self._rename_directly
         self.reload()
 
     @property
@@ -57,11 +74,52 @@ class MemoryTableModel(QAbstractTableModel):
         self._store, self._bot = store, bot
         self.reload()
 
+    @property
+    def total(self) -> int:
+        """Entries matching the filter in the store, loaded or not."""
+        return self._total
+
+    @property
+    def filter_text(self) -> str:
+        return self._filter
+
+    @property
+    def order(self) -> tuple[str, bool]:
+        """(store column, descending) of the current sort."""
+        return self._order_by, self._descending
+
+    def set_filter(self, text: str) -> None:
+        """Show only keys or values containing ``text`` (case-insensitive, in the store)."""
+        if text != self._filter:
+            self._filter = text
+            self.reload()
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        order_by = ORDER_FIELDS[column] if 0 <= column < len(ORDER_FIELDS) else "key"
+        descending = order == Qt.SortOrder.DescendingOrder
+        if (order_by, descending) != (self._order_by, self._descending):
+            self._order_by, self._descending = order_by, descending
+            self.reload()
+
+    def _page(self, offset: int) -> list[MemoryEntry]:
+        page = self._store.list(
+            self._bot,
+            filter=self._filter,
+            offset=offset,
+            limit=PAGE_SIZE,
+            order_by=self._order_by,
+            descending=self._descending,
+        )
+        self.rows_read += len(page)
+        return page
+
     def reload(self) -> None:
-        """Start over from the database (bot switch, import); later pages come on scroll."""
+        """Start over from the database (bot switch, import, sort, filter); later pages come
+        on scroll."""
         self.beginResetModel()
-        self._total = self._store.count(self._bot)
-        self._rows = self._store.list(self._bot, limit=PAGE_SIZE)
+        self.rows_read = 0
+        self._total = self._store.count(self._bot, self._filter)
+        self._rows = self._page(0)
         self._row_of = {e.key: i for i, e in enumerate(self._rows)}
         self.endResetModel()
 
@@ -71,8 +129,9 @@ class MemoryTableModel(QAbstractTableModel):
         return not parent.isValid() and len(self._rows) < self._total
 
     def fetchMore(self, parent: Index = _ROOT) -> None:
-        page = self._store.list(self._bot, offset=len(self._rows), limit=PAGE_SIZE)
-        page = [e for e in page if e.key not in self._row_of]  # added live meanwhile
+        page = [
+            e for e in self._page(len(self._rows)) if e.key not in self._row_of
+        ]  # added live meanwhile
         if not page:
             self._total = len(self._rows)
             return
@@ -129,16 +188,28 @@ class MemoryTableModel(QAbstractTableModel):
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         base = super().flags(index)
-        return base | Qt.ItemFlag.ItemIsEditable if index.column() == VALUE_COLUMN else base
+        editable = index.column() in (KEY_COLUMN, VALUE_COLUMN)
+        return base | Qt.ItemFlag.ItemIsEditable if editable else base
 
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
-        """A hand edit goes through the store; the row updates from the PENDING event."""
-        if role != Qt.ItemDataRole.EditRole or index.column() != VALUE_COLUMN:
+        """A hand edit goes through the store (value: set, key: rename); the row updates from
+        the store's change event, not here."""
+        if role != Qt.ItemDataRole.EditRole or not index.isValid():
             return False
         entry = self._rows[index.row()]
-        if str(value) == entry.value:
+        text = str(value)
+        if index.column() == VALUE_COLUMN and text != entry.value:
+            self.apply_set(entry.key, entry.value, text)
+            return True
+        if index.column() == KEY_COLUMN and text and text != entry.key:
+            return self.apply_rename(entry.key, text)
+        return False
+
+    def _rename_directly(self, old: str, new: str) -> bool:
+        try:
+            self._store.rename(self._bot, old, new)
+        except (KeyError, ValueError):
             return False
-        self._store.set(self._bot, entry.key, str(value))
         return True
 
     # -- live updates -------------------------------------------------------------------------------
@@ -161,21 +232,50 @@ class MemoryTableModel(QAbstractTableModel):
     def _upsert(self, key: str, value: str, pending: bool) -> None:
         now = dt.datetime.now(dt.UTC)
         row = self._row_of.get(key)
-        self._flash[key] = time.monotonic()
-        self._flash_timer.start()
         if row is None:
-            row = len(self._rows)
-            self.beginInsertRows(QModelIndex(), row, row)
-            self._rows.append(MemoryEntry(key, value, now, now, pending))
-            self._row_of[key] = row
+            if not _matches(self._filter, key, value):
+                return
+            entry = MemoryEntry(key, value, now, now, pending)
+            row = self._insert_position(entry)
+            all_loaded = len(self._rows) >= self._total
             self._total += 1
+            if row >= len(self._rows) and not all_loaded:
+                return  # sorts after the loaded rows: it arrives with a later page
+            self._flash[key] = time.monotonic()
+            self._flash_timer.start()
+            self.beginInsertRows(QModelIndex(), row, row)
+            self._rows.insert(row, entry)
+            for i in range(row, len(self._rows)):
+                self._row_of[self._rows[i].key] = i
             self.endInsertRows()
             return
+        self._flash[key] = time.monotonic()
+        self._flash_timer.start()
         old = self._rows[row]
         # Timestamps are the local clock's: close enough for display, no database read per event.
         updated = now if (pending or old.pending or old.value != value) else old.updated_at
         self._rows[row] = MemoryEntry(key, value, old.created_at or now, updated, pending)
         self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+
+    def _sort_key(self, entry: MemoryEntry) -> tuple[Any, str]:
+        # The store's order: code points for text, ties broken by key.
+        if self._order_by in ("key", "value"):
+            return getattr(entry, self._order_by), entry.key
+        return getattr(entry, self._order_by) or _EPOCH, entry.key
+
+    def _insert_position(self, entry: MemoryEntry) -> int:
+        """Where ``entry`` goes among the loaded rows (binary search in the current order;
+        rows edited in place since loading may be slightly out of order, which is harmless)."""
+        wanted = self._sort_key(entry)
+        lo, hi = 0, len(self._rows)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            here = self._sort_key(self._rows[mid])
+            if (here > wanted) if self._descending else (here < wanted):
+                lo = mid + 1
+            else:
+                hi = mid
+        return lo
 
     def _remove(self, key: str) -> None:
         row = self._row_of.get(key)
@@ -184,7 +284,9 @@ class MemoryTableModel(QAbstractTableModel):
         self.beginRemoveRows(QModelIndex(), row, row)
         del self._rows[row]
         self._total -= 1
-        self._row_of = {e.key: i for i, e in enumerate(self._rows)}
+        del self._row_of[key]
+        for i in range(row, len(self._rows)):
+            self._row_of[self._rows[i].key] = i
         self.endRemoveRows()
 
     def _fade(self) -> None:
@@ -200,3 +302,9 @@ class MemoryTableModel(QAbstractTableModel):
                 )
         if not self._flash:
             self._flash_timer.stop()
+
+
+def _matches(filter: str, key: str, value: str) -> bool:
+    """The store's filter rule (case-insensitive substring of key or value)."""
+    f = filter.lower()
+    return not f or f in key.lower() or f in value.lower()

@@ -1,8 +1,16 @@
-"""The memory dock: the bot's keys and values, live, with hand edits, import and export."""
+"""The memory dock: the bot's keys and values, live, with undoable hand edits, import, export.
+
+Every hand edit (set, add, delete, rename) is a QUndoCommand whose redo and undo both go
+through the store, so a running script sees an undone value at its next GET exactly like an
+edited one; the table then follows the store's change events.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
+from collections.abc import Mapping
+
+from PySide6.QtCore import QIdentityProxyModel, QPoint, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -11,6 +19,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QInputDialog,
     QLineEdit,
+    QMenu,
     QMessageBox,
     QTableView,
     QToolButton,
@@ -18,9 +27,55 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.database import DatabaseError
 from app.memory_store import MemoryChange, MemoryStore
 
-from .memory_model import MemoryTableModel
+from .memory_model import VALUE_COLUMN, MemoryTableModel
+
+Values = Mapping[str, "str | None"]  # key -> value, None = absent
+# A store-side filter costs a LIKE scan (~0.1 s at 100,000 keys): big tables filter after a
+# pause in typing, small ones as you type.
+FILTER_DELAY_MS = 250
+FILTER_AT_ONCE_BELOW = 5000
+
+
+def _apply(store: MemoryStore, bot: str, values: Values) -> None:
+    """Make ``values`` true in the store: set the present ones, delete the absent ones."""
+    gone = [k for k, v in values.items() if v is None]
+    if gone:
+        store.delete(bot, gone)
+    for key, value in values.items():
+        if value is not None:
+            store.set(bot, key, value)
+
+
+class SetValuesCommand(QUndoCommand):
+    """Set, add or delete keys: redo writes ``after``, undo writes ``before``."""
+
+    def __init__(
+        self, store: MemoryStore, bot: str, before: Values, after: Values, text: str
+    ) -> None:
+        super().__init__(text)
+        self.store, self.bot = store, bot
+        self.before, self.after = dict(before), dict(after)
+
+    def redo(self) -> None:
+        _apply(self.store, self.bot, self.after)
+
+    def undo(self) -> None:
+        _apply(self.store, self.bot, self.before)
+
+
+class RenameCommand(QUndoCommand):
+    def __init__(self, store: MemoryStore, bot: str, old: str, new: str) -> None:
+        super().__init__(f"rename {old} to {new}")
+        self.store, self.bot, self.old, self.new = store, bot, old, new
+
+    def redo(self) -> None:
+        self.store.rename(self.bot, self.old, self.new)
+
+    def undo(self) -> None:
+        self.store.rename(self.bot, self.new, self.old)
 
 
 class MemoryPanel(QWidget):
@@ -29,11 +84,14 @@ class MemoryPanel(QWidget):
     def __init__(self, store: MemoryStore, bot: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._store = store
+        self.undo_stack = QUndoStack(self)
         self.model = MemoryTableModel(store, bot, self)
-        self.proxy = QSortFilterProxyModel(self)
+        self.model.apply_set = self.set_value
+        self.model.apply_rename = self.rename_key
+        # Sorting and filtering are the store's (see MemoryTableModel); the identity proxy only
+        # passes them through, and keeps a proxy/source split for the view code.
+        self.proxy = QIdentityProxyModel(self)
         self.proxy.setSourceModel(self.model)
-        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.proxy.setFilterKeyColumn(-1)  # key or value
 
         self.bot_box = QComboBox()
         self.bot_box.setEditable(True)
@@ -45,7 +103,11 @@ class MemoryPanel(QWidget):
         self.filter = QLineEdit()
         self.filter.setPlaceholderText("Filter keys and values")
         self.filter.setClearButtonEnabled(True)
-        self.filter.textChanged.connect(self.proxy.setFilterFixedString)
+        self.filter.textChanged.connect(self._filter_changed)
+        self._filter_timer = QTimer(self)
+        self._filter_timer.setSingleShot(True)
+        self._filter_timer.setInterval(FILTER_DELAY_MS)
+        self._filter_timer.timeout.connect(self.apply_filter)
 
         self.view = QTableView()
         self.view.setModel(self.proxy)
@@ -65,6 +127,23 @@ class MemoryPanel(QWidget):
         self.view.setColumnWidth(0, 130)
         self.view.setColumnWidth(2, 72)
         self.view.setColumnWidth(3, 72)
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.view.customContextMenuRequested.connect(self._show_context_menu)
+
+        self.undo_action = self.undo_stack.createUndoAction(self, "&Undo memory edit")
+        self.undo_action.setShortcuts(QKeySequence.StandardKey.Undo)
+        self.redo_action = self.undo_stack.createRedoAction(self, "&Redo memory edit")
+        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        self.copy_action = QAction("&Copy", self)
+        self.copy_action.setShortcut(QKeySequence.StandardKey.Copy)
+        self.copy_action.triggered.connect(self.copy_selected)
+        self.delete_action = QAction("&Delete…", self)
+        self.delete_action.setShortcut(QKeySequence.StandardKey.Delete)
+        self.delete_action.triggered.connect(self.delete_selected)
+        for action in (self.undo_action, self.redo_action, self.copy_action, self.delete_action):
+            # Only while the table has focus: Ctrl+Z in the editor stays the editor's.
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            self.view.addAction(action)
 
         tools = QHBoxLayout()
         tools.addWidget(self.bot_box, 1)
@@ -80,6 +159,11 @@ class MemoryPanel(QWidget):
             button.setToolTip(tip)
             button.clicked.connect(slot)
             tools.addWidget(button)
+        for action, text in ((self.undo_action, "↶"), (self.redo_action, "↷")):
+            button = QToolButton()
+            button.setDefaultAction(action)
+            button.setText(text)
+            tools.addWidget(button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(tools)
@@ -93,6 +177,7 @@ class MemoryPanel(QWidget):
 
     def set_store(self, store: MemoryStore, bot: str) -> None:
         self._store = store
+        self.undo_stack.clear()  # the commands hold the old store
         self.model.set_source(store, bot)
         self._fill_bots(bot)
 
@@ -100,6 +185,16 @@ class MemoryPanel(QWidget):
         self.model.apply_change(change)
         if change.bot not in self._bot_names():
             self.bot_box.addItem(change.bot)
+
+    def _filter_changed(self, _text: str) -> None:
+        if self.model.total < FILTER_AT_ONCE_BELOW:
+            self.apply_filter()
+        else:
+            self._filter_timer.start()
+
+    def apply_filter(self) -> None:
+        self._filter_timer.stop()
+        self.model.set_filter(self.filter.text())
 
     def reload(self) -> None:
         self.model.reload()
@@ -123,13 +218,90 @@ class MemoryPanel(QWidget):
 
     # -- hand edits ---------------------------------------------------------------------------
 
+    def _current(self, key: str) -> str | None:
+        entry = self._store.get_entry(self.bot, key)
+        return entry.value if entry is not None else None
+
+    def set_value(self, key: str, old: str | None, new: str) -> None:
+        """Set (or add) ``key`` as one undoable step."""
+        what = "add" if old is None else "set"
+        self.undo_stack.push(
+            SetValuesCommand(self._store, self.bot, {key: old}, {key: new}, f"{what} {key}")
+        )
+
+    def rename_key(self, old: str, new: str) -> bool:
+        """Rename as one undoable step; a clash or a missing key is reported, not applied."""
+        new = new.strip()
+        if not new or new == old:
+            return False
+        try:
+            if self._store.get_entry(self.bot, new) is not None:
+                raise ValueError(f"Key '{new}' already exists in bot '{self.bot}'.")
+            if self._store.get_entry(self.bot, old) is None:
+                raise ValueError(f"Key '{old}' no longer exists.")
+            self.undo_stack.push(RenameCommand(self._store, self.bot, old, new))
+        except (ValueError, KeyError, DatabaseError) as exc:
+            QMessageBox.warning(self, "Rename key", str(exc))
+            return False
+        return True
+
+    def delete_keys(self, keys: list[str]) -> None:
+        """Delete ``keys`` as one undoable step (undo writes their values back)."""
+        before = {k: self._current(k) for k in keys}
+        before = {k: v for k, v in before.items() if v is not None}
+        if before:
+            self.undo_stack.push(
+                SetValuesCommand(
+                    self._store,
+                    self.bot,
+                    before,
+                    dict.fromkeys(before),
+                    f"delete {len(before)} key(s)",
+                )
+            )
+
     def add_row(self) -> None:
         key, ok = QInputDialog.getText(self, "Add key", "Key:")
         if not ok or not key:
             return
         value, ok = QInputDialog.getText(self, "Add key", f"Value of {key}:")
         if ok:
-            self._store.set(self.bot, key, value)
+            self.set_value(key, self._current(key), value)
+
+    def ask_rename(self, key: str) -> None:
+        new, ok = QInputDialog.getText(self, "Rename key", f"New name for '{key}':", text=key)
+        if ok:
+            self.rename_key(key, new)
+
+    def context_menu(self, pos: QPoint) -> QMenu:
+        """The table's context menu for the row at viewport position ``pos``."""
+        menu = QMenu(self)
+        index = self.view.indexAt(pos)
+        if index.isValid():
+            key = self.model.entry(self.proxy.mapToSource(index).row()).key
+            menu.addAction("Rename key…", lambda: self.ask_rename(key))
+            value_index = index.siblingAtColumn(VALUE_COLUMN)
+            menu.addAction("Edit value", lambda: self.view.edit(value_index))
+            menu.addSeparator()
+        menu.addAction("Add key…", self.add_row)
+        menu.addAction(self.copy_action)
+        menu.addAction(self.delete_action)
+        menu.addSeparator()
+        menu.addAction(self.undo_action)
+        menu.addAction(self.redo_action)
+        return menu
+
+    def _show_context_menu(self, pos: QPoint) -> None:
+        self.context_menu(pos).exec(self.view.viewport().mapToGlobal(pos))
+
+    def copy_selected(self) -> None:
+        """Selected rows as tab-separated key/value lines on the clipboard."""
+        rows = sorted(
+            {self.proxy.mapToSource(i).row() for i in self.view.selectionModel().selectedRows()}
+        )
+        lines = [f"{self.model.entry(r).key}\t{self.model.entry(r).value}" for r in rows]
+        if lines:
+            QGuiApplication.clipboard().setText("\n".join(lines))
 
     def selected_keys(self) -> list[str]:
         rows = {self.proxy.mapToSource(i).row() for i in self.view.selectionModel().selectedRows()}
@@ -147,7 +319,7 @@ class MemoryPanel(QWidget):
             + (" …" if len(keys) > 10 else ""),
         )
         if answer == QMessageBox.StandardButton.Yes:
-            self._store.delete(self.bot, keys)
+            self.delete_keys(keys)
 
     def export(self) -> None:
         path, _ = QFileDialog.getSaveFileName(

@@ -33,3 +33,5 @@ def one(args: list[Any], phrase: str) -> Any:
 
 # Import the families so their decorators run.
 from . import session  # noqa: E402,F401
+from . import web, llm, mail, knowledge  # noqa: E402,F401
+from . import data  # noqa: E402,F401

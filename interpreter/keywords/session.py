@@ -65,13 +65,6 @@ async def get_session(rt: Any, args: list[Any], clauses: dict, line: int) -> Any
     return rt.session.variables.get(key.removeprefix("session."))
 
 
-@keyword("SET SCHEDULE")
-async def set_schedule(rt: Any, args: list[Any], clauses: dict, line: int) -> None:
-    # General Bots executes SET SCHEDULE when the dialog is deployed and removes the line
-    # from the runnable code, so running it is a no-op; the scheduler reads it statically.
-    return None
-
-
 @keyword("APPEND", "PUSH")
 async def append(rt: Any, args: list[Any], clauses: dict, line: int) -> int:
     if len(args) < 2 or not isinstance(args[0], list):

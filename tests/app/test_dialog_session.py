@@ -6,9 +6,10 @@ import asyncio
 
 import pytest
 
-from app.dialog_session import DialogRunner
+from app.dialog_session import DebugOptions, DialogRunner
 from interpreter import BasicSyntaxError
 from interpreter.channels import QueuedChannel
+from interpreter.debug_model import BreakpointSpec, MemoryBreakpointSpec, PauseReason
 from interpreter.events import Failed, Finished, Stopped, Talked
 from interpreter.ports import DictMemory
 
@@ -98,3 +99,125 @@ def test_dialog_session_imports_no_qt():
         [sys.executable, "-c", code], check=False, capture_output=True, text=True
     )
     assert result.returncode == 0, result.stderr
+
+
+# -- debug runs -----------------------------------------------------------------------------
+
+LOOP = 'FOR i = 1 TO 3\n  TALK "n" & i\nNEXT i\nSET_BOT_MEMORY "last", i\nTALK "end"\n'
+
+
+class Pauses:
+    """Collects pauses; each is answered later from the loop by ``command(debugger)``."""
+
+    def __init__(self, runner: DialogRunner, command=lambda dbg: dbg.resume()) -> None:
+        self.runner = runner
+        self.states: list = []
+        self.command = command
+
+    def __call__(self, state) -> None:
+        self.states.append(state)
+        asyncio.get_running_loop().call_soon(self.command, self.runner.debugger)
+
+    @property
+    def lines(self) -> list[int]:
+        return [s.line for s in self.states]
+
+
+@pytest.mark.asyncio
+async def test_plain_run_has_no_debugger_and_no_debug_build():
+    runner, _, _ = make_runner()
+    task = runner.start('TALK "x"\n', "a.bas")
+    assert runner.debugger is None and not runner.debugging
+    await task
+    assert not runner.paused
+
+
+@pytest.mark.asyncio
+async def test_debug_run_stops_at_breakpoints_and_steps():
+    runner, store, events = make_runner()
+    pauses = Pauses(runner, lambda dbg: dbg.step_over())
+    task = runner.start(LOOP, "loop.bas", DebugOptions(
+        breakpoints=(BreakpointSpec(2, condition="i = 2"),), on_paused=pauses))
+    assert runner.debugging
+    assert [(b.line, b.verified) for b in runner.verified] == [(2, True)]
+    await task
+    # the breakpoint at i = 2, then step over line by line (the FOR header takes each turn)
+    assert pauses.lines == [2, 1, 2, 1, 4, 5]
+    assert pauses.states[0].reason is PauseReason.BREAKPOINT
+    assert pauses.states[0].frames[0].variables[0].value == "2"
+    assert store.bot("demo").get("last") == "4"
+    assert isinstance(events[-1], Finished)
+
+
+@pytest.mark.asyncio
+async def test_memory_breakpoint_pauses_after_the_write():
+    runner, store, _ = make_runner()
+    pauses = Pauses(runner)
+    await runner.start(LOOP, "loop.bas", DebugOptions(
+        memory_breakpoints=(MemoryBreakpointSpec("last", 'value = "4"'),), on_paused=pauses))
+    assert [(s.reason, s.memory_key, s.line) for s in pauses.states] == [
+        (PauseReason.MEMORY, "last", 4)]
+    assert store.bot("demo").get("last") == "4"
+
+
+@pytest.mark.asyncio
+async def test_stop_while_paused_ends_the_run():
+    runner, _, events = make_runner()
+    states: list = []
+    task = runner.start(LOOP, "loop.bas", DebugOptions(stop_on_entry=True,
+                                                       on_paused=states.append))
+    await asyncio.sleep(0.05)
+    assert runner.paused and [s.line for s in states] == [1]
+    assert runner.stop()
+    with pytest.raises(asyncio.CancelledError):
+        await asyncio.wait_for(task, 1.0)
+    assert not runner.running and not runner.paused
+    assert isinstance(events[-1], Stopped)
+    assert not any(isinstance(e, Talked) for e in events)
+
+
+@pytest.mark.asyncio
+async def test_restart_keeps_breakpoints_set_during_the_run():
+    runner, _, events = make_runner()
+    states: list = []
+    task = runner.start(LOOP, "loop.bas", DebugOptions(
+        breakpoints=(BreakpointSpec(1),), on_paused=states.append))
+    await asyncio.sleep(0.05)
+    assert [s.line for s in states] == [1]
+    # the user moves the breakpoint while paused, then restarts with edited text
+    verified = runner.set_breakpoints([BreakpointSpec(5)])
+    assert [b.line for b in verified] == [5]
+    second = runner.restart(LOOP.replace('"end"', '"again"'))
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    await asyncio.sleep(0.05)
+    assert runner.paused and [s.line for s in states] == [1, 5]
+    assert [b.line for b in runner.verified] == [5]
+    talks = [e.message.text for e in events if isinstance(e, Talked)]
+    assert talks == ["n1", "n2", "n3"]  # the first run talked nothing; this one reached line 5
+    runner.debugger.resume()
+    await second
+    assert [e.message.text for e in events if isinstance(e, Talked)][-1] == "again"
+
+
+@pytest.mark.asyncio
+async def test_restart_of_a_plain_run_stays_plain():
+    runner, _, events = make_runner()
+    await runner.start('TALK "x"\n', "a.bas")
+    await runner.restart()
+    assert runner.debugger is None
+    assert [e.message.text for e in events if isinstance(e, Talked)] == ["x", "x"]
+
+
+@pytest.mark.asyncio
+async def test_edit_a_variable_while_paused_is_seen_after_resume():
+    runner, _, events = make_runner()
+
+    def edit(dbg) -> None:
+        dbg.set_variable("name", '"Bob"')
+        dbg.resume()
+
+    pauses = Pauses(runner, edit)
+    await runner.start('name = "Ann"\nTALK "hi " & name\n', "e.bas",
+                       DebugOptions(breakpoints=(BreakpointSpec(2),), on_paused=pauses))
+    assert [e.message.text for e in events if isinstance(e, Talked)] == ["hi Bob"]

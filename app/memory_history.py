@@ -1,0 +1,366 @@
+"""Provenance of bot memory: every landed change of a key, with where it came from.
+
+:class:`MemoryHistory` subscribes to a :class:`~app.memory_store.MemoryStore` and records each
+landed write, delete and rename in the ``memory_events`` table (Talkbench's own table, created
+next to General Bots' ``bot_memories``, which is never touched). Store callbacks run under the
+store's lock, so the subscriber only appends to a queue; a recorder thread (its own database
+connection: peewee connections are per thread) turns the queue into rows in batches.
+
+Old values: a LANDED change does not carry the value it replaced, and the store coalesces
+repeated writes of a key into one LANDED. The recorder therefore pairs the PENDING changes of a
+key with the LANDED that covers them (one event per ``set``) and chains old values from the
+previous event of the key, from the key's last recorded event, or from a baseline read by
+:meth:`MemoryHistory.watch` before any write. Where none of these is known, ``old_known`` is
+False and the event cannot be undone.
+"""
+
+from __future__ import annotations
+
+import collections
+import logging
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import peewee
+
+from interpreter.ports import WriteSource
+
+from .database import reset_connection
+from .memory_store import ChangeState, MemoryChange, MemoryStore
+
+log = logging.getLogger(__name__)
+
+EVENTS_TABLE = "memory_events"
+KINDS = ("script", "hand", "import", "outside", "undo", "restore")
+
+
+class MemoryEventRow(peewee.Model):
+    """One change of one key (``new`` is NULL for a delete)."""
+
+    id = peewee.AutoField()
+    bot = peewee.TextField()
+    key = peewee.TextField()
+    old_value = peewee.TextField(null=True)
+    old_known = peewee.BooleanField(default=True)
+    new_value = peewee.TextField(null=True)
+    kind = peewee.TextField()
+    file = peewee.TextField(default="")
+    line = peewee.IntegerField(default=0)
+    run_id = peewee.TextField(default="")
+    turn = peewee.IntegerField(null=True)
+    old_key = peewee.TextField(null=True)  # a rename: the former name of ``key``
+    at = peewee.DoubleField()  # seconds since the epoch (UTC)
+
+    class Meta:
+        table_name = EVENTS_TABLE
+        database = None  # every query is bound to the store's database explicitly
+        indexes = ((("bot", "key", "id"), False), (("run_id",), False))
+
+
+@dataclass(frozen=True)
+class MemoryEvent:
+    id: int
+    bot: str
+    key: str
+    old: str | None
+    new: str | None
+    kind: str
+    file: str
+    line: int
+    run_id: str
+    at: float
+    old_known: bool = True
+    turn: int | None = None
+    old_key: str | None = None
+
+    @property
+    def is_delete(self) -> bool:
+        return self.new is None
+
+
+_FIELDS = (
+    MemoryEventRow.id,
+    MemoryEventRow.bot,
+    MemoryEventRow.key,
+    MemoryEventRow.old_value,
+    MemoryEventRow.new_value,
+    MemoryEventRow.kind,
+    MemoryEventRow.file,
+    MemoryEventRow.line,
+    MemoryEventRow.run_id,
+    MemoryEventRow.at,
+    MemoryEventRow.old_known,
+    MemoryEventRow.turn,
+    MemoryEventRow.old_key,
+)
+
+
+def _event(row: tuple[Any, ...]) -> MemoryEvent:
+    r = list(row)
+    r[10] = bool(r[10])
+    return MemoryEvent(*r)
+
+
+def ensure_tables(db: peewee.Database, *models: type[peewee.Model]) -> None:
+    """Create Talkbench's own tables where missing (IF NOT EXISTS: another process may race)."""
+    existing = set(db.get_tables())
+    for model in models:
+        if model._meta.table_name not in existing:
+            peewee.SchemaManager(model, database=db).create_all(safe=True)
+
+
+# A queued record: (bot, key, old, old_known, new, source, old_key, at); old_known None means
+# "chain the old value from what the recorder knows".
+_Record = tuple[str, str, "str | None", "bool | None", "str | None", "WriteSource | None",
+                "str | None", float]
+
+
+class MemoryHistory:
+    """Records the store's landed changes and answers timeline queries."""
+
+    def __init__(self, store: MemoryStore, *, batch_delay: float = 0.02) -> None:
+        self.store = store
+        self.db = store.database
+        ensure_tables(self.db, MemoryEventRow)
+        self._batch_delay = batch_delay
+        self._cond = threading.Condition()
+        self._changes: collections.deque[MemoryChange | _Record] = collections.deque()
+        self._pending: dict[tuple[str, str], list[tuple[str, WriteSource | None, float]]] = {}
+        self._known: dict[tuple[str, str], str | None] = {}
+        self._kind_override: dict[tuple[str, str], WriteSource] = {}
+        self._override_lock = threading.Lock()
+        self._received = 0  # items queued so far
+        self._done = 0  # items written so far
+        self._stop = False
+        self._last_error: str | None = None
+        self._unsubscribe = store.subscribe(self._on_change)
+        self._thread = threading.Thread(
+            target=self._run, name="talkbench-memory-history", daemon=True
+        )
+        self._thread.start()
+
+    # -- feeding ---------------------------------------------------------------------------
+
+    def _on_change(self, change: MemoryChange) -> None:
+        # Under the store's lock: queue only, never touch the database here.
+        if change.state is ChangeState.FAILED:
+            return
+        if change.state in (ChangeState.DELETED, ChangeState.RENAMED) and self._kind_override:
+            with self._override_lock:
+                src = self._kind_override.pop((change.bot, change.old_key or change.key), None)
+            if src is not None:
+                change = MemoryChange(
+                    change.bot, change.key, change.old, change.new, src, change.state,
+                    change.error, change.old_key,
+                )
+        with self._cond:
+            self._changes.append(change)
+            self._received += 1
+            self._cond.notify()
+
+    def expect_source(self, bot: str, key: str, source: WriteSource) -> None:
+        """The next delete or rename of ``key`` is recorded with ``source`` (the store reports
+        every delete/rename as a hand edit; undo and restore say what they are)."""
+        with self._override_lock:
+            self._kind_override[(bot, key)] = source
+
+    def record_outside(self, bot: str, key: str, old: str | None, new: str | None) -> None:
+        """Record a change made by another process (see :mod:`app.outside_watch`)."""
+        record = (bot, key, old, True, new, WriteSource(kind="outside"), None, time.time())
+        with self._cond:
+            self._changes.append(record)
+            self._received += 1
+            self._cond.notify()
+
+    def watch(self, bot: str) -> None:
+        """Read ``bot``'s current values as the baseline for old values (call before writes
+        that should be undoable; keys that already have events need no baseline)."""
+        self.store.flush()
+        values = {e.key: e.value for e in self.store.list(bot)}
+        with self._cond:
+            for key, value in values.items():
+                self._known.setdefault((bot, key), value)
+            self._known.setdefault((bot, "\x00baseline"), "")  # marks the bot as baselined
+
+    def flush(self, timeout: float | None = 10.0) -> bool:
+        """Flush the store, then wait until every change seen so far is recorded."""
+        self.store.flush(timeout)
+        deadline = None if timeout is None else time.monotonic() + timeout
+        with self._cond:
+            target = self._received
+            self._cond.notify_all()
+            while self._done < target and self._thread.is_alive():
+                remaining = None if deadline is None else deadline - time.monotonic()
+                if remaining is not None and remaining <= 0:
+                    return False
+                self._cond.wait(remaining)
+            return self._done >= target
+
+    def close(self) -> None:
+        self.flush()
+        self._unsubscribe()
+        with self._cond:
+            self._stop = True
+            self._cond.notify_all()
+        self._thread.join(timeout=5)
+
+    @property
+    def last_error(self) -> str | None:
+        return self._last_error
+
+    # -- recorder thread -------------------------------------------------------------------
+
+    def _run(self) -> None:
+        try:
+            while True:
+                with self._cond:
+                    while not self._changes and not self._stop:
+                        self._cond.wait()
+                    if not self._changes and self._stop:
+                        return
+                    # Let a burst gather into one batch.
+                    self._cond.wait(self._batch_delay) if not self._stop else None
+                    items = list(self._changes)
+                    self._changes.clear()
+                try:
+                    rows = self._to_rows(items)
+                    if rows:
+                        self._insert(rows)
+                    self._last_error = None
+                except Exception as exc:  # noqa: BLE001 - history must never stop the IDE
+                    self._last_error = str(exc)
+                    log.warning("recording memory history failed: %s", exc)
+                    reset_connection(self.db)
+                with self._cond:
+                    self._done += len(items)
+                    self._cond.notify_all()
+        finally:
+            reset_connection(self.db)
+
+    def _insert(self, rows: list[dict[str, Any]]) -> None:
+        with self.db.atomic():
+            for start in range(0, len(rows), 500):
+                self.db.execute(MemoryEventRow.insert_many(rows[start : start + 500]))
+
+    def _to_rows(self, items: list[Any]) -> list[dict[str, Any]]:
+        rows: list[dict[str, Any]] = []
+        now = time.time()
+        for item in items:
+            if isinstance(item, tuple):
+                bot, key, old, _, new, source, _, at = item
+                self._known[(bot, key)] = new
+                rows.append(_row(bot, key, old, True, new, source, None, at))
+                continue
+            change: MemoryChange = item
+            k = (change.bot, change.key)
+            if change.state is ChangeState.PENDING:
+                assert change.new is not None
+                self._pending.setdefault(k, []).append((change.new, change.source, now))
+            elif change.state is ChangeState.LANDED:
+                for value, source, at in self._landed(k, change):
+                    old, known = self._old(k)
+                    rows.append(_row(*k, old, known, value, source, None, at))
+                    self._known[k] = value
+            elif change.state is ChangeState.DELETED:
+                rows.append(_row(*k, change.old, True, None, change.source, None, now))
+                self._known[k] = None
+            elif change.state is ChangeState.RENAMED and change.old_key is not None:
+                gone = (change.bot, change.old_key)
+                rows.append(_row(*gone, change.new, True, None, change.source, None, now))
+                self._known[gone] = None
+                rows.append(
+                    _row(*k, change.old, True, change.new, change.source, change.old_key, now)
+                )
+                self._known[k] = change.new
+        return rows
+
+    def _landed(
+        self, k: tuple[str, str], change: MemoryChange
+    ) -> list[tuple[str, WriteSource | None, float]]:
+        """The writes a LANDED change covers: queued sets of the key up to the landed one."""
+        queue = self._pending.get(k, [])
+        last = None
+        for i, (value, source, _) in enumerate(queue):
+            if value == change.new and source is change.source:
+                last = i
+        if last is None:  # subscribed after the set: only the landed value is known
+            return [(change.new or "", change.source, time.time())]
+        covered, rest = queue[: last + 1], queue[last + 1 :]
+        if rest:
+            self._pending[k] = rest
+        else:
+            self._pending.pop(k, None)
+        return covered
+
+    def _old(self, k: tuple[str, str]) -> tuple[str | None, bool]:
+        if k in self._known:
+            return self._known[k], True
+        last = self._latest(k[0], k[1])
+        if last is not None:
+            return last.new, True
+        if (k[0], "\x00baseline") in self._known:
+            return None, True  # baselined bot: the key did not exist
+        return None, False
+
+    # -- queries ---------------------------------------------------------------------------
+
+    def _select(self) -> peewee.ModelSelect:
+        return MemoryEventRow.select(*_FIELDS).bind(self.db)
+
+    def _latest(self, bot: str, key: str) -> MemoryEvent | None:
+        rows = self.timeline(bot, key, limit=1)
+        return rows[0] if rows else None
+
+    def timeline(
+        self, bot: str, key: str, *, offset: int = 0, limit: int | None = 50
+    ) -> list[MemoryEvent]:
+        """Events of one key, newest first, paged."""
+        q = self._select().where((MemoryEventRow.bot == bot) & (MemoryEventRow.key == key))
+        q = q.order_by(MemoryEventRow.id.desc()).offset(offset or None).limit(limit)
+        return [_event(r) for r in q.tuples()]
+
+    def run_events(self, run_id: str) -> list[MemoryEvent]:
+        """Events of one run (script writes with that run id), oldest first."""
+        q = self._select().where(MemoryEventRow.run_id == run_id).order_by(MemoryEventRow.id)
+        return [_event(r) for r in q.tuples()]
+
+    def event(self, event_id: int) -> MemoryEvent | None:
+        rows = list(self._select().where(MemoryEventRow.id == event_id).tuples())
+        return _event(rows[0]) if rows else None
+
+    def recent(self, bot: str, *, limit: int = 100) -> list[MemoryEvent]:
+        q = self._select().where(MemoryEventRow.bot == bot)
+        return [_event(r) for r in q.order_by(MemoryEventRow.id.desc()).limit(limit).tuples()]
+
+    def count(self, bot: str, key: str) -> int:
+        q = MemoryEventRow.select().bind(self.db)
+        return q.where((MemoryEventRow.bot == bot) & (MemoryEventRow.key == key)).count()
+
+
+def _row(
+    bot: str,
+    key: str,
+    old: str | None,
+    old_known: bool,
+    new: str | None,
+    source: WriteSource | None,
+    old_key: str | None,
+    at: float,
+) -> dict[str, Any]:
+    source = source or WriteSource(kind="hand")
+    return {
+        "bot": bot,
+        "key": key,
+        "old_value": old,
+        "old_known": old_known,
+        "new_value": new,
+        "kind": source.kind or "script",
+        "file": source.file,
+        "line": source.line,
+        "run_id": source.run_id,
+        "turn": getattr(source, "turn", None),
+        "old_key": old_key,
+        "at": at,
+    }

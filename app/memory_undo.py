@@ -1,0 +1,92 @@
+"""Undo from the memory history: revert one recorded event, or every write of a run.
+
+A revert writes back the value the key had before (or deletes the key when it had none)
+through the store, with a ``WriteSource(kind="undo")``, so the revert is itself recorded.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from interpreter.ports import WriteSource
+
+from .database import DatabaseError
+from .memory_history import MemoryEvent, MemoryHistory
+
+
+@dataclass(frozen=True)
+class RevertStep:
+    """What a revert does to one key: ``restored`` None means the key is deleted."""
+
+    bot: str
+    key: str
+    current: str | None
+    restored: str | None
+
+    @property
+    def changes(self) -> bool:
+        return self.current != self.restored
+
+
+class CannotRevert(ValueError):
+    """The event's previous value is unknown (it was written before history was kept)."""
+
+
+def _current(history: MemoryHistory, bot: str, key: str) -> str | None:
+    entry = history.store.get_entry(bot, key)
+    return None if entry is None else entry.value
+
+
+def preview_event(history: MemoryHistory, event: MemoryEvent) -> RevertStep:
+    if not event.old_known:
+        raise CannotRevert(f"the value of {event.key!r} before this write is unknown")
+    return RevertStep(event.bot, event.key, _current(history, event.bot, event.key), event.old)
+
+
+def preview_run(history: MemoryHistory, run_id: str) -> list[RevertStep]:
+    """Per key written by the run (first write order): its value now and before the run."""
+    firsts: dict[tuple[str, str], MemoryEvent] = {}
+    for event in history.run_events(run_id):
+        firsts.setdefault((event.bot, event.key), event)
+    steps = []
+    for (bot, key), event in firsts.items():
+        if not event.old_known:
+            raise CannotRevert(f"the value of {key!r} before run {run_id} is unknown")
+        steps.append(RevertStep(bot, key, _current(history, bot, key), event.old))
+    return steps
+
+
+def apply_steps(
+    history: MemoryHistory, steps: list[RevertStep], source: WriteSource, timeout: float = 30.0
+) -> int:
+    """Write the steps through the store (deletes after sets); returns how many changed."""
+    store = history.store
+    changed = [s for s in steps if s.changes]
+    for s in changed:
+        if s.restored is not None:
+            store.set(s.bot, s.key, s.restored, source)
+    if not store.flush(timeout):
+        raise DatabaseError(f"revert not written: {store.last_error or 'timeout'}")
+    for s in changed:
+        if s.restored is None:
+            history.expect_source(s.bot, s.key, source)
+            store.delete(s.bot, [s.key])
+    history.flush(timeout)
+    return len(changed)
+
+
+def revert_event(history: MemoryHistory, event_id: int) -> RevertStep:
+    """Put the key back as it was before event ``event_id``; returns what was done."""
+    event = history.event(event_id)
+    if event is None:
+        raise KeyError(event_id)
+    step = preview_event(history, event)
+    apply_steps(history, [step], WriteSource(run_id=f"undo-{event_id}", kind="undo"))
+    return step
+
+
+def revert_run(history: MemoryHistory, run_id: str) -> list[RevertStep]:
+    """Put every key the run wrote back to its value before the run."""
+    steps = preview_run(history, run_id)
+    apply_steps(history, steps, WriteSource(run_id=f"undo-{run_id}", kind="undo"))
+    return steps

@@ -1,0 +1,6 @@
+"""Real providers of the outside services keywords use (see ``interpreter.service_ports``).
+
+Importing this package registers every factory with :func:`app.services.service_factory`.
+"""
+
+from . import http, knowledge, llm, mail, storage, tools  # noqa: F401

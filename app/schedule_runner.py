@@ -1,0 +1,194 @@
+"""Running scheduled dialogs: once (``talkbench schedule run``) or while the IDE is open.
+
+A scheduled run is the whole dialog in a fresh session with the package's ``param-*``
+variables, as General Bots does; there is no user, so TALK goes to the output and HEAR fails
+with a clear error. One run per script at a time (the original used a job lock for that).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from interpreter import BasicRuntimeError, BasicSyntaxError, Runtime, Session, load_source
+from interpreter.events import Printed
+from interpreter.ports import BotMessage, HearRequest
+from interpreter.values import BasicValueError
+
+from .bot_package import package_for
+from .schedules import Schedule, ScheduleRegistry, due
+from .services import ServiceContext, build_services
+
+log = logging.getLogger(__name__)
+
+Output = Callable[[str], None]  # one line of output, already prefixed with the script name
+RUN_TIMEOUT = 300.0  # seconds; a scheduled dialog that runs longer is stopped
+
+
+@dataclass(frozen=True)
+class RunResult:
+    script: str
+    ok: bool
+    error: str = ""
+
+
+class _NoUserChannel:
+    """Where a scheduled dialog talks: to the output; nobody answers HEAR."""
+
+    def __init__(self, script: str, out: Output) -> None:
+        self._script = script
+        self._out = out
+
+    async def talk(self, message: BotMessage) -> None:
+        self._out(f"[{self._script}] {message.text}")
+
+    async def hear(self, request: HearRequest) -> str:
+        raise BasicValueError(f"HEAR {request.variable}: a scheduled run has no user to answer")
+
+
+def now_local() -> dt.datetime:
+    """Schedules are wall-clock times: naive local time, minute precision."""
+    return dt.datetime.now().replace(second=0, microsecond=0)
+
+
+async def run_schedule(schedule: Schedule, store: Any, bot: str, out: Output,
+                       timeout: float | None = RUN_TIMEOUT) -> RunResult:
+    """Run one scheduled dialog to the end; errors become the result, never an exception."""
+    name = schedule.script
+    if schedule.path is None:
+        return _failed(name, out, "its dialog file was not found")
+    try:
+        source = schedule.path.read_text(encoding="utf-8-sig")
+        compiled = load_source(source, str(schedule.path))
+    except (OSError, UnicodeDecodeError) as e:
+        return _failed(name, out, f"cannot read {schedule.path}: {e}")
+    except BasicSyntaxError as e:
+        return _failed(name, out, str(e))
+    package = package_for(schedule.path)
+    variables = package.variables if package else {}
+    services = build_services(ServiceContext(store, bot, str(schedule.path.parent)))
+
+    def on_event(event: object) -> None:
+        if isinstance(event, Printed):
+            level = "" if event.level == "info" else f"{event.level}: "
+            out(f"[{name}] {level}{event.text}")
+
+    runtime = Runtime(compiled, _NoUserChannel(name, out), store.bot(bot), on_event=on_event,
+                      session=Session(), initial_vars=dict(variables), timeout=timeout,
+                      services=services)
+    out(f"[{name}] scheduled run started ({schedule.spec})")
+    try:
+        await runtime.run()
+    except BasicRuntimeError as e:
+        return _failed(name, out, e.format())
+    finally:
+        services.close()
+    out(f"[{name}] scheduled run finished")
+    return RunResult(name, True)
+
+
+def _failed(name: str, out: Output, error: str) -> RunResult:
+    out(f"[{name}] error: {error}")
+    return RunResult(name, False, error)
+
+
+async def run_due(registry: ScheduleRegistry, folder: str | Path, store: Any, out: Output,
+                  now: dt.datetime | None = None, only: set[str] | None = None,
+                  running: set[str] | None = None) -> list[RunResult]:
+    """Run every due schedule of ``folder`` once; record the run times first, so a crash
+    in a dialog does not make it run again and again."""
+    when = now or now_local()
+    schedules = registry.all_schedules(folder)
+    results = []
+    for schedule in due(schedules, registry.last_runs(), when):
+        if (only is not None and schedule.script not in only) or (
+                running is not None and schedule.script in running):
+            continue
+        registry.mark_run(schedule.script, when)
+        if schedule.at is not None and schedule.origin != "source":
+            registry.remove(schedule.script)  # a one-shot schedule is done once run
+        if running is not None:
+            running.add(schedule.script)
+        try:
+            results.append(await run_schedule(schedule, store, registry.bot, out))
+        finally:
+            if running is not None:
+                running.discard(schedule.script)
+    return results
+
+
+class Scheduler:
+    """Checks every minute (while the IDE is open) and runs due dialogs as asyncio tasks."""
+
+    def __init__(self, store: Any, bot: str, folder: str | Path, out: Output,
+                 interval: float = 60.0, clock: Callable[[], dt.datetime] = now_local) -> None:
+        self.registry = ScheduleRegistry(store.database, bot, folder)
+        self.store = store
+        self.folder = Path(folder)
+        self.out = out
+        self.interval = interval
+        self.clock = clock
+        self.running: set[str] = set()
+        self._task: asyncio.Task[None] | None = None
+        self._runs: set[asyncio.Task[Any]] = set()
+
+    def start(self) -> None:
+        """Start checking on the current event loop (which may not be running yet, as when
+        the IDE opens a package before its loop starts)."""
+        if self._task is None or self._task.done():
+            loop = asyncio.get_event_loop_policy().get_event_loop()
+            self._task = loop.create_task(self._loop())
+
+    def stop(self) -> None:
+        for task in [self._task, *self._runs]:
+            if task is not None and not task.get_loop().is_closed():
+                task.cancel()
+        self._task = None
+
+    @property
+    def active(self) -> bool:
+        return self._task is not None and not self._task.done()
+
+    def schedules(self) -> list[Schedule]:
+        return self.registry.all_schedules(self.folder)
+
+    async def tick(self, wait: bool = True) -> list[RunResult]:
+        """One check: run what is due now, each dialog in its own task; ``wait`` for them
+        (the minute loop does not: a long dialog must not delay the others)."""
+        now = self.clock()
+        registry = self.registry
+        pending = [s for s in due(self.schedules(), registry.last_runs(), now)
+                   if s.script not in self.running]
+        tasks = []
+        for schedule in pending:
+            task = asyncio.ensure_future(run_due(registry, self.folder, self.store, self.out,
+                                                 now, only={schedule.script},
+                                                 running=self.running))
+            self._runs.add(task)
+            task.add_done_callback(self._runs.discard)
+            tasks.append(task)
+        if not wait:
+            return []
+        results = await asyncio.gather(*tasks, return_exceptions=True)
+        flat: list[RunResult] = []
+        for r in results:
+            if isinstance(r, BaseException):
+                log.error("scheduled run failed: %s", r)
+            else:
+                flat.extend(r)
+        return flat
+
+    async def _loop(self) -> None:
+        while True:
+            try:
+                await self.tick(wait=False)
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # a broken database must not kill the scheduler
+                log.exception("scheduler check failed")
+            await asyncio.sleep(self.interval)

@@ -1,0 +1,148 @@
+"""Settings of the outside services (LLM, SMTP, HTTP, knowledge cache), without Qt.
+
+Read, lowest priority first, from: environment variables (``TALKBENCH_LLM_URL`` …), the bot's
+``.gbot/config.csv`` (``llm-url``, ``llm-model``, ``llm-key``, ``email-server`` …) and the
+explicit overrides a host passes in ``ServiceContext.settings`` (tests, the IDE).
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+# Setting name -> environment variables (first set wins) and config.csv keys.
+_ENV: dict[str, tuple[str, ...]] = {
+    "llm_url": ("TALKBENCH_LLM_URL",),
+    "llm_model": ("TALKBENCH_LLM_MODEL",),
+    "llm_key": ("TALKBENCH_LLM_KEY", "OPENAI_API_KEY"),
+    "llm_timeout": ("TALKBENCH_LLM_TIMEOUT",),
+    "smtp_host": ("TALKBENCH_SMTP_HOST",),
+    "smtp_port": ("TALKBENCH_SMTP_PORT",),
+    "smtp_user": ("TALKBENCH_SMTP_USER",),
+    "smtp_password": ("TALKBENCH_SMTP_PASSWORD",),
+    "smtp_from": ("TALKBENCH_SMTP_FROM",),
+    "smtp_tls": ("TALKBENCH_SMTP_TLS",),
+    "http_timeout": ("TALKBENCH_HTTP_TIMEOUT",),
+    "cache_dir": ("TALKBENCH_CACHE_DIR",),
+}
+_CONFIG: dict[str, tuple[str, ...]] = {
+    "llm_url": ("llm-url", "llm-server-url"),
+    "llm_model": ("llm-model",),
+    "llm_key": ("llm-key",),
+    "smtp_host": ("email-server", "smtp-host"),
+    "smtp_port": ("email-port", "smtp-port"),
+    "smtp_user": ("email-user", "smtp-user"),
+    "smtp_password": ("email-pass", "email-password", "smtp-password"),
+    "smtp_from": ("email-from", "smtp-from"),
+}
+OPENAI_URL = "https://api.openai.com/v1"
+OPENAI_MODEL = "gpt-4o-mini"
+
+LLM_HINT = ("set TALKBENCH_LLM_URL (an OpenAI-compatible server, e.g. "
+            "http://localhost:11434/v1) and TALKBENCH_LLM_MODEL, plus TALKBENCH_LLM_KEY or "
+            "OPENAI_API_KEY if the server needs a key; or llm-url, llm-model and llm-key "
+            "in the bot's .gbot/config.csv")
+SMTP_HINT = ("set TALKBENCH_SMTP_HOST and TALKBENCH_SMTP_FROM (and TALKBENCH_SMTP_PORT, "
+             "TALKBENCH_SMTP_USER, TALKBENCH_SMTP_PASSWORD as the server needs); or "
+             "email-server, email-from, email-port, email-user, email-pass in the bot's "
+             ".gbot/config.csv")
+
+
+@dataclass(frozen=True)
+class Settings:
+    llm_url: str = ""
+    llm_model: str = ""
+    llm_key: str = ""
+    llm_timeout: float = 300.0
+    smtp_host: str = ""
+    smtp_port: int = 25
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_from: str = ""
+    smtp_tls: str = "auto"  # "auto" (STARTTLS when offered), "ssl", "starttls", "off"
+    http_timeout: float = 30.0
+    cache_dir: str = ""
+
+    @property
+    def llm_configured(self) -> bool:
+        return bool(self.llm_url and self.llm_model)
+
+    @property
+    def smtp_configured(self) -> bool:
+        return bool(self.smtp_host and self.smtp_from)
+
+
+def find_bot_config(dialog_dir: str | Path) -> Path | None:
+    """``<bot>.gbot/config.csv`` beside the dialog folder or in its package (``.gbai``)."""
+    if not dialog_dir:
+        return None
+    here = Path(dialog_dir)
+    for base in (here, here.parent):
+        for candidate in sorted(base.glob("*.gbot/config.csv")):
+            return candidate
+    return None
+
+
+def read_config_csv(path: Path) -> dict[str, str]:
+    """``name,value`` rows (a ``name,value`` header row is skipped); names lower-cased."""
+    rows: dict[str, str] = {}
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        for row in csv.reader(f):
+            if len(row) >= 2 and row[0].strip():
+                rows[row[0].strip().lower()] = row[1].strip()
+    rows.pop("name", None)
+    return rows
+
+
+def load_settings(dialog_dir: str | Path = "", overrides: Mapping[str, Any] | None = None,
+                  environ: Mapping[str, str] | None = None) -> Settings:
+    """Merge environment, the bot's config.csv and explicit overrides (highest)."""
+    env = os.environ if environ is None else environ
+    values: dict[str, Any] = {}
+    for name, variables in _ENV.items():
+        found = next((env[v] for v in variables if env.get(v)), None)
+        if found is not None:
+            values[name] = found
+    config_path = find_bot_config(dialog_dir)
+    if config_path is not None:
+        config = read_config_csv(config_path)
+        for name, keys in _CONFIG.items():
+            found = next((config[k] for k in keys if config.get(k)), None)
+            if found is not None:
+                values[name] = found
+    for key, value in (overrides or {}).items():
+        # Overrides may use setting names or the environment variable names.
+        name = next((n for n, vs in _ENV.items() if key in vs), key.lower())
+        if name in _ENV and value not in (None, ""):
+            values[name] = value
+    if values.get("llm_key") and not values.get("llm_url"):
+        values["llm_url"] = OPENAI_URL  # an OpenAI key alone means OpenAI's own server
+        values.setdefault("llm_model", OPENAI_MODEL)
+    return Settings(
+        llm_url=str(values.get("llm_url", "")),
+        llm_model=str(values.get("llm_model", "")),
+        llm_key=str(values.get("llm_key", "")),
+        llm_timeout=_number(values, "llm_timeout", 300.0),
+        smtp_host=str(values.get("smtp_host", "")),
+        smtp_port=int(_number(values, "smtp_port", 25)),
+        smtp_user=str(values.get("smtp_user", "")),
+        smtp_password=str(values.get("smtp_password", "")),
+        smtp_from=str(values.get("smtp_from", "")),
+        smtp_tls=str(values.get("smtp_tls", "auto")).lower(),
+        http_timeout=_number(values, "http_timeout", 30.0),
+        cache_dir=str(values.get("cache_dir", "")),
+    )
+
+
+def _number(values: Mapping[str, Any], name: str, default: float) -> float:
+    raw = values.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        return float(raw)
+    except (TypeError, ValueError):
+        raise ValueError(f"setting {name} must be a number, got {raw!r}") from None

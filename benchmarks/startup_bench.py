@@ -1,0 +1,115 @@
+"""Start-up: ``talkbench --version`` and time to the first window shown (offscreen).
+
+    python benchmarks/startup_bench.py [--quick] [--repeat N]
+
+Each figure is the wall time of a fresh process (best of ``--repeat``):
+
+* ``talkbench --version`` (the installed console script, run directly, not through a pyenv
+  shim) vs ``python -c pass``.
+* first window: a process that builds the IDE like ``talkbench`` does (``ui.main.build_window``
+  on a temporary SQLite store and settings file, the sample tab), shows it, lets Qt process
+  the show, and exits at once (``os._exit``: teardown is not start-up). Baseline: the same for
+  a bare ``QApplication`` + ``QMainWindow``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from _report import Measurement, emit, table  # noqa: E402
+
+IDE = """\
+import os, sys
+from pathlib import Path
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication
+app = QApplication(sys.argv[:1])
+from ui.main import build_window
+tmp = Path(sys.argv[1])
+win = build_window([], str(tmp / "memory.sqlite3"), "default",
+                   QSettings(str(tmp / "settings.ini"), QSettings.Format.IniFormat))
+win.show()
+app.processEvents()
+assert win.isVisible() and win.tabs.count() == 1
+sys.stdout.flush()
+os._exit(0)
+"""
+
+BARE = """\
+import os, sys
+from PySide6.QtWidgets import QApplication, QMainWindow
+app = QApplication(sys.argv[:1])
+win = QMainWindow()
+win.resize(1200, 800)
+win.show()
+app.processEvents()
+assert win.isVisible()
+os._exit(0)
+"""
+
+
+def talkbench_script() -> list[str]:
+    """The console script itself (a pyenv shim would add a bash start-up to the figure)."""
+    beside = Path(sys.executable).with_name("talkbench")
+    if beside.exists():
+        return [str(beside)]
+    found = shutil.which("talkbench")
+    return [found] if found else [sys.executable, "-m", "ui"]
+
+
+def wall(cmd: list[str], env: dict[str, str]) -> float:
+    start = time.perf_counter()
+    done = subprocess.run(cmd, env=env, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    took = time.perf_counter() - start
+    if done.returncode != 0:
+        raise RuntimeError(f"{cmd!r} failed ({done.returncode}): {done.stderr[-2000:]}")
+    return took
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--repeat", type=int, default=None)
+    args = parser.parse_args(argv)
+    repeat = args.repeat or (1 if args.quick else 5)
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", QT_API="pyside6")
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH", "")]))
+    version = talkbench_script() + ["--version"]
+    out = subprocess.run(version, env=env, capture_output=True, text=True, timeout=60)
+    if out.returncode != 0 or "talkbench" not in out.stdout + out.stderr:
+        raise RuntimeError(f"{version!r}: {out.returncode} {out.stdout!r} {out.stderr!r}")
+    times: dict[str, list[float]] = {k: [] for k in ("version", "pass", "ide", "bare")}
+    with tempfile.TemporaryDirectory() as tmp:
+        for i in range(repeat):  # interleaved, so machine noise hits both alike
+            times["pass"].append(wall([sys.executable, "-c", "pass"], env))
+            times["version"].append(wall(version, env))
+            times["bare"].append(wall([sys.executable, "-c", BARE], env))
+            run_dir = Path(tmp) / str(i)  # a fresh database each time, as on first start
+            run_dir.mkdir()
+            times["ide"].append(wall([sys.executable, "-c", IDE, str(run_dir)], env))
+    best = {k: min(v) * 1000.0 for k, v in times.items()}
+    note = f"best of {repeat}, whole process"
+    results = [
+        Measurement("startup", "talkbench --version", best["version"], best["pass"], "ms",
+                    note=note + "; baseline: python -c pass"),
+        Measurement("startup", "first IDE window shown (offscreen)", best["ide"], best["bare"],
+                    "ms", note=note + "; baseline: bare QApplication + QMainWindow"),
+    ]
+    for m in results:
+        emit(m)
+    print(table(results))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,153 @@
+"""UI responsiveness: the IDE's event loop while a dialog runs a tight loop with memory writes.
+
+    python benchmarks/ui_latency_bench.py [--quick] [--seconds S]
+
+Offscreen, the real ``MainWindow`` (built like the UI tests: ``ui.main.build_window`` with a
+temporary SQLite store and settings file) on a qasync loop. A 10 ms ``QTimer`` records when it
+fires; its lateness (interval − 10 ms) is the latency a click or a key would see.
+
+* ours: while the dialog ``DO … SET_BOT_MEMORY … LOOP`` runs (started with the Run action);
+  baseline: the same window with no dialog running.
+* Stop: the Stop action until the runner reports the run ended; baseline: the same for an
+  endless loop with no memory writes.
+
+Targets: timer lateness p99 < 50 ms; Stop < 200 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("QT_API", "pyside6")
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+import qasync  # noqa: E402
+from _report import Goal, Measurement, emit, median, percentile, table  # noqa: E402
+from PySide6.QtCore import QSettings, Qt, QTimer  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+INTERVAL_MS = 10
+WRITES = 'n = 0\nDO\n    SET_BOT_MEMORY "key" + (n MOD 1000), "value " + n\n    n = n + 1\nLOOP\n'
+NO_WRITES = "n = 0\nDO\n    n = n + 1\nLOOP\n"
+
+
+async def until(predicate, timeout: float, step: float = 0.001) -> None:
+    deadline = time.perf_counter() + timeout
+    while not predicate():
+        if time.perf_counter() > deadline:
+            raise TimeoutError("condition not met in time")
+        await asyncio.sleep(step)
+
+
+async def lateness(seconds: float) -> list[float]:
+    """Milliseconds each 10 ms timer tick came late, over ``seconds``."""
+    ticks: list[float] = []
+    timer = QTimer()
+    timer.setTimerType(Qt.TimerType.PreciseTimer)
+    timer.setInterval(INTERVAL_MS)
+    timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    timer.start()
+    await asyncio.sleep(seconds)
+    timer.stop()
+    gaps = [(b - a) * 1000.0 - INTERVAL_MS for a, b in zip(ticks, ticks[1:])]
+    if len(gaps) < 3:
+        raise AssertionError(f"the timer fired {len(ticks)} times in {seconds} s")
+    return [max(0.0, g) for g in gaps]
+
+
+async def run_and_stop(window, source: str, seconds: float) -> tuple[list[float], float]:
+    """(timer lateness while running, seconds Stop took)."""
+    editor = window.add_tab(source, None).editor
+    editor.document().setModified(False)
+    window.actions_by_name["run"].trigger()
+    await until(lambda: window.runner.running, 5.0)
+    late = await lateness(seconds)
+    if not window.runner.running:
+        raise AssertionError("the dialog ended by itself: " + " | ".join(window.output.texts()))
+    start = time.perf_counter()
+    window.actions_by_name["stop"].trigger()
+    await until(lambda: not window.runner.running, 10.0)
+    took = time.perf_counter() - start
+    stopped = any(t.startswith("■ Stopped") for t in window.output.texts())
+    if not stopped:
+        raise AssertionError("no Stopped status: " + " | ".join(window.output.texts()))
+    window.tabs.removeTab(window.tabs.indexOf(editor.parentWidget()))
+    return late, took
+
+
+async def scenario(window, seconds: float, repeat: int) -> list[Measurement]:
+    await asyncio.sleep(min(1.0, seconds))  # let the window settle (layout, memory panel load)
+    idle = await lateness(seconds)
+    busy: list[float] = []
+    stops: list[float] = []
+    plain_stops: list[float] = []
+    for _ in range(repeat):
+        late, took = await run_and_stop(window, WRITES, seconds)
+        busy += late
+        stops.append(took)
+        _, took = await run_and_stop(window, NO_WRITES, min(seconds, 0.3))
+        plain_stops.append(took)
+    window.store.flush(30)
+    written = window.store.count("benchbot")
+    if written == 0:
+        raise AssertionError("the dialog wrote nothing to the store")
+    ms = 1000.0
+    note = f"{len(busy)} ticks of {INTERVAL_MS} ms; baseline: idle IDE"
+    return [
+        Measurement("ui", "timer lateness while SET loop runs, p50", percentile(busy, 50),
+                    percentile(idle, 50), "ms", note=note),
+        Measurement("ui", "timer lateness while SET loop runs, p99", percentile(busy, 99),
+                    percentile(idle, 99), "ms", Goal.OURS_BELOW, 50.0, note=note),
+        Measurement("ui", "timer lateness while SET loop runs, max", max(busy), max(idle), "ms",
+                    note=note + f"; {written} keys written"),
+        Measurement("ui", "Stop → run ended (SET loop)", median(stops) * ms,
+                    median(plain_stops) * ms, "ms", Goal.OURS_BELOW, 200.0,
+                    note=f"median of {repeat}; baseline: loop without writes"),
+    ]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--seconds", type=float, default=None)
+    parser.add_argument("--repeat", type=int, default=None)
+    args = parser.parse_args(argv)
+    seconds = args.seconds or (0.4 if args.quick else 3.0)
+    repeat = args.repeat or (1 if args.quick else 3)
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setQuitOnLastWindowClosed(False)
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    from ui.main import build_window
+
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = QSettings(str(Path(tmp) / "settings.ini"), QSettings.Format.IniFormat)
+        window = build_window([], str(Path(tmp) / "memory.sqlite3"), "benchbot", settings)
+        window.show()
+        try:
+            results = loop.run_until_complete(
+                asyncio.wait_for(scenario(window, seconds, repeat), 120))
+        finally:
+            window.runner.stop()
+            for i in range(window.tabs.count()):
+                window.tabs.widget(i).editor.document().setModified(False)
+            window.close()
+            window.store.close(timeout=30.0)
+            loop.close()
+    for m in results:
+        emit(m)
+    print(table(results))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,274 @@
+"""Table keywords (FIND, SAVE, INSERT, UPDATE, DELETE, SET, MERGE), user memory and SET SCHEDULE.
+
+They reach the bot database only through the services of ``interpreter.data_ports``; a host
+without them makes the keyword fail with a clear message. Argument shapes follow the reference
+(§4.12, §4.13, §4.17, §4.6).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import weakref
+from typing import Any
+
+from .. import nodes as n
+from ..data_ports import ColumnDef, Filter, TableDefinition
+from ..values import BasicValueError, to_display
+from . import keyword, one
+
+_ANONYMOUS = "anonymous"  # user id before any SET USER
+_defined: weakref.WeakSet[Any] = weakref.WeakSet()  # runtimes whose TABLE blocks were created
+_HAS_OPERATOR = re.compile(r"[=<>!]|\b(?:like|in|is)\b", re.IGNORECASE)
+
+
+def _tables(rt: Any, phrase: str) -> Any:
+    tables = rt.service("tables", phrase)
+    if rt not in _defined:
+        # TABLE … END TABLE blocks are declarations: create them before the first data access.
+        _defined.add(rt)
+        for t in rt.compiled.program.tables:
+            cols = tuple(ColumnDef(c, ty) for c, ty in t.columns)
+            _call(tables.define, TableDefinition(t.name, cols, t.connection))
+    return tables
+
+
+def _call(fn: Any, *args: Any, **kw: Any) -> Any:
+    try:
+        return fn(*args, **kw)
+    except ValueError as e:  # the provider's user-facing errors
+        raise BasicValueError(str(e)) from None
+
+
+def _table_name(value: Any, phrase: str) -> str:
+    name = to_display(value).strip()
+    if not name:
+        raise BasicValueError(f"{phrase} needs a table name")
+    return name
+
+
+def _filter(args: list[Any], clauses: dict, phrase: str) -> Filter:
+    """``"col=value"`` text plus optional ``?`` values, or a WHERE clause given as text."""
+    if "WHERE" in clauses:
+        where = clauses["WHERE"]
+        if not where or not isinstance(where[0], str):
+            raise BasicValueError(f"{phrase} … WHERE needs the condition as text here, e.g. "
+                                  f"{phrase} \"table\", \"status = 'open'\"")
+        return Filter(where[0], tuple(where[1:]))
+    if not args:
+        return Filter()
+    if isinstance(args[0], dict):
+        raise BasicValueError(f"{phrase} expects a filter text such as \"id=1\", got a map")
+    return Filter(to_display(args[0]), tuple(args[1:]))
+
+
+def _id_filter(value: Any) -> Filter:
+    return Filter("id = ?", (value,))
+
+
+def _as_filter(value: Any) -> Filter:
+    """UPDATE/DELETE accept a filter text or a bare id."""
+    if isinstance(value, str) and _HAS_OPERATOR.search(value):
+        return Filter(value)
+    return _id_filter(value)
+
+
+def _arg_names(rt: Any, line: int, phrase: str) -> list[str | None]:
+    """The variable names written as arguments of the keyword at ``line`` (None for
+    expressions): ``SAVE "t.csv", name, email`` names its columns after its variables."""
+    for node in _walk(rt.compiled.program.body):
+        if isinstance(node, n.KeywordStmt) and node.line == line and node.phrase == phrase:
+            return [a.name if isinstance(a, n.Name) else None for a in node.args]
+    return []
+
+
+def _walk(items: Any) -> Any:
+    stack = list(items) if isinstance(items, list) else [items]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            stack.extend(node)
+        elif dataclasses.is_dataclass(node):
+            yield node
+            for f in dataclasses.fields(node):
+                value = getattr(node, f.name)
+                if isinstance(value, (list, n.Node)):
+                    stack.append(value)
+                elif isinstance(value, dict):
+                    stack.extend(value.values())
+
+
+def _positional_row(rt: Any, line: int, phrase: str, values: list[Any],
+                    skip: int) -> dict[str, Any]:
+    names = _arg_names(rt, line, phrase)[skip:]
+    row: dict[str, Any] = {}
+    for i, value in enumerate(values):
+        name = names[i] if i < len(names) and names[i] else f"col{i + 1}"
+        row[name.lower()] = value
+    return row
+
+
+# ------------------------------------------------------------ tables
+
+
+@keyword("FIND")
+async def find(rt: Any, args: list[Any], clauses: dict, line: int) -> list[dict[str, Any]]:
+    if not args:
+        raise BasicValueError("FIND needs a table name, e.g. FIND \"leads\", \"status=open\"")
+    tables = _tables(rt, "FIND")
+    return _call(tables.find, _table_name(args[0], "FIND"), _filter(args[1:], clauses, "FIND"))
+
+
+@keyword("SAVE")
+async def save(rt: Any, args: list[Any], clauses: dict, line: int) -> Any:
+    if len(args) < 2:
+        raise BasicValueError("SAVE needs a table and a row, e.g. SAVE \"leads\", lead")
+    table = _table_name(args[0], "SAVE")
+    tables = _tables(rt, "SAVE")
+    if len(args) == 2 and isinstance(args[1], dict):
+        return _call(tables.save, table, args[1])
+    if len(args) == 3 and isinstance(args[2], dict):
+        return _call(tables.save, table, {**args[2], "id": args[1]})
+    return _call(tables.insert, table, _positional_row(rt, line, "SAVE", args[1:], 1))
+
+
+@keyword("INSERT")
+async def insert(rt: Any, args: list[Any], clauses: dict, line: int) -> Any:
+    values = list(args)
+    if "INTO" in clauses:  # INSERT INTO "t", a, b  /  INSERT INTO "t" VALUES {…}
+        values = list(clauses["INTO"]) + values
+    if len(values) < 2:
+        raise BasicValueError("INSERT needs a table and a row, e.g. INSERT \"leads\", lead")
+    table = _table_name(values[0], "INSERT")
+    tables = _tables(rt, "INSERT")
+    if isinstance(values[-1], dict):
+        return _call(tables.insert, table, values[-1])
+    return _call(tables.insert, table, _positional_row(rt, line, "INSERT", values[1:], 1))
+
+
+@keyword("UPDATE")
+async def update(rt: Any, args: list[Any], clauses: dict, line: int) -> int:
+    tables = _tables(rt, "UPDATE")
+    if len(args) == 3 and isinstance(args[2], dict):
+        return _call(tables.update, _table_name(args[0], "UPDATE"), _as_filter(args[1]), args[2])
+    if len(args) == 4:  # UPDATE "t", id, "field", value
+        return _call(tables.update, _table_name(args[0], "UPDATE"), _as_filter(args[1]),
+                     {to_display(args[2]): args[3]})
+    raise BasicValueError("UPDATE expects UPDATE \"table\", \"filter\", map or "
+                          "UPDATE \"table\", id, \"field\", value")
+
+
+@keyword("DELETE")
+async def delete(rt: Any, args: list[Any], clauses: dict, line: int) -> int:
+    values = [a for a in args if a is not None]  # DELETE FROM "t": FROM is not a variable
+    if not values or isinstance(values[0], dict):
+        raise BasicValueError("DELETE needs a table name, e.g. DELETE \"leads\", \"id=3\"")
+    tables = _tables(rt, "DELETE")
+    table = _table_name(values[0], "DELETE")
+    where = _filter(values[1:], clauses, "DELETE") if len(values) != 2 else _as_filter(values[1])
+    return _call(tables.delete, table, where)
+
+
+@keyword("SET")
+async def set_rows(rt: Any, args: list[Any], clauses: dict, line: int) -> int:
+    if len(args) != 3:
+        raise BasicValueError("SET on a table expects SET \"table\", \"filter\", "
+                              "\"col1=v1,col2=v2\"")
+    changes = args[2] if isinstance(args[2], dict) else _assignments(to_display(args[2]))
+    return _call(_tables(rt, "SET").update, _table_name(args[0], "SET"), _as_filter(args[1]),
+                 changes)
+
+
+def _assignments(text: str) -> dict[str, Any]:
+    changes: dict[str, Any] = {}
+    for part in text.split(","):
+        if "=" not in part:
+            raise BasicValueError(f"SET expects col=value pairs, got {part.strip()!r}")
+        col, value = part.split("=", 1)
+        changes[col.strip()] = value.strip().strip("'\"")
+    return changes
+
+
+@keyword("MERGE")
+async def merge(rt: Any, args: list[Any], clauses: dict, line: int) -> int:
+    # MERGE "t", rows, "key"  /  MERGE "t" WITH rows BY "key"
+    values = list(args) + clauses.get("WITH", []) + clauses.get("BY", [])
+    if len(values) != 3:
+        raise BasicValueError("MERGE expects MERGE \"table\", rows, \"key\"")
+    table, rows, key = _table_name(values[0], "MERGE"), values[1], to_display(values[2])
+    rows = rows if isinstance(rows, list) else [rows]
+    tables = _tables(rt, "MERGE")
+    for row in rows:
+        if not isinstance(row, dict) or key not in row:
+            raise BasicValueError(f"MERGE: every row must be a map with the key field {key!r}")
+        if _call(tables.update, table, Filter(f"{key} = ?", (row[key],)), row) == 0:
+            _call(tables.insert, table, row)
+    return len(rows)
+
+
+# ------------------------------------------------------------ user memory
+
+
+def _user(rt: Any) -> str:
+    return rt.session.user_id or _ANONYMOUS
+
+
+@keyword("SET USER MEMORY")
+async def set_user_memory(rt: Any, args: list[Any], clauses: dict, line: int) -> None:
+    if len(args) != 2:
+        raise BasicValueError("SET USER MEMORY expects a key and a value")
+    key = to_display(args[0])
+    if not key:
+        raise BasicValueError("SET USER MEMORY needs a non-empty key")
+    _call(rt.service("user_memory", "SET USER MEMORY").set, _user(rt), key, to_display(args[1]))
+
+
+@keyword("GET USER MEMORY")
+async def get_user_memory(rt: Any, args: list[Any], clauses: dict, line: int) -> str:
+    key = to_display(one(args, "GET USER MEMORY"))
+    return _call(rt.service("user_memory", "GET USER MEMORY").get, _user(rt), key)
+
+
+@keyword("CLEAR USER MEMORY")
+async def clear_user_memory(rt: Any, args: list[Any], clauses: dict, line: int) -> int:
+    return _call(rt.service("user_memory", "CLEAR USER MEMORY").clear, _user(rt))
+
+
+@keyword("REMEMBER USER FACT")
+async def remember_user_fact(rt: Any, args: list[Any], clauses: dict, line: int) -> None:
+    text = to_display(one(args, "REMEMBER USER FACT"))
+    _call(rt.service("user_memory", "REMEMBER USER FACT").add_fact, _user(rt), text)
+
+
+# ------------------------------------------------------------ schedules
+
+
+@keyword("SET SCHEDULE")
+async def set_schedule(rt: Any, args: list[Any], clauses: dict, line: int) -> None:
+    from ..cron import CronError, parse_schedule
+
+    other = len(args) >= 2 and isinstance(args[1], str) and args[1].lower().endswith(".bas")
+    if not args or not (other or isinstance(args[0], str)):
+        # General Bots logs an unquoted spec (SET SCHEDULE every 1 hour) as malformed.
+        rt.warn("SET SCHEDULE needs the schedule as text, e.g. SET SCHEDULE \"0 9 * * *\"; "
+                "ignored", line)
+        return
+    spec = to_display(args[0])
+    script = _stem(args[1] if other else rt.file)
+    schedules = rt.services.get("schedules")
+    if other:  # SET SCHEDULE DATEADD(NOW(), 7, "day"), "x.bas": schedule another dialog
+        _call(rt.service("schedules", "SET SCHEDULE").record, script, spec,
+              f"{_stem(rt.file)}:{line}")
+        return
+    try:
+        if schedules is None:  # the scheduler reads this dialog's own schedule from its source
+            parse_schedule(spec)
+        else:
+            schedules.record(script, spec, f"{_stem(rt.file)}:{line}")
+    except (CronError, ValueError) as e:
+        rt.warn(f"SET SCHEDULE: {e}; ignored", line)
+
+
+def _stem(path: str) -> str:
+    name = path.replace("\\", "/").rsplit("/", 1)[-1]
+    return name[:-4] if name.lower().endswith(".bas") else name

@@ -1,0 +1,136 @@
+"""HTTP keywords: GET, POST, PUT, PATCH, DELETE HTTP, SET HEADER, CLEAR HEADERS.
+
+Requests go through the host's ``http`` provider (:class:`~interpreter.service_ports.HttpClient`);
+headers set with SET HEADER belong to the session and are sent with every request until
+CLEAR HEADERS. JSON bodies come back as BASIC maps and lists, other bodies as text.
+``GET`` of something that is not a URL reads ``session.x`` variables or a file of the bot.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ..service_ports import HttpResponse
+from ..values import BasicValueError, to_display, to_json
+from . import keyword, one
+
+_BODY_SNIPPET = 200  # characters of an error response quoted in the message
+
+
+def is_url(text: str) -> bool:
+    return text.lower().startswith(("http://", "https://"))
+
+
+def parse_body(response: HttpResponse) -> Any:
+    """A JSON body (by content type, or by its first character) as values, else the text."""
+    text = response.text()
+    ctype = response.header("content-type").lower()
+    stripped = text.lstrip()
+    if "json" in ctype or stripped[:1] in ("{", "["):
+        try:
+            return json.loads(text)
+        except ValueError:
+            if "json" in ctype:
+                raise BasicValueError(f"the response claims to be JSON but is not: "
+                                      f"{_snippet(text)}") from None
+    return text
+
+
+def encode_data(data: Any) -> tuple[bytes | None, str]:
+    """The request body and its content type: maps and lists as JSON, text as it is."""
+    if data is None:
+        return None, ""
+    if isinstance(data, str):
+        try:
+            json.loads(data)
+            return data.encode("utf-8"), "application/json"
+        except ValueError:
+            return data.encode("utf-8"), "text/plain; charset=utf-8"
+    return to_json(data).encode("utf-8"), "application/json"
+
+
+async def http_request(rt: Any, phrase: str, method: str, url: Any, data: Any = None,
+                       timeout: float | None = None) -> HttpResponse:
+    """Send with the session's headers; a non-2xx status is an error naming the URL."""
+    target = to_display(url).strip()
+    if not is_url(target):
+        raise BasicValueError(f"{phrase} needs an http:// or https:// URL, got {target!r}")
+    client = rt.service("http", phrase)
+    body, ctype = encode_data(data)
+    headers = dict(rt.session.http_headers)
+    if ctype and not any(k.lower() == "content-type" for k in headers):
+        headers["Content-Type"] = ctype
+    response = await client.request(method, target, headers, body, timeout)
+    if not 200 <= response.status < 300:
+        detail = _snippet(response.text())
+        raise BasicValueError(f"{method} {target} failed: HTTP {response.status} "
+                              f"{response.reason}".rstrip() + (f": {detail}" if detail else ""))
+    return response
+
+
+def _snippet(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= _BODY_SNIPPET else text[:_BODY_SNIPPET] + "…"
+
+
+@keyword("GET")
+async def get(rt: Any, args: list[Any], clauses: dict, line: int) -> Any:
+    source = to_display(one(args, "GET")).strip()
+    if is_url(source):
+        return parse_body(await http_request(rt, "GET", "GET", source))
+    if source.lower().startswith("session."):
+        return rt.session.variables.get(source[len("session."):])
+    data = await rt.service("storage", "GET").read_bytes(source)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise BasicValueError(f"GET {source!r}: the file is not UTF-8 text") from None
+    if source.lower().endswith(".json"):
+        try:
+            return json.loads(text)
+        except ValueError as e:
+            raise BasicValueError(f"GET {source!r}: invalid JSON ({e})") from None
+    return text
+
+
+def _sender(method: str):
+    async def send(rt: Any, args: list[Any], clauses: dict, line: int) -> Any:
+        if len(args) not in (1, 2):
+            raise BasicValueError(f"{method} expects a URL and the data to send, got "
+                                  f"{len(args)} values")
+        data = args[1] if len(args) == 2 else None
+        return parse_body(await http_request(rt, method, method, args[0], data))
+
+    return send
+
+
+keyword("POST")(_sender("POST"))
+keyword("PUT")(_sender("PUT"))
+keyword("PATCH")(_sender("PATCH"))
+
+
+@keyword("DELETE HTTP")
+async def delete_http(rt: Any, args: list[Any], clauses: dict, line: int) -> Any:
+    return parse_body(await http_request(rt, "DELETE HTTP", "DELETE", one(args, "DELETE HTTP")))
+
+
+@keyword("SET HEADER")
+async def set_header(rt: Any, args: list[Any], clauses: dict, line: int) -> None:
+    if len(args) != 2:
+        raise BasicValueError('SET HEADER expects a name and a value: SET HEADER "name", value')
+    name = to_display(args[0]).strip()
+    if not name or any(c in name for c in ":\r\n") or name != name.split()[0]:
+        raise BasicValueError(f"SET HEADER: {name!r} is not a valid header name")
+    value = to_display(args[1])
+    if "\r" in value or "\n" in value:
+        raise BasicValueError(f"SET HEADER {name}: a header value cannot contain line breaks")
+    headers = rt.session.http_headers
+    for existing in [k for k in headers if k.lower() == name.lower()]:
+        del headers[existing]  # header names are case-insensitive: the last SET wins
+    headers[name] = value
+
+
+@keyword("CLEAR HEADERS")
+async def clear_headers(rt: Any, args: list[Any], clauses: dict, line: int) -> None:
+    rt.session.http_headers.clear()

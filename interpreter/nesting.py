@@ -1,0 +1,74 @@
+"""Limits on how deeply a script may nest, so hostile input gets a diagnostic, not a crash.
+
+Why: the parser and compiler recurse once per level, and the generated Python has limits of
+its own (200 nested brackets, 100 indentation levels). A script nesting past these would
+otherwise end in RecursionError or a SyntaxError inside Talkbench instead of a message
+pointing at the line. Real dialogs stay far below every limit here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import fields
+from typing import Any, Iterator
+
+from . import nodes as n
+from .errors import Diagnostic, Severity
+
+MAX_NESTING = 32  # parentheses/NOT/-/^ recursion in the parser (a dozen frames per level)
+MAX_BLOCK_DEPTH = 40  # IF/FOR/DO/... inside each other (≤ 2 Python indents per level)
+MAX_EXPR_DEPTH = 60  # levels of one expression tree (≤ 3 brackets per level when compiled)
+
+_EXPRESSIONS = (n.Literal, n.Interp, n.Name, n.Member, n.Index, n.Call, n.MethodCall,
+                n.Unary, n.Binary, n.IsNull, n.ArrayLit, n.MapLit, n.KeywordExpr)
+
+
+def too_deep(program: n.Program) -> list[Diagnostic]:
+    """One error per statement whose expression tree is deeper than MAX_EXPR_DEPTH.
+
+    Long operator chains (``a + b + c + …``) are parsed by loops, so only this walk (which
+    uses an explicit stack, never recursion) sees how deep the tree became.
+    """
+    found: list[Diagnostic] = []
+    reported: set[int] = set()
+    roots: list[n.Node] = list(program.body)
+    for sub in program.subs.values():
+        roots.extend(sub.body)
+    # (node, expression depth, index of the statement it belongs to)
+    stack: list[tuple[n.Node, int, int]] = [(s, 0, i) for i, s in enumerate(roots)]
+    owners: list[n.Node] = list(roots)
+    while stack:
+        node, depth, owner = stack.pop()
+        is_expr = isinstance(node, _EXPRESSIONS)
+        if is_expr and depth > MAX_EXPR_DEPTH:
+            if owner not in reported:
+                reported.add(owner)
+                at = owners[owner]  # the statement's start: the deepest node may be far right
+                found.append(Diagnostic(
+                    program.file, at.line, at.col, Severity.ERROR,
+                    f"expression is nested too deeply (more than {MAX_EXPR_DEPTH} levels); "
+                    f"split it into several statements"))
+            continue
+        for child in _children(node):
+            if isinstance(child, _EXPRESSIONS):
+                stack.append((child, depth + 1 if is_expr else 1, owner))
+            else:  # a statement inside a block starts a new owner
+                owners.append(child)
+                stack.append((child, 0, len(owners) - 1))
+    return found
+
+
+def _children(node: n.Node) -> Iterator[n.Node]:
+    for f in fields(node):
+        yield from _nodes_in(getattr(node, f.name))
+
+
+def _nodes_in(value: Any) -> Iterator[n.Node]:
+    if isinstance(value, n.Node):
+        yield value
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            if isinstance(item, (n.Node, list, tuple, dict)):
+                yield from _nodes_in(item)
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _nodes_in(item)

@@ -1,0 +1,39 @@
+"""Fixtures of the provider tests: real local servers, a clean environment, and
+:func:`run_dialog` to run a dialog with the app's providers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .servers import HttpServer, SmtpServer
+
+SERVICE_ENV = ("TALKBENCH_LLM_URL", "TALKBENCH_LLM_MODEL", "TALKBENCH_LLM_KEY", "OPENAI_API_KEY",
+               "TALKBENCH_LLM_TIMEOUT", "TALKBENCH_SMTP_HOST", "TALKBENCH_SMTP_PORT",
+               "TALKBENCH_SMTP_USER", "TALKBENCH_SMTP_PASSWORD", "TALKBENCH_SMTP_FROM",
+               "TALKBENCH_SMTP_TLS", "TALKBENCH_HTTP_TIMEOUT", "TALKBENCH_CACHE_DIR")
+
+
+@pytest.fixture
+def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """No service settings from the developer's environment; the KB cache in tmp_path."""
+    for name in SERVICE_ENV:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("TALKBENCH_CACHE_DIR", str(tmp_path / "cache"))
+    return tmp_path
+
+
+@pytest.fixture
+def http_server() -> Any:
+    server = HttpServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def smtp_server() -> Any:
+    server = SmtpServer().start()
+    yield server
+    server.stop()

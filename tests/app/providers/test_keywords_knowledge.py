@@ -1,0 +1,143 @@
+"""USE KB / CLEAR KB / ADD WEBSITE searched with SQLite FTS5, and the session's tools."""
+
+from __future__ import annotations
+
+import pytest
+
+from interpreter import BasicRuntimeError, Session
+from interpreter.events import Printed
+
+from .helpers import run_dialog
+
+
+def make_package(root):
+    package = root / "shop.gbai"
+    kb = package / "shop.gbkb"
+    (kb / "policies").mkdir(parents=True)
+    (kb / "policies" / "returns.md").write_text(
+        "# Returns\n\nYou can return any product within 30 days with the receipt.\n\n"
+        "Refunds are paid to the original card.", "utf-8")
+    (kb / "policies" / "shipping.txt").write_text(
+        "Shipping to Portugal takes two working days.", "utf-8")
+    (kb / "recipes").mkdir()
+    (kb / "recipes" / "bread.html").write_text(
+        "<html><script>var x = 'returns';</script><p>Knead the dough for ten minutes.</p>"
+        "</html>", "utf-8")
+    (package / "shop.gbdialog").mkdir()
+    return package
+
+
+def llm_settings(server) -> dict:
+    return {"TALKBENCH_LLM_URL": f"{server.url}/v1", "TALKBENCH_LLM_MODEL": "m"}
+
+
+def system_text(server, index: int = -1) -> str:
+    messages = server.chat_requests()[index]["messages"]
+    return messages[0]["content"] if messages[0]["role"] == "system" else ""
+
+
+def test_use_kb_feeds_matching_passages_to_the_llm(http_server, clean_env) -> None:
+    package = make_package(clean_env)
+    run = run_dialog('''
+USE KB "policies"
+a = LLM "How many days do I have to return a product?"
+''', package / "shop.gbdialog", llm_settings(http_server))
+    assert run.session.knowledge_bases == ["policies"]
+    system = system_text(http_server)
+    assert "within 30 days with the receipt" in system
+    assert "[policies: returns.md]" in system
+    assert "Knead" not in system  # another KB, not active
+
+
+def test_kb_is_reindexed_when_a_document_changes(http_server, clean_env) -> None:
+    package = make_package(clean_env)
+    session = Session()
+    dialog = 'USE KB "recipes"\na = LLM "how long to knead the dough"'
+    run_dialog(dialog, package / "shop.gbdialog", llm_settings(http_server), session=session)
+    assert "ten minutes" in system_text(http_server)
+    assert "returns" not in system_text(http_server)  # script text of the page is not indexed
+    page = package / "shop.gbkb" / "recipes" / "bread.html"
+    page.write_text("<p>Knead the dough for twelve minutes at least.</p>", "utf-8")
+    run_dialog('a = LLM "how long to knead the dough"', package / "shop.gbdialog",
+               llm_settings(http_server), session=session)
+    assert "twelve minutes" in system_text(http_server)
+    assert "ten minutes" not in system_text(http_server)
+
+
+def test_clear_kb_one_or_all(http_server, clean_env) -> None:
+    package = make_package(clean_env)
+    run = run_dialog('''
+USE KB "policies"
+ADD_KB "recipes"
+SET KB "recipes"
+CLEAR KB "policies"
+a = LLM "return within days"
+''', package / "shop.gbdialog", llm_settings(http_server))
+    assert run.session.knowledge_bases == ["recipes"]
+    assert "30 days" not in system_text(http_server)
+    run = run_dialog("CLEAR KB", package / "shop.gbdialog", session=run.session)
+    assert run.session.knowledge_bases == []
+
+
+def test_unknown_kb_lists_the_known_ones(clean_env) -> None:
+    package = make_package(clean_env)
+    with pytest.raises(BasicRuntimeError) as err:
+        run_dialog('USE KB "faq"', package / "shop.gbdialog")
+    assert "no knowledge base 'faq'" in err.value.message
+    assert "policies, recipes" in err.value.message
+
+
+def test_kb_folder_beside_a_loose_dialog(http_server, clean_env) -> None:
+    folder = clean_env / "loose"
+    (folder / ".gbkb" / "faq").mkdir(parents=True)
+    (folder / ".gbkb" / "faq" / "a.txt").write_text("The wifi password is croissant.", "utf-8")
+    run_dialog('USE KB "faq"\nx = LLM "what is the wifi password"', folder,
+               llm_settings(http_server))
+    assert "croissant" in system_text(http_server)
+
+
+def test_add_website_indexes_the_page_text(http_server, clean_env) -> None:
+    page = ("<html><head><title>About</title><style>.x{}</style></head>"
+            "<body><h1>Our bakery</h1><p>We bake sourdough every morning at 5am.</p></body></html>")
+    http_server.pages["/about"] = ("text/html; charset=utf-8", page)
+    url = f"{http_server.url}/about"
+    run = run_dialog(f'''
+ADD WEBSITE "{url}"
+a = LLM "when do you bake sourdough"
+''', clean_env / "bot", llm_settings(http_server))
+    assert run.session.websites == [url]
+    system = system_text(http_server)
+    assert "We bake sourdough every morning at 5am." in system and ".x{}" not in system
+    run = run_dialog('CLEAR WEBSITES\na = LLM "sourdough"', clean_env / "bot",
+                     llm_settings(http_server), session=run.session)
+    assert run.session.websites == [] and "sourdough every" not in system_text(http_server)
+
+
+def test_tools_are_kept_listed_removed_and_cleared(clean_env) -> None:
+    bot = clean_env / "bot"
+    bot.mkdir()
+    (bot / "book-meeting.bas").write_text('DESCRIPTION "Books"\nTALK "booked"\n', "utf-8")
+    (bot / "Order.bas").write_text('DESCRIPTION "Orders"\n', "utf-8")
+    run = run_dialog('''
+ADD TOOL ".gbdialog/book-meeting.bas"
+USE TOOL "order"
+ADD_TOOL "order"
+LIST TOOLS
+REMOVE TOOL "book-meeting"
+''', bot)
+    assert run.session.tools == ["Order"]
+    listed = [e.text for e in run.events if isinstance(e, Printed)]
+    assert listed == ["Active tools in this conversation (2):\n1. book-meeting\n2. Order"]
+    run = run_dialog("CLEAR TOOLS\nLIST TOOLS", bot, session=run.session)
+    assert run.session.tools == []
+    assert [e.text for e in run.events if isinstance(e, Printed)] == [
+        "No tools are active in this conversation"]
+
+
+def test_unknown_tool_names_the_dialogs(clean_env) -> None:
+    bot = clean_env / "bot"
+    bot.mkdir()
+    (bot / "order.bas").write_text('TALK "x"\n', "utf-8")
+    with pytest.raises(BasicRuntimeError) as err:
+        run_dialog('USE TOOL "refund"', bot)
+    assert "no dialog 'refund' to use as a tool (dialogs: order)" in err.value.message

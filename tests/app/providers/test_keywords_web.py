@@ -1,0 +1,112 @@
+"""HTTP keywords against a real HTTP server on 127.0.0.1."""
+
+from __future__ import annotations
+
+import pytest
+
+from interpreter import BasicRuntimeError
+
+from .helpers import run_dialog
+from .servers import free_port
+
+
+def test_get_parses_json_into_maps_and_lists(http_server, clean_env) -> None:
+    run = run_dialog(f'''
+data = GET "{http_server.url}/json"
+TALK data.name + " " + data.items[1] + " " + UBOUND(data.items)
+IF data.nested.ok THEN TALK "nested"
+''', clean_env / "bot")
+    assert run.talks == ["Talkbench 2.5 3", "nested"]
+    assert run.variables["data"]["items"] == [1, 2.5, "three"]
+
+
+def test_get_into_and_plain_text(http_server, clean_env) -> None:
+    run = run_dialog(f'GET "{http_server.url}/text" INTO page\nTALK page', clean_env / "bot")
+    assert run.talks == ["plain text, ünïcode"]
+
+
+def test_post_put_patch_send_json_and_session_headers(http_server, clean_env) -> None:
+    run = run_dialog(f'''
+url = "{http_server.url}/echo"
+SET HEADER "Authorization", "Bearer " + "s3cret"
+SET HEADER "X-Trace", "1"
+SET HEADER "x-trace", "2"
+order = #{{ product: "coffee", qty: 2 }}
+r1 = POST url, order
+r2 = PUT url, [1, 2]
+r3 = PATCH url, "just text"
+CLEAR HEADERS
+r4 = DELETE HTTP url
+''', clean_env / "bot")
+    r1, r2, r3, r4 = (run.variables[k] for k in ("r1", "r2", "r3", "r4"))
+    assert (r1["method"], r1["body"]) == ("POST", {"product": "coffee", "qty": 2})
+    assert r1["headers"]["Authorization"] == "Bearer s3cret"
+    assert r1["headers"]["Content-Type"] == "application/json"
+    trace = [v for k, v in r1["headers"].items() if k.lower() == "x-trace"]
+    assert trace == ["2"]  # header names are case-insensitive: the last SET HEADER wins
+    assert (r2["method"], r2["body"]) == ("PUT", [1, 2])
+    assert (r3["method"], r3["body"]) == ("PATCH", "just text")
+    assert r3["headers"]["Content-Type"].startswith("text/plain")
+    assert r4["method"] == "DELETE" and "Authorization" not in r4["headers"]
+    assert run.session.http_headers == {}
+
+
+def test_headers_persist_in_the_session_across_runs(http_server, clean_env) -> None:
+    first = run_dialog('SET HEADER "X-Api-Key", "k1"', clean_env / "bot")
+    assert first.session.http_headers == {"X-Api-Key": "k1"}
+    second = run_dialog(f'r = GET "{http_server.url}/echo"', clean_env / "bot",
+                        session=first.session)
+    assert second.variables["r"]["headers"]["X-Api-Key"] == "k1"
+
+
+def test_error_status_names_url_status_and_body(http_server, clean_env) -> None:
+    url = f"{http_server.url}/status/404"
+    with pytest.raises(BasicRuntimeError) as err:
+        run_dialog(f'TALK "before"\nx = GET "{url}"', clean_env / "bot")
+    assert err.value.line == 2
+    assert f"GET {url} failed: HTTP 404" in err.value.message
+    assert "status 404 body" in err.value.message
+
+
+def test_connection_refused_is_a_clear_error(clean_env) -> None:
+    url = f"http://127.0.0.1:{free_port()}/x"
+    with pytest.raises(BasicRuntimeError) as err:
+        run_dialog(f'x = POST "{url}", "a"', clean_env / "bot")
+    assert url in err.value.message and "connection refused" in err.value.message
+
+
+def test_timeout_from_settings(http_server, clean_env) -> None:
+    url = f"{http_server.url}/slow/2"
+    with pytest.raises(BasicRuntimeError) as err:
+        run_dialog(f'x = GET "{url}"', clean_env / "bot", {"TALKBENCH_HTTP_TIMEOUT": "0.3"})
+    assert f"GET {url} timed out after 0.3 s" in err.value.message
+
+
+def test_get_reads_session_variables_and_package_files(clean_env) -> None:
+    package = clean_env / "shop.gbai"
+    (package / "shop.gbkb" / "news").mkdir(parents=True)
+    (package / "shop.gbkb" / "news" / "today.txt").write_text("Fresh bread", "utf-8")
+    (package / "shop.gbdialog").mkdir()
+    (package / "shop.gbdialog" / "prices.json").write_text('{"bread": 2.5}', "utf-8")
+    run = run_dialog('''
+SET SESSION "color", "blue"
+c = GET "session.color"
+news = GET "shop.gbkb/news/today.txt"
+prices = GET "prices.json"
+TALK c + ": " + news + " " + prices.bread
+''', package / "shop.gbdialog")
+    assert run.talks == ["blue: Fresh bread 2.5"]
+
+
+@pytest.mark.parametrize("path", ["../secret.txt", "/etc/passwd", "~/x", "a/*.txt"])
+def test_get_refuses_paths_outside_the_package(clean_env, path: str) -> None:
+    (clean_env / "secret.txt").write_text("no", "utf-8")
+    with pytest.raises(BasicRuntimeError, match="is not allowed"):
+        run_dialog(f'x = GET "{path}"', clean_env / "bot")
+
+
+def test_missing_file_and_bad_header(clean_env) -> None:
+    with pytest.raises(BasicRuntimeError, match="no file 'nope.txt'"):
+        run_dialog('x = GET "nope.txt"', clean_env / "bot")
+    with pytest.raises(BasicRuntimeError, match="not a valid header name"):
+        run_dialog('SET HEADER "Bad Name", "v"', clean_env / "bot")

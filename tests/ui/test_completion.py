@@ -1,0 +1,114 @@
+"""Keyword completion in the editor, driven by real key presses."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+
+from tests.ui.conftest import until
+from ui.completion import Kind, identifiers_in, in_string
+from ui.editor import CodeEditor
+
+
+def make(qtbot, text: str = "") -> CodeEditor:
+    editor = CodeEditor()
+    qtbot.addWidget(editor)
+    editor.setPlainText(text)
+    editor.moveCursor(editor.textCursor().MoveOperation.End)
+    editor.show()
+    return editor
+
+
+def last_line(editor: CodeEditor) -> str:
+    return editor.toPlainText().splitlines()[-1]
+
+
+def test_popup_opens_after_three_word_characters_and_enter_inserts_a_variable(qtbot):
+    editor = make(qtbot, "counter = 1\n")
+    qtbot.keyClicks(editor, "TALK co")
+    assert not editor.completion.popup_visible  # two characters: not yet
+    qtbot.keyClicks(editor, "u")
+    assert editor.completion.popup_visible
+    assert editor.completion.items()[0] == "counter"
+    assert editor.completion.kinds()[0] is Kind.VARIABLE
+    QTest.keyClick(editor, Qt.Key.Key_Return)
+    assert not editor.completion.popup_visible
+    assert last_line(editor) == "TALK counter"
+    assert editor.blockCount() == 2  # Enter completed, it did not break the line
+
+
+def test_underscore_prefix_completes_a_keyword_phrase_with_tab(qtbot):
+    editor = make(qtbot)
+    qtbot.keyClicks(editor, "set_bot_m")
+    assert editor.completion.items()[0] == "SET BOT MEMORY"
+    QTest.keyClick(editor, Qt.Key.Key_Tab)
+    assert editor.toPlainText() == "SET BOT MEMORY"
+    editor.undo()  # one undo step back to what was typed
+    assert editor.toPlainText() == "set_bot_m"
+
+
+def test_builtin_functions_are_offered(qtbot):
+    editor = make(qtbot)
+    qtbot.keyClicks(editor, "x = UCA")
+    assert "UCASE" in editor.completion.items()
+    assert Kind.FUNCTION in editor.completion.kinds()
+
+
+def test_ctrl_space_opens_on_a_short_prefix_and_escape_closes(qtbot):
+    editor = make(qtbot)
+    qtbot.keyClicks(editor, "ta")
+    QTest.keyClick(editor, Qt.Key.Key_Space, Qt.KeyboardModifier.ControlModifier)
+    assert editor.completion.popup_visible
+    assert "TALK" in editor.completion.items()
+    assert editor.toPlainText() == "ta"  # Ctrl+Space typed nothing
+    QTest.keyClick(editor, Qt.Key.Key_Escape)
+    assert not editor.completion.popup_visible
+    assert editor.toPlainText() == "ta"
+
+
+def test_typing_narrows_and_a_space_closes(qtbot):
+    editor = make(qtbot)
+    qtbot.keyClicks(editor, "SEN")
+    wide = editor.completion.items()
+    qtbot.keyClicks(editor, "D_S")
+    narrow = editor.completion.items()
+    assert set(narrow) < set(wide) and "SEND SMS" in narrow
+    qtbot.keyClicks(editor, " ")
+    assert not editor.completion.popup_visible
+
+
+def test_memory_keys_inside_a_string_and_arrow_selection(qtbot):
+    editor = make(qtbot)
+    editor.set_memory_keys(["color", "colour_pref", "name"])
+    qtbot.keyClicks(editor, 'x = GET BOT MEMORY "col')
+    assert editor.completion.items() == ["color", "colour_pref"]
+    assert set(editor.completion.kinds()) == {Kind.MEMORY_KEY}
+    QTest.keyClick(editor, Qt.Key.Key_Down)
+    QTest.keyClick(editor, Qt.Key.Key_Return)
+    assert editor.toPlainText() == 'x = GET BOT MEMORY "colour_pref'
+
+
+def test_window_feeds_the_current_bots_memory_keys(window, qtbot, run):
+    window.store.set("testbot", "favourite_color", "blue")
+    window.store.set("otherbot", "favourite_food", "soup")
+    window.store.flush(5)
+    editor = window.add_tab("", None).editor
+    qtbot.keyClicks(editor, 'TALK "fav')
+
+    async def scenario():
+        await until(lambda: editor.completion.popup_visible)
+
+    run(scenario())
+    assert editor.completion.items() == ["favourite_color"]
+
+
+def test_identifiers_skip_strings_comments_and_keywords():
+    text = 'name = "hello world"\n\' total here is a comment\nFOR i = 1 TO 3\nTALK name + i\n'
+    assert identifiers_in(text) == ["i", "name"]
+    assert identifiers_in("abc = 1\n", exclude_once="abc") == []  # only the word being typed
+
+
+def test_in_string_detection():
+    assert in_string('TALK "ab')
+    assert not in_string('TALK "ab" + c')
+    assert not in_string("' a comment with \"quote")

@@ -1,0 +1,116 @@
+"""The History dock through real widgets: timeline with lines, revert, sandbox, outside writes."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from PySide6.QtCore import Qt
+
+from tests.ui.conftest import until
+
+DIALOG = 'SET BOT MEMORY "mood", "calm"\nTALK "hi"\nSET BOT MEMORY "mood", "happy"\n'
+
+
+def value_of(window, key: str) -> str | None:
+    model = window.memory.model
+    row = model.row_of(key)
+    return None if row is None else model.entry(row).value
+
+
+def select_key(window, key: str) -> None:
+    row = window.memory.model.row_of(key)
+    window.memory.view.setCurrentIndex(window.memory.proxy.index(row, 0))
+
+
+def test_timeline_shows_both_writes_and_revert_restores_old_value(window, qtbot, run):
+    feature = window.history_feature
+    panel = feature.panel
+    window.add_tab(DIALOG, None)
+    opened: list[tuple[str, int]] = []
+    panel.openAt.connect(lambda f, line: opened.append((f, line)))
+
+    async def scenario():
+        window.run()
+        await until(lambda: not window.runner.running and value_of(window, "mood") == "happy")
+
+    run(scenario())
+    select_key(window, "mood")
+    qtbot.waitUntil(lambda: len(panel.events) == 2, timeout=3000)
+    assert panel.key == "mood"
+    assert [(e.old, e.new, e.line) for e in panel.events] == [
+        ("calm", "happy", 3), (None, "calm", 1),
+    ]
+    assert panel.table.item(0, 4).text().endswith(":3")
+    assert panel.table.item(1, 4).text().endswith(":1")
+    assert panel.table.item(0, 1).text() == "calm" and panel.table.item(0, 2).text() == "happy"
+
+    panel.table.cellDoubleClicked.emit(1, 0)
+    assert opened == [(panel.events[1].file, 1)]
+
+    panel.confirm = lambda title, rows: rows == [("mood", "happy", "calm")]
+    panel.table.selectRow(0)
+    qtbot.mouseClick(panel.revert_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: value_of(window, "mood") == "calm", timeout=3000)
+    qtbot.waitUntil(lambda: len(panel.events) == 3, timeout=3000)
+    assert panel.events[0].kind == "undo"
+    assert panel.table.item(0, 3).text().startswith("undo")
+
+
+def test_revert_run_cancelled_changes_nothing(window, qtbot, run):
+    panel = window.history_feature.panel
+    window.add_tab(DIALOG, None)
+
+    async def scenario():
+        window.run()
+        await until(lambda: not window.runner.running and value_of(window, "mood") == "happy")
+
+    run(scenario())
+    select_key(window, "mood")
+    qtbot.waitUntil(lambda: len(panel.events) == 2, timeout=3000)
+    seen: list[list[tuple[str, str, str]]] = []
+    panel.confirm = lambda title, rows: seen.append(rows) or False
+    assert not panel.revert_selected_run()
+    assert seen == [[("mood", "happy", "∅")]]
+    assert window.store.get_entry("testbot", "mood").value == "happy"
+    panel.confirm = lambda title, rows: True
+    assert panel.revert_selected_run()
+    qtbot.waitUntil(lambda: value_of(window, "mood") is None, timeout=3000)
+
+
+def test_run_in_sandbox_then_discard_or_commit(window, qtbot, run):
+    feature = window.history_feature
+    window.store.set("testbot", "mood", "before")
+    window.store.flush()
+    window.add_tab(DIALOG, None)
+    answers = [False, True]
+    previews: list[list[tuple[str, str, str]]] = []
+
+    def confirm(title, rows):
+        previews.append(rows)
+        return answers.pop(0)
+
+    feature.panel.confirm = confirm
+    for expected in ("before", "happy"):
+        async def scenario():
+            feature.sandbox_action.trigger()
+            await until(lambda: not window.runner.running and previews)
+
+        run(scenario())
+        qtbot.waitUntil(lambda e=expected: window.store.get_entry("testbot", "mood").value == e,
+                        timeout=3000)
+        assert previews.pop() == [("mood", "before", "happy")]
+    qtbot.waitUntil(lambda: value_of(window, "mood") == "happy", timeout=3000)
+
+
+def test_outside_write_updates_the_table(window, qtbot):
+    url = window.db_url
+    code = (
+        "import sys\nfrom app.memory_store import MemoryStore\n"
+        "with MemoryStore(sys.argv[1]) as s: s.set('testbot', 'ext', 'theirs')\n"
+    )
+    url_arg = url if "://" in url else "sqlite:///" + url.lstrip("/")
+    qtbot.wait(400)  # the watcher has its baseline
+    subprocess.run([sys.executable, "-c", code, url_arg], check=True, timeout=60)
+    qtbot.waitUntil(lambda: value_of(window, "ext") == "theirs", timeout=1500)
+    assert "ext" in window.memory.model._flash

@@ -1,0 +1,158 @@
+"""Debugging in the main window: the controller, its docks, the Debug menu's commands and the
+state of their actions. Kept apart so ``main_window`` only declares the actions and calls here.
+
+The debug docks start hidden and are shown at the first debug start ever (remembered in the
+settings); after that the window's saved state decides, as for every other dock.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QDockWidget, QMenu, QToolBar, QWidget
+
+from .breakpoints_panel import BreakpointsPanel
+from .debug_console import DebugConsole
+from .debug_controller import DebugController, describe_pause
+from .debug_panels import CallStackPanel, VariablesPanel, WatchPanel
+
+if TYPE_CHECKING:
+    from .main_window import MainWindow
+
+SHOWN_KEY = "debug/docksShown"
+DEBUG_MENU = "&Debug"
+# Actions usable only while paused, and only while a debug run is going on.
+PAUSED_ONLY = ("step_over", "step_into", "step_out", "run_to_cursor")
+
+
+class DebugUi:
+    def __init__(self, window: MainWindow) -> None:
+        self.window = window
+        self.controller = DebugController(window.runner, window)
+        self.variables = VariablesPanel(self.controller)
+        self.watch = WatchPanel(self.controller)
+        self.call_stack = CallStackPanel(self.controller)
+        self.breakpoints = BreakpointsPanel(self.controller)
+        self.console = DebugConsole(self.controller)
+        left = Qt.DockWidgetArea.LeftDockWidgetArea
+        self.docks = [
+            self._dock("Variables", "variablesDock", self.variables, left),
+            self._dock("Call Stack", "callStackDock", self.call_stack, left),
+            self._dock("Watch", "watchDock", self.watch, left),
+            self._dock("Breakpoints", "breakpointsDock", self.breakpoints, left),
+            self._dock("Debug Console", "debugConsoleDock", self.console,
+                       Qt.DockWidgetArea.BottomDockWidgetArea),
+        ]
+        window.tabifyDockWidget(self.docks[2], self.docks[3])  # Watch | Breakpoints
+        output = window.findChild(QDockWidget, "outputDock")
+        if output is not None:  # the console shares the bottom tabs with Output
+            window.tabifyDockWidget(output, self.docks[4])
+        self.docks[2].raise_()
+        for dock in self.docks:
+            dock.hide()
+
+        c = self.controller
+        c.paused.connect(lambda state: window.run_label.setText(describe_pause(state)))
+        c.resumed.connect(self._show_running)
+        c.stateChanged.connect(window._update_run_actions)
+        self.variables.editFailed.connect(self._report)
+        self.breakpoints.jumpRequested.connect(window.jump_to)
+        window.tabs.currentChanged.connect(self._follow_current_editor)
+
+    def _dock(self, title: str, name: str, widget: QWidget,
+              area: Qt.DockWidgetArea) -> QDockWidget:
+        dock = QDockWidget(title, self.window)
+        dock.setObjectName(name)
+        dock.setWidget(widget)
+        self.window.addDockWidget(area, dock)
+        return dock
+
+    def add_menu_extras(self) -> None:
+        """After the generated menus exist: Stop in the Debug menu and toolbar, the dock
+        toggles, and the toolbar's look."""
+        menu = next((a.menu() for a in self.window.menuBar().actions()
+                     if a.text() == DEBUG_MENU and a.menu() is not None), None)
+        stop = self.window.actions_by_name["stop"]
+        toolbar = self.window.findChild(QToolBar, "debugToolbar")
+        if isinstance(menu, QMenu):
+            first = menu.actions()[1] if len(menu.actions()) > 1 else None
+            menu.insertAction(first, stop)
+            menu.addSeparator()
+            windows = menu.addMenu("&Windows")
+            for dock in self.docks:
+                windows.addAction(dock.toggleViewAction())
+        if toolbar is not None:
+            toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+
+    # -- commands (the Debug menu's handlers) --------------------------------------------------
+
+    def start_or_continue(self) -> None:
+        """F5: continue a paused run, else start debugging the current tab."""
+        if self.controller.is_paused:
+            self.controller.continue_()
+        elif not self.controller.debugging:
+            self.window.run(debug=True)
+
+    def start(self, editor, source: str, file: str) -> None:
+        """Called by ``MainWindow.run(debug=True)``; raises BasicSyntaxError."""
+        self._show_docks_first_time()
+        self.controller.start(editor, source, file)
+
+    def restart(self) -> None:
+        """Stop and run the same tab again, in the same mode, with the current breakpoints."""
+        tab = getattr(self.window, "_run_tab", None)
+        debug = self.window.runner.debugger is not None
+        if tab is not None and self.window.tabs.indexOf(tab) >= 0:
+            self.window.tabs.setCurrentWidget(tab)
+        self.window.run(debug=debug)
+
+    def toggle_breakpoint(self) -> None:
+        editor = self.window.editor()
+        if editor is not None:
+            editor.toggle_breakpoint(editor.textCursor().blockNumber() + 1)
+
+    def run_to_cursor(self) -> None:
+        editor = self.controller.run_editor
+        if editor is not None:
+            self.controller.run_to_line(editor.textCursor().blockNumber() + 1)
+
+    # -- state ----------------------------------------------------------------------------------
+
+    def update_actions(self, actions: dict[str, QAction]) -> None:
+        debugging, paused = self.controller.debugging, self.controller.is_paused
+        if "debug" in actions:
+            actions["debug"].setText("&Continue" if paused else "Start &Debugging")
+            actions["debug"].setToolTip("Continue (F5)" if paused else "Start debugging (F5)")
+            actions["debug"].setEnabled(paused or not debugging)
+        for name in PAUSED_ONLY:
+            if name in actions:
+                actions[name].setEnabled(paused)
+        if "pause" in actions:
+            actions["pause"].setEnabled(debugging and not paused)
+        if "restart" in actions:
+            actions["restart"].setEnabled(self.window.runner.running)
+
+    def _show_running(self) -> None:
+        if self.window.runner.running:
+            self.window.run_label.setText("Running…")
+
+    def _report(self, text: str) -> None:
+        self.console.write(text)
+        self.window.run_label.setText(text)
+
+    def _follow_current_editor(self, _index: int) -> None:
+        editor = self.window.editor()
+        if editor is not None:
+            self.controller.watch_editor(editor)
+
+    def _show_docks_first_time(self) -> None:
+        if self.window.settings.value(SHOWN_KEY, False, type=bool):
+            return
+        self.window.settings.setValue(SHOWN_KEY, True)
+        for dock in self.docks:
+            dock.show()
+        self.docks[2].raise_()
+        self.docks[4].raise_()
+        self.window.resizeDocks(self.docks[:1], [340], Qt.Orientation.Horizontal)

@@ -1,0 +1,229 @@
+"""Dialogs of the History dock: change previews, snapshots (side-by-side diff), key references."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QListWidget,
+    QMessageBox,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.key_xref import apply_rename, plan_rename, scan_files
+from app.snapshots import MemoryDiff, Snapshots
+
+
+def _table(headers: tuple[str, ...], rows: list[tuple[Any, ...]]) -> QTableWidget:
+    table = QTableWidget(len(rows), len(headers))
+    table.setHorizontalHeaderLabels(headers)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.verticalHeader().hide()
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+    fill_table(table, rows)
+    return table
+
+
+def fill_table(table: QTableWidget, rows: list[tuple[Any, ...]]) -> None:
+    table.setRowCount(len(rows))
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            table.setItem(r, c, QTableWidgetItem("∅" if text is None else str(text)))
+
+
+def confirm_table(parent: QWidget, title: str, rows: list[tuple[str, str, str]]) -> bool:
+    """A preview (key, now, after) with OK/Cancel; True when accepted."""
+    dlg = QDialog(parent)
+    dlg.setWindowTitle(title)
+    layout = QVBoxLayout(dlg)
+    layout.addWidget(QLabel(title))
+    layout.addWidget(_table(("Key", "Now", "After"), rows))
+    box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                           | QDialogButtonBox.StandardButton.Cancel)
+    box.accepted.connect(dlg.accept)
+    box.rejected.connect(dlg.reject)
+    layout.addWidget(box)
+    dlg.resize(560, 320)
+    return dlg.exec() == QDialog.DialogCode.Accepted
+
+
+class SnapshotsDialog(QDialog):
+    """Save, restore, diff (side by side), export and import snapshots of one bot."""
+
+    def __init__(self, snapshots: Snapshots, bot: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.snapshots, self.bot = snapshots, bot
+        self.setWindowTitle(f"Memory snapshots — {bot}")
+        self.list = QListWidget()
+        self.list.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.diff_label = QLabel("Select one snapshot to compare with now, or two to compare")
+        self.diff_table = _table(("Key", "A", "B"), [])
+        buttons = QHBoxLayout()
+        for text, slot in (("Save…", self.save), ("Restore", self.restore), ("Diff", self.diff),
+                           ("Export…", self.export), ("Import…", self.import_)):
+            b = QPushButton(text)
+            b.clicked.connect(slot)
+            buttons.addWidget(b)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.list)
+        layout.addLayout(buttons)
+        layout.addWidget(self.diff_label)
+        layout.addWidget(self.diff_table, 1)
+        self.resize(640, 480)
+        self.reload()
+
+    def reload(self) -> None:
+        self.list.clear()
+        for s in self.snapshots.list(self.bot):
+            when = dt.datetime.fromtimestamp(s.created_at).strftime("%Y-%m-%d %H:%M:%S")
+            self.list.addItem(f"{s.name}\t{when}")
+
+    def selected(self) -> list[str]:
+        return [i.text().split("\t")[0] for i in self.list.selectedItems()]
+
+    def save(self, name: str | None = None) -> None:
+        if not name:
+            name, ok = QInputDialog.getText(self, "Save snapshot", "Name:")
+            if not ok or not name.strip():
+                return
+        try:
+            self.snapshots.save(self.bot, name.strip())
+        except ValueError as exc:
+            QMessageBox.warning(self, "Save snapshot", str(exc))
+        self.reload()
+
+    def restore(self) -> None:
+        names = self.selected()
+        if len(names) != 1:
+            return
+        change = self.snapshots.diff(self.bot, names[0])
+        if QMessageBox.question(
+            self, "Restore snapshot",
+            f"Restore {names[0]!r}? {len(change.rows())} key(s) will change.",
+        ) == QMessageBox.StandardButton.Yes:
+            self.snapshots.restore(self.bot, names[0])
+            self.show_diff(MemoryDiff({}, {}, {}), "Restored")
+
+    def diff(self) -> None:
+        names = self.selected()
+        if len(names) == 1:
+            self.show_diff(self.snapshots.diff(self.bot, names[0]), f"{names[0]} → now")
+        elif len(names) == 2:
+            a, b = sorted(names)
+            self.show_diff(self.snapshots.diff(self.bot, a, b), f"{a} → {b}")
+
+    def show_diff(self, diff: MemoryDiff, title: str) -> None:
+        self.diff_label.setText(f"{title}: +{len(diff.added)} −{len(diff.removed)} "
+                                f"~{len(diff.changed)}")
+        fill_table(self.diff_table, diff.rows())
+
+    def export(self) -> None:
+        names = self.selected()
+        if len(names) != 1:
+            return
+        path, _ = QFileDialog.getSaveFileName(self, "Export snapshot", f"{names[0]}.json",
+                                              "JSON (*.json)")
+        if path:
+            self.snapshots.export_file(self.bot, names[0], path)
+
+    def import_(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Import snapshot", "", "JSON (*.json)")
+        if path:
+            try:
+                self.snapshots.import_file(path, bot=self.bot)
+            except ValueError as exc:
+                QMessageBox.warning(self, "Import snapshot", str(exc))
+            self.reload()
+
+
+class KeyRefsDialog(QDialog):
+    """Each memory key of the dialogs with where it is set and read; flags; rename."""
+
+    openAt = Signal(str, int)
+
+    def __init__(self, files: list[str], store: Any, bot: str,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.files, self.store, self.bot = files, store, bot
+        self.setWindowTitle("Memory key references")
+        self.tree = QTreeWidget()
+        self.tree.setHeaderLabels(("Key / use", "Where"))
+        self.tree.itemDoubleClicked.connect(self._open)
+        rename = QPushButton("Rename key…")
+        rename.clicked.connect(self.rename_selected)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tree, 1)
+        layout.addWidget(rename)
+        self.resize(620, 480)
+        self.reload()
+
+    def reload(self) -> None:
+        self.report = scan_files(self.files)
+        self.tree.clear()
+        never_set = set(self.report.read_never_set())
+        never_read = set(self.report.set_never_read())
+        for key in self.report.keys():  # noqa: SIM118 - a list, not a dict
+            flag = " (read, never set)" if key in never_set else (
+                " (set, never read)" if key in never_read else "")
+            top = QTreeWidgetItem([key + flag, ""])
+            top.setData(0, 256, key)
+            for use in self.report.sets(key) + self.report.gets(key):
+                child = QTreeWidgetItem([use.kind, f"{Path(use.file).name}:{use.line}"])
+                child.setData(1, 256, (use.file, use.line))
+                top.addChild(child)
+            self.tree.addTopLevelItem(top)
+        dynamic = self.report.dynamic()
+        if dynamic:
+            top = QTreeWidgetItem(["(dynamic keys)", ""])
+            for use in dynamic:
+                child = QTreeWidgetItem([f"{use.kind} {use.expr}",
+                                         f"{Path(use.file).name}:{use.line}"])
+                child.setData(1, 256, (use.file, use.line))
+                top.addChild(child)
+            self.tree.addTopLevelItem(top)
+
+    def _open(self, item: QTreeWidgetItem, _col: int) -> None:
+        where = item.data(1, 256)
+        if where:
+            self.openAt.emit(where[0], where[1])
+
+    def rename_selected(self) -> None:
+        item = self.tree.currentItem()
+        while item is not None and item.parent() is not None:
+            item = item.parent()
+        key = item.data(0, 256) if item is not None else None
+        if not key:
+            return
+        new, ok = QInputDialog.getText(self, "Rename key", f"New name for {key!r}:", text=key)
+        if not ok or not new or new == key:
+            return
+        edits = plan_rename(self.report, key, new)
+        preview = "\n".join(f"{Path(e.file).name}:{e.line}: {e.old}  →  {e.new}" for e in edits)
+        answer = QMessageBox.question(
+            self, "Rename key",
+            f"Rename {key!r} to {new!r} in {len(edits)} line(s) and in the stored memory?\n\n"
+            + preview,
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            try:
+                apply_rename(edits, self.store, self.bot, key, new)
+            except (ValueError, KeyError) as exc:
+                QMessageBox.warning(self, "Rename key", str(exc))
+            self.reload()

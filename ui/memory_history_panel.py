@@ -1,0 +1,338 @@
+"""The History dock: the selected memory key's timeline, undo, snapshots, key references,
+outside-writer notices and "Run in Sandbox".
+
+The engine lives in ``app/`` (memory_history, memory_undo, snapshots, outside_watch, sandbox,
+key_xref); this module adapts it to Qt. :func:`install_memory_history` wires it into the main
+window so the window itself needs only one line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.memory_history import MemoryEvent, MemoryHistory
+from app.memory_store import ChangeState, MemoryChange, MemoryStore
+from app.memory_undo import CannotRevert, RevertStep, preview_run, revert_event, revert_run
+from app.outside_watch import OutsideChange, OutsideWatcher
+from app.sandbox import SandboxChange, SandboxProvider
+from app.snapshots import MemoryDiff, Snapshots
+from interpreter.ports import WriteSource
+
+from .memory_history_dialogs import KeyRefsDialog, SnapshotsDialog, confirm_table
+
+HEADERS = ("Time", "Old", "New", "Source", "Where")
+REFRESH_DELAY_MS = 150
+
+
+def _short(value: str | None) -> str:
+    if value is None:
+        return "∅"
+    return value if len(value) <= 60 else value[:57] + "…"
+
+
+def _where(event: MemoryEvent) -> str:
+    if event.file and event.line:
+        return f"{Path(event.file).name}:{event.line}"
+    return event.file or (f"renamed from {event.old_key}" if event.old_key else "")
+
+
+class MemoryHistoryPanel(QWidget):
+    """Timeline of one key; double-clicking an event with a line emits ``openAt``."""
+
+    openAt = Signal(str, int)  # file, line
+    outsideChanged = Signal(object)  # OutsideChange, posted from the watcher thread
+    memoryReverted = Signal()
+
+    def __init__(
+        self, history: MemoryHistory, snapshots: Snapshots, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.history = history
+        self.snapshots = snapshots
+        self.bot = ""
+        self.key = ""
+        self.events: list[MemoryEvent] = []
+        self.dialog_files: Callable[[], list[str]] = list
+        # Replaceable for tests: ask before changing memory (title, rows) -> bool.
+        self.confirm: Callable[[str, list[tuple[str, str, str]]], bool] = (
+            lambda title, rows: confirm_table(self, title, rows)
+        )
+        self.title = QLabel("Select a memory key to see its history")
+        self.table = QTableWidget(0, len(HEADERS))
+        self.table.setHorizontalHeaderLabels(HEADERS)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.cellDoubleClicked.connect(self._open_row)
+        buttons = QHBoxLayout()
+        self.revert_button = QPushButton("Revert event")
+        self.revert_button.setToolTip("Put the key back as it was before the selected event")
+        self.revert_button.clicked.connect(self.revert_selected)
+        self.revert_run_button = QPushButton("Revert run")
+        self.revert_run_button.setToolTip("Undo every write of the selected event's run")
+        self.revert_run_button.clicked.connect(self.revert_selected_run)
+        self.snapshots_button = QPushButton("Snapshots…")
+        self.snapshots_button.clicked.connect(self.show_snapshots)
+        self.refs_button = QPushButton("Key references…")
+        self.refs_button.clicked.connect(self.show_key_refs)
+        for b in (self.revert_button, self.revert_run_button, self.snapshots_button,
+                  self.refs_button):
+            buttons.addWidget(b)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(2, 2, 2, 2)
+        layout.addWidget(self.title)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(buttons)
+        self._refresh_timer = QTimer(self)
+        self._refresh_timer.setSingleShot(True)
+        self._refresh_timer.setInterval(REFRESH_DELAY_MS)
+        self._refresh_timer.timeout.connect(self.refresh)
+
+    # -- timeline ------------------------------------------------------------------------------
+
+    def set_key(self, bot: str, key: str) -> None:
+        self.bot, self.key = bot, key
+        self.refresh()
+
+    def refresh(self) -> None:
+        if not self.key:
+            self.events = []
+        else:
+            self.history.flush(2.0)
+            self.events = self.history.timeline(self.bot, self.key, limit=200)
+            self.title.setText(f"{self.key} — {len(self.events)} change(s)")
+        self.table.setRowCount(len(self.events))
+        for row, e in enumerate(self.events):
+            when = dt.datetime.fromtimestamp(e.at).strftime("%H:%M:%S")
+            cells = (when, _short(e.old) if e.old_known else "?", _short(e.new),
+                     e.kind + (f" {e.run_id}" if e.run_id else ""), _where(e))
+            for col, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setToolTip(text)
+                self.table.setItem(row, col, item)
+        self._update_buttons()
+
+    def apply_change(self, change: MemoryChange) -> None:
+        """A store change (GUI thread): refresh soon when it concerns the shown key."""
+        if change.state is ChangeState.PENDING:
+            return
+        if change.bot == self.bot and self.key in (change.key, change.old_key):
+            self._refresh_timer.start()
+
+    def selected_event(self) -> MemoryEvent | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.events[rows[0].row()] if rows else None
+
+    def _update_buttons(self) -> None:
+        self.revert_button.setEnabled(bool(self.events))
+        self.revert_run_button.setEnabled(bool(self.events))
+
+    def _open_row(self, row: int, _col: int) -> None:
+        event = self.events[row]
+        if event.file and event.line:
+            self.openAt.emit(event.file, event.line)
+
+    # -- undo ----------------------------------------------------------------------------------
+
+    def revert_selected(self) -> bool:
+        event = self.selected_event() or (self.events[0] if self.events else None)
+        if event is None:
+            return False
+        try:
+            current = self.history.store.get_entry(event.bot, event.key)
+            step = RevertStep(event.bot, event.key, current.value if current else None, event.old)
+            if not event.old_known:
+                raise CannotRevert("the value before this write is unknown")
+            if not self.confirm("Revert event", _rows([step])):
+                return False
+            revert_event(self.history, event.id)
+        except (CannotRevert, KeyError) as exc:
+            QMessageBox.information(self, "Revert", str(exc))
+            return False
+        self.refresh()
+        self.memoryReverted.emit()
+        return True
+
+    def revert_selected_run(self) -> bool:
+        event = self.selected_event() or (self.events[0] if self.events else None)
+        if event is None or not event.run_id:
+            QMessageBox.information(self, "Revert run", "The selected event belongs to no run.")
+            return False
+        try:
+            steps = preview_run(self.history, event.run_id)
+        except CannotRevert as exc:
+            QMessageBox.information(self, "Revert run", str(exc))
+            return False
+        if not self.confirm(f"Revert run {event.run_id}", _rows(steps)):
+            return False
+        revert_run(self.history, event.run_id)
+        self.refresh()
+        self.memoryReverted.emit()
+        return True
+
+    # -- dialogs -------------------------------------------------------------------------------
+
+    def show_snapshots(self) -> None:
+        SnapshotsDialog(self.snapshots, self.bot, self).exec()
+        self.refresh()
+        self.memoryReverted.emit()
+
+    def show_key_refs(self) -> None:
+        dlg = KeyRefsDialog(self.dialog_files(), self.history.store, self.bot, self)
+        dlg.openAt.connect(self.openAt)
+        dlg.exec()
+
+
+def _rows(steps: list[RevertStep]) -> list[tuple[str, str, str]]:
+    return [(s.key, _short(s.current), _short(s.restored)) for s in steps]
+
+
+class _OutsideBridge(QObject):
+    changed = Signal(object)
+
+
+class HistoryFeature:
+    """Owns the engine objects for one store and their wiring into the main window."""
+
+    def __init__(self, win: Any) -> None:
+        self.win = win
+        self.history = MemoryHistory(win.store)
+        self.snapshots = Snapshots(win.store, self.history)
+        self.panel = MemoryHistoryPanel(self.history, self.snapshots)
+        self.bridge = _OutsideBridge()
+        self.bridge.changed.connect(self._on_outside)
+        self.watcher = self._start_watcher(win.store)
+        self.sandbox: SandboxProvider | None = None
+        self.panel.dialog_files = self._dialog_files
+        self.panel.openAt.connect(self._open_at)
+        self.panel.memoryReverted.connect(win.memory.reload)
+        win.bridge.memoryChanged.connect(self.panel.apply_change)
+        view = win.memory.view
+        view.selectionModel().currentRowChanged.connect(lambda cur, _prev: self._select(cur))
+        win.memory.botChanged.connect(self._bot_changed)
+        self.dock = win._dock("History", self.panel, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.sandbox_action = QAction("Run in &Sandbox", win)
+        self.sandbox_action.setStatusTip(
+            "Run the dialog against a copy of memory, then commit or discard its changes")
+        self.sandbox_action.triggered.connect(self.run_in_sandbox)
+        for action in win.menuBar().actions():
+            if action.menu() is not None and action.text().replace("&", "") == "Run":
+                action.menu().addAction(self.sandbox_action)
+
+    def _start_watcher(self, store: MemoryStore) -> OutsideWatcher:
+        watcher = OutsideWatcher(store, self.history)
+        watcher.subscribe(self.bridge.changed.emit)  # queued to the GUI thread
+        bot = self.win.runner.bot
+        watcher.watch(bot)
+        self.history.watch(bot)
+        return watcher
+
+    def _select(self, index: Any) -> None:
+        model = self.win.memory.model
+        if index.isValid() and index.row() < model.rowCount():
+            self.panel.set_key(self.win.runner.bot, model.entry(index.row()).key)
+
+    def _bot_changed(self, bot: str) -> None:
+        self.watcher.watch(bot)
+        self.history.watch(bot)
+        self.panel.set_key(bot, "")
+
+    def _on_outside(self, change: OutsideChange) -> None:
+        if change.bot != self.win.runner.bot:
+            return
+        state = ChangeState.DELETED if change.new is None else ChangeState.LANDED
+        # Through the table model: the row updates and flashes like any change.
+        self.win.memory.model.apply_change(MemoryChange(
+            change.bot, change.key, change.old, change.new, WriteSource(kind="outside"), state))
+        self.win.statusBar().showMessage(f"Memory key {change.key!r} changed outside", 5000)
+        if change.key == self.panel.key:
+            self.panel.refresh()
+
+    def _open_at(self, file: str, line: int) -> None:
+        tab = self.win.current_tab()
+        if tab is None or (file and Path(file).name != tab.title and Path(file).exists()):
+            self.win.open_file(file)
+        self.win.jump_to(line, 1)
+
+    def _dialog_files(self) -> list[str]:
+        files: list[str] = []
+        for i in range(self.win.tabs.count()):
+            path = getattr(self.win.tabs.widget(i), "path", None)
+            if path is not None:
+                files.extend(str(p) for p in Path(path).parent.glob("*.bas"))
+        return sorted(set(files))
+
+    def set_store(self, store: MemoryStore) -> None:
+        """The window opened another database."""
+        self.shutdown()
+        self.history = self.panel.history = MemoryHistory(store)
+        self.snapshots = self.panel.snapshots = Snapshots(store, self.history)
+        self.watcher = self._start_watcher(store)
+        self.panel.set_key(self.win.runner.bot, "")
+
+    def shutdown(self) -> None:
+        self.watcher.close()
+        self.history.close()
+
+    # -- sandbox -------------------------------------------------------------------------------
+
+    def run_in_sandbox(self) -> None:
+        tab = self.win.current_tab()
+        if tab is None:
+            return
+        runner = self.win.runner
+        real = runner.store
+        self.sandbox = SandboxProvider(real)
+        runner.store = self.sandbox  # the run takes its memory at start, then we switch back
+        try:
+            task = runner.start(tab.editor.toPlainText(), tab.title)
+        except Exception as exc:  # noqa: BLE001 - syntax errors: show them like Run does
+            QMessageBox.warning(self.win, "Run in sandbox", str(exc))
+            return
+        finally:
+            runner.store = real
+        self.win._update_run_actions()
+        box = self.sandbox.bot(runner.bot)
+        task.add_done_callback(lambda _t: QTimer.singleShot(0, lambda: self.review(box)))
+
+    def review(self, box: Any) -> bool:
+        """Show the sandbox's diff; Commit writes it, anything else discards. True if committed."""
+        changes: list[SandboxChange] = box.diff()
+        if not changes:
+            box.discard()
+            self.win.statusBar().showMessage("Sandboxed run changed no memory", 5000)
+            return False
+        rows = [(c.key, _short(c.current), _short(c.new)) for c in changes]
+        if self.panel.confirm("Sandboxed run: commit these memory changes?", rows):
+            box.commit()
+            self.win.memory.reload()
+            return True
+        box.discard()
+        return False
+
+
+def install_memory_history(win: Any) -> HistoryFeature:
+    return HistoryFeature(win)
+
+
+__all__ = ["HistoryFeature", "MemoryDiff", "MemoryHistoryPanel", "install_memory_history"]
