@@ -17,6 +17,8 @@ False and the event cannot be undone.
 from __future__ import annotations
 
 import collections
+import functools
+import json
 import logging
 import threading
 import time
@@ -27,7 +29,7 @@ import peewee
 
 from interpreter.ports import WriteSource
 
-from .database import reset_connection
+from .database import is_sqlite, reset_connection
 from .memory_store import ChangeState, MemoryChange, MemoryStore
 
 log = logging.getLogger(__name__)
@@ -241,8 +243,17 @@ class MemoryHistory:
 
     def _insert(self, rows: list[dict[str, Any]]) -> None:
         with self.db.atomic():
-            for start in range(0, len(rows), 500):
-                self.db.execute(MemoryEventRow.insert_many(rows[start : start + 500]))
+            if is_sqlite(self.db):
+                # One statement over a JSON array: sqlite3 releases the GIL for all of it,
+                # where building 500-row peewee queries would hold it while a dialog runs.
+                columns = list(rows[0])
+                for start in range(0, len(rows), 2000):
+                    chunk = rows[start : start + 2000]
+                    payload = json.dumps([[r[c] for c in columns] for r in chunk])
+                    self.db.execute_sql(_json_insert_sql(tuple(columns)), (payload,))
+            else:
+                for start in range(0, len(rows), 500):
+                    self.db.execute(MemoryEventRow.insert_many(rows[start : start + 500]))
 
     def _to_rows(self, items: list[Any]) -> list[dict[str, Any]]:
         rows: list[dict[str, Any]] = []
@@ -337,6 +348,13 @@ class MemoryHistory:
     def count(self, bot: str, key: str) -> int:
         q = MemoryEventRow.select().bind(self.db)
         return q.where((MemoryEventRow.bot == bot) & (MemoryEventRow.key == key)).count()
+
+
+@functools.cache
+def _json_insert_sql(columns: tuple[str, ...] | list[str]) -> str:
+    names = ", ".join(f'"{c}"' for c in columns)
+    values = ", ".join(f"json_extract(j.value, '$[{i}]')" for i in range(len(columns)))
+    return f'INSERT INTO "{EVENTS_TABLE}" ({names}) SELECT {values} FROM json_each(?) AS j'
 
 
 def _row(

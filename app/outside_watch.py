@@ -16,6 +16,7 @@ from __future__ import annotations
 import collections
 import logging
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -52,12 +53,16 @@ class OutsideWatcher:
         *,
         interval: float = 0.25,
         confirm_delay: float = 0.05,
+        busy_interval: float = 1.0,
     ) -> None:
         self.store = store
         self.history = history
         self.db = store.database
         self.interval = interval
         self.confirm_delay = confirm_delay
+        self.busy_interval = busy_interval
+        self._local_landed = False  # our own writes landed since the last full comparison
+        self._last_compare = 0.0
         self._sqlite = is_sqlite(self.db)
         self._lock = threading.Lock()
         self._events: collections.deque[MemoryChange] = collections.deque()
@@ -116,6 +121,7 @@ class OutsideWatcher:
             if c.state is ChangeState.PENDING and c.new is not None:
                 self._expected.setdefault(k, []).append(c.new)
             elif c.state is ChangeState.LANDED and c.new is not None:
+                self._local_landed = True
                 queue = self._expected.get(k, [])
                 if c.new in queue:
                     last = len(queue) - 1 - queue[::-1].index(c.new)
@@ -154,6 +160,14 @@ class OutsideWatcher:
         probe = self._read_probe(bots)
         if probe == self._probe and not new:
             return []
+        # While a dialog of ours writes in a loop the probe changes on every poll; reading
+        # every row four times a second would compete with the dialog and the GUI, so
+        # compare at a slower pace then (an outside change still shows within ~1 s).
+        now = time.monotonic()
+        if self._local_landed and not new and now - self._last_compare < self.busy_interval:
+            return []
+        self._local_landed = False
+        self._last_compare = now
         self._probe = probe
         suspects: dict[tuple[str, str], object] = {}
         for bot in bots:

@@ -2,30 +2,66 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal
+
+from interpreter.events import MemoryWritten
 
 
 class Bridge(QObject):
     """Widgets connect here only; observers in ``app`` call :meth:`post_event`/:meth:`post_change`."""
 
-    runEvent = Signal(object)  # an interpreter.events instance
-    memoryChanged = Signal(object)  # an app.memory_store.MemoryChange
-    _changeFromAnyThread = Signal(object)
+    runEvent = Signal(object)  # an interpreter.events instance, except MemoryWritten
+    memoryWritten = Signal(list)  # interpreter.events.MemoryWritten items, in order
+    memoryChanged = Signal(list)  # app.memory_store.MemoryChange items, oldest first
+    _wake = Signal()
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        # LANDED/FAILED come from the store's writer thread: a queued connection delivers them
-        # on the thread this object lives in (the GUI thread), whoever emitted them.
-        self._changeFromAnyThread.connect(
-            self.memoryChanged.emit, Qt.ConnectionType.QueuedConnection
-        )
+        # A dialog setting memory in a tight loop makes ~100,000 changes a second; a queued
+        # Qt event (or even a signal emission) per change would drown the GUI thread. Changes
+        # are buffered and delivered as one list per wake-up, keeping each key's newest.
+        self._lock = threading.Lock()
+        self._pending: dict[tuple[str, str], Any] = {}
+        self._writes: list[MemoryWritten] = []  # loop thread only
+        self._wake.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
 
     def post_event(self, event: Any) -> None:
-        """Runtime events arrive on the loop thread (qasync = GUI thread)."""
+        """Runtime events arrive on the loop thread (qasync = GUI thread).
+
+        SET BOT MEMORY's events come as often as the changes above: they are batched too,
+        and always delivered before the next other event, so order is kept for observers.
+        """
+        if isinstance(event, MemoryWritten):
+            if not self._writes and not self._pending:
+                self._wake.emit()
+            self._writes.append(event)
+            return
+        self._deliver_writes()
         self.runEvent.emit(event)
+
+    def _deliver_writes(self) -> None:
+        if self._writes:
+            writes, self._writes = self._writes, []
+            self.memoryWritten.emit(writes)
 
     def post_change(self, change: Any) -> None:
         """Safe from any thread; returns at once (the store holds its lock while calling us)."""
-        self._changeFromAnyThread.emit(change)
+        key = (change.bot, change.key)
+        with self._lock:
+            wake = not self._pending
+            # Re-insert so the dict keeps the order of each key's newest change (a rename
+            # followed by a write to the old name must arrive in that order).
+            self._pending.pop(key, None)
+            self._pending[key] = change
+        if wake:
+            self._wake.emit()
+
+    def _deliver(self) -> None:
+        self._deliver_writes()
+        with self._lock:
+            changes, self._pending = list(self._pending.values()), {}
+        if changes:
+            self.memoryChanged.emit(changes)

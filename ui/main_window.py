@@ -154,7 +154,7 @@ class MainWindow(QMainWindow):
         self._update_status()
 
         self.bridge.runEvent.connect(self._on_run_event)
-        self.bridge.memoryChanged.connect(self.memory.apply_change)
+        self.bridge.memoryChanged.connect(self.memory.apply_changes)
         self.memory.botChanged.connect(self._set_bot)
         self.output.jumpRequested.connect(self.jump_to)
         self.problems.jumpRequested.connect(self.jump_to)

@@ -226,7 +226,8 @@ class HistoryFeature:
         self.panel.dialog_files = self._dialog_files
         self.panel.openAt.connect(self._open_at)
         self.panel.memoryReverted.connect(win.memory.reload)
-        win.bridge.memoryChanged.connect(self.panel.apply_change)
+        win.bridge.memoryChanged.connect(
+            lambda changes: [self.panel.apply_change(c) for c in changes])
         view = win.memory.view
         view.selectionModel().currentRowChanged.connect(lambda cur, _prev: self._select(cur))
         win.memory.botChanged.connect(self._bot_changed)

@@ -182,9 +182,13 @@ class MemoryPanel(QWidget):
         self._fill_bots(bot)
 
     def apply_change(self, change: MemoryChange) -> None:
-        self.model.apply_change(change)
-        if change.bot not in self._bot_names():
-            self.bot_box.addItem(change.bot)
+        self.apply_changes([change])
+
+    def apply_changes(self, changes: list[MemoryChange]) -> None:
+        self.model.apply_changes(changes)
+        for bot in {c.bot for c in changes}:
+            if self.bot_box.findText(bot) < 0:
+                self.bot_box.addItem(bot)
 
     def _filter_changed(self, _text: str) -> None:
         if self.model.total < FILTER_AT_ONCE_BELOW:
