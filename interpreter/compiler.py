@@ -312,12 +312,20 @@ class CodeGen:
         else:
             self.emit(f"return {value}", s)
 
+    def case_test(self, subject: str, value: n.Node) -> str:
+        """``CASE value``: Python's == when the literal's type matches the subject's."""
+        code = self.expr(value)
+        if isinstance(value, n.Literal) and type(value.value) in (int, str):
+            kind = "_int" if type(value.value) is int else "_str"
+            return f"({subject} == {code} if {subject}.__class__ is {kind} else _eq({subject}, {code}))"
+        return f"_eq({subject}, {code})"
+
     def stmt_Select(self, s: n.Select) -> None:
         subj = self.temp("sel")
         self.emit(f"{subj} = {self.expr(s.subject)}", s)
         first = True
         for values, body in s.cases:
-            test = " or ".join(f"_eq({subj}, {self.expr(v)})" for v in values) or "False"
+            test = " or ".join(self.case_test(subj, v) for v in values) or "False"
             self.cur = (values[0].line, values[0].col) if values else (s.line, s.col)
             self.emit(f"{'if' if first else 'elif'} {test}:")
             first = False
