@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .compiler import CompiledProgram, compile_program
+from .compiler import CodeGen, CompiledProgram, compile_program
 from .errors import BasicRuntimeError, BasicSyntaxError, Diagnostic, Severity
 from .lint import lint
 from .parser import parse
@@ -53,9 +53,15 @@ def _compile(program: Any, debug: bool = False) -> CompiledProgram | Diagnostic:
     try:
         return compile_program(program, debug=debug)
     except (RecursionError, SyntaxError, MemoryError) as exc:
-        return Diagnostic(program.file, 1, 1, Severity.ERROR,
-                          f"the script is too deeply nested to compile "
-                          f"({type(exc).__name__}: {exc})")
+        line, col = 1, 1
+        if isinstance(exc, SyntaxError) and exc.lineno:  # blame the BASIC line it came from
+            gen = CodeGen(program, debug)
+            gen.generate()
+            if 0 < exc.lineno <= len(gen.line_map):
+                line, col = gen.line_map[exc.lineno - 1]
+        reason = exc.msg if isinstance(exc, SyntaxError) else type(exc).__name__
+        return Diagnostic(program.file, max(line, 1), max(col, 1), Severity.ERROR,
+                          f"the script is too deeply nested to compile ({reason})")
 
 
 async def run_source(source: str, channel: Any, memory: Any, file: str = "<script>",

@@ -1,0 +1,4 @@
+' expect: contains itself
+x = {"a": 1}
+x.b = x
+SET BOT MEMORY "k", x

@@ -1,0 +1,8 @@
+' expect: would be too long
+' TALK of a list: its JSON text grew without limit
+s = REPEAT("a", 9000000)
+l = []
+FOR i = 0 TO 100
+  l[i] = s
+NEXT
+TALK l
