@@ -123,7 +123,7 @@ def error_message(exc: BaseException) -> str:
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     # psycopg2: 'connection to server at "h", port p failed: FATAL:  reason'
     line = lines[0] if lines else text
-    if " failed: " in line:
+    if line.startswith("connection to server") and " failed: " in line:
         line = line.split(" failed: ", 1)[1]
     line = re.sub(r"^(FATAL|ERROR):\s+", "", line)
     return re.sub(r"\s+", " ", line)

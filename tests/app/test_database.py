@@ -311,3 +311,15 @@ def test_existing_table_missing_columns_is_refused(sqlite_db: str) -> None:
     with pytest.raises(DatabaseError, match="lacks column"):
         MemoryStore(database=db)
     db.close()
+
+
+def test_error_message_keeps_sqlite_constraint_text_whole() -> None:
+    import sqlite3
+
+    from app.database import error_message
+
+    exc = sqlite3.IntegrityError("NOT NULL constraint failed: bot_memories.owner")
+    assert error_message(exc) == "NOT NULL constraint failed: bot_memories.owner"
+    pg = Exception('connection to server at "h", port 5 failed: FATAL:  password '
+                   'authentication failed for user "x"\n')
+    assert error_message(pg) == 'password authentication failed for user "x"'
