@@ -78,6 +78,10 @@ class DialogRunner:
         self.debugger: Debugger | None = None  # the current (or last) debug run's debugger
         self.verified: list[Breakpoint] = []  # its line breakpoints after verification
         self._last: _Launch | None = None
+        # Conversation debugging (app.turns, interpreter.conversation_debug) plugs in here:
+        # the Debugger class a debug start builds, and a wrapper around the bot memory.
+        self.debugger_factory: Callable[..., Debugger] = Debugger
+        self.memory_wrapper: Callable[[BotMemory], BotMemory] | None = None
 
     # -- observers ------------------------------------------------------------------------
 
@@ -123,7 +127,7 @@ class DialogRunner:
         self._last = _Launch(source, file, debug)
         self.debugger, self.verified = None, []
         if debug is not None:
-            self.debugger = Debugger(
+            self.debugger = self.debugger_factory(
                 compiled.program,
                 on_paused=debug.on_paused,
                 on_message=debug.on_message,
@@ -135,10 +139,13 @@ class DialogRunner:
             self.services.close()
         self.services = build_services(
             ServiceContext(self.store, self.bot, str(Path(file).parent) if file else ""))
+        memory = self.store.bot(self.bot)
+        if self.memory_wrapper is not None:
+            memory = self.memory_wrapper(memory)
         runtime = Runtime(
             compiled,
             self.channel,
-            self.store.bot(self.bot),
+            memory,
             on_event=self._emit,
             session=self.session,
             skip_waits=self.skip_waits,

@@ -11,6 +11,7 @@ query instead, so several stores on different databases can live in one process.
 from __future__ import annotations
 
 import datetime as dt
+import time
 import uuid
 
 import peewee
@@ -109,11 +110,25 @@ def ensure_schema(db: peewee.Database) -> None:
                 # safe=True (IF NOT EXISTS): another process may be creating it right now.
                 peewee.SchemaManager(model, database=db).create_all(safe=True)
             else:
-                _check_existing(db, table)
+                _check_existing_settled(db, table)
     except DatabaseError:
         raise
     except peewee.PeeweeException as exc:
         raise translate_error(exc, "the memory database") from None
+
+
+def _check_existing_settled(db: peewee.Database, table: str) -> None:
+    """Check a table another process may be creating right now (its CREATE TABLE and
+    CREATE INDEX are separate statements): a failed check is retried for a moment."""
+    deadline = time.monotonic() + 2.0
+    while True:
+        try:
+            _check_existing(db, table)
+            return
+        except DatabaseError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
 
 
 def _check_existing(db: peewee.Database, table: str) -> None:

@@ -48,8 +48,9 @@ async def scenario(window, out: Path) -> None:
     window.grab().save(str(out))
 
 
-def main() -> int:
-    out = Path(sys.argv[1] if len(sys.argv) > 1 else "docs/screenshot.png")
+def shoot(scenario, default_out: str) -> int:
+    """Build a window on a temporary store, run ``scenario(window, out)``, exit."""
+    out = Path(sys.argv[1] if len(sys.argv) > 1 else default_out)
     tmp = Path(tempfile.mkdtemp(prefix="talkbench-shot-"))
     app = QApplication(sys.argv[:1])
     loop = qasync.QEventLoop(app)
@@ -65,6 +66,10 @@ def main() -> int:
     window.store.close()
     print(f"saved {out}")
     return 0
+
+
+def main() -> int:
+    return shoot(scenario, "docs/screenshot.png")
 
 
 if __name__ == "__main__":

@@ -7,29 +7,18 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
-import tempfile
 from pathlib import Path
 
 os.environ.setdefault("QT_API", "pyside6")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import qasync
-from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QApplication
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from ui.main import build_window
-from ui.main_window import SAMPLES
+from screenshot import shoot, until  # noqa: E402
+
+from ui.main_window import SAMPLES  # noqa: E402
 
 BREAK_LINE = 5  # inside FUNCTION Total
-
-
-async def until(predicate, timeout: float = 10.0) -> None:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not predicate():
-        if loop.time() > deadline:
-            raise TimeoutError("the debug run did not reach the expected state")
-        await asyncio.sleep(0.02)
 
 
 async def scenario(window, out: Path) -> None:
@@ -51,22 +40,7 @@ async def scenario(window, out: Path) -> None:
 
 
 def main() -> int:
-    out = Path(sys.argv[1] if len(sys.argv) > 1 else "/tmp/debug.png")
-    tmp = Path(tempfile.mkdtemp(prefix="talkbench-shot-"))
-    app = QApplication(sys.argv[:1])
-    loop = qasync.QEventLoop(app)
-    asyncio.set_event_loop(loop)
-    settings = QSettings(str(tmp / "settings.ini"), QSettings.Format.IniFormat)
-    window = build_window([], str(tmp / "memory.sqlite3"), "demo", settings)
-    window.tabs.removeTab(0)  # the blank "untitled" tab
-    window.resize(1280, 800)
-    window.show()
-    with loop:
-        loop.run_until_complete(scenario(window, out))
-    window.runner.stop()
-    window.store.close()
-    print(f"saved {out}")
-    return 0
+    return shoot(scenario, "/tmp/debug.png")
 
 
 if __name__ == "__main__":

@@ -32,6 +32,7 @@ from interpreter.events import Failed, Finished, Printed, RunStarted, Stopped
 from .bot_tools import BotTools
 from .bridge import Bridge
 from .chat_panel import ChatPanel
+from .conversation_tools import install_conversation_tools
 from .debug_ui import DEBUG_MENU, DebugUi
 from .editor import CodeEditor, Mark
 from .find_bar import FindBar
@@ -142,6 +143,7 @@ class MainWindow(QMainWindow):
         self.bot_tools.add_menu_items()
         self.debug.add_menu_extras()
         self.history_feature = install_memory_history(self)  # History dock, sandbox, watcher
+        self.conversation = install_conversation_tools(self)  # turns, rewind, answers, users
         self.theme_menu = ThemeMenu(self.settings, self)
         self.theme_menu.themeChanged.connect(self._apply_theme)
         self.menuBar().addMenu("&View").addMenu(self.theme_menu)
@@ -159,6 +161,11 @@ class MainWindow(QMainWindow):
         self.output.jumpRequested.connect(self.jump_to)
         self.problems.jumpRequested.connect(self.jump_to)
         self._update_run_actions()
+        # First-run layout (a saved one replaces it): the memory table keeps the right
+        # column's height, History shares its tabs; Output is the bottom tab in front.
+        self.tabifyDockWidget(memory, self.history_feature.dock)
+        memory.raise_()
+        out.raise_()
         self._restore_layout()
 
     # -- construction -----------------------------------------------------------------------
@@ -580,6 +587,7 @@ class MainWindow(QMainWindow):
                 event.ignore()
                 return
         self.runner.stop()
+        self.conversation.shutdown()
         self.bot_tools.shutdown()
         self.history_feature.shutdown()
         self.settings.setValue("geometry", self.saveGeometry())

@@ -1,0 +1,216 @@
+"""Chat bubbles linked to code and memory: which line produced a bubble, what its turn ran.
+
+A :class:`BubbleLinker` follows one chat panel and its runner. Runtime events reach it
+synchronously (``DialogRunner.subscribe``), right after the chat added the bubble, so the newest
+bubble of the right kind is the one an event describes; it is tagged with its turn and line.
+Clicking a tagged bubble emits :attr:`BubbleLinker.bubbleClicked`; its context menu offers
+"Rewind to here".
+
+:class:`LineShade` paints the coverage of a turn over an editor (a transparent overlay on the
+viewport, so the editor's own selections are left alone); :class:`TurnPanel` lists a turn's
+memory changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QColor, QPainter
+from PySide6.QtWidgets import (
+    QLabel,
+    QMenu,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.turns import Turn, TurnRecorder
+from interpreter.events import Heard, InvalidAnswer, Talked
+
+from .chat_panel import ChatPanel
+from .editor import CodeEditor
+
+TURN_PROPERTY = "talkbenchTurn"
+LINE_PROPERTY = "talkbenchLine"
+_COVERED = QColor(76, 175, 80, 45)  # lines executed in the selected turn
+_PRODUCER = QColor(255, 193, 7, 110)  # the TALK/HEAR line of the clicked bubble
+
+
+def chat_labels(chat: ChatPanel) -> list[QLabel]:
+    """The bubble labels of ``chat``, oldest first."""
+    layout = chat._list  # the panel's bubble column; it has no public accessor
+    labels = []
+    for i in range(layout.count()):
+        widget = layout.itemAt(i).widget()
+        label = widget.findChild(QLabel) if widget is not None else None
+        if label is not None:
+            labels.append(label)
+    return labels
+
+
+def describe_turn(turn: Turn) -> str:
+    """Tooltip text: the turn number and its memory changes."""
+    rows = turn.memory_rows()
+    head = f"Turn {turn.index}"
+    if not rows:
+        return head + ": no memory changes"
+    return head + "\n" + "\n".join(f"{k}: {old or '∅'} → {new or '∅'}" for k, old, new in rows)
+
+
+class BubbleLinker(QObject):
+    bubbleClicked = Signal(int, int)  # turn index, line
+    rewindRequested = Signal(int)  # turn index
+
+    def __init__(self, chat: ChatPanel, recorder: TurnRecorder,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.chat = chat
+        self.recorder = recorder
+
+    def on_event(self, event: object) -> None:
+        """Subscribed to the runner after the recorder, so the turn already exists."""
+        if isinstance(event, Talked):
+            self._tag("bot", event.line)
+        elif isinstance(event, (Heard, InvalidAnswer)):
+            self._tag("user", event.line)
+
+    def _tag(self, kind: str, line: int) -> None:
+        label = next((lb for lb in reversed(chat_labels(self.chat))
+                      if lb.objectName() == kind), None)
+        if label is None or label.property(TURN_PROPERTY) is not None:
+            return  # (Heard after a rejected answer: that bubble is tagged already)
+        turn = self.recorder.current
+        label.setProperty(TURN_PROPERTY, turn.index)
+        label.setProperty(LINE_PROPERTY, line)
+        label.setCursor(Qt.CursorShape.PointingHandCursor)
+        label.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        label.customContextMenuRequested.connect(
+            lambda pos, lb=label: self.bubble_menu(lb).popup(lb.mapToGlobal(pos)))
+        label.installEventFilter(self)
+        self.refresh_tooltips()
+
+    def forget(self) -> None:
+        """A new run began: bubbles of earlier runs no longer name a recorded turn."""
+        for label in chat_labels(self.chat):
+            if label.property(TURN_PROPERTY) is not None:
+                label.setProperty(TURN_PROPERTY, None)
+                label.setToolTip("from an earlier run")
+
+    def refresh_tooltips(self) -> None:
+        for label in chat_labels(self.chat):
+            index = label.property(TURN_PROPERTY)
+            turn = self.recorder.turn(index) if index is not None else None
+            if turn is not None:
+                label.setToolTip(describe_turn(turn))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.MouseButtonRelease and isinstance(watched, QLabel) \
+                and event.button() == Qt.MouseButton.LeftButton:
+            self.click(watched)
+        return False
+
+    def click(self, label: QLabel) -> None:
+        index = label.property(TURN_PROPERTY)
+        if index is not None:
+            self.refresh_tooltips()
+            self.bubbleClicked.emit(int(index), int(label.property(LINE_PROPERTY) or 0))
+
+    def bubble_menu(self, label: QLabel) -> QMenu:
+        menu = QMenu(label)
+        index = label.property(TURN_PROPERTY)
+        rewind = menu.addAction("Rewind to here")
+        rewind.setToolTip("Restore memory and conversation to the state before this turn")
+        rewind.setEnabled(index is not None)
+        rewind.triggered.connect(lambda: self.rewindRequested.emit(int(index)))
+        show = menu.addAction("Show turn")
+        show.triggered.connect(lambda: self.click(label))
+        return menu
+
+
+class LineShade(QWidget):
+    """A transparent overlay on an editor's viewport shading whole lines."""
+
+    def __init__(self, editor: CodeEditor) -> None:
+        super().__init__(editor.viewport())
+        self.editor = editor
+        self.lines: frozenset[int] = frozenset()
+        self.line = 0  # the producing line, drawn stronger
+        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.resize(editor.viewport().size())
+        editor.viewport().installEventFilter(self)
+        editor.updateRequest.connect(lambda *_: self.update())
+        self.show()
+
+    def set_lines(self, lines: set[int] | frozenset[int], line: int = 0) -> None:
+        self.lines, self.line = frozenset(lines), line
+        self.update()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize:
+            self.resize(self.editor.viewport().size())
+        return False
+
+    def paintEvent(self, _event: object) -> None:
+        if not self.lines and not self.line:
+            return
+        painter = QPainter(self)
+        editor = self.editor
+        block = editor.firstVisibleBlock()
+        offset = editor.contentOffset()
+        while block.isValid():
+            geometry = editor.blockBoundingGeometry(block).translated(offset)
+            if geometry.top() > self.height():
+                break
+            number = block.blockNumber() + 1
+            if number == self.line or number in self.lines:
+                color = _PRODUCER if number == self.line else _COVERED
+                painter.fillRect(0, int(geometry.top()), self.width(),
+                                 int(geometry.height()), color)
+            block = block.next()
+        painter.end()
+
+
+class TurnPanel(QWidget):
+    """The selected turn: its memory changes (key, old → new)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.title = QLabel("Click a chat bubble to see its turn")
+        self.title.setWordWrap(True)
+        self.table = QTableWidget(0, 3)
+        self.table.setHorizontalHeaderLabels(["Key", "Old", "New"])
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setStretchLastSection(True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(2, 2, 2, 2)
+        layout.addWidget(self.title)
+        layout.addWidget(self.table, 1)
+
+    def show_turn(self, turn: Turn) -> None:
+        rows = turn.memory_rows()
+        lines = len(turn.lines)
+        self.title.setText(f"Turn {turn.index}: {len(rows)} memory change(s), "
+                           f"{lines} line(s) executed")
+        self.table.setRowCount(len(rows))
+        for row, (key, old, new) in enumerate(rows):
+            for column, text in enumerate((key, old or "∅", new or "∅")):
+                item = QTableWidgetItem(text)
+                item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+                self.table.setItem(row, column, item)
+
+    def rows(self) -> list[tuple[str, str, str]]:
+        return [tuple(self.table.item(r, c).text() for c in range(3))
+                for r in range(self.table.rowCount())]
+
+
+def shade_for(editor: CodeEditor, make: Callable[[CodeEditor], LineShade] = LineShade,
+              ) -> LineShade:
+    """The editor's overlay, created on first use."""
+    shade = editor.findChild(LineShade)
+    return shade if shade is not None else make(editor)
+
+
+__all__ = ["BubbleLinker", "LineShade", "TurnPanel", "chat_labels", "describe_turn",
+           "shade_for"]
