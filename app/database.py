@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 import re
 import sqlite3
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qsl, quote, unquote, urlsplit
@@ -270,13 +271,19 @@ def _open_sqlite(target: _Target, busy_timeout_ms: int) -> peewee.SqliteDatabase
         lock_type="IMMEDIATE",
         field_types={"TIMESTAMPTZ": "DATETIME"},
     )
-    try:
-        db.connect(reuse_if_open=True)
-        db.execute_sql("SELECT count(*) FROM sqlite_master").fetchone()
-    except (peewee.PeeweeException, sqlite3.Error) as exc:
-        reset_connection(db)
-        raise translate_error(exc, target.path) from None
-    return db
+    # Two processes opening a new file at once: the switch to WAL (and WAL recovery) can
+    # report "locked" at once, without waiting on busy_timeout; it passes a moment later.
+    deadline = time.monotonic() + busy_timeout_ms / 1000.0
+    while True:
+        try:
+            db.connect(reuse_if_open=True)
+            db.execute_sql("SELECT count(*) FROM sqlite_master").fetchone()
+            return db
+        except (peewee.PeeweeException, sqlite3.Error) as exc:
+            reset_connection(db)
+            if "locked" not in str(exc).lower() or time.monotonic() > deadline:
+                raise translate_error(exc, target.path) from None
+            time.sleep(0.05)
 
 
 # -- PostgreSQL ------------------------------------------------------------------------
