@@ -76,6 +76,14 @@ def emit(m: Measurement) -> Measurement:
     return m
 
 
+def report(results: list[Measurement]) -> int:
+    """End of a benchmark's ``main``: the machine-readable lines, then the table; exit code 0."""
+    for m in results:
+        emit(m)
+    print(table(results))
+    return 0
+
+
 def target_text(m: Measurement) -> str:
     if m.target is None or m.goal is Goal.NONE:
         return ""

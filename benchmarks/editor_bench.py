@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from _report import Goal, Measurement, emit, median, percentile, table  # noqa: E402
+from _report import Goal, Measurement, median, percentile, report  # noqa: E402
 from PySide6.QtGui import QFontDatabase, QTextCursor  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication, QPlainTextEdit  # noqa: E402
@@ -165,10 +165,7 @@ def main(argv: list[str] | None = None) -> int:
                     percentile(keys[False], 99) * ms, "ms", Goal.OURS_BELOW, 16.0,
                     note="highlighting + repaint only"),
     ]
-    for m in results:
-        emit(m)
-    print(table(results))
-    return 0
+    return report(results)
 
 
 if __name__ == "__main__":

@@ -26,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from _report import Measurement, emit, table  # noqa: E402
+from _report import Measurement, report  # noqa: E402
 
 IDE = """\
 import os, sys
@@ -105,10 +105,7 @@ def main(argv: list[str] | None = None) -> int:
         Measurement("startup", "first IDE window shown (offscreen)", best["ide"], best["bare"],
                     "ms", note=note + "; baseline: bare QApplication + QMainWindow"),
     ]
-    for m in results:
-        emit(m)
-    print(table(results))
-    return 0
+    return report(results)
 
 
 if __name__ == "__main__":

@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import qasync  # noqa: E402
-from _report import Goal, Measurement, emit, median, percentile, table  # noqa: E402
+from _report import Goal, Measurement, median, percentile, report  # noqa: E402
 from PySide6.QtCore import QSettings, Qt, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
@@ -143,10 +143,7 @@ def main(argv: list[str] | None = None) -> int:
             window.close()
             window.store.close(timeout=30.0)
             loop.close()
-    for m in results:
-        emit(m)
-    print(table(results))
-    return 0
+    return report(results)
 
 
 if __name__ == "__main__":

@@ -29,8 +29,9 @@ class BotTools(QObject):
         bot = window.runner.bot
         self.tables = TablesPanel(window.store, bot)
         self.schedules = SchedulesPanel(window.store, bot)
-        self.tables_dock = self._dock("Tables", self.tables)
-        self.schedules_dock = self._dock("Schedules", self.schedules)
+        bottom = Qt.DockWidgetArea.BottomDockWidgetArea
+        self.tables_dock = window._dock("Tables", self.tables, bottom)
+        self.schedules_dock = window._dock("Schedules", self.schedules, bottom)
         output = window.findChild(QDockWidget, "outputDock")
         if output is not None:  # share the bottom tab group, keep Output in front
             window.tabifyDockWidget(output, self.tables_dock)
@@ -42,13 +43,6 @@ class BotTools(QObject):
         window.bridge.runEvent.connect(self._on_run_event)
         window.memory.botChanged.connect(self._bot_changed)
         window.tabs.currentChanged.connect(lambda _i: self._follow_current_file())
-
-    def _dock(self, title: str, widget: Any) -> QDockWidget:
-        dock = QDockWidget(title, self.window)
-        dock.setObjectName(title.lower() + "Dock")
-        dock.setWidget(widget)
-        self.window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
-        return dock
 
     def add_menu_items(self) -> None:
         """File → Open Package… (after Open…)."""

@@ -46,6 +46,13 @@ def _table(headers: list[str]) -> QTableWidget:
     return table
 
 
+def _wrapping(text: str) -> QLabel:
+    # A long one-line label would set the whole left dock column's minimum width.
+    label = QLabel(text)
+    label.setWordWrap(True)
+    return label
+
+
 def _cell(text: str, editable: bool = True) -> QTableWidgetItem:
     item = QTableWidgetItem(text)
     if not editable:
@@ -82,7 +89,7 @@ class BreakpointsPanel(QWidget):
         remove_memory.clicked.connect(self._remove_memory)
 
         line_head = QHBoxLayout()
-        line_head.addWidget(QLabel("Line breakpoints (click the gutter or press F9)"), 1)
+        line_head.addWidget(_wrapping("Line breakpoints (click the gutter or press F9)"), 1)
         line_head.addWidget(remove_line)
         memory_row = QHBoxLayout()
         memory_row.addWidget(self.key_input, 1)
@@ -93,7 +100,7 @@ class BreakpointsPanel(QWidget):
         layout.setContentsMargins(2, 2, 2, 2)
         layout.addLayout(line_head)
         layout.addWidget(self.lines, 3)
-        layout.addWidget(QLabel("Memory breakpoints: pause when SET BOT MEMORY writes a key"))
+        layout.addWidget(_wrapping("Memory breakpoints: pause when SET BOT MEMORY writes a key"))
         layout.addLayout(memory_row)
         layout.addWidget(self.memory, 2)
         controller.breakpointsChanged.connect(self.refresh)

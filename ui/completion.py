@@ -18,7 +18,7 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QRect, QStringListModel, Qt
-from PySide6.QtGui import QKeyEvent, QTextCursor
+from PySide6.QtGui import QKeyEvent, QTextCursor, QTextDocument
 from PySide6.QtWidgets import QCompleter
 
 from interpreter import vocabulary as vocab
@@ -76,17 +76,28 @@ def language_candidates() -> tuple[Candidate, ...]:
     return tuple(sorted(out, key=lambda c: c.text))
 
 
-def identifiers_in(text: str, exclude_once: str = "") -> list[str]:
-    """Identifiers of ``text`` outside strings and comments that are not language words.
+@cache
+def _language_words() -> frozenset[str]:
+    return frozenset({_norm(c.text) for c in language_candidates()} | vocab.all_keyword_words())
+
+
+def identifier_counts(text: str) -> Counter[str]:
+    """How often each word occurs in ``text`` outside strings and comments.
+
+    Neither pattern crosses a line end, so the counts of a text are the sums of its lines'.
+    """
+    return Counter(_IDENT.findall(_NOT_CODE.sub(" ", text)))
+
+
+def identifiers_in(text: str | Counter[str], exclude_once: str = "") -> list[str]:
+    """Identifiers of ``text`` (or of its :func:`identifier_counts`) that are not language words.
 
     ``exclude_once`` is the word being typed: it counts only if it also appears elsewhere.
     """
-    code = _NOT_CODE.sub(" ", text)
-    counts = Counter(_IDENT.findall(code))
-    if exclude_once and counts.get(exclude_once, 0) <= 1:
-        counts.pop(exclude_once, None)
-    language = {_norm(c.text) for c in language_candidates()} | vocab.all_keyword_words()
-    return sorted(w for w in counts if _norm(w) not in language)
+    counts = identifier_counts(text) if isinstance(text, str) else text
+    once = exclude_once if exclude_once and counts.get(exclude_once, 0) <= 1 else None
+    language = _language_words()
+    return sorted(w for w in counts if w != once and _norm(w) not in language)
 
 
 def in_string(line_before_cursor: str) -> bool:
@@ -101,9 +112,11 @@ def in_string(line_before_cursor: str) -> bool:
 
 
 def candidates_for(
-    prefix: str, line_before: str, document_text: str, memory_keys: MemoryKeys
+    prefix: str, line_before: str, document_text: str | Counter[str], memory_keys: MemoryKeys
 ) -> list[Candidate]:
-    """What to offer for ``prefix`` (the word before the cursor), best first."""
+    """What to offer for ``prefix`` (the word before the cursor), best first.
+
+    ``document_text`` may be given as its :func:`identifier_counts` instead."""
     wanted = _norm(prefix)
     if in_string(line_before):
         keys = memory_keys(prefix) if callable(memory_keys) else memory_keys
@@ -151,6 +164,12 @@ class Completion(QObject):
         self._memory_keys: MemoryKeys = ()
         self._candidates: list[Candidate] = []
         self._explicit = False  # opened by Ctrl+Space: stays open below MIN_PREFIX
+        # Identifier counts of every line but one (``_rest_block``), kept while edits stay
+        # inside that line: typing then rescans one line, not the whole file, per keystroke.
+        self._rest: Counter[str] | None = None
+        self._rest_block = -1
+        self._rest_blocks = 0
+        self._rest_doc: QTextDocument | None = None
         self.model = QStringListModel(self)
         self.completer = QCompleter(self.model, self)
         self.completer.setWidget(editor)
@@ -233,9 +252,8 @@ class Completion(QObject):
         text = cursor.block().text()
         before = text[: python_column(text, cursor.positionInBlock())]
         prefix = self.prefix()
-        self._candidates = candidates_for(
-            prefix, before, self._editor.toPlainText(), self._memory_keys
-        )
+        self._candidates = candidates_for(prefix, before, self._document_counts(cursor),
+                                          self._memory_keys)
         if not self._candidates:
             self.hide()
             return
@@ -246,6 +264,41 @@ class Completion(QObject):
         rect.setWidth(popup.sizeHintForColumn(0) + popup.verticalScrollBar().sizeHint().width() + 8)
         self.completer.complete(rect)
         popup.setCurrentIndex(self.model.index(0))
+
+    def _document_counts(self, cursor: QTextCursor) -> Counter[str]:
+        """:func:`identifier_counts` of the whole document, rescanning only the cursor's line
+        when nothing outside it changed since the last call."""
+        doc = self._editor.document()
+        block = cursor.block()
+        if (
+            self._rest is None
+            or doc is not self._rest_doc
+            or block.blockNumber() != self._rest_block
+            or doc.blockCount() != self._rest_blocks
+        ):
+            if doc is not self._rest_doc:
+                if self._rest_doc is not None:
+                    self._rest_doc.contentsChange.disconnect(self._on_contents_change)
+                doc.contentsChange.connect(self._on_contents_change)
+                self._rest_doc = doc
+            lines = doc.toPlainText().split("\n")  # block i is line i (U+2029 made "\n")
+            del lines[block.blockNumber()]
+            self._rest = identifier_counts("\n".join(lines))
+            self._rest_block, self._rest_blocks = block.blockNumber(), doc.blockCount()
+        return self._rest + identifier_counts(block.text())
+
+    def _on_contents_change(self, position: int, _removed: int, added: int) -> None:
+        # An edit that starts and ends in the cached line (with the line count unchanged, so
+        # no line end was removed) leaves the other lines alone; anything else rescans them.
+        doc = self._rest_doc
+        if doc is None or self._rest is None:
+            return
+        if (
+            doc.blockCount() != self._rest_blocks
+            or doc.findBlock(position).blockNumber() != self._rest_block
+            or doc.findBlock(position + added).blockNumber() != self._rest_block
+        ):
+            self._rest = None
 
     def hide(self) -> None:
         self._explicit = False

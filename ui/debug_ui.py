@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QDockWidget, QMenu, QToolBar, QWidget
+from PySide6.QtWidgets import QDockWidget, QMenu, QScrollArea, QToolBar, QWidget
 
 from .breakpoints_panel import BreakpointsPanel
 from .debug_console import DebugConsole
@@ -27,6 +27,14 @@ DEBUG_MENU = "&Debug"
 PAUSED_ONLY = ("step_over", "step_into", "step_out", "run_to_cursor")
 
 
+def _scrolling(widget: QWidget) -> QScrollArea:
+    area = QScrollArea()
+    area.setWidgetResizable(True)
+    area.setFrameShape(QScrollArea.Shape.NoFrame)
+    area.setWidget(widget)
+    return area
+
+
 class DebugUi:
     def __init__(self, window: MainWindow) -> None:
         self.window = window
@@ -38,12 +46,13 @@ class DebugUi:
         self.console = DebugConsole(self.controller)
         left = Qt.DockWidgetArea.LeftDockWidgetArea
         self.docks = [
-            self._dock("Variables", "variablesDock", self.variables, left),
-            self._dock("Call Stack", "callStackDock", self.call_stack, left),
-            self._dock("Watch", "watchDock", self.watch, left),
-            self._dock("Breakpoints", "breakpointsDock", self.breakpoints, left),
-            self._dock("Debug Console", "debugConsoleDock", self.console,
-                       Qt.DockWidgetArea.BottomDockWidgetArea),
+            window._dock("Variables", self.variables, left),
+            window._dock("Call Stack", self.call_stack, left, "callStackDock"),
+            window._dock("Watch", self.watch, left),
+            # Scrolls: with the conversation box it is taller than the column has room for.
+            window._dock("Breakpoints", _scrolling(self.breakpoints), left),
+            window._dock("Debug Console", self.console, Qt.DockWidgetArea.BottomDockWidgetArea,
+                         "debugConsoleDock"),
         ]
         window.tabifyDockWidget(self.docks[2], self.docks[3])  # Watch | Breakpoints
         output = window.findChild(QDockWidget, "outputDock")
@@ -60,14 +69,6 @@ class DebugUi:
         self.variables.editFailed.connect(self._report)
         self.breakpoints.jumpRequested.connect(window.jump_to)
         window.tabs.currentChanged.connect(self._follow_current_editor)
-
-    def _dock(self, title: str, name: str, widget: QWidget,
-              area: Qt.DockWidgetArea) -> QDockWidget:
-        dock = QDockWidget(title, self.window)
-        dock.setObjectName(name)
-        dock.setWidget(widget)
-        self.window.addDockWidget(area, dock)
-        return dock
 
     def add_menu_extras(self) -> None:
         """After the generated menus exist: Stop in the Debug menu and toolbar, the dock
@@ -155,4 +156,14 @@ class DebugUi:
             dock.show()
         self.docks[2].raise_()
         self.docks[4].raise_()
-        self.window.resizeDocks(self.docks[:1], [340], Qt.Orientation.Horizontal)
+        # Sizes apply once the just-shown docks are laid out, hence the next loop turn.
+        QTimer.singleShot(0, self._size_docks)
+
+    def _size_docks(self) -> None:
+        # Three columns share the width now: narrow the chat column so the code stays
+        # readable, and give Variables the height (Call Stack is short, Watch mostly empty).
+        window = self.window
+        chat = window.findChild(QDockWidget, "chatDock")
+        wide = [self.docks[0]] + ([chat] if chat is not None else [])
+        window.resizeDocks(wide, [320, 400][: len(wide)], Qt.Orientation.Horizontal)
+        window.resizeDocks(self.docks[:3], [330, 110, 160], Qt.Orientation.Vertical)

@@ -170,9 +170,12 @@ class MainWindow(QMainWindow):
 
     # -- construction -----------------------------------------------------------------------
 
-    def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+    def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea,
+              name: str = "") -> QDockWidget:
+        """The one place docks are made (the features call it too); ``name`` is the object
+        name saved layouts refer to, by default derived from the title."""
         dock = QDockWidget(title, self)
-        dock.setObjectName(title.lower() + "Dock")
+        dock.setObjectName(name or title.lower() + "Dock")
         dock.setWidget(widget)
         self.addDockWidget(area, dock)
         return dock

@@ -52,8 +52,9 @@ class MemoryTableModel(QAbstractTableModel):
         self._row_of: dict[str, int] = {}
         self._total = 0
         self._flash: dict[str, float] = {}
-        # Inside apply_changes: None (nothing to repaint yet) or the (first, last) touched row.
-        self._dirty: tuple[int, int] | None | bool = False
+        # Inside apply_changes, repaints wait for its end: the (first, last) row touched so far.
+        self._batching = False
+        self._dirty: tuple[int, int] | None = None
         self._flash_timer = QTimer(self)
         self._flash_timer.setInterval(200)
         self._flash_timer.timeout.connect(self._fade)
@@ -218,15 +219,33 @@ class MemoryTableModel(QAbstractTableModel):
 
     def apply_changes(self, changes: list[MemoryChange]) -> None:
         """Apply a batch of store events with one repaint of the rows they touched."""
-        self._dirty = None
+        self._batching, self._dirty = True, None
         try:
             for change in changes:
                 self.apply_change(change)
         finally:
-            dirty, self._dirty = self._dirty, False
-        if dirty:
-            first, last = dirty
+            self._batching = False
+        if self._dirty is not None:
+            (first, last), self._dirty = self._dirty, None
+            self._repaint(first, min(last, len(self._rows) - 1))
+
+    def _repaint(self, first: int, last: int) -> None:
+        if first <= last:
             self.dataChanged.emit(self.index(first, 0), self.index(last, len(COLUMNS) - 1))
+
+    def _touch(self, row: int) -> None:
+        """Repaint ``row``: now, or with the rest of the batch inside apply_changes."""
+        if not self._batching:
+            self._repaint(row, row)
+        elif self._dirty is None:
+            self._dirty = (row, row)
+        else:
+            self._dirty = (min(self._dirty[0], row), max(self._dirty[1], row))
+
+    def _rows_moved_from(self, row: int) -> None:
+        # An insert or removal at ``row`` shifts the rows below it: repaint from there down.
+        if self._dirty is not None:
+            self._dirty = (min(self._dirty[0], row), len(self._rows) - 1)
 
     def apply_change(self, change: MemoryChange) -> None:
         """Update the one row a store event is about (GUI thread only)."""
@@ -262,8 +281,7 @@ class MemoryTableModel(QAbstractTableModel):
             for i in range(row, len(self._rows)):
                 self._row_of[self._rows[i].key] = i
             self.endInsertRows()
-            if isinstance(self._dirty, tuple):  # rows below the insert moved down one
-                self._dirty = (min(self._dirty[0], row), len(self._rows) - 1)
+            self._rows_moved_from(row)
             return
         self._flash[key] = time.monotonic()
         self._flash_timer.start()
@@ -271,12 +289,7 @@ class MemoryTableModel(QAbstractTableModel):
         # Timestamps are the local clock's: close enough for display, no database read per event.
         updated = now if (pending or old.pending or old.value != value) else old.updated_at
         self._rows[row] = MemoryEntry(key, value, old.created_at or now, updated, pending)
-        if self._dirty is False:  # not inside apply_changes: repaint the row now
-            self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
-        elif self._dirty is None:
-            self._dirty = (row, row)
-        else:
-            self._dirty = (min(self._dirty[0], row), max(self._dirty[1], row))
+        self._touch(row)
 
     def _sort_key(self, entry: MemoryEntry) -> tuple[Any, str]:
         # The store's order: code points for text, ties broken by key.
@@ -309,6 +322,7 @@ class MemoryTableModel(QAbstractTableModel):
         for i in range(row, len(self._rows)):
             self._row_of[self._rows[i].key] = i
         self.endRemoveRows()
+        self._rows_moved_from(row)
 
     def _fade(self) -> None:
         cutoff = time.monotonic() - FLASH_SECONDS

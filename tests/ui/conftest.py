@@ -65,3 +65,22 @@ async def until(predicate, timeout: float = 5.0, step: float = 0.01) -> None:
         if loop.time() > deadline:
             raise AssertionError("condition not met in time")
         await asyncio.sleep(step)
+
+
+def type_lines(qtbot, widget, *lines: str) -> None:
+    """Type ``lines`` as a user would, pressing Return between them (keyClicks cannot type
+    "\\n")."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    for i, line in enumerate(lines):
+        if i:
+            QTest.keyClick(widget, Qt.Key.Key_Return)
+        qtbot.keyClicks(widget, line)
+
+
+def value_of(window, key: str) -> str | None:
+    """The value the memory panel shows for ``key``, or None when it has no row."""
+    model = window.memory.model
+    row = model.row_of(key)
+    return None if row is None else model.entry(row).value

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
 from tests.ui.conftest import until
-from ui.completion import Kind, identifiers_in, in_string
+from ui.completion import Kind, identifier_counts, identifiers_in, in_string
 from ui.editor import CodeEditor
 
 
@@ -112,3 +114,32 @@ def test_in_string_detection():
     assert in_string('TALK "ab')
     assert not in_string('TALK "ab" + c')
     assert not in_string("' a comment with \"quote")
+
+
+def test_variables_follow_edits_on_other_lines(qtbot):
+    # Typing rescans only the current line; an edit elsewhere must still be seen.
+    editor = make(qtbot, "counter = 1\n")
+
+    def offered(typed: str) -> list[str]:
+        qtbot.keyClicks(editor, typed)
+        items = [i for i in editor.completion.items() if i.startswith("cou")]
+        QTest.keyClick(editor, Qt.Key.Key_Escape)
+        return items
+
+    assert offered("TALK cou") == ["counter"]
+    other = editor.textCursor()
+    other.movePosition(other.MoveOperation.Start)
+    other.movePosition(other.MoveOperation.EndOfBlock, other.MoveMode.KeepAnchor)
+    other.insertText("counted = 3")  # another line, the line count unchanged
+    assert offered("n") == ["counted"]
+    other.movePosition(other.MoveOperation.Start)
+    other.insertText("country = 2\n")  # a new line above
+    assert offered("t") == ["counted", "country"]
+    assert last_line(editor) == "TALK count"
+
+
+def test_identifier_counts_of_a_text_are_the_sums_of_its_lines():
+    text = 'a = "x\nb = 1 \' c "d\nREM e f\ng = "h" + i\n'
+    whole = identifier_counts(text)
+    parts = sum((identifier_counts(line) for line in text.split("\n")), Counter())
+    assert whole == parts and set(whole) == {"a", "b", "g", "i"}

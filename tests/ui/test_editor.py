@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
+from tests.ui.conftest import type_lines
 from ui.editor import CodeEditor, Mark
 
 
@@ -17,11 +18,7 @@ def make(qtbot, text: str = "") -> CodeEditor:
 
 def test_auto_indent_after_block_openers(qtbot):
     editor = make(qtbot)
-    qtbot.keyClicks(editor, "FOR i = 1 TO 3")
-    QTest.keyClick(editor, Qt.Key.Key_Return)
-    qtbot.keyClicks(editor, "IF i > 1 THEN")
-    QTest.keyClick(editor, Qt.Key.Key_Return)
-    qtbot.keyClicks(editor, "TALK i")
+    type_lines(qtbot, editor, "FOR i = 1 TO 3", "IF i > 1 THEN", "TALK i")
     assert editor.toPlainText().splitlines() == [
         "FOR i = 1 TO 3",
         "    IF i > 1 THEN",
@@ -31,9 +28,7 @@ def test_auto_indent_after_block_openers(qtbot):
 
 def test_single_line_if_does_not_indent(qtbot):
     editor = make(qtbot)
-    qtbot.keyClicks(editor, 'IF x THEN TALK "y"')
-    QTest.keyClick(editor, Qt.Key.Key_Return)
-    qtbot.keyClicks(editor, "z = 1")
+    type_lines(qtbot, editor, 'IF x THEN TALK "y"', "z = 1")
     assert editor.toPlainText().splitlines()[1] == "z = 1"
 
 

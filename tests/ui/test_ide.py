@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QLabel
 
-from tests.ui.conftest import until
+from tests.ui.conftest import type_lines, until, value_of
 from ui.editor import CodeEditor
 
 
@@ -20,19 +20,9 @@ def fresh_editor(window) -> CodeEditor:
     return tab.editor
 
 
-def value_of(window, key: str) -> str | None:
-    model = window.memory.model
-    row = model.row_of(key)
-    return None if row is None else model.entry(row).value
-
-
 def test_type_run_answer_hear_and_see_memory(window, qtbot, run):
     editor = fresh_editor(window)
-    qtbot.keyClicks(editor, 'TALK "Your name?"')
-    QTest.keyClick(editor, Qt.Key.Key_Return)
-    qtbot.keyClicks(editor, "HEAR name")
-    QTest.keyClick(editor, Qt.Key.Key_Return)
-    qtbot.keyClicks(editor, 'SET_BOT_MEMORY "visitor", name')
+    type_lines(qtbot, editor, 'TALK "Your name?"', "HEAR name", 'SET_BOT_MEMORY "visitor", name')
 
     async def scenario():
         window.actions_by_name["run"].trigger()
@@ -95,9 +85,7 @@ def test_pending_row_is_italic_then_normal_once_landed(window, run):
 
 def test_syntax_error_shows_underline_and_problem(window, qtbot):
     editor = fresh_editor(window)
-    qtbot.keyClicks(editor, "IF x THEN")  # QTest cannot type "\n": press Return instead
-    QTest.keyClick(editor, Qt.Key.Key_Return)
-    qtbot.keyClicks(editor, "TALK 1")
+    type_lines(qtbot, editor, "IF x THEN", "TALK 1")
     qtbot.waitUntil(lambda: window.problems.count() > 0, timeout=3000)
     assert any(":1:" in t or ":3:" in t for t in window.problems.texts())
     underlines = [

@@ -7,20 +7,26 @@ import sys
 
 from PySide6.QtCore import Qt
 
-from tests.ui.conftest import until
+from tests.ui.conftest import until, value_of
 
 DIALOG = 'SET BOT MEMORY "mood", "calm"\nTALK "hi"\nSET BOT MEMORY "mood", "happy"\n'
-
-
-def value_of(window, key: str) -> str | None:
-    model = window.memory.model
-    row = model.row_of(key)
-    return None if row is None else model.entry(row).value
 
 
 def select_key(window, key: str) -> None:
     row = window.memory.model.row_of(key)
     window.memory.view.setCurrentIndex(window.memory.proxy.index(row, 0))
+
+
+def run_dialog_and_select_mood(window, qtbot, run) -> None:
+    """Run the open DIALOG to its end, then select "mood" and wait for its two writes."""
+
+    async def scenario():
+        window.run()
+        await until(lambda: not window.runner.running and value_of(window, "mood") == "happy")
+
+    run(scenario())
+    select_key(window, "mood")
+    qtbot.waitUntil(lambda: len(window.history_feature.panel.events) == 2, timeout=3000)
 
 
 def test_timeline_shows_both_writes_and_revert_restores_old_value(window, qtbot, run):
@@ -30,13 +36,7 @@ def test_timeline_shows_both_writes_and_revert_restores_old_value(window, qtbot,
     opened: list[tuple[str, int]] = []
     panel.openAt.connect(lambda f, line: opened.append((f, line)))
 
-    async def scenario():
-        window.run()
-        await until(lambda: not window.runner.running and value_of(window, "mood") == "happy")
-
-    run(scenario())
-    select_key(window, "mood")
-    qtbot.waitUntil(lambda: len(panel.events) == 2, timeout=3000)
+    run_dialog_and_select_mood(window, qtbot, run)
     assert panel.key == "mood"
     assert [(e.old, e.new, e.line) for e in panel.events] == [
         ("calm", "happy", 3), (None, "calm", 1),
@@ -61,13 +61,7 @@ def test_revert_run_cancelled_changes_nothing(window, qtbot, run):
     panel = window.history_feature.panel
     window.add_tab(DIALOG, None)
 
-    async def scenario():
-        window.run()
-        await until(lambda: not window.runner.running and value_of(window, "mood") == "happy")
-
-    run(scenario())
-    select_key(window, "mood")
-    qtbot.waitUntil(lambda: len(panel.events) == 2, timeout=3000)
+    run_dialog_and_select_mood(window, qtbot, run)
     seen: list[list[tuple[str, str, str]]] = []
     panel.confirm = lambda title, rows: seen.append(rows) or False
     assert not panel.revert_selected_run()
