@@ -148,6 +148,12 @@ class CodeGen:
         for stmt in body:
             self.statement(stmt)
 
+    def nested(self, body: list[n.Node]) -> None:
+        """The body of an ``if``/``elif``/``else`` just emitted, one level deeper."""
+        self.indent += 1
+        self.block(body)
+        self.indent -= 1
+
     # ------------------------------------------------------------ statements
 
     def statement(self, s: n.Node) -> None:
@@ -177,7 +183,7 @@ class CodeGen:
             self.emit(f"_setidx({self.container(target.obj, 'list')}, "
                       f"{self.expr(target.index)}, {value})", node)
         else:
-            self.emit(f"R.fail('cannot assign to this expression')", node)
+            self.emit("R.fail('cannot assign to this expression')", node)
 
     def container(self, node: n.Node, kind: str) -> str:
         """The object an assignment writes into, created when missing (``x.a = 1``)."""
@@ -195,14 +201,10 @@ class CodeGen:
         for i, (cond, body) in enumerate(s.branches):
             self.cur = (cond.line, cond.col)
             self.emit(f"{'if' if i == 0 else 'elif'} {self.cond(cond)}:")
-            self.indent += 1
-            self.block(body)
-            self.indent -= 1
+            self.nested(body)
         if s.else_body is not None:
             self.emit("else:")
-            self.indent += 1
-            self.block(s.else_body)
-            self.indent -= 1
+            self.nested(s.else_body)
 
     def loop_body(self, loop: _Loop, body: list[n.Node], header: str, node: n.Node,
                   tail: list[str] | None = None) -> None:
@@ -232,7 +234,7 @@ class CodeGen:
             self.emit("try:", node)
             self.out.extend(lines)
             self.line_map.extend(maps)
-            self.emit(f"except _LoopExit as _e:")
+            self.emit("except _LoopExit as _e:")
             self.emit(f"    if _e.label != {loop.label}: raise")
 
     def stmt_ForEach(self, s: n.ForEach) -> None:
@@ -329,17 +331,13 @@ class CodeGen:
             self.cur = (values[0].line, values[0].col) if values else (s.line, s.col)
             self.emit(f"{'if' if first else 'elif'} {test}:")
             first = False
-            self.indent += 1
-            self.block(body)
-            self.indent -= 1
+            self.nested(body)
         if s.else_body is not None:
             if first:
                 self.block(s.else_body)
             else:
                 self.emit("else:")
-                self.indent += 1
-                self.block(s.else_body)
-                self.indent -= 1
+                self.nested(s.else_body)
 
     def stmt_SubDef(self, s: n.SubDef) -> None:
         self.warn(s, "SUB and FUNCTION must be defined at the top level", Severity.ERROR)
@@ -373,8 +371,7 @@ class CodeGen:
         if s.kind == "TALK":
             self.emit(f"await R.talk({self.expr(s.text)}, {s.line})", s)
         else:
-            self.emit(f"await R.keyword({s.kind!r}, [{self.expr(s.text)}], {{}}, {s.line}, "
-                      f"{s.col})", s)
+            self.emit(f"await R.keyword({s.kind!r}, [{self.expr(s.text)}], {{}}, {s.line})", s)
 
     def stmt_TableDef(self, s: n.TableDef) -> None:
         self.emit("pass", s)
@@ -420,7 +417,7 @@ class CodeGen:
             into = s.clauses.get("INTO")
             clauses = {k: v for k, v in s.clauses.items() if k != "INTO"}
             call = (f"await R.keyword({p!r}, [{', '.join(args)}], {self.clauses(clauses)}, "
-                    f"{s.line}, {s.col})")
+                    f"{s.line})")
             if into:
                 self.assign(into[0], call, s)
             else:
@@ -562,7 +559,7 @@ class CodeGen:
             if b is not None:
                 return self.call_builtin(e, b, e.args + e.clauses.get("AS", []))
         return (f"(await R.keyword({e.phrase!r}, [{', '.join(args)}], "
-                f"{self.clauses(e.clauses)}, {e.line}, {e.col}))")
+                f"{self.clauses(e.clauses)}, {e.line}))")
 
 
 @dataclass(slots=True)
@@ -590,10 +587,8 @@ def _target_name(target: n.Node) -> str:
 
 
 def _int_literal(node: n.Node) -> int | None:
-    """The value of a non-zero integer literal (``STEP 2``, ``STEP -1``), else None."""
-    if isinstance(node, n.Unary) and node.op == "-":
-        inner = _int_literal(node.operand)
-        return -inner if inner else None
+    """The value of a non-zero integer literal (``STEP 2``; the parser folds ``STEP -1``
+    into a literal too), else None."""
     if isinstance(node, n.Literal) and type(node.value) is int and node.value:
         return node.value
     return None

@@ -22,7 +22,7 @@ from typing import Any
 
 from .debug_model import DebugMessage, MessageKind, StepMode, StepState
 from .debugger import Debugger
-from .nodes import Hear, Node, Program
+from .nodes import Hear, Program, program_nodes
 
 LineObserver = Callable[[int], None]
 
@@ -54,26 +54,7 @@ def text_matches(pattern: str, text: str) -> bool:
 
 def hear_lines(program: Program) -> frozenset[int]:
     """Lines of every HEAR statement (in the dialog and in its SUBs)."""
-    found: set[int] = set()
-    seen: set[int] = set()
-
-    def walk(value: Any) -> None:
-        if isinstance(value, (list, tuple)):
-            for item in value:
-                walk(item)
-        elif isinstance(value, dict):
-            for item in value.values():
-                walk(item)
-        elif isinstance(value, Node) and id(value) not in seen:
-            seen.add(id(value))
-            if isinstance(value, Hear):
-                found.add(value.line)
-            for f in dataclasses.fields(value):
-                walk(getattr(value, f.name, None))
-
-    for f in dataclasses.fields(program):
-        walk(getattr(program, f.name))
-    return frozenset(found)
+    return frozenset(node.line for node in program_nodes(program) if isinstance(node, Hear))
 
 
 class ConversationWatch:

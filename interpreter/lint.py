@@ -10,32 +10,12 @@ IMPLICIT_VARIABLES = frozenset(
     "username mobile from channel today now user fields body admin userid".split())
 
 
-def _walk(node: object):
-    """Every node below ``node`` (statements, expressions, nested blocks)."""
-    stack = [node]
-    while stack:
-        cur = stack.pop()
-        if isinstance(cur, n.Node):
-            yield cur
-            # Each class in the MRO lists only its own slots: visiting them per class once
-            # (and not also ``type(cur).__slots__``) keeps the walk linear, not 2^depth.
-            for klass in type(cur).__mro__:
-                for slot in getattr(klass, "__slots__", ()):
-                    if slot not in ("line", "col"):
-                        stack.append(getattr(cur, slot, None))
-        elif isinstance(cur, (list, tuple)):
-            stack.extend(cur)
-        elif isinstance(cur, dict):
-            stack.extend(cur.values())
-
-
 def _assigned_names(program: n.Program) -> set[str]:
     names: set[str] = set(IMPLICIT_VARIABLES)
     for sub in program.subs.values():
         names.update(p.lower() for p in sub.params)
         names.add(sub.name.lower())
-    roots: list[object] = [program.body, list(program.subs.values())]
-    for node in _walk(roots):
+    for node in n.program_nodes(program):
         target = None
         if isinstance(node, (n.Assign, n.Hear)):
             target = node.target
@@ -59,10 +39,7 @@ def lint(program: n.Program) -> list[Diagnostic]:
     assigned = _assigned_names(program)
     seen: set[str] = set()
     out: list[Diagnostic] = []
-    reads: list[n.Name] = []
-    for node in _walk([program.body, list(program.subs.values())]):
-        if isinstance(node, n.Name):
-            reads.append(node)
+    reads = [node for node in n.program_nodes(program) if isinstance(node, n.Name)]
     for name in sorted(reads, key=lambda x: (x.line, x.col)):
         key = name.name.lower()
         if key not in assigned and key not in seen:

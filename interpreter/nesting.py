@@ -8,10 +8,6 @@ pointing at the line. Real dialogs stay far below every limit here.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import fields
-from typing import Any
-
 from . import nodes as n
 from .errors import Diagnostic, Severity
 
@@ -59,27 +55,10 @@ def too_deep(program: n.Program) -> list[Diagnostic]:
                     f"expression is nested too deeply (more than {MAX_EXPR_DEPTH} levels); "
                     f"split it into several statements"))
             continue
-        for child in _children(node):
+        for child in n.children(node):
             if isinstance(child, _EXPRESSIONS):
                 stack.append((child, depth + 1 if is_expr else 1, owner, loops))
             else:  # a statement inside a block starts a new owner
                 owners.append(child)
                 stack.append((child, 0, len(owners) - 1, loops))
     return found
-
-
-def _children(node: n.Node) -> Iterator[n.Node]:
-    for f in fields(node):
-        yield from _nodes_in(getattr(node, f.name))
-
-
-def _nodes_in(value: Any) -> Iterator[n.Node]:
-    if isinstance(value, n.Node):
-        yield value
-    elif isinstance(value, (list, tuple)):
-        for item in value:
-            if isinstance(item, (n.Node, list, tuple, dict)):
-                yield from _nodes_in(item)
-    elif isinstance(value, dict):
-        for item in value.values():
-            yield from _nodes_in(item)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 
@@ -248,3 +249,43 @@ class Program:
     names: dict[str, str]  # lower-case variable name -> first spelling seen
     source: str = ""
     statement_lines: frozenset[int] = frozenset()
+
+
+# ---------------------------------------------------------------- traversal
+
+
+def children(node: Node) -> Iterator[Node]:
+    """The nodes directly below ``node``, found in its fields (lists, tuples, dict values)."""
+    for f in fields(node):
+        yield from nodes_in(getattr(node, f.name))
+
+
+def nodes_in(value: Any) -> Iterator[Node]:
+    """The top-level nodes in a field value: a node, or nodes inside lists, tuples, dicts."""
+    if isinstance(value, Node):
+        yield value
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            if isinstance(item, (Node, list, tuple, dict)):
+                yield from nodes_in(item)
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from nodes_in(item)
+
+
+def walk(root: Any) -> Iterator[Node]:
+    """Every node in ``root`` (a node or containers of them) and below, in no set order.
+
+    An explicit stack, not recursion: long operator chains make trees deeper than the
+    Python stack would allow.
+    """
+    stack = list(nodes_in(root))
+    while stack:
+        node = stack.pop()
+        yield node
+        stack.extend(children(node))
+
+
+def program_nodes(program: Program) -> Iterator[Node]:
+    """Every node of the dialog's statements and its SUBs."""
+    return walk([program.body, program.subs])

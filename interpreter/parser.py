@@ -728,7 +728,6 @@ class Parser:
 
     def stmt_ignored(self, t: Token) -> None:
         self.advance()
-        return None
 
     def text_block(self, t: Token) -> n.Node | None:
         block: TextBlock = t.value  # type: ignore[assignment]

@@ -327,7 +327,7 @@ class Runtime:
         return provider
 
     async def keyword(self, phrase: str, args: list[Any], clauses: dict[str, list[Any]],
-                      line: int, col: int) -> Any:
+                      line: int) -> Any:
         handler = self._keywords.get(phrase)
         if handler is None:
             raise BasicValueError(f"the keyword {phrase} is not supported by Talkbench yet")

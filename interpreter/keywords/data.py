@@ -7,7 +7,6 @@ without them makes the keyword fail with a clear message. Argument shapes follow
 
 from __future__ import annotations
 
-import dataclasses
 import re
 import weakref
 from typing import Any
@@ -76,26 +75,10 @@ def _as_filter(value: Any) -> Filter:
 def _arg_names(rt: Any, line: int, phrase: str) -> list[str | None]:
     """The variable names written as arguments of the keyword at ``line`` (None for
     expressions): ``SAVE "t.csv", name, email`` names its columns after its variables."""
-    for node in _walk(rt.compiled.program.body):
+    for node in n.program_nodes(rt.compiled.program):
         if isinstance(node, n.KeywordStmt) and node.line == line and node.phrase == phrase:
             return [a.name if isinstance(a, n.Name) else None for a in node.args]
     return []
-
-
-def _walk(items: Any) -> Any:
-    stack = list(items) if isinstance(items, list) else [items]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, list):
-            stack.extend(node)
-        elif dataclasses.is_dataclass(node):
-            yield node
-            for f in dataclasses.fields(node):
-                value = getattr(node, f.name)
-                if isinstance(value, (list, n.Node)):
-                    stack.append(value)
-                elif isinstance(value, dict):
-                    stack.extend(value.values())
 
 
 def _positional_row(rt: Any, line: int, phrase: str, values: list[Any],

@@ -88,11 +88,12 @@ async def log_warn(rt: Any, args: list[Any], clauses: dict, line: int) -> None:
     rt.warn(" ".join(to_display(a) for a in args), line)
 
 
-@keyword("SET ANSWER MODE", "SET MAX LINES")
-async def set_option(rt: Any, args: list[Any], clauses: dict, line: int) -> None:
-    rt.session.variables[_option_name(rt, line)] = one(args, "SET option")
+# Each phrase has its own handler so the option's name comes from the phrase itself.
+@keyword("SET ANSWER MODE")
+async def set_answer_mode(rt: Any, args: list[Any], clauses: dict, line: int) -> None:
+    rt.session.variables["answer_mode"] = one(args, "SET ANSWER MODE")
 
 
-def _option_name(rt: Any, line: int) -> str:
-    text = rt.compiled.program.source.split("\n")[line - 1].upper()
-    return "max_lines" if "MAX" in text else "answer_mode"
+@keyword("SET MAX LINES")
+async def set_max_lines(rt: Any, args: list[Any], clauses: dict, line: int) -> None:
+    rt.session.variables["max_lines"] = one(args, "SET MAX LINES")

@@ -55,3 +55,28 @@ def test_clearing_needs_no_service() -> None:
     assert (session.knowledge_bases, session.tools) == (["k2"], ["b"])
     run('CLEAR KB\nCLEAR TOOLS\nCLEAR WEBSITES', session=session)
     assert (session.knowledge_bases, session.tools, session.websites) == ([], [], [])
+
+
+class _RecordingTables:
+    """Just enough of the tables service to see the rows SAVE hands over."""
+
+    def __init__(self) -> None:
+        self.rows: list[tuple[str, dict]] = []
+
+    def define(self, table: object) -> None:
+        pass
+
+    def insert(self, table: str, row: dict) -> int:
+        self.rows.append((table, dict(row)))
+        return len(self.rows)
+
+
+def test_save_names_columns_after_its_variables_in_blocks_and_subs() -> None:
+    tables = _RecordingTables()
+    run('name = "Ann"\nage = 3\nSAVE "people", name, age\n'
+        'IF age > 1 THEN\n  SAVE "people", age, name\nEND IF\nCALL Keep()\n'
+        'SUB Keep()\n  city = "Rio"\n  SAVE "places", city, 1 + 1\nEND SUB',
+        services={"tables": tables})
+    assert tables.rows == [("people", {"name": "Ann", "age": 3}),
+                           ("people", {"age": 3, "name": "Ann"}),
+                           ("places", {"city": "Rio", "col2": 2})]
