@@ -6,12 +6,16 @@ import argparse
 import asyncio
 import signal
 import sys
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from interpreter import BasicRuntimeError, BasicSyntaxError, Severity, check_source
 
 from . import __version__
+
+if TYPE_CHECKING:
+    from .headless import HeadlessRun
 
 EXIT_OK, EXIT_RUNTIME, EXIT_SYNTAX = 0, 1, 2
 
@@ -146,7 +150,7 @@ def run_command(args: argparse.Namespace) -> int:
         for d in e.diagnostics:
             print(d.format(), file=sys.stderr)
         return EXIT_SYNTAX
-    except Exception as e:  # noqa: BLE001 - a bad database is one line, not a traceback
+    except Exception as e:  # a bad database is one line, not a traceback
         from .database import DatabaseError
 
         if isinstance(e, DatabaseError):
@@ -156,7 +160,7 @@ def run_command(args: argparse.Namespace) -> int:
     return asyncio.run(_run_with_signals(run))
 
 
-async def _run_with_signals(run: "HeadlessRun") -> int:  # noqa: F821
+async def _run_with_signals(run: HeadlessRun) -> int:
     loop = asyncio.get_running_loop()
     task = asyncio.ensure_future(run.execute())
     received: list[int] = []

@@ -20,7 +20,7 @@ from interpreter.conversation_debug import ConversationWatch
 from interpreter.ports import BotMessage, Channel, HearRequest
 
 from .chat_format import StepKind
-from .chat_parser import parse_chat
+from .chat_parser import load_chat
 
 
 class AnswerQueue:
@@ -59,9 +59,9 @@ def parse_answers(text: str) -> list[str]:
 
 
 def answers_from_chat(path: str | Path) -> list[str]:
-    """The ``user:`` lines of a conversation test, in order (raises ChatFormatError)."""
-    path = Path(path)
-    test = parse_chat(path.read_text(encoding="utf-8"), str(path))
+    """The ``user:`` lines of a conversation test, in order (raises ChatFormatError, also
+    for an unreadable file)."""
+    test = load_chat(Path(path))
     return [s.text for s in test.steps if s.kind is StepKind.USER]
 
 

@@ -38,6 +38,7 @@ from interpreter.ports import BotMessage, HearRequest, WriteSource
 from interpreter.runtime import HEAR_ATTEMPTS
 from interpreter.values import BasicValueError
 
+from .atomic_file import read_text_file
 from .chat_compare import Outcome, ReplayResult, compare, error_result
 from .chat_format import (
     ChatFormatError,
@@ -216,7 +217,7 @@ async def replay(test: ChatTest, *, timeout: float | None = None,
     path = test.path if test.path is not None else Path("<chat>")
     dialog = test.dialog_path()
     try:
-        source = dialog.read_text(encoding="utf-8-sig")
+        source, _ = read_text_file(dialog)
     except (OSError, UnicodeDecodeError) as e:
         return error_result(path, f"cannot read the dialog {dialog}: {e}")
     try:
@@ -241,7 +242,7 @@ async def record(dialog: Path, inputs: Iterable[str], seed: dict[str, str] | Non
     probe = ChatTest(tuple(Step(StepKind.USER, Pattern(t)) for t in inputs),
                      tuple(seed.items()), None, True, dialog.name, None, (), dialog.with_suffix(
                          ".chat"))
-    compiled = load_source(dialog.read_text(encoding="utf-8-sig"), str(dialog))
+    compiled = load_source(read_text_file(dialog)[0], str(dialog))
     run = await _run_dialog(probe, compiled, dialog, timeout, DEFAULT_MAX_TICKS)
     test = run.recorder.to_test(dialog.name, seed, comment)
     final = tuple(MemoryExpectation(k, Pattern(run.memory[k])) for k in sorted(run.memory))

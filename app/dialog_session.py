@@ -74,14 +74,14 @@ class DialogRunner:
         self.variables: dict[str, Any] = {}  # param-* values of the open bot package
         self._observers: list[Observer] = []
         self._task: asyncio.Task[Any] | None = None
-        self.services: Services | None = None
+        self._services: Services | None = None  # the current run's, closed by the next start
         self.debugger: Debugger | None = None  # the current (or last) debug run's debugger
         self.verified: list[Breakpoint] = []  # its line breakpoints after verification
         self._last: _Launch | None = None
         # Conversation debugging (app.turns, interpreter.conversation_debug) plugs in here:
         # the Debugger class a debug start builds, and a wrapper around the bot memory.
         self.debugger_factory: Callable[..., Debugger] = Debugger
-        self.memory_wrapper: Callable[[BotMemory], BotMemory] | None = None
+        self.memory_wrapper: Callable[[BotMemory], BotMemory] = lambda memory: memory
 
     # -- observers ------------------------------------------------------------------------
 
@@ -111,7 +111,7 @@ class DialogRunner:
 
     @property
     def paused(self) -> bool:
-        return self.debugging and self.debugger is not None and self.debugger.paused
+        return self.running and self.debugger is not None and self.debugger.paused
 
     def start(
         self, source: str, file: str, debug: DebugOptions | None = None
@@ -135,21 +135,18 @@ class DialogRunner:
             )
             self.verified = self.debugger.set_breakpoints(list(debug.breakpoints))
             self.debugger.set_memory_breakpoints(list(debug.memory_breakpoints))
-        if self.services is not None:
-            self.services.close()
-        self.services = build_services(
+        if self._services is not None:
+            self._services.close()
+        self._services = build_services(
             ServiceContext(self.store, self.bot, str(Path(file).parent) if file else ""))
-        memory = self.store.bot(self.bot)
-        if self.memory_wrapper is not None:
-            memory = self.memory_wrapper(memory)
         runtime = Runtime(
             compiled,
             self.channel,
-            memory,
+            self.memory_wrapper(self.store.bot(self.bot)),
             on_event=self._emit,
             session=self.session,
             skip_waits=self.skip_waits,
-            services=self.services,
+            services=self._services,
             debugger=self.debugger,
             initial_vars=dict(self.variables),
         )

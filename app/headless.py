@@ -33,7 +33,7 @@ class HeadlessRun:
     def prepare(cls, source: str, file: str, *, db: str | None, bot: str,
                 input_path: Path | None = None, timeout: float | None = None,
                 skip_waits: bool = False,
-                variables: dict[str, Any] | None = None) -> "HeadlessRun":
+                variables: dict[str, Any] | None = None) -> HeadlessRun:
         """Compile first (a syntax error must not touch the database), then open the store."""
         from .memory_store import MemoryStore
 

@@ -21,6 +21,8 @@ from typing import Any
 from interpreter import nodes as n
 from interpreter.parser import parse
 
+from .atomic_file import TextFormat, read_text_file, write_text_atomic
+
 SET_PHRASE = "SET BOT MEMORY"
 GET_PHRASE = "GET BOT MEMORY"
 
@@ -119,7 +121,7 @@ def scan_source(source: str, file: str) -> list[KeyUse]:
 
 
 def _read(path: str) -> str:
-    return Path(path).read_text(encoding="utf-8-sig")
+    return read_text_file(path)[0]  # any BOM/encoding, as the IDE opens the dialog
 
 
 def scan_files(paths: Iterable[str | os.PathLike[str]]) -> KeyReport:
@@ -182,20 +184,29 @@ def plan_rename(report: KeyReport, old: str, new: str) -> list[LineEdit]:
 
 
 def apply_edits(edits: list[LineEdit]) -> None:
-    """Write the edits (each file is rewritten once, keeping its line endings)."""
+    """Write the edits (each file is rewritten once, atomically, in its own encoding and
+    line endings); a stale preview raises ValueError before any file is written."""
+    for file, (text, fmt) in _edited_files(edits).items():
+        write_text_atomic(file, text, fmt)
+
+
+def _edited_files(edits: list[LineEdit]) -> dict[str, tuple[str, TextFormat]]:
+    """Each edited file's new text and format; raises ValueError for a line changed since
+    the preview."""
     files: dict[str, list[LineEdit]] = {}
     for edit in edits:
         files.setdefault(edit.file, []).append(edit)
+    result = {}
     for file, file_edits in files.items():
-        raw = Path(file).read_bytes().decode("utf-8")
-        lines = raw.splitlines(keepends=True)
+        text, fmt = read_text_file(file)
+        lines = text.splitlines(keepends=True)
         for e in file_edits:
-            current = lines[e.line - 1]
-            body = current.rstrip("\r\n")
-            if body != e.old:
+            if e.line > len(lines) or lines[e.line - 1].rstrip("\n") != e.old:
                 raise ValueError(f"{file}:{e.line} changed since the preview")
-            lines[e.line - 1] = e.new + current[len(body) :]
-        Path(file).write_bytes("".join(lines).encode("utf-8"))
+            ending = "\n" if lines[e.line - 1].endswith("\n") else ""
+            lines[e.line - 1] = e.new + ending
+        result[file] = ("".join(lines), fmt)
+    return result
 
 
 def apply_rename(
@@ -205,13 +216,11 @@ def apply_rename(
 
     The store goes first: it refuses when ``new`` already exists, before any file changes.
     """
-    for edit in edits:  # a stale preview fails before anything is changed
-        lines = _read(edit.file).splitlines()
-        if edit.line > len(lines) or lines[edit.line - 1] != edit.old:
-            raise ValueError(f"{edit.file}:{edit.line} changed since the preview")
+    edited = _edited_files(edits)  # a stale preview fails before anything is changed
     moved = False
     if store is not None and store.get_entry(bot, old) is not None:
         store.rename(bot, old, new)
         moved = True
-    apply_edits(edits)
+    for file, (text, fmt) in edited.items():
+        write_text_atomic(file, text, fmt)
     return moved

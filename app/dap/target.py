@@ -9,7 +9,6 @@ not change, as ``Debugger.reset`` intends.
 from __future__ import annotations
 
 import asyncio
-import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +24,8 @@ from interpreter.debug_model import (
 from interpreter.debugger import Debugger
 from interpreter.ports import HearRequest
 
+from ..atomic_file import read_text_file
+from ..services import ServiceContext, Services, build_services
 from .channel import DapChannel
 from .postmortem import PostMortem
 
@@ -88,7 +89,7 @@ class DebugTarget:
     runtime: Runtime | None = None
     post_mortem: PostMortem | None = None
     _task: asyncio.Task[None] | None = None
-    _services: Any = None
+    _services: Services | None = None
     _stopping: bool = False
 
     @classmethod
@@ -119,10 +120,11 @@ class DebugTarget:
     def start(self) -> None:
         self._stopping = False
         self.channel = DapChannel(self.config.inputs, on_waiting=self.listener.waiting)
-        services = self._make_services()
-        extra = {"services": services} if services is not None else {}
+        if self._services is None:  # built once: restarts keep the providers' sessions
+            self._services = build_services(ServiceContext(
+                self.store, self.config.bot, str(self.config.program.parent)))
         self.runtime = Runtime(self.compiled, self.channel, self.memory, debugger=self.debugger,
-                               on_event=self.listener.event, **extra)
+                               on_event=self.listener.event, services=self._services)
         self._task = asyncio.get_running_loop().create_task(self._run(self.runtime))
 
     async def stop(self) -> None:
@@ -200,22 +202,10 @@ class DebugTarget:
         finally:
             self.post_mortem = None
 
-    def _make_services(self) -> Any:
-        if self._services is None:
-            try:
-                from app.services import ServiceContext, build_services
-
-                self._services = build_services(ServiceContext(
-                    self.store, self.config.bot, str(self.config.program.parent)))
-            except ImportError as e:  # providers are optional; their keywords then say so
-                print(f"talkbench dap: no keyword services: {e}", file=sys.stderr)
-                return None
-        return self._services
-
 
 def _compile(path: Path) -> CompiledProgram:
     try:
-        source = path.read_text(encoding="utf-8-sig")
+        source, _ = read_text_file(path)  # any BOM/encoding, as ``talkbench run`` reads it
     except FileNotFoundError:
         raise LaunchError(f"{path}: no such file") from None
     except (OSError, UnicodeDecodeError) as e:

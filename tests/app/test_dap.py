@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from textwrap import dedent
-from typing import Any
+from typing import IO, Any
 
 import pytest
 
@@ -185,6 +185,16 @@ def _env() -> dict[str, str]:
     return env
 
 
+def _end(proc: subprocess.Popen[bytes], *pipes: IO[bytes] | None) -> None:
+    """Kill the adapter if it still runs, reap it and close the given pipes."""
+    if proc.poll() is None:
+        proc.kill()
+    proc.wait(timeout=TIMEOUT)
+    for pipe in pipes:
+        if pipe is not None:
+            pipe.close()
+
+
 @pytest.fixture
 def stdio_adapter() -> Iterator[tuple[DapClient, subprocess.Popen[bytes]]]:
     proc = subprocess.Popen([sys.executable, "-m", "app", "dap"], cwd=ROOT, env=_env(),
@@ -204,12 +214,7 @@ def stdio_adapter() -> Iterator[tuple[DapClient, subprocess.Popen[bytes]]]:
     try:
         yield client, proc
     finally:
-        if proc.poll() is None:
-            proc.kill()
-        proc.wait(timeout=TIMEOUT)
-        proc.stdin.close()
-        proc.stdout.close()
-        proc.stderr.close()
+        _end(proc, proc.stdin, proc.stdout, proc.stderr)
 
 
 @pytest.fixture
@@ -436,10 +441,7 @@ def tcp_adapter() -> Iterator[tuple[int, subprocess.Popen[bytes]]]:
         port = int(re.search(r"127\.0\.0\.1:(\d+)", announced).group(1))
         yield port, proc
     finally:
-        if proc.poll() is None:
-            proc.kill()
-        proc.wait(timeout=TIMEOUT)
-        proc.stdout.close()
+        _end(proc, proc.stdout)  # stderr stays with its reader thread
 
 
 def _connect(port: int) -> tuple[DapClient, socket.socket]:

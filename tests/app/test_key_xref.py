@@ -88,3 +88,15 @@ def test_stale_preview_changes_nothing(dialogs: Path, sqlite_db: str) -> None:
             apply_rename(edits, store, "b", "orphan", "adopted")
         assert store.get_entry("b", "orphan") is not None
     assert isinstance(edits[0], LineEdit)
+
+
+def test_rename_keeps_encoding_bom_and_line_endings(tmp_path: Path) -> None:
+    bom = tmp_path / "bom.bas"
+    bom.write_bytes('\ufeffTALK "é"\r\nSET BOT MEMORY "k", 1\r\n'.encode())
+    old = tmp_path / "old.bas"  # a Windows code page dialog, as the IDE opens it
+    old.write_bytes('TALK "café"\r\nx = GET BOT MEMORY("k")\r\n'.encode("cp1252"))
+    edits = plan_rename(scan_files([bom, old]), "k", "n")
+    assert [(Path(e.file).name, e.line) for e in edits] == [("bom.bas", 2), ("old.bas", 2)]
+    assert not apply_rename(edits, None, "b", "k", "n")
+    assert bom.read_bytes() == '\ufeffTALK "é"\r\nSET BOT MEMORY "n", 1\r\n'.encode()
+    assert old.read_bytes() == 'TALK "café"\r\nx = GET BOT MEMORY("n")\r\n'.encode("cp1252")
