@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import csv
 import io
-import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from interpreter.values import parse_number
 
 PACKAGE_SUFFIX = ".gbai"
 ENTRY_DIALOG = "start.bas"
@@ -119,16 +120,9 @@ def config_variables(config: dict[str, str]) -> dict[str, Any]:
 
 def typed_value(text: str) -> Any:
     s = text.strip()
-    try:
-        return int(s)
-    except ValueError:
-        pass
-    try:
-        number = float(s)
-        if math.isfinite(number):  # "nan"/"inf" stay text
-            return number
-    except ValueError:
-        pass
+    number = parse_number(s)  # "nan"/"inf" stay text
+    if number is not None:
+        return number
     if s.lower() in ("true", "false"):
         return s.lower() == "true"
     return s

@@ -17,8 +17,10 @@ import os
 import re
 import sqlite3
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
 import peewee
@@ -31,6 +33,8 @@ DEFAULT_CONNECT_TIMEOUT_S = 5
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 # quick_check reads every page; past this size only the schema is read at open time.
 _QUICK_CHECK_MAX_BYTES = 256 * 1024 * 1024
+
+T = TypeVar("T")
 
 
 class DatabaseError(Exception):
@@ -271,18 +275,40 @@ def _open_sqlite(target: _Target, busy_timeout_ms: int) -> peewee.SqliteDatabase
         lock_type="IMMEDIATE",
         field_types={"TIMESTAMPTZ": "DATETIME"},
     )
-    # Two processes opening a new file at once: the switch to WAL (and WAL recovery) can
-    # report "locked" at once, without waiting on busy_timeout; it passes a moment later.
-    deadline = time.monotonic() + busy_timeout_ms / 1000.0
-    while True:
+
+    def connect() -> peewee.SqliteDatabase:
         try:
             db.connect(reuse_if_open=True)
             db.execute_sql("SELECT count(*) FROM sqlite_master").fetchone()
-            return db
-        except (peewee.PeeweeException, sqlite3.Error) as exc:
+        except (peewee.PeeweeException, sqlite3.Error):
             reset_connection(db)
-            if "locked" not in str(exc).lower() or time.monotonic() > deadline:
-                raise translate_error(exc, target.path) from None
+            raise
+        return db
+
+    # Two processes opening a new file at once: the switch to WAL (and WAL recovery) can
+    # report "locked" at once, without waiting on busy_timeout; it passes a moment later.
+    try:
+        return retry_while(connect, _is_sqlite_locked, busy_timeout_ms / 1000.0)
+    except (peewee.PeeweeException, sqlite3.Error) as exc:
+        raise translate_error(exc, target.path) from None
+
+
+def _is_sqlite_locked(exc: Exception) -> bool:
+    return isinstance(exc, (peewee.PeeweeException, sqlite3.Error)) and "locked" in str(exc).lower()
+
+
+def retry_while(
+    attempt: Callable[[], T], retryable: Callable[[Exception], bool], seconds: float
+) -> T:
+    """``attempt()``, tried again every 50 ms for up to ``seconds`` while it raises an
+    exception ``retryable`` accepts (a state another process is about to settle)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            return attempt()
+        except Exception as exc:
+            if not retryable(exc) or time.monotonic() > deadline:
+                raise
             time.sleep(0.05)
 
 

@@ -222,8 +222,8 @@ class MemoryHistory:
                         self._cond.wait()
                     if not self._changes and self._stop:
                         return
-                    # Let a burst gather into one batch.
-                    self._cond.wait(self._batch_delay) if not self._stop else None
+                    if not self._stop:
+                        self._cond.wait(self._batch_delay)  # let a burst gather into one batch
                     items = list(self._changes)
                     self._changes.clear()
                 try:
@@ -351,7 +351,7 @@ class MemoryHistory:
 
 
 @functools.cache
-def _json_insert_sql(columns: tuple[str, ...] | list[str]) -> str:
+def _json_insert_sql(columns: tuple[str, ...]) -> str:
     names = ", ".join(f'"{c}"' for c in columns)
     values = ", ".join(f"json_extract(j.value, '$[{i}]')" for i in range(len(columns)))
     return f'INSERT INTO "{EVENTS_TABLE}" ({names}) SELECT {values} FROM json_each(?) AS j'

@@ -45,7 +45,8 @@ from .database import (
     reset_connection,
     translate_error,
 )
-from .models import Bot, BotMemory, ensure_schema
+from .models import Bot, BotMemory, db_timestamp, ensure_schema
+from .observers import Subscribers
 
 log = logging.getLogger(__name__)
 
@@ -198,7 +199,9 @@ class MemoryStore:
         self._queued: dict[tuple[str, str], _Pending] = {}
         self._inflight: dict[tuple[str, str], _Pending] = {}
         self._reported_failed: set[tuple[str, str]] = set()
-        self._subscribers: tuple[Subscriber, ...] = ()
+        self._subscribers: Subscribers[MemoryChange] = Subscribers(
+            self._cond, log, "memory change"
+        )
         self._seq = 0  # number of writes queued so far
         self._done_seq = 0  # every write up to this one has landed
         self._failed_upto = 0
@@ -256,17 +259,7 @@ class MemoryStore:
 
     def subscribe(self, callback: Subscriber) -> Callable[[], None]:
         """Call ``callback(change)`` for every change; returns the unsubscribe function."""
-        with self._cond:
-            self._subscribers = self._subscribers + (callback,)
-
-        def unsubscribe() -> None:
-            with self._cond:
-                subs = list(self._subscribers)
-                if callback in subs:
-                    subs.remove(callback)
-                self._subscribers = tuple(subs)
-
-        return unsubscribe
+        return self._subscribers.subscribe(callback)
 
     def set(self, bot: str, key: str, value: str, source: WriteSource | None = _HAND) -> None:
         """Queue a write (a hand edit by default); same path as ``handle.set``."""
@@ -289,6 +282,11 @@ class MemoryStore:
         if row is None:
             return None
         return MemoryEntry(row[0], row[1], _as_utc(row[2]), _as_utc(row[3]))
+
+    def value(self, bot: str, key: str) -> str | None:
+        """The value (queued value first), ``None`` when missing; DatabaseError on failure."""
+        entry = self.get_entry(bot, key)
+        return None if entry is None else entry.value
 
     def list(
         self,
@@ -383,13 +381,11 @@ class MemoryStore:
                             (BotMemory.bot == bot_id) & (BotMemory.key == old_key)
                         )
                     )
-            except (KeyError, ValueError, DatabaseError):
-                raise
             except peewee.PeeweeException as exc:
                 reset_connection(self._db)
                 raise translate_error(exc, "the memory database") from None
             with self._cond:
-                self._emit(
+                self._subscribers.emit(
                     MemoryChange(
                         bot,
                         new_key,
@@ -419,15 +415,13 @@ class MemoryStore:
                         )
                         deleted.update(self._fetch(sql, params))
                         self._db.execute(BotMemory.delete().where(where))
-            except DatabaseError:
-                raise
             except peewee.PeeweeException as exc:
                 reset_connection(self._db)
                 raise translate_error(exc, "the memory database") from None
             with self._cond:
                 for key in keys:
                     if key in deleted:
-                        self._emit(
+                        self._subscribers.emit(
                             MemoryChange(bot, key, deleted[key], None, _HAND, ChangeState.DELETED)
                         )
             return len(deleted)
@@ -600,12 +594,12 @@ class MemoryStore:
             prev = self._queued.get(k)
             self._queued[k] = (value, source, time.time())
             self._seq += 1
-            if self._subscribers:
+            if self._subscribers.callbacks:
                 self._reported_failed.discard(k)
                 if prev is None:
                     prev = self._inflight.get(k)
                 old = prev[0] if prev is not None else None
-                self._emit(_change(bot, key, old, value, source, _PENDING))
+                self._subscribers.emit(_change(bot, key, old, value, source, _PENDING))
             elif self._reported_failed:
                 self._reported_failed.discard(k)
             if self._idle:
@@ -687,11 +681,11 @@ class MemoryStore:
                     if self._last_error is None:
                         log.warning("memory writes failed, will retry: %s", msg)
                     self._last_error = msg
-                    if self._subscribers:
+                    if self._subscribers.callbacks:
                         for k, (value, source, _) in batch.items():
                             if k not in self._reported_failed:
                                 self._reported_failed.add(k)
-                                self._emit(
+                                self._subscribers.emit(
                                     MemoryChange(
                                         k[0],
                                         k[1],
@@ -710,11 +704,11 @@ class MemoryStore:
                 if self._last_error is not None:
                     log.info("memory writes land again")
                 self._last_error = None
-                if self._subscribers:
+                if self._subscribers.callbacks:
                     discard = self._reported_failed.discard
                     for k, (value, source, _) in batch.items():
                         discard(k)
-                        self._emit(_change(k[0], k[1], None, value, source, _LANDED))
+                        self._subscribers.emit(_change(k[0], k[1], None, value, source, _LANDED))
                 else:
                     self._reported_failed.clear()
                 self._cond.notify_all()
@@ -783,13 +777,6 @@ class MemoryStore:
         with self._write_lock:
             if not self._write_step():
                 raise DatabaseError(self._last_error or "memory writes failed")
-
-    def _emit(self, change: MemoryChange) -> None:
-        for callback in self._subscribers:
-            try:
-                callback(change)
-            except Exception:  # a broken subscriber must not stop writes or other subscribers
-                log.exception("memory change subscriber failed")
 
     # -- reads ---------------------------------------------------------------------------
 
@@ -907,10 +894,7 @@ class MemoryStore:
         return self._db.atomic("IMMEDIATE") if self._sqlite else self._db.atomic()
 
     def _ts(self, when: dt.datetime) -> Any:
-        if self._sqlite:
-            # Naive UTC text, the format peewee and sqlite3 use for DATETIME columns.
-            return when.astimezone(_UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
-        return when
+        return db_timestamp(when, self._sqlite)
 
 
 _UPSERT_FIELDS = [

@@ -32,15 +32,10 @@ class CannotRevert(ValueError):
     """The event's previous value is unknown (it was written before history was kept)."""
 
 
-def _current(history: MemoryHistory, bot: str, key: str) -> str | None:
-    entry = history.store.get_entry(bot, key)
-    return None if entry is None else entry.value
-
-
 def preview_event(history: MemoryHistory, event: MemoryEvent) -> RevertStep:
     if not event.old_known:
         raise CannotRevert(f"the value of {event.key!r} before this write is unknown")
-    return RevertStep(event.bot, event.key, _current(history, event.bot, event.key), event.old)
+    return RevertStep(event.bot, event.key, history.store.value(event.bot, event.key), event.old)
 
 
 def preview_run(history: MemoryHistory, run_id: str) -> list[RevertStep]:
@@ -52,7 +47,7 @@ def preview_run(history: MemoryHistory, run_id: str) -> list[RevertStep]:
     for (bot, key), event in firsts.items():
         if not event.old_known:
             raise CannotRevert(f"the value of {key!r} before run {run_id} is unknown")
-        steps.append(RevertStep(bot, key, _current(history, bot, key), event.old))
+        steps.append(RevertStep(bot, key, history.store.value(bot, key), event.old))
     return steps
 
 

@@ -11,12 +11,12 @@ query instead, so several stores on different databases can live in one process.
 from __future__ import annotations
 
 import datetime as dt
-import time
 import uuid
+from typing import Any
 
 import peewee
 
-from .database import DatabaseError, translate_error
+from .database import DatabaseError, retry_while, translate_error
 
 database_proxy = peewee.DatabaseProxy()
 
@@ -33,6 +33,14 @@ class UtcDateTimeField(peewee.DateTimeField):
     DATETIME (text, UTC)."""
 
     field_type = "TIMESTAMPTZ"
+
+
+def db_timestamp(when: dt.datetime, sqlite: bool) -> Any:
+    """``when`` as a timestamp column takes it: on SQLite naive UTC text, the format peewee
+    and sqlite3 use for DATETIME columns; on PostgreSQL the aware datetime itself."""
+    if sqlite:
+        return when.astimezone(dt.UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+    return when
 
 
 class BaseModel(peewee.Model):
@@ -120,15 +128,8 @@ def ensure_schema(db: peewee.Database) -> None:
 def _check_existing_settled(db: peewee.Database, table: str) -> None:
     """Check a table another process may be creating right now (its CREATE TABLE and
     CREATE INDEX are separate statements): a failed check is retried for a moment."""
-    deadline = time.monotonic() + 2.0
-    while True:
-        try:
-            _check_existing(db, table)
-            return
-        except DatabaseError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.05)
+    retry_while(lambda: _check_existing(db, table),
+                lambda exc: isinstance(exc, DatabaseError), 2.0)
 
 
 def _check_existing(db: peewee.Database, table: str) -> None:

@@ -25,6 +25,7 @@ from .database import is_sqlite, reset_connection
 from .memory_history import MemoryHistory
 from .memory_store import ChangeState, MemoryChange, MemoryStore
 from .models import BOTS_TABLE, MEMORIES_TABLE
+from .observers import Subscribers
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +72,9 @@ class OutsideWatcher:
         self._known: dict[str, dict[str, str]] = {}
         self._expected: dict[tuple[str, str], list[str]] = {}
         self._probe: Any = None
-        self._subscribers: tuple[OutsideSubscriber, ...] = ()
+        self._subscribers: Subscribers[OutsideChange] = Subscribers(
+            self._lock, log, "outside change"
+        )
         self._stop = threading.Event()
         self._unsubscribe = store.subscribe(self._on_change)
         self._thread = threading.Thread(
@@ -93,14 +96,7 @@ class OutsideWatcher:
 
     def subscribe(self, callback: OutsideSubscriber) -> Callable[[], None]:
         """``callback(change)`` on the watcher thread for each outside change."""
-        with self._lock:
-            self._subscribers = self._subscribers + (callback,)
-
-        def unsubscribe() -> None:
-            with self._lock:
-                self._subscribers = tuple(s for s in self._subscribers if s is not callback)
-
-        return unsubscribe
+        return self._subscribers.subscribe(callback)
 
     def close(self) -> None:
         self._stop.set()
@@ -195,11 +191,7 @@ class OutsideWatcher:
         for change in found:
             if self.history is not None:
                 self.history.record_outside(change.bot, change.key, change.old, change.new)
-            for callback in self._subscribers:
-                try:
-                    callback(change)
-                except Exception:
-                    log.exception("outside change subscriber failed")
+            self._subscribers.emit(change)
         return found
 
     def _compare(self, bot: str, rows: dict[str, str]) -> dict[tuple[str, str], object]:
@@ -245,5 +237,4 @@ class OutsideWatcher:
 def changed_since(store: MemoryStore, bot: str, key: str, started_from: str | None) -> bool:
     """Whether ``key`` differs from ``started_from`` (the value an edit began with; None when
     the key did not exist), e.g. because another process changed it meanwhile."""
-    entry = store.get_entry(bot, key)
-    return (None if entry is None else entry.value) != started_from
+    return store.value(bot, key) != started_from

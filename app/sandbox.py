@@ -73,8 +73,7 @@ class SandboxMemory:
         store = getattr(self.base, "store", None)
         bot = getattr(self.base, "bot", None)
         if store is not None and isinstance(bot, str):
-            entry = store.get_entry(bot, key)
-            return None if entry is None else entry.value
+            return store.value(bot, key)
         value = self.base.get(key)
         return value if value != "" else None
 

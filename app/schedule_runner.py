@@ -20,6 +20,7 @@ from interpreter.events import Printed
 from interpreter.ports import BotMessage, HearRequest
 from interpreter.values import BasicValueError
 
+from .atomic_file import read_text_file
 from .bot_package import package_for
 from .schedules import Schedule, ScheduleRegistry, due
 from .services import ServiceContext, build_services
@@ -63,7 +64,7 @@ async def run_schedule(schedule: Schedule, store: Any, bot: str, out: Output,
     if schedule.path is None:
         return _failed(name, out, "its dialog file was not found")
     try:
-        source = schedule.path.read_text(encoding="utf-8-sig")
+        source, _ = read_text_file(schedule.path)
         compiled = load_source(source, str(schedule.path))
     except (OSError, UnicodeDecodeError) as e:
         return _failed(name, out, f"cannot read {schedule.path}: {e}")
@@ -109,17 +110,23 @@ async def run_due(registry: ScheduleRegistry, folder: str | Path, store: Any, ou
         if (only is not None and schedule.script not in only) or (
                 running is not None and schedule.script in running):
             continue
-        registry.mark_run(schedule.script, when)
-        if schedule.at is not None and schedule.origin != "source":
-            registry.remove(schedule.script)  # a one-shot schedule is done once run
-        if running is not None:
-            running.add(schedule.script)
-        try:
-            results.append(await run_schedule(schedule, store, registry.bot, out))
-        finally:
-            if running is not None:
-                running.discard(schedule.script)
+        results.append(await _run_marked(registry, schedule, store, out, when, running))
     return results
+
+
+async def _run_marked(registry: ScheduleRegistry, schedule: Schedule, store: Any, out: Output,
+                      when: dt.datetime, running: set[str] | None) -> RunResult:
+    """Record the run (and retire a one-shot schedule), then run it, listed in ``running``."""
+    registry.mark_run(schedule.script, when)
+    if schedule.at is not None and schedule.origin != "source":
+        registry.remove(schedule.script)  # a one-shot schedule is done once run
+    if running is not None:
+        running.add(schedule.script)
+    try:
+        return await run_schedule(schedule, store, registry.bot, out)
+    finally:
+        if running is not None:
+            running.discard(schedule.script)
 
 
 class Scheduler:
@@ -166,11 +173,15 @@ class Scheduler:
                    if s.script not in self.running]
         tasks = []
         for schedule in pending:
-            task = asyncio.ensure_future(run_due(registry, self.folder, self.store, self.out,
-                                                 now, only={schedule.script},
-                                                 running=self.running))
+            # Listed as running at once, so no later tick starts it again before the task
+            # does; the dialogs were scanned just now, so the task does not scan them again.
+            script = schedule.script
+            self.running.add(script)
+            task = asyncio.ensure_future(_run_marked(registry, schedule, self.store, self.out,
+                                                     now, self.running))
             self._runs.add(task)
             task.add_done_callback(self._runs.discard)
+            task.add_done_callback(lambda _task, script=script: self.running.discard(script))
             tasks.append(task)
         if not wait:
             return []
@@ -180,7 +191,7 @@ class Scheduler:
             if isinstance(r, BaseException):
                 log.error("scheduled run failed: %s", r)
             else:
-                flat.extend(r)
+                flat.append(r)
         return flat
 
     async def _loop(self) -> None:

@@ -25,6 +25,7 @@ import peewee
 
 from interpreter.cron import Cron, CronError, parse_schedule
 
+from .atomic_file import read_text_file
 from .bot_package import is_package, load_package
 from .services import ServiceContext, service_factory
 
@@ -87,7 +88,7 @@ def dialog_files(path: str | Path) -> list[Path]:
 def scan_file(path: Path) -> Schedule | None:
     """The schedule a dialog declares for itself (last SET SCHEDULE line wins)."""
     try:
-        lines = path.read_text(encoding="utf-8-sig", errors="replace").splitlines()
+        lines = read_text_file(path)[0].splitlines()
     except OSError:
         return None
     found: Schedule | None = None

@@ -7,12 +7,13 @@ explicit overrides a host passes in ``ServiceContext.settings`` (tests, the IDE)
 
 from __future__ import annotations
 
-import csv
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from .bot_package import read_config
 
 # Setting name -> environment variables (first set wins) and config.csv keys.
 _ENV: dict[str, tuple[str, ...]] = {
@@ -87,17 +88,6 @@ def find_bot_config(dialog_dir: str | Path) -> Path | None:
     return None
 
 
-def read_config_csv(path: Path) -> dict[str, str]:
-    """``name,value`` rows (a ``name,value`` header row is skipped); names lower-cased."""
-    rows: dict[str, str] = {}
-    with open(path, encoding="utf-8-sig", newline="") as f:
-        for row in csv.reader(f):
-            if len(row) >= 2 and row[0].strip():
-                rows[row[0].strip().lower()] = row[1].strip()
-    rows.pop("name", None)
-    return rows
-
-
 def load_settings(dialog_dir: str | Path = "", overrides: Mapping[str, Any] | None = None,
                   environ: Mapping[str, str] | None = None) -> Settings:
     """Merge environment, the bot's config.csv and explicit overrides (highest)."""
@@ -109,7 +99,8 @@ def load_settings(dialog_dir: str | Path = "", overrides: Mapping[str, Any] | No
             values[name] = found
     config_path = find_bot_config(dialog_dir)
     if config_path is not None:
-        config = read_config_csv(config_path)
+        # The package's own reader, so the IDE and the providers see the same values.
+        config = {k.lower(): v for k, v in read_config(config_path).items()}
         for name, keys in _CONFIG.items():
             found = next((config[k] for k in keys if config.get(k)), None)
             if found is not None:

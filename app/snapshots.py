@@ -136,21 +136,21 @@ class Snapshots:
         self.db.execute(SnapshotEntryRow.delete().where(SnapshotEntryRow.snapshot == sid))
         self.db.execute(SnapshotRow.delete().where(SnapshotRow.id == sid))
 
-    def list(self, bot: str) -> list[Snapshot]:
-        """Snapshots of ``bot``, newest first (entries not loaded)."""
-        q = SnapshotRow.select(
+    def _select(self) -> peewee.ModelSelect:
+        """Snapshot rows in :class:`Snapshot` field order (entries aside)."""
+        return SnapshotRow.select(
             SnapshotRow.id, SnapshotRow.bot, SnapshotRow.name, SnapshotRow.created_at,
             SnapshotRow.note,
         ).bind(self.db)
-        q = q.where(SnapshotRow.bot == bot).order_by(SnapshotRow.created_at.desc())
+
+    def list(self, bot: str) -> list[Snapshot]:
+        """Snapshots of ``bot``, newest first (entries not loaded)."""
+        q = self._select().where(SnapshotRow.bot == bot).order_by(SnapshotRow.created_at.desc())
         return [Snapshot(*r) for r in q.tuples()]
 
     def load(self, bot: str, name: str) -> Snapshot:
-        q = SnapshotRow.select(
-            SnapshotRow.id, SnapshotRow.bot, SnapshotRow.name, SnapshotRow.created_at,
-            SnapshotRow.note,
-        ).bind(self.db)
-        rows = list(q.where((SnapshotRow.bot == bot) & (SnapshotRow.name == name)).tuples())
+        q = self._select().where((SnapshotRow.bot == bot) & (SnapshotRow.name == name))
+        rows = list(q.tuples())
         if not rows:
             raise KeyError(name)
         eq = SnapshotEntryRow.select(SnapshotEntryRow.key, SnapshotEntryRow.value).bind(self.db)

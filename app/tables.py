@@ -26,11 +26,11 @@ from typing import Any
 import peewee
 
 from interpreter.data_ports import Filter, TableDefinition
-from interpreter.values import to_display
+from interpreter.values import to_display, type_name
 
 from .database import is_postgresql
 from .services import ServiceContext, service_factory
-from .table_filter import compile_filter
+from .table_filter import Where, compile_filter
 
 REGISTRY = "talkbench_tables"
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -276,13 +276,13 @@ class TableStore:
         return {by_lower[k.lower()].name: _to_column(by_lower[k.lower()], v)
                 for k, v in row.items() if k.lower() in by_lower}
 
-    def _where(self, info: TableInfo, where: Filter) -> Any:
+    def _where(self, info: TableInfo, where: Filter) -> Where:
         columns = {c.name.lower(): c.name for c in info.columns}
         kinds = {c.name: c for c in info.columns}
         clause = compile_filter(where.text, where.params, columns,
                                 lambda col, v: _to_column(kinds[col], v),
                                 param=self._db.param, ilike="ILIKE" if self._pg else "LIKE")
-        return type(clause)(f" WHERE {clause.sql}" if clause.sql else "", clause.params)
+        return Where(f" WHERE {clause.sql}" if clause.sql else "", clause.params)
 
     def _order(self, info: TableInfo, order_by: str) -> str:
         columns = {c.name.lower(): c.name for c in info.columns}
@@ -361,14 +361,12 @@ def _kind_of(data_type: str) -> str:
     return "text"
 
 
+# A column made from a saved value takes the kind of the value's BASIC type.
+_KIND_OF_TYPE = {"boolean": "boolean", "integer": "integer", "number": "real"}
+
+
 def _kind_for(value: Any) -> str:
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "real"
-    return "text"
+    return _KIND_OF_TYPE.get(type_name(value), "text")
 
 
 def _get_ci(row: Mapping[str, Any], key: str) -> Any:

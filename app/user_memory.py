@@ -25,7 +25,8 @@ from typing import Any
 import peewee
 
 from .database import DatabaseError, is_sqlite, translate_error
-from .models import USER_MEMORIES_TABLE, Bot, UserMemory
+from .models import USER_MEMORIES_TABLE, Bot, UserMemory, db_timestamp
+from .observers import Subscribers
 from .services import ServiceContext, service_factory
 
 log = logging.getLogger(__name__)
@@ -74,7 +75,8 @@ class UserMemories:
         self._db = db
         self._sqlite = is_sqlite(db)
         self._lock = threading.RLock()
-        self._subscribers: tuple[UserSubscriber, ...] = ()
+        self._subscribers: Subscribers[UserMemoryChange] = Subscribers(
+            self._lock, log, "user memory")
         self._bot_ids: dict[str, Any] = {}
         self._ready = False
 
@@ -129,8 +131,8 @@ class UserMemories:
         if "\x00" in key + value + user:
             raise UserMemoryError("user memory cannot store NUL characters")
         with self._lock:
-            old = self.get(bot, user, key) if self._subscribers else None
-            now = self._ts(dt.datetime.now(dt.UTC))
+            old = self.get(bot, user, key) if self._subscribers.callbacks else None
+            now = db_timestamp(dt.datetime.now(dt.UTC), self._sqlite)
             row = {UserMemory.id: uuid.uuid4(), UserMemory.bot: self._bot_id(bot, create=True),
                    UserMemory.user_id: user, UserMemory.key: key, UserMemory.value: value,
                    UserMemory.memory_type: memory_type, UserMemory.created_at: now,
@@ -140,7 +142,7 @@ class UserMemories:
                 update={UserMemory.value: value, UserMemory.updated_at: now,
                         UserMemory.memory_type: memory_type})
             self._execute(query)
-            self._emit(UserMemoryChange(bot, user, key, old or None, value, UserChangeState.SET))
+            self._subscribers.emit(UserMemoryChange(bot, user, key, old or None, value, UserChangeState.SET))
 
     def add_fact(self, bot: str, user: str, text: str) -> str:
         key = f"fact_{uuid.uuid4().hex}"
@@ -153,26 +155,20 @@ class UserMemories:
         if bot_id is None or not keys:
             return 0
         with self._lock:
-            olds = {e.key: e.value for e in self.list(bot, user) if e.key in set(keys)}
+            wanted = set(keys)
+            olds = {e.key: e.value for e in self.list(bot, user) if e.key in wanted}
             where = ((UserMemory.bot == bot_id) & (UserMemory.user_id == user)
                      & UserMemory.key.in_(keys))
             removed = self._execute(UserMemory.delete().where(where))
             for key, old in olds.items():
-                self._emit(UserMemoryChange(bot, user, key, old, None, UserChangeState.DELETED))
+                self._subscribers.emit(UserMemoryChange(bot, user, key, old, None, UserChangeState.DELETED))
             return int(removed or 0)
 
     def clear(self, bot: str, user: str) -> int:
         return self.delete(bot, user, [e.key for e in self.list(bot, user)])
 
     def subscribe(self, callback: UserSubscriber) -> Callable[[], None]:
-        with self._lock:
-            self._subscribers = self._subscribers + (callback,)
-
-        def unsubscribe() -> None:
-            with self._lock:
-                self._subscribers = tuple(s for s in self._subscribers if s is not callback)
-
-        return unsubscribe
+        return self._subscribers.subscribe(callback)
 
     def handle(self, bot: str, user: str) -> UserMemoryHandle:
         return UserMemoryHandle(self, bot, user)
@@ -254,18 +250,6 @@ class UserMemories:
             return self._bot_id(bot, create=False)
         self._bot_ids[bot] = Bot.id.db_value(new_id) if self._sqlite else new_id
         return self._bot_ids[bot]
-
-    def _emit(self, change: UserMemoryChange) -> None:
-        for callback in self._subscribers:
-            try:
-                callback(change)
-            except Exception:  # a broken subscriber must not break the dialog
-                log.exception("user memory subscriber failed")
-
-    def _ts(self, when: dt.datetime) -> Any:
-        if self._sqlite:  # naive UTC text, as the memory store writes DATETIME columns
-            return when.astimezone(dt.UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
-        return when
 
 
 class UserMemoryHandle:

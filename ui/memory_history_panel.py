@@ -159,8 +159,8 @@ class MemoryHistoryPanel(QWidget):
         if event is None:
             return False
         try:
-            current = self.history.store.get_entry(event.bot, event.key)
-            step = RevertStep(event.bot, event.key, current.value if current else None, event.old)
+            current = self.history.store.value(event.bot, event.key)
+            step = RevertStep(event.bot, event.key, current, event.old)
             if not event.old_known:
                 raise CannotRevert("the value before this write is unknown")
             if not self.confirm("Revert event", _rows([step])):

@@ -223,8 +223,7 @@ class MemoryPanel(QWidget):
     # -- hand edits ---------------------------------------------------------------------------
 
     def _current(self, key: str) -> str | None:
-        entry = self._store.get_entry(self.bot, key)
-        return entry.value if entry is not None else None
+        return self._store.value(self.bot, key)
 
     def set_value(self, key: str, old: str | None, new: str) -> None:
         """Set (or add) ``key`` as one undoable step."""

@@ -26,6 +26,7 @@ from urllib.parse import unquote
 import pytest
 
 from app.database import sqlite_url
+from app.memory_store import MemoryStore
 
 PG_USER = "test"
 PG_PASSWORD = "s3cret-pw"
@@ -173,6 +174,14 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 def sqlite_db(tmp_path: Path) -> str:
     """A SQLite URL only (tests about SQLite files)."""
     return sqlite_url(tmp_path / "memory.sqlite3")
+
+
+@pytest.fixture
+def store(db_url: str) -> Iterator[MemoryStore]:
+    """A MemoryStore on ``db_url``, closed after the test."""
+    s = MemoryStore(db_url)
+    yield s
+    s.close()
 
 
 def sqlite_path(url: str) -> str:

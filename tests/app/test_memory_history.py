@@ -15,12 +15,10 @@ BOT = "histbot"
 
 
 @pytest.fixture
-def history(db_url: str) -> Iterator[MemoryHistory]:
-    store = MemoryStore(db_url)
+def history(store: MemoryStore) -> Iterator[MemoryHistory]:
     h = MemoryHistory(store)
     yield h
     h.close()
-    store.close()
 
 
 def value(h: MemoryHistory, key: str) -> str | None:

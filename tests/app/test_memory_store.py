@@ -26,13 +26,6 @@ from interpreter.ports import BotMemory, WriteSource
 REPO = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture
-def store(db_url: str):
-    s = MemoryStore(db_url)
-    yield s
-    s.close()
-
-
 class Recorder:
     """Collects events with the thread each came from."""
 

@@ -44,8 +44,9 @@ class Collector:
 
 
 @pytest.fixture
-def watched(db_url: str) -> Iterator[tuple[str, MemoryStore, MemoryHistory, OutsideWatcher, Collector]]:
-    store = MemoryStore(db_url)
+def watched(
+    db_url: str, store: MemoryStore
+) -> Iterator[tuple[str, MemoryStore, MemoryHistory, OutsideWatcher, Collector]]:
     store.set(BOT, "seen", "0")
     store.flush()
     history = MemoryHistory(store)
@@ -57,7 +58,6 @@ def watched(db_url: str) -> Iterator[tuple[str, MemoryStore, MemoryHistory, Outs
     yield db_url, store, history, watcher, collector
     watcher.close()
     history.close()
-    store.close()
 
 
 def run_writer(url: str, *args: str) -> float:

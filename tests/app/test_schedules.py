@@ -30,13 +30,6 @@ def write(folder: Path, name: str, text: str) -> Path:
 
 
 @pytest.fixture
-def store(db_url: str):
-    s = MemoryStore(db_url)
-    yield s
-    s.close()
-
-
-@pytest.fixture
 def dialogs(tmp_path: Path) -> Path:
     folder = tmp_path / "bot.gbai" / "bot.gbdialog"
     write(folder, "hourly.bas", 'SET SCHEDULE "0 * * * *"\nSET BOT MEMORY "ran", NOW()\n'

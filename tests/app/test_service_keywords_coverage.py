@@ -12,7 +12,6 @@ from app.services import ServiceContext, build_services
 from interpreter import nodes as n
 from interpreter.keyword_help import help_for
 from interpreter.keywords import KEYWORDS
-from interpreter.lint import _walk
 from interpreter.parser import parse
 
 SAMPLES = sorted((Path(__file__).parents[2] / "resources" / "samples").glob("*.bas"))
@@ -53,6 +52,6 @@ def test_samples_check_clean_and_use_only_implemented_keywords(sample: Path, cap
     out = capsys.readouterr().out
     assert "error" not in out and "unknown" not in out.lower()
     program, _ = parse(sample.read_text("utf-8"), str(sample))
-    used = {node.phrase for node in _walk([program.body, list(program.subs.values())])
+    used = {node.phrase for node in n.program_nodes(program)
             if isinstance(node, (n.KeywordStmt, n.KeywordExpr))}
     assert used - DIRECT <= set(KEYWORDS), used - DIRECT - set(KEYWORDS)

@@ -17,12 +17,10 @@ BOT = "snapbot"
 
 
 @pytest.fixture
-def snaps(db_url: str) -> Iterator[Snapshots]:
-    store = MemoryStore(db_url)
+def snaps(store: MemoryStore) -> Iterator[Snapshots]:
     history = MemoryHistory(store)
     yield Snapshots(store, history)
     history.close()
-    store.close()
 
 
 def fill(store: MemoryStore, **values: str) -> None:

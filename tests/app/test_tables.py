@@ -17,13 +17,6 @@ from interpreter.ports import DictMemory
 
 
 @pytest.fixture
-def store(db_url: str):
-    s = MemoryStore(db_url)
-    yield s
-    s.close()
-
-
-@pytest.fixture
 def tables(store: MemoryStore) -> TableStore:
     return TableStore(store.database, "crm")
 

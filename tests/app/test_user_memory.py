@@ -22,13 +22,6 @@ from interpreter.channels import QueuedChannel
 from interpreter.runtime import Session
 
 
-@pytest.fixture
-def store(db_url: str):
-    s = MemoryStore(db_url)
-    yield s
-    s.close()
-
-
 def run(source: str, store: MemoryStore, session: Session | None = None) -> dict[str, Any]:
     services = {"user_memory": BotUserMemory(user_memories(store), "shop")}
     rt = Runtime(load_source(source, "prefs.bas"), QueuedChannel.with_answers([]),

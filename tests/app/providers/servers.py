@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, TypeVar
 
 
 @dataclass
@@ -86,15 +86,11 @@ class HttpServer:
 
             do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _handle
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True).start()
+        self._server = _serve(ThreadingHTTPServer(("127.0.0.1", 0), Handler))
         return self
 
     def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
+        _stop(self._server)
 
     def route(self, method: str, path: str, headers: dict[str, str],
               body: bytes) -> tuple[int, str, str]:
@@ -201,15 +197,27 @@ class SmtpServer:
                     else:
                         self.reply("502 not implemented")
 
-        self._server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True).start()
+        self._server = _serve(socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler))
         return self
 
     def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
+        _stop(self._server)
+
+
+_Server = TypeVar("_Server", ThreadingHTTPServer, socketserver.ThreadingTCPServer)
+
+
+def _serve(server: _Server) -> _Server:
+    """``server`` serving on a daemon thread (checking for shutdown every 50 ms)."""
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
+    return server
+
+
+def _stop(server: socketserver.BaseServer | None) -> None:
+    if server is not None:
+        server.shutdown()
+        server.server_close()
 
 
 def free_port() -> int:
