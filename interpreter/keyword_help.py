@@ -1,7 +1,7 @@
 """Hover help for keywords and built-in functions.
 
-The texts live in ``keyword_help.json`` beside this module (one object per entry: phrase,
-aliases, syntax forms, summary, example). Lookups are case-insensitive and treat ``_`` as a
+The texts live in ``keyword_help.json`` beside this module and in ``help/*.json`` (one file
+per keyword family; one object per entry: phrase, aliases, syntax forms, summary, example). Lookups are case-insensitive and treat ``_`` as a
 space, like the language itself (``set_bot_memory`` ≡ ``SET BOT MEMORY``).
 """
 
@@ -38,9 +38,13 @@ def normalize_phrase(text: str) -> str:
 
 @cache
 def _index() -> dict[str, KeywordHelp]:
-    raw = resources.files("interpreter").joinpath("keyword_help.json").read_text("utf-8")
+    root = resources.files("interpreter")
+    files = [root.joinpath("keyword_help.json")]
+    files += sorted((f for f in root.joinpath("help").iterdir() if f.name.endswith(".json")),
+                    key=lambda f: f.name)
+    items = [item for f in files for item in json.loads(f.read_text("utf-8"))]
     index: dict[str, KeywordHelp] = {}
-    for item in json.loads(raw):
+    for item in items:
         entry = KeywordHelp(item["phrase"], tuple(item["syntax"]), item["summary"],
                             item["example"])
         for name in (item["phrase"], *item.get("aliases", ())):
