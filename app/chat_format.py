@@ -6,8 +6,12 @@ A conversation test sits next to its dialog (``NAME.chat`` or ``NAME.SOMETHING.c
     # Greets a returning visitor.           <- comments: '#' at the start of a line
     dialog: greeting.bas                    <- optional; default NAME.bas from the file name
     timeout: 10                             <- optional; seconds before the replay gives up
+    snapshot: before-checkout.json          <- optional; start from a memory snapshot: an
+                                               exported file (relative to this one) or the
+                                               name of a snapshot saved in the database
 
-    seed memory:                            <- bot memory before the run (key = value)
+    seed memory:                            <- bot memory before the run (key = value),
+                                               on top of the snapshot if there is one
     last_visitor = Ann
 
     conversation:                           <- optional header; steps in order
@@ -118,6 +122,7 @@ class ChatTest:
     timeout: float | None = None
     comments: tuple[str, ...] = ()
     path: Path | None = field(default=None, compare=False)
+    snapshot: str | None = None  # a snapshot file or saved name the memory starts from
 
     @property
     def inputs(self) -> list[str]:
@@ -233,6 +238,8 @@ def write_chat(test: ChatTest) -> str:
     headers = []
     if test.dialog is not None:
         headers.append(f"dialog: {test.dialog}")
+    if test.snapshot is not None:
+        headers.append(f"snapshot: {test.snapshot}")
     if test.timeout is not None:
         short = f"{test.timeout:g}"
         headers.append("timeout: " + (short if float(short) == test.timeout

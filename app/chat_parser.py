@@ -37,6 +37,7 @@ class _Parser:
         self.ends_waiting = False
         self.dialog: str | None = None
         self.timeout: float | None = None
+        self.snapshot: str | None = None
         # What a '|' line continues: (kind, index) of the last item whose text was unquoted.
         self.open: tuple[str, int] | None = None
         self.lineno = 0
@@ -50,7 +51,8 @@ class _Parser:
             self.line(raw.rstrip())
         return ChatTest(tuple(self.steps), tuple(self.seed),
                         None if self.memory is None else tuple(self.memory), self.ends_waiting,
-                        self.dialog, self.timeout, tuple(self.comments), Path(self.file))
+                        self.dialog, self.timeout, tuple(self.comments), Path(self.file),
+                        self.snapshot)
 
     def line(self, line: str) -> None:
         stripped = line.strip()
@@ -75,7 +77,7 @@ class _Parser:
                     raise self.fail("a second 'memory:' section")
                 self.memory = []
             return
-        if lowered.startswith(("dialog:", "timeout:")) and (
+        if lowered.startswith(("dialog:", "timeout:", "snapshot:")) and (
                 not self.started or self.section == "conversation"):
             self.header(stripped)  # in a memory section it is a key like any other
             return
@@ -94,6 +96,9 @@ class _Parser:
             raise self.fail(f"'{name.lower()}:' needs a value")
         if name.lower() == "dialog":
             self.dialog = value
+            return
+        if name.lower() == "snapshot":
+            self.snapshot = value
             return
         try:
             self.timeout = float(value)

@@ -33,6 +33,11 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--input", type=Path, help="read HEAR answers from this file")
     run.add_argument("--timeout", type=float, help="stop the run after this many seconds")
     run.add_argument("--skip-waits", action="store_true", help="WAIT returns at once")
+    run.add_argument("--snapshot", metavar="NAME_OR_FILE",
+                     help="start from a memory snapshot (a saved name or an exported .json); "
+                          "the run's writes stay in an overlay, the stored memory is unchanged")
+    run.add_argument("--restore-snapshot", action="store_true",
+                     help="with --snapshot: make the stored memory equal to it, then run")
 
     check = sub.add_parser("check", help="parse and lint dialogs; exit 1 on errors")
     check.add_argument("files", nargs="+", type=Path)
@@ -58,6 +63,9 @@ def build_parser() -> argparse.ArgumentParser:
     from .schedule_cli import add_schedule_parser
 
     add_schedule_parser(sub)
+    from .webhook_server import add_webhook_parser
+
+    add_webhook_parser(sub)
     return parser
 
 
@@ -89,6 +97,10 @@ def main(argv: Sequence[str] | None = None, launch_gui: GuiLauncher | None = Non
         from .schedule_cli import run_schedule_command
 
         return run_schedule_command(args)
+    if args.command == "webhook":
+        from .webhook_server import run_webhook_command
+
+        return run_webhook_command(args)
     if args.command == "memory":
         from .memory_cli import run_memory_command
 
@@ -157,7 +169,21 @@ def run_command(args: argparse.Namespace) -> int:
             print(f"talkbench: error: {e}", file=sys.stderr)
             return EXIT_RUNTIME
         raise
-    return asyncio.run(_run_with_signals(run))
+    overlay = None
+    if args.snapshot:
+        from .database import DatabaseError
+        from .sandbox import overlay_report, seed_run
+
+        try:
+            overlay = seed_run(run, args.snapshot, args.bot, restore=args.restore_snapshot)
+        except (ValueError, DatabaseError) as e:
+            print(f"talkbench: error: {e}", file=sys.stderr)
+            run.close()
+            return EXIT_RUNTIME
+    code = asyncio.run(_run_with_signals(run))
+    if overlay is not None:
+        print(overlay_report(overlay), file=sys.stderr)
+    return code
 
 
 async def _run_with_signals(run: HeadlessRun) -> int:

@@ -169,8 +169,27 @@ class _Run:
     problems: tuple[str, ...]
 
 
+def snapshot_entries(spec: str, folder: Path) -> dict[str, str]:
+    """The memory a ``snapshot:`` header names: a snapshot file (relative to ``folder``) or a
+    snapshot saved in the default database ($TALKBENCH_DB); ValueError/DatabaseError."""
+    from .memory_store import MemoryStore
+    from .snapshots import Snapshots, resolve_snapshot
+
+    opened: list[MemoryStore] = []
+
+    def saved() -> Snapshots:
+        opened.append(MemoryStore())
+        return Snapshots(opened[0])
+
+    try:
+        return resolve_snapshot(spec, base_dir=folder, snapshots=saved).entries
+    finally:
+        for store in opened:
+            store.close(timeout=5.0)
+
+
 async def _run_dialog(test: ChatTest, compiled: Any, dialog: Path, timeout: float,
-                      max_ticks: int) -> _Run:
+                      max_ticks: int, seed: dict[str, str] | None = None) -> _Run:
     from .memory_store import MemoryStore
     from .services import ServiceContext, build_services
 
@@ -180,7 +199,7 @@ async def _run_dialog(test: ChatTest, compiled: Any, dialog: Path, timeout: floa
     with tempfile.TemporaryDirectory(prefix="talkbench-test-") as tmp:
         store = MemoryStore(f"sqlite:///{Path(tmp) / 'memory.sqlite3'}")
         try:
-            for key, value in test.seed:
+            for key, value in (dict(test.seed) if seed is None else seed).items():
                 store.set(BOT, key, value, WriteSource(kind="import"))
             store.flush(timeout)
             services = build_services(ServiceContext(store, BOT, str(dialog.parent)))
@@ -225,8 +244,16 @@ async def replay(test: ChatTest, *, timeout: float | None = None,
     except BasicSyntaxError as e:
         return error_result(path, "the dialog has syntax errors:\n" +
                             "\n".join(d.format() for d in e.diagnostics))
+    seed = dict(test.seed)
+    if test.snapshot:
+        from .database import DatabaseError
+
+        try:  # the snapshot first, the test's own "seed memory:" lines over it
+            seed = {**snapshot_entries(test.snapshot, path.parent), **seed}
+        except (ValueError, DatabaseError) as e:
+            return error_result(path, f"snapshot: {e}")
     limit = timeout or test.timeout or DEFAULT_TIMEOUT
-    run = await _run_dialog(test, compiled, dialog, limit, max_ticks)
+    run = await _run_dialog(test, compiled, dialog, limit, max_ticks, seed)
     outcome = Outcome(tuple(run.recorder.steps), run.recorder.ends_waiting, run.memory,
                       run.problems)
     return compare(test, outcome)

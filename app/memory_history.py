@@ -113,6 +113,37 @@ def ensure_tables(db: peewee.Database, *models: type[peewee.Model]) -> None:
             peewee.SchemaManager(model, database=db).create_all(safe=True)
 
 
+# Columns added to memory_events after its first release, with their SQL types. An older
+# table (SQLite or PostgreSQL, from an earlier Talkbench) gets them with ALTER TABLE ADD COLUMN;
+# all are nullable, so old rows read as "not known".
+_ADDED_COLUMNS = {"turn": "INTEGER", "old_key": "TEXT"}
+
+
+def ensure_columns(db: peewee.Database, table: str, columns: dict[str, str]) -> list[str]:
+    """Add the missing ``columns`` (name -> SQL type) to ``table``; returns those added.
+
+    Another process may add the same column at the same moment: PostgreSQL says IF NOT
+    EXISTS; on SQLite (no IF NOT EXISTS) a "duplicate column" error means it is there now."""
+    present = {c.name for c in db.get_columns(table)}
+    added = []
+    for name, sql_type in columns.items():
+        if name in present:
+            continue
+        if is_sqlite(db):
+            try:
+                db.execute_sql(f'ALTER TABLE "{table}" ADD COLUMN "{name}" {sql_type}')
+            except peewee.OperationalError as exc:
+                if "duplicate column" not in str(exc).lower():
+                    raise
+                continue
+        else:
+            with db.atomic():
+                db.execute_sql(
+                    f'ALTER TABLE "{table}" ADD COLUMN IF NOT EXISTS "{name}" {sql_type}')
+        added.append(name)
+    return added
+
+
 # A queued record: (bot, key, old, old_known, new, source, old_key, at); old_known None means
 # "chain the old value from what the recorder knows".
 _Record = tuple[str, str, "str | None", "bool | None", "str | None", "WriteSource | None",
@@ -126,6 +157,7 @@ class MemoryHistory:
         self.store = store
         self.db = store.database
         ensure_tables(self.db, MemoryEventRow)
+        ensure_columns(self.db, EVENTS_TABLE, _ADDED_COLUMNS)
         self._batch_delay = batch_delay
         self._cond = threading.Condition()
         self._changes: collections.deque[MemoryChange | _Record] = collections.deque()
@@ -378,7 +410,7 @@ def _row(
         "file": source.file,
         "line": source.line,
         "run_id": source.run_id,
-        "turn": getattr(source, "turn", None),
+        "turn": source.turn,
         "old_key": old_key,
         "at": at,
     }

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from typing import Any
 
-from interpreter.ports import BotMemory, WriteSource
+from interpreter.ports import BotMemory, DictMemory, WriteSource
 
 from .database import DatabaseError
 
@@ -94,6 +95,12 @@ class SandboxMemory:
             self._closed = True
 
 
+def seeded_memory(entries: dict[str, str]) -> SandboxMemory:
+    """A memory that starts as ``entries`` (a snapshot) and keeps every write to itself: a run
+    seeded from a snapshot never touches the stored memory."""
+    return SandboxMemory(DictMemory(dict(entries)))
+
+
 class SandboxProvider:
     """A ``MemoryProvider`` (``bot(name)``) handing out one sandbox per bot over ``store``,
     for :class:`app.dialog_session.DialogRunner`."""
@@ -111,3 +118,45 @@ class SandboxProvider:
     def __getattr__(self, name: str) -> object:
         # Services (user memory, tables) reach through to the real store.
         return getattr(self.store, name)
+
+
+class SeededProvider(SandboxProvider):
+    """Like :class:`SandboxProvider`, but each bot's memory starts as ``entries`` (a snapshot)
+    instead of the stored memory: "Run from snapshot"."""
+
+    def __init__(self, store: object, entries: dict[str, str]) -> None:
+        super().__init__(store)
+        self.entries = dict(entries)
+
+    def bot(self, name: str) -> SandboxMemory:
+        box = self.sandboxes.get(name)
+        if box is None:
+            box = self.sandboxes[name] = seeded_memory(self.entries)
+        return box
+
+
+# -- talkbench run --snapshot ----------------------------------------------------------------
+
+
+def seed_run(run: Any, spec: str, bot: str, *, restore: bool = False) -> SandboxMemory | None:
+    """Start the headless ``run`` (an ``app.headless.HeadlessRun``) from snapshot ``spec`` (a
+    file or a saved name). By default the run gets an overlay seeded from the snapshot and the
+    stored memory is left alone (returned, to report what the run wrote); with ``restore`` the
+    bot's stored memory is made equal to the snapshot first (None returned).
+    ValueError or DatabaseError for the user."""
+    from .snapshots import Snapshots, resolve_snapshot
+
+    snap = resolve_snapshot(spec, bot=bot, snapshots=lambda: Snapshots(run.store))
+    if restore:
+        Snapshots(run.store).restore_entries(bot, snap.entries, snap.name)
+        return None
+    run.memory = seeded_memory(snap.entries)
+    return run.memory
+
+
+def overlay_report(box: SandboxMemory) -> str:
+    """One line for stderr after a run against a seeded overlay."""
+    written = box.written
+    keys = ", ".join(sorted(written)[:10]) + (" …" if len(written) > 10 else "")
+    return (f"talkbench: ran from a snapshot; {len(written)} memory key(s) written to the "
+            f"overlay only, the stored memory is unchanged" + (f" ({keys})" if written else ""))

@@ -27,8 +27,22 @@ _ENV: dict[str, tuple[str, ...]] = {
     "smtp_password": ("TALKBENCH_SMTP_PASSWORD",),
     "smtp_from": ("TALKBENCH_SMTP_FROM",),
     "smtp_tls": ("TALKBENCH_SMTP_TLS",),
+    "sms_url": ("TALKBENCH_SMS_URL",),
+    "sms_format": ("TALKBENCH_SMS_FORMAT",),
+    "sms_from": ("TALKBENCH_SMS_FROM",),
+    "sms_user": ("TALKBENCH_SMS_USER",),
+    "sms_key_env": ("TALKBENCH_SMS_KEY_ENV",),
     "http_timeout": ("TALKBENCH_HTTP_TIMEOUT",),
     "cache_dir": ("TALKBENCH_CACHE_DIR",),
+    "llm_routes": ("TALKBENCH_LLM_ROUTES",),
+    "vision_model": ("TALKBENCH_VISION_MODEL",),
+    "media_url": ("TALKBENCH_MEDIA_URL",),
+    "image_model": ("TALKBENCH_IMAGE_MODEL",),
+    "audio_model": ("TALKBENCH_AUDIO_MODEL",),
+    "audio_voice": ("TALKBENCH_AUDIO_VOICE",),
+    "video_url": ("TALKBENCH_VIDEO_URL",),
+    "video_model": ("TALKBENCH_VIDEO_MODEL",),
+    "search_url": ("TALKBENCH_SEARCH_URL",),
 }
 _CONFIG: dict[str, tuple[str, ...]] = {
     "llm_url": ("llm-url", "llm-server-url"),
@@ -39,7 +53,23 @@ _CONFIG: dict[str, tuple[str, ...]] = {
     "smtp_user": ("email-user", "smtp-user"),
     "smtp_password": ("email-pass", "email-password", "smtp-password"),
     "smtp_from": ("email-from", "smtp-from"),
+    "llm_routes": ("llm-routes",),
+    "vision_model": ("llm-vision-model", "vision-model"),
+    "media_url": ("media-url",),
+    "image_model": ("image-model",),
+    "audio_model": ("audio-model", "tts-model"),
+    "audio_voice": ("audio-voice", "tts-voice"),
+    "video_url": ("video-url",),
+    "video_model": ("video-model",),
+    "search_url": ("search-url", "searxng-url"),
+    "sms_url": ("sms-url",),
+    "sms_format": ("sms-format", "sms-provider"),
+    "sms_from": ("sms-from",),
+    "sms_user": ("sms-user",),
+    "sms_key_env": ("sms-key-env",),  # the name of the variable holding the key, not the key
 }
+_MEDIA_TEXT = ("llm_routes", "vision_model", "media_url", "image_model", "audio_model",
+               "audio_voice", "video_url", "video_model", "search_url")
 OPENAI_URL = "https://api.openai.com/v1"
 OPENAI_MODEL = "gpt-4o-mini"
 
@@ -51,6 +81,12 @@ SMTP_HINT = ("set TALKBENCH_SMTP_HOST and TALKBENCH_SMTP_FROM (and TALKBENCH_SMT
              "TALKBENCH_SMTP_USER, TALKBENCH_SMTP_PASSWORD as the server needs); or "
              "email-server, email-from, email-port, email-user, email-pass in the bot's "
              ".gbot/config.csv")
+SMS_HINT = ("set TALKBENCH_SMS_URL to your SMS gateway's HTTP endpoint (it gets a JSON POST "
+            "{to, text}; TALKBENCH_SMS_FORMAT=twilio posts Twilio's To/From/Body form "
+            "instead), with TALKBENCH_SMS_FROM, TALKBENCH_SMS_USER and the key in "
+            "TALKBENCH_SMS_KEY (or the variable TALKBENCH_SMS_KEY_ENV names) as the gateway "
+            "needs; or sms-url, sms-format, sms-from, sms-user, sms-key-env in the bot's "
+            ".gbot/config.csv")
 
 
 @dataclass(frozen=True)
@@ -65,8 +101,22 @@ class Settings:
     smtp_password: str = ""
     smtp_from: str = ""
     smtp_tls: str = "auto"  # "auto" (STARTTLS when offered), "ssl", "starttls", "off"
+    sms_url: str = ""
+    sms_format: str = "json"  # "json" ({to, text}) or "twilio" (To/From/Body form)
+    sms_from: str = ""
+    sms_user: str = ""  # basic-auth user (Twilio's account SID); else the key is a bearer token
+    sms_key_env: str = "TALKBENCH_SMS_KEY"  # the environment variable holding the key
     http_timeout: float = 30.0
     cache_dir: str = ""
+    llm_routes: str = ""  # "fast=model-a, quality=model-b" for SET MODEL ROUTING
+    vision_model: str = ""  # SEE / OCR; empty: the session's model
+    media_url: str = ""  # images/audio/video endpoints; empty: llm_url
+    image_model: str = ""
+    audio_model: str = ""
+    audio_voice: str = ""
+    video_url: str = ""  # an OpenAI-compatible /videos API base; empty: media_url
+    video_model: str = ""
+    search_url: str = ""  # a SearXNG-compatible JSON search endpoint for WEBSITE OF
 
     @property
     def llm_configured(self) -> bool:
@@ -124,8 +174,14 @@ def load_settings(dialog_dir: str | Path = "", overrides: Mapping[str, Any] | No
         smtp_password=str(values.get("smtp_password", "")),
         smtp_from=str(values.get("smtp_from", "")),
         smtp_tls=str(values.get("smtp_tls", "auto")).lower(),
+        sms_url=str(values.get("sms_url", "")),
+        sms_format=str(values.get("sms_format", "json")).lower(),
+        sms_from=str(values.get("sms_from", "")),
+        sms_user=str(values.get("sms_user", "")),
+        sms_key_env=str(values.get("sms_key_env", "TALKBENCH_SMS_KEY")),
         http_timeout=_number(values, "http_timeout", 30.0),
         cache_dir=str(values.get("cache_dir", "")),
+        **{name: str(values.get(name, "")) for name in _MEDIA_TEXT},
     )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -171,11 +172,34 @@ class Snapshots:
         right = self.current(bot) if b is None else self.load(bot, b).entries
         return diff_entries(left, right)
 
+    def find(self, name: str, bot: str | None = None) -> Snapshot:
+        """The snapshot ``name`` of ``bot``, else the only bot's snapshot of that name;
+        KeyError when there is none, ValueError when several bots have one."""
+        if bot is not None:
+            try:
+                return self.load(bot, name)
+            except KeyError:
+                pass
+        q = SnapshotRow.select(SnapshotRow.bot).bind(self.db).where(SnapshotRow.name == name)
+        bots = sorted(b for (b,) in q.tuples())
+        if not bots:
+            raise KeyError(name)
+        if len(bots) > 1:
+            raise ValueError(f"snapshot {name!r} exists for several bots ({', '.join(bots)}); "
+                             "choose one with --bot, or export it to a file")
+        return self.load(bots[0], name)
+
     def restore(self, bot: str, name: str, timeout: float = 30.0) -> MemoryDiff:
         """Make ``bot``'s memory equal to the snapshot; returns what changed (now -> snap)."""
-        snap = self.load(bot, name)
+        return self.restore_entries(bot, self.load(bot, name).entries, name, timeout)
+
+    def restore_entries(
+        self, bot: str, entries: dict[str, str], label: str, timeout: float = 30.0
+    ) -> MemoryDiff:
+        """Make ``bot``'s memory equal to ``entries`` (a snapshot called ``label``)."""
+        snap = Snapshot(0, bot, label, 0.0, entries=entries)
         change = diff_entries(self.current(bot), snap.entries)
-        source = WriteSource(file=f"snapshot:{name}", kind="restore")
+        source = WriteSource(file=f"snapshot:{label}", kind="restore")
         for key, value in change.added.items():
             self.store.set(bot, key, value, source)
         for key, (_, value) in change.changed.items():
@@ -238,6 +262,32 @@ def read_snapshot_file(path: str | os.PathLike[str]) -> dict[str, Any]:
     if not isinstance(doc.get("bot"), str) or not isinstance(doc.get("name"), str):
         raise ValueError(f"{path}: bot and name must be strings")  # noqa: TRY004 - bad file
     return doc
+
+
+def resolve_snapshot(
+    spec: str, *, base_dir: str | os.PathLike[str] = ".", bot: str | None = None,
+    snapshots: Snapshots | Callable[[], Snapshots] | None = None,
+) -> Snapshot:
+    """What ``--snapshot``/``snapshot:`` names: a snapshot file (``spec`` is a path, relative
+    to ``base_dir``) or a snapshot saved in the database (by name, ``bot``'s first;
+    ``snapshots`` may be a function opening them only when needed).
+    ValueError with a message for the user when neither is found."""
+    path = Path(spec).expanduser()
+    if not path.is_absolute():
+        path = Path(base_dir) / path
+    if path.is_file():
+        doc = read_snapshot_file(path)
+        return Snapshot(0, doc["bot"], doc["name"], float(doc.get("created_at") or 0),
+                        doc.get("note", ""), dict(doc["entries"]))
+    if snapshots is None or spec.lower().endswith(".json") or os.sep in spec:
+        raise ValueError(f"snapshot file {path} not found")
+    if not isinstance(snapshots, Snapshots):
+        snapshots = snapshots()
+    try:
+        return snapshots.find(spec, bot)
+    except KeyError:
+        raise ValueError(f"no snapshot file {path} and no saved snapshot named {spec!r}"
+                         ) from None
 
 
 def seed_dict_memory(entries: dict[str, str] | Snapshot) -> DictMemory:

@@ -1,9 +1,11 @@
 """The FIND/UPDATE/DELETE filter mini-language, compiled to a SQL WHERE with bound values.
 
 Accepted (reference §4.12): ``col op value`` with ``= == != <> < > <= >= LIKE``, ``NOT LIKE``,
-``IN (a, b)``, ``IS [NOT] NULL``, joined by ``AND``/``OR``/``NOT`` and parentheses; the original
-``col=value`` form where the value is the unquoted rest (``"ACTION=EMUL"``, ``"name=Ann Lee"``);
-the Node-era comma list ``"a=1,b=2"`` (= AND); and ``?`` placeholders bound to given values.
+``IN (a, b)`` (a list bound to a ``?`` there stands for its items), ``IS [NOT] NULL``, joined by
+``AND``/``OR``/``NOT`` and parentheses; the original ``col=value`` form where the value is the
+unquoted rest (``"ACTION=EMUL"``, ``"name=Ann Lee"``); the Node-era comma list ``"a=1,b=2"``
+(= AND); and ``?`` placeholders bound to given values. An ``=``/``<>``/``IN`` value the column
+cannot hold (``id = "Ann"`` on a number column) equals no row instead of failing.
 
 Column names are checked against the table (no identifier ever comes from user text unchecked)
 and every value is a bound parameter, converted to the column's kind so PostgreSQL compares
@@ -163,11 +165,13 @@ class _Parser:
         if self.at_word("IN"):
             self.take()
             self.expect("(")
-            items = [self.bind(column, self.value(column))]
+            items = self.in_items(column)
             while self.peek().text == ",":
                 self.take()
-                items.append(self.bind(column, self.value(column)))
+                items += self.in_items(column)
             self.expect(")")
+            if not items:  # IN of an empty list: nothing matches (NOT IN: everything)
+                return "1 = 1" if negate else "1 = 0"
             return f"{col} {'NOT ' if negate else ''}IN ({', '.join(items)})"
         if self.at_word("LIKE"):
             self.take()
@@ -187,11 +191,32 @@ class _Parser:
             if sql_op in ("=", "<>"):
                 return f"{col} IS {'NOT ' if sql_op == '<>' else ''}NULL"
             raise ValueError(f"cannot compare {t.text!r} {op.text} NULL")
-        return f"{col} {sql_op} {self.bind(column, value)}"
+        try:
+            mark = self.bind(column, value)
+        except ValueError:
+            # ``id = x OR name LIKE x`` with x = "Ann": a value the column cannot hold is
+            # simply not equal to any row; ordering comparisons still fail clearly.
+            if sql_op == "=":
+                return "1 = 0"
+            if sql_op == "<>":
+                return f"{col} IS NOT NULL"
+            raise
+        return f"{col} {sql_op} {mark}"
 
     def _like(self, col: str) -> str:
         # CAST: LIKE on a number column works on its text, as in SQLite.
         return f"CAST({col} AS TEXT) {self.ilike}"
+
+    def in_items(self, column: str) -> list[str]:
+        # A list bound to ``?`` (``WHERE id IN ids``) stands for its items.
+        value = self.value(column)
+        marks = []
+        for item in value if isinstance(value, (list, tuple)) else [value]:
+            try:
+                marks.append(self.bind(column, item))
+            except ValueError:  # a value the column cannot hold equals no row
+                continue
+        return marks
 
     def bind(self, column: str, value: Any) -> str:
         self.params.append(self.convert(column, value))

@@ -8,24 +8,40 @@ events in the thread that made the change (a GUI must post them to its own threa
 
 A General Bots database may already hold its own cross-bot ``user_memories`` table (no
 ``bot_id``): Talkbench never alters it and reports user memory as unavailable instead.
+
+REMEMBER key, value, "30 days" gives an entry an expiry. It is kept in Talkbench's own side
+table ``talkbench_memory_expiry`` (memory row id → expires_at), not in a new column: the
+``user_memories`` columns mirror General Bots' migration 6.1.0 and databases made by earlier
+Talkbench versions already hold the table, so a column would need an ALTER on a table shaped
+like General Bots' one; a value envelope would leak into GET USER MEMORY, the memory viewer
+and anything else reading the value. An expired entry reads as "" and is deleted the first
+time it is read (or when the same bot writes a REMEMBER); listings leave it out meanwhile.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import enum
 import logging
 import threading
 import uuid
 import weakref
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import peewee
 
 from .database import DatabaseError, is_sqlite, translate_error
-from .models import USER_MEMORIES_TABLE, Bot, UserMemory, db_timestamp
+from .models import (
+    USER_MEMORIES_TABLE,
+    BaseModel,
+    Bot,
+    UserMemory,
+    UtcDateTimeField,
+    db_timestamp,
+)
 from .observers import Subscribers
 from .services import ServiceContext, service_factory
 
@@ -34,6 +50,21 @@ log = logging.getLogger(__name__)
 _REQUIRED = {"id", "bot_id", "user_id", "key", "value", "memory_type", "created_at", "updated_at"}
 _FACT = "fact"
 _PREFERENCE = "preference"
+
+
+EXPIRY_TABLE = "talkbench_memory_expiry"
+
+
+class MemoryExpiry(BaseModel):
+    """When a REMEMBERed user memory stops existing (Talkbench's own table, see the module
+    docstring); deleted with its memory row."""
+
+    memory = peewee.ForeignKeyField(UserMemory, column_name="memory_id", field="id",
+                                    primary_key=True, on_delete="CASCADE")
+    expires_at = UtcDateTimeField(index=True)
+
+    class Meta:
+        table_name = EXPIRY_TABLE
 
 
 class UserMemoryError(ValueError):
@@ -63,6 +94,7 @@ class UserMemoryEntry:
     memory_type: str
     created_at: dt.datetime | None
     updated_at: dt.datetime | None
+    expires_at: dt.datetime | None = None  # None: kept until deleted
 
 
 UserSubscriber = Callable[[UserMemoryChange], None]
@@ -71,8 +103,10 @@ UserSubscriber = Callable[[UserMemoryChange], None]
 class UserMemories:
     """All user memories in one database."""
 
-    def __init__(self, db: peewee.Database) -> None:
+    def __init__(self, db: peewee.Database,
+                 clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC)) -> None:
         self._db = db
+        self.clock = clock  # aware UTC "now"; tests move it to expire entries
         self._sqlite = is_sqlite(db)
         self._lock = threading.RLock()
         self._subscribers: Subscribers[UserMemoryChange] = Subscribers(
@@ -83,28 +117,40 @@ class UserMemories:
     # ------------------------------------------------------------ reads
 
     def get(self, bot: str, user: str, key: str) -> str:
-        row = self._one(UserMemory.select(UserMemory.value).where(self._key(bot, user, key)))
-        return row[0] if row else ""
+        """The value, ``""`` when missing or expired (an expired entry is deleted here)."""
+        query = (UserMemory.select(UserMemory.value, MemoryExpiry.expires_at)
+                 .join(MemoryExpiry, peewee.JOIN.LEFT_OUTER)
+                 .where(self._key(bot, user, key)))
+        row = self._one(query)
+        if row is None:
+            return ""
+        if row[1] is not None and _utc(row[1]) <= self.clock():
+            self._purge(bot, user, key)
+            return ""
+        return row[0]
 
     def users(self, bot: str) -> list[str]:
         """Users with at least one memory in ``bot``, sorted."""
         bot_id = self._bot_id(bot, create=False)
         if bot_id is None:
             return []
-        query = (UserMemory.select(UserMemory.user_id).where(UserMemory.bot == bot_id)
+        query = (UserMemory.select(UserMemory.user_id)
+                 .join(MemoryExpiry, peewee.JOIN.LEFT_OUTER)
+                 .where((UserMemory.bot == bot_id) & self._alive())
                  .distinct().order_by(UserMemory.user_id))
         return [r[0] for r in self._all(query)]
 
     def list(self, bot: str, user: str | None = None, filter: str = "", offset: int = 0,
-             limit: int | None = None) -> list[UserMemoryEntry]:
-        """Entries ordered by user then key; ``filter`` matches key or value (substring)."""
-        query = self._select(bot, user, filter)
+             limit: int | None = None, *, expired: bool = False) -> list[UserMemoryEntry]:
+        """Entries ordered by user then key; ``filter`` matches key or value (substring).
+        Expired entries not yet purged are left out unless ``expired``."""
+        query = self._select(bot, user, filter, expired)
         if query is None:
             return []
         query = query.order_by(UserMemory.user_id, UserMemory.key).offset(offset)
         if limit is not None:
             query = query.limit(limit)
-        return [UserMemoryEntry(r[0], r[1], r[2], r[3], _utc(r[4]), _utc(r[5]))
+        return [UserMemoryEntry(r[0], r[1], r[2], r[3], _utc(r[4]), _utc(r[5]), _utc(r[6]))
                 for r in self._all(query)]
 
     def count(self, bot: str, user: str | None = None, filter: str = "") -> int:
@@ -124,7 +170,9 @@ class UserMemories:
     # ------------------------------------------------------------ writes
 
     def set(self, bot: str, user: str, key: str, value: str,
-            memory_type: str = _PREFERENCE) -> None:
+            memory_type: str = _PREFERENCE, *, expires_at: dt.datetime | None = None) -> None:
+        """Upsert ``key``; ``expires_at`` (aware) makes it expire, None keeps it for good
+        (a SET USER MEMORY over a REMEMBERed key also drops the old expiry)."""
         for what, text in (("user", user), ("key", key)):
             if not isinstance(text, str) or not text:
                 raise UserMemoryError(f"user memory needs a non-empty {what}")
@@ -141,8 +189,29 @@ class UserMemories:
                 conflict_target=[UserMemory.bot, UserMemory.user_id, UserMemory.key],
                 update={UserMemory.value: value, UserMemory.updated_at: now,
                         UserMemory.memory_type: memory_type})
-            self._execute(query)
+            with self._transaction():
+                query.execute(self._db)
+                self._set_expiry(bot, user, key, expires_at)
             self._subscribers.emit(UserMemoryChange(bot, user, key, old or None, value, UserChangeState.SET))
+
+    def remember(self, bot: str, user: str, key: str, value: str,
+                 ttl: dt.timedelta | None) -> None:
+        """REMEMBER: upsert ``key`` expiring ``ttl`` from now (None: never)."""
+        if ttl is not None and ttl <= dt.timedelta(0):
+            raise UserMemoryError("a memory must be kept for a positive time")
+        now = self.clock()
+        self.set(bot, user, key, value, expires_at=None if ttl is None else now + ttl)
+        self.purge_expired(bot)
+
+    def purge_expired(self, bot: str) -> int:
+        """Delete the expired entries of ``bot``; returns how many went."""
+        bot_id = self._bot_id(bot, create=False)
+        if bot_id is None:
+            return 0
+        query = (UserMemory.select(UserMemory.user_id, UserMemory.key)
+                 .join(MemoryExpiry)
+                 .where((UserMemory.bot == bot_id) & ~self._alive()))
+        return sum(self._purge(bot, user, key) for user, key in self._all(query))
 
     def add_fact(self, bot: str, user: str, text: str) -> str:
         key = f"fact_{uuid.uuid4().hex}"
@@ -156,16 +225,22 @@ class UserMemories:
             return 0
         with self._lock:
             wanted = set(keys)
-            olds = {e.key: e.value for e in self.list(bot, user) if e.key in wanted}
+            olds = {e.key: e.value for e in self.list(bot, user, expired=True)
+                    if e.key in wanted}
             where = ((UserMemory.bot == bot_id) & (UserMemory.user_id == user)
                      & UserMemory.key.in_(keys))
-            removed = self._execute(UserMemory.delete().where(where))
+            with self._transaction():
+                # Explicit rather than trusting ON DELETE CASCADE: SQLite enforces it only
+                # when the connection enabled foreign keys.
+                MemoryExpiry.delete().where(MemoryExpiry.memory.in_(
+                    UserMemory.select(UserMemory.id).where(where))).execute(self._db)
+                removed = UserMemory.delete().where(where).execute(self._db)
             for key, old in olds.items():
                 self._subscribers.emit(UserMemoryChange(bot, user, key, old, None, UserChangeState.DELETED))
             return int(removed or 0)
 
     def clear(self, bot: str, user: str) -> int:
-        return self.delete(bot, user, [e.key for e in self.list(bot, user)])
+        return self.delete(bot, user, [e.key for e in self.list(bot, user, expired=True)])
 
     def subscribe(self, callback: UserSubscriber) -> Callable[[], None]:
         return self._subscribers.subscribe(callback)
@@ -174,6 +249,40 @@ class UserMemories:
         return UserMemoryHandle(self, bot, user)
 
     # ------------------------------------------------------------ internals
+
+    def _alive(self) -> Any:
+        """Rows (joined LEFT with their expiry) that have not expired."""
+        now = db_timestamp(self.clock(), self._sqlite)
+        return MemoryExpiry.expires_at.is_null() | (MemoryExpiry.expires_at > now)
+
+    def _set_expiry(self, bot: str, user: str, key: str, expires_at: dt.datetime | None) -> None:
+        memory_id = UserMemory.select(UserMemory.id).where(self._key(bot, user, key))
+        if expires_at is None:
+            MemoryExpiry.delete().where(MemoryExpiry.memory.in_(memory_id)).execute(self._db)
+            return
+        when = db_timestamp(expires_at, self._sqlite)
+        row = self._db.execute(memory_id.tuples()).fetchone()
+        (MemoryExpiry.insert(memory=row[0], expires_at=when)
+         .on_conflict(conflict_target=[MemoryExpiry.memory],
+                      update={MemoryExpiry.expires_at: when})
+         .execute(self._db))
+
+    def _purge(self, bot: str, user: str, key: str) -> int:
+        """Delete ``key`` if it is still expired (another writer may have renewed it)."""
+        with self._lock:
+            query = (UserMemory.select(UserMemory.value).join(MemoryExpiry)
+                     .where(self._key(bot, user, key) & ~self._alive()))
+            row = self._one(query)
+            return self.delete(bot, user, [key]) if row is not None else 0
+
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[None]:
+        self._ensure()
+        try:
+            with self._db.atomic():
+                yield
+        except (peewee.PeeweeException, DatabaseError) as exc:
+            raise UserMemoryError(str(translate_error(exc, "the memory database"))) from None
 
     def _ensure(self) -> None:
         if self._ready:
@@ -190,6 +299,8 @@ class UserMemories:
                             f"{', '.join(sorted(_REQUIRED - columns))} (General Bots' own "
                             "cross-bot table?); Talkbench will not alter it, so user memory "
                             "is unavailable on this database")
+                if EXPIRY_TABLE not in self._db.get_tables():
+                    peewee.SchemaManager(MemoryExpiry, database=self._db).create_all(safe=True)
             except peewee.PeeweeException as exc:
                 raise UserMemoryError(str(translate_error(exc, "the memory database"))) from None
             self._ready = True
@@ -218,19 +329,23 @@ class UserMemories:
         return ((UserMemory.bot == bot_id) & (UserMemory.user_id == user)
                 & (UserMemory.key == key))
 
-    def _select(self, bot: str, user: str | None, filter: str) -> peewee.ModelSelect | None:
+    def _select(self, bot: str, user: str | None, filter: str,
+                expired: bool = False) -> peewee.ModelSelect | None:
         bot_id = self._bot_id(bot, create=False)
         if bot_id is None:
             return None
         where = UserMemory.bot == bot_id
+        if not expired:
+            where &= self._alive()
         if user is not None:
             where &= UserMemory.user_id == user
         if filter:
             pattern = f"%{filter}%"
             where &= (UserMemory.key ** pattern) | (UserMemory.value ** pattern)
-        return UserMemory.select(UserMemory.user_id, UserMemory.key, UserMemory.value,
-                                 UserMemory.memory_type, UserMemory.created_at,
-                                 UserMemory.updated_at).where(where)
+        return (UserMemory.select(UserMemory.user_id, UserMemory.key, UserMemory.value,
+                                  UserMemory.memory_type, UserMemory.created_at,
+                                  UserMemory.updated_at, MemoryExpiry.expires_at)
+                .join(MemoryExpiry, peewee.JOIN.LEFT_OUTER).where(where))
 
     def _bot_id(self, bot: str, *, create: bool) -> Any:
         if bot in self._bot_ids:
@@ -290,6 +405,11 @@ class BotUserMemory:
 
     def add_fact(self, user: str, text: str) -> None:
         self._memories.add_fact(self._bot, user, text)
+
+    def remember(self, user: str, key: str, value: str, seconds: float | None) -> None:
+        """REMEMBER: ``seconds`` until the entry expires, None for never."""
+        ttl = None if seconds is None else dt.timedelta(seconds=seconds)
+        self._memories.remember(self._bot, user, key, value, ttl)
 
 
 _by_store: weakref.WeakKeyDictionary[Any, UserMemories] = weakref.WeakKeyDictionary()

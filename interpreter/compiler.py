@@ -20,6 +20,9 @@ from typing import Any
 from . import nodes as n
 from .builtins import lookup_builtin
 from .errors import Diagnostic, Severity
+from .nesting import MAX_DEPTH
+from .operators import MAX_STRING
+from .values import parse_number, to_display
 from .vocabulary import EXPRESSION_PHRASES
 
 GENERATED_PREFIX = "<basic:"
@@ -83,6 +86,12 @@ class CodeGen:
         self.builtins: dict[str, Any] = {}
         self.diagnostics: list[Diagnostic] = []
         self.cur: tuple[int, int] = (0, 0)
+        # A release build keeps the dialog's own variables in Python locals (a dict lookup per
+        # read was most of the interpreter's cost). Names a SUB touches stay in G, where SUBs
+        # look them up; a debug build keeps everything in G, where the debugger reads it.
+        self.shared = set() if debug else _names_in_subs(program)
+        self.locals: dict[str, str] = {}  # lower-case name -> Python local of __main__
+        self.assigned: set[str] = set()  # the locals the dialog assigns
 
     # ------------------------------------------------------------ output
 
@@ -118,27 +127,76 @@ class CodeGen:
         self.emit("_n = 256")
         if sub is None:
             self.emit("L = G")
-            self.block(body)
-            self.emit("return None")
+            self.main_body(body)
         else:
-            pairs = ", ".join(f"{p.lower()!r}: _p{i}" for i, p in enumerate(params))
+            own = [(p.lower(), f"_p{i}") for i, p in enumerate(params)]
             if sub.is_function:
-                pairs += (", " if pairs else "") + f"{sub.name.lower()!r}: None"
-            self.emit(f"L = {{{pairs}}}")
-            self.emit(f"R.enter({sub.name!r}, L, {sub.line})")
+                own.append((sub.name.lower(), "None"))
+            if self.debug:  # the debugger shows and edits L
+                pairs = ", ".join(f"{key!r}: {value}" for key, value in own)
+                self.emit(f"L = {{{pairs}}}")
+            else:
+                for key, value in own:
+                    self.emit(f"{self.local(key)} = {value}")
+                self.emit("L = {}")
+            if self.debug:  # a frame for the call stack
+                self.emit(f"R.enter({sub.name!r}, L, {sub.line})")
+            else:  # only the depth, for "stack overflow"
+                self.emit(f"if R.depth >= {MAX_DEPTH}: R.overflow({sub.name!r})")
+                self.emit("R.depth += 1")
             self.emit("try:")
             self.indent += 1
             self.block(body)
             self.emit(self.sub_return())
             self.indent -= 1
             self.emit("finally:")
-            self.emit("    R.leave()")
+            self.emit("    R.leave()" if self.debug else "    R.depth -= 1")
         self.indent -= 1
+
+    def main_body(self, body: list[n.Node]) -> None:
+        """The dialog's statements; its local variables are loaded from G first and stored
+        back on the way out (even on an error or Stop), so G always ends up complete."""
+        if self.debug:
+            self.block(body)
+            self.emit("return None")
+            return
+        start = len(self.out)
+        self.emit("try:")
+        self.nested(body)
+        self.emit("    return None")
+        # Only assigned variables can differ from G; they are stored even when NULL.
+        names = tuple(k for k in self.locals if k in self.assigned)
+        values = "".join(f"{self.locals[k]}, " for k in names)
+        self.emit("finally:")
+        self.emit(f"    _store(G, {names!r}, ({values}))" if names else "    pass")
+        pad = "    " * self.indent
+        prologue = [f"{pad}{var} = G.get({k!r})" for k, var in self.locals.items()]
+        self.out[start:start] = prologue
+        self.line_map[start:start] = [self.line_map[start]] * len(prologue)
+
+    def local(self, key: str) -> str | None:
+        """The Python local holding variable ``key``, or None when it lives in a dict.
+
+        In a SUB, its parameters (and a FUNCTION's result) are always its own, so they can
+        be locals; other names are looked up at run time (SUB local or dialog variable).
+        """
+        if self.debug:
+            return None
+        if not self.scope.is_main:
+            return _py_name("p", key, self.scope.own) if key in self.scope.own else None
+        if key in self.shared:
+            return None
+        name = self.locals.get(key)
+        if name is None:
+            # ASCII names map to readable locals; others get a number, as Python would
+            # NFKC-fold two different Unicode spellings into one identifier.
+            name = self.locals[key] = _py_name("v", key, self.locals)
+        return name
 
     def sub_return(self) -> str:
         sub = self.scope.sub
         if sub is not None and sub.is_function:
-            return f"return L[{sub.name.lower()!r}]"
+            return f"return {self.read_var(sub.name)}"
         return "return None"
 
     def block(self, body: list[n.Node]) -> None:
@@ -172,7 +230,10 @@ class CodeGen:
     def assign(self, target: n.Node, value: str, node: n.Node) -> None:
         if isinstance(target, n.Name):
             key = target.name.lower()
-            if self.scope.is_main:
+            if (var := self.local(key)) is not None:
+                self.assigned.add(key)
+                self.emit(f"{var} = {value}", node)
+            elif self.scope.is_main:
                 self.emit(f"G[{key!r}] = {value}", node)
             else:
                 self.emit(f"_setv(L, G, {key!r}, {value})", node)
@@ -189,6 +250,9 @@ class CodeGen:
         """The object an assignment writes into, created when missing (``x.a = 1``)."""
         if isinstance(node, n.Name):
             key = node.name.lower()
+            if (var := self.local(key)) is not None:
+                self.assigned.add(key)
+                return f"({var} := _ensure_value({var}, {kind!r}))"
             return f"_ensure(L, G, {key!r}, {kind!r})"
         if isinstance(node, n.Member):
             return f"_child({self.container(node.obj, 'map')}, {node.name!r}, {kind!r})"
@@ -238,13 +302,19 @@ class CodeGen:
             self.emit(f"    if _e.label != {loop.label}: raise")
 
     def stmt_ForEach(self, s: n.ForEach) -> None:
-        item = self.temp("it")
-        loop = _Loop("FOR", self.counter)
+        loop = _Loop("FOR", self.counter + 1)
         last = f", {self.expr(s.last)}" if s.last is not None else ""
+        iterable = f"_each({self.expr(s.iterable)}{last})"
         self.cur = (s.line, s.col)
-        header = f"for {item} in _each({self.expr(s.iterable)}{last}):"
+        if (local := self.local(s.var.lower())) is not None:  # the loop binds it directly
+            self.assigned.add(s.var.lower())
+            self.counter += 1
+            self.loop_body(loop, s.body, f"for {local} in {iterable}:", s)
+            return
+        item = self.temp("it")
         var = n.Name(s.line, s.col, s.var)
-        self.loop_body(loop, [_RawAssign(s.line, s.col, var, item)] + s.body, header, s)
+        self.loop_body(loop, [_RawAssign(s.line, s.col, var, item)] + s.body,
+                       f"for {item} in {iterable}:", s)
 
     def stmt__RawAssign(self, s: "_RawAssign") -> None:
         self.assign(s.target, s.code, s)
@@ -412,7 +482,7 @@ class CodeGen:
         elif p == "WAIT" and len(args) == 1:
             self.emit(f"await R.wait({args[0]}, {s.line})", s)
         elif p == "GET BOT MEMORY" and "INTO" in s.clauses:
-            self.assign(s.clauses["INTO"][0], f"R.memget({args[0]})", s)
+            self.assign(s.clauses["INTO"][0], self.memget(s.args[0], args[0]), s)
         else:
             into = s.clauses.get("INTO")
             clauses = {k: v for k, v in s.clauses.items() if k != "INTO"}
@@ -422,6 +492,12 @@ class CodeGen:
                 self.assign(into[0], call, s)
             else:
                 self.emit(call, s)
+
+    def memget(self, key: n.Node, code: str) -> str:
+        if isinstance(key, n.Interp) or isinstance(key, n.Literal) and isinstance(key.value, str) or (
+                isinstance(key, n.Binary) and self.is_concat(key)):
+            return f"_memget({code})"  # the key is text already
+        return f"R.memget({code})"
 
     def clauses(self, clauses: dict[str, list[n.Node]]) -> str:
         items = ", ".join(f"{k!r}: [{', '.join(self.expr(v) for v in vs)}]"
@@ -435,6 +511,8 @@ class CodeGen:
 
     def read_var(self, name: str) -> str:
         key = name.lower()
+        if (var := self.local(key)) is not None:
+            return var
         if self.scope.is_main:
             return f"G.get({key!r})"
         if key in self.scope.own:
@@ -452,32 +530,96 @@ class CodeGen:
         return repr(e.value)
 
     def ex_Interp(self, e: n.Interp) -> str:
-        parts = [repr(p) if isinstance(p, str) else f"_d({self.expr(p)})" for p in e.parts]
-        return "_interp(" + ", ".join(parts) + ")" if parts else "''"
+        return self.join_text(e.parts)
+
+    def concat(self, e: n.Binary) -> str:
+        """``a & b & c`` (or a ``+`` that must concatenate) as one Python string sum."""
+        parts: list[Any] = []
+        stack: list[n.Node] = [e]
+        while stack:  # left to right, without recursing down long chains
+            node = stack.pop()
+            if isinstance(node, n.Binary) and self.is_concat(node):
+                stack += (node.right, node.left)
+            elif isinstance(node, n.Literal):
+                parts.append(to_display(node.value))
+            else:
+                parts.append(node)
+        return self.join_text(parts)
+
+    def join_text(self, parts: list[Any]) -> str:
+        """Text parts (str) and expressions (nodes) joined in their display forms.
+
+        The length cap is checked only when two or more parts are variable: a variable
+        plus constants grows by a constant, so only those sums can double in a loop.
+        """
+        code: list[str] = []
+        dynamic = 0
+        for part in parts:
+            if isinstance(part, str):
+                if not part:
+                    continue
+                if code and code[-1][0] in "'\"":  # merge adjacent constants
+                    part = eval(code.pop()) + part  # noqa: S307 - our own repr() output
+                code.append(repr(part))
+            else:
+                t = self.temp("t")
+                code.append(f"({t} if ({t} := {self.expr(part)}).__class__ is _str "
+                            f"else f'{{{t}}}' if {t}.__class__ is _int else _d({t}))")
+                dynamic += 1
+        if not code:
+            return "''"
+        text = " + ".join(code)
+        if len(code) == 1 and dynamic:
+            return text
+        if dynamic < 2:
+            return f"({text})"
+        t = self.temp("t")
+        return f"({t} if _len({t} := {text}) <= {MAX_STRING} else _toolong({t}))"
+
+    def is_concat(self, e: n.Binary) -> bool:
+        """Whether this operator always yields text: ``&``, or a ``+`` one of whose sides
+        can never be a number (so BASIC's ``+`` would concatenate whatever the other is)."""
+        if e.op == "&":
+            return True
+        if e.op != "+":
+            return False
+        for side in (e.left, e.right):
+            if (isinstance(side, n.Literal) and isinstance(side.value, str)
+                    and parse_number(side.value) is None):
+                return True
+        return _text_prefix(e.left)
 
     def ex_Name(self, e: n.Name) -> str:
         return self.read_var(e.name)
 
     def ex_Member(self, e: n.Member) -> str:
-        return f"_mem({self.expr(e.obj)}, {e.name!r})"
+        t, key = self.temp("t"), repr(e.name)  # inline: a map that has the exact key
+        return (f"({t}[{key}] if ({t} := {self.expr(e.obj)}).__class__ is _dict and {key} in {t} "
+                f"else _mem({t}, {key}))")
 
     def ex_Index(self, e: n.Index) -> str:
-        return f"_idx({self.expr(e.obj)}, {self.expr(e.index)})"
+        # Inline: a list and an int in range. Both operands are evaluated first, in order.
+        t, k = self.temp("t"), self.temp("k")
+        return (f"({t}[{k}] if ({t} := {self.expr(e.obj)}).__class__ is "
+                f"(_list if ({k} := {self.expr(e.index)}).__class__ is _int else None) "
+                f"and 0 <= {k} < _len({t}) else _idx({t}, {k}))")
 
     def ex_Call(self, e: n.Call) -> str:
         if e.name.lower() in self.program.subs:
             return self.call_user(e, e.name, e.args, statement=False)
         b = lookup_builtin(e.name)
-        if b is not None:
-            return self.call_builtin(e, b, e.args)
         phrase = " ".join(e.name.upper().replace("_", " ").split())
-        if phrase in EXPRESSION_PHRASES or phrase == "HEAR":
+        keyword = phrase in EXPRESSION_PHRASES or phrase == "HEAR"
+        # A name that is both (JOIN(list, sep) and JOIN(left, right, "key")): the arity picks.
+        if b is not None and not (keyword and not _fits(b, len(e.args))):
+            return self.call_builtin(e, b, e.args)
+        if keyword:
             return self.ex_KeywordExpr(n.KeywordExpr(e.line, e.col, phrase, e.args))
         self.warn(e, f"unknown function '{e.name}'")
         return f"R.fail_unknown({e.name!r}, 'function')"
 
     def call_builtin(self, node: n.Node, b: Any, args: list[n.Node]) -> str:
-        if len(args) < b.min_args or (b.max_args is not None and len(args) > b.max_args):
+        if not _fits(b, len(args)):
             want = str(b.min_args) if b.min_args == b.max_args else (
                 f"at least {b.min_args}" if b.max_args is None
                 else f"{b.min_args} to {b.max_args}")
@@ -501,6 +643,8 @@ class CodeGen:
         return f"_num({operand})"
 
     def ex_Binary(self, e: n.Binary) -> str:
+        if self.is_concat(e):
+            return self.concat(e)
         a, b = self.expr(e.left), self.expr(e.right)
         op = e.op
         if op in ("AND", "OR"):
@@ -513,8 +657,11 @@ class CodeGen:
             return self.int_fast_path(e, a, b, "!=", "(not _eq({}, {}))")
         if op in _CMP:
             return self.int_fast_path(e, a, b, _CMP[op], f"(_cmp({{}}, {{}}) {_CMP[op]} 0)")
-        if op in ("+", "-"):
+        if op in ("+", "-", "*"):
             return self.int_fast_path(e, a, b, op, f"{_ARITH[op]}({{}}, {{}})")
+        if op == "MOD" and (k := _int_literal(e.right)) is not None and k > 0:
+            t = self.temp("t")  # Python's % equals BASIC's MOD for a >= 0, b > 0
+            return f"({t} % {k} if ({t} := {a}).__class__ is _int and {t} >= 0 else _mod({t}, {k}))"
         if op == "CONTAINS":
             return f"_contains({a}, {b})"
         if op == "IN":
@@ -525,13 +672,14 @@ class CodeGen:
         """Python's own operator when both sides are ints, else the language's operator.
 
         Loop counters, sums and comparisons are int on int far more often than anything
-        else; the check inline saves a call per operation. ``*`` and ``^`` are left out on
-        purpose: their general functions guard against results that exhaust memory.
+        else; the check inline saves a call per operation. ``^`` is left out on purpose: its
+        general function refuses results that would exhaust memory.
         """
         left = self.temp("t")
-        right_literal = isinstance(e.right, n.Literal) and type(e.right.value) is int
-        if right_literal:
-            test = f"({left} := {a}).__class__ is _int"
+        kind = type(e.right.value).__name__ if isinstance(e.right, n.Literal) else ""
+        if kind == "int" or (kind == "str" and py_op in ("==", "!=")):
+            # A literal: one class test, and = / <> on text is Python's (exact) comparison.
+            test = f"({left} := {a}).__class__ is _{kind}"
             right = b
         else:
             right = self.temp("t")
@@ -550,7 +698,7 @@ class CodeGen:
     def ex_KeywordExpr(self, e: n.KeywordExpr) -> str:
         args = [self.expr(a) for a in e.args]
         if e.phrase == "GET BOT MEMORY" and len(args) == 1:
-            return f"R.memget({args[0]})"
+            return self.memget(e.args[0], args[0])
         if e.phrase == "HEAR":
             prompt = args[0] if args else "None"
             return f"(await R.hear('', 'STRING', (), {prompt}, None, {e.line}))"
@@ -580,6 +728,26 @@ def _is_bool(node: n.Node) -> bool:
     return isinstance(node, n.Literal) and isinstance(node.value, bool)
 
 
+def _fits(builtin: Any, count: int) -> bool:
+    return builtin.min_args <= count and (builtin.max_args is None or count <= builtin.max_args)
+
+
+def _text_prefix(node: n.Node) -> bool:
+    """Whether ``node`` is text that starts with a constant no number can start with, so
+    it stays non-numeric whatever is appended (``"Item " + i`` then ``+ ": "``)."""
+    while True:
+        if isinstance(node, n.Literal):
+            text = node.value.strip() if isinstance(node.value, str) else ""
+            return bool(text) and not text[0].isdigit() and text[0] not in "+-."
+        if isinstance(node, n.Interp) and node.parts and isinstance(node.parts[0], str):
+            text = node.parts[0].strip()
+            return bool(text) and not text[0].isdigit() and text[0] not in "+-."
+        if isinstance(node, n.Binary) and node.op in ("&", "+"):
+            node = node.left  # text only if the whole chain is text: checked by the caller
+            continue
+        return False
+
+
 def _target_name(target: n.Node) -> str:
     while not isinstance(target, n.Name):
         target = target.obj  # type: ignore[attr-defined]
@@ -592,6 +760,26 @@ def _int_literal(node: n.Node) -> int | None:
     if isinstance(node, n.Literal) and type(node.value) is int and node.value:
         return node.value
     return None
+
+
+def _names_in_subs(program: n.Program) -> set[str]:
+    """Every name a SUB mentions (variables, loop variables; member names too, which only
+    errs on the safe side): the dialog keeps these in G, where SUBs find them."""
+    names: set[str] = set()
+    for node in n.walk(list(program.subs.values())):
+        for attr in ("name", "var"):
+            value = getattr(node, attr, None)
+            if isinstance(value, str):
+                names.add(value.lower())
+    return names
+
+
+def _py_name(prefix: str, key: str, taken: Any) -> str:
+    """A Python local for BASIC name ``key``: readable for ASCII names; numbered otherwise,
+    as Python would NFKC-fold two different Unicode spellings into one identifier."""
+    if key.isascii():
+        return f"{prefix}_{key}"
+    return f"{prefix}{sorted(taken).index(key) if key in taken else len(taken)}_"
 
 
 def _sub_fn(name: str) -> str:

@@ -206,7 +206,8 @@ def session_snapshot(session: Any) -> tuple[VariableSnapshot, ...]:
     fields = (("user", "user_id"), ("session id", "id"), ("system prompt", "system_prompt"),
               ("contexts", "contexts"), ("session variables", "variables"),
               ("suggestions", "suggestions"), ("knowledge bases", "knowledge_bases"),
-              ("websites", "websites"), ("tools", "tools"), ("http headers", "http_headers"))
+              ("websites", "websites"), ("tools", "tools"), ("http headers", "http_headers"),
+              ("model", "model"), ("model routing", "model_routing"), ("webhooks", "webhooks"))
     result = []
     for label, attr in fields:
         if not hasattr(session, attr):

@@ -51,6 +51,16 @@ class Printed:
 
 
 @dataclass(frozen=True)
+class FileSent:
+    """SEND FILE: a file of the bot package shown in the chat as an attachment."""
+
+    path: str  # absolute, so a UI can open it
+    name: str
+    caption: str
+    line: int
+
+
+@dataclass(frozen=True)
 class MemoryWritten:
     """SET BOT MEMORY executed (queued); the store reports when it lands."""
 

@@ -15,6 +15,7 @@ MAX_NESTING = 32  # parentheses/NOT/-/^ recursion in the parser (a dozen frames 
 MAX_BLOCK_DEPTH = 40  # IF/FOR/DO/... inside each other (≤ 2 Python indents per level)
 MAX_EXPR_DEPTH = 60  # levels of one expression tree (≤ 3 brackets per level when compiled)
 MAX_LOOP_DEPTH = 18  # loops inside each other: Python allows 20 nested loop/try blocks
+MAX_DEPTH = 1000  # nested SUB/FUNCTION calls at run time before "stack overflow"
 
 _LOOPS = (n.ForEach, n.ForTo, n.DoLoop)
 _EXPRESSIONS = (n.Literal, n.Interp, n.Name, n.Member, n.Index, n.Call, n.MethodCall,

@@ -50,6 +50,11 @@ def _check_len(s: str) -> str:
     return s
 
 
+def too_long(s: str) -> str:
+    _check_len(s)
+    return s
+
+
 def add(a: Any, b: Any) -> Any:
     """``+``: numbers add (numeric strings too); otherwise text concatenation."""
     ta, tb = type(a), type(b)
@@ -225,6 +230,18 @@ def ensure(local: dict, glob: dict, key: str, kind: str) -> Any:
     return v
 
 
+def ensure_value(v: Any, kind: str) -> Any:
+    """:func:`ensure` for a variable the dialog keeps in a Python local."""
+    if v is None or v == "":
+        return {} if kind == "map" else []
+    return v
+
+
+def store_locals(glob: dict, names: tuple[str, ...], values: tuple) -> None:
+    """Copy the dialog's assigned local variables into G."""
+    glob.update(zip(names, values))
+
+
 def child(obj: Any, key: Any, kind: str) -> Any:
     v = get_index(obj, key) if isinstance(obj, list) else get_member(obj, to_display(key))
     if v is None:
@@ -280,10 +297,10 @@ def method(obj: Any, name: str, args: list) -> Any:
 
 
 NAMESPACE = {
-    "_int": int, "_str": str, "_add": add, "_sub": sub, "_mul": mul, "_div": div, "_idiv": idiv, "_mod": mod,
+    "_int": int, "_str": str, "_dict": dict, "_list": list, "_len": len, "_toolong": too_long, "_add": add, "_sub": sub, "_mul": mul, "_div": div, "_idiv": idiv, "_mod": mod,
     "_pow": power, "_cat": cat, "_interp": interp, "_like": like, "_nvl": nvl, "_eq": eq, "_cmp": cmp,
     "_contains": contains, "_neg": neg, "_num": num, "_truthy": truthy, "_d": to_display,
     "_mem": get_member, "_idx": get_index, "_setmem": set_member, "_setidx": set_index,
-    "_ensure": ensure, "_child": child, "_getv": getv, "_setv": setv, "_each": each,
+    "_ensure": ensure, "_ensure_value": ensure_value, "_store": store_locals, "_child": child, "_getv": getv, "_setv": setv, "_each": each,
     "_meth": method, "_LoopExit": LoopExit, "_EndDialog": EndDialog,
 }

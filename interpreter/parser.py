@@ -9,6 +9,7 @@ collected per statement so one run of ``check`` reports all of them.
 from __future__ import annotations
 
 from . import nodes as n
+from .data_syntax import DATA_PHRASES, parse_data_keyword
 from .errors import BasicSyntaxError, Diagnostic, Severity
 from .lexer import Interpolation, Kind, TextBlock, Token, tokenize
 from .nesting import MAX_BLOCK_DEPTH, MAX_NESTING, too_deep
@@ -113,6 +114,10 @@ class Parser:
             self.advance()
             return True
         return False
+
+    def fail(self, message: str, tok: Token) -> ParseError:
+        """A ParseError to raise (for helpers outside this module, e.g. ``data_syntax``)."""
+        return ParseError(message, tok)
 
     def expect_op(self, op: str, context: str = "") -> Token:
         if not self.at_op(op):
@@ -763,6 +768,14 @@ class Parser:
         for _ in range(used):
             self.advance()
         args: list[n.Node] = []
+        if phrase in DATA_PHRASES:
+            args, clauses = parse_data_keyword(self, t, phrase, statement=True)
+            return n.KeywordStmt(t.line, t.col, phrase, args, clauses)
+        if phrase == "SET HEADER":
+            args.append(self.concat())
+            if self.accept_op("="):  # the docs' SET HEADER "k" = "v"
+                args.append(self.expression())
+                return n.KeywordStmt(t.line, t.col, phrase, args)
         if phrase == "GET BOT MEMORY" or phrase == "GET USER MEMORY":
             args = [self.concat()]
             clauses = self.keyword_clauses([])
@@ -795,10 +808,15 @@ class Parser:
         """Comma or space separated arguments, then named clauses (AS, INTO, WITH …)."""
         clauses: dict[str, list[n.Node]] = {}
         current = args
+        opened = False  # a clause word was just read: ``TO to`` makes the second one a value
         while not self.at_eol():
-            if self.tok.kind is Kind.IDENT and self.tok.upper in CLAUSE_WORDS:
+            if self.tok.kind is Kind.IDENT and self.tok.upper in CLAUSE_WORDS \
+                    and not self.clause_word_is_value() \
+                    and not (opened and self.tok.upper != "BY"):
                 current = clauses.setdefault(self.advance().upper, [])
+                opened = True
                 continue
+            opened = False
             if self.accept_op(","):
                 continue
             if self.at_op("*"):
@@ -807,6 +825,13 @@ class Parser:
                 continue
             current.append(self.expression())
         return clauses
+
+    def clause_word_is_value(self) -> bool:
+        """``SEND MAIL to, subject, body``: a clause word followed by a comma, the end of
+        the line or an operator that only follows values is a variable."""
+        nxt = self.peek()
+        return nxt.kind in (Kind.NEWLINE, Kind.EOF) or (
+            nxt.kind is Kind.OP and nxt.value in (",", ".", "?.", "&", ")"))
 
     def call_or_expression(self, t: Token) -> n.Node:
         nxt = self.peek()
@@ -1100,6 +1125,8 @@ class Parser:
         nxt = self.peek(used)
         if phrase in _MULTIWORD_EXPR or used > 1:
             return True
+        if phrase == "INSERT" and nxt.kind is Kind.IDENT and nxt.upper == "INTO":
+            return True
         if nxt.kind is Kind.OP:
             return nxt.value in ("[", "{", "#{")
         if nxt.kind is Kind.IDENT:
@@ -1111,6 +1138,11 @@ class Parser:
             self.advance()
         if self.at_op("("):  # GET BOT MEMORY("k") + x: the parenthesis holds the arguments
             return n.KeywordExpr(t.line, t.col, phrase, self.paren_args())
+        if phrase in DATA_PHRASES:
+            args, clauses = parse_data_keyword(self, t, phrase, statement=False)
+            return n.KeywordExpr(t.line, t.col, phrase, args, clauses)
+        if phrase == "LIST TOOLS":  # x = LIST TOOLS: nothing to read
+            return n.KeywordExpr(t.line, t.col, phrase, [])
         args = [self.concat()]
         clauses: dict[str, list[n.Node]] = {}
         current = args

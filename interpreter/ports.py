@@ -51,6 +51,7 @@ class WriteSource:
     line: int = 0
     run_id: str = ""
     kind: str = "script"  # "script", "hand", "import", "outside"
+    turn: int | None = None  # user messages the run had received (0: before the first)
 
 
 @dataclass(frozen=True)

@@ -31,11 +31,11 @@ from .events import (
     Talked,
     ignore_event,
 )
+from .nesting import MAX_DEPTH
 from .operators import NAMESPACE, EndDialog
 from .ports import BotMemory, BotMessage, Channel, HearRequest, Suggestion, WriteSource
 from .values import BasicValueError, to_display, to_number
 
-MAX_DEPTH = 1000  # nested SUB/FUNCTION calls before "stack overflow"
 MAX_WAIT = 300.0  # seconds, as the original engine caps WAIT
 HEAR_ATTEMPTS = 3
 YIELD_EVERY = 0.008  # seconds of uninterrupted running before loops yield to the event loop
@@ -55,6 +55,9 @@ class Session:
     knowledge_bases: list[str] = field(default_factory=list)
     websites: list[str] = field(default_factory=list)  # ADD WEBSITE pages, searched like KBs
     http_headers: dict[str, str] = field(default_factory=dict)  # SET HEADER, until CLEAR HEADERS
+    model: str = ""  # USE MODEL; "" is the configured default
+    model_routing: str = ""  # SET MODEL ROUTING
+    webhooks: list[str] = field(default_factory=list)  # WEBHOOK endpoints the dialog declared
 
 
 @dataclass(slots=True)
@@ -115,6 +118,7 @@ class Runtime:
         self.params = {k.lower(): v for k, v in (params or {}).items()}
         self.globals: dict[str, Any] = dict(initial_vars or {})
         self.frames: list[Frame] = []
+        self.depth = 0  # calls in progress as a release build counts them (it keeps no frames)
         self.skip_waits = skip_waits
         self.deadline = time.monotonic() + timeout if timeout else None
         self.timeout = timeout
@@ -122,6 +126,7 @@ class Runtime:
         self.last_yield = time.perf_counter()
         self.current_line = 0
         self._sources: dict[int, WriteSource] = {}
+        self.turn = 0  # user messages received so far: the conversation turn writes belong to
         from .keywords import KEYWORDS  # here, not per call: keywords import this module
 
         self._keywords = KEYWORDS
@@ -135,10 +140,12 @@ class Runtime:
         ns.update(self.compiled.builtins)
         ns["__builtins__"] = {}
         ns["_B"] = self.debugger.line_flags if self.debugger else None
+        ns["_memget"] = self.memory.get  # GET BOT MEMORY with a text key, without memget()
         # Each BASIC call nests a few Python frames; leave room below MAX_DEPTH calls.
         sys.setrecursionlimit(max(sys.getrecursionlimit(), MAX_DEPTH * 4 + 500))
         exec(self.compiled.code, ns)  # defines the dialog's and SUBs' coroutine functions
         self.frames = [Frame("(dialog)", self.globals, 1)]
+        self.depth = 1
         self.emit(RunStarted(self.file, self.run_id))
         try:
             result = await ns["__main__"](self, self.globals)
@@ -210,6 +217,10 @@ class Runtime:
     def leave(self) -> None:
         self.frames.pop()
 
+    def overflow(self, name: str) -> None:
+        """A release build's call one level too deep (it counts ``depth``, keeps no frames)."""
+        raise StackOverflow(f"stack overflow: more than {MAX_DEPTH} nested calls (in {name})")
+
     def fail(self, message: str) -> Any:
         raise BasicValueError(message)
 
@@ -270,6 +281,8 @@ class Runtime:
             request = HearRequest(variable, kind, opts, attempt)
             self.emit(HearStarted(request, line))
             text = await self.channel.hear(request)
+            self.turn += 1
+            self._sources.clear()  # later writes carry the new turn
             if text.strip() == "" and default is not None:
                 value = default
                 break
@@ -293,7 +306,8 @@ class Runtime:
         v = to_display(value)
         source = self._sources.get(line)
         if source is None:  # one immutable source per line: building it costs as much as a SET
-            source = self._sources[line] = WriteSource(self.file, line, self.run_id)
+            source = self._sources[line] = WriteSource(self.file, line, self.run_id,
+                                                       turn=self.turn)
         try:
             self.memory.set(k, v, source)
         except (ValueError, TypeError) as e:  # e.g. a NUL character no database can store

@@ -51,9 +51,17 @@ STATEMENT_PHRASES: tuple[str, ...] = (
 # Each consumes the rest of the expression as its arguments.
 EXPRESSION_PHRASES: tuple[str, ...] = (
     "GET BOT MEMORY", "GET USER MEMORY", "GET SESSION", "RECALL",
+    # in-memory data (``x = FILTER rows, "age > 30"``); JOIN(list, sep) stays the built-in
+    "FILTER", "AGGREGATE", "PIVOT", "GROUP BY", "MAP", "FILL", "JOIN",
     "LLM", "GET", "POST", "PUT", "PATCH", "DELETE HTTP", "FIND", "FIRST", "LAST", "FORMAT",
     "WEBSITE OF", "DOWNLOAD", "READ", "SCORE LEAD", "SUMMARIZE", "TRANSLATE", "SENTIMENT",
-    "CLASSIFY", "DATEADD", "LIST", "UPLOAD",
+    "CLASSIFY", "DATEADD", "LIST", "UPLOAD", "LIST TOOLS",
+    # table writes give a count or an id (``n = UPDATE "t", "id=1", m``)
+    "SAVE", "INSERT", "UPDATE", "DELETE", "MERGE",
+    "GRAPHQL", "SOAP", "IMAGE", "AUDIO", "VIDEO", "SEE", "OCR", "SAVE FROM UNSTRUCTURED",
+    "POLISH MESSAGE", "CREATE SITE", "CREATE DRAFT",
+    # file keywords give the path they wrote (``pdf = GENERATE PDF "t.html", d, "o.pdf"``)
+    "GENERATE PDF", "MERGE PDF", "COMPRESS", "EXTRACT", "COPY", "MOVE",
 )
 
 # Words that open, continue or close blocks; never taken for keyword statements.

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -21,6 +23,8 @@ IDLE_HINT = "The bot is not waiting for input"
 _BOT_STYLE = "background:#e8eefc;color:#1b2a4a;border-radius:10px;padding:6px 10px;"
 _USER_STYLE = "background:#2e7d32;color:white;border-radius:10px;padding:6px 10px;"
 _NOTE_STYLE = "color:#888;font-style:italic;"
+_FILE_STYLE = ("background:#e8eefc;color:#1b2a4a;border:1px solid #9fb3e0;border-radius:10px;"
+               "padding:6px 10px;text-align:left;")
 
 
 class ChatPanel(QWidget):
@@ -62,6 +66,29 @@ class ChatPanel(QWidget):
         if message.suggestions:
             self._show_choices([s.text for s in message.suggestions])
 
+    async def send_file(self, path: str, caption: str = "") -> None:
+        """SEND FILE: an attachment bubble with the file name; a click opens the file."""
+        name = Path(path).name
+        # The caption sits in the button, not in a QLabel bubble: label bubbles pair with
+        # Talked events (turns view), and SEND FILE reports a FileSent event instead.
+        button = QPushButton(f"\N{PAPERCLIP} {name}" + (f"\n{caption}" if caption else ""))
+        button.setObjectName("file")
+        button.setProperty("fileName", name)
+        button.setToolTip(path)
+        button.setStyleSheet(_FILE_STYLE)
+        button.setCursor(Qt.CursorShape.PointingHandCursor)
+        button.clicked.connect(lambda _=False: self.open_file(path))
+        row = QWidget()
+        layout = QHBoxLayout(row)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(button)
+        layout.addStretch(1)
+        self._list.insertWidget(self._list.count() - 1, row)
+
+    def open_file(self, path: str) -> None:
+        """Open an attachment with the desktop's program for its type."""
+        QDesktopServices.openUrl(QUrl.fromLocalFile(path))
+
     async def hear(self, request: HearRequest) -> str:
         if request.options:
             self._show_choices(list(request.options))
@@ -80,13 +107,17 @@ class ChatPanel(QWidget):
         return self._pending is not None and not self._pending.done()
 
     def bubbles(self) -> list[tuple[str, str]]:
-        """(``"bot"``/``"user"``/``"note"``, text) of every message, oldest first."""
+        """(``"bot"``/``"user"``/``"note"``, text) of every message, oldest first;
+        (``"file"``, name) for an attachment."""
         found = []
         for i in range(self._list.count()):
-            item = self._list.itemAt(i)
-            label = item.widget().findChild(QLabel) if item.widget() else None
+            widget = self._list.itemAt(i).widget()
+            label = widget.findChild(QLabel) if widget else None
+            attachment = widget.findChild(QPushButton, "file") if widget else None
             if label is not None:
                 found.append((label.objectName(), label.text()))
+            elif attachment is not None:
+                found.append(("file", attachment.property("fileName")))
         return found
 
     def choice_buttons(self) -> list[QPushButton]:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import enum
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -64,8 +66,68 @@ def confirm_table(parent: QWidget, title: str, rows: list[tuple[str, str, str]])
     return dlg.exec() == QDialog.DialogCode.Accepted
 
 
+class ConflictChoice(enum.Enum):
+    """The answer to "this key changed since you saw it"."""
+
+    OVERWRITE = "overwrite"
+    KEEP = "keep"  # keep the outside value, drop the edit
+    CANCEL = "cancel"
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """``key`` is stored as ``outside`` now, the panel showed ``seen``, the edit makes ``new``
+    (None: missing / deleted)."""
+
+    key: str
+    outside: str | None
+    seen: str | None
+    new: str | None
+    label: str = ""  # describes the edit instead of ``new`` (e.g. a rename)
+
+
+def _shown(value: str | None, limit: int = 300) -> str:
+    if value is None:
+        return "(no such key)"
+    return repr(value if len(value) <= limit else value[:limit] + "…")
+
+
+def ask_conflict(parent: QWidget, action: str, conflicts: list[Conflict]) -> ConflictChoice:
+    """Ask before an edit overwrites values another writer changed since the panel showed
+    them: Overwrite, Keep outside value or Cancel. ``action`` is e.g. "Set", "Delete"."""
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Warning)
+    box.setWindowTitle(f"{action}: memory changed meanwhile")
+    lines = []
+    for c in conflicts[:10]:
+        edit = c.label or (_shown(c.new) if c.new is not None else "(deleted)")
+        lines.append(f"Key {c.key!r} was changed by another writer since it was shown.\n"
+                     f"    Outside value: {_shown(c.outside)}\n"
+                     f"    You saw: {_shown(c.seen)}\n"
+                     f"    New value: {edit}")
+    if len(conflicts) > 10:
+        lines.append(f"… and {len(conflicts) - 10} more key(s)")
+    box.setText("\n\n".join(lines))
+    buttons = {
+        ConflictChoice.OVERWRITE: box.addButton("Overwrite", QMessageBox.ButtonRole.AcceptRole),
+        ConflictChoice.KEEP: box.addButton("Keep outside value",
+                                           QMessageBox.ButtonRole.DestructiveRole),
+        ConflictChoice.CANCEL: box.addButton(QMessageBox.StandardButton.Cancel),
+    }
+    for choice, button in buttons.items():
+        button.setObjectName(choice.value)  # tests find the buttons by name
+    box.setDefaultButton(buttons[ConflictChoice.CANCEL])
+    box.setEscapeButton(buttons[ConflictChoice.CANCEL])
+    box.exec()
+    clicked = box.clickedButton()
+    return next((c for c, b in buttons.items() if b is clicked), ConflictChoice.CANCEL)
+
+
 class SnapshotsDialog(QDialog):
-    """Save, restore, diff (side by side), export and import snapshots of one bot."""
+    """Save, restore, diff (side by side), export and import snapshots of one bot; "Run from
+    snapshot" closes the dialog and asks for the open dialog to run from the selected one."""
+
+    runRequested = Signal(str)  # snapshot name
 
     def __init__(self, snapshots: Snapshots, bot: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -76,11 +138,14 @@ class SnapshotsDialog(QDialog):
         self.diff_label = QLabel("Select one snapshot to compare with now, or two to compare")
         self.diff_table = _table(("Key", "A", "B"), [])
         buttons = QHBoxLayout()
+        self.buttons: dict[str, QPushButton] = {}
         for text, slot in (("Save…", self.save), ("Restore", self.restore), ("Diff", self.diff),
-                           ("Export…", self.export), ("Import…", self.import_)):
+                           ("Export…", self.export), ("Import…", self.import_),
+                           ("Run from snapshot", self.run_selected)):
             b = QPushButton(text)
             b.clicked.connect(slot)
             buttons.addWidget(b)
+            self.buttons[text] = b
         layout = QVBoxLayout(self)
         layout.addWidget(self.list)
         layout.addLayout(buttons)
@@ -120,6 +185,14 @@ class SnapshotsDialog(QDialog):
         ) == QMessageBox.StandardButton.Yes:
             self.snapshots.restore(self.bot, names[0])
             self.show_diff(MemoryDiff({}, {}, {}), "Restored")
+
+    def run_selected(self) -> None:
+        names = self.selected()
+        if len(names) != 1:
+            QMessageBox.information(self, "Run from snapshot", "Select one snapshot.")
+            return
+        self.accept()
+        self.runRequested.emit(names[0])
 
     def diff(self) -> None:
         names = self.selected()

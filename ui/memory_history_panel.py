@@ -17,8 +17,10 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QFileDialog,
     QHBoxLayout,
     QHeaderView,
+    QInputDialog,
     QLabel,
     QMessageBox,
     QPushButton,
@@ -32,8 +34,8 @@ from app.memory_history import MemoryEvent, MemoryHistory
 from app.memory_store import ChangeState, MemoryChange, MemoryStore
 from app.memory_undo import CannotRevert, RevertStep, preview_run, revert_event, revert_run
 from app.outside_watch import OutsideChange, OutsideWatcher
-from app.sandbox import SandboxChange, SandboxProvider
-from app.snapshots import MemoryDiff, Snapshots
+from app.sandbox import SandboxChange, SandboxMemory, SandboxProvider, SeededProvider
+from app.snapshots import MemoryDiff, Snapshots, resolve_snapshot
 from interpreter.ports import WriteSource
 
 from .memory_history_dialogs import KeyRefsDialog, SnapshotsDialog, confirm_table
@@ -48,6 +50,12 @@ def _short(value: str | None) -> str:
     return value if len(value) <= 60 else value[:57] + "…"
 
 
+def _source(event: MemoryEvent) -> str:
+    """Kind, run and conversation turn: "script 3f2a9c, turn 3"."""
+    text = event.kind + (f" {event.run_id}" if event.run_id else "")
+    return text + (f", turn {event.turn}" if event.turn is not None else "")
+
+
 def _where(event: MemoryEvent) -> str:
     if event.file and event.line:
         return f"{Path(event.file).name}:{event.line}"
@@ -60,6 +68,7 @@ class MemoryHistoryPanel(QWidget):
     openAt = Signal(str, int)  # file, line
     outsideChanged = Signal(object)  # OutsideChange, posted from the watcher thread
     memoryReverted = Signal()
+    runFromSnapshot = Signal(str)  # snapshot name, chosen in the Snapshots dialog
 
     def __init__(
         self, history: MemoryHistory, snapshots: Snapshots, parent: QWidget | None = None
@@ -125,7 +134,7 @@ class MemoryHistoryPanel(QWidget):
         for row, e in enumerate(self.events):
             when = dt.datetime.fromtimestamp(e.at).strftime("%H:%M:%S")
             cells = (when, _short(e.old) if e.old_known else "?", _short(e.new),
-                     e.kind + (f" {e.run_id}" if e.run_id else ""), _where(e))
+                     _source(e), _where(e))
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setToolTip(text)
@@ -193,7 +202,12 @@ class MemoryHistoryPanel(QWidget):
     # -- dialogs -------------------------------------------------------------------------------
 
     def show_snapshots(self) -> None:
-        SnapshotsDialog(self.snapshots, self.bot, self).exec()
+        dlg = SnapshotsDialog(self.snapshots, self.bot, self)
+        chosen: list[str] = []
+        dlg.runRequested.connect(chosen.append)
+        dlg.exec()
+        if chosen:  # after the dialog has closed, so the run is not under a modal dialog
+            self.runFromSnapshot.emit(chosen[0])
         self.refresh()
         self.memoryReverted.emit()
 
@@ -219,6 +233,7 @@ class HistoryFeature:
         self.history = MemoryHistory(win.store)
         self.snapshots = Snapshots(win.store, self.history)
         self.panel = MemoryHistoryPanel(self.history, self.snapshots)
+        self.panel.bot = win.runner.bot  # Snapshots… works before any key is selected
         self.bridge = _OutsideBridge()
         self.bridge.changed.connect(self._on_outside)
         self.watcher = self._start_watcher(win.store)
@@ -236,9 +251,16 @@ class HistoryFeature:
         self.sandbox_action.setStatusTip(
             "Run the dialog against a copy of memory, then commit or discard its changes")
         self.sandbox_action.triggered.connect(self.run_in_sandbox)
+        self.snapshot_action = QAction("Run from S&napshot…", win)
+        self.snapshot_action.setStatusTip(
+            "Run the dialog from a saved memory snapshot; its writes stay out of the memory")
+        self.snapshot_action.triggered.connect(self.ask_run_from_snapshot)
+        self.panel.runFromSnapshot.connect(self.run_from_snapshot)
+        self.seeded: SandboxMemory | None = None  # the last "Run from snapshot" memory
         for action in win.menuBar().actions():
             if action.menu() is not None and action.text().replace("&", "") == "Run":
                 action.menu().addAction(self.sandbox_action)
+                action.menu().addAction(self.snapshot_action)
 
     def _start_watcher(self, store: MemoryStore) -> OutsideWatcher:
         watcher = OutsideWatcher(store, self.history)
@@ -315,6 +337,61 @@ class HistoryFeature:
         self.win._update_run_actions()
         box = self.sandbox.bot(runner.bot)
         task.add_done_callback(lambda _t: QTimer.singleShot(0, lambda: self.review(box)))
+
+    # -- run from a snapshot -----------------------------------------------------------------
+
+    def ask_run_from_snapshot(self) -> None:
+        """Run menu: pick a saved snapshot of the bot (or a snapshot file) and run from it."""
+        bot = self.win.runner.bot
+        names = [s.name for s in self.snapshots.list(bot)]
+        from_file = "Snapshot file…"
+        name, ok = QInputDialog.getItem(self.win, "Run from snapshot",
+                                        f"Snapshot of bot '{bot}':", [*names, from_file], 0,
+                                        False)
+        if not ok:
+            return
+        if name != from_file:
+            self.run_from_snapshot(name)
+            return
+        path, _ = QFileDialog.getOpenFileName(self.win, "Run from snapshot file", "",
+                                              "JSON (*.json)")
+        if path:
+            self.run_from_snapshot(path)
+
+    def run_from_snapshot(self, spec: str) -> bool:
+        """Run the open dialog with memory starting as snapshot ``spec`` (a saved name or a
+        file). The run's writes stay in an overlay: the bot's memory is left as it is."""
+        tab = self.win.current_tab()
+        if tab is None:
+            return False
+        runner = self.win.runner
+        try:
+            snap = resolve_snapshot(spec, bot=runner.bot, snapshots=self.snapshots)
+        except ValueError as exc:
+            QMessageBox.warning(self.win, "Run from snapshot", str(exc))
+            return False
+        real = runner.store
+        provider = SeededProvider(real, snap.entries)
+        runner.store = provider  # the run takes its memory at start, then we switch back
+        try:
+            task = runner.start(tab.editor.toPlainText(), tab.title)
+        except Exception as exc:  # noqa: BLE001 - syntax errors: show them like Run does
+            QMessageBox.warning(self.win, "Run from snapshot", str(exc))
+            return False
+        finally:
+            runner.store = real
+        self.win._update_run_actions()
+        self.seeded = box = provider.bot(runner.bot)
+        label = snap.name or spec
+
+        def done(_task: Any) -> None:
+            count = len(box.written)
+            self.win.statusBar().showMessage(
+                f"Ran from snapshot '{label}': {count} key(s) written to its own copy; "
+                "the bot's memory is unchanged", 8000)
+
+        task.add_done_callback(done)
+        return True
 
     def review(self, box: Any) -> bool:
         """Show the sandbox's diff; Commit writes it, anything else discards. True if committed."""

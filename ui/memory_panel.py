@@ -7,9 +7,18 @@ edited one; the table then follows the store's change events.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
-from PySide6.QtCore import QIdentityProxyModel, QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QIdentityProxyModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QPoint,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -21,6 +30,8 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMenu,
     QMessageBox,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTableView,
     QToolButton,
     QVBoxLayout,
@@ -28,8 +39,11 @@ from PySide6.QtWidgets import (
 )
 
 from app.database import DatabaseError
-from app.memory_store import MemoryChange, MemoryStore
+from app.memory_store import ChangeState, MemoryChange, MemoryStore
+from app.outside_watch import changed_since
+from interpreter.ports import WriteSource
 
+from .memory_history_dialogs import Conflict, ConflictChoice, ask_conflict
 from .memory_model import VALUE_COLUMN, MemoryTableModel
 
 Values = Mapping[str, "str | None"]  # key -> value, None = absent
@@ -78,8 +92,42 @@ class RenameCommand(QUndoCommand):
         self.store.rename(self.bot, self.new, self.old)
 
 
+class _SeenDelegate(QStyledItemDelegate):
+    """Remembers the row's key and value when an editor opens: the row may update under an
+    open editor (an outside write), yet the edit is based on what the user saw then."""
+
+    def __init__(self, panel: MemoryPanel) -> None:
+        super().__init__(panel)
+        self.panel = panel
+        self.seen: tuple[str, str] | None = None
+        self.closeEditor.connect(self._closed)
+
+    def createEditor(
+        self, parent: QWidget, option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> QWidget:
+        entry = self.panel.model.entry(self.panel.proxy.mapToSource(index).row())
+        self.seen = (entry.key, entry.value)
+        return super().createEditor(parent, option, index)
+
+    def setModelData(
+        self, editor: QWidget, model: QAbstractItemModel,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> None:
+        super().setModelData(editor, model, index)
+        self.seen = None  # only this edit was based on it
+
+    def _closed(self, *_args: object) -> None:
+        self.seen = None
+
+    def seen_value(self, key: str) -> str | None:
+        """The value shown when the open edit of ``key`` began, None when none is open."""
+        return self.seen[1] if self.seen is not None and self.seen[0] == key else None
+
+
 class MemoryPanel(QWidget):
     botChanged = Signal(str)
+    conflict_answered = Signal(str)  # a ConflictChoice value, after the question was answered
 
     def __init__(self, store: MemoryStore, bot: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -118,6 +166,8 @@ class MemoryPanel(QWidget):
             QAbstractItemView.EditTrigger.DoubleClicked
             | QAbstractItemView.EditTrigger.EditKeyPressed
         )
+        self.seen_delegate = _SeenDelegate(self)
+        self.view.setItemDelegate(self.seen_delegate)
         self.view.verticalHeader().hide()
         self.view.verticalHeader().setDefaultSectionSize(22)
         header = self.view.horizontalHeader()
@@ -225,15 +275,98 @@ class MemoryPanel(QWidget):
     def _current(self, key: str) -> str | None:
         return self._store.value(self.bot, key)
 
+    # -- conflicts with other writers ----------------------------------------------------------
+    # An edit is based on the value the panel showed. When the store holds something else by
+    # the time it is applied (another process, a running dialog), the user chooses: Overwrite,
+    # Keep the outside value, or Cancel. The question is asked after the table's editor has
+    # closed (a modal box inside the view's commit would nest in its focus handling).
+
+    def _shown(self, key: str) -> str | None:
+        """The value the user saw for ``key``: at the start of the open edit, else the row."""
+        seen = self.seen_delegate.seen_value(key)
+        if seen is not None:
+            return seen
+        row = self.model.row_of(key)
+        return None if row is None else self.model.entry(row).value
+
+    def _conflicts(self, seen: dict[str, str | None], new: dict[str, str | None], label: str
+                   ) -> list[Conflict]:
+        """Keys whose stored value is no longer the one the user saw, unless it already is
+        what the edit would make it (DatabaseError)."""
+        out = []
+        for key, was in seen.items():
+            if changed_since(self._store, self.bot, key, was):
+                outside = self._current(key)
+                if outside != new[key] or label:
+                    out.append(Conflict(key, outside, was, new[key], label))
+        return out
+
+    def _show_stored(self, keys: list[str]) -> None:
+        """Keep outside value: the rows show the stored values now, without waiting for the
+        outside watcher."""
+        changes = []
+        for key in keys:
+            value = self._current(key)
+            state = ChangeState.DELETED if value is None else ChangeState.LANDED
+            changes.append(MemoryChange(self.bot, key, None, value, WriteSource(kind="outside"),
+                                        state))
+        self.model.apply_changes(changes)
+
+    def _guarded(self, action: str, seen: dict[str, str | None], new: dict[str, str | None],
+                 apply: Callable[[list[str]], None], label: str = "") -> bool:
+        """``apply(keys)`` now when nothing conflicts (True); else ask first, soon (False).
+        Overwrite applies all keys; Keep outside value applies the keys without a conflict.
+        ``label`` describes the edit when it is not a new value (a rename)."""
+        try:
+            conflicts = self._conflicts(seen, new, label)
+        except DatabaseError as exc:
+            QMessageBox.warning(self, action, str(exc))
+            return False
+        if not conflicts:
+            apply(list(seen))
+            return True
+        bot = self.bot
+
+        def ask() -> None:
+            if self.bot != bot:
+                return  # another bot is shown now: the edit no longer applies
+            choice = ask_conflict(self, action, conflicts)
+            self.conflict_answered.emit(choice.value)
+            clashing = {c.key for c in conflicts}
+            try:
+                if choice is ConflictChoice.OVERWRITE:
+                    apply(list(seen))
+                elif choice is ConflictChoice.KEEP:
+                    rest = [k for k in seen if k not in clashing]
+                    if rest:
+                        apply(rest)
+                    self._show_stored(sorted(clashing))
+            except (ValueError, KeyError, DatabaseError) as exc:
+                QMessageBox.warning(self, action, str(exc))
+
+        QTimer.singleShot(0, ask)
+        return False
+
+    # -- hand edit operations -------------------------------------------------------------------
+
     def set_value(self, key: str, old: str | None, new: str) -> None:
-        """Set (or add) ``key`` as one undoable step."""
-        what = "add" if old is None else "set"
-        self.undo_stack.push(
-            SetValuesCommand(self._store, self.bot, {key: old}, {key: new}, f"{what} {key}")
-        )
+        """Set (or add) ``key`` as one undoable step; ``old`` is the value the user saw (asks
+        first when the store holds another value now)."""
+        seen = self.seen_delegate.seen_value(key)
+        seen = old if seen is None else seen
+
+        def apply(_keys: list[str]) -> None:
+            before = self._current(key)  # undo restores what the edit replaced
+            what = "add" if before is None else "set"
+            self.undo_stack.push(
+                SetValuesCommand(self._store, self.bot, {key: before}, {key: new},
+                                 f"{what} {key}"))
+
+        self._guarded("Set value", {key: seen}, {key: new}, apply)
 
     def rename_key(self, old: str, new: str) -> bool:
-        """Rename as one undoable step; a clash or a missing key is reported, not applied."""
+        """Rename as one undoable step; a clash or a missing key is reported, not applied; a
+        value changed by another writer since it was shown is asked about first."""
         new = new.strip()
         if not new or new == old:
             return False
@@ -242,26 +375,36 @@ class MemoryPanel(QWidget):
                 raise ValueError(f"Key '{new}' already exists in bot '{self.bot}'.")
             if self._store.get_entry(self.bot, old) is None:
                 raise ValueError(f"Key '{old}' no longer exists.")
-            self.undo_stack.push(RenameCommand(self._store, self.bot, old, new))
         except (ValueError, KeyError, DatabaseError) as exc:
             QMessageBox.warning(self, "Rename key", str(exc))
             return False
-        return True
+
+        def apply(_keys: list[str]) -> None:
+            self.undo_stack.push(RenameCommand(self._store, self.bot, old, new))
+
+        return self._guarded("Rename key", {old: self._shown(old)}, {old: None}, apply,
+                             label=f"renamed to {new!r}, keeping the outside value")
 
     def delete_keys(self, keys: list[str]) -> None:
-        """Delete ``keys`` as one undoable step (undo writes their values back)."""
-        before = {k: self._current(k) for k in keys}
-        before = {k: v for k, v in before.items() if v is not None}
-        if before:
-            self.undo_stack.push(
-                SetValuesCommand(
-                    self._store,
-                    self.bot,
-                    before,
-                    dict.fromkeys(before),
-                    f"delete {len(before)} key(s)",
+        """Delete ``keys`` as one undoable step (undo writes their values back); keys whose
+        value changed since shown are asked about first."""
+
+        def apply(chosen: list[str]) -> None:
+            before = {k: self._current(k) for k in chosen}
+            before = {k: v for k, v in before.items() if v is not None}
+            if before:
+                self.undo_stack.push(
+                    SetValuesCommand(
+                        self._store,
+                        self.bot,
+                        before,
+                        dict.fromkeys(before),
+                        f"delete {len(before)} key(s)",
+                    )
                 )
-            )
+
+        seen = {k: self._shown(k) for k in keys}
+        self._guarded("Delete keys", seen, dict.fromkeys(keys), apply)
 
     def add_row(self) -> None:
         key, ok = QInputDialog.getText(self, "Add key", "Key:")

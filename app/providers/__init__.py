@@ -3,4 +3,4 @@
 Importing this package registers every factory with :func:`app.services.service_factory`.
 """
 
-from . import http, knowledge, llm, mail, storage, tools  # noqa: F401
+from . import http, knowledge, llm, mail, media, search, sms, storage, tools  # noqa: F401

@@ -1,10 +1,13 @@
-"""The ``knowledge`` service: KB folders and fetched pages searched with SQLite FTS5.
+"""The ``knowledge`` service: KB folders and fetched pages, searched with full-text search.
 
 A KB named ``docs`` is the folder ``docs`` inside a ``*.gbkb`` folder of the bot package (or a
-``.gbkb`` folder beside the dialog). Its text files are split into passages and indexed in a
-cache database; a file is re-indexed when its size or modification time changes, so editing a
+``.gbkb`` folder beside the dialog). Its text files are split into passages and indexed for
+full-text search; a file is re-indexed when its size or modification time changes, so editing a
 document is picked up by the next search. Pages added with ADD WEBSITE are collections named
 ``web:<url>``.
+
+The index lives in the memory database when that is PostgreSQL (:mod:`.knowledge_pg`,
+PostgreSQL full-text search), else in a SQLite cache file (:mod:`.knowledge_sqlite`, FTS5).
 """
 
 from __future__ import annotations
@@ -13,21 +16,31 @@ import asyncio
 import contextlib
 import re
 import sqlite3
-import threading
-from collections.abc import Iterator
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar, TypeVar
+
+import peewee
 
 from interpreter.service_ports import Passage, ServiceError
 
+from ..database import error_message, is_postgresql
 from ..services import ServiceContext, service_factory
 from ..settings import load_settings
+from .knowledge_backend import KnowledgeBackend, SnippetMarks
+from .knowledge_pg import PostgresKnowledge
+from .knowledge_sqlite import SqliteKnowledge
 from .storage import package_root
+
+T = TypeVar("T")
 
 TEXT_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".rst", ".csv", ".json", ".html",
                            ".htm", ".xml", ".bas", ".yaml", ".yml", ".ini", ".log"})
 PASSAGE_CHARS = 1000  # passages are whole paragraphs merged up to about this size
+MARKS = SnippetMarks()  # matched words in snippets: **word**
 MAX_DOC = 5 * 1024 * 1024  # bytes; larger files are skipped
 _KB_NAME = re.compile(r"^[\w .-]+$")
 _STOP = frozenset({
@@ -35,13 +48,6 @@ _STOP = frozenset({
     "how", "i", "in", "is", "it", "me", "my", "of", "on", "or", "our", "the", "their", "this",
     "to", "was", "what", "when", "where", "which", "who", "why", "with", "you", "your",
 })
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS documents (
-    collection TEXT NOT NULL, source TEXT NOT NULL, mtime REAL NOT NULL, size INTEGER NOT NULL,
-    PRIMARY KEY (collection, source));
-CREATE VIRTUAL TABLE IF NOT EXISTS passages USING fts5(
-    collection UNINDEXED, source UNINDEXED, text, tokenize = 'unicode61 remove_diacritics 2');
-"""
 
 
 class _TextOfHtml(HTMLParser):
@@ -103,19 +109,37 @@ def split_passages(text: str, size: int = PASSAGE_CHARS) -> list[str]:
     return out
 
 
-def match_query(query: str) -> str:
-    """An FTS5 query: the question's words (minus stop words) OR-ed, each quoted."""
+def query_words(query: str) -> list[str]:
+    """The question's distinct words, lower case, minus stop words and one-letter words."""
     words = [w for w in re.findall(r"\w+", query.lower()) if len(w) > 1 and w not in _STOP]
-    return " OR ".join(f'"{w}"' for w in dict.fromkeys(words))
+    return list(dict.fromkeys(words))
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A matching passage with a short snippet (matched words marked ``**like this**``)."""
+
+    kb: str
+    source: str
+    text: str
+    score: float
+    snippet: str
+
+    def passage(self) -> Passage:
+        return Passage(self.kb, self.source, self.text, self.score)
 
 
 class KnowledgeIndex:
-    """:class:`~interpreter.service_ports.KnowledgeBase` in one SQLite cache file."""
+    """:class:`~interpreter.service_ports.KnowledgeBase` over a full-text backend: SQLite FTS5
+    in a cache file (``backend`` may be its path) or the PostgreSQL memory database."""
 
-    def __init__(self, dialog_dir: str | Path, cache_file: str | Path) -> None:
+    def __init__(self, dialog_dir: str | Path, backend: KnowledgeBackend | str | Path) -> None:
         self.dialog_dir = Path(dialog_dir).resolve() if dialog_dir else None
-        self.cache_file = Path(cache_file)
-        self._lock = threading.Lock()  # one writer at a time across worker threads
+        self.backend: KnowledgeBackend = (
+            SqliteKnowledge(backend) if isinstance(backend, (str, Path)) else backend)
+        # One worker thread: indexing is serialized (no two re-indexings of a folder at once
+        # in this process) and a PostgreSQL backend keeps one connection, closed in close().
+        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="talkbench-kb")
 
     # -- finding KB folders ---------------------------------------------------------------
 
@@ -153,15 +177,21 @@ class KnowledgeIndex:
             known = ", ".join(self.kb_names()) or "none"
             raise ServiceError(f"there is no knowledge base {name!r} (a folder {name}/ inside "
                                f"a .gbkb folder of the bot package; found: {known})")
-        return await asyncio.to_thread(self._refresh, folder)
+        return await self._run(self._refresh, folder)
 
     async def add_text(self, collection: str, source: str, text: str,
                        is_html: bool = False) -> int:
-        plain = html_to_text(text) if is_html else text
-        return await asyncio.to_thread(self._replace, collection, source, plain, 0.0, 0)
+        passages = split_passages(html_to_text(text) if is_html else text)
+        await self._run(self.backend.replace, collection, source, passages, 0.0, 0)
+        return len(passages)
 
     async def search(self, collections: list[str], query: str,
                      limit: int = 5) -> list[Passage]:
+        return [hit.passage() for hit in await self.search_hits(collections, query, limit)]
+
+    async def search_hits(self, collections: list[str], query: str,
+                          limit: int = 5, marks: SnippetMarks = MARKS) -> list[Hit]:
+        """Like :meth:`search`, with a snippet of each passage around the matched words."""
         keys: dict[str, str] = {}
         for name in collections:
             if name.startswith("web:"):
@@ -169,26 +199,29 @@ class KnowledgeIndex:
                 continue
             folder = self.folder(name)
             if folder is not None:
-                await asyncio.to_thread(self._refresh, folder)
+                await self._run(self._refresh, folder)
                 keys[str(folder)] = name
-        fts = match_query(query)
-        if not keys or not fts:
+        words = query_words(query)
+        if not keys or not words:
             return []
-        return await asyncio.to_thread(self._search, keys, fts, limit)
+        rows = await self._run(self.backend.search, list(keys), words, limit, marks)
+        return [Hit(keys[r.collection], r.source, r.text, r.score, r.snippet) for r in rows]
 
-    # -- database work (worker threads) ---------------------------------------------------
+    def close(self) -> None:
+        with contextlib.suppress(RuntimeError, TimeoutError):  # already shut down / stuck
+            self._worker.submit(self.backend.close).result(timeout=10)
+        self._worker.shutdown(wait=False)
 
-    @contextlib.contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        """A short-lived connection (worker threads differ), committed and closed."""
-        self.cache_file.parent.mkdir(parents=True, exist_ok=True)
-        db = sqlite3.connect(self.cache_file, timeout=30)
+    # -- worker thread --------------------------------------------------------------------
+
+    async def _run(self, fn: Callable[..., T], *args: Any) -> T:
+        loop = asyncio.get_running_loop()
         try:
-            db.executescript(_SCHEMA)
-            with db:
-                yield db
-        finally:
-            db.close()
+            return await loop.run_in_executor(self._worker, fn, *args)
+        except (sqlite3.Error, peewee.PeeweeException) as exc:
+            where = "PostgreSQL" if self.backend.kind == "postgresql" else "the index cache"
+            raise ServiceError(f"the knowledge index in {where} failed: "
+                               f"{error_message(exc)}") from None
 
     def _refresh(self, folder: Path) -> int:
         """Re-index changed files of a KB folder, drop deleted ones; returns the file count."""
@@ -196,49 +229,19 @@ class KnowledgeIndex:
         files = {str(p.relative_to(folder)): p for p in sorted(folder.rglob("*"))
                  if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES
                  and p.stat().st_size <= MAX_DOC}
-        with self._lock, self._connect() as db:
-            known = {src: (mtime, size) for src, mtime, size in db.execute(
-                "SELECT source, mtime, size FROM documents WHERE collection = ?", (collection,))}
+        known = self.backend.known(collection)
         for source, path in files.items():
             stat = path.stat()
             if known.get(source) != (stat.st_mtime, stat.st_size):
                 text = path.read_text("utf-8", errors="replace")
                 if path.suffix.lower() in (".html", ".htm"):
                     text = html_to_text(text)
-                self._replace(collection, source, text, stat.st_mtime, stat.st_size)
+                self.backend.replace(collection, source, split_passages(text),
+                                     stat.st_mtime, stat.st_size)
         gone = set(known) - set(files)
         if gone:
-            with self._lock, self._connect() as db:
-                for source in gone:
-                    self._delete(db, collection, source)
+            self.backend.delete(collection, sorted(gone))
         return len(files)
-
-    def _replace(self, collection: str, source: str, text: str, mtime: float,
-                 size: int) -> int:
-        passages = split_passages(text)
-        with self._lock, self._connect() as db:
-            self._delete(db, collection, source)
-            db.executemany("INSERT INTO passages (collection, source, text) VALUES (?, ?, ?)",
-                           [(collection, source, p) for p in passages])
-            db.execute("INSERT INTO documents VALUES (?, ?, ?, ?)",
-                       (collection, source, mtime, size))
-        return len(passages)
-
-    @staticmethod
-    def _delete(db: sqlite3.Connection, collection: str, source: str) -> None:
-        db.execute("DELETE FROM passages WHERE collection = ? AND source = ?",
-                   (collection, source))
-        db.execute("DELETE FROM documents WHERE collection = ? AND source = ?",
-                   (collection, source))
-
-    def _search(self, keys: dict[str, str], fts: str, limit: int) -> list[Passage]:
-        marks = ", ".join("?" for _ in keys)
-        with self._connect() as db:
-            rows = db.execute(
-                f"SELECT collection, source, text, bm25(passages) AS rank FROM passages "
-                f"WHERE passages MATCH ? AND collection IN ({marks}) ORDER BY rank LIMIT ?",
-                (fts, *keys, limit)).fetchall()
-        return [Passage(keys[c], s, t, -r) for c, s, t, r in rows]
 
 
 def default_cache_dir() -> Path:
@@ -249,6 +252,10 @@ def default_cache_dir() -> Path:
 
 @service_factory("knowledge", "open the dialog from a folder so its .gbkb folders can be found")
 def make_knowledge(context: ServiceContext) -> KnowledgeIndex:
+    store = context.store
+    if store is not None and is_postgresql(store.database):
+        # On PostgreSQL the index is shared by everyone using that database.
+        return KnowledgeIndex(context.dialog_dir, PostgresKnowledge(store.database))
     settings = load_settings(context.dialog_dir, context.settings)
     cache = Path(settings.cache_dir) if settings.cache_dir else default_cache_dir()
-    return KnowledgeIndex(context.dialog_dir, cache / "knowledge.sqlite3")
+    return KnowledgeIndex(context.dialog_dir, SqliteKnowledge(cache / "knowledge.sqlite3"))

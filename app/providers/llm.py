@@ -2,7 +2,9 @@
 
 Any server speaking that protocol works (OpenAI, Ollama, llama.cpp, vLLM, LM Studio …). The
 URL, model and key come from :mod:`app.settings`; without them the service is not configured
-and ``LLM`` fails with the hint of which variables to set.
+and ``LLM`` fails with the hint of which variables to set. ``select`` switches the model for
+USE MODEL / SET MODEL ROUTING (routes from ``llm_routes``); ``with_model`` gives SEE and OCR
+the vision model on the same server.
 """
 
 from __future__ import annotations
@@ -35,12 +37,33 @@ class OpenAiChat:
     """:class:`~interpreter.service_ports.LlmClient` over HTTP (JSON in, JSON out)."""
 
     def __init__(self, url: str, model: str, key: str = "", timeout: float = 300.0,
-                 http: UrllibHttpClient | None = None) -> None:
+                 http: UrllibHttpClient | None = None, routes: dict[str, str] | None = None,
+                 vision_model: str = "") -> None:
         self.url = completions_url(url)
-        self.model = model
+        self.default_model = model
+        self.model = model  # the session's choice (USE MODEL / SET MODEL ROUTING)
         self.key = key
         self.timeout = timeout
         self.http = http or UrllibHttpClient(timeout)
+        self.routes = dict(routes or {})
+        self.vision_model = vision_model
+
+    def select(self, model: str) -> None:
+        """Use ``model`` for the following chats; empty means the configured default."""
+        self.model = model or self.default_model
+
+    def route(self, name: str) -> str:
+        """The model configured for routing preference ``name`` (``""`` when none)."""
+        return self.routes.get(name.strip().lower(), "")
+
+    def with_model(self, model: str) -> OpenAiChat:
+        """The same server and key with another model (SEE/OCR's vision model)."""
+        if not model or model == self.model:
+            return self
+        other = OpenAiChat(self.url, self.default_model, self.key, self.timeout, self.http,
+                           self.routes, self.vision_model)
+        other.model = model
+        return other
 
     async def chat(self, messages: list[dict[str, Any]],
                    tools: list[dict[str, Any]] | None = None) -> LlmReply:
@@ -82,6 +105,25 @@ def _tool_calls(raw: list[dict[str, Any]]) -> list[ToolCall]:
     return calls
 
 
+def parse_routes(text: str) -> dict[str, str]:
+    """``"fast=llama3.2:1b, quality=qwen2.5:32b"`` (``,`` or ``;``) → route → model."""
+    routes: dict[str, str] = {}
+    for item in re.split(r"[;,]", text):
+        name, sep, model = item.partition("=")
+        if not sep or not name.strip() or not model.strip():
+            if item.strip():
+                raise ServiceError(f"llm routes: {item.strip()!r} is not route=model "
+                                   f"(e.g. fast=llama3.2:1b, quality=qwen2.5:32b)")
+            continue
+        routes[name.strip().lower()] = model.strip()
+    return routes
+
+
+def error_text(text: str) -> str:
+    """The message of an OpenAI-style ``{"error": …}`` body, else the body squeezed."""
+    return _error_text(text)
+
+
 def _error_text(text: str) -> str:
     try:
         error = json.loads(text).get("error")
@@ -98,7 +140,8 @@ def make_chat(settings: Settings) -> OpenAiChat | None:
     if not settings.llm_configured:
         return None
     return OpenAiChat(settings.llm_url, settings.llm_model, settings.llm_key,
-                      settings.llm_timeout)
+                      settings.llm_timeout, routes=parse_routes(settings.llm_routes),
+                      vision_model=settings.vision_model)
 
 
 @service_factory("llm", LLM_HINT)

@@ -76,7 +76,8 @@ def _arg_names(rt: Any, line: int, phrase: str) -> list[str | None]:
     """The variable names written as arguments of the keyword at ``line`` (None for
     expressions): ``SAVE "t.csv", name, email`` names its columns after its variables."""
     for node in n.program_nodes(rt.compiled.program):
-        if isinstance(node, n.KeywordStmt) and node.line == line and node.phrase == phrase:
+        if isinstance(node, (n.KeywordStmt, n.KeywordExpr)) and node.line == line \
+                and node.phrase == phrase:
             return [a.name if isinstance(a, n.Name) else None for a in node.args]
     return []
 
@@ -95,11 +96,31 @@ def _positional_row(rt: Any, line: int, phrase: str, values: list[Any],
 
 
 @keyword("FIND")
-async def find(rt: Any, args: list[Any], clauses: dict, line: int) -> list[dict[str, Any]]:
+async def find(rt: Any, args: list[Any], clauses: dict, line: int) -> Any:
+    """Rows as a list of maps; with the FIRST suffix the first row or NULL."""
     if not args:
         raise BasicValueError("FIND needs a table name, e.g. FIND \"leads\", \"status=open\"")
     tables = _tables(rt, "FIND")
-    return _call(tables.find, _table_name(args[0], "FIND"), _filter(args[1:], clauses, "FIND"))
+    order = to_display(clauses["ORDER"][0]) if clauses.get("ORDER") else ""
+    limit = _limit(clauses["LIMIT"][0]) if clauses.get("LIMIT") else None
+    first = bool(clauses.get("FIRST"))
+    if first:
+        limit = 1 if limit is None else min(limit, 1)
+    rows = _call(tables.find, _table_name(args[0], "FIND"), _filter(args[1:], clauses, "FIND"),
+                 order_by=order, limit=limit)
+    if first:
+        return rows[0] if rows else None
+    return rows
+
+
+def _limit(value: Any) -> int:
+    number = value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+    if number is None and isinstance(value, str) and value.strip().isdigit():
+        number = int(value.strip())
+    if number is None or number < 0 or number != int(number):
+        raise BasicValueError(f"FIND … LIMIT needs a whole number of rows, got "
+                              f"{to_display(value)!r}")
+    return int(number)
 
 
 @keyword("SAVE")
@@ -117,9 +138,8 @@ async def save(rt: Any, args: list[Any], clauses: dict, line: int) -> Any:
 
 @keyword("INSERT")
 async def insert(rt: Any, args: list[Any], clauses: dict, line: int) -> Any:
+    # INSERT INTO "t", a, b and INSERT INTO "t" VALUES m arrive as INSERT "t", … (data_syntax)
     values = list(args)
-    if "INTO" in clauses:  # INSERT INTO "t", a, b  /  INSERT INTO "t" VALUES {…}
-        values = list(clauses["INTO"]) + values
     if len(values) < 2:
         raise BasicValueError("INSERT needs a table and a row, e.g. INSERT \"leads\", lead")
     table = _table_name(values[0], "INSERT")
@@ -132,6 +152,11 @@ async def insert(rt: Any, args: list[Any], clauses: dict, line: int) -> Any:
 @keyword("UPDATE")
 async def update(rt: Any, args: list[Any], clauses: dict, line: int) -> int:
     tables = _tables(rt, "UPDATE")
+    if "SET" in clauses:  # UPDATE "t" SET a = x, b = y [WHERE …]
+        if len(args) != 1:
+            raise BasicValueError("UPDATE \"table\" SET … takes no other arguments")
+        return _call(tables.update, _table_name(args[0], "UPDATE"),
+                     _filter([], clauses, "UPDATE"), clauses["SET"][0])
     if len(args) == 3 and isinstance(args[2], dict):
         return _call(tables.update, _table_name(args[0], "UPDATE"), _as_filter(args[1]), args[2])
     if len(args) == 4:  # UPDATE "t", id, "field", value
@@ -143,7 +168,7 @@ async def update(rt: Any, args: list[Any], clauses: dict, line: int) -> int:
 
 @keyword("DELETE")
 async def delete(rt: Any, args: list[Any], clauses: dict, line: int) -> int:
-    values = [a for a in args if a is not None]  # DELETE FROM "t": FROM is not a variable
+    values = list(args)  # DELETE FROM "t" arrives as DELETE "t" (data_syntax)
     if not values or isinstance(values[0], dict):
         raise BasicValueError("DELETE needs a table name, e.g. DELETE \"leads\", \"id=3\"")
     tables = _tables(rt, "DELETE")

@@ -65,12 +65,21 @@ async def system_message(rt: Any, prompt: str) -> str:
     return "\n\n".join(parts)
 
 
+
+def chat_client(rt: Any, phrase: str) -> Any:
+    """The ``llm`` provider set to the session's model (USE MODEL survives across runs)."""
+    client = rt.service("llm", phrase)
+    select = getattr(client, "select", None)
+    if callable(select):
+        select(rt.session.model)
+    return client
+
 @keyword("LLM")
 async def llm(rt: Any, args: list[Any], clauses: dict, line: int) -> str:
     prompt = to_display(one(args, "LLM")).strip()
     if not prompt:
         raise BasicValueError("LLM needs a prompt")
-    client = rt.service("llm", "LLM")
+    client = chat_client(rt, "LLM")
     messages: list[dict[str, Any]] = []
     system = await system_message(rt, prompt)
     if system:
@@ -103,7 +112,7 @@ async def llm(rt: Any, args: list[Any], clauses: dict, line: int) -> str:
 
 
 async def ask(rt: Any, phrase: str, instruction: str, text: str) -> str:
-    client = rt.service("llm", phrase)
+    client = chat_client(rt, phrase)
     reply = await client.chat([{"role": "system", "content": instruction},
                                {"role": "user", "content": text}])
     return reply.content.strip()

@@ -81,17 +81,9 @@ async def get(rt: Any, args: list[Any], clauses: dict, line: int) -> Any:
         return parse_body(await http_request(rt, "GET", "GET", source))
     if source.lower().startswith("session."):
         return rt.session.variables.get(source[len("session."):])
-    data = await rt.service("storage", "GET").read_bytes(source)
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        raise BasicValueError(f"GET {source!r}: the file is not UTF-8 text") from None
-    if source.lower().endswith(".json"):
-        try:
-            return json.loads(text)
-        except ValueError as e:
-            raise BasicValueError(f"GET {source!r}: invalid JSON ({e})") from None
-    return text
+    from .files import read_value  # here: files imports this module
+
+    return await read_value(rt, "GET", source)
 
 
 def _sender(method: str):

@@ -108,3 +108,102 @@ def test_outside_write_updates_the_table(window, qtbot):
     subprocess.run([sys.executable, "-c", code, url_arg], check=True, timeout=60)
     qtbot.waitUntil(lambda: value_of(window, "ext") == "theirs", timeout=1500)
     assert "ext" in window.memory.model._flash
+
+
+# -- conversation turns, run from snapshot ---------------------------------------------------------
+
+TURN_DIALOG = 'SET BOT MEMORY "mood", "calm"\nHEAR answer\nSET BOT MEMORY "mood", answer\n'
+
+
+def test_timeline_shows_the_conversation_turn_of_each_write(window, qtbot, run):
+    from PySide6.QtTest import QTest
+
+    panel = window.history_feature.panel
+    window.add_tab(TURN_DIALOG, None)
+
+    async def scenario():
+        window.run()
+        await until(lambda: window.chat.waiting)
+        qtbot.keyClicks(window.chat.input, "sunny")
+        QTest.keyClick(window.chat.input, Qt.Key.Key_Return)
+        await until(lambda: not window.runner.running and value_of(window, "mood") == "sunny")
+
+    run(scenario())
+    select_key(window, "mood")
+    qtbot.waitUntil(lambda: len(panel.events) == 2, timeout=3000)
+    assert [(e.new, e.turn) for e in panel.events] == [("sunny", 1), ("calm", 0)]
+    assert panel.table.item(0, 3).text().endswith(", turn 1")
+    assert panel.table.item(1, 3).text().endswith(", turn 0")
+
+
+SEEDED_DIALOG = 'm = GET BOT MEMORY "mood"\nTALK "mood is " + m\nSET BOT MEMORY "mood", "changed"\n'
+
+
+def _click_later(qtbot, find_and_click) -> None:
+    """Run ``find_and_click(dialog)`` on the next modal dialog, once it is shown."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    def poll():
+        dialog = QApplication.activeModalWidget()
+        if dialog is None:
+            QTimer.singleShot(10, poll)
+        else:
+            find_and_click(dialog)
+
+    QTimer.singleShot(0, poll)
+
+
+def test_run_from_snapshot_in_the_snapshots_dialog_leaves_memory_alone(window, qtbot, run):
+    from PySide6.QtCore import QTimer
+
+    feature = window.history_feature
+    window.store.set("testbot", "mood", "snapshotted")
+    window.store.flush()
+    feature.snapshots.save("testbot", "calm-day")
+    window.store.set("testbot", "mood", "now")
+    window.store.flush()
+    window.add_tab(SEEDED_DIALOG, None)
+
+    def choose(dialog):
+        item = dialog.list.findItems("calm-day", Qt.MatchFlag.MatchStartsWith)[0]
+        dialog.list.setCurrentItem(item)
+        qtbot.mouseClick(dialog.buttons["Run from snapshot"], Qt.MouseButton.LeftButton)
+
+    async def scenario():
+        _click_later(qtbot, choose)
+        QTimer.singleShot(0, lambda: qtbot.mouseClick(feature.panel.snapshots_button,
+                                                      Qt.MouseButton.LeftButton))
+        await until(lambda: feature.seeded is not None and not window.runner.running)
+
+    run(scenario())
+    assert ("bot", "mood is snapshotted") in window.chat.bubbles()
+    assert feature.seeded.written == {"mood": "changed"}
+    window.store.flush()
+    assert window.store.value("testbot", "mood") == "now"
+    assert value_of(window, "mood") == "now"
+    qtbot.waitUntil(lambda: "calm-day" in window.statusBar().currentMessage(), timeout=2000)
+
+
+def test_run_menu_runs_from_a_snapshot_file(window, qtbot, run, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog, QInputDialog
+
+    from app.snapshots import Snapshot, write_snapshot_file
+
+    feature = window.history_feature
+    path = tmp_path / "stormy.json"
+    write_snapshot_file(path, Snapshot(0, "elsewhere", "stormy", 0.0, entries={"mood": "wild"}))
+    monkeypatch.setattr(QInputDialog, "getItem", lambda *a, **k: ("Snapshot file…", True))
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
+    window.add_tab(SEEDED_DIALOG, None)
+    menus = [a.menu() for a in window.menuBar().actions() if a.menu() is not None]
+    run_menu = next(m for m in menus if m.title().replace("&", "") == "Run")
+    assert feature.snapshot_action in run_menu.actions()
+
+    async def scenario():
+        feature.snapshot_action.trigger()
+        await until(lambda: feature.seeded is not None and not window.runner.running)
+
+    run(scenario())
+    assert ("bot", "mood is wild") in window.chat.bubbles()
+    assert window.store.value("testbot", "mood") is None

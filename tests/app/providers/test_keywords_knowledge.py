@@ -1,13 +1,44 @@
-"""USE KB / CLEAR KB / ADD WEBSITE searched with SQLite FTS5, and the session's tools."""
+"""USE KB / CLEAR KB / ADD WEBSITE, and the session's tools.
+
+The KB tests run once with a SQLite memory store (the index is a SQLite FTS5 cache file) and
+once with a PostgreSQL one (the index is in that database, PostgreSQL full-text search): the
+``store`` fixture of tests/app/conftest.py.
+"""
 
 from __future__ import annotations
 
+import asyncio
+from pathlib import Path
+from typing import Any
+
 import pytest
 
-from interpreter import BasicRuntimeError, Session
+from app.memory_store import MemoryStore
+from app.services import ServiceContext, Services
+from interpreter import BasicRuntimeError, Runtime, Session, load_source
+from interpreter.channels import QueuedChannel
 from interpreter.events import Printed
+from interpreter.ports import DictMemory
 
-from .helpers import run_dialog
+from .helpers import DialogRun, run_dialog
+
+
+def run_on(store: MemoryStore, source: str, folder: Path, settings: dict[str, Any] | None = None,
+           session: Session | None = None) -> DialogRun:
+    """:func:`run_dialog` with ``store`` as the memory store the providers see."""
+    folder.mkdir(parents=True, exist_ok=True)
+    services = Services(ServiceContext(store, "test-bot", str(folder), settings or {}))
+    channel = QueuedChannel.with_answers([])
+    events: list[Any] = []
+    session = session or Session()
+    runtime = Runtime(load_source(source, str(folder / "dialog.bas")), channel, DictMemory(),
+                      on_event=events.append, session=session, services=services,
+                      skip_waits=True)
+    try:
+        result = asyncio.run(runtime.run())
+    finally:
+        services.close()
+    return DialogRun(result, channel.texts, runtime.globals, session, events)
 
 
 def make_package(root):
@@ -36,9 +67,9 @@ def system_text(server, index: int = -1) -> str:
     return messages[0]["content"] if messages[0]["role"] == "system" else ""
 
 
-def test_use_kb_feeds_matching_passages_to_the_llm(http_server, clean_env) -> None:
+def test_use_kb_feeds_matching_passages_to_the_llm(store, http_server, clean_env) -> None:
     package = make_package(clean_env)
-    run = run_dialog('''
+    run = run_on(store, '''
 USE KB "policies"
 a = LLM "How many days do I have to return a product?"
 ''', package / "shop.gbdialog", llm_settings(http_server))
@@ -49,24 +80,24 @@ a = LLM "How many days do I have to return a product?"
     assert "Knead" not in system  # another KB, not active
 
 
-def test_kb_is_reindexed_when_a_document_changes(http_server, clean_env) -> None:
+def test_kb_is_reindexed_when_a_document_changes(store, http_server, clean_env) -> None:
     package = make_package(clean_env)
     session = Session()
     dialog = 'USE KB "recipes"\na = LLM "how long to knead the dough"'
-    run_dialog(dialog, package / "shop.gbdialog", llm_settings(http_server), session=session)
+    run_on(store, dialog, package / "shop.gbdialog", llm_settings(http_server), session=session)
     assert "ten minutes" in system_text(http_server)
     assert "returns" not in system_text(http_server)  # script text of the page is not indexed
     page = package / "shop.gbkb" / "recipes" / "bread.html"
     page.write_text("<p>Knead the dough for twelve minutes at least.</p>", "utf-8")
-    run_dialog('a = LLM "how long to knead the dough"', package / "shop.gbdialog",
+    run_on(store, 'a = LLM "how long to knead the dough"', package / "shop.gbdialog",
                llm_settings(http_server), session=session)
     assert "twelve minutes" in system_text(http_server)
     assert "ten minutes" not in system_text(http_server)
 
 
-def test_clear_kb_one_or_all(http_server, clean_env) -> None:
+def test_clear_kb_one_or_all(store, http_server, clean_env) -> None:
     package = make_package(clean_env)
-    run = run_dialog('''
+    run = run_on(store, '''
 USE KB "policies"
 ADD_KB "recipes"
 SET KB "recipes"
@@ -75,7 +106,7 @@ a = LLM "return within days"
 ''', package / "shop.gbdialog", llm_settings(http_server))
     assert run.session.knowledge_bases == ["recipes"]
     assert "30 days" not in system_text(http_server)
-    run = run_dialog("CLEAR KB", package / "shop.gbdialog", session=run.session)
+    run = run_on(store, "CLEAR KB", package / "shop.gbdialog", session=run.session)
     assert run.session.knowledge_bases == []
 
 
@@ -87,28 +118,28 @@ def test_unknown_kb_lists_the_known_ones(clean_env) -> None:
     assert "policies, recipes" in err.value.message
 
 
-def test_kb_folder_beside_a_loose_dialog(http_server, clean_env) -> None:
+def test_kb_folder_beside_a_loose_dialog(store, http_server, clean_env) -> None:
     folder = clean_env / "loose"
     (folder / ".gbkb" / "faq").mkdir(parents=True)
     (folder / ".gbkb" / "faq" / "a.txt").write_text("The wifi password is croissant.", "utf-8")
-    run_dialog('USE KB "faq"\nx = LLM "what is the wifi password"', folder,
+    run_on(store, 'USE KB "faq"\nx = LLM "what is the wifi password"', folder,
                llm_settings(http_server))
     assert "croissant" in system_text(http_server)
 
 
-def test_add_website_indexes_the_page_text(http_server, clean_env) -> None:
+def test_add_website_indexes_the_page_text(store, http_server, clean_env) -> None:
     page = ("<html><head><title>About</title><style>.x{}</style></head>"
             "<body><h1>Our bakery</h1><p>We bake sourdough every morning at 5am.</p></body></html>")
     http_server.pages["/about"] = ("text/html; charset=utf-8", page)
     url = f"{http_server.url}/about"
-    run = run_dialog(f'''
+    run = run_on(store, f'''
 ADD WEBSITE "{url}"
 a = LLM "when do you bake sourdough"
 ''', clean_env / "bot", llm_settings(http_server))
     assert run.session.websites == [url]
     system = system_text(http_server)
     assert "We bake sourdough every morning at 5am." in system and ".x{}" not in system
-    run = run_dialog('CLEAR WEBSITES\na = LLM "sourdough"', clean_env / "bot",
+    run = run_on(store, 'CLEAR WEBSITES\na = LLM "sourdough"', clean_env / "bot",
                      llm_settings(http_server), session=run.session)
     assert run.session.websites == [] and "sourdough every" not in system_text(http_server)
 

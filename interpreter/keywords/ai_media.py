@@ -1,0 +1,231 @@
+"""Model choice and the AI/media keywords: USE MODEL, SET MODEL ROUTING, IMAGE, AUDIO, VIDEO,
+SEE, OCR, SAVE FROM UNSTRUCTURED, POLISH MESSAGE and CREATE SITE.
+
+Chat goes through the ``llm`` provider, pictures/speech/video through ``media``; whatever is
+generated is saved in the bot package through ``storage`` and the keyword returns its path
+relative to the package (so READ, SEE or SEND FILE can use it).
+
+The session's model (USE MODEL, or the model of a SET MODEL ROUTING route) lives on the
+session, so it holds for later runs in the same conversation; :func:`chat_client` applies it.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import mimetypes
+import re
+from datetime import datetime
+from typing import Any
+
+from ..values import BasicValueError, to_display
+from . import keyword, one
+from .data import _call, _tables
+from .llm import chat_client
+from .web import is_url
+
+_NO_ROUTE = {"", "default", "manual", "none", "off"}
+_SAFE_ALIAS = re.compile(r"^[A-Za-z0-9_-]+$")
+_FENCE = re.compile(r"^\s*```[\w-]*\s*\n(.*?)\n?```\s*$", re.DOTALL)
+
+
+async def ask(rt: Any, phrase: str, instruction: str, content: Any, client: Any = None) -> str:
+    client = client or chat_client(rt, phrase)
+    reply = await client.chat([{"role": "system", "content": instruction},
+                               {"role": "user", "content": content}])
+    return reply.content.strip()
+
+
+def unfence(text: str) -> str:
+    """Models like to wrap code in a ``` block; the file wants what is inside."""
+    match = _FENCE.match(text)
+    return match.group(1).strip() if match else text.strip()
+
+
+async def new_file(rt: Any, phrase: str, folder: str, hint: str, extension: str,
+                   data: bytes) -> str:
+    """Save ``data`` as a fresh ``folder/<time>-<hint>.<ext>`` (never overwriting a file)."""
+    storage = rt.service("storage", phrase)
+    slug = re.sub(r"[^a-z0-9]+", "-", hint.lower()).strip("-")[:40] or "file"
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    for n in range(1000):
+        name = f"{folder}/{stamp}-{slug}{f'-{n}' if n else ''}.{extension}"
+        if not storage.target(name).exists():
+            return await storage.write_bytes(name, data)
+    raise BasicValueError(f"{phrase}: too many files named {stamp}-{slug} in {folder}")
+
+
+# ------------------------------------------------------------------------------ model choice
+
+
+@keyword("USE MODEL")
+async def use_model(rt: Any, args: list[Any], clauses: dict, line: int) -> None:
+    name = to_display(one(args, "USE MODEL")).strip()
+    # A dynamic attribute until Session declares it; the debugger's session scope reads it.
+    rt.session.model = "" if name.lower() == "default" else name
+    client = rt.services.get("llm")
+    if client is not None and callable(getattr(client, "select", None)):
+        client.select(rt.session.model)
+
+
+@keyword("SET MODEL ROUTING")
+async def set_model_routing(rt: Any, args: list[Any], clauses: dict, line: int) -> None:
+    route = to_display(one(args, "SET MODEL ROUTING")).strip().lower()
+    rt.session.model_routing = route
+    if route in _NO_ROUTE:
+        return
+    client = rt.services.get("llm")
+    model = client.route(route) if client is not None and hasattr(client, "route") else ""
+    if model:
+        rt.session.model = model
+        client.select(model)
+        return
+    keeping = rt.session.model or getattr(client, "model", "") or "the default model"
+    rt.warn(f"SET MODEL ROUTING \"{route}\": no model is configured for this route, keeping "
+            f"{keeping} (set TALKBENCH_LLM_ROUTES or llm-routes in .gbot/config.csv, e.g. "
+            f"fast=llama3.2:1b, quality=qwen2.5:32b)", line)
+
+
+# ------------------------------------------------------------------------------ media
+
+
+async def _generate(rt: Any, phrase: str, kind: str, folder: str, args: list[Any]) -> str:
+    prompt = to_display(one(args, phrase)).strip()
+    if not prompt:
+        raise BasicValueError(f"{phrase} needs a text")
+    rt.service("storage", phrase)  # fail before paying for a generation that cannot be saved
+    data, extension = await getattr(rt.service("media", phrase), kind)(prompt)
+    return await new_file(rt, phrase, folder, prompt, extension, data)
+
+
+@keyword("IMAGE")
+async def image(rt: Any, args: list[Any], clauses: dict, line: int) -> str:
+    return await _generate(rt, "IMAGE", "image", "generated/images", args)
+
+
+@keyword("AUDIO")
+async def audio(rt: Any, args: list[Any], clauses: dict, line: int) -> str:
+    return await _generate(rt, "AUDIO", "speech", "generated/audio", args)
+
+
+@keyword("VIDEO")
+async def video(rt: Any, args: list[Any], clauses: dict, line: int) -> str:
+    return await _generate(rt, "VIDEO", "video", "generated/videos", args)
+
+
+async def image_url(rt: Any, phrase: str, source: Any) -> str:
+    """A URL the model can fetch, or the package file as a ``data:`` URL."""
+    path = to_display(source).strip()
+    if is_url(path) or path.startswith("data:"):
+        return path
+    data = await rt.service("storage", phrase).read_bytes(path)
+    mime = mimetypes.guess_type(path)[0] or ""
+    if not mime.startswith("image/"):
+        raise BasicValueError(f"{phrase}: {path!r} is not an image file (png, jpg, gif, webp)")
+    return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
+
+
+async def _vision(rt: Any, phrase: str, source: Any, instruction: str, question: str) -> str:
+    url = await image_url(rt, phrase, source)
+    client = chat_client(rt, phrase)
+    vision = getattr(client, "vision_model", "")
+    if vision and callable(getattr(client, "with_model", None)):
+        client = client.with_model(vision)
+    content = [{"type": "text", "text": question},
+               {"type": "image_url", "image_url": {"url": url}}]
+    return await ask(rt, phrase, instruction, content, client)
+
+
+@keyword("SEE")
+async def see(rt: Any, args: list[Any], clauses: dict, line: int) -> str:
+    if len(args) not in (1, 2):
+        raise BasicValueError('SEE expects an image and optionally a question: SEE "photo.jpg"')
+    question = to_display(args[1]).strip() if len(args) == 2 else "Describe this image."
+    return await _vision(rt, "SEE", args[0], "You describe images for a chatbot. Answer in "
+                         "plain text, briefly and precisely.", question)
+
+
+@keyword("OCR")
+async def ocr(rt: Any, args: list[Any], clauses: dict, line: int) -> str:
+    text = await _vision(rt, "OCR", one(args, "OCR"), "You are an OCR engine. Transcribe "
+                         "every piece of text in the image verbatim, keeping its line "
+                         "breaks. Reply with the text only, no comments; reply with nothing "
+                         "if there is no text.", "Transcribe the text of this image.")
+    return unfence(text)
+
+
+# ------------------------------------------------------------------------------ text tasks
+
+
+def _json_object(text: str) -> dict[str, Any]:
+    body = unfence(text)
+    start, end = body.find("{"), body.rfind("}")
+    try:
+        data = json.loads(body[start:end + 1]) if start >= 0 < end else None
+    except ValueError:
+        data = None
+    if not isinstance(data, dict):
+        raise BasicValueError(f"SAVE FROM UNSTRUCTURED: the model did not answer a JSON "
+                              f"object: {text[:200]}")
+    return data
+
+
+@keyword("SAVE FROM UNSTRUCTURED")
+async def save_from_unstructured(rt: Any, args: list[Any], clauses: dict, line: int) -> Any:
+    phrase = "SAVE FROM UNSTRUCTURED"
+    if len(args) != 2:
+        raise BasicValueError(f'{phrase} expects a table and a text: {phrase} "leads", text')
+    table = to_display(args[0]).strip()
+    tables = _tables(rt, phrase)
+    info = _call(tables.info, table)
+    if info is None:
+        raise BasicValueError(f"{phrase}: there is no table {table!r}; declare it with "
+                              f"TABLE {table} … END TABLE")
+    columns = [c for c in info.columns if c.name.lower() != info.key.lower()]
+    fields = ", ".join(f'"{c.name}" ({c.kind})' for c in columns)
+    reply = await ask(rt, phrase, "Extract one database record from the user's text. Reply "
+                      f"with a single JSON object with exactly these keys: {fields}. Use null "
+                      "for a value the text does not give. No comments.", to_display(args[1]))
+    data = {k.lower(): v for k, v in _json_object(reply).items()}
+    row = {c.name: data[c.name.lower()] for c in columns if c.name.lower() in data}
+    if not any(v not in (None, "") for v in row.values()):
+        raise BasicValueError(f"{phrase}: the model found none of the columns of {table!r} "
+                              f"({', '.join(c.name for c in columns)}) in the text")
+    row_id = _call(tables.save, table, row)
+    return {info.key: row_id, **row}
+
+
+@keyword("POLISH MESSAGE")
+async def polish_message(rt: Any, args: list[Any], clauses: dict, line: int) -> str:
+    if len(args) not in (1, 2):
+        raise BasicValueError("POLISH MESSAGE expects a text and optionally a style")
+    style = f" Style: {to_display(args[1]).strip()}." if len(args) == 2 else ""
+    return await ask(rt, "POLISH MESSAGE", "Polish the user's message before it is sent: fix "
+                     "spelling, grammar and punctuation and make it clear and friendly, in "
+                     f"the same language, keeping its meaning.{style} Reply with the polished "
+                     "message only.", to_display(args[0]))
+
+
+@keyword("CREATE SITE")
+async def create_site(rt: Any, args: list[Any], clauses: dict, line: int) -> str:
+    phrase = "CREATE SITE"
+    if len(args) != 3:
+        raise BasicValueError(f'{phrase} expects alias, template folder and prompt: '
+                              f'{phrase} "promo", "templates", "A page for …"')
+    alias, folder, prompt = (to_display(a).strip() for a in args)
+    if not _SAFE_ALIAS.match(alias):
+        raise BasicValueError(f"{phrase}: the alias {alias!r} may use only letters, digits, "
+                              f"'-' and '_'")
+    storage = rt.service("storage", phrase)
+    names = [n for n in await storage.list(folder) if n.lower().endswith((".html", ".htm"))]
+    if not names:
+        raise BasicValueError(f"{phrase}: no .html templates in the folder {folder!r}")
+    templates = "\n\n".join([f"<!-- {n} -->\n" + await storage.read_text(f"{folder}/{n}")
+                             for n in names])
+    html = unfence(await ask(rt, phrase, "You build web pages. Write one complete HTML "
+                             "document for the user's request, following the structure and "
+                             "style of these templates. Reply with the HTML only.\n\n"
+                             + templates, prompt))
+    if "<" not in html:
+        raise BasicValueError(f"{phrase}: the model did not answer HTML: {html[:200]}")
+    return await storage.write_bytes(f"{alias}/index.html", html.encode("utf-8"))

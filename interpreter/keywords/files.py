@@ -1,0 +1,221 @@
+"""File keywords over the bot package: READ, WRITE, DELETE FILE, COPY, MOVE, LIST, COMPRESS,
+EXTRACT, UPLOAD, DOWNLOAD, SEND FILE, SEND FILE TO, GENERATE PDF and MERGE PDF.
+
+Files live in the ``storage`` provider (:class:`FileStorage`), which keeps every path inside
+the bot package and writes atomically. Keywords that create a file return its path relative
+to the package, so it can be passed to READ, SEND FILE or SEND MAIL.
+
+UPLOAD copies a file that is already in the package: in General Bots the source was a file
+the user sent (HEAR AS FILE); Talkbench's chat has no uploads, and letting a dialog copy any
+path of the developer's disk into a bot would let a shared dialog read private files.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Protocol
+from urllib.parse import unquote, urlsplit
+
+from ..events import FileSent
+from ..service_ports import Attachment, MailMessage
+from ..values import BasicValueError, to_display, to_json
+from . import keyword, one
+from .mail import recipients
+from .web import http_request, is_url
+
+
+class FileStorage(Protocol):
+    """What the file keywords need from the ``storage`` service (beyond ``read_bytes``).
+
+    Every method raises ServiceError for a path outside the package or a missing file.
+    """
+
+    async def read_bytes(self, path: str) -> bytes: ...
+
+    def target(self, path: str) -> Any:
+        """Where a write of ``path`` would land (checks the path, writes nothing)."""
+        ...
+
+    async def read_text(self, path: str) -> str: ...
+
+    async def write_bytes(self, path: str, data: bytes) -> str: ...
+
+    async def delete(self, path: str) -> None: ...
+
+    async def copy(self, source: str, destination: str, move: bool = False) -> str: ...
+
+    async def list(self, path: str) -> list[str]: ...
+
+    def locate(self, path: str) -> Any: ...
+
+    async def compress(self, sources: list[str], output: str) -> str: ...
+
+    async def extract(self, archive: str, folder: str) -> list[str]: ...
+
+    async def generate_pdf(self, template: str, data: Any, output: str) -> str: ...
+
+    async def merge_pdf(self, sources: list[str], output: str) -> str: ...
+
+
+def _storage(rt: Any, phrase: str) -> FileStorage:
+    return rt.service("storage", phrase)
+
+
+def _path(value: Any) -> str:
+    return to_display(value).strip()
+
+
+def _paths(value: Any) -> list[str]:
+    """One path, or a list of them (COMPRESS, MERGE PDF)."""
+    items = value if isinstance(value, list) else [value]
+    return [p for p in (_path(i) for i in items) if p]
+
+
+def _two(args: list[Any], phrase: str, what: str) -> tuple[str, str]:
+    if len(args) != 2:
+        raise BasicValueError(f"{phrase} expects {what}, got {len(args)} values")
+    return _path(args[0]), _path(args[1])
+
+
+async def read_value(rt: Any, phrase: str, path: str) -> Any:
+    """A file's content as GET returns it: ``.json`` parsed, a PDF as its text, else text."""
+    text = await _storage(rt, phrase).read_text(path)
+    if path.lower().endswith(".json"):
+        try:
+            return json.loads(text)
+        except ValueError as e:
+            raise BasicValueError(f"{phrase} {path!r}: invalid JSON ({e})") from None
+    return text
+
+
+@keyword("READ")
+async def read(rt: Any, args: list[Any], clauses: dict, line: int) -> Any:
+    return await read_value(rt, "READ", _path(one(args, "READ")))
+
+
+@keyword("WRITE")
+async def write(rt: Any, args: list[Any], clauses: dict, line: int) -> str:
+    if len(args) != 2:
+        raise BasicValueError(f'WRITE expects a path and the data: WRITE "file.txt", data '
+                              f'(got {len(args)} values)')
+    data = args[1]
+    text = to_json(data) if isinstance(data, (dict, list)) else to_display(data)
+    return await _storage(rt, "WRITE").write_bytes(_path(args[0]), text.encode("utf-8"))
+
+
+@keyword("DELETE FILE")
+async def delete_file(rt: Any, args: list[Any], clauses: dict, line: int) -> None:
+    await _storage(rt, "DELETE FILE").delete(_path(one(args, "DELETE FILE")))
+
+
+@keyword("COPY")
+async def copy(rt: Any, args: list[Any], clauses: dict, line: int) -> str:
+    src, dst = _two(args, "COPY", "a source and a destination")
+    return await _storage(rt, "COPY").copy(src, dst)
+
+
+@keyword("MOVE")
+async def move(rt: Any, args: list[Any], clauses: dict, line: int) -> str:
+    src, dst = _two(args, "MOVE", "a source and a destination")
+    return await _storage(rt, "MOVE").copy(src, dst, move=True)
+
+
+@keyword("UPLOAD")
+async def upload(rt: Any, args: list[Any], clauses: dict, line: int) -> str:
+    src, dst = _two(args, "UPLOAD", "a file of the bot package and where to store it")
+    return await _storage(rt, "UPLOAD").copy(src, dst)
+
+
+@keyword("LIST")
+async def list_folder(rt: Any, args: list[Any], clauses: dict, line: int) -> list[str]:
+    return await _storage(rt, "LIST").list(_path(one(args, "LIST")) if args else ".")
+
+
+@keyword("COMPRESS")
+async def compress(rt: Any, args: list[Any], clauses: dict, line: int) -> str:
+    if len(args) != 2:
+        raise BasicValueError(f'COMPRESS expects files (or a folder) and the zip: '
+                              f'COMPRESS files, "out.zip" (got {len(args)} values)')
+    return await _storage(rt, "COMPRESS").compress(_paths(args[0]), _path(args[1]))
+
+
+@keyword("EXTRACT")
+async def extract(rt: Any, args: list[Any], clauses: dict, line: int) -> list[str]:
+    archive, folder = _two(args, "EXTRACT", 'a zip and a folder: EXTRACT "a.zip", "folder"')
+    return await _storage(rt, "EXTRACT").extract(archive, folder)
+
+
+@keyword("DOWNLOAD")
+async def download(rt: Any, args: list[Any], clauses: dict, line: int) -> str:
+    """``DOWNLOAD url[, path]``: without a path the file goes to ``downloads/<name>``."""
+    if len(args) not in (1, 2):
+        raise BasicValueError(f"DOWNLOAD expects a URL and a path, got {len(args)} values")
+    url = _path(args[0])
+    if not is_url(url):
+        raise BasicValueError(f"DOWNLOAD needs an http:// or https:// URL, got {url!r}")
+    path = _path(args[1]) if len(args) == 2 else "downloads/" + _url_name(url)
+    storage = _storage(rt, "DOWNLOAD")
+    storage.target(path)  # a path outside the package fails before the request
+    response = await http_request(rt, "DOWNLOAD", "GET", url)
+    return await storage.write_bytes(path, response.body)
+
+
+def _url_name(url: str) -> str:
+    name = unquote(urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1])
+    name = "".join(c for c in name if c.isalnum() or c in "._-")
+    return name.lstrip(".") or "download"
+
+
+@keyword("SEND FILE")
+async def send_file(rt: Any, args: list[Any], clauses: dict, line: int) -> None:
+    """Show a package file in the chat as an attachment; a channel without attachments
+    (console, replay) gets a ``[file: name]`` message instead."""
+    if len(args) not in (1, 2):
+        raise BasicValueError(f"SEND FILE expects a file and an optional caption, got "
+                              f"{len(args)} values")
+    file = _storage(rt, "SEND FILE").locate(_path(args[0]))
+    caption = to_display(args[1]) if len(args) == 2 else ""
+    show = getattr(rt.channel, "send_file", None)
+    if show is not None:
+        await show(str(file), caption)
+    else:
+        await rt.talk(f"[file: {file.name}]" + (f" {caption}" if caption else ""), line)
+    rt.emit(FileSent(str(file), file.name, caption, line))
+
+
+@keyword("SEND FILE TO")
+async def send_file_to(rt: Any, args: list[Any], clauses: dict, line: int) -> str:
+    """``SEND FILE TO recipient, path[, caption]``: by mail, the caption as subject and body."""
+    if len(args) not in (2, 3):
+        raise BasicValueError(f"SEND FILE TO expects a recipient, a file and an optional "
+                              f"caption, got {len(args)} values")
+    to = to_display(args[0]).strip()
+    if "@" not in to:
+        raise BasicValueError(f"SEND FILE TO {to!r}: Talkbench sends files by e-mail only; "
+                              f"give an e-mail address")
+    addresses = recipients(to)
+    path = _path(args[1])
+    caption = to_display(args[2]) if len(args) == 3 else ""
+    mailer = rt.service("mail", "SEND FILE TO")
+    data = await _storage(rt, "SEND FILE TO").read_bytes(path)
+    name = path.replace("\\", "/").rsplit("/", 1)[-1]
+    message_id = await mailer.send(MailMessage(addresses, caption or name, caption,
+                                               (Attachment(name, data),)))
+    return f"File {name} sent to {', '.join(addresses)} (Message-ID {message_id})"
+
+
+@keyword("GENERATE PDF")
+async def generate_pdf(rt: Any, args: list[Any], clauses: dict, line: int) -> str:
+    if len(args) != 3:
+        raise BasicValueError(f'GENERATE PDF expects a template, the data and the output: '
+                              f'GENERATE PDF "t.html", data, "out.pdf" (got {len(args)} values)')
+    return await _storage(rt, "GENERATE PDF").generate_pdf(_path(args[0]), args[1],
+                                                            _path(args[2]))
+
+
+@keyword("MERGE PDF")
+async def merge_pdf(rt: Any, args: list[Any], clauses: dict, line: int) -> str:
+    if len(args) != 2:
+        raise BasicValueError(f'MERGE PDF expects the PDF files and the output: '
+                              f'MERGE PDF files, "out.pdf" (got {len(args)} values)')
+    return await _storage(rt, "MERGE PDF").merge_pdf(_paths(args[0]), _path(args[1]))
