@@ -23,7 +23,7 @@ from .errors import Diagnostic, Severity
 from .nesting import MAX_DEPTH
 from .operators import MAX_STRING
 from .values import parse_number, to_display
-from .vocabulary import EXPRESSION_PHRASES
+from .vocabulary import ERROR_STATE_NAMES, EXPRESSION_PHRASES
 
 GENERATED_PREFIX = "<basic:"
 _BOOL_OPS = {"=", "<>", "<", "<=", ">", ">=", "LIKE", "CONTAINS", "IN", "AND", "OR"}
@@ -62,6 +62,7 @@ class _Scope:
     def __init__(self, sub: n.SubDef | None):
         self.sub = sub
         self.loops: list[_Loop] = []
+        self.resume_next = False  # after ON ERROR RESUME NEXT, until ON ERROR GOTO 0
         # Names always present in a SUB's locals: read them without the global fallback.
         self.own: set[str] = set()
         if sub is not None:
@@ -219,7 +220,19 @@ class CodeGen:
             self.debug_hook(s)
         method = getattr(self, "stmt_" + type(s).__name__)
         self.cur = (s.line, s.col)
+        if not self.scope.resume_next or isinstance(s, _BLOCKS):
+            method(s)
+            return
+        # ON ERROR RESUME NEXT: a failing simple statement is recorded and skipped. Blocks
+        # are not wrapped (their statements are), so Python's nesting limit is not reached.
+        self.emit("try:", s)
+        self.indent += 1
         method(s)
+        self.indent -= 1
+        self.emit("except (_LoopExit, _EndDialog):")
+        self.emit("    raise")
+        self.emit("except _Exception as _e:")
+        self.emit(f"    R.error_resumed(_e, {s.line})")
 
     def debug_hook(self, s: n.Node) -> None:
         self.emit(f"if _B[{s.line}]: await R.debug_hook({s.line}, {s.col})", s)
@@ -470,6 +483,9 @@ class CodeGen:
 
     def stmt_KeywordStmt(self, s: n.KeywordStmt) -> None:
         p = s.phrase
+        if p in ("ON ERROR RESUME NEXT", "ON ERROR GOTO"):
+            self.on_error(s)
+            return
         args = [self.expr(a) for a in s.args]
         if p == "TALK" and len(args) == 1:
             self.emit(f"await R.talk({args[0]}, {s.line})", s)
@@ -498,6 +514,20 @@ class CodeGen:
                 isinstance(key, n.Binary) and self.is_concat(key)):
             return f"_memget({code})"  # the key is text already
         return f"R.memget({code})"
+
+    def on_error(self, s: n.KeywordStmt) -> None:
+        """Error handling is decided where the code is generated: it lasts, in this dialog
+        or SUB, from the statement to the next ON ERROR GOTO 0 below it."""
+        if s.phrase == "ON ERROR RESUME NEXT":
+            self.scope.resume_next = True
+        elif len(s.args) == 1 and isinstance(s.args[0], n.Literal) and s.args[0].value == 0:
+            self.scope.resume_next = False
+        else:
+            self.warn(s, "ON ERROR GOTO label is not supported: use ON ERROR RESUME NEXT and "
+                         "check ERR_NUMBER", Severity.ERROR)
+            self.emit("R.fail('ON ERROR GOTO label is not supported')", s)
+            return
+        self.emit("pass", s)
 
     def clauses(self, clauses: dict[str, list[n.Node]]) -> str:
         items = ", ".join(f"{k!r}: [{', '.join(self.expr(v) for v in vs)}]"
@@ -590,6 +620,8 @@ class CodeGen:
         return _text_prefix(e.left)
 
     def ex_Name(self, e: n.Name) -> str:
+        if e.name.lower() in _ERROR_STATE:
+            return _ERROR_STATE[e.name.lower()]
         return self.read_var(e.name)
 
     def ex_Member(self, e: n.Member) -> str:
@@ -605,6 +637,8 @@ class CodeGen:
                 f"and 0 <= {k} < _len({t}) else _idx({t}, {k}))")
 
     def ex_Call(self, e: n.Call) -> str:
+        if e.name.lower() in _ERROR_STATE and not e.args:
+            return _ERROR_STATE[e.name.lower()]
         if e.name.lower() in self.program.subs:
             return self.call_user(e, e.name, e.args, statement=False)
         b = lookup_builtin(e.name)
@@ -710,12 +744,18 @@ class CodeGen:
                 f"{self.clauses(e.clauses)}, {e.line}))")
 
 
+_ERROR_STATE = {name: "R." + attr for name, attr in ERROR_STATE_NAMES.items()}
+
+
 @dataclass(slots=True)
 class _RawAssign(n.Node):
     """Internal: assign already-generated code (a loop item) to a target."""
 
     target: n.Node
     code: str
+
+
+_BLOCKS = (n.If, n.ForEach, n.ForTo, n.DoLoop, n.Select, n.SubDef, n.OnBlock)
 
 
 def _is_bool(node: n.Node) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from . import nodes as n
 from .errors import Diagnostic, Severity
+from .vocabulary import ERROR_STATE_NAMES
 
 # Variables General Bots channels provide without an assignment in the dialog.
 IMPLICIT_VARIABLES = frozenset(
@@ -42,7 +43,7 @@ def lint(program: n.Program) -> list[Diagnostic]:
     reads = [node for node in n.program_nodes(program) if isinstance(node, n.Name)]
     for name in sorted(reads, key=lambda x: (x.line, x.col)):
         key = name.name.lower()
-        if key not in assigned and key not in seen:
+        if key not in assigned and key not in seen and key not in ERROR_STATE_NAMES:
             seen.add(key)
             out.append(Diagnostic(program.file, name.line, name.col, Severity.WARNING,
                                   f"variable '{name.name}' is read but never assigned "

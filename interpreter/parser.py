@@ -1128,6 +1128,8 @@ class Parser:
         if phrase == "INSERT" and nxt.kind is Kind.IDENT and nxt.upper == "INTO":
             return True
         if nxt.kind is Kind.OP:
+            if nxt.value == "[" and phrase.lower() in self.names:
+                return False  # ``list[0]`` indexes a variable the dialog already uses
             return nxt.value in ("[", "{", "#{")
         if nxt.kind is Kind.IDENT:
             return nxt.upper not in _NON_OPERAND_WORDS

@@ -118,6 +118,7 @@ class Runtime:
         self.params = {k.lower(): v for k, v in (params or {}).items()}
         self.globals: dict[str, Any] = dict(initial_vars or {})
         self.frames: list[Frame] = []
+        self.error_number, self.error_text = 0, ""  # the last error ON ERROR RESUME NEXT skipped
         self.depth = 0  # calls in progress as a release build counts them (it keeps no frames)
         self.skip_waits = skip_waits
         self.deadline = time.monotonic() + timeout if timeout else None
@@ -216,6 +217,13 @@ class Runtime:
 
     def leave(self) -> None:
         self.frames.pop()
+
+    def error_resumed(self, exc: Exception, line: int) -> None:
+        """ON ERROR RESUME NEXT skipped a failing statement: record it for ERR_NUMBER /
+        ERR_DESCRIPTION and say so in the output, so the IDE still shows what failed."""
+        error = self.runtime_error(exc)
+        self.error_number, self.error_text = 1, error.message
+        self.warn(f"error ignored (ON ERROR RESUME NEXT): {error.message}", line)
 
     def overflow(self, name: str) -> None:
         """A release build's call one level too deep (it counts ``depth``, keeps no frames)."""

@@ -64,6 +64,12 @@ EXPRESSION_PHRASES: tuple[str, ...] = (
     "GENERATE PDF", "MERGE PDF", "COMPRESS", "EXTRACT", "COPY", "MOVE",
 )
 
+# Names that read the run's error state (what ON ERROR RESUME NEXT recorded), written as
+# variables or as zero-argument functions; the compiler maps them to the runtime.
+ERROR_STATE_NAMES: dict[str, str] = {
+    "err_number": "error_number", "err_description": "error_text", "error_message": "error_text",
+}
+
 # Words that open, continue or close blocks; never taken for keyword statements.
 BLOCK_WORDS: tuple[str, ...] = (
     "IF", "THEN", "ELSE", "ELSEIF", "ENDIF", "END", "FOR", "EACH", "IN", "TO", "STEP", "NEXT",
@@ -102,4 +108,6 @@ def all_keyword_words() -> frozenset[str]:
     words: set[str] = set(BLOCK_WORDS) | set(OPERATOR_WORDS)
     for p in STATEMENT_PHRASES + EXPRESSION_PHRASES:
         words.update(p.split())
+    for name in ERROR_STATE_NAMES:
+        words.update(name.upper().split("_"))
     return frozenset(words)

@@ -78,6 +78,11 @@ async def throw(rt: Any, args: list[Any], clauses: dict, line: int) -> None:
     raise BasicValueError(to_display(one(args, "THROW")))
 
 
+@keyword("CLEAR ERROR")
+async def clear_error(rt: Any, args: list[Any], clauses: dict, line: int) -> None:
+    rt.error_number, rt.error_text = 0, ""
+
+
 @keyword("LOG", "LOG INFO", "LOG DEBUG")
 async def log(rt: Any, args: list[Any], clauses: dict, line: int) -> None:
     rt.print_(args, line)

@@ -152,3 +152,8 @@ def test_member_assignment_creates_a_map_in_a_local_variable():
 def test_text_longer_than_the_cap_still_fails_in_an_inline_join():
     with pytest.raises(BasicRuntimeError, match="string too long"):
         run('s = "x"\nFOR i = 1 TO 40\n  s = s & s\nNEXT')
+
+
+def test_a_variable_named_like_a_keyword_can_be_indexed():
+    out = run('list = SPLIT("a,b", ",")\nmap = [7]\nRETURN list[1] & map[0]')
+    assert out.result == "b7"

@@ -136,3 +136,9 @@ def test_help_at_cursor_just_after_a_word() -> None:
 ])
 def test_help_at_returns_none_off_keywords(line: str, col: int) -> None:
     assert help_at(line, col) is None
+
+
+def test_every_registered_keyword_has_help() -> None:
+    from interpreter.keywords import KEYWORDS
+
+    assert [p for p in KEYWORDS if help_for(p) is None] == []
