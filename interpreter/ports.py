@@ -7,15 +7,21 @@ memory store of ``app/`` implements :class:`BotMemory`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 
 @dataclass(frozen=True)
 class Suggestion:
-    """A clickable reply shown with bot messages (ADD SUGGESTION context AS text)."""
+    """A clickable reply shown with bot messages (ADD SUGGESTION context AS text).
+
+    A tool suggestion (ADD SUGGESTION TOOL) names a tool dialog: choosing it runs the tool
+    with ``arguments`` instead of answering the question.
+    """
 
     context: str
     text: str
+    tool: str = ""
+    arguments: tuple[tuple[str, Any], ...] = ()
 
 
 @dataclass(frozen=True)

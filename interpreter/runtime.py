@@ -291,6 +291,8 @@ class Runtime:
             text = await self.channel.hear(request)
             self.turn += 1
             self._sources.clear()  # later writes carry the new turn
+            if await self.run_tool_suggestion(text, line):
+                continue  # the tool ran; the question still waits for its answer
             if text.strip() == "" and default is not None:
                 value = default
                 break
@@ -306,6 +308,17 @@ class Runtime:
             attempt += 1
         self.emit(Heard(variable, text, value, line))
         return value
+
+    async def run_tool_suggestion(self, text: str, line: int) -> bool:
+        """Choosing an ADD SUGGESTION TOOL button runs that tool dialog in this session."""
+        chosen = text.strip()
+        for s in self.session.suggestions:
+            if s.tool and s.text == chosen:
+                from .keywords.knowledge import run_tool
+
+                await run_tool(self, s.tool, dict(s.arguments), line)
+                return True
+        return False
 
     def memset(self, key: Any, value: Any, line: int) -> tuple[str, str]:
         k = to_display(key)

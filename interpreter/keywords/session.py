@@ -41,6 +41,32 @@ async def add_suggestion(rt: Any, args: list[Any], clauses: dict, line: int) -> 
     rt.session.suggestions.append(Suggestion(context, text))
 
 
+@keyword("ADD SUGGESTION TOOL")
+async def add_tool_suggestion(rt: Any, args: list[Any], clauses: dict, line: int) -> None:
+    """``ADD SUGGESTION TOOL "tool" [WITH params] AS "text"``: params is a map, a list
+    (matched to the tool's PARAMs in order) or a comma-separated text."""
+    from .knowledge import find_tool
+
+    spec = find_tool(rt, to_display(one(args, "ADD SUGGESTION TOOL")), "ADD SUGGESTION TOOL")
+    given = one(clauses["WITH"], "ADD SUGGESTION TOOL … WITH") if "WITH" in clauses else None
+    if isinstance(given, str):
+        given = [part.strip() for part in given.split(",")] if given.strip() else []
+    if isinstance(given, dict):
+        arguments = tuple((str(k).lower(), v) for k, v in given.items())
+    elif isinstance(given, list):
+        if len(given) > len(spec.params):
+            raise BasicValueError(f"ADD SUGGESTION TOOL: {spec.name} takes {len(spec.params)} "
+                                  f"parameter(s), got {len(given)}")
+        arguments = tuple((p.name.lower(), v) for p, v in zip(spec.params, given))
+    elif given is None:
+        arguments = ()
+    else:
+        raise BasicValueError("ADD SUGGESTION TOOL … WITH expects a map, a list or a text")
+    text = to_display(one(clauses["AS"], "ADD SUGGESTION TOOL … AS")) if "AS" in clauses \
+        else spec.name
+    rt.session.suggestions.append(Suggestion(f"tool:{spec.name}", text, spec.name, arguments))
+
+
 @keyword("CLEAR SUGGESTIONS")
 async def clear_suggestions(rt: Any, args: list[Any], clauses: dict, line: int) -> None:
     rt.session.suggestions.clear()

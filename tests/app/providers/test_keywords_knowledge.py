@@ -172,3 +172,31 @@ def test_unknown_tool_names_the_dialogs(clean_env) -> None:
     with pytest.raises(BasicRuntimeError) as err:
         run_dialog('USE TOOL "refund"', bot)
     assert "no dialog 'refund' to use as a tool (dialogs: order)" in err.value.message
+
+
+def test_a_tool_suggestion_runs_the_tool_when_chosen_then_the_question_waits_on(clean_env):
+    bot = clean_env / "bot"
+    bot.mkdir()
+    (bot / "order.bas").write_text(
+        'PARAM item AS STRING\nPARAM qty AS INTEGER\nTALK "ordered " + qty + " " + item\n',
+        "utf-8")
+    run = run_dialog('''
+ADD SUGGESTION TOOL "order" WITH ["tea", 2] AS "Order tea"
+ADD SUGGESTION TOOL "order" WITH {"item": "cake", "qty": 1} AS "Order cake"
+ADD SUGGESTION "done" AS "Done"
+TALK "What now?"
+HEAR answer
+''', bot, answers=["Order tea", "Order cake", "Done"])
+    assert run.talks == ["What now?", "ordered 2 tea", "ordered 1 cake"]
+    assert run.variables["answer"] == "Done"
+    assert [s.tool for s in run.session.suggestions] == ["order", "order", ""]
+
+
+def test_a_tool_suggestion_checks_the_tool_and_its_parameters(clean_env):
+    bot = clean_env / "bot"
+    bot.mkdir()
+    (bot / "order.bas").write_text('PARAM item AS STRING\nTALK item\n', "utf-8")
+    with pytest.raises(BasicRuntimeError, match="takes 1 parameter"):
+        run_dialog('ADD SUGGESTION TOOL "order" WITH "a, b" AS "x"', bot)
+    with pytest.raises(BasicRuntimeError, match="no dialog 'refund'"):
+        run_dialog('ADD SUGGESTION TOOL "refund" AS "x"', bot)
