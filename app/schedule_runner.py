@@ -17,13 +17,12 @@ from typing import Any
 
 from interpreter import BasicRuntimeError, BasicSyntaxError, Runtime, Session, load_source
 from interpreter.events import Printed
-from interpreter.ports import BotMessage, HearRequest
-from interpreter.values import BasicValueError
 
 from .atomic_file import read_text_file
 from .bot_package import package_for
 from .schedules import Schedule, ScheduleRegistry, due
 from .services import ServiceContext, build_services
+from .stdio_channel import NoUserChannel
 
 log = logging.getLogger(__name__)
 
@@ -36,20 +35,6 @@ class RunResult:
     script: str
     ok: bool
     error: str = ""
-
-
-class _NoUserChannel:
-    """Where a scheduled dialog talks: to the output; nobody answers HEAR."""
-
-    def __init__(self, script: str, out: Output) -> None:
-        self._script = script
-        self._out = out
-
-    async def talk(self, message: BotMessage) -> None:
-        self._out(f"[{self._script}] {message.text}")
-
-    async def hear(self, request: HearRequest) -> str:
-        raise BasicValueError(f"HEAR {request.variable}: a scheduled run has no user to answer")
 
 
 def now_local() -> dt.datetime:
@@ -79,7 +64,7 @@ async def run_schedule(schedule: Schedule, store: Any, bot: str, out: Output,
             level = "" if event.level == "info" else f"{event.level}: "
             out(f"[{name}] {level}{event.text}")
 
-    runtime = Runtime(compiled, _NoUserChannel(name, out), store.bot(bot), on_event=on_event,
+    runtime = Runtime(compiled, NoUserChannel(name, out, 'a scheduled run'), store.bot(bot), on_event=on_event,
                       session=Session(), initial_vars=dict(variables), timeout=timeout,
                       services=services)
     out(f"[{name}] scheduled run started ({schedule.spec})")

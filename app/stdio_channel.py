@@ -1,10 +1,12 @@
-"""The CLI's conversation channel: TALK to stdout, HEAR from stdin (or an input file)."""
+"""Channels of headless runs: the CLI's (TALK to stdout, HEAR from stdin or an input file), and
+the one of runs nobody answers (schedules, webhooks)."""
 
 from __future__ import annotations
 
 import asyncio
 import sys
 import threading
+from collections.abc import Callable
 from typing import IO
 
 from interpreter.ports import BotMessage, HearRequest
@@ -50,3 +52,19 @@ class StdioChannel:
 def _set_result(fut: asyncio.Future[str], line: str, error: BaseException | None) -> None:
     if not fut.done():
         fut.set_result(line if error is None else "")
+
+
+class NoUserChannel:
+    """Where a run without a user talks: each TALK is a line of ``out`` prefixed with the
+    dialog's name; HEAR fails, naming the kind of run (``a scheduled run``)."""
+
+    def __init__(self, name: str, out: Callable[[str], None], run: str) -> None:
+        self._name = name
+        self._out = out
+        self._run = run
+
+    async def talk(self, message: BotMessage) -> None:
+        self._out(f"[{self._name}] {message.text}")
+
+    async def hear(self, request: HearRequest) -> str:
+        raise BasicValueError(f"HEAR {request.variable}: {self._run} has no user to answer")

@@ -84,6 +84,8 @@ class UserMemoryChange:
     old: str | None
     new: str | None  # None when deleted
     state: UserChangeState
+    expires_at: dt.datetime | None = None  # a SET's expiry (REMEMBER), None: kept for good
+    memory_type: str = _PREFERENCE  # a SET's memory type ("fact" for REMEMBER USER FACT)
 
 
 @dataclass(frozen=True)
@@ -192,7 +194,9 @@ class UserMemories:
             with self._transaction():
                 query.execute(self._db)
                 self._set_expiry(bot, user, key, expires_at)
-            self._subscribers.emit(UserMemoryChange(bot, user, key, old or None, value, UserChangeState.SET))
+            self._subscribers.emit(UserMemoryChange(bot, user, key, old or None, value,
+                                                    UserChangeState.SET, expires_at,
+                                                    memory_type))
 
     def remember(self, bot: str, user: str, key: str, value: str,
                  ttl: dt.timedelta | None) -> None:

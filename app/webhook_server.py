@@ -27,12 +27,12 @@ from typing import Any
 from interpreter import BasicRuntimeError, BasicSyntaxError, Runtime, Session, load_source
 from interpreter import nodes as n
 from interpreter.parser import parse
-from interpreter.ports import BotMessage, HearRequest
 from interpreter.values import BasicValueError, to_json
 
 from .atomic_file import read_text_file
 from .bot_package import is_package, load_package, package_for
 from .services import ServiceContext, build_services
+from .stdio_channel import NoUserChannel
 
 DEFAULT_PORT = 8080
 RUN_TIMEOUT = 60.0  # seconds a webhook dialog may run before the request fails
@@ -49,6 +49,11 @@ log = logging.getLogger(__name__)
 
 class WebhookError(ValueError):
     """The target cannot be served (no WEBHOOK line, duplicate names …); ``str`` says why."""
+
+
+def webhook_path(bot: str, name: str) -> str:
+    """The URL path of a hook (the WEBHOOK keyword reports the same one)."""
+    return f"/api/bot/{bot}/{name}"
 
 
 @dataclass(frozen=True)
@@ -70,7 +75,7 @@ class WebhookApp:
     settings: dict[str, Any] = field(default_factory=dict)  # service overrides (tests)
 
     def route(self, name: str) -> str:
-        return f"/api/bot/{self.bot}/{name}"
+        return webhook_path(self.bot, name)
 
     async def handle(self, method: str, target: str, headers: dict[str, str],
                      body: bytes) -> tuple[int, Any]:
@@ -95,9 +100,7 @@ class WebhookApp:
         except BasicRuntimeError as e:
             self.out(f"[{hook.name}] error: {e.format()}")
             return 500, {"error": e.format()}
-        except BasicSyntaxError as e:
-            return 500, {"error": str(e)}
-        except BasicValueError as e:  # the RETURN value cannot be written as JSON
+        except (BasicSyntaxError, BasicValueError) as e:  # BasicValueError: RETURN not JSON
             return 500, {"error": str(e)}
 
     async def run(self, hook: Hook, fields: dict[str, Any], body: Any) -> Any:
@@ -111,27 +114,13 @@ class WebhookApp:
         variables["body"] = body
         services = build_services(ServiceContext(self.store, self.bot, str(hook.path.parent),
                                                  self.settings))
-        runtime = Runtime(compiled, _NoUserChannel(hook.name, self.out), self.store.bot(self.bot),
+        runtime = Runtime(compiled, NoUserChannel(hook.name, self.out, 'a webhook run'), self.store.bot(self.bot),
                           session=Session(), initial_vars=variables, timeout=RUN_TIMEOUT,
                           services=services)
         try:
             return await runtime.run()
         finally:
             services.close()
-
-
-class _NoUserChannel:
-    """A webhook has no user: TALK is logged, HEAR fails."""
-
-    def __init__(self, name: str, out: Output) -> None:
-        self._name = name
-        self._out = out
-
-    async def talk(self, message: BotMessage) -> None:
-        self._out(f"[{self._name}] {message.text}")
-
-    async def hear(self, request: HearRequest) -> str:
-        raise BasicValueError(f"HEAR {request.variable}: a webhook run has no user to answer")
 
 
 def parse_body(content_type: str, body: bytes) -> Any:
@@ -267,7 +256,7 @@ def run_webhook_command(args: argparse.Namespace) -> int:
     bot = args.bot or bot
     if args.action == "list":
         for hook in hooks.values():
-            print(f"POST /api/bot/{bot}/{hook.name}\t{hook.path}:{hook.line}")
+            print(f"POST {webhook_path(bot, hook.name)}\t{hook.path}:{hook.line}")
         return 0
     from .database import DatabaseError
     from .memory_store import MemoryStore

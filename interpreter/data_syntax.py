@@ -21,6 +21,7 @@ The same code serves the statement form and the expression form (``n = UPDATE �
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from . import nodes as n
@@ -95,9 +96,7 @@ class _DataParser:
         self.table()
         self.comma_values()
 
-    def parse_save(self) -> None:
-        self.table()
-        self.comma_values()
+    parse_save = parse_find  # SAVE "t", row … has FIND's shape
 
     def parse_insert(self) -> None:
         self.p.accept_word("INTO")  # INSERT INTO "t": INTO names the table, not a target
@@ -229,18 +228,18 @@ class _Condition:
         self.values: list[n.Node] = []
 
     def disjunction(self) -> str:
-        parts = [self.conjunction()]
-        while self.p.at_word("OR") or self.p.at_op("||"):
-            self.p.advance()
-            parts.append(self.conjunction())
-        return " OR ".join(parts)
+        return self.chain("OR", "||", self.conjunction)
 
     def conjunction(self) -> str:
-        parts = [self.factor()]
-        while self.p.at_word("AND") or self.p.at_op("&&"):
+        return self.chain("AND", "&&", self.factor)
+
+    def chain(self, word: str, symbol: str, operand: Callable[[], str]) -> str:
+        """``operand`` terms joined by ``word`` or its ``symbol`` → ``a WORD b WORD c``."""
+        parts = [operand()]
+        while self.p.at_word(word) or self.p.at_op(symbol):
             self.p.advance()
-            parts.append(self.factor())
-        return " AND ".join(parts)
+            parts.append(operand())
+        return f" {word} ".join(parts)
 
     def factor(self) -> str:
         p = self.p

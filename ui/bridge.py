@@ -16,6 +16,7 @@ class Bridge(QObject):
     runEvent = Signal(object)  # an interpreter.events instance, except MemoryWritten
     memoryWritten = Signal(list)  # interpreter.events.MemoryWritten items, in order
     memoryChanged = Signal(list)  # app.memory_store.MemoryChange items, oldest first
+    userMemoryChanged = Signal(list)  # app.user_memory.UserMemoryChange items, in order
     _wake = Signal()
 
     def __init__(self, parent: QObject | None = None) -> None:
@@ -26,6 +27,7 @@ class Bridge(QObject):
         self._lock = threading.Lock()
         self._pending: dict[tuple[str, str], Any] = {}
         self._writes: list[MemoryWritten] = []  # loop thread only
+        self._user_changes: list[Any] = []  # under _lock; few (user memory is not loop-written)
         self._wake.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
 
     def post_event(self, event: Any) -> None:
@@ -59,9 +61,21 @@ class Bridge(QObject):
         if wake:
             self._wake.emit()
 
+    def post_user_change(self, change: Any) -> None:
+        """Like :meth:`post_change`, for user memory (``UserMemories.subscribe``); rides the
+        same wake-up, so both kinds of change arrive in one delivery."""
+        with self._lock:
+            wake = not self._pending and not self._user_changes
+            self._user_changes.append(change)
+        if wake:
+            self._wake.emit()
+
     def _deliver(self) -> None:
         self._deliver_writes()
         with self._lock:
             changes, self._pending = list(self._pending.values()), {}
+            user_changes, self._user_changes = self._user_changes, []
         if changes:
             self.memoryChanged.emit(changes)
+        if user_changes:
+            self.userMemoryChanged.emit(user_changes)

@@ -26,6 +26,7 @@ from app.atomic_file import DEFAULT_FORMAT, read_text_file, write_text_atomic
 from app.database import DatabaseError, describe_url
 from app.dialog_session import DialogRunner
 from app.memory_store import MemoryStore
+from app.user_memory import user_memories
 from interpreter import BasicSyntaxError, check_source
 from interpreter.events import Failed, Finished, Printed, RunStarted, Stopped
 
@@ -101,7 +102,9 @@ class MainWindow(QMainWindow):
         self.runner = DialogRunner(store, bot, self.chat)
         self.runner.subscribe(self.bridge.post_event)
         self._unsubscribe_store = store.subscribe(self.bridge.post_change)
+        self._unsubscribe_users = user_memories(store).subscribe(self.bridge.post_user_change)
         self.memory = MemoryPanel(store, bot)
+        self.memory.current_user = lambda: self.runner.session.user_id
         self.output = OutputPanel()
         self.problems = ProblemsPanel()
 
@@ -157,6 +160,7 @@ class MainWindow(QMainWindow):
 
         self.bridge.runEvent.connect(self._on_run_event)
         self.bridge.memoryChanged.connect(self.memory.apply_changes)
+        self.bridge.userMemoryChanged.connect(self.memory.apply_user_changes)
         self.memory.botChanged.connect(self._set_bot)
         self.output.jumpRequested.connect(self.jump_to)
         self.problems.jumpRequested.connect(self.jump_to)
@@ -557,11 +561,13 @@ class MainWindow(QMainWindow):
             return False
         self.runner.stop()
         self._unsubscribe_store()
+        self._unsubscribe_users()
         self.store.flush(5.0)
         self.store.close()
         self.store, self.db_url = store, url
         self.runner.store = store
         self._unsubscribe_store = store.subscribe(self.bridge.post_change)
+        self._unsubscribe_users = user_memories(store).subscribe(self.bridge.post_user_change)
         self.memory.set_store(store, self.runner.bot)
         self.bot_tools.set_store(store)
         self.history_feature.set_store(store)

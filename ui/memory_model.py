@@ -29,7 +29,7 @@ _ROOT = QModelIndex()  # the table's only parent; immutable, so one instance is 
 _EPOCH = dt.datetime.min.replace(tzinfo=dt.UTC)
 
 
-def _when(value: dt.datetime | None) -> str:
+def short_time(value: dt.datetime | None) -> str:
     """Compact: the time for today's changes, else the date (full stamp in the tooltip)."""
     if value is None:
         return ""
@@ -37,7 +37,7 @@ def _when(value: dt.datetime | None) -> str:
     return local.strftime("%H:%M:%S" if local.date() == dt.date.today() else "%Y-%m-%d")
 
 
-def _full(value: dt.datetime | None) -> str:
+def full_time(value: dt.datetime | None) -> str:
     return value.astimezone().strftime("%Y-%m-%d %H:%M:%S %Z") if value else ""
 
 
@@ -172,10 +172,11 @@ class MemoryTableModel(QAbstractTableModel):
         entry = self._rows[index.row()]
         col = index.column()
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
-            return (entry.key, entry.value, _when(entry.created_at), _when(entry.updated_at))[col]
+            return (entry.key, entry.value, short_time(entry.created_at),
+                    short_time(entry.updated_at))[col]
         if role == Qt.ItemDataRole.ToolTipRole:
             if col >= 2:
-                return _full(entry.created_at if col == 2 else entry.updated_at)
+                return full_time(entry.created_at if col == 2 else entry.updated_at)
             return (entry.key, entry.value[:2000])[col] + (
                 " (not yet saved)" if entry.pending else ""
             )

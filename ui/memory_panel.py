@@ -3,6 +3,11 @@
 Every hand edit (set, add, delete, rename) is a QUndoCommand whose redo and undo both go
 through the store, so a running script sees an undone value at its next GET exactly like an
 edited one; the table then follows the store's change events.
+
+A scope switch shows one user's memory of the bot instead (``user_memories``, SET USER
+MEMORY / REMEMBER) in a second table: values edited, added and deleted directly (no undo,
+history or conflict questions, which are bot memory's), live through the bridge's
+``userMemoryChanged`` like bot memory's changes.
 """
 
 from __future__ import annotations
@@ -12,8 +17,6 @@ from collections.abc import Callable, Mapping
 from PySide6.QtCore import (
     QAbstractItemModel,
     QIdentityProxyModel,
-    QModelIndex,
-    QPersistentModelIndex,
     QPoint,
     Qt,
     QTimer,
@@ -27,11 +30,11 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
+    QLabel,
     QLineEdit,
     QMenu,
     QMessageBox,
-    QStyledItemDelegate,
-    QStyleOptionViewItem,
+    QStackedWidget,
     QTableView,
     QToolButton,
     QVBoxLayout,
@@ -39,18 +42,20 @@ from PySide6.QtWidgets import (
 )
 
 from app.database import DatabaseError
-from app.memory_store import ChangeState, MemoryChange, MemoryStore
-from app.outside_watch import changed_since
-from interpreter.ports import WriteSource
+from app.memory_store import MemoryChange, MemoryEntry, MemoryStore
+from app.user_memory import UserMemoryChange, UserMemoryEntry, user_memories
 
-from .memory_history_dialogs import Conflict, ConflictChoice, ask_conflict
+from .memory_conflicts import ConflictGuard, SeenDelegate
 from .memory_model import VALUE_COLUMN, MemoryTableModel
+from .user_memory_model import UserMemoryTableModel
 
 Values = Mapping[str, "str | None"]  # key -> value, None = absent
 # A store-side filter costs a LIKE scan (~0.1 s at 100,000 keys): big tables filter after a
 # pause in typing, small ones as you type.
 FILTER_DELAY_MS = 250
 FILTER_AT_ONCE_BELOW = 5000
+BOT_SCOPE, USER_SCOPE = 0, 1  # scope_box indexes
+BOT_ONLY = "{} covers bot memory only (switch the scope to Bot memory)"
 
 
 def _apply(store: MemoryStore, bot: str, values: Values) -> None:
@@ -92,41 +97,9 @@ class RenameCommand(QUndoCommand):
         self.store.rename(self.bot, self.new, self.old)
 
 
-class _SeenDelegate(QStyledItemDelegate):
-    """Remembers the row's key and value when an editor opens: the row may update under an
-    open editor (an outside write), yet the edit is based on what the user saw then."""
-
-    def __init__(self, panel: MemoryPanel) -> None:
-        super().__init__(panel)
-        self.panel = panel
-        self.seen: tuple[str, str] | None = None
-        self.closeEditor.connect(self._closed)
-
-    def createEditor(
-        self, parent: QWidget, option: QStyleOptionViewItem,
-        index: QModelIndex | QPersistentModelIndex,
-    ) -> QWidget:
-        entry = self.panel.model.entry(self.panel.proxy.mapToSource(index).row())
-        self.seen = (entry.key, entry.value)
-        return super().createEditor(parent, option, index)
-
-    def setModelData(
-        self, editor: QWidget, model: QAbstractItemModel,
-        index: QModelIndex | QPersistentModelIndex,
-    ) -> None:
-        super().setModelData(editor, model, index)
-        self.seen = None  # only this edit was based on it
-
-    def _closed(self, *_args: object) -> None:
-        self.seen = None
-
-    def seen_value(self, key: str) -> str | None:
-        """The value shown when the open edit of ``key`` began, None when none is open."""
-        return self.seen[1] if self.seen is not None and self.seen[0] == key else None
-
-
 class MemoryPanel(QWidget):
     botChanged = Signal(str)
+    scopeChanged = Signal(int)  # BOT_SCOPE or USER_SCOPE
     conflict_answered = Signal(str)  # a ConflictChoice value, after the question was answered
 
     def __init__(self, store: MemoryStore, bot: str, parent: QWidget | None = None) -> None:
@@ -140,6 +113,25 @@ class MemoryPanel(QWidget):
         # passes them through, and keeps a proxy/source split for the view code.
         self.proxy = QIdentityProxyModel(self)
         self.proxy.setSourceModel(self.model)
+        # The conversation's user, offered in user scope (the window reads its runner's).
+        self.current_user: Callable[[], str] = lambda: ""
+        self.user_model = UserMemoryTableModel(user_memories(store), bot, "", self)
+        self.user_model.editFailed.connect(lambda why: QMessageBox.warning(self, "Set value", why))
+
+        self.scope_box = QComboBox()
+        self.scope_box.addItems(["Bot memory", "User memory"])
+        self.scope_box.setToolTip("Show the bot's memory, or one user's memory of the bot")
+        self.scope_box.currentIndexChanged.connect(self._scope_changed)
+        self.user_box = QComboBox()
+        self.user_box.setEditable(True)
+        self.user_box.setToolTip("User whose memory is shown (type a new user id to add one)")
+        self.user_box.activated.connect(lambda _i: self.select_user(self.user_box.currentText()))
+        self.user_box.lineEdit().editingFinished.connect(
+            lambda: self.select_user(self.user_box.currentText()))
+        self.user_box.hide()
+        self.user_note = QLabel()  # why user memory is unavailable, when it is
+        self.user_note.setWordWrap(True)
+        self.user_note.hide()
 
         self.bot_box = QComboBox()
         self.bot_box.setEditable(True)
@@ -157,28 +149,16 @@ class MemoryPanel(QWidget):
         self._filter_timer.setInterval(FILTER_DELAY_MS)
         self._filter_timer.timeout.connect(self.apply_filter)
 
-        self.view = QTableView()
-        self.view.setModel(self.proxy)
-        self.view.setSortingEnabled(True)
-        self.view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setEditTriggers(
-            QAbstractItemView.EditTrigger.DoubleClicked
-            | QAbstractItemView.EditTrigger.EditKeyPressed
-        )
-        self.seen_delegate = _SeenDelegate(self)
+        self.view = self._table(self.proxy)
+        self.seen_delegate = SeenDelegate(self)
         self.view.setItemDelegate(self.seen_delegate)
-        self.view.verticalHeader().hide()
-        self.view.verticalHeader().setDefaultSectionSize(22)
-        header = self.view.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(False)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        self.view.setColumnWidth(0, 130)
-        self.view.setColumnWidth(2, 72)
-        self.view.setColumnWidth(3, 72)
-        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.view.customContextMenuRequested.connect(self._show_context_menu)
+        self.guard = ConflictGuard(self, self.seen_delegate)
+        # Two tables rather than one view switching models: the History dock follows the
+        # bot table's current row, and each table keeps its own sort, selection and scroll.
+        self.user_view = self._table(self.user_model)
+        self.tables = QStackedWidget()
+        self.tables.addWidget(self.view)
+        self.tables.addWidget(self.user_view)
 
         self.undo_action = self.undo_stack.createUndoAction(self, "&Undo memory edit")
         self.undo_action.setShortcuts(QKeySequence.StandardKey.Undo)
@@ -194,9 +174,14 @@ class MemoryPanel(QWidget):
             # Only while the table has focus: Ctrl+Z in the editor stays the editor's.
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             self.view.addAction(action)
+        self.user_view.addActions([self.copy_action, self.delete_action])  # no undo there
 
         tools = QHBoxLayout()
+        tools.addWidget(self.scope_box)
         tools.addWidget(self.bot_box, 1)
+        tools.addWidget(self.user_box, 1)
+        self.buttons: dict[str, QToolButton] = {}
+        self._bot_tips: dict[str, str] = {}  # tooltips of buttons that change with the scope
         for text, tip, slot in (
             ("+", "Add a key", self.add_row),
             ("−", "Delete the selected keys", self.delete_selected),
@@ -209,27 +194,67 @@ class MemoryPanel(QWidget):
             button.setToolTip(tip)
             button.clicked.connect(slot)
             tools.addWidget(button)
+            self.buttons[text], self._bot_tips[text] = button, tip
         for action, text in ((self.undo_action, "↶"), (self.redo_action, "↷")):
+            # Not the action as default action: the button's state and tooltip also follow
+            # the scope (undo is bot memory's), see _update_buttons.
             button = QToolButton()
-            button.setDefaultAction(action)
             button.setText(text)
+            button.clicked.connect(action.trigger)
+            action.changed.connect(self._update_buttons)
             tools.addWidget(button)
+            self.buttons[text] = button
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(tools)
         layout.addWidget(self.filter)
-        layout.addWidget(self.view, 1)
+        layout.addWidget(self.user_note)
+        layout.addWidget(self.tables, 1)
         self._fill_bots(bot)
+        self._update_buttons()
+
+    def _table(self, model: QAbstractItemModel) -> QTableView:
+        view = QTableView()
+        view.setModel(model)
+        view.setSortingEnabled(True)
+        view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        view.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
+                             | QAbstractItemView.EditTrigger.EditKeyPressed)
+        view.verticalHeader().hide()
+        view.verticalHeader().setDefaultSectionSize(22)
+        header = view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        view.setColumnWidth(0, 130)
+        for column in range(2, model.columnCount()):
+            view.setColumnWidth(column, 72)
+        view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        view.customContextMenuRequested.connect(
+            lambda pos: self.context_menu(pos).exec(view.viewport().mapToGlobal(pos)))
+        return view
 
     @property
     def bot(self) -> str:
         return self.model.bot
 
+    @property
+    def store(self) -> MemoryStore:
+        return self._store
+
+    @property
+    def scope(self) -> int:
+        return self.scope_box.currentIndex()
+
     def set_store(self, store: MemoryStore, bot: str) -> None:
         self._store = store
         self.undo_stack.clear()  # the commands hold the old store
         self.model.set_source(store, bot)
+        self.user_model.set_source(user_memories(store), bot, self.user_model.user)
         self._fill_bots(bot)
+        if self.scope == USER_SCOPE:
+            self._fill_users()
 
     def apply_change(self, change: MemoryChange) -> None:
         self.apply_changes([change])
@@ -240,22 +265,84 @@ class MemoryPanel(QWidget):
             if self.bot_box.findText(bot) < 0:
                 self.bot_box.addItem(bot)
 
+    def apply_user_changes(self, changes: list[UserMemoryChange]) -> None:
+        """User memory writes (SET USER MEMORY, REMEMBER, hand edits), from the bridge.
+
+        Hooked into the store's change events (UserMemories.subscribe -> Bridge) rather
+        than polled on a timer: every write of this process (the IDE's runner, these hand
+        edits) shows at once, and nothing runs while nobody writes. Writes by another
+        process (``talkbench`` in a terminal) show on ⟳ or the next user or scope switch."""
+        self.user_model.apply_changes(changes)
+        for change in changes:
+            if change.bot == self.bot and self.user_box.findText(change.user) < 0:
+                self.user_box.addItem(change.user)
+
+    # -- scope ------------------------------------------------------------------------------------
+
+    def _scope_changed(self, scope: int) -> None:
+        user = scope == USER_SCOPE
+        self.user_box.setVisible(user)
+        self.user_note.setVisible(user and bool(self.user_model.error))
+        self.tables.setCurrentIndex(scope)
+        if user:
+            self._fill_users()
+        self.apply_filter()  # the filter box is shared; each model keeps its own filter
+        self._update_buttons()
+        self.scopeChanged.emit(scope)
+
+    def _fill_users(self) -> None:
+        """Users with memory in the bot, plus the conversation's user; keeps the choice."""
+        memories, users = self.user_model.memories, set()
+        try:
+            users = set(memories.users(self.bot)) if memories is not None else set()
+        except ValueError:  # UserMemoryError: the model's reload says why
+            pass
+        chosen = self.user_model.user or self.current_user()
+        users |= {u for u in (chosen, self.current_user()) if u}
+        self.user_box.blockSignals(True)
+        self.user_box.clear()
+        self.user_box.addItems(sorted(users))
+        self.user_box.setCurrentText(chosen)
+        self.user_box.blockSignals(False)
+        self.select_user(chosen)
+
+    def select_user(self, user: str) -> None:
+        """Show ``user``'s memory of the current bot (a new id shows an empty table)."""
+        user = user.strip()
+        if user != self.user_box.currentText():
+            self.user_box.setCurrentText(user)
+        self.user_model.set_source(self.user_model.memories, self.bot, user)
+        self.user_note.setText(f"User memory is unavailable: {self.user_model.error}")
+        self.user_note.setVisible(self.scope == USER_SCOPE and bool(self.user_model.error))
+
+    def _update_buttons(self) -> None:
+        user = self.scope == USER_SCOPE
+        for text, action, what in (("↶", self.undo_action, "Undo"),
+                                   ("↷", self.redo_action, "Redo")):
+            self.buttons[text].setEnabled(action.isEnabled() and not user)
+            self.buttons[text].setToolTip(BOT_ONLY.format(what) if user else action.text())
+        for text in ("Export…", "Import…"):
+            self.buttons[text].setEnabled(not user)
+            self.buttons[text].setToolTip(
+                BOT_ONLY.format(text.rstrip("…")) if user else self._bot_tips[text])
+
     def _filter_changed(self, _text: str) -> None:
-        if self.model.total < FILTER_AT_ONCE_BELOW:
+        if self.scope == USER_SCOPE or self.model.total < FILTER_AT_ONCE_BELOW:
             self.apply_filter()
         else:
             self._filter_timer.start()
 
     def apply_filter(self) -> None:
         self._filter_timer.stop()
-        self.model.set_filter(self.filter.text())
+        model = self.user_model if self.scope == USER_SCOPE else self.model
+        model.set_filter(self.filter.text())
 
     def reload(self) -> None:
         self.model.reload()
         self._fill_bots(self.bot)
-
-    def _bot_names(self) -> list[str]:
-        return [self.bot_box.itemText(i) for i in range(self.bot_box.count())]
+        self.user_model.reload()
+        if self.scope == USER_SCOPE:
+            self._fill_users()
 
     def _fill_bots(self, current: str) -> None:
         self.bot_box.blockSignals(True)
@@ -268,86 +355,15 @@ class MemoryPanel(QWidget):
         name = name.strip()
         if name and name != self.bot:
             self.model.set_source(self._store, name)
+            self.user_model.set_source(self.user_model.memories, name, self.user_model.user)
+            if self.scope == USER_SCOPE:
+                self._fill_users()
             self.botChanged.emit(name)
 
     # -- hand edits ---------------------------------------------------------------------------
 
     def _current(self, key: str) -> str | None:
         return self._store.value(self.bot, key)
-
-    # -- conflicts with other writers ----------------------------------------------------------
-    # An edit is based on the value the panel showed. When the store holds something else by
-    # the time it is applied (another process, a running dialog), the user chooses: Overwrite,
-    # Keep the outside value, or Cancel. The question is asked after the table's editor has
-    # closed (a modal box inside the view's commit would nest in its focus handling).
-
-    def _shown(self, key: str) -> str | None:
-        """The value the user saw for ``key``: at the start of the open edit, else the row."""
-        seen = self.seen_delegate.seen_value(key)
-        if seen is not None:
-            return seen
-        row = self.model.row_of(key)
-        return None if row is None else self.model.entry(row).value
-
-    def _conflicts(self, seen: dict[str, str | None], new: dict[str, str | None], label: str
-                   ) -> list[Conflict]:
-        """Keys whose stored value is no longer the one the user saw, unless it already is
-        what the edit would make it (DatabaseError)."""
-        out = []
-        for key, was in seen.items():
-            if changed_since(self._store, self.bot, key, was):
-                outside = self._current(key)
-                if outside != new[key] or label:
-                    out.append(Conflict(key, outside, was, new[key], label))
-        return out
-
-    def _show_stored(self, keys: list[str]) -> None:
-        """Keep outside value: the rows show the stored values now, without waiting for the
-        outside watcher."""
-        changes = []
-        for key in keys:
-            value = self._current(key)
-            state = ChangeState.DELETED if value is None else ChangeState.LANDED
-            changes.append(MemoryChange(self.bot, key, None, value, WriteSource(kind="outside"),
-                                        state))
-        self.model.apply_changes(changes)
-
-    def _guarded(self, action: str, seen: dict[str, str | None], new: dict[str, str | None],
-                 apply: Callable[[list[str]], None], label: str = "") -> bool:
-        """``apply(keys)`` now when nothing conflicts (True); else ask first, soon (False).
-        Overwrite applies all keys; Keep outside value applies the keys without a conflict.
-        ``label`` describes the edit when it is not a new value (a rename)."""
-        try:
-            conflicts = self._conflicts(seen, new, label)
-        except DatabaseError as exc:
-            QMessageBox.warning(self, action, str(exc))
-            return False
-        if not conflicts:
-            apply(list(seen))
-            return True
-        bot = self.bot
-
-        def ask() -> None:
-            if self.bot != bot:
-                return  # another bot is shown now: the edit no longer applies
-            choice = ask_conflict(self, action, conflicts)
-            self.conflict_answered.emit(choice.value)
-            clashing = {c.key for c in conflicts}
-            try:
-                if choice is ConflictChoice.OVERWRITE:
-                    apply(list(seen))
-                elif choice is ConflictChoice.KEEP:
-                    rest = [k for k in seen if k not in clashing]
-                    if rest:
-                        apply(rest)
-                    self._show_stored(sorted(clashing))
-            except (ValueError, KeyError, DatabaseError) as exc:
-                QMessageBox.warning(self, action, str(exc))
-
-        QTimer.singleShot(0, ask)
-        return False
-
-    # -- hand edit operations -------------------------------------------------------------------
 
     def set_value(self, key: str, old: str | None, new: str) -> None:
         """Set (or add) ``key`` as one undoable step; ``old`` is the value the user saw (asks
@@ -362,7 +378,7 @@ class MemoryPanel(QWidget):
                 SetValuesCommand(self._store, self.bot, {key: before}, {key: new},
                                  f"{what} {key}"))
 
-        self._guarded("Set value", {key: seen}, {key: new}, apply)
+        self.guard.guarded("Set value", {key: seen}, {key: new}, apply)
 
     def rename_key(self, old: str, new: str) -> bool:
         """Rename as one undoable step; a clash or a missing key is reported, not applied; a
@@ -382,8 +398,8 @@ class MemoryPanel(QWidget):
         def apply(_keys: list[str]) -> None:
             self.undo_stack.push(RenameCommand(self._store, self.bot, old, new))
 
-        return self._guarded("Rename key", {old: self._shown(old)}, {old: None}, apply,
-                             label=f"renamed to {new!r}, keeping the outside value")
+        return self.guard.guarded("Rename key", {old: self.guard.shown(old)}, {old: None},
+                                  apply, label=f"renamed to {new!r}, keeping the outside value")
 
     def delete_keys(self, keys: list[str]) -> None:
         """Delete ``keys`` as one undoable step (undo writes their values back); keys whose
@@ -393,26 +409,30 @@ class MemoryPanel(QWidget):
             before = {k: self._current(k) for k in chosen}
             before = {k: v for k, v in before.items() if v is not None}
             if before:
-                self.undo_stack.push(
-                    SetValuesCommand(
-                        self._store,
-                        self.bot,
-                        before,
-                        dict.fromkeys(before),
-                        f"delete {len(before)} key(s)",
-                    )
-                )
+                self.undo_stack.push(SetValuesCommand(
+                    self._store, self.bot, before, dict.fromkeys(before),
+                    f"delete {len(before)} key(s)"))
 
-        seen = {k: self._shown(k) for k in keys}
-        self._guarded("Delete keys", seen, dict.fromkeys(keys), apply)
+        seen = {k: self.guard.shown(k) for k in keys}
+        self.guard.guarded("Delete keys", seen, dict.fromkeys(keys), apply)
 
     def add_row(self) -> None:
         key, ok = QInputDialog.getText(self, "Add key", "Key:")
         if not ok or not key:
             return
         value, ok = QInputDialog.getText(self, "Add key", f"Value of {key}:")
-        if ok:
+        if not ok:
+            return
+        if self.scope == USER_SCOPE:
+            self._user_edit("Add key", lambda: self.user_model.set_value(key, value))
+        else:
             self.set_value(key, self._current(key), value)
+
+    def _user_edit(self, action: str, edit: Callable[[], object]) -> None:
+        try:
+            edit()
+        except ValueError as exc:  # UserMemoryError, or no user selected
+            QMessageBox.warning(self, action, str(exc))
 
     def ask_rename(self, key: str) -> None:
         new, ok = QInputDialog.getText(self, "Rename key", f"New name for '{key}':", text=key)
@@ -422,6 +442,16 @@ class MemoryPanel(QWidget):
     def context_menu(self, pos: QPoint) -> QMenu:
         """The table's context menu for the row at viewport position ``pos``."""
         menu = QMenu(self)
+        if self.scope == USER_SCOPE:
+            index = self.user_view.indexAt(pos)
+            if index.isValid():
+                value_index = index.siblingAtColumn(VALUE_COLUMN)
+                menu.addAction("Edit value", lambda: self.user_view.edit(value_index))
+                menu.addSeparator()
+            menu.addAction("Add key…", self.add_row)
+            menu.addAction(self.copy_action)
+            menu.addAction(self.delete_action)
+            return menu
         index = self.view.indexAt(pos)
         if index.isValid():
             key = self.model.entry(self.proxy.mapToSource(index).row()).key
@@ -437,34 +467,41 @@ class MemoryPanel(QWidget):
         menu.addAction(self.redo_action)
         return menu
 
-    def _show_context_menu(self, pos: QPoint) -> None:
-        self.context_menu(pos).exec(self.view.viewport().mapToGlobal(pos))
-
     def copy_selected(self) -> None:
         """Selected rows as tab-separated key/value lines on the clipboard."""
-        rows = sorted(
-            {self.proxy.mapToSource(i).row() for i in self.view.selectionModel().selectedRows()}
-        )
-        lines = [f"{self.model.entry(r).key}\t{self.model.entry(r).value}" for r in rows]
-        if lines:
-            QGuiApplication.clipboard().setText("\n".join(lines))
+        entries = self._selected_entries()
+        if entries:
+            QGuiApplication.clipboard().setText("\n".join(f"{e.key}\t{e.value}" for e in entries))
+
+    def _selected_entries(self) -> list[MemoryEntry] | list[UserMemoryEntry]:
+        """The selected rows' entries (bot or user memory, as the scope shows)."""
+        if self.scope == USER_SCOPE:
+            rows = {i.row() for i in self.user_view.selectionModel().selectedRows()}
+            return [self.user_model.entry(r) for r in sorted(rows)]
+        rows = {self.proxy.mapToSource(i).row() for i in self.view.selectionModel().selectedRows()}
+        return [self.model.entry(r) for r in sorted(rows)]
 
     def selected_keys(self) -> list[str]:
-        rows = {self.proxy.mapToSource(i).row() for i in self.view.selectionModel().selectedRows()}
-        return [self.model.entry(r).key for r in sorted(rows)]
+        return [e.key for e in self._selected_entries()]
 
     def delete_selected(self) -> None:
         keys = self.selected_keys()
         if not keys:
             return
+        user = self.scope == USER_SCOPE
+        where = f"user '{self.user_model.user}' in bot '{self.bot}'" if user else f"bot '{self.bot}'"
         answer = QMessageBox.question(
             self,
             "Delete keys",
-            f"Delete {len(keys)} key(s) from bot '{self.bot}'?\n"
+            f"Delete {len(keys)} key(s) from {where}?\n"
             + ", ".join(keys[:10])
             + (" …" if len(keys) > 10 else ""),
         )
-        if answer == QMessageBox.StandardButton.Yes:
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        if user:
+            self._user_edit("Delete keys", lambda: self.user_model.delete_keys(keys))
+        else:
             self.delete_keys(keys)
 
     def export(self) -> None:

@@ -148,9 +148,7 @@ class KnowledgeIndex:
         base_name = name.strip().removesuffix(".gbkb")
         if not base_name or not _KB_NAME.match(base_name) or self.dialog_dir is None:
             return None
-        bases = dict.fromkeys((self.dialog_dir, self.dialog_dir.parent,
-                               package_root(self.dialog_dir)))
-        for base in bases:
+        for base in self._bases(self.dialog_dir):
             candidates = [base / ".gbkb" / base_name, base / f"{base_name}.gbkb"]
             candidates += [kb / base_name for kb in sorted(base.glob("*.gbkb"))]
             for candidate in candidates:
@@ -158,12 +156,17 @@ class KnowledgeIndex:
                     return candidate.resolve()
         return None
 
+    @staticmethod
+    def _bases(dialog_dir: Path) -> list[Path]:
+        """Where KB folders are looked for: the dialog's folder, its parent, the package."""
+        return list(dict.fromkeys((dialog_dir, dialog_dir.parent, package_root(dialog_dir))))
+
     def kb_names(self) -> list[str]:
         """Every KB folder name visible from the dialog (for messages)."""
         if self.dialog_dir is None:
             return []
         names: set[str] = set()
-        for base in {self.dialog_dir, self.dialog_dir.parent, package_root(self.dialog_dir)}:
+        for base in self._bases(self.dialog_dir):
             for kb in [base / ".gbkb", *base.glob("*.gbkb")]:
                 if kb.is_dir():
                     names.update(p.name for p in kb.iterdir() if p.is_dir())

@@ -54,6 +54,11 @@ def guess_extension(data: bytes, content_type: str = "", default: str = "bin") -
     return {"mpeg": "mp3", "jpeg": "jpg", "x-wav": "wav"}.get(subtype, subtype) or default
 
 
+def _file(response: Any, default: str) -> tuple[bytes, str]:
+    """A downloaded file and its extension (by its bytes, else its content type)."""
+    return response.body, guess_extension(response.body, response.header("content-type"), default)
+
+
 class OpenAiMedia:
     """Images, speech and video from an OpenAI-compatible server; returns (bytes, extension)."""
 
@@ -92,8 +97,7 @@ class OpenAiMedia:
         if item.get("url"):
             response = await self.http.request("GET", item["url"], {}, None, self.timeout)
             self._check(response, item["url"])
-            return response.body, guess_extension(response.body,
-                                                  response.header("content-type"), "png")
+            return _file(response, "png")
         raise ServiceError("the image server sent neither b64_json nor url")
 
     async def speech(self, text: str) -> tuple[bytes, str]:
@@ -102,8 +106,7 @@ class OpenAiMedia:
         response = await self._send("POST", f"{self.base}/audio/speech", payload)
         if not response.body:
             raise ServiceError(f"{self.base}/audio/speech sent an empty answer")
-        return response.body, guess_extension(response.body,
-                                              response.header("content-type"), "mp3")
+        return _file(response, "mp3")
 
     async def video(self, prompt: str) -> tuple[bytes, str]:
         """Start a video job, poll it until it completes, then download its content."""
@@ -130,8 +133,7 @@ class OpenAiMedia:
             await asyncio.sleep(_POLL_DELAYS[min(attempt, len(_POLL_DELAYS) - 1)])
             job = self._json(await self._send("GET", f"{url}/{job_id}"), "a video job")
         response = await self._send("GET", f"{url}/{job_id}/content")
-        return response.body, guess_extension(response.body,
-                                              response.header("content-type"), "mp4")
+        return _file(response, "mp4")
 
     async def _send(self, method: str, url: str, payload: dict[str, Any] | None = None) -> Any:
         headers = {"Content-Type": "application/json"} if payload is not None else {}

@@ -154,10 +154,6 @@ class PackageStorage:
         return sorted(p.name for p in entries if p.is_dir()) + \
             sorted(p.name for p in entries if not p.is_dir())
 
-    def locate(self, path: str) -> Path:
-        """The absolute path of an existing package file (to show or open it)."""
-        return self.resolve(path)
-
     # ------------------------------------------------------------------ zip
 
     async def compress(self, sources: Iterable[str], output: str) -> str:

@@ -36,6 +36,6 @@ from . import session  # noqa: E402,F401
 from . import web, llm, mail, knowledge  # noqa: E402,F401
 from . import data  # noqa: E402,F401
 from . import ai_media, web_extra  # noqa: E402,F401
-from . import collections, recall  # noqa: E402,F401
+from . import row_sets, recall  # noqa: E402,F401
 from . import files  # noqa: E402,F401
 from . import messaging  # noqa: E402,F401

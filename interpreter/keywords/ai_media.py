@@ -20,20 +20,13 @@ from typing import Any
 
 from ..values import BasicValueError, to_display
 from . import keyword, one
-from .data import _call, _tables
-from .llm import chat_client
+from .data import provider_call, table_service
+from .llm import ask, chat_client
 from .web import is_url
 
 _NO_ROUTE = {"", "default", "manual", "none", "off"}
 _SAFE_ALIAS = re.compile(r"^[A-Za-z0-9_-]+$")
 _FENCE = re.compile(r"^\s*```[\w-]*\s*\n(.*?)\n?```\s*$", re.DOTALL)
-
-
-async def ask(rt: Any, phrase: str, instruction: str, content: Any, client: Any = None) -> str:
-    client = client or chat_client(rt, phrase)
-    reply = await client.chat([{"role": "system", "content": instruction},
-                               {"role": "user", "content": content}])
-    return reply.content.strip()
 
 
 def unfence(text: str) -> str:
@@ -131,9 +124,12 @@ async def _vision(rt: Any, phrase: str, source: Any, instruction: str, question:
     vision = getattr(client, "vision_model", "")
     if vision and callable(getattr(client, "with_model", None)):
         client = client.with_model(vision)
+    # llm.ask's shape, with a picture in the user message and maybe the vision model
     content = [{"type": "text", "text": question},
                {"type": "image_url", "image_url": {"url": url}}]
-    return await ask(rt, phrase, instruction, content, client)
+    reply = await client.chat([{"role": "system", "content": instruction},
+                               {"role": "user", "content": content}])
+    return reply.content.strip()
 
 
 @keyword("SEE")
@@ -176,8 +172,8 @@ async def save_from_unstructured(rt: Any, args: list[Any], clauses: dict, line: 
     if len(args) != 2:
         raise BasicValueError(f'{phrase} expects a table and a text: {phrase} "leads", text')
     table = to_display(args[0]).strip()
-    tables = _tables(rt, phrase)
-    info = _call(tables.info, table)
+    tables = table_service(rt, phrase)
+    info = provider_call(tables.info, table)
     if info is None:
         raise BasicValueError(f"{phrase}: there is no table {table!r}; declare it with "
                               f"TABLE {table} … END TABLE")
@@ -191,7 +187,7 @@ async def save_from_unstructured(rt: Any, args: list[Any], clauses: dict, line: 
     if not any(v not in (None, "") for v in row.values()):
         raise BasicValueError(f"{phrase}: the model found none of the columns of {table!r} "
                               f"({', '.join(c.name for c in columns)}) in the text")
-    row_id = _call(tables.save, table, row)
+    row_id = provider_call(tables.save, table, row)
     return {info.key: row_id, **row}
 
 

@@ -21,18 +21,18 @@ _defined: weakref.WeakSet[Any] = weakref.WeakSet()  # runtimes whose TABLE block
 _HAS_OPERATOR = re.compile(r"[=<>!]|\b(?:like|in|is)\b", re.IGNORECASE)
 
 
-def _tables(rt: Any, phrase: str) -> Any:
+def table_service(rt: Any, phrase: str) -> Any:
     tables = rt.service("tables", phrase)
     if rt not in _defined:
         # TABLE … END TABLE blocks are declarations: create them before the first data access.
         _defined.add(rt)
         for t in rt.compiled.program.tables:
             cols = tuple(ColumnDef(c, ty) for c, ty in t.columns)
-            _call(tables.define, TableDefinition(t.name, cols, t.connection))
+            provider_call(tables.define, TableDefinition(t.name, cols, t.connection))
     return tables
 
 
-def _call(fn: Any, *args: Any, **kw: Any) -> Any:
+def provider_call(fn: Any, *args: Any, **kw: Any) -> Any:
     try:
         return fn(*args, **kw)
     except ValueError as e:  # the provider's user-facing errors
@@ -100,14 +100,14 @@ async def find(rt: Any, args: list[Any], clauses: dict, line: int) -> Any:
     """Rows as a list of maps; with the FIRST suffix the first row or NULL."""
     if not args:
         raise BasicValueError("FIND needs a table name, e.g. FIND \"leads\", \"status=open\"")
-    tables = _tables(rt, "FIND")
+    tables = table_service(rt, "FIND")
     order = to_display(clauses["ORDER"][0]) if clauses.get("ORDER") else ""
     limit = _limit(clauses["LIMIT"][0]) if clauses.get("LIMIT") else None
     first = bool(clauses.get("FIRST"))
     if first:
         limit = 1 if limit is None else min(limit, 1)
-    rows = _call(tables.find, _table_name(args[0], "FIND"), _filter(args[1:], clauses, "FIND"),
-                 order_by=order, limit=limit)
+    rows = provider_call(tables.find, _table_name(args[0], "FIND"),
+                         _filter(args[1:], clauses, "FIND"), order_by=order, limit=limit)
     if first:
         return rows[0] if rows else None
     return rows
@@ -128,12 +128,12 @@ async def save(rt: Any, args: list[Any], clauses: dict, line: int) -> Any:
     if len(args) < 2:
         raise BasicValueError("SAVE needs a table and a row, e.g. SAVE \"leads\", lead")
     table = _table_name(args[0], "SAVE")
-    tables = _tables(rt, "SAVE")
+    tables = table_service(rt, "SAVE")
     if len(args) == 2 and isinstance(args[1], dict):
-        return _call(tables.save, table, args[1])
+        return provider_call(tables.save, table, args[1])
     if len(args) == 3 and isinstance(args[2], dict):
-        return _call(tables.save, table, {**args[2], "id": args[1]})
-    return _call(tables.insert, table, _positional_row(rt, line, "SAVE", args[1:], 1))
+        return provider_call(tables.save, table, {**args[2], "id": args[1]})
+    return provider_call(tables.insert, table, _positional_row(rt, line, "SAVE", args[1:], 1))
 
 
 @keyword("INSERT")
@@ -143,25 +143,26 @@ async def insert(rt: Any, args: list[Any], clauses: dict, line: int) -> Any:
     if len(values) < 2:
         raise BasicValueError("INSERT needs a table and a row, e.g. INSERT \"leads\", lead")
     table = _table_name(values[0], "INSERT")
-    tables = _tables(rt, "INSERT")
+    tables = table_service(rt, "INSERT")
     if isinstance(values[-1], dict):
-        return _call(tables.insert, table, values[-1])
-    return _call(tables.insert, table, _positional_row(rt, line, "INSERT", values[1:], 1))
+        return provider_call(tables.insert, table, values[-1])
+    return provider_call(tables.insert, table, _positional_row(rt, line, "INSERT", values[1:], 1))
 
 
 @keyword("UPDATE")
 async def update(rt: Any, args: list[Any], clauses: dict, line: int) -> int:
-    tables = _tables(rt, "UPDATE")
+    tables = table_service(rt, "UPDATE")
     if "SET" in clauses:  # UPDATE "t" SET a = x, b = y [WHERE …]
         if len(args) != 1:
             raise BasicValueError("UPDATE \"table\" SET … takes no other arguments")
-        return _call(tables.update, _table_name(args[0], "UPDATE"),
-                     _filter([], clauses, "UPDATE"), clauses["SET"][0])
+        return provider_call(tables.update, _table_name(args[0], "UPDATE"),
+                             _filter([], clauses, "UPDATE"), clauses["SET"][0])
     if len(args) == 3 and isinstance(args[2], dict):
-        return _call(tables.update, _table_name(args[0], "UPDATE"), _as_filter(args[1]), args[2])
+        return provider_call(tables.update, _table_name(args[0], "UPDATE"), _as_filter(args[1]),
+                             args[2])
     if len(args) == 4:  # UPDATE "t", id, "field", value
-        return _call(tables.update, _table_name(args[0], "UPDATE"), _as_filter(args[1]),
-                     {to_display(args[2]): args[3]})
+        return provider_call(tables.update, _table_name(args[0], "UPDATE"), _as_filter(args[1]),
+                             {to_display(args[2]): args[3]})
     raise BasicValueError("UPDATE expects UPDATE \"table\", \"filter\", map or "
                           "UPDATE \"table\", id, \"field\", value")
 
@@ -171,10 +172,10 @@ async def delete(rt: Any, args: list[Any], clauses: dict, line: int) -> int:
     values = list(args)  # DELETE FROM "t" arrives as DELETE "t" (data_syntax)
     if not values or isinstance(values[0], dict):
         raise BasicValueError("DELETE needs a table name, e.g. DELETE \"leads\", \"id=3\"")
-    tables = _tables(rt, "DELETE")
+    tables = table_service(rt, "DELETE")
     table = _table_name(values[0], "DELETE")
     where = _filter(values[1:], clauses, "DELETE") if len(values) != 2 else _as_filter(values[1])
-    return _call(tables.delete, table, where)
+    return provider_call(tables.delete, table, where)
 
 
 @keyword("SET")
@@ -183,8 +184,8 @@ async def set_rows(rt: Any, args: list[Any], clauses: dict, line: int) -> int:
         raise BasicValueError("SET on a table expects SET \"table\", \"filter\", "
                               "\"col1=v1,col2=v2\"")
     changes = args[2] if isinstance(args[2], dict) else _assignments(to_display(args[2]))
-    return _call(_tables(rt, "SET").update, _table_name(args[0], "SET"), _as_filter(args[1]),
-                 changes)
+    return provider_call(table_service(rt, "SET").update, _table_name(args[0], "SET"),
+                         _as_filter(args[1]), changes)
 
 
 def _assignments(text: str) -> dict[str, Any]:
@@ -205,19 +206,19 @@ async def merge(rt: Any, args: list[Any], clauses: dict, line: int) -> int:
         raise BasicValueError("MERGE expects MERGE \"table\", rows, \"key\"")
     table, rows, key = _table_name(values[0], "MERGE"), values[1], to_display(values[2])
     rows = rows if isinstance(rows, list) else [rows]
-    tables = _tables(rt, "MERGE")
+    tables = table_service(rt, "MERGE")
     for row in rows:
         if not isinstance(row, dict) or key not in row:
             raise BasicValueError(f"MERGE: every row must be a map with the key field {key!r}")
-        if _call(tables.update, table, Filter(f"{key} = ?", (row[key],)), row) == 0:
-            _call(tables.insert, table, row)
+        if provider_call(tables.update, table, Filter(f"{key} = ?", (row[key],)), row) == 0:
+            provider_call(tables.insert, table, row)
     return len(rows)
 
 
 # ------------------------------------------------------------ user memory
 
 
-def _user(rt: Any) -> str:
+def memory_user(rt: Any) -> str:
     return rt.session.user_id or _ANONYMOUS
 
 
@@ -228,24 +229,25 @@ async def set_user_memory(rt: Any, args: list[Any], clauses: dict, line: int) ->
     key = to_display(args[0])
     if not key:
         raise BasicValueError("SET USER MEMORY needs a non-empty key")
-    _call(rt.service("user_memory", "SET USER MEMORY").set, _user(rt), key, to_display(args[1]))
+    provider_call(rt.service("user_memory", "SET USER MEMORY").set, memory_user(rt), key,
+                  to_display(args[1]))
 
 
 @keyword("GET USER MEMORY")
 async def get_user_memory(rt: Any, args: list[Any], clauses: dict, line: int) -> str:
     key = to_display(one(args, "GET USER MEMORY"))
-    return _call(rt.service("user_memory", "GET USER MEMORY").get, _user(rt), key)
+    return provider_call(rt.service("user_memory", "GET USER MEMORY").get, memory_user(rt), key)
 
 
 @keyword("CLEAR USER MEMORY")
 async def clear_user_memory(rt: Any, args: list[Any], clauses: dict, line: int) -> int:
-    return _call(rt.service("user_memory", "CLEAR USER MEMORY").clear, _user(rt))
+    return provider_call(rt.service("user_memory", "CLEAR USER MEMORY").clear, memory_user(rt))
 
 
 @keyword("REMEMBER USER FACT")
 async def remember_user_fact(rt: Any, args: list[Any], clauses: dict, line: int) -> None:
     text = to_display(one(args, "REMEMBER USER FACT"))
-    _call(rt.service("user_memory", "REMEMBER USER FACT").add_fact, _user(rt), text)
+    provider_call(rt.service("user_memory", "REMEMBER USER FACT").add_fact, memory_user(rt), text)
 
 
 # ------------------------------------------------------------ schedules
@@ -265,8 +267,8 @@ async def set_schedule(rt: Any, args: list[Any], clauses: dict, line: int) -> No
     script = _stem(args[1] if other else rt.file)
     schedules = rt.services.get("schedules")
     if other:  # SET SCHEDULE DATEADD(NOW(), 7, "day"), "x.bas": schedule another dialog
-        _call(rt.service("schedules", "SET SCHEDULE").record, script, spec,
-              f"{_stem(rt.file)}:{line}")
+        provider_call(rt.service("schedules", "SET SCHEDULE").record, script, spec,
+                      f"{_stem(rt.file)}:{line}")
         return
     try:
         if schedules is None:  # the scheduler reads this dialog's own schedule from its source

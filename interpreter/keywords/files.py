@@ -46,7 +46,9 @@ class FileStorage(Protocol):
 
     async def list(self, path: str) -> list[str]: ...
 
-    def locate(self, path: str) -> Any: ...
+    def resolve(self, path: str) -> Any:
+        """The absolute path of an existing package file (to show or open it)."""
+        ...
 
     async def compress(self, sources: list[str], output: str) -> str: ...
 
@@ -69,6 +71,11 @@ def _paths(value: Any) -> list[str]:
     """One path, or a list of them (COMPRESS, MERGE PDF)."""
     items = value if isinstance(value, list) else [value]
     return [p for p in (_path(i) for i in items) if p]
+
+
+def _expect(args: list[Any], count: int, phrase: str, usage: str) -> None:
+    if len(args) != count:
+        raise BasicValueError(f"{phrase} expects {usage} (got {len(args)} values)")
 
 
 def _two(args: list[Any], phrase: str, what: str) -> tuple[str, str]:
@@ -95,9 +102,7 @@ async def read(rt: Any, args: list[Any], clauses: dict, line: int) -> Any:
 
 @keyword("WRITE")
 async def write(rt: Any, args: list[Any], clauses: dict, line: int) -> str:
-    if len(args) != 2:
-        raise BasicValueError(f'WRITE expects a path and the data: WRITE "file.txt", data '
-                              f'(got {len(args)} values)')
+    _expect(args, 2, "WRITE", 'a path and the data: WRITE "file.txt", data')
     data = args[1]
     text = to_json(data) if isinstance(data, (dict, list)) else to_display(data)
     return await _storage(rt, "WRITE").write_bytes(_path(args[0]), text.encode("utf-8"))
@@ -133,9 +138,7 @@ async def list_folder(rt: Any, args: list[Any], clauses: dict, line: int) -> lis
 
 @keyword("COMPRESS")
 async def compress(rt: Any, args: list[Any], clauses: dict, line: int) -> str:
-    if len(args) != 2:
-        raise BasicValueError(f'COMPRESS expects files (or a folder) and the zip: '
-                              f'COMPRESS files, "out.zip" (got {len(args)} values)')
+    _expect(args, 2, "COMPRESS", 'files (or a folder) and the zip: COMPRESS files, "out.zip"')
     return await _storage(rt, "COMPRESS").compress(_paths(args[0]), _path(args[1]))
 
 
@@ -173,7 +176,7 @@ async def send_file(rt: Any, args: list[Any], clauses: dict, line: int) -> None:
     if len(args) not in (1, 2):
         raise BasicValueError(f"SEND FILE expects a file and an optional caption, got "
                               f"{len(args)} values")
-    file = _storage(rt, "SEND FILE").locate(_path(args[0]))
+    file = _storage(rt, "SEND FILE").resolve(_path(args[0]))
     caption = to_display(args[1]) if len(args) == 2 else ""
     show = getattr(rt.channel, "send_file", None)
     if show is not None:
@@ -206,16 +209,13 @@ async def send_file_to(rt: Any, args: list[Any], clauses: dict, line: int) -> st
 
 @keyword("GENERATE PDF")
 async def generate_pdf(rt: Any, args: list[Any], clauses: dict, line: int) -> str:
-    if len(args) != 3:
-        raise BasicValueError(f'GENERATE PDF expects a template, the data and the output: '
-                              f'GENERATE PDF "t.html", data, "out.pdf" (got {len(args)} values)')
+    _expect(args, 3, "GENERATE PDF",
+            'a template, the data and the output: GENERATE PDF "t.html", data, "out.pdf"')
     return await _storage(rt, "GENERATE PDF").generate_pdf(_path(args[0]), args[1],
                                                             _path(args[2]))
 
 
 @keyword("MERGE PDF")
 async def merge_pdf(rt: Any, args: list[Any], clauses: dict, line: int) -> str:
-    if len(args) != 2:
-        raise BasicValueError(f'MERGE PDF expects the PDF files and the output: '
-                              f'MERGE PDF files, "out.pdf" (got {len(args)} values)')
+    _expect(args, 2, "MERGE PDF", 'the PDF files and the output: MERGE PDF files, "out.pdf"')
     return await _storage(rt, "MERGE PDF").merge_pdf(_paths(args[0]), _path(args[1]))

@@ -75,14 +75,20 @@ def recipient_list(value: Any, phrase: str) -> list[str]:
     return found
 
 
-def route(recipient: str, phrase: str) -> tuple[str, str]:
-    """``("email", address)`` or ``("sms", number)``; a clear error for anything else."""
+def _shape(recipient: str) -> tuple[str, str]:
+    """``("email", address)``, ``("sms", number)`` or ``("", recipient)`` for neither."""
     address = email_address(recipient)
     if address:
         return "email", address
     number = phone_number(recipient)
-    if number:
-        return "sms", number
+    return ("sms", number) if number else ("", recipient)
+
+
+def route(recipient: str, phrase: str) -> tuple[str, str]:
+    """``("email", address)`` or ``("sms", number)``; a clear error for anything else."""
+    kind, address = _shape(recipient)
+    if kind:
+        return kind, address
     if ":" in recipient and not recipient.lower().startswith(("sms:", "tel:", "mailto:")):
         channel = recipient.split(":", 1)[0]
         raise BasicValueError(f"{phrase}: the channel {channel!r} of {recipient!r} is not "
@@ -150,15 +156,16 @@ async def send_to(rt: Any, args: list[Any], clauses: dict, line: int) -> str:
 async def broadcast(rt: Any, args: list[Any], clauses: dict, line: int) -> str:
     """Sends to every recipient; one failure does not stop the others, but is reported."""
     to, text = _pair(args, clauses, "BROADCAST")
-    targets = [route(r, "BROADCAST") for r in recipient_list(to, "BROADCAST")]
+    # dict.fromkeys: a recipient named twice gets one message
+    targets = dict.fromkeys(route(r, "BROADCAST") for r in recipient_list(to, "BROADCAST"))
     subject, body = split_subject(to_display(text))
     failed: list[str] = []
-    for channel, address in dict.fromkeys(targets):
+    for channel, address in targets:
         try:
             await deliver(rt, "BROADCAST", channel, address, subject, body)
         except ServiceError as e:
             failed.append(f"{address} ({e})")
-    sent = len(dict.fromkeys(targets)) - len(failed)
+    sent = len(targets) - len(failed)
     if failed:
         raise ServiceError(f"BROADCAST sent {sent} of {sent + len(failed)} messages; failed: "
                            + "; ".join(failed))
@@ -237,14 +244,6 @@ async def send_template(rt: Any, args: list[Any], clauses: dict, line: int) -> s
                           body if channel == "email" else body.strip())
             for channel, addresses in by_channel.items() for address in addresses]
     return f"Template {name} sent: " + "; ".join(done)
-
-
-def _shape(recipient: str) -> tuple[str, str]:
-    address = email_address(recipient)
-    if address:
-        return "email", address
-    number = phone_number(recipient)
-    return ("sms", number) if number else ("", recipient)
 
 
 # ---------------------------------------------------------------- WEBHOOK

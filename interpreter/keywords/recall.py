@@ -12,7 +12,7 @@ from typing import Any
 
 from ..values import BasicValueError, as_number, to_display
 from . import keyword, one
-from .data import _call, _user  # one rule for "which user" and provider errors
+from .data import memory_user, provider_call  # one rule for "which user" and provider errors
 
 _DAY = 86_400.0
 _UNITS: dict[str, float] = {
@@ -72,10 +72,10 @@ async def remember(rt: Any, args: list[Any], clauses: dict, line: int) -> None:
     if not hasattr(memory, "remember"):
         raise BasicValueError("REMEMBER: this host's user memory cannot keep entries "
                               "that expire")
-    _call(memory.remember, _user(rt), key, to_display(args[1]), seconds)
+    provider_call(memory.remember, memory_user(rt), key, to_display(args[1]), seconds)
 
 
 @keyword("RECALL")
 async def recall(rt: Any, args: list[Any], clauses: dict, line: int) -> str:
     key = _key(one(args, "RECALL"), "RECALL")
-    return _call(rt.service("user_memory", "RECALL").get, _user(rt), key)
+    return provider_call(rt.service("user_memory", "RECALL").get, memory_user(rt), key)

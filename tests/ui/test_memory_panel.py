@@ -102,8 +102,11 @@ def test_value_edit_undo_redo(panel, qtbot):
     undo_key(panel)
     qtbot.waitUntil(lambda: panel.model.entry(panel.model.row_of("a")).value == "1")
     assert value(store, "a") == "1"
-    panel.redo_action.trigger()  # the panel's ↷ button runs this action
+    redo = panel.buttons["↷"]
+    assert redo.isEnabled() and "set a" in redo.toolTip()
+    qtbot.mouseClick(redo, Qt.MouseButton.LeftButton)
     assert value(store, "a") == "one"
+    qtbot.waitUntil(lambda: not redo.isEnabled())  # nothing left to redo
 
 
 def test_add_then_delete_then_undo_both(panel, qtbot, monkeypatch):

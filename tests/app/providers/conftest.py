@@ -9,11 +9,17 @@ from typing import Any
 import pytest
 
 from .servers import HttpServer, SmtpServer
+from .servers_ai import AiServer
 
 SERVICE_ENV = ("TALKBENCH_LLM_URL", "TALKBENCH_LLM_MODEL", "TALKBENCH_LLM_KEY", "OPENAI_API_KEY",
                "TALKBENCH_LLM_TIMEOUT", "TALKBENCH_SMTP_HOST", "TALKBENCH_SMTP_PORT",
                "TALKBENCH_SMTP_USER", "TALKBENCH_SMTP_PASSWORD", "TALKBENCH_SMTP_FROM",
-               "TALKBENCH_SMTP_TLS", "TALKBENCH_HTTP_TIMEOUT", "TALKBENCH_CACHE_DIR")
+               "TALKBENCH_SMTP_TLS", "TALKBENCH_HTTP_TIMEOUT", "TALKBENCH_CACHE_DIR",
+               "TALKBENCH_LLM_ROUTES", "TALKBENCH_VISION_MODEL", "TALKBENCH_MEDIA_URL",
+               "TALKBENCH_IMAGE_MODEL", "TALKBENCH_AUDIO_MODEL", "TALKBENCH_AUDIO_VOICE",
+               "TALKBENCH_VIDEO_URL", "TALKBENCH_VIDEO_MODEL", "TALKBENCH_SEARCH_URL",
+               "TALKBENCH_SMS_URL", "TALKBENCH_SMS_FORMAT", "TALKBENCH_SMS_FROM",
+               "TALKBENCH_SMS_USER", "TALKBENCH_SMS_KEY_ENV", "TALKBENCH_SMS_KEY")
 
 
 @pytest.fixture
@@ -35,5 +41,13 @@ def http_server() -> Any:
 @pytest.fixture
 def smtp_server() -> Any:
     server = SmtpServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def ai_server() -> Any:
+    """A loopback server with the OpenAI media endpoints, GraphQL, SOAP and search."""
+    server = AiServer().start()
     yield server
     server.stop()

@@ -25,11 +25,12 @@ class DialogRun:
 
 def run_dialog(source: str, folder: Path, settings: dict[str, Any] | None = None,
                answers: list[str] | None = None, session: Session | None = None,
-               file: str = "dialog.bas") -> DialogRun:
-    """Run ``source`` as ``folder/file`` with the app's real providers (raises on error)."""
+               file: str = "dialog.bas", store: Any = None) -> DialogRun:
+    """Run ``source`` as ``folder/file`` with the app's real providers (raises on error);
+    ``store`` is the memory store the providers see (tables, KB index), None for none."""
     folder.mkdir(parents=True, exist_ok=True)
     # Services directly (not build_services): these tests need only app.providers' families.
-    services = Services(ServiceContext(None, "test-bot", str(folder), settings or {}))
+    services = Services(ServiceContext(store, "test-bot", str(folder), settings or {}))
     channel = QueuedChannel.with_answers(answers or [])
     events: list[Any] = []
     session = session or Session()

@@ -7,18 +7,14 @@ once with a PostgreSQL one (the index is in that database, PostgreSQL full-text 
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from app.memory_store import MemoryStore
-from app.services import ServiceContext, Services
-from interpreter import BasicRuntimeError, Runtime, Session, load_source
-from interpreter.channels import QueuedChannel
+from interpreter import BasicRuntimeError, Session
 from interpreter.events import Printed
-from interpreter.ports import DictMemory
 
 from .helpers import DialogRun, run_dialog
 
@@ -26,19 +22,7 @@ from .helpers import DialogRun, run_dialog
 def run_on(store: MemoryStore, source: str, folder: Path, settings: dict[str, Any] | None = None,
            session: Session | None = None) -> DialogRun:
     """:func:`run_dialog` with ``store`` as the memory store the providers see."""
-    folder.mkdir(parents=True, exist_ok=True)
-    services = Services(ServiceContext(store, "test-bot", str(folder), settings or {}))
-    channel = QueuedChannel.with_answers([])
-    events: list[Any] = []
-    session = session or Session()
-    runtime = Runtime(load_source(source, str(folder / "dialog.bas")), channel, DictMemory(),
-                      on_event=events.append, session=session, services=services,
-                      skip_waits=True)
-    try:
-        result = asyncio.run(runtime.run())
-    finally:
-        services.close()
-    return DialogRun(result, channel.texts, runtime.globals, session, events)
+    return run_dialog(source, folder, settings, session=session, store=store)
 
 
 def make_package(root):

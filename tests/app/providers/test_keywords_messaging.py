@@ -17,21 +17,12 @@ from .servers import free_port
 from .servers_messaging import SmsGatewayServer
 from .test_keywords_mail import smtp_settings
 
-SMS_ENV = ("TALKBENCH_SMS_URL", "TALKBENCH_SMS_FORMAT", "TALKBENCH_SMS_FROM",
-           "TALKBENCH_SMS_USER", "TALKBENCH_SMS_KEY_ENV", "TALKBENCH_SMS_KEY")
-
 
 @pytest.fixture
 def sms_gateway() -> Iterator[SmsGatewayServer]:
     server = SmsGatewayServer().start()
     yield server
     server.stop()
-
-
-@pytest.fixture(autouse=True)
-def no_sms_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in SMS_ENV:
-        monkeypatch.delenv(name, raising=False)
 
 
 def both(smtp_server, gateway, **extra) -> dict:

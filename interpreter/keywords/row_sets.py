@@ -162,11 +162,10 @@ def _like_test(field: str, pattern: str) -> Test:
 
 def compile_filter(text: str) -> Test:
     """A row test from ``"field op value [AND|OR field op value …]"`` (AND binds tighter)."""
-    parts = _split_logic(text)
     if not text.strip():
         raise BasicValueError(f"FILTER needs a condition; {_HINT}")
     groups: list[list[Test]] = [[]]
-    for i, part in enumerate(parts):
+    for i, part in enumerate(_split_logic(text)):
         if i % 2:
             if part == "OR":
                 groups.append([])
@@ -317,9 +316,9 @@ async def join(rt: Any, args: list[Any], clauses: dict, line: int) -> Any:
             index.setdefault(k, []).append(row)
     out = []
     for lrow in left:
+        taken = {k.lower() for k in lrow if isinstance(k, str)}
         for rrow in index.get(_join_key(get_member(lrow, key)), ()):
             merged = dict(lrow)  # left wins on clashing fields (any letter case)
-            taken = {k.lower() for k in lrow if isinstance(k, str)}
             merged.update((k, v) for k, v in rrow.items()
                           if not (isinstance(k, str) and k.lower() in taken))
             out.append(merged)

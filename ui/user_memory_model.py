@@ -1,0 +1,241 @@
+"""Table model of one user's memory in one bot (``user_memories``), with REMEMBER expiries.
+
+Unlike bot memory (100,000 keys, paged from the store), a user's memory holds the handful of
+keys a conversation sets, so the model reads all of that user's (filtered) entries at once
+and sorts them here; the store still does the filtering (the same LIKE rule as listings).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
+
+from app.user_memory import UserChangeState, UserMemories, UserMemoryChange, UserMemoryEntry
+
+from .memory_model import full_time, short_time
+
+USER_COLUMNS = ("Key", "Value", "Created", "Updated", "Expires")
+KEY_COLUMN = 0
+VALUE_COLUMN = 1
+EXPIRES_COLUMN = 4
+# QTimer intervals are ints of milliseconds: a far expiry is re-checked after this instead.
+_MAX_WAIT_MS = 3_600_000
+Index = QModelIndex | QPersistentModelIndex
+_ROOT = QModelIndex()
+_NEVER = dt.datetime.max.replace(tzinfo=dt.UTC)
+_EPOCH = dt.datetime.min.replace(tzinfo=dt.UTC)
+
+
+class UserMemoryTableModel(QAbstractTableModel):
+    """Rows of ``UserMemoryEntry`` for (bot, user); change events update single rows."""
+
+    editFailed = Signal(str)  # a hand edit the store refused, with its reason
+
+    def __init__(self, memories: UserMemories | None, bot: str, user: str = "",
+                 parent: Any = None) -> None:
+        super().__init__(parent)
+        self._memories = memories
+        self._bot, self._user = bot, user
+        self._rows: list[UserMemoryEntry] = []
+        self._filter = ""
+        self._column, self._descending = KEY_COLUMN, False
+        self.error = ""  # why user memory cannot be shown ("" when it can)
+        # An expired entry leaves listings without any change event: drop it when it expires.
+        self._expiry_timer = QTimer(self)
+        self._expiry_timer.setSingleShot(True)
+        self._expiry_timer.timeout.connect(self.reload)
+        self.reload()
+
+    @property
+    def bot(self) -> str:
+        return self._bot
+
+    @property
+    def user(self) -> str:
+        return self._user
+
+    @property
+    def memories(self) -> UserMemories | None:
+        return self._memories
+
+    def set_source(self, memories: UserMemories | None, bot: str, user: str) -> None:
+        if (memories, bot, user) != (self._memories, self._bot, self._user):
+            self._memories, self._bot, self._user = memories, bot, user
+            self.reload()
+
+    def set_filter(self, text: str) -> None:
+        if text != self._filter:
+            self._filter = text
+            self.reload()
+
+    def reload(self) -> None:
+        self.beginResetModel()
+        self._rows, self.error = [], ""
+        if self._memories is not None and self._user:
+            try:
+                self._rows = self._memories.list(self._bot, self._user, self._filter)
+            except ValueError as exc:  # UserMemoryError: e.g. General Bots' cross-bot table
+                self.error = str(exc)
+        self._rows.sort(key=self._sort_key, reverse=self._descending)
+        self.endResetModel()
+        self._arm_expiry()
+
+    def _arm_expiry(self) -> None:
+        soonest = min((e.expires_at for e in self._rows if e.expires_at), default=None)
+        if soonest is None:
+            self._expiry_timer.stop()
+            return
+        now = self._memories.clock() if self._memories is not None else dt.datetime.now(dt.UTC)
+        wait = (soonest - now).total_seconds() * 1000
+        self._expiry_timer.start(int(min(max(wait, 0) + 50, _MAX_WAIT_MS)))
+
+    # -- Qt model API --------------------------------------------------------------------------
+
+    def rowCount(self, parent: Index = _ROOT) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = _ROOT) -> int:
+        return 0 if parent.isValid() else len(USER_COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return USER_COLUMNS[section]
+        return None
+
+    def entry(self, row: int) -> UserMemoryEntry:
+        return self._rows[row]
+
+    def row_of(self, key: str) -> int | None:
+        return next((i for i, e in enumerate(self._rows) if e.key == key), None)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        e = self._rows[index.row()]
+        col = index.column()
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+            expires = short_time(e.expires_at) if e.expires_at else "never"
+            return (e.key, e.value, short_time(e.created_at), short_time(e.updated_at), expires)[col]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if col == EXPIRES_COLUMN:
+                return (f"REMEMBERed: gone at {full_time(e.expires_at)}" if e.expires_at
+                        else "Kept until deleted")
+            if col >= 2:
+                return full_time(e.created_at if col == 2 else e.updated_at)
+            text = (e.key, e.value[:2000])[col]
+            return text + (f" ({e.memory_type})" if e.memory_type != "preference" else "")
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        # Values only: user memory has no rename (keys are the dialog's GET USER MEMORY names).
+        base = super().flags(index)
+        return base | Qt.ItemFlag.ItemIsEditable if index.column() == VALUE_COLUMN else base
+
+    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        """A hand edit of a value goes to the store; the row follows its change event."""
+        if role != Qt.ItemDataRole.EditRole or index.column() != VALUE_COLUMN:
+            return False
+        entry = self._rows[index.row()]
+        if str(value) == entry.value:
+            return False
+        try:
+            self.set_value(entry.key, str(value))
+        except ValueError as exc:  # UserMemoryError: told after the editor has closed
+            why = str(exc)
+            QTimer.singleShot(0, lambda: self.editFailed.emit(why))
+            return False
+        return True
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        self.layoutAboutToBeChanged.emit()
+        # Selection and current cell are persistent indexes: they follow their keys.
+        persistent = self.persistentIndexList()
+        keys = [(self._rows[i.row()].key, i.column()) for i in persistent]
+        self._column = column if 0 <= column < len(USER_COLUMNS) else KEY_COLUMN
+        self._descending = order == Qt.SortOrder.DescendingOrder
+        self._rows.sort(key=self._sort_key, reverse=self._descending)
+        rows = {e.key: i for i, e in enumerate(self._rows)}
+        self.changePersistentIndexList(
+            persistent, [self.index(rows[key], column) for key, column in keys])
+        self.layoutChanged.emit()
+
+    def _sort_key(self, e: UserMemoryEntry) -> tuple[Any, str]:
+        field: Any = (e.key, e.value, e.created_at or _EPOCH, e.updated_at or _EPOCH,
+                      e.expires_at or _NEVER)[self._column]
+        return field, e.key
+
+    # -- hand edits (no undo: undo is bot memory's, see MemoryPanel) ------------------------------
+
+    def set_value(self, key: str, value: str) -> None:
+        """Set or add ``key``; an existing REMEMBERed key keeps its expiry and its type (a hand
+        edit changes the value, unlike SET USER MEMORY, which makes it permanent)."""
+        if self._memories is None or not self._user:
+            raise ValueError("no user is selected")
+        old = next((e for e in self._rows if e.key == key), None)
+        if old is None:
+            found = self._memories.list(self._bot, self._user)
+            old = next((e for e in found if e.key == key), None)
+        if old is None:
+            self._memories.set(self._bot, self._user, key, value)
+        else:
+            self._memories.set(self._bot, self._user, key, value, old.memory_type,
+                               expires_at=old.expires_at)
+
+    def delete_keys(self, keys: list[str]) -> int:
+        if self._memories is None or not self._user:
+            return 0
+        return self._memories.delete(self._bot, self._user, keys)
+
+    # -- live updates ----------------------------------------------------------------------------
+
+    def apply_changes(self, changes: list[UserMemoryChange]) -> None:
+        for change in changes:
+            if (change.bot, change.user) == (self._bot, self._user):
+                self._apply(change)
+        self._arm_expiry()
+
+    def _apply(self, change: UserMemoryChange) -> None:
+        row = self.row_of(change.key)
+        gone = (change.state is UserChangeState.DELETED or change.new is None
+                or not _matches(self._filter, change.key, change.new))
+        if gone:
+            if row is not None:
+                self.beginRemoveRows(QModelIndex(), row, row)
+                del self._rows[row]
+                self.endRemoveRows()
+            return
+        assert change.new is not None
+        now = dt.datetime.now(dt.UTC)  # the local clock: display only, no read per event
+        if row is not None:
+            # In place (an open editor or the selection stays on it), even if the new value
+            # sorts elsewhere now; the next reload or sort puts it in order.
+            old = self._rows[row]
+            self._rows[row] = UserMemoryEntry(self._user, change.key, change.new,
+                                              change.memory_type, old.created_at, now,
+                                              change.expires_at)
+            self.dataChanged.emit(self.index(row, 0), self.index(row, len(USER_COLUMNS) - 1))
+            return
+        entry = UserMemoryEntry(self._user, change.key, change.new, change.memory_type, now,
+                                now, change.expires_at)
+        wanted = self._sort_key(entry)
+        row = next((i for i, e in enumerate(self._rows)
+                    if (self._sort_key(e) < wanted if self._descending
+                        else self._sort_key(e) > wanted)), len(self._rows))
+        self.beginInsertRows(QModelIndex(), row, row)
+        self._rows.insert(row, entry)
+        self.endInsertRows()
+
+
+def _matches(filter: str, key: str, value: str) -> bool:
+    f = filter.lower()
+    return not f or f in key.lower() or f in value.lower()
