@@ -17,7 +17,7 @@ from enum import Enum
 from functools import cache
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QRect, QStringListModel, Qt
+from PySide6.QtCore import QObject, QRect, QStringListModel, Qt, QTimer
 from PySide6.QtGui import QKeyEvent, QTextCursor, QTextDocument
 from PySide6.QtWidgets import QCompleter
 
@@ -89,15 +89,24 @@ def identifier_counts(text: str) -> Counter[str]:
     return Counter(_IDENT.findall(_NOT_CODE.sub(" ", text)))
 
 
-def identifiers_in(text: str | Counter[str], exclude_once: str = "") -> list[str]:
+def identifiers_in(
+    text: str | Counter[str], exclude_once: str = "", starting: str = ""
+) -> list[str]:
     """Identifiers of ``text`` (or of its :func:`identifier_counts`) that are not language words.
 
     ``exclude_once`` is the word being typed: it counts only if it also appears elsewhere.
+    ``starting`` keeps only words starting with it (as :func:`_norm` compares them).
     """
     counts = identifier_counts(text) if isinstance(text, str) else text
     once = exclude_once if exclude_once and counts.get(exclude_once, 0) <= 1 else None
     language = _language_words()
-    return sorted(w for w in counts if w != once and _norm(w) not in language)
+    wanted = _norm(starting)
+    found = []
+    for w in counts:
+        norm = _norm(w)
+        if norm.startswith(wanted) and w != once and norm not in language:
+            found.append(w)
+    return sorted(found)
 
 
 def in_string(line_before_cursor: str) -> bool:
@@ -124,8 +133,7 @@ def candidates_for(
         return [Candidate(k, Kind.MEMORY_KEY) for k in found[:MAX_ITEMS]]
     out = [
         Candidate(v, Kind.VARIABLE)
-        for v in identifiers_in(document_text, exclude_once=prefix)
-        if _norm(v).startswith(wanted)
+        for v in identifiers_in(document_text, exclude_once=prefix, starting=prefix)
     ]
     out += [c for c in language_candidates() if _norm(c.text).startswith(wanted)]
     return [c for c in out if c.text != prefix][:MAX_ITEMS]
@@ -155,6 +163,101 @@ def python_column(text: str, utf16_col: int) -> int:
     return len(text)
 
 
+def _line_words(text: str) -> list[tuple[str, ...]]:
+    """The identifier occurrences of each line of ``text`` (outside strings and comments).
+
+    Blanking the whole text at once equals blanking line by line: no pattern crosses a line end.
+    """
+    return [tuple(_IDENT.findall(line)) for line in _NOT_CODE.sub(" ", text).split("\n")]
+
+
+def _block_words(text: str) -> tuple[str, ...]:
+    # A block may hold soft line breaks (Shift+Enter); toPlainText makes them line ends.
+    return tuple(w for words in _line_words(text.replace("\u2028", "\n")) for w in words)
+
+
+class IdentifierIndex(QObject):
+    """:func:`identifier_counts` of a document, updated from ``contentsChange`` per changed line.
+
+    Each line keeps its own identifier occurrences; an edit rescans only the lines it touched and
+    adjusts the total. A change of more than ``REBUILD_LINES`` lines (opening a file, a big paste)
+    drops the lines instead: they are rebuilt in one go at the next idle moment, or when the
+    counts are asked for before that.
+    """
+
+    REBUILD_LINES = 1000
+
+    def __init__(self, document: QTextDocument, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.document = document
+        self._lines: list[tuple[str, ...]] | None = None  # per block; None until (re)built
+        self._total: Counter[str] = Counter()
+        self._rebuild_timer = QTimer(self)
+        self._rebuild_timer.setSingleShot(True)
+        self._rebuild_timer.setInterval(0)
+        self._rebuild_timer.timeout.connect(self._build)
+        document.contentsChange.connect(self._on_contents_change)
+        self._rebuild_timer.start()
+
+    def detach(self) -> None:
+        self.document.contentsChange.disconnect(self._on_contents_change)
+        self._rebuild_timer.stop()
+        self._lines = None
+
+    def counts(self) -> Counter[str]:
+        """Occurrences of each identifier in the document (no zero entries). Do not modify."""
+        if self._lines is None:
+            self._build()
+        return self._total
+
+    def _build(self) -> None:
+        self._rebuild_timer.stop()
+        doc = self.document
+        lines = _line_words(doc.toPlainText())
+        if len(lines) != doc.blockCount():  # soft line breaks: one block is several lines
+            lines = [_block_words(doc.findBlockByNumber(n).text()) for n in range(doc.blockCount())]
+        self._lines = lines
+        self._total = Counter(w for words in self._lines for w in words)
+
+    def _on_contents_change(self, position: int, _removed: int, added: int) -> None:
+        lines = self._lines
+        if lines is None:
+            return  # a rebuild is due anyway
+        doc = self.document
+        # Qt may count the final paragraph separator in ``added``: stay inside the document.
+        end = max(min(position + added, doc.characterCount() - 1), position)
+        first = doc.findBlock(position).blockNumber()
+        last = doc.findBlock(end).blockNumber()
+        old_last = last + len(lines) - doc.blockCount()  # the same lines before the edit
+        if first < 0 or last < first or old_last < first or old_last >= len(lines):
+            self._drop()  # not a change we can map onto lines: recount everything
+            return
+        if max(last, old_last) - first >= self.REBUILD_LINES:
+            self._drop()
+            return
+        total = self._total
+        for words in lines[first:old_last + 1]:
+            for w in words:
+                left = total[w] - 1
+                if left > 0:
+                    total[w] = left
+                else:
+                    del total[w]
+        block = doc.findBlockByNumber(first)
+        fresh = []
+        while block.isValid() and block.blockNumber() <= last:
+            fresh.append(_block_words(block.text()))
+            block = block.next()
+        for words in fresh:
+            total.update(words)
+        lines[first:old_last + 1] = fresh
+
+    def _drop(self) -> None:
+        self._lines = None
+        self._total = Counter()
+        self._rebuild_timer.start()
+
+
 class Completion(QObject):
     """A QCompleter popup driven by the editor's key presses (see ``CodeEditor.keyPressEvent``)."""
 
@@ -164,18 +267,22 @@ class Completion(QObject):
         self._memory_keys: MemoryKeys = ()
         self._candidates: list[Candidate] = []
         self._explicit = False  # opened by Ctrl+Space: stays open below MIN_PREFIX
-        # Identifier counts of every line but one (``_rest_block``), kept while edits stay
-        # inside that line: typing then rescans one line, not the whole file, per keystroke.
-        self._rest: Counter[str] | None = None
-        self._rest_block = -1
-        self._rest_blocks = 0
-        self._rest_doc: QTextDocument | None = None
+        # Kept up to date per changed line, so a keystroke never rescans the whole file.
+        self._index = IdentifierIndex(editor.document(), self)
+        QTimer.singleShot(0, self, self._warm_up)
         self.model = QStringListModel(self)
         self.completer = QCompleter(self.model, self)
         self.completer.setWidget(editor)
         self.completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
         self.completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.completer.activated[str].connect(self.insert)
+
+    def _warm_up(self) -> None:
+        # One-time costs the first popup would pay on a keystroke (~10 ms): the word lists, and
+        # PySide's first wrapping of the viewport and the popup.
+        _language_words()
+        self._editor.viewport()
+        self.completer.popup()
 
     def set_memory_keys(self, keys: MemoryKeys) -> None:
         """A list of keys, or a callable ``prefix -> keys`` asked when the popup opens."""
@@ -252,7 +359,7 @@ class Completion(QObject):
         text = cursor.block().text()
         before = text[: python_column(text, cursor.positionInBlock())]
         prefix = self.prefix()
-        self._candidates = candidates_for(prefix, before, self._document_counts(cursor),
+        self._candidates = candidates_for(prefix, before, self._document_counts(),
                                           self._memory_keys)
         if not self._candidates:
             self.hide()
@@ -265,40 +372,13 @@ class Completion(QObject):
         self.completer.complete(rect)
         popup.setCurrentIndex(self.model.index(0))
 
-    def _document_counts(self, cursor: QTextCursor) -> Counter[str]:
-        """:func:`identifier_counts` of the whole document, rescanning only the cursor's line
-        when nothing outside it changed since the last call."""
+    def _document_counts(self) -> Counter[str]:
+        """:func:`identifier_counts` of the whole document, from its incremental index."""
         doc = self._editor.document()
-        block = cursor.block()
-        if (
-            self._rest is None
-            or doc is not self._rest_doc
-            or block.blockNumber() != self._rest_block
-            or doc.blockCount() != self._rest_blocks
-        ):
-            if doc is not self._rest_doc:
-                if self._rest_doc is not None:
-                    self._rest_doc.contentsChange.disconnect(self._on_contents_change)
-                doc.contentsChange.connect(self._on_contents_change)
-                self._rest_doc = doc
-            lines = doc.toPlainText().split("\n")  # block i is line i (U+2029 made "\n")
-            del lines[block.blockNumber()]
-            self._rest = identifier_counts("\n".join(lines))
-            self._rest_block, self._rest_blocks = block.blockNumber(), doc.blockCount()
-        return self._rest + identifier_counts(block.text())
-
-    def _on_contents_change(self, position: int, _removed: int, added: int) -> None:
-        # An edit that starts and ends in the cached line (with the line count unchanged, so
-        # no line end was removed) leaves the other lines alone; anything else rescans them.
-        doc = self._rest_doc
-        if doc is None or self._rest is None:
-            return
-        if (
-            doc.blockCount() != self._rest_blocks
-            or doc.findBlock(position).blockNumber() != self._rest_block
-            or doc.findBlock(position + added).blockNumber() != self._rest_block
-        ):
-            self._rest = None
+        if self._index.document is not doc:  # the editor was given another document
+            self._index.detach()
+            self._index = IdentifierIndex(doc, self)
+        return self._index.counts()
 
     def hide(self) -> None:
         self._explicit = False

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QTextCursor
 from PySide6.QtTest import QTest
 
 from tests.ui.conftest import until
@@ -143,3 +144,74 @@ def test_identifier_counts_of_a_text_are_the_sums_of_its_lines():
     whole = identifier_counts(text)
     parts = sum((identifier_counts(line) for line in text.split("\n")), Counter())
     assert whole == parts and set(whole) == {"a", "b", "g", "i"}
+
+
+# -- the incremental identifier index --------------------------------------------------------
+
+
+def offered_variables(editor: CodeEditor) -> list[str]:
+    return [c.text for c in editor.completion._candidates if c.kind is Kind.VARIABLE]
+
+
+def test_a_typed_assignment_is_offered_and_its_deletion_withdraws_it(qtbot):
+    editor = make(qtbot, "TALK 1\n" * 50)
+    cursor = editor.textCursor()
+    cursor.setPosition(editor.document().findBlockByNumber(25).position())
+    editor.setTextCursor(cursor)
+    qtbot.keyClicks(editor, "zebra_total = 5")  # a new line's worth of text mid-file
+    QTest.keyClick(editor, Qt.Key.Key_Return)
+    end = editor.textCursor()
+    end.movePosition(end.MoveOperation.End)
+    editor.setTextCursor(end)
+    qtbot.keyClicks(editor, "TALK zeb")
+    assert editor.completion.popup_visible
+    assert offered_variables(editor) == ["zebra_total"]
+    QTest.keyClick(editor, Qt.Key.Key_Escape)
+
+    line = QTextCursor(editor.document().findBlockByNumber(25))
+    line.movePosition(line.MoveOperation.Down, line.MoveMode.KeepAnchor)
+    assert line.selectedText() == "zebra_total = 5\u2029"
+    line.removeSelectedText()  # the whole line, line end included
+    qtbot.keyClicks(editor, "r")
+    assert offered_variables(editor) == []
+    assert editor.toPlainText().endswith("TALK zebr")
+
+
+def test_the_index_matches_a_full_recount_after_random_edits(qtbot):
+    # Inserts and deletions within and across lines, soft line breaks, undo and redo.
+    import random
+
+    editor = make(qtbot, "".join(f"v{i % 17} = {i}\nTALK \"w{i}\" ' c{i}\n" for i in range(150)))
+    doc = editor.document()
+    index = editor.completion._index
+    pieces = ["alpha", " beta = 2", "\n", "\ngamma\ndelta", '"', "'", "REM x", "\u2028eps", " "]
+    rng = random.Random(7)
+    for step in range(300):
+        cursor = QTextCursor(doc)
+        size = doc.characterCount() - 1
+        a = rng.randint(0, size)
+        cursor.setPosition(a)
+        action = rng.random()
+        if action < 0.45:
+            cursor.insertText(rng.choice(pieces))
+        elif action < 0.8:
+            cursor.setPosition(min(size, a + rng.randint(1, 40)), cursor.MoveMode.KeepAnchor)
+            cursor.removeSelectedText()
+        elif action < 0.9:
+            doc.undo()
+        else:
+            doc.redo()
+        assert index.counts() == identifier_counts(doc.toPlainText()), step
+        assert all(n > 0 for n in index.counts().values())
+
+
+def test_a_big_paste_is_indexed_then_typing_updates_it_line_by_line(qtbot):
+    editor = make(qtbot, "a = 1\n")
+    cursor = editor.textCursor()
+    cursor.insertText("".join(f"name{i} = {i}\n" for i in range(3000)))  # > REBUILD_LINES
+    index = editor.completion._index
+    assert index.counts() == identifier_counts(editor.toPlainText())
+    qtbot.keyClicks(editor, "name299")
+    assert offered_variables(editor) == [f"name{2990 + i}" for i in range(10)]
+    assert index.counts() == identifier_counts(editor.toPlainText())
+    assert index.counts()["name299"] == 2  # the typed word is counted too, once
