@@ -114,9 +114,9 @@ class WebhookApp:
         variables["body"] = body
         services = build_services(ServiceContext(self.store, self.bot, str(hook.path.parent),
                                                  self.settings))
-        runtime = Runtime(compiled, NoUserChannel(hook.name, self.out, 'a webhook run'), self.store.bot(self.bot),
-                          session=Session(), initial_vars=variables, timeout=RUN_TIMEOUT,
-                          services=services)
+        channel = NoUserChannel(hook.name, self.out, "a webhook run")
+        runtime = Runtime(compiled, channel, self.store.bot(self.bot), session=Session(),
+                          initial_vars=variables, timeout=RUN_TIMEOUT, services=services)
         try:
             return await runtime.run()
         finally:

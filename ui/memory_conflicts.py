@@ -16,7 +16,6 @@ from PySide6.QtWidgets import QMessageBox, QStyledItemDelegate, QStyleOptionView
 
 from app.database import DatabaseError
 from app.memory_store import ChangeState, MemoryChange
-from app.outside_watch import changed_since
 from interpreter.ports import WriteSource
 
 from .memory_history_dialogs import Conflict, ConflictChoice, ask_conflict
@@ -81,10 +80,9 @@ class ConflictGuard:
         store, bot = self.panel.store, self.panel.bot
         out = []
         for key, was in seen.items():
-            if changed_since(store, bot, key, was):
-                outside = store.value(bot, key)
-                if outside != new[key] or label:
-                    out.append(Conflict(key, outside, was, new[key], label))
+            outside = store.value(bot, key)  # one read: what changed_since() would compare
+            if outside != was and (outside != new[key] or label):
+                out.append(Conflict(key, outside, was, new[key], label))
         return out
 
     def show_stored(self, keys: list[str]) -> None:

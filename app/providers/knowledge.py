@@ -175,12 +175,7 @@ class KnowledgeIndex:
     # -- the service ----------------------------------------------------------------------
 
     async def open(self, name: str) -> int:
-        folder = self.folder(name)
-        if folder is None:
-            known = ", ".join(self.kb_names()) or "none"
-            raise ServiceError(f"there is no knowledge base {name!r} (a folder {name}/ inside "
-                               f"a .gbkb folder of the bot package; found: {known})")
-        return await self._run(self._refresh, folder)
+        return await self._run(self._open, name)
 
     async def add_text(self, collection: str, source: str, text: str,
                        is_html: bool = False) -> int:
@@ -195,15 +190,7 @@ class KnowledgeIndex:
     async def search_hits(self, collections: list[str], query: str,
                           limit: int = 5, marks: SnippetMarks = MARKS) -> list[Hit]:
         """Like :meth:`search`, with a snippet of each passage around the matched words."""
-        keys: dict[str, str] = {}
-        for name in collections:
-            if name.startswith("web:"):
-                keys[name] = name
-                continue
-            folder = self.folder(name)
-            if folder is not None:
-                await self._run(self._refresh, folder)
-                keys[str(folder)] = name
+        keys = await self._run(self._collections, collections)
         words = query_words(query)
         if not keys or not words:
             return []
@@ -225,6 +212,29 @@ class KnowledgeIndex:
             where = "PostgreSQL" if self.backend.kind == "postgresql" else "the index cache"
             raise ServiceError(f"the knowledge index in {where} failed: "
                                f"{error_message(exc)}") from None
+
+    # Finding KB folders globs and stats the file system: in the worker, off the event loop.
+
+    def _open(self, name: str) -> int:
+        folder = self.folder(name)
+        if folder is None:
+            known = ", ".join(self.kb_names()) or "none"
+            raise ServiceError(f"there is no knowledge base {name!r} (a folder {name}/ inside "
+                               f"a .gbkb folder of the bot package; found: {known})")
+        return self._refresh(folder)
+
+    def _collections(self, names: list[str]) -> dict[str, str]:
+        """Backend collection -> name for ``names`` that exist, KB folders refreshed."""
+        keys: dict[str, str] = {}
+        for name in names:
+            if name.startswith("web:"):
+                keys[name] = name
+                continue
+            folder = self.folder(name)
+            if folder is not None:
+                self._refresh(folder)
+                keys[str(folder)] = name
+        return keys
 
     def _refresh(self, folder: Path) -> int:
         """Re-index changed files of a KB folder, drop deleted ones; returns the file count."""

@@ -95,8 +95,13 @@ class OpenAiMedia:
                     from None
             return raw, guess_extension(raw, default="png")
         if item.get("url"):
-            response = await self.http.request("GET", item["url"], {}, None, self.timeout)
-            self._check(response, item["url"])
+            url = str(item["url"])
+            # urllib would open file:// and ftp:// too: a server must not make us read those.
+            if not url.lower().startswith(("http://", "https://")):
+                raise ServiceError(f"the image server sent a URL that is not an http(s) "
+                                   f"address: {url[:200]}")
+            response = await self.http.request("GET", url, {}, None, self.timeout)
+            self._check(response, url)
             return _file(response, "png")
         raise ServiceError("the image server sent neither b64_json nor url")
 

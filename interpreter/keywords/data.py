@@ -24,11 +24,12 @@ _HAS_OPERATOR = re.compile(r"[=<>!]|\b(?:like|in|is)\b", re.IGNORECASE)
 def table_service(rt: Any, phrase: str) -> Any:
     tables = rt.service("tables", phrase)
     if rt not in _defined:
-        # TABLE … END TABLE blocks are declarations: create them before the first data access.
-        _defined.add(rt)
+        # TABLE … END TABLE blocks are declarations: create them before the first data access
+        # (until that works: ON ERROR RESUME NEXT may go on after a failure).
         for t in rt.compiled.program.tables:
             cols = tuple(ColumnDef(c, ty) for c, ty in t.columns)
             provider_call(tables.define, TableDefinition(t.name, cols, t.connection))
+        _defined.add(rt)
     return tables
 
 
