@@ -54,11 +54,14 @@ async def new_file(rt: Any, phrase: str, folder: str, hint: str, extension: str,
 @keyword("USE MODEL")
 async def use_model(rt: Any, args: list[Any], clauses: dict, line: int) -> None:
     name = to_display(one(args, "USE MODEL")).strip()
-    # A dynamic attribute until Session declares it; the debugger's session scope reads it.
-    rt.session.model = "" if name.lower() == "default" else name
-    client = rt.services.get("llm")
+    _select_model(rt, rt.services.get("llm"), "" if name.lower() == "default" else name)
+
+
+def _select_model(rt: Any, client: Any, model: str) -> None:
+    """Records the session's model (the debugger shows it) and points the LLM client at it."""
+    rt.session.model = model
     if client is not None and callable(getattr(client, "select", None)):
-        client.select(rt.session.model)
+        client.select(model)
 
 
 @keyword("SET MODEL ROUTING")
@@ -70,8 +73,7 @@ async def set_model_routing(rt: Any, args: list[Any], clauses: dict, line: int) 
     client = rt.services.get("llm")
     model = client.route(route) if client is not None and hasattr(client, "route") else ""
     if model:
-        rt.session.model = model
-        client.select(model)
+        _select_model(rt, client, model)
         return
     keeping = rt.session.model or getattr(client, "model", "") or "the default model"
     rt.warn(f"SET MODEL ROUTING \"{route}\": no model is configured for this route, keeping "
