@@ -169,6 +169,35 @@ class UserMemories:
                  .order_by(UserMemory.created_at.desc(), UserMemory.key.desc()))
         return [r[0] for r in self._all(query)]
 
+    def snapshot(self, bot: str, user: str,
+                 filter: str = "") -> tuple[list[str], list[UserMemoryEntry]]:
+        """``users(bot)`` and ``list(bot, user, filter)`` read together under the writers'
+        lock: a write of this process is either in both and already told to subscribers,
+        or in neither (a viewer re-reading for outside writes can tell its own ones apart)."""
+        with self._lock:
+            return self.users(bot), self.list(bot, user, filter)
+
+    def probe(self, bot: str) -> Any:
+        """Cheap value that changes when another connection may have changed ``bot``'s user
+        memory: SQLite's ``PRAGMA data_version`` (any commit by another connection, this
+        process's other threads included), on PostgreSQL the count and newest ``updated_at``
+        of the bot's rows (a delete lowers the count, a write moves the newest stamp)."""
+        self._ensure()
+        try:
+            if self._sqlite:
+                cursor = self._db.execute_sql("PRAGMA data_version")
+                try:
+                    return cursor.fetchone()[0]
+                finally:
+                    cursor.close()
+            bot_id = self._bot_id(bot, create=False)
+            if bot_id is None:  # the bot may appear later (another process's first write)
+                return None
+            query = UserMemory.select(peewee.fn.COUNT(1), peewee.fn.MAX(UserMemory.updated_at))
+            return tuple(self._one(query.where(UserMemory.bot == bot_id)) or ())
+        except peewee.PeeweeException as exc:
+            raise UserMemoryError(str(translate_error(exc, "the memory database"))) from None
+
     # ------------------------------------------------------------ writes
 
     def set(self, bot: str, user: str, key: str, value: str,

@@ -5,23 +5,14 @@ through the store, so a running script sees an undone value at its next GET exac
 edited one; the table then follows the store's change events.
 
 A scope switch shows one user's memory of the bot instead (``user_memories``, SET USER
-MEMORY / REMEMBER) in a second table: values edited, added and deleted directly (no undo,
-history or conflict questions, which are bot memory's), live through the bridge's
-``userMemoryChanged`` like bot memory's changes.
+MEMORY / REMEMBER) in a second table, run by :class:`~ui.memory_user_scope.UserScope`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-from PySide6.QtCore import (
-    QAbstractItemModel,
-    QIdentityProxyModel,
-    QPoint,
-    Qt,
-    QTimer,
-    Signal,
-)
+from PySide6.QtCore import QAbstractItemModel, QIdentityProxyModel, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -30,7 +21,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
-    QLabel,
     QLineEdit,
     QMenu,
     QMessageBox,
@@ -47,7 +37,7 @@ from app.user_memory import UserMemoryChange, UserMemoryEntry, user_memories
 
 from .memory_conflicts import ConflictGuard, SeenDelegate
 from .memory_model import VALUE_COLUMN, MemoryTableModel
-from .user_memory_model import UserMemoryTableModel
+from .memory_user_scope import BOT_ONLY, UserScope, update_scope_buttons
 
 Values = Mapping[str, "str | None"]  # key -> value, None = absent
 # A store-side filter costs a LIKE scan (~0.1 s at 100,000 keys): big tables filter after a
@@ -55,7 +45,7 @@ Values = Mapping[str, "str | None"]  # key -> value, None = absent
 FILTER_DELAY_MS = 250
 FILTER_AT_ONCE_BELOW = 5000
 BOT_SCOPE, USER_SCOPE = 0, 1  # scope_box indexes
-BOT_ONLY = "{} covers bot memory only (switch the scope to Bot memory)"
+__all__ = ["BOT_ONLY", "BOT_SCOPE", "USER_SCOPE", "MemoryPanel"]
 
 
 def _apply(store: MemoryStore, bot: str, values: Values) -> None:
@@ -71,9 +61,8 @@ def _apply(store: MemoryStore, bot: str, values: Values) -> None:
 class SetValuesCommand(QUndoCommand):
     """Set, add or delete keys: redo writes ``after``, undo writes ``before``."""
 
-    def __init__(
-        self, store: MemoryStore, bot: str, before: Values, after: Values, text: str
-    ) -> None:
+    def __init__(self, store: MemoryStore, bot: str, before: Values, after: Values,
+                 text: str) -> None:
         super().__init__(text)
         self.store, self.bot = store, bot
         self.before, self.after = dict(before), dict(after)
@@ -115,31 +104,18 @@ class MemoryPanel(QWidget):
         self.proxy.setSourceModel(self.model)
         # The conversation's user, offered in user scope (the window reads its runner's).
         self.current_user: Callable[[], str] = lambda: ""
-        self.user_model = UserMemoryTableModel(user_memories(store), bot, "", self)
-        self.user_model.editFailed.connect(lambda why: QMessageBox.warning(self, "Set value", why))
 
         self.scope_box = QComboBox()
         self.scope_box.addItems(["Bot memory", "User memory"])
         self.scope_box.setToolTip("Show the bot's memory, or one user's memory of the bot")
         self.scope_box.currentIndexChanged.connect(self._scope_changed)
-        self.user_box = QComboBox()
-        self.user_box.setEditable(True)
-        self.user_box.setToolTip("User whose memory is shown (type a new user id to add one)")
-        self.user_box.activated.connect(lambda _i: self.select_user(self.user_box.currentText()))
-        self.user_box.lineEdit().editingFinished.connect(
-            lambda: self.select_user(self.user_box.currentText()))
-        self.user_box.hide()
-        self.user_note = QLabel()  # why user memory is unavailable, when it is
-        self.user_note.setWordWrap(True)
-        self.user_note.hide()
 
         self.bot_box = QComboBox()
         self.bot_box.setEditable(True)
         self.bot_box.setToolTip("Bot whose memory is shown (and used by Run)")
         self.bot_box.activated.connect(lambda _i: self._select_bot(self.bot_box.currentText()))
         self.bot_box.lineEdit().editingFinished.connect(
-            lambda: self._select_bot(self.bot_box.currentText())
-        )
+            lambda: self._select_bot(self.bot_box.currentText()))
         self.filter = QLineEdit()
         self.filter.setPlaceholderText("Filter keys and values")
         self.filter.setClearButtonEnabled(True)
@@ -155,7 +131,10 @@ class MemoryPanel(QWidget):
         self.guard = ConflictGuard(self, self.seen_delegate)
         # Two tables rather than one view switching models: the History dock follows the
         # bot table's current row, and each table keeps its own sort, selection and scroll.
-        self.user_view = self._table(self.user_model)
+        self.user_scope = UserScope(user_memories(store), bot, lambda: self.current_user(),
+                                    self._table, self)
+        self.user_model, self.user_view = self.user_scope.model, self.user_scope.view
+        self.user_box, self.user_note = self.user_scope.box, self.user_scope.note
         self.tables = QStackedWidget()
         self.tables.addWidget(self.view)
         self.tables.addWidget(self.user_view)
@@ -251,10 +230,8 @@ class MemoryPanel(QWidget):
         self._store = store
         self.undo_stack.clear()  # the commands hold the old store
         self.model.set_source(store, bot)
-        self.user_model.set_source(user_memories(store), bot, self.user_model.user)
+        self.user_scope.set_source(user_memories(store), bot)
         self._fill_bots(bot)
-        if self.scope == USER_SCOPE:
-            self._fill_users()
 
     def apply_change(self, change: MemoryChange) -> None:
         self.apply_changes([change])
@@ -266,65 +243,25 @@ class MemoryPanel(QWidget):
                 self.bot_box.addItem(bot)
 
     def apply_user_changes(self, changes: list[UserMemoryChange]) -> None:
-        """User memory writes (SET USER MEMORY, REMEMBER, hand edits), from the bridge.
+        """User memory writes of this process, from the bridge (other processes' writes are
+        the user scope's own polling, see UserScope)."""
+        self.user_scope.apply_changes(changes)
 
-        Hooked into the store's change events (UserMemories.subscribe -> Bridge) rather
-        than polled on a timer: every write of this process (the IDE's runner, these hand
-        edits) shows at once, and nothing runs while nobody writes. Writes by another
-        process (``talkbench`` in a terminal) show on ⟳ or the next user or scope switch."""
-        self.user_model.apply_changes(changes)
-        for change in changes:
-            if change.bot == self.bot and self.user_box.findText(change.user) < 0:
-                self.user_box.addItem(change.user)
+    def select_user(self, user: str) -> None:
+        self.user_scope.select_user(user)
 
     # -- scope ------------------------------------------------------------------------------------
 
     def _scope_changed(self, scope: int) -> None:
-        user = scope == USER_SCOPE
-        self.user_box.setVisible(user)
-        self.user_note.setVisible(user and bool(self.user_model.error))
         self.tables.setCurrentIndex(scope)
-        if user:
-            self._fill_users()
+        self.user_scope.set_active(scope == USER_SCOPE)
         self.apply_filter()  # the filter box is shared; each model keeps its own filter
         self._update_buttons()
         self.scopeChanged.emit(scope)
 
-    def _fill_users(self) -> None:
-        """Users with memory in the bot, plus the conversation's user; keeps the choice."""
-        memories, users = self.user_model.memories, set()
-        try:
-            users = set(memories.users(self.bot)) if memories is not None else set()
-        except ValueError:  # UserMemoryError: the model's reload says why
-            pass
-        chosen = self.user_model.user or self.current_user()
-        users |= {u for u in (chosen, self.current_user()) if u}
-        self.user_box.blockSignals(True)
-        self.user_box.clear()
-        self.user_box.addItems(sorted(users))
-        self.user_box.setCurrentText(chosen)
-        self.user_box.blockSignals(False)
-        self.select_user(chosen)
-
-    def select_user(self, user: str) -> None:
-        """Show ``user``'s memory of the current bot (a new id shows an empty table)."""
-        user = user.strip()
-        if user != self.user_box.currentText():
-            self.user_box.setCurrentText(user)
-        self.user_model.set_source(self.user_model.memories, self.bot, user)
-        self.user_note.setText(f"User memory is unavailable: {self.user_model.error}")
-        self.user_note.setVisible(self.scope == USER_SCOPE and bool(self.user_model.error))
-
     def _update_buttons(self) -> None:
-        user = self.scope == USER_SCOPE
-        for text, action, what in (("↶", self.undo_action, "Undo"),
-                                   ("↷", self.redo_action, "Redo")):
-            self.buttons[text].setEnabled(action.isEnabled() and not user)
-            self.buttons[text].setToolTip(BOT_ONLY.format(what) if user else action.text())
-        for text in ("Export…", "Import…"):
-            self.buttons[text].setEnabled(not user)
-            self.buttons[text].setToolTip(
-                BOT_ONLY.format(text.rstrip("…")) if user else self._bot_tips[text])
+        update_scope_buttons(self.buttons, self._bot_tips, self.undo_action, self.redo_action,
+                             self.scope == USER_SCOPE)
 
     def _filter_changed(self, _text: str) -> None:
         if self.scope == USER_SCOPE or self.model.total < FILTER_AT_ONCE_BELOW:
@@ -340,9 +277,7 @@ class MemoryPanel(QWidget):
     def reload(self) -> None:
         self.model.reload()
         self._fill_bots(self.bot)
-        self.user_model.reload()
-        if self.scope == USER_SCOPE:
-            self._fill_users()
+        self.user_scope.reload()
 
     def _fill_bots(self, current: str) -> None:
         self.bot_box.blockSignals(True)
@@ -355,9 +290,7 @@ class MemoryPanel(QWidget):
         name = name.strip()
         if name and name != self.bot:
             self.model.set_source(self._store, name)
-            self.user_model.set_source(self.user_model.memories, name, self.user_model.user)
-            if self.scope == USER_SCOPE:
-                self._fill_users()
+            self.user_scope.set_source(self.user_model.memories, name)
             self.botChanged.emit(name)
 
     # -- hand edits ---------------------------------------------------------------------------
@@ -424,15 +357,9 @@ class MemoryPanel(QWidget):
         if not ok:
             return
         if self.scope == USER_SCOPE:
-            self._user_edit("Add key", lambda: self.user_model.set_value(key, value))
+            self.user_scope.edit("Add key", lambda: self.user_model.set_value(key, value))
         else:
             self.set_value(key, self._current(key), value)
-
-    def _user_edit(self, action: str, edit: Callable[[], object]) -> None:
-        try:
-            edit()
-        except ValueError as exc:  # UserMemoryError, or no user selected
-            QMessageBox.warning(self, action, str(exc))
 
     def ask_rename(self, key: str) -> None:
         new, ok = QInputDialog.getText(self, "Rename key", f"New name for '{key}':", text=key)
@@ -443,15 +370,8 @@ class MemoryPanel(QWidget):
         """The table's context menu for the row at viewport position ``pos``."""
         menu = QMenu(self)
         if self.scope == USER_SCOPE:
-            index = self.user_view.indexAt(pos)
-            if index.isValid():
-                value_index = index.siblingAtColumn(VALUE_COLUMN)
-                menu.addAction("Edit value", lambda: self.user_view.edit(value_index))
-                menu.addSeparator()
-            menu.addAction("Add key…", self.add_row)
-            menu.addAction(self.copy_action)
-            menu.addAction(self.delete_action)
-            return menu
+            return self.user_scope.fill_menu(menu, pos, self.add_row,
+                                             [self.copy_action, self.delete_action])
         index = self.view.indexAt(pos)
         if index.isValid():
             key = self.model.entry(self.proxy.mapToSource(index).row()).key
@@ -460,11 +380,9 @@ class MemoryPanel(QWidget):
             menu.addAction("Edit value", lambda: self.view.edit(value_index))
             menu.addSeparator()
         menu.addAction("Add key…", self.add_row)
-        menu.addAction(self.copy_action)
-        menu.addAction(self.delete_action)
+        menu.addActions([self.copy_action, self.delete_action])
         menu.addSeparator()
-        menu.addAction(self.undo_action)
-        menu.addAction(self.redo_action)
+        menu.addActions([self.undo_action, self.redo_action])
         return menu
 
     def copy_selected(self) -> None:
@@ -476,8 +394,7 @@ class MemoryPanel(QWidget):
     def _selected_entries(self) -> list[MemoryEntry] | list[UserMemoryEntry]:
         """The selected rows' entries (bot or user memory, as the scope shows)."""
         if self.scope == USER_SCOPE:
-            rows = {i.row() for i in self.user_view.selectionModel().selectedRows()}
-            return [self.user_model.entry(r) for r in sorted(rows)]
+            return self.user_scope.selected_entries()
         rows = {self.proxy.mapToSource(i).row() for i in self.view.selectionModel().selectedRows()}
         return [self.model.entry(r) for r in sorted(rows)]
 
@@ -489,49 +406,38 @@ class MemoryPanel(QWidget):
         if not keys:
             return
         user = self.scope == USER_SCOPE
-        where = f"user '{self.user_model.user}' in bot '{self.bot}'" if user else f"bot '{self.bot}'"
-        answer = QMessageBox.question(
-            self,
-            "Delete keys",
-            f"Delete {len(keys)} key(s) from {where}?\n"
-            + ", ".join(keys[:10])
-            + (" …" if len(keys) > 10 else ""),
-        )
+        where = self.user_scope.where() if user else f"bot '{self.bot}'"
+        listed = ", ".join(keys[:10]) + (" …" if len(keys) > 10 else "")
+        answer = QMessageBox.question(self, "Delete keys",
+                                      f"Delete {len(keys)} key(s) from {where}?\n{listed}")
         if answer != QMessageBox.StandardButton.Yes:
             return
         if user:
-            self._user_edit("Delete keys", lambda: self.user_model.delete_keys(keys))
+            self.user_scope.edit("Delete keys", lambda: self.user_model.delete_keys(keys))
         else:
             self.delete_keys(keys)
 
     def export(self) -> None:
         path, _ = QFileDialog.getSaveFileName(
-            self, "Export memory", f"{self.bot}.json", "JSON (*.json);;CSV (*.csv)"
-        )
-        if not path:
-            return
-        try:
-            write = (
-                self._store.export_csv if path.lower().endswith(".csv") else self._store.export_json
-            )
-            count = write(self.bot, path)
-        except Exception as exc:  # noqa: BLE001 - shown to the user, never fatal
-            QMessageBox.warning(self, "Export failed", str(exc))
-            return
-        QMessageBox.information(self, "Export", f"Exported {count} entries to {path}")
+            self, "Export memory", f"{self.bot}.json", "JSON (*.json);;CSV (*.csv)")
+        count = self._transfer("Export", path, self._store.export_csv, self._store.export_json)
+        if count is not None:
+            QMessageBox.information(self, "Export", f"Exported {count} entries to {path}")
 
     def import_(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, "Import memory", "", "JSON or CSV (*.json *.csv)"
-        )
+        path, _ = QFileDialog.getOpenFileName(self, "Import memory", "",
+                                              "JSON or CSV (*.json *.csv)")
+        if self._transfer("Import", path, self._store.import_csv,
+                          self._store.import_json) is not None:
+            self.reload()
+
+    def _transfer(self, what: str, path: str, csv: Callable[[str, str], int],
+                  json: Callable[[str, str], int]) -> int | None:
+        """Export or import this bot's memory as ``path``'s format; a failure is shown (None)."""
         if not path:
-            return
+            return None
         try:
-            read = (
-                self._store.import_csv if path.lower().endswith(".csv") else self._store.import_json
-            )
-            read(self.bot, path)
-        except Exception as exc:  # noqa: BLE001
-            QMessageBox.warning(self, "Import failed", str(exc))
-            return
-        self.reload()
+            return (csv if path.lower().endswith(".csv") else json)(self.bot, path)
+        except Exception as exc:  # noqa: BLE001 - shown to the user, never fatal
+            QMessageBox.warning(self, f"{what} failed", str(exc))
+            return None

@@ -8,6 +8,7 @@ and sorts them here; the store still does the filtering (the same LIKE rule as l
 from __future__ import annotations
 
 import datetime as dt
+import time
 from typing import Any
 
 from PySide6.QtCore import (
@@ -18,10 +19,12 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
+from PySide6.QtGui import QBrush
 
 from app.user_memory import UserChangeState, UserMemories, UserMemoryChange, UserMemoryEntry
 
-from .memory_model import full_time, short_time
+# The bot table's highlight of changed rows, so an outside change looks the same in both scopes.
+from .memory_model import _FLASH_COLOR, FLASH_SECONDS, full_time, short_time
 
 USER_COLUMNS = ("Key", "Value", "Created", "Updated", "Expires")
 KEY_COLUMN = 0
@@ -49,6 +52,10 @@ class UserMemoryTableModel(QAbstractTableModel):
         self._filter = ""
         self._column, self._descending = KEY_COLUMN, False
         self.error = ""  # why user memory cannot be shown ("" when it can)
+        self._flash: dict[str, float] = {}  # highlighted key -> when (changed outside)
+        self._flash_timer = QTimer(self)
+        self._flash_timer.setInterval(200)
+        self._flash_timer.timeout.connect(self._fade)
         # An expired entry leaves listings without any change event: drop it when it expires.
         self._expiry_timer = QTimer(self)
         self._expiry_timer.setSingleShot(True)
@@ -67,6 +74,10 @@ class UserMemoryTableModel(QAbstractTableModel):
     def memories(self) -> UserMemories | None:
         return self._memories
 
+    @property
+    def filter(self) -> str:
+        return self._filter
+
     def set_source(self, memories: UserMemories | None, bot: str, user: str) -> None:
         if (memories, bot, user) != (self._memories, self._bot, self._user):
             self._memories, self._bot, self._user = memories, bot, user
@@ -80,6 +91,7 @@ class UserMemoryTableModel(QAbstractTableModel):
     def reload(self) -> None:
         self.beginResetModel()
         self._rows, self.error = [], ""
+        self._flash.clear()
         if self._memories is not None and self._user:
             try:
                 self._rows = self._memories.list(self._bot, self._user, self._filter)
@@ -134,6 +146,8 @@ class UserMemoryTableModel(QAbstractTableModel):
                 return full_time(e.created_at if col == 2 else e.updated_at)
             text = (e.key, e.value[:2000])[col]
             return text + (f" ({e.memory_type})" if e.memory_type != "preference" else "")
+        if role == Qt.ItemDataRole.BackgroundRole and e.key in self._flash:
+            return QBrush(_FLASH_COLOR)
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
@@ -225,8 +239,11 @@ class UserMemoryTableModel(QAbstractTableModel):
                                               change.expires_at)
             self.dataChanged.emit(self.index(row, 0), self.index(row, len(USER_COLUMNS) - 1))
             return
-        entry = UserMemoryEntry(self._user, change.key, change.new, change.memory_type, now,
-                                now, change.expires_at)
+        self._insert(UserMemoryEntry(self._user, change.key, change.new, change.memory_type,
+                                     now, now, change.expires_at))
+
+    def _insert(self, entry: UserMemoryEntry) -> None:
+        """A new row at its place in the current order."""
         wanted = self._sort_key(entry)
         row = next((i for i, e in enumerate(self._rows)
                     if (self._sort_key(e) < wanted if self._descending
@@ -234,6 +251,58 @@ class UserMemoryTableModel(QAbstractTableModel):
         self.beginInsertRows(QModelIndex(), row, row)
         self._rows.insert(row, entry)
         self.endInsertRows()
+
+
+    def merge(self, entries: list[UserMemoryEntry]) -> set[str]:
+        """Make the rows ``entries`` (this bot, user and filter read again from the store)
+        row by row, keeping the selection and an open editor; returns the keys whose value,
+        type or expiry changed (added and removed keys too). Timestamps follow silently."""
+        fresh = {e.key: e for e in entries}
+        changed: set[str] = set()
+        for row in reversed(range(len(self._rows))):
+            if self._rows[row].key not in fresh:
+                changed.add(self._rows[row].key)
+                self.beginRemoveRows(QModelIndex(), row, row)
+                del self._rows[row]
+                self.endRemoveRows()
+        for entry in entries:
+            row = self.row_of(entry.key)
+            if row is None:
+                changed.add(entry.key)
+                self._insert(entry)
+            elif self._rows[row] != entry:
+                old = self._rows[row]
+                if (old.value, old.memory_type, old.expires_at) != (
+                        entry.value, entry.memory_type, entry.expires_at):
+                    changed.add(entry.key)
+                self._rows[row] = entry
+                self.dataChanged.emit(self.index(row, 0),
+                                      self.index(row, len(USER_COLUMNS) - 1))
+        self._arm_expiry()
+        return changed
+
+    def flash(self, keys: set[str]) -> None:
+        """Highlight the rows of ``keys`` for a moment (the bot table's look)."""
+        now = time.monotonic()
+        for key in keys:
+            row = self.row_of(key)
+            if row is not None:
+                self._flash[key] = now
+                self.dataChanged.emit(self.index(row, 0), self.index(row, len(USER_COLUMNS) - 1),
+                                      [Qt.ItemDataRole.BackgroundRole])
+        if self._flash:
+            self._flash_timer.start()
+
+    def _fade(self) -> None:
+        cutoff = time.monotonic() - FLASH_SECONDS
+        for key in [k for k, t in self._flash.items() if t < cutoff]:
+            del self._flash[key]
+            row = self.row_of(key)
+            if row is not None:
+                self.dataChanged.emit(self.index(row, 0), self.index(row, len(USER_COLUMNS) - 1),
+                                      [Qt.ItemDataRole.BackgroundRole])
+        if not self._flash:
+            self._flash_timer.stop()
 
 
 def _matches(filter: str, key: str, value: str) -> bool:
