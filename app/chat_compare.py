@@ -84,7 +84,7 @@ def side_by_side(expected: tuple[str, ...], actual: tuple[str, ...]) -> list[Dif
 
 
 def _text_matches(expected: Step, actual: Step) -> bool:
-    return expected.kind is actual.kind and expected.pattern.matches(actual.text)
+    return expected.matches(actual)
 
 
 def _align(expected: tuple[Step, ...], actual: tuple[Step, ...]) -> list[tuple[int, int]]:
@@ -109,9 +109,15 @@ def _align(expected: tuple[Step, ...], actual: tuple[Step, ...]) -> list[tuple[i
     return pairs
 
 
+def _short(text: str) -> str:
+    return text if len(text) <= 70 else text[:67] + "..."
+
+
 def _describe(step: Step) -> str:
-    text = step.text if len(step.text) <= 70 else step.text[:67] + "..."
-    return f"{step.kind.value} {text!r}"
+    shown = f"{step.kind.value} {_short(step.text)!r}"
+    if step.kind is StepKind.FILE and step.caption.text:
+        shown += f" with caption {_short(step.caption.text)!r}"
+    return shown
 
 
 def _step_reasons(test: ChatTest, actual: tuple[Step, ...]) -> list[str]:
@@ -119,7 +125,11 @@ def _step_reasons(test: ChatTest, actual: tuple[Step, ...]) -> list[str]:
     for k, (e, a) in enumerate(zip(test.steps, actual), 1):
         where = f"line {e.line}: " if e.line else ""
         if not _text_matches(e, a):
-            reasons.append(f"{where}step {k}: expected {_describe(e)}, got {_describe(a)}")
+            if e.kind is a.kind is StepKind.FILE and e.pattern.matches(a.text):
+                reasons.append(f"{where}step {k}: file {a.text!r}: expected caption "
+                               f"{_short(e.caption.text)!r}, got {_short(a.caption.text)!r}")
+            else:
+                reasons.append(f"{where}step {k}: expected {_describe(e)}, got {_describe(a)}")
             return reasons
         if e.kind is StepKind.BOT and e.suggestions != a.suggestions:
             reasons.append(f"{where}step {k}: expected suggestions {list(e.suggestions)}, "
@@ -142,7 +152,9 @@ def _render_steps(test: ChatTest, actual: tuple[Step, ...]) -> tuple[list[str], 
     for i, step in enumerate(test.steps):
         if i in matched:
             # Show the actual text for a matching pattern, but keep expected suggestions.
-            shown = Step(step.kind, Pattern(actual[matched[i]].text), step.suggestions)
+            got = actual[matched[i]]
+            shown = Step(step.kind, Pattern(got.text), step.suggestions, 0,
+                         Pattern(got.caption.text))
             expected_lines += render_step(shown)
         else:
             expected_lines += render_step(step)

@@ -21,6 +21,8 @@ A conversation test sits next to its dialog (``NAME.chat`` or ``NAME.SOMETHING.c
     bot~: Nice to meet you, *!              <- '*' matches any text; '\\*' is a literal star
     bot re: Order \\d+ is on its way\\.       <- a Python regular expression (full match)
     suggestions: Track an order | Opening hours   <- the buttons shown with the bot line above
+    file: reports/march.pdf                 <- SEND FILE: the file (path in the bot package)
+    caption: Your March report              <- its caption; none expected without this line
     bot: First line of a multi-line message
       | second line                         <- '|' continues the text above on a new line
     error: division by zero                 <- the run must end with this runtime error
@@ -32,7 +34,9 @@ A conversation test sits next to its dialog (``NAME.chat`` or ``NAME.SOMETHING.c
 
 Texts with leading/trailing spaces, control characters, or that start with a double quote are
 written as JSON strings (``bot: "  indented"``). A bot line without ``suggestions:`` expects no
-suggestions. Without a ``memory:`` section memory is not checked; an empty one expects an empty
+suggestions, a ``file:`` line without ``caption:`` a file sent without a caption; both
+``file:`` and ``caption:`` take the ``~`` and `` re`` markers as ``bot:`` does. Without a
+``memory:`` section memory is not checked; an empty one expects an empty
 memory. Only the comment lines at the top of a file survive a parse/write round trip. The parser is
 :mod:`app.chat_parser`.
 """
@@ -88,17 +92,30 @@ def compile_pattern(pattern: Pattern) -> re.Pattern[str]:
 class StepKind(enum.Enum):
     BOT = "bot"
     USER = "user"
+    FILE = "file"
     ERROR = "error"
+
+
+NO_CAPTION = Pattern("")
 
 
 @dataclass(frozen=True)
 class Step:
-    """One line of the conversation: a bot message, a user input, or the final runtime error."""
+    """One line of the conversation: a bot message, a user input, a file the bot sent
+    (SEND FILE: ``pattern`` is its package path, ``caption`` its caption) or the final
+    runtime error."""
 
     kind: StepKind
     pattern: Pattern
     suggestions: tuple[str, ...] = ()
     line: int = field(default=0, compare=False)
+    caption: Pattern = NO_CAPTION
+
+    def matches(self, actual: Step) -> bool:
+        """``actual`` (a recorded step, exact texts) is what this step expects, suggestions
+        aside."""
+        return (self.kind is actual.kind and self.pattern.matches(actual.text)
+                and (self.kind is not StepKind.FILE or self.caption.matches(actual.caption.text)))
 
     @property
     def text(self) -> str:
@@ -218,6 +235,9 @@ def render_step(step: Step) -> list[str]:
     marker = step.pattern.match.value
     head, *more = encode_text(step.text)
     lines = [f"{step.kind.value}{marker}: {head}"] + more
+    if step.kind is StepKind.FILE and step.caption != NO_CAPTION:
+        head, *more = encode_text(step.caption.text)
+        lines += [f"caption{step.caption.match.value}: {head}"] + more
     if step.suggestions:
         lines.append("suggestions: " + " | ".join(_encode_item(s) for s in step.suggestions))
     return lines

@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 from .chat_format import (
+    NO_CAPTION,
     OPERATORS,
     ChatFormatError,
     ChatTest,
@@ -18,7 +19,9 @@ from .chat_format import (
     decode_quoted,
 )
 
-_STEP_RE = re.compile(r"^(bot|user|error)(~| re)?:(.*)$", re.IGNORECASE)
+_STEP_RE = re.compile(r"^(bot|user|file|error)(~| re)?:(.*)$", re.IGNORECASE)
+_CAPTION_RE = re.compile(r"^caption(~| re)?:(.*)$", re.IGNORECASE)
+_MARKERS = {None: Match.EXACT, "~": Match.WILDCARD, " re": Match.REGEX}
 _SECTIONS = {"seed memory:": "seed", "conversation:": "conversation", "memory:": "memory"}
 _ENTRY_OP_RE = re.compile(r"\s+(re=|~=|=)(?:\s+|$)")
 
@@ -40,6 +43,7 @@ class _Parser:
         self.snapshot: str | None = None
         # What a '|' line continues: (kind, index) of the last item whose text was unquoted.
         self.open: tuple[str, int] | None = None
+        self.caption_seen = 0  # len(steps) when the last 'caption:' was read (even empty)
         self.lineno = 0
 
     def fail(self, message: str) -> ChatFormatError:
@@ -127,6 +131,10 @@ class _Parser:
         if lowered.startswith("suggestions:"):
             self.suggestions(line[len("suggestions:"):])
             return
+        caption = _CAPTION_RE.match(line)
+        if caption is not None:
+            self.caption(caption)
+            return
         if lowered.startswith("end:"):
             value = line[4:].strip().lower()
             if value not in ("waiting", "finished"):
@@ -136,17 +144,33 @@ class _Parser:
         m = _STEP_RE.match(line)
         if m is None:
             word = line.split(":")[0].split()[0] if line.split(":")[0].split() else line
-            raise self.fail(f"expected 'bot:', 'user:', 'suggestions:', 'error:' or 'end:', "
-                            f"got {word!r}")
+            raise self.fail(f"expected 'bot:', 'user:', 'suggestions:', 'file:', 'caption:', "
+                            f"'error:' or 'end:', got {word!r}")
         kind = StepKind(m.group(1).lower())
-        match = {None: Match.EXACT, "~": Match.WILDCARD, " re": Match.REGEX}[
-            m.group(2).lower() if m.group(2) else None]
+        match = _MARKERS[m.group(2).lower() if m.group(2) else None]
         if kind is StepKind.USER and match is not Match.EXACT:
             raise self.fail("user input is typed text; it cannot be a pattern")
         text, open_ = self.text(m.group(3) or "")
         self.check_pattern(Pattern(text, match))
+        if kind is StepKind.FILE and not text:
+            raise self.fail("'file:' needs the file's path (as SEND FILE names it)")
         self.steps.append(Step(kind, Pattern(text, match), (), self.lineno))
         self.open = ("step", len(self.steps) - 1) if open_ else None
+
+    def caption(self, m: re.Match[str]) -> None:
+        """``caption:`` belongs to the ``file:`` line just above it."""
+        if not self.steps or self.steps[-1].kind is not StepKind.FILE:
+            raise self.fail("'caption:' must follow a 'file:' line")
+        last = self.steps[-1]
+        if last.caption != NO_CAPTION or self.caption_seen == len(self.steps):
+            raise self.fail("a second 'caption:' line for the same file")
+        match = _MARKERS[m.group(1).lower() if m.group(1) else None]
+        text, open_ = self.text(m.group(2) or "")
+        self.check_pattern(Pattern(text, match))
+        self.steps[-1] = Step(last.kind, last.pattern, last.suggestions, last.line,
+                              Pattern(text, match))
+        self.caption_seen = len(self.steps)
+        self.open = ("caption", len(self.steps) - 1) if open_ else None
 
     def suggestions(self, raw: str) -> None:
         if not self.steps or self.steps[-1].kind is not StepKind.BOT:
@@ -219,8 +243,13 @@ class _Parser:
         if where == "step":
             s = self.steps[i]
             self.steps[i] = Step(s.kind, Pattern(s.text + "\n" + text, s.pattern.match),
-                                 s.suggestions, s.line)
+                                 s.suggestions, s.line, s.caption)
             self.check_pattern(self.steps[i].pattern)
+        elif where == "caption":
+            s = self.steps[i]
+            caption = Pattern(s.caption.text + "\n" + text, s.caption.match)
+            self.steps[i] = Step(s.kind, s.pattern, s.suggestions, s.line, caption)
+            self.check_pattern(caption)
         elif where == "seed":
             key, value = self.seed[i]
             self.seed[i] = (key, value + "\n" + text)

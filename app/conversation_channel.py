@@ -2,7 +2,7 @@
 
 The IDE's chat panel stays the real channel; :class:`ConversationChannel` sits in front of it.
 A HEAR takes the next queued answer when there is one (echoed into the chat as if typed), else
-waits for the chat as usual. Every TALK text and user input is reported to the run's
+waits for the chat as usual. SEND FILE reaches the chat's attachment view when it has one. Every TALK text and user input is reported to the run's
 :class:`~interpreter.conversation_debug.ConversationWatch`, which decides about conversation
 breakpoints.
 
@@ -74,6 +74,13 @@ class ConversationChannel:
         self.watch = watch
         self.queue = queue
         self.echo = echo  # shows a queued answer in the chat as if the user typed it
+        # SEND FILE looks for ``channel.send_file`` and otherwise sends a "[file: …]" message,
+        # so the wrapper offers it exactly when the chat behind it shows attachments.
+        if callable(getattr(inner, "send_file", None)):
+            self.send_file = self._send_file
+
+    async def _send_file(self, path: str, caption: str = "") -> None:
+        await self.inner.send_file(path, caption)  # type: ignore[attr-defined]
 
     async def talk(self, message: BotMessage) -> None:
         await self.inner.talk(message)

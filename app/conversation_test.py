@@ -1,7 +1,7 @@
 """Conversation tests: record a chat as a ``.chat`` file, replay it headless, report diffs.
 
-* Record: :class:`ConversationRecorder` turns the runtime's events (Talked, HearStarted,
-  InvalidAnswer, Heard, MemoryWritten, Failed, Stopped) into test steps; the IDE feeds it the
+* Record: :class:`ConversationRecorder` turns the runtime's events (Talked, FileSent,
+  HearStarted, InvalidAnswer, Heard, MemoryWritten, Failed, Stopped) into test steps; the IDE feeds it the
   events of a run and :meth:`ConversationRecorder.to_test` makes a :class:`ChatTest`.
 * Replay: :func:`replay` runs the test's dialog against a fresh temporary SQLite memory seeded
   from the test, answers each HEAR with the next ``user:`` line, records the run with the same
@@ -25,6 +25,7 @@ from typing import Any, TextIO
 from interpreter import BasicSyntaxError, Runtime, load_source
 from interpreter.events import (
     Failed,
+    FileSent,
     Finished,
     Heard,
     HearStarted,
@@ -50,6 +51,7 @@ from .chat_format import (
     dialog_tests,
 )
 from .chat_parser import load_chat
+from .providers.storage import package_root
 
 DEFAULT_TIMEOUT = 10.0  # seconds per test
 DEFAULT_MAX_TICKS = 200_000  # loop ticks (each ~256 iterations) before the budget runs out
@@ -87,6 +89,9 @@ class ConversationRecorder:
             self.file = event.file
         elif isinstance(event, Talked):
             self._bot(event.message)
+        elif isinstance(event, FileSent):
+            self.steps.append(Step(StepKind.FILE, Pattern(self._file_name(event)), (), 0,
+                                   Pattern(event.caption)))
         elif isinstance(event, HearStarted):
             self._asking = event.request
             self.hear_line = event.line
@@ -116,6 +121,15 @@ class ConversationRecorder:
         self._suggestions = tuple(s.text for s in message.suggestions)
         text = f"(to {message.recipient}) {message.text}" if message.recipient else message.text
         self.steps.append(Step(StepKind.BOT, Pattern(text), self._suggestions))
+
+    def _file_name(self, event: FileSent) -> str:
+        """The file's path inside the dialog's bot package (as SEND FILE finds it, the same
+        on every machine); its bare name when it is not under the package."""
+        try:
+            root = package_root(Path(self.file).parent)
+            return Path(event.path).resolve().relative_to(root).as_posix()
+        except (OSError, ValueError):
+            return event.name
 
     def _user(self, text: str) -> None:
         self.steps.append(Step(StepKind.USER, Pattern(text)))
@@ -147,6 +161,14 @@ class ReplayChannel:
         self.task: asyncio.Task[Any] | None = None
 
     async def talk(self, message: BotMessage) -> None:
+        self._count()
+
+    async def send_file(self, path: str, caption: str = "") -> None:
+        """SEND FILE shows attachments here as the IDE's chat does (a FileSent event, which
+        the recorder turns into a ``file:`` step), not as a ``[file: …]`` message."""
+        self._count()
+
+    def _count(self) -> None:
         self.messages += 1
         if self.messages > MAX_MESSAGES:
             raise BasicValueError(f"more than {MAX_MESSAGES} bot messages: the dialog runs away")

@@ -5,20 +5,24 @@ dialog, its own folder. Paths are relative and may not climb out of it (as in th
 no ``..``, no absolute paths, drive letters, ``~`` or wildcards); after following symlinks a
 path must still be inside the root. A path is looked up beside the dialog first, then from
 the package root; a new file is created from the package root. Every write goes to a temp
-file renamed over the target (``app.atomic_file``), so a failed write leaves the old file.
+file renamed over the target (``app.atomic_file``), so a failed write leaves the old file;
+a streamed write (DOWNLOAD) fills its temp file chunk by chunk the same way.
 PDF work uses ``pypdf`` (text, merging) and ``fpdf2`` (generation), both pure Python.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import html
 import io
 import json
+import os
 import re
 import stat
+import tempfile
 import zipfile
-from collections.abc import Iterable
+from collections.abc import AsyncIterable, Iterable
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -127,6 +131,29 @@ class PackageStorage:
         await asyncio.to_thread(_write, file, data)
         return self.relative(file)
 
+    async def write_stream(self, path: str, chunks: AsyncIterable[bytes],
+                           size: int | None = None) -> str:
+        """Write the pieces of ``chunks`` as they come (never the whole file in memory) and
+        return the package-relative path. ``size`` (an announced length) over the limit fails
+        before anything is written; so does the running total once it passes the limit. On
+        any failure — the limit, a broken source, a cancelled run — the temp file is removed:
+        the target keeps its old content, or does not appear."""
+        if size is not None:
+            _check_size(size, path)
+        file = self.target(path)
+        sink = await asyncio.to_thread(_PartFile, file)
+        try:
+            total = 0
+            async for chunk in chunks:
+                total += len(chunk)
+                _check_size(total, path)
+                await asyncio.to_thread(sink.write, chunk)
+            await asyncio.to_thread(sink.commit)
+        except BaseException:
+            sink.discard()
+            raise
+        return self.relative(file)
+
     async def delete(self, path: str) -> None:
         file = self.resolve(path)
         await asyncio.to_thread(file.unlink)
@@ -221,6 +248,44 @@ def _check_size(size: int, path: str) -> None:
 def _write(file: Path, data: bytes) -> None:
     file.parent.mkdir(parents=True, exist_ok=True)
     write_bytes_atomic(file, data)
+
+
+class _PartFile:
+    """A temp file beside ``target`` that becomes ``target`` on :meth:`commit` (fsync +
+    rename, as ``app.atomic_file``); :meth:`discard` removes it and the folders it made."""
+
+    def __init__(self, target: Path) -> None:
+        self.target = target
+        missing = [d for d in (target.parent, *target.parent.parents) if not d.exists()]
+        target.parent.mkdir(parents=True, exist_ok=True)
+        self.made = missing  # deepest first, so discard can remove them in order
+        fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part",
+                                    dir=target.parent)
+        self.tmp = Path(name)
+        self.handle = os.fdopen(fd, "wb")
+
+    def write(self, data: bytes) -> None:
+        self.handle.write(data)
+
+    def commit(self) -> None:
+        self.handle.flush()
+        os.fsync(self.handle.fileno())
+        self.handle.close()
+        try:  # keep the mode of a file being replaced; a new one gets the usual 0644
+            mode = stat.S_IMODE(self.target.stat().st_mode)
+        except FileNotFoundError:
+            mode = 0o644
+        os.chmod(self.tmp, mode)
+        os.replace(self.tmp, self.target)
+
+    def discard(self) -> None:
+        with contextlib.suppress(OSError):
+            self.handle.close()
+        with contextlib.suppress(OSError):
+            self.tmp.unlink()
+        for folder in self.made:
+            with contextlib.suppress(OSError):
+                folder.rmdir()  # only if still empty
 
 
 def _zip(members: list[tuple[Path, str]]) -> bytes:

@@ -13,6 +13,8 @@ path of the developer's disk into a bot would let a shared dialog read private f
 from __future__ import annotations
 
 import json
+from collections.abc import AsyncIterable, AsyncIterator
+from contextlib import AbstractAsyncContextManager
 from typing import Any, Protocol
 from urllib.parse import unquote, urlsplit
 
@@ -21,7 +23,9 @@ from ..service_ports import Attachment, MailMessage
 from ..values import BasicValueError, to_display, to_json
 from . import keyword, one
 from .mail import recipients
-from .web import http_request, is_url
+from .web import is_url
+
+_ERROR_SNIPPET = 300  # characters of an error response's body quoted in the message
 
 
 class FileStorage(Protocol):
@@ -40,6 +44,11 @@ class FileStorage(Protocol):
 
     async def write_bytes(self, path: str, data: bytes) -> str: ...
 
+    async def write_stream(self, path: str, chunks: AsyncIterable[bytes],
+                           size: int | None = None) -> str:
+        """Write chunks as they arrive; a failure leaves no partial file at ``path``."""
+        ...
+
     async def delete(self, path: str) -> None: ...
 
     async def copy(self, source: str, destination: str, move: bool = False) -> str: ...
@@ -57,6 +66,26 @@ class FileStorage(Protocol):
     async def generate_pdf(self, template: str, data: Any, output: str) -> str: ...
 
     async def merge_pdf(self, sources: list[str], output: str) -> str: ...
+
+
+class StreamedBody(Protocol):
+    status: int
+    reason: str
+
+    @property
+    def length(self) -> int | None: ...
+
+    def chunks(self) -> AsyncIterator[bytes]: ...
+
+    async def read(self, limit: int) -> bytes: ...
+
+
+class StreamingHttp(Protocol):
+    """What DOWNLOAD needs from the ``http`` service: a response read in chunks."""
+
+    def stream(self, method: str, url: str, headers: dict[str, str],
+               body: bytes | None = None, timeout: float | None = None
+               ) -> AbstractAsyncContextManager[StreamedBody]: ...
 
 
 def _storage(rt: Any, phrase: str) -> FileStorage:
@@ -150,7 +179,10 @@ async def extract(rt: Any, args: list[Any], clauses: dict, line: int) -> list[st
 
 @keyword("DOWNLOAD")
 async def download(rt: Any, args: list[Any], clauses: dict, line: int) -> str:
-    """``DOWNLOAD url[, path]``: without a path the file goes to ``downloads/<name>``."""
+    """``DOWNLOAD url[, path]``: without a path the file goes to ``downloads/<name>``.
+
+    The body streams to disk in chunks (a large file never sits in memory); a failure
+    mid-way leaves no partial file at the target."""
     if len(args) not in (1, 2):
         raise BasicValueError(f"DOWNLOAD expects a URL and a path, got {len(args)} values")
     url = _path(args[0])
@@ -159,8 +191,15 @@ async def download(rt: Any, args: list[Any], clauses: dict, line: int) -> str:
     path = _path(args[1]) if len(args) == 2 else "downloads/" + _url_name(url)
     storage = _storage(rt, "DOWNLOAD")
     storage.target(path)  # a path outside the package fails before the request
-    response = await http_request(rt, "DOWNLOAD", "GET", url)
-    return await storage.write_bytes(path, response.body)
+    client: StreamingHttp = rt.service("http", "DOWNLOAD")
+    async with client.stream("GET", url, dict(rt.session.http_headers)) as response:
+        if not 200 <= response.status < 300:
+            text = (await response.read(_ERROR_SNIPPET * 4)).decode("utf-8", "replace")
+            detail = " ".join(text.split())[:_ERROR_SNIPPET]
+            raise BasicValueError(f"GET {url} failed: HTTP {response.status} "
+                                  f"{response.reason}".rstrip() +
+                                  (f": {detail}" if detail else ""))
+        return await storage.write_stream(path, response.chunks(), response.length)
 
 
 def _url_name(url: str) -> str:

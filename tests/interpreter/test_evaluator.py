@@ -169,7 +169,7 @@ def test_suggestions_travel_with_messages():
     ("x = Nope(1)", 1, 1, "unknown function 'Nope'"),
     ("WAIT -1", 1, 1, "WAIT needs a number of seconds >= 0"),
     ("SUB R(n)\nR n + 1\nEND SUB\nR 1", 2, 1, "stack overflow"),
-    ('LLM_THING = 1\nx = SEND MAIL "a", "b", "c"', 2, 10, "unexpected 'MAIL'"),
+    ('LLM_THING = 1\nx = SEND FAX "a", "b", "c"', 2, 10, "unexpected 'FAX'"),
     ("FOR i = 1 TO 3 STEP 0\nNEXT", 1, 1, "STEP cannot be 0"),
     ('SEND MAIL "a@b.c", "s", "b"', 1, 1, "SEND MAIL needs the 'mail' service"),
     ('BOOK MEETING "ana@example.com", "tomorrow"', 1, 1, "BOOK MEETING is not supported by Talkbench yet"),
