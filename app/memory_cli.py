@@ -1,7 +1,10 @@
 """``talkbench memory …``: read and edit bot memories from the command line.
 
     talkbench memory list|get KEY|set KEY VALUE|delete KEY|export FILE|import FILE
-                     [--db URL] [--bot NAME]
+                     [--db URL] [--bot NAME] [--user ID]
+
+With ``--user`` the list/get/set/delete actions work on that user's memories
+(``SET USER MEMORY``, table ``user_memories``) instead of the bot's.
 
 ``app/cli.py`` calls :func:`add_memory_parser` and :func:`run_memory_command`; this module also
 runs on its own (``python -m app.memory_cli memory list``).
@@ -17,6 +20,7 @@ from typing import Any
 
 from .database import DatabaseError
 from .memory_store import MemoryStore
+from .user_memory import user_memories
 
 DEFAULT_BOT = "default"
 _FLUSH_TIMEOUT = 30.0
@@ -42,19 +46,22 @@ def add_memory_parser(subparsers: Any) -> argparse.ArgumentParser:
         description="Read and edit the persistent bot memories of General Bots dialogs.",
     )
     actions = parser.add_subparsers(dest="memory_action", metavar="ACTION", required=True)
+    user = argparse.ArgumentParser(add_help=False, parents=[common])
+    user.add_argument("--user", metavar="ID", default=None,
+                      help="work on this user's memories (SET USER MEMORY) instead of the bot's")
     p = actions.add_parser(
         "list",
-        parents=[common],
+        parents=[user],
         help="print key<TAB>value lines sorted by key "
         "(tab, newline and backslash escaped as \\t \\n \\\\)",
     )
     p.add_argument("--filter", default="", help="only keys or values containing this text")
-    p = actions.add_parser("get", parents=[common], help="print one value")
+    p = actions.add_parser("get", parents=[user], help="print one value")
     p.add_argument("key")
-    p = actions.add_parser("set", parents=[common], help="set one value")
+    p = actions.add_parser("set", parents=[user], help="set one value")
     p.add_argument("key")
     p.add_argument("value")
-    p = actions.add_parser("delete", parents=[common], help="delete one key")
+    p = actions.add_parser("delete", parents=[user], help="delete one key")
     p.add_argument("key")
     p = actions.add_parser("export", parents=[common], help="write all memories to FILE")
     p.add_argument("file", help="*.json or *.csv")
@@ -88,20 +95,32 @@ def escape(text: str) -> str:
 
 def _list(store: MemoryStore, args: argparse.Namespace) -> int:
     out = sys.stdout
-    for entry in store.list(args.bot, filter=args.filter):
+    if args.user is None:
+        entries = store.list(args.bot, filter=args.filter)
+    else:
+        entries = user_memories(store).list(args.bot, args.user, filter=args.filter)
+    for entry in entries:
         out.write(f"{escape(entry.key)}\t{escape(entry.value)}\n")
     return 0
 
 
 def _get(store: MemoryStore, args: argparse.Namespace) -> int:
-    entry = store.get_entry(args.bot, args.key)
-    if entry is None:
-        return _fail(f"no key {args.key!r} in bot {args.bot!r}")
-    sys.stdout.write(entry.value + "\n")
+    if args.user is None:
+        entry = store.get_entry(args.bot, args.key)
+        value = None if entry is None else entry.value
+    else:
+        found = user_memories(store).list(args.bot, args.user, filter=args.key)
+        value = next((e.value for e in found if e.key == args.key), None)
+    if value is None:
+        return _fail(f"no key {args.key!r} in {_owner(args)}")
+    sys.stdout.write(value + "\n")
     return 0
 
 
 def _set(store: MemoryStore, args: argparse.Namespace) -> int:
+    if args.user is not None:
+        user_memories(store).set(args.bot, args.user, args.key, args.value)
+        return 0
     store.set(args.bot, args.key, args.value)
     if not store.flush(_FLUSH_TIMEOUT):
         return _fail(f"not saved: {store.last_error or 'timeout'}")
@@ -109,9 +128,18 @@ def _set(store: MemoryStore, args: argparse.Namespace) -> int:
 
 
 def _delete(store: MemoryStore, args: argparse.Namespace) -> int:
-    if store.delete(args.bot, [args.key]) == 0:
-        return _fail(f"no key {args.key!r} in bot {args.bot!r}")
+    if args.user is None:
+        deleted = store.delete(args.bot, [args.key])
+    else:
+        deleted = user_memories(store).delete(args.bot, args.user, [args.key])
+    if deleted == 0:
+        return _fail(f"no key {args.key!r} in {_owner(args)}")
     return 0
+
+
+def _owner(args: argparse.Namespace) -> str:
+    bot = f"bot {args.bot!r}"
+    return bot if args.user is None else f"user {args.user!r} of {bot}"
 
 
 def _export(store: MemoryStore, args: argparse.Namespace) -> int:

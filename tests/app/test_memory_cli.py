@@ -126,3 +126,26 @@ def test_runs_as_a_module(sqlite_db: str) -> None:
     assert (res.returncode, res.stdout) == (0, "greeting\tolá\n")
     res = cli("get", "nope")
     assert res.returncode == 1 and "Traceback" not in res.stderr
+
+
+def test_user_scope_set_get_list_delete(db_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    db = ["--db", db_url, "--bot", "shop"]
+    assert run(["set", "lang", "pt", "--user", "ana", *db], capsys) == (0, "", "")
+    assert run(["set", "lang", "en", "--user", "bob", *db], capsys)[0] == 0
+    assert run(["set", "lang_hint", "x", "--user", "ana", *db], capsys)[0] == 0
+    assert run(["get", "lang", "--user", "ana", *db], capsys) == (0, "pt\n", "")
+    assert run(["list", "--user", "ana", *db], capsys) == (0, "lang\tpt\nlang_hint\tx\n", "")
+    # The bot's own memory is a different table: the user's key is not there.
+    code, _, err = run(["get", "lang", *db], capsys)
+    assert code == 1 and "bot 'shop'" in err
+    assert run(["delete", "lang", "--user", "ana", *db], capsys) == (0, "", "")
+    code, _, err = run(["get", "lang", "--user", "ana", *db], capsys)
+    assert code == 1 and "no key 'lang' in user 'ana' of bot 'shop'" in err
+    assert run(["get", "lang", "--user", "bob", *db], capsys) == (0, "en\n", "")
+    code, _, err = run(["delete", "lang", "--user", "ana", *db], capsys)
+    assert code == 1 and "user 'ana'" in err
+
+
+def test_user_scope_rejects_an_empty_user(db_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(["set", "k", "v", "--user", "", "--db", db_url], capsys)
+    assert code == 1 and "non-empty user" in err
