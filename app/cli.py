@@ -33,6 +33,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--input", type=Path, help="read HEAR answers from this file")
     run.add_argument("--timeout", type=float, help="stop the run after this many seconds")
     run.add_argument("--skip-waits", action="store_true", help="WAIT returns at once")
+    run.add_argument("--skip-unsupported", action="store_true",
+                     help="a keyword statement whose service Talkbench lacks (RUN PYTHON, "
+                          "ADD BOT …) prints a warning and the run goes on, instead of stopping")
     run.add_argument("--snapshot", metavar="NAME_OR_FILE",
                      help="start from a memory snapshot (a saved name or an exported .json); "
                           "the run's writes stay in an overlay, the stored memory is unchanged")
@@ -157,7 +160,8 @@ def run_command(args: argparse.Namespace) -> int:
     try:
         run = HeadlessRun.prepare(source, str(args.script), db=args.db, bot=args.bot,
                                   input_path=args.input, timeout=args.timeout,
-                                  skip_waits=args.skip_waits, variables=variables)
+                                  skip_waits=args.skip_waits, variables=variables,
+                                  skip_unsupported=args.skip_unsupported)
     except BasicSyntaxError as e:
         for d in e.diagnostics:
             print(d.format(), file=sys.stderr)

@@ -33,7 +33,8 @@ class HeadlessRun:
     def prepare(cls, source: str, file: str, *, db: str | None, bot: str,
                 input_path: Path | None = None, timeout: float | None = None,
                 skip_waits: bool = False,
-                variables: dict[str, Any] | None = None) -> HeadlessRun:
+                variables: dict[str, Any] | None = None,
+                skip_unsupported: bool = False) -> HeadlessRun:
         """Compile first (a syntax error must not touch the database), then open the store."""
         from .memory_store import MemoryStore
 
@@ -41,7 +42,8 @@ class HeadlessRun:
         store = MemoryStore(db)
         store.subscribe(_report_failed_writes)
         inp = open(input_path, encoding="utf-8") if input_path else None
-        services = build_services(ServiceContext(store, bot, str(Path(file).parent)))
+        options = {"unsupported_keywords": "skip"} if skip_unsupported else {}
+        services = build_services(ServiceContext(store, bot, str(Path(file).parent), options))
         return cls(compiled, store.bot(bot), store, StdioChannel(inp=inp), timeout,
                    skip_waits, inp, services, variables)
 

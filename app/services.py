@@ -90,4 +90,6 @@ def _load_families() -> None:
 _FAMILIES: list[str] = [
     "app.providers",  # http, llm, mail, knowledge, tools, storage
     "app.tables", "app.user_memory", "app.schedules",  # data keywords
+    "app.settings",  # unsupported_keywords, weather
+    "app.providers.crm",  # tasks, calendar, conversation records (CRM keywords)
 ]

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .bot_package import read_config
+from .services import ServiceContext, service_factory
 
 # Setting name -> environment variables (first set wins) and config.csv keys.
 _ENV: dict[str, tuple[str, ...]] = {
@@ -43,6 +44,8 @@ _ENV: dict[str, tuple[str, ...]] = {
     "video_url": ("TALKBENCH_VIDEO_URL",),
     "video_model": ("TALKBENCH_VIDEO_MODEL",),
     "search_url": ("TALKBENCH_SEARCH_URL",),
+    "weather_url": ("TALKBENCH_WEATHER_URL",),
+    "unsupported_keywords": ("TALKBENCH_UNSUPPORTED_KEYWORDS",),
 }
 _CONFIG: dict[str, tuple[str, ...]] = {
     "llm_url": ("llm-url", "llm-server-url"),
@@ -67,6 +70,8 @@ _CONFIG: dict[str, tuple[str, ...]] = {
     "sms_from": ("sms-from",),
     "sms_user": ("sms-user",),
     "sms_key_env": ("sms-key-env",),  # the name of the variable holding the key, not the key
+    "weather_url": ("weather-url",),
+    "unsupported_keywords": ("unsupported-keywords",),
 }
 _MEDIA_TEXT = ("llm_routes", "vision_model", "media_url", "image_model", "audio_model",
                "audio_voice", "video_url", "video_model", "search_url")
@@ -117,6 +122,10 @@ class Settings:
     video_url: str = ""  # an OpenAI-compatible /videos API base; empty: media_url
     video_model: str = ""
     search_url: str = ""  # a SearXNG-compatible JSON search endpoint for WEBSITE OF
+    weather_url: str = ""  # WEATHER's service: a URL with {location}
+    # Keywords whose service Talkbench lacks, used as statements: "error" stops the run,
+    # "skip" writes a warning and goes on (interpreter.keywords.unsupported).
+    unsupported_keywords: str = "error"
 
     @property
     def llm_configured(self) -> bool:
@@ -182,7 +191,33 @@ def load_settings(dialog_dir: str | Path = "", overrides: Mapping[str, Any] | No
         http_timeout=_number(values, "http_timeout", 30.0),
         cache_dir=str(values.get("cache_dir", "")),
         **{name: str(values.get(name, "")) for name in _MEDIA_TEXT},
+        weather_url=str(values.get("weather_url", "")),
+        unsupported_keywords=_choice(values, "unsupported_keywords", UNSUPPORTED_CHOICES),
     )
+
+
+UNSUPPORTED_CHOICES = ("error", "skip")
+
+
+def _choice(values: Mapping[str, Any], name: str, choices: tuple[str, ...]) -> str:
+    """One of ``choices`` (the first is the default); a clear error for anything else."""
+    raw = str(values.get(name) or choices[0]).strip().lower()
+    if raw not in choices:
+        raise ValueError(f"setting {name} must be {' or '.join(choices)}, got {raw!r}")
+    return raw
+
+
+# The run options keywords read as services (see app.services): unset → not configured.
+@service_factory("unsupported_keywords")
+def _unsupported_policy(context: ServiceContext) -> str:
+    return load_settings(context.dialog_dir, context.settings).unsupported_keywords
+
+
+@service_factory("weather", "set TALKBENCH_WEATHER_URL to a weather service URL with "
+                            "{location}, e.g. https://wttr.in/{location}?format=3 (or "
+                            "weather-url in the bot's .gbot/config.csv)")
+def _weather_url(context: ServiceContext) -> str | None:
+    return load_settings(context.dialog_dir, context.settings).weather_url or None
 
 
 def _number(values: Mapping[str, Any], name: str, default: float) -> float:

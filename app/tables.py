@@ -204,6 +204,36 @@ class TableStore:
     def info(self, table: str) -> TableInfo | None:
         return self._table(table)
 
+    # ------------------------------------------------------------ indexes (CREATE INDEX)
+
+    def create_index(self, name: str, table: str, columns: list[str],
+                     unique: bool = False) -> str:
+        """``CREATE [UNIQUE] INDEX IF NOT EXISTS`` on ``table``'s columns (``"col"`` or
+        ``"col DESC"``); returns the index's physical name. Running it again is harmless."""
+        if not _IDENT.match(name):
+            raise ValueError(f"{name!r} cannot be an index name (letters, digits and _ only)")
+        what = f"CREATE INDEX {name}"
+        with self._lock:
+            info = self._table(table)
+            if info is None:
+                raise ValueError(f"{what}: there is no table {table!r} (define it with TABLE "
+                                 f"… END TABLE before the index, or save a row first)")
+            by_lower = {c.name.lower(): c.name for c in info.columns}
+            parts = []
+            for item in columns:
+                words = item.split()
+                order = words[1].upper() if len(words) == 2 else ""
+                if not words or len(words) > 2 or order not in ("", "ASC", "DESC"):
+                    raise ValueError(f"{what}: cannot index {item!r}")
+                if words[0].lower() not in by_lower:
+                    raise ValueError(f"{what}: the table {info.name!r} has no column "
+                                     f"{words[0]!r} (it has {', '.join(by_lower.values())})")
+                parts.append(f'"{by_lower[words[0].lower()]}"' + (f" {order}" if order else ""))
+            physical = _index_name(self._bot, info.name, name)
+            self._sql(f'CREATE {"UNIQUE " if unique else ""}INDEX IF NOT EXISTS "{physical}" '
+                      f'ON "{info.physical}" ({", ".join(parts)})')
+            return physical
+
     # ------------------------------------------------------------ internals
 
     def _sql(self, sql: str, params: Any = ()) -> Any:
@@ -323,6 +353,13 @@ def _physical_name(bot: str, name: str) -> str:
     digest = hashlib.sha1(f"{bot}\0{name.lower()}".encode()).hexdigest()[:8]
     slug = lambda s, n: _SLUG.sub("_", s.lower()).strip("_")[:n] or "x"
     return f"tb_{slug(bot, 16)}_{slug(name, 28)}_{digest}"
+
+
+def _index_name(bot: str, table: str, name: str) -> str:
+    """Index names share one namespace per database: prefix, bot and table hash them apart."""
+    digest = hashlib.sha1(f"{bot}\0{table.lower()}\0{name.lower()}".encode()).hexdigest()[:8]
+    slug = _SLUG.sub("_", name.lower()).strip("_")[:40] or "x"
+    return f"ix_{slug}_{digest}"
 
 
 def _check_ident(name: str) -> str:

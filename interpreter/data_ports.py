@@ -59,6 +59,11 @@ class Tables(Protocol):
     def delete(self, table: str, where: Filter) -> int:
         """Remove matching rows; returns how many."""
 
+    def create_index(self, name: str, table: str, columns: list[str],
+                     unique: bool = False) -> str:
+        """Create the index if missing (``CREATE INDEX``); ValueError names a missing table or
+        column. Returns the index's name in the database."""
+
 
 class UserMemory(Protocol):
     """Per-user key/value memory of one bot (``user_memories``)."""

@@ -207,7 +207,8 @@ def session_snapshot(session: Any) -> tuple[VariableSnapshot, ...]:
               ("contexts", "contexts"), ("session variables", "variables"),
               ("suggestions", "suggestions"), ("knowledge bases", "knowledge_bases"),
               ("websites", "websites"), ("tools", "tools"), ("http headers", "http_headers"),
-              ("model", "model"), ("model routing", "model_routing"), ("webhooks", "webhooks"))
+              ("model", "model"), ("model routing", "model_routing"), ("webhooks", "webhooks"),
+              ("conversations", "conversations"))
     result = []
     for label, attr in fields:
         if not hasattr(session, attr):

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from . import nodes as n
 from .data_syntax import DATA_PHRASES, parse_data_keyword
+from .extra_syntax import EXTRA_PHRASES, parse_extra_keyword
 from .errors import BasicSyntaxError, Diagnostic, Severity
 from .lexer import Interpolation, Kind, TextBlock, Token, tokenize
 from .nesting import MAX_BLOCK_DEPTH, MAX_NESTING, too_deep
-from .vocabulary import CLAUSE_WORDS, EXPRESSION_PHRASES, STATEMENT_PHRASES
+from .vocabulary import CLAUSE_WORDS, EXPRESSION_PHRASES, NO_ARGUMENT_PHRASES, STATEMENT_PHRASES
 
 
 class ParseError(Exception):
@@ -771,6 +772,9 @@ class Parser:
         if phrase in DATA_PHRASES:
             args, clauses = parse_data_keyword(self, t, phrase, statement=True)
             return n.KeywordStmt(t.line, t.col, phrase, args, clauses)
+        if phrase in EXTRA_PHRASES:
+            phrase, args, clauses = parse_extra_keyword(self, t, phrase, statement=True)
+            return n.KeywordStmt(t.line, t.col, phrase, args, clauses)
         if phrase == "SET HEADER":
             args.append(self.concat())
             if self.accept_op("="):  # the docs' SET HEADER "k" = "v"
@@ -1123,6 +1127,10 @@ class Parser:
 
     def starts_keyword_expression(self, phrase: str, used: int) -> bool:
         nxt = self.peek(used)
+        if used == 1 and " " in phrase and phrase not in NO_ARGUMENT_PHRASES and (
+                nxt.kind in (Kind.NEWLINE, Kind.EOF) or nxt.kind is Kind.OP and nxt.value
+                not in ("(", "[", "{", "#{", "-")):
+            return False  # ``TALK qr_code``: one underscored word with no arguments is a variable
         if phrase in _MULTIWORD_EXPR or used > 1:
             return True
         if phrase == "INSERT" and nxt.kind is Kind.IDENT and nxt.upper == "INTO":
@@ -1143,7 +1151,10 @@ class Parser:
         if phrase in DATA_PHRASES:
             args, clauses = parse_data_keyword(self, t, phrase, statement=False)
             return n.KeywordExpr(t.line, t.col, phrase, args, clauses)
-        if phrase == "LIST TOOLS":  # x = LIST TOOLS: nothing to read
+        if phrase in EXTRA_PHRASES:
+            phrase, args, clauses = parse_extra_keyword(self, t, phrase, statement=False)
+            return n.KeywordExpr(t.line, t.col, phrase, args, clauses)
+        if phrase in NO_ARGUMENT_PHRASES:  # x = LIST TOOLS: nothing to read
             return n.KeywordExpr(t.line, t.col, phrase, [])
         args = [self.concat()]
         clauses: dict[str, list[n.Node]] = {}

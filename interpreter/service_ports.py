@@ -2,7 +2,7 @@
 
 The interpreter implements none of them: the host (``app/providers``) registers real providers
 and the keywords reach them with ``rt.service(name, phrase)``. Service names used here:
-``http``, ``llm``, ``mail``, ``knowledge``, ``tools`` and ``storage``.
+``http``, ``llm``, ``mail``, ``knowledge``, ``tools``, ``storage`` and ``crm``.
 
 A provider reports a failure by raising :class:`ServiceError` with a message meant for the
 user (it becomes the BASIC runtime error at the keyword's line).
@@ -10,6 +10,7 @@ user (it becomes the BASIC runtime error at the keyword's line).
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -178,4 +179,104 @@ class Storage(Protocol):
 
     async def read_bytes(self, path: str) -> bytes:
         """Raises ServiceError for an unsafe path or a missing file."""
+        ...
+
+
+# ------------------------------------------------------------------------------ CRM
+
+
+@dataclass(frozen=True)
+class NewTask:
+    """CREATE TASK: ``due`` and times are local wall-clock times, like NOW() gives."""
+
+    title: str
+    assignee: str  # "auto": the backend picks the assignee with the fewest open tasks
+    due: dt.datetime | None
+    priority: str  # "low", "medium", "high", "urgent"
+    description: str = ""
+    project: str | None = None
+    created_by: str = ""  # the session's user
+    dialog: str = ""
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class NewMeeting:
+    title: str
+    start: dt.datetime
+    end: dt.datetime
+    attendees: tuple[str, ...]
+    organizer: str = ""
+    description: str = ""
+    location: str = ""
+    recurring: bool = False  # weekly, ten times (the original engine's rule)
+
+
+@dataclass(frozen=True)
+class Note:
+    text: str
+    author: str
+    timestamp: str  # ISO 8601
+
+
+@dataclass(frozen=True)
+class ConversationRecord:
+    """What TAG/RESOLVE/ASSIGN CONVERSATION, SET PRIORITY and ADD NOTE keep per session."""
+
+    session_id: str
+    status: str = "open"  # "open", "assigned" or "resolved"
+    assignee: str = ""
+    priority: int = 1  # 1 low, 2 normal, 3 high, 4 urgent
+    tags: tuple[str, ...] = ()
+    notes: tuple[Note, ...] = ()
+    resolution: str = ""
+
+    def as_map(self) -> dict[str, Any]:
+        return {"session_id": self.session_id, "status": self.status,
+                "assigned_to": self.assignee, "priority": self.priority,
+                "tags": list(self.tags), "resolution_reason": self.resolution,
+                "notes": [{"text": n.text, "author": n.author, "timestamp": n.timestamp}
+                          for n in self.notes]}
+
+
+class Crm(Protocol):
+    """Tasks, calendar, conversation records, activity log, metrics and a cache.
+
+    Raises ServiceError with a user-facing message when refused.
+    """
+
+    def create_task(self, task: NewTask) -> str:
+        """Store the task; returns its id."""
+        ...
+
+    def book_meeting(self, meeting: NewMeeting) -> str:
+        """Store the event unless an attendee is busy then (ServiceError); returns its id."""
+        ...
+
+    def free_slots(self, day: dt.date, minutes: int) -> list[tuple[dt.datetime, dt.datetime]]:
+        """The first ``minutes``-long slot of each free gap in the day's working hours."""
+        ...
+
+    def update_conversation(self, session_id: str, *, tags: tuple[str, ...] = (),
+                            resolve: bool = False, reason: str = "",
+                            assignee: str | None = None, priority: int | None = None,
+                            note: Note | None = None) -> ConversationRecord:
+        """Change (creating if new) the session's record; returns it as stored."""
+        ...
+
+    def log_activity(self, kind: str, description: str, data: str, session_id: str,
+                     dialog: str = "", line: int = 0) -> str:
+        """Append to the activity log (``data`` is JSON text); returns the row's id."""
+        ...
+
+    def record_metric(self, name: str, value: float, tags: str, session_id: str) -> str:
+        """Append a metric sample (``tags`` is JSON text); returns the row's id."""
+        ...
+
+    def cache_set(self, key: str, value: str, ttl_seconds: float | None) -> None:
+        """Upsert ``key`` (value is JSON text); None keeps it until overwritten."""
+        ...
+
+    def cache_get(self, key: str) -> str | None:
+        """The JSON text, or None when missing or expired."""
         ...

@@ -41,7 +41,17 @@ STATEMENT_PHRASES: tuple[str, ...] = (
     "TRANSFER TO HUMAN", "CREATE TASK", "BOOK MEETING", "CHECK AVAILABILITY", "SCORE LEAD",
     "QUALIFY LEAD", "AI SCORE LEAD", "TAG CONVERSATION", "RESOLVE CONVERSATION",
     "ASSIGN CONVERSATION", "SET PRIORITY", "ADD NOTE", "LOG", "LOG ACTIVITY", "RECORD METRIC",
-    "NOTIFY AGENT", "CACHE SET", "REFRESH", "PUBLISH", "TRIGGER",
+    "NOTIFY AGENT", "CACHE SET", "REFRESH", "PUBLISH", "TRIGGER", "GET QUEUE",
+    # tables: indexes on the bot's tables (``CREATE INDEX idx ON leads(email)``)
+    "CREATE INDEX", "CREATE UNIQUE INDEX",
+    # services Talkbench has no back end for (code sandbox, other bots, social networks):
+    # they parse, and fail or are skipped when run (setting ``unsupported_keywords``)
+    "RUN PYTHON", "RUN JAVASCRIPT", "RUN JS", "RUN BASH", "RUN PYTHON WITH FILE",
+    "RUN JAVASCRIPT WITH FILE", "RUN JS WITH FILE", "RUN BASH WITH FILE",
+    "ADD BOT", "REMOVE BOT", "LIST BOTS", "DELEGATE TO", "SEND TO BOT", "WAIT FOR BOT",
+    "POST TO",
+    # web data
+    "QR CODE", "WEATHER",
     # errors
     "THROW", "ON ERROR RESUME NEXT", "ON ERROR GOTO", "CLEAR ERROR",
     "LOG INFO", "LOG WARN", "LOG ERROR", "LOG DEBUG",
@@ -62,7 +72,21 @@ EXPRESSION_PHRASES: tuple[str, ...] = (
     "POLISH MESSAGE", "CREATE SITE", "CREATE DRAFT",
     # file keywords give the path they wrote (``pdf = GENERATE PDF "t.html", d, "o.pdf"``)
     "GENERATE PDF", "MERGE PDF", "COMPRESS", "EXTRACT", "COPY", "MOVE",
+    # services without a local back end give no value, but parse (``x = RUN PYTHON code``)
+    "RUN PYTHON", "RUN JAVASCRIPT", "RUN JS", "RUN BASH", "RUN PYTHON WITH FILE",
+    "RUN JAVASCRIPT WITH FILE", "RUN JS WITH FILE", "RUN BASH WITH FILE",
+    "LIST BOTS", "WAIT FOR BOT", "GET QUEUE", "QR CODE", "WEATHER",
+    # CRM keywords give ids, maps or booleans (``result = ASSIGN CONVERSATION sid, att``)
+    "CREATE TASK", "BOOK MEETING", "CHECK AVAILABILITY", "QUALIFY LEAD", "AI SCORE LEAD",
+    "TAG CONVERSATION", "RESOLVE CONVERSATION", "ASSIGN CONVERSATION", "SET PRIORITY",
+    "ADD NOTE", "LOG ACTIVITY", "RECORD METRIC", "NOTIFY AGENT",
+    # sending gives the provider's status (``status = SEND MAIL to, s, b`` and
+    # ``result = SEND SMS phone, text`` in the General Bots docs)
+    "SEND MAIL", "SEND EMAIL", "SEND SMS", "SEND TEMPLATE",
 )
+
+# Expression keywords that take no arguments (``x = LIST TOOLS``, ``q = GET QUEUE``).
+NO_ARGUMENT_PHRASES: frozenset[str] = frozenset({"LIST TOOLS", "GET QUEUE", "LIST BOTS"})
 
 # Names that read the run's error state (what ON ERROR RESUME NEXT recorded), written as
 # variables or as zero-argument functions; the compiler maps them to the runtime.

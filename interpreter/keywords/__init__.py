@@ -39,3 +39,9 @@ from . import ai_media, web_extra  # noqa: E402,F401
 from . import row_sets, recall  # noqa: E402,F401
 from . import files  # noqa: E402,F401
 from . import messaging  # noqa: E402,F401
+from . import indexes, web_data  # noqa: E402,F401
+from . import crm  # noqa: E402,F401
+# Last: phrases no family above implements get the "needs a service" fallback.
+from . import unsupported  # noqa: E402
+
+unsupported.register_missing()

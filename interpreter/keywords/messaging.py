@@ -144,7 +144,7 @@ async def send_sms(rt: Any, args: list[Any], clauses: dict, line: int) -> str:
 # ---------------------------------------------------------------- SEND TO / BROADCAST
 
 
-@keyword("SEND TO", "SEND MESSAGE")
+@keyword("SEND TO")
 async def send_to(rt: Any, args: list[Any], clauses: dict, line: int) -> str:
     to, text = _pair(args, clauses, "SEND TO")
     channel, address = route(to_display(to).strip(), "SEND TO")

@@ -172,7 +172,7 @@ def test_suggestions_travel_with_messages():
     ('LLM_THING = 1\nx = SEND FAX "a", "b", "c"', 2, 10, "unexpected 'FAX'"),
     ("FOR i = 1 TO 3 STEP 0\nNEXT", 1, 1, "STEP cannot be 0"),
     ('SEND MAIL "a@b.c", "s", "b"', 1, 1, "SEND MAIL needs the 'mail' service"),
-    ('BOOK MEETING "ana@example.com", "tomorrow"', 1, 1, "BOOK MEETING is not supported by Talkbench yet"),
+    ('RUN PYTHON "print(1)"', 1, 1, "RUN PYTHON is not supported by Talkbench yet"),
     ('x = 2 ^ 100000', 1, 1, "too large"),
     ('s = "ab"\nFOR i = 1 TO 40\ns = s + s\nNEXT', 3, 1, "string too long"),
     ("x = [1].nope()", 1, 1, "has no method 'nope'"),
