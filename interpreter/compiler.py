@@ -13,6 +13,7 @@ stepping).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from types import CodeType
 from typing import Any
@@ -26,6 +27,9 @@ from .values import parse_number, to_display
 from .vocabulary import ERROR_STATE_NAMES, EXPRESSION_PHRASES
 
 GENERATED_PREFIX = "<basic:"
+# A plain Python name (a local such as v_total / p_n, or a temp): nothing a BASIC expression
+# does can rebind it, so reading it twice is safe and cheaper than a temp bound with ``:=``.
+_SIMPLE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _BOOL_OPS = {"=", "<>", "<", "<=", ">", ">=", "LIKE", "CONTAINS", "IN", "AND", "OR"}
 _ARITH = {"+": "_add", "-": "_sub", "*": "_mul", "/": "_div", "\\": "_idiv", "MOD": "_mod",
           "^": "_pow", "&": "_cat", "LIKE": "_like", "??": "_nvl"}
@@ -93,6 +97,11 @@ class CodeGen:
         self.shared = set() if debug else _names_in_subs(program)
         self.locals: dict[str, str] = {}  # lower-case name -> Python local of __main__
         self.assigned: set[str] = set()  # the locals the dialog assigns
+        # Release SUBs that can never suspend (no loop, keyword, HEAR or call of one that
+        # does) compile to a plain ``def`` called without ``await``; see generate().
+        # Empty by default, so an expression compiled on its own (debug_eval) awaits calls.
+        self.sync_subs: set[str] = set()
+        self.calls: dict[str, set[str]] = {}  # SUB (lower-case) -> SUBs it calls
 
     # ------------------------------------------------------------ output
 
@@ -113,45 +122,95 @@ class CodeGen:
     # ------------------------------------------------------------ program
 
     def generate(self) -> str:
-        self.function("__main__", [], self.program.body, None)
-        for sub in self.program.subs.values():
-            self.scope = _Scope(sub)
-            self.function(_sub_fn(sub.name), sub.params, sub.body, sub)
+        if not self.debug and self.program.subs:
+            # First pass with every SUB assumed synchronous: a SUB whose own code still
+            # awaits (loop tick, keyword, HEAR...) suspends, and so does any SUB calling one.
+            self.sync_subs = set(self.program.subs)
+            awaits = self._generate_all(probe=True)
+            suspending = {k for k, has_await in awaits.items() if has_await}
+            while True:
+                more = {k for k, callees in self.calls.items() if callees & suspending}
+                if more <= suspending:
+                    break
+                suspending |= more
+            self.sync_subs = set(self.program.subs) - suspending
+            self.__init_output()
+        self._generate_all(probe=False)
         return "\n".join(self.out) + "\n"
+
+    def __init_output(self) -> None:
+        self.out, self.line_map, self.counter = [], [], 0
+        self.scope, self.builtins, self.diagnostics = _Scope(None), {}, []
+        self.cur, self.locals, self.assigned = (0, 0), {}, set()
+
+    def _generate_all(self, probe: bool) -> dict[str, bool]:
+        """Emit every function; returns, per SUB, whether its code contains an await."""
+        awaits: dict[str, bool] = {}
+        self.scope = _Scope(None)
+        self.function("__main__", [], self.program.body, None)
+        for key, sub in self.program.subs.items():
+            self.scope = _Scope(sub)
+            start = len(self.out)
+            self.function(_sub_fn(sub.name), sub.params, sub.body, sub)
+            awaits[key] = any("await " in line for line in self.out[start:])
+        return awaits
 
     def function(self, name: str, params: list[str], body: list[n.Node],
                  sub: n.SubDef | None) -> None:
-        args = "".join(f", _p{i}=None" for i in range(len(params)))
         self.cur = (sub.line, sub.col) if sub else (1, 1)
-        self.emit(f"async def {name}(R, G{args}):")
-        self.indent += 1
-        self.emit("_n = 256")
         if sub is None:
+            self.emit(f"async def {name}(R, G):")
+            self.indent += 1
+            self.emit("_n = 256")
             self.emit("L = G")
+            if not self.debug:
+                self.emit("_dp = 1")  # call depth, passed down for "stack overflow"
             self.main_body(body)
-        else:
-            own = [(p.lower(), f"_p{i}") for i, p in enumerate(params)]
+            self.indent -= 1
+            return
+        own = [(p.lower(), f"_p{i}") for i, p in enumerate(params)]
+        if self.debug:  # the debugger shows and edits L, and keeps a frame per call
+            args = "".join(f", _p{i}=None" for i in range(len(params)))
+            self.emit(f"async def {name}(R, G{args}):")
+            self.indent += 1
+            self.emit("_n = 256")
             if sub.is_function:
                 own.append((sub.name.lower(), "None"))
-            if self.debug:  # the debugger shows and edits L
-                pairs = ", ".join(f"{key!r}: {value}" for key, value in own)
-                self.emit(f"L = {{{pairs}}}")
-            else:
-                for key, value in own:
-                    self.emit(f"{self.local(key)} = {value}")
-                self.emit("L = {}")
-            if self.debug:  # a frame for the call stack
-                self.emit(f"R.enter({sub.name!r}, L, {sub.line})")
-            else:  # only the depth, for "stack overflow"
-                self.emit(f"if R.depth >= {MAX_DEPTH}: R.overflow({sub.name!r})")
-                self.emit("R.depth += 1")
+            pairs = ", ".join(f"{key!r}: {value}" for key, value in own)
+            self.emit(f"L = {{{pairs}}}")
+            self.emit("_F = R.frames")
+            self.emit(f"if _len(_F) >= {MAX_DEPTH}: R.overflow({sub.name!r})")
+            self.emit(f"_F.append(_Frame(({sub.name!r}, L, {sub.line}, {sub.line})))")
             self.emit("try:")
             self.indent += 1
             self.block(body)
             self.emit(self.sub_return())
             self.indent -= 1
             self.emit("finally:")
-            self.emit("    R.leave()" if self.debug else "    R.depth -= 1")
+            self.emit("    _F.pop()")
+            self.indent -= 1
+            return
+        # Release: parameters are the function's own Python parameters; the depth of the
+        # call comes in as _dp (no shared counter to restore, so no try/finally).
+        args = "".join(f", {self.local(key)}=None" for key, _ in own)
+        is_sync = sub.name.lower() in self.sync_subs
+        self.emit(f"{'def' if is_sync else 'async def'} {name}(R, G, _dp{args}):")
+        self.indent += 1
+        self.emit(f"if _dp > {MAX_DEPTH}: R.overflow({sub.name!r})")
+        start = len(self.out)
+        self.block(body)
+        self.emit(self.sub_return())
+        code = "\n".join(self.out[start:])
+        prologue = []
+        if re.search(r"\b_n\b", code):
+            prologue.append("_n = 256")
+        if sub.is_function:
+            prologue.append(f"{self.local(sub.name.lower())} = None")
+        if re.search(r"\bL\b", code):  # names that are not parameters: SUB locals or globals
+            prologue.append("L = {}")
+        pad = "    " * self.indent
+        self.out[start:start] = [pad + line for line in prologue]
+        self.line_map[start:start] = [self.line_map[start - 1]] * len(prologue)
         self.indent -= 1
 
     def main_body(self, body: list[n.Node]) -> None:
@@ -248,8 +307,9 @@ class CodeGen:
                 self.emit(f"{var} = {value}", node)
             elif self.scope.is_main:
                 self.emit(f"G[{key!r}] = {value}", node)
-            else:
-                self.emit(f"_setv(L, G, {key!r}, {value})", node)
+            else:  # as operators.setv: a local or a new name stays local, else the global
+                self.emit(f"(L if {key!r} in L or {key!r} not in G else G)[{key!r}] = {value}",
+                          node)
         elif isinstance(target, n.Member):
             self.emit(f"_setmem({self.container(target.obj, 'map')}, {target.name!r}, {value})",
                       node)
@@ -284,7 +344,7 @@ class CodeGen:
             self.nested(s.else_body)
 
     def loop_body(self, loop: _Loop, body: list[n.Node], header: str, node: n.Node,
-                  tail: list[str] | None = None) -> None:
+                  tail: list[str] | None = None, else_tail: list[str] | None = None) -> None:
         """Emit a loop; wraps it in try/except when an inner loop EXITs this one."""
         start = len(self.out)
         self.scope.loops.append(loop)
@@ -301,6 +361,10 @@ class CodeGen:
         for line in tail or ():
             self.emit(line)
         self.indent -= 1
+        if else_tail:  # runs when the loop ends without a break
+            self.emit("else:")
+            for line in else_tail:
+                self.emit("    " + line)
         self.scope.loops.pop()
         if loop.needs_catch:
             pad = "    " * self.indent
@@ -346,6 +410,17 @@ class CodeGen:
             self.emit(f"{step} = _num({self.expr(s.step)})")
             self.emit(f"if {step} == 0: R.fail('STEP cannot be 0')")
             header = f"while ({i} <= {end}) if {step} > 0 else ({i} >= {end}):"
+        local = self.local(s.var.lower())
+        if const_step and local is not None and not _assigns(s.body, s.var.lower()):
+            # Release, and nothing in the body assigns the variable: Python's own for loop
+            # over range() (floats: an equivalent iterator) runs it, without the re-read and
+            # re-test below. After the loop the variable holds the first value past the end.
+            self.assigned.add(s.var.lower())
+            rng = self.temp("r")
+            self.emit(f"{rng} = _forto({i}, {end}, {step})")
+            self.loop_body(loop, s.body, f"for {local} in {rng}:", s,
+                           else_tail=[f"{local} = {local} + {step} if {rng} else {i}"])
+            return
         read, cur = self.read_var(s.var), self.temp("t")
         # The body may have changed the loop variable (even to text): re-read it.
         tail = [f"{i} = ({cur} if ({cur} := {read}).__class__ is _int else _num({cur})) + {step}"]
@@ -397,20 +472,26 @@ class CodeGen:
         else:
             self.emit(f"return {value}", s)
 
-    def case_test(self, subject: str, value: n.Node) -> str:
-        """``CASE value``: Python's == when the literal's type matches the subject's."""
-        code = self.expr(value)
-        if isinstance(value, n.Literal) and type(value.value) in (int, str):
-            kind = "_int" if type(value.value) is int else "_str"
-            return f"({subject} == {code} if {subject}.__class__ is {kind} else _eq({subject}, {code}))"
-        return f"_eq({subject}, {code})"
+    def case_test(self, subject: str, cls: str, values: list[n.Node]) -> str:
+        """``CASE a, b``: Python's ``==`` / ``in`` when every value is a literal of the
+        subject's type (its class is read once per SELECT, into ``cls``), else ``_eq``."""
+        kinds = {type(v.value) for v in values if isinstance(v, n.Literal)}
+        if len(kinds) == 1 and kinds <= {int, str} and all(
+                isinstance(v, n.Literal) for v in values):
+            kind = "_int" if kinds == {int} else "_str"
+            codes = [self.expr(v) for v in values]
+            fast = (f"{subject} == {codes[0]}" if len(codes) == 1
+                    else f"{subject} in ({', '.join(codes)})")
+            general = " or ".join(f"_eq({subject}, {c})" for c in codes)
+            return f"({fast} if {cls} is {kind} else {general})"
+        return " or ".join(f"_eq({subject}, {self.expr(v)})" for v in values)
 
     def stmt_Select(self, s: n.Select) -> None:
-        subj = self.temp("sel")
-        self.emit(f"{subj} = {self.expr(s.subject)}", s)
+        subj, cls = self.temp("sel"), self.temp("cls")
+        self.emit(f"{cls} = ({subj} := {self.expr(s.subject)}).__class__", s)
         first = True
         for values, body in s.cases:
-            test = " or ".join(self.case_test(subj, v) for v in values) or "False"
+            test = self.case_test(subj, cls, values) if values else "False"
             self.cur = (values[0].line, values[0].col) if values else (s.line, s.col)
             self.emit(f"{'if' if first else 'elif'} {test}:")
             first = False
@@ -440,7 +521,14 @@ class CodeGen:
             self.warn(node, f"{sub.name} takes {len(sub.params)} argument(s), got {len(args)}",
                       Severity.ERROR)
         argv = "".join(", " + self.expr(a) for a in args[: len(sub.params)])
-        call = f"await {_sub_fn(sub.name)}(R, G{argv})"
+        if self.scope.sub is not None:
+            self.calls.setdefault(self.scope.sub.name.lower(), set()).add(sub.name.lower())
+        if self.debug:
+            call = f"await {_sub_fn(sub.name)}(R, G{argv})"
+        elif sub.name.lower() in self.sync_subs:  # never suspends: a plain call
+            return f"{_sub_fn(sub.name)}(R, G, _dp + 1{argv})"
+        else:
+            call = f"await {_sub_fn(sub.name)}(R, G, _dp + 1{argv})"
         return call if statement else f"({call})"
 
     def stmt_With(self, s: n.With) -> None:
@@ -544,10 +632,10 @@ class CodeGen:
         if (var := self.local(key)) is not None:
             return var
         if self.scope.is_main:
-            return f"G.get({key!r})"
+            return f"G[{key!r}]"  # G is a runtime.Variables: a missing name reads as NULL
         if key in self.scope.own:
             return f"L[{key!r}]"
-        return f"_getv(L, G, {key!r})"
+        return f"(L[{key!r}] if {key!r} in L else G.get({key!r}))"  # as operators.getv
 
     def cond(self, node: n.Node) -> str:
         code = self.expr(node)
@@ -592,8 +680,8 @@ class CodeGen:
                     part = eval(code.pop()) + part  # noqa: S307 - our own repr() output
                 code.append(repr(part))
             else:
-                t = self.temp("t")
-                code.append(f"({t} if ({t} := {self.expr(part)}).__class__ is _str "
+                t, first = self.operand(self.expr(part))
+                code.append(f"({t} if {first}.__class__ is _str "
                             f"else f'{{{t}}}' if {t}.__class__ is _int else _d({t}))")
                 dynamic += 1
         if not code:
@@ -625,15 +713,16 @@ class CodeGen:
         return self.read_var(e.name)
 
     def ex_Member(self, e: n.Member) -> str:
-        t, key = self.temp("t"), repr(e.name)  # inline: a map that has the exact key
-        return (f"({t}[{key}] if ({t} := {self.expr(e.obj)}).__class__ is _dict and {key} in {t} "
-                f"else _mem({t}, {key}))")
+        key = repr(e.name)  # inline: a map that has the exact key
+        t, first = self.operand(self.expr(e.obj))
+        return f"({t}[{key}] if {first}.__class__ is _dict and {key} in {t} else _mem({t}, {key}))"
 
     def ex_Index(self, e: n.Index) -> str:
         # Inline: a list and an int in range. Both operands are evaluated first, in order.
-        t, k = self.temp("t"), self.temp("k")
-        return (f"({t}[{k}] if ({t} := {self.expr(e.obj)}).__class__ is "
-                f"(_list if ({k} := {self.expr(e.index)}).__class__ is _int else None) "
+        t, first_t = self.operand(self.expr(e.obj))
+        k, first_k = self.operand(self.expr(e.index))
+        return (f"({t}[{k}] if {first_t}.__class__ is "
+                f"(_list if {first_k}.__class__ is _int else None) "
                 f"and 0 <= {k} < _len({t}) else _idx({t}, {k}))")
 
     def ex_Call(self, e: n.Call) -> str:
@@ -662,7 +751,18 @@ class CodeGen:
             return f"R.fail({f'{b.name} expects {want} argument(s), got {len(args)}'!r})"
         fn = "_b_" + "".join(c if c.isalnum() else "_" for c in b.name)
         self.builtins[fn] = b.fn
+        if b.name == "LEN" and len(args) == 1:  # text: Python's len, without two calls
+            t, code = self.operand(self.expr(args[0]))
+            return f"(_len({t}) if {code}.__class__ is _str else {fn}({t}))"
         return f"{fn}({', '.join(self.expr(a) for a in args)})"
+
+    def operand(self, code: str) -> tuple[str, str]:
+        """(how to read the value again, how to evaluate it first): a temp bound with
+        ``:=``, or the code itself when it is a plain name or number (see _SIMPLE)."""
+        if _SIMPLE.fullmatch(code):
+            return code, code
+        t = self.temp("t")
+        return t, f"({t} := {code})"
 
     def ex_MethodCall(self, e: n.MethodCall) -> str:
         args = ", ".join(self.expr(a) for a in e.args)
@@ -694,8 +794,8 @@ class CodeGen:
         if op in ("+", "-", "*"):
             return self.int_fast_path(e, a, b, op, f"{_ARITH[op]}({{}}, {{}})")
         if op == "MOD" and (k := _int_literal(e.right)) is not None and k > 0:
-            t = self.temp("t")  # Python's % equals BASIC's MOD for a >= 0, b > 0
-            return f"({t} % {k} if ({t} := {a}).__class__ is _int and {t} >= 0 else _mod({t}, {k}))"
+            t, first = self.operand(a)  # Python's % equals BASIC's MOD for a >= 0, b > 0
+            return f"({t} % {k} if {first}.__class__ is _int and {t} >= 0 else _mod({t}, {k}))"
         if op == "CONTAINS":
             return f"_contains({a}, {b})"
         if op == "IN":
@@ -709,15 +809,15 @@ class CodeGen:
         else; the check inline saves a call per operation. ``^`` is left out on purpose: its
         general function refuses results that would exhaust memory.
         """
-        left = self.temp("t")
+        left, first = self.operand(a)
         kind = type(e.right.value).__name__ if isinstance(e.right, n.Literal) else ""
         if kind == "int" or (kind == "str" and py_op in ("==", "!=")):
             # A literal: one class test, and = / <> on text is Python's (exact) comparison.
-            test = f"({left} := {a}).__class__ is _{kind}"
+            test = f"{first}.__class__ is _{kind}"
             right = b
         else:
-            right = self.temp("t")
-            test = f"({left} := {a}).__class__ is ({right} := {b}).__class__ is _int"
+            right, second = self.operand(b)
+            test = f"{first}.__class__ is {second}.__class__ is _int"
         return f"({left} {py_op} {right} if {test} else {general.format(left, right)})"
 
     def ex_IsNull(self, e: n.IsNull) -> str:
@@ -786,6 +886,32 @@ def _text_prefix(node: n.Node) -> bool:
             node = node.left  # text only if the whole chain is text: checked by the caller
             continue
         return False
+
+
+def _assigns(body: list[n.Node], key: str) -> bool:
+    """Whether a statement in ``body`` may assign variable ``key`` (or write into it):
+    assignment, WITH and HEAR targets, loop variables, PARAM and INTO clauses."""
+    for node in n.walk(body):
+        targets: list[n.Node] = []
+        for attr in ("target",):
+            value = getattr(node, attr, None)
+            if isinstance(value, n.Node):
+                targets.append(value)
+        clauses = getattr(node, "clauses", None)
+        if isinstance(clauses, dict):
+            targets += clauses.get("INTO", [])
+        for attr in ("var",):
+            value = getattr(node, attr, None)
+            if isinstance(value, str) and value.lower() == key:
+                return True
+        if isinstance(node, n.Param) and node.name.lower() == key:
+            return True
+        for target in targets:
+            while isinstance(target, (n.Member, n.Index)):
+                target = target.obj
+            if not isinstance(target, n.Name) or target.name.lower() == key:
+                return True
+    return False
 
 
 def _target_name(target: n.Node) -> str:

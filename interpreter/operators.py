@@ -270,6 +270,38 @@ def each(coll: Any, last: Any = None) -> list:
     return items
 
 
+class _FloatRange:
+    """FOR i = a TO b STEP k when a or b is not an int: the values the BASIC loop takes
+    (each one the previous plus k, as the loop adds it), while not past b."""
+
+    __slots__ = ("start", "end", "step")
+
+    def __init__(self, start: Any, end: Any, step: int) -> None:
+        self.start, self.end, self.step = start, end, step
+
+    def __bool__(self) -> bool:
+        return self.start <= self.end if self.step > 0 else self.start >= self.end
+
+    def __iter__(self) -> Any:
+        x, end, step = self.start, self.end, self.step
+        if step > 0:
+            while x <= end:
+                yield x
+                x = x + step
+        else:
+            while x >= end:
+                yield x
+                x = x + step
+
+
+def forto(start: Any, end: Any, step: int) -> Any:
+    """The values of a FOR loop with a constant, non-zero integer STEP (see the compiler's
+    stmt_ForTo): Python's range for ints; NULL/text bounds were made numbers by ``num``."""
+    if start.__class__ is int and end.__class__ is int:
+        return range(start, end + 1, step) if step > 0 else range(start, end - 1, step)
+    return _FloatRange(start, end, step)
+
+
 def method(obj: Any, name: str, args: list) -> Any:
     """The Node-era methods real dialogs call on values; anything else is an error."""
     m = name.lower()
@@ -302,5 +334,5 @@ NAMESPACE = {
     "_contains": contains, "_neg": neg, "_num": num, "_truthy": truthy, "_d": to_display,
     "_mem": get_member, "_idx": get_index, "_setmem": set_member, "_setidx": set_index,
     "_ensure": ensure, "_ensure_value": ensure_value, "_store": store_locals, "_child": child, "_getv": getv, "_setv": setv, "_each": each,
-    "_meth": method, "_LoopExit": LoopExit, "_EndDialog": EndDialog,
+    "_meth": method, "_forto": forto, "_LoopExit": LoopExit, "_EndDialog": EndDialog,
 }

@@ -60,14 +60,46 @@ class Session:
     webhooks: list[str] = field(default_factory=list)  # WEBHOOK endpoints the dialog declared
 
 
-@dataclass(slots=True)
-class Frame:
-    """A SUB/FUNCTION activation (or the dialog itself) for the call stack."""
+class Frame(list):
+    """A SUB/FUNCTION activation (or the dialog itself) for the call stack:
+    ``Frame((name, variables, line, def_line))``.
 
-    name: str
-    variables: dict[str, Any]
-    line: int
-    def_line: int = 0
+    A list underneath so a debug build's SUB call pushes one without running Python code
+    (a dataclass ``__init__`` was the largest cost of a call with the debugger attached).
+    """
+
+    __slots__ = ()
+
+    @property
+    def name(self) -> str:
+        return self[0]
+
+    @property
+    def variables(self) -> dict[str, Any]:
+        return self[1]
+
+    @property
+    def line(self) -> int:
+        return self[2]
+
+    @line.setter
+    def line(self, value: int) -> None:
+        self[2] = value
+
+    @property
+    def def_line(self) -> int:
+        return self[3]
+
+
+class Variables(dict):
+    """The dialog's variables (``G`` in generated code): a dict where a name never
+    assigned reads as NULL, so the dialog reads ``G[name]`` (a subscript) instead of
+    calling ``G.get(name)`` for each variable it uses."""
+
+    __slots__ = ()
+
+    def __missing__(self, key: str) -> None:
+        return None
 
 
 class StackOverflow(BasicValueError):
@@ -116,10 +148,10 @@ class Runtime:
         self.debugger = debugger
         self.run_id = run_id or uuid.uuid4().hex[:12]
         self.params = {k.lower(): v for k, v in (params or {}).items()}
-        self.globals: dict[str, Any] = dict(initial_vars or {})
+        self.globals: dict[str, Any] = Variables(initial_vars or {})
         self.frames: list[Frame] = []
         self.error_number, self.error_text = 0, ""  # the last error ON ERROR RESUME NEXT skipped
-        self.depth = 0  # calls in progress as a release build counts them (it keeps no frames)
+        self.depth = 0  # unused by generated code now: release SUBs get their depth as _dp
         self.skip_waits = skip_waits
         self.deadline = time.monotonic() + timeout if timeout else None
         self.timeout = timeout
@@ -142,10 +174,11 @@ class Runtime:
         ns["__builtins__"] = {}
         ns["_B"] = self.debugger.line_flags if self.debugger else None
         ns["_memget"] = self.memory.get  # GET BOT MEMORY with a text key, without memget()
+        ns["_Frame"] = Frame
         # Each BASIC call nests a few Python frames; leave room below MAX_DEPTH calls.
         sys.setrecursionlimit(max(sys.getrecursionlimit(), MAX_DEPTH * 4 + 500))
         exec(self.compiled.code, ns)  # defines the dialog's and SUBs' coroutine functions
-        self.frames = [Frame("(dialog)", self.globals, 1)]
+        self.frames = [Frame(("(dialog)", self.globals, 1, 0))]
         self.depth = 1
         self.emit(RunStarted(self.file, self.run_id))
         try:
@@ -213,7 +246,7 @@ class Runtime:
         if len(self.frames) >= MAX_DEPTH:
             raise StackOverflow(f"stack overflow: more than {MAX_DEPTH} nested calls "
                                   f"(in {name})")
-        self.frames.append(Frame(name, variables, def_line, def_line))
+        self.frames.append(Frame((name, variables, def_line, def_line)))
 
     def leave(self) -> None:
         self.frames.pop()
