@@ -72,6 +72,13 @@ class DialogRunner:
         self.skip_waits = skip_waits
         self.session = Session()
         self.variables: dict[str, Any] = {}  # param-* values of the open bot package
+        # The host's overrides of app.settings (ServiceContext.settings), read at each start:
+        # the IDE's "Skip keywords without a local service" puts unsupported_keywords=skip
+        # here, as ``talkbench run --skip-unsupported`` does in app.headless.
+        self.service_settings: dict[str, Any] = {}
+        # The dialog's folder (config.csv, .gbkb, files of the package are found from it):
+        # the IDE names runs by the tab's title, so it sets the folder apart.
+        self.folder = ""
         self._observers: list[Observer] = []
         self._task: asyncio.Task[Any] | None = None
         self._services: Services | None = None  # the current run's, closed by the next start
@@ -138,7 +145,9 @@ class DialogRunner:
         if self._services is not None:
             self._services.close()
         self._services = build_services(
-            ServiceContext(self.store, self.bot, str(Path(file).parent) if file else ""))
+            ServiceContext(self.store, self.bot,
+                           self.folder or (str(Path(file).parent) if file else ""),
+                           dict(self.service_settings)))
         runtime = Runtime(
             compiled,
             self.channel,

@@ -1,9 +1,10 @@
 """Conversation turns recorded from runtime events: what each user message caused.
 
 Each user message starts a turn (turn 0 is the bot's opening, before any input). Per turn the
-recorder keeps the bot's messages with the line that produced each, the user's message with its
-HEAR line, the lines executed (from a debug run's coverage hook, else the lines events name)
-and the memory changes as key -> (old, new), where old is the value when the turn started.
+recorder keeps the bot's messages with the line that produced each (files sent with SEND FILE
+among them, as "📎 path — caption"), the user's message with its HEAR line, the lines executed
+(from a debug run's coverage hook, else the lines events name) and the memory changes as
+key -> (old, new), where old is the value when the turn started.
 
 Old values come from :class:`RecordingMemory`, a bot-memory wrapper that reads a key before
 writing it (one extra read per SET BOT MEMORY, nothing per statement). The same log lets
@@ -17,9 +18,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from interpreter.events import (
+    FileSent,
     Heard,
     HearStarted,
     InvalidAnswer,
@@ -28,6 +31,8 @@ from interpreter.events import (
     Talked,
 )
 from interpreter.ports import BotMemory, WriteSource
+
+from .providers.storage import package_root
 
 WriteObserver = Callable[[str, str, str], None]  # key, old, new
 
@@ -39,6 +44,20 @@ class TurnMessage:
     who: str  # "bot" or "user"
     text: str
     line: int
+    file: str = ""  # SEND FILE: the file's absolute path (``text`` describes it)
+
+
+def file_label(path: str, caption: str, dialog_dir: str | Path = "") -> str:
+    """How a sent file reads in a turn: ``📎 docs/invoice.txt — caption``.
+
+    The path is the one inside the bot package, as SEND FILE takes it and a .chat test's
+    ``file:`` line records it; the bare name when the file is not under the package.
+    """
+    try:
+        name = Path(path).resolve().relative_to(package_root(dialog_dir or ".")).as_posix()
+    except (OSError, ValueError):
+        name = Path(path).name
+    return f"\N{PAPERCLIP} {name}" + (f" \N{EM DASH} {caption}" if caption else "")
 
 
 @dataclass
@@ -88,6 +107,7 @@ class TurnRecorder:
         self.original: dict[str, str] = {}
         self.hear_line = 0
         self._invalid = False  # the last user message was rejected (InvalidAnswer)
+        self.dialog_dir = ""  # the running dialog's folder, for the package paths of files
 
     @property
     def current(self) -> Turn:
@@ -108,8 +128,13 @@ class TurnRecorder:
     def on_event(self, event: Any) -> None:
         if isinstance(event, RunStarted):
             self.reset()
+            self.dialog_dir = str(Path(event.file).parent) if event.file else ""
         elif isinstance(event, Talked):
             self.current.messages.append(TurnMessage("bot", event.message.text, event.line))
+            self.current.lines.add(event.line)
+        elif isinstance(event, FileSent):
+            text = file_label(event.path, event.caption, self.dialog_dir)
+            self.current.messages.append(TurnMessage("bot", text, event.line, event.path))
             self.current.lines.add(event.line)
         elif isinstance(event, HearStarted):
             self.hear_line = event.line

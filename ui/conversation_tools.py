@@ -262,6 +262,7 @@ class ConversationTools:
         w = self.window
         chat = ChatPanel()
         runner = DialogRunner(w.store, w.runner.bot, chat, skip_waits=w.runner.skip_waits)
+        runner.service_settings = w.runner.service_settings  # shared: follows the Run menu
         runner.session = Session(user_id=new_user_id())
         session = ChatSession(chat, runner)
         session.linker.bubbleClicked.connect(
@@ -299,6 +300,7 @@ class ConversationTools:
             return
         title = self.window.current_tab().title
         session.runner.bot = self.window.runner.bot
+        session.runner.folder = self.window.runner.folder
         try:
             session.runner.start(editor.toPlainText(), title)
         except BasicSyntaxError:

@@ -42,6 +42,7 @@ from .memory_panel import MemoryPanel
 from .output_panel import OutputPanel, ProblemsPanel
 from .tests_panel import TestsPanel
 from .themes import ThemeMenu
+from .turns_view import show_line
 
 RESOURCES = Path(__file__).resolve().parent.parent / "resources"
 SAMPLES = RESOURCES / "samples"
@@ -49,6 +50,9 @@ ICON = RESOURCES / "icons" / "talkbench.svg"
 CHECK_DELAY_MS = 300
 MAX_RECENT = 8
 NEW_FILE_TEXT = '\' A new dialog\nTALK "Hello!"\n'
+SKIP_UNSUPPORTED_KEY = "run/skipUnsupportedKeywords"
+# The same override ``talkbench run --skip-unsupported`` passes (app.headless).
+SKIP_UNSUPPORTED_SETTINGS = {"unsupported_keywords": "skip"}
 
 
 @dataclass(frozen=True)
@@ -143,10 +147,13 @@ class MainWindow(QMainWindow):
         self.debug = DebugUi(self)
         self.actions_by_name: dict[str, QAction] = {}
         self._build_actions()
+        self._add_skip_unsupported_action()
         self.bot_tools.add_menu_items()
         self.debug.add_menu_extras()
         self.history_feature = install_memory_history(self)  # History dock, sandbox, watcher
         self.conversation = install_conversation_tools(self)  # turns, rewind, answers, users
+        self.conversation.turn_panel.lineClicked.connect(
+            lambda line: show_line(self.conversation._run_editor(), line))
         self.theme_menu = ThemeMenu(self.settings, self)
         self.theme_menu.themeChanged.connect(self._apply_theme)
         self.menuBar().addMenu("&View").addMenu(self.theme_menu)
@@ -294,6 +301,33 @@ class MainWindow(QMainWindow):
                     menu_action.triggered.connect(lambda _=False, p=sample: self.open_file(p))
                 self.recent_menu = menu.addMenu("Open &Recent")
                 self._fill_recent()
+
+    def _add_skip_unsupported_action(self) -> None:
+        """Run ▸ Skip keywords without a local service: a checkable preference kept in the
+        settings, applied to the runs started afterwards (services are built at each start)."""
+        action = QAction("S&kip Keywords Without a Local Service", self)
+        action.setCheckable(True)
+        tip = ("On: RUN PYTHON, ADD BOT, POST TO, TRANSFER TO HUMAN… used as statements write "
+               "a warning to Output and the run goes on (like talkbench run "
+               "--skip-unsupported). Off: they stop the run with an error, unless the bot's "
+               "config.csv (unsupported-keywords) or TALKBENCH_UNSUPPORTED_KEYWORDS says skip")
+        action.setToolTip(tip)
+        action.setStatusTip(tip)
+        action.setChecked(self.settings.value(SKIP_UNSUPPORTED_KEY, False, type=bool))
+        action.toggled.connect(self.set_skip_unsupported)
+        menu = next(a.menu() for a in self.menuBar().actions()
+                    if a.menu() is not None and a.text() == "&Run")
+        menu.addSeparator()
+        menu.addAction(action)
+        self.actions_by_name["skip_unsupported"] = action
+        self.set_skip_unsupported(action.isChecked())
+
+    def set_skip_unsupported(self, on: bool) -> None:
+        self.settings.setValue(SKIP_UNSUPPORTED_KEY, on)
+        # Updated in place: runners sharing this dict (other chat tabs) follow it.
+        self.runner.service_settings.clear()
+        if on:
+            self.runner.service_settings.update(SKIP_UNSUPPORTED_SETTINGS)
 
     # -- files and tabs ---------------------------------------------------------------------------
 
@@ -474,6 +508,7 @@ class MainWindow(QMainWindow):
             return
         tab.editor.set_runtime_error(None)
         self._run_tab = tab
+        self.runner.folder = str(tab.path.parent) if tab.path else ""
         try:
             if debug:
                 self.debug.start(tab.editor, tab.editor.toPlainText(), tab.title)

@@ -8,7 +8,11 @@ Clicking a tagged bubble emits :attr:`BubbleLinker.bubbleClicked`; its context m
 
 :class:`LineShade` paints the coverage of a turn over an editor (a transparent overlay on the
 viewport, so the editor's own selections are left alone); :class:`TurnPanel` lists a turn's
-memory changes.
+messages (bot, user, files sent) and memory changes; clicking a message emits the line that
+produced it.
+
+Files sent with SEND FILE are buttons in the chat (a click opens the file): they are tagged
+with their turn too, and their context menu shows the turn or rewinds to it.
 """
 
 from __future__ import annotations
@@ -19,7 +23,10 @@ from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import (
     QLabel,
+    QListWidget,
+    QListWidgetItem,
     QMenu,
+    QPushButton,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -27,7 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.turns import Turn, TurnRecorder
-from interpreter.events import Heard, InvalidAnswer, Talked
+from interpreter.events import FileSent, Heard, InvalidAnswer, Talked
 
 from .chat_panel import ChatPanel
 from .editor import CodeEditor
@@ -48,6 +55,18 @@ def chat_labels(chat: ChatPanel) -> list[QLabel]:
         if label is not None:
             labels.append(label)
     return labels
+
+
+def chat_attachments(chat: ChatPanel) -> list[QPushButton]:
+    """The attachment buttons (SEND FILE) of ``chat``, oldest first."""
+    layout = chat._list
+    found = []
+    for i in range(layout.count()):
+        widget = layout.itemAt(i).widget()
+        button = widget.findChild(QPushButton, "file") if widget is not None else None
+        if button is not None:
+            found.append(button)
+    return found
 
 
 def describe_turn(turn: Turn) -> str:
@@ -75,6 +94,21 @@ class BubbleLinker(QObject):
             self._tag("bot", event.line)
         elif isinstance(event, (Heard, InvalidAnswer)):
             self._tag("user", event.line)
+        elif isinstance(event, FileSent):
+            self._tag_file(event)
+
+    def _tag_file(self, event: FileSent) -> None:
+        # The attachment's own click opens the file; its turn is reached from the menu.
+        # The chat added the button just before the event (as for a TALK's bubble).
+        attachments = chat_attachments(self.chat)
+        button = attachments[-1] if attachments else None
+        if button is None or button.property(TURN_PROPERTY) is not None:
+            return
+        button.setProperty(TURN_PROPERTY, self.recorder.current.index)
+        button.setProperty(LINE_PROPERTY, event.line)
+        button.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        button.customContextMenuRequested.connect(
+            lambda pos, b=button: self.bubble_menu(b).popup(b.mapToGlobal(pos)))
 
     def _tag(self, kind: str, line: int) -> None:
         label = next((lb for lb in reversed(chat_labels(self.chat))
@@ -97,6 +131,9 @@ class BubbleLinker(QObject):
             if label.property(TURN_PROPERTY) is not None:
                 label.setProperty(TURN_PROPERTY, None)
                 label.setToolTip("from an earlier run")
+        for button in chat_attachments(self.chat):
+            button.setProperty(TURN_PROPERTY, None)
+            button.setProperty(LINE_PROPERTY, None)
 
     def refresh_tooltips(self) -> None:
         for label in chat_labels(self.chat):
@@ -111,13 +148,13 @@ class BubbleLinker(QObject):
             self.click(watched)
         return False
 
-    def click(self, label: QLabel) -> None:
+    def click(self, label: QWidget) -> None:
         index = label.property(TURN_PROPERTY)
         if index is not None:
             self.refresh_tooltips()
             self.bubbleClicked.emit(int(index), int(label.property(LINE_PROPERTY) or 0))
 
-    def bubble_menu(self, label: QLabel) -> QMenu:
+    def bubble_menu(self, label: QWidget) -> QMenu:
         menu = QMenu(label)
         index = label.property(TURN_PROPERTY)
         rewind = menu.addAction("Rewind to here")
@@ -172,13 +209,23 @@ class LineShade(QWidget):
         painter.end()
 
 
+_LINE = Qt.ItemDataRole.UserRole
+_WHO = {"bot": "bot", "user": "user"}
+
+
 class TurnPanel(QWidget):
-    """The selected turn: its memory changes (key, old → new)."""
+    """The selected turn: its messages (a click emits the line that produced one) and its
+    memory changes (key, old → new)."""
+
+    lineClicked = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.title = QLabel("Click a chat bubble to see its turn")
         self.title.setWordWrap(True)
+        self.messages = QListWidget()
+        self.messages.itemClicked.connect(self._clicked)
+        self.messages.itemActivated.connect(self._clicked)
         self.table = QTableWidget(0, 3)
         self.table.setHorizontalHeaderLabels(["Key", "Old", "New"])
         self.table.verticalHeader().hide()
@@ -186,19 +233,37 @@ class TurnPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
         layout.addWidget(self.title)
+        layout.addWidget(self.messages, 1)
         layout.addWidget(self.table, 1)
 
     def show_turn(self, turn: Turn) -> None:
         rows = turn.memory_rows()
         lines = len(turn.lines)
-        self.title.setText(f"Turn {turn.index}: {len(rows)} memory change(s), "
-                           f"{lines} line(s) executed")
+        self.title.setText(f"Turn {turn.index}: {len(turn.messages)} message(s), "
+                           f"{len(rows)} memory change(s), {lines} line(s) executed")
+        self.messages.clear()
+        for message in turn.messages:
+            item = QListWidgetItem(f"{_WHO.get(message.who, message.who)}: {message.text}")
+            item.setData(_LINE, message.line)
+            tip = f"{message.file}\n" if message.file else ""
+            item.setToolTip(tip + (f"Click to go to line {message.line}" if message.line
+                                   else "No line"))
+            self.messages.addItem(item)
         self.table.setRowCount(len(rows))
         for row, (key, old, new) in enumerate(rows):
             for column, text in enumerate((key, old or "∅", new or "∅")):
                 item = QTableWidgetItem(text)
                 item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
                 self.table.setItem(row, column, item)
+
+    def entries(self) -> list[str]:
+        """The texts of the message list, in order."""
+        return [self.messages.item(i).text() for i in range(self.messages.count())]
+
+    def _clicked(self, item: QListWidgetItem) -> None:
+        line = item.data(_LINE)
+        if line:
+            self.lineClicked.emit(int(line))
 
     def rows(self) -> list[tuple[str, str, str]]:
         return [tuple(self.table.item(r, c).text() for c in range(3))
@@ -212,5 +277,15 @@ def shade_for(editor: CodeEditor, make: Callable[[CodeEditor], LineShade] = Line
     return shade if shade is not None else make(editor)
 
 
-__all__ = ["BubbleLinker", "LineShade", "TurnPanel", "chat_labels", "describe_turn",
-           "shade_for"]
+def show_line(editor: CodeEditor | None, line: int) -> None:
+    """A turn panel entry was clicked: go to its line and mark it as the producing line,
+    keeping the turn's coverage shaded."""
+    if editor is None or not line:
+        return
+    editor.go_to_line(line)
+    shade = shade_for(editor)
+    shade.set_lines(shade.lines, line)
+
+
+__all__ = ["BubbleLinker", "LineShade", "TurnPanel", "chat_attachments", "chat_labels",
+           "describe_turn", "shade_for", "show_line"]
