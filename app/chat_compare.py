@@ -83,23 +83,19 @@ def side_by_side(expected: tuple[str, ...], actual: tuple[str, ...]) -> list[Dif
 # ------------------------------------------------------------------ steps
 
 
-def _text_matches(expected: Step, actual: Step) -> bool:
-    return expected.matches(actual)
-
-
 def _align(expected: tuple[Step, ...], actual: tuple[Step, ...]) -> list[tuple[int, int]]:
     """Index pairs of the longest in-order matching of steps by text (an LCS)."""
     n, m = len(expected), len(actual)
     best = [[0] * (m + 1) for _ in range(n + 1)]
     for i in range(n - 1, -1, -1):
         for j in range(m - 1, -1, -1):
-            if _text_matches(expected[i], actual[j]):
+            if expected[i].matches(actual[j]):
                 best[i][j] = best[i + 1][j + 1] + 1
             else:
                 best[i][j] = max(best[i + 1][j], best[i][j + 1])
     pairs, i, j = [], 0, 0
     while i < n and j < m:
-        if _text_matches(expected[i], actual[j]) and best[i][j] == best[i + 1][j + 1] + 1:
+        if expected[i].matches(actual[j]) and best[i][j] == best[i + 1][j + 1] + 1:
             pairs.append((i, j))
             i, j = i + 1, j + 1
         elif best[i + 1][j] >= best[i][j + 1]:
@@ -124,7 +120,7 @@ def _step_reasons(test: ChatTest, actual: tuple[Step, ...]) -> list[str]:
     reasons = []
     for k, (e, a) in enumerate(zip(test.steps, actual), 1):
         where = f"line {e.line}: " if e.line else ""
-        if not _text_matches(e, a):
+        if not e.matches(a):
             if e.kind is a.kind is StepKind.FILE and e.pattern.matches(a.text):
                 reasons.append(f"{where}step {k}: file {a.text!r}: expected caption "
                                f"{_short(e.caption.text)!r}, got {_short(a.caption.text)!r}")

@@ -6,7 +6,6 @@ import re
 from pathlib import Path
 
 from .chat_format import (
-    NO_CAPTION,
     OPERATORS,
     ChatFormatError,
     ChatTest,
@@ -162,7 +161,7 @@ class _Parser:
         if not self.steps or self.steps[-1].kind is not StepKind.FILE:
             raise self.fail("'caption:' must follow a 'file:' line")
         last = self.steps[-1]
-        if last.caption != NO_CAPTION or self.caption_seen == len(self.steps):
+        if self.caption_seen == len(self.steps):  # also after an empty caption
             raise self.fail("a second 'caption:' line for the same file")
         match = _MARKERS[m.group(1).lower() if m.group(1) else None]
         text, open_ = self.text(m.group(2) or "")

@@ -199,11 +199,13 @@ class CrmStore:
         if meeting.end <= meeting.start:
             raise ServiceError("a meeting must end after it starts")
         with self._transaction():
-            spans = _spans(meeting.start, meeting.end, meeting.recurring)
+            # One read per occurrence, not per attendee and occurrence.
+            busy = [{a for e in self.events_between(lo, hi) for a in e["attendees"]}
+                    for lo, hi in _spans(meeting.start, meeting.end, meeting.recurring)
+                    ] if meeting.attendees else []
             for attendee in meeting.attendees:
-                for lo, hi in spans:
-                    if self._busy(attendee, lo, hi):
-                        raise ServiceError(f"Attendee {attendee} has a conflict at this time")
+                if any(attendee in people for people in busy):
+                    raise ServiceError(f"Attendee {attendee} has a conflict at this time")
             return self._insert(CrmEvent, bot=self.bot, title=meeting.title,
                                 description=meeting.description, location=meeting.location,
                                 start_at=meeting.start, end_at=meeting.end,
@@ -243,9 +245,6 @@ class CrmStore:
         if current + length <= hi:
             slots.append((current, current + length))
         return slots
-
-    def _busy(self, attendee: str, lo: dt.datetime, hi: dt.datetime) -> bool:
-        return any(attendee in e["attendees"] for e in self.events_between(lo, hi))
 
     # ------------------------------------------------------------ conversations
 

@@ -109,7 +109,9 @@ def _get(store: MemoryStore, args: argparse.Namespace) -> int:
         entry = store.get_entry(args.bot, args.key)
         value = None if entry is None else entry.value
     else:
-        found = user_memories(store).list(args.bot, args.user, filter=args.key)
+        # Not through ``filter``: it is a LIKE pattern, and PostgreSQL's LIKE reads "\" as an
+        # escape (a key like "a\b" would not be found). ``get`` cannot tell "" from missing.
+        found = user_memories(store).list(args.bot, args.user)
         value = next((e.value for e in found if e.key == args.key), None)
     if value is None:
         return _fail(f"no key {args.key!r} in {_owner(args)}")

@@ -349,17 +349,19 @@ class TableStore:
 # ------------------------------------------------------------ values and names
 
 
+def _slug(text: str, length: int) -> str:
+    return _SLUG.sub("_", text.lower()).strip("_")[:length] or "x"
+
+
 def _physical_name(bot: str, name: str) -> str:
     digest = hashlib.sha1(f"{bot}\0{name.lower()}".encode()).hexdigest()[:8]
-    slug = lambda s, n: _SLUG.sub("_", s.lower()).strip("_")[:n] or "x"
-    return f"tb_{slug(bot, 16)}_{slug(name, 28)}_{digest}"
+    return f"tb_{_slug(bot, 16)}_{_slug(name, 28)}_{digest}"
 
 
 def _index_name(bot: str, table: str, name: str) -> str:
     """Index names share one namespace per database: prefix, bot and table hash them apart."""
     digest = hashlib.sha1(f"{bot}\0{table.lower()}\0{name.lower()}".encode()).hexdigest()[:8]
-    slug = _SLUG.sub("_", name.lower()).strip("_")[:40] or "x"
-    return f"ix_{slug}_{digest}"
+    return f"ix_{_slug(name, 40)}_{digest}"
 
 
 def _check_ident(name: str) -> str:

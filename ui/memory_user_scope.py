@@ -103,7 +103,11 @@ class UserScope(QObject):
         self.note.hide()
 
         self._own = _OwnWrites()
-        self._unsubscribe: Callable[[], None] = lambda: None
+        # A list the destroyed handler shares: the handler must not touch ``self`` (its C++
+        # side is gone by then) yet must end whichever subscription is current.
+        subscription: list[Callable[[], None]] = [lambda: None]
+        self._subscription = subscription
+        self.destroyed.connect(lambda *_: subscription[0]())
         self._subscribe(memories)
         self._probe: object = _UNSET
         self._poll_timer = QTimer(self)
@@ -199,8 +203,9 @@ class UserScope(QObject):
     def _subscribe(self, memories: UserMemories | None) -> None:
         # Directly, not through the bridge: the record must exist before the write's lock is
         # released, or a re-read could see our own write and call it an outside one.
-        self._unsubscribe()
-        self._unsubscribe = memories.subscribe(self._own.record) if memories else lambda: None
+        self._subscription[0]()
+        self._subscription[0] = (memories.subscribe(self._own.record) if memories
+                                 else lambda: None)
 
     def _poll(self) -> None:
         memories = self.model.memories

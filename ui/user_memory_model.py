@@ -265,19 +265,22 @@ class UserMemoryTableModel(QAbstractTableModel):
                 self.beginRemoveRows(QModelIndex(), row, row)
                 del self._rows[row]
                 self.endRemoveRows()
-        for entry in entries:
-            row = self.row_of(entry.key)
-            if row is None:
-                changed.add(entry.key)
-                self._insert(entry)
-            elif self._rows[row] != entry:
-                old = self._rows[row]
+        # Rows left are all in ``fresh``: update them in place, then insert the new keys (a
+        # lookup per entry with row_of would make a rescan quadratic in the user's keys).
+        for row, old in enumerate(self._rows):
+            entry = fresh[old.key]
+            if old != entry:
                 if (old.value, old.memory_type, old.expires_at) != (
                         entry.value, entry.memory_type, entry.expires_at):
                     changed.add(entry.key)
                 self._rows[row] = entry
                 self.dataChanged.emit(self.index(row, 0),
                                       self.index(row, len(USER_COLUMNS) - 1))
+        shown = {e.key for e in self._rows}
+        for entry in entries:
+            if entry.key not in shown:
+                changed.add(entry.key)
+                self._insert(entry)
         self._arm_expiry()
         return changed
 

@@ -40,7 +40,7 @@ from . import row_sets, recall  # noqa: E402,F401
 from . import files  # noqa: E402,F401
 from . import messaging  # noqa: E402,F401
 from . import indexes, web_data  # noqa: E402,F401
-from . import crm  # noqa: E402,F401
+from . import crm, lead_scoring  # noqa: E402,F401
 # Last: phrases no family above implements get the "needs a service" fallback.
 from . import unsupported  # noqa: E402
 

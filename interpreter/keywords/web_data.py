@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import json
 from typing import Any
@@ -56,7 +57,7 @@ async def qr_code(rt: Any, args: list[Any], clauses: dict, line: int) -> str:
         size = int(to_number(args[1], "QR CODE size"))
         if not 21 <= size <= MAX_QR_SIZE:
             raise BasicValueError(f"QR CODE size must be 21 to {MAX_QR_SIZE} pixels, got {size}")
-    data = qr_png(text, size)
+    data = await asyncio.to_thread(qr_png, text, size)  # pure Python: off the loop
     if len(args) == 3 and to_display(args[2]).strip():
         path = to_display(args[2]).strip()
         if not path.lower().endswith(".png"):

@@ -14,7 +14,8 @@ from app.database import open_database, sqlite_url
 from interpreter import BasicRuntimeError, Runtime, Session, builtins_dates, load_source
 from interpreter.channels import QueuedChannel
 from interpreter.events import Printed
-from interpreter.keywords.crm import lead_score, parse_due, task_priority
+from interpreter.keywords.crm import parse_due, task_priority
+from interpreter.keywords.lead_scoring import lead_score
 from interpreter.ports import DictMemory
 from interpreter.service_ports import LlmReply, ServiceError
 
