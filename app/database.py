@@ -94,6 +94,19 @@ def is_sqlite(db: peewee.Database) -> bool:
     return isinstance(db, peewee.SqliteDatabase)
 
 
+def contains_text(fields: list[peewee.Field], text: str, sqlite: bool) -> peewee.Expression:
+    """``any field contains text``, case-insensitively and literally: ``%``, ``_`` and ``\\``
+    in ``text`` are matched as themselves (PostgreSQL reads ``\\`` in LIKE as an escape)."""
+    pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    op = "LIKE" if sqlite else "ILIKE"  # SQLite's LIKE already ignores ASCII case
+    found = [peewee.NodeList((f, peewee.SQL(op), pattern, peewee.SQL("ESCAPE '\\'")))
+             for f in fields]
+    expression = found[0]
+    for more in found[1:]:
+        expression |= more
+    return expression
+
+
 def open_database(
     url: str | None = None,
     *,

@@ -33,7 +33,7 @@ from typing import Any
 
 import peewee
 
-from .database import DatabaseError, is_sqlite, translate_error
+from .database import DatabaseError, contains_text, is_sqlite, translate_error
 from .models import (
     USER_MEMORIES_TABLE,
     BaseModel,
@@ -373,8 +373,7 @@ class UserMemories:
         if user is not None:
             where &= UserMemory.user_id == user
         if filter:
-            pattern = f"%{filter}%"
-            where &= (UserMemory.key ** pattern) | (UserMemory.value ** pattern)
+            where &= contains_text([UserMemory.key, UserMemory.value], filter, self._sqlite)
         return (UserMemory.select(UserMemory.user_id, UserMemory.key, UserMemory.value,
                                   UserMemory.memory_type, UserMemory.created_at,
                                   UserMemory.updated_at, MemoryExpiry.expires_at)
