@@ -155,17 +155,17 @@ async def ocr(rt: Any, args: list[Any], clauses: dict, line: int) -> str:
 # ------------------------------------------------------------------------------ text tasks
 
 
-def _json_object(text: str) -> dict[str, Any]:
+def json_object(text: str) -> dict[str, Any] | None:
+    """The JSON object a model's reply holds (fenced or wrapped in prose), None if none."""
     body = unfence(text)
     start, end = body.find("{"), body.rfind("}")
+    if start < 0 or end < start:
+        return None
     try:
-        data = json.loads(body[start:end + 1]) if start >= 0 < end else None
+        data = json.loads(body[start:end + 1])
     except ValueError:
-        data = None
-    if not isinstance(data, dict):
-        raise BasicValueError(f"SAVE FROM UNSTRUCTURED: the model did not answer a JSON "
-                              f"object: {text[:200]}")
-    return data
+        return None
+    return data if isinstance(data, dict) else None
 
 
 @keyword("SAVE FROM UNSTRUCTURED")
@@ -184,7 +184,10 @@ async def save_from_unstructured(rt: Any, args: list[Any], clauses: dict, line: 
     reply = await ask(rt, phrase, "Extract one database record from the user's text. Reply "
                       f"with a single JSON object with exactly these keys: {fields}. Use null "
                       "for a value the text does not give. No comments.", to_display(args[1]))
-    data = {k.lower(): v for k, v in _json_object(reply).items()}
+    found = json_object(reply)
+    if found is None:
+        raise BasicValueError(f"{phrase}: the model did not answer a JSON object: {reply[:200]}")
+    data = {k.lower(): v for k, v in found.items()}
     row = {c.name: data[c.name.lower()] for c in columns if c.name.lower() in data}
     if not any(v not in (None, "") for v in row.values()):
         raise BasicValueError(f"{phrase}: the model found none of the columns of {table!r} "

@@ -8,12 +8,12 @@ and bands its answer with the same tables. None of them needs the ``crm`` servic
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 
 from ..values import BasicValueError, as_number, get_member, to_display, to_json, to_number
 from . import keyword
+from .ai_media import json_object
 from .llm import ask
 
 DEFAULT_THRESHOLD = 70  # QUALIFY LEAD's default, as in the original
@@ -131,7 +131,7 @@ async def ai_score_lead(rt: Any, args: list[Any], clauses: dict, line: int) -> d
     if len(args) == 2:
         question["context"] = args[1]
     reply = await ask(rt, "AI SCORE LEAD", _AI_PROMPT, to_json(question))  # USE MODEL applies
-    found = _json_object(reply)
+    found = json_object(reply)
     score = as_number(found.get("score")) if found else None
     if score is None:
         raise BasicValueError("AI SCORE LEAD: the model did not answer with a JSON score: "
@@ -144,14 +144,3 @@ async def ai_score_lead(rt: Any, args: list[Any], clauses: dict, line: int) -> d
             "recommendation": _text(found.get("recommendation")) or advice,
             "priority": lead_priority(score),
             "suggested_action": _text(found.get("suggested_action")) or action}
-
-
-def _json_object(text: str) -> dict[str, Any] | None:
-    start, end = text.find("{"), text.rfind("}")
-    if start < 0 or end < start:
-        return None
-    try:
-        found = json.loads(text[start:end + 1])
-    except ValueError:
-        return None
-    return found if isinstance(found, dict) else None
