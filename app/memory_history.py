@@ -17,9 +17,10 @@ False and the event cannot be undone.
 from __future__ import annotations
 
 import collections
-import functools
+import itertools
 import json
 import logging
+import operator
 import threading
 import time
 from dataclasses import dataclass
@@ -36,6 +37,7 @@ log = logging.getLogger(__name__)
 
 EVENTS_TABLE = "memory_events"
 KINDS = ("script", "hand", "import", "outside", "undo", "restore")
+_HAND = WriteSource(kind="hand")
 
 
 class MemoryEventRow(peewee.Model):
@@ -167,6 +169,8 @@ class MemoryHistory:
         self._override_lock = threading.Lock()
         self._received = 0  # items queued so far
         self._done = 0  # items written so far
+        self._idle = False  # the recorder waits for a first item (only then is it notified)
+        self._urgent = 0  # flush() callers waiting: skip the batch delay
         self._stop = False
         self._last_error: str | None = None
         self._unsubscribe = store.subscribe(self._on_change)
@@ -192,7 +196,11 @@ class MemoryHistory:
         with self._cond:
             self._changes.append(change)
             self._received += 1
-            self._cond.notify()
+            # Waking the recorder per change (a dialog makes tens of thousands a second) cut
+            # its batch delay short every time: a transaction per handful of rows, and a
+            # thread switch per SET fighting the GUI thread for the GIL.
+            if self._idle:
+                self._cond.notify()
 
     def expect_source(self, bot: str, key: str, source: WriteSource) -> None:
         """The next delete or rename of ``key`` is recorded with ``source`` (the store reports
@@ -206,7 +214,8 @@ class MemoryHistory:
         with self._cond:
             self._changes.append(record)
             self._received += 1
-            self._cond.notify()
+            if self._idle:
+                self._cond.notify()
 
     def watch(self, bot: str) -> None:
         """Read ``bot``'s current values as the baseline for old values (call before writes
@@ -224,13 +233,17 @@ class MemoryHistory:
         deadline = None if timeout is None else time.monotonic() + timeout
         with self._cond:
             target = self._received
+            self._urgent += 1
             self._cond.notify_all()
-            while self._done < target and self._thread.is_alive():
-                remaining = None if deadline is None else deadline - time.monotonic()
-                if remaining is not None and remaining <= 0:
-                    return False
-                self._cond.wait(remaining)
-            return self._done >= target
+            try:
+                while self._done < target and self._thread.is_alive():
+                    remaining = None if deadline is None else deadline - time.monotonic()
+                    if remaining is not None and remaining <= 0:
+                        return False
+                    self._cond.wait(remaining)
+                return self._done >= target
+            finally:
+                self._urgent -= 1
 
     def close(self) -> None:
         self.flush()
@@ -251,11 +264,17 @@ class MemoryHistory:
             while True:
                 with self._cond:
                     while not self._changes and not self._stop:
+                        self._idle = True
                         self._cond.wait()
+                        self._idle = False
                     if not self._changes and self._stop:
                         return
-                    if not self._stop:
-                        self._cond.wait(self._batch_delay)  # let a burst gather into one batch
+                    if len(self._changes) < _GATHER and not self._stop and not self._urgent:
+                        # Let a burst gather into one batch (only flush/close cut this short);
+                        # not when behind: queued changes are live objects the garbage
+                        # collector walks on every full collection, on whatever thread.
+                        self._cond.wait_for(lambda: self._urgent or self._stop,
+                                            timeout=self._batch_delay)
                     items = list(self._changes)
                     self._changes.clear()
                 try:
@@ -273,22 +292,27 @@ class MemoryHistory:
         finally:
             reset_connection(self.db)
 
-    def _insert(self, rows: list[dict[str, Any]]) -> None:
+    def _insert(self, rows: list[tuple[Any, ...]]) -> None:
         with self.db.atomic():
             if is_sqlite(self.db):
-                # One statement over a JSON array: sqlite3 releases the GIL for all of it,
-                # where building 500-row peewee queries would hold it while a dialog runs.
-                columns = list(rows[0])
-                for start in range(0, len(rows), 2000):
-                    chunk = rows[start : start + 2000]
-                    payload = json.dumps([[r[c] for c in columns] for r in chunk])
-                    self.db.execute_sql(_json_insert_sql(tuple(columns)), (payload,))
+                # One statement per chunk over a JSON array: sqlite3 releases the GIL while it
+                # runs, where building peewee queries would hold it while a dialog runs.
+                # json.dumps holds the GIL throughout, so the columns a run of rows shares
+                # (a loop's writes: same bot, source, run) are parameters, not JSON: less
+                # GIL time per row, and chunks big enough that the recorder does not lose
+                # the GIL to a busy GUI thread after every few rows.
+                for shared, group in itertools.groupby(rows, _SHARED):
+                    same = list(group)
+                    for start in range(0, len(same), _JSON_CHUNK):
+                        chunk = [r[_N_SHARED:] for r in same[start : start + _JSON_CHUNK]]
+                        self.db.execute_sql(_JSON_INSERT_SQL, (*shared, json.dumps(chunk)))
             else:
                 for start in range(0, len(rows), 500):
-                    self.db.execute(MemoryEventRow.insert_many(rows[start : start + 500]))
+                    self.db.execute(MemoryEventRow.insert_many(rows[start : start + 500],
+                                                               fields=_ROW_FIELDS))
 
-    def _to_rows(self, items: list[Any]) -> list[dict[str, Any]]:
-        rows: list[dict[str, Any]] = []
+    def _to_rows(self, items: list[Any]) -> list[tuple[Any, ...]]:
+        rows: list[tuple[Any, ...]] = []
         now = time.time()
         for item in items:
             if isinstance(item, tuple):
@@ -382,11 +406,40 @@ class MemoryHistory:
         return q.where((MemoryEventRow.bot == bot) & (MemoryEventRow.key == key)).count()
 
 
-@functools.cache
-def _json_insert_sql(columns: tuple[str, ...]) -> str:
-    names = ", ".join(f'"{c}"' for c in columns)
-    values = ", ".join(f"json_extract(j.value, '$[{i}]')" for i in range(len(columns)))
-    return f'INSERT INTO "{EVENTS_TABLE}" ({names}) SELECT {values} FROM json_each(?) AS j'
+# The columns of a recorded row, in the order :func:`_row` builds them: first those that
+# consecutive rows usually share (``_N_SHARED``), then those of each write.
+_ROW_FIELDS = (
+    MemoryEventRow.bot,
+    MemoryEventRow.old_known,
+    MemoryEventRow.kind,
+    MemoryEventRow.file,
+    MemoryEventRow.run_id,
+    MemoryEventRow.turn,
+    MemoryEventRow.old_key,
+    MemoryEventRow.key,
+    MemoryEventRow.old_value,
+    MemoryEventRow.new_value,
+    MemoryEventRow.line,
+    MemoryEventRow.at,
+)
+_N_SHARED = 7
+_SHARED = operator.itemgetter(*range(_N_SHARED))
+_JSON_CHUNK = 1000  # rows per SQLite insert statement (json.dumps: ~1.5 µs a row, GIL held)
+_GATHER = 2000  # queued changes that make the recorder start at once, without the batch delay
+
+
+def _json_insert_sql(shared: tuple[str, ...], each: tuple[str, ...]) -> str:
+    names = ", ".join(f'"{c}"' for c in shared + each)
+    params = [f"?{i + 1}" for i in range(len(shared))]
+    values = [f"json_extract(j.value, '$[{i}]')" for i in range(len(each))]
+    return (f'INSERT INTO "{EVENTS_TABLE}" ({names}) SELECT {", ".join(params + values)} '
+            f"FROM json_each(?{len(shared) + 1}) AS j")
+
+
+_JSON_INSERT_SQL = _json_insert_sql(
+    tuple(f.column_name for f in _ROW_FIELDS[:_N_SHARED]),
+    tuple(f.column_name for f in _ROW_FIELDS[_N_SHARED:]),
+)
 
 
 def _row(
@@ -398,19 +451,8 @@ def _row(
     source: WriteSource | None,
     old_key: str | None,
     at: float,
-) -> dict[str, Any]:
-    source = source or WriteSource(kind="hand")
-    return {
-        "bot": bot,
-        "key": key,
-        "old_value": old,
-        "old_known": old_known,
-        "new_value": new,
-        "kind": source.kind or "script",
-        "file": source.file,
-        "line": source.line,
-        "run_id": source.run_id,
-        "turn": source.turn,
-        "old_key": old_key,
-        "at": at,
-    }
+) -> tuple[Any, ...]:
+    """A row in the order of ``_ROW_FIELDS``."""
+    source = source or _HAND
+    return (bot, old_known, source.kind or "script", source.file, source.run_id, source.turn,
+            old_key, key, old, new, source.line, at)

@@ -30,6 +30,11 @@ from .observers import Subscribers
 log = logging.getLogger(__name__)
 
 _MISSING = object()
+_FAILED = ChangeState.FAILED
+_PENDING = ChangeState.PENDING.value
+_LANDED = ChangeState.LANDED.value
+_DELETED = ChangeState.DELETED.value
+_RENAMED = ChangeState.RENAMED.value
 _NOT_SUSPECT = object()
 
 
@@ -66,7 +71,10 @@ class OutsideWatcher:
         self._last_compare = 0.0
         self._sqlite = is_sqlite(self.db)
         self._lock = threading.Lock()
-        self._events: collections.deque[MemoryChange] = collections.deque()
+        # (state value, bot, key, new, old_key) per store change: plain strings, so the
+        # garbage collector stops tracking them (see _on_change).
+        self._events: collections.deque[tuple[str, str, str, str | None, str | None]] = (
+            collections.deque())
         self._bots: set[str] = set()
         self._new_bots: set[str] = set()
         self._known: dict[str, dict[str, str]] = {}
@@ -106,29 +114,35 @@ class OutsideWatcher:
     # -- store events (under the store's lock: queue only) ---------------------------------
 
     def _on_change(self, change: MemoryChange) -> None:
-        if change.state is not ChangeState.FAILED:
-            self._events.append(change)
+        # Queued as a tuple of strings, not the change itself: events wait here up to a poll
+        # interval, long enough for the garbage collector to move tens of thousands of
+        # MemoryChange objects (a dialog writing in a loop) into its oldest generation,
+        # which it then walks in full, pausing whichever thread triggered it (often the
+        # GUI). A tuple of strings is untracked at its first collection.
+        if change.state is not _FAILED:
+            self._events.append(
+                (change.state.value, change.bot, change.key, change.new, change.old_key))
 
     def _drain_events(self) -> None:
         while self._events:
-            c = self._events.popleft()
-            k = (c.bot, c.key)
-            known = self._known.get(c.bot)
-            if c.state is ChangeState.PENDING and c.new is not None:
-                self._expected.setdefault(k, []).append(c.new)
-            elif c.state is ChangeState.LANDED and c.new is not None:
+            state, bot, key, new, old_key = self._events.popleft()
+            k = (bot, key)
+            known = self._known.get(bot)
+            if state == _PENDING and new is not None:
+                self._expected.setdefault(k, []).append(new)
+            elif state == _LANDED and new is not None:
                 self._local_landed = True
                 queue = self._expected.get(k, [])
-                if c.new in queue:
-                    last = len(queue) - 1 - queue[::-1].index(c.new)
+                if new in queue:
+                    last = len(queue) - 1 - queue[::-1].index(new)
                     del queue[: last + 1]
                 if known is not None:
-                    known[c.key] = c.new
-            elif c.state is ChangeState.DELETED and known is not None:
-                known.pop(c.key, None)
-            elif c.state is ChangeState.RENAMED and known is not None and c.new is not None:
-                known.pop(c.old_key or "", None)
-                known[c.key] = c.new
+                    known[key] = new
+            elif state == _DELETED and known is not None:
+                known.pop(key, None)
+            elif state == _RENAMED and known is not None and new is not None:
+                known.pop(old_key or "", None)
+                known[key] = new
 
     # -- polling -----------------------------------------------------------------------------
 
