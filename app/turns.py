@@ -85,13 +85,20 @@ class RecordingMemory:
     def __init__(self, inner: BotMemory, on_write: WriteObserver) -> None:
         self.inner = inner
         self.on_write = on_write
+        # What this run last wrote per key: the old value of the next write without a
+        # database read (one read per SET held the GIL off the GUI thread in write loops).
+        # A hand edit of the same key during the run is seen at its next GET, not here.
+        self._written: dict[str, str] = {}
 
     def get(self, key: str) -> str:
         return self.inner.get(key)
 
     def set(self, key: str, value: str, source: WriteSource | None = None) -> None:
-        old = self.inner.get(key)
+        old = self._written.get(key)
+        if old is None:
+            old = self.inner.get(key)
         self.inner.set(key, value, source)
+        self._written[key] = value
         self.on_write(key, old, value)
 
     def __getattr__(self, name: str) -> Any:  # bot, store… of the wrapped handle

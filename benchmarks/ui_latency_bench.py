@@ -127,11 +127,12 @@ def main(argv: list[str] | None = None) -> int:
     app.setQuitOnLastWindowClosed(False)
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
-    from ui.main import build_window
+    from ui.main import build_window, settle_heap
 
     with tempfile.TemporaryDirectory() as tmp:
         settings = QSettings(str(Path(tmp) / "settings.ini"), QSettings.Format.IniFormat)
         window = build_window([], str(Path(tmp) / "memory.sqlite3"), "benchbot", settings)
+        settle_heap()  # as ui.main.launch does after building the window
         window.show()
         try:
             results = loop.run_until_complete(
