@@ -74,6 +74,8 @@ class MemoryTableModel(QAbstractTableModel):
         self._rows: list[MemoryEntry] = []
         self._row_of: dict[str, int] = {}
         self._total = 0
+        # Keys written live that sort after the loaded rows, already counted in _total once.
+        self._counted_unloaded: set[str] = set()
         self._flash: dict[str, float] = {}
         # Inside apply_changes, repaints wait for its end: the (first, last) row touched so far.
         self._batching = False
@@ -145,6 +147,7 @@ class MemoryTableModel(QAbstractTableModel):
         self.beginResetModel()
         self.rows_read = 0
         self._total = self._store.count(self._bot, self._filter)
+        self._counted_unloaded.clear()
         self._rows = self._page(0)
         self._row_of = {e.key: i for i, e in enumerate(self._rows)}
         self.endResetModel()
@@ -334,9 +337,14 @@ class MemoryTableModel(QAbstractTableModel):
             entry = MemoryEntry(key, value, now, now, pending)
             row = self._insert_position(entry)
             all_loaded = len(self._rows) >= self._total
-            self._total += 1
             if row >= len(self._rows) and not all_loaded:
-                return  # sorts after the loaded rows: it arrives with a later page
+                # Sorts after the loaded rows: it arrives with a later page. Count it once,
+                # however often a write loop changes it (the last page corrects the total).
+                if key not in self._counted_unloaded:
+                    self._counted_unloaded.add(key)
+                    self._total += 1
+                return
+            self._total += 1
             self._flash[key] = time.monotonic()
             self._flash_timer.start()
             self.beginInsertRows(QModelIndex(), row, row)

@@ -65,3 +65,24 @@ def test_a_batch_mixing_updates_inserts_and_removals_keeps_rows_consistent(model
     assert row(model, "k1") == ("one", True)
     assert row(model, "k9") == ("nine", False)
     assert model.total == 10
+
+
+def test_writes_to_a_key_beyond_the_loaded_page_count_it_once(qapp, tmp_path: Path) -> None:
+    from ui.memory_model import PAGE_SIZE
+
+    store = MemoryStore(str(tmp_path / "big.sqlite3"))
+    try:
+        for i in range(PAGE_SIZE + 20):
+            store.set(BOT, f"k{i:05d}", "v")
+        assert store.flush(10)
+        model = MemoryTableModel(store, BOT)
+        assert model.rowCount() == PAGE_SIZE and model.canFetchMore()
+        for n in range(50):  # a write loop on one new key that sorts after the loaded page
+            model.apply_changes([change("zz-new", f"v{n}", ChangeState.PENDING)])
+        assert model.total == PAGE_SIZE + 21
+        while model.canFetchMore():
+            model.fetchMore()
+        assert model.rowCount() == PAGE_SIZE + 20  # the new key was never stored
+        assert not model.canFetchMore()
+    finally:
+        store.close(timeout=5.0)
