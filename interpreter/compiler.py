@@ -47,6 +47,9 @@ class CompiledProgram:
     debug: bool
     builtins: dict[str, Any] = field(default_factory=dict)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    # (BASIC name, Python local) of each variable the dialog keeps in a local of __main__:
+    # the debugger copies them into G when it looks (runtime.Runtime.observe).
+    main_locals: tuple[tuple[str, str], ...] = ()
 
     @property
     def filename(self) -> str:
@@ -91,10 +94,12 @@ class CodeGen:
         self.builtins: dict[str, Any] = {}
         self.diagnostics: list[Diagnostic] = []
         self.cur: tuple[int, int] = (0, 0)
-        # A release build keeps the dialog's own variables in Python locals (a dict lookup per
+        # Both builds keep the dialog's own variables in Python locals (a dict lookup per
         # read was most of the interpreter's cost). Names a SUB touches stay in G, where SUBs
-        # look them up; a debug build keeps everything in G, where the debugger reads it.
-        self.shared = set() if debug else _names_in_subs(program)
+        # look them up. A debug build syncs the locals with G wherever the debugger can look
+        # or edit: the debugger copies them into G when it looks (Runtime.observe), and the
+        # dialog reloads them after a hook or a SUB call that may have paused.
+        self.shared = _names_in_subs(program)
         self.locals: dict[str, str] = {}  # lower-case name -> Python local of __main__
         self.assigned: set[str] = set()  # the locals the dialog assigns
         # Release SUBs that can never suspend (no loop, keyword, HEAR or call of one that
@@ -102,6 +107,9 @@ class CodeGen:
         # Empty by default, so an expression compiled on its own (debug_eval) awaits calls.
         self.sync_subs: set[str] = set()
         self.calls: dict[str, set[str]] = {}  # SUB (lower-case) -> SUBs it calls
+        # Release FOR EACH whose body never assigns its variable: name -> a local holding the
+        # item when it is a map, else an empty map, bound once per iteration (see ex_Member).
+        self.maps: dict[str, str] = {}
 
     # ------------------------------------------------------------ output
 
@@ -163,31 +171,25 @@ class CodeGen:
             self.indent += 1
             self.emit("_n = 256")
             self.emit("L = G")
-            if not self.debug:
-                self.emit("_dp = 1")  # call depth, passed down for "stack overflow"
+            self.emit("_dp = 1")  # call depth, passed down for "stack overflow"
             self.main_body(body)
             self.indent -= 1
             return
         own = [(p.lower(), f"_p{i}") for i, p in enumerate(params)]
-        if self.debug:  # the debugger shows and edits L, and keeps a frame per call
+        if self.debug:
+            # The debugger shows and edits L. It finds the call stack on the Python stack
+            # when it looks (Runtime.observe), so a call pushes no frame of its own.
             args = "".join(f", _p{i}=None" for i in range(len(params)))
-            self.emit(f"async def {name}(R, G{args}):")
+            self.emit(f"async def {name}(R, G, _dp{args}):")
             self.indent += 1
+            self.emit(f"if _dp > {MAX_DEPTH}: R.overflow({sub.name!r})")
             self.emit("_n = 256")
             if sub.is_function:
                 own.append((sub.name.lower(), "None"))
             pairs = ", ".join(f"{key!r}: {value}" for key, value in own)
             self.emit(f"L = {{{pairs}}}")
-            self.emit("_F = R.frames")
-            self.emit(f"if _len(_F) >= {MAX_DEPTH}: R.overflow({sub.name!r})")
-            self.emit(f"_F.append(_Frame(({sub.name!r}, L, {sub.line}, {sub.line})))")
-            self.emit("try:")
-            self.indent += 1
             self.block(body)
             self.emit(self.sub_return())
-            self.indent -= 1
-            self.emit("finally:")
-            self.emit("    _F.pop()")
             self.indent -= 1
             return
         # Release: parameters are the function's own Python parameters; the depth of the
@@ -216,10 +218,6 @@ class CodeGen:
     def main_body(self, body: list[n.Node]) -> None:
         """The dialog's statements; its local variables are loaded from G first and stored
         back on the way out (even on an error or Stop), so G always ends up complete."""
-        if self.debug:
-            self.block(body)
-            self.emit("return None")
-            return
         start = len(self.out)
         self.emit("try:")
         self.nested(body)
@@ -228,11 +226,39 @@ class CodeGen:
         names = tuple(k for k in self.locals if k in self.assigned)
         values = "".join(f"{self.locals[k]}, " for k in names)
         self.emit("finally:")
-        self.emit(f"    _store(G, {names!r}, ({values}))" if names else "    pass")
+        if not self.debug:
+            self.emit(f"    _store(G, {names!r}, ({values}))" if names else "    pass")
+        elif names:
+            # As the debugger shows them: a NULL never assigned is no variable. After an edit
+            # made while paused in a SUB that then failed, G holds the newest values already.
+            self.emit(f"    if not R.edited: _publish(G, {names!r}, ({values}))")
+        else:
+            self.emit("    pass")
         pad = "    " * self.indent
         prologue = [f"{pad}{var} = G.get({k!r})" for k, var in self.locals.items()]
+        if self.debug:
+            self.fill_reloads(start)
+            if len(self.locals) > 1:
+                keys = ", ".join(repr(k) for k in self.locals)
+                prologue.append(f"{pad}_K = _itemgetter({keys})")
         self.out[start:start] = prologue
         self.line_map[start:start] = [self.line_map[start]] * len(prologue)
+
+    def fill_reloads(self, start: int) -> None:
+        """Debug build: replace the reload markers in __main__ (emitted before its locals
+        were all known) by code that reloads every local from G and clears ``R.edited``."""
+        names = list(self.locals.values())
+        if len(names) > 1:
+            stmt = f"R.edited = False; {', '.join(names)} = _K(G)"
+        elif names:
+            stmt = f"R.edited = False; {names[0]} = G[{next(iter(self.locals))!r}]"
+        else:
+            stmt = "R.edited = False"
+        expr = "".join(f"({var} := G[{k!r}]), " for k, var in self.locals.items())
+        for i in range(start, len(self.out)):
+            line = self.out[i]
+            if _RELOAD_STMT in line or _RELOAD_EXPR in line:
+                self.out[i] = line.replace(_RELOAD_STMT, stmt).replace(_RELOAD_EXPR, expr)
 
     def local(self, key: str) -> str | None:
         """The Python local holding variable ``key``, or None when it lives in a dict.
@@ -240,9 +266,9 @@ class CodeGen:
         In a SUB, its parameters (and a FUNCTION's result) are always its own, so they can
         be locals; other names are looked up at run time (SUB local or dialog variable).
         """
-        if self.debug:
-            return None
         if not self.scope.is_main:
+            if self.debug:  # the debugger shows and edits a SUB's L: its variables stay there
+                return None
             return _py_name("p", key, self.scope.own) if key in self.scope.own else None
         if key in self.shared:
             return None
@@ -294,17 +320,31 @@ class CodeGen:
         self.emit(f"    R.error_resumed(_e, {s.line})")
 
     def debug_hook(self, s: n.Node) -> None:
-        self.emit(f"if _B[{s.line}]: await R.debug_hook({s.line}, {s.col})", s)
+        # The check stays one list lookup; in the dialog, the locals are reloaded when the
+        # user set a variable while paused in the hook.
+        if self.scope.is_main:  # the hook returns R.edited
+            self.emit(f"if _B[{s.line}] and await R.debug_hook({s.line}, {s.col}, 1): "
+                      f"{_RELOAD_STMT}", s)
+        else:
+            self.emit(f"if _B[{s.line}]: await R.debug_hook({s.line}, {s.col}, _dp)", s)
+
+    def reload_after_call(self) -> None:
+        """Debug build, in the dialog: after something that may have paused (a SUB call, a
+        memory breakpoint), reload the locals if the user edited a variable meanwhile."""
+        if self.debug and self.scope.is_main:
+            self.emit(f"if R.edited: {_RELOAD_STMT}")
 
     def stmt_Assign(self, s: n.Assign) -> None:
-        self.assign(s.target, self.expr(s.value), s)
+        self.assign(s.target, self.expr(s.value), s, nullable=not _never_null(s.value))
 
-    def assign(self, target: n.Node, value: str, node: n.Node) -> None:
+    def assign(self, target: n.Node, value: str, node: n.Node, nullable: bool = True) -> None:
         if isinstance(target, n.Name):
             key = target.name.lower()
             if (var := self.local(key)) is not None:
                 self.assigned.add(key)
                 self.emit(f"{var} = {value}", node)
+                if nullable:
+                    self.null_assigned(key, var)
             elif self.scope.is_main:
                 self.emit(f"G[{key!r}] = {value}", node)
             else:  # as operators.setv: a local or a new name stays local, else the global
@@ -318,6 +358,13 @@ class CodeGen:
                       f"{self.expr(target.index)}, {value})", node)
         else:
             self.emit("R.fail('cannot assign to this expression')", node)
+
+    def null_assigned(self, key: str, var: str) -> None:
+        """Debug build: a variable assigned NULL is shown as one (a local merely loaded as
+        NULL is not), so that assignment also reaches G; others reach G when the debugger
+        looks (Runtime.publish_locals)."""
+        if self.debug:
+            self.emit(f"if {var} is None: G[{key!r}] = None")
 
     def container(self, node: n.Node, kind: str) -> str:
         """The object an assignment writes into, created when missing (``x.a = 1``)."""
@@ -344,12 +391,15 @@ class CodeGen:
             self.nested(s.else_body)
 
     def loop_body(self, loop: _Loop, body: list[n.Node], header: str, node: n.Node,
-                  tail: list[str] | None = None, else_tail: list[str] | None = None) -> None:
+                  tail: list[str] | None = None, else_tail: list[str] | None = None,
+                  first: list[str] | None = None) -> None:
         """Emit a loop; wraps it in try/except when an inner loop EXITs this one."""
         start = len(self.out)
         self.scope.loops.append(loop)
         self.emit(header, node)
         self.indent += 1
+        for line in first or ():
+            self.emit(line)
         self.block(body)
         if self.debug and not getattr(node, "test_at_end", False):
             # Debugger: revisit the loop's header line after each iteration, as the loop
@@ -383,18 +433,33 @@ class CodeGen:
         last = f", {self.expr(s.last)}" if s.last is not None else ""
         iterable = f"_each({self.expr(s.iterable)}{last})"
         self.cur = (s.line, s.col)
-        if (local := self.local(s.var.lower())) is not None:  # the loop binds it directly
-            self.assigned.add(s.var.lower())
+        key = s.var.lower()
+        if (local := self.local(key)) is not None:  # the loop binds it directly
+            self.assigned.add(key)
             self.counter += 1
-            self.loop_body(loop, s.body, f"for {local} in {iterable}:", s)
+            first = [f"if {local} is None: G[{key!r}] = None"] if self.debug else []
+            if (not self.debug and key not in self.maps and key not in _ERROR_STATE
+                    and _reads_members(s.body, key)
+                    and not _assigns(s.body, key)):
+                # The item's class cannot change during the body (nothing rebinds the
+                # local; a debug build is excluded, as the user may set it while paused):
+                # test it once per iteration for all of the body's member reads.
+                m = self.maps[key] = self.temp("m")
+                first = [f"{m} = {local} if {local}.__class__ is _dict else _nomap"]
+                try:
+                    self.loop_body(loop, s.body, f"for {local} in {iterable}:", s, first=first)
+                finally:
+                    del self.maps[key]
+                return
+            self.loop_body(loop, s.body, f"for {local} in {iterable}:", s, first=first)
             return
         item = self.temp("it")
         var = n.Name(s.line, s.col, s.var)
-        self.loop_body(loop, [_RawAssign(s.line, s.col, var, item)] + s.body,
+        self.loop_body(loop, [_RawAssign(s.line, s.col, var, item, True)] + s.body,
                        f"for {item} in {iterable}:", s)
 
     def stmt__RawAssign(self, s: "_RawAssign") -> None:
-        self.assign(s.target, s.code, s)
+        self.assign(s.target, s.code, s, nullable=s.nullable)
 
     def stmt_ForTo(self, s: n.ForTo) -> None:
         i, end, step = self.temp("i"), self.temp("end"), self.temp("step")
@@ -411,7 +476,8 @@ class CodeGen:
             self.emit(f"if {step} == 0: R.fail('STEP cannot be 0')")
             header = f"while ({i} <= {end}) if {step} > 0 else ({i} >= {end}):"
         local = self.local(s.var.lower())
-        if const_step and local is not None and not _assigns(s.body, s.var.lower()):
+        if (const_step and local is not None and not self.debug
+                and not _assigns(s.body, s.var.lower())):
             # Release, and nothing in the body assigns the variable: Python's own for loop
             # over range() (floats: an equivalent iterator) runs it, without the re-read and
             # re-test below. After the loop the variable holds the first value past the end.
@@ -424,8 +490,9 @@ class CodeGen:
         read, cur = self.read_var(s.var), self.temp("t")
         # The body may have changed the loop variable (even to text): re-read it.
         tail = [f"{i} = ({cur} if ({cur} := {read}).__class__ is _int else _num({cur})) + {step}"]
-        self.loop_body(loop, [_RawAssign(s.line, s.col, var, i)] + s.body, header, s, tail)
-        self.assign(var, i, s)
+        self.loop_body(loop, [_RawAssign(s.line, s.col, var, i, False)] + s.body, header, s,
+                       tail)
+        self.assign(var, i, s, nullable=False)
 
     def stmt_DoLoop(self, s: n.DoLoop) -> None:
         loop = _Loop(s.kind, self.counter + 1)
@@ -508,6 +575,8 @@ class CodeGen:
 
     def stmt_CallSub(self, s: n.CallSub) -> None:
         self.emit(self.call_user(s, s.name, s.args, statement=True), s)
+        if s.name.lower() in self.program.subs:
+            self.reload_after_call()
 
     def call_user(self, node: n.Node, name: str, args: list[n.Node], statement: bool) -> str:
         sub = self.program.subs.get(name.lower())
@@ -524,7 +593,13 @@ class CodeGen:
         if self.scope.sub is not None:
             self.calls.setdefault(self.scope.sub.name.lower(), set()).add(sub.name.lower())
         if self.debug:
-            call = f"await {_sub_fn(sub.name)}(R, G{argv})"
+            call = f"await {_sub_fn(sub.name)}(R, G, _dp + 1{argv})"
+            if not statement and self.scope.is_main:
+                # The result first, then the locals reloaded if the user edited a variable
+                # while paused inside (``(t := x) is t`` is always true: x evaluated first).
+                t = self.temp("t")
+                return (f"({t} if ({t} := {call}) is {t} and not R.edited "
+                        f"else ({_RELOAD_EXPR}R.unedit(), {t})[-1])")
         elif sub.name.lower() in self.sync_subs:  # never suspends: a plain call
             return f"{_sub_fn(sub.name)}(R, G, _dp + 1{argv})"
         else:
@@ -555,6 +630,10 @@ class CodeGen:
         self.emit(f"R.on_block({s.event!r}, [{args}], {s.line})", s)
 
     def stmt_Param(self, s: n.Param) -> None:
+        key = s.name.lower()
+        if self.debug and self.scope.is_main and (var := self.local(key)) is not None:
+            # R.param reads the variable's value in G: make it the current one first.
+            self.emit(f"if {var} is not None or {key!r} in G: G[{key!r}] = {var}", s)
         default = self.expr(s.default) if s.default is not None else "None"
         value = (f"await R.param({s.name!r}, {s.type!r}, {s.description!r}, {s.like!r}, "
                  f"{default}, {s.optional!r}, {s.line})")
@@ -583,6 +662,7 @@ class CodeGen:
             call = f"R.memset({args[0]}, {args[1]}, {s.line})"
             self.emit(f"await R.debug_memset({args[0]}, {args[1]}, {s.line})" if self.debug
                       else call, s)
+            self.reload_after_call()  # a memory breakpoint may have paused
         elif p == "WAIT" and len(args) == 1:
             self.emit(f"await R.wait({args[0]}, {s.line})", s)
         elif p == "GET BOT MEMORY" and "INTO" in s.clauses:
@@ -714,6 +794,9 @@ class CodeGen:
 
     def ex_Member(self, e: n.Member) -> str:
         key = repr(e.name)  # inline: a map that has the exact key
+        if isinstance(e.obj, n.Name) and (m := self.maps.get(e.obj.name.lower())) is not None:
+            # FOR EACH's item, its map-ness tested once per iteration (stmt_ForEach)
+            return f"({m}[{key}] if {key} in {m} else _mem({self.expr(e.obj)}, {key}))"
         t, first = self.operand(self.expr(e.obj))
         return f"({t}[{key}] if {first}.__class__ is _dict and {key} in {t} else _mem({t}, {key}))"
 
@@ -853,7 +936,12 @@ class _RawAssign(n.Node):
 
     target: n.Node
     code: str
+    nullable: bool
 
+
+# Placeholders in a debug build's __main__ until its locals are all known (fill_reloads).
+_RELOAD_STMT = "\x00reload\x00"
+_RELOAD_EXPR = "\x00reload-expr\x00"
 
 _BLOCKS = (n.If, n.ForEach, n.ForTo, n.DoLoop, n.Select, n.SubDef, n.OnBlock)
 
@@ -866,6 +954,15 @@ def _is_bool(node: n.Node) -> bool:
     if isinstance(node, n.IsNull):
         return True
     return isinstance(node, n.Literal) and isinstance(node.value, bool)
+
+
+def _never_null(node: n.Node) -> bool:
+    """Whether an expression's value can never be NULL (text, numbers, booleans, lists...)."""
+    if isinstance(node, n.Literal):
+        return node.value is not None
+    if isinstance(node, n.Binary):
+        return node.op != "??"
+    return isinstance(node, (n.Interp, n.Unary, n.IsNull, n.ArrayLit, n.MapLit))
 
 
 def _fits(builtin: Any, count: int) -> bool:
@@ -914,6 +1011,12 @@ def _assigns(body: list[n.Node], key: str) -> bool:
     return False
 
 
+def _reads_members(body: list[n.Node], key: str) -> bool:
+    """Whether ``body`` reads a member of variable ``key`` (``item.price``)."""
+    return any(isinstance(node, n.Member) and isinstance(node.obj, n.Name)
+               and node.obj.name.lower() == key for node in n.walk(body))
+
+
 def _target_name(target: n.Node) -> str:
     while not isinstance(target, n.Name):
         target = target.obj  # type: ignore[attr-defined]
@@ -948,6 +1051,11 @@ def _py_name(prefix: str, key: str, taken: Any) -> str:
     return f"{prefix}{sorted(taken).index(key) if key in taken else len(taken)}_"
 
 
+def sub_function(name: str) -> str:
+    """The Python name of the generated function of SUB/FUNCTION ``name``."""
+    return _sub_fn(name)
+
+
 def _sub_fn(name: str) -> str:
     return "_sub_" + name.lower()
 
@@ -958,4 +1066,4 @@ def compile_program(program: n.Program, debug: bool = False) -> CompiledProgram:
     source = gen.generate()
     code = compile(source, GENERATED_PREFIX + program.file + ">", "exec")
     return CompiledProgram(program, code, source, gen.line_map, debug, gen.builtins,
-                           gen.diagnostics)
+                           gen.diagnostics, tuple(gen.locals.items()))

@@ -45,6 +45,7 @@ from .debug_model import (
 )
 from .nodes import Program
 from .operators import setv
+from .runtime import FRAME_LINE, FRAME_NAME, FRAME_VARIABLES
 from .values import BasicValueError, repr_value, to_display, truthy, type_name
 
 PausedObserver = Callable[[PausedState], None]
@@ -209,7 +210,7 @@ class Debugger:
         if hit:
             await self._pause(runtime, PauseReason.BREAKPOINT, line, col, hit)
             return
-        reason = should_pause(self._step, line, len(runtime.frames))
+        reason = should_pause(self._step, line, runtime.depth)
         if reason is not None:
             await self._pause(runtime, reason, line, col)
 
@@ -217,6 +218,7 @@ class Debugger:
         specs = self.memory_breakpoints.get(key)
         if not specs or self._stopped:
             return
+        _observe(runtime)  # conditions may read the variables
         extra = {"key": key, "value": value}
         if any(self._holds(runtime, s.condition, -1, line, extra) for s in specs):
             await self._pause(runtime, PauseReason.MEMORY, line, 0, memory_key=key)
@@ -227,7 +229,7 @@ class Debugger:
         self._refresh_flags()
         event = self._resume = asyncio.Event()
         self._runtime = runtime
-        runtime.sync_frame_lines()
+        _observe(runtime)  # the call stack and G, for the panels, evaluate and edits
         self.state = PausedState(reason, line, col, _frames(runtime, self.program.names),
                                  hit, memory_key, session_snapshot(runtime.session))
         self.on_paused(self.state)  # may answer at once with a command; then wait() returns
@@ -240,9 +242,13 @@ class Debugger:
     def _breakpoints_hit(self, runtime: Any, line: int) -> tuple[int, ...]:
         """Ids of the breakpoints on ``line`` that stop now; logpoints log instead."""
         stopping = []
+        published = False
         for bp in self.breakpoints.values():
             if bp.line != line or not bp.verified or not bp.enabled:
                 continue
+            if not published and (bp.spec.condition or bp.is_logpoint):
+                _observe(runtime)  # conditions and log messages read the variables
+                published = True
             if not self._holds(runtime, bp.spec.condition, bp.id, line):
                 continue
             self._hits[bp.id] = count = self._hits.get(bp.id, 0) + 1
@@ -300,12 +306,15 @@ class Debugger:
         global); returns that frame's new snapshot. The run sees it when resumed."""
         runtime = self._paused_runtime()
         value = self._eval(runtime, value_text, frame_index)
-        frame = _frame_at(runtime, frame_index)
+        variables = _frame_at(runtime, frame_index)[FRAME_VARIABLES]
         key = name.strip().lower()
-        if frame.variables is runtime.globals:
+        if variables is runtime.globals:
             runtime.globals[key] = value
         else:
-            setv(frame.variables, runtime.globals, key, value)
+            setv(variables, runtime.globals, key, value)
+        # The dialog keeps its own variables in Python locals: it reloads them from G when
+        # it continues (after the hook, or after the SUB call it is in).
+        runtime.edited = True
         self.state = replace(self.state, frames=_frames(runtime, self.program.names))
         return self.state.frames[frame_index]
 
@@ -314,7 +323,7 @@ class Debugger:
         compiled = self._compiled.get(text)
         if compiled is None:
             compiled = self._compiled[text] = compile_expression(self.program, text)
-        local = _frame_at(runtime, frame_index).variables
+        local = _frame_at(runtime, frame_index)[FRAME_VARIABLES]
         if extra:
             local = {**local, **extra}  # a copy: bound names must not leak into the script
         return run_expression(compiled, runtime, local, runtime.globals)
@@ -332,6 +341,13 @@ def _stoppable_lines(program: Program) -> list[int]:
     return sorted(program.statement_lines - silent)
 
 
+def _observe(runtime: Any) -> None:
+    """Bring the runtime's call stack and G up to date (see Runtime.observe)."""
+    observe = getattr(runtime, "observe", None)
+    if observe is not None:
+        observe()
+
+
 def _frame_at(runtime: Any, frame_index: int) -> Any:
     frames = runtime.frames
     if not 0 <= frame_index < len(frames):
@@ -342,6 +358,7 @@ def _frame_at(runtime: Any, frame_index: int) -> Any:
 def _frames(runtime: Any, names: dict[str, str]) -> tuple[FrameSnapshot, ...]:
     """Immutable copies of the call stack, innermost first."""
     return tuple(
-        FrameSnapshot(f.name, f.line, tuple(snapshot_value(names.get(k, k), v)
-                                            for k, v in f.variables.items()))
+        FrameSnapshot(f[FRAME_NAME], f[FRAME_LINE],
+                      tuple(snapshot_value(names.get(k, k), v)
+                            for k, v in f[FRAME_VARIABLES].items()))
         for f in reversed(runtime.frames))

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as _dt
 import math
 import re
+from operator import itemgetter
+from types import MappingProxyType
 from typing import Any
 
 from .values import (
@@ -242,6 +244,14 @@ def store_locals(glob: dict, names: tuple[str, ...], values: tuple) -> None:
     glob.update(zip(names, values))
 
 
+def publish_locals(glob: dict, names: tuple[str, ...], values: tuple) -> None:
+    """A debug build's :func:`store_locals`: a NULL local missing from G was never
+    assigned, as far as the debugger shows (an assigned NULL is written to G at once)."""
+    for key, value in zip(names, values):
+        if value is not None or key in glob:
+            glob[key] = value
+
+
 def child(obj: Any, key: Any, kind: str) -> Any:
     v = get_index(obj, key) if isinstance(obj, list) else get_member(obj, to_display(key))
     if v is None:
@@ -333,6 +343,6 @@ NAMESPACE = {
     "_pow": power, "_cat": cat, "_interp": interp, "_like": like, "_nvl": nvl, "_eq": eq, "_cmp": cmp,
     "_contains": contains, "_neg": neg, "_num": num, "_truthy": truthy, "_d": to_display,
     "_mem": get_member, "_idx": get_index, "_setmem": set_member, "_setidx": set_index,
-    "_ensure": ensure, "_ensure_value": ensure_value, "_store": store_locals, "_child": child, "_getv": getv, "_setv": setv, "_each": each,
+    "_ensure": ensure, "_ensure_value": ensure_value, "_store": store_locals, "_nomap": MappingProxyType({}), "_publish": publish_locals, "_itemgetter": itemgetter, "_child": child, "_getv": getv, "_setv": setv, "_each": each,
     "_meth": method, "_forto": forto, "_LoopExit": LoopExit, "_EndDialog": EndDialog,
 }

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from collections.abc import Mapping
 from typing import Any, Protocol
 
-from .compiler import CompiledProgram
+from .compiler import CompiledProgram, sub_function
 from .errors import BasicRuntimeError
 from .events import (
     EventSink,
@@ -60,35 +60,13 @@ class Session:
     webhooks: list[str] = field(default_factory=list)  # WEBHOOK endpoints the dialog declared
 
 
-class Frame(list):
-    """A SUB/FUNCTION activation (or the dialog itself) for the call stack:
-    ``Frame((name, variables, line, def_line))``.
-
-    A list underneath so a debug build's SUB call pushes one without running Python code
-    (a dataclass ``__init__`` was the largest cost of a call with the debugger attached).
-    """
-
-    __slots__ = ()
-
-    @property
-    def name(self) -> str:
-        return self[0]
-
-    @property
-    def variables(self) -> dict[str, Any]:
-        return self[1]
-
-    @property
-    def line(self) -> int:
-        return self[2]
-
-    @line.setter
-    def line(self, value: int) -> None:
-        self[2] = value
-
-    @property
-    def def_line(self) -> int:
-        return self[3]
+# A SUB/FUNCTION activation (or the dialog itself) on the call stack ``Runtime.frames`` is a
+# plain list ``[name, variables, line, def_line]``, outermost first. A debug build's calls
+# push nothing (that was the largest cost of a call with the debugger attached): the
+# debugger rebuilds the stack from the Python stack when it looks (Runtime.observe).
+FRAME_NAME, FRAME_VARIABLES, FRAME_LINE, FRAME_DEF_LINE = 0, 1, 2, 3
+DIALOG_FRAME = "(dialog)"
+Frame = list  # the type of a frame, for annotations
 
 
 class Variables(dict):
@@ -151,7 +129,13 @@ class Runtime:
         self.globals: dict[str, Any] = Variables(initial_vars or {})
         self.frames: list[Frame] = []
         self.error_number, self.error_text = 0, ""  # the last error ON ERROR RESUME NEXT skipped
-        self.depth = 0  # unused by generated code now: release SUBs get their depth as _dp
+        # Set when the debugger changed a variable while paused: the dialog then reloads its
+        # locals from G after the SUB call (or memory write) it was in (debug builds).
+        self.edited = False
+        # code of __main__ / of each SUB -> (frame name, def line), to find them on the stack
+        self._codes: dict[Any, tuple[str, int]] = {}
+        self._main_code: Any = None
+        self.depth = 0  # the call depth at the last debug hook (the dialog is 1)
         self.skip_waits = skip_waits
         self.deadline = time.monotonic() + timeout if timeout else None
         self.timeout = timeout
@@ -174,11 +158,14 @@ class Runtime:
         ns["__builtins__"] = {}
         ns["_B"] = self.debugger.line_flags if self.debugger else None
         ns["_memget"] = self.memory.get  # GET BOT MEMORY with a text key, without memget()
-        ns["_Frame"] = Frame
         # Each BASIC call nests a few Python frames; leave room below MAX_DEPTH calls.
         sys.setrecursionlimit(max(sys.getrecursionlimit(), MAX_DEPTH * 4 + 500))
         exec(self.compiled.code, ns)  # defines the dialog's and SUBs' coroutine functions
-        self.frames = [Frame(("(dialog)", self.globals, 1, 0))]
+        self._main_code = ns["__main__"].__code__
+        self._codes = {self._main_code: (DIALOG_FRAME, 0)}
+        for sub in self.compiled.program.subs.values():
+            self._codes[ns[sub_function(sub.name)].__code__] = (sub.name, sub.line)
+        self.frames = [[DIALOG_FRAME, self.globals, 1, 0]]
         self.depth = 1
         self.emit(RunStarted(self.file, self.run_id))
         try:
@@ -186,7 +173,7 @@ class Runtime:
         except EndDialog as e:
             result = e.value
         except asyncio.CancelledError:
-            self.emit(Stopped(self.frames[-1].line if self.frames else 0))
+            self.emit(Stopped(self.frames[0][FRAME_LINE] if self.frames else 0))
             raise
         except BasicRuntimeError as e:
             self.emit(Failed(e))
@@ -242,15 +229,6 @@ class Runtime:
                 raise BasicValueError("the step budget of this run is exhausted")
         return 256
 
-    def enter(self, name: str, variables: dict[str, Any], def_line: int) -> None:
-        if len(self.frames) >= MAX_DEPTH:
-            raise StackOverflow(f"stack overflow: more than {MAX_DEPTH} nested calls "
-                                  f"(in {name})")
-        self.frames.append(Frame((name, variables, def_line, def_line)))
-
-    def leave(self) -> None:
-        self.frames.pop()
-
     def error_resumed(self, exc: Exception, line: int) -> None:
         """ON ERROR RESUME NEXT skipped a failing statement: record it for ERR_NUMBER /
         ERR_DESCRIPTION and say so in the output, so the IDE still shows what failed."""
@@ -259,7 +237,7 @@ class Runtime:
         self.warn(f"error ignored (ON ERROR RESUME NEXT): {error.message}", line)
 
     def overflow(self, name: str) -> None:
-        """A release build's call one level too deep (it counts ``depth``, keeps no frames)."""
+        """A call one level too deep (generated code passes the depth down as ``_dp``)."""
         raise StackOverflow(f"stack overflow: more than {MAX_DEPTH} nested calls (in {name})")
 
     def fail(self, message: str) -> Any:
@@ -270,27 +248,62 @@ class Runtime:
 
     # ------------------------------------------------------------ debugger
 
-    def sync_frame_lines(self) -> None:
-        """Set every frame's current line from the Python stack of the generated code.
+    def observe(self) -> None:
+        """Rebuild ``frames`` from the Python stack and copy the dialog's local variables
+        into G, for the debugger to show, evaluate or edit (debug builds).
 
-        Only flagged lines call the debug hook, so after running to a breakpoint the callers'
-        frames still show where they were last flagged; the stack knows where they are now.
+        Call it synchronously from a hook, while the run's coroutines are on the Python
+        stack. Nothing is kept up to date while the script runs; this costs a walk of the
+        stack only when the debugger looks. The dialog reloads its locals after the hook or
+        the SUB call that paused, if the user edited a variable (``edited``).
         """
-        line_map, filename = self.compiled.line_map, self.compiled.filename
-        lines = []
+        if self._main_code is None:
+            return
+        line_map, codes = self.compiled.line_map, self._codes
+        frames: list[Frame] = []
+        main = None
         frame = sys._getframe(1)
         while frame is not None:
-            if frame.f_code.co_filename == filename and 0 < frame.f_lineno <= len(line_map):
-                lines.append(line_map[frame.f_lineno - 1][0])
+            found = codes.get(frame.f_code)
+            if found is not None:
+                name, def_line = found
+                index = frame.f_lineno - 1
+                line = line_map[index][0] if 0 <= index < len(line_map) else def_line
+                if frame.f_code is self._main_code:
+                    main = frame
+                    frames.append([name, self.globals, line, def_line])
+                    break
+                frames.append([name, frame.f_locals.get("L"), line, def_line])
             frame = frame.f_back
-        for basic_frame, line in zip(reversed(self.frames), lines):
-            basic_frame.line = line
+        if main is None:
+            return
+        frames.reverse()
+        self.frames = frames
+        if not self.edited:  # edited: G is newer than the locals until they are reloaded
+            self._publish(main.f_locals)
 
-    async def debug_hook(self, line: int, col: int) -> None:
-        self.frames[-1].line = line
+    def _publish(self, values: dict[str, Any]) -> None:
+        glob = self.globals
+        for key, var in self.compiled.main_locals:
+            if var in values:
+                value = values[var]
+                if value is not None or key in glob:  # a NULL never assigned is not shown
+                    glob[key] = value
+
+    def unedit(self) -> None:
+        """The dialog reloaded its locals after an edit (called from generated code)."""
+        self.edited = False
+
+    async def debug_hook(self, line: int, col: int, depth: int) -> bool:
+        """The statement hook, at call depth ``depth`` (the dialog is 1); returns whether a
+        variable was edited while paused (the dialog then reloads its locals from G)."""
+        self.depth = depth
         self.current_line = line
+        if depth == 1:  # where Stop reports the dialog stopped
+            self.frames[0][FRAME_LINE] = line
         if self.debugger is not None:
             await self.debugger.on_statement(self, line, col)
+        return self.edited
 
     async def debug_memset(self, key: Any, value: Any, line: int) -> None:
         k, v = self.memset(key, value, line)

@@ -2,8 +2,8 @@
 member and index reads) must give exactly what the language's operator functions give.
 
 Each property runs a BASIC expression over values injected as variables, in a release build
-(locals and fast paths) and in a debug build (variables in a dict), and compares both with
-a direct call of the operator function from ``interpreter.operators`` / ``values``.
+(locals and fast paths) and in a debug build (debugger attached), and compares both with a
+direct call of the operator function from ``interpreter.operators`` / ``values``.
 """
 
 from __future__ import annotations

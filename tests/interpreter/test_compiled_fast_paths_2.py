@@ -1,6 +1,7 @@
 """Second set of compiler fast paths (issue 7): FOR ... TO over Python's range, SELECT CASE
 with the subject's class read once, SUBs that never suspend compiled as plain functions,
-LEN inlined, operands read without temps, and debug builds reading ``G[name]``.
+LEN inlined, operands read without temps, FOR EACH testing its item is a map once per
+iteration, and debug builds.
 
 Each property runs the same program in a release build (the fast paths) and a debug build
 (debugger attached, the general code), and compares both with a model written with the
@@ -368,3 +369,69 @@ RETURN [r, calls]
 def test_names_never_assigned_read_as_null_in_both_builds() -> None:
     assert both("RETURN [nothing IS NULL, nothing & \"x\"]", {}) == ("ok", [True, "x"])
     assert both("SUB S()\nRETURN\nEND SUB\nCALL S()\nRETURN missing", {}) == ("ok", None)
+
+
+# ---------------------------------------------------------------- FOR EACH member reads
+
+
+FOR_EACH_MEMBERS = """\
+s = ""
+c = 0
+FOR EACH item IN items
+    s = s & item.price & "|" & item.Qty & ";"
+    IF item.qty = 1 THEN
+        c = c + 1
+    END IF
+NEXT
+RETURN s & c
+"""
+
+items = st.lists(st.one_of(
+    scalars, st.lists(scalars, max_size=2),
+    st.fixed_dictionaries({}, optional={"price": scalars, "qty": scalars, "Qty": scalars,
+                                        "PRICE": scalars})), max_size=4)
+
+
+def for_each_model(coll: Any) -> Any:
+    from interpreter.operators import each
+    from interpreter.values import get_member
+
+    s, c = "", 0
+    for item in each(coll):
+        s = cat(cat(cat(cat(s, get_member(item, "price")), "|"), get_member(item, "Qty")), ";")
+        if eq(get_member(item, "qty"), 1):
+            c = add(c, 1)
+    return cat(s, c)
+
+
+@SETTINGS
+@given(st.one_of(items, scalars))
+def test_for_each_member_reads_match_get_member(coll: Any) -> None:
+    got = both(FOR_EACH_MEMBERS, {"items": coll})
+    try:
+        want: tuple[str, Any] = ("ok", for_each_model(coll))
+    except BasicValueError:  # FOR EACH over something that is no collection
+        want = ("error", None)
+    assert got[0] == want[0] and (got[0] == "error" or got[1] == want[1]), (coll, got)
+
+
+def test_for_each_tests_the_item_is_a_map_once_only_when_nothing_rebinds_it() -> None:
+    plain = load_source(FOR_EACH_MEMBERS, "e.bas").source
+    assert plain.count("_nomap") == 1 and "item.__class__ is _dict and" not in plain
+    assert "_nomap" not in load_source(FOR_EACH_MEMBERS, "e.bas", debug=True).source
+    for body in ("item = 1", "item.x = 1", "HEAR item", "FOR EACH item IN [1]\nNEXT",
+                 "WITH item\n.x = 1\nEND WITH"):
+        src = f"FOR EACH item IN items\nx = item.a\n{body}\nNEXT"
+        assert "_nomap" not in load_source(src, "e.bas").source, body
+    # Another variable's members still use the general read; after the loop too.
+    src = "FOR EACH item IN items\nx = item.a & other.a\nNEXT\ny = item.a"
+    code = load_source(src, "e.bas").source
+    assert code.count("v_other.__class__ is _dict") == 1
+    assert code.count("v_item.__class__ is _dict") == 2  # the per-iteration test, after
+
+
+def test_for_each_item_changing_class_between_iterations() -> None:
+    # Text and a list that "contain" the member names: only a map may be subscripted.
+    coll = [{"price": 1, "qty": 1}, "price qty", ["price", "Qty"], {"Price": 2, "QTY": 1},
+            None, {"qty": 3}, 7]
+    assert both(FOR_EACH_MEMBERS, {"items": coll}) == ("ok", for_each_model(coll))
