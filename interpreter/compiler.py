@@ -392,10 +392,22 @@ class CodeGen:
 
     def loop_body(self, loop: _Loop, body: list[n.Node], header: str, node: n.Node,
                   tail: list[str] | None = None, else_tail: list[str] | None = None,
-                  first: list[str] | None = None) -> None:
-        """Emit a loop; wraps it in try/except when an inner loop EXITs this one."""
+                  first: list[str] | None = None,
+                  chunks: tuple[str, str] | None = None) -> None:
+        """Emit a loop; wraps it in try/except when an inner loop EXITs this one.
+
+        ``chunks`` (target, chunked iterable): a ``for`` over chunks of CHUNK items whose
+        inner ``for`` runs the body with no yield counter; the counter is paid once per
+        chunk, in the inner loop's ``else`` (a ``break`` in the body skips it and the outer
+        ``break`` that follows ends both loops)."""
         start = len(self.out)
         self.scope.loops.append(loop)
+        chunk = ""
+        if chunks is not None:
+            chunk = self.temp("c")
+            self.emit(f"for {chunk} in {chunks[1]}:", node)
+            self.indent += 1
+            header = f"for {chunks[0]} in {chunk}:"
         self.emit(header, node)
         self.indent += 1
         for line in first or ():
@@ -406,8 +418,16 @@ class CodeGen:
             # test runs there (a step shows FOR, body, FOR, body, ..., FOR, after the loop).
             self.debug_hook(node)
         self.cur = (node.line, node.col)
-        self.emit("_n -= 1")
-        self.emit("if _n <= 0: _n = await R.tick()")
+        if chunk:
+            self.indent -= 1
+            self.emit("else:")
+            self.emit(f"    _n -= _len({chunk})")
+            self.emit("    if _n <= 0: _n = await R.tick()")
+            self.emit("    continue")
+            self.emit("break")
+        else:
+            self.emit("_n -= 1")
+            self.emit("if _n <= 0: _n = await R.tick()")
         for line in tail or ():
             self.emit(line)
         self.indent -= 1
@@ -431,7 +451,7 @@ class CodeGen:
     def stmt_ForEach(self, s: n.ForEach) -> None:
         loop = _Loop("FOR", self.counter + 1)
         last = f", {self.expr(s.last)}" if s.last is not None else ""
-        iterable = f"_each({self.expr(s.iterable)}{last})"
+        chunked = f"_each_chunks({self.expr(s.iterable)}{last})"
         self.cur = (s.line, s.col)
         key = s.var.lower()
         if (local := self.local(key)) is not None:  # the loop binds it directly
@@ -447,16 +467,17 @@ class CodeGen:
                 m = self.maps[key] = self.temp("m")
                 first = [f"{m} = {local} if {local}.__class__ is _dict else _nomap"]
                 try:
-                    self.loop_body(loop, s.body, f"for {local} in {iterable}:", s, first=first)
+                    self.loop_body(loop, s.body, "", s, first=first,
+                                   chunks=(local, chunked))
                 finally:
                     del self.maps[key]
                 return
-            self.loop_body(loop, s.body, f"for {local} in {iterable}:", s, first=first)
+            self.loop_body(loop, s.body, "", s, first=first, chunks=(local, chunked))
             return
         item = self.temp("it")
         var = n.Name(s.line, s.col, s.var)
         self.loop_body(loop, [_RawAssign(s.line, s.col, var, item, True)] + s.body,
-                       f"for {item} in {iterable}:", s)
+                       "", s, chunks=(item, chunked))
 
     def stmt__RawAssign(self, s: "_RawAssign") -> None:
         self.assign(s.target, s.code, s, nullable=s.nullable)
@@ -484,7 +505,7 @@ class CodeGen:
             self.assigned.add(s.var.lower())
             rng = self.temp("r")
             self.emit(f"{rng} = _forto({i}, {end}, {step})")
-            self.loop_body(loop, s.body, f"for {local} in {rng}:", s,
+            self.loop_body(loop, s.body, "", s, chunks=(local, f"_chunks({rng})"),
                            else_tail=[f"{local} = {local} + {step} if {rng} else {i}"])
             return
         read, cur = self.read_var(s.var), self.temp("t")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as _dt
 import math
 import re
+from itertools import islice
 from operator import itemgetter
 from types import MappingProxyType
 from typing import Any
@@ -280,6 +281,30 @@ def each(coll: Any, last: Any = None) -> list:
     return items
 
 
+CHUNK = 256  # loop iterations between two yield-counter updates (runtime.tick's count)
+
+
+def each_chunks(coll: Any, last: Any = None) -> list:
+    """:func:`each`'s items in slices of CHUNK, taken at once (the loop sees the collection
+    as it was when the loop started), for a chunked ``for`` (see compiler.loop_body)."""
+    if isinstance(coll, list) and last is None:
+        return [coll[i : i + CHUNK] for i in range(0, len(coll), CHUNK)]
+    items = each(coll, last)
+    return [items[i : i + CHUNK] for i in range(0, len(items), CHUNK)]
+
+
+def chunks(values: Any) -> Any:
+    """A FOR loop's values (a range, or a _FloatRange) in slices of CHUNK, lazily."""
+    if isinstance(values, range):
+        return (values[i : i + CHUNK] for i in range(0, len(values), CHUNK))
+    return _iter_chunks(iter(values))
+
+
+def _iter_chunks(it: Any) -> Any:
+    while chunk := list(islice(it, CHUNK)):
+        yield chunk
+
+
 class _FloatRange:
     """FOR i = a TO b STEP k when a or b is not an int: the values the BASIC loop takes
     (each one the previous plus k, as the loop adds it), while not past b."""
@@ -344,5 +369,6 @@ NAMESPACE = {
     "_contains": contains, "_neg": neg, "_num": num, "_truthy": truthy, "_d": to_display,
     "_mem": get_member, "_idx": get_index, "_setmem": set_member, "_setidx": set_index,
     "_ensure": ensure, "_ensure_value": ensure_value, "_store": store_locals, "_nomap": MappingProxyType({}), "_publish": publish_locals, "_itemgetter": itemgetter, "_child": child, "_getv": getv, "_setv": setv, "_each": each,
+    "_each_chunks": each_chunks, "_chunks": chunks,
     "_meth": method, "_forto": forto, "_LoopExit": LoopExit, "_EndDialog": EndDialog,
 }
