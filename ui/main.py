@@ -25,6 +25,7 @@ def build_window(files: list[str], db: str | None, bot: str, settings: QSettings
     from .main_window import ICON, NEW_FILE_TEXT, MainWindow
 
     url = db or default_url()
+    share_gil_finely()
     store = MemoryStore(url)
     window = MainWindow(store, url, bot, settings or QSettings(ORGANIZATION, APPLICATION))
     QApplication.instance().setWindowIcon(QIcon(str(ICON)))
@@ -33,6 +34,20 @@ def build_window(files: list[str], db: str | None, bot: str, settings: QSettings
     if window.tabs.count() == 0:
         window.add_tab(NEW_FILE_TEXT, None)
     return window
+
+
+# How long a thread that wants the GIL waits before asking its holder to let go. The store
+# writer, the history recorder and the outside watcher run Python next to the GUI thread;
+# PySide re-takes the GIL for every call into Python (a model's data(), a slot), and with
+# the default 5 ms each of those could wait up to 5 ms behind a busy background thread:
+# a repaint of the memory table then took 60-140 ms while a dialog wrote memory.
+GIL_SWITCH_INTERVAL = 0.001
+
+
+def share_gil_finely() -> None:
+    """Make background threads hand the GIL back to the GUI thread within ~1 ms."""
+    if sys.getswitchinterval() > GIL_SWITCH_INTERVAL:
+        sys.setswitchinterval(GIL_SWITCH_INTERVAL)
 
 
 def settle_heap() -> None:

@@ -148,6 +148,18 @@ class MemoryHistoryPanel(QWidget):
         if change.bot == self.bot and self.key in (change.key, change.old_key):
             self._refresh_timer.start()
 
+    def apply_changes(self, changes: list[MemoryChange]) -> None:
+        """A batch of store changes from the bridge (up to ~1,000 per delivery while a dialog
+        writes): one call instead of one per change, and nothing to look at without a key."""
+        if not self.key:
+            return
+        bot, key = self.bot, self.key
+        for change in changes:
+            if change.bot == bot and key in (change.key, change.old_key):
+                if change.state is not ChangeState.PENDING:
+                    self._refresh_timer.start()
+                    return
+
     def selected_event(self) -> MemoryEvent | None:
         rows = self.table.selectionModel().selectedRows()
         return self.events[rows[0].row()] if rows else None
@@ -241,8 +253,7 @@ class HistoryFeature:
         self.panel.dialog_files = self._dialog_files
         self.panel.openAt.connect(self._open_at)
         self.panel.memoryReverted.connect(win.memory.reload)
-        win.bridge.memoryChanged.connect(
-            lambda changes: [self.panel.apply_change(c) for c in changes])
+        win.bridge.memoryChanged.connect(self.panel.apply_changes)
         view = win.memory.view
         view.selectionModel().currentRowChanged.connect(lambda cur, _prev: self._select(cur))
         win.memory.botChanged.connect(self._bot_changed)
