@@ -117,6 +117,10 @@ class ConversationRecorder:
         elif isinstance(event, Finished):
             self.finished = True
 
+    def feed_writes(self, events: Iterable[MemoryWritten]) -> None:
+        """A batch of memory writes at once (a write loop delivers thousands per batch)."""
+        self.writes.extend((e.key, e.value) for e in events)
+
     def _bot(self, message: BotMessage) -> None:
         self._suggestions = tuple(s.text for s in message.suggestions)
         text = f"(to {message.recipient}) {message.text}" if message.recipient else message.text

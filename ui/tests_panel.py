@@ -122,7 +122,7 @@ class TestsPanel(QWidget):
         layout.addWidget(splitter)
 
         window.bridge.runEvent.connect(self.record_event)
-        window.bridge.memoryWritten.connect(lambda events: [self.record_event(e) for e in events])
+        window.bridge.memoryWritten.connect(self.recorder.feed_writes)
         window.tabs.currentChanged.connect(lambda _i: self.refresh())
         self._update_buttons()
 
