@@ -110,6 +110,10 @@ class CodeGen:
         # Release FOR EACH whose body never assigns its variable: name -> a local holding the
         # item when it is a map, else an empty map, bound once per iteration (see ex_Member).
         self.maps: dict[str, str] = {}
+        # Release FOR loops over range() whose body never assigns the variable, started at an
+        # int: name -> (its local, whether it is never negative). The variable holds an int
+        # (int start + int step) throughout the body, so its reads need no class test.
+        self.ints: dict[str, tuple[str, bool]] = {}
 
     # ------------------------------------------------------------ output
 
@@ -505,8 +509,17 @@ class CodeGen:
             self.assigned.add(s.var.lower())
             rng = self.temp("r")
             self.emit(f"{rng} = _forto({i}, {end}, {step})")
-            self.loop_body(loop, s.body, "", s, chunks=(local, f"_chunks({rng})"),
-                           else_tail=[f"{local} = {local} + {step} if {rng} else {i}"])
+            key, start = s.var.lower(), self.int_kind(s.start)
+            outer = self.ints.get(key)
+            if start is not None and key not in _ERROR_STATE:
+                self.ints[key] = (local, start and const_step > 0)
+            try:
+                self.loop_body(loop, s.body, "", s, chunks=(local, f"_chunks({rng})"),
+                               else_tail=[f"{local} = {local} + {step} if {rng} else {i}"])
+            finally:
+                self.ints.pop(key, None)
+                if outer is not None:
+                    self.ints[key] = outer
             return
         read, cur = self.read_var(s.var), self.temp("t")
         # The body may have changed the loop variable (even to text): re-read it.
@@ -824,7 +837,14 @@ class CodeGen:
     def ex_Index(self, e: n.Index) -> str:
         # Inline: a list and an int in range. Both operands are evaluated first, in order.
         t, first_t = self.operand(self.expr(e.obj))
+        kind = self.int_kind(e.index)
         k, first_k = self.operand(self.expr(e.index))
+        if kind is not None and first_t == t:
+            # An index known to be an int: no class test for it; the list (a plain name,
+            # read after the index as nothing can rebind it) is tested and measured.
+            low = "" if kind and first_k == k else f"{first_k} >= 0 and "
+            return (f"({t}[{k}] if {low}{t}.__class__ is _list and {k} < _len({t}) "
+                    f"else _idx({t}, {k}))")
         return (f"({t}[{k}] if {first_t}.__class__ is "
                 f"(_list if {first_k}.__class__ is _int else None) "
                 f"and 0 <= {k} < _len({t}) else _idx({t}, {k}))")
@@ -883,6 +903,8 @@ class CodeGen:
     def ex_Binary(self, e: n.Binary) -> str:
         if self.is_concat(e):
             return self.concat(e)
+        if e.op in ("+", "-", "*") and not self.debug and (fused := self.fused(e)):
+            return fused
         a, b = self.expr(e.left), self.expr(e.right)
         op = e.op
         if op in ("AND", "OR"):
@@ -898,7 +920,12 @@ class CodeGen:
         if op in ("+", "-", "*"):
             return self.int_fast_path(e, a, b, op, f"{_ARITH[op]}({{}}, {{}})")
         if op == "MOD" and (k := _int_literal(e.right)) is not None and k > 0:
+            kind = self.int_kind(e.left)
+            if kind:  # a known non-negative int
+                return f"({a} % {k})"
             t, first = self.operand(a)  # Python's % equals BASIC's MOD for a >= 0, b > 0
+            if kind is not None:
+                return f"({t} % {k} if {first} >= 0 else _mod({t}, {k}))"
             return f"({t} % {k} if {first}.__class__ is _int and {t} >= 0 else _mod({t}, {k}))"
         if op == "CONTAINS":
             return f"_contains({a}, {b})"
@@ -906,23 +933,123 @@ class CodeGen:
             return f"_contains({b}, {a})"
         return f"{_ARITH[op]}({a}, {b})"
 
+    def int_kind(self, e: n.Node) -> bool | None:
+        """Whether ``e`` always yields an int (exactly; not a bool): None when not known,
+        else True when it is also never negative, False when it may be.
+
+        Known: int literals, loop variables in self.ints, and + - * MOD of known ints
+        (their operators on two ints give Python's int result)."""
+        if isinstance(e, n.Literal):
+            return e.value >= 0 if type(e.value) is int else None
+        if isinstance(e, n.Name):
+            key = e.name.lower()
+            known = self.ints.get(key)
+            if known is None or key in _ERROR_STATE or self.local(key) != known[0]:
+                return None
+            return known[1]
+        if not isinstance(e, n.Binary) or e.op not in ("+", "-", "*", "MOD"):
+            return None
+        left = self.int_kind(e.left)
+        if left is None or self.is_concat(e):
+            return None
+        if e.op == "MOD":
+            k = _int_literal(e.right)
+            return None if k is None or k < 0 else left
+        right = self.int_kind(e.right)
+        if right is None:
+            return None
+        return left and right and e.op != "-"
+
     def int_fast_path(self, e: n.Binary, a: str, b: str, py_op: str, general: str) -> str:
         """Python's own operator when both sides are ints, else the language's operator.
 
         Loop counters, sums and comparisons are int on int far more often than anything
         else; the check inline saves a call per operation. ``^`` is left out on purpose: its
-        general function refuses results that would exhaust memory.
+        general function refuses results that would exhaust memory. A side known to be an
+        int (int_kind) is not tested.
         """
         left, first = self.operand(a)
         kind = type(e.right.value).__name__ if isinstance(e.right, n.Literal) else ""
+        left_int = self.int_kind(e.left) is not None
+        right_int = self.int_kind(e.right) is not None
+        if left_int and right_int:
+            return f"({a} {py_op} {b})"
         if kind == "int" or (kind == "str" and py_op in ("==", "!=")):
             # A literal: one class test, and = / <> on text is Python's (exact) comparison.
             test = f"{first}.__class__ is _{kind}"
             right = b
         else:
             right, second = self.operand(b)
-            test = f"{first}.__class__ is {second}.__class__ is _int"
+            if left_int and first == left:  # a plain name: read again after the right side
+                test = f"{second}.__class__ is _int"
+            elif right_int and second == right:
+                test = f"{first}.__class__ is _int"
+            else:
+                test = f"{first}.__class__ is {second}.__class__ is _int"
         return f"({left} {py_op} {right} if {test} else {general.format(left, right)})"
+
+    def plain(self, e: n.Node) -> bool:
+        """Whether ``e`` compiles to a plain name or number (read twice at no risk)."""
+        if isinstance(e, n.Literal):
+            return type(e.value) is int
+        return (isinstance(e, n.Name) and e.name.lower() not in _ERROR_STATE
+                and self.local(e.name.lower()) is not None)
+
+    def fused(self, e: n.Binary) -> str | None:
+        """A release build's ``a + b * c`` (two or more of + - * on numbers): one class test
+        of all its operands, then Python's arithmetic, else the language's operators nested.
+
+        The operands are evaluated first, left to right, each once: at most two that are
+        not plain names, bound by ``:=`` at the head of the ``is`` chain, whose first two
+        terms are always evaluated. Plain names are read after them (nothing rebinds them).
+        """
+        leaves: list[n.Node] = []
+        first_op: list[int] = []  # how many leaves were evaluated when an operator first ran
+
+        def shape(node: n.Node) -> Any:
+            if (isinstance(node, n.Binary) and node.op in ("+", "-", "*")
+                    and not self.is_concat(node)):
+                tree = (node.op, shape(node.left), shape(node.right))
+                first_op.append(len(leaves))
+                return tree
+            leaves.append(node)
+            return len(leaves) - 1
+
+        tree = shape(e)
+        # Decided before any code is generated (generating twice would warn twice).
+        if len(leaves) < 3 or any(isinstance(x, n.Literal) and type(x.value) is not int
+                                  for x in leaves):
+            return None
+        bound_at = [i for i, x in enumerate(leaves) if not self.plain(x)]
+        # An operator may fail (text * 2): no operand that is not a plain name may be
+        # evaluated after it in the nested order (``F() * x + G()`` stays nested).
+        if len(bound_at) > 2 or (bound_at and bound_at[-1] >= first_op[0]):
+            return None
+        reads: list[str] = []
+        bound: list[str] = []
+        plain: list[str] = []
+        for leaf in leaves:
+            code = self.expr(leaf)
+            if self.plain(leaf) and self.int_kind(leaf) is not None:
+                reads.append(code)  # a known int: no test
+                continue
+            t, first = self.operand(code)
+            reads.append(t)
+            (plain if first == t else bound).append(f"{first}.__class__")
+        assert len(bound) <= 2, bound
+
+        def build(node: Any, fast: bool) -> str:
+            if isinstance(node, int):
+                return reads[node]
+            op, left, right = node
+            if fast:
+                return f"({build(left, True)} {op} {build(right, True)})"
+            return f"{_ARITH[op]}({build(left, False)}, {build(right, False)})"
+
+        tests = bound + plain
+        if not tests:
+            return build(tree, True)
+        return f"({build(tree, True)} if {' is '.join(tests)} is _int else {build(tree, False)})"
 
     def ex_IsNull(self, e: n.IsNull) -> str:
         return f"({self.expr(e.operand)} is {'not ' if e.negate else ''}None)"

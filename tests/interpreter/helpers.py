@@ -6,8 +6,9 @@ import asyncio
 from dataclasses import dataclass, field
 from typing import Any
 
-from interpreter import Runtime, load_source
+from interpreter import BasicRuntimeError, Runtime, load_source
 from interpreter.channels import QueuedChannel
+from interpreter.debugger import Debugger
 from interpreter.ports import DictMemory
 
 
@@ -34,3 +35,22 @@ def run(source: str, answers: list[str] | None = None, memory: dict[str, str] | 
 
 def talks(source: str, answers: list[str] | None = None, **kw: Any) -> list[str]:
     return run(source, answers, **kw).talks
+
+
+def outcome(source: str, variables: dict[str, Any], debug: bool) -> tuple[str, Any]:
+    """('ok', RETURN value) or ('error', message) of ``source`` in a release build, or in a
+    debug build with a debugger attached."""
+    compiled = load_source(source, "fast.bas", debug=debug)
+    rt = Runtime(compiled, QueuedChannel(), DictMemory(), initial_vars=dict(variables),
+                 debugger=Debugger(compiled.program) if debug else None)
+    try:
+        return "ok", asyncio.run(rt.run())
+    except BasicRuntimeError as e:
+        return "error", e.message
+
+
+def both(source: str, variables: dict[str, Any]) -> tuple[str, Any]:
+    """The outcome, which release and debug builds must agree on (their fast paths differ)."""
+    release, debug = outcome(source, variables, False), outcome(source, variables, True)
+    assert release == debug, (source, variables, release, debug)
+    return release

@@ -24,6 +24,7 @@ from interpreter.debugger import Debugger
 from interpreter.operators import add, cat, eq, num
 from interpreter.ports import DictMemory
 from interpreter.values import BasicValueError
+from tests.interpreter.helpers import both
 
 from .helpers import run
 
@@ -39,23 +40,6 @@ scalars = st.one_of(
 bounds = st.one_of(st.integers(min_value=-15, max_value=15),
                    st.floats(min_value=-15, max_value=15, allow_nan=False, width=16),
                    st.sampled_from(["3", " 2 ", "-1.5", None, ""]))
-
-
-def outcome(source: str, variables: dict[str, Any], debug: bool) -> tuple[str, Any]:
-    """('ok', RETURN value) or ('error', message) of ``source``."""
-    compiled = load_source(source, "fast2.bas", debug=debug)
-    rt = Runtime(compiled, QueuedChannel(), DictMemory(), initial_vars=dict(variables),
-                 debugger=Debugger(compiled.program) if debug else None)
-    try:
-        return "ok", asyncio.run(rt.run())
-    except BasicRuntimeError as e:
-        return "error", e.message
-
-
-def both(source: str, variables: dict[str, Any]) -> tuple[str, Any]:
-    release, debug = outcome(source, variables, False), outcome(source, variables, True)
-    assert release == debug, (source, variables, release, debug)
-    return release
 
 
 # ---------------------------------------------------------------- FOR ... TO

@@ -20,10 +20,10 @@ from hypothesis import strategies as st
 
 from interpreter import BasicRuntimeError, Runtime, load_source
 from interpreter.channels import QueuedChannel
-from interpreter.debugger import Debugger
 from interpreter.operators import CHUNK, add, eq, mul
 from interpreter.ports import DictMemory
 from interpreter.values import BasicValueError
+from tests.interpreter.helpers import both
 
 SETTINGS = settings(max_examples=40, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow])
@@ -33,23 +33,6 @@ scalars = st.one_of(
     st.floats(min_value=-5, max_value=5, allow_nan=False, width=16),
     st.sampled_from(["", "0", "1", " 1 ", "2.0", "menu", "MENU", "order", "buy", "x"]),
 )
-
-
-def outcome(source: str, variables: dict[str, Any], debug: bool) -> tuple[str, Any]:
-    """('ok', RETURN value) or ('error', message) of ``source``."""
-    compiled = load_source(source, "fast3.bas", debug=debug)
-    rt = Runtime(compiled, QueuedChannel(), DictMemory(), initial_vars=dict(variables),
-                 debugger=Debugger(compiled.program) if debug else None)
-    try:
-        return "ok", asyncio.run(rt.run())
-    except BasicRuntimeError as e:
-        return "error", e.message
-
-
-def both(source: str, variables: dict[str, Any]) -> tuple[str, Any]:
-    release, debug = outcome(source, variables, False), outcome(source, variables, True)
-    assert release == debug, (source, variables, release, debug)
-    return release
 
 
 # ---------------------------------------------------------------- FOR EACH in chunks
