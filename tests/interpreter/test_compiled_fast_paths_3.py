@@ -1,7 +1,7 @@
 """Third set of compiler fast paths (issue 7): loops that run in chunks of
 ``operators.CHUNK`` items with the yield counter paid once per chunk (FOR EACH and FOR ... TO
-over a range), and SELECT CASE over int-only or text-only literals dispatched through one
-dict lookup of the CASE index.
+over a range), and SELECT CASE over int-only or text-only literals, whose subject's class is
+read once.
 
 Each property runs the same program in a release build and a debug build (debugger
 attached) and compares both with a model written with the language's operator functions.
@@ -164,7 +164,7 @@ def test_float_for_loop_in_chunks() -> None:
     assert both(src, {}) == ("ok", [600, 600.5])
 
 
-# ---------------------------------------------------------------- SELECT CASE by table
+# ---------------------------------------------------------------- SELECT CASE over literals
 
 
 SELECT_TEXT = """\
@@ -203,7 +203,7 @@ def select_model(x: Any, cases: list[tuple[list[Any], int]], default: int) -> in
 
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(scalars)
-def test_select_case_table_matches_eq(x: Any) -> None:
+def test_select_case_over_literals_matches_eq(x: Any) -> None:
     text = [(["menu"], 1), (["order", "buy", "menu"], 2), (["1", "2.0"], 3)]
     assert both(SELECT_TEXT, {"x": x}) == ("ok", select_model(x, text, 4))
     ints = [([0], 1), ([1, 2, 0], 2), ([-1], 3)]
