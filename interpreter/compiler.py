@@ -198,7 +198,10 @@ class CodeGen:
             return
         # Release: parameters are the function's own Python parameters; the depth of the
         # call comes in as _dp (no shared counter to restore, so no try/finally).
-        args = "".join(f", {self.local(key)}=None" for key, _ in own)
+        # A name given twice (``SUB s(a, A)``) binds its last argument, as in a debug build.
+        last = {key: i for i, (key, _) in enumerate(own)}
+        args = "".join(f", {self.local(key) if last[key] == i else f'_p{i}'}=None"
+                       for i, (key, _) in enumerate(own))
         is_sync = sub.name.lower() in self.sync_subs
         self.emit(f"{'def' if is_sync else 'async def'} {name}(R, G, _dp{args}):")
         self.indent += 1
@@ -322,6 +325,9 @@ class CodeGen:
         self.emit("    raise")
         self.emit("except _Exception as _e:")
         self.emit(f"    R.error_resumed(_e, {s.line})")
+        self.indent += 1
+        self.reload_after_call()  # the failing statement may have paused in a SUB first
+        self.indent -= 1
 
     def debug_hook(self, s: n.Node) -> None:
         # The check stays one list lookup; in the dialog, the locals are reloaded when the
@@ -402,16 +408,16 @@ class CodeGen:
 
         ``chunks`` (target, chunked iterable): a ``for`` over chunks of CHUNK items whose
         inner ``for`` runs the body with no yield counter; the counter is paid once per
-        chunk, in the inner loop's ``else`` (a ``break`` in the body skips it and the outer
-        ``break`` that follows ends both loops)."""
+        chunk, in the inner loop's ``else`` (a ``break`` in the body skips it; the outer
+        ``break`` that follows pays for the items taken, then ends both loops)."""
         start = len(self.out)
         self.scope.loops.append(loop)
-        chunk = ""
+        chunk = it = ""
         if chunks is not None:
-            chunk = self.temp("c")
+            chunk, it = self.temp("c"), self.temp("it")
             self.emit(f"for {chunk} in {chunks[1]}:", node)
             self.indent += 1
-            header = f"for {chunks[0]} in {chunk}:"
+            header = f"for {chunks[0]} in ({it} := _iter({chunk})):"
         self.emit(header, node)
         self.indent += 1
         for line in first or ():
@@ -425,9 +431,14 @@ class CodeGen:
         if chunk:
             self.indent -= 1
             self.emit("else:")
+            # A whole chunk may take the counter below 0: the tick's 256 pay that debt too.
             self.emit(f"    _n -= _len({chunk})")
-            self.emit("    if _n <= 0: _n = await R.tick()")
+            self.emit("    if _n <= 0: _n += await R.tick()")
             self.emit("    continue")
+            # A break: the iterations run before it count too (the breaking one does not,
+            # as in an unchunked loop), or an early EXIT FOR would escape the step budget.
+            self.emit(f"_n -= _len({chunk}) - _hint({it}) - 1")
+            self.emit("if _n <= 0: _n += await R.tick()")
             self.emit("break")
         else:
             self.emit("_n -= 1")

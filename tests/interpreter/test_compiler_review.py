@@ -1,0 +1,71 @@
+"""Review of the interpreter speed work: semantics the differential tests did not pin down
+(debug-build locals synced with G, plain-function SUBs, chunked loops, fused arithmetic)."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from interpreter import BasicRuntimeError, Runtime, load_source
+from interpreter.channels import QueuedChannel
+from interpreter.debug_model import BreakpointSpec
+from interpreter.debugger import Debugger
+from interpreter.ports import DictMemory
+
+from .helpers import both
+from .test_debug_locals import Run
+
+
+def test_an_edit_made_in_a_sub_that_then_fails_under_resume_next_reaches_the_dialog() -> None:
+    # Paused inside S, the user sets the dialog's y; S then fails and RESUME NEXT skips the
+    # CALL: the dialog must go on with the edited y (and its later writes must reach G).
+    source = """\
+        ON ERROR RESUME NEXT
+        y = 1
+        CALL s
+        y = y + 10
+        z = 7
+        RETURN y
+        SUB s
+          w = 1
+          w = 1 / 0
+        END SUB
+        """
+    run = Run(source, [BreakpointSpec(8)], [lambda d: d.set_variable("y", "100", 1)]).run()
+    assert run.value == 110
+    assert run.runtime.globals["y"] == 110 and run.runtime.globals["z"] == 7
+
+
+def test_a_parameter_named_twice_compiles_and_the_last_argument_wins() -> None:
+    # Names are case-insensitive: a and A are one variable. The release build's SUB takes its
+    # parameters as Python parameters, which must not be named twice.
+    source = "FUNCTION f(a, A)\n  RETURN a\nEND FUNCTION\nRETURN f(1, 2)\n"
+    assert both(source, {}) == ("ok", 2)
+
+
+EARLY_EXIT = """\
+lst = []
+FOR i = 0 TO 299
+  lst[UBOUND(lst)] = i
+NEXT
+n = 0
+DO
+  n = n + 1
+  FOR EACH b IN lst
+    IF b = 200 THEN EXIT FOR
+  NEXT
+LOOP
+"""
+
+
+def test_iterations_before_an_exit_for_count_against_the_step_budget() -> None:
+    # Each DO pass runs 200 FOR EACH iterations then EXIT FOR: those count as steps, as they
+    # did before loops were chunked (20 ticks of 256 steps: about 26 passes, not 5000).
+    for debug in (False, True):
+        compiled = load_source(EARLY_EXIT, "budget.bas", debug=debug)
+        rt = Runtime(compiled, QueuedChannel(), DictMemory(), max_ticks=20,
+                     debugger=Debugger(compiled.program) if debug else None)
+        with pytest.raises(BasicRuntimeError, match="step budget"):
+            asyncio.run(rt.run())
+        assert 20 <= rt.globals["n"] <= 30, (debug, rt.globals["n"])
