@@ -107,6 +107,10 @@ class CodeGen:
         # Empty by default, so an expression compiled on its own (debug_eval) awaits calls.
         self.sync_subs: set[str] = set()
         self.calls: dict[str, set[str]] = {}  # SUB (lower-case) -> SUBs it calls
+        # SUBs that can call themselves (directly or through others): with no loop, a deep
+        # recursion would never reach a loop's tick, so each of their calls counts as one
+        # loop iteration (the window stays responsive, Stop and the step budget still work).
+        self.recursive = _recursive_subs(program)
         # Release FOR EACH whose body never assigns its variable: name -> a local holding the
         # item when it is a map, else an empty map, bound once per iteration (see ex_Member).
         self.maps: dict[str, str] = {}
@@ -139,7 +143,7 @@ class CodeGen:
             # awaits (loop tick, keyword, HEAR...) suspends, and so does any SUB calling one.
             self.sync_subs = set(self.program.subs)
             awaits = self._generate_all(probe=True)
-            suspending = {k for k, has_await in awaits.items() if has_await}
+            suspending = {k for k, has_await in awaits.items() if has_await} | self.recursive
             while True:
                 more = {k for k, callees in self.calls.items() if callees & suspending}
                 if more <= suspending:
@@ -187,6 +191,7 @@ class CodeGen:
             self.emit(f"async def {name}(R, G, _dp{args}):")
             self.indent += 1
             self.emit(f"if _dp > {MAX_DEPTH}: R.overflow({sub.name!r})")
+            self.call_tick(sub)
             self.emit("_n = 256")
             if sub.is_function:
                 own.append((sub.name.lower(), "None"))
@@ -206,6 +211,7 @@ class CodeGen:
         self.emit(f"{'def' if is_sync else 'async def'} {name}(R, G, _dp{args}):")
         self.indent += 1
         self.emit(f"if _dp > {MAX_DEPTH}: R.overflow({sub.name!r})")
+        self.call_tick(sub)
         start = len(self.out)
         self.block(body)
         self.emit(self.sub_return())
@@ -221,6 +227,11 @@ class CodeGen:
         self.out[start:start] = [pad + line for line in prologue]
         self.line_map[start:start] = [self.line_map[start - 1]] * len(prologue)
         self.indent -= 1
+
+    def call_tick(self, sub: n.SubDef) -> None:
+        if sub.name.lower() in self.recursive:
+            self.emit("R.calls -= 1")
+            self.emit("if R.calls <= 0: R.calls = await R.tick()")
 
     def main_body(self, body: list[n.Node]) -> None:
         """The dialog's statements; its local variables are loaded from G first and stored
@@ -1200,6 +1211,26 @@ def _names_in_subs(program: n.Program) -> set[str]:
             if isinstance(value, str):
                 names.add(value.lower())
     return names
+
+
+def _recursive_subs(program: n.Program) -> set[str]:
+    """The SUBs (lower-case) on a cycle of the call graph."""
+    callees = {key: {node.name.lower() for node in n.walk(sub.body)
+                     if isinstance(node, (n.Call, n.CallSub))
+                     and node.name.lower() in program.subs}
+               for key, sub in program.subs.items()}
+    found = set()
+    for start in callees:
+        seen, todo = set(), list(callees[start])
+        while todo:
+            key = todo.pop()
+            if key == start:
+                found.add(start)
+                break
+            if key not in seen:
+                seen.add(key)
+                todo.extend(callees[key])
+    return found
 
 
 def _py_name(prefix: str, key: str, taken: Any) -> str:

@@ -140,6 +140,7 @@ class Runtime:
         self.deadline = time.monotonic() + timeout if timeout else None
         self.timeout = timeout
         self.ticks_left = max_ticks
+        self.calls = 256  # recursive SUB calls until their next tick (see compiler.call_tick)
         self.last_yield = time.perf_counter()
         self.current_line = 0
         self._sources: dict[int, WriteSource] = {}

@@ -266,16 +266,17 @@ CALL Loops(2)
 CALL Recurses(3)
 """
     code = load_source(src, "s.bas").source
-    for name in ("pure", "usespure", "recurses"):
+    for name in ("pure", "usespure"):
         assert f"\ndef _sub_{name}(" in code, name
-    for name in ("speaks", "callsspeaks", "loops"):
+    # A recursive SUB ticks per call (a deep recursion must not freeze the window).
+    for name in ("speaks", "callsspeaks", "loops", "recurses"):
         assert f"\nasync def _sub_{name}(" in code, name
     assert run(src).talks == ["4"]
     debug = load_source(src, "s.bas", debug=True).source
     assert "\ndef _sub_" not in debug  # the debugger's hooks await in every SUB
 
 
-def test_deep_recursion_of_a_plain_sub_is_a_stack_overflow_at_the_call() -> None:
+def test_deep_recursion_is_a_stack_overflow_at_the_call() -> None:
     src = "FUNCTION F(n)\nRETURN F(n + 1)\nEND FUNCTION\nx = F(1)"
     with pytest.raises(BasicRuntimeError) as e:
         run(src)

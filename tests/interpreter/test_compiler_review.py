@@ -7,7 +7,7 @@ import asyncio
 
 import pytest
 
-from interpreter import BasicRuntimeError, Runtime, load_source
+from interpreter import BasicRuntimeError, Runtime, load_source, runtime
 from interpreter.channels import QueuedChannel
 from interpreter.debug_model import BreakpointSpec
 from interpreter.debugger import Debugger
@@ -69,3 +69,58 @@ def test_iterations_before_an_exit_for_count_against_the_step_budget() -> None:
         with pytest.raises(BasicRuntimeError, match="step budget"):
             asyncio.run(rt.run())
         assert 20 <= rt.globals["n"] <= 30, (debug, rt.globals["n"])
+
+
+FIB = """\
+FUNCTION Fib(n)
+    IF n < 2 THEN
+        RETURN n
+    END IF
+    RETURN Fib(n - 1) + Fib(n - 2)
+END FUNCTION
+SUB Ping(n)
+    IF n > 0 THEN
+        Pong n - 1
+    END IF
+END SUB
+SUB Pong(n)
+    Ping n
+END SUB
+Ping 3000 MOD 900
+RETURN Fib(depth)
+"""
+
+
+@pytest.mark.parametrize("debug", [False, True])
+def test_a_recursion_without_loops_counts_its_calls_against_the_step_budget(debug) -> None:
+    # Fib(25) makes ~250k calls: at 256 calls per tick that is ~950 ticks.
+    compiled = load_source(FIB, "fib.bas", debug=debug)
+    rt = Runtime(compiled, QueuedChannel(), DictMemory(), max_ticks=50,
+                 initial_vars={"depth": 25},
+                 debugger=Debugger(compiled.program) if debug else None)
+    with pytest.raises(BasicRuntimeError, match="step budget"):
+        asyncio.run(rt.run())
+    assert both(FIB, {"depth": 15}) == ("ok", 610)
+
+
+def test_a_deep_recursion_lets_the_event_loop_run(monkeypatch) -> None:
+    monkeypatch.setattr(runtime, "YIELD_EVERY", 0.0)  # every tick yields: no timing involved
+    compiled = load_source(FIB, "fib.bas")
+    rt = Runtime(compiled, QueuedChannel(), DictMemory(), initial_vars={"depth": 22})
+    ticks = 0
+
+    async def other_work() -> None:
+        nonlocal ticks
+        while True:
+            ticks += 1
+            await asyncio.sleep(0)
+
+    async def scenario() -> object:
+        other = asyncio.ensure_future(other_work())
+        try:
+            return await rt.run()
+        finally:
+            other.cancel()
+
+    assert asyncio.run(scenario()) == 17711
+    assert ticks >= 17711 // 256 // 2  # ~57k calls, a tick every 256 of them
