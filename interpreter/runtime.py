@@ -32,7 +32,7 @@ from .events import (
     ignore_event,
 )
 from .nesting import MAX_DEPTH
-from .operators import NAMESPACE, EndDialog
+from .operators import NAMESPACE, EndDialog, publish_locals
 from .ports import BotMemory, BotMessage, Channel, HearRequest, Suggestion, WriteSource
 from .values import BasicValueError, to_display, to_number
 
@@ -281,15 +281,10 @@ class Runtime:
         frames.reverse()
         self.frames = frames
         if not self.edited:  # edited: G is newer than the locals until they are reloaded
-            self._publish(main.f_locals)
-
-    def _publish(self, values: dict[str, Any]) -> None:
-        glob = self.globals
-        for key, var in self.compiled.main_locals:
-            if var in values:
-                value = values[var]
-                if value is not None or key in glob:  # a NULL never assigned is not shown
-                    glob[key] = value
+            values = main.f_locals
+            bound = [(key, var) for key, var in self.compiled.main_locals if var in values]
+            publish_locals(self.globals, tuple(key for key, _ in bound),
+                           tuple(values[var] for _, var in bound))
 
     def unedit(self) -> None:
         """The dialog reloaded its locals after an edit (called from generated code)."""
