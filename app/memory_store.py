@@ -39,6 +39,7 @@ from interpreter.ports import WriteSource
 
 from .database import (
     DatabaseError,
+    contains_text,
     error_message,
     is_sqlite,
     open_database,
@@ -826,14 +827,7 @@ class MemoryStore:
             BotMemory.key, BotMemory.value, BotMemory.created_at, BotMemory.updated_at
         ).where(BotMemory.bot == bot_id)
         if filter:
-            pattern = "%" + _escape_like(filter) + "%"
-            op = "LIKE" if self._sqlite else "ILIKE"  # SQLite LIKE ignores ASCII case
-            q = q.where(
-                peewee.NodeList((BotMemory.key, peewee.SQL(op), pattern, peewee.SQL("ESCAPE '\\'")))
-                | peewee.NodeList(
-                    (BotMemory.value, peewee.SQL(op), pattern, peewee.SQL("ESCAPE '\\'"))
-                )
-            )
+            q = q.where(contains_text([BotMemory.key, BotMemory.value], filter, self._sqlite))
         return q
 
     def _ordering(self, order_by: str, descending: bool) -> list[Any]:
@@ -957,10 +951,6 @@ def _sort_key(order_by: str) -> Callable[[MemoryEntry], Any]:
         return lambda e: e.key
     minimum = dt.datetime.min.replace(tzinfo=_UTC)
     return lambda e: (getattr(e, order_by) or minimum, e.key)
-
-
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _chunks(items: list[Any], size: int) -> Iterable[list[Any]]:
