@@ -89,21 +89,48 @@ def write_text_atomic(path: str | os.PathLike[str], text: str,
 
 def write_bytes_atomic(path: str | os.PathLike[str], data: bytes) -> None:
     """Write ``data`` to a temp file beside ``path``, fsync it, rename it over ``path``."""
-    target = Path(os.path.realpath(path))  # through a symlink: replace the file, keep the link
-    mode = _mode_of(target)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    writer = AtomicWriter(path)
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, target)
+        writer.write(data)
     except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
+        writer.discard()
         raise
-    _fsync_dir(target.parent)
+    writer.commit()
+
+
+class AtomicWriter:
+    """Bytes written in pieces (a download) to a temp file beside ``path``: :meth:`commit`
+    fsyncs it and renames it over ``path`` keeping that file's mode, :meth:`discard` removes
+    it. Until the commit, ``path`` keeps its old content."""
+
+    def __init__(self, path: str | os.PathLike[str], suffix: str = ".tmp") -> None:
+        # Through a symlink: replace the file, keep the link.
+        self.target = Path(os.path.realpath(path))
+        fd, tmp = tempfile.mkstemp(prefix=f".{self.target.name}.", suffix=suffix,
+                                   dir=self.target.parent)
+        self.tmp = Path(tmp)
+        self._file = os.fdopen(fd, "wb")
+
+    def write(self, data: bytes) -> None:
+        self._file.write(data)
+
+    def commit(self) -> None:
+        try:
+            self._file.flush()
+            os.fsync(self._file.fileno())
+            self._file.close()
+            os.chmod(self.tmp, _mode_of(self.target))
+            os.replace(self.tmp, self.target)
+        except BaseException:
+            self.discard()
+            raise
+        _fsync_dir(self.target.parent)
+
+    def discard(self) -> None:
+        with contextlib.suppress(OSError):
+            self._file.close()
+        with contextlib.suppress(OSError):
+            self.tmp.unlink()
 
 
 def _mode_of(target: Path) -> int:

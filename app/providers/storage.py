@@ -17,10 +17,8 @@ import contextlib
 import html
 import io
 import json
-import os
 import re
 import stat
-import tempfile
 import zipfile
 from collections.abc import AsyncIterable, Iterable
 from pathlib import Path, PurePosixPath
@@ -28,7 +26,7 @@ from typing import Any
 
 from interpreter.service_ports import ServiceError
 
-from ..atomic_file import write_bytes_atomic
+from ..atomic_file import AtomicWriter, write_bytes_atomic
 from ..services import ServiceContext, service_factory
 
 MAX_FILE = 20 * 1024 * 1024  # bytes read or written at once (GET, READ, WRITE, DOWNLOAD)
@@ -250,39 +248,18 @@ def _write(file: Path, data: bytes) -> None:
     write_bytes_atomic(file, data)
 
 
-class _PartFile:
-    """A temp file beside ``target`` that becomes ``target`` on :meth:`commit` (fsync +
-    rename, as ``app.atomic_file``); :meth:`discard` removes it and the folders it made."""
+class _PartFile(AtomicWriter):
+    """An :class:`AtomicWriter` that also creates the target's missing folders, and removes
+    them again on :meth:`discard` (a failed download leaves nothing behind)."""
 
     def __init__(self, target: Path) -> None:
-        self.target = target
-        missing = [d for d in (target.parent, *target.parent.parents) if not d.exists()]
+        # Deepest first, so discard can remove them in order.
+        self.made = [d for d in (target.parent, *target.parent.parents) if not d.exists()]
         target.parent.mkdir(parents=True, exist_ok=True)
-        self.made = missing  # deepest first, so discard can remove them in order
-        fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part",
-                                    dir=target.parent)
-        self.tmp = Path(name)
-        self.handle = os.fdopen(fd, "wb")
-
-    def write(self, data: bytes) -> None:
-        self.handle.write(data)
-
-    def commit(self) -> None:
-        self.handle.flush()
-        os.fsync(self.handle.fileno())
-        self.handle.close()
-        try:  # keep the mode of a file being replaced; a new one gets the usual 0644
-            mode = stat.S_IMODE(self.target.stat().st_mode)
-        except FileNotFoundError:
-            mode = 0o644
-        os.chmod(self.tmp, mode)
-        os.replace(self.tmp, self.target)
+        super().__init__(target, suffix=".part")
 
     def discard(self) -> None:
-        with contextlib.suppress(OSError):
-            self.handle.close()
-        with contextlib.suppress(OSError):
-            self.tmp.unlink()
+        super().discard()
         for folder in self.made:
             with contextlib.suppress(OSError):
                 folder.rmdir()  # only if still empty
