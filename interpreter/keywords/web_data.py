@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import asyncio
 import io
-import json
 from typing import Any
 from urllib.parse import quote
 
 from ..values import BasicValueError, to_display, to_number
 from . import keyword, one
 from .ai_media import new_file
+from .web import parse_body
 
 DEFAULT_QR_SIZE = 256  # pixels
 MAX_QR_SIZE = 4096
@@ -88,9 +88,5 @@ async def weather(rt: Any, args: list[Any], clauses: dict, line: int) -> Any:
         snippet = " ".join(text.split())[:200]
         raise BasicValueError(f"WEATHER {location}: the weather service answered HTTP "
                               f"{response.status}: {snippet}")
-    if "json" in response.header("content-type").lower():
-        try:
-            return json.loads(text)
-        except ValueError:
-            pass
-    return text.strip()
+    body = parse_body(response)
+    return body.strip() if isinstance(body, str) else body
