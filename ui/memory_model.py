@@ -24,7 +24,7 @@ VALUE_COLUMN = 1
 PAGE_SIZE = 500
 FLASH_SECONDS = 0.8
 _PENDING_COLOR = QColor("#8a8a8a")
-_FLASH_COLOR = QColor("#fff3b0")
+FLASH_COLOR = QColor("#fff3b0")
 Index = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()  # the table's only parent; immutable, so one instance is enough
 _EPOCH = dt.datetime.min.replace(tzinfo=dt.UTC)
@@ -213,7 +213,7 @@ class MemoryTableModel(QAbstractTableModel):
             font.setItalic(True)
             return font
         if role == Qt.ItemDataRole.BackgroundRole and entry.key in self._flash:
-            return QBrush(_FLASH_COLOR)
+            return QBrush(FLASH_COLOR)
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:

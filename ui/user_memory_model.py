@@ -24,7 +24,7 @@ from PySide6.QtGui import QBrush
 from app.user_memory import UserChangeState, UserMemories, UserMemoryChange, UserMemoryEntry
 
 # The bot table's highlight of changed rows, so an outside change looks the same in both scopes.
-from .memory_model import _FLASH_COLOR, FLASH_SECONDS, full_time, short_time
+from .memory_model import FLASH_COLOR, FLASH_SECONDS, full_time, short_time
 
 USER_COLUMNS = ("Key", "Value", "Created", "Updated", "Expires")
 KEY_COLUMN = 0
@@ -147,7 +147,7 @@ class UserMemoryTableModel(QAbstractTableModel):
             text = (e.key, e.value[:2000])[col]
             return text + (f" ({e.memory_type})" if e.memory_type != "preference" else "")
         if role == Qt.ItemDataRole.BackgroundRole and e.key in self._flash:
-            return QBrush(_FLASH_COLOR)
+            return QBrush(FLASH_COLOR)
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
