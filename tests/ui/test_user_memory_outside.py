@@ -17,7 +17,7 @@ from PySide6.QtCore import Qt
 
 from app.user_memory import user_memories
 from tests.ui.test_memory_scope import choose_scope, edit_value, keys_shown, shown, type_user
-from ui.memory_model import _FLASH_COLOR
+from ui.memory_model import FLASH_COLOR
 from ui.memory_panel import BOT_SCOPE, USER_SCOPE, MemoryPanel
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -50,7 +50,7 @@ def highlighted(panel: MemoryPanel, key: str) -> bool:
     if row is None:
         return False
     brush = model.data(model.index(row, 1), Qt.ItemDataRole.BackgroundRole)
-    return brush is not None and brush.color() == _FLASH_COLOR
+    return brush is not None and brush.color() == FLASH_COLOR
 
 
 def users_listed(panel: MemoryPanel) -> list[str]:
