@@ -22,10 +22,12 @@ def build_window(files: list[str], db: str | None, bot: str, settings: QSettings
     from app.database import default_url
     from app.memory_store import MemoryStore
 
+    from .gui_gc import collect_on_gui_thread
     from .main_window import ICON, NEW_FILE_TEXT, MainWindow
 
     url = db or default_url()
     share_gil_finely()
+    collect_on_gui_thread()
     store = MemoryStore(url)
     window = MainWindow(store, url, bot, settings or QSettings(ORGANIZATION, APPLICATION))
     QApplication.instance().setWindowIcon(QIcon(str(ICON)))

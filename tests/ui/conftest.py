@@ -15,6 +15,14 @@ import qasync
 from PySide6.QtCore import QSettings
 
 
+@pytest.fixture(scope="session", autouse=True)
+def gui_thread_gc(qapp):
+    """As in the app: widget-only tests build Qt objects next to store threads too."""
+    from ui.gui_gc import collect_on_gui_thread
+
+    return collect_on_gui_thread()
+
+
 @pytest.fixture(scope="session")
 def qloop(qapp):
     """A qasync loop on pytest-qt's QApplication; tests drive it with run_until_complete.

@@ -1,0 +1,50 @@
+"""Cyclic garbage collection on the GUI thread only.
+
+CPython runs a collection in whichever thread happens to allocate past the threshold: here
+often the memory store's writer, the history recorder or the outside watcher. A reference
+cycle that holds a Python-owned QObject (a window and the feature objects pointing back at
+it, a parentless bridge) is then destroyed on that thread, and Qt objects destroyed off the
+thread they live in crash the process at random (a segfault in CI, once in many runs).
+So automatic collection is switched off and a GUI-thread timer does the same work.
+"""
+
+from __future__ import annotations
+
+import gc
+
+from PySide6.QtCore import QCoreApplication, QObject, QTimer
+
+# Often enough that garbage made by a dialog in a tight loop stays small, rarely enough that
+# an idle check costs nothing measurable (one gc.get_count() call).
+CHECK_INTERVAL_MS = 50
+
+
+class GuiThreadCollector(QObject):
+    """Does what CPython's automatic collector would, from a timer on the GUI thread."""
+
+    def __init__(self, parent: QObject) -> None:
+        super().__init__(parent)
+        self.thresholds = gc.get_threshold()
+        gc.disable()
+        self.timer = QTimer(self)
+        self.timer.setInterval(CHECK_INTERVAL_MS)
+        self.timer.timeout.connect(self.collect_due)
+        self.timer.start()
+
+    def collect_due(self) -> None:
+        """Collect the generations whose counts passed their thresholds, youngest first
+        (each collection counts towards the next older generation, as in CPython)."""
+        for generation, threshold in enumerate(self.thresholds):
+            if threshold and gc.get_count()[generation] > threshold:
+                gc.collect(generation)
+
+
+def collect_on_gui_thread() -> GuiThreadCollector:
+    """Install the collector once per QApplication (further calls return the same one).
+
+    Automatic collection stays off for the rest of the process: Talkbench has one
+    QApplication per process."""
+    app = QCoreApplication.instance()
+    assert app is not None, "create the QApplication first"
+    existing = app.findChild(GuiThreadCollector)
+    return existing if existing is not None else GuiThreadCollector(app)
