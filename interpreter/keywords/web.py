@@ -33,7 +33,7 @@ def parse_body(response: HttpResponse) -> Any:
         except ValueError:
             if "json" in ctype:
                 raise BasicValueError(f"the response claims to be JSON but is not: "
-                                      f"{_snippet(text)}") from None
+                                      f"{snippet(text)}") from None
     return text
 
 
@@ -50,26 +50,41 @@ def encode_data(data: Any) -> tuple[bytes | None, str]:
     return to_json(data).encode("utf-8"), "application/json"
 
 
+def require_url(value: Any, phrase: str) -> str:
+    url = to_display(value).strip()
+    if not is_url(url):
+        raise BasicValueError(f"{phrase} needs an http:// or https:// URL, got {url!r}")
+    return url
+
+
+async def send(rt: Any, phrase: str, method: str, url: str, body: bytes | None,
+               headers: dict[str, str], timeout: float | None = None) -> HttpResponse:
+    """Through the ``http`` provider with the session's SET HEADER headers, ``headers`` on
+    top; the response whatever its status."""
+    all_headers = dict(rt.session.http_headers)
+    all_headers.update(headers)
+    return await rt.service("http", phrase).request(method, url, all_headers, body, timeout)
+
+
 async def http_request(rt: Any, phrase: str, method: str, url: Any, data: Any = None,
                        timeout: float | None = None) -> HttpResponse:
     """Send with the session's headers; a non-2xx status is an error naming the URL."""
-    target = to_display(url).strip()
-    if not is_url(target):
-        raise BasicValueError(f"{phrase} needs an http:// or https:// URL, got {target!r}")
-    client = rt.service("http", phrase)
+    target = require_url(url, phrase)
     body, ctype = encode_data(data)
-    headers = dict(rt.session.http_headers)
-    if ctype and not any(k.lower() == "content-type" for k in headers):
-        headers["Content-Type"] = ctype
-    response = await client.request(method, target, headers, body, timeout)
+    # The dialog's own SET HEADER Content-Type wins over the one guessed from the data.
+    if ctype and any(k.lower() == "content-type" for k in rt.session.http_headers):
+        ctype = ""
+    response = await send(rt, phrase, method, target, body,
+                          {"Content-Type": ctype} if ctype else {}, timeout)
     if not 200 <= response.status < 300:
-        detail = _snippet(response.text())
+        detail = snippet(response.text())
         raise BasicValueError(f"{method} {target} failed: HTTP {response.status} "
                               f"{response.reason}".rstrip() + (f": {detail}" if detail else ""))
     return response
 
 
-def _snippet(text: str) -> str:
+def snippet(text: str) -> str:
+    """An error response quoted in a message: whitespace folded, at most 200 characters."""
     text = " ".join(text.split())
     return text if len(text) <= _BODY_SNIPPET else text[:_BODY_SNIPPET] + "…"
 

@@ -19,7 +19,7 @@ from urllib.parse import quote
 from ..values import BasicValueError, to_display, to_number
 from . import keyword, one
 from .ai_media import new_file
-from .web import parse_body
+from .web import parse_body, snippet
 
 DEFAULT_QR_SIZE = 256  # pixels
 MAX_QR_SIZE = 4096
@@ -85,8 +85,7 @@ async def weather(rt: Any, args: list[Any], clauses: dict, line: int) -> Any:
         "GET", url, {"Accept": "application/json, text/plain;q=0.9"})
     text = response.text()
     if not 200 <= response.status < 300:
-        snippet = " ".join(text.split())[:200]
         raise BasicValueError(f"WEATHER {location}: the weather service answered HTTP "
-                              f"{response.status}: {snippet}")
+                              f"{response.status}: {snippet(text)}")
     body = parse_body(response)
     return body.strip() if isinstance(body, str) else body

@@ -18,7 +18,7 @@ from ..values import BasicValueError, to_display, to_json
 from . import keyword, one
 from .ai_media import new_file
 from .mail import recipients
-from .web import is_url
+from .web import require_url, send, snippet
 
 SOAP_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
 _WSDL = "http://schemas.xmlsoap.org/wsdl/"
@@ -28,24 +28,6 @@ DEFAULT_NAMESPACE = "http://tempuri.org/"  # what .NET services use unless told 
 NO_RESULTS = "No results found"  # the original's answer when a search finds nothing
 
 
-def _url(value: Any, phrase: str) -> str:
-    url = to_display(value).strip()
-    if not is_url(url):
-        raise BasicValueError(f"{phrase} needs an http:// or https:// URL, got {url!r}")
-    return url
-
-
-def _snippet(text: str) -> str:
-    return " ".join(text.split())[:200]
-
-
-async def _post(rt: Any, phrase: str, url: str, body: bytes,
-                headers: dict[str, str]) -> Any:
-    all_headers = dict(rt.session.http_headers)
-    all_headers.update(headers)
-    return await rt.service("http", phrase).request("POST", url, all_headers, body)
-
-
 # ------------------------------------------------------------------------------ GraphQL
 
 
@@ -53,7 +35,7 @@ async def _post(rt: Any, phrase: str, url: str, body: bytes,
 async def graphql(rt: Any, args: list[Any], clauses: dict, line: int) -> Any:
     if len(args) not in (2, 3):
         raise BasicValueError("GRAPHQL expects a URL, a query and optionally the variables")
-    url, query = _url(args[0], "GRAPHQL"), to_display(args[1])
+    url, query = require_url(args[0], "GRAPHQL"), to_display(args[1])
     variables = args[2] if len(args) == 3 else None
     if isinstance(variables, str):
         try:
@@ -64,7 +46,7 @@ async def graphql(rt: Any, args: list[Any], clauses: dict, line: int) -> Any:
         raise BasicValueError("GRAPHQL: the variables must be a map")
     payload = '{"query": ' + json.dumps(query) + ', "variables": ' + \
         (to_json(variables) if variables is not None else "null") + "}"
-    response = await _post(rt, "GRAPHQL", url, payload.encode("utf-8"),
+    response = await send(rt, "GRAPHQL", "POST", url, payload.encode("utf-8"),
                            {"Content-Type": "application/json",
                             "Accept": "application/graphql-response+json, application/json"})
     text = response.text()
@@ -73,14 +55,14 @@ async def graphql(rt: Any, args: list[Any], clauses: dict, line: int) -> Any:
     except ValueError:
         data = None
     if not isinstance(data, dict):
-        raise BasicValueError(f"GRAPHQL {url} failed: HTTP {response.status}: {_snippet(text)}")
+        raise BasicValueError(f"GRAPHQL {url} failed: HTTP {response.status}: {snippet(text)}")
     errors = data.get("errors") or []
     if errors:
         messages = [to_display(e.get("message", e)) if isinstance(e, dict) else to_display(e)
                     for e in (errors if isinstance(errors, list) else [errors])]
         raise BasicValueError(f"GRAPHQL {url}: " + "; ".join(messages))
     if not 200 <= response.status < 300 or "data" not in data:
-        raise BasicValueError(f"GRAPHQL {url} failed: HTTP {response.status}: {_snippet(text)}")
+        raise BasicValueError(f"GRAPHQL {url} failed: HTTP {response.status}: {snippet(text)}")
     return data["data"]
 
 
@@ -156,7 +138,7 @@ def parse_soap_response(text: str, operation: str) -> Any:
 
 async def _from_wsdl(rt: Any, url: str, operation: str) -> tuple[str, str, str]:
     """Endpoint, SOAPAction and namespace of ``operation`` from the service description."""
-    response = await rt.service("http", "SOAP").request("GET", url, dict(rt.session.http_headers))
+    response = await send(rt, "SOAP", "GET", url, None, {})
     if not 200 <= response.status < 300:
         raise BasicValueError(f"SOAP: the WSDL {url} answered HTTP {response.status}")
     try:
@@ -186,7 +168,7 @@ async def soap(rt: Any, args: list[Any], clauses: dict, line: int) -> Any:
     if len(args) not in (2, 3):
         raise BasicValueError('SOAP expects a URL or WSDL, an operation and the parameters: '
                               'SOAP "https://…?wsdl", "Add", #{ a: 1 }')
-    url, operation = _url(args[0], "SOAP"), to_display(args[1]).strip()
+    url, operation = require_url(args[0], "SOAP"), to_display(args[1]).strip()
     params = args[2] if len(args) == 3 and args[2] is not None else {}
     if not isinstance(params, dict):
         raise BasicValueError("SOAP: the parameters must be a map of element names to values")
@@ -200,14 +182,14 @@ async def soap(rt: Any, args: list[Any], clauses: dict, line: int) -> Any:
     if not operation.replace("_", "a").isalnum():
         raise BasicValueError(f"SOAP: {operation!r} is not an operation name")
     envelope = soap_envelope(operation, namespace, params)
-    response = await _post(rt, "SOAP", endpoint, envelope.encode("utf-8"),
+    response = await send(rt, "SOAP", "POST", endpoint, envelope.encode("utf-8"),
                            {"Content-Type": "text/xml; charset=utf-8",
                             "SOAPAction": f'"{action}"', "Accept": "text/xml"})
     text = response.text()
     result = parse_soap_response(text, operation)  # raises on a Fault, whatever the status
     if result is None or not 200 <= response.status < 300:
         raise BasicValueError(f"SOAP {operation} at {endpoint} failed: HTTP {response.status}"
-                              f": {_snippet(text)}")
+                              f": {snippet(text)}")
     return result
 
 
