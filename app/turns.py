@@ -2,7 +2,7 @@
 
 Each user message starts a turn (turn 0 is the bot's opening, before any input). Per turn the
 recorder keeps the bot's messages with the line that produced each (files sent with SEND FILE
-among them, as "📎 path — caption"), the user's message with its HEAR line, the lines executed
+among them, as "path — caption"), the user's message with its HEAR line, the lines executed
 (from a debug run's coverage hook, else the lines events name) and the memory changes as
 key -> (old, new), where old is the value when the turn started.
 
@@ -48,7 +48,8 @@ class TurnMessage:
 
 
 def file_label(path: str, caption: str, dialog_dir: str | Path = "") -> str:
-    """How a sent file reads in a turn: ``📎 docs/invoice.txt — caption``.
+    """How a sent file reads in a turn: ``docs/invoice.txt — caption`` (the view adds a
+    file icon: an emoji would need a colour font many desktops lack).
 
     The path is the one inside the bot package, as SEND FILE takes it and a .chat test's
     ``file:`` line records it; the bare name when the file is not under the package.
@@ -57,7 +58,7 @@ def file_label(path: str, caption: str, dialog_dir: str | Path = "") -> str:
         name = Path(path).resolve().relative_to(package_root(dialog_dir or ".")).as_posix()
     except (OSError, ValueError):
         name = Path(path).name
-    return f"\N{PAPERCLIP} {name}" + (f" \N{EM DASH} {caption}" if caption else "")
+    return name + (f" \N{EM DASH} {caption}" if caption else "")
 
 
 @dataclass

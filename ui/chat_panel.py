@@ -6,13 +6,14 @@ import asyncio
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QUrl
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtGui import QDesktopServices, QIcon
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
     QScrollArea,
+    QStyle,
     QVBoxLayout,
     QWidget,
 )
@@ -25,6 +26,12 @@ _USER_STYLE = "background:#2e7d32;color:white;border-radius:10px;padding:6px 10p
 _NOTE_STYLE = "color:#888;font-style:italic;"
 _FILE_STYLE = ("background:#e8eefc;color:#1b2a4a;border:1px solid #9fb3e0;border-radius:10px;"
                "padding:6px 10px;text-align:left;")
+
+
+def file_icon(widget: QWidget) -> QIcon:
+    """The style's file icon marks a sent file (a paperclip emoji shows as a box where no
+    colour emoji font is installed)."""
+    return widget.style().standardIcon(QStyle.StandardPixmap.SP_FileIcon)
 
 
 class ChatPanel(QWidget):
@@ -71,7 +78,7 @@ class ChatPanel(QWidget):
         name = Path(path).name
         # The caption sits in the button, not in a QLabel bubble: label bubbles pair with
         # Talked events (turns view), and SEND FILE reports a FileSent event instead.
-        button = QPushButton(f"\N{PAPERCLIP} {name}" + (f"\n{caption}" if caption else ""))
+        button = QPushButton(file_icon(self), name + (f"\n{caption}" if caption else ""))
         button.setObjectName("file")
         button.setProperty("fileName", name)
         button.setToolTip(path)

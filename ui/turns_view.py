@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 from app.turns import Turn, TurnRecorder
 from interpreter.events import FileSent, Heard, InvalidAnswer, Talked
 
-from .chat_panel import ChatPanel
+from .chat_panel import ChatPanel, file_icon
 from .editor import CodeEditor
 
 TURN_PROPERTY = "talkbenchTurn"
@@ -245,6 +245,8 @@ class TurnPanel(QWidget):
         for message in turn.messages:
             item = QListWidgetItem(f"{_WHO.get(message.who, message.who)}: {message.text}")
             item.setData(_LINE, message.line)
+            if message.file:
+                item.setIcon(file_icon(self))
             tip = f"{message.file}\n" if message.file else ""
             item.setToolTip(tip + (f"Click to go to line {message.line}" if message.line
                                    else "No line"))

@@ -67,19 +67,21 @@ def test_sent_files_are_listed_in_their_turn_and_lead_to_the_send_file_line(
     assert panel.entries() == [
         "user: Ann",
         "bot: Here you go, Ann",
-        "bot: \N{PAPERCLIP} docs/invoice.txt \N{EM DASH} Your invoice",
-        "bot: \N{PAPERCLIP} notes.txt",
+        "bot: docs/invoice.txt \N{EM DASH} Your invoice",
+        "bot: notes.txt",
         "bot: Bye",
     ]
+    assert [not panel.messages.item(i).icon().isNull() for i in range(5)] == [
+        False, False, True, True, False]  # sent files carry the file icon
     assert panel.title.text().startswith("Turn 1: 5 message(s)")
     assert editor.textCursor().blockNumber() + 1 == 3  # the TALK of the clicked bubble
 
-    click_entry(qtbot, panel, "bot: \N{PAPERCLIP} docs/invoice.txt \N{EM DASH} Your invoice")
+    click_entry(qtbot, panel, "bot: docs/invoice.txt \N{EM DASH} Your invoice")
     assert editor.textCursor().blockNumber() + 1 == 4
     shade = editor.findChild(LineShade)
     assert shade.line == 4 and {3, 4, 5, 6} <= shade.lines  # the turn stays shaded
 
-    click_entry(qtbot, panel, "bot: \N{PAPERCLIP} notes.txt")
+    click_entry(qtbot, panel, "bot: notes.txt")
     assert editor.textCursor().blockNumber() + 1 == 5 and shade.line == 5
     click_entry(qtbot, panel, "user: Ann")
     assert editor.textCursor().blockNumber() + 1 == 2  # the HEAR that took the answer
@@ -116,6 +118,6 @@ def test_file_label_uses_the_package_path_else_the_name(tmp_path: Path):
     dialogs = package / "shop.gbdialog"
     dialogs.mkdir(parents=True)
     sent = package / "shop.gbdrive" / "price list.pdf"
-    assert file_label(str(sent), "", dialogs) == "\N{PAPERCLIP} shop.gbdrive/price list.pdf"
+    assert file_label(str(sent), "", dialogs) == "shop.gbdrive/price list.pdf"
     outside = tmp_path / "elsewhere" / "a.txt"
-    assert file_label(str(outside), "A", dialogs) == "\N{PAPERCLIP} a.txt \N{EM DASH} A"
+    assert file_label(str(outside), "A", dialogs) == "a.txt \N{EM DASH} A"
