@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 from . import nodes as n
 from .lexer import Kind, Token
 
-if TYPE_CHECKING:  # the parser imports this module; errors are made with Parser.fail
+if TYPE_CHECKING:  # parse_keywords imports this module; errors are made with Parser.fail
     from .parser import Parser
 
 DATA_PHRASES = frozenset({"FIND", "SAVE", "INSERT", "UPDATE", "DELETE", "MERGE"})
@@ -60,13 +60,11 @@ class _DataParser:
     # ------------------------------------------------------------ shared pieces
 
     def value(self) -> n.Node:
-        """One argument: a whole expression in a statement, an operand in an expression
-        (``x = FIND "t", f`` must not swallow a following ``AND``)."""
-        return self.p.expression() if self.statement else self.p.concat()
+        """One argument (``x = FIND "t", f`` must not swallow a following ``AND``)."""
+        return self.p.keyword_value(self.statement)
 
     def commas_allowed(self) -> bool:
-        # Inside f(…) a comma belongs to the call, as for every keyword expression.
-        return self.statement or self.p.nesting == 0
+        return self.p.keyword_commas_allowed(self.statement)
 
     def comma_values(self) -> None:
         while self.commas_allowed() and self.p.accept_op(","):

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from . import nodes as n
 from .lexer import Kind, Token
 
-if TYPE_CHECKING:  # the parser imports this module; errors are made with Parser.fail
+if TYPE_CHECKING:  # parse_keywords imports this module; errors are made with Parser.fail
     from .parser import Parser
 
 INDEX_PHRASES = frozenset({"CREATE INDEX", "CREATE UNIQUE INDEX"})
@@ -117,10 +117,10 @@ class _WordClauses:
 
     def value(self) -> n.Node:
         # In an expression an argument is an operand, so ``x = … AND y`` keeps its AND.
-        return self.p.expression() if self.statement else self.p.concat()
+        return self.p.keyword_value(self.statement)
 
     def commas_allowed(self) -> bool:
-        return self.statement or self.p.nesting == 0
+        return self.p.keyword_commas_allowed(self.statement)
 
     def at_clause_word(self) -> bool:
         return self.p.tok.kind is Kind.IDENT and self.p.tok.upper in self.words \

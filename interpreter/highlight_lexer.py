@@ -193,6 +193,8 @@ class GBasicLexer(ExtendedRegexLexer):
              + "))?" + r"(?![ \t]*=(?!=))",
              bygroups(Keyword, Whitespace, Name.Variable, Whitespace, Operator.Word,
                       Whitespace, Keyword.Type)),
+            # NEXT IN QUEUE is a keyword, not NEXT closing a FOR over a variable `IN`.
+            (r"NEXT" + _SEP + "IN" + _SEP + r"QUEUE\b" + _NOT_VARIABLE, Keyword, "kwoperand"),
             (r"(NEXT)([ \t]+)(" + _IDENT + ")", bygroups(Keyword, Whitespace, Name.Variable)),
             (r"(SUB|FUNCTION|CALL)([ \t]+)(" + _IDENT + ")",
              bygroups(Keyword, Whitespace, Name.Function)),

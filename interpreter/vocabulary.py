@@ -41,7 +41,7 @@ STATEMENT_PHRASES: tuple[str, ...] = (
     "TRANSFER TO HUMAN", "CREATE TASK", "BOOK MEETING", "CHECK AVAILABILITY", "SCORE LEAD",
     "QUALIFY LEAD", "AI SCORE LEAD", "TAG CONVERSATION", "RESOLVE CONVERSATION",
     "ASSIGN CONVERSATION", "SET PRIORITY", "ADD NOTE", "LOG", "LOG ACTIVITY", "RECORD METRIC",
-    "NOTIFY AGENT", "CACHE SET", "REFRESH", "PUBLISH", "TRIGGER", "GET QUEUE",
+    "NOTIFY AGENT", "CACHE SET", "REFRESH", "PUBLISH", "TRIGGER", "GET QUEUE", "NEXT IN QUEUE",
     # tables: indexes on the bot's tables (``CREATE INDEX idx ON leads(email)``)
     "CREATE INDEX", "CREATE UNIQUE INDEX",
     # services Talkbench has no back end for (code sandbox, other bots, social networks):
@@ -75,7 +75,7 @@ EXPRESSION_PHRASES: tuple[str, ...] = (
     # services without a local back end give no value, but parse (``x = RUN PYTHON code``)
     "RUN PYTHON", "RUN JAVASCRIPT", "RUN JS", "RUN BASH", "RUN PYTHON WITH FILE",
     "RUN JAVASCRIPT WITH FILE", "RUN JS WITH FILE", "RUN BASH WITH FILE",
-    "LIST BOTS", "WAIT FOR BOT", "GET QUEUE", "QR CODE", "WEATHER",
+    "LIST BOTS", "WAIT FOR BOT", "GET QUEUE", "NEXT IN QUEUE", "QR CODE", "WEATHER",
     # CRM keywords give ids, maps or booleans (``result = ASSIGN CONVERSATION sid, att``)
     "CREATE TASK", "BOOK MEETING", "CHECK AVAILABILITY", "QUALIFY LEAD", "AI SCORE LEAD",
     "TAG CONVERSATION", "RESOLVE CONVERSATION", "ASSIGN CONVERSATION", "SET PRIORITY",
@@ -86,7 +86,8 @@ EXPRESSION_PHRASES: tuple[str, ...] = (
 )
 
 # Expression keywords that take no arguments (``x = LIST TOOLS``, ``q = GET QUEUE``).
-NO_ARGUMENT_PHRASES: frozenset[str] = frozenset({"LIST TOOLS", "GET QUEUE", "LIST BOTS"})
+NO_ARGUMENT_PHRASES: frozenset[str] = frozenset({"LIST TOOLS", "GET QUEUE", "NEXT IN QUEUE",
+                                                 "LIST BOTS"})
 
 # Names that read the run's error state (what ON ERROR RESUME NEXT recorded), written as
 # variables or as zero-argument functions; the compiler maps them to the runtime.

@@ -38,7 +38,7 @@ NEEDS: dict[str, str] = {
     "ADD BOT": _BOTS, "REMOVE BOT": _BOTS, "LIST BOTS": _BOTS, "DELEGATE TO": _BOTS,
     "SEND TO BOT": _BOTS, "WAIT FOR BOT": _BOTS,
     "POST TO": _SOCIAL,
-    "GET QUEUE": _CRM, "TRANSFER TO HUMAN": "a human attendant desk",
+    "GET QUEUE": _CRM, "NEXT IN QUEUE": _CRM, "TRANSFER TO HUMAN": "a human attendant desk",
     "ALLOW ROLE": "user roles from a sign-in service",
     "ADD MEMBER": "a team directory (groups and members)",
     "CREATE TEAM": "a team directory (groups and members)",

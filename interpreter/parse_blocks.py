@@ -1,0 +1,252 @@
+"""Statements that hold blocks: IF, FOR, DO, WHILE, SELECT CASE/SWITCH, SUB/FUNCTION, WITH,
+ON FORM SUBMIT and SCHEDULE IN.
+
+Each opener parses its own body with ``block()`` and closes it with ``close_block``, which
+reports a missing terminator at the opener. Both ``NEXT`` and ``END FOR`` close a FOR loop,
+``ELSE IF`` and ``ELSEIF`` continue an IF.
+"""
+
+from __future__ import annotations
+
+from . import nodes as n
+from .errors import Severity
+from .lexer import Kind, Token
+
+
+class BlockRules:
+    """Mixed into :class:`~interpreter.parser.Parser` (through ``StatementRules``)."""
+
+    def stmt_if(self, t: Token) -> n.Node:
+        self.advance()
+        cond = self.expression()
+        if self.at_op("{"):
+            raise self.fail("Rhai-style 'if … {' is not supported: write IF … THEN … END IF",
+                             self.tok)
+        self.expect_word("THEN", "after the IF condition")
+        if not self.at_eol():
+            return self.single_line_if(t, cond)
+        branches = [(cond, self.block())]
+        else_body = None
+        while True:
+            term = self.terminator()
+            if term == "ELSEIF":
+                self.consume_terminator(term)
+                c = self.expression()
+                self.expect_word("THEN", "after the ELSEIF condition")
+                self.expect_eol("THEN")
+                branches.append((c, self.block()))
+            elif term == "ELSE" and else_body is None:
+                self.advance()
+                self.expect_eol("ELSE")
+                else_body = self.block()
+            else:
+                self.close_block(t, "IF", ("END IF",))
+                break
+        return n.If(t.line, t.col, branches, else_body)
+
+    def single_line_if(self, t: Token, cond: n.Node) -> n.Node:
+        then = self.inline_statement()
+        else_body = None
+        if self.accept_word("ELSE"):
+            else_body = [self.inline_statement()]
+        self.expect_eol("the single-line IF")
+        return n.If(t.line, t.col, [(cond, [then])], else_body)
+
+    def inline_statement(self) -> n.Node:
+        """A statement inside a single-line IF; stops before ELSE."""
+        start = self.tok
+        if start.kind is Kind.IDENT and start.upper in ("IF", "FOR", "DO", "WHILE", "SELECT",
+                                                        "SUB", "FUNCTION", "WITH"):
+            raise self.fail(f"{start.upper} cannot be used inside a single-line IF", start)
+        self.single_if += 1
+        try:
+            stmt = self.statement()
+        finally:
+            self.single_if -= 1
+        if stmt is None:
+            raise self.fail("expected a statement after THEN", start)
+        return stmt
+
+    def stmt_for(self, t: Token) -> n.Node:
+        self.advance()
+        each = self.accept_word("EACH")
+        var = self.expect_ident("a loop variable")
+        self.note_name(var.value)
+        if not each and self.at_op("="):
+            self.advance()
+            start = self.expression()
+            self.expect_word("TO", "in FOR … = … TO …")
+            end = self.expression()
+            step = self.expression() if self.accept_word("STEP") else None
+            self.expect_eol("FOR")
+            body = self.block()
+            self.close_for(t, var)
+            return n.ForTo(t.line, t.col, var.value, start, end, step, body)
+        self.expect_word("IN", "after FOR EACH variable")
+        iterable = self.expression()
+        last = self.expression() if self.accept_word("LAST") else None
+        self.accept_word("DO")
+        self.expect_eol("FOR EACH")
+        body = self.block()
+        self.close_for(t, var)
+        return n.ForEach(t.line, t.col, var.value, iterable, body, last)
+
+    def close_for(self, t: Token, var: Token) -> None:
+        term = self.close_block(t, "FOR", ("NEXT", "END FOR"))
+        if term == "NEXT" and self.tok.kind is Kind.IDENT:
+            named = self.advance()
+            if named.value.lower() != var.value.lower():
+                self.error(f"NEXT {named.value} does not match FOR {var.value}", named)
+
+    def stmt_do(self, t: Token) -> n.Node:
+        self.advance()
+        cond, until = None, False
+        if self.at_word("WHILE", "UNTIL"):
+            until = self.advance().upper == "UNTIL"
+            cond = self.expression()
+        self.expect_eol("DO")
+        body = self.block()
+        if self.close_block(t, "DO", ("LOOP",)) and cond is None and \
+                self.at_word("WHILE", "UNTIL"):
+            until = self.advance().upper == "UNTIL"
+            return n.DoLoop(t.line, t.col, self.expression(), until, True, body)
+        return n.DoLoop(t.line, t.col, cond, until, False, body)
+
+    def stmt_while(self, t: Token) -> n.Node:
+        self.advance()
+        cond = self.expression()
+        self.accept_word("DO")
+        self.expect_eol("WHILE")
+        body = self.block()
+        self.close_block(t, "WHILE", ("WEND", "END WHILE"))
+        return n.DoLoop(t.line, t.col, cond, False, False, body, "WHILE")
+
+    def stmt_select(self, t: Token) -> n.Node:
+        self.advance()
+        switch = t.upper == "SWITCH"
+        if not switch:
+            self.expect_word("CASE", "after SELECT")
+        subject = self.expression()
+        self.expect_eol("SELECT CASE" if not switch else "SWITCH")
+        stray = self.block()
+        if stray:
+            self.error("statements before the first CASE are never run", t, Severity.WARNING)
+        cases: list[tuple[list[n.Node], list[n.Node]]] = []
+        else_body: list[n.Node] | None = None
+        end = "END SWITCH" if switch else "END SELECT"
+        while True:
+            term = self.terminator()
+            if term == "CASE":
+                case_tok = self.advance()
+                if self.accept_word("ELSE"):
+                    self.expect_eol("CASE ELSE")
+                    else_body = self.block()
+                    continue
+                values = [self.expression()]
+                while self.accept_op(","):
+                    values.append(self.expression())
+                self.accept_op(":")
+                if not self.at_eol():
+                    raise self.fail(f"unexpected {self.tok.describe()} in CASE", self.tok)
+                cases.append((values, self.block()))
+                if not values:
+                    self.error("CASE needs a value", case_tok)
+            elif term == "DEFAULT":
+                self.advance()
+                else_body = self.block()
+            else:
+                self.close_block(t, "SWITCH" if switch else "SELECT CASE", (end,))
+                break
+        return n.Select(t.line, t.col, subject, cases, else_body)
+
+    def stmt_sub(self, t: Token) -> n.Node | None:
+        self.advance()
+        is_function = t.upper == "FUNCTION"
+        name = self.expect_ident("a name after " + t.upper)
+        params: list[str] = []
+        if self.accept_op("("):
+            while not self.at_op(")"):
+                self.accept_word("BYVAL") or self.accept_word("BYREF")
+                p = self.expect_ident("a parameter name")
+                self.note_name(p.value)
+                params.append(p.value)
+                if self.accept_word("AS"):
+                    self.expect_ident("a type")
+                if not self.accept_op(","):
+                    break
+            self.expect_op(")", "to close the parameter list")
+        if self.accept_word("AS"):
+            self.expect_ident("a return type")
+        self.expect_eol(t.upper)
+        body = self.block()
+        end_tok = self.tok
+        self.close_block(t, t.upper, ("END FUNCTION",) if is_function else ("END SUB",))
+        sub = n.SubDef(t.line, t.col, name.value, params, body, is_function, end_tok.line)
+        key = name.value.lower()
+        if key in self.subs:
+            self.error(f"{t.upper} {name.value} is already defined at line "
+                       f"{self.subs[key].line}", name)
+        else:
+            self.subs[key] = sub
+        return sub
+
+    def stmt_with(self, t: Token) -> n.Node:
+        self.advance()
+        target = self.postfix(self.name_node(self.expect_ident("an object after WITH")))
+        self.expect_eol("WITH")
+        fields: list[tuple[str, n.Node, int, int]] = []
+        while True:
+            self.skip_newlines()
+            if self.terminator() or self.tok.kind is Kind.EOF:
+                break
+            field = self.recover(self.with_field)
+            if field is not None:
+                fields.append(field)
+        self.close_block(t, "WITH", ("END WITH",))
+        return n.With(t.line, t.col, target, fields)
+
+    def with_field(self) -> tuple[str, n.Node, int, int]:
+        """``[.]field = value`` inside WITH: (field, value, line, column)."""
+        ft = self.tok
+        self.accept_op(".")
+        name_tok = self.advance()
+        if name_tok.kind not in (Kind.IDENT, Kind.NUMBER):
+            raise self.fail("expected 'field = value' inside WITH", name_tok)
+        self.expect_op("=", "inside WITH")
+        field = (str(name_tok.value), self.expression(), ft.line, ft.col)
+        self.expect_eol()
+        return field
+
+    def stmt_on(self, t: Token) -> n.Node | bool:
+        nxt = self.peek()
+        if nxt.kind is Kind.IDENT and nxt.upper == "FORM":
+            self.advance()
+            self.advance()
+            self.expect_word("SUBMIT", "after ON FORM")
+            args = self.call_args()
+            body = self.block()
+            self.close_block(t, "ON FORM SUBMIT", ("END ON",))
+            return n.OnBlock(t.line, t.col, "FORM SUBMIT", args, body)
+        if self.statement_phrase() is not None:
+            return False
+        self.advance()
+        args: list[n.Node] = []
+        if self.tok.kind is Kind.IDENT:
+            ev = self.advance()
+            args.append(n.Literal(ev.line, ev.col, ev.upper))
+        clauses = self.keyword_clauses(args)
+        return n.KeywordStmt(t.line, t.col, "ON", args, clauses)
+
+    def stmt_schedule(self, t: Token) -> n.Node | bool:
+        if not (self.peek().kind is Kind.IDENT and self.peek().upper == "IN"):
+            return False
+        self.advance()
+        self.advance()
+        delay = self.expression()
+        self.accept_word("SECONDS") or self.accept_word("SECOND")
+        self.accept_word("DO")
+        self.expect_eol("SCHEDULE IN")
+        body = self.block()
+        self.close_block(t, "SCHEDULE IN", ("END SCHEDULE",))
+        return n.OnBlock(t.line, t.col, "SCHEDULE IN", [delay], body)
+

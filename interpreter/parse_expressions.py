@@ -1,0 +1,358 @@
+"""The expression grammar, lowest precedence first, and strings with ``${…}`` parts.
+
+``expression`` (``??``) → OR → AND → NOT → comparisons (also the words LIKE, CONTAINS, IN,
+IS [NOT] NULL) → ``&`` → ``+ -`` → MOD → ``\\`` → ``* /`` → unary → ``^`` → postfix
+(``.member``, ``?.``, ``[index]``, ``.method(…)``) → primary. Recursion is bounded
+(``MAX_NESTING``) because dialogs may be hostile input. A keyword phrase in operand position
+(``x = LLM "p"``) is read by ``parse_keywords``.
+"""
+
+from __future__ import annotations
+
+from . import nodes as n
+from .lexer import Interpolation, Kind, Token, tokenize
+from .nesting import MAX_NESTING
+
+_COMPARISON_OPS = {"=": "=", "==": "=", "<>": "<>", "!=": "<>", "<": "<", "<=": "<=",
+                   ">": ">", ">=": ">="}
+_WORD_COMPARISONS = {"LIKE", "CONTAINS", "IN"}
+
+
+class ExpressionRules:
+    """Mixed into :class:`~interpreter.parser.Parser`: expressions and string values."""
+
+    def deeper(self) -> None:
+        """Enter one more level of expression recursion; refuse past MAX_NESTING."""
+        self.depth += 1
+        if self.depth > MAX_NESTING:
+            self.depth -= 1
+            raise self.fail(f"expression is nested too deeply (more than {MAX_NESTING} "
+                             f"levels)", self.tok)
+
+    def expression(self) -> n.Node:
+        self.deeper()
+        try:
+            left = self.or_expr()
+            while self.at_op("??"):
+                op = self.advance()
+                left = n.Binary(op.line, op.col, "??", left, self.or_expr())
+        finally:
+            self.depth -= 1
+        return left
+
+    def expression_no_eq(self) -> n.Node:
+        """An operand up to (not including) a top-level ``=`` (``SET "k" = v``)."""
+        return self.concat()
+
+    def or_expr(self) -> n.Node:
+        left = self.and_expr()
+        while self.at_word("OR") or self.at_op("||"):
+            op = self.advance()
+            left = n.Binary(op.line, op.col, "OR", left, self.and_expr())
+        return left
+
+    def and_expr(self) -> n.Node:
+        left = self.not_expr()
+        while self.at_word("AND") or self.at_op("&&"):
+            op = self.advance()
+            left = n.Binary(op.line, op.col, "AND", left, self.not_expr())
+        return left
+
+    def not_expr(self) -> n.Node:
+        if self.at_word("NOT") or self.at_op("!"):
+            op = self.advance()
+            self.deeper()
+            try:
+                return n.Unary(op.line, op.col, "NOT", self.not_expr())
+            finally:
+                self.depth -= 1
+        return self.comparison()
+
+    def comparison(self) -> n.Node:
+        left = self.concat()
+        while True:
+            t = self.tok
+            if t.kind is Kind.OP and t.value in _COMPARISON_OPS:
+                self.advance()
+                left = n.Binary(t.line, t.col, _COMPARISON_OPS[t.value], left, self.concat())
+            elif t.kind is Kind.IDENT and t.upper in _WORD_COMPARISONS:
+                self.advance()
+                left = n.Binary(t.line, t.col, t.upper, left, self.concat())
+            elif t.kind is Kind.IDENT and t.upper == "NOT" and self.peek().kind is Kind.IDENT \
+                    and self.peek().upper in ("LIKE", "CONTAINS", "IN"):
+                self.advance()
+                op = self.advance().upper
+                inner = n.Binary(t.line, t.col, op, left, self.concat())
+                left = n.Unary(t.line, t.col, "NOT", inner)
+            elif t.kind is Kind.IDENT and t.upper == "IS":
+                self.advance()
+                negate = self.accept_word("NOT")
+                self.expect_word("NULL", "after IS")
+                left = n.IsNull(t.line, t.col, left, negate)
+            else:
+                return left
+
+    def concat(self) -> n.Node:
+        left = self.additive()
+        while self.at_op("&"):
+            op = self.advance()
+            left = n.Binary(op.line, op.col, "&", left, self.additive())
+        return left
+
+    def additive(self) -> n.Node:
+        left = self.modulo()
+        while self.at_op("+", "-"):
+            op = self.advance()
+            left = n.Binary(op.line, op.col, op.value, left, self.modulo())
+        return left
+
+    def modulo(self) -> n.Node:
+        left = self.int_division()
+        while self.at_word("MOD") or self.at_op("%"):
+            op = self.advance()
+            left = n.Binary(op.line, op.col, "MOD", left, self.int_division())
+        return left
+
+    def int_division(self) -> n.Node:
+        left = self.multiplicative()
+        while self.at_op("\\"):
+            op = self.advance()
+            left = n.Binary(op.line, op.col, "\\", left, self.multiplicative())
+        return left
+
+    def multiplicative(self) -> n.Node:
+        left = self.unary()
+        while self.at_op("*", "/"):
+            op = self.advance()
+            left = n.Binary(op.line, op.col, op.value, left, self.unary())
+        return left
+
+    def unary(self) -> n.Node:
+        if self.at_op("-", "+"):
+            op = self.advance()
+            self.deeper()
+            try:
+                operand = self.unary()
+            finally:
+                self.depth -= 1
+            if op.value == "-" and isinstance(operand, n.Literal) and isinstance(
+                    operand.value, (int, float)) and not isinstance(operand.value, bool):
+                return n.Literal(op.line, op.col, -operand.value)
+            return n.Unary(op.line, op.col, op.value, operand)
+        return self.power()
+
+    def power(self) -> n.Node:
+        base = self.postfix(self.primary())
+        if self.at_op("^"):
+            op = self.advance()
+            self.deeper()
+            try:
+                return n.Binary(op.line, op.col, "^", base, self.unary())
+            finally:
+                self.depth -= 1
+        return base
+
+    def postfix(self, node: n.Node) -> n.Node:
+        while True:
+            t = self.tok
+            if t.kind is not Kind.OP:
+                return node
+            if t.value in (".", "?.") and self.peek().kind in (Kind.IDENT, Kind.NUMBER):
+                self.advance()
+                name = str(self.advance().value)
+                if self.at_op("(") and not self.tok_is_spaced():
+                    args = self.paren_args()
+                    node = n.MethodCall(t.line, t.col, node, name, args)
+                else:
+                    node = n.Member(t.line, t.col, node, name, t.value == "?.")
+            elif t.value == "[":
+                self.advance()
+                self.nesting += 1
+                try:
+                    index = self.expression()
+                finally:
+                    self.nesting -= 1
+                self.expect_op("]", "to close the index")
+                node = n.Index(t.line, t.col, node, index)
+            else:
+                return node
+
+    def tok_is_spaced(self) -> bool:
+        prev = self.toks[self.i - 1]
+        return prev.line == self.tok.line and prev.end_col < self.tok.col
+
+    def paren_args(self) -> list[n.Node]:
+        self.expect_op("(")
+        self.nesting += 1
+        try:
+            args = self.expression_list(")")
+        finally:
+            self.nesting -= 1
+        self.expect_op(")", "to close the argument list")
+        return args
+
+    def expression_list(self, closer: str) -> list[n.Node]:
+        items: list[n.Node] = []
+        while not self.at_op(closer):
+            if self.tok.kind is Kind.NEWLINE:
+                self.advance()
+                continue
+            items.append(self.expression())
+            if not self.accept_op(","):
+                break
+        return items
+
+    def primary(self) -> n.Node:
+        t = self.tok
+        if t.kind is Kind.NUMBER:
+            self.advance()
+            return n.Literal(t.line, t.col, t.value)
+        if t.kind is Kind.STRING:
+            self.advance()
+            return self.string_node(t)
+        if t.kind is Kind.OP:
+            return self.primary_op(t)
+        if t.kind is Kind.IDENT:
+            return self.primary_word(t)
+        raise self.fail(f"expected a value, got {t.describe()}", t)
+
+    def primary_op(self, t: Token) -> n.Node:
+        if t.value == "(":
+            self.advance()
+            self.nesting += 1
+            try:
+                inner = self.expression()
+            finally:
+                self.nesting -= 1
+            self.expect_op(")", "to close the parenthesis")
+            return inner
+        if t.value == "[":
+            self.advance()
+            self.nesting += 1
+            try:
+                items = self.expression_list("]")
+            finally:
+                self.nesting -= 1
+            self.expect_op("]", "to close the array")
+            return n.ArrayLit(t.line, t.col, items)
+        if t.value in ("{", "#{"):
+            return self.map_literal(t)
+        raise self.fail(f"expected a value, got {t.describe()}", t)
+
+    def map_literal(self, t: Token) -> n.Node:
+        self.advance()
+        self.nesting += 1
+        pairs: list[tuple[str, n.Node]] = []
+        try:
+            while not self.at_op("}"):
+                k = self.tok
+                if k.kind is Kind.STRING:
+                    key = "".join(p if isinstance(p, str) else "${" + p.source + "}"
+                                  for p in k.value)
+                elif k.kind in (Kind.IDENT, Kind.NUMBER):
+                    key = str(k.value)
+                else:
+                    raise self.fail(f"expected a key in the object, got {k.describe()}", k)
+                self.advance()
+                if not self.accept_op(":"):
+                    self.expect_op("=", "after the object key (use key: value)")
+                pairs.append((key, self.expression()))
+                if not self.accept_op(","):
+                    break
+        finally:
+            self.nesting -= 1
+        self.expect_op("}", "to close the object")
+        return n.MapLit(t.line, t.col, pairs)
+
+    def primary_word(self, t: Token) -> n.Node:
+        w = t.upper
+        if w in ("TRUE", "FALSE"):
+            self.advance()
+            return n.Literal(t.line, t.col, w == "TRUE")
+        if w in ("NULL", "NOTHING"):
+            self.advance()
+            return n.Literal(t.line, t.col, None)
+        if w in ("NEW", "CREATE") and self.peek().kind is Kind.IDENT and self.peek().upper in (
+                "OBJECT", "ARRAY", "LIST", "MAP"):
+            self.advance()
+            kind = self.advance().upper
+            if self.at_op("(") and self.peek().kind is Kind.OP and self.peek().value == ")":
+                self.advance()
+                self.advance()
+            return n.ArrayLit(t.line, t.col, []) if kind in ("ARRAY", "LIST") else \
+                n.MapLit(t.line, t.col, [])
+        if w == "HEAR":
+            self.advance()
+            args = [] if self.at_eol() or self.at_op(")", ",") else [self.concat()]
+            return n.KeywordExpr(t.line, t.col, "HEAR", args)
+        phrase = self.expression_phrase()
+        if phrase is not None and self.starts_keyword_expression(*phrase):
+            return self.keyword_expression(t, *phrase)
+        self.advance()
+        if self.at_op("("):
+            return n.Call(t.line, t.col, t.value, self.paren_args())
+        if w in ("NOW", "TODAY"):
+            return n.Call(t.line, t.col, t.value, [])
+        return self.name_node(t)
+
+    def name_node(self, t: Token) -> n.Name:
+        self.note_name(t.value)
+        return n.Name(t.line, t.col, t.value)
+
+    # ------------------------------------------------------------ strings
+
+    def string_node(self, t: Token) -> n.Node:
+        parts = t.value
+        if all(isinstance(p, str) for p in parts):
+            return n.Literal(t.line, t.col, "".join(parts))  # type: ignore[arg-type]
+        out: list[object] = []
+        for p in parts:
+            if isinstance(p, Interpolation):
+                node = self.sub_expression(p.source, p.line, p.col)
+                out.append(node if node is not None else "${" + p.source + "}")
+            else:
+                out.append(p)
+        return n.Interp(t.line, t.col, out)
+
+    def interpolated(self, text: str, line: int, col: int, t: Token) -> n.Node:
+        """A text block body with ``${expr}`` parts."""
+        out: list[object] = []
+        pos = 0
+        while True:
+            start = text.find("${", pos)
+            end = text.find("}", start + 2) if start >= 0 else -1
+            if start < 0 or end < 0:
+                out.append(text[pos:])
+                break
+            out.append(text[pos:start])
+            src = text[start + 2 : end]
+            ln = line + text.count("\n", 0, start)
+            node = self.sub_expression(src, ln, col)
+            out.append(node if node is not None else text[start : end + 1])
+            pos = end + 1
+        if all(isinstance(p, str) for p in out):
+            return n.Literal(t.line, t.col, "".join(out))  # type: ignore[arg-type]
+        return n.Interp(t.line, t.col, out)
+
+    def sub_expression(self, source: str, line: int, col: int) -> n.Node | None:
+        """Parse a ``${}`` body; a malformed one stays literal text (as the notes say)."""
+        tokens, diags = tokenize(source, self.file)
+        if diags:
+            return None
+        for tok in tokens:
+            if tok.line == 1:
+                tok.col += col - 1
+                tok.end_col += col - 1
+            tok.line += line - 1
+        sub = type(self)(tokens, self.file, source)
+        sub.names = self.names
+        sub.depth = self.depth  # nested ${} strings recurse too
+        return sub.expression_only()
+
+    @staticmethod
+    def literal_value(node: n.Node) -> object:
+        if isinstance(node, n.Literal):
+            return node.value
+        if isinstance(node, n.Name):
+            return node.name
+        return None
