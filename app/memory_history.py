@@ -31,13 +31,13 @@ import peewee
 from interpreter.ports import WriteSource
 
 from .database import is_sqlite, reset_connection
+from .memory_changes import HAND
 from .memory_store import ChangeState, MemoryChange, MemoryStore
 
 log = logging.getLogger(__name__)
 
 EVENTS_TABLE = "memory_events"
 KINDS = ("script", "hand", "import", "outside", "undo", "restore")
-_HAND = WriteSource(kind="hand")
 
 
 class MemoryEventRow(peewee.Model):
@@ -494,6 +494,6 @@ def _row(
     at: float,
 ) -> tuple[Any, ...]:
     """A row in the order of ``_ROW_FIELDS``."""
-    source = source or _HAND
+    source = source or HAND
     return (bot, old_known, source.kind or "script", source.file, source.run_id, source.turn,
             old_key, key, old, new, source.line, at)

@@ -14,12 +14,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app.database import open_database
+from app.memory_changes import fast_change as _change
 from app.memory_store import (
     BotMemoryHandle,
     ChangeState,
     MemoryChange,
     MemoryStore,
-    _change,
 )
 from interpreter.ports import BotMemory, WriteSource
 

@@ -1,0 +1,70 @@
+"""The change events a :class:`~app.memory_store.MemoryStore` sends to its subscribers.
+
+Which thread sends which state, and why callbacks run with the store's lock held, is told in
+:mod:`app.memory_store`; the subscriber list itself is :class:`app.observers.Subscribers`.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from interpreter.ports import WriteSource
+
+
+class ChangeState(enum.Enum):
+    PENDING = "pending"  # queued in this process, not yet in the database
+    LANDED = "landed"  # committed to the database
+    FAILED = "failed"  # a write attempt failed; the write stays queued and is retried
+    DELETED = "deleted"
+    RENAMED = "renamed"
+
+
+@dataclass(frozen=True)
+class MemoryChange:
+    """One change of one key.
+
+    ``old`` is the previous value when the store knows it without a database read: the
+    replaced queued value for PENDING, the deleted value for DELETED, the overwritten value of
+    ``key`` for RENAMED; otherwise ``None``. ``new`` is ``None`` for DELETED. For RENAMED,
+    ``key`` is the new name and ``old_key`` the former one. ``error`` is set for FAILED.
+    """
+
+    bot: str
+    key: str
+    old: str | None
+    new: str | None
+    source: WriteSource | None
+    state: ChangeState
+    error: str | None = None
+    old_key: str | None = None
+
+
+Subscriber = Callable[[MemoryChange], None]
+HAND = WriteSource(kind="hand")  # edits no script made: MemoryStore.set, rename, delete
+
+_new_change = object.__new__
+
+
+def fast_change(
+    bot: str,
+    key: str,
+    old: str | None,
+    new: str | None,
+    source: WriteSource | None,
+    state: ChangeState,
+) -> MemoryChange:
+    """``MemoryChange(...)`` at a third of the cost, for the per-write events: a frozen
+    dataclass ``__init__`` goes through ``object.__setattr__`` once per field."""
+    change = _new_change(MemoryChange)
+    d = change.__dict__
+    d["bot"] = bot
+    d["key"] = key
+    d["old"] = old
+    d["new"] = new
+    d["source"] = source
+    d["state"] = state
+    d["error"] = None
+    d["old_key"] = None
+    return change

@@ -1,0 +1,109 @@
+"""Hand edits of bot memory that are not plain writes: renaming and deleting keys.
+
+Both take the writer's write lock (one write transaction at a time) and land its queue first,
+so they act on everything scripts wrote. Their RENAMED and DELETED events are sent with the
+queue's lock held, like the writer's own (see :mod:`app.memory_store`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import peewee
+
+from .database import reset_connection, translate_error
+from .memory_changes import HAND, ChangeState, MemoryChange
+from .memory_queries import MemoryQueries
+from .memory_sql import CHUNK_KEYS, MemorySql, chunks
+from .memory_writer import MemoryWriter, check_text
+from .models import BotMemory, utc_now
+
+
+class MemoryEdits:
+    """Rename and delete for one store."""
+
+    def __init__(self, sql: MemorySql, writer: MemoryWriter, queries: MemoryQueries) -> None:
+        self._sql = sql
+        self._writer = writer
+        self._queries = queries
+
+    def rename(self, bot: str, old_key: str, new_key: str, *, overwrite: bool = False) -> None:
+        """Rename a key, keeping its value and created_at. KeyError if ``old_key`` is missing,
+        ValueError if ``new_key`` exists and not ``overwrite``."""
+        check_text(new_key, "key")
+        if old_key == new_key:
+            if self._queries.get_entry(bot, old_key) is None:
+                raise KeyError(old_key)
+            return
+        sql = self._sql
+        with self._writer.write_lock:
+            self._writer.drain()
+            bot_id = sql.lookup_bot_id(bot)
+            if bot_id is None:
+                raise KeyError(old_key)
+            try:
+                with sql.atomic():
+                    rows = sql.fetch(sql.sql_entry, (bot_id, old_key))
+                    if not rows:
+                        raise KeyError(old_key)
+                    value = rows[0][1]
+                    clash = sql.fetch(sql.sql_entry, (bot_id, new_key))
+                    replaced = clash[0][1] if clash else None
+                    if clash and not overwrite:
+                        raise ValueError(f"key {new_key!r} already exists")
+                    if clash:
+                        sql.db.execute(
+                            BotMemory.delete().where(
+                                (BotMemory.bot == bot_id) & (BotMemory.key == new_key)
+                            )
+                        )
+                    sql.db.execute(
+                        BotMemory.update(key=new_key, updated_at=sql.ts(utc_now())).where(
+                            (BotMemory.bot == bot_id) & (BotMemory.key == old_key)
+                        )
+                    )
+            except peewee.PeeweeException as exc:
+                reset_connection(sql.db)
+                raise translate_error(exc, "the memory database") from None
+            with self._writer.cond:
+                self._writer.subscribers.emit(
+                    MemoryChange(
+                        bot,
+                        new_key,
+                        replaced,
+                        value,
+                        HAND,
+                        ChangeState.RENAMED,
+                        old_key=old_key,
+                    )
+                )
+
+    def delete(self, bot: str, keys: Iterable[str]) -> int:
+        """Delete keys (queued writes to them land first); returns how many existed."""
+        keys = list(dict.fromkeys(keys))
+        sql = self._sql
+        with self._writer.write_lock:
+            self._writer.drain()
+            bot_id = sql.lookup_bot_id(bot)
+            if bot_id is None or not keys:
+                return 0
+            deleted: dict[str, str] = {}
+            try:
+                with sql.atomic():
+                    for chunk in chunks(keys, CHUNK_KEYS):
+                        where = (BotMemory.bot == bot_id) & BotMemory.key.in_(chunk)
+                        select, params = sql.compile(
+                            BotMemory.select(BotMemory.key, BotMemory.value).where(where)
+                        )
+                        deleted.update(sql.fetch(select, params))
+                        sql.db.execute(BotMemory.delete().where(where))
+            except peewee.PeeweeException as exc:
+                reset_connection(sql.db)
+                raise translate_error(exc, "the memory database") from None
+            with self._writer.cond:
+                for key in keys:
+                    if key in deleted:
+                        self._writer.subscribers.emit(
+                            MemoryChange(bot, key, deleted[key], None, HAND, ChangeState.DELETED)
+                        )
+            return len(deleted)

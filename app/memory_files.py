@@ -1,0 +1,115 @@
+"""Bot memory to and from JSON and CSV files (``MemoryStore.export_json`` and friends).
+
+Exports read through :class:`~app.memory_queries.MemoryQueries`, so queued values are
+included; imports go through the writer's queue like any other write and wait until they land.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from interpreter.ports import WriteSource
+
+from .atomic_file import write_bytes_atomic
+from .database import DatabaseError
+from .memory_queries import MemoryQueries
+from .memory_writer import MemoryWriter, check_text
+
+
+def export_json(queries: MemoryQueries, bot: str, path: str | os.PathLike[str]) -> int:
+    """Write ``{key: value}`` (sorted by key) as UTF-8 JSON; returns the entry count."""
+    entries = queries.list(bot)
+    data = {e.key: e.value for e in entries}
+    text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    write_bytes_atomic(path, text.encode("utf-8"))
+    return len(entries)
+
+
+def import_json(
+    writer: MemoryWriter, bot: str, path: str | os.PathLike[str], timeout: float | None
+) -> int:
+    """Upsert entries from a JSON object ``{key: value}`` or a list of
+    ``{"key": …, "value": …}``; waits until they land (DatabaseError if they do not)."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ValueError(f"cannot read {path}: {exc}") from None
+    if isinstance(data, dict):
+        pairs = list(data.items())
+    elif isinstance(data, list) and all(
+        isinstance(item, dict) and "key" in item and "value" in item for item in data
+    ):
+        pairs = [(item["key"], item["value"]) for item in data]
+    else:
+        raise ValueError(
+            f"{path}: expected an object of key/value strings or a list of "
+            '{"key": ..., "value": ...} objects'
+        )
+    return _import(writer, bot, pairs, path, timeout)
+
+
+def export_csv(queries: MemoryQueries, bot: str, path: str | os.PathLike[str]) -> int:
+    """Write a UTF-8 CSV with a ``key,value`` header, sorted by key."""
+    entries = queries.list(bot)
+
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(["key", "value"])
+    writer.writerows((e.key, e.value) for e in entries)
+    write_bytes_atomic(path, out.getvalue().encode("utf-8"))
+    return len(entries)
+
+
+def import_csv(
+    writer: MemoryWriter, bot: str, path: str | os.PathLike[str], timeout: float | None
+) -> int:
+    """Upsert entries from a CSV with ``key`` and ``value`` columns (header row)."""
+    # Memory values may be megabytes; the csv module refuses fields over 128 KiB by default.
+    csv.field_size_limit(max(csv.field_size_limit(), 2**31 - 1))
+    try:
+        with open(path, newline="", encoding="utf-8-sig") as fh:
+            reader = csv.reader(fh)
+            header = next(reader, None)
+            if header is None or "key" not in header or "value" not in header:
+                raise ValueError(f"{path}: the first row must name 'key' and 'value' columns")
+            ki, vi = header.index("key"), header.index("value")
+            pairs = []
+            for n, row in enumerate(reader, start=2):
+                if not row:
+                    continue
+                if len(row) <= max(ki, vi):
+                    raise ValueError(f"{path}:{n}: expected key and value columns")
+                pairs.append((row[ki], row[vi]))
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise ValueError(f"cannot read {path}: {exc}") from None
+    return _import(writer, bot, pairs, path, timeout)
+
+
+def _import(
+    writer: MemoryWriter,
+    bot: str,
+    pairs: list[tuple[Any, Any]],
+    path: Any,
+    timeout: float | None,
+) -> int:
+    for key, value in pairs:  # validate everything before queueing anything
+        if not isinstance(key, str) or not isinstance(value, str):
+            # ValueError, like any other bad file content.
+            raise ValueError(  # noqa: TRY004
+                f"{path}: key {key!r}: keys and values must be strings"
+            )
+        check_text(key, "key")
+        check_text(value, "value")
+    source = WriteSource(file=str(path), kind="import")
+    for key, value in pairs:
+        writer.enqueue(bot, key, value, source)
+    if not writer.flush(timeout):
+        raise DatabaseError(
+            f"imported entries are queued but not written yet: {writer.last_error or 'timeout'}"
+        )
+    return len(pairs)

@@ -1,0 +1,210 @@
+"""The memory store's SQL on General Bots' ``bots`` and ``bot_memories`` tables.
+
+:class:`MemorySql` holds what every part of the store shares about one database: statements
+compiled once, reads that reconnect once after a lost connection, the bot-id cache and the
+batched upserts the writer thread lands.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+import peewee
+
+from .database import is_sqlite, reset_connection, translate_error
+from .models import Bot, BotMemory, db_timestamp, utc_now
+
+if TYPE_CHECKING:
+    from .memory_writer import Pending
+
+CHUNK_ROWS = 2000  # rows per upsert statement: bounds its memory and lock time
+CHUNK_KEYS = 500  # keys per IN (...) query, under every SQLite's parameter limit
+
+
+class MemorySql:
+    """SQL access for one memory database (SQLite file or PostgreSQL).
+
+    ``bot_ids`` caches bot name -> id; whoever sees a write roll back must clear it, so a bot
+    row that was never committed is not reused.
+    """
+
+    def __init__(self, db: peewee.Database) -> None:
+        self.db = db
+        self.sqlite = is_sqlite(db)
+        self.bot_ids: dict[str, Any] = {}
+        self._compile_statements()
+
+    # -- reads ---------------------------------------------------------------------------
+
+    def fetch(self, sql: str, params: Any) -> list[tuple[Any, ...]]:
+        """All rows of ``sql``; DatabaseError on failure."""
+        for attempt in (0, 1):
+            try:
+                cursor = self.db.execute_sql(sql, params)
+                try:
+                    return cursor.fetchall()
+                finally:
+                    cursor.close()
+            except (peewee.OperationalError, peewee.InterfaceError) as exc:
+                if attempt or self.db.in_transaction():
+                    raise translate_error(exc, "the memory database") from None
+                reset_connection(self.db)  # e.g. the PostgreSQL server restarted: reconnect
+            except peewee.PeeweeException as exc:
+                raise translate_error(exc, "the memory database") from None
+        raise AssertionError("unreachable")
+
+    def lookup_bot_id(self, bot: str) -> Any | None:
+        """The id of bot ``bot``, ``None`` while it has no row; DatabaseError on failure."""
+        bot_id = self.bot_ids.get(bot)
+        if bot_id is None:
+            rows = self.fetch(self.sql_bot_id, (bot,))
+            if rows:
+                bot_id = self.bot_ids[bot] = rows[0][0]
+        return bot_id
+
+    # -- writes --------------------------------------------------------------------------
+
+    def write_batch(self, batch: dict[tuple[str, str], Pending]) -> None:
+        """Upsert ``{(bot, key): pending}`` in one transaction; raises what the driver raises."""
+        ts = self.ts(utc_now())  # one timestamp per batch keeps the hot loop lean
+        with self.atomic():
+            bot_ids = {bot: self._ensure_bot(bot) for bot in {b for b, _ in batch}}
+            if self.sqlite:
+                by_bot: dict[Any, list[list[str]]] = {}
+                for (bot, key), p in batch.items():
+                    by_bot.setdefault(bot_ids[bot], []).append([key, p[0]])
+                for bot_id, pairs in by_bot.items():
+                    for chunk in chunks(pairs, CHUNK_ROWS):
+                        self._upsert_sqlite(bot_id, chunk, ts)
+            else:
+                ids = new_ids(len(batch))
+                rows = [
+                    (ids[i], bot_ids[bot], key, p[0], ts, ts)
+                    for i, ((bot, key), p) in enumerate(batch.items())
+                ]
+                for chunk in chunks(rows, CHUNK_ROWS):
+                    self.db.execute(self._upsert_query(chunk))
+
+    def _upsert_sqlite(self, bot_id: Any, pairs: list[list[str]], ts: Any) -> None:
+        # The whole chunk goes in as one JSON parameter expanded by json_each: one statement
+        # step, during which sqlite3 releases the GIL, so a running script is not slowed
+        # (executemany re-takes the GIL after every row, a convoy with the script's thread).
+        if self._sql_upsert_json is not None:
+            self.db.execute_sql(self._sql_upsert_json, (bot_id, ts, json.dumps(pairs)))
+        else:
+            rows = [(bot_id, key, value, ts, ts) for key, value in pairs]
+            self.db.cursor().executemany(self._sql_upsert, rows)
+
+    def _upsert_query(self, rows: list[tuple[Any, ...]]) -> peewee.Query:
+        # A multi-row upsert must not hit one key twice (PostgreSQL refuses); the queue's
+        # dict keyed by (bot, key) already coalesced repeated writes.
+        return BotMemory.insert_many(rows, fields=_UPSERT_FIELDS).on_conflict(
+            conflict_target=[BotMemory.bot, BotMemory.key],
+            update={
+                BotMemory.value: peewee.EXCLUDED.value,
+                BotMemory.updated_at: peewee.EXCLUDED.updated_at,
+            },
+        )
+
+    def _ensure_bot(self, bot: str) -> Any:
+        bot_id = self.lookup_bot_id(bot)
+        if bot_id is not None:
+            return bot_id
+        new_id = new_ids(1)[0]
+        try:
+            with self.db.atomic():  # savepoint: a lost race must not abort the batch
+                # Only id and name: a real General Bots ``bots`` row fills the rest by default.
+                self.db.execute(Bot.insert(id=new_id, name=bot))
+        except peewee.IntegrityError:
+            bot_id = self.lookup_bot_id(bot)  # another process created it meanwhile
+            if bot_id is None:
+                raise
+            return bot_id
+        self.bot_ids[bot] = new_id
+        return new_id
+
+    # -- SQL helpers ---------------------------------------------------------------------
+
+    def compile(self, query: peewee.Node) -> tuple[str, list[Any]]:
+        """``query`` as SQL text and parameters for :meth:`fetch`."""
+        return self.db.get_sql_context().sql(query).query()
+
+    def _compile_statements(self) -> None:
+        p = "\x01"  # placeholder values; only the SQL text is kept
+        self.sql_get, _ = self.compile(
+            BotMemory.select(BotMemory.value).where((BotMemory.bot == p) & (BotMemory.key == p))
+        )
+        self.sql_entry, _ = self.compile(
+            BotMemory.select(
+                BotMemory.key, BotMemory.value, BotMemory.created_at, BotMemory.updated_at
+            ).where((BotMemory.bot == p) & (BotMemory.key == p))
+        )
+        self.sql_bot_id, _ = self.compile(
+            # No LIMIT: peewee would bind it as a parameter; callers take the first row.
+            Bot.select(Bot.id).where(Bot.name == p).order_by(Bot.id)
+        )
+        # SQLite: ids made by SQLite itself (32 hex digits, the text form peewee's UUIDField
+        # uses there): a Python uuid per row costs a sixth of the whole write.
+        random_id = peewee.SQL("lower(hex(randomblob(16)))")
+        row = (random_id,) + (p,) * (len(_UPSERT_FIELDS) - 1)
+        sql, params = self.compile(self._upsert_query([row]))
+        assert len(params) == len(_UPSERT_FIELDS) - 1, sql
+        self._sql_upsert = sql
+        self._sql_upsert_json = self._json_upsert_sql(sql) if self.sqlite else None
+
+    def _json_upsert_sql(self, upsert: str) -> str | None:
+        """The upsert reading its rows from ``json_each(?3)``; None without SQLite's JSON1."""
+        head, _, tail = upsert.partition(" VALUES ")
+        _, _, conflict = tail.partition(" ON CONFLICT ")
+        try:
+            self.db.execute_sql("SELECT count(*) FROM json_each(?)", ("[]",)).fetchall()
+        except peewee.PeeweeException:
+            return None
+        return (
+            f"{head} SELECT lower(hex(randomblob(16))), ?1, json_extract(j.value, '$[0]'), "
+            f"json_extract(j.value, '$[1]'), ?2, ?2 FROM json_each(?3) AS j "
+            f"WHERE true ON CONFLICT {conflict}"  # WHERE: SQLite's upsert-after-SELECT rule
+        )
+
+    def atomic(self) -> Any:
+        """A write transaction (a context manager)."""
+        # IMMEDIATE on SQLite: take the write lock up front (see app.database).
+        return self.db.atomic("IMMEDIATE") if self.sqlite else self.db.atomic()
+
+    def ts(self, when: dt.datetime) -> Any:
+        """``when`` as this database's timestamp columns take it."""
+        return db_timestamp(when, self.sqlite)
+
+
+_UPSERT_FIELDS = [
+    BotMemory.id,
+    BotMemory.bot,
+    BotMemory.key,
+    BotMemory.value,
+    BotMemory.created_at,
+    BotMemory.updated_at,
+]
+
+
+def new_ids(n: int) -> list[str]:
+    """n random version-4 UUIDs as 32-hex strings (peewee's UUIDField form), in bulk:
+    ``uuid4()`` per row costs more than the insert itself."""
+    raw = os.urandom(16 * n).hex()
+    return [
+        raw[i : i + 12]
+        + "4"
+        + raw[i + 13 : i + 16]
+        + "89ab"[int(raw[i + 16], 16) & 3]
+        + raw[i + 17 : i + 32]
+        for i in range(0, 32 * n, 32)
+    ]
+
+
+def chunks(items: list[Any], size: int) -> Iterable[list[Any]]:
+    """``items`` in consecutive slices of at most ``size``."""
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
