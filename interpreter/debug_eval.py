@@ -15,7 +15,8 @@ from types import CodeType
 from typing import Any
 
 from . import nodes as n
-from .compiler import CodeGen, _Scope
+from .codegen_scope import Scope
+from .compiler import CodeGen
 from .errors import BasicSyntaxError, Diagnostic, Severity
 from .lexer import Kind, tokenize
 from .operators import NAMESPACE
@@ -53,7 +54,7 @@ def compile_expression(program: n.Program, text: str) -> CompiledExpression:
     """Compile ``text`` against ``program`` (its SUBs and built-ins); refuses awaiting code."""
     node = parse_expression(text)
     gen = CodeGen(program, debug=False)
-    gen.scope = _Scope(_EVAL_SCOPE)
+    gen.scope = Scope(_EVAL_SCOPE)
     source = gen.expr(node)
     errors = [d for d in gen.diagnostics if d.severity is Severity.ERROR]
     if errors:

@@ -286,7 +286,7 @@ CHUNK = 256  # loop iterations between two yield-counter updates (runtime.tick's
 
 def each_chunks(coll: Any, last: Any = None) -> list:
     """:func:`each`'s items in slices of CHUNK, taken at once (the loop sees the collection
-    as it was when the loop started), for a chunked ``for`` (see compiler.loop_body)."""
+    as it was when the loop started), for a chunked ``for`` (see codegen_loops.loop_body)."""
     if isinstance(coll, list) and last is None:
         return [coll[i : i + CHUNK] for i in range(0, len(coll), CHUNK)]
     items = each(coll, last)

@@ -1,0 +1,147 @@
+"""Pure analyses of the BASIC syntax tree that steer code generation, and the Python
+names the generated code gives to BASIC variables and SUBs.
+
+None of them generates code or keeps state: each answers one question about a node, a
+statement list or the whole program, so the code generator's parts can share them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import nodes as n
+
+_BOOL_OPS = {"=", "<>", "<", "<=", ">", ">=", "LIKE", "CONTAINS", "IN", "AND", "OR"}
+
+
+def is_bool(node: n.Node) -> bool:
+    """Whether ``node`` always yields a Python bool: a condition then needs no
+    ``_truthy`` call."""
+    if isinstance(node, n.Binary):
+        return node.op in _BOOL_OPS
+    if isinstance(node, n.Unary):
+        return node.op == "NOT"
+    if isinstance(node, n.IsNull):
+        return True
+    return isinstance(node, n.Literal) and isinstance(node.value, bool)
+
+
+def never_null(node: n.Node) -> bool:
+    """Whether an expression's value can never be NULL (text, numbers, booleans, lists...)."""
+    if isinstance(node, n.Literal):
+        return node.value is not None
+    if isinstance(node, n.Binary):
+        return node.op != "??"
+    return isinstance(node, (n.Interp, n.Unary, n.IsNull, n.ArrayLit, n.MapLit))
+
+
+def fits(builtin: Any, count: int) -> bool:
+    """Whether ``builtin`` accepts ``count`` arguments."""
+    return builtin.min_args <= count and (builtin.max_args is None or count <= builtin.max_args)
+
+
+def text_prefix(node: n.Node) -> bool:
+    """Whether ``node`` is text that starts with a constant no number can start with, so
+    it stays non-numeric whatever is appended (``"Item " + i`` then ``+ ": "``)."""
+    while True:
+        if isinstance(node, n.Literal):
+            text = node.value.strip() if isinstance(node.value, str) else ""
+            return bool(text) and not text[0].isdigit() and text[0] not in "+-."
+        if isinstance(node, n.Interp) and node.parts and isinstance(node.parts[0], str):
+            text = node.parts[0].strip()
+            return bool(text) and not text[0].isdigit() and text[0] not in "+-."
+        if isinstance(node, n.Binary) and node.op in ("&", "+"):
+            node = node.left  # text only if the whole chain is text: checked by the caller
+            continue
+        return False
+
+
+def assigns(body: list[n.Node], key: str) -> bool:
+    """Whether a statement in ``body`` may assign variable ``key`` (or write into it):
+    assignment, WITH and HEAR targets, loop variables, PARAM and INTO clauses."""
+    for node in n.walk(body):
+        targets: list[n.Node] = []
+        for attr in ("target",):
+            value = getattr(node, attr, None)
+            if isinstance(value, n.Node):
+                targets.append(value)
+        clauses = getattr(node, "clauses", None)
+        if isinstance(clauses, dict):
+            targets += clauses.get("INTO", [])
+        for attr in ("var",):
+            value = getattr(node, attr, None)
+            if isinstance(value, str) and value.lower() == key:
+                return True
+        if isinstance(node, n.Param) and node.name.lower() == key:
+            return True
+        for target in targets:
+            while isinstance(target, (n.Member, n.Index)):
+                target = target.obj
+            if not isinstance(target, n.Name) or target.name.lower() == key:
+                return True
+    return False
+
+
+def reads_members(body: list[n.Node], key: str) -> bool:
+    """Whether ``body`` reads a member of variable ``key`` (``item.price``)."""
+    return any(isinstance(node, n.Member) and isinstance(node.obj, n.Name)
+               and node.obj.name.lower() == key for node in n.walk(body))
+
+
+def target_name(target: n.Node) -> str:
+    while not isinstance(target, n.Name):
+        target = target.obj  # type: ignore[attr-defined]
+    return target.name
+
+
+def int_literal(node: n.Node) -> int | None:
+    """The value of a non-zero integer literal (``STEP 2``; the parser folds ``STEP -1``
+    into a literal too), else None."""
+    if isinstance(node, n.Literal) and type(node.value) is int and node.value:
+        return node.value
+    return None
+
+
+def names_in_subs(program: n.Program) -> set[str]:
+    """Every name a SUB mentions (variables, loop variables; member names too, which only
+    errs on the safe side): the dialog keeps these in G, where SUBs find them."""
+    names: set[str] = set()
+    for node in n.walk(list(program.subs.values())):
+        for attr in ("name", "var"):
+            value = getattr(node, attr, None)
+            if isinstance(value, str):
+                names.add(value.lower())
+    return names
+
+
+def recursive_subs(program: n.Program) -> set[str]:
+    """The SUBs (lower-case) on a cycle of the call graph."""
+    callees = {key: {node.name.lower() for node in n.walk(sub.body)
+                     if isinstance(node, (n.Call, n.CallSub))
+                     and node.name.lower() in program.subs}
+               for key, sub in program.subs.items()}
+    found = set()
+    for start, direct in callees.items():
+        seen, todo = set(), list(direct)
+        while todo:
+            key = todo.pop()
+            if key == start:
+                found.add(start)
+                break
+            if key not in seen:
+                seen.add(key)
+                todo.extend(callees[key])
+    return found
+
+
+def py_name(prefix: str, key: str, taken: Any) -> str:
+    """A Python local for BASIC name ``key``: readable for ASCII names; numbered otherwise,
+    as Python would NFKC-fold two different Unicode spellings into one identifier."""
+    if key.isascii():
+        return f"{prefix}_{key}"
+    return f"{prefix}{sorted(taken).index(key) if key in taken else len(taken)}_"
+
+
+def sub_function(name: str) -> str:
+    """The Python name of the generated function of SUB/FUNCTION ``name``."""
+    return "_sub_" + name.lower()

@@ -1,0 +1,183 @@
+"""Operator emitters of the code generator: NOT, unary minus and the binary operators,
+with the inline int fast paths and a release build's fused arithmetic.
+
+The fast paths test operand classes inline and fall back to the language's operator
+functions (``_add``, ``_cmp``...), which define the semantics in every other case.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import nodes as n
+from .code_analysis import int_literal, is_bool
+from .codegen_scope import ERROR_STATE
+
+_ARITH = {"+": "_add", "-": "_sub", "*": "_mul", "/": "_div", "\\": "_idiv", "MOD": "_mod",
+          "^": "_pow", "&": "_cat", "LIKE": "_like", "??": "_nvl"}
+_CMP = {"<": "<", "<=": "<=", ">": ">", ">=": ">="}
+
+
+class OperatorEmitters:
+    """Mixed into ``compiler.CodeGen``, which provides the state and output (emit,
+    temp, warn), the scopes (scope, local), the debug hooks, and the other
+    emitters' methods used here (expr, assign, ...)."""
+
+    def ex_Unary(self, e: n.Unary) -> str:
+        operand = self.expr(e.operand)
+        if e.op == "NOT":
+            return f"(not {operand})" if is_bool(e.operand) else f"(not _truthy({operand}))"
+        if e.op == "-":
+            return f"_neg({operand})"
+        return f"_num({operand})"
+
+    def ex_Binary(self, e: n.Binary) -> str:
+        if self.is_concat(e):
+            return self.concat(e)
+        if e.op in ("+", "-", "*") and not self.debug and (fused := self.fused(e)):
+            return fused
+        a, b = self.expr(e.left), self.expr(e.right)
+        op = e.op
+        if op in ("AND", "OR"):
+            left = a if is_bool(e.left) else f"_truthy({a})"
+            right = b if is_bool(e.right) else f"_truthy({b})"
+            return f"({left} {op.lower()} {right})"
+        if op == "=":
+            return self.int_fast_path(e, a, b, "==", "_eq({}, {})")
+        if op == "<>":
+            return self.int_fast_path(e, a, b, "!=", "(not _eq({}, {}))")
+        if op in _CMP:
+            return self.int_fast_path(e, a, b, _CMP[op], f"(_cmp({{}}, {{}}) {_CMP[op]} 0)")
+        if op in ("+", "-", "*"):
+            return self.int_fast_path(e, a, b, op, f"{_ARITH[op]}({{}}, {{}})")
+        if op == "MOD" and (k := int_literal(e.right)) is not None and k > 0:
+            kind = self.int_kind(e.left)
+            if kind:  # a known non-negative int
+                return f"({a} % {k})"
+            t, first = self.operand(a)  # Python's % equals BASIC's MOD for a >= 0, b > 0
+            if kind is not None:
+                return f"({t} % {k} if {first} >= 0 else _mod({t}, {k}))"
+            return f"({t} % {k} if {first}.__class__ is _int and {t} >= 0 else _mod({t}, {k}))"
+        if op == "CONTAINS":
+            return f"_contains({a}, {b})"
+        if op == "IN":
+            return f"_contains({b}, {a})"
+        return f"{_ARITH[op]}({a}, {b})"
+
+    def int_kind(self, e: n.Node) -> bool | None:
+        """Whether ``e`` always yields an int (exactly; not a bool): None when not known,
+        else True when it is also never negative, False when it may be.
+
+        Known: int literals, loop variables in self.ints, and + - * MOD of known ints
+        (their operators on two ints give Python's int result)."""
+        if isinstance(e, n.Literal):
+            return e.value >= 0 if type(e.value) is int else None
+        if isinstance(e, n.Name):
+            key = e.name.lower()
+            known = self.ints.get(key)
+            if known is None or key in ERROR_STATE or self.local(key) != known[0]:
+                return None
+            return known[1]
+        if not isinstance(e, n.Binary) or e.op not in ("+", "-", "*", "MOD"):
+            return None
+        left = self.int_kind(e.left)
+        if left is None or self.is_concat(e):
+            return None
+        if e.op == "MOD":
+            k = int_literal(e.right)
+            return None if k is None or k < 0 else left
+        right = self.int_kind(e.right)
+        if right is None:
+            return None
+        return left and right and e.op != "-"
+
+    def int_fast_path(self, e: n.Binary, a: str, b: str, py_op: str, general: str) -> str:
+        """Python's own operator when both sides are ints, else the language's operator.
+
+        Loop counters, sums and comparisons are int on int far more often than anything
+        else; the check inline saves a call per operation. ``^`` is left out on purpose: its
+        general function refuses results that would exhaust memory. A side known to be an
+        int (int_kind) is not tested.
+        """
+        left, first = self.operand(a)
+        kind = type(e.right.value).__name__ if isinstance(e.right, n.Literal) else ""
+        left_int = self.int_kind(e.left) is not None
+        right_int = self.int_kind(e.right) is not None
+        if left_int and right_int:
+            return f"({a} {py_op} {b})"
+        if kind == "int" or (kind == "str" and py_op in ("==", "!=")):
+            # A literal: one class test, and = / <> on text is Python's (exact) comparison.
+            test = f"{first}.__class__ is _{kind}"
+            right = b
+        else:
+            right, second = self.operand(b)
+            if left_int and first == left:  # a plain name: read again after the right side
+                test = f"{second}.__class__ is _int"
+            elif right_int and second == right:
+                test = f"{first}.__class__ is _int"
+            else:
+                test = f"{first}.__class__ is {second}.__class__ is _int"
+        return f"({left} {py_op} {right} if {test} else {general.format(left, right)})"
+
+    def plain(self, e: n.Node) -> bool:
+        """Whether ``e`` compiles to a plain name or number (read twice at no risk)."""
+        if isinstance(e, n.Literal):
+            return type(e.value) is int
+        return (isinstance(e, n.Name) and e.name.lower() not in ERROR_STATE
+                and self.local(e.name.lower()) is not None)
+
+    def fused(self, e: n.Binary) -> str | None:
+        """A release build's ``a + b * c`` (two or more of + - * on numbers): one class test
+        of all its operands, then Python's arithmetic, else the language's operators nested.
+
+        The operands are evaluated first, left to right, each once: at most two that are
+        not plain names, bound by ``:=`` at the head of the ``is`` chain, whose first two
+        terms are always evaluated. Plain names are read after them (nothing rebinds them).
+        """
+        leaves: list[n.Node] = []
+        first_op: list[int] = []  # how many leaves were evaluated when an operator first ran
+
+        def shape(node: n.Node) -> Any:
+            if (isinstance(node, n.Binary) and node.op in ("+", "-", "*")
+                    and not self.is_concat(node)):
+                tree = (node.op, shape(node.left), shape(node.right))
+                first_op.append(len(leaves))
+                return tree
+            leaves.append(node)
+            return len(leaves) - 1
+
+        tree = shape(e)
+        # Decided before any code is generated (generating twice would warn twice).
+        if len(leaves) < 3 or any(isinstance(x, n.Literal) and type(x.value) is not int
+                                  for x in leaves):
+            return None
+        bound_at = [i for i, x in enumerate(leaves) if not self.plain(x)]
+        # An operator may fail (text * 2): no operand that is not a plain name may be
+        # evaluated after it in the nested order (``F() * x + G()`` stays nested).
+        if len(bound_at) > 2 or (bound_at and bound_at[-1] >= first_op[0]):
+            return None
+        reads: list[str] = []
+        bound: list[str] = []
+        plain: list[str] = []
+        for leaf in leaves:
+            code = self.expr(leaf)
+            if self.plain(leaf) and self.int_kind(leaf) is not None:
+                reads.append(code)  # a known int: no test
+                continue
+            t, first = self.operand(code)
+            reads.append(t)
+            (plain if first == t else bound).append(f"{first}.__class__")
+        assert len(bound) <= 2, bound
+
+        def build(node: Any, fast: bool) -> str:
+            if isinstance(node, int):
+                return reads[node]
+            op, left, right = node
+            if fast:
+                return f"({build(left, True)} {op} {build(right, True)})"
+            return f"{_ARITH[op]}({build(left, False)}, {build(right, False)})"
+
+        tests = bound + plain
+        if not tests:
+            return build(tree, True)
+        return f"({build(tree, True)} if {' is '.join(tests)} is _int else {build(tree, False)})"
