@@ -187,9 +187,7 @@ class MemoryStore:
         order_by: str = "key",
         descending: bool = False,
     ) -> list[MemoryEntry]:
-        """Entries of ``bot`` (queued values included), optionally filtered by a
-        case-insensitive substring of key or value, sorted (by code point for text, ties by
-        key) and paginated."""
+        """A page of entries: see :meth:`MemoryQueries.list <app.memory_queries.MemoryQueries.list>`."""
         return self._queries.list(bot, filter, offset, limit, order_by, descending)
 
     def count(self, bot: str, filter: str = "") -> int:

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 
 from . import nodes as n
 from .lexer import Kind, Token
+from .parse_expressions import COMPARISON_OPS
 
 if TYPE_CHECKING:  # parse_keywords imports this module; errors are made with Parser.fail
     from .parser import Parser
@@ -33,8 +34,6 @@ if TYPE_CHECKING:  # parse_keywords imports this module; errors are made with Pa
 DATA_PHRASES = frozenset({"FIND", "SAVE", "INSERT", "UPDATE", "DELETE", "MERGE"})
 
 _COLUMN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-_SQL_OPS = {"=": "=", "==": "=", "<>": "<>", "!=": "<>", "<": "<", "<=": "<=", ">": ">",
-            ">=": ">="}
 _CONDITION_WORDS = {"LIKE", "IN", "IS", "NOT", "CONTAINS"}
 # Words that end a WHERE value list or start a suffix.
 _SUFFIXES = ("WHERE", "ORDER", "LIMIT", "FIRST", "INTO")
@@ -259,9 +258,9 @@ class _Condition:
         p = self.p
         column = self.owner.column("in WHERE")
         tok = p.tok
-        if tok.kind is Kind.OP and tok.value in _SQL_OPS:
+        if tok.kind is Kind.OP and tok.value in COMPARISON_OPS:
             p.advance()
-            return f"{column} {_SQL_OPS[tok.value]} {self.bound()}"
+            return f"{column} {COMPARISON_OPS[tok.value]} {self.bound()}"
         if tok.kind is not Kind.IDENT or tok.upper not in _CONDITION_WORDS:
             raise p.fail(f"expected a comparison after {column} in WHERE (=, <>, <, >, "
                              f"LIKE, IN, IS NULL), got {tok.describe()}", tok)
@@ -286,13 +285,10 @@ class _Condition:
         if not p.at_op("("):
             return self.bound()
         p.advance()
-        p.nesting += 1  # a keyword expression inside the list must leave the commas alone
-        try:
+        with p.in_brackets():
             marks = [self.bound()]
             while p.accept_op(","):
                 marks.append(self.bound())
-        finally:
-            p.nesting -= 1
         p.expect_op(")", "to close the IN list")
         return ", ".join(marks)
 

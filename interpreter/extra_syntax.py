@@ -49,7 +49,7 @@ def parse_extra_keyword(p: Parser, t: Token, phrase: str, statement: bool
     """Phrase (maybe the shorter fallback), arguments and clauses; the phrase's words are
     already consumed."""
     if phrase in INDEX_PHRASES:
-        return phrase, _index(p, t, phrase), {}
+        return phrase, _index(p, t), {}
     fallback = _FALLBACK.get(phrase)
     if fallback is not None and _ends_in_variable(p):
         p.i -= 1  # the last word of the phrase is the first argument
@@ -67,7 +67,7 @@ def _ends_in_variable(p: Parser) -> bool:
 # ------------------------------------------------------------------ CREATE INDEX
 
 
-def _index(p: Parser, t: Token, phrase: str) -> list[n.Node]:
+def _index(p: Parser, t: Token) -> list[n.Node]:
     if p.at_word("IF"):
         p.advance()
         p.expect_word("NOT", "in CREATE INDEX IF NOT EXISTS")

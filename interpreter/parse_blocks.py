@@ -137,7 +137,7 @@ class BlockRules:
         while True:
             term = self.terminator()
             if term == "CASE":
-                case_tok = self.advance()
+                self.advance()
                 if self.accept_word("ELSE"):
                     self.expect_eol("CASE ELSE")
                     else_body = self.block()
@@ -149,8 +149,6 @@ class BlockRules:
                 if not self.at_eol():
                     raise self.fail(f"unexpected {self.tok.describe()} in CASE", self.tok)
                 cases.append((values, self.block()))
-                if not values:
-                    self.error("CASE needs a value", case_tok)
             elif term == "DEFAULT":
                 self.advance()
                 else_body = self.block()
@@ -159,7 +157,7 @@ class BlockRules:
                 break
         return n.Select(t.line, t.col, subject, cases, else_body)
 
-    def stmt_sub(self, t: Token) -> n.Node | None:
+    def stmt_sub(self, t: Token) -> n.Node:
         self.advance()
         is_function = t.upper == "FUNCTION"
         name = self.expect_ident("a name after " + t.upper)

@@ -9,12 +9,16 @@ IS [NOT] NULL) → ``&`` → ``+ -`` → MOD → ``\\`` → ``* /`` → unary �
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from . import nodes as n
 from .lexer import Interpolation, Kind, Token, tokenize
 from .nesting import MAX_NESTING
 
-_COMPARISON_OPS = {"=": "=", "==": "=", "<>": "<>", "!=": "<>", "<": "<", "<=": "<=",
-                   ">": ">", ">=": ">="}
+# Comparison operator → its canonical spelling (also the SQL one ``data_syntax`` writes).
+COMPARISON_OPS = {"=": "=", "==": "=", "<>": "<>", "!=": "<>", "<": "<", "<=": "<=",
+                  ">": ">", ">=": ">="}
 _WORD_COMPARISONS = {"LIKE", "CONTAINS", "IN"}
 
 
@@ -28,6 +32,15 @@ class ExpressionRules:
             self.depth -= 1
             raise self.fail(f"expression is nested too deeply (more than {MAX_NESTING} "
                              f"levels)", self.tok)
+
+    @contextmanager
+    def in_brackets(self) -> Iterator[None]:
+        """Inside (), [] or {}: a keyword expression leaves the commas to the brackets."""
+        self.nesting += 1
+        try:
+            yield
+        finally:
+            self.nesting -= 1
 
     def expression(self) -> n.Node:
         self.deeper()
@@ -72,14 +85,14 @@ class ExpressionRules:
         left = self.concat()
         while True:
             t = self.tok
-            if t.kind is Kind.OP and t.value in _COMPARISON_OPS:
+            if t.kind is Kind.OP and t.value in COMPARISON_OPS:
                 self.advance()
-                left = n.Binary(t.line, t.col, _COMPARISON_OPS[t.value], left, self.concat())
+                left = n.Binary(t.line, t.col, COMPARISON_OPS[t.value], left, self.concat())
             elif t.kind is Kind.IDENT and t.upper in _WORD_COMPARISONS:
                 self.advance()
                 left = n.Binary(t.line, t.col, t.upper, left, self.concat())
             elif t.kind is Kind.IDENT and t.upper == "NOT" and self.peek().kind is Kind.IDENT \
-                    and self.peek().upper in ("LIKE", "CONTAINS", "IN"):
+                    and self.peek().upper in _WORD_COMPARISONS:
                 self.advance()
                 op = self.advance().upper
                 inner = n.Binary(t.line, t.col, op, left, self.concat())
@@ -167,11 +180,8 @@ class ExpressionRules:
                     node = n.Member(t.line, t.col, node, name, t.value == "?.")
             elif t.value == "[":
                 self.advance()
-                self.nesting += 1
-                try:
+                with self.in_brackets():
                     index = self.expression()
-                finally:
-                    self.nesting -= 1
                 self.expect_op("]", "to close the index")
                 node = n.Index(t.line, t.col, node, index)
             else:
@@ -182,14 +192,15 @@ class ExpressionRules:
         return prev.line == self.tok.line and prev.end_col < self.tok.col
 
     def paren_args(self) -> list[n.Node]:
-        self.expect_op("(")
-        self.nesting += 1
-        try:
-            args = self.expression_list(")")
-        finally:
-            self.nesting -= 1
-        self.expect_op(")", "to close the argument list")
-        return args
+        return self.bracketed_list(")", "to close the argument list")
+
+    def bracketed_list(self, closer: str, context: str = "") -> list[n.Node]:
+        """The opening bracket here, comma-separated expressions, then ``closer``."""
+        self.advance()
+        with self.in_brackets():
+            items = self.expression_list(closer)
+        self.expect_op(closer, context)
+        return items
 
     def expression_list(self, closer: str) -> list[n.Node]:
         items: list[n.Node] = []
@@ -219,36 +230,24 @@ class ExpressionRules:
     def primary_op(self, t: Token) -> n.Node:
         if t.value == "(":
             self.advance()
-            self.nesting += 1
-            try:
+            with self.in_brackets():
                 inner = self.expression()
-            finally:
-                self.nesting -= 1
             self.expect_op(")", "to close the parenthesis")
             return inner
         if t.value == "[":
-            self.advance()
-            self.nesting += 1
-            try:
-                items = self.expression_list("]")
-            finally:
-                self.nesting -= 1
-            self.expect_op("]", "to close the array")
-            return n.ArrayLit(t.line, t.col, items)
+            return n.ArrayLit(t.line, t.col, self.bracketed_list("]", "to close the array"))
         if t.value in ("{", "#{"):
             return self.map_literal(t)
         raise self.fail(f"expected a value, got {t.describe()}", t)
 
     def map_literal(self, t: Token) -> n.Node:
         self.advance()
-        self.nesting += 1
         pairs: list[tuple[str, n.Node]] = []
-        try:
+        with self.in_brackets():
             while not self.at_op("}"):
                 k = self.tok
                 if k.kind is Kind.STRING:
-                    key = "".join(p if isinstance(p, str) else "${" + p.source + "}"
-                                  for p in k.value)
+                    key = string_source(k)
                 elif k.kind in (Kind.IDENT, Kind.NUMBER):
                     key = str(k.value)
                 else:
@@ -259,8 +258,6 @@ class ExpressionRules:
                 pairs.append((key, self.expression()))
                 if not self.accept_op(","):
                     break
-        finally:
-            self.nesting -= 1
         self.expect_op("}", "to close the object")
         return n.MapLit(t.line, t.col, pairs)
 
@@ -356,3 +353,8 @@ class ExpressionRules:
         if isinstance(node, n.Name):
             return node.name
         return None
+
+
+def string_source(t: Token) -> str:
+    """A string token's text as written, its ``${…}`` parts included."""
+    return "".join(p if isinstance(p, str) else "${" + p.source + "}" for p in t.value)

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from . import nodes as n
 from .lexer import Kind, TextBlock, Token
 from .parse_blocks import BlockRules
+from .parse_expressions import string_source
 from .parse_keywords import NON_OPERAND_WORDS
 
 
@@ -83,14 +84,7 @@ class StatementRules(BlockRules):
     def call_args(self) -> list[n.Node]:
         """``(a, b)`` or ``a, b`` up to the end of the line."""
         if self.at_op("(") and self.paren_spans_line():
-            self.advance()
-            self.nesting += 1
-            try:
-                args = self.expression_list(")")
-            finally:
-                self.nesting -= 1
-            self.expect_op(")")
-            return args
+            return self.bracketed_list(")")
         args: list[n.Node] = []
         while not self.at_eol():
             args.append(self.expression())
@@ -100,18 +94,8 @@ class StatementRules(BlockRules):
 
     def paren_spans_line(self) -> bool:
         """True when the ``(`` here closes at the end of the statement (an argument list)."""
-        depth = 0
-        j = self.i
-        while self.toks[j].kind not in (Kind.NEWLINE, Kind.EOF):
-            t = self.toks[j]
-            if t.kind is Kind.OP and t.value in ("(", "[", "{", "#{"):
-                depth += 1
-            elif t.kind is Kind.OP and t.value in (")", "]", "}"):
-                depth -= 1
-                if depth == 0:
-                    return self.toks[j + 1].kind in (Kind.NEWLINE, Kind.EOF)
-            j += 1
-        return False
+        close = self.closing_bracket(self.i)
+        return close is not None and self.toks[close + 1].kind in (Kind.NEWLINE, Kind.EOF)
 
     def stmt_return(self, t: Token) -> n.Node:
         self.advance()
@@ -162,18 +146,13 @@ class StatementRules(BlockRules):
 
     def rest_as_text(self) -> str:
         """A quoted string, or (for the unquoted form) the raw rest of the line."""
-        if self.tok.kind is Kind.STRING and self.peek().kind in (Kind.NEWLINE, Kind.EOF) or (
-                self.tok.kind is Kind.STRING and self.peek().kind is Kind.IDENT):
-            parts = self.advance().value
-            return "".join(p if isinstance(p, str) else "${" + p.source + "}" for p in parts)
+        if self.tok.kind is Kind.STRING and self.peek().kind in (Kind.NEWLINE, Kind.EOF,
+                                                                 Kind.IDENT):
+            return string_source(self.advance())
         start = self.tok
         text = self.lines[start.line - 1][start.col - 1:] if not self.at_eol() else ""
         self.skip_to_eol()
         return text.strip()
-
-    def skip_to_eol(self) -> None:
-        while not self.at_eol():
-            self.advance()
 
     def stmt_hear(self, t: Token) -> n.Node:
         self.advance()

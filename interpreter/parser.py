@@ -123,9 +123,12 @@ class Parser(StatementRules, ExpressionRules, KeywordRules):
             where = f" after {context}" if context else ""
             raise self.fail(f"expected end of line{where}, got {self.tok.describe()}", self.tok)
 
-    def skip_line(self) -> None:
+    def skip_to_eol(self) -> None:
         while not self.at_eol():
             self.advance()
+
+    def skip_line(self) -> None:
+        self.skip_to_eol()
         if self.tok.kind is Kind.NEWLINE:
             self.advance()
 
@@ -139,7 +142,6 @@ class Parser(StatementRules, ExpressionRules, KeywordRules):
 
     def note_name(self, name: str) -> None:
         self.names.setdefault(name.lower(), name)
-
 
     # ------------------------------------------------------------ line shapes
 
@@ -156,20 +158,28 @@ class Parser(StatementRules, ExpressionRules, KeywordRules):
                     Kind.IDENT, Kind.NUMBER):
                 j += 2
             elif t.kind is Kind.OP and t.value == "[":
-                depth = 0
-                while toks[j].kind is not Kind.EOF:
-                    if toks[j].kind is Kind.OP and toks[j].value in ("[", "(", "{", "#{"):
-                        depth += 1
-                    elif toks[j].kind is Kind.OP and toks[j].value in ("]", ")", "}"):
-                        depth -= 1
-                        if depth == 0:
-                            break
-                    elif toks[j].kind in (Kind.NEWLINE,):
-                        return False
-                    j += 1
-                j += 1
+                close = self.closing_bracket(j)
+                if close is None:
+                    return False
+                j = close + 1
             else:
                 return t.kind is Kind.OP and t.value == "="
+
+    def closing_bracket(self, j: int) -> int | None:
+        """Index of the bracket that closes the one at token ``j``; None when the line ends
+        first (the lexer ends every line, the last one too, with a NEWLINE)."""
+        depth = 0
+        toks = self.toks
+        while toks[j].kind not in (Kind.NEWLINE, Kind.EOF):
+            t = toks[j]
+            if t.kind is Kind.OP and t.value in ("(", "[", "{", "#{"):
+                depth += 1
+            elif t.kind is Kind.OP and t.value in (")", "]", "}"):
+                depth -= 1
+                if depth == 0:
+                    return j
+            j += 1
+        return None
 
     def terminator(self) -> str | None:
         """The block-closing word(s) this line starts with, if any."""
@@ -279,7 +289,6 @@ class Parser(StatementRules, ExpressionRules, KeywordRules):
         self.error(f"{what} at line {opener.line} is not closed: expected {wanted}, "
                    f"found {found}", opener if term is None else self.tok)
         return None
-
 
 
 def parse(source: str, file: str = "<script>") -> tuple[n.Program, list[Diagnostic]]:
