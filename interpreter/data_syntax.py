@@ -38,6 +38,7 @@ _CONDITION_WORDS = {"LIKE", "IN", "IS", "NOT", "CONTAINS"}
 # Words that end a WHERE value list or start a suffix.
 _SUFFIXES = ("WHERE", "ORDER", "LIMIT", "FIRST", "INTO")
 
+# Clause word → its values (``parse_keywords`` and ``extra_syntax`` use this shape too).
 Clauses = dict[str, list[n.Node]]
 
 

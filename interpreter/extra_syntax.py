@@ -18,6 +18,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from . import nodes as n
+from .data_syntax import Clauses
 from .lexer import Kind, Token
 
 if TYPE_CHECKING:  # parse_keywords imports this module; errors are made with Parser.fail
@@ -40,8 +41,6 @@ _VALUE_FOLLOWERS = (",", ".", "?.", "[", "&", "+", "-", "*", "/", "=", ")")
 # ``POST TO instagram, …``: a bare platform name is the platform, not a variable.
 SOCIAL_PLATFORMS = frozenset({"instagram", "facebook", "linkedin", "twitter", "x", "tiktok",
                               "youtube", "threads", "whatsapp", "telegram", "pinterest"})
-
-Clauses = dict[str, list[n.Node]]
 
 
 def parse_extra_keyword(p: Parser, t: Token, phrase: str, statement: bool

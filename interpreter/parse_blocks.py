@@ -2,7 +2,8 @@
 ON FORM SUBMIT and SCHEDULE IN.
 
 Each opener parses its own body with ``block()`` and closes it with ``close_block``, which
-reports a missing terminator at the opener. Both ``NEXT`` and ``END FOR`` close a FOR loop,
+reports a missing terminator at the opener. ``ON`` and ``SCHEDULE`` open a block only as
+``ON FORM SUBMIT`` / ``SCHEDULE IN``; otherwise they are keyword statements (``ON ERROR …``). Both ``NEXT`` and ``END FOR`` close a FOR loop,
 ``ELSE IF`` and ``ELSEIF`` continue an IF.
 """
 

@@ -53,10 +53,6 @@ class ExpressionRules:
             self.depth -= 1
         return left
 
-    def expression_no_eq(self) -> n.Node:
-        """An operand up to (not including) a top-level ``=`` (``SET "k" = v``)."""
-        return self.concat()
-
     def or_expr(self) -> n.Node:
         left = self.and_expr()
         while self.at_word("OR") or self.at_op("||"):
@@ -174,7 +170,7 @@ class ExpressionRules:
                 self.advance()
                 name = str(self.advance().value)
                 if self.at_op("(") and not self.tok_is_spaced():
-                    args = self.paren_args()
+                    args = self.bracketed_list()
                     node = n.MethodCall(t.line, t.col, node, name, args)
                 else:
                     node = n.Member(t.line, t.col, node, name, t.value == "?.")
@@ -191,11 +187,11 @@ class ExpressionRules:
         prev = self.toks[self.i - 1]
         return prev.line == self.tok.line and prev.end_col < self.tok.col
 
-    def paren_args(self) -> list[n.Node]:
-        return self.bracketed_list(")", "to close the argument list")
-
-    def bracketed_list(self, closer: str, context: str = "") -> list[n.Node]:
-        """The opening bracket here, comma-separated expressions, then ``closer``."""
+    def bracketed_list(self, closer: str = ")", context: str = "to close the argument list"
+                       ) -> list[n.Node]:
+        """The opening bracket here, comma-separated expressions, then ``closer``: by
+        default a call's ``(a, b)``. (One method, not a wrapper per use: every level of
+        ``f(f(…))`` costs Python frames, and MAX_NESTING is sized on their count.)"""
         self.advance()
         with self.in_brackets():
             items = self.expression_list(closer)
@@ -287,7 +283,7 @@ class ExpressionRules:
             return self.keyword_expression(t, *phrase)
         self.advance()
         if self.at_op("("):
-            return n.Call(t.line, t.col, t.value, self.paren_args())
+            return n.Call(t.line, t.col, t.value, self.bracketed_list())
         if w in ("NOW", "TODAY"):
             return n.Call(t.line, t.col, t.value, [])
         return self.name_node(t)
@@ -345,14 +341,6 @@ class ExpressionRules:
         sub.names = self.names
         sub.depth = self.depth  # nested ${} strings recurse too
         return sub.expression_only()
-
-    @staticmethod
-    def literal_value(node: n.Node) -> object:
-        if isinstance(node, n.Literal):
-            return node.value
-        if isinstance(node, n.Name):
-            return node.name
-        return None
 
 
 def string_source(t: Token) -> str:

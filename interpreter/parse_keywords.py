@@ -13,12 +13,11 @@ value.
 from __future__ import annotations
 
 from . import nodes as n
-from .data_syntax import DATA_PHRASES, parse_data_keyword
+from .data_syntax import DATA_PHRASES, Clauses, parse_data_keyword
 from .extra_syntax import EXTRA_PHRASES, parse_extra_keyword
 from .lexer import Kind, Token
 from .vocabulary import CLAUSE_WORDS, EXPRESSION_PHRASES, NO_ARGUMENT_PHRASES, STATEMENT_PHRASES
 
-Clauses = dict[str, list[n.Node]]
 PhraseTable = dict[str, list[tuple[str, ...]]]
 
 
@@ -33,7 +32,10 @@ def _phrase_table(phrases: tuple[str, ...]) -> PhraseTable:
     return table
 
 
-_STATEMENT_TABLE = _phrase_table(STATEMENT_PHRASES + ("GET BOT MEMORY", "GET USER MEMORY"))
+# The memory keywords whose statement form is ``PHRASE key INTO var`` only.
+_MEMORY_GETS = ("GET BOT MEMORY", "GET USER MEMORY")
+_MEMORY_SETS = ("SET BOT MEMORY", "SET USER MEMORY")
+_STATEMENT_TABLE = _phrase_table(STATEMENT_PHRASES + _MEMORY_GETS)
 _EXPRESSION_TABLE = _phrase_table(EXPRESSION_PHRASES)
 _MULTIWORD_EXPR = {p for p in EXPRESSION_PHRASES if " " in p}
 
@@ -58,9 +60,6 @@ _PHRASE_CLAUSES: dict[str, frozenset[str]] = {
     **dict.fromkeys(("TAG CONVERSATION", "RESOLVE CONVERSATION"),
                     _EXPRESSION_CLAUSES | {"WITH"}),
 }
-# The memory keywords whose statement form is ``PHRASE key INTO var`` only.
-_MEMORY_GETS = ("GET BOT MEMORY", "GET USER MEMORY")
-_MEMORY_SETS = ("SET BOT MEMORY", "SET USER MEMORY")
 
 
 class KeywordRules:
@@ -138,7 +137,7 @@ class KeywordRules:
             self.advance()
         if not statement and self.at_op("("):
             # GET BOT MEMORY("k") + x: the parenthesis holds the arguments
-            return phrase, self.paren_args(), {}
+            return phrase, self.bracketed_list(), {}
         if phrase in DATA_PHRASES:
             return phrase, *parse_data_keyword(self, t, phrase, statement)
         if phrase in EXTRA_PHRASES:

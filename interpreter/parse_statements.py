@@ -63,7 +63,7 @@ class StatementRules(BlockRules):
             return False
         # SET "session.k", v / SET "session.k" = v  and the table form SET "t", "f", "u".
         self.advance()
-        args: list[n.Node] = [self.expression_no_eq()]
+        args: list[n.Node] = [self.concat()]  # an operand: stops before ``=``
         if self.accept_op("=") or self.accept_op(","):
             args.append(self.expression())
         while self.accept_op(","):
@@ -84,7 +84,7 @@ class StatementRules(BlockRules):
     def call_args(self) -> list[n.Node]:
         """``(a, b)`` or ``a, b`` up to the end of the line."""
         if self.at_op("(") and self.paren_spans_line():
-            return self.bracketed_list(")")
+            return self.bracketed_list(")", "")
         args: list[n.Node] = []
         while not self.at_eol():
             args.append(self.expression())
@@ -125,7 +125,7 @@ class StatementRules(BlockRules):
             if word == "AS":
                 ptype = self.expect_ident("a type after AS").upper
             elif word == "LIKE":
-                like = self.literal_value(self.primary())
+                like = _literal_value(self.primary())
             elif word == "DESCRIPTION":
                 desc = self.rest_as_text()
             elif word == "DEFAULT":
@@ -231,6 +231,15 @@ class StatementRules(BlockRules):
             return n.CallSub(t.line, t.col, t.value, self.call_args())
         expr = self.expression()
         return n.ExprStmt(t.line, t.col, expr)
+
+
+def _literal_value(node: n.Node) -> object:
+    """``PARAM … LIKE example``: the example as written (a bare word counts as text)."""
+    if isinstance(node, n.Literal):
+        return node.value
+    if isinstance(node, n.Name):
+        return node.name
+    return None
 
 
 def _looks_like_prompt(text: str) -> bool:

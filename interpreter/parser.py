@@ -98,7 +98,8 @@ class Parser(StatementRules, ExpressionRules, KeywordRules):
         return False
 
     def fail(self, message: str, tok: Token) -> ParseError:
-        """A ParseError to raise (the rule mixins and ``data_syntax`` raise these)."""
+        """A ParseError to raise (the rule mixins, ``data_syntax`` and ``extra_syntax``
+        raise these)."""
         return ParseError(message, tok)
 
     def expect_op(self, op: str, context: str = "") -> Token:
