@@ -45,33 +45,32 @@ def text_prefix(node: n.Node) -> bool:
     it stays non-numeric whatever is appended (``"Item " + i`` then ``+ ": "``)."""
     while True:
         if isinstance(node, n.Literal):
-            text = node.value.strip() if isinstance(node.value, str) else ""
-            return bool(text) and not text[0].isdigit() and text[0] not in "+-."
+            return _starts_non_numeric(node.value) if isinstance(node.value, str) else False
         if isinstance(node, n.Interp) and node.parts and isinstance(node.parts[0], str):
-            text = node.parts[0].strip()
-            return bool(text) and not text[0].isdigit() and text[0] not in "+-."
+            return _starts_non_numeric(node.parts[0])
         if isinstance(node, n.Binary) and node.op in ("&", "+"):
             node = node.left  # text only if the whole chain is text: checked by the caller
             continue
         return False
 
 
+def _starts_non_numeric(text: str) -> bool:
+    text = text.strip()
+    return bool(text) and not text[0].isdigit() and text[0] not in "+-."
+
+
 def assigns(body: list[n.Node], key: str) -> bool:
     """Whether a statement in ``body`` may assign variable ``key`` (or write into it):
     assignment, WITH and HEAR targets, loop variables, PARAM and INTO clauses."""
     for node in n.walk(body):
-        targets: list[n.Node] = []
-        for attr in ("target",):
-            value = getattr(node, attr, None)
-            if isinstance(value, n.Node):
-                targets.append(value)
+        target = getattr(node, "target", None)
+        targets: list[n.Node] = [target] if isinstance(target, n.Node) else []
         clauses = getattr(node, "clauses", None)
         if isinstance(clauses, dict):
             targets += clauses.get("INTO", [])
-        for attr in ("var",):
-            value = getattr(node, attr, None)
-            if isinstance(value, str) and value.lower() == key:
-                return True
+        var = getattr(node, "var", None)
+        if isinstance(var, str) and var.lower() == key:
+            return True
         if isinstance(node, n.Param) and node.name.lower() == key:
             return True
         for target in targets:

@@ -1,5 +1,6 @@
 """The code generator's shared bookkeeping: where names live (Scope), the loops being
-generated (Loop), its internal statement node (RawAssign) and its code markers.
+generated (Loop), its internal statement node (RawAssign), its code markers and the
+Python code reading the error-state names (ERROR_STATE).
 
 Kept apart from ``compiler`` so that the generator's parts (statements, loops,
 expressions, operators) can use them without importing the class they are mixed into.

@@ -70,7 +70,7 @@ class StatementEmitters:
     def null_assigned(self, key: str, var: str) -> None:
         """Debug build: a variable assigned NULL is shown as one (a local merely loaded as
         NULL is not), so that assignment also reaches G; others reach G when the debugger
-        looks (Runtime.publish_locals)."""
+        looks (Runtime.observe)."""
         if self.debug:
             self.emit(f"if {var} is None: G[{key!r}] = None")
 
@@ -99,13 +99,10 @@ class StatementEmitters:
             self.nested(s.else_body)
 
     def stmt_Return(self, s: n.Return) -> None:
-        value = self.expr(s.value) if s.value is not None else "None"
-        if self.scope.is_main:
-            self.emit(f"return {value}", s)
-        elif self.scope.sub is not None and self.scope.sub.is_function:
-            self.emit(f"return {value}" if s.value is not None else self.sub_return(), s)
+        if s.value is None:  # a FUNCTION returns its result variable; others None
+            self.emit(self.sub_return(), s)
         else:
-            self.emit(f"return {value}", s)
+            self.emit(f"return {self.expr(s.value)}", s)
 
     def case_test(self, subject: str, cls: str, values: list[n.Node]) -> str:
         """``CASE a, b``: Python's ``==`` / ``in`` when every value is a literal of the

@@ -123,39 +123,40 @@ class CodeGen(StatementEmitters, LoopEmitters, ExpressionEmitters, OperatorEmitt
                     break
                 suspending |= more
             self.sync_subs = set(self.program.subs) - suspending
-            self.__init_output()
+            self._reset_output()
         self._generate_all(probe=False)
         return "\n".join(self.out) + "\n"
 
-    def __init_output(self) -> None:
+    def _reset_output(self) -> None:
         self.out, self.line_map, self.counter = [], [], 0
-        self.scope, self.builtins, self.diagnostics = Scope(None), {}, []
+        self.builtins, self.diagnostics = {}, []
         self.cur, self.locals, self.assigned = (0, 0), {}, set()
 
     def _generate_all(self, probe: bool) -> dict[str, bool]:
         """Emit every function; returns, per SUB, whether its code contains an await."""
         awaits: dict[str, bool] = {}
         self.scope = Scope(None)
-        self.function("__main__", [], self.program.body, None)
+        self.function(None)
         for key, sub in self.program.subs.items():
             self.scope = Scope(sub)
             start = len(self.out)
-            self.function(sub_function(sub.name), sub.params, sub.body, sub)
+            self.function(sub)
             awaits[key] = any("await " in line for line in self.out[start:])
         return awaits
 
-    def function(self, name: str, params: list[str], body: list[n.Node],
-                 sub: n.SubDef | None) -> None:
+    def function(self, sub: n.SubDef | None) -> None:
+        """Emit the function of ``sub``, or of the dialog (``__main__``) when None."""
         self.cur = (sub.line, sub.col) if sub else (1, 1)
         if sub is None:
-            self.emit(f"async def {name}(R, G):")
+            self.emit("async def __main__(R, G):")
             self.indent += 1
             self.emit("_n = 256")
             self.emit("L = G")
             self.emit("_dp = 1")  # call depth, passed down for "stack overflow"
-            self.main_body(body)
+            self.main_body(self.program.body)
             self.indent -= 1
             return
+        name, params, body = sub_function(sub.name), sub.params, sub.body
         own = [(p.lower(), f"_p{i}") for i, p in enumerate(params)]
         if self.debug:
             # The debugger shows and edits L. It finds the call stack on the Python stack
