@@ -48,23 +48,32 @@ def parse_data_keyword(p: Parser, t: Token, phrase: str, statement: bool
     return _DataParser(p, t, phrase, statement).parse()
 
 
-class _DataParser:
-    def __init__(self, p: Parser, t: Token, phrase: str, statement: bool) -> None:
+class KeywordArguments:
+    """The state and two shared rules of a keyword's special argument parser (here and in
+    ``extra_syntax``)."""
+
+    def __init__(self, p: Parser, phrase: str, statement: bool) -> None:
         self.p = p
-        self.t = t
         self.phrase = phrase
         self.statement = statement
         self.args: list[n.Node] = []
         self.clauses: Clauses = {}
 
-    # ------------------------------------------------------------ shared pieces
-
     def value(self) -> n.Node:
-        """One argument (``x = FIND "t", f`` must not swallow a following ``AND``)."""
+        """One argument; in an expression an operand, so ``x = FIND "t", f AND y`` keeps
+        its AND."""
         return self.p.keyword_value(self.statement)
 
     def commas_allowed(self) -> bool:
         return self.p.keyword_commas_allowed(self.statement)
+
+
+class _DataParser(KeywordArguments):
+    def __init__(self, p: Parser, t: Token, phrase: str, statement: bool) -> None:
+        super().__init__(p, phrase, statement)
+        self.t = t
+
+    # ------------------------------------------------------------ shared pieces
 
     def comma_values(self) -> None:
         while self.commas_allowed() and self.p.accept_op(","):

@@ -18,7 +18,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from . import nodes as n
-from .data_syntax import Clauses
+from .data_syntax import Clauses, KeywordArguments
 from .lexer import Kind, Token
 
 if TYPE_CHECKING:  # parse_keywords imports this module; errors are made with Parser.fail
@@ -105,21 +105,10 @@ def _identifier(p: Parser, what: str) -> str:
 # ------------------------------------------------------------------ word clauses
 
 
-class _WordClauses:
+class _WordClauses(KeywordArguments):
     def __init__(self, p: Parser, phrase: str, statement: bool) -> None:
-        self.p = p
-        self.phrase = phrase
-        self.statement = statement
+        super().__init__(p, phrase, statement)
         self.words = WORD_CLAUSES[phrase]
-        self.args: list[n.Node] = []
-        self.clauses: Clauses = {}
-
-    def value(self) -> n.Node:
-        # In an expression an argument is an operand, so ``x = … AND y`` keeps its AND.
-        return self.p.keyword_value(self.statement)
-
-    def commas_allowed(self) -> bool:
-        return self.p.keyword_commas_allowed(self.statement)
 
     def at_clause_word(self) -> bool:
         return self.p.tok.kind is Kind.IDENT and self.p.tok.upper in self.words \
