@@ -26,6 +26,7 @@ from urllib.parse import unquote
 import pytest
 
 from app.database import sqlite_url
+from app.memory_history import MemoryHistory
 from app.memory_store import MemoryStore
 
 PG_USER = "test"
@@ -182,6 +183,14 @@ def store(db_url: str) -> Iterator[MemoryStore]:
     s = MemoryStore(db_url)
     yield s
     s.close()
+
+
+@pytest.fixture
+def history(store: MemoryStore) -> Iterator[MemoryHistory]:
+    """The history recorder of ``store``, closed after the test."""
+    h = MemoryHistory(store)
+    yield h
+    h.close()
 
 
 def sqlite_path(url: str) -> str:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from app.memory_history import MemoryHistory
@@ -12,13 +10,6 @@ from app.memory_undo import CannotRevert, preview_run, revert_event, revert_run
 from interpreter.ports import WriteSource
 
 BOT = "histbot"
-
-
-@pytest.fixture
-def history(store: MemoryStore) -> Iterator[MemoryHistory]:
-    h = MemoryHistory(store)
-    yield h
-    h.close()
 
 
 def value(h: MemoryHistory, key: str) -> str | None:

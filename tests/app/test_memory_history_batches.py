@@ -2,22 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
-
 from app.memory_history import MemoryHistory
-from app.memory_store import MemoryStore
 from interpreter.ports import WriteSource
 
 BOT = "burstbot"
-
-
-@pytest.fixture
-def history(store: MemoryStore) -> Iterator[MemoryHistory]:
-    h = MemoryHistory(store)
-    yield h
-    h.close()
 
 
 def test_a_loop_burst_records_every_write_with_its_line_and_chained_old_values(
