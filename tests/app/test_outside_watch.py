@@ -6,6 +6,7 @@ import subprocess
 import sys
 import threading
 import time
+from pathlib import Path
 from collections.abc import Iterator
 
 import pytest
@@ -83,7 +84,7 @@ def test_other_process_write_detected_within_a_second_and_recorded(watched) -> N
 def test_talkbench_cli_write_is_detected(watched) -> None:
     url, *_, collector = watched
     subprocess.run(
-        ["talkbench", "memory", "set", "--db", url, "--bot", BOT, "cli", "yes"],
+        [str(Path(sys.executable).with_name("talkbench")), "memory", "set", "--db", url, "--bot", BOT, "cli", "yes"],
         check=True, timeout=60, capture_output=True,
     )
     done = time.monotonic()
