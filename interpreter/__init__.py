@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .compat import EngineOptions, check_engine
 from .compiler import CodeGen, CompiledProgram, compile_program
 from .errors import BasicRuntimeError, BasicSyntaxError, Diagnostic, Severity
 from .lint import lint
@@ -11,20 +12,27 @@ from .parser import parse
 from .runtime import Runtime, Session
 
 __all__ = [
-    "BasicRuntimeError", "BasicSyntaxError", "CompiledProgram", "Diagnostic", "Runtime",
+    "BasicRuntimeError", "BasicSyntaxError", "CompiledProgram", "Diagnostic", "EngineOptions",
+    "Runtime",
     "Session", "Severity", "check_source", "load_source", "run_source",
 ]
 
 
-def check_source(source: str, file: str = "<script>") -> list[Diagnostic]:
-    """Every error and warning for ``source``, sorted by position; never raises."""
+def check_source(source: str, file: str = "<script>",
+                 engine: EngineOptions | None = None) -> list[Diagnostic]:
+    """Every error and warning for ``source``, sorted by position; never raises.
+
+    ``engine`` picks the General Bots build whose converter the dialog is checked against
+    (the newest by default) and whether its translation defects count as errors.
+    """
     program, diagnostics = parse(source, file)
     if any(d.severity is Severity.ERROR for d in diagnostics):
         return diagnostics
     compiled = _compile(program)
     if isinstance(compiled, Diagnostic):
         return diagnostics + [compiled]
-    found = diagnostics + compiled.diagnostics + lint(program)
+    found = (diagnostics + compiled.diagnostics + lint(program)
+             + check_engine(source, program, engine or EngineOptions()))
     unique = {(d.line, d.col, d.message): d for d in found}
     return sorted(unique.values(), key=lambda d: (d.line, d.col))
 
