@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .compat import EngineOptions, check_engine
+from .compat import EngineOptions, check_engine, explain_unsupported
 from .compiler import CodeGen, CompiledProgram, compile_program
 from .errors import BasicRuntimeError, BasicSyntaxError, Diagnostic, Severity
 from .lint import lint
@@ -26,6 +26,7 @@ def check_source(source: str, file: str = "<script>",
     (the newest by default) and whether its translation defects count as errors.
     """
     program, diagnostics = parse(source, file)
+    diagnostics = explain_unsupported(source, file, diagnostics)
     if any(d.severity is Severity.ERROR for d in diagnostics):
         return diagnostics
     compiled = _compile(program)
@@ -40,7 +41,8 @@ def check_source(source: str, file: str = "<script>",
 def load_source(source: str, file: str = "<script>", debug: bool = False) -> CompiledProgram:
     """Parse and compile; raises BasicSyntaxError listing every syntax error."""
     program, diagnostics = parse(source, file)
-    errors = [d for d in diagnostics if d.severity is Severity.ERROR]
+    errors = [d for d in explain_unsupported(source, file, diagnostics)
+              if d.severity is Severity.ERROR]
     if errors:
         raise BasicSyntaxError(errors)
     compiled = _compile(program, debug)

@@ -14,11 +14,13 @@ from .builds import NEWEST_BUILD, EngineBuild, EngineOptions
 from .converter_rules import ConverterModel
 from .findings import Concern, Finding
 from .source_lines import source_lines
+from .unsupported import unsupported_constructs
+from .value_pitfalls import value_pitfalls
 
 DEFAULT_OPTIONS = EngineOptions()
 
 __all__ = ["NEWEST_BUILD", "Concern", "EngineBuild", "EngineOptions", "Finding",
-           "check_engine", "engine_findings"]
+           "check_engine", "engine_findings", "explain_unsupported"]
 
 
 def engine_findings(source: str, program: n.Program,
@@ -26,6 +28,7 @@ def engine_findings(source: str, program: n.Program,
     """Every compatibility finding for a dialog that parsed, in source order."""
     found = list(ConverterModel(options.build).findings(source_lines(source)))
     found += build_notes(program, options.build)
+    found += value_pitfalls(program)
     return sorted(found, key=lambda f: (f.line, f.col))
 
 
@@ -34,3 +37,16 @@ def check_engine(source: str, program: n.Program,
     """The findings as diagnostics; translation defects are errors when ``options.errors``."""
     return [f.diagnostic(program.file, options)
             for f in engine_findings(source, program, options)]
+
+
+def explain_unsupported(source: str, file: str,
+                        diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """The parser's diagnostics, with each line that uses a construct no General Bots build
+    has reported as that (an error), instead of the parser's generic complaint."""
+    found = unsupported_constructs(source)
+    if not found:
+        return diagnostics
+    lines = {f.line for f in found}
+    kept = [d for d in diagnostics if d.line not in lines]
+    explained = kept + [f.diagnostic(file, DEFAULT_OPTIONS) for f in found]
+    return sorted(explained, key=lambda d: (d.line, d.col))
