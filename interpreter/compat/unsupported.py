@@ -67,10 +67,10 @@ def _followed(first: str, second: str) -> Callable[[Tokens], Token | None]:
 def _workflow_block(tokens: Tokens) -> Token | None:
     """ORCHESTRATE WORKFLOW with more than the one name string the engine registers
     (botbasic_ai/src/keywords/orchestration.rs: ["ORCHESTRATE", "WORKFLOW", "$string$"])."""
-    if len(tokens) >= 2 and _word(tokens[0], "ORCHESTRATE") and _word(tokens[1], "WORKFLOW"):
-        if len(tokens) != 3 or tokens[2].kind is not Kind.STRING:
-            return tokens[0]
-    return None
+    header = len(tokens) >= 2 and _word(tokens[0], "ORCHESTRATE") and _word(tokens[1],
+                                                                            "WORKFLOW")
+    registered = len(tokens) == 3 and tokens[2].kind is Kind.STRING
+    return tokens[0] if header and not registered else None
 
 
 def _step_label(tokens: Tokens) -> Token | None:
