@@ -26,8 +26,9 @@ from app.atomic_file import DEFAULT_FORMAT, read_text_file, write_text_atomic
 from app.database import DatabaseError, describe_url
 from app.dialog_session import DialogRunner
 from app.memory_store import MemoryStore
+from app.settings import load_settings
 from app.user_memory import user_memories
-from interpreter import BasicSyntaxError, check_source
+from interpreter import BasicSyntaxError, EngineOptions, check_source
 from interpreter.events import Failed, Finished, Printed, RunStarted, Stopped
 
 from .bot_tools import BotTools
@@ -490,7 +491,7 @@ class MainWindow(QMainWindow):
         if tab is None:
             self.problems.set_diagnostics([])
             return
-        diagnostics = check_source(tab.editor.toPlainText(), tab.title)
+        diagnostics = check_source(tab.editor.toPlainText(), tab.title, self._engine_options(tab))
         self.problems.set_diagnostics(diagnostics)
         tab.editor.set_marks(
             [
@@ -498,6 +499,15 @@ class MainWindow(QMainWindow):
                 for d in diagnostics
             ]
         )
+
+    @staticmethod
+    def _engine_options(tab: EditorTab) -> EngineOptions | None:
+        """The General Bots build and engine-errors setting of the tab's folder (environment
+        and the bot's config.csv, as ``talkbench check``); the defaults if they are invalid."""
+        try:
+            return load_settings(tab.path.parent if tab.path else "").engine_options()
+        except ValueError:
+            return None
 
     # -- running ------------------------------------------------------------------------------
 
