@@ -38,8 +38,13 @@ def check_source(source: str, file: str = "<script>",
     return sorted(unique.values(), key=lambda d: (d.line, d.col))
 
 
-def load_source(source: str, file: str = "<script>", debug: bool = False) -> CompiledProgram:
-    """Parse and compile; raises BasicSyntaxError listing every syntax error."""
+def load_source(source: str, file: str = "<script>", debug: bool = False,
+                engine: EngineOptions | None = None) -> CompiledProgram:
+    """Parse and compile; raises BasicSyntaxError listing every syntax error.
+
+    With ``engine`` set to treat translation defects as errors, the lines the General Bots
+    converter breaks are errors too (the CI setting, as ``talkbench check`` applies it).
+    """
     program, diagnostics = parse(source, file)
     errors = [d for d in explain_unsupported(source, file, diagnostics)
               if d.severity is Severity.ERROR]
@@ -49,6 +54,9 @@ def load_source(source: str, file: str = "<script>", debug: bool = False) -> Com
     if isinstance(compiled, Diagnostic):
         raise BasicSyntaxError([compiled])
     errors = [d for d in compiled.diagnostics if d.severity is Severity.ERROR]
+    if engine is not None and engine.errors:
+        errors += [d for d in check_engine(source, program, engine)
+                   if d.severity is Severity.ERROR]
     if errors:
         raise BasicSyntaxError(errors)
     return compiled
