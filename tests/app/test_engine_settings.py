@@ -26,7 +26,7 @@ def check(tmp_path: Path, *args: str, env: dict[str, str] | None = None,
     dialog = tmp_path / "d.bas"
     dialog.write_text(source, encoding="utf-8")
     return subprocess.run([sys.executable, "-m", "app", "check", *args, str(dialog)],
-                          cwd=ROOT, capture_output=True, text=True, timeout=60,
+                          check=False, cwd=ROOT, capture_output=True, text=True, timeout=60,
                           env={"PATH": "/usr/bin:/bin", **(env or {})})
 
 
