@@ -22,9 +22,9 @@ class Pitfall(Enum):
     TEXT_PLUS_NUMBER = "rhai: + on string and number appends (botbasic_data bot_memory.rs: text)"
     CARET = "rhai: ^ is bitwise XOR"
     AMPERSAND_TEXT = "rhai: & is bitwise AND on INT, no string overload"
-    UBOUND_ZERO = "botbasic_core/src/keywords/arrays ubound (len - 1), compared with 0"
-    UBOUND_COUNT = "botbasic_core/src/keywords/arrays ubound (len - 1), used as a count"
-    LEN_BYTES = "rhai: string.len() counts UTF-8 bytes (botbasic_core string functions)"
+    UBOUND_ZERO = "botbasic_core/src/keywords/arrays/mod.rs UBOUND (len - 1), compared with 0"
+    UBOUND_COUNT = "botbasic_core/src/keywords/arrays/mod.rs UBOUND (len - 1), used as a count"
+    LEN_BYTES = "botbasic_core/src/keywords/string_functions.rs LEN (s.len(): UTF-8 bytes)"
     NAME_CASING = "rhai: variable names are case-sensitive"
     MEMORY_NUMBER = "botbasic_data/src/keywords/bot_memory.rs SET BOT MEMORY (String, String)"
 
