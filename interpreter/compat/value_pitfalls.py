@@ -79,6 +79,11 @@ class ValueModel:
         return False
 
     def is_text(self, node: n.Node) -> bool:
+        """Surely text: a string, or a ``+`` chain with a string in it (Rhai appends)."""
+        while isinstance(node, n.Binary) and node.op == "+":
+            if self.is_text(node.right):
+                return True
+            node = node.left
         if isinstance(node, n.Literal):
             return isinstance(node.value, str)
         return isinstance(node, n.Interp) or self.is_text_input(node)
