@@ -70,7 +70,7 @@ class ValueModel:
             return isinstance(node.value, (int, float)) and not isinstance(node.value, bool)
         if isinstance(node, n.Unary) and node.op == "-":
             return self.is_number(node.operand)
-        if isinstance(node, n.Binary) and node.op in ("-", "*", "/", "\\", "MOD"):
+        if isinstance(node, n.Binary) and node.op in ("+", "-", "*", "/", "\\", "MOD"):
             return self.is_number(node.left) and self.is_number(node.right)
         if isinstance(node, n.Call):
             return node.name.upper() in _NUMBER_CALLS
@@ -162,6 +162,8 @@ def _len(model: ValueModel, node: n.Call) -> Iterator[Finding]:
 def _memory_write(model: ValueModel, node: n.KeywordStmt) -> Iterator[Finding]:
     if len(node.args) >= 2 and model.is_number(node.args[1]):
         value = node.args[1]
+        while isinstance(value, n.Binary):  # its col is the operator's; blame the start
+            value = value.left
         yield _warn(value, 1, "General Bots's SET BOT MEMORY takes text only: a number "
                               "stops the dialog with an error; write STR(value)")
 

@@ -47,6 +47,9 @@ CASES = [
      (2, 6), "'total' and 'Total' (line 1) are two variables"),
     ("a number to SET BOT MEMORY", 'SET BOT MEMORY "n", 5\n',
      'SET BOT MEMORY "n", STR(5)\n', (1, 21), "write STR(value)"),
+    ("a sum to SET BOT MEMORY",
+     'r = GET_BOT_MEMORY("r")\nSET_BOT_MEMORY "r", VAL(r) + 1\n',
+     'r = GET_BOT_MEMORY("r")\nSET_BOT_MEMORY "r", STR(VAL(r) + 1)\n', (2, 21), "STR(value)"),
     ("a counted number to SET BOT MEMORY", 'n = 2 * 3\nSET_BOT_MEMORY "n", n\n',
      'n = 2 * 3\nSET_BOT_MEMORY "n", STR(n)\n', (2, 21), "takes text only"),
 ]
