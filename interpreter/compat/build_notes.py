@@ -32,6 +32,10 @@ NOTES = (
               "the converter writes FOR_EACH and lowercases IN, which no registered syntax "
               "matches",
               "lib.rs preprocess_basic (replace(\"FOR EACH\", \"FOR_EACH\"))"),
+    BuildNote(n.DoLoop, "DO … LOOP",
+              "the converter lowercases DO into Rhai's own do, which needs { }, so the DO "
+              "WHILE/UNTIL … LOOP syntaxes botbasic_core registers never match",
+              "procedures.rs registers [\"DO\", …]; convert_keywords_to_lowercase"),
     BuildNote(n.ForTo, "FOR … TO",
               "the converter lowercases FOR into Rhai's own for, which has no TO, and puts "
               "let before it outside IF/WHILE blocks",
@@ -43,12 +47,13 @@ def build_notes(program: n.Program, build: EngineBuild) -> Iterator[Finding]:
     """One note per construct in :data:`NOTES`, at its first use in the file."""
     nodes = list(n.program_nodes(program))
     for note in NOTES:
-        uses = [node for node in nodes if isinstance(node, note.node_type)]
+        uses = [node for node in nodes if isinstance(node, note.node_type)
+                and not (isinstance(node, n.DoLoop) and node.kind != "DO")]  # WHILE … WEND
         if not uses:
             continue
         first = min(uses, key=lambda node: (node.line, node.col))
         keyword_end = first.col + len(note.what.split()[-1] if note.node_type is n.Hear
-                                      else note.what.split()[0])
+                                      else note.what.split()[0])  # HEAR, FOR, DO
         yield Finding(Concern.TRANSLATION, first.line, first.col, keyword_end,
                       f"{build.label} cannot compile {note.what} ({note.why}); noted once "
                       f"for the {len(uses)} use(s) in this file")

@@ -42,6 +42,8 @@ class Rewrite(Enum):
     AND_OR = COMPILER + "syntax_transforms.rs convert_if_then_syntax (AND/OR in IF only)"
     NOT = COMPILER + "syntax_transforms.rs (no pass rewrites NOT)"
     MOD = COMPILER + "syntax_transforms.rs (no pass rewrites MOD)"
+    INFIX_WORD = COMPILER + "syntax_transforms.rs (no pass rewrites CONTAINS or LIKE)"
+    ELSE_IF = COMPILER + "syntax_transforms.rs convert_if_then_syntax (ELSEIF only)"
     NOT_EQUAL = COMPILER + "syntax_transforms.rs convert_if_then_syntax (replace(\" <> \"))"
     GET_MEMORY = COMPILER + "syntax_transforms.rs convert_multiword_keywords (^GET BOT MEMORY)"
     WITH_FIELDS = COMPILER + "syntax_transforms.rs convert_if_then_syntax (in_with_block)"
@@ -169,6 +171,9 @@ class ConverterModel:
             yield from self._if_header(line, header)
         elif upper == "END IF":
             self.if_depth = max(0, self.if_depth - 1)
+        elif re.match(r"ELSE\s+IF\b", upper):
+            yield self._at_token(line, line.tokens[0], "it knows ELSEIF, and passes ELSE IF "
+                                                       "through unchanged; write ELSEIF")
         elif upper.startswith("SELECT ") and " THEN" not in upper:
             yield from self._select(line)
         elif upper.startswith("CASE ") and self.select_open:
@@ -288,6 +293,10 @@ class ConverterModel:
         in_condition = header is not None and header.holds(line, token)
         if word == "MOD" and not (after and after.value == "("):
             yield self._at_token(line, token, "Rhai has no MOD operator; write a % b")
+        elif word in ("CONTAINS", "LIKE") and index > 0 and not (after and after.value == "("):
+            yield self._at_token(line, token, f"Rhai has no {word} operator"
+                                 + ("; write INSTR(text, part) > 0" if word == "CONTAINS"
+                                    else ""))
         elif word == "NOT" and not (in_condition and _spaced(line, token, "NOT IN")):
             yield self._at_token(line, token, "Rhai has no NOT; write !x")
         elif word in ("AND", "OR") and not (in_condition and _spaced(line, token, None)):

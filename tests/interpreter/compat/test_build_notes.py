@@ -4,7 +4,9 @@ Checked with the engine-oracle: every dialog using them fails with ``Expecting '
 'HEAR' expression`` (botbasic_core keywords/hearing registers three HEAR syntaxes and Rhai
 keeps the last; syntax_transforms.rs convert_keywords_to_lowercase makes AS ``as``), or at
 ``FOR_EACH item in list`` (lib.rs preprocess_basic joins FOR EACH; for_next.rs registers
-``FOR EACH $ident$ IN``), or at ``for i = 1 TO 3`` (Rhai's own ``for`` has no TO).
+``FOR EACH $ident$ IN``), at ``for i = 1 TO 3`` (Rhai's own ``for`` has no TO), or at
+``do while j < 4;`` (procedures.rs registers ``DO WHILE $expr$ $block$ LOOP`` but the
+converter lowercases DO and adds no braces). WHILE … WEND converts fine.
 """
 
 from __future__ import annotations
@@ -22,6 +24,13 @@ NEXT x
 FOR i = 1 TO 2
   TALK i
 NEXT i
+j = 0
+WHILE j < 2
+  j = j + 1
+WEND
+DO WHILE j < 4
+  j = j + 1
+LOOP
 """
 
 
@@ -32,8 +41,9 @@ def notes(source: str) -> list[tuple[int, str]]:
 
 def test_each_construct_is_noted_once_at_its_first_use() -> None:
     found = notes(DIALOG)
-    assert [line for line, _ in found] == [1, 2, 9]
-    hear, for_each, for_to = (message for _, message in found)
+    assert [line for line, _ in found] == [1, 2, 9, 16]  # not at WHILE … WEND (line 13)
+    hear, for_each, for_to, do_loop = (message for _, message in found)
+    assert "DO … LOOP" in do_loop and "1 use(s)" in do_loop
     assert "any dialog that uses HEAR" in hear and "2 use(s)" in hear
     assert "FOR EACH" in for_each and "2 use(s)" in for_each
     assert "FOR … TO" in for_to and "1 use(s)" in for_to

@@ -72,6 +72,12 @@ FIRES = [
     # No pass rewrites NOT or MOD; Rhai has neither.
     (Rewrite.NOT, "x = false\nIF NOT x THEN\n  TALK 1\nEND IF\n", 2, 4, "write !x"),
     (Rewrite.MOD, "x = 7 MOD 2\nTALK x\n", 1, 7, "write a % b"),
+    # Nor CONTAINS/LIKE as operators (botbasic_core arrays/contains.rs registers a function).
+    (Rewrite.INFIX_WORD, 'e = "a@gmail"\nIF e CONTAINS "@gmail" THEN\n  TALK 1\nEND IF\n', 2, 6,
+     "INSTR(text, part) > 0"),
+    # convert_if_then_syntax knows ELSEIF; "ELSE IF" is passed through as text.
+    (Rewrite.ELSE_IF, 'x = 2\nIF x = 1 THEN\n  TALK 1\nELSE IF x = 2 THEN\n  TALK 2\nEND IF\n', 4, 1,
+     "write ELSEIF"),
     # convert_if_then_syntax replaces " <> " only with a space on each side.
     (Rewrite.NOT_EQUAL, "a = 2\nIF a<>1 THEN\n  TALK 1\nEND IF\n", 2, 5, "space on each side"),
     # convert_multiword_keywords anchors GET BOT MEMORY at the start of the line.
@@ -107,6 +113,8 @@ QUIET = [
     "a = 2\nIF a <> 1 THEN\n  TALK 1\nEND IF\n",  # <> with spaces becomes !=
     'x = GET_BOT_MEMORY("k")\nTALK x\n',  # the underscore form is a function
     "x = 7 % 2\nTALK x\n",
+    "l = [1, 2]\nIF CONTAINS(l, 2) THEN\n  TALK 1\nEND IF\n",
+    "x = 2\nIF x = 1 THEN\n  TALK 1\nELSEIF x = 2 THEN\n  TALK 2\nEND IF\n",
     "x = false\nIF !x THEN\n  TALK 1\nEND IF\n",
     'a = 2\nIF a NOT IN [1, 3] THEN\n  TALK "y"\nEND IF\n',  # NOT IN -> !in in conditions
     "basket = [1, 2]\nTALK basket\n",
