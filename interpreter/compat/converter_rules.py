@@ -16,7 +16,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import Enum
 
-from ..lexer import Kind, Token
+from ..lexer import Kind, TextBlock, Token
+from ..vocabulary import STATEMENT_PHRASES
 from .builds import EngineBuild
 from .findings import Concern, Finding
 from .source_lines import SourceLine
@@ -48,6 +49,7 @@ class Rewrite(Enum):
     GET_MEMORY = COMPILER + "syntax_transforms.rs convert_multiword_keywords (^GET BOT MEMORY)"
     WITH_FIELDS = COMPILER + "syntax_transforms.rs convert_if_then_syntax (in_with_block)"
     MULTI_LINE = COMPILER + "syntax_transforms.rs convert_if_then_syntax (line continuation)"
+    RAW_BLOCK = COMPILER + "blocks/mod.rs convert_begin_blocks (BEGIN TALK and MAIL only)"
     WAIT = "botbasic_ai/src/keywords/events.rs (WAIT FOR EVENT replaces WAIT)"
 
 
@@ -55,6 +57,7 @@ class Rewrite(Enum):
 _COMPOUND = ("==", "!=", "<=", ">=", "+=", "-=", "*=", "/=")
 _SIMPLE_ASSIGNMENT = re.compile(r"[^\W\d]\w*\s*=(?!=)")
 _IF_HEADER = re.compile(r"(ELSEIF|IF) ")
+_FIRST_WORDS = frozenset(phrase.split()[0] for phrase in STATEMENT_PHRASES)
 _DROPPED_PREFIXES = ("SET SCHEDULE", "WEBHOOK", "PARAM ", "DESCRIPTION ")
 
 
@@ -104,6 +107,11 @@ class ConverterModel:
         for i, line in enumerate(lines):
             if line.in_text_block or not line.tokens:
                 yield from self._comment_line(line)
+                yield from self._talk_text(line)
+                continue
+            block = line.opens_block
+            if block is not None:
+                yield from self._raw_block(line, block)
                 continue
             yield from self._strings(line)
             if line.starts_statement:
@@ -148,9 +156,36 @@ class ConverterModel:
     def _rem_prefix(self, line: SourceLine) -> Iterator[Finding]:
         if line.trimmed.startswith("REM"):
             word = line.tokens[0]
+            keyword = word.upper in _FIRST_WORDS
+            fix = "this keyword never runs there" if keyword else "rename the variable"
             yield Finding(Concern.TRANSLATION, line.number, word.col, word.end_col,
                           f"{self.label} drops this line: it skips every line that starts "
-                          f"with \"REM\", so '{word.value}' needs another name")
+                          f"with \"REM\", '{word.value}' included; {fix}")
+
+    # ------------------------------------------------------------ raw blocks
+
+    def _raw_block(self, line: SourceLine, block: TextBlock) -> Iterator[Finding]:
+        """BEGIN SYSTEM PROMPT and TABLE stay in the script: their lines become code."""
+        if block.kind == "TALK":
+            return
+        where = ("keep TABLE definitions in tables.bas (the engine still creates the table "
+                 "from them)" if block.kind == "TABLE" else
+                 "no keyword is registered for it; set the prompt another way")
+        yield self._fails(line, line.indent, line.indent + len(line.code),
+                          f"no pass converts a {block.kind} block, so its text lines are "
+                          f"compiled as code; {where}")
+
+    def _talk_text(self, line: SourceLine) -> Iterator[Finding]:
+        """BEGIN TALK lines become strings and get the same keyword rewrites."""
+        if line.block != "TALK" or not line.trimmed or re.match(
+                r"END[ \t_]+TALK\b", line.upper):
+            return
+        changed = rewritten_string(line.trimmed)
+        if changed != line.trimmed:
+            yield Finding(Concern.TRANSLATION, line.number, line.indent,
+                          line.indent + len(line.trimmed),
+                          f"{self.label} rewrites words inside this text: "
+                          f"\"{_clip(line.trimmed)}\" becomes \"{_clip(changed)}\"")
 
     # ------------------------------------------------------------ statements
 

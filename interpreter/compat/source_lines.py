@@ -18,8 +18,20 @@ class SourceLine:
     text: str  # the physical line, curly quotes made straight as the lexer reads them
     tokens: tuple[Token, ...]  # the tokens that start on this line
     starts_statement: bool  # False for the later lines of a multi-line array, call or string
-    in_text_block: bool  # a body line of BEGIN TALK / BEGIN SYSTEM PROMPT / TABLE
+    block: str  # "TALK", "SYSTEM PROMPT" or "TABLE" for a block's body lines; "" elsewhere
     comment_col: int  # column of a ``'`` comment after code on this line; 0 when none
+
+    @property
+    def in_text_block(self) -> bool:
+        return bool(self.block)
+
+    @property
+    def opens_block(self) -> TextBlock | None:
+        """The raw block this line opens (``BEGIN TALK``, ``TABLE name`` …), if any."""
+        first = self.tokens[0] if self.tokens else None
+        if first is not None and first.kind is Kind.TEXTBLOCK:
+            return first.value if isinstance(first.value, TextBlock) else None
+        return None
 
     @property
     def indent(self) -> int:
@@ -59,12 +71,12 @@ def source_lines(source: str) -> list[SourceLine]:
     texts = lexer.text.split("\n")
     by_line: dict[int, list[Token]] = {}
     first_after_break: set[int] = set()
-    block_lines: set[int] = set()
+    block_lines: dict[int, str] = {}
     previous: Token | None = None
     for tok in tokens:
         if tok.kind is Kind.TEXTBLOCK and isinstance(tok.value, TextBlock):
-            block_lines.update(number for number, _ in tok.value.lines)
-            block_lines.add(tok.value.end_line)
+            block_lines.update((number, tok.value.kind) for number, _ in tok.value.lines)
+            block_lines[tok.value.end_line] = tok.value.kind
         if tok.kind not in (Kind.NEWLINE, Kind.EOF):
             if tok.line not in by_line and (
                     previous is None or previous.kind in (Kind.NEWLINE, Kind.TEXTBLOCK)):
@@ -75,7 +87,7 @@ def source_lines(source: str) -> list[SourceLine]:
     for number, text in enumerate(texts, start=1):
         own = tuple(by_line.get(number, ()))
         lines.append(SourceLine(number, text, own, number in first_after_break,
-                                number in block_lines, _comment_col(text, own)))
+                                block_lines.get(number, ""), _comment_col(text, own)))
     return lines
 
 

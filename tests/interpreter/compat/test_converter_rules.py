@@ -45,7 +45,8 @@ FIRES = [
     # lib.rs preprocess_basic skips only whole comment lines; the ' stays in the Rhai code.
     (Rewrite.TRAILING_COMMENT, "x = 1 ' set x\nTALK x\n", 1, 7, "' comment"),
     # lib.rs preprocess_basic: trimmed.starts_with("REM") -> continue.
-    (Rewrite.REM_DROPPED, "REMAINING = 3\nTALK REMAINING\n", 1, 1, "drops this line"),
+    (Rewrite.REM_DROPPED, "REMAINING = 3\nTALK REMAINING\n", 1, 1, "rename the variable"),
+    (Rewrite.REM_DROPPED, 'REMOVE TOOL "x"\n', 1, 1, "this keyword never runs there"),
     # lib.rs preprocess_basic: starts_with("REM") is case-sensitive; Talkbench's rem is not.
     (Rewrite.LOWER_REM, "rem a note\nTALK 1\n", 1, 1, "upper-case REM"),
     # convert_select_case_syntax: select_var = trimmed[7..] keeps "CASE x".
@@ -87,6 +88,13 @@ FIRES = [
      "leading '.'"),
     # convert_if_then_syntax ends each line with ";" or quotes continuation lines.
     (Rewrite.MULTI_LINE, "basket = [\n  1,\n  2\n]\nTALK basket\n", 1, 1, "on one line"),
+    # blocks/mod.rs convert_begin_blocks converts BEGIN TALK and BEGIN MAIL only.
+    (Rewrite.RAW_BLOCK, 'BEGIN SYSTEM PROMPT\nYou are helpful.\nEND SYSTEM PROMPT\nTALK "hi"\n', 1,
+     1, "SYSTEM PROMPT block"),
+    (Rewrite.RAW_BLOCK, "TABLE leads\n  name STRING\nEND TABLE\n", 1, 1, "tables.bas"),
+    # ... and BEGIN TALK text gets convert_keywords_to_lowercase like any string.
+    (Rewrite.TEXT_CHANGED, "x = 2\nBEGIN TALK\nIF you need help, call ${x}\nEND TALK\n", 3, 1,
+     '"if you need help, call ${x}"'),
     # botbasic_ai events.rs registers WAIT FOR EVENT after WAIT: one syntax per first word.
     (Rewrite.WAIT, 'WAIT 1\nTALK "x"\n', 1, 1, "WAIT FOR EVENT"),
 ]
@@ -118,6 +126,7 @@ QUIET = [
     "x = false\nIF !x THEN\n  TALK 1\nEND IF\n",
     'a = 2\nIF a NOT IN [1, 3] THEN\n  TALK "y"\nEND IF\n',  # NOT IN -> !in in conditions
     "basket = [1, 2]\nTALK basket\n",
+    "x = 2\nBEGIN TALK\nYou have ${x} new messages.\nEND TALK\n",
     "i = 0\nWHILE i < 3\n  i = i + 1\nWEND\nTALK i\n",
 ]
 
