@@ -26,9 +26,10 @@ __all__ = ["NEWEST_BUILD", "Concern", "EngineBuild", "EngineOptions", "Finding",
 def engine_findings(source: str, program: n.Program,
                     options: EngineOptions = DEFAULT_OPTIONS) -> list[Finding]:
     """Every compatibility finding for a dialog that parsed, in source order."""
+    nodes = list(n.program_nodes(program))  # walked once, read by both AST checks
     found = list(ConverterModel(options.build).findings(source_lines(source)))
-    found += build_notes(program, options.build)
-    found += value_pitfalls(program)
+    found += build_notes(nodes, options.build)
+    found += value_pitfalls(nodes)
     return sorted(found, key=lambda f: (f.line, f.col))
 
 

@@ -43,9 +43,8 @@ NOTES = (
 )
 
 
-def build_notes(program: n.Program, build: EngineBuild) -> Iterator[Finding]:
-    """One note per construct in :data:`NOTES`, at its first use in the file."""
-    nodes = list(n.program_nodes(program))
+def build_notes(nodes: list[n.Node], build: EngineBuild) -> Iterator[Finding]:
+    """One note per construct in :data:`NOTES`, at its first use among the dialog's nodes."""
     for note in NOTES:
         uses = [node for node in nodes if isinstance(node, note.node_type)
                 and not (isinstance(node, n.DoLoop) and node.kind != "DO")]  # WHILE … WEND

@@ -13,15 +13,24 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from enum import Enum
 
 from ..lexer import Kind, TextBlock, Token
 from ..vocabulary import STATEMENT_PHRASES
 from .builds import EngineBuild
 from .findings import Concern, Finding
+from .line_rules import (
+    COMPOUND,
+    DROPPED_PREFIXES,
+    IfHeader,
+    dropped,
+    fails,
+    quote,
+    string_findings,
+    talk_text_findings,
+    word_findings,
+)
 from .source_lines import SourceLine
-from .text_rewrites import rewritten_string
 
 COMPILER = "botbasic_compiler/src/"
 
@@ -53,42 +62,14 @@ class Rewrite(Enum):
     WAIT = "botbasic_ai/src/keywords/events.rs (WAIT FOR EVENT replaces WAIT)"
 
 
-# convert_if_then_syntax leaves ``=`` alone in a line or condition holding any of these.
-_COMPOUND = ("==", "!=", "<=", ">=", "+=", "-=", "*=", "/=")
 _SIMPLE_ASSIGNMENT = re.compile(r"[^\W\d]\w*\s*=(?!=)")
-_IF_HEADER = re.compile(r"(ELSEIF|IF) ")
 _FIRST_WORDS = frozenset(phrase.split()[0] for phrase in STATEMENT_PHRASES)
-_DROPPED_PREFIXES = ("SET SCHEDULE", "WEBHOOK", "PARAM ", "DESCRIPTION ")
 
 
 def _is_var_assignment(trimmed: str) -> bool:
     """The converter's own test (``is_var_assignment``): a letter first, an ``=``, no pair."""
     return (bool(trimmed) and (trimmed[0].isalpha() or trimmed[0] == "_") and "=" in trimmed
-            and not any(pair in trimmed for pair in _COMPOUND))
-
-
-@dataclass(frozen=True)
-class IfHeader:
-    """An ``IF … THEN`` or ``ELSEIF … THEN`` line as the converter splits it."""
-
-    cond_start: int  # index in the trimmed line
-    then_pos: int  # index of " THEN"
-
-    @classmethod
-    def of(cls, line: SourceLine) -> IfHeader | None:
-        upper = line.upper
-        m = _IF_HEADER.match(upper)
-        if not m or " THEN" not in upper:
-            return None
-        return cls(3 if m.group(1) == "IF" else 6, upper.find(" THEN"))
-
-    def condition(self, line: SourceLine) -> str:
-        return line.trimmed[self.cond_start : self.then_pos]
-
-    def holds(self, line: SourceLine, token: Token) -> bool:
-        """Is ``token`` inside the condition (so the IF pass rewrites it)?"""
-        start = line.col_of(self.cond_start)
-        return start <= token.col and token.end_col <= line.col_of(self.then_pos) + 1
+            and not any(pair in trimmed for pair in COMPOUND))
 
 
 class ConverterModel:
@@ -104,27 +85,27 @@ class ConverterModel:
         self.with_reported = False
 
     def findings(self, lines: list[SourceLine]) -> Iterator[Finding]:
-        for i, line in enumerate(lines):
+        following = _next_code_lines(lines)
+        for line, after in zip(lines, following, strict=True):
             if line.in_text_block or not line.tokens:
                 yield from self._comment_line(line)
-                yield from self._talk_text(line)
+                yield from talk_text_findings(self.label, line)
                 continue
             block = line.opens_block
             if block is not None:
                 yield from self._raw_block(line, block)
                 continue
-            yield from self._strings(line)
+            yield from string_findings(self.label, line)
             if line.starts_statement:
                 yield from self._statement(line)
-                yield from self._multi_line(line, lines[i + 1 :])
-            yield from self._tokens(line)
+                yield from self._multi_line(line, after)
+            yield from word_findings(self.label, line)
 
-    def _multi_line(self, line: SourceLine, rest: list[SourceLine]) -> Iterator[Finding]:
+    def _multi_line(self, line: SourceLine, following: SourceLine | None) -> Iterator[Finding]:
         """A statement spread over lines: each later line is converted on its own."""
-        following = next((later for later in rest if later.tokens), None)
         if following is None or following.starts_statement or following.in_text_block:
             return
-        if line.trimmed.startswith("REM") or line.upper.startswith(_DROPPED_PREFIXES):
+        if dropped(line):
             return
         yield self._whole(line, "it converts every line on its own (ending each with ';' or "
                                 "quoting it as text), so a statement spread over several "
@@ -133,8 +114,7 @@ class ConverterModel:
     # ------------------------------------------------------------ reporting
 
     def _fails(self, line: SourceLine, col: int, end_col: int, why: str) -> Finding:
-        return Finding(Concern.TRANSLATION, line.number, col, end_col,
-                       f"{self.label} fails to compile this: {why}")
+        return fails(self.label, line, col, end_col, why)
 
     def _at_token(self, line: SourceLine, token: Token, why: str) -> Finding:
         return self._fails(line, token.col, token.end_col, why)
@@ -175,18 +155,6 @@ class ConverterModel:
                           f"no pass converts a {block.kind} block, so its text lines are "
                           f"compiled as code; {where}")
 
-    def _talk_text(self, line: SourceLine) -> Iterator[Finding]:
-        """BEGIN TALK lines become strings and get the same keyword rewrites."""
-        if line.block != "TALK" or not line.trimmed or re.match(
-                r"END[ \t_]+TALK\b", line.upper):
-            return
-        changed = rewritten_string(line.trimmed)
-        if changed != line.trimmed:
-            yield Finding(Concern.TRANSLATION, line.number, line.indent,
-                          line.indent + len(line.trimmed),
-                          f"{self.label} rewrites words inside this text: "
-                          f"\"{_clip(line.trimmed)}\" becomes \"{_clip(changed)}\"")
-
     # ------------------------------------------------------------ statements
 
     def _statement(self, line: SourceLine) -> Iterator[Finding]:
@@ -194,7 +162,7 @@ class ConverterModel:
         if line.trimmed.startswith("REM"):
             yield from self._rem_prefix(line)
             return
-        if upper.startswith(_DROPPED_PREFIXES):
+        if upper.startswith(DROPPED_PREFIXES):
             return
         header = IfHeader.of(line)
         yield from self._comment(line, header)
@@ -246,10 +214,10 @@ class ConverterModel:
                 start = line.col_of(header.then_pos + 1)
                 yield self._fails(line, start, start + 4,
                                   f"it keeps only the condition of a single-line IF and "
-                                  f"drops {_quote(rest)}; write IF … THEN, the statement and "
+                                  f"drops {quote(rest)}; write IF … THEN, the statement and "
                                   f"END IF on lines of their own")
         condition = header.condition(line)
-        if any(pair in condition for pair in _COMPOUND):
+        if any(pair in condition for pair in COMPOUND):
             for token in line.tokens:
                 if token.kind is Kind.OP and token.value == "=" and header.holds(line, token):
                     yield self._at_token(line, token,
@@ -266,7 +234,7 @@ class ConverterModel:
                 if line.upper.startswith(("TALK", "PRINT")) else
                 "outside an IF or WHILE block only 'name = value' lines compile")
         yield self._whole(line, f"a line outside IF/WHILE that holds '=' becomes the "
-                                f"assignment {_quote('let ' + line.code)}; {hint}")
+                                f"assignment {quote('let ' + line.code)}; {hint}")
 
     def _wait(self, line: SourceLine) -> Iterator[Finding]:
         yield self._at_token(line, line.tokens[0],
@@ -285,7 +253,7 @@ class ConverterModel:
         self.select_open, self.case_seen = True, False
         subject = line.trimmed[7:].strip()
         if subject.upper().startswith("CASE "):
-            yield self._whole(line, f"it reads the subject as {_quote(subject)} and writes "
+            yield self._whole(line, f"it reads the subject as {quote(subject)} and writes "
                                     f"'if {subject} == …' (it expects SELECT {subject[5:]})")
 
     def _case(self, line: SourceLine) -> Iterator[Finding]:
@@ -308,87 +276,13 @@ class ConverterModel:
                           f"{self.label} compares CASE {value} as text: it matches only "
                           f"the text \"{value}\", never the number or value {value}")
 
-    # ------------------------------------------------------------ words and operators
 
-    def _tokens(self, line: SourceLine) -> Iterator[Finding]:
-        if line.trimmed.startswith("REM") or line.upper.startswith(_DROPPED_PREFIXES):
-            return
-        header = IfHeader.of(line) if line.starts_statement else None
-        tokens = line.tokens
-        for i, token in enumerate(tokens):
-            after = tokens[i + 1] if i + 1 < len(tokens) else None
-            if token.kind is Kind.IDENT:
-                yield from self._word(line, header, token, after, i)
-            elif token.kind is Kind.OP and token.value == "<>":
-                yield from self._not_equal(line, token)
-
-    def _word(self, line: SourceLine, header: IfHeader | None, token: Token,
-              after: Token | None, index: int) -> Iterator[Finding]:
-        word = token.upper
-        in_condition = header is not None and header.holds(line, token)
-        if word == "MOD" and not (after and after.value == "("):
-            yield self._at_token(line, token, "Rhai has no MOD operator; write a % b")
-        elif word in ("CONTAINS", "LIKE") and index > 0 and not (after and after.value == "("):
-            yield self._at_token(line, token, f"Rhai has no {word} operator"
-                                 + ("; write INSTR(text, part) > 0" if word == "CONTAINS"
-                                    else ""))
-        elif word == "NOT" and not (in_condition and _spaced(line, token, "NOT IN")):
-            yield self._at_token(line, token, "Rhai has no NOT; write !x")
-        elif word in ("AND", "OR") and not (in_condition and _spaced(line, token, None)):
-            symbol = "&&" if word == "AND" else "||"
-            yield self._at_token(line, token, f"it turns {word} into {symbol} only in an "
-                                              f"IF condition written {word} or "
-                                              f"{word.lower()}; write {symbol}")
-        elif word == "GET" and index > 0 and _phrase_follows(line.tokens, index, "BOT MEMORY"):
-            yield self._at_token(line, token, "it converts GET BOT MEMORY only at the start "
-                                              "of a line; write GET_BOT_MEMORY(\"key\")")
-
-    def _not_equal(self, line: SourceLine, token: Token) -> Iterator[Finding]:
-        before = line.text[token.col - 2 : token.col - 1] if token.col > 1 else ""
-        after = line.text[token.end_col - 1 : token.end_col]
-        if before != " " or after != " ":
-            yield self._at_token(line, token, "it turns <> into != only with a space on "
-                                              "each side; write a <> b")
-
-    # ------------------------------------------------------------ strings
-
-    def _strings(self, line: SourceLine) -> Iterator[Finding]:
-        if line.trimmed.startswith("REM") or line.upper.startswith(_DROPPED_PREFIXES):
-            return
-        header = IfHeader.of(line) if line.starts_statement else None
-        condition = header.condition(line) if header else ""
-        for token in line.strings():
-            raw = line.source_of(token)
-            in_condition = header is not None and header.holds(line, token)
-            changed = rewritten_string(raw, condition if in_condition else None)
-            if changed != raw:
-                yield Finding(Concern.TRANSLATION, line.number, token.col, token.end_col,
-                              f"{self.label} rewrites words inside this string: "
-                              f"{_clip(raw)} becomes {_clip(changed)}")
-
-
-def _spaced(line: SourceLine, token: Token, phrase: str | None) -> bool:
-    """Is the word written the way the IF pass's ``replace`` matches it (`` AND ``)?"""
-    text = line.text
-    if token.value not in (token.upper, token.upper.lower()):
-        return False
-    if text[token.col - 2 : token.col - 1] != " ":
-        return False
-    if phrase is None:
-        return text[token.end_col - 1 : token.end_col] == " "
-    wanted = phrase if token.value.isupper() else phrase.lower()
-    return text[token.col - 1 :].startswith(wanted + " ")
-
-
-def _phrase_follows(tokens: tuple[Token, ...], index: int, phrase: str) -> bool:
-    words = phrase.split()
-    following = tokens[index + 1 : index + 1 + len(words)]
-    return [t.upper for t in following] == words
-
-
-def _quote(text: str) -> str:
-    return "`" + _clip(text, 70) + "`"
-
-
-def _clip(text: str, limit: int = 60) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+def _next_code_lines(lines: list[SourceLine]) -> list[SourceLine | None]:
+    """For each line, the next line that holds tokens (one backward pass, not a scan each)."""
+    following: list[SourceLine | None] = [None] * len(lines)
+    nearest: SourceLine | None = None
+    for i in range(len(lines) - 1, -1, -1):
+        following[i] = nearest
+        if lines[i].tokens:
+            nearest = lines[i]
+    return following

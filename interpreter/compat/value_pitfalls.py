@@ -44,9 +44,8 @@ def _is_memory_read(node: n.Node) -> bool:
 class ValueModel:
     """What the dialog says about its names: which hold text from memory or HEAR."""
 
-    def __init__(self, program: n.Program):
-        self.program = program
-        self.nodes = list(n.program_nodes(program))
+    def __init__(self, nodes: list[n.Node]):
+        self.nodes = nodes
         self.text_names: set[str] = set()
         self.number_only: dict[str, bool] = {}
         for node in self.nodes:
@@ -89,8 +88,9 @@ class ValueModel:
         return isinstance(node, n.Interp) or self.is_text_input(node)
 
 
-def value_pitfalls(program: n.Program) -> Iterator[Finding]:
-    model = ValueModel(program)
+def value_pitfalls(nodes: list[n.Node]) -> Iterator[Finding]:
+    """The warnings for the dialog whose nodes (statements and SUBs, walked) are given."""
+    model = ValueModel(nodes)
     for node in model.nodes:
         if isinstance(node, n.Binary):
             yield from _binary(model, node)
