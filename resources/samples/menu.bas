@@ -15,6 +15,6 @@ ELSEIF choice = "Opening hours" THEN
     TALK "We are open Monday to Friday, 9:00 to 18:00."
 ELSE
     requests = GET_BOT_MEMORY("human_requests")
-    SET_BOT_MEMORY "human_requests", STR(VAL(requests) + 1)
+    SET_BOT_MEMORY "human_requests", STR(INT(VAL(requests)) + 1)
     TALK "I'll ask a colleague to contact you."
 END IF
