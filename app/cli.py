@@ -10,7 +10,13 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from interpreter import BasicRuntimeError, BasicSyntaxError, Severity, check_source
+from interpreter import (
+    BasicRuntimeError,
+    BasicSyntaxError,
+    EngineOptions,
+    Severity,
+    check_source,
+)
 
 from . import __version__
 
@@ -44,6 +50,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = sub.add_parser("check", help="parse and lint dialogs; exit 1 on errors")
     check.add_argument("files", nargs="+", type=Path)
+    check.add_argument("--engine-errors", action="store_true",
+                       help="lines the General Bots converter mangles, drops or cannot compile "
+                            "are errors, not warnings (for CI; also TALKBENCH_ENGINE_ERRORS="
+                            "error or talkbench-engine-errors in the bot's config.csv)")
+    check.add_argument("--engine", metavar="BUILD",
+                       help="the General Bots build to check against (default: the newest, "
+                            "2026-05; also TALKBENCH_ENGINE_BUILD)")
 
     test = sub.add_parser("test", help="replay conversation tests (*.chat); exit 1 on failure")
     test.add_argument("paths", nargs="*", type=Path,
@@ -87,7 +100,7 @@ def main(argv: Sequence[str] | None = None, launch_gui: GuiLauncher | None = Non
     if args.command == "run":
         return run_command(args)
     if args.command == "check":
-        return check_command(args.files)
+        return check_command(args.files, args.engine_errors, args.engine)
     if args.command == "test":
         from .conversation_test import run_test_command
 
@@ -131,14 +144,30 @@ def read_source(path: Path) -> str | None:
     return None
 
 
-def check_command(files: list[Path]) -> int:
+def engine_options(path: Path, errors: bool = False,
+                   build: str | None = None) -> EngineOptions:
+    """The settings of the dialog's folder (environment, its bot's config.csv), then flags."""
+    from .settings import load_settings
+
+    overrides = {"engine_build": build} if build else {}
+    options = load_settings(path.parent, overrides).engine_options()
+    return EngineOptions(options.build, options.errors or errors)
+
+
+def check_command(files: list[Path], engine_errors: bool = False,
+                  engine_build: str | None = None) -> int:
     failed = False
     for path in files:
         source = read_source(path)
         if source is None:
             failed = True
             continue
-        for d in check_source(source, str(path)):
+        try:
+            options = engine_options(path, engine_errors, engine_build)
+        except ValueError as e:
+            print(f"talkbench: error: {e}", file=sys.stderr)
+            return EXIT_SYNTAX
+        for d in check_source(source, str(path), options):
             print(d.format())
             failed = failed or d.severity is Severity.ERROR
     return 1 if failed else 0

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from interpreter.compat import NEWEST_BUILD, EngineBuild, EngineOptions
+
 from .bot_package import read_config
 from .services import ServiceContext, service_factory
 
@@ -46,6 +48,8 @@ _ENV: dict[str, tuple[str, ...]] = {
     "search_url": ("TALKBENCH_SEARCH_URL",),
     "weather_url": ("TALKBENCH_WEATHER_URL",),
     "unsupported_keywords": ("TALKBENCH_UNSUPPORTED_KEYWORDS",),
+    "engine_build": ("TALKBENCH_ENGINE_BUILD",),
+    "engine_errors": ("TALKBENCH_ENGINE_ERRORS",),
 }
 _CONFIG: dict[str, tuple[str, ...]] = {
     "llm_url": ("llm-url", "llm-server-url"),
@@ -72,6 +76,8 @@ _CONFIG: dict[str, tuple[str, ...]] = {
     "sms_key_env": ("sms-key-env",),  # the name of the variable holding the key, not the key
     "weather_url": ("weather-url",),
     "unsupported_keywords": ("unsupported-keywords",),
+    "engine_build": ("talkbench-engine-build",),
+    "engine_errors": ("talkbench-engine-errors",),
 }
 _MEDIA_TEXT = ("llm_routes", "vision_model", "media_url", "image_model", "audio_model",
                "audio_voice", "video_url", "video_model", "search_url")
@@ -126,6 +132,14 @@ class Settings:
     # Keywords whose service Talkbench lacks, used as statements: "error" stops the run,
     # "skip" writes a warning and goes on (interpreter.keywords.unsupported).
     unsupported_keywords: str = "error"
+    # The General Bots build whose converter dialogs are checked against (interpreter.compat),
+    # and whether its translation defects are warnings ("warn") or errors ("error", for CI).
+    engine_build: str = NEWEST_BUILD.value
+    engine_errors: str = "warn"
+
+    def engine_options(self) -> EngineOptions:
+        return EngineOptions(EngineBuild.parse(self.engine_build),
+                             errors=self.engine_errors == "error")
 
     @property
     def llm_configured(self) -> bool:
@@ -193,10 +207,13 @@ def load_settings(dialog_dir: str | Path = "", overrides: Mapping[str, Any] | No
         **{name: str(values.get(name, "")) for name in _MEDIA_TEXT},
         weather_url=str(values.get("weather_url", "")),
         unsupported_keywords=_choice(values, "unsupported_keywords", UNSUPPORTED_CHOICES),
+        engine_build=EngineBuild.parse(str(values.get("engine_build") or NEWEST_BUILD.value)).value,
+        engine_errors=_choice(values, "engine_errors", ENGINE_ERROR_CHOICES),
     )
 
 
 UNSUPPORTED_CHOICES = ("error", "skip")
+ENGINE_ERROR_CHOICES = ("warn", "error")
 
 
 def _choice(values: Mapping[str, Any], name: str, choices: tuple[str, ...]) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .compat import EngineOptions, check_engine, explain_unsupported
 from .compiler import CodeGen, CompiledProgram, compile_program
 from .errors import BasicRuntimeError, BasicSyntaxError, Diagnostic, Severity
 from .lint import lint
@@ -11,34 +12,51 @@ from .parser import parse
 from .runtime import Runtime, Session
 
 __all__ = [
-    "BasicRuntimeError", "BasicSyntaxError", "CompiledProgram", "Diagnostic", "Runtime",
+    "BasicRuntimeError", "BasicSyntaxError", "CompiledProgram", "Diagnostic", "EngineOptions",
+    "Runtime",
     "Session", "Severity", "check_source", "load_source", "run_source",
 ]
 
 
-def check_source(source: str, file: str = "<script>") -> list[Diagnostic]:
-    """Every error and warning for ``source``, sorted by position; never raises."""
+def check_source(source: str, file: str = "<script>",
+                 engine: EngineOptions | None = None) -> list[Diagnostic]:
+    """Every error and warning for ``source``, sorted by position; never raises.
+
+    ``engine`` picks the General Bots build whose converter the dialog is checked against
+    (the newest by default) and whether its translation defects count as errors.
+    """
     program, diagnostics = parse(source, file)
+    diagnostics = explain_unsupported(source, file, diagnostics)
     if any(d.severity is Severity.ERROR for d in diagnostics):
         return diagnostics
     compiled = _compile(program)
     if isinstance(compiled, Diagnostic):
         return diagnostics + [compiled]
-    found = diagnostics + compiled.diagnostics + lint(program)
+    found = (diagnostics + compiled.diagnostics + lint(program)
+             + check_engine(source, program, engine or EngineOptions()))
     unique = {(d.line, d.col, d.message): d for d in found}
     return sorted(unique.values(), key=lambda d: (d.line, d.col))
 
 
-def load_source(source: str, file: str = "<script>", debug: bool = False) -> CompiledProgram:
-    """Parse and compile; raises BasicSyntaxError listing every syntax error."""
+def load_source(source: str, file: str = "<script>", debug: bool = False,
+                engine: EngineOptions | None = None) -> CompiledProgram:
+    """Parse and compile; raises BasicSyntaxError listing every syntax error.
+
+    With ``engine`` set to treat translation defects as errors, the lines the General Bots
+    converter breaks are errors too (the CI setting, as ``talkbench check`` applies it).
+    """
     program, diagnostics = parse(source, file)
-    errors = [d for d in diagnostics if d.severity is Severity.ERROR]
+    errors = [d for d in explain_unsupported(source, file, diagnostics)
+              if d.severity is Severity.ERROR]
     if errors:
         raise BasicSyntaxError(errors)
     compiled = _compile(program, debug)
     if isinstance(compiled, Diagnostic):
         raise BasicSyntaxError([compiled])
     errors = [d for d in compiled.diagnostics if d.severity is Severity.ERROR]
+    if engine is not None and engine.errors:
+        errors += [d for d in check_engine(source, program, engine)
+                   if d.severity is Severity.ERROR]
     if errors:
         raise BasicSyntaxError(errors)
     return compiled

@@ -27,7 +27,7 @@ from app.database import DatabaseError, describe_url
 from app.dialog_session import DialogRunner
 from app.memory_store import MemoryStore
 from app.user_memory import user_memories
-from interpreter import BasicSyntaxError, check_source
+from interpreter import BasicSyntaxError, EngineOptions, check_source
 from interpreter.events import Failed, Finished, Printed, RunStarted, Stopped
 
 from .bot_tools import BotTools
@@ -36,6 +36,7 @@ from .chat_panel import ChatPanel
 from .conversation_tools import install_conversation_tools
 from .debug_ui import DEBUG_MENU, DebugUi
 from .editor import CodeEditor, Mark
+from .engine_check import engine_options, install_engine_errors_action
 from .find_bar import FindBar
 from .memory_history_panel import install_memory_history
 from .memory_panel import MemoryPanel
@@ -148,6 +149,7 @@ class MainWindow(QMainWindow):
         self.actions_by_name: dict[str, QAction] = {}
         self._build_actions()
         self._add_skip_unsupported_action()
+        install_engine_errors_action(self)
         self.bot_tools.add_menu_items()
         self.debug.add_menu_extras()
         self.history_feature = install_memory_history(self)  # History dock, sandbox, watcher
@@ -490,7 +492,7 @@ class MainWindow(QMainWindow):
         if tab is None:
             self.problems.set_diagnostics([])
             return
-        diagnostics = check_source(tab.editor.toPlainText(), tab.title)
+        diagnostics = check_source(tab.editor.toPlainText(), tab.title, self._engine_options(tab))
         self.problems.set_diagnostics(diagnostics)
         tab.editor.set_marks(
             [
@@ -498,6 +500,10 @@ class MainWindow(QMainWindow):
                 for d in diagnostics
             ]
         )
+
+    def _engine_options(self, tab: EditorTab) -> EngineOptions | None:
+        """The General Bots build and engine-errors setting for the tab (ui.engine_check)."""
+        return engine_options(self, tab.path.parent if tab.path else "")
 
     # -- running ------------------------------------------------------------------------------
 

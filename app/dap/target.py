@@ -210,7 +210,13 @@ def _compile(path: Path) -> CompiledProgram:
         raise LaunchError(f"{path}: no such file") from None
     except (OSError, UnicodeDecodeError) as e:
         raise LaunchError(f"{path}: cannot read it: {e}") from None
-    return load_source(source, str(path), debug=True)
+    from ..settings import load_settings
+
+    try:  # the folder's engine settings, as ``talkbench check`` reads them
+        engine = load_settings(path.parent).engine_options()
+    except ValueError as e:
+        raise LaunchError(str(e)) from None
+    return load_source(source, str(path), debug=True, engine=engine)
 
 
 def _debugger(compiled: CompiledProgram, listener: TargetListener,

@@ -1,8 +1,10 @@
 REM A visit counter that survives restarts: run it twice and watch "visits" grow.
-visits = GET BOT MEMORY("visits")
-IF visits = "" THEN visits = 0
-visits = visits + 1
-SET BOT MEMORY "visits", visits
+visits = GET_BOT_MEMORY("visits")
+IF visits = "" THEN
+    visits = "0"
+END IF
+visits = INT(VAL(visits)) + 1
+SET BOT MEMORY "visits", STR(visits)
 SET BOT MEMORY "last_visit", FORMAT(NOW(), "yyyy-MM-dd HH:mm")
 
 IF visits = 1 THEN

@@ -3,15 +3,13 @@ PARAM quantity AS INTEGER LIKE 2 DESCRIPTION "How many units"
 DESCRIPTION "Places an order and remembers the running total of units ordered."
 
 ordered = GET_BOT_MEMORY("units_ordered")
-IF ordered = "" THEN ordered = 0
+IF ordered = "" THEN
+    ordered = 0
+END IF
 ordered = ordered + quantity
 SET_BOT_MEMORY "units_ordered", ordered
 
-WITH order
-    .product = product
-    .quantity = quantity
-    .status = "placed"
-END WITH
+order = #{ product: product, quantity: quantity, status: "placed" }
 
 BEGIN TALK
 Order placed:

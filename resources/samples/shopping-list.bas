@@ -11,13 +11,12 @@ SUB ShowItem(item)
     TALK "- " + item.qty + " x " + item.name + " at " + FORMAT(item.price, "C2[en]")
 END SUB
 
-basket = [
-    #{ name: "apples", price: 0.5, qty: 6 },
-    #{ name: "bread", price: 2.25, qty: 1 },
-    { "name": "coffee", "price": 7.9, "qty": 2 }
-]
+apples = #{ name: "apples", price: 0.5, qty: 6 }
+bread = #{ name: "bread", price: 2.25, qty: 1 }
+coffee = { "name": "coffee", "price": 7.9, "qty": 2 }
+basket = [apples, bread, coffee]
 
-TALK "Your basket has " + UBOUND(basket) + " items:"
+TALK "Your basket has " + LEN(basket) + " items:"
 FOR EACH item IN basket DO
     CALL ShowItem(item)
 END FOR
@@ -30,5 +29,5 @@ TALK "Anything else to add? (type the name, or 'no')"
 HEAR extra
 IF LCASE(extra) <> "no" AND extra <> "" THEN
     basket[UBOUND(basket)] = #{ name: extra, price: 1, qty: 1 }
-    TALK "Added " + extra + ". The basket now has " + UBOUND(basket) + " items."
+    TALK "Added " + extra + ". The basket now has " + LEN(basket) + " items."
 END IF

@@ -67,7 +67,10 @@ def test_goto_label_is_reported_by_check() -> None:
 def test_error_state_names_are_not_unassigned_variables_and_have_help() -> None:
     from interpreter.keyword_help import help_for
 
-    assert check_source(SOURCE, "t.bas") == []
+    # Only the linter's own warnings: the FOR … TO build note (interpreter.compat) is not one.
+    lint_only = [d for d in check_source(SOURCE, "t.bas")
+                 if not d.message.startswith("General Bots")]
+    assert lint_only == []
     for name in ("ON ERROR RESUME NEXT", "ON ERROR GOTO", "CLEAR ERROR", "err_number",
                  "ERR_DESCRIPTION", "error_message"):
         assert help_for(name) is not None, name

@@ -1,0 +1,53 @@
+"""Compatibility with General Bots: what its converter does to a dialog, and values likely
+not meant. The checks never change what Talkbench runs; they only report.
+
+``check_engine`` gives the findings as diagnostics for ``talkbench check``, the IDE's live
+diagnostics and the debug adapter (all through :func:`interpreter.check_source`).
+"""
+
+from __future__ import annotations
+
+from .. import nodes as n
+from ..errors import Diagnostic
+from .build_notes import build_notes
+from .builds import NEWEST_BUILD, EngineBuild, EngineOptions
+from .converter_rules import ConverterModel
+from .findings import Concern, Finding
+from .source_lines import source_lines
+from .unsupported import unsupported_constructs
+from .value_pitfalls import value_pitfalls
+
+DEFAULT_OPTIONS = EngineOptions()
+
+__all__ = ["NEWEST_BUILD", "Concern", "EngineBuild", "EngineOptions", "Finding",
+           "check_engine", "engine_findings", "explain_unsupported"]
+
+
+def engine_findings(source: str, program: n.Program,
+                    options: EngineOptions = DEFAULT_OPTIONS) -> list[Finding]:
+    """Every compatibility finding for a dialog that parsed, in source order."""
+    nodes = list(n.program_nodes(program))  # walked once, read by both AST checks
+    found = list(ConverterModel(options.build).findings(source_lines(source)))
+    found += build_notes(nodes, options.build)
+    found += value_pitfalls(nodes)
+    return sorted(found, key=lambda f: (f.line, f.col))
+
+
+def check_engine(source: str, program: n.Program,
+                 options: EngineOptions = DEFAULT_OPTIONS) -> list[Diagnostic]:
+    """The findings as diagnostics; translation defects are errors when ``options.errors``."""
+    return [f.diagnostic(program.file, options)
+            for f in engine_findings(source, program, options)]
+
+
+def explain_unsupported(source: str, file: str,
+                        diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """The parser's diagnostics, with each line that uses a construct no General Bots build
+    has reported as that (an error), instead of the parser's generic complaint."""
+    found = unsupported_constructs(source)
+    if not found:
+        return diagnostics
+    lines = {f.line for f in found}
+    kept = [d for d in diagnostics if d.line not in lines]
+    explained = kept + [f.diagnostic(file, DEFAULT_OPTIONS) for f in found]
+    return sorted(explained, key=lambda d: (d.line, d.col))

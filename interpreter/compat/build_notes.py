@@ -1,0 +1,58 @@
+"""Once-per-file notes: constructs a build cannot compile however they are written.
+
+Nearly every dialog uses HEAR or a FOR loop, so a warning at every such line would bury
+the rest; one note at the first use says what the build does with all of them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from .. import nodes as n
+from .builds import EngineBuild
+from .findings import Concern, Finding
+
+
+@dataclass(frozen=True)
+class BuildNote:
+    node_type: type
+    what: str
+    why: str
+    engine: str  # where the engine does it
+
+
+NOTES = (
+    BuildNote(n.Hear, "any dialog that uses HEAR",
+              "Rhai keeps one custom syntax per first word, so only the last of HEAR's three "
+              "forms, HEAR x AS <expr>, survives, and the converter lowercases AS",
+              "botbasic_core/src/keywords/hearing + syntax_transforms.rs "
+              "convert_keywords_to_lowercase"),
+    BuildNote(n.ForEach, "FOR EACH",
+              "the converter writes FOR_EACH and lowercases IN, which no registered syntax "
+              "matches",
+              "lib.rs preprocess_basic (replace(\"FOR EACH\", \"FOR_EACH\"))"),
+    BuildNote(n.DoLoop, "DO … LOOP",
+              "the converter lowercases DO into Rhai's own do, which needs { }, so the DO "
+              "WHILE/UNTIL … LOOP syntaxes botbasic_core registers never match",
+              "procedures.rs registers [\"DO\", …]; convert_keywords_to_lowercase"),
+    BuildNote(n.ForTo, "FOR … TO",
+              "the converter lowercases FOR into Rhai's own for, which has no TO, and puts "
+              "let before it outside IF/WHILE blocks",
+              "syntax_transforms.rs convert_keywords_to_lowercase, convert_if_then_syntax"),
+)
+
+
+def build_notes(nodes: list[n.Node], build: EngineBuild) -> Iterator[Finding]:
+    """One note per construct in :data:`NOTES`, at its first use among the dialog's nodes."""
+    for note in NOTES:
+        uses = [node for node in nodes if isinstance(node, note.node_type)
+                and not (isinstance(node, n.DoLoop) and node.kind != "DO")]  # WHILE … WEND
+        if not uses:
+            continue
+        first = min(uses, key=lambda node: (node.line, node.col))
+        keyword_end = first.col + len(note.what.split()[-1] if note.node_type is n.Hear
+                                      else note.what.split()[0])  # HEAR, FOR, DO
+        yield Finding(Concern.TRANSLATION, first.line, first.col, keyword_end,
+                      f"{build.label} cannot compile {note.what} ({note.why}); noted once "
+                      f"for the {len(uses)} use(s) in this file")

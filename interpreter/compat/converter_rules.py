@@ -1,0 +1,288 @@
+"""Lines the General Bots converter mangles, drops or cannot compile (translation defects).
+
+The converter (generalbots/generalbots ``botserver/crates/botbasic_compiler``) rewrites BASIC
+into Rhai one physical line at a time with string matching. :class:`ConverterModel` follows
+its passes in order — ``lib.rs`` ``preprocess_basic`` (drops comment and REM lines, joins
+``FOR EACH``), ``syntax_transforms.rs`` ``convert_while_wend_syntax``,
+``convert_if_then_syntax`` (adds ``let``, tracks IF/WHILE blocks), ``convert_select_case_syntax``
+and ``convert_keywords_to_lowercase`` — and reports each line whose translation differs from
+its documented meaning. Each :class:`Rewrite` names the engine function that causes it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from enum import Enum
+
+from ..lexer import Kind, TextBlock, Token
+from ..vocabulary import STATEMENT_PHRASES
+from .builds import EngineBuild
+from .findings import Concern, Finding
+from .line_rules import (
+    COMPOUND,
+    DROPPED_PREFIXES,
+    IfHeader,
+    dropped,
+    fails,
+    quote,
+    string_findings,
+    talk_text_findings,
+    word_findings,
+)
+from .source_lines import SourceLine
+
+COMPILER = "botbasic_compiler/src/"
+
+
+class Rewrite(Enum):
+    """One converter defect; the value is where the engine does it."""
+
+    TEXT_CHANGED = COMPILER + "syntax_transforms.rs convert_keywords_to_lowercase"
+    LET_PREFIX = COMPILER + "syntax_transforms.rs convert_if_then_syntax (is_var_assignment)"
+    TRAILING_COMMENT = COMPILER + "lib.rs preprocess_basic (comment lines only)"
+    REM_DROPPED = COMPILER + "lib.rs preprocess_basic (starts_with(\"REM\"))"
+    LOWER_REM = COMPILER + "lib.rs preprocess_basic (REM is case-sensitive)"
+    SELECT_CASE = COMPILER + "syntax_transforms.rs convert_select_case_syntax (select_var)"
+    CASE_AS_TEXT = COMPILER + "syntax_transforms.rs convert_select_case_syntax (case_value)"
+    CASE_ELSE = COMPILER + "syntax_transforms.rs convert_select_case_syntax (CASE ELSE)"
+    CASE_LIST = COMPILER + "syntax_transforms.rs convert_select_case_syntax (CASE a, b)"
+    SINGLE_LINE_IF = COMPILER + "syntax_transforms.rs convert_if_then_syntax (then_pos)"
+    MIXED_EQUALS = COMPILER + "syntax_transforms.rs convert_if_then_syntax (replace(\"=\", \"==\"))"
+    AND_OR = COMPILER + "syntax_transforms.rs convert_if_then_syntax (AND/OR in IF only)"
+    NOT = COMPILER + "syntax_transforms.rs (no pass rewrites NOT)"
+    MOD = COMPILER + "syntax_transforms.rs (no pass rewrites MOD)"
+    INFIX_WORD = COMPILER + "syntax_transforms.rs (no pass rewrites CONTAINS or LIKE)"
+    ELSE_IF = COMPILER + "syntax_transforms.rs convert_if_then_syntax (ELSEIF only)"
+    NOT_EQUAL = COMPILER + "syntax_transforms.rs convert_if_then_syntax (replace(\" <> \"))"
+    GET_MEMORY = COMPILER + "syntax_transforms.rs convert_multiword_keywords (^GET BOT MEMORY)"
+    WITH_FIELDS = COMPILER + "syntax_transforms.rs convert_if_then_syntax (in_with_block)"
+    MULTI_LINE = COMPILER + "syntax_transforms.rs convert_if_then_syntax (line continuation)"
+    RAW_BLOCK = COMPILER + "blocks/mod.rs convert_begin_blocks (BEGIN TALK and MAIL only)"
+    WAIT = "botbasic_ai/src/keywords/events.rs (WAIT FOR EVENT replaces WAIT)"
+
+
+_SIMPLE_ASSIGNMENT = re.compile(r"[^\W\d]\w*\s*=(?!=)")
+_FIRST_WORDS = frozenset(phrase.split()[0] for phrase in STATEMENT_PHRASES)
+
+
+def _is_var_assignment(trimmed: str) -> bool:
+    """The converter's own test (``is_var_assignment``): a letter first, an ``=``, no pair."""
+    return (bool(trimmed) and (trimmed[0].isalpha() or trimmed[0] == "_") and "=" in trimmed
+            and not any(pair in trimmed for pair in COMPOUND))
+
+
+class ConverterModel:
+    """Walks the lines like the converter's passes and yields what they break."""
+
+    def __init__(self, build: EngineBuild):
+        self.label = build.label
+        self.if_depth = 0
+        self.while_depth = 0
+        self.select_open = False
+        self.case_seen = False
+        self.with_open = False
+        self.with_reported = False
+
+    def findings(self, lines: list[SourceLine]) -> Iterator[Finding]:
+        following = _next_code_lines(lines)
+        for line, after in zip(lines, following, strict=True):
+            if line.in_text_block or not line.tokens:
+                yield from self._comment_line(line)
+                yield from talk_text_findings(self.label, line)
+                continue
+            block = line.opens_block
+            if block is not None:
+                yield from self._raw_block(line, block)
+                continue
+            yield from string_findings(self.label, line)
+            if line.starts_statement:
+                yield from self._statement(line)
+                yield from self._multi_line(line, after)
+            yield from word_findings(self.label, line)
+
+    def _multi_line(self, line: SourceLine, following: SourceLine | None) -> Iterator[Finding]:
+        """A statement spread over lines: each later line is converted on its own."""
+        if following is None or following.starts_statement or following.in_text_block:
+            return
+        if dropped(line):
+            return
+        yield self._whole(line, "it converts every line on its own (ending each with ';' or "
+                                "quoting it as text), so a statement spread over several "
+                                "lines breaks; write it on one line")
+
+    # ------------------------------------------------------------ reporting
+
+    def _fails(self, line: SourceLine, col: int, end_col: int, why: str) -> Finding:
+        return fails(self.label, line, col, end_col, why)
+
+    def _at_token(self, line: SourceLine, token: Token, why: str) -> Finding:
+        return self._fails(line, token.col, token.end_col, why)
+
+    def _whole(self, line: SourceLine, why: str) -> Finding:
+        return self._fails(line, line.indent, line.indent + len(line.code), why)
+
+    # ------------------------------------------------------------ preprocess_basic
+
+    def _comment_line(self, line: SourceLine) -> Iterator[Finding]:
+        """Talkbench reads ``rem …`` as a comment; the engine only skips upper-case REM."""
+        trimmed = line.trimmed
+        if line.in_text_block or not re.match(r"rem(\s|$)", trimmed, re.IGNORECASE):
+            return
+        if not trimmed.startswith("REM"):
+            yield self._fails(line, line.indent, line.indent + 3,
+                              "only an upper-case REM starts a comment there; write REM or '")
+
+    def _rem_prefix(self, line: SourceLine) -> Iterator[Finding]:
+        if line.trimmed.startswith("REM"):
+            word = line.tokens[0]
+            keyword = word.upper in _FIRST_WORDS
+            fix = "this keyword never runs there" if keyword else "rename the variable"
+            yield Finding(Concern.TRANSLATION, line.number, word.col, word.end_col,
+                          f"{self.label} drops this line: it skips every line that starts "
+                          f"with \"REM\", '{word.value}' included; {fix}")
+
+    # ------------------------------------------------------------ raw blocks
+
+    def _raw_block(self, line: SourceLine, block: TextBlock) -> Iterator[Finding]:
+        """BEGIN SYSTEM PROMPT and TABLE stay in the script: their lines become code."""
+        if block.kind == "TALK":
+            return
+        where = ("keep TABLE definitions in tables.bas (the engine still creates the table "
+                 "from them)" if block.kind == "TABLE" else
+                 "no keyword is registered for it; set the prompt another way")
+        yield self._fails(line, line.indent, line.indent + len(line.code),
+                          f"no pass converts a {block.kind} block, so its text lines are "
+                          f"compiled as code; {where}")
+
+    # ------------------------------------------------------------ statements
+
+    def _statement(self, line: SourceLine) -> Iterator[Finding]:
+        upper = line.upper
+        if line.trimmed.startswith("REM"):
+            yield from self._rem_prefix(line)
+            return
+        if upper.startswith(DROPPED_PREFIXES):
+            return
+        header = IfHeader.of(line)
+        yield from self._comment(line, header)
+        if upper.startswith("WHILE "):
+            self.while_depth += 1
+        elif upper == "WEND" and self.while_depth and not self.if_depth:
+            self.while_depth -= 1
+        elif header is not None:
+            yield from self._if_header(line, header)
+        elif upper == "END IF":
+            self.if_depth = max(0, self.if_depth - 1)
+        elif re.match(r"ELSE\s+IF\b", upper):
+            yield self._at_token(line, line.tokens[0], "it knows ELSEIF, and passes ELSE IF "
+                                                       "through unchanged; write ELSEIF")
+        elif upper.startswith("SELECT ") and " THEN" not in upper:
+            yield from self._select(line)
+        elif upper.startswith("CASE ") and self.select_open:
+            yield from self._case(line)
+        elif upper == "END SELECT":
+            self.select_open = False
+        elif upper.startswith("WITH "):
+            self.with_open, self.with_reported = True, False
+        elif upper == "END WITH":
+            self.with_open = False
+        elif self.with_open:
+            yield from self._with_field(line)
+        elif upper.startswith("WAIT") and not re.match(r"WAIT\s+FOR\b", upper):
+            yield from self._wait(line)
+        else:
+            yield from self._let_prefix(line)
+
+    def _comment(self, line: SourceLine, header: IfHeader | None) -> Iterator[Finding]:
+        if not line.comment_col:
+            return
+        # The IF pass keeps only the condition, so a comment after THEN goes with the rest.
+        if header is not None and line.col_of(header.then_pos) < line.comment_col:
+            return
+        if line.upper.startswith("CASE ") and not line.code[5:].strip().startswith('"'):
+            return  # the whole CASE text, comment included, becomes one quoted string
+        yield self._fails(line, line.comment_col, len(line.text.rstrip()) + 1,
+                          "it keeps a ' comment that follows code, and Rhai reads ' as a "
+                          "character; put the comment on a line of its own")
+
+    def _if_header(self, line: SourceLine, header: IfHeader) -> Iterator[Finding]:
+        if line.upper.startswith("IF "):
+            self.if_depth += 1
+            rest = line.code[header.then_pos + 5 :].strip()
+            if rest:
+                start = line.col_of(header.then_pos + 1)
+                yield self._fails(line, start, start + 4,
+                                  f"it keeps only the condition of a single-line IF and "
+                                  f"drops {quote(rest)}; write IF … THEN, the statement and "
+                                  f"END IF on lines of their own")
+        condition = header.condition(line)
+        if any(pair in condition for pair in COMPOUND):
+            for token in line.tokens:
+                if token.kind is Kind.OP and token.value == "=" and header.holds(line, token):
+                    yield self._at_token(line, token,
+                                         "in a condition that holds ==, <=, >= or != it keeps "
+                                         "'=' as an assignment; write ==")
+
+    def _let_prefix(self, line: SourceLine) -> Iterator[Finding]:
+        trimmed = line.trimmed
+        if (self.if_depth or self.while_depth or (self.select_open and self.case_seen)
+                or not _is_var_assignment(trimmed) or _SIMPLE_ASSIGNMENT.match(trimmed)
+                or trimmed.lower().startswith("let ") or line.upper.startswith(("ELSE", "FOR "))):
+            return
+        hint = ("put the text in a variable first (msg = \"…\", then TALK msg)"
+                if line.upper.startswith(("TALK", "PRINT")) else
+                "outside an IF or WHILE block only 'name = value' lines compile")
+        yield self._whole(line, f"a line outside IF/WHILE that holds '=' becomes the "
+                                f"assignment {quote('let ' + line.code)}; {hint}")
+
+    def _wait(self, line: SourceLine) -> Iterator[Finding]:
+        yield self._at_token(line, line.tokens[0],
+                             "WAIT FOR EVENT's syntax replaces WAIT <seconds> (Rhai keeps "
+                             "one custom syntax per first word)")
+
+    def _with_field(self, line: SourceLine) -> Iterator[Finding]:
+        if line.trimmed.startswith(".") and "=" in line.trimmed and not self.with_reported:
+            self.with_reported = True
+            yield self._whole(line, "WITH becomes a map literal and this field keeps its "
+                                    "leading '.' as part of the key")
+
+    # ------------------------------------------------------------ SELECT CASE
+
+    def _select(self, line: SourceLine) -> Iterator[Finding]:
+        self.select_open, self.case_seen = True, False
+        subject = line.trimmed[7:].strip()
+        if subject.upper().startswith("CASE "):
+            yield self._whole(line, f"it reads the subject as {quote(subject)} and writes "
+                                    f"'if {subject} == …' (it expects SELECT {subject[5:]})")
+
+    def _case(self, line: SourceLine) -> Iterator[Finding]:
+        self.case_seen = True
+        value = line.trimmed[5:].strip()
+        start = line.col_of(line.trimmed.index(value, 5)) if value else line.indent
+        end = start + len(value)
+        if value.upper() == "ELSE":
+            yield Finding(Concern.TRANSLATION, line.number, start, end,
+                          f"{self.label} reads CASE ELSE as the text \"else\": these lines "
+                          f"run only when the value is \"else\"; use IF … ELSE instead")
+        elif value.startswith('"'):
+            commas = [t for t in line.tokens if t.kind is Kind.OP and t.value == ","]
+            if commas:
+                yield self._at_token(line, commas[0], "it compares the value with the whole "
+                                                      "list after CASE, which is not an "
+                                                      "expression; write one CASE per value")
+        else:
+            yield Finding(Concern.TRANSLATION, line.number, start, end,
+                          f"{self.label} compares CASE {value} as text: it matches only "
+                          f"the text \"{value}\", never the number or value {value}")
+
+
+def _next_code_lines(lines: list[SourceLine]) -> list[SourceLine | None]:
+    """For each line, the next line that holds tokens (one backward pass, not a scan each)."""
+    following: list[SourceLine | None] = [None] * len(lines)
+    nearest: SourceLine | None = None
+    for i in range(len(lines) - 1, -1, -1):
+        following[i] = nearest
+        if lines[i].tokens:
+            nearest = lines[i]
+    return following

@@ -1,0 +1,53 @@
+"""Once-per-file notes: HEAR, FOR EACH and FOR … TO never compile in General Bots 2026-05.
+
+Checked with the engine-oracle: every dialog using them fails with ``Expecting 'AS' for
+'HEAR' expression`` (botbasic_core keywords/hearing registers three HEAR syntaxes and Rhai
+keeps the last; syntax_transforms.rs convert_keywords_to_lowercase makes AS ``as``), or at
+``FOR_EACH item in list`` (lib.rs preprocess_basic joins FOR EACH; for_next.rs registers
+``FOR EACH $ident$ IN``), at ``for i = 1 TO 3`` (Rhai's own ``for`` has no TO), or at
+``do while j < 4;`` (procedures.rs registers ``DO WHILE $expr$ $block$ LOOP`` but the
+converter lowercases DO and adds no braces). WHILE … WEND converts fine.
+"""
+
+from __future__ import annotations
+
+from interpreter import check_source
+
+DIALOG = """HEAR name
+FOR EACH item IN [1, 2]
+  TALK item
+NEXT item
+HEAR other
+FOR EACH x IN [3]
+  TALK x + other + name
+NEXT x
+FOR i = 1 TO 2
+  TALK i
+NEXT i
+j = 0
+WHILE j < 2
+  j = j + 1
+WEND
+DO WHILE j < 4
+  j = j + 1
+LOOP
+"""
+
+
+def notes(source: str) -> list[tuple[int, str]]:
+    return [(d.line, d.message) for d in check_source(source, "t.bas")
+            if "cannot compile" in d.message]
+
+
+def test_each_construct_is_noted_once_at_its_first_use() -> None:
+    found = notes(DIALOG)
+    assert [line for line, _ in found] == [1, 2, 9, 16]  # not at WHILE … WEND (line 13)
+    hear, for_each, for_to, do_loop = (message for _, message in found)
+    assert "DO … LOOP" in do_loop and "1 use(s)" in do_loop
+    assert "any dialog that uses HEAR" in hear and "2 use(s)" in hear
+    assert "FOR EACH" in for_each and "2 use(s)" in for_each
+    assert "FOR … TO" in for_to and "1 use(s)" in for_to
+
+
+def test_no_note_without_the_construct() -> None:
+    assert notes('x = "a"\nTALK x\n') == []
