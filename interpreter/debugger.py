@@ -301,6 +301,13 @@ class Debugger:
             return WatchResult(expression, error=str(e))
         return WatchResult(expression, repr_value(value), type_name(value))
 
+    def variables(self, frame_index: int = 0) -> list[tuple[str, Any]]:
+        """The live (name, value) pairs of a frame while paused: for views that page through
+        lists too big for a snapshot. The run cannot change them until it is resumed."""
+        variables = _frame_at(self._paused_runtime(), frame_index)[FRAME_VARIABLES]
+        names = self.program.names
+        return [(names.get(k, k), v) for k, v in variables.items()]
+
     def set_variable(self, name: str, value_text: str, frame_index: int = 0) -> FrameSnapshot:
         """Assign the value of ``value_text`` to ``name`` in a frame (its local, else a
         global); returns that frame's new snapshot. The run sees it when resumed."""

@@ -9,6 +9,7 @@ not change, as ``Debugger.reset`` intends.
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +27,7 @@ from interpreter.ports import HearRequest
 
 from ..atomic_file import read_text_file
 from ..services import ServiceContext, Services, build_services
+from . import arguments as a
 from .channel import DapChannel
 from .postmortem import PostMortem
 
@@ -53,12 +55,12 @@ class LaunchConfig:
         program = args.get("program")
         if not isinstance(program, str) or not program:
             raise LaunchError("launch needs 'program', the path of a .bas dialog")
-        inputs = args.get("inputs") or []
-        if not isinstance(inputs, list):
-            raise LaunchError("'inputs' must be a list of replies")
-        db = args.get("db") or None
-        return cls(Path(program).expanduser().resolve(), str(db) if db else None,
-                   str(args.get("bot") or "default"), bool(args.get("stopOnEntry")),
+        inputs = a.array(args, "inputs")
+        db = a.text(args, "db") or None
+        # The client's own spelling of the path, made absolute but not symlink-resolved:
+        # frames and breakpoints must come back under the path the editor has open.
+        path = Path(os.path.abspath(Path(program).expanduser()))
+        return cls(path, db, a.text(args, "bot") or "default", a.boolean(args, "stopOnEntry"),
                    tuple(str(i) for i in inputs))
 
 

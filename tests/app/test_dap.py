@@ -543,12 +543,13 @@ def test_decoder_rejects_malformed_streams(stream: bytes) -> None:
 
 
 def test_memory_values_expand_json_and_edits_unquote() -> None:
-    from app.dap.variables import memory_snapshot, memory_text
+    from app.dap.variables import Handles, memory_text, memory_value, value_variable
 
-    assert memory_snapshot("k", "plain").value == '"plain"'
-    listed = memory_snapshot("k", '[1, {"a": "x"}]')
-    assert listed.type == "array" and [c.name for c in listed.children] == ["[0]", "[1]"]
-    assert memory_snapshot("k", "[not json").children == ()
+    handles = Handles()
+    assert value_variable("k", memory_value("plain"), handles)["value"] == '"plain"'
+    listed = value_variable("k", memory_value('[1, {"a": "x"}]'), handles)
+    assert listed["type"] == "array" and listed["indexedVariables"] == 2
+    assert memory_value("[not json") == "[not json"
     assert memory_text('"a \\"quoted\\" word"') == 'a "quoted" word'
     assert memory_text("as typed") == "as typed"
     assert memory_text("42") == "42"
