@@ -42,6 +42,7 @@ from .target import EXIT_SYNTAX, DebugTarget, LaunchConfig, LaunchError
 from .variables import Handles
 
 Send = Callable[[dict[str, Any]], None]
+Flow = Callable[[], Awaitable[None]]  # waits while the client is behind in reading
 THREAD_ID = 1  # a dialog is one coroutine: one thread for the client
 ERROR_FILTER = "runtime"
 
@@ -72,8 +73,9 @@ STOP_REASONS = {
 class DapSession:
     """Handles one client's requests; ``done`` turns True after ``disconnect``."""
 
-    def __init__(self, send: Send) -> None:
+    def __init__(self, send: Send, flow: Flow | None = None) -> None:
         self._send = send
+        self.flow = flow
         self._seq = 0
         self.done = False
         self.target: DebugTarget | None = None
@@ -131,6 +133,12 @@ class DapSession:
         for event, body in after:
             self.send_event(event, body)
 
+    def refuse(self, message: dict[str, Any], text: str) -> None:
+        """Answer a request with an error without handling it (access control, busy)."""
+        self._post({"type": "response", "request_seq": message.get("seq", 0),
+                    "command": str(message.get("command", "")), "success": False,
+                    "message": text})
+
     async def close(self) -> None:
         """The client went away: end the run quietly and close the store."""
         if self.target is not None:
@@ -162,7 +170,7 @@ class DapSession:
             raise RequestError("this session has already launched a dialog")
         config = LaunchConfig.from_arguments(args)
         try:
-            self.target = DebugTarget.launch(config, self)
+            self.target = DebugTarget.launch(config, self, self.flow)
         except BasicSyntaxError as e:
             self._report_syntax(e)
             raise RequestError(f"{config.program.name} has syntax errors") from None

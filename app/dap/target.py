@@ -93,9 +93,11 @@ class DebugTarget:
     _task: asyncio.Task[None] | None = None
     _services: Services | None = None
     _stopping: bool = False
+    flow: Any = None  # awaited before each TALK: back-pressure from a slow client
 
     @classmethod
-    def launch(cls, config: LaunchConfig, listener: TargetListener) -> DebugTarget:
+    def launch(cls, config: LaunchConfig, listener: TargetListener,
+               flow: Any = None) -> DebugTarget:
         """Compile (raises BasicSyntaxError before touching the database), then open the
         store (raises LaunchError)."""
         compiled = _compile(config.program)
@@ -107,6 +109,7 @@ class DebugTarget:
         except DatabaseError as e:
             raise LaunchError(str(e)) from None
         target = cls(config, listener, compiled, store, _debugger(compiled, listener, config))
+        target.flow = flow
         return target
 
     @property
@@ -121,7 +124,8 @@ class DebugTarget:
 
     def start(self) -> None:
         self._stopping = False
-        self.channel = DapChannel(self.config.inputs, on_waiting=self.listener.waiting)
+        self.channel = DapChannel(self.config.inputs, on_waiting=self.listener.waiting,
+                                  flow=self.flow)
         if self._services is None:  # built once: restarts keep the providers' sessions
             self._services = build_services(ServiceContext(
                 self.store, self.config.bot, str(self.config.program.parent)))
