@@ -121,6 +121,9 @@ IDLE_TIMEOUT = 30.0  # seconds a connection may stay silent before its authorise
 BUSY_TIMEOUT = 5.0  # seconds a turned-away client gets to send the request we answer
 MAX_UNREAD = 8 * 1024 * 1024  # bytes sent but not yet read by the client: beyond, drop it
 SHUTDOWN_TIMEOUT = 40.0  # seconds to end the sessions on SIGTERM (a flush may take 30)
+# A client that reconnects right after its connection dropped may arrive before the loop has
+# seen the drop (the reset is queued behind the new accept): it gets this long to notice.
+DROP_GRACE = 1.0
 
 
 @dataclass(frozen=True)
@@ -141,6 +144,7 @@ class TcpServer:
         self.port = options.port
         self.announce = announce or (lambda port: None)
         self._connected = False  # a client holds the slot (its socket is open)
+        self._freed = asyncio.Event()  # set when the connected client goes
         self._slot = asyncio.Lock()  # held from connect until its session is cleaned up
         self._clients: set[asyncio.Task[None]] = set()
         self._writers: set[asyncio.StreamWriter] = set()
@@ -171,9 +175,15 @@ class TcpServer:
         self._writers.add(writer)
         try:
             if self._connected:
+                try:
+                    await asyncio.wait_for(self._freed.wait(), DROP_GRACE)
+                except TimeoutError:
+                    pass
+            if self._connected:
                 await _turn_away(reader, writer)
             else:
                 self._connected = True
+                self._freed.clear()
                 async with self._slot:
                     await self._serve(reader, writer)
         finally:
@@ -203,6 +213,7 @@ class TcpServer:
 
         def gone() -> None:
             self._connected = False
+            self._freed.set()
 
         await serve_session(lambda: reader.read(READ_CHUNK), write,
                             gate=Gate(self.options.token),
