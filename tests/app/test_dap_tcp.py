@@ -257,3 +257,27 @@ def test_a_client_that_stops_reading_holds_the_dialog_back(adapter: TcpAdapter,
     assert int(client.evaluate("i")) < 5000  # of 20,000: it waited for the client
     client.request("disconnect", {})
     sock.close()
+
+
+def test_output_a_client_never_reads_is_capped(adapter: TcpAdapter, tmp_path: Path) -> None:
+    """PRINT does not wait for the client as TALK does: past the cap on unread output the
+    client is dropped (and its run stopped) instead of the adapter's memory growing."""
+    line = "p" * 4000
+    program = _program(tmp_path, f'FOR i = 1 TO 20000\n  PRINT "{line}"\nNEXT i\nWAIT 60\n')
+    sock = socket.socket()
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 8192)
+    sock.settimeout(TIMEOUT)
+    sock.connect(("127.0.0.1", adapter.port))
+    for seq, (command, arguments) in enumerate([
+            ("initialize", {"adapterID": "talkbench"}),
+            ("launch", {"program": program, "db": db_url(tmp_path), "token": adapter.token}),
+            ("configurationDone", {})], start=1):
+        sock.sendall(encode({"seq": seq, "type": "request", "command": command,
+                             "arguments": arguments}))
+    deadline = time.monotonic() + TIMEOUT
+    seen: list[str] = []
+    while not any("has not read" in x for x in seen) and time.monotonic() < deadline:
+        seen += adapter.stderr_lines(wait=0.2)
+    assert any("has not read" in x for x in seen), seen
+    sock.close()
+    _works(adapter, tmp_path)
