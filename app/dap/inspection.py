@@ -236,10 +236,9 @@ class Inspector:
         except (BasicValueError, BasicSyntaxError) as e:
             raise RequestError(error_text(e)) from None
         if isinstance(value, (list, dict)):
-            variable = value_variable(expression, value, self.handles, expression.strip())
-            return {"result": variable["value"], "type": variable["type"],
-                    **{k: variable[k] for k in ("variablesReference", "indexedVariables",
-                                                "namedVariables") if k in variable}}
+            body = _variable_body(value_variable(expression, value, self.handles,
+                                                 expression.strip()))
+            return {"result": body.pop("value"), **body}
         return {"result": repr_value(value), "type": type_name(value), "variablesReference": 0}
 
     def _container(self, args: dict[str, Any]) -> ScopeRef | ValueRef | ChildrenRef:
@@ -281,4 +280,5 @@ WRITE_ACCESS = "write"  # the only dataBreakpoint accessType the engine can watc
 
 
 def _variable_body(variable: dict[str, Any]) -> dict[str, Any]:
-    return {k: variable[k] for k in ("value", "type", "variablesReference") if k in variable}
+    keys = ("value", "type", "variablesReference", "indexedVariables", "namedVariables")
+    return {k: variable[k] for k in keys if k in variable}
