@@ -56,7 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
     dap.add_argument("--token", default=os.environ.get("TALKBENCH_DAP_TOKEN") or None,
                      help="with --port: the access token a launch must carry as \"token\" "
                           "(default: $TALKBENCH_DAP_TOKEN, else a random one, printed at start)")
-    dap.add_argument("--idle-timeout", type=float, default=30.0, metavar="SECONDS",
+    dap.add_argument("--idle-timeout", type=_positive_seconds, default=30.0, metavar="SECONDS",
                      help="with --port: close a connection silent this long before its "
                           "authorised launch (default 30)")
 
@@ -77,6 +77,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_webhook_parser(sub)
     return parser
+
+
+def _positive_seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"{text!r}: give a number of seconds above 0")
+    return value
 
 
 def add_db_options(p: argparse.ArgumentParser) -> None:
