@@ -11,7 +11,7 @@ from collections.abc import Awaitable, Callable, Iterable
 from interpreter.ports import BotMessage, HearRequest
 
 WaitingObserver = Callable[[HearRequest], None]
-Flow = Callable[[], Awaitable[None]]
+Flow = Callable[[], Awaitable[None]]  # waits while the client is behind in reading
 
 
 class DapChannel:

@@ -27,6 +27,7 @@ from interpreter.events import Failed, InvalidAnswer, Printed, Talked
 from interpreter.ports import HearRequest
 
 from . import arguments as a
+from .channel import Flow
 from .inspection import (
     MEMORY_DATA_ID,
     WRITE_ACCESS,
@@ -42,7 +43,6 @@ from .target import EXIT_SYNTAX, DebugTarget, LaunchConfig, LaunchError
 from .variables import Handles
 
 Send = Callable[[dict[str, Any]], None]
-Flow = Callable[[], Awaitable[None]]  # waits while the client is behind in reading
 THREAD_ID = 1  # a dialog is one coroutine: one thread for the client
 ERROR_FILTER = "runtime"
 
