@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import signal
 import sys
 from collections.abc import Callable, Sequence
@@ -65,6 +66,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     dap = sub.add_parser("dap", help="serve the Debug Adapter Protocol (stdin/stdout, or a port)")
     dap.add_argument("--port", type=int, help="listen on 127.0.0.1:PORT, one client at a time")
+    dap.add_argument("--token", default=os.environ.get("TALKBENCH_DAP_TOKEN") or None,
+                     help="with --port: the access token a launch must carry as \"token\" "
+                          "(default: $TALKBENCH_DAP_TOKEN, else a random one, printed at start)")
+    dap.add_argument("--idle-timeout", type=_positive_seconds, default=30.0, metavar="SECONDS",
+                     help="with --port: close a connection silent this long before its "
+                          "authorised launch (default 30)")
 
     open_ = sub.add_parser("open", help="open dialogs in the IDE")
     open_.add_argument("files", nargs="*", type=Path)
@@ -83,6 +90,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_webhook_parser(sub)
     return parser
+
+
+def _positive_seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"{text!r}: give a number of seconds above 0")
+    return value
 
 
 def add_db_options(p: argparse.ArgumentParser) -> None:
@@ -108,7 +125,7 @@ def main(argv: Sequence[str] | None = None, launch_gui: GuiLauncher | None = Non
     if args.command == "dap":
         from .dap.server import run as run_dap
 
-        return run_dap(args.port)
+        return run_dap(args.port, args.token, args.idle_timeout)
     if args.command == "schedule":
         from .schedule_cli import run_schedule_command
 

@@ -40,6 +40,9 @@ class LoopEmitters:
         for line in first or ():
             self.emit(line)
         self.block(body)
+        if self.debug and getattr(node, "end_line", 0):
+            # A breakpoint on NEXT stops at the end of every pass, inside the loop.
+            self.debug_hook_at(node.end_line, 1)
         if self.debug and not getattr(node, "test_at_end", False):
             # Debugger: revisit the loop's header line after each iteration, as the loop
             # test runs there (a step shows FOR, body, FOR, body, ..., FOR, after the loop).

@@ -172,6 +172,8 @@ class CodeGen(StatementEmitters, LoopEmitters, ExpressionEmitters, OperatorEmitt
             pairs = ", ".join(f"{key!r}: {value}" for key, value in own)
             self.emit(f"L = {{{pairs}}}")
             self.block(body)
+            if sub.end_line:  # a breakpoint on END SUB / END FUNCTION stops here
+                self.debug_hook_at(sub.end_line, 1)
             self.emit(self.sub_return())
             self.indent -= 1
             return
@@ -293,13 +295,17 @@ class CodeGen(StatementEmitters, LoopEmitters, ExpressionEmitters, OperatorEmitt
     # ------------------------------------------------------------ debugger
 
     def debug_hook(self, s: n.Node) -> None:
+        self.debug_hook_at(s.line, s.col)
+
+    def debug_hook_at(self, line: int, col: int) -> None:
         # The check stays one list lookup; in the dialog, the locals are reloaded when the
         # user set a variable while paused in the hook.
+        self.cur = (line, col)
         if self.scope.is_main:  # the hook returns R.edited
-            self.emit(f"if _B[{s.line}] and await R.debug_hook({s.line}, {s.col}, 1): "
-                      f"{RELOAD_STMT}", s)
+            self.emit(f"if _B[{line}] and await R.debug_hook({line}, {col}, 1): "
+                      f"{RELOAD_STMT}")
         else:
-            self.emit(f"if _B[{s.line}]: await R.debug_hook({s.line}, {s.col}, _dp)", s)
+            self.emit(f"if _B[{line}]: await R.debug_hook({line}, {col}, _dp)")
 
     def reload_after_call(self) -> None:
         """Debug build, in the dialog: after something that may have paused (a SUB call, a

@@ -72,6 +72,9 @@ def run_expression(expr: CompiledExpression, runtime: Any, local: dict[str, Any]
     ns: dict[str, Any] = dict(NAMESPACE)
     ns.update(expr.builtins)
     ns.update({"__builtins__": {}, "R": runtime, "L": local, "G": glob})
+    memory = getattr(runtime, "memory", None)
+    if memory is not None:  # GET BOT MEMORY with a text key compiles to _memget(key)
+        ns["_memget"] = memory.get
     try:
         return eval(expr.code, ns)
     except BasicValueError:

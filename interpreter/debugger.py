@@ -85,6 +85,7 @@ class Debugger:
         self.on_paused = on_paused or (lambda state: None)
         self.on_message = on_message or (lambda message: None)
         self.statement_lines = _stoppable_lines(program)
+        self.closer_lines = program.closer_lines
         last = max(self.statement_lines, default=0)
         self.line_flags: list[bool] = [False] * (max(last, program.source.count("\n") + 1) + 2)
         self.breakpoints: dict[int, Breakpoint] = {}
@@ -96,6 +97,7 @@ class Debugger:
         self._step = StepState(StepMode.ENTRY if stop_on_entry else StepMode.NONE)
         self._stopped = False
         self._resume: asyncio.Event | None = None
+        self._wake: asyncio.Event | None = None  # set by pause() to cut a WAIT short
         self._runtime: Any = None  # the paused runtime, for evaluate/set_variable
         self.state: PausedState | None = None
         self._refresh_flags()
@@ -156,6 +158,8 @@ class Debugger:
     def pause(self) -> None:
         """Stop at the next statement the running script reaches."""
         self._command(StepState(StepMode.PAUSE), release=False)
+        if self._wake is not None:
+            self._wake.set()
 
     def resume(self) -> None:
         self._command(StepState(), release=True)
@@ -211,7 +215,8 @@ class Debugger:
             await self._pause(runtime, PauseReason.BREAKPOINT, line, col, hit)
             return
         reason = should_pause(self._step, line, runtime.depth)
-        if reason is not None:
+        if reason is not None and (line not in self.closer_lines
+                                   or reason is PauseReason.RUN_TO_LINE):
             await self._pause(runtime, reason, line, col)
 
     async def on_memory_write(self, runtime: Any, key: str, value: str, line: int) -> None:
@@ -222,6 +227,24 @@ class Debugger:
         extra = {"key": key, "value": value}
         if any(self._holds(runtime, s.condition, -1, line, extra) for s in specs):
             await self._pause(runtime, PauseReason.MEMORY, line, 0, memory_key=key)
+
+    async def wait(self, runtime: Any, seconds: float, line: int) -> None:
+        """WAIT under the debugger: a pause request stops the run at the WAIT line at once
+        instead of after the wait; the rest of the wait follows the resume."""
+        loop = asyncio.get_running_loop()
+        end = loop.time() + seconds
+        while (left := end - loop.time()) > 0:
+            wake = self._wake = asyncio.Event()
+            try:
+                await asyncio.wait_for(wake.wait(), left)
+            except TimeoutError:
+                return
+            finally:
+                self._wake = None
+            if self._stopped:
+                raise asyncio.CancelledError("the debugger stopped the run")
+            if self._step.mode is StepMode.PAUSE:
+                await self._pause(runtime, PauseReason.PAUSE, line, 1)
 
     async def _pause(self, runtime: Any, reason: PauseReason, line: int, col: int,
                      hit: tuple[int, ...] = (), memory_key: str = "") -> None:
@@ -301,6 +324,13 @@ class Debugger:
             return WatchResult(expression, error=str(e))
         return WatchResult(expression, repr_value(value), type_name(value))
 
+    def variables(self, frame_index: int = 0) -> list[tuple[str, Any]]:
+        """The live (name, value) pairs of a frame while paused: for views that page through
+        lists too big for a snapshot. The run cannot change them until it is resumed."""
+        variables = _frame_at(self._paused_runtime(), frame_index)[FRAME_VARIABLES]
+        names = self.program.names
+        return [(names.get(k, k), v) for k, v in variables.items()]
+
     def set_variable(self, name: str, value_text: str, frame_index: int = 0) -> FrameSnapshot:
         """Assign the value of ``value_text`` to ``name`` in a frame (its local, else a
         global); returns that frame's new snapshot. The run sees it when resumed."""
@@ -338,7 +368,7 @@ def _stoppable_lines(program: Program) -> list[int]:
     """Statement lines that get a hook: SUB headers, DESCRIPTION and TABLE run no code."""
     silent = {s.line for s in program.subs.values()}
     silent |= {d.line for d in program.descriptions} | {t.line for t in program.tables}
-    return sorted(program.statement_lines - silent)
+    return sorted((program.statement_lines | program.closer_lines) - silent)
 
 
 def _observe(runtime: Any) -> None:

@@ -122,6 +122,7 @@ class ForEach(Node):
     iterable: Node
     body: list[Node]
     last: Node | None = None  # FOR EACH x IN list LAST n
+    end_line: int = 0  # the NEXT / END FOR line (a debugger stop on each pass)
 
 
 @dataclass(slots=True)
@@ -131,6 +132,7 @@ class ForTo(Node):
     end: Node
     step: Node | None
     body: list[Node]
+    end_line: int = 0  # the NEXT / END FOR line (a debugger stop on each pass)
 
 
 @dataclass(slots=True)
@@ -249,6 +251,9 @@ class Program:
     names: dict[str, str]  # lower-case variable name -> first spelling seen
     source: str = ""
     statement_lines: frozenset[int] = frozenset()
+    # NEXT / END FOR / END SUB / END FUNCTION lines: a breakpoint there stops at the end of
+    # its own block (each pass of a loop), but steps do not stop on them
+    closer_lines: frozenset[int] = frozenset()
 
 
 # ---------------------------------------------------------------- traversal

@@ -81,23 +81,29 @@ class BlockRules:
             step = self.expression() if self.accept_word("STEP") else None
             self.expect_eol("FOR")
             body = self.block()
-            self.close_for(t, var)
-            return n.ForTo(t.line, t.col, var.value, start, end, step, body)
+            end_line = self.close_for(t, var)
+            return n.ForTo(t.line, t.col, var.value, start, end, step, body, end_line)
         self.expect_word("IN", "after FOR EACH variable")
         iterable = self.expression()
         last = self.expression() if self.accept_word("LAST") else None
         self.accept_word("DO")
         self.expect_eol("FOR EACH")
         body = self.block()
-        self.close_for(t, var)
-        return n.ForEach(t.line, t.col, var.value, iterable, body, last)
+        end_line = self.close_for(t, var)
+        return n.ForEach(t.line, t.col, var.value, iterable, body, last, end_line)
 
-    def close_for(self, t: Token, var: Token) -> None:
+    def close_for(self, t: Token, var: Token) -> int:
+        """Consume NEXT / END FOR; returns its line (0 when it is missing)."""
+        line = self.tok.line
         term = self.close_block(t, "FOR", ("NEXT", "END FOR"))
+        if term is None:
+            return 0
+        self.closer_lines.add(line)
         if term == "NEXT" and self.tok.kind is Kind.IDENT:
             named = self.advance()
             if named.value.lower() != var.value.lower():
                 self.error(f"NEXT {named.value} does not match FOR {var.value}", named)
+        return line
 
     def stmt_do(self, t: Token) -> n.Node:
         self.advance()
@@ -179,7 +185,8 @@ class BlockRules:
         self.expect_eol(t.upper)
         body = self.block()
         end_tok = self.tok
-        self.close_block(t, t.upper, ("END FUNCTION",) if is_function else ("END SUB",))
+        if self.close_block(t, t.upper, ("END FUNCTION",) if is_function else ("END SUB",)):
+            self.closer_lines.add(end_tok.line)
         sub = n.SubDef(t.line, t.col, name.value, params, body, is_function, end_tok.line)
         key = name.value.lower()
         if key in self.subs:

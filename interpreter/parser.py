@@ -55,6 +55,7 @@ class Parser(StatementRules, ExpressionRules, KeywordRules):
         self.descriptions: list[n.Description] = []
         self.tables: list[n.TableDef] = []
         self.statement_lines: set[int] = set()
+        self.closer_lines: set[int] = set()
 
     # ------------------------------------------------------------ token helpers
 
@@ -226,7 +227,8 @@ class Parser(StatementRules, ExpressionRules, KeywordRules):
             self.skip_line()
         body = [s for s in body if not isinstance(s, n.SubDef)]
         return n.Program(self.file, body, self.subs, self.params, self.descriptions,
-                         self.tables, self.names, self.source, frozenset(self.statement_lines))
+                         self.tables, self.names, self.source, frozenset(self.statement_lines),
+                         frozenset(self.closer_lines))
 
     def block(self) -> list[n.Node]:
         """Statements up to (not including) a block terminator or end of file."""

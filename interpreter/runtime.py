@@ -94,6 +94,8 @@ class DebugHooks(Protocol):
     async def on_memory_write(self, runtime: "Runtime", key: str, value: str,
                               line: int) -> None: ...
 
+    async def wait(self, runtime: "Runtime", seconds: float, line: int) -> None: ...
+
 
 class Runtime:
     """Executes one compiled program against a channel and a bot memory."""
@@ -388,6 +390,9 @@ class Runtime:
         if s > MAX_WAIT:
             self.warn(f"WAIT {to_display(s)} is capped at {MAX_WAIT:g} seconds", line)
             s = MAX_WAIT
+        if self.debugger is not None and s > 0 and not self.skip_waits:
+            await self.debugger.wait(self, s, line)  # a pause request interrupts it
+            return
         await asyncio.sleep(0 if self.skip_waits else s)
 
     def service(self, name: str, phrase: str) -> Any:

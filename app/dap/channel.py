@@ -6,25 +6,30 @@ from __future__ import annotations
 
 import asyncio
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 
 from interpreter.ports import BotMessage, HearRequest
 
 WaitingObserver = Callable[[HearRequest], None]
+Flow = Callable[[], Awaitable[None]]  # waits while the client is behind in reading
 
 
 class DapChannel:
     """A Channel whose replies come from a queue, then from :meth:`reply`."""
 
     def __init__(self, inputs: Iterable[str] = (),
-                 on_waiting: WaitingObserver | None = None) -> None:
+                 on_waiting: WaitingObserver | None = None, flow: Flow | None = None) -> None:
         self.inputs: deque[str] = deque(str(i) for i in inputs)
+        self.flow = flow
         self.on_waiting = on_waiting or (lambda request: None)
         self.waiting: HearRequest | None = None
         self._reply: asyncio.Future[str] | None = None
 
     async def talk(self, message: BotMessage) -> None:
-        """Nothing to do: the session reports TALK from the runtime's Talked event."""
+        """The session reports TALK from the runtime's Talked event; here the dialog only
+        waits while the client is behind in reading what was sent (back-pressure)."""
+        if self.flow is not None:
+            await self.flow()
 
     async def hear(self, request: HearRequest) -> str:
         if self.inputs:

@@ -7,10 +7,15 @@ stream of chunks (split anywhere) back into messages.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 HEADER_END = b"\r\n\r\n"
 MAX_HEADER = 8192  # bytes before "\r\n\r\n"; a longer header means the peer is not speaking DAP
+MAX_BODY = 16 * 1024 * 1024  # bytes of one message; no request comes near (a launch is ~1 KiB)
+
+# Looks at a header block, complete or the part received so far; raises FramingError.
+HeaderScreen = Callable[[bytes, bool], None]
 
 
 class FramingError(ValueError):
@@ -26,9 +31,11 @@ def encode(message: dict[str, Any]) -> bytes:
 class FrameDecoder:
     """Accumulates bytes; :meth:`feed` returns the messages completed by each chunk."""
 
-    def __init__(self) -> None:
+    def __init__(self, max_body: int = MAX_BODY, screen: HeaderScreen | None = None) -> None:
         self._buffer = bytearray()
         self._length: int | None = None  # body length of the frame being read
+        self.max_body = max_body
+        self.screen = screen
 
     def feed(self, chunk: bytes) -> list[dict[str, Any]]:
         self._buffer += chunk
@@ -48,10 +55,18 @@ class FrameDecoder:
         if self._length is None:
             end = self._buffer.find(HEADER_END)
             if end < 0:
+                if self.screen is not None:
+                    self.screen(bytes(self._buffer[:MAX_HEADER]), False)
                 if len(self._buffer) > MAX_HEADER:
                     raise FramingError("no end of header after 8 KiB")
                 return None
-            self._length = _content_length(bytes(self._buffer[:end]))
+            header = bytes(self._buffer[:end])
+            if self.screen is not None:
+                self.screen(header, True)
+            self._length = _content_length(header)
+            if self._length > self.max_body:
+                raise FramingError(f"a message of {self._length} bytes is over the limit of "
+                                   f"{self.max_body} bytes")
             del self._buffer[: end + len(HEADER_END)]
         if len(self._buffer) < self._length:
             return None

@@ -43,6 +43,11 @@ class PostMortem:
         local = self._scopes[frame_index][2]
         return run_expression(compiled, self.runtime, local, self.runtime.globals)
 
+    def variables(self, frame_index: int = 0) -> list[tuple[str, Any]]:
+        """The live (name, value) pairs of a frame (the run is over: they cannot change)."""
+        names = self.runtime.compiled.program.names
+        return [(names.get(k, k), v) for k, v in self._scopes[frame_index][2].items()]
+
     def set_variable(self, name: str, value_text: str, frame_index: int = 0) -> FrameSnapshot:
         raise BasicValueError("the run ended with an error; variables can no longer change")
 

@@ -7,6 +7,7 @@ request loop never block each other. ``send`` must not block (it writes one fram
 
 from __future__ import annotations
 
+import os
 import sys
 import traceback
 from collections.abc import Awaitable, Callable
@@ -22,11 +23,15 @@ from interpreter.debug_model import (
     PausedState,
     PauseReason,
 )
-from interpreter.events import Failed, Printed, Talked
+from interpreter.events import Failed, InvalidAnswer, Printed, Talked
 from interpreter.ports import HearRequest
 
+from . import arguments as a
+from .channel import Flow
 from .inspection import (
     MEMORY_DATA_ID,
+    WRITE_ACCESS,
+    Coordinates,
     Inspector,
     LivePause,
     RequestError,
@@ -52,6 +57,7 @@ CAPABILITIES: dict[str, Any] = {
     "supportsTerminateRequest": True,
     "supportsDataBreakpoints": True,
     "supportsExceptionInfoRequest": True,
+    "supportsExceptionFilterOptions": True,
     "exceptionBreakpointFilters": [{
         "filter": ERROR_FILTER, "label": "Runtime errors", "default": True,
         "description": "Stop where the dialog fails, with its variables still inspectable"}],
@@ -67,15 +73,17 @@ STOP_REASONS = {
 class DapSession:
     """Handles one client's requests; ``done`` turns True after ``disconnect``."""
 
-    def __init__(self, send: Send) -> None:
+    def __init__(self, send: Send, flow: Flow | None = None) -> None:
         self._send = send
+        self.flow = flow
         self._seq = 0
         self.done = False
         self.target: DebugTarget | None = None
         self.view: StopView | None = None
         self.handles = Handles()
         self._configured = False
-        self._line_delta = 0
+        self.at = Coordinates()
+        self._ended = False  # ``terminated`` was sent: it is sent once per session
         self._breakpoints: list[BreakpointSpec] = []  # requested before launch
         self._break_on_errors = True
         self._data_ids: dict[str, int] = {}
@@ -107,7 +115,12 @@ class DapSession:
         try:
             if handler is None:
                 raise RequestError(f"'{command}' is not supported by Talkbench")
-            body = await handler(message.get("arguments") or {})
+            args = message.get("arguments")
+            if args is None:
+                args = {}
+            if not isinstance(args, dict):
+                raise RequestError(f"the arguments of '{command}' must be an object")
+            body = await handler(args)
             if body is not None:
                 response["body"] = body
         except (RequestError, LaunchError) as e:
@@ -119,6 +132,12 @@ class DapSession:
         after, self._after = self._after, []
         for event, body in after:
             self.send_event(event, body)
+
+    def refuse(self, message: dict[str, Any], text: str) -> None:
+        """Answer a request with an error without handling it (access control, busy)."""
+        self._post({"type": "response", "request_seq": message.get("seq", 0),
+                    "command": str(message.get("command", "")), "success": False,
+                    "message": text})
 
     async def close(self) -> None:
         """The client went away: end the run quietly and close the store."""
@@ -136,13 +155,14 @@ class DapSession:
     def _output(self, category: str, text: str, line: int = 0) -> None:
         body: dict[str, Any] = {"category": category, "output": text}
         if line and self.target is not None:
-            body.update(source=self._source(), line=line - self._line_delta)
+            body.update(source=self._source(), line=self.at.line(line))
         self.send_event("output", body)
 
     # ------------------------------------------------------------ setup
 
     async def initialize(self, args: dict[str, Any]) -> dict[str, Any]:
-        self._line_delta = 0 if args.get("linesStartAt1", True) else 1
+        self.at = Coordinates(0 if a.boolean(args, "linesStartAt1", True) else 1,
+                              0 if a.boolean(args, "columnsStartAt1", True) else 1)
         return CAPABILITIES
 
     async def launch(self, args: dict[str, Any]) -> None:
@@ -150,7 +170,7 @@ class DapSession:
             raise RequestError("this session has already launched a dialog")
         config = LaunchConfig.from_arguments(args)
         try:
-            self.target = DebugTarget.launch(config, self)
+            self.target = DebugTarget.launch(config, self, self.flow)
         except BasicSyntaxError as e:
             self._report_syntax(e)
             raise RequestError(f"{config.program.name} has syntax errors") from None
@@ -162,29 +182,38 @@ class DapSession:
             self.target.start()
 
     async def set_breakpoints(self, args: dict[str, Any]) -> dict[str, Any]:
-        path = (args.get("source") or {}).get("path")
-        specs = [BreakpointSpec(int(b["line"]) + self._line_delta, b.get("condition") or None,
-                                b.get("hitCondition") or None, b.get("logMessage"))
-                 for b in args.get("breakpoints") or []]
+        path = a.text(a.obj(args, "source", required=True), "path")
+        specs = [_breakpoint_spec(b, self.at) for b in a.objects(args, "breakpoints")]
         if self.target is None:
             self._breakpoints = specs
-            return {"breakpoints": [{"verified": False, "line": s.line - self._line_delta,
+            return {"breakpoints": [{"verified": False, "line": self.at.line(s.line),
                                      "message": "waiting for launch"} for s in specs]}
-        if path and Path(path).expanduser().resolve() != self.target.config.program:
-            return {"breakpoints": [{"verified": False, "line": s.line - self._line_delta,
+        if path and not _same_file(path, self.target.config.program):
+            return {"breakpoints": [{"verified": False, "line": self.at.line(s.line),
                                      "message": "not the launched dialog"} for s in specs]}
         return {"breakpoints": [
-            {"id": bp.id, "verified": bp.verified, "line": bp.line - self._line_delta,
+            {"id": bp.id, "verified": bp.verified, "line": self.at.line(bp.line),
              "source": self._source(), **({"message": bp.message} if bp.message else {})}
             for bp in self.target.set_breakpoints(specs)]}
 
     async def set_exception_breakpoints(self, args: dict[str, Any]) -> dict[str, Any]:
-        filters = list(args.get("filters") or [])
-        filters += [o.get("filterId") for o in args.get("filterOptions") or []]
-        self._break_on_errors = ERROR_FILTER in filters
+        """One answer per entry of ``filters``, then per entry of ``filterOptions``, in the
+        order sent (the DAP rule); only ``runtime`` exists, without conditions."""
+        answers, enabled = [], False
+        for i, name in enumerate(a.array(args, "filters")):
+            if not isinstance(name, str):
+                raise RequestError(f"'filters[{i}]' must be a string, got {name!r}")
+            answers.append(_filter_answer(name, ""))
+            enabled |= name == ERROR_FILTER
+        for option in a.objects(args, "filterOptions"):
+            name = a.text(option, "filterId", required=True)
+            condition = a.text(option, "condition", "")
+            answers.append(_filter_answer(name, condition))
+            enabled |= name == ERROR_FILTER and not condition
+        self._break_on_errors = enabled
         if self.target is not None:
-            self.target.break_on_errors = self._break_on_errors
-        return {"breakpoints": [{"verified": True} for f in filters if f == ERROR_FILTER]}
+            self.target.break_on_errors = enabled
+        return {"breakpoints": answers}
 
     async def configuration_done(self, args: dict[str, Any]) -> None:
         self._configured = True
@@ -200,7 +229,7 @@ class DapSession:
         if self.view is None or self.target is None:
             raise RequestError("the dialog is not stopped")
         return Inspector(self.view, self.handles, self._source(), self.target.store,
-                         self.target.config.bot, self._line_delta)
+                         self.target.config.bot, self.at)
 
     async def stack_trace(self, args: dict[str, Any]) -> dict[str, Any]:
         return self._inspector().stack_trace(args)
@@ -215,9 +244,9 @@ class DapSession:
         return self._inspector().set_variable(args)
 
     async def evaluate(self, args: dict[str, Any]) -> dict[str, Any]:
-        expression = str(args.get("expression", ""))
+        expression = a.text(args, "expression", required=True)
         channel = self.target.channel if self.target is not None else None
-        if args.get("context") == "repl" and channel is not None and channel.waiting:
+        if a.text(args, "context") == "repl" and channel is not None and channel.waiting:
             variable = channel.waiting.variable
             channel.reply(expression)
             return {"result": f"(sent as the reply to HEAR {variable})",
@@ -225,7 +254,7 @@ class DapSession:
         if self.view is None:
             raise RequestError("evaluate needs a stopped dialog (or a HEAR waiting for a "
                                "reply in the debug console)")
-        return self._inspector().evaluate(expression, args.get("frameId"))
+        return self._inspector().evaluate(args)
 
     async def exception_info(self, args: dict[str, Any]) -> dict[str, Any]:
         if not isinstance(self.view, PostMortem):
@@ -239,16 +268,21 @@ class DapSession:
 
     async def set_data_breakpoints(self, args: dict[str, Any]) -> dict[str, Any]:
         specs, result, self._data_ids = [], [], {}
-        for number, bp in enumerate(args.get("breakpoints") or [], start=1):
-            data_id = str(bp.get("dataId", ""))
+        for number, bp in enumerate(a.objects(args, "breakpoints"), start=1):
+            data_id = a.text(bp, "dataId", required=True)
+            access = a.text(bp, "accessType", WRITE_ACCESS)
             if not data_id.startswith(MEMORY_DATA_ID) or len(data_id) == len(MEMORY_DATA_ID):
                 result.append({"verified": False, "message": f"unknown dataId {data_id!r}"})
                 continue
+            if access != WRITE_ACCESS:
+                result.append({"verified": False, "message": f"accessType {access!r} is not "
+                               "supported: bot memory can be watched for writes only"})
+                continue
             key = data_id[len(MEMORY_DATA_ID):]
-            specs.append(MemoryBreakpointSpec(key, bp.get("condition") or None))
+            specs.append(MemoryBreakpointSpec(key, a.text(bp, "condition") or None))
             self._data_ids.setdefault(key, number)
             message = "hit conditions are not used on memory watchpoints" \
-                if bp.get("hitCondition") else ""
+                if a.text(bp, "hitCondition") else ""
             result.append({"id": number, "verified": True,
                            **({"message": message} if message else {})})
         if self.target is None:
@@ -295,7 +329,9 @@ class DapSession:
     async def restart(self, args: dict[str, Any]) -> None:
         if self.target is None:
             raise RequestError("launch first")
-        new = args.get("arguments")
+        if self._ended:
+            raise RequestError("the run has ended (terminated was sent); start a new session")
+        new = a.obj(args, "arguments")
         config = LaunchConfig.from_arguments(new) if new else self.target.config
         self.view = None
         self.handles.clear()
@@ -310,7 +346,7 @@ class DapSession:
             self.view = None
             await self.target.stop()  # reports exited + terminated through ended()
         else:
-            self.send_event("terminated")
+            self._terminated()
 
     async def disconnect(self, args: dict[str, Any]) -> None:
         self.view = None
@@ -353,6 +389,9 @@ class DapSession:
             category = "stderr" if event.level == "error" else "console"
             prefix = "" if event.level == "info" else f"{event.level}: "
             self._output(category, prefix + event.text + "\n", event.line)
+        elif isinstance(event, InvalidAnswer):
+            # What the user would read in the chat before HEAR asks again.
+            self._output("stdout", event.hint + "\n", event.line)
         elif isinstance(event, Failed):
             self._output("stderr", event.error.format() + "\n", event.error.line)
 
@@ -371,7 +410,12 @@ class DapSession:
         self.view = None
         self.handles.clear()
         self.send_event("exited", {"exitCode": exit_code})
-        self.send_event("terminated")
+        self._terminated()
+
+    def _terminated(self) -> None:
+        if not self._ended:
+            self._ended = True
+            self.send_event("terminated")
 
     # ------------------------------------------------------------ helpers
 
@@ -385,7 +429,35 @@ class DapSession:
         for d in error.diagnostics:
             body = {"category": "stderr", "output": d.format() + "\n",
                     "source": {"name": Path(d.file).name, "path": d.file},
-                    "line": d.line - self._line_delta, "column": d.col}
+                    "line": self.at.line(d.line), "column": self.at.column(d.col)}
             self._after.append(("output", body))
         self._after.append(("exited", {"exitCode": EXIT_SYNTAX}))
-        self._after.append(("terminated", {}))
+        if not self._ended:
+            self._ended = True
+            self._after.append(("terminated", {}))
+
+
+def _breakpoint_spec(bp: dict[str, Any], at: Coordinates) -> BreakpointSpec:
+    line = a.integer(bp, "line", required=True)
+    return BreakpointSpec(at.engine_line(line), a.text(bp, "condition") or None,
+                          a.text(bp, "hitCondition") or None, a.text(bp, "logMessage"))
+
+
+def _filter_answer(name: str, condition: str) -> dict[str, Any]:
+    if name != ERROR_FILTER:
+        return {"verified": False, "message": f"unknown exception filter {name!r} "
+                                              f"(Talkbench has {ERROR_FILTER!r})"}
+    if condition:
+        return {"verified": False, "message": "conditions on runtime errors are not supported"}
+    return {"verified": True}
+
+
+def _same_file(client_path: str, program: Path) -> bool:
+    """The client may name the dialog through another path (a symlinked folder)."""
+    path = os.path.abspath(os.path.expanduser(client_path))
+    if path == str(program):
+        return True
+    try:
+        return os.path.samefile(path, program)
+    except OSError:
+        return False

@@ -9,6 +9,7 @@ not change, as ``Debugger.reset`` intends.
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +27,7 @@ from interpreter.ports import HearRequest
 
 from ..atomic_file import read_text_file
 from ..services import ServiceContext, Services, build_services
+from . import arguments as a
 from .channel import DapChannel
 from .postmortem import PostMortem
 
@@ -53,12 +55,12 @@ class LaunchConfig:
         program = args.get("program")
         if not isinstance(program, str) or not program:
             raise LaunchError("launch needs 'program', the path of a .bas dialog")
-        inputs = args.get("inputs") or []
-        if not isinstance(inputs, list):
-            raise LaunchError("'inputs' must be a list of replies")
-        db = args.get("db") or None
-        return cls(Path(program).expanduser().resolve(), str(db) if db else None,
-                   str(args.get("bot") or "default"), bool(args.get("stopOnEntry")),
+        inputs = a.array(args, "inputs")
+        db = a.text(args, "db") or None
+        # The client's own spelling of the path, made absolute but not symlink-resolved:
+        # frames and breakpoints must come back under the path the editor has open.
+        path = Path(os.path.abspath(Path(program).expanduser()))
+        return cls(path, db, a.text(args, "bot") or "default", a.boolean(args, "stopOnEntry"),
                    tuple(str(i) for i in inputs))
 
 
@@ -91,9 +93,11 @@ class DebugTarget:
     _task: asyncio.Task[None] | None = None
     _services: Services | None = None
     _stopping: bool = False
+    flow: Any = None  # awaited before each TALK: back-pressure from a slow client
 
     @classmethod
-    def launch(cls, config: LaunchConfig, listener: TargetListener) -> DebugTarget:
+    def launch(cls, config: LaunchConfig, listener: TargetListener,
+               flow: Any = None) -> DebugTarget:
         """Compile (raises BasicSyntaxError before touching the database), then open the
         store (raises LaunchError)."""
         compiled = _compile(config.program)
@@ -105,6 +109,7 @@ class DebugTarget:
         except DatabaseError as e:
             raise LaunchError(str(e)) from None
         target = cls(config, listener, compiled, store, _debugger(compiled, listener, config))
+        target.flow = flow
         return target
 
     @property
@@ -119,7 +124,8 @@ class DebugTarget:
 
     def start(self) -> None:
         self._stopping = False
-        self.channel = DapChannel(self.config.inputs, on_waiting=self.listener.waiting)
+        self.channel = DapChannel(self.config.inputs, on_waiting=self.listener.waiting,
+                                  flow=self.flow)
         if self._services is None:  # built once: restarts keep the providers' sessions
             self._services = build_services(ServiceContext(
                 self.store, self.config.bot, str(self.config.program.parent)))

@@ -4,26 +4,21 @@ pipes and over a TCP port, plus unit tests of the Content-Length framing."""
 from __future__ import annotations
 
 import json
-import os
-import queue
-import re
 import signal
-import socket
 import subprocess
-import sys
-import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from textwrap import dedent
-from typing import IO, Any
 
 import pytest
 
 from app.dap.framing import FrameDecoder, FramingError, encode
-
-TIMEOUT = 10.0  # seconds for any single response or event: nothing may hang the suite
-ROOT = Path(__file__).resolve().parents[2]
+from tests.app import dap_support as support
+from tests.app.dap_support import TIMEOUT, DapClient, connect
+from tests.app.dap_support import db_url as _db
+from tests.app.dap_support import start as _start
+from tests.app.dap_support import stored as _memory
 
 GREETER = dedent("""\
     count = 0
@@ -64,157 +59,16 @@ FOREVER = dedent("""\
     """)
 
 
-# ---------------------------------------------------------------- a DAP client
-
-
-class DapClient:
-    """Sends requests and collects responses/events from a byte stream, with timeouts."""
-
-    def __init__(self, write: Callable[[bytes], None], read: Callable[[], bytes],
-                 describe: Callable[[], str] = lambda: "") -> None:
-        self._write = write
-        self._describe = describe  # the adapter's stderr, for a readable failure
-        self._seq = 0
-        self._inbox: queue.Queue[dict[str, Any] | None] = queue.Queue()
-        self.events: list[dict[str, Any]] = []  # every event seen, in order
-        self._pending_events: list[dict[str, Any]] = []
-        self._responses: dict[int, dict[str, Any]] = {}
-        self.closed = False
-        threading.Thread(target=self._reader, args=(read,), daemon=True).start()
-
-    def _reader(self, read: Callable[[], bytes]) -> None:
-        decoder = FrameDecoder()
-        try:
-            while chunk := read():
-                for message in decoder.feed(chunk):
-                    self._inbox.put(message)
-        except OSError:
-            pass
-        self._inbox.put(None)
-
-    def _pump(self, deadline: float) -> None:
-        """Take one message off the stream (or fail at the deadline)."""
-        left = deadline - time.monotonic()
-        if left <= 0:
-            raise TimeoutError("no message from the adapter in time")
-        try:
-            message = self._inbox.get(timeout=left)
-        except queue.Empty:
-            raise TimeoutError("no message from the adapter in time") from None
-        if message is None:
-            self.closed = True
-            raise EOFError(f"the adapter closed the stream: {self._describe()}")
-        if message["type"] == "response":
-            self._responses[message["request_seq"]] = message
-        elif message["type"] == "event":
-            self.events.append(message)
-            self._pending_events.append(message)
-
-    def send(self, command: str, arguments: dict[str, Any] | None = None) -> int:
-        self._seq += 1
-        self._write(encode({"seq": self._seq, "type": "request", "command": command,
-                            "arguments": arguments or {}}))
-        return self._seq
-
-    def response(self, seq: int, timeout: float = TIMEOUT) -> dict[str, Any]:
-        deadline = time.monotonic() + timeout
-        while seq not in self._responses:
-            self._pump(deadline)
-        return self._responses.pop(seq)
-
-    def request(self, command: str, arguments: dict[str, Any] | None = None,
-                success: bool = True) -> dict[str, Any]:
-        """Send and wait for the response; returns its body (or the whole failed one)."""
-        response = self.response(self.send(command, arguments))
-        assert response["command"] == command
-        assert response["success"] is success, response
-        return response.get("body", {}) if success else response
-
-    def wait_event(self, name: str, timeout: float = TIMEOUT,
-                   where: Callable[[dict[str, Any]], bool] = lambda body: True
-                   ) -> dict[str, Any]:
-        """The next not-yet-consumed ``name`` event matching ``where``; returns its body."""
-        deadline = time.monotonic() + timeout
-        while True:
-            for i, event in enumerate(self._pending_events):
-                if event["event"] == name and where(event.get("body", {})):
-                    del self._pending_events[i]
-                    return event.get("body", {})
-            self._pump(deadline)
-
-    def stopped(self, reason: str) -> dict[str, Any]:
-        body = self.wait_event("stopped")
-        assert body["reason"] == reason, body
-        assert body["threadId"] == 1
-        return body
-
-    def outputs(self, category: str) -> list[str]:
-        return [e["body"]["output"] for e in self.events
-                if e["event"] == "output" and e["body"]["category"] == category]
-
-    # -------------------------------------------------- conveniences over requests
-
-    def frames(self) -> list[dict[str, Any]]:
-        return self.request("stackTrace", {"threadId": 1})["stackFrames"]
-
-    def line(self) -> int:
-        return self.frames()[0]["line"]
-
-    def scopes(self, frame_id: int = 1) -> dict[str, int]:
-        body = self.request("scopes", {"frameId": frame_id})
-        return {s["name"]: s["variablesReference"] for s in body["scopes"]}
-
-    def variables(self, ref: int) -> dict[str, dict[str, Any]]:
-        body = self.request("variables", {"variablesReference": ref})
-        return {v["name"]: v for v in body["variables"]}
-
-    def evaluate(self, expression: str, frame_id: int = 1, context: str = "watch") -> str:
-        return self.request("evaluate", {"expression": expression, "frameId": frame_id,
-                                         "context": context})["result"]
-
-    def step(self, command: str) -> int:
-        """A step command, its stop, and the line it stopped at."""
-        self.request(command, {"threadId": 1})
-        self.stopped("step")
-        return self.line()
-
-
-def _env() -> dict[str, str]:
-    env = dict(os.environ, PYTHONPATH=str(ROOT), PYTHONUNBUFFERED="1")
-    env.pop("TALKBENCH_DB", None)
-    return env
-
-
-def _end(proc: subprocess.Popen[bytes], *pipes: IO[bytes] | None) -> None:
-    """Kill the adapter if it still runs, reap it and close the given pipes."""
-    if proc.poll() is None:
-        proc.kill()
-    proc.wait(timeout=TIMEOUT)
-    for pipe in pipes:
-        if pipe is not None:
-            pipe.close()
+@pytest.fixture
+def stdio_adapter() -> Iterator[tuple[DapClient, subprocess.Popen[bytes]]]:
+    with support.stdio_adapter() as adapter:
+        yield adapter
 
 
 @pytest.fixture
-def stdio_adapter() -> Iterator[tuple[DapClient, subprocess.Popen[bytes]]]:
-    proc = subprocess.Popen([sys.executable, "-m", "app", "dap"], cwd=ROOT, env=_env(),
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE)
-    assert proc.stdin and proc.stdout
-
-    def write(data: bytes) -> None:
-        proc.stdin.write(data)
-        proc.stdin.flush()
-
-    def describe() -> str:
-        proc.wait(timeout=TIMEOUT)
-        return proc.stderr.read().decode(errors="replace")[-3000:]
-
-    client = DapClient(write, lambda: proc.stdout.read1(65536), describe)
-    try:
-        yield client, proc
-    finally:
-        _end(proc, proc.stdin, proc.stdout, proc.stderr)
+def tcp_adapter() -> Iterator[support.TcpAdapter]:
+    with support.tcp_adapter() as adapter:
+        yield adapter
 
 
 @pytest.fixture
@@ -225,24 +79,6 @@ def dialogs(tmp_path: Path) -> Callable[[str, str], Path]:
         return path
     return write
 
-
-def _db(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'memory.sqlite3'}"
-
-
-def _start(client: DapClient, launch: dict[str, Any]) -> dict[str, Any]:
-    caps = client.request("initialize", {"adapterID": "talkbench", "linesStartAt1": True,
-                                         "columnsStartAt1": True})
-    client.request("launch", launch)
-    client.wait_event("initialized")
-    return caps
-
-
-def _memory(url: str, key: str) -> str:
-    from app.memory_store import MemoryStore
-
-    with MemoryStore(url) as store:
-        return store.bot("default").get(key)
 
 
 # ---------------------------------------------------------------- full sessions
@@ -428,42 +264,22 @@ def test_disconnect_while_hear_waits(stdio_adapter, dialogs, tmp_path: Path) -> 
 # ---------------------------------------------------------------- TCP
 
 
-@pytest.fixture
-def tcp_adapter() -> Iterator[tuple[int, subprocess.Popen[bytes]]]:
-    proc = subprocess.Popen([sys.executable, "-m", "app", "dap", "--port", "0"], cwd=ROOT,
-                            env=_env(), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE)
-    assert proc.stderr
-    lines: queue.Queue[bytes] = queue.Queue()
-    threading.Thread(target=lambda: [lines.put(x) for x in proc.stderr], daemon=True).start()
-    try:
-        announced = lines.get(timeout=TIMEOUT).decode()
-        port = int(re.search(r"127\.0\.0\.1:(\d+)", announced).group(1))
-        yield port, proc
-    finally:
-        _end(proc, proc.stdout)  # stderr stays with its reader thread
-
-
-def _connect(port: int) -> tuple[DapClient, socket.socket]:
-    sock = socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT)
-    return DapClient(sock.sendall, lambda: sock.recv(65536)), sock
-
-
 def test_session_over_tcp_hit_count_pause_restart_terminate(tcp_adapter, dialogs,
                                                             tmp_path: Path) -> None:
-    port, proc = tcp_adapter
+    port, proc, token = tcp_adapter.port, tcp_adapter.proc, tcp_adapter.token
     program = dialogs("forever.bas", FOREVER)
-    client, sock = _connect(port)
-    _start(client, {"program": str(program), "db": _db(tmp_path)})
+    client, sock = connect(port)
+    _start(client, {"program": str(program), "db": _db(tmp_path), "token": token})
     client.request("setBreakpoints", {"source": {"path": str(program)},
                                       "breakpoints": [{"line": 3, "hitCondition": "5"}]})
     client.request("configurationDone")
     client.stopped("breakpoint")
     assert client.evaluate("n") == "4"  # the fifth time line 3 is reached
 
-    second = socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT)
-    assert second.recv(100) == b""  # one client at a time: turned away
-    second.close()
+    second, sock_b = connect(port)  # one client at a time: the second is told why
+    busy = second.request("initialize", {"adapterID": "talkbench"}, success=False)
+    assert "busy" in busy["message"]
+    sock_b.close()
 
     client.request("setBreakpoints", {"source": {"path": str(program)}, "breakpoints": []})
     client.request("continue", {"threadId": 1})
@@ -485,8 +301,9 @@ def test_session_over_tcp_hit_count_pause_restart_terminate(tcp_adapter, dialogs
     sock.close()
 
     # The port serves the next client once the first has gone.
-    again, sock2 = _connect(port)
-    _start(again, {"program": str(dialogs("hi.bas", 'TALK "hi"\n')), "db": _db(tmp_path)})
+    again, sock2 = connect(port)
+    _start(again, {"program": str(dialogs("hi.bas", 'TALK "hi"\n')), "db": _db(tmp_path),
+                   "token": token})
     again.request("configurationDone")
     assert again.wait_event("exited") == {"exitCode": 0}
     assert again.outputs("stdout") == ["hi\n"]
@@ -543,12 +360,13 @@ def test_decoder_rejects_malformed_streams(stream: bytes) -> None:
 
 
 def test_memory_values_expand_json_and_edits_unquote() -> None:
-    from app.dap.variables import memory_snapshot, memory_text
+    from app.dap.variables import Handles, memory_text, memory_value, value_variable
 
-    assert memory_snapshot("k", "plain").value == '"plain"'
-    listed = memory_snapshot("k", '[1, {"a": "x"}]')
-    assert listed.type == "array" and [c.name for c in listed.children] == ["[0]", "[1]"]
-    assert memory_snapshot("k", "[not json").children == ()
+    handles = Handles()
+    assert value_variable("k", memory_value("plain"), handles)["value"] == '"plain"'
+    listed = value_variable("k", memory_value('[1, {"a": "x"}]'), handles)
+    assert listed["type"] == "array" and listed["indexedVariables"] == 2
+    assert memory_value("[not json") == "[not json"
     assert memory_text('"a \\"quoted\\" word"') == 'a "quoted" word'
     assert memory_text("as typed") == "as typed"
     assert memory_text("42") == "42"

@@ -483,3 +483,42 @@ def test_breakpoint_on_a_sub_header_moves_into_its_body():
     dbg = Debugger(load_source(SUBS, "t.bas", debug=True).program)
     (bp,) = dbg.set_breakpoints([BreakpointSpec(6)])
     assert (bp.line, bp.verified) == (7, True)
+
+
+# ---------------------------------------------------------------- block closers, WAIT
+
+
+def test_breakpoints_on_block_closers_stay_in_their_block():
+    """NEXT stops at the end of every pass; END SUB / END FUNCTION stop before returning,
+    in the routine's own frame; steps still go FOR, body, FOR as before."""
+    d = Driver(LOOP + SUBS, breakpoints=[BreakpointSpec(8), BreakpointSpec(18),
+                                         BreakpointSpec(22)], stop_on_entry=False)
+    d.commands = [lambda dbg: (dbg.evaluate("i"), dbg.state.frames[0].name)
+                  for _ in range(5)]
+    d.run()
+    assert [bp.line for bp in d.verified] == [8, 18, 22]  # not moved to the next routine
+    assert not any(bp.message for bp in d.verified)
+    assert d.lines == [8, 8, 8, 18, 22]
+    assert [r[0] for r in d.results[:3]] == [1, 2, 3]
+    assert [r[1] for r in d.results[3:]] == ["Greet", "Twice"]
+    stepped = Driver(LOOP, ["step_over"] * 20).run()
+    assert 8 not in stepped.lines and stepped.lines.count(2) == 4
+
+
+def test_pause_interrupts_wait_and_the_rest_of_the_wait_follows():
+    source = 'TALK "before"\nWAIT 30\nTALK "after"\n'
+    d = Driver(source, stop_on_entry=False)
+
+    async def main() -> None:
+        task = asyncio.ensure_future(d.runtime.run())
+        await asyncio.sleep(0.2)  # well into the WAIT
+        d.dbg.pause()
+        while not d.states:
+            await asyncio.sleep(0.01)
+        assert not task.done()
+        d.dbg.stop()
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+
+    asyncio.run(asyncio.wait_for(main(), 10))
+    assert [(s.reason, s.line) for s in d.states] == [(PauseReason.PAUSE, 2)]
