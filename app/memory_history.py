@@ -37,7 +37,7 @@ from .memory_store import ChangeState, MemoryChange, MemoryStore
 log = logging.getLogger(__name__)
 
 EVENTS_TABLE = "memory_events"
-KINDS = ("script", "hand", "import", "outside", "undo", "restore")
+KINDS = ("script", "hand", "cli", "import", "outside", "undo", "restore")
 
 
 class MemoryEventRow(peewee.Model):

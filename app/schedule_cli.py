@@ -31,7 +31,7 @@ def add_schedule_parser(sub: Any) -> None:
 
 def run_schedule_command(args: argparse.Namespace) -> int:
     from .database import DatabaseError
-    from .memory_store import MemoryStore
+    from .memory_session import MemorySession
     from .schedule_runner import now_local, run_due
     from .schedules import ScheduleRegistry
 
@@ -41,11 +41,12 @@ def run_schedule_command(args: argparse.Namespace) -> int:
     except ValueError:
         print(f"talkbench: error: --now {args.now!r} is not YYYY-MM-DD HH:MM", file=sys.stderr)
         return EXIT_FAILED
-    try:
-        store = MemoryStore(args.db)
+    try:  # the bot resolved, writes recorded with their provenance (app.memory_session)
+        session = MemorySession.open(args.db, bot, record=args.action == "run")
     except DatabaseError as e:
         print(f"talkbench: error: {e}", file=sys.stderr)
         return EXIT_FAILED
+    store = session.store
     try:
         registry = ScheduleRegistry(store.database, bot, args.path)
         if args.action == "list":
@@ -55,8 +56,7 @@ def run_schedule_command(args: argparse.Namespace) -> int:
             print("no schedule is due", file=sys.stderr)
         return EXIT_OK if all(r.ok for r in results) else EXIT_FAILED
     finally:
-        store.flush(30)
-        store.close()
+        session.close(30)
 
 
 def _list(registry: Any, path: Path, now: dt.datetime, count: int) -> int:

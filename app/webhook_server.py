@@ -105,6 +105,7 @@ class WebhookApp:
 
     async def run(self, hook: Hook, fields: dict[str, Any], body: Any) -> Any:
         """Run the hook's dialog (read afresh, so edits apply) and return its RETURN value."""
+        from .memory_session import Origin, new_run_id  # peewee: only when serving
         source, _ = read_text_file(hook.path)
         compiled = load_source(source, str(hook.path))
         # Variables are case-insensitive: the runtime keeps their names lower-case. The
@@ -116,7 +117,8 @@ class WebhookApp:
                                                  self.settings))
         channel = NoUserChannel(hook.name, self.out, "a webhook run")
         runtime = Runtime(compiled, channel, self.store.bot(self.bot), session=Session(),
-                          initial_vars=variables, timeout=RUN_TIMEOUT, services=services)
+                          initial_vars=variables, timeout=RUN_TIMEOUT, services=services,
+                          run_id=new_run_id(Origin.WEBHOOK))
         try:
             return await runtime.run()
         finally:
@@ -259,14 +261,14 @@ def run_webhook_command(args: argparse.Namespace) -> int:
             print(f"POST {webhook_path(bot, hook.name)}\t{hook.path}:{hook.line}")
         return 0
     from .database import DatabaseError
-    from .memory_store import MemoryStore
+    from .memory_session import MemorySession
 
-    try:
-        store = MemoryStore(args.db)
+    try:  # the bot resolved, writes recorded with their provenance (app.memory_session)
+        session = MemorySession.open(args.db, bot)
     except DatabaseError as e:
         print(f"talkbench: error: {e}", file=sys.stderr)
         return 1
-    app = WebhookApp(bot, hooks, store, variables, out=_print)
+    app = WebhookApp(bot, hooks, session.store, variables, out=_print)
     try:
         asyncio.run(_serve_forever(app, args.port))
     except KeyboardInterrupt:
@@ -276,8 +278,7 @@ def run_webhook_command(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 1
     finally:
-        store.flush(30)
-        store.close()
+        session.close(30)
     return 0
 
 

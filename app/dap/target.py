@@ -25,6 +25,7 @@ from interpreter.debugger import Debugger
 from interpreter.ports import HearRequest
 
 from ..atomic_file import read_text_file
+from ..memory_session import Origin, new_run_id
 from ..services import ServiceContext, Services, build_services
 from .channel import DapChannel
 from .postmortem import PostMortem
@@ -91,6 +92,7 @@ class DebugTarget:
     _task: asyncio.Task[None] | None = None
     _services: Services | None = None
     _stopping: bool = False
+    memory_session: Any = None  # the app.memory_session.MemorySession owning ``store``
 
     @classmethod
     def launch(cls, config: LaunchConfig, listener: TargetListener) -> DebugTarget:
@@ -98,13 +100,15 @@ class DebugTarget:
         store (raises LaunchError)."""
         compiled = _compile(config.program)
         from app.database import DatabaseError
-        from app.memory_store import MemoryStore
+        from app.memory_session import MemorySession
 
-        try:
-            store = MemoryStore(config.db)
+        try:  # the bot resolved, writes recorded with their provenance (app.memory_session)
+            memory_session = MemorySession.open(config.db, config.bot)
         except DatabaseError as e:
             raise LaunchError(str(e)) from None
-        target = cls(config, listener, compiled, store, _debugger(compiled, listener, config))
+        target = cls(config, listener, compiled, memory_session.store,
+                     _debugger(compiled, listener, config))
+        target.memory_session = memory_session
         return target
 
     @property
@@ -124,7 +128,8 @@ class DebugTarget:
             self._services = build_services(ServiceContext(
                 self.store, self.config.bot, str(self.config.program.parent)))
         self.runtime = Runtime(self.compiled, self.channel, self.memory, debugger=self.debugger,
-                               on_event=self.listener.event, services=self._services)
+                               on_event=self.listener.event, services=self._services,
+                               run_id=new_run_id(Origin.DAP))
         self._task = asyncio.get_running_loop().create_task(self._run(self.runtime))
 
     async def stop(self) -> None:
@@ -165,7 +170,8 @@ class DebugTarget:
         await self._cancel(task)
         if self._services is not None:
             self._services.close()
-        await asyncio.get_running_loop().run_in_executor(None, self.store.close, FLUSH_TIMEOUT)
+        closer = self.memory_session.close if self.memory_session else self.store.close
+        await asyncio.get_running_loop().run_in_executor(None, closer, FLUSH_TIMEOUT)
 
     def set_breakpoints(self, specs: list[BreakpointSpec]) -> list[Any]:
         self.breakpoint_specs = list(specs)
