@@ -522,6 +522,10 @@ class MainWindow(QMainWindow):
                 )
             self.run_label.setText("Syntax errors: not run")
             return
+        except DatabaseError as exc:  # e.g. the bot is not in this General Bots database
+            self.output.add(f"error: {exc}", "error", 0, 0)
+            self.run_label.setText("Bot not usable: not run")
+            return
         self._update_run_actions()
 
     def stop(self) -> None:
