@@ -155,6 +155,11 @@ def run_command(args: argparse.Namespace) -> int:
     source = read_source(args.script)
     if source is None:
         return EXIT_RUNTIME
+    from .providers.storage import confinement_note
+
+    note = confinement_note(Path(args.script).parent)
+    if note:
+        print(f"talkbench: {note}", file=sys.stderr)
     from .headless import HeadlessRun
 
     try:
