@@ -33,9 +33,9 @@ from interpreter.parser import parse
 from interpreter.values import BasicValueError, to_json
 
 from .atomic_file import read_text_file
+from .bot_package import is_package, load_package, package_for
 from .security.hosts import host_allowed, origin_allowed
 from .security.tokens import new_token, request_token, token_matches
-from .bot_package import is_package, load_package, package_for
 from .services import ServiceContext, build_services
 from .stdio_channel import NoUserChannel
 

@@ -20,7 +20,6 @@ import socket
 import ssl
 import weakref
 from collections.abc import AsyncIterator
-from typing import Any
 
 import httpx
 
