@@ -211,3 +211,15 @@ def test_the_ide_runner_refuses_an_unknown_bot_before_running(generalbots_db: st
             runner.start(WRITER, "writer.bas")
         assert not runner.running
     assert bot_count(generalbots_db) == 3 and memories(generalbots_db) == []
+
+
+def test_only_the_bot_directory_inserts_into_bots() -> None:
+    """Every entry point reaches ``bots`` through app.bots: no other code adds a bot row."""
+    import re
+
+    pattern = re.compile(r"Bot\.insert|INSERT INTO\s+\"?bots\b", re.IGNORECASE)
+    offenders = [str(path.relative_to(ROOT))
+                 for folder in ("app", "ui", "interpreter")
+                 for path in sorted((ROOT / folder).rglob("*.py"))
+                 if pattern.search(path.read_text("utf-8")) and path.name != "bots.py"]
+    assert offenders == []
