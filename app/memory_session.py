@@ -37,6 +37,7 @@ class Origin(enum.Enum):
 
 
 CLI_SOURCE = WriteSource(file="cli", kind="cli")  # talkbench memory set / delete
+DAP_EDIT_SOURCE = WriteSource(file="dap", kind="hand")  # a Bot memory entry edited in an editor
 
 
 def new_run_id(origin: Origin) -> str:

@@ -15,6 +15,8 @@ from interpreter.debug_model import FrameSnapshot, VariableSnapshot, snapshot_va
 from interpreter.debugger import Debugger
 from interpreter.values import BasicValueError, repr_value, type_name
 
+from ..memory_session import DAP_EDIT_SOURCE
+
 from .variables import (
     ChildrenRef,
     Handles,
@@ -168,7 +170,7 @@ class Inspector:
                                "not by assignment")
         if container.kind is ScopeKind.MEMORY:
             text = memory_text(value)
-            self.store.set(self.bot, name, text)  # a hand edit, as in the IDE
+            self.store.set(self.bot, name, text, DAP_EDIT_SOURCE)  # a hand edit, from DAP
             return _variable_body(to_variable(memory_snapshot(name, text), self.handles))
         try:
             frame = self.view.set_variable(name, value, container.frame_index)

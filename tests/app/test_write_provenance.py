@@ -101,6 +101,8 @@ def test_a_webhook_run_records_its_origin(sqlite_db: str, tmp_path: Path) -> Non
 
 
 def test_a_dap_session_records_its_origin(sqlite_db: str, tmp_path: Path) -> None:
+    """A run's write as ``dap-…`` with its line; a Bot memory entry edited while paused as a
+    hand edit from ``dap``."""
     dialog = write_dialog(tmp_path, "debugged.bas")
     proc = subprocess.Popen([sys.executable, "-m", "app", "dap"], cwd=ROOT, env=_env(),
                             stdin=subprocess.PIPE, stdout=subprocess.PIPE,
@@ -114,9 +116,14 @@ def test_a_dap_session_records_its_origin(sqlite_db: str, tmp_path: Path) -> Non
     client = DapClient(write, lambda: proc.stdout.read1(65536))
     try:
         client.request("initialize", {"adapterID": "talkbench"})
-        client.request("launch", {"program": str(dialog), "db": sqlite_db})
+        client.request("launch", {"program": str(dialog), "db": sqlite_db,
+                                  "stopOnEntry": True})
         client.wait_event("initialized")
         client.request("configurationDone")
+        client.stopped("entry")
+        client.request("setVariable", {"variablesReference": client.scopes()["Bot memory"],
+                                       "name": "greeting", "value": '"hi"'})
+        client.request("continue", {"threadId": 1})
         assert client.wait_event("exited") == {"exitCode": 0}
         client.request("disconnect", {})
         assert proc.wait(timeout=TIMEOUT) == 0
@@ -124,3 +131,5 @@ def test_a_dap_session_records_its_origin(sqlite_db: str, tmp_path: Path) -> Non
         _end(proc, proc.stdin, proc.stdout, proc.stderr)
     [event] = timeline(sqlite_db, "color")
     assert_script_write(event, dialog, 2, "dap")
+    [edit] = timeline(sqlite_db, "greeting")
+    assert (edit.kind, edit.file, edit.new) == ("hand", "dap", "hi")
