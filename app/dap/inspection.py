@@ -16,7 +16,6 @@ from interpreter.debugger import Debugger
 from interpreter.values import BasicValueError, repr_value, type_name
 
 from ..memory_session import DAP_EDIT_SOURCE
-
 from .variables import (
     ChildrenRef,
     Handles,
