@@ -158,6 +158,16 @@ class BotDirectory:
             "create the bot in General Bots, or pass an existing name, slug or id with --bot")
 
 
+def references(rows: list[BotRow]) -> list[str]:
+    """A reference that names each bot alone: its name, or where two bots share the name its
+    slug (else its id). What a bot list (the IDE's bot box) offers."""
+    counts: dict[str, int] = {}
+    for row in rows:
+        counts[row.name] = counts.get(row.name, 0) + 1
+    return [row.name if counts[row.name] == 1 else (row.slug or _uuid_text(row.id))
+            for row in rows]
+
+
 def _plain_fetch(db: peewee.Database) -> Fetch:
     def fetch(sql: str, params: Any) -> list[tuple[Any, ...]]:
         cursor = db.execute_sql(sql, params)

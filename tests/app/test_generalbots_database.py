@@ -223,3 +223,11 @@ def test_only_the_bot_directory_inserts_into_bots() -> None:
                  for path in sorted((ROOT / folder).rglob("*.py"))
                  if pattern.search(path.read_text("utf-8")) and path.name != "bots.py"]
     assert offenders == []
+
+
+def test_the_bot_list_names_each_bot_alone(generalbots_db: str) -> None:
+    with MemoryStore(generalbots_db) as store:
+        listed = store.bots()
+        assert listed == ["default", "shop-eu", "shop-us"]  # the IDE's bot box offers these
+        for ref in listed:
+            assert store.check_bot(ref) is not None
