@@ -75,7 +75,8 @@ def build_parser() -> argparse.ArgumentParser:
 def add_db_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--db", help="sqlite:///path or postgresql://user:pass@host:port/db "
                                 "(default: $TALKBENCH_DB or a file in the user data folder)")
-    p.add_argument("--bot", default="default", help="whose memory to use (default: default)")
+    p.add_argument("--bot", default="default",
+                   help="whose memory to use: a bot name, slug or id (default: default)")
 
 
 GuiLauncher = Callable[..., int]

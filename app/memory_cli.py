@@ -40,7 +40,8 @@ def add_memory_parser(subparsers: Any) -> argparse.ArgumentParser:
         "(default: $TALKBENCH_DB, else a file in the user data directory)",
     )
     common.add_argument(
-        "--bot", metavar="NAME", default=DEFAULT_BOT, help=f"bot name (default: {DEFAULT_BOT})"
+        "--bot", metavar="BOT", default=DEFAULT_BOT,
+        help=f"bot name, slug or id (default: {DEFAULT_BOT})"
     )
     parser = subparsers.add_parser(
         "memory",

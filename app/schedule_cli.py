@@ -24,7 +24,8 @@ def add_schedule_parser(sub: Any) -> None:
     p.add_argument("path", nargs="?", type=Path, default=Path("."),
                    help="a .gbai package, a folder of dialogs or one .bas (default: .)")
     p.add_argument("--db", help="sqlite:///path or postgresql://… (default: $TALKBENCH_DB)")
-    p.add_argument("--bot", help="bot name (default: the package name, else 'default')")
+    p.add_argument("--bot", help="bot name, slug or id (default: the package name, else "
+                                 "'default')")
     p.add_argument("--now", help="pretend it is this local time (YYYY-MM-DD HH:MM)")
     p.add_argument("--count", type=int, default=3, help="next run times to list (default 3)")
 
