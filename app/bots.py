@@ -105,6 +105,16 @@ class BotDirectory:
                                "Name one by its id or slug instead")
         return found[0] if found else None
 
+    def reference(self, ref: str) -> str:
+        """The one way to name the bot ``ref`` names, as :func:`references` lists it (its
+        name, or its slug or id where two bots share the name); ``ref`` itself while no bot
+        has it. Histories and bot lists then agree whichever form was typed."""
+        row = self.find(ref)
+        if row is None:
+            return ref
+        shared = len(self._rows(Bot.name == row.name)) > 1
+        return (row.slug or _uuid_text(row.id)) if shared else row.name
+
     def _rows(self, where: peewee.Expression | None) -> list[BotRow]:
         slug = self._slug if self.has_slug else peewee.Value(None)
         query = Bot.select(Bot.id, Bot.name, slug).order_by(Bot.name, Bot.id)

@@ -43,7 +43,7 @@ class HeadlessRun:
 
         compiled = load_source(source, file)
         memory_session = MemorySession.open(db, bot)
-        store = memory_session.store
+        store, bot = memory_session.store, memory_session.bot
         store.subscribe(_report_failed_writes)
         inp = open(input_path, encoding="utf-8") if input_path else None
         options = {"unsupported_keywords": "skip"} if skip_unsupported else {}

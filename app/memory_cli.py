@@ -83,6 +83,7 @@ def run_memory_command(args: argparse.Namespace) -> int:
         return _fail(str(exc))
     store = session.store
     args.history = session.history
+    args.bot = session.bot
     try:
         code = action(store, args)
     except (DatabaseError, ValueError, OSError) as exc:

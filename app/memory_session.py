@@ -46,7 +46,10 @@ def new_run_id(origin: Origin) -> str:
 
 
 class MemorySession:
-    """A memory store with its history recorder, for one bot; close it once."""
+    """A memory store with its history recorder, for one bot; close it once.
+
+    ``bot`` is the bot as bot lists name it (:meth:`MemoryStore.bot_reference`): ``--bot``
+    given as an id or slug records the same history as the name the IDE shows."""
 
     def __init__(self, store: MemoryStore, bot: str, *, record: bool = True) -> None:
         self.store = store
@@ -61,7 +64,7 @@ class MemorySession:
         store = MemoryStore(db)
         try:
             store.check_bot(bot)
-            return cls(store, bot, record=record)
+            return cls(store, store.bot_reference(bot), record=record)
         except BaseException:
             store.close(timeout=1.0)
             raise

@@ -158,6 +158,11 @@ class MemoryStore:
         AmbiguousBot) when writes to it could not land: entry points call this at start."""
         return self._sql.bots.check(ref)
 
+    def bot_reference(self, ref: str) -> str:
+        """How bot lists name the bot ``ref`` names (see :meth:`app.bots.BotDirectory.
+        reference`): entry points use it, so the history of a bot is one whatever was typed."""
+        return self._sql.bots.reference(ref)
+
     def user(self, bot: str, user: str) -> Any:
         """``user``'s memory in ``bot`` (table ``user_memories``, see :mod:`app.user_memory`)."""
         from .user_memory import user_memories

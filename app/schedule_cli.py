@@ -47,7 +47,7 @@ def run_schedule_command(args: argparse.Namespace) -> int:
     except DatabaseError as e:
         print(f"talkbench: error: {e}", file=sys.stderr)
         return EXIT_FAILED
-    store = session.store
+    store, bot = session.store, session.bot
     try:
         registry = ScheduleRegistry(store.database, bot, args.path)
         if args.action == "list":

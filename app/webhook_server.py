@@ -325,7 +325,7 @@ def run_webhook_command(args: argparse.Namespace) -> int:
     except DatabaseError as e:
         print(f"talkbench: error: {e}", file=sys.stderr)
         return 1
-    app = WebhookApp(bot, hooks, session.store, variables, out=_print,
+    app = WebhookApp(session.bot, hooks, session.store, variables, out=_print,
                      token=args.token or new_token())
     try:
         asyncio.run(_serve_forever(app, args.port))

@@ -200,7 +200,7 @@ class DapSession:
         if self.view is None or self.target is None:
             raise RequestError("the dialog is not stopped")
         return Inspector(self.view, self.handles, self._source(), self.target.store,
-                         self.target.config.bot, self._line_delta)
+                         self.target.bot, self._line_delta)
 
     async def stack_trace(self, args: dict[str, Any]) -> dict[str, Any]:
         return self._inspector().stack_trace(args)

@@ -112,8 +112,13 @@ class DebugTarget:
         return target
 
     @property
+    def bot(self) -> str:
+        """The bot as bot lists name it (app.memory_session), else as launched."""
+        return self.memory_session.bot if self.memory_session else self.config.bot
+
+    @property
     def memory(self) -> Any:
-        return self.store.bot(self.config.bot)
+        return self.store.bot(self.bot)
 
     @property
     def running(self) -> bool:
@@ -126,7 +131,7 @@ class DebugTarget:
         self.channel = DapChannel(self.config.inputs, on_waiting=self.listener.waiting)
         if self._services is None:  # built once: restarts keep the providers' sessions
             self._services = build_services(ServiceContext(
-                self.store, self.config.bot, str(self.config.program.parent)))
+                self.store, self.bot, str(self.config.program.parent)))
         self.runtime = Runtime(self.compiled, self.channel, self.memory, debugger=self.debugger,
                                on_event=self.listener.event, services=self._services,
                                run_id=new_run_id(Origin.DAP))

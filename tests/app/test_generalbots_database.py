@@ -231,3 +231,20 @@ def test_the_bot_list_names_each_bot_alone(generalbots_db: str) -> None:
         assert listed == ["default", "shop-eu", "shop-us"]  # the IDE's bot box offers these
         for ref in listed:
             assert store.check_bot(ref) is not None
+
+
+def test_history_names_the_bot_as_the_bot_list_does(generalbots_db: str, dialog: Path) -> None:
+    """Whether a run names its bot by id or slug, its writes are recorded under the reference
+    the IDE's bot box shows, so the History panel finds them."""
+    from app.memory_history import MemoryHistory
+
+    assert talkbench("run", str(dialog), "--db", generalbots_db, "--bot", EU).returncode == 0
+    assert talkbench("run", str(dialog), "--db", generalbots_db, "--bot", DEFAULT
+                     ).returncode == 0
+    with MemoryStore(generalbots_db) as store:
+        history = MemoryHistory(store)
+        try:
+            assert [e.new for e in history.timeline("shop-eu", "color")] == ["blue"]
+            assert [e.new for e in history.timeline("default", "color")] == ["blue"]
+        finally:
+            history.close()
