@@ -105,7 +105,8 @@ def _positive_seconds(text: str) -> float:
 def add_db_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--db", help="sqlite:///path or postgresql://user:pass@host:port/db "
                                 "(default: $TALKBENCH_DB or a file in the user data folder)")
-    p.add_argument("--bot", default="default", help="whose memory to use (default: default)")
+    p.add_argument("--bot", default="default",
+                   help="whose memory to use: a bot name, slug or id (default: default)")
 
 
 GuiLauncher = Callable[..., int]
@@ -201,6 +202,11 @@ def run_command(args: argparse.Namespace) -> int:
     source = read_source(args.script)
     if source is None:
         return EXIT_RUNTIME
+    from .providers.storage import confinement_note
+
+    note = confinement_note(Path(args.script).parent)
+    if note:
+        print(f"talkbench: {note}", file=sys.stderr)
     from .headless import HeadlessRun
 
     try:

@@ -123,13 +123,17 @@ class DialogRunner:
     def start(
         self, source: str, file: str, debug: DebugOptions | None = None
     ) -> asyncio.Task[Any]:
-        """Compile (raises BasicSyntaxError) and run as a task on the running loop.
+        """Compile (raises BasicSyntaxError), check the bot (DatabaseError when it names no bot
+        and cannot be added, or two bots) and run as a task on the running loop.
 
         With ``debug`` the program is compiled as a debug build and runs under a Debugger;
         without it the run has no hooks at all. A run already in progress is stopped first:
         the IDE runs one dialog at a time.
         """
         compiled = load_source(source, file, debug=debug is not None)
+        check_bot = getattr(self.store, "check_bot", None)
+        if check_bot is not None:  # app.bots: an unusable bot is an error before anything runs
+            check_bot(self.bot)
         self.stop()
         self._last = _Launch(source, file, debug)
         self.debugger, self.verified = None, []

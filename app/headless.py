@@ -11,6 +11,7 @@ from interpreter import CompiledProgram, Runtime, load_source
 from interpreter.events import Printed
 from interpreter.ports import BotMemory
 
+from .memory_session import Origin, new_run_id
 from .services import ServiceContext, build_services
 from .stdio_channel import StdioChannel
 
@@ -28,6 +29,7 @@ class HeadlessRun:
     input_file: TextIO | None = None
     services: Any = None
     variables: dict[str, Any] | None = None  # param-* values of a bot package
+    memory_session: Any = None  # the app.memory_session.MemorySession that owns ``store``
 
     @classmethod
     def prepare(cls, source: str, file: str, *, db: str | None, bot: str,
@@ -35,22 +37,25 @@ class HeadlessRun:
                 skip_waits: bool = False,
                 variables: dict[str, Any] | None = None,
                 skip_unsupported: bool = False) -> HeadlessRun:
-        """Compile first (a syntax error must not touch the database), then open the store."""
-        from .memory_store import MemoryStore
+        """Compile first (a syntax error must not touch the database), then open the memory
+        (the bot resolved, writes recorded with their provenance: :mod:`app.memory_session`)."""
+        from .memory_session import MemorySession
 
         compiled = load_source(source, file)
-        store = MemoryStore(db)
+        memory_session = MemorySession.open(db, bot)
+        store, bot = memory_session.store, memory_session.bot
         store.subscribe(_report_failed_writes)
         inp = open(input_path, encoding="utf-8") if input_path else None
         options = {"unsupported_keywords": "skip"} if skip_unsupported else {}
         services = build_services(ServiceContext(store, bot, str(Path(file).parent), options))
         return cls(compiled, store.bot(bot), store, StdioChannel(inp=inp), timeout,
-                   skip_waits, inp, services, variables)
+                   skip_waits, inp, services, variables, memory_session)
 
     async def execute(self) -> int:
         runtime = Runtime(self.compiled, self.channel, self.memory, on_event=_print_event,
                           timeout=self.timeout, skip_waits=self.skip_waits,
-                          services=self.services, initial_vars=dict(self.variables or {}))
+                          services=self.services, initial_vars=dict(self.variables or {}),
+                          run_id=new_run_id(Origin.RUN))
         await runtime.run()
         return 0
 
@@ -61,7 +66,10 @@ class HeadlessRun:
         if self.services is not None:
             self.services.close()
         ok = self.store.flush(FLUSH_TIMEOUT)
-        self.store.close()
+        if self.memory_session is not None:
+            self.memory_session.close(FLUSH_TIMEOUT)
+        else:
+            self.store.close()
         if not ok:
             print("talkbench: error: some memory writes could not be saved", file=sys.stderr)
         return ok

@@ -19,12 +19,14 @@ from pathlib import Path
 from typing import Any
 
 from .database import DatabaseError
+from .memory_session import CLI_SOURCE, MemorySession
 from .memory_store import MemoryStore
 from .user_memory import user_memories
 
 DEFAULT_BOT = "default"
 _FLUSH_TIMEOUT = 30.0
 _FORMATS = (".json", ".csv")
+_WRITES = frozenset({"set", "delete", "import"})  # actions whose changes are recorded
 
 
 def add_memory_parser(subparsers: Any) -> argparse.ArgumentParser:
@@ -38,7 +40,8 @@ def add_memory_parser(subparsers: Any) -> argparse.ArgumentParser:
         "(default: $TALKBENCH_DB, else a file in the user data directory)",
     )
     common.add_argument(
-        "--bot", metavar="NAME", default=DEFAULT_BOT, help=f"bot name (default: {DEFAULT_BOT})"
+        "--bot", metavar="BOT", default=DEFAULT_BOT,
+        help=f"bot name, slug or id (default: {DEFAULT_BOT})"
     )
     parser = subparsers.add_parser(
         "memory",
@@ -74,15 +77,19 @@ def run_memory_command(args: argparse.Namespace) -> int:
     """Run a parsed ``memory`` command; returns the exit code (errors: one line on stderr)."""
     action = _ACTIONS[args.memory_action]
     try:
-        store = MemoryStore(args.db)
+        # The bot is resolved first (app.bots); writes are recorded with source "cli".
+        session = MemorySession.open(args.db, args.bot, record=args.memory_action in _WRITES)
     except DatabaseError as exc:
         return _fail(str(exc))
+    store = session.store
+    args.history = session.history
+    args.bot = session.bot
     try:
         code = action(store, args)
     except (DatabaseError, ValueError, OSError) as exc:
         code = _fail(str(exc))
     # After a failure the error is already reported: do not wait long for the queue.
-    landed = store.close(timeout=_FLUSH_TIMEOUT if code == 0 else 1.0)
+    landed = session.close(timeout=_FLUSH_TIMEOUT if code == 0 else 1.0)
     if not landed and code == 0:
         code = _fail(f"not saved: {store.last_error or 'timeout'}")
     return code
@@ -123,7 +130,7 @@ def _set(store: MemoryStore, args: argparse.Namespace) -> int:
     if args.user is not None:
         user_memories(store).set(args.bot, args.user, args.key, args.value)
         return 0
-    store.set(args.bot, args.key, args.value)
+    store.set(args.bot, args.key, args.value, CLI_SOURCE)
     if not store.flush(_FLUSH_TIMEOUT):
         return _fail(f"not saved: {store.last_error or 'timeout'}")
     return 0
@@ -131,6 +138,8 @@ def _set(store: MemoryStore, args: argparse.Namespace) -> int:
 
 def _delete(store: MemoryStore, args: argparse.Namespace) -> int:
     if args.user is None:
+        if args.history is not None:
+            args.history.expect_source(args.bot, args.key, CLI_SOURCE)
         deleted = store.delete(args.bot, [args.key])
     else:
         deleted = user_memories(store).delete(args.bot, args.user, [args.key])

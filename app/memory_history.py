@@ -37,7 +37,7 @@ from .memory_store import ChangeState, MemoryChange, MemoryStore
 log = logging.getLogger(__name__)
 
 EVENTS_TABLE = "memory_events"
-KINDS = ("script", "hand", "import", "outside", "undo", "restore")
+KINDS = ("script", "hand", "cli", "import", "outside", "undo", "restore")
 
 
 class MemoryEventRow(peewee.Model):
@@ -320,7 +320,8 @@ class MemoryHistory:
             if isinstance(item, tuple):
                 bot, key, old, _, new, source, _, at = item
                 self._known[(bot, key)] = new
-                rows.append(_row(bot, key, old, True, new, source, None, at))
+                if not self._recorded_elsewhere(bot, key, new):
+                    rows.append(_row(bot, key, old, True, new, source, None, at))
                 continue
             change: MemoryChange = item
             k = (change.bot, change.key)
@@ -344,6 +345,14 @@ class MemoryHistory:
                 )
                 self._known[k] = change.new
         return rows
+
+    def _recorded_elsewhere(self, bot: str, key: str, new: str | None) -> bool:
+        """The other process already recorded this change with its provenance (every
+        Talkbench entry point does, app.memory_session): an "outside" event would only
+        repeat it without saying where it came from. (A writer whose own record lands after
+        the watcher noticed its write still gets the "outside" event as well.)"""
+        last = self._latest(bot, key)
+        return last is not None and last.new == new and last.kind != "outside"
 
     def _landed(
         self, k: tuple[str, str], change: MemoryChange

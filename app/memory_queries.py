@@ -13,10 +13,11 @@ from typing import Any
 
 import peewee
 
+from .bots import references
 from .database import DatabaseError, contains_text
 from .memory_sql import CHUNK_KEYS, MemorySql, chunks
 from .memory_writer import MemoryWriter
-from .models import Bot, BotMemory
+from .models import BotMemory
 
 # The store's name: its log records keep the logger that filters and settings already name.
 log = logging.getLogger("app.memory_store")
@@ -62,9 +63,10 @@ class MemoryQueries:
         return rows[0][0] if rows else ""
 
     def bots(self) -> list[str]:
-        """Bot names in the database plus bots with queued writes, sorted."""
-        sql, _ = self._sql.compile(Bot.select(Bot.name))
-        names = {row[0] for row in self._sql.fetch(sql, ())}
+        """How to name each bot of the database (its name, or its slug or id where two bots
+        share the name: see :func:`app.bots.references`) plus bots with queued writes,
+        sorted."""
+        names = set(references(self._sql.bots.all()))
         names.update(self._writer.pending_bots())
         return sorted(names)
 

@@ -15,8 +15,9 @@ from typing import TYPE_CHECKING, Any
 
 import peewee
 
+from .bots import BotDirectory
 from .database import is_sqlite, reset_connection, translate_error
-from .models import Bot, BotMemory, db_timestamp, utc_now
+from .models import BotMemory, db_timestamp, utc_now
 
 if TYPE_CHECKING:
     from .memory_writer import Pending
@@ -36,6 +37,7 @@ class MemorySql:
         self.db = db
         self.sqlite = is_sqlite(db)
         self.bot_ids: dict[str, Any] = {}
+        self.bots = BotDirectory(db, self.fetch)
         self._compile_statements()
 
     # -- reads ---------------------------------------------------------------------------
@@ -58,12 +60,13 @@ class MemorySql:
         raise AssertionError("unreachable")
 
     def lookup_bot_id(self, bot: str) -> Any | None:
-        """The id of bot ``bot``, ``None`` while it has no row; DatabaseError on failure."""
+        """The id of the bot ``bot`` names (id, slug or name: :mod:`app.bots`), ``None``
+        while it has no row; DatabaseError on failure or when two bots carry the name."""
         bot_id = self.bot_ids.get(bot)
         if bot_id is None:
-            rows = self.fetch(self.sql_bot_id, (bot,))
-            if rows:
-                bot_id = self.bot_ids[bot] = rows[0][0]
+            row = self.bots.find(bot)
+            if row is not None:
+                bot_id = self.bot_ids[bot] = row.id
         return bot_id
 
     # -- writes --------------------------------------------------------------------------
@@ -111,21 +114,10 @@ class MemorySql:
         )
 
     def _ensure_bot(self, bot: str) -> Any:
-        bot_id = self.lookup_bot_id(bot)
-        if bot_id is not None:
-            return bot_id
-        new_id = new_ids(1)[0]
-        try:
-            with self.db.atomic():  # savepoint: a lost race must not abort the batch
-                # Only id and name: a real General Bots ``bots`` row fills the rest by default.
-                self.db.execute(Bot.insert(id=new_id, name=bot))
-        except peewee.IntegrityError:
-            bot_id = self.lookup_bot_id(bot)  # another process created it meanwhile
-            if bot_id is None:
-                raise
-            return bot_id
-        self.bot_ids[bot] = new_id
-        return new_id
+        bot_id = self.bot_ids.get(bot)
+        if bot_id is None:
+            bot_id = self.bot_ids[bot] = self.bots.ensure(bot)
+        return bot_id
 
     # -- SQL helpers ---------------------------------------------------------------------
 
@@ -142,10 +134,6 @@ class MemorySql:
             BotMemory.select(
                 BotMemory.key, BotMemory.value, BotMemory.created_at, BotMemory.updated_at
             ).where((BotMemory.bot == p) & (BotMemory.key == p))
-        )
-        self.sql_bot_id, _ = self.compile(
-            # No LIMIT: peewee would bind it as a parameter; callers take the first row.
-            Bot.select(Bot.id).where(Bot.name == p).order_by(Bot.id)
         )
         # SQLite: ids made by SQLite itself (32 hex digits, the text form peewee's UUIDField
         # uses there): a Python uuid per row costs a sixth of the whole write.

@@ -29,6 +29,7 @@ import peewee
 from interpreter.ports import WriteSource
 
 from . import memory_files
+from .bots import BotRow
 from .database import DatabaseError, open_database, reset_connection
 from .memory_changes import HAND, ChangeState, MemoryChange, Subscriber
 from .memory_edits import MemoryEdits
@@ -150,6 +151,17 @@ class MemoryStore:
         if not isinstance(name, str) or not name:
             raise ValueError("bot name must be a non-empty string")
         return BotMemoryHandle(self, name)
+
+    def check_bot(self, ref: str) -> BotRow | None:
+        """The bot ``ref`` names (id, slug or name, see :mod:`app.bots`); ``None`` when it does
+        not exist yet and its first write will add it. Raises DatabaseError (BotNotFound,
+        AmbiguousBot) when writes to it could not land: entry points call this at start."""
+        return self._sql.bots.check(ref)
+
+    def bot_reference(self, ref: str) -> str:
+        """How bot lists name the bot ``ref`` names (see :meth:`app.bots.BotDirectory.
+        reference`): entry points use it, so the history of a bot is one whatever was typed."""
+        return self._sql.bots.reference(ref)
 
     def user(self, bot: str, user: str) -> Any:
         """``user``'s memory in ``bot`` (table ``user_memories``, see :mod:`app.user_memory`)."""

@@ -21,10 +21,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from .database import is_sqlite, reset_connection
+from .bots import BotDirectory
+from .database import DatabaseError, is_sqlite, reset_connection
 from .memory_history import MemoryHistory
 from .memory_store import ChangeState, MemoryChange, MemoryStore
-from .models import BOTS_TABLE, MEMORIES_TABLE
+from .models import MEMORIES_TABLE
 from .observers import Subscribers
 
 log = logging.getLogger(__name__)
@@ -80,6 +81,10 @@ class OutsideWatcher:
         self._known: dict[str, dict[str, str]] = {}
         self._expected: dict[tuple[str, str], list[str]] = {}
         self._probe: Any = None
+        # Bots are found as everywhere else (app.bots: id, slug or name) on this thread's
+        # connection; an id, once found, does not change.
+        self._directory = BotDirectory(self.db, self._fetch)
+        self._bot_ids: dict[str, Any] = {}
         self._subscribers: Subscribers[OutsideChange] = Subscribers(
             self._lock, log, "outside change"
         )
@@ -225,20 +230,29 @@ class OutsideWatcher:
     def _read_probe(self, bots: set[str]) -> Any:
         if self._sqlite:
             return self._fetch("PRAGMA data_version", ())[0][0]
-        p = self.db.param
-        sql = (
-            f"SELECT count(*), max(m.updated_at) FROM {MEMORIES_TABLE} m "
-            f"JOIN {BOTS_TABLE} b ON b.id = m.bot_id WHERE b.name = {p}"
-        )
-        return tuple(tuple(self._fetch(sql, (bot,))[0]) for bot in sorted(bots))
+        sql = (f"SELECT count(*), max(updated_at) FROM {MEMORIES_TABLE} "
+               f"WHERE bot_id = {self.db.param}")
+        return tuple(tuple(self._fetch(sql, (self._bot_id(bot),))[0]) for bot in sorted(bots))
 
     def _rows(self, bot: str) -> dict[str, str]:
-        p = self.db.param
-        sql = (
-            f"SELECT m.key, m.value FROM {MEMORIES_TABLE} m "
-            f"JOIN {BOTS_TABLE} b ON b.id = m.bot_id WHERE b.name = {p}"
-        )
-        return dict(self._fetch(sql, (bot,)))
+        bot_id = self._bot_id(bot)
+        if bot_id is None:
+            return {}
+        sql = f"SELECT key, value FROM {MEMORIES_TABLE} WHERE bot_id = {self.db.param}"
+        return dict(self._fetch(sql, (bot_id,)))
+
+    def _bot_id(self, bot: str) -> Any:
+        """The bot's id, None while it has no row (or its name is shared: nothing to watch)."""
+        if bot not in self._bot_ids:
+            try:
+                row = self._directory.find(bot)
+            except DatabaseError as exc:
+                log.warning("not watching bot %r: %s", bot, exc)
+                return None
+            if row is None:
+                return None
+            self._bot_ids[bot] = row.id
+        return self._bot_ids[bot]
 
     def _fetch(self, sql: str, params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
         cursor = self.db.execute_sql(sql, params)

@@ -24,14 +24,15 @@ def add_schedule_parser(sub: Any) -> None:
     p.add_argument("path", nargs="?", type=Path, default=Path("."),
                    help="a .gbai package, a folder of dialogs or one .bas (default: .)")
     p.add_argument("--db", help="sqlite:///path or postgresql://… (default: $TALKBENCH_DB)")
-    p.add_argument("--bot", help="bot name (default: the package name, else 'default')")
+    p.add_argument("--bot", help="bot name, slug or id (default: the package name, else "
+                                 "'default')")
     p.add_argument("--now", help="pretend it is this local time (YYYY-MM-DD HH:MM)")
     p.add_argument("--count", type=int, default=3, help="next run times to list (default 3)")
 
 
 def run_schedule_command(args: argparse.Namespace) -> int:
     from .database import DatabaseError
-    from .memory_store import MemoryStore
+    from .memory_session import MemorySession
     from .schedule_runner import now_local, run_due
     from .schedules import ScheduleRegistry
 
@@ -41,11 +42,12 @@ def run_schedule_command(args: argparse.Namespace) -> int:
     except ValueError:
         print(f"talkbench: error: --now {args.now!r} is not YYYY-MM-DD HH:MM", file=sys.stderr)
         return EXIT_FAILED
-    try:
-        store = MemoryStore(args.db)
+    try:  # the bot resolved, writes recorded with their provenance (app.memory_session)
+        session = MemorySession.open(args.db, bot, record=args.action == "run")
     except DatabaseError as e:
         print(f"talkbench: error: {e}", file=sys.stderr)
         return EXIT_FAILED
+    store, bot = session.store, session.bot
     try:
         registry = ScheduleRegistry(store.database, bot, args.path)
         if args.action == "list":
@@ -55,8 +57,7 @@ def run_schedule_command(args: argparse.Namespace) -> int:
             print("no schedule is due", file=sys.stderr)
         return EXIT_OK if all(r.ok for r in results) else EXIT_FAILED
     finally:
-        store.flush(30)
-        store.close()
+        session.close(30)
 
 
 def _list(registry: Any, path: Path, now: dt.datetime, count: int) -> int:

@@ -20,6 +20,7 @@ from interpreter.events import Printed
 
 from .atomic_file import read_text_file
 from .bot_package import package_for
+from .memory_session import Origin, new_run_id
 from .schedules import Schedule, ScheduleRegistry, due
 from .services import ServiceContext, build_services
 from .stdio_channel import NoUserChannel
@@ -64,9 +65,9 @@ async def run_schedule(schedule: Schedule, store: Any, bot: str, out: Output,
             level = "" if event.level == "info" else f"{event.level}: "
             out(f"[{name}] {level}{event.text}")
 
-    runtime = Runtime(compiled, NoUserChannel(name, out, 'a scheduled run'), store.bot(bot), on_event=on_event,
-                      session=Session(), initial_vars=dict(variables), timeout=timeout,
-                      services=services)
+    runtime = Runtime(compiled, NoUserChannel(name, out, 'a scheduled run'), store.bot(bot),
+                      on_event=on_event, session=Session(), initial_vars=dict(variables),
+                      timeout=timeout, services=services, run_id=new_run_id(Origin.SCHEDULE))
     out(f"[{name}] scheduled run started ({schedule.spec})")
     try:
         await runtime.run()

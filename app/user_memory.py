@@ -33,11 +33,11 @@ from typing import Any
 
 import peewee
 
+from .bots import BotDirectory
 from .database import DatabaseError, contains_text, is_sqlite, translate_error
 from .models import (
     USER_MEMORIES_TABLE,
     BaseModel,
-    Bot,
     UserMemory,
     UtcDateTimeField,
     db_timestamp,
@@ -114,6 +114,7 @@ class UserMemories:
         self._subscribers: Subscribers[UserMemoryChange] = Subscribers(
             self._lock, log, "user memory")
         self._bot_ids: dict[str, Any] = {}
+        self._bots = BotDirectory(db)
         self._ready = False
 
     # ------------------------------------------------------------ reads
@@ -380,23 +381,20 @@ class UserMemories:
                 .join(MemoryExpiry, peewee.JOIN.LEFT_OUTER).where(where))
 
     def _bot_id(self, bot: str, *, create: bool) -> Any:
+        """The bot's id by the one resolution path of :mod:`app.bots` (id, slug or name),
+        added where allowed when ``create``; ``None`` while it does not exist."""
         if bot in self._bot_ids:
             return self._bot_ids[bot]
         self._ensure()
-        rows = self._db.execute(Bot.select(Bot.id).where(Bot.name == bot).tuples()).fetchall()
-        if rows:
-            self._bot_ids[bot] = rows[0][0]
-            return rows[0][0]
-        if not create:
-            return None
-        new_id = uuid.uuid4()
-        try:
-            with self._db.atomic():
-                Bot.insert(id=new_id, name=bot).execute(self._db)
-        except peewee.IntegrityError:  # another store created it meanwhile
-            return self._bot_id(bot, create=False)
-        self._bot_ids[bot] = Bot.id.db_value(new_id) if self._sqlite else new_id
-        return self._bot_ids[bot]
+        if create:
+            bot_id = self._bots.ensure(bot)
+        else:
+            row = self._bots.find(bot)
+            if row is None:
+                return None
+            bot_id = row.id
+        self._bot_ids[bot] = bot_id
+        return bot_id
 
 
 class UserMemoryHandle:

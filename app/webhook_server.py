@@ -6,8 +6,11 @@ run, the whole parsed body is ``body``, and the dialog's top-level ``RETURN`` va
 response. Each request runs the dialog headless in a fresh session (no user: ``HEAR`` fails).
 
 A small HTTP/1.1 server on asyncio streams: no new dependency, one request per connection,
-bounded header and body sizes. It listens on 127.0.0.1 only; put a reverse proxy in front to
-expose it.
+bounded header and body sizes, a deadline to send a request (an idle connection is closed)
+and a bounded number of connections at once. It listens on 127.0.0.1 only (put a reverse
+proxy in front to expose it), answers only requests whose Host is a loopback name (against
+DNS rebinding) and no other site's web page (Origin), and every request must carry the
+access token printed at start (:mod:`app.security`).
 """
 
 from __future__ import annotations
@@ -31,17 +34,21 @@ from interpreter.values import BasicValueError, to_json
 
 from .atomic_file import read_text_file
 from .bot_package import is_package, load_package, package_for
+from .security.hosts import host_allowed, origin_allowed
+from .security.tokens import new_token, request_token, token_matches
 from .services import ServiceContext, build_services
 from .stdio_channel import NoUserChannel
 
 DEFAULT_PORT = 8080
 RUN_TIMEOUT = 60.0  # seconds a webhook dialog may run before the request fails
-READ_TIMEOUT = 10.0  # seconds to receive a request
+READ_TIMEOUT = 10.0  # seconds to receive a request (and to take its answer)
 MAX_BODY = 1024 * 1024  # bytes
 MAX_HEAD = 64 * 1024  # bytes of request line and headers
-_REASONS = {200: "OK", 400: "Bad Request", 404: "Not Found", 405: "Method Not Allowed",
-            408: "Request Timeout", 411: "Length Required", 413: "Payload Too Large",
-            500: "Internal Server Error"}
+MAX_CONNECTIONS = 32  # served at once; more are answered 503 at once
+_REASONS = {200: "OK", 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden",
+            404: "Not Found", 405: "Method Not Allowed", 408: "Request Timeout",
+            411: "Length Required", 413: "Payload Too Large", 421: "Misdirected Request",
+            500: "Internal Server Error", 503: "Service Unavailable"}
 
 Output = Callable[[str], None]
 log = logging.getLogger(__name__)
@@ -73,6 +80,9 @@ class WebhookApp:
     variables: dict[str, Any] = field(default_factory=dict)  # the package's param-* values
     out: Output = lambda line: None
     settings: dict[str, Any] = field(default_factory=dict)  # service overrides (tests)
+    # Requests must carry it (app.security.tokens); ``talkbench webhook serve`` always sets
+    # one, None serves without (an embedding program that checks callers itself).
+    token: str | None = None
 
     def route(self, name: str) -> str:
         return webhook_path(self.bot, name)
@@ -105,6 +115,7 @@ class WebhookApp:
 
     async def run(self, hook: Hook, fields: dict[str, Any], body: Any) -> Any:
         """Run the hook's dialog (read afresh, so edits apply) and return its RETURN value."""
+        from .memory_session import Origin, new_run_id  # peewee: only when serving
         source, _ = read_text_file(hook.path)
         compiled = load_source(source, str(hook.path))
         # Variables are case-insensitive: the runtime keeps their names lower-case. The
@@ -116,7 +127,8 @@ class WebhookApp:
                                                  self.settings))
         channel = NoUserChannel(hook.name, self.out, "a webhook run")
         runtime = Runtime(compiled, channel, self.store.bot(self.bot), session=Session(),
-                          initial_vars=variables, timeout=RUN_TIMEOUT, services=services)
+                          initial_vars=variables, timeout=RUN_TIMEOUT, services=services,
+                          run_id=new_run_id(Origin.WEBHOOK))
         try:
             return await runtime.run()
         finally:
@@ -179,36 +191,61 @@ def scan_webhooks(path: Path) -> list[tuple[str, int]]:
 # ---------------------------------------------------------------- HTTP
 
 
+@dataclass(frozen=True)
+class ServerLimits:
+    """What one client may take: bytes of a body, seconds to send a request (an idle or
+    trickling connection is answered 408 and closed), connections served at once."""
+
+    max_body: int = MAX_BODY
+    read_timeout: float = READ_TIMEOUT
+    max_connections: int = MAX_CONNECTIONS
+
+
 async def start_server(app: WebhookApp, port: int = DEFAULT_PORT,
-                       host: str = "127.0.0.1") -> asyncio.Server:
+                       host: str = "127.0.0.1",
+                       limits: ServerLimits = ServerLimits()) -> asyncio.Server:
     """Listen on ``host:port`` (0 picks a free port: read it from ``server.sockets``)."""
+    busy = 0
 
     async def on_connection(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        nonlocal busy
+        bound_port = writer.get_extra_info("sockname")[1]
+        busy += 1
         try:
-            try:
-                status, value = await _answer(app, reader)
-            except (ConnectionError, asyncio.IncompleteReadError):
-                raise
-            except Exception as e:  # a bug must answer 500, not drop the connection
-                log.exception("webhook request failed")
-                status, value = 500, {"error": f"internal error: {type(e).__name__}: {e}"}
+            if busy > limits.max_connections:
+                status, value = 503, {"error": "too many connections; try again"}
+            else:
+                status, value = await _answer_safely(app, reader, bound_port, host, limits)
             data = json.dumps(value, ensure_ascii=False).encode("utf-8")
             head = (f"HTTP/1.1 {status} {_REASONS.get(status, 'Error')}\r\n"
                     f"Content-Type: application/json; charset=utf-8\r\n"
                     f"Content-Length: {len(data)}\r\nConnection: close\r\n\r\n")
             writer.write(head.encode("ascii") + data)
-            await writer.drain()
-        except (ConnectionError, asyncio.IncompleteReadError):
-            pass  # the client went away
+            await asyncio.wait_for(writer.drain(), limits.read_timeout)
+        except (ConnectionError, asyncio.IncompleteReadError, TimeoutError):
+            pass  # the client went away, or does not read its answer
         finally:
+            busy -= 1
             writer.close()
 
     return await asyncio.start_server(on_connection, host, port, limit=MAX_HEAD)
 
 
-async def _answer(app: WebhookApp, reader: asyncio.StreamReader) -> tuple[int, Any]:
+async def _answer_safely(app: WebhookApp, reader: asyncio.StreamReader, port: int,
+                         host: str, limits: ServerLimits) -> tuple[int, Any]:
     try:
-        head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), READ_TIMEOUT)
+        return await _answer(app, reader, port, host, limits)
+    except (ConnectionError, asyncio.IncompleteReadError):
+        raise
+    except Exception as e:  # a bug must answer 500, not drop the connection
+        log.exception("webhook request failed")
+        return 500, {"error": f"internal error: {type(e).__name__}: {e}"}
+
+
+async def _answer(app: WebhookApp, reader: asyncio.StreamReader, port: int, host: str,
+                  limits: ServerLimits) -> tuple[int, Any]:
+    try:
+        head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), limits.read_timeout)
     except TimeoutError:
         return 408, {"error": "the request was not received in time"}
     except asyncio.LimitOverrunError:
@@ -219,19 +256,37 @@ async def _answer(app: WebhookApp, reader: asyncio.StreamReader) -> tuple[int, A
         return 400, {"error": "malformed request line"}
     headers = {k.strip().lower(): v.strip()
                for k, sep, v in (line.partition(":") for line in lines) if sep}
+    refused = _refusal(app, headers, port, host)
+    if refused is not None:
+        return refused
     if "chunked" in headers.get("transfer-encoding", "").lower():
         return 411, {"error": "send the body with a Content-Length"}
     try:
         length = int(headers.get("content-length") or 0)
     except ValueError:
         return 400, {"error": "bad Content-Length"}
-    if length > MAX_BODY or length < 0:
-        return 413, {"error": f"the body is larger than {MAX_BODY // 1024} KB"}
+    if length > limits.max_body or length < 0:
+        return 413, {"error": f"the body is larger than {limits.max_body // 1024} KB"}
     try:
-        body = await asyncio.wait_for(reader.readexactly(length), READ_TIMEOUT)
+        body = await asyncio.wait_for(reader.readexactly(length), limits.read_timeout)
     except TimeoutError:
         return 408, {"error": "the request body was not received in time"}
     return await app.handle(parts[0].upper(), parts[1], headers, body)
+
+
+def _refusal(app: WebhookApp, headers: dict[str, str], port: int,
+             host: str) -> tuple[int, Any] | None:
+    """Why a request may not run a dialog (a rebound host name, another site's page, no
+    token), checked before its body is read; None when it may."""
+    if not host_allowed(headers.get("host"), port, host):
+        return 421, {"error": "this server answers only requests for its loopback address "
+                              f"(Host: 127.0.0.1:{port} or localhost:{port})"}
+    if not origin_allowed(headers.get("origin"), port, host):
+        return 403, {"error": "requests from web pages of other sites are refused"}
+    if app.token is not None and not token_matches(app.token, request_token(headers)):
+        return 401, {"error": "send the access token printed at start in the "
+                              "X-Talkbench-Token header (or Authorization: Bearer …)"}
+    return None
 
 
 # ---------------------------------------------------------------- command line
@@ -244,7 +299,11 @@ def add_webhook_parser(sub: Any) -> None:
     p.add_argument("--port", type=int, default=DEFAULT_PORT,
                    help=f"listen on 127.0.0.1:PORT (default {DEFAULT_PORT}; 0 picks one)")
     p.add_argument("--db", help="sqlite:///path or postgresql://… (default: $TALKBENCH_DB)")
-    p.add_argument("--bot", help="bot name (default: the package name, else 'default')")
+    p.add_argument("--bot", help="bot name, slug or id (default: the package name, else "
+                                 "'default')")
+    p.add_argument("--token", help="the access token requests must send (X-Talkbench-Token "
+                                   "or Authorization: Bearer); default: a random one, "
+                                   "printed at start")
 
 
 def run_webhook_command(args: argparse.Namespace) -> int:
@@ -259,14 +318,15 @@ def run_webhook_command(args: argparse.Namespace) -> int:
             print(f"POST {webhook_path(bot, hook.name)}\t{hook.path}:{hook.line}")
         return 0
     from .database import DatabaseError
-    from .memory_store import MemoryStore
+    from .memory_session import MemorySession
 
-    try:
-        store = MemoryStore(args.db)
+    try:  # the bot resolved, writes recorded with their provenance (app.memory_session)
+        session = MemorySession.open(args.db, bot)
     except DatabaseError as e:
         print(f"talkbench: error: {e}", file=sys.stderr)
         return 1
-    app = WebhookApp(bot, hooks, store, variables, out=_print)
+    app = WebhookApp(session.bot, hooks, session.store, variables, out=_print,
+                     token=args.token or new_token())
     try:
         asyncio.run(_serve_forever(app, args.port))
     except KeyboardInterrupt:
@@ -276,8 +336,7 @@ def run_webhook_command(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 1
     finally:
-        store.flush(30)
-        store.close()
+        session.close(30)
     return 0
 
 
@@ -285,6 +344,8 @@ async def _serve_forever(app: WebhookApp, port: int) -> None:
     server = await start_server(app, port)
     bound = server.sockets[0].getsockname()[1]
     _print(f"serving {len(app.hooks)} webhook(s) on http://127.0.0.1:{bound} (Ctrl-C stops)")
+    _print(f"access token: {app.token}")
+    _print("(send it in an X-Talkbench-Token header or as Authorization: Bearer)")
     for hook in app.hooks.values():
         _print(f"POST http://127.0.0.1:{bound}{app.route(hook.name)} -> {hook.path}")
     stop = asyncio.Event()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 os.environ.setdefault("QT_API", "pyside6")  # before qasync: it picks the first binding it finds
 
@@ -30,12 +31,26 @@ def build_window(files: list[str], db: str | None, bot: str, settings: QSettings
     collect_on_gui_thread()
     store = MemoryStore(url)
     window = MainWindow(store, url, bot, settings or QSettings(ORGANIZATION, APPLICATION))
+    _say_if_bot_unusable(window, store, bot)
     QApplication.instance().setWindowIcon(QIcon(str(ICON)))
     for name in files:
         window.open_file(Path(name))
     if window.tabs.count() == 0:
         window.add_tab(NEW_FILE_TEXT, None)
     return window
+
+
+def _say_if_bot_unusable(window: Any, store: Any, bot: str) -> None:
+    """``--bot`` names no bot of a General Bots database, or two: say so at once (runs are
+    refused with the same message; the bot box picks another)."""
+    from app.database import DatabaseError
+
+    try:
+        store.check_bot(bot)
+    except DatabaseError as exc:
+        window.output.add(f"error: {exc}", "error")
+        window.statusBar().showMessage(f"Bot {bot!r} cannot be used: pick one in the bot box",
+                                       15000)
 
 
 # How long a thread that wants the GIL waits before asking its holder to let go. The store

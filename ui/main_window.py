@@ -515,6 +515,7 @@ class MainWindow(QMainWindow):
         tab.editor.set_runtime_error(None)
         self._run_tab = tab
         self.runner.folder = str(tab.path.parent) if tab.path else ""
+        self._note_confinement(self.runner.folder)
         try:
             if debug:
                 self.debug.start(tab.editor, tab.editor.toPlainText(), tab.title)
@@ -528,7 +529,20 @@ class MainWindow(QMainWindow):
                 )
             self.run_label.setText("Syntax errors: not run")
             return
+        except DatabaseError as exc:  # e.g. the bot is not in this General Bots database
+            self.output.add(f"error: {exc}", "error", 0, 0)
+            self.run_label.setText("Bot not usable: not run")
+            return
         self._update_run_actions()
+
+    def _note_confinement(self, folder: str) -> None:
+        """Say where the files of a dialog kept in the home folder go (app.providers.storage)."""
+        from app.providers.storage import confinement_note
+
+        note = confinement_note(folder) if folder else None
+        if note:
+            self.output.add(note, "warning")
+            self.statusBar().showMessage(note, 15000)
 
     def stop(self) -> None:
         self.runner.stop()

@@ -288,10 +288,27 @@ class MemoryPanel(QWidget):
 
     def _select_bot(self, name: str) -> None:
         name = name.strip()
+        if name and name != self.bot and not self._bot_usable(name):
+            self.bot_box.blockSignals(True)
+            self.bot_box.setCurrentText(self.bot)
+            self.bot_box.blockSignals(False)
+            return
         if name and name != self.bot:
             self.model.set_source(self._store, name)
             self.user_scope.set_source(self.user_model.memories, name)
             self.botChanged.emit(name)
+
+    def _bot_usable(self, name: str) -> bool:
+        """The bot exists or may be added (app.bots); else say why (a General Bots database
+        names its bots, a name two bots share) and keep the current one."""
+        check = getattr(self._store, "check_bot", None)
+        try:
+            if check is not None:
+                check(name)
+        except DatabaseError as exc:
+            QMessageBox.warning(self, "Bot", str(exc))
+            return False
+        return True
 
     # -- hand edits ---------------------------------------------------------------------------
 

@@ -16,6 +16,7 @@ from interpreter.debug_model import FrameSnapshot, VariableSnapshot
 from interpreter.debugger import Debugger
 from interpreter.values import BasicValueError, repr_value, type_name
 
+from ..memory_session import DAP_EDIT_SOURCE
 from . import arguments as a
 from .arguments import RequestError
 from .variables import (
@@ -215,7 +216,7 @@ class Inspector:
                                "not by assignment")
         if container.kind is ScopeKind.MEMORY:
             stored = memory_text(value)
-            self.store.set(self.bot, name, stored)  # a hand edit, as in the IDE
+            self.store.set(self.bot, name, stored, DAP_EDIT_SOURCE)  # a hand edit, from DAP
             return _variable_body(value_variable(name, memory_value(stored), self.handles))
         try:
             self.view.set_variable(name, value, container.frame_index)

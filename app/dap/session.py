@@ -229,7 +229,7 @@ class DapSession:
         if self.view is None or self.target is None:
             raise RequestError("the dialog is not stopped")
         return Inspector(self.view, self.handles, self._source(), self.target.store,
-                         self.target.config.bot, self.at)
+                         self.target.bot, self.at)
 
     async def stack_trace(self, args: dict[str, Any]) -> dict[str, Any]:
         return self._inspector().stack_trace(args)

@@ -26,6 +26,7 @@ from interpreter.debugger import Debugger
 from interpreter.ports import HearRequest
 
 from ..atomic_file import read_text_file
+from ..memory_session import Origin, new_run_id
 from ..services import ServiceContext, Services, build_services
 from . import arguments as a
 from .channel import DapChannel
@@ -94,6 +95,7 @@ class DebugTarget:
     _services: Services | None = None
     _stopping: bool = False
     flow: Any = None  # awaited before each TALK: back-pressure from a slow client
+    memory_session: Any = None  # the app.memory_session.MemorySession owning ``store``
 
     @classmethod
     def launch(cls, config: LaunchConfig, listener: TargetListener,
@@ -102,19 +104,26 @@ class DebugTarget:
         store (raises LaunchError)."""
         compiled = _compile(config.program)
         from app.database import DatabaseError
-        from app.memory_store import MemoryStore
+        from app.memory_session import MemorySession
 
-        try:
-            store = MemoryStore(config.db)
+        try:  # the bot resolved, writes recorded with their provenance (app.memory_session)
+            memory_session = MemorySession.open(config.db, config.bot)
         except DatabaseError as e:
             raise LaunchError(str(e)) from None
-        target = cls(config, listener, compiled, store, _debugger(compiled, listener, config))
+        target = cls(config, listener, compiled, memory_session.store,
+                     _debugger(compiled, listener, config))
         target.flow = flow
+        target.memory_session = memory_session
         return target
 
     @property
+    def bot(self) -> str:
+        """The bot as bot lists name it (app.memory_session), else as launched."""
+        return self.memory_session.bot if self.memory_session else self.config.bot
+
+    @property
     def memory(self) -> Any:
-        return self.store.bot(self.config.bot)
+        return self.store.bot(self.bot)
 
     @property
     def running(self) -> bool:
@@ -128,9 +137,10 @@ class DebugTarget:
                                   flow=self.flow)
         if self._services is None:  # built once: restarts keep the providers' sessions
             self._services = build_services(ServiceContext(
-                self.store, self.config.bot, str(self.config.program.parent)))
+                self.store, self.bot, str(self.config.program.parent)))
         self.runtime = Runtime(self.compiled, self.channel, self.memory, debugger=self.debugger,
-                               on_event=self.listener.event, services=self._services)
+                               on_event=self.listener.event, services=self._services,
+                               run_id=new_run_id(Origin.DAP))
         self._task = asyncio.get_running_loop().create_task(self._run(self.runtime))
 
     async def stop(self) -> None:
@@ -171,7 +181,8 @@ class DebugTarget:
         await self._cancel(task)
         if self._services is not None:
             self._services.close()
-        await asyncio.get_running_loop().run_in_executor(None, self.store.close, FLUSH_TIMEOUT)
+        closer = self.memory_session.close if self.memory_session else self.store.close
+        await asyncio.get_running_loop().run_in_executor(None, closer, FLUSH_TIMEOUT)
 
     def set_breakpoints(self, specs: list[BreakpointSpec]) -> list[Any]:
         self.breakpoint_specs = list(specs)

@@ -148,18 +148,26 @@ class KnowledgeIndex:
         base_name = name.strip().removesuffix(".gbkb")
         if not base_name or not _KB_NAME.match(base_name) or self.dialog_dir is None:
             return None
+        root = kb_root(self.dialog_dir)
         for base in self._bases(self.dialog_dir):
             candidates = [base / ".gbkb" / base_name, base / f"{base_name}.gbkb"]
             candidates += [kb / base_name for kb in sorted(base.glob("*.gbkb"))]
             for candidate in candidates:
                 if candidate.is_dir():
-                    return candidate.resolve()
+                    resolved = candidate.resolve()
+                    if not resolved.is_relative_to(root):  # a symlink out of the package
+                        raise ServiceError(f"the knowledge base {name!r} leads outside the "
+                                           f"bot package {root}")
+                    return resolved
         return None
 
     @staticmethod
     def _bases(dialog_dir: Path) -> list[Path]:
-        """Where KB folders are looked for: the dialog's folder, its parent, the package."""
-        return list(dict.fromkeys((dialog_dir, dialog_dir.parent, package_root(dialog_dir))))
+        """Where KB folders are looked for: the dialog's folder, its parent, the package;
+        only those inside :func:`kb_root`."""
+        root = kb_root(dialog_dir)
+        bases = (dialog_dir, dialog_dir.parent, package_root(dialog_dir))
+        return [b for b in dict.fromkeys(bases) if b.resolve().is_relative_to(root)]
 
     def kb_names(self) -> list[str]:
         """Every KB folder name visible from the dialog (for messages)."""
@@ -239,9 +247,12 @@ class KnowledgeIndex:
     def _refresh(self, folder: Path) -> int:
         """Re-index changed files of a KB folder, drop deleted ones; returns the file count."""
         collection = str(folder)
+        root = kb_root(self.dialog_dir) if self.dialog_dir else folder
+        # A file whose real path is outside the package (a symlink) is never read: its text
+        # would go to the LLM server of the package's config.csv. READ refuses it the same way.
         files = {str(p.relative_to(folder)): p for p in sorted(folder.rglob("*"))
-                 if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES
-                 and p.stat().st_size <= MAX_DOC}
+                 if p.is_file() and p.resolve().is_relative_to(root)
+                 and p.suffix.lower() in TEXT_SUFFIXES and p.stat().st_size <= MAX_DOC}
         known = self.backend.known(collection)
         for source, path in files.items():
             stat = path.stat()
@@ -255,6 +266,18 @@ class KnowledgeIndex:
         if gone:
             self.backend.delete(collection, sorted(gone))
         return len(files)
+
+
+def kb_root(dialog_dir: Path) -> Path:
+    """The folder no KB file may lead out of: the bot package; for a ``NAME.gbdialog`` folder
+    outside any ``.gbai``, the folder holding it (its ``NAME.gbkb`` sits beside it), unless
+    that holds the home folder."""
+    root = package_root(dialog_dir)
+    parent = dialog_dir.parent
+    if root == dialog_dir and dialog_dir.suffix.lower() == ".gbdialog" \
+            and package_root(parent) == parent:
+        return parent
+    return root
 
 
 def default_cache_dir() -> Path:

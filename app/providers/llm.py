@@ -17,7 +17,7 @@ from interpreter.service_ports import LlmReply, ServiceError, ToolCall
 
 from ..services import ServiceContext, service_factory
 from ..settings import LLM_HINT, Settings, load_settings
-from .http import UrllibHttpClient
+from .http import HttpxClient
 
 # Reasoning models wrap their thinking in tags the dialog must not see (as the original does).
 _THINKING = re.compile(r"<(think|thinking|reasoning)>.*?</\1>\s*", re.DOTALL | re.IGNORECASE)
@@ -37,14 +37,14 @@ class OpenAiChat:
     """:class:`~interpreter.service_ports.LlmClient` over HTTP (JSON in, JSON out)."""
 
     def __init__(self, url: str, model: str, key: str = "", timeout: float = 300.0,
-                 http: UrllibHttpClient | None = None, routes: dict[str, str] | None = None,
+                 http: HttpxClient | None = None, routes: dict[str, str] | None = None,
                  vision_model: str = "") -> None:
         self.url = completions_url(url)
         self.default_model = model
         self.model = model  # the session's choice (USE MODEL / SET MODEL ROUTING)
         self.key = key
         self.timeout = timeout
-        self.http = http or UrllibHttpClient(timeout)
+        self.http = http or HttpxClient(timeout)
         self.routes = dict(routes or {})
         self.vision_model = vision_model
 

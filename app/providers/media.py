@@ -21,7 +21,7 @@ from interpreter.service_ports import MailMessage, ServiceError
 
 from ..services import ServiceContext, service_factory
 from ..settings import Settings, load_settings
-from .http import UrllibHttpClient
+from .http import HttpxClient
 from .llm import error_text
 from .mail import SmtpMailer
 
@@ -65,7 +65,7 @@ class OpenAiMedia:
     def __init__(self, base: str, key: str = "", *, image_model: str = "",
                  audio_model: str = "", voice: str = "", video_base: str = "",
                  video_model: str = "", timeout: float = 300.0,
-                 http: UrllibHttpClient | None = None) -> None:
+                 http: HttpxClient | None = None) -> None:
         self.base = base.rstrip("/")
         self.key = key
         self.image_model = image_model or DEFAULT_IMAGE_MODEL
@@ -74,7 +74,7 @@ class OpenAiMedia:
         self.video_base = (video_base or base).rstrip("/")
         self.video_model = video_model or DEFAULT_VIDEO_MODEL
         self.timeout = timeout
-        self.http = http or UrllibHttpClient(timeout)
+        self.http = http or HttpxClient(timeout)
 
     async def image(self, prompt: str) -> tuple[bytes, str]:
         payload: dict[str, Any] = {"model": self.image_model, "prompt": prompt, "n": 1}

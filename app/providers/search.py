@@ -15,7 +15,7 @@ from interpreter.service_ports import ServiceError
 
 from ..services import ServiceContext, service_factory
 from ..settings import load_settings
-from .http import UrllibHttpClient
+from .http import HttpxClient
 
 SEARCH_HINT = ("set TALKBENCH_SEARCH_URL to a SearXNG-compatible search server with the JSON "
                "format enabled (e.g. http://localhost:8888), or a URL with {query} in it that "
@@ -44,10 +44,10 @@ class SearxSearch:
     """Results of a SearXNG-style ``GET …/search?q=…&format=json``."""
 
     def __init__(self, url: str, timeout: float = 30.0,
-                 http: UrllibHttpClient | None = None) -> None:
+                 http: HttpxClient | None = None) -> None:
         self.url = url
         self.timeout = timeout
-        self.http = http or UrllibHttpClient(timeout)
+        self.http = http or HttpxClient(timeout)
 
     async def search(self, query: str, limit: int = 10) -> list[SearchHit]:
         url = search_request_url(self.url, query)

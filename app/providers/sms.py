@@ -25,7 +25,7 @@ from interpreter.service_ports import ServiceError
 
 from ..services import ServiceContext, service_factory
 from ..settings import SMS_HINT, Settings, load_settings
-from .http import UrllibHttpClient
+from .http import HttpxClient
 from .storage import package_root
 
 FORMATS = ("json", "twilio")
@@ -37,10 +37,10 @@ class HttpSmsGateway:
     """Sends one SMS by POSTing to the configured gateway; returns the gateway's message id."""
 
     def __init__(self, settings: Settings, key: str = "",
-                 client: UrllibHttpClient | None = None) -> None:
+                 client: HttpxClient | None = None) -> None:
         self.settings = settings
         self.key = key
-        self.client = client or UrllibHttpClient(settings.http_timeout)
+        self.client = client or HttpxClient(settings.http_timeout)
 
     async def send(self, to: str, text: str, provider: str = "") -> str:
         shape = _format(provider or self.settings.sms_format)

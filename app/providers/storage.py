@@ -32,6 +32,7 @@ from ..services import ServiceContext, service_factory
 MAX_FILE = 20 * 1024 * 1024  # bytes read or written at once (GET, READ, WRITE, DOWNLOAD)
 MAX_ARCHIVE = 100 * 1024 * 1024  # bytes inside one zip (COMPRESS input, EXTRACT output)
 MAX_ENTRIES = 10_000  # files in one zip
+MAX_IMAGE = 10 * 1024 * 1024  # bytes of one image in GENERATE PDF
 _MB = 1024 * 1024
 _UNSAFE = re.compile(r"(^[/\\~])|(^[A-Za-z]:)|(\.\.)|(//)|[*?]")
 _PLACEHOLDER = re.compile(r"\{\{\s*([^{}]+?)\s*\}\}")
@@ -41,12 +42,49 @@ _FONTS = ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "C:/Windows/Fonts/a
 
 
 def package_root(dialog_dir: str | Path) -> Path:
-    """The ``.gbai`` folder containing the dialog folder, else the dialog folder."""
+    """The ``.gbai`` folder containing the dialog folder, else the dialog folder, except when
+    that is the home folder or holds it (``/``, ``/home``): then a data folder of its own
+    (:func:`home_package_folder`), so a dialog kept in ``$HOME`` cannot rewrite ``~/.bashrc``."""
     here = Path(dialog_dir).resolve()
     for folder in (here, *here.parents):
         if folder.suffix.lower() == ".gbai":
             return folder
+    if _holds_home(here):
+        return home_package_folder(here)
     return here
+
+
+def _holds_home(folder: Path) -> bool:
+    try:
+        home = Path.home().resolve()
+    except RuntimeError:  # no home folder known: nothing to protect
+        return False
+    return home.is_relative_to(folder)
+
+
+def home_package_folder(folder: Path) -> Path:
+    """The package folder of dialogs kept directly in ``folder`` (the home folder or one
+    above it): ``<user data>/talkbench/packages/<name>-<hash>``, created when missing."""
+    import hashlib
+
+    import platformdirs
+
+    digest = hashlib.sha256(str(folder).encode("utf-8", "surrogateescape")).hexdigest()[:12]
+    name = re.sub(r"[^\w.-]+", "_", folder.name) or "root"
+    data = Path(platformdirs.user_data_dir("talkbench")) / "packages" / f"{name}-{digest}"
+    data.mkdir(parents=True, exist_ok=True)
+    return data
+
+
+def confinement_note(dialog_dir: str | Path) -> str | None:
+    """One line telling where a dialog's files go when that is not its own folder (a dialog
+    in the home folder), else ``None``."""
+    here = Path(dialog_dir).resolve()
+    root = package_root(here)
+    if here.is_relative_to(root):  # its own folder, or inside its .gbai package
+        return None
+    return (f"note: {here} holds your home folder, so this dialog's files (READ, WRITE, "
+            f"SAVE, GENERATE PDF …) live in {root}; keep dialogs in a folder of their own")
 
 
 class PackageStorage:
@@ -223,7 +261,8 @@ class PackageStorage:
         text = await self.read_text(template)
         is_html = template.strip().lower().endswith((".html", ".htm"))
         filled = fill_template(text, data, is_html)
-        pdf = await asyncio.to_thread(_make_pdf, filled, is_html, template)
+        images = _PackageImages(self, template)
+        pdf = await asyncio.to_thread(_make_pdf, filled, is_html, template, images)
         return await self.write_bytes(output, pdf)
 
     async def merge_pdf(self, sources: Iterable[str], output: str) -> str:
@@ -361,9 +400,66 @@ def fill_template(text: str, data: Any, is_html: bool = False) -> str:
     return _PLACEHOLDER.sub(value, text)
 
 
-def _make_pdf(text: str, is_html: bool, template: str) -> bytes:
+class _PackageImages:
+    """The images an HTML template may show: files of the bot package (looked up beside the
+    template, then as READ finds them), regular files of at most ``MAX_IMAGE`` bytes, raster
+    only (an SVG can pull in further files). fpdf2 would otherwise open any path or URL an
+    ``<img src>`` names (``/dev/zero`` grew without end)."""
+
+    def __init__(self, storage: PackageStorage, template: str) -> None:
+        self.storage = storage
+        self.template_dir = PurePosixPath(template.strip()).parent
+
+    def __call__(self, src: str) -> io.BytesIO:
+        src = src.strip()
+        if re.match(r"^[A-Za-z][\w+.-]*:", src):
+            raise ServiceError(f"GENERATE PDF: the image {src[:80]!r} is not a file of the bot "
+                               "package (URLs and data: images are not loaded)")
+        file = self._find(src)
+        size = file.stat().st_size
+        if size > MAX_IMAGE:
+            raise ServiceError(f"GENERATE PDF: the image {src!r} is larger than "
+                               f"{MAX_IMAGE // _MB} MB")
+        with file.open("rb") as fh:
+            data = fh.read(MAX_IMAGE + 1)
+        if len(data) > MAX_IMAGE:  # grew since it was measured
+            raise ServiceError(f"GENERATE PDF: the image {src!r} is larger than "
+                               f"{MAX_IMAGE // _MB} MB")
+        if data.lstrip()[:1] == b"<" or src.lower().endswith((".svg", ".svgz")):
+            raise ServiceError(f"GENERATE PDF: the image {src!r} is SVG; use PNG or JPEG")
+        return io.BytesIO(data)
+
+    def _find(self, src: str) -> Path:
+        beside = str(self.template_dir / src) if str(self.template_dir) != "." else src
+        for candidate in dict.fromkeys((beside, src)):
+            try:
+                return self.storage.resolve(candidate)
+            except ServiceError:
+                continue
+        raise ServiceError(f"GENERATE PDF: the image {src!r} is not a file of the bot package "
+                           f"{self.storage.root}")
+
+
+def _pdf_class(fpdf: Any, images: Any) -> Any:
+    """fpdf2's FPDF whose every image (HTML ``<img>``, table cells) goes through ``images``."""
+
+    class PackagePDF(fpdf.FPDF):  # type: ignore[misc, name-defined]
+        def image(self, name: Any, *args: Any, **kwargs: Any) -> Any:
+            if isinstance(name, str):
+                name = images(name)
+            elif not isinstance(name, io.BytesIO):
+                raise ServiceError("GENERATE PDF: images must be files of the bot package")
+            return super().image(name, *args, **kwargs)
+
+    return PackagePDF
+
+
+def _make_pdf(text: str, is_html: bool, template: str, images: Any = None) -> bytes:
     fpdf = _import("fpdf", "GENERATE PDF")
-    pdf = fpdf.FPDF()
+    if images is None:
+        def images(src: str) -> io.BytesIO:
+            raise ServiceError(f"GENERATE PDF: the image {src!r} cannot be loaded here")
+    pdf = _pdf_class(fpdf, images)()
     pdf.add_page()
     font = next((f for f in _FONTS if Path(f).is_file()), "")
     if font:
@@ -378,6 +474,8 @@ def _make_pdf(text: str, is_html: bool, template: str) -> bytes:
         else:
             pdf.multi_cell(0, 6, text)
         return bytes(pdf.output())
+    except ServiceError:
+        raise
     except (fpdf.errors.FPDFException, ValueError) as e:
         raise ServiceError(f"GENERATE PDF from {template!r} failed: {e}") from None
 

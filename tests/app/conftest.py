@@ -234,3 +234,24 @@ def write_blocker():
 def unused_port() -> int:
     """A loopback TCP port nothing listens on."""
     return _free_port()
+
+
+GENERALBOTS_SQL = Path(__file__).with_name("fixtures") / "generalbots_bots.sql"
+
+
+@pytest.fixture
+def generalbots_db(pg_server: PgServer) -> str:
+    """A URL of a fresh PostgreSQL database with General Bots' own ``bots``/``bot_memories``
+    (``fixtures/generalbots_bots.sql``) and three bots: 'default', and two named 'shop' with
+    slugs 'shop-eu' and 'shop-us'."""
+    import psycopg2
+
+    name = pg_server.new_database()
+    conn = psycopg2.connect(dbname=name, user=PG_USER, password=PG_PASSWORD,
+                            host="127.0.0.1", port=pg_server.port)
+    try:
+        with conn, conn.cursor() as cur:
+            cur.execute(GENERALBOTS_SQL.read_text("utf-8"))
+    finally:
+        conn.close()
+    return pg_server.url(name)

@@ -118,3 +118,20 @@ def test_conflict_helper(watched) -> None:
     assert changed_since(store, BOT, "seen", started)
     assert changed_since(store, BOT, "nokey", "x")
     assert not changed_since(store, BOT, "nokey", None)
+
+
+def test_a_write_another_talkbench_recorded_is_not_recorded_again_as_outside(
+        db_url: str, store: MemoryStore) -> None:
+    history = MemoryHistory(store)
+    try:
+        subprocess.run([sys.executable, "-m", "app", "memory", "set", "--db", db_url,
+                        "--bot", BOT, "cli", "yes"], check=True, timeout=60,
+                       capture_output=True)
+        # What the watcher reports once it notices that write: already explained.
+        history.record_outside(BOT, "cli", None, "yes")
+        history.record_outside(BOT, "cli", "yes", "changed-by-general-bots")
+        history.flush()
+        assert [(e.kind, e.new) for e in history.timeline(BOT, "cli")] == [
+            ("outside", "changed-by-general-bots"), ("cli", "yes")]
+    finally:
+        history.close()

@@ -43,9 +43,12 @@ def make_package(root: Path, dialogs: dict[str, str], config: str = "") -> Path:
 
 
 def post(url: str, body: bytes, content_type: str = "application/json",
-         method: str = "POST") -> tuple[int, Any]:
+         method: str = "POST", token: str | None = None) -> tuple[int, Any]:
+    headers = {"Content-Type": content_type}
+    if token is not None:
+        headers["X-Talkbench-Token"] = token
     request = urllib.request.Request(url, data=body if method == "POST" else None,
-                                     headers={"Content-Type": content_type}, method=method)
+                                     headers=headers, method=method)
     try:
         with urllib.request.urlopen(request, timeout=10) as response:
             return response.status, json.loads(response.read())
@@ -168,9 +171,10 @@ def test_the_cli_serves_until_sigterm(tmp_path: Path, sqlite_db: str) -> None:
         assert first.startswith("serving 1 webhook(s) on http://127.0.0.1:"), \
             first + proc.stderr.read()
         base = first.split(" on ")[1].split()[0]
+        token = proc.stdout.readline().removeprefix("access token: ").strip()
         status, reply = post(base + "/api/bot/shop/order-received",
                              json.dumps({"customer": "Ana", "items": [],
-                                         "greeting": "hey"}).encode())
+                                         "greeting": "hey"}).encode(), token=token)
         assert (status, reply) == (200, {"ok": True, "customer": "Ana", "total": 0,
                                          "greeting": "hey"})
     finally:
