@@ -8,34 +8,20 @@ headers is refused before any message is read. A local process can speak DAP, so
 only ``initialize`` and ``disconnect`` are answered, and a connection that stays silent is
 closed after an idle timeout so it cannot hold the only client slot.
 
-These helpers are transport-agnostic on purpose: an HTTP server (the webhook server) can
-reuse :func:`make_token` and :func:`tokens_match`.
+Tokens themselves come from :mod:`app.security.tokens`, shared with the webhook server.
 """
 
 from __future__ import annotations
 
-import hmac
 import re
-import secrets
 from dataclasses import dataclass
 from typing import Any
 
+from ..security.tokens import token_matches
 from .framing import FramingError
 
-TOKEN_BYTES = 18  # 24 URL-safe characters, 144 random bits
 _REQUEST_LINE = re.compile(rb"^[A-Za-z]+ \S+ HTTP/\d", re.ASCII)
 _BROWSER_HEADERS = frozenset({b"host", b"origin"})
-
-
-def make_token() -> str:
-    return secrets.token_urlsafe(TOKEN_BYTES)
-
-
-def tokens_match(expected: str, given: Any) -> bool:
-    """Constant-time comparison; anything but a string never matches."""
-    if not isinstance(given, str) or not expected:
-        return False
-    return hmac.compare_digest(expected.encode("utf-8"), given.encode("utf-8"))
 
 
 def screen_http(header: bytes, complete: bool) -> None:
@@ -78,7 +64,7 @@ class Gate:
         args = message.get("arguments")
         given = args.get("token") if isinstance(args, dict) else None
         if command == "launch":
-            if tokens_match(self.token, given):
+            if token_matches(self.token, given):
                 self.admitted = True
                 return None
             why = "a wrong" if given else "no"

@@ -12,7 +12,7 @@ import sys
 import threading
 from typing import BinaryIO
 
-from .access import make_token
+from ..security.tokens import new_token
 from .connection import READ_CHUNK, serve_session
 from .tcp import IDLE_TIMEOUT, TcpOptions, serve_tcp
 
@@ -61,7 +61,7 @@ def run(port: int | None = None, token: str | None = None,
         if port is None:
             task = asyncio.ensure_future(serve_stdio())
         else:
-            options = TcpOptions(port, token or make_token(), idle_timeout)
+            options = TcpOptions(port, token or new_token(), idle_timeout)
             task = asyncio.ensure_future(serve_tcp(options, stop))
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):

@@ -13,7 +13,8 @@ import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .access import Gate, make_token, screen_http
+from ..security.tokens import new_token
+from .access import Gate, screen_http
 from .connection import READ_CHUNK, note, serve_session
 from .framing import FrameDecoder, FramingError, encode
 
@@ -31,7 +32,7 @@ DROP_GRACE = 1.0
 @dataclass(frozen=True)
 class TcpOptions:
     port: int
-    token: str = field(default_factory=make_token)
+    token: str = field(default_factory=new_token)
     idle_timeout: float = IDLE_TIMEOUT
     max_unread: int = MAX_UNREAD
 

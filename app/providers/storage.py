@@ -177,7 +177,7 @@ class PackageStorage:
         if size is not None:
             _check_size(size, path)
         file = self.target(path)
-        sink = await asyncio.to_thread(_PartFile, file)
+        sink = await _open_part_file(file)
         try:
             total = 0
             async for chunk in chunks:
@@ -285,6 +285,23 @@ def _check_size(size: int, path: str) -> None:
 def _write(file: Path, data: bytes) -> None:
     file.parent.mkdir(parents=True, exist_ok=True)
     write_bytes_atomic(file, data)
+
+
+async def _open_part_file(file: Path) -> _PartFile:
+    """A :class:`_PartFile` made in a worker thread. A run cancelled while the thread is
+    still creating it never receives the object, so the thread's result is discarded when it
+    arrives: a Stop at that moment leaves no part file behind."""
+    making = asyncio.ensure_future(asyncio.to_thread(_PartFile, file))
+    try:
+        return await asyncio.shield(making)
+    except asyncio.CancelledError:
+        making.add_done_callback(_discard_made)
+        raise
+
+
+def _discard_made(making: asyncio.Future[_PartFile]) -> None:
+    if not making.cancelled() and making.exception() is None:
+        making.result().discard()
 
 
 class _PartFile(AtomicWriter):

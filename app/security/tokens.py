@@ -5,6 +5,7 @@ from __future__ import annotations
 import hmac
 import secrets
 from collections.abc import Mapping
+from typing import Any
 
 TOKEN_HEADER = "x-talkbench-token"
 
@@ -14,9 +15,11 @@ def new_token() -> str:
     return secrets.token_urlsafe(24)
 
 
-def token_matches(expected: str, given: str | None) -> bool:
-    """``given`` is the expected token (constant time: no timing oracle)."""
-    if given is None:
+def token_matches(expected: str, given: Any) -> bool:
+    """``given`` is the expected token (constant time: no timing oracle). Anything but a
+    string (a JSON number in a launch configuration, a missing header) never matches, and
+    neither does anything when no token is expected."""
+    if not isinstance(given, str) or not expected:
         return False
     return hmac.compare_digest(expected.encode("utf-8"), given.encode("utf-8"))
 

@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from app.dap.access import screen_http, tokens_match
+from app.dap.access import screen_http
 from app.dap.framing import FrameDecoder, FramingError, encode
+from app.security.tokens import token_matches
 from tests.app import dap_support as support
 from tests.app.dap_support import TIMEOUT, TcpAdapter, connect, db_url, start
 
@@ -87,9 +88,9 @@ def test_a_fixed_token_from_the_command_line(tmp_path: Path) -> None:
 
 
 def test_token_comparison() -> None:
-    assert tokens_match("abc", "abc")
-    assert not tokens_match("abc", "abd") and not tokens_match("abc", None)
-    assert not tokens_match("abc", 123) and not tokens_match("", "")
+    assert token_matches("abc", "abc")
+    assert not token_matches("abc", "abd") and not token_matches("abc", None)
+    assert not token_matches("abc", 123) and not token_matches("", "")
 
 
 # ---------------------------------------------------------------- web pages (DNS rebinding)
