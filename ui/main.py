@@ -28,7 +28,9 @@ def build_window(files: list[str], db: str | None, bot: str, settings: QSettings
     url = db or default_url()
     share_gil_finely()
     collect_on_gui_thread()
-    store = MemoryStore(url)
+    # No URL: the store opens the default location and creates its data directory (on an
+    # account that never ran Talkbench it does not exist yet); an explicit one must exist.
+    store = MemoryStore(db)
     window = MainWindow(store, url, bot, settings or QSettings(ORGANIZATION, APPLICATION))
     QApplication.instance().setWindowIcon(QIcon(str(ICON)))
     for name in files:
