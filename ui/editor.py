@@ -10,12 +10,10 @@ from PySide6.QtGui import (
     QColor,
     QFontDatabase,
     QKeyEvent,
-    QKeySequence,
     QPainter,
     QPaintEvent,
     QPalette,
     QPolygon,
-    QShortcut,
     QTextCharFormat,
     QTextCursor,
     QTextFormat,
@@ -89,8 +87,6 @@ class CodeEditor(QPlainTextEdit):
         self.blockCountChanged.connect(self._update_margins)
         self.updateRequest.connect(self._on_update_request)
         self.cursorPositionChanged.connect(self._refresh_selections)
-        QShortcut(QKeySequence("Ctrl+/"), self, self.toggle_comment)
-        QShortcut(QKeySequence("Ctrl+G"), self, self.ask_go_to_line)
         self._update_margins()
         self._refresh_selections()
 

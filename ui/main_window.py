@@ -9,15 +9,19 @@ from pathlib import Path
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QIcon, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QDockWidget,
     QFileDialog,
     QInputDialog,
     QLabel,
+    QLineEdit,
     QMainWindow,
     QMenu,
     QMessageBox,
+    QPlainTextEdit,
     QStyle,
     QTabWidget,
+    QTextEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -37,12 +41,14 @@ from .conversation_tools import install_conversation_tools
 from .debug_ui import DEBUG_MENU, DebugUi
 from .editor import CodeEditor, Mark
 from .find_bar import FindBar
+from .help_menu import HelpMenu
 from .memory_history_panel import install_memory_history
 from .memory_panel import MemoryPanel
 from .output_panel import OutputPanel, ProblemsPanel
 from .tests_panel import TestsPanel
 from .themes import ThemeMenu
 from .turns_view import show_line
+from .view_menu import ViewMenu
 
 RESOURCES = Path(__file__).resolve().parent.parent / "resources"
 SAMPLES = RESOURCES / "samples"
@@ -67,6 +73,10 @@ class ActionSpec:
     toolbar: bool = False
     tip: str = ""
     icon: QStyle.StandardPixmap | None = None
+    separator: bool = False  # a menu separator before this entry
+    # The focused text field handles the key itself (Ctrl+C in the chat input copies there):
+    # the menu only shows the shortcut, a window-wide one would steal the key from it.
+    shown_shortcut_only: bool = False
 
 
 class EditorTab(QWidget):
@@ -156,7 +166,9 @@ class MainWindow(QMainWindow):
             lambda line: show_line(self.conversation._run_editor(), line))
         self.theme_menu = ThemeMenu(self.settings, self)
         self.theme_menu.themeChanged.connect(self._apply_theme)
-        self.menuBar().addMenu("&View").addMenu(self.theme_menu)
+        self.view_menu = ViewMenu(self, [self.theme_menu])
+        self.menuBar().addMenu(self.view_menu)
+        self.help_menu = HelpMenu(self)
         self.db_label = QLabel()
         self.bot_label = QLabel()
         self.run_label = QLabel("Ready")
@@ -213,10 +225,7 @@ class MainWindow(QMainWindow):
             ActionSpec("save_as", "Save &As…", "Ctrl+Shift+S", self.save_as, "&File"),
             ActionSpec("open_db", "Open &Database…", "", self.ask_database, "&File"),
             ActionSpec("quit", "&Quit", "Ctrl+Q", self.close, "&File"),
-            ActionSpec("find", "&Find…", "Ctrl+F", self.show_find, "&Edit"),
-            ActionSpec("replace", "&Replace…", "Ctrl+H", self.find_bar.show_replace, "&Edit"),
-            ActionSpec("comment", "Toggle &Comment", "", self._toggle_comment, "&Edit"),
-            ActionSpec("goto", "&Go to Line…", "", self._go_to_line, "&Edit"),
+            *self._edit_specs(),
             ActionSpec(
                 "run",
                 "&Run Without Debugging",
@@ -253,6 +262,27 @@ class MainWindow(QMainWindow):
             *self._debug_specs(),
         ]
 
+    def _edit_specs(self) -> list[ActionSpec]:
+        E = "&Edit"
+
+        def text_command(name: str, text: str, key: str, separator: bool = False) -> ActionSpec:
+            return ActionSpec(name, text, key, lambda: self.edit_command(name), E,
+                              separator=separator, shown_shortcut_only=True)
+
+        return [
+            text_command("undo", "&Undo", "Ctrl+Z"),
+            text_command("redo", "&Redo", "Ctrl+Shift+Z"),
+            text_command("cut", "Cu&t", "Ctrl+X", separator=True),
+            text_command("copy", "&Copy", "Ctrl+C"),
+            text_command("paste", "&Paste", "Ctrl+V"),
+            text_command("selectAll", "Select &All", "Ctrl+A"),
+            ActionSpec("find", "&Find…", "Ctrl+F", self.show_find, E, separator=True),
+            ActionSpec("replace", "&Replace…", "Ctrl+H", self.find_bar.show_replace, E),
+            ActionSpec("comment", "Toggle Co&mment", "Ctrl+/", self._toggle_comment, E,
+                       separator=True),
+            ActionSpec("goto", "&Go to Line…", "Ctrl+G", self._go_to_line, E),
+        ]
+
     def _debug_specs(self) -> list[ActionSpec]:
         SP, D, d = QStyle.StandardPixmap, DEBUG_MENU, self.debug
         return [
@@ -283,7 +313,10 @@ class MainWindow(QMainWindow):
             action = QAction(spec.text, self)
             if spec.icon is not None:
                 action.setIcon(self.style().standardIcon(spec.icon))
-            if spec.shortcut:
+            if spec.shortcut and spec.shown_shortcut_only:
+                shown = QKeySequence(spec.shortcut).toString(QKeySequence.SequenceFormat.NativeText)
+                action.setText(f"{spec.text}\t{shown}")  # the menu's shortcut column
+            elif spec.shortcut:
                 action.setShortcut(QKeySequence(spec.shortcut))
             action.setToolTip(spec.tip or spec.text.replace("&", "").rstrip("…"))
             action.triggered.connect(lambda _=False, h=spec.handler: h())
@@ -291,6 +324,8 @@ class MainWindow(QMainWindow):
             menu = menus.get(spec.menu) or menus.setdefault(
                 spec.menu, self.menuBar().addMenu(spec.menu)
             )
+            if spec.separator:
+                menu.addSeparator()
             menu.addAction(action)
             if spec.toolbar:
                 toolbars.get(spec.menu, toolbar).addAction(action)
@@ -455,6 +490,15 @@ class MainWindow(QMainWindow):
         self.recent_menu.setEnabled(bool(self._recent()))
 
     # -- editing helpers ----------------------------------------------------------------------
+
+    def edit_command(self, name: str) -> None:
+        """Edit ▸ undo, redo, cut, copy, paste or selectAll: on the focused text field (chat
+        input, filter, console), else on the current editor."""
+        target = QApplication.focusWidget()
+        if not isinstance(target, (QLineEdit, QPlainTextEdit, QTextEdit)):
+            target = self.editor()
+        if target is not None:
+            getattr(target, name)()
 
     def show_find(self) -> None:
         self.find_bar.show_find()
