@@ -63,7 +63,7 @@ class DebugUi:
             dock.hide()
 
         c = self.controller
-        c.paused.connect(lambda state: window.run_label.setText(describe_pause(state)))
+        c.paused.connect(lambda state: window.show_run_status(describe_pause(state)))
         c.resumed.connect(self._show_running)
         c.stateChanged.connect(window._update_run_actions)
         self.variables.editFailed.connect(self._report)
@@ -136,12 +136,12 @@ class DebugUi:
             actions["restart"].setEnabled(self.window.runner.running)
 
     def _show_running(self) -> None:
-        if self.window.runner.running:
-            self.window.run_label.setText("Running…")
+        if self.window.runner.running and not self.controller.run_ended:
+            self.window.show_run_status("Running…")
 
     def _report(self, text: str) -> None:
         self.console.write(text)
-        self.window.run_label.setText(text)
+        self.window.show_run_status(text)
 
     def _follow_current_editor(self, _index: int) -> None:
         editor = self.window.editor()

@@ -603,6 +603,13 @@ class MainWindow(QMainWindow):
             self.output.add(f"■ Stopped at line {event.line}", "status", event.line)
             self._end_run("Stopped")
 
+    def show_run_status(self, text: str) -> None:
+        """The status bar's run message (Running…, Paused at line N, Stopped, …)."""
+        self.run_label.setText(text)
+
+    def run_status(self) -> str:
+        return self.run_label.text()
+
     def _end_run(self, status: str) -> None:
         self.run_label.setText(status)
         self.chat.add_note(status)

@@ -1,0 +1,24 @@
+"""What a user sees around a debug run: the status bar after Stop, the editor's width."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from tests.ui.conftest import until
+from tests.ui.test_debugger_ui import click_gutter, open_script, paused_at, press
+
+
+def test_status_bar_says_stopped_after_stop_while_paused(window, qtbot, run):
+    editor = open_script(window, 'TALK "one"\nTALK "two"\n')
+    click_gutter(qtbot, editor, 2)
+
+    async def scenario():
+        press(window, Qt.Key.Key_F5)
+        await until(paused_at(window, 2))
+        assert window.run_status().startswith("Paused")
+        press(window, Qt.Key.Key_F5, Qt.KeyboardModifier.ShiftModifier)
+        await until(lambda: not window.runner.running)
+
+    run(scenario())
+    qtbot.wait(50)  # events queued behind the run's end
+    assert window.run_status() == "Stopped"
