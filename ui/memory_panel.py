@@ -155,10 +155,13 @@ class MemoryPanel(QWidget):
             self.view.addAction(action)
         self.user_view.addActions([self.copy_action, self.delete_action])  # no undo there
 
+        # Two rows (scope and bot, then the buttons): one row made the column too wide for
+        # the editor to keep half of a 1280-pixel window while debugging.
+        choices = QHBoxLayout()
+        choices.addWidget(self.scope_box)
+        choices.addWidget(self.bot_box, 1)
+        choices.addWidget(self.user_box, 1)
         tools = QHBoxLayout()
-        tools.addWidget(self.scope_box)
-        tools.addWidget(self.bot_box, 1)
-        tools.addWidget(self.user_box, 1)
         self.buttons: dict[str, QToolButton] = {}
         self._bot_tips: dict[str, str] = {}  # tooltips of buttons that change with the scope
         for text, tip, slot in (
@@ -185,6 +188,8 @@ class MemoryPanel(QWidget):
             self.buttons[text] = button
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
+        tools.addStretch(1)
+        layout.addLayout(choices)
         layout.addLayout(tools)
         layout.addWidget(self.filter)
         layout.addWidget(self.user_note)

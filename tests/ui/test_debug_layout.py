@@ -22,3 +22,19 @@ def test_status_bar_says_stopped_after_stop_while_paused(window, qtbot, run):
     run(scenario())
     qtbot.wait(50)  # events queued behind the run's end
     assert window.run_status() == "Stopped"
+
+
+def test_the_editor_keeps_half_the_width_while_debugging(window, qtbot, run):
+    window.resize(1280, 800)
+    editor = open_script(window, 'TALK "one"\nTALK "two"\n')
+    click_gutter(qtbot, editor, 2)
+
+    async def scenario():
+        press(window, Qt.Key.Key_F5)
+        await until(paused_at(window, 2))
+        await until(lambda: window.debug.docks[0].isVisible())
+
+    run(scenario())
+    qtbot.wait(100)  # the docks are sized on the loop turn after they are shown
+    assert window.width() == 1280
+    assert editor.width() >= 640
