@@ -39,7 +39,9 @@ from .bridge import Bridge
 from .chat_panel import ChatPanel
 from .conversation_tools import install_conversation_tools
 from .debug_ui import DEBUG_MENU, DebugUi
+from .disk_changes import DiskWatcher, ReloadBar, file_digest
 from .editor import CodeEditor, Mark
+from .file_dialogs import ask_save_path
 from .find_bar import FindBar
 from .help_menu import HelpMenu
 from .memory_history_panel import install_memory_history
@@ -80,17 +82,35 @@ class ActionSpec:
 
 
 class EditorTab(QWidget):
-    """One open file: the editor plus its path (None until saved)."""
+    """One open file: the editor plus its path (None until saved), how its text is stored,
+    and the digest of the bytes last read or written (to notice another program's change)."""
 
     def __init__(self, text: str, path: Path | None) -> None:
         super().__init__()
         self.path = path
+        self.text_format = DEFAULT_FORMAT
+        self.disk_digest: str | None = None
         self.editor = CodeEditor(self)
         self.editor.setPlainText(text)
         self.editor.document().setModified(False)
+        self.reload_bar = ReloadBar(self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.reload_bar)
         layout.addWidget(self.editor)
+
+    def changed_on_disk(self) -> bool:
+        """True when the file's bytes are no longer the ones last read or written here."""
+        return self.path is not None and file_digest(self.path) != self.disk_digest
+
+    def replace_text(self, text: str) -> None:
+        """Load ``text`` (a reload), keeping the cursor's line and column where they fit."""
+        cursor = self.editor.textCursor()
+        line, col = cursor.blockNumber() + 1, cursor.positionInBlock() + 1
+        self.editor.setPlainText(text)
+        self.editor.document().setModified(False)
+        self.editor.go_to_line(min(line, self.editor.blockCount()), col)
 
     @property
     def title(self) -> str:
@@ -127,6 +147,8 @@ class MainWindow(QMainWindow):
         self.tabs.setDocumentMode(True)
         self.tabs.tabCloseRequested.connect(self.close_tab)
         self.tabs.currentChanged.connect(lambda _i: self._check_now())
+        self.disk_watcher = DiskWatcher(self)
+        self.disk_watcher.changed.connect(self._on_disk_change)
         self.find_bar = FindBar(self.editor)
         self.find_bar.hide()
         central = QWidget()
@@ -381,6 +403,7 @@ class MainWindow(QMainWindow):
         index = self.tabs.addTab(tab, tab.title)
         self.tabs.setTabToolTip(index, str(path) if path else "not saved yet")
         tab.editor.textChanged.connect(self._check_timer.start)
+        tab.reload_bar.reloadRequested.connect(lambda t=tab: self.reload(t))
         tab.editor.document().modificationChanged.connect(lambda _m, t=tab: self._retitle(t))
         self.tabs.setCurrentWidget(tab)
         self._check_now()
@@ -418,7 +441,33 @@ class MainWindow(QMainWindow):
         self._remember_recent(path)
         tab = self.add_tab(text, path)
         tab.text_format = text_format  # saved back with the same encoding, BOM, line endings
+        tab.disk_digest = file_digest(path)
+        self.disk_watcher.watch(path)
         return tab
+
+    def reload(self, tab: EditorTab) -> bool:
+        """Replace ``tab``'s text with its file as it is on disk now."""
+        try:
+            text, text_format = read_text_file(tab.path)
+        except (OSError, UnicodeDecodeError) as exc:
+            QMessageBox.warning(self, "Reload failed", f"Cannot read {tab.path}:\n{exc}")
+            return False
+        tab.replace_text(text)
+        tab.text_format, tab.disk_digest = text_format, file_digest(tab.path)
+        tab.reload_bar.hide()
+        return True
+
+    def tabs_of(self, path: Path) -> list[EditorTab]:
+        return [t for t in self.editor_tabs() if t.path == path]
+
+    def editor_tabs(self) -> list[EditorTab]:
+        tabs = (self.tabs.widget(i) for i in range(self.tabs.count()))
+        return [t for t in tabs if isinstance(t, EditorTab)]
+
+    def _on_disk_change(self, path: Path) -> None:
+        for tab in self.tabs_of(path):
+            if tab.changed_on_disk():  # not our own save
+                tab.reload_bar.offer(tab.title, tab.modified, not path.exists())
 
     def save(self, tab: EditorTab | None = None) -> bool:
         tab = tab or self.current_tab()
@@ -426,12 +475,16 @@ class MainWindow(QMainWindow):
             return False
         if tab.path is None:
             return self.save_as(tab)
+        if tab.changed_on_disk() and not self._confirm_overwrite(tab):
+            return False
         try:
-            write_text_atomic(tab.path, tab.editor.toPlainText(),
-                              getattr(tab, "text_format", DEFAULT_FORMAT))
+            write_text_atomic(tab.path, tab.editor.toPlainText(), tab.text_format)
         except (OSError, UnicodeEncodeError) as exc:
             QMessageBox.warning(self, "Save failed", f"Cannot save {tab.path}:\n{exc}")
             return False
+        tab.disk_digest = file_digest(tab.path)
+        tab.reload_bar.hide()
+        self.disk_watcher.watch(tab.path)
         tab.editor.document().setModified(False)
         self._retitle(tab)
         return True
@@ -440,14 +493,29 @@ class MainWindow(QMainWindow):
         tab = tab or self.current_tab()
         if tab is None:
             return False
-        path, _ = QFileDialog.getSaveFileName(
-            self, "Save dialog", tab.title, "BASIC dialogs (*.bas)"
-        )
-        if not path:
+        path = ask_save_path(self, tab.title)
+        if path is None:
             return False
-        tab.path = Path(path).resolve()
+        if tab.path is not None:
+            self.disk_watcher.unwatch(tab.path)
+        # The file dialog already asked before replacing an existing file.
+        tab.path, tab.disk_digest = path, file_digest(path)
+        self._retitle(tab)
+        self.tabs.setTabToolTip(self.tabs.indexOf(tab), str(path))
         self._remember_recent(tab.path)
         return self.save(tab)
+
+    def _confirm_overwrite(self, tab: EditorTab) -> bool:
+        """The file changed on disk since it was read: overwrite it only when the user says so."""
+        box = QMessageBox(QMessageBox.Icon.Warning, "File changed on disk",
+                          f"{tab.title} was changed by another program since it was opened "
+                          "here. Overwrite that change with the editor's text?",
+                          QMessageBox.StandardButton.Cancel, self)
+        box.setObjectName("overwriteQuestion")
+        overwrite = box.addButton("Overwrite", QMessageBox.ButtonRole.DestructiveRole)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.exec()
+        return box.clickedButton() is overwrite
 
     def _confirm_discard(self, tab: EditorTab) -> bool:
         """Ask before losing unsaved changes; True when it is fine to close ``tab``."""
@@ -470,6 +538,8 @@ class MainWindow(QMainWindow):
         if isinstance(tab, EditorTab) and not self._confirm_discard(tab):
             return False
         self.tabs.removeTab(index)
+        if isinstance(tab, EditorTab) and tab.path is not None and not self.tabs_of(tab.path):
+            self.disk_watcher.unwatch(tab.path)
         tab.deleteLater()
         return True
 
