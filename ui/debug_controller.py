@@ -200,6 +200,15 @@ class DebugController(QObject):
         self.editor = editor
         self.breakpointsChanged.emit()
 
+    def set_breakpoints_of(self, editor: CodeEditor, specs: list[BreakpointSpec]) -> None:
+        """Give ``editor`` exactly these breakpoints, conditions included (a restored
+        session)."""
+        self.watch_editor(editor)  # follows its gutter from now on
+        for line in sorted(editor.breakpoints ^ {s.line for s in specs}):
+            editor.toggle_breakpoint(line)
+        self._details[editor] = {s.line: s for s in specs}
+        self._breakpoints_edited(editor)
+
     def specs(self, editor: CodeEditor | None = None) -> list[BreakpointSpec]:
         editor = editor or self.editor
         if editor is None:

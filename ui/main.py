@@ -33,6 +33,7 @@ def build_window(files: list[str], db: str | None, bot: str, settings: QSettings
     store = MemoryStore(db)
     window = MainWindow(store, url, bot, settings or QSettings(ORGANIZATION, APPLICATION))
     QApplication.instance().setWindowIcon(QIcon(str(ICON)))
+    window.restore_session()
     for name in files:
         window.open_file(Path(name))
     if window.tabs.count() == 0:

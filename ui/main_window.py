@@ -34,6 +34,7 @@ from app.user_memory import user_memories
 from interpreter import BasicSyntaxError, check_source
 from interpreter.events import Failed, Finished, Printed, RunStarted, Stopped
 
+from . import session_restore
 from .bot_tools import BotTools
 from .bridge import Bridge
 from .chat_panel import ChatPanel
@@ -730,6 +731,10 @@ class MainWindow(QMainWindow):
         self._update_status()
         return True
 
+    def restore_session(self) -> None:
+        """Reopen the files, cursors, breakpoints and watches of the last session."""
+        session_restore.restore(self, session_restore.load(self.settings))
+
     # -- window state ---------------------------------------------------------------------------
 
     def _restore_layout(self) -> None:
@@ -751,6 +756,7 @@ class MainWindow(QMainWindow):
             if isinstance(tab, EditorTab) and not self._confirm_discard(tab):
                 event.ignore()
                 return
+        session_restore.save(self.settings, session_restore.capture(self))
         self.runner.stop()
         self.conversation.shutdown()
         self.bot_tools.shutdown()
