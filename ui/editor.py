@@ -33,7 +33,6 @@ _OPENERS = re.compile(
 )
 _ERROR_COLOR = QColor("#d32f2f")
 _WARNING_COLOR = QColor("#e0a800")
-_EXECUTION_LINE = QColor(255, 214, 0, 90)  # translucent: readable on light and dark themes
 _EXECUTION_ARROW = QColor("#f0b400")
 
 
@@ -204,7 +203,7 @@ class CodeEditor(QPlainTextEdit):
         block = self.document().findBlockByNumber(self.execution_line - 1)
         if self.execution_line and block.isValid():
             execution = QTextEdit.ExtraSelection()
-            execution.format.setBackground(_EXECUTION_LINE)
+            execution.format.setBackground(self.colors.execution_line)
             execution.format.setProperty(QTextFormat.Property.FullWidthSelection, True)
             execution.cursor = QTextCursor(block)
             selections.insert(1, execution)

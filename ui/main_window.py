@@ -49,7 +49,7 @@ from .memory_history_panel import install_memory_history
 from .memory_panel import MemoryPanel
 from .output_panel import OutputPanel, ProblemsPanel
 from .tests_panel import TestsPanel
-from .themes import ThemeMenu
+from .themes import ApplicationTheme, Theme, ThemeMenu, themed_icon
 from .turns_view import show_line
 from .view_menu import ViewMenu
 
@@ -179,6 +179,7 @@ class MainWindow(QMainWindow):
 
         self.debug = DebugUi(self)
         self.actions_by_name: dict[str, QAction] = {}
+        self._icons: dict[str, QStyle.StandardPixmap] = {}
         self._build_actions()
         self._add_skip_unsupported_action()
         self.bot_tools.add_menu_items()
@@ -188,7 +189,9 @@ class MainWindow(QMainWindow):
         self.conversation.turn_panel.lineClicked.connect(
             lambda line: show_line(self.conversation._run_editor(), line))
         self.theme_menu = ThemeMenu(self.settings, self)
+        self.app_theme = ApplicationTheme()
         self.theme_menu.themeChanged.connect(self._apply_theme)
+        self._apply_theme(self.theme_menu.current())
         self.view_menu = ViewMenu(self, [self.theme_menu])
         self.menuBar().addMenu(self.view_menu)
         self.help_menu = HelpMenu(self)
@@ -336,6 +339,7 @@ class MainWindow(QMainWindow):
             action = QAction(spec.text, self)
             if spec.icon is not None:
                 action.setIcon(self.style().standardIcon(spec.icon))
+                self._icons[spec.name] = spec.icon  # redrawn for a dark theme
             if spec.shortcut and spec.shown_shortcut_only:
                 shown = QKeySequence(spec.shortcut).toString(QKeySequence.SequenceFormat.NativeText)
                 action.setText(f"{spec.text}\t{shown}")  # the menu's shortcut column
@@ -574,11 +578,16 @@ class MainWindow(QMainWindow):
     def show_find(self) -> None:
         self.find_bar.show_find()
 
-    def _apply_theme(self, theme: object) -> None:
-        for i in range(self.tabs.count()):
-            tab = self.tabs.widget(i)
-            if isinstance(tab, EditorTab):
-                tab.editor.set_theme(theme)
+    def _apply_theme(self, theme: Theme) -> None:
+        """The theme for the whole window: palette, editors, chat bubbles, output colours."""
+        colors = self.app_theme.apply(theme)
+        for tab in self.editor_tabs():
+            tab.editor.set_theme(theme)
+        for name, pixmap in self._icons.items():
+            self.actions_by_name[name].setIcon(themed_icon(self.style(), pixmap, colors.dark))
+        self.chat.set_dark(colors.dark)
+        self.output.set_dark(colors.dark)
+        self.problems.set_dark(colors.dark)
 
     def _memory_keys(self, prefix: str) -> list[str]:
         """Completion inside strings: keys of the current bot containing ``prefix``."""

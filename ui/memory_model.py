@@ -24,7 +24,7 @@ VALUE_COLUMN = 1
 PAGE_SIZE = 500
 FLASH_SECONDS = 0.8
 _PENDING_COLOR = QColor("#8a8a8a")
-FLASH_COLOR = QColor("#fff3b0")
+FLASH_COLOR = QColor(255, 214, 0, 80)  # translucent: light text stays readable on dark
 Index = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()  # the table's only parent; immutable, so one instance is enough
 _EPOCH = dt.datetime.min.replace(tzinfo=dt.UTC)
