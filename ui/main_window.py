@@ -47,7 +47,7 @@ from .find_bar import FindBar
 from .help_menu import HelpMenu
 from .memory_history_panel import install_memory_history
 from .memory_panel import MemoryPanel
-from .output_panel import OutputPanel, ProblemsPanel
+from .output_panel import OutputPanel, ProblemsPanel, problems_title
 from .tests_panel import TestsPanel
 from .themes import ApplicationTheme, Theme, ThemeMenu, themed_icon
 from .turns_view import show_line
@@ -164,6 +164,7 @@ class MainWindow(QMainWindow):
         memory = self._dock("Memory", self.memory, Qt.DockWidgetArea.RightDockWidgetArea)
         out = self._dock("Output", self.output, Qt.DockWidgetArea.BottomDockWidgetArea)
         prob = self._dock("Problems", self.problems, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.problems.countChanged.connect(lambda n: prob.setWindowTitle(problems_title(n)))
         self.tests = TestsPanel(self)
         tests = self._dock("Tests", self.tests, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.tabifyDockWidget(prob, out)
@@ -538,6 +539,26 @@ class MainWindow(QMainWindow):
             return self.save(tab)
         return answer == QMessageBox.StandardButton.Discard
 
+    def _confirm_close_all(self) -> bool:
+        """Before the window closes: one question for all modified files (Save All, Don't
+        Save, Cancel); the usual per-file one when only one is modified."""
+        modified = [t for t in self.editor_tabs() if t.modified]
+        if len(modified) <= 1:
+            return all(self._confirm_discard(t) for t in modified)
+        names = "\n".join(f"  {t.title}" for t in modified)
+        box = QMessageBox(QMessageBox.Icon.Question, "Unsaved changes",
+                          f"{len(modified)} files have unsaved changes:\n{names}",
+                          QMessageBox.StandardButton.SaveAll
+                          | QMessageBox.StandardButton.Discard
+                          | QMessageBox.StandardButton.Cancel, self)
+        box.setObjectName("closeAllQuestion")
+        box.button(QMessageBox.StandardButton.Discard).setText("Don't Save")
+        box.setDefaultButton(QMessageBox.StandardButton.SaveAll)
+        answer = box.exec()
+        if answer == QMessageBox.StandardButton.SaveAll:
+            return all(self.save(t) for t in modified)
+        return answer == QMessageBox.StandardButton.Discard
+
     def close_tab(self, index: int) -> bool:
         tab = self.tabs.widget(index)
         if isinstance(tab, EditorTab) and not self._confirm_discard(tab):
@@ -760,11 +781,9 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:
         """Synchronous on purpose (qasync's asyncClose hangs when closed from a task)."""
-        for i in range(self.tabs.count()):
-            tab = self.tabs.widget(i)
-            if isinstance(tab, EditorTab) and not self._confirm_discard(tab):
-                event.ignore()
-                return
+        if not self._confirm_close_all():
+            event.ignore()
+            return
         session_restore.save(self.settings, session_restore.capture(self))
         self.runner.stop()
         self.conversation.shutdown()

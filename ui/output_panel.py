@@ -76,8 +76,18 @@ class OutputPanel(PositionList):
 class ProblemsPanel(PositionList):
     """The current file's diagnostics; replaced wholesale after each check."""
 
+    countChanged = Signal(int)
+
     def set_diagnostics(self, diagnostics: list) -> None:
+        before = self.count()
         self.clear()
         for d in diagnostics:
             level = "error" if d.severity.name == "ERROR" else "warning"
             self.add(f"{d.file}:{d.line}:{d.col}: {level}: {d.message}", level, d.line, d.col)
+        if self.count() != before:
+            self.countChanged.emit(self.count())
+
+
+def problems_title(count: int) -> str:
+    """The Problems dock's title (its tab shows it): the count when there are any."""
+    return f"Problems ({count})" if count else "Problems"
