@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
+    QLabel,
     QLineEdit,
     QMenu,
     QMessageBox,
@@ -31,13 +32,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.database import DatabaseError
+from app.database import error_message
 from app.memory_store import MemoryChange, MemoryEntry, MemoryStore
 from app.user_memory import UserMemoryChange, UserMemoryEntry, user_memories
 
 from .memory_conflicts import ConflictGuard, SeenDelegate
 from .memory_model import VALUE_COLUMN, MemoryTableModel
 from .memory_user_scope import BOT_ONLY, UserScope, update_scope_buttons
+from .store_worker import OnError, StoreRunner, StoreWorker
 
 Values = Mapping[str, "str | None"]  # key -> value, None = absent
 # A store-side filter costs a LIKE scan (~0.1 s at 100,000 keys): big tables filter after a
@@ -58,32 +60,44 @@ def _apply(store: MemoryStore, bot: str, values: Values) -> None:
             store.set(bot, key, value)
 
 
-class SetValuesCommand(QUndoCommand):
-    """Set, add or delete keys: redo writes ``after``, undo writes ``before``."""
+def _ignore(_result: object) -> None:
+    """The write's effect reaches the table through the store's change events."""
 
-    def __init__(self, store: MemoryStore, bot: str, before: Values, after: Values,
-                 text: str) -> None:
+
+class SetValuesCommand(QUndoCommand):
+    """Set, add or delete keys: redo writes ``after``, undo writes ``before`` (on the
+    panel's store worker, never on the GUI thread)."""
+
+    def __init__(self, run: StoreRunner, store: MemoryStore, bot: str, before: Values,
+                 after: Values, text: str, failed: OnError) -> None:
         super().__init__(text)
+        self.run, self.failed = run, failed
         self.store, self.bot = store, bot
         self.before, self.after = dict(before), dict(after)
 
     def redo(self) -> None:
-        _apply(self.store, self.bot, self.after)
+        store, bot, after = self.store, self.bot, self.after
+        self.run(lambda: _apply(store, bot, after), _ignore, self.failed)
 
     def undo(self) -> None:
-        _apply(self.store, self.bot, self.before)
+        store, bot, before = self.store, self.bot, self.before
+        self.run(lambda: _apply(store, bot, before), _ignore, self.failed)
 
 
 class RenameCommand(QUndoCommand):
-    def __init__(self, store: MemoryStore, bot: str, old: str, new: str) -> None:
+    def __init__(self, run: StoreRunner, store: MemoryStore, bot: str, old: str, new: str,
+                 failed: OnError) -> None:
         super().__init__(f"rename {old} to {new}")
+        self.run, self.failed = run, failed
         self.store, self.bot, self.old, self.new = store, bot, old, new
 
     def redo(self) -> None:
-        self.store.rename(self.bot, self.old, self.new)
+        store, bot, old, new = self.store, self.bot, self.old, self.new
+        self.run(lambda: store.rename(bot, old, new), _ignore, self.failed)
 
     def undo(self) -> None:
-        self.store.rename(self.bot, self.new, self.old)
+        store, bot, old, new = self.store, self.bot, self.old, self.new
+        self.run(lambda: store.rename(bot, new, old), _ignore, self.failed)
 
 
 class MemoryPanel(QWidget):
@@ -94,8 +108,17 @@ class MemoryPanel(QWidget):
     def __init__(self, store: MemoryStore, bot: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._store = store
+        # Every database call of the bot table (listing, filtering, checks, hand edits)
+        # runs here, off the GUI thread: a slow or remote PostgreSQL never freezes the window.
+        self.worker = StoreWorker(self)
         self.undo_stack = QUndoStack(self)
-        self.model = MemoryTableModel(store, bot, self)
+        self.error_note = QLabel()
+        self.error_note.setWordWrap(True)
+        self.error_note.setStyleSheet("color:#c62828;")
+        self.error_note.hide()
+        self.model = MemoryTableModel(store, bot, self, runner=self.worker)
+        self.model.loadFailed.connect(self._show_error)
+        self.model.loaded.connect(self.error_note.hide)
         self.model.apply_set = self.set_value
         self.model.apply_rename = self.rename_key
         # Sorting and filtering are the store's (see MemoryTableModel); the identity proxy only
@@ -126,6 +149,9 @@ class MemoryPanel(QWidget):
         self._filter_timer.timeout.connect(self.apply_filter)
 
         self.view = self._table(self.proxy)
+        # A reload (filter, sort, bot) shows its first page from the top; left scrolled to the
+        # old bottom, the view would at once ask for the page after it.
+        self.model.loaded.connect(self.view.scrollToTop)
         self.seen_delegate = SeenDelegate(self)
         self.view.setItemDelegate(self.seen_delegate)
         self.guard = ConflictGuard(self, self.seen_delegate)
@@ -193,6 +219,7 @@ class MemoryPanel(QWidget):
         layout.addLayout(tools)
         layout.addWidget(self.filter)
         layout.addWidget(self.user_note)
+        layout.addWidget(self.error_note)
         layout.addWidget(self.tables, 1)
         self._fill_bots(bot)
         self._update_buttons()
@@ -285,11 +312,28 @@ class MemoryPanel(QWidget):
         self.user_scope.reload()
 
     def _fill_bots(self, current: str) -> None:
+        """The bot list: ``current`` at once, the database's bots when the worker has them."""
+        self._set_bots([current], current)
+        self.worker(self._store.bots,
+                    lambda bots: self._set_bots(sorted(set(bots) | {self.bot}), self.bot),
+                    self._show_error)
+
+    def _set_bots(self, names: list[str], current: str) -> None:
+        if self.bot_box.lineEdit().hasFocus():
+            return  # the user is typing a bot name: the list can wait
         self.bot_box.blockSignals(True)
         self.bot_box.clear()
-        self.bot_box.addItems(sorted(set(self._store.bots()) | {current}))
+        self.bot_box.addItems(names)
         self.bot_box.setCurrentText(current)
         self.bot_box.blockSignals(False)
+
+    def _show_error(self, error: Exception | str) -> None:
+        text = error if isinstance(error, str) else error_message(error)
+        self.error_note.setText(f"Cannot read the memory: {text}")
+        self.error_note.show()
+
+    def _edit_failed(self, action: str) -> OnError:
+        return lambda exc: QMessageBox.warning(self, action, error_message(exc))
 
     def _select_bot(self, name: str) -> None:
         name = name.strip()
@@ -300,21 +344,18 @@ class MemoryPanel(QWidget):
 
     # -- hand edits ---------------------------------------------------------------------------
 
-    def _current(self, key: str) -> str | None:
-        return self._store.value(self.bot, key)
-
     def set_value(self, key: str, old: str | None, new: str) -> None:
         """Set (or add) ``key`` as one undoable step; ``old`` is the value the user saw (asks
         first when the store holds another value now)."""
         seen = self.seen_delegate.seen_value(key)
         seen = old if seen is None else seen
 
-        def apply(_keys: list[str]) -> None:
-            before = self._current(key)  # undo restores what the edit replaced
+        def apply(_keys: list[str], stored: Values) -> None:
+            before = stored[key]  # undo restores what the edit replaced
             what = "add" if before is None else "set"
             self.undo_stack.push(
-                SetValuesCommand(self._store, self.bot, {key: before}, {key: new},
-                                 f"{what} {key}"))
+                SetValuesCommand(self.worker, self._store, self.bot, {key: before}, {key: new},
+                                 f"{what} {key}", self._edit_failed("Set value")))
 
         self.guard.guarded("Set value", {key: seen}, {key: new}, apply)
 
@@ -324,32 +365,31 @@ class MemoryPanel(QWidget):
         new = new.strip()
         if not new or new == old:
             return False
-        try:
-            if self._store.get_entry(self.bot, new) is not None:
-                raise ValueError(f"Key '{new}' already exists in bot '{self.bot}'.")
-            if self._store.get_entry(self.bot, old) is None:
-                raise ValueError(f"Key '{old}' no longer exists.")
-        except (ValueError, KeyError, DatabaseError) as exc:
-            QMessageBox.warning(self, "Rename key", str(exc))
-            return False
 
-        def apply(_keys: list[str]) -> None:
-            self.undo_stack.push(RenameCommand(self._store, self.bot, old, new))
+        def check(store: MemoryStore, bot: str) -> None:  # on the worker
+            if store.get_entry(bot, new) is not None:
+                raise ValueError(f"Key '{new}' already exists in bot '{bot}'.")
+            if store.get_entry(bot, old) is None:
+                raise ValueError(f"Key '{old}' no longer exists.")
+
+        def apply(_keys: list[str], _stored: Values) -> None:
+            self.undo_stack.push(RenameCommand(self.worker, self._store, self.bot, old, new,
+                                               self._edit_failed("Rename key")))
 
         return self.guard.guarded("Rename key", {old: self.guard.shown(old)}, {old: None},
-                                  apply, label=f"renamed to {new!r}, keeping the outside value")
+                                  apply, label=f"renamed to {new!r}, keeping the outside value",
+                                  check=check)
 
     def delete_keys(self, keys: list[str]) -> None:
         """Delete ``keys`` as one undoable step (undo writes their values back); keys whose
         value changed since shown are asked about first."""
 
-        def apply(chosen: list[str]) -> None:
-            before = {k: self._current(k) for k in chosen}
-            before = {k: v for k, v in before.items() if v is not None}
+        def apply(chosen: list[str], stored: Values) -> None:
+            before = {k: stored[k] for k in chosen if stored[k] is not None}
             if before:
                 self.undo_stack.push(SetValuesCommand(
-                    self._store, self.bot, before, dict.fromkeys(before),
-                    f"delete {len(before)} key(s)"))
+                    self.worker, self._store, self.bot, before, dict.fromkeys(before),
+                    f"delete {len(before)} key(s)", self._edit_failed("Delete keys")))
 
         seen = {k: self.guard.shown(k) for k in keys}
         self.guard.guarded("Delete keys", seen, dict.fromkeys(keys), apply)
@@ -364,7 +404,8 @@ class MemoryPanel(QWidget):
         if self.scope == USER_SCOPE:
             self.user_scope.edit("Add key", lambda: self.user_model.set_value(key, value))
         else:
-            self.set_value(key, self._current(key), value)
+            shown = self.guard.shown(key)  # a key not loaded counts as unseen: asks if stored
+            self.set_value(key, shown, value)
 
     def ask_rename(self, key: str) -> None:
         new, ok = QInputDialog.getText(self, "Rename key", f"New name for '{key}':", text=key)
@@ -425,24 +466,22 @@ class MemoryPanel(QWidget):
     def export(self) -> None:
         path, _ = QFileDialog.getSaveFileName(
             self, "Export memory", f"{self.bot}.json", "JSON (*.json);;CSV (*.csv)")
-        count = self._transfer("Export", path, self._store.export_csv, self._store.export_json)
-        if count is not None:
-            QMessageBox.information(self, "Export", f"Exported {count} entries to {path}")
+        self._transfer("Export", path, self._store.export_csv, self._store.export_json,
+                       lambda count: QMessageBox.information(
+                           self, "Export", f"Exported {count} entries to {path}"))
 
     def import_(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Import memory", "",
                                               "JSON or CSV (*.json *.csv)")
-        if self._transfer("Import", path, self._store.import_csv,
-                          self._store.import_json) is not None:
-            self.reload()
+        self._transfer("Import", path, self._store.import_csv, self._store.import_json,
+                       lambda _count: self.reload())
 
     def _transfer(self, what: str, path: str, csv: Callable[[str, str], int],
-                  json: Callable[[str, str], int]) -> int | None:
-        """Export or import this bot's memory as ``path``'s format; a failure is shown (None)."""
+                  json: Callable[[str, str], int], done: Callable[[int], None]) -> None:
+        """Export or import this bot's memory as ``path``'s format on the worker; ``done(count)``
+        after, a failure is shown."""
         if not path:
-            return None
-        try:
-            return (csv if path.lower().endswith(".csv") else json)(self.bot, path)
-        except Exception as exc:  # noqa: BLE001 - shown to the user, never fatal
-            QMessageBox.warning(self, f"{what} failed", str(exc))
-            return None
+            return
+        transfer, bot = (csv if path.lower().endswith(".csv") else json), self.bot
+        self.worker(lambda: transfer(bot, path), done,
+                    lambda exc: QMessageBox.warning(self, f"{what} failed", str(exc)))
