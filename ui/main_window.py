@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -123,6 +123,10 @@ class EditorTab(QWidget):
 
 
 class MainWindow(QMainWindow):
+    # The bot dialogs run as changed (chosen in the Memory panel, or a package's own):
+    # features that show one bot's data follow it.
+    botChanged = Signal(str)
+
     def __init__(self, store: MemoryStore, db_url: str, bot: str, settings: QSettings) -> None:
         super().__init__()
         self.store = store
@@ -198,6 +202,7 @@ class MainWindow(QMainWindow):
         self.help_menu = HelpMenu(self)
         self.db_label = QLabel()
         self.bot_label = QLabel()
+        self.bot_origin = ""  # why the bot in use is in use: a package's folder name, or ""
         self.run_label = QLabel("Ready")
         self.statusBar().addWidget(self.run_label, 1)
         self.statusBar().addPermanentWidget(self.db_label)
@@ -680,8 +685,8 @@ class MainWindow(QMainWindow):
 
     def _on_run_event(self, event: object) -> None:
         if isinstance(event, RunStarted):
-            self.output.add(f"▶ Running {event.file}", "status")
-            self.chat.add_note(f"Running {event.file}")
+            self.output.add(f"▶ Running {event.file} as bot {self.runner.bot}", "status")
+            self.chat.add_note(f"Running {event.file} as bot {self.runner.bot}")
             self.run_label.setText(f"Running {event.file}…")
         elif isinstance(event, Printed):
             self.output.add(event.text, event.level, event.line)
@@ -726,12 +731,26 @@ class MainWindow(QMainWindow):
     # -- database and bot ---------------------------------------------------------------------
 
     def _set_bot(self, bot: str) -> None:
-        self.runner.bot = bot
+        self.use_bot(bot)  # chosen in the Memory panel's bot box
+
+    def use_bot(self, bot: str, origin: str = "") -> None:
+        """Run dialogs as ``bot`` from now on; ``origin`` (a package's folder name) says why,
+        next to the bot in the status bar. The Memory panel shows that bot's memory."""
+        changed = bot != self.runner.bot
+        self.runner.bot, self.bot_origin = bot, origin
+        if self.memory.bot != bot:
+            self.memory.show_bot(bot)
         self._update_status()
+        if changed:
+            self.botChanged.emit(bot)
 
     def _update_status(self) -> None:
         self.db_label.setText(f"DB: {describe_url(self.db_url)}")
-        self.bot_label.setText(f"Bot: {self.runner.bot}")
+        origin = self.bot_origin
+        self.bot_label.setText(f"Bot: {self.runner.bot}" + (f" ({origin})" if origin else ""))
+        self.bot_label.setToolTip(
+            "Dialogs run as this bot: its memory, tables and schedules. Choose it in the "
+            "Memory panel; the dialogs of an open .gbai package run as the package's bot.")
 
     def ask_database(self) -> None:
         url, ok = QInputDialog.getText(

@@ -258,7 +258,7 @@ class HistoryFeature:
         win.bridge.memoryChanged.connect(self.panel.apply_changes)
         view = win.memory.view
         view.selectionModel().currentRowChanged.connect(lambda cur, _prev: self._select(cur))
-        win.memory.botChanged.connect(self._bot_changed)
+        win.botChanged.connect(self._bot_changed)
         self.dock = win._dock("History", self.panel, Qt.DockWidgetArea.RightDockWidgetArea)
         self.sandbox_action = QAction("Run in &Sandbox", win)
         self.sandbox_action.setStatusTip(

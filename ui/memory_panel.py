@@ -338,9 +338,15 @@ class MemoryPanel(QWidget):
     def _select_bot(self, name: str) -> None:
         name = name.strip()
         if name and name != self.bot:
-            self.model.set_source(self._store, name)
-            self.user_scope.set_source(self.user_model.memories, name)
-            self.botChanged.emit(name)
+            self.show_bot(name)
+            self.botChanged.emit(name)  # the user's explicit choice
+
+    def show_bot(self, name: str) -> None:
+        """Show ``name``'s memory (the window chose the bot; no botChanged)."""
+        self.model.set_source(self._store, name)
+        self.user_scope.set_source(self.user_model.memories, name)
+        if self.bot_box.currentText() != name:
+            self._fill_bots(name)
 
     # -- hand edits ---------------------------------------------------------------------------
 
