@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from interpreter import BasicRuntimeError, BasicSyntaxError, Severity, check_source
 
 from . import __version__
+from .bot_package import package_variable_names
 
 if TYPE_CHECKING:
     from .headless import HeadlessRun
@@ -138,7 +139,7 @@ def check_command(files: list[Path]) -> int:
         if source is None:
             failed = True
             continue
-        for d in check_source(source, str(path)):
+        for d in check_source(source, str(path), package_variable_names(path)):
             print(d.format())
             failed = failed or d.severity is Severity.ERROR
     return 1 if failed else 0

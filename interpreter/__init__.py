@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from .compiler import CodeGen, CompiledProgram, compile_program
@@ -16,15 +17,17 @@ __all__ = [
 ]
 
 
-def check_source(source: str, file: str = "<script>") -> list[Diagnostic]:
-    """Every error and warning for ``source``, sorted by position; never raises."""
+def check_source(source: str, file: str = "<script>",
+                 provided: Iterable[str] = ()) -> list[Diagnostic]:
+    """Every error and warning for ``source``, sorted by position; never raises.
+    ``provided``: variables the run gets from outside the file (a package's ``param-*``)."""
     program, diagnostics = parse(source, file)
     if any(d.severity is Severity.ERROR for d in diagnostics):
         return diagnostics
     compiled = _compile(program)
     if isinstance(compiled, Diagnostic):
         return diagnostics + [compiled]
-    found = diagnostics + compiled.diagnostics + lint(program)
+    found = diagnostics + compiled.diagnostics + lint(program, provided)
     unique = {(d.line, d.col, d.message): d for d in found}
     return sorted(unique.values(), key=lambda d: (d.line, d.col))
 

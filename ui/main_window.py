@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.atomic_file import DEFAULT_FORMAT, read_text_file, write_text_atomic
+from app.bot_package import package_variable_names
 from app.database import DatabaseError, describe_url
 from app.dialog_session import DialogRunner
 from app.memory_store import MemoryStore
@@ -640,7 +641,8 @@ class MainWindow(QMainWindow):
         if tab is None:
             self.problems.set_diagnostics([])
             return
-        diagnostics = check_source(tab.editor.toPlainText(), tab.title)
+        provided = package_variable_names(tab.path) if tab.path is not None else []
+        diagnostics = check_source(tab.editor.toPlainText(), tab.title, provided)
         self.problems.set_diagnostics(diagnostics)
         tab.editor.set_marks(
             [
