@@ -15,7 +15,7 @@ from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelInde
 from PySide6.QtWidgets import QMessageBox, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 from app.database import error_message
-from app.memory_store import ChangeState, MemoryChange, MemoryStore
+from app.memory_store import ChangeState, MemoryChange, MemoryEntry, MemoryStore
 from interpreter.ports import WriteSource
 
 from .memory_history_dialogs import Conflict, ConflictChoice, ask_conflict
@@ -93,37 +93,40 @@ class ConflictGuard:
         self.panel.model.apply_changes(changes)
 
     def guarded(self, action: str, seen: Values, new: Values,
-                apply: Callable[[list[str], Values], None], label: str = "",
+                apply: Callable[[list[str], Mapping[str, MemoryEntry | None]], None],
+                label: str = "",
                 check: Callable[[MemoryStore, str], None] | None = None) -> bool:
         """Read the stored values (after ``check(store, bot)``, which raises to refuse the
         edit) on the panel's worker; then ``apply(keys, stored)`` when nothing conflicts, else
         ask first: Overwrite applies all keys, Keep outside value the keys without a conflict.
-        ``label`` describes the edit when it is not a new value (a rename). Returns at once
+        ``apply`` gets the stored rows read then (None: absent). ``label`` describes the edit
+        when it is not a new value (a rename). Returns at once
         (True: the edit is under way); a failure is shown."""
         panel = self.panel
         store, bot = panel.store, panel.bot
 
-        def read() -> dict[str, str | None]:  # on the worker thread
+        def read() -> dict[str, MemoryEntry | None]:  # on the worker thread
             if check is not None:
                 check(store, bot)
-            return {key: store.value(bot, key) for key in seen}
+            return {key: store.get_entry(bot, key) for key in seen}
 
-        def decide(stored: dict[str, str | None]) -> None:  # back on the GUI thread
+        def decide(rows: dict[str, MemoryEntry | None]) -> None:  # back on the GUI thread
             if panel.bot != bot:
                 return  # another bot is shown now: the edit no longer applies
+            stored = {k: None if row is None else row.value for k, row in rows.items()}
             conflicts = self.conflicts(seen, stored, new, label)
             if not conflicts:
-                apply(list(seen), stored)
+                apply(list(seen), rows)
                 return
             choice = ask_conflict(panel, action, conflicts)
             panel.conflict_answered.emit(choice.value)
             clashing = {c.key for c in conflicts}
             if choice is ConflictChoice.OVERWRITE:
-                apply(list(seen), stored)
+                apply(list(seen), rows)
             elif choice is ConflictChoice.KEEP:
                 rest = [k for k in seen if k not in clashing]
                 if rest:
-                    apply(rest, stored)
+                    apply(rest, rows)
                 self.show_stored(sorted(clashing), stored)
 
         panel.worker(read, decide,

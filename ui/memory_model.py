@@ -395,13 +395,20 @@ class MemoryTableModel(QAbstractTableModel):
         elif change.state is ChangeState.LANDED:
             self._upsert(change.key, change.new or "", pending=False)
 
-    def _upsert(self, key: str, value: str, pending: bool) -> None:
+    def apply_entries(self, entries: list[MemoryEntry]) -> None:
+        """Show rows as the store holds them, timestamps included (rows put back by an undo
+        keep their Created time; a live event alone would show the time it arrived)."""
+        for entry in entries:
+            self._upsert(entry.key, entry.value, False, entry.created_at)
+
+    def _upsert(self, key: str, value: str, pending: bool,
+                created: dt.datetime | None = None) -> None:
         now = dt.datetime.now(dt.UTC)
         row = self._row_of.get(key)
         if row is None:
             if not _matches(self._filter, key, value):
                 return
-            entry = MemoryEntry(key, value, now, now, pending)
+            entry = MemoryEntry(key, value, created or now, now, pending)
             row = self._insert_position(entry)
             all_loaded = len(self._rows) >= self._total
             if row >= len(self._rows) and not all_loaded:
@@ -426,7 +433,8 @@ class MemoryTableModel(QAbstractTableModel):
         old = self._rows[row]
         # Timestamps are the local clock's: close enough for display, no database read per event.
         updated = now if (pending or old.pending or old.value != value) else old.updated_at
-        self._rows[row] = MemoryEntry(key, value, old.created_at or now, updated, pending)
+        self._rows[row] = MemoryEntry(key, value, created or old.created_at or now, updated,
+                                      pending)
         self._touch(row)
 
     def _sort_key(self, entry: MemoryEntry) -> tuple[Any, str]:

@@ -42,6 +42,11 @@ from .memory_user_scope import BOT_ONLY, UserScope, update_scope_buttons
 from .store_worker import OnError, StoreRunner, StoreWorker
 
 Values = Mapping[str, "str | None"]  # key -> value, None = absent
+Rows = Mapping[str, "MemoryEntry | None"]  # key -> stored row, None = absent
+
+
+def _values(rows: Rows) -> dict[str, str | None]:
+    return {k: None if row is None else row.value for k, row in rows.items()}
 # A store-side filter costs a LIKE scan (~0.1 s at 100,000 keys): big tables filter after a
 # pause in typing, small ones as you type.
 FILTER_DELAY_MS = 250
@@ -50,14 +55,22 @@ BOT_SCOPE, USER_SCOPE = 0, 1  # scope_box indexes
 __all__ = ["BOT_ONLY", "BOT_SCOPE", "USER_SCOPE", "MemoryPanel"]
 
 
-def _apply(store: MemoryStore, bot: str, values: Values) -> None:
-    """Make ``values`` true in the store: set the present ones, delete the absent ones."""
+def _apply(store: MemoryStore, bot: str, values: Values,
+           rows: Mapping[str, MemoryEntry] | None = None) -> list[MemoryEntry]:
+    """Make ``values`` true in the store: delete the absent ones, put back the ones ``rows``
+    has as deleted rows (keeping their Created time), set the rest. Returns the put-back rows."""
     gone = [k for k, v in values.items() if v is None]
     if gone:
         store.delete(bot, gone)
+    back = [rows[k] for k, v in values.items()
+            if rows and v is not None and k in rows and rows[k].value == v]
+    if back:
+        store.restore(bot, back)
+    restored = {e.key for e in back}
     for key, value in values.items():
-        if value is not None:
+        if value is not None and key not in restored:
             store.set(bot, key, value)
+    return back
 
 
 def _ignore(_result: object) -> None:
@@ -69,19 +82,22 @@ class SetValuesCommand(QUndoCommand):
     panel's store worker, never on the GUI thread)."""
 
     def __init__(self, run: StoreRunner, store: MemoryStore, bot: str, before: Values,
-                 after: Values, text: str, failed: OnError) -> None:
+                 after: Values, text: str, failed: OnError,
+                 rows: Mapping[str, MemoryEntry] | None = None,
+                 restored: Callable[[list[MemoryEntry]], None] = _ignore) -> None:
         super().__init__(text)
-        self.run, self.failed = run, failed
+        self.run, self.failed, self.restored = run, failed, restored
         self.store, self.bot = store, bot
         self.before, self.after = dict(before), dict(after)
+        self.rows = dict(rows or {})  # the rows a delete removed: undo puts them back as were
 
     def redo(self) -> None:
         store, bot, after = self.store, self.bot, self.after
         self.run(lambda: _apply(store, bot, after), _ignore, self.failed)
 
     def undo(self) -> None:
-        store, bot, before = self.store, self.bot, self.before
-        self.run(lambda: _apply(store, bot, before), _ignore, self.failed)
+        store, bot, before, rows = self.store, self.bot, self.before, self.rows
+        self.run(lambda: _apply(store, bot, before, rows), self.restored, self.failed)
 
 
 class RenameCommand(QUndoCommand):
@@ -356,8 +372,8 @@ class MemoryPanel(QWidget):
         seen = self.seen_delegate.seen_value(key)
         seen = old if seen is None else seen
 
-        def apply(_keys: list[str], stored: Values) -> None:
-            before = stored[key]  # undo restores what the edit replaced
+        def apply(_keys: list[str], rows: Rows) -> None:
+            before = _values(rows)[key]  # undo restores what the edit replaced
             what = "add" if before is None else "set"
             self.undo_stack.push(
                 SetValuesCommand(self.worker, self._store, self.bot, {key: before}, {key: new},
@@ -378,7 +394,7 @@ class MemoryPanel(QWidget):
             if store.get_entry(bot, old) is None:
                 raise ValueError(f"Key '{old}' no longer exists.")
 
-        def apply(_keys: list[str], _stored: Values) -> None:
+        def apply(_keys: list[str], _rows: Rows) -> None:
             self.undo_stack.push(RenameCommand(self.worker, self._store, self.bot, old, new,
                                                self._edit_failed("Rename key")))
 
@@ -390,12 +406,13 @@ class MemoryPanel(QWidget):
         """Delete ``keys`` as one undoable step (undo writes their values back); keys whose
         value changed since shown are asked about first."""
 
-        def apply(chosen: list[str], stored: Values) -> None:
-            before = {k: stored[k] for k in chosen if stored[k] is not None}
-            if before:
+        def apply(chosen: list[str], rows: Rows) -> None:
+            kept = {k: row for k in chosen if (row := rows[k]) is not None}
+            if kept:
                 self.undo_stack.push(SetValuesCommand(
-                    self.worker, self._store, self.bot, before, dict.fromkeys(before),
-                    f"delete {len(before)} key(s)", self._edit_failed("Delete keys")))
+                    self.worker, self._store, self.bot, _values(kept), dict.fromkeys(kept),
+                    f"delete {len(kept)} key(s)", self._edit_failed("Delete keys"),
+                    rows=kept, restored=self.model.apply_entries))
 
         seen = {k: self.guard.shown(k) for k in keys}
         self.guard.guarded("Delete keys", seen, dict.fromkeys(keys), apply)

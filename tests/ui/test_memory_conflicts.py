@@ -83,6 +83,7 @@ def panel(window, qtbot):
     assert window.store.flush(10)
     panel = window.memory
     panel.reload()
+    settle(qtbot, panel)
     window.activateWindow()
     panel.view.setFocus()
     qtbot.waitUntil(lambda: panel.view.hasFocus())
@@ -139,6 +140,7 @@ def lone_panel(qtbot, tmp_path):
     panel.resize(500, 300)
     panel.show()
     qtbot.waitExposed(panel)
+    settle(qtbot, panel)
     yield panel, url
     store.close(timeout=5)
 

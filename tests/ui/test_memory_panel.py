@@ -43,6 +43,7 @@ def panel(window, qtbot):
     fill(window.store, "testbot", {"a": "1", "b": "2", "c": "3"})
     panel = window.memory
     panel.reload()
+    settle(qtbot, panel)
     window.activateWindow()
     panel.view.setFocus()
     qtbot.waitUntil(lambda: panel.view.hasFocus())
@@ -89,6 +90,7 @@ def test_rename_onto_an_existing_key_is_refused(panel, qtbot, monkeypatch):
     warnings: list[str] = []
     monkeypatch.setattr(QMessageBox, "warning", lambda *a: warnings.append(a[2]))
     edit_cell(qtbot, panel, "a", 0, "c")
+    settle(qtbot, panel)
     assert warnings and "already exists" in warnings[0]
     assert value(panel._store, "a") == "1" and value(panel._store, "c") == "3"
     assert panel.undo_stack.count() == 0

@@ -153,3 +153,21 @@ def test_a_write_during_a_load_is_shown_after_it(slow, qtbot):
     store.set(BOT, "date", "brown")
     settle(qtbot, panel)
     qtbot.waitUntil(lambda: shown(panel, "date") == "brown")
+
+
+def test_undoing_a_delete_keeps_the_created_time(slow, qtbot, monkeypatch):
+    store, panel, _ticks = slow
+    settle(qtbot, panel)
+    created = store.get_entry(BOT, "banana").created_at
+    shown_created = panel.model.entry(panel.model.row_of("banana")).created_at
+    assert shown_created == created
+    monkeypatch.setattr(QMessageBox, "question", lambda *a: QMessageBox.StandardButton.Yes)
+    panel.view.selectRow(panel.model.row_of("banana"))
+    panel.delete_selected()
+    settle(qtbot, panel)
+    qtbot.waitUntil(lambda: shown(panel, "banana") is None)
+    panel.undo_action.trigger()
+    settle(qtbot, panel)
+    qtbot.waitUntil(lambda: shown(panel, "banana") == "yellow")
+    assert store.get_entry(BOT, "banana").created_at == created
+    assert panel.model.entry(panel.model.row_of("banana")).created_at == created
