@@ -597,6 +597,9 @@ class MainWindow(QMainWindow):
         """Edit ▸ undo, redo, cut, copy, paste or selectAll: on the focused text field (chat
         input, filter, console), else on the current editor."""
         target = QApplication.focusWidget()
+        if target is not None and self.memory.isAncestorOf(target) \
+                and self.memory.edit_command(name):
+            return  # the memory table's own undo, redo, copy
         if not isinstance(target, (QLineEdit, QPlainTextEdit, QTextEdit)):
             target = self.editor()
         if target is not None:
@@ -617,11 +620,9 @@ class MainWindow(QMainWindow):
         self.problems.set_dark(colors.dark)
 
     def _memory_keys(self, prefix: str) -> list[str]:
-        """Completion inside strings: keys of the current bot containing ``prefix``."""
-        try:
-            return [e.key for e in self.store.list(self.runner.bot, filter=prefix, limit=500)]
-        except DatabaseError:
-            return []
+        """Completion inside strings: the current bot's keys the Memory panel has loaded that
+        contain ``prefix`` (no database read while typing: it may be a slow server)."""
+        return self.memory.model.loaded_keys(prefix)
 
     def _toggle_comment(self) -> None:
         if self.editor():

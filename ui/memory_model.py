@@ -254,6 +254,11 @@ class MemoryTableModel(QAbstractTableModel):
     def entry(self, row: int) -> MemoryEntry:
         return self._rows[row]
 
+    def loaded_keys(self, containing: str = "") -> list[str]:
+        """Keys of the loaded rows containing ``containing`` (any case)."""
+        wanted = containing.lower()
+        return [e.key for e in self._rows if wanted in e.key.lower()]
+
     def row_of(self, key: str) -> int | None:
         return self._row_of.get(key)
 

@@ -454,6 +454,15 @@ class MemoryPanel(QWidget):
         menu.addActions([self.undo_action, self.redo_action])
         return menu
 
+    def edit_command(self, name: str) -> bool:
+        """Edit menu's undo, redo or copy while the table has focus; False for the others."""
+        action = {"undo": self.undo_action, "redo": self.redo_action,
+                  "copy": self.copy_action}.get(name)
+        if action is None or self.view.state() == QAbstractItemView.State.EditingState:
+            return False
+        action.trigger()
+        return True
+
     def copy_selected(self) -> None:
         """Selected rows as tab-separated key/value lines on the clipboard."""
         entries = self._selected_entries()

@@ -110,3 +110,21 @@ def test_help_about_names_the_version():
     from ui.help_menu import about_text
 
     assert __version__ in about_text()
+
+
+def test_edit_undo_in_the_memory_table_undoes_the_memory_edit(window, qtbot):
+    from tests.ui.conftest import settle, value_of
+
+    window.store.set("testbot", "k", "old")
+    window.store.flush(5)
+    panel = window.memory
+    qtbot.waitUntil(lambda: value_of(window, "k") == "old")
+    panel.set_value("k", "old", "new")
+    settle(qtbot, panel)
+    qtbot.waitUntil(lambda: value_of(window, "k") == "new")
+    window.activateWindow()
+    panel.view.setFocus()
+    qtbot.waitUntil(panel.view.hasFocus)
+    window.actions_by_name["undo"].trigger()
+    settle(qtbot, panel)
+    qtbot.waitUntil(lambda: value_of(window, "k") == "old")
