@@ -59,6 +59,8 @@ class ReloadBar(QFrame):
         super().__init__(parent)
         self.setObjectName("reloadBar")
         self.setFrameShape(QFrame.Shape.StyledPanel)
+        # Translucent amber: stands out on light and dark themes alike.
+        self.setStyleSheet("#reloadBar { background: rgba(255, 196, 0, 70); }")
         self.label = QLabel()
         self.label.setWordWrap(True)
         self.reload_button = QPushButton("Reload")

@@ -18,8 +18,9 @@ class ViewMenu(QMenu):
         self.refresh()
 
     def docks(self) -> list[QDockWidget]:
-        """The window's docks in the order they were made."""
-        return [d for d in self._window.findChildren(QDockWidget) if d.parent() is self._window]
+        """The window's docks, alphabetically (easy to scan; Qt lists children unordered)."""
+        docks = [d for d in self._window.findChildren(QDockWidget) if d.parent() is self._window]
+        return sorted(docks, key=lambda d: d.objectName().lower())
 
     def refresh(self) -> None:
         self.clear()
