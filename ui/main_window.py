@@ -60,6 +60,9 @@ ICON = RESOURCES / "icons" / "talkbench.svg"
 CHECK_DELAY_MS = 300
 MAX_RECENT = 8
 NEW_FILE_TEXT = '\' A new dialog\nTALK "Hello!"\n'
+FIRST_SIZE = (1280, 800)
+# First-run heights of Chat, Memory (right column) and Output (bottom), as window shares.
+DOCK_HEIGHT_SHARES = (0.36, 0.30, 0.17)
 SKIP_UNSUPPORTED_KEY = "run/skipUnsupportedKeywords"
 # The same override ``talkbench run --skip-unsupported`` passes (app.headless).
 SKIP_UNSUPPORTED_SETTINGS = {"unsupported_keywords": "skip"}
@@ -791,15 +794,34 @@ class MainWindow(QMainWindow):
 
     def _restore_layout(self) -> None:
         geometry = self.settings.value("geometry")
+        self._first_size: tuple[int, int] | None = None
         if geometry is not None:
             self.restoreGeometry(geometry)
         else:
-            self.resize(1280, 800)
+            self._first_size = FIRST_SIZE
+            self.resize(*FIRST_SIZE)
         state = self.settings.value("windowState")
         if state is None or not self.restoreState(state):
             docks, sizes = self._default_sizes
             self.resizeDocks(docks[:1], sizes[:1], Qt.Orientation.Horizontal)
-            self.resizeDocks(docks, [430, 330, 150], Qt.Orientation.Vertical)
+            # Shares of the window's height: fixed sizes that add up to more than it has made
+            # Qt grow the window past a 1280x800 screen (888 px tall, the bottom cut off).
+            height = self.height()
+            self.resizeDocks(docks, [int(height * share) for share in DOCK_HEIGHT_SHARES],
+                             Qt.Orientation.Vertical)
+
+    def showEvent(self, event) -> None:
+        """On a first start, the default size once the docks are laid out: laying them out
+        grew the window past its size (888 px tall on a 1280x800 screen, the bottom cut off);
+        never larger than the screen."""
+        super().showEvent(event)
+        if self._first_size is not None:
+            width, height = self._first_size
+            self._first_size = None
+            screen = self.screen().availableGeometry() if self.screen() else None
+            if screen is not None:
+                width, height = min(width, screen.width()), min(height, screen.height())
+            self.resize(width, height)
 
     def closeEvent(self, event) -> None:
         """Synchronous on purpose (qasync's asyncClose hangs when closed from a task)."""

@@ -38,3 +38,10 @@ def test_the_editor_keeps_half_the_width_while_debugging(window, qtbot, run):
     qtbot.wait(100)  # the docks are sized on the loop turn after they are shown
     assert window.width() == 1280
     assert editor.width() >= 640
+
+
+def test_a_first_start_window_fits_the_screen(window):
+    # Laying out the docks once grew the window to 888 px on a 1280x800 screen.
+    screen = window.screen().availableGeometry()
+    assert window.height() <= min(800, screen.height())
+    assert window.width() <= min(1280, screen.width())
