@@ -174,7 +174,7 @@ class MemoryPanel(QWidget):
         # Two tables rather than one view switching models: the History dock follows the
         # bot table's current row, and each table keeps its own sort, selection and scroll.
         self.user_scope = UserScope(user_memories(store), bot, lambda: self.current_user(),
-                                    self._table, self)
+                                    self._table, self, runner=self.worker)
         self.user_model, self.user_view = self.user_scope.model, self.user_scope.view
         self.user_box, self.user_note = self.user_scope.box, self.user_scope.note
         self.tables = QStackedWidget()

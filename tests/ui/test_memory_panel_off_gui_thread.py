@@ -13,6 +13,7 @@ from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtWidgets import QMessageBox
 
 from app.memory_store import MemoryStore
+from app.user_memory import UserMemories
 from tests.ui.conftest import settle
 from tests.ui.test_memory_conflicts import open_editor, shown, type_and_enter
 from ui.bridge import Bridge
@@ -171,3 +172,77 @@ def test_undoing_a_delete_keeps_the_created_time(slow, qtbot, monkeypatch):
     qtbot.waitUntil(lambda: shown(panel, "banana") == "yellow")
     assert store.get_entry(BOT, "banana").created_at == created
     assert panel.model.entry(panel.model.row_of("banana")).created_at == created
+
+
+class SlowUserMemories(UserMemories):
+    """User memory over the same database, each call first waiting ``DELAY``."""
+
+    def __init__(self, database, calls: list[tuple[str, bool]]) -> None:
+        super().__init__(database)
+        self.calls = calls
+
+    def _slow(self, name: str) -> None:
+        self.calls.append((name, threading.current_thread() is threading.main_thread()))
+        time.sleep(DELAY)
+
+    def users(self, bot):
+        self._slow("users")
+        return super().users(bot)
+
+    def list(self, *args, **kwargs):
+        self._slow("list")
+        return super().list(*args, **kwargs)
+
+    def probe(self, bot):
+        self._slow("probe")
+        return super().probe(bot)
+
+    def snapshot(self, *args, **kwargs):
+        self._slow("snapshot")
+        return super().snapshot(*args, **kwargs)
+
+    def set(self, *args, **kwargs):
+        self._slow("set")
+        return super().set(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        self._slow("delete")
+        return super().delete(*args, **kwargs)
+
+
+def test_the_user_scope_reads_and_edits_off_the_gui_thread(qtbot, tmp_path, monkeypatch):
+    from ui.memory_panel import USER_SCOPE
+
+    store = MemoryStore(f"sqlite:///{tmp_path / 'memory.sqlite3'}")
+    calls: list[tuple[str, bool]] = []
+    slow_users = SlowUserMemories(store.database, calls)
+    slow_users.set(BOT, "alice", "color", "red")
+    slow_users.set(BOT, "alice", "plan", "gold")
+    calls.clear()
+    monkeypatch.setattr("ui.memory_panel.user_memories", lambda _store: slow_users)
+    try:
+        panel = MemoryPanel(store, BOT)
+        qtbot.addWidget(panel)
+        panel.show()
+        qtbot.waitExposed(panel)
+        panel.scope_box.setCurrentIndex(USER_SCOPE)
+        panel.select_user("alice")
+        settle(qtbot, panel)
+        model = panel.user_model
+        assert sorted(model.entry(r).key for r in range(model.rowCount())) == ["color", "plan"]
+        panel.filter.setText("gol")
+        settle(qtbot, panel)
+        assert [model.entry(r).key for r in range(model.rowCount())] == ["plan"]
+        model.set_value("plan", "silver")
+        model.delete_keys(["color"])
+        settle(qtbot, panel)
+        panel.scope_box.setCurrentIndex(0)  # back to bot memory: the polling stops
+        settle(qtbot, panel)
+        panel_calls = list(calls)  # before this test's own reads below
+        assert {name for name, _ in panel_calls} >= {"users", "list", "set", "delete"}
+        on_gui = [name for name, gui in panel_calls if gui]
+        assert on_gui == [], f"user memory calls on the GUI thread: {on_gui}"
+        assert slow_users.get(BOT, "alice", "plan") == "silver"
+        assert slow_users.list(BOT, "alice", "color") == []
+    finally:
+        store.close(timeout=5)
