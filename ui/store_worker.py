@@ -58,9 +58,12 @@ class StoreWorker(QObject):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="store-worker")
+        self._executor = executor = ThreadPoolExecutor(max_workers=1,
+                                                       thread_name_prefix="store-worker")
         self._in_flight = 0
         self._finished.connect(self._deliver)
+        # With its panel gone, its thread ends too (after the call under way, if any).
+        self.destroyed.connect(lambda *_: executor.shutdown(wait=False, cancel_futures=True))
 
     def __call__(self, call: Callable[[], T], done: Callable[[T], None],
                  failed: OnError | None = None) -> None:
