@@ -65,8 +65,8 @@ def restore(window: MainWindow, state: SessionState) -> None:
             tab.editor, [b for b in saved.breakpoints if b.line <= lines])
         tab.editor.go_to_line(min(saved.line, lines), saved.col)
         opened.append((saved, tab))
-    current = next((tab for saved, tab in opened if saved is state.tabs[state.current]), None) \
-        if 0 <= state.current < len(state.tabs) else None
+    was_current = state.tabs[state.current] if 0 <= state.current < len(state.tabs) else None
+    current = next((tab for saved, tab in opened if saved is was_current), None)
     if current is not None:
         window.tabs.setCurrentWidget(current)
     if window.editor() is not None:

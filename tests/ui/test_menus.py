@@ -128,3 +128,9 @@ def test_edit_undo_in_the_memory_table_undoes_the_memory_edit(window, qtbot):
     window.actions_by_name["undo"].trigger()
     settle(qtbot, panel)
     qtbot.waitUntil(lambda: value_of(window, "k") == "old")
+
+
+def test_help_menu_lists_reference_guide_and_about(window):
+    assert entries(menu_named(window, "Help")) == [
+        "Keyword Reference", "Talkbench Guide (README)", "About Talkbench"]
+    assert window.help_menu.reference_action.shortcut().toString() == "Ctrl+F1"
