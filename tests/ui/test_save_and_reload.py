@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit, QMessageBox
 
 from ui.file_dialogs import with_dialog_suffix
 
@@ -25,23 +25,26 @@ def answer_modal(qtbot, kind, act) -> list[bool]:
     timer = QTimer()
     timer.timeout.connect(poll)
     timer.start(20)
-    answer_modal.timers.append(timer)
+    _TIMERS.append(timer)  # alive until it has answered
     return done
 
 
-answer_modal.timers = []
+_TIMERS: list[QTimer] = []
 
 
 def test_save_as_without_extension_saves_name_bas(window, qtbot, tmp_path):
     tab = window.add_tab('TALK "hi"\n', None)
 
-    def type_name(dialog: QFileDialog):
-        dialog.selectFile(str(tmp_path / "greeting"))
+    def type_name(dialog: QFileDialog):  # as a user: go to the folder, type a bare name
+        dialog.setDirectory(str(tmp_path))
+        name = dialog.findChild(QLineEdit, "fileNameEdit")
+        name.setText("greeting")
         dialog.accept()
 
     done = answer_modal(qtbot, QFileDialog, type_name)
     assert window.save_as(tab)
     assert done
+    assert tab.path == (tmp_path / "greeting.bas").resolve(), tab.path
     assert (tmp_path / "greeting.bas").read_text() == 'TALK "hi"\n'
     assert not (tmp_path / "greeting").exists()
     assert tab.path == (tmp_path / "greeting.bas").resolve()
