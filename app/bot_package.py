@@ -91,6 +91,16 @@ def package_for(path: str | Path) -> BotPackage | None:
     return None
 
 
+def package_variable_names(path: str | Path) -> list[str]:
+    """The ``param-*`` variables a dialog of a .gbai package gets from its config.csv (a run
+    sets them, so reading one is no mistake); none outside a package or with a bad config."""
+    try:
+        package = package_for(path)
+    except PackageError:
+        return []
+    return list(package.variables) if package is not None else []
+
+
 def read_config(path: Path) -> dict[str, str]:
     """``name,value`` rows (a ``name,value`` header row is skipped); later rows win."""
     try:

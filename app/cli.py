@@ -20,6 +20,7 @@ from interpreter import (
 )
 
 from . import __version__
+from .bot_package import package_variable_names
 
 if TYPE_CHECKING:
     from .headless import HeadlessRun
@@ -185,7 +186,8 @@ def check_command(files: list[Path], engine_errors: bool = False,
         except ValueError as e:
             print(f"talkbench: error: {e}", file=sys.stderr)
             return EXIT_SYNTAX
-        for d in check_source(source, str(path), options):
+        for d in check_source(source, str(path), options,
+                              provided=package_variable_names(path)):
             print(d.format())
             failed = failed or d.severity is Severity.ERROR
     return 1 if failed else 0

@@ -1,4 +1,4 @@
-"""Hand edits of bot memory that are not plain writes: renaming and deleting keys.
+"""Hand edits of bot memory that are not plain writes: renaming, deleting and restoring keys.
 
 Both take the writer's write lock (one write transaction at a time) and land its queue first,
 so they act on everything scripts wrote. Their RENAMED and DELETED events are sent with the
@@ -13,7 +13,7 @@ import peewee
 
 from .database import reset_connection, translate_error
 from .memory_changes import HAND, ChangeState, MemoryChange
-from .memory_queries import MemoryQueries
+from .memory_queries import MemoryEntry, MemoryQueries
 from .memory_sql import CHUNK_KEYS, MemorySql, chunks
 from .memory_writer import MemoryWriter, check_text
 from .models import BotMemory, utc_now
@@ -77,6 +77,28 @@ class MemoryEdits:
                         old_key=old_key,
                     )
                 )
+
+    def restore(self, bot: str, entries: Iterable[MemoryEntry]) -> None:
+        """Put rows back as they were (an undone delete): value and created_at kept, updated_at
+        now. Queued writes land first; each key then reports LANDED."""
+        rows = [(e.key, e.value, e.created_at or utc_now()) for e in entries]
+        for key, value, _created in rows:
+            check_text(key, "key")
+            check_text(value, "value")
+        if not rows:
+            return
+        sql = self._sql
+        with self._writer.write_lock:
+            self._writer.drain()
+            try:
+                sql.restore_rows(bot, rows)
+            except peewee.PeeweeException as exc:
+                reset_connection(sql.db)
+                raise translate_error(exc, "the memory database") from None
+            with self._writer.cond:
+                for key, value, _created in rows:
+                    self._writer.subscribers.emit(
+                        MemoryChange(bot, key, None, value, HAND, ChangeState.LANDED))
 
     def delete(self, bot: str, keys: Iterable[str]) -> int:
         """Delete keys (queued writes to them land first); returns how many existed."""

@@ -102,6 +102,25 @@ class MemorySql:
             rows = [(bot_id, key, value, ts, ts) for key, value in pairs]
             self.db.cursor().executemany(self._sql_upsert, rows)
 
+    def restore_rows(self, bot: str, rows: list[tuple[str, str, dt.datetime]]) -> None:
+        """Write ``(key, value, created_at)`` rows as they were (updated_at is now), replacing
+        what the keys hold; one transaction; raises what the driver raises."""
+        now = self.ts(utc_now())
+        with self.atomic():
+            bot_id = self._ensure_bot(bot)
+            ids = new_ids(len(rows))
+            values = [(ids[i], bot_id, key, value, self.ts(created), now)
+                      for i, (key, value, created) in enumerate(rows)]
+            for chunk in chunks(values, CHUNK_ROWS):
+                self.db.execute(BotMemory.insert_many(chunk, fields=_UPSERT_FIELDS).on_conflict(
+                    conflict_target=[BotMemory.bot, BotMemory.key],
+                    update={
+                        BotMemory.value: peewee.EXCLUDED.value,
+                        BotMemory.created_at: peewee.EXCLUDED.created_at,
+                        BotMemory.updated_at: peewee.EXCLUDED.updated_at,
+                    },
+                ))
+
     def _upsert_query(self, rows: list[tuple[Any, ...]]) -> peewee.Query:
         # A multi-row upsert must not hit one key twice (PostgreSQL refuses); the queue's
         # dict keyed by (bot, key) already coalesced repeated writes.

@@ -211,6 +211,11 @@ class MemoryStore:
         ValueError if ``new_key`` exists and not ``overwrite``."""
         self._edits.rename(bot, old_key, new_key, overwrite=overwrite)
 
+    def restore(self, bot: str, entries: Iterable[MemoryEntry]) -> None:
+        """Put rows back with their value and created_at (an undone delete keeps the row's
+        Created time); updated_at is now."""
+        self._edits.restore(bot, entries)
+
     def delete(self, bot: str, keys: Iterable[str]) -> int:
         """Delete keys (queued writes to them land first); returns how many existed."""
         return self._edits.delete(bot, keys)

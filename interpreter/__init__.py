@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from .compat import EngineOptions, check_engine, explain_unsupported
@@ -19,11 +20,13 @@ __all__ = [
 
 
 def check_source(source: str, file: str = "<script>",
-                 engine: EngineOptions | None = None) -> list[Diagnostic]:
+                 engine: EngineOptions | None = None,
+                 provided: Iterable[str] = ()) -> list[Diagnostic]:
     """Every error and warning for ``source``, sorted by position; never raises.
 
     ``engine`` picks the General Bots build whose converter the dialog is checked against
     (the newest by default) and whether its translation defects count as errors.
+    ``provided``: variables the run gets from outside the file (a package's ``param-*``).
     """
     program, diagnostics = parse(source, file)
     diagnostics = explain_unsupported(source, file, diagnostics)
@@ -32,7 +35,7 @@ def check_source(source: str, file: str = "<script>",
     compiled = _compile(program)
     if isinstance(compiled, Diagnostic):
         return diagnostics + [compiled]
-    found = (diagnostics + compiled.diagnostics + lint(program)
+    found = (diagnostics + compiled.diagnostics + lint(program, provided)
              + check_engine(source, program, engine or EngineOptions()))
     unique = {(d.line, d.col, d.message): d for d in found}
     return sorted(unique.values(), key=lambda d: (d.line, d.col))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from . import nodes as n
 from .errors import Diagnostic, Severity
 from .vocabulary import ERROR_STATE_NAMES
@@ -35,9 +37,10 @@ def _assigned_names(program: n.Program) -> set[str]:
     return names
 
 
-def lint(program: n.Program) -> list[Diagnostic]:
-    """Warnings: variables read but never assigned anywhere in the file."""
-    assigned = _assigned_names(program)
+def lint(program: n.Program, provided: Iterable[str] = ()) -> list[Diagnostic]:
+    """Warnings: variables read but never assigned anywhere in the file, nor ``provided`` from
+    outside it (a bot package's ``param-*`` values)."""
+    assigned = _assigned_names(program) | {name.lower() for name in provided}
     seen: set[str] = set()
     out: list[Diagnostic] = []
     reads = [node for node in n.program_nodes(program) if isinstance(node, n.Name)]

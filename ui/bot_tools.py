@@ -27,6 +27,9 @@ class BotTools(QObject):
         self.window = window
         self.package: BotPackage | None = None
         bot = window.runner.bot
+        # The bot the user chose (--bot, the Memory panel's bot box): dialogs outside a
+        # package run as it; a package's dialogs run as the package's bot.
+        self.chosen_bot = bot
         self.tables = TablesPanel(window.store, bot)
         self.schedules = SchedulesPanel(window.store, bot)
         bottom = Qt.DockWidgetArea.BottomDockWidgetArea
@@ -41,7 +44,8 @@ class BotTools(QObject):
         self.schedules.outputLine.connect(self._output)
         self.schedules.openRequested.connect(self._open_at)
         window.bridge.runEvent.connect(self._on_run_event)
-        window.memory.botChanged.connect(self._bot_changed)
+        window.memory.botChanged.connect(self._bot_chosen)
+        window.botChanged.connect(self._bot_changed)
         window.tabs.currentChanged.connect(lambda _i: self._follow_current_file())
 
     def add_menu_items(self) -> None:
@@ -75,8 +79,7 @@ class BotTools(QObject):
             QMessageBox.warning(self.window, "Open package failed", str(exc))
             return None
         self.package = package
-        self.window.memory.set_store(self.window.store, package.name)
-        self._bot_changed(package.name)
+        self._use_bot(package)
         self._use_variables(package)
         self.schedules.set_folder(package.root)
         self.window.output.add(f"Opened package {package.name} ({len(package.dialogs)} "
@@ -96,19 +99,30 @@ class BotTools(QObject):
             runner.variables = dict(package.variables) if package else {}
 
     def _follow_current_file(self) -> None:
+        """The current tab decides the bot: its package's, else the one the user chose."""
         tab = self.window.current_tab()
-        path = getattr(tab, "path", None)
-        if path is None:
+        if tab is None:
             return
-        package = package_for(path)
+        path = tab.path
+        package = package_for(path) if path is not None else None
         if package is not None and (self.package is None or package.root != self.package.root):
             self.package = package
             self._use_variables(package)
-        if package is None and self.package is not None and \
-                self.package.root not in Path(path).resolve().parents:
+        if package is None and self.package is not None:
             self.package = None
             self._use_variables(None)
-        self.schedules.set_folder(package.root if package else Path(path).parent)
+        self._use_bot(package)
+        if path is not None:
+            self.schedules.set_folder(package.root if package else Path(path).parent)
+
+    def _use_bot(self, package: BotPackage | None) -> None:
+        if package is None:
+            self.window.use_bot(self.chosen_bot)
+        else:
+            self.window.use_bot(package.name, package.root.name)
+
+    def _bot_chosen(self, bot: str) -> None:
+        self.chosen_bot = bot
 
     # ------------------------------------------------------------ store, bot, runs
 
@@ -118,8 +132,6 @@ class BotTools(QObject):
         self.schedules.set_store(store, bot)
 
     def _bot_changed(self, bot: str) -> None:
-        if bot != self.window.runner.bot:
-            self.window._set_bot(bot)
         self.tables.set_store(self.window.store, bot)
         self.schedules.set_store(self.window.store, bot)
 

@@ -21,11 +21,18 @@ from PySide6.QtWidgets import (
 from interpreter.ports import BotMessage, HearRequest
 
 IDLE_HINT = "The bot is not waiting for input"
-_BOT_STYLE = "background:#e8eefc;color:#1b2a4a;border-radius:10px;padding:6px 10px;"
-_USER_STYLE = "background:#2e7d32;color:white;border-radius:10px;padding:6px 10px;"
-_NOTE_STYLE = "color:#888;font-style:italic;"
-_FILE_STYLE = ("background:#e8eefc;color:#1b2a4a;border:1px solid #9fb3e0;border-radius:10px;"
-               "padding:6px 10px;text-align:left;")
+_BUBBLE = "border-radius:10px;padding:6px 10px;"
+_STYLES = {  # (light, dark) per bubble kind
+    "bot": ("background:#e8eefc;color:#1b2a4a;" + _BUBBLE,
+            "background:#2c3a55;color:#e3eaff;" + _BUBBLE),
+    "user": ("background:#2e7d32;color:white;" + _BUBBLE,
+             "background:#2e6b31;color:white;" + _BUBBLE),
+    "note": ("color:#888;font-style:italic;", "color:#9a9a9a;font-style:italic;"),
+    "file": ("background:#e8eefc;color:#1b2a4a;border:1px solid #9fb3e0;text-align:left;"
+             + _BUBBLE,
+             "background:#2c3a55;color:#e3eaff;border:1px solid #4a5f8a;text-align:left;"
+             + _BUBBLE),
+}
 
 
 def file_icon(widget: QWidget) -> QIcon:
@@ -39,6 +46,7 @@ class ChatPanel(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._dark = False
         self._pending: asyncio.Future[str] | None = None
         self._messages = QWidget()
         self._list = QVBoxLayout(self._messages)
@@ -82,7 +90,7 @@ class ChatPanel(QWidget):
         button.setObjectName("file")
         button.setProperty("fileName", name)
         button.setToolTip(path)
-        button.setStyleSheet(_FILE_STYLE)
+        button.setStyleSheet(self._style("file"))
         button.setCursor(Qt.CursorShape.PointingHandCursor)
         button.clicked.connect(lambda _=False: self.open_file(path))
         row = QWidget()
@@ -154,8 +162,7 @@ class ChatPanel(QWidget):
         label.setWordWrap(True)
         label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         label.setTextFormat(Qt.TextFormat.PlainText)
-        style = {"bot": _BOT_STYLE, "user": _USER_STYLE}.get(kind, _NOTE_STYLE)
-        label.setStyleSheet(style)
+        label.setStyleSheet(self._style(kind))
         row = QWidget()
         layout = QHBoxLayout(row)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -165,6 +172,17 @@ class ChatPanel(QWidget):
         if kind == "bot":
             layout.addStretch(1)
         self._list.insertWidget(self._list.count() - 1, row)
+
+    def set_dark(self, dark: bool) -> None:
+        """Bubble colours for a dark or a light application theme (existing bubbles too)."""
+        self._dark = dark
+        for widget in self.findChildren(QWidget):
+            if widget.objectName() in _STYLES:
+                widget.setStyleSheet(self._style(widget.objectName()))
+
+    def _style(self, kind: str) -> str:
+        light, dark = _STYLES.get(kind, _STYLES["note"])
+        return dark if self._dark else light
 
     def _show_choices(self, texts: list[str]) -> None:
         self._clear_choices()

@@ -69,6 +69,9 @@ class DebugController(QObject):
         self.run_editor: CodeEditor | None = None  # the editor of the (last) debug run
         self.editor: CodeEditor | None = None  # the editor whose breakpoints are listed
         self.memory_breakpoints: list[MemoryBreakpointSpec] = []
+        # Set once the run reports its end: its task is still finishing (runner.running) while
+        # the end is handled, and nothing may then say "Running…".
+        self.run_ended = False
         self._details: WeakKeyDictionary[CodeEditor, dict[int, BreakpointSpec]] = (
             WeakKeyDictionary()
         )
@@ -147,10 +150,12 @@ class DebugController(QObject):
 
     def _on_run_event(self, event: object) -> None:
         if isinstance(event, (Finished, Failed, Stopped)):
+            self.run_ended = True
             if self.state is not None or (self.run_editor and self.run_editor.execution_line):
                 self._clear_pause()
             self.stateChanged.emit()
         elif isinstance(event, RunStarted):
+            self.run_ended = False
             self.stateChanged.emit()
 
     # -- inspecting and editing while paused -------------------------------------------------
@@ -194,6 +199,15 @@ class DebugController(QObject):
             editor.breakpointsChanged.connect(lambda _lines, e=editor: self._gutter_changed(e))
         self.editor = editor
         self.breakpointsChanged.emit()
+
+    def set_breakpoints_of(self, editor: CodeEditor, specs: list[BreakpointSpec]) -> None:
+        """Give ``editor`` exactly these breakpoints, conditions included (a restored
+        session)."""
+        self.watch_editor(editor)  # follows its gutter from now on
+        for line in sorted(editor.breakpoints ^ {s.line for s in specs}):
+            editor.toggle_breakpoint(line)
+        self._details[editor] = {s.line: s for s in specs}
+        self._breakpoints_edited(editor)
 
     def specs(self, editor: CodeEditor | None = None) -> list[BreakpointSpec]:
         editor = editor or self.editor

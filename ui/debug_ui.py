@@ -25,6 +25,9 @@ SHOWN_KEY = "debug/docksShown"
 DEBUG_MENU = "&Debug"
 # Actions usable only while paused, and only while a debug run is going on.
 PAUSED_ONLY = ("step_over", "step_into", "step_out", "run_to_cursor")
+# Widths of the Variables column and the chat/memory column at the first debug start, as
+# shares of the window: the editor between them keeps more than half.
+LEFT_SHARE, RIGHT_SHARE = 0.21, 0.26
 
 
 def _scrolling(widget: QWidget) -> QScrollArea:
@@ -63,7 +66,7 @@ class DebugUi:
             dock.hide()
 
         c = self.controller
-        c.paused.connect(lambda state: window.run_label.setText(describe_pause(state)))
+        c.paused.connect(lambda state: window.show_run_status(describe_pause(state)))
         c.resumed.connect(self._show_running)
         c.stateChanged.connect(window._update_run_actions)
         self.variables.editFailed.connect(self._report)
@@ -136,12 +139,12 @@ class DebugUi:
             actions["restart"].setEnabled(self.window.runner.running)
 
     def _show_running(self) -> None:
-        if self.window.runner.running:
-            self.window.run_label.setText("Running…")
+        if self.window.runner.running and not self.controller.run_ended:
+            self.window.show_run_status("Running…")
 
     def _report(self, text: str) -> None:
         self.console.write(text)
-        self.window.run_label.setText(text)
+        self.window.show_run_status(text)
 
     def _follow_current_editor(self, _index: int) -> None:
         editor = self.window.editor()
@@ -160,10 +163,13 @@ class DebugUi:
         QTimer.singleShot(0, self._size_docks)
 
     def _size_docks(self) -> None:
-        # Three columns share the width now: narrow the chat column so the code stays
-        # readable, and give Variables the height (Call Stack is short, Watch mostly empty).
+        # Three columns share the width now: the side columns get LEFT_SHARE and RIGHT_SHARE
+        # of it so the code keeps at least half; Variables gets the height (Call Stack is
+        # short, Watch mostly empty).
         window = self.window
         chat = window.findChild(QDockWidget, "chatDock")
         wide = [self.docks[0]] + ([chat] if chat is not None else [])
-        window.resizeDocks(wide, [320, 400][: len(wide)], Qt.Orientation.Horizontal)
+        shares = [LEFT_SHARE, RIGHT_SHARE][: len(wide)]
+        window.resizeDocks(wide, [int(window.width() * s) for s in shares],
+                           Qt.Orientation.Horizontal)
         window.resizeDocks(self.docks[:3], [330, 110, 160], Qt.Orientation.Vertical)

@@ -10,12 +10,10 @@ from PySide6.QtGui import (
     QColor,
     QFontDatabase,
     QKeyEvent,
-    QKeySequence,
     QPainter,
     QPaintEvent,
     QPalette,
     QPolygon,
-    QShortcut,
     QTextCharFormat,
     QTextCursor,
     QTextFormat,
@@ -35,7 +33,6 @@ _OPENERS = re.compile(
 )
 _ERROR_COLOR = QColor("#d32f2f")
 _WARNING_COLOR = QColor("#e0a800")
-_EXECUTION_LINE = QColor(255, 214, 0, 90)  # translucent: readable on light and dark themes
 _EXECUTION_ARROW = QColor("#f0b400")
 
 
@@ -89,8 +86,6 @@ class CodeEditor(QPlainTextEdit):
         self.blockCountChanged.connect(self._update_margins)
         self.updateRequest.connect(self._on_update_request)
         self.cursorPositionChanged.connect(self._refresh_selections)
-        QShortcut(QKeySequence("Ctrl+/"), self, self.toggle_comment)
-        QShortcut(QKeySequence("Ctrl+G"), self, self.ask_go_to_line)
         self._update_margins()
         self._refresh_selections()
 
@@ -208,7 +203,7 @@ class CodeEditor(QPlainTextEdit):
         block = self.document().findBlockByNumber(self.execution_line - 1)
         if self.execution_line and block.isValid():
             execution = QTextEdit.ExtraSelection()
-            execution.format.setBackground(_EXECUTION_LINE)
+            execution.format.setBackground(self.colors.execution_line)
             execution.format.setProperty(QTextFormat.Property.FullWidthSelection, True)
             execution.cursor = QTextCursor(block)
             selections.insert(1, execution)

@@ -29,10 +29,13 @@ def build_window(files: list[str], db: str | None, bot: str, settings: QSettings
     url = db or default_url()
     share_gil_finely()
     collect_on_gui_thread()
-    store = MemoryStore(url)
+    # No URL: the store opens the default location and creates its data directory (on an
+    # account that never ran Talkbench it does not exist yet); an explicit one must exist.
+    store = MemoryStore(db)
     window = MainWindow(store, url, bot, settings or QSettings(ORGANIZATION, APPLICATION))
     _say_if_bot_unusable(window, store, bot)
     QApplication.instance().setWindowIcon(QIcon(str(ICON)))
+    window.restore_session()
     for name in files:
         window.open_file(Path(name))
     if window.tabs.count() == 0:

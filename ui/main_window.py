@@ -6,23 +6,28 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QIcon, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QDockWidget,
     QFileDialog,
     QInputDialog,
     QLabel,
+    QLineEdit,
     QMainWindow,
     QMenu,
     QMessageBox,
+    QPlainTextEdit,
     QStyle,
     QTabWidget,
+    QTextEdit,
     QVBoxLayout,
     QWidget,
 )
 
 from app.atomic_file import DEFAULT_FORMAT, read_text_file, write_text_atomic
+from app.bot_package import package_variable_names
 from app.database import DatabaseError, describe_url
 from app.dialog_session import DialogRunner
 from app.memory_store import MemoryStore
@@ -30,20 +35,25 @@ from app.user_memory import user_memories
 from interpreter import BasicSyntaxError, EngineOptions, check_source
 from interpreter.events import Failed, Finished, Printed, RunStarted, Stopped
 
+from . import session_restore
 from .bot_tools import BotTools
 from .bridge import Bridge
 from .chat_panel import ChatPanel
 from .conversation_tools import install_conversation_tools
 from .debug_ui import DEBUG_MENU, DebugUi
+from .disk_changes import DiskWatcher, ReloadBar, file_digest
 from .editor import CodeEditor, Mark
 from .engine_check import engine_options, install_engine_errors_action
+from .file_dialogs import ask_save_path
 from .find_bar import FindBar
+from .help_menu import HelpMenu
 from .memory_history_panel import install_memory_history
 from .memory_panel import MemoryPanel
-from .output_panel import OutputPanel, ProblemsPanel
+from .output_panel import OutputPanel, ProblemsPanel, problems_title
 from .tests_panel import TestsPanel
-from .themes import ThemeMenu
+from .themes import ApplicationTheme, Theme, ThemeMenu, themed_icon
 from .turns_view import show_line
+from .view_menu import ViewMenu
 
 RESOURCES = Path(__file__).resolve().parent.parent / "resources"
 SAMPLES = RESOURCES / "samples"
@@ -51,6 +61,9 @@ ICON = RESOURCES / "icons" / "talkbench.svg"
 CHECK_DELAY_MS = 300
 MAX_RECENT = 8
 NEW_FILE_TEXT = '\' A new dialog\nTALK "Hello!"\n'
+FIRST_SIZE = (1280, 800)
+# First-run heights of Chat, Memory (right column) and Output (bottom), as window shares.
+DOCK_HEIGHT_SHARES = (0.36, 0.30, 0.17)
 SKIP_UNSUPPORTED_KEY = "run/skipUnsupportedKeywords"
 # The same override ``talkbench run --skip-unsupported`` passes (app.headless).
 SKIP_UNSUPPORTED_SETTINGS = {"unsupported_keywords": "skip"}
@@ -68,20 +81,42 @@ class ActionSpec:
     toolbar: bool = False
     tip: str = ""
     icon: QStyle.StandardPixmap | None = None
+    separator: bool = False  # a menu separator before this entry
+    # The focused text field handles the key itself (Ctrl+C in the chat input copies there):
+    # the menu only shows the shortcut, a window-wide one would steal the key from it.
+    shown_shortcut_only: bool = False
 
 
 class EditorTab(QWidget):
-    """One open file: the editor plus its path (None until saved)."""
+    """One open file: the editor plus its path (None until saved), how its text is stored,
+    and the digest of the bytes last read or written (to notice another program's change)."""
 
     def __init__(self, text: str, path: Path | None) -> None:
         super().__init__()
         self.path = path
+        self.text_format = DEFAULT_FORMAT
+        self.disk_digest: str | None = None
         self.editor = CodeEditor(self)
         self.editor.setPlainText(text)
         self.editor.document().setModified(False)
+        self.reload_bar = ReloadBar(self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.reload_bar)
         layout.addWidget(self.editor)
+
+    def changed_on_disk(self) -> bool:
+        """True when the file's bytes are no longer the ones last read or written here."""
+        return self.path is not None and file_digest(self.path) != self.disk_digest
+
+    def replace_text(self, text: str) -> None:
+        """Load ``text`` (a reload), keeping the cursor's line and column where they fit."""
+        cursor = self.editor.textCursor()
+        line, col = cursor.blockNumber() + 1, cursor.positionInBlock() + 1
+        self.editor.setPlainText(text)
+        self.editor.document().setModified(False)
+        self.editor.go_to_line(min(line, self.editor.blockCount()), col)
 
     @property
     def title(self) -> str:
@@ -93,6 +128,10 @@ class EditorTab(QWidget):
 
 
 class MainWindow(QMainWindow):
+    # The bot dialogs run as changed (chosen in the Memory panel, or a package's own):
+    # features that show one bot's data follow it.
+    botChanged = Signal(str)
+
     def __init__(self, store: MemoryStore, db_url: str, bot: str, settings: QSettings) -> None:
         super().__init__()
         self.store = store
@@ -118,6 +157,8 @@ class MainWindow(QMainWindow):
         self.tabs.setDocumentMode(True)
         self.tabs.tabCloseRequested.connect(self.close_tab)
         self.tabs.currentChanged.connect(lambda _i: self._check_now())
+        self.disk_watcher = DiskWatcher(self)
+        self.disk_watcher.changed.connect(self._on_disk_change)
         self.find_bar = FindBar(self.editor)
         self.find_bar.hide()
         central = QWidget()
@@ -132,6 +173,7 @@ class MainWindow(QMainWindow):
         memory = self._dock("Memory", self.memory, Qt.DockWidgetArea.RightDockWidgetArea)
         out = self._dock("Output", self.output, Qt.DockWidgetArea.BottomDockWidgetArea)
         prob = self._dock("Problems", self.problems, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.problems.countChanged.connect(lambda n: prob.setWindowTitle(problems_title(n)))
         self.tests = TestsPanel(self)
         tests = self._dock("Tests", self.tests, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.tabifyDockWidget(prob, out)
@@ -147,6 +189,7 @@ class MainWindow(QMainWindow):
 
         self.debug = DebugUi(self)
         self.actions_by_name: dict[str, QAction] = {}
+        self._icons: dict[str, QStyle.StandardPixmap] = {}
         self._build_actions()
         self._add_skip_unsupported_action()
         install_engine_errors_action(self)
@@ -157,10 +200,15 @@ class MainWindow(QMainWindow):
         self.conversation.turn_panel.lineClicked.connect(
             lambda line: show_line(self.conversation._run_editor(), line))
         self.theme_menu = ThemeMenu(self.settings, self)
+        self.app_theme = ApplicationTheme()
         self.theme_menu.themeChanged.connect(self._apply_theme)
-        self.menuBar().addMenu("&View").addMenu(self.theme_menu)
+        self._apply_theme(self.theme_menu.current())
+        self.view_menu = ViewMenu(self, [self.theme_menu])
+        self.menuBar().addMenu(self.view_menu)
+        self.help_menu = HelpMenu(self)
         self.db_label = QLabel()
         self.bot_label = QLabel()
+        self.bot_origin = ""  # why the bot in use is in use: a package's folder name, or ""
         self.run_label = QLabel("Ready")
         self.statusBar().addWidget(self.run_label, 1)
         self.statusBar().addPermanentWidget(self.db_label)
@@ -215,10 +263,7 @@ class MainWindow(QMainWindow):
             ActionSpec("save_as", "Save &As…", "Ctrl+Shift+S", self.save_as, "&File"),
             ActionSpec("open_db", "Open &Database…", "", self.ask_database, "&File"),
             ActionSpec("quit", "&Quit", "Ctrl+Q", self.close, "&File"),
-            ActionSpec("find", "&Find…", "Ctrl+F", self.show_find, "&Edit"),
-            ActionSpec("replace", "&Replace…", "Ctrl+H", self.find_bar.show_replace, "&Edit"),
-            ActionSpec("comment", "Toggle &Comment", "", self._toggle_comment, "&Edit"),
-            ActionSpec("goto", "&Go to Line…", "", self._go_to_line, "&Edit"),
+            *self._edit_specs(),
             ActionSpec(
                 "run",
                 "&Run Without Debugging",
@@ -255,6 +300,27 @@ class MainWindow(QMainWindow):
             *self._debug_specs(),
         ]
 
+    def _edit_specs(self) -> list[ActionSpec]:
+        E = "&Edit"
+
+        def text_command(name: str, text: str, key: str, separator: bool = False) -> ActionSpec:
+            return ActionSpec(name, text, key, lambda: self.edit_command(name), E,
+                              separator=separator, shown_shortcut_only=True)
+
+        return [
+            text_command("undo", "&Undo", "Ctrl+Z"),
+            text_command("redo", "&Redo", "Ctrl+Shift+Z"),
+            text_command("cut", "Cu&t", "Ctrl+X", separator=True),
+            text_command("copy", "&Copy", "Ctrl+C"),
+            text_command("paste", "&Paste", "Ctrl+V"),
+            text_command("selectAll", "Select &All", "Ctrl+A"),
+            ActionSpec("find", "&Find…", "Ctrl+F", self.show_find, E, separator=True),
+            ActionSpec("replace", "&Replace…", "Ctrl+H", self.find_bar.show_replace, E),
+            ActionSpec("comment", "Toggle Co&mment", "Ctrl+/", self._toggle_comment, E,
+                       separator=True),
+            ActionSpec("goto", "&Go to Line…", "Ctrl+G", self._go_to_line, E),
+        ]
+
     def _debug_specs(self) -> list[ActionSpec]:
         SP, D, d = QStyle.StandardPixmap, DEBUG_MENU, self.debug
         return [
@@ -285,7 +351,11 @@ class MainWindow(QMainWindow):
             action = QAction(spec.text, self)
             if spec.icon is not None:
                 action.setIcon(self.style().standardIcon(spec.icon))
-            if spec.shortcut:
+                self._icons[spec.name] = spec.icon  # redrawn for a dark theme
+            if spec.shortcut and spec.shown_shortcut_only:
+                shown = QKeySequence(spec.shortcut).toString(QKeySequence.SequenceFormat.NativeText)
+                action.setText(f"{spec.text}\t{shown}")  # the menu's shortcut column
+            elif spec.shortcut:
                 action.setShortcut(QKeySequence(spec.shortcut))
             action.setToolTip(spec.tip or spec.text.replace("&", "").rstrip("…"))
             action.triggered.connect(lambda _=False, h=spec.handler: h())
@@ -293,6 +363,8 @@ class MainWindow(QMainWindow):
             menu = menus.get(spec.menu) or menus.setdefault(
                 spec.menu, self.menuBar().addMenu(spec.menu)
             )
+            if spec.separator:
+                menu.addSeparator()
             menu.addAction(action)
             if spec.toolbar:
                 toolbars.get(spec.menu, toolbar).addAction(action)
@@ -348,6 +420,7 @@ class MainWindow(QMainWindow):
         index = self.tabs.addTab(tab, tab.title)
         self.tabs.setTabToolTip(index, str(path) if path else "not saved yet")
         tab.editor.textChanged.connect(self._check_timer.start)
+        tab.reload_bar.reloadRequested.connect(lambda t=tab: self.reload(t))
         tab.editor.document().modificationChanged.connect(lambda _m, t=tab: self._retitle(t))
         self.tabs.setCurrentWidget(tab)
         self._check_now()
@@ -385,7 +458,33 @@ class MainWindow(QMainWindow):
         self._remember_recent(path)
         tab = self.add_tab(text, path)
         tab.text_format = text_format  # saved back with the same encoding, BOM, line endings
+        tab.disk_digest = file_digest(path)
+        self.disk_watcher.watch(path)
         return tab
+
+    def reload(self, tab: EditorTab) -> bool:
+        """Replace ``tab``'s text with its file as it is on disk now."""
+        try:
+            text, text_format = read_text_file(tab.path)
+        except (OSError, UnicodeDecodeError) as exc:
+            QMessageBox.warning(self, "Reload failed", f"Cannot read {tab.path}:\n{exc}")
+            return False
+        tab.replace_text(text)
+        tab.text_format, tab.disk_digest = text_format, file_digest(tab.path)
+        tab.reload_bar.hide()
+        return True
+
+    def tabs_of(self, path: Path) -> list[EditorTab]:
+        return [t for t in self.editor_tabs() if t.path == path]
+
+    def editor_tabs(self) -> list[EditorTab]:
+        tabs = (self.tabs.widget(i) for i in range(self.tabs.count()))
+        return [t for t in tabs if isinstance(t, EditorTab)]
+
+    def _on_disk_change(self, path: Path) -> None:
+        for tab in self.tabs_of(path):
+            if tab.changed_on_disk():  # not our own save
+                tab.reload_bar.offer(tab.title, tab.modified, not path.exists())
 
     def save(self, tab: EditorTab | None = None) -> bool:
         tab = tab or self.current_tab()
@@ -393,12 +492,16 @@ class MainWindow(QMainWindow):
             return False
         if tab.path is None:
             return self.save_as(tab)
+        if tab.changed_on_disk() and not self._confirm_overwrite(tab):
+            return False
         try:
-            write_text_atomic(tab.path, tab.editor.toPlainText(),
-                              getattr(tab, "text_format", DEFAULT_FORMAT))
+            write_text_atomic(tab.path, tab.editor.toPlainText(), tab.text_format)
         except (OSError, UnicodeEncodeError) as exc:
             QMessageBox.warning(self, "Save failed", f"Cannot save {tab.path}:\n{exc}")
             return False
+        tab.disk_digest = file_digest(tab.path)
+        tab.reload_bar.hide()
+        self.disk_watcher.watch(tab.path)
         tab.editor.document().setModified(False)
         self._retitle(tab)
         return True
@@ -407,14 +510,29 @@ class MainWindow(QMainWindow):
         tab = tab or self.current_tab()
         if tab is None:
             return False
-        path, _ = QFileDialog.getSaveFileName(
-            self, "Save dialog", tab.title, "BASIC dialogs (*.bas)"
-        )
-        if not path:
+        path = ask_save_path(self, tab.title)
+        if path is None:
             return False
-        tab.path = Path(path).resolve()
+        if tab.path is not None:
+            self.disk_watcher.unwatch(tab.path)
+        # The file dialog already asked before replacing an existing file.
+        tab.path, tab.disk_digest = path, file_digest(path)
+        self._retitle(tab)
+        self.tabs.setTabToolTip(self.tabs.indexOf(tab), str(path))
         self._remember_recent(tab.path)
         return self.save(tab)
+
+    def _confirm_overwrite(self, tab: EditorTab) -> bool:
+        """The file changed on disk since it was read: overwrite it only when the user says so."""
+        box = QMessageBox(QMessageBox.Icon.Warning, "File changed on disk",
+                          f"{tab.title} was changed by another program since it was opened "
+                          "here. Overwrite that change with the editor's text?",
+                          QMessageBox.StandardButton.Cancel, self)
+        box.setObjectName("overwriteQuestion")
+        overwrite = box.addButton("Overwrite", QMessageBox.ButtonRole.DestructiveRole)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.exec()
+        return box.clickedButton() is overwrite
 
     def _confirm_discard(self, tab: EditorTab) -> bool:
         """Ask before losing unsaved changes; True when it is fine to close ``tab``."""
@@ -432,11 +550,33 @@ class MainWindow(QMainWindow):
             return self.save(tab)
         return answer == QMessageBox.StandardButton.Discard
 
+    def _confirm_close_all(self) -> bool:
+        """Before the window closes: one question for all modified files (Save All, Don't
+        Save, Cancel); the usual per-file one when only one is modified."""
+        modified = [t for t in self.editor_tabs() if t.modified]
+        if len(modified) <= 1:
+            return all(self._confirm_discard(t) for t in modified)
+        names = "\n".join(f"  {t.title}" for t in modified)
+        box = QMessageBox(QMessageBox.Icon.Question, "Unsaved changes",
+                          f"{len(modified)} files have unsaved changes:\n{names}",
+                          QMessageBox.StandardButton.SaveAll
+                          | QMessageBox.StandardButton.Discard
+                          | QMessageBox.StandardButton.Cancel, self)
+        box.setObjectName("closeAllQuestion")
+        box.button(QMessageBox.StandardButton.Discard).setText("Don't Save")
+        box.setDefaultButton(QMessageBox.StandardButton.SaveAll)
+        answer = box.exec()
+        if answer == QMessageBox.StandardButton.SaveAll:
+            return all(self.save(t) for t in modified)
+        return answer == QMessageBox.StandardButton.Discard
+
     def close_tab(self, index: int) -> bool:
         tab = self.tabs.widget(index)
         if isinstance(tab, EditorTab) and not self._confirm_discard(tab):
             return False
         self.tabs.removeTab(index)
+        if isinstance(tab, EditorTab) and tab.path is not None and not self.tabs_of(tab.path):
+            self.disk_watcher.unwatch(tab.path)
         tab.deleteLater()
         return True
 
@@ -458,21 +598,36 @@ class MainWindow(QMainWindow):
 
     # -- editing helpers ----------------------------------------------------------------------
 
+    def edit_command(self, name: str) -> None:
+        """Edit ▸ undo, redo, cut, copy, paste or selectAll: on the focused text field (chat
+        input, filter, console), else on the current editor."""
+        target = QApplication.focusWidget()
+        if target is not None and self.memory.isAncestorOf(target) \
+                and self.memory.edit_command(name):
+            return  # the memory table's own undo, redo, copy
+        if not isinstance(target, (QLineEdit, QPlainTextEdit, QTextEdit)):
+            target = self.editor()
+        if target is not None:
+            getattr(target, name)()
+
     def show_find(self) -> None:
         self.find_bar.show_find()
 
-    def _apply_theme(self, theme: object) -> None:
-        for i in range(self.tabs.count()):
-            tab = self.tabs.widget(i)
-            if isinstance(tab, EditorTab):
-                tab.editor.set_theme(theme)
+    def _apply_theme(self, theme: Theme) -> None:
+        """The theme for the whole window: palette, editors, chat bubbles, output colours."""
+        colors = self.app_theme.apply(theme)
+        for tab in self.editor_tabs():
+            tab.editor.set_theme(theme)
+        for name, pixmap in self._icons.items():
+            self.actions_by_name[name].setIcon(themed_icon(self.style(), pixmap, colors.dark))
+        self.chat.set_dark(colors.dark)
+        self.output.set_dark(colors.dark)
+        self.problems.set_dark(colors.dark)
 
     def _memory_keys(self, prefix: str) -> list[str]:
-        """Completion inside strings: keys of the current bot containing ``prefix``."""
-        try:
-            return [e.key for e in self.store.list(self.runner.bot, filter=prefix, limit=500)]
-        except DatabaseError:
-            return []
+        """Completion inside strings: the current bot's keys the Memory panel has loaded that
+        contain ``prefix`` (no database read while typing: it may be a slow server)."""
+        return self.memory.model.loaded_keys(prefix)
 
     def _toggle_comment(self) -> None:
         if self.editor():
@@ -492,7 +647,9 @@ class MainWindow(QMainWindow):
         if tab is None:
             self.problems.set_diagnostics([])
             return
-        diagnostics = check_source(tab.editor.toPlainText(), tab.title, self._engine_options(tab))
+        provided = package_variable_names(tab.path) if tab.path is not None else []
+        diagnostics = check_source(tab.editor.toPlainText(), tab.title, self._engine_options(tab),
+                                   provided=provided)
         self.problems.set_diagnostics(diagnostics)
         tab.editor.set_marks(
             [
@@ -555,8 +712,8 @@ class MainWindow(QMainWindow):
 
     def _on_run_event(self, event: object) -> None:
         if isinstance(event, RunStarted):
-            self.output.add(f"▶ Running {event.file}", "status")
-            self.chat.add_note(f"Running {event.file}")
+            self.output.add(f"▶ Running {event.file} as bot {self.runner.bot}", "status")
+            self.chat.add_note(f"Running {event.file} as bot {self.runner.bot}")
             self.run_label.setText(f"Running {event.file}…")
         elif isinstance(event, Printed):
             self.output.add(event.text, event.level, event.line)
@@ -579,6 +736,13 @@ class MainWindow(QMainWindow):
             self.output.add(f"■ Stopped at line {event.line}", "status", event.line)
             self._end_run("Stopped")
 
+    def show_run_status(self, text: str) -> None:
+        """The status bar's run message (Running…, Paused at line N, Stopped, …)."""
+        self.run_label.setText(text)
+
+    def run_status(self) -> str:
+        return self.run_label.text()
+
     def _end_run(self, status: str) -> None:
         self.run_label.setText(status)
         self.chat.add_note(status)
@@ -594,12 +758,26 @@ class MainWindow(QMainWindow):
     # -- database and bot ---------------------------------------------------------------------
 
     def _set_bot(self, bot: str) -> None:
-        self.runner.bot = bot
+        self.use_bot(bot)  # chosen in the Memory panel's bot box
+
+    def use_bot(self, bot: str, origin: str = "") -> None:
+        """Run dialogs as ``bot`` from now on; ``origin`` (a package's folder name) says why,
+        next to the bot in the status bar. The Memory panel shows that bot's memory."""
+        changed = bot != self.runner.bot
+        self.runner.bot, self.bot_origin = bot, origin
+        if self.memory.bot != bot:
+            self.memory.show_bot(bot)
         self._update_status()
+        if changed:
+            self.botChanged.emit(bot)
 
     def _update_status(self) -> None:
         self.db_label.setText(f"DB: {describe_url(self.db_url)}")
-        self.bot_label.setText(f"Bot: {self.runner.bot}")
+        origin = self.bot_origin
+        self.bot_label.setText(f"Bot: {self.runner.bot}" + (f" ({origin})" if origin else ""))
+        self.bot_label.setToolTip(
+            "Dialogs run as this bot: its memory, tables and schedules. Choose it in the "
+            "Memory panel; the dialogs of an open .gbai package run as the package's bot.")
 
     def ask_database(self) -> None:
         url, ok = QInputDialog.getText(
@@ -629,27 +807,49 @@ class MainWindow(QMainWindow):
         self._update_status()
         return True
 
+    def restore_session(self) -> None:
+        """Reopen the files, cursors, breakpoints and watches of the last session."""
+        session_restore.restore(self, session_restore.load(self.settings))
+
     # -- window state ---------------------------------------------------------------------------
 
     def _restore_layout(self) -> None:
         geometry = self.settings.value("geometry")
+        self._first_size: tuple[int, int] | None = None
         if geometry is not None:
             self.restoreGeometry(geometry)
         else:
-            self.resize(1280, 800)
+            self._first_size = FIRST_SIZE
+            self.resize(*FIRST_SIZE)
         state = self.settings.value("windowState")
         if state is None or not self.restoreState(state):
             docks, sizes = self._default_sizes
             self.resizeDocks(docks[:1], sizes[:1], Qt.Orientation.Horizontal)
-            self.resizeDocks(docks, [430, 330, 150], Qt.Orientation.Vertical)
+            # Shares of the window's height: fixed sizes that add up to more than it has made
+            # Qt grow the window past a 1280x800 screen (888 px tall, the bottom cut off).
+            height = self.height()
+            self.resizeDocks(docks, [int(height * share) for share in DOCK_HEIGHT_SHARES],
+                             Qt.Orientation.Vertical)
+
+    def showEvent(self, event) -> None:
+        """On a first start, the default size once the docks are laid out: laying them out
+        grew the window past its size (888 px tall on a 1280x800 screen, the bottom cut off);
+        never larger than the screen."""
+        super().showEvent(event)
+        if self._first_size is not None:
+            width, height = self._first_size
+            self._first_size = None
+            screen = self.screen().availableGeometry() if self.screen() else None
+            if screen is not None:
+                width, height = min(width, screen.width()), min(height, screen.height())
+            self.resize(width, height)
 
     def closeEvent(self, event) -> None:
         """Synchronous on purpose (qasync's asyncClose hangs when closed from a task)."""
-        for i in range(self.tabs.count()):
-            tab = self.tabs.widget(i)
-            if isinstance(tab, EditorTab) and not self._confirm_discard(tab):
-                event.ignore()
-                return
+        if not self._confirm_close_all():
+            event.ignore()
+            return
+        session_restore.save(self.settings, session_restore.capture(self))
         self.runner.stop()
         self.conversation.shutdown()
         self.bot_tools.shutdown()

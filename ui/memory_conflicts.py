@@ -8,20 +8,22 @@ box inside the view's commit would nest in its focus handling).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, QTimer
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex
 from PySide6.QtWidgets import QMessageBox, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
-from app.database import DatabaseError
-from app.memory_store import ChangeState, MemoryChange
+from app.database import error_message
+from app.memory_store import ChangeState, MemoryChange, MemoryEntry, MemoryStore
 from interpreter.ports import WriteSource
 
 from .memory_history_dialogs import Conflict, ConflictChoice, ask_conflict
 
 if TYPE_CHECKING:
     from .memory_panel import MemoryPanel
+
+Values = Mapping[str, "str | None"]  # key -> value, None = absent
 
 
 class SeenDelegate(QStyledItemDelegate):
@@ -73,62 +75,60 @@ class ConflictGuard:
         row = model.row_of(key)
         return None if row is None else model.entry(row).value
 
-    def conflicts(self, seen: dict[str, str | None], new: dict[str, str | None], label: str
-                  ) -> list[Conflict]:
+    @staticmethod
+    def conflicts(seen: Values, stored: Values, new: Values, label: str) -> list[Conflict]:
         """Keys whose stored value is no longer the one the user saw, unless it already is
-        what the edit would make it (DatabaseError)."""
-        store, bot = self.panel.store, self.panel.bot
-        out = []
-        for key, was in seen.items():
-            outside = store.value(bot, key)  # one read: what changed_since() would compare
-            if outside != was and (outside != new[key] or label):
-                out.append(Conflict(key, outside, was, new[key], label))
-        return out
+        what the edit would make it."""
+        return [Conflict(key, stored[key], was, new[key], label) for key, was in seen.items()
+                if stored[key] != was and (stored[key] != new[key] or label)]
 
-    def show_stored(self, keys: list[str]) -> None:
+    def show_stored(self, keys: list[str], stored: Values) -> None:
         """Keep outside value: the rows show the stored values now, without waiting for the
         outside watcher."""
-        store, bot = self.panel.store, self.panel.bot
-        changes = []
-        for key in keys:
-            value = store.value(bot, key)
-            state = ChangeState.DELETED if value is None else ChangeState.LANDED
-            changes.append(MemoryChange(bot, key, None, value, WriteSource(kind="outside"),
-                                        state))
+        bot = self.panel.bot
+        changes = [MemoryChange(bot, key, None, stored[key], WriteSource(kind="outside"),
+                                ChangeState.DELETED if stored[key] is None
+                                else ChangeState.LANDED)
+                   for key in keys]
         self.panel.model.apply_changes(changes)
 
-    def guarded(self, action: str, seen: dict[str, str | None], new: dict[str, str | None],
-                apply: Callable[[list[str]], None], label: str = "") -> bool:
-        """``apply(keys)`` now when nothing conflicts (True); else ask first, soon (False).
-        Overwrite applies all keys; Keep outside value applies the keys without a conflict.
-        ``label`` describes the edit when it is not a new value (a rename)."""
+    def guarded(self, action: str, seen: Values, new: Values,
+                apply: Callable[[list[str], Mapping[str, MemoryEntry | None]], None],
+                label: str = "",
+                check: Callable[[MemoryStore, str], None] | None = None) -> bool:
+        """Read the stored values (after ``check(store, bot)``, which raises to refuse the
+        edit) on the panel's worker; then ``apply(keys, stored)`` when nothing conflicts, else
+        ask first: Overwrite applies all keys, Keep outside value the keys without a conflict.
+        ``apply`` gets the stored rows read then (None: absent). ``label`` describes the edit
+        when it is not a new value (a rename). Returns at once
+        (True: the edit is under way); a failure is shown."""
         panel = self.panel
-        try:
-            conflicts = self.conflicts(seen, new, label)
-        except DatabaseError as exc:
-            QMessageBox.warning(panel, action, str(exc))
-            return False
-        if not conflicts:
-            apply(list(seen))
-            return True
-        bot = panel.bot
+        store, bot = panel.store, panel.bot
 
-        def ask() -> None:
+        def read() -> dict[str, MemoryEntry | None]:  # on the worker thread
+            if check is not None:
+                check(store, bot)
+            return {key: store.get_entry(bot, key) for key in seen}
+
+        def decide(rows: dict[str, MemoryEntry | None]) -> None:  # back on the GUI thread
             if panel.bot != bot:
                 return  # another bot is shown now: the edit no longer applies
+            stored = {k: None if row is None else row.value for k, row in rows.items()}
+            conflicts = self.conflicts(seen, stored, new, label)
+            if not conflicts:
+                apply(list(seen), rows)
+                return
             choice = ask_conflict(panel, action, conflicts)
             panel.conflict_answered.emit(choice.value)
             clashing = {c.key for c in conflicts}
-            try:
-                if choice is ConflictChoice.OVERWRITE:
-                    apply(list(seen))
-                elif choice is ConflictChoice.KEEP:
-                    rest = [k for k in seen if k not in clashing]
-                    if rest:
-                        apply(rest)
-                    self.show_stored(sorted(clashing))
-            except (ValueError, KeyError, DatabaseError) as exc:
-                QMessageBox.warning(panel, action, str(exc))
+            if choice is ConflictChoice.OVERWRITE:
+                apply(list(seen), rows)
+            elif choice is ConflictChoice.KEEP:
+                rest = [k for k in seen if k not in clashing]
+                if rest:
+                    apply(rest, rows)
+                self.show_stored(sorted(clashing), stored)
 
-        QTimer.singleShot(0, ask)
-        return False
+        panel.worker(read, decide,
+                     lambda exc: QMessageBox.warning(panel, action, error_message(exc)))
+        return True

@@ -18,7 +18,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
-    QHBoxLayout,
+    QGridLayout,
     QHeaderView,
     QInputDialog,
     QLabel,
@@ -93,7 +93,7 @@ class MemoryHistoryPanel(QWidget):
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.cellDoubleClicked.connect(self._open_row)
-        buttons = QHBoxLayout()
+        buttons = QGridLayout()
         self.revert_button = QPushButton("Revert event")
         self.revert_button.setToolTip("Put the key back as it was before the selected event")
         self.revert_button.clicked.connect(self.revert_selected)
@@ -104,9 +104,11 @@ class MemoryHistoryPanel(QWidget):
         self.snapshots_button.clicked.connect(self.show_snapshots)
         self.refs_button = QPushButton("Key references…")
         self.refs_button.clicked.connect(self.show_key_refs)
-        for b in (self.revert_button, self.revert_run_button, self.snapshots_button,
-                  self.refs_button):
-            buttons.addWidget(b)
+        # Two by two: in one row they made the right column too wide for the editor to keep
+        # half of a 1280-pixel window while debugging.
+        for i, b in enumerate((self.revert_button, self.revert_run_button,
+                               self.snapshots_button, self.refs_button)):
+            buttons.addWidget(b, i // 2, i % 2)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
         layout.addWidget(self.title)
@@ -256,7 +258,7 @@ class HistoryFeature:
         win.bridge.memoryChanged.connect(self.panel.apply_changes)
         view = win.memory.view
         view.selectionModel().currentRowChanged.connect(lambda cur, _prev: self._select(cur))
-        win.memory.botChanged.connect(self._bot_changed)
+        win.botChanged.connect(self._bot_changed)
         self.dock = win._dock("History", self.panel, Qt.DockWidgetArea.RightDockWidgetArea)
         self.sandbox_action = QAction("Run in &Sandbox", win)
         self.sandbox_action.setStatusTip(

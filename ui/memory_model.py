@@ -2,6 +2,12 @@
 
 Sorting and filtering happen in the store (SQL ORDER BY / LIKE with paging), never over the
 loaded rows, so they stay correct and cheap with 100,000 keys of which only a page is loaded.
+
+Every read goes through a runner: in the panel a :class:`~ui.store_worker.StoreWorker`, so
+the GUI thread never waits for the database. A load answers later; the changes that arrive
+meanwhile are applied to the rows shown and again on top of the loaded page (the page may have
+been read before them), and an answer to an older request (the filter changed again) is
+dropped.
 """
 
 from __future__ import annotations
@@ -12,10 +18,20 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QBrush, QColor, QFont
 
+from app.database import error_message
 from app.memory_store import ChangeState, MemoryChange, MemoryEntry, MemoryStore
+
+from .store_worker import StoreRunner, run_now
 
 COLUMNS = ("Key", "Value", "Created", "Updated")
 ORDER_FIELDS = ("key", "value", "created_at", "updated_at")  # MemoryStore.list order_by
@@ -24,7 +40,7 @@ VALUE_COLUMN = 1
 PAGE_SIZE = 500
 FLASH_SECONDS = 0.8
 _PENDING_COLOR = QColor("#8a8a8a")
-FLASH_COLOR = QColor("#fff3b0")
+FLASH_COLOR = QColor(255, 214, 0, 80)  # translucent: light text stays readable on dark
 Index = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()  # the table's only parent; immutable, so one instance is enough
 _EPOCH = dt.datetime.min.replace(tzinfo=dt.UTC)
@@ -67,10 +83,19 @@ def full_time(value: dt.datetime | None) -> str:
 class MemoryTableModel(QAbstractTableModel):
     """Rows of ``MemoryEntry``; a change event updates only the affected row."""
 
-    def __init__(self, store: MemoryStore, bot: str, parent: Any = None) -> None:
+    loaded = Signal()  # a reload's rows are in
+    loadFailed = Signal(str)  # why the rows could not be read
+
+    def __init__(self, store: MemoryStore, bot: str, parent: Any = None,
+                 runner: StoreRunner = run_now) -> None:
         super().__init__(parent)
         self._store = store
         self._bot = bot
+        self._run = runner
+        self._generation = 0  # of the latest reload: older answers are dropped
+        self._loading = False
+        self._fetching = False
+        self._replay: list[MemoryChange] = []  # changes seen while a reload was under way
         self._rows: list[MemoryEntry] = []
         self._row_of: dict[str, int] = {}
         self._total = 0
@@ -99,8 +124,18 @@ class MemoryTableModel(QAbstractTableModel):
         return self._bot
 
     def set_source(self, store: MemoryStore, bot: str) -> None:
+        changed = (store, bot) != (self._store, self._bot)
         self._store, self._bot = store, bot
+        if changed:  # another bot's rows must not stay on show while this one's load
+            self.beginResetModel()
+            self._rows, self._row_of, self._total = [], {}, 0
+            self.endResetModel()
         self.reload()
+
+    @property
+    def loading(self) -> bool:
+        """A reload or a page is being read."""
+        return self._loading or self._fetching
 
     @property
     def total(self) -> int:
@@ -129,38 +164,68 @@ class MemoryTableModel(QAbstractTableModel):
             self._order_by, self._descending = order_by, descending
             self.reload()
 
-    def _page(self, offset: int) -> list[MemoryEntry]:
-        page = self._store.list(
-            self._bot,
-            filter=self._filter,
-            offset=offset,
-            limit=PAGE_SIZE,
-            order_by=self._order_by,
-            descending=self._descending,
-        )
-        self.rows_read += len(page)
-        return page
+    def _page_reader(self, offset: int) -> Callable[[], list[MemoryEntry]]:
+        """A call that reads one page as the model is now (run on the worker thread, so it
+        takes copies, never ``self``)."""
+        store, bot, text = self._store, self._bot, self._filter
+        order_by, descending = self._order_by, self._descending
+        return lambda: store.list(bot, filter=text, offset=offset, limit=PAGE_SIZE,
+                                  order_by=order_by, descending=descending)
 
     def reload(self) -> None:
         """Start over from the database (bot switch, import, sort, filter); later pages come
         on scroll."""
+        self._generation += 1
+        generation, store, bot, text = self._generation, self._store, self._bot, self._filter
+        read_page = self._page_reader(0)
+        self._loading, self._fetching, self._replay = True, False, []
+        self._run(lambda: (store.count(bot, text), read_page()),
+                  lambda result: self._loaded(generation, *result),
+                  lambda exc: self._failed(generation, exc))
+
+    def _loaded(self, generation: int, total: int, page: list[MemoryEntry]) -> None:
+        if generation != self._generation:
+            return  # a later reload is under way
         self.beginResetModel()
-        self.rows_read = 0
-        self._total = self._store.count(self._bot, self._filter)
+        self.rows_read = len(page)
+        self._total = total
         self._counted_unloaded.clear()
-        self._rows = self._page(0)
+        self._rows = page
         self._row_of = {e.key: i for i, e in enumerate(self._rows)}
         self.endResetModel()
+        self._loading = False
+        replay, self._replay = self._replay, []
+        if replay:
+            self.apply_changes(replay)
+        self.loaded.emit()
+
+    def _failed(self, generation: int, exc: Exception) -> None:
+        if generation == self._generation:
+            self._loading = self._fetching = False
+            self._replay = []
+            self.loadFailed.emit(error_message(exc))
 
     # -- lazy loading: 100k keys must not be read at once ----------------------------------------
 
     def canFetchMore(self, parent: Index = _ROOT) -> bool:
-        return not parent.isValid() and len(self._rows) < self._total
+        return (not parent.isValid() and not self._loading and not self._fetching
+                and len(self._rows) < self._total)
 
     def fetchMore(self, parent: Index = _ROOT) -> None:
-        page = [
-            e for e in self._page(len(self._rows)) if e.key not in self._row_of
-        ]  # added live meanwhile
+        if self._loading or self._fetching:
+            return
+        self._fetching = True
+        generation = self._generation
+        self._run(self._page_reader(len(self._rows)),
+                  lambda page: self._fetched(generation, page),
+                  lambda exc: self._failed(generation, exc))
+
+    def _fetched(self, generation: int, page: list[MemoryEntry]) -> None:
+        if generation != self._generation:
+            return
+        self._fetching = False
+        self.rows_read += len(page)
+        page = [e for e in page if e.key not in self._row_of]  # added live meanwhile
         if not page:
             self._total = len(self._rows)
             return
@@ -188,6 +253,11 @@ class MemoryTableModel(QAbstractTableModel):
 
     def entry(self, row: int) -> MemoryEntry:
         return self._rows[row]
+
+    def loaded_keys(self, containing: str = "") -> list[str]:
+        """Keys of the loaded rows containing ``containing`` (any case)."""
+        wanted = containing.lower()
+        return [e.key for e in self._rows if wanted in e.key.lower()]
 
     def row_of(self, key: str) -> int | None:
         return self._row_of.get(key)
@@ -251,6 +321,8 @@ class MemoryTableModel(QAbstractTableModel):
         (PENDING) or a landed one (LANDED) of a row already shown: those are applied inline
         with one clock read and one flash-timer start per batch, since this runs on the GUI
         thread between the dialog's slices and its cost is directly the UI's latency."""
+        if self._loading:  # the page on its way may predate them: apply them again on it
+            self._replay.extend(c for c in changes if c.bot == self._bot)
         self._batching, self._dirty = True, None
         bot, rows, row_of, flash = self._bot, self._rows, self._row_of, self._flash
         now = dt.datetime.now(dt.UTC)
@@ -328,13 +400,20 @@ class MemoryTableModel(QAbstractTableModel):
         elif change.state is ChangeState.LANDED:
             self._upsert(change.key, change.new or "", pending=False)
 
-    def _upsert(self, key: str, value: str, pending: bool) -> None:
+    def apply_entries(self, entries: list[MemoryEntry]) -> None:
+        """Show rows as the store holds them, timestamps included (rows put back by an undo
+        keep their Created time; a live event alone would show the time it arrived)."""
+        for entry in entries:
+            self._upsert(entry.key, entry.value, False, entry.created_at)
+
+    def _upsert(self, key: str, value: str, pending: bool,
+                created: dt.datetime | None = None) -> None:
         now = dt.datetime.now(dt.UTC)
         row = self._row_of.get(key)
         if row is None:
             if not _matches(self._filter, key, value):
                 return
-            entry = MemoryEntry(key, value, now, now, pending)
+            entry = MemoryEntry(key, value, created or now, now, pending)
             row = self._insert_position(entry)
             all_loaded = len(self._rows) >= self._total
             if row >= len(self._rows) and not all_loaded:
@@ -359,7 +438,8 @@ class MemoryTableModel(QAbstractTableModel):
         old = self._rows[row]
         # Timestamps are the local clock's: close enough for display, no database read per event.
         updated = now if (pending or old.pending or old.value != value) else old.updated_at
-        self._rows[row] = MemoryEntry(key, value, old.created_at or now, updated, pending)
+        self._rows[row] = MemoryEntry(key, value, created or old.created_at or now, updated,
+                                      pending)
         self._touch(row)
 
     def _sort_key(self, entry: MemoryEntry) -> tuple[Any, str]:

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
+    QLabel,
     QLineEdit,
     QMenu,
     QMessageBox,
@@ -31,15 +32,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.database import DatabaseError
+from app.database import error_message
 from app.memory_store import MemoryChange, MemoryEntry, MemoryStore
 from app.user_memory import UserMemoryChange, UserMemoryEntry, user_memories
 
 from .memory_conflicts import ConflictGuard, SeenDelegate
 from .memory_model import VALUE_COLUMN, MemoryTableModel
 from .memory_user_scope import BOT_ONLY, UserScope, update_scope_buttons
+from .store_worker import OnError, StoreRunner, StoreWorker
 
 Values = Mapping[str, "str | None"]  # key -> value, None = absent
+Rows = Mapping[str, "MemoryEntry | None"]  # key -> stored row, None = absent
+
+
+def _values(rows: Rows) -> dict[str, str | None]:
+    return {k: None if row is None else row.value for k, row in rows.items()}
 # A store-side filter costs a LIKE scan (~0.1 s at 100,000 keys): big tables filter after a
 # pause in typing, small ones as you type.
 FILTER_DELAY_MS = 250
@@ -48,42 +55,65 @@ BOT_SCOPE, USER_SCOPE = 0, 1  # scope_box indexes
 __all__ = ["BOT_ONLY", "BOT_SCOPE", "USER_SCOPE", "MemoryPanel"]
 
 
-def _apply(store: MemoryStore, bot: str, values: Values) -> None:
-    """Make ``values`` true in the store: set the present ones, delete the absent ones."""
+def _apply(store: MemoryStore, bot: str, values: Values,
+           rows: Mapping[str, MemoryEntry] | None = None) -> list[MemoryEntry]:
+    """Make ``values`` true in the store: delete the absent ones, put back the ones ``rows``
+    has as deleted rows (keeping their Created time), set the rest. Returns the put-back rows."""
     gone = [k for k, v in values.items() if v is None]
     if gone:
         store.delete(bot, gone)
+    back = [rows[k] for k, v in values.items()
+            if rows and v is not None and k in rows and rows[k].value == v]
+    if back:
+        store.restore(bot, back)
+    restored = {e.key for e in back}
     for key, value in values.items():
-        if value is not None:
+        if value is not None and key not in restored:
             store.set(bot, key, value)
+    return back
+
+
+def _ignore(_result: object) -> None:
+    """The write's effect reaches the table through the store's change events."""
 
 
 class SetValuesCommand(QUndoCommand):
-    """Set, add or delete keys: redo writes ``after``, undo writes ``before``."""
+    """Set, add or delete keys: redo writes ``after``, undo writes ``before`` (on the
+    panel's store worker, never on the GUI thread)."""
 
-    def __init__(self, store: MemoryStore, bot: str, before: Values, after: Values,
-                 text: str) -> None:
+    def __init__(self, run: StoreRunner, store: MemoryStore, bot: str, before: Values,
+                 after: Values, text: str, failed: OnError,
+                 rows: Mapping[str, MemoryEntry] | None = None,
+                 restored: Callable[[list[MemoryEntry]], None] = _ignore) -> None:
         super().__init__(text)
+        self.run, self.failed, self.restored = run, failed, restored
         self.store, self.bot = store, bot
         self.before, self.after = dict(before), dict(after)
+        self.rows = dict(rows or {})  # the rows a delete removed: undo puts them back as were
 
     def redo(self) -> None:
-        _apply(self.store, self.bot, self.after)
+        store, bot, after = self.store, self.bot, self.after
+        self.run(lambda: _apply(store, bot, after), _ignore, self.failed)
 
     def undo(self) -> None:
-        _apply(self.store, self.bot, self.before)
+        store, bot, before, rows = self.store, self.bot, self.before, self.rows
+        self.run(lambda: _apply(store, bot, before, rows), self.restored, self.failed)
 
 
 class RenameCommand(QUndoCommand):
-    def __init__(self, store: MemoryStore, bot: str, old: str, new: str) -> None:
+    def __init__(self, run: StoreRunner, store: MemoryStore, bot: str, old: str, new: str,
+                 failed: OnError) -> None:
         super().__init__(f"rename {old} to {new}")
+        self.run, self.failed = run, failed
         self.store, self.bot, self.old, self.new = store, bot, old, new
 
     def redo(self) -> None:
-        self.store.rename(self.bot, self.old, self.new)
+        store, bot, old, new = self.store, self.bot, self.old, self.new
+        self.run(lambda: store.rename(bot, old, new), _ignore, self.failed)
 
     def undo(self) -> None:
-        self.store.rename(self.bot, self.new, self.old)
+        store, bot, old, new = self.store, self.bot, self.old, self.new
+        self.run(lambda: store.rename(bot, new, old), _ignore, self.failed)
 
 
 class MemoryPanel(QWidget):
@@ -94,8 +124,17 @@ class MemoryPanel(QWidget):
     def __init__(self, store: MemoryStore, bot: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._store = store
+        # Every database call of the bot table (listing, filtering, checks, hand edits)
+        # runs here, off the GUI thread: a slow or remote PostgreSQL never freezes the window.
+        self.worker = StoreWorker(self)
         self.undo_stack = QUndoStack(self)
-        self.model = MemoryTableModel(store, bot, self)
+        self.error_note = QLabel()
+        self.error_note.setWordWrap(True)
+        self.error_note.setStyleSheet("color:#c62828;")
+        self.error_note.hide()
+        self.model = MemoryTableModel(store, bot, self, runner=self.worker)
+        self.model.loadFailed.connect(self._show_error)
+        self.model.loaded.connect(self.error_note.hide)
         self.model.apply_set = self.set_value
         self.model.apply_rename = self.rename_key
         # Sorting and filtering are the store's (see MemoryTableModel); the identity proxy only
@@ -126,13 +165,16 @@ class MemoryPanel(QWidget):
         self._filter_timer.timeout.connect(self.apply_filter)
 
         self.view = self._table(self.proxy)
+        # A reload (filter, sort, bot) shows its first page from the top; left scrolled to the
+        # old bottom, the view would at once ask for the page after it.
+        self.model.loaded.connect(self.view.scrollToTop)
         self.seen_delegate = SeenDelegate(self)
         self.view.setItemDelegate(self.seen_delegate)
         self.guard = ConflictGuard(self, self.seen_delegate)
         # Two tables rather than one view switching models: the History dock follows the
         # bot table's current row, and each table keeps its own sort, selection and scroll.
         self.user_scope = UserScope(user_memories(store), bot, lambda: self.current_user(),
-                                    self._table, self)
+                                    self._table, self, runner=self.worker)
         self.user_model, self.user_view = self.user_scope.model, self.user_scope.view
         self.user_box, self.user_note = self.user_scope.box, self.user_scope.note
         self.tables = QStackedWidget()
@@ -155,10 +197,13 @@ class MemoryPanel(QWidget):
             self.view.addAction(action)
         self.user_view.addActions([self.copy_action, self.delete_action])  # no undo there
 
+        # Two rows (scope and bot, then the buttons): one row made the column too wide for
+        # the editor to keep half of a 1280-pixel window while debugging.
+        choices = QHBoxLayout()
+        choices.addWidget(self.scope_box)
+        choices.addWidget(self.bot_box, 1)
+        choices.addWidget(self.user_box, 1)
         tools = QHBoxLayout()
-        tools.addWidget(self.scope_box)
-        tools.addWidget(self.bot_box, 1)
-        tools.addWidget(self.user_box, 1)
         self.buttons: dict[str, QToolButton] = {}
         self._bot_tips: dict[str, str] = {}  # tooltips of buttons that change with the scope
         for text, tip, slot in (
@@ -185,9 +230,12 @@ class MemoryPanel(QWidget):
             self.buttons[text] = button
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
+        tools.addStretch(1)
+        layout.addLayout(choices)
         layout.addLayout(tools)
         layout.addWidget(self.filter)
         layout.addWidget(self.user_note)
+        layout.addWidget(self.error_note)
         layout.addWidget(self.tables, 1)
         self._fill_bots(bot)
         self._update_buttons()
@@ -280,40 +328,61 @@ class MemoryPanel(QWidget):
         self.user_scope.reload()
 
     def _fill_bots(self, current: str) -> None:
+        """The bot list: ``current`` at once, the database's bots when the worker has them."""
+        self._set_bots([current], current)
+        self.worker(self._store.bots,
+                    lambda bots: self._set_bots(sorted(set(bots) | {self.bot}), self.bot),
+                    self._show_error)
+
+    def _set_bots(self, names: list[str], current: str) -> None:
+        if self.bot_box.lineEdit().hasFocus():
+            return  # the user is typing a bot name: the list can wait
         self.bot_box.blockSignals(True)
         self.bot_box.clear()
-        self.bot_box.addItems(sorted(set(self._store.bots()) | {current}))
+        self.bot_box.addItems(names)
         self.bot_box.setCurrentText(current)
         self.bot_box.blockSignals(False)
 
+    def _show_error(self, error: Exception | str) -> None:
+        text = error if isinstance(error, str) else error_message(error)
+        self.error_note.setText(f"Cannot read the memory: {text}")
+        self.error_note.show()
+
+    def _edit_failed(self, action: str) -> OnError:
+        return lambda exc: QMessageBox.warning(self, action, error_message(exc))
+
     def _select_bot(self, name: str) -> None:
         name = name.strip()
-        if name and name != self.bot and not self._bot_usable(name):
-            self.bot_box.blockSignals(True)
-            self.bot_box.setCurrentText(self.bot)
-            self.bot_box.blockSignals(False)
+        if not name or name == self.bot:
             return
-        if name and name != self.bot:
-            self.model.set_source(self._store, name)
-            self.user_scope.set_source(self.user_model.memories, name)
-            self.botChanged.emit(name)
-
-    def _bot_usable(self, name: str) -> bool:
-        """The bot exists or may be added (app.bots); else say why (a General Bots database
-        names its bots, a name two bots share) and keep the current one."""
         check = getattr(self._store, "check_bot", None)
-        try:
-            if check is not None:
-                check(name)
-        except DatabaseError as exc:
-            QMessageBox.warning(self, "Bot", str(exc))
-            return False
-        return True
+        if check is None:
+            self._use_bot(name)
+            return
+        # app.bots may ask the database whether the bot exists: off the GUI thread, like
+        # every other store call of the panel.
+        self.worker(lambda: check(name), lambda _found: self._use_bot(name), self._refuse_bot)
+
+    def _use_bot(self, name: str) -> None:
+        self.show_bot(name)
+        self.botChanged.emit(name)  # the user's explicit choice
+
+    def _refuse_bot(self, error: Exception | str) -> None:
+        """The bot does not exist and may not be added (a General Bots database names its
+        bots; a name two bots share is ambiguous): say why and keep the current one."""
+        self.bot_box.blockSignals(True)
+        self.bot_box.setCurrentText(self.bot)
+        self.bot_box.blockSignals(False)
+        QMessageBox.warning(self, "Bot", str(error))
+
+    def show_bot(self, name: str) -> None:
+        """Show ``name``'s memory (the window chose the bot; no botChanged)."""
+        self.model.set_source(self._store, name)
+        self.user_scope.set_source(self.user_model.memories, name)
+        if self.bot_box.currentText() != name:
+            self._fill_bots(name)
 
     # -- hand edits ---------------------------------------------------------------------------
-
-    def _current(self, key: str) -> str | None:
-        return self._store.value(self.bot, key)
 
     def set_value(self, key: str, old: str | None, new: str) -> None:
         """Set (or add) ``key`` as one undoable step; ``old`` is the value the user saw (asks
@@ -321,12 +390,12 @@ class MemoryPanel(QWidget):
         seen = self.seen_delegate.seen_value(key)
         seen = old if seen is None else seen
 
-        def apply(_keys: list[str]) -> None:
-            before = self._current(key)  # undo restores what the edit replaced
+        def apply(_keys: list[str], rows: Rows) -> None:
+            before = _values(rows)[key]  # undo restores what the edit replaced
             what = "add" if before is None else "set"
             self.undo_stack.push(
-                SetValuesCommand(self._store, self.bot, {key: before}, {key: new},
-                                 f"{what} {key}"))
+                SetValuesCommand(self.worker, self._store, self.bot, {key: before}, {key: new},
+                                 f"{what} {key}", self._edit_failed("Set value")))
 
         self.guard.guarded("Set value", {key: seen}, {key: new}, apply)
 
@@ -336,32 +405,32 @@ class MemoryPanel(QWidget):
         new = new.strip()
         if not new or new == old:
             return False
-        try:
-            if self._store.get_entry(self.bot, new) is not None:
-                raise ValueError(f"Key '{new}' already exists in bot '{self.bot}'.")
-            if self._store.get_entry(self.bot, old) is None:
-                raise ValueError(f"Key '{old}' no longer exists.")
-        except (ValueError, KeyError, DatabaseError) as exc:
-            QMessageBox.warning(self, "Rename key", str(exc))
-            return False
 
-        def apply(_keys: list[str]) -> None:
-            self.undo_stack.push(RenameCommand(self._store, self.bot, old, new))
+        def check(store: MemoryStore, bot: str) -> None:  # on the worker
+            if store.get_entry(bot, new) is not None:
+                raise ValueError(f"Key '{new}' already exists in bot '{bot}'.")
+            if store.get_entry(bot, old) is None:
+                raise ValueError(f"Key '{old}' no longer exists.")
+
+        def apply(_keys: list[str], _rows: Rows) -> None:
+            self.undo_stack.push(RenameCommand(self.worker, self._store, self.bot, old, new,
+                                               self._edit_failed("Rename key")))
 
         return self.guard.guarded("Rename key", {old: self.guard.shown(old)}, {old: None},
-                                  apply, label=f"renamed to {new!r}, keeping the outside value")
+                                  apply, label=f"renamed to {new!r}, keeping the outside value",
+                                  check=check)
 
     def delete_keys(self, keys: list[str]) -> None:
         """Delete ``keys`` as one undoable step (undo writes their values back); keys whose
         value changed since shown are asked about first."""
 
-        def apply(chosen: list[str]) -> None:
-            before = {k: self._current(k) for k in chosen}
-            before = {k: v for k, v in before.items() if v is not None}
-            if before:
+        def apply(chosen: list[str], rows: Rows) -> None:
+            kept = {k: row for k in chosen if (row := rows[k]) is not None}
+            if kept:
                 self.undo_stack.push(SetValuesCommand(
-                    self._store, self.bot, before, dict.fromkeys(before),
-                    f"delete {len(before)} key(s)"))
+                    self.worker, self._store, self.bot, _values(kept), dict.fromkeys(kept),
+                    f"delete {len(kept)} key(s)", self._edit_failed("Delete keys"),
+                    rows=kept, restored=self.model.apply_entries))
 
         seen = {k: self.guard.shown(k) for k in keys}
         self.guard.guarded("Delete keys", seen, dict.fromkeys(keys), apply)
@@ -376,7 +445,8 @@ class MemoryPanel(QWidget):
         if self.scope == USER_SCOPE:
             self.user_scope.edit("Add key", lambda: self.user_model.set_value(key, value))
         else:
-            self.set_value(key, self._current(key), value)
+            shown = self.guard.shown(key)  # a key not loaded counts as unseen: asks if stored
+            self.set_value(key, shown, value)
 
     def ask_rename(self, key: str) -> None:
         new, ok = QInputDialog.getText(self, "Rename key", f"New name for '{key}':", text=key)
@@ -401,6 +471,15 @@ class MemoryPanel(QWidget):
         menu.addSeparator()
         menu.addActions([self.undo_action, self.redo_action])
         return menu
+
+    def edit_command(self, name: str) -> bool:
+        """Edit menu's undo, redo or copy while the table has focus; False for the others."""
+        action = {"undo": self.undo_action, "redo": self.redo_action,
+                  "copy": self.copy_action}.get(name)
+        if action is None or self.view.state() == QAbstractItemView.State.EditingState:
+            return False
+        action.trigger()
+        return True
 
     def copy_selected(self) -> None:
         """Selected rows as tab-separated key/value lines on the clipboard."""
@@ -437,24 +516,22 @@ class MemoryPanel(QWidget):
     def export(self) -> None:
         path, _ = QFileDialog.getSaveFileName(
             self, "Export memory", f"{self.bot}.json", "JSON (*.json);;CSV (*.csv)")
-        count = self._transfer("Export", path, self._store.export_csv, self._store.export_json)
-        if count is not None:
-            QMessageBox.information(self, "Export", f"Exported {count} entries to {path}")
+        self._transfer("Export", path, self._store.export_csv, self._store.export_json,
+                       lambda count: QMessageBox.information(
+                           self, "Export", f"Exported {count} entries to {path}"))
 
     def import_(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Import memory", "",
                                               "JSON or CSV (*.json *.csv)")
-        if self._transfer("Import", path, self._store.import_csv,
-                          self._store.import_json) is not None:
-            self.reload()
+        self._transfer("Import", path, self._store.import_csv, self._store.import_json,
+                       lambda _count: self.reload())
 
     def _transfer(self, what: str, path: str, csv: Callable[[str, str], int],
-                  json: Callable[[str, str], int]) -> int | None:
-        """Export or import this bot's memory as ``path``'s format; a failure is shown (None)."""
+                  json: Callable[[str, str], int], done: Callable[[int], None]) -> None:
+        """Export or import this bot's memory as ``path``'s format on the worker; ``done(count)``
+        after, a failure is shown."""
         if not path:
-            return None
-        try:
-            return (csv if path.lower().endswith(".csv") else json)(self.bot, path)
-        except Exception as exc:  # noqa: BLE001 - shown to the user, never fatal
-            QMessageBox.warning(self, f"{what} failed", str(exc))
-            return None
+            return
+        transfer, bot = (csv if path.lower().endswith(".csv") else json), self.bot
+        self.worker(lambda: transfer(bot, path), done,
+                    lambda exc: QMessageBox.warning(self, f"{what} failed", str(exc)))

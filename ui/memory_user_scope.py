@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from app.user_memory import UserMemories, UserMemoryChange, UserMemoryEntry
 
+from .store_worker import StoreRunner, run_now
 from .user_memory_model import VALUE_COLUMN, UserMemoryTableModel
 
 log = logging.getLogger(__name__)
@@ -82,13 +83,17 @@ class UserScope(QObject):
     outsideChanged = Signal(list)  # keys of the shown user changed by another process
 
     def __init__(self, memories: UserMemories | None, bot: str, current_user: Callable[[], str],
-                 make_view: Callable[[QAbstractItemModel], QTableView], parent: QWidget) -> None:
+                 make_view: Callable[[QAbstractItemModel], QTableView], parent: QWidget,
+                 runner: StoreRunner = run_now) -> None:
         super().__init__(parent)
         self._parent = parent
+        self._run = runner  # every read and edit: the panel's worker, off the GUI thread
         self._current_user = current_user  # the conversation's user, offered in the picker
         self._active = False
-        self.model = UserMemoryTableModel(memories, bot, "", self)
+        self._probing = False  # a probe is under way: the poll timer does not ask again
+        self.model = UserMemoryTableModel(memories, bot, "", self, runner=runner)
         self.model.editFailed.connect(lambda why: QMessageBox.warning(parent, "Set value", why))
+        self.model.loaded.connect(self._show_note)
         self.view = make_view(self.model)
 
         self.box = QComboBox()
@@ -152,11 +157,17 @@ class UserScope(QObject):
 
     def fill_users(self) -> None:
         """Users with memory in the bot, plus the conversation's user; keeps the choice."""
-        memories, users = self.model.memories, set()
-        try:
-            users = set(memories.users(self.model.bot)) if memories is not None else set()
-        except ValueError:  # UserMemoryError: the model's reload says why
-            pass
+        memories, bot = self.model.memories, self.model.bot
+        if memories is None:
+            self._show_users(bot, set())
+            return
+        # A failure (UserMemoryError): the model's reload says why.
+        self._run(lambda: set(memories.users(bot)), lambda users: self._show_users(bot, users),
+                  lambda _exc: self._show_users(bot, set()))
+
+    def _show_users(self, bot: str, users: set[str]) -> None:
+        if bot != self.model.bot:
+            return  # another bot is shown now
         chosen = self.model.user or self._current_user()
         users |= {u for u in (chosen, self._current_user()) if u}
         self.box.blockSignals(True)
@@ -172,6 +183,9 @@ class UserScope(QObject):
         if user != self.box.currentText():
             self.box.setCurrentText(user)
         self.model.set_source(self.model.memories, self.model.bot, user)
+        self._show_note()
+
+    def _show_note(self) -> None:
         self.note.setText(f"User memory is unavailable: {self.model.error}")
         self.note.setVisible(self._active and bool(self.model.error))
 
@@ -211,16 +225,22 @@ class UserScope(QObject):
         memories = self.model.memories
         # Hidden (dock closed or behind another tab, window closing): nothing to show; the
         # probe has moved when it is shown again, so the re-read catches up then.
-        if memories is None or not self._parent.isVisible():
+        if memories is None or not self._parent.isVisible() or self._probing:
             return
-        try:
-            probe = memories.probe(self.model.bot)
-        except Exception as exc:  # noqa: BLE001 - a timer slot must not raise into Qt
+        bot = self.model.bot
+        self._probing = True
+
+        def moved(probe: object) -> None:
+            self._probing = False
+            if probe != self._probe and bot == self.model.bot:
+                self._probe = probe
+                self.rescan()
+
+        def failed(exc: Exception) -> None:
+            self._probing = False
             log.debug("user memory probe failed: %s", exc)
-            return
-        if probe != self._probe:
-            self._probe = probe
-            self.rescan()
+
+        self._run(lambda: memories.probe(bot), moved, failed)
 
     def rescan(self) -> None:
         """Re-read the shown user's rows and the bot's users; show what changed, highlighting
@@ -228,14 +248,19 @@ class UserScope(QObject):
         memories, bot, user = self.model.memories, self.model.bot, self.model.user
         if memories is None:
             return
-        try:
-            users, entries = memories.snapshot(bot, user, self.model.filter)
-        except Exception as exc:  # noqa: BLE001 - e.g. General Bots' table: the note says why
-            log.debug("user memory re-read failed: %s", exc)
-            return
+        text = self.model.filter
+        self._run(lambda: memories.snapshot(bot, user, text),
+                  lambda found: self._rescanned(bot, user, text, *found),
+                  # e.g. General Bots' table: the note says why
+                  lambda exc: log.debug("user memory re-read failed: %s", exc))
+
+    def _rescanned(self, bot: str, user: str, text: str, users: list[str],
+                   entries: list[UserMemoryEntry]) -> None:
+        if (bot, user, text) != (self.model.bot, self.model.user, self.model.filter):
+            return  # another user, bot or filter is shown now: its own read follows
         self._add_users(users)
-        if not user or self.model.error:
-            return
+        if not user or self.model.error or self.model.loading:
+            return  # (loading: the reload under way brings the rows)
         self._own.keep_only(bot, user)
         values = {e.key: e.value for e in entries}
         changed = self.model.merge(entries)

@@ -15,6 +15,12 @@ _LEVEL_COLORS = {
     "error": QColor("#c62828"),
     "status": QColor("#777777"),
 }
+_DARK_LEVEL_COLORS = {  # the same meaning, readable on a dark background
+    "warning": QColor("#e0b050"),
+    "error": QColor("#ff7b7b"),
+    "status": QColor("#9a9a9a"),
+}
+_LEVEL = Qt.ItemDataRole.UserRole + 1
 
 
 class PositionList(QListWidget):
@@ -22,19 +28,32 @@ class PositionList(QListWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._dark = False
         self.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.itemClicked.connect(self._jump)
         self.itemActivated.connect(self._jump)
 
     def add(self, text: str, level: str = "info", line: int = 0, col: int = 1) -> QListWidgetItem:
         item = QListWidgetItem(text)
-        if level in _LEVEL_COLORS:
-            item.setForeground(QBrush(_LEVEL_COLORS[level]))
+        item.setData(_LEVEL, level)
+        self._color(item)
         if line:
             item.setData(_POSITION, (line, col))
             item.setToolTip(f"Click to go to line {line}")
         self.addItem(item)
         return item
+
+    def set_dark(self, dark: bool) -> None:
+        """Level colours for a dark or a light application theme (existing entries too)."""
+        self._dark = dark
+        for i in range(self.count()):
+            self._color(self.item(i))
+
+    def _color(self, item: QListWidgetItem) -> None:
+        colors = _DARK_LEVEL_COLORS if self._dark else _LEVEL_COLORS
+        level = item.data(_LEVEL)
+        if level in colors:
+            item.setForeground(QBrush(colors[level]))
 
     def texts(self) -> list[str]:
         return [self.item(i).text() for i in range(self.count())]
@@ -57,8 +76,18 @@ class OutputPanel(PositionList):
 class ProblemsPanel(PositionList):
     """The current file's diagnostics; replaced wholesale after each check."""
 
+    countChanged = Signal(int)
+
     def set_diagnostics(self, diagnostics: list) -> None:
+        before = self.count()
         self.clear()
         for d in diagnostics:
             level = "error" if d.severity.name == "ERROR" else "warning"
             self.add(f"{d.file}:{d.line}:{d.col}: {level}: {d.message}", level, d.line, d.col)
+        if self.count() != before:
+            self.countChanged.emit(self.count())
+
+
+def problems_title(count: int) -> str:
+    """The Problems dock's title (its tab shows it): the count when there are any."""
+    return f"Problems ({count})" if count else "Problems"

@@ -148,8 +148,16 @@ class SchedulesPanel(QWidget):
         if not 0 <= row < len(self._schedules):
             return None
         schedule = self._schedules[row]
-        return asyncio.ensure_future(run_schedule(schedule, self._store, self._bot,
+        task = asyncio.ensure_future(run_schedule(schedule, self._store, self._bot,
                                                   self.outputLine.emit))
+        if self.scheduler is not None:  # a run by hand is a run: "Last run" shows it
+            try:
+                self.scheduler.registry.mark_run(schedule.script, self._clock())
+            except Exception as exc:  # noqa: BLE001 - the run goes on; say why it is not listed
+                self.outputLine.emit(f"[{schedule.script}] error: cannot record the run: {exc}")
+            self.refresh()
+            self.table.setCurrentCell(row, 0)
+        return task
 
     def _restart(self) -> None:
         self.shutdown()

@@ -13,9 +13,9 @@ from functools import cache
 from pygments.style import StyleMeta
 from pygments.styles import get_style_by_name
 from pygments.token import Comment, Text
-from PySide6.QtCore import QSettings, Signal
-from PySide6.QtGui import QAction, QActionGroup, QColor
-from PySide6.QtWidgets import QMenu, QWidget
+from PySide6.QtCore import QSettings, QSize, Signal
+from PySide6.QtGui import QAction, QActionGroup, QColor, QIcon, QPainter, QPalette
+from PySide6.QtWidgets import QApplication, QMenu, QStyle, QWidget
 
 SETTINGS_KEY = "editor/theme"
 
@@ -39,6 +39,13 @@ def theme_named(name: str | None) -> Theme:
     return next((t for t in THEMES if t.name == name), LIGHT)
 
 
+# Where a paused run stands: translucent yellow on light themes; on dark ones a deep blue,
+# since yellow over a dark background turns mustard and swallows yellow and pink tokens.
+_LIGHT_EXECUTION_LINE = QColor(255, 214, 0, 90)
+_DARK_EXECUTION_LINE = QColor("#1d3557")
+DARK_CURRENT_LINE_LIFT = 135  # percent, QColor.lighter
+
+
 @dataclass(frozen=True)
 class EditorColors:
     background: QColor
@@ -47,6 +54,7 @@ class EditorColors:
     gutter: QColor
     line_number: QColor
     dark: bool
+    execution_line: QColor
 
 
 def _color(value: str | None, fallback: QColor) -> QColor:
@@ -65,16 +73,20 @@ def editor_colors(theme: Theme) -> EditorColors:
     background = _color(style.background_color, QColor("#ffffff"))
     dark = background.lightnessF() < 0.5
     text = _color(style.style_for_token(Text)["color"], QColor("#f8f8f2" if dark else "#000000"))
-    # Some styles keep the light default highlight even when dark (one-dark): never let the
-    # current line glare, derive it from the background instead.
+    # Some styles keep the light default highlight even when dark (one-dark), and a dark
+    # style's own highlight can be light enough to swallow its pink and purple tokens
+    # (monokai's): on dark themes the current line is a faint lift of the background.
     current = _color(style.highlight_color, background)
-    if (current.lightnessF() < 0.5) != dark or current == background:
-        current = background.lighter(130) if dark else background.darker(106)
+    if dark:
+        current = background.lighter(DARK_CURRENT_LINE_LIFT)
+    elif current.lightnessF() < 0.5 or current == background:
+        current = background.darker(106)
     gutter = background.lighter(115) if dark else background.darker(104)
     number = _color(style.line_number_color, QColor())
     if not number.isValid() or style.line_number_color in ("inherit", "transparent"):
         number = _color(style.style_for_token(Comment)["color"], QColor("#999999"))
-    return EditorColors(background, text, current, gutter, number, dark)
+    execution = _DARK_EXECUTION_LINE if dark else _LIGHT_EXECUTION_LINE
+    return EditorColors(background, text, current, gutter, number, dark, execution)
 
 
 class ThemeMenu(QMenu):
@@ -105,3 +117,71 @@ class ThemeMenu(QMenu):
         self._settings.setValue(SETTINGS_KEY, theme.name)
         self.actions_by_theme[theme.name].setChecked(True)
         self.themeChanged.emit(theme)
+
+
+# -- the whole application -------------------------------------------------------------------
+
+_DARK_WINDOW = QColor("#2d2d2d")
+_DARK_TEXT = QColor("#e6e6e6")
+_DARK_DISABLED_TEXT = QColor("#808080")
+
+
+def dark_palette(colors: EditorColors) -> QPalette:
+    """A dark palette for every widget, its text and lists matching the editor's."""
+    P = QPalette.ColorRole
+    palette = QPalette()
+    roles = {
+        P.Window: _DARK_WINDOW, P.WindowText: _DARK_TEXT, P.Base: colors.background,
+        P.AlternateBase: colors.background.lighter(120), P.Text: _DARK_TEXT,
+        P.Button: QColor("#3a3a3a"), P.ButtonText: _DARK_TEXT, P.BrightText: QColor("#ff6b6b"),
+        P.Highlight: QColor("#35609b"), P.HighlightedText: QColor("#ffffff"),
+        P.ToolTipBase: QColor("#3a3a3a"), P.ToolTipText: _DARK_TEXT,
+        P.PlaceholderText: QColor("#9a9a9a"), P.Link: QColor("#7fb2ff"),
+        P.Light: QColor("#4a4a4a"), P.Midlight: QColor("#3f3f3f"), P.Mid: QColor("#333333"),
+        P.Dark: QColor("#1e1e1e"), P.Shadow: QColor("#111111"),
+    }
+    for role, color in roles.items():
+        palette.setColor(role, color)
+    for role in (P.WindowText, P.Text, P.ButtonText):
+        palette.setColor(QPalette.ColorGroup.Disabled, role, _DARK_DISABLED_TEXT)
+    return palette
+
+
+class ApplicationTheme:
+    """Applies a theme to the whole application: a dark palette for dark themes, the palette
+    the application started with for light ones."""
+
+    def __init__(self) -> None:
+        self._original = QApplication.palette()
+
+    def apply(self, theme: Theme) -> EditorColors:
+        colors = editor_colors(theme)
+        QApplication.setPalette(dark_palette(colors) if colors.dark else self._original)
+        return colors
+
+
+# Fusion's standard icons that are plain black shapes (play, stop, pause, arrows): invisible
+# on a dark toolbar unless recoloured.
+MONOCHROME_ICONS = frozenset({
+    QStyle.StandardPixmap.SP_MediaPlay, QStyle.StandardPixmap.SP_MediaStop,
+    QStyle.StandardPixmap.SP_MediaPause, QStyle.StandardPixmap.SP_ArrowRight,
+    QStyle.StandardPixmap.SP_ArrowDown, QStyle.StandardPixmap.SP_ArrowUp,
+})
+
+
+def themed_icon(style: QStyle, pixmap: QStyle.StandardPixmap, dark: bool) -> QIcon:
+    """The style's icon; on a dark theme a black-shape icon is redrawn in the text colour."""
+    icon = style.standardIcon(pixmap)
+    if not dark or pixmap not in MONOCHROME_ICONS:
+        return icon
+    tinted = QIcon()
+    for size in icon.availableSizes() or [QSize(16, 16), QSize(32, 32)]:
+        for mode in (QIcon.Mode.Normal, QIcon.Mode.Disabled):
+            image = icon.pixmap(size, mode)
+            painter = QPainter(image)
+            painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_SourceIn)
+            painter.fillRect(image.rect(), _DARK_TEXT if mode == QIcon.Mode.Normal
+                             else _DARK_DISABLED_TEXT)
+            painter.end()
+            tinted.addPixmap(image, mode)
+    return tinted

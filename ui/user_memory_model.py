@@ -3,6 +3,9 @@
 Unlike bot memory (100,000 keys, paged from the store), a user's memory holds the handful of
 keys a conversation sets, so the model reads all of that user's (filtered) entries at once
 and sorts them here; the store still does the filtering (the same LIKE rule as listings).
+
+Reads and hand edits go through a runner (the panel's store worker: never on the GUI thread);
+changes that arrive while a read is under way are applied again on top of its answer.
 """
 
 from __future__ import annotations
@@ -21,10 +24,12 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush
 
+from app.database import error_message
 from app.user_memory import UserChangeState, UserMemories, UserMemoryChange, UserMemoryEntry
 
 # The bot table's highlight of changed rows, so an outside change looks the same in both scopes.
 from .memory_model import FLASH_COLOR, FLASH_SECONDS, full_time, short_time
+from .store_worker import StoreRunner, run_now
 
 USER_COLUMNS = ("Key", "Value", "Created", "Updated", "Expires")
 KEY_COLUMN = 0
@@ -42,10 +47,15 @@ class UserMemoryTableModel(QAbstractTableModel):
     """Rows of ``UserMemoryEntry`` for (bot, user); change events update single rows."""
 
     editFailed = Signal(str)  # a hand edit the store refused, with its reason
+    loaded = Signal()  # a reload's rows (or its error) are in
 
     def __init__(self, memories: UserMemories | None, bot: str, user: str = "",
-                 parent: Any = None) -> None:
+                 parent: Any = None, runner: StoreRunner = run_now) -> None:
         super().__init__(parent)
+        self._run = runner
+        self._generation = 0  # of the latest reload: older answers are dropped
+        self._loading = False
+        self._replay: list[UserMemoryChange] = []
         self._memories = memories
         self._bot, self._user = bot, user
         self._rows: list[UserMemoryEntry] = []
@@ -75,6 +85,11 @@ class UserMemoryTableModel(QAbstractTableModel):
         return self._memories
 
     @property
+    def loading(self) -> bool:
+        """A reload is being read."""
+        return self._loading
+
+    @property
     def filter(self) -> str:
         return self._filter
 
@@ -89,17 +104,32 @@ class UserMemoryTableModel(QAbstractTableModel):
             self.reload()
 
     def reload(self) -> None:
+        self._generation += 1
+        generation, memories = self._generation, self._memories
+        bot, user, text = self._bot, self._user, self._filter
+        if memories is None or not user:
+            self._loaded(generation, [], "")
+            return
+        self._loading, self._replay = True, []
+        # A UserMemoryError (e.g. General Bots' cross-bot table) says why in ``error``.
+        self._run(lambda: memories.list(bot, user, text),
+                  lambda rows: self._loaded(generation, rows, ""),
+                  lambda exc: self._loaded(generation, [], error_message(exc)))
+
+    def _loaded(self, generation: int, rows: list[UserMemoryEntry], error: str) -> None:
+        if generation != self._generation:
+            return
         self.beginResetModel()
-        self._rows, self.error = [], ""
+        self._rows, self.error = list(rows), error
         self._flash.clear()
-        if self._memories is not None and self._user:
-            try:
-                self._rows = self._memories.list(self._bot, self._user, self._filter)
-            except ValueError as exc:  # UserMemoryError: e.g. General Bots' cross-bot table
-                self.error = str(exc)
         self._rows.sort(key=self._sort_key, reverse=self._descending)
         self.endResetModel()
+        self._loading = False
+        replay, self._replay = self._replay, []
+        if replay:
+            self.apply_changes(replay)
         self._arm_expiry()
+        self.loaded.emit()
 
     def _arm_expiry(self) -> None:
         soonest = min((e.expires_at for e in self._rows if e.expires_at), default=None)
@@ -195,24 +225,30 @@ class UserMemoryTableModel(QAbstractTableModel):
         edit changes the value, unlike SET USER MEMORY, which makes it permanent)."""
         if self._memories is None or not self._user:
             raise ValueError("no user is selected")
-        old = next((e for e in self._rows if e.key == key), None)
-        if old is None:
-            found = self._memories.list(self._bot, self._user)
-            old = next((e for e in found if e.key == key), None)
-        if old is None:
-            self._memories.set(self._bot, self._user, key, value)
-        else:
-            self._memories.set(self._bot, self._user, key, value, old.memory_type,
-                               expires_at=old.expires_at)
+        memories, bot, user = self._memories, self._bot, self._user
+        shown = next((e for e in self._rows if e.key == key), None)
 
-    def delete_keys(self, keys: list[str]) -> int:
+        def write() -> None:  # on the runner's thread
+            old = shown or next((e for e in memories.list(bot, user) if e.key == key), None)
+            if old is None:
+                memories.set(bot, user, key, value)
+            else:
+                memories.set(bot, user, key, value, old.memory_type, expires_at=old.expires_at)
+
+        self._run(write, _ignore, lambda exc: self.editFailed.emit(str(exc)))
+
+    def delete_keys(self, keys: list[str]) -> None:
         if self._memories is None or not self._user:
-            return 0
-        return self._memories.delete(self._bot, self._user, keys)
+            return
+        memories, bot, user = self._memories, self._bot, self._user
+        self._run(lambda: memories.delete(bot, user, keys), _ignore,
+                  lambda exc: self.editFailed.emit(str(exc)))
 
     # -- live updates ----------------------------------------------------------------------------
 
     def apply_changes(self, changes: list[UserMemoryChange]) -> None:
+        if self._loading:  # the rows on their way may predate them
+            self._replay.extend(changes)
         for change in changes:
             if (change.bot, change.user) == (self._bot, self._user):
                 self._apply(change)
@@ -306,6 +342,10 @@ class UserMemoryTableModel(QAbstractTableModel):
                                       [Qt.ItemDataRole.BackgroundRole])
         if not self._flash:
             self._flash_timer.stop()
+
+
+def _ignore(_result: object) -> None:
+    """The write's effect reaches the table through the change events."""
 
 
 def _matches(filter: str, key: str, value: str) -> bool:

@@ -92,3 +92,9 @@ def value_of(window, key: str) -> str | None:
     model = window.memory.model
     row = model.row_of(key)
     return None if row is None else model.entry(row).value
+
+
+def settle(qtbot, panel) -> None:
+    """Wait until the memory panel's store worker has answered every call: its reads and hand
+    edits run off the GUI thread and land on the next turns of the event loop."""
+    qtbot.waitUntil(lambda: panel.worker.idle, timeout=20000)

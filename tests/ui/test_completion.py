@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCursor
 from PySide6.QtTest import QTest
 
-from tests.ui.conftest import until
+from tests.ui.conftest import until, value_of
 from ui.completion import Kind, identifier_counts, identifiers_in, in_string
 from ui.editor import CodeEditor
 
@@ -95,6 +95,8 @@ def test_window_feeds_the_current_bots_memory_keys(window, qtbot, run):
     window.store.set("testbot", "favourite_color", "blue")
     window.store.set("otherbot", "favourite_food", "soup")
     window.store.flush(5)
+    # Completion offers the keys the Memory panel has (no database read while typing).
+    qtbot.waitUntil(lambda: value_of(window, "favourite_color") == "blue")
     editor = window.add_tab("", None).editor
     qtbot.keyClicks(editor, 'TALK "fav')
 

@@ -11,10 +11,10 @@ from PySide6.QtCore import QSettings
 
 from tests.app.conftest import generalbots_db, pg_server  # noqa: F401  (fixtures)
 from tests.app.test_generalbots_database import EU, bot_count, memories
-from tests.ui.conftest import until
+from tests.ui.conftest import settle, until
 
 
-def test_the_bot_box_on_a_general_bots_database(qapp, qloop, run, tmp_path: Path,
+def test_the_bot_box_on_a_general_bots_database(qapp, qloop, qtbot, run, tmp_path: Path,
                                                  monkeypatch, generalbots_db) -> None:  # noqa: F811
     from ui.main import build_window
 
@@ -25,16 +25,19 @@ def test_the_bot_box_on_a_general_bots_database(qapp, qloop, run, tmp_path: Path
     win = build_window([], generalbots_db, "default", settings)
     try:
         box = win.memory.bot_box
+        settle(qtbot, win.memory)
         assert [box.itemText(i) for i in range(box.count())] == ["default", "shop-eu",
                                                                  "shop-us"]
         for refused in ("shop", "newbot"):
             box.setEditText(refused)
             box.lineEdit().editingFinished.emit()
+            settle(qtbot, win.memory)
             assert win.runner.bot == "default"
         assert "2 bots are named 'shop'" in warnings[0]
         assert "No bot 'newbot'" in warnings[1]
         box.setEditText("shop-eu")
         box.lineEdit().editingFinished.emit()
+        settle(qtbot, win.memory)
         assert win.runner.bot == "shop-eu"
         dialog = tmp_path / "writer.bas"
         dialog.write_text('SET BOT MEMORY "color", "blue"\nTALK "saved"\n')

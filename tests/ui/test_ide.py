@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QLabel
 
-from tests.ui.conftest import type_lines, until, value_of
+from tests.ui.conftest import settle, type_lines, until, value_of
 from ui.editor import CodeEditor
 
 
@@ -185,7 +185,7 @@ def test_delete_and_rename_update_only_their_rows(window, run):
     assert sorted(model.entry(r).key for r in range(model.rowCount())) == ["a", "d"]
 
 
-def test_memory_rows_load_lazily(window, monkeypatch):
+def test_memory_rows_load_lazily(window, monkeypatch, qtbot):
     from ui import memory_model
 
     monkeypatch.setattr(memory_model, "PAGE_SIZE", 10)
@@ -194,9 +194,11 @@ def test_memory_rows_load_lazily(window, monkeypatch):
     window.store.flush(5)
     model = window.memory.model
     model.reload()
+    settle(qtbot, window.memory)  # the panel reads off the GUI thread
     assert model.rowCount() == 10 and model.canFetchMore()
     while model.canFetchMore():
         model.fetchMore()
+        settle(qtbot, window.memory)
     assert model.rowCount() == 25
 
 
@@ -206,6 +208,7 @@ def test_filter_box_filters_rows(window, qtbot):
     window.store.flush(5)
     window.memory.reload()
     qtbot.keyClicks(window.memory.filter, "gre")
+    settle(qtbot, window.memory)
     assert window.memory.proxy.rowCount() == 1
 
 
@@ -229,8 +232,9 @@ def test_new_session_clears_chat(window):
     assert window.chat.bubbles() == [("note", "New session")]
 
 
-def test_bot_selector_switches_the_run_bot(window):
+def test_bot_selector_switches_the_run_bot(window, qtbot):
     window.memory.bot_box.setCurrentText("other")
-    window.memory._select_bot("other")
+    window.memory.bot_box.activated.emit(0)  # as when the user picks it
+    settle(qtbot, window.memory)
     assert window.runner.bot == "other"
     assert "other" in window.bot_label.text()

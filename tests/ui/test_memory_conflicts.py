@@ -16,6 +16,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QLineEdit, QMessageBox, QPushButton
 
 from app.memory_store import MemoryStore
+from tests.ui.conftest import settle
 from ui.memory_panel import MemoryPanel
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -82,6 +83,7 @@ def panel(window, qtbot):
     assert window.store.flush(10)
     panel = window.memory
     panel.reload()
+    settle(qtbot, panel)
     window.activateWindow()
     panel.view.setFocus()
     qtbot.waitUntil(lambda: panel.view.hasFocus())
@@ -106,10 +108,12 @@ def test_overwrite_after_an_outside_change_under_the_open_editor(window, panel, 
     qtbot.waitUntil(lambda: choices == ["overwrite"], timeout=3000)
     (text,) = answers
     assert "'theirs'" in text and "'2'" in text and "'mine'" in text
+    settle(qtbot, panel)
     assert stored(store, "b") == "mine"
     qtbot.waitUntil(lambda: shown(panel, "b") == "mine", timeout=3000)
     # Undo brings back what the overwrite replaced: the outside value.
     panel.undo_action.trigger()
+    settle(qtbot, panel)
     assert stored(store, "b") == "theirs"
 
 
@@ -117,6 +121,7 @@ def test_no_question_without_a_conflict(panel, qtbot):
     choices: list[str] = []
     panel.conflict_answered.connect(choices.append)
     type_and_enter(qtbot, panel, open_editor(qtbot, panel, "a", 1), "one")
+    settle(qtbot, panel)
     assert stored(panel._store, "a") == "one"
     qtbot.wait(50)
     assert choices == []
@@ -135,6 +140,7 @@ def lone_panel(qtbot, tmp_path):
     panel.resize(500, 300)
     panel.show()
     qtbot.waitExposed(panel)
+    settle(qtbot, panel)
     yield panel, url
     store.close(timeout=5)
 
@@ -151,6 +157,7 @@ def test_keep_outside_value_after_talkbench_memory_set_in_another_process(lone_p
     type_and_enter(qtbot, panel, open_editor(qtbot, panel, "a", 1), "edited")
     qtbot.waitUntil(lambda: choices == ["keep"], timeout=3000)
     assert "'from-cli'" in answers[0] and "'1'" in answers[0] and "'edited'" in answers[0]
+    settle(qtbot, panel)
     assert stored(panel._store, "a") == "from-cli"
     assert shown(panel, "a") == "from-cli"  # the row shows the stored value at once
     assert panel.undo_stack.count() == 0
@@ -164,6 +171,7 @@ def test_cancel_changes_nothing(lone_panel, qtbot):
     answer_next_box("cancel", [])
     type_and_enter(qtbot, panel, open_editor(qtbot, panel, "b", 1), "mine")
     qtbot.waitUntil(lambda: choices == ["cancel"], timeout=3000)
+    settle(qtbot, panel)
     assert stored(panel._store, "b") == "theirs"
     assert panel.undo_stack.count() == 0
 
@@ -189,7 +197,9 @@ def test_delete_keeps_the_key_changed_outside_and_deletes_the_rest(
     QTest.keyClick(panel.view, Qt.Key.Key_Delete)
     qtbot.waitUntil(lambda: choices == ["keep"], timeout=3000)
     assert "'a'" in answers[0] and "(deleted)" in answers[0] and "'c'" not in answers[0]
+    settle(qtbot, panel)
     assert stored(panel._store, "a") == "theirs"
+    settle(qtbot, panel)
     assert stored(panel._store, "c") is None
 
 
@@ -201,4 +211,5 @@ def test_rename_of_a_key_changed_outside_asks_and_overwrite_renames(window, pane
     type_and_enter(qtbot, panel, open_editor(qtbot, panel, "c", 0), "cee")
     qtbot.waitUntil(lambda: stored(panel._store, "cee") == "theirs", timeout=3000)
     assert "renamed to 'cee'" in answers[0]
+    settle(qtbot, panel)
     assert stored(panel._store, "c") is None

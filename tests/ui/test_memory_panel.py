@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.memory_store import MemoryStore
+from tests.ui.conftest import settle
 from ui import memory_model
 from ui.memory_panel import MemoryPanel
 
@@ -42,6 +43,7 @@ def panel(window, qtbot):
     fill(window.store, "testbot", {"a": "1", "b": "2", "c": "3"})
     panel = window.memory
     panel.reload()
+    settle(qtbot, panel)
     window.activateWindow()
     panel.view.setFocus()
     qtbot.waitUntil(lambda: panel.view.hasFocus())
@@ -88,6 +90,7 @@ def test_rename_onto_an_existing_key_is_refused(panel, qtbot, monkeypatch):
     warnings: list[str] = []
     monkeypatch.setattr(QMessageBox, "warning", lambda *a: warnings.append(a[2]))
     edit_cell(qtbot, panel, "a", 0, "c")
+    settle(qtbot, panel)
     assert warnings and "already exists" in warnings[0]
     assert value(panel._store, "a") == "1" and value(panel._store, "c") == "3"
     assert panel.undo_stack.count() == 0
@@ -105,6 +108,7 @@ def test_value_edit_undo_redo(panel, qtbot):
     redo = panel.buttons["↷"]
     assert redo.isEnabled() and "set a" in redo.toolTip()
     qtbot.mouseClick(redo, Qt.MouseButton.LeftButton)
+    settle(qtbot, panel)
     assert value(store, "a") == "one"
     qtbot.waitUntil(lambda: not redo.isEnabled())  # nothing left to redo
 
@@ -152,42 +156,52 @@ def test_copy_selected_rows(panel):
 
 
 @pytest.fixture
-def paged(window, monkeypatch):
+def paged(window, monkeypatch, qtbot):
     """25 keys in pages of 10; values run opposite to keys (k00 -> z, k24 -> a…)."""
     monkeypatch.setattr(memory_model, "PAGE_SIZE", 10)
     fill(window.store, "testbot", {f"k{i:02}": chr(ord("z") - i) * 2 for i in range(25)})
     window.memory.reload()
+    settle(qtbot, window.memory)
     return window.memory
+
+
+def fetch_all(qtbot, panel: MemoryPanel) -> None:
+    while panel.model.canFetchMore():
+        panel.model.fetchMore()
+        settle(qtbot, panel)
 
 
 def test_header_click_sorts_in_the_store(paged, qtbot):
     header = paged.view.horizontalHeader()
     x = header.sectionViewportPosition(1) + 5
     qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, 5))
+    settle(qtbot, paged)
     assert paged.model.order == ("value", False)
     assert paged.model.rowCount() == 10  # still one page
     assert keys_shown(paged)[0] == "k24"  # smallest value, from the last page by key
     qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, 5))
+    settle(qtbot, paged)
     assert paged.model.order == ("value", True)
     assert keys_shown(paged)[0] == "k00"
 
 
 def test_filter_box_asks_the_store(paged, qtbot):
     qtbot.keyClicks(paged.filter, "bb")  # only the value of k24, on the last page by key
+    settle(qtbot, paged)
     assert keys_shown(paged) == ["k24"]
     paged.filter.clear()
+    settle(qtbot, paged)
     assert paged.model.rowCount() == 10 and paged.model.total == 25
 
 
 def test_live_insert_lands_in_sort_order(paged, qtbot):
-    while paged.model.canFetchMore():
-        paged.model.fetchMore()
+    fetch_all(qtbot, paged)
     paged.window().store.set("testbot", "k10x", "new")
     qtbot.waitUntil(lambda: paged.model.row_of("k10x") is not None)
     assert keys_shown(paged)[10:13] == ["k10", "k10x", "k11"]
     paged.filter.setText("k1")  # filtered: a key not matching does not show up
-    while paged.model.canFetchMore():
-        paged.model.fetchMore()
+    settle(qtbot, paged)
+    fetch_all(qtbot, paged)
     paged.window().store.set("testbot", "zz", "new")
     paged.window().store.set("testbot", "k1a", "new")
     qtbot.waitUntil(lambda: paged.model.row_of("k1a") is not None)
@@ -210,6 +224,7 @@ def test_hundred_thousand_entries_load_lazily_and_scroll(qtbot, tmp_path):
         panel.resize(600, 400)
         panel.show()
         qtbot.waitExposed(panel)
+        settle(qtbot, panel)
         opened = time.perf_counter() - started
         model = panel.model
         assert model.total == 100_000
@@ -219,6 +234,7 @@ def test_hundred_thousand_entries_load_lazily_and_scroll(qtbot, tmp_path):
         for _ in range(5):  # every scroll to the bottom reads one more page, no more
             panel.view.scrollToBottom()
             QApplication.processEvents()
+            settle(qtbot, panel)
         scrolled = time.perf_counter() - started
         assert memory_model.PAGE_SIZE < model.rowCount() <= 6 * memory_model.PAGE_SIZE
         assert model.rows_read == model.rowCount()
@@ -227,6 +243,7 @@ def test_hundred_thousand_entries_load_lazily_and_scroll(qtbot, tmp_path):
         assert loaded == sorted(loaded) and loaded[-1] == f"key{len(loaded) - 1:06}"
 
         panel.view.sortByColumn(0, Qt.SortOrder.DescendingOrder)  # the store sorts all 100k
+        settle(qtbot, panel)
         assert keys_shown(panel)[0] == "key099999"
         assert model.rows_read == memory_model.PAGE_SIZE
         print(f"100k: open {opened:.3f} s, 5 scrolls to the bottom {scrolled:.3f} s")

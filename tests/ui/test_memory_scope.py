@@ -11,7 +11,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractItemView, QInputDialog, QLineEdit, QMessageBox
 
 from app.user_memory import user_memories
-from tests.ui.conftest import type_lines, until
+from tests.ui.conftest import settle, type_lines, until
 from ui.memory_panel import BOT_SCOPE, USER_SCOPE, MemoryPanel
 from ui.user_memory_model import EXPIRES_COLUMN
 
@@ -85,6 +85,7 @@ def test_user_scope_lists_the_bots_users_and_the_conversations_user(window, memo
     panel = window.memory
     assert panel.tables.currentWidget() is panel.view and not panel.user_box.isVisible()
     choose_scope(qtbot, panel, USER_SCOPE)
+    settle(qtbot, panel)  # the users are read off the GUI thread
     assert panel.tables.currentWidget() is panel.user_view and panel.user_box.isVisible()
     users = [panel.user_box.itemText(i) for i in range(panel.user_box.count())]
     session_user = window.runner.session.user_id
@@ -133,11 +134,13 @@ def test_double_click_edit_keeps_the_remember_expiry(panel, memories, qtbot):
     before = memories.list(BOT, "alice")
     expiry = next(e.expires_at for e in before if e.key == "plan")
     edit_value(qtbot, panel, "plan", "platinum")
+    settle(qtbot, panel)
     assert memories.get(BOT, "alice", "plan") == "platinum"
     after = next(e for e in memories.list(BOT, "alice") if e.key == "plan")
     assert after.expires_at == expiry
     qtbot.waitUntil(lambda: shown(panel, "plan") == "platinum")
     edit_value(qtbot, panel, "color", "blue")
+    settle(qtbot, panel)
     qtbot.waitUntil(lambda: shown(panel, "color") == "blue")
     assert memories.get(BOT, "alice", "color") == "blue"
     assert memories.get(BOT, "bob", "city") == "Oslo"  # another user untouched
@@ -145,6 +148,7 @@ def test_double_click_edit_keeps_the_remember_expiry(panel, memories, qtbot):
 
 def test_add_key_for_a_newly_typed_user_then_delete_it(panel, memories, qtbot, monkeypatch):
     type_user(qtbot, panel, "dave")
+    settle(qtbot, panel)
     assert keys_shown(panel) == []
     answers = iter([("likes", True), ("tea", True)])
     monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: next(answers))
@@ -181,6 +185,7 @@ def test_store_refusal_is_reported_not_raised(panel, qtbot, monkeypatch):
     answers = iter([("bad", True), ("a\x00b", True)])
     monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: next(answers))
     qtbot.mouseClick(panel.buttons["+"], Qt.MouseButton.LeftButton)
+    settle(qtbot, panel)
     assert warnings and "NUL" in warnings[0]
     assert shown(panel, "bad") is None
 
@@ -196,6 +201,7 @@ def test_running_dialog_writes_show_live_in_the_users_scope(window, qtbot, run):
     panel = window.memory
     window.activateWindow()
     choose_scope(qtbot, panel, USER_SCOPE)
+    settle(qtbot, panel)
     user = window.runner.session.user_id
     assert panel.user_model.user == user and keys_shown(panel) == []
     editor = window.add_tab("", None).editor

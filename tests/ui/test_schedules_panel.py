@@ -86,3 +86,26 @@ def test_package_params_reach_ide_runs_and_run_now(window, run, qtbot, tmp_path:
         await until(lambda: "[report] weekly" in window.output.texts())
 
     run(ran())
+
+
+def test_run_now_updates_last_run(qtbot, qloop, tmp_path: Path) -> None:
+    store = MemoryStore(str(tmp_path / "m.sqlite3"))
+    try:
+        panel = SchedulesPanel(store, "shop", clock=lambda: NOON)
+        qtbot.addWidget(panel)
+        panel.enabled.setChecked(False)
+        panel.set_folder(make_package(tmp_path))
+        table = panel.table
+        row = next(r for r in range(table.rowCount()) if table.item(r, 0).text() == "report")
+        assert table.item(row, 4).text() == "never"
+        table.selectRow(row)
+        lines: list[str] = []
+        panel.outputLine.connect(lines.append)
+        task = panel.run_selected()
+        assert task is not None
+        qloop.run_until_complete(task)
+        row = next(r for r in range(table.rowCount()) if table.item(r, 0).text() == "report")
+        assert table.item(row, 4).text() == NOON.strftime("%a %Y-%m-%d %H:%M")
+        assert "[report] weekly" in lines
+    finally:
+        store.close()

@@ -16,6 +16,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from app.user_memory import user_memories
+from tests.ui.conftest import settle
 from tests.ui.test_memory_scope import choose_scope, edit_value, keys_shown, shown, type_user
 from ui.memory_model import FLASH_COLOR
 from ui.memory_panel import BOT_SCOPE, USER_SCOPE, MemoryPanel
@@ -113,6 +114,7 @@ def test_own_writes_are_not_called_outside_changes(panel, window, qtbot):
     # A re-read before the write's event has reached the GUI thread (as a poll landing
     # between the two would): the row shows, but it is not an outside change.
     panel.user_scope.rescan()
+    settle(qtbot, panel)  # the re-read runs off the GUI thread
     assert shown(panel, "mood") == "calm" and panel.reported == []
     qtbot.waitUntil(lambda: shown(panel, "color") == "blue" and shown(panel, "mood") == "calm")
     qtbot.wait(2 * 300 + 100)  # a poll or two: nothing may be reported

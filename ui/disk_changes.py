@@ -1,0 +1,90 @@
+"""Noticing that another program changed an open file: a watcher, the bar that offers a reload,
+and the digest a save compares before it writes (so it never silently overwrites the change).
+
+The digest of the bytes last read or written is the reference, not the modification time:
+our own atomic save also fires the watcher, and a time stamp can miss a change made within its
+granularity.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from PySide6.QtCore import QFileSystemWatcher, QObject, Signal
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
+
+
+def file_digest(path: Path) -> str | None:
+    """SHA-256 of the file's bytes; None when it cannot be read (deleted, unreadable)."""
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+class DiskWatcher(QObject):
+    """Reports ``changed(path)`` when a watched file is written, replaced or deleted."""
+
+    changed = Signal(object)  # Path
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._watcher = QFileSystemWatcher(self)
+        self._watcher.fileChanged.connect(self._on_changed)
+
+    def watch(self, path: Path) -> None:
+        if str(path) not in self._watcher.files() and path.exists():
+            self._watcher.addPath(str(path))
+
+    def unwatch(self, path: Path) -> None:
+        if str(path) in self._watcher.files():
+            self._watcher.removePath(str(path))
+
+    def _on_changed(self, name: str) -> None:
+        path = Path(name)
+        # An editor that saves by renaming a new file over the old one (as we do) ends the
+        # watch on the old inode: watch the path again so the next change is seen too.
+        self.unwatch(path)
+        self.watch(path)
+        self.changed.emit(path)
+
+
+class ReloadBar(QFrame):
+    """Shown above an editor whose file changed on disk: Reload, or keep the editor's text."""
+
+    reloadRequested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("reloadBar")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        # Translucent amber: stands out on light and dark themes alike.
+        self.setStyleSheet("#reloadBar { background: rgba(255, 196, 0, 70); }")
+        self.label = QLabel()
+        self.label.setWordWrap(True)
+        self.reload_button = QPushButton("Reload")
+        self.reload_button.setToolTip("Replace the editor's text with the file as it is on disk")
+        self.keep_button = QPushButton("Keep Mine")
+        self.keep_button.setToolTip("Keep the editor's text; saving will ask before "
+                                    "overwriting the other program's change")
+        self.reload_button.clicked.connect(self.reloadRequested)
+        self.keep_button.clicked.connect(self.hide)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(6, 3, 6, 3)
+        row.addWidget(self.label, 1)
+        row.addWidget(self.reload_button)
+        row.addWidget(self.keep_button)
+        self.hide()
+
+    def offer(self, name: str, modified: bool, deleted: bool) -> None:
+        if deleted:
+            text = f"{name} was deleted or renamed by another program."
+        elif modified:
+            text = (f"{name} was changed by another program, and you have unsaved changes. "
+                    "Reload discards yours.")
+        else:
+            text = f"{name} was changed by another program."
+        self.label.setText(text)
+        self.reload_button.setVisible(not deleted)
+        self.show()

@@ -1,0 +1,35 @@
+"""The View menu: one show/hide toggle per dock (whichever feature made it), then the themes.
+
+Rebuilt each time it opens, so docks that features add later (another chat, a help dock) are
+listed too; each entry is the dock's own toggle action, so it always matches the dock.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu
+
+
+class ViewMenu(QMenu):
+    def __init__(self, window: QMainWindow, extra_menus: list[QMenu]) -> None:
+        super().__init__("&View", window)
+        self._window = window
+        self._extra = extra_menus
+        self.aboutToShow.connect(self.refresh)
+        self.refresh()
+
+    def docks(self) -> list[QDockWidget]:
+        """The window's docks, alphabetically (easy to scan; Qt lists children unordered)."""
+        docks = [d for d in self._window.findChildren(QDockWidget) if d.parent() is self._window]
+        return sorted(docks, key=lambda d: d.objectName().lower())
+
+    def refresh(self) -> None:
+        self.clear()
+        for dock in self.docks():
+            self.addAction(dock.toggleViewAction())
+        self.addSeparator()
+        for menu in self._extra:
+            self.addMenu(menu)
+
+    def toggle_for(self, title: str):
+        """The entry that shows/hides the dock titled ``title``."""
+        return next(a for a in self.actions() if a.text().replace("&", "") == title)
