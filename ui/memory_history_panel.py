@@ -80,6 +80,8 @@ class MemoryHistoryPanel(QWidget):
         self.key = ""
         self.events: list[MemoryEvent] = []
         self.dialog_files: Callable[[], list[str]] = list
+        # The open editors by file, so a key rename reaches them too.
+        self.open_editors: Callable[[], dict[str, Any]] = dict
         # Replaceable for tests: ask before changing memory (title, rows) -> bool.
         self.confirm: Callable[[str, list[tuple[str, str, str]]], bool] = (
             lambda title, rows: confirm_table(self, title, rows)
@@ -155,10 +157,10 @@ class MemoryHistoryPanel(QWidget):
             return
         bot, key = self.bot, self.key
         for change in changes:
-            if change.bot == bot and key in (change.key, change.old_key):
-                if change.state is not ChangeState.PENDING:
-                    self._refresh_timer.start()
-                    return
+            if (change.bot == bot and key in (change.key, change.old_key)
+                    and change.state is not ChangeState.PENDING):
+                self._refresh_timer.start()
+                return
 
     def selected_event(self) -> MemoryEvent | None:
         rows = self.table.selectionModel().selectedRows()
@@ -224,7 +226,8 @@ class MemoryHistoryPanel(QWidget):
         self.memoryReverted.emit()
 
     def show_key_refs(self) -> None:
-        dlg = KeyRefsDialog(self.dialog_files(), self.history.store, self.bot, self)
+        dlg = KeyRefsDialog(self.dialog_files(), self.history.store, self.bot, self,
+                            editors=self.open_editors())
         dlg.openAt.connect(self.openAt)
         dlg.exec()
 
@@ -251,6 +254,7 @@ class HistoryFeature:
         self.watcher = self._start_watcher(win.store)
         self.sandbox: SandboxProvider | None = None
         self.panel.dialog_files = self._dialog_files
+        self.panel.open_editors = self._open_editors
         self.panel.openAt.connect(self._open_at)
         self.panel.memoryReverted.connect(win.memory.reload)
         win.bridge.memoryChanged.connect(self.panel.apply_changes)
@@ -315,6 +319,15 @@ class HistoryFeature:
             if path is not None:
                 files.extend(str(p) for p in Path(path).parent.glob("*.bas"))
         return sorted(set(files))
+
+    def _open_editors(self) -> dict[str, Any]:
+        editors = {}
+        for i in range(self.win.tabs.count()):
+            tab = self.win.tabs.widget(i)
+            path = getattr(tab, "path", None)
+            if path is not None:
+                editors[str(path)] = tab.editor
+        return editors
 
     def set_store(self, store: MemoryStore) -> None:
         """The window opened another database."""
