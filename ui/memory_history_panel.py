@@ -32,7 +32,14 @@ from PySide6.QtWidgets import (
 
 from app.memory_history import MemoryEvent, MemoryHistory
 from app.memory_store import ChangeState, MemoryChange, MemoryStore
-from app.memory_undo import CannotRevert, RevertStep, preview_run, revert_event, revert_run
+from app.memory_undo import (
+    CannotRevert,
+    RevertStep,
+    preview_event,
+    preview_run,
+    revert_event,
+    revert_run,
+)
 from app.outside_watch import OutsideChange, OutsideWatcher
 from app.sandbox import SandboxChange, SandboxMemory, SandboxProvider, SeededProvider
 from app.snapshots import MemoryDiff, Snapshots, resolve_snapshot
@@ -93,7 +100,10 @@ class MemoryHistoryPanel(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        # Columns fit their text (refresh resizes them); the last takes the remaining width.
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setWordWrap(False)
         self.table.cellDoubleClicked.connect(self._open_row)
         buttons = QHBoxLayout()
         self.revert_button = QPushButton("Revert event")
@@ -126,6 +136,9 @@ class MemoryHistoryPanel(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
+        """Reload the timeline; the selected event stays selected (new events come on top,
+        so keeping the row number would select another one)."""
+        selected = self.selected_event()
         if not self.key:
             self.events = []
         else:
@@ -141,7 +154,16 @@ class MemoryHistoryPanel(QWidget):
                 item = QTableWidgetItem(text)
                 item.setToolTip(text)
                 self.table.setItem(row, col, item)
+        self.table.resizeColumnsToContents()
+        self._select_event(selected.id if selected is not None else None)
         self._update_buttons()
+
+    def _select_event(self, event_id: int | None) -> None:
+        row = next((r for r, e in enumerate(self.events) if e.id == event_id), None)
+        if row is None:
+            self.table.clearSelection()
+        else:
+            self.table.selectRow(row)
 
     def apply_change(self, change: MemoryChange) -> None:
         """A store change (GUI thread): refresh soon when it concerns the shown key."""
@@ -182,10 +204,10 @@ class MemoryHistoryPanel(QWidget):
         if event is None:
             return False
         try:
-            current = self.history.store.value(event.bot, event.key)
-            step = RevertStep(event.bot, event.key, current, event.old)
-            if not event.old_known:
-                raise CannotRevert("the value before this write is unknown")
+            step = preview_event(self.history, event)
+            if not step.changes:
+                raise CannotRevert(f"{event.key!r} already holds its value from before "
+                                   "this change: nothing to revert")
             if not self.confirm("Revert event", _rows([step])):
                 return False
             revert_event(self.history, event.id)
@@ -203,6 +225,9 @@ class MemoryHistoryPanel(QWidget):
             return False
         try:
             steps = preview_run(self.history, event.run_id)
+            if not any(s.changes for s in steps):
+                raise CannotRevert(f"the keys of run {event.run_id} already hold their values "
+                                   "from before it: nothing to revert")
         except CannotRevert as exc:
             QMessageBox.information(self, "Revert run", str(exc))
             return False

@@ -207,3 +207,46 @@ def test_run_menu_runs_from_a_snapshot_file(window, qtbot, run, tmp_path, monkey
     run(scenario())
     assert ("bot", "mood is wild") in window.chat.bubbles()
     assert window.store.value("testbot", "mood") is None
+
+
+# -- reverting twice, selection after a revert ------------------------------------------------
+
+
+def test_revert_keeps_the_reverted_event_selected(window, qtbot, run):
+    panel = window.history_feature.panel
+    window.add_tab(DIALOG, None)
+    run_dialog_and_select_mood(window, qtbot, run)
+    panel.confirm = lambda title, rows: True
+    panel.table.selectRow(0)
+    reverted = panel.selected_event()
+    qtbot.mouseClick(panel.revert_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(panel.events) == 3, timeout=3000)
+    assert panel.events[0].kind == "undo"  # the revert's own event came on top...
+    assert panel.selected_event().id == reverted.id  # ...and the selection stayed put
+    assert panel.table.selectionModel().selectedRows()[0].row() == 1
+
+
+def test_a_run_reverted_once_says_so_instead_of_reverting_again(window, qtbot, run):
+    from PySide6.QtWidgets import QMessageBox
+
+    from tests.ui.modals import answer_modals
+
+    panel = window.history_feature.panel
+    window.add_tab(DIALOG, None)
+    run_dialog_and_select_mood(window, qtbot, run)
+    panel.confirm = lambda title, rows: True
+    panel.table.selectRow(0)
+    qtbot.mouseClick(panel.revert_run_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: value_of(window, "mood") is None, timeout=3000)
+    window.store.set("testbot", "mood", "set again by hand")
+    window.store.flush()
+    asked: list[str] = []
+    panel.confirm = lambda title, rows: asked.append(title) or True
+    texts: list[str] = []
+    answer_modals([(QMessageBox, lambda box: texts.append(box.text()) or box.accept())])
+    run_row = next(r for r, e in enumerate(panel.events) if e.run_id and e.kind != "undo")
+    panel.table.selectRow(run_row)
+    qtbot.mouseClick(panel.revert_run_button, Qt.MouseButton.LeftButton)
+    assert len(texts) == 1 and "was already reverted at" in texts[0]
+    assert asked == []  # no second revert was offered
+    assert window.store.value("testbot", "mood") == "set again by hand"
