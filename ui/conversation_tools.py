@@ -22,7 +22,7 @@ import uuid
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -120,6 +120,7 @@ class ConversationTools:
         self.breakpoints = ConversationBreakpointsBox(self.main.watch)
         window.debug.breakpoints.layout().addWidget(self.breakpoints)
         window.debug.controller.paused.connect(self._on_paused)
+        window.bridge.runEvent.connect(self._note_ignored_breakpoints)
         self.actions: dict[str, QAction] = {}
         self._add_actions()
 
@@ -247,6 +248,35 @@ class ConversationTools:
             session.fresh_session(session.runner.session.user_id)
             self._start_extra(session)
         self.window.run_label.setText(f"Rewound to turn {index}")
+
+    def ignored_breakpoints(self) -> str:
+        """The memory and conversation breakpoints a run without the debugger skips, as
+        text ("" when there are none)."""
+        kinds = []
+        memory = len(self.window.debug.controller.memory_breakpoints)
+        if memory:
+            kinds.append(f"{memory} memory breakpoint{'s' if memory != 1 else ''}")
+        if self.main.watch.breakpoints.any:
+            kinds.append("the conversation breakpoints")
+        return " and ".join(kinds)
+
+    def _note_ignored_breakpoints(self, event: object) -> None:
+        """Run Without Debugging (or a sandbox/snapshot run) does not stop at memory or
+        conversation breakpoints: say so where the user looks, rather than skip them."""
+        if not isinstance(event, RunStarted) or self.window.runner.debugger is not None:
+            return
+        ignored = self.ignored_breakpoints()
+        if not ignored:
+            return
+        text = (f"This run is without the debugger: it ignores {ignored}. "
+                "Start Debugging (F5) stops at them.")
+
+        def note() -> None:  # after the window's own "Running …" lines
+            self.window.output.add(text, "warning")
+            self.window.chat.add_note(f"Not stopping at {ignored} (run without debugging)")
+            self.window.statusBar().showMessage(text, 10000)
+
+        QTimer.singleShot(0, note)
 
     def _on_paused(self, _state: object) -> None:
         debugger = self.window.runner.debugger
