@@ -52,8 +52,10 @@ def fill_table(table: QTableWidget, rows: list[tuple[Any, ...]]) -> None:
             table.setItem(r, c, QTableWidgetItem("∅" if text is None else str(text)))
 
 
-def confirm_table(parent: QWidget, title: str, rows: list[tuple[str, str, str]]) -> bool:
-    """A preview (key, now, after) with OK/Cancel; True when accepted."""
+def confirm_table(parent: QWidget, title: str, rows: list[tuple[str, str, str]],
+                  buttons: tuple[str, str] = ("OK", "Cancel")) -> bool:
+    """A preview (key, now, after) with an accept and a reject button (named ``buttons``,
+    e.g. Commit / Discard); True when accepted."""
     dlg = QDialog(parent)
     dlg.setWindowTitle(title)
     layout = QVBoxLayout(dlg)
@@ -61,6 +63,8 @@ def confirm_table(parent: QWidget, title: str, rows: list[tuple[str, str, str]])
     layout.addWidget(_table(("Key", "Now", "After"), rows))
     box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                            | QDialogButtonBox.StandardButton.Cancel)
+    box.button(QDialogButtonBox.StandardButton.Ok).setText(buttons[0])
+    box.button(QDialogButtonBox.StandardButton.Cancel).setText(buttons[1])
     box.accepted.connect(dlg.accept)
     box.rejected.connect(dlg.reject)
     layout.addWidget(box)

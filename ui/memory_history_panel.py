@@ -49,6 +49,8 @@ from .memory_history_dialogs import KeyRefsDialog, SnapshotsDialog, confirm_tabl
 
 HEADERS = ("Time", "Old", "New", "Source", "Where")
 REFRESH_DELAY_MS = 150
+SANDBOX_BUTTONS = ("Commit", "Discard")
+SANDBOX_TITLE = " — sandboxed run (memory writes go to a copy)"
 
 
 def _short(value: str | None) -> str:
@@ -89,10 +91,11 @@ class MemoryHistoryPanel(QWidget):
         self.dialog_files: Callable[[], list[str]] = list
         # The open editors by file, so a key rename reaches them too.
         self.open_editors: Callable[[], dict[str, Any]] = dict
-        # Replaceable for tests: ask before changing memory (title, rows) -> bool.
-        self.confirm: Callable[[str, list[tuple[str, str, str]]], bool] = (
-            lambda title, rows: confirm_table(self, title, rows)
-        )
+        # Replaceable for tests: ask before changing memory (title, rows[, button names])
+        # -> bool.
+        self.confirm: Callable[..., bool] = (
+            lambda title, rows, buttons=("OK", "Cancel"): confirm_table(self, title, rows,
+                                                                        buttons))
         self.title = QLabel("Select a memory key to see its history")
         self.table = QTableWidget(0, len(HEADERS))
         self.table.setHorizontalHeaderLabels(HEADERS)
@@ -297,6 +300,15 @@ class HistoryFeature:
         self.snapshot_action.triggered.connect(self.ask_run_from_snapshot)
         self.panel.runFromSnapshot.connect(self.run_from_snapshot)
         self.seeded: SandboxMemory | None = None  # the last "Run from snapshot" memory
+        # Shown in the status bar while a sandboxed run goes on (with the window title).
+        self.sandbox_badge = QLabel(" SANDBOX ")
+        self.sandbox_badge.setObjectName("sandboxBadge")
+        self.sandbox_badge.setStyleSheet(
+            "background: #f0a030; color: #202020; font-weight: bold; border-radius: 3px;")
+        self.sandbox_badge.setToolTip(
+            "This run writes to a copy of memory; at its end you commit or discard the changes")
+        win.statusBar().addPermanentWidget(self.sandbox_badge)
+        self.sandbox_badge.hide()
         for action in win.menuBar().actions():
             if action.menu() is not None and action.text().replace("&", "") == "Run":
                 action.menu().addAction(self.sandbox_action)
@@ -384,8 +396,22 @@ class HistoryFeature:
         finally:
             runner.store = real
         self.win._update_run_actions()
+        self.mark_sandboxed(True)
+        self.win.chat.add_note("Sandboxed run: memory writes go to a copy; commit or discard "
+                               "them when it ends")
         box = self.sandbox.bot(runner.bot)
-        task.add_done_callback(lambda _t: QTimer.singleShot(0, lambda: self.review(box)))
+
+        def done(_task: Any) -> None:
+            self.mark_sandboxed(False)
+            self.review(box)
+
+        task.add_done_callback(lambda _t: QTimer.singleShot(0, lambda: done(_t)))
+
+    def mark_sandboxed(self, on: bool) -> None:
+        """Title and status bar say a sandboxed run is going on."""
+        title = self.win.windowTitle().removesuffix(SANDBOX_TITLE)
+        self.win.setWindowTitle(title + SANDBOX_TITLE if on else title)
+        self.sandbox_badge.setVisible(on)
 
     # -- run from a snapshot -----------------------------------------------------------------
 
@@ -450,7 +476,8 @@ class HistoryFeature:
             self.win.statusBar().showMessage("Sandboxed run changed no memory", 5000)
             return False
         rows = [(c.key, _short(c.current), _short(c.new)) for c in changes]
-        if self.panel.confirm("Sandboxed run: commit these memory changes?", rows):
+        if self.panel.confirm("Sandboxed run: commit these memory changes?", rows,
+                              SANDBOX_BUTTONS):
             box.commit()
             self.win.memory.reload()
             return True

@@ -80,7 +80,7 @@ def test_run_in_sandbox_then_discard_or_commit(window, qtbot, run):
     answers = [False, True]
     previews: list[list[tuple[str, str, str]]] = []
 
-    def confirm(title, rows):
+    def confirm(title, rows, buttons=("OK", "Cancel")):
         previews.append(rows)
         return answers.pop(0)
 
@@ -250,3 +250,43 @@ def test_a_run_reverted_once_says_so_instead_of_reverting_again(window, qtbot, r
     assert len(texts) == 1 and "was already reverted at" in texts[0]
     assert asked == []  # no second revert was offered
     assert window.store.value("testbot", "mood") == "set again by hand"
+
+
+SANDBOX_DIALOG = 'SET BOT MEMORY "mood", "sandboxed"\nHEAR name\nTALK "bye " + name\n'
+
+
+def test_sandboxed_run_is_marked_while_it_runs_and_review_says_commit(window, qtbot, run):
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QDialog, QPushButton
+
+    from tests.ui.modals import answer_modals
+
+    feature = window.history_feature
+    window.store.set("testbot", "mood", "before")
+    window.store.flush()
+    window.add_tab(SANDBOX_DIALOG, None)
+    names: list[list[str]] = []
+
+    def commit(dialog) -> None:
+        buttons = {b.text(): b for b in dialog.findChildren(QPushButton)}
+        names.append(sorted(buttons))
+        buttons["Commit"].click() if "Commit" in buttons else dialog.reject()
+
+    async def scenario():
+        feature.sandbox_action.trigger()
+        await until(lambda: window.chat.waiting)
+        assert window.windowTitle().endswith("sandboxed run (memory writes go to a copy)")
+        assert feature.sandbox_badge.isVisible()
+        assert any(kind == "note" and text.startswith("Sandboxed run")
+                   for kind, text in window.chat.bubbles())
+        answer_modals([(QDialog, commit)])
+        qtbot.keyClicks(window.chat.input, "Ann")
+        QTest.keyClick(window.chat.input, Qt.Key.Key_Return)
+        await until(lambda: bool(names) and not window.runner.running)
+
+    run(scenario())
+    assert names == [["Commit", "Discard"]]
+    qtbot.waitUntil(lambda: window.store.get_entry("testbot", "mood").value == "sandboxed",
+                    timeout=3000)
+    assert window.windowTitle() == "Talkbench"
+    assert not feature.sandbox_badge.isVisible()
