@@ -4,8 +4,9 @@ Installs, with a few calls from ``MainWindow``:
 
 * turns: clicking a chat bubble shows the TALK/HEAR line that produced it, shades the lines its
   turn executed and lists the turn's memory changes (the "Turn" dock);
-* "Rewind to here" on a bubble: memory back to its state before the conversation, the chat
-  restarted with the same user, the earlier user messages replayed, the later ones offered;
+* "Rewind to here" on a bubble: back to the state right after its turn (memory restored to
+  before the conversation, the chat restarted with the same user, the user messages up to
+  that turn's replayed, the later ones offered until the user answers by hand);
 * the "Answers" dock: answers typed ahead (or loaded from a .chat test) for the coming HEARs;
 * conversation breakpoints in the Breakpoints dock;
 * session actions (Restart Conversation, New User, Clear Bot Memory + undo), Skip Waits, and
@@ -234,8 +235,8 @@ class ConversationTools:
         return self.window.editor()
 
     def rewind(self, session: ChatSession, index: int) -> None:
-        """Back to the state before turn ``index``: memory as before the conversation, the
-        earlier user messages replayed (same user), the later ones offered."""
+        """Back to the state right after turn ``index``: memory as before the conversation,
+        the user messages up to that turn's replayed (same user), the later ones offered."""
         plan = session.recorder.rewind_plan(index)
         session.runner.stop()
         restore_memory(self.window.store, session.runner.bot, plan.memory)
@@ -247,7 +248,7 @@ class ConversationTools:
         else:
             session.fresh_session(session.runner.session.user_id)
             self._start_extra(session)
-        self.window.run_label.setText(f"Rewound to turn {index}")
+        self.window.run_label.setText(f"Rewound to the end of turn {index}")
 
     def ignored_breakpoints(self) -> str:
         """The memory and conversation breakpoints a run without the debugger skips, as

@@ -158,7 +158,8 @@ class BubbleLinker(QObject):
         menu = QMenu(label)
         index = label.property(TURN_PROPERTY)
         rewind = menu.addAction("Rewind to here")
-        rewind.setToolTip("Restore memory and conversation to the state before this turn")
+        rewind.setToolTip("Restore memory and conversation to the state right after this "
+                          "turn (this bubble stays; the later messages are offered)")
         rewind.setEnabled(index is not None)
         rewind.triggered.connect(lambda: self.rewindRequested.emit(int(index)))
         show = menu.addAction("Show turn")

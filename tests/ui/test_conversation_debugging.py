@@ -83,8 +83,8 @@ def test_rewind_restores_memory_and_replays_earlier_messages(window, qtbot, run)
         type_answer(qtbot, window.chat, "Paris")
         await until(lambda: not window.runner.running)
         assert memory(window, "city") == "Paris" and memory(window, "visits") == "71"
-        paris = bubble(window.chat, "user", "Paris")
-        menu = window.conversation.main.linker.bubble_menu(paris)
+        ann = bubble(window.chat, "user", "Ann")
+        menu = window.conversation.main.linker.bubble_menu(ann)
         rewind = next(a for a in menu.actions() if a.text() == "Rewind to here")
         rewind.trigger()
         await until(lambda: window.chat.waiting)  # replayed "Ann", waiting at HEAR city
@@ -92,6 +92,7 @@ def test_rewind_restores_memory_and_replays_earlier_messages(window, qtbot, run)
     run(scenario())
     assert memory(window, "city") == ""  # restored, then turn 1 replayed
     assert memory(window, "visits") == "71"
+    # The state right after the clicked turn: its bubble is there, the later one is not.
     assert ("user", "Ann") in window.chat.bubbles() and ("user", "Paris") not in \
         window.chat.bubbles()
     answers = window.conversation.answers
@@ -236,3 +237,49 @@ def test_two_chat_tabs_share_bot_memory(window, qtbot, run):
         window.runner.stop()
 
     run(scenario())
+
+
+def test_rewind_to_the_last_turn_keeps_its_bubble(window, qtbot, run):
+    open_dialog(window)
+
+    async def scenario():
+        window.run()
+        await until(lambda: window.chat.waiting)
+        type_answer(qtbot, window.chat, "Ann")
+        await until(lambda: window.chat.waiting)
+        type_answer(qtbot, window.chat, "Paris")
+        await until(lambda: not window.runner.running)
+        paris = bubble(window.chat, "user", "Paris")
+        menu = window.conversation.main.linker.bubble_menu(paris)
+        next(a for a in menu.actions() if a.text() == "Rewind to here").trigger()
+        await until(lambda: not window.runner.running and ("bot", "Bye") in window.chat.bubbles())
+
+    run(scenario())
+    bubbles = window.chat.bubbles()
+    assert ("user", "Ann") in bubbles and ("user", "Paris") in bubbles  # the clicked one stays
+    assert memory(window, "city") == "Paris"
+    assert window.conversation.answers.offered == []
+
+
+def test_answering_by_hand_after_a_rewind_drops_the_replay_offer(window, qtbot, run):
+    open_dialog(window)
+    answers = window.conversation.answers
+
+    async def scenario():
+        window.run()
+        await until(lambda: window.chat.waiting)
+        type_answer(qtbot, window.chat, "Ann")
+        await until(lambda: window.chat.waiting)
+        type_answer(qtbot, window.chat, "Paris")
+        await until(lambda: not window.runner.running)
+        ann = bubble(window.chat, "user", "Ann")
+        menu = window.conversation.main.linker.bubble_menu(ann)
+        next(a for a in menu.actions() if a.text() == "Rewind to here").trigger()
+        await until(lambda: window.chat.waiting)
+        assert answers.offer_button.isVisibleTo(answers)
+        type_answer(qtbot, window.chat, "Rome")  # the user takes another path
+        await until(lambda: not window.runner.running)
+
+    run(scenario())
+    assert answers.offered == [] and not answers.offer_button.isVisibleTo(answers)
+    assert ("user", "Rome") in window.chat.bubbles()
