@@ -122,6 +122,7 @@ class ConversationTools:
         window.debug.breakpoints.layout().addWidget(self.breakpoints)
         window.debug.controller.paused.connect(self._on_paused)
         window.bridge.runEvent.connect(self._note_ignored_breakpoints)
+        window.bridge.runEvent.connect(self._clear_coverage_at_start)
         self.actions: dict[str, QAction] = {}
         self._add_actions()
 
@@ -227,6 +228,14 @@ class ConversationTools:
             if line:
                 editor.go_to_line(line)
             shade_for(editor).set_lines(turn.lines, line)
+
+    def _clear_coverage_at_start(self, event: object) -> None:
+        """A new run: the turn coverage shown in the editors belongs to the last one."""
+        if isinstance(event, RunStarted):
+            for i in range(self.window.tabs.count()):
+                editor = getattr(self.window.tabs.widget(i), "editor", None)
+                if editor is not None:
+                    shade_for(editor).clear()
 
     def _run_editor(self) -> Any:
         tab = getattr(self.window, "_run_tab", None)

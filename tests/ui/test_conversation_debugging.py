@@ -283,3 +283,47 @@ def test_answering_by_hand_after_a_rewind_drops_the_replay_offer(window, qtbot, 
     run(scenario())
     assert answers.offered == [] and not answers.offer_button.isVisibleTo(answers)
     assert ("user", "Rome") in window.chat.bubbles()
+
+
+def _row_colors(editor, line: int):
+    """(gutter colour, text-area colour) at the left of ``line``, as painted."""
+    block = editor.document().findBlockByNumber(line - 1)
+    top = editor.blockBoundingGeometry(block).translated(editor.contentOffset()).top()
+    y = int(top) + 2
+    gutter = editor._gutter.grab().toImage().pixelColor(2, y)
+    text = editor.viewport().grab().toImage().pixelColor(editor.viewport().width() - 5, y)
+    return gutter, text
+
+
+def test_turn_coverage_shades_the_gutter_and_clears_on_edit_and_new_run(window, qtbot, run):
+    editor = open_dialog(window)
+    editor.setTextCursor(editor.cursorForPosition(editor.rect().topLeft()))
+    plain_gutter, plain_text = _row_colors(editor, 4)
+
+    async def scenario():
+        window.run(debug=True)
+        await until(lambda: window.chat.waiting)
+        type_answer(qtbot, window.chat, "Ann")
+        await until(has_bubble(window.chat, "bot", "Hello Ann"))
+
+    run(scenario())
+    qtbot.mouseClick(bubble(window.chat, "bot", "Hello Ann"), Qt.MouseButton.LeftButton)
+    assert editor.coverage == {3, 4, 5, 6} and editor.coverage_line == 5
+    editor.moveCursor(editor.textCursor().MoveOperation.End)  # the current line elsewhere
+    gutter, text = _row_colors(editor, 4)
+    assert gutter != plain_gutter  # shaded in the gutter...
+    assert text == plain_text  # ...not over the text
+
+    editor.textCursor().insertText("' edited\n")  # the lines moved: the shading is stale
+    assert editor.coverage == frozenset() and editor.coverage_line == 0
+
+    qtbot.mouseClick(bubble(window.chat, "bot", "Hello Ann"), Qt.MouseButton.LeftButton)
+    assert editor.coverage
+
+    async def again():
+        window.runner.stop()
+        window.run()
+        await until(lambda: window.chat.waiting)
+
+    run(again())
+    qtbot.waitUntil(lambda: editor.coverage == frozenset(), timeout=2000)
