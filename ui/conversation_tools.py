@@ -140,7 +140,7 @@ class ConversationTools:
             ("undo_clear_memory", "&Undo Clear Bot Memory", self.undo_clear_memory,
              "Restore the memory as it was before the last Clear Bot Memory"),
             ("skip_waits", "Skip &Waits", None,
-             "WAIT returns at once (virtual clock) from the next run on"),
+             "WAIT returns at once from the next run on (chat and Schedules dock runs)"),
             ("new_chat_tab", "New Chat &Tab", self.new_chat_tab,
              "A second chat with the current dialog as another user of the same bot"),
         ]
@@ -165,6 +165,7 @@ class ConversationTools:
     def set_skip_waits(self, on: bool) -> None:
         for session in [self.main, *self.extra]:
             session.runner.skip_waits = on
+        self.window.bot_tools.schedules.skip_waits = on  # Run Now and virtual-clock runs
 
     def _last_source(self) -> str | None:
         tab = getattr(self.window, "_run_tab", None)
