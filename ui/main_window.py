@@ -244,7 +244,8 @@ class MainWindow(QMainWindow):
                 self.new_session,
                 "&Run",
                 True,
-                "Start a fresh conversation (bot memory stays)",
+                "Start a fresh conversation as the same user (bot and user memory stay; "
+                "Run ▸ New User talks as someone else)",
                 SP.SP_BrowserReload,
             ),
             ActionSpec("save_test", "Save Conversation as &Test", "",
@@ -528,9 +529,9 @@ class MainWindow(QMainWindow):
         self.runner.stop()
 
     def new_session(self) -> None:
-        self.runner.new_session()
+        session = self.runner.new_session()
         self.chat.clear()
-        self.chat.add_note("New session")
+        self.chat.add_note(f"New session, same user {session.user_id}")
         self._update_run_actions()
 
     def _on_run_event(self, event: object) -> None:
