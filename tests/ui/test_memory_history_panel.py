@@ -290,3 +290,37 @@ def test_sandboxed_run_is_marked_while_it_runs_and_review_says_commit(window, qt
                     timeout=3000)
     assert window.windowTitle() == "Talkbench"
     assert not feature.sandbox_badge.isVisible()
+
+
+def test_history_columns_fit_their_text(window, qtbot, run):
+    panel = window.history_feature.panel
+    window.add_tab(DIALOG, None)
+    run_dialog_and_select_mood(window, qtbot, run)
+    metrics = panel.table.fontMetrics()
+    last = panel.table.columnCount() - 1
+    for row in range(panel.table.rowCount()):
+        for col in range(last):  # the last column takes what is left
+            text = panel.table.item(row, col).text()
+            assert panel.table.columnWidth(col) >= metrics.horizontalAdvance(text), text
+
+
+def test_key_references_columns_fit_their_text(qtbot, tmp_path):
+    from app.memory_store import MemoryStore
+    from ui.memory_history_dialogs import KeyRefsDialog
+
+    dialog = tmp_path / "a_rather_long_dialog_name.bas"
+    dialog.write_text('SET BOT MEMORY "customer_preferred_language", "pt"\n', encoding="utf-8")
+    store = MemoryStore(str(tmp_path / "m.sqlite3"))
+    try:
+        refs = KeyRefsDialog([str(dialog)], store, "testbot")
+        qtbot.addWidget(refs)
+        refs.show()
+        qtbot.waitExposed(refs)
+        top = refs.tree.topLevelItem(0)
+        top.setExpanded(True)
+        metrics = refs.tree.fontMetrics()
+        text = top.text(0)
+        assert text == "customer_preferred_language (set, never read)"
+        qtbot.waitUntil(lambda: refs.tree.columnWidth(0) >= metrics.horizontalAdvance(text))
+    finally:
+        store.close()
