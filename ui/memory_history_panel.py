@@ -103,9 +103,10 @@ class MemoryHistoryPanel(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
-        # Columns fit their text (refresh resizes them); the last takes the remaining width.
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        # Columns fit their text; the last one takes the remaining width.
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(len(HEADERS) - 1, QHeaderView.ResizeMode.Stretch)
         self.table.setWordWrap(False)
         self.table.cellDoubleClicked.connect(self._open_row)
         buttons = QHBoxLayout()
@@ -157,7 +158,6 @@ class MemoryHistoryPanel(QWidget):
                 item = QTableWidgetItem(text)
                 item.setToolTip(text)
                 self.table.setItem(row, col, item)
-        self.table.resizeColumnsToContents()
         self._select_event(selected.id if selected is not None else None)
         self._update_buttons()
 
