@@ -433,6 +433,14 @@ class MemoryHistory:
         q = self._select().where(MemoryEventRow.run_id == run_id).order_by(MemoryEventRow.id)
         return [_event(r) for r in q.tuples()]
 
+    def runs_present(self, run_ids: list[str]) -> set[str]:
+        """Which of ``run_ids`` recorded at least one event (one indexed query)."""
+        if not run_ids:
+            return set()
+        q = (MemoryEventRow.select(MemoryEventRow.run_id).distinct().bind(self.db)
+             .where(MemoryEventRow.run_id.in_(sorted(set(run_ids)))))
+        return {row[0] for row in q.tuples()}
+
     def event(self, event_id: int) -> MemoryEvent | None:
         rows = list(self._select().where(MemoryEventRow.id == event_id).tuples())
         return _event(rows[0]) if rows else None

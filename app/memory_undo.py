@@ -49,6 +49,16 @@ def reverted_at(history: MemoryHistory, target: str | int) -> float | None:
     return events[-1].at if events else None
 
 
+def reverted_events(history: MemoryHistory, events: list[MemoryEvent]) -> set[int]:
+    """Ids of ``events`` already reverted, by themselves or with their run (one query)."""
+    targets = {undo_run_id(e.id): e.id for e in events}
+    runs = {undo_run_id(e.run_id): e.run_id for e in events if e.run_id}
+    done = history.runs_present([*targets, *runs])
+    reverted_runs = {runs[r] for r in done if r in runs}
+    return {e.id for e in events
+            if undo_run_id(e.id) in done or (e.run_id and e.run_id in reverted_runs)}
+
+
 def _refuse_second_revert(history: MemoryHistory, target: str | int, what: str) -> None:
     at = reverted_at(history, target)
     if at is not None:

@@ -39,6 +39,7 @@ from app.memory_undo import (
     preview_run,
     revert_event,
     revert_run,
+    reverted_events,
 )
 from app.outside_watch import OutsideChange, OutsideWatcher
 from app.sandbox import SandboxChange, SandboxMemory, SandboxProvider, SeededProvider
@@ -149,11 +150,13 @@ class MemoryHistoryPanel(QWidget):
             self.history.flush(2.0)
             self.events = self.history.timeline(self.bot, self.key, limit=200)
             self.title.setText(f"{self.key} — {len(self.events)} change(s)")
+        reverted = reverted_events(self.history, self.events)
         self.table.setRowCount(len(self.events))
         for row, e in enumerate(self.events):
             when = dt.datetime.fromtimestamp(e.at).strftime("%H:%M:%S")
+            source = _source(e) + (" (reverted)" if e.id in reverted else "")
             cells = (when, _short(e.old) if e.old_known else "?", _short(e.new),
-                     _source(e), _where(e))
+                     source, _where(e))
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setToolTip(text)

@@ -244,7 +244,9 @@ def test_a_run_reverted_once_says_so_instead_of_reverting_again(window, qtbot, r
     panel.confirm = lambda title, rows: asked.append(title) or True
     texts: list[str] = []
     answer_modals([(QMessageBox, lambda box: texts.append(box.text()) or box.accept())])
+    qtbot.waitUntil(lambda: len(panel.events) == 4, timeout=3000)  # + the revert, the hand set
     run_row = next(r for r, e in enumerate(panel.events) if e.run_id and e.kind != "undo")
+    assert panel.table.item(run_row, 3).text().endswith("(reverted)")  # a hint beforehand
     panel.table.selectRow(run_row)
     qtbot.mouseClick(panel.revert_run_button, Qt.MouseButton.LeftButton)
     assert len(texts) == 1 and "was already reverted at" in texts[0]
