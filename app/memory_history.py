@@ -369,9 +369,9 @@ class MemoryHistory:
         a thousand keys) held the GIL for ~130 ms in peewee, starving the GUI thread."""
         wanted: dict[str, set[str]] = {}
         for item in items:
-            if isinstance(item, MemoryChange) and item.state is ChangeState.LANDED:
-                if (item.bot, item.key) not in self._known:
-                    wanted.setdefault(item.bot, set()).add(item.key)
+            if (isinstance(item, MemoryChange) and item.state is ChangeState.LANDED
+                    and (item.bot, item.key) not in self._known):
+                wanted.setdefault(item.bot, set()).add(item.key)
         self._no_events = set()
         for bot, keys in wanted.items():
             ordered = sorted(keys)
