@@ -216,7 +216,9 @@ class DialogRunner:
             self._last = replace(last, debug=replace(last.debug, **changes))
 
     def new_session(self) -> Session:
-        """Forget the conversation (variables, suggestions); bot memory persists."""
+        """Forget the conversation (variables, suggestions) but keep talking as the same user:
+        bot and user memory persist (a fresh Session would make every later run the one
+        shared "anonymous" user)."""
         self.stop()
-        self.session = Session()
+        self.session = Session(user_id=self.session.user_id)
         return self.session

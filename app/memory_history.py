@@ -378,9 +378,9 @@ class MemoryHistory:
         a thousand keys) held the GIL for ~130 ms in peewee, starving the GUI thread."""
         wanted: dict[str, set[str]] = {}
         for item in items:
-            if isinstance(item, MemoryChange) and item.state is ChangeState.LANDED:
-                if (item.bot, item.key) not in self._known:
-                    wanted.setdefault(item.bot, set()).add(item.key)
+            if (isinstance(item, MemoryChange) and item.state is ChangeState.LANDED
+                    and (item.bot, item.key) not in self._known):
+                wanted.setdefault(item.bot, set()).add(item.key)
         self._no_events = set()
         for bot, keys in wanted.items():
             ordered = sorted(keys)
@@ -441,6 +441,14 @@ class MemoryHistory:
         """Events of one run (script writes with that run id), oldest first."""
         q = self._select().where(MemoryEventRow.run_id == run_id).order_by(MemoryEventRow.id)
         return [_event(r) for r in q.tuples()]
+
+    def runs_present(self, run_ids: list[str]) -> set[str]:
+        """Which of ``run_ids`` recorded at least one event (one indexed query)."""
+        if not run_ids:
+            return set()
+        q = (MemoryEventRow.select(MemoryEventRow.run_id).distinct().bind(self.db)
+             .where(MemoryEventRow.run_id.in_(sorted(set(run_ids)))))
+        return {row[0] for row in q.tuples()}
 
     def event(self, event_id: int) -> MemoryEvent | None:
         rows = list(self._select().where(MemoryEventRow.id == event_id).tuples())

@@ -6,6 +6,7 @@ through the store, with a ``WriteSource(kind="undo")``, so the revert is itself 
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from interpreter.ports import WriteSource
@@ -32,14 +33,50 @@ class CannotRevert(ValueError):
     """The event's previous value is unknown (it was written before history was kept)."""
 
 
+class AlreadyReverted(CannotRevert):
+    """The event or run was reverted before: reverting again would be a silent no-op (or
+    undo whatever was written since)."""
+
+
+def undo_run_id(target: str | int) -> str:
+    """The run id of the writes that revert ``target`` (a run id or an event id)."""
+    return f"undo-{target}"
+
+
+def reverted_at(history: MemoryHistory, target: str | int) -> float | None:
+    """When ``target`` (a run id or an event id) was last reverted, None if never."""
+    events = history.run_events(undo_run_id(target))
+    return events[-1].at if events else None
+
+
+def reverted_events(history: MemoryHistory, events: list[MemoryEvent]) -> set[int]:
+    """Ids of ``events`` already reverted, by themselves or with their run (one query)."""
+    targets = {undo_run_id(e.id): e.id for e in events}
+    runs = {undo_run_id(e.run_id): e.run_id for e in events if e.run_id}
+    done = history.runs_present([*targets, *runs])
+    reverted_runs = {runs[r] for r in done if r in runs}
+    return {e.id for e in events
+            if undo_run_id(e.id) in done or (e.run_id and e.run_id in reverted_runs)}
+
+
+def _refuse_second_revert(history: MemoryHistory, target: str | int, what: str) -> None:
+    at = reverted_at(history, target)
+    if at is not None:
+        when = dt.datetime.fromtimestamp(at).strftime("%H:%M:%S")
+        raise AlreadyReverted(f"{what} was already reverted at {when}")
+
+
 def preview_event(history: MemoryHistory, event: MemoryEvent) -> RevertStep:
+    _refuse_second_revert(history, event.id, f"this change of {event.key!r}")
     if not event.old_known:
         raise CannotRevert(f"the value of {event.key!r} before this write is unknown")
     return RevertStep(event.bot, event.key, history.store.value(event.bot, event.key), event.old)
 
 
 def preview_run(history: MemoryHistory, run_id: str) -> list[RevertStep]:
-    """Per key written by the run (first write order): its value now and before the run."""
+    """Per key written by the run (first write order): its value now and before the run;
+    raises AlreadyReverted for a run reverted before."""
+    _refuse_second_revert(history, run_id, f"run {run_id}")
     firsts: dict[tuple[str, str], MemoryEvent] = {}
     for event in history.run_events(run_id):
         firsts.setdefault((event.bot, event.key), event)
@@ -76,12 +113,12 @@ def revert_event(history: MemoryHistory, event_id: int) -> RevertStep:
     if event is None:
         raise KeyError(event_id)
     step = preview_event(history, event)
-    apply_steps(history, [step], WriteSource(run_id=f"undo-{event_id}", kind="undo"))
+    apply_steps(history, [step], WriteSource(run_id=undo_run_id(event_id), kind="undo"))
     return step
 
 
 def revert_run(history: MemoryHistory, run_id: str) -> list[RevertStep]:
     """Put every key the run wrote back to its value before the run."""
     steps = preview_run(history, run_id)
-    apply_steps(history, steps, WriteSource(run_id=f"undo-{run_id}", kind="undo"))
+    apply_steps(history, steps, WriteSource(run_id=undo_run_id(run_id), kind="undo"))
     return steps

@@ -44,8 +44,10 @@ def now_local() -> dt.datetime:
 
 
 async def run_schedule(schedule: Schedule, store: Any, bot: str, out: Output,
-                       timeout: float | None = RUN_TIMEOUT) -> RunResult:
-    """Run one scheduled dialog to the end; errors become the result, never an exception."""
+                       timeout: float | None = RUN_TIMEOUT, *,
+                       skip_waits: bool = False) -> RunResult:
+    """Run one scheduled dialog to the end; errors become the result, never an exception.
+    ``skip_waits``: WAIT returns at once (the IDE's Skip Waits)."""
     name = schedule.script
     if schedule.path is None:
         return _failed(name, out, "its dialog file was not found")
@@ -67,7 +69,8 @@ async def run_schedule(schedule: Schedule, store: Any, bot: str, out: Output,
 
     runtime = Runtime(compiled, NoUserChannel(name, out, 'a scheduled run'), store.bot(bot),
                       on_event=on_event, session=Session(), initial_vars=dict(variables),
-                      timeout=timeout, services=services, run_id=new_run_id(Origin.SCHEDULE))
+                      timeout=timeout, services=services, skip_waits=skip_waits,
+                      run_id=new_run_id(Origin.SCHEDULE))
     out(f"[{name}] scheduled run started ({schedule.spec})")
     try:
         await runtime.run()

@@ -183,13 +183,13 @@ class TurnRecorder:
         return [t.user_text for t in self.turns[1:] if t.user_text is not None]
 
     def rewind_plan(self, index: int) -> RewindPlan:
-        """How to get back to the state before turn ``index``: restore the memory to its
-        state before the conversation, replay the user messages before that turn, and offer
-        the later ones."""
+        """How to get back to the state right after turn ``index`` (the clicked bubble stays
+        in the chat): restore the memory to its state before the conversation, replay the
+        user messages up to and including that turn's, and offer the later ones."""
         messages = self.user_messages()
-        before = max(index - 1, 0)
-        return RewindPlan(index, dict(self.original), tuple(messages[:before]),
-                          tuple(messages[before:]))
+        upto = max(index, 0)
+        return RewindPlan(index, dict(self.original), tuple(messages[:upto]),
+                          tuple(messages[upto:]))
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QUrl
+from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QIcon
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -44,6 +44,8 @@ def file_icon(widget: QWidget) -> QIcon:
 class ChatPanel(QWidget):
     """Implements ``interpreter.ports.Channel`` on top of a bubble list and an input line."""
 
+    answeredByHand = Signal(str)  # the user typed or picked an answer (not a queued one)
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._dark = False
@@ -60,9 +62,9 @@ class ChatPanel(QWidget):
         self._choices = QHBoxLayout()
         self._choices.addStretch(1)
         self.input = QLineEdit()
-        self.input.returnPressed.connect(self.send)
+        self.input.returnPressed.connect(lambda: self.answer_by_hand())
         self.send_button = QPushButton("Send")
-        self.send_button.clicked.connect(self.send)
+        self.send_button.clicked.connect(lambda: self.answer_by_hand())
         row = QHBoxLayout()
         row.addWidget(self.input, 1)
         row.addWidget(self.send_button)
@@ -188,7 +190,7 @@ class ChatPanel(QWidget):
         self._clear_choices()
         for text in texts:
             button = QPushButton(text)
-            button.clicked.connect(lambda _=False, t=text: self.send(t))
+            button.clicked.connect(lambda _=False, t=text: self.answer_by_hand(t))
             self._choices.insertWidget(self._choices.count() - 1, button)
 
     def _clear_choices(self) -> None:
@@ -207,6 +209,15 @@ class ChatPanel(QWidget):
             self.input.setFocus()
         else:
             self.input.setPlaceholderText(IDLE_HINT)
+
+    def answer_by_hand(self, text: str | None = None) -> None:
+        """The user typed the answer (Enter, Send) or picked a choice button: answer the
+        pending HEAR and emit ``answeredByHand`` (``send`` alone is for queued answers)."""
+        if not self.waiting:
+            return
+        answer = self.input.text() if text is None else text
+        self.send(answer)
+        self.answeredByHand.emit(answer)
 
     def send(self, text: str | None = None) -> None:
         """Answer the pending HEAR with ``text`` (default: the input line)."""

@@ -61,7 +61,13 @@ class AnswersPanel(QWidget):
         layout.addWidget(self.offer_button)
         layout.addWidget(self.status)
         session.queue.on_change = self.refresh
+        session.chat.answeredByHand.connect(self._answered_by_hand)
         self.refresh()
+
+    def _answered_by_hand(self, _answer: str) -> None:
+        """The conversation left the rewound one: its later messages no longer follow."""
+        if self.offered:
+            self.offer([])
 
     def queue_text(self) -> None:
         self.session.queue.set(parse_answers(self.editor.toPlainText()))

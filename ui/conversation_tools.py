@@ -4,8 +4,9 @@ Installs, with a few calls from ``MainWindow``:
 
 * turns: clicking a chat bubble shows the TALK/HEAR line that produced it, shades the lines its
   turn executed and lists the turn's memory changes (the "Turn" dock);
-* "Rewind to here" on a bubble: memory back to its state before the conversation, the chat
-  restarted with the same user, the earlier user messages replayed, the later ones offered;
+* "Rewind to here" on a bubble: back to the state right after its turn (memory restored to
+  before the conversation, the chat restarted with the same user, the user messages up to
+  that turn's replayed, the later ones offered until the user answers by hand);
 * the "Answers" dock: answers typed ahead (or loaded from a .chat test) for the coming HEARs;
 * conversation breakpoints in the Breakpoints dock;
 * session actions (Restart Conversation, New User, Clear Bot Memory + undo), Skip Waits, and
@@ -22,7 +23,7 @@ import uuid
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -120,6 +121,8 @@ class ConversationTools:
         self.breakpoints = ConversationBreakpointsBox(self.main.watch)
         window.debug.breakpoints.layout().addWidget(self.breakpoints)
         window.debug.controller.paused.connect(self._on_paused)
+        window.bridge.runEvent.connect(self._note_ignored_breakpoints)
+        window.bridge.runEvent.connect(self._clear_coverage_at_start)
         self.actions: dict[str, QAction] = {}
         self._add_actions()
 
@@ -137,7 +140,7 @@ class ConversationTools:
             ("undo_clear_memory", "&Undo Clear Bot Memory", self.undo_clear_memory,
              "Restore the memory as it was before the last Clear Bot Memory"),
             ("skip_waits", "Skip &Waits", None,
-             "WAIT returns at once (virtual clock) from the next run on"),
+             "WAIT returns at once from the next run on (chat and Schedules dock runs)"),
             ("new_chat_tab", "New Chat &Tab", self.new_chat_tab,
              "A second chat with the current dialog as another user of the same bot"),
         ]
@@ -162,6 +165,7 @@ class ConversationTools:
     def set_skip_waits(self, on: bool) -> None:
         for session in [self.main, *self.extra]:
             session.runner.skip_waits = on
+        self.window.bot_tools.schedules.skip_waits = on  # Run Now and virtual-clock runs
 
     def _last_source(self) -> str | None:
         tab = getattr(self.window, "_run_tab", None)
@@ -226,6 +230,14 @@ class ConversationTools:
                 editor.go_to_line(line)
             shade_for(editor).set_lines(turn.lines, line)
 
+    def _clear_coverage_at_start(self, event: object) -> None:
+        """A new run: the turn coverage shown in the editors belongs to the last one."""
+        if isinstance(event, RunStarted):
+            for i in range(self.window.tabs.count()):
+                editor = getattr(self.window.tabs.widget(i), "editor", None)
+                if editor is not None:
+                    shade_for(editor).clear()
+
     def _run_editor(self) -> Any:
         tab = getattr(self.window, "_run_tab", None)
         if tab is not None and self.window.tabs.indexOf(tab) >= 0:
@@ -233,8 +245,8 @@ class ConversationTools:
         return self.window.editor()
 
     def rewind(self, session: ChatSession, index: int) -> None:
-        """Back to the state before turn ``index``: memory as before the conversation, the
-        earlier user messages replayed (same user), the later ones offered."""
+        """Back to the state right after turn ``index``: memory as before the conversation,
+        the user messages up to that turn's replayed (same user), the later ones offered."""
         plan = session.recorder.rewind_plan(index)
         session.runner.stop()
         restore_memory(self.window.store, session.runner.bot, plan.memory)
@@ -246,7 +258,36 @@ class ConversationTools:
         else:
             session.fresh_session(session.runner.session.user_id)
             self._start_extra(session)
-        self.window.run_label.setText(f"Rewound to turn {index}")
+        self.window.run_label.setText(f"Rewound to the end of turn {index}")
+
+    def ignored_breakpoints(self) -> str:
+        """The memory and conversation breakpoints a run without the debugger skips, as
+        text ("" when there are none)."""
+        kinds = []
+        memory = len(self.window.debug.controller.memory_breakpoints)
+        if memory:
+            kinds.append(f"{memory} memory breakpoint{'s' if memory != 1 else ''}")
+        if self.main.watch.breakpoints.any:
+            kinds.append("the conversation breakpoints")
+        return " and ".join(kinds)
+
+    def _note_ignored_breakpoints(self, event: object) -> None:
+        """Run Without Debugging (or a sandbox/snapshot run) does not stop at memory or
+        conversation breakpoints: say so where the user looks, rather than skip them."""
+        if not isinstance(event, RunStarted) or self.window.runner.debugger is not None:
+            return
+        ignored = self.ignored_breakpoints()
+        if not ignored:
+            return
+        text = (f"This run is without the debugger: it ignores {ignored}. "
+                "Start Debugging (F5) stops at them.")
+
+        def note() -> None:  # after the window's own "Running …" lines
+            self.window.output.add(text, "warning")
+            self.window.chat.add_note(f"Not stopping at {ignored} (run without debugging)")
+            self.window.statusBar().showMessage(text, 10000)
+
+        QTimer.singleShot(0, note)
 
     def _on_paused(self, _state: object) -> None:
         debugger = self.window.runner.debugger

@@ -28,6 +28,9 @@ PAUSED_ONLY = ("step_over", "step_into", "step_out", "run_to_cursor")
 # Widths of the Variables column and the chat/memory column at the first debug start, as
 # shares of the window: the editor between them keeps more than half.
 LEFT_SHARE, RIGHT_SHARE = 0.21, 0.26
+# A left dock opened from the menu gets at least this width: the column starts as narrow as
+# its widest minimum (~110 px), which cuts the breakpoint tables and forms off.
+DOCK_MIN_WIDTH = 380
 
 
 def _scrolling(widget: QWidget) -> QScrollArea:
@@ -86,9 +89,28 @@ class DebugUi:
             menu.addSeparator()
             windows = menu.addMenu("&Windows")
             for dock in self.docks:
-                windows.addAction(dock.toggleViewAction())
+                action = dock.toggleViewAction()
+                action.triggered.connect(lambda on, d=dock: on and self.show_dock(d))
+                windows.addAction(action)
         if toolbar is not None:
             toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+
+    def show_dock(self, dock: QDockWidget) -> None:
+        """Show ``dock`` in front of the docks it shares tabs with, wide enough to use."""
+        dock.show()
+        dock.raise_()
+        # Once the shown dock is laid out (next loop turn) its width is known.
+        QTimer.singleShot(0, lambda: self._widen(dock))
+
+    def show_breakpoints(self) -> None:
+        self.show_dock(self.docks[3])
+
+    def _widen(self, dock: QDockWidget) -> None:
+        area = self.window.dockWidgetArea(dock)
+        sideways = area in (Qt.DockWidgetArea.LeftDockWidgetArea,
+                            Qt.DockWidgetArea.RightDockWidgetArea)
+        if sideways and not dock.isFloating() and dock.width() < DOCK_MIN_WIDTH:
+            self.window.resizeDocks([dock], [DOCK_MIN_WIDTH], Qt.Orientation.Horizontal)
 
     # -- commands (the Debug menu's handlers) --------------------------------------------------
 

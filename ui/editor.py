@@ -34,6 +34,9 @@ _OPENERS = re.compile(
 _ERROR_COLOR = QColor("#d32f2f")
 _WARNING_COLOR = QColor("#e0a800")
 _EXECUTION_ARROW = QColor("#f0b400")
+# Turn coverage, shown in the gutter so the text and its selections stay untouched.
+_COVERED = QColor(76, 175, 80, 90)  # lines executed in the selected turn
+_PRODUCER = QColor(255, 193, 7, 170)  # the TALK/HEAR line of the clicked bubble
 
 
 @dataclass(frozen=True)
@@ -82,10 +85,14 @@ class CodeEditor(QPlainTextEdit):
         self.runtime_mark: Mark | None = None
         self.execution_line = 0  # the debugger's current line (arrow + highlight), 0 = none
         self.breakpoint_colors: dict[int, QColor] = {}  # per-line dot colour (disabled, ...)
+        # A turn's coverage (gutter shading): stale once the text changes, so edits clear it.
+        self.coverage: frozenset[int] = frozenset()
+        self.coverage_line = 0
         self._gutter = _Gutter(self)
         self.blockCountChanged.connect(self._update_margins)
         self.updateRequest.connect(self._on_update_request)
         self.cursorPositionChanged.connect(self._refresh_selections)
+        self.document().contentsChange.connect(self._clear_coverage_on_edit)
         self._update_margins()
         self._refresh_selections()
 
@@ -132,6 +139,10 @@ class CodeEditor(QPlainTextEdit):
         while block.isValid() and top <= event.rect().bottom():
             line = block.blockNumber() + 1
             if block.isVisible():
+                if line == self.coverage_line or line in self.coverage:
+                    shade = _PRODUCER if line == self.coverage_line else _COVERED
+                    painter.fillRect(0, int(top), width, int(self.blockBoundingRect(block)
+                                                             .height()), shade)
                 if line == self.execution_line:
                     self._paint_arrow(painter, int(top), height)
                 if line in self.breakpoints:  # a smaller dot inside the arrow keeps it visible
@@ -169,6 +180,16 @@ class CodeEditor(QPlainTextEdit):
             if geometry.top() < 0 or geometry.bottom() > self.viewport().height():
                 visible = max(self.viewport().height() // max(self.fontMetrics().height(), 1), 1)
                 self.verticalScrollBar().setValue(max(line - 1 - visible // 2, 0))
+
+    def set_coverage(self, lines: set[int] | frozenset[int], line: int = 0) -> None:
+        """Shade the gutter of ``lines`` (a turn's executed lines) and, stronger, ``line``
+        (the one that produced a clicked bubble); empty clears it."""
+        self.coverage, self.coverage_line = frozenset(lines), line
+        self._gutter.update()
+
+    def _clear_coverage_on_edit(self, _position: int, removed: int, added: int) -> None:
+        if (removed or added) and (self.coverage or self.coverage_line):
+            self.set_coverage(frozenset())
 
     def set_breakpoint_colors(self, colors: dict[int, QColor]) -> None:
         """Dot colours of particular breakpoint lines (disabled, conditional, logpoint)."""

@@ -107,8 +107,25 @@ class EditorTab(QWidget):
         layout.addWidget(self.editor)
 
     def changed_on_disk(self) -> bool:
-        """True when the file's bytes are no longer the ones last read or written here."""
-        return self.path is not None and file_digest(self.path) != self.disk_digest
+        """True when the file's bytes are no longer the ones last read or written here, unless
+        they now hold exactly the text of this unmodified editor (a memory-key rename writes
+        the file and the editor alike): then there is nothing to reload or to protect."""
+        if self.path is None:
+            return False
+        digest = file_digest(self.path)
+        if digest == self.disk_digest:
+            return False
+        if digest is not None and not self.modified and self._file_shows_editor_text():
+            self.disk_digest = digest
+            return False
+        return True
+
+    def _file_shows_editor_text(self) -> bool:
+        try:
+            text, _format = read_text_file(self.path)
+        except (OSError, ValueError):
+            return False
+        return text == self.editor.toPlainText()
 
     def replace_text(self, text: str) -> None:
         """Load ``text`` (a reload), keeping the cursor's line and column where they fit."""
@@ -291,7 +308,8 @@ class MainWindow(QMainWindow):
                 self.new_session,
                 "&Run",
                 True,
-                "Start a fresh conversation (bot memory stays)",
+                "Start a fresh conversation as the same user (bot and user memory stay; "
+                "Run ▸ New User talks as someone else)",
                 SP.SP_BrowserReload,
             ),
             ActionSpec("save_test", "Save Conversation as &Test", "",
@@ -705,9 +723,9 @@ class MainWindow(QMainWindow):
         self.runner.stop()
 
     def new_session(self) -> None:
-        self.runner.new_session()
+        session = self.runner.new_session()
         self.chat.clear()
-        self.chat.add_note("New session")
+        self.chat.add_note(f"New session, same user {session.user_id}")
         self._update_run_actions()
 
     def _on_run_event(self, event: object) -> None:

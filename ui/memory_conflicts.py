@@ -28,7 +28,13 @@ Values = Mapping[str, "str | None"]  # key -> value, None = absent
 
 class SeenDelegate(QStyledItemDelegate):
     """Remembers the row's key and value when an editor opens: the row may update under an
-    open editor (an outside write), yet the edit is based on what the user saw then."""
+    open editor (an outside write), yet the edit is based on what the user saw then.
+
+    The open editor keeps what the user types: the view would refill it from the model at
+    each change of its row, so an outside write would silently replace the typing (and Enter
+    then write the outside value back without a question)."""
+
+    _FILLED = "talkbenchFilled"  # editor property: it got the row's value once
 
     def __init__(self, panel: MemoryPanel) -> None:
         super().__init__(panel)
@@ -43,6 +49,13 @@ class SeenDelegate(QStyledItemDelegate):
         entry = self.panel.model.entry(self.panel.proxy.mapToSource(index).row())
         self.seen = (entry.key, entry.value)
         return super().createEditor(parent, option, index)
+
+    def setEditorData(self, editor: QWidget, index: QModelIndex | QPersistentModelIndex
+                      ) -> None:
+        if editor.property(self._FILLED):
+            return
+        editor.setProperty(self._FILLED, True)
+        super().setEditorData(editor, index)
 
     def setModelData(
         self, editor: QWidget, model: QAbstractItemModel,

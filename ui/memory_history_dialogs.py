@@ -32,6 +32,8 @@ from PySide6.QtWidgets import (
 from app.key_xref import apply_rename, plan_rename, scan_files
 from app.snapshots import MemoryDiff, Snapshots
 
+from .key_rename import Editors, follow_rename, unsaved
+
 
 def _table(headers: tuple[str, ...], rows: list[tuple[Any, ...]]) -> QTableWidget:
     table = QTableWidget(len(rows), len(headers))
@@ -50,8 +52,10 @@ def fill_table(table: QTableWidget, rows: list[tuple[Any, ...]]) -> None:
             table.setItem(r, c, QTableWidgetItem("∅" if text is None else str(text)))
 
 
-def confirm_table(parent: QWidget, title: str, rows: list[tuple[str, str, str]]) -> bool:
-    """A preview (key, now, after) with OK/Cancel; True when accepted."""
+def confirm_table(parent: QWidget, title: str, rows: list[tuple[str, str, str]],
+                  buttons: tuple[str, str] = ("OK", "Cancel")) -> bool:
+    """A preview (key, now, after) with an accept and a reject button (named ``buttons``,
+    e.g. Commit / Discard); True when accepted."""
     dlg = QDialog(parent)
     dlg.setWindowTitle(title)
     layout = QVBoxLayout(dlg)
@@ -59,6 +63,8 @@ def confirm_table(parent: QWidget, title: str, rows: list[tuple[str, str, str]])
     layout.addWidget(_table(("Key", "Now", "After"), rows))
     box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                            | QDialogButtonBox.StandardButton.Cancel)
+    box.button(QDialogButtonBox.StandardButton.Ok).setText(buttons[0])
+    box.button(QDialogButtonBox.StandardButton.Cancel).setText(buttons[1])
     box.accepted.connect(dlg.accept)
     box.rejected.connect(dlg.reject)
     layout.addWidget(box)
@@ -227,23 +233,30 @@ class SnapshotsDialog(QDialog):
 
 
 class KeyRefsDialog(QDialog):
-    """Each memory key of the dialogs with where it is set and read; flags; rename."""
+    """Each memory key of the dialogs with where it is set and read; flags; rename.
+
+    ``editors`` are the open editors by file: a rename updates them too (one undoable edit
+    each) and is refused while one of the files it touches has unsaved changes there."""
 
     openAt = Signal(str, int)
 
     def __init__(self, files: list[str], store: Any, bot: str,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, editors: Editors | None = None) -> None:
         super().__init__(parent)
         self.files, self.store, self.bot = files, store, bot
+        self.editors: Editors = editors or {}
         self.setWindowTitle("Memory key references")
         self.tree = QTreeWidget()
         self.tree.setHeaderLabels(("Key / use", "Where"))
+        # Keys and "file:line" are short: columns fit their text, the last one takes the rest.
+        self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        self.tree.header().setStretchLastSection(True)
         self.tree.itemDoubleClicked.connect(self._open)
-        rename = QPushButton("Rename key…")
-        rename.clicked.connect(self.rename_selected)
+        self.rename_button = QPushButton("Rename key…")
+        self.rename_button.clicked.connect(self.rename_selected)
         layout = QVBoxLayout(self)
         layout.addWidget(self.tree, 1)
-        layout.addWidget(rename)
+        layout.addWidget(self.rename_button)
         self.resize(620, 480)
         self.reload()
 
@@ -288,6 +301,14 @@ class KeyRefsDialog(QDialog):
         if not ok or not new or new == key:
             return
         edits = plan_rename(self.report, key, new)
+        blocking = unsaved(edits, self.editors)
+        if blocking:
+            QMessageBox.warning(
+                self, "Rename key",
+                f"{', '.join(blocking)} has unsaved changes in the editor. Save or undo them "
+                f"first: the rename rewrites the file on disk, and saving the editor "
+                f"afterwards would write {key!r} back.")
+            return
         preview = "\n".join(f"{Path(e.file).name}:{e.line}: {e.old}  →  {e.new}" for e in edits)
         answer = QMessageBox.question(
             self, "Rename key",
@@ -299,4 +320,6 @@ class KeyRefsDialog(QDialog):
                 apply_rename(edits, self.store, self.bot, key, new)
             except (ValueError, KeyError) as exc:
                 QMessageBox.warning(self, "Rename key", str(exc))
+            else:
+                follow_rename(edits, self.editors)
             self.reload()

@@ -32,7 +32,15 @@ from PySide6.QtWidgets import (
 
 from app.memory_history import MemoryEvent, MemoryHistory
 from app.memory_store import ChangeState, MemoryChange, MemoryStore
-from app.memory_undo import CannotRevert, RevertStep, preview_run, revert_event, revert_run
+from app.memory_undo import (
+    CannotRevert,
+    RevertStep,
+    preview_event,
+    preview_run,
+    revert_event,
+    revert_run,
+    reverted_events,
+)
 from app.outside_watch import OutsideChange, OutsideWatcher
 from app.sandbox import SandboxChange, SandboxMemory, SandboxProvider, SeededProvider
 from app.snapshots import MemoryDiff, Snapshots, resolve_snapshot
@@ -42,6 +50,8 @@ from .memory_history_dialogs import KeyRefsDialog, SnapshotsDialog, confirm_tabl
 
 HEADERS = ("Time", "Old", "New", "Source", "Where")
 REFRESH_DELAY_MS = 150
+SANDBOX_BUTTONS = ("Commit", "Discard")
+SANDBOX_TITLE = " — sandboxed run (memory writes go to a copy)"
 
 
 def _short(value: str | None) -> str:
@@ -80,10 +90,13 @@ class MemoryHistoryPanel(QWidget):
         self.key = ""
         self.events: list[MemoryEvent] = []
         self.dialog_files: Callable[[], list[str]] = list
-        # Replaceable for tests: ask before changing memory (title, rows) -> bool.
-        self.confirm: Callable[[str, list[tuple[str, str, str]]], bool] = (
-            lambda title, rows: confirm_table(self, title, rows)
-        )
+        # The open editors by file, so a key rename reaches them too.
+        self.open_editors: Callable[[], dict[str, Any]] = dict
+        # Replaceable for tests: ask before changing memory (title, rows[, button names])
+        # -> bool.
+        self.confirm: Callable[..., bool] = (
+            lambda title, rows, buttons=("OK", "Cancel"): confirm_table(self, title, rows,
+                                                                        buttons))
         self.title = QLabel("Select a memory key to see its history")
         self.table = QTableWidget(0, len(HEADERS))
         self.table.setHorizontalHeaderLabels(HEADERS)
@@ -91,7 +104,11 @@ class MemoryHistoryPanel(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        # Columns fit their text; the last one takes the remaining width.
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(len(HEADERS) - 1, QHeaderView.ResizeMode.Stretch)
+        self.table.setWordWrap(False)
         self.table.cellDoubleClicked.connect(self._open_row)
         buttons = QGridLayout()
         self.revert_button = QPushButton("Revert event")
@@ -126,22 +143,35 @@ class MemoryHistoryPanel(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
+        """Reload the timeline; the selected event stays selected (new events come on top,
+        so keeping the row number would select another one)."""
+        selected = self.selected_event()
         if not self.key:
             self.events = []
         else:
             self.history.flush(2.0)
             self.events = self.history.timeline(self.bot, self.key, limit=200)
             self.title.setText(f"{self.key} — {len(self.events)} change(s)")
+        reverted = reverted_events(self.history, self.events)
         self.table.setRowCount(len(self.events))
         for row, e in enumerate(self.events):
             when = dt.datetime.fromtimestamp(e.at).strftime("%H:%M:%S")
+            source = _source(e) + (" (reverted)" if e.id in reverted else "")
             cells = (when, _short(e.old) if e.old_known else "?", _short(e.new),
-                     _source(e), _where(e))
+                     source, _where(e))
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setToolTip(text)
                 self.table.setItem(row, col, item)
+        self._select_event(selected.id if selected is not None else None)
         self._update_buttons()
+
+    def _select_event(self, event_id: int | None) -> None:
+        row = next((r for r, e in enumerate(self.events) if e.id == event_id), None)
+        if row is None:
+            self.table.clearSelection()
+        else:
+            self.table.selectRow(row)
 
     def apply_change(self, change: MemoryChange) -> None:
         """A store change (GUI thread): refresh soon when it concerns the shown key."""
@@ -157,10 +187,10 @@ class MemoryHistoryPanel(QWidget):
             return
         bot, key = self.bot, self.key
         for change in changes:
-            if change.bot == bot and key in (change.key, change.old_key):
-                if change.state is not ChangeState.PENDING:
-                    self._refresh_timer.start()
-                    return
+            if (change.bot == bot and key in (change.key, change.old_key)
+                    and change.state is not ChangeState.PENDING):
+                self._refresh_timer.start()
+                return
 
     def selected_event(self) -> MemoryEvent | None:
         rows = self.table.selectionModel().selectedRows()
@@ -182,10 +212,10 @@ class MemoryHistoryPanel(QWidget):
         if event is None:
             return False
         try:
-            current = self.history.store.value(event.bot, event.key)
-            step = RevertStep(event.bot, event.key, current, event.old)
-            if not event.old_known:
-                raise CannotRevert("the value before this write is unknown")
+            step = preview_event(self.history, event)
+            if not step.changes:
+                raise CannotRevert(f"{event.key!r} already holds its value from before "
+                                   "this change: nothing to revert")
             if not self.confirm("Revert event", _rows([step])):
                 return False
             revert_event(self.history, event.id)
@@ -203,6 +233,9 @@ class MemoryHistoryPanel(QWidget):
             return False
         try:
             steps = preview_run(self.history, event.run_id)
+            if not any(s.changes for s in steps):
+                raise CannotRevert(f"the keys of run {event.run_id} already hold their values "
+                                   "from before it: nothing to revert")
         except CannotRevert as exc:
             QMessageBox.information(self, "Revert run", str(exc))
             return False
@@ -226,7 +259,8 @@ class MemoryHistoryPanel(QWidget):
         self.memoryReverted.emit()
 
     def show_key_refs(self) -> None:
-        dlg = KeyRefsDialog(self.dialog_files(), self.history.store, self.bot, self)
+        dlg = KeyRefsDialog(self.dialog_files(), self.history.store, self.bot, self,
+                            editors=self.open_editors())
         dlg.openAt.connect(self.openAt)
         dlg.exec()
 
@@ -253,6 +287,7 @@ class HistoryFeature:
         self.watcher = self._start_watcher(win.store)
         self.sandbox: SandboxProvider | None = None
         self.panel.dialog_files = self._dialog_files
+        self.panel.open_editors = self._open_editors
         self.panel.openAt.connect(self._open_at)
         self.panel.memoryReverted.connect(win.memory.reload)
         win.bridge.memoryChanged.connect(self.panel.apply_changes)
@@ -270,6 +305,15 @@ class HistoryFeature:
         self.snapshot_action.triggered.connect(self.ask_run_from_snapshot)
         self.panel.runFromSnapshot.connect(self.run_from_snapshot)
         self.seeded: SandboxMemory | None = None  # the last "Run from snapshot" memory
+        # Shown in the status bar while a sandboxed run goes on (with the window title).
+        self.sandbox_badge = QLabel(" SANDBOX ")
+        self.sandbox_badge.setObjectName("sandboxBadge")
+        self.sandbox_badge.setStyleSheet(
+            "background: #f0a030; color: #202020; font-weight: bold; border-radius: 3px;")
+        self.sandbox_badge.setToolTip(
+            "This run writes to a copy of memory; at its end you commit or discard the changes")
+        win.statusBar().addPermanentWidget(self.sandbox_badge)
+        self.sandbox_badge.hide()
         for action in win.menuBar().actions():
             if action.menu() is not None and action.text().replace("&", "") == "Run":
                 action.menu().addAction(self.sandbox_action)
@@ -318,6 +362,15 @@ class HistoryFeature:
                 files.extend(str(p) for p in Path(path).parent.glob("*.bas"))
         return sorted(set(files))
 
+    def _open_editors(self) -> dict[str, Any]:
+        editors = {}
+        for i in range(self.win.tabs.count()):
+            tab = self.win.tabs.widget(i)
+            path = getattr(tab, "path", None)
+            if path is not None:
+                editors[str(path)] = tab.editor
+        return editors
+
     def set_store(self, store: MemoryStore) -> None:
         """The window opened another database."""
         self.shutdown()
@@ -348,8 +401,22 @@ class HistoryFeature:
         finally:
             runner.store = real
         self.win._update_run_actions()
+        self.mark_sandboxed(True)
+        self.win.chat.add_note("Sandboxed run: memory writes go to a copy; commit or discard "
+                               "them when it ends")
         box = self.sandbox.bot(runner.bot)
-        task.add_done_callback(lambda _t: QTimer.singleShot(0, lambda: self.review(box)))
+
+        def done(_task: Any) -> None:
+            self.mark_sandboxed(False)
+            self.review(box)
+
+        task.add_done_callback(lambda _t: QTimer.singleShot(0, lambda: done(_t)))
+
+    def mark_sandboxed(self, on: bool) -> None:
+        """Title and status bar say a sandboxed run is going on."""
+        title = self.win.windowTitle().removesuffix(SANDBOX_TITLE)
+        self.win.setWindowTitle(title + SANDBOX_TITLE if on else title)
+        self.sandbox_badge.setVisible(on)
 
     # -- run from a snapshot -----------------------------------------------------------------
 
@@ -414,7 +481,8 @@ class HistoryFeature:
             self.win.statusBar().showMessage("Sandboxed run changed no memory", 5000)
             return False
         rows = [(c.key, _short(c.current), _short(c.new)) for c in changes]
-        if self.panel.confirm("Sandboxed run: commit these memory changes?", rows):
+        if self.panel.confirm("Sandboxed run: commit these memory changes?", rows,
+                              SANDBOX_BUTTONS):
             box.commit()
             self.win.memory.reload()
             return True

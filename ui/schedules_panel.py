@@ -1,6 +1,10 @@
 """The Schedules dock: each dialog's SET SCHEDULE with its next run times; while the IDE is
 open, an app-level :class:`app.schedule_runner.Scheduler` runs due dialogs in background
-sessions and their output goes to ``outputLine``."""
+sessions and their output goes to ``outputLine``.
+
+A virtual clock (``app.schedule_clock``) can be moved forward to see which schedules fire on
+the way (and run them, when "Run due schedules" is on), without waiting and without changing
+the recorded last runs of the real schedules."""
 
 from __future__ import annotations
 
@@ -23,12 +27,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.schedule_clock import MAX_FIRINGS, Firing, VirtualClock
 from app.schedule_runner import Scheduler, now_local, run_schedule
 from app.schedules import Schedule
 
 COLUMNS = ("Dialog", "Schedule", "Cron", "Next runs", "Last run")
 NEXT_RUNS = 3
 _FORMAT = "%a %Y-%m-%d %H:%M"
+ADVANCES = (("+1 min", dt.timedelta(minutes=1)), ("+1 hour", dt.timedelta(hours=1)),
+            ("+1 day", dt.timedelta(days=1)), ("+1 week", dt.timedelta(weeks=1)))
+
+
+def _times(runs: list[Firing]) -> str:
+    return f"{len(runs)}+" if len(runs) >= MAX_FIRINGS else str(len(runs))
 
 
 class SchedulesPanel(QWidget):
@@ -47,6 +58,10 @@ class SchedulesPanel(QWidget):
         self._interval = interval
         self.scheduler: Scheduler | None = None
         self._schedules: list[Schedule] = []
+        self.skip_waits = False  # the Run menu's Skip Waits, for Run Now and virtual runs
+        self.virtual: VirtualClock | None = None  # on: "Next runs" and firings follow it
+        self.fired: list[Firing] = []  # of the last advance
+        self.runs: set[asyncio.Task[Any]] = set()  # Run Now and virtual-clock runs
 
         self.folder_label = QLabel("No folder")
         self.enabled = QCheckBox("Run due schedules")
@@ -77,7 +92,31 @@ class SchedulesPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
         layout.addLayout(bar)
+        layout.addLayout(self._clock_bar())
         layout.addWidget(self.table, 1)
+
+    def _clock_bar(self) -> QHBoxLayout:
+        self.virtual_box = QCheckBox("Virtual clock")
+        self.virtual_box.setToolTip(
+            "Move time forward by hand to see which schedules fire (and run them when "
+            "\"Run due schedules\" is on); the real schedules' last runs are not changed")
+        self.virtual_box.toggled.connect(self.set_virtual)
+        self.virtual_label = QLabel()
+        self.fired_label = QLabel()
+        self.fired_label.setWordWrap(True)
+        row = QHBoxLayout()
+        row.addWidget(self.virtual_box)
+        row.addWidget(self.virtual_label)
+        self.advance_buttons: dict[str, QPushButton] = {}
+        for text, delta in ADVANCES:
+            button = QPushButton(text)
+            button.setToolTip(f"Advance the virtual clock by {text[1:]}")
+            button.clicked.connect(lambda _=False, d=delta: self.advance(d))
+            button.setEnabled(False)
+            row.addWidget(button)
+            self.advance_buttons[text] = button
+        row.addWidget(self.fired_label, 1)
+        return row
 
     # ------------------------------------------------------------ configuration
 
@@ -118,7 +157,7 @@ class SchedulesPanel(QWidget):
                 self.folder_label.setText(f"Cannot read schedules: {exc}")
                 self._schedules = []
         last = self._last_runs()
-        now = self._clock()
+        now = self.now()
         self.table.setRowCount(len(self._schedules))
         for row, s in enumerate(self._schedules):
             runs = [t.strftime(_FORMAT) for t in s.next_runs(now, NEXT_RUNS)]
@@ -148,8 +187,7 @@ class SchedulesPanel(QWidget):
         if not 0 <= row < len(self._schedules):
             return None
         schedule = self._schedules[row]
-        task = asyncio.ensure_future(run_schedule(schedule, self._store, self._bot,
-                                                  self.outputLine.emit))
+        task = self._run(schedule)
         if self.scheduler is not None:  # a run by hand is a run: "Last run" shows it
             try:
                 self.scheduler.registry.mark_run(schedule.script, self._clock())
@@ -158,6 +196,74 @@ class SchedulesPanel(QWidget):
             self.refresh()
             self.table.setCurrentCell(row, 0)
         return task
+
+    def _run(self, schedule: Schedule) -> asyncio.Task[Any]:
+        task = asyncio.ensure_future(run_schedule(schedule, self._store, self._bot,
+                                                  self.outputLine.emit,
+                                                  skip_waits=self.skip_waits))
+        self.runs.add(task)
+        task.add_done_callback(self.runs.discard)
+        return task
+
+    # ------------------------------------------------------------ virtual clock
+
+    def now(self) -> dt.datetime:
+        """The clock the table shows: the virtual one when it is on."""
+        return self.virtual() if self.virtual is not None else self._clock()
+
+    def set_virtual(self, on: bool) -> None:
+        """Switch the virtual clock on (starting at the real now) or off."""
+        self.virtual = VirtualClock(self._clock()) if on else None
+        self.fired = []
+        for button in self.advance_buttons.values():
+            button.setEnabled(on)
+        self.fired_label.setText("")
+        self._show_virtual_time()
+        self.refresh()
+
+    def advance(self, delta: dt.timedelta) -> list[Firing]:
+        """Move the virtual clock forward: list the firings passed on the way in the dock
+        and the output, and run each fired dialog once when "Run due schedules" is on."""
+        if self.virtual is None:
+            return []
+        self.fired = self.virtual.advance(delta, self._schedules)
+        self._show_virtual_time()
+        for line in self._fired_lines():
+            self.outputLine.emit(line)
+        self.fired_label.setText(self._describe_fired())
+        if self.enabled.isChecked():
+            for schedule in {f.schedule.script: f.schedule for f in self.fired}.values():
+                self._run(schedule)
+        self.refresh()
+        return self.fired
+
+    def _by_script(self) -> dict[str, list[Firing]]:
+        grouped: dict[str, list[Firing]] = {}
+        for firing in self.fired:
+            grouped.setdefault(firing.schedule.script, []).append(firing)
+        return grouped
+
+    def _fired_lines(self) -> list[str]:
+        """One Output line per fired schedule (every minute for a week is 10,080 runs)."""
+        lines = []
+        for name, runs in self._by_script().items():
+            first, spec = runs[0].when.strftime(_FORMAT), runs[0].schedule.spec
+            if len(runs) == 1:
+                lines.append(f"[virtual clock] {first}: {name} fires ({spec})")
+            else:
+                last = runs[-1].when.strftime(_FORMAT)
+                lines.append(f"[virtual clock] {name} fires {_times(runs)} times, {first} … "
+                             f"{last} ({spec})")
+        return lines
+
+    def _describe_fired(self) -> str:
+        if not self.fired:
+            return "nothing fired"
+        return "fired: " + ", ".join(name if len(runs) == 1 else f"{name} ×{_times(runs)}"
+                                     for name, runs in self._by_script().items())
+
+    def _show_virtual_time(self) -> None:
+        self.virtual_label.setText(self.virtual().strftime(_FORMAT) if self.virtual else "")
 
     def _restart(self) -> None:
         self.shutdown()

@@ -87,7 +87,7 @@ class TestsPanel(QWidget):
         self.run_task: asyncio.Task[Any] | None = None
 
         self.list = QListWidget()
-        self.list.currentItemChanged.connect(lambda *_: self._show_selected())
+        self.list.currentItemChanged.connect(lambda *_: self._selection_changed())
         self.list.itemDoubleClicked.connect(lambda _item: self.run_selected())
         self.run_button = QPushButton("Run")
         self.run_button.clicked.connect(self.run_selected)
@@ -211,6 +211,10 @@ class TestsPanel(QWidget):
             return
         self.reasons.setText("\n".join(result.reasons))
         self.diff.show_result(result)
+
+    def _selection_changed(self) -> None:
+        self._show_selected()
+        self._update_buttons()  # Run needs a selected test
 
     def _update_buttons(self) -> None:
         busy = self.run_task is not None and not self.run_task.done()

@@ -6,8 +6,8 @@ bubble of the right kind is the one an event describes; it is tagged with its tu
 Clicking a tagged bubble emits :attr:`BubbleLinker.bubbleClicked`; its context menu offers
 "Rewind to here".
 
-:class:`LineShade` paints the coverage of a turn over an editor (a transparent overlay on the
-viewport, so the editor's own selections are left alone); :class:`TurnPanel` lists a turn's
+:class:`LineShade` shows the coverage of a turn in an editor's gutter (the text and its
+selections are left alone; an edit or a new run clears it); :class:`TurnPanel` lists a turn's
 messages (bot, user, files sent) and memory changes; clicking a message emits the line that
 produced it.
 
@@ -20,7 +20,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
@@ -41,8 +40,6 @@ from .editor import CodeEditor
 
 TURN_PROPERTY = "talkbenchTurn"
 LINE_PROPERTY = "talkbenchLine"
-_COVERED = QColor(76, 175, 80, 45)  # lines executed in the selected turn
-_PRODUCER = QColor(255, 193, 7, 110)  # the TALK/HEAR line of the clicked bubble
 
 
 def chat_labels(chat: ChatPanel) -> list[QLabel]:
@@ -158,7 +155,8 @@ class BubbleLinker(QObject):
         menu = QMenu(label)
         index = label.property(TURN_PROPERTY)
         rewind = menu.addAction("Rewind to here")
-        rewind.setToolTip("Restore memory and conversation to the state before this turn")
+        rewind.setToolTip("Restore memory and conversation to the state right after this "
+                          "turn (this bubble stays; the later messages are offered)")
         rewind.setEnabled(index is not None)
         rewind.triggered.connect(lambda: self.rewindRequested.emit(int(index)))
         show = menu.addAction("Show turn")
@@ -166,47 +164,28 @@ class BubbleLinker(QObject):
         return menu
 
 
-class LineShade(QWidget):
-    """A transparent overlay on an editor's viewport shading whole lines."""
+class LineShade(QObject):
+    """A turn's coverage on one editor, drawn in its gutter (``CodeEditor.set_coverage``):
+    the text keeps its own colours and selections. Editing the text or a new run clears it."""
 
     def __init__(self, editor: CodeEditor) -> None:
-        super().__init__(editor.viewport())
+        super().__init__(editor)
         self.editor = editor
-        self.lines: frozenset[int] = frozenset()
-        self.line = 0  # the producing line, drawn stronger
-        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
-        self.resize(editor.viewport().size())
-        editor.viewport().installEventFilter(self)
-        editor.updateRequest.connect(lambda *_: self.update())
-        self.show()
+
+    @property
+    def lines(self) -> frozenset[int]:
+        return self.editor.coverage
+
+    @property
+    def line(self) -> int:
+        """The producing line, drawn stronger (0: none)."""
+        return self.editor.coverage_line
 
     def set_lines(self, lines: set[int] | frozenset[int], line: int = 0) -> None:
-        self.lines, self.line = frozenset(lines), line
-        self.update()
+        self.editor.set_coverage(lines, line)
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Resize:
-            self.resize(self.editor.viewport().size())
-        return False
-
-    def paintEvent(self, _event: object) -> None:
-        if not self.lines and not self.line:
-            return
-        painter = QPainter(self)
-        editor = self.editor
-        block = editor.firstVisibleBlock()
-        offset = editor.contentOffset()
-        while block.isValid():
-            geometry = editor.blockBoundingGeometry(block).translated(offset)
-            if geometry.top() > self.height():
-                break
-            number = block.blockNumber() + 1
-            if number == self.line or number in self.lines:
-                color = _PRODUCER if number == self.line else _COVERED
-                painter.fillRect(0, int(geometry.top()), self.width(),
-                                 int(geometry.height()), color)
-            block = block.next()
-        painter.end()
+    def clear(self) -> None:
+        self.editor.set_coverage(frozenset())
 
 
 _LINE = Qt.ItemDataRole.UserRole

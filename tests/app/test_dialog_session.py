@@ -80,6 +80,12 @@ async def test_new_session_keeps_bot_memory():
     assert store.bot("demo").get("k") == "v"
 
 
+def test_new_session_keeps_the_user():
+    runner, _, _ = make_runner()
+    runner.session.user_id = "user-ann"
+    assert runner.new_session().user_id == "user-ann"
+
+
 @pytest.mark.asyncio
 async def test_unsubscribe_stops_events():
     runner, _, events = make_runner()

@@ -6,7 +6,14 @@ import pytest
 
 from app.memory_history import MemoryHistory
 from app.memory_store import MemoryStore
-from app.memory_undo import CannotRevert, preview_run, revert_event, revert_run
+from app.memory_undo import (
+    AlreadyReverted,
+    CannotRevert,
+    preview_run,
+    revert_event,
+    revert_run,
+    reverted_events,
+)
 from interpreter.ports import WriteSource
 
 BOT = "histbot"
@@ -133,3 +140,22 @@ def test_revert_run_previews_then_restores_every_key(history: MemoryHistory) -> 
     assert value(history, "untouched") == "u"
     kinds = [e.kind for e in history.recent(BOT, limit=2)]
     assert kinds == ["undo", "undo"]
+
+
+def test_a_second_revert_is_refused_and_reverted_events_are_known(
+        history: MemoryHistory) -> None:
+    history.watch(BOT)
+    mem = history.store.bot(BOT)
+    mem.set("a", "1", WriteSource("d.bas", 1, "runA"))
+    mem.set("b", "2", WriteSource("e.bas", 1, "runB"))
+    history.flush()
+    a, b = history.run_events("runA")[0], history.run_events("runB")[0]
+    assert reverted_events(history, [a, b]) == set()
+    revert_run(history, "runA")
+    assert reverted_events(history, [a, b]) == {a.id}
+    with pytest.raises(AlreadyReverted, match="run runA was already reverted at"):
+        preview_run(history, "runA")
+    revert_event(history, b.id)
+    assert reverted_events(history, [a, b]) == {a.id, b.id}
+    with pytest.raises(AlreadyReverted, match="change of 'b' was already reverted"):
+        revert_event(history, b.id)

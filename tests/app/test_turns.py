@@ -94,9 +94,10 @@ async def test_debug_run_records_every_executed_line_per_turn():
 async def test_rewind_plan_restores_memory_before_the_conversation():
     runner, _store, rec, *_ = make(["Ann", "Paris"], {"visits": "2"})
     await runner.start(DIALOG, "d.bas")
-    plan = rec.rewind_plan(2)
+    plan = rec.rewind_plan(1)  # the state right after turn 1: "Ann" replayed
     assert plan.memory == {"visits": "2", "city": ""}
     assert plan.replay == ("Ann",) and plan.offered == ("Paris",)
+    assert rec.rewind_plan(2).replay == ("Ann", "Paris") and rec.rewind_plan(2).offered == ()
     assert rec.rewind_plan(0).replay == () and rec.rewind_plan(0).offered == ("Ann", "Paris")
 
 

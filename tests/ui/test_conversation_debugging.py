@@ -83,8 +83,8 @@ def test_rewind_restores_memory_and_replays_earlier_messages(window, qtbot, run)
         type_answer(qtbot, window.chat, "Paris")
         await until(lambda: not window.runner.running)
         assert memory(window, "city") == "Paris" and memory(window, "visits") == "71"
-        paris = bubble(window.chat, "user", "Paris")
-        menu = window.conversation.main.linker.bubble_menu(paris)
+        ann = bubble(window.chat, "user", "Ann")
+        menu = window.conversation.main.linker.bubble_menu(ann)
         rewind = next(a for a in menu.actions() if a.text() == "Rewind to here")
         rewind.trigger()
         await until(lambda: window.chat.waiting)  # replayed "Ann", waiting at HEAR city
@@ -92,6 +92,7 @@ def test_rewind_restores_memory_and_replays_earlier_messages(window, qtbot, run)
     run(scenario())
     assert memory(window, "city") == ""  # restored, then turn 1 replayed
     assert memory(window, "visits") == "71"
+    # The state right after the clicked turn: its bubble is there, the later one is not.
     assert ("user", "Ann") in window.chat.bubbles() and ("user", "Paris") not in \
         window.chat.bubbles()
     answers = window.conversation.answers
@@ -236,3 +237,93 @@ def test_two_chat_tabs_share_bot_memory(window, qtbot, run):
         window.runner.stop()
 
     run(scenario())
+
+
+def test_rewind_to_the_last_turn_keeps_its_bubble(window, qtbot, run):
+    open_dialog(window)
+
+    async def scenario():
+        window.run()
+        await until(lambda: window.chat.waiting)
+        type_answer(qtbot, window.chat, "Ann")
+        await until(lambda: window.chat.waiting)
+        type_answer(qtbot, window.chat, "Paris")
+        await until(lambda: not window.runner.running)
+        paris = bubble(window.chat, "user", "Paris")
+        menu = window.conversation.main.linker.bubble_menu(paris)
+        next(a for a in menu.actions() if a.text() == "Rewind to here").trigger()
+        await until(lambda: not window.runner.running and ("bot", "Bye") in window.chat.bubbles())
+
+    run(scenario())
+    bubbles = window.chat.bubbles()
+    assert ("user", "Ann") in bubbles and ("user", "Paris") in bubbles  # the clicked one stays
+    assert memory(window, "city") == "Paris"
+    assert window.conversation.answers.offered == []
+
+
+def test_answering_by_hand_after_a_rewind_drops_the_replay_offer(window, qtbot, run):
+    open_dialog(window)
+    answers = window.conversation.answers
+
+    async def scenario():
+        window.run()
+        await until(lambda: window.chat.waiting)
+        type_answer(qtbot, window.chat, "Ann")
+        await until(lambda: window.chat.waiting)
+        type_answer(qtbot, window.chat, "Paris")
+        await until(lambda: not window.runner.running)
+        ann = bubble(window.chat, "user", "Ann")
+        menu = window.conversation.main.linker.bubble_menu(ann)
+        next(a for a in menu.actions() if a.text() == "Rewind to here").trigger()
+        await until(lambda: window.chat.waiting)
+        assert answers.offer_button.isVisibleTo(answers)
+        type_answer(qtbot, window.chat, "Rome")  # the user takes another path
+        await until(lambda: not window.runner.running)
+
+    run(scenario())
+    assert answers.offered == [] and not answers.offer_button.isVisibleTo(answers)
+    assert ("user", "Rome") in window.chat.bubbles()
+
+
+def _row_colors(editor, line: int):
+    """(gutter colour, text-area colour) at the left of ``line``, as painted."""
+    block = editor.document().findBlockByNumber(line - 1)
+    top = editor.blockBoundingGeometry(block).translated(editor.contentOffset()).top()
+    y = int(top) + 2
+    gutter = editor._gutter.grab().toImage().pixelColor(2, y)
+    text = editor.viewport().grab().toImage().pixelColor(editor.viewport().width() - 5, y)
+    return gutter, text
+
+
+def test_turn_coverage_shades_the_gutter_and_clears_on_edit_and_new_run(window, qtbot, run):
+    editor = open_dialog(window)
+    editor.setTextCursor(editor.cursorForPosition(editor.rect().topLeft()))
+    plain_gutter, plain_text = _row_colors(editor, 4)
+
+    async def scenario():
+        window.run(debug=True)
+        await until(lambda: window.chat.waiting)
+        type_answer(qtbot, window.chat, "Ann")
+        await until(has_bubble(window.chat, "bot", "Hello Ann"))
+
+    run(scenario())
+    qtbot.mouseClick(bubble(window.chat, "bot", "Hello Ann"), Qt.MouseButton.LeftButton)
+    assert editor.coverage == {3, 4, 5, 6} and editor.coverage_line == 5
+    editor.moveCursor(editor.textCursor().MoveOperation.End)  # the current line elsewhere
+    gutter, text = _row_colors(editor, 4)
+    assert gutter != plain_gutter  # shaded in the gutter...
+    assert text == plain_text  # ...not over the text
+
+    editor.textCursor().insertText("' edited\n")  # the lines moved: the shading is stale
+    assert editor.coverage == frozenset() and editor.coverage_line == 0
+
+    qtbot.mouseClick(bubble(window.chat, "bot", "Hello Ann"), Qt.MouseButton.LeftButton)
+    assert editor.coverage
+
+    async def again():
+        window.runner.stop()
+        window.run()
+        await until(lambda: window.chat.waiting)
+
+    run(again())
+    qtbot.waitUntil(lambda: editor.coverage == frozenset(), timeout=2000)

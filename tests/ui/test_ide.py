@@ -229,7 +229,10 @@ def test_new_session_clears_chat(window):
     first = window.runner.session
     window.actions_by_name["new_session"].trigger()
     assert window.runner.session is not first
-    assert window.chat.bubbles() == [("note", "New session")]
+    # Still the conversation's user, not the one shared "anonymous" user, and it says so.
+    user = first.user_id
+    assert user.startswith("user-") and window.runner.session.user_id == user
+    assert window.chat.bubbles() == [("note", f"New session, same user {user}")]
 
 
 def test_bot_selector_switches_the_run_bot(window, qtbot):
@@ -238,3 +241,23 @@ def test_bot_selector_switches_the_run_bot(window, qtbot):
     settle(qtbot, window.memory)
     assert window.runner.bot == "other"
     assert "other" in window.bot_label.text()
+
+
+def test_new_session_keeps_the_users_memory(window, run):
+    from tests.ui.conftest import until
+
+    window.add_tab('SET USER MEMORY "color", "green"\n', None)
+
+    async def first():
+        window.run()
+        await until(lambda: not window.runner.running)
+
+    run(first())
+    window.actions_by_name["new_session"].trigger()
+    window.add_tab('c = GET USER MEMORY "color"\nTALK "color " + c\n', None)
+
+    async def second():
+        window.run()
+        await until(lambda: ("bot", "color green") in window.chat.bubbles())
+
+    run(second())

@@ -213,3 +213,39 @@ def test_rename_of_a_key_changed_outside_asks_and_overwrite_renames(window, pane
     assert "renamed to 'cee'" in answers[0]
     settle(qtbot, panel)
     assert stored(panel._store, "c") is None
+
+
+def cli_set(url: str, key: str, value: str) -> None:
+    """Another process: ``talkbench memory set`` on the same SQLite file."""
+    subprocess.run([sys.executable, "-m", "app", "memory", "set", "--db", url, "--bot", BOT,
+                    key, value], cwd=ROOT, check=True, timeout=60, capture_output=True)
+
+
+def test_typing_survives_an_outside_write_and_enter_asks(window, panel, qtbot):
+    editor = open_editor(qtbot, panel, "b", 1)
+    editor.selectAll()
+    qtbot.keyClicks(editor, "mi")
+    cli_set(window.db_url, "b", "theirs")
+    qtbot.waitUntil(lambda: shown(panel, "b") == "theirs", timeout=5000)  # the row follows
+    assert editor.text() == "mi"  # ...but what the user is typing stays
+    qtbot.keyClicks(editor, "ne")
+    answers: list[str] = []
+    answer_next_box("cancel", answers)
+    QTest.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: len(answers) == 1, timeout=3000)
+    assert "'theirs'" in answers[0] and "'2'" in answers[0] and "'mine'" in answers[0]
+    assert stored(panel._store, "b") == "theirs"
+
+
+def test_enter_right_after_an_outside_write_asks_before_writing(window, panel, qtbot):
+    editor = open_editor(qtbot, panel, "b", 1)
+    editor.selectAll()
+    qtbot.keyClicks(editor, "mine")
+    cli_set(window.db_url, "b", "theirs")
+    qtbot.waitUntil(lambda: shown(panel, "b") == "theirs", timeout=5000)
+    answers: list[str] = []
+    answer_next_box("overwrite", answers)
+    QTest.keyClick(editor, Qt.Key.Key_Return)  # no more typing after the outside change
+    qtbot.waitUntil(lambda: len(answers) == 1, timeout=3000)
+    assert "'theirs'" in answers[0] and "'mine'" in answers[0]
+    assert stored(panel._store, "b") == "mine"

@@ -80,7 +80,7 @@ def test_run_in_sandbox_then_discard_or_commit(window, qtbot, run):
     answers = [False, True]
     previews: list[list[tuple[str, str, str]]] = []
 
-    def confirm(title, rows):
+    def confirm(title, rows, buttons=("OK", "Cancel")):
         previews.append(rows)
         return answers.pop(0)
 
@@ -207,3 +207,122 @@ def test_run_menu_runs_from_a_snapshot_file(window, qtbot, run, tmp_path, monkey
     run(scenario())
     assert ("bot", "mood is wild") in window.chat.bubbles()
     assert window.store.value("testbot", "mood") is None
+
+
+# -- reverting twice, selection after a revert ------------------------------------------------
+
+
+def test_revert_keeps_the_reverted_event_selected(window, qtbot, run):
+    panel = window.history_feature.panel
+    window.add_tab(DIALOG, None)
+    run_dialog_and_select_mood(window, qtbot, run)
+    panel.confirm = lambda title, rows: True
+    panel.table.selectRow(0)
+    reverted = panel.selected_event()
+    qtbot.mouseClick(panel.revert_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(panel.events) == 3, timeout=3000)
+    assert panel.events[0].kind == "undo"  # the revert's own event came on top...
+    assert panel.selected_event().id == reverted.id  # ...and the selection stayed put
+    assert panel.table.selectionModel().selectedRows()[0].row() == 1
+
+
+def test_a_run_reverted_once_says_so_instead_of_reverting_again(window, qtbot, run):
+    from PySide6.QtWidgets import QMessageBox
+
+    from tests.ui.modals import answer_modals
+
+    panel = window.history_feature.panel
+    window.add_tab(DIALOG, None)
+    run_dialog_and_select_mood(window, qtbot, run)
+    panel.confirm = lambda title, rows: True
+    panel.table.selectRow(0)
+    qtbot.mouseClick(panel.revert_run_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: value_of(window, "mood") is None, timeout=3000)
+    window.store.set("testbot", "mood", "set again by hand")
+    window.store.flush()
+    asked: list[str] = []
+    panel.confirm = lambda title, rows: asked.append(title) or True
+    texts: list[str] = []
+    answer_modals([(QMessageBox, lambda box: texts.append(box.text()) or box.accept())])
+    qtbot.waitUntil(lambda: len(panel.events) == 4, timeout=3000)  # + the revert, the hand set
+    run_row = next(r for r, e in enumerate(panel.events) if e.run_id and e.kind != "undo")
+    assert panel.table.item(run_row, 3).text().endswith("(reverted)")  # a hint beforehand
+    panel.table.selectRow(run_row)
+    qtbot.mouseClick(panel.revert_run_button, Qt.MouseButton.LeftButton)
+    assert len(texts) == 1 and "was already reverted at" in texts[0]
+    assert asked == []  # no second revert was offered
+    assert window.store.value("testbot", "mood") == "set again by hand"
+
+
+SANDBOX_DIALOG = 'SET BOT MEMORY "mood", "sandboxed"\nHEAR name\nTALK "bye " + name\n'
+
+
+def test_sandboxed_run_is_marked_while_it_runs_and_review_says_commit(window, qtbot, run):
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QDialog, QPushButton
+
+    from tests.ui.modals import answer_modals
+
+    feature = window.history_feature
+    window.store.set("testbot", "mood", "before")
+    window.store.flush()
+    window.add_tab(SANDBOX_DIALOG, None)
+    names: list[list[str]] = []
+
+    def commit(dialog) -> None:
+        buttons = {b.text(): b for b in dialog.findChildren(QPushButton)}
+        names.append(sorted(buttons))
+        buttons["Commit"].click() if "Commit" in buttons else dialog.reject()
+
+    async def scenario():
+        feature.sandbox_action.trigger()
+        await until(lambda: window.chat.waiting)
+        assert window.windowTitle().endswith("sandboxed run (memory writes go to a copy)")
+        assert feature.sandbox_badge.isVisible()
+        assert any(kind == "note" and text.startswith("Sandboxed run")
+                   for kind, text in window.chat.bubbles())
+        answer_modals([(QDialog, commit)])
+        qtbot.keyClicks(window.chat.input, "Ann")
+        QTest.keyClick(window.chat.input, Qt.Key.Key_Return)
+        await until(lambda: bool(names) and not window.runner.running)
+
+    run(scenario())
+    assert names == [["Commit", "Discard"]]
+    qtbot.waitUntil(lambda: window.store.get_entry("testbot", "mood").value == "sandboxed",
+                    timeout=3000)
+    assert window.windowTitle() == "Talkbench"
+    assert not feature.sandbox_badge.isVisible()
+
+
+def test_history_columns_fit_their_text(window, qtbot, run):
+    panel = window.history_feature.panel
+    window.add_tab(DIALOG, None)
+    run_dialog_and_select_mood(window, qtbot, run)
+    metrics = panel.table.fontMetrics()
+    last = panel.table.columnCount() - 1
+    for row in range(panel.table.rowCount()):
+        for col in range(last):  # the last column takes what is left
+            text = panel.table.item(row, col).text()
+            assert panel.table.columnWidth(col) >= metrics.horizontalAdvance(text), text
+
+
+def test_key_references_columns_fit_their_text(qtbot, tmp_path):
+    from app.memory_store import MemoryStore
+    from ui.memory_history_dialogs import KeyRefsDialog
+
+    dialog = tmp_path / "a_rather_long_dialog_name.bas"
+    dialog.write_text('SET BOT MEMORY "customer_preferred_language", "pt"\n', encoding="utf-8")
+    store = MemoryStore(str(tmp_path / "m.sqlite3"))
+    try:
+        refs = KeyRefsDialog([str(dialog)], store, "testbot")
+        qtbot.addWidget(refs)
+        refs.show()
+        qtbot.waitExposed(refs)
+        top = refs.tree.topLevelItem(0)
+        top.setExpanded(True)
+        metrics = refs.tree.fontMetrics()
+        text = top.text(0)
+        assert text == "customer_preferred_language (set, never read)"
+        qtbot.waitUntil(lambda: refs.tree.columnWidth(0) >= metrics.horizontalAdvance(text))
+    finally:
+        store.close()

@@ -109,3 +109,60 @@ def test_run_now_updates_last_run(qtbot, qloop, tmp_path: Path) -> None:
         assert "[report] weekly" in lines
     finally:
         store.close()
+
+
+def select_script(panel, name: str) -> None:
+    panel.table.selectRow(next(r for r in range(panel.table.rowCount())
+                               if panel.table.item(r, 0).text() == name))
+
+
+def test_run_now_honours_skip_waits(window, run, qtbot, tmp_path: Path) -> None:
+    tools = window.bot_tools
+    tools.schedules.enabled.setChecked(False)
+    pkg = make_package(tmp_path)
+    (pkg / "shop.gbdialog" / "slow.bas").write_text(
+        'SET SCHEDULE "0 3 * * *"\nWAIT 60\nTALK "slept"\n')
+    window.open_file(pkg)
+    window.actions_by_name["skip_waits"].setChecked(True)
+    panel = tools.schedules
+    select_script(panel, "slow")
+    qtbot.mouseClick(panel.run_button, Qt.MouseButton.LeftButton)
+
+    async def ran() -> None:  # a minute of WAIT would time this out
+        await until(lambda: "[slow] slept" in window.output.texts(), timeout=10)
+
+    run(ran())
+
+
+def test_virtual_clock_shows_which_schedules_fire_and_runs_them(window, run, qtbot,
+                                                                tmp_path: Path) -> None:
+    tools = window.bot_tools
+    panel = tools.schedules
+    panel.enabled.setChecked(False)
+    window.open_file(make_package(tmp_path))
+    panel._clock = lambda: NOON  # the real "now" the virtual clock starts from
+    qtbot.mouseClick(panel.virtual_box, Qt.MouseButton.LeftButton)
+    assert panel.virtual_label.text() == "Mon 2026-11-23 12:00"
+    assert all(b.isEnabled() for b in panel.advance_buttons.values())
+
+    qtbot.mouseClick(panel.advance_buttons["+1 hour"], Qt.MouseButton.LeftButton)
+    assert panel.virtual_label.text() == "Mon 2026-11-23 13:00"
+    assert panel.fired_label.text() == "fired: tick ×60"  # not report (Mondays at 9)
+    assert ("[virtual clock] tick fires 60 times, Mon 2026-11-23 12:01 … Mon 2026-11-23 13:00 "
+            "(* * * * *)") in window.output.texts()
+
+    panel.enabled.setChecked(True)  # from now on fired dialogs also run, once each
+    panel.scheduler.stop()  # (the real-time scheduler stays out of this test)
+    qtbot.mouseClick(panel.advance_buttons["+1 week"], Qt.MouseButton.LeftButton)
+    assert panel.fired_label.text() == "fired: tick ×1000+, report"
+    assert ("[virtual clock] Mon 2026-11-30 09:00: report fires (every monday at 9am)"
+            in window.output.texts())
+    report = panel.table.item(next(r for r in range(panel.table.rowCount())
+                                   if panel.table.item(r, 0).text() == "report"), 3)
+    assert report.text().startswith("Mon 2026-12-07 09:00")  # next runs after virtual now
+
+    async def ran() -> None:
+        await until(lambda: "[report] weekly" in window.output.texts())
+
+    run(ran())
+    assert panel.table.item(0, 4).text() == "never"  # virtual runs are not recorded

@@ -97,3 +97,29 @@ def test_window_stays_responsive_while_a_looping_test_runs(window, run, tmp_path
     assert window.tests.status_of(tmp_path / "spin.chat") == "fail"
     assert "timed out" in window.tests.reasons.text() or window.tests.list.currentItem() is None
     assert len(ticks) >= 15  # the Qt event loop kept running during ~0.8 s of looping
+
+
+def test_selecting_a_test_enables_run(window, qtbot, run, tmp_path):
+    dialog = tmp_path / "hello.bas"
+    dialog.write_text(DIALOG, encoding="utf-8")
+    (tmp_path / "hello.chat").write_text(
+        "dialog: hello.bas\n\nbot: Your name?\nuser: Ada\nbot: Hi Ada!\n", encoding="utf-8")
+    window.open_file(dialog)
+    panel = window.tests
+    panel.refresh()
+    assert panel.list.currentItem() is None and not panel.run_button.isEnabled()
+    dock = panel.parentWidget()
+    dock.show()
+    dock.raise_()
+    item = panel.list.item(0)
+    rect = panel.list.visualItemRect(item)
+    qtbot.mouseClick(panel.list.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert panel.list.currentItem() is item
+    assert panel.run_button.isEnabled()
+    qtbot.mouseClick(panel.run_button, Qt.MouseButton.LeftButton)
+
+    async def finished():
+        await until(lambda: panel.run_task is None and panel.status_of(tmp_path / "hello.chat"))
+
+    run(finished())
+    assert panel.status_of(tmp_path / "hello.chat") == "pass", panel.reasons.text()
