@@ -184,7 +184,7 @@ class MemoryHistory:
 
     def _on_change(self, change: MemoryChange) -> None:
         # Under the store's lock: queue only, never touch the database here.
-        if change.state is ChangeState.FAILED:
+        if change.state is ChangeState.FAILED or change.state is ChangeState.REFUSED:
             return
         if change.state in (ChangeState.DELETED, ChangeState.RENAMED) and self._kind_override:
             with self._override_lock:

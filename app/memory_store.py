@@ -12,7 +12,13 @@ quick and must not wait for another thread that uses the store (a GUI should pos
 its own thread and return).
 
 Writes that fail (database gone, locked, server stopped) stay queued and are retried with
-backoff; each queued write is reported FAILED once, then LANDED when it finally lands.
+backoff; each queued write is reported FAILED once, then LANDED when it finally lands. A write
+the database refuses for good (constraint, trigger, too long) is dropped alone and reported
+REFUSED; the other writes of its batch land.
+
+External synchrony: a run awaits ``handle.commit(run_id)`` before anything outside the process
+can observe it, so every write made before a TALK, a HEAR or the end of a run is committed
+first (see :mod:`app.memory_commits`).
 """
 
 from __future__ import annotations
@@ -21,12 +27,12 @@ import atexit
 import logging
 import os
 import weakref
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from typing import Any, Self
 
 import peewee
 
-from interpreter.ports import WriteSource
+from interpreter.ports import FailedWrite, WriteSource
 
 from . import memory_files
 from .database import DatabaseError, open_database, reset_connection
@@ -76,6 +82,11 @@ class BotMemoryHandle:
     def set(self, key: str, value: str, source: WriteSource | None = None) -> None:
         """Queue the write and return at once; it lands in the background."""
         self._store._enqueue(self._bot, key, value, source)
+
+    def commit(self, run_id: str) -> Awaitable[tuple[FailedWrite, ...]] | None:
+        """The commit barrier (``interpreter.ports.CommitBarrier``): ``None`` when every
+        write queued so far (of any bot: one queue) has landed, else an awaitable."""
+        return self._store._writer.commit(run_id)
 
     def __repr__(self) -> str:
         return f"BotMemoryHandle({self._bot!r})"

@@ -16,7 +16,6 @@ import argparse
 import asyncio
 import json
 import logging
-import signal
 import sys
 import urllib.parse
 from collections.abc import Callable
@@ -31,6 +30,7 @@ from interpreter.values import BasicValueError, to_json
 
 from .atomic_file import read_text_file
 from .bot_package import is_package, load_package, package_for
+from .exit_signals import on_ending_signals
 from .services import ServiceContext, build_services
 from .stdio_channel import NoUserChannel
 
@@ -289,8 +289,8 @@ async def _serve_forever(app: WebhookApp, port: int) -> None:
         _print(f"POST http://127.0.0.1:{bound}{app.route(hook.name)} -> {hook.path}")
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):  # stop cleanly, so memory writes are flushed
-        loop.add_signal_handler(sig, stop.set)
+    # Stop cleanly on Ctrl-C, SIGTERM, SIGHUP …, so memory writes are flushed.
+    on_ending_signals(loop, lambda _signum: stop.set())
     async with server:
         await stop.wait()
     _print("stopped")

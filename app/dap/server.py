@@ -127,14 +127,12 @@ async def serve_tcp(port: int) -> int:
 
 
 def run(port: int | None = None) -> int:
-    """Entry point of ``talkbench dap [--port N]``; Ctrl-C or SIGTERM ends it cleanly."""
-    import signal
+    """Entry point of ``talkbench dap [--port N]``; Ctrl-C, SIGTERM, SIGHUP … end it cleanly."""
+    from ..exit_signals import on_ending_signals
 
     async def main() -> int:
         task = asyncio.ensure_future(serve_stdio() if port is None else serve_tcp(port))
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(sig, task.cancel)
+        on_ending_signals(asyncio.get_running_loop(), lambda _signum: task.cancel())
         try:
             return await task
         except asyncio.CancelledError:
