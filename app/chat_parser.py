@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from .db_files import check_not_database
+
 from .chat_format import (
     OPERATORS,
     ChatFormatError,
@@ -274,6 +276,7 @@ def parse_chat(text: str, file: str = "<chat>") -> ChatTest:
 def load_chat(path: Path) -> ChatTest:
     """Read and parse a .chat file (UTF-8); unreadable files raise ChatFormatError at line 0."""
     try:
+        check_not_database(path)
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as e:
         raise ChatFormatError(str(path), 0, f"cannot read the file: {e}") from None

@@ -34,7 +34,7 @@ import peewee
 
 from interpreter.ports import FailedWrite, WriteSource
 
-from . import memory_files
+from . import db_files, memory_files
 from .database import DatabaseError, open_database, reset_connection
 from .memory_changes import HAND, ChangeState, MemoryChange, Subscriber
 from .memory_edits import MemoryEdits
@@ -126,6 +126,10 @@ class MemoryStore:
                 reset_connection(self._db)
             raise
         self._sql = MemorySql(self._db)
+        # Nothing else in this process may open its files (see app.db_files).
+        self._protected = self._db.database if self._sql.sqlite else None
+        if self._protected:
+            db_files.protect(self._protected)
         self._writer = MemoryWriter(
             self._sql,
             linger=linger,
@@ -241,6 +245,8 @@ class MemoryStore:
             )
         if self._own_db:
             reset_connection(self._db)
+        if self._protected:
+            db_files.release(self._protected)
         return landed and not lost
 
     def __enter__(self) -> Self:

@@ -218,6 +218,14 @@ class MemoryWriter:
     # -- writer thread -------------------------------------------------------------------
 
     def _run(self) -> None:
+        try:
+            self._loop()
+        finally:
+            # This thread's connection closes with the store: a store switched away from must
+            # leave no connection (and no lock) behind in the process.
+            reset_connection(self._sql.db)
+
+    def _loop(self) -> None:
         backoff = 0.0
         while True:
             with self.cond:
