@@ -151,7 +151,7 @@ def open_database(
                     f"{exc.strerror or exc}"
                 ) from None
         return _open_sqlite(target, busy_timeout_ms)
-    return _open_postgresql(target, connect_timeout)
+    return _open_postgresql(target, connect_timeout, busy_timeout_ms)
 
 
 def error_message(exc: BaseException) -> str:
@@ -356,7 +356,9 @@ def retry_while(
 # -- PostgreSQL ------------------------------------------------------------------------
 
 
-def _open_postgresql(target: _Target, connect_timeout: int) -> peewee.PostgresqlDatabase:
+def _open_postgresql(
+    target: _Target, connect_timeout: int, busy_timeout_ms: int
+) -> peewee.PostgresqlDatabase:
     try:
         import psycopg2  # noqa: F401
     except ImportError:
@@ -372,6 +374,8 @@ def _open_postgresql(target: _Target, connect_timeout: int) -> peewee.Postgresql
     ):
         if value is not None:
             params[name] = value
+    # The same documented lock wait as SQLite's busy_timeout (PostgreSQL would wait forever).
+    params["options"] = f"-c lock_timeout={int(busy_timeout_ms)}"
     params.update(dict(target.options))
     db = peewee.PostgresqlDatabase(target.dbname, **params)
     try:
