@@ -16,7 +16,7 @@ backoff; each queued write is reported FAILED once, then LANDED when it finally 
 the database refuses for good (constraint, trigger, too long) is dropped alone and reported
 REFUSED; the other writes of its batch land.
 
-External synchrony: a run awaits ``handle.commit(run_id)`` before anything outside the process
+External synchrony: a run awaits ``handle.commit_barrier(run_id)`` before anything outside the process
 can observe it, so every write made before a TALK, a HEAR or the end of a run is committed
 first (see :mod:`app.memory_commits`).
 """
@@ -83,10 +83,10 @@ class BotMemoryHandle:
         """Queue the write and return at once; it lands in the background."""
         self._store._enqueue(self._bot, key, value, source)
 
-    def commit(self, run_id: str) -> Awaitable[tuple[FailedWrite, ...]] | None:
+    def commit_barrier(self, run_id: str) -> Awaitable[tuple[FailedWrite, ...]] | None:
         """The commit barrier (``interpreter.ports.CommitBarrier``): ``None`` when every
         write queued so far (of any bot: one queue) has landed, else an awaitable."""
-        return self._store._writer.commit(run_id)
+        return self._store._writer.commit_barrier(run_id)
 
     def __repr__(self) -> str:
         return f"BotMemoryHandle({self._bot!r})"

@@ -140,7 +140,7 @@ class MemoryWriter:
 
     # -- waiting and stopping ------------------------------------------------------------
 
-    def commit(self, run_id: str) -> Awaitable[tuple[FailedWrite, ...]] | None:
+    def commit_barrier(self, run_id: str) -> Awaitable[tuple[FailedWrite, ...]] | None:
         """The commit barrier (``interpreter.ports.CommitBarrier``) for a coroutine on a
         running event loop: ``None`` when everything queued so far has landed."""
         # Unlocked fast path: this thread's own writes were counted in _seq before this call.

@@ -82,13 +82,13 @@ class FailedWrite:
 class CommitBarrier(Protocol):
     """A memory that lands writes in the background and can say when they are committed.
 
-    ``commit(run_id)`` returns ``None`` when every write made so far is committed (the cheap,
+    ``commit_barrier(run_id)`` returns ``None`` when every write made so far is committed (the cheap,
     common case), else an awaitable that resolves once they are: to the writes of ``run_id``
     that failed (empty when all landed). The runtime awaits it before anything a person or
     another system can observe (external synchrony).
     """
 
-    def commit(self, run_id: str) -> Awaitable[tuple[FailedWrite, ...]] | None: ...
+    def commit_barrier(self, run_id: str) -> Awaitable[tuple[FailedWrite, ...]] | None: ...
 
 
 class BotMemory(Protocol):

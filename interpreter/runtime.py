@@ -159,7 +159,7 @@ class Runtime:
         self._keywords = KEYWORDS
         self.services: Mapping[str, Any] = services or {}
         # The memory's commit barrier (interpreter.ports.CommitBarrier), if it has one.
-        self._commit = getattr(memory, "commit", None)
+        self._commit = getattr(memory, "commit_barrier", None)
 
     # ------------------------------------------------------------ running
 

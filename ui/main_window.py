@@ -10,8 +10,6 @@ from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
-    QFileDialog,
-    QInputDialog,
     QLabel,
     QMainWindow,
     QMenu,
@@ -30,8 +28,10 @@ from app.user_memory import user_memories
 from interpreter import BasicSyntaxError, check_source
 from interpreter.events import Failed, Finished, Printed, RunStarted, Stopped
 
+from . import file_dialogs
 from .bot_tools import BotTools
 from .bridge import Bridge
+from .database_dialog import DatabaseDialog, recent_databases, remember_database
 from .chat_panel import ChatPanel
 from .conversation_tools import install_conversation_tools
 from .debug_ui import DEBUG_MENU, DebugUi
@@ -360,7 +360,7 @@ class MainWindow(QMainWindow):
         return self.add_tab(NEW_FILE_TEXT, None)
 
     def open_dialog(self) -> None:
-        paths, _ = QFileDialog.getOpenFileNames(
+        paths = file_dialogs.open_file_names(
             self, "Open dialog", "", "BASIC dialogs (*.bas);;All files (*)"
         )
         for path in paths:
@@ -405,7 +405,7 @@ class MainWindow(QMainWindow):
         tab = tab or self.current_tab()
         if tab is None:
             return False
-        path, _ = QFileDialog.getSaveFileName(
+        path = file_dialogs.save_file_name(
             self, "Save dialog", tab.title, "BASIC dialogs (*.bas)"
         )
         if not path:
@@ -582,23 +582,38 @@ class MainWindow(QMainWindow):
         self.bot_label.setText(f"Bot: {self.runner.bot}")
 
     def ask_database(self) -> None:
-        url, ok = QInputDialog.getText(
-            self, "Open database", "SQLite file path or postgresql:// URL:", text=self.db_url
-        )
-        if ok and url.strip():
-            self.open_database(url.strip())
+        """File ▸ Open Database…: a SQLite file (picker), a PostgreSQL server, or a recent one."""
+        dialog = DatabaseDialog(self, self.db_url, recent_databases(self.settings))
+        if dialog.exec() and dialog.url():
+            self.open_database(dialog.url())
 
     def open_database(self, url: str) -> bool:
+        """Switch the memory database: the old store is flushed and closed — every thread's
+        connection — before the new one opens, so no connection of this process is left on
+        a file another process may be using. On failure the previous database is reopened."""
+        previous = self.db_url
+        self.runner.stop()
+        self._detach_store()
         try:
             store = MemoryStore(url)
         except DatabaseError as exc:
             QMessageBox.warning(self, "Open database failed", str(exc))
+            self._attach_store(MemoryStore(previous), previous)
             return False
-        self.runner.stop()
+        self._attach_store(store, url)
+        remember_database(self.settings, url)
+        return True
+
+    def _detach_store(self) -> None:
         self._unsubscribe_store()
         self._unsubscribe_users()
-        self.store.flush(5.0)
-        self.store.close()
+        self.history_feature.shutdown()  # its threads use the store's database
+        if not self.store.close(timeout=30.0):
+            QMessageBox.warning(self, "Unsaved memory writes",
+                                f"Some memory writes could not be saved to "
+                                f"{describe_url(self.db_url)}: {self.store.last_error}")
+
+    def _attach_store(self, store: MemoryStore, url: str) -> None:
         self.store, self.db_url = store, url
         self.runner.store = store
         self._unsubscribe_store = store.subscribe(self.bridge.post_change)
@@ -607,7 +622,6 @@ class MainWindow(QMainWindow):
         self.bot_tools.set_store(store)
         self.history_feature.set_store(store)
         self._update_status()
-        return True
 
     # -- window state ---------------------------------------------------------------------------
 
