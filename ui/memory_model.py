@@ -81,6 +81,9 @@ class MemoryTableModel(QAbstractTableModel):
         # Keys whose last write the database refused for good: key -> its reason. The row
         # shows the refused value in red until the key is written again or reloaded.
         self.refused: dict[str, str] = {}
+        # Keys whose write failed for now (e.g. the database stayed locked): retried, shown
+        # in red with the reason until they land.
+        self.failing: dict[str, str] = {}
         # Inside apply_changes, repaints wait for its end: the (first, last) row touched so far.
         self._batching = False
         self._dirty: tuple[int, int] | None = None
@@ -153,6 +156,7 @@ class MemoryTableModel(QAbstractTableModel):
         self._total = self._store.count(self._bot, self._filter)
         self._counted_unloaded.clear()
         self.refused.clear()
+        self.failing.clear()
         self._rows = self._page(0)
         self._row_of = {e.key: i for i, e in enumerate(self._rows)}
         self.endResetModel()
@@ -202,7 +206,7 @@ class MemoryTableModel(QAbstractTableModel):
             return None
         entry = self._rows[index.row()]
         col = index.column()
-        if entry.key in self.refused:
+        if entry.key in self.refused or entry.key in self.failing:
             refused = self._refused_data(entry, col, role)
             if refused is not None:
                 return refused
@@ -226,13 +230,17 @@ class MemoryTableModel(QAbstractTableModel):
         return None
 
     def _refused_data(self, entry: MemoryEntry, col: int, role: int) -> Any:
+        refused = self.refused.get(entry.key)
         if role == Qt.ItemDataRole.ForegroundRole:
             return QBrush(REFUSED_COLOR)
         if role == Qt.ItemDataRole.ToolTipRole and col < 2:
-            return (f"{entry.value[:2000]}\nNot saved: the database refused this write "
-                    f"({self.refused[entry.key]})")
+            if refused is not None:
+                return (f"{entry.value[:2000]}\nNot saved: the database refused this write "
+                        f"({refused})")
+            return (f"{entry.value[:2000]}\nNot saved yet, retrying: "
+                    f"{self.failing[entry.key]}")
         if role == Qt.ItemDataRole.DisplayRole and col == 3:
-            return "refused"
+            return "refused" if refused is not None else "not saved yet"
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
@@ -290,6 +298,8 @@ class MemoryTableModel(QAbstractTableModel):
                 pending = state is _PENDING
                 if self.refused:
                     self.refused.pop(change.key, None)
+                if self.failing and not pending:
+                    self.failing.pop(change.key, None)
                 value = change.new or ""
                 old = rows[row]
                 # Timestamps are the local clock's: close enough for display, no database read.
@@ -349,8 +359,15 @@ class MemoryTableModel(QAbstractTableModel):
             self._upsert(change.key, change.new or "", pending=True)
         elif change.state is ChangeState.LANDED:
             self.refused.pop(change.key, None)
+            self.failing.pop(change.key, None)
             self._upsert(change.key, change.new or "", pending=False)
+        elif change.state is ChangeState.FAILED:
+            self.failing[change.key] = change.error or "write failed"
+            row = self._row_of.get(change.key)
+            if row is not None:
+                self._touch(row)
         elif change.state is ChangeState.REFUSED:
+            self.failing.pop(change.key, None)
             self.refused[change.key] = change.error or "refused"
             self._upsert(change.key, change.new or "", pending=False)
 

@@ -55,3 +55,41 @@ def test_a_refused_write_in_a_run_is_an_error_at_its_line(window, run):
     assert editor.runtime_mark.line == 2
     assert window.store.value("testbot", "ok") == "1"
     assert window.store.value("testbot", "bad") is None
+
+
+def test_a_write_blocked_by_a_lock_is_marked_until_it_lands(qapp, qloop, tmp_path, run,
+                                                            monkeypatch):
+    """With a 0.5 s lock wait: the blocked write's row says why it is not saved yet, and
+    clears once it lands after the other program lets go."""
+    from PySide6.QtCore import QSettings
+
+    from app.database import sqlite_url
+    from tests.app.conftest import hold_write_lock
+    from ui.main import build_window
+
+    monkeypatch.setenv("TALKBENCH_LOCK_TIMEOUT", "0.5")
+    url = sqlite_url(tmp_path / "locked.sqlite3")
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    win = build_window([], url, "testbot", settings)
+    model = win.memory.model
+    try:
+        with hold_write_lock(url):
+            win.store.set("testbot", "k", "v")
+
+            async def marked():
+                await until(lambda: "k" in model.failing, timeout=10)
+
+            run(marked(), timeout=15)
+            row = model.row_of("k")
+            assert model.data(model.index(row, 3)) == "not saved yet"
+            assert "locked" in model.data(model.index(row, 1), Qt.ItemDataRole.ToolTipRole)
+
+        async def landed():
+            await until(lambda: "k" not in model.failing and not model.entry(
+                model.row_of("k")).pending, timeout=15)
+
+        run(landed(), timeout=20)
+    finally:
+        win.close()
+        win.store.close(timeout=5.0)
+        win.deleteLater()
