@@ -5,8 +5,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .db_files import check_not_database
-
 from .chat_format import (
     OPERATORS,
     ChatFormatError,
@@ -19,6 +17,7 @@ from .chat_format import (
     compile_pattern,
     decode_quoted,
 )
+from .db_files import check_not_database
 
 _STEP_RE = re.compile(r"^(bot|user|file|error)(~| re)?:(.*)$", re.IGNORECASE)
 _CAPTION_RE = re.compile(r"^caption(~| re)?:(.*)$", re.IGNORECASE)

@@ -272,7 +272,7 @@ class MemoryWriter:
             try:
                 try:
                     self._sql.write_batch(batch)
-                except Exception as exc:  # noqa: BLE001 - sorted out just below
+                except Exception as exc:  # sorted out just below: refusals are handled here
                     if not is_refusal(exc):
                         raise
                     # Some write is refused for good: land the others, drop only those.

@@ -27,7 +27,7 @@ def outward(name: str, provider: Any, barrier: Barrier) -> Any:
 class _Outward:
     """Delegates every attribute to the provider; coroutine methods wait for the barrier."""
 
-    __slots__ = ("_provider", "_barrier")
+    __slots__ = ("_barrier", "_provider")
 
     def __init__(self, provider: Any, barrier: Barrier) -> None:
         self._provider = provider
@@ -63,7 +63,7 @@ class _Outward:
 class _CommittedContext:
     """An async context manager entered only after the commit barrier."""
 
-    __slots__ = ("_inner", "_barrier")
+    __slots__ = ("_barrier", "_inner")
 
     def __init__(self, inner: Any, barrier: Barrier) -> None:
         self._inner = inner
@@ -73,5 +73,5 @@ class _CommittedContext:
         await self._barrier()
         return await self._inner.__aenter__()
 
-    async def __aexit__(self, *exc: Any) -> Any:
+    async def __aexit__(self, *exc: object) -> Any:
         return await self._inner.__aexit__(*exc)

@@ -6,8 +6,8 @@ memory store of ``app/`` implements :class:`BotMemory`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from collections.abc import Awaitable
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 

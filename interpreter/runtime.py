@@ -11,8 +11,8 @@ import asyncio
 import sys
 import time
 import uuid
-from dataclasses import dataclass, field
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from .compiler import CompiledProgram, sub_function
@@ -32,8 +32,8 @@ from .events import (
     ignore_event,
 )
 from .nesting import MAX_DEPTH
-from .outward import outward
 from .operators import NAMESPACE, EndDialog, publish_locals
+from .outward import outward
 from .ports import (
     BotMemory,
     BotMessage,

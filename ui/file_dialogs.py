@@ -40,7 +40,7 @@ class NameOnlyIconProvider(QFileIconProvider):
             return super().icon(kind)
         return super().icon(what)
 
-    def type(self, info: QFileInfo) -> str:  # noqa: A003 - Qt's name
+    def type(self, info: QFileInfo) -> str:
         if info.isDir():
             return "Folder"
         suffix = info.suffix()
@@ -50,7 +50,7 @@ class NameOnlyIconProvider(QFileIconProvider):
 class HideDatabaseFiles(QSortFilterProxyModel):
     """Leaves out the files of databases this process has open."""
 
-    def filterAcceptsRow(self, row: int, parent: QModelIndex) -> bool:  # noqa: N802 - Qt
+    def filterAcceptsRow(self, row: int, parent: QModelIndex) -> bool:
         model = self.sourceModel()
         if not isinstance(model, QFileSystemModel):
             return True
@@ -76,7 +76,7 @@ on_dialog_shown: list[Callable[[QFileDialog], None]] = []
 
 
 def _run(dialog: QFileDialog, allow_databases: bool = False) -> list[str]:
-    for hook in list(on_dialog_shown):
+    for hook in on_dialog_shown[:]:  # a hook may remove itself
         hook(dialog)
     try:
         if dialog.exec() != QFileDialog.DialogCode.Accepted:

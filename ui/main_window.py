@@ -31,9 +31,9 @@ from interpreter.events import Failed, Finished, Printed, RunStarted, Stopped
 from . import file_dialogs
 from .bot_tools import BotTools
 from .bridge import Bridge
-from .database_dialog import DatabaseDialog, recent_databases, remember_database
 from .chat_panel import ChatPanel
 from .conversation_tools import install_conversation_tools
+from .database_dialog import DatabaseDialog, recent_databases, remember_database
 from .debug_ui import DEBUG_MENU, DebugUi
 from .editor import CodeEditor, Mark
 from .find_bar import FindBar

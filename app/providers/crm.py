@@ -20,8 +20,8 @@ from collections.abc import Mapping
 
 import peewee
 
-from ..bot_package import read_config
 from .. import db_files
+from ..bot_package import read_config
 from ..crm_store import DEFAULT_HOURS, CrmStore
 from ..database import DatabaseError, open_database
 from ..services import ServiceContext, service_factory

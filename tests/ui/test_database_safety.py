@@ -188,8 +188,8 @@ def test_open_database_dialog_offers_a_picker_recent_files_and_postgresql(shop_w
 def test_files_of_the_open_database_are_refused_by_every_file_helper(shop_window,
                                                                      tmp_path) -> None:
     from app.atomic_file import read_text_file, write_text_atomic
-    from app.conversation_channel import answers_from_chat
     from app.chat_format import ChatFormatError
+    from app.conversation_channel import answers_from_chat
 
     win, db = shop_window
     win.store.set("shop", "x", "1")

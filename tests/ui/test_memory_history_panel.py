@@ -188,9 +188,8 @@ def test_run_from_snapshot_in_the_snapshots_dialog_leaves_memory_alone(window, q
 def test_run_menu_runs_from_a_snapshot_file(window, qtbot, run, tmp_path, monkeypatch):
     from PySide6.QtWidgets import QInputDialog
 
-    from ui import file_dialogs
-
     from app.snapshots import Snapshot, write_snapshot_file
+    from ui import file_dialogs
 
     feature = window.history_feature
     path = tmp_path / "stormy.json"
