@@ -16,6 +16,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from .db_files import check_not_database
+
 # BOMs to recognise, longest first (UTF-32 LE starts with the UTF-16 LE BOM).
 _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
@@ -74,7 +76,9 @@ def encode(text: str, fmt: TextFormat = DEFAULT_FORMAT) -> bytes:
 
 
 def read_text_file(path: str | os.PathLike[str]) -> tuple[str, TextFormat]:
-    """Read a dialog in any of the encodings above; raises OSError."""
+    """Read a dialog in any of the encodings above; raises OSError (also for a file of the
+    open memory database, which only SQLite may open: see app.db_files)."""
+    check_not_database(path)
     return decode(Path(path).read_bytes())
 
 
@@ -104,6 +108,7 @@ class AtomicWriter:
     it. Until the commit, ``path`` keeps its old content."""
 
     def __init__(self, path: str | os.PathLike[str], suffix: str = ".tmp") -> None:
+        check_not_database(path)  # renaming over an open database would fork it
         # Through a symlink: replace the file, keep the link.
         self.target = Path(os.path.realpath(path))
         fd, tmp = tempfile.mkstemp(prefix=f".{self.target.name}.", suffix=suffix,

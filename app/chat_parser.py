@@ -17,6 +17,7 @@ from .chat_format import (
     compile_pattern,
     decode_quoted,
 )
+from .db_files import check_not_database
 
 _STEP_RE = re.compile(r"^(bot|user|file|error)(~| re)?:(.*)$", re.IGNORECASE)
 _CAPTION_RE = re.compile(r"^caption(~| re)?:(.*)$", re.IGNORECASE)
@@ -274,6 +275,7 @@ def parse_chat(text: str, file: str = "<chat>") -> ChatTest:
 def load_chat(path: Path) -> ChatTest:
     """Read and parse a .chat file (UTF-8); unreadable files raise ChatFormatError at line 0."""
     try:
+        check_not_database(path)
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as e:
         raise ChatFormatError(str(path), 0, f"cannot read the file: {e}") from None

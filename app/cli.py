@@ -245,6 +245,8 @@ def run_command(args: argparse.Namespace) -> int:
 
 
 async def _run_with_signals(run: HeadlessRun) -> int:
+    from .exit_signals import on_ending_signals
+
     loop = asyncio.get_running_loop()
     task = asyncio.ensure_future(run.execute())
     received: list[int] = []
@@ -253,8 +255,7 @@ async def _run_with_signals(run: HeadlessRun) -> int:
         received.append(signum)
         task.cancel()
 
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop, sig)
+    undo_signals = on_ending_signals(loop, stop)  # SIGHUP too: the terminal was closed
     try:
         code = await task
     except asyncio.CancelledError:
@@ -263,8 +264,7 @@ async def _run_with_signals(run: HeadlessRun) -> int:
         print(e.format(), file=sys.stderr)
         code = EXIT_RUNTIME
     finally:
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.remove_signal_handler(sig)
+        undo_signals()
         if not run.close():
             code = code or EXIT_RUNTIME
     return code

@@ -27,10 +27,12 @@ import peewee
 
 ENV_VAR = "TALKBENCH_DB"
 SQLITE_FILENAME = "memory.sqlite3"
-DEFAULT_BUSY_TIMEOUT_MS = 5000
+# How long a write waits for another process's lock before it fails: 30 s, or
+# $TALKBENCH_LOCK_TIMEOUT seconds (see README, "Memory semantics").
+DEFAULT_BUSY_TIMEOUT_MS = 30_000
+LOCK_TIMEOUT_VAR = "TALKBENCH_LOCK_TIMEOUT"
 DEFAULT_CONNECT_TIMEOUT_S = 5
 
-_SQLITE_MAGIC = b"SQLite format 3\x00"
 # quick_check reads every page; past this size only the schema is read at open time.
 _QUICK_CHECK_MAX_BYTES = 256 * 1024 * 1024
 
@@ -107,17 +109,36 @@ def contains_text(fields: list[peewee.Field], text: str, sqlite: bool) -> peewee
     return expression
 
 
+def lock_timeout_ms() -> int:
+    """The lock wait of SQLite writes: $TALKBENCH_LOCK_TIMEOUT (seconds) or 30 s."""
+    raw = os.environ.get(LOCK_TIMEOUT_VAR, "").strip()
+    if not raw:
+        return DEFAULT_BUSY_TIMEOUT_MS
+    try:
+        seconds = float(raw)
+    except ValueError:
+        raise DatabaseError(
+            f"${LOCK_TIMEOUT_VAR} must be a number of seconds, got {raw!r}"
+        ) from None
+    if not 0 <= seconds <= 24 * 3600:
+        raise DatabaseError(f"${LOCK_TIMEOUT_VAR} must be between 0 and 86400 seconds")
+    return int(seconds * 1000)
+
+
 def open_database(
     url: str | None = None,
     *,
-    busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS,
+    busy_timeout_ms: int | None = None,
     connect_timeout: int = DEFAULT_CONNECT_TIMEOUT_S,
 ) -> peewee.Database:
     """Open (and connect once to) the database named by ``url`` (default: :func:`default_url`).
 
     For the default location the data directory is created; for an explicit URL a missing
     directory is an error, so a typo does not silently create a fresh database elsewhere.
+    ``busy_timeout_ms`` defaults to :func:`lock_timeout_ms`.
     """
+    if busy_timeout_ms is None:
+        busy_timeout_ms = lock_timeout_ms()
     explicit = url is not None
     target = _parse(url if explicit else default_url())
     if target.kind == "sqlite":
@@ -130,7 +151,7 @@ def open_database(
                     f"{exc.strerror or exc}"
                 ) from None
         return _open_sqlite(target, busy_timeout_ms)
-    return _open_postgresql(target, connect_timeout)
+    return _open_postgresql(target, connect_timeout, busy_timeout_ms)
 
 
 def error_message(exc: BaseException) -> str:
@@ -232,7 +253,11 @@ def _parse(url: str) -> _Target:
 
 
 def _check_sqlite_file(path: str) -> None:
-    """Refuse, without writing a byte, a file SQLite could not use as a database."""
+    """Refuse, without writing a byte, a file SQLite could not use as a database.
+
+    Only SQLite itself opens the file: closing any other descriptor of it would drop the
+    POSIX locks this process's connections hold on it (see :mod:`app.db_files`).
+    """
     p = Path(path)
     if p.is_dir():
         raise DatabaseError(f"{path} is a directory, not a database file")
@@ -242,20 +267,21 @@ def _check_sqlite_file(path: str) -> None:
         return
     try:
         size = p.stat().st_size
-        if size == 0:
-            return  # SQLite treats an empty file as a new database
-        with p.open("rb") as fh:
-            header = fh.read(len(_SQLITE_MAGIC))
     except OSError as exc:
         raise DatabaseError(f"Cannot read {path}: {exc.strerror or exc}") from None
-    if header != _SQLITE_MAGIC:
-        raise DatabaseError(f"{path} is not a SQLite database")
+    if size == 0:
+        return  # SQLite treats an empty file as a new database
+    if not os.access(path, os.R_OK):
+        raise DatabaseError(f"Cannot read {path}: Permission denied")
     # Read-only connection: a damaged file must stay exactly as it is.
     try:
         conn = sqlite3.connect(f"{p.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
     except sqlite3.Error as exc:
         raise translate_error(exc, path) from None
     try:
+        header = conn.execute("PRAGMA schema_version").fetchone()  # reads the header page
+        if header is None:
+            raise DatabaseError(f"{path} is not a SQLite database")
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         if size <= _QUICK_CHECK_MAX_BYTES:
             result = conn.execute("PRAGMA quick_check(1)").fetchone()
@@ -264,7 +290,9 @@ def _check_sqlite_file(path: str) -> None:
                 raise DatabaseError(f"{path} is corrupt ({detail[:200]})")
     except sqlite3.Error as exc:
         low = str(exc).lower()
-        if "malformed" in low or "not a database" in low or "corrupt" in low:
+        if "not a database" in low:
+            raise DatabaseError(f"{path} is not a SQLite database") from None
+        if "malformed" in low or "corrupt" in low:
             raise DatabaseError(f"{path} is corrupt ({error_message(exc)})") from None
         raise translate_error(exc, path) from None
     finally:
@@ -328,7 +356,9 @@ def retry_while(
 # -- PostgreSQL ------------------------------------------------------------------------
 
 
-def _open_postgresql(target: _Target, connect_timeout: int) -> peewee.PostgresqlDatabase:
+def _open_postgresql(
+    target: _Target, connect_timeout: int, busy_timeout_ms: int
+) -> peewee.PostgresqlDatabase:
     try:
         import psycopg2  # noqa: F401
     except ImportError:
@@ -344,6 +374,8 @@ def _open_postgresql(target: _Target, connect_timeout: int) -> peewee.Postgresql
     ):
         if value is not None:
             params[name] = value
+    # The same documented lock wait as SQLite's busy_timeout (PostgreSQL would wait forever).
+    params["options"] = f"-c lock_timeout={int(busy_timeout_ms)}"
     params.update(dict(target.options))
     db = peewee.PostgresqlDatabase(target.dbname, **params)
     try:

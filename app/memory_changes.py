@@ -17,6 +17,8 @@ class ChangeState(enum.Enum):
     PENDING = "pending"  # queued in this process, not yet in the database
     LANDED = "landed"  # committed to the database
     FAILED = "failed"  # a write attempt failed; the write stays queued and is retried
+    REFUSED = "refused"  # the database refuses this write for good (constraint, trigger,
+    # too long): it is dropped, alone; ``error`` says why
     DELETED = "deleted"
     RENAMED = "renamed"
 
@@ -28,7 +30,7 @@ class MemoryChange:
     ``old`` is the previous value when the store knows it without a database read: the
     replaced queued value for PENDING, the deleted value for DELETED, the overwritten value of
     ``key`` for RENAMED; otherwise ``None``. ``new`` is ``None`` for DELETED. For RENAMED,
-    ``key`` is the new name and ``old_key`` the former one. ``error`` is set for FAILED.
+    ``key`` is the new name and ``old_key`` the former one. ``error`` is set for FAILED and REFUSED.
     """
 
     bot: str

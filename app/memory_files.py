@@ -17,6 +17,7 @@ from interpreter.ports import WriteSource
 
 from .atomic_file import write_bytes_atomic
 from .database import DatabaseError
+from .db_files import check_not_database
 from .memory_queries import MemoryQueries
 from .memory_writer import MemoryWriter, check_text
 
@@ -36,6 +37,7 @@ def import_json(
     """Upsert entries from a JSON object ``{key: value}`` or a list of
     ``{"key": …, "value": …}``; waits until they land (DatabaseError if they do not)."""
     try:
+        check_not_database(path)
         data = json.loads(Path(path).read_text(encoding="utf-8-sig"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ValueError(f"cannot read {path}: {exc}") from None
@@ -72,6 +74,7 @@ def import_csv(
     # Memory values may be megabytes; the csv module refuses fields over 128 KiB by default.
     csv.field_size_limit(max(csv.field_size_limit(), 2**31 - 1))
     try:
+        check_not_database(path)
         with open(path, newline="", encoding="utf-8-sig") as fh:
             reader = csv.reader(fh)
             header = next(reader, None)

@@ -30,7 +30,7 @@ import peewee
 
 from interpreter.ports import WriteSource
 
-from .database import is_sqlite, reset_connection
+from .database import is_sqlite, reset_connection, translate_error
 from .memory_changes import HAND
 from .memory_store import ChangeState, MemoryChange, MemoryStore
 
@@ -108,11 +108,16 @@ def _event(row: tuple[Any, ...]) -> MemoryEvent:
 
 
 def ensure_tables(db: peewee.Database, *models: type[peewee.Model]) -> None:
-    """Create Talkbench's own tables where missing (IF NOT EXISTS: another process may race)."""
-    existing = set(db.get_tables())
-    for model in models:
-        if model._meta.table_name not in existing:
-            peewee.SchemaManager(model, database=db).create_all(safe=True)
+    """Create Talkbench's own tables where missing (IF NOT EXISTS: another process may race).
+    A database that refuses (locked past the wait, read-only) raises DatabaseError: a clear
+    one-line error where the user looks, not a driver traceback."""
+    try:
+        existing = set(db.get_tables())
+        for model in models:
+            if model._meta.table_name not in existing:
+                peewee.SchemaManager(model, database=db).create_all(safe=True)
+    except peewee.PeeweeException as exc:
+        raise translate_error(exc, "the memory database") from exc
 
 
 # Columns added to memory_events after its first release, with their SQL types. An older
@@ -184,7 +189,7 @@ class MemoryHistory:
 
     def _on_change(self, change: MemoryChange) -> None:
         # Under the store's lock: queue only, never touch the database here.
-        if change.state is ChangeState.FAILED:
+        if change.state is ChangeState.FAILED or change.state is ChangeState.REFUSED:
             return
         if change.state in (ChangeState.DELETED, ChangeState.RENAMED) and self._kind_override:
             with self._override_lock:

@@ -181,13 +181,19 @@ class MemoryQueries:
 
 
 def _as_utc(value: Any) -> dt.datetime | None:
-    """A timestamp column's value as an aware UTC datetime (``None`` when empty)."""
+    """A timestamp column's value as an aware UTC datetime; ``None`` when empty or not a
+    timestamp at all (another tool wrote the row): one odd row must not break the bot."""
     if value is None or value == "":
         return None
-    if isinstance(value, str):
-        value = dt.datetime.fromisoformat(value)
-    elif isinstance(value, (int, float)):
-        return dt.datetime.fromtimestamp(value, _UTC)
+    try:
+        if isinstance(value, str):
+            value = dt.datetime.fromisoformat(value.strip())
+        elif isinstance(value, (int, float)) and not isinstance(value, bool):
+            return dt.datetime.fromtimestamp(value, _UTC)
+    except (ValueError, OverflowError, OSError):
+        return None
+    if not isinstance(value, dt.datetime):
+        return None
     if value.tzinfo is None:
         return value.replace(tzinfo=_UTC)  # Talkbench writes naive timestamps as UTC
     return value.astimezone(_UTC)

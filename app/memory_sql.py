@@ -10,13 +10,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import sqlite3
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 import peewee
 
 from .bots import BotDirectory
-from .database import is_sqlite, reset_connection, translate_error
+from .database import error_message, is_sqlite, reset_connection, translate_error
 from .models import BotMemory, db_timestamp, utc_now
 
 if TYPE_CHECKING:
@@ -91,6 +92,37 @@ class MemorySql:
                 ]
                 for chunk in chunks(rows, CHUNK_ROWS):
                     self.db.execute(self._upsert_query(chunk))
+
+    def write_each(self, batch: dict[tuple[str, str], Pending]) -> dict[tuple[str, str], str]:
+        """Upsert ``batch`` row by row, each in its own savepoint, in one transaction: the
+        rows the database refuses for good are left out. Returns ``{(bot, key): reason}``
+        of those; raises on any other failure (the whole batch then stays queued)."""
+        ts = self.ts(utc_now())
+        refused: dict[tuple[str, str], str] = {}
+        with self.atomic():
+            bot_ids: dict[str, Any] = {}
+            for bot in {b for b, _ in batch}:
+                try:
+                    with self.db.atomic():
+                        bot_ids[bot] = self._ensure_bot(bot)
+                except REFUSALS as exc:
+                    self.bot_ids.pop(bot, None)
+                    refused.update({k: error_message(exc) for k in batch if k[0] == bot})
+            for k, p in batch.items():
+                if k in refused:
+                    continue
+                try:
+                    with self.db.atomic():
+                        self._upsert_one(bot_ids[k[0]], k[1], p[0], ts)
+                except REFUSALS as exc:
+                    refused[k] = error_message(exc)
+        return refused
+
+    def _upsert_one(self, bot_id: Any, key: str, value: str, ts: Any) -> None:
+        if self.sqlite:
+            self._upsert_sqlite(bot_id, [[key, value]], ts)
+        else:
+            self.db.execute(self._upsert_query([(new_ids(1)[0], bot_id, key, value, ts, ts)]))
 
     def _upsert_sqlite(self, bot_id: Any, pairs: list[list[str]], ts: Any) -> None:
         # The whole chunk goes in as one JSON parameter expanded by json_each: one statement
@@ -185,6 +217,16 @@ class MemorySql:
     def ts(self, when: dt.datetime) -> Any:
         """``when`` as this database's timestamp columns take it."""
         return db_timestamp(when, self.sqlite)
+
+
+# What a database raises for a write it refuses for good (a constraint or trigger, a value
+# too long), as opposed to a state that passes (locked, disconnected, disk full).
+REFUSALS = (peewee.IntegrityError, peewee.DataError, sqlite3.IntegrityError, sqlite3.DataError)
+
+
+def is_refusal(exc: BaseException) -> bool:
+    """Whether ``exc`` says the database refuses the write itself, whatever the moment."""
+    return isinstance(exc, REFUSALS)
 
 
 _UPSERT_FIELDS = [

@@ -12,7 +12,13 @@ quick and must not wait for another thread that uses the store (a GUI should pos
 its own thread and return).
 
 Writes that fail (database gone, locked, server stopped) stay queued and are retried with
-backoff; each queued write is reported FAILED once, then LANDED when it finally lands.
+backoff; each queued write is reported FAILED once, then LANDED when it finally lands. A write
+the database refuses for good (constraint, trigger, too long) is dropped alone and reported
+REFUSED; the other writes of its batch land.
+
+External synchrony: a run awaits ``handle.commit_barrier(run_id)`` before anything outside the process
+can observe it, so every write made before a TALK, a HEAR or the end of a run is committed
+first (see :mod:`app.memory_commits`).
 """
 
 from __future__ import annotations
@@ -21,14 +27,14 @@ import atexit
 import logging
 import os
 import weakref
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from typing import Any, Self
 
 import peewee
 
-from interpreter.ports import WriteSource
+from interpreter.ports import FailedWrite, WriteSource
 
-from . import memory_files
+from . import db_files, memory_files
 from .bots import BotRow
 from .database import DatabaseError, open_database, reset_connection
 from .memory_changes import HAND, ChangeState, MemoryChange, Subscriber
@@ -78,6 +84,11 @@ class BotMemoryHandle:
         """Queue the write and return at once; it lands in the background."""
         self._store._enqueue(self._bot, key, value, source)
 
+    def commit_barrier(self, run_id: str) -> Awaitable[tuple[FailedWrite, ...]] | None:
+        """The commit barrier (``interpreter.ports.CommitBarrier``): ``None`` when every
+        write queued so far (of any bot: one queue) has landed, else an awaitable."""
+        return self._store._writer.commit_barrier(run_id)
+
     def __repr__(self) -> str:
         return f"BotMemoryHandle({self._bot!r})"
 
@@ -116,6 +127,10 @@ class MemoryStore:
                 reset_connection(self._db)
             raise
         self._sql = MemorySql(self._db)
+        # Nothing else in this process may open its files (see app.db_files).
+        self._protected = self._db.database if self._sql.sqlite else None
+        if self._protected:
+            db_files.protect(self._protected)
         self._writer = MemoryWriter(
             self._sql,
             linger=linger,
@@ -247,6 +262,8 @@ class MemoryStore:
             )
         if self._own_db:
             reset_connection(self._db)
+        if self._protected:
+            db_files.release(self._protected)
         return landed and not lost
 
     def __enter__(self) -> Self:

@@ -8,16 +8,19 @@ key's PENDING before its LANDED); :mod:`app.memory_store` tells which thread sen
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import threading
 import time
+from collections.abc import Awaitable
 from typing import Any
 
-from interpreter.ports import WriteSource
+from interpreter.ports import FailedWrite, WriteSource
 
 from .database import DatabaseError, error_message, reset_connection
 from .memory_changes import ChangeState, MemoryChange, fast_change
-from .memory_sql import MemorySql
+from .memory_commits import CommitWaiters
+from .memory_sql import MemorySql, is_refusal
 from .observers import Subscribers
 
 # The store's name: its log records keep the logger that filters and settings already name.
@@ -68,6 +71,7 @@ class MemoryWriter:
         self._fail_count = 0
         self._last_error: str | None = None
         self._urgent = 0  # flush() callers waiting: skip linger and backoff
+        self._commits = CommitWaiters()  # barriers waiting: skip linger too
         self._idle = False  # writer waits for work: set() must notify
         self._closing = False
         self._stop = False
@@ -136,6 +140,21 @@ class MemoryWriter:
 
     # -- waiting and stopping ------------------------------------------------------------
 
+    def commit_barrier(self, run_id: str) -> Awaitable[tuple[FailedWrite, ...]] | None:
+        """The commit barrier (``interpreter.ports.CommitBarrier``) for a coroutine on a
+        running event loop: ``None`` when everything queued so far has landed."""
+        # Unlocked fast path: this thread's own writes were counted in _seq before this call.
+        if self._done_seq >= self._seq and not self._commits.has_refused(run_id):
+            return None
+        with self.cond:
+            if self._done_seq >= self._seq:
+                return _resolved(self._commits.take_refused(run_id))
+            if not self._thread.is_alive() or self._stop:
+                return _resolved((FailedWrite("", "the memory store is closed", None, False),))
+            future = self._commits.add(self._seq, run_id)
+            self.cond.notify_all()
+        return asyncio.wrap_future(future)
+
     def flush(self, timeout: float | None = None) -> bool:
         """Wait until every write queued so far has landed (True) or an attempt to write
         them failed or ``timeout`` passed (False; the writes stay queued and are retried).
@@ -186,6 +205,8 @@ class MemoryWriter:
             self.cond.notify_all()
         if threading.current_thread() is not self._thread:
             self._thread.join(timeout=max(timeout or 0.0, 1.0))
+        with self.cond:
+            self._commits.abandon(self._last_error or "the memory store was closed")
         return True, landed
 
     def drain(self) -> None:
@@ -197,6 +218,14 @@ class MemoryWriter:
     # -- writer thread -------------------------------------------------------------------
 
     def _run(self) -> None:
+        try:
+            self._loop()
+        finally:
+            # This thread's connection closes with the store: a store switched away from must
+            # leave no connection (and no lock) behind in the process.
+            reset_connection(self._sql.db)
+
+    def _loop(self) -> None:
         backoff = 0.0
         while True:
             with self.cond:
@@ -226,7 +255,7 @@ class MemoryWriter:
     def _wait_unless_urgent(self, delay: float) -> bool:
         """Sleep ``delay`` (lock released) unless flush/close is waiting; True if cut short."""
         return self.cond.wait_for(
-            lambda: self._urgent or self._closing or self._stop, timeout=delay
+            lambda: self._urgent or self._commits or self._closing or self._stop, timeout=delay
         )
 
     def _write_step(self) -> bool:
@@ -239,8 +268,16 @@ class MemoryWriter:
                 self._queued = {}
                 self._inflight = batch
                 upto = self._seq
+            refused: dict[tuple[str, str], str] = {}
             try:
-                self._sql.write_batch(batch)
+                try:
+                    self._sql.write_batch(batch)
+                except Exception as exc:  # sorted out just below: refusals are handled here
+                    if not is_refusal(exc):
+                        raise
+                    # Some write is refused for good: land the others, drop only those.
+                    self._sql.bot_ids.clear()  # bot rows of the rolled-back batch
+                    refused = self._sql.write_each(batch)
             except Exception as exc:  # noqa: BLE001 - whatever it is, keep the writes
                 reset_connection(self._sql.db)
                 self._sql.bot_ids.clear()  # a rolled-back bot row must not stay cached
@@ -270,11 +307,15 @@ class MemoryWriter:
                                         error=msg,
                                     )
                                 )
+                    self._commits.failed(upto, _failures(batch, msg))
                     self.cond.notify_all()
                 return False
             with self.cond:
                 self._inflight = {}
                 self._done_seq = upto
+                for k, reason in refused.items():
+                    self._refuse(k, batch.pop(k), reason)
+                self._commits.landed(upto)
                 if self._last_error is not None:
                     log.info("memory writes land again")
                 self._last_error = None
@@ -287,6 +328,34 @@ class MemoryWriter:
                     self._reported_failed.clear()
                 self.cond.notify_all()
             return True
+
+
+    def _refuse(self, k: tuple[str, str], pending: Pending, reason: str) -> None:
+        """Drop a write the database refuses for good, and say so (lock held)."""
+        value, source, _ = pending
+        log.warning("memory write of %r refused: %s", k[1], reason)
+        self._commits.refuse(k[1], reason, source)
+        self._reported_failed.discard(k)
+        if self.subscribers.callbacks:
+            self.subscribers.emit(
+                MemoryChange(k[0], k[1], None, value, source, ChangeState.REFUSED, error=reason)
+            )
+
+
+async def _resolved(failed: tuple[FailedWrite, ...]) -> tuple[FailedWrite, ...]:
+    return failed
+
+
+def _failures(batch: dict[tuple[str, str], Pending], message: str) -> tuple[FailedWrite, ...]:
+    """The failed writes a barrier can report (a few per run are enough to name a line)."""
+    out: list[FailedWrite] = []
+    runs: dict[str, int] = {}
+    for (_, key), (_, source, _) in batch.items():
+        run = source.run_id if source is not None else ""
+        if runs.get(run, 0) < 3:
+            runs[run] = runs.get(run, 0) + 1
+            out.append(FailedWrite(key, message, source, final=False))
+    return tuple(out)
 
 
 def check_text(text: Any, what: str) -> None:

@@ -32,6 +32,7 @@ log = logging.getLogger(__name__)
 
 _MISSING = object()
 _FAILED = ChangeState.FAILED
+_REFUSED = ChangeState.REFUSED
 _PENDING = ChangeState.PENDING.value
 _LANDED = ChangeState.LANDED.value
 _DELETED = ChangeState.DELETED.value
@@ -124,7 +125,7 @@ class OutsideWatcher:
         # MemoryChange objects (a dialog writing in a loop) into its oldest generation,
         # which it then walks in full, pausing whichever thread triggered it (often the
         # GUI). A tuple of strings is untracked at its first collection.
-        if change.state is not _FAILED:
+        if change.state is not _FAILED and change.state is not _REFUSED:
             self._events.append(
                 (change.state.value, change.bot, change.key, change.new, change.old_key))
 

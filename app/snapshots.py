@@ -19,7 +19,9 @@ import peewee
 
 from interpreter.ports import DictMemory, WriteSource
 
+from .atomic_file import write_bytes_atomic
 from .database import DatabaseError
+from .db_files import check_not_database
 from .memory_history import MemoryHistory, ensure_tables
 from .memory_store import MemoryStore
 
@@ -243,12 +245,14 @@ def write_snapshot_file(path: str | os.PathLike[str], snap: Snapshot) -> None:
         "note": snap.note,
         "entries": dict(sorted(snap.entries.items())),
     }
-    Path(path).write_text(json.dumps(doc, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    text = json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+    write_bytes_atomic(path, text.encode("utf-8"))  # never over the open database either
 
 
 def read_snapshot_file(path: str | os.PathLike[str]) -> dict[str, Any]:
     """The snapshot document; ValueError for anything that is not one."""
     try:
+        check_not_database(path)
         doc = json.loads(Path(path).read_text(encoding="utf-8-sig"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ValueError(f"cannot read {path}: {exc}") from None

@@ -19,7 +19,6 @@ import argparse
 import asyncio
 import json
 import logging
-import signal
 import sys
 import urllib.parse
 from collections.abc import Callable
@@ -34,6 +33,7 @@ from interpreter.values import BasicValueError, to_json
 
 from .atomic_file import read_text_file
 from .bot_package import is_package, load_package, package_for
+from .exit_signals import on_ending_signals
 from .security.hosts import host_allowed, origin_allowed
 from .security.tokens import new_token, request_token, token_matches
 from .services import ServiceContext, build_services
@@ -350,8 +350,8 @@ async def _serve_forever(app: WebhookApp, port: int) -> None:
         _print(f"POST http://127.0.0.1:{bound}{app.route(hook.name)} -> {hook.path}")
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):  # stop cleanly, so memory writes are flushed
-        loop.add_signal_handler(sig, stop.set)
+    # Stop cleanly on Ctrl-C, SIGTERM, SIGHUP …, so memory writes are flushed.
+    on_ending_signals(loop, lambda _signum: stop.set())
     async with server:
         await stop.wait()
     _print("stopped")

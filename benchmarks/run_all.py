@@ -36,6 +36,7 @@ class Bench:
 BENCHES = [
     Bench("interpreter", "interpreter_bench.py"),
     Bench("memory", "memory_writes.py", takes_quick=False),
+    Bench("barrier", "commit_barrier_bench.py"),
     Bench("editor", "editor_bench.py"),
     Bench("ui", "ui_latency_bench.py"),
     Bench("startup", "startup_bench.py"),

@@ -6,6 +6,7 @@ memory store of ``app/`` implements :class:`BotMemory`.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -64,6 +65,30 @@ class WriteSource:
 class MemoryWriteError:
     key: str
     message: str
+
+
+@dataclass(frozen=True)
+class FailedWrite:
+    """A memory write that did not reach the database: refused for good (``final``: the
+    database rejects it, it is dropped), or still queued after an attempt failed (e.g. the
+    database stayed locked past its wait)."""
+
+    key: str
+    message: str
+    source: WriteSource | None
+    final: bool
+
+
+class CommitBarrier(Protocol):
+    """A memory that lands writes in the background and can say when they are committed.
+
+    ``commit_barrier(run_id)`` returns ``None`` when every write made so far is committed (the cheap,
+    common case), else an awaitable that resolves once they are: to the writes of ``run_id``
+    that failed (empty when all landed). The runtime awaits it before anything a person or
+    another system can observe (external synchrony).
+    """
+
+    def commit_barrier(self, run_id: str) -> Awaitable[tuple[FailedWrite, ...]] | None: ...
 
 
 class BotMemory(Protocol):

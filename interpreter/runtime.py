@@ -11,8 +11,8 @@ import asyncio
 import sys
 import time
 import uuid
-from dataclasses import dataclass, field
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from .compiler import CompiledProgram, sub_function
@@ -33,7 +33,16 @@ from .events import (
 )
 from .nesting import MAX_DEPTH
 from .operators import NAMESPACE, EndDialog, publish_locals
-from .ports import BotMemory, BotMessage, Channel, HearRequest, Suggestion, WriteSource
+from .outward import outward
+from .ports import (
+    BotMemory,
+    BotMessage,
+    Channel,
+    FailedWrite,
+    HearRequest,
+    Suggestion,
+    WriteSource,
+)
 from .values import BasicValueError, to_display, to_number
 
 MAX_WAIT = 300.0  # seconds, as the original engine caps WAIT
@@ -151,6 +160,8 @@ class Runtime:
 
         self._keywords = KEYWORDS
         self.services: Mapping[str, Any] = services or {}
+        # The memory's commit barrier (interpreter.ports.CommitBarrier), if it has one.
+        self._commit = getattr(memory, "commit_barrier", None)
 
     # ------------------------------------------------------------ running
 
@@ -172,21 +183,56 @@ class Runtime:
         self.depth = 1
         self.emit(RunStarted(self.file, self.run_id))
         try:
-            result = await ns["__main__"](self, self.globals)
-        except EndDialog as e:
-            result = e.value
+            try:
+                result = await ns["__main__"](self, self.globals)
+            except EndDialog as e:
+                result = e.value
+            await self.barrier()  # the end of the run (its result, a webhook reply) is seen
         except asyncio.CancelledError:
             self.emit(Stopped(self.frames[0][FRAME_LINE] if self.frames else 0))
             raise
         except BasicRuntimeError as e:
+            await self._barrier_before_failure()
             self.emit(Failed(e))
             raise
         except Exception as e:  # noqa: BLE001 - every Python error becomes a BASIC error
             err = self.runtime_error(e)
+            await self._barrier_before_failure()
             self.emit(Failed(err))
             raise err from e
         self.emit(Finished(result))
         return result
+
+    # ------------------------------------------------------------ external synchrony
+
+    async def barrier(self) -> None:
+        """Commit the memory writes made so far, before something outside can see the run
+        (a TALK, a HEAR prompt, a mail, an HTTP call, the end). Cheap when nothing is
+        pending; a write that failed stops the run with an error at the line that made it."""
+        commit = self._commit
+        if commit is None:
+            return
+        waiter = commit(self.run_id)
+        if waiter is None:
+            return
+        failed = await waiter
+        if failed:
+            raise self._write_error(failed[0])
+
+    async def _barrier_before_failure(self) -> None:
+        # The run already failed: its own error wins over a write error found meanwhile.
+        try:
+            await self.barrier()
+        except BasicRuntimeError:
+            pass
+
+    def _write_error(self, failed: FailedWrite) -> BasicRuntimeError:
+        source = failed.source
+        what = "was refused" if failed.final else "could not be saved"
+        message = f"SET BOT MEMORY {failed.key!r} {what}: {failed.message}"
+        if source is not None and source.file and source.line:
+            return BasicRuntimeError(message, source.file, source.line, 1)
+        return BasicRuntimeError(message, self.file, self.current_line, 1)
 
     def runtime_error(self, exc: BaseException) -> BasicRuntimeError:
         """Map a Python exception to a BASIC error at the statement that raised it."""
@@ -312,6 +358,7 @@ class Runtime:
 
     async def talk(self, value: Any, line: int, recipient: str = "") -> None:
         message = BotMessage(to_display(value), tuple(self.session.suggestions), recipient)
+        await self.barrier()
         await self.channel.talk(message)
         self.emit(Talked(message, line))
 
@@ -331,6 +378,7 @@ class Runtime:
         attempt = 1
         while True:
             request = HearRequest(variable, kind, opts, attempt)
+            await self.barrier()  # the question is shown and the run may wait for hours
             self.emit(HearStarted(request, line))
             text = await self.channel.hear(request)
             self.turn += 1
@@ -348,6 +396,7 @@ class Runtime:
             if attempt >= HEAR_ATTEMPTS:
                 value = ""
                 break
+            await self.barrier()
             await self.channel.talk(BotMessage(answer.hint, tuple(self.session.suggestions)))
             attempt += 1
         self.emit(Heard(variable, text, value, line))
@@ -406,7 +455,7 @@ class Runtime:
             hint = getattr(self.services, "hint", lambda n: "")(name)
             raise BasicValueError(f"{phrase} needs the '{name}' service, which is not "
                                   f"configured{': ' + hint if hint else ''}")
-        return provider
+        return outward(name, provider, self.barrier)
 
     async def keyword(self, phrase: str, args: list[Any], clauses: dict[str, list[Any]],
                       line: int) -> Any:

@@ -12,11 +12,12 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QDockWidget, QFileDialog, QMessageBox
+from PySide6.QtWidgets import QDockWidget, QMessageBox
 
 from app.bot_package import BotPackage, PackageError, load_package, package_for
 from interpreter.events import Failed, Finished, Stopped
 
+from . import file_dialogs
 from .schedules_panel import SchedulesPanel
 from .tables_panel import TablesPanel
 
@@ -66,7 +67,7 @@ class BotTools(QObject):
     # ------------------------------------------------------------ packages
 
     def ask_package(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self.window, "Open bot package (.gbai)")
+        folder = file_dialogs.existing_directory(self.window, "Open bot package (.gbai)")
         if folder:
             self.open_package(folder)
 

@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import (
     QCheckBox,
-    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -26,6 +25,8 @@ from PySide6.QtWidgets import (
 from app.chat_format import ChatFormatError
 from app.conversation_channel import answers_from_chat, parse_answers
 from interpreter.conversation_debug import ConversationBreakpoints, ConversationWatch
+
+from . import file_dialogs
 
 if TYPE_CHECKING:
     from .conversation_tools import ChatSession
@@ -80,7 +81,7 @@ class AnswersPanel(QWidget):
         return answers
 
     def _ask_chat_file(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Answers from a conversation test", "",
+        path = file_dialogs.open_file_name(self, "Answers from a conversation test", "",
                                               "Conversation tests (*.chat)")
         if path:
             try:

@@ -87,6 +87,7 @@ def launch(files: list[str], db: str | None = None, bot: str = "default") -> int
     import qasync
 
     from app.database import DatabaseError
+    from app.exit_signals import on_ending_signals
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setOrganizationName(ORGANIZATION)
@@ -102,6 +103,8 @@ def launch(files: list[str], db: str | None = None, bot: str = "default") -> int
     window.show()
     closed = asyncio.Event()
     app.lastWindowClosed.connect(closed.set)
+    # SIGHUP (the terminal closed), SIGTERM, Ctrl-C …: leave the loop, so the store flushes.
+    on_ending_signals(loop, lambda _signum: closed.set())
     with loop:
         loop.run_until_complete(closed.wait())
     ok = window.store.close(timeout=30.0)  # lands queued writes before the process ends

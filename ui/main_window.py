@@ -11,8 +11,6 @@ from PySide6.QtGui import QAction, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
-    QFileDialog,
-    QInputDialog,
     QLabel,
     QLineEdit,
     QMainWindow,
@@ -35,16 +33,16 @@ from app.user_memory import user_memories
 from interpreter import BasicSyntaxError, EngineOptions, check_source
 from interpreter.events import Failed, Finished, Printed, RunStarted, Stopped
 
-from . import session_restore
+from . import file_dialogs, session_restore
 from .bot_tools import BotTools
 from .bridge import Bridge
 from .chat_panel import ChatPanel
 from .conversation_tools import install_conversation_tools
+from .database_dialog import DatabaseDialog, recent_databases, remember_database
 from .debug_ui import DEBUG_MENU, DebugUi
 from .disk_changes import DiskWatcher, ReloadBar, file_digest
 from .editor import CodeEditor, Mark
 from .engine_check import engine_options, install_engine_errors_action
-from .file_dialogs import ask_save_path
 from .find_bar import FindBar
 from .help_menu import HelpMenu
 from .memory_history_panel import install_memory_history
@@ -453,7 +451,7 @@ class MainWindow(QMainWindow):
         return self.add_tab(NEW_FILE_TEXT, None)
 
     def open_dialog(self) -> None:
-        paths, _ = QFileDialog.getOpenFileNames(
+        paths = file_dialogs.open_file_names(
             self, "Open dialog", "", "BASIC dialogs (*.bas);;All files (*)"
         )
         for path in paths:
@@ -528,7 +526,7 @@ class MainWindow(QMainWindow):
         tab = tab or self.current_tab()
         if tab is None:
             return False
-        path = ask_save_path(self, tab.title)
+        path = file_dialogs.ask_save_path(self, tab.title)
         if path is None:
             return False
         if tab.path is not None:
@@ -798,23 +796,38 @@ class MainWindow(QMainWindow):
             "Memory panel; the dialogs of an open .gbai package run as the package's bot.")
 
     def ask_database(self) -> None:
-        url, ok = QInputDialog.getText(
-            self, "Open database", "SQLite file path or postgresql:// URL:", text=self.db_url
-        )
-        if ok and url.strip():
-            self.open_database(url.strip())
+        """File ▸ Open Database…: a SQLite file (picker), a PostgreSQL server, or a recent one."""
+        dialog = DatabaseDialog(self, self.db_url, recent_databases(self.settings))
+        if dialog.exec() and dialog.url():
+            self.open_database(dialog.url())
 
     def open_database(self, url: str) -> bool:
+        """Switch the memory database: the old store is flushed and closed — every thread's
+        connection — before the new one opens, so no connection of this process is left on
+        a file another process may be using. On failure the previous database is reopened."""
+        previous = self.db_url
+        self.runner.stop()
+        self._detach_store()
         try:
             store = MemoryStore(url)
         except DatabaseError as exc:
             QMessageBox.warning(self, "Open database failed", str(exc))
+            self._attach_store(MemoryStore(previous), previous)
             return False
-        self.runner.stop()
+        self._attach_store(store, url)
+        remember_database(self.settings, url)
+        return True
+
+    def _detach_store(self) -> None:
         self._unsubscribe_store()
         self._unsubscribe_users()
-        self.store.flush(5.0)
-        self.store.close()
+        self.history_feature.shutdown()  # its threads use the store's database
+        if not self.store.close(timeout=30.0):
+            QMessageBox.warning(self, "Unsaved memory writes",
+                                f"Some memory writes could not be saved to "
+                                f"{describe_url(self.db_url)}: {self.store.last_error}")
+
+    def _attach_store(self, store: MemoryStore, url: str) -> None:
         self.store, self.db_url = store, url
         self.runner.store = store
         self._unsubscribe_store = store.subscribe(self.bridge.post_change)
@@ -823,7 +836,6 @@ class MainWindow(QMainWindow):
         self.bot_tools.set_store(store)
         self.history_feature.set_store(store)
         self._update_status()
-        return True
 
     def restore_session(self) -> None:
         """Reopen the files, cursors, breakpoints and watches of the last session."""

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
@@ -32,6 +31,7 @@ from PySide6.QtWidgets import (
 from app.key_xref import apply_rename, plan_rename, scan_files
 from app.snapshots import MemoryDiff, Snapshots
 
+from . import file_dialogs
 from .key_rename import Editors, follow_rename, unsaved
 
 
@@ -217,13 +217,13 @@ class SnapshotsDialog(QDialog):
         names = self.selected()
         if len(names) != 1:
             return
-        path, _ = QFileDialog.getSaveFileName(self, "Export snapshot", f"{names[0]}.json",
+        path = file_dialogs.save_file_name(self, "Export snapshot", f"{names[0]}.json",
                                               "JSON (*.json)")
         if path:
             self.snapshots.export_file(self.bot, names[0], path)
 
     def import_(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Import snapshot", "", "JSON (*.json)")
+        path = file_dialogs.open_file_name(self, "Import snapshot", "", "JSON (*.json)")
         if path:
             try:
                 self.snapshots.import_file(path, bot=self.bot)

@@ -17,7 +17,6 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QFileDialog,
     QGridLayout,
     QHeaderView,
     QInputDialog,
@@ -46,6 +45,7 @@ from app.sandbox import SandboxChange, SandboxMemory, SandboxProvider, SeededPro
 from app.snapshots import MemoryDiff, Snapshots, resolve_snapshot
 from interpreter.ports import WriteSource
 
+from . import file_dialogs
 from .memory_history_dialogs import KeyRefsDialog, SnapshotsDialog, confirm_table
 
 HEADERS = ("Time", "Old", "New", "Source", "Where")
@@ -433,7 +433,7 @@ class HistoryFeature:
         if name != from_file:
             self.run_from_snapshot(name)
             return
-        path, _ = QFileDialog.getOpenFileName(self.win, "Run from snapshot file", "",
+        path = file_dialogs.open_file_name(self.win, "Run from snapshot file", "",
                                               "JSON (*.json)")
         if path:
             self.run_from_snapshot(path)

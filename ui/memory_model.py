@@ -40,6 +40,7 @@ VALUE_COLUMN = 1
 PAGE_SIZE = 500
 FLASH_SECONDS = 0.8
 _PENDING_COLOR = QColor("#8a8a8a")
+REFUSED_COLOR = QColor("#c0392b")
 FLASH_COLOR = QColor(255, 214, 0, 80)  # translucent: light text stays readable on dark
 Index = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()  # the table's only parent; immutable, so one instance is enough
@@ -102,6 +103,12 @@ class MemoryTableModel(QAbstractTableModel):
         # Keys written live that sort after the loaded rows, already counted in _total once.
         self._counted_unloaded: set[str] = set()
         self._flash: dict[str, float] = {}
+        # Keys whose last write the database refused for good: key -> its reason. The row
+        # shows the refused value in red until the key is written again or reloaded.
+        self.refused: dict[str, str] = {}
+        # Keys whose write failed for now (e.g. the database stayed locked): retried, shown
+        # in red with the reason until they land.
+        self.failing: dict[str, str] = {}
         # Inside apply_changes, repaints wait for its end: the (first, last) row touched so far.
         self._batching = False
         self._dirty: tuple[int, int] | None = None
@@ -190,6 +197,8 @@ class MemoryTableModel(QAbstractTableModel):
         self.rows_read = len(page)
         self._total = total
         self._counted_unloaded.clear()
+        self.refused.clear()
+        self.failing.clear()
         self._rows = page
         self._row_of = {e.key: i for i, e in enumerate(self._rows)}
         self.endResetModel()
@@ -267,6 +276,10 @@ class MemoryTableModel(QAbstractTableModel):
             return None
         entry = self._rows[index.row()]
         col = index.column()
+        if entry.key in self.refused or entry.key in self.failing:
+            refused = self._refused_data(entry, col, role)
+            if refused is not None:
+                return refused
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
             return (entry.key, entry.value, short_time(entry.created_at),
                     short_time(entry.updated_at))[col]
@@ -284,6 +297,20 @@ class MemoryTableModel(QAbstractTableModel):
             return font
         if role == Qt.ItemDataRole.BackgroundRole and entry.key in self._flash:
             return QBrush(FLASH_COLOR)
+        return None
+
+    def _refused_data(self, entry: MemoryEntry, col: int, role: int) -> Any:
+        refused = self.refused.get(entry.key)
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return QBrush(REFUSED_COLOR)
+        if role == Qt.ItemDataRole.ToolTipRole and col < 2:
+            if refused is not None:
+                return (f"{entry.value[:2000]}\nNot saved: the database refused this write "
+                        f"({refused})")
+            return (f"{entry.value[:2000]}\nNot saved yet, retrying: "
+                    f"{self.failing[entry.key]}")
+        if role == Qt.ItemDataRole.DisplayRole and col == 3:
+            return "refused" if refused is not None else "not saved yet"
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
@@ -341,6 +368,10 @@ class MemoryTableModel(QAbstractTableModel):
                     self.apply_change(change)
                     continue
                 pending = state is _PENDING
+                if self.refused:
+                    self.refused.pop(change.key, None)
+                if self.failing and not pending:
+                    self.failing.pop(change.key, None)
                 value = change.new or ""
                 old = rows[row]
                 # Timestamps are the local clock's: close enough for display, no database read.
@@ -396,8 +427,20 @@ class MemoryTableModel(QAbstractTableModel):
                 self._remove(change.old_key)
             self._upsert(change.key, change.new or "", pending=False)
         elif change.state is ChangeState.PENDING:
+            self.refused.pop(change.key, None)
             self._upsert(change.key, change.new or "", pending=True)
         elif change.state is ChangeState.LANDED:
+            self.refused.pop(change.key, None)
+            self.failing.pop(change.key, None)
+            self._upsert(change.key, change.new or "", pending=False)
+        elif change.state is ChangeState.FAILED:
+            self.failing[change.key] = change.error or "write failed"
+            row = self._row_of.get(change.key)
+            if row is not None:
+                self._touch(row)
+        elif change.state is ChangeState.REFUSED:
+            self.failing.pop(change.key, None)
+            self.refused[change.key] = change.error or "refused"
             self._upsert(change.key, change.new or "", pending=False)
 
     def apply_entries(self, entries: list[MemoryEntry]) -> None:

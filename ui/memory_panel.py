@@ -17,7 +17,6 @@ from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QUndoCommand, 
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
@@ -36,6 +35,7 @@ from app.database import error_message
 from app.memory_store import MemoryChange, MemoryEntry, MemoryStore
 from app.user_memory import UserMemoryChange, UserMemoryEntry, user_memories
 
+from . import file_dialogs
 from .memory_conflicts import ConflictGuard, SeenDelegate
 from .memory_model import VALUE_COLUMN, MemoryTableModel
 from .memory_user_scope import BOT_ONLY, UserScope, update_scope_buttons
@@ -514,14 +514,14 @@ class MemoryPanel(QWidget):
             self.delete_keys(keys)
 
     def export(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(
+        path = file_dialogs.save_file_name(
             self, "Export memory", f"{self.bot}.json", "JSON (*.json);;CSV (*.csv)")
         self._transfer("Export", path, self._store.export_csv, self._store.export_json,
                        lambda count: QMessageBox.information(
                            self, "Export", f"Exported {count} entries to {path}"))
 
     def import_(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Import memory", "",
+        path = file_dialogs.open_file_name(self, "Import memory", "",
                                               "JSON or CSV (*.json *.csv)")
         self._transfer("Import", path, self._store.import_csv, self._store.import_json,
                        lambda _count: self.reload())

@@ -52,9 +52,9 @@ async def serve_stdio() -> int:
 
 def run(port: int | None = None, token: str | None = None,
         idle_timeout: float = IDLE_TIMEOUT) -> int:
-    """Entry point of ``talkbench dap [--port N]``; Ctrl-C or SIGTERM ends it cleanly: a
-    connected session ends as if its client had left (its run stopped, memory flushed)."""
-    import signal
+    """Entry point of ``talkbench dap [--port N]``; Ctrl-C, SIGTERM, SIGHUP … end it cleanly:
+    a connected session ends as if its client had left (its run stopped, memory flushed)."""
+    from ..exit_signals import on_ending_signals
 
     async def main() -> int:
         stop = asyncio.Event()
@@ -63,9 +63,8 @@ def run(port: int | None = None, token: str | None = None,
         else:
             options = TcpOptions(port, token or new_token(), idle_timeout)
             task = asyncio.ensure_future(serve_tcp(options, stop))
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(sig, task.cancel if port is None else stop.set)
+        on_ending_signals(asyncio.get_running_loop(),
+                          lambda _signum: task.cancel() if port is None else stop.set())
         try:
             return await task
         except asyncio.CancelledError:

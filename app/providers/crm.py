@@ -20,6 +20,7 @@ from collections.abc import Mapping
 
 import peewee
 
+from .. import db_files
 from ..bot_package import read_config
 from ..crm_store import DEFAULT_HOURS, CrmStore
 from ..database import DatabaseError, open_database
@@ -91,6 +92,8 @@ def _open(url: str) -> peewee.Database:
                 db = _databases[url] = open_database(url)
             except DatabaseError as exc:
                 raise CrmConfigError(f"crm-database: {exc}") from None
+            if isinstance(db, peewee.SqliteDatabase):
+                db_files.protect(db.database)  # open for the life of the process
         return db
 
 

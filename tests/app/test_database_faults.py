@@ -171,7 +171,8 @@ def test_general_bots_table_with_a_required_extra_column(tmp_path: Path) -> None
     (listed, list_out, _), (ran, _, run_err) = both_commands(sqlite_url(db), tmp_path)
     assert listed == 0 and list_out == ""
     assert ran != 0 and "Traceback" not in run_err
-    assert "owner" in run_err and "could not be saved" in run_err
+    # Refused for good: a runtime error at the SET's line (dialog.bas:1), not a retry loop.
+    assert "owner" in run_err and "dialog.bas:1:" in run_err and "refused" in run_err
     con = sqlite3.connect(db)
     assert con.execute("SELECT count(*) FROM bot_memories").fetchone() == (0,)
     con.close()

@@ -17,11 +17,11 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QTextCursor
-from PySide6.QtWidgets import QApplication, QInputDialog
+from PySide6.QtWidgets import QApplication
 
 from app import atomic_file
 from app.atomic_file import TextFormat, decode, encode, write_text_atomic
-from app.database import sqlite_url
+from app.database import describe_url, sqlite_url
 
 ROOT = Path(__file__).resolve().parents[2]
 DIALOG = 'TALK "Olá, café!"\nHEAR name\nTALK "Bye " + name\n'
@@ -203,12 +203,15 @@ def test_open_bad_database_from_the_file_menu_shows_a_message(window, qtbot, tmp
         else:
             bad.write_text("not a database\n")
     before = bad.read_bytes() if bad.exists() else None
-    old_store, old_url = window.store, window.db_url
+    old_url = window.db_url
 
     def answer_the_prompt() -> None:
+        from ui.database_dialog import DatabaseDialog
+
         dialog = QApplication.activeModalWidget()
-        assert isinstance(dialog, QInputDialog)
-        dialog.setTextValue(sqlite_url(bad))
+        assert isinstance(dialog, DatabaseDialog)
+        dialog.tabs.setCurrentIndex(0)
+        dialog.path_edit.setText(sqlite_url(bad))
         dialog.accept()
 
     QTimer.singleShot(50, answer_the_prompt)
@@ -217,7 +220,8 @@ def test_open_bad_database_from_the_file_menu_shows_a_message(window, qtbot, tmp
     assert len(warnings) == 1
     title, text = warnings[0]
     assert title == "Open database failed" and expected in text and "Traceback" not in text
-    assert window.store is old_store and window.db_url == old_url
+    # The old database was closed before trying the new one: it is open again.
+    assert window.db_url == old_url and window.store.database.database == describe_url(old_url)
     assert (bad.read_bytes() if bad.exists() else None) == before
     assert not bad.parent.exists() or sorted(os.listdir(bad.parent)) == ["memory.db"]
     # The window still works on its old database.

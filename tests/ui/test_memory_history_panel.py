@@ -186,15 +186,16 @@ def test_run_from_snapshot_in_the_snapshots_dialog_leaves_memory_alone(window, q
 
 
 def test_run_menu_runs_from_a_snapshot_file(window, qtbot, run, tmp_path, monkeypatch):
-    from PySide6.QtWidgets import QFileDialog, QInputDialog
+    from PySide6.QtWidgets import QInputDialog
 
     from app.snapshots import Snapshot, write_snapshot_file
+    from ui import file_dialogs
 
     feature = window.history_feature
     path = tmp_path / "stormy.json"
     write_snapshot_file(path, Snapshot(0, "elsewhere", "stormy", 0.0, entries={"mood": "wild"}))
     monkeypatch.setattr(QInputDialog, "getItem", lambda *a, **k: ("Snapshot file…", True))
-    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
+    monkeypatch.setattr(file_dialogs, "open_file_name", lambda *a, **k: str(path))
     window.add_tab(SEEDED_DIALOG, None)
     menus = [a.menu() for a in window.menuBar().actions() if a.menu() is not None]
     run_menu = next(m for m in menus if m.title().replace("&", "") == "Run")
