@@ -21,6 +21,7 @@ from interpreter.values import (
     format_number,
     get_member,
     loose_equal,
+    not_found,
     to_display,
     to_int,
     to_json,
@@ -52,24 +53,26 @@ def array(*items: Value) -> list:
 
 @builtin("UBOUND", min_args=1, max_args=1)
 def ubound(v: Value) -> int:
-    """The number of items (General Bots dialogs use it as the size, not the last index)."""
-    if v is None:
-        return 0
-    if isinstance(v, (list, dict, str)):
-        return len(v)
-    raise BasicValueError(f"UBOUND expects an array, got {type_name(v)}")
+    """The last index of an array: its size minus 1, -1 when empty (arrays/mod.rs)."""
+    if type(v) is not list:
+        raise not_found("UBOUND", v)
+    return len(v) - 1
 
 
 @builtin("LBOUND", min_args=1, max_args=1)
 def lbound(v: Value) -> int:
     """The first index of an array: always 0."""
+    if type(v) is not list:
+        raise not_found("LBOUND", v)
     return 0
 
 
-@builtin("COUNT", min_args=1, max_args=1)
+@builtin("COUNT", "SIZE", min_args=1, max_args=1)
 def count(v: Value) -> int:
-    """Items in an array or map, characters in a string; NULL counts 0."""
-    return ubound(v) if v is not None else 0
+    """Items in an array (arrays/mod.rs ``COUNT``)."""
+    if type(v) is not list:
+        raise not_found("COUNT", v)
+    return len(v)
 
 
 @builtin("RANGE", min_args=1, max_args=3)
@@ -266,9 +269,11 @@ def batch(a: Value, size: Value) -> list:
 
 @builtin("JOIN", min_args=1, max_args=2)
 def join(a: Value, sep: Value = ",") -> str:
-    """Items' display strings joined by ``sep`` (default ",")."""
-    parts = [to_display(x) for x in items_of(a, "JOIN")]
-    glue = text(sep)
+    """Items' printed text joined by ``sep`` (default ","; arrays/mod.rs ``JOIN``)."""
+    if type(a) is not list or type(sep) is not str:
+        raise not_found("JOIN", a, sep)
+    parts = [to_display(x) for x in a]
+    glue = sep
     check_size(sum(map(len, parts)) + len(glue) * max(len(parts) - 1, 0), "JOIN")
     return glue.join(parts)
 

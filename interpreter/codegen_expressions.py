@@ -16,7 +16,7 @@ from .code_analysis import fits, is_bool, sub_function, text_prefix
 from .codegen_scope import ERROR_STATE, RELOAD_EXPR
 from .errors import Severity
 from .operators import MAX_STRING
-from .values import parse_number, to_display
+from .values import to_display
 from .vocabulary import EXPRESSION_PHRASES
 
 # A plain Python name (a local such as v_total / p_n, or a temp): nothing a BASIC expression
@@ -30,9 +30,11 @@ class ExpressionEmitters:
     emitters' methods used here (expr, assign, ...)."""
 
     def read_var(self, name: str) -> str:
-        key = name.lower()
+        key = name  # names are case-sensitive, as in Rhai
         if (var := self.local(key)) is not None:
             return var
+        if self.bound is not None and key not in self.bound:
+            return f"_found(G, {key!r})"  # never assigned: found only if given from outside
         if self.scope.is_main:
             return f"G[{key!r}]"  # G is a runtime.Variables: a missing name reads as NULL
         if key in self.scope.own:
@@ -41,7 +43,7 @@ class ExpressionEmitters:
 
     def cond(self, node: n.Node) -> str:
         code = self.expr(node)
-        return code if is_bool(node) else f"_truthy({code})"
+        return code if is_bool(node) else f"_cond({code})"
 
     def expr(self, e: n.Node) -> str:
         return getattr(self, "ex_" + type(e).__name__)(e)
@@ -97,15 +99,13 @@ class ExpressionEmitters:
         return f"({t} if _len({t} := {text}) <= {MAX_STRING} else _toolong({t}))"
 
     def is_concat(self, e: n.Binary) -> bool:
-        """Whether this operator always yields text: ``&``, or a ``+`` one of whose sides
-        can never be a number (so BASIC's ``+`` would concatenate whatever the other is)."""
-        if e.op == "&":
-            return True
+        """Whether this ``+`` always appends text: one of its sides is always text (Rhai's
+        ``+`` prints the other side and appends, whatever it is: "3" + 1 is "31")."""
         if e.op != "+":
             return False
         for side in (e.left, e.right):
-            if (isinstance(side, n.Literal) and isinstance(side.value, str)
-                    and parse_number(side.value) is None):
+            if isinstance(side, n.Interp) or (isinstance(side, n.Literal)
+                                              and isinstance(side.value, str)):
                 return True
         return text_prefix(e.left)
 
@@ -116,7 +116,7 @@ class ExpressionEmitters:
 
     def ex_Member(self, e: n.Member) -> str:
         key = repr(e.name)  # inline: a map that has the exact key
-        if isinstance(e.obj, n.Name) and (m := self.maps.get(e.obj.name.lower())) is not None:
+        if isinstance(e.obj, n.Name) and (m := self.maps.get(e.obj.name)) is not None:
             # FOR EACH's item, its map-ness tested once per iteration (stmt_ForEach)
             return f"({m}[{key}] if {key} in {m} else _mem({self.expr(e.obj)}, {key}))"
         t, first = self.operand(self.expr(e.obj))
@@ -163,9 +163,9 @@ class ExpressionEmitters:
             return f"R.fail({f'{b.name} expects {want} argument(s), got {len(args)}'!r})"
         fn = "_b_" + "".join(c if c.isalnum() else "_" for c in b.name)
         self.builtins[fn] = b.fn
-        if b.name == "LEN" and len(args) == 1:  # text: Python's len, without two calls
+        if b.name == "LEN" and len(args) == 1:  # ASCII text: its bytes are its characters
             t, code = self.operand(self.expr(args[0]))
-            return f"(_len({t}) if {code}.__class__ is _str else {fn}({t}))"
+            return f"(_len({t}) if {code}.__class__ is _str and {t}.isascii() else {fn}({t}))"
         return f"{fn}({', '.join(self.expr(a) for a in args)})"
 
     def operand(self, code: str) -> tuple[str, str]:

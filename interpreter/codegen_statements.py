@@ -47,7 +47,7 @@ class StatementEmitters:
 
     def assign(self, target: n.Node, value: str, node: n.Node, nullable: bool = True) -> None:
         if isinstance(target, n.Name):
-            key = target.name.lower()
+            key = target.name
             if (var := self.local(key)) is not None:
                 self.assigned.add(key)
                 self.emit(f"{var} = {value}", node)
@@ -77,7 +77,7 @@ class StatementEmitters:
     def container(self, node: n.Node, kind: str) -> str:
         """The object an assignment writes into, created when missing (``x.a = 1``)."""
         if isinstance(node, n.Name):
-            key = node.name.lower()
+            key = node.name
             if (var := self.local(key)) is not None:
                 self.assigned.add(key)
                 return f"({var} := _ensure_value({var}, {kind!r}))"
@@ -167,7 +167,7 @@ class StatementEmitters:
         self.emit(f"R.on_block({s.event!r}, [{args}], {s.line})", s)
 
     def stmt_Param(self, s: n.Param) -> None:
-        key = s.name.lower()
+        key = s.name
         if self.debug and self.scope.is_main and (var := self.local(key)) is not None:
             # R.param reads the variable's value in G: make it the current one first.
             self.emit(f"if {var} is not None or {key!r} in G: G[{key!r}] = {var}", s)

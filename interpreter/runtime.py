@@ -34,7 +34,7 @@ from .events import (
 from .nesting import MAX_DEPTH
 from .operators import NAMESPACE, EndDialog, publish_locals
 from .ports import BotMemory, BotMessage, Channel, HearRequest, Suggestion, WriteSource
-from .values import BasicValueError, to_display, to_number
+from .values import BasicValueError, repr_value, rhai_type, to_display, to_number, type_name
 
 MAX_WAIT = 300.0  # seconds, as the original engine caps WAIT
 HEAR_ATTEMPTS = 3
@@ -125,7 +125,7 @@ class Runtime:
         self.session = session or Session()
         self.debugger = debugger
         self.run_id = run_id or uuid.uuid4().hex[:12]
-        self.params = {k.lower(): v for k, v in (params or {}).items()}
+        self.params = dict(params or {})
         self.globals: dict[str, Any] = Variables(initial_vars or {})
         self.frames: list[Frame] = []
         self.error_number, self.error_text = 0, ""  # the last error ON ERROR RESUME NEXT skipped
@@ -363,10 +363,17 @@ class Runtime:
         return False
 
     def memset(self, key: Any, value: Any, line: int) -> tuple[str, str]:
-        k = to_display(key)
+        # General Bots registers SET_BOT_MEMORY(String, String) only: a number (or anything
+        # else) is its "Function not found"; STR(x) or "" + x makes the text.
+        if key.__class__ is not str or value.__class__ is not str:
+            raise BasicValueError(
+                f"SET BOT MEMORY takes text only, got {type_name(key)} key and "
+                f"{type_name(value)} value {repr_value(value)[:40]} (General Bots: Function "
+                f"not found: SET_BOT_MEMORY ({rhai_type(key)}, {rhai_type(value)})); use "
+                f"STR(x) to store a number")
+        k, v = key, value
         if k == "":
             raise BasicValueError("SET BOT MEMORY needs a non-empty key")
-        v = to_display(value)
         source = self._sources.get(line)
         if source is None:  # one immutable source per line: building it costs as much as a SET
             source = self._sources[line] = WriteSource(self.file, line, self.run_id,
@@ -379,7 +386,12 @@ class Runtime:
         return k, v
 
     def memget(self, key: Any) -> str:
-        return self.memory.get(to_display(key))
+        # GET_BOT_MEMORY(String) -> String in General Bots; a missing key reads "".
+        if key.__class__ is not str:
+            raise BasicValueError(f"GET BOT MEMORY takes a text key, got {type_name(key)} "
+                                  f"(General Bots: Function not found: GET_BOT_MEMORY "
+                                  f"({rhai_type(key)}))")
+        return self.memory.get(key)
 
     async def wait(self, seconds: Any, line: int) -> None:
         s = to_number(seconds, "WAIT seconds")
@@ -413,7 +425,7 @@ class Runtime:
     async def param(self, name: str, ptype: str, description: str, like: Any, default: Any,
                     optional: bool, line: int) -> Any:
         """A tool PARAM: the caller's value, else its DEFAULT, else ask the user."""
-        key = name.lower()
+        key = name
         if key in self.params:
             return self.params[key]
         if key in self.globals and self.globals[key] not in (None, ""):

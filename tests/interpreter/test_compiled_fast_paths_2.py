@@ -21,7 +21,7 @@ from interpreter import BasicRuntimeError, Runtime, load_source
 from interpreter.builtins import len_
 from interpreter.channels import QueuedChannel
 from interpreter.debugger import Debugger
-from interpreter.operators import add, cat, eq, num
+from interpreter.operators import add, eq, num
 from interpreter.ports import DictMemory
 from interpreter.values import BasicValueError
 from tests.interpreter.helpers import both
@@ -68,7 +68,7 @@ def for_model(a: Any, b: Any, step: int, stop: int) -> tuple[str, Any]:
     count, s = 0, ""
     while (i <= end) if step > 0 else (i >= end):
         count = add(count, 1)
-        s = cat(cat(s, i), ",")
+        s = add(add(s, i), ",")
         if eq(count, stop):
             break
         i = i + step
@@ -383,10 +383,10 @@ def for_each_model(coll: Any) -> Any:
 
     s, c = "", 0
     for item in each(coll):
-        s = cat(cat(cat(cat(s, get_member(item, "price")), "|"), get_member(item, "Qty")), ";")
+        s = add(add(add(add(s, get_member(item, "price")), "|"), get_member(item, "Qty")), ";")
         if eq(get_member(item, "qty"), 1):
             c = add(c, 1)
-    return cat(s, c)
+    return add(s, c)
 
 
 @SETTINGS

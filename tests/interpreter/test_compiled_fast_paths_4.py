@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from interpreter import load_source
-from interpreter.operators import add, cat, mod, mul, sub
+from interpreter.operators import add, mod, mul, sub
 from interpreter.values import BasicValueError, get_index, get_member
 from tests.interpreter.helpers import both
 
@@ -146,7 +146,7 @@ def test_a_loop_variable_known_to_be_an_int(start: int, lst: Any, k: Any) -> Non
             parts = [mod(i, 3), get_index(lst, i), get_index(lst, mod(i, 2)),
                      sub(add(mul(i, 2), i), k), add(i, k)]
             for j, p in enumerate(parts):
-                r = cat(cat(r, ";" if j else "|"), p)
+                r = add(add(r, ";" if j else "|"), p)
         return r
 
     want = model(run)
