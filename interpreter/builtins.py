@@ -451,7 +451,7 @@ def is_boolean(v: Value) -> bool:
 def typeof(v: Value) -> str:
     """The type name: null, boolean, integer, float, string, array, object (typeof_check.rs
     ``get_type_name``), or Talkbench's date or datetime."""
-    return "float" if type(v) is float else type_name(v)
+    return type_name(v)
 
 
 def _blank(v: Value) -> bool:

@@ -177,7 +177,7 @@ def div(a: Any, b: Any) -> Any:
     ta, tb = type(a), type(b)
     if ta is int and tb is int:
         if b == 0:
-            raise ZeroDivisionError(f"Division by zero: {a} / {b}")
+            raise BasicValueError(f"Division by zero: {a} / {b}")
         return _checked(_trunc_div(a, b), "Division", a, "/", b)
     if _is_num(ta) and _is_num(tb):
         return _float_div(float(a), float(b))
@@ -190,7 +190,7 @@ def idiv(a: Any, b: Any) -> int:
         return div(a, b)
     if _is_num(type(a)) and _is_num(type(b)):
         if b == 0:
-            raise ZeroDivisionError(f"Division by zero: {a} \\ {b}")
+            raise BasicValueError(f"Division by zero: {a} \\ {b}")
         return int(a / b)
     raise no_operator("\\", a, b)
 
@@ -201,7 +201,7 @@ def mod(a: Any, b: Any) -> Any:
     ta, tb = type(a), type(b)
     if ta is int and tb is int:
         if b == 0 or (a == I64_MIN and b == -1):
-            raise ZeroDivisionError(f"Modulo division by zero or overflow: {a} % {b}")
+            raise BasicValueError(f"Modulo division by zero or overflow: {a} % {b}")
         r = abs(a) % abs(b)
         return r if a >= 0 else -r
     if _is_num(ta) and _is_num(tb):

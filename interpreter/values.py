@@ -254,7 +254,8 @@ def to_display(v: Value) -> str:
 
 
 def type_name(v: Value) -> str:
-    """The BASIC name of a value's type (for messages, TYPEOF and the debugger)."""
+    """The name of a value's type as the engine's TYPEOF gives it (validation/typeof_check.rs
+    ``get_type_name``), for messages, TYPEOF and the debugger."""
     if v is None:
         return "null"
     if isinstance(v, bool):
@@ -262,7 +263,7 @@ def type_name(v: Value) -> str:
     if isinstance(v, int):
         return "integer"
     if isinstance(v, float):
-        return "number"
+        return "float"
     if isinstance(v, str):
         return "string"
     if isinstance(v, list):
@@ -306,11 +307,13 @@ def not_found(name: str, *args: Value) -> BasicValueError:
 
 
 def repr_value(v: Value) -> str:
-    """A literal-like form for the debugger: strings quoted, others as displayed."""
+    """A value as the engine holds it, for the debugger, hover and watches: text quoted
+    (``"3"``), floats with their point (``3.0``), the empty value as Rhai shows it (``()``,
+    distinct from ``""``), arrays and maps as Rhai prints them."""
     if isinstance(v, str):
-        return json.dumps(v, ensure_ascii=False)
+        return debug_text(v)
     if v is None:
-        return "NULL"
+        return "()"
     return to_display(v)
 
 

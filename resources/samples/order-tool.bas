@@ -2,10 +2,13 @@ PARAM product AS STRING LIKE "coffee" DESCRIPTION "The product to order"
 PARAM quantity AS INTEGER LIKE 2 DESCRIPTION "How many units"
 DESCRIPTION "Places an order and remembers the running total of units ordered."
 
-ordered = GET_BOT_MEMORY("units_ordered")
-IF ordered = "" THEN ordered = 0
-ordered = ordered + quantity
-SET_BOT_MEMORY "units_ordered", ordered
+' Memory holds text: VAL reads it (as a float), INT makes it whole, STR stores it back.
+stored = GET_BOT_MEMORY("units_ordered")
+ordered = quantity
+IF stored <> "" THEN
+    ordered = INT(VAL(stored)) + quantity
+END IF
+SET_BOT_MEMORY "units_ordered", STR(ordered)
 
 WITH order
     .product = product
