@@ -231,6 +231,14 @@ class ExpressionEmitters:
             call = f"await {sub_function(sub.name)}(R, G, _dp + 1{argv})"
         return call if statement else f"({call})"
 
+    def clause_value(self, node: n.Node) -> str:
+        """A keyword clause's value. A clause word the parser took for a name
+        (``SEND EMAIL TO x SUBJECT s``) is no variable: never assigned, it is NULL."""
+        if (isinstance(node, n.Name) and self.bound is not None
+                and node.name not in self.bound and node.name.lower() not in ERROR_STATE):
+            return f"G.get({node.name!r})"
+        return self.expr(node)
+
     def memget(self, key: n.Node, code: str) -> str:
         if isinstance(key, n.Interp) or isinstance(key, n.Literal) and isinstance(key.value, str) or (
                 isinstance(key, n.Binary) and self.is_concat(key)):
@@ -238,6 +246,6 @@ class ExpressionEmitters:
         return f"R.memget({code})"
 
     def clauses(self, clauses: dict[str, list[n.Node]]) -> str:
-        items = ", ".join(f"{k!r}: [{', '.join(self.expr(v) for v in vs)}]"
+        items = ", ".join(f"{k!r}: [{', '.join(self.clause_value(v) for v in vs)}]"
                           for k, vs in clauses.items())
         return "{" + items + "}"

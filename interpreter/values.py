@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 MAX_LIST_ITEMS = 10_000_000  # as the built-ins' result cap: no script may grow a huge list
+MAX_SHOW_DEPTH = 1_000  # levels of nested lists/maps a printed value may have
 MAX_TEXT = 64 * 1024 * 1024  # characters of a list's JSON text (operators.MAX_STRING too)
 
 Value = Any  # one of the types listed in the module docstring
@@ -132,6 +133,10 @@ def debug_value(v: Value) -> str:
         if isinstance(item, _Closer):
             on_path.discard(item.owner)
             parts.append(item.text)
+        elif len(on_path) >= MAX_SHOW_DEPTH:
+            # Rhai prints recursively: the engine's stack ends far sooner than ours
+            raise BasicValueError("a list or object is nested too deeply to show "
+                                  f"(more than {MAX_SHOW_DEPTH} levels)")
         elif isinstance(item, _Raw):
             parts.append(item.text)
         elif isinstance(item, (list, dict)):

@@ -28,15 +28,15 @@ ROOT = Path(__file__).resolve().parents[2]
 GREETER = dedent("""\
     count = 0
     HEAR name
-    TALK "Hello " & name
+    TALK "Hello " + name
     FOR i = 1 TO 3
       count = Add(count, i)
     NEXT i
     SET BOT MEMORY "visits", count
     tags = ["a", "b"]
     SET BOT MEMORY "last", name
-    PRINT "done " & count
-    TALK "bye " & name
+    PRINT "done " + count
+    TALK "bye " + name
 
     FUNCTION Add(a, b)
       s = a + b
@@ -46,7 +46,7 @@ GREETER = dedent("""\
 
 FAILING = dedent("""\
     HEAR age AS INTEGER
-    TALK "age " & age
+    TALK "age " + age
     CALL Boom(age)
     TALK "unreachable"
 

@@ -103,7 +103,7 @@ def test_dialog_session_imports_no_qt():
 
 # -- debug runs -----------------------------------------------------------------------------
 
-LOOP = 'FOR i = 1 TO 3\n  TALK "n" & i\nNEXT i\nSET_BOT_MEMORY "last", i\nTALK "end"\n'
+LOOP = 'FOR i = 1 TO 3\n  TALK "n" + i\nNEXT i\nSET_BOT_MEMORY "last", i\nTALK "end"\n'
 
 
 class Pauses:
@@ -218,6 +218,6 @@ async def test_edit_a_variable_while_paused_is_seen_after_resume():
         dbg.resume()
 
     pauses = Pauses(runner, edit)
-    await runner.start('name = "Ann"\nTALK "hi " & name\n', "e.bas",
+    await runner.start('name = "Ann"\nTALK "hi " + name\n', "e.bas",
                        DebugOptions(breakpoints=(BreakpointSpec(2),), on_paused=pauses))
     assert [e.message.text for e in events if isinstance(e, Talked)] == ["hi Bob"]

@@ -50,7 +50,7 @@ count = 0
 s = ""
 FOR i = a TO b STEP {step}
     count = count + 1
-    s = s & i & ","
+    s = s + i + ","
     IF count = stop THEN
         EXIT FOR
     END IF
@@ -176,7 +176,7 @@ SELECT CASE Next()
     CASE 1
         r = "one"
 END SELECT
-RETURN r & calls
+RETURN r + calls
 """
     assert both(src, {}) == ("ok", "one1")
 
@@ -336,7 +336,7 @@ def test_len_fast_path_matches_the_builtin(x: Any) -> None:
 def test_operands_read_without_temps_keep_left_to_right_order(x: Any, y: Any) -> None:
     src = """\
 FUNCTION Bump()
-    calls = calls & "b"
+    calls = calls + "b"
     RETURN y
 END FUNCTION
 calls = ""
@@ -351,9 +351,15 @@ RETURN [r, calls]
     assert got[0] == want[0] and (got[0] == "error" or got[1] == want[1])
 
 
-def test_names_never_assigned_read_as_null_in_both_builds() -> None:
-    assert both("RETURN [nothing IS NULL, nothing & \"x\"]", {}) == ("ok", [True, "x"])
-    assert both("SUB S()\nRETURN\nEND SUB\nCALL S()\nRETURN missing", {}) == ("ok", None)
+def test_names_assigned_later_read_as_the_empty_value_in_both_builds() -> None:
+    # General Bots declares every assigned name first (``let x = ();``): read before its
+    # assignment it is (), which appends as nothing; a name never assigned is not found.
+    src = "RETURN [nothing IS NULL, nothing + \"x\"]\nnothing = 1"
+    assert both(src, {}) == ("ok", [True, "x"])
+    src = "SUB S()\nRETURN\nEND SUB\nCALL S()\nRETURN missing\nmissing = 1"
+    assert both(src, {}) == ("ok", None)
+    kind, message = both("RETURN missing", {})
+    assert kind == "error" and "Variable not found: missing" in message
 
 
 # ---------------------------------------------------------------- FOR EACH member reads
@@ -363,12 +369,12 @@ FOR_EACH_MEMBERS = """\
 s = ""
 c = 0
 FOR EACH item IN items
-    s = s & item.price & "|" & item.Qty & ";"
+    s = s + item.price + "|" + item.Qty + ";"
     IF item.qty = 1 THEN
         c = c + 1
     END IF
 NEXT
-RETURN s & c
+RETURN s + c
 """
 
 items = st.lists(st.one_of(
@@ -409,7 +415,7 @@ def test_for_each_tests_the_item_is_a_map_once_only_when_nothing_rebinds_it() ->
         src = f"FOR EACH item IN items\nx = item.a\n{body}\nNEXT"
         assert "_nomap" not in load_source(src, "e.bas").source, body
     # Another variable's members still use the general read; after the loop too.
-    src = "FOR EACH item IN items\nx = item.a & other.a\nNEXT\ny = item.a"
+    src = "other = NULL\nFOR EACH item IN items\nx = item.a + other.a\nNEXT\ny = item.a"
     code = load_source(src, "e.bas").source
     assert code.count("v_other.__class__ is _dict") == 1
     assert code.count("v_item.__class__ is _dict") == 2  # the per-iteration test, after
