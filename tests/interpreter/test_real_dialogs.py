@@ -44,7 +44,7 @@ DO WHILE j < UBOUND(list)
     j = j + 1
 LOOP
 status = item?.status ?? "new"
-SET BOT MEMORY "lead_score_" + email, score
+SET BOT MEMORY "lead_score_" + email, STR(score)
 last = GET BOT MEMORY("lead_score_" + email)
 msg = FORMAT(score, "0") + " points"
 BEGIN SYSTEM PROMPT
@@ -66,6 +66,6 @@ def test_real_style_dialog_runs_with_params():
                                  'ADD TOOL "create-lead"\n', ""),
               params={"name": "Ana", "email": "ana@corp.com", "budget": 900})
     assert out.talks == ["Lead Ana scored 20 (20 points)",
-                         "Total 6, j=3, status=new, last=20"]
+                         "Total 6, j=2, status=new, last=20"]
     assert out.memory == {"lead_score_ana@corp.com": "20"}
     assert out.result["lead"]["tags"] == ["web"] and out.result["source"] == "web"
