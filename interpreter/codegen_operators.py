@@ -106,7 +106,7 @@ class OperatorEmitters:
         left_int = self.int_kind(e.left) is not None
         right_int = self.int_kind(e.right) is not None
         if py_op in _OVERFLOW:
-            return self.checked_fast_path(a, b, py_op, general, left_int, right_int)
+            return self.checked_fast_path(e, a, b, py_op, general, left_int, right_int)
         left, first = self.operand(a)
         kind = type(e.right.value).__name__ if isinstance(e.right, n.Literal) else ""
         if left_int and right_int:
@@ -125,13 +125,17 @@ class OperatorEmitters:
                 test = f"{first}.__class__ is {second}.__class__ is _int"
         return f"({left} {py_op} {right} if {test} else {general.format(left, right)})"
 
-    def checked_fast_path(self, a: str, b: str, py_op: str, general: str, left_int: bool,
-                          right_int: bool) -> str:
+    def checked_fast_path(self, e: n.Binary, a: str, b: str, py_op: str, general: str,
+                          left_int: bool, right_int: bool) -> str:
         """``+ - *`` on two ints in Python, kept only when inside Rhai's i64 (else the
         language's operator, with the same operands, raises the overflow error). A side
-        known to be an int (int_kind) is not tested."""
-        left, first = self.operand(a)
-        right, second = self.operand(b)
+        known to be an int (int_kind) is not tested; an int literal is used as written."""
+        left, first = (a, a) if int_literal(e.left) is not None else self.operand(a)
+        right, second = (b, b) if int_literal(e.right) is not None else self.operand(b)
+        if left == first and not left.isidentifier():  # a literal: (-1) reads as a value
+            left = first = f"({left})"
+        if right == second and not right.isidentifier():
+            right = second = f"({right})"
         t = self.temp("t")
         lo, hi = _RANGE
         if left_int and right_int:  # evaluated in order inside the range test
