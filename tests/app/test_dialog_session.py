@@ -103,7 +103,7 @@ def test_dialog_session_imports_no_qt():
 
 # -- debug runs -----------------------------------------------------------------------------
 
-LOOP = 'FOR i = 1 TO 3\n  TALK "n" + i\nNEXT i\nSET_BOT_MEMORY "last", i\nTALK "end"\n'
+LOOP = 'FOR i = 1 TO 3\n  TALK "n" + i\nNEXT i\nSET_BOT_MEMORY "last", STR(i)\nTALK "end"\n'
 
 
 class Pauses:

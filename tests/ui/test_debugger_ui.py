@@ -165,7 +165,7 @@ def test_a_bad_edit_is_reported_and_changes_nothing(window, qtbot, run):
 
 
 def test_memory_breakpoint_and_memory_edit_while_paused(window, qtbot, run):
-    open_script(window, 'SET_BOT_MEMORY "other", 1\nSET_BOT_MEMORY "count", 2\n'
+    open_script(window, 'SET_BOT_MEMORY "other", "1"\nSET_BOT_MEMORY "count", "2"\n'
                         'x = GET_BOT_MEMORY("count")\nTALK "count " + x\n')
     panel = window.debug.breakpoints
     qtbot.keyClicks(panel.key_input, "count")
