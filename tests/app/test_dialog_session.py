@@ -45,7 +45,7 @@ async def test_run_to_the_end_writes_memory_and_reports_finished():
 @pytest.mark.asyncio
 async def test_stop_cancels_an_endless_loop_quickly():
     runner, _, events = make_runner()
-    task = runner.start("DO\n  x = x + 1\nLOOP\n", "loop.bas")
+    task = runner.start("x = 0\nDO\n  x = x + 1\nLOOP\n", "loop.bas")
     await asyncio.sleep(0.05)
     assert runner.running
     assert runner.stop()

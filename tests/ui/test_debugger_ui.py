@@ -267,7 +267,7 @@ def test_plain_run_ignores_breakpoints_and_restart_keeps_them(window, qtbot, run
 
 
 def test_pause_stops_a_running_loop(window, run):
-    open_script(window, "DO\n  x = x + 1\nLOOP\n")
+    open_script(window, "x = 0\nDO\n  x = x + 1\nLOOP\n")
 
     async def scenario():
         window.actions_by_name["debug"].trigger()
