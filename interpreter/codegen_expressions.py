@@ -190,7 +190,7 @@ class ExpressionEmitters:
         return "{" + ", ".join(f"{k!r}: {self.expr(v)}" for k, v in e.pairs) + "}"
 
     def ex_KeywordExpr(self, e: n.KeywordExpr) -> str:
-        args = [self.expr(a) for a in e.args]
+        args = [self.clause_value(a) for a in e.args]
         if e.phrase == "GET BOT MEMORY" and len(args) == 1:
             return self.memget(e.args[0], args[0])
         if e.phrase == "HEAR":
@@ -232,7 +232,7 @@ class ExpressionEmitters:
         return call if statement else f"({call})"
 
     def clause_value(self, node: n.Node) -> str:
-        """A keyword clause's value. A clause word the parser took for a name
+        """A keyword's argument or clause value. A word the parser took for a name
         (``SEND EMAIL TO x SUBJECT s``) is no variable: never assigned, it is NULL."""
         if (isinstance(node, n.Name) and self.bound is not None
                 and node.name not in self.bound and node.name.lower() not in ERROR_STATE):

@@ -15,6 +15,9 @@ from .errors import Severity
 _BLOCKS = (n.If, n.ForEach, n.ForTo, n.DoLoop, n.Select, n.SubDef, n.OnBlock)
 
 
+_EXPRESSION_ARGS = frozenset({"TALK", "PRINT", "SET BOT MEMORY", "WAIT"})
+
+
 class StatementEmitters:
     """Mixed into ``compiler.CodeGen``, which provides the state and output (emit,
     temp, warn), the scopes (scope, local), the debug hooks, and the other
@@ -190,7 +193,10 @@ class StatementEmitters:
         if p in ("ON ERROR RESUME NEXT", "ON ERROR GOTO"):
             self.on_error(s)
             return
-        args = [self.expr(a) for a in s.args]
+        # The engine's core keywords read their arguments as expressions (an unknown name
+        # is "Variable not found"); other keywords' parsed forms may hold bare words.
+        value = self.expr if p in _EXPRESSION_ARGS else self.clause_value
+        args = [value(a) for a in s.args]
         if p == "TALK" and len(args) == 1:
             self.emit(f"await R.talk({args[0]}, {s.line})", s)
         elif p == "PRINT":
