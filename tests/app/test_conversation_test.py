@@ -287,7 +287,7 @@ def test_looping_dialog_fails_instead_of_hanging(tmp_path):
 
 def test_runtime_error_is_a_step(tmp_path):
     write(tmp_path, "e.bas", 'TALK "a"\nx = 1 / 0\n')
-    assert run_replay(write(tmp_path, "e.chat", "bot: a\nerror: Division by zero\n")).passed
+    assert run_replay(write(tmp_path, "e.chat", "bot: a\nerror: Division by zero: 1 / 0\n")).passed
     result = run_replay(write(tmp_path, "e.2.chat", "dialog: e.bas\nbot: a\n"))
     assert result.reasons == ("the run failed: Division by zero: 1 / 0",)
 
