@@ -137,17 +137,30 @@ class OperatorEmitters:
         if right == second and not right.isidentifier():
             right = second = f"({right})"
         t = self.temp("t")
-        lo, hi = _RANGE
+        def fits(a: str, b: str) -> str:
+            return self.range_test(e, f"({t} := {a} {py_op} {b})")
+
         if left_int and right_int:  # evaluated in order inside the range test
-            test = f"{lo} <= ({t} := {first} {py_op} {second}) <= {hi}"
+            test = fits(first, second)
         elif right_int and second == right:  # a plain int name: read after the left side
-            test = f"{first}.__class__ is _int and {lo} <= ({t} := {left} {py_op} {right}) <= {hi}"
+            test = f"{first}.__class__ is _int and {fits(left, right)}"
         elif left_int and first == left:
-            test = f"{second}.__class__ is _int and {lo} <= ({t} := {left} {py_op} {right}) <= {hi}"
+            test = f"{second}.__class__ is _int and {fits(left, right)}"
         else:
-            test = (f"{first}.__class__ is {second}.__class__ is _int and "
-                    f"{lo} <= ({t} := {left} {py_op} {right}) <= {hi}")
+            test = f"{first}.__class__ is {second}.__class__ is _int and {fits(left, right)}"
         return f"({t} if {test} else {general.format(left, right)})"
+
+    def range_test(self, e: n.Binary, result: str) -> str:
+        """``result`` within i64. Adding or subtracting an int literal can only cross one
+        bound (x + 1 only the upper one): one comparison instead of two."""
+        lo, hi = _RANGE
+        k = int_literal(e.right)
+        if k is None and e.op == "+":
+            k = int_literal(e.left)
+        if k is not None and e.op in ("+", "-"):
+            up = (k > 0) == (e.op == "+")
+            return f"{result} <= {hi}" if up else f"{result} >= {lo}"
+        return f"{lo} <= {result} <= {hi}"
 
     def plain(self, e: n.Node) -> bool:
         """Whether ``e`` compiles to a plain name or number (read twice at no risk)."""
