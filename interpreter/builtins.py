@@ -264,6 +264,7 @@ def split(s: Value, delim: Value) -> list:
     between characters, with "" at both ends (Rust's ``str::split``)."""
     _str("SPLIT", (s, delim), 0, 1)
     if not delim:
+        check_size(len(s) + 2, "SPLIT")  # one item per character of a text up to 64 M long
         return ["", *s, ""]
     return s.split(delim)
 

@@ -99,6 +99,8 @@ def test_a_map_key_named_like_a_dunder_is_just_data() -> None:
     ('x = "a" * 10 ** 12', "Function not found: * (string, i64)"),
     ('x = REPEAT("a", 10 ** 12)', "would exceed"),
     ("x = SPACE(10 ** 12)", "would exceed"),
+    ('s = REPEAT("a", 9000000)\nx = REPLACE(s, "a", "aa")', "would exceed"),
+    ('s = REPEAT("a", 8000000)\ns = s + s\nx = SPLIT(s, "")', "would exceed"),
     ("x = RANGE(1, 10 ** 12)", "would exceed"),
     ('s = "ab"\nFOR i = 1 TO 100\n  s = s + s\nNEXT', "string too long"),
     ('s = "ab"\nFOR i = 1 TO 100\n  s = s + s\nNEXT', "string too long"),
