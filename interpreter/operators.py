@@ -241,10 +241,12 @@ def neg(a: Any) -> Any:
 
 
 def num(a: Any) -> int | float:
-    """Unary ``+``: a number stays itself."""
+    """Unary ``+`` and FOR's bounds: a number stays itself; nothing is converted (text from
+    memory or HEAR needs VAL first)."""
     if _is_num(type(a)):
         return a
-    raise no_operator("+", a)
+    raise BasicValueError(f"a number is needed here, not {type_name(a)} {repr_value(a)[:40]} "
+                          f"(General Bots converts nothing: use VAL(x))")
 
 
 def cond(v: Any, what: str = "condition") -> bool:

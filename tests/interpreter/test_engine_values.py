@@ -163,6 +163,7 @@ FAILS: list[tuple[str, str]] = [
     ("TALK INT(3)", "Function not found: INT (i64)"),
     ("TALK IIF(1, 2, 3)", "Function not found: IIF (i64, i64, i64)"),
     ('TALK INSTR(3, "São", "o")', "not a char boundary"),
+    ('n = "3"\nFOR i = 1 TO n\nNEXT', "a number is needed here"),
 ]
 
 
