@@ -8,6 +8,7 @@ import random
 from collections.abc import Callable
 
 from interpreter.builtins import builtin
+from interpreter.formatting import rust_parse_f64
 from interpreter.values import BasicValueError, Value, not_found, to_display, to_int, to_number
 
 
@@ -219,11 +220,18 @@ def random_(a: Value = None, b: Value = None) -> int | float:
 
 @builtin("CINT", "CLNG", min_args=1, max_args=1)
 def cint(v: Value) -> int:
-    """Rounded to the nearest whole number (halves away from zero)."""
-    return int(round_half_up(to_number(v, "CINT argument")))
+    """A whole number: an integer as is, a float (or the trimmed text read as one) rounded
+    half away from zero; 0 when the text is no number (validation/str_val.rs ``cint``)."""
+    if type(v) is int:
+        return v
+    return _as_i64(_round_away(cdbl(v)))
 
 
 @builtin("CDBL", "CSNG", "TONUMBER", min_args=1, max_args=1)
 def cdbl(v: Value) -> float:
-    """The value as a floating-point number."""
-    return float(to_number(v, "CDBL argument"))
+    """A float: a number converted, else the trimmed printed text read as one, else 0.0
+    (validation/str_val.rs ``cdbl_keyword``)."""
+    if type(v) is int or type(v) is float:
+        return float(v)
+    n = rust_parse_f64(to_display(v).strip())
+    return 0.0 if n is None else n

@@ -125,6 +125,10 @@ PRINTS: list[tuple[str, list[str]]] = [
     ("TALK FIRST([1, 2])", ["[1,"]),
     ('TALK NVL("", 2)', ["2"]),
     ("TALK COUNT([1, 2])", ["2"]),
+    ('TALK CINT("2.5")', ["3"]),
+    ('TALK CINT("abc")', ["0"]),
+    ('TALK CDBL("x")', ["0.0"]),
+    ("TALK CDBL(3)", ["3.0"]),
 ]
 
 
