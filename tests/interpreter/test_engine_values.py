@@ -129,6 +129,10 @@ PRINTS: list[tuple[str, list[str]]] = [
     ('TALK CINT("abc")', ["0"]),
     ('TALK CDBL("x")', ["0.0"]),
     ("TALK CDBL(3)", ["3.0"]),
+    ('TALK SUM([1, 2.5, "x"])', ["3.5"]),
+    ("TALK AVG([1, 2])", ["1.5"]),
+    ("TALK MAX(1, 2)", ["2"]),
+    ("TALK MIN(1.5, 2.5)", ["1.5"]),
 ]
 
 
@@ -168,6 +172,7 @@ FAILS: list[tuple[str, str]] = [
     ("TALK IIF(1, 2, 3)", "Function not found: IIF (i64, i64, i64)"),
     ('TALK INSTR(3, "São", "o")', "not a char boundary"),
     ('n = "3"\nFOR i = 1 TO n\nNEXT', "a number is needed here"),
+    ("TALK MAX(1, 2.5)", "Function not found: MAX (i64, f64)"),
 ]
 
 
@@ -192,6 +197,14 @@ def test_release_and_debug_builds_agree_on_overflow(debug: bool) -> None:
     assert kind == "error" and "Addition overflow" in message
     assert outcome("x = 4611686018427387903\nRETURN x + x", {}, debug) == (
         "ok", 9223372036854775806)
+
+
+def test_max_of_an_array_is_refused_before_the_run() -> None:
+    # math/basic_math.rs registers MAX(i64, i64) and MAX(f64, f64) only
+    from interpreter import BasicSyntaxError
+
+    with pytest.raises(BasicSyntaxError, match="MAX expects 2"):
+        run("TALK MAX([1, 5, 2])")
 
 
 def test_names_are_case_sensitive() -> None:
