@@ -196,7 +196,7 @@ class ExpressionEmitters:
         if e.phrase == "HEAR":
             prompt = args[0] if args else "None"
             return f"(await R.hear('', 'STRING', (), {prompt}, None, {e.line}))"
-        if e.phrase in ("FIRST", "LAST", "FORMAT"):
+        if e.phrase in ("FIRST", "LAST", "FORMAT", "DATEADD"):  # built-ins without parentheses
             b = lookup_builtin(e.phrase)
             if b is not None:
                 return self.call_builtin(e, b, e.args + e.clauses.get("AS", []))

@@ -59,7 +59,7 @@ class Token:
 
 @dataclass(slots=True)
 class TextBlock:
-    """A raw block: kind is TALK, SYSTEM PROMPT or TABLE; header holds what followed."""
+    """A raw block: kind is TALK, MAIL, SYSTEM PROMPT or TABLE; header holds what followed."""
 
     kind: str
     header: str
@@ -81,11 +81,12 @@ _NUMBER_RE = re.compile(r"\d+(?:\.\d+)?|\.\d+(?![\w])")
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "\\": "\\", '"': '"', "'": "'", "0": "\0"}
 
 _BLOCK_START = re.compile(
-    r"\s*(?:BEGIN[ \t_]+(TALK|SYSTEM[ \t_]+PROMPT)\b(.*)|(TABLE)[ \t]+([\w.\"'-]+.*))$",
+    r"\s*(?:BEGIN[ \t_]+(TALK|MAIL|SYSTEM[ \t_]+PROMPT)\b(.*)|(TABLE)[ \t]+([\w.\"'-]+.*))$",
     re.IGNORECASE,
 )
 _BLOCK_END = {
     "TALK": re.compile(r"\s*END[ \t_]+TALK\s*;?\s*$", re.IGNORECASE),
+    "MAIL": re.compile(r"\s*END[ \t_]+MAIL\s*;?\s*$", re.IGNORECASE),
     "SYSTEM PROMPT": re.compile(r"\s*END[ \t_]+SYSTEM[ \t_]+PROMPT\s*;?\s*$", re.IGNORECASE),
     "TABLE": re.compile(r"\s*END[ \t_]+TABLE\s*;?\s*$", re.IGNORECASE),
 }

@@ -193,6 +193,7 @@ class TableDef(Node):
     name: str
     connection: str
     columns: list[tuple[str, str]]  # (name, type text)
+    unique: tuple[tuple[str, ...], ...] = ()  # ``UNIQUE(a, b)`` lines: column sets
 
 
 @dataclass(slots=True)
@@ -210,6 +211,7 @@ class Param(Node):
     description: str
     default: Node | None
     optional: bool
+    options: tuple[str, ...] = ()  # ``AS "a", "b"`` or ``ENUM ["a", "b"]``: allowed values
 
 
 @dataclass(slots=True)

@@ -44,6 +44,10 @@ NON_OPERAND_WORDS = frozenset({
     "AND", "OR", "NOT", "MOD", "IS", "LIKE", "CONTAINS", "IN", "TO", "STEP", "THEN", "ELSE",
     "AS", "INTO", "WITH", "DEFAULT", "OF", "BY", "WHERE", "DO", "LOOP", "NEXT", "END",
 })
+# Words that only follow a complete value (``IF send_email THEN``); clause words such as TO
+# may instead be a variable passed as the keyword's argument (``SEND_EMAIL to, body``).
+_ENDS_A_VALUE = frozenset({"THEN", "AND", "OR", "MOD", "IS", "ELSE", "STEP", "DO", "LOOP",
+                           "CONTAINS", "LIKE"})
 # Keyword statements whose argument count is fixed (checked at parse time for `check`).
 _ARITY = {"TALK": (1, 1), "SET BOT MEMORY": (2, 2), "GET BOT MEMORY": (1, 1),
           "WAIT": (1, 1), "SET USER MEMORY": (2, 2), "GET USER MEMORY": (1, 1),
@@ -107,8 +111,11 @@ class KeywordRules:
         nxt = self.peek(used)
         if used == 1 and " " in phrase and phrase not in NO_ARGUMENT_PHRASES and (
                 nxt.kind in (Kind.NEWLINE, Kind.EOF) or nxt.kind is Kind.OP and nxt.value
-                not in ("(", "[", "{", "#{", "-")):
-            return False  # ``TALK qr_code``: one underscored word with no arguments is a variable
+                not in ("(", "[", "{", "#{", "-")
+                or nxt.kind is Kind.IDENT and nxt.upper in _ENDS_A_VALUE):
+            # ``TALK qr_code``, ``IF send_email THEN``: one underscored word with no
+            # arguments is a variable (keywords are not reserved)
+            return False
         if phrase in _MULTIWORD_EXPR or used > 1:
             return True
         if phrase == "INSERT" and nxt.kind is Kind.IDENT and nxt.upper == "INTO":
@@ -138,6 +145,11 @@ class KeywordRules:
         if not statement and self.at_op("("):
             # GET BOT MEMORY("k") + x: the parenthesis holds the arguments
             return phrase, self.bracketed_list(), {}
+        if statement and self.at_op("(") and self.paren_spans_line():
+            # SET_BOT_MEMORY("k", v): the engine registers the keyword as a function too
+            args = self.bracketed_list()
+            self.check_arity(t, phrase, args)
+            return phrase, args, {}
         if phrase in DATA_PHRASES:
             return phrase, *parse_data_keyword(self, t, phrase, statement)
         if phrase in EXTRA_PHRASES:

@@ -344,7 +344,13 @@ class Runtime:
                 break
             self.emit(InvalidAnswer(variable, text, answer.hint, line))
             if attempt >= HEAR_ATTEMPTS:
-                value = ""
+                # General Bots hands HEAR the text as typed (ws_handler.rs → hear_block in
+                # botbasic_core/src/keywords/hearing/syntax.rs; its validators are not
+                # wired in): the dialog goes on with the last answer, unchecked.
+                value = text
+                self.warn(f"HEAR {variable} AS {kind}: no valid answer after {attempt} "
+                          f"tries; going on with the last answer as typed, as General Bots "
+                          f"does", line)
                 break
             await self.channel.talk(BotMessage(answer.hint, tuple(self.session.suggestions)))
             attempt += 1
@@ -411,8 +417,9 @@ class Runtime:
         return await handler(self, args, clauses, line)
 
     async def param(self, name: str, ptype: str, description: str, like: Any, default: Any,
-                    optional: bool, line: int) -> Any:
-        """A tool PARAM: the caller's value, else its DEFAULT, else ask the user."""
+                    optional: bool, line: int, options: tuple[str, ...] = ()) -> Any:
+        """A tool PARAM: the caller's value, else its DEFAULT, else ask the user (a menu
+        when it lists its values)."""
         key = name.lower()
         if key in self.params:
             return self.params[key]
@@ -423,6 +430,8 @@ class Runtime:
         if optional:
             return None
         question = description or f"Please enter {name}"
+        if options:
+            return await self.hear(name, "MENU", options, question, None, line)
         kind = ptype if ptype not in ("STRING", "TEXT") else "STRING"
         return await self.hear(name, kind, (), question, None, line)
 
