@@ -140,11 +140,14 @@ class ExpressionEmitters:
     def ex_Call(self, e: n.Call) -> str:
         if e.name.lower() in ERROR_STATE and not e.args:
             return ERROR_STATE[e.name.lower()]
+        if e.name.upper() == "ERROR" and not e.args and "error" not in self.program.subs:
+            return "(R.error_number != 0)"  # on_error.rs: ERROR() is "an error was recorded"
         if e.name.lower() in self.program.subs:
             return self.call_user(e, e.name, e.args, statement=False)
         b = lookup_builtin(e.name)
         phrase = " ".join(e.name.upper().replace("_", " ").split())
-        keyword = phrase in EXPRESSION_PHRASES or phrase == "HEAR"
+        keyword = (phrase in EXPRESSION_PHRASES or phrase == "HEAR") \
+            and e.name.strip("_") == e.name  # ``__import__`` is no keyword
         # A name that is both (JOIN(list, sep) and JOIN(left, right, "key")): the arity picks.
         if b is not None and not (keyword and not fits(b, len(e.args))):
             return self.call_builtin(e, b, e.args)

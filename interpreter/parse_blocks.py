@@ -226,6 +226,16 @@ class BlockRules:
             body = self.block()
             self.close_block(t, "ON FORM SUBMIT", ("END ON",))
             return n.OnBlock(t.line, t.col, "FORM SUBMIT", args, body)
+        if nxt.kind is Kind.IDENT and nxt.upper == "EVENT":
+            # ON EVENT "name" DO … END ON (botbasic_ai/src/keywords/events.rs)
+            self.advance()
+            self.advance()
+            args = [self.concat()]
+            self.expect_word("DO", "after ON EVENT name")
+            self.expect_eol("ON EVENT … DO")
+            body = self.block()
+            self.close_block(t, "ON EVENT", ("END ON",))
+            return n.OnBlock(t.line, t.col, "EVENT", args, body)
         if self.statement_phrase() is not None:
             return False
         self.advance()

@@ -16,7 +16,13 @@ from . import nodes as n
 from .data_syntax import DATA_PHRASES, Clauses, parse_data_keyword
 from .extra_syntax import EXTRA_PHRASES, parse_extra_keyword
 from .lexer import Kind, Token
-from .vocabulary import CLAUSE_WORDS, EXPRESSION_PHRASES, NO_ARGUMENT_PHRASES, STATEMENT_PHRASES
+from .vocabulary import (
+    CLAUSE_WORDS,
+    EXPRESSION_PHRASES,
+    NO_ARGUMENT_PHRASES,
+    OPTIONAL_ARGUMENT_PHRASES,
+    STATEMENT_PHRASES,
+)
 
 PhraseTable = dict[str, list[tuple[str, ...]]]
 
@@ -48,6 +54,11 @@ NON_OPERAND_WORDS = frozenset({
 # may instead be a variable passed as the keyword's argument (``SEND_EMAIL to, body``).
 _ENDS_A_VALUE = frozenset({"THEN", "AND", "OR", "MOD", "IS", "ELSE", "STEP", "DO", "LOOP",
                            "CONTAINS", "LIKE"})
+# Clause words of one statement phrase only, as the engine's syntax writes them.
+_STATEMENT_CLAUSES: dict[str, frozenset[str]] = {
+    "WAIT FOR EVENT": frozenset({"TIMEOUT"}),  # events.rs
+    "USE WEBSITE": frozenset({"REFRESH"}),  # use_website.rs
+}
 # Keyword statements whose argument count is fixed (checked at parse time for `check`).
 _ARITY = {"TALK": (1, 1), "SET BOT MEMORY": (2, 2), "GET BOT MEMORY": (1, 1),
           "WAIT": (1, 1), "SET USER MEMORY": (2, 2), "GET USER MEMORY": (1, 1),
@@ -77,8 +88,8 @@ class KeywordRules:
         j = start
         while j < len(self.toks) and len(out) < limit:
             t = self.toks[j]
-            if t.kind is not Kind.IDENT:
-                break
+            if t.kind is not Kind.IDENT or t.value.startswith("_") or t.value.endswith("_"):
+                break  # ``__import__`` is a name, never the keyword IMPORT
             parts = [p for p in t.value.upper().split("_") if p]
             for k, p in enumerate(parts):
                 out.append((p, j if k == len(parts) - 1 else -1))
@@ -109,6 +120,11 @@ class KeywordRules:
 
     def starts_keyword_expression(self, phrase: str, used: int) -> bool:
         nxt = self.peek(used)
+        if phrase in OPTIONAL_ARGUMENT_PHRASES and used > 1:
+            return True
+        if used == 1 and " " in phrase and self.tok.value.lower() in self.names and not (
+                nxt.kind is Kind.OP and nxt.value == "("):
+            return False  # ``get_queue = FALSE`` … ``IF get_queue OR x``: the variable
         if used == 1 and " " in phrase and phrase not in NO_ARGUMENT_PHRASES and (
                 nxt.kind in (Kind.NEWLINE, Kind.EOF) or nxt.kind is Kind.OP and nxt.value
                 not in ("(", "[", "{", "#{", "-")
@@ -203,7 +219,7 @@ class KeywordRules:
                 raise self.fail(f"unexpected {self.tok.describe()} after the value of {phrase}",
                                 self.tok)
             return args, {}
-        clauses = self.keyword_clauses(args)
+        clauses = self.keyword_clauses(args, _STATEMENT_CLAUSES.get(phrase, frozenset()))
         self.check_arity(t, phrase, args)
         return args, clauses
 
@@ -214,13 +230,16 @@ class KeywordRules:
             self.error(f"{phrase} expects {want} argument{'s' if hi != 1 else ''}, "
                        f"got {len(args)}", t)
 
-    def keyword_clauses(self, args: list[n.Node]) -> Clauses:
-        """Comma or space separated arguments, then named clauses (AS, INTO, WITH …)."""
+    def keyword_clauses(self, args: list[n.Node], extra: frozenset[str] = frozenset()
+                        ) -> Clauses:
+        """Comma or space separated arguments, then named clauses (AS, INTO, WITH …, and
+        the phrase's own ``extra`` clause words)."""
         clauses: Clauses = {}
         current = args
         opened = False  # a clause word was just read: ``TO to`` makes the second one a value
         while not self.at_eol():
-            if self.tok.kind is Kind.IDENT and self.tok.upper in CLAUSE_WORDS \
+            if self.tok.kind is Kind.IDENT and (self.tok.upper in CLAUSE_WORDS
+                                                or self.tok.upper in extra) \
                     and not self.clause_word_is_value() \
                     and not (opened and self.tok.upper != "BY"):
                 current = self.open_clause(clauses)
@@ -238,11 +257,21 @@ class KeywordRules:
 
     # ------------------------------------------------------------ expression use
 
+    def starts_operand(self) -> bool:
+        t = self.tok
+        if t.kind in (Kind.STRING, Kind.NUMBER):
+            return True
+        if t.kind is Kind.OP:
+            return t.value in ("(", "[", "{", "#{", "-")
+        return t.kind is Kind.IDENT and t.upper not in NON_OPERAND_WORDS
+
     def expression_arguments(self, phrase: str) -> tuple[list[n.Node], Clauses]:
         """Operands separated by commas or clause words; stops at anything else, which
         belongs to the enclosing expression."""
         clauses: Clauses = {}
         if phrase in NO_ARGUMENT_PHRASES:  # x = LIST TOOLS: nothing to read
+            return [], clauses
+        if phrase in OPTIONAL_ARGUMENT_PHRASES and not self.starts_operand():
             return [], clauses
         words = _PHRASE_CLAUSES.get(phrase, _EXPRESSION_CLAUSES)
         args = [self.keyword_value(False)]

@@ -33,7 +33,15 @@ from .events import (
 )
 from .nesting import MAX_DEPTH
 from .operators import NAMESPACE, EndDialog, publish_locals
-from .ports import BotMemory, BotMessage, Channel, HearRequest, Suggestion, WriteSource
+from .ports import (
+    BotMemory,
+    BotMessage,
+    Channel,
+    HearRequest,
+    Suggestion,
+    Switcher,
+    WriteSource,
+)
 from .values import BasicValueError, to_display, to_number
 
 MAX_WAIT = 300.0  # seconds, as the original engine caps WAIT
@@ -58,6 +66,8 @@ class Session:
     model: str = ""  # USE MODEL; "" is the configured default
     model_routing: str = ""  # SET MODEL ROUTING
     webhooks: list[str] = field(default_factory=list)  # WEBHOOK endpoints the dialog declared
+    switchers: list[Switcher] = field(default_factory=list)  # ADD SWITCHER, until CLEAR
+    events: list[str] = field(default_factory=list)  # PUBLISH EVENT names, in order
 
 
 # A SUB/FUNCTION activation (or the dialog itself) on the call stack ``Runtime.frames`` is a
@@ -436,6 +446,10 @@ class Runtime:
         return await self.hear(name, kind, (), question, None, line)
 
     def on_block(self, event: str, args: list[Any], line: int) -> None:
+        if event == "EVENT":
+            from .keywords.events_bus import check_on_event
+
+            check_on_event(args)
         detail = " ".join(to_display(a) for a in args)
         self.emit(Printed(f"ON {event} {detail}: handler registered; it runs when the event "
                           f"happens, not inline", line))

@@ -7,7 +7,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from app.memory_store import MemoryStore
+from interpreter import BasicRuntimeError
 from interpreter.events import Printed
 
 from .helpers import run_dialog
@@ -66,3 +69,93 @@ def test_use_kb_of_a_missing_knowledge_base_warns_and_goes_on(store: MemoryStore
     warnings = [e.text for e in run.events if isinstance(e, Printed)]
     assert any("USE KB" in w and "'missing'" in w for w in warnings)
     assert run.session.knowledge_bases == ["missing"]
+
+
+# ---------------------------------------------------------------- web data (web_data.rs)
+
+PAGE = """<html><head><title>Shop</title><style>.x{}</style></head><body>
+<div id="main"><h2 class="item">Tea <b>green</b></h2><h2 class="item sale">Coffee</h2>
+<p class="price">3.50</p><a href="/about">About us</a><a href="https://x.test/y">Y</a>
+<img src="img/a.png" alt="A"><img src="/b.png"></div>
+<table id="t"><tr><th>name</th><th>qty</th></tr><tr><td>tea</td><td>2</td></tr></table>
+</body></html>"""
+
+FEED = """<?xml version="1.0"?><rss version="2.0"><channel><title>News</title>
+<item><title>One</title><link>https://n.test/1</link><description>First</description>
+<pubDate>Mon, 01 Dec 2026 10:00:00 GMT</pubDate><guid>g1</guid></item>
+<item><title>Two</title><link>https://n.test/2</link></item>
+<item><title>Three</title></item></channel></rss>"""
+
+
+def test_scrape_family_reads_the_page_like_the_engine(http_server, clean_env) -> None:
+    http_server.pages["/shop"] = ("text/html", PAGE)
+    url = http_server.url + "/shop"
+    run = run_dialog(f'''
+first = SCRAPE "{url}", "h2.item"
+all = SCRAPE_ALL "{url}", "#main > h2"
+sale = SCRAPE "{url}", "div .sale"
+none = SCRAPE "{url}", "h3"
+links = SCRAPE_LINKS "{url}"
+imgs = SCRAPE_IMAGES "{url}"
+''', clean_env / "bot")
+    v = run.variables
+    assert v["first"] == "Tea  green" and v["sale"] == "Coffee" and v["none"] == ""
+    assert v["all"] == ["Tea  green", "Coffee"]
+    assert v["links"] == [{"href": http_server.url + "/about", "text": "About us"},
+                          {"href": "https://x.test/y", "text": "Y"}]
+    assert v["imgs"] == [{"src": http_server.url + "/img/a.png", "alt": "A"},
+                         {"src": http_server.url + "/b.png", "alt": ""}]
+
+
+def test_scrape_with_a_selector_it_cannot_read_is_an_error(http_server, clean_env) -> None:
+    http_server.pages["/shop"] = ("text/html", PAGE)
+    with pytest.raises(BasicRuntimeError, match="Invalid selector") as err:
+        run_dialog(f'x = SCRAPE "{http_server.url}/shop", "h2:hover"', clean_env / "bot")
+    assert err.value.line == 1
+
+
+def test_rss_items_and_limit(http_server, clean_env) -> None:
+    http_server.pages["/feed"] = ("application/rss+xml", FEED)
+    run = run_dialog(f'all = RSS "{http_server.url}/feed"\ntwo = RSS "{http_server.url}/feed", 2',
+                     clean_env / "bot")
+    assert [i["title"] for i in run.variables["all"]] == ["One", "Two", "Three"]
+    assert run.variables["two"][0] == {"title": "One", "link": "https://n.test/1",
+                                       "description": "First",
+                                       "pubDate": "Mon, 01 Dec 2026 10:00:00 GMT",
+                                       "author": "", "guid": "g1"}
+    assert len(run.variables["two"]) == 2 and "guid" not in run.variables["two"][1]
+
+
+# ---------------------------------------------------------------- attendants (attendance.rs)
+
+
+def test_get_attendants_reads_the_package_attendant_csv(clean_env) -> None:
+    package = clean_env / "desk.gbai"
+    write(package / "attendant.csv", "id,name,channel,preferences,department\n"
+                                     "a1,Ana,whatsapp,sales,north\nshort,line\na2,Bo,web,support\n")
+    run = run_dialog('all = GET ATTENDANTS\nonline = GET ATTENDANTS "online"\n'
+                     'away = GET ATTENDANT STATS "away"', package / "desk.gbdialog")
+    everyone = run.variables["all"]
+    assert everyone["success"] is True and everyone["count"] == 2
+    assert everyone["items"][0] == {"id": "a1", "name": "Ana", "channel": "whatsapp",
+                                    "preferences": "sales", "status": "online",
+                                    "department": "north"}
+    assert "department" not in everyone["items"][1]
+    assert run.variables["online"]["count"] == 2 and run.variables["away"]["count"] == 0
+
+
+# ---------------------------------------------------------------- THINK KB (think_kb.rs)
+
+
+def test_think_kb_searches_the_active_kbs(store: MemoryStore, clean_env: Path) -> None:
+    package = clean_env / "shop.gbai"
+    write(package / "shop.gbkb" / "policies" / "returns.md",
+          "You can return any product within 30 days with the receipt.")
+    run = run_dialog('USE KB "policies"\nr = THINK KB "return product receipt"',
+                     package / "shop.gbdialog", store=store)
+    result = run.variables["r"]
+    assert result["query"] == "return product receipt"
+    assert result["total_results"] >= 1 and result["results"][0]["kb_name"] == "policies"
+    assert "30 days" in result["results"][0]["results"][0]["content"]
+    assert result["sources"][0].endswith("returns.md")
+    assert 0.0 <= result["confidence"] <= 1.0 and result["consolidation_insights"] == []
