@@ -16,6 +16,7 @@ from .code_analysis import fits, is_bool, sub_function, text_prefix
 from .codegen_scope import ERROR_STATE, RELOAD_EXPR
 from .errors import Severity
 from .operators import MAX_STRING
+from .suggestions import did_you_mean
 from .values import parse_number, to_display
 from .vocabulary import EXPRESSION_PHRASES
 
@@ -116,11 +117,14 @@ class ExpressionEmitters:
 
     def ex_Member(self, e: n.Member) -> str:
         key = repr(e.name)  # inline: a map that has the exact key
+        # ``x?.k`` gives NULL for anything without k; ``x.k`` on text or a number fails
+        read = "_mem" if e.optional else "_memr"
         if isinstance(e.obj, n.Name) and (m := self.maps.get(e.obj.name.lower())) is not None:
             # FOR EACH's item, its map-ness tested once per iteration (stmt_ForEach)
-            return f"({m}[{key}] if {key} in {m} else _mem({self.expr(e.obj)}, {key}))"
+            return f"({m}[{key}] if {key} in {m} else {read}({self.expr(e.obj)}, {key}))"
         t, first = self.operand(self.expr(e.obj))
-        return f"({t}[{key}] if {first}.__class__ is _dict and {key} in {t} else _mem({t}, {key}))"
+        return (f"({t}[{key}] if {first}.__class__ is _dict and {key} in {t} "
+                f"else {read}({t}, {key}))")
 
     def ex_Index(self, e: n.Index) -> str:
         # Inline: a list and an int in range. Both operands are evaluated first, in order.
@@ -212,7 +216,11 @@ class ExpressionEmitters:
             b = lookup_builtin(name)
             if b is not None:
                 return self.call_builtin(node, b, args)
-            self.warn(node, f"unknown SUB or keyword '{name}'")
+            hint = did_you_mean(name, (s.name for s in self.program.subs.values()))
+            # With arguments it is a statement General Bots cannot parse (Rhai reads
+            # ``NAME "a", 2`` as a syntax error); a lone word is a variable read there.
+            self.warn(node, f"unknown SUB or keyword '{name}'{hint}",
+                      Severity.ERROR if args else Severity.WARNING)
             return f"R.fail_unknown({name!r})"
         if len(args) > len(sub.params):
             self.warn(node, f"{sub.name} takes {len(sub.params)} argument(s), got {len(args)}",

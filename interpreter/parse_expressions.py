@@ -259,6 +259,8 @@ class ExpressionRules:
 
     def primary_word(self, t: Token) -> n.Node:
         w = t.upper
+        if w == "THEN":  # ``IF x = THEN``: the value is missing, THEN is not a variable
+            raise self.fail("expected a value, got THEN", t)
         if w in ("TRUE", "FALSE"):
             self.advance()
             return n.Literal(t.line, t.col, w == "TRUE")

@@ -16,6 +16,7 @@ from . import nodes as n
 from .data_syntax import DATA_PHRASES, Clauses, parse_data_keyword
 from .extra_syntax import EXTRA_PHRASES, parse_extra_keyword
 from .lexer import Kind, Token
+from .suggestions import did_you_mean
 from .vocabulary import (
     CLAUSE_WORDS,
     EXPRESSION_PHRASES,
@@ -219,9 +220,30 @@ class KeywordRules:
                 raise self.fail(f"unexpected {self.tok.describe()} after the value of {phrase}",
                                 self.tok)
             return args, {}
+        self.reject_unknown_phrase(t, phrase)
         clauses = self.keyword_clauses(args, _STATEMENT_CLAUSES.get(phrase, frozenset()))
         self.check_arity(t, phrase, args)
         return args, clauses
+
+    def reject_unknown_phrase(self, t: Token, phrase: str) -> None:
+        """``GET FOO BAR BAZ "a"``: upper-case words the dialog never used as variables,
+        written one after the other with no comma, continue the keyword's name; no keyword
+        has that name, so it is an error, as General Bots cannot parse it either."""
+        words: list[Token] = []
+        j = self.i
+        while self.toks[j].kind is Kind.IDENT and self.toks[j].value.isupper() and \
+                self.toks[j].value.lower() not in self.names and \
+                self.toks[j].upper not in CLAUSE_WORDS and \
+                self.toks[j].upper not in NON_OPERAND_WORDS:
+            words.append(self.toks[j])
+            j += 1
+        after = self.toks[j]
+        if not words or after.kind in (Kind.NEWLINE, Kind.EOF, Kind.OP):
+            return  # ``TALK LEN(x)``, ``TALK TOTAL + 1``: values
+        if self.match_phrase(_EXPRESSION_TABLE, self.i) is not None:
+            return  # ``SAVE FIND …``: an argument that is itself a keyword
+        written = " ".join([phrase, *(w.value for w in words)])
+        raise self.fail(f"unknown keyword '{written}'{did_you_mean(written)}", t)
 
     def check_arity(self, t: Token, phrase: str, args: list[n.Node]) -> None:
         lo, hi = _ARITY.get(phrase, (0, 99))

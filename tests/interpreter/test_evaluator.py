@@ -197,8 +197,11 @@ def test_runtime_error_keeps_memory_writes_made_before_it():
 
 
 def test_scripts_cannot_reach_python():
-    out = run('a = "x".__class__\nb = __import__\nc = [].__class__\nd = open\ne = eval')
-    assert all(out.variables[k] is None for k in "abcde")
+    out = run('b = __import__\nd = open\ne = eval')
+    assert all(out.variables[k] is None for k in "bde")
+    for attribute in ('"x".__class__', "[].__class__"):
+        with pytest.raises(BasicRuntimeError, match="Unknown property '__class__'"):
+            run(f"a = {attribute}")
     with pytest.raises(BasicRuntimeError):
         run('x = __import__("os")')
     with pytest.raises(BasicRuntimeError):
