@@ -76,6 +76,7 @@ _OPERATORS = (
 )
 _OPENERS = {"(", "[", "{", "#{"}
 _CLOSERS = {")", "]", "}"}
+MAX_NUMBER_DIGITS = 308  # a float's range: 1.8e308
 _IDENT_RE = re.compile(r"[^\W\d]\w*")
 _NUMBER_RE = re.compile(r"\d+(?:\.\d+)?|\.\d+(?![\w])")
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "\\": "\\", '"': '"', "'": "'", "0": "\0"}
@@ -278,7 +279,15 @@ class Lexer:
             self.operator()
             return
         s = m.group()
-        value: int | float = float(s) if "." in s else int(s)
+        whole = s.partition(".")[0]
+        if len(whole.lstrip("0")) > MAX_NUMBER_DIGITS:
+            # Beyond any float (and beyond Python's int-from-text limit): General Bots
+            # would read it as infinity.
+            self.error(f"number too large ({len(whole)} digits; the largest number has "
+                       f"{MAX_NUMBER_DIGITS})", self.line, self.col, self.col + len(s))
+            value: int | float = 0
+        else:
+            value = float(s) if "." in s else int(s)
         self.emit(Kind.NUMBER, value, self.line, self.col, self.col + len(s))
         self.pos = m.end()
 

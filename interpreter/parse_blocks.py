@@ -227,6 +227,13 @@ class BlockRules:
         self.advance()
         is_function = t.upper == "FUNCTION"
         name = self.expect_ident("a name after " + t.upper)
+        if not name.value.isascii():
+            # Rhai (without its unicode-xid-ident feature, as General Bots builds it)
+            # reads only ASCII names: "Unexpected 'Ｆ'".
+            odd = next(c for c in name.value if not c.isascii())
+            self.error(f"{t.upper} name {name.value!r} has the non-ASCII character {odd!r} "
+                       f"(U+{ord(odd):04X}); General Bots accepts only ASCII letters, digits "
+                       f"and _ in names", name)
         params: list[str] = []
         if self.accept_op("("):
             while not self.at_op(")"):
