@@ -27,7 +27,7 @@ from interpreter.channels import QueuedChannel
 from interpreter.keywords import KEYWORDS
 from interpreter.keywords.unsupported import NEEDS
 from interpreter.ports import DictMemory
-from interpreter.vocabulary import OPERATOR_WORDS
+from interpreter.vocabulary import ERROR_STATE_NAMES, OPERATOR_WORDS
 
 ROOT = Path(__file__).resolve().parents[1]
 REGISTRY = ROOT / "docs" / "engine-registry.tsv"
@@ -167,6 +167,9 @@ def classify(phrase: str, kinds: set[str]) -> tuple[Status, str]:
         return Status.RUNS, "keyword"
     if phrase in LANGUAGE:
         return Status.RUNS, "language: " + LANGUAGE[phrase]
+    if phrase.lower().replace(" ", "_") in ERROR_STATE_NAMES or phrase in ("ERR", "ERR CLEAR",
+                                                                         "ERROR"):
+        return Status.RUNS, "the run's error state (ON ERROR RESUME NEXT)"
     if lookup_builtin(phrase) is not None:
         return Status.RUNS, "built-in function"
     if phrase in OPERATOR_FUNCTIONS and phrase in OPERATOR_WORDS:

@@ -9,6 +9,7 @@ and slice.rs): SIZE, HEAD, TAIL, TAKE, DROP, EMPTY_ARRAY, LAST_INDEX_OF.
 
 from __future__ import annotations
 
+from interpreter import builtins_dates
 from interpreter.builtins import builtin
 from interpreter.values import BasicValueError, Value, to_display, to_int, type_name
 
@@ -105,3 +106,117 @@ def last_index_of(v: Value, value: Value) -> int:
         if to_display(items[i]) == wanted:
             return i
     return -1
+
+
+def _same(item: Value, value: Value) -> bool:
+    """contains.rs: equal values of one type, or values that print the same."""
+    if type(item) is type(value) and item == value:
+        return True
+    return to_display(item) == to_display(value)
+
+
+@builtin("IN_ARRAY", min_args=2, max_args=2)
+def in_array(value: Value, v: Value) -> bool:
+    return any(_same(item, value) for item in _array(v, "IN_ARRAY"))
+
+
+@builtin("INCLUDES", "HAS", min_args=2, max_args=2)
+def includes(v: Value, value: Value) -> bool:
+    return any(_same(item, value) for item in _array(v, "INCLUDES"))
+
+
+# Rhai passes arrays by value: these give a new array (or an item) and leave theirs alone.
+
+
+@builtin("ARRAY_PUSH", min_args=2, max_args=2)
+def array_push(v: Value, value: Value) -> list:
+    return [*_array(v, "ARRAY_PUSH"), value]
+
+
+@builtin("PREPEND", min_args=2, max_args=2)
+def prepend(v: Value, value: Value) -> list:
+    return [value, *_array(v, "PREPEND")]
+
+
+@builtin("ARRAY_POP", min_args=1, max_args=1)
+def array_pop(v: Value) -> Value:
+    items = _array(v, "ARRAY_POP")
+    return items[-1] if items else None
+
+
+@builtin("ARRAY_SHIFT", min_args=1, max_args=1)
+def array_shift(v: Value) -> Value:
+    items = _array(v, "ARRAY_SHIFT")
+    return items[0] if items else None
+
+
+@builtin("INIT", min_args=1, max_args=1)
+def init(v: Value) -> list:
+    return _array(v, "INIT")[:-1]
+
+
+def _slice(items: list, start: int, end: int | None) -> list:
+    """slice.rs ``slice_array``: negative bounds count from the end."""
+    n = len(items)
+    lo = max(n + start, 0) if start < 0 else min(start, n)
+    hi = n if end is None else (max(n + end, 0) if end < 0 else min(end, n))
+    return items[lo:hi] if lo < hi else []
+
+
+@builtin("SUBARRAY", min_args=3, max_args=3)
+def subarray(v: Value, start: Value, end: Value) -> list:
+    return _slice(_array(v, "SUBARRAY"), to_int(start), to_int(end))
+
+
+@builtin("MID_ARRAY", min_args=3, max_args=3)
+def mid_array(v: Value, start: Value, length: Value) -> list:
+    first = to_int(start)
+    return _slice(_array(v, "MID_ARRAY"), first, first + to_int(length))
+
+
+def _sort_key(item: Value) -> tuple[int, float, str]:
+    """sort.rs compares as numbers when both sides read as numbers, else as text; a key
+    that puts numbers first keeps that order total."""
+    if isinstance(item, bool):
+        return (1, 0.0, to_display(item))
+    if isinstance(item, (int, float)):
+        return (0, float(item), "")
+    if isinstance(item, str):
+        try:
+            return (0, float(item.strip()), "")
+        except ValueError:
+            pass
+    return (1, 0.0, to_display(item))
+
+
+@builtin("SORT_ASC", min_args=1, max_args=1)
+def sort_asc(v: Value) -> list:
+    return sorted(_array(v, "SORT_ASC"), key=_sort_key)
+
+
+@builtin("SORT_DESC", min_args=1, max_args=1)
+def sort_desc(v: Value) -> list:
+    return sorted(_array(v, "SORT_DESC"), key=_sort_key, reverse=True)
+
+
+@builtin("IS_BOOL", min_args=1, max_args=1)
+def is_bool(v: Value) -> bool:
+    return isinstance(v, bool)
+
+
+# ---------------------------------------------------------------- clock (datetime/now.rs)
+
+
+@builtin("TODAY_STR", min_args=0, max_args=0)
+def today_str() -> str:
+    return builtins_dates._now().strftime("%Y-%m-%d")
+
+
+@builtin("TIME_STR", min_args=0, max_args=0)
+def time_str() -> str:
+    return builtins_dates._now().strftime("%H:%M:%S")
+
+
+@builtin("UNIX_TIMESTAMP", min_args=0, max_args=0)
+def unix_timestamp() -> int:
+    return int(builtins_dates._now().timestamp())

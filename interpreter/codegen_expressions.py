@@ -144,8 +144,15 @@ class ExpressionEmitters:
     def ex_Call(self, e: n.Call) -> str:
         if e.name.lower() in ERROR_STATE and not e.args:
             return ERROR_STATE[e.name.lower()]
-        if e.name.upper() == "ERROR" and not e.args and "error" not in self.program.subs:
-            return "(R.error_number != 0)"  # on_error.rs: ERROR() is "an error was recorded"
+        if not e.args and e.name.lower() not in self.program.subs:
+            # on_error.rs: ERROR() is "an error was recorded", ERR() its number,
+            # ERR_CLEAR() forgets it
+            if e.name.upper() == "ERROR":
+                return "(R.error_number != 0)"
+            if e.name.upper() == "ERR":
+                return "R.error_number"
+            if e.name.upper() == "ERR_CLEAR":
+                return f"(await R.keyword('CLEAR ERROR', [], {{}}, {e.line}))"
         if e.name.lower() in self.program.subs:
             return self.call_user(e, e.name, e.args, statement=False)
         b = lookup_builtin(e.name)
@@ -212,6 +219,8 @@ class ExpressionEmitters:
 
     def call_user(self, node: n.Node, name: str, args: list[n.Node], statement: bool) -> str:
         sub = self.program.subs.get(name.lower())
+        if sub is None and not args and name.upper() in ("ERR_CLEAR", "ERR", "ERROR"):
+            return self.ex_Call(n.Call(node.line, node.col, name, []))
         if sub is None:
             b = lookup_builtin(name)
             if b is not None:

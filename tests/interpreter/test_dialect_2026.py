@@ -214,3 +214,23 @@ def test_keywords_that_need_a_general_bots_server_say_so(source: str, need: str)
     with pytest.raises(BasicRuntimeError, match=f"not supported by Talkbench yet: it needs .*"
                                                 f"{need}"):
         run(source)
+
+
+def test_more_array_and_clock_functions_of_the_engine() -> None:
+    # botbasic_core/src/keywords/arrays/{contains,push_pop,slice,sort}.rs and datetime/now.rs
+    out = run('a = [3, "10", 2]\nTALK TOJSON(SORT_ASC(a))\nTALK TOJSON(SORT_DESC(a))\n'
+              'TALK IN_ARRAY(2, a)\nTALK INCLUDES(a, 10)\nTALK HAS(a, 7)\n'
+              'TALK TOJSON(PREPEND(a, 0))\nTALK TOJSON(ARRAY_PUSH(a, 9))\nTALK TOJSON(a)\n'
+              'TALK ARRAY_POP(a)\nTALK ARRAY_SHIFT(a)\nTALK TOJSON(SUBARRAY(a, 1, -1))\n'
+              'TALK TOJSON(MID_ARRAY(a, 1, 5))\nTALK TOJSON(INIT(a))\n'
+              'TALK LEN(TODAY_STR()) = 10\nTALK IS_BOOL(FALSE)\nTALK UNIX_TIMESTAMP() > 0')
+    assert out.talks == ['[2, 3, "10"]', '["10", 3, 2]', "true", "true", "false",
+                         '[0, 3, "10", 2]', '[3, "10", 2, 9]', '[3, "10", 2]', "2", "3",
+                         '["10"]', '["10", 2]', '[3, "10"]', "true", "true", "true"]
+
+
+def test_err_err_clear_and_error_functions() -> None:
+    # botbasic_core/src/keywords/errors/on_error.rs: ERR(), ERR_CLEAR(), ERROR()
+    out = run('ON ERROR RESUME NEXT\nTHROW "x"\nTALK ERR()\nERR_CLEAR()\nTALK ERR()\n'
+              'TALK ERROR()')
+    assert out.talks == ["1", "0", "false"]
