@@ -33,6 +33,7 @@ class StatementRules(BlockRules):
         if self.is_assignment_line():
             return self.assignment(t)
         w = t.upper
+        self.reject_goto(t)
         handler = _STATEMENT_HANDLERS.get(w)
         if handler is not None:
             result = handler(self, t)
@@ -42,6 +43,20 @@ class StatementRules(BlockRules):
         if phrase is not None:
             return self.keyword_statement(t, *phrase)
         return self.call_or_expression(t)
+
+    def reject_goto(self, t: Token) -> None:
+        """``GOTO label`` and ``label:`` lines: General Bots rewrites a dialog that has them
+        into a state machine (botbasic_compiler/src/goto_transform.rs); Talkbench does not
+        run them, and says so before running."""
+        nxt, after = self.peek(), self.peek(2)
+        ends = (Kind.NEWLINE, Kind.EOF)
+        if t.upper == "GOTO" and nxt.kind is Kind.IDENT and after.kind in ends:
+            raise self.fail(f"GOTO is not supported by Talkbench: write the jump to "
+                            f"{nxt.value} as DO … LOOP with EXIT DO, or a SUB", t)
+        if nxt.kind is Kind.OP and nxt.value == ":" and after.kind in ends and \
+                t.upper not in ("CASE", "DEFAULT", "ELSE"):
+            raise self.fail(f"labels ({t.value}:) and GOTO are not supported by Talkbench: "
+                            f"use DO … LOOP, EXIT DO or SUBs", t)
 
     def assignment(self, t: Token) -> n.Assign:
         target = self.postfix(self.name_node(self.advance()))

@@ -234,3 +234,25 @@ def test_err_err_clear_and_error_functions() -> None:
     out = run('ON ERROR RESUME NEXT\nTHROW "x"\nTALK ERR()\nERR_CLEAR()\nTALK ERR()\n'
               'TALK ERROR()')
     assert out.talks == ["1", "0", "false"]
+
+
+def test_is_numeric_spaced_runs_with_a_warning_as_the_engine_cannot_compile_it() -> None:
+    # The botbook documents IS NUMERIC(x); the engine registers IS_NUMERIC only
+    # (botbasic_core/src/keywords/string_functions.rs) and Rhai rejects the spaced form.
+    source = 'x = "12"\nIF IS NUMERIC(x) AND NOT IS NUMERIC("a1") THEN TALK "ok"'
+    found = check_source(source, "d.bas")
+    assert [(d.line, d.severity) for d in found] == [(2, Severity.WARNING),
+                                                    (2, Severity.WARNING)]
+    assert "write IS_NUMERIC" in found[0].message
+    assert run(source).talks == ["ok"]
+
+
+def test_labels_and_goto_are_refused_before_running() -> None:
+    # General Bots rewrites them into a state machine (botbasic_compiler/src/goto_transform.rs);
+    # Talkbench does not, and check says so at each line instead of running something else.
+    assert errors("again:\nTALK 1\nGOTO again") == [
+        "d.bas:1:1: error: labels (again:) and GOTO are not supported by Talkbench: use DO … "
+        "LOOP, EXIT DO or SUBs",
+        "d.bas:3:1: error: GOTO is not supported by Talkbench: write the jump to again as DO … "
+        "LOOP with EXIT DO, or a SUB"]
+    assert errors("SELECT CASE 1\nCASE 1:\n  TALK 1\nEND SELECT") == []
