@@ -66,8 +66,9 @@ LANGUAGE = {
 OPERATOR_FUNCTIONS = {"AND", "OR", "NOT", "MOD"}
 # Engine names with no Talkbench counterpart, and why.
 NOT_SUPPORTED_WHY = {
-    "ON ERROR GOTO": "only ON ERROR GOTO 0 runs; labels and GOTO are check errors (the "
-                     "engine's goto_transform.rs turns them into a state machine)",
+    "ON ERROR GOTO": "only ON ERROR GOTO 0 runs: an error handler label is not (plain "
+                     "labels and GOTO at the dialog's top level run, as goto_transform.rs "
+                     "does)",
 }
 
 

@@ -220,3 +220,25 @@ def time_str() -> str:
 @builtin("UNIX_TIMESTAMP", min_args=0, max_args=0)
 def unix_timestamp() -> int:
     return int(builtins_dates._now().timestamp())
+
+
+# ---------------------------------------------------------------- choices (validation/nvl_iif.rs)
+
+
+@builtin("IF_FUNC", min_args=3, max_args=3)
+def if_func(condition: Value, when_true: Value, when_false: Value) -> Value:
+    if not isinstance(condition, bool):
+        raise BasicValueError(f"IF_FUNC expects a boolean condition, got {type_name(condition)}")
+    return when_true if condition else when_false
+
+
+@builtin("CHOOSE", min_args=3, max_args=3)
+def choose(index: Value, first: Value, second: Value) -> Value:
+    """CHOOSE(1, a, b) is a, CHOOSE(2, a, b) is b, any other index NULL."""
+    return {1: first, 2: second}.get(to_int(index))
+
+
+@builtin("SWITCH_FUNC", min_args=4, max_args=4)
+def switch_func(value: Value, case: Value, result: Value, default: Value) -> Value:
+    """``result`` when ``value`` prints as ``case`` prints, else ``default``."""
+    return result if to_display(value) == to_display(case) else default

@@ -145,6 +145,18 @@ class DoLoop(Node):
 
 
 @dataclass(slots=True)
+class Label(Node):
+    """``name:`` on a line of its own, at the dialog's top level (a GOTO target)."""
+
+    name: str
+
+
+@dataclass(slots=True)
+class Goto(Node):
+    label: str
+
+
+@dataclass(slots=True)
 class Exit(Node):
     kind: str  # FOR, DO, WHILE, SUB, FUNCTION, or "" for the whole dialog
 

@@ -40,6 +40,11 @@ class LoopExit(Exception):
         self.label = label
 
 
+class GotoJump(LoopExit):
+    """GOTO label: unwinds the loops and blocks it is in (each re-raises a LoopExit that is
+    not its own) up to the dialog's label dispatcher (``codegen_goto``)."""
+
+
 class EndDialog(Exception):
     """Bare EXIT / END, or EXIT inside a SUB: the whole dialog ends."""
 
@@ -372,4 +377,5 @@ NAMESPACE = {
     "_ensure": ensure, "_ensure_value": ensure_value, "_store": store_locals, "_nomap": MappingProxyType({}), "_publish": publish_locals, "_itemgetter": itemgetter, "_child": child, "_getv": getv, "_setv": setv, "_each": each,
     "_each_chunks": each_chunks, "_chunks": chunks, "_iter": iter, "_hint": length_hint,
     "_meth": method, "_forto": forto, "_LoopExit": LoopExit, "_EndDialog": EndDialog,
+    "_GotoJump": GotoJump,
 }

@@ -249,7 +249,11 @@ class BlockRules:
         if self.accept_word("AS"):
             self.expect_ident("a return type")
         self.expect_eol(t.upper)
-        body = self.block()
+        outer, self.in_sub = self.in_sub, True
+        try:
+            body = self.block()
+        finally:
+            self.in_sub = outer
         end_tok = self.tok
         self.close_block(t, t.upper, ("END FUNCTION",) if is_function else ("END SUB",))
         sub = n.SubDef(t.line, t.col, name.value, params, body, is_function, end_tok.line)

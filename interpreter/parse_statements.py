@@ -33,7 +33,9 @@ class StatementRules(BlockRules):
         if self.is_assignment_line():
             return self.assignment(t)
         w = t.upper
-        self.reject_goto(t)
+        jump = self.label_or_goto(t)
+        if jump is not None:
+            return jump
         handler = _STATEMENT_HANDLERS.get(w)
         if handler is not None:
             result = handler(self, t)
@@ -44,19 +46,27 @@ class StatementRules(BlockRules):
             return self.keyword_statement(t, *phrase)
         return self.call_or_expression(t)
 
-    def reject_goto(self, t: Token) -> None:
-        """``GOTO label`` and ``label:`` lines: General Bots rewrites a dialog that has them
-        into a state machine (botbasic_compiler/src/goto_transform.rs); Talkbench does not
-        run them, and says so before running."""
+    def label_or_goto(self, t: Token) -> n.Node | None:
+        """``GOTO label`` and ``label:`` lines (General Bots turns a dialog that has them into
+        a state machine: botbasic_compiler/src/goto_transform.rs). Labels stand at the
+        dialog's top level, as that rewrite needs; a GOTO inside a SUB cannot reach them."""
         nxt, after = self.peek(), self.peek(2)
         ends = (Kind.NEWLINE, Kind.EOF)
         if t.upper == "GOTO" and nxt.kind is Kind.IDENT and after.kind in ends:
-            raise self.fail(f"GOTO is not supported by Talkbench: write the jump to "
-                            f"{nxt.value} as DO … LOOP with EXIT DO, or a SUB", t)
+            if self.in_sub:
+                raise self.fail("GOTO inside a SUB or FUNCTION is not supported: labels are "
+                                "in the dialog's top level", t)
+            self.advance()
+            return n.Goto(t.line, t.col, self.advance().value.lower())
         if nxt.kind is Kind.OP and nxt.value == ":" and after.kind in ends and \
                 t.upper not in ("CASE", "DEFAULT", "ELSE"):
-            raise self.fail(f"labels ({t.value}:) and GOTO are not supported by Talkbench: "
-                            f"use DO … LOOP, EXIT DO or SUBs", t)
+            if self.block_depth != 1 or self.in_sub:
+                raise self.fail(f"the label {t.value}: must stand at the dialog's top level "
+                                f"(not inside IF, loops or SUBs), as General Bots needs", t)
+            self.advance()
+            self.advance()
+            return n.Label(t.line, t.col, t.value.lower())
+        return None
 
     def assignment(self, t: Token) -> n.Assign:
         target = self.postfix(self.name_node(self.advance()))

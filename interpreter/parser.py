@@ -50,6 +50,7 @@ class Parser(StatementRules, ExpressionRules, KeywordRules):
         self.depth = 0  # recursion of expressions and blocks, bounded (hostile input)
         self.block_depth = 0
         self.single_if = 0  # inside ``IF c THEN stmt ELSE stmt``: arguments stop at ELSE
+        self.in_sub = False  # inside SUB/FUNCTION (labels and GOTO are the dialog's only)
         self.subs: dict[str, n.SubDef] = {}
         self.params: list[n.Param] = []
         self.descriptions: list[n.Description] = []

@@ -247,12 +247,36 @@ def test_is_numeric_spaced_runs_with_a_warning_as_the_engine_cannot_compile_it()
     assert run(source).talks == ["ok"]
 
 
-def test_labels_and_goto_are_refused_before_running() -> None:
-    # General Bots rewrites them into a state machine (botbasic_compiler/src/goto_transform.rs);
-    # Talkbench does not, and check says so at each line instead of running something else.
-    assert errors("again:\nTALK 1\nGOTO again") == [
-        "d.bas:1:1: error: labels (again:) and GOTO are not supported by Talkbench: use DO … "
-        "LOOP, EXIT DO or SUBs",
-        "d.bas:3:1: error: GOTO is not supported by Talkbench: write the jump to again as DO … "
-        "LOOP with EXIT DO, or a SUB"]
-    assert errors("SELECT CASE 1\nCASE 1:\n  TALK 1\nEND SELECT") == []
+def test_labels_and_goto_run_like_the_engines_state_machine() -> None:
+    # botbasic_compiler/src/goto_transform.rs splits the dialog at its labels and runs the
+    # pieces from a dispatch loop: a GOTO leaves any loop it is in; pieces fall through.
+    from .helpers import both
+
+    source = ('n = 0\nagain:\nn = n + 1\nIF n < 3 THEN GOTO again\nFOR i = 1 TO 5\n  DO\n'
+              '    IF i = 2 THEN GOTO done\n    EXIT DO\n  LOOP\nNEXT\nTALK "never"\n'
+              'done:\nRETURN n * 10 + i')
+    assert both(source, {}) == ("ok", 32)
+    assert run('ON ERROR RESUME NEXT\nGOTO b\nTALK "x"\nb:\nTALK "b"').talks == ["b"]
+
+
+def test_an_endless_goto_loop_still_times_out() -> None:
+    with pytest.raises(BasicRuntimeError, match="timed out") as err:
+        run("again:\nGOTO again", timeout=0.3)
+    assert err.value.line == 2
+
+
+@pytest.mark.parametrize("source, message", [
+    ("IF TRUE THEN\nx:\nEND IF", "the label x: must stand at the dialog's top level"),
+    ("SUB s()\nGOTO a\nEND SUB\na:", "GOTO inside a SUB or FUNCTION is not supported"),
+    ("GOTO nowhere", "GOTO nowhere: the dialog has no label nowhere:"),
+])
+def test_labels_and_goto_that_cannot_work_are_check_errors(source: str, message: str) -> None:
+    found = errors(source)
+    assert len(found) == 1 and message in found[0]
+
+
+def test_choice_functions_of_the_engine() -> None:
+    # botbasic_core/src/keywords/validation/nvl_iif.rs
+    out = run('TALK IF_FUNC(1 < 2, "yes", "no")\nTALK CHOOSE(2, "a", "b")\n'
+              'TALK CHOOSE(3, "a", "b") IS NULL\nTALK SWITCH_FUNC(5, "5", "five", "other")')
+    assert out.talks == ["yes", "b", "true", "five"]
