@@ -18,10 +18,9 @@ import peewee
 
 from interpreter.service_ports import ServiceError
 
-from .database import translate_error
+from .database import is_sqlite, translate_error
 from .models import BaseModel, Bot, UtcDateTimeField, db_timestamp, utc_now
 from .services import ServiceContext, service_factory
-from .database import is_sqlite
 
 SHARED_TABLE = "bot_shared_memory"
 

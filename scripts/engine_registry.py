@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 
 OUT = Path(__file__).resolve().parents[1] / "docs" / "engine-registry.tsv"
-_SYNTAX = re.compile(r"register_custom_syntax(?:_with_state_raw)?\s*\(\s*&?\[([^\]]*)\]", re.S)
+_SYNTAX = re.compile(r"register_custom_syntax(?:_with_state_raw)?\s*\(\s*&?\[([^\]]*)\]", re.DOTALL)
 _FN = re.compile(r"register_fn\s*\(\s*\"([^\"]*)\"")
 _COMMENT = re.compile(r"//[^\n]*")
 
@@ -50,8 +50,9 @@ def main(mirror: str, commit: str) -> int:
         for kind, name in registrations(git("show", f"{commit}:{path}")):
             if name and not name.startswith("__"):  # __switch_match*: the converter's own
                 rows.add((kind, name, path.removeprefix("botserver/crates/")))
-    lines = [f"# engine keyword registrations of generalbots/generalbots {commit} "
-             f"(scripts/engine_registry.py)", "kind\tname\tfile"]
+    header = (f"# engine keyword registrations of generalbots/generalbots {commit} "
+              f"(scripts/engine_registry.py)")
+    lines = [header, "kind\tname\tfile"]
     lines += ["\t".join(r) for r in sorted(rows, key=lambda r: (r[1].upper(), r[0], r[2]))]
     OUT.write_text("\n".join(lines) + "\n", encoding="utf-8")
     print(f"{len(rows)} registrations -> {OUT}")

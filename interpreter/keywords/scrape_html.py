@@ -14,7 +14,8 @@ from html.parser import HTMLParser
 
 from ..values import BasicValueError
 
-_VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
+_VOID = frozenset(("area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
+                   "param", "source", "track", "wbr"))
 
 
 @dataclass(eq=False)

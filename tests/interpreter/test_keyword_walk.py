@@ -9,8 +9,14 @@ import asyncio
 
 import pytest
 
-from interpreter import BasicRuntimeError, BasicSyntaxError, Runtime, Severity, check_source
-from interpreter import load_source
+from interpreter import (
+    BasicRuntimeError,
+    BasicSyntaxError,
+    Runtime,
+    Severity,
+    check_source,
+    load_source,
+)
 from interpreter.builtins import lookup_builtin
 from interpreter.channels import QueuedChannel
 from interpreter.keywords import KEYWORDS
