@@ -51,9 +51,8 @@ NEEDS: dict[str, str] = {
     "PUBLISH": "a General Bots server to publish the bot to",
     "TRIGGER": "an event bus to deliver the event to",
     # the 2026 engine's keywords that need its server (see docs/keyword-status.md)
-    **dict.fromkeys(("GET ATTENDANTS WITH STATUS", "GET SUMMARY",
-                     "GET SMART REPLIES", "GET CUSTOMER HISTORY", "GET TIPS",
-                     "ANALYZE SENTIMENT", "SET ATTENDANT STATUS", "ASSIGN SMART"), _CRM),
+    **dict.fromkeys(("GET ATTENDANTS WITH STATUS", "GET SUMMARY", "GET CUSTOMER HISTORY",
+                     "SET ATTENDANT STATUS", "ASSIGN SMART"), _CRM),
     **dict.fromkeys(("KB STATISTICS", "KB COLLECTION STATS", "KB DOCUMENTS COUNT",
                      "KB DOCUMENTS ADDED SINCE", "KB LIST COLLECTIONS", "KB STORAGE SIZE"),
                     _VECTORS),

@@ -200,7 +200,6 @@ def test_get_current_model_follows_use_model() -> None:
 
 @pytest.mark.parametrize("source, need", [
     ('x = GET SUMMARY "s1"', "a CRM attendance back end"),
-    ('x = GET SMART REPLIES "s1"', "a CRM attendance back end"),
     ('x = GET CUSTOMER HISTORY "u1"', "a CRM attendance back end"),
     ("stats = KB STATISTICS", "vector database"),
     ('USE ACCOUNT "me@x.test"', "accounts connected"),
@@ -280,3 +279,21 @@ def test_choice_functions_of_the_engine() -> None:
     out = run('TALK IF_FUNC(1 < 2, "yes", "no")\nTALK CHOOSE(2, "a", "b")\n'
               'TALK CHOOSE(3, "a", "b") IS NULL\nTALK SWITCH_FUNC(5, "5", "five", "other")')
     assert out.talks == ["yes", "b", "true", "five"]
+
+
+def test_attendant_aids_computed_from_the_text_like_the_engine() -> None:
+    # botbasic_data/src/keywords/crm/attendance.rs: get_smart_replies_impl, get_tips_impl,
+    # analyze_sentiment_impl need no database.
+    out = run('r = GET SMART REPLIES "s1"\nt = GET TIPS "s1", "Urgent: it is not working?"\n'
+              'g = GET TIPS "s1", "hello"\n'
+              'a = ANALYZE SENTIMENT "s1", "Thanks, great! but one problem, ASAP now"\n'
+              'b = ANALYZE SENTIMENT "s1", "ok"')
+    v = out.variables
+    assert [i["category"] for i in v["r"]["items"]] == ["greeting", "acknowledgment",
+                                                        "follow_up"]
+    assert [i["type"] for i in v["t"]["items"]] == ["warning", "intent", "action"]
+    assert v["g"]["items"] == [{"type": "general", "priority": 3,
+                                "content": "Read carefully and respond helpfully"}]
+    assert (v["a"]["overall"], v["a"]["score"], v["a"]["escalation_risk"],
+            v["a"]["urgency"]) == ("positive", 0.5, "medium", "urgent")
+    assert (v["b"]["overall"], v["b"]["urgency"]) == ("neutral", "normal")
