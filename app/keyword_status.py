@@ -86,7 +86,8 @@ def engine_keywords(path: Path = REGISTRY) -> dict[str, tuple[str, set[str], set
         if not phrase:
             continue
         _, kinds, files = found.setdefault(phrase, (phrase, set(), set()))
-        kinds.add(kind)
+        # "fn " marks a function whose every spelling has a space: Rhai cannot call it.
+        kinds.add(kind if kind != "fn" or " " not in name.strip() else "fn ")
         files.add(file.removeprefix("botbasic_").split("/src/")[0] + ":"
                   + file.rsplit("/", 1)[-1])
     return found
@@ -160,7 +161,9 @@ def classify(phrase: str, kinds: set[str]) -> tuple[Status, str]:
     if phrase in NOT_SUPPORTED_WHY:
         return Status.NOT_SUPPORTED, NOT_SUPPORTED_WHY[phrase]
     if phrase in NEEDS:
-        return Status.NEEDS_SERVICE, f"needs {NEEDS[phrase]}"
+        note = ("; the engine itself registers it as a function whose name has spaces, which "
+                "its scripts cannot call") if kinds == {"fn "} else ""
+        return Status.NEEDS_SERVICE, f"needs {NEEDS[phrase]}{note}"
     if phrase in KEYWORDS:
         services = sorted(services_of(phrase))
         if services:
@@ -175,10 +178,10 @@ def classify(phrase: str, kinds: set[str]) -> tuple[Status, str]:
         return Status.RUNS, "built-in function"
     if phrase in OPERATOR_FUNCTIONS and phrase in OPERATOR_WORDS:
         return Status.RUNS, f"as the operator {phrase} (the function form is not)"
-    if "fn" in kinds and " " in phrase and "syntax" not in kinds and not re.search(
-            r"_", phrase):
-        return Status.NOT_SUPPORTED, ("not implemented; check warns about an unknown "
-                                      "function and run stops at it")
+    if kinds == {"fn "}:
+        return Status.NOT_SUPPORTED, ("the engine registers it as a function whose name has "
+                                      "spaces, which no script can call (Rhai names have "
+                                      "none); Talkbench has no such function either")
     return Status.NOT_SUPPORTED, ("not implemented; check warns about an unknown function "
                                   "or keyword and run stops at it")
 
