@@ -1,5 +1,8 @@
 """Statements that hold blocks: IF, FOR, DO, WHILE, SELECT CASE/SWITCH, SUB/FUNCTION, WITH,
-ON FORM SUBMIT and SCHEDULE IN.
+ON FORM SUBMIT, ON EVENT and SCHEDULE IN.
+
+A header line with a syntax error is reported and its block still opened (``block_header``),
+so the block's END is not reported a second time.
 
 Each opener parses its own body with ``block()`` and closes it with ``close_block``, which
 reports a missing terminator at the opener. ``ON`` and ``SCHEDULE`` open a block only as
@@ -25,7 +28,7 @@ class BlockRules:
     def stmt_if(self, t: Token) -> n.Node:
         self.advance()
         single = self.then_has_statement()
-        cond = self.block_header(self.if_header, single)
+        cond = self.block_header(self.if_header)
         if cond is None:  # reported; a multi-line IF still opens, so END IF is not stray
             if single:
                 return n.If(t.line, t.col, [], None)
@@ -69,11 +72,10 @@ class BlockRules:
             j += 1
         return False
 
-    def block_header(self, rule: Callable[[], _H], whole_line: bool = False) -> _H | None:
+    def block_header(self, rule: Callable[[], _H]) -> _H | None:
         """``rule`` reads a block's first line; a syntax error there is reported and the
-        rest of the line skipped, and the caller still opens the block (unless
-        ``whole_line``: a single-line IF): one error per mistake, not a second one for the
-        block's END."""
+        rest of the line skipped, and the caller still opens the block (a single-line IF
+        does not): one error per mistake, not a second one for the block's END."""
         from .parser import ParseError  # the parser module mixes these rules in
 
         try:
