@@ -89,7 +89,8 @@ EXPRESSION_PHRASES: tuple[str, ...] = (
 # register_fn); docs/keyword-status.md says what each does in Talkbench.
 _ENGINE_2026_VALUES: tuple[str, ...] = (
     # attendance (botbasic_data/src/keywords/crm/attendance.rs)
-    "GET ATTENDANTS", "GET ATTENDANTS WITH STATUS", "GET ATTENDANT STATS", "GET SUMMARY", "GET SMART REPLIES",
+    "GET ATTENDANTS", "GET ATTENDANTS WITH STATUS", "GET ATTENDANT STATS", "GET SUMMARY",
+    "GET SMART REPLIES",
     "GET CUSTOMER HISTORY", "GET TIPS", "ANALYZE SENTIMENT",
     # knowledge (think_kb.rs, kb_statistics.rs)
     "THINK KB", "KB STATISTICS", "KB COLLECTION STATS", "KB DOCUMENTS COUNT",
