@@ -33,7 +33,6 @@ _CRM = "a CRM attendance back end (queues, attendants, conversations)"
 _VECTORS = "the vector database (Qdrant) of a General Bots server"
 _PRODUCTS = "a product catalogue (a General Bots server's products tables)"
 _SERVER_FILES = "a General Bots server's drive to import from or export to"
-_MACROS = "a General Bots server's LLM macros"
 _PLAYER = "a media player in the chat channel (General Bots' web chat)"
 
 # Phrase → the service it needs, as the error says it.
@@ -61,7 +60,6 @@ NEEDS: dict[str, str] = {
     "DETECT": "a General Bots server's anomaly detection on its tables",
     "IMPORT": _SERVER_FILES, "EXPORT": _SERVER_FILES,
     "SEARCH": "a General Bots server's search index over its tables",
-    "CALCULATE": _MACROS, "VALIDATE": _MACROS,
     "FORECAST": "a weather forecast service",
     "BOOK": "a calendar back end that books appointments",
     **dict.fromkeys(("GET FACEBOOK METRICS", "GET INSTAGRAM METRICS", "GET LINKEDIN METRICS",

@@ -159,3 +159,33 @@ def test_think_kb_searches_the_active_kbs(store: MemoryStore, clean_env: Path) -
     assert "30 days" in result["results"][0]["results"][0]["content"]
     assert result["sources"][0].endswith("returns.md")
     assert 0.0 <= result["confidence"] <= 1.0 and result["consolidation_insights"] == []
+
+
+# ---------------------------------------------------------------- LLM macros (llm_macros.rs)
+
+
+def test_calculate_and_validate_ask_the_model_and_parse_like_the_engine(http_server,
+                                                                        clean_env) -> None:
+    from .servers import chat_reply
+    from .test_keywords_llm import llm_settings
+
+    replies = iter(["42", " yes ", '{"a": 1}', "about twelve",
+                    '```json\n{"is_valid": false, "errors": ["age < 18"]}\n```',
+                    "The data is valid."])
+    http_server.chat = lambda request: chat_reply(next(replies))
+    run = run_dialog('''
+a = CALCULATE "x * y", #{x: 6, y: 7}
+b = CALCULATE "x > 1", #{x: 2}
+c = CALCULATE "pair", #{}
+d = CALCULATE "guess", NULL
+v = VALIDATE #{age: 15}, "age >= 18"
+w = VALIDATE "ok", "anything"
+''', clean_env / "bot", llm_settings(http_server))
+    values = run.variables
+    assert (values["a"], values["b"], values["c"], values["d"]) == (42, True, {"a": 1},
+                                                                    "about twelve")
+    assert values["v"] == {"is_valid": False, "errors": ["age < 18"], "warnings": []}
+    assert values["w"] == {"is_valid": True, "errors": [], "warnings": []}
+    first = http_server.chat_requests()[0]["messages"][-1]["content"]
+    assert "Formula: x * y" in first and "x = 6, y = 7" in first
+    assert "Variables: none" in http_server.chat_requests()[3]["messages"][-1]["content"]
