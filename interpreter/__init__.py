@@ -9,6 +9,7 @@ from .errors import BasicRuntimeError, BasicSyntaxError, Diagnostic, Severity
 from .lint import lint
 from .parser import parse
 from .runtime import Runtime, Session
+from .service_needs import unsupported_uses
 
 __all__ = [
     "BasicRuntimeError", "BasicSyntaxError", "CompiledProgram", "Diagnostic", "Runtime",
@@ -24,7 +25,7 @@ def check_source(source: str, file: str = "<script>") -> list[Diagnostic]:
     compiled = _compile(program)
     if isinstance(compiled, Diagnostic):
         return diagnostics + [compiled]
-    found = diagnostics + compiled.diagnostics + lint(program)
+    found = diagnostics + compiled.diagnostics + lint(program) + unsupported_uses(program)
     unique = {(d.line, d.col, d.message): d for d in found}
     return sorted(unique.values(), key=lambda d: (d.line, d.col))
 

@@ -487,4 +487,9 @@ def guid() -> str:
 
 
 # Registration side effects: these modules add their functions to BUILTINS.
-from interpreter import builtins_collections, builtins_dates, builtins_math  # noqa: F401
+from interpreter import (  # noqa: F401
+    builtins_collections,
+    builtins_dates,
+    builtins_engine,
+    builtins_math,
+)

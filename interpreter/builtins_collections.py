@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import functools
 import json
-import math
 import re
 
 from interpreter.builtins import builtin, check_size, text
@@ -25,7 +24,6 @@ from interpreter.values import (
     to_display,
     to_int,
     to_json,
-    to_number,
     type_name,
 )
 

@@ -166,5 +166,7 @@ def py_name(prefix: str, key: str, taken: Any) -> str:
 
 
 def sub_function(name: str) -> str:
-    """The Python name of the generated function of SUB/FUNCTION ``name``."""
-    return "_sub_" + name.lower()
+    """The Python name of the generated function of SUB/FUNCTION ``name`` (ASCII: Python
+    NFKC-folds identifiers, so ``Ｆoo`` would silently become ``Foo``)."""
+    key = name.lower()
+    return "_sub_" + key if key.isascii() else "_subx_" + key.encode("utf-8").hex()

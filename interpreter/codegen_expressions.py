@@ -16,6 +16,7 @@ from .code_analysis import fits, is_bool, sub_function, text_prefix
 from .codegen_scope import ERROR_STATE, RELOAD_EXPR
 from .errors import Severity
 from .operators import MAX_STRING
+from .suggestions import did_you_mean
 from .values import to_display
 from .vocabulary import EXPRESSION_PHRASES
 
@@ -116,11 +117,14 @@ class ExpressionEmitters:
 
     def ex_Member(self, e: n.Member) -> str:
         key = repr(e.name)  # inline: a map that has the exact key
+        # ``x?.k`` gives NULL for anything without k; ``x.k`` on text or a number fails
+        read = "_mem" if e.optional else "_memr"
         if isinstance(e.obj, n.Name) and (m := self.maps.get(e.obj.name)) is not None:
             # FOR EACH's item, its map-ness tested once per iteration (stmt_ForEach)
-            return f"({m}[{key}] if {key} in {m} else _mem({self.expr(e.obj)}, {key}))"
+            return f"({m}[{key}] if {key} in {m} else {read}({self.expr(e.obj)}, {key}))"
         t, first = self.operand(self.expr(e.obj))
-        return f"({t}[{key}] if {first}.__class__ is _dict and {key} in {t} else _mem({t}, {key}))"
+        return (f"({t}[{key}] if {first}.__class__ is _dict and {key} in {t} "
+                f"else {read}({t}, {key}))")
 
     def ex_Index(self, e: n.Index) -> str:
         # Inline: a list and an int in range. Both operands are evaluated first, in order.
@@ -140,11 +144,21 @@ class ExpressionEmitters:
     def ex_Call(self, e: n.Call) -> str:
         if e.name.lower() in ERROR_STATE and not e.args:
             return ERROR_STATE[e.name.lower()]
+        if not e.args and e.name.lower() not in self.program.subs:
+            # on_error.rs: ERROR() is "an error was recorded", ERR() its number,
+            # ERR_CLEAR() forgets it
+            if e.name.upper() == "ERROR":
+                return "(R.error_number != 0)"
+            if e.name.upper() == "ERR":
+                return "R.error_number"
+            if e.name.upper() == "ERR_CLEAR":
+                return f"(await R.keyword('CLEAR ERROR', [], {{}}, {e.line}))"
         if e.name.lower() in self.program.subs:
             return self.call_user(e, e.name, e.args, statement=False)
         b = lookup_builtin(e.name)
         phrase = " ".join(e.name.upper().replace("_", " ").split())
-        keyword = phrase in EXPRESSION_PHRASES or phrase == "HEAR"
+        keyword = (phrase in EXPRESSION_PHRASES or phrase == "HEAR") \
+            and e.name.strip("_") == e.name  # ``__import__`` is no keyword
         # A name that is both (JOIN(list, sep) and JOIN(left, right, "key")): the arity picks.
         if b is not None and not (keyword and not fits(b, len(e.args))):
             return self.call_builtin(e, b, e.args)
@@ -196,7 +210,7 @@ class ExpressionEmitters:
         if e.phrase == "HEAR":
             prompt = args[0] if args else "None"
             return f"(await R.hear('', 'STRING', (), {prompt}, None, {e.line}))"
-        if e.phrase in ("FIRST", "LAST", "FORMAT"):
+        if e.phrase in ("FIRST", "LAST", "FORMAT", "DATEADD"):  # built-ins without parentheses
             b = lookup_builtin(e.phrase)
             if b is not None:
                 return self.call_builtin(e, b, e.args + e.clauses.get("AS", []))
@@ -205,11 +219,17 @@ class ExpressionEmitters:
 
     def call_user(self, node: n.Node, name: str, args: list[n.Node], statement: bool) -> str:
         sub = self.program.subs.get(name.lower())
+        if sub is None and not args and name.upper() in ("ERR_CLEAR", "ERR", "ERROR"):
+            return self.ex_Call(n.Call(node.line, node.col, name, []))
         if sub is None:
             b = lookup_builtin(name)
             if b is not None:
                 return self.call_builtin(node, b, args)
-            self.warn(node, f"unknown SUB or keyword '{name}'")
+            hint = did_you_mean(name, (s.name for s in self.program.subs.values()))
+            # With arguments it is a statement General Bots cannot parse (Rhai reads
+            # ``NAME "a", 2`` as a syntax error); a lone word is a variable read there.
+            self.warn(node, f"unknown SUB or keyword '{name}'{hint}",
+                      Severity.ERROR if args else Severity.WARNING)
             return f"R.fail_unknown({name!r})"
         if len(args) > len(sub.params):
             self.warn(node, f"{sub.name} takes {len(sub.params)} argument(s), got {len(args)}",

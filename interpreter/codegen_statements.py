@@ -176,7 +176,7 @@ class StatementEmitters:
             self.emit(f"if {var} is not None or {key!r} in G: G[{key!r}] = {var}", s)
         default = self.expr(s.default) if s.default is not None else "None"
         value = (f"await R.param({s.name!r}, {s.type!r}, {s.description!r}, {s.like!r}, "
-                 f"{default}, {s.optional!r}, {s.line})")
+                 f"{default}, {s.optional!r}, {s.line}, {s.options!r})")
         self.assign(n.Name(s.line, s.col, s.name), value, s)
 
     def stmt_Hear(self, s: n.Hear) -> None:

@@ -21,6 +21,7 @@ from typing import Any
 from . import nodes as n
 from .code_analysis import bound_names, names_in_subs, py_name, recursive_subs, sub_function
 from .codegen_expressions import ExpressionEmitters
+from .codegen_goto import GotoEmitters, has_labels
 from .codegen_loops import LoopEmitters
 from .codegen_operators import OperatorEmitters
 from .codegen_scope import RELOAD_EXPR, RELOAD_STMT, Scope
@@ -51,7 +52,8 @@ class CompiledProgram:
         return GENERATED_PREFIX + self.program.file + ">"
 
 
-class CodeGen(StatementEmitters, LoopEmitters, ExpressionEmitters, OperatorEmitters):
+class CodeGen(StatementEmitters, LoopEmitters, ExpressionEmitters, OperatorEmitters,
+              GotoEmitters):
     """Generates the Python source of a Program: this core keeps the output, the scopes
     and the functions of the dialog and its SUBs; the mixins emit statements, loops,
     expressions and operators."""
@@ -213,7 +215,12 @@ class CodeGen(StatementEmitters, LoopEmitters, ExpressionEmitters, OperatorEmitt
         back on the way out (even on an error or Stop), so G always ends up complete."""
         start = len(self.out)
         self.emit("try:")
-        self.nested(body)
+        if has_labels(body):
+            self.indent += 1
+            self.goto_body(body)
+            self.indent -= 1
+        else:
+            self.nested(body)
         self.emit("    return None")
         # Only assigned variables can differ from G; they are stored even when NULL.
         names = tuple(k for k in self.locals if k in self.assigned)

@@ -16,6 +16,7 @@ from .values import (
     compare,
     get_index,
     get_member,
+    read_member,
     set_index,
     set_member,
     to_display,
@@ -35,6 +36,11 @@ class LoopExit(Exception):
 
     def __init__(self, label: int):
         self.label = label
+
+
+class GotoJump(LoopExit):
+    """GOTO label: unwinds the loops and blocks it is in (each re-raises a LoopExit that is
+    not its own) up to the dialog's label dispatcher (``codegen_goto``)."""
 
 
 class EndDialog(Exception):
@@ -510,8 +516,10 @@ NAMESPACE = {
     "_eq": eq, "_cmp": cmp, "_lt": lt, "_le": le, "_gt": gt, "_ge": ge, "_cond": cond,
     "_not": not_, "_overflow": _overflow, "_found": found,
     "_contains": contains, "_neg": neg, "_num": num, "_truthy": truthy, "_d": to_display,
-    "_mem": get_member, "_idx": get_index, "_setmem": set_member, "_setidx": set_index,
+    "_mem": get_member, "_memr": read_member,
+    "_idx": get_index, "_setmem": set_member, "_setidx": set_index,
     "_ensure": ensure, "_ensure_value": ensure_value, "_store": store_locals, "_nomap": MappingProxyType({}), "_publish": publish_locals, "_itemgetter": itemgetter, "_child": child, "_getv": getv, "_setv": setv, "_each": each,
     "_each_chunks": each_chunks, "_chunks": chunks, "_iter": iter, "_hint": length_hint,
     "_meth": method, "_forto": forto, "_LoopExit": LoopExit, "_EndDialog": EndDialog,
+    "_GotoJump": GotoJump,
 }

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from . import nodes as n
+from .errors import Severity
 from .lexer import Interpolation, Kind, Token, tokenize
 from .nesting import MAX_NESTING
 
@@ -271,6 +272,18 @@ class ExpressionRules:
 
     def primary_word(self, t: Token) -> n.Node:
         w = t.upper
+        if w == "THEN":  # ``IF x = THEN``: the value is missing, THEN is not a variable
+            raise self.fail("expected a value, got THEN", t)
+        nxt = self.peek()
+        if w == "IS" and nxt.kind is Kind.IDENT and nxt.upper == "NUMERIC" and \
+                self.peek(2).kind is Kind.OP and self.peek(2).value == "(":
+            # The botbook's ``IS NUMERIC(x)``; the engine registers only IS_NUMERIC, and its
+            # converter leaves the spaced form for Rhai to reject.
+            self.error("General Bots cannot compile IS NUMERIC(…) (Rhai: \"Expecting '{'\"): "
+                       "write IS_NUMERIC(…)", t, Severity.WARNING)
+            self.advance()
+            self.advance()
+            return n.Call(t.line, t.col, "IS_NUMERIC", self.bracketed_list())
         if w in ("TRUE", "FALSE"):
             self.advance()
             return n.Literal(t.line, t.col, w == "TRUE")

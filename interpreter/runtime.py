@@ -33,7 +33,15 @@ from .events import (
 )
 from .nesting import MAX_DEPTH
 from .operators import NAMESPACE, EndDialog, publish_locals
-from .ports import BotMemory, BotMessage, Channel, HearRequest, Suggestion, WriteSource
+from .ports import (
+    BotMemory,
+    BotMessage,
+    Channel,
+    HearRequest,
+    Suggestion,
+    Switcher,
+    WriteSource,
+)
 from .values import BasicValueError, repr_value, rhai_type, to_display, to_number, type_name
 
 MAX_WAIT = 300.0  # seconds, as the original engine caps WAIT
@@ -58,6 +66,8 @@ class Session:
     model: str = ""  # USE MODEL; "" is the configured default
     model_routing: str = ""  # SET MODEL ROUTING
     webhooks: list[str] = field(default_factory=list)  # WEBHOOK endpoints the dialog declared
+    switchers: list[Switcher] = field(default_factory=list)  # ADD SWITCHER, until CLEAR
+    events: list[str] = field(default_factory=list)  # PUBLISH EVENT names, in order
 
 
 # A SUB/FUNCTION activation (or the dialog itself) on the call stack ``Runtime.frames`` is a
@@ -344,7 +354,13 @@ class Runtime:
                 break
             self.emit(InvalidAnswer(variable, text, answer.hint, line))
             if attempt >= HEAR_ATTEMPTS:
-                value = ""
+                # General Bots hands HEAR the text as typed (ws_handler.rs → hear_block in
+                # botbasic_core/src/keywords/hearing/syntax.rs; its validators are not
+                # wired in): the dialog goes on with the last answer, unchecked.
+                value = text
+                self.warn(f"HEAR {variable} AS {kind}: no valid answer after {attempt} "
+                          f"tries; going on with the last answer as typed, as General Bots "
+                          f"does", line)
                 break
             await self.channel.talk(BotMessage(answer.hint, tuple(self.session.suggestions)))
             attempt += 1
@@ -423,8 +439,9 @@ class Runtime:
         return await handler(self, args, clauses, line)
 
     async def param(self, name: str, ptype: str, description: str, like: Any, default: Any,
-                    optional: bool, line: int) -> Any:
-        """A tool PARAM: the caller's value, else its DEFAULT, else ask the user."""
+                    optional: bool, line: int, options: tuple[str, ...] = ()) -> Any:
+        """A tool PARAM: the caller's value, else its DEFAULT, else ask the user (a menu
+        when it lists its values)."""
         key = name
         if key in self.params:
             return self.params[key]
@@ -435,10 +452,16 @@ class Runtime:
         if optional:
             return None
         question = description or f"Please enter {name}"
+        if options:
+            return await self.hear(name, "MENU", options, question, None, line)
         kind = ptype if ptype not in ("STRING", "TEXT") else "STRING"
         return await self.hear(name, kind, (), question, None, line)
 
     def on_block(self, event: str, args: list[Any], line: int) -> None:
+        if event == "EVENT":
+            from .keywords.events_bus import check_on_event
+
+            check_on_event(args)
         detail = " ".join(to_display(a) for a in args)
         self.emit(Printed(f"ON {event} {detail}: handler registered; it runs when the event "
                           f"happens, not inline", line))

@@ -476,6 +476,20 @@ def get_member(obj: Value, name: str) -> Value:
     return None
 
 
+def read_member(obj: Value, name: str) -> Value:
+    """``obj.name`` as a script reads it: like :func:`get_member`, but text, numbers,
+    booleans and arrays have no other members, and reading one is an error, as in General
+    Bots (Rhai: "Unknown property 'x' - a getter is not registered for type 'string'").
+    Maps give NULL for a missing key; so does NULL itself (a never-assigned variable)."""
+    found = get_member(obj, name)
+    if found is None and isinstance(obj, (str, bool, int, float, list)):
+        if name.lower() == "len" and isinstance(obj, (str, list)):
+            return len(obj)
+        raise BasicValueError(f"Unknown property '{name}' - {type_name(obj)} has no member "
+                              f"of that name")
+    return found
+
+
 def set_member(obj: Value, name: str, value: Value) -> None:
     """``obj.name = value`` on a map (an existing key keeps its spelling)."""
     if not isinstance(obj, dict):

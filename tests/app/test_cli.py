@@ -107,11 +107,15 @@ def test_check_reports_three_errors_with_lines_and_columns(tmp_path):
 
 def test_check_warnings_do_not_fail_and_samples_are_clean(tmp_path):
     warn = tmp_path / "w.bas"
-    warn.write_text("TALK never_set\nMyUnknownThing 1\n")
+    warn.write_text("TALK never_set\nMyUnknownThing\n")
     out = talkbench("check", str(warn))
     assert out.returncode == 0
     assert "warning: variable 'never_set' is read but never assigned" in out.stdout
     assert "warning: unknown SUB or keyword 'MyUnknownThing'" in out.stdout
+    warn.write_text("TALKK 1\n")  # with arguments: General Bots cannot parse it either
+    out = talkbench("check", str(warn))
+    assert out.returncode == 1
+    assert "error: unknown SUB or keyword 'TALKK' (did you mean TALK?)" in out.stdout
     clean = talkbench("check", *[str(p) for p in sorted(SAMPLES.glob("*.bas"))])
     assert clean.returncode == 0 and ": error:" not in clean.stdout
 

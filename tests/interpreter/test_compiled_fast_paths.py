@@ -21,7 +21,7 @@ from interpreter.channels import QueuedChannel
 from interpreter.debugger import Debugger
 from interpreter.operators import add, mod, mul
 from interpreter.ports import DictMemory
-from interpreter.values import get_index, get_member
+from interpreter.values import get_index, read_member
 
 from .helpers import run
 
@@ -108,7 +108,7 @@ def test_arithmetic_fast_paths_match_the_operators(x: Any, y: Any) -> None:
        index=st.one_of(st.integers(-4, 4), st.sampled_from(["0", "a", None, 1.0])))
 def test_member_and_index_fast_paths_match_the_value_functions(obj: Any, key: str,
                                                                index: Any) -> None:
-    check(f"obj.{key}", {"obj": obj}, expected(get_member, obj, key))
+    check(f"obj.{key}", {"obj": obj}, expected(read_member, obj, key))
     check("obj[i]", {"obj": obj, "i": index}, expected(get_index, obj, index))
 
 

@@ -385,23 +385,23 @@ items = st.lists(st.one_of(
 
 def for_each_model(coll: Any) -> Any:
     from interpreter.operators import each
-    from interpreter.values import get_member
+    from interpreter.values import read_member
 
     s, c = "", 0
     for item in each(coll):
-        s = add(add(add(add(s, get_member(item, "price")), "|"), get_member(item, "Qty")), ";")
-        if eq(get_member(item, "qty"), 1):
+        s = add(add(add(add(s, read_member(item, "price")), "|"), read_member(item, "Qty")), ";")
+        if eq(read_member(item, "qty"), 1):
             c = add(c, 1)
     return add(s, c)
 
 
 @SETTINGS
 @given(st.one_of(items, scalars))
-def test_for_each_member_reads_match_get_member(coll: Any) -> None:
+def test_for_each_member_reads_match_read_member(coll: Any) -> None:
     got = both(FOR_EACH_MEMBERS, {"items": coll})
     try:
         want: tuple[str, Any] = ("ok", for_each_model(coll))
-    except BasicValueError:  # FOR EACH over something that is no collection
+    except BasicValueError:  # no collection, or a member of text or a number
         want = ("error", None)
     assert got[0] == want[0] and (got[0] == "error" or got[1] == want[1]), (coll, got)
 
@@ -423,6 +423,7 @@ def test_for_each_tests_the_item_is_a_map_once_only_when_nothing_rebinds_it() ->
 
 def test_for_each_item_changing_class_between_iterations() -> None:
     # Text and a list that "contain" the member names: only a map may be subscripted.
-    coll = [{"price": 1, "qty": 1}, "price qty", ["price", "Qty"], {"Price": 2, "QTY": 1},
-            None, {"qty": 3}, 7]
+    coll = [{"price": 1, "qty": 1}, None, {"Price": 2, "QTY": 1}, {"qty": 3}]
     assert both(FOR_EACH_MEMBERS, {"items": coll}) == ("ok", for_each_model(coll))
+    for other in ("price qty", ["price", "Qty"], 7):  # no members: an error, as in Rhai
+        assert both(FOR_EACH_MEMBERS, {"items": [*coll, other]})[0] == "error"

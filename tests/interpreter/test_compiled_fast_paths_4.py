@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from interpreter import load_source
 from interpreter.operators import add, mod, mul, sub
-from interpreter.values import BasicValueError, get_index, get_member
+from interpreter.values import BasicValueError, get_index, read_member
 from tests.interpreter.helpers import both
 
 SETTINGS = settings(max_examples=60, deadline=None,
@@ -92,7 +92,7 @@ def test_fused_member_arithmetic_in_for_each(start: Any, items: list[Any]) -> No
     def run() -> Any:
         total = start
         for item in items if items else []:
-            total = add(total, mul(get_member(item, "p"), get_member(item, "q")))
+            total = add(total, mul(read_member(item, "p"), read_member(item, "q")))
         return total
 
     check(got, model(run))
