@@ -266,6 +266,12 @@ class MemoryStore:
             db_files.release(self._protected)
         return landed and not lost
 
+    def release_thread_connection(self) -> None:
+        """Close the calling thread's connection to the database (a helper thread that read
+        the store is done): a connection left open keeps the files in use after ``close`` and
+        stops SQLite from checkpointing its WAL when the last one closes."""
+        reset_connection(self._db)
+
     def __enter__(self) -> Self:
         return self
 

@@ -92,4 +92,5 @@ _FAMILIES: list[str] = [
     "app.tables", "app.user_memory", "app.schedules",  # data keywords
     "app.settings",  # unsupported_keywords, weather
     "app.providers.crm",  # tasks, calendar, conversation records (CRM keywords)
+    "app.shared_memory",  # BOT SHARE MEMORY / BOT SYNC MEMORY FROM
 ]

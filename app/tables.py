@@ -109,7 +109,7 @@ class TableStore:
                 key = existing["id"].name if "id" in existing else "id"
                 if "id" not in existing:
                     columns.insert(0, (Column("id", "text"), ""))
-            self._create(table.name, columns, key)
+            self._create(table.name, columns, key, table.unique)
 
     def find(self, table: str, where: Filter, *, order_by: str = "",
              limit: int | None = None) -> list[dict[str, Any]]:
@@ -257,7 +257,8 @@ class TableStore:
         self._info[key] = info
         return info
 
-    def _create(self, name: str, columns: list[tuple[Column, str]], key: str) -> TableInfo:
+    def _create(self, name: str, columns: list[tuple[Column, str]], key: str,
+                unique: tuple[tuple[str, ...], ...] = ()) -> TableInfo:
         if not name.strip():
             raise ValueError("a table needs a name")
         physical = _physical_name(self._bot, name)
@@ -266,6 +267,13 @@ class TableStore:
             sql_type = _SQL_TYPES[column.kind][1 if self._pg else 0]
             pk = " PRIMARY KEY" if column.name == key else ""
             defs.append(f'"{column.name}" {sql_type}{pk}{extra}')
+        names = {c.name.lower(): c.name for c, _ in columns}
+        for group in unique:
+            missing = [c for c in group if c.lower() not in names]
+            if missing or not group:
+                raise ValueError(f"TABLE {name}: UNIQUE names no column {missing[0]!r}"
+                                 if missing else f"TABLE {name}: UNIQUE needs columns")
+            defs.append("UNIQUE (" + ", ".join(f'"{names[c.lower()]}"' for c in group) + ")")
         self._sql(f'CREATE TABLE IF NOT EXISTS "{physical}" ({", ".join(defs)})')
         p = self._db.param
         self._sql(f'INSERT INTO "{REGISTRY}" (bot, name, physical, key_column) '

@@ -59,7 +59,7 @@ msg = ""
 label = ""
 FOR i = 1 TO {n}
     total = total + i * 3 MOD 7
-    msg = "Order " & i & " for " & name
+    msg = "Order " + i + " for " + name
     label = "Item " + i + ": " + total
 NEXT
 RETURN total + LEN(msg) + LEN(label)
@@ -172,7 +172,7 @@ FOR i = 1 TO {n}
             e = e - 1
     END SELECT
 NEXT
-RETURN a & "," & b & "," & c & "," & d & "," & e
+RETURN a + "," + b + "," + c + "," + d + "," + e
 """
 
 

@@ -11,6 +11,7 @@ from .errors import BasicRuntimeError, BasicSyntaxError, Diagnostic, Severity
 from .lint import lint
 from .parser import parse
 from .runtime import Runtime, Session
+from .service_needs import unsupported_uses
 
 __all__ = [
     "BasicRuntimeError", "BasicSyntaxError", "CompiledProgram", "Diagnostic", "EngineOptions",
@@ -36,6 +37,7 @@ def check_source(source: str, file: str = "<script>",
     if isinstance(compiled, Diagnostic):
         return diagnostics + [compiled]
     found = (diagnostics + compiled.diagnostics + lint(program, provided)
+             + unsupported_uses(program)
              + check_engine(source, program, engine or EngineOptions()))
     unique = {(d.line, d.col, d.message): d for d in found}
     return sorted(unique.values(), key=lambda d: (d.line, d.col))

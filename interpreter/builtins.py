@@ -20,8 +20,7 @@ from interpreter.values import (
     BasicValueError,
     Value,
     as_number,
-    get_member,
-    parse_number,
+    not_found,
     to_display,
     to_int,
     truthy,
@@ -132,106 +131,142 @@ def check_size(n: int, fname: str) -> None:
 # ---------------------------------------------------------------- strings
 
 
+# The string functions below are General Bots' (botbasic_core/src/keywords/
+# string_functions.rs): each takes exact types (``&str``, ``i64``) and Rhai converts nothing,
+# so any other argument is its "Function not found". Lengths count UTF-8 bytes (LEN, INSTR)
+# where the engine uses Rust's ``str::len``, characters where it uses ``chars()`` (LEFT,
+# RIGHT, MID).
+
+
+def _str(name: str, args: tuple, *positions: int) -> None:
+    if any(type(args[i]) is not str for i in positions):
+        raise not_found(name, *args)
+
+
+def _int(name: str, args: tuple, *positions: int) -> None:
+    if any(type(args[i]) is not int for i in positions):
+        raise not_found(name, *args)
+
+
 @builtin("LEN", "LENGTH", min_args=1, max_args=1)
 def len_(v: Value) -> int:
-    """Characters in a string, items in an array or map; NULL is 0."""
-    if isinstance(v, (list, dict)):
+    """Bytes of a string's UTF-8 text ("São" is 4), items of an array (string_functions.rs
+    ``len_keyword``, arrays/mod.rs ``LEN``)."""
+    if type(v) is str:
+        return len(v) if v.isascii() else len(v.encode("utf-8", "surrogatepass"))
+    if type(v) is list:
         return len(v)
-    return len(text(v))
+    raise not_found("LEN", v)
 
 
 @builtin("LEFT", min_args=2, max_args=2)
 def left(s: Value, n: Value) -> Value:
-    """The first ``n`` characters (or items of an array)."""
-    count = max(0, to_int(n, "LEFT length"))
-    return s[:count] if isinstance(s, list) else text(s)[:count]
+    """The first ``n`` characters (``n`` < 0 counts as 0)."""
+    _str("LEFT", (s, n), 0)
+    _int("LEFT", (s, n), 1)
+    return s[: max(0, n)]
 
 
 @builtin("RIGHT", min_args=2, max_args=2)
 def right(s: Value, n: Value) -> Value:
-    """The last ``n`` characters (or items of an array)."""
-    count = max(0, to_int(n, "RIGHT length"))
-    seq = s if isinstance(s, list) else text(s)
-    return seq[len(seq) - count :] if count else seq[:0]
+    """The last ``n`` characters."""
+    _str("RIGHT", (s, n), 0)
+    _int("RIGHT", (s, n), 1)
+    count = max(0, n)
+    return s if count >= len(s) else s[len(s) - count :]
 
 
 @builtin("MID", "SUBSTRING", "SUBSTR", min_args=2, max_args=3)
-def mid(s: Value, start: Value, length: Value = None) -> Value:
-    """Characters from a 1-based ``start``; on an array, a 0-based slice (Node-era chunking)."""
-    if isinstance(s, list):
-        i = max(0, to_int(start, "MID start"))
-        if length is None:
-            return s[i:]
-        return s[i : i + max(0, to_int(length, "MID length"))]
-    t = text(s)
-    i = max(1, to_int(start, "MID start")) - 1
-    if length is None:
-        return t[i:]
-    return t[i : i + max(0, to_int(length, "MID length"))]
+def mid(s: Value, start: Value, *length: Value) -> Value:
+    """Characters from a 1-based ``start`` (below 1 counts as 1), at most ``length``."""
+    args = (s, start, *length)
+    _str("MID", args, 0)
+    _int("MID", args, *range(1, len(args)))
+    i = max(1, start) - 1
+    if not length:
+        return s[i:]
+    return s[i : i + max(0, length[0])]
 
 
 @builtin("INSTR", min_args=2, max_args=3)
 def instr(*args: Value) -> int:
-    """1-based position of a substring (``INSTR([start,] s, find)``); 0 when absent or empty."""
-    start = 1
+    """1-based BYTE position of a substring (``INSTR([start,] s, find)``); 0 when absent or
+    empty. A start inside a multi-byte character crashes the engine (a Rust panic)."""
     if len(args) == 3:
-        start = max(1, to_int(args[0], "INSTR start"))
-        args = args[1:]
-    s, find = text(args[0]), text(args[1])
-    if not s or not find:
+        _int("INSTR", args, 0)
+        _str("INSTR", args, 1, 2)
+        start, hay, needle = args
+    else:
+        _str("INSTR", args, 0, 1)
+        start, (hay, needle) = 1, args
+    if not hay or not needle:
         return 0
-    return s.find(find, start - 1) + 1
+    hb, nb = hay.encode("utf-8", "surrogatepass"), needle.encode("utf-8", "surrogatepass")
+    i = 0 if start < 1 else start - 1
+    if i >= len(hb):
+        return 0
+    if i and (hb[i] & 0xC0) == 0x80:
+        raise BasicValueError(f"INSTR start {start} falls inside a character of {hay!r} "
+                              f"(General Bots stops: 'byte index {i} is not a char "
+                              f"boundary')")
+    pos = hb.find(nb, i)
+    return pos + 1 if pos >= 0 else 0
 
 
 @builtin("UCASE", "UPPER", "UPPERCASE", min_args=1, max_args=1)
 def ucase(s: Value) -> str:
     """Upper-cased text."""
-    return text(s).upper()
+    _str("UCASE", (s,), 0)
+    return s.upper()
 
 
 @builtin("LCASE", "LOWER", "LOWERCASE", min_args=1, max_args=1)
 def lcase(s: Value) -> str:
     """Lower-cased text."""
-    return text(s).lower()
+    _str("LCASE", (s,), 0)
+    return s.lower()
 
 
 @builtin("TRIM", min_args=1, max_args=1)
 def trim(s: Value) -> str:
     """Text without surrounding whitespace."""
-    return text(s).strip()
+    _str("TRIM", (s,), 0)
+    return s.strip()
 
 
 @builtin("LTRIM", min_args=1, max_args=1)
 def ltrim(s: Value) -> str:
     """Text without leading whitespace."""
-    return text(s).lstrip()
+    _str("LTRIM", (s,), 0)
+    return s.lstrip()
 
 
 @builtin("RTRIM", min_args=1, max_args=1)
 def rtrim(s: Value) -> str:
     """Text without trailing whitespace."""
-    return text(s).rstrip()
+    _str("RTRIM", (s,), 0)
+    return s.rstrip()
 
 
 @builtin("REPLACE", min_args=3, max_args=3)
 def replace(s: Value, old: Value, new: Value) -> str:
-    """Every occurrence of ``old`` replaced by ``new`` (an empty ``old`` changes nothing)."""
-    t, o, n = text(s), text(old), text(new)
-    if not o:
-        return t
-    check_size(len(t) + t.count(o) * (len(n) - len(o)), "REPLACE")
-    return t.replace(o, n)
+    """Every occurrence of ``old`` replaced by ``new``; an empty ``old`` puts ``new``
+    between every two characters and at both ends (Rust's ``str::replace``)."""
+    _str("REPLACE", (s, old, new), 0, 1, 2)
+    count = s.count(old)  # "" occurs len(s) + 1 times, as Rust's replace finds it
+    check_size(len(s) + count * (len(new) - len(old)), "REPLACE")
+    return s.replace(old, new)
 
 
-@builtin("SPLIT", min_args=1, max_args=2)
-def split(s: Value, delim: Value = " ") -> list:
-    """Parts of the text between delimiters (default a space); "" gives an empty array."""
-    t, d = text(s), text(delim)
-    if not t:
-        return []
-    if not d:
-        return list(t)
-    return t.split(d)
+@builtin("SPLIT", min_args=2, max_args=2)
+def split(s: Value, delim: Value) -> list:
+    """Parts of the text between delimiters; "" gives [""] and an empty delimiter splits
+    between characters, with "" at both ends (Rust's ``str::split``)."""
+    _str("SPLIT", (s, delim), 0, 1)
+    if not delim:
+        check_size(len(s) + 2, "SPLIT")  # one item per character of a text up to 64 M long
+        return ["", *s, ""]
+    return s.split(delim)
 
 
 @builtin("SPACE", min_args=1, max_args=1)
@@ -313,34 +348,27 @@ def asc(s: Value) -> int:
     return ord(t[0])
 
 
-@builtin("FIRST", "FIRST ELEM", min_args=1, max_args=2)
-def first(v: Value, field: Value = None) -> Value:
-    """First item of an array (NULL if empty), else the first whitespace-separated word."""
-    if isinstance(v, list):
-        item = v[0] if v else None
-        return _field(item, field)
-    words = text(v).split()
+@builtin("FIRST", "FIRST ELEM", min_args=1, max_args=1)
+def first(v: Value) -> Value:
+    """The first whitespace-separated word of the value's printed text ("" if none); an
+    array prints first, so FIRST([1, 2]) is "[1," (first.rs)."""
+    words = to_display(v).split()
     return words[0] if words else ""
 
 
-@builtin("LAST", "LAST ELEM", min_args=1, max_args=2)
-def last(v: Value, field: Value = None) -> Value:
-    """Last item of an array (or its ``field``), else the last whitespace-separated word."""
-    if isinstance(v, list):
-        item = v[-1] if v else None
-        return _field(item, field)
-    words = text(v).split()
+@builtin("LAST", "LAST ELEM", min_args=1, max_args=1)
+def last(v: Value) -> Value:
+    """The last whitespace-separated word of the value's printed text (last.rs)."""
+    words = to_display(v).split()
     return words[-1] if words else ""
 
 
-def _field(item: Value, field: Value) -> Value:
-    return item if field is None else get_member(item, text(field))
-
-
-@builtin("FORMAT", min_args=1, max_args=2)
-def format_(v: Value, pattern: Value = None) -> str:
-    """``v`` formatted by a number, date or text pattern (see :mod:`interpreter.formatting`)."""
-    return formatting.format_value(v, None if pattern is None else text(pattern))
+@builtin("FORMAT", min_args=2, max_args=2)
+def format_(v: Value, pattern: Value) -> str:
+    """``v`` through a number, date or text pattern, as the engine does (format.rs)."""
+    if type(pattern) is not str:
+        raise not_found("FORMAT", v, pattern)
+    return formatting.engine_format(v, pattern)
 
 
 # ---------------------------------------------------------------- conversion and tests
@@ -348,26 +376,23 @@ def format_(v: Value, pattern: Value = None) -> str:
 
 @builtin("STR", "CSTR", "TOSTRING", min_args=1, max_args=1)
 def str_(v: Value) -> str:
-    """The display string of any value."""
-    return text(v)
-
-
-_LEADING_NUMBER = re.compile(r"\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+    """The printed text of a value; a float as Rust's ``{}`` prints it, so STR(2.0) is
+    "2" (validation/str_val.rs ``str_keyword``)."""
+    if type(v) is float:
+        return formatting.rust_display(v)
+    return to_display(v)
 
 
 @builtin("VAL", min_args=1, max_args=1)
-def val(v: Value) -> int | float:
-    """The number a text starts with (``VAL("12 kg")`` → 12); 0 when there is none."""
-    if isinstance(v, bool):
-        return int(v)
-    if isinstance(v, (int, float)):
+def val(v: Value) -> float:
+    """Always a float: the trimmed text parsed as a whole (``VAL("42")`` is 42.0,
+    ``VAL("12 kg")`` is 0.0); an integer becomes a float (str_val.rs ``val_keyword``)."""
+    if type(v) is int:
+        return float(v)
+    if type(v) is float:
         return v
-    t = text(v)
-    n = parse_number(t)
-    if n is not None:
-        return n
-    m = _LEADING_NUMBER.match(t)
-    return (parse_number(m.group(0)) or 0) if m else 0
+    n = formatting.rust_parse_f64(to_display(v).strip())
+    return 0.0 if n is None else n
 
 
 @builtin("CBOOL", min_args=1, max_args=1)
@@ -378,8 +403,13 @@ def cbool(v: Value) -> bool:
 
 @builtin("IS NUMERIC", "ISNUMERIC", "ISNUMBER", "IS NUMBER", min_args=1, max_args=1)
 def is_numeric(v: Value) -> bool:
-    """Whether the value is a number or a text that parses as one."""
-    return as_number(v) is not None
+    """A number, or a text that Rust parses as one once trimmed ("inf" and "1e5" too)
+    (string_functions.rs ``is_numeric_impl``, typeof_check.rs ``is_numeric``)."""
+    if type(v) is int or type(v) is float:
+        return True
+    if type(v) is str:
+        return formatting.rust_parse_f64(v.strip()) is not None
+    return False
 
 
 @builtin("ISNULL", min_args=1, max_args=1)
@@ -420,7 +450,8 @@ def is_boolean(v: Value) -> bool:
 
 @builtin("TYPEOF", "TYPENAME", min_args=1, max_args=1)
 def typeof(v: Value) -> str:
-    """The type name: null, boolean, integer, number, string, array, object, date or datetime."""
+    """The type name: null, boolean, integer, float, string, array, object (typeof_check.rs
+    ``get_type_name``), or Talkbench's date or datetime."""
     return type_name(v)
 
 
@@ -442,8 +473,11 @@ def coalesce(*args: Value) -> Value:
 
 @builtin("IIF", min_args=3, max_args=3)
 def iif(cond: Value, a: Value, b: Value) -> Value:
-    """``a`` when ``cond`` is true, else ``b`` (both are already evaluated)."""
-    return a if truthy(cond) else b
+    """``a`` when ``cond`` is true, else ``b`` (both are already evaluated); ``cond`` must be
+    a boolean (nvl_iif.rs ``iif_keyword`` takes ``bool``)."""
+    if cond is not True and cond is not False:
+        raise not_found("IIF", cond, a, b)
+    return a if cond else b
 
 
 @builtin("GUID", "UUID", "NEWGUID", min_args=0, max_args=0)
@@ -453,4 +487,9 @@ def guid() -> str:
 
 
 # Registration side effects: these modules add their functions to BUILTINS.
-from interpreter import builtins_collections, builtins_dates, builtins_math  # noqa: F401
+from interpreter import (  # noqa: F401
+    builtins_collections,
+    builtins_dates,
+    builtins_engine,
+    builtins_math,
+)

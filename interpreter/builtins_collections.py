@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import functools
 import json
-import math
 import re
 
 from interpreter.builtins import builtin, check_size, text
@@ -21,10 +20,10 @@ from interpreter.values import (
     format_number,
     get_member,
     loose_equal,
+    not_found,
     to_display,
     to_int,
     to_json,
-    to_number,
     type_name,
 )
 
@@ -52,24 +51,26 @@ def array(*items: Value) -> list:
 
 @builtin("UBOUND", min_args=1, max_args=1)
 def ubound(v: Value) -> int:
-    """The number of items (General Bots dialogs use it as the size, not the last index)."""
-    if v is None:
-        return 0
-    if isinstance(v, (list, dict, str)):
-        return len(v)
-    raise BasicValueError(f"UBOUND expects an array, got {type_name(v)}")
+    """The last index of an array: its size minus 1, -1 when empty (arrays/mod.rs)."""
+    if type(v) is not list:
+        raise not_found("UBOUND", v)
+    return len(v) - 1
 
 
 @builtin("LBOUND", min_args=1, max_args=1)
 def lbound(v: Value) -> int:
     """The first index of an array: always 0."""
+    if type(v) is not list:
+        raise not_found("LBOUND", v)
     return 0
 
 
-@builtin("COUNT", min_args=1, max_args=1)
+@builtin("COUNT", "SIZE", min_args=1, max_args=1)
 def count(v: Value) -> int:
-    """Items in an array or map, characters in a string; NULL counts 0."""
-    return ubound(v) if v is not None else 0
+    """Items in an array (arrays/mod.rs ``COUNT``)."""
+    if type(v) is not list:
+        raise not_found("COUNT", v)
+    return len(v)
 
 
 @builtin("RANGE", min_args=1, max_args=3)
@@ -266,9 +267,11 @@ def batch(a: Value, size: Value) -> list:
 
 @builtin("JOIN", min_args=1, max_args=2)
 def join(a: Value, sep: Value = ",") -> str:
-    """Items' display strings joined by ``sep`` (default ",")."""
-    parts = [to_display(x) for x in items_of(a, "JOIN")]
-    glue = text(sep)
+    """Items' printed text joined by ``sep`` (default ","; arrays/mod.rs ``JOIN``)."""
+    if type(a) is not list or type(sep) is not str:
+        raise not_found("JOIN", a, sep)
+    parts = [to_display(x) for x in a]
+    glue = sep
     check_size(sum(map(len, parts)) + len(glue) * max(len(parts) - 1, 0), "JOIN")
     return glue.join(parts)
 
@@ -276,56 +279,50 @@ def join(a: Value, sep: Value = ",") -> str:
 # ---------------------------------------------------------------- aggregates
 
 
-def _values(args: tuple, fname: str) -> list:
-    """Items of ``F(array)``, ``F(rows, "field")`` or ``F(a, b, ...)``, NULLs dropped."""
-    if len(args) == 1 and (isinstance(args[0], list) or args[0] is None):
-        items = args[0] or []
-    elif len(args) == 2 and isinstance(args[0], list) and isinstance(args[1], str):
-        items = [get_member(row, args[1]) for row in args[0]]
-    else:
-        items = list(args)
-    return [x for x in items if x is not None]
+def _floats(fname: str, arr: Value) -> list[float]:
+    """SUM/AVG's array: its numbers as floats; other items are skipped (math/aggregate.rs)."""
+    if type(arr) is not list:
+        raise not_found(fname, arr)
+    return [float(x) for x in arr if type(x) is int or type(x) is float]
 
 
-def _numbers(args: tuple, fname: str) -> list:
-    return [to_number(x, f"{fname} item") for x in _values(args, fname)]
+@builtin("SUM", min_args=1, max_args=1)
+def sum_(arr: Value) -> float:
+    """The float sum of an array's numbers, added in order (math/aggregate.rs ``SUM``)."""
+    total = 0.0
+    for x in _floats("SUM", arr):
+        total += x
+    return total
 
 
-@builtin("SUM", min_args=1)
-def sum_(*args: Value) -> int | float:
-    """Sum of the numbers in an array (or of a field of its rows, or of the arguments)."""
-    nums = _numbers(args, "SUM")
-    if all(isinstance(n, int) for n in nums):
-        return sum(nums)
-    return math.fsum(nums)
+@builtin("AVG", "AVERAGE", min_args=1, max_args=1)
+def avg(arr: Value) -> float:
+    """The mean of an array's numbers as a float; 0.0 when there are none."""
+    nums = _floats("AVG", arr)
+    total = 0.0
+    for x in nums:
+        total += x
+    return total / len(nums) if nums else 0.0
 
 
-@builtin("AVG", "AVERAGE", min_args=1)
-def avg(*args: Value) -> int | float:
-    """Mean of the numbers (0 for none)."""
-    nums = _numbers(args, "AVG")
-    return math.fsum(nums) / len(nums) if nums else 0
+def _pair(fname: str, a: Value, b: Value) -> None:
+    """MAX/MIN take two integers or two floats (math/basic_math.rs): nothing mixed."""
+    if not ((type(a) is int and type(b) is int) or (type(a) is float and type(b) is float)):
+        raise not_found(fname, a, b)
 
 
-def _extreme(args: tuple, fname: str, sign: int) -> Value:
-    items = _values(args, fname)
-    best = None
-    for item in items:
-        if best is None or compare(item, best) * sign > 0:
-            best = item
-    return best
+@builtin("MAX", min_args=2, max_args=2)
+def max_(a: Value, b: Value) -> Value:
+    """The larger of two integers or of two floats."""
+    _pair("MAX", a, b)
+    return b if b > a else a
 
 
-@builtin("MAX", min_args=1)
-def max_(*args: Value) -> Value:
-    """Largest of the arguments or of an array's items (numeric when numeric); NULL for none."""
-    return _extreme(args, "MAX", 1)
-
-
-@builtin("MIN", min_args=1)
-def min_(*args: Value) -> Value:
-    """Smallest of the arguments or of an array's items; NULL for none."""
-    return _extreme(args, "MIN", -1)
+@builtin("MIN", min_args=2, max_args=2)
+def min_(a: Value, b: Value) -> Value:
+    """The smaller of two integers or of two floats."""
+    _pair("MIN", a, b)
+    return b if b < a else a
 
 
 # ---------------------------------------------------------------- JSON and YAML

@@ -8,7 +8,8 @@ import random
 from collections.abc import Callable
 
 from interpreter.builtins import builtin
-from interpreter.values import BasicValueError, Value, to_display, to_int, to_number
+from interpreter.formatting import rust_parse_f64
+from interpreter.values import BasicValueError, Value, not_found, to_display, to_int, to_number
 
 
 def round_half_up(n: float, digits: int = 0) -> int | float:
@@ -125,38 +126,72 @@ def atan(y: Value, x: Value = None) -> float:
     return math.atan2(num(y, "ATAN"), num(x, "ATAN"))
 
 
+# ROUND, INT, FIX, FLOOR, CEIL take a float only (math/round.rs, math/basic_math.rs register
+# ``f64`` versions): ROUND(3) is "Function not found" in General Bots, ROUND(3.0) is 3.
+
+
+def _float_arg(name: str, *args: Value) -> float:
+    if type(args[0]) is not float:
+        raise not_found(name, *args)
+    return args[0]
+
+
+def _as_i64(x: float) -> int:
+    """Rust's ``f64 as i64``: NaN is 0, out-of-range values saturate."""
+    if x != x:
+        return 0
+    if x >= 2.0**63:
+        return 2**63 - 1
+    if x < -(2.0**63):
+        return -(2**63)
+    return int(x)
+
+
 @builtin("ROUND", min_args=1, max_args=2)
-def round_(v: Value, digits: Value = None) -> int | float:
-    """Rounded half away from zero; ``ROUND(n)`` is whole, ``ROUND(n, d)`` keeps ``d`` decimals."""
-    d = 0 if digits is None else to_int(digits, "ROUND digits")
-    if not -400 <= d <= 400:
-        raise BasicValueError(f"ROUND digits {d} is outside -400..400")
-    return round_half_up(num(v, "ROUND"), d)
+def round_(v: Value, *digits: Value) -> int | float:
+    """``ROUND(x)``: an integer, halves away from zero; ``ROUND(x, d)``: a float,
+    ``round(x * 10^d) / 10^d`` (so ROUND(1.005, 2) is 1.0, as in the engine)."""
+    x = _float_arg("ROUND", v, *digits)
+    if not digits:
+        return _as_i64(_round_away(x))
+    if type(digits[0]) is not int:
+        raise not_found("ROUND", v, *digits)
+    d = max(-(2**31), min(2**31 - 1, digits[0]))  # Rust: decimals as i32
+    try:
+        factor = 10.0**d
+    except OverflowError:
+        factor = math.inf
+    return _round_away(x * factor) / factor if factor else math.nan
 
 
-def _whole(v: Value, fname: str, fn: Callable[[float], float]) -> int:
-    n = num(v, fname)
-    if isinstance(n, float) and not math.isfinite(n):
-        raise BasicValueError(f"{fname}: {to_display(n)} is not a finite number")
-    return int(fn(n))
+def _round_away(x: float) -> float:
+    if not math.isfinite(x):
+        return x
+    r = math.floor(abs(x) + 0.5)
+    if r - abs(x) > 0.5:
+        r -= 1
+    return math.copysign(r, x)
 
 
-@builtin("INT", "FLOOR", min_args=1, max_args=1)
+@builtin("INT", "FIX", "TRUNC", min_args=1, max_args=1)
 def int_(v: Value) -> int:
-    """The largest whole number not above the value (``INT(-2.5)`` → -3)."""
-    return _whole(v, "INT", math.floor)
+    """The value with its fraction dropped (``INT(-2.5)`` is -2; basic_math.rs ``trunc``)."""
+    x = _float_arg("INT", v)
+    return _as_i64(math.trunc(x) if math.isfinite(x) else x)
 
 
-@builtin("FIX", "TRUNC", min_args=1, max_args=1)
-def fix(v: Value) -> int:
-    """The value with its fraction dropped (``FIX(-2.5)`` → -2)."""
-    return _whole(v, "FIX", math.trunc)
+@builtin("FLOOR", min_args=1, max_args=1)
+def floor_(v: Value) -> int:
+    """The largest whole number not above the value."""
+    x = _float_arg("FLOOR", v)
+    return _as_i64(math.floor(x) if math.isfinite(x) else x)
 
 
 @builtin("CEIL", "CEILING", min_args=1, max_args=1)
 def ceil(v: Value) -> int:
     """The smallest whole number not below the value."""
-    return _whole(v, "CEIL", math.ceil)
+    x = _float_arg("CEIL", v)
+    return _as_i64(math.ceil(x) if math.isfinite(x) else x)
 
 
 @builtin("MOD", min_args=2, max_args=2)
@@ -185,11 +220,18 @@ def random_(a: Value = None, b: Value = None) -> int | float:
 
 @builtin("CINT", "CLNG", min_args=1, max_args=1)
 def cint(v: Value) -> int:
-    """Rounded to the nearest whole number (halves away from zero)."""
-    return int(round_half_up(to_number(v, "CINT argument")))
+    """A whole number: an integer as is, a float (or the trimmed text read as one) rounded
+    half away from zero; 0 when the text is no number (validation/str_val.rs ``cint``)."""
+    if type(v) is int:
+        return v
+    return _as_i64(_round_away(cdbl(v)))
 
 
 @builtin("CDBL", "CSNG", "TONUMBER", min_args=1, max_args=1)
 def cdbl(v: Value) -> float:
-    """The value as a floating-point number."""
-    return float(to_number(v, "CDBL argument"))
+    """A float: a number converted, else the trimmed printed text read as one, else 0.0
+    (validation/str_val.rs ``cdbl_keyword``)."""
+    if type(v) is int or type(v) is float:
+        return float(v)
+    n = rust_parse_f64(to_display(v).strip())
+    return 0.0 if n is None else n

@@ -41,22 +41,17 @@ def fits(builtin: Any, count: int) -> bool:
 
 
 def text_prefix(node: n.Node) -> bool:
-    """Whether ``node`` is text that starts with a constant no number can start with, so
-    it stays non-numeric whatever is appended (``"Item " + i`` then ``+ ": "``)."""
+    """Whether ``node`` is a ``+`` chain whose leftmost operand is a text constant: every
+    ``+`` of it then appends text (``"Item " + i`` then ``+ ": "``)."""
     while True:
         if isinstance(node, n.Literal):
-            return _starts_non_numeric(node.value) if isinstance(node.value, str) else False
-        if isinstance(node, n.Interp) and node.parts and isinstance(node.parts[0], str):
-            return _starts_non_numeric(node.parts[0])
-        if isinstance(node, n.Binary) and node.op in ("&", "+"):
+            return isinstance(node.value, str)
+        if isinstance(node, n.Interp):
+            return True
+        if isinstance(node, n.Binary) and node.op == "+":
             node = node.left  # text only if the whole chain is text: checked by the caller
             continue
         return False
-
-
-def _starts_non_numeric(text: str) -> bool:
-    text = text.strip()
-    return bool(text) and not text[0].isdigit() and text[0] not in "+-."
 
 
 def assigns(body: list[n.Node], key: str) -> bool:
@@ -69,22 +64,51 @@ def assigns(body: list[n.Node], key: str) -> bool:
         if isinstance(clauses, dict):
             targets += clauses.get("INTO", [])
         var = getattr(node, "var", None)
-        if isinstance(var, str) and var.lower() == key:
+        if isinstance(var, str) and var == key:
             return True
-        if isinstance(node, n.Param) and node.name.lower() == key:
+        if isinstance(node, n.Param) and node.name == key:
             return True
         for target in targets:
             while isinstance(target, (n.Member, n.Index)):
                 target = target.obj
-            if not isinstance(target, n.Name) or target.name.lower() == key:
+            if not isinstance(target, n.Name) or target.name == key:
                 return True
     return False
+
+
+def bound_names(program: n.Program) -> set[str] | None:
+    """Every variable the dialog may bind (assignment, WITH, HEAR, loop, PARAM and INTO
+    targets, SUB parameters and FUNCTION results), or None when a target is not a plain
+    name (then any name may be bound). General Bots declares exactly the assigned names
+    (``let x = ();``); reading any other one is Rhai's "Variable not found"."""
+    names: set[str] = set()
+    for sub in program.subs.values():
+        names.update(sub.params)
+        names.add(sub.name)
+    for node in n.walk([*program.body, *program.subs.values()]):
+        target = getattr(node, "target", None)
+        targets: list[n.Node] = [target] if isinstance(target, n.Node) else []
+        clauses = getattr(node, "clauses", None)
+        if isinstance(clauses, dict):
+            targets += clauses.get("INTO", [])
+        var = getattr(node, "var", None)
+        if isinstance(var, str):
+            names.add(var)
+        if isinstance(node, n.Param):
+            names.add(node.name)
+        for target in targets:
+            while isinstance(target, (n.Member, n.Index)):
+                target = target.obj
+            if not isinstance(target, n.Name):
+                return None
+            names.add(target.name)
+    return names
 
 
 def reads_members(body: list[n.Node], key: str) -> bool:
     """Whether ``body`` reads a member of variable ``key`` (``item.price``)."""
     return any(isinstance(node, n.Member) and isinstance(node.obj, n.Name)
-               and node.obj.name.lower() == key for node in n.walk(body))
+               and node.obj.name == key for node in n.walk(body))
 
 
 def target_name(target: n.Node) -> str:
@@ -109,7 +133,7 @@ def names_in_subs(program: n.Program) -> set[str]:
         for attr in ("name", "var"):
             value = getattr(node, attr, None)
             if isinstance(value, str):
-                names.add(value.lower())
+                names.add(value)
     return names
 
 
@@ -142,5 +166,7 @@ def py_name(prefix: str, key: str, taken: Any) -> str:
 
 
 def sub_function(name: str) -> str:
-    """The Python name of the generated function of SUB/FUNCTION ``name``."""
-    return "_sub_" + name.lower()
+    """The Python name of the generated function of SUB/FUNCTION ``name`` (ASCII: Python
+    NFKC-folds identifiers, so ``Ｆoo`` would silently become ``Foo``)."""
+    key = name.lower()
+    return "_sub_" + key if key.isascii() else "_subx_" + key.encode("utf-8").hex()

@@ -16,7 +16,8 @@ from .code_analysis import fits, is_bool, sub_function, text_prefix
 from .codegen_scope import ERROR_STATE, RELOAD_EXPR
 from .errors import Severity
 from .operators import MAX_STRING
-from .values import parse_number, to_display
+from .suggestions import did_you_mean
+from .values import to_display
 from .vocabulary import EXPRESSION_PHRASES
 
 # A plain Python name (a local such as v_total / p_n, or a temp): nothing a BASIC expression
@@ -30,9 +31,11 @@ class ExpressionEmitters:
     emitters' methods used here (expr, assign, ...)."""
 
     def read_var(self, name: str) -> str:
-        key = name.lower()
+        key = name  # names are case-sensitive, as in Rhai
         if (var := self.local(key)) is not None:
             return var
+        if self.bound is not None and key not in self.bound:
+            return f"_found(G, {key!r})"  # never assigned: found only if given from outside
         if self.scope.is_main:
             return f"G[{key!r}]"  # G is a runtime.Variables: a missing name reads as NULL
         if key in self.scope.own:
@@ -41,7 +44,7 @@ class ExpressionEmitters:
 
     def cond(self, node: n.Node) -> str:
         code = self.expr(node)
-        return code if is_bool(node) else f"_truthy({code})"
+        return code if is_bool(node) else f"_cond({code})"
 
     def expr(self, e: n.Node) -> str:
         return getattr(self, "ex_" + type(e).__name__)(e)
@@ -97,15 +100,13 @@ class ExpressionEmitters:
         return f"({t} if _len({t} := {text}) <= {MAX_STRING} else _toolong({t}))"
 
     def is_concat(self, e: n.Binary) -> bool:
-        """Whether this operator always yields text: ``&``, or a ``+`` one of whose sides
-        can never be a number (so BASIC's ``+`` would concatenate whatever the other is)."""
-        if e.op == "&":
-            return True
+        """Whether this ``+`` always appends text: one of its sides is always text (Rhai's
+        ``+`` prints the other side and appends, whatever it is: "3" + 1 is "31")."""
         if e.op != "+":
             return False
         for side in (e.left, e.right):
-            if (isinstance(side, n.Literal) and isinstance(side.value, str)
-                    and parse_number(side.value) is None):
+            if isinstance(side, n.Interp) or (isinstance(side, n.Literal)
+                                              and isinstance(side.value, str)):
                 return True
         return text_prefix(e.left)
 
@@ -116,11 +117,14 @@ class ExpressionEmitters:
 
     def ex_Member(self, e: n.Member) -> str:
         key = repr(e.name)  # inline: a map that has the exact key
-        if isinstance(e.obj, n.Name) and (m := self.maps.get(e.obj.name.lower())) is not None:
+        # ``x?.k`` gives NULL for anything without k; ``x.k`` on text or a number fails
+        read = "_mem" if e.optional else "_memr"
+        if isinstance(e.obj, n.Name) and (m := self.maps.get(e.obj.name)) is not None:
             # FOR EACH's item, its map-ness tested once per iteration (stmt_ForEach)
-            return f"({m}[{key}] if {key} in {m} else _mem({self.expr(e.obj)}, {key}))"
+            return f"({m}[{key}] if {key} in {m} else {read}({self.expr(e.obj)}, {key}))"
         t, first = self.operand(self.expr(e.obj))
-        return f"({t}[{key}] if {first}.__class__ is _dict and {key} in {t} else _mem({t}, {key}))"
+        return (f"({t}[{key}] if {first}.__class__ is _dict and {key} in {t} "
+                f"else {read}({t}, {key}))")
 
     def ex_Index(self, e: n.Index) -> str:
         # Inline: a list and an int in range. Both operands are evaluated first, in order.
@@ -140,11 +144,21 @@ class ExpressionEmitters:
     def ex_Call(self, e: n.Call) -> str:
         if e.name.lower() in ERROR_STATE and not e.args:
             return ERROR_STATE[e.name.lower()]
+        if not e.args and e.name.lower() not in self.program.subs:
+            # on_error.rs: ERROR() is "an error was recorded", ERR() its number,
+            # ERR_CLEAR() forgets it
+            if e.name.upper() == "ERROR":
+                return "(R.error_number != 0)"
+            if e.name.upper() == "ERR":
+                return "R.error_number"
+            if e.name.upper() == "ERR_CLEAR":
+                return f"(await R.keyword('CLEAR ERROR', [], {{}}, {e.line}))"
         if e.name.lower() in self.program.subs:
             return self.call_user(e, e.name, e.args, statement=False)
         b = lookup_builtin(e.name)
         phrase = " ".join(e.name.upper().replace("_", " ").split())
-        keyword = phrase in EXPRESSION_PHRASES or phrase == "HEAR"
+        keyword = (phrase in EXPRESSION_PHRASES or phrase == "HEAR") \
+            and e.name.strip("_") == e.name  # ``__import__`` is no keyword
         # A name that is both (JOIN(list, sep) and JOIN(left, right, "key")): the arity picks.
         if b is not None and not (keyword and not fits(b, len(e.args))):
             return self.call_builtin(e, b, e.args)
@@ -163,9 +177,9 @@ class ExpressionEmitters:
             return f"R.fail({f'{b.name} expects {want} argument(s), got {len(args)}'!r})"
         fn = "_b_" + "".join(c if c.isalnum() else "_" for c in b.name)
         self.builtins[fn] = b.fn
-        if b.name == "LEN" and len(args) == 1:  # text: Python's len, without two calls
+        if b.name == "LEN" and len(args) == 1:  # ASCII text: its bytes are its characters
             t, code = self.operand(self.expr(args[0]))
-            return f"(_len({t}) if {code}.__class__ is _str else {fn}({t}))"
+            return f"(_len({t}) if {code}.__class__ is _str and {t}.isascii() else {fn}({t}))"
         return f"{fn}({', '.join(self.expr(a) for a in args)})"
 
     def operand(self, code: str) -> tuple[str, str]:
@@ -190,13 +204,13 @@ class ExpressionEmitters:
         return "{" + ", ".join(f"{k!r}: {self.expr(v)}" for k, v in e.pairs) + "}"
 
     def ex_KeywordExpr(self, e: n.KeywordExpr) -> str:
-        args = [self.expr(a) for a in e.args]
+        args = [self.clause_value(a) for a in e.args]
         if e.phrase == "GET BOT MEMORY" and len(args) == 1:
             return self.memget(e.args[0], args[0])
         if e.phrase == "HEAR":
             prompt = args[0] if args else "None"
             return f"(await R.hear('', 'STRING', (), {prompt}, None, {e.line}))"
-        if e.phrase in ("FIRST", "LAST", "FORMAT"):
+        if e.phrase in ("FIRST", "LAST", "FORMAT", "DATEADD"):  # built-ins without parentheses
             b = lookup_builtin(e.phrase)
             if b is not None:
                 return self.call_builtin(e, b, e.args + e.clauses.get("AS", []))
@@ -205,11 +219,17 @@ class ExpressionEmitters:
 
     def call_user(self, node: n.Node, name: str, args: list[n.Node], statement: bool) -> str:
         sub = self.program.subs.get(name.lower())
+        if sub is None and not args and name.upper() in ("ERR_CLEAR", "ERR", "ERROR"):
+            return self.ex_Call(n.Call(node.line, node.col, name, []))
         if sub is None:
             b = lookup_builtin(name)
             if b is not None:
                 return self.call_builtin(node, b, args)
-            self.warn(node, f"unknown SUB or keyword '{name}'")
+            hint = did_you_mean(name, (s.name for s in self.program.subs.values()))
+            # With arguments it is a statement General Bots cannot parse (Rhai reads
+            # ``NAME "a", 2`` as a syntax error); a lone word is a variable read there.
+            self.warn(node, f"unknown SUB or keyword '{name}'{hint}",
+                      Severity.ERROR if args else Severity.WARNING)
             return f"R.fail_unknown({name!r})"
         if len(args) > len(sub.params):
             self.warn(node, f"{sub.name} takes {len(sub.params)} argument(s), got {len(args)}",
@@ -231,6 +251,14 @@ class ExpressionEmitters:
             call = f"await {sub_function(sub.name)}(R, G, _dp + 1{argv})"
         return call if statement else f"({call})"
 
+    def clause_value(self, node: n.Node) -> str:
+        """A keyword's argument or clause value. A word the parser took for a name
+        (``SEND EMAIL TO x SUBJECT s``) is no variable: never assigned, it is NULL."""
+        if (isinstance(node, n.Name) and self.bound is not None
+                and node.name not in self.bound and node.name.lower() not in ERROR_STATE):
+            return f"G.get({node.name!r})"
+        return self.expr(node)
+
     def memget(self, key: n.Node, code: str) -> str:
         if isinstance(key, n.Interp) or isinstance(key, n.Literal) and isinstance(key.value, str) or (
                 isinstance(key, n.Binary) and self.is_concat(key)):
@@ -238,6 +266,6 @@ class ExpressionEmitters:
         return f"R.memget({code})"
 
     def clauses(self, clauses: dict[str, list[n.Node]]) -> str:
-        items = ", ".join(f"{k!r}: [{', '.join(self.expr(v) for v in vs)}]"
+        items = ", ".join(f"{k!r}: [{', '.join(self.clause_value(v) for v in vs)}]"
                           for k, vs in clauses.items())
         return "{" + items + "}"

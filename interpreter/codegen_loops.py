@@ -88,7 +88,7 @@ class LoopEmitters:
         last = f", {self.expr(s.last)}" if s.last is not None else ""
         chunked = f"_each_chunks({self.expr(s.iterable)}{last})"
         self.cur = (s.line, s.col)
-        key = s.var.lower()
+        key = s.var
         if (local := self.local(key)) is not None:  # the loop binds it directly
             self.assigned.add(key)
             self.counter += 1
@@ -131,16 +131,16 @@ class LoopEmitters:
             self.emit(f"{step} = _num({self.expr(s.step)})")
             self.emit(f"if {step} == 0: R.fail('STEP cannot be 0')")
             header = f"while ({i} <= {end}) if {step} > 0 else ({i} >= {end}):"
-        local = self.local(s.var.lower())
+        local = self.local(s.var)
         if (const_step and local is not None and not self.debug
-                and not assigns(s.body, s.var.lower())):
+                and not assigns(s.body, s.var)):
             # Release, and nothing in the body assigns the variable: Python's own for loop
             # over range() (floats: an equivalent iterator) runs it, without the re-read and
             # re-test below. After the loop the variable holds the first value past the end.
-            self.assigned.add(s.var.lower())
+            self.assigned.add(s.var)
             rng = self.temp("r")
             self.emit(f"{rng} = _forto({i}, {end}, {step})")
-            key, start = s.var.lower(), self.int_kind(s.start)
+            key, start = s.var, self.int_kind(s.start)
             outer = self.ints.get(key)
             if start is not None and key not in ERROR_STATE:
                 self.ints[key] = (local, start and const_step > 0)

@@ -14,8 +14,11 @@ from .code_analysis import int_literal, is_bool
 from .codegen_scope import ERROR_STATE
 
 _ARITH = {"+": "_add", "-": "_sub", "*": "_mul", "/": "_div", "\\": "_idiv", "MOD": "_mod",
-          "^": "_pow", "&": "_cat", "LIKE": "_like", "??": "_nvl"}
-_CMP = {"<": "<", "<=": "<=", ">": ">", ">=": ">="}
+          "**": "_pow", "^": "_xor", "&": "_band", "LIKE": "_like", "??": "_nvl"}
+_CMP = {"<": ("<", "_lt"), "<=": ("<=", "_le"), ">": (">", "_gt"), ">=": (">=", "_ge")}
+_OVERFLOW = {"+": "Addition", "-": "Subtraction", "*": "Multiplication"}
+# An int result outside these bounds overflowed Rhai's i64 (operators.I64_MIN/I64_MAX).
+_RANGE = (-(2**63), 2**63 - 1)
 
 
 class OperatorEmitters:
@@ -26,7 +29,7 @@ class OperatorEmitters:
     def ex_Unary(self, e: n.Unary) -> str:
         operand = self.expr(e.operand)
         if e.op == "NOT":
-            return f"(not {operand})" if is_bool(e.operand) else f"(not _truthy({operand}))"
+            return f"(not {operand})" if is_bool(e.operand) else f"_not({operand})"
         if e.op == "-":
             return f"_neg({operand})"
         return f"_num({operand})"
@@ -39,15 +42,16 @@ class OperatorEmitters:
         a, b = self.expr(e.left), self.expr(e.right)
         op = e.op
         if op in ("AND", "OR"):
-            left = a if is_bool(e.left) else f"_truthy({a})"
-            right = b if is_bool(e.right) else f"_truthy({b})"
+            left = a if is_bool(e.left) else f"_cond({a}, 'each side of {op}')"
+            right = b if is_bool(e.right) else f"_cond({b}, 'each side of {op}')"
             return f"({left} {op.lower()} {right})"
         if op == "=":
             return self.int_fast_path(e, a, b, "==", "_eq({}, {})")
         if op == "<>":
             return self.int_fast_path(e, a, b, "!=", "(not _eq({}, {}))")
         if op in _CMP:
-            return self.int_fast_path(e, a, b, _CMP[op], f"(_cmp({{}}, {{}}) {_CMP[op]} 0)")
+            py_op, function = _CMP[op]
+            return self.int_fast_path(e, a, b, py_op, function + "({}, {})")
         if op in ("+", "-", "*"):
             return self.int_fast_path(e, a, b, op, f"{_ARITH[op]}({{}}, {{}})")
         if op == "MOD" and (k := int_literal(e.right)) is not None and k > 0:
@@ -73,7 +77,7 @@ class OperatorEmitters:
         if isinstance(e, n.Literal):
             return e.value >= 0 if type(e.value) is int else None
         if isinstance(e, n.Name):
-            key = e.name.lower()
+            key = e.name
             known = self.ints.get(key)
             if known is None or key in ERROR_STATE or self.local(key) != known[0]:
                 return None
@@ -99,10 +103,12 @@ class OperatorEmitters:
         general function refuses results that would exhaust memory. A side known to be an
         int (int_kind) is not tested.
         """
-        left, first = self.operand(a)
-        kind = type(e.right.value).__name__ if isinstance(e.right, n.Literal) else ""
         left_int = self.int_kind(e.left) is not None
         right_int = self.int_kind(e.right) is not None
+        if py_op in _OVERFLOW:
+            return self.checked_fast_path(e, a, b, py_op, general, left_int, right_int)
+        left, first = self.operand(a)
+        kind = type(e.right.value).__name__ if isinstance(e.right, n.Literal) else ""
         if left_int and right_int:
             return f"({a} {py_op} {b})"
         if kind == "int" or (kind == "str" and py_op in ("==", "!=")):
@@ -119,12 +125,49 @@ class OperatorEmitters:
                 test = f"{first}.__class__ is {second}.__class__ is _int"
         return f"({left} {py_op} {right} if {test} else {general.format(left, right)})"
 
+    def checked_fast_path(self, e: n.Binary, a: str, b: str, py_op: str, general: str,
+                          left_int: bool, right_int: bool) -> str:
+        """``+ - *`` on two ints in Python, kept only when inside Rhai's i64 (else the
+        language's operator, with the same operands, raises the overflow error). A side
+        known to be an int (int_kind) is not tested; an int literal is used as written."""
+        left, first = (a, a) if int_literal(e.left) is not None else self.operand(a)
+        right, second = (b, b) if int_literal(e.right) is not None else self.operand(b)
+        if left == first and not left.isidentifier():  # a literal: (-1) reads as a value
+            left = first = f"({left})"
+        if right == second and not right.isidentifier():
+            right = second = f"({right})"
+        t = self.temp("t")
+        def fits(a: str, b: str) -> str:
+            return self.range_test(e, f"({t} := {a} {py_op} {b})")
+
+        if left_int and right_int:  # evaluated in order inside the range test
+            test = fits(first, second)
+        elif right_int and second == right:  # a plain int name: read after the left side
+            test = f"{first}.__class__ is _int and {fits(left, right)}"
+        elif left_int and first == left:
+            test = f"{second}.__class__ is _int and {fits(left, right)}"
+        else:
+            test = f"{first}.__class__ is {second}.__class__ is _int and {fits(left, right)}"
+        return f"({t} if {test} else {general.format(left, right)})"
+
+    def range_test(self, e: n.Binary, result: str) -> str:
+        """``result`` within i64. Adding or subtracting an int literal can only cross one
+        bound (x + 1 only the upper one): one comparison instead of two."""
+        lo, hi = _RANGE
+        k = int_literal(e.right)
+        if k is None and e.op == "+":
+            k = int_literal(e.left)
+        if k is not None and e.op in ("+", "-"):
+            up = (k > 0) == (e.op == "+")
+            return f"{result} <= {hi}" if up else f"{result} >= {lo}"
+        return f"{lo} <= {result} <= {hi}"
+
     def plain(self, e: n.Node) -> bool:
         """Whether ``e`` compiles to a plain name or number (read twice at no risk)."""
         if isinstance(e, n.Literal):
             return type(e.value) is int
         return (isinstance(e, n.Name) and e.name.lower() not in ERROR_STATE
-                and self.local(e.name.lower()) is not None)
+                and self.local(e.name) is not None)
 
     def fused(self, e: n.Binary) -> str | None:
         """A release build's ``a + b * c`` (two or more of + - * on numbers): one class test
@@ -178,6 +221,9 @@ class OperatorEmitters:
             return f"{_ARITH[op]}({build(left, False)}, {build(right, False)})"
 
         tests = bound + plain
-        if not tests:
-            return build(tree, True)
-        return f"({build(tree, True)} if {' is '.join(tests)} is _int else {build(tree, False)})"
+        t = self.temp("t")
+        # Checked as Rhai checks each operation: a result outside i64 takes the language's
+        # operators, which raise at the operation that overflowed.
+        fits = f"{_RANGE[0]} <= ({t} := {build(tree, True)}) <= {_RANGE[1]}"
+        test = f"{' is '.join(tests)} is _int and {fits}" if tests else fits
+        return f"({t} if {test} else {build(tree, False)})"

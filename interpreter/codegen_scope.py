@@ -33,9 +33,9 @@ class Scope:
         # Names always present in a SUB's locals: read them without the global fallback.
         self.own: set[str] = set()
         if sub is not None:
-            self.own = {p.lower() for p in sub.params}
+            self.own = set(sub.params)
             if sub.is_function:
-                self.own.add(sub.name.lower())
+                self.own.add(sub.name)
 
     @property
     def is_main(self) -> bool:

@@ -15,6 +15,9 @@ from .errors import Severity
 _BLOCKS = (n.If, n.ForEach, n.ForTo, n.DoLoop, n.Select, n.SubDef, n.OnBlock)
 
 
+_EXPRESSION_ARGS = frozenset({"TALK", "PRINT", "SET BOT MEMORY", "WAIT"})
+
+
 class StatementEmitters:
     """Mixed into ``compiler.CodeGen``, which provides the state and output (emit,
     temp, warn), the scopes (scope, local), the debug hooks, and the other
@@ -47,7 +50,7 @@ class StatementEmitters:
 
     def assign(self, target: n.Node, value: str, node: n.Node, nullable: bool = True) -> None:
         if isinstance(target, n.Name):
-            key = target.name.lower()
+            key = target.name
             if (var := self.local(key)) is not None:
                 self.assigned.add(key)
                 self.emit(f"{var} = {value}", node)
@@ -77,7 +80,7 @@ class StatementEmitters:
     def container(self, node: n.Node, kind: str) -> str:
         """The object an assignment writes into, created when missing (``x.a = 1``)."""
         if isinstance(node, n.Name):
-            key = node.name.lower()
+            key = node.name
             if (var := self.local(key)) is not None:
                 self.assigned.add(key)
                 return f"({var} := _ensure_value({var}, {kind!r}))"
@@ -167,13 +170,13 @@ class StatementEmitters:
         self.emit(f"R.on_block({s.event!r}, [{args}], {s.line})", s)
 
     def stmt_Param(self, s: n.Param) -> None:
-        key = s.name.lower()
+        key = s.name
         if self.debug and self.scope.is_main and (var := self.local(key)) is not None:
             # R.param reads the variable's value in G: make it the current one first.
             self.emit(f"if {var} is not None or {key!r} in G: G[{key!r}] = {var}", s)
         default = self.expr(s.default) if s.default is not None else "None"
         value = (f"await R.param({s.name!r}, {s.type!r}, {s.description!r}, {s.like!r}, "
-                 f"{default}, {s.optional!r}, {s.line})")
+                 f"{default}, {s.optional!r}, {s.line}, {s.options!r})")
         self.assign(n.Name(s.line, s.col, s.name), value, s)
 
     def stmt_Hear(self, s: n.Hear) -> None:
@@ -190,7 +193,10 @@ class StatementEmitters:
         if p in ("ON ERROR RESUME NEXT", "ON ERROR GOTO"):
             self.on_error(s)
             return
-        args = [self.expr(a) for a in s.args]
+        # The engine's core keywords read their arguments as expressions (an unknown name
+        # is "Variable not found"); other keywords' parsed forms may hold bare words.
+        value = self.expr if p in _EXPRESSION_ARGS else self.clause_value
+        args = [value(a) for a in s.args]
         if p == "TALK" and len(args) == 1:
             self.emit(f"await R.talk({args[0]}, {s.line})", s)
         elif p == "PRINT":

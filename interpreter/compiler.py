@@ -19,8 +19,9 @@ from types import CodeType
 from typing import Any
 
 from . import nodes as n
-from .code_analysis import names_in_subs, py_name, recursive_subs, sub_function
+from .code_analysis import bound_names, names_in_subs, py_name, recursive_subs, sub_function
 from .codegen_expressions import ExpressionEmitters
+from .codegen_goto import GotoEmitters, has_labels
 from .codegen_loops import LoopEmitters
 from .codegen_operators import OperatorEmitters
 from .codegen_scope import RELOAD_EXPR, RELOAD_STMT, Scope
@@ -51,7 +52,8 @@ class CompiledProgram:
         return GENERATED_PREFIX + self.program.file + ">"
 
 
-class CodeGen(StatementEmitters, LoopEmitters, ExpressionEmitters, OperatorEmitters):
+class CodeGen(StatementEmitters, LoopEmitters, ExpressionEmitters, OperatorEmitters,
+              GotoEmitters):
     """Generates the Python source of a Program: this core keeps the output, the scopes
     and the functions of the dialog and its SUBs; the mixins emit statements, loops,
     expressions and operators."""
@@ -73,6 +75,7 @@ class CodeGen(StatementEmitters, LoopEmitters, ExpressionEmitters, OperatorEmitt
         # or edit: the debugger copies them into G when it looks (Runtime.observe), and the
         # dialog reloads them after a hook or a SUB call that may have paused.
         self.shared = names_in_subs(program)
+        self.bound = bound_names(program)
         self.locals: dict[str, str] = {}  # lower-case name -> Python local of __main__
         self.assigned: set[str] = set()  # the locals the dialog assigns
         # Release SUBs that can never suspend (no loop, keyword, HEAR or call of one that
@@ -157,7 +160,7 @@ class CodeGen(StatementEmitters, LoopEmitters, ExpressionEmitters, OperatorEmitt
             self.indent -= 1
             return
         name, params, body = sub_function(sub.name), sub.params, sub.body
-        own = [(p.lower(), f"_p{i}") for i, p in enumerate(params)]
+        own = [(p, f"_p{i}") for i, p in enumerate(params)]
         if self.debug:
             # The debugger shows and edits L. It finds the call stack on the Python stack
             # when it looks (Runtime.observe), so a call pushes no frame of its own.
@@ -168,7 +171,7 @@ class CodeGen(StatementEmitters, LoopEmitters, ExpressionEmitters, OperatorEmitt
             self.call_tick(sub)
             self.emit("_n = 256")
             if sub.is_function:
-                own.append((sub.name.lower(), "None"))
+                own.append((sub.name, "None"))
             pairs = ", ".join(f"{key!r}: {value}" for key, value in own)
             self.emit(f"L = {{{pairs}}}")
             self.block(body)
@@ -196,7 +199,7 @@ class CodeGen(StatementEmitters, LoopEmitters, ExpressionEmitters, OperatorEmitt
         if re.search(r"\b_n\b", code):
             prologue.append("_n = 256")
         if sub.is_function:
-            prologue.append(f"{self.local(sub.name.lower())} = None")
+            prologue.append(f"{self.local(sub.name)} = None")
         if re.search(r"\bL\b", code):  # names that are not parameters: SUB locals or globals
             prologue.append("L = {}")
         pad = "    " * self.indent
@@ -214,7 +217,12 @@ class CodeGen(StatementEmitters, LoopEmitters, ExpressionEmitters, OperatorEmitt
         back on the way out (even on an error or Stop), so G always ends up complete."""
         start = len(self.out)
         self.emit("try:")
-        self.nested(body)
+        if has_labels(body):
+            self.indent += 1
+            self.goto_body(body)
+            self.indent -= 1
+        else:
+            self.nested(body)
         self.emit("    return None")
         # Only assigned variables can differ from G; they are stored even when NULL.
         names = tuple(k for k in self.locals if k in self.assigned)
@@ -264,8 +272,8 @@ class CodeGen(StatementEmitters, LoopEmitters, ExpressionEmitters, OperatorEmitt
             if self.debug:  # the debugger shows and edits a SUB's L: its variables stay there
                 return None
             return py_name("p", key, self.scope.own) if key in self.scope.own else None
-        if key in self.shared:
-            return None
+        if key in self.shared or (self.bound is not None and key not in self.bound):
+            return None  # shared with SUBs, or never assigned (read with _found)
         name = self.locals.get(key)
         if name is None:
             # ASCII names map to readable locals; others get a number, as Python would

@@ -26,6 +26,7 @@ class TableDefinition:
     name: str
     columns: tuple[ColumnDef, ...]
     connection: str = ""
+    unique: tuple[tuple[str, ...], ...] = ()  # UNIQUE(a, b): sets of columns
 
 
 @dataclass(frozen=True)

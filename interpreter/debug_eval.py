@@ -54,6 +54,7 @@ def compile_expression(program: n.Program, text: str) -> CompiledExpression:
     """Compile ``text`` against ``program`` (its SUBs and built-ins); refuses awaiting code."""
     node = parse_expression(text)
     gen = CodeGen(program, debug=False)
+    gen.bound = None  # a watch reads what exists: a SUB's locals, then the globals
     gen.scope = Scope(_EVAL_SCOPE)
     source = gen.expr(node)
     errors = [d for d in gen.diagnostics if d.severity is Severity.ERROR]

@@ -150,7 +150,7 @@ class DebugMessage:
 @dataclass(frozen=True)
 class VariableSnapshot:
     name: str
-    value: str  # values.repr_value: strings quoted, NULL, JSON for lists/maps
+    value: str  # values.repr_value: as the engine holds it ("text", 3.0, (), [1, "a"])
     type: str  # values.type_name
     children: tuple[VariableSnapshot, ...] = ()
     truncated: bool = False  # children were cut by MAX_CHILDREN / MAX_CHILD_DEPTH

@@ -337,7 +337,7 @@ class Debugger:
         runtime = self._paused_runtime()
         value = self._eval(runtime, value_text, frame_index)
         variables = _frame_at(runtime, frame_index)[FRAME_VARIABLES]
-        key = name.strip().lower()
+        key = name.strip()
         if variables is runtime.globals:
             runtime.globals[key] = value
         else:

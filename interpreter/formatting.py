@@ -307,3 +307,161 @@ def format_text(s: str, pattern: str) -> str:
         else:
             out.append(c)
     return "".join(out)
+
+
+# ---------------------------------------------------------------- the engine's FORMAT
+# General Bots' FORMAT (botbasic_core/src/keywords/format.rs, ``format_impl``), step by step,
+# oddities included: it works on the value's printed text, splits a number into a truncated
+# integer part and a separately rounded fraction (so FORMAT(-1.5, "N2") is "-1.-50"), and
+# replaces date letters one after another.
+
+_ENGINE_GROUPS = {"en": ",", "fr": "\u202f", "de": ".", "pt": ".", "it": ".", "es": "."}
+_ENGINE_SYMBOLS = {"pt": "R$ ", "fr": "€", "de": "€", "es": "€", "it": "€"}
+_ENGINE_COMMA_LOCALES = ("pt", "fr", "es", "it", "de")
+_RUST_FLOAT = re.compile(r"[+-]?(?:(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|inf|infinity|nan)",
+                         re.IGNORECASE)
+I64 = (-(2**63), 2**63 - 1)
+
+
+def rust_parse_f64(text: str) -> float | None:
+    """Rust's ``f64::from_str``: no surrounding spaces; "inf", "NaN", "1e5", "1." accepted."""
+    if not _RUST_FLOAT.fullmatch(text):
+        return None
+    return float(text)
+
+
+def _saturating_i64(x: float) -> int:
+    """Rust's ``x as i64``: NaN is 0, out-of-range values saturate."""
+    if x != x:
+        return 0
+    if x == math.inf or x >= 2.0**63:
+        return I64[1]
+    if x == -math.inf or x < -(2.0**63):
+        return I64[0]
+    return int(x)
+
+
+def _round_half_away(x: float) -> float:
+    """Rust's ``f64::round``: halves away from zero."""
+    if not math.isfinite(x):
+        return x
+    r = math.floor(abs(x) + 0.5)
+    if r - abs(x) > 0.5:  # floor(a + 0.5) may round up through float addition
+        r -= 1
+    return math.copysign(r, x)
+
+
+def rust_display(x: float) -> str:
+    """Rust's ``format!("{}", f64)``: plain digits, no ``.0`` on whole numbers."""
+    if x != x:
+        return "NaN"
+    if math.isinf(x):
+        return "inf" if x > 0 else "-inf"
+    if x == 0:
+        return "-0" if math.copysign(1, x) < 0 else "0"
+    text = format(decimal.Decimal(repr(x)), "f")
+    return text[:-2] if text.endswith(".0") else text
+
+
+def _grouped(n: int, sep: str) -> str:
+    return ("-" if n < 0 else "") + group(str(abs(n)), sep)
+
+
+def _engine_pattern(pattern: str) -> tuple[str, int, str]:
+    """``parse_pattern``: (prefix N or C, decimals (2 unless digits follow), locale tag)."""
+    digits = re.match(r"\d*", pattern[1:]).group(0)
+    decimals = int(digits) if digits else 2
+    tag = "en"
+    start, end = pattern.find("["), pattern.find("]")
+    if start >= 0 and end > start:
+        tag = pattern[start + 1 : end]
+    return pattern[0], decimals, tag
+
+
+def _engine_number(num: float, pattern: str) -> str:
+    if pattern.startswith(("N", "C")):
+        prefix, decimals, tag = _engine_pattern(pattern)
+        symbol = _ENGINE_SYMBOLS.get(tag, "$") if prefix == "C" else ""
+        whole = _grouped(_saturating_i64(num), _ENGINE_GROUPS.get(tag, ","))
+        if decimals == 0:
+            return symbol + whole
+        if decimals > MAX_DECIMALS:
+            raise BasicValueError(f"FORMAT: at most {MAX_DECIMALS} decimals, got {decimals}")
+        frac = math.fmod(num, 1.0) if math.isfinite(num) else math.nan
+        scaled = _saturating_i64(_round_half_away(frac * 10.0**decimals))
+        sep = "," if tag in _ENGINE_COMMA_LOCALES else "."
+        digits = str(abs(scaled)).zfill(decimals - (1 if scaled < 0 else 0))
+        return f"{symbol}{whole}{sep}{'-' if scaled < 0 else ''}{digits}"
+    if pattern in ("n", "F"):
+        return format(num, ".2f") if math.isfinite(num) else rust_display(num)
+    if pattern == "0%":
+        return (format(num * 100.0, ".0f") if math.isfinite(num * 100.0)
+                else rust_display(num * 100.0)) + "%"
+    return rust_display(num)
+
+
+def _engine_date(when: dt.datetime, pattern: str) -> str:
+    """``apply_date_format``: each token replaced in turn over the whole text."""
+    hour12 = when.hour % 12 or 12
+    out = pattern
+    for token, value in (
+            ("yyyy", f"{when.year:04}"), ("yy", f"{when.year % 100:02}"),
+            ("MM", f"{when.month:02}"), ("M", f"{when.month}"),
+            ("dd", f"{when.day:02}"), ("d", f"{when.day}"),
+            ("HH", f"{when.hour:02}"), ("H", f"{when.hour}"),
+            ("hh", f"{hour12:02}"), ("h", f"{hour12}"),
+            ("mm", f"{when.minute:02}"), ("m", f"{when.minute}"),
+            ("ss", f"{when.second:02}"), ("s", f"{when.second}"),
+            ("fff", f"{when.microsecond // 1000:03}"),
+            ("tt", "AM" if when.hour < 12 else "PM"), ("t", "A" if when.hour < 12 else "P")):
+        out = out.replace(token, value)
+    return out
+
+
+def _engine_text(value: str, pattern: str) -> str:
+    """``apply_text_placeholders``: ``@`` the value, ``>``/``!`` upper-cased, ``&``
+    lower-cased (``&!`` keeps the ``!``, ``&>`` drops the ``>``)."""
+    out: list[str] = []
+    i = 0
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "@":
+            out.append(value)
+        elif c == "&":
+            out.append(value.lower())
+            if i + 1 < len(pattern) and pattern[i + 1] in "!>":
+                i += 1
+                if pattern[i] == "!":
+                    out.append("!")
+        elif c in ">!":
+            out.append(value.upper())
+        else:
+            out.append(c)
+        i += 1
+        if sum(map(len, out)) > MAX_RESULT_SIZE:
+            raise BasicValueError(f"FORMAT: the result would exceed {MAX_RESULT_SIZE:,} "
+                                  f"characters")
+    return "".join(out)
+
+
+def engine_format(value: Value, pattern: str) -> str:
+    """FORMAT(value, pattern) as General Bots computes it."""
+    if isinstance(value, dict):
+        formatted = value.get("formatted")
+        when = _parse_engine_datetime(to_display(formatted)) if formatted is not None else None
+        return _engine_date(when, pattern) if when is not None else ""
+    text = _display(value)
+    num = rust_parse_f64(text)
+    if num is not None:
+        return _engine_number(num, pattern)
+    when = _parse_engine_datetime(text)
+    if when is not None:
+        return _engine_date(when, pattern)
+    return _engine_text(text, pattern)
+
+
+def _parse_engine_datetime(text: str) -> dt.datetime | None:
+    try:
+        return dt.datetime.strptime(text, "%Y-%m-%d %H:%M:%S")
+    except ValueError:
+        return None

@@ -59,7 +59,7 @@ class Token:
 
 @dataclass(slots=True)
 class TextBlock:
-    """A raw block: kind is TALK, SYSTEM PROMPT or TABLE; header holds what followed."""
+    """A raw block: kind is TALK, MAIL, SYSTEM PROMPT or TABLE; header holds what followed."""
 
     kind: str
     header: str
@@ -70,22 +70,24 @@ class TextBlock:
 CURLY_QUOTES = str.maketrans({"\u201c": '"', "\u201d": '"', "\u2018": "'", "\u2019": "'"})
 
 _OPERATORS = (
-    "#{", "<>", "<=", ">=", "==", "!=", "&&", "||", "??", "?.",
+    "#{", "**", "<>", "<=", ">=", "==", "!=", "&&", "||", "??", "?.",
     "+", "-", "*", "/", "\\", "^", "&", "=", "<", ">", "(", ")", "[", "]", "{", "}",
     ",", ".", ":", "!", "%", "?",
 )
 _OPENERS = {"(", "[", "{", "#{"}
 _CLOSERS = {")", "]", "}"}
+MAX_NUMBER_DIGITS = 308  # a float's range: 1.8e308
 _IDENT_RE = re.compile(r"[^\W\d]\w*")
 _NUMBER_RE = re.compile(r"\d+(?:\.\d+)?|\.\d+(?![\w])")
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "\\": "\\", '"': '"', "'": "'", "0": "\0"}
 
 _BLOCK_START = re.compile(
-    r"\s*(?:BEGIN[ \t_]+(TALK|SYSTEM[ \t_]+PROMPT)\b(.*)|(TABLE)[ \t]+([\w.\"'-]+.*))$",
+    r"\s*(?:BEGIN[ \t_]+(TALK|MAIL|SYSTEM[ \t_]+PROMPT)\b(.*)|(TABLE)[ \t]+([\w.\"'-]+.*))$",
     re.IGNORECASE,
 )
 _BLOCK_END = {
     "TALK": re.compile(r"\s*END[ \t_]+TALK\s*;?\s*$", re.IGNORECASE),
+    "MAIL": re.compile(r"\s*END[ \t_]+MAIL\s*;?\s*$", re.IGNORECASE),
     "SYSTEM PROMPT": re.compile(r"\s*END[ \t_]+SYSTEM[ \t_]+PROMPT\s*;?\s*$", re.IGNORECASE),
     "TABLE": re.compile(r"\s*END[ \t_]+TABLE\s*;?\s*$", re.IGNORECASE),
 }
@@ -277,7 +279,15 @@ class Lexer:
             self.operator()
             return
         s = m.group()
-        value: int | float = float(s) if "." in s else int(s)
+        whole = s.partition(".")[0]
+        if len(whole.lstrip("0")) > MAX_NUMBER_DIGITS:
+            # Beyond any float (and beyond Python's int-from-text limit): General Bots
+            # would read it as infinity.
+            self.error(f"number too large ({len(whole)} digits; the largest number has "
+                       f"{MAX_NUMBER_DIGITS})", self.line, self.col, self.col + len(s))
+            value: int | float = 0
+        else:
+            value = float(s) if "." in s else int(s)
         self.emit(Kind.NUMBER, value, self.line, self.col, self.col + len(s))
         self.pos = m.end()
 

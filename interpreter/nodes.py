@@ -147,6 +147,18 @@ class DoLoop(Node):
 
 
 @dataclass(slots=True)
+class Label(Node):
+    """``name:`` on a line of its own, at the dialog's top level (a GOTO target)."""
+
+    name: str
+
+
+@dataclass(slots=True)
+class Goto(Node):
+    label: str
+
+
+@dataclass(slots=True)
 class Exit(Node):
     kind: str  # FOR, DO, WHILE, SUB, FUNCTION, or "" for the whole dialog
 
@@ -195,6 +207,7 @@ class TableDef(Node):
     name: str
     connection: str
     columns: list[tuple[str, str]]  # (name, type text)
+    unique: tuple[tuple[str, ...], ...] = ()  # ``UNIQUE(a, b)`` lines: column sets
 
 
 @dataclass(slots=True)
@@ -212,6 +225,7 @@ class Param(Node):
     description: str
     default: Node | None
     optional: bool
+    options: tuple[str, ...] = ()  # ``AS "a", "b"`` or ``ENUM ["a", "b"]``: allowed values
 
 
 @dataclass(slots=True)

@@ -13,16 +13,15 @@ from typing import Any
 from .values import (
     MAX_LIST_ITEMS,
     BasicValueError,
-    as_number,
     compare,
-    format_number,
     get_index,
     get_member,
-    loose_equal,
-    parse_number,
+    read_member,
     set_index,
     set_member,
     to_display,
+    repr_value,
+    rhai_type,
     to_number,
     truthy,
     type_name,
@@ -37,6 +36,11 @@ class LoopExit(Exception):
 
     def __init__(self, label: int):
         self.label = label
+
+
+class GotoJump(LoopExit):
+    """GOTO label: unwinds the loops and blocks it is in (each re-raises a LoopExit that is
+    not its own) up to the dialog's label dispatcher (``codegen_goto``)."""
 
 
 class EndDialog(Exception):
@@ -58,33 +62,59 @@ def too_long(s: str) -> str:
     return s
 
 
+# Rhai's INT is i64 and its arithmetic is checked (rhai src/packages/arithmetic.rs,
+# ``checked_add`` etc.): a result outside this range is a runtime error, so numbers can
+# never grow without bound (``x = x * x`` in a loop stops at the first overflow).
+I64_MIN = -(2**63)
+I64_MAX = 2**63 - 1
+
+
+def no_operator(op: str, *values: Any) -> BasicValueError:
+    """Rhai has no ``op`` for these types: its "Function not found" error, explained."""
+    kinds = ", ".join(rhai_type(v) for v in values)
+    shown = " and ".join(f"{type_name(v)} {repr_value(v)[:40]}" for v in values)
+    return BasicValueError(f"{op} is not defined for {shown} (General Bots: Function not "
+                           f"found: {op} ({kinds}))")
+
+
+def _overflow(what: str, a: Any, op: str, b: Any) -> BasicValueError:
+    return BasicValueError(f"{what} overflow: {a} {op} {b} (integers are 64-bit in "
+                           f"General Bots)")
+
+
+def _checked(r: int, what: str, a: Any, op: str, b: Any) -> int:
+    if I64_MIN <= r <= I64_MAX:
+        return r
+    raise _overflow(what, a, op, b)
+
+
+def _is_num(t: type) -> bool:
+    return t is int or t is float
+
+
 def add(a: Any, b: Any) -> Any:
-    """``+``: numbers add (numeric strings too); otherwise text concatenation."""
+    """``+`` as Rhai: numbers add (int + int checked, a float makes a float); when either
+    side is text the other is printed and appended ("3" + 1 is "31"); arrays concatenate;
+    maps merge. No other pair has a ``+`` (rhai src/packages/arithmetic.rs, string_more.rs)."""
     ta, tb = type(a), type(b)
-    if (ta is int or ta is float) and (tb is int or tb is float):
+    if ta is int and tb is int:
+        return _checked(a + b, "Addition", a, "+", b)
+    if _is_num(ta) and _is_num(tb):
         return a + b
-    # The two shapes real dialogs concatenate most, without the general coercions below.
     if ta is str:
-        if tb is str:
-            return _check_len(a + b)
-        if tb is int or tb is float:
-            n = parse_number(a)
-            return n + b if n is not None else _check_len(a + format_number(b))
-    if a is None and (tb is int or tb is float):
-        return b
-    if b is None and (ta is int or ta is float):
-        return a
-    if isinstance(a, (_dt.date, _dt.datetime)) and (tb is int or tb is float):
+        return _check_len(a + (b if tb is str else to_display(b)))
+    if tb is str:
+        return _check_len(to_display(a) + b)
+    if isinstance(a, (_dt.date, _dt.datetime)) and _is_num(tb):
         return a + _dt.timedelta(seconds=b)  # NOW() + 15 * 60, DAYS(n) are seconds
-    if isinstance(a, list) and isinstance(b, list):
+    if ta is list and tb is list:
         if len(a) + len(b) > MAX_LIST_ITEMS:  # l = l + l in a loop doubles memory each pass
             raise BasicValueError(f"list too long ({len(a) + len(b):,} items; the limit is "
                                   f"{MAX_LIST_ITEMS:,})")
         return a + b
-    na, nb = as_number(a), as_number(b)
-    if na is not None and nb is not None and (ta is not str or tb is not str):
-        return na + nb
-    return _check_len(to_display(a) + to_display(b))
+    if ta is dict and tb is dict:
+        return {**a, **b}
+    raise no_operator("+", a, b)
 
 
 def interp(*parts: str) -> str:
@@ -96,86 +126,194 @@ def interp(*parts: str) -> str:
     return "".join(parts)
 
 
-def cat(a: Any, b: Any) -> str:
-    """``&``: always text."""
-    return _check_len(to_display(a) + to_display(b))
+def bit_and(a: Any, b: Any) -> Any:
+    """``&``: bitwise AND of two integers, logical AND (both sides evaluated) of two
+    booleans; an error on anything else, text included (Rhai's ``&``)."""
+    ta, tb = type(a), type(b)
+    if (ta is int and tb is int) or (ta is bool and tb is bool):
+        return a & b
+    raise no_operator("&", a, b)
+
+
+def xor(a: Any, b: Any) -> Any:
+    """``^``: bitwise XOR of two integers, XOR of two booleans (Rhai's ``^``, not power)."""
+    ta, tb = type(a), type(b)
+    if (ta is int and tb is int) or (ta is bool and tb is bool):
+        return a ^ b
+    raise no_operator("^", a, b)
 
 
 def sub(a: Any, b: Any) -> Any:
-    if type(a) in (int, float) and type(b) in (int, float):
+    ta, tb = type(a), type(b)
+    if ta is int and tb is int:
+        return _checked(a - b, "Subtraction", a, "-", b)
+    if _is_num(ta) and _is_num(tb):
         return a - b
-    if isinstance(a, (_dt.date, _dt.datetime)) and type(b) in (int, float):
+    if isinstance(a, (_dt.date, _dt.datetime)) and _is_num(tb):
         return a - _dt.timedelta(seconds=b)
-    return to_number(a, "left side of -") - to_number(b, "right side of -")
+    raise no_operator("-", a, b)
 
 
 def mul(a: Any, b: Any) -> Any:
-    if type(a) in (int, float) and type(b) in (int, float):
+    ta, tb = type(a), type(b)
+    if ta is int and tb is int:
+        return _checked(a * b, "Multiplication", a, "*", b)
+    if _is_num(ta) and _is_num(tb):
         return a * b
-    return to_number(a, "left side of *") * to_number(b, "right side of *")
+    raise no_operator("*", a, b)
+
+
+def _float_div(x: float, y: float) -> float:
+    """IEEE division: by zero gives ±inf, or NaN for 0/0 (Rust's f64 ``/``)."""
+    if y == 0:
+        if x == 0 or x != x:
+            return math.nan
+        return math.copysign(math.inf, x) * math.copysign(1.0, y)
+    return x / y
+
+
+def _trunc_div(a: int, b: int) -> int:
+    q = abs(a) // abs(b)
+    return q if (a < 0) == (b < 0) else -q
 
 
 def div(a: Any, b: Any) -> Any:
-    if type(a) is int and type(b) is int and b and a % b == 0:
-        return a // b  # exact, even past float precision
-    x, y = to_number(a, "left side of /"), to_number(b, "right side of /")
-    if y == 0:
-        raise ZeroDivisionError("division by zero")
-    r = x / y
-    return int(r) if isinstance(x, int) and isinstance(y, int) and x % y == 0 else r
+    """``/``: two integers divide to an integer, truncated toward zero (7 / 2 is 3,
+    -7 / 2 is -3); a float on either side divides as floats."""
+    ta, tb = type(a), type(b)
+    if ta is int and tb is int:
+        if b == 0:
+            raise BasicValueError(f"Division by zero: {a} / {b}")
+        return _checked(_trunc_div(a, b), "Division", a, "/", b)
+    if _is_num(ta) and _is_num(tb):
+        return _float_div(float(a), float(b))
+    raise no_operator("/", a, b)
 
 
 def idiv(a: Any, b: Any) -> int:
-    x, y = to_number(a, "left side of \\"), to_number(b, "right side of \\")
-    if y == 0:
-        raise ZeroDivisionError("division by zero")
-    return int(x // y)
+    """``\\`` (no Rhai operator; the documented BASIC meaning): integer division."""
+    if type(a) is int and type(b) is int:
+        return div(a, b)
+    if _is_num(type(a)) and _is_num(type(b)):
+        if b == 0:
+            raise BasicValueError(f"Division by zero: {a} \\ {b}")
+        return int(a / b)
+    raise no_operator("\\", a, b)
 
 
 def mod(a: Any, b: Any) -> Any:
-    if type(a) is int and type(b) is int and a >= 0 and b > 0:
-        return a % b  # the common case; equal to the truncating rule below
-    x, y = to_number(a, "left side of MOD"), to_number(b, "right side of MOD")
-    if y == 0:
-        raise ZeroDivisionError("division by zero (MOD 0)")
-    return math.fmod(x, y) if isinstance(x, float) or isinstance(y, float) else \
-        int(math.fmod(x, y))
+    """``MOD`` (Rhai's ``%``): the remainder takes the sign of the left side (-7 MOD 3 is
+    -1); integers by zero fail, floats give NaN."""
+    ta, tb = type(a), type(b)
+    if ta is int and tb is int:
+        if b == 0 or (a == I64_MIN and b == -1):
+            raise BasicValueError(f"Modulo division by zero or overflow: {a} % {b}")
+        r = abs(a) % abs(b)
+        return r if a >= 0 else -r
+    if _is_num(ta) and _is_num(tb):
+        return math.nan if b == 0 else math.fmod(a, b)
+    raise no_operator("%", a, b)
 
 
 def power(a: Any, b: Any) -> Any:
-    x, y = to_number(a, "base of ^"), to_number(b, "exponent of ^")
-    if isinstance(x, int) and isinstance(y, int) and y >= 0 and abs(x) > 1:
-        if y * math.log10(abs(x)) > MAX_POWER_DIGITS:
-            raise BasicValueError(f"{x} ^ {y} is too large")
-    try:
-        r = x ** y
-    except OverflowError:
-        raise BasicValueError(f"{x} ^ {y} is too large") from None
-    if isinstance(r, complex):
-        raise BasicValueError(f"{x} ^ {y} is not a real number")
-    return r
+    """``**``: an integer to a non-negative integer power is checked like the other integer
+    operators; a float on either side gives a float (inf on overflow)."""
+    ta, tb = type(a), type(b)
+    if ta is int and tb is int:
+        if b < 0:
+            raise BasicValueError(f"Integer raised to a negative power: {a} ** {b}")
+        if abs(a) > 1 and b * math.log2(abs(a)) > 64:  # refused before computing it
+            raise _overflow("Exponential", a, "**", b)
+        return _checked(a**b, "Exponential", a, "**", b)
+    if _is_num(ta) and _is_num(tb):
+        try:
+            return math.pow(a, b)
+        except OverflowError:
+            return math.inf if a > 0 or float(b) % 2 == 0 else -math.inf
+        except ValueError:  # a negative base to a fractional power
+            return math.nan
+    raise no_operator("**", a, b)
 
 
 def neg(a: Any) -> Any:
-    if type(a) in (int, float):
+    t = type(a)
+    if t is int:
+        if a == I64_MIN:
+            raise BasicValueError(f"Negation overflow: -{a}")
         return -a
-    return -to_number(a, "operand of -")
+    if t is float:
+        return -a
+    raise no_operator("-", a)
 
 
 def num(a: Any) -> int | float:
-    if type(a) in (int, float):
+    """Unary ``+`` and FOR's bounds: a number stays itself; nothing is converted (text from
+    memory or HEAR needs VAL first)."""
+    if _is_num(type(a)):
         return a
-    return to_number(a)
+    raise BasicValueError(f"a number is needed here, not {type_name(a)} {repr_value(a)[:40]} "
+                          f"(General Bots converts nothing: use VAL(x))")
+
+
+def cond(v: Any, what: str = "condition") -> bool:
+    """A condition (IF, WHILE, AND, OR...) must be a boolean: Rhai does not convert
+    ("Data type incorrect: i64 (expecting bool)")."""
+    if v is True or v is False:
+        return v
+    raise BasicValueError(f"{what} must be true or false, not {type_name(v)} "
+                          f"{repr_value(v)[:40]} (General Bots: Data type incorrect: "
+                          f"{rhai_type(v)} (expecting bool))")
+
+
+def not_(v: Any) -> bool:
+    if v is True or v is False:
+        return not v
+    raise no_operator("NOT", v)
 
 
 def eq(a: Any, b: Any) -> bool:
-    if type(a) is type(b) and type(a) in (str, int, float):
+    """``=`` as Rhai's ``==``: values of different types are never equal ("3" = 3 is
+    false), except an integer and a float, which compare as numbers."""
+    ta, tb = type(a), type(b)
+    if ta is tb:
         return a == b
-    return loose_equal(a, b)
+    if _is_num(ta) and _is_num(tb):
+        return a == b
+    return False
+
+
+def _ordered(a: Any, b: Any) -> bool:
+    """Whether ``<`` and friends compare these: else Rhai answers false for all four (or,
+    for arrays and maps, has no such operator)."""
+    ta, tb = type(a), type(b)
+    if ta is list or tb is list or ta is dict or tb is dict:
+        raise no_operator("<", a, b)
+    if ta is tb:
+        return a is not None
+    return (_is_num(ta) and _is_num(tb)) or (
+        isinstance(a, _dt.date) and isinstance(b, _dt.date) and
+        isinstance(a, _dt.datetime) == isinstance(b, _dt.datetime))
+
+
+def lt(a: Any, b: Any) -> bool:
+    return _ordered(a, b) and a < b
+
+
+def le(a: Any, b: Any) -> bool:
+    return _ordered(a, b) and a <= b
+
+
+def gt(a: Any, b: Any) -> bool:
+    return _ordered(a, b) and a > b
+
+
+def ge(a: Any, b: Any) -> bool:
+    return _ordered(a, b) and a >= b
 
 
 def cmp(a: Any, b: Any) -> int:
-    if type(a) in (int, float) and type(b) in (int, float):
+    """Three-way comparison for sorting and the debugger: Talkbench's own (loose) order."""
+    if _is_num(type(a)) and _is_num(type(b)):
         return (a > b) - (a < b)
     return compare(a, b)
 
@@ -183,7 +321,7 @@ def cmp(a: Any, b: Any) -> int:
 def contains(container: Any, item: Any) -> bool:
     """Infix CONTAINS: substring for text (case-insensitive), membership for arrays and maps."""
     if isinstance(container, list):
-        return any(loose_equal(x, item) for x in container)
+        return any(eq(x, item) for x in container)
     if isinstance(container, dict):
         return get_member(container, to_display(item)) is not None
     return to_display(item).lower() in to_display(container).lower()
@@ -207,6 +345,15 @@ def nvl(a: Any, b: Any) -> Any:
 
 
 # ---------------------------------------------------------------- variables and containers
+
+
+def found(glob: dict, key: str) -> Any:
+    """A variable the dialog never assigns: only a value given from outside (a bot
+    ``param-*`` setting, a tool argument); else Rhai's "Variable not found"."""
+    if key in glob:
+        return glob[key]
+    raise BasicValueError(f"Variable not found: {key} (the dialog never assigns it; names "
+                          f"are case-sensitive in General Bots)")
 
 
 def getv(local: dict, glob: dict, key: str) -> Any:
@@ -365,10 +512,14 @@ def method(obj: Any, name: str, args: list) -> Any:
 
 NAMESPACE = {
     "_int": int, "_str": str, "_Exception": Exception, "_dict": dict, "_list": list, "_len": len, "_toolong": too_long, "_add": add, "_sub": sub, "_mul": mul, "_div": div, "_idiv": idiv, "_mod": mod,
-    "_pow": power, "_cat": cat, "_interp": interp, "_like": like, "_nvl": nvl, "_eq": eq, "_cmp": cmp,
+    "_pow": power, "_xor": xor, "_band": bit_and, "_interp": interp, "_like": like, "_nvl": nvl,
+    "_eq": eq, "_cmp": cmp, "_lt": lt, "_le": le, "_gt": gt, "_ge": ge, "_cond": cond,
+    "_not": not_, "_overflow": _overflow, "_found": found,
     "_contains": contains, "_neg": neg, "_num": num, "_truthy": truthy, "_d": to_display,
-    "_mem": get_member, "_idx": get_index, "_setmem": set_member, "_setidx": set_index,
+    "_mem": get_member, "_memr": read_member,
+    "_idx": get_index, "_setmem": set_member, "_setidx": set_index,
     "_ensure": ensure, "_ensure_value": ensure_value, "_store": store_locals, "_nomap": MappingProxyType({}), "_publish": publish_locals, "_itemgetter": itemgetter, "_child": child, "_getv": getv, "_setv": setv, "_each": each,
     "_each_chunks": each_chunks, "_chunks": chunks, "_iter": iter, "_hint": length_hint,
     "_meth": method, "_forto": forto, "_LoopExit": LoopExit, "_EndDialog": EndDialog,
+    "_GotoJump": GotoJump,
 }

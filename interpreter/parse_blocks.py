@@ -1,5 +1,8 @@
 """Statements that hold blocks: IF, FOR, DO, WHILE, SELECT CASE/SWITCH, SUB/FUNCTION, WITH,
-ON FORM SUBMIT and SCHEDULE IN.
+ON FORM SUBMIT, ON EVENT and SCHEDULE IN.
+
+A header line with a syntax error is reported and its block still opened (``block_header``),
+so the block's END is not reported a second time.
 
 Each opener parses its own body with ``block()`` and closes it with ``close_block``, which
 reports a missing terminator at the opener. ``ON`` and ``SCHEDULE`` open a block only as
@@ -9,9 +12,14 @@ reports a missing terminator at the opener. ``ON`` and ``SCHEDULE`` open a block
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from . import nodes as n
 from .errors import Severity
 from .lexer import Kind, Token
+
+_H = TypeVar("_H")
 
 
 class BlockRules:
@@ -19,12 +27,13 @@ class BlockRules:
 
     def stmt_if(self, t: Token) -> n.Node:
         self.advance()
-        cond = self.expression()
-        if self.at_op("{"):
-            raise self.fail("Rhai-style 'if … {' is not supported: write IF … THEN … END IF",
-                             self.tok)
-        self.expect_word("THEN", "after the IF condition")
-        if not self.at_eol():
+        single = self.then_has_statement()
+        cond = self.block_header(self.if_header)
+        if cond is None:  # reported; a multi-line IF still opens, so END IF is not stray
+            if single:
+                return n.If(t.line, t.col, [], None)
+            cond = n.Literal(t.line, t.col, False)
+        elif not self.at_eol():
             return self.single_line_if(t, cond)
         branches = [(cond, self.block())]
         else_body = None
@@ -44,6 +53,37 @@ class BlockRules:
                 self.close_block(t, "IF", ("END IF",))
                 break
         return n.If(t.line, t.col, branches, else_body)
+
+    def if_header(self) -> n.Node:
+        cond = self.expression()
+        if self.at_op("{"):
+            raise self.fail("Rhai-style 'if … {' is not supported: write IF … THEN … END IF",
+                             self.tok)
+        self.expect_word("THEN", "after the IF condition")
+        return cond
+
+    def then_has_statement(self) -> bool:
+        """True when this line has THEN followed by more (a single-line IF)."""
+        j = self.i
+        while self.toks[j].kind not in (Kind.NEWLINE, Kind.EOF):
+            t = self.toks[j]
+            if t.kind is Kind.IDENT and t.upper == "THEN":
+                return self.toks[j + 1].kind not in (Kind.NEWLINE, Kind.EOF)
+            j += 1
+        return False
+
+    def block_header(self, rule: Callable[[], _H]) -> _H | None:
+        """``rule`` reads a block's first line; a syntax error there is reported and the
+        rest of the line skipped, and the caller still opens the block (a single-line IF
+        does not): one error per mistake, not a second one for the block's END."""
+        from .parser import ParseError  # the parser module mixes these rules in
+
+        try:
+            return rule()
+        except ParseError as e:
+            self.error(e.message, e.tok)
+            self.skip_to_eol()
+            return None
 
     def single_line_if(self, t: Token, cond: n.Node) -> n.Node:
         then = self.inline_statement()
@@ -70,6 +110,22 @@ class BlockRules:
 
     def stmt_for(self, t: Token) -> n.Node:
         self.advance()
+        header = self.block_header(self.for_header)
+        body = self.block()
+        if header is None:  # reported: the loop still ends at its NEXT
+            self.close_block(t, "FOR", ("NEXT", "END FOR"))
+            if self.tok.kind is Kind.IDENT:
+                self.advance()
+            return n.ForEach(t.line, t.col, "_", n.ArrayLit(t.line, t.col, []), body, None)
+        var, parts = header
+        end_line = self.close_for(t, var)
+        if len(parts) == 3:
+            start, end, step = parts
+            return n.ForTo(t.line, t.col, var.value, start, end, step, body, end_line)
+        iterable, last = parts
+        return n.ForEach(t.line, t.col, var.value, iterable, body, last, end_line)
+
+    def for_header(self) -> tuple[Token, tuple]:
         each = self.accept_word("EACH")
         var = self.expect_ident("a loop variable")
         self.note_name(var.value)
@@ -80,17 +136,15 @@ class BlockRules:
             end = self.expression()
             step = self.expression() if self.accept_word("STEP") else None
             self.expect_eol("FOR")
-            body = self.block()
-            end_line = self.close_for(t, var)
-            return n.ForTo(t.line, t.col, var.value, start, end, step, body, end_line)
+            return var, (start, end, step)
+        if each and var.upper == "IN" and not self.at_word("IN"):
+            raise self.fail("expected a loop variable after FOR EACH, got 'IN'", var)
         self.expect_word("IN", "after FOR EACH variable")
         iterable = self.expression()
         last = self.expression() if self.accept_word("LAST") else None
         self.accept_word("DO")
         self.expect_eol("FOR EACH")
-        body = self.block()
-        end_line = self.close_for(t, var)
-        return n.ForEach(t.line, t.col, var.value, iterable, body, last, end_line)
+        return var, (iterable, last)
 
     def close_for(self, t: Token, var: Token) -> int:
         """Consume NEXT / END FOR; returns its line (0 when it is missing)."""
@@ -107,11 +161,7 @@ class BlockRules:
 
     def stmt_do(self, t: Token) -> n.Node:
         self.advance()
-        cond, until = None, False
-        if self.at_word("WHILE", "UNTIL"):
-            until = self.advance().upper == "UNTIL"
-            cond = self.expression()
-        self.expect_eol("DO")
+        cond, until = self.block_header(self.do_header) or (None, False)
         body = self.block()
         if self.close_block(t, "DO", ("LOOP",)) and cond is None and \
                 self.at_word("WHILE", "UNTIL"):
@@ -119,22 +169,32 @@ class BlockRules:
             return n.DoLoop(t.line, t.col, self.expression(), until, True, body)
         return n.DoLoop(t.line, t.col, cond, until, False, body)
 
+    def do_header(self) -> tuple[n.Node | None, bool]:
+        cond, until = None, False
+        if self.at_word("WHILE", "UNTIL"):
+            until = self.advance().upper == "UNTIL"
+            cond = self.expression()
+        self.expect_eol("DO")
+        return cond, until
+
     def stmt_while(self, t: Token) -> n.Node:
         self.advance()
-        cond = self.expression()
-        self.accept_word("DO")
-        self.expect_eol("WHILE")
+        cond = self.block_header(self.while_header) or n.Literal(t.line, t.col, False)
         body = self.block()
         self.close_block(t, "WHILE", ("WEND", "END WHILE"))
         return n.DoLoop(t.line, t.col, cond, False, False, body, "WHILE")
 
+    def while_header(self) -> n.Node:
+        cond = self.expression()
+        self.accept_word("DO")
+        self.expect_eol("WHILE")
+        return cond
+
     def stmt_select(self, t: Token) -> n.Node:
         self.advance()
         switch = t.upper == "SWITCH"
-        if not switch:
-            self.expect_word("CASE", "after SELECT")
-        subject = self.expression()
-        self.expect_eol("SELECT CASE" if not switch else "SWITCH")
+        subject = self.block_header(lambda: self.select_header(switch)) or \
+            n.Literal(t.line, t.col, None)
         stray = self.block()
         if stray:
             self.error("statements before the first CASE are never run", t, Severity.WARNING)
@@ -164,10 +224,24 @@ class BlockRules:
                 break
         return n.Select(t.line, t.col, subject, cases, else_body)
 
+    def select_header(self, switch: bool) -> n.Node:
+        if not switch:
+            self.expect_word("CASE", "after SELECT")
+        subject = self.expression()
+        self.expect_eol("SELECT CASE" if not switch else "SWITCH")
+        return subject
+
     def stmt_sub(self, t: Token) -> n.Node:
         self.advance()
         is_function = t.upper == "FUNCTION"
         name = self.expect_ident("a name after " + t.upper)
+        if not name.value.isascii():
+            # Rhai (without its unicode-xid-ident feature, as General Bots builds it)
+            # reads only ASCII names: "Unexpected 'Ｆ'".
+            odd = next(c for c in name.value if not c.isascii())
+            self.error(f"{t.upper} name {name.value!r} has the non-ASCII character {odd!r} "
+                       f"(U+{ord(odd):04X}); General Bots accepts only ASCII letters, digits "
+                       f"and _ in names", name)
         params: list[str] = []
         if self.accept_op("("):
             while not self.at_op(")"):
@@ -183,7 +257,11 @@ class BlockRules:
         if self.accept_word("AS"):
             self.expect_ident("a return type")
         self.expect_eol(t.upper)
-        body = self.block()
+        outer, self.in_sub = self.in_sub, True
+        try:
+            body = self.block()
+        finally:
+            self.in_sub = outer
         end_tok = self.tok
         if self.close_block(t, t.upper, ("END FUNCTION",) if is_function else ("END SUB",)):
             self.closer_lines.add(end_tok.line)
@@ -233,6 +311,16 @@ class BlockRules:
             body = self.block()
             self.close_block(t, "ON FORM SUBMIT", ("END ON",))
             return n.OnBlock(t.line, t.col, "FORM SUBMIT", args, body)
+        if nxt.kind is Kind.IDENT and nxt.upper == "EVENT":
+            # ON EVENT "name" DO … END ON (botbasic_ai/src/keywords/events.rs)
+            self.advance()
+            self.advance()
+            args = [self.concat()]
+            self.expect_word("DO", "after ON EVENT name")
+            self.expect_eol("ON EVENT … DO")
+            body = self.block()
+            self.close_block(t, "ON EVENT", ("END ON",))
+            return n.OnBlock(t.line, t.col, "EVENT", args, body)
         if self.statement_phrase() is not None:
             return False
         self.advance()

@@ -1,7 +1,9 @@
 """The expression grammar, lowest precedence first, and strings with ``${…}`` parts.
 
-``expression`` (``??``) → OR → AND → NOT → comparisons (also the words LIKE, CONTAINS, IN,
-IS [NOT] NULL) → ``&`` → ``+ -`` → MOD → ``\\`` → ``* /`` → unary → ``^`` → postfix
+Precedence follows Rhai's (src/tokenizer.rs ``Token::precedence``), into which General Bots
+converts BASIC: OR and ``^`` (XOR) → AND and ``&`` (bitwise AND) → NOT → ``= <>`` →
+comparisons (also the words LIKE, CONTAINS, IN, IS [NOT] NULL) → ``??`` → ``+ -`` →
+``* / MOD \\`` → ``**`` (power) → unary → postfix
 (``.member``, ``?.``, ``[index]``, ``.method(…)``) → primary. Recursion is bounded
 (``MAX_NESTING``) because dialogs may be hostile input. A keyword phrase in operand position
 (``x = LLM "p"``) is read by ``parse_keywords``.
@@ -13,6 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from . import nodes as n
+from .errors import Severity
 from .lexer import Interpolation, Kind, Token, tokenize
 from .nesting import MAX_NESTING
 
@@ -20,6 +23,7 @@ from .nesting import MAX_NESTING
 COMPARISON_OPS = {"=": "=", "==": "=", "<>": "<>", "!=": "<>", "<": "<", "<=": "<=",
                   ">": ">", ">=": ">="}
 _WORD_COMPARISONS = {"LIKE", "CONTAINS", "IN"}
+_EQUALITY = {"=", "==", "<>", "!="}
 
 
 class ExpressionRules:
@@ -45,26 +49,26 @@ class ExpressionRules:
     def expression(self) -> n.Node:
         self.deeper()
         try:
-            left = self.or_expr()
-            while self.at_op("??"):
-                op = self.advance()
-                left = n.Binary(op.line, op.col, "??", left, self.or_expr())
+            return self.or_expr()
         finally:
             self.depth -= 1
-        return left
 
     def or_expr(self) -> n.Node:
+        """OR, and ``^`` (XOR): Rhai's lowest precedence (30, src/tokenizer.rs)."""
         left = self.and_expr()
-        while self.at_word("OR") or self.at_op("||"):
+        while self.at_word("OR") or self.at_op("||", "^"):
             op = self.advance()
-            left = n.Binary(op.line, op.col, "OR", left, self.and_expr())
+            kind = "^" if op.value == "^" else "OR"
+            left = n.Binary(op.line, op.col, kind, left, self.and_expr())
         return left
 
     def and_expr(self) -> n.Node:
+        """AND, and ``&`` (bitwise AND): Rhai's precedence 60."""
         left = self.not_expr()
-        while self.at_word("AND") or self.at_op("&&"):
+        while self.at_word("AND") or self.at_op("&&", "&"):
             op = self.advance()
-            left = n.Binary(op.line, op.col, "AND", left, self.not_expr())
+            kind = "&" if op.value == "&" else "AND"
+            left = n.Binary(op.line, op.col, kind, left, self.not_expr())
         return left
 
     def not_expr(self) -> n.Node:
@@ -75,23 +79,31 @@ class ExpressionRules:
                 return n.Unary(op.line, op.col, "NOT", self.not_expr())
             finally:
                 self.depth -= 1
-        return self.comparison()
+        return self.equality()
+
+    def equality(self) -> n.Node:
+        """``=`` ``<>`` (Rhai's ``==`` ``!=``, precedence 90: below ``<``)."""
+        left = self.comparison()
+        while (t := self.tok).kind is Kind.OP and t.value in _EQUALITY:
+            self.advance()
+            left = n.Binary(t.line, t.col, COMPARISON_OPS[t.value], left, self.comparison())
+        return left
 
     def comparison(self) -> n.Node:
-        left = self.concat()
+        left = self.coalesce()
         while True:
             t = self.tok
-            if t.kind is Kind.OP and t.value in COMPARISON_OPS:
+            if t.kind is Kind.OP and t.value in COMPARISON_OPS and t.value not in _EQUALITY:
                 self.advance()
-                left = n.Binary(t.line, t.col, COMPARISON_OPS[t.value], left, self.concat())
+                left = n.Binary(t.line, t.col, COMPARISON_OPS[t.value], left, self.coalesce())
             elif t.kind is Kind.IDENT and t.upper in _WORD_COMPARISONS:
                 self.advance()
-                left = n.Binary(t.line, t.col, t.upper, left, self.concat())
+                left = n.Binary(t.line, t.col, t.upper, left, self.coalesce())
             elif t.kind is Kind.IDENT and t.upper == "NOT" and self.peek().kind is Kind.IDENT \
                     and self.peek().upper in _WORD_COMPARISONS:
                 self.advance()
                 op = self.advance().upper
-                inner = n.Binary(t.line, t.col, op, left, self.concat())
+                inner = n.Binary(t.line, t.col, op, left, self.coalesce())
                 left = n.Unary(t.line, t.col, "NOT", inner)
             elif t.kind is Kind.IDENT and t.upper == "IS":
                 self.advance()
@@ -102,39 +114,51 @@ class ExpressionRules:
                 return left
 
     def concat(self) -> n.Node:
+        """An operand of a keyword: everything that binds tighter than the comparisons (so
+        it stops before ``=``)."""
+        return self.coalesce()
+
+    def coalesce(self) -> n.Node:
+        """``??``: Rhai's precedence 135, between comparisons and ``+``."""
         left = self.additive()
-        while self.at_op("&"):
+        while self.at_op("??"):
             op = self.advance()
-            left = n.Binary(op.line, op.col, "&", left, self.additive())
+            left = n.Binary(op.line, op.col, "??", left, self.additive())
         return left
 
     def additive(self) -> n.Node:
-        left = self.modulo()
+        left = self.multiplicative()
         while self.at_op("+", "-"):
             op = self.advance()
-            left = n.Binary(op.line, op.col, op.value, left, self.modulo())
-        return left
-
-    def modulo(self) -> n.Node:
-        left = self.int_division()
-        while self.at_word("MOD") or self.at_op("%"):
-            op = self.advance()
-            left = n.Binary(op.line, op.col, "MOD", left, self.int_division())
-        return left
-
-    def int_division(self) -> n.Node:
-        left = self.multiplicative()
-        while self.at_op("\\"):
-            op = self.advance()
-            left = n.Binary(op.line, op.col, "\\", left, self.multiplicative())
+            left = n.Binary(op.line, op.col, op.value, left, self.multiplicative())
         return left
 
     def multiplicative(self) -> n.Node:
-        left = self.unary()
-        while self.at_op("*", "/"):
+        """``*`` ``/`` ``MOD`` (``%``) and ``\\``: one level, left to right, as Rhai's
+        ``* / %`` (precedence 180)."""
+        left = self.exponent()
+        while True:
+            if self.at_op("*", "/", "\\"):
+                op = self.advance()
+                kind = op.value
+            elif self.at_word("MOD") or self.at_op("%"):
+                op = self.advance()
+                kind = "MOD"
+            else:
+                return left
+            left = n.Binary(op.line, op.col, kind, left, self.exponent())
+
+    def exponent(self) -> n.Node:
+        """``**``: power, binding to the right, below unary minus (Rhai: ``-2 ** 2`` is 4)."""
+        base = self.unary()
+        if self.at_op("**"):
             op = self.advance()
-            left = n.Binary(op.line, op.col, op.value, left, self.unary())
-        return left
+            self.deeper()
+            try:
+                return n.Binary(op.line, op.col, "**", base, self.exponent())
+            finally:
+                self.depth -= 1
+        return base
 
     def unary(self) -> n.Node:
         if self.at_op("-", "+"):
@@ -148,18 +172,7 @@ class ExpressionRules:
                     operand.value, (int, float)) and not isinstance(operand.value, bool):
                 return n.Literal(op.line, op.col, -operand.value)
             return n.Unary(op.line, op.col, op.value, operand)
-        return self.power()
-
-    def power(self) -> n.Node:
-        base = self.postfix(self.primary())
-        if self.at_op("^"):
-            op = self.advance()
-            self.deeper()
-            try:
-                return n.Binary(op.line, op.col, "^", base, self.unary())
-            finally:
-                self.depth -= 1
-        return base
+        return self.postfix(self.primary())
 
     def postfix(self, node: n.Node) -> n.Node:
         while True:
@@ -259,6 +272,18 @@ class ExpressionRules:
 
     def primary_word(self, t: Token) -> n.Node:
         w = t.upper
+        if w == "THEN":  # ``IF x = THEN``: the value is missing, THEN is not a variable
+            raise self.fail("expected a value, got THEN", t)
+        nxt = self.peek()
+        if w == "IS" and nxt.kind is Kind.IDENT and nxt.upper == "NUMERIC" and \
+                self.peek(2).kind is Kind.OP and self.peek(2).value == "(":
+            # The botbook's ``IS NUMERIC(x)``; the engine registers only IS_NUMERIC, and its
+            # converter leaves the spaced form for Rhai to reject.
+            self.error("General Bots cannot compile IS NUMERIC(…) (Rhai: \"Expecting '{'\"): "
+                       "write IS_NUMERIC(…)", t, Severity.WARNING)
+            self.advance()
+            self.advance()
+            return n.Call(t.line, t.col, "IS_NUMERIC", self.bracketed_list())
         if w in ("TRUE", "FALSE"):
             self.advance()
             return n.Literal(t.line, t.col, w == "TRUE")

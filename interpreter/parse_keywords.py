@@ -16,7 +16,14 @@ from . import nodes as n
 from .data_syntax import DATA_PHRASES, Clauses, parse_data_keyword
 from .extra_syntax import EXTRA_PHRASES, parse_extra_keyword
 from .lexer import Kind, Token
-from .vocabulary import CLAUSE_WORDS, EXPRESSION_PHRASES, NO_ARGUMENT_PHRASES, STATEMENT_PHRASES
+from .suggestions import did_you_mean
+from .vocabulary import (
+    CLAUSE_WORDS,
+    EXPRESSION_PHRASES,
+    NO_ARGUMENT_PHRASES,
+    OPTIONAL_ARGUMENT_PHRASES,
+    STATEMENT_PHRASES,
+)
 
 PhraseTable = dict[str, list[tuple[str, ...]]]
 
@@ -44,6 +51,15 @@ NON_OPERAND_WORDS = frozenset({
     "AND", "OR", "NOT", "MOD", "IS", "LIKE", "CONTAINS", "IN", "TO", "STEP", "THEN", "ELSE",
     "AS", "INTO", "WITH", "DEFAULT", "OF", "BY", "WHERE", "DO", "LOOP", "NEXT", "END",
 })
+# Words that only follow a complete value (``IF send_email THEN``); clause words such as TO
+# may instead be a variable passed as the keyword's argument (``SEND_EMAIL to, body``).
+_ENDS_A_VALUE = frozenset({"THEN", "AND", "OR", "MOD", "IS", "ELSE", "STEP", "DO", "LOOP",
+                           "CONTAINS", "LIKE"})
+# Clause words of one statement phrase only, as the engine's syntax writes them.
+_STATEMENT_CLAUSES: dict[str, frozenset[str]] = {
+    "WAIT FOR EVENT": frozenset({"TIMEOUT"}),  # events.rs
+    "USE WEBSITE": frozenset({"REFRESH"}),  # use_website.rs
+}
 # Keyword statements whose argument count is fixed (checked at parse time for `check`).
 _ARITY = {"TALK": (1, 1), "SET BOT MEMORY": (2, 2), "GET BOT MEMORY": (1, 1),
           "WAIT": (1, 1), "SET USER MEMORY": (2, 2), "GET USER MEMORY": (1, 1),
@@ -73,8 +89,8 @@ class KeywordRules:
         j = start
         while j < len(self.toks) and len(out) < limit:
             t = self.toks[j]
-            if t.kind is not Kind.IDENT:
-                break
+            if t.kind is not Kind.IDENT or t.value.startswith("_") or t.value.endswith("_"):
+                break  # ``__import__`` is a name, never the keyword IMPORT
             parts = [p for p in t.value.upper().split("_") if p]
             for k, p in enumerate(parts):
                 out.append((p, j if k == len(parts) - 1 else -1))
@@ -105,10 +121,18 @@ class KeywordRules:
 
     def starts_keyword_expression(self, phrase: str, used: int) -> bool:
         nxt = self.peek(used)
+        if phrase in OPTIONAL_ARGUMENT_PHRASES and used > 1:
+            return True
+        if used == 1 and " " in phrase and self.tok.value.lower() in self.names and not (
+                nxt.kind is Kind.OP and nxt.value == "("):
+            return False  # ``get_queue = FALSE`` … ``IF get_queue OR x``: the variable
         if used == 1 and " " in phrase and phrase not in NO_ARGUMENT_PHRASES and (
                 nxt.kind in (Kind.NEWLINE, Kind.EOF) or nxt.kind is Kind.OP and nxt.value
-                not in ("(", "[", "{", "#{", "-")):
-            return False  # ``TALK qr_code``: one underscored word with no arguments is a variable
+                not in ("(", "[", "{", "#{", "-")
+                or nxt.kind is Kind.IDENT and nxt.upper in _ENDS_A_VALUE):
+            # ``TALK qr_code``, ``IF send_email THEN``: one underscored word with no
+            # arguments is a variable (keywords are not reserved)
+            return False
         if phrase in _MULTIWORD_EXPR or used > 1:
             return True
         if phrase == "INSERT" and nxt.kind is Kind.IDENT and nxt.upper == "INTO":
@@ -138,6 +162,11 @@ class KeywordRules:
         if not statement and self.at_op("("):
             # GET BOT MEMORY("k") + x: the parenthesis holds the arguments
             return phrase, self.bracketed_list(), {}
+        if statement and self.at_op("(") and self.paren_spans_line():
+            # SET_BOT_MEMORY("k", v): the engine registers the keyword as a function too
+            args = self.bracketed_list()
+            self.check_arity(t, phrase, args)
+            return phrase, args, {}
         if phrase in DATA_PHRASES:
             return phrase, *parse_data_keyword(self, t, phrase, statement)
         if phrase in EXTRA_PHRASES:
@@ -191,9 +220,30 @@ class KeywordRules:
                 raise self.fail(f"unexpected {self.tok.describe()} after the value of {phrase}",
                                 self.tok)
             return args, {}
-        clauses = self.keyword_clauses(args)
+        self.reject_unknown_phrase(t, phrase)
+        clauses = self.keyword_clauses(args, _STATEMENT_CLAUSES.get(phrase, frozenset()))
         self.check_arity(t, phrase, args)
         return args, clauses
+
+    def reject_unknown_phrase(self, t: Token, phrase: str) -> None:
+        """``GET FOO BAR BAZ "a"``: upper-case words the dialog never used as variables,
+        written one after the other with no comma, continue the keyword's name; no keyword
+        has that name, so it is an error, as General Bots cannot parse it either."""
+        words: list[Token] = []
+        j = self.i
+        while self.toks[j].kind is Kind.IDENT and self.toks[j].value.isupper() and \
+                self.toks[j].value.lower() not in self.names and \
+                self.toks[j].upper not in CLAUSE_WORDS and \
+                self.toks[j].upper not in NON_OPERAND_WORDS:
+            words.append(self.toks[j])
+            j += 1
+        after = self.toks[j]
+        if not words or after.kind in (Kind.NEWLINE, Kind.EOF, Kind.OP):
+            return  # ``TALK LEN(x)``, ``TALK TOTAL + 1``: values
+        if self.match_phrase(_EXPRESSION_TABLE, self.i) is not None:
+            return  # ``SAVE FIND …``: an argument that is itself a keyword
+        written = " ".join([phrase, *(w.value for w in words)])
+        raise self.fail(f"unknown keyword '{written}'{did_you_mean(written)}", t)
 
     def check_arity(self, t: Token, phrase: str, args: list[n.Node]) -> None:
         lo, hi = _ARITY.get(phrase, (0, 99))
@@ -202,13 +252,16 @@ class KeywordRules:
             self.error(f"{phrase} expects {want} argument{'s' if hi != 1 else ''}, "
                        f"got {len(args)}", t)
 
-    def keyword_clauses(self, args: list[n.Node]) -> Clauses:
-        """Comma or space separated arguments, then named clauses (AS, INTO, WITH …)."""
+    def keyword_clauses(self, args: list[n.Node], extra: frozenset[str] = frozenset()
+                        ) -> Clauses:
+        """Comma or space separated arguments, then named clauses (AS, INTO, WITH …, and
+        the phrase's own ``extra`` clause words)."""
         clauses: Clauses = {}
         current = args
         opened = False  # a clause word was just read: ``TO to`` makes the second one a value
         while not self.at_eol():
-            if self.tok.kind is Kind.IDENT and self.tok.upper in CLAUSE_WORDS \
+            if self.tok.kind is Kind.IDENT and (self.tok.upper in CLAUSE_WORDS
+                                                or self.tok.upper in extra) \
                     and not self.clause_word_is_value() \
                     and not (opened and self.tok.upper != "BY"):
                 current = self.open_clause(clauses)
@@ -226,11 +279,21 @@ class KeywordRules:
 
     # ------------------------------------------------------------ expression use
 
+    def starts_operand(self) -> bool:
+        t = self.tok
+        if t.kind in (Kind.STRING, Kind.NUMBER):
+            return True
+        if t.kind is Kind.OP:
+            return t.value in ("(", "[", "{", "#{", "-")
+        return t.kind is Kind.IDENT and t.upper not in NON_OPERAND_WORDS
+
     def expression_arguments(self, phrase: str) -> tuple[list[n.Node], Clauses]:
         """Operands separated by commas or clause words; stops at anything else, which
         belongs to the enclosing expression."""
         clauses: Clauses = {}
         if phrase in NO_ARGUMENT_PHRASES:  # x = LIST TOOLS: nothing to read
+            return [], clauses
+        if phrase in OPTIONAL_ARGUMENT_PHRASES and not self.starts_operand():
             return [], clauses
         words = _PHRASE_CLAUSES.get(phrase, _EXPRESSION_CLAUSES)
         args = [self.keyword_value(False)]

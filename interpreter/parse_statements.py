@@ -8,6 +8,7 @@ SUB call / expression. Block statements live in ``parse_blocks``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from . import nodes as n
@@ -32,6 +33,9 @@ class StatementRules(BlockRules):
         if self.is_assignment_line():
             return self.assignment(t)
         w = t.upper
+        jump = self.label_or_goto(t)
+        if jump is not None:
+            return jump
         handler = _STATEMENT_HANDLERS.get(w)
         if handler is not None:
             result = handler(self, t)
@@ -41,6 +45,28 @@ class StatementRules(BlockRules):
         if phrase is not None:
             return self.keyword_statement(t, *phrase)
         return self.call_or_expression(t)
+
+    def label_or_goto(self, t: Token) -> n.Node | None:
+        """``GOTO label`` and ``label:`` lines (General Bots turns a dialog that has them into
+        a state machine: botbasic_compiler/src/goto_transform.rs). Labels stand at the
+        dialog's top level, as that rewrite needs; a GOTO inside a SUB cannot reach them."""
+        nxt, after = self.peek(), self.peek(2)
+        ends = (Kind.NEWLINE, Kind.EOF)
+        if t.upper == "GOTO" and nxt.kind is Kind.IDENT and after.kind in ends:
+            if self.in_sub:
+                raise self.fail("GOTO inside a SUB or FUNCTION is not supported: labels are "
+                                "in the dialog's top level", t)
+            self.advance()
+            return n.Goto(t.line, t.col, self.advance().value.lower())
+        if nxt.kind is Kind.OP and nxt.value == ":" and after.kind in ends and \
+                t.upper not in ("CASE", "DEFAULT", "ELSE"):
+            if self.block_depth != 1 or self.in_sub:
+                raise self.fail(f"the label {t.value}: must stand at the dialog's top level "
+                                f"(not inside IF, loops or SUBs), as General Bots needs", t)
+            self.advance()
+            self.advance()
+            return n.Label(t.line, t.col, t.value.lower())
+        return None
 
     def assignment(self, t: Token) -> n.Assign:
         target = self.postfix(self.name_node(self.advance()))
@@ -119,11 +145,16 @@ class StatementRules(BlockRules):
         name = self.expect_ident("a parameter name after PARAM")
         self.note_name(name.value)
         ptype, like, desc, default, optional = "STRING", None, "", None, False
+        options: list[str] = []
         while not self.at_eol():
             w = self.advance()
             word = w.upper
-            if word == "AS":
+            if word == "AS" and self.tok.kind is Kind.STRING:
+                options = self.param_options()  # PARAM unit AS "celsius", "fahrenheit"
+            elif word == "AS":
                 ptype = self.expect_ident("a type after AS").upper
+            elif word == "ENUM":
+                options = self.param_options()
             elif word == "LIKE":
                 like = _literal_value(self.primary())
             elif word == "DESCRIPTION":
@@ -134,9 +165,25 @@ class StatementRules(BlockRules):
                 optional = word == "OPTIONAL"
             else:
                 raise self.fail(f"unexpected {w.describe()} in PARAM", w)
-        p = n.Param(t.line, t.col, name.value, ptype, like, desc, default, optional)
+        p = n.Param(t.line, t.col, name.value, ptype, like, desc, default, optional,
+                    tuple(options))
         self.params.append(p)
         return p
+
+    def param_options(self) -> list[str]:
+        """``"a", "b"`` or ``["a", "b"]``: the values a PARAM allows (the engine's
+        tool_parsing.rs reads ENUM lists; it drops PARAM lines before running)."""
+        bracketed = self.accept_op("[")
+        options: list[str] = []
+        while self.tok.kind is Kind.STRING:
+            options.append(string_source(self.advance()))
+            if not self.accept_op(","):
+                break
+        if bracketed:
+            self.expect_op("]", "to close the PARAM's list of values")
+        if not options:
+            raise self.fail(f"expected quoted values, got {self.tok.describe()}", self.tok)
+        return options
 
     def stmt_description(self, t: Token) -> n.Node:
         self.advance()
@@ -196,6 +243,8 @@ class StatementRules(BlockRules):
         block: TextBlock = t.value  # type: ignore[assignment]
         if block.kind == "TABLE":
             return self.table_def(t, block)
+        if block.kind == "MAIL":
+            return self.mail_block(t, block)
         lines = [text for _, text in block.lines]
         indent = min((len(s) - len(s.lstrip()) for s in lines if s.strip()), default=0)
         text = "\n".join(s[indent:].rstrip() for s in lines)
@@ -205,18 +254,59 @@ class StatementRules(BlockRules):
             self.statement_lines.discard(ln)
         return n.TextBlockStmt(t.line, t.col, block.kind, value)
 
+    def mail_block(self, t: Token, block: TextBlock) -> n.Node:
+        """``BEGIN MAIL to`` … ``END MAIL`` is ``SEND MAIL to, subject, body``, as the
+        engine's ``blocks/mail.rs`` converts it: a ``Subject:`` line (taken as written) and
+        the first blank line after it are not body; body lines keep ``${}``."""
+        subject, body = "", []
+        skip_blank = True
+        for _, text in block.lines:
+            if text.upper().startswith("SUBJECT:"):
+                subject, skip_blank = text[8:].strip(), True
+                continue
+            if skip_blank and not text.strip():
+                skip_blank = False
+                continue
+            skip_blank = False
+            body.append(text)
+        for ln, _ in block.lines:
+            self.statement_lines.discard(ln)
+        to = self.mail_recipient(t, block.header.strip())
+        text = self.interpolated("\n".join(body), block.lines[0][0] if block.lines else t.line,
+                                 1, t)
+        return n.KeywordStmt(t.line, t.col, "SEND MAIL",
+                             [to, n.Literal(t.line, t.col, subject), text])
+
+    def mail_recipient(self, t: Token, header: str) -> n.Node:
+        """The engine quotes a header holding ``@``; anything else is an expression."""
+        if not header:
+            raise self.fail("BEGIN MAIL needs a recipient (BEGIN MAIL address)", t)
+        if "@" in header:
+            return n.Literal(t.line, t.col, header.strip('"'))
+        col = t.col + len("BEGIN MAIL ")
+        node = self.sub_expression(header, t.line, col)
+        if node is None:
+            raise self.fail(f"BEGIN MAIL: the recipient {header!r} is not an expression", t)
+        return node
+
     def table_def(self, t: Token, block: TextBlock) -> n.Node:
         header = block.header.split()
         name = header[0].strip("\"'") if header else ""
         conn = header[2] if len(header) >= 3 and header[1].upper() == "ON" else ""
         columns: list[tuple[str, str]] = []
+        unique: list[tuple[str, ...]] = []
         for _, text in block.lines:
             s = text.strip()
             if not s or s.startswith("'") or s.upper().startswith("REM "):
                 continue
+            constraint = _UNIQUE_LINE.fullmatch(s)
+            if constraint:  # a table constraint, not a column named "UNIQUE(a,"
+                unique.append(tuple(c.strip() for c in constraint.group(1).split(",")
+                                    if c.strip()))
+                continue
             parts = s.replace(" AS ", " ").replace(" as ", " ").split(None, 1)
             columns.append((parts[0], parts[1] if len(parts) > 1 else ""))
-        table = n.TableDef(t.line, t.col, name, conn, columns)
+        table = n.TableDef(t.line, t.col, name, conn, columns, tuple(unique))
         self.tables.append(table)
         return table
 
@@ -231,6 +321,9 @@ class StatementRules(BlockRules):
             return n.CallSub(t.line, t.col, t.value, self.call_args())
         expr = self.expression()
         return n.ExprStmt(t.line, t.col, expr)
+
+
+_UNIQUE_LINE = re.compile(r"UNIQUE\s*\(([^()]*)\)\s*;?", re.IGNORECASE)
 
 
 def _literal_value(node: n.Node) -> object:

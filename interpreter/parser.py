@@ -50,6 +50,7 @@ class Parser(StatementRules, ExpressionRules, KeywordRules):
         self.depth = 0  # recursion of expressions and blocks, bounded (hostile input)
         self.block_depth = 0
         self.single_if = 0  # inside ``IF c THEN stmt ELSE stmt``: arguments stop at ELSE
+        self.in_sub = False  # inside SUB/FUNCTION (labels and GOTO are the dialog's only)
         self.subs: dict[str, n.SubDef] = {}
         self.params: list[n.Param] = []
         self.descriptions: list[n.Description] = []
@@ -296,6 +297,13 @@ class Parser(StatementRules, ExpressionRules, KeywordRules):
 
 def parse(source: str, file: str = "<script>") -> tuple[n.Program, list[Diagnostic]]:
     """Parse ``source``; returns the program (best effort) and all syntax diagnostics."""
+    program, diagnostics, tokens = _parse_once(source, file)
+    if any(d.severity is Severity.ERROR for d in diagnostics):
+        return _blame_unclosed_string(source, file, program, diagnostics, tokens)
+    return program, diagnostics
+
+
+def _parse_once(source: str, file: str) -> tuple[n.Program, list[Diagnostic], list[Token]]:
     tokens, diagnostics = tokenize(source, file)
     parser = Parser(tokens, file, source)
     program = parser.parse_program()
@@ -304,7 +312,48 @@ def parse(source: str, file: str = "<script>") -> tuple[n.Program, list[Diagnost
     lexed = {d.line for d in diagnostics}
     all_diags = sorted(diagnostics + [d for d in parser.diagnostics if d.line not in lexed],
                        key=lambda d: (d.line, d.col))
-    return program, all_diags
+    return program, all_diags, tokens
+
+
+_REPAIRS = 3  # unclosed strings tried per parse (each try parses the file once more)
+
+
+def _blame_unclosed_string(source: str, file: str, program: n.Program,
+                           diagnostics: list[Diagnostic], tokens: list[Token]
+                           ) -> tuple[n.Program, list[Diagnostic]]:
+    """A string may span lines, so a missing closing quote pairs the string with the next
+    quote in the file and the errors show up lines later. When closing a string that spans
+    lines at the end of its first line removes errors, that string was the mistake: report
+    it where it opens, with the errors left after the repair."""
+    blamed: list[Diagnostic] = []
+    for _ in range(_REPAIRS):
+        opened = _first_multiline_string(tokens)
+        if opened is None:
+            break
+        lines = source.split("\n")
+        row = lines[opened.line - 1]
+        end = len(row.rstrip("\r"))
+        lines[opened.line - 1] = row[:end] + opened.quote + row[end:]
+        repaired = "\n".join(lines)
+        program2, diagnostics2, tokens2 = _parse_once(repaired, file)
+        if _error_count(diagnostics2) >= _error_count(diagnostics):
+            break
+        blamed.append(Diagnostic(file, opened.line, opened.col, Severity.ERROR,
+                                 f"string is never closed on its line (missing "
+                                 f"{opened.quote})", opened.col + 1))
+        source, program, diagnostics, tokens = repaired, program2, diagnostics2, tokens2
+    return program, sorted(blamed + diagnostics, key=lambda d: (d.line, d.col))
+
+
+def _first_multiline_string(tokens: list[Token]) -> Token | None:
+    for k, tok in enumerate(tokens[:-1]):
+        if tok.kind is Kind.STRING and tokens[k + 1].line > tok.line and tok.quote:
+            return tok
+    return None
+
+
+def _error_count(diagnostics: list[Diagnostic]) -> int:
+    return sum(d.severity is Severity.ERROR for d in diagnostics)
 
 
 def parse_or_raise(source: str, file: str = "<script>") -> n.Program:

@@ -26,6 +26,15 @@ class Suggestion:
 
 
 @dataclass(frozen=True)
+class Switcher:
+    """An ADD SWITCHER button: it switches the answer format (``prompt``) of the LLM."""
+
+    id: str
+    label: str
+    prompt: str
+
+
+@dataclass(frozen=True)
 class BotMessage:
     text: str
     suggestions: tuple[Suggestion, ...] = ()

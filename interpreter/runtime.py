@@ -41,9 +41,10 @@ from .ports import (
     FailedWrite,
     HearRequest,
     Suggestion,
+    Switcher,
     WriteSource,
 )
-from .values import BasicValueError, to_display, to_number
+from .values import BasicValueError, repr_value, rhai_type, to_display, to_number, type_name
 
 MAX_WAIT = 300.0  # seconds, as the original engine caps WAIT
 HEAR_ATTEMPTS = 3
@@ -67,6 +68,8 @@ class Session:
     model: str = ""  # USE MODEL; "" is the configured default
     model_routing: str = ""  # SET MODEL ROUTING
     webhooks: list[str] = field(default_factory=list)  # WEBHOOK endpoints the dialog declared
+    switchers: list[Switcher] = field(default_factory=list)  # ADD SWITCHER, until CLEAR
+    events: list[str] = field(default_factory=list)  # PUBLISH EVENT names, in order
 
 
 # A SUB/FUNCTION activation (or the dialog itself) on the call stack ``Runtime.frames`` is a
@@ -136,7 +139,7 @@ class Runtime:
         self.session = session or Session()
         self.debugger = debugger
         self.run_id = run_id or uuid.uuid4().hex[:12]
-        self.params = {k.lower(): v for k, v in (params or {}).items()}
+        self.params = dict(params or {})
         self.globals: dict[str, Any] = Variables(initial_vars or {})
         self.frames: list[Frame] = []
         self.error_number, self.error_text = 0, ""  # the last error ON ERROR RESUME NEXT skipped
@@ -394,7 +397,13 @@ class Runtime:
                 break
             self.emit(InvalidAnswer(variable, text, answer.hint, line))
             if attempt >= HEAR_ATTEMPTS:
-                value = ""
+                # General Bots hands HEAR the text as typed (ws_handler.rs → hear_block in
+                # botbasic_core/src/keywords/hearing/syntax.rs; its validators are not
+                # wired in): the dialog goes on with the last answer, unchecked.
+                value = text
+                self.warn(f"HEAR {variable} AS {kind}: no valid answer after {attempt} "
+                          f"tries; going on with the last answer as typed, as General Bots "
+                          f"does", line)
                 break
             await self.barrier()
             await self.channel.talk(BotMessage(answer.hint, tuple(self.session.suggestions)))
@@ -414,10 +423,17 @@ class Runtime:
         return False
 
     def memset(self, key: Any, value: Any, line: int) -> tuple[str, str]:
-        k = to_display(key)
+        # General Bots registers SET_BOT_MEMORY(String, String) only: a number (or anything
+        # else) is its "Function not found"; STR(x) or "" + x makes the text.
+        if key.__class__ is not str or value.__class__ is not str:
+            raise BasicValueError(
+                f"SET BOT MEMORY takes text only, got {type_name(key)} key and "
+                f"{type_name(value)} value {repr_value(value)[:40]} (General Bots: Function "
+                f"not found: SET_BOT_MEMORY ({rhai_type(key)}, {rhai_type(value)})); use "
+                f"STR(x) to store a number")
+        k, v = key, value
         if k == "":
             raise BasicValueError("SET BOT MEMORY needs a non-empty key")
-        v = to_display(value)
         source = self._sources.get(line)
         if source is None:  # one immutable source per line: building it costs as much as a SET
             source = self._sources[line] = WriteSource(self.file, line, self.run_id,
@@ -430,7 +446,12 @@ class Runtime:
         return k, v
 
     def memget(self, key: Any) -> str:
-        return self.memory.get(to_display(key))
+        # GET_BOT_MEMORY(String) -> String in General Bots; a missing key reads "".
+        if key.__class__ is not str:
+            raise BasicValueError(f"GET BOT MEMORY takes a text key, got {type_name(key)} "
+                                  f"(General Bots: Function not found: GET_BOT_MEMORY "
+                                  f"({rhai_type(key)}))")
+        return self.memory.get(key)
 
     async def wait(self, seconds: Any, line: int) -> None:
         s = to_number(seconds, "WAIT seconds")
@@ -465,9 +486,10 @@ class Runtime:
         return await handler(self, args, clauses, line)
 
     async def param(self, name: str, ptype: str, description: str, like: Any, default: Any,
-                    optional: bool, line: int) -> Any:
-        """A tool PARAM: the caller's value, else its DEFAULT, else ask the user."""
-        key = name.lower()
+                    optional: bool, line: int, options: tuple[str, ...] = ()) -> Any:
+        """A tool PARAM: the caller's value, else its DEFAULT, else ask the user (a menu
+        when it lists its values)."""
+        key = name
         if key in self.params:
             return self.params[key]
         if key in self.globals and self.globals[key] not in (None, ""):
@@ -477,10 +499,16 @@ class Runtime:
         if optional:
             return None
         question = description or f"Please enter {name}"
+        if options:
+            return await self.hear(name, "MENU", options, question, None, line)
         kind = ptype if ptype not in ("STRING", "TEXT") else "STRING"
         return await self.hear(name, kind, (), question, None, line)
 
     def on_block(self, event: str, args: list[Any], line: int) -> None:
+        if event == "EVENT":
+            from .keywords.events_bus import check_on_event
+
+            check_on_event(args)
         detail = " ".join(to_display(a) for a in args)
         self.emit(Printed(f"ON {event} {detail}: handler registered; it runs when the event "
                           f"happens, not inline", line))

@@ -21,6 +21,10 @@ class ServiceError(BasicValueError):
     """A provider failed (connection refused, HTTP status, SMTP rejection …)."""
 
 
+class NotFound(ServiceError):
+    """The provider works but holds nothing of that name (a knowledge base folder …)."""
+
+
 # ------------------------------------------------------------------------------ HTTP
 
 

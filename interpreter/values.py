@@ -11,9 +11,12 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import math
+import struct
+from decimal import Decimal
 from typing import Any
 
 MAX_LIST_ITEMS = 10_000_000  # as the built-ins' result cap: no script may grow a huge list
+MAX_SHOW_DEPTH = 1_000  # levels of nested lists/maps a printed value may have
 MAX_TEXT = 64 * 1024 * 1024  # characters of a list's JSON text (operators.MAX_STRING too)
 
 Value = Any  # one of the types listed in the module docstring
@@ -29,19 +32,158 @@ class BasicValueError(Exception):
 # ---------------------------------------------------------------- display
 
 
+# Rhai's FloatWrapper switches to scientific notation outside these bounds, which it
+# declares as f32 constants (src/types/float.rs): their f64 values are not 1e13 and 1e-13.
+_NATURAL_MAX = struct.unpack("f", struct.pack("f", 10_000_000_000_000.0))[0]
+_NATURAL_MIN = struct.unpack("f", struct.pack("f", 0.000_000_000_000_1))[0]
+
+
+def _shortest(x: float) -> tuple[str, str, int]:
+    """Sign, shortest round-trip digits (no trailing zeros) and the decimal exponent of the
+    first digit: the parts Rust's float formatting prints."""
+    sign, digits, exponent = Decimal(repr(x)).as_tuple()
+    text = "".join(map(str, digits)).rstrip("0") or "0"
+    return ("-" if sign else ""), text, int(exponent) + len(digits) - 1
+
+
+def _scientific(x: float) -> str:
+    """Rust's ``{:e}``: ``1e15``, ``1.5e-7``."""
+    sign, digits, exp = _shortest(x)
+    mantissa = digits[0] + ("." + digits[1:] if len(digits) > 1 else "")
+    return f"{sign}{mantissa}e{exp}"
+
+
+def _plain(x: float) -> str:
+    """Rust's ``{}`` of an f64 (never scientific), with ``.0`` on integral values."""
+    sign, digits, exp = _shortest(x)
+    if exp < 0:
+        body = "0." + "0" * (-exp - 1) + digits
+    elif exp + 1 >= len(digits):
+        body = digits + "0" * (exp + 1 - len(digits)) + ".0"
+    else:
+        body = digits[: exp + 1] + "." + digits[exp + 1 :]
+    return sign + body
+
+
+def format_float(x: float) -> str:
+    """A float as Rhai prints it (``TALK``, ``+`` with text): ``3.0``, ``0.1``, ``1e15``,
+    ``inf``, ``NaN`` (rhai src/types/float.rs, ``impl Display for FloatWrapper``)."""
+    if x != x:
+        return "NaN"
+    a = abs(x)
+    if a == 0:
+        return "0.0"
+    if a == math.inf:
+        return "inf" if x > 0 else "-inf"
+    if a > _NATURAL_MAX or a < _NATURAL_MIN:
+        return _scientific(x)
+    return _plain(x)
+
+
+def debug_float(x: float) -> str:
+    """A float inside a printed array or map: Rust's ``{:?}`` of f64 (``1e-7``, ``1e16``)."""
+    if x != x:
+        return "NaN"
+    a = abs(x)
+    if a == math.inf:
+        return "inf" if x > 0 else "-inf"
+    if a == 0:
+        return "-0.0" if math.copysign(1, x) < 0 else "0.0"
+    if a < 1e-4 or a >= 1e16:
+        return _scientific(x)
+    return _plain(x)
+
+
 def format_number(n: int | float) -> str:
-    """Integral numbers print without ``.0``; others use the shortest round-trip form."""
+    """A number as the engine prints it: ints as digits, floats as Rhai does (``3.0``)."""
     if isinstance(n, bool):
         return "true" if n else "false"
     if isinstance(n, int):
         return str(n)
-    if math.isnan(n):
-        return "NaN"
-    if math.isinf(n):
-        return "Infinity" if n > 0 else "-Infinity"
-    if n == int(n) and abs(n) < 1e16:
-        return str(int(n))
-    return repr(n)
+    return format_float(n)
+
+
+_DEBUG_ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t",
+                  "\0": "\\0"}
+
+
+def debug_text(s: str) -> str:
+    """A string inside a printed array or map: Rust's ``{:?}`` (quoted, escaped)."""
+    out = []
+    for c in s:
+        esc = _DEBUG_ESCAPES.get(c)
+        if esc is not None:
+            out.append(esc)
+        elif c.isprintable() or c == " ":
+            out.append(c)
+        else:
+            out.append(f"\\u{{{ord(c):x}}}")
+    return '"' + "".join(out) + '"'
+
+
+def debug_value(v: Value) -> str:
+    """A value as Rhai's ``Debug`` prints it: how arrays and maps print their items
+    (``[1, "a", ()]``, ``#{"a": 1.0}``; rhai src/types/dynamic.rs, ``impl Debug``)."""
+    check_json_size(v)
+    parts: list[str] = []
+    on_path: set[int] = set()
+    stack: list[Any] = [v]
+    while stack:  # explicit stack: the value may be nested arbitrarily deep
+        item = stack.pop()
+        if isinstance(item, _Closer):
+            on_path.discard(item.owner)
+            parts.append(item.text)
+        elif len(on_path) >= MAX_SHOW_DEPTH:
+            # Rhai prints recursively: the engine's stack ends far sooner than ours
+            raise BasicValueError("a list or object is nested too deeply to show "
+                                  f"(more than {MAX_SHOW_DEPTH} levels)")
+        elif isinstance(item, _Raw):
+            parts.append(item.text)
+        elif isinstance(item, (list, dict)):
+            if id(item) in on_path:
+                raise BasicValueError("cannot show a list or object that contains itself")
+            on_path.add(id(item))
+            stack.append(_Closer(id(item), "]" if isinstance(item, list) else "}"))
+            pending: list[Any] = []
+            if isinstance(item, list):
+                for i, x in enumerate(item):
+                    pending += ([_Raw(", ")] if i else []) + [x]
+                parts.append("[")
+            else:
+                for i, (k, x) in enumerate(item.items()):
+                    pending += ([_Raw(", ")] if i else []) + [_Raw(debug_text(str(k)) + ": "), x]
+                parts.append("#{")
+            stack.extend(reversed(pending))
+        else:
+            parts.append(_debug_scalar(item))
+    return "".join(parts)
+
+
+class _Raw:
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+
+class _Closer(_Raw):
+    __slots__ = ("owner",)
+
+    def __init__(self, owner: int, text: str) -> None:
+        super().__init__(text)
+        self.owner = owner
+
+
+def _debug_scalar(v: Value) -> str:
+    if v is None:
+        return "()"
+    if isinstance(v, str):
+        return debug_text(v)
+    if isinstance(v, float):
+        return debug_float(v)
+    if isinstance(v, (_dt.date, _dt.datetime)):
+        return debug_text(to_display(v))
+    return to_display(v)
 
 
 def _json_default(v: Any) -> Any:
@@ -112,12 +254,13 @@ def to_display(v: Value) -> str:
     if isinstance(v, _dt.date):
         return v.strftime(DATE_FORMAT)
     if isinstance(v, (list, dict)):
-        return to_json(v)
+        return debug_value(v)
     return str(v)
 
 
 def type_name(v: Value) -> str:
-    """The BASIC name of a value's type (for messages, TYPEOF and the debugger)."""
+    """The name of a value's type as the engine's TYPEOF gives it (validation/typeof_check.rs
+    ``get_type_name``), for messages, TYPEOF and the debugger."""
     if v is None:
         return "null"
     if isinstance(v, bool):
@@ -125,7 +268,7 @@ def type_name(v: Value) -> str:
     if isinstance(v, int):
         return "integer"
     if isinstance(v, float):
-        return "number"
+        return "float"
     if isinstance(v, str):
         return "string"
     if isinstance(v, list):
@@ -139,12 +282,43 @@ def type_name(v: Value) -> str:
     return "unknown"
 
 
-def repr_value(v: Value) -> str:
-    """A literal-like form for the debugger: strings quoted, others as displayed."""
-    if isinstance(v, str):
-        return json.dumps(v, ensure_ascii=False)
+def rhai_type(v: Any) -> str:
+    """The type name Rhai's "Function not found" messages give a value."""
+    t = type(v)
+    if t is bool:
+        return "bool"
+    if t is int:
+        return "i64"
+    if t is float:
+        return "f64"
+    if t is str:
+        return "string"
     if v is None:
-        return "NULL"
+        return "()"
+    if t is list:
+        return "array"
+    if t is dict:
+        return "map"
+    return type_name(v)
+
+
+def not_found(name: str, *args: Value) -> BasicValueError:
+    """General Bots has no ``name`` for these argument types (its functions take exact
+    types: Rhai's "Function not found")."""
+    kinds = ", ".join(rhai_type(a) for a in args)
+    shown = ", ".join(f"{type_name(a)} {repr_value(a)[:30]}" for a in args)
+    return BasicValueError(f"{name} does not accept {shown or 'no arguments'} (General Bots: "
+                           f"Function not found: {name} ({kinds}))")
+
+
+def repr_value(v: Value) -> str:
+    """A value as the engine holds it, for the debugger, hover and watches: text quoted
+    (``"3"``), floats with their point (``3.0``), the empty value as Rhai shows it (``()``,
+    distinct from ``""``), arrays and maps as Rhai prints them."""
+    if isinstance(v, str):
+        return debug_text(v)
+    if v is None:
+        return "()"
     return to_display(v)
 
 
@@ -300,6 +474,20 @@ def get_member(obj: Value, name: str) -> Value:
         if low == "timestamp" and isinstance(obj, _dt.datetime):
             return int(obj.timestamp())
     return None
+
+
+def read_member(obj: Value, name: str) -> Value:
+    """``obj.name`` as a script reads it: like :func:`get_member`, but text, numbers,
+    booleans and arrays have no other members, and reading one is an error, as in General
+    Bots (Rhai: "Unknown property 'x' - a getter is not registered for type 'string'").
+    Maps give NULL for a missing key; so does NULL itself (a never-assigned variable)."""
+    found = get_member(obj, name)
+    if found is None and isinstance(obj, (str, bool, int, float, list)):
+        if name.lower() == "len" and isinstance(obj, (str, list)):
+            return len(obj)
+        raise BasicValueError(f"Unknown property '{name}' - {type_name(obj)} has no member "
+                              f"of that name")
+    return found
 
 
 def set_member(obj: Value, name: str, value: Value) -> None:

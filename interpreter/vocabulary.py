@@ -85,6 +85,58 @@ EXPRESSION_PHRASES: tuple[str, ...] = (
     "SEND MAIL", "SEND EMAIL", "SEND SMS", "SEND TEMPLATE",
 )
 
+# Keywords the 2026 engine registers (botserver/crates/botbasic_*: register_custom_syntax and
+# register_fn); docs/keyword-status.md says what each does in Talkbench.
+_ENGINE_2026_VALUES: tuple[str, ...] = (
+    # attendance (botbasic_data/src/keywords/crm/attendance.rs)
+    "GET ATTENDANTS", "GET ATTENDANTS WITH STATUS", "GET ATTENDANT STATS", "GET SUMMARY",
+    "GET SMART REPLIES",
+    "GET CUSTOMER HISTORY", "GET TIPS", "ANALYZE SENTIMENT",
+    # knowledge (think_kb.rs, kb_statistics.rs)
+    "THINK KB", "KB STATISTICS", "KB COLLECTION STATS", "KB DOCUMENTS COUNT",
+    "KB DOCUMENTS ADDED SINCE", "KB LIST COLLECTIONS", "KB STORAGE SIZE",
+    # products (products.rs), web data (botbasic_ai/src/keywords/web_data.rs)
+    "SEARCH PRODUCTS", "SCAN BARCODE", "SCRAPE", "SCRAPE ALL", "SCRAPE IMAGES",
+    "SCRAPE LINKS", "SCRAPE TABLE", "RSS",
+    # data and AI macros (detect.rs, import_export.rs, search.rs, llm_macros.rs, weather.rs)
+    "DETECT", "IMPORT", "EXPORT", "SEARCH", "CALCULATE", "VALIDATE", "FORECAST",
+    # calendar (botbasic_comms/src/keywords/book.rs), social metrics (get_metrics.rs)
+    "BOOK", "GET FACEBOOK METRICS", "GET INSTAGRAM METRICS", "GET LINKEDIN METRICS",
+    "GET TWITTER METRICS",
+    # agents (agent_reflection.rs, model_routing.rs, user_memory.rs)
+    "REFLECT ON", "GET REFLECTION INSIGHTS", "GET CURRENT MODEL", "LIST MODELS",
+    "GET USER FACTS",
+    # errors (botbasic_core/src/keywords/errors/on_error.rs)
+    "ERROR MESSAGE",
+)
+_ENGINE_2026_STATEMENTS: tuple[str, ...] = _ENGINE_2026_VALUES + (
+    # chat (botbasic_comms/src/keywords/switcher.rs, add_suggestion.rs, play.rs)
+    "ADD SWITCHER", "CLEAR SWITCHERS", "ADD SUGGESTION TEXT", "PLAY", "STOP", "PAUSE",
+    "RESUME",
+    # attendance
+    "SET ATTENDANT STATUS", "ASSIGN SMART",
+    # accounts (botbasic_data/src/keywords/use_account.rs)
+    "USE ACCOUNT",
+    # events (botbasic_ai/src/keywords/events.rs); ON EVENT … DO is a block
+    "PUBLISH EVENT", "WAIT FOR EVENT",
+    # memory shared between bots (botbasic_ai/src/keywords/enhanced_memory.rs)
+    "BOT SHARE MEMORY", "BOT SYNC MEMORY FROM", "BOT SYNC MEMORY",
+    # multi-agent and social (agent_reflection.rs, add_bot.rs, orchestration.rs, delete_post.rs)
+    "SET BOT REFLECTION", "SET BOT PRIORITY", "ORCHESTRATE WORKFLOW", "DELETE POST",
+    # mail events (botbasic_comms/src/keywords/on_email.rs)
+    "ON EMAIL",
+)
+STATEMENT_PHRASES += _ENGINE_2026_STATEMENTS
+EXPRESSION_PHRASES += _ENGINE_2026_VALUES
+
+# Expression keywords whose one argument may be left out (``GET ATTENDANTS`` and
+# ``GET ATTENDANTS "online"``): they end where no operand starts.
+OPTIONAL_ARGUMENT_PHRASES: frozenset[str] = frozenset({
+    "GET ATTENDANTS", "KB STATISTICS", "KB DOCUMENTS COUNT", "KB LIST COLLECTIONS",
+    "KB STORAGE SIZE", "ERROR MESSAGE", "GET CURRENT MODEL", "LIST MODELS",
+    "GET REFLECTION INSIGHTS", "GET USER FACTS",
+})
+
 # Expression keywords that take no arguments (``x = LIST TOOLS``, ``q = GET QUEUE``).
 NO_ARGUMENT_PHRASES: frozenset[str] = frozenset({"LIST TOOLS", "GET QUEUE", "NEXT IN QUEUE",
                                                  "LIST BOTS"})

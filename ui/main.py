@@ -107,6 +107,10 @@ def launch(files: list[str], db: str | None = None, bot: str = "default") -> int
     on_ending_signals(loop, lambda _signum: closed.set())
     with loop:
         loop.run_until_complete(closed.wait())
+    # Threads that read the store let go of their connections first (a signal skips
+    # closeEvent): the last connection to close checkpoints the WAL.
+    window.history_feature.shutdown()
+    window.memory.release_store()
     ok = window.store.close(timeout=30.0)  # lands queued writes before the process ends
     if not ok:
         print("talkbench: error: some memory writes could not be saved", file=sys.stderr)

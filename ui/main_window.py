@@ -822,6 +822,7 @@ class MainWindow(QMainWindow):
         self._unsubscribe_store()
         self._unsubscribe_users()
         self.history_feature.shutdown()  # its threads use the store's database
+        self.memory.release_store()
         if not self.store.close(timeout=30.0):
             QMessageBox.warning(self, "Unsaved memory writes",
                                 f"Some memory writes could not be saved to "
@@ -884,6 +885,7 @@ class MainWindow(QMainWindow):
         self.conversation.shutdown()
         self.bot_tools.shutdown()
         self.history_feature.shutdown()
+        self.memory.release_store()
         self.settings.setValue("geometry", self.saveGeometry())
         self.settings.setValue("windowState", self.saveState())
         self.settings.sync()

@@ -274,6 +274,11 @@ class MemoryPanel(QWidget):
     def scope(self) -> int:
         return self.scope_box.currentIndex()
 
+    def release_store(self) -> None:
+        """Before the store closes (database switch, exit): the worker thread's connection
+        goes first, so nothing of this process keeps the database files open."""
+        self.worker.run_last(self._store.release_thread_connection)
+
     def set_store(self, store: MemoryStore, bot: str) -> None:
         self._store = store
         self.undo_stack.clear()  # the commands hold the old store

@@ -77,6 +77,17 @@ class StoreWorker(QObject):
         """Nothing asked for is still running or waiting for its callback."""
         return self._in_flight == 0
 
+    def run_last(self, call: Callable[[], None], timeout: float = 10.0) -> None:
+        """Run ``call`` on the worker thread after the calls already queued, and wait for it
+        (up to ``timeout``): how the thread's own database connection is closed before its
+        database is."""
+        try:
+            self._executor.submit(call).result(timeout)
+        except RuntimeError:
+            pass  # shut down already: the thread is gone and so is its connection
+        except Exception as exc:  # noqa: BLE001 - closing must go on; say what failed
+            log.warning("store worker: %s", exc)
+
     def shutdown(self) -> None:
         """No new calls; the one running finishes on its own (its result is dropped)."""
         self._executor.shutdown(wait=False, cancel_futures=True)

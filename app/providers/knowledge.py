@@ -25,7 +25,7 @@ from typing import Any, ClassVar, TypeVar
 
 import peewee
 
-from interpreter.service_ports import Passage, ServiceError
+from interpreter.service_ports import NotFound, Passage, ServiceError
 
 from ..database import error_message, is_postgresql
 from ..services import ServiceContext, service_factory
@@ -227,7 +227,7 @@ class KnowledgeIndex:
         folder = self.folder(name)
         if folder is None:
             known = ", ".join(self.kb_names()) or "none"
-            raise ServiceError(f"there is no knowledge base {name!r} (a folder {name}/ inside "
+            raise NotFound(f"there is no knowledge base {name!r} (a folder {name}/ inside "
                                f"a .gbkb folder of the bot package; found: {known})")
         return self._refresh(folder)
 

@@ -41,6 +41,9 @@ from . import files  # noqa: E402,F401
 from . import messaging  # noqa: E402,F401
 from . import indexes, web_data  # noqa: E402,F401
 from . import crm, lead_scoring  # noqa: E402,F401
+from . import switchers, errors, events_bus, shared_memory  # noqa: E402,F401
+from . import think, attendants, session_info, scrape  # noqa: E402,F401
+from . import attendant_aids, llm_macros  # noqa: E402,F401
 # Last: phrases no family above implements get the "needs a service" fallback.
 from . import unsupported  # noqa: E402
 

@@ -28,7 +28,7 @@ def table_service(rt: Any, phrase: str) -> Any:
         # (until that works: ON ERROR RESUME NEXT may go on after a failure).
         for t in rt.compiled.program.tables:
             cols = tuple(ColumnDef(c, ty) for c, ty in t.columns)
-            provider_call(tables.define, TableDefinition(t.name, cols, t.connection))
+            provider_call(tables.define, TableDefinition(t.name, cols, t.connection, t.unique))
         _defined.add(rt)
     return tables
 

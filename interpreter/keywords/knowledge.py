@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..events import Failed, Finished, Printed, RunStarted, Stopped
-from ..service_ports import ServiceError, ToolSpec
+from ..service_ports import NotFound, ServiceError, ToolSpec
 from ..values import BasicValueError, to_display
 from . import keyword, one
 from .web import http_request
@@ -31,7 +31,13 @@ def _name(args: list[Any], phrase: str) -> str:
 @keyword("USE KB", "ADD KB", "SET KB")
 async def use_kb(rt: Any, args: list[Any], clauses: dict, line: int) -> str:
     name = _name(args, "USE KB").removesuffix(".gbkb")
-    documents = await rt.service("knowledge", "USE KB").open(name)
+    try:
+        documents = await rt.service("knowledge", "USE KB").open(name)
+    except NotFound as e:
+        # The engine (botbasic_data/src/keywords/use_kb.rs) logs a warning, registers the
+        # KB under its default path and goes on; it is searched as empty.
+        rt.warn(f"USE KB: {e}; the run goes on with it empty", line)
+        documents = 0
     if name not in rt.session.knowledge_bases:
         rt.session.knowledge_bases.append(name)
     return f"Knowledge base '{name}' is active ({documents} documents)"
@@ -54,7 +60,10 @@ async def clear_kb(rt: Any, args: list[Any], clauses: dict, line: int) -> None:
 
 @keyword("ADD WEBSITE", "USE WEBSITE")
 async def add_website(rt: Any, args: list[Any], clauses: dict, line: int) -> str:
-    url = _name(args, "ADD WEBSITE")
+    """``USE WEBSITE url`` (also ``USE_WEBSITE(url, refresh)`` and ``… REFRESH "30d"``, as
+    botbasic_ai/src/keywords/use_website.rs registers it): the refresh interval is for the
+    server's crawler; one run indexes the page once."""
+    url = _name(args[:1], "ADD WEBSITE")
     knowledge = rt.service("knowledge", "ADD WEBSITE")
     response = await http_request(rt, "ADD WEBSITE", "GET", url)
     ctype = response.header("content-type").lower()

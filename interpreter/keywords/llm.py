@@ -13,7 +13,7 @@ import re
 from typing import Any
 
 from ..service_ports import ServiceError, ToolSpec
-from ..values import BasicValueError, to_display
+from ..values import BasicValueError, to_display, to_json
 from . import keyword, one
 from .knowledge import active_collections, find_tool, run_tool
 
@@ -101,8 +101,10 @@ async def llm(rt: Any, args: list[Any], clauses: dict, line: int) -> str:
                 raise ServiceError(f"the language model called '{call.name}', which is not an "
                                    f"active tool ({', '.join(by_function) or 'none'})")
             result = await run_tool(rt, by_function[call.name], call.arguments, line)
-            messages.append({"role": "tool", "tool_call_id": call.id,
-                             "content": to_display(result)})
+            # The model reads a tool's object result as JSON, not as Rhai prints it.
+            content = to_json(result) if isinstance(result, (list, dict)) else \
+                to_display(result)
+            messages.append({"role": "tool", "tool_call_id": call.id, "content": content})
     raise ServiceError(f"the language model was still calling tools after "
                        f"{MAX_TOOL_ROUNDS} rounds")
 

@@ -217,8 +217,26 @@ def channel_list(value: Any) -> list[str]:
     return list(dict.fromkeys(channels))
 
 
+def _template_arguments(args: list[Any], clauses: dict) -> list[Any]:
+    """``name, channels TO a, b, c[, variables]`` and ``TO recipient, name[, variables]``
+    (the templates' form; the channel follows the recipient's shape) as
+    ``name, channels, recipients[, variables]``."""
+    to = list(clauses.get("TO", []))
+    if not to:
+        return args
+    variables = [to.pop()] if to and isinstance(to[-1], dict) else []
+    if len(args) == 2:
+        return [*args, to, *variables]
+    if not args and len(to) == 2:
+        recipient, name = to
+        kind = _shape(to_display(recipient).strip())[0] or "sms"
+        return [name, kind, recipient, *variables]
+    return [*args, *to, *variables]
+
+
 @keyword("SEND TEMPLATE")
 async def send_template(rt: Any, args: list[Any], clauses: dict, line: int) -> str:
+    args = _template_arguments(args, clauses)
     if len(args) not in (3, 4):
         raise BasicValueError(f"SEND TEMPLATE expects name, channels, recipient[, variables], "
                               f"got {len(args)} values")

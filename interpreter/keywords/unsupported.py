@@ -30,6 +30,10 @@ _SANDBOX = "a code sandbox"
 _BOTS = "other running bots (a General Bots server's multi-agent service)"
 _SOCIAL = "a connected social-network account"
 _CRM = "a CRM attendance back end (queues, attendants, conversations)"
+_VECTORS = "the vector database (Qdrant) of a General Bots server"
+_PRODUCTS = "a product catalogue (a General Bots server's products tables)"
+_SERVER_FILES = "a General Bots server's drive to import from or export to"
+_PLAYER = "a media player in the chat channel (General Bots' web chat)"
 
 # Phrase → the service it needs, as the error says it.
 NEEDS: dict[str, str] = {
@@ -45,6 +49,27 @@ NEEDS: dict[str, str] = {
     "REFRESH": "a General Bots server to reload the bot package",
     "PUBLISH": "a General Bots server to publish the bot to",
     "TRIGGER": "an event bus to deliver the event to",
+    # the 2026 engine's keywords that need its server (see docs/keyword-status.md)
+    **dict.fromkeys(("GET ATTENDANTS WITH STATUS", "GET SUMMARY", "GET CUSTOMER HISTORY",
+                     "SET ATTENDANT STATUS", "ASSIGN SMART"), _CRM),
+    **dict.fromkeys(("KB STATISTICS", "KB COLLECTION STATS", "KB DOCUMENTS COUNT",
+                     "KB DOCUMENTS ADDED SINCE", "KB LIST COLLECTIONS", "KB STORAGE SIZE"),
+                    _VECTORS),
+    "USE ACCOUNT": "accounts connected to a General Bots server (drive, mail, calendar)",
+    "SEARCH PRODUCTS": _PRODUCTS, "SCAN BARCODE": _PRODUCTS,
+    "DETECT": "a General Bots server's anomaly detection on its tables",
+    "IMPORT": _SERVER_FILES, "EXPORT": _SERVER_FILES,
+    "SEARCH": "a General Bots server's search index over its tables",
+    "FORECAST": "a weather forecast service",
+    "BOOK": "a calendar back end that books appointments",
+    **dict.fromkeys(("GET FACEBOOK METRICS", "GET INSTAGRAM METRICS", "GET LINKEDIN METRICS",
+                     "GET TWITTER METRICS", "DELETE POST"), _SOCIAL),
+    **dict.fromkeys(("REFLECT ON", "GET REFLECTION INSIGHTS", "SET BOT REFLECTION",
+                     "SET BOT PRIORITY", "ORCHESTRATE WORKFLOW"), _BOTS),
+    "LIST MODELS": "a General Bots server's model registry",
+    **dict.fromkeys(("PLAY", "STOP", "PAUSE", "RESUME"), _PLAYER),
+    "ON EMAIL": "a mailbox a General Bots server watches",
+    "SCRAPE TABLE": "a headless browser to read tables of rendered pages",
 }
 
 # Runtime → {(phrase, line): column} of the statements written with these phrases (a

@@ -1,9 +1,11 @@
 REM A visit counter that survives restarts: run it twice and watch "visits" grow.
-visits = GET_BOT_MEMORY("visits")
-IF visits = "" THEN
-    visits = "0"
+' Bot memory holds text: VAL reads it as a number (a float), INT makes it whole again,
+' and STR turns the count back into text to store ("4" + 1 would be "41").
+stored = GET_BOT_MEMORY("visits")
+visits = 1
+IF stored <> "" THEN
+    visits = INT(VAL(stored)) + 1
 END IF
-visits = INT(VAL(visits)) + 1
 SET BOT MEMORY "visits", STR(visits)
 SET BOT MEMORY "last_visit", FORMAT(NOW(), "yyyy-MM-dd HH:mm")
 

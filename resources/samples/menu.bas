@@ -9,7 +9,7 @@ CLEAR SUGGESTIONS
 IF choice = "Track an order" THEN
     TALK "Please type your order number."
     HEAR order AS INTEGER
-    SET_BOT_MEMORY "last_order_lookup", order
+    SET_BOT_MEMORY "last_order_lookup", STR(order)
     TALK "Order " + order + " is on its way."
 ELSEIF choice = "Opening hours" THEN
     TALK "We are open Monday to Friday, 9:00 to 18:00."

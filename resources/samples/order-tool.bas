@@ -2,12 +2,13 @@ PARAM product AS STRING LIKE "coffee" DESCRIPTION "The product to order"
 PARAM quantity AS INTEGER LIKE 2 DESCRIPTION "How many units"
 DESCRIPTION "Places an order and remembers the running total of units ordered."
 
-ordered = GET_BOT_MEMORY("units_ordered")
-IF ordered = "" THEN
-    ordered = 0
+' Memory holds text: VAL reads it (as a float), INT makes it whole, STR stores it back.
+stored = GET_BOT_MEMORY("units_ordered")
+ordered = quantity
+IF stored <> "" THEN
+    ordered = INT(VAL(stored)) + quantity
 END IF
-ordered = ordered + quantity
-SET_BOT_MEMORY "units_ordered", ordered
+SET_BOT_MEMORY "units_ordered", STR(ordered)
 
 order = #{ product: product, quantity: quantity, status: "placed" }
 

@@ -23,11 +23,11 @@ END FOR
 
 total = Total(basket)
 TALK "Total: " + FORMAT(total, "C2[en]")
-SET BOT MEMORY "last_basket_total", total
+SET BOT MEMORY "last_basket_total", STR(total)
 
 TALK "Anything else to add? (type the name, or 'no')"
 HEAR extra
 IF LCASE(extra) <> "no" AND extra <> "" THEN
-    basket[UBOUND(basket)] = #{ name: extra, price: 1, qty: 1 }
+    basket = basket + [#{ name: extra, price: 1, qty: 1 }]
     TALK "Added " + extra + ". The basket now has " + LEN(basket) + " items."
 END IF

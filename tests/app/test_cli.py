@@ -77,7 +77,7 @@ def test_runtime_error_exit_1_with_position(tmp_path):
     script.write_text('SET BOT MEMORY "before", "kept"\nTALK "hi"\nx = 1 / 0\n')
     out = talkbench("run", str(script), db=tmp_path / "m.db")
     assert out.returncode == 1
-    assert f"{script}:3:1: error: division by zero" in out.stderr
+    assert f"{script}:3:1: error: Division by zero" in out.stderr
     assert memory_rows(tmp_path / "m.db") == {"before": "kept"}
 
 
@@ -107,11 +107,15 @@ def test_check_reports_three_errors_with_lines_and_columns(tmp_path):
 
 def test_check_warnings_do_not_fail_and_samples_are_clean(tmp_path):
     warn = tmp_path / "w.bas"
-    warn.write_text("TALK never_set\nMyUnknownThing 1\n")
+    warn.write_text("TALK never_set\nMyUnknownThing\n")
     out = talkbench("check", str(warn))
     assert out.returncode == 0
     assert "warning: variable 'never_set' is read but never assigned" in out.stdout
     assert "warning: unknown SUB or keyword 'MyUnknownThing'" in out.stdout
+    warn.write_text("TALKK 1\n")  # with arguments: General Bots cannot parse it either
+    out = talkbench("check", str(warn))
+    assert out.returncode == 1
+    assert "error: unknown SUB or keyword 'TALKK' (did you mean TALK?)" in out.stdout
     clean = talkbench("check", *[str(p) for p in sorted(SAMPLES.glob("*.bas"))])
     assert clean.returncode == 0 and ": error:" not in clean.stdout
 
@@ -126,8 +130,8 @@ def test_missing_file_and_version():
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
 def test_signal_flushes_queued_writes_before_exit(tmp_path, sig):
     script = tmp_path / "loop.bas"
-    script.write_text('i = 0\nDO\ni = i + 1\nSET BOT MEMORY "i", i\nSET BOT MEMORY "k" + '
-                      '(i MOD 50), i\nIF i = 2000 THEN PRINT "ready"\nLOOP\n')
+    script.write_text('i = 0\nDO\ni = i + 1\nSET BOT MEMORY "i", STR(i)\nSET BOT MEMORY "k" + '
+                      '(i MOD 50), STR(i)\nIF i = 2000 THEN PRINT "ready"\nLOOP\n')
     db = tmp_path / "m.db"
     env = dict(os.environ, TALKBENCH_DB=f"sqlite:///{db}")
     proc = subprocess.Popen([sys.executable, "-m", "app", "run", str(script)], cwd=ROOT,

@@ -24,8 +24,8 @@ TALK "{who} ready"
 HEAR go
 FOR i = 1 TO {n}
   SET BOT MEMORY "shared" + (i MOD {keys}), "{who}-" + i
-  SET BOT MEMORY "{who}-" + i, i
-  SET BOT MEMORY "{who}-last", i
+  SET BOT MEMORY "{who}-" + i, STR(i)
+  SET BOT MEMORY "{who}-last", STR(i)
 NEXT
 TALK "{who} done"
 """

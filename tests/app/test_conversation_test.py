@@ -77,7 +77,7 @@ suggestions: Yes | "a | b" | No
 user: ann
 bot~: Hi *!
 bot re: Order \\d+
-error: division by zero
+error: Division by zero
 
 memory:
 last = Bob
@@ -97,7 +97,7 @@ def test_parse_reads_every_construct():
         Step(StepKind.USER, Pattern("ann")),
         Step(StepKind.BOT, Pattern("Hi *!", Match.WILDCARD)),
         Step(StepKind.BOT, Pattern("Order \\d+", Match.REGEX)),
-        Step(StepKind.ERROR, Pattern("division by zero")),
+        Step(StepKind.ERROR, Pattern("Division by zero")),
     )
     assert [(e.key, e.pattern.match) for e in test.memory] == [
         ("last", Match.EXACT), ("when", Match.REGEX), ("note", Match.WILDCARD)]
@@ -195,7 +195,7 @@ def test_write_then_parse_round_trips_exactly(test):
 def test_recorder_turns_runtime_events_into_steps():
     recorder = ConversationRecorder()
     compiled = load_source('ADD SUGGESTION "y" AS "Yes"\nTALK "Age?"\nHEAR age AS INTEGER\n'
-                           'SET_BOT_MEMORY "age", age\nTALK "Thanks"\n', "d.bas")
+                           'SET_BOT_MEMORY "age", STR(age)\nTALK "Thanks"\n', "d.bas")
     channel = QueuedChannel.with_answers(["old", "42"])
     asyncio.run(Runtime(compiled, channel, DictMemory(), on_event=recorder.feed).run())
     hint = channel.texts[1]  # the runtime's re-ask for a number
@@ -251,7 +251,7 @@ def test_a_matching_pattern_is_not_a_difference(dialog):
 
 def test_unexpected_memory_and_suggestions_fail(tmp_path):
     write(tmp_path, "s.bas", 'ADD SUGGESTION "a" AS "Alpha"\nTALK "Pick"\n'
-                             'SET_BOT_MEMORY "k", 1\n')
+                             'SET_BOT_MEMORY "k", "1"\n')
     path = write(tmp_path, "s.chat", "bot: Pick\n\nmemory:\n")
     result = run_replay(path)
     assert "step 1: expected suggestions [], got ['Alpha']" in result.reasons[0]
@@ -287,9 +287,9 @@ def test_looping_dialog_fails_instead_of_hanging(tmp_path):
 
 def test_runtime_error_is_a_step(tmp_path):
     write(tmp_path, "e.bas", 'TALK "a"\nx = 1 / 0\n')
-    assert run_replay(write(tmp_path, "e.chat", "bot: a\nerror: division by zero\n")).passed
+    assert run_replay(write(tmp_path, "e.chat", "bot: a\nerror: Division by zero: 1 / 0\n")).passed
     result = run_replay(write(tmp_path, "e.2.chat", "dialog: e.bas\nbot: a\n"))
-    assert result.reasons == ("the run failed: division by zero",)
+    assert result.reasons == ("the run failed: Division by zero: 1 / 0",)
 
 
 def test_record_then_replay_passes(dialog):

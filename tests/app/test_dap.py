@@ -23,15 +23,15 @@ from tests.app.dap_support import stored as _memory
 GREETER = dedent("""\
     count = 0
     HEAR name
-    TALK "Hello " & name
+    TALK "Hello " + name
     FOR i = 1 TO 3
       count = Add(count, i)
     NEXT i
-    SET BOT MEMORY "visits", count
+    SET BOT MEMORY "visits", STR(count)
     tags = ["a", "b"]
     SET BOT MEMORY "last", name
-    PRINT "done " & count
-    TALK "bye " & name
+    PRINT "done " + count
+    TALK "bye " + name
 
     FUNCTION Add(a, b)
       s = a + b
@@ -41,7 +41,7 @@ GREETER = dedent("""\
 
 FAILING = dedent("""\
     HEAR age AS INTEGER
-    TALK "age " & age
+    TALK "age " + age
     CALL Boom(age)
     TALK "unreachable"
 
@@ -202,18 +202,18 @@ def test_hear_reply_from_repl_and_stop_on_runtime_error(stdio_adapter, dialogs,
     assert "HEAR age" in reply["result"]
 
     stop = client.stopped("exception")
-    assert "division by zero" in stop["text"]
+    assert "Division by zero" in stop["text"]
     assert client.outputs("stdout") == ["age 42\n"]
     [error] = [e["body"] for e in client.events
                if e["event"] == "output" and e["body"]["category"] == "stderr"]
     assert error["line"] == 8 and error["source"]["path"] == str(program)
-    assert "division by zero" in error["output"]
+    assert "Division by zero" in error["output"]
     frames = client.frames()
     assert [(f["name"], f["line"]) for f in frames] == [("Boom", 8), ("(dialog)", 3)]
     local = client.variables(client.scopes(frames[0]["id"])["Locals"])
     assert (local["n"]["value"], local["z"]["value"]) == ("42", "84")
     assert client.evaluate("z + 1") == "85"
-    assert "division by zero" in client.request("exceptionInfo", {"threadId": 1})["description"]
+    assert "Division by zero" in client.request("exceptionInfo", {"threadId": 1})["description"]
 
     client.request("continue", {"threadId": 1})
     assert client.wait_event("exited") == {"exitCode": 1}

@@ -45,7 +45,7 @@ async def test_run_to_the_end_writes_memory_and_reports_finished():
 @pytest.mark.asyncio
 async def test_stop_cancels_an_endless_loop_quickly():
     runner, _, events = make_runner()
-    task = runner.start("DO\n  x = x + 1\nLOOP\n", "loop.bas")
+    task = runner.start("x = 0\nDO\n  x = x + 1\nLOOP\n", "loop.bas")
     await asyncio.sleep(0.05)
     assert runner.running
     assert runner.stop()
@@ -109,7 +109,7 @@ def test_dialog_session_imports_no_qt():
 
 # -- debug runs -----------------------------------------------------------------------------
 
-LOOP = 'FOR i = 1 TO 3\n  TALK "n" & i\nNEXT i\nSET_BOT_MEMORY "last", i\nTALK "end"\n'
+LOOP = 'FOR i = 1 TO 3\n  TALK "n" + i\nNEXT i\nSET_BOT_MEMORY "last", STR(i)\nTALK "end"\n'
 
 
 class Pauses:
@@ -224,6 +224,6 @@ async def test_edit_a_variable_while_paused_is_seen_after_resume():
         dbg.resume()
 
     pauses = Pauses(runner, edit)
-    await runner.start('name = "Ann"\nTALK "hi " & name\n', "e.bas",
+    await runner.start('name = "Ann"\nTALK "hi " + name\n', "e.bas",
                        DebugOptions(breakpoints=(BreakpointSpec(2),), on_paused=pauses))
     assert [e.message.text for e in events if isinstance(e, Talked)] == ["hi Bob"]

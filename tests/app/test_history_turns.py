@@ -23,7 +23,7 @@ HEAR name
 SET BOT MEMORY "name", name
 TALK "Your age?"
 HEAR age AS INTEGER
-SET BOT MEMORY "age", age
+SET BOT MEMORY "age", STR(age)
 SET BOT MEMORY "name", name + "!"
 """
 

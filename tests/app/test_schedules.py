@@ -32,7 +32,7 @@ def write(folder: Path, name: str, text: str) -> Path:
 @pytest.fixture
 def dialogs(tmp_path: Path) -> Path:
     folder = tmp_path / "bot.gbai" / "bot.gbdialog"
-    write(folder, "hourly.bas", 'SET SCHEDULE "0 * * * *"\nSET BOT MEMORY "ran", NOW()\n'
+    write(folder, "hourly.bas", 'SET SCHEDULE "0 * * * *"\nSET BOT MEMORY "ran", "" + NOW()\n'
                                 'TALK "tick " + limit\n')
     write(folder, "nightly.bas", "' a comment\nSET_SCHEDULE \"0 30 22 * * *\"\nTALK \"night\"\n")
     write(folder, "words.bas", 'SET SCHEDULE "every monday at 9am"\n')

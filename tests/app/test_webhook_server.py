@@ -138,7 +138,7 @@ def test_errors_are_json_with_the_right_status(tmp_path: Path, sqlite_db: str) -
     assert "served: /api/bot/shop/ask, /api/bot/shop/div" in errors[0]
     assert "not valid JSON" in errors[3]
     assert "a webhook run has no user to answer" in errors[4]
-    assert "div.bas:2" in errors[5] and "division by zero" in errors[5]
+    assert "div.bas:2" in errors[5] and "Division by zero" in errors[5]
 
 
 def test_find_hooks_refuses_targets_without_or_with_clashing_webhooks(tmp_path: Path) -> None:

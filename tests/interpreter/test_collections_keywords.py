@@ -106,7 +106,7 @@ def test_pivot_and_group_by() -> None:
 p = PIVOT rows, "city", "sales"
 g = GROUP BY rows, "city"
 g2 = GROUP_BY(rows, "CITY")
-lisbon = UBOUND(g.Lisbon)
+lisbon = LEN(g.Lisbon)
 ''').variables
     assert env["p"] == {"Lisbon": 15, "Porto": 2.5, "Faro": 0}
     assert {k: names(v) for k, v in env["g"].items()} == {

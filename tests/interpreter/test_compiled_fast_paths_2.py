@@ -21,7 +21,7 @@ from interpreter import BasicRuntimeError, Runtime, load_source
 from interpreter.builtins import len_
 from interpreter.channels import QueuedChannel
 from interpreter.debugger import Debugger
-from interpreter.operators import add, cat, eq, num
+from interpreter.operators import add, eq, num
 from interpreter.ports import DictMemory
 from interpreter.values import BasicValueError
 from tests.interpreter.helpers import both
@@ -50,7 +50,7 @@ count = 0
 s = ""
 FOR i = a TO b STEP {step}
     count = count + 1
-    s = s & i & ","
+    s = s + i + ","
     IF count = stop THEN
         EXIT FOR
     END IF
@@ -68,7 +68,7 @@ def for_model(a: Any, b: Any, step: int, stop: int) -> tuple[str, Any]:
     count, s = 0, ""
     while (i <= end) if step > 0 else (i >= end):
         count = add(count, 1)
-        s = cat(cat(s, i), ",")
+        s = add(add(s, i), ",")
         if eq(count, stop):
             break
         i = i + step
@@ -176,7 +176,7 @@ SELECT CASE Next()
     CASE 1
         r = "one"
 END SELECT
-RETURN r & calls
+RETURN r + calls
 """
     assert both(src, {}) == ("ok", "one1")
 
@@ -336,7 +336,7 @@ def test_len_fast_path_matches_the_builtin(x: Any) -> None:
 def test_operands_read_without_temps_keep_left_to_right_order(x: Any, y: Any) -> None:
     src = """\
 FUNCTION Bump()
-    calls = calls & "b"
+    calls = calls + "b"
     RETURN y
 END FUNCTION
 calls = ""
@@ -351,9 +351,15 @@ RETURN [r, calls]
     assert got[0] == want[0] and (got[0] == "error" or got[1] == want[1])
 
 
-def test_names_never_assigned_read_as_null_in_both_builds() -> None:
-    assert both("RETURN [nothing IS NULL, nothing & \"x\"]", {}) == ("ok", [True, "x"])
-    assert both("SUB S()\nRETURN\nEND SUB\nCALL S()\nRETURN missing", {}) == ("ok", None)
+def test_names_assigned_later_read_as_the_empty_value_in_both_builds() -> None:
+    # General Bots declares every assigned name first (``let x = ();``): read before its
+    # assignment it is (), which appends as nothing; a name never assigned is not found.
+    src = "RETURN [nothing IS NULL, nothing + \"x\"]\nnothing = 1"
+    assert both(src, {}) == ("ok", [True, "x"])
+    src = "SUB S()\nRETURN\nEND SUB\nCALL S()\nRETURN missing\nmissing = 1"
+    assert both(src, {}) == ("ok", None)
+    kind, message = both("RETURN missing", {})
+    assert kind == "error" and "Variable not found: missing" in message
 
 
 # ---------------------------------------------------------------- FOR EACH member reads
@@ -363,12 +369,12 @@ FOR_EACH_MEMBERS = """\
 s = ""
 c = 0
 FOR EACH item IN items
-    s = s & item.price & "|" & item.Qty & ";"
+    s = s + item.price + "|" + item.Qty + ";"
     IF item.qty = 1 THEN
         c = c + 1
     END IF
 NEXT
-RETURN s & c
+RETURN s + c
 """
 
 items = st.lists(st.one_of(
@@ -379,23 +385,23 @@ items = st.lists(st.one_of(
 
 def for_each_model(coll: Any) -> Any:
     from interpreter.operators import each
-    from interpreter.values import get_member
+    from interpreter.values import read_member
 
     s, c = "", 0
     for item in each(coll):
-        s = cat(cat(cat(cat(s, get_member(item, "price")), "|"), get_member(item, "Qty")), ";")
-        if eq(get_member(item, "qty"), 1):
+        s = add(add(add(add(s, read_member(item, "price")), "|"), read_member(item, "Qty")), ";")
+        if eq(read_member(item, "qty"), 1):
             c = add(c, 1)
-    return cat(s, c)
+    return add(s, c)
 
 
 @SETTINGS
 @given(st.one_of(items, scalars))
-def test_for_each_member_reads_match_get_member(coll: Any) -> None:
+def test_for_each_member_reads_match_read_member(coll: Any) -> None:
     got = both(FOR_EACH_MEMBERS, {"items": coll})
     try:
         want: tuple[str, Any] = ("ok", for_each_model(coll))
-    except BasicValueError:  # FOR EACH over something that is no collection
+    except BasicValueError:  # no collection, or a member of text or a number
         want = ("error", None)
     assert got[0] == want[0] and (got[0] == "error" or got[1] == want[1]), (coll, got)
 
@@ -409,7 +415,7 @@ def test_for_each_tests_the_item_is_a_map_once_only_when_nothing_rebinds_it() ->
         src = f"FOR EACH item IN items\nx = item.a\n{body}\nNEXT"
         assert "_nomap" not in load_source(src, "e.bas").source, body
     # Another variable's members still use the general read; after the loop too.
-    src = "FOR EACH item IN items\nx = item.a & other.a\nNEXT\ny = item.a"
+    src = "other = NULL\nFOR EACH item IN items\nx = item.a + other.a\nNEXT\ny = item.a"
     code = load_source(src, "e.bas").source
     assert code.count("v_other.__class__ is _dict") == 1
     assert code.count("v_item.__class__ is _dict") == 2  # the per-iteration test, after
@@ -417,6 +423,7 @@ def test_for_each_tests_the_item_is_a_map_once_only_when_nothing_rebinds_it() ->
 
 def test_for_each_item_changing_class_between_iterations() -> None:
     # Text and a list that "contain" the member names: only a map may be subscripted.
-    coll = [{"price": 1, "qty": 1}, "price qty", ["price", "Qty"], {"Price": 2, "QTY": 1},
-            None, {"qty": 3}, 7]
+    coll = [{"price": 1, "qty": 1}, None, {"Price": 2, "QTY": 1}, {"qty": 3}]
     assert both(FOR_EACH_MEMBERS, {"items": coll}) == ("ok", for_each_model(coll))
+    for other in ("price qty", ["price", "Qty"], 7):  # no members: an error, as in Rhai
+        assert both(FOR_EACH_MEMBERS, {"items": [*coll, other]})[0] == "error"

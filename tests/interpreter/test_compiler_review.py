@@ -38,16 +38,18 @@ def test_an_edit_made_in_a_sub_that_then_fails_under_resume_next_reaches_the_dia
 
 
 def test_a_parameter_named_twice_compiles_and_the_last_argument_wins() -> None:
-    # Names are case-insensitive: a and A are one variable. The release build's SUB takes its
-    # parameters as Python parameters, which must not be named twice.
-    source = "FUNCTION f(a, A)\n  RETURN a\nEND FUNCTION\nRETURN f(1, 2)\n"
+    # The release build's SUB takes its parameters as Python parameters, which must not be
+    # named twice. Names are case-sensitive (as in the engine): a and A are two parameters.
+    source = "FUNCTION f(a, a)\n  RETURN a\nEND FUNCTION\nRETURN f(1, 2)\n"
     assert both(source, {}) == ("ok", 2)
+    source = "FUNCTION f(a, A)\n  RETURN a\nEND FUNCTION\nRETURN f(1, 2)\n"
+    assert both(source, {}) == ("ok", 1)
 
 
 EARLY_EXIT = """\
 lst = []
 FOR i = 0 TO 299
-  lst[UBOUND(lst)] = i
+  lst[LEN(lst)] = i
 NEXT
 n = 0
 DO

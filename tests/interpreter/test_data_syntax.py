@@ -64,7 +64,7 @@ def shape(source: str) -> tuple[str, list[object], dict[str, list[object]]]:
      ("FIND", ["t"], {"WHERE": ["a IS NOT NULL AND b NOT LIKE ? AND c LIKE ?", "%x", "$y"]})),
     ('r = FIND "t" WHERE a IN (1, "two", x) AND b NOT IN ids',
      ("FIND", ["t"], {"WHERE": ["a IN (?, ?, ?) AND b NOT IN (?)", 1, "two", "$x", "$ids"]})),
-    ('r = FIND "t" WHERE NOT (a = 1 OR b = 2) AND c == "x" & y',
+    ('r = FIND "t" WHERE NOT (a = 1 OR b = 2) AND c == "x" + y',
      ("FIND", ["t"], {"WHERE": ["NOT ((a = ? OR b = ?)) AND c = ?", 1, 2, "Binary"]})),
     ('r = FIND "t" WHERE "status = \'open\'"', ("FIND", ["t"], {"WHERE": ["status = 'open'"]})),
     ('r = FIND "t" WHERE filter_text LIMIT 2',
@@ -156,7 +156,7 @@ def test_malformed_forms_are_parse_errors_with_position(source: str, line: int, 
 
 def test_set_header_docs_form_sets_the_session_header() -> None:
     session = Session()
-    run('token = "t1"\nSET HEADER "Authorization" = "Bearer " & token\n'
+    run('token = "t1"\nSET HEADER "Authorization" = "Bearer " + token\n'
         'SET HEADER "X-A", 1', session=session)
     assert session.http_headers == {"Authorization": "Bearer t1", "X-A": "1"}
 

@@ -101,7 +101,7 @@ def test_a_pause_in_the_dialog_shows_current_values_and_hides_unassigned_ones() 
         RETURN c
         """, [BreakpointSpec(4)]).run()
     # d is not assigned yet: no variable; b was assigned NULL: a variable that is NULL.
-    assert scope(run.states[0]) == {"a": "1", "b": "NULL", "c": "2"}
+    assert scope(run.states[0]) == {"a": "1", "b": "()", "c": "2"}
     assert run.runtime.globals == {"a": 1, "b": None, "c": 2, "d": 5}
 
 
@@ -147,7 +147,7 @@ def test_an_edit_inside_a_function_is_seen_by_the_rest_of_the_expression() -> No
         END FUNCTION
         x = 1
         y = F(2) + x
-        RETURN y & "," & x
+        RETURN y + "," + x
         """, [BreakpointSpec(2)], [lambda d: d.set_variable("x", "5", 1)]).run()
     assert run.value == "25,5"
 
@@ -237,7 +237,7 @@ def test_a_memory_breakpoint_condition_and_edit_see_the_locals() -> None:
     run = Run("""\
         limit = 2
         FOR i = 1 TO 3
-          SET BOT MEMORY "count", i
+          SET BOT MEMORY "count", STR(i)
           TALK i
         NEXT
         """, memory_breakpoints=[MemoryBreakpointSpec("count", "VAL(value) >= limit")],
@@ -283,7 +283,7 @@ def test_for_each_over_nulls_shows_the_loop_variable() -> None:
           TALK "x"
         NEXT
         """, [BreakpointSpec(2)]).run()
-    assert scope(run.states[0]) == {"item": "NULL"}
+    assert scope(run.states[0]) == {"item": "()"}
 
 
 def test_values_given_to_the_run_are_shown_and_editable() -> None:

@@ -32,10 +32,10 @@ SUBS = dedent("""\
     x = 1
     CALL Greet("Ann")
     y = Twice(x)
-    TALK "done " & y
+    TALK "done " + y
 
     SUB Greet(name)
-      msg = "Hi " & name
+      msg = "Hi " + name
       TALK msg
     END SUB
 
@@ -249,7 +249,7 @@ def test_failing_condition_stops_and_is_reported_once():
                stop_on_entry=False).run()
     assert d.lines == [3, 3, 3]
     assert [m.kind for m in d.messages] == [MessageKind.WARNING]
-    assert "division by zero" in d.messages[0].text
+    assert "Division by zero" in d.messages[0].text
 
 
 def test_hit_count_breakpoints():
@@ -285,9 +285,9 @@ def test_disabled_breakpoint_does_not_stop():
 
 
 MEMORY = dedent("""\
-    SET BOT MEMORY "count", 1
-    SET BOT MEMORY "other", 5
-    SET BOT MEMORY "count", 2
+    SET BOT MEMORY "count", "1"
+    SET BOT MEMORY "other", "5"
+    SET BOT MEMORY "count", "2"
     TALK "ok"
     """)
 
@@ -305,7 +305,7 @@ def test_memory_breakpoint_pauses_after_the_write():
 
 def test_memory_breakpoint_with_condition():
     d = Driver(MEMORY, stop_on_entry=False)
-    d.dbg.set_memory_breakpoints([MemoryBreakpointSpec("count", "value > 1 AND key = \"count\"")])
+    d.dbg.set_memory_breakpoints([MemoryBreakpointSpec("count", "VAL(value) > 1 AND key = \"count\"")])
     assert d.run().lines == [3]
 
 
@@ -318,12 +318,12 @@ def test_evaluate_in_sub_frame_and_globals():
         total = 10
         CALL Show("local")
         SUB Show(name)
-          x = name & "!"
+          x = name + "!"
         END SUB
         """)
     d = Driver(src, breakpoints=[BreakpointSpec(5)], stop_on_entry=False)
     d.commands = [lambda dbg: (dbg.evaluate("name"), dbg.evaluate("name", 1),
-                               dbg.evaluate("total * 2 & name"), dbg.evaluate("LEN(name)"))]
+                               dbg.evaluate("total * 2 + name"), dbg.evaluate("LEN(name)"))]
     d.run()
     assert d.results == [("local", "global", "20local", 5)]
     frames = d.states[0].frames
@@ -365,7 +365,7 @@ def test_evaluate_errors_are_clear_and_keywords_refused():
     d.run()
     assert len(errors) == 7
     assert "cannot be evaluated while paused" in str(errors[1])
-    assert "division by zero" in str(errors[5])
+    assert "Division by zero" in str(errors[5])
     assert d.channel.texts == ["Hi Ann", "done 2"]  # the run went on unharmed
 
 
@@ -406,7 +406,7 @@ def test_set_variable_takes_effect_after_continue():
         """)
     d = Driver(src, breakpoints=[BreakpointSpec(5)], stop_on_entry=False)
     d.commands = [lambda dbg: (dbg.set_variable("n", "n * 10"),
-                               dbg.set_variable("X", "\"changed\"", 1))]
+                               dbg.set_variable("x", "\"changed\"", 1))]
     d.run()
     assert d.channel.texts == ["50", "changed"]
     frame, _ = d.results[0]
@@ -460,7 +460,7 @@ def test_hear_while_stepping():
     src = dedent("""\
         TALK "name?"
         HEAR name
-        TALK "hi " & name
+        TALK "hi " + name
         """)
     d = Driver(src, ["step_over"] * 5, answers=["Ann"]).run()
     assert d.lines == [1, 2, 3]

@@ -16,7 +16,7 @@ x = 1 / 0
 a = ERR_NUMBER
 b = ERR_DESCRIPTION
 FOR i = 1 TO 3
-    THROW "bad " & i
+    THROW "bad " + i
     n = i
 NEXT
 c = ERROR_MESSAGE()
@@ -34,9 +34,9 @@ def test_errors_are_skipped_recorded_and_cleared(debug: bool) -> None:
     options = {"debugger": Debugger(load_source(SOURCE, "test.bas", debug=True).program)} \
         if debug else {}
     out = run(SOURCE, **options)
-    assert out.result == [1, "division by zero", 3, "bad 3", 0]
+    assert out.result == [1, "Division by zero: 1 / 0", 3, "bad 3", 0]
     warnings = [e.text for e in out.events if isinstance(e, Printed) and e.level == "warning"]
-    assert len(warnings) == 4 and "division by zero" in warnings[0]
+    assert len(warnings) == 4 and "Division by zero" in warnings[0]
 
 
 def test_on_error_goto_0_stops_resuming() -> None:

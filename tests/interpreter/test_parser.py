@@ -106,12 +106,21 @@ def test_multiline_literals_and_maps():
 def test_precedence_not_binds_looser_than_comparison():
     [a] = body("x = NOT a = 4")
     assert isinstance(a.value, n.Unary) and isinstance(a.value.operand, n.Binary)
-    [b] = body("x = 1 + 2 * 3 ^ 2")
-    assert b.value.op == "+" and b.value.right.op == "*" and b.value.right.right.op == "^"
+    # Rhai's precedence (src/tokenizer.rs Token::precedence): ** (190) above * (180) above
+    # + (150) above ?? (135) above comparisons (130) above = (90) above & AND (60) above
+    # ^ OR (30)
+    [b] = body("x = 1 + 2 * 3 ** 2")
+    assert b.value.op == "+" and b.value.right.op == "*" and b.value.right.right.op == "**"
     [c] = body('x = a & b + c')
-    assert c.value.op == "&"
+    assert c.value.op == "&" and c.value.right.op == "+"
     [d] = body("x = a ?? b OR c")
-    assert d.value.op == "??"
+    assert d.value.op == "OR" and d.value.left.op == "??"
+    [e] = body("x = 1 + 2 ^ 3 * 4")
+    assert e.value.op == "^" and e.value.left.op == "+" and e.value.right.op == "*"
+    [f] = body("x = a < b = c > d")
+    assert f.value.op == "=" and f.value.left.op == "<" and f.value.right.op == ">"
+    [g] = body("x = a ?? b + c")
+    assert g.value.op == "??" and g.value.right.op == "+"
 
 
 def test_hear_forms():

@@ -59,7 +59,7 @@ def test_assign_conversation_to_as_a_value_gives_the_statement_s_clauses() -> No
 
 
 def test_assign_conversation_to_value_stops_at_the_operand() -> None:
-    [stmt] = parsed('ok = ASSIGN CONVERSATION "s" TO who & "x" AND flag')
+    [stmt] = parsed('ok = ASSIGN CONVERSATION "s" TO who + "x" AND flag')
     value = stmt.value
     assert isinstance(value, n.Binary) and value.op == "AND"  # AND is the script's, not an arg
     keyword = value.left

@@ -44,7 +44,7 @@ DO WHILE j < UBOUND(list)
     j = j + 1
 LOOP
 status = item?.status ?? "new"
-SET BOT MEMORY "lead_score_" + email, score
+SET BOT MEMORY "lead_score_" + email, STR(score)
 last = GET BOT MEMORY("lead_score_" + email)
 msg = FORMAT(score, "0") + " points"
 BEGIN SYSTEM PROMPT
@@ -66,6 +66,38 @@ def test_real_style_dialog_runs_with_params():
                                  'ADD TOOL "create-lead"\n', ""),
               params={"name": "Ana", "email": "ana@corp.com", "budget": 900})
     assert out.talks == ["Lead Ana scored 20 (20 points)",
-                         "Total 6, j=3, status=new, last=20"]
+                         "Total 6, j=2, status=new, last=20"]
     assert out.memory == {"lead_score_ana@corp.com": "20"}
     assert out.result["lead"]["tags"] == ["web"] and out.result["source"] == "web"
+
+
+REAL_2026 = r'''
+PARAM turno AS STRING ENUM ["MANHA", "TARDE"] LIKE "MANHA" DESCRIPTION "Turno"
+PARAM unidade AS "celsius", "fahrenheit"
+DESCRIPTION "Registers a visit in the 2026 dialect of the templates"
+ADD SWITCHER "tables" AS "Tabelas"
+send_email = FALSE
+visits = GET_BOT_MEMORY("visits_" + turno)
+IF visits = "" THEN visits = "0"
+SET_BOT_MEMORY("visits_" + turno, visits + "1")
+tries = 0
+again:
+tries = tries + 1
+IF tries < 3 THEN GOTO again
+ON ERROR RESUME NEXT
+THROW "falhou"
+IF send_email THEN
+    TALK "mail"
+ELSE
+    TALK "sem mail: " + ERROR MESSAGE
+END IF
+TALK turno + " " + unidade + " " + tries
+'''
+
+
+def test_a_2026_style_dialog_checks_and_runs() -> None:
+    diags = check_source(REAL_2026, "visit.bas")
+    assert [d.format() for d in diags if d.severity is Severity.ERROR] == []
+    out = run(REAL_2026, params={"turno": "TARDE", "unidade": "celsius"})
+    assert out.talks == ["sem mail: falhou", "TARDE celsius 3"]
+    assert out.memory == {"visits_TARDE": "01"}

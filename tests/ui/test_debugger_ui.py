@@ -18,10 +18,10 @@ FOR EACH n IN names
   total = total + 1
 NEXT n
 CALL Greet(names[0])
-TALK "total " & total
+TALK "total " + total
 
 SUB Greet(who)
-  msg = "Hi " & who
+  msg = "Hi " + who
   TALK msg
 END SUB
 """
@@ -118,7 +118,7 @@ def test_gutter_breakpoint_f5_steps_and_call_stack(window, qtbot, run):
 
 
 def test_editing_a_variable_is_seen_by_the_script(window, qtbot, run):
-    editor = open_script(window, 'total = 5\nTALK "total " & total\n')
+    editor = open_script(window, 'total = 5\nTALK "total " + total\n')
     click_gutter(qtbot, editor, 2)
 
     async def scenario():
@@ -147,7 +147,7 @@ def test_editing_a_variable_is_seen_by_the_script(window, qtbot, run):
 
 
 def test_a_bad_edit_is_reported_and_changes_nothing(window, qtbot, run):
-    editor = open_script(window, 'x = 1\nTALK "x=" & x\n')
+    editor = open_script(window, 'x = 1\nTALK "x=" + x\n')
     click_gutter(qtbot, editor, 2)
 
     async def scenario():
@@ -165,8 +165,8 @@ def test_a_bad_edit_is_reported_and_changes_nothing(window, qtbot, run):
 
 
 def test_memory_breakpoint_and_memory_edit_while_paused(window, qtbot, run):
-    open_script(window, 'SET_BOT_MEMORY "other", 1\nSET_BOT_MEMORY "count", 2\n'
-                        'x = GET_BOT_MEMORY("count")\nTALK "count " & x\n')
+    open_script(window, 'SET_BOT_MEMORY "other", "1"\nSET_BOT_MEMORY "count", "2"\n'
+                        'x = GET_BOT_MEMORY("count")\nTALK "count " + x\n')
     panel = window.debug.breakpoints
     qtbot.keyClicks(panel.key_input, "count")
     qtbot.keyClicks(panel.condition_input, 'value = "2"')
@@ -267,7 +267,7 @@ def test_plain_run_ignores_breakpoints_and_restart_keeps_them(window, qtbot, run
 
 
 def test_pause_stops_a_running_loop(window, run):
-    open_script(window, "DO\n  x = x + 1\nLOOP\n")
+    open_script(window, "x = 0\nDO\n  x = x + 1\nLOOP\n")
 
     async def scenario():
         window.actions_by_name["debug"].trigger()

@@ -108,7 +108,7 @@ def test_clicking_a_problem_moves_the_cursor(window, qtbot):
 
 def test_stop_ends_an_endless_loop_quickly_and_ui_stays_responsive(window, run):
     editor = fresh_editor(window)
-    editor.setPlainText("DO\n    n = n + 1\nLOOP\n")
+    editor.setPlainText("n = 0\nDO\n    n = n + 1\nLOOP\n")
     ticks = []
     timer = QTimer()
     timer.setInterval(10)

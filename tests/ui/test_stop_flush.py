@@ -11,7 +11,7 @@ LOOP = """i = 0
 DO
     i = i + 1
     SET BOT MEMORY "k" + i, "v" + i
-    SET BOT MEMORY "counter", i
+    SET BOT MEMORY "counter", STR(i)
 LOOP
 """
 

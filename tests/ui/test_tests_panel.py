@@ -80,7 +80,7 @@ def test_second_save_does_not_overwrite_and_unsaved_dialog_is_refused(window, ru
 
 
 def test_window_stays_responsive_while_a_looping_test_runs(window, run, tmp_path):
-    (tmp_path / "spin.bas").write_text("DO WHILE 1 = 1\n  i = i + 1\nLOOP\n", encoding="utf-8")
+    (tmp_path / "spin.bas").write_text("i = 0\nDO WHILE 1 = 1\n  i = i + 1\nLOOP\n", encoding="utf-8")
     (tmp_path / "spin.chat").write_text("timeout: 0.8\n\nconversation:\n", encoding="utf-8")
     window.open_file(tmp_path / "spin.bas")
     ticks = []

@@ -135,7 +135,7 @@ def test_a_failing_tool_fails_the_llm_call(http_server, clean_env) -> None:
                                                                      "arguments": "{}"}}])
     with pytest.raises(BasicRuntimeError) as err:
         run_dialog('ADD TOOL "broken"\nx = LLM "go"', bot, llm_settings(http_server))
-    assert "tool broken failed" in err.value.message and "division by zero" in err.value.message
+    assert "tool broken failed" in err.value.message and "Division by zero" in err.value.message
     assert err.value.line == 2
 
 

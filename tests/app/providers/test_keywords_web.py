@@ -13,7 +13,7 @@ from .servers import free_port
 def test_get_parses_json_into_maps_and_lists(http_server, clean_env) -> None:
     run = run_dialog(f'''
 data = GET "{http_server.url}/json"
-TALK data.name + " " + data.items[1] + " " + UBOUND(data.items)
+TALK data.name + " " + data.items[1] + " " + LEN(data.items)
 IF data.nested.ok THEN TALK "nested"
 ''', clean_env / "bot")
     assert run.talks == ["Talkbench 2.5 3", "nested"]

@@ -27,7 +27,7 @@ def test_send_sms_as_an_expression_returns_the_gateway_result(sms_gateway, clean
 phone = "+55 (11) 99999-8888"
 message = "Your order " + 42 + " has shipped"
 result = SEND SMS phone, message
-IF result THEN
+IF result <> "" THEN
     TALK "Sent: " + result
 END IF
 again = SEND_SMS("555-123-4567", "Second")

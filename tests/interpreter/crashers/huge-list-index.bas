@@ -1,4 +1,4 @@
 ' expect: is too large
 x = []
-x[10 ^ 9] = 1
+x[10 ** 9] = 1
 TALK UBOUND(x)
