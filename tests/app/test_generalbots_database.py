@@ -20,7 +20,7 @@ import pytest
 from app.bots import AmbiguousBot, BotDirectory, BotNotFound
 from app.database import open_database
 from app.memory_store import MemoryStore
-from tests.app.dap_support import ROOT, TIMEOUT, DapClient, _end, _env
+from tests.app.dap_support import ROOT, TIMEOUT, stdio_adapter
 
 EU = "22222222-2222-4222-8222-222222222222"
 US = "33333333-3333-4333-8333-333333333333"
@@ -96,25 +96,13 @@ def test_schedule_and_webhook_refuse_an_unknown_bot(generalbots_db: str,
 
 def test_dap_launch_with_an_unknown_bot_fails_with_the_message(generalbots_db: str,
                                                                dialog: Path) -> None:
-    proc = subprocess.Popen([sys.executable, "-m", "app", "dap"], cwd=ROOT, env=_env(),
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE)
-    assert proc.stdin and proc.stdout
-
-    def write(data: bytes) -> None:
-        proc.stdin.write(data)
-        proc.stdin.flush()
-
-    client = DapClient(write, lambda: proc.stdout.read1(65536))
-    try:
+    with stdio_adapter() as (client, proc):
         client.request("initialize", {"adapterID": "talkbench"})
         failed = client.request("launch", {"program": str(dialog), "db": generalbots_db,
                                            "bot": "newbot"}, success=False)
         assert "No bot 'newbot'" in failed["message"]
         client.request("disconnect", {})
         proc.wait(timeout=TIMEOUT)
-    finally:
-        _end(proc, proc.stdin, proc.stdout, proc.stderr)
     assert bot_count(generalbots_db) == 3
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from app.memory_history import MemoryEvent, MemoryHistory
 from app.memory_store import MemoryStore
-from tests.app.dap_support import ROOT, TIMEOUT, DapClient, _end, _env
+from tests.app.dap_support import ROOT, TIMEOUT, stdio_adapter
 
 WRITER = 'TALK "start"\nSET BOT MEMORY "color", "blue"\nTALK "saved"\n'
 
@@ -104,17 +104,7 @@ def test_a_dap_session_records_its_origin(sqlite_db: str, tmp_path: Path) -> Non
     """A run's write as ``dap-…`` with its line; a Bot memory entry edited while paused as a
     hand edit from ``dap``."""
     dialog = write_dialog(tmp_path, "debugged.bas")
-    proc = subprocess.Popen([sys.executable, "-m", "app", "dap"], cwd=ROOT, env=_env(),
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE)
-    assert proc.stdin and proc.stdout
-
-    def write(data: bytes) -> None:
-        proc.stdin.write(data)
-        proc.stdin.flush()
-
-    client = DapClient(write, lambda: proc.stdout.read1(65536))
-    try:
+    with stdio_adapter() as (client, proc):
         client.request("initialize", {"adapterID": "talkbench"})
         client.request("launch", {"program": str(dialog), "db": sqlite_db,
                                   "stopOnEntry": True})
@@ -127,8 +117,6 @@ def test_a_dap_session_records_its_origin(sqlite_db: str, tmp_path: Path) -> Non
         assert client.wait_event("exited") == {"exitCode": 0}
         client.request("disconnect", {})
         assert proc.wait(timeout=TIMEOUT) == 0
-    finally:
-        _end(proc, proc.stdin, proc.stdout, proc.stderr)
     [event] = timeline(sqlite_db, "color")
     assert_script_write(event, dialog, 2, "dap")
     [edit] = timeline(sqlite_db, "greeting")
