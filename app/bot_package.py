@@ -19,6 +19,7 @@ from interpreter.values import parse_number
 PACKAGE_SUFFIX = ".gbai"
 ENTRY_DIALOG = "start.bas"
 _PARAM_PREFIX = "param-"
+_I64_MIN, _I64_MAX = -(2**63), 2**63 - 1
 
 
 class PackageError(ValueError):
@@ -131,7 +132,8 @@ def config_variables(config: dict[str, str]) -> dict[str, Any]:
 def typed_value(text: str) -> Any:
     s = text.strip()
     number = parse_number(s)  # "nan"/"inf" stay text
-    if number is not None:
+    # So does a whole number past 64 bits: no integer in a run is (Rhai's INT is i64).
+    if number is not None and not (isinstance(number, int) and not _I64_MIN <= number <= _I64_MAX):
         return number
     if s.lower() in ("true", "false"):
         return s.lower() == "true"

@@ -86,3 +86,13 @@ def test_talkbench_entry_point_runs_a_package(tmp_path: Path) -> None:
                          capture_output=True, text=True, timeout=60, check=False)
     assert res.returncode == 0, res.stderr
     assert res.stdout.strip() == "rate 2.5"
+
+
+def test_a_param_past_64_bits_stays_text() -> None:
+    """Every integer in a run is an i64 (Rhai's INT); a config value past that range would
+    defeat the overflow checks, so it reaches the dialog as the text it is."""
+    from app.bot_package import typed_value
+
+    assert typed_value("9223372036854775807") == 2**63 - 1
+    assert typed_value("-9223372036854775808") == -(2**63)
+    assert typed_value("9223372036854775808") == "9223372036854775808"
