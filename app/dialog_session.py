@@ -33,7 +33,7 @@ Observer = Callable[[Any], None]
 
 
 class MemoryProvider(Protocol):
-    """Anything that hands out one bot's memory (``app.memory_store.MemoryStore``)."""
+    """Anything that hands out one bot's memory (``app.memory.store.MemoryStore``)."""
 
     def bot(self, name: str) -> BotMemory: ...
 
