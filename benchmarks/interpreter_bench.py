@@ -31,7 +31,7 @@ from _report import Goal, Measurement, emit, table  # noqa: E402
 
 from interpreter import Runtime, load_source  # noqa: E402
 from interpreter.channels import QueuedChannel  # noqa: E402
-from interpreter.debugger import Debugger  # noqa: E402
+from interpreter.debug.debugger import Debugger  # noqa: E402
 from interpreter.ports import DictMemory  # noqa: E402
 
 TARGET = 2.0

@@ -16,13 +16,13 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from interpreter import BasicRuntimeError, CompiledProgram, Runtime, load_source
-from interpreter.debug_model import (
+from interpreter.debug.debugger import Debugger
+from interpreter.debug.model import (
     BreakpointSpec,
     DebugMessage,
     MemoryBreakpointSpec,
     PausedState,
 )
-from interpreter.debugger import Debugger
 from interpreter.ports import HearRequest
 
 from ..atomic_file import read_text_file
