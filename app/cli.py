@@ -79,7 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_db_options(open_)
 
     try:
-        from .memory_cli import add_memory_parser
+        from .memory.cli import add_memory_parser
     except ImportError:  # the memory store is optional for check-only installs
         pass
     else:
@@ -137,7 +137,7 @@ def main(argv: Sequence[str] | None = None, launch_gui: GuiLauncher | None = Non
 
         return run_webhook_command(args)
     if args.command == "memory":
-        from .memory_cli import run_memory_command
+        from .memory.cli import run_memory_command
 
         return run_memory_command(args)
     if launch_gui is None:

@@ -3,7 +3,7 @@
 The IDE's chat panel stays the real channel; :class:`ConversationChannel` sits in front of it.
 A HEAR takes the next queued answer when there is one (echoed into the chat as if typed), else
 waits for the chat as usual. SEND FILE reaches the chat's attachment view when it has one. Every TALK text and user input is reported to the run's
-:class:`~interpreter.conversation_debug.ConversationWatch`, which decides about conversation
+:class:`~interpreter.debug.conversation.ConversationWatch`, which decides about conversation
 breakpoints.
 
 No Qt here.
@@ -16,7 +16,7 @@ from collections import deque
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from interpreter.conversation_debug import ConversationWatch
+from interpreter.debug.conversation import ConversationWatch
 from interpreter.ports import BotMessage, Channel, HearRequest
 
 from .chat_format import StepKind

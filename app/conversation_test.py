@@ -198,7 +198,7 @@ class _Run:
 def snapshot_entries(spec: str, folder: Path) -> dict[str, str]:
     """The memory a ``snapshot:`` header names: a snapshot file (relative to ``folder``) or a
     snapshot saved in the default database ($TALKBENCH_DB); ValueError/DatabaseError."""
-    from .memory_store import MemoryStore
+    from .memory.store import MemoryStore
     from .snapshots import Snapshots, resolve_snapshot
 
     opened: list[MemoryStore] = []
@@ -216,7 +216,7 @@ def snapshot_entries(spec: str, folder: Path) -> dict[str, str]:
 
 async def _run_dialog(test: ChatTest, compiled: Any, dialog: Path, timeout: float,
                       max_ticks: int, seed: dict[str, str] | None = None) -> _Run:
-    from .memory_store import MemoryStore
+    from .memory.store import MemoryStore
     from .services import ServiceContext, build_services
 
     recorder = ConversationRecorder()

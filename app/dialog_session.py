@@ -17,14 +17,14 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from interpreter import BasicRuntimeError, Runtime, Session, load_source
-from interpreter.debug_model import (
+from interpreter.debug.debugger import Debugger
+from interpreter.debug.model import (
     Breakpoint,
     BreakpointSpec,
     DebugMessage,
     MemoryBreakpointSpec,
     PausedState,
 )
-from interpreter.debugger import Debugger
 from interpreter.ports import BotMemory, Channel
 
 from .services import ServiceContext, Services, build_services
@@ -33,7 +33,7 @@ Observer = Callable[[Any], None]
 
 
 class MemoryProvider(Protocol):
-    """Anything that hands out one bot's memory (``app.memory_store.MemoryStore``)."""
+    """Anything that hands out one bot's memory (``app.memory.store.MemoryStore``)."""
 
     def bot(self, name: str) -> BotMemory: ...
 
@@ -85,7 +85,7 @@ class DialogRunner:
         self.debugger: Debugger | None = None  # the current (or last) debug run's debugger
         self.verified: list[Breakpoint] = []  # its line breakpoints after verification
         self._last: _Launch | None = None
-        # Conversation debugging (app.turns, interpreter.conversation_debug) plugs in here:
+        # Conversation debugging (app.turns, interpreter.debug.conversation) plugs in here:
         # the Debugger class a debug start builds, and a wrapper around the bot memory.
         self.debugger_factory: Callable[..., Debugger] = Debugger
         self.memory_wrapper: Callable[[BotMemory], BotMemory] = lambda memory: memory

@@ -11,7 +11,7 @@ from interpreter import CompiledProgram, Runtime, load_source
 from interpreter.events import Printed
 from interpreter.ports import BotMemory
 
-from .memory_session import Origin, new_run_id
+from .memory.session import Origin, new_run_id
 from .services import ServiceContext, build_services
 from .stdio_channel import StdioChannel
 
@@ -29,7 +29,7 @@ class HeadlessRun:
     input_file: TextIO | None = None
     services: Any = None
     variables: dict[str, Any] | None = None  # param-* values of a bot package
-    memory_session: Any = None  # the app.memory_session.MemorySession that owns ``store``
+    memory_session: Any = None  # the app.memory.session.MemorySession that owns ``store``
 
     @classmethod
     def prepare(cls, source: str, file: str, *, db: str | None, bot: str,
@@ -38,8 +38,8 @@ class HeadlessRun:
                 variables: dict[str, Any] | None = None,
                 skip_unsupported: bool = False) -> HeadlessRun:
         """Compile first (a syntax error must not touch the database), then open the memory
-        (the bot resolved, writes recorded with their provenance: :mod:`app.memory_session`)."""
-        from .memory_session import MemorySession
+        (the bot resolved, writes recorded with their provenance: :mod:`app.memory.session`)."""
+        from .memory.session import MemorySession
 
         compiled = load_source(source, file)
         memory_session = MemorySession.open(db, bot)

@@ -23,8 +23,8 @@ from typing import Any
 
 from .bots import BotDirectory
 from .database import DatabaseError, is_sqlite, reset_connection
-from .memory_history import MemoryHistory
-from .memory_store import ChangeState, MemoryChange, MemoryStore
+from .memory.history import MemoryHistory
+from .memory.store import ChangeState, MemoryChange, MemoryStore
 from .models import MEMORIES_TABLE
 from .observers import Subscribers
 

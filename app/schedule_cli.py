@@ -32,7 +32,7 @@ def add_schedule_parser(sub: Any) -> None:
 
 def run_schedule_command(args: argparse.Namespace) -> int:
     from .database import DatabaseError
-    from .memory_session import MemorySession
+    from .memory.session import MemorySession
     from .schedule_runner import now_local, run_due
     from .schedules import ScheduleRegistry
 
@@ -42,7 +42,7 @@ def run_schedule_command(args: argparse.Namespace) -> int:
     except ValueError:
         print(f"talkbench: error: --now {args.now!r} is not YYYY-MM-DD HH:MM", file=sys.stderr)
         return EXIT_FAILED
-    try:  # the bot resolved, writes recorded with their provenance (app.memory_session)
+    try:  # the bot resolved, writes recorded with their provenance (app.memory.session)
         session = MemorySession.open(args.db, bot, record=args.action == "run")
     except DatabaseError as e:
         print(f"talkbench: error: {e}", file=sys.stderr)

@@ -20,7 +20,7 @@ from interpreter.events import Printed
 
 from .atomic_file import read_text_file
 from .bot_package import package_for
-from .memory_session import Origin, new_run_id
+from .memory.session import Origin, new_run_id
 from .schedules import Schedule, ScheduleRegistry, due
 from .services import ServiceContext, build_services
 from .stdio_channel import NoUserChannel

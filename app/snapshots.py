@@ -22,8 +22,8 @@ from interpreter.ports import DictMemory, WriteSource
 from .atomic_file import write_bytes_atomic
 from .database import DatabaseError
 from .db_files import check_not_database
-from .memory_history import MemoryHistory, ensure_tables
-from .memory_store import MemoryStore
+from .memory.history import MemoryHistory, ensure_tables
+from .memory.store import MemoryStore
 
 SNAPSHOT_FORMAT = "talkbench-memory-snapshot"
 

@@ -205,7 +205,7 @@ RESTORE_SOURCE = WriteSource(file="rewind", kind="restore")
 
 def restore_memory(store: Any, bot: str, values: dict[str, str],
                    timeout: float = 10.0) -> None:
-    """Write ``values`` back into ``store`` (an ``app.memory_store.MemoryStore``); an empty
+    """Write ``values`` back into ``store`` (an ``app.memory.store.MemoryStore``); an empty
     value deletes the key, since a key that did not exist reads as ""."""
     for key, value in values.items():
         if value != "":

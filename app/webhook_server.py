@@ -115,7 +115,7 @@ class WebhookApp:
 
     async def run(self, hook: Hook, fields: dict[str, Any], body: Any) -> Any:
         """Run the hook's dialog (read afresh, so edits apply) and return its RETURN value."""
-        from .memory_session import Origin, new_run_id  # peewee: only when serving
+        from .memory.session import Origin, new_run_id  # peewee: only when serving
         source, _ = read_text_file(hook.path)
         compiled = load_source(source, str(hook.path))
         # Variables are case-insensitive: the runtime keeps their names lower-case. The
@@ -318,9 +318,9 @@ def run_webhook_command(args: argparse.Namespace) -> int:
             print(f"POST {webhook_path(bot, hook.name)}\t{hook.path}:{hook.line}")
         return 0
     from .database import DatabaseError
-    from .memory_session import MemorySession
+    from .memory.session import MemorySession
 
-    try:  # the bot resolved, writes recorded with their provenance (app.memory_session)
+    try:  # the bot resolved, writes recorded with their provenance (app.memory.session)
         session = MemorySession.open(args.db, bot)
     except DatabaseError as e:
         print(f"talkbench: error: {e}", file=sys.stderr)

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from _report import Goal, Measurement, report
 
-from app.memory_store import MemoryStore
+from app.memory.store import MemoryStore
 from interpreter import Runtime, load_source
 from interpreter.channels import QueuedChannel
 

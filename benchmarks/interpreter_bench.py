@@ -31,7 +31,7 @@ from _report import Goal, Measurement, emit, table  # noqa: E402
 
 from interpreter import Runtime, load_source  # noqa: E402
 from interpreter.channels import QueuedChannel  # noqa: E402
-from interpreter.debugger import Debugger  # noqa: E402
+from interpreter.debug.debugger import Debugger  # noqa: E402
 from interpreter.ports import DictMemory  # noqa: E402
 
 TARGET = 2.0
@@ -240,7 +240,7 @@ class Memories:
     def __init__(self, tmp: str) -> None:
         values = {f"key{i}": f"value {i}" for i in range(MEMORY_KEYS)}
         self.dict = DictMemory(dict(values))
-        from app.memory_store import MemoryStore  # only the store workload needs app/
+        from app.memory.store import MemoryStore  # only the store workload needs app/
 
         self.store = MemoryStore(f"sqlite:///{tmp}/bench.sqlite3")
         handle = self.store.bot("bench")

@@ -29,7 +29,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from app.database import open_database, sqlite_url
-from app.memory_store import MemoryStore
+from app.memory.store import MemoryStore
 from app.models import ensure_schema
 
 SQLITE_UPSERT = (

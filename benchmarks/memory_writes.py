@@ -12,7 +12,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from app.memory_store import MemoryStore
+from app.memory.store import MemoryStore
 from interpreter import Runtime, load_source
 from interpreter.channels import QueuedChannel
 

@@ -80,7 +80,7 @@ class CodeGen(StatementEmitters, LoopEmitters, ExpressionEmitters, OperatorEmitt
         self.assigned: set[str] = set()  # the locals the dialog assigns
         # Release SUBs that can never suspend (no loop, keyword, HEAR or call of one that
         # does) compile to a plain ``def`` called without ``await``; see generate().
-        # Empty by default, so an expression compiled on its own (debug_eval) awaits calls.
+        # Empty by default, so an expression compiled on its own (debug.evaluate) awaits calls.
         self.sync_subs: set[str] = set()
         self.calls: dict[str, set[str]] = {}  # SUB (lower-case) -> SUBs it calls
         # SUBs that can call themselves (directly or through others): with no loop, a deep

@@ -97,7 +97,7 @@ class StackOverflow(BasicValueError):
 
 
 class DebugHooks(Protocol):
-    """What a debug build calls (implemented by ``interpreter.debugger.Debugger``)."""
+    """What a debug build calls (implemented by ``interpreter.debug.debugger.Debugger``)."""
 
     line_flags: list[bool]
 

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from interpreter.debug_model import MemoryBreakpointSpec
+from interpreter.debug.model import MemoryBreakpointSpec
 
 from .debug_controller import DebugController
 

@@ -18,7 +18,7 @@ class Bridge(QObject):
     # thread per delivery. Receivers share the list and must not modify it.
     runEvent = Signal(object)  # an interpreter.events instance, except MemoryWritten
     memoryWritten = Signal(object)  # list of interpreter.events.MemoryWritten, in order
-    memoryChanged = Signal(object)  # list of app.memory_store.MemoryChange, oldest first
+    memoryChanged = Signal(object)  # list of app.memory.store.MemoryChange, oldest first
     userMemoryChanged = Signal(object)  # list of app.user_memory.UserMemoryChange, in order
     _wake = Signal()
 

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from app.chat_format import ChatFormatError
 from app.conversation_channel import answers_from_chat, parse_answers
-from interpreter.conversation_debug import ConversationBreakpoints, ConversationWatch
+from interpreter.debug.conversation import ConversationBreakpoints, ConversationWatch
 
 from . import file_dialogs
 

@@ -13,7 +13,7 @@ Installs, with a few calls from ``MainWindow``:
   "New Chat Tab": a second chat as another user of the same bot (shared bot memory).
 
 The engine parts are Qt-free: ``app.turns``, ``app.conversation_channel`` and
-``interpreter.conversation_debug``.
+``interpreter.debug.conversation``.
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ from app.conversation_channel import AnswerQueue, ConversationChannel
 from app.dialog_session import DialogRunner
 from app.turns import TurnRecorder, restore_memory
 from interpreter import BasicSyntaxError, Session
-from interpreter.conversation_debug import ConversationDebugger, ConversationWatch
+from interpreter.debug.conversation import ConversationDebugger, ConversationWatch
 from interpreter.events import Failed, Finished, RunStarted, Stopped
 
 from .chat_panel import ChatPanel

@@ -9,7 +9,7 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QLineEdit, QPlainTextEdit, QVBoxLayout, QWidget
 
-from interpreter.debug_model import DebugMessage, MessageKind
+from interpreter.debug.model import DebugMessage, MessageKind
 
 from .debug_controller import DebugController
 

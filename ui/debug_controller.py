@@ -1,6 +1,6 @@
 """The IDE side of a debug run: owns its breakpoints, turns debugger callbacks into signals.
 
-The engine (``interpreter.debugger``) calls ``on_paused``/``on_message`` from inside the run's
+The engine (``interpreter.debug.debugger``) calls ``on_paused``/``on_message`` from inside the run's
 task on the GUI thread (qasync), so they are re-emitted here as Qt signals directly. Panels
 never touch the Debugger: they call this controller, which knows the selected frame.
 
@@ -19,7 +19,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QColor
 
 from app.dialog_session import DebugOptions, DialogRunner
-from interpreter.debug_model import (
+from interpreter.debug.model import (
     Breakpoint,
     BreakpointSpec,
     FrameSnapshot,

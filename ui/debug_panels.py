@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from interpreter.debug_model import FrameSnapshot, VariableSnapshot
+from interpreter.debug.model import FrameSnapshot, VariableSnapshot
 
 from .debug_controller import DebugController
 

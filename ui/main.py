@@ -21,7 +21,7 @@ def build_window(files: list[str], db: str | None, bot: str, settings: QSettings
     """Open the store and the window with ``files`` (a sample dialog when none); raises
     DatabaseError when the database cannot be opened."""
     from app.database import default_url
-    from app.memory_store import MemoryStore
+    from app.memory.store import MemoryStore
 
     from .gui_gc import collect_on_gui_thread
     from .main_window import ICON, NEW_FILE_TEXT, MainWindow

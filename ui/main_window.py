@@ -28,7 +28,7 @@ from app.atomic_file import DEFAULT_FORMAT, read_text_file, write_text_atomic
 from app.bot_package import package_variable_names
 from app.database import DatabaseError, describe_url
 from app.dialog_session import DialogRunner
-from app.memory_store import MemoryStore
+from app.memory.store import MemoryStore
 from app.user_memory import user_memories
 from interpreter import BasicSyntaxError, EngineOptions, check_source
 from interpreter.events import Failed, Finished, Printed, RunStarted, Stopped

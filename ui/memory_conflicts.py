@@ -15,7 +15,7 @@ from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelInde
 from PySide6.QtWidgets import QMessageBox, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 from app.database import error_message
-from app.memory_store import ChangeState, MemoryChange, MemoryEntry, MemoryStore
+from app.memory.store import ChangeState, MemoryChange, MemoryEntry, MemoryStore
 from interpreter.ports import WriteSource
 
 from .memory_history_dialogs import Conflict, ConflictChoice, ask_conflict

@@ -1,7 +1,7 @@
 """The History dock: the selected memory key's timeline, undo, snapshots, key references,
 outside-writer notices and "Run in Sandbox".
 
-The engine lives in ``app/`` (memory_history, memory_undo, snapshots, outside_watch, sandbox,
+The engine lives in ``app/`` (memory/ history and undo, snapshots, outside_watch, sandbox,
 key_xref); this module adapts it to Qt. :func:`install_memory_history` wires it into the main
 window so the window itself needs only one line.
 """
@@ -29,9 +29,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.memory_history import MemoryEvent, MemoryHistory
-from app.memory_store import ChangeState, MemoryChange, MemoryStore
-from app.memory_undo import (
+from app.memory.history import MemoryEvent, MemoryHistory
+from app.memory.store import ChangeState, MemoryChange, MemoryStore
+from app.memory.undo import (
     CannotRevert,
     RevertStep,
     preview_event,

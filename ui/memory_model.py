@@ -29,7 +29,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from app.database import error_message
-from app.memory_store import ChangeState, MemoryChange, MemoryEntry, MemoryStore
+from app.memory.store import ChangeState, MemoryChange, MemoryEntry, MemoryStore
 
 from .store_worker import StoreRunner, run_now
 

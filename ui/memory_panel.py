@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.database import error_message
-from app.memory_store import MemoryChange, MemoryEntry, MemoryStore
+from app.memory.store import MemoryChange, MemoryEntry, MemoryStore
 from app.user_memory import UserMemoryChange, UserMemoryEntry, user_memories
 
 from . import file_dialogs

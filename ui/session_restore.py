@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings
 
-from interpreter.debug_model import BreakpointSpec
+from interpreter.debug.model import BreakpointSpec
 
 if TYPE_CHECKING:
     from .main_window import MainWindow

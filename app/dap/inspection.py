@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from interpreter import BasicSyntaxError
-from interpreter.debug_model import FrameSnapshot, VariableSnapshot
-from interpreter.debugger import Debugger
+from interpreter.debug.debugger import Debugger
+from interpreter.debug.model import FrameSnapshot, VariableSnapshot
 from interpreter.values import BasicValueError, repr_value, type_name
 
-from ..memory_session import DAP_EDIT_SOURCE
+from ..memory.session import DAP_EDIT_SOURCE
 from . import arguments as a
 from .arguments import RequestError
 from .variables import (

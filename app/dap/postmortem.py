@@ -2,7 +2,7 @@
 call stack is rebuilt from the error's traceback so the client can still inspect and
 evaluate in each frame before the session ends.
 
-Evaluation uses the engine's own expression compiler (``interpreter.debug_eval``), exactly
+Evaluation uses the engine's own expression compiler (``interpreter.debug.evaluate``), exactly
 as a live pause does; only assignments are refused, as nothing would run afterwards.
 """
 
@@ -12,8 +12,8 @@ import asyncio
 from typing import Any
 
 from interpreter import BasicRuntimeError, CompiledProgram, Runtime
-from interpreter.debug_eval import compile_expression, run_expression
-from interpreter.debug_model import FrameSnapshot, session_snapshot, snapshot_value
+from interpreter.debug.evaluate import compile_expression, run_expression
+from interpreter.debug.model import FrameSnapshot, session_snapshot, snapshot_value
 from interpreter.values import BasicValueError
 
 DIALOG = "(dialog)"

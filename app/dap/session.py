@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from interpreter import BasicSyntaxError
-from interpreter.debug_model import (
+from interpreter.debug.model import (
     BreakpointSpec,
     DebugMessage,
     MemoryBreakpointSpec,

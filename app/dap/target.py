@@ -16,17 +16,17 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from interpreter import BasicRuntimeError, CompiledProgram, Runtime, load_source
-from interpreter.debug_model import (
+from interpreter.debug.debugger import Debugger
+from interpreter.debug.model import (
     BreakpointSpec,
     DebugMessage,
     MemoryBreakpointSpec,
     PausedState,
 )
-from interpreter.debugger import Debugger
 from interpreter.ports import HearRequest
 
 from ..atomic_file import read_text_file
-from ..memory_session import Origin, new_run_id
+from ..memory.session import Origin, new_run_id
 from ..services import ServiceContext, Services, build_services
 from . import arguments as a
 from .channel import DapChannel
@@ -84,7 +84,7 @@ class DebugTarget:
     config: LaunchConfig
     listener: TargetListener
     compiled: CompiledProgram
-    store: Any  # app.memory_store.MemoryStore
+    store: Any  # app.memory.store.MemoryStore
     debugger: Debugger
     break_on_errors: bool = False
     breakpoint_specs: list[BreakpointSpec] = field(default_factory=list)
@@ -95,7 +95,7 @@ class DebugTarget:
     _services: Services | None = None
     _stopping: bool = False
     flow: Any = None  # awaited before each TALK: back-pressure from a slow client
-    memory_session: Any = None  # the app.memory_session.MemorySession owning ``store``
+    memory_session: Any = None  # the app.memory.session.MemorySession owning ``store``
 
     @classmethod
     def launch(cls, config: LaunchConfig, listener: TargetListener,
@@ -104,9 +104,9 @@ class DebugTarget:
         store (raises LaunchError)."""
         compiled = _compile(config.program)
         from app.database import DatabaseError
-        from app.memory_session import MemorySession
+        from app.memory.session import MemorySession
 
-        try:  # the bot resolved, writes recorded with their provenance (app.memory_session)
+        try:  # the bot resolved, writes recorded with their provenance (app.memory.session)
             memory_session = MemorySession.open(config.db, config.bot)
         except DatabaseError as e:
             raise LaunchError(str(e)) from None
@@ -118,7 +118,7 @@ class DebugTarget:
 
     @property
     def bot(self) -> str:
-        """The bot as bot lists name it (app.memory_session), else as launched."""
+        """The bot as bot lists name it (app.memory.session), else as launched."""
         return self.memory_session.bot if self.memory_session else self.config.bot
 
     @property

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
-from interpreter.debug_model import VariableSnapshot
+from interpreter.debug.model import VariableSnapshot
 from interpreter.values import repr_value, type_name
 
 PREVIEW_CHARS = 200  # the one-line value of a list/object

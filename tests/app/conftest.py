@@ -26,8 +26,8 @@ from urllib.parse import unquote
 import pytest
 
 from app.database import sqlite_url
-from app.memory_history import MemoryHistory
-from app.memory_store import MemoryStore
+from app.memory.history import MemoryHistory
+from app.memory.store import MemoryStore
 
 PG_USER = "test"
 PG_PASSWORD = "s3cret-pw"

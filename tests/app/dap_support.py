@@ -231,7 +231,7 @@ def start(client: DapClient, launch: dict[str, Any],
 
 
 def stored(url: str, key: str) -> str:
-    from app.memory_store import MemoryStore
+    from app.memory.store import MemoryStore
 
     with MemoryStore(url) as store:
         return store.bot("default").get(key)

@@ -27,7 +27,7 @@ from app.conversation_channel import AnswerQueue, ConversationChannel
 from app.conversation_test import ConversationRecorder, record, replay, run_test_command
 from app.services import ServiceContext, build_services
 from interpreter import Runtime, load_source
-from interpreter.conversation_debug import ConversationWatch
+from interpreter.debug.conversation import ConversationWatch
 from interpreter.events import FileSent, RunStarted
 from interpreter.ports import BotMessage, DictMemory, HearRequest
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from app.database import sqlite_url
-from app.memory_store import ChangeState, MemoryStore
+from app.memory.store import ChangeState, MemoryStore
 
 ROOT = Path(__file__).resolve().parents[2]
 SHARED_KEYS = 10

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from app.database import is_postgresql
-from app.memory_store import MemoryStore
+from app.memory.store import MemoryStore
 from app.tables import TableStore
 from interpreter import Runtime, load_source
 from interpreter.channels import QueuedChannel

@@ -10,7 +10,7 @@ import pytest
 
 from app.crm_store import MODELS, CrmStore
 from app.database import open_database, sqlite_url
-from app.memory_store import MemoryStore
+from app.memory.store import MemoryStore
 from app.providers.crm import CrmConfigError, make_crm
 from app.services import ServiceContext, build_services
 from interpreter import BasicRuntimeError, Runtime, load_source

@@ -104,7 +104,7 @@ def test_big_lists_page_with_start_and_count_and_deep_nesting_expands(adapter,
 
 def test_bot_memory_scope_counts_and_pages_beyond_a_thousand_keys(adapter,
                                                                   tmp_path: Path) -> None:
-    from app.memory_store import MemoryStore
+    from app.memory.store import MemoryStore
 
     db = db_url(tmp_path)
     with MemoryStore(db) as store:

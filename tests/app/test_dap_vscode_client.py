@@ -52,7 +52,7 @@ def _broken_column(path: Path) -> int:
 
 @pytest.fixture(scope="module")
 def results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
-    from app.memory_store import MemoryStore
+    from app.memory.store import MemoryStore
 
     _client_installed()
     folder = tmp_path_factory.mktemp("dialogs")

@@ -18,7 +18,7 @@ from app.database import (
     open_database,
     sqlite_url,
 )
-from app.memory_store import MemoryStore
+from app.memory.store import MemoryStore
 from app.models import ensure_schema
 
 PgServer = Any  # the pg_server fixture's type lives in conftest.py

@@ -9,7 +9,7 @@ import pytest
 from app.dialog_session import DebugOptions, DialogRunner
 from interpreter import BasicSyntaxError
 from interpreter.channels import QueuedChannel
-from interpreter.debug_model import BreakpointSpec, MemoryBreakpointSpec, PauseReason
+from interpreter.debug.model import BreakpointSpec, MemoryBreakpointSpec, PauseReason
 from interpreter.events import Failed, Finished, Stopped, Talked
 from interpreter.ports import DictMemory
 

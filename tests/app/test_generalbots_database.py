@@ -19,7 +19,7 @@ import pytest
 
 from app.bots import AmbiguousBot, BotDirectory, BotNotFound
 from app.database import open_database
-from app.memory_store import MemoryStore
+from app.memory.store import MemoryStore
 from tests.app.dap_support import ROOT, TIMEOUT, stdio_adapter
 
 EU = "22222222-2222-4222-8222-222222222222"
@@ -224,7 +224,7 @@ def test_the_bot_list_names_each_bot_alone(generalbots_db: str) -> None:
 def test_history_names_the_bot_as_the_bot_list_does(generalbots_db: str, dialog: Path) -> None:
     """Whether a run names its bot by id or slug, its writes are recorded under the reference
     the IDE's bot box shows, so the History panel finds them."""
-    from app.memory_history import MemoryHistory
+    from app.memory.history import MemoryHistory
 
     assert talkbench("run", str(dialog), "--db", generalbots_db, "--bot", EU).returncode == 0
     assert talkbench("run", str(dialog), "--db", generalbots_db, "--bot", DEFAULT

@@ -7,8 +7,8 @@ import asyncio
 import peewee
 
 from app.database import is_sqlite, open_database
-from app.memory_history import EVENTS_TABLE, MemoryHistory
-from app.memory_store import MemoryStore
+from app.memory.history import EVENTS_TABLE, MemoryHistory
+from app.memory.store import MemoryStore
 from app.turns import TurnRecorder
 from interpreter import Runtime, load_source
 from interpreter.channels import QueuedChannel

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from app.key_xref import LineEdit, apply_rename, dialog_files, plan_rename, scan_files, scan_source
-from app.memory_store import MemoryStore
+from app.memory.store import MemoryStore
 
 GREET = '''TALK "hi"
 SET BOT MEMORY "visits", 1

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from app.database import sqlite_url
-from app.memory_cli import add_memory_parser, escape, run_memory_command
-from app.memory_store import MemoryStore
+from app.memory.cli import add_memory_parser, escape, run_memory_command
+from app.memory.store import MemoryStore
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -113,7 +113,7 @@ def test_escape() -> None:
 def test_runs_as_a_module(sqlite_db: str) -> None:
     def cli(*argv: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            [sys.executable, "-m", "app.memory_cli", "memory", *argv, "--db", sqlite_db],
+            [sys.executable, "-m", "app.memory.cli", "memory", *argv, "--db", sqlite_db],
             cwd=REPO,
             capture_output=True,
             text=True,

@@ -1,4 +1,4 @@
-"""Review of app/memory_cli.py's ``--user``: ``get`` finds any key, on SQLite and PostgreSQL."""
+"""Review of app/memory/cli.py's ``--user``: ``get`` finds any key, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 

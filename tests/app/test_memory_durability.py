@@ -19,12 +19,12 @@ from pathlib import Path
 
 import pytest
 
-from app.memory_store import MemoryStore
+from app.memory.store import MemoryStore
 
 CHILD = textwrap.dedent(
     """
     import collections, sys
-    from app.memory_store import ChangeState, MemoryStore
+    from app.memory.store import ChangeState, MemoryStore
 
     landed = collections.deque()
     store = MemoryStore(sys.argv[1])

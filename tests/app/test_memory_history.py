@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from app.memory_history import MemoryHistory
-from app.memory_store import MemoryStore
-from app.memory_undo import (
+from app.memory.history import MemoryHistory
+from app.memory.store import MemoryStore
+from app.memory.undo import (
     AlreadyReverted,
     CannotRevert,
     preview_run,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.memory_history import MemoryHistory
+from app.memory.history import MemoryHistory
 from interpreter.ports import WriteSource
 
 BOT = "burstbot"

@@ -3,8 +3,8 @@ recorded, read in bulk for many keys at once (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
-from app.memory_history import MemoryHistory
-from app.memory_store import MemoryStore
+from app.memory.history import MemoryHistory
+from app.memory.store import MemoryStore
 from interpreter.ports import WriteSource
 
 BOT = "restartbot"

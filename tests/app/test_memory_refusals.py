@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 
 from app.database import DEFAULT_BUSY_TIMEOUT_MS, lock_timeout_ms, open_database, sqlite_url
-from app.memory_session import MemorySession
-from app.memory_store import ChangeState, MemoryStore
+from app.memory.session import MemorySession
+from app.memory.store import ChangeState, MemoryStore
 
 from .conftest import PgServer, sqlite_path
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from app.memory_store import ChangeState, MemoryEntry, MemoryStore
+from app.memory.store import ChangeState, MemoryEntry, MemoryStore
 
 
 def test_restore_keeps_created_at_and_reports_landed(store: MemoryStore) -> None:

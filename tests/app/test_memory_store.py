@@ -14,8 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app.database import open_database
-from app.memory_changes import fast_change as _change
-from app.memory_store import (
+from app.memory.changes import fast_change as _change
+from app.memory.store import (
     BotMemoryHandle,
     ChangeState,
     MemoryChange,
@@ -228,7 +228,7 @@ def test_close_flushes_and_later_sets_fail(db_url: str) -> None:
 
 def test_queued_writes_land_at_interpreter_exit(sqlite_db: str) -> None:
     code = (
-        "import sys; from app.memory_store import MemoryStore\n"
+        "import sys; from app.memory.store import MemoryStore\n"
         "s = MemoryStore(sys.argv[1]); h = s.bot('default')\n"
         "for i in range(500): h.set(f'k{i}', str(i))\n"
         # no flush, no close: the atexit hook must land them

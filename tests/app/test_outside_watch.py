@@ -6,20 +6,20 @@ import subprocess
 import sys
 import threading
 import time
-from pathlib import Path
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
-from app.memory_history import MemoryHistory
-from app.memory_store import MemoryStore
+from app.memory.history import MemoryHistory
+from app.memory.store import MemoryStore
 from app.outside_watch import OutsideChange, OutsideWatcher, changed_since
 
 BOT = "watchbot"
 
 WRITER = """
 import sys
-from app.memory_store import MemoryStore
+from app.memory.store import MemoryStore
 url, bot, op, key = sys.argv[1:5]
 with MemoryStore(url) as s:
     if op == "set":

@@ -7,8 +7,8 @@ import asyncio
 import pytest
 
 from app.dialog_session import DialogRunner
-from app.memory_history import MemoryHistory
-from app.memory_store import MemoryStore
+from app.memory.history import MemoryHistory
+from app.memory.store import MemoryStore
 from app.sandbox import SandboxMemory, SandboxProvider
 from interpreter.ports import BotMessage, HearRequest, WriteSource
 

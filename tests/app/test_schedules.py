@@ -10,7 +10,7 @@ import pytest
 
 from app.cli import main
 from app.database import sqlite_url
-from app.memory_store import MemoryStore
+from app.memory.store import MemoryStore
 from app.schedule_runner import Scheduler, run_due
 from app.schedules import ScheduleRegistry, due, make_schedule, scan
 from interpreter import Runtime, load_source

@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import app.shared_memory  # noqa: F401  (registers the service)
-from app.memory_changes import ChangeState, MemoryChange
-from app.memory_store import MemoryStore
+from app.memory.changes import ChangeState, MemoryChange
+from app.memory.store import MemoryStore
 from app.services import ServiceContext, Services
 from interpreter import Runtime, load_source
 from interpreter.channels import QueuedChannel

@@ -13,7 +13,7 @@ from app.chat_format import write_chat
 from app.chat_parser import load_chat, parse_chat
 from app.cli import main
 from app.conversation_test import replay
-from app.memory_store import MemoryStore
+from app.memory.store import MemoryStore
 from app.snapshots import Snapshot, Snapshots, write_snapshot_file
 
 ROOT = Path(__file__).resolve().parents[2]

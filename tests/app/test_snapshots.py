@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from app.database import sqlite_url
-from app.memory_history import MemoryHistory
-from app.memory_store import MemoryStore
+from app.memory.history import MemoryHistory
+from app.memory.store import MemoryStore
 from app.snapshots import Snapshots, diff_entries, seed_dict_memory, seed_store
 
 BOT = "snapbot"

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from app.memory_store import MemoryStore
+from app.memory.store import MemoryStore
 from app.tables import TableStore
 from interpreter import Runtime, load_source
 from interpreter.channels import QueuedChannel

@@ -15,7 +15,7 @@ from app.conversation_channel import (
 from app.dialog_session import DebugOptions, DialogRunner
 from app.turns import TurnRecorder
 from interpreter.channels import QueuedChannel
-from interpreter.conversation_debug import (
+from interpreter.debug.conversation import (
     ConversationBreakpoints,
     ConversationDebugger,
     ConversationWatch,

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from app.database import open_database
-from app.memory_store import MemoryStore
+from app.memory.store import MemoryStore
 from app.services import ServiceContext, build_services
 from app.user_memory import (
     BotUserMemory,

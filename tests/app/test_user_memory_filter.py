@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.memory_store import MemoryStore
+from app.memory.store import MemoryStore
 from app.user_memory import user_memories
 
 

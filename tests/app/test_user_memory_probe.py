@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.memory_store import MemoryStore
+from app.memory.store import MemoryStore
 from app.user_memory import user_memories
 
 BOT = "shop"

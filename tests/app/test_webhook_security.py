@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from app.memory_store import MemoryStore
+from app.memory.store import MemoryStore
 from app.security.hosts import host_allowed, origin_allowed
 from app.security.tokens import request_token
 from app.webhook_server import ServerLimits, WebhookApp, find_hooks, start_server

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from app.memory_store import MemoryStore
+from app.memory.store import MemoryStore
 from app.webhook_server import WebhookApp, WebhookError, find_hooks, start_server
 
 ORDER = '''

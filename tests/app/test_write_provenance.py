@@ -1,7 +1,7 @@
 """Every entry point records where a memory write came from (``memory_events``), so the
 History panel can explain a value written by a run outside the IDE: ``talkbench run``, DAP
 sessions, scheduled runs, webhooks and ``talkbench memory set/delete/import``, each through a
-real subprocess (app.memory_session is the one mechanism they share)."""
+real subprocess (app.memory.session is the one mechanism they share)."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ import sys
 import urllib.request
 from pathlib import Path
 
-from app.memory_history import MemoryEvent, MemoryHistory
-from app.memory_store import MemoryStore
+from app.memory.history import MemoryEvent, MemoryHistory
+from app.memory.store import MemoryStore
 from tests.app.dap_support import ROOT, TIMEOUT, stdio_adapter
 
 WRITER = 'TALK "start"\nSET BOT MEMORY "color", "blue"\nTALK "saved"\n'

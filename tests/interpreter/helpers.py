@@ -8,7 +8,7 @@ from typing import Any
 
 from interpreter import BasicRuntimeError, Runtime, load_source
 from interpreter.channels import QueuedChannel
-from interpreter.debugger import Debugger
+from interpreter.debug.debugger import Debugger
 from interpreter.ports import DictMemory
 
 

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from interpreter import BasicRuntimeError, Runtime, load_source
 from interpreter.channels import QueuedChannel
-from interpreter.debugger import Debugger
+from interpreter.debug.debugger import Debugger
 from interpreter.operators import add, mod, mul
 from interpreter.ports import DictMemory
 from interpreter.values import get_index, read_member

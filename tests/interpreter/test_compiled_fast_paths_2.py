@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from interpreter import BasicRuntimeError, Runtime, load_source
 from interpreter.builtins import len_
 from interpreter.channels import QueuedChannel
-from interpreter.debugger import Debugger
+from interpreter.debug.debugger import Debugger
 from interpreter.operators import add, eq, num
 from interpreter.ports import DictMemory
 from interpreter.values import BasicValueError

@@ -9,8 +9,8 @@ import pytest
 
 from interpreter import BasicRuntimeError, Runtime, load_source, runtime
 from interpreter.channels import QueuedChannel
-from interpreter.debug_model import BreakpointSpec
-from interpreter.debugger import Debugger
+from interpreter.debug.debugger import Debugger
+from interpreter.debug.model import BreakpointSpec
 from interpreter.ports import DictMemory
 
 from .helpers import both

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from interpreter import load_source
-from interpreter.conversation_debug import (
+from interpreter.debug.conversation import (
     ConversationBreakpoints,
     ConversationDebugger,
     ConversationWatch,

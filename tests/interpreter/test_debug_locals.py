@@ -14,8 +14,8 @@ import pytest
 
 from interpreter import BasicRuntimeError, Runtime, load_source
 from interpreter.channels import QueuedChannel
-from interpreter.debug_model import BreakpointSpec, MemoryBreakpointSpec, PausedState
-from interpreter.debugger import Debugger
+from interpreter.debug.debugger import Debugger
+from interpreter.debug.model import BreakpointSpec, MemoryBreakpointSpec, PausedState
 from interpreter.ports import DictMemory
 
 Command = Callable[[Debugger], Any]

@@ -12,7 +12,8 @@ import pytest
 
 from interpreter import BasicSyntaxError, Runtime, load_source
 from interpreter.channels import QueuedChannel
-from interpreter.debug_model import (
+from interpreter.debug.debugger import Debugger, should_pause
+from interpreter.debug.model import (
     BreakpointSpec,
     MemoryBreakpointSpec,
     MessageKind,
@@ -22,7 +23,6 @@ from interpreter.debug_model import (
     StepState,
     parse_hit_condition,
 )
-from interpreter.debugger import Debugger, should_pause
 from interpreter.ports import DictMemory
 from interpreter.values import BasicValueError
 

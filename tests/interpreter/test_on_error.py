@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from interpreter import BasicRuntimeError, check_source
-from interpreter.debugger import Debugger
+from interpreter.debug.debugger import Debugger
 from interpreter.events import Printed
 
 from .helpers import run

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 import time
 
-from app.memory_store import ChangeState, MemoryChange
+from app.memory.store import ChangeState, MemoryChange
 from interpreter.events import MemoryWritten, Printed
 from ui.bridge import Bridge
 

@@ -15,7 +15,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QLineEdit, QMessageBox, QPushButton
 
-from app.memory_store import MemoryStore
+from app.memory.store import MemoryStore
 from tests.ui.conftest import settle
 from ui.memory_panel import MemoryPanel
 

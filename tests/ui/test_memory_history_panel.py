@@ -100,7 +100,7 @@ def test_run_in_sandbox_then_discard_or_commit(window, qtbot, run):
 def test_outside_write_updates_the_table(window, qtbot):
     url = window.db_url
     code = (
-        "import sys\nfrom app.memory_store import MemoryStore\n"
+        "import sys\nfrom app.memory.store import MemoryStore\n"
         "with MemoryStore(sys.argv[1]) as s: s.set('testbot', 'ext', 'theirs')\n"
     )
     url_arg = url if "://" in url else "sqlite:///" + url.lstrip("/")
@@ -308,7 +308,7 @@ def test_history_columns_fit_their_text(window, qtbot, run):
 
 
 def test_key_references_columns_fit_their_text(qtbot, tmp_path):
-    from app.memory_store import MemoryStore
+    from app.memory.store import MemoryStore
     from ui.memory_history_dialogs import KeyRefsDialog
 
     dialog = tmp_path / "a_rather_long_dialog_name.bas"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from app.memory_store import ChangeState, MemoryChange, MemoryStore
+from app.memory.store import ChangeState, MemoryChange, MemoryStore
 from ui.memory_model import MemoryTableModel
 
 BOT = "modelbot"

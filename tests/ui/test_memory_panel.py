@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
 )
 
-from app.memory_store import MemoryStore
+from app.memory.store import MemoryStore
 from tests.ui.conftest import settle
 from ui import memory_model
 from ui.memory_panel import MemoryPanel

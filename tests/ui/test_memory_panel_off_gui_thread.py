@@ -12,7 +12,7 @@ import pytest
 from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtWidgets import QMessageBox
 
-from app.memory_store import MemoryStore
+from app.memory.store import MemoryStore
 from app.user_memory import UserMemories
 from tests.ui.conftest import settle
 from tests.ui.test_memory_conflicts import open_editor, shown, type_and_enter

@@ -7,7 +7,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QTableView, QWidget
 
 from app.database import sqlite_url
-from app.memory_store import MemoryStore
+from app.memory.store import MemoryStore
 from app.user_memory import user_memories
 from ui.memory_user_scope import UserScope
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 
-from app.memory_store import MemoryStore
+from app.memory.store import MemoryStore
 from tests.ui.conftest import until
 from ui.schedules_panel import SchedulesPanel
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings
 
-from interpreter.debug_model import BreakpointSpec
+from interpreter.debug.model import BreakpointSpec
 from ui.main import build_window
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from app.memory_store import MemoryStore
+from app.memory.store import MemoryStore
 from tests.ui.conftest import until
 
 LOOP = """i = 0

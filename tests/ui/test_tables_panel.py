@@ -6,7 +6,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 
-from app.memory_store import MemoryStore
+from app.memory.store import MemoryStore
 from app.tables import TableStore
 from tests.ui.conftest import until
 from ui.tables_panel import PAGE_ROWS, TablesPanel

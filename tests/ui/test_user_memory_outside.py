@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[2]
 BOT = "testbot"
 WRITER = """
 import sys
-from app.memory_store import MemoryStore
+from app.memory.store import MemoryStore
 from app.user_memory import user_memories
 url, bot, user, *pairs = sys.argv[1:]
 with MemoryStore(url) as store:

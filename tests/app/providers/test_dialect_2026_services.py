@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from app.memory_store import MemoryStore
+from app.memory.store import MemoryStore
 from interpreter import BasicRuntimeError
 from interpreter.events import Printed
 

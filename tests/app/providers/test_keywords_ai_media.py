@@ -10,7 +10,7 @@ import pytest
 
 import app.tables  # noqa: F401  (registers the tables service)
 from app.database import sqlite_url
-from app.memory_store import MemoryStore
+from app.memory.store import MemoryStore
 from interpreter import BasicRuntimeError, Session
 from interpreter.events import Printed
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from app.memory_store import MemoryStore
+from app.memory.store import MemoryStore
 from interpreter import BasicRuntimeError, Session
 from interpreter.events import Printed
 

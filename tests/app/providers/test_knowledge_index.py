@@ -12,7 +12,7 @@ from pathlib import Path
 import peewee
 import pytest
 
-from app.memory_store import MemoryStore
+from app.memory.store import MemoryStore
 from app.providers.knowledge import KnowledgeIndex, make_knowledge, query_words
 from app.providers.knowledge_pg import DOCUMENTS, PASSAGES, PostgresKnowledge
 from app.services import ServiceContext

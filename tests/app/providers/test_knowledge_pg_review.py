@@ -11,7 +11,7 @@ from pathlib import Path
 import peewee
 import pytest
 
-from app.memory_store import MemoryStore
+from app.memory.store import MemoryStore
 from app.providers.knowledge import KnowledgeIndex, make_knowledge
 from app.providers.knowledge_backend import SnippetMarks
 from app.providers.knowledge_pg import PASSAGES, PostgresKnowledge, headline

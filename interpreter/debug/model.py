@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
-from .values import BasicValueError, repr_value, type_name
+from ..values import BasicValueError, repr_value, type_name
 
 MAX_CHILD_DEPTH = 4  # nested list/map levels copied into a snapshot
 MAX_CHILDREN = 200  # items per list/map copied into a snapshot

@@ -14,14 +14,14 @@ from dataclasses import dataclass
 from types import CodeType
 from typing import Any
 
-from . import nodes as n
-from .codegen_scope import Scope
-from .compiler import CodeGen
-from .errors import BasicSyntaxError, Diagnostic, Severity
-from .lexer import Kind, tokenize
-from .operators import NAMESPACE
-from .parser import ParseError, Parser
-from .values import BasicValueError
+from .. import nodes as n
+from ..codegen_scope import Scope
+from ..compiler import CodeGen
+from ..errors import BasicSyntaxError, Diagnostic, Severity
+from ..lexer import Kind, tokenize
+from ..operators import NAMESPACE
+from ..parser import ParseError, Parser
+from ..values import BasicValueError
 
 EXPRESSION_FILE = "<expression>"
 

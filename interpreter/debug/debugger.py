@@ -26,8 +26,12 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from .debug_eval import CompiledExpression, compile_expression, run_expression
-from .debug_model import (
+from ..nodes import Program
+from ..operators import setv
+from ..runtime import FRAME_LINE, FRAME_NAME, FRAME_VARIABLES
+from ..values import BasicValueError, repr_value, to_display, truthy, type_name
+from .evaluate import CompiledExpression, compile_expression, run_expression
+from .model import (
     Breakpoint,
     BreakpointSpec,
     DebugMessage,
@@ -43,10 +47,6 @@ from .debug_model import (
     session_snapshot,
     snapshot_value,
 )
-from .nodes import Program
-from .operators import setv
-from .runtime import FRAME_LINE, FRAME_NAME, FRAME_VARIABLES
-from .values import BasicValueError, repr_value, to_display, truthy, type_name
 
 PausedObserver = Callable[[PausedState], None]
 MessageObserver = Callable[[DebugMessage], None]

@@ -6,7 +6,7 @@
 * the bot is resolved once, at start, through :mod:`app.bots`: a bot that does not exist and
   cannot be created, or a name two bots share, stops the command with a clear error before
   anything runs (instead of writes that are retried and lost);
-* every write lands with its provenance in ``memory_events`` (:class:`~app.memory_history.
+* every write lands with its provenance in ``memory_events`` (:class:`~app.memory.history.
   MemoryHistory`): a script write with its file, line and run id (the run id says which entry
   point ran it: ``run-…``, ``dap-…``, ``schedule-…``, ``webhook-…``), a command-line edit as
   kind ``cli``, an import with its file. The IDE's History panel then explains a value that a
@@ -21,8 +21,8 @@ from typing import Self
 
 from interpreter.ports import WriteSource
 
-from .memory_history import MemoryHistory
-from .memory_store import MemoryStore
+from .history import MemoryHistory
+from .store import MemoryStore
 
 FLUSH_TIMEOUT = 30.0  # seconds to wait for queued writes and their history at close
 

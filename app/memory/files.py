@@ -1,6 +1,6 @@
 """Bot memory to and from JSON and CSV files (``MemoryStore.export_json`` and friends).
 
-Exports read through :class:`~app.memory_queries.MemoryQueries`, so queued values are
+Exports read through :class:`~app.memory.queries.MemoryQueries`, so queued values are
 included; imports go through the writer's queue like any other write and wait until they land.
 """
 
@@ -15,11 +15,11 @@ from typing import Any
 
 from interpreter.ports import WriteSource
 
-from .atomic_file import write_bytes_atomic
-from .database import DatabaseError
-from .db_files import check_not_database
-from .memory_queries import MemoryQueries
-from .memory_writer import MemoryWriter, check_text
+from ..atomic_file import write_bytes_atomic
+from ..database import DatabaseError
+from ..db_files import check_not_database
+from .queries import MemoryQueries
+from .writer import MemoryWriter, check_text
 
 
 def export_json(queries: MemoryQueries, bot: str, path: str | os.PathLike[str]) -> int:

@@ -16,12 +16,12 @@ from typing import TYPE_CHECKING, Any
 
 import peewee
 
-from .bots import BotDirectory
-from .database import error_message, is_sqlite, reset_connection, translate_error
-from .models import BotMemory, db_timestamp, utc_now
+from ..bots import BotDirectory
+from ..database import error_message, is_sqlite, reset_connection, translate_error
+from ..models import BotMemory, db_timestamp, utc_now
 
 if TYPE_CHECKING:
-    from .memory_writer import Pending
+    from .writer import Pending
 
 CHUNK_ROWS = 2000  # rows per upsert statement: bounds its memory and lock time
 CHUNK_KEYS = 500  # keys per IN (...) query, under every SQLite's parameter limit

@@ -18,7 +18,7 @@ REFUSED; the other writes of its batch land.
 
 External synchrony: a run awaits ``handle.commit_barrier(run_id)`` before anything outside the process
 can observe it, so every write made before a TALK, a HEAR or the end of a run is committed
-first (see :mod:`app.memory_commits`).
+first (see :mod:`app.memory.commits`).
 """
 
 from __future__ import annotations
@@ -34,15 +34,16 @@ import peewee
 
 from interpreter.ports import FailedWrite, WriteSource
 
-from . import db_files, memory_files
-from .bots import BotRow
-from .database import DatabaseError, open_database, reset_connection
-from .memory_changes import HAND, ChangeState, MemoryChange, Subscriber
-from .memory_edits import MemoryEdits
-from .memory_queries import MemoryEntry, MemoryQueries
-from .memory_sql import MemorySql
-from .memory_writer import MemoryWriter
-from .models import ensure_schema
+from .. import db_files
+from ..bots import BotRow
+from ..database import DatabaseError, open_database, reset_connection
+from ..models import ensure_schema
+from . import files
+from .changes import HAND, ChangeState, MemoryChange, Subscriber
+from .edits import MemoryEdits
+from .queries import MemoryEntry, MemoryQueries
+from .sql import MemorySql
+from .writer import MemoryWriter
 
 # Re-exported: callers import the event and entry types from here.
 __all__ = [
@@ -96,9 +97,9 @@ class BotMemoryHandle:
 class MemoryStore:
     """Bot memories in a SQLite file or a PostgreSQL database (see module docstring).
 
-    A façade: SQL lives in :class:`~app.memory_sql.MemorySql`, the queue and its thread in
-    :class:`~app.memory_writer.MemoryWriter`, reads in :class:`~app.memory_queries.MemoryQueries`,
-    rename/delete in :class:`~app.memory_edits.MemoryEdits`, files in :mod:`app.memory_files`.
+    A façade: SQL lives in :class:`~app.memory.sql.MemorySql`, the queue and its thread in
+    :class:`~app.memory.writer.MemoryWriter`, reads in :class:`~app.memory.queries.MemoryQueries`,
+    rename/delete in :class:`~app.memory.edits.MemoryEdits`, files in :mod:`app.memory.files`.
     """
 
     def __init__(
@@ -180,7 +181,7 @@ class MemoryStore:
 
     def user(self, bot: str, user: str) -> Any:
         """``user``'s memory in ``bot`` (table ``user_memories``, see :mod:`app.user_memory`)."""
-        from .user_memory import user_memories
+        from ..user_memory import user_memories
 
         return user_memories(self).handle(bot, user)
 
@@ -214,7 +215,7 @@ class MemoryStore:
         order_by: str = "key",
         descending: bool = False,
     ) -> list[MemoryEntry]:
-        """A page of entries: see :meth:`MemoryQueries.list <app.memory_queries.MemoryQueries.list>`."""
+        """A page of entries: see :meth:`MemoryQueries.list <app.memory.queries.MemoryQueries.list>`."""
         return self._queries.list(bot, filter, offset, limit, order_by, descending)
 
     def count(self, bot: str, filter: str = "") -> int:
@@ -282,24 +283,24 @@ class MemoryStore:
 
     def export_json(self, bot: str, path: str | os.PathLike[str]) -> int:
         """Write ``{key: value}`` (sorted by key) as UTF-8 JSON; returns the entry count."""
-        return memory_files.export_json(self._queries, bot, path)
+        return files.export_json(self._queries, bot, path)
 
     def import_json(
         self, bot: str, path: str | os.PathLike[str], timeout: float | None = 60.0
     ) -> int:
         """Upsert entries from a JSON object ``{key: value}`` or a list of
         ``{"key": …, "value": …}``; waits until they land (DatabaseError if they do not)."""
-        return memory_files.import_json(self._writer, bot, path, timeout)
+        return files.import_json(self._writer, bot, path, timeout)
 
     def export_csv(self, bot: str, path: str | os.PathLike[str]) -> int:
         """Write a UTF-8 CSV with a ``key,value`` header, sorted by key."""
-        return memory_files.export_csv(self._queries, bot, path)
+        return files.export_csv(self._queries, bot, path)
 
     def import_csv(
         self, bot: str, path: str | os.PathLike[str], timeout: float | None = 60.0
     ) -> int:
         """Upsert entries from a CSV with ``key`` and ``value`` columns (header row)."""
-        return memory_files.import_csv(self._writer, bot, path, timeout)
+        return files.import_csv(self._writer, bot, path, timeout)
 
 
 # -- exit ----------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 Both take the writer's write lock (one write transaction at a time) and land its queue first,
 so they act on everything scripts wrote. Their RENAMED and DELETED events are sent with the
-queue's lock held, like the writer's own (see :mod:`app.memory_store`).
+queue's lock held, like the writer's own (see :mod:`app.memory.store`).
 """
 
 from __future__ import annotations
@@ -11,12 +11,12 @@ from collections.abc import Iterable
 
 import peewee
 
-from .database import reset_connection, translate_error
-from .memory_changes import HAND, ChangeState, MemoryChange
-from .memory_queries import MemoryEntry, MemoryQueries
-from .memory_sql import CHUNK_KEYS, MemorySql, chunks
-from .memory_writer import MemoryWriter, check_text
-from .models import BotMemory, utc_now
+from ..database import reset_connection, translate_error
+from ..models import BotMemory, utc_now
+from .changes import HAND, ChangeState, MemoryChange
+from .queries import MemoryEntry, MemoryQueries
+from .sql import CHUNK_KEYS, MemorySql, chunks
+from .writer import MemoryWriter, check_text
 
 
 class MemoryEdits:

@@ -7,7 +7,7 @@ With ``--user`` the list/get/set/delete actions work on that user's memories
 (``SET USER MEMORY``, table ``user_memories``) instead of the bot's.
 
 ``app/cli.py`` calls :func:`add_memory_parser` and :func:`run_memory_command`; this module also
-runs on its own (``python -m app.memory_cli memory list``).
+runs on its own (``python -m app.memory.cli memory list``).
 """
 
 from __future__ import annotations
@@ -18,10 +18,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from .database import DatabaseError
-from .memory_session import CLI_SOURCE, MemorySession
-from .memory_store import MemoryStore
-from .user_memory import user_memories
+from ..database import DatabaseError
+from ..user_memory import user_memories
+from .session import CLI_SOURCE, MemorySession
+from .store import MemoryStore
 
 DEFAULT_BOT = "default"
 _FLUSH_TIMEOUT = 30.0

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 from interpreter.ports import WriteSource
 
-from .database import DatabaseError
-from .memory_history import MemoryEvent, MemoryHistory
+from ..database import DatabaseError
+from .history import MemoryEvent, MemoryHistory
 
 
 @dataclass(frozen=True)

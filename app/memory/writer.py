@@ -3,7 +3,7 @@
 ``enqueue`` only records the write (a few µs) and sends PENDING; the writer thread lands the
 queue in batched transactions and sends LANDED, or FAILED once per write before retrying
 with backoff. Every event is sent with ``cond`` held, so all subscribers see one order (a
-key's PENDING before its LANDED); :mod:`app.memory_store` tells which thread sends which.
+key's PENDING before its LANDED); :mod:`app.memory.store` tells which thread sends which.
 """
 
 from __future__ import annotations
@@ -17,14 +17,14 @@ from typing import Any
 
 from interpreter.ports import FailedWrite, WriteSource
 
-from .database import DatabaseError, error_message, reset_connection
-from .memory_changes import ChangeState, MemoryChange, fast_change
-from .memory_commits import CommitWaiters
-from .memory_sql import MemorySql, is_refusal
-from .observers import Subscribers
+from ..database import DatabaseError, error_message, reset_connection
+from ..observers import Subscribers
+from .changes import ChangeState, MemoryChange, fast_change
+from .commits import CommitWaiters
+from .sql import MemorySql, is_refusal
 
 # The store's name: its log records keep the logger that filters and settings already name.
-log = logging.getLogger("app.memory_store")
+log = logging.getLogger("app.memory.store")
 
 # A queued write: (value, source, time.time() of the set call).
 Pending = tuple[str, "WriteSource | None", float]

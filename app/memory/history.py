@@ -1,6 +1,6 @@
 """Provenance of bot memory: every landed change of a key, with where it came from.
 
-:class:`MemoryHistory` subscribes to a :class:`~app.memory_store.MemoryStore` and records each
+:class:`MemoryHistory` subscribes to a :class:`~app.memory.store.MemoryStore` and records each
 landed write, delete and rename in the ``memory_events`` table (Talkbench's own table, created
 next to General Bots' ``bot_memories``, which is never touched). Store callbacks run under the
 store's lock, so the subscriber only appends to a queue; a recorder thread (its own database
@@ -30,9 +30,9 @@ import peewee
 
 from interpreter.ports import WriteSource
 
-from .database import is_sqlite, reset_connection, translate_error
-from .memory_changes import HAND
-from .memory_store import ChangeState, MemoryChange, MemoryStore
+from ..database import is_sqlite, reset_connection, translate_error
+from .changes import HAND
+from .store import ChangeState, MemoryChange, MemoryStore
 
 log = logging.getLogger(__name__)
 
@@ -353,7 +353,7 @@ class MemoryHistory:
 
     def _recorded_elsewhere(self, bot: str, key: str, new: str | None) -> bool:
         """The other process already recorded this change with its provenance (every
-        Talkbench entry point does, app.memory_session): an "outside" event would only
+        Talkbench entry point does, app.memory.session): an "outside" event would only
         repeat it without saying where it came from. (A writer whose own record lands after
         the watcher noticed its write still gets the "outside" event as well.)"""
         last = self._latest(bot, key)

@@ -13,14 +13,14 @@ from typing import Any
 
 import peewee
 
-from .bots import references
-from .database import DatabaseError, contains_text
-from .memory_sql import CHUNK_KEYS, MemorySql, chunks
-from .memory_writer import MemoryWriter
-from .models import BotMemory
+from ..bots import references
+from ..database import DatabaseError, contains_text
+from ..models import BotMemory
+from .sql import CHUNK_KEYS, MemorySql, chunks
+from .writer import MemoryWriter
 
 # The store's name: its log records keep the logger that filters and settings already name.
-log = logging.getLogger("app.memory_store")
+log = logging.getLogger("app.memory.store")
 
 ORDER_COLUMNS = ("key", "value", "created_at", "updated_at")
 _UTC = dt.UTC

@@ -20,9 +20,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from .debug_model import DebugMessage, MessageKind, StepMode, StepState
+from ..nodes import Hear, Program, program_nodes
 from .debugger import Debugger
-from .nodes import Hear, Program, program_nodes
+from .model import DebugMessage, MessageKind, StepMode, StepState
 
 LineObserver = Callable[[int], None]
 
