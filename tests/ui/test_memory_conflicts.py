@@ -248,4 +248,5 @@ def test_enter_right_after_an_outside_write_asks_before_writing(window, panel, q
     QTest.keyClick(editor, Qt.Key.Key_Return)  # no more typing after the outside change
     qtbot.waitUntil(lambda: len(answers) == 1, timeout=3000)
     assert "'theirs'" in answers[0] and "'mine'" in answers[0]
+    settle(qtbot, panel)  # the overwrite is written from the panel's store worker
     assert stored(panel._store, "b") == "mine"
