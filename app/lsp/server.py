@@ -1,0 +1,79 @@
+"""The language server: pygls wiring of each feature module, stdio transport."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from lsprotocol import types
+from pygls.lsp.server import LanguageServer
+from pygls.workspace import TextDocument
+
+from .. import __version__
+from .analysis import Analysis
+from .diagnostics import check_document
+from .memory_keys import StoreAccess
+
+
+class TalkbenchServer(LanguageServer):
+    """Keeps one analysis per open document version and the client's initialization options."""
+
+    def __init__(self) -> None:
+        super().__init__("talkbench", __version__)
+        self.options: dict = {}
+        self._analyses: dict[str, tuple[int | None, Analysis]] = {}
+        self.store = StoreAccess()
+
+    def document(self, uri: str) -> TextDocument:
+        return self.workspace.get_text_document(uri)
+
+    def analysis(self, uri: str) -> Analysis:
+        doc = self.document(uri)
+        cached = self._analyses.get(uri)
+        if cached is not None and cached[0] == doc.version and doc.version is not None:
+            return cached[1]
+        result = Analysis(doc.source, doc.path or uri)
+        self._analyses[uri] = (doc.version, result)
+        return result
+
+    def forget(self, uri: str) -> None:
+        self._analyses.pop(uri, None)
+
+    def publish(self, uri: str) -> None:
+        doc = self.document(uri)
+        path = Path(doc.path) if doc.path and uri.startswith("file:") else None
+        self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
+            uri=uri, diagnostics=check_document(doc.source, path), version=doc.version))
+
+
+def build_server() -> TalkbenchServer:
+    server = TalkbenchServer()
+
+    @server.feature(types.INITIALIZE)
+    def initialize(ls: TalkbenchServer, params: types.InitializeParams) -> None:
+        options = params.initialization_options
+        ls.options = dict(options) if isinstance(options, dict) else {}
+
+    @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
+    def did_open(ls: TalkbenchServer, params: types.DidOpenTextDocumentParams) -> None:
+        ls.publish(params.text_document.uri)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
+    def did_change(ls: TalkbenchServer, params: types.DidChangeTextDocumentParams) -> None:
+        ls.publish(params.text_document.uri)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
+    def did_close(ls: TalkbenchServer, params: types.DidCloseTextDocumentParams) -> None:
+        ls.forget(params.text_document.uri)
+        ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
+            uri=params.text_document.uri, diagnostics=[]))
+
+    from . import language, memory_keys, navigation, outline
+
+    for module in (language, outline, navigation, memory_keys):
+        module.register(server)
+    return server
+
+
+def run() -> int:
+    build_server().start_io()
+    return 0
