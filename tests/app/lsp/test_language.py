@@ -1,0 +1,84 @@
+"""Completion, hover, document symbols and folding ranges."""
+
+from __future__ import annotations
+
+import pytest
+from lsprotocol import types
+
+from interpreter.keyword_help import help_for
+
+from .conftest import doc, open_dialog, pos, start
+
+pytestmark = pytest.mark.asyncio(loop_scope="function")
+
+DIALOG = """SUB Greet(who)
+  TALK "Hi " + who
+END SUB
+FUNCTION Twice(n)
+  Twice = n * 2
+END FUNCTION
+userName = "Ana"
+IF userName = "Ana" THEN
+  Greet userName
+ELSE
+  FOR i = 1 TO 3
+    TALK "x"
+  NEXT
+END IF
+start:
+IF userName = "Bo" THEN TALK "one line"
+GOTO start
+"""
+
+
+async def test_completion_offers_keywords_in_both_spellings_and_the_dialogs_names(
+        client, tmp_path):
+    await start(client, tmp_path)
+    path = tmp_path / "d.bas"
+    await open_dialog(client, path, DIALOG)
+    result = await client.text_document_completion_async(types.CompletionParams(
+        text_document=doc(path), position=pos(16, 0)))
+    labels = {item.label: item for item in result.items}
+    assert {"SET BOT MEMORY", "SET_BOT_MEMORY", "TALK", "FOR", "THEN"} <= set(labels)
+    assert labels["userName"].kind == types.CompletionItemKind.Variable
+    assert labels["Greet"].kind == types.CompletionItemKind.Function
+    assert labels["Twice"].kind == types.CompletionItemKind.Function
+    assert labels["start"].kind == types.CompletionItemKind.Reference
+    talk_help = labels["TALK"].documentation
+    assert help_for("TALK").summary in talk_help.value
+
+
+async def test_hover_shows_the_f1_help_of_the_keyword_under_the_cursor(client, tmp_path):
+    await start(client, tmp_path)
+    path = tmp_path / "h.bas"
+    await open_dialog(client, path, 'x = 1\nSET BOT MEMORY "k", "v"\n')
+    hover = await client.text_document_hover_async(types.HoverParams(
+        text_document=doc(path), position=pos(1, 5)))  # on BOT
+    entry = help_for("SET BOT MEMORY")
+    assert entry.summary in hover.contents.value
+    assert entry.syntax[0] in hover.contents.value
+    nothing = await client.text_document_hover_async(types.HoverParams(
+        text_document=doc(path), position=pos(1, 17)))  # inside the "k" string
+    assert nothing is None
+
+
+async def test_document_symbols_list_subs_functions_and_labels(client, tmp_path):
+    await start(client, tmp_path)
+    path = tmp_path / "s.bas"
+    await open_dialog(client, path, DIALOG)
+    symbols = await client.text_document_document_symbol_async(
+        types.DocumentSymbolParams(text_document=doc(path)))
+    found = [(s.name, s.detail, s.range.start.line, s.range.end.line,
+              s.selection_range.start.character) for s in symbols]
+    assert found == [("Greet", "SUB", 0, 2, 4), ("Twice", "FUNCTION", 3, 5, 9),
+                     ("start", "label", 14, 14, 0)]
+
+
+async def test_folding_ranges_cover_blocks_not_one_line_ifs(client, tmp_path):
+    await start(client, tmp_path)
+    path = tmp_path / "f.bas"
+    await open_dialog(client, path, DIALOG)
+    ranges = await client.text_document_folding_range_async(
+        types.FoldingRangeParams(text_document=doc(path)))
+    assert sorted((r.start_line, r.end_line) for r in ranges) == [
+        (0, 2), (3, 5), (7, 13), (10, 12)]
