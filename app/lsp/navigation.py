@@ -8,9 +8,6 @@ from typing import TYPE_CHECKING
 from lsprotocol import types
 from pygls.exceptions import JsonRpcInvalidParams
 
-from interpreter import vocabulary as vocab
-from interpreter.builtins import BUILTINS
-
 from .analysis import Analysis, NameKind, Occurrence
 from .positions import char_index, span
 
@@ -33,17 +30,33 @@ def rename_problem(analysis: Analysis, target: Occurrence, new_name: str) -> str
     """Why ``new_name`` cannot replace ``target`` (None when it can)."""
     if not _IDENTIFIER.fullmatch(new_name):
         return f"{new_name!r} is not a name: use letters, digits and _ (not first a digit)"
-    upper = new_name.upper()
-    if upper in vocab.all_keyword_words() or upper in BUILTINS:
-        return f"{new_name!r} is a keyword or built-in function"
     lower = new_name.lower()
     clash = (lower in analysis.program.subs or lower in analysis.labels
              or any(o.kind is NameKind.VARIABLE and o.text == new_name
                     for o in analysis.occurrences))
-    same = new_name.lower() == target.key.lower()
+    same = (new_name == target.key if target.kind is NameKind.VARIABLE
+            else lower == target.key)
     if clash and not same:
         return f"{new_name!r} is already a name in this dialog"
+    if not _same_meaning(analysis, target, new_name):
+        return f"{new_name!r} would read as a keyword or built-in function here"
     return None
+
+
+def _same_meaning(analysis: Analysis, target: Occurrence, new_name: str) -> bool:
+    """Whether the renamed text still has the same name at the same places (a keyword such as
+    TALK would parse as a statement instead)."""
+    uses = analysis.uses(target)
+    lines = list(analysis.lines)
+    for o in sorted(uses, key=lambda o: (o.line, -o.col)):  # right to left keeps columns
+        text = lines[o.line - 1]
+        lines[o.line - 1] = text[:o.col - 1] + new_name + text[o.end_col - 1:]
+    renamed = Analysis("\n".join(lines), analysis.file)
+    shift = len(new_name) - len(target.text)
+    first = uses[0]
+    before = sum(1 for o in uses if o.line == first.line and o.col < first.col)
+    moved = renamed.occurrence_at(first.line, first.col + before * shift)
+    return moved is not None and len(renamed.uses(moved)) == len(uses)
 
 
 def rename_edits(analysis: Analysis, target: Occurrence, new_name: str) -> list[types.TextEdit]:
