@@ -89,7 +89,7 @@ def register(server: TalkbenchServer) -> None:
         row, index = char_index(analysis.lines, params.position)
         before = analysis.lines[row][:index] if analysis.lines else ""
         if memory_key_prefix(before) is not None:
-            keys = memory_keys.known_keys(ls, params.text_document.uri)
+            keys = memory_keys.known_keys(ls, params.text_document.uri, row + 1)
             return types.CompletionList(is_incomplete=False, items=[
                 types.CompletionItem(label=k, kind=types.CompletionItemKind.Constant,
                                      detail="memory key") for k in keys])

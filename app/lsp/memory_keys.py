@@ -85,10 +85,13 @@ def _workspace_sources(ls: TalkbenchServer, uri: str) -> dict[str, str]:
     return sources
 
 
-def known_keys(ls: TalkbenchServer, uri: str) -> list[str]:
-    """Stored keys of the configured bot, then the literal keys the workspace's dialogs use."""
+def known_keys(ls: TalkbenchServer, uri: str, line: int) -> list[str]:
+    """Stored keys of the configured bot and the literal keys the workspace's dialogs use
+    (except on 1-based ``line`` of ``uri``, where the key being typed is no suggestion)."""
+    current = ls.document(uri).path
     used = {u.key for path, text in _workspace_sources(ls, uri).items()
-            for u in key_xref.scan_source(text, path) if u.key is not None}
+            for u in key_xref.scan_source(text, path)
+            if u.key is not None and not (path == current and u.line == line)}
     return sorted(set(stored_keys(ls)) | used)
 
 
@@ -185,8 +188,9 @@ def rename_stored_key(ls: TalkbenchServer, arguments: list[Any]) -> str:
 
 
 def register(server: TalkbenchServer) -> None:
+    # No annotations: pygls resolves a command's type hints at run time.
     @server.command(RENAME_STORED_KEY)
-    def rename_stored(ls: TalkbenchServer, *args: Any) -> str:
+    def rename_stored(ls, *args):
         arguments = list(args[0]) if len(args) == 1 and isinstance(args[0], list) else list(args)
         return rename_stored_key(ls, arguments)
 
