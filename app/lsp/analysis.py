@@ -16,6 +16,11 @@ from interpreter.parser import parse
 
 from .positions import lines_of
 
+# Tokenizing and parsing cost about a second per 100,000 lines: past this size a keystroke
+# would stall every request, so a document gets no names, symbols or folds (and diagnostics
+# say why).
+MAX_ANALYSED_CHARS = 2_000_000
+
 
 class NameKind(Enum):
     VARIABLE = "variable"
@@ -69,8 +74,9 @@ class Analysis:
         self.source = source
         self.file = file
         self.lines = lines_of(source)
-        self.tokens, _ = tokenize(source, file)
-        self.program, _ = parse(source, file)
+        analysed = source if len(source) <= MAX_ANALYSED_CHARS else ""
+        self.tokens, _ = tokenize(analysed, file)
+        self.program, _ = parse(analysed, file)
 
     @cached_property
     def labels(self) -> dict[str, n.Label]:

@@ -10,12 +10,11 @@ from interpreter import Diagnostic, Severity, check_source
 
 from ..bot_package import package_variable_names
 from ..cli import engine_options
+from .analysis import MAX_ANALYSED_CHARS
 from .positions import lines_of, span
 
 SOURCE = "talkbench"
-# The checker parses, compiles and lints; past this size a keystroke would stall the server
-# for seconds, so the document gets one clear diagnostic instead.
-MAX_CHECKED_CHARS = 2_000_000
+MAX_CHECKED_CHARS = MAX_ANALYSED_CHARS  # a bigger document gets one clear diagnostic instead
 
 _SEVERITY = {
     Severity.ERROR: types.DiagnosticSeverity.Error,
