@@ -82,3 +82,18 @@ async def test_folding_ranges_cover_blocks_not_one_line_ifs(client, tmp_path):
         types.FoldingRangeParams(text_document=doc(path)))
     assert sorted((r.start_line, r.end_line) for r in ranges) == [
         (0, 2), (3, 5), (7, 13), (10, 12)]
+
+
+async def test_signature_help_for_built_ins_and_keyword_statements(client, tmp_path):
+    await start(client, tmp_path)
+    path = tmp_path / "g.bas"
+    text = 'x = MID("a,b", 1\nSET BOT MEMORY "k", \n'
+    await open_dialog(client, path, text)
+    call = await client.text_document_signature_help_async(types.SignatureHelpParams(
+        text_document=doc(path), position=pos(0, 16)))
+    assert [s.label for s in call.signatures] == list(help_for("MID").syntax)
+    assert call.active_parameter == 1  # the comma inside "a,b" does not count
+    statement = await client.text_document_signature_help_async(types.SignatureHelpParams(
+        text_document=doc(path), position=pos(1, 20)))
+    assert statement.signatures[0].label == help_for("SET BOT MEMORY").syntax[0]
+    assert statement.active_parameter == 1
