@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from lsprotocol import types
@@ -22,6 +24,12 @@ class TalkbenchServer(LanguageServer):
         self.options: dict = {}
         self._analyses: dict[str, tuple[int | None, Analysis]] = {}
         self.store = StoreAccess()
+        # Checks run one at a time off the event loop, so requests are answered while a big
+        # dialog is checked; a document edited during its check is checked once more, at its
+        # newest version, instead of once per keystroke.
+        self._checker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="talkbench-check")
+        self._checking: set[str] = set()
+        self._stale: set[str] = set()
 
     def document(self, uri: str) -> TextDocument:
         return self.workspace.get_text_document(uri)
@@ -38,11 +46,30 @@ class TalkbenchServer(LanguageServer):
     def forget(self, uri: str) -> None:
         self._analyses.pop(uri, None)
 
-    def publish(self, uri: str) -> None:
+    async def publish(self, uri: str) -> None:
+        """Check ``uri`` and publish; while a check of it runs, only note that it is stale."""
+        if uri in self._checking:
+            self._stale.add(uri)
+            return
+        self._checking.add(uri)
+        try:
+            while True:
+                self._stale.discard(uri)
+                await self._check_once(uri)
+                if uri not in self._stale:
+                    return
+        finally:
+            self._checking.discard(uri)
+
+    async def _check_once(self, uri: str) -> None:
         doc = self.document(uri)
         path = Path(doc.path) if doc.path and uri.startswith("file:") else None
-        self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
-            uri=uri, diagnostics=check_document(doc.source, path), version=doc.version))
+        version, source = doc.version, doc.source
+        found = await asyncio.get_running_loop().run_in_executor(
+            self._checker, check_document, source, path)
+        if uri in self.workspace.text_documents and uri not in self._stale:
+            self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
+                uri=uri, diagnostics=found, version=version))
 
 
 def build_server() -> TalkbenchServer:
@@ -54,12 +81,13 @@ def build_server() -> TalkbenchServer:
         ls.options = dict(options) if isinstance(options, dict) else {}
 
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
-    def did_open(ls: TalkbenchServer, params: types.DidOpenTextDocumentParams) -> None:
-        ls.publish(params.text_document.uri)
+    async def did_open(ls: TalkbenchServer, params: types.DidOpenTextDocumentParams) -> None:
+        await ls.publish(params.text_document.uri)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
-    def did_change(ls: TalkbenchServer, params: types.DidChangeTextDocumentParams) -> None:
-        ls.publish(params.text_document.uri)
+    async def did_change(ls: TalkbenchServer,
+                         params: types.DidChangeTextDocumentParams) -> None:
+        await ls.publish(params.text_document.uri)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: TalkbenchServer, params: types.DidCloseTextDocumentParams) -> None:

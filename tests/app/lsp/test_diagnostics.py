@@ -69,3 +69,23 @@ async def test_change_republishes_and_fix_clears(client, tmp_path):
         text_document=types.VersionedTextDocumentIdentifier(uri=path.as_uri(), version=3),
         content_changes=[types.TextDocumentContentChangeWholeDocument(text='TALK "ok"\n')]))
     assert await diagnostics_for(client, path.as_uri()) == []
+
+
+async def test_quick_edits_end_with_the_newest_versions_diagnostics(client, tmp_path):
+    await start(client, tmp_path)
+    path = tmp_path / "q.bas"
+    big = 'TALK "line"\n' * 3000  # a check takes a while: edits arrive while it runs
+    await open_dialog(client, path, big)
+    for version in range(2, 7):
+        text = big + ("IF THEN\n" if version == 6 else f'TALK "{version}"\n')
+        client.text_document_did_change(types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=path.as_uri(),
+                                                                version=version),
+            content_changes=[types.TextDocumentContentChangeWholeDocument(text=text)]))
+    versions = []
+    while not versions or versions[-1] != 6:
+        params = await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+        versions.append(params.version)
+    assert versions == sorted(versions)  # never an older version after a newer one
+    errors = [d for d in params.diagnostics if d.severity == types.DiagnosticSeverity.Error]
+    assert errors and errors[0].range.start.line == 3000
