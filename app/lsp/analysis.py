@@ -1,7 +1,9 @@
 """One parse of a document, shared by the features: tokens, program and named places.
 
 Names follow the language: variables are case-sensitive, SUB/FUNCTION names and labels are not.
-Member names (after ``.``) are not variables. ``${name}`` inside strings counts as a use.
+Member names (after ``.``) are not variables. ``${name}`` inside strings counts as a use. A SUB's
+parameters are its own (the same name in another SUB or the dialog is another variable); other
+names are the dialog's, as a SUB falls back to the dialog's globals.
 """
 
 from __future__ import annotations
@@ -93,13 +95,23 @@ class Analysis:
             if lower in self.program.subs:
                 kind, key = NameKind.SUB, lower
             elif lower in variables:
-                kind, key = NameKind.VARIABLE, text
+                kind, key = NameKind.VARIABLE, self._variable_key(text, t.line)
             elif lower in self.labels:
                 kind, key = NameKind.LABEL, lower
             else:
                 continue
             found.append(Occurrence(kind, key, text, t.line, t.col, t.end_col))
         return found
+
+    @cached_property
+    def _sub_spans(self) -> list[tuple[int, int, n.SubDef]]:
+        return [(s.line, max(s.end_line, s.line), s) for s in self.program.subs.values()]
+
+    def _variable_key(self, text: str, line: int) -> str:
+        for first, last, sub in self._sub_spans:
+            if first <= line <= last and text in sub.params:
+                return f"{sub.name.lower()}.{text}"  # "." cannot be in a name: no clash
+        return text
 
     def occurrence_at(self, line: int, col: int) -> Occurrence | None:
         """The name whose text covers 1-based ``line``/``col`` (or ends just before it)."""

@@ -33,8 +33,8 @@ def rename_problem(analysis: Analysis, target: Occurrence, new_name: str) -> str
     lower = new_name.lower()
     clash = (lower in analysis.program.subs or lower in analysis.labels
              or any(o.kind is NameKind.VARIABLE and o.text == new_name
-                    for o in analysis.occurrences))
-    same = (new_name == target.key if target.kind is NameKind.VARIABLE
+                    and _visible_together(o.key, target.key) for o in analysis.occurrences))
+    same = (new_name == target.text if target.kind is NameKind.VARIABLE
             else lower == target.key)
     if clash and not same:
         return f"{new_name!r} is already a name in this dialog"
@@ -57,6 +57,14 @@ def _same_meaning(analysis: Analysis, target: Occurrence, new_name: str) -> bool
     before = sum(1 for o in uses if o.line == first.line and o.col < first.col)
     moved = renamed.occurrence_at(first.line, first.col + before * shift)
     return moved is not None and len(renamed.uses(moved)) == len(uses)
+
+
+def _visible_together(key: str, other: str) -> bool:
+    """Whether two variable keys can meet: a SUB's parameter meets the dialog's names and its
+    own SUB's, not another SUB's parameters."""
+    sub, _, _ = key.rpartition(".")
+    other_sub, _, _ = other.rpartition(".")
+    return not sub or not other_sub or sub == other_sub
 
 
 def rename_edits(analysis: Analysis, target: Occurrence, new_name: str) -> list[types.TextEdit]:

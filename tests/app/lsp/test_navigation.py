@@ -81,3 +81,17 @@ async def test_rename_refuses_keywords_clashes_and_non_names(client, tmp_path):
         with pytest.raises(JsonRpcException, match=reason):
             await client.text_document_rename_async(types.RenameParams(
                 text_document=doc(path), position=pos(3, 1), new_name=bad))
+
+
+async def test_a_subs_parameter_is_renamed_in_that_sub_only(client, tmp_path):
+    await start(client, tmp_path)
+    path = tmp_path / "p.bas"
+    await open_dialog(client, path, 'SUB A(x)\n  TALK x\nEND SUB\nSUB B(x)\n  TALK x\nEND SUB\n'
+                                    'x = "main"\nA x\nB x\n')
+    edit = await client.text_document_rename_async(types.RenameParams(
+        text_document=doc(path), position=pos(1, 7), new_name="item"))
+    assert _spots(edit.changes[path.as_uri()]) == [(0, 6, 7), (1, 7, 8)]
+    main = await client.text_document_references_async(types.ReferenceParams(
+        text_document=doc(path), position=pos(6, 0),
+        context=types.ReferenceContext(include_declaration=True)))
+    assert _spots(main) == [(6, 0, 1), (7, 2, 3), (8, 2, 3)]
