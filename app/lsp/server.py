@@ -95,9 +95,9 @@ def build_server() -> TalkbenchServer:
         ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
             uri=params.text_document.uri, diagnostics=[]))
 
-    from . import fixes, language, memory_keys, navigation, outline, signatures
+    from . import fixes, language, memory_keys, navigation, outline, semantic, signatures
 
-    for module in (language, signatures, outline, navigation, memory_keys, fixes):
+    for module in (language, signatures, outline, semantic, navigation, memory_keys, fixes):
         module.register(server)
     return server
 

@@ -97,3 +97,32 @@ async def test_signature_help_for_built_ins_and_keyword_statements(client, tmp_p
         text_document=doc(path), position=pos(1, 20)))
     assert statement.signatures[0].label == help_for("SET BOT MEMORY").syntax[0]
     assert statement.active_parameter == 1
+
+
+def _decode(data: list[int], legend: list[str]) -> list[tuple[int, int, int, str]]:
+    tokens, line, start = [], 0, 0
+    for i in range(0, len(data), 5):
+        d_line, d_start, length, kind, _ = data[i:i + 5]
+        line += d_line
+        start = d_start if d_line else start + d_start
+        tokens.append((line, start, length, legend[kind]))
+    return tokens
+
+
+async def test_semantic_tokens_tell_subs_variables_and_keywords_apart(client, tmp_path):
+    result = await client.initialize_session(types.InitializeParams(
+        capabilities=types.ClientCapabilities(), root_uri=tmp_path.as_uri()))
+    legend = result.capabilities.semantic_tokens_provider.legend.token_types
+    path = tmp_path / "t.bas"
+    await open_dialog(client, path, 'SUB Greet(who)\n  TALK "😀 ${who}" \' hi\nEND SUB\n'
+                                    'Greet LEFT("ab", 1)\n')
+    tokens = _decode((await client.text_document_semantic_tokens_full_async(
+        types.SemanticTokensParams(text_document=doc(path)))).data, legend)
+    assert (0, 4, 5, "function") in tokens and (0, 10, 3, "variable") in tokens
+    assert (1, 2, 4, "keyword") in tokens
+    assert (1, 7, 4, "string") in tokens  # `"😀 `: 😀 counts two UTF-16 units
+    assert (1, 19, 4, "comment") in tokens
+    assert (3, 0, 5, "function") in tokens and (3, 6, 4, "function") in tokens
+    ends = [(line, start + length) for line, start, length, _ in tokens]
+    starts = [(line, start) for line, start, _, _ in tokens]
+    assert all(end <= nxt for end, nxt in zip(ends, starts[1:]) if end[0] == nxt[0])
