@@ -1,7 +1,9 @@
 """``talkbench lsp``: the Language Server Protocol over stdio, on pygls.
 
-``server`` wires the features; each feature group has its own module (``diagnostics``,
-``language`` for completion and hover, ``outline`` for symbols and folding, ``navigation`` for
-definition, references and rename, ``memory_keys`` for keys from the store). ``analysis`` holds
-what they share: one parse per document version.
+``server`` wires the features; each feature group has its own module: ``diagnostics``,
+``language`` (completion, hover), ``signatures`` (signature help), ``outline`` (symbols,
+folding), ``semantic`` (semantic tokens), ``navigation`` (definition, references, rename),
+``memory_keys`` (keys from the store and the workspace, key rename), ``fixes`` (quick fixes for
+compatibility warnings). ``analysis`` holds what they share: one parse per document version;
+``positions`` converts Talkbench's character columns to LSP's UTF-16 ones.
 """
