@@ -107,11 +107,22 @@ class Analysis:
     def _sub_spans(self) -> list[tuple[int, int, n.SubDef]]:
         return [(s.line, max(s.end_line, s.line), s) for s in self.program.subs.values()]
 
+    def sub_at(self, line: int) -> n.SubDef | None:
+        """The SUB or FUNCTION whose lines hold 1-based ``line``."""
+        return next((sub for first, last, sub in self._sub_spans if first <= line <= last), None)
+
     def _variable_key(self, text: str, line: int) -> str:
-        for first, last, sub in self._sub_spans:
-            if first <= line <= last and text in sub.params:
-                return f"{sub.name.lower()}.{text}"  # "." cannot be in a name: no clash
+        sub = self.sub_at(line)
+        if sub is not None and text in sub.params:
+            return f"{sub.name.lower()}.{text}"  # "." cannot be in a name: no clash
         return text
+
+    def visible_at(self, o: Occurrence, line: int) -> bool:
+        """Whether ``o`` names something usable on ``line`` (a parameter only in its SUB)."""
+        if o.kind is not NameKind.VARIABLE or "." not in o.key:
+            return True
+        sub = self.sub_at(line)
+        return sub is not None and o.key.startswith(sub.name.lower() + ".")
 
     def occurrence_at(self, line: int, col: int) -> Occurrence | None:
         """The name whose text covers 1-based ``line``/``col`` (or ends just before it)."""

@@ -63,10 +63,13 @@ def help_markdown(entry: KeywordHelp) -> str:
     return "\n\n".join(parts)
 
 
-def name_items(analysis: Analysis) -> list[types.CompletionItem]:
-    """The dialog's variables (each spelling), SUB/FUNCTION names and labels."""
+def name_items(analysis: Analysis, line: int) -> list[types.CompletionItem]:
+    """The dialog's variables (each spelling; a SUB's parameters only inside it), SUB/FUNCTION
+    names and labels, for 1-based ``line``."""
     seen: dict[tuple[NameKind, str], types.CompletionItem] = {}
     for o in analysis.occurrences:
+        if not analysis.visible_at(o, line):
+            continue
         label = analysis.program.subs[o.key].name if o.kind is NameKind.SUB else o.text
         seen.setdefault((o.kind, label), types.CompletionItem(
             label=label, kind=_NAME_KINDS[o.kind], detail=o.kind.value))
@@ -94,7 +97,7 @@ def register(server: TalkbenchServer) -> None:
                 types.CompletionItem(label=k, kind=types.CompletionItemKind.Constant,
                                      detail="memory key") for k in keys])
         return types.CompletionList(is_incomplete=False,
-                                    items=[*name_items(analysis), *language_items()])
+                                    items=[*name_items(analysis, row + 1), *language_items()])
 
     @server.feature(types.TEXT_DOCUMENT_HOVER)
     def hover(ls: TalkbenchServer, params: types.HoverParams) -> types.Hover | None:

@@ -126,3 +126,17 @@ async def test_semantic_tokens_tell_subs_variables_and_keywords_apart(client, tm
     ends = [(line, start + length) for line, start, length, _ in tokens]
     starts = [(line, start) for line, start, _, _ in tokens]
     assert all(end <= nxt for end, nxt in zip(ends, starts[1:]) if end[0] == nxt[0])
+
+
+async def test_a_subs_parameters_are_offered_inside_it_only(client, tmp_path):
+    await start(client, tmp_path)
+    path = tmp_path / "v.bas"
+    await open_dialog(client, path, 'SUB Show(item)\n  TALK item\nEND SUB\ntotal = 1\nShow total\n')
+
+    async def names_at(line: int) -> set[str]:
+        result = await client.text_document_completion_async(types.CompletionParams(
+            text_document=doc(path), position=pos(line, 0)))
+        return {i.label for i in result.items if i.kind == types.CompletionItemKind.Variable}
+
+    assert await names_at(1) == {"item", "total"}
+    assert await names_at(4) == {"total"}
