@@ -74,6 +74,9 @@ def build_parser() -> argparse.ArgumentParser:
                      help="with --port: close a connection silent this long before its "
                           "authorised launch (default 30)")
 
+    sub.add_parser("lsp", help="serve the Language Server Protocol on stdin/stdout "
+                              "(diagnostics, completion, hover, navigation, rename)")
+
     open_ = sub.add_parser("open", help="open dialogs in the IDE")
     open_.add_argument("files", nargs="*", type=Path)
     add_db_options(open_)
@@ -128,6 +131,10 @@ def main(argv: Sequence[str] | None = None, launch_gui: GuiLauncher | None = Non
         from .dap.server import run as run_dap
 
         return run_dap(args.port, args.token, args.idle_timeout)
+    if args.command == "lsp":
+        from .lsp.server import run as run_lsp
+
+        return run_lsp()
     if args.command == "schedule":
         from .schedule_cli import run_schedule_command
 

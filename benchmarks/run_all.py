@@ -40,6 +40,7 @@ BENCHES = [
     Bench("editor", "editor_bench.py"),
     Bench("ui", "ui_latency_bench.py"),
     Bench("startup", "startup_bench.py"),
+    Bench("lsp", "lsp_bench.py"),
 ]
 
 _FIGURE = r"([0-9][0-9,]*\.?[0-9]*)"

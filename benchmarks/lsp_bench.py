@@ -1,0 +1,97 @@
+"""Language server latency: an edit of a 2,000-line dialog to its diagnostics.
+
+    python benchmarks/lsp_bench.py [--quick] [--repeat N]
+
+A real ``python -m app lsp`` subprocess and pygls's client: the time from sending
+``textDocument/didChange`` (one line edited) to receiving the matching
+``textDocument/publishDiagnostics``. Baseline: the same checker called in this process
+(``app.lsp.diagnostics.check_document``), so the difference is the server's own cost (framing,
+JSON, the document sync). Target: under 100 ms (issue 27).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from _report import Goal, Measurement, report
+from lsprotocol import types
+from pygls.lsp.client import LanguageClient
+
+from app.lsp.diagnostics import check_document
+
+TARGET_MS = 100.0
+
+
+def dialog(lines: int) -> str:
+    block = 'SUB S{i}(a)\n  IF a > {i} THEN\n    TALK "big ${{a}}"\n  END IF\nEND SUB\n'
+    return "".join(block.format(i=i) for i in range(lines // 5))
+
+
+async def edit_latency(text: str, repeat: int) -> float:
+    client = LanguageClient("talkbench-bench", "1")
+    arrived: asyncio.Queue[int | None] = asyncio.Queue()
+
+    @client.feature(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+    def diagnostics(params: types.PublishDiagnosticsParams) -> None:
+        arrived.put_nowait(params.version)
+
+    await client.start_io(sys.executable, "-m", "app", "lsp", cwd=str(ROOT))
+    await client.initialize_async(types.InitializeParams(capabilities=types.ClientCapabilities()))
+    client.initialized(types.InitializedParams())
+    with tempfile.TemporaryDirectory() as folder:
+        uri = (Path(folder) / "big.bas").as_uri()
+        client.text_document_did_open(types.DidOpenTextDocumentParams(
+            text_document=types.TextDocumentItem(uri=uri, language_id="gbasic", version=1,
+                                                 text=text)))
+        await arrived.get()
+        best = float("inf")
+        for version in range(2, repeat + 2):
+            edited = text.replace('"big', f'"big{version}', 1)
+            started = time.perf_counter()
+            client.text_document_did_change(types.DidChangeTextDocumentParams(
+                text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
+                content_changes=[types.TextDocumentContentChangeWholeDocument(text=edited)]))
+            while await arrived.get() != version:
+                pass
+            best = min(best, time.perf_counter() - started)
+    await client.shutdown_async(None)
+    client.exit(None)
+    await client.stop()
+    return best
+
+
+def in_process(text: str, repeat: int) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        started = time.perf_counter()
+        check_document(text, None)
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--quick", action="store_true", help="fewer repetitions")
+    parser.add_argument("--repeat", type=int, default=0)
+    args = parser.parse_args()
+    repeat = args.repeat or (3 if args.quick else 10)
+    text = dialog(2000)
+    ours = asyncio.run(edit_latency(text, repeat)) * 1000
+    base = in_process(text, repeat) * 1000
+    return report([Measurement(
+        "lsp", "edit → diagnostics, 2,000-line dialog", ours, base, "ms",
+        goal=Goal.OURS_BELOW, target=TARGET_MS,
+        note=f"best of {repeat}; baseline: the checker in-process")])
+
+
+if __name__ == "__main__":
+    sys.exit(main())
