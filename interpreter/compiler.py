@@ -91,9 +91,10 @@ class CodeGen(StatementEmitters, LoopEmitters, ExpressionEmitters, OperatorEmitt
         # item when it is a map, else an empty map, bound once per iteration (see ex_Member).
         self.maps: dict[str, str] = {}
         # Release FOR loops over range() whose body never assigns the variable, started at an
-        # int: name -> (its local, whether it is never negative). The variable holds an int
-        # (int start + int step) throughout the body, so its reads need no class test.
-        self.ints: dict[str, tuple[str, bool]] = {}
+        # int: name -> (its local, whether it is never negative, its (lowest, highest) value
+        # when both bounds are int literals). The variable holds an int (int start + int
+        # step) throughout the body, so its reads need no class test.
+        self.ints: dict[str, tuple[str, bool, tuple[int, int] | None]] = {}
 
     # ------------------------------------------------------------ output
 
