@@ -123,3 +123,37 @@ def test_bounded_loop_plus_any_int_matches_the_operators(lo: int, hi: int, x: in
         assert status == "error" and "Addition overflow" in str(value)
         return
     assert (status, value) == ("ok", expected)
+
+
+# ------------------------------------------- variables that hold an int (int_locals)
+
+
+@pytest.mark.parametrize(("source", "variables", "expected"), [
+    # Assigned only ints after an int literal: text joins print the int.
+    ("a = 0\nFOR i = 1 TO 3\n    a = a + 2 * a + 1\nNEXT\nRETURN \"a=\" + a + \"!\"", {},
+     "a=13!"),
+    # Read before its first assignment: the caller's value (text) joins.
+    ("x = a + 1\na = 0\na = a + 1\nRETURN x + \"/\" + a", {"a": "t"}, "t1/1"),
+    # One branch assigns text: no longer an int.
+    ("a = 0\nIF flag = 1 THEN\n    a = \"x\"\nEND IF\na = a + 1\nRETURN a", {"flag": 1}, "x1"),
+    # Assigned from a variable that is not always an int.
+    ("a = 0\nb = 0\nb = c\na = a + b\nRETURN a", {"c": "z"}, "0z"),
+    # A loop variable joined to the int.
+    ("a = 5\nFOR EACH a IN [\"p\", \"q\"]\n    s = 1\nNEXT\nRETURN a + 1", {}, "q1"),
+    # GOTO may skip the first assignment.
+    ("GOTO later\na = 0\nlater:\na = a + 1\nRETURN a", {"a": "g"}, "g1"),
+])
+def test_int_variables_keep_the_language_semantics(source: str, variables: dict[str, object],
+                                                   expected: object) -> None:
+    assert both(source, variables) == ("ok", expected)
+
+
+@pytest.mark.parametrize(("source", "error"), [
+    ("a = 9223372036854775807\nb = 0\nb = b - 1\na = a - b\nRETURN a", "Subtraction overflow"),
+    ("a = -9223372036854775807\nFOR i = 1 TO 2\n    a = a - 1\nNEXT\nRETURN a",
+     "Subtraction overflow"),
+    ("a = 3037000500\na = a * a\nRETURN a", "Multiplication overflow"),
+])
+def test_int_variables_still_fail_past_i64(source: str, error: str) -> None:
+    status, message = both(source, {})
+    assert status == "error" and error in message
