@@ -186,15 +186,18 @@ class OperatorEmitters:
             test = f"{first}.__class__ is {second}.__class__ is _int and {fits(left, right)}"
         return f"({t} if {test} else {general.format(left, right)})"
 
-    def range_test(self, e: n.Binary, t: str, code: str) -> str:
+    def range_test(self, e: n.Binary, t: str, code: str, one_sided: bool = True) -> str:
         """``t := code`` within i64. Adding or subtracting an int that is never negative (or
         never positive), such as a literal, can only cross one bound (x + 1 only the upper
         one): one comparison instead of two."""
         lo, hi = _RANGE
-        span = self.int_bounds(e.right)
+        span, other = self.int_bounds(e.right), e.left
         if span is None and e.op == "+":
-            span = self.int_bounds(e.left)
-        if span is not None and e.op in ("+", "-") and (span[0] >= 0 or span[1] <= 0):
+            span, other = self.int_bounds(e.left), e.right
+        # The other side must be a known int, which is inside i64 (an int from outside,
+        # read from a variable, may already be past it: x - 3 could stay above i64).
+        if (one_sided and span is not None and e.op in ("+", "-")
+                and (span[0] >= 0 or span[1] <= 0) and self.int_kind(other) is not None):
             up = (span[0] >= 0) == (e.op == "+")
             return f"({t} := {code}) <= {hi}" if up else f"({t} := {code}) >= {lo}"
         # Two comparisons joined by ``and`` run faster than Python's chained comparison.
@@ -263,7 +266,8 @@ class OperatorEmitters:
             if span is not None and in_i64(span):
                 return f"({code})"
             t = self.temp("t")
-            checks.append(self.range_test(binary, t, code))
+            # Both bounds: a leaf may hold an int from outside that is already past i64.
+            checks.append(self.range_test(binary, t, code, one_sided=False))
             return t
 
         def slow(node: Any) -> str:

@@ -157,3 +157,10 @@ def test_int_variables_keep_the_language_semantics(source: str, variables: dict[
 def test_int_variables_still_fail_past_i64(source: str, error: str) -> None:
     status, message = both(source, {})
     assert status == "error" and error in message
+
+
+@pytest.mark.parametrize("source", ["RETURN a - 3", "RETURN a + 1", "RETURN (a - 3) * 0 + 1",
+                                    "RETURN 1 + a - 3"])
+def test_an_input_int_already_past_i64_fails_in_one_sided_tests(source: str) -> None:
+    status, _ = both(source, {"a": I64_MAX + 4})
+    assert status == "error"
