@@ -84,6 +84,9 @@ class ExpressionEmitters:
                 if code and code[-1][0] in "'\"":  # merge adjacent constants
                     part = eval(code.pop()) + part  # safe: our own repr() output
                 code.append(repr(part))
+            elif self.int_kind(part) is not None:  # an int: no class test (no quotes inside)
+                code.append(f"f'{{({self.expr(part)})}}'")
+                dynamic += 1
             else:
                 t, first = self.operand(self.expr(part))
                 code.append(f"({t} if {first}.__class__ is _str "

@@ -143,7 +143,7 @@ class LoopEmitters:
             key, start = s.var, self.int_kind(s.start)
             outer = self.ints.get(key)
             if start is not None and key not in ERROR_STATE:
-                self.ints[key] = (local, start and const_step > 0)
+                self.ints[key] = (local, start and const_step > 0, literal_span(s))
             try:
                 self.loop_body(loop, s.body, "", s, chunks=(local, f"_chunks({rng})"),
                                else_tail=[f"{local} = {local} + {step} if {rng} else {i}"])
@@ -194,3 +194,13 @@ class LoopEmitters:
                 self.emit(self.sub_return(), s)
         else:
             self.emit("raise _EndDialog(None)", s)
+
+
+def literal_span(s: n.ForTo) -> tuple[int, int] | None:
+    """The lowest and highest value the variable of ``FOR v = a TO b`` takes in its body when
+    ``a`` and ``b`` are int literals (the values lie between them, whatever the step)."""
+    a, b = s.start, s.end
+    if not (isinstance(a, n.Literal) and isinstance(b, n.Literal)
+            and type(a.value) is int and type(b.value) is int):
+        return None
+    return min(a.value, b.value), max(a.value, b.value)

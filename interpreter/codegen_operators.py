@@ -37,6 +37,9 @@ class OperatorEmitters:
     def ex_Binary(self, e: n.Binary) -> str:
         if self.is_concat(e):
             return self.concat(e)
+        if e.op in ("+", "-", "*") and (span := self.int_bounds(e)) is not None and in_i64(span):
+            # Both sides are ints whose values cannot take the result outside i64.
+            return f"({self.atom(self.expr(e.left))} {e.op} {self.atom(self.expr(e.right))})"
         if e.op in ("+", "-", "*") and not self.debug and (fused := self.fused(e)):
             return fused
         a, b = self.expr(e.left), self.expr(e.right)
@@ -95,6 +98,39 @@ class OperatorEmitters:
             return None
         return left and right and e.op != "-"
 
+    def int_bounds(self, e: n.Node) -> tuple[int, int] | None:
+        """The lowest and highest int ``e`` can yield, when known: int literals, FOR variables
+        with literal bounds (self.ints) and + - * MOD of such. A bound past i64 means the
+        operation may overflow (and raise): callers check the span still fits."""
+        if isinstance(e, n.Literal):
+            return (e.value, e.value) if type(e.value) is int else None
+        if isinstance(e, n.Name):
+            return self.ints[e.name][2] if self.int_kind(e) is not None else None
+        if not isinstance(e, n.Binary) or e.op not in ("+", "-", "*", "MOD") or self.is_concat(e):
+            return None
+        left = self.int_bounds(e.left)
+        if left is None or not in_i64(left):
+            return None
+        if e.op == "MOD":  # the sign of the dividend, smaller than the divisor
+            k = int_literal(e.right)
+            if k is None or k < 0:
+                return None
+            return (0, k - 1) if left[0] >= 0 else (1 - k, k - 1)
+        right = self.int_bounds(e.right)
+        if right is None or not in_i64(right):
+            return None
+        if e.op == "+":
+            return left[0] + right[0], left[1] + right[1]
+        if e.op == "-":
+            return left[0] - right[1], left[1] - right[0]
+        corners = [x * y for x in left for y in right]
+        return min(corners), max(corners)
+
+    @staticmethod
+    def atom(code: str) -> str:
+        """A generated operand safe next to a binary operator (``-1`` becomes ``(-1)``)."""
+        return code if code.isidentifier() or code.startswith("(") else f"({code})"
+
     def int_fast_path(self, e: n.Binary, a: str, b: str, py_op: str, general: str) -> str:
         """Python's own operator when both sides are ints, else the language's operator.
 
@@ -138,7 +174,7 @@ class OperatorEmitters:
             right = second = f"({right})"
         t = self.temp("t")
         def fits(a: str, b: str) -> str:
-            return self.range_test(e, f"({t} := {a} {py_op} {b})")
+            return self.range_test(e, t, f"{a} {py_op} {b}")
 
         if left_int and right_int:  # evaluated in order inside the range test
             test = fits(first, second)
@@ -150,17 +186,22 @@ class OperatorEmitters:
             test = f"{first}.__class__ is {second}.__class__ is _int and {fits(left, right)}"
         return f"({t} if {test} else {general.format(left, right)})"
 
-    def range_test(self, e: n.Binary, result: str) -> str:
-        """``result`` within i64. Adding or subtracting an int literal can only cross one
-        bound (x + 1 only the upper one): one comparison instead of two."""
+    def range_test(self, e: n.Binary, t: str, code: str, one_sided: bool = True) -> str:
+        """``t := code`` within i64. Adding or subtracting an int that is never negative (or
+        never positive), such as a literal, can only cross one bound (x + 1 only the upper
+        one): one comparison instead of two."""
         lo, hi = _RANGE
-        k = int_literal(e.right)
-        if k is None and e.op == "+":
-            k = int_literal(e.left)
-        if k is not None and e.op in ("+", "-"):
-            up = (k > 0) == (e.op == "+")
-            return f"{result} <= {hi}" if up else f"{result} >= {lo}"
-        return f"{lo} <= {result} <= {hi}"
+        span, other = self.int_bounds(e.right), e.left
+        if span is None and e.op == "+":
+            span, other = self.int_bounds(e.left), e.right
+        # The other side must be a known int, which is inside i64 (an int from outside,
+        # read from a variable, may already be past it: x - 3 could stay above i64).
+        if (one_sided and span is not None and e.op in ("+", "-")
+                and (span[0] >= 0 or span[1] <= 0) and self.int_kind(other) is not None):
+            up = (span[0] >= 0) == (e.op == "+")
+            return f"({t} := {code}) <= {hi}" if up else f"({t} := {code}) >= {lo}"
+        # Two comparisons joined by ``and`` run faster than Python's chained comparison.
+        return f"({t} := {code}) <= {hi} and {t} >= {lo}"
 
     def plain(self, e: n.Node) -> bool:
         """Whether ``e`` compiles to a plain name or number (read twice at no risk)."""
@@ -183,7 +224,7 @@ class OperatorEmitters:
         def shape(node: n.Node) -> Any:
             if (isinstance(node, n.Binary) and node.op in ("+", "-", "*")
                     and not self.is_concat(node)):
-                tree = (node.op, shape(node.left), shape(node.right))
+                tree = (node.op, shape(node.left), shape(node.right), node)
                 first_op.append(len(leaves))
                 return tree
             leaves.append(node)
@@ -212,18 +253,38 @@ class OperatorEmitters:
             (plain if first == t else bound).append(f"{first}.__class__")
         assert len(bound) <= 2, bound
 
-        def build(node: Any, fast: bool) -> str:
+        checks: list[str] = []
+
+        def fast(node: Any) -> str:
+            """Python's arithmetic; each result that may leave i64 is bound to a temporary
+            and its range test appended to ``checks`` (children before their parent)."""
             if isinstance(node, int):
                 return reads[node]
-            op, left, right = node
-            if fast:
-                return f"({build(left, True)} {op} {build(right, True)})"
-            return f"{_ARITH[op]}({build(left, False)}, {build(right, False)})"
+            op, left, right, binary = node
+            code = f"{fast(left)} {op} {fast(right)}"
+            span = self.int_bounds(binary)
+            if span is not None and in_i64(span):
+                return f"({code})"
+            t = self.temp("t")
+            # Both bounds: a leaf may hold an int from outside that is already past i64.
+            checks.append(self.range_test(binary, t, code, one_sided=False))
+            return t
 
+        def slow(node: Any) -> str:
+            if isinstance(node, int):
+                return reads[node]
+            op, left, right, _ = node
+            return f"{_ARITH[op]}({slow(left)}, {slow(right)})"
+
+        result = fast(tree)
+        # Checked as Rhai checks each operation (an intermediate result too: a + b * c
+        # fails when b * c overflows): a result outside i64 takes the language's operators,
+        # which raise at the operation that overflowed.
         tests = bound + plain
-        t = self.temp("t")
-        # Checked as Rhai checks each operation: a result outside i64 takes the language's
-        # operators, which raise at the operation that overflowed.
-        fits = f"{_RANGE[0]} <= ({t} := {build(tree, True)}) <= {_RANGE[1]}"
-        test = f"{' is '.join(tests)} is _int and {fits}" if tests else fits
-        return f"({t} if {test} else {build(tree, False)})"
+        test = " and ".join(([f"{' is '.join(tests)} is _int"] if tests else []) + checks)
+        return f"({result} if {test} else {slow(tree)})"
+
+
+def in_i64(span: tuple[int, int]) -> bool:
+    """Whether every int between the span's bounds is inside Rhai's i64."""
+    return _RANGE[0] <= span[0] and span[1] <= _RANGE[1]

@@ -27,6 +27,7 @@ from .codegen_operators import OperatorEmitters
 from .codegen_scope import RELOAD_EXPR, RELOAD_STMT, Scope
 from .codegen_statements import StatementEmitters
 from .errors import Diagnostic, Severity
+from .int_locals import int_locals
 from .nesting import MAX_DEPTH
 
 __all__ = ["GENERATED_PREFIX", "CodeGen", "CompiledProgram", "compile_program", "sub_function"]
@@ -91,9 +92,10 @@ class CodeGen(StatementEmitters, LoopEmitters, ExpressionEmitters, OperatorEmitt
         # item when it is a map, else an empty map, bound once per iteration (see ex_Member).
         self.maps: dict[str, str] = {}
         # Release FOR loops over range() whose body never assigns the variable, started at an
-        # int: name -> (its local, whether it is never negative). The variable holds an int
-        # (int start + int step) throughout the body, so its reads need no class test.
-        self.ints: dict[str, tuple[str, bool]] = {}
+        # int: name -> (its local, whether it is never negative, its (lowest, highest) value
+        # when both bounds are int literals). The variable holds an int (int start + int
+        # step) throughout the body, so its reads need no class test.
+        self.ints: dict[str, tuple[str, bool, tuple[int, int] | None]] = {}
 
     # ------------------------------------------------------------ output
 
@@ -221,8 +223,12 @@ class CodeGen(StatementEmitters, LoopEmitters, ExpressionEmitters, OperatorEmitt
             self.indent += 1
             self.goto_body(body)
             self.indent -= 1
-        else:
+        elif self.debug:  # the user may set any variable while paused
             self.nested(body)
+        else:
+            self.indent += 1
+            self.main_statements(body)
+            self.indent -= 1
         self.emit("    return None")
         # Only assigned variables can differ from G; they are stored even when NULL.
         names = tuple(k for k in self.locals if k in self.assigned)
@@ -245,6 +251,20 @@ class CodeGen(StatementEmitters, LoopEmitters, ExpressionEmitters, OperatorEmitt
                 prologue.append(f"{pad}_K = _itemgetter({keys})")
         self.out[start:start] = prologue
         self.line_map[start:start] = [self.line_map[start]] * len(prologue)
+
+    def main_statements(self, body: list[n.Node]) -> None:
+        """Release, no labels: the dialog's statements; a variable that holds an int from
+        its first assignment on (int_locals) joins self.ints after that statement."""
+        starts: dict[int, list[str]] = {}
+        for key, i in int_locals(body, self.shared).items():
+            starts.setdefault(i, []).append(key)
+        if not body:
+            self.emit("pass")
+        for i, stmt in enumerate(body):
+            self.statement(stmt)
+            for key in starts.get(i, ()):
+                if (local := self.local(key)) is not None:
+                    self.ints[key] = (local, False, None)
 
     def fill_reloads(self, start: int) -> None:
         """Debug build: replace the reload markers in __main__ (emitted before its locals
