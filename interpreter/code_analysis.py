@@ -86,22 +86,34 @@ def bound_names(program: n.Program) -> set[str] | None:
         names.update(sub.params)
         names.add(sub.name)
     for node in n.walk([*program.body, *program.subs.values()]):
-        target = getattr(node, "target", None)
-        targets: list[n.Node] = [target] if isinstance(target, n.Node) else []
-        clauses = getattr(node, "clauses", None)
-        if isinstance(clauses, dict):
-            targets += clauses.get("INTO", [])
-        var = getattr(node, "var", None)
-        if isinstance(var, str):
-            names.add(var)
-        if isinstance(node, n.Param):
-            names.add(node.name)
-        for target in targets:
-            while isinstance(target, (n.Member, n.Index)):
-                target = target.obj
-            if not isinstance(target, n.Name):
-                return None
-            names.add(target.name)
+        bound = node_bindings(node)
+        if bound is None:
+            return None
+        names |= bound
+    return names
+
+
+def node_bindings(node: n.Node) -> set[str] | None:
+    """The names ``node`` itself binds: its assignment, HEAR or INTO target (through member
+    and index writes, ``o.a = 1`` binds ``o``), loop variable or PARAM; None when a target
+    is not a plain name (then any name may be bound)."""
+    names: set[str] = set()
+    target = getattr(node, "target", None)
+    targets: list[n.Node] = [target] if isinstance(target, n.Node) else []
+    clauses = getattr(node, "clauses", None)
+    if isinstance(clauses, dict):
+        targets += clauses.get("INTO", [])
+    var = getattr(node, "var", None)
+    if isinstance(var, str):
+        names.add(var)
+    if isinstance(node, n.Param):
+        names.add(node.name)
+    for t in targets:
+        while isinstance(t, (n.Member, n.Index)):
+            t = t.obj
+        if not isinstance(t, n.Name):
+            return None
+        names.add(t.name)
     return names
 
 

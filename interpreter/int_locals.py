@@ -12,6 +12,7 @@ are left out, as are variables SUBs share and the error-state names.
 from __future__ import annotations
 
 from . import nodes as n
+from .code_analysis import node_bindings
 from .codegen_scope import ERROR_STATE
 
 
@@ -23,7 +24,7 @@ def int_locals(body: list[n.Node], excluded: set[str]) -> dict[str, int]:
         if isinstance(node, n.Assign) and isinstance(node.target, n.Name):
             values.setdefault(node.target.name, []).append(node.value)
             continue
-        bound = other_bindings(node)
+        bound = node_bindings(node)
         if bound is None:
             return {}
         blocked |= bound
@@ -34,28 +35,6 @@ def int_locals(body: list[n.Node], excluded: set[str]) -> dict[str, int]:
         ok -= bad
         changed = bool(bad)
     return {k: i for k in ok if (i := first_assignment(body, k)) is not None}
-
-
-def other_bindings(node: n.Node) -> set[str] | None:
-    """Names ``node`` binds other than by a plain assignment to a name (None: any name)."""
-    names: set[str] = set()
-    target = getattr(node, "target", None)
-    targets: list[n.Node] = [target] if isinstance(target, n.Node) else []
-    clauses = getattr(node, "clauses", None)
-    if isinstance(clauses, dict):
-        targets += clauses.get("INTO", [])
-    var = getattr(node, "var", None)
-    if isinstance(var, str):
-        names.add(var)
-    if isinstance(node, n.Param):
-        names.add(node.name)
-    for t in targets:
-        while isinstance(t, (n.Member, n.Index)):
-            t = t.obj
-        if not isinstance(t, n.Name):
-            return None
-        names.add(t.name)
-    return names
 
 
 def is_int(e: n.Node, ints: set[str]) -> bool:
@@ -77,7 +56,7 @@ def first_assignment(body: list[n.Node], key: str) -> int | None:
     int literal, else None."""
     for i, stmt in enumerate(body):
         if any(isinstance(x, n.Name) and x.name == key for x in n.walk(stmt)) or any(
-                key in (other_bindings(x) or ()) for x in n.walk(stmt)):
+                key in (node_bindings(x) or ()) for x in n.walk(stmt)):
             target, value = getattr(stmt, "target", None), getattr(stmt, "value", None)
             if (isinstance(stmt, n.Assign) and isinstance(target, n.Name)
                     and isinstance(value, n.Literal) and type(value.value) is int):
