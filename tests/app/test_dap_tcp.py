@@ -234,22 +234,29 @@ def test_sigint_with_a_client_paused_exits_cleanly(adapter: TcpAdapter,
     sock.close()
 
 
-def test_a_client_that_stops_reading_holds_the_dialog_back(adapter: TcpAdapter,
-                                                           tmp_path: Path) -> None:
-    """Back-pressure: while the client reads nothing, TALK waits, so the adapter buffers
-    a bounded amount instead of the whole conversation."""
-    line = "x" * 4000
-    program = _program(tmp_path, f'FOR i = 1 TO 20000\n  TALK "{line}"\nNEXT i\nWAIT 60\n')
+def _start_without_reading(adapter: TcpAdapter, program: str, db: str) -> socket.socket:
+    """A client with a small receive buffer that sends initialize, launch and
+    configurationDone (seq 1 to 3) and then reads nothing."""
     sock = socket.socket()
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 8192)
     sock.settimeout(TIMEOUT)
     sock.connect(("127.0.0.1", adapter.port))
     for seq, (command, arguments) in enumerate([
             ("initialize", {"adapterID": "talkbench"}),
-            ("launch", {"program": program, "db": db_url(tmp_path), "token": adapter.token}),
+            ("launch", {"program": program, "db": db, "token": adapter.token}),
             ("configurationDone", {})], start=1):
         sock.sendall(encode({"seq": seq, "type": "request", "command": command,
                              "arguments": arguments}))
+    return sock
+
+
+def test_a_client_that_stops_reading_holds_the_dialog_back(adapter: TcpAdapter,
+                                                           tmp_path: Path) -> None:
+    """Back-pressure: while the client reads nothing, TALK waits, so the adapter buffers
+    a bounded amount instead of the whole conversation."""
+    line = "x" * 4000
+    program = _program(tmp_path, f'FOR i = 1 TO 20000\n  TALK "{line}"\nNEXT i\nWAIT 60\n')
+    sock = _start_without_reading(adapter, program, db_url(tmp_path))
     time.sleep(2.0)  # read nothing meanwhile
     client = support.DapClient(sock.sendall, lambda: sock.recv(65536))
     client._seq = 3  # after the requests sent above
@@ -265,16 +272,7 @@ def test_output_a_client_never_reads_is_capped(adapter: TcpAdapter, tmp_path: Pa
     client is dropped (and its run stopped) instead of the adapter's memory growing."""
     line = "p" * 4000
     program = _program(tmp_path, f'FOR i = 1 TO 20000\n  PRINT "{line}"\nNEXT i\nWAIT 60\n')
-    sock = socket.socket()
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 8192)
-    sock.settimeout(TIMEOUT)
-    sock.connect(("127.0.0.1", adapter.port))
-    for seq, (command, arguments) in enumerate([
-            ("initialize", {"adapterID": "talkbench"}),
-            ("launch", {"program": program, "db": db_url(tmp_path), "token": adapter.token}),
-            ("configurationDone", {})], start=1):
-        sock.sendall(encode({"seq": seq, "type": "request", "command": command,
-                             "arguments": arguments}))
+    sock = _start_without_reading(adapter, program, db_url(tmp_path))
     deadline = time.monotonic() + TIMEOUT
     seen: list[str] = []
     while not any("has not read" in x for x in seen) and time.monotonic() < deadline:
