@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from interpreter.debug.conversation import ConversationWatch
-from interpreter.ports import BotMessage, Channel, HearRequest
+from interpreter.ports.host import BotMessage, Channel, HearRequest
 
 from .chat_format import StepKind
 from .chat_parser import load_chat
@@ -66,7 +66,7 @@ def answers_from_chat(path: str | Path) -> list[str]:
 
 
 class ConversationChannel:
-    """Implements ``interpreter.ports.Channel`` in front of ``inner``."""
+    """Implements ``interpreter.ports.host.Channel`` in front of ``inner``."""
 
     def __init__(self, inner: Channel, watch: ConversationWatch, queue: AnswerQueue,
                  echo: Callable[[str], None]) -> None:

@@ -35,8 +35,8 @@ from interpreter.events import (
     Stopped,
     Talked,
 )
-from interpreter.ports import BotMessage, HearRequest, WriteSource
-from interpreter.runtime import HEAR_ATTEMPTS
+from interpreter.ports.host import BotMessage, HearRequest, WriteSource
+from interpreter.runtime.engine import HEAR_ATTEMPTS
 from interpreter.values import BasicValueError
 
 from .atomic_file import read_text_file

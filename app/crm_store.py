@@ -6,7 +6,7 @@ these tables. Every row carries the bot's name, so bots sharing a database stay 
 
 Calendar and due times are local wall-clock times as dialogs write them (``NOW()``,
 ``"2025-03-03 10:00"``), stored without a time zone; ``created_at`` stamps are UTC.
-The store implements ``interpreter.service_ports.Crm`` (see ``app.providers.crm``).
+The store implements ``interpreter.ports.services.Crm`` (see ``app.providers.crm``).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from typing import Any
 
 import peewee
 
-from interpreter.service_ports import ConversationRecord, NewMeeting, NewTask, Note, ServiceError
+from interpreter.ports.services import ConversationRecord, NewMeeting, NewTask, Note, ServiceError
 
 from .database import DatabaseError, translate_error
 
@@ -147,7 +147,7 @@ _OPEN_TASKS = ("open", "in_progress")
 
 
 class CrmStore:
-    """The ``crm`` service of one bot over one database (``interpreter.service_ports.Crm``)."""
+    """The ``crm`` service of one bot over one database (``interpreter.ports.services.Crm``)."""
 
     def __init__(self, db: peewee.Database, bot: str,
                  hours: tuple[dt.time, dt.time] = DEFAULT_HOURS,

@@ -25,7 +25,7 @@ from interpreter.debug.model import (
     MemoryBreakpointSpec,
     PausedState,
 )
-from interpreter.ports import BotMemory, Channel
+from interpreter.ports.host import BotMemory, Channel
 
 from .services import ServiceContext, Services, build_services
 

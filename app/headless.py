@@ -9,7 +9,7 @@ from typing import Any, TextIO
 
 from interpreter import CompiledProgram, Runtime, load_source
 from interpreter.events import Printed
-from interpreter.ports import BotMemory
+from interpreter.ports.host import BotMemory
 
 from .memory.session import Origin, new_run_id
 from .services import ServiceContext, build_services

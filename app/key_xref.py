@@ -1,7 +1,7 @@
 """Memory key cross-reference across dialogs: where each key is set and read.
 
-Dialogs are parsed with ``interpreter.parser.parse`` and the AST is walked for SET BOT MEMORY
-(a statement) and GET BOT MEMORY (an expression, or a statement with INTO). A key given as a
+Dialogs are parsed with ``interpreter.syntax.parser.core.parse`` and the AST is walked for
+SET BOT MEMORY (a statement) and GET BOT MEMORY (an expression, or a statement with INTO). A key given as a
 plain string literal is a literal key; anything else (a variable, a concatenation, an
 interpolated string) is reported as a dynamic use, since its key is only known at run time.
 
@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from interpreter import nodes as n
-from interpreter.parser import parse
+from interpreter.syntax import nodes as n
+from interpreter.syntax.parser.core import parse
 
 from .atomic_file import TextFormat, read_text_file, write_text_atomic
 

@@ -3,7 +3,7 @@ Talkbench does with it.
 
 The engine's list is docs/engine-registry.tsv (``scripts/engine_registry.py`` extracts it
 from the engine's source). Talkbench's side is computed, not written by hand: the phrase
-tables of ``interpreter.vocabulary``, the keyword registry (a handler's services are found by
+tables of ``interpreter.syntax.vocabulary``, the keyword registry (a handler's services are found by
 calling it with a recording service map), the built-in functions, and the "needs a service"
 fallbacks of ``interpreter.keywords.unsupported``. ``python -m app.keyword_status`` rewrites
 the page; a test fails when the page and the computed table differ.
@@ -23,12 +23,12 @@ from pathlib import Path
 from typing import Any
 
 from interpreter import Runtime, load_source
-from interpreter.builtins import lookup_builtin
-from interpreter.channels import QueuedChannel
-from interpreter.keywords import KEYWORDS
+from interpreter.keywords.registry import KEYWORDS
 from interpreter.keywords.unsupported import NEEDS
-from interpreter.ports import DictMemory
-from interpreter.vocabulary import ERROR_STATE_NAMES, OPERATOR_WORDS
+from interpreter.library.builtins.core import lookup_builtin
+from interpreter.ports.host import DictMemory
+from interpreter.runtime.channels import QueuedChannel
+from interpreter.syntax.vocabulary import ERROR_STATE_NAMES, OPERATOR_WORDS
 
 ROOT = Path(__file__).resolve().parents[1]
 REGISTRY = ROOT / "docs" / "engine-registry.tsv"

@@ -1,6 +1,6 @@
 """A copy-on-write view of one bot's memory for "Run in sandbox".
 
-:class:`SandboxMemory` implements ``interpreter.ports.BotMemory``: reads see the sandbox's own
+:class:`SandboxMemory` implements ``interpreter.ports.host.BotMemory``: reads see the sandbox's own
 writes first, then the real memory; writes stay in the sandbox. Afterwards :meth:`diff` tells
 what the run would change, :meth:`commit` writes it through the store (queued together, so the
 writer lands them as one batch, each with its script source so the history records where it
@@ -13,7 +13,7 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
-from interpreter.ports import BotMemory, DictMemory, WriteSource
+from interpreter.ports.host import BotMemory, DictMemory, WriteSource
 
 from .database import DatabaseError
 

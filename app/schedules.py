@@ -23,7 +23,7 @@ from typing import Any
 
 import peewee
 
-from interpreter.cron import Cron, CronError, parse_schedule
+from interpreter.library.cron import Cron, CronError, parse_schedule
 
 from .atomic_file import read_text_file
 from .bot_package import is_package, load_package
@@ -128,7 +128,7 @@ def due(schedules: Iterable[Schedule], last_runs: dict[str, dt.datetime],
 class ScheduleRegistry:
     """Runtime-recorded schedules and last-run times of one bot, in the memory database.
 
-    Implements ``interpreter.data_ports.Schedules``. Times are stored as naive local
+    Implements ``interpreter.ports.data.Schedules``. Times are stored as naive local
     ISO text: schedules are wall-clock ("every day at 9am" means 9 here).
     """
 

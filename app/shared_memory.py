@@ -16,7 +16,7 @@ from typing import Any
 
 import peewee
 
-from interpreter.service_ports import ServiceError
+from interpreter.ports.services import ServiceError
 
 from .bots import BotDirectory
 from .database import is_sqlite, translate_error

@@ -17,7 +17,7 @@ from typing import Any
 
 import peewee
 
-from interpreter.ports import DictMemory, WriteSource
+from interpreter.ports.host import DictMemory, WriteSource
 
 from .atomic_file import write_bytes_atomic
 from .database import DatabaseError

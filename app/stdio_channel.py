@@ -9,7 +9,7 @@ import threading
 from collections.abc import Callable
 from typing import IO
 
-from interpreter.ports import BotMessage, HearRequest
+from interpreter.ports.host import BotMessage, HearRequest
 from interpreter.values import BasicValueError
 
 

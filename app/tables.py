@@ -7,7 +7,7 @@ row in ``talkbench_tables`` that maps the name a dialog uses to it. Tables are c
 type taken from the first value); a later row with new fields adds columns.
 
 Identifiers are never taken from user text unchecked (``[A-Za-z_][A-Za-z0-9_]*``, quoted) and
-every value is a bound parameter. Implements ``interpreter.data_ports.Tables``.
+every value is a bound parameter. Implements ``interpreter.ports.data.Tables``.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from typing import Any
 
 import peewee
 
-from interpreter.data_ports import Filter, TableDefinition
+from interpreter.ports.data import Filter, TableDefinition
 from interpreter.values import to_display, type_name
 
 from .database import is_postgresql

@@ -30,7 +30,7 @@ from interpreter.events import (
     RunStarted,
     Talked,
 )
-from interpreter.ports import BotMemory, WriteSource
+from interpreter.ports.host import BotMemory, WriteSource
 
 from .providers.storage import package_root
 

@@ -415,7 +415,7 @@ class UserMemoryHandle:
 
 
 class BotUserMemory:
-    """The ``user_memory`` service of one bot (``interpreter.data_ports.UserMemory``)."""
+    """The ``user_memory`` service of one bot (``interpreter.ports.data.UserMemory``)."""
 
     def __init__(self, memories: UserMemories, bot: str) -> None:
         self._memories = memories

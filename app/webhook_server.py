@@ -27,8 +27,8 @@ from pathlib import Path
 from typing import Any
 
 from interpreter import BasicRuntimeError, BasicSyntaxError, Runtime, Session, load_source
-from interpreter import nodes as n
-from interpreter.parser import parse
+from interpreter.syntax import nodes as n
+from interpreter.syntax.parser.core import parse
 from interpreter.values import BasicValueError, to_json
 
 from .atomic_file import read_text_file

@@ -28,7 +28,7 @@ from _report import Goal, Measurement, report
 
 from app.memory.store import MemoryStore
 from interpreter import Runtime, load_source
-from interpreter.channels import QueuedChannel
+from interpreter.runtime.channels import QueuedChannel
 
 # Keys from text only, so the loops mean the same under either value semantics.
 SET_THEN_TALK = """FOR EACH k IN keys

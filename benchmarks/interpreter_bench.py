@@ -30,9 +30,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _report import Goal, Measurement, emit, table  # noqa: E402
 
 from interpreter import Runtime, load_source  # noqa: E402
-from interpreter.channels import QueuedChannel  # noqa: E402
 from interpreter.debug.debugger import Debugger  # noqa: E402
-from interpreter.ports import DictMemory  # noqa: E402
+from interpreter.ports.host import DictMemory  # noqa: E402
+from interpreter.runtime.channels import QueuedChannel  # noqa: E402
 
 TARGET = 2.0
 TARGET_DEBUG = 4.0

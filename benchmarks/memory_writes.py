@@ -14,7 +14,7 @@ from pathlib import Path
 
 from app.memory.store import MemoryStore
 from interpreter import Runtime, load_source
-from interpreter.channels import QueuedChannel
+from interpreter.runtime.channels import QueuedChannel
 
 N = 10_000
 SCRIPT = f'FOR i = 1 TO {N}\nSET BOT MEMORY "key" + i, "value " + i\nNEXT\n'

@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from .codegen.compiler import CodeGen, CompiledProgram, compile_program
 from .compat import EngineOptions, check_engine, explain_unsupported
-from .compiler import CodeGen, CompiledProgram, compile_program
 from .errors import BasicRuntimeError, BasicSyntaxError, Diagnostic, Severity
-from .lint import lint
-from .parser import parse
-from .runtime import Runtime, Session
-from .service_needs import unsupported_uses
+from .keywords.service_needs import unsupported_uses
+from .runtime.engine import Runtime, Session
+from .syntax.lint import lint
+from .syntax.parser.core import parse
 
 __all__ = [
     "BasicRuntimeError", "BasicSyntaxError", "CompiledProgram", "Diagnostic", "EngineOptions",
@@ -70,7 +70,7 @@ def load_source(source: str, file: str = "<script>", debug: bool = False,
 def _compile(program: Any, debug: bool = False) -> CompiledProgram | Diagnostic:
     """Compile, turning the generated code's own limits into a diagnostic.
 
-    The parser bounds nesting (``interpreter.nesting``); this is the backstop should a
+    The parser bounds nesting (``interpreter.syntax.nesting``); this is the backstop should a
     script still reach Python's limits (recursion, 200 brackets, 100 indents).
     """
     try:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from .errors import BasicRuntimeError
-from .ports import BotMessage, HearRequest
+from .ports.host import BotMessage, HearRequest
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from interpreter.ports import BotMessage, HearRequest
+from interpreter.ports.host import BotMessage, HearRequest
 
 IDLE_HINT = "The bot is not waiting for input"
 _BUBBLE = "border-radius:10px;padding:6px 10px;"
@@ -42,7 +42,7 @@ def file_icon(widget: QWidget) -> QIcon:
 
 
 class ChatPanel(QWidget):
-    """Implements ``interpreter.ports.Channel`` on top of a bubble list and an input line."""
+    """Implements ``interpreter.ports.host.Channel`` on top of a bubble list and an input line."""
 
     answeredByHand = Signal(str)  # the user typed or picked an answer (not a queued one)
 

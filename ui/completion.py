@@ -21,9 +21,9 @@ from PySide6.QtCore import QObject, QRect, QStringListModel, Qt, QTimer
 from PySide6.QtGui import QKeyEvent, QTextCursor, QTextDocument
 from PySide6.QtWidgets import QCompleter
 
-from interpreter import vocabulary as vocab
-from interpreter.builtins import BUILTINS
-from interpreter.keyword_help import KeywordHelp, help_at
+from interpreter.library.builtins.core import BUILTINS
+from interpreter.syntax import vocabulary as vocab
+from interpreter.tooling.keyword_help import KeywordHelp, help_at
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QPlainTextEdit

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import __version__
-from interpreter.keyword_help import KeywordHelp, all_help
+from interpreter.tooling.keyword_help import KeywordHelp, all_help
 
 from .completion import help_html
 

@@ -23,7 +23,7 @@ from PySide6.QtGui import (
     QTextDocument,
 )
 
-from interpreter.highlight_lexer import highlight_line_tokens, utf16_offsets
+from interpreter.tooling.highlight_lexer import highlight_line_tokens, utf16_offsets
 
 LIGHT_STYLE = "default"
 DARK_STYLE = "monokai"

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QMessageBox, QStyledItemDelegate, QStyleOptionView
 
 from app.database import error_message
 from app.memory.store import ChangeState, MemoryChange, MemoryEntry, MemoryStore
-from interpreter.ports import WriteSource
+from interpreter.ports.host import WriteSource
 
 from .memory_history_dialogs import Conflict, ConflictChoice, ask_conflict
 

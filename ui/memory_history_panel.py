@@ -43,7 +43,7 @@ from app.memory.undo import (
 from app.outside_watch import OutsideChange, OutsideWatcher
 from app.sandbox import SandboxChange, SandboxMemory, SandboxProvider, SeededProvider
 from app.snapshots import MemoryDiff, Snapshots, resolve_snapshot
-from interpreter.ports import WriteSource
+from interpreter.ports.host import WriteSource
 
 from . import file_dialogs
 from .memory_history_dialogs import KeyRefsDialog, SnapshotsDialog, confirm_table

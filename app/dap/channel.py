@@ -8,7 +8,7 @@ import asyncio
 from collections import deque
 from collections.abc import Awaitable, Callable, Iterable
 
-from interpreter.ports import BotMessage, HearRequest
+from interpreter.ports.host import BotMessage, HearRequest
 
 WaitingObserver = Callable[[HearRequest], None]
 Flow = Callable[[], Awaitable[None]]  # waits while the client is behind in reading

@@ -24,7 +24,7 @@ from interpreter.debug.model import (
     PauseReason,
 )
 from interpreter.events import Failed, InvalidAnswer, Printed, Talked
-from interpreter.ports import HearRequest
+from interpreter.ports.host import HearRequest
 
 from . import arguments as a
 from .channel import Flow

@@ -23,7 +23,7 @@ from interpreter.debug.model import (
     MemoryBreakpointSpec,
     PausedState,
 )
-from interpreter.ports import HearRequest
+from interpreter.ports.host import HearRequest
 
 from ..atomic_file import read_text_file
 from ..memory.session import Origin, new_run_id

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from enum import Enum
 from functools import cached_property
 
-from interpreter import nodes as n
-from interpreter.lexer import Interpolation, Kind, Token, tokenize
-from interpreter.parser import parse
+from interpreter.syntax import nodes as n
+from interpreter.syntax.lexer import Interpolation, Kind, Token, tokenize
+from interpreter.syntax.parser.core import parse
 
 from .positions import lines_of
 

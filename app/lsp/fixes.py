@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from lsprotocol import types
 
-from interpreter.lexer import Kind
+from interpreter.syntax.lexer import Kind
 
 from .analysis import Analysis
 from .positions import char_index, span

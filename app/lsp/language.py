@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING
 
 from lsprotocol import types
 
-from interpreter import vocabulary as vocab
-from interpreter.builtins import BUILTINS
-from interpreter.keyword_help import KeywordHelp, help_at, help_for
+from interpreter.library.builtins.core import BUILTINS
+from interpreter.syntax import vocabulary as vocab
+from interpreter.tooling.keyword_help import KeywordHelp, help_at, help_for
 
 from .analysis import Analysis, NameKind
 from .positions import char_index

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from lsprotocol import types
 
-from interpreter.lexer import Kind, TextBlock, Token
+from interpreter.syntax.lexer import Kind, TextBlock, Token
 
 from .analysis import Analysis, NameKind
 from .positions import span, to_lsp

@@ -1,5 +1,5 @@
-"""Semantic tokens: the IDE's highlighting (``interpreter.highlight_lexer``), with the dialog's
-SUBs/FUNCTIONs, labels and variables told apart by the analysis."""
+"""Semantic tokens: the IDE's highlighting (``interpreter.tooling.highlight_lexer``), with the
+dialog's SUBs/FUNCTIONs, labels and variables told apart by the analysis."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from lsprotocol import types
 from pygments.token import Comment, Keyword, Name, Number, Operator, String
 
-from interpreter.highlight_lexer import STATE_NORMAL, highlight_line_tokens
+from interpreter.tooling.highlight_lexer import STATE_NORMAL, highlight_line_tokens
 
 from .analysis import Analysis, NameKind
 from .positions import utf16_width

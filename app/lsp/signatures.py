@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from lsprotocol import types
 
-from interpreter.keyword_help import KeywordHelp, help_at, help_for
+from interpreter.tooling.keyword_help import KeywordHelp, help_at, help_for
 
 from .positions import char_index
 

@@ -10,7 +10,7 @@ import enum
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from interpreter.ports import WriteSource
+from interpreter.ports.host import WriteSource
 
 
 class ChangeState(enum.Enum):

@@ -1,7 +1,7 @@
 """Commit barriers: a run waiting until its memory writes are in the database.
 
 The runtime awaits a barrier before anything outside the process can observe it (see
-``interpreter.ports.CommitBarrier``). A barrier waits for every write queued before it; the
+``interpreter.ports.host.CommitBarrier``). A barrier waits for every write queued before it; the
 writer thread resolves it after the transaction that covers it, with the writes of the
 waiting run that failed. Writes the database refuses for good are kept here, per run, until
 that run's next barrier reports them. Every method is called with the writer's lock held.
@@ -12,7 +12,7 @@ from __future__ import annotations
 import concurrent.futures as cf
 from dataclasses import dataclass
 
-from interpreter.ports import FailedWrite, WriteSource
+from interpreter.ports.host import FailedWrite, WriteSource
 
 MAX_REFUSED_PER_RUN = 100  # a run that never reaches a barrier must not grow this forever
 

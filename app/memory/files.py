@@ -13,7 +13,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from interpreter.ports import WriteSource
+from interpreter.ports.host import WriteSource
 
 from ..atomic_file import write_bytes_atomic
 from ..database import DatabaseError

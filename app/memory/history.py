@@ -28,7 +28,7 @@ from typing import Any
 
 import peewee
 
-from interpreter.ports import WriteSource
+from interpreter.ports.host import WriteSource
 
 from ..database import is_sqlite, reset_connection, translate_error
 from .changes import HAND

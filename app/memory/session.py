@@ -19,7 +19,7 @@ import enum
 import uuid
 from typing import Self
 
-from interpreter.ports import WriteSource
+from interpreter.ports.host import WriteSource
 
 from .history import MemoryHistory
 from .store import MemoryStore

@@ -32,7 +32,7 @@ from typing import Any, Self
 
 import peewee
 
-from interpreter.ports import FailedWrite, WriteSource
+from interpreter.ports.host import FailedWrite, WriteSource
 
 from .. import db_files
 from ..bots import BotRow
@@ -60,7 +60,7 @@ log = logging.getLogger(__name__)
 
 
 class BotMemoryHandle:
-    """One bot's memory; implements ``interpreter.ports.BotMemory``."""
+    """One bot's memory; implements ``interpreter.ports.host.BotMemory``."""
 
     __slots__ = ("_bot", "_store")
 
@@ -86,7 +86,7 @@ class BotMemoryHandle:
         self._store._enqueue(self._bot, key, value, source)
 
     def commit_barrier(self, run_id: str) -> Awaitable[tuple[FailedWrite, ...]] | None:
-        """The commit barrier (``interpreter.ports.CommitBarrier``): ``None`` when every
+        """The commit barrier (``interpreter.ports.host.CommitBarrier``): ``None`` when every
         write queued so far (of any bot: one queue) has landed, else an awaitable."""
         return self._store._writer.commit_barrier(run_id)
 

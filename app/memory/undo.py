@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from interpreter.ports import WriteSource
+from interpreter.ports.host import WriteSource
 
 from ..database import DatabaseError
 from .history import MemoryEvent, MemoryHistory

@@ -15,7 +15,7 @@ import time
 from collections.abc import Awaitable
 from typing import Any
 
-from interpreter.ports import FailedWrite, WriteSource
+from interpreter.ports.host import FailedWrite, WriteSource
 
 from ..database import DatabaseError, error_message, reset_connection
 from ..observers import Subscribers
@@ -141,7 +141,7 @@ class MemoryWriter:
     # -- waiting and stopping ------------------------------------------------------------
 
     def commit_barrier(self, run_id: str) -> Awaitable[tuple[FailedWrite, ...]] | None:
-        """The commit barrier (``interpreter.ports.CommitBarrier``) for a coroutine on a
+        """The commit barrier (``interpreter.ports.host.CommitBarrier``) for a coroutine on a
         running event loop: ``None`` when everything queued so far has landed."""
         # Unlocked fast path: this thread's own writes were counted in _seq before this call.
         if self._done_seq >= self._seq and not self._commits.has_refused(run_id):

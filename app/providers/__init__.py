@@ -1,4 +1,4 @@
-"""Real providers of the outside services keywords use (see ``interpreter.service_ports``).
+"""Real providers of the outside services keywords use (see ``interpreter.ports.services``).
 
 Importing this package registers every factory with :func:`app.services.service_factory`.
 """

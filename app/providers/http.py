@@ -23,7 +23,7 @@ from collections.abc import AsyncIterator
 
 import httpx
 
-from interpreter.service_ports import HttpResponse, ServiceError
+from interpreter.ports.services import HttpResponse, ServiceError
 
 from ..services import ServiceContext, service_factory
 from ..settings import load_settings
@@ -39,7 +39,7 @@ _CLOSING: set[asyncio.Task[None]] = set()
 
 
 class HttpxClient:
-    """:class:`~interpreter.service_ports.HttpClient` over an ``httpx.AsyncClient`` per event
+    """:class:`~interpreter.ports.services.HttpClient` over an ``httpx.AsyncClient`` per event
     loop (a pool is bound to the loop it was made on; tests run several loops)."""
 
     def __init__(self, timeout: float = 30.0) -> None:

@@ -25,7 +25,7 @@ from typing import Any, ClassVar, TypeVar
 
 import peewee
 
-from interpreter.service_ports import NotFound, Passage, ServiceError
+from interpreter.ports.services import NotFound, Passage, ServiceError
 
 from ..database import error_message, is_postgresql
 from ..services import ServiceContext, service_factory
@@ -130,7 +130,7 @@ class Hit:
 
 
 class KnowledgeIndex:
-    """:class:`~interpreter.service_ports.KnowledgeBase` over a full-text backend: SQLite FTS5
+    """:class:`~interpreter.ports.services.KnowledgeBase` over a full-text backend: SQLite FTS5
     in a cache file (``backend`` may be its path) or the PostgreSQL memory database."""
 
     def __init__(self, dialog_dir: str | Path, backend: KnowledgeBackend | str | Path) -> None:

@@ -13,7 +13,7 @@ import json
 import re
 from typing import Any
 
-from interpreter.service_ports import LlmReply, ServiceError, ToolCall
+from interpreter.ports.services import LlmReply, ServiceError, ToolCall
 
 from ..services import ServiceContext, service_factory
 from ..settings import LLM_HINT, Settings, load_settings
@@ -34,7 +34,7 @@ def strip_thinking(text: str) -> str:
 
 
 class OpenAiChat:
-    """:class:`~interpreter.service_ports.LlmClient` over HTTP (JSON in, JSON out)."""
+    """:class:`~interpreter.ports.services.LlmClient` over HTTP (JSON in, JSON out)."""
 
     def __init__(self, url: str, model: str, key: str = "", timeout: float = 300.0,
                  http: HttpxClient | None = None, routes: dict[str, str] | None = None,

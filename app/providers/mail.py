@@ -14,7 +14,7 @@ import ssl
 from email.message import EmailMessage
 from email.utils import make_msgid
 
-from interpreter.service_ports import MailMessage, ServiceError
+from interpreter.ports.services import MailMessage, ServiceError
 
 from ..services import ServiceContext, service_factory
 from ..settings import SMTP_HINT, Settings, load_settings
@@ -23,7 +23,7 @@ SMTP_TIMEOUT = 30.0  # seconds
 
 
 class SmtpMailer:
-    """:class:`~interpreter.service_ports.MailSender` over ``smtplib``."""
+    """:class:`~interpreter.ports.services.MailSender` over ``smtplib``."""
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings

@@ -17,7 +17,7 @@ import json
 import time
 from typing import Any
 
-from interpreter.service_ports import MailMessage, ServiceError
+from interpreter.ports.services import MailMessage, ServiceError
 
 from ..services import ServiceContext, service_factory
 from ..settings import Settings, load_settings

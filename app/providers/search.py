@@ -11,7 +11,7 @@ import json
 import urllib.parse
 from dataclasses import dataclass
 
-from interpreter.service_ports import ServiceError
+from interpreter.ports.services import ServiceError
 
 from ..services import ServiceContext, service_factory
 from ..settings import load_settings

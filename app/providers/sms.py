@@ -21,7 +21,7 @@ import os
 import urllib.parse
 from pathlib import Path
 
-from interpreter.service_ports import ServiceError
+from interpreter.ports.services import ServiceError
 
 from ..services import ServiceContext, service_factory
 from ..settings import SMS_HINT, Settings, load_settings

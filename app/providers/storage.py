@@ -24,7 +24,7 @@ from collections.abc import AsyncIterable, Iterable
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from interpreter.service_ports import ServiceError
+from interpreter.ports.services import ServiceError
 
 from ..atomic_file import AtomicWriter, write_bytes_atomic
 from ..services import ServiceContext, service_factory
@@ -88,7 +88,7 @@ def confinement_note(dialog_dir: str | Path) -> str | None:
 
 
 class PackageStorage:
-    """:class:`~interpreter.service_ports.Storage` over the bot package folder."""
+    """:class:`~interpreter.ports.services.Storage` over the bot package folder."""
 
     def __init__(self, dialog_dir: str | Path) -> None:
         self.dialog_dir = Path(dialog_dir).resolve()

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from interpreter.parser import parse
-from interpreter.service_ports import ToolParam, ToolSpec
+from interpreter.ports.services import ToolParam, ToolSpec
+from interpreter.syntax.parser.core import parse
 
 from ..services import ServiceContext, service_factory
 from .storage import package_root
@@ -33,7 +33,7 @@ def spec_from_source(name: str, source: str, file: str = "") -> ToolSpec:
 
 
 class FolderTools:
-    """:class:`~interpreter.service_ports.ToolCatalog` over the dialog's folders."""
+    """:class:`~interpreter.ports.services.ToolCatalog` over the dialog's folders."""
 
     def __init__(self, dialog_dir: str | Path) -> None:
         self.dialog_dir = Path(dialog_dir).resolve()

@@ -7,8 +7,8 @@ diagnostics and the debug adapter (all through :func:`interpreter.check_source`)
 
 from __future__ import annotations
 
-from .. import nodes as n
 from ..errors import Diagnostic
+from ..syntax import nodes as n
 from .build_notes import build_notes
 from .builds import NEWEST_BUILD, EngineBuild, EngineOptions
 from .converter_rules import ConverterModel

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from .. import nodes as n
+from ..syntax import nodes as n
 from .builds import EngineBuild
 from .findings import Concern, Finding
 

@@ -15,8 +15,8 @@ import re
 from collections.abc import Iterator
 from enum import Enum
 
-from ..lexer import Kind, TextBlock, Token
-from ..vocabulary import STATEMENT_PHRASES
+from ..syntax.lexer import Kind, TextBlock, Token
+from ..syntax.vocabulary import STATEMENT_PHRASES
 from .builds import EngineBuild
 from .findings import Concern, Finding
 from .line_rules import (

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from ..lexer import Kind, Token
+from ..syntax.lexer import Kind, Token
 from .findings import Concern, Finding
 from .source_lines import SourceLine
 from .text_rewrites import rewritten_string

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..lexer import Kind, Lexer, TextBlock, Token
+from ..syntax.lexer import Kind, Lexer, TextBlock, Token
 
 
 @dataclass(frozen=True)

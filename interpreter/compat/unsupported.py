@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from ..lexer import Kind, Token
+from ..syntax.lexer import Kind, Token
 from .findings import Concern, Finding
 from .source_lines import SourceLine, source_lines
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from enum import Enum
 
-from .. import nodes as n
+from ..syntax import nodes as n
 from .findings import Concern, Finding
 
 

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from ..nodes import Hear, Program, program_nodes
+from ..syntax.nodes import Hear, Program, program_nodes
 from .debugger import Debugger
 from .model import DebugMessage, MessageKind, StepMode, StepState
 

@@ -26,9 +26,9 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from ..nodes import Program
-from ..operators import setv
-from ..runtime import FRAME_LINE, FRAME_NAME, FRAME_VARIABLES
+from ..library.operators import setv
+from ..runtime.engine import FRAME_LINE, FRAME_NAME, FRAME_VARIABLES
+from ..syntax.nodes import Program
 from ..values import BasicValueError, repr_value, to_display, truthy, type_name
 from .evaluate import CompiledExpression, compile_expression, run_expression
 from .model import (

@@ -14,13 +14,13 @@ from dataclasses import dataclass
 from types import CodeType
 from typing import Any
 
-from .. import nodes as n
-from ..codegen_scope import Scope
-from ..compiler import CodeGen
+from ..codegen.compiler import CodeGen
+from ..codegen.scope import Scope
 from ..errors import BasicSyntaxError, Diagnostic, Severity
-from ..lexer import Kind, tokenize
-from ..operators import NAMESPACE
-from ..parser import ParseError, Parser
+from ..library.operators import NAMESPACE
+from ..syntax import nodes as n
+from ..syntax.lexer import Kind, tokenize
+from ..syntax.parser.core import ParseError, Parser
 from ..values import BasicValueError
 
 EXPRESSION_FILE = "<expression>"

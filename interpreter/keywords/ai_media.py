@@ -19,10 +19,10 @@ from datetime import datetime
 from typing import Any
 
 from ..values import BasicValueError, to_display
-from . import keyword, one
 from .data import provider_call, table_service
 from .llm import ask, chat_client
-from .web import is_url
+from .registry import keyword, one
+from .urls import is_url
 
 _NO_ROUTE = {"", "default", "manual", "none", "off"}
 _SAFE_ALIAS = re.compile(r"^[A-Za-z0-9_-]+$")

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..values import BasicValueError, to_display
-from . import keyword
+from .registry import keyword
 
 SMART_REPLIES = (
     ("Thank you for reaching out! I'd be happy to help you with that.", "friendly",

@@ -2,7 +2,7 @@
 
 Semantics follow General Bots' Rust sources (``create_task.rs``, ``book.rs``,
 ``crm/attendance.rs``); the rows live behind the host's ``crm``
-service (``interpreter.service_ports.Crm``). LOG ACTIVITY, RECORD METRIC, NOTIFY AGENT and
+service (``interpreter.ports.services.Crm``). LOG ACTIVITY, RECORD METRIC, NOTIFY AGENT and
 CACHE SET appear in the original templates without any implementation; Talkbench gives them
 the plain meaning their names promise (a row in the activity log, a metric sample, a
 notification line plus an activity row, a cache entry with an expiry).
@@ -22,10 +22,10 @@ import json
 import re
 from typing import Any
 
-from .. import builtins_dates
-from ..service_ports import NewMeeting, NewTask, Note, ServiceError
+from ..library.builtins import dates as builtins_dates
+from ..ports.services import NewMeeting, NewTask, Note, ServiceError
 from ..values import BasicValueError, as_number, get_member, to_display, to_json, to_number
-from . import keyword
+from .registry import keyword
 
 _PRIORITIES = ("low", "medium", "high", "urgent")
 _PRIORITY_LEVELS = {"low": 1, "high": 3, "urgent": 4}  # anything else is 2 (normal)

@@ -1,6 +1,6 @@
 """Table keywords (FIND, SAVE, INSERT, UPDATE, DELETE, SET, MERGE), user memory and SET SCHEDULE.
 
-They reach the bot database only through the services of ``interpreter.data_ports``; a host
+They reach the bot database only through the services of ``interpreter.ports.data``; a host
 without them makes the keyword fail with a clear message. Argument shapes follow the reference
 (§4.12, §4.13, §4.17, §4.6).
 """
@@ -11,10 +11,10 @@ import re
 import weakref
 from typing import Any
 
-from .. import nodes as n
-from ..data_ports import ColumnDef, Filter, TableDefinition
+from ..ports.data import ColumnDef, Filter, TableDefinition
+from ..syntax import nodes as n
 from ..values import BasicValueError, to_display
-from . import keyword, one
+from .registry import keyword, one
 
 _ANONYMOUS = "anonymous"  # user id before any SET USER
 _defined: weakref.WeakSet[Any] = weakref.WeakSet()  # runtimes whose TABLE blocks were created
@@ -256,7 +256,7 @@ async def remember_user_fact(rt: Any, args: list[Any], clauses: dict, line: int)
 
 @keyword("SET SCHEDULE")
 async def set_schedule(rt: Any, args: list[Any], clauses: dict, line: int) -> None:
-    from ..cron import CronError, parse_schedule
+    from ..library.cron import CronError, parse_schedule
 
     other = len(args) >= 2 and isinstance(args[1], str) and args[1].lower().endswith(".bas")
     if not args or not (other or isinstance(args[0], str)):

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..values import BasicValueError
-from . import keyword
+from .registry import keyword
 
 
 @keyword("ERROR MESSAGE")

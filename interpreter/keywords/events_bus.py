@@ -15,7 +15,7 @@ from typing import Any
 
 from ..events import Printed
 from ..values import BasicValueError, to_display, to_int
-from . import keyword
+from .registry import keyword
 
 ALLOWED_EVENTS = ("workflow_step_complete", "approval_received", "approval_denied",
                   "timeout_occurred", "bot_response_ready")

@@ -19,11 +19,11 @@ from typing import Any, Protocol
 from urllib.parse import unquote, urlsplit
 
 from ..events import FileSent
-from ..service_ports import Attachment, MailMessage
+from ..ports.services import Attachment, MailMessage
 from ..values import BasicValueError, to_display, to_json
-from . import keyword, one
 from .mail import recipients
-from .web import is_url
+from .registry import keyword, one
+from .urls import is_url
 
 _ERROR_SNIPPET = 300  # characters of an error response's body quoted in the message
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 from ..values import BasicValueError, to_display
-from . import keyword
 from .data import provider_call, table_service
+from .registry import keyword
 
 
 async def _create(rt: Any, args: list[Any], phrase: str) -> None:
@@ -20,7 +20,7 @@ async def _create(rt: Any, args: list[Any], phrase: str) -> None:
         raise BasicValueError(f"{phrase} expects: {phrase} name ON table (column, …)")
     name, table = to_display(args[0]), to_display(args[1])
     columns = [to_display(c) for c in args[2]]
-    # ``Tables.create_index`` (interpreter/data_ports.py); an older host may lack it.
+    # ``Tables.create_index`` (interpreter/ports/data.py); an older host may lack it.
     make = getattr(table_service(rt, phrase), "create_index", None)
     if make is None:
         raise BasicValueError(f"{phrase}: this host's tables service cannot create indexes")

@@ -12,9 +12,9 @@ from __future__ import annotations
 from typing import Any
 
 from ..events import Failed, Finished, Printed, RunStarted, Stopped
-from ..service_ports import NotFound, ServiceError, ToolSpec
+from ..ports.services import NotFound, ServiceError, ToolSpec
 from ..values import BasicValueError, to_display
-from . import keyword, one
+from .registry import keyword, one
 from .web import http_request
 
 
@@ -144,9 +144,8 @@ async def run_tool(rt: Any, name: str, arguments: dict[str, Any], line: int) -> 
     Its TALKs reach the user as usual; its own start/finish events are not forwarded, so
     the host still sees one run. A failure is a ServiceError naming the tool and line.
     """
-    from .. import load_source
+    from .. import load_source  # the package's front door: parse, check and compile
     from ..errors import BasicRuntimeError, BasicSyntaxError
-    from ..runtime import Runtime
 
     spec = find_tool(rt, name, "LLM")
     rt.emit(Printed(f"calling tool {spec.name} {to_display(arguments)}", line))
@@ -157,7 +156,7 @@ async def run_tool(rt: Any, name: str, arguments: dict[str, Any], line: int) -> 
 
     try:
         compiled = load_source(spec.source, spec.file or f"{spec.name}.bas")
-        runtime = Runtime(compiled, rt.channel, rt.memory, on_event=forward, session=rt.session,
+        runtime = type(rt)(compiled, rt.channel, rt.memory, on_event=forward, session=rt.session,
                           params=arguments, services=rt.services, skip_waits=rt.skip_waits)
         return await runtime.run()
     except (BasicRuntimeError, BasicSyntaxError) as e:

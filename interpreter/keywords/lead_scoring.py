@@ -12,9 +12,9 @@ import re
 from typing import Any
 
 from ..values import BasicValueError, as_number, get_member, to_display, to_json, to_number
-from . import keyword
 from .ai_media import json_object
 from .llm import ask
+from .registry import keyword
 
 DEFAULT_THRESHOLD = 70  # QUALIFY LEAD's default, as in the original
 

@@ -12,10 +12,10 @@ import json
 import re
 from typing import Any
 
-from ..service_ports import ServiceError, ToolSpec
+from ..ports.services import ServiceError, ToolSpec
 from ..values import BasicValueError, to_display, to_json
-from . import keyword, one
 from .knowledge import active_collections, find_tool, run_tool
+from .registry import keyword, one
 
 MAX_TOOL_ROUNDS = 5  # model turns that may call tools before the answer must come
 KB_PASSAGES = 5

@@ -11,8 +11,8 @@ import json
 from typing import Any
 
 from ..values import BasicValueError, to_display, to_json
-from . import keyword
 from .llm import ask
+from .registry import keyword
 
 _CALCULATOR = ("You are a precise calculator. Substitute the variables into the formula, "
                "perform the calculation and return ONLY the final result (number, boolean, "

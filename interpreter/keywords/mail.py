@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..service_ports import Attachment, MailMessage
+from ..ports.services import Attachment, MailMessage
 from ..values import BasicValueError, to_display
-from . import keyword
+from .registry import keyword
 
 _ADDRESS = re.compile(r"^[^@\s<>,;]+@[^@\s<>,;]+$")
 

@@ -13,11 +13,11 @@ import re
 from typing import Any, Protocol
 
 from ..events import Printed
-from ..hear_types import validate_answer
-from ..service_ports import MailMessage, MailSender, ServiceError
+from ..library.hear_types import validate_answer
+from ..ports.services import MailMessage, MailSender, ServiceError
 from ..values import BasicValueError, to_display
-from . import keyword
 from .mail import _ADDRESS
+from .registry import keyword
 
 
 class SmsSender(Protocol):

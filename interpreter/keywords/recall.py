@@ -11,8 +11,8 @@ import re
 from typing import Any
 
 from ..values import BasicValueError, as_number, to_display
-from . import keyword, one
 from .data import memory_user, provider_call  # one rule for "which user" and provider errors
+from .registry import keyword, one
 
 _DAY = 86_400.0
 _UNITS: dict[str, float] = {

@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from ..builtins import lookup_builtin
+from ..library.builtins.core import lookup_builtin
 from ..values import (
     BasicValueError,
     as_number,
@@ -24,7 +24,7 @@ from ..values import (
     to_display,
     type_name,
 )
-from . import keyword
+from .registry import keyword
 
 # ------------------------------------------------------------ rows
 

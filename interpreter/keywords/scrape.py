@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import urljoin
 
 from ..values import BasicValueError, to_display, to_int
-from . import keyword
+from .registry import keyword
 from .scrape_html import parse_html, select
 from .web import http_request
 

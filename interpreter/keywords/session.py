@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..ports import Suggestion
+from ..ports.host import Suggestion
 from ..values import BasicValueError, to_display
-from . import keyword, one
+from .registry import keyword, one
 
 
 @keyword("TALK TO")

@@ -10,8 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from ..values import BasicValueError
-from . import keyword
 from .data import memory_user, provider_call
+from .registry import keyword
 
 
 def _no_arguments(args: list[Any], phrase: str) -> None:

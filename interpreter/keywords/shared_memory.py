@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..service_ports import ServiceError
+from ..ports.services import ServiceError
 from ..values import BasicValueError, to_display
-from . import keyword
+from .registry import keyword
 
 
 def _text(args: list[Any], phrase: str) -> str:

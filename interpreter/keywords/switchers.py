@@ -12,9 +12,9 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from ..ports import Suggestion, Switcher
+from ..ports.host import Suggestion, Switcher
 from ..values import BasicValueError, to_display
-from . import keyword, one
+from .registry import keyword, one
 
 # The standard ids and the instruction each stands for (the engine's texts are Portuguese
 # and long; these say the same in short).

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..values import BasicValueError, to_display
-from . import keyword
+from .registry import keyword
 
 PER_KB = 5  # the engine asks its vector store for 5 hits per collection
 

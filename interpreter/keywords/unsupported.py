@@ -16,10 +16,10 @@ from __future__ import annotations
 import weakref
 from typing import Any
 
-from .. import nodes as n
+from ..syntax import nodes as n
 from ..values import BasicValueError
-from . import KEYWORDS, keyword
 from .messaging import send_to
+from .registry import KEYWORDS, keyword
 
 POLICY_SERVICE = "unsupported_keywords"
 SKIP, ERROR = "skip", "error"

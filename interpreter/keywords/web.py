@@ -1,6 +1,6 @@
 """HTTP keywords: GET, POST, PUT, PATCH, DELETE HTTP, SET HEADER, CLEAR HEADERS.
 
-Requests go through the host's ``http`` provider (:class:`~interpreter.service_ports.HttpClient`);
+Requests go through the host's ``http`` provider (:class:`~interpreter.ports.services.HttpClient`);
 headers set with SET HEADER belong to the session and are sent with every request until
 CLEAR HEADERS. JSON bodies come back as BASIC maps and lists, other bodies as text.
 ``GET`` of something that is not a URL reads ``session.x`` variables or a file of the bot.
@@ -11,15 +11,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..service_ports import HttpResponse
+from ..ports.services import HttpResponse
 from ..values import BasicValueError, to_display, to_json
-from . import keyword, one
+from .files import read_value
+from .registry import keyword, one
+from .urls import is_url
 
 _BODY_SNIPPET = 200  # characters of an error response quoted in the message
-
-
-def is_url(text: str) -> bool:
-    return text.lower().startswith(("http://", "https://"))
 
 
 def parse_body(response: HttpResponse) -> Any:
@@ -96,8 +94,6 @@ async def get(rt: Any, args: list[Any], clauses: dict, line: int) -> Any:
         return parse_body(await http_request(rt, "GET", "GET", source))
     if source.lower().startswith("session."):
         return rt.session.variables.get(source[len("session."):])
-    from .files import read_value  # here: files imports this module
-
     return await read_value(rt, "GET", source)
 
 

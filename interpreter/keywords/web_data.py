@@ -17,8 +17,8 @@ from typing import Any
 from urllib.parse import quote
 
 from ..values import BasicValueError, to_display, to_number
-from . import keyword, one
 from .ai_media import new_file
+from .registry import keyword, one
 from .web import parse_body, snippet
 
 DEFAULT_QR_SIZE = 256  # pixels

@@ -13,11 +13,11 @@ import xml.etree.ElementTree as ET
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
-from ..service_ports import MailMessage
+from ..ports.services import MailMessage
 from ..values import BasicValueError, to_display, to_json
-from . import keyword, one
 from .ai_media import new_file
 from .mail import recipients
+from .registry import keyword, one
 from .web import require_url, send, snippet
 
 SOAP_ENV = "http://schemas.xmlsoap.org/soap/envelope/"

@@ -29,7 +29,7 @@ from app.services import ServiceContext, build_services
 from interpreter import Runtime, load_source
 from interpreter.debug.conversation import ConversationWatch
 from interpreter.events import FileSent, RunStarted
-from interpreter.ports import BotMessage, DictMemory, HearRequest
+from interpreter.ports.host import BotMessage, DictMemory, HearRequest
 
 SENDS_INVOICE = '''TALK "Your name?"
 HEAR name

@@ -27,8 +27,8 @@ from app.chat_format import (
 from app.chat_parser import load_chat, parse_chat
 from app.conversation_test import ConversationRecorder, record, replay
 from interpreter import Runtime, load_source
-from interpreter.channels import QueuedChannel
-from interpreter.ports import DictMemory
+from interpreter.ports.host import DictMemory
+from interpreter.runtime.channels import QueuedChannel
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "resources" / "samples"

@@ -15,9 +15,9 @@ from app.database import is_postgresql
 from app.memory.store import MemoryStore
 from app.tables import TableStore
 from interpreter import Runtime, load_source
-from interpreter.channels import QueuedChannel
 from interpreter.errors import BasicRuntimeError
-from interpreter.ports import DictMemory
+from interpreter.ports.host import DictMemory
+from interpreter.runtime.channels import QueuedChannel
 
 ROOT = Path(__file__).resolve().parents[2]
 

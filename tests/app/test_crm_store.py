@@ -14,8 +14,8 @@ from app.memory.store import MemoryStore
 from app.providers.crm import CrmConfigError, make_crm
 from app.services import ServiceContext, build_services
 from interpreter import BasicRuntimeError, Runtime, load_source
-from interpreter.channels import QueuedChannel
-from interpreter.service_ports import NewMeeting, NewTask, Note, ServiceError
+from interpreter.ports.services import NewMeeting, NewTask, Note, ServiceError
+from interpreter.runtime.channels import QueuedChannel
 
 DAY = dt.date(2025, 3, 4)
 

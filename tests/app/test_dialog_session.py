@@ -8,10 +8,10 @@ import pytest
 
 from app.dialog_session import DebugOptions, DialogRunner
 from interpreter import BasicSyntaxError
-from interpreter.channels import QueuedChannel
 from interpreter.debug.model import BreakpointSpec, MemoryBreakpointSpec, PauseReason
 from interpreter.events import Failed, Finished, Stopped, Talked
-from interpreter.ports import DictMemory
+from interpreter.ports.host import DictMemory
+from interpreter.runtime.channels import QueuedChannel
 
 
 class DictStore:

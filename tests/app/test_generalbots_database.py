@@ -191,7 +191,7 @@ def test_talkbench_own_database_still_creates_a_new_bot(sqlite_db: str, dialog: 
 
 def test_the_ide_runner_refuses_an_unknown_bot_before_running(generalbots_db: str) -> None:
     from app.dialog_session import DialogRunner
-    from interpreter.channels import QueuedChannel
+    from interpreter.runtime.channels import QueuedChannel
 
     with MemoryStore(generalbots_db) as store:
         runner = DialogRunner(store, "newbot", QueuedChannel())

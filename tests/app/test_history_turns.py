@@ -11,8 +11,8 @@ from app.memory.history import EVENTS_TABLE, MemoryHistory
 from app.memory.store import MemoryStore
 from app.turns import TurnRecorder
 from interpreter import Runtime, load_source
-from interpreter.channels import QueuedChannel
-from interpreter.ports import WriteSource
+from interpreter.ports.host import WriteSource
+from interpreter.runtime.channels import QueuedChannel
 
 BOT = "turnbot"
 

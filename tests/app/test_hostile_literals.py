@@ -60,7 +60,7 @@ def test_a_dap_session_answers_with_the_error(case: str, stdio_adapter, dialogs,
 
 
 def test_numbers_up_to_a_floats_range_still_read() -> None:
-    from interpreter.lexer import tokenize
+    from interpreter.syntax.lexer import tokenize
 
     tokens, diagnostics = tokenize("x = " + "9" * 308 + "\ny = 1." + "5" * 500, "n.bas")
     assert diagnostics == []

@@ -14,7 +14,7 @@ from app.memory.undo import (
     revert_run,
     reverted_events,
 )
-from interpreter.ports import WriteSource
+from interpreter.ports.host import WriteSource
 
 BOT = "histbot"
 

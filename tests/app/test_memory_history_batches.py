@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from app.memory.history import MemoryHistory
-from interpreter.ports import WriteSource
+from interpreter.ports.host import WriteSource
 
 BOT = "burstbot"
 

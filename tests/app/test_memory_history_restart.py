@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from app.memory.history import MemoryHistory
 from app.memory.store import MemoryStore
-from interpreter.ports import WriteSource
+from interpreter.ports.host import WriteSource
 
 BOT = "restartbot"
 KEYS = 620  # more than one prefetch query's worth of keys

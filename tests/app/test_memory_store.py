@@ -21,7 +21,7 @@ from app.memory.store import (
     MemoryChange,
     MemoryStore,
 )
-from interpreter.ports import BotMemory, WriteSource
+from interpreter.ports.host import BotMemory, WriteSource
 
 REPO = Path(__file__).resolve().parents[2]
 

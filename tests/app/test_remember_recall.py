@@ -18,8 +18,8 @@ from app.user_memory import (
     user_memories,
 )
 from interpreter import Runtime, load_source
-from interpreter.channels import QueuedChannel
 from interpreter.errors import BasicRuntimeError
+from interpreter.runtime.channels import QueuedChannel
 
 T0 = dt.datetime(2025, 3, 1, 12, 0, tzinfo=dt.UTC)
 
@@ -161,7 +161,7 @@ def test_expiry_lives_in_talkbench_table_not_in_user_memories(sqlite_db: str) ->
 
 
 def test_recall_and_remember_need_a_memory_service() -> None:
-    from interpreter.ports import DictMemory
+    from interpreter.ports.host import DictMemory
 
     rt = Runtime(load_source('x = RECALL "k"', "r.bas"), QueuedChannel.with_answers([]),
                  DictMemory({}))

@@ -10,7 +10,7 @@ from app.dialog_session import DialogRunner
 from app.memory.history import MemoryHistory
 from app.memory.store import MemoryStore
 from app.sandbox import SandboxMemory, SandboxProvider
-from interpreter.ports import BotMessage, HearRequest, WriteSource
+from interpreter.ports.host import BotMessage, HearRequest, WriteSource
 
 BOT = "sandbot"
 

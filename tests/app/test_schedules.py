@@ -14,10 +14,10 @@ from app.memory.store import MemoryStore
 from app.schedule_runner import Scheduler, run_due
 from app.schedules import ScheduleRegistry, due, make_schedule, scan
 from interpreter import Runtime, load_source
-from interpreter.channels import QueuedChannel
 from interpreter.errors import BasicRuntimeError
 from interpreter.events import Printed
-from interpreter.ports import DictMemory
+from interpreter.ports.host import DictMemory
+from interpreter.runtime.channels import QueuedChannel
 
 NOON = dt.datetime(2026, 11, 23, 12, 0)  # a Monday
 

@@ -9,10 +9,10 @@ import pytest
 
 from app.cli import main
 from app.services import ServiceContext, build_services
-from interpreter import nodes as n
-from interpreter.keyword_help import help_for
-from interpreter.keywords import KEYWORDS
-from interpreter.parser import parse
+from interpreter.keywords.registry import KEYWORDS
+from interpreter.syntax import nodes as n
+from interpreter.syntax.parser.core import parse
+from interpreter.tooling.keyword_help import help_for
 
 SAMPLES = sorted((Path(__file__).parents[2] / "resources" / "samples").glob("*.bas"))
 SERVICE_KEYWORDS = [

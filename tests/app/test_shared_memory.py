@@ -15,8 +15,8 @@ from app.memory.changes import ChangeState, MemoryChange
 from app.memory.store import MemoryStore
 from app.services import ServiceContext, Services
 from interpreter import Runtime, load_source
-from interpreter.channels import QueuedChannel
 from interpreter.events import Printed
+from interpreter.runtime.channels import QueuedChannel
 
 
 def run_as(store: MemoryStore, bot: str, source: str, folder: Path) -> list[Any]:

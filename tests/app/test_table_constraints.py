@@ -14,10 +14,10 @@ import pytest
 from app.memory.store import MemoryStore
 from app.tables import TableStore
 from interpreter import Runtime, load_source
-from interpreter.channels import QueuedChannel
 from interpreter.errors import BasicRuntimeError
-from interpreter.parser import parse
-from interpreter.ports import DictMemory
+from interpreter.ports.host import DictMemory
+from interpreter.runtime.channels import QueuedChannel
+from interpreter.syntax.parser.core import parse
 
 VISITS = '''
 TABLE visits

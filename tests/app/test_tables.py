@@ -10,10 +10,10 @@ import pytest
 from app.memory.store import MemoryStore
 from app.tables import REGISTRY, TableStore
 from interpreter import Runtime, load_source
-from interpreter.channels import QueuedChannel
-from interpreter.data_ports import ColumnDef, Filter, TableDefinition
 from interpreter.errors import BasicRuntimeError
-from interpreter.ports import DictMemory
+from interpreter.ports.data import ColumnDef, Filter, TableDefinition
+from interpreter.ports.host import DictMemory
+from interpreter.runtime.channels import QueuedChannel
 
 
 @pytest.fixture

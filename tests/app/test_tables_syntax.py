@@ -11,9 +11,9 @@ import pytest
 from app.memory.store import MemoryStore
 from app.tables import TableStore
 from interpreter import Runtime, load_source
-from interpreter.channels import QueuedChannel
 from interpreter.errors import BasicRuntimeError
-from interpreter.ports import DictMemory
+from interpreter.ports.host import DictMemory
+from interpreter.runtime.channels import QueuedChannel
 
 
 @pytest.fixture

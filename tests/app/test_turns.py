@@ -14,13 +14,13 @@ from app.conversation_channel import (
 )
 from app.dialog_session import DebugOptions, DialogRunner
 from app.turns import TurnRecorder
-from interpreter.channels import QueuedChannel
 from interpreter.debug.conversation import (
     ConversationBreakpoints,
     ConversationDebugger,
     ConversationWatch,
 )
-from interpreter.ports import DictMemory
+from interpreter.ports.host import DictMemory
+from interpreter.runtime.channels import QueuedChannel
 
 DIALOG = """\
 TALK "Hi, what is your name?"

@@ -18,8 +18,8 @@ from app.user_memory import (
     user_memories,
 )
 from interpreter import Runtime, load_source
-from interpreter.channels import QueuedChannel
-from interpreter.runtime import Session
+from interpreter.runtime.channels import QueuedChannel
+from interpreter.runtime.engine import Session
 
 
 def run(source: str, store: MemoryStore, session: Session | None = None) -> dict[str, Any]:

@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from interpreter import BasicRuntimeError, Runtime, load_source
-from interpreter.channels import QueuedChannel
 from interpreter.debug.debugger import Debugger
-from interpreter.ports import DictMemory
+from interpreter.ports.host import DictMemory
+from interpreter.runtime.channels import QueuedChannel
 
 
 @dataclass

@@ -7,7 +7,7 @@ import pytest
 
 from interpreter import BasicRuntimeError, Severity, check_source
 from interpreter.events import Printed
-from interpreter.parser import parse
+from interpreter.syntax.parser.core import parse
 
 from .helpers import run
 

@@ -21,10 +21,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from interpreter import BasicRuntimeError, BasicSyntaxError, Runtime, check_source, load_source
-from interpreter.builtins import BUILTINS
-from interpreter.nesting import MAX_BLOCK_DEPTH, MAX_EXPR_DEPTH, MAX_LOOP_DEPTH, MAX_NESTING
-from interpreter.ports import BotMessage, DictMemory, HearRequest
-from interpreter.runtime import MAX_DEPTH
+from interpreter.library.builtins.core import BUILTINS
+from interpreter.ports.host import BotMessage, DictMemory, HearRequest
+from interpreter.runtime.engine import MAX_DEPTH
+from interpreter.syntax.nesting import MAX_BLOCK_DEPTH, MAX_EXPR_DEPTH, MAX_LOOP_DEPTH, MAX_NESTING
 
 # Runtime.run raises the recursion limit once; doing it first keeps hypothesis from warning.
 sys.setrecursionlimit(max(sys.getrecursionlimit(), MAX_DEPTH * 4 + 500))
@@ -64,7 +64,7 @@ def _corpus() -> list[str]:
     """The sample dialogs plus the multi-line BASIC snippets of the interpreter tests."""
     scripts = [p.read_text(encoding="utf-8") for p in sorted(
         (ROOT / "resources" / "samples").glob("*.bas"))]
-    for test_file in sorted(Path(__file__).parent.glob("test_*.py")):
+    for test_file in sorted(Path(__file__).parent.rglob("test_*.py")):
         if test_file.name in ("test_fuzz.py", "test_sandbox.py"):
             continue
         tree = ast.parse(test_file.read_text(encoding="utf-8"))

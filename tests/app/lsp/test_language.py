@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from lsprotocol import types
 
-from interpreter.keyword_help import help_for
+from interpreter.tooling.keyword_help import help_for
 
 from .conftest import doc, open_dialog, pos, start
 

@@ -10,8 +10,8 @@ from typing import Any
 import app.providers  # noqa: F401  (registers the factories under test)
 from app.services import ServiceContext, Services
 from interpreter import Runtime, Session, load_source
-from interpreter.channels import QueuedChannel
-from interpreter.ports import DictMemory
+from interpreter.ports.host import DictMemory
+from interpreter.runtime.channels import QueuedChannel
 
 
 @dataclass

@@ -20,7 +20,7 @@ from app.providers import storage
 from app.providers.knowledge import KnowledgeIndex
 from app.providers.storage import confinement_note, package_root
 from interpreter import BasicRuntimeError
-from interpreter.service_ports import ServiceError
+from interpreter.ports.services import ServiceError
 
 from .helpers import run_dialog
 

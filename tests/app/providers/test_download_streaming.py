@@ -17,8 +17,8 @@ from app.providers import http as http_provider
 from app.providers import storage
 from app.services import ServiceContext, Services
 from interpreter import BasicRuntimeError, Runtime, load_source
-from interpreter.channels import QueuedChannel
-from interpreter.ports import DictMemory
+from interpreter.ports.host import DictMemory
+from interpreter.runtime.channels import QueuedChannel
 
 from .helpers import run_dialog
 

@@ -16,8 +16,8 @@ import app.providers  # noqa: F401  (registers the http factory)
 from app.providers.http import HttpxClient
 from app.services import ServiceContext, Services
 from interpreter import Runtime, load_source
-from interpreter.channels import QueuedChannel
-from interpreter.ports import DictMemory
+from interpreter.ports.host import DictMemory
+from interpreter.runtime.channels import QueuedChannel
 
 LONG = 120.0  # the request timeout: far longer than any test waits
 

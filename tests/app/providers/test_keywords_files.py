@@ -17,7 +17,7 @@ from app.providers import storage
 from app.services import ServiceContext, Services
 from interpreter import BasicRuntimeError, Runtime, load_source
 from interpreter.events import FileSent
-from interpreter.ports import BotMessage, DictMemory
+from interpreter.ports.host import BotMessage, DictMemory
 
 from .helpers import run_dialog
 

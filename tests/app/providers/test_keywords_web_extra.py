@@ -150,10 +150,10 @@ NEW_KEYWORDS = ["GRAPHQL", "SOAP", "WEBSITE OF", "CREATE DRAFT", "USE MODEL",
 
 @pytest.mark.parametrize("phrase", NEW_KEYWORDS)
 def test_keyword_is_registered_documented_and_parses_as_a_value(phrase: str) -> None:
-    from interpreter import nodes as n
-    from interpreter.keyword_help import help_for
-    from interpreter.keywords import KEYWORDS
-    from interpreter.parser import parse
+    from interpreter.keywords.registry import KEYWORDS
+    from interpreter.syntax import nodes as n
+    from interpreter.syntax.parser.core import parse
+    from interpreter.tooling.keyword_help import help_for
 
     assert phrase in KEYWORDS
     entry = help_for(phrase.replace(" ", "_"))

@@ -16,7 +16,7 @@ from app.memory.store import MemoryStore
 from app.providers.knowledge import KnowledgeIndex, make_knowledge, query_words
 from app.providers.knowledge_pg import DOCUMENTS, PASSAGES, PostgresKnowledge
 from app.services import ServiceContext
-from interpreter.service_ports import ServiceError
+from interpreter.ports.services import ServiceError
 
 
 def make_kb(root: Path) -> Path:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from app.providers.knowledge import KnowledgeIndex
-from interpreter.service_ports import ServiceError
+from interpreter.ports.services import ServiceError
 
 
 def test_kb_folders_are_looked_up_in_the_worker(tmp_path: Path,

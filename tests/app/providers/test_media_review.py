@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from app.providers.media import OpenAiMedia
-from interpreter.service_ports import ServiceError
+from interpreter.ports.services import ServiceError
 
 
 def test_an_image_url_that_is_not_http_is_refused(http_server: Any, tmp_path: Path) -> None:

@@ -1,0 +1,184 @@
+"""Pure analyses of the BASIC syntax tree that steer code generation, and the Python
+names the generated code gives to BASIC variables and SUBs.
+
+None of them generates code or keeps state: each answers one question about a node, a
+statement list or the whole program, so the code generator's parts can share them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..syntax import nodes as n
+
+_BOOL_OPS = {"=", "<>", "<", "<=", ">", ">=", "LIKE", "CONTAINS", "IN", "AND", "OR"}
+
+
+def is_bool(node: n.Node) -> bool:
+    """Whether ``node`` always yields a Python bool: a condition then needs no
+    ``_truthy`` call."""
+    if isinstance(node, n.Binary):
+        return node.op in _BOOL_OPS
+    if isinstance(node, n.Unary):
+        return node.op == "NOT"
+    if isinstance(node, n.IsNull):
+        return True
+    return isinstance(node, n.Literal) and isinstance(node.value, bool)
+
+
+def never_null(node: n.Node) -> bool:
+    """Whether an expression's value can never be NULL (text, numbers, booleans, lists...)."""
+    if isinstance(node, n.Literal):
+        return node.value is not None
+    if isinstance(node, n.Binary):
+        return node.op != "??"
+    return isinstance(node, (n.Interp, n.Unary, n.IsNull, n.ArrayLit, n.MapLit))
+
+
+def fits(builtin: Any, count: int) -> bool:
+    """Whether ``builtin`` accepts ``count`` arguments."""
+    return builtin.min_args <= count and (builtin.max_args is None or count <= builtin.max_args)
+
+
+def text_prefix(node: n.Node) -> bool:
+    """Whether ``node`` is a ``+`` chain whose leftmost operand is a text constant: every
+    ``+`` of it then appends text (``"Item " + i`` then ``+ ": "``)."""
+    while True:
+        if isinstance(node, n.Literal):
+            return isinstance(node.value, str)
+        if isinstance(node, n.Interp):
+            return True
+        if isinstance(node, n.Binary) and node.op == "+":
+            node = node.left  # text only if the whole chain is text: checked by the caller
+            continue
+        return False
+
+
+def assigns(body: list[n.Node], key: str) -> bool:
+    """Whether a statement in ``body`` may assign variable ``key`` (or write into it):
+    assignment, WITH and HEAR targets, loop variables, PARAM and INTO clauses."""
+    for node in n.walk(body):
+        target = getattr(node, "target", None)
+        targets: list[n.Node] = [target] if isinstance(target, n.Node) else []
+        clauses = getattr(node, "clauses", None)
+        if isinstance(clauses, dict):
+            targets += clauses.get("INTO", [])
+        var = getattr(node, "var", None)
+        if isinstance(var, str) and var == key:
+            return True
+        if isinstance(node, n.Param) and node.name == key:
+            return True
+        for target in targets:
+            while isinstance(target, (n.Member, n.Index)):
+                target = target.obj
+            if not isinstance(target, n.Name) or target.name == key:
+                return True
+    return False
+
+
+def bound_names(program: n.Program) -> set[str] | None:
+    """Every variable the dialog may bind (assignment, WITH, HEAR, loop, PARAM and INTO
+    targets, SUB parameters and FUNCTION results), or None when a target is not a plain
+    name (then any name may be bound). General Bots declares exactly the assigned names
+    (``let x = ();``); reading any other one is Rhai's "Variable not found"."""
+    names: set[str] = set()
+    for sub in program.subs.values():
+        names.update(sub.params)
+        names.add(sub.name)
+    for node in n.walk([*program.body, *program.subs.values()]):
+        bound = node_bindings(node)
+        if bound is None:
+            return None
+        names |= bound
+    return names
+
+
+def node_bindings(node: n.Node) -> set[str] | None:
+    """The names ``node`` itself binds: its assignment, HEAR or INTO target (through member
+    and index writes, ``o.a = 1`` binds ``o``), loop variable or PARAM; None when a target
+    is not a plain name (then any name may be bound)."""
+    names: set[str] = set()
+    target = getattr(node, "target", None)
+    targets: list[n.Node] = [target] if isinstance(target, n.Node) else []
+    clauses = getattr(node, "clauses", None)
+    if isinstance(clauses, dict):
+        targets += clauses.get("INTO", [])
+    var = getattr(node, "var", None)
+    if isinstance(var, str):
+        names.add(var)
+    if isinstance(node, n.Param):
+        names.add(node.name)
+    for t in targets:
+        while isinstance(t, (n.Member, n.Index)):
+            t = t.obj
+        if not isinstance(t, n.Name):
+            return None
+        names.add(t.name)
+    return names
+
+
+def reads_members(body: list[n.Node], key: str) -> bool:
+    """Whether ``body`` reads a member of variable ``key`` (``item.price``)."""
+    return any(isinstance(node, n.Member) and isinstance(node.obj, n.Name)
+               and node.obj.name == key for node in n.walk(body))
+
+
+def target_name(target: n.Node) -> str:
+    while not isinstance(target, n.Name):
+        target = target.obj  # type: ignore[attr-defined]
+    return target.name
+
+
+def int_literal(node: n.Node) -> int | None:
+    """The value of a non-zero integer literal (``STEP 2``; the parser folds ``STEP -1``
+    into a literal too), else None."""
+    if isinstance(node, n.Literal) and type(node.value) is int and node.value:
+        return node.value
+    return None
+
+
+def names_in_subs(program: n.Program) -> set[str]:
+    """Every name a SUB mentions (variables, loop variables; member names too, which only
+    errs on the safe side): the dialog keeps these in G, where SUBs find them."""
+    names: set[str] = set()
+    for node in n.walk(list(program.subs.values())):
+        for attr in ("name", "var"):
+            value = getattr(node, attr, None)
+            if isinstance(value, str):
+                names.add(value)
+    return names
+
+
+def recursive_subs(program: n.Program) -> set[str]:
+    """The SUBs (lower-case) on a cycle of the call graph."""
+    callees = {key: {node.name.lower() for node in n.walk(sub.body)
+                     if isinstance(node, (n.Call, n.CallSub))
+                     and node.name.lower() in program.subs}
+               for key, sub in program.subs.items()}
+    found = set()
+    for start, direct in callees.items():
+        seen, todo = set(), list(direct)
+        while todo:
+            key = todo.pop()
+            if key == start:
+                found.add(start)
+                break
+            if key not in seen:
+                seen.add(key)
+                todo.extend(callees[key])
+    return found
+
+
+def py_name(prefix: str, key: str, taken: Any) -> str:
+    """A Python local for BASIC name ``key``: readable for ASCII names; numbered otherwise,
+    as Python would NFKC-fold two different Unicode spellings into one identifier."""
+    if key.isascii():
+        return f"{prefix}_{key}"
+    return f"{prefix}{sorted(taken).index(key) if key in taken else len(taken)}_"
+
+
+def sub_function(name: str) -> str:
+    """The Python name of the generated function of SUB/FUNCTION ``name`` (ASCII: Python
+    NFKC-folds identifiers, so ``Ｆoo`` would silently become ``Foo``)."""
+    key = name.lower()
+    return "_sub_" + key if key.isascii() else "_subx_" + key.encode("utf-8").hex()

@@ -1,0 +1,351 @@
+"""Compiles a Program into Python source for one ``async def`` per dialog and SUB.
+
+Why generate Python: a tree walker pays a call per node; generated code runs loops and
+arithmetic at CPython speed. Safety: a BASIC name never becomes a Python name — variables
+live in dicts keyed by string literals, members go through ``values.get_member``, and the
+code runs with empty ``__builtins__``, so scripts cannot reach Python objects.
+
+Loops yield to the event loop through ``R.tick()`` every few hundred iterations, so the
+GUI stays responsive without slowing straight-line code. A debug build also awaits the
+debugger hook before statements whose line is flagged (breakpoints, or every line while
+stepping).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from types import CodeType
+from typing import Any
+
+from ..errors import Diagnostic, Severity
+from ..syntax import nodes as n
+from ..syntax.nesting import MAX_DEPTH
+from .analysis import bound_names, names_in_subs, py_name, recursive_subs, sub_function
+from .expressions import ExpressionEmitters
+from .goto import GotoEmitters, has_labels
+from .int_locals import int_locals
+from .loops import LoopEmitters
+from .operators import OperatorEmitters
+from .scope import RELOAD_EXPR, RELOAD_STMT, Scope
+from .statements import StatementEmitters
+
+__all__ = ["GENERATED_PREFIX", "CodeGen", "CompiledProgram", "compile_program", "sub_function"]
+
+GENERATED_PREFIX = "<basic:"
+
+
+@dataclass
+class CompiledProgram:
+    program: n.Program
+    code: CodeType
+    source: str  # the generated Python, kept for debugging Talkbench itself
+    line_map: list[tuple[int, int]]  # generated line (index) -> BASIC (line, col)
+    debug: bool
+    builtins: dict[str, Any] = field(default_factory=dict)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    # (BASIC name, Python local) of each variable the dialog keeps in a local of __main__:
+    # the debugger copies them into G when it looks (runtime.Runtime.observe).
+    main_locals: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def filename(self) -> str:
+        return GENERATED_PREFIX + self.program.file + ">"
+
+
+class CodeGen(StatementEmitters, LoopEmitters, ExpressionEmitters, OperatorEmitters,
+              GotoEmitters):
+    """Generates the Python source of a Program: this core keeps the output, the scopes
+    and the functions of the dialog and its SUBs; the mixins emit statements, loops,
+    expressions and operators."""
+
+    def __init__(self, program: n.Program, debug: bool) -> None:
+        self.program = program
+        self.debug = debug
+        self.out: list[str] = []
+        self.line_map: list[tuple[int, int]] = []
+        self.indent = 0
+        self.counter = 0
+        self.scope = Scope(None)
+        self.builtins: dict[str, Any] = {}
+        self.diagnostics: list[Diagnostic] = []
+        self.cur: tuple[int, int] = (0, 0)
+        # Both builds keep the dialog's own variables in Python locals (a dict lookup per
+        # read was most of the interpreter's cost). Names a SUB touches stay in G, where SUBs
+        # look them up. A debug build syncs the locals with G wherever the debugger can look
+        # or edit: the debugger copies them into G when it looks (Runtime.observe), and the
+        # dialog reloads them after a hook or a SUB call that may have paused.
+        self.shared = names_in_subs(program)
+        self.bound = bound_names(program)
+        self.locals: dict[str, str] = {}  # lower-case name -> Python local of __main__
+        self.assigned: set[str] = set()  # the locals the dialog assigns
+        # Release SUBs that can never suspend (no loop, keyword, HEAR or call of one that
+        # does) compile to a plain ``def`` called without ``await``; see generate().
+        # Empty by default, so an expression compiled on its own (debug.evaluate) awaits calls.
+        self.sync_subs: set[str] = set()
+        self.calls: dict[str, set[str]] = {}  # SUB (lower-case) -> SUBs it calls
+        # SUBs that can call themselves (directly or through others): with no loop, a deep
+        # recursion would never reach a loop's tick, so each of their calls counts as one
+        # loop iteration (the window stays responsive, Stop and the step budget still work).
+        self.recursive = recursive_subs(program)
+        # Release FOR EACH whose body never assigns its variable: name -> a local holding the
+        # item when it is a map, else an empty map, bound once per iteration (see ex_Member).
+        self.maps: dict[str, str] = {}
+        # Release FOR loops over range() whose body never assigns the variable, started at an
+        # int: name -> (its local, whether it is never negative, its (lowest, highest) value
+        # when both bounds are int literals). The variable holds an int (int start + int
+        # step) throughout the body, so its reads need no class test.
+        self.ints: dict[str, tuple[str, bool, tuple[int, int] | None]] = {}
+
+    # ------------------------------------------------------------ output
+
+    def emit(self, code: str, node: n.Node | None = None) -> None:
+        if node is not None:
+            self.cur = (node.line, node.col)
+        self.out.append("    " * self.indent + code)
+        self.line_map.append(self.cur)
+
+    def temp(self, prefix: str) -> str:
+        self.counter += 1
+        return f"_{prefix}{self.counter}"
+
+    def warn(self, node: n.Node, message: str, severity: Severity = Severity.WARNING) -> None:
+        self.diagnostics.append(
+            Diagnostic(self.program.file, node.line, node.col, severity, message))
+
+    # ------------------------------------------------------------ program
+
+    def generate(self) -> str:
+        if not self.debug and self.program.subs:
+            # First pass with every SUB assumed synchronous: a SUB whose own code still
+            # awaits (loop tick, keyword, HEAR...) suspends, and so does any SUB calling one.
+            self.sync_subs = set(self.program.subs)
+            awaits = self._generate_all(probe=True)
+            suspending = {k for k, has_await in awaits.items() if has_await} | self.recursive
+            while True:
+                more = {k for k, callees in self.calls.items() if callees & suspending}
+                if more <= suspending:
+                    break
+                suspending |= more
+            self.sync_subs = set(self.program.subs) - suspending
+            self._reset_output()
+        self._generate_all(probe=False)
+        return "\n".join(self.out) + "\n"
+
+    def _reset_output(self) -> None:
+        self.out, self.line_map, self.counter = [], [], 0
+        self.builtins, self.diagnostics = {}, []
+        self.cur, self.locals, self.assigned = (0, 0), {}, set()
+
+    def _generate_all(self, probe: bool) -> dict[str, bool]:
+        """Emit every function; returns, per SUB, whether its code contains an await."""
+        awaits: dict[str, bool] = {}
+        self.scope = Scope(None)
+        self.function(None)
+        for key, sub in self.program.subs.items():
+            self.scope = Scope(sub)
+            start = len(self.out)
+            self.function(sub)
+            awaits[key] = any("await " in line for line in self.out[start:])
+        return awaits
+
+    def function(self, sub: n.SubDef | None) -> None:
+        """Emit the function of ``sub``, or of the dialog (``__main__``) when None."""
+        self.cur = (sub.line, sub.col) if sub else (1, 1)
+        if sub is None:
+            self.emit("async def __main__(R, G):")
+            self.indent += 1
+            self.emit("_n = 256")
+            self.emit("L = G")
+            self.emit("_dp = 1")  # call depth, passed down for "stack overflow"
+            self.main_body(self.program.body)
+            self.indent -= 1
+            return
+        name, params, body = sub_function(sub.name), sub.params, sub.body
+        own = [(p, f"_p{i}") for i, p in enumerate(params)]
+        if self.debug:
+            # The debugger shows and edits L. It finds the call stack on the Python stack
+            # when it looks (Runtime.observe), so a call pushes no frame of its own.
+            args = "".join(f", _p{i}=None" for i in range(len(params)))
+            self.emit(f"async def {name}(R, G, _dp{args}):")
+            self.indent += 1
+            self.emit(f"if _dp > {MAX_DEPTH}: R.overflow({sub.name!r})")
+            self.call_tick(sub)
+            self.emit("_n = 256")
+            if sub.is_function:
+                own.append((sub.name, "None"))
+            pairs = ", ".join(f"{key!r}: {value}" for key, value in own)
+            self.emit(f"L = {{{pairs}}}")
+            self.block(body)
+            if sub.end_line:  # a breakpoint on END SUB / END FUNCTION stops here
+                self.debug_hook_at(sub.end_line, 1)
+            self.emit(self.sub_return())
+            self.indent -= 1
+            return
+        # Release: parameters are the function's own Python parameters; the depth of the
+        # call comes in as _dp (no shared counter to restore, so no try/finally).
+        # A name given twice (``SUB s(a, A)``) binds its last argument, as in a debug build.
+        last = {key: i for i, (key, _) in enumerate(own)}
+        args = "".join(f", {self.local(key) if last[key] == i else f'_p{i}'}=None"
+                       for i, (key, _) in enumerate(own))
+        is_sync = sub.name.lower() in self.sync_subs
+        self.emit(f"{'def' if is_sync else 'async def'} {name}(R, G, _dp{args}):")
+        self.indent += 1
+        self.emit(f"if _dp > {MAX_DEPTH}: R.overflow({sub.name!r})")
+        self.call_tick(sub)
+        start = len(self.out)
+        self.block(body)
+        self.emit(self.sub_return())
+        code = "\n".join(self.out[start:])
+        prologue = []
+        if re.search(r"\b_n\b", code):
+            prologue.append("_n = 256")
+        if sub.is_function:
+            prologue.append(f"{self.local(sub.name)} = None")
+        if re.search(r"\bL\b", code):  # names that are not parameters: SUB locals or globals
+            prologue.append("L = {}")
+        pad = "    " * self.indent
+        self.out[start:start] = [pad + line for line in prologue]
+        self.line_map[start:start] = [self.line_map[start - 1]] * len(prologue)
+        self.indent -= 1
+
+    def call_tick(self, sub: n.SubDef) -> None:
+        if sub.name.lower() in self.recursive:
+            self.emit("R.calls -= 1")
+            self.emit("if R.calls <= 0: R.calls = await R.tick()")
+
+    def main_body(self, body: list[n.Node]) -> None:
+        """The dialog's statements; its local variables are loaded from G first and stored
+        back on the way out (even on an error or Stop), so G always ends up complete."""
+        start = len(self.out)
+        self.emit("try:")
+        if has_labels(body):
+            self.indent += 1
+            self.goto_body(body)
+            self.indent -= 1
+        elif self.debug:  # the user may set any variable while paused
+            self.nested(body)
+        else:
+            self.indent += 1
+            self.main_statements(body)
+            self.indent -= 1
+        self.emit("    return None")
+        # Only assigned variables can differ from G; they are stored even when NULL.
+        names = tuple(k for k in self.locals if k in self.assigned)
+        values = "".join(f"{self.locals[k]}, " for k in names)
+        self.emit("finally:")
+        if not self.debug:
+            self.emit(f"    _store(G, {names!r}, ({values}))" if names else "    pass")
+        elif names:
+            # As the debugger shows them: a NULL never assigned is no variable. After an edit
+            # made while paused in a SUB that then failed, G holds the newest values already.
+            self.emit(f"    if not R.edited: _publish(G, {names!r}, ({values}))")
+        else:
+            self.emit("    pass")
+        pad = "    " * self.indent
+        prologue = [f"{pad}{var} = G.get({k!r})" for k, var in self.locals.items()]
+        if self.debug:
+            self.fill_reloads(start)
+            if len(self.locals) > 1:
+                keys = ", ".join(repr(k) for k in self.locals)
+                prologue.append(f"{pad}_K = _itemgetter({keys})")
+        self.out[start:start] = prologue
+        self.line_map[start:start] = [self.line_map[start]] * len(prologue)
+
+    def main_statements(self, body: list[n.Node]) -> None:
+        """Release, no labels: the dialog's statements; a variable that holds an int from
+        its first assignment on (int_locals) joins self.ints after that statement."""
+        starts: dict[int, list[str]] = {}
+        for key, i in int_locals(body, self.shared).items():
+            starts.setdefault(i, []).append(key)
+        if not body:
+            self.emit("pass")
+        for i, stmt in enumerate(body):
+            self.statement(stmt)
+            for key in starts.get(i, ()):
+                if (local := self.local(key)) is not None:
+                    self.ints[key] = (local, False, None)
+
+    def fill_reloads(self, start: int) -> None:
+        """Debug build: replace the reload markers in __main__ (emitted before its locals
+        were all known) by code that reloads every local from G and clears ``R.edited``."""
+        names = list(self.locals.values())
+        if len(names) > 1:
+            stmt = f"R.edited = False; {', '.join(names)} = _K(G)"
+        elif names:
+            stmt = f"R.edited = False; {names[0]} = G[{next(iter(self.locals))!r}]"
+        else:
+            stmt = "R.edited = False"
+        expr = "".join(f"({var} := G[{k!r}]), " for k, var in self.locals.items())
+        for i in range(start, len(self.out)):
+            line = self.out[i]
+            if RELOAD_STMT in line or RELOAD_EXPR in line:
+                self.out[i] = line.replace(RELOAD_STMT, stmt).replace(RELOAD_EXPR, expr)
+
+    def local(self, key: str) -> str | None:
+        """The Python local holding variable ``key``, or None when it lives in a dict.
+
+        In a SUB, its parameters (and a FUNCTION's result) are always its own, so they can
+        be locals; other names are looked up at run time (SUB local or dialog variable).
+        """
+        if not self.scope.is_main:
+            if self.debug:  # the debugger shows and edits a SUB's L: its variables stay there
+                return None
+            return py_name("p", key, self.scope.own) if key in self.scope.own else None
+        if key in self.shared or (self.bound is not None and key not in self.bound):
+            return None  # shared with SUBs, or never assigned (read with _found)
+        name = self.locals.get(key)
+        if name is None:
+            # ASCII names map to readable locals; others get a number, as Python would
+            # NFKC-fold two different Unicode spellings into one identifier.
+            name = self.locals[key] = py_name("v", key, self.locals)
+        return name
+
+    def sub_return(self) -> str:
+        sub = self.scope.sub
+        if sub is not None and sub.is_function:
+            return f"return {self.read_var(sub.name)}"
+        return "return None"
+
+    def block(self, body: list[n.Node]) -> None:
+        if not body:
+            self.emit("pass")
+            return
+        for stmt in body:
+            self.statement(stmt)
+
+    def nested(self, body: list[n.Node]) -> None:
+        """The body of an ``if``/``elif``/``else`` just emitted, one level deeper."""
+        self.indent += 1
+        self.block(body)
+        self.indent -= 1
+
+    # ------------------------------------------------------------ debugger
+
+    def debug_hook(self, s: n.Node) -> None:
+        self.debug_hook_at(s.line, s.col)
+
+    def debug_hook_at(self, line: int, col: int) -> None:
+        # The check stays one list lookup; in the dialog, the locals are reloaded when the
+        # user set a variable while paused in the hook.
+        self.cur = (line, col)
+        if self.scope.is_main:  # the hook returns R.edited
+            self.emit(f"if _B[{line}] and await R.debug_hook({line}, {col}, 1): "
+                      f"{RELOAD_STMT}")
+        else:
+            self.emit(f"if _B[{line}]: await R.debug_hook({line}, {col}, _dp)")
+
+    def reload_after_call(self) -> None:
+        """Debug build, in the dialog: after something that may have paused (a SUB call, a
+        memory breakpoint), reload the locals if the user edited a variable meanwhile."""
+        if self.debug and self.scope.is_main:
+            self.emit(f"if R.edited: {RELOAD_STMT}")
+
+
+def compile_program(program: n.Program, debug: bool = False) -> CompiledProgram:
+    """Generate and compile the Python code of ``program``."""
+    gen = CodeGen(program, debug)
+    source = gen.generate()
+    code = compile(source, GENERATED_PREFIX + program.file + ">", "exec")
+    return CompiledProgram(program, code, source, gen.line_map, debug, gen.builtins,
+                           gen.diagnostics, tuple(gen.locals.items()))

@@ -1,0 +1,206 @@
+"""Loop emitters of the code generator: FOR EACH, FOR ... TO, DO/WHILE, and EXIT.
+
+Loops yield to the event loop through ``R.tick()`` (see loop_body); release builds run
+FOR loops as Python ``for`` loops over chunks of items where the body allows it.
+"""
+
+from __future__ import annotations
+
+from ..errors import Severity
+from ..syntax import nodes as n
+from .analysis import assigns, int_literal, reads_members
+from .scope import ERROR_STATE, Loop, RawAssign
+
+
+class LoopEmitters:
+    """Mixed into ``compiler.CodeGen``, which provides the state and output (emit,
+    temp, warn), the scopes (scope, local), the debug hooks, and the other
+    emitters' methods used here (expr, assign, ...)."""
+
+    def loop_body(self, loop: Loop, body: list[n.Node], header: str, node: n.Node,
+                  tail: list[str] | None = None, else_tail: list[str] | None = None,
+                  first: list[str] | None = None,
+                  chunks: tuple[str, str] | None = None) -> None:
+        """Emit a loop; wraps it in try/except when an inner loop EXITs this one.
+
+        ``chunks`` (target, chunked iterable): a ``for`` over chunks of CHUNK items whose
+        inner ``for`` runs the body with no yield counter; the counter is paid once per
+        chunk, in the inner loop's ``else`` (a ``break`` in the body skips it; the outer
+        ``break`` that follows pays for the items taken, then ends both loops)."""
+        start = len(self.out)
+        self.scope.loops.append(loop)
+        chunk = it = ""
+        if chunks is not None:
+            chunk, it = self.temp("c"), self.temp("it")
+            self.emit(f"for {chunk} in {chunks[1]}:", node)
+            self.indent += 1
+            header = f"for {chunks[0]} in ({it} := _iter({chunk})):"
+        self.emit(header, node)
+        self.indent += 1
+        for line in first or ():
+            self.emit(line)
+        self.block(body)
+        if self.debug and getattr(node, "end_line", 0):
+            # A breakpoint on NEXT stops at the end of every pass, inside the loop.
+            self.debug_hook_at(node.end_line, 1)
+        if self.debug and not getattr(node, "test_at_end", False):
+            # Debugger: revisit the loop's header line after each iteration, as the loop
+            # test runs there (a step shows FOR, body, FOR, body, ..., FOR, after the loop).
+            self.debug_hook(node)
+        self.cur = (node.line, node.col)
+        if chunk:
+            self.indent -= 1
+            self.emit("else:")
+            # A whole chunk may take the counter below 0: the tick's 256 pay that debt too.
+            self.emit(f"    _n -= _len({chunk})")
+            self.emit("    if _n <= 0: _n += await R.tick()")
+            self.emit("    continue")
+            # A break: the iterations run before it count too (the breaking one does not,
+            # as in an unchunked loop), or an early EXIT FOR would escape the step budget.
+            self.emit(f"_n -= _len({chunk}) - _hint({it}) - 1")
+            self.emit("if _n <= 0: _n += await R.tick()")
+            self.emit("break")
+        else:
+            self.emit("_n -= 1")
+            self.emit("if _n <= 0: _n = await R.tick()")
+        for line in tail or ():
+            self.emit(line)
+        self.indent -= 1
+        if else_tail:  # runs when the loop ends without a break
+            self.emit("else:")
+            for line in else_tail:
+                self.emit("    " + line)
+        self.scope.loops.pop()
+        if loop.needs_catch:
+            pad = "    " * self.indent
+            lines = [pad + "    " + line[len(pad):] if line.startswith(pad) else line
+                     for line in self.out[start:]]
+            maps = self.line_map[start:]
+            del self.out[start:], self.line_map[start:]
+            self.emit("try:", node)
+            self.out.extend(lines)
+            self.line_map.extend(maps)
+            self.emit("except _LoopExit as _e:")
+            self.emit(f"    if _e.label != {loop.label}: raise")
+
+    def stmt_ForEach(self, s: n.ForEach) -> None:
+        loop = Loop("FOR", self.counter + 1)
+        last = f", {self.expr(s.last)}" if s.last is not None else ""
+        chunked = f"_each_chunks({self.expr(s.iterable)}{last})"
+        self.cur = (s.line, s.col)
+        key = s.var
+        if (local := self.local(key)) is not None:  # the loop binds it directly
+            self.assigned.add(key)
+            self.counter += 1
+            first = [f"if {local} is None: G[{key!r}] = None"] if self.debug else []
+            if (not self.debug and key not in self.maps and key not in ERROR_STATE
+                    and reads_members(s.body, key)
+                    and not assigns(s.body, key)):
+                # The item's class cannot change during the body (nothing rebinds the
+                # local; a debug build is excluded, as the user may set it while paused):
+                # test it once per iteration for all of the body's member reads.
+                m = self.maps[key] = self.temp("m")
+                first = [f"{m} = {local} if {local}.__class__ is _dict else _nomap"]
+                try:
+                    self.loop_body(loop, s.body, "", s, first=first,
+                                   chunks=(local, chunked))
+                finally:
+                    del self.maps[key]
+                return
+            self.loop_body(loop, s.body, "", s, first=first, chunks=(local, chunked))
+            return
+        item = self.temp("it")
+        var = n.Name(s.line, s.col, s.var)
+        self.loop_body(loop, [RawAssign(s.line, s.col, var, item, True)] + s.body,
+                       "", s, chunks=(item, chunked))
+
+    def stmt_RawAssign(self, s: RawAssign) -> None:
+        self.assign(s.target, s.code, s, nullable=s.nullable)
+
+    def stmt_ForTo(self, s: n.ForTo) -> None:
+        i, end, step = self.temp("i"), self.temp("end"), self.temp("step")
+        loop = Loop("FOR", self.counter)
+        var = n.Name(s.line, s.col, s.var)
+        self.emit(f"{i} = _num({self.expr(s.start)})", s)
+        self.emit(f"{end} = _num({self.expr(s.end)})")
+        const_step = int_literal(s.step) if s.step is not None else 1
+        if const_step:  # the direction is known: no per-iteration test of the step's sign
+            self.emit(f"{step} = {const_step}")
+            header = f"while {i} {'<=' if const_step > 0 else '>='} {end}:"
+        else:
+            self.emit(f"{step} = _num({self.expr(s.step)})")
+            self.emit(f"if {step} == 0: R.fail('STEP cannot be 0')")
+            header = f"while ({i} <= {end}) if {step} > 0 else ({i} >= {end}):"
+        local = self.local(s.var)
+        if (const_step and local is not None and not self.debug
+                and not assigns(s.body, s.var)):
+            # Release, and nothing in the body assigns the variable: Python's own for loop
+            # over range() (floats: an equivalent iterator) runs it, without the re-read and
+            # re-test below. After the loop the variable holds the first value past the end.
+            self.assigned.add(s.var)
+            rng = self.temp("r")
+            self.emit(f"{rng} = _forto({i}, {end}, {step})")
+            key, start = s.var, self.int_kind(s.start)
+            outer = self.ints.get(key)
+            if start is not None and key not in ERROR_STATE:
+                self.ints[key] = (local, start and const_step > 0, literal_span(s))
+            try:
+                self.loop_body(loop, s.body, "", s, chunks=(local, f"_chunks({rng})"),
+                               else_tail=[f"{local} = {local} + {step} if {rng} else {i}"])
+            finally:
+                self.ints.pop(key, None)
+                if outer is not None:
+                    self.ints[key] = outer
+            return
+        read, cur = self.read_var(s.var), self.temp("t")
+        # The body may have changed the loop variable (even to text): re-read it.
+        tail = [f"{i} = ({cur} if ({cur} := {read}).__class__ is _int else _num({cur})) + {step}"]
+        self.loop_body(loop, [RawAssign(s.line, s.col, var, i, False)] + s.body, header, s,
+                       tail)
+        self.assign(var, i, s, nullable=False)
+
+    def stmt_DoLoop(self, s: n.DoLoop) -> None:
+        loop = Loop(s.kind, self.counter + 1)
+        self.counter += 1
+        if s.cond is None:
+            self.loop_body(loop, s.body, "while True:", s)
+            return
+        test = self.cond(s.cond)
+        if not s.test_at_end:
+            header = f"while not {test}:" if s.until else f"while {test}:"
+            self.loop_body(loop, s.body, header, s)
+            return
+        stop = test if s.until else f"not {test}"
+        self.loop_body(loop, s.body, "while True:", s, [f"if {stop}: break"])
+
+    def stmt_Exit(self, s: n.Exit) -> None:
+        if s.kind in ("FOR", "DO", "WHILE"):
+            kinds = ("DO", "WHILE") if s.kind in ("DO", "WHILE") else ("FOR",)
+            for depth, loop in enumerate(reversed(self.scope.loops)):
+                if loop.kind in kinds:
+                    if depth == 0:
+                        self.emit("break", s)
+                    else:
+                        loop.needs_catch = True
+                        self.emit(f"raise _LoopExit({loop.label})", s)
+                    return
+            self.warn(s, f"EXIT {s.kind} outside a {s.kind} loop", Severity.ERROR)
+            self.emit(f"R.fail('EXIT {s.kind} outside a {s.kind} loop')", s)
+        elif s.kind in ("SUB", "FUNCTION"):
+            if self.scope.is_main:
+                self.warn(s, f"EXIT {s.kind} outside a {s.kind}", Severity.ERROR)
+                self.emit(f"R.fail('EXIT {s.kind} outside a {s.kind}')", s)
+            else:
+                self.emit(self.sub_return(), s)
+        else:
+            self.emit("raise _EndDialog(None)", s)
+
+
+def literal_span(s: n.ForTo) -> tuple[int, int] | None:
+    """The lowest and highest value the variable of ``FOR v = a TO b`` takes in its body when
+    ``a`` and ``b`` are int literals (the values lie between them, whatever the step)."""
+    a, b = s.start, s.end
+    if not (isinstance(a, n.Literal) and isinstance(b, n.Literal)
+            and type(a.value) is int and type(b.value) is int):
+        return None
+    return min(a.value, b.value), max(a.value, b.value)

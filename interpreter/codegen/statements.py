@@ -1,0 +1,238 @@
+"""Statement emitters of the code generator: assignments, IF, SELECT CASE, SUB calls,
+keywords, HEAR, PARAM, ON ERROR and the other simple statements (loops: codegen_loops).
+
+Every ``stmt_<Node>`` method emits the Python lines of one statement node; statement()
+dispatches on the node's class name.
+"""
+
+from __future__ import annotations
+
+from ..errors import Severity
+from ..syntax import nodes as n
+from .analysis import never_null, target_name
+from .scope import RawAssign
+
+_BLOCKS = (n.If, n.ForEach, n.ForTo, n.DoLoop, n.Select, n.SubDef, n.OnBlock)
+
+
+_EXPRESSION_ARGS = frozenset({"TALK", "PRINT", "SET BOT MEMORY", "WAIT"})
+
+
+class StatementEmitters:
+    """Mixed into ``compiler.CodeGen``, which provides the state and output (emit,
+    temp, warn), the scopes (scope, local), the debug hooks, and the other
+    emitters' methods used here (expr, assign, ...)."""
+
+    def statement(self, s: n.Node) -> None:
+        if self.debug and not isinstance(s, (n.SubDef, n.Description, n.TableDef, RawAssign)):
+            self.debug_hook(s)
+        method = getattr(self, "stmt_" + type(s).__name__)
+        self.cur = (s.line, s.col)
+        if not self.scope.resume_next or isinstance(s, _BLOCKS):
+            method(s)
+            return
+        # ON ERROR RESUME NEXT: a failing simple statement is recorded and skipped. Blocks
+        # are not wrapped (their statements are), so Python's nesting limit is not reached.
+        self.emit("try:", s)
+        self.indent += 1
+        method(s)
+        self.indent -= 1
+        self.emit("except (_LoopExit, _EndDialog):")
+        self.emit("    raise")
+        self.emit("except _Exception as _e:")
+        self.emit(f"    R.error_resumed(_e, {s.line})")
+        self.indent += 1
+        self.reload_after_call()  # the failing statement may have paused in a SUB first
+        self.indent -= 1
+
+    def stmt_Assign(self, s: n.Assign) -> None:
+        self.assign(s.target, self.expr(s.value), s, nullable=not never_null(s.value))
+
+    def assign(self, target: n.Node, value: str, node: n.Node, nullable: bool = True) -> None:
+        if isinstance(target, n.Name):
+            key = target.name
+            if (var := self.local(key)) is not None:
+                self.assigned.add(key)
+                self.emit(f"{var} = {value}", node)
+                if nullable:
+                    self.null_assigned(key, var)
+            elif self.scope.is_main:
+                self.emit(f"G[{key!r}] = {value}", node)
+            else:  # as operators.setv: a local or a new name stays local, else the global
+                self.emit(f"(L if {key!r} in L or {key!r} not in G else G)[{key!r}] = {value}",
+                          node)
+        elif isinstance(target, n.Member):
+            self.emit(f"_setmem({self.container(target.obj, 'map')}, {target.name!r}, {value})",
+                      node)
+        elif isinstance(target, n.Index):
+            self.emit(f"_setidx({self.container(target.obj, 'list')}, "
+                      f"{self.expr(target.index)}, {value})", node)
+        else:
+            self.emit("R.fail('cannot assign to this expression')", node)
+
+    def null_assigned(self, key: str, var: str) -> None:
+        """Debug build: a variable assigned NULL is shown as one (a local merely loaded as
+        NULL is not), so that assignment also reaches G; others reach G when the debugger
+        looks (Runtime.observe)."""
+        if self.debug:
+            self.emit(f"if {var} is None: G[{key!r}] = None")
+
+    def container(self, node: n.Node, kind: str) -> str:
+        """The object an assignment writes into, created when missing (``x.a = 1``)."""
+        if isinstance(node, n.Name):
+            key = node.name
+            if (var := self.local(key)) is not None:
+                self.assigned.add(key)
+                return f"({var} := _ensure_value({var}, {kind!r}))"
+            return f"_ensure(L, G, {key!r}, {kind!r})"
+        if isinstance(node, n.Member):
+            return f"_child({self.container(node.obj, 'map')}, {node.name!r}, {kind!r})"
+        if isinstance(node, n.Index):
+            return f"_child({self.container(node.obj, 'list')}, {self.expr(node.index)}, " \
+                   f"{kind!r})"
+        return self.expr(node)
+
+    def stmt_If(self, s: n.If) -> None:
+        for i, (cond, body) in enumerate(s.branches):
+            self.cur = (cond.line, cond.col)
+            self.emit(f"{'if' if i == 0 else 'elif'} {self.cond(cond)}:")
+            self.nested(body)
+        if s.else_body is not None:
+            self.emit("else:")
+            self.nested(s.else_body)
+
+    def stmt_Return(self, s: n.Return) -> None:
+        if s.value is None:  # a FUNCTION returns its result variable; others None
+            self.emit(self.sub_return(), s)
+        else:
+            self.emit(f"return {self.expr(s.value)}", s)
+
+    def case_test(self, subject: str, cls: str, values: list[n.Node]) -> str:
+        """``CASE a, b``: Python's ``==`` / ``in`` when every value is a literal of the
+        subject's type (its class is read once per SELECT, into ``cls``), else ``_eq``."""
+        kinds = {type(v.value) for v in values if isinstance(v, n.Literal)}
+        if len(kinds) == 1 and kinds <= {int, str} and all(
+                isinstance(v, n.Literal) for v in values):
+            kind = "_int" if kinds == {int} else "_str"
+            codes = [self.expr(v) for v in values]
+            fast = (f"{subject} == {codes[0]}" if len(codes) == 1
+                    else f"{subject} in ({', '.join(codes)})")
+            general = " or ".join(f"_eq({subject}, {c})" for c in codes)
+            return f"({fast} if {cls} is {kind} else {general})"
+        return " or ".join(f"_eq({subject}, {self.expr(v)})" for v in values)
+
+    def stmt_Select(self, s: n.Select) -> None:
+        subj, cls = self.temp("sel"), self.temp("cls")
+        self.emit(f"{cls} = ({subj} := {self.expr(s.subject)}).__class__", s)
+        first = True
+        for values, body in s.cases:
+            test = self.case_test(subj, cls, values) if values else "False"
+            self.cur = (values[0].line, values[0].col) if values else (s.line, s.col)
+            self.emit(f"{'if' if first else 'elif'} {test}:")
+            first = False
+            self.nested(body)
+        if s.else_body is not None:
+            if first:
+                self.block(s.else_body)
+            else:
+                self.emit("else:")
+                self.nested(s.else_body)
+
+    def stmt_SubDef(self, s: n.SubDef) -> None:
+        self.warn(s, "SUB and FUNCTION must be defined at the top level", Severity.ERROR)
+
+    def stmt_CallSub(self, s: n.CallSub) -> None:
+        self.emit(self.call_user(s, s.name, s.args, statement=True), s)
+        if s.name.lower() in self.program.subs:
+            self.reload_after_call()
+
+    def stmt_With(self, s: n.With) -> None:
+        obj = self.temp("with")
+        self.emit(f"{obj} = {self.container(s.target, 'map')}", s)
+        for name, value, line, col in s.fields:
+            self.cur = (line, col)
+            self.emit(f"_setmem({obj}, {name!r}, {self.expr(value)})")
+
+    def stmt_TextBlockStmt(self, s: n.TextBlockStmt) -> None:
+        if s.kind == "TALK":
+            self.emit(f"await R.talk({self.expr(s.text)}, {s.line})", s)
+        else:
+            self.emit(f"await R.keyword({s.kind!r}, [{self.expr(s.text)}], {{}}, {s.line})", s)
+
+    def stmt_TableDef(self, s: n.TableDef) -> None:
+        self.emit("pass", s)
+
+    def stmt_Description(self, s: n.Description) -> None:
+        self.emit("pass", s)
+
+    def stmt_OnBlock(self, s: n.OnBlock) -> None:
+        args = ", ".join(self.expr(a) for a in s.args)
+        self.emit(f"R.on_block({s.event!r}, [{args}], {s.line})", s)
+
+    def stmt_Param(self, s: n.Param) -> None:
+        key = s.name
+        if self.debug and self.scope.is_main and (var := self.local(key)) is not None:
+            # R.param reads the variable's value in G: make it the current one first.
+            self.emit(f"if {var} is not None or {key!r} in G: G[{key!r}] = {var}", s)
+        default = self.expr(s.default) if s.default is not None else "None"
+        value = (f"await R.param({s.name!r}, {s.type!r}, {s.description!r}, {s.like!r}, "
+                 f"{default}, {s.optional!r}, {s.line}, {s.options!r})")
+        self.assign(n.Name(s.line, s.col, s.name), value, s)
+
+    def stmt_Hear(self, s: n.Hear) -> None:
+        options = "(" + "".join(self.expr(o) + ", " for o in s.options) + ")"
+        prompt = self.expr(s.prompt) if s.prompt is not None else "None"
+        default = self.expr(s.default) if s.default is not None else "None"
+        var = target_name(s.target)
+        value = (f"await R.hear({var!r}, {s.kind!r}, {options}, {prompt}, {default}, "
+                 f"{s.line})")
+        self.assign(s.target, value, s)
+
+    def stmt_KeywordStmt(self, s: n.KeywordStmt) -> None:
+        p = s.phrase
+        if p in ("ON ERROR RESUME NEXT", "ON ERROR GOTO"):
+            self.on_error(s)
+            return
+        # The engine's core keywords read their arguments as expressions (an unknown name
+        # is "Variable not found"); other keywords' parsed forms may hold bare words.
+        value = self.expr if p in _EXPRESSION_ARGS else self.clause_value
+        args = [value(a) for a in s.args]
+        if p == "TALK" and len(args) == 1:
+            self.emit(f"await R.talk({args[0]}, {s.line})", s)
+        elif p == "PRINT":
+            self.emit(f"R.print_([{', '.join(args)}], {s.line})", s)
+        elif p == "SET BOT MEMORY" and len(args) == 2:
+            call = f"R.memset({args[0]}, {args[1]}, {s.line})"
+            self.emit(f"await R.debug_memset({args[0]}, {args[1]}, {s.line})" if self.debug
+                      else call, s)
+            self.reload_after_call()  # a memory breakpoint may have paused
+        elif p == "WAIT" and len(args) == 1:
+            self.emit(f"await R.wait({args[0]}, {s.line})", s)
+        elif p == "GET BOT MEMORY" and "INTO" in s.clauses:
+            self.assign(s.clauses["INTO"][0], self.memget(s.args[0], args[0]), s)
+        else:
+            into = s.clauses.get("INTO")
+            clauses = {k: v for k, v in s.clauses.items() if k != "INTO"}
+            call = (f"await R.keyword({p!r}, [{', '.join(args)}], {self.clauses(clauses)}, "
+                    f"{s.line})")
+            if into:
+                self.assign(into[0], call, s)
+            else:
+                self.emit(call, s)
+
+    def on_error(self, s: n.KeywordStmt) -> None:
+        """Error handling is decided where the code is generated: it lasts, in this dialog
+        or SUB, from the statement to the next ON ERROR GOTO 0 below it."""
+        if s.phrase == "ON ERROR RESUME NEXT":
+            self.scope.resume_next = True
+        elif len(s.args) == 1 and isinstance(s.args[0], n.Literal) and s.args[0].value == 0:
+            self.scope.resume_next = False
+        else:
+            self.warn(s, "ON ERROR GOTO label is not supported: use ON ERROR RESUME NEXT and "
+                         "check ERR_NUMBER", Severity.ERROR)
+            self.emit("R.fail('ON ERROR GOTO label is not supported')", s)
+            return
+        self.emit("pass", s)
+
+    def stmt_ExprStmt(self, s: n.ExprStmt) -> None:
+        self.emit(self.expr(s.expr), s)

@@ -1,0 +1,410 @@
+"""Built-in functions on arrays and maps: sizes, searches, mutation, aggregates and JSON/YAML.
+
+Arrays are Python lists shared by reference, so PUSH, POP, SHIFT and UNSHIFT change the array
+the script passed in (``PUSH list, x`` is how dialogs append). Every other function here returns
+a new value and leaves its arguments alone.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+
+from interpreter.library.builtins.core import builtin, check_size, text
+from interpreter.values import (
+    BasicValueError,
+    Value,
+    check_json_size,
+    compare,
+    format_number,
+    get_member,
+    loose_equal,
+    not_found,
+    to_display,
+    to_int,
+    to_json,
+    type_name,
+)
+
+
+def need_list(v: Value, fname: str) -> list:
+    """The array argument of ``fname``, or a clear error naming the type received."""
+    if not isinstance(v, list):
+        raise BasicValueError(f"{fname} expects an array, got {type_name(v)}")
+    return v
+
+
+def items_of(v: Value, fname: str) -> list:
+    """The items to walk over: an array as is, NULL as no items."""
+    return [] if v is None else need_list(v, fname)
+
+
+# ---------------------------------------------------------------- sizes and construction
+
+
+@builtin("ARRAY", min_args=0)
+def array(*items: Value) -> list:
+    """A new array of the arguments."""
+    return list(items)
+
+
+@builtin("UBOUND", min_args=1, max_args=1)
+def ubound(v: Value) -> int:
+    """The last index of an array: its size minus 1, -1 when empty (arrays/mod.rs)."""
+    if type(v) is not list:
+        raise not_found("UBOUND", v)
+    return len(v) - 1
+
+
+@builtin("LBOUND", min_args=1, max_args=1)
+def lbound(v: Value) -> int:
+    """The first index of an array: always 0."""
+    if type(v) is not list:
+        raise not_found("LBOUND", v)
+    return 0
+
+
+@builtin("COUNT", "SIZE", min_args=1, max_args=1)
+def count(v: Value) -> int:
+    """Items in an array (arrays/mod.rs ``COUNT``)."""
+    if type(v) is not list:
+        raise not_found("COUNT", v)
+    return len(v)
+
+
+@builtin("RANGE", min_args=1, max_args=3)
+def range_(a: Value, b: Value = None, step: Value = None) -> list:
+    """``RANGE(n)`` is 0..n-1; ``RANGE(a, b[, step])`` counts from a to b inclusive, like FOR."""
+    if b is None:
+        start, stop, inc = 0, to_int(a, "RANGE count"), 1
+    else:
+        start, end = to_int(a, "RANGE start"), to_int(b, "RANGE end")
+        inc = 1 if step is None else to_int(step, "RANGE step")
+        if inc == 0:
+            raise BasicValueError("RANGE step cannot be 0")
+        stop = end + (1 if inc > 0 else -1)
+    r = range(start, stop, inc)
+    check_size(len(r), "RANGE")
+    return list(r)
+
+
+# ---------------------------------------------------------------- searching
+
+
+@builtin("CONTAINS", min_args=2, max_args=2)
+def contains(a: Value, v: Value) -> bool:
+    """Array membership (loose ``=``), map key, or case-insensitive substring of a text."""
+    if a is None:
+        return False
+    if isinstance(a, list):
+        return any(loose_equal(item, v) for item in a)
+    if isinstance(a, dict):
+        key = text(v).lower()
+        return any(isinstance(k, str) and k.lower() == key for k in a)
+    return text(v).casefold() in text(a).casefold()
+
+
+@builtin("INDEX OF", "INDEXOF", min_args=2, max_args=2)
+def index_of(a: Value, v: Value) -> int:
+    """0-based index of an item in an array (loose ``=``) or of a substring; -1 when absent."""
+    if isinstance(a, list):
+        return next((i for i, item in enumerate(a) if loose_equal(item, v)), -1)
+    if a is None:
+        return -1
+    return text(a).find(text(v))
+
+
+# ---------------------------------------------------------------- mutation (in place)
+
+
+@builtin("PUSH", min_args=2)
+def push(a: Value, *items: Value) -> int:
+    """Append items to the array in place; returns its new length."""
+    lst = need_list(a, "PUSH")
+    check_size(len(lst) + len(items), "PUSH")
+    lst.extend(items)
+    return len(lst)
+
+
+@builtin("POP", min_args=1, max_args=1)
+def pop(a: Value) -> Value:
+    """Remove and return the last item (NULL when empty)."""
+    lst = need_list(a, "POP")
+    return lst.pop() if lst else None
+
+
+@builtin("SHIFT", min_args=1, max_args=1)
+def shift(a: Value) -> Value:
+    """Remove and return the first item (NULL when empty)."""
+    lst = need_list(a, "SHIFT")
+    return lst.pop(0) if lst else None
+
+
+@builtin("UNSHIFT", min_args=2)
+def unshift(a: Value, *items: Value) -> int:
+    """Insert items at the front of the array in place; returns its new length."""
+    lst = need_list(a, "UNSHIFT")
+    check_size(len(lst) + len(items), "UNSHIFT")
+    lst[:0] = items
+    return len(lst)
+
+
+# ---------------------------------------------------------------- new arrays
+
+
+@builtin("REVERSE", min_args=1, max_args=1)
+def reverse(a: Value) -> Value:
+    """A reversed copy of an array, or the text reversed."""
+    return a[::-1] if isinstance(a, list) else text(a)[::-1]
+
+
+@builtin("SLICE", min_args=2, max_args=3)
+def slice_(a: Value, start: Value, end: Value = None) -> Value:
+    """Items or characters from 0-based ``start`` up to ``end`` (excluded); negatives count back."""
+    seq = a if isinstance(a, list) else text(a)
+    i = to_int(start, "SLICE start")
+    j = len(seq) if end is None else to_int(end, "SLICE end")
+    return seq[i:j]
+
+
+def _sort_key(field: str | None):
+    def cmp(x: Value, y: Value) -> int:
+        if field is not None:
+            x, y = get_member(x, field), get_member(y, field)
+        return compare(x, y)
+
+    return functools.cmp_to_key(cmp)
+
+
+@builtin("SORT", min_args=1, max_args=3)
+def sort(a: Value, key: Value = None, order: Value = None) -> list:
+    """A sorted copy: ``SORT(a)``, ``SORT(a, "DESC")``, ``SORT(rows, "field"[, "DESC"])``."""
+    lst = items_of(a, "SORT")
+    field = None if key is None else text(key)
+    if order is None and field is not None and field.upper() in ("ASC", "DESC"):
+        field, order = None, field
+    descending = order is not None and text(order).upper() == "DESC"
+    if order is not None and text(order).upper() not in ("ASC", "DESC"):
+        raise BasicValueError(f'SORT order must be "ASC" or "DESC", got {text(order)!r}')
+    return sorted(lst, key=_sort_key(field), reverse=descending)
+
+
+def _identity(v: Value) -> tuple:
+    # Hashable identity for UNIQUE: 1 and 1.0 are one item, "1" and 1 are two.
+    if isinstance(v, bool):
+        return ("b", v)
+    if isinstance(v, (int, float)):
+        return ("n", v)
+    if isinstance(v, (list, dict)):
+        return ("j", to_json(v))
+    return (type(v).__name__, v)
+
+
+@builtin("UNIQUE", "DISTINCT", min_args=1, max_args=1)
+def unique(a: Value) -> list:
+    """A copy without repeated items, keeping the first of each."""
+    seen: set = set()
+    out = []
+    for item in items_of(a, "UNIQUE"):
+        k = _identity(item)
+        if k not in seen:
+            seen.add(k)
+            out.append(item)
+    return out
+
+
+@builtin("CONCAT", min_args=1)
+def concat(*args: Value) -> Value:
+    """Arrays joined into one new array; with no array among the arguments, texts joined."""
+    if not any(isinstance(x, list) for x in args):
+        check_size(sum(len(text(x)) for x in args), "CONCAT")
+        return "".join(text(x) for x in args)
+    out: list = []
+    for x in args:
+        if isinstance(x, list):
+            out.extend(x)
+        elif x is not None:
+            out.append(x)
+        check_size(len(out), "CONCAT")
+    return out
+
+
+@builtin("FLATTEN", min_args=1, max_args=1)
+def flatten(a: Value) -> list:
+    """Nested arrays merged into one flat array (an array that contains itself is an error)."""
+    out: list = []
+    stack = [iter(items_of(a, "FLATTEN"))]
+    active = [id(a)]
+    while stack:
+        item = next(stack[-1], _DONE)
+        if item is _DONE:
+            stack.pop()
+            active.pop()
+        elif isinstance(item, list):
+            if id(item) in active:
+                raise BasicValueError("FLATTEN: the array contains itself")
+            stack.append(iter(item))
+            active.append(id(item))
+        else:
+            out.append(item)
+            check_size(len(out), "FLATTEN")
+    return out
+
+
+_DONE = object()
+
+
+@builtin("BATCH", "CHUNK", min_args=2, max_args=2)
+def batch(a: Value, size: Value) -> list:
+    """The array cut into arrays of ``size`` items (the last may be shorter)."""
+    lst = items_of(a, "BATCH")
+    n = to_int(size, "BATCH size")
+    if n < 1:
+        raise BasicValueError(f"BATCH size must be at least 1, got {n}")
+    return [lst[i : i + n] for i in range(0, len(lst), n)]
+
+
+@builtin("JOIN", min_args=1, max_args=2)
+def join(a: Value, sep: Value = ",") -> str:
+    """Items' printed text joined by ``sep`` (default ","; arrays/mod.rs ``JOIN``)."""
+    if type(a) is not list or type(sep) is not str:
+        raise not_found("JOIN", a, sep)
+    parts = [to_display(x) for x in a]
+    glue = sep
+    check_size(sum(map(len, parts)) + len(glue) * max(len(parts) - 1, 0), "JOIN")
+    return glue.join(parts)
+
+
+# ---------------------------------------------------------------- aggregates
+
+
+def _floats(fname: str, arr: Value) -> list[float]:
+    """SUM/AVG's array: its numbers as floats; other items are skipped (math/aggregate.rs)."""
+    if type(arr) is not list:
+        raise not_found(fname, arr)
+    return [float(x) for x in arr if type(x) is int or type(x) is float]
+
+
+@builtin("SUM", min_args=1, max_args=1)
+def sum_(arr: Value) -> float:
+    """The float sum of an array's numbers, added in order (math/aggregate.rs ``SUM``)."""
+    total = 0.0
+    for x in _floats("SUM", arr):
+        total += x
+    return total
+
+
+@builtin("AVG", "AVERAGE", min_args=1, max_args=1)
+def avg(arr: Value) -> float:
+    """The mean of an array's numbers as a float; 0.0 when there are none."""
+    nums = _floats("AVG", arr)
+    total = 0.0
+    for x in nums:
+        total += x
+    return total / len(nums) if nums else 0.0
+
+
+def _pair(fname: str, a: Value, b: Value) -> None:
+    """MAX/MIN take two integers or two floats (math/basic_math.rs): nothing mixed."""
+    if not ((type(a) is int and type(b) is int) or (type(a) is float and type(b) is float)):
+        raise not_found(fname, a, b)
+
+
+@builtin("MAX", min_args=2, max_args=2)
+def max_(a: Value, b: Value) -> Value:
+    """The larger of two integers or of two floats."""
+    _pair("MAX", a, b)
+    return b if b > a else a
+
+
+@builtin("MIN", min_args=2, max_args=2)
+def min_(a: Value, b: Value) -> Value:
+    """The smaller of two integers or of two floats."""
+    _pair("MIN", a, b)
+    return b if b < a else a
+
+
+# ---------------------------------------------------------------- JSON and YAML
+
+
+@builtin("TOJSON", "TO JSON", "JSON STRINGIFY", min_args=1, max_args=2)
+def tojson(v: Value, pretty: Value = None) -> str:
+    """JSON text of a value (dates as their display strings); indented when ``pretty`` is true."""
+    try:
+        if pretty:
+            check_json_size(v)
+            return json.dumps(v, ensure_ascii=False, indent=2, default=to_display)
+        return to_json(v)
+    except ValueError:
+        raise BasicValueError("TOJSON: the value contains itself") from None
+    except RecursionError:
+        raise BasicValueError("TOJSON: the value is nested too deeply") from None
+
+
+def _no_constant(name: str) -> Value:
+    raise BasicValueError(f"JSON: {name} is not valid JSON")
+
+
+@builtin("JSON", "FROMJSON", "FROM JSON", "PARSE JSON", "JSON PARSE", min_args=1, max_args=1)
+def from_json(v: Value) -> Value:
+    """The value a JSON text spells (arrays and maps pass through; blank text is NULL)."""
+    if isinstance(v, (list, dict)):
+        return v
+    t = text(v).strip()
+    if not t:
+        return None
+    try:
+        return json.loads(t, parse_constant=_no_constant)
+    except json.JSONDecodeError as e:
+        where = f"line {e.lineno}, column {e.colno}"
+        raise BasicValueError(f"JSON: invalid JSON ({e.msg} at {where})") from None
+    except (ValueError, RecursionError) as e:
+        raise BasicValueError(f"JSON: invalid JSON ({e})") from None
+
+
+_YAML_PLAIN = re.compile(r"[A-Za-z_][\w .\-/@]*")
+_YAML_WORDS = {"true", "false", "null", "yes", "no", "on", "off", "y", "n", "~"}
+
+
+def _yaml_scalar(v: Value) -> str:
+    if v is None:
+        return "null"
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, (int, float)):
+        return format_number(v)
+    s = to_display(v)
+    plain = _YAML_PLAIN.fullmatch(s) and not s.endswith(" ") and s.lower() not in _YAML_WORDS
+    return s if plain else json.dumps(s, ensure_ascii=False)
+
+
+def _yaml_lines(v: Value, depth: int) -> list[str]:
+    if depth > 100:
+        raise BasicValueError("TOYAML: the value is nested too deeply (or contains itself)")
+    if isinstance(v, dict) and v:
+        lines = []
+        for k, item in v.items():
+            key = _yaml_scalar(str(k))
+            if isinstance(item, (dict, list)) and item:
+                lines.append(f"{key}:")
+                lines.extend("  " + line for line in _yaml_lines(item, depth + 1))
+            else:
+                lines.append(f"{key}: {_yaml_lines(item, depth + 1)[0]}")
+        return lines
+    if isinstance(v, list) and v:
+        lines = []
+        for item in v:
+            sub = _yaml_lines(item, depth + 1)
+            lines.append("- " + sub[0])
+            lines.extend("  " + line for line in sub[1:])
+        return lines
+    if isinstance(v, (dict, list)):
+        return ["{}" if isinstance(v, dict) else "[]"]
+    return [_yaml_scalar(v)]
+
+
+@builtin("TOYAML", "TO YAML", min_args=1, max_args=1)
+def toyaml(v: Value) -> str:
+    """A simple block-style YAML text of a value."""
+    return "\n".join(_yaml_lines(v, 0))

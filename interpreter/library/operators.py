@@ -1,0 +1,525 @@
+"""Operators and variable helpers that generated code calls (the names it imports)."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+import re
+from itertools import islice
+from operator import itemgetter, length_hint
+from types import MappingProxyType
+from typing import Any
+
+from ..values import (
+    MAX_LIST_ITEMS,
+    BasicValueError,
+    compare,
+    get_index,
+    get_member,
+    read_member,
+    repr_value,
+    rhai_type,
+    set_index,
+    set_member,
+    to_display,
+    to_number,
+    truthy,
+    type_name,
+)
+
+MAX_STRING = 64 * 1024 * 1024  # characters; a script doubling a string in a loop stops here
+MAX_POWER_DIGITS = 10_000
+
+
+class LoopExit(Exception):
+    """EXIT FOR/DO from inside a nested loop of another kind (rare; normal EXIT is break)."""
+
+    def __init__(self, label: int):
+        self.label = label
+
+
+class GotoJump(LoopExit):
+    """GOTO label: unwinds the loops and blocks it is in (each re-raises a LoopExit that is
+    not its own) up to the dialog's label dispatcher (``codegen_goto``)."""
+
+
+class EndDialog(Exception):
+    """Bare EXIT / END, or EXIT inside a SUB: the whole dialog ends."""
+
+    def __init__(self, value: Any = None):
+        self.value = value
+
+
+def _check_len(s: str) -> str:
+    if len(s) > MAX_STRING:
+        raise BasicValueError(f"string too long ({len(s):,} characters; the limit is "
+                              f"{MAX_STRING:,})")
+    return s
+
+
+def too_long(s: str) -> str:
+    _check_len(s)
+    return s
+
+
+# Rhai's INT is i64 and its arithmetic is checked (rhai src/packages/arithmetic.rs,
+# ``checked_add`` etc.): a result outside this range is a runtime error, so numbers can
+# never grow without bound (``x = x * x`` in a loop stops at the first overflow).
+I64_MIN = -(2**63)
+I64_MAX = 2**63 - 1
+
+
+def no_operator(op: str, *values: Any) -> BasicValueError:
+    """Rhai has no ``op`` for these types: its "Function not found" error, explained."""
+    kinds = ", ".join(rhai_type(v) for v in values)
+    shown = " and ".join(f"{type_name(v)} {repr_value(v)[:40]}" for v in values)
+    return BasicValueError(f"{op} is not defined for {shown} (General Bots: Function not "
+                           f"found: {op} ({kinds}))")
+
+
+def _overflow(what: str, a: Any, op: str, b: Any) -> BasicValueError:
+    return BasicValueError(f"{what} overflow: {a} {op} {b} (integers are 64-bit in "
+                           f"General Bots)")
+
+
+def _checked(r: int, what: str, a: Any, op: str, b: Any) -> int:
+    if I64_MIN <= r <= I64_MAX:
+        return r
+    raise _overflow(what, a, op, b)
+
+
+def _is_num(t: type) -> bool:
+    return t is int or t is float
+
+
+def add(a: Any, b: Any) -> Any:
+    """``+`` as Rhai: numbers add (int + int checked, a float makes a float); when either
+    side is text the other is printed and appended ("3" + 1 is "31"); arrays concatenate;
+    maps merge. No other pair has a ``+`` (rhai src/packages/arithmetic.rs, string_more.rs)."""
+    ta, tb = type(a), type(b)
+    if ta is int and tb is int:
+        return _checked(a + b, "Addition", a, "+", b)
+    if _is_num(ta) and _is_num(tb):
+        return a + b
+    if ta is str:
+        return _check_len(a + (b if tb is str else to_display(b)))
+    if tb is str:
+        return _check_len(to_display(a) + b)
+    if isinstance(a, (_dt.date, _dt.datetime)) and _is_num(tb):
+        return a + _dt.timedelta(seconds=b)  # NOW() + 15 * 60, DAYS(n) are seconds
+    if ta is list and tb is list:
+        if len(a) + len(b) > MAX_LIST_ITEMS:  # l = l + l in a loop doubles memory each pass
+            raise BasicValueError(f"list too long ({len(a) + len(b):,} items; the limit is "
+                                  f"{MAX_LIST_ITEMS:,})")
+        return a + b
+    if ta is dict and tb is dict:
+        return {**a, **b}
+    raise no_operator("+", a, b)
+
+
+def interp(*parts: str) -> str:
+    """A ``"…${x}…"`` string: its parts joined, capped like every other concatenation."""
+    total = sum(map(len, parts))
+    if total > MAX_STRING:  # checked before joining: "${s}${s}" in a loop doubles s
+        raise BasicValueError(f"string too long ({total:,} characters; the limit is "
+                              f"{MAX_STRING:,})")
+    return "".join(parts)
+
+
+def bit_and(a: Any, b: Any) -> Any:
+    """``&``: bitwise AND of two integers, logical AND (both sides evaluated) of two
+    booleans; an error on anything else, text included (Rhai's ``&``)."""
+    ta, tb = type(a), type(b)
+    if (ta is int and tb is int) or (ta is bool and tb is bool):
+        return a & b
+    raise no_operator("&", a, b)
+
+
+def xor(a: Any, b: Any) -> Any:
+    """``^``: bitwise XOR of two integers, XOR of two booleans (Rhai's ``^``, not power)."""
+    ta, tb = type(a), type(b)
+    if (ta is int and tb is int) or (ta is bool and tb is bool):
+        return a ^ b
+    raise no_operator("^", a, b)
+
+
+def sub(a: Any, b: Any) -> Any:
+    ta, tb = type(a), type(b)
+    if ta is int and tb is int:
+        return _checked(a - b, "Subtraction", a, "-", b)
+    if _is_num(ta) and _is_num(tb):
+        return a - b
+    if isinstance(a, (_dt.date, _dt.datetime)) and _is_num(tb):
+        return a - _dt.timedelta(seconds=b)
+    raise no_operator("-", a, b)
+
+
+def mul(a: Any, b: Any) -> Any:
+    ta, tb = type(a), type(b)
+    if ta is int and tb is int:
+        return _checked(a * b, "Multiplication", a, "*", b)
+    if _is_num(ta) and _is_num(tb):
+        return a * b
+    raise no_operator("*", a, b)
+
+
+def _float_div(x: float, y: float) -> float:
+    """IEEE division: by zero gives ±inf, or NaN for 0/0 (Rust's f64 ``/``)."""
+    if y == 0:
+        if x == 0 or x != x:
+            return math.nan
+        return math.copysign(math.inf, x) * math.copysign(1.0, y)
+    return x / y
+
+
+def _trunc_div(a: int, b: int) -> int:
+    q = abs(a) // abs(b)
+    return q if (a < 0) == (b < 0) else -q
+
+
+def div(a: Any, b: Any) -> Any:
+    """``/``: two integers divide to an integer, truncated toward zero (7 / 2 is 3,
+    -7 / 2 is -3); a float on either side divides as floats."""
+    ta, tb = type(a), type(b)
+    if ta is int and tb is int:
+        if b == 0:
+            raise BasicValueError(f"Division by zero: {a} / {b}")
+        return _checked(_trunc_div(a, b), "Division", a, "/", b)
+    if _is_num(ta) and _is_num(tb):
+        return _float_div(float(a), float(b))
+    raise no_operator("/", a, b)
+
+
+def idiv(a: Any, b: Any) -> int:
+    """``\\`` (no Rhai operator; the documented BASIC meaning): integer division."""
+    if type(a) is int and type(b) is int:
+        return div(a, b)
+    if _is_num(type(a)) and _is_num(type(b)):
+        if b == 0:
+            raise BasicValueError(f"Division by zero: {a} \\ {b}")
+        return int(a / b)
+    raise no_operator("\\", a, b)
+
+
+def mod(a: Any, b: Any) -> Any:
+    """``MOD`` (Rhai's ``%``): the remainder takes the sign of the left side (-7 MOD 3 is
+    -1); integers by zero fail, floats give NaN."""
+    ta, tb = type(a), type(b)
+    if ta is int and tb is int:
+        if b == 0 or (a == I64_MIN and b == -1):
+            raise BasicValueError(f"Modulo division by zero or overflow: {a} % {b}")
+        r = abs(a) % abs(b)
+        return r if a >= 0 else -r
+    if _is_num(ta) and _is_num(tb):
+        return math.nan if b == 0 else math.fmod(a, b)
+    raise no_operator("%", a, b)
+
+
+def power(a: Any, b: Any) -> Any:
+    """``**``: an integer to a non-negative integer power is checked like the other integer
+    operators; a float on either side gives a float (inf on overflow)."""
+    ta, tb = type(a), type(b)
+    if ta is int and tb is int:
+        if b < 0:
+            raise BasicValueError(f"Integer raised to a negative power: {a} ** {b}")
+        if abs(a) > 1 and b * math.log2(abs(a)) > 64:  # refused before computing it
+            raise _overflow("Exponential", a, "**", b)
+        return _checked(a**b, "Exponential", a, "**", b)
+    if _is_num(ta) and _is_num(tb):
+        try:
+            return math.pow(a, b)
+        except OverflowError:
+            return math.inf if a > 0 or float(b) % 2 == 0 else -math.inf
+        except ValueError:  # a negative base to a fractional power
+            return math.nan
+    raise no_operator("**", a, b)
+
+
+def neg(a: Any) -> Any:
+    t = type(a)
+    if t is int:
+        if a == I64_MIN:
+            raise BasicValueError(f"Negation overflow: -{a}")
+        return -a
+    if t is float:
+        return -a
+    raise no_operator("-", a)
+
+
+def num(a: Any) -> int | float:
+    """Unary ``+`` and FOR's bounds: a number stays itself; nothing is converted (text from
+    memory or HEAR needs VAL first)."""
+    if _is_num(type(a)):
+        return a
+    raise BasicValueError(f"a number is needed here, not {type_name(a)} {repr_value(a)[:40]} "
+                          f"(General Bots converts nothing: use VAL(x))")
+
+
+def cond(v: Any, what: str = "condition") -> bool:
+    """A condition (IF, WHILE, AND, OR...) must be a boolean: Rhai does not convert
+    ("Data type incorrect: i64 (expecting bool)")."""
+    if v is True or v is False:
+        return v
+    raise BasicValueError(f"{what} must be true or false, not {type_name(v)} "
+                          f"{repr_value(v)[:40]} (General Bots: Data type incorrect: "
+                          f"{rhai_type(v)} (expecting bool))")
+
+
+def not_(v: Any) -> bool:
+    if v is True or v is False:
+        return not v
+    raise no_operator("NOT", v)
+
+
+def eq(a: Any, b: Any) -> bool:
+    """``=`` as Rhai's ``==``: values of different types are never equal ("3" = 3 is
+    false), except an integer and a float, which compare as numbers."""
+    ta, tb = type(a), type(b)
+    if ta is tb:
+        return a == b
+    if _is_num(ta) and _is_num(tb):
+        return a == b
+    return False
+
+
+def _ordered(a: Any, b: Any) -> bool:
+    """Whether ``<`` and friends compare these: else Rhai answers false for all four (or,
+    for arrays and maps, has no such operator)."""
+    ta, tb = type(a), type(b)
+    if ta is list or tb is list or ta is dict or tb is dict:
+        raise no_operator("<", a, b)
+    if ta is tb:
+        return a is not None
+    return (_is_num(ta) and _is_num(tb)) or (
+        isinstance(a, _dt.date) and isinstance(b, _dt.date) and
+        isinstance(a, _dt.datetime) == isinstance(b, _dt.datetime))
+
+
+def lt(a: Any, b: Any) -> bool:
+    return _ordered(a, b) and a < b
+
+
+def le(a: Any, b: Any) -> bool:
+    return _ordered(a, b) and a <= b
+
+
+def gt(a: Any, b: Any) -> bool:
+    return _ordered(a, b) and a > b
+
+
+def ge(a: Any, b: Any) -> bool:
+    return _ordered(a, b) and a >= b
+
+
+def cmp(a: Any, b: Any) -> int:
+    """Three-way comparison for sorting and the debugger: Talkbench's own (loose) order."""
+    if _is_num(type(a)) and _is_num(type(b)):
+        return (a > b) - (a < b)
+    return compare(a, b)
+
+
+def contains(container: Any, item: Any) -> bool:
+    """Infix CONTAINS: substring for text (case-insensitive), membership for arrays and maps."""
+    if isinstance(container, list):
+        return any(eq(x, item) for x in container)
+    if isinstance(container, dict):
+        return get_member(container, to_display(item)) is not None
+    return to_display(item).lower() in to_display(container).lower()
+
+
+_like_cache: dict[str, re.Pattern[str]] = {}
+
+
+def like(a: Any, pattern: Any) -> bool:
+    """SQL LIKE: ``%`` any run, ``_`` one character, case-insensitive."""
+    p = to_display(pattern)
+    rx = _like_cache.get(p)
+    if rx is None:
+        body = "".join(".*" if c == "%" else "." if c == "_" else re.escape(c) for c in p)
+        rx = _like_cache[p] = re.compile(body, re.IGNORECASE | re.DOTALL)
+    return rx.fullmatch(to_display(a)) is not None
+
+
+def nvl(a: Any, b: Any) -> Any:
+    return b if a is None else a
+
+
+# ---------------------------------------------------------------- variables and containers
+
+
+def found(glob: dict, key: str) -> Any:
+    """A variable the dialog never assigns: only a value given from outside (a bot
+    ``param-*`` setting, a tool argument); else Rhai's "Variable not found"."""
+    if key in glob:
+        return glob[key]
+    raise BasicValueError(f"Variable not found: {key} (the dialog never assigns it; names "
+                          f"are case-sensitive in General Bots)")
+
+
+def getv(local: dict, glob: dict, key: str) -> Any:
+    if key in local:
+        return local[key]
+    return glob.get(key)
+
+
+def setv(local: dict, glob: dict, key: str, value: Any) -> None:
+    """In a SUB: a parameter or local wins, then an existing global, else a new local."""
+    if key in local or key not in glob:
+        local[key] = value
+    else:
+        glob[key] = value
+
+
+def ensure(local: dict, glob: dict, key: str, kind: str) -> Any:
+    """The map/array a member or index assignment writes into, created when empty."""
+    scope = local if key in local or key not in glob else glob
+    v = scope.get(key)
+    if v is None or v == "":
+        v = {} if kind == "map" else []
+        scope[key] = v
+    return v
+
+
+def ensure_value(v: Any, kind: str) -> Any:
+    """:func:`ensure` for a variable the dialog keeps in a Python local."""
+    if v is None or v == "":
+        return {} if kind == "map" else []
+    return v
+
+
+def store_locals(glob: dict, names: tuple[str, ...], values: tuple) -> None:
+    """Copy the dialog's assigned local variables into G."""
+    glob.update(zip(names, values))
+
+
+def publish_locals(glob: dict, names: tuple[str, ...], values: tuple) -> None:
+    """A debug build's :func:`store_locals`: a NULL local missing from G was never
+    assigned, as far as the debugger shows (an assigned NULL is written to G at once)."""
+    for key, value in zip(names, values):
+        if value is not None or key in glob:
+            glob[key] = value
+
+
+def child(obj: Any, key: Any, kind: str) -> Any:
+    v = get_index(obj, key) if isinstance(obj, list) else get_member(obj, to_display(key))
+    if v is None:
+        v = {} if kind == "map" else []
+        if isinstance(obj, list):
+            set_index(obj, key, v)
+        else:
+            set_member(obj, to_display(key), v)
+    return v
+
+
+def each(coll: Any, last: Any = None) -> list:
+    """FOR EACH's collection, evaluated once: NULL → no items, a map → one item."""
+    if isinstance(coll, list):
+        items = list(coll)
+    elif coll is None or coll == "":
+        items = []
+    elif isinstance(coll, dict):
+        items = [coll]
+    else:
+        raise BasicValueError(f"FOR EACH needs an array, got {type_name(coll)} "
+                              f"{to_display(coll)[:40]!r}")
+    if last is not None:
+        k = int(to_number(last, "LAST count"))
+        items = items[-k:] if k > 0 else []
+    return items
+
+
+CHUNK = 256  # loop iterations between two yield-counter updates (runtime.tick's count)
+
+
+def each_chunks(coll: Any, last: Any = None) -> list:
+    """:func:`each`'s items in slices of CHUNK, taken at once (the loop sees the collection
+    as it was when the loop started), for a chunked ``for`` (see codegen_loops.loop_body)."""
+    if isinstance(coll, list) and last is None:
+        return [coll[i : i + CHUNK] for i in range(0, len(coll), CHUNK)]
+    items = each(coll, last)
+    return [items[i : i + CHUNK] for i in range(0, len(items), CHUNK)]
+
+
+def chunks(values: Any) -> Any:
+    """A FOR loop's values (a range, or a _FloatRange) in slices of CHUNK, lazily."""
+    if isinstance(values, range):
+        return (values[i : i + CHUNK] for i in range(0, len(values), CHUNK))
+    return _iter_chunks(iter(values))
+
+
+def _iter_chunks(it: Any) -> Any:
+    while chunk := list(islice(it, CHUNK)):
+        yield chunk
+
+
+class _FloatRange:
+    """FOR i = a TO b STEP k when a or b is not an int: the values the BASIC loop takes
+    (each one the previous plus k, as the loop adds it), while not past b."""
+
+    __slots__ = ("start", "end", "step")
+
+    def __init__(self, start: Any, end: Any, step: int) -> None:
+        self.start, self.end, self.step = start, end, step
+
+    def __bool__(self) -> bool:
+        return self.start <= self.end if self.step > 0 else self.start >= self.end
+
+    def __iter__(self) -> Any:
+        x, end, step = self.start, self.end, self.step
+        if step > 0:
+            while x <= end:
+                yield x
+                x = x + step
+        else:
+            while x >= end:
+                yield x
+                x = x + step
+
+
+def forto(start: Any, end: Any, step: int) -> Any:
+    """The values of a FOR loop with a constant, non-zero integer STEP (see the compiler's
+    stmt_ForTo): Python's range for ints; NULL/text bounds were made numbers by ``num``."""
+    if start.__class__ is int and end.__class__ is int:
+        return range(start, end + 1, step) if step > 0 else range(start, end - 1, step)
+    return _FloatRange(start, end, step)
+
+
+def method(obj: Any, name: str, args: list) -> Any:
+    """The Node-era methods real dialogs call on values; anything else is an error."""
+    m = name.lower()
+    if m in ("push", "append", "add") and isinstance(obj, list):
+        obj.extend(args)
+        return len(obj)
+    if m == "pop" and isinstance(obj, list):
+        return obj.pop() if obj else None
+    if m in ("trim", "tolowercase", "touppercase") and isinstance(obj, str):
+        return obj.strip() if m == "trim" else obj.lower() if m == "tolowercase" else obj.upper()
+    if m == "includes" and isinstance(obj, (list, str)) and len(args) == 1:
+        return contains(obj, args[0])
+    if m == "join" and isinstance(obj, list):
+        sep = to_display(args[0]) if args else ","
+        return sep.join(to_display(x) for x in obj)
+    if m == "splice" and isinstance(obj, list) and args:
+        start = int(to_number(args[0]))
+        count = int(to_number(args[1])) if len(args) > 1 else len(obj) - start
+        removed = obj[start : start + count]
+        obj[start : start + count] = args[2:]
+        return removed
+    if m == "tostring":
+        return to_display(obj)
+    raise BasicValueError(f"a value of type {type_name(obj)} has no method '{name}'")
+
+
+NAMESPACE = {
+    "_int": int, "_str": str, "_Exception": Exception, "_dict": dict, "_list": list, "_len": len, "_toolong": too_long, "_add": add, "_sub": sub, "_mul": mul, "_div": div, "_idiv": idiv, "_mod": mod,
+    "_pow": power, "_xor": xor, "_band": bit_and, "_interp": interp, "_like": like, "_nvl": nvl,
+    "_eq": eq, "_cmp": cmp, "_lt": lt, "_le": le, "_gt": gt, "_ge": ge, "_cond": cond,
+    "_not": not_, "_overflow": _overflow, "_found": found,
+    "_contains": contains, "_neg": neg, "_num": num, "_truthy": truthy, "_d": to_display,
+    "_mem": get_member, "_memr": read_member,
+    "_idx": get_index, "_setmem": set_member, "_setidx": set_index,
+    "_ensure": ensure, "_ensure_value": ensure_value, "_store": store_locals, "_nomap": MappingProxyType({}), "_publish": publish_locals, "_itemgetter": itemgetter, "_child": child, "_getv": getv, "_setv": setv, "_each": each,
+    "_each_chunks": each_chunks, "_chunks": chunks, "_iter": iter, "_hint": length_hint,
+    "_meth": method, "_forto": forto, "_LoopExit": LoopExit, "_EndDialog": EndDialog,
+    "_GotoJump": GotoJump,
+}

@@ -1,0 +1,1 @@
+"""The language's syntax: vocabulary, lexer, syntax tree, parser and lint (no running)."""

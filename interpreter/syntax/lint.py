@@ -1,0 +1,54 @@
+"""Static warnings that are not syntax errors (``talkbench check`` and live diagnostics)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from ..errors import Diagnostic, Severity
+from . import nodes as n
+from .vocabulary import ERROR_STATE_NAMES
+
+# Variables General Bots channels provide without an assignment in the dialog.
+IMPLICIT_VARIABLES = frozenset(
+    "username mobile from channel today now user fields body admin userid".split())
+
+
+def _assigned_names(program: n.Program) -> set[str]:
+    names: set[str] = set(IMPLICIT_VARIABLES)
+    for sub in program.subs.values():
+        names.update(p.lower() for p in sub.params)
+        names.add(sub.name.lower())
+    for node in n.program_nodes(program):
+        target = None
+        if isinstance(node, (n.Assign, n.Hear)):
+            target = node.target
+        elif isinstance(node, (n.ForEach, n.ForTo)):
+            names.add(node.var.lower())
+        elif isinstance(node, n.Param):
+            names.add(node.name.lower())
+        elif isinstance(node, n.With):
+            target = node.target
+        elif isinstance(node, n.KeywordStmt) and "INTO" in node.clauses:
+            target = node.clauses["INTO"][0]
+        while isinstance(target, (n.Member, n.Index)):
+            target = target.obj
+        if isinstance(target, n.Name):
+            names.add(target.name.lower())
+    return names
+
+
+def lint(program: n.Program, provided: Iterable[str] = ()) -> list[Diagnostic]:
+    """Warnings: variables read but never assigned anywhere in the file, nor ``provided`` from
+    outside it (a bot package's ``param-*`` values)."""
+    assigned = _assigned_names(program) | {name.lower() for name in provided}
+    seen: set[str] = set()
+    out: list[Diagnostic] = []
+    reads = [node for node in n.program_nodes(program) if isinstance(node, n.Name)]
+    for name in sorted(reads, key=lambda x: (x.line, x.col)):
+        key = name.name.lower()
+        if key not in assigned and key not in seen and key not in ERROR_STATE_NAMES:
+            seen.add(key)
+            out.append(Diagnostic(program.file, name.line, name.col, Severity.WARNING,
+                                  f"variable '{name.name}' is read but never assigned "
+                                  f"(it reads as empty)", name.col + len(name.name)))
+    return out

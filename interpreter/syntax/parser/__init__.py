@@ -1,0 +1,1 @@
+"""The recursive-descent parser (``core``) and the rule modules it mixes in."""

@@ -1,0 +1,359 @@
+"""Recursive-descent parser: tokens → :class:`~interpreter.syntax.nodes.Program`.
+
+The dialect is tolerant, as real dialogs need: keywords are not reserved (a line
+``word = …`` is an assignment first), multi-word keywords may use spaces or underscores,
+and both ``NEXT``/``END FOR``, ``ELSE IF``/``ELSEIF`` etc. close blocks. Errors are
+collected per statement so one run of ``check`` reports all of them.
+
+This module holds the token cursor, the program and block structure and the entry points;
+the rules are mixins: ``parse_statements`` (with ``parse_blocks``), ``parse_expressions`` and
+``parse_keywords`` (keyword phrases in statements and expressions alike).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from ...errors import BasicSyntaxError, Diagnostic, Severity
+from .. import nodes as n
+from ..lexer import Kind, Token, tokenize
+from ..nesting import MAX_BLOCK_DEPTH, too_deep
+from .expressions import ExpressionRules
+from .keywords import KeywordRules
+from .parse_error import ParseError
+from .statements import StatementRules
+
+_T = TypeVar("_T")
+
+
+_END_BLOCKS = {"IF", "FOR", "SUB", "FUNCTION", "SELECT", "SWITCH", "WITH", "WHILE", "ON",
+               "SCHEDULE", "TALK", "TABLE"}
+
+
+class Parser(StatementRules, ExpressionRules, KeywordRules):
+    def __init__(self, tokens: list[Token], file: str, source: str):
+        self.toks = tokens
+        self.i = 0
+        self.file = file
+        self.lines = source.split("\n")
+        self.source = source
+        self.diagnostics: list[Diagnostic] = []
+        self.names: dict[str, str] = {}
+        self.nesting = 0  # inside (), [] or {}: keyword expressions stop at commas
+        self.depth = 0  # recursion of expressions and blocks, bounded (hostile input)
+        self.block_depth = 0
+        self.single_if = 0  # inside ``IF c THEN stmt ELSE stmt``: arguments stop at ELSE
+        self.in_sub = False  # inside SUB/FUNCTION (labels and GOTO are the dialog's only)
+        self.subs: dict[str, n.SubDef] = {}
+        self.params: list[n.Param] = []
+        self.descriptions: list[n.Description] = []
+        self.tables: list[n.TableDef] = []
+        self.statement_lines: set[int] = set()
+        self.closer_lines: set[int] = set()
+
+    # ------------------------------------------------------------ token helpers
+
+    @property
+    def tok(self) -> Token:
+        return self.toks[self.i]
+
+    def peek(self, k: int = 1) -> Token:
+        j = min(self.i + k, len(self.toks) - 1)
+        return self.toks[j]
+
+    def advance(self) -> Token:
+        t = self.toks[self.i]
+        if t.kind is not Kind.EOF:
+            self.i += 1
+        return t
+
+    def at_op(self, *ops: str) -> bool:
+        t = self.tok
+        return t.kind is Kind.OP and t.value in ops
+
+    def at_word(self, *words: str) -> bool:
+        t = self.tok
+        return t.kind is Kind.IDENT and t.upper in words
+
+    def at_eol(self) -> bool:
+        t = self.tok
+        return t.kind in (Kind.NEWLINE, Kind.EOF) or (
+            self.single_if > 0 and t.kind is Kind.IDENT and t.upper == "ELSE")
+
+    def accept_op(self, op: str) -> bool:
+        if self.at_op(op):
+            self.advance()
+            return True
+        return False
+
+    def accept_word(self, word: str) -> bool:
+        if self.at_word(word):
+            self.advance()
+            return True
+        return False
+
+    def fail(self, message: str, tok: Token) -> ParseError:
+        """A ParseError to raise (the rule mixins, ``data_syntax`` and ``extra_syntax``
+        raise these)."""
+        return ParseError(message, tok)
+
+    def expect_op(self, op: str, context: str = "") -> Token:
+        if not self.at_op(op):
+            where = f" {context}" if context else ""
+            raise self.fail(f"expected '{op}'{where}, got {self.tok.describe()}", self.tok)
+        return self.advance()
+
+    def expect_word(self, word: str, context: str = "") -> Token:
+        if not self.at_word(word):
+            where = f" {context}" if context else ""
+            raise self.fail(f"expected {word}{where}, got {self.tok.describe()}", self.tok)
+        return self.advance()
+
+    def expect_ident(self, what: str) -> Token:
+        if self.tok.kind is not Kind.IDENT:
+            raise self.fail(f"expected {what}, got {self.tok.describe()}", self.tok)
+        return self.advance()
+
+    def expect_eol(self, context: str = "") -> None:
+        if not self.at_eol():
+            where = f" after {context}" if context else ""
+            raise self.fail(f"expected end of line{where}, got {self.tok.describe()}", self.tok)
+
+    def skip_to_eol(self) -> None:
+        while not self.at_eol():
+            self.advance()
+
+    def skip_line(self) -> None:
+        self.skip_to_eol()
+        if self.tok.kind is Kind.NEWLINE:
+            self.advance()
+
+    def skip_newlines(self) -> None:
+        while self.tok.kind is Kind.NEWLINE:
+            self.advance()
+
+    def error(self, message: str, tok: Token, severity: Severity = Severity.ERROR) -> None:
+        end = tok.end_col if tok.end_col > tok.col else tok.col + 1
+        self.diagnostics.append(Diagnostic(self.file, tok.line, tok.col, severity, message, end))
+
+    def note_name(self, name: str) -> None:
+        self.names.setdefault(name.lower(), name)
+
+    # ------------------------------------------------------------ line shapes
+
+    def is_assignment_line(self, start: int | None = None) -> bool:
+        """``word [.x | [i]]* = …`` — an assignment even when ``word`` is a keyword."""
+        j = self.i if start is None else start
+        toks = self.toks
+        if toks[j].kind is not Kind.IDENT:
+            return False
+        j += 1
+        while True:
+            t = toks[j]
+            if t.kind is Kind.OP and t.value in (".", "?.") and toks[j + 1].kind in (
+                    Kind.IDENT, Kind.NUMBER):
+                j += 2
+            elif t.kind is Kind.OP and t.value == "[":
+                close = self.closing_bracket(j)
+                if close is None:
+                    return False
+                j = close + 1
+            else:
+                return t.kind is Kind.OP and t.value == "="
+
+    def closing_bracket(self, j: int) -> int | None:
+        """Index of the bracket that closes the one at token ``j``; None when the line ends
+        first (the lexer ends every line, the last one too, with a NEWLINE)."""
+        depth = 0
+        toks = self.toks
+        while toks[j].kind not in (Kind.NEWLINE, Kind.EOF):
+            t = toks[j]
+            if t.kind is Kind.OP and t.value in ("(", "[", "{", "#{"):
+                depth += 1
+            elif t.kind is Kind.OP and t.value in (")", "]", "}"):
+                depth -= 1
+                if depth == 0:
+                    return j
+            j += 1
+        return None
+
+    def terminator(self) -> str | None:
+        """The block-closing word(s) this line starts with, if any."""
+        t = self.tok
+        if t.kind is not Kind.IDENT or self.is_assignment_line():
+            return None
+        w = t.upper
+        if w == "END":
+            nxt = self.peek()
+            if nxt.kind is Kind.IDENT and nxt.upper in _END_BLOCKS:
+                return "END " + nxt.upper
+            return None
+        if w in ("ENDIF", "END_IF"):
+            return "END IF"
+        if w == "NEXT" and self.statement_phrase() is not None:
+            return None  # NEXT IN QUEUE is a keyword, not the end of a FOR loop
+        if w in ("NEXT", "LOOP", "WEND", "ELSEIF"):
+            return w
+        if w == "ELSE":
+            return "ELSEIF" if self.peek().kind is Kind.IDENT and self.peek().upper == "IF" \
+                else "ELSE"
+        if w == "CASE":
+            return "CASE"
+        if w == "DEFAULT" and self.peek().kind in (Kind.NEWLINE, Kind.EOF):
+            return "DEFAULT"
+        return None
+
+    def consume_terminator(self, term: str) -> None:
+        self.advance()
+        if term.startswith("END ") or (term == "ELSEIF" and self.at_word("IF")):
+            self.advance()
+
+    # ------------------------------------------------------------ program and blocks
+
+    def parse_program(self) -> n.Program:
+        body: list[n.Node] = []
+        while True:
+            body.extend(self.block())
+            if self.tok.kind is Kind.EOF:
+                break
+            term = self.terminator() or self.tok.describe()
+            self.error(f"{term} without a matching opening statement", self.tok)
+            self.skip_line()
+        body = [s for s in body if not isinstance(s, n.SubDef)]
+        return n.Program(self.file, body, self.subs, self.params, self.descriptions,
+                         self.tables, self.names, self.source, frozenset(self.statement_lines),
+                         frozenset(self.closer_lines))
+
+    def block(self) -> list[n.Node]:
+        """Statements up to (not including) a block terminator or end of file."""
+        self.block_depth += 1
+        try:
+            if self.block_depth > MAX_BLOCK_DEPTH:
+                raise self.fail(f"blocks are nested too deeply (more than {MAX_BLOCK_DEPTH} "
+                                 f"levels)", self.tok)
+            return self._block()
+        finally:
+            self.block_depth -= 1
+
+    def _block(self) -> list[n.Node]:
+        body: list[n.Node] = []
+        while True:
+            self.skip_newlines()
+            if self.tok.kind is Kind.EOF or self.terminator():
+                return body
+            self.recover(lambda: self.statement_into(body))
+
+    def statement_into(self, body: list[n.Node]) -> None:
+        """One statement onto ``body``, then the check that it ends the line (a statement
+        with junk after it stays in the best-effort program)."""
+        stmt = self.statement()
+        if stmt is not None:
+            body.append(stmt)
+        if not self.at_eol() and self.toks[self.i - 1].kind is not Kind.NEWLINE:
+            raise self.fail(f"unexpected {self.tok.describe()} after the statement", self.tok)
+
+    def recover(self, rule: Callable[[], _T]) -> _T | None:
+        """Run ``rule``; on a syntax error report it, skip the rest of the line, give None
+        (so one run of ``check`` reports every bad line)."""
+        start = self.i
+        try:
+            return rule()
+        except ParseError as e:
+            self.error(e.message, e.tok)
+            if self.i == start:
+                self.advance()
+            self.skip_line()
+            return None
+
+    def expression_only(self) -> n.Node | None:
+        """The expression the tokens hold, or None when they hold anything else."""
+        try:
+            node = self.expression()
+        except ParseError:
+            return None
+        if self.tok.kind not in (Kind.NEWLINE, Kind.EOF):
+            return None
+        return node
+
+    def close_block(self, opener: Token, what: str, expected: tuple[str, ...]) -> str | None:
+        """Consume the terminator that closes ``what``; report a missing one at the opener."""
+        term = self.terminator()
+        if term in expected:
+            self.consume_terminator(term)
+            return term
+        wanted = " or ".join(expected)
+        found = term or "end of file"
+        self.error(f"{what} at line {opener.line} is not closed: expected {wanted}, "
+                   f"found {found}", opener if term is None else self.tok)
+        return None
+
+
+def parse(source: str, file: str = "<script>") -> tuple[n.Program, list[Diagnostic]]:
+    """Parse ``source``; returns the program (best effort) and all syntax diagnostics."""
+    program, diagnostics, tokens = _parse_once(source, file)
+    if any(d.severity is Severity.ERROR for d in diagnostics):
+        return _blame_unclosed_string(source, file, program, diagnostics, tokens)
+    return program, diagnostics
+
+
+def _parse_once(source: str, file: str) -> tuple[n.Program, list[Diagnostic], list[Token]]:
+    tokens, diagnostics = tokenize(source, file)
+    parser = Parser(tokens, file, source)
+    program = parser.parse_program()
+    parser.diagnostics.extend(too_deep(program))
+    # A lexical error already explains its line; the parser's follow-on error there is noise.
+    lexed = {d.line for d in diagnostics}
+    all_diags = sorted(diagnostics + [d for d in parser.diagnostics if d.line not in lexed],
+                       key=lambda d: (d.line, d.col))
+    return program, all_diags, tokens
+
+
+_REPAIRS = 3  # unclosed strings tried per parse (each try parses the file once more)
+
+
+def _blame_unclosed_string(source: str, file: str, program: n.Program,
+                           diagnostics: list[Diagnostic], tokens: list[Token]
+                           ) -> tuple[n.Program, list[Diagnostic]]:
+    """A string may span lines, so a missing closing quote pairs the string with the next
+    quote in the file and the errors show up lines later. When closing a string that spans
+    lines at the end of its first line removes errors, that string was the mistake: report
+    it where it opens, with the errors left after the repair."""
+    blamed: list[Diagnostic] = []
+    for _ in range(_REPAIRS):
+        opened = _first_multiline_string(tokens)
+        if opened is None:
+            break
+        lines = source.split("\n")
+        row = lines[opened.line - 1]
+        end = len(row.rstrip("\r"))
+        lines[opened.line - 1] = row[:end] + opened.quote + row[end:]
+        repaired = "\n".join(lines)
+        program2, diagnostics2, tokens2 = _parse_once(repaired, file)
+        if _error_count(diagnostics2) >= _error_count(diagnostics):
+            break
+        blamed.append(Diagnostic(file, opened.line, opened.col, Severity.ERROR,
+                                 f"string is never closed on its line (missing "
+                                 f"{opened.quote})", opened.col + 1))
+        source, program, diagnostics, tokens = repaired, program2, diagnostics2, tokens2
+    return program, sorted(blamed + diagnostics, key=lambda d: (d.line, d.col))
+
+
+def _first_multiline_string(tokens: list[Token]) -> Token | None:
+    for k, tok in enumerate(tokens[:-1]):
+        if tok.kind is Kind.STRING and tokens[k + 1].line > tok.line and tok.quote:
+            return tok
+    return None
+
+
+def _error_count(diagnostics: list[Diagnostic]) -> int:
+    return sum(d.severity is Severity.ERROR for d in diagnostics)
+
+
+def parse_or_raise(source: str, file: str = "<script>") -> n.Program:
+    """Parse ``source``; raise :class:`BasicSyntaxError` with every error if there are any."""
+    program, diagnostics = parse(source, file)
+    errors = [d for d in diagnostics if d.severity is Severity.ERROR]
+    if errors:
+        raise BasicSyntaxError(errors)
+    return program

@@ -1,0 +1,15 @@
+"""The exception a parser rule raises to abandon a statement; the parser reports it and moves on.
+
+Apart from the parser so the rule modules it mixes in can catch it without importing it.
+"""
+
+from __future__ import annotations
+
+from ..lexer import Token
+
+
+class ParseError(Exception):
+    def __init__(self, message: str, tok: Token):
+        super().__init__(message)
+        self.message = message
+        self.tok = tok

@@ -1,0 +1,1 @@
+"""Editor aids built on the language: Pygments highlighting and keyword help."""
