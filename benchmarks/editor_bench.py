@@ -2,7 +2,7 @@
 
     python benchmarks/editor_bench.py [--quick] [--lines N]
 
-Offscreen. Ours: ``ui.editor.CodeEditor`` (as ``MainWindow`` builds it: ``setPlainText``
+Offscreen. Ours: ``ui.editor.code_editor.CodeEditor`` (as ``MainWindow`` builds it: ``setPlainText``
 into a fresh editor). Baseline: a bare ``QPlainTextEdit`` with the same font and text, the
 same operations, no highlighter.
 
@@ -63,7 +63,7 @@ def process_until(app: QApplication, done, limit: float = 60.0) -> None:
 
 def make_editor(ours: bool) -> QPlainTextEdit:
     if ours:
-        from ui.editor import CodeEditor
+        from ui.editor.code_editor import CodeEditor
 
         editor: QPlainTextEdit = CodeEditor()
     else:

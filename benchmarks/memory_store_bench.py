@@ -28,9 +28,9 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from app.database import open_database, sqlite_url
+from app.db.database import open_database, sqlite_url
+from app.db.models import ensure_schema
 from app.memory.store import MemoryStore
-from app.models import ensure_schema
 
 SQLITE_UPSERT = (
     'INSERT INTO "bot_memories" ("id", "bot_id", "key", "value", "created_at", "updated_at") '

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from .codegen.compiler import CodeGen, CompiledProgram, compile_program
+from .codegen.compiler import CompiledProgram
+from .codegen.loading import compile_or_diagnostic, load_source
 from .compat import EngineOptions, check_engine, explain_unsupported
 from .errors import BasicRuntimeError, BasicSyntaxError, Diagnostic, Severity
 from .keywords.service_needs import unsupported_uses
@@ -33,7 +34,7 @@ def check_source(source: str, file: str = "<script>",
     diagnostics = explain_unsupported(source, file, diagnostics)
     if any(d.severity is Severity.ERROR for d in diagnostics):
         return diagnostics
-    compiled = _compile(program)
+    compiled = compile_or_diagnostic(program)
     if isinstance(compiled, Diagnostic):
         return diagnostics + [compiled]
     found = (diagnostics + compiled.diagnostics + lint(program, provided)
@@ -41,50 +42,6 @@ def check_source(source: str, file: str = "<script>",
              + check_engine(source, program, engine or EngineOptions()))
     unique = {(d.line, d.col, d.message): d for d in found}
     return sorted(unique.values(), key=lambda d: (d.line, d.col))
-
-
-def load_source(source: str, file: str = "<script>", debug: bool = False,
-                engine: EngineOptions | None = None) -> CompiledProgram:
-    """Parse and compile; raises BasicSyntaxError listing every syntax error.
-
-    With ``engine`` set to treat translation defects as errors, the lines the General Bots
-    converter breaks are errors too (the CI setting, as ``talkbench check`` applies it).
-    """
-    program, diagnostics = parse(source, file)
-    errors = [d for d in explain_unsupported(source, file, diagnostics)
-              if d.severity is Severity.ERROR]
-    if errors:
-        raise BasicSyntaxError(errors)
-    compiled = _compile(program, debug)
-    if isinstance(compiled, Diagnostic):
-        raise BasicSyntaxError([compiled])
-    errors = [d for d in compiled.diagnostics if d.severity is Severity.ERROR]
-    if engine is not None and engine.errors:
-        errors += [d for d in check_engine(source, program, engine)
-                   if d.severity is Severity.ERROR]
-    if errors:
-        raise BasicSyntaxError(errors)
-    return compiled
-
-
-def _compile(program: Any, debug: bool = False) -> CompiledProgram | Diagnostic:
-    """Compile, turning the generated code's own limits into a diagnostic.
-
-    The parser bounds nesting (``interpreter.syntax.nesting``); this is the backstop should a
-    script still reach Python's limits (recursion, 200 brackets, 100 indents).
-    """
-    try:
-        return compile_program(program, debug=debug)
-    except (RecursionError, SyntaxError, MemoryError) as exc:
-        line, col = 1, 1
-        if isinstance(exc, SyntaxError) and exc.lineno:  # blame the BASIC line it came from
-            gen = CodeGen(program, debug)
-            gen.generate()
-            if 0 < exc.lineno <= len(gen.line_map):
-                line, col = gen.line_map[exc.lineno - 1]
-        reason = exc.msg if isinstance(exc, SyntaxError) else type(exc).__name__
-        return Diagnostic(program.file, max(line, 1), max(col, 1), Severity.ERROR,
-                          f"the script is too deeply nested to compile ({reason})")
 
 
 async def run_source(source: str, channel: Any, memory: Any, file: str = "<script>",

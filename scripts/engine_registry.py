@@ -4,7 +4,7 @@
 Reads the engine's keyword crates (``botserver/crates/botbasic_*``) at a commit of a git
 mirror of generalbots/generalbots and lists each ``register_custom_syntax`` (its leading
 words, up to the first ``$…$`` slot) and each ``register_fn`` name, with the file that
-registers it. ``app.keyword_status`` and its test read the list, so docs/keyword-status.md
+registers it. ``app.cli.keyword_status`` and its test read the list, so docs/keyword-status.md
 cannot drift from the engine. Run again when moving to a newer engine:
 
     scripts/engine_registry.py /work/.mirror/generalbots+generalbots/repo f59afde5

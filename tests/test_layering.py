@@ -1,8 +1,11 @@
 """The dependency direction ui → app → interpreter, proven by importing without Qt and by the
-import-linter contracts in pyproject.toml."""
+import-linter contracts in pyproject.toml; and the package map those contracts spell out."""
 
+import os
+import re
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -32,11 +35,40 @@ IMPORT_ALL = (
 @pytest.mark.parametrize(("package", "blocked"), [
     ("interpreter", ["PySide6", "qasync", "peewee", "app", "ui"]),
     ("app", ["PySide6", "qasync", "ui"]),
+    ("ui", []),
 ])
-def test_every_core_module_imports_without_the_layers_above(package, blocked):
+def test_every_module_imports_without_the_layers_above(package, blocked):
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     out = subprocess.run([sys.executable, "-c", IMPORT_ALL, package, *blocked],
-                         check=False, capture_output=True, text=True, cwd=ROOT)
+                         check=False, capture_output=True, text=True, cwd=ROOT, env=env)
     assert out.returncode == 0, out.stdout + out.stderr
+
+
+def _contracts() -> list[dict]:
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    return config["tool"]["importlinter"]["contracts"]
+
+
+@pytest.mark.parametrize("package", ["interpreter", "app", "ui"])
+def test_every_package_and_module_has_a_place_in_its_layers(package):
+    """A new module or package of interpreter/, app/ or ui/ must be placed in the layers
+    contract of its container, so nothing escapes the map (and no flat family grows)."""
+    contract = next(c for c in _contracts() if c.get("containers") == [package])
+    placed = {name.strip() for layer in contract["layers"] for name in layer.split("|")}
+    present = {p.stem if p.is_file() else p.name for p in (ROOT / package).iterdir()
+               if (p.suffix == ".py" and p.stem not in ("__init__", "__main__"))
+               or (p / "__init__.py").is_file()}
+    assert present == placed
+
+
+def test_no_flat_module_families():
+    """Modules sharing a name prefix (``parse_*``, ``memory_*``) belong in a package."""
+    for package in ("interpreter", "app", "ui"):
+        for folder in [ROOT / package, *(p.parent for p in (ROOT / package).rglob("__init__.py"))]:
+            stems = [p.stem for p in folder.glob("*.py") if not p.stem.startswith("_")]
+            prefixes = [m.group(1) for s in stems if (m := re.match(r"([a-z]+)_", s))]
+            families = {p for p in prefixes if prefixes.count(p) >= 3}
+            assert not families, f"{folder.relative_to(ROOT)}: {sorted(families)}"
 
 
 def test_import_linter_contracts_are_kept():

@@ -6,7 +6,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from app.cli import main as cli_main
+from app.cli.commands import main as cli_main
 
 
 def _launch(*args: Any, **kwargs: Any) -> int:

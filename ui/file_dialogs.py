@@ -3,7 +3,7 @@
 Qt's file dialogs (the native ones run in this process too) find each listed file's MIME type
 and icon by reading its first bytes. Opening and closing ``memory.db``, ``-wal`` or ``-shm``
 outside SQLite drops every POSIX lock the IDE's connections hold on them; another process then
-deletes the WAL the IDE keeps writing to (measured with strace: see :mod:`app.db_files`).
+deletes the WAL the IDE keeps writing to (measured with strace: see :mod:`app.files.db_files`).
 
 So every picker of the IDE is Qt's widget dialog with an icon provider that decides by name
 only, and a filter that hides the files of open databases (decided with ``stat``, which takes
@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.db_files import is_database_file
+from app.files.db_files import is_database_file
 
 DIALOG_SUFFIX = "bas"
 DIALOG_FILTERS = "BASIC dialogs (*.bas);;All files (*)"

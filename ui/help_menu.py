@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 from app import __version__
 from interpreter.tooling.keyword_help import KeywordHelp, all_help
 
-from .completion import help_html
+from .editor.completion import help_html
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 _ENTRY = Qt.ItemDataRole.UserRole

@@ -20,7 +20,7 @@ APPLICATION = "Talkbench"
 def build_window(files: list[str], db: str | None, bot: str, settings: QSettings | None = None):
     """Open the store and the window with ``files`` (a sample dialog when none); raises
     DatabaseError when the database cannot be opened."""
-    from app.database import default_url
+    from app.db.database import default_url
     from app.memory.store import MemoryStore
 
     from .gui_gc import collect_on_gui_thread
@@ -46,7 +46,7 @@ def build_window(files: list[str], db: str | None, bot: str, settings: QSettings
 def _say_if_bot_unusable(window: Any, store: Any, bot: str) -> None:
     """``--bot`` names no bot of a General Bots database, or two: say so at once (runs are
     refused with the same message; the bot box picks another)."""
-    from app.database import DatabaseError
+    from app.db.database import DatabaseError
 
     try:
         store.check_bot(bot)
@@ -86,8 +86,8 @@ def launch(files: list[str], db: str | None = None, bot: str = "default") -> int
 
     import qasync
 
-    from app.database import DatabaseError
-    from app.exit_signals import on_ending_signals
+    from app.db.database import DatabaseError
+    from app.run.exit_signals import on_ending_signals
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setOrganizationName(ORGANIZATION)

@@ -24,33 +24,34 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.atomic_file import DEFAULT_FORMAT, read_text_file, write_text_atomic
-from app.bot_package import package_variable_names
-from app.database import DatabaseError, describe_url
-from app.dialog_session import DialogRunner
+from app.db.database import DatabaseError, describe_url
+from app.files.atomic_file import DEFAULT_FORMAT, read_text_file, write_text_atomic
+from app.files.bot_package import package_variable_names
 from app.memory.store import MemoryStore
-from app.user_memory import user_memories
+from app.memory.user_memory import user_memories
+from app.run.dialog_session import DialogRunner
 from interpreter import BasicSyntaxError, EngineOptions, check_source
 from interpreter.events import Failed, Finished, Printed, RunStarted, Stopped
 
-from . import file_dialogs, session_restore
-from .bot_tools import BotTools
-from .bridge import Bridge
-from .chat_panel import ChatPanel
-from .conversation_tools import install_conversation_tools
-from .database_dialog import DatabaseDialog, recent_databases, remember_database
-from .debug_ui import DEBUG_MENU, DebugUi
-from .disk_changes import DiskWatcher, ReloadBar, file_digest
-from .editor import CodeEditor, Mark
-from .engine_check import engine_options, install_engine_errors_action
-from .find_bar import FindBar
+from . import file_dialogs
+from .bot.database_dialog import DatabaseDialog, recent_databases, remember_database
+from .bot.tools import BotTools
+from .debug.conversation import install_conversation_tools
+from .debug.feature import DEBUG_MENU, DebugUi
+from .editor import session_restore
+from .editor.code_editor import CodeEditor, Mark
+from .editor.disk_changes import DiskWatcher, ReloadBar, file_digest
+from .editor.find_bar import FindBar
+from .editor.themes import ApplicationTheme, Theme, ThemeMenu, themed_icon
 from .help_menu import HelpMenu
-from .memory_history_panel import install_memory_history
-from .memory_panel import MemoryPanel
-from .output_panel import OutputPanel, ProblemsPanel, problems_title
-from .tests_panel import TestsPanel
-from .themes import ApplicationTheme, Theme, ThemeMenu, themed_icon
-from .turns_view import show_line
+from .memory.history_panel import install_memory_history
+from .memory.panel import MemoryPanel
+from .run.bridge import Bridge
+from .run.chat_panel import ChatPanel
+from .run.engine_check import engine_options, install_engine_errors_action
+from .run.output_panel import OutputPanel, ProblemsPanel, problems_title
+from .run.tests_panel import TestsPanel
+from .run.turns_view import show_line
 from .view_menu import ViewMenu
 
 RESOURCES = Path(__file__).resolve().parent.parent / "resources"
@@ -63,7 +64,7 @@ FIRST_SIZE = (1280, 800)
 # First-run heights of Chat, Memory (right column) and Output (bottom), as window shares.
 DOCK_HEIGHT_SHARES = (0.36, 0.30, 0.17)
 SKIP_UNSUPPORTED_KEY = "run/skipUnsupportedKeywords"
-# The same override ``talkbench run --skip-unsupported`` passes (app.headless).
+# The same override ``talkbench run --skip-unsupported`` passes (app.run.headless).
 SKIP_UNSUPPORTED_SETTINGS = {"unsupported_keywords": "skip"}
 
 
@@ -255,6 +256,25 @@ class MainWindow(QMainWindow):
         dock.setWidget(widget)
         self.addDockWidget(area, dock)
         return dock
+
+    # -- the Workbench protocol (ui/workbench.py): what features use of the window ----------------
+
+    def add_dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea,
+                 name: str = "") -> QDockWidget:
+        return self._dock(title, widget, area, name)
+
+    def menu(self, label: str) -> QMenu | None:
+        return next((a.menu() for a in self.menuBar().actions()
+                     if a.menu() is not None and a.text().replace("&", "") == label), None)
+
+    def run_tab(self) -> EditorTab | None:
+        return getattr(self, "_run_tab", None)
+
+    def refresh_run_actions(self) -> None:
+        self._update_run_actions()
+
+    def refresh_diagnostics(self) -> None:
+        self._check_now()
 
     def action_specs(self) -> list[ActionSpec]:
         SP = QStyle.StandardPixmap
@@ -675,7 +695,7 @@ class MainWindow(QMainWindow):
         )
 
     def _engine_options(self, tab: EditorTab) -> EngineOptions | None:
-        """The General Bots build and engine-errors setting for the tab (ui.engine_check)."""
+        """The General Bots build and engine-errors setting for the tab (ui.run.engine_check)."""
         return engine_options(self, tab.path.parent if tab.path else "")
 
     # -- running ------------------------------------------------------------------------------
@@ -709,8 +729,9 @@ class MainWindow(QMainWindow):
         self._update_run_actions()
 
     def _note_confinement(self, folder: str) -> None:
-        """Say where the files of a dialog kept in the home folder go (app.providers.storage)."""
-        from app.providers.storage import confinement_note
+        """Say where the files of a dialog kept in the home folder go
+        (app.services.providers.storage)."""
+        from app.services.providers.storage import confinement_note
 
         note = confinement_note(folder) if folder else None
         if note:

@@ -54,7 +54,7 @@ def run(port: int | None = None, token: str | None = None,
         idle_timeout: float = IDLE_TIMEOUT) -> int:
     """Entry point of ``talkbench dap [--port N]``; Ctrl-C, SIGTERM, SIGHUP … end it cleanly:
     a connected session ends as if its client had left (its run stopped, memory flushed)."""
-    from ..exit_signals import on_ending_signals
+    from ..run.exit_signals import on_ending_signals
 
     async def main() -> int:
         stop = asyncio.Event()

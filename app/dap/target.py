@@ -25,9 +25,9 @@ from interpreter.debug.model import (
 )
 from interpreter.ports.host import HearRequest
 
-from ..atomic_file import read_text_file
+from ..files.atomic_file import read_text_file
 from ..memory.session import Origin, new_run_id
-from ..services import ServiceContext, Services, build_services
+from ..services.registry import ServiceContext, Services, build_services
 from . import arguments as a
 from .channel import DapChannel
 from .postmortem import PostMortem
@@ -103,7 +103,7 @@ class DebugTarget:
         """Compile (raises BasicSyntaxError before touching the database), then open the
         store (raises LaunchError)."""
         compiled = _compile(config.program)
-        from app.database import DatabaseError
+        from app.db.database import DatabaseError
         from app.memory.session import MemorySession
 
         try:  # the bot resolved, writes recorded with their provenance (app.memory.session)
@@ -227,7 +227,7 @@ def _compile(path: Path) -> CompiledProgram:
         raise LaunchError(f"{path}: no such file") from None
     except (OSError, UnicodeDecodeError) as e:
         raise LaunchError(f"{path}: cannot read it: {e}") from None
-    from ..settings import load_settings
+    from ..services.settings import load_settings
 
     try:  # the folder's engine settings, as ``talkbench check`` reads them
         engine = load_settings(path.parent).engine_options()

@@ -8,8 +8,8 @@ from lsprotocol import types
 
 from interpreter import Diagnostic, Severity, check_source
 
-from ..bot_package import package_variable_names
-from ..cli import engine_options
+from ..files.bot_package import package_variable_names
+from ..services.settings import engine_options
 from .analysis import MAX_ANALYSED_CHARS
 from .positions import lines_of, span
 

@@ -1,5 +1,6 @@
 """Memory keys: completion from the configured store and the workspace's dialogs, and rename of
-a literal key across the workspace (the IDE's cross-reference rename, reusing ``app.key_xref``).
+a literal key across the workspace (the IDE's cross-reference rename, reusing
+``app.memory.key_xref``).
 
 The store is named by the client's initializationOptions ``{"db": URL, "bot": NAME}``; it is
 opened on the first completion inside a key string and only read. Renaming the stored row is the
@@ -16,8 +17,8 @@ from lsprotocol import types
 from pygls.exceptions import JsonRpcInvalidParams
 from pygls.uris import from_fs_path, to_fs_path
 
-from .. import key_xref
-from ..atomic_file import read_text_file
+from ..files.atomic_file import read_text_file
+from ..memory import key_xref
 from .analysis import Analysis
 from .positions import char_index, lines_of, span
 
@@ -39,7 +40,7 @@ class StoreAccess:
         url = options.get("db")
         if self._store is not None or self.error is not None or not url:
             return self._store
-        from ..database import DatabaseError
+        from ..db.database import DatabaseError
         from ..memory.store import MemoryStore
 
         try:

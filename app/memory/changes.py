@@ -1,7 +1,7 @@
 """The change events a :class:`~app.memory.store.MemoryStore` sends to its subscribers.
 
 Which thread sends which state, and why callbacks run with the store's lock held, is told in
-:mod:`app.memory.store`; the subscriber list itself is :class:`app.observers.Subscribers`.
+:mod:`app.memory.store`; the subscriber list itself is :class:`app.memory.observers.Subscribers`.
 """
 
 from __future__ import annotations

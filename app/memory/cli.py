@@ -6,8 +6,8 @@
 With ``--user`` the list/get/set/delete actions work on that user's memories
 (``SET USER MEMORY``, table ``user_memories``) instead of the bot's.
 
-``app/cli.py`` calls :func:`add_memory_parser` and :func:`run_memory_command`; this module also
-runs on its own (``python -m app.memory.cli memory list``).
+``app/cli/commands.py`` calls :func:`add_memory_parser` and :func:`run_memory_command`; this module
+also runs on its own (``python -m app.memory.cli memory list``).
 """
 
 from __future__ import annotations
@@ -18,10 +18,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ..database import DatabaseError
-from ..user_memory import user_memories
+from ..db.database import DatabaseError
 from .session import CLI_SOURCE, MemorySession
 from .store import MemoryStore
+from .user_memory import user_memories
 
 DEFAULT_BOT = "default"
 _FLUSH_TIMEOUT = 30.0
@@ -77,7 +77,7 @@ def run_memory_command(args: argparse.Namespace) -> int:
     """Run a parsed ``memory`` command; returns the exit code (errors: one line on stderr)."""
     action = _ACTIONS[args.memory_action]
     try:
-        # The bot is resolved first (app.bots); writes are recorded with source "cli".
+        # The bot is resolved first (app.db.bots); writes are recorded with source "cli".
         session = MemorySession.open(args.db, args.bot, record=args.memory_action in _WRITES)
     except DatabaseError as exc:
         return _fail(str(exc))

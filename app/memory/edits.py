@@ -11,8 +11,8 @@ from collections.abc import Iterable
 
 import peewee
 
-from ..database import reset_connection, translate_error
-from ..models import BotMemory, utc_now
+from ..db.database import reset_connection, translate_error
+from ..db.models import BotMemory, utc_now
 from .changes import HAND, ChangeState, MemoryChange
 from .queries import MemoryEntry, MemoryQueries
 from .sql import CHUNK_KEYS, MemorySql, chunks

@@ -15,9 +15,9 @@ from typing import Any
 
 from interpreter.ports.host import WriteSource
 
-from ..atomic_file import write_bytes_atomic
-from ..database import DatabaseError
-from ..db_files import check_not_database
+from ..db.database import DatabaseError
+from ..files.atomic_file import write_bytes_atomic
+from ..files.db_files import check_not_database
 from .queries import MemoryQueries
 from .writer import MemoryWriter, check_text
 

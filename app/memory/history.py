@@ -30,7 +30,7 @@ import peewee
 
 from interpreter.ports.host import WriteSource
 
-from ..database import is_sqlite, reset_connection, translate_error
+from ..db.database import is_sqlite, reset_connection, translate_error
 from .changes import HAND
 from .store import ChangeState, MemoryChange, MemoryStore
 
@@ -215,7 +215,7 @@ class MemoryHistory:
             self._kind_override[(bot, key)] = source
 
     def record_outside(self, bot: str, key: str, old: str | None, new: str | None) -> None:
-        """Record a change made by another process (see :mod:`app.outside_watch`)."""
+        """Record a change made by another process (see :mod:`app.memory.outside_watch`)."""
         record = (bot, key, old, True, new, WriteSource(kind="outside"), None, time.time())
         with self._cond:
             self._changes.append(record)

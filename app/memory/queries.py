@@ -13,9 +13,9 @@ from typing import Any
 
 import peewee
 
-from ..bots import references
-from ..database import DatabaseError, contains_text
-from ..models import BotMemory
+from ..db.bots import references
+from ..db.database import DatabaseError, contains_text
+from ..db.models import BotMemory
 from .sql import CHUNK_KEYS, MemorySql, chunks
 from .writer import MemoryWriter
 
@@ -64,7 +64,7 @@ class MemoryQueries:
 
     def bots(self) -> list[str]:
         """How to name each bot of the database (its name, or its slug or id where two bots
-        share the name: see :func:`app.bots.references`) plus bots with queued writes,
+        share the name: see :func:`app.db.bots.references`) plus bots with queued writes,
         sorted."""
         names = set(references(self._sql.bots.all()))
         names.update(self._writer.pending_bots())

@@ -3,7 +3,7 @@
 ``talkbench run``, ``talkbench memory``, DAP sessions, ``talkbench schedule run`` and
 ``talkbench webhook serve`` all open the memory database here, so they share two guarantees:
 
-* the bot is resolved once, at start, through :mod:`app.bots`: a bot that does not exist and
+* the bot is resolved once, at start, through :mod:`app.db.bots`: a bot that does not exist and
   cannot be created, or a name two bots share, stops the command with a clear error before
   anything runs (instead of writes that are retried and lost);
 * every write lands with its provenance in ``memory_events`` (:class:`~app.memory.history.

@@ -16,12 +16,16 @@ from typing import TYPE_CHECKING, Any
 
 import peewee
 
-from ..bots import BotDirectory
-from ..database import error_message, is_sqlite, reset_connection, translate_error
-from ..models import BotMemory, db_timestamp, utc_now
+from ..db.bots import BotDirectory
+from ..db.database import error_message, is_sqlite, reset_connection, translate_error
+from ..db.models import BotMemory, db_timestamp, utc_now
 
 if TYPE_CHECKING:
-    from .writer import Pending
+    from interpreter.ports.host import WriteSource
+
+# A queued write: (value, source, time.time() of the set call); the writer queues them, this
+# module lands them.
+Pending = tuple[str, "WriteSource | None", float]
 
 CHUNK_ROWS = 2000  # rows per upsert statement: bounds its memory and lock time
 CHUNK_KEYS = 500  # keys per IN (...) query, under every SQLite's parameter limit
@@ -61,7 +65,7 @@ class MemorySql:
         raise AssertionError("unreachable")
 
     def lookup_bot_id(self, bot: str) -> Any | None:
-        """The id of the bot ``bot`` names (id, slug or name: :mod:`app.bots`), ``None``
+        """The id of the bot ``bot`` names (id, slug or name: :mod:`app.db.bots`), ``None``
         while it has no row; DatabaseError on failure or when two bots carry the name."""
         bot_id = self.bot_ids.get(bot)
         if bot_id is None:
@@ -211,7 +215,7 @@ class MemorySql:
 
     def atomic(self) -> Any:
         """A write transaction (a context manager)."""
-        # IMMEDIATE on SQLite: take the write lock up front (see app.database).
+        # IMMEDIATE on SQLite: take the write lock up front (see app.db.database).
         return self.db.atomic("IMMEDIATE") if self.sqlite else self.db.atomic()
 
     def ts(self, when: dt.datetime) -> Any:

@@ -16,8 +16,8 @@ backoff; each queued write is reported FAILED once, then LANDED when it finally 
 the database refuses for good (constraint, trigger, too long) is dropped alone and reported
 REFUSED; the other writes of its batch land.
 
-External synchrony: a run awaits ``handle.commit_barrier(run_id)`` before anything outside the process
-can observe it, so every write made before a TALK, a HEAR or the end of a run is committed
+External synchrony: a run awaits ``handle.commit_barrier(run_id)`` before anything outside the
+process can observe it, so every write made before a TALK, a HEAR or the end of a run is committed
 first (see :mod:`app.memory.commits`).
 """
 
@@ -34,10 +34,10 @@ import peewee
 
 from interpreter.ports.host import FailedWrite, WriteSource
 
-from .. import db_files
-from ..bots import BotRow
-from ..database import DatabaseError, open_database, reset_connection
-from ..models import ensure_schema
+from ..db.bots import BotRow
+from ..db.database import DatabaseError, open_database, reset_connection
+from ..db.models import ensure_schema
+from ..files import db_files
 from . import files
 from .changes import HAND, ChangeState, MemoryChange, Subscriber
 from .edits import MemoryEdits
@@ -112,7 +112,7 @@ class MemoryStore:
         retry_delay: float = 0.05,
         retry_max_delay: float = 5.0,
     ) -> None:
-        """Open ``url`` (default: ``app.database.default_url()``) or use ``database``; create
+        """Open ``url`` (default: ``app.db.database.default_url()``) or use ``database``; create
         the tables if missing. Raises :class:`DatabaseError` if the database is unusable.
 
         The writer starts a batch once no write was queued for ``linger`` seconds, or
@@ -128,7 +128,7 @@ class MemoryStore:
                 reset_connection(self._db)
             raise
         self._sql = MemorySql(self._db)
-        # Nothing else in this process may open its files (see app.db_files).
+        # Nothing else in this process may open its files (see app.files.db_files).
         self._protected = self._db.database if self._sql.sqlite else None
         if self._protected:
             db_files.protect(self._protected)
@@ -169,19 +169,20 @@ class MemoryStore:
         return BotMemoryHandle(self, name)
 
     def check_bot(self, ref: str) -> BotRow | None:
-        """The bot ``ref`` names (id, slug or name, see :mod:`app.bots`); ``None`` when it does
+        """The bot ``ref`` names (id, slug or name, see :mod:`app.db.bots`); ``None`` when it does
         not exist yet and its first write will add it. Raises DatabaseError (BotNotFound,
         AmbiguousBot) when writes to it could not land: entry points call this at start."""
         return self._sql.bots.check(ref)
 
     def bot_reference(self, ref: str) -> str:
-        """How bot lists name the bot ``ref`` names (see :meth:`app.bots.BotDirectory.
+        """How bot lists name the bot ``ref`` names (see :meth:`app.db.bots.BotDirectory.
         reference`): entry points use it, so the history of a bot is one whatever was typed."""
         return self._sql.bots.reference(ref)
 
     def user(self, bot: str, user: str) -> Any:
-        """``user``'s memory in ``bot`` (table ``user_memories``, see :mod:`app.user_memory`)."""
-        from ..user_memory import user_memories
+        """``user``'s memory in ``bot`` (table ``user_memories``, see
+        :mod:`app.memory.user_memory`)."""
+        from .user_memory import user_memories
 
         return user_memories(self).handle(bot, user)
 

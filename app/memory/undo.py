@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from interpreter.ports.host import WriteSource
 
-from ..database import DatabaseError
+from ..db.database import DatabaseError
 from .history import MemoryEvent, MemoryHistory
 
 

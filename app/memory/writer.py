@@ -17,17 +17,15 @@ from typing import Any
 
 from interpreter.ports.host import FailedWrite, WriteSource
 
-from ..database import DatabaseError, error_message, reset_connection
-from ..observers import Subscribers
+from ..db.database import DatabaseError, error_message, reset_connection
 from .changes import ChangeState, MemoryChange, fast_change
 from .commits import CommitWaiters
-from .sql import MemorySql, is_refusal
+from .observers import Subscribers
+from .sql import MemorySql, Pending, is_refusal
 
 # The store's name: its log records keep the logger that filters and settings already name.
 log = logging.getLogger("app.memory.store")
 
-# A queued write: (value, source, time.time() of the set call).
-Pending = tuple[str, "WriteSource | None", float]
 
 _PENDING = ChangeState.PENDING
 _LANDED = ChangeState.LANDED

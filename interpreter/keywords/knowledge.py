@@ -144,7 +144,7 @@ async def run_tool(rt: Any, name: str, arguments: dict[str, Any], line: int) -> 
     Its TALKs reach the user as usual; its own start/finish events are not forwarded, so
     the host still sees one run. A failure is a ServiceError naming the tool and line.
     """
-    from .. import load_source  # the package's front door: parse, check and compile
+    from ..codegen.loading import load_source
     from ..errors import BasicRuntimeError, BasicSyntaxError
 
     spec = find_tool(rt, name, "LLM")

@@ -25,7 +25,7 @@ from urllib.parse import unquote
 
 import pytest
 
-from app.database import sqlite_url
+from app.db.database import sqlite_url
 from app.memory.history import MemoryHistory
 from app.memory.store import MemoryStore
 
@@ -210,7 +210,7 @@ def hold_write_lock(url: str) -> Iterator[None]:
             conn.execute("ROLLBACK")
             conn.close()
     else:
-        from app.database import open_database
+        from app.db.database import open_database
 
         db = open_database(url)
         conn = db.connection()

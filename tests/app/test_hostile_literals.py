@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from .dap_support import ROOT, TIMEOUT
-from .dap_support import db_url as _db
-from .test_dap import dialogs, stdio_adapter  # noqa: F401  (fixtures)
+from .dap.support import ROOT, TIMEOUT
+from .dap.support import db_url as _db
+from .dap.test_dap import dialogs, stdio_adapter  # noqa: F401  (fixtures)
 
 CASES = {
     "int5000": ("x = " + "9" * 5000 + "\nTALK x\n", 1, "number too large (5000 digits"),

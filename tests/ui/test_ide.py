@@ -12,7 +12,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QLabel
 
 from tests.ui.conftest import settle, type_lines, until, value_of
-from ui.editor import CodeEditor
+from ui.editor.code_editor import CodeEditor
 
 
 def fresh_editor(window) -> CodeEditor:
@@ -186,7 +186,7 @@ def test_delete_and_rename_update_only_their_rows(window, run):
 
 
 def test_memory_rows_load_lazily(window, monkeypatch, qtbot):
-    from ui import memory_model
+    from ui.memory import model as memory_model
 
     monkeypatch.setattr(memory_model, "PAGE_SIZE", 10)
     for i in range(25):

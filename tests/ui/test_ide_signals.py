@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from app.database import sqlite_url
+from app.db.database import sqlite_url
 
 
 @pytest.mark.parametrize("sig", [signal.SIGHUP, signal.SIGTERM])

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QDockWidget, QMessageBox, QTabBar
 
-from tests.ui.test_save_and_reload import answer_modal
+from tests.ui.editor.test_save_and_reload import answer_modal
 
 
 def tab_titles(window) -> list[str]:

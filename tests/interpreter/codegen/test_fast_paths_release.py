@@ -28,7 +28,7 @@ SETTINGS = settings(max_examples=60, deadline=None,
 scalars = st.one_of(
     st.none(), st.booleans(), st.integers(min_value=-1000, max_value=1000),
     # Near both ends of i64: every integer in a run is one (literals are checked by the
-    # lexer, arithmetic by overflow checks, param-* values by app.bot_package).
+    # lexer, arithmetic by overflow checks, param-* values by app.files.bot_package).
     st.integers(min_value=2**62, max_value=2**63 - 1),
     st.integers(min_value=-(2**63), max_value=-(2**62)),
     st.floats(min_value=-5, max_value=5, allow_nan=False, width=16),

@@ -1,4 +1,5 @@
-"""CRM keywords run by dialogs against the real local back end (app.crm_store on SQLite)."""
+"""CRM keywords run by dialogs against the real local back end (app.services.crm_store on
+SQLite)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from app.crm_store import CrmStore
-from app.database import open_database, sqlite_url
+from app.db.database import open_database, sqlite_url
+from app.services.crm_store import CrmStore
 from interpreter import BasicRuntimeError, Runtime, Session, load_source
 from interpreter.events import Printed
 from interpreter.keywords.crm import parse_due, task_priority

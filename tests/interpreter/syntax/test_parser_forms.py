@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from app.crm_store import CrmStore
-from app.database import open_database, sqlite_url
+from app.db.database import open_database, sqlite_url
+from app.services.crm_store import CrmStore
 from interpreter import BasicRuntimeError, Runtime, Session, load_source
 from interpreter.events import Printed
 from interpreter.ports.host import DictMemory

@@ -1,0 +1,1 @@
+"""The ``talkbench`` command line: its commands, and the keyword-status document it writes."""

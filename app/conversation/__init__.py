@@ -1,0 +1,1 @@
+"""Conversation tests: the ``.chat`` format, its parser, recording, replay and the diff."""

@@ -1,0 +1,395 @@
+"""Open the memory database (SQLite file or PostgreSQL server) from a URL.
+
+URLs:
+
+* ``sqlite:///abs/path.db`` (``sqlite:////abs/path.db`` is accepted too); a plain filesystem
+  path without a scheme is taken as a SQLite file.
+* ``postgresql://user:password@host:port/dbname`` (``postgres://`` too; query parameters such as
+  ``?sslmode=require`` are passed to the driver).
+
+Every failure to open is a :class:`DatabaseError` whose message is one human-readable line
+(passwords are never part of it).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sqlite3
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+from urllib.parse import parse_qsl, quote, unquote, urlsplit
+
+import peewee
+
+ENV_VAR = "TALKBENCH_DB"
+SQLITE_FILENAME = "memory.sqlite3"
+# How long a write waits for another process's lock before it fails: 30 s, or
+# $TALKBENCH_LOCK_TIMEOUT seconds (see README, "Memory semantics").
+DEFAULT_BUSY_TIMEOUT_MS = 30_000
+LOCK_TIMEOUT_VAR = "TALKBENCH_LOCK_TIMEOUT"
+DEFAULT_CONNECT_TIMEOUT_S = 5
+
+# quick_check reads every page; past this size only the schema is read at open time.
+_QUICK_CHECK_MAX_BYTES = 256 * 1024 * 1024
+
+T = TypeVar("T")
+
+
+class DatabaseError(Exception):
+    """The memory database cannot be opened or used; ``str(exc)`` is one line for humans."""
+
+
+@dataclass(frozen=True)
+class _Target:
+    kind: str  # "sqlite" or "postgresql"
+    path: str = ""
+    dbname: str = ""
+    user: str | None = None
+    password: str | None = None
+    host: str | None = None
+    port: int | None = None
+    options: tuple[tuple[str, str], ...] = ()
+
+    def describe(self) -> str:
+        if self.kind == "sqlite":
+            return self.path
+        where = f"{self.host or 'localhost'}:{self.port or 5432}"
+        return f"PostgreSQL {where}/{self.dbname}"
+
+
+def default_url() -> str:
+    """``$TALKBENCH_DB`` if set, else a SQLite file in the user data directory."""
+    env = os.environ.get(ENV_VAR, "").strip()
+    if env:
+        return env
+    import platformdirs
+
+    return sqlite_url(Path(platformdirs.user_data_dir("talkbench")) / SQLITE_FILENAME)
+
+
+def sqlite_url(path: str | os.PathLike[str]) -> str:
+    """The ``sqlite:///abs/path`` URL of a file (percent-encoded where needed)."""
+    return "sqlite://" + quote(os.path.abspath(os.fspath(path)))
+
+
+def describe_url(url: str) -> str:
+    """The URL as it can be shown to a user: password masked."""
+    try:
+        return _parse(url).describe()
+    except DatabaseError:
+        return _mask_password(url)
+
+
+def _mask_password(url: str) -> str:
+    return re.sub(r"://([^:/@]*):[^@]*@", r"://\1:***@", url)
+
+
+def is_postgresql(db: peewee.Database) -> bool:
+    return isinstance(db, peewee.PostgresqlDatabase)
+
+
+def is_sqlite(db: peewee.Database) -> bool:
+    return isinstance(db, peewee.SqliteDatabase)
+
+
+def contains_text(fields: list[peewee.Field], text: str, sqlite: bool) -> peewee.Expression:
+    """``any field contains text``, case-insensitively and literally: ``%``, ``_`` and ``\\``
+    in ``text`` are matched as themselves (PostgreSQL reads ``\\`` in LIKE as an escape)."""
+    pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    op = "LIKE" if sqlite else "ILIKE"  # SQLite's LIKE already ignores ASCII case
+    found = [peewee.NodeList((f, peewee.SQL(op), pattern, peewee.SQL("ESCAPE '\\'")))
+             for f in fields]
+    expression = found[0]
+    for more in found[1:]:
+        expression |= more
+    return expression
+
+
+def lock_timeout_ms() -> int:
+    """The lock wait of SQLite writes: $TALKBENCH_LOCK_TIMEOUT (seconds) or 30 s."""
+    raw = os.environ.get(LOCK_TIMEOUT_VAR, "").strip()
+    if not raw:
+        return DEFAULT_BUSY_TIMEOUT_MS
+    try:
+        seconds = float(raw)
+    except ValueError:
+        raise DatabaseError(
+            f"${LOCK_TIMEOUT_VAR} must be a number of seconds, got {raw!r}"
+        ) from None
+    if not 0 <= seconds <= 24 * 3600:
+        raise DatabaseError(f"${LOCK_TIMEOUT_VAR} must be between 0 and 86400 seconds")
+    return int(seconds * 1000)
+
+
+def open_database(
+    url: str | None = None,
+    *,
+    busy_timeout_ms: int | None = None,
+    connect_timeout: int = DEFAULT_CONNECT_TIMEOUT_S,
+) -> peewee.Database:
+    """Open (and connect once to) the database named by ``url`` (default: :func:`default_url`).
+
+    For the default location the data directory is created; for an explicit URL a missing
+    directory is an error, so a typo does not silently create a fresh database elsewhere.
+    ``busy_timeout_ms`` defaults to :func:`lock_timeout_ms`.
+    """
+    if busy_timeout_ms is None:
+        busy_timeout_ms = lock_timeout_ms()
+    explicit = url is not None
+    target = _parse(url if explicit else default_url())
+    if target.kind == "sqlite":
+        if not explicit:
+            try:
+                Path(target.path).parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise DatabaseError(
+                    f"Cannot create the data directory {Path(target.path).parent}: "
+                    f"{exc.strerror or exc}"
+                ) from None
+        return _open_sqlite(target, busy_timeout_ms)
+    return _open_postgresql(target, connect_timeout, busy_timeout_ms)
+
+
+def error_message(exc: BaseException) -> str:
+    """One line describing a database failure (driver messages are multi-line)."""
+    if isinstance(exc, DatabaseError):
+        return str(exc)
+    text = str(exc).strip() or type(exc).__name__
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    # psycopg2: 'connection to server at "h", port p failed: FATAL:  reason'
+    line = lines[0] if lines else text
+    if line.startswith("connection to server") and " failed: " in line:
+        line = line.split(" failed: ", 1)[1]
+    line = re.sub(r"^(FATAL|ERROR):\s+", "", line)
+    return re.sub(r"\s+", " ", line)
+
+
+def translate_error(exc: BaseException, where: str) -> DatabaseError:
+    """A :class:`DatabaseError` with a clear message for a driver/peewee exception."""
+    msg = error_message(exc)
+    low = str(exc).lower()
+    if (
+        "password authentication failed" in low
+        or "no password supplied" in low
+        or ("role" in low and "does not exist" in low)
+    ):
+        return DatabaseError(f"{where} rejected the login: {msg}")
+    if "database" in low and "does not exist" in low:
+        return DatabaseError(f"{where}: {msg}")
+    if any(
+        s in low
+        for s in (
+            "connection refused",
+            "could not connect",
+            "could not translate host name",
+            "timeout expired",
+            "timed out",
+            "no route to host",
+            "server closed the connection",
+            "connection already closed",
+            "terminating connection",
+            "the database system is",
+        )
+    ):
+        return DatabaseError(f"Cannot reach {where}: {msg}")
+    if "database is locked" in low:
+        return DatabaseError(f"{where} is locked by another program: {msg}")
+    if "not a database" in low or "malformed" in low:
+        return DatabaseError(f"{where} is not a valid SQLite database ({msg})")
+    if "readonly" in low or "read-only" in low:
+        return DatabaseError(f"{where} is read-only: {msg}")
+    return DatabaseError(f"{where}: {msg}")
+
+
+# -- parsing ---------------------------------------------------------------------------
+
+
+def _parse(url: str) -> _Target:
+    url = url.strip()
+    if not url:
+        raise DatabaseError("Empty database URL")
+    if "://" not in url:
+        # A bare path: convenient on the command line (--db ./memory.sqlite3).
+        return _Target("sqlite", path=os.path.abspath(os.path.expanduser(url)))
+    scheme = url.split("://", 1)[0].lower()
+    if scheme in ("sqlite", "sqlite3"):
+        raw = unquote(url.split("://", 1)[1].split("?", 1)[0])
+        if raw in ("", "/") or raw.endswith(":memory:"):
+            raise DatabaseError(
+                "In-memory SQLite is not supported (each thread would see its own empty "
+                "database); use a file path"
+            )
+        # sqlite:///abs -> "/abs"; SQLAlchemy's sqlite:////abs -> "//abs".
+        path = "/" + raw.lstrip("/") if raw.startswith("/") else raw
+        return _Target("sqlite", path=os.path.abspath(os.path.expanduser(path)))
+    if scheme in ("postgresql", "postgres", "postgresql+psycopg2"):
+        parts = urlsplit(url)
+        try:
+            port = parts.port
+        except ValueError:
+            raise DatabaseError(f"Bad port in database URL {_mask_password(url)}") from None
+        dbname = unquote(parts.path.lstrip("/"))
+        if not dbname:
+            raise DatabaseError("The PostgreSQL URL names no database (postgresql://…/DBNAME)")
+        return _Target(
+            "postgresql",
+            dbname=dbname,
+            user=unquote(parts.username) if parts.username else None,
+            password=unquote(parts.password) if parts.password is not None else None,
+            host=unquote(parts.hostname) if parts.hostname else None,
+            port=port,
+            options=tuple(parse_qsl(parts.query)),
+        )
+    raise DatabaseError(
+        f"Unsupported database URL scheme {scheme!r} (use sqlite:///path or postgresql://…)"
+    )
+
+
+# -- SQLite ----------------------------------------------------------------------------
+
+
+def _check_sqlite_file(path: str) -> None:
+    """Refuse, without writing a byte, a file SQLite could not use as a database.
+
+    Only SQLite itself opens the file: closing any other descriptor of it would drop the
+    POSIX locks this process's connections hold on it (see :mod:`app.files.db_files`).
+    """
+    p = Path(path)
+    if p.is_dir():
+        raise DatabaseError(f"{path} is a directory, not a database file")
+    if not p.parent.is_dir():
+        raise DatabaseError(f"Directory {p.parent} does not exist (database {path})")
+    if not p.exists():
+        return
+    try:
+        size = p.stat().st_size
+    except OSError as exc:
+        raise DatabaseError(f"Cannot read {path}: {exc.strerror or exc}") from None
+    if size == 0:
+        return  # SQLite treats an empty file as a new database
+    if not os.access(path, os.R_OK):
+        raise DatabaseError(f"Cannot read {path}: Permission denied")
+    # Read-only connection: a damaged file must stay exactly as it is.
+    try:
+        conn = sqlite3.connect(f"{p.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
+    except sqlite3.Error as exc:
+        raise translate_error(exc, path) from None
+    try:
+        header = conn.execute("PRAGMA schema_version").fetchone()  # reads the header page
+        if header is None:
+            raise DatabaseError(f"{path} is not a SQLite database")
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        if size <= _QUICK_CHECK_MAX_BYTES:
+            result = conn.execute("PRAGMA quick_check(1)").fetchone()
+            if result and result[0] != "ok":
+                detail = " ".join(str(result[0]).replace("*** in database main ***", "").split())
+                raise DatabaseError(f"{path} is corrupt ({detail[:200]})")
+    except sqlite3.Error as exc:
+        low = str(exc).lower()
+        if "not a database" in low:
+            raise DatabaseError(f"{path} is not a SQLite database") from None
+        if "malformed" in low or "corrupt" in low:
+            raise DatabaseError(f"{path} is corrupt ({error_message(exc)})") from None
+        raise translate_error(exc, path) from None
+    finally:
+        conn.close()
+
+
+def _open_sqlite(target: _Target, busy_timeout_ms: int) -> peewee.SqliteDatabase:
+    _check_sqlite_file(target.path)
+    db = peewee.SqliteDatabase(
+        target.path,
+        # busy_timeout first: switching to WAL needs a lock another process may hold.
+        pragmas=[
+            ("busy_timeout", int(busy_timeout_ms)),
+            ("journal_mode", "wal"),
+            ("synchronous", "normal"),
+            ("foreign_keys", 1),
+        ],
+        timeout=busy_timeout_ms / 1000.0,
+        # IMMEDIATE: take the write lock at BEGIN, so a concurrent writer in another process
+        # waits on busy_timeout instead of failing with "database is locked" mid-transaction.
+        lock_type="IMMEDIATE",
+        field_types={"TIMESTAMPTZ": "DATETIME"},
+    )
+
+    def connect() -> peewee.SqliteDatabase:
+        try:
+            db.connect(reuse_if_open=True)
+            db.execute_sql("SELECT count(*) FROM sqlite_master").fetchone()
+        except (peewee.PeeweeException, sqlite3.Error):
+            reset_connection(db)
+            raise
+        return db
+
+    # Two processes opening a new file at once: the switch to WAL (and WAL recovery) can
+    # report "locked" at once, without waiting on busy_timeout; it passes a moment later.
+    try:
+        return retry_while(connect, _is_sqlite_locked, busy_timeout_ms / 1000.0)
+    except (peewee.PeeweeException, sqlite3.Error) as exc:
+        raise translate_error(exc, target.path) from None
+
+
+def _is_sqlite_locked(exc: Exception) -> bool:
+    return isinstance(exc, (peewee.PeeweeException, sqlite3.Error)) and "locked" in str(exc).lower()
+
+
+def retry_while(
+    attempt: Callable[[], T], retryable: Callable[[Exception], bool], seconds: float
+) -> T:
+    """``attempt()``, tried again every 50 ms for up to ``seconds`` while it raises an
+    exception ``retryable`` accepts (a state another process is about to settle)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            return attempt()
+        except Exception as exc:
+            if not retryable(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
+# -- PostgreSQL ------------------------------------------------------------------------
+
+
+def _open_postgresql(
+    target: _Target, connect_timeout: int, busy_timeout_ms: int
+) -> peewee.PostgresqlDatabase:
+    try:
+        import psycopg2  # noqa: F401
+    except ImportError:
+        raise DatabaseError(
+            "PostgreSQL support needs psycopg2 (pip install 'talkbench[postgres]')"
+        ) from None
+    params: dict[str, object] = {"connect_timeout": connect_timeout}
+    for name, value in (
+        ("user", target.user),
+        ("password", target.password),
+        ("host", target.host),
+        ("port", target.port),
+    ):
+        if value is not None:
+            params[name] = value
+    # The same documented lock wait as SQLite's busy_timeout (PostgreSQL would wait forever).
+    params["options"] = f"-c lock_timeout={int(busy_timeout_ms)}"
+    params.update(dict(target.options))
+    db = peewee.PostgresqlDatabase(target.dbname, **params)
+    try:
+        db.connect(reuse_if_open=True)
+    except Exception as exc:  # noqa: BLE001 - driver errors come wrapped or raw, by stage
+        reset_connection(db)
+        raise translate_error(exc, target.describe()) from None
+    return db
+
+
+def reset_connection(db: peewee.Database) -> None:
+    """Drop this thread's connection after a failure, so the next use reconnects."""
+    try:
+        db.close()
+    except Exception:  # noqa: BLE001
+        # Closing a dead connection (or one still inside a transaction) can fail; forget it.
+        db.dispose()

@@ -1,0 +1,1 @@
+"""Files on disk: dialogs saved without losing bytes, bot packages (.gbai), database files."""

@@ -1,0 +1,310 @@
+"""Named snapshots of a bot's memory: save, list, restore, diff, export/import as JSON, seed.
+
+Stored in Talkbench's own tables ``memory_snapshots`` / ``memory_snapshot_entries`` next to
+General Bots' tables. A restore goes through the store with ``WriteSource(kind="restore")``,
+so the memory history records it like any other write.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import peewee
+
+from interpreter.ports.host import DictMemory, WriteSource
+
+from ..db.database import DatabaseError
+from ..files.atomic_file import write_bytes_atomic
+from ..files.db_files import check_not_database
+from .history import MemoryHistory, ensure_tables
+from .store import MemoryStore
+
+SNAPSHOT_FORMAT = "talkbench-memory-snapshot"
+
+
+class SnapshotRow(peewee.Model):
+    id = peewee.AutoField()
+    bot = peewee.TextField()
+    name = peewee.TextField()
+    created_at = peewee.DoubleField()
+    note = peewee.TextField(default="")
+
+    class Meta:
+        table_name = "memory_snapshots"
+        database = None
+        indexes = ((("bot", "name"), True),)
+
+
+class SnapshotEntryRow(peewee.Model):
+    id = peewee.AutoField()
+    snapshot = peewee.IntegerField(index=True)  # no FK: keeps the tables independent of engine
+    key = peewee.TextField()
+    value = peewee.TextField()
+
+    class Meta:
+        table_name = "memory_snapshot_entries"
+        database = None
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    id: int
+    bot: str
+    name: str
+    created_at: float
+    note: str = ""
+    entries: dict[str, str] = field(default_factory=dict, compare=False)
+
+
+@dataclass(frozen=True)
+class MemoryDiff:
+    """From ``a`` to ``b``: keys only in b (added), only in a (removed), in both but different
+    (changed: key -> (a value, b value))."""
+
+    added: dict[str, str]
+    removed: dict[str, str]
+    changed: dict[str, tuple[str, str]]
+
+    @property
+    def empty(self) -> bool:
+        return not (self.added or self.removed or self.changed)
+
+    def rows(self) -> list[tuple[str, str | None, str | None]]:
+        """(key, a value, b value) sorted by key, for a side-by-side view."""
+        out: list[tuple[str, str | None, str | None]] = [
+            (k, None, v) for k, v in self.added.items()
+        ]
+        out += [(k, v, None) for k, v in self.removed.items()]
+        out += [(k, a, b) for k, (a, b) in self.changed.items()]
+        return sorted(out, key=lambda r: r[0])
+
+
+def diff_entries(a: dict[str, str], b: dict[str, str]) -> MemoryDiff:
+    return MemoryDiff(
+        added={k: v for k, v in sorted(b.items()) if k not in a},
+        removed={k: v for k, v in sorted(a.items()) if k not in b},
+        changed={k: (a[k], b[k]) for k in sorted(a.keys() & b.keys()) if a[k] != b[k]},
+    )
+
+
+class Snapshots:
+    """Snapshot operations on one store (optionally recording restores in a history)."""
+
+    def __init__(self, store: MemoryStore, history: MemoryHistory | None = None) -> None:
+        self.store = store
+        self.history = history
+        self.db = store.database
+        ensure_tables(self.db, SnapshotRow, SnapshotEntryRow)
+
+    def current(self, bot: str) -> dict[str, str]:
+        self.store.flush()
+        return {e.key: e.value for e in self.store.list(bot)}
+
+    def save(self, bot: str, name: str, *, note: str = "", overwrite: bool = False) -> Snapshot:
+        """Save ``bot``'s memory now as ``name``; ValueError if it exists and not overwrite."""
+        if not name.strip():
+            raise ValueError("a snapshot needs a name")
+        return self._store_entries(bot, name, self.current(bot), note, overwrite)
+
+    def _store_entries(
+        self, bot: str, name: str, entries: dict[str, str], note: str, overwrite: bool
+    ) -> Snapshot:
+        now = time.time()
+        with self.db.atomic():
+            old = self._find(bot, name)
+            if old is not None:
+                if not overwrite:
+                    raise ValueError(f"snapshot {name!r} already exists")
+                self._delete_id(old)
+            sid = SnapshotRow.insert(bot=bot, name=name, created_at=now, note=note).execute(
+                self.db
+            )
+            rows = [{"snapshot": sid, "key": k, "value": v} for k, v in entries.items()]
+            for start in range(0, len(rows), 500):
+                self.db.execute(SnapshotEntryRow.insert_many(rows[start : start + 500]))
+        return Snapshot(sid, bot, name, now, note, dict(entries))
+
+    def _find(self, bot: str, name: str) -> int | None:
+        q = SnapshotRow.select(SnapshotRow.id).bind(self.db)
+        rows = list(q.where((SnapshotRow.bot == bot) & (SnapshotRow.name == name)).tuples())
+        return rows[0][0] if rows else None
+
+    def _delete_id(self, sid: int) -> None:
+        self.db.execute(SnapshotEntryRow.delete().where(SnapshotEntryRow.snapshot == sid))
+        self.db.execute(SnapshotRow.delete().where(SnapshotRow.id == sid))
+
+    def _select(self) -> peewee.ModelSelect:
+        """Snapshot rows in :class:`Snapshot` field order (entries aside)."""
+        return SnapshotRow.select(
+            SnapshotRow.id, SnapshotRow.bot, SnapshotRow.name, SnapshotRow.created_at,
+            SnapshotRow.note,
+        ).bind(self.db)
+
+    def list(self, bot: str) -> list[Snapshot]:
+        """Snapshots of ``bot``, newest first (entries not loaded)."""
+        q = self._select().where(SnapshotRow.bot == bot).order_by(SnapshotRow.created_at.desc())
+        return [Snapshot(*r) for r in q.tuples()]
+
+    def load(self, bot: str, name: str) -> Snapshot:
+        q = self._select().where((SnapshotRow.bot == bot) & (SnapshotRow.name == name))
+        rows = list(q.tuples())
+        if not rows:
+            raise KeyError(name)
+        eq = SnapshotEntryRow.select(SnapshotEntryRow.key, SnapshotEntryRow.value).bind(self.db)
+        entries = dict(eq.where(SnapshotEntryRow.snapshot == rows[0][0]).tuples())
+        return Snapshot(*rows[0], entries=entries)
+
+    def delete(self, bot: str, name: str) -> bool:
+        with self.db.atomic():
+            sid = self._find(bot, name)
+            if sid is None:
+                return False
+            self._delete_id(sid)
+        return True
+
+    def diff(self, bot: str, a: str, b: str | None = None) -> MemoryDiff:
+        """From snapshot ``a`` to snapshot ``b`` (or to the memory now when ``b`` is None)."""
+        left = self.load(bot, a).entries
+        right = self.current(bot) if b is None else self.load(bot, b).entries
+        return diff_entries(left, right)
+
+    def find(self, name: str, bot: str | None = None) -> Snapshot:
+        """The snapshot ``name`` of ``bot``, else the only bot's snapshot of that name;
+        KeyError when there is none, ValueError when several bots have one."""
+        if bot is not None:
+            try:
+                return self.load(bot, name)
+            except KeyError:
+                pass
+        q = SnapshotRow.select(SnapshotRow.bot).bind(self.db).where(SnapshotRow.name == name)
+        bots = sorted(b for (b,) in q.tuples())
+        if not bots:
+            raise KeyError(name)
+        if len(bots) > 1:
+            raise ValueError(f"snapshot {name!r} exists for several bots ({', '.join(bots)}); "
+                             "choose one with --bot, or export it to a file")
+        return self.load(bots[0], name)
+
+    def restore(self, bot: str, name: str, timeout: float = 30.0) -> MemoryDiff:
+        """Make ``bot``'s memory equal to the snapshot; returns what changed (now -> snap)."""
+        return self.restore_entries(bot, self.load(bot, name).entries, name, timeout)
+
+    def restore_entries(
+        self, bot: str, entries: dict[str, str], label: str, timeout: float = 30.0
+    ) -> MemoryDiff:
+        """Make ``bot``'s memory equal to ``entries`` (a snapshot called ``label``)."""
+        snap = Snapshot(0, bot, label, 0.0, entries=entries)
+        change = diff_entries(self.current(bot), snap.entries)
+        source = WriteSource(file=f"snapshot:{label}", kind="restore")
+        for key, value in change.added.items():
+            self.store.set(bot, key, value, source)
+        for key, (_, value) in change.changed.items():
+            self.store.set(bot, key, value, source)
+        if not self.store.flush(timeout):
+            raise DatabaseError(f"restore not written: {self.store.last_error or 'timeout'}")
+        if change.removed:
+            if self.history is not None:
+                for key in change.removed:
+                    self.history.expect_source(bot, key, source)
+            self.store.delete(bot, list(change.removed))
+        if self.history is not None:
+            self.history.flush(timeout)
+        return change
+
+    # -- files -------------------------------------------------------------------------------
+
+    def export_file(self, bot: str, name: str, path: str | os.PathLike[str]) -> int:
+        snap = self.load(bot, name)
+        write_snapshot_file(path, snap)
+        return len(snap.entries)
+
+    def import_file(
+        self, path: str | os.PathLike[str], *, bot: str | None = None, name: str | None = None,
+        overwrite: bool = False,
+    ) -> Snapshot:
+        data = read_snapshot_file(path)
+        return self._store_entries(
+            bot or data["bot"], name or data["name"], data["entries"], data.get("note", ""),
+            overwrite,
+        )
+
+
+def write_snapshot_file(path: str | os.PathLike[str], snap: Snapshot) -> None:
+    doc = {
+        "format": SNAPSHOT_FORMAT,
+        "version": 1,
+        "bot": snap.bot,
+        "name": snap.name,
+        "created_at": snap.created_at,
+        "note": snap.note,
+        "entries": dict(sorted(snap.entries.items())),
+    }
+    text = json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+    write_bytes_atomic(path, text.encode("utf-8"))  # never over the open database either
+
+
+def read_snapshot_file(path: str | os.PathLike[str]) -> dict[str, Any]:
+    """The snapshot document; ValueError for anything that is not one."""
+    try:
+        check_not_database(path)
+        doc = json.loads(Path(path).read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ValueError(f"cannot read {path}: {exc}") from None
+    if not isinstance(doc, dict) or doc.get("format") != SNAPSHOT_FORMAT:
+        raise ValueError(f"{path}: not a Talkbench memory snapshot")
+    entries = doc.get("entries")
+    if not isinstance(entries, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in entries.items()
+    ):
+        raise ValueError(f"{path}: entries must be an object of strings")
+    if not isinstance(doc.get("bot"), str) or not isinstance(doc.get("name"), str):
+        raise ValueError(f"{path}: bot and name must be strings")  # noqa: TRY004 - bad file
+    return doc
+
+
+def resolve_snapshot(
+    spec: str, *, base_dir: str | os.PathLike[str] = ".", bot: str | None = None,
+    snapshots: Snapshots | Callable[[], Snapshots] | None = None,
+) -> Snapshot:
+    """What ``--snapshot``/``snapshot:`` names: a snapshot file (``spec`` is a path, relative
+    to ``base_dir``) or a snapshot saved in the database (by name, ``bot``'s first;
+    ``snapshots`` may be a function opening them only when needed).
+    ValueError with a message for the user when neither is found."""
+    path = Path(spec).expanduser()
+    if not path.is_absolute():
+        path = Path(base_dir) / path
+    if path.is_file():
+        doc = read_snapshot_file(path)
+        return Snapshot(0, doc["bot"], doc["name"], float(doc.get("created_at") or 0),
+                        doc.get("note", ""), dict(doc["entries"]))
+    if snapshots is None or spec.lower().endswith(".json") or os.sep in spec:
+        raise ValueError(f"snapshot file {path} not found")
+    if not isinstance(snapshots, Snapshots):
+        snapshots = snapshots()
+    try:
+        return snapshots.find(spec, bot)
+    except KeyError:
+        raise ValueError(f"no snapshot file {path} and no saved snapshot named {spec!r}"
+                         ) from None
+
+
+def seed_dict_memory(entries: dict[str, str] | Snapshot) -> DictMemory:
+    """A fresh in-process memory holding the snapshot (for conversation tests)."""
+    data = entries.entries if isinstance(entries, Snapshot) else entries
+    return DictMemory(dict(data))
+
+
+def seed_store(store: MemoryStore, bot: str, entries: dict[str, str] | Snapshot) -> None:
+    """Write the snapshot's entries into ``store`` (e.g. a temporary one) and wait."""
+    data = entries.entries if isinstance(entries, Snapshot) else entries
+    source = WriteSource(kind="restore")
+    for key, value in data.items():
+        store.set(bot, key, value, source)
+    if not store.flush(30.0):
+        raise DatabaseError(f"seeding not written: {store.last_error or 'timeout'}")

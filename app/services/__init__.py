@@ -1,0 +1,1 @@
+"""The services keywords use: the factory registry, settings and every provider."""

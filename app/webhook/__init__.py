@@ -1,0 +1,1 @@
+"""``talkbench webhook``: WEBHOOK dialogs answered over HTTP."""

@@ -1,0 +1,58 @@
+"""From source text to a compiled program: parse, refuse what the engine cannot run, compile.
+
+Below the runtime and the keywords (a tool dialog the LLM calls is loaded here), above the
+parser, the compatibility checks and the code generator.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..compat import EngineOptions, check_engine, explain_unsupported
+from ..errors import BasicSyntaxError, Diagnostic, Severity
+from ..syntax.parser.core import parse
+from .compiler import CodeGen, CompiledProgram, compile_program
+
+
+def load_source(source: str, file: str = "<script>", debug: bool = False,
+                engine: EngineOptions | None = None) -> CompiledProgram:
+    """Parse and compile; raises BasicSyntaxError listing every syntax error.
+
+    With ``engine`` set to treat translation defects as errors, the lines the General Bots
+    converter breaks are errors too (the CI setting, as ``talkbench check`` applies it).
+    """
+    program, diagnostics = parse(source, file)
+    errors = [d for d in explain_unsupported(source, file, diagnostics)
+              if d.severity is Severity.ERROR]
+    if errors:
+        raise BasicSyntaxError(errors)
+    compiled = compile_or_diagnostic(program, debug)
+    if isinstance(compiled, Diagnostic):
+        raise BasicSyntaxError([compiled])
+    errors = [d for d in compiled.diagnostics if d.severity is Severity.ERROR]
+    if engine is not None and engine.errors:
+        errors += [d for d in check_engine(source, program, engine)
+                   if d.severity is Severity.ERROR]
+    if errors:
+        raise BasicSyntaxError(errors)
+    return compiled
+
+
+def compile_or_diagnostic(program: Any, debug: bool = False) -> CompiledProgram | Diagnostic:
+    """Compile, turning the generated code's own limits into a diagnostic.
+
+    The parser bounds nesting (``interpreter.syntax.nesting``); this is the backstop should a
+    script still reach Python's limits (recursion, 200 brackets, 100 indents).
+    """
+    try:
+        return compile_program(program, debug=debug)
+    except (RecursionError, SyntaxError, MemoryError) as exc:
+        line, col = 1, 1
+        if isinstance(exc, SyntaxError) and exc.lineno:  # blame the BASIC line it came from
+            gen = CodeGen(program, debug)
+            gen.generate()
+            if 0 < exc.lineno <= len(gen.line_map):
+                line, col = gen.line_map[exc.lineno - 1]
+        reason = exc.msg if isinstance(exc, SyntaxError) else type(exc).__name__
+        return Diagnostic(program.file, max(line, 1), max(col, 1), Severity.ERROR,
+                          f"the script is too deeply nested to compile ({reason})")

@@ -1,0 +1,137 @@
+"""Outside writers: another process changes the memory database while a watcher runs."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from app.memory.history import MemoryHistory
+from app.memory.outside_watch import OutsideChange, OutsideWatcher, changed_since
+from app.memory.store import MemoryStore
+
+BOT = "watchbot"
+
+WRITER = """
+import sys
+from app.memory.store import MemoryStore
+url, bot, op, key = sys.argv[1:5]
+with MemoryStore(url) as s:
+    if op == "set":
+        s.set(bot, key, sys.argv[5])
+    else:
+        s.delete(bot, [key])
+"""
+
+
+class Collector:
+    def __init__(self) -> None:
+        self.changes: list[tuple[float, OutsideChange]] = []
+        self.cond = threading.Condition()
+
+    def __call__(self, change: OutsideChange) -> None:
+        with self.cond:
+            self.changes.append((time.monotonic(), change))
+            self.cond.notify_all()
+
+    def wait(self, n: int, timeout: float) -> bool:
+        with self.cond:
+            return self.cond.wait_for(lambda: len(self.changes) >= n, timeout)
+
+
+@pytest.fixture
+def watched(
+    db_url: str, store: MemoryStore
+) -> Iterator[tuple[str, MemoryStore, MemoryHistory, OutsideWatcher, Collector]]:
+    store.set(BOT, "seen", "0")
+    store.flush()
+    history = MemoryHistory(store)
+    watcher = OutsideWatcher(store, history)
+    collector = Collector()
+    watcher.subscribe(collector)
+    watcher.watch(BOT)
+    time.sleep(0.4)  # the watcher has read its baseline
+    yield db_url, store, history, watcher, collector
+    watcher.close()
+    history.close()
+
+
+def run_writer(url: str, *args: str) -> float:
+    subprocess.run([sys.executable, "-c", WRITER, url, BOT, *args], check=True, timeout=60)
+    return time.monotonic()  # the write is committed when the process has exited
+
+
+def test_other_process_write_detected_within_a_second_and_recorded(watched) -> None:
+    url, _store, history, _watcher, collector = watched
+    done = run_writer(url, "set", "seen", "from-outside")
+    assert collector.wait(1, 1.0), "no outside change noticed within 1 s"
+    at, change = collector.changes[0]
+    assert at - done < 1.0
+    assert change == OutsideChange(BOT, "seen", "0", "from-outside")
+    history.flush()
+    (event, *_) = history.timeline(BOT, "seen")
+    assert (event.kind, event.old, event.new) == ("outside", "0", "from-outside")
+    run_writer(url, "delete", "seen")
+    assert collector.wait(2, 1.0)
+    assert collector.changes[1][1] == OutsideChange(BOT, "seen", "from-outside", None)
+
+
+def test_talkbench_cli_write_is_detected(watched) -> None:
+    url, *_, collector = watched
+    subprocess.run(
+        [str(Path(sys.executable).with_name("talkbench")), "memory", "set", "--db", url, "--bot", BOT, "cli", "yes"],
+        check=True, timeout=60, capture_output=True,
+    )
+    done = time.monotonic()
+    assert collector.wait(1, 1.0)
+    assert collector.changes[0][0] - done < 1.0
+    assert collector.changes[0][1] == OutsideChange(BOT, "cli", None, "yes")
+
+
+def test_own_writes_deletes_and_renames_are_not_outside(watched) -> None:
+    url, store, *_, collector = watched
+    for i in range(20):
+        store.set(BOT, f"k{i}", str(i))
+        store.set(BOT, "seen", str(i))
+        time.sleep(0.01)
+    store.flush()
+    store.delete(BOT, ["k3"])
+    store.rename(BOT, "k4", "renamed")
+    time.sleep(0.8)
+    assert collector.changes == []
+    # ... while an outside write meanwhile is still noticed.
+    run_writer(url, "set", "k5", "theirs")
+    assert collector.wait(1, 1.0)
+    assert [c for _, c in collector.changes] == [OutsideChange(BOT, "k5", "5", "theirs")]
+
+
+def test_conflict_helper(watched) -> None:
+    url, store, *_ = watched
+    started = store.get_entry(BOT, "seen").value
+    assert not changed_since(store, BOT, "seen", started)
+    run_writer(url, "set", "seen", "meanwhile")
+    assert changed_since(store, BOT, "seen", started)
+    assert changed_since(store, BOT, "nokey", "x")
+    assert not changed_since(store, BOT, "nokey", None)
+
+
+def test_a_write_another_talkbench_recorded_is_not_recorded_again_as_outside(
+        db_url: str, store: MemoryStore) -> None:
+    history = MemoryHistory(store)
+    try:
+        subprocess.run([sys.executable, "-m", "app", "memory", "set", "--db", db_url,
+                        "--bot", BOT, "cli", "yes"], check=True, timeout=60,
+                       capture_output=True)
+        # What the watcher reports once it notices that write: already explained.
+        history.record_outside(BOT, "cli", None, "yes")
+        history.record_outside(BOT, "cli", "yes", "changed-by-general-bots")
+        history.flush()
+        assert [(e.kind, e.new) for e in history.timeline(BOT, "cli")] == [
+            ("outside", "changed-by-general-bots"), ("cli", "yes")]
+    finally:
+        history.close()

@@ -1,0 +1,252 @@
+"""Memory panel edits that conflict with another writer ask first: Overwrite / Keep / Cancel.
+
+The second writer is another MemoryStore on the same SQLite file, or ``talkbench memory set``
+in a subprocess; the edits go through the real table view and the real QMessageBox.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QLineEdit, QMessageBox, QPushButton
+
+from app.memory.store import MemoryStore
+from tests.ui.conftest import settle
+from ui.memory.panel import MemoryPanel
+
+ROOT = Path(__file__).resolve().parents[3]
+BOT = "testbot"
+
+
+def outside_set(url: str, key: str, value: str) -> None:
+    """Another writer: its own store (own connection and writer thread) on the same file."""
+    with MemoryStore(url) as other:
+        other.set(BOT, key, value)
+
+
+def stored(store: MemoryStore, key: str) -> str | None:
+    store.flush(5)
+    return store.value(BOT, key)
+
+
+def shown(panel: MemoryPanel, key: str) -> str | None:
+    row = panel.model.row_of(key)
+    return None if row is None else panel.model.entry(row).value
+
+
+def open_editor(qtbot, panel: MemoryPanel, key: str, column: int) -> QLineEdit:
+    """Double-click the cell, as a user would; returns the cell's editor."""
+    index = panel.proxy.index(panel.model.row_of(key), column)
+    panel.view.scrollTo(index)
+    center = panel.view.visualRect(index).center()
+    qtbot.mouseClick(panel.view.viewport(), Qt.MouseButton.LeftButton, pos=center)
+    qtbot.mouseDClick(panel.view.viewport(), Qt.MouseButton.LeftButton, pos=center)
+    qtbot.waitUntil(lambda: panel.view.state() == QAbstractItemView.State.EditingState)
+    editor = panel.view.viewport().findChild(QLineEdit)
+    assert editor is not None
+    return editor
+
+
+def type_and_enter(qtbot, panel: MemoryPanel, editor: QLineEdit, text: str) -> None:
+    editor.selectAll()
+    qtbot.keyClicks(editor, text)
+    QTest.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: panel.view.state() != QAbstractItemView.State.EditingState)
+
+
+def answer_next_box(choice: str, texts: list[str]) -> None:
+    """Click the button ``choice`` (overwrite, keep, cancel) of the next modal QMessageBox."""
+
+    def poll() -> None:
+        box = QApplication.activeModalWidget()
+        if isinstance(box, QMessageBox):
+            texts.append(box.text())
+            button = box.findChild(QPushButton, choice)
+            assert button is not None, choice
+            button.click()
+        else:
+            QTimer.singleShot(10, poll)
+
+    QTimer.singleShot(0, poll)
+
+
+@pytest.fixture
+def panel(window, qtbot):
+    """The IDE's memory panel (its outside watcher runs) with a=1, b=2, c=3."""
+    for key, value in {"a": "1", "b": "2", "c": "3"}.items():
+        window.store.set(BOT, key, value)
+    assert window.store.flush(10)
+    panel = window.memory
+    panel.reload()
+    settle(qtbot, panel)
+    window.activateWindow()
+    panel.view.setFocus()
+    qtbot.waitUntil(lambda: panel.view.hasFocus())
+    # The outside watcher knows the rows (its baseline), so it can tell a later change.
+    known = window.history_feature.watcher._known
+    qtbot.waitUntil(lambda: known.get(BOT, {}).get("b") == "2", timeout=3000)
+    return panel
+
+
+def test_overwrite_after_an_outside_change_under_the_open_editor(window, panel, qtbot):
+    store = panel._store
+    editor = open_editor(qtbot, panel, "b", 1)
+    outside_set(window.db_url, "b", "theirs")
+    # The outside watcher updates the row while the editor is open...
+    qtbot.waitUntil(lambda: shown(panel, "b") == "theirs", timeout=3000)
+    answers: list[str] = []
+    choices: list[str] = []
+    panel.conflict_answered.connect(choices.append)
+    answer_next_box("overwrite", answers)
+    # ...yet the edit is based on the "2" the user saw when it began: it asks.
+    type_and_enter(qtbot, panel, editor, "mine")
+    qtbot.waitUntil(lambda: choices == ["overwrite"], timeout=3000)
+    (text,) = answers
+    assert "'theirs'" in text and "'2'" in text and "'mine'" in text
+    settle(qtbot, panel)
+    assert stored(store, "b") == "mine"
+    qtbot.waitUntil(lambda: shown(panel, "b") == "mine", timeout=3000)
+    # Undo brings back what the overwrite replaced: the outside value.
+    panel.undo_action.trigger()
+    settle(qtbot, panel)
+    assert stored(store, "b") == "theirs"
+
+
+def test_no_question_without_a_conflict(panel, qtbot):
+    choices: list[str] = []
+    panel.conflict_answered.connect(choices.append)
+    type_and_enter(qtbot, panel, open_editor(qtbot, panel, "a", 1), "one")
+    settle(qtbot, panel)
+    assert stored(panel._store, "a") == "one"
+    qtbot.wait(50)
+    assert choices == []
+
+
+@pytest.fixture
+def lone_panel(qtbot, tmp_path):
+    """A panel on its own (no outside watcher): only the store comparison can tell."""
+    url = f"sqlite:///{tmp_path / 'memory.sqlite3'}"
+    store = MemoryStore(url)
+    for key, value in {"a": "1", "b": "2"}.items():
+        store.set(BOT, key, value)
+    assert store.flush(10)
+    panel = MemoryPanel(store, BOT)
+    qtbot.addWidget(panel)
+    panel.resize(500, 300)
+    panel.show()
+    qtbot.waitExposed(panel)
+    settle(qtbot, panel)
+    yield panel, url
+    store.close(timeout=5)
+
+
+def test_keep_outside_value_after_talkbench_memory_set_in_another_process(lone_panel, qtbot):
+    panel, url = lone_panel
+    subprocess.run([sys.executable, "-m", "app", "memory", "set", "--db", url, "--bot", BOT,
+                    "a", "from-cli"], cwd=ROOT, check=True, timeout=60, capture_output=True)
+    assert shown(panel, "a") == "1"  # nothing told this panel
+    answers: list[str] = []
+    choices: list[str] = []
+    panel.conflict_answered.connect(choices.append)
+    answer_next_box("keep", answers)
+    type_and_enter(qtbot, panel, open_editor(qtbot, panel, "a", 1), "edited")
+    qtbot.waitUntil(lambda: choices == ["keep"], timeout=3000)
+    assert "'from-cli'" in answers[0] and "'1'" in answers[0] and "'edited'" in answers[0]
+    settle(qtbot, panel)
+    assert stored(panel._store, "a") == "from-cli"
+    assert shown(panel, "a") == "from-cli"  # the row shows the stored value at once
+    assert panel.undo_stack.count() == 0
+
+
+def test_cancel_changes_nothing(lone_panel, qtbot):
+    panel, url = lone_panel
+    outside_set(url, "b", "theirs")
+    choices: list[str] = []
+    panel.conflict_answered.connect(choices.append)
+    answer_next_box("cancel", [])
+    type_and_enter(qtbot, panel, open_editor(qtbot, panel, "b", 1), "mine")
+    qtbot.waitUntil(lambda: choices == ["cancel"], timeout=3000)
+    settle(qtbot, panel)
+    assert stored(panel._store, "b") == "theirs"
+    assert panel.undo_stack.count() == 0
+
+
+def test_delete_keeps_the_key_changed_outside_and_deletes_the_rest(
+    window, panel, qtbot, monkeypatch
+):
+    monkeypatch.setattr(QMessageBox, "question", lambda *a: QMessageBox.StandardButton.Yes)
+    watcher = window.history_feature.watcher
+    watcher.unwatch(BOT)  # the row must still show the old value when Delete is pressed
+    outside_set(window.db_url, "a", "theirs")
+    answers: list[str] = []
+    choices: list[str] = []
+    panel.conflict_answered.connect(choices.append)
+    answer_next_box("keep", answers)
+    panel.view.selectRow(panel.model.row_of("a"))
+    panel.view.selectionModel().select(
+        panel.proxy.index(panel.model.row_of("c"), 0),
+        panel.view.selectionModel().SelectionFlag.Select
+        | panel.view.selectionModel().SelectionFlag.Rows,
+    )
+    assert panel.selected_keys() == ["a", "c"]
+    QTest.keyClick(panel.view, Qt.Key.Key_Delete)
+    qtbot.waitUntil(lambda: choices == ["keep"], timeout=3000)
+    assert "'a'" in answers[0] and "(deleted)" in answers[0] and "'c'" not in answers[0]
+    settle(qtbot, panel)
+    assert stored(panel._store, "a") == "theirs"
+    settle(qtbot, panel)
+    assert stored(panel._store, "c") is None
+
+
+def test_rename_of_a_key_changed_outside_asks_and_overwrite_renames(window, panel, qtbot):
+    window.history_feature.watcher.unwatch(BOT)
+    outside_set(window.db_url, "c", "theirs")
+    answers: list[str] = []
+    answer_next_box("overwrite", answers)
+    type_and_enter(qtbot, panel, open_editor(qtbot, panel, "c", 0), "cee")
+    qtbot.waitUntil(lambda: stored(panel._store, "cee") == "theirs", timeout=3000)
+    assert "renamed to 'cee'" in answers[0]
+    settle(qtbot, panel)
+    assert stored(panel._store, "c") is None
+
+
+def cli_set(url: str, key: str, value: str) -> None:
+    """Another process: ``talkbench memory set`` on the same SQLite file."""
+    subprocess.run([sys.executable, "-m", "app", "memory", "set", "--db", url, "--bot", BOT,
+                    key, value], cwd=ROOT, check=True, timeout=60, capture_output=True)
+
+
+def test_typing_survives_an_outside_write_and_enter_asks(window, panel, qtbot):
+    editor = open_editor(qtbot, panel, "b", 1)
+    editor.selectAll()
+    qtbot.keyClicks(editor, "mi")
+    cli_set(window.db_url, "b", "theirs")
+    qtbot.waitUntil(lambda: shown(panel, "b") == "theirs", timeout=5000)  # the row follows
+    assert editor.text() == "mi"  # ...but what the user is typing stays
+    qtbot.keyClicks(editor, "ne")
+    answers: list[str] = []
+    answer_next_box("cancel", answers)
+    QTest.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: len(answers) == 1, timeout=3000)
+    assert "'theirs'" in answers[0] and "'2'" in answers[0] and "'mine'" in answers[0]
+    assert stored(panel._store, "b") == "theirs"
+
+
+def test_enter_right_after_an_outside_write_asks_before_writing(window, panel, qtbot):
+    editor = open_editor(qtbot, panel, "b", 1)
+    editor.selectAll()
+    qtbot.keyClicks(editor, "mine")
+    cli_set(window.db_url, "b", "theirs")
+    qtbot.waitUntil(lambda: shown(panel, "b") == "theirs", timeout=5000)
+    answers: list[str] = []
+    answer_next_box("overwrite", answers)
+    QTest.keyClick(editor, Qt.Key.Key_Return)  # no more typing after the outside change
+    qtbot.waitUntil(lambda: len(answers) == 1, timeout=3000)
+    assert "'theirs'" in answers[0] and "'mine'" in answers[0]
+    settle(qtbot, panel)  # the overwrite is written from the panel's store worker
+    assert stored(panel._store, "b") == "mine"

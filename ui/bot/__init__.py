@@ -1,0 +1,1 @@
+"""Whole-bot tools: bot packages, the database dialog, the Tables and Schedules docks."""

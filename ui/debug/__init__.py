@@ -1,0 +1,1 @@
+"""Debugging in the IDE: the controller, its docks, and conversation-level debugging."""

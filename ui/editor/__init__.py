@@ -1,0 +1,1 @@
+"""Editing dialogs: the code editor, highlighting, completion, find, themes, files on disk."""

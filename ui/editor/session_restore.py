@@ -1,0 +1,94 @@
+"""The editing session kept across restarts: open files, cursor positions, breakpoints (with
+their conditions) and watch expressions, stored as one JSON value in the settings.
+
+Untitled tabs are not kept (closing asks to save them); a file that is gone, or a breakpoint
+past its last line, is skipped when restoring.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QSettings
+
+from interpreter.debug.model import BreakpointSpec
+
+if TYPE_CHECKING:
+    from ..workbench import Workbench
+
+SESSION_KEY = "session/state"
+
+
+@dataclass(frozen=True)
+class TabState:
+    path: str
+    line: int
+    col: int
+    breakpoints: tuple[BreakpointSpec, ...] = ()
+
+
+@dataclass(frozen=True)
+class SessionState:
+    tabs: tuple[TabState, ...] = ()
+    current: int = 0  # index into tabs
+    watches: tuple[str, ...] = ()
+
+
+def capture(window: Workbench) -> SessionState:
+    """The window's session as it is now."""
+    tabs, current = [], 0
+    for tab in window.editor_tabs():
+        if tab.path is None:
+            continue
+        if tab is window.current_tab():
+            current = len(tabs)
+        cursor = tab.editor.textCursor()
+        tabs.append(TabState(str(tab.path), cursor.blockNumber() + 1,
+                             cursor.positionInBlock() + 1,
+                             tuple(window.debug.controller.specs(tab.editor))))
+    return SessionState(tuple(tabs), current, tuple(window.debug.watch.expressions))
+
+
+def restore(window: Workbench, state: SessionState) -> None:
+    """Reopen the session's files where they were, with their breakpoints and the watches."""
+    opened = []
+    for saved in state.tabs:
+        path = Path(saved.path)
+        tab = window.open_file(path) if path.is_file() else None
+        if tab is None:
+            continue
+        lines = tab.editor.blockCount()
+        window.debug.controller.set_breakpoints_of(
+            tab.editor, [b for b in saved.breakpoints if b.line <= lines])
+        tab.editor.go_to_line(min(saved.line, lines), saved.col)
+        opened.append((saved, tab))
+    was_current = state.tabs[state.current] if 0 <= state.current < len(state.tabs) else None
+    current = next((tab for saved, tab in opened if saved is was_current), None)
+    if current is not None:
+        window.tabs.setCurrentWidget(current)
+    if window.editor() is not None:
+        window.debug.controller.watch_editor(window.editor())
+    for expression in state.watches:
+        if expression not in window.debug.watch.expressions:
+            window.debug.watch.add(expression)
+
+
+def save(settings: QSettings, state: SessionState) -> None:
+    settings.setValue(SESSION_KEY, json.dumps(asdict(state)))
+
+
+def load(settings: QSettings) -> SessionState:
+    """The saved session; an empty one when there is none or it cannot be read."""
+    try:
+        data = json.loads(str(settings.value(SESSION_KEY, "") or "{}"))
+        tabs = tuple(
+            TabState(t["path"], int(t["line"]), int(t["col"]),
+                     tuple(BreakpointSpec(**b) for b in t.get("breakpoints", ())))
+            for t in data.get("tabs", ()))
+        return SessionState(tabs, int(data.get("current", 0)),
+                            tuple(str(w) for w in data.get("watches", ())))
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return SessionState()  # a damaged entry must not stop the IDE from starting

@@ -1,0 +1,1 @@
+"""Running dialogs in the IDE: chat, output and problems, turns, conversation tests."""

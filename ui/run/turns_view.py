@@ -1,0 +1,272 @@
+"""Chat bubbles linked to code and memory: which line produced a bubble, what its turn ran.
+
+A :class:`BubbleLinker` follows one chat panel and its runner. Runtime events reach it
+synchronously (``DialogRunner.subscribe``), right after the chat added the bubble, so the newest
+bubble of the right kind is the one an event describes; it is tagged with its turn and line.
+Clicking a tagged bubble emits :attr:`BubbleLinker.bubbleClicked`; its context menu offers
+"Rewind to here".
+
+:class:`LineShade` shows the coverage of a turn in an editor's gutter (the text and its
+selections are left alone; an edit or a new run clears it); :class:`TurnPanel` lists a turn's
+messages (bot, user, files sent) and memory changes; clicking a message emits the line that
+produced it.
+
+Files sent with SEND FILE are buttons in the chat (a click opens the file): they are tagged
+with their turn too, and their context menu shows the turn or rewinds to it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtWidgets import (
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMenu,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.run.turns import Turn, TurnRecorder
+from interpreter.events import FileSent, Heard, InvalidAnswer, Talked
+
+from ..editor.code_editor import CodeEditor
+from .chat_panel import ChatPanel, file_icon
+
+TURN_PROPERTY = "talkbenchTurn"
+LINE_PROPERTY = "talkbenchLine"
+
+
+def chat_labels(chat: ChatPanel) -> list[QLabel]:
+    """The bubble labels of ``chat``, oldest first."""
+    layout = chat._list  # the panel's bubble column; it has no public accessor
+    labels = []
+    for i in range(layout.count()):
+        widget = layout.itemAt(i).widget()
+        label = widget.findChild(QLabel) if widget is not None else None
+        if label is not None:
+            labels.append(label)
+    return labels
+
+
+def chat_attachments(chat: ChatPanel) -> list[QPushButton]:
+    """The attachment buttons (SEND FILE) of ``chat``, oldest first."""
+    layout = chat._list
+    found = []
+    for i in range(layout.count()):
+        widget = layout.itemAt(i).widget()
+        button = widget.findChild(QPushButton, "file") if widget is not None else None
+        if button is not None:
+            found.append(button)
+    return found
+
+
+def describe_turn(turn: Turn) -> str:
+    """Tooltip text: the turn number and its memory changes."""
+    rows = turn.memory_rows()
+    head = f"Turn {turn.index}"
+    if not rows:
+        return head + ": no memory changes"
+    return head + "\n" + "\n".join(f"{k}: {old or '∅'} → {new or '∅'}" for k, old, new in rows)
+
+
+class BubbleLinker(QObject):
+    bubbleClicked = Signal(int, int)  # turn index, line
+    rewindRequested = Signal(int)  # turn index
+
+    def __init__(self, chat: ChatPanel, recorder: TurnRecorder,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.chat = chat
+        self.recorder = recorder
+
+    def on_event(self, event: object) -> None:
+        """Subscribed to the runner after the recorder, so the turn already exists."""
+        if isinstance(event, Talked):
+            self._tag("bot", event.line)
+        elif isinstance(event, (Heard, InvalidAnswer)):
+            self._tag("user", event.line)
+        elif isinstance(event, FileSent):
+            self._tag_file(event)
+
+    def _tag_file(self, event: FileSent) -> None:
+        # The attachment's own click opens the file; its turn is reached from the menu.
+        # The chat added the button just before the event (as for a TALK's bubble).
+        attachments = chat_attachments(self.chat)
+        button = attachments[-1] if attachments else None
+        if button is None or button.property(TURN_PROPERTY) is not None:
+            return
+        button.setProperty(TURN_PROPERTY, self.recorder.current.index)
+        button.setProperty(LINE_PROPERTY, event.line)
+        button.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        button.customContextMenuRequested.connect(
+            lambda pos, b=button: self.bubble_menu(b).popup(b.mapToGlobal(pos)))
+
+    def _tag(self, kind: str, line: int) -> None:
+        label = next((lb for lb in reversed(chat_labels(self.chat))
+                      if lb.objectName() == kind), None)
+        if label is None or label.property(TURN_PROPERTY) is not None:
+            return  # (Heard after a rejected answer: that bubble is tagged already)
+        turn = self.recorder.current
+        label.setProperty(TURN_PROPERTY, turn.index)
+        label.setProperty(LINE_PROPERTY, line)
+        label.setCursor(Qt.CursorShape.PointingHandCursor)
+        label.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        label.customContextMenuRequested.connect(
+            lambda pos, lb=label: self.bubble_menu(lb).popup(lb.mapToGlobal(pos)))
+        label.installEventFilter(self)
+        self.refresh_tooltips()
+
+    def forget(self) -> None:
+        """A new run began: bubbles of earlier runs no longer name a recorded turn."""
+        for label in chat_labels(self.chat):
+            if label.property(TURN_PROPERTY) is not None:
+                label.setProperty(TURN_PROPERTY, None)
+                label.setToolTip("from an earlier run")
+        for button in chat_attachments(self.chat):
+            button.setProperty(TURN_PROPERTY, None)
+            button.setProperty(LINE_PROPERTY, None)
+
+    def refresh_tooltips(self) -> None:
+        for label in chat_labels(self.chat):
+            index = label.property(TURN_PROPERTY)
+            turn = self.recorder.turn(index) if index is not None else None
+            if turn is not None:
+                label.setToolTip(describe_turn(turn))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.MouseButtonRelease and isinstance(watched, QLabel) \
+                and event.button() == Qt.MouseButton.LeftButton:
+            self.click(watched)
+        return False
+
+    def click(self, label: QWidget) -> None:
+        index = label.property(TURN_PROPERTY)
+        if index is not None:
+            self.refresh_tooltips()
+            self.bubbleClicked.emit(int(index), int(label.property(LINE_PROPERTY) or 0))
+
+    def bubble_menu(self, label: QWidget) -> QMenu:
+        menu = QMenu(label)
+        index = label.property(TURN_PROPERTY)
+        rewind = menu.addAction("Rewind to here")
+        rewind.setToolTip("Restore memory and conversation to the state right after this "
+                          "turn (this bubble stays; the later messages are offered)")
+        rewind.setEnabled(index is not None)
+        rewind.triggered.connect(lambda: self.rewindRequested.emit(int(index)))
+        show = menu.addAction("Show turn")
+        show.triggered.connect(lambda: self.click(label))
+        return menu
+
+
+class LineShade(QObject):
+    """A turn's coverage on one editor, drawn in its gutter (``CodeEditor.set_coverage``):
+    the text keeps its own colours and selections. Editing the text or a new run clears it."""
+
+    def __init__(self, editor: CodeEditor) -> None:
+        super().__init__(editor)
+        self.editor = editor
+
+    @property
+    def lines(self) -> frozenset[int]:
+        return self.editor.coverage
+
+    @property
+    def line(self) -> int:
+        """The producing line, drawn stronger (0: none)."""
+        return self.editor.coverage_line
+
+    def set_lines(self, lines: set[int] | frozenset[int], line: int = 0) -> None:
+        self.editor.set_coverage(lines, line)
+
+    def clear(self) -> None:
+        self.editor.set_coverage(frozenset())
+
+
+_LINE = Qt.ItemDataRole.UserRole
+_WHO = {"bot": "bot", "user": "user"}
+
+
+class TurnPanel(QWidget):
+    """The selected turn: its messages (a click emits the line that produced one) and its
+    memory changes (key, old → new)."""
+
+    lineClicked = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.title = QLabel("Click a chat bubble to see its turn")
+        self.title.setWordWrap(True)
+        self.messages = QListWidget()
+        self.messages.itemClicked.connect(self._clicked)
+        self.messages.itemActivated.connect(self._clicked)
+        self.table = QTableWidget(0, 3)
+        self.table.setHorizontalHeaderLabels(["Key", "Old", "New"])
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setStretchLastSection(True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(2, 2, 2, 2)
+        layout.addWidget(self.title)
+        layout.addWidget(self.messages, 1)
+        layout.addWidget(self.table, 1)
+
+    def show_turn(self, turn: Turn) -> None:
+        rows = turn.memory_rows()
+        lines = len(turn.lines)
+        self.title.setText(f"Turn {turn.index}: {len(turn.messages)} message(s), "
+                           f"{len(rows)} memory change(s), {lines} line(s) executed")
+        self.messages.clear()
+        for message in turn.messages:
+            item = QListWidgetItem(f"{_WHO.get(message.who, message.who)}: {message.text}")
+            item.setData(_LINE, message.line)
+            if message.file:
+                item.setIcon(file_icon(self))
+            tip = f"{message.file}\n" if message.file else ""
+            item.setToolTip(tip + (f"Click to go to line {message.line}" if message.line
+                                   else "No line"))
+            self.messages.addItem(item)
+        self.table.setRowCount(len(rows))
+        for row, (key, old, new) in enumerate(rows):
+            for column, text in enumerate((key, old or "∅", new or "∅")):
+                item = QTableWidgetItem(text)
+                item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+                self.table.setItem(row, column, item)
+
+    def entries(self) -> list[str]:
+        """The texts of the message list, in order."""
+        return [self.messages.item(i).text() for i in range(self.messages.count())]
+
+    def _clicked(self, item: QListWidgetItem) -> None:
+        line = item.data(_LINE)
+        if line:
+            self.lineClicked.emit(int(line))
+
+    def rows(self) -> list[tuple[str, str, str]]:
+        return [tuple(self.table.item(r, c).text() for c in range(3))
+                for r in range(self.table.rowCount())]
+
+
+def shade_for(editor: CodeEditor, make: Callable[[CodeEditor], LineShade] = LineShade,
+              ) -> LineShade:
+    """The editor's overlay, created on first use."""
+    shade = editor.findChild(LineShade)
+    return shade if shade is not None else make(editor)
+
+
+def show_line(editor: CodeEditor | None, line: int) -> None:
+    """A turn panel entry was clicked: go to its line and mark it as the producing line,
+    keeping the turn's coverage shaded."""
+    if editor is None or not line:
+        return
+    editor.go_to_line(line)
+    shade = shade_for(editor)
+    shade.set_lines(shade.lines, line)
+
+
+__all__ = ["BubbleLinker", "LineShade", "TurnPanel", "chat_attachments", "chat_labels",
+           "describe_turn", "shade_for", "show_line"]
