@@ -1,6 +1,6 @@
 // Drives `python -m app dap` with VS Code's own DAP test client (DebugClient from
 // @vscode/debugadapter-testsupport) and prints one JSON line: {"checks": [{name, ok, error}]}.
-// Called by tests/app/test_dap_vscode_client.py with a JSON configuration as argv[2]:
+// Called by tests/app/dap/test_vscode_client.py with a JSON configuration as argv[2]:
 // {python, root, dir (dialogs written by the test), db}.
 "use strict";
 
