@@ -79,11 +79,6 @@ class MemoryEvent:
     turn: int | None = None
     old_key: str | None = None
 
-    @property
-    def is_delete(self) -> bool:
-        return self.new is None
-
-
 _FIELDS = (
     MemoryEventRow.id,
     MemoryEventRow.bot,
