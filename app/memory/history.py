@@ -125,7 +125,7 @@ def ensure_columns(db: peewee.Database, table: str, columns: dict[str, str]) -> 
     """Add the missing ``columns`` (name -> SQL type) to ``table``; returns those added.
 
     Another process may add the same column at the same moment: PostgreSQL says IF NOT
-    EXISTS; on SQLite (no IF NOT EXISTS) a "duplicate column" error means it is there now."""
+    EXISTS; on SQLite (no IF NOT EXISTS) a failed ADD COLUMN is fine if the column is there now."""
     present = {c.name for c in db.get_columns(table)}
     added = []
     for name, sql_type in columns.items():
@@ -134,8 +134,9 @@ def ensure_columns(db: peewee.Database, table: str, columns: dict[str, str]) -> 
         if is_sqlite(db):
             try:
                 db.execute_sql(f'ALTER TABLE "{table}" ADD COLUMN "{name}" {sql_type}')
-            except peewee.OperationalError as exc:
-                if "duplicate column" not in str(exc).lower():
+            except peewee.OperationalError:
+                # Re-read rather than parse the message: it is only there if the other won.
+                if name not in {c.name for c in db.get_columns(table)}:
                     raise
                 continue
         else:
