@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .bots import BotDirectory
-from .database import DatabaseError, is_sqlite, reset_connection
+from .database import DatabaseError, error_message, is_sqlite, reset_connection
 from .memory.history import MemoryHistory
 from .memory.store import ChangeState, MemoryChange, MemoryStore
 from .models import MEMORIES_TABLE
@@ -51,6 +51,16 @@ class OutsideChange:
 
 
 OutsideSubscriber = Callable[[OutsideChange], None]
+
+
+@dataclass(frozen=True)
+class WatchHealth:
+    """Whether outside changes are being noticed: ``error`` says why not (None: they are)."""
+
+    error: str | None
+
+
+HealthSubscriber = Callable[[WatchHealth], None]
 
 
 class OutsideWatcher:
@@ -89,6 +99,9 @@ class OutsideWatcher:
         self._subscribers: Subscribers[OutsideChange] = Subscribers(
             self._lock, log, "outside change"
         )
+        self._health: Subscribers[WatchHealth] = Subscribers(self._lock, log, "watch health")
+        self.failing: str | None = None  # why the last poll failed; None after one worked
+        self.rounds = 0  # polls tried by the watcher thread (lets tests wait for some)
         self._stop = threading.Event()
         self._unsubscribe = store.subscribe(self._on_change)
         self._thread = threading.Thread(
@@ -111,6 +124,11 @@ class OutsideWatcher:
     def subscribe(self, callback: OutsideSubscriber) -> Callable[[], None]:
         """``callback(change)`` on the watcher thread for each outside change."""
         return self._subscribers.subscribe(callback)
+
+    def subscribe_health(self, callback: HealthSubscriber) -> Callable[[], None]:
+        """``callback(health)`` on the watcher thread when polls start failing (each new
+        reason) and when they work again."""
+        return self._health.subscribe(callback)
 
     def close(self) -> None:
         self._stop.set()
@@ -158,11 +176,25 @@ class OutsideWatcher:
                 try:
                     self.poll()
                 except Exception as exc:  # noqa: BLE001 - keep watching after a hiccup
-                    log.debug("outside watch poll failed: %s", exc)
                     reset_connection(self.db)
                     self._probe = None
+                    self._set_failing(error_message(exc))
+                else:
+                    self._set_failing(None)
+                self.rounds += 1
         finally:
             reset_connection(self.db)
+
+    def _set_failing(self, error: str | None) -> None:
+        """Log and report a change of health once, not every poll of a long outage."""
+        if error == self.failing:
+            return
+        if error is None:
+            log.info("outside changes are watched again")
+        else:
+            log.warning("outside changes are not being watched: %s", error)
+        self.failing = error
+        self._health.emit(WatchHealth(error))
 
     def poll(self) -> list[OutsideChange]:
         """One round (called by the watcher thread; tests may call it directly)."""
