@@ -17,6 +17,7 @@ False and the event cannot be undone.
 from __future__ import annotations
 
 import collections
+import datetime as dt
 import itertools
 import json
 import logging
@@ -56,6 +57,9 @@ class MemoryEventRow(peewee.Model):
     turn = peewee.IntegerField(null=True)
     old_key = peewee.TextField(null=True)  # a rename: the former name of ``key``
     at = peewee.DoubleField()  # seconds since the epoch (UTC)
+    # A delete (or the old name of a rename): the removed row's Created time, in seconds
+    # since the epoch, so a revert that adds the row back keeps it.
+    old_created = peewee.DoubleField(null=True)
 
     class Meta:
         table_name = EVENTS_TABLE
@@ -78,6 +82,7 @@ class MemoryEvent:
     old_known: bool = True
     turn: int | None = None
     old_key: str | None = None
+    old_created: float | None = None  # see MemoryEventRow.old_created
 
 _FIELDS = (
     MemoryEventRow.id,
@@ -93,6 +98,7 @@ _FIELDS = (
     MemoryEventRow.old_known,
     MemoryEventRow.turn,
     MemoryEventRow.old_key,
+    MemoryEventRow.old_created,
 )
 
 
@@ -118,7 +124,7 @@ def ensure_tables(db: peewee.Database, *models: type[peewee.Model]) -> None:
 # Columns added to memory_events after its first release, with their SQL types. An older
 # table (SQLite or PostgreSQL, from an earlier Talkbench) gets them with ALTER TABLE ADD COLUMN;
 # all are nullable, so old rows read as "not known".
-_ADDED_COLUMNS = {"turn": "INTEGER", "old_key": "TEXT"}
+_ADDED_COLUMNS = {"turn": "INTEGER", "old_key": "TEXT", "old_created": "DOUBLE PRECISION"}
 
 
 def ensure_columns(db: peewee.Database, table: str, columns: dict[str, str]) -> list[str]:
@@ -193,7 +199,7 @@ class MemoryHistory:
             if src is not None:
                 change = MemoryChange(
                     change.bot, change.key, change.old, change.new, src, change.state,
-                    change.error, change.old_key,
+                    change.error, change.old_key, change.created_at,
                 )
         with self._cond:
             self._changes.append(change)
@@ -335,11 +341,13 @@ class MemoryHistory:
                     rows.append(_row(*k, old, known, value, source, None, at))
                     self._known[k] = value
             elif change.state is ChangeState.DELETED:
-                rows.append(_row(*k, change.old, True, None, change.source, None, now))
+                rows.append(_row(*k, change.old, True, None, change.source, None, now,
+                                 change.created_at))
                 self._known[k] = None
             elif change.state is ChangeState.RENAMED and change.old_key is not None:
                 gone = (change.bot, change.old_key)
-                rows.append(_row(*gone, change.new, True, None, change.source, None, now))
+                rows.append(_row(*gone, change.new, True, None, change.source, None, now,
+                                 change.created_at))
                 self._known[gone] = None
                 rows.append(
                     _row(*k, change.old, True, change.new, change.source, change.old_key, now)
@@ -479,6 +487,7 @@ _ROW_FIELDS = (
     MemoryEventRow.new_value,
     MemoryEventRow.line,
     MemoryEventRow.at,
+    MemoryEventRow.old_created,
 )
 _N_SHARED = 7
 _SHARED = operator.itemgetter(*range(_N_SHARED))
@@ -510,8 +519,10 @@ def _row(
     source: WriteSource | None,
     old_key: str | None,
     at: float,
+    old_created: dt.datetime | None = None,
 ) -> tuple[Any, ...]:
     """A row in the order of ``_ROW_FIELDS``."""
     source = source or HAND
+    created = old_created.timestamp() if old_created is not None else None
     return (bot, old_known, source.kind or "script", source.file, source.run_id, source.turn,
-            old_key, key, old, new, source.line, at)
+            old_key, key, old, new, source.line, at, created)
