@@ -56,6 +56,51 @@ def parse_iso_datetime(s: str) -> dt.date | dt.datetime | None:
     return when.replace(microsecond=0)
 
 
+_CLOCK = r"(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?"
+_YMD = re.compile(r"(\d{4})[/.-](\d{1,2})[/.-](\d{1,2})" + _CLOCK)
+_DMY = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})" + _CLOCK)
+
+
+def parse_numeric_date(s: str, *, short_years: bool = False,
+                       times: bool = True) -> dt.date | dt.datetime | None:
+    """A date written in digits: year first (``2024/01/15``) or day first (``15/01/2024``;
+    month first only when the day-first reading is no date, ``01/15/2024``), with ``/``,
+    ``.`` or ``-``. ``times``: a time may follow (``15/01/2024 10:30``), giving a datetime;
+    ``short_years``: ``15/01/24`` is 2024. The one day-first reading of DATEVALUE & co. and
+    of HEAR AS DATE."""
+    t = s.strip()
+    if m := _YMD.fullmatch(t):
+        y, first, second = int(m[1]), int(m[2]), int(m[3])
+        readings = ((first, second),)
+    elif m := _DMY.fullmatch(t):
+        if len(m[3]) == 2 and not short_years:
+            return None
+        y = 2000 + int(m[3]) if len(m[3]) == 2 else int(m[3])
+        first, second = int(m[1]), int(m[2])
+        readings = ((second, first), (first, second))
+    else:
+        return None
+    clock = m.groups()[3:]
+    if clock[0] is not None and not times:
+        return None
+    for month, day in readings:
+        when = _calendar(y, month, day, clock)
+        if when is not None:
+            return when
+    return None
+
+
+def _calendar(y: int, month: int, day: int,
+              clock: tuple[str | None, ...]) -> dt.date | dt.datetime | None:
+    try:
+        if clock[0] is None:
+            return dt.date(y, month, day)
+        h, mi, sec = (int(p or 0) for p in clock)
+        return dt.datetime(y, month, day, h, mi, sec)
+    except ValueError:
+        return None
+
+
 MONTHS = (
     "January", "February", "March", "April", "May", "June",
     "July", "August", "September", "October", "November", "December",
