@@ -102,6 +102,9 @@ class OutsideWatcher:
         self._health: Subscribers[WatchHealth] = Subscribers(self._lock, log, "watch health")
         self.failing: str | None = None  # why the last poll failed; None after one worked
         self.rounds = 0  # polls tried by the watcher thread (lets tests wait for some)
+        # Polls that found nothing new since the last comparison: two more than a moment
+        # ago means every commit before that moment has been looked at (tests wait on it).
+        self.settled = 0
         self._stop = threading.Event()
         self._unsubscribe = store.subscribe(self._on_change)
         self._thread = threading.Thread(
@@ -207,6 +210,7 @@ class OutsideWatcher:
             self._known[bot] = self._rows(bot)
         probe = self._read_probe(bots)
         if probe == self._probe and not new:
+            self.settled += 1
             return []
         # While a dialog of ours writes in a loop the probe changes on every poll; reading
         # every row four times a second would compete with the dialog and the GUI, so

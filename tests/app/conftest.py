@@ -18,9 +18,11 @@ import socket
 import sqlite3
 import subprocess
 import tempfile
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote
 
 import pytest
@@ -249,6 +251,17 @@ def history(store: MemoryStore) -> Iterator[MemoryHistory]:
     h = MemoryHistory(store)
     yield h
     h.close()
+
+
+def settle(watcher: Any, timeout: float = 10.0) -> None:
+    """Wait until an ``app.outside_watch.OutsideWatcher`` has looked at every commit made
+    before this call: two polls that found nothing new (the first may have read the
+    database just before the call). No fixed sleep guessing how long a poll takes."""
+    wanted = watcher.settled + 2
+    deadline = time.monotonic() + timeout
+    while watcher.settled < wanted:
+        assert time.monotonic() < deadline, "the outside watcher did not settle"
+        time.sleep(0.01)
 
 
 def sqlite_path(url: str) -> str:

@@ -16,7 +16,7 @@ import pytest
 from app.memory.history import MemoryHistory
 from app.memory.store import MemoryStore
 from app.outside_watch import OutsideChange, OutsideWatcher, WatchHealth, changed_since
-from tests.app.conftest import sqlite_path
+from tests.app.conftest import settle, sqlite_path
 
 BOT = "watchbot"
 
@@ -58,7 +58,7 @@ def watched(
     collector = Collector()
     watcher.subscribe(collector)
     watcher.watch(BOT)
-    time.sleep(0.4)  # the watcher has read its baseline
+    settle(watcher)  # the watcher has read its baseline
     yield db_url, store, history, watcher, collector
     watcher.close()
     history.close()
@@ -97,7 +97,7 @@ def test_talkbench_cli_write_is_detected(watched) -> None:
 
 
 def test_own_writes_deletes_and_renames_are_not_outside(watched) -> None:
-    url, store, *_, collector = watched
+    url, store, _history, watcher, collector = watched
     for i in range(20):
         store.set(BOT, f"k{i}", str(i))
         store.set(BOT, "seen", str(i))
@@ -105,7 +105,7 @@ def test_own_writes_deletes_and_renames_are_not_outside(watched) -> None:
     store.flush()
     store.delete(BOT, ["k3"])
     store.rename(BOT, "k4", "renamed")
-    time.sleep(0.8)
+    settle(watcher)  # the watcher has compared the rows after all of that
     assert collector.changes == []
     # ... while an outside write meanwhile is still noticed.
     run_writer(url, "set", "k5", "theirs")

@@ -8,6 +8,7 @@ import sys
 
 from PySide6.QtCore import Qt
 
+from tests.app.conftest import settle
 from tests.ui.conftest import until, value_of
 
 DIALOG = 'SET BOT MEMORY "mood", "calm"\nTALK "hi"\nSET BOT MEMORY "mood", "happy"\n'
@@ -105,7 +106,7 @@ def test_outside_write_updates_the_table(window, qtbot):
         "with MemoryStore(sys.argv[1]) as s: s.set('testbot', 'ext', 'theirs')\n"
     )
     url_arg = url if "://" in url else "sqlite:///" + url.lstrip("/")
-    qtbot.wait(400)  # the watcher has its baseline
+    settle(window.history_feature.watcher)  # the watcher has its baseline
     subprocess.run([sys.executable, "-c", code, url_arg], check=True, timeout=60)
     qtbot.waitUntil(lambda: value_of(window, "ext") == "theirs", timeout=1500)
     assert "ext" in window.memory.model._flash
