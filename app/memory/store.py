@@ -158,6 +158,11 @@ class MemoryStore:
         """The error of the last failed write attempt, ``None`` once writes land again."""
         return self._writer.last_error
 
+    @property
+    def failed_attempts(self) -> int:
+        """How many write attempts have failed so far (each is retried)."""
+        return self._writer.failed_attempts
+
     def pending_count(self) -> int:
         """Writes queued or being written, not yet landed."""
         return self._writer.pending_count()
