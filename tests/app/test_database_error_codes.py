@@ -154,9 +154,8 @@ def test_sqlite_errors_are_classified_by_result_code(tmp_path: Path) -> None:
     other = sqlite3.connect(path, isolation_level=None, timeout=0)
     other.execute("BEGIN IMMEDIATE")
     try:
-        with pytest.raises(peewee.PeeweeException) as info:
-            with db.atomic():
-                db.execute_sql("INSERT INTO t VALUES (1)")
+        with pytest.raises(peewee.PeeweeException) as info, db.atomic():
+            db.execute_sql("INSERT INTO t VALUES (1)")
     finally:
         other.execute("ROLLBACK")
         other.close()
