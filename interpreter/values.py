@@ -383,11 +383,6 @@ def to_int(v: Value, what: str = "value") -> int:
     return n
 
 
-def normalize_number(n: int | float) -> int | float:
-    """Keep integral floats that came from integer-looking arithmetic as they are."""
-    return n
-
-
 # ---------------------------------------------------------------- truth and equality
 
 

@@ -39,7 +39,7 @@ from .inspection import (
     data_breakpoint_info,
 )
 from .postmortem import PostMortem
-from .target import EXIT_SYNTAX, DebugTarget, LaunchConfig, LaunchError
+from .target import EXIT_SYNTAX, DebugTarget, LaunchConfig, LaunchError, engine_notes
 from .variables import Handles
 
 Send = Callable[[dict[str, Any]], None]
@@ -177,6 +177,7 @@ class DapSession:
         self.target.break_on_errors = self._break_on_errors
         if self._breakpoints:
             self.target.set_breakpoints(self._breakpoints)
+        self._report_engine_notes()
         self._after.append(("initialized", {}))
         if self._configured:
             self.target.start()
@@ -340,6 +341,7 @@ class DapSession:
         except BasicSyntaxError as e:
             self._report_syntax(e)
             raise RequestError(f"{config.program.name} has syntax errors") from None
+        self._report_engine_notes()
 
     async def terminate(self, args: dict[str, Any]) -> None:
         if self.target is not None and self.target.running:
@@ -423,6 +425,16 @@ class DapSession:
         assert self.target is not None
         path = self.target.config.program
         return {"name": path.name, "path": str(path)}
+
+    def _report_engine_notes(self) -> None:
+        """The General Bots converter's warnings, as ``talkbench check`` and the IDE show
+        them, to the client's console when the run starts (after the response)."""
+        assert self.target is not None
+        for d in engine_notes(self.target.compiled):
+            self._after.append(("output", {
+                "category": "console", "output": d.format() + "\n",
+                "source": {"name": Path(d.file).name, "path": d.file},
+                "line": self.at.line(d.line), "column": self.at.column(d.col)}))
 
     def _report_syntax(self, error: BasicSyntaxError) -> None:
         """As ``talkbench run``: every syntax error, then exit code 2 (after the response)."""

@@ -15,7 +15,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from interpreter import BasicRuntimeError, CompiledProgram, Runtime, load_source
+from interpreter import (
+    BasicRuntimeError,
+    CompiledProgram,
+    Diagnostic,
+    Runtime,
+    Severity,
+    load_source,
+)
+from interpreter.compat import check_engine
 from interpreter.debug.debugger import Debugger
 from interpreter.debug.model import (
     BreakpointSpec,
@@ -234,6 +242,21 @@ def _compile(path: Path) -> CompiledProgram:
     except ValueError as e:
         raise LaunchError(str(e)) from None
     return load_source(source, str(path), debug=True, engine=engine)
+
+
+def engine_notes(compiled: CompiledProgram) -> list[Diagnostic]:
+    """What ``talkbench check`` warns about the dialog's translation by the General Bots
+    converter (``interpreter.compat``), with the folder's engine settings; the errors among
+    them stopped the launch already when those settings make them errors."""
+    from ..services.settings import load_settings
+
+    program = compiled.program
+    try:
+        engine = load_settings(Path(program.file).parent).engine_options()
+    except ValueError:
+        return []  # _compile read the same settings and reported them
+    return [d for d in check_engine(program.source, program, engine)
+            if d.severity is not Severity.ERROR]
 
 
 def _debugger(compiled: CompiledProgram, listener: TargetListener,

@@ -15,10 +15,12 @@ from __future__ import annotations
 
 import os
 import re
+import socket
 import sqlite3
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from enum import Enum
 from pathlib import Path
 from typing import TypeVar
 from urllib.parse import parse_qsl, quote, unquote, urlsplit
@@ -158,6 +160,9 @@ def error_message(exc: BaseException) -> str:
     """One line describing a database failure (driver messages are multi-line)."""
     if isinstance(exc, DatabaseError):
         return str(exc)
+    primary = _primary_message(driver_error(exc))
+    if primary:
+        return re.sub(r"\s+", " ", primary)
     text = str(exc).strip() or type(exc).__name__
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     # psycopg2: 'connection to server at "h", port p failed: FATAL:  reason'
@@ -168,41 +173,108 @@ def error_message(exc: BaseException) -> str:
     return re.sub(r"\s+", " ", line)
 
 
-def translate_error(exc: BaseException, where: str) -> DatabaseError:
-    """A :class:`DatabaseError` with a clear message for a driver/peewee exception."""
-    msg = error_message(exc)
-    low = str(exc).lower()
-    if (
-        "password authentication failed" in low
-        or "no password supplied" in low
-        or ("role" in low and "does not exist" in low)
-    ):
-        return DatabaseError(f"{where} rejected the login: {msg}")
-    if "database" in low and "does not exist" in low:
-        return DatabaseError(f"{where}: {msg}")
-    if any(
-        s in low
-        for s in (
-            "connection refused",
-            "could not connect",
-            "could not translate host name",
-            "timeout expired",
-            "timed out",
-            "no route to host",
-            "server closed the connection",
-            "connection already closed",
-            "terminating connection",
-            "the database system is",
-        )
-    ):
-        return DatabaseError(f"Cannot reach {where}: {msg}")
-    if "database is locked" in low:
-        return DatabaseError(f"{where} is locked by another program: {msg}")
-    if "not a database" in low or "malformed" in low:
-        return DatabaseError(f"{where} is not a valid SQLite database ({msg})")
-    if "readonly" in low or "read-only" in low:
-        return DatabaseError(f"{where} is read-only: {msg}")
-    return DatabaseError(f"{where}: {msg}")
+def _primary_message(exc: BaseException | None) -> str:
+    """The server's own message, without the (localized) severity prefix and detail lines."""
+    diag = getattr(exc, "diag", None)
+    return (getattr(diag, "message_primary", None) or "").strip()
+
+
+# -- classifying failures --------------------------------------------------------------
+# By the drivers' error codes, never by message text: a PostgreSQL server with a non-English
+# lc_messages words every message differently, and SQLite's texts are not an API either.
+
+
+class Failure(Enum):
+    """What kind of failure a database error is, as far as the user is concerned."""
+
+    LOGIN = "login"  # credentials (or the database to log into) refused
+    UNREACHABLE = "unreachable"  # no server, or the connection was lost
+    LOCKED = "locked"  # another program holds a lock past the wait
+    NOT_A_DATABASE = "not a database"  # the file is not a (sound) SQLite database
+    READ_ONLY = "read-only"
+    OTHER = "other"
+
+
+# SQLite primary result codes (https://sqlite.org/rescode.html).
+_SQLITE_CORRUPT = 11
+_SQLITE_NOTADB = 26
+_SQLITE_FAILURES = {
+    5: Failure.LOCKED,  # SQLITE_BUSY
+    6: Failure.LOCKED,  # SQLITE_LOCKED
+    8: Failure.READ_ONLY,  # SQLITE_READONLY
+    _SQLITE_CORRUPT: Failure.NOT_A_DATABASE,
+    _SQLITE_NOTADB: Failure.NOT_A_DATABASE,
+}
+# PostgreSQL SQLSTATEs (https://www.postgresql.org/docs/current/errcodes-appendix.html):
+# whole classes first, then single codes that override them.
+_PG_CLASSES = {
+    "08": Failure.UNREACHABLE,  # connection exception
+    "28": Failure.LOGIN,  # invalid authorization specification
+}
+_PG_CODES = {
+    "3D000": Failure.LOGIN,  # invalid_catalog_name: the database to connect to is missing
+    "57P01": Failure.UNREACHABLE,  # admin_shutdown
+    "57P02": Failure.UNREACHABLE,  # crash_shutdown
+    "57P03": Failure.UNREACHABLE,  # cannot_connect_now (starting up, shutting down)
+    "55P03": Failure.LOCKED,  # lock_not_available (lock_timeout expired)
+    "25006": Failure.READ_ONLY,  # read_only_sql_transaction
+}
+
+
+def driver_error(exc: BaseException) -> BaseException | None:
+    """The sqlite3/psycopg2 exception behind ``exc`` (peewee wraps the driver's exception:
+    as its first argument and as the exception being handled when it raised)."""
+    seen: set[int] = set()
+    todo: list[BaseException | None] = [exc]
+    while todo:
+        e = todo.pop(0)
+        if e is None or id(e) in seen:
+            continue
+        seen.add(id(e))
+        if isinstance(e, sqlite3.Error) or _is_psycopg_error(e):
+            return e
+        first = e.args[0] if e.args else None
+        todo += [first if isinstance(first, BaseException) else None, e.__cause__, e.__context__]
+    return None
+
+
+def _is_psycopg_error(exc: BaseException) -> bool:
+    return type(exc).__module__.split(".")[0] in ("psycopg2", "psycopg")
+
+
+def classify(exc: BaseException) -> Failure:
+    """The :class:`Failure` a driver/peewee exception stands for, from its error code."""
+    err = driver_error(exc)
+    if isinstance(err, sqlite3.Error):
+        code = getattr(err, "sqlite_errorcode", None)
+        return _SQLITE_FAILURES.get(code & 0xFF, Failure.OTHER) if code else Failure.OTHER
+    if err is None:
+        return Failure.OTHER
+    state = getattr(err, "pgcode", None) or getattr(err, "sqlstate", None)
+    if state:
+        return _PG_CODES.get(state) or _PG_CLASSES.get(state[:2], Failure.OTHER)
+    # No SQLSTATE: libpq failed on the client side (socket closed, server gone).
+    name = type(err).__name__
+    return Failure.UNREACHABLE if name in ("OperationalError", "InterfaceError") else Failure.OTHER
+
+
+_FAILURE_MESSAGES = {
+    Failure.LOGIN: "{where} rejected the login: {msg}",
+    Failure.UNREACHABLE: "Cannot reach {where}: {msg}",
+    Failure.LOCKED: "{where} is locked by another program: {msg}",
+    Failure.NOT_A_DATABASE: "{where} is not a valid SQLite database ({msg})",
+    Failure.READ_ONLY: "{where} is read-only: {msg}",
+    Failure.OTHER: "{where}: {msg}",
+}
+
+
+def translate_error(
+    exc: BaseException, where: str, failure: Failure | None = None
+) -> DatabaseError:
+    """A :class:`DatabaseError` with a clear message for a driver/peewee exception
+    (``failure``: the kind, when the caller knows it better than the error code says)."""
+    kind = failure if failure is not None else classify(exc)
+    return DatabaseError(_FAILURE_MESSAGES[kind].format(where=where, msg=error_message(exc)))
 
 
 # -- parsing ---------------------------------------------------------------------------
@@ -289,10 +361,10 @@ def _check_sqlite_file(path: str) -> None:
                 detail = " ".join(str(result[0]).replace("*** in database main ***", "").split())
                 raise DatabaseError(f"{path} is corrupt ({detail[:200]})")
     except sqlite3.Error as exc:
-        low = str(exc).lower()
-        if "not a database" in low:
+        code = (exc.sqlite_errorcode or 0) & 0xFF
+        if code == _SQLITE_NOTADB:
             raise DatabaseError(f"{path} is not a SQLite database") from None
-        if "malformed" in low or "corrupt" in low:
+        if code == _SQLITE_CORRUPT:
             raise DatabaseError(f"{path} is corrupt ({error_message(exc)})") from None
         raise translate_error(exc, path) from None
     finally:
@@ -335,7 +407,7 @@ def _open_sqlite(target: _Target, busy_timeout_ms: int) -> peewee.SqliteDatabase
 
 
 def _is_sqlite_locked(exc: Exception) -> bool:
-    return isinstance(exc, (peewee.PeeweeException, sqlite3.Error)) and "locked" in str(exc).lower()
+    return classify(exc) is Failure.LOCKED
 
 
 def retry_while(
@@ -382,8 +454,47 @@ def _open_postgresql(
         db.connect(reuse_if_open=True)
     except Exception as exc:  # noqa: BLE001 - driver errors come wrapped or raw, by stage
         reset_connection(db)
-        raise translate_error(exc, target.describe()) from None
+        raise translate_error(exc, target.describe(), _connect_failure(exc, target)) from None
     return db
+
+
+def _connect_failure(exc: BaseException, target: _Target) -> Failure:
+    """What a failed connect means. libpq reports the server's refusal of a login (bad
+    password, unknown role or database) without its SQLSTATE, only as (localized) text;
+    so a failure without a code is a refused login when the server does answer."""
+    failure = classify(exc)
+    err = driver_error(exc)
+    coded = err is not None and bool(getattr(err, "pgcode", None) or getattr(err, "sqlstate", None))
+    if failure is Failure.UNREACHABLE and not coded and _server_answers(target):
+        return Failure.LOGIN
+    return failure
+
+
+_DEFAULT_SOCKET_DIRS = ("/var/run/postgresql", "/tmp")
+
+
+def _server_answers(target: _Target, timeout: float = 2.0) -> bool:
+    """Whether something accepts connections where the server should be."""
+    port = target.port or 5432
+    host = (target.host or "").split(",")[0]
+    if not host or host.startswith("/"):
+        dirs = [host] if host else list(_DEFAULT_SOCKET_DIRS)
+        return any(_accepts(socket.AF_UNIX, f"{d}/.s.PGSQL.{port}", timeout) for d in dirs)
+    try:
+        with socket.create_connection((host, port), timeout=timeout):
+            return True
+    except OSError:
+        return False
+
+
+def _accepts(family: socket.AddressFamily, address: str, timeout: float) -> bool:
+    with socket.socket(family) as s:
+        s.settimeout(timeout)
+        try:
+            s.connect(address)
+        except OSError:
+            return False
+        return True
 
 
 def reset_connection(db: peewee.Database) -> None:

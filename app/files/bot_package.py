@@ -53,12 +53,6 @@ class BotPackage:
         """The ``param-*`` configuration values as script variables."""
         return config_variables(self.config)
 
-    def setting(self, name: str, default: str = "") -> str:
-        """A configuration value by case-insensitive name (``llm-model`` …)."""
-        wanted = name.lower()
-        return next((v for k, v in self.config.items() if k.lower() == wanted), default)
-
-
 def is_package(path: Path) -> bool:
     return path.is_dir() and (path.suffix.lower() == PACKAGE_SUFFIX
                               or any(_children(path, ".gbdialog")))

@@ -6,6 +6,7 @@ Which thread sends which state, and why callbacks run with the store's lock held
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -31,6 +32,8 @@ class MemoryChange:
     replaced queued value for PENDING, the deleted value for DELETED, the overwritten value of
     ``key`` for RENAMED; otherwise ``None``. ``new`` is ``None`` for DELETED. For RENAMED,
     ``key`` is the new name and ``old_key`` the former one. ``error`` is set for FAILED and REFUSED.
+    ``created_at`` is the Created time of the row a DELETED change removed (for RENAMED: of
+    the moved row), so whoever puts the row back can keep it.
     """
 
     bot: str
@@ -41,6 +44,7 @@ class MemoryChange:
     state: ChangeState
     error: str | None = None
     old_key: str | None = None
+    created_at: dt.datetime | None = None
 
 
 Subscriber = Callable[[MemoryChange], None]
@@ -69,4 +73,5 @@ def fast_change(
     d["state"] = state
     d["error"] = None
     d["old_key"] = None
+    d["created_at"] = None
     return change

@@ -8,13 +8,16 @@ queue's lock held, like the writer's own (see :mod:`app.memory.store`).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 import peewee
+
+from interpreter.ports.host import WriteSource
 
 from ..db.database import reset_connection, translate_error
 from ..db.models import BotMemory, utc_now
 from .changes import HAND, ChangeState, MemoryChange
-from .queries import MemoryEntry, MemoryQueries
+from .queries import MemoryEntry, MemoryQueries, _as_utc
 from .sql import CHUNK_KEYS, MemorySql, chunks
 from .writer import MemoryWriter, check_text
 
@@ -46,7 +49,7 @@ class MemoryEdits:
                     rows = sql.fetch(sql.sql_entry, (bot_id, old_key))
                     if not rows:
                         raise KeyError(old_key)
-                    value = rows[0][1]
+                    value, created = rows[0][1], rows[0][2]
                     clash = sql.fetch(sql.sql_entry, (bot_id, new_key))
                     replaced = clash[0][1] if clash else None
                     if clash and not overwrite:
@@ -75,12 +78,14 @@ class MemoryEdits:
                         HAND,
                         ChangeState.RENAMED,
                         old_key=old_key,
+                        created_at=_as_utc(created),
                     )
                 )
 
-    def restore(self, bot: str, entries: Iterable[MemoryEntry]) -> None:
+    def restore(self, bot: str, entries: Iterable[MemoryEntry],
+                source: WriteSource = HAND) -> None:
         """Put rows back as they were (an undone delete): value and created_at kept, updated_at
-        now. Queued writes land first; each key then reports LANDED."""
+        now. Queued writes land first; each key then reports LANDED (from ``source``)."""
         rows = [(e.key, e.value, e.created_at or utc_now()) for e in entries]
         for key, value, _created in rows:
             check_text(key, "key")
@@ -98,7 +103,7 @@ class MemoryEdits:
             with self._writer.cond:
                 for key, value, _created in rows:
                     self._writer.subscribers.emit(
-                        MemoryChange(bot, key, None, value, HAND, ChangeState.LANDED))
+                        MemoryChange(bot, key, None, value, source, ChangeState.LANDED))
 
     def delete(self, bot: str, keys: Iterable[str]) -> int:
         """Delete keys (queued writes to them land first); returns how many existed."""
@@ -109,15 +114,14 @@ class MemoryEdits:
             bot_id = sql.lookup_bot_id(bot)
             if bot_id is None or not keys:
                 return 0
-            deleted: dict[str, str] = {}
+            deleted: dict[str, tuple[str, Any]] = {}
             try:
                 with sql.atomic():
                     for chunk in chunks(keys, CHUNK_KEYS):
                         where = (BotMemory.bot == bot_id) & BotMemory.key.in_(chunk)
-                        select, params = sql.compile(
-                            BotMemory.select(BotMemory.key, BotMemory.value).where(where)
-                        )
-                        deleted.update(sql.fetch(select, params))
+                        select, params = sql.compile(BotMemory.select(
+                            BotMemory.key, BotMemory.value, BotMemory.created_at).where(where))
+                        deleted.update((k, (v, c)) for k, v, c in sql.fetch(select, params))
                         sql.db.execute(BotMemory.delete().where(where))
             except peewee.PeeweeException as exc:
                 reset_connection(sql.db)
@@ -125,7 +129,8 @@ class MemoryEdits:
             with self._writer.cond:
                 for key in keys:
                     if key in deleted:
-                        self._writer.subscribers.emit(
-                            MemoryChange(bot, key, deleted[key], None, HAND, ChangeState.DELETED)
-                        )
+                        value, created = deleted[key]
+                        self._writer.subscribers.emit(MemoryChange(
+                            bot, key, value, None, HAND, ChangeState.DELETED,
+                            created_at=_as_utc(created)))
             return len(deleted)

@@ -17,6 +17,7 @@ False and the event cannot be undone.
 from __future__ import annotations
 
 import collections
+import datetime as dt
 import itertools
 import json
 import logging
@@ -56,6 +57,9 @@ class MemoryEventRow(peewee.Model):
     turn = peewee.IntegerField(null=True)
     old_key = peewee.TextField(null=True)  # a rename: the former name of ``key``
     at = peewee.DoubleField()  # seconds since the epoch (UTC)
+    # A delete (or the old name of a rename): the removed row's Created time, in seconds
+    # since the epoch, so a revert that adds the row back keeps it.
+    old_created = peewee.DoubleField(null=True)
 
     class Meta:
         table_name = EVENTS_TABLE
@@ -78,11 +82,7 @@ class MemoryEvent:
     old_known: bool = True
     turn: int | None = None
     old_key: str | None = None
-
-    @property
-    def is_delete(self) -> bool:
-        return self.new is None
-
+    old_created: float | None = None  # see MemoryEventRow.old_created
 
 _FIELDS = (
     MemoryEventRow.id,
@@ -98,6 +98,7 @@ _FIELDS = (
     MemoryEventRow.old_known,
     MemoryEventRow.turn,
     MemoryEventRow.old_key,
+    MemoryEventRow.old_created,
 )
 
 
@@ -123,14 +124,14 @@ def ensure_tables(db: peewee.Database, *models: type[peewee.Model]) -> None:
 # Columns added to memory_events after its first release, with their SQL types. An older
 # table (SQLite or PostgreSQL, from an earlier Talkbench) gets them with ALTER TABLE ADD COLUMN;
 # all are nullable, so old rows read as "not known".
-_ADDED_COLUMNS = {"turn": "INTEGER", "old_key": "TEXT"}
+_ADDED_COLUMNS = {"turn": "INTEGER", "old_key": "TEXT", "old_created": "DOUBLE PRECISION"}
 
 
 def ensure_columns(db: peewee.Database, table: str, columns: dict[str, str]) -> list[str]:
     """Add the missing ``columns`` (name -> SQL type) to ``table``; returns those added.
 
     Another process may add the same column at the same moment: PostgreSQL says IF NOT
-    EXISTS; on SQLite (no IF NOT EXISTS) a "duplicate column" error means it is there now."""
+    EXISTS; on SQLite (no IF NOT EXISTS) a failed ADD COLUMN is fine if the column is there now."""
     present = {c.name for c in db.get_columns(table)}
     added = []
     for name, sql_type in columns.items():
@@ -139,8 +140,9 @@ def ensure_columns(db: peewee.Database, table: str, columns: dict[str, str]) -> 
         if is_sqlite(db):
             try:
                 db.execute_sql(f'ALTER TABLE "{table}" ADD COLUMN "{name}" {sql_type}')
-            except peewee.OperationalError as exc:
-                if "duplicate column" not in str(exc).lower():
+            except peewee.OperationalError:
+                # Re-read rather than parse the message: it is only there if the other won.
+                if name not in {c.name for c in db.get_columns(table)}:
                     raise
                 continue
         else:
@@ -197,7 +199,7 @@ class MemoryHistory:
             if src is not None:
                 change = MemoryChange(
                     change.bot, change.key, change.old, change.new, src, change.state,
-                    change.error, change.old_key,
+                    change.error, change.old_key, change.created_at,
                 )
         with self._cond:
             self._changes.append(change)
@@ -339,11 +341,13 @@ class MemoryHistory:
                     rows.append(_row(*k, old, known, value, source, None, at))
                     self._known[k] = value
             elif change.state is ChangeState.DELETED:
-                rows.append(_row(*k, change.old, True, None, change.source, None, now))
+                rows.append(_row(*k, change.old, True, None, change.source, None, now,
+                                 change.created_at))
                 self._known[k] = None
             elif change.state is ChangeState.RENAMED and change.old_key is not None:
                 gone = (change.bot, change.old_key)
-                rows.append(_row(*gone, change.new, True, None, change.source, None, now))
+                rows.append(_row(*gone, change.new, True, None, change.source, None, now,
+                                 change.created_at))
                 self._known[gone] = None
                 rows.append(
                     _row(*k, change.old, True, change.new, change.source, change.old_key, now)
@@ -483,6 +487,7 @@ _ROW_FIELDS = (
     MemoryEventRow.new_value,
     MemoryEventRow.line,
     MemoryEventRow.at,
+    MemoryEventRow.old_created,
 )
 _N_SHARED = 7
 _SHARED = operator.itemgetter(*range(_N_SHARED))
@@ -514,8 +519,10 @@ def _row(
     source: WriteSource | None,
     old_key: str | None,
     at: float,
+    old_created: dt.datetime | None = None,
 ) -> tuple[Any, ...]:
     """A row in the order of ``_ROW_FIELDS``."""
     source = source or HAND
+    created = old_created.timestamp() if old_created is not None else None
     return (bot, old_known, source.kind or "script", source.file, source.run_id, source.turn,
-            old_key, key, old, new, source.line, at)
+            old_key, key, old, new, source.line, at, created)

@@ -183,13 +183,6 @@ def plan_rename(report: KeyReport, old: str, new: str) -> list[LineEdit]:
     return edits
 
 
-def apply_edits(edits: list[LineEdit]) -> None:
-    """Write the edits (each file is rewritten once, atomically, in its own encoding and
-    line endings); a stale preview raises ValueError before any file is written."""
-    for file, (text, fmt) in _edited_files(edits).items():
-        write_text_atomic(file, text, fmt)
-
-
 def _edited_files(edits: list[LineEdit]) -> dict[str, tuple[str, TextFormat]]:
     """Each edited file's new text and format; raises ValueError for a line changed since
     the preview."""

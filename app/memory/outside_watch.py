@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..db.bots import BotDirectory
-from ..db.database import DatabaseError, is_sqlite, reset_connection
+from ..db.database import DatabaseError, error_message, is_sqlite, reset_connection
 from ..db.models import MEMORIES_TABLE
 from .history import MemoryHistory
 from .observers import Subscribers
@@ -51,6 +51,16 @@ class OutsideChange:
 
 
 OutsideSubscriber = Callable[[OutsideChange], None]
+
+
+@dataclass(frozen=True)
+class WatchHealth:
+    """Whether outside changes are being noticed: ``error`` says why not (None: they are)."""
+
+    error: str | None
+
+
+HealthSubscriber = Callable[[WatchHealth], None]
 
 
 class OutsideWatcher:
@@ -89,6 +99,12 @@ class OutsideWatcher:
         self._subscribers: Subscribers[OutsideChange] = Subscribers(
             self._lock, log, "outside change"
         )
+        self._health: Subscribers[WatchHealth] = Subscribers(self._lock, log, "watch health")
+        self.failing: str | None = None  # why the last poll failed; None after one worked
+        self.rounds = 0  # polls tried by the watcher thread (lets tests wait for some)
+        # Polls that found nothing new since the last comparison: two more than a moment
+        # ago means every commit before that moment has been looked at (tests wait on it).
+        self.settled = 0
         self._stop = threading.Event()
         self._unsubscribe = store.subscribe(self._on_change)
         self._thread = threading.Thread(
@@ -111,6 +127,11 @@ class OutsideWatcher:
     def subscribe(self, callback: OutsideSubscriber) -> Callable[[], None]:
         """``callback(change)`` on the watcher thread for each outside change."""
         return self._subscribers.subscribe(callback)
+
+    def subscribe_health(self, callback: HealthSubscriber) -> Callable[[], None]:
+        """``callback(health)`` on the watcher thread when polls start failing (each new
+        reason) and when they work again."""
+        return self._health.subscribe(callback)
 
     def close(self) -> None:
         self._stop.set()
@@ -158,11 +179,25 @@ class OutsideWatcher:
                 try:
                     self.poll()
                 except Exception as exc:  # noqa: BLE001 - keep watching after a hiccup
-                    log.debug("outside watch poll failed: %s", exc)
                     reset_connection(self.db)
                     self._probe = None
+                    self._set_failing(error_message(exc))
+                else:
+                    self._set_failing(None)
+                self.rounds += 1
         finally:
             reset_connection(self.db)
+
+    def _set_failing(self, error: str | None) -> None:
+        """Log and report a change of health once, not every poll of a long outage."""
+        if error == self.failing:
+            return
+        if error is None:
+            log.info("outside changes are watched again")
+        else:
+            log.warning("outside changes are not being watched: %s", error)
+        self.failing = error
+        self._health.emit(WatchHealth(error))
 
     def poll(self) -> list[OutsideChange]:
         """One round (called by the watcher thread; tests may call it directly)."""
@@ -175,6 +210,7 @@ class OutsideWatcher:
             self._known[bot] = self._rows(bot)
         probe = self._read_probe(bots)
         if probe == self._probe and not new:
+            self.settled += 1
             return []
         # While a dialog of ours writes in a loop the probe changes on every poll; reading
         # every row four times a second would compete with the dialog and the GUI, so

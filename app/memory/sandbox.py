@@ -148,7 +148,7 @@ def seed_run(run: Any, spec: str, bot: str, *, restore: bool = False) -> Sandbox
 
     snap = resolve_snapshot(spec, bot=bot, snapshots=lambda: Snapshots(run.store))
     if restore:
-        Snapshots(run.store).restore_entries(bot, snap.entries, snap.name)
+        Snapshots(run.store).restore_entries(bot, snap.entries, snap.name, created=snap.created)
         return None
     run.memory = seeded_memory(snap.entries)
     return run.memory

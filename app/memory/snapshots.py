@@ -7,6 +7,7 @@ so the memory history records it like any other write.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import time
@@ -22,7 +23,8 @@ from interpreter.ports.host import DictMemory, WriteSource
 from ..db.database import DatabaseError
 from ..files.atomic_file import write_bytes_atomic
 from ..files.db_files import check_not_database
-from .history import MemoryHistory, ensure_tables
+from .history import MemoryHistory, ensure_columns, ensure_tables
+from .queries import MemoryEntry
 from .store import MemoryStore
 
 SNAPSHOT_FORMAT = "talkbench-memory-snapshot"
@@ -46,6 +48,9 @@ class SnapshotEntryRow(peewee.Model):
     snapshot = peewee.IntegerField(index=True)  # no FK: keeps the tables independent of engine
     key = peewee.TextField()
     value = peewee.TextField()
+    # The row's Created time (seconds since the epoch), so a restore that adds the row back
+    # keeps it; NULL in snapshots saved before it was recorded.
+    created_at = peewee.DoubleField(null=True)
 
     class Meta:
         table_name = "memory_snapshot_entries"
@@ -60,6 +65,7 @@ class Snapshot:
     created_at: float
     note: str = ""
     entries: dict[str, str] = field(default_factory=dict, compare=False)
+    created: dict[str, float] = field(default_factory=dict, compare=False)  # key -> Created
 
 
 @dataclass(frozen=True)
@@ -101,6 +107,8 @@ class Snapshots:
         self.history = history
         self.db = store.database
         ensure_tables(self.db, SnapshotRow, SnapshotEntryRow)
+        ensure_columns(self.db, SnapshotEntryRow._meta.table_name,
+                       {"created_at": "DOUBLE PRECISION"})
 
     def current(self, bot: str) -> dict[str, str]:
         self.store.flush()
@@ -110,11 +118,17 @@ class Snapshots:
         """Save ``bot``'s memory now as ``name``; ValueError if it exists and not overwrite."""
         if not name.strip():
             raise ValueError("a snapshot needs a name")
-        return self._store_entries(bot, name, self.current(bot), note, overwrite)
+        self.store.flush()
+        rows = self.store.list(bot)
+        created = {e.key: e.created_at.timestamp() for e in rows if e.created_at is not None}
+        return self._store_entries(bot, name, {e.key: e.value for e in rows}, note, overwrite,
+                                   created)
 
     def _store_entries(
-        self, bot: str, name: str, entries: dict[str, str], note: str, overwrite: bool
+        self, bot: str, name: str, entries: dict[str, str], note: str, overwrite: bool,
+        created: dict[str, float] | None = None,
     ) -> Snapshot:
+        created = created or {}
         now = time.time()
         with self.db.atomic():
             old = self._find(bot, name)
@@ -125,10 +139,12 @@ class Snapshots:
             sid = SnapshotRow.insert(bot=bot, name=name, created_at=now, note=note).execute(
                 self.db
             )
-            rows = [{"snapshot": sid, "key": k, "value": v} for k, v in entries.items()]
+            rows = [{"snapshot": sid, "key": k, "value": v, "created_at": created.get(k)}
+                    for k, v in entries.items()]
             for start in range(0, len(rows), 500):
                 self.db.execute(SnapshotEntryRow.insert_many(rows[start : start + 500]))
-        return Snapshot(sid, bot, name, now, note, dict(entries))
+        return Snapshot(sid, bot, name, now, note, dict(entries),
+                        {k: t for k, t in created.items() if k in entries})
 
     def _find(self, bot: str, name: str) -> int | None:
         q = SnapshotRow.select(SnapshotRow.id).bind(self.db)
@@ -156,9 +172,12 @@ class Snapshots:
         rows = list(q.tuples())
         if not rows:
             raise KeyError(name)
-        eq = SnapshotEntryRow.select(SnapshotEntryRow.key, SnapshotEntryRow.value).bind(self.db)
-        entries = dict(eq.where(SnapshotEntryRow.snapshot == rows[0][0]).tuples())
-        return Snapshot(*rows[0], entries=entries)
+        eq = SnapshotEntryRow.select(
+            SnapshotEntryRow.key, SnapshotEntryRow.value, SnapshotEntryRow.created_at
+        ).bind(self.db)
+        found = list(eq.where(SnapshotEntryRow.snapshot == rows[0][0]).tuples())
+        return Snapshot(*rows[0], entries={k: v for k, v, _ in found},
+                        created={k: c for k, _, c in found if c is not None})
 
     def delete(self, bot: str, name: str) -> bool:
         with self.db.atomic():
@@ -193,17 +212,25 @@ class Snapshots:
 
     def restore(self, bot: str, name: str, timeout: float = 30.0) -> MemoryDiff:
         """Make ``bot``'s memory equal to the snapshot; returns what changed (now -> snap)."""
-        return self.restore_entries(bot, self.load(bot, name).entries, name, timeout)
+        snap = self.load(bot, name)
+        return self.restore_entries(bot, snap.entries, name, timeout, snap.created)
 
     def restore_entries(
-        self, bot: str, entries: dict[str, str], label: str, timeout: float = 30.0
+        self, bot: str, entries: dict[str, str], label: str, timeout: float = 30.0,
+        created: dict[str, float] | None = None,
     ) -> MemoryDiff:
-        """Make ``bot``'s memory equal to ``entries`` (a snapshot called ``label``)."""
-        snap = Snapshot(0, bot, label, 0.0, entries=entries)
-        change = diff_entries(self.current(bot), snap.entries)
+        """Make ``bot``'s memory equal to ``entries`` (a snapshot called ``label``); a key
+        added back gets its Created time from ``created`` (key -> seconds) when known."""
+        created = created or {}
+        change = diff_entries(self.current(bot), entries)
         source = WriteSource(file=f"snapshot:{label}", kind="restore")
+        readded = [MemoryEntry(k, v, dt.datetime.fromtimestamp(created[k], dt.UTC), None)
+                   for k, v in change.added.items() if k in created]
         for key, value in change.added.items():
-            self.store.set(bot, key, value, source)
+            if key not in created:
+                self.store.set(bot, key, value, source)
+        if readded:
+            self.store.restore(bot, readded, source)
         for key, (_, value) in change.changed.items():
             self.store.set(bot, key, value, source)
         if not self.store.flush(timeout):
@@ -231,7 +258,7 @@ class Snapshots:
         data = read_snapshot_file(path)
         return self._store_entries(
             bot or data["bot"], name or data["name"], data["entries"], data.get("note", ""),
-            overwrite,
+            overwrite, data["created"],
         )
 
 
@@ -244,6 +271,7 @@ def write_snapshot_file(path: str | os.PathLike[str], snap: Snapshot) -> None:
         "created_at": snap.created_at,
         "note": snap.note,
         "entries": dict(sorted(snap.entries.items())),
+        "created": dict(sorted(snap.created.items())),  # key -> Created (epoch seconds)
     }
     text = json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
     write_bytes_atomic(path, text.encode("utf-8"))  # never over the open database either
@@ -265,7 +293,16 @@ def read_snapshot_file(path: str | os.PathLike[str]) -> dict[str, Any]:
         raise ValueError(f"{path}: entries must be an object of strings")
     if not isinstance(doc.get("bot"), str) or not isinstance(doc.get("name"), str):
         raise ValueError(f"{path}: bot and name must be strings")  # noqa: TRY004 - bad file
+    doc["created"] = _created_times(doc.get("created"), entries)
     return doc
+
+
+def _created_times(raw: Any, entries: dict[str, str]) -> dict[str, float]:
+    """The file's optional key -> Created map (absent in older files; odd values skipped)."""
+    if not isinstance(raw, dict):
+        return {}
+    return {k: float(t) for k, t in raw.items()
+            if k in entries and isinstance(t, (int, float)) and not isinstance(t, bool)}
 
 
 def resolve_snapshot(
@@ -282,7 +319,7 @@ def resolve_snapshot(
     if path.is_file():
         doc = read_snapshot_file(path)
         return Snapshot(0, doc["bot"], doc["name"], float(doc.get("created_at") or 0),
-                        doc.get("note", ""), dict(doc["entries"]))
+                        doc.get("note", ""), dict(doc["entries"]), doc["created"])
     if snapshots is None or spec.lower().endswith(".json") or os.sep in spec:
         raise ValueError(f"snapshot file {path} not found")
     if not isinstance(snapshots, Snapshots):

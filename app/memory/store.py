@@ -158,6 +158,11 @@ class MemoryStore:
         """The error of the last failed write attempt, ``None`` once writes land again."""
         return self._writer.last_error
 
+    @property
+    def failed_attempts(self) -> int:
+        """How many write attempts have failed so far (each is retried)."""
+        return self._writer.failed_attempts
+
     def pending_count(self) -> int:
         """Writes queued or being written, not yet landed."""
         return self._writer.pending_count()
@@ -228,10 +233,14 @@ class MemoryStore:
         ValueError if ``new_key`` exists and not ``overwrite``."""
         self._edits.rename(bot, old_key, new_key, overwrite=overwrite)
 
-    def restore(self, bot: str, entries: Iterable[MemoryEntry]) -> None:
+    def restore(self, bot: str, entries: Iterable[MemoryEntry],
+                source: WriteSource | None = None) -> None:
         """Put rows back with their value and created_at (an undone delete keeps the row's
-        Created time); updated_at is now."""
-        self._edits.restore(bot, entries)
+        Created time); updated_at is now. ``source``: who does it (default: a hand edit)."""
+        if source is None:
+            self._edits.restore(bot, entries)
+        else:
+            self._edits.restore(bot, entries, source)
 
     def delete(self, bot: str, keys: Iterable[str]) -> int:
         """Delete keys (queued writes to them land first); returns how many existed."""

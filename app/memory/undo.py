@@ -13,6 +13,7 @@ from interpreter.ports.host import WriteSource
 
 from ..db.database import DatabaseError
 from .history import MemoryEvent, MemoryHistory
+from .queries import MemoryEntry
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,9 @@ class RevertStep:
     key: str
     current: str | None
     restored: str | None
+    # The Created time (seconds since the epoch) of the row a revert adds back, when the
+    # history recorded it: the row comes back as it was, not as a new one.
+    created_at: float | None = None
 
     @property
     def changes(self) -> bool:
@@ -70,7 +74,8 @@ def preview_event(history: MemoryHistory, event: MemoryEvent) -> RevertStep:
     _refuse_second_revert(history, event.id, f"this change of {event.key!r}")
     if not event.old_known:
         raise CannotRevert(f"the value of {event.key!r} before this write is unknown")
-    return RevertStep(event.bot, event.key, history.store.value(event.bot, event.key), event.old)
+    return RevertStep(event.bot, event.key, history.store.value(event.bot, event.key), event.old,
+                      event.old_created)
 
 
 def preview_run(history: MemoryHistory, run_id: str) -> list[RevertStep]:
@@ -84,7 +89,8 @@ def preview_run(history: MemoryHistory, run_id: str) -> list[RevertStep]:
     for (bot, key), event in firsts.items():
         if not event.old_known:
             raise CannotRevert(f"the value of {key!r} before run {run_id} is unknown")
-        steps.append(RevertStep(bot, key, history.store.value(bot, key), event.old))
+        steps.append(RevertStep(bot, key, history.store.value(bot, key), event.old,
+                                event.old_created))
     return steps
 
 
@@ -95,8 +101,10 @@ def apply_steps(
     store = history.store
     changed = [s for s in steps if s.changes]
     for s in changed:
-        if s.restored is not None:
+        if s.restored is not None and not _readds(s):
             store.set(s.bot, s.key, s.restored, source)
+    for bot in {s.bot for s in changed if _readds(s)}:
+        store.restore(bot, [_entry(s) for s in changed if s.bot == bot and _readds(s)], source)
     if not store.flush(timeout):
         raise DatabaseError(f"revert not written: {store.last_error or 'timeout'}")
     for s in changed:
@@ -105,6 +113,17 @@ def apply_steps(
             store.delete(s.bot, [s.key])
     history.flush(timeout)
     return len(changed)
+
+
+def _readds(step: RevertStep) -> bool:
+    """The step adds back a deleted row whose Created time is known."""
+    return step.current is None and step.restored is not None and step.created_at is not None
+
+
+def _entry(step: RevertStep) -> MemoryEntry:
+    assert step.restored is not None and step.created_at is not None
+    created = dt.datetime.fromtimestamp(step.created_at, dt.UTC)
+    return MemoryEntry(step.key, step.restored, created, None)
 
 
 def revert_event(history: MemoryHistory, event_id: int) -> RevertStep:

@@ -333,14 +333,6 @@ class UserMemories:
                 raise UserMemoryError(str(translate_error(exc, "the memory database"))) from None
             self._ready = True
 
-    def _execute(self, query: peewee.Query) -> Any:
-        self._ensure()
-        try:
-            with self._db.atomic():
-                return query.execute(self._db)
-        except (peewee.PeeweeException, DatabaseError) as exc:
-            raise UserMemoryError(str(translate_error(exc, "the memory database"))) from None
-
     def _all(self, query: peewee.Query) -> list[tuple[Any, ...]]:
         self._ensure()
         try:

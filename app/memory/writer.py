@@ -84,6 +84,11 @@ class MemoryWriter:
         """The error of the last failed write attempt, ``None`` once writes land again."""
         return self._last_error
 
+    @property
+    def failed_attempts(self) -> int:
+        """How many write attempts have failed so far (each is retried)."""
+        return self._fail_count
+
     def pending_count(self) -> int:
         """Writes queued or being written, not yet landed."""
         with self.cond:

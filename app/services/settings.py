@@ -161,12 +161,16 @@ def find_bot_config(dialog_dir: str | Path) -> Path | None:
     return None
 
 
-def load_settings(dialog_dir: str | Path = "", overrides: Mapping[str, Any] | None = None,
-                  environ: Mapping[str, str] | None = None) -> Settings:
-    """Merge environment, the bot's config.csv and explicit overrides (highest)."""
+def merge_settings(dialog_dir: str | Path, overrides: Mapping[str, Any] | None,
+                   environ: Mapping[str, str] | None, env_names: Mapping[str, tuple[str, ...]],
+                   config_keys: Mapping[str, tuple[str, ...]]) -> dict[str, Any]:
+    """Setting name -> value, lowest priority first: the environment (the first of the
+    setting's ``env_names`` that is set), the bot's config.csv (the first of its
+    ``config_keys`` with a value) and explicit ``overrides`` (by setting name or by one of
+    its environment variable names). Settings found nowhere are left out."""
     env = os.environ if environ is None else environ
     values: dict[str, Any] = {}
-    for name, variables in _ENV.items():
+    for name, variables in env_names.items():
         found = next((env[v] for v in variables if env.get(v)), None)
         if found is not None:
             values[name] = found
@@ -174,15 +178,21 @@ def load_settings(dialog_dir: str | Path = "", overrides: Mapping[str, Any] | No
     if config_path is not None:
         # The package's own reader, so the IDE and the providers see the same values.
         config = {k.lower(): v for k, v in read_config(config_path).items()}
-        for name, keys in _CONFIG.items():
+        for name, keys in config_keys.items():
             found = next((config[k] for k in keys if config.get(k)), None)
             if found is not None:
                 values[name] = found
     for key, value in (overrides or {}).items():
-        # Overrides may use setting names or the environment variable names.
-        name = next((n for n, vs in _ENV.items() if key in vs), key.lower())
-        if name in _ENV and value not in (None, ""):
+        name = next((n for n, vs in env_names.items() if key in vs), key.lower())
+        if name in env_names and value not in (None, ""):
             values[name] = value
+    return values
+
+
+def load_settings(dialog_dir: str | Path = "", overrides: Mapping[str, Any] | None = None,
+                  environ: Mapping[str, str] | None = None) -> Settings:
+    """Merge environment, the bot's config.csv and explicit overrides (highest)."""
+    values = merge_settings(dialog_dir, overrides, environ, _ENV, _CONFIG)
     if values.get("llm_key") and not values.get("llm_url"):
         values["llm_url"] = OPENAI_URL  # an OpenAI key alone means OpenAI's own server
         values.setdefault("llm_model", OPENAI_MODEL)

@@ -1,9 +1,8 @@
-"""FORMAT: numbers, dates and text rendered through a pattern.
+"""FORMAT as General Bots computes it (:func:`engine_format`) and the date patterns of
+FORMAT_DATE / FORMAT_TIME (:func:`format_date`).
 
-The kind of formatting follows the value: numbers (and numeric strings) use numeric codes
-(``n``, ``F``, ``f``, ``N2[pt]``, ``C[en]``, ``D5``, ``P1``) or .NET-style ``0``/``#`` patterns;
-dates (and ``YYYY-MM-DD[ HH:MM:SS]`` strings) use date tokens; anything else uses the text
-placeholders ``@`` (value), ``>`` (upper-cased) and ``<`` (lower-cased).
+FORMAT's locale tags are matched exactly as the engine matches them (``[pt]``, ``[de]`` ...):
+a tag with a region (``[pt-PT]``, ``[pt-BR]``) is not one of them, so it formats as ``[en]``.
 """
 
 from __future__ import annotations
@@ -13,31 +12,10 @@ import decimal
 import math
 import re
 
-from interpreter.values import BasicValueError, Value, as_number, format_number, to_display
+from interpreter.values import BasicValueError, Value, to_display
 
 MAX_DECIMALS = 100
 MAX_RESULT_SIZE = 10_000_000  # same cap as the built-ins: no pattern may build a huge string
-
-# ---------------------------------------------------------------- entry point
-
-
-def format_value(value: Value, pattern: str | None) -> str:
-    """``FORMAT(value, pattern)``; without a pattern (or with "") the display string."""
-    if pattern is None or pattern == "":
-        return _display(value)
-    try:
-        if isinstance(value, (dt.date, dt.datetime)):
-            return format_date(value, pattern)
-        n = as_number(value)
-        if n is not None:
-            return format_number_pattern(n, pattern, value)
-        if isinstance(value, str):
-            when = parse_iso_datetime(value)
-            if when is not None:
-                return format_date(when, pattern)
-        return format_text(_display(value), pattern)
-    except (ValueError, ArithmeticError, RecursionError) as exc:
-        raise BasicValueError(f"FORMAT: cannot format this value ({exc})") from None
 
 
 def _display(value: Value) -> str:
@@ -47,114 +25,11 @@ def _display(value: Value) -> str:
         raise BasicValueError("FORMAT: the value cannot be shown (it contains itself)") from None
 
 
-# ---------------------------------------------------------------- numbers
-
-
-# locale → (thousands separator, decimal separator, currency prefix, currency suffix)
-LOCALES: dict[str, tuple[str, str, str, str]] = {
-    "en": (",", ".", "$", ""),
-    "pt": (".", ",", "R$ ", ""),
-    "fr": (" ", ",", "", " €"),
-    "de": (".", ",", "", " €"),
-    "it": (".", ",", "", " €"),
-    "es": (".", ",", "", " €"),
-}
-
-_STANDARD = re.compile(r"(?P<code>[NnCcFfDdPp])(?P<digits>\d{1,3})?\s*(?:\[(?P<loc>[^\]]*)\])?")
-_LOCALE_SUFFIX = re.compile(r"\[(?P<loc>[^\]]*)\]\s*$")
-_CUSTOM_CORE = re.compile(r"[#0][#0,]*(?:\.[#0]*)?|\.[#0]+")
-
-
-def locale_of(tag: str | None) -> tuple[str, str, str, str]:
-    """Separators and currency of a locale tag (``pt``, ``pt-BR``, ``en_US``; default en)."""
-    key = (tag or "en").strip()[:2].lower() or "en"
-    if key not in LOCALES:
-        raise BasicValueError(f"FORMAT: unknown locale {tag!r} (use one of {', '.join(LOCALES)})")
-    return LOCALES[key]
-
-
-def format_number_pattern(n: float, pattern: str, original: Value = None) -> str:
-    """A number through a standard code, a ``0``/``#`` pattern, or ``@`` text; else plain."""
-    if isinstance(n, float) and not math.isfinite(n):
-        return format_number(n)
-    m = _STANDARD.fullmatch(pattern.strip())
-    if m:
-        return _standard(n, m.group("code"), m.group("digits"), m.group("loc"))
-    if "@" in pattern:
-        return format_text(_display(n if original is None else original), pattern)
-    loc_match = _LOCALE_SUFFIX.search(pattern)
-    loc = locale_of(loc_match.group("loc")) if loc_match else LOCALES["en"]
-    body = pattern[: loc_match.start()] if loc_match else pattern
-    core = _CUSTOM_CORE.search(body)
-    if core:
-        return _custom(n, body[: core.start()], core.group(0), body[core.end() :], loc)
-    return format_number(n)
-
-
-def _decimal(n: float) -> decimal.Decimal:
-    return decimal.Decimal(n) if isinstance(n, int) else decimal.Decimal(repr(n))
-
-
-def fixed(n: float, decimals: int) -> tuple[bool, str, str]:
-    """(negative, integer digits, fraction digits) of ``n`` rounded half away from zero."""
-    if decimals > MAX_DECIMALS:
-        raise BasicValueError(f"FORMAT: at most {MAX_DECIMALS} decimals, got {decimals}")
-    if isinstance(n, float) and not math.isfinite(n):
-        raise BasicValueError("FORMAT: the number is too large to format")
-    d = _decimal(n)
-    with decimal.localcontext() as ctx:
-        ctx.prec = max(50, len(d.as_tuple().digits) + abs(d.as_tuple().exponent) + decimals + 5)
-        q = d.quantize(decimal.Decimal(1).scaleb(-decimals), rounding=decimal.ROUND_HALF_UP)
-    s = format(abs(q), "f")
-    whole, _, frac = s.partition(".")
-    return (q < 0 and q != 0), whole, frac
-
-
 def group(digits: str, sep: str) -> str:
     """Digits with ``sep`` between groups of three from the right."""
     head = len(digits) % 3 or 3
     parts = [digits[:head]] + [digits[i : i + 3] for i in range(head, len(digits), 3)]
     return sep.join(parts)
-
-
-def _standard(n: float, code: str, digits: str | None, loc_tag: str | None) -> str:
-    thousands, point, cur_pre, cur_post = locale_of(loc_tag)
-    decimals = int(digits) if digits else None
-    upper = code.upper()
-    if code == "f" and decimals is None and loc_tag is None:
-        return format_number(n)  # plain, as the original engine did
-    if upper == "D":
-        neg, whole, _ = fixed(n, 0)
-        return ("-" if neg else "") + whole.zfill(decimals or 0)
-    if upper == "P":
-        n = n * 100
-    places = 2 if decimals is None else decimals
-    neg, whole, frac = fixed(n, places)
-    grouped = upper in ("N", "C", "P") and not (code == "n" and loc_tag is None)
-    body = group(whole, thousands) if grouped else whole
-    if frac:
-        body += point + frac
-    sign = "-" if neg else ""
-    if upper == "C":
-        return f"{sign}{cur_pre}{body}{cur_post}"
-    return sign + body + ("%" if upper == "P" else "")
-
-
-def _custom(n: float, prefix: str, core: str, suffix: str, loc: tuple) -> str:
-    """.NET-style ``#,##0.00``: ``0`` forces a digit, ``#`` shows one if needed, ``,`` groups."""
-    thousands, point = loc[0], loc[1]
-    if "%" in prefix or "%" in suffix:
-        n = n * 100
-    int_pat, _, frac_pat = core.partition(".")
-    min_frac = frac_pat.count("0")
-    neg, whole, frac = fixed(n, len(frac_pat))
-    while len(frac) > min_frac and frac.endswith("0"):
-        frac = frac[:-1]
-    whole = whole.lstrip("0").zfill(int_pat.count("0")) if int_pat.count("0") else whole.lstrip("0")
-    if "," in int_pat.strip(",") and whole:
-        whole = group(whole, thousands)
-    body = whole + (point + frac if frac else "")
-    return ("-" if neg else "") + prefix + body + suffix
 
 
 # ---------------------------------------------------------------- dates
@@ -179,6 +54,51 @@ def parse_iso_datetime(s: str) -> dt.date | dt.datetime | None:
     if when.tzinfo is not None:
         when = when.astimezone().replace(tzinfo=None)  # shown in local time, like NOW()
     return when.replace(microsecond=0)
+
+
+_CLOCK = r"(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?"
+_YMD = re.compile(r"(\d{4})[/.-](\d{1,2})[/.-](\d{1,2})" + _CLOCK)
+_DMY = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})" + _CLOCK)
+
+
+def parse_numeric_date(s: str, *, short_years: bool = False,
+                       times: bool = True) -> dt.date | dt.datetime | None:
+    """A date written in digits: year first (``2024/01/15``) or day first (``15/01/2024``;
+    month first only when the day-first reading is no date, ``01/15/2024``), with ``/``,
+    ``.`` or ``-``. ``times``: a time may follow (``15/01/2024 10:30``), giving a datetime;
+    ``short_years``: ``15/01/24`` is 2024. The one day-first reading of DATEVALUE & co. and
+    of HEAR AS DATE."""
+    t = s.strip()
+    if m := _YMD.fullmatch(t):
+        y, first, second = int(m[1]), int(m[2]), int(m[3])
+        readings = ((first, second),)
+    elif m := _DMY.fullmatch(t):
+        if len(m[3]) == 2 and not short_years:
+            return None
+        y = 2000 + int(m[3]) if len(m[3]) == 2 else int(m[3])
+        first, second = int(m[1]), int(m[2])
+        readings = ((second, first), (first, second))
+    else:
+        return None
+    clock = m.groups()[3:]
+    if clock[0] is not None and not times:
+        return None
+    for month, day in readings:
+        when = _calendar(y, month, day, clock)
+        if when is not None:
+            return when
+    return None
+
+
+def _calendar(y: int, month: int, day: int,
+              clock: tuple[str | None, ...]) -> dt.date | dt.datetime | None:
+    try:
+        if clock[0] is None:
+            return dt.date(y, month, day)
+        h, mi, sec = (int(p or 0) for p in clock)
+        return dt.datetime(y, month, day, h, mi, sec)
+    except ValueError:
+        return None
 
 
 MONTHS = (
@@ -281,32 +201,6 @@ def format_date(value: dt.date | dt.datetime, pattern: str) -> str:
     return "".join(
         _render_token(t, when, minutes_are_months) if is_tok else t for is_tok, t in parts
     )
-
-
-# ---------------------------------------------------------------- text
-
-
-def format_text(s: str, pattern: str) -> str:
-    """``@`` → value, ``>`` → upper-cased, ``<`` → lower-cased; other characters literal.
-
-    ``!`` (upper) and ``&`` (lower) are the original engine's spellings; they count only in
-    patterns without ``@ > <``, so ``"Hello @!"`` keeps its exclamation mark.
-    """
-    legacy = not any(c in pattern for c in "@<>")
-    uses = sum(1 for c in pattern if c in ("@<>!&" if legacy else "@<>"))
-    if len(s) * uses > MAX_RESULT_SIZE:
-        raise BasicValueError(f"FORMAT: result would exceed {MAX_RESULT_SIZE:,} characters")
-    out = []
-    for c in pattern:
-        if c == "@":
-            out.append(s)
-        elif c == ">" or (legacy and c == "!"):
-            out.append(s.upper())
-        elif c == "<" or (legacy and c == "&"):
-            out.append(s.lower())
-        else:
-            out.append(c)
-    return "".join(out)
 
 
 # ---------------------------------------------------------------- the engine's FORMAT

@@ -20,6 +20,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from interpreter.library.formatting import parse_numeric_date
 from interpreter.values import Value
 
 
@@ -299,20 +300,13 @@ def _date(y: int, m: int, d: int) -> dt.date | None:
         return None
 
 
-def _year(s: str) -> int:
-    return 2000 + int(s) if len(s) == 2 else int(s)
-
-
 def parse_date_answer(t: str, today: dt.date) -> dt.date | None:
     """A date typed by a person; day-first when ambiguous (``01/02/2024`` is 1 February)."""
     s = t.lower().strip().rstrip(".")
     if s in _RELATIVE:
         return today + dt.timedelta(days=_RELATIVE[s])
-    if m := re.fullmatch(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})", s):
-        return _date(int(m[1]), int(m[2]), int(m[3]))
-    if m := re.fullmatch(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4}|\d{2})", s):
-        a, b, y = int(m[1]), int(m[2]), _year(m[3])
-        return _date(y, b, a) or _date(y, a, b)
+    if re.fullmatch(r"[\d/.-]+", s):
+        return parse_numeric_date(s, short_years=True, times=False)
     words = re.sub(r"[,.]|\bde\b|(?<=\d)(st|nd|rd|th)\b", " ", s).split()
     if len(words) == 3:
         if words[0].isdigit() and words[1] in _MONTH_NAMES and words[2].isdigit():

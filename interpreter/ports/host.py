@@ -71,12 +71,6 @@ class WriteSource:
 
 
 @dataclass(frozen=True)
-class MemoryWriteError:
-    key: str
-    message: str
-
-
-@dataclass(frozen=True)
 class FailedWrite:
     """A memory write that did not reach the database: refused for good (``final``: the
     database rejects it, it is dropped), or still queued after an attempt failed (e.g. the

@@ -176,10 +176,6 @@ HEAR_TYPES: tuple[str, ...] = (
 )
 
 
-def phrase_words(phrase: str) -> tuple[str, ...]:
-    return tuple(phrase.split())
-
-
 def all_keyword_words() -> frozenset[str]:
     """Every single word that is part of some keyword (for highlighting and completion)."""
     words: set[str] = set(BLOCK_WORDS) | set(OPERATOR_WORDS)

@@ -18,9 +18,11 @@ import socket
 import sqlite3
 import subprocess
 import tempfile
+import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote
 
 import pytest
@@ -58,6 +60,8 @@ class PgServer:
     user: str = PG_USER
     password: str = PG_PASSWORD
     _db_counter = itertools.count(1)
+    _free: list[str] = field(default_factory=list)  # emptied, ready to lend again
+    _lent: list[str] = field(default_factory=list)  # lent to the running test
 
     @property
     def _as_postgres(self) -> list[str]:
@@ -129,13 +133,56 @@ class PgServer:
         return conn
 
     def new_database(self) -> str:
+        """An empty database: one a finished test emptied (see :meth:`recycle`), or a new one."""
+        name = self._free.pop() if self._free else self._create_database()
+        self._lent.append(name)
+        return name
+
+    def _create_database(self) -> str:
         name = f"t{os.getpid()}_{next(self._db_counter)}"
         conn = self.admin()
         try:
-            conn.cursor().execute(f'CREATE DATABASE "{name}"')
+            # FILE_COPY: copy template1's files once, not block by block through the WAL.
+            conn.cursor().execute(f'CREATE DATABASE "{name}" STRATEGY FILE_COPY')
         finally:
             conn.close()
         return name
+
+    def recycle(self) -> None:
+        """Empty the databases lent since the last call and keep them for the next tests.
+
+        A new database per test copied template1's ~8 MB each time, and the session's
+        teardown then deleted all of them (over a gigabyte for the suite); emptying the
+        schemas of a few reused ones costs milliseconds. A database that cannot be emptied
+        (the server was stopped by its test) is left alone and not lent again."""
+        lent, self._lent = self._lent, []
+        for name in lent:
+            with contextlib.suppress(Exception):
+                self._empty(name)
+                self._free.append(name)
+
+    def _empty(self, name: str) -> None:
+        import psycopg2
+
+        admin = self.admin()
+        try:
+            admin.cursor().execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = %s AND pid <> pg_backend_pid()", (name,))
+        finally:
+            admin.close()
+        conn = psycopg2.connect(dbname=name, user=PG_USER, password=PG_PASSWORD,
+                                host="127.0.0.1", port=self.port)
+        try:
+            with conn, conn.cursor() as cur:
+                cur.execute("SELECT nspname FROM pg_namespace WHERE nspname NOT LIKE 'pg\\_%' "
+                            "AND nspname <> 'information_schema'")
+                for (schema,) in cur.fetchall():
+                    cur.execute(f'DROP SCHEMA "{schema}" CASCADE')
+                cur.execute("CREATE SCHEMA public AUTHORIZATION pg_database_owner")
+                cur.execute("GRANT USAGE ON SCHEMA public TO PUBLIC")
+        finally:
+            conn.close()
 
 
 @pytest.fixture(scope="session")
@@ -154,12 +201,25 @@ def pg_server() -> Iterator[PgServer]:
     except Exception:
         shutil.rmtree(base, ignore_errors=True)
         raise
+    _RUNNING.append(server)
     try:
         yield server
     finally:
+        _RUNNING.remove(server)
         with contextlib.suppress(Exception):
             server.stop()
         shutil.rmtree(base, ignore_errors=True)
+
+
+_RUNNING: list[PgServer] = []  # the session's server, once a test started it
+
+
+@pytest.fixture(autouse=True)
+def _recycle_pg_databases() -> Iterator[None]:
+    """After each test (and its other fixtures) the databases it got are emptied for reuse."""
+    yield
+    for server in _RUNNING:
+        server.recycle()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -191,6 +251,17 @@ def history(store: MemoryStore) -> Iterator[MemoryHistory]:
     h = MemoryHistory(store)
     yield h
     h.close()
+
+
+def settle(watcher: Any, timeout: float = 10.0) -> None:
+    """Wait until an ``app.memory.outside_watch.OutsideWatcher`` has looked at every commit made
+    before this call: two polls that found nothing new (the first may have read the
+    database just before the call). No fixed sleep guessing how long a poll takes."""
+    wanted = watcher.settled + 2
+    deadline = time.monotonic() + timeout
+    while watcher.settled < wanted:
+        assert time.monotonic() < deadline, "the outside watcher did not settle"
+        time.sleep(0.01)
 
 
 def sqlite_path(url: str) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import logging
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,8 @@ from PySide6.QtWidgets import (
 from app.schedules.clock import MAX_FIRINGS, Firing, VirtualClock
 from app.schedules.plan import Schedule
 from app.schedules.runner import Scheduler, now_local, run_schedule
+
+log = logging.getLogger(__name__)
 
 COLUMNS = ("Dialog", "Schedule", "Cron", "Next runs", "Last run")
 NEXT_RUNS = 3
@@ -64,6 +67,12 @@ class SchedulesPanel(QWidget):
         self.runs: set[asyncio.Task[Any]] = set()  # Run Now and virtual-clock runs
 
         self.folder_label = QLabel("No folder")
+        # What could not be read at the last refresh (hidden when everything could).
+        self.problem = QLabel()
+        self.problem.setObjectName("schedulesProblem")
+        self.problem.setStyleSheet("color: #c03030;")
+        self.problem.setWordWrap(True)
+        self.problem.hide()
         self.enabled = QCheckBox("Run due schedules")
         self.enabled.setChecked(True)
         self.enabled.setToolTip("While Talkbench is open, run each dialog when its schedule "
@@ -93,6 +102,7 @@ class SchedulesPanel(QWidget):
         layout.setContentsMargins(2, 2, 2, 2)
         layout.addLayout(bar)
         layout.addLayout(self._clock_bar())
+        layout.addWidget(self.problem)
         layout.addWidget(self.table, 1)
 
     def _clock_bar(self) -> QHBoxLayout:
@@ -148,15 +158,17 @@ class SchedulesPanel(QWidget):
         return list(self._schedules)
 
     def refresh(self) -> None:
+        problems: list[str] = []
         if self.scheduler is None or self._folder is None:
             self._schedules = []
         else:
             try:
                 self._schedules = self.scheduler.schedules()
             except Exception as exc:  # noqa: BLE001 - a dead database shows here
-                self.folder_label.setText(f"Cannot read schedules: {exc}")
+                problems.append(f"Cannot read the schedules: {exc}")
                 self._schedules = []
-        last = self._last_runs()
+        last = self._last_runs(problems)
+        self._show_problems(problems)
         now = self.now()
         self.table.setRowCount(len(self._schedules))
         for row, s in enumerate(self._schedules):
@@ -172,13 +184,21 @@ class SchedulesPanel(QWidget):
                 item.setToolTip(f"{s.path}:{s.line}" if s.path else s.origin)
                 self.table.setItem(row, col, item)
 
-    def _last_runs(self) -> dict[str, dt.datetime]:
+    def _last_runs(self, problems: list[str]) -> dict[str, dt.datetime]:
         if self.scheduler is None:
             return {}
         try:
             return self.scheduler.registry.last_runs()
-        except Exception:  # noqa: BLE001
+        except Exception as exc:  # noqa: BLE001 - the list still shows; "Last run" is unknown
+            problems.append(f"Cannot read the last runs: {exc}")
             return {}
+
+    def _show_problems(self, problems: list[str]) -> None:
+        text = "\n".join(problems)
+        if text and text != self.problem.text():
+            log.warning("schedules panel: %s", "; ".join(problems))
+        self.problem.setText(text)
+        self.problem.setVisible(bool(text))
 
     # ------------------------------------------------------------ running
 

@@ -166,12 +166,6 @@ class ConversationTools:
             session.runner.skip_waits = on
         self.window.bot_tools.schedules.skip_waits = on  # Run Now and virtual-clock runs
 
-    def _last_source(self) -> str | None:
-        tab = self.window.run_tab()
-        if tab is not None and self.window.tabs.indexOf(tab) >= 0:
-            return tab.editor.toPlainText()
-        return None
-
     def restart_conversation(self) -> None:
         """Same user, fresh conversation, the last dialog run again in its mode."""
         self.main.fresh_session(self.main.runner.session.user_id)

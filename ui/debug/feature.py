@@ -101,9 +101,6 @@ class DebugUi:
         # Once the shown dock is laid out (next loop turn) its width is known.
         QTimer.singleShot(0, lambda: self._widen(dock))
 
-    def show_breakpoints(self) -> None:
-        self.show_dock(self.docks[3])
-
     def _widen(self, dock: QDockWidget) -> None:
         area = self.window.dockWidgetArea(dock)
         sideways = area in (Qt.DockWidgetArea.LeftDockWidgetArea,

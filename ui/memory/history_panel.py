@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.memory.history import MemoryEvent, MemoryHistory
-from app.memory.outside_watch import OutsideChange, OutsideWatcher
+from app.memory.outside_watch import OutsideChange, OutsideWatcher, WatchHealth
 from app.memory.sandbox import SandboxChange, SandboxMemory, SandboxProvider, SeededProvider
 from app.memory.snapshots import MemoryDiff, Snapshots, resolve_snapshot
 from app.memory.store import ChangeState, MemoryChange, MemoryStore
@@ -274,6 +274,7 @@ def _rows(steps: list[RevertStep]) -> list[tuple[str, str, str]]:
 
 class _OutsideBridge(QObject):
     changed = Signal(object)
+    health = Signal(object, object)  # the watcher, its WatchHealth
 
 
 class HistoryFeature:
@@ -287,6 +288,13 @@ class HistoryFeature:
         self.panel.bot = win.runner.bot  # Snapshots… works before any key is selected
         self.bridge = _OutsideBridge()
         self.bridge.changed.connect(self._on_outside)
+        self.bridge.health.connect(self._on_watch_health)
+        # A problem line in the status bar while outside changes cannot be noticed.
+        self.watch_problem = QLabel()
+        self.watch_problem.setObjectName("outsideWatchProblem")
+        self.watch_problem.setStyleSheet("color: #c03030;")
+        win.statusBar().addPermanentWidget(self.watch_problem)
+        self.watch_problem.hide()
         self.watcher = self._start_watcher(win.store)
         self.sandbox: SandboxProvider | None = None
         self.panel.dialog_files = self._dialog_files
@@ -325,6 +333,7 @@ class HistoryFeature:
     def _start_watcher(self, store: MemoryStore) -> OutsideWatcher:
         watcher = OutsideWatcher(store, self.history)
         watcher.subscribe(self.bridge.changed.emit)  # queued to the GUI thread
+        watcher.subscribe_health(lambda health: self.bridge.health.emit(watcher, health))
         bot = self.win.runner.bot
         watcher.watch(bot)
         self.history.watch(bot)
@@ -350,6 +359,19 @@ class HistoryFeature:
         self.win.statusBar().showMessage(f"Memory key {change.key!r} changed outside", 5000)
         if change.key == self.panel.key:
             self.panel.refresh()
+
+    def _on_watch_health(self, watcher: OutsideWatcher, health: WatchHealth) -> None:
+        if watcher is not self.watcher:
+            return  # from the watcher of a database closed since
+        if health.error is None:
+            self.watch_problem.hide()
+            return
+        self.watch_problem.setText("Outside changes not watched")
+        self.watch_problem.setToolTip(
+            f"Changes other programs make to the memory are not noticed: {health.error}")
+        self.watch_problem.show()
+        self.win.statusBar().showMessage(
+            f"Outside changes are not being watched: {health.error}", 10000)
 
     def _open_at(self, file: str, line: int) -> None:
         tab = self.win.current_tab()
@@ -379,6 +401,7 @@ class HistoryFeature:
         self.shutdown()
         self.history = self.panel.history = MemoryHistory(store)
         self.snapshots = self.panel.snapshots = Snapshots(store, self.history)
+        self.watch_problem.hide()
         self.watcher = self._start_watcher(store)
         self.panel.set_key(self.win.runner.bot, "")
 

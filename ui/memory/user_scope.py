@@ -115,6 +115,9 @@ class UserScope(QObject):
         self.destroyed.connect(lambda *_: subscription[0]())
         self._subscribe(memories)
         self._probe: object = _UNSET
+        # Polls whose probe had not moved since the last re-read: two more than a moment ago
+        # means every commit before that moment has been looked at (tests wait on it).
+        self.settled = 0
         self._poll_timer = QTimer(self)
         self._poll_timer.setInterval(POLL_MS)
         self._poll_timer.timeout.connect(self._poll)
@@ -232,7 +235,9 @@ class UserScope(QObject):
 
         def moved(probe: object) -> None:
             self._probing = False
-            if probe != self._probe and bot == self.model.bot:
+            if probe == self._probe:
+                self.settled += 1
+            elif bot == self.model.bot:
                 self._probe = probe
                 self.rescan()
 

@@ -14,7 +14,6 @@ Host overrides in ``ServiceContext.settings`` use the same names with ``_`` (``c
 from __future__ import annotations
 
 import datetime as dt
-import os
 import threading
 from collections.abc import Mapping
 
@@ -22,10 +21,9 @@ import peewee
 
 from ...db.database import DatabaseError, open_database
 from ...files import db_files
-from ...files.bot_package import read_config
 from ..crm_store import DEFAULT_HOURS, CrmStore
 from ..registry import ServiceContext, service_factory
-from ..settings import find_bot_config
+from ..settings import merge_settings
 
 ENV_DB = "TALKBENCH_CRM_DB"
 CRM_HINT = ("open a memory database (talkbench --db URL), or set crm-database in the bot's "
@@ -39,26 +37,19 @@ class CrmConfigError(ValueError):
     """A crm-* setting cannot be used; ``str`` is one line for users."""
 
 
+# The crm-* settings: environment variables and config.csv keys (see app.services.settings).
+_ENV = {"crm_database": (ENV_DB,), "crm_work_start": (), "crm_work_end": ()}
+_CONFIG = {"crm_database": ("crm-database",), "crm_work_start": ("crm-work-start",),
+           "crm_work_end": ("crm-work-end",)}
+
+
 def crm_settings(context: ServiceContext,
                  environ: Mapping[str, str] | None = None) -> dict[str, str]:
     """``database``, ``work_start`` and ``work_end`` from environment, config.csv, overrides
-    (lowest priority first); missing ones are left out."""
-    env = os.environ if environ is None else environ
-    found: dict[str, str] = {}
-    if env.get(ENV_DB):
-        found["database"] = env[ENV_DB]
-    config_path = find_bot_config(context.dialog_dir)
-    if config_path is not None:
-        config = {k.lower(): v for k, v in read_config(config_path).items()}
-        for name in ("database", "work_start", "work_end"):
-            value = config.get("crm-" + name.replace("_", "-"), "").strip()
-            if value:
-                found[name] = value
-    for name in ("database", "work_start", "work_end"):
-        value = context.settings.get("crm_" + name)
-        if value not in (None, ""):
-            found[name] = str(value)
-    return found
+    (lowest priority first, as every setting: app.services.settings.merge_settings); missing ones are
+    left out."""
+    found = merge_settings(context.dialog_dir, context.settings, environ, _ENV, _CONFIG)
+    return {name.removeprefix("crm_"): str(value) for name, value in found.items()}
 
 
 def working_hours(settings: Mapping[str, str]) -> tuple[dt.time, dt.time]:

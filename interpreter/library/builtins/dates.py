@@ -8,11 +8,10 @@ seconds). Functions also accept the strings dialogs pass around (``2025-01-15``,
 from __future__ import annotations
 
 import datetime as dt
-import re
 import time
 
 from interpreter.library.builtins.core import builtin, text
-from interpreter.library.formatting import format_date, parse_iso_datetime
+from interpreter.library.formatting import format_date, parse_iso_datetime, parse_numeric_date
 from interpreter.values import BasicValueError, Value, as_number, to_display, to_number
 
 When = dt.date | dt.datetime
@@ -25,34 +24,14 @@ def _now() -> dt.datetime:
 
 # ---------------------------------------------------------------- parsing
 
-_DMY = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?")
-_YMD_SLASH = re.compile(r"(\d{4})/(\d{1,2})/(\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?")
-
-
-def _build(y: int, mo: int, d: int, time_parts: tuple) -> When | None:
-    try:
-        if time_parts[0] is None:
-            return dt.date(y, mo, d)
-        h, mi, s = (int(p or 0) for p in time_parts)
-        return dt.datetime(y, mo, d, h, mi, s)
-    except ValueError:
-        return None
-
-
 def parse_date_text(s: str) -> When | None:
-    """A date or date-time from ISO, ``dd/mm/yyyy`` (day first), ``mm/dd/yyyy``, ``yyyy/mm/dd``."""
+    """A date or date-time from ISO or digits: ``yyyy/mm/dd``, ``dd/mm/yyyy`` (day first),
+    ``mm/dd/yyyy`` when only that reading is a date (see formatting.parse_numeric_date)."""
     t = s.strip()
     when = parse_iso_datetime(t)
     if when is not None:
         return when
-    m = _YMD_SLASH.fullmatch(t)
-    if m:
-        return _build(int(m[1]), int(m[2]), int(m[3]), m.groups()[3:])
-    m = _DMY.fullmatch(t)
-    if m:
-        a, b, y = int(m[1]), int(m[2]), int(m[3])
-        return _build(y, b, a, m.groups()[3:]) or _build(y, a, b, m.groups()[3:])
-    return None
+    return parse_numeric_date(t)
 
 
 def to_when(v: Value, fname: str) -> When:

@@ -127,7 +127,11 @@ def test_full_session_over_stdio(stdio_adapter, dialogs, tmp_path: Path) -> None
     stop = client.stopped("breakpoint")
     assert stop["hitBreakpointIds"] == [bps[0]["id"]]
     assert client.outputs("stdout") == ["Hello Ann\n"]
-    assert client.outputs("console")[:2] == ["i=1 count=0\n", "i=2 count=1\n"]
+    # The console has the converter's warnings first (sent at launch), then the logpoints.
+    console = client.outputs("console")
+    warnings = [o for o in console if ": warning: General Bots" in o]
+    assert len(warnings) == 2 and console[:2] == warnings
+    assert console[2:4] == ["i=1 count=0\n", "i=2 count=1\n"]
     frames = client.frames()
     assert [(f["name"], f["line"]) for f in frames] == [("Add", 14), ("(dialog)", 5)]
     scopes = client.scopes(frames[0]["id"])
@@ -370,3 +374,31 @@ def test_memory_values_expand_json_and_edits_unquote() -> None:
     assert memory_text('"a \\"quoted\\" word"') == 'a "quoted" word'
     assert memory_text("as typed") == "as typed"
     assert memory_text("42") == "42"
+
+
+# ---------------------------------------------------------------- converter warnings
+
+ONE_LINE_IF = 'x = 1\nIF x = 1 THEN TALK "a" ELSE TALK "b"\nTALK "done"\n'
+
+
+def test_launch_sends_the_general_bots_converter_warnings(stdio_adapter, dialogs,
+                                                         tmp_path: Path) -> None:
+    """What ``talkbench check`` and the IDE warn about the General Bots converter (here: it
+    keeps only the condition of a one-line IF, interpreter/compat/converter_rules.py) reaches
+    the client's console when the launch starts, at its line, before the run."""
+    client, proc = stdio_adapter
+    program = dialogs("oneline.bas", ONE_LINE_IF)
+    _start(client, {"program": str(program), "db": _db(tmp_path)})
+    notes = [e["body"] for e in client.events
+             if e["event"] == "output" and e["body"]["category"] == "console"]
+    assert len(notes) == 1
+    note = notes[0]
+    assert "General Bots" in note["output"] and "warning" in note["output"]
+    assert note["line"] == 2 and note["source"]["path"] == str(program)
+    assert [e["event"] for e in client.events].index("initialized") > client.events.index(
+        next(e for e in client.events if e["event"] == "output"))
+    client.request("configurationDone")
+    client.wait_event("output", where=lambda b: b["output"] == "done\n")
+    assert client.wait_event("exited") == {"exitCode": 0}
+    client.request("disconnect", {})
+    assert proc.wait(timeout=TIMEOUT) == 0

@@ -42,7 +42,6 @@ def test_package_layout_and_typed_param_variables(tmp_path: Path) -> None:
     assert pkg.kb_dir is not None and pkg.kb_dir.name == "crm.gbkb"
     assert pkg.variables == {"limit": 100, "rate": 2.5, "enabled": True, "blingclientid": "",
                              "greeting": "Hello, world"}
-    assert pkg.setting("LLM-MODEL") == "gpt-x"
     assert config_variables({"param-limit": "100"}) == {"limit": 100}  # the reference vector
 
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from app.memory.history import MemoryHistory
+from app.memory.queries import MemoryEntry
 from app.memory.store import MemoryStore
 from app.memory.undo import (
     AlreadyReverted,
@@ -159,3 +162,44 @@ def test_a_second_revert_is_refused_and_reverted_events_are_known(
     assert reverted_events(history, [a, b]) == {a.id, b.id}
     with pytest.raises(AlreadyReverted, match="change of 'b' was already reverted"):
         revert_event(history, b.id)
+
+
+OLD_CREATED = dt.datetime(2020, 5, 17, 8, 30, tzinfo=dt.UTC)
+
+
+def test_reverting_a_delete_brings_the_row_back_with_its_created_time(
+    history: MemoryHistory,
+) -> None:
+    store = history.store
+    history.watch(BOT)
+    store.restore(BOT, [MemoryEntry("plan", "gold", OLD_CREATED, None)])  # an old row
+    store.delete(BOT, ["plan"])
+    assert history.flush()
+    deleted = history.timeline(BOT, "plan")[0]
+    assert deleted.new is None and deleted.old_created == OLD_CREATED.timestamp()
+    revert_event(history, deleted.id)
+    entry = store.get_entry(BOT, "plan")
+    assert entry is not None and entry.value == "gold"
+    assert entry.created_at == OLD_CREATED
+    assert history.timeline(BOT, "plan")[0].kind == "undo"  # recorded as the undo it is
+
+
+def test_reverting_a_run_that_deleted_and_renamed_keeps_created_times(
+    history: MemoryHistory,
+) -> None:
+    store = history.store
+    history.watch(BOT)
+    store.restore(BOT, [MemoryEntry("a", "1", OLD_CREATED, None),
+                        MemoryEntry("b", "2", OLD_CREATED, None)])
+    assert history.flush()
+    run = WriteSource("d.bas", 1, "run-x")
+    history.expect_source(BOT, "a", run)
+    store.delete(BOT, ["a"])
+    history.expect_source(BOT, "b", run)
+    store.rename(BOT, "b", "c")
+    assert history.flush()
+    revert_run(history, "run-x")
+    for key in ("a", "b"):
+        entry = store.get_entry(BOT, key)
+        assert entry is not None and entry.created_at == OLD_CREATED, key
+    assert store.get_entry(BOT, "c") is None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -12,8 +14,9 @@ from pathlib import Path
 import pytest
 
 from app.memory.history import MemoryHistory
-from app.memory.outside_watch import OutsideChange, OutsideWatcher, changed_since
+from app.memory.outside_watch import OutsideChange, OutsideWatcher, WatchHealth, changed_since
 from app.memory.store import MemoryStore
+from tests.app.conftest import settle, sqlite_path
 
 BOT = "watchbot"
 
@@ -55,7 +58,7 @@ def watched(
     collector = Collector()
     watcher.subscribe(collector)
     watcher.watch(BOT)
-    time.sleep(0.4)  # the watcher has read its baseline
+    settle(watcher)  # the watcher has read its baseline
     yield db_url, store, history, watcher, collector
     watcher.close()
     history.close()
@@ -94,7 +97,7 @@ def test_talkbench_cli_write_is_detected(watched) -> None:
 
 
 def test_own_writes_deletes_and_renames_are_not_outside(watched) -> None:
-    url, store, *_, collector = watched
+    url, store, _history, watcher, collector = watched
     for i in range(20):
         store.set(BOT, f"k{i}", str(i))
         store.set(BOT, "seen", str(i))
@@ -102,7 +105,7 @@ def test_own_writes_deletes_and_renames_are_not_outside(watched) -> None:
     store.flush()
     store.delete(BOT, ["k3"])
     store.rename(BOT, "k4", "renamed")
-    time.sleep(0.8)
+    settle(watcher)  # the watcher has compared the rows after all of that
     assert collector.changes == []
     # ... while an outside write meanwhile is still noticed.
     run_writer(url, "set", "k5", "theirs")
@@ -135,3 +138,45 @@ def test_a_write_another_talkbench_recorded_is_not_recorded_again_as_outside(
             ("outside", "changed-by-general-bots"), ("cli", "yes")]
     finally:
         history.close()
+
+
+def test_failing_polls_are_reported_once_and_their_end_too(sqlite_db: str, caplog) -> None:
+    health: list[WatchHealth] = []
+    cond = threading.Condition()
+
+    def on_health(h: WatchHealth) -> None:
+        with cond:
+            health.append(h)
+            cond.notify_all()
+
+    store = MemoryStore(sqlite_db)
+    store.set(BOT, "seen", "0")
+    store.flush()
+    watcher = OutsideWatcher(store, interval=0.02)
+    watcher.subscribe_health(on_health)
+    watcher.watch(BOT)
+    other = sqlite3.connect(sqlite_path(sqlite_db))
+    try:
+        with caplog.at_level(logging.WARNING, logger="app.memory.outside_watch"):
+            other.execute("ALTER TABLE bot_memories RENAME TO moved_away")  # another program
+            other.commit()
+            with cond:
+                assert cond.wait_for(lambda: len(health) >= 1, 10)
+            # Ten more failing polls: still one report while the reason stays the same.
+            wanted = watcher.rounds + 10
+            deadline = time.monotonic() + 10
+            while watcher.rounds < wanted and time.monotonic() < deadline:
+                time.sleep(0.01)
+            assert watcher.rounds >= wanted and len(health) == 1
+            other.execute("ALTER TABLE moved_away RENAME TO bot_memories")
+            other.commit()
+            with cond:
+                assert cond.wait_for(lambda: len(health) >= 2, 10)
+    finally:
+        other.close()
+        watcher.close()
+        store.close()
+    assert health[0].error is not None and "bot_memories" in health[0].error
+    assert health[1:] == [WatchHealth(None)]
+    warnings = [r for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warnings) == 1 and "not being watched" in warnings[0].getMessage()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -10,6 +11,7 @@ import pytest
 
 from app.db.database import sqlite_url
 from app.memory.history import MemoryHistory
+from app.memory.queries import MemoryEntry
 from app.memory.snapshots import Snapshots, diff_entries, seed_dict_memory, seed_store
 from app.memory.store import MemoryStore
 
@@ -98,3 +100,24 @@ def test_seed_dict_memory_and_temporary_store(snaps: Snapshots, tmp_path: Path) 
 def test_diff_entries_pure() -> None:
     d = diff_entries({"a": "1", "b": "2"}, {"b": "3", "c": "4"})
     assert (d.added, d.removed, d.changed) == ({"c": "4"}, {"a": "1"}, {"b": ("2", "3")})
+
+
+OLD_CREATED = dt.datetime(2020, 5, 17, 8, 30, tzinfo=dt.UTC)
+
+
+def test_restore_brings_back_deleted_rows_with_their_created_time(
+    snaps: Snapshots, store: MemoryStore, tmp_path: Path
+) -> None:
+    store.restore(BOT, [MemoryEntry("plan", "gold", OLD_CREATED, None)])  # an old row
+    snaps.save(BOT, "before")
+    snaps.export_file(BOT, "before", tmp_path / "before.json")
+    store.delete(BOT, ["plan"])
+    snaps.restore(BOT, "before")
+    entry = store.get_entry(BOT, "plan")
+    assert entry is not None and entry.value == "gold" and entry.created_at == OLD_CREATED
+    # The same through a snapshot file, imported under another name.
+    store.delete(BOT, ["plan"])
+    snaps.import_file(tmp_path / "before.json", name="from-file")
+    snaps.restore(BOT, "from-file")
+    entry = store.get_entry(BOT, "plan")
+    assert entry is not None and entry.created_at == OLD_CREATED

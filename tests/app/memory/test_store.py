@@ -303,8 +303,9 @@ def test_locked_sqlite_reports_failed_keeps_writes_and_lands_later(
         assert "locked" in (failed[0].error or "")
         assert store.last_error and "locked" in store.last_error
         assert h.get("k") == "v" and store.pending_count() == 1
-        time.sleep(0.5)  # several retries while blocked: reported FAILED only once
-        assert len(rec.changes(ChangeState.FAILED)) == 1
+        tried = store.failed_attempts
+        _wait_until(lambda: store.failed_attempts >= tried + 3)  # several retries, blocked:
+        assert len(rec.changes(ChangeState.FAILED)) == 1  # reported FAILED only once
     assert store.flush(10)
     assert [c.new for c in rec.changes(ChangeState.LANDED, "k")] == ["v"]
     assert store.last_error is None

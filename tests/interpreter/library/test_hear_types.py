@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from interpreter.library.builtins.dates import to_when
 from interpreter.library.hear_types import ATTACHMENT_KINDS, Answer, luhn_ok, validate_answer
 from interpreter.syntax import vocabulary
 from interpreter.values import loose_equal, to_display, truthy
@@ -198,6 +199,14 @@ def test_date_accepts(text: str, date: dt.date) -> None:
 @pytest.mark.parametrize("text", ["31/02/2024", "2024-13-01", "someday", "", "32 Dec 2024"])
 def test_date_rejects(text: str) -> None:
     assert "date" in rejected("DATE", text)
+
+
+@pytest.mark.parametrize("text", ["2024.12.25", "2024-1-5", "2024/1/5", "25.12.2024",
+                                  "12/25/2024", "01/02/2024", "5-1-2024"])
+def test_date_answers_and_the_date_functions_read_digits_alike(text: str) -> None:
+    """One day-first reading (formatting.parse_numeric_date) for HEAR AS DATE and for the
+    date functions' arguments (DATEVALUE, DATEADD ...)."""
+    assert to_when(text, "DATEVALUE") == ok("DATE", text)
 
 
 @pytest.mark.parametrize(

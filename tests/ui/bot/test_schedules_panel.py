@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import sqlite3
 from pathlib import Path
 
 from PySide6.QtCore import Qt
 
 from app.memory.store import MemoryStore
+from app.schedules.plan import RUNS_TABLE
 from tests.ui.conftest import until
 from ui.bot.schedules_panel import SchedulesPanel
 
@@ -166,3 +169,32 @@ def test_virtual_clock_shows_which_schedules_fire_and_runs_them(window, run, qtb
 
     run(ran())
     assert panel.table.item(0, 4).text() == "never"  # virtual runs are not recorded
+
+
+def test_unreadable_last_runs_show_a_problem_line_and_a_warning(qtbot, qloop, tmp_path: Path,
+                                                                 caplog) -> None:
+    db = tmp_path / "m.sqlite3"
+    store = MemoryStore(str(db))
+    try:
+        panel = SchedulesPanel(store, "shop", clock=lambda: NOON)
+        qtbot.addWidget(panel)
+        panel.enabled.setChecked(False)
+        panel.set_folder(make_package(tmp_path))
+        assert panel.problem.isHidden()
+        other = sqlite3.connect(db)  # another program takes the runs table away
+        other.execute(f'ALTER TABLE "{RUNS_TABLE}" RENAME TO elsewhere')
+        other.commit()
+        with caplog.at_level(logging.WARNING, logger="ui.bot.schedules_panel"):
+            panel.refresh()
+        assert not panel.problem.isHidden()
+        assert panel.problem.text().startswith("Cannot read the last runs:")
+        assert RUNS_TABLE in panel.problem.text()
+        assert any("Cannot read the last runs" in r.getMessage() for r in caplog.records)
+        assert panel.table.rowCount() == 3  # the schedules themselves still show
+        other.execute(f'ALTER TABLE elsewhere RENAME TO "{RUNS_TABLE}"')
+        other.commit()
+        other.close()
+        panel.refresh()
+        assert panel.problem.isHidden()
+    finally:
+        store.close()

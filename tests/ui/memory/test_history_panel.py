@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import sqlite3
 import subprocess
 import sys
 
 from PySide6.QtCore import Qt
 
+from tests.app.conftest import settle
 from tests.ui.conftest import until, value_of
 
 DIALOG = 'SET BOT MEMORY "mood", "calm"\nTALK "hi"\nSET BOT MEMORY "mood", "happy"\n'
@@ -104,7 +106,7 @@ def test_outside_write_updates_the_table(window, qtbot):
         "with MemoryStore(sys.argv[1]) as s: s.set('testbot', 'ext', 'theirs')\n"
     )
     url_arg = url if "://" in url else "sqlite:///" + url.lstrip("/")
-    qtbot.wait(400)  # the watcher has its baseline
+    settle(window.history_feature.watcher)  # the watcher has its baseline
     subprocess.run([sys.executable, "-c", code, url_arg], check=True, timeout=60)
     qtbot.waitUntil(lambda: value_of(window, "ext") == "theirs", timeout=1500)
     assert "ext" in window.memory.model._flash
@@ -327,3 +329,23 @@ def test_key_references_columns_fit_their_text(qtbot, tmp_path):
         qtbot.waitUntil(lambda: refs.tree.columnWidth(0) >= metrics.horizontalAdvance(text))
     finally:
         store.close()
+
+
+def test_failing_outside_watch_shows_a_problem_in_the_status_bar(window, qtbot, tmp_path):
+    feature = window.history_feature
+    problem = feature.watch_problem
+    window.store.set("testbot", "mood", "calm")  # the bot exists: its rows are read
+    window.store.flush()
+    assert problem.isHidden()
+    other = sqlite3.connect(tmp_path / "memory.sqlite3")  # another program moves the table
+    try:
+        other.execute("ALTER TABLE bot_memories RENAME TO moved_away")
+        other.commit()
+        qtbot.waitUntil(lambda: not problem.isHidden(), timeout=5000)
+        assert problem.text() == "Outside changes not watched"
+        assert "bot_memories" in problem.toolTip()
+        other.execute("ALTER TABLE moved_away RENAME TO bot_memories")
+        other.commit()
+        qtbot.waitUntil(problem.isHidden, timeout=5000)
+    finally:
+        other.close()

@@ -117,7 +117,10 @@ def test_own_writes_are_not_called_outside_changes(panel, window, qtbot):
     settle(qtbot, panel)  # the re-read runs off the GUI thread
     assert shown(panel, "mood") == "calm" and panel.reported == []
     qtbot.waitUntil(lambda: shown(panel, "color") == "blue" and shown(panel, "mood") == "calm")
-    qtbot.wait(2 * 300 + 100)  # a poll or two: nothing may be reported
+    # Every commit so far looked at (two polls found nothing new): nothing may be reported.
+    wanted = panel.user_scope.settled + 2
+    qtbot.waitUntil(lambda: panel.user_scope.settled >= wanted, timeout=5000)
+    settle(qtbot, panel)
     outside(window, "alice", "plan=silver")
     qtbot.waitUntil(lambda: shown(panel, "plan") == "silver", timeout=3000)
     assert panel.reported == ["plan"]
