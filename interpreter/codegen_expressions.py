@@ -13,7 +13,7 @@ from typing import Any
 from . import nodes as n
 from .builtins import lookup_builtin
 from .code_analysis import fits, is_bool, sub_function, text_prefix
-from .codegen_scope import ERROR_STATE, RELOAD_EXPR
+from .codegen_scope import ERROR_STATE, RELOAD_EXPR, EmitterCore
 from .errors import Severity
 from .operators import MAX_STRING
 from .suggestions import did_you_mean
@@ -25,7 +25,7 @@ from .vocabulary import EXPRESSION_PHRASES
 _SIMPLE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
-class ExpressionEmitters:
+class ExpressionEmitters(EmitterCore):
     """Mixed into ``compiler.CodeGen``, which provides the state and output (emit,
     temp, warn), the scopes (scope, local), the debug hooks, and the other
     emitters' methods used here (expr, assign, ...)."""

@@ -18,6 +18,7 @@ ON ERROR RESUME NEXT lets it through. Each jump counts as a loop step (timeouts,
 from __future__ import annotations
 
 from . import nodes as n
+from .codegen_scope import EmitterCore
 from .errors import Severity
 
 
@@ -36,7 +37,7 @@ def pieces(body: list[n.Node]) -> list[tuple[str | None, list[n.Node]]]:
     return out
 
 
-class GotoEmitters:
+class GotoEmitters(EmitterCore):
     """Mixed into ``compiler.CodeGen``."""
 
     def goto_body(self, body: list[n.Node]) -> None:
