@@ -13,6 +13,7 @@ import time
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from types import FrameType
 from typing import Any, Protocol
 
 from .compiler import CompiledProgram, sub_function
@@ -314,7 +315,7 @@ class Runtime:
         line_map, codes = self.compiled.line_map, self._codes
         frames: list[Frame] = []
         main = None
-        frame = sys._getframe(1)
+        frame: FrameType | None = sys._getframe(1)
         while frame is not None:
             found = codes.get(frame.f_code)
             if found is not None:

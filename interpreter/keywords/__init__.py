@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from typing import Any, Awaitable, Callable
 
-Handler = Callable[[Any, list[Any], dict[str, list[Any]], int], Awaitable[Any]]
+from .context import Clauses, KeywordContext
+
+Handler = Callable[[KeywordContext, list[Any], Clauses, int], Awaitable[Any]]
 KEYWORDS: dict[str, Handler] = {}
 
 

@@ -20,6 +20,7 @@ from typing import Any
 
 from ..values import BasicValueError, to_display
 from . import keyword, one
+from .context import Clauses, KeywordContext
 from .data import provider_call, table_service
 from .llm import ask, chat_client
 from .web import is_url
@@ -35,7 +36,7 @@ def unfence(text: str) -> str:
     return match.group(1).strip() if match else text.strip()
 
 
-async def new_file(rt: Any, phrase: str, folder: str, hint: str, extension: str,
+async def new_file(rt: KeywordContext, phrase: str, folder: str, hint: str, extension: str,
                    data: bytes) -> str:
     """Save ``data`` as a fresh ``folder/<time>-<hint>.<ext>`` (never overwriting a file)."""
     storage = rt.service("storage", phrase)
@@ -52,12 +53,12 @@ async def new_file(rt: Any, phrase: str, folder: str, hint: str, extension: str,
 
 
 @keyword("USE MODEL")
-async def use_model(rt: Any, args: list[Any], clauses: dict, line: int) -> None:
+async def use_model(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> None:
     name = to_display(one(args, "USE MODEL")).strip()
     _select_model(rt, rt.services.get("llm"), "" if name.lower() == "default" else name)
 
 
-def _select_model(rt: Any, client: Any, model: str) -> None:
+def _select_model(rt: KeywordContext, client: Any, model: str) -> None:
     """Records the session's model (the debugger shows it) and points the LLM client at it."""
     rt.session.model = model
     if client is not None and callable(getattr(client, "select", None)):
@@ -65,7 +66,8 @@ def _select_model(rt: Any, client: Any, model: str) -> None:
 
 
 @keyword("SET MODEL ROUTING")
-async def set_model_routing(rt: Any, args: list[Any], clauses: dict, line: int) -> None:
+async def set_model_routing(rt: KeywordContext, args: list[Any], clauses: Clauses,
+                            line: int) -> None:
     route = to_display(one(args, "SET MODEL ROUTING")).strip().lower()
     rt.session.model_routing = route
     if route in _NO_ROUTE:
@@ -84,7 +86,8 @@ async def set_model_routing(rt: Any, args: list[Any], clauses: dict, line: int) 
 # ------------------------------------------------------------------------------ media
 
 
-async def _generate(rt: Any, phrase: str, kind: str, folder: str, args: list[Any]) -> str:
+async def _generate(rt: KeywordContext, phrase: str, kind: str, folder: str,
+                    args: list[Any]) -> str:
     prompt = to_display(one(args, phrase)).strip()
     if not prompt:
         raise BasicValueError(f"{phrase} needs a text")
@@ -94,21 +97,21 @@ async def _generate(rt: Any, phrase: str, kind: str, folder: str, args: list[Any
 
 
 @keyword("IMAGE")
-async def image(rt: Any, args: list[Any], clauses: dict, line: int) -> str:
+async def image(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> str:
     return await _generate(rt, "IMAGE", "image", "generated/images", args)
 
 
 @keyword("AUDIO")
-async def audio(rt: Any, args: list[Any], clauses: dict, line: int) -> str:
+async def audio(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> str:
     return await _generate(rt, "AUDIO", "speech", "generated/audio", args)
 
 
 @keyword("VIDEO")
-async def video(rt: Any, args: list[Any], clauses: dict, line: int) -> str:
+async def video(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> str:
     return await _generate(rt, "VIDEO", "video", "generated/videos", args)
 
 
-async def image_url(rt: Any, phrase: str, source: Any) -> str:
+async def image_url(rt: KeywordContext, phrase: str, source: Any) -> str:
     """A URL the model can fetch, or the package file as a ``data:`` URL."""
     path = to_display(source).strip()
     if is_url(path) or path.startswith("data:"):
@@ -120,7 +123,8 @@ async def image_url(rt: Any, phrase: str, source: Any) -> str:
     return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
 
 
-async def _vision(rt: Any, phrase: str, source: Any, instruction: str, question: str) -> str:
+async def _vision(rt: KeywordContext, phrase: str, source: Any, instruction: str,
+                  question: str) -> str:
     url = await image_url(rt, phrase, source)
     client = chat_client(rt, phrase)
     vision = getattr(client, "vision_model", "")
@@ -135,7 +139,7 @@ async def _vision(rt: Any, phrase: str, source: Any, instruction: str, question:
 
 
 @keyword("SEE")
-async def see(rt: Any, args: list[Any], clauses: dict, line: int) -> str:
+async def see(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> str:
     if len(args) not in (1, 2):
         raise BasicValueError('SEE expects an image and optionally a question: SEE "photo.jpg"')
     question = to_display(args[1]).strip() if len(args) == 2 else "Describe this image."
@@ -144,7 +148,7 @@ async def see(rt: Any, args: list[Any], clauses: dict, line: int) -> str:
 
 
 @keyword("OCR")
-async def ocr(rt: Any, args: list[Any], clauses: dict, line: int) -> str:
+async def ocr(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> str:
     text = await _vision(rt, "OCR", one(args, "OCR"), "You are an OCR engine. Transcribe "
                          "every piece of text in the image verbatim, keeping its line "
                          "breaks. Reply with the text only, no comments; reply with nothing "
@@ -169,7 +173,8 @@ def json_object(text: str) -> dict[str, Any] | None:
 
 
 @keyword("SAVE FROM UNSTRUCTURED")
-async def save_from_unstructured(rt: Any, args: list[Any], clauses: dict, line: int) -> Any:
+async def save_from_unstructured(rt: KeywordContext, args: list[Any], clauses: Clauses,
+                                 line: int) -> Any:
     phrase = "SAVE FROM UNSTRUCTURED"
     if len(args) != 2:
         raise BasicValueError(f'{phrase} expects a table and a text: {phrase} "leads", text')
@@ -197,7 +202,7 @@ async def save_from_unstructured(rt: Any, args: list[Any], clauses: dict, line: 
 
 
 @keyword("POLISH MESSAGE")
-async def polish_message(rt: Any, args: list[Any], clauses: dict, line: int) -> str:
+async def polish_message(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> str:
     if len(args) not in (1, 2):
         raise BasicValueError("POLISH MESSAGE expects a text and optionally a style")
     style = f" Style: {to_display(args[1]).strip()}." if len(args) == 2 else ""
@@ -208,7 +213,7 @@ async def polish_message(rt: Any, args: list[Any], clauses: dict, line: int) -> 
 
 
 @keyword("CREATE SITE")
-async def create_site(rt: Any, args: list[Any], clauses: dict, line: int) -> str:
+async def create_site(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> str:
     phrase = "CREATE SITE"
     if len(args) != 3:
         raise BasicValueError(f'{phrase} expects alias, template folder and prompt: '

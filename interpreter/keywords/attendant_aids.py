@@ -14,6 +14,7 @@ from typing import Any
 
 from ..values import BasicValueError, to_display
 from . import keyword
+from .context import Clauses, KeywordContext
 
 SMART_REPLIES = (
     ("Thank you for reaching out! I'd be happy to help you with that.", "friendly",
@@ -35,7 +36,7 @@ def _message(args: list[Any], phrase: str) -> str:
 
 
 @keyword("GET SMART REPLIES")
-async def smart_replies(rt: Any, args: list[Any], clauses: dict, line: int) -> dict:
+async def smart_replies(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> dict:
     if len(args) != 1:
         raise BasicValueError(f"GET SMART REPLIES expects a session, got {len(args)} values")
     items = [{"text": t, "tone": tone, "category": c} for t, tone, c in SMART_REPLIES]
@@ -59,7 +60,7 @@ def tips_for(message: str) -> list[dict[str, Any]]:
 
 
 @keyword("GET TIPS")
-async def get_tips(rt: Any, args: list[Any], clauses: dict, line: int) -> dict:
+async def get_tips(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> dict:
     return {"success": True, "items": tips_for(_message(args, "GET TIPS"))}
 
 
@@ -81,5 +82,6 @@ def sentiment_of(message: str) -> dict[str, Any]:
 
 
 @keyword("ANALYZE SENTIMENT")
-async def analyze_sentiment(rt: Any, args: list[Any], clauses: dict, line: int) -> dict:
+async def analyze_sentiment(rt: KeywordContext, args: list[Any], clauses: Clauses,
+                            line: int) -> dict:
     return sentiment_of(_message(args, "ANALYZE SENTIMENT"))

@@ -15,6 +15,7 @@ from typing import Any
 from ..service_ports import ServiceError
 from ..values import BasicValueError, to_display
 from . import keyword
+from .context import Clauses, KeywordContext
 
 ATTENDANT_FILE = "attendant.csv"
 
@@ -33,7 +34,7 @@ def parse_attendants(text: str) -> list[dict[str, str]]:
     return found
 
 
-async def _attendants(rt: Any, phrase: str, status: Any) -> dict[str, Any]:
+async def _attendants(rt: KeywordContext, phrase: str, status: Any) -> dict[str, Any]:
     storage = rt.service("storage", phrase)
     try:
         text = await storage.read_text(ATTENDANT_FILE)
@@ -47,14 +48,15 @@ async def _attendants(rt: Any, phrase: str, status: Any) -> dict[str, Any]:
 
 
 @keyword("GET ATTENDANTS")
-async def get_attendants(rt: Any, args: list[Any], clauses: dict, line: int) -> dict:
+async def get_attendants(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> dict:
     if len(args) > 1:
         raise BasicValueError(f"GET ATTENDANTS takes at most a status, got {len(args)} values")
     return await _attendants(rt, "GET ATTENDANTS", args[0] if args else None)
 
 
 @keyword("GET ATTENDANT STATS")
-async def get_attendant_stats(rt: Any, args: list[Any], clauses: dict, line: int) -> dict:
+async def get_attendant_stats(rt: KeywordContext, args: list[Any], clauses: Clauses,
+                              line: int) -> dict:
     if len(args) != 1:
         raise BasicValueError(f"GET ATTENDANT STATS expects a status, got {len(args)} values")
     return await _attendants(rt, "GET ATTENDANT STATS", args[0])

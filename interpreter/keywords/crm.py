@@ -26,12 +26,13 @@ from .. import builtins_dates
 from ..service_ports import NewMeeting, NewTask, Note, ServiceError
 from ..values import BasicValueError, as_number, get_member, to_display, to_json, to_number
 from . import keyword
+from .context import Clauses, KeywordContext
 
 _PRIORITIES = ("low", "medium", "high", "urgent")
 _PRIORITY_LEVELS = {"low": 1, "high": 3, "urgent": 4}  # anything else is 2 (normal)
 
 
-def _crm(rt: Any, phrase: str) -> Any:
+def _crm(rt: KeywordContext, phrase: str) -> Any:
     try:
         return rt.service("crm", phrase)
     except ValueError as exc:  # a crm-* setting the provider factory refused
@@ -46,7 +47,7 @@ def _text(value: Any) -> str:
     return to_display(value).strip()
 
 
-def _clause(args: list[Any], clauses: dict, words: tuple[str, ...]) -> list[Any]:
+def _clause(args: list[Any], clauses: Clauses, words: tuple[str, ...]) -> list[Any]:
     """``X a TO b`` / ``X a WITH b`` read like ``X a, b``."""
     for word in words:
         if word in clauses:
@@ -98,7 +99,7 @@ def task_priority(due: dt.datetime | None, now: dt.datetime) -> str:
 
 
 @keyword("CREATE TASK")
-async def create_task(rt: Any, args: list[Any], clauses: dict, line: int) -> str:
+async def create_task(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> str:
     """``CREATE TASK title, assignee[, due[, project]]`` (the engine's order) or
     ``CREATE TASK title, description, assignee, due, priority`` (the documented one)."""
     if not 1 <= len(args) <= 5:
@@ -177,7 +178,7 @@ def _minutes(value: Any, default: int, phrase: str) -> int:
 
 
 @keyword("BOOK MEETING")
-async def book_meeting(rt: Any, args: list[Any], clauses: dict, line: int) -> str:
+async def book_meeting(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> str:
     if len(args) not in (1, 2):
         raise BasicValueError('BOOK MEETING expects #{title: …, start_time: …}, attendees')
     details = args[0]
@@ -211,7 +212,8 @@ async def book_meeting(rt: Any, args: list[Any], clauses: dict, line: int) -> st
 
 
 @keyword("CHECK AVAILABILITY")
-async def check_availability(rt: Any, args: list[Any], clauses: dict, line: int) -> str:
+async def check_availability(rt: KeywordContext, args: list[Any], clauses: Clauses,
+                             line: int) -> str:
     if len(args) not in (1, 2):
         raise BasicValueError("CHECK AVAILABILITY expects a date and a duration in minutes")
     day = parse_day(args[0], _now())
@@ -227,16 +229,19 @@ async def check_availability(rt: Any, args: list[Any], clauses: dict, line: int)
 # ------------------------------------------------------------------------------ conversations
 
 
-def _conversation(rt: Any, phrase: str, session: Any, **change: Any) -> dict[str, Any]:
+def _conversation(rt: KeywordContext, phrase: str, session: Any, **change: Any) -> dict[str, Any]:
     """Apply ``change`` to the session's record; the original's map on success or refusal."""
     session_id = _text(session) or rt.session.id
     try:
         record = _crm(rt, phrase).update_conversation(session_id, **change)
     except ServiceError as exc:
         return {"success": False, "error": str(exc)}
+    # Not a Session field: made on first use, so the debugger's session view lists
+    # conversations only once a dialog changed one (debug.model.session_snapshot).
     known = getattr(rt.session, "conversations", None)
     if not isinstance(known, dict):
-        known = rt.session.conversations = {}
+        known = {}
+        setattr(rt.session, "conversations", known)  # noqa: B010
     known[session_id] = record.as_map()
     return {"success": True, "session_id": session_id, "record": record}
 
@@ -247,11 +252,12 @@ def _needs(args: list[Any], count: int, phrase: str, form: str) -> None:
 
 
 @keyword("TAG CONVERSATION")
-async def tag_conversation(rt: Any, args: list[Any], clauses: dict, line: int) -> dict:
+async def tag_conversation(rt: KeywordContext, args: list[Any], clauses: Clauses,
+                           line: int) -> dict:
     args = _clause(args, clauses, ("WITH",))
     _needs(args, 2, "TAG CONVERSATION", "session_id, tag")
-    tags = args[1] if isinstance(args[1], list) else [args[1]]
-    tags = tuple(t for t in (_text(x) for x in tags) if t)
+    given = args[1] if isinstance(args[1], list) else [args[1]]
+    tags = tuple(t for t in (_text(x) for x in given) if t)
     if not tags:
         raise BasicValueError("TAG CONVERSATION needs a non-empty tag")
     out = _conversation(rt, "TAG CONVERSATION", args[0], tags=tags)
@@ -260,7 +266,8 @@ async def tag_conversation(rt: Any, args: list[Any], clauses: dict, line: int) -
 
 
 @keyword("RESOLVE CONVERSATION")
-async def resolve_conversation(rt: Any, args: list[Any], clauses: dict, line: int) -> dict:
+async def resolve_conversation(rt: KeywordContext, args: list[Any], clauses: Clauses,
+                               line: int) -> dict:
     args = _clause(args, clauses, ("WITH",))
     if len(args) > 2:
         raise BasicValueError("RESOLVE CONVERSATION expects session_id[, reason]")
@@ -272,7 +279,8 @@ async def resolve_conversation(rt: Any, args: list[Any], clauses: dict, line: in
 
 
 @keyword("ASSIGN CONVERSATION")
-async def assign_conversation(rt: Any, args: list[Any], clauses: dict, line: int) -> dict:
+async def assign_conversation(rt: KeywordContext, args: list[Any], clauses: Clauses,
+                              line: int) -> dict:
     args = _clause(args, clauses, ("TO",))
     _needs(args, 2, "ASSIGN CONVERSATION", "session_id, attendant")
     attendant = _text(args[1])
@@ -293,7 +301,7 @@ def priority_level(value: Any) -> int:
 
 
 @keyword("SET PRIORITY")
-async def set_priority(rt: Any, args: list[Any], clauses: dict, line: int) -> dict:
+async def set_priority(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> dict:
     args = _clause(args, clauses, ("TO",))
     _needs(args, 2, "SET PRIORITY", "session_id, priority")
     level = priority_level(args[1])
@@ -302,7 +310,7 @@ async def set_priority(rt: Any, args: list[Any], clauses: dict, line: int) -> di
 
 
 @keyword("ADD NOTE")
-async def add_note(rt: Any, args: list[Any], clauses: dict, line: int) -> dict:
+async def add_note(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> dict:
     args = _clause(args, clauses, ("TO",))
     _needs(args, 2, "ADD NOTE", "session_id, note")
     text = to_display(args[1])
@@ -318,7 +326,7 @@ async def add_note(rt: Any, args: list[Any], clauses: dict, line: int) -> dict:
 
 
 @keyword("LOG ACTIVITY")
-async def log_activity(rt: Any, args: list[Any], clauses: dict, line: int) -> str:
+async def log_activity(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> str:
     """``LOG ACTIVITY kind[, description[, data]]``: a row in the activity log; its id."""
     if not 1 <= len(args) <= 3:
         raise BasicValueError("LOG ACTIVITY expects kind[, description[, data]]")
@@ -330,7 +338,7 @@ async def log_activity(rt: Any, args: list[Any], clauses: dict, line: int) -> st
 
 
 @keyword("RECORD METRIC")
-async def record_metric(rt: Any, args: list[Any], clauses: dict, line: int) -> str:
+async def record_metric(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> str:
     """``RECORD METRIC name, value[, tags]``: a metric sample; its id."""
     if len(args) not in (2, 3):
         raise BasicValueError("RECORD METRIC expects name, value[, tags]")
@@ -344,7 +352,7 @@ async def record_metric(rt: Any, args: list[Any], clauses: dict, line: int) -> s
 
 
 @keyword("NOTIFY AGENT")
-async def notify_agent(rt: Any, args: list[Any], clauses: dict, line: int) -> bool:
+async def notify_agent(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> bool:
     """``NOTIFY AGENT agent, message``: a notification line in the output and a row in the
     activity log (Talkbench has no attendant console to push it to)."""
     args = _clause(args, clauses, ("WITH",))
@@ -378,7 +386,7 @@ def parse_ttl(value: Any) -> float | None:
 
 
 @keyword("CACHE SET")
-async def cache_set(rt: Any, args: list[Any], clauses: dict, line: int) -> None:
+async def cache_set(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> None:
     if len(args) not in (2, 3):
         raise BasicValueError("CACHE SET expects key, value[, lifetime in seconds]")
     key = _text(args[0])

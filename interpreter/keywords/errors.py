@@ -8,10 +8,11 @@ from typing import Any
 
 from ..values import BasicValueError
 from . import keyword
+from .context import Clauses, KeywordContext
 
 
 @keyword("ERROR MESSAGE")
-async def error_message(rt: Any, args: list[Any], clauses: dict, line: int) -> str:
+async def error_message(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> str:
     if args:
         raise BasicValueError(f"ERROR MESSAGE takes no arguments, got {len(args)}")
     return rt.error_text

@@ -12,6 +12,7 @@ path of the developer's disk into a bot would let a shared dialog read private f
 
 from __future__ import annotations
 
+import builtins
 import json
 from collections.abc import AsyncIterable, AsyncIterator
 from contextlib import AbstractAsyncContextManager
@@ -22,6 +23,7 @@ from ..events import FileSent
 from ..service_ports import Attachment, MailMessage
 from ..values import BasicValueError, to_display, to_json
 from . import keyword, one
+from .context import Clauses, KeywordContext
 from .mail import recipients
 from .web import is_url
 
@@ -53,19 +55,19 @@ class FileStorage(Protocol):
 
     async def copy(self, source: str, destination: str, move: bool = False) -> str: ...
 
-    async def list(self, path: str) -> list[str]: ...
+    async def list(self, path: str) -> builtins.list[str]: ...
 
     def resolve(self, path: str) -> Any:
         """The absolute path of an existing package file (to show or open it)."""
         ...
 
-    async def compress(self, sources: list[str], output: str) -> str: ...
+    async def compress(self, sources: builtins.list[str], output: str) -> str: ...
 
-    async def extract(self, archive: str, folder: str) -> list[str]: ...
+    async def extract(self, archive: str, folder: str) -> builtins.list[str]: ...
 
     async def generate_pdf(self, template: str, data: Any, output: str) -> str: ...
 
-    async def merge_pdf(self, sources: list[str], output: str) -> str: ...
+    async def merge_pdf(self, sources: builtins.list[str], output: str) -> str: ...
 
 
 class StreamedBody(Protocol):
@@ -88,7 +90,7 @@ class StreamingHttp(Protocol):
                ) -> AbstractAsyncContextManager[StreamedBody]: ...
 
 
-def _storage(rt: Any, phrase: str) -> FileStorage:
+def _storage(rt: KeywordContext, phrase: str) -> FileStorage:
     return rt.service("storage", phrase)
 
 
@@ -113,7 +115,7 @@ def _two(args: list[Any], phrase: str, what: str) -> tuple[str, str]:
     return _path(args[0]), _path(args[1])
 
 
-async def read_value(rt: Any, phrase: str, path: str) -> Any:
+async def read_value(rt: KeywordContext, phrase: str, path: str) -> Any:
     """A file's content as GET returns it: ``.json`` parsed, a PDF as its text, else text."""
     text = await _storage(rt, phrase).read_text(path)
     if path.lower().endswith(".json"):
@@ -125,12 +127,12 @@ async def read_value(rt: Any, phrase: str, path: str) -> Any:
 
 
 @keyword("READ")
-async def read(rt: Any, args: list[Any], clauses: dict, line: int) -> Any:
+async def read(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> Any:
     return await read_value(rt, "READ", _path(one(args, "READ")))
 
 
 @keyword("WRITE")
-async def write(rt: Any, args: list[Any], clauses: dict, line: int) -> str:
+async def write(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> str:
     _expect(args, 2, "WRITE", 'a path and the data: WRITE "file.txt", data')
     data = args[1]
     text = to_json(data) if isinstance(data, (dict, list)) else to_display(data)
@@ -138,47 +140,48 @@ async def write(rt: Any, args: list[Any], clauses: dict, line: int) -> str:
 
 
 @keyword("DELETE FILE")
-async def delete_file(rt: Any, args: list[Any], clauses: dict, line: int) -> None:
+async def delete_file(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> None:
     await _storage(rt, "DELETE FILE").delete(_path(one(args, "DELETE FILE")))
 
 
 @keyword("COPY")
-async def copy(rt: Any, args: list[Any], clauses: dict, line: int) -> str:
+async def copy(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> str:
     src, dst = _two(args, "COPY", "a source and a destination")
     return await _storage(rt, "COPY").copy(src, dst)
 
 
 @keyword("MOVE")
-async def move(rt: Any, args: list[Any], clauses: dict, line: int) -> str:
+async def move(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> str:
     src, dst = _two(args, "MOVE", "a source and a destination")
     return await _storage(rt, "MOVE").copy(src, dst, move=True)
 
 
 @keyword("UPLOAD")
-async def upload(rt: Any, args: list[Any], clauses: dict, line: int) -> str:
+async def upload(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> str:
     src, dst = _two(args, "UPLOAD", "a file of the bot package and where to store it")
     return await _storage(rt, "UPLOAD").copy(src, dst)
 
 
 @keyword("LIST")
-async def list_folder(rt: Any, args: list[Any], clauses: dict, line: int) -> list[str]:
+async def list_folder(rt: KeywordContext, args: list[Any], clauses: Clauses,
+                      line: int) -> list[str]:
     return await _storage(rt, "LIST").list(_path(one(args, "LIST")) if args else ".")
 
 
 @keyword("COMPRESS")
-async def compress(rt: Any, args: list[Any], clauses: dict, line: int) -> str:
+async def compress(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> str:
     _expect(args, 2, "COMPRESS", 'files (or a folder) and the zip: COMPRESS files, "out.zip"')
     return await _storage(rt, "COMPRESS").compress(_paths(args[0]), _path(args[1]))
 
 
 @keyword("EXTRACT")
-async def extract(rt: Any, args: list[Any], clauses: dict, line: int) -> list[str]:
+async def extract(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> list[str]:
     archive, folder = _two(args, "EXTRACT", 'a zip and a folder: EXTRACT "a.zip", "folder"')
     return await _storage(rt, "EXTRACT").extract(archive, folder)
 
 
 @keyword("DOWNLOAD")
-async def download(rt: Any, args: list[Any], clauses: dict, line: int) -> str:
+async def download(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> str:
     """``DOWNLOAD url[, path]``: without a path the file goes to ``downloads/<name>``.
 
     The body streams to disk in chunks (a large file never sits in memory); a failure
@@ -209,7 +212,7 @@ def _url_name(url: str) -> str:
 
 
 @keyword("SEND FILE")
-async def send_file(rt: Any, args: list[Any], clauses: dict, line: int) -> None:
+async def send_file(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> None:
     """Show a package file in the chat as an attachment; a channel without attachments
     (console, replay) gets a ``[file: name]`` message instead."""
     if len(args) not in (1, 2):
@@ -226,7 +229,7 @@ async def send_file(rt: Any, args: list[Any], clauses: dict, line: int) -> None:
 
 
 @keyword("SEND FILE TO")
-async def send_file_to(rt: Any, args: list[Any], clauses: dict, line: int) -> str:
+async def send_file_to(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> str:
     """``SEND FILE TO recipient, path[, caption]``: by mail, the caption as subject and body."""
     if len(args) not in (2, 3):
         raise BasicValueError(f"SEND FILE TO expects a recipient, a file and an optional "
@@ -247,7 +250,7 @@ async def send_file_to(rt: Any, args: list[Any], clauses: dict, line: int) -> st
 
 
 @keyword("GENERATE PDF")
-async def generate_pdf(rt: Any, args: list[Any], clauses: dict, line: int) -> str:
+async def generate_pdf(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> str:
     _expect(args, 3, "GENERATE PDF",
             'a template, the data and the output: GENERATE PDF "t.html", data, "out.pdf"')
     return await _storage(rt, "GENERATE PDF").generate_pdf(_path(args[0]), args[1],
@@ -255,6 +258,6 @@ async def generate_pdf(rt: Any, args: list[Any], clauses: dict, line: int) -> st
 
 
 @keyword("MERGE PDF")
-async def merge_pdf(rt: Any, args: list[Any], clauses: dict, line: int) -> str:
+async def merge_pdf(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> str:
     _expect(args, 2, "MERGE PDF", 'the PDF files and the output: MERGE PDF files, "out.pdf"')
     return await _storage(rt, "MERGE PDF").merge_pdf(_paths(args[0]), _path(args[1]))

@@ -15,6 +15,7 @@ from ..events import Failed, Finished, Printed, RunStarted, Stopped
 from ..service_ports import NotFound, ServiceError, ToolSpec
 from ..values import BasicValueError, to_display
 from . import keyword, one
+from .context import Clauses, KeywordContext
 from .web import http_request
 
 
@@ -29,7 +30,7 @@ def _name(args: list[Any], phrase: str) -> str:
 
 
 @keyword("USE KB", "ADD KB", "SET KB")
-async def use_kb(rt: Any, args: list[Any], clauses: dict, line: int) -> str:
+async def use_kb(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> str:
     name = _name(args, "USE KB").removesuffix(".gbkb")
     try:
         documents = await rt.service("knowledge", "USE KB").open(name)
@@ -44,7 +45,7 @@ async def use_kb(rt: Any, args: list[Any], clauses: dict, line: int) -> str:
 
 
 @keyword("CLEAR KB")
-async def clear_kb(rt: Any, args: list[Any], clauses: dict, line: int) -> None:
+async def clear_kb(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> None:
     if not args:
         rt.session.knowledge_bases.clear()
         return
@@ -59,7 +60,7 @@ async def clear_kb(rt: Any, args: list[Any], clauses: dict, line: int) -> None:
 
 
 @keyword("ADD WEBSITE", "USE WEBSITE")
-async def add_website(rt: Any, args: list[Any], clauses: dict, line: int) -> str:
+async def add_website(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> str:
     """``USE WEBSITE url`` (also ``USE_WEBSITE(url, refresh)`` and ``… REFRESH "30d"``, as
     botbasic_ai/src/keywords/use_website.rs registers it): the refresh interval is for the
     server's crawler; one run indexes the page once."""
@@ -76,11 +77,11 @@ async def add_website(rt: Any, args: list[Any], clauses: dict, line: int) -> str
 
 
 @keyword("CLEAR WEBSITES")
-async def clear_websites(rt: Any, args: list[Any], clauses: dict, line: int) -> None:
+async def clear_websites(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> None:
     rt.session.websites.clear()
 
 
-def active_collections(rt: Any) -> list[str]:
+def active_collections(rt: KeywordContext) -> list[str]:
     """What LLM searches: the active KBs, then the added websites."""
     return list(rt.session.knowledge_bases) + [f"web:{u}" for u in rt.session.websites]
 
@@ -88,7 +89,7 @@ def active_collections(rt: Any) -> list[str]:
 # ------------------------------------------------------------------------------ tools
 
 
-def find_tool(rt: Any, name: str, phrase: str) -> ToolSpec:
+def find_tool(rt: KeywordContext, name: str, phrase: str) -> ToolSpec:
     catalog = rt.service("tools", phrase)
     spec = catalog.find(name)
     if spec is None:
@@ -99,7 +100,7 @@ def find_tool(rt: Any, name: str, phrase: str) -> ToolSpec:
 
 
 @keyword("ADD TOOL", "USE TOOL")
-async def add_tool(rt: Any, args: list[Any], clauses: dict, line: int) -> str:
+async def add_tool(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> str:
     spec = find_tool(rt, _name(args, "ADD TOOL"), "ADD TOOL")
     if spec.name not in rt.session.tools:
         rt.session.tools.append(spec.name)
@@ -107,7 +108,7 @@ async def add_tool(rt: Any, args: list[Any], clauses: dict, line: int) -> str:
 
 
 @keyword("REMOVE TOOL")
-async def remove_tool(rt: Any, args: list[Any], clauses: dict, line: int) -> str:
+async def remove_tool(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> str:
     name = _name(args, "REMOVE TOOL")
     wanted = name.rsplit("/", 1)[-1].removesuffix(".bas").lower()
     kept = [t for t in rt.session.tools if t.lower() != wanted]
@@ -117,14 +118,14 @@ async def remove_tool(rt: Any, args: list[Any], clauses: dict, line: int) -> str
 
 
 @keyword("CLEAR TOOLS")
-async def clear_tools(rt: Any, args: list[Any], clauses: dict, line: int) -> str:
+async def clear_tools(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> str:
     count = len(rt.session.tools)
     rt.session.tools.clear()
     return f"All tools removed from this conversation ({count})"
 
 
 @keyword("LIST TOOLS")
-async def list_tools(rt: Any, args: list[Any], clauses: dict, line: int) -> str:
+async def list_tools(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> str:
     tools = rt.session.tools
     if not tools:
         text = "No tools are active in this conversation"
@@ -138,7 +139,7 @@ async def list_tools(rt: Any, args: list[Any], clauses: dict, line: int) -> str:
 _LIFECYCLE = (RunStarted, Finished, Failed, Stopped)
 
 
-async def run_tool(rt: Any, name: str, arguments: dict[str, Any], line: int) -> Any:
+async def run_tool(rt: KeywordContext, name: str, arguments: dict[str, Any], line: int) -> Any:
     """Run tool dialog ``name`` in this session with ``arguments`` as its PARAMs.
 
     Its TALKs reach the user as usual; its own start/finish events are not forwarded, so

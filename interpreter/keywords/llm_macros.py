@@ -12,6 +12,7 @@ from typing import Any
 
 from ..values import BasicValueError, to_display, to_json
 from . import keyword
+from .context import Clauses, KeywordContext
 from .llm import ask
 
 _CALCULATOR = ("You are a precise calculator. Substitute the variables into the formula, "
@@ -49,7 +50,7 @@ def calculate_result(reply: str) -> Any:
 
 
 @keyword("CALCULATE")
-async def calculate(rt: Any, args: list[Any], clauses: dict, line: int) -> Any:
+async def calculate(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> Any:
     formula, variables = _two(args, "CALCULATE", "formula, variables")
     prompt = f"Formula: {to_display(formula)}\nVariables: {_variables(variables)}\n\nResult:"
     return calculate_result(await ask(rt, "CALCULATE", _CALCULATOR, prompt))
@@ -77,7 +78,8 @@ def validate_result(reply: str) -> dict[str, Any]:
 
 
 @keyword("VALIDATE")
-async def validate(rt: Any, args: list[Any], clauses: dict, line: int) -> dict[str, Any]:
+async def validate(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> dict[str,
+                   Any]:
     data, rules = _two(args, "VALIDATE", "data, rules")
     shown = to_json(data) if isinstance(data, dict) else to_display(data)
     prompt = f"Data:\n{shown}\n\nRules:\n{to_display(rules)}\n\nReturn ONLY the JSON:"

@@ -12,6 +12,7 @@ from typing import Any
 
 from ..values import BasicValueError, as_number, to_display
 from . import keyword, one
+from .context import Clauses, KeywordContext
 from .data import memory_user, provider_call  # one rule for "which user" and provider errors
 
 _DAY = 86_400.0
@@ -62,7 +63,7 @@ def _key(value: Any, phrase: str) -> str:
 
 
 @keyword("REMEMBER")
-async def remember(rt: Any, args: list[Any], clauses: dict, line: int) -> None:
+async def remember(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> None:
     if len(args) not in (2, 3):
         raise BasicValueError('REMEMBER expects REMEMBER key, value[, "30 days"], '
                               f"got {len(args)} argument(s)")
@@ -76,6 +77,6 @@ async def remember(rt: Any, args: list[Any], clauses: dict, line: int) -> None:
 
 
 @keyword("RECALL")
-async def recall(rt: Any, args: list[Any], clauses: dict, line: int) -> str:
+async def recall(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> str:
     key = _key(one(args, "RECALL"), "RECALL")
     return provider_call(rt.service("user_memory", "RECALL").get, memory_user(rt), key)

@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from ..builtins import lookup_builtin
+from ..builtins import BUILTINS
 from ..values import (
     BasicValueError,
     as_number,
@@ -25,6 +25,7 @@ from ..values import (
     type_name,
 )
 from . import keyword
+from .context import Clauses, KeywordContext
 
 # ------------------------------------------------------------ rows
 
@@ -121,9 +122,10 @@ def _condition(text: str) -> Test:
         raise BasicValueError(f"FILTER cannot read the condition {text.strip()!r}; {_HINT}")
     if like is not None:
         return _like_test(like["field"], _literal(like["value"]))
+    assert m is not None  # one of the two matched
     field, op, raw = m["field"], m["op"], m["value"]
     if raw[:1] in ("=", "<", ">", "!"):  # "age => 3", "a =! b"
-        bad = op + re.match(r"[=<>!]+", raw).group(0)
+        bad = op + raw[:len(raw) - len(raw.lstrip("=<>!"))]
         raise BasicValueError(f"FILTER: unknown operator {bad!r} in {text.strip()!r}; {_HINT}")
     value = _literal(raw)
     if op in ("=", "=="):
@@ -175,7 +177,7 @@ def compile_filter(text: str) -> Test:
 
 
 @keyword("FILTER")
-async def filter_rows(rt: Any, args: list[Any], clauses: dict, line: int) -> list:
+async def filter_rows(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> list:
     _arity(args, "FILTER", 'FILTER data, "field op value"', 2)
     rows = _rows(args[0], "FILTER")
     test = compile_filter(to_display(args[1]))
@@ -188,7 +190,7 @@ _AGGREGATES = ("SUM", "AVG", "AVERAGE", "COUNT", "MIN", "MAX")
 
 
 @keyword("AGGREGATE")
-async def aggregate(rt: Any, args: list[Any], clauses: dict, line: int) -> Any:
+async def aggregate(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> Any:
     _arity(args, "AGGREGATE", 'AGGREGATE "SUM|AVG|COUNT|MIN|MAX", data, "field"', 2, 3)
     kind = to_display(args[0]).strip().upper()
     if kind not in _AGGREGATES:
@@ -214,7 +216,7 @@ async def aggregate(rt: Any, args: list[Any], clauses: dict, line: int) -> Any:
 
 
 @keyword("PIVOT")
-async def pivot(rt: Any, args: list[Any], clauses: dict, line: int) -> dict[str, Any]:
+async def pivot(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> dict[str, Any]:
     _arity(args, "PIVOT", 'PIVOT data, "rowfield", "valuefield"', 3)
     rows = _rows(args[0], "PIVOT")
     key_field, value_field = _field(args[1], "PIVOT"), _field(args[2], "PIVOT")
@@ -228,7 +230,8 @@ async def pivot(rt: Any, args: list[Any], clauses: dict, line: int) -> dict[str,
 
 
 @keyword("GROUP BY")
-async def group_by(rt: Any, args: list[Any], clauses: dict, line: int) -> dict[str, list]:
+async def group_by(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> dict[str,
+                   list]:
     _arity(args, "GROUP BY", 'GROUP BY data, "field"', 2)
     rows = _rows(args[0], "GROUP BY")
     field = _field(args[1], "GROUP BY")
@@ -264,7 +267,7 @@ def _key_of(row: dict[str, Any], name: str) -> str | None:
 
 
 @keyword("MAP")
-async def map_fields(rt: Any, args: list[Any], clauses: dict, line: int) -> list:
+async def map_fields(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> list:
     _arity(args, "MAP", 'MAP data, "a->x, b->y"', 2)
     rows = _rows(args[0], "MAP")
     renames = _renames(to_display(args[1]))
@@ -284,7 +287,7 @@ def _fill_text(template: str, row: dict[str, Any]) -> str:
 
 
 @keyword("FILL")
-async def fill(rt: Any, args: list[Any], clauses: dict, line: int) -> list:
+async def fill(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> list:
     _arity(args, "FILL", "FILL data, template", 2)
     rows, template = _rows(args[0], "FILL"), args[1]
     if isinstance(template, str):
@@ -303,9 +306,9 @@ def _join_key(value: Any) -> tuple[str, str] | None:
 
 
 @keyword("JOIN")
-async def join(rt: Any, args: list[Any], clauses: dict, line: int) -> Any:
+async def join(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> Any:
     if len(args) in (1, 2):  # JOIN list[, sep] written without parentheses: the built-in
-        return lookup_builtin("JOIN").fn(*args)
+        return BUILTINS["JOIN"].fn(*args)
     _arity(args, "JOIN", 'JOIN left, right, "key" (or JOIN(list, sep))', 3)
     left, right = _rows(args[0], "JOIN"), _rows(args[1], "JOIN")
     key = _field(args[2], "JOIN", "key field")
@@ -317,7 +320,8 @@ async def join(rt: Any, args: list[Any], clauses: dict, line: int) -> Any:
     out = []
     for lrow in left:
         taken = {k.lower() for k in lrow if isinstance(k, str)}
-        for rrow in index.get(_join_key(get_member(lrow, key)), ()):
+        lkey = _join_key(get_member(lrow, key))
+        for rrow in index.get(lkey, []) if lkey is not None else ():
             merged = dict(lrow)  # left wins on clashing fields (any letter case)
             merged.update((k, v) for k, v in rrow.items()
                           if not (isinstance(k, str) and k.lower() in taken))

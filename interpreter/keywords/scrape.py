@@ -14,6 +14,7 @@ from urllib.parse import urljoin
 
 from ..values import BasicValueError, to_display, to_int
 from . import keyword
+from .context import Clauses, KeywordContext
 from .scrape_html import parse_html, select
 from .web import http_request
 
@@ -26,26 +27,27 @@ def _args(args: list[Any], phrase: str, count: int) -> list[str]:
     return [to_display(a) for a in args]
 
 
-async def _page(rt: Any, phrase: str, url: str) -> Any:
+async def _page(rt: KeywordContext, phrase: str, url: str) -> Any:
     response = await http_request(rt, phrase, "GET", url)
     return parse_html(response.text())
 
 
 @keyword("SCRAPE")
-async def scrape(rt: Any, args: list[Any], clauses: dict, line: int) -> str:
+async def scrape(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> str:
     url, selector = _args(args, "SCRAPE", 2)
     found = select(await _page(rt, "SCRAPE", url), selector)
     return found[0].text() if found else ""
 
 
 @keyword("SCRAPE ALL")
-async def scrape_all(rt: Any, args: list[Any], clauses: dict, line: int) -> list[str]:
+async def scrape_all(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> list[str]:
     url, selector = _args(args, "SCRAPE_ALL", 2)
     return [el.text() for el in select(await _page(rt, "SCRAPE_ALL", url), selector)]
 
 
 @keyword("SCRAPE LINKS")
-async def scrape_links(rt: Any, args: list[Any], clauses: dict, line: int) -> list[dict]:
+async def scrape_links(rt: KeywordContext, args: list[Any], clauses: Clauses,
+                       line: int) -> list[dict]:
     [url] = _args(args, "SCRAPE_LINKS", 1)
     root = await _page(rt, "SCRAPE_LINKS", url)
     return [{"href": urljoin(url, el.attrs["href"]), "text": el.text()}
@@ -53,7 +55,8 @@ async def scrape_links(rt: Any, args: list[Any], clauses: dict, line: int) -> li
 
 
 @keyword("SCRAPE IMAGES")
-async def scrape_images(rt: Any, args: list[Any], clauses: dict, line: int) -> list[dict]:
+async def scrape_images(rt: KeywordContext, args: list[Any], clauses: Clauses,
+                        line: int) -> list[dict]:
     [url] = _args(args, "SCRAPE_IMAGES", 1)
     root = await _page(rt, "SCRAPE_IMAGES", url)
     return [{"src": urljoin(url, el.attrs["src"]), "alt": el.attrs.get("alt", "")}
@@ -66,7 +69,7 @@ def _child_text(item: ET.Element, name: str) -> str:
 
 
 @keyword("RSS")
-async def rss(rt: Any, args: list[Any], clauses: dict, line: int) -> list[dict]:
+async def rss(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> list[dict]:
     if len(args) not in (1, 2):
         raise BasicValueError(f"RSS expects url[, limit], got {len(args)} values")
     url = to_display(args[0])

@@ -7,10 +7,11 @@ from typing import Any
 from ..ports import Suggestion
 from ..values import BasicValueError, to_display
 from . import keyword, one
+from .context import Clauses, KeywordContext
 
 
 @keyword("TALK TO")
-async def talk_to(rt: Any, args: list[Any], clauses: dict, line: int) -> None:
+async def talk_to(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> None:
     if len(args) != 2:
         raise BasicValueError(f"TALK TO expects a recipient and a message, got {len(args)} "
                               "values")
@@ -18,7 +19,7 @@ async def talk_to(rt: Any, args: list[Any], clauses: dict, line: int) -> None:
 
 
 @keyword("SET CONTEXT")
-async def set_context(rt: Any, args: list[Any], clauses: dict, line: int) -> None:
+async def set_context(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> None:
     # ``SET CONTEXT "name" AS value`` names a context; the one-argument docs form has no name.
     if "AS" in clauses:
         rt.session.contexts[to_display(one(args, "SET CONTEXT"))] = to_display(
@@ -30,19 +31,20 @@ async def set_context(rt: Any, args: list[Any], clauses: dict, line: int) -> Non
 
 
 @keyword("SET USER")
-async def set_user(rt: Any, args: list[Any], clauses: dict, line: int) -> None:
+async def set_user(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> None:
     rt.session.user_id = to_display(one(args, "SET USER"))
 
 
 @keyword("ADD SUGGESTION")
-async def add_suggestion(rt: Any, args: list[Any], clauses: dict, line: int) -> None:
+async def add_suggestion(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> None:
     context = to_display(one(args, "ADD SUGGESTION"))
     text = to_display(one(clauses["AS"], "ADD SUGGESTION … AS")) if "AS" in clauses else context
     rt.session.suggestions.append(Suggestion(context, text))
 
 
 @keyword("ADD SUGGESTION TOOL")
-async def add_tool_suggestion(rt: Any, args: list[Any], clauses: dict, line: int) -> None:
+async def add_tool_suggestion(rt: KeywordContext, args: list[Any], clauses: Clauses,
+                              line: int) -> None:
     """``ADD SUGGESTION TOOL "tool" [WITH params] AS "text"``: params is a map, a list
     (matched to the tool's PARAMs in order) or a comma-separated text."""
     from .knowledge import find_tool
@@ -68,17 +70,18 @@ async def add_tool_suggestion(rt: Any, args: list[Any], clauses: dict, line: int
 
 
 @keyword("CLEAR SUGGESTIONS")
-async def clear_suggestions(rt: Any, args: list[Any], clauses: dict, line: int) -> None:
+async def clear_suggestions(rt: KeywordContext, args: list[Any], clauses: Clauses,
+                            line: int) -> None:
     rt.session.suggestions.clear()
 
 
 @keyword("SYSTEM PROMPT")
-async def system_prompt(rt: Any, args: list[Any], clauses: dict, line: int) -> None:
+async def system_prompt(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> None:
     rt.session.system_prompt = to_display(one(args, "BEGIN SYSTEM PROMPT"))
 
 
 @keyword("SET SESSION")
-async def set_session(rt: Any, args: list[Any], clauses: dict, line: int) -> None:
+async def set_session(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> None:
     if len(args) != 2:
         raise BasicValueError("SET SESSION expects a key and a value")
     key = to_display(args[0])
@@ -86,13 +89,13 @@ async def set_session(rt: Any, args: list[Any], clauses: dict, line: int) -> Non
 
 
 @keyword("GET SESSION")
-async def get_session(rt: Any, args: list[Any], clauses: dict, line: int) -> Any:
+async def get_session(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> Any:
     key = to_display(one(args, "GET SESSION"))
     return rt.session.variables.get(key.removeprefix("session."))
 
 
 @keyword("APPEND", "PUSH")
-async def append(rt: Any, args: list[Any], clauses: dict, line: int) -> int:
+async def append(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> int:
     if len(args) < 2 or not isinstance(args[0], list):
         raise BasicValueError("APPEND expects an array and the item(s) to add")
     args[0].extend(args[1:])
@@ -100,31 +103,31 @@ async def append(rt: Any, args: list[Any], clauses: dict, line: int) -> int:
 
 
 @keyword("THROW")
-async def throw(rt: Any, args: list[Any], clauses: dict, line: int) -> None:
+async def throw(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> None:
     raise BasicValueError(to_display(one(args, "THROW")))
 
 
 @keyword("CLEAR ERROR")
-async def clear_error(rt: Any, args: list[Any], clauses: dict, line: int) -> None:
+async def clear_error(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> None:
     rt.error_number, rt.error_text = 0, ""
 
 
 @keyword("LOG", "LOG INFO", "LOG DEBUG")
-async def log(rt: Any, args: list[Any], clauses: dict, line: int) -> None:
+async def log(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> None:
     rt.print_(args, line)
 
 
 @keyword("LOG WARN", "LOG ERROR")
-async def log_warn(rt: Any, args: list[Any], clauses: dict, line: int) -> None:
+async def log_warn(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> None:
     rt.warn(" ".join(to_display(a) for a in args), line)
 
 
 # Each phrase has its own handler so the option's name comes from the phrase itself.
 @keyword("SET ANSWER MODE")
-async def set_answer_mode(rt: Any, args: list[Any], clauses: dict, line: int) -> None:
+async def set_answer_mode(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> None:
     rt.session.variables["answer_mode"] = one(args, "SET ANSWER MODE")
 
 
 @keyword("SET MAX LINES")
-async def set_max_lines(rt: Any, args: list[Any], clauses: dict, line: int) -> None:
+async def set_max_lines(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> None:
     rt.session.variables["max_lines"] = one(args, "SET MAX LINES")

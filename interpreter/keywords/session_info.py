@@ -11,6 +11,7 @@ from typing import Any
 
 from ..values import BasicValueError
 from . import keyword
+from .context import Clauses, KeywordContext
 from .data import memory_user, provider_call
 
 
@@ -20,13 +21,13 @@ def _no_arguments(args: list[Any], phrase: str) -> None:
 
 
 @keyword("GET CURRENT MODEL")
-async def current_model(rt: Any, args: list[Any], clauses: dict, line: int) -> str:
+async def current_model(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> str:
     _no_arguments(args, "GET CURRENT MODEL")
     return rt.session.model or "default"
 
 
 @keyword("GET USER FACTS")
-async def user_facts(rt: Any, args: list[Any], clauses: dict, line: int) -> list[str]:
+async def user_facts(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> list[str]:
     _no_arguments(args, "GET USER FACTS")
     memory = rt.service("user_memory", "GET USER FACTS")
     return list(provider_call(memory.facts, memory_user(rt)))

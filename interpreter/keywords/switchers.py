@@ -15,6 +15,7 @@ from typing import Any
 from ..ports import Suggestion, Switcher
 from ..values import BasicValueError, to_display
 from . import keyword, one
+from .context import Clauses, KeywordContext
 
 # The standard ids and the instruction each stands for (the engine's texts are Portuguese
 # and long; these say the same in short).
@@ -38,7 +39,7 @@ def switcher(first: str, label: str) -> Switcher:
 
 
 @keyword("ADD SWITCHER")
-async def add_switcher(rt: Any, args: list[Any], clauses: dict, line: int) -> None:
+async def add_switcher(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> None:
     first = to_display(one(args, "ADD SWITCHER")).strip()
     if "AS" not in clauses:
         raise BasicValueError("ADD SWITCHER expects id AS label (ADD SWITCHER \"tables\" AS "
@@ -50,12 +51,13 @@ async def add_switcher(rt: Any, args: list[Any], clauses: dict, line: int) -> No
 
 
 @keyword("CLEAR SWITCHERS")
-async def clear_switchers(rt: Any, args: list[Any], clauses: dict, line: int) -> None:
+async def clear_switchers(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> None:
     rt.session.switchers.clear()
 
 
 @keyword("ADD SUGGESTION TEXT")
-async def add_text_suggestion(rt: Any, args: list[Any], clauses: dict, line: int) -> None:
+async def add_text_suggestion(rt: KeywordContext, args: list[Any], clauses: Clauses,
+                              line: int) -> None:
     """``ADD SUGGESTION TEXT value AS label`` (what the engine adds for ``PARAM … ENUM``):
     a button that answers with ``value``."""
     value = to_display(one(args, "ADD SUGGESTION TEXT"))

@@ -14,6 +14,7 @@ from typing import Any
 from ..service_ports import HttpResponse
 from ..values import BasicValueError, to_display, to_json
 from . import keyword, one
+from .context import Clauses, KeywordContext
 
 _BODY_SNIPPET = 200  # characters of an error response quoted in the message
 
@@ -57,7 +58,7 @@ def require_url(value: Any, phrase: str) -> str:
     return url
 
 
-async def send(rt: Any, phrase: str, method: str, url: str, body: bytes | None,
+async def send(rt: KeywordContext, phrase: str, method: str, url: str, body: bytes | None,
                headers: dict[str, str], timeout: float | None = None) -> HttpResponse:
     """Through the ``http`` provider with the session's SET HEADER headers, ``headers`` on
     top; the response whatever its status."""
@@ -66,7 +67,7 @@ async def send(rt: Any, phrase: str, method: str, url: str, body: bytes | None,
     return await rt.service("http", phrase).request(method, url, all_headers, body, timeout)
 
 
-async def http_request(rt: Any, phrase: str, method: str, url: Any, data: Any = None,
+async def http_request(rt: KeywordContext, phrase: str, method: str, url: Any, data: Any = None,
                        timeout: float | None = None) -> HttpResponse:
     """Send with the session's headers; a non-2xx status is an error naming the URL."""
     target = require_url(url, phrase)
@@ -90,7 +91,7 @@ def snippet(text: str) -> str:
 
 
 @keyword("GET")
-async def get(rt: Any, args: list[Any], clauses: dict, line: int) -> Any:
+async def get(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> Any:
     source = to_display(one(args, "GET")).strip()
     if is_url(source):
         return parse_body(await http_request(rt, "GET", "GET", source))
@@ -102,7 +103,7 @@ async def get(rt: Any, args: list[Any], clauses: dict, line: int) -> Any:
 
 
 def _sender(method: str):
-    async def send(rt: Any, args: list[Any], clauses: dict, line: int) -> Any:
+    async def send(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> Any:
         if len(args) not in (1, 2):
             raise BasicValueError(f"{method} expects a URL and the data to send, got "
                                   f"{len(args)} values")
@@ -118,12 +119,12 @@ keyword("PATCH")(_sender("PATCH"))
 
 
 @keyword("DELETE HTTP")
-async def delete_http(rt: Any, args: list[Any], clauses: dict, line: int) -> Any:
+async def delete_http(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> Any:
     return parse_body(await http_request(rt, "DELETE HTTP", "DELETE", one(args, "DELETE HTTP")))
 
 
 @keyword("SET HEADER")
-async def set_header(rt: Any, args: list[Any], clauses: dict, line: int) -> None:
+async def set_header(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> None:
     if len(args) != 2:
         raise BasicValueError('SET HEADER expects a name and a value: SET HEADER "name", value')
     name = to_display(args[0]).strip()
@@ -139,5 +140,5 @@ async def set_header(rt: Any, args: list[Any], clauses: dict, line: int) -> None
 
 
 @keyword("CLEAR HEADERS")
-async def clear_headers(rt: Any, args: list[Any], clauses: dict, line: int) -> None:
+async def clear_headers(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> None:
     rt.session.http_headers.clear()

@@ -19,6 +19,7 @@ from urllib.parse import quote
 from ..values import BasicValueError, to_display, to_number
 from . import keyword, one
 from .ai_media import new_file
+from .context import Clauses, KeywordContext
 from .web import parse_body, snippet
 
 DEFAULT_QR_SIZE = 256  # pixels
@@ -45,7 +46,7 @@ def qr_png(text: str, size: int = DEFAULT_QR_SIZE) -> bytes:
 
 
 @keyword("QR CODE")
-async def qr_code(rt: Any, args: list[Any], clauses: dict, line: int) -> str:
+async def qr_code(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> str:
     if not 1 <= len(args) <= 3:
         raise BasicValueError("QR CODE expects a text, and optionally a size in pixels and "
                               "a file path: path = QR CODE \"https://…\", 300")
@@ -75,7 +76,7 @@ def weather_url(template: str, location: str) -> str:
 
 
 @keyword("WEATHER")
-async def weather(rt: Any, args: list[Any], clauses: dict, line: int) -> Any:
+async def weather(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> Any:
     location = to_display(one(args, "WEATHER")).strip()
     if not location:
         raise BasicValueError("WEATHER needs a place, e.g. WEATHER \"Paris\"")

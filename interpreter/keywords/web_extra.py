@@ -17,6 +17,7 @@ from ..service_ports import MailMessage
 from ..values import BasicValueError, to_display, to_json
 from . import keyword, one
 from .ai_media import new_file
+from .context import Clauses, KeywordContext
 from .mail import recipients
 from .web import require_url, send, snippet
 
@@ -32,7 +33,7 @@ NO_RESULTS = "No results found"  # the original's answer when a search finds not
 
 
 @keyword("GRAPHQL")
-async def graphql(rt: Any, args: list[Any], clauses: dict, line: int) -> Any:
+async def graphql(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> Any:
     if len(args) not in (2, 3):
         raise BasicValueError("GRAPHQL expects a URL, a query and optionally the variables")
     url, query = require_url(args[0], "GRAPHQL"), to_display(args[1])
@@ -136,7 +137,7 @@ def parse_soap_response(text: str, operation: str) -> Any:
     return value if isinstance(value, dict) else {_local(answer.tag): value}
 
 
-async def _from_wsdl(rt: Any, url: str, operation: str) -> tuple[str, str, str]:
+async def _from_wsdl(rt: KeywordContext, url: str, operation: str) -> tuple[str, str, str]:
     """Endpoint, SOAPAction and namespace of ``operation`` from the service description."""
     response = await send(rt, "SOAP", "GET", url, None, {})
     if not 200 <= response.status < 300:
@@ -151,7 +152,7 @@ async def _from_wsdl(rt: Any, url: str, operation: str) -> tuple[str, str, str]:
             namespace = schema.get("targetNamespace") or namespace
     address = root.find(f".//{{{_WSDL_SOAP}}}address")
     endpoint = address.get("location", "") if address is not None else ""
-    operations = {}
+    operations: dict[str, str] = {}
     for binding in root.iter(f"{{{_WSDL}}}binding"):
         for op in binding.findall(f"{{{_WSDL}}}operation"):
             soap_op = op.find(f"{{{_WSDL_SOAP}}}operation")
@@ -164,7 +165,7 @@ async def _from_wsdl(rt: Any, url: str, operation: str) -> tuple[str, str, str]:
 
 
 @keyword("SOAP")
-async def soap(rt: Any, args: list[Any], clauses: dict, line: int) -> Any:
+async def soap(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> Any:
     if len(args) not in (2, 3):
         raise BasicValueError('SOAP expects a URL or WSDL, an operation and the parameters: '
                               'SOAP "https://…?wsdl", "Add", #{ a: 1 }')
@@ -197,7 +198,7 @@ async def soap(rt: Any, args: list[Any], clauses: dict, line: int) -> Any:
 
 
 @keyword("WEBSITE OF")
-async def website_of(rt: Any, args: list[Any], clauses: dict, line: int) -> str:
+async def website_of(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> str:
     query = to_display(one(args, "WEBSITE OF")).strip()
     if not query:
         raise BasicValueError("WEBSITE OF needs a search text")
@@ -206,7 +207,7 @@ async def website_of(rt: Any, args: list[Any], clauses: dict, line: int) -> str:
 
 
 @keyword("CREATE DRAFT")
-async def create_draft(rt: Any, args: list[Any], clauses: dict, line: int) -> str:
+async def create_draft(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> str:
     if len(args) != 3:
         raise BasicValueError('CREATE DRAFT expects to, subject and body: '
                               'CREATE DRAFT "ana@example.com", "Hello", text')
