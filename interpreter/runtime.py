@@ -160,9 +160,10 @@ class Runtime:
         self.current_line = 0
         self._sources: dict[int, WriteSource] = {}
         self.turn = 0  # user messages received so far: the conversation turn writes belong to
-        from .keywords import KEYWORDS  # here, not per call: keywords import this module
+        from .keywords import KEYWORDS, check_arity  # here: keywords import this module
 
         self._keywords = KEYWORDS
+        self._check_arity = check_arity
         self.services: Mapping[str, Any] = services or {}
         # The memory's commit barrier (interpreter.ports.CommitBarrier), if it has one.
         self._commit = getattr(memory, "commit_barrier", None)
@@ -484,6 +485,7 @@ class Runtime:
         handler = self._keywords.get(phrase)
         if handler is None:
             raise BasicValueError(f"the keyword {phrase} is not supported by Talkbench yet")
+        self._check_arity(phrase, len(args))
         return await handler(self, args, clauses, line)
 
     async def param(self, name: str, ptype: str, description: str, like: Any, default: Any,

@@ -19,7 +19,7 @@ from datetime import datetime
 from typing import Any
 
 from ..values import BasicValueError, to_display
-from . import keyword, one
+from . import keyword
 from .context import Clauses, KeywordContext
 from .data import provider_call, table_service
 from .llm import ask, chat_client
@@ -52,9 +52,9 @@ async def new_file(rt: KeywordContext, phrase: str, folder: str, hint: str, exte
 # ------------------------------------------------------------------------------ model choice
 
 
-@keyword("USE MODEL")
+@keyword("USE MODEL", args=1)
 async def use_model(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> None:
-    name = to_display(one(args, "USE MODEL")).strip()
+    name = to_display(args[0]).strip()
     _select_model(rt, rt.services.get("llm"), "" if name.lower() == "default" else name)
 
 
@@ -65,10 +65,10 @@ def _select_model(rt: KeywordContext, client: Any, model: str) -> None:
         client.select(model)
 
 
-@keyword("SET MODEL ROUTING")
+@keyword("SET MODEL ROUTING", args=1)
 async def set_model_routing(rt: KeywordContext, args: list[Any], clauses: Clauses,
                             line: int) -> None:
-    route = to_display(one(args, "SET MODEL ROUTING")).strip().lower()
+    route = to_display(args[0]).strip().lower()
     rt.session.model_routing = route
     if route in _NO_ROUTE:
         return
@@ -88,7 +88,7 @@ async def set_model_routing(rt: KeywordContext, args: list[Any], clauses: Clause
 
 async def _generate(rt: KeywordContext, phrase: str, kind: str, folder: str,
                     args: list[Any]) -> str:
-    prompt = to_display(one(args, phrase)).strip()
+    prompt = to_display(args[0]).strip()
     if not prompt:
         raise BasicValueError(f"{phrase} needs a text")
     rt.service("storage", phrase)  # fail before paying for a generation that cannot be saved
@@ -96,17 +96,17 @@ async def _generate(rt: KeywordContext, phrase: str, kind: str, folder: str,
     return await new_file(rt, phrase, folder, prompt, extension, data)
 
 
-@keyword("IMAGE")
+@keyword("IMAGE", args=1)
 async def image(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> str:
     return await _generate(rt, "IMAGE", "image", "generated/images", args)
 
 
-@keyword("AUDIO")
+@keyword("AUDIO", args=1)
 async def audio(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> str:
     return await _generate(rt, "AUDIO", "speech", "generated/audio", args)
 
 
-@keyword("VIDEO")
+@keyword("VIDEO", args=1)
 async def video(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> str:
     return await _generate(rt, "VIDEO", "video", "generated/videos", args)
 
@@ -138,18 +138,16 @@ async def _vision(rt: KeywordContext, phrase: str, source: Any, instruction: str
     return reply.content.strip()
 
 
-@keyword("SEE")
+@keyword("SEE", args=(1, 2), usage='an image and optionally a question: SEE "photo.jpg"')
 async def see(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> str:
-    if len(args) not in (1, 2):
-        raise BasicValueError('SEE expects an image and optionally a question: SEE "photo.jpg"')
     question = to_display(args[1]).strip() if len(args) == 2 else "Describe this image."
     return await _vision(rt, "SEE", args[0], "You describe images for a chatbot. Answer in "
                          "plain text, briefly and precisely.", question)
 
 
-@keyword("OCR")
+@keyword("OCR", args=1)
 async def ocr(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> str:
-    text = await _vision(rt, "OCR", one(args, "OCR"), "You are an OCR engine. Transcribe "
+    text = await _vision(rt, "OCR", args[0], "You are an OCR engine. Transcribe "
                          "every piece of text in the image verbatim, keeping its line "
                          "breaks. Reply with the text only, no comments; reply with nothing "
                          "if there is no text.", "Transcribe the text of this image.")
@@ -172,12 +170,11 @@ def json_object(text: str) -> dict[str, Any] | None:
     return data if isinstance(data, dict) else None
 
 
-@keyword("SAVE FROM UNSTRUCTURED")
+@keyword("SAVE FROM UNSTRUCTURED", args=2,
+         usage='a table and a text: SAVE FROM UNSTRUCTURED "leads", text')
 async def save_from_unstructured(rt: KeywordContext, args: list[Any], clauses: Clauses,
                                  line: int) -> Any:
     phrase = "SAVE FROM UNSTRUCTURED"
-    if len(args) != 2:
-        raise BasicValueError(f'{phrase} expects a table and a text: {phrase} "leads", text')
     table = to_display(args[0]).strip()
     tables = table_service(rt, phrase)
     info = provider_call(tables.info, table)
@@ -201,10 +198,8 @@ async def save_from_unstructured(rt: KeywordContext, args: list[Any], clauses: C
     return {info.key: row_id, **row}
 
 
-@keyword("POLISH MESSAGE")
+@keyword("POLISH MESSAGE", args=(1, 2), usage="a text and optionally a style")
 async def polish_message(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> str:
-    if len(args) not in (1, 2):
-        raise BasicValueError("POLISH MESSAGE expects a text and optionally a style")
     style = f" Style: {to_display(args[1]).strip()}." if len(args) == 2 else ""
     return await ask(rt, "POLISH MESSAGE", "Polish the user's message before it is sent: fix "
                      "spelling, grammar and punctuation and make it clear and friendly, in "
@@ -212,12 +207,11 @@ async def polish_message(rt: KeywordContext, args: list[Any], clauses: Clauses, 
                      "message only.", to_display(args[0]))
 
 
-@keyword("CREATE SITE")
+@keyword("CREATE SITE", args=3,
+         usage='alias, template folder and prompt: CREATE SITE "promo", "templates", '
+               '"A page for …"')
 async def create_site(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> str:
     phrase = "CREATE SITE"
-    if len(args) != 3:
-        raise BasicValueError(f'{phrase} expects alias, template folder and prompt: '
-                              f'{phrase} "promo", "templates", "A page for …"')
     alias, folder, prompt = (to_display(a).strip() for a in args)
     if not _SAFE_ALIAS.match(alias):
         raise BasicValueError(f"{phrase}: the alias {alias!r} may use only letters, digits, "

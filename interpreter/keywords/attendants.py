@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..service_ports import ServiceError
-from ..values import BasicValueError, to_display
+from ..values import to_display
 from . import keyword
 from .context import Clauses, KeywordContext
 
@@ -47,16 +47,12 @@ async def _attendants(rt: KeywordContext, phrase: str, status: Any) -> dict[str,
     return {"success": True, "count": len(items), "items": items}
 
 
-@keyword("GET ATTENDANTS")
+@keyword("GET ATTENDANTS", args=(0, 1), usage="at most a status")
 async def get_attendants(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> dict:
-    if len(args) > 1:
-        raise BasicValueError(f"GET ATTENDANTS takes at most a status, got {len(args)} values")
     return await _attendants(rt, "GET ATTENDANTS", args[0] if args else None)
 
 
-@keyword("GET ATTENDANT STATS")
+@keyword("GET ATTENDANT STATS", args=1, usage="a status")
 async def get_attendant_stats(rt: KeywordContext, args: list[Any], clauses: Clauses,
                               line: int) -> dict:
-    if len(args) != 1:
-        raise BasicValueError(f"GET ATTENDANT STATS expects a status, got {len(args)} values")
     return await _attendants(rt, "GET ATTENDANT STATS", args[0])

@@ -98,14 +98,12 @@ def task_priority(due: dt.datetime | None, now: dt.datetime) -> str:
     return "high" if days <= 1 else "medium" if days <= 7 else "low"
 
 
-@keyword("CREATE TASK")
+@keyword("CREATE TASK", args=(1, 5),
+         usage="title, assignee[, due date[, project]] or title, description, assignee, "
+               "due date, priority")
 async def create_task(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> str:
     """``CREATE TASK title, assignee[, due[, project]]`` (the engine's order) or
     ``CREATE TASK title, description, assignee, due, priority`` (the documented one)."""
-    if not 1 <= len(args) <= 5:
-        raise BasicValueError("CREATE TASK expects title, assignee[, due date[, project]] or "
-                              f"title, description, assignee, due date, priority; got "
-                              f"{len(args)} argument(s)")
     description, priority = "", ""
     if len(args) == 5:
         title, description, assignee, due_value, priority = args
@@ -177,10 +175,8 @@ def _minutes(value: Any, default: int, phrase: str) -> int:
     return int(minutes)
 
 
-@keyword("BOOK MEETING")
+@keyword("BOOK MEETING", args=(1, 2), usage="#{title: …, start_time: …}, attendees")
 async def book_meeting(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> str:
-    if len(args) not in (1, 2):
-        raise BasicValueError('BOOK MEETING expects #{title: …, start_time: …}, attendees')
     details = args[0]
     if isinstance(details, str):
         try:
@@ -211,11 +207,9 @@ async def book_meeting(rt: KeywordContext, args: list[Any], clauses: Clauses, li
             f"attendees (ID: {event_id})")
 
 
-@keyword("CHECK AVAILABILITY")
+@keyword("CHECK AVAILABILITY", args=(1, 2), usage="a date and a duration in minutes")
 async def check_availability(rt: KeywordContext, args: list[Any], clauses: Clauses,
                              line: int) -> str:
-    if len(args) not in (1, 2):
-        raise BasicValueError("CHECK AVAILABILITY expects a date and a duration in minutes")
     day = parse_day(args[0], _now())
     length = _minutes(args[1] if len(args) == 2 else None, 30, "CHECK AVAILABILITY")
     slots = _call(_crm(rt, "CHECK AVAILABILITY").free_slots, day, length,
@@ -325,11 +319,9 @@ async def add_note(rt: KeywordContext, args: list[Any], clauses: Clauses, line: 
 # ------------------------------------------------------------------------------ activity
 
 
-@keyword("LOG ACTIVITY")
+@keyword("LOG ACTIVITY", args=(1, 3), usage="kind[, description[, data]]")
 async def log_activity(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> str:
     """``LOG ACTIVITY kind[, description[, data]]``: a row in the activity log; its id."""
-    if not 1 <= len(args) <= 3:
-        raise BasicValueError("LOG ACTIVITY expects kind[, description[, data]]")
     kind, description, data = (list(args) + [None, None])[:3]
     if not _text(kind):
         raise BasicValueError("LOG ACTIVITY needs a kind of activity")
@@ -337,11 +329,9 @@ async def log_activity(rt: KeywordContext, args: list[Any], clauses: Clauses, li
                  to_json(data), rt.session.id, rt.file, line, phrase="LOG ACTIVITY:")
 
 
-@keyword("RECORD METRIC")
+@keyword("RECORD METRIC", args=(2, 3), usage="name, value[, tags]")
 async def record_metric(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> str:
     """``RECORD METRIC name, value[, tags]``: a metric sample; its id."""
-    if len(args) not in (2, 3):
-        raise BasicValueError("RECORD METRIC expects name, value[, tags]")
     name = _text(args[0])
     if not name:
         raise BasicValueError("RECORD METRIC needs a metric name")
@@ -385,10 +375,8 @@ def parse_ttl(value: Any) -> float | None:
     return float(number)
 
 
-@keyword("CACHE SET")
+@keyword("CACHE SET", args=(2, 3), usage="key, value[, lifetime in seconds]")
 async def cache_set(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> None:
-    if len(args) not in (2, 3):
-        raise BasicValueError("CACHE SET expects key, value[, lifetime in seconds]")
     key = _text(args[0])
     if not key:
         raise BasicValueError("CACHE SET needs a non-empty key")

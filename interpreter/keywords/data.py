@@ -14,7 +14,7 @@ from typing import Any
 from .. import nodes as n
 from ..data_ports import ColumnDef, Filter, TableDefinition
 from ..values import BasicValueError, to_display
-from . import keyword, one
+from . import keyword
 from .context import Clauses, KeywordContext
 
 _ANONYMOUS = "anonymous"  # user id before any SET USER
@@ -125,10 +125,8 @@ def _limit(value: Any) -> int:
     return int(number)
 
 
-@keyword("SAVE")
+@keyword("SAVE", args=(2, None), usage='a table and a row, e.g. SAVE "leads", lead')
 async def save(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> Any:
-    if len(args) < 2:
-        raise BasicValueError("SAVE needs a table and a row, e.g. SAVE \"leads\", lead")
     table = _table_name(args[0], "SAVE")
     tables = table_service(rt, "SAVE")
     if len(args) == 2 and isinstance(args[1], dict):
@@ -180,11 +178,8 @@ async def delete(rt: KeywordContext, args: list[Any], clauses: Clauses, line: in
     return provider_call(tables.delete, table, where)
 
 
-@keyword("SET")
+@keyword("SET", args=3, usage='SET "table", "filter", "col1=v1,col2=v2" on a table')
 async def set_rows(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> int:
-    if len(args) != 3:
-        raise BasicValueError("SET on a table expects SET \"table\", \"filter\", "
-                              "\"col1=v1,col2=v2\"")
     changes = args[2] if isinstance(args[2], dict) else _assignments(to_display(args[2]))
     return provider_call(table_service(rt, "SET").update, _table_name(args[0], "SET"),
                          _as_filter(args[1]), changes)
@@ -224,10 +219,8 @@ def memory_user(rt: KeywordContext) -> str:
     return rt.session.user_id or _ANONYMOUS
 
 
-@keyword("SET USER MEMORY")
+@keyword("SET USER MEMORY", args=2, usage="a key and a value")
 async def set_user_memory(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> None:
-    if len(args) != 2:
-        raise BasicValueError("SET USER MEMORY expects a key and a value")
     key = to_display(args[0])
     if not key:
         raise BasicValueError("SET USER MEMORY needs a non-empty key")
@@ -235,9 +228,9 @@ async def set_user_memory(rt: KeywordContext, args: list[Any], clauses: Clauses,
                   to_display(args[1]))
 
 
-@keyword("GET USER MEMORY")
+@keyword("GET USER MEMORY", args=1)
 async def get_user_memory(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> str:
-    key = to_display(one(args, "GET USER MEMORY"))
+    key = to_display(args[0])
     return provider_call(rt.service("user_memory", "GET USER MEMORY").get, memory_user(rt), key)
 
 
@@ -247,10 +240,10 @@ async def clear_user_memory(rt: KeywordContext, args: list[Any], clauses: Clause
     return provider_call(rt.service("user_memory", "CLEAR USER MEMORY").clear, memory_user(rt))
 
 
-@keyword("REMEMBER USER FACT")
+@keyword("REMEMBER USER FACT", args=1)
 async def remember_user_fact(rt: KeywordContext, args: list[Any], clauses: Clauses,
                              line: int) -> None:
-    text = to_display(one(args, "REMEMBER USER FACT"))
+    text = to_display(args[0])
     provider_call(rt.service("user_memory", "REMEMBER USER FACT").add_fact, memory_user(rt), text)
 
 

@@ -6,13 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..values import BasicValueError
 from . import keyword
 from .context import Clauses, KeywordContext
 
 
-@keyword("ERROR MESSAGE")
+@keyword("ERROR MESSAGE", args=0)
 async def error_message(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> str:
-    if args:
-        raise BasicValueError(f"ERROR MESSAGE takes no arguments, got {len(args)}")
     return rt.error_text

@@ -14,13 +14,13 @@ from typing import Any
 from ..events import Failed, Finished, Printed, RunStarted, Stopped
 from ..service_ports import NotFound, ServiceError, ToolSpec
 from ..values import BasicValueError, to_display
-from . import keyword, one
+from . import keyword
 from .context import Clauses, KeywordContext
 from .web import http_request
 
 
-def _name(args: list[Any], phrase: str) -> str:
-    name = to_display(one(args, phrase)).strip()
+def _name(value: Any, phrase: str) -> str:
+    name = to_display(value).strip()
     if not name:
         raise BasicValueError(f"{phrase} needs a name")
     return name
@@ -29,9 +29,9 @@ def _name(args: list[Any], phrase: str) -> str:
 # ------------------------------------------------------------------------------ KBs
 
 
-@keyword("USE KB", "ADD KB", "SET KB")
+@keyword("USE KB", "ADD KB", "SET KB", args=1)
 async def use_kb(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> str:
-    name = _name(args, "USE KB").removesuffix(".gbkb")
+    name = _name(args[0], "USE KB").removesuffix(".gbkb")
     try:
         documents = await rt.service("knowledge", "USE KB").open(name)
     except NotFound as e:
@@ -44,12 +44,12 @@ async def use_kb(rt: KeywordContext, args: list[Any], clauses: Clauses, line: in
     return f"Knowledge base '{name}' is active ({documents} documents)"
 
 
-@keyword("CLEAR KB")
+@keyword("CLEAR KB", args=(0, 1))
 async def clear_kb(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> None:
     if not args:
         rt.session.knowledge_bases.clear()
         return
-    name = _name(args, "CLEAR KB").removesuffix(".gbkb")
+    name = _name(args[0], "CLEAR KB").removesuffix(".gbkb")
     if name in rt.session.knowledge_bases:
         rt.session.knowledge_bases.remove(name)
     else:
@@ -59,12 +59,12 @@ async def clear_kb(rt: KeywordContext, args: list[Any], clauses: Clauses, line: 
 # ------------------------------------------------------------------------------ websites
 
 
-@keyword("ADD WEBSITE", "USE WEBSITE")
+@keyword("ADD WEBSITE", "USE WEBSITE", args=(1, None))
 async def add_website(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> str:
     """``USE WEBSITE url`` (also ``USE_WEBSITE(url, refresh)`` and ``… REFRESH "30d"``, as
     botbasic_ai/src/keywords/use_website.rs registers it): the refresh interval is for the
     server's crawler; one run indexes the page once."""
-    url = _name(args[:1], "ADD WEBSITE")
+    url = _name(args[0], "ADD WEBSITE")
     knowledge = rt.service("knowledge", "ADD WEBSITE")
     response = await http_request(rt, "ADD WEBSITE", "GET", url)
     ctype = response.header("content-type").lower()
@@ -99,17 +99,17 @@ def find_tool(rt: KeywordContext, name: str, phrase: str) -> ToolSpec:
     return spec
 
 
-@keyword("ADD TOOL", "USE TOOL")
+@keyword("ADD TOOL", "USE TOOL", args=1)
 async def add_tool(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> str:
-    spec = find_tool(rt, _name(args, "ADD TOOL"), "ADD TOOL")
+    spec = find_tool(rt, _name(args[0], "ADD TOOL"), "ADD TOOL")
     if spec.name not in rt.session.tools:
         rt.session.tools.append(spec.name)
     return f"Tool '{spec.name}' is now available in this conversation"
 
 
-@keyword("REMOVE TOOL")
+@keyword("REMOVE TOOL", args=1)
 async def remove_tool(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> str:
-    name = _name(args, "REMOVE TOOL")
+    name = _name(args[0], "REMOVE TOOL")
     wanted = name.rsplit("/", 1)[-1].removesuffix(".bas").lower()
     kept = [t for t in rt.session.tools if t.lower() != wanted]
     removed = len(kept) != len(rt.session.tools)

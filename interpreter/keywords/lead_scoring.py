@@ -100,13 +100,11 @@ async def score_lead(rt: KeywordContext, args: list[Any], clauses: Clauses, line
     return lead_score(lead, args[1] if len(args) == 2 and isinstance(args[1], dict) else None)
 
 
-@keyword("QUALIFY LEAD")
+@keyword("QUALIFY LEAD", args=(1, 2), usage="a lead id (or a lead map)[, threshold]")
 async def qualify_lead(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> bool:
     """``QUALIFY LEAD lead_id[, threshold]``: the score kept in bot memory under
     ``lead_score:<id>`` (as the original reads it) reaches the threshold (70). Given a lead
     map instead of an id, its rule-based score is compared."""
-    if len(args) not in (1, 2):
-        raise BasicValueError("QUALIFY LEAD expects a lead id (or a lead map)[, threshold]")
     threshold = DEFAULT_THRESHOLD if len(args) == 1 else int(to_number(
         args[1], "QUALIFY LEAD threshold"))
     if isinstance(args[0], dict):

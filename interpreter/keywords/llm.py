@@ -14,7 +14,7 @@ from typing import Any
 
 from ..service_ports import ServiceError, ToolSpec
 from ..values import BasicValueError, to_display, to_json
-from . import keyword, one
+from . import keyword
 from .context import Clauses, KeywordContext
 from .knowledge import active_collections, find_tool, run_tool
 
@@ -75,9 +75,9 @@ def chat_client(rt: KeywordContext, phrase: str) -> Any:
         select(rt.session.model)
     return client
 
-@keyword("LLM")
+@keyword("LLM", args=1)
 async def llm(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> str:
-    prompt = to_display(one(args, "LLM")).strip()
+    prompt = to_display(args[0]).strip()
     if not prompt:
         raise BasicValueError("LLM needs a prompt")
     client = chat_client(rt, "LLM")
@@ -131,34 +131,30 @@ def _pick(reply: str, choices: list[str]) -> str:
     return reply
 
 
-@keyword("SUMMARIZE")
+@keyword("SUMMARIZE", args=1)
 async def summarize(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> str:
-    text = to_display(one(args, "SUMMARIZE"))
+    text = to_display(args[0])
     return await ask(rt, "SUMMARIZE", "Summarize the user's text in a few sentences, in the "
                      "language of the text. Reply with the summary only.", text)
 
 
-@keyword("TRANSLATE")
+@keyword("TRANSLATE", args=2, usage='a text and a language: TRANSLATE text, "pt"')
 async def translate(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> str:
-    if len(args) != 2:
-        raise BasicValueError("TRANSLATE expects a text and a language: TRANSLATE text, \"pt\"")
     text, language = to_display(args[0]), to_display(args[1]).strip()
     return await ask(rt, "TRANSLATE", f"Translate the user's text into the language "
                      f"'{language}'. Reply with the translation only.", text)
 
 
-@keyword("SENTIMENT")
+@keyword("SENTIMENT", args=1)
 async def sentiment(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> str:
-    text = to_display(one(args, "SENTIMENT"))
+    text = to_display(args[0])
     reply = await ask(rt, "SENTIMENT", "Classify the sentiment of the user's text. Reply "
                       "with exactly one word: positive, negative or neutral.", text)
     return _pick(reply, ["positive", "negative", "neutral"])
 
 
-@keyword("CLASSIFY")
+@keyword("CLASSIFY", args=2, usage="a text and the categories")
 async def classify(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> str:
-    if len(args) != 2:
-        raise BasicValueError("CLASSIFY expects a text and the categories")
     raw = args[1] if isinstance(args[1], list) else to_display(args[1]).split(",")
     categories = [c for c in (to_display(x).strip() for x in raw) if c]
     if not categories:

@@ -268,11 +268,9 @@ async def send_template(rt: KeywordContext, args: list[Any], clauses: Clauses, l
 # ---------------------------------------------------------------- WEBHOOK
 
 
-@keyword("WEBHOOK")
+@keyword("WEBHOOK", args=1, usage="a name")
 async def webhook(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> str:
     """Records the endpoint; ``talkbench webhook serve`` is what answers requests to it."""
-    if len(args) != 1:
-        raise BasicValueError(f"WEBHOOK expects a name, got {len(args)} values")
     name = to_display(args[0]).strip()
     if not _WEBHOOK_NAME.match(name):
         raise BasicValueError(f"WEBHOOK {name!r}: a webhook name is letters, digits, '_', "

@@ -11,7 +11,7 @@ import re
 from typing import Any
 
 from ..values import BasicValueError, as_number, to_display
-from . import keyword, one
+from . import keyword
 from .context import Clauses, KeywordContext
 from .data import memory_user, provider_call  # one rule for "which user" and provider errors
 
@@ -62,11 +62,8 @@ def _key(value: Any, phrase: str) -> str:
     return key
 
 
-@keyword("REMEMBER")
+@keyword("REMEMBER", args=(2, 3), usage='REMEMBER key, value[, "30 days"]')
 async def remember(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> None:
-    if len(args) not in (2, 3):
-        raise BasicValueError('REMEMBER expects REMEMBER key, value[, "30 days"], '
-                              f"got {len(args)} argument(s)")
     key = _key(args[0], "REMEMBER")
     seconds = parse_duration(args[2]) if len(args) == 3 else None
     memory = rt.service("user_memory", "REMEMBER")
@@ -76,7 +73,7 @@ async def remember(rt: KeywordContext, args: list[Any], clauses: Clauses, line: 
     provider_call(memory.remember, memory_user(rt), key, to_display(args[1]), seconds)
 
 
-@keyword("RECALL")
+@keyword("RECALL", args=1)
 async def recall(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> str:
-    key = _key(one(args, "RECALL"), "RECALL")
+    key = _key(args[0], "RECALL")
     return provider_call(rt.service("user_memory", "RECALL").get, memory_user(rt), key)

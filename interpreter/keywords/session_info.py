@@ -9,25 +9,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..values import BasicValueError
 from . import keyword
 from .context import Clauses, KeywordContext
 from .data import memory_user, provider_call
 
 
-def _no_arguments(args: list[Any], phrase: str) -> None:
-    if args:
-        raise BasicValueError(f"{phrase} takes no arguments, got {len(args)}")
-
-
-@keyword("GET CURRENT MODEL")
+@keyword("GET CURRENT MODEL", args=0)
 async def current_model(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> str:
-    _no_arguments(args, "GET CURRENT MODEL")
     return rt.session.model or "default"
 
 
-@keyword("GET USER FACTS")
+@keyword("GET USER FACTS", args=0)
 async def user_facts(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> list[str]:
-    _no_arguments(args, "GET USER FACTS")
     memory = rt.service("user_memory", "GET USER FACTS")
     return list(provider_call(memory.facts, memory_user(rt)))

@@ -38,9 +38,9 @@ def switcher(first: str, label: str) -> Switcher:
     return Switcher(f"custom:{digest}", label, first)
 
 
-@keyword("ADD SWITCHER")
+@keyword("ADD SWITCHER", args=1)
 async def add_switcher(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> None:
-    first = to_display(one(args, "ADD SWITCHER")).strip()
+    first = to_display(args[0]).strip()
     if "AS" not in clauses:
         raise BasicValueError("ADD SWITCHER expects id AS label (ADD SWITCHER \"tables\" AS "
                               "\"Tables\")")
@@ -55,12 +55,12 @@ async def clear_switchers(rt: KeywordContext, args: list[Any], clauses: Clauses,
     rt.session.switchers.clear()
 
 
-@keyword("ADD SUGGESTION TEXT")
+@keyword("ADD SUGGESTION TEXT", args=1)
 async def add_text_suggestion(rt: KeywordContext, args: list[Any], clauses: Clauses,
                               line: int) -> None:
     """``ADD SUGGESTION TEXT value AS label`` (what the engine adds for ``PARAM … ENUM``):
     a button that answers with ``value``."""
-    value = to_display(one(args, "ADD SUGGESTION TEXT"))
+    value = to_display(args[0])
     label = to_display(one(clauses["AS"], "ADD SUGGESTION TEXT … AS")) if "AS" in clauses \
         else value
     rt.session.suggestions.append(Suggestion(value, label))

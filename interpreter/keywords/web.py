@@ -13,7 +13,7 @@ from typing import Any
 
 from ..service_ports import HttpResponse
 from ..values import BasicValueError, to_display, to_json
-from . import keyword, one
+from . import keyword
 from .context import Clauses, KeywordContext
 
 _BODY_SNIPPET = 200  # characters of an error response quoted in the message
@@ -90,9 +90,9 @@ def snippet(text: str) -> str:
     return text if len(text) <= _BODY_SNIPPET else text[:_BODY_SNIPPET] + "…"
 
 
-@keyword("GET")
+@keyword("GET", args=1)
 async def get(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> Any:
-    source = to_display(one(args, "GET")).strip()
+    source = to_display(args[0]).strip()
     if is_url(source):
         return parse_body(await http_request(rt, "GET", "GET", source))
     if source.lower().startswith("session."):
@@ -104,29 +104,23 @@ async def get(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) 
 
 def _sender(method: str):
     async def send(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> Any:
-        if len(args) not in (1, 2):
-            raise BasicValueError(f"{method} expects a URL and the data to send, got "
-                                  f"{len(args)} values")
         data = args[1] if len(args) == 2 else None
         return parse_body(await http_request(rt, method, method, args[0], data))
 
     return send
 
 
-keyword("POST")(_sender("POST"))
-keyword("PUT")(_sender("PUT"))
-keyword("PATCH")(_sender("PATCH"))
+for _method in ("POST", "PUT", "PATCH"):
+    keyword(_method, args=(1, 2), usage="a URL and the data to send")(_sender(_method))
 
 
-@keyword("DELETE HTTP")
+@keyword("DELETE HTTP", args=1)
 async def delete_http(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> Any:
-    return parse_body(await http_request(rt, "DELETE HTTP", "DELETE", one(args, "DELETE HTTP")))
+    return parse_body(await http_request(rt, "DELETE HTTP", "DELETE", args[0]))
 
 
-@keyword("SET HEADER")
+@keyword("SET HEADER", args=2, usage='a name and a value: SET HEADER "name", value')
 async def set_header(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> None:
-    if len(args) != 2:
-        raise BasicValueError('SET HEADER expects a name and a value: SET HEADER "name", value')
     name = to_display(args[0]).strip()
     if not name or any(c in name for c in ":\r\n") or name != name.split()[0]:
         raise BasicValueError(f"SET HEADER: {name!r} is not a valid header name")

@@ -15,7 +15,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from ..service_ports import MailMessage
 from ..values import BasicValueError, to_display, to_json
-from . import keyword, one
+from . import keyword
 from .ai_media import new_file
 from .context import Clauses, KeywordContext
 from .mail import recipients
@@ -32,10 +32,8 @@ NO_RESULTS = "No results found"  # the original's answer when a search finds not
 # ------------------------------------------------------------------------------ GraphQL
 
 
-@keyword("GRAPHQL")
+@keyword("GRAPHQL", args=(2, 3), usage="a URL, a query and optionally the variables")
 async def graphql(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> Any:
-    if len(args) not in (2, 3):
-        raise BasicValueError("GRAPHQL expects a URL, a query and optionally the variables")
     url, query = require_url(args[0], "GRAPHQL"), to_display(args[1])
     variables = args[2] if len(args) == 3 else None
     if isinstance(variables, str):
@@ -164,11 +162,10 @@ async def _from_wsdl(rt: KeywordContext, url: str, operation: str) -> tuple[str,
     return endpoint or url.split("?")[0], operations[operation], namespace
 
 
-@keyword("SOAP")
+@keyword("SOAP", args=(2, 3),
+         usage='a URL or WSDL, an operation and the parameters: '
+               'SOAP "https://…?wsdl", "Add", #{ a: 1 }')
 async def soap(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> Any:
-    if len(args) not in (2, 3):
-        raise BasicValueError('SOAP expects a URL or WSDL, an operation and the parameters: '
-                              'SOAP "https://…?wsdl", "Add", #{ a: 1 }')
     url, operation = require_url(args[0], "SOAP"), to_display(args[1]).strip()
     params = args[2] if len(args) == 3 and args[2] is not None else {}
     if not isinstance(params, dict):
@@ -197,20 +194,18 @@ async def soap(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int)
 # ------------------------------------------------------------------------------ search, drafts
 
 
-@keyword("WEBSITE OF")
+@keyword("WEBSITE OF", args=1)
 async def website_of(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> str:
-    query = to_display(one(args, "WEBSITE OF")).strip()
+    query = to_display(args[0]).strip()
     if not query:
         raise BasicValueError("WEBSITE OF needs a search text")
     hits = await rt.service("search", "WEBSITE OF").search(query, 1)
     return hits[0].url if hits else NO_RESULTS
 
 
-@keyword("CREATE DRAFT")
+@keyword("CREATE DRAFT", args=3,
+         usage='to, subject and body: CREATE DRAFT "ana@example.com", "Hello", text')
 async def create_draft(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> str:
-    if len(args) != 3:
-        raise BasicValueError('CREATE DRAFT expects to, subject and body: '
-                              'CREATE DRAFT "ana@example.com", "Hello", text')
     message = MailMessage(recipients(args[0]), to_display(args[1]), to_display(args[2]))
     data = rt.service("drafts", "CREATE DRAFT").render(message)
     return await new_file(rt, "CREATE DRAFT", "drafts", message.subject or "draft", "eml", data)
