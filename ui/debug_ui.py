@@ -79,18 +79,21 @@ class DebugUi:
     def add_menu_extras(self) -> None:
         """After the generated menus exist: Stop in the Debug menu and toolbar, the dock
         toggles, and the toolbar's look."""
-        menu = next((a.menu() for a in self.window.menuBar().actions()
-                     if a.text() == DEBUG_MENU and a.menu() is not None), None)
+        menu = next((m for a in self.window.menuBar().actions()
+                     if a.text() == DEBUG_MENU and isinstance(m := a.menu(), QMenu)), None)
         stop = self.window.actions_by_name["stop"]
         toolbar = self.window.findChild(QToolBar, "debugToolbar")
         if isinstance(menu, QMenu):
             first = menu.actions()[1] if len(menu.actions()) > 1 else None
-            menu.insertAction(first, stop)
+            if first is None:
+                menu.addAction(stop)
+            else:
+                menu.insertAction(first, stop)
             menu.addSeparator()
             windows = menu.addMenu("&Windows")
             for dock in self.docks:
                 action = dock.toggleViewAction()
-                action.triggered.connect(lambda on, d=dock: on and self.show_dock(d))
+                action.triggered.connect(lambda on, d=dock: self.show_dock(d) if on else None)
                 windows.addAction(action)
         if toolbar is not None:
             toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)

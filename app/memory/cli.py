@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from ..database import DatabaseError
-from ..user_memory import user_memories
+from ..user_memory import UserMemoryEntry, user_memories
+from .queries import MemoryEntry
 from .session import CLI_SOURCE, MemorySession
 from .store import MemoryStore
 
@@ -102,6 +103,7 @@ def escape(text: str) -> str:
 
 def _list(store: MemoryStore, args: argparse.Namespace) -> int:
     out = sys.stdout
+    entries: list[MemoryEntry] | list[UserMemoryEntry]
     if args.user is None:
         entries = store.list(args.bot, filter=args.filter)
     else:

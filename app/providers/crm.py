@@ -20,6 +20,8 @@ from collections.abc import Mapping
 
 import peewee
 
+from interpreter.service_ports import Crm
+
 from .. import db_files
 from ..bot_package import read_config
 from ..crm_store import DEFAULT_HOURS, CrmStore
@@ -55,9 +57,9 @@ def crm_settings(context: ServiceContext,
             if value:
                 found[name] = value
     for name in ("database", "work_start", "work_end"):
-        value = context.settings.get("crm_" + name)
-        if value not in (None, ""):
-            found[name] = str(value)
+        setting = context.settings.get("crm_" + name)
+        if setting not in (None, ""):
+            found[name] = str(setting)
     return found
 
 
@@ -107,5 +109,5 @@ def _time(text: str | None, default: dt.time, name: str) -> dt.time:
 
 
 @service_factory("crm", CRM_HINT)
-def _make_crm(context: ServiceContext) -> CrmStore | None:
+def _make_crm(context: ServiceContext) -> Crm | None:
     return make_crm(context)

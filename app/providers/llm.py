@@ -13,7 +13,7 @@ import json
 import re
 from typing import Any
 
-from interpreter.service_ports import LlmReply, ServiceError, ToolCall
+from interpreter.service_ports import LlmClient, LlmReply, ServiceError, ToolCall
 
 from ..services import ServiceContext, service_factory
 from ..settings import LLM_HINT, Settings, load_settings
@@ -145,5 +145,5 @@ def make_chat(settings: Settings) -> OpenAiChat | None:
 
 
 @service_factory("llm", LLM_HINT)
-def make_llm(context: ServiceContext) -> OpenAiChat | None:
+def make_llm(context: ServiceContext) -> LlmClient | None:
     return make_chat(load_settings(context.dialog_dir, context.settings))

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from interpreter.parser import parse
-from interpreter.service_ports import ToolParam, ToolSpec
+from interpreter.service_ports import ToolCatalog, ToolParam, ToolSpec
 
 from ..services import ServiceContext, service_factory
 from .storage import package_root
@@ -62,5 +62,5 @@ class FolderTools:
 
 
 @service_factory("tools", "open the dialog from a folder so the other dialogs can be tools")
-def make_tools(context: ServiceContext) -> FolderTools | None:
+def make_tools(context: ServiceContext) -> ToolCatalog | None:
     return FolderTools(context.dialog_dir) if context.dialog_dir else None
