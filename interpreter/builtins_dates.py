@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import time
+from collections.abc import Callable
 
 from interpreter.builtins import builtin, text
 from interpreter.formatting import format_date, parse_iso_datetime
@@ -122,7 +123,7 @@ def timestamp_ms() -> int:
 # ---------------------------------------------------------------- parts
 
 
-def _part(fname: str, getter) -> None:
+def _part(fname: str, getter: Callable[[When], int]) -> None:
     def call(v: Value = None) -> int:
         return getter(_now() if v is None else to_when(v, fname))
 

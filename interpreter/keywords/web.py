@@ -13,7 +13,7 @@ from typing import Any
 
 from ..service_ports import HttpResponse
 from ..values import BasicValueError, to_display, to_json
-from . import keyword
+from . import Handler, keyword
 from .context import Clauses, KeywordContext
 
 _BODY_SNIPPET = 200  # characters of an error response quoted in the message
@@ -102,7 +102,7 @@ async def get(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) 
     return await read_value(rt, "GET", source)
 
 
-def _sender(method: str):
+def _sender(method: str) -> Handler:
     async def send(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> Any:
         data = args[1] if len(args) == 2 else None
         return parse_body(await http_request(rt, method, method, args[0], data))
