@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QFileInfo, QModelIndex, QSortFilterProxyModel
+from PySide6.QtCore import QFileInfo, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel
 from PySide6.QtGui import QAbstractFileIconProvider
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -38,7 +38,7 @@ class NameOnlyIconProvider(QFileIconProvider):
         super().__init__()
         self.setOptions(QAbstractFileIconProvider.Option.DontUseCustomDirectoryIcons)
 
-    def icon(self, what):  # type: ignore[override]  # (IconType) or (QFileInfo)
+    def icon(self, what):  # (IconType) or (QFileInfo)
         if isinstance(what, QFileInfo):
             kind = QAbstractFileIconProvider.IconType.Folder if what.isDir() else \
                 QAbstractFileIconProvider.IconType.File
@@ -55,7 +55,7 @@ class NameOnlyIconProvider(QFileIconProvider):
 class HideDatabaseFiles(QSortFilterProxyModel):
     """Leaves out the files of databases this process has open."""
 
-    def filterAcceptsRow(self, row: int, parent: QModelIndex) -> bool:
+    def filterAcceptsRow(self, row: int, parent: QModelIndex | QPersistentModelIndex) -> bool:
         model = self.sourceModel()
         if not isinstance(model, QFileSystemModel):
             return True

@@ -61,9 +61,12 @@ class KeywordReference(QDialog):
             item.setHidden(not hit)
         current = self.list.currentItem()
         if current is None or current.isHidden():
-            first = next((self.list.item(i) for i in range(self.list.count())
-                          if not self.list.item(i).isHidden()), None)
-            self.list.setCurrentItem(first)
+            items = (self.list.item(i) for i in range(self.list.count()))
+            first = next((it for it in items if it is not None and not it.isHidden()), None)
+            if first is None:
+                self.list.setCurrentRow(-1)
+            else:
+                self.list.setCurrentItem(first)
 
     def visible_phrases(self) -> list[str]:
         return [self.list.item(i).text() for i in range(self.list.count())

@@ -34,7 +34,9 @@ def build_window(files: list[str], db: str | None, bot: str, settings: QSettings
     store = MemoryStore(db)
     window = MainWindow(store, url, bot, settings or QSettings(ORGANIZATION, APPLICATION))
     _say_if_bot_unusable(window, store, bot)
-    QApplication.instance().setWindowIcon(QIcon(str(ICON)))
+    app = QApplication.instance()
+    if isinstance(app, QApplication):
+        app.setWindowIcon(QIcon(str(ICON)))
     window.restore_session()
     for name in files:
         window.open_file(Path(name))
@@ -89,7 +91,8 @@ def launch(files: list[str], db: str | None = None, bot: str = "default") -> int
     from app.db.database import DatabaseError
     from app.run.exit_signals import on_ending_signals
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    running = QApplication.instance()
+    app = running if isinstance(running, QApplication) else QApplication(sys.argv[:1])
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationName(APPLICATION)
     loop = qasync.QEventLoop(app)

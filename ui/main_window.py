@@ -120,6 +120,8 @@ class EditorTab(QWidget):
         return True
 
     def _file_shows_editor_text(self) -> bool:
+        if self.path is None:
+            return False
         try:
             text, _format = read_text_file(self.path)
         except (OSError, ValueError):
@@ -423,10 +425,10 @@ class MainWindow(QMainWindow):
                "config.csv (unsupported-keywords) or TALKBENCH_UNSUPPORTED_KEYWORDS says skip")
         action.setToolTip(tip)
         action.setStatusTip(tip)
-        action.setChecked(self.settings.value(SKIP_UNSUPPORTED_KEY, False, type=bool))
+        action.setChecked(bool(self.settings.value(SKIP_UNSUPPORTED_KEY, False, type=bool)))
         action.toggled.connect(self.set_skip_unsupported)
-        menu = next(a.menu() for a in self.menuBar().actions()
-                    if a.menu() is not None and a.text() == "&Run")
+        menu = next(m for a in self.menuBar().actions()
+                    if isinstance(m := a.menu(), QMenu) and a.text() == "&Run")
         menu.addSeparator()
         menu.addAction(action)
         self.actions_by_name["skip_unsupported"] = action
@@ -500,13 +502,16 @@ class MainWindow(QMainWindow):
 
     def reload(self, tab: EditorTab) -> bool:
         """Replace ``tab``'s text with its file as it is on disk now."""
+        path = tab.path
+        if path is None:  # an untitled tab has no file to reload
+            return False
         try:
-            text, text_format = read_text_file(tab.path)
+            text, text_format = read_text_file(path)
         except (OSError, UnicodeDecodeError) as exc:
-            QMessageBox.warning(self, "Reload failed", f"Cannot read {tab.path}:\n{exc}")
+            QMessageBox.warning(self, "Reload failed", f"Cannot read {path}:\n{exc}")
             return False
         tab.replace_text(text)
-        tab.text_format, tab.disk_digest = text_format, file_digest(tab.path)
+        tab.text_format, tab.disk_digest = text_format, file_digest(path)
         tab.reload_bar.hide()
         return True
 
@@ -613,7 +618,8 @@ class MainWindow(QMainWindow):
         self.tabs.removeTab(index)
         if isinstance(tab, EditorTab) and tab.path is not None and not self.tabs_of(tab.path):
             self.disk_watcher.unwatch(tab.path)
-        tab.deleteLater()
+        if tab is not None:
+            tab.deleteLater()
         return True
 
     def _remember_recent(self, path: Path) -> None:
@@ -623,7 +629,9 @@ class MainWindow(QMainWindow):
 
     def _recent(self) -> list[str]:
         value = self.settings.value("recentFiles", [])
-        return [value] if isinstance(value, str) else list(value or [])
+        if isinstance(value, str):  # QSettings returns one item as a plain string
+            return [value]
+        return list(value) if isinstance(value, (list, tuple)) else []
 
     def _fill_recent(self) -> None:
         self.recent_menu.clear()
@@ -666,16 +674,16 @@ class MainWindow(QMainWindow):
         return self.memory.model.loaded_keys(prefix)
 
     def _toggle_comment(self) -> None:
-        if self.editor():
-            self.editor().toggle_comment()
+        if editor := self.editor():
+            editor.toggle_comment()
 
     def _go_to_line(self) -> None:
-        if self.editor():
-            self.editor().ask_go_to_line()
+        if editor := self.editor():
+            editor.ask_go_to_line()
 
     def jump_to(self, line: int, col: int) -> None:
-        if self.editor():
-            self.editor().go_to_line(line, col)
+        if editor := self.editor():
+            editor.go_to_line(line, col)
 
     def _check_now(self) -> None:
         """Live diagnostics of the current tab (debounced by ``_check_timer``)."""

@@ -39,7 +39,7 @@ class FrameDecoder:
 
     def feed(self, chunk: bytes) -> list[dict[str, Any]]:
         self._buffer += chunk
-        messages = []
+        messages: list[dict[str, Any]] = []
         while True:
             message = self._next()
             if message is None:

@@ -63,8 +63,13 @@ def run(port: int | None = None, token: str | None = None,
         else:
             options = TcpOptions(port, token or new_token(), idle_timeout)
             task = asyncio.ensure_future(serve_tcp(options, stop))
-        on_ending_signals(asyncio.get_running_loop(),
-                          lambda _signum: task.cancel() if port is None else stop.set())
+        def on_signal(_signum: int) -> None:
+            if port is None:
+                task.cancel()
+            else:
+                stop.set()
+
+        on_ending_signals(asyncio.get_running_loop(), on_signal)
         try:
             return await task
         except asyncio.CancelledError:

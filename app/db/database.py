@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar, cast
 from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
 import peewee
@@ -98,6 +98,12 @@ def is_sqlite(db: peewee.Database) -> bool:
     return isinstance(db, peewee.SqliteDatabase)
 
 
+def tuple_rows(query: peewee.BaseQuery) -> list[tuple[Any, ...]]:
+    """The rows of a bound query as tuples (peewee's stubs type ``.tuples()`` as the query,
+    whose rows would be models)."""
+    return cast("list[tuple[Any, ...]]", list(query.tuples()))
+
+
 def contains_text(fields: list[peewee.Field], text: str, sqlite: bool) -> peewee.Expression:
     """``any field contains text``, case-insensitively and literally: ``%``, ``_`` and ``\\``
     in ``text`` are matched as themselves (PostgreSQL reads ``\\`` in LIKE as an escape)."""
@@ -105,10 +111,10 @@ def contains_text(fields: list[peewee.Field], text: str, sqlite: bool) -> peewee
     op = "LIKE" if sqlite else "ILIKE"  # SQLite's LIKE already ignores ASCII case
     found = [peewee.NodeList((f, peewee.SQL(op), pattern, peewee.SQL("ESCAPE '\\'")))
              for f in fields]
-    expression = found[0]
+    expression: peewee.Expression | peewee.NodeList = found[0]
     for more in found[1:]:
-        expression |= more
-    return expression
+        expression = expression | more
+    return cast(peewee.Expression, expression)
 
 
 def lock_timeout_ms() -> int:
@@ -142,7 +148,7 @@ def open_database(
     if busy_timeout_ms is None:
         busy_timeout_ms = lock_timeout_ms()
     explicit = url is not None
-    target = _parse(url if explicit else default_url())
+    target = _parse(url if url is not None else default_url())
     if target.kind == "sqlite":
         if not explicit:
             try:
@@ -437,7 +443,7 @@ def _open_postgresql(
         raise DatabaseError(
             "PostgreSQL support needs psycopg2 (pip install 'talkbench[postgres]')"
         ) from None
-    params: dict[str, object] = {"connect_timeout": connect_timeout}
+    params: dict[str, Any] = {"connect_timeout": connect_timeout}
     for name, value in (
         ("user", target.user),
         ("password", target.password),

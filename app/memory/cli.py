@@ -19,9 +19,10 @@ from pathlib import Path
 from typing import Any
 
 from ..db.database import DatabaseError
+from .queries import MemoryEntry
 from .session import CLI_SOURCE, MemorySession
 from .store import MemoryStore
-from .user_memory import user_memories
+from .user_memory import UserMemoryEntry, user_memories
 
 DEFAULT_BOT = "default"
 _FLUSH_TIMEOUT = 30.0
@@ -102,6 +103,7 @@ def escape(text: str) -> str:
 
 def _list(store: MemoryStore, args: argparse.Namespace) -> int:
     out = sys.stdout
+    entries: list[MemoryEntry] | list[UserMemoryEntry]
     if args.user is None:
         entries = store.list(args.bot, filter=args.filter)
     else:

@@ -31,7 +31,7 @@ import peewee
 
 from interpreter.ports.host import WriteSource
 
-from ..db.database import is_sqlite, reset_connection, translate_error
+from ..db.database import is_sqlite, reset_connection, translate_error, tuple_rows
 from .changes import HAND
 from .store import ChangeState, MemoryChange, MemoryStore
 
@@ -416,7 +416,7 @@ class MemoryHistory:
             .join(newest, on=(E.id == newest.c.last))
             .bind(self.db)
         )
-        return list(q.tuples())
+        return [(row[0], row[1]) for row in tuple_rows(q)]
 
     def _old(self, k: tuple[str, str]) -> tuple[str | None, bool]:
         if k in self._known:
@@ -431,7 +431,7 @@ class MemoryHistory:
 
     # -- queries ---------------------------------------------------------------------------
 
-    def _select(self) -> peewee.ModelSelect:
+    def _select(self) -> peewee.ModelSelect[MemoryEventRow]:
         return MemoryEventRow.select(*_FIELDS).bind(self.db)
 
     def _latest(self, bot: str, key: str) -> MemoryEvent | None:
@@ -444,12 +444,12 @@ class MemoryHistory:
         """Events of one key, newest first, paged."""
         q = self._select().where((MemoryEventRow.bot == bot) & (MemoryEventRow.key == key))
         q = q.order_by(MemoryEventRow.id.desc()).offset(offset or None).limit(limit)
-        return [_event(r) for r in q.tuples()]
+        return [_event(r) for r in tuple_rows(q)]
 
     def run_events(self, run_id: str) -> list[MemoryEvent]:
         """Events of one run (script writes with that run id), oldest first."""
         q = self._select().where(MemoryEventRow.run_id == run_id).order_by(MemoryEventRow.id)
-        return [_event(r) for r in q.tuples()]
+        return [_event(r) for r in tuple_rows(q)]
 
     def runs_present(self, run_ids: list[str]) -> set[str]:
         """Which of ``run_ids`` recorded at least one event (one indexed query)."""
@@ -457,15 +457,15 @@ class MemoryHistory:
             return set()
         q = (MemoryEventRow.select(MemoryEventRow.run_id).distinct().bind(self.db)
              .where(MemoryEventRow.run_id.in_(sorted(set(run_ids)))))
-        return {row[0] for row in q.tuples()}
+        return {row[0] for row in tuple_rows(q)}
 
     def event(self, event_id: int) -> MemoryEvent | None:
-        rows = list(self._select().where(MemoryEventRow.id == event_id).tuples())
+        rows = tuple_rows(self._select().where(MemoryEventRow.id == event_id))
         return _event(rows[0]) if rows else None
 
     def recent(self, bot: str, *, limit: int = 100) -> list[MemoryEvent]:
         q = self._select().where(MemoryEventRow.bot == bot)
-        return [_event(r) for r in q.order_by(MemoryEventRow.id.desc()).limit(limit).tuples()]
+        return [_event(r) for r in tuple_rows(q.order_by(MemoryEventRow.id.desc()).limit(limit))]
 
     def count(self, bot: str, key: str) -> int:
         q = MemoryEventRow.select().bind(self.db)

@@ -5,6 +5,7 @@ entries the memory panel and the CLI show. Queued writes always win over databas
 
 from __future__ import annotations
 
+import builtins
 import datetime as dt
 import logging
 from collections.abc import Callable
@@ -147,7 +148,7 @@ class MemoryQueries:
                 total -= self._sql.fetch(sql, params)[0][0]
         return total + sum(1 for k, p in pending.items() if _matches(filter, k, p[0]))
 
-    def _created_at(self, bot_id: Any, keys: list[str]) -> dict[str, dt.datetime | None]:
+    def _created_at(self, bot_id: Any, keys: builtins.list[str]) -> dict[str, dt.datetime | None]:
         out: dict[str, dt.datetime | None] = {}
         for chunk in chunks(keys, CHUNK_KEYS):
             sql, params = self._sql.compile(
@@ -158,7 +159,7 @@ class MemoryQueries:
             out.update((k, _as_utc(c)) for k, c in self._sql.fetch(sql, params))
         return out
 
-    def _select_entries(self, bot_id: Any, filter: str) -> peewee.ModelSelect:
+    def _select_entries(self, bot_id: Any, filter: str) -> peewee.ModelSelect[BotMemory]:
         q = BotMemory.select(
             BotMemory.key, BotMemory.value, BotMemory.created_at, BotMemory.updated_at
         ).where(BotMemory.bot == bot_id)
@@ -166,7 +167,7 @@ class MemoryQueries:
             q = q.where(contains_text([BotMemory.key, BotMemory.value], filter, self._sql.sqlite))
         return q
 
-    def _ordering(self, order_by: str, descending: bool) -> list[Any]:
+    def _ordering(self, order_by: str, descending: bool) -> builtins.list[Any]:
         sqlite = self._sql.sqlite
 
         def text(field: peewee.Field) -> Any:

@@ -20,6 +20,7 @@ time it is read (or when the same bot writes a REMEMBER); listings leave it out 
 
 from __future__ import annotations
 
+import builtins
 import contextlib
 import datetime as dt
 import enum
@@ -32,6 +33,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import peewee
+
+from interpreter.ports.data import UserMemory as UserMemoryPort
 
 from ..db.bots import BotDirectory
 from ..db.database import DatabaseError, contains_text, is_sqlite, translate_error
@@ -121,7 +124,8 @@ class UserMemories:
         row = self._one(query)
         if row is None:
             return ""
-        if row[1] is not None and _utc(row[1]) <= self.clock():
+        expires = _utc(row[1])
+        if expires is not None and expires <= self.clock():
             self._purge(bot, user, key)
             return ""
         return row[0]
@@ -152,9 +156,10 @@ class UserMemories:
 
     def count(self, bot: str, user: str | None = None, filter: str = "") -> int:
         query = self._select(bot, user, filter)
-        return 0 if query is None else int(self._one(query.select(peewee.fn.COUNT(1)))[0])
+        counted = None if query is None else self._one(query.select(peewee.fn.COUNT(1)))
+        return 0 if counted is None else int(counted[0])
 
-    def facts(self, bot: str, user: str) -> list[str]:
+    def facts(self, bot: str, user: str) -> builtins.list[str]:
         bot_id = self._bot_id(bot, create=False)
         if bot_id is None:
             return []
@@ -165,7 +170,8 @@ class UserMemories:
         return [r[0] for r in self._all(query)]
 
     def snapshot(self, bot: str, user: str,
-                 filter: str = "") -> tuple[list[str], list[UserMemoryEntry]]:
+                 filter: str = "",
+                 ) -> tuple[builtins.list[str], builtins.list[UserMemoryEntry]]:
         """``users(bot)`` and ``list(bot, user, filter)`` read together under the writers'
         lock: a write of this process is either in both and already told to subscribers,
         or in neither (a viewer re-reading for outside writes can tell its own ones apart)."""
@@ -333,7 +339,7 @@ class UserMemories:
                 raise UserMemoryError(str(translate_error(exc, "the memory database"))) from None
             self._ready = True
 
-    def _all(self, query: peewee.Query) -> list[tuple[Any, ...]]:
+    def _all(self, query: peewee.Query) -> builtins.list[tuple[Any, ...]]:
         self._ensure()
         try:
             return list(self._db.execute(query.tuples()).fetchall())
@@ -350,7 +356,7 @@ class UserMemories:
                 & (UserMemory.key == key))
 
     def _select(self, bot: str, user: str | None, filter: str,
-                expired: bool = False) -> peewee.ModelSelect | None:
+                expired: bool = False) -> peewee.ModelSelect[UserMemory] | None:
         bot_id = self._bot_id(bot, create=False)
         if bot_id is None:
             return None
@@ -450,7 +456,7 @@ def _utc(value: Any) -> dt.datetime | None:
 
 
 @service_factory("user_memory", "open a memory database (talkbench --db URL) to use user memory")
-def _make_user_memory(context: ServiceContext) -> BotUserMemory | None:
+def _make_user_memory(context: ServiceContext) -> UserMemoryPort | None:
     if context.store is None:
         return None
     return BotUserMemory(user_memories(context.store), context.bot)

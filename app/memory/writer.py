@@ -258,7 +258,8 @@ class MemoryWriter:
     def _wait_unless_urgent(self, delay: float) -> bool:
         """Sleep ``delay`` (lock released) unless flush/close is waiting; True if cut short."""
         return self.cond.wait_for(
-            lambda: self._urgent or self._commits or self._closing or self._stop, timeout=delay
+            lambda: bool(self._urgent or self._commits or self._closing or self._stop),
+            timeout=delay
         )
 
     def _write_step(self) -> bool:

@@ -24,6 +24,7 @@ from typing import Any
 import peewee
 
 from interpreter.library.cron import Cron, CronError, parse_schedule
+from interpreter.ports.data import Schedules
 
 from ..files.atomic_file import read_text_file
 from ..files.bot_package import is_package, load_package
@@ -210,7 +211,7 @@ def _find_dialog(folder: str | Path | None, script: str) -> Path | None:
 
 
 @service_factory("schedules", "open a memory database (talkbench --db URL) to record schedules")
-def _make_schedules(context: ServiceContext) -> ScheduleRegistry | None:
+def _make_schedules(context: ServiceContext) -> Schedules | None:
     if context.store is None:
         return None
     return ScheduleRegistry(context.store.database, context.bot, context.dialog_dir)

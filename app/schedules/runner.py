@@ -170,7 +170,7 @@ class Scheduler:
                                                      now, self.running))
             self._runs.add(task)
             task.add_done_callback(self._runs.discard)
-            task.add_done_callback(lambda _task, script=script: self.running.discard(script))
+            task.add_done_callback(self._forget(script))
             tasks.append(task)
         if not wait:
             return []
@@ -182,6 +182,10 @@ class Scheduler:
             else:
                 flat.append(r)
         return flat
+
+    def _forget(self, script: str) -> Callable[[asyncio.Future[Any]], None]:
+        """A done-callback that takes ``script`` off the running list."""
+        return lambda _task: self.running.discard(script)
 
     async def _loop(self) -> None:
         while True:

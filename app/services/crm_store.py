@@ -264,6 +264,7 @@ class CrmStore:
             if row is None:
                 self._insert(CrmConversation, bot=self.bot, session_id=session_id)
                 row = self._conversation_row(session_id)
+                assert row is not None  # inserted just now, in this transaction
             known = json.loads(row["tags"])
             row["tags"] = json.dumps(known + [t for t in dict.fromkeys(tags) if t not in known],
                                      ensure_ascii=False)

@@ -25,7 +25,7 @@ from typing import Any
 
 import peewee
 
-from interpreter.ports.data import Filter, TableDefinition
+from interpreter.ports.data import Filter, TableDefinition, Tables
 from interpreter.values import to_display, type_name
 
 from ..db.database import is_postgresql
@@ -472,7 +472,7 @@ def _out(kind: str, value: Any) -> Any:
 
 
 @service_factory("tables", "open a memory database (talkbench --db URL) to use tables")
-def _make_tables(context: ServiceContext) -> TableStore | None:
+def _make_tables(context: ServiceContext) -> Tables | None:
     if context.store is None:
         return None
     return TableStore(context.store.database, context.bot)

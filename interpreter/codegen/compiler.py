@@ -18,10 +18,10 @@ from dataclasses import dataclass, field
 from types import CodeType
 from typing import Any
 
-from ..errors import Diagnostic, Severity
+from ..errors import Diagnostic
 from ..syntax import nodes as n
 from ..syntax.nesting import MAX_DEPTH
-from .analysis import bound_names, names_in_subs, py_name, recursive_subs, sub_function
+from .analysis import py_name, sub_function
 from .expressions import ExpressionEmitters
 from .goto import GotoEmitters, has_labels
 from .int_locals import int_locals
@@ -57,61 +57,7 @@ class CodeGen(StatementEmitters, LoopEmitters, ExpressionEmitters, OperatorEmitt
               GotoEmitters):
     """Generates the Python source of a Program: this core keeps the output, the scopes
     and the functions of the dialog and its SUBs; the mixins emit statements, loops,
-    expressions and operators."""
-
-    def __init__(self, program: n.Program, debug: bool) -> None:
-        self.program = program
-        self.debug = debug
-        self.out: list[str] = []
-        self.line_map: list[tuple[int, int]] = []
-        self.indent = 0
-        self.counter = 0
-        self.scope = Scope(None)
-        self.builtins: dict[str, Any] = {}
-        self.diagnostics: list[Diagnostic] = []
-        self.cur: tuple[int, int] = (0, 0)
-        # Both builds keep the dialog's own variables in Python locals (a dict lookup per
-        # read was most of the interpreter's cost). Names a SUB touches stay in G, where SUBs
-        # look them up. A debug build syncs the locals with G wherever the debugger can look
-        # or edit: the debugger copies them into G when it looks (Runtime.observe), and the
-        # dialog reloads them after a hook or a SUB call that may have paused.
-        self.shared = names_in_subs(program)
-        self.bound = bound_names(program)
-        self.locals: dict[str, str] = {}  # lower-case name -> Python local of __main__
-        self.assigned: set[str] = set()  # the locals the dialog assigns
-        # Release SUBs that can never suspend (no loop, keyword, HEAR or call of one that
-        # does) compile to a plain ``def`` called without ``await``; see generate().
-        # Empty by default, so an expression compiled on its own (debug.evaluate) awaits calls.
-        self.sync_subs: set[str] = set()
-        self.calls: dict[str, set[str]] = {}  # SUB (lower-case) -> SUBs it calls
-        # SUBs that can call themselves (directly or through others): with no loop, a deep
-        # recursion would never reach a loop's tick, so each of their calls counts as one
-        # loop iteration (the window stays responsive, Stop and the step budget still work).
-        self.recursive = recursive_subs(program)
-        # Release FOR EACH whose body never assigns its variable: name -> a local holding the
-        # item when it is a map, else an empty map, bound once per iteration (see ex_Member).
-        self.maps: dict[str, str] = {}
-        # Release FOR loops over range() whose body never assigns the variable, started at an
-        # int: name -> (its local, whether it is never negative, its (lowest, highest) value
-        # when both bounds are int literals). The variable holds an int (int start + int
-        # step) throughout the body, so its reads need no class test.
-        self.ints: dict[str, tuple[str, bool, tuple[int, int] | None]] = {}
-
-    # ------------------------------------------------------------ output
-
-    def emit(self, code: str, node: n.Node | None = None) -> None:
-        if node is not None:
-            self.cur = (node.line, node.col)
-        self.out.append("    " * self.indent + code)
-        self.line_map.append(self.cur)
-
-    def temp(self, prefix: str) -> str:
-        self.counter += 1
-        return f"_{prefix}{self.counter}"
-
-    def warn(self, node: n.Node, message: str, severity: Severity = Severity.WARNING) -> None:
-        self.diagnostics.append(
-            Diagnostic(self.program.file, node.line, node.col, severity, message))
+    expressions and operators (the state and output they share: ``codegen_scope.EmitterCore``)."""
 
     # ------------------------------------------------------------ program
 

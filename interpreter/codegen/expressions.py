@@ -18,14 +18,14 @@ from ..syntax.suggestions import did_you_mean
 from ..syntax.vocabulary import EXPRESSION_PHRASES
 from ..values import to_display
 from .analysis import fits, is_bool, sub_function, text_prefix
-from .scope import ERROR_STATE, RELOAD_EXPR
+from .scope import ERROR_STATE, RELOAD_EXPR, EmitterCore
 
 # A plain Python name (a local such as v_total / p_n, or a temp): nothing a BASIC expression
 # does can rebind it, so reading it twice is safe and cheaper than a temp bound with ``:=``.
 _SIMPLE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
-class ExpressionEmitters:
+class ExpressionEmitters(EmitterCore):
     """Mixed into ``compiler.CodeGen``, which provides the state and output (emit,
     temp, warn), the scopes (scope, local), the debug hooks, and the other
     emitters' methods used here (expr, assign, ...)."""

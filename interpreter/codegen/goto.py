@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from ..errors import Severity
 from ..syntax import nodes as n
+from .scope import EmitterCore
 
 
 def has_labels(body: list[n.Node]) -> bool:
@@ -36,7 +37,7 @@ def pieces(body: list[n.Node]) -> list[tuple[str | None, list[n.Node]]]:
     return out
 
 
-class GotoEmitters:
+class GotoEmitters(EmitterCore):
     """Mixed into ``compiler.CodeGen``."""
 
     def goto_body(self, body: list[n.Node]) -> None:

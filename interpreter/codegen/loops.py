@@ -9,10 +9,10 @@ from __future__ import annotations
 from ..errors import Severity
 from ..syntax import nodes as n
 from .analysis import assigns, int_literal, reads_members
-from .scope import ERROR_STATE, Loop, RawAssign
+from .scope import ERROR_STATE, EmitterCore, Loop, RawAssign
 
 
-class LoopEmitters:
+class LoopEmitters(EmitterCore):
     """Mixed into ``compiler.CodeGen``, which provides the state and output (emit,
     temp, warn), the scopes (scope, local), the debug hooks, and the other
     emitters' methods used here (expr, assign, ...)."""
@@ -40,9 +40,10 @@ class LoopEmitters:
         for line in first or ():
             self.emit(line)
         self.block(body)
-        if self.debug and getattr(node, "end_line", 0):
+        end_line: int = getattr(node, "end_line", 0)
+        if self.debug and end_line:
             # A breakpoint on NEXT stops at the end of every pass, inside the loop.
-            self.debug_hook_at(node.end_line, 1)
+            self.debug_hook_at(end_line, 1)
         if self.debug and not getattr(node, "test_at_end", False):
             # Debugger: revisit the loop's header line after each iteration, as the loop
             # test runs there (a step shows FOR, body, FOR, body, ..., FOR, after the loop).
@@ -128,6 +129,7 @@ class LoopEmitters:
             self.emit(f"{step} = {const_step}")
             header = f"while {i} {'<=' if const_step > 0 else '>='} {end}:"
         else:
+            assert s.step is not None  # no STEP is a constant step of 1
             self.emit(f"{step} = _num({self.expr(s.step)})")
             self.emit(f"if {step} == 0: R.fail('STEP cannot be 0')")
             header = f"while ({i} <= {end}) if {step} > 0 else ({i} >= {end}):"

@@ -11,7 +11,7 @@ from typing import Any
 
 from ..syntax import nodes as n
 from .analysis import int_literal, is_bool
-from .scope import ERROR_STATE
+from .scope import ERROR_STATE, EmitterCore
 
 _ARITH = {"+": "_add", "-": "_sub", "*": "_mul", "/": "_div", "\\": "_idiv", "MOD": "_mod",
           "**": "_pow", "^": "_xor", "&": "_band", "LIKE": "_like", "??": "_nvl"}
@@ -21,7 +21,7 @@ _OVERFLOW = {"+": "Addition", "-": "Subtraction", "*": "Multiplication"}
 _RANGE = (-(2**63), 2**63 - 1)
 
 
-class OperatorEmitters:
+class OperatorEmitters(EmitterCore):
     """Mixed into ``compiler.CodeGen``, which provides the state and output (emit,
     temp, warn), the scopes (scope, local), the debug hooks, and the other
     emitters' methods used here (expr, assign, ...)."""

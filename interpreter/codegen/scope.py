@@ -1,6 +1,7 @@
-"""The code generator's shared bookkeeping: where names live (Scope), the loops being
-generated (Loop), its internal statement node (RawAssign), its code markers and the
-Python code reading the error-state names (ERROR_STATE).
+"""The code generator's shared bookkeeping: its typed base with the state and output every
+part uses (EmitterCore), where names live (Scope), the loops being generated (Loop), its
+internal statement node (RawAssign), its code markers and the Python code reading the
+error-state names (ERROR_STATE).
 
 Kept apart from ``compiler`` so that the generator's parts (statements, loops,
 expressions, operators) can use them without importing the class they are mixed into.
@@ -9,9 +10,12 @@ expressions, operators) can use them without importing the class they are mixed 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
+from ..errors import Diagnostic, Severity
 from ..syntax import nodes as n
 from ..syntax.vocabulary import ERROR_STATE_NAMES
+from .analysis import bound_names, names_in_subs, recursive_subs
 
 ERROR_STATE = {name: "R." + attr for name, attr in ERROR_STATE_NAMES.items()}
 
@@ -54,3 +58,92 @@ class RawAssign(n.Node):
 # Placeholders in a debug build's __main__ until its locals are all known (fill_reloads).
 RELOAD_STMT = "\x00reload\x00"
 RELOAD_EXPR = "\x00reload-expr\x00"
+
+
+class EmitterCore:
+    """What the generator's parts share: the program, the output with its line map, the
+    scopes and the analyses that decide where variables live. ``compiler.CodeGen`` is this
+    core plus the emitter mixins (statements, loops, expressions, operators, GOTO), each of
+    which derives from it; the methods one mixin calls in another are declared at the end of
+    the class for the type checker only."""
+
+    def __init__(self, program: n.Program, debug: bool) -> None:
+        self.program = program
+        self.debug = debug
+        self.out: list[str] = []
+        self.line_map: list[tuple[int, int]] = []
+        self.indent = 0
+        self.counter = 0
+        self.scope = Scope(None)
+        self.builtins: dict[str, Any] = {}
+        self.diagnostics: list[Diagnostic] = []
+        self.cur: tuple[int, int] = (0, 0)
+        # Both builds keep the dialog's own variables in Python locals (a dict lookup per
+        # read was most of the interpreter's cost). Names a SUB touches stay in G, where SUBs
+        # look them up. A debug build syncs the locals with G wherever the debugger can look
+        # or edit: the debugger copies them into G when it looks (Runtime.observe), and the
+        # dialog reloads them after a hook or a SUB call that may have paused.
+        self.shared = names_in_subs(program)
+        self.bound = bound_names(program)
+        self.locals: dict[str, str] = {}  # lower-case name -> Python local of __main__
+        self.assigned: set[str] = set()  # the locals the dialog assigns
+        # Release SUBs that can never suspend (no loop, keyword, HEAR or call of one that
+        # does) compile to a plain ``def`` called without ``await``; see generate().
+        # Empty by default, so an expression compiled on its own (debug.evaluate) awaits calls.
+        self.sync_subs: set[str] = set()
+        self.calls: dict[str, set[str]] = {}  # SUB (lower-case) -> SUBs it calls
+        # SUBs that can call themselves (directly or through others): with no loop, a deep
+        # recursion would never reach a loop's tick, so each of their calls counts as one
+        # loop iteration (the window stays responsive, Stop and the step budget still work).
+        self.recursive = recursive_subs(program)
+        # Release FOR EACH whose body never assigns its variable: name -> a local holding the
+        # item when it is a map, else an empty map, bound once per iteration (see ex_Member).
+        self.maps: dict[str, str] = {}
+        # Release FOR loops over range() whose body never assigns the variable, started at an
+        # int: name -> (its local, whether it is never negative, its (lowest, highest) value
+        # when both bounds are int literals). The variable holds an int (int start + int
+        # step) throughout the body, so its reads need no class test.
+        self.ints: dict[str, tuple[str, bool, tuple[int, int] | None]] = {}
+
+
+    # ------------------------------------------------------------ output
+
+    def emit(self, code: str, node: n.Node | None = None) -> None:
+        if node is not None:
+            self.cur = (node.line, node.col)
+        self.out.append("    " * self.indent + code)
+        self.line_map.append(self.cur)
+
+    def temp(self, prefix: str) -> str:
+        self.counter += 1
+        return f"_{prefix}{self.counter}"
+
+    def warn(self, node: n.Node, message: str, severity: Severity = Severity.WARNING) -> None:
+        self.diagnostics.append(
+            Diagnostic(self.program.file, node.line, node.col, severity, message))
+
+    if TYPE_CHECKING:
+        # Methods of CodeGen and of the mixins that the other mixins call.
+        def local(self, key: str) -> str | None: ...
+        def block(self, body: list[n.Node]) -> None: ...
+        def nested(self, body: list[n.Node]) -> None: ...
+        def sub_return(self) -> str: ...
+        def debug_hook(self, s: n.Node) -> None: ...
+        def debug_hook_at(self, line: int, col: int) -> None: ...
+        def reload_after_call(self) -> None: ...
+        def statement(self, s: n.Node) -> None: ...
+        def assign(self, target: n.Node, value: str, node: n.Node,
+                   nullable: bool = True) -> None: ...
+        def read_var(self, name: str) -> str: ...
+        def cond(self, node: n.Node) -> str: ...
+        def expr(self, e: n.Node) -> str: ...
+        def concat(self, e: n.Binary) -> str: ...
+        def is_concat(self, e: n.Binary) -> bool: ...
+        def operand(self, code: str) -> tuple[str, str]: ...
+        def call_user(self, node: n.Node, name: str, args: list[n.Node],
+                      statement: bool) -> str: ...
+        def clause_value(self, node: n.Node) -> str: ...
+        def memget(self, key: n.Node, code: str) -> str: ...
+        def clauses(self, clauses: dict[str, list[n.Node]]) -> str: ...
+        def int_kind(self, e: n.Node) -> bool | None: ...
+        def goto_body(self, body: list[n.Node]) -> None: ...

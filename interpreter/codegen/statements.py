@@ -10,7 +10,7 @@ from __future__ import annotations
 from ..errors import Severity
 from ..syntax import nodes as n
 from .analysis import never_null, target_name
-from .scope import RawAssign
+from .scope import EmitterCore, RawAssign
 
 _BLOCKS = (n.If, n.ForEach, n.ForTo, n.DoLoop, n.Select, n.SubDef, n.OnBlock)
 
@@ -18,7 +18,7 @@ _BLOCKS = (n.If, n.ForEach, n.ForTo, n.DoLoop, n.Select, n.SubDef, n.OnBlock)
 _EXPRESSION_ARGS = frozenset({"TALK", "PRINT", "SET BOT MEMORY", "WAIT"})
 
 
-class StatementEmitters:
+class StatementEmitters(EmitterCore):
     """Mixed into ``compiler.CodeGen``, which provides the state and output (emit,
     temp, warn), the scopes (scope, local), the debug hooks, and the other
     emitters' methods used here (expr, assign, ...)."""

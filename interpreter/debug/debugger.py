@@ -345,6 +345,8 @@ class Debugger:
         # The dialog keeps its own variables in Python locals: it reloads them from G when
         # it continues (after the hook, or after the SUB call it is in).
         runtime.edited = True
+        if self.state is None:  # paused runs have a state; a run that ended has neither
+            raise BasicValueError("the run is not paused")
         self.state = replace(self.state, frames=_frames(runtime, self.program.names))
         return self.state.frames[frame_index]
 

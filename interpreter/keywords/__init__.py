@@ -1,27 +1,26 @@
 """Keywords: :mod:`.registry` binds phrases to handlers; this package imports every family
 so their ``@keyword`` decorators run, whichever keyword module is imported first."""
 
-# Last: phrases no family above implements get the "needs a service" fallback.
-from . import (  # noqa: F401  # noqa: F401  # noqa: F401  # noqa: F401  # noqa: F401  # noqa: F401  # noqa: F401  # noqa: F401
+from . import (  # noqa: F401
     ai_media,
     attendant_aids,
     attendants,
     crm,
-    data,  # noqa: F401
+    data,
     errors,
     events_bus,
-    files,  # noqa: F401
+    files,
     indexes,
     knowledge,
     lead_scoring,
     llm,
     llm_macros,
     mail,
-    messaging,  # noqa: F401
+    messaging,
     recall,
     row_sets,
     scrape,
-    session,  # noqa: F401
+    session,
     session_info,
     shared_memory,
     switchers,
@@ -32,4 +31,6 @@ from . import (  # noqa: F401  # noqa: F401  # noqa: F401  # noqa: F401  # noqa:
     web_extra,
 )
 
+# Last, once every family has registered: phrases none implements get the "needs a service"
+# fallback.
 unsupported.register_missing()

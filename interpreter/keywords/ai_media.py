@@ -19,9 +19,10 @@ from datetime import datetime
 from typing import Any
 
 from ..values import BasicValueError, to_display
+from .context import Clauses, KeywordContext
 from .data import provider_call, table_service
 from .llm import ask, chat_client
-from .registry import keyword, one
+from .registry import keyword
 from .urls import is_url
 
 _NO_ROUTE = {"", "default", "manual", "none", "off"}
@@ -35,7 +36,7 @@ def unfence(text: str) -> str:
     return match.group(1).strip() if match else text.strip()
 
 
-async def new_file(rt: Any, phrase: str, folder: str, hint: str, extension: str,
+async def new_file(rt: KeywordContext, phrase: str, folder: str, hint: str, extension: str,
                    data: bytes) -> str:
     """Save ``data`` as a fresh ``folder/<time>-<hint>.<ext>`` (never overwriting a file)."""
     storage = rt.service("storage", phrase)
@@ -51,22 +52,23 @@ async def new_file(rt: Any, phrase: str, folder: str, hint: str, extension: str,
 # ------------------------------------------------------------------------------ model choice
 
 
-@keyword("USE MODEL")
-async def use_model(rt: Any, args: list[Any], clauses: dict, line: int) -> None:
-    name = to_display(one(args, "USE MODEL")).strip()
+@keyword("USE MODEL", args=1)
+async def use_model(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> None:
+    name = to_display(args[0]).strip()
     _select_model(rt, rt.services.get("llm"), "" if name.lower() == "default" else name)
 
 
-def _select_model(rt: Any, client: Any, model: str) -> None:
+def _select_model(rt: KeywordContext, client: Any, model: str) -> None:
     """Records the session's model (the debugger shows it) and points the LLM client at it."""
     rt.session.model = model
     if client is not None and callable(getattr(client, "select", None)):
         client.select(model)
 
 
-@keyword("SET MODEL ROUTING")
-async def set_model_routing(rt: Any, args: list[Any], clauses: dict, line: int) -> None:
-    route = to_display(one(args, "SET MODEL ROUTING")).strip().lower()
+@keyword("SET MODEL ROUTING", args=1)
+async def set_model_routing(rt: KeywordContext, args: list[Any], clauses: Clauses,
+                            line: int) -> None:
+    route = to_display(args[0]).strip().lower()
     rt.session.model_routing = route
     if route in _NO_ROUTE:
         return
@@ -84,8 +86,9 @@ async def set_model_routing(rt: Any, args: list[Any], clauses: dict, line: int) 
 # ------------------------------------------------------------------------------ media
 
 
-async def _generate(rt: Any, phrase: str, kind: str, folder: str, args: list[Any]) -> str:
-    prompt = to_display(one(args, phrase)).strip()
+async def _generate(rt: KeywordContext, phrase: str, kind: str, folder: str,
+                    args: list[Any]) -> str:
+    prompt = to_display(args[0]).strip()
     if not prompt:
         raise BasicValueError(f"{phrase} needs a text")
     rt.service("storage", phrase)  # fail before paying for a generation that cannot be saved
@@ -93,22 +96,22 @@ async def _generate(rt: Any, phrase: str, kind: str, folder: str, args: list[Any
     return await new_file(rt, phrase, folder, prompt, extension, data)
 
 
-@keyword("IMAGE")
-async def image(rt: Any, args: list[Any], clauses: dict, line: int) -> str:
+@keyword("IMAGE", args=1)
+async def image(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> str:
     return await _generate(rt, "IMAGE", "image", "generated/images", args)
 
 
-@keyword("AUDIO")
-async def audio(rt: Any, args: list[Any], clauses: dict, line: int) -> str:
+@keyword("AUDIO", args=1)
+async def audio(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> str:
     return await _generate(rt, "AUDIO", "speech", "generated/audio", args)
 
 
-@keyword("VIDEO")
-async def video(rt: Any, args: list[Any], clauses: dict, line: int) -> str:
+@keyword("VIDEO", args=1)
+async def video(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> str:
     return await _generate(rt, "VIDEO", "video", "generated/videos", args)
 
 
-async def image_url(rt: Any, phrase: str, source: Any) -> str:
+async def image_url(rt: KeywordContext, phrase: str, source: Any) -> str:
     """A URL the model can fetch, or the package file as a ``data:`` URL."""
     path = to_display(source).strip()
     if is_url(path) or path.startswith("data:"):
@@ -120,7 +123,8 @@ async def image_url(rt: Any, phrase: str, source: Any) -> str:
     return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
 
 
-async def _vision(rt: Any, phrase: str, source: Any, instruction: str, question: str) -> str:
+async def _vision(rt: KeywordContext, phrase: str, source: Any, instruction: str,
+                  question: str) -> str:
     url = await image_url(rt, phrase, source)
     client = chat_client(rt, phrase)
     vision = getattr(client, "vision_model", "")
@@ -134,18 +138,16 @@ async def _vision(rt: Any, phrase: str, source: Any, instruction: str, question:
     return reply.content.strip()
 
 
-@keyword("SEE")
-async def see(rt: Any, args: list[Any], clauses: dict, line: int) -> str:
-    if len(args) not in (1, 2):
-        raise BasicValueError('SEE expects an image and optionally a question: SEE "photo.jpg"')
+@keyword("SEE", args=(1, 2), usage='an image and optionally a question: SEE "photo.jpg"')
+async def see(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> str:
     question = to_display(args[1]).strip() if len(args) == 2 else "Describe this image."
     return await _vision(rt, "SEE", args[0], "You describe images for a chatbot. Answer in "
                          "plain text, briefly and precisely.", question)
 
 
-@keyword("OCR")
-async def ocr(rt: Any, args: list[Any], clauses: dict, line: int) -> str:
-    text = await _vision(rt, "OCR", one(args, "OCR"), "You are an OCR engine. Transcribe "
+@keyword("OCR", args=1)
+async def ocr(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> str:
+    text = await _vision(rt, "OCR", args[0], "You are an OCR engine. Transcribe "
                          "every piece of text in the image verbatim, keeping its line "
                          "breaks. Reply with the text only, no comments; reply with nothing "
                          "if there is no text.", "Transcribe the text of this image.")
@@ -168,11 +170,11 @@ def json_object(text: str) -> dict[str, Any] | None:
     return data if isinstance(data, dict) else None
 
 
-@keyword("SAVE FROM UNSTRUCTURED")
-async def save_from_unstructured(rt: Any, args: list[Any], clauses: dict, line: int) -> Any:
+@keyword("SAVE FROM UNSTRUCTURED", args=2,
+         usage='a table and a text: SAVE FROM UNSTRUCTURED "leads", text')
+async def save_from_unstructured(rt: KeywordContext, args: list[Any], clauses: Clauses,
+                                 line: int) -> Any:
     phrase = "SAVE FROM UNSTRUCTURED"
-    if len(args) != 2:
-        raise BasicValueError(f'{phrase} expects a table and a text: {phrase} "leads", text')
     table = to_display(args[0]).strip()
     tables = table_service(rt, phrase)
     info = provider_call(tables.info, table)
@@ -196,10 +198,8 @@ async def save_from_unstructured(rt: Any, args: list[Any], clauses: dict, line: 
     return {info.key: row_id, **row}
 
 
-@keyword("POLISH MESSAGE")
-async def polish_message(rt: Any, args: list[Any], clauses: dict, line: int) -> str:
-    if len(args) not in (1, 2):
-        raise BasicValueError("POLISH MESSAGE expects a text and optionally a style")
+@keyword("POLISH MESSAGE", args=(1, 2), usage="a text and optionally a style")
+async def polish_message(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> str:
     style = f" Style: {to_display(args[1]).strip()}." if len(args) == 2 else ""
     return await ask(rt, "POLISH MESSAGE", "Polish the user's message before it is sent: fix "
                      "spelling, grammar and punctuation and make it clear and friendly, in "
@@ -207,12 +207,11 @@ async def polish_message(rt: Any, args: list[Any], clauses: dict, line: int) -> 
                      "message only.", to_display(args[0]))
 
 
-@keyword("CREATE SITE")
-async def create_site(rt: Any, args: list[Any], clauses: dict, line: int) -> str:
+@keyword("CREATE SITE", args=3,
+         usage='alias, template folder and prompt: CREATE SITE "promo", "templates", '
+               '"A page for …"')
+async def create_site(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> str:
     phrase = "CREATE SITE"
-    if len(args) != 3:
-        raise BasicValueError(f'{phrase} expects alias, template folder and prompt: '
-                              f'{phrase} "promo", "templates", "A page for …"')
     alias, folder, prompt = (to_display(a).strip() for a in args)
     if not _SAFE_ALIAS.match(alias):
         raise BasicValueError(f"{phrase}: the alias {alias!r} may use only letters, digits, "

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..values import BasicValueError, to_display
+from ..values import to_display
+from .context import Clauses, KeywordContext
 from .registry import keyword
 
 SMART_REPLIES = (
@@ -28,16 +29,8 @@ NEGATIVE = ("angry", "frustrated", "terrible", "awful", "horrible", "hate", "dis
 URGENT = ("urgent", "asap", "immediately", "emergency", "now", "critical")
 
 
-def _message(args: list[Any], phrase: str) -> str:
-    if len(args) != 2:
-        raise BasicValueError(f"{phrase} expects session, message; got {len(args)} values")
-    return to_display(args[1])
-
-
-@keyword("GET SMART REPLIES")
-async def smart_replies(rt: Any, args: list[Any], clauses: dict, line: int) -> dict:
-    if len(args) != 1:
-        raise BasicValueError(f"GET SMART REPLIES expects a session, got {len(args)} values")
+@keyword("GET SMART REPLIES", args=1, usage="a session")
+async def smart_replies(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> dict:
     items = [{"text": t, "tone": tone, "category": c} for t, tone, c in SMART_REPLIES]
     return {"success": True, "items": items}
 
@@ -58,9 +51,9 @@ def tips_for(message: str) -> list[dict[str, Any]]:
                      "content": "Read carefully and respond helpfully"}]
 
 
-@keyword("GET TIPS")
-async def get_tips(rt: Any, args: list[Any], clauses: dict, line: int) -> dict:
-    return {"success": True, "items": tips_for(_message(args, "GET TIPS"))}
+@keyword("GET TIPS", args=2, usage="session, message")
+async def get_tips(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> dict:
+    return {"success": True, "items": tips_for(to_display(args[1]))}
 
 
 def sentiment_of(message: str) -> dict[str, Any]:
@@ -80,6 +73,7 @@ def sentiment_of(message: str) -> dict[str, Any]:
             "escalation_risk": risk, "urgency": urgency}
 
 
-@keyword("ANALYZE SENTIMENT")
-async def analyze_sentiment(rt: Any, args: list[Any], clauses: dict, line: int) -> dict:
-    return sentiment_of(_message(args, "ANALYZE SENTIMENT"))
+@keyword("ANALYZE SENTIMENT", args=2, usage="session, message")
+async def analyze_sentiment(rt: KeywordContext, args: list[Any], clauses: Clauses,
+                            line: int) -> dict:
+    return sentiment_of(to_display(args[1]))

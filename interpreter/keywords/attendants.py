@@ -13,7 +13,8 @@ from __future__ import annotations
 from typing import Any
 
 from ..ports.services import ServiceError
-from ..values import BasicValueError, to_display
+from ..values import to_display
+from .context import Clauses, KeywordContext
 from .registry import keyword
 
 ATTENDANT_FILE = "attendant.csv"
@@ -33,7 +34,7 @@ def parse_attendants(text: str) -> list[dict[str, str]]:
     return found
 
 
-async def _attendants(rt: Any, phrase: str, status: Any) -> dict[str, Any]:
+async def _attendants(rt: KeywordContext, phrase: str, status: Any) -> dict[str, Any]:
     storage = rt.service("storage", phrase)
     try:
         text = await storage.read_text(ATTENDANT_FILE)
@@ -46,15 +47,12 @@ async def _attendants(rt: Any, phrase: str, status: Any) -> dict[str, Any]:
     return {"success": True, "count": len(items), "items": items}
 
 
-@keyword("GET ATTENDANTS")
-async def get_attendants(rt: Any, args: list[Any], clauses: dict, line: int) -> dict:
-    if len(args) > 1:
-        raise BasicValueError(f"GET ATTENDANTS takes at most a status, got {len(args)} values")
+@keyword("GET ATTENDANTS", args=(0, 1), usage="at most a status")
+async def get_attendants(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> dict:
     return await _attendants(rt, "GET ATTENDANTS", args[0] if args else None)
 
 
-@keyword("GET ATTENDANT STATS")
-async def get_attendant_stats(rt: Any, args: list[Any], clauses: dict, line: int) -> dict:
-    if len(args) != 1:
-        raise BasicValueError(f"GET ATTENDANT STATS expects a status, got {len(args)} values")
+@keyword("GET ATTENDANT STATS", args=1, usage="a status")
+async def get_attendant_stats(rt: KeywordContext, args: list[Any], clauses: Clauses,
+                              line: int) -> dict:
     return await _attendants(rt, "GET ATTENDANT STATS", args[0])

@@ -25,13 +25,14 @@ from typing import Any
 from ..library.builtins import dates as builtins_dates
 from ..ports.services import NewMeeting, NewTask, Note, ServiceError
 from ..values import BasicValueError, as_number, get_member, to_display, to_json, to_number
+from .context import Clauses, KeywordContext
 from .registry import keyword
 
 _PRIORITIES = ("low", "medium", "high", "urgent")
 _PRIORITY_LEVELS = {"low": 1, "high": 3, "urgent": 4}  # anything else is 2 (normal)
 
 
-def _crm(rt: Any, phrase: str) -> Any:
+def _crm(rt: KeywordContext, phrase: str) -> Any:
     try:
         return rt.service("crm", phrase)
     except ValueError as exc:  # a crm-* setting the provider factory refused
@@ -46,7 +47,7 @@ def _text(value: Any) -> str:
     return to_display(value).strip()
 
 
-def _clause(args: list[Any], clauses: dict, words: tuple[str, ...]) -> list[Any]:
+def _clause(args: list[Any], clauses: Clauses, words: tuple[str, ...]) -> list[Any]:
     """``X a TO b`` / ``X a WITH b`` read like ``X a, b``."""
     for word in words:
         if word in clauses:
@@ -97,14 +98,12 @@ def task_priority(due: dt.datetime | None, now: dt.datetime) -> str:
     return "high" if days <= 1 else "medium" if days <= 7 else "low"
 
 
-@keyword("CREATE TASK")
-async def create_task(rt: Any, args: list[Any], clauses: dict, line: int) -> str:
+@keyword("CREATE TASK", args=(1, 5),
+         usage="title, assignee[, due date[, project]] or title, description, assignee, "
+               "due date, priority")
+async def create_task(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> str:
     """``CREATE TASK title, assignee[, due[, project]]`` (the engine's order) or
     ``CREATE TASK title, description, assignee, due, priority`` (the documented one)."""
-    if not 1 <= len(args) <= 5:
-        raise BasicValueError("CREATE TASK expects title, assignee[, due date[, project]] or "
-                              f"title, description, assignee, due date, priority; got "
-                              f"{len(args)} argument(s)")
     description, priority = "", ""
     if len(args) == 5:
         title, description, assignee, due_value, priority = args
@@ -176,10 +175,8 @@ def _minutes(value: Any, default: int, phrase: str) -> int:
     return int(minutes)
 
 
-@keyword("BOOK MEETING")
-async def book_meeting(rt: Any, args: list[Any], clauses: dict, line: int) -> str:
-    if len(args) not in (1, 2):
-        raise BasicValueError('BOOK MEETING expects #{title: …, start_time: …}, attendees')
+@keyword("BOOK MEETING", args=(1, 2), usage="#{title: …, start_time: …}, attendees")
+async def book_meeting(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> str:
     details = args[0]
     if isinstance(details, str):
         try:
@@ -210,10 +207,9 @@ async def book_meeting(rt: Any, args: list[Any], clauses: dict, line: int) -> st
             f"attendees (ID: {event_id})")
 
 
-@keyword("CHECK AVAILABILITY")
-async def check_availability(rt: Any, args: list[Any], clauses: dict, line: int) -> str:
-    if len(args) not in (1, 2):
-        raise BasicValueError("CHECK AVAILABILITY expects a date and a duration in minutes")
+@keyword("CHECK AVAILABILITY", args=(1, 2), usage="a date and a duration in minutes")
+async def check_availability(rt: KeywordContext, args: list[Any], clauses: Clauses,
+                             line: int) -> str:
     day = parse_day(args[0], _now())
     length = _minutes(args[1] if len(args) == 2 else None, 30, "CHECK AVAILABILITY")
     slots = _call(_crm(rt, "CHECK AVAILABILITY").free_slots, day, length,
@@ -227,16 +223,19 @@ async def check_availability(rt: Any, args: list[Any], clauses: dict, line: int)
 # ------------------------------------------------------------------------------ conversations
 
 
-def _conversation(rt: Any, phrase: str, session: Any, **change: Any) -> dict[str, Any]:
+def _conversation(rt: KeywordContext, phrase: str, session: Any, **change: Any) -> dict[str, Any]:
     """Apply ``change`` to the session's record; the original's map on success or refusal."""
     session_id = _text(session) or rt.session.id
     try:
         record = _crm(rt, phrase).update_conversation(session_id, **change)
     except ServiceError as exc:
         return {"success": False, "error": str(exc)}
+    # Not a Session field: made on first use, so the debugger's session view lists
+    # conversations only once a dialog changed one (debug.model.session_snapshot).
     known = getattr(rt.session, "conversations", None)
     if not isinstance(known, dict):
-        known = rt.session.conversations = {}
+        known = {}
+        setattr(rt.session, "conversations", known)  # noqa: B010
     known[session_id] = record.as_map()
     return {"success": True, "session_id": session_id, "record": record}
 
@@ -247,11 +246,12 @@ def _needs(args: list[Any], count: int, phrase: str, form: str) -> None:
 
 
 @keyword("TAG CONVERSATION")
-async def tag_conversation(rt: Any, args: list[Any], clauses: dict, line: int) -> dict:
+async def tag_conversation(rt: KeywordContext, args: list[Any], clauses: Clauses,
+                           line: int) -> dict:
     args = _clause(args, clauses, ("WITH",))
     _needs(args, 2, "TAG CONVERSATION", "session_id, tag")
-    tags = args[1] if isinstance(args[1], list) else [args[1]]
-    tags = tuple(t for t in (_text(x) for x in tags) if t)
+    given = args[1] if isinstance(args[1], list) else [args[1]]
+    tags = tuple(t for t in (_text(x) for x in given) if t)
     if not tags:
         raise BasicValueError("TAG CONVERSATION needs a non-empty tag")
     out = _conversation(rt, "TAG CONVERSATION", args[0], tags=tags)
@@ -260,7 +260,8 @@ async def tag_conversation(rt: Any, args: list[Any], clauses: dict, line: int) -
 
 
 @keyword("RESOLVE CONVERSATION")
-async def resolve_conversation(rt: Any, args: list[Any], clauses: dict, line: int) -> dict:
+async def resolve_conversation(rt: KeywordContext, args: list[Any], clauses: Clauses,
+                               line: int) -> dict:
     args = _clause(args, clauses, ("WITH",))
     if len(args) > 2:
         raise BasicValueError("RESOLVE CONVERSATION expects session_id[, reason]")
@@ -272,7 +273,8 @@ async def resolve_conversation(rt: Any, args: list[Any], clauses: dict, line: in
 
 
 @keyword("ASSIGN CONVERSATION")
-async def assign_conversation(rt: Any, args: list[Any], clauses: dict, line: int) -> dict:
+async def assign_conversation(rt: KeywordContext, args: list[Any], clauses: Clauses,
+                              line: int) -> dict:
     args = _clause(args, clauses, ("TO",))
     _needs(args, 2, "ASSIGN CONVERSATION", "session_id, attendant")
     attendant = _text(args[1])
@@ -293,7 +295,7 @@ def priority_level(value: Any) -> int:
 
 
 @keyword("SET PRIORITY")
-async def set_priority(rt: Any, args: list[Any], clauses: dict, line: int) -> dict:
+async def set_priority(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> dict:
     args = _clause(args, clauses, ("TO",))
     _needs(args, 2, "SET PRIORITY", "session_id, priority")
     level = priority_level(args[1])
@@ -302,7 +304,7 @@ async def set_priority(rt: Any, args: list[Any], clauses: dict, line: int) -> di
 
 
 @keyword("ADD NOTE")
-async def add_note(rt: Any, args: list[Any], clauses: dict, line: int) -> dict:
+async def add_note(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> dict:
     args = _clause(args, clauses, ("TO",))
     _needs(args, 2, "ADD NOTE", "session_id, note")
     text = to_display(args[1])
@@ -317,11 +319,9 @@ async def add_note(rt: Any, args: list[Any], clauses: dict, line: int) -> dict:
 # ------------------------------------------------------------------------------ activity
 
 
-@keyword("LOG ACTIVITY")
-async def log_activity(rt: Any, args: list[Any], clauses: dict, line: int) -> str:
+@keyword("LOG ACTIVITY", args=(1, 3), usage="kind[, description[, data]]")
+async def log_activity(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> str:
     """``LOG ACTIVITY kind[, description[, data]]``: a row in the activity log; its id."""
-    if not 1 <= len(args) <= 3:
-        raise BasicValueError("LOG ACTIVITY expects kind[, description[, data]]")
     kind, description, data = (list(args) + [None, None])[:3]
     if not _text(kind):
         raise BasicValueError("LOG ACTIVITY needs a kind of activity")
@@ -329,11 +329,9 @@ async def log_activity(rt: Any, args: list[Any], clauses: dict, line: int) -> st
                  to_json(data), rt.session.id, rt.file, line, phrase="LOG ACTIVITY:")
 
 
-@keyword("RECORD METRIC")
-async def record_metric(rt: Any, args: list[Any], clauses: dict, line: int) -> str:
+@keyword("RECORD METRIC", args=(2, 3), usage="name, value[, tags]")
+async def record_metric(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> str:
     """``RECORD METRIC name, value[, tags]``: a metric sample; its id."""
-    if len(args) not in (2, 3):
-        raise BasicValueError("RECORD METRIC expects name, value[, tags]")
     name = _text(args[0])
     if not name:
         raise BasicValueError("RECORD METRIC needs a metric name")
@@ -344,7 +342,7 @@ async def record_metric(rt: Any, args: list[Any], clauses: dict, line: int) -> s
 
 
 @keyword("NOTIFY AGENT")
-async def notify_agent(rt: Any, args: list[Any], clauses: dict, line: int) -> bool:
+async def notify_agent(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> bool:
     """``NOTIFY AGENT agent, message``: a notification line in the output and a row in the
     activity log (Talkbench has no attendant console to push it to)."""
     args = _clause(args, clauses, ("WITH",))
@@ -377,10 +375,8 @@ def parse_ttl(value: Any) -> float | None:
     return float(number)
 
 
-@keyword("CACHE SET")
-async def cache_set(rt: Any, args: list[Any], clauses: dict, line: int) -> None:
-    if len(args) not in (2, 3):
-        raise BasicValueError("CACHE SET expects key, value[, lifetime in seconds]")
+@keyword("CACHE SET", args=(2, 3), usage="key, value[, lifetime in seconds]")
+async def cache_set(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> None:
     key = _text(args[0])
     if not key:
         raise BasicValueError("CACHE SET needs a non-empty key")

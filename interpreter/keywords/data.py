@@ -14,14 +14,15 @@ from typing import Any
 from ..ports.data import ColumnDef, Filter, TableDefinition
 from ..syntax import nodes as n
 from ..values import BasicValueError, to_display
-from .registry import keyword, one
+from .context import Clauses, KeywordContext
+from .registry import keyword
 
 _ANONYMOUS = "anonymous"  # user id before any SET USER
 _defined: weakref.WeakSet[Any] = weakref.WeakSet()  # runtimes whose TABLE blocks were created
 _HAS_OPERATOR = re.compile(r"[=<>!]|\b(?:like|in|is)\b", re.IGNORECASE)
 
 
-def table_service(rt: Any, phrase: str) -> Any:
+def table_service(rt: KeywordContext, phrase: str) -> Any:
     tables = rt.service("tables", phrase)
     if rt not in _defined:
         # TABLE … END TABLE blocks are declarations: create them before the first data access
@@ -47,7 +48,7 @@ def _table_name(value: Any, phrase: str) -> str:
     return name
 
 
-def _filter(args: list[Any], clauses: dict, phrase: str) -> Filter:
+def _filter(args: list[Any], clauses: Clauses, phrase: str) -> Filter:
     """``"col=value"`` text plus optional ``?`` values, or a WHERE clause given as text."""
     if "WHERE" in clauses:
         where = clauses["WHERE"]
@@ -73,7 +74,7 @@ def _as_filter(value: Any) -> Filter:
     return _id_filter(value)
 
 
-def _arg_names(rt: Any, line: int, phrase: str) -> list[str | None]:
+def _arg_names(rt: KeywordContext, line: int, phrase: str) -> list[str | None]:
     """The variable names written as arguments of the keyword at ``line`` (None for
     expressions): ``SAVE "t.csv", name, email`` names its columns after its variables."""
     for node in n.program_nodes(rt.compiled.program):
@@ -83,12 +84,12 @@ def _arg_names(rt: Any, line: int, phrase: str) -> list[str | None]:
     return []
 
 
-def _positional_row(rt: Any, line: int, phrase: str, values: list[Any],
+def _positional_row(rt: KeywordContext, line: int, phrase: str, values: list[Any],
                     skip: int) -> dict[str, Any]:
     names = _arg_names(rt, line, phrase)[skip:]
     row: dict[str, Any] = {}
     for i, value in enumerate(values):
-        name = names[i] if i < len(names) and names[i] else f"col{i + 1}"
+        name = names[i] or f"col{i + 1}" if i < len(names) else f"col{i + 1}"
         row[name.lower()] = value
     return row
 
@@ -97,7 +98,7 @@ def _positional_row(rt: Any, line: int, phrase: str, values: list[Any],
 
 
 @keyword("FIND")
-async def find(rt: Any, args: list[Any], clauses: dict, line: int) -> Any:
+async def find(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> Any:
     """Rows as a list of maps; with the FIRST suffix the first row or NULL."""
     if not args:
         raise BasicValueError("FIND needs a table name, e.g. FIND \"leads\", \"status=open\"")
@@ -124,10 +125,8 @@ def _limit(value: Any) -> int:
     return int(number)
 
 
-@keyword("SAVE")
-async def save(rt: Any, args: list[Any], clauses: dict, line: int) -> Any:
-    if len(args) < 2:
-        raise BasicValueError("SAVE needs a table and a row, e.g. SAVE \"leads\", lead")
+@keyword("SAVE", args=(2, None), usage='a table and a row, e.g. SAVE "leads", lead')
+async def save(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> Any:
     table = _table_name(args[0], "SAVE")
     tables = table_service(rt, "SAVE")
     if len(args) == 2 and isinstance(args[1], dict):
@@ -138,7 +137,7 @@ async def save(rt: Any, args: list[Any], clauses: dict, line: int) -> Any:
 
 
 @keyword("INSERT")
-async def insert(rt: Any, args: list[Any], clauses: dict, line: int) -> Any:
+async def insert(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> Any:
     # INSERT INTO "t", a, b and INSERT INTO "t" VALUES m arrive as INSERT "t", … (data_syntax)
     values = list(args)
     if len(values) < 2:
@@ -151,7 +150,7 @@ async def insert(rt: Any, args: list[Any], clauses: dict, line: int) -> Any:
 
 
 @keyword("UPDATE")
-async def update(rt: Any, args: list[Any], clauses: dict, line: int) -> int:
+async def update(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> int:
     tables = table_service(rt, "UPDATE")
     if "SET" in clauses:  # UPDATE "t" SET a = x, b = y [WHERE …]
         if len(args) != 1:
@@ -169,7 +168,7 @@ async def update(rt: Any, args: list[Any], clauses: dict, line: int) -> int:
 
 
 @keyword("DELETE")
-async def delete(rt: Any, args: list[Any], clauses: dict, line: int) -> int:
+async def delete(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> int:
     values = list(args)  # DELETE FROM "t" arrives as DELETE "t" (data_syntax)
     if not values or isinstance(values[0], dict):
         raise BasicValueError("DELETE needs a table name, e.g. DELETE \"leads\", \"id=3\"")
@@ -179,11 +178,8 @@ async def delete(rt: Any, args: list[Any], clauses: dict, line: int) -> int:
     return provider_call(tables.delete, table, where)
 
 
-@keyword("SET")
-async def set_rows(rt: Any, args: list[Any], clauses: dict, line: int) -> int:
-    if len(args) != 3:
-        raise BasicValueError("SET on a table expects SET \"table\", \"filter\", "
-                              "\"col1=v1,col2=v2\"")
+@keyword("SET", args=3, usage='SET "table", "filter", "col1=v1,col2=v2" on a table')
+async def set_rows(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> int:
     changes = args[2] if isinstance(args[2], dict) else _assignments(to_display(args[2]))
     return provider_call(table_service(rt, "SET").update, _table_name(args[0], "SET"),
                          _as_filter(args[1]), changes)
@@ -200,7 +196,7 @@ def _assignments(text: str) -> dict[str, Any]:
 
 
 @keyword("MERGE")
-async def merge(rt: Any, args: list[Any], clauses: dict, line: int) -> int:
+async def merge(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> int:
     # MERGE "t", rows, "key"  /  MERGE "t" WITH rows BY "key"
     values = list(args) + clauses.get("WITH", []) + clauses.get("BY", [])
     if len(values) != 3:
@@ -219,14 +215,12 @@ async def merge(rt: Any, args: list[Any], clauses: dict, line: int) -> int:
 # ------------------------------------------------------------ user memory
 
 
-def memory_user(rt: Any) -> str:
+def memory_user(rt: KeywordContext) -> str:
     return rt.session.user_id or _ANONYMOUS
 
 
-@keyword("SET USER MEMORY")
-async def set_user_memory(rt: Any, args: list[Any], clauses: dict, line: int) -> None:
-    if len(args) != 2:
-        raise BasicValueError("SET USER MEMORY expects a key and a value")
+@keyword("SET USER MEMORY", args=2, usage="a key and a value")
+async def set_user_memory(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> None:
     key = to_display(args[0])
     if not key:
         raise BasicValueError("SET USER MEMORY needs a non-empty key")
@@ -234,20 +228,22 @@ async def set_user_memory(rt: Any, args: list[Any], clauses: dict, line: int) ->
                   to_display(args[1]))
 
 
-@keyword("GET USER MEMORY")
-async def get_user_memory(rt: Any, args: list[Any], clauses: dict, line: int) -> str:
-    key = to_display(one(args, "GET USER MEMORY"))
+@keyword("GET USER MEMORY", args=1)
+async def get_user_memory(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> str:
+    key = to_display(args[0])
     return provider_call(rt.service("user_memory", "GET USER MEMORY").get, memory_user(rt), key)
 
 
 @keyword("CLEAR USER MEMORY")
-async def clear_user_memory(rt: Any, args: list[Any], clauses: dict, line: int) -> int:
+async def clear_user_memory(rt: KeywordContext, args: list[Any], clauses: Clauses,
+                            line: int) -> int:
     return provider_call(rt.service("user_memory", "CLEAR USER MEMORY").clear, memory_user(rt))
 
 
-@keyword("REMEMBER USER FACT")
-async def remember_user_fact(rt: Any, args: list[Any], clauses: dict, line: int) -> None:
-    text = to_display(one(args, "REMEMBER USER FACT"))
+@keyword("REMEMBER USER FACT", args=1)
+async def remember_user_fact(rt: KeywordContext, args: list[Any], clauses: Clauses,
+                             line: int) -> None:
+    text = to_display(args[0])
     provider_call(rt.service("user_memory", "REMEMBER USER FACT").add_fact, memory_user(rt), text)
 
 
@@ -255,7 +251,7 @@ async def remember_user_fact(rt: Any, args: list[Any], clauses: dict, line: int)
 
 
 @keyword("SET SCHEDULE")
-async def set_schedule(rt: Any, args: list[Any], clauses: dict, line: int) -> None:
+async def set_schedule(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> None:
     from ..library.cron import CronError, parse_schedule
 
     other = len(args) >= 2 and isinstance(args[1], str) and args[1].lower().endswith(".bas")

@@ -6,12 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..values import BasicValueError
+from .context import Clauses, KeywordContext
 from .registry import keyword
 
 
-@keyword("ERROR MESSAGE")
-async def error_message(rt: Any, args: list[Any], clauses: dict, line: int) -> str:
-    if args:
-        raise BasicValueError(f"ERROR MESSAGE takes no arguments, got {len(args)}")
+@keyword("ERROR MESSAGE", args=0)
+async def error_message(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> str:
     return rt.error_text

@@ -15,6 +15,7 @@ from typing import Any
 
 from ..events import Printed
 from ..values import BasicValueError, to_display, to_int
+from .context import Clauses, KeywordContext
 from .registry import keyword
 
 ALLOWED_EVENTS = ("workflow_step_complete", "approval_received", "approval_denied",
@@ -32,7 +33,7 @@ def event_name(args: list[Any], phrase: str) -> str:
 
 
 @keyword("PUBLISH EVENT")
-async def publish_event(rt: Any, args: list[Any], clauses: dict, line: int) -> None:
+async def publish_event(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> None:
     name = event_name(args, "PUBLISH EVENT")
     rt.session.events.append(name)
     rt.emit(Printed(f"PUBLISH EVENT {name}: event recorded for the workflows that wait "
@@ -40,7 +41,7 @@ async def publish_event(rt: Any, args: list[Any], clauses: dict, line: int) -> N
 
 
 @keyword("WAIT FOR EVENT")
-async def wait_for_event(rt: Any, args: list[Any], clauses: dict, line: int) -> None:
+async def wait_for_event(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> None:
     name = event_name(args, "WAIT FOR EVENT")
     if len(clauses.get("TIMEOUT", [])) != 1:
         raise BasicValueError("WAIT FOR EVENT expects name TIMEOUT seconds")

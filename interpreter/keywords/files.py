@@ -12,6 +12,7 @@ path of the developer's disk into a bot would let a shared dialog read private f
 
 from __future__ import annotations
 
+import builtins
 import json
 from collections.abc import AsyncIterable, AsyncIterator
 from contextlib import AbstractAsyncContextManager
@@ -21,8 +22,9 @@ from urllib.parse import unquote, urlsplit
 from ..events import FileSent
 from ..ports.services import Attachment, MailMessage
 from ..values import BasicValueError, to_display, to_json
+from .context import Clauses, KeywordContext
 from .mail import recipients
-from .registry import keyword, one
+from .registry import keyword
 from .urls import is_url
 
 _ERROR_SNIPPET = 300  # characters of an error response's body quoted in the message
@@ -53,19 +55,19 @@ class FileStorage(Protocol):
 
     async def copy(self, source: str, destination: str, move: bool = False) -> str: ...
 
-    async def list(self, path: str) -> list[str]: ...
+    async def list(self, path: str) -> builtins.list[str]: ...
 
     def resolve(self, path: str) -> Any:
         """The absolute path of an existing package file (to show or open it)."""
         ...
 
-    async def compress(self, sources: list[str], output: str) -> str: ...
+    async def compress(self, sources: builtins.list[str], output: str) -> str: ...
 
-    async def extract(self, archive: str, folder: str) -> list[str]: ...
+    async def extract(self, archive: str, folder: str) -> builtins.list[str]: ...
 
     async def generate_pdf(self, template: str, data: Any, output: str) -> str: ...
 
-    async def merge_pdf(self, sources: list[str], output: str) -> str: ...
+    async def merge_pdf(self, sources: builtins.list[str], output: str) -> str: ...
 
 
 class StreamedBody(Protocol):
@@ -88,7 +90,7 @@ class StreamingHttp(Protocol):
                ) -> AbstractAsyncContextManager[StreamedBody]: ...
 
 
-def _storage(rt: Any, phrase: str) -> FileStorage:
+def _storage(rt: KeywordContext, phrase: str) -> FileStorage:
     return rt.service("storage", phrase)
 
 
@@ -102,18 +104,7 @@ def _paths(value: Any) -> list[str]:
     return [p for p in (_path(i) for i in items) if p]
 
 
-def _expect(args: list[Any], count: int, phrase: str, usage: str) -> None:
-    if len(args) != count:
-        raise BasicValueError(f"{phrase} expects {usage} (got {len(args)} values)")
-
-
-def _two(args: list[Any], phrase: str, what: str) -> tuple[str, str]:
-    if len(args) != 2:
-        raise BasicValueError(f"{phrase} expects {what}, got {len(args)} values")
-    return _path(args[0]), _path(args[1])
-
-
-async def read_value(rt: Any, phrase: str, path: str) -> Any:
+async def read_value(rt: KeywordContext, phrase: str, path: str) -> Any:
     """A file's content as GET returns it: ``.json`` parsed, a PDF as its text, else text."""
     text = await _storage(rt, phrase).read_text(path)
     if path.lower().endswith(".json"):
@@ -124,67 +115,65 @@ async def read_value(rt: Any, phrase: str, path: str) -> Any:
     return text
 
 
-@keyword("READ")
-async def read(rt: Any, args: list[Any], clauses: dict, line: int) -> Any:
-    return await read_value(rt, "READ", _path(one(args, "READ")))
+@keyword("READ", args=1)
+async def read(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> Any:
+    return await read_value(rt, "READ", _path(args[0]))
 
 
-@keyword("WRITE")
-async def write(rt: Any, args: list[Any], clauses: dict, line: int) -> str:
-    _expect(args, 2, "WRITE", 'a path and the data: WRITE "file.txt", data')
+@keyword("WRITE", args=2, usage='a path and the data: WRITE "file.txt", data')
+async def write(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> str:
     data = args[1]
     text = to_json(data) if isinstance(data, (dict, list)) else to_display(data)
     return await _storage(rt, "WRITE").write_bytes(_path(args[0]), text.encode("utf-8"))
 
 
-@keyword("DELETE FILE")
-async def delete_file(rt: Any, args: list[Any], clauses: dict, line: int) -> None:
-    await _storage(rt, "DELETE FILE").delete(_path(one(args, "DELETE FILE")))
+@keyword("DELETE FILE", args=1)
+async def delete_file(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> None:
+    await _storage(rt, "DELETE FILE").delete(_path(args[0]))
 
 
-@keyword("COPY")
-async def copy(rt: Any, args: list[Any], clauses: dict, line: int) -> str:
-    src, dst = _two(args, "COPY", "a source and a destination")
+@keyword("COPY", args=2, usage="a source and a destination")
+async def copy(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> str:
+    src, dst = _path(args[0]), _path(args[1])
     return await _storage(rt, "COPY").copy(src, dst)
 
 
-@keyword("MOVE")
-async def move(rt: Any, args: list[Any], clauses: dict, line: int) -> str:
-    src, dst = _two(args, "MOVE", "a source and a destination")
+@keyword("MOVE", args=2, usage="a source and a destination")
+async def move(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> str:
+    src, dst = _path(args[0]), _path(args[1])
     return await _storage(rt, "MOVE").copy(src, dst, move=True)
 
 
-@keyword("UPLOAD")
-async def upload(rt: Any, args: list[Any], clauses: dict, line: int) -> str:
-    src, dst = _two(args, "UPLOAD", "a file of the bot package and where to store it")
+@keyword("UPLOAD", args=2, usage="a file of the bot package and where to store it")
+async def upload(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> str:
+    src, dst = _path(args[0]), _path(args[1])
     return await _storage(rt, "UPLOAD").copy(src, dst)
 
 
-@keyword("LIST")
-async def list_folder(rt: Any, args: list[Any], clauses: dict, line: int) -> list[str]:
-    return await _storage(rt, "LIST").list(_path(one(args, "LIST")) if args else ".")
+@keyword("LIST", args=(0, 1))
+async def list_folder(rt: KeywordContext, args: list[Any], clauses: Clauses,
+                      line: int) -> list[str]:
+    return await _storage(rt, "LIST").list(_path(args[0]) if args else ".")
 
 
-@keyword("COMPRESS")
-async def compress(rt: Any, args: list[Any], clauses: dict, line: int) -> str:
-    _expect(args, 2, "COMPRESS", 'files (or a folder) and the zip: COMPRESS files, "out.zip"')
+@keyword("COMPRESS", args=2,
+         usage='files (or a folder) and the zip: COMPRESS files, "out.zip"')
+async def compress(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> str:
     return await _storage(rt, "COMPRESS").compress(_paths(args[0]), _path(args[1]))
 
 
-@keyword("EXTRACT")
-async def extract(rt: Any, args: list[Any], clauses: dict, line: int) -> list[str]:
-    archive, folder = _two(args, "EXTRACT", 'a zip and a folder: EXTRACT "a.zip", "folder"')
+@keyword("EXTRACT", args=2, usage='a zip and a folder: EXTRACT "a.zip", "folder"')
+async def extract(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> list[str]:
+    archive, folder = _path(args[0]), _path(args[1])
     return await _storage(rt, "EXTRACT").extract(archive, folder)
 
 
-@keyword("DOWNLOAD")
-async def download(rt: Any, args: list[Any], clauses: dict, line: int) -> str:
+@keyword("DOWNLOAD", args=(1, 2), usage="a URL and a path")
+async def download(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> str:
     """``DOWNLOAD url[, path]``: without a path the file goes to ``downloads/<name>``.
 
     The body streams to disk in chunks (a large file never sits in memory); a failure
     mid-way leaves no partial file at the target."""
-    if len(args) not in (1, 2):
-        raise BasicValueError(f"DOWNLOAD expects a URL and a path, got {len(args)} values")
     url = _path(args[0])
     if not is_url(url):
         raise BasicValueError(f"DOWNLOAD needs an http:// or https:// URL, got {url!r}")
@@ -208,13 +197,10 @@ def _url_name(url: str) -> str:
     return name.lstrip(".") or "download"
 
 
-@keyword("SEND FILE")
-async def send_file(rt: Any, args: list[Any], clauses: dict, line: int) -> None:
+@keyword("SEND FILE", args=(1, 2), usage="a file and an optional caption")
+async def send_file(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> None:
     """Show a package file in the chat as an attachment; a channel without attachments
     (console, replay) gets a ``[file: name]`` message instead."""
-    if len(args) not in (1, 2):
-        raise BasicValueError(f"SEND FILE expects a file and an optional caption, got "
-                              f"{len(args)} values")
     file = _storage(rt, "SEND FILE").resolve(_path(args[0]))
     caption = to_display(args[1]) if len(args) == 2 else ""
     show = getattr(rt.channel, "send_file", None)
@@ -225,12 +211,9 @@ async def send_file(rt: Any, args: list[Any], clauses: dict, line: int) -> None:
     rt.emit(FileSent(str(file), file.name, caption, line))
 
 
-@keyword("SEND FILE TO")
-async def send_file_to(rt: Any, args: list[Any], clauses: dict, line: int) -> str:
+@keyword("SEND FILE TO", args=(2, 3), usage="a recipient, a file and an optional caption")
+async def send_file_to(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> str:
     """``SEND FILE TO recipient, path[, caption]``: by mail, the caption as subject and body."""
-    if len(args) not in (2, 3):
-        raise BasicValueError(f"SEND FILE TO expects a recipient, a file and an optional "
-                              f"caption, got {len(args)} values")
     to = to_display(args[0]).strip()
     if "@" not in to:
         raise BasicValueError(f"SEND FILE TO {to!r}: Talkbench sends files by e-mail only; "
@@ -246,15 +229,14 @@ async def send_file_to(rt: Any, args: list[Any], clauses: dict, line: int) -> st
     return f"File {name} sent to {', '.join(addresses)} (Message-ID {message_id})"
 
 
-@keyword("GENERATE PDF")
-async def generate_pdf(rt: Any, args: list[Any], clauses: dict, line: int) -> str:
-    _expect(args, 3, "GENERATE PDF",
-            'a template, the data and the output: GENERATE PDF "t.html", data, "out.pdf"')
+@keyword("GENERATE PDF", args=3,
+         usage='a template, the data and the output: GENERATE PDF "t.html", data, "out.pdf"')
+async def generate_pdf(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> str:
     return await _storage(rt, "GENERATE PDF").generate_pdf(_path(args[0]), args[1],
                                                             _path(args[2]))
 
 
-@keyword("MERGE PDF")
-async def merge_pdf(rt: Any, args: list[Any], clauses: dict, line: int) -> str:
-    _expect(args, 2, "MERGE PDF", 'the PDF files and the output: MERGE PDF files, "out.pdf"')
+@keyword("MERGE PDF", args=2,
+         usage='the PDF files and the output: MERGE PDF files, "out.pdf"')
+async def merge_pdf(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> str:
     return await _storage(rt, "MERGE PDF").merge_pdf(_paths(args[0]), _path(args[1]))

@@ -11,11 +11,12 @@ from __future__ import annotations
 from typing import Any
 
 from ..values import BasicValueError, to_display
+from .context import Clauses, KeywordContext
 from .data import provider_call, table_service
 from .registry import keyword
 
 
-async def _create(rt: Any, args: list[Any], phrase: str) -> None:
+async def _create(rt: KeywordContext, args: list[Any], phrase: str) -> None:
     if len(args) != 3 or not isinstance(args[2], list) or not args[2]:
         raise BasicValueError(f"{phrase} expects: {phrase} name ON table (column, …)")
     name, table = to_display(args[0]), to_display(args[1])
@@ -28,10 +29,11 @@ async def _create(rt: Any, args: list[Any], phrase: str) -> None:
 
 
 @keyword("CREATE INDEX")
-async def create_index(rt: Any, args: list[Any], clauses: dict, line: int) -> None:
+async def create_index(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> None:
     await _create(rt, args, "CREATE INDEX")
 
 
 @keyword("CREATE UNIQUE INDEX")
-async def create_unique_index(rt: Any, args: list[Any], clauses: dict, line: int) -> None:
+async def create_unique_index(rt: KeywordContext, args: list[Any], clauses: Clauses,
+                              line: int) -> None:
     await _create(rt, args, "CREATE UNIQUE INDEX")

@@ -14,12 +14,13 @@ from typing import Any
 from ..events import Failed, Finished, Printed, RunStarted, Stopped
 from ..ports.services import NotFound, ServiceError, ToolSpec
 from ..values import BasicValueError, to_display
-from .registry import keyword, one
+from .context import Clauses, KeywordContext
+from .registry import keyword
 from .web import http_request
 
 
-def _name(args: list[Any], phrase: str) -> str:
-    name = to_display(one(args, phrase)).strip()
+def _name(value: Any, phrase: str) -> str:
+    name = to_display(value).strip()
     if not name:
         raise BasicValueError(f"{phrase} needs a name")
     return name
@@ -28,9 +29,9 @@ def _name(args: list[Any], phrase: str) -> str:
 # ------------------------------------------------------------------------------ KBs
 
 
-@keyword("USE KB", "ADD KB", "SET KB")
-async def use_kb(rt: Any, args: list[Any], clauses: dict, line: int) -> str:
-    name = _name(args, "USE KB").removesuffix(".gbkb")
+@keyword("USE KB", "ADD KB", "SET KB", args=1)
+async def use_kb(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> str:
+    name = _name(args[0], "USE KB").removesuffix(".gbkb")
     try:
         documents = await rt.service("knowledge", "USE KB").open(name)
     except NotFound as e:
@@ -43,12 +44,12 @@ async def use_kb(rt: Any, args: list[Any], clauses: dict, line: int) -> str:
     return f"Knowledge base '{name}' is active ({documents} documents)"
 
 
-@keyword("CLEAR KB")
-async def clear_kb(rt: Any, args: list[Any], clauses: dict, line: int) -> None:
+@keyword("CLEAR KB", args=(0, 1))
+async def clear_kb(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> None:
     if not args:
         rt.session.knowledge_bases.clear()
         return
-    name = _name(args, "CLEAR KB").removesuffix(".gbkb")
+    name = _name(args[0], "CLEAR KB").removesuffix(".gbkb")
     if name in rt.session.knowledge_bases:
         rt.session.knowledge_bases.remove(name)
     else:
@@ -58,12 +59,12 @@ async def clear_kb(rt: Any, args: list[Any], clauses: dict, line: int) -> None:
 # ------------------------------------------------------------------------------ websites
 
 
-@keyword("ADD WEBSITE", "USE WEBSITE")
-async def add_website(rt: Any, args: list[Any], clauses: dict, line: int) -> str:
+@keyword("ADD WEBSITE", "USE WEBSITE", args=(1, None))
+async def add_website(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> str:
     """``USE WEBSITE url`` (also ``USE_WEBSITE(url, refresh)`` and ``… REFRESH "30d"``, as
     botbasic_ai/src/keywords/use_website.rs registers it): the refresh interval is for the
     server's crawler; one run indexes the page once."""
-    url = _name(args[:1], "ADD WEBSITE")
+    url = _name(args[0], "ADD WEBSITE")
     knowledge = rt.service("knowledge", "ADD WEBSITE")
     response = await http_request(rt, "ADD WEBSITE", "GET", url)
     ctype = response.header("content-type").lower()
@@ -76,11 +77,11 @@ async def add_website(rt: Any, args: list[Any], clauses: dict, line: int) -> str
 
 
 @keyword("CLEAR WEBSITES")
-async def clear_websites(rt: Any, args: list[Any], clauses: dict, line: int) -> None:
+async def clear_websites(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> None:
     rt.session.websites.clear()
 
 
-def active_collections(rt: Any) -> list[str]:
+def active_collections(rt: KeywordContext) -> list[str]:
     """What LLM searches: the active KBs, then the added websites."""
     return list(rt.session.knowledge_bases) + [f"web:{u}" for u in rt.session.websites]
 
@@ -88,7 +89,7 @@ def active_collections(rt: Any) -> list[str]:
 # ------------------------------------------------------------------------------ tools
 
 
-def find_tool(rt: Any, name: str, phrase: str) -> ToolSpec:
+def find_tool(rt: KeywordContext, name: str, phrase: str) -> ToolSpec:
     catalog = rt.service("tools", phrase)
     spec = catalog.find(name)
     if spec is None:
@@ -98,17 +99,17 @@ def find_tool(rt: Any, name: str, phrase: str) -> ToolSpec:
     return spec
 
 
-@keyword("ADD TOOL", "USE TOOL")
-async def add_tool(rt: Any, args: list[Any], clauses: dict, line: int) -> str:
-    spec = find_tool(rt, _name(args, "ADD TOOL"), "ADD TOOL")
+@keyword("ADD TOOL", "USE TOOL", args=1)
+async def add_tool(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> str:
+    spec = find_tool(rt, _name(args[0], "ADD TOOL"), "ADD TOOL")
     if spec.name not in rt.session.tools:
         rt.session.tools.append(spec.name)
     return f"Tool '{spec.name}' is now available in this conversation"
 
 
-@keyword("REMOVE TOOL")
-async def remove_tool(rt: Any, args: list[Any], clauses: dict, line: int) -> str:
-    name = _name(args, "REMOVE TOOL")
+@keyword("REMOVE TOOL", args=1)
+async def remove_tool(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> str:
+    name = _name(args[0], "REMOVE TOOL")
     wanted = name.rsplit("/", 1)[-1].removesuffix(".bas").lower()
     kept = [t for t in rt.session.tools if t.lower() != wanted]
     removed = len(kept) != len(rt.session.tools)
@@ -117,14 +118,14 @@ async def remove_tool(rt: Any, args: list[Any], clauses: dict, line: int) -> str
 
 
 @keyword("CLEAR TOOLS")
-async def clear_tools(rt: Any, args: list[Any], clauses: dict, line: int) -> str:
+async def clear_tools(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> str:
     count = len(rt.session.tools)
     rt.session.tools.clear()
     return f"All tools removed from this conversation ({count})"
 
 
 @keyword("LIST TOOLS")
-async def list_tools(rt: Any, args: list[Any], clauses: dict, line: int) -> str:
+async def list_tools(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> str:
     tools = rt.session.tools
     if not tools:
         text = "No tools are active in this conversation"
@@ -138,7 +139,7 @@ async def list_tools(rt: Any, args: list[Any], clauses: dict, line: int) -> str:
 _LIFECYCLE = (RunStarted, Finished, Failed, Stopped)
 
 
-async def run_tool(rt: Any, name: str, arguments: dict[str, Any], line: int) -> Any:
+async def run_tool(rt: KeywordContext, name: str, arguments: dict[str, Any], line: int) -> Any:
     """Run tool dialog ``name`` in this session with ``arguments`` as its PARAMs.
 
     Its TALKs reach the user as usual; its own start/finish events are not forwarded, so

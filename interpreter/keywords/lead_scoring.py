@@ -13,6 +13,7 @@ from typing import Any
 
 from ..values import BasicValueError, as_number, get_member, to_display, to_json, to_number
 from .ai_media import json_object
+from .context import Clauses, KeywordContext
 from .llm import ask
 from .registry import keyword
 
@@ -94,18 +95,16 @@ def _lead(args: list[Any], phrase: str, most: int) -> dict[str, Any]:
 
 
 @keyword("SCORE LEAD")
-async def score_lead(rt: Any, args: list[Any], clauses: dict, line: int) -> int:
+async def score_lead(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> int:
     lead = _lead(args, "SCORE LEAD", 2)
     return lead_score(lead, args[1] if len(args) == 2 and isinstance(args[1], dict) else None)
 
 
-@keyword("QUALIFY LEAD")
-async def qualify_lead(rt: Any, args: list[Any], clauses: dict, line: int) -> bool:
+@keyword("QUALIFY LEAD", args=(1, 2), usage="a lead id (or a lead map)[, threshold]")
+async def qualify_lead(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> bool:
     """``QUALIFY LEAD lead_id[, threshold]``: the score kept in bot memory under
     ``lead_score:<id>`` (as the original reads it) reaches the threshold (70). Given a lead
     map instead of an id, its rule-based score is compared."""
-    if len(args) not in (1, 2):
-        raise BasicValueError("QUALIFY LEAD expects a lead id (or a lead map)[, threshold]")
     threshold = DEFAULT_THRESHOLD if len(args) == 1 else int(to_number(
         args[1], "QUALIFY LEAD threshold"))
     if isinstance(args[0], dict):
@@ -123,7 +122,7 @@ _AI_PROMPT = ("You score B2B sales leads. Reply with one JSON object only: "
 
 
 @keyword("AI SCORE LEAD")
-async def ai_score_lead(rt: Any, args: list[Any], clauses: dict, line: int) -> dict:
+async def ai_score_lead(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> dict:
     """The model's assessment of the lead (through the ``llm`` service), with the priority
     band of its score; recommendation and action fall back to the rule tables."""
     lead = _lead(args, "AI SCORE LEAD", 2)
@@ -133,7 +132,7 @@ async def ai_score_lead(rt: Any, args: list[Any], clauses: dict, line: int) -> d
     reply = await ask(rt, "AI SCORE LEAD", _AI_PROMPT, to_json(question))  # USE MODEL applies
     found = json_object(reply)
     score = as_number(found.get("score")) if found else None
-    if score is None:
+    if found is None or score is None:
         raise BasicValueError("AI SCORE LEAD: the model did not answer with a JSON score: "
                               f"{reply[:200]!r}")
     score = max(0, min(100, round(score)))

@@ -14,8 +14,9 @@ from typing import Any
 
 from ..ports.services import ServiceError, ToolSpec
 from ..values import BasicValueError, to_display, to_json
+from .context import Clauses, KeywordContext
 from .knowledge import active_collections, find_tool, run_tool
-from .registry import keyword, one
+from .registry import keyword
 
 MAX_TOOL_ROUNDS = 5  # model turns that may call tools before the answer must come
 KB_PASSAGES = 5
@@ -47,7 +48,7 @@ def tool_schema(spec: ToolSpec) -> dict[str, Any]:
                        "required": [p.name for p in spec.params if not p.optional]}}}
 
 
-async def system_message(rt: Any, prompt: str) -> str:
+async def system_message(rt: KeywordContext, prompt: str) -> str:
     session = rt.session
     parts: list[str] = []
     if session.system_prompt.strip():
@@ -66,7 +67,7 @@ async def system_message(rt: Any, prompt: str) -> str:
 
 
 
-def chat_client(rt: Any, phrase: str) -> Any:
+def chat_client(rt: KeywordContext, phrase: str) -> Any:
     """The ``llm`` provider set to the session's model (USE MODEL survives across runs)."""
     client = rt.service("llm", phrase)
     select = getattr(client, "select", None)
@@ -74,9 +75,9 @@ def chat_client(rt: Any, phrase: str) -> Any:
         select(rt.session.model)
     return client
 
-@keyword("LLM")
-async def llm(rt: Any, args: list[Any], clauses: dict, line: int) -> str:
-    prompt = to_display(one(args, "LLM")).strip()
+@keyword("LLM", args=1)
+async def llm(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> str:
+    prompt = to_display(args[0]).strip()
     if not prompt:
         raise BasicValueError("LLM needs a prompt")
     client = chat_client(rt, "LLM")
@@ -113,7 +114,7 @@ async def llm(rt: Any, args: list[Any], clauses: dict, line: int) -> str:
 # One-shot tasks on the same model: no KB, no tools, an instruction as the system message.
 
 
-async def ask(rt: Any, phrase: str, instruction: str, text: str) -> str:
+async def ask(rt: KeywordContext, phrase: str, instruction: str, text: str) -> str:
     client = chat_client(rt, phrase)
     reply = await client.chat([{"role": "system", "content": instruction},
                                {"role": "user", "content": text}])
@@ -130,34 +131,30 @@ def _pick(reply: str, choices: list[str]) -> str:
     return reply
 
 
-@keyword("SUMMARIZE")
-async def summarize(rt: Any, args: list[Any], clauses: dict, line: int) -> str:
-    text = to_display(one(args, "SUMMARIZE"))
+@keyword("SUMMARIZE", args=1)
+async def summarize(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> str:
+    text = to_display(args[0])
     return await ask(rt, "SUMMARIZE", "Summarize the user's text in a few sentences, in the "
                      "language of the text. Reply with the summary only.", text)
 
 
-@keyword("TRANSLATE")
-async def translate(rt: Any, args: list[Any], clauses: dict, line: int) -> str:
-    if len(args) != 2:
-        raise BasicValueError("TRANSLATE expects a text and a language: TRANSLATE text, \"pt\"")
+@keyword("TRANSLATE", args=2, usage='a text and a language: TRANSLATE text, "pt"')
+async def translate(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> str:
     text, language = to_display(args[0]), to_display(args[1]).strip()
     return await ask(rt, "TRANSLATE", f"Translate the user's text into the language "
                      f"'{language}'. Reply with the translation only.", text)
 
 
-@keyword("SENTIMENT")
-async def sentiment(rt: Any, args: list[Any], clauses: dict, line: int) -> str:
-    text = to_display(one(args, "SENTIMENT"))
+@keyword("SENTIMENT", args=1)
+async def sentiment(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> str:
+    text = to_display(args[0])
     reply = await ask(rt, "SENTIMENT", "Classify the sentiment of the user's text. Reply "
                       "with exactly one word: positive, negative or neutral.", text)
     return _pick(reply, ["positive", "negative", "neutral"])
 
 
-@keyword("CLASSIFY")
-async def classify(rt: Any, args: list[Any], clauses: dict, line: int) -> str:
-    if len(args) != 2:
-        raise BasicValueError("CLASSIFY expects a text and the categories")
+@keyword("CLASSIFY", args=2, usage="a text and the categories")
+async def classify(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> str:
     raw = args[1] if isinstance(args[1], list) else to_display(args[1]).split(",")
     categories = [c for c in (to_display(x).strip() for x in raw) if c]
     if not categories:

@@ -10,7 +10,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..values import BasicValueError, to_display, to_json
+from ..values import to_display, to_json
+from .context import Clauses, KeywordContext
 from .llm import ask
 from .registry import keyword
 
@@ -19,12 +20,6 @@ _CALCULATOR = ("You are a precise calculator. Substitute the variables into the 
                "or text), no explanations.")
 _VALIDATOR = ('You are a data validator. Validate the data against the rules. Return ONLY a '
               'JSON object: {"is_valid": true/false, "errors": ["…"], "warnings": ["…"]}')
-
-
-def _two(args: list[Any], phrase: str, what: str) -> tuple[Any, Any]:
-    if len(args) != 2:
-        raise BasicValueError(f"{phrase} expects {what}, got {len(args)} values")
-    return args[0], args[1]
 
 
 def _variables(value: Any) -> str:
@@ -48,9 +43,9 @@ def calculate_result(reply: str) -> Any:
         return text
 
 
-@keyword("CALCULATE")
-async def calculate(rt: Any, args: list[Any], clauses: dict, line: int) -> Any:
-    formula, variables = _two(args, "CALCULATE", "formula, variables")
+@keyword("CALCULATE", args=2, usage="formula, variables")
+async def calculate(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> Any:
+    formula, variables = args
     prompt = f"Formula: {to_display(formula)}\nVariables: {_variables(variables)}\n\nResult:"
     return calculate_result(await ask(rt, "CALCULATE", _CALCULATOR, prompt))
 
@@ -76,9 +71,10 @@ def validate_result(reply: str) -> dict[str, Any]:
     return {"is_valid": "valid" in low and "invalid" not in low, "errors": [], "warnings": []}
 
 
-@keyword("VALIDATE")
-async def validate(rt: Any, args: list[Any], clauses: dict, line: int) -> dict[str, Any]:
-    data, rules = _two(args, "VALIDATE", "data, rules")
+@keyword("VALIDATE", args=2, usage="data, rules")
+async def validate(rt: KeywordContext, args: list[Any], clauses: Clauses,
+                   line: int) -> dict[str, Any]:
+    data, rules = args
     shown = to_json(data) if isinstance(data, dict) else to_display(data)
     prompt = f"Data:\n{shown}\n\nRules:\n{to_display(rules)}\n\nReturn ONLY the JSON:"
     return validate_result(await ask(rt, "VALIDATE", _VALIDATOR, prompt))

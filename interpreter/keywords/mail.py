@@ -8,6 +8,7 @@ from typing import Any
 
 from ..ports.services import Attachment, MailMessage
 from ..values import BasicValueError, to_display
+from .context import Clauses, KeywordContext
 from .registry import keyword
 
 _ADDRESS = re.compile(r"^[^@\s<>,;]+@[^@\s<>,;]+$")
@@ -25,7 +26,7 @@ def recipients(value: Any) -> tuple[str, ...]:
     return found
 
 
-def _parts(args: list[Any], clauses: dict) -> tuple[Any, str, str, Any]:
+def _parts(args: list[Any], clauses: Clauses) -> tuple[Any, str, str, Any]:
     if not args and len(clauses.get("TO", [])) == 5:
         # SEND EMAIL TO x SUBJECT s BODY b: the words SUBJECT and BODY parse as names.
         to, _, subject, _, body = clauses["TO"]
@@ -43,7 +44,7 @@ def _parts(args: list[Any], clauses: dict) -> tuple[Any, str, str, Any]:
 
 
 @keyword("SEND MAIL", "SEND EMAIL")
-async def send_mail(rt: Any, args: list[Any], clauses: dict, line: int) -> str:
+async def send_mail(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> str:
     to, subject, body, attach = _parts(args, clauses)
     addresses = recipients(to)
     mailer = rt.service("mail", "SEND MAIL")

@@ -16,6 +16,7 @@ from ..events import Printed
 from ..library.hear_types import validate_answer
 from ..ports.services import MailMessage, MailSender, ServiceError
 from ..values import BasicValueError, to_display
+from .context import Clauses, KeywordContext
 from .mail import _ADDRESS
 from .registry import keyword
 
@@ -103,7 +104,7 @@ def split_subject(text: str) -> tuple[str, str]:
     return (first.strip(), rest.lstrip("\n")) if sep else ("", text)
 
 
-async def deliver(rt: Any, phrase: str, channel: str, to: str, subject: str, text: str,
+async def deliver(rt: KeywordContext, phrase: str, channel: str, to: str, subject: str, text: str,
                   provider: str = "") -> str:
     """Send by ``channel``; returns ``"sms to +1… (id …)"``-style text for the status."""
     if channel == "email":
@@ -118,7 +119,7 @@ async def deliver(rt: Any, phrase: str, channel: str, to: str, subject: str, tex
 # ---------------------------------------------------------------- SEND SMS
 
 
-def _pair(args: list[Any], clauses: dict, phrase: str, most: int = 2) -> list[Any]:
+def _pair(args: list[Any], clauses: Clauses, phrase: str, most: int = 2) -> list[Any]:
     """``PHRASE to, text`` or ``PHRASE TO to, text`` (the word TO parses as a clause)."""
     values = args or clauses.get("TO", [])
     if not 2 <= len(values) <= most:
@@ -129,7 +130,7 @@ def _pair(args: list[Any], clauses: dict, phrase: str, most: int = 2) -> list[An
 
 
 @keyword("SEND SMS")
-async def send_sms(rt: Any, args: list[Any], clauses: dict, line: int) -> str:
+async def send_sms(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> str:
     values = _pair(args, clauses, "SEND SMS", most=3)
     number = phone_number(values[0])
     if number is None:
@@ -145,7 +146,7 @@ async def send_sms(rt: Any, args: list[Any], clauses: dict, line: int) -> str:
 
 
 @keyword("SEND TO")
-async def send_to(rt: Any, args: list[Any], clauses: dict, line: int) -> str:
+async def send_to(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> str:
     to, text = _pair(args, clauses, "SEND TO")
     channel, address = route(to_display(to).strip(), "SEND TO")
     subject, body = split_subject(to_display(text))
@@ -153,7 +154,7 @@ async def send_to(rt: Any, args: list[Any], clauses: dict, line: int) -> str:
 
 
 @keyword("BROADCAST")
-async def broadcast(rt: Any, args: list[Any], clauses: dict, line: int) -> str:
+async def broadcast(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> str:
     """Sends to every recipient; one failure does not stop the others, but is reported."""
     to, text = _pair(args, clauses, "BROADCAST")
     # dict.fromkeys: a recipient named twice gets one message
@@ -217,7 +218,7 @@ def channel_list(value: Any) -> list[str]:
     return list(dict.fromkeys(channels))
 
 
-def _template_arguments(args: list[Any], clauses: dict) -> list[Any]:
+def _template_arguments(args: list[Any], clauses: Clauses) -> list[Any]:
     """``name, channels TO a, b, c[, variables]`` and ``TO recipient, name[, variables]``
     (the templates' form; the channel follows the recipient's shape) as
     ``name, channels, recipients[, variables]``."""
@@ -235,7 +236,7 @@ def _template_arguments(args: list[Any], clauses: dict) -> list[Any]:
 
 
 @keyword("SEND TEMPLATE")
-async def send_template(rt: Any, args: list[Any], clauses: dict, line: int) -> str:
+async def send_template(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> str:
     args = _template_arguments(args, clauses)
     if len(args) not in (3, 4):
         raise BasicValueError(f"SEND TEMPLATE expects name, channels, recipient[, variables], "
@@ -267,11 +268,9 @@ async def send_template(rt: Any, args: list[Any], clauses: dict, line: int) -> s
 # ---------------------------------------------------------------- WEBHOOK
 
 
-@keyword("WEBHOOK")
-async def webhook(rt: Any, args: list[Any], clauses: dict, line: int) -> str:
+@keyword("WEBHOOK", args=1, usage="a name")
+async def webhook(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> str:
     """Records the endpoint; ``talkbench webhook serve`` is what answers requests to it."""
-    if len(args) != 1:
-        raise BasicValueError(f"WEBHOOK expects a name, got {len(args)} values")
     name = to_display(args[0]).strip()
     if not _WEBHOOK_NAME.match(name):
         raise BasicValueError(f"WEBHOOK {name!r}: a webhook name is letters, digits, '_', "

@@ -11,8 +11,9 @@ import re
 from typing import Any
 
 from ..values import BasicValueError, as_number, to_display
+from .context import Clauses, KeywordContext
 from .data import memory_user, provider_call  # one rule for "which user" and provider errors
-from .registry import keyword, one
+from .registry import keyword
 
 _DAY = 86_400.0
 _UNITS: dict[str, float] = {
@@ -61,11 +62,8 @@ def _key(value: Any, phrase: str) -> str:
     return key
 
 
-@keyword("REMEMBER")
-async def remember(rt: Any, args: list[Any], clauses: dict, line: int) -> None:
-    if len(args) not in (2, 3):
-        raise BasicValueError('REMEMBER expects REMEMBER key, value[, "30 days"], '
-                              f"got {len(args)} argument(s)")
+@keyword("REMEMBER", args=(2, 3), usage='REMEMBER key, value[, "30 days"]')
+async def remember(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> None:
     key = _key(args[0], "REMEMBER")
     seconds = parse_duration(args[2]) if len(args) == 3 else None
     memory = rt.service("user_memory", "REMEMBER")
@@ -75,7 +73,7 @@ async def remember(rt: Any, args: list[Any], clauses: dict, line: int) -> None:
     provider_call(memory.remember, memory_user(rt), key, to_display(args[1]), seconds)
 
 
-@keyword("RECALL")
-async def recall(rt: Any, args: list[Any], clauses: dict, line: int) -> str:
-    key = _key(one(args, "RECALL"), "RECALL")
+@keyword("RECALL", args=1)
+async def recall(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> str:
+    key = _key(args[0], "RECALL")
     return provider_call(rt.service("user_memory", "RECALL").get, memory_user(rt), key)

@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from ..library.builtins.core import lookup_builtin
+from ..library.builtins.core import BUILTINS
 from ..values import (
     BasicValueError,
     as_number,
@@ -24,6 +24,7 @@ from ..values import (
     to_display,
     type_name,
 )
+from .context import Clauses, KeywordContext
 from .registry import keyword
 
 # ------------------------------------------------------------ rows
@@ -46,11 +47,6 @@ def _field(value: Any, phrase: str, what: str = "field name") -> str:
     if not name:
         raise BasicValueError(f"{phrase} needs a {what}")
     return name
-
-
-def _arity(args: list[Any], phrase: str, usage: str, *counts: int) -> None:
-    if len(args) not in counts:
-        raise BasicValueError(f"{phrase} expects {usage}, got {len(args)} argument(s)")
 
 
 def _key_text(value: Any) -> str:
@@ -121,9 +117,10 @@ def _condition(text: str) -> Test:
         raise BasicValueError(f"FILTER cannot read the condition {text.strip()!r}; {_HINT}")
     if like is not None:
         return _like_test(like["field"], _literal(like["value"]))
+    assert m is not None  # one of the two matched
     field, op, raw = m["field"], m["op"], m["value"]
     if raw[:1] in ("=", "<", ">", "!"):  # "age => 3", "a =! b"
-        bad = op + re.match(r"[=<>!]+", raw).group(0)
+        bad = op + raw[:len(raw) - len(raw.lstrip("=<>!"))]
         raise BasicValueError(f"FILTER: unknown operator {bad!r} in {text.strip()!r}; {_HINT}")
     value = _literal(raw)
     if op in ("=", "=="):
@@ -174,9 +171,8 @@ def compile_filter(text: str) -> Test:
     return lambda row: any(all(t(row) for t in group) for group in groups)
 
 
-@keyword("FILTER")
-async def filter_rows(rt: Any, args: list[Any], clauses: dict, line: int) -> list:
-    _arity(args, "FILTER", 'FILTER data, "field op value"', 2)
+@keyword("FILTER", args=2, usage='FILTER data, "field op value"')
+async def filter_rows(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> list:
     rows = _rows(args[0], "FILTER")
     test = compile_filter(to_display(args[1]))
     return [row for row in rows if test(row)]
@@ -187,9 +183,8 @@ async def filter_rows(rt: Any, args: list[Any], clauses: dict, line: int) -> lis
 _AGGREGATES = ("SUM", "AVG", "AVERAGE", "COUNT", "MIN", "MAX")
 
 
-@keyword("AGGREGATE")
-async def aggregate(rt: Any, args: list[Any], clauses: dict, line: int) -> Any:
-    _arity(args, "AGGREGATE", 'AGGREGATE "SUM|AVG|COUNT|MIN|MAX", data, "field"', 2, 3)
+@keyword("AGGREGATE", args=(2, 3), usage='AGGREGATE "SUM|AVG|COUNT|MIN|MAX", data, "field"')
+async def aggregate(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> Any:
     kind = to_display(args[0]).strip().upper()
     if kind not in _AGGREGATES:
         raise BasicValueError(f"AGGREGATE: unknown aggregate {to_display(args[0])!r}; "
@@ -213,9 +208,8 @@ async def aggregate(rt: Any, args: list[Any], clauses: dict, line: int) -> Any:
     return float(min(numbers) if kind == "MIN" else max(numbers))
 
 
-@keyword("PIVOT")
-async def pivot(rt: Any, args: list[Any], clauses: dict, line: int) -> dict[str, Any]:
-    _arity(args, "PIVOT", 'PIVOT data, "rowfield", "valuefield"', 3)
+@keyword("PIVOT", args=3, usage='PIVOT data, "rowfield", "valuefield"')
+async def pivot(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> dict[str, Any]:
     rows = _rows(args[0], "PIVOT")
     key_field, value_field = _field(args[1], "PIVOT"), _field(args[2], "PIVOT")
     sums: dict[str, list[int | float]] = {}
@@ -227,9 +221,9 @@ async def pivot(rt: Any, args: list[Any], clauses: dict, line: int) -> dict[str,
     return {key: _total(nums) for key, nums in sums.items()}
 
 
-@keyword("GROUP BY")
-async def group_by(rt: Any, args: list[Any], clauses: dict, line: int) -> dict[str, list]:
-    _arity(args, "GROUP BY", 'GROUP BY data, "field"', 2)
+@keyword("GROUP BY", args=2, usage='GROUP BY data, "field"')
+async def group_by(rt: KeywordContext, args: list[Any], clauses: Clauses,
+                   line: int) -> dict[str, list]:
     rows = _rows(args[0], "GROUP BY")
     field = _field(args[1], "GROUP BY")
     groups: dict[str, list] = {}
@@ -263,9 +257,8 @@ def _key_of(row: dict[str, Any], name: str) -> str | None:
     return next((k for k in row if isinstance(k, str) and k.lower() == low), None)
 
 
-@keyword("MAP")
-async def map_fields(rt: Any, args: list[Any], clauses: dict, line: int) -> list:
-    _arity(args, "MAP", 'MAP data, "a->x, b->y"', 2)
+@keyword("MAP", args=2, usage='MAP data, "a->x, b->y"')
+async def map_fields(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> list:
     rows = _rows(args[0], "MAP")
     renames = _renames(to_display(args[1]))
     out = []
@@ -283,9 +276,8 @@ def _fill_text(template: str, row: dict[str, Any]) -> str:
     return _PLACEHOLDER.sub(lambda m: to_display(get_member(row, m.group(1))), template)
 
 
-@keyword("FILL")
-async def fill(rt: Any, args: list[Any], clauses: dict, line: int) -> list:
-    _arity(args, "FILL", "FILL data, template", 2)
+@keyword("FILL", args=2, usage="FILL data, template")
+async def fill(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> list:
     rows, template = _rows(args[0], "FILL"), args[1]
     if isinstance(template, str):
         return [_fill_text(template, row) for row in rows]
@@ -302,11 +294,10 @@ def _join_key(value: Any) -> tuple[str, str] | None:
     return ("n", format_number(number)) if number is not None else ("s", to_display(value))
 
 
-@keyword("JOIN")
-async def join(rt: Any, args: list[Any], clauses: dict, line: int) -> Any:
+@keyword("JOIN", args=(1, 3), usage='JOIN left, right, "key" (or JOIN(list, sep))')
+async def join(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> Any:
     if len(args) in (1, 2):  # JOIN list[, sep] written without parentheses: the built-in
-        return lookup_builtin("JOIN").fn(*args)
-    _arity(args, "JOIN", 'JOIN left, right, "key" (or JOIN(list, sep))', 3)
+        return BUILTINS["JOIN"].fn(*args)
     left, right = _rows(args[0], "JOIN"), _rows(args[1], "JOIN")
     key = _field(args[2], "JOIN", "key field")
     index: dict[tuple[str, str], list[dict[str, Any]]] = {}
@@ -317,7 +308,8 @@ async def join(rt: Any, args: list[Any], clauses: dict, line: int) -> Any:
     out = []
     for lrow in left:
         taken = {k.lower() for k in lrow if isinstance(k, str)}
-        for rrow in index.get(_join_key(get_member(lrow, key)), ()):
+        lkey = _join_key(get_member(lrow, key))
+        for rrow in index.get(lkey, []) if lkey is not None else ():
             merged = dict(lrow)  # left wins on clashing fields (any letter case)
             merged.update((k, v) for k, v in rrow.items()
                           if not (isinstance(k, str) and k.lower() in taken))

@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import urljoin
 
 from ..values import BasicValueError, to_display, to_int
+from .context import Clauses, KeywordContext
 from .registry import keyword
 from .scrape_html import parse_html, select
 from .web import http_request
@@ -20,41 +21,37 @@ from .web import http_request
 RSS_DEFAULT_LIMIT = 10
 
 
-def _args(args: list[Any], phrase: str, count: int) -> list[str]:
-    if len(args) != count:
-        raise BasicValueError(f"{phrase} expects {count} value(s), got {len(args)}")
-    return [to_display(a) for a in args]
-
-
-async def _page(rt: Any, phrase: str, url: str) -> Any:
+async def _page(rt: KeywordContext, phrase: str, url: str) -> Any:
     response = await http_request(rt, phrase, "GET", url)
     return parse_html(response.text())
 
 
-@keyword("SCRAPE")
-async def scrape(rt: Any, args: list[Any], clauses: dict, line: int) -> str:
-    url, selector = _args(args, "SCRAPE", 2)
+@keyword("SCRAPE", args=2, usage="a URL and a selector")
+async def scrape(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> str:
+    url, selector = (to_display(a) for a in args)
     found = select(await _page(rt, "SCRAPE", url), selector)
     return found[0].text() if found else ""
 
 
-@keyword("SCRAPE ALL")
-async def scrape_all(rt: Any, args: list[Any], clauses: dict, line: int) -> list[str]:
-    url, selector = _args(args, "SCRAPE_ALL", 2)
+@keyword("SCRAPE ALL", args=2, usage="a URL and a selector")
+async def scrape_all(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> list[str]:
+    url, selector = (to_display(a) for a in args)
     return [el.text() for el in select(await _page(rt, "SCRAPE_ALL", url), selector)]
 
 
-@keyword("SCRAPE LINKS")
-async def scrape_links(rt: Any, args: list[Any], clauses: dict, line: int) -> list[dict]:
-    [url] = _args(args, "SCRAPE_LINKS", 1)
+@keyword("SCRAPE LINKS", args=1, usage="a URL")
+async def scrape_links(rt: KeywordContext, args: list[Any], clauses: Clauses,
+                       line: int) -> list[dict]:
+    url = to_display(args[0])
     root = await _page(rt, "SCRAPE_LINKS", url)
     return [{"href": urljoin(url, el.attrs["href"]), "text": el.text()}
             for el in select(root, "a[href]")]
 
 
-@keyword("SCRAPE IMAGES")
-async def scrape_images(rt: Any, args: list[Any], clauses: dict, line: int) -> list[dict]:
-    [url] = _args(args, "SCRAPE_IMAGES", 1)
+@keyword("SCRAPE IMAGES", args=1, usage="a URL")
+async def scrape_images(rt: KeywordContext, args: list[Any], clauses: Clauses,
+                        line: int) -> list[dict]:
+    url = to_display(args[0])
     root = await _page(rt, "SCRAPE_IMAGES", url)
     return [{"src": urljoin(url, el.attrs["src"]), "alt": el.attrs.get("alt", "")}
             for el in select(root, "img[src]")]
@@ -65,10 +62,8 @@ def _child_text(item: ET.Element, name: str) -> str:
     return (found.text or "").strip() if found is not None else ""
 
 
-@keyword("RSS")
-async def rss(rt: Any, args: list[Any], clauses: dict, line: int) -> list[dict]:
-    if len(args) not in (1, 2):
-        raise BasicValueError(f"RSS expects url[, limit], got {len(args)} values")
+@keyword("RSS", args=(1, 2), usage="url[, limit]")
+async def rss(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> list[dict]:
     url = to_display(args[0])
     limit = to_int(args[1]) if len(args) == 2 else RSS_DEFAULT_LIMIT
     response = await http_request(rt, "RSS", "GET", url)

@@ -6,19 +6,17 @@ from typing import Any
 
 from ..ports.host import Suggestion
 from ..values import BasicValueError, to_display
+from .context import Clauses, KeywordContext
 from .registry import keyword, one
 
 
-@keyword("TALK TO")
-async def talk_to(rt: Any, args: list[Any], clauses: dict, line: int) -> None:
-    if len(args) != 2:
-        raise BasicValueError(f"TALK TO expects a recipient and a message, got {len(args)} "
-                              "values")
+@keyword("TALK TO", args=2, usage="a recipient and a message")
+async def talk_to(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> None:
     await rt.talk(args[1], line, recipient=to_display(args[0]))
 
 
-@keyword("SET CONTEXT")
-async def set_context(rt: Any, args: list[Any], clauses: dict, line: int) -> None:
+@keyword("SET CONTEXT", args=(1, 2))
+async def set_context(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> None:
     # ``SET CONTEXT "name" AS value`` names a context; the one-argument docs form has no name.
     if "AS" in clauses:
         rt.session.contexts[to_display(one(args, "SET CONTEXT"))] = to_display(
@@ -26,28 +24,29 @@ async def set_context(rt: Any, args: list[Any], clauses: dict, line: int) -> Non
     elif len(args) == 2:
         rt.session.contexts[to_display(args[0])] = to_display(args[1])
     else:
-        rt.session.contexts["default"] = to_display(one(args, "SET CONTEXT"))
+        rt.session.contexts["default"] = to_display(args[0])
 
 
-@keyword("SET USER")
-async def set_user(rt: Any, args: list[Any], clauses: dict, line: int) -> None:
-    rt.session.user_id = to_display(one(args, "SET USER"))
+@keyword("SET USER", args=1)
+async def set_user(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> None:
+    rt.session.user_id = to_display(args[0])
 
 
-@keyword("ADD SUGGESTION")
-async def add_suggestion(rt: Any, args: list[Any], clauses: dict, line: int) -> None:
-    context = to_display(one(args, "ADD SUGGESTION"))
+@keyword("ADD SUGGESTION", args=1)
+async def add_suggestion(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> None:
+    context = to_display(args[0])
     text = to_display(one(clauses["AS"], "ADD SUGGESTION … AS")) if "AS" in clauses else context
     rt.session.suggestions.append(Suggestion(context, text))
 
 
-@keyword("ADD SUGGESTION TOOL")
-async def add_tool_suggestion(rt: Any, args: list[Any], clauses: dict, line: int) -> None:
+@keyword("ADD SUGGESTION TOOL", args=1)
+async def add_tool_suggestion(rt: KeywordContext, args: list[Any], clauses: Clauses,
+                              line: int) -> None:
     """``ADD SUGGESTION TOOL "tool" [WITH params] AS "text"``: params is a map, a list
     (matched to the tool's PARAMs in order) or a comma-separated text."""
     from .knowledge import find_tool
 
-    spec = find_tool(rt, to_display(one(args, "ADD SUGGESTION TOOL")), "ADD SUGGESTION TOOL")
+    spec = find_tool(rt, to_display(args[0]), "ADD SUGGESTION TOOL")
     given = one(clauses["WITH"], "ADD SUGGESTION TOOL … WITH") if "WITH" in clauses else None
     if isinstance(given, str):
         given = [part.strip() for part in given.split(",")] if given.strip() else []
@@ -68,63 +67,62 @@ async def add_tool_suggestion(rt: Any, args: list[Any], clauses: dict, line: int
 
 
 @keyword("CLEAR SUGGESTIONS")
-async def clear_suggestions(rt: Any, args: list[Any], clauses: dict, line: int) -> None:
+async def clear_suggestions(rt: KeywordContext, args: list[Any], clauses: Clauses,
+                            line: int) -> None:
     rt.session.suggestions.clear()
 
 
-@keyword("SYSTEM PROMPT")
-async def system_prompt(rt: Any, args: list[Any], clauses: dict, line: int) -> None:
-    rt.session.system_prompt = to_display(one(args, "BEGIN SYSTEM PROMPT"))
+@keyword("SYSTEM PROMPT", args=1)  # BEGIN SYSTEM PROMPT … END SYSTEM PROMPT: one text
+async def system_prompt(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> None:
+    rt.session.system_prompt = to_display(args[0])
 
 
-@keyword("SET SESSION")
-async def set_session(rt: Any, args: list[Any], clauses: dict, line: int) -> None:
-    if len(args) != 2:
-        raise BasicValueError("SET SESSION expects a key and a value")
+@keyword("SET SESSION", args=2, usage="a key and a value")
+async def set_session(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> None:
     key = to_display(args[0])
     rt.session.variables[key.removeprefix("session.")] = args[1]
 
 
-@keyword("GET SESSION")
-async def get_session(rt: Any, args: list[Any], clauses: dict, line: int) -> Any:
-    key = to_display(one(args, "GET SESSION"))
+@keyword("GET SESSION", args=1)
+async def get_session(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> Any:
+    key = to_display(args[0])
     return rt.session.variables.get(key.removeprefix("session."))
 
 
 @keyword("APPEND", "PUSH")
-async def append(rt: Any, args: list[Any], clauses: dict, line: int) -> int:
+async def append(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> int:
     if len(args) < 2 or not isinstance(args[0], list):
         raise BasicValueError("APPEND expects an array and the item(s) to add")
     args[0].extend(args[1:])
     return len(args[0])
 
 
-@keyword("THROW")
-async def throw(rt: Any, args: list[Any], clauses: dict, line: int) -> None:
-    raise BasicValueError(to_display(one(args, "THROW")))
+@keyword("THROW", args=1)
+async def throw(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> None:
+    raise BasicValueError(to_display(args[0]))
 
 
 @keyword("CLEAR ERROR")
-async def clear_error(rt: Any, args: list[Any], clauses: dict, line: int) -> None:
+async def clear_error(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> None:
     rt.error_number, rt.error_text = 0, ""
 
 
 @keyword("LOG", "LOG INFO", "LOG DEBUG")
-async def log(rt: Any, args: list[Any], clauses: dict, line: int) -> None:
+async def log(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> None:
     rt.print_(args, line)
 
 
 @keyword("LOG WARN", "LOG ERROR")
-async def log_warn(rt: Any, args: list[Any], clauses: dict, line: int) -> None:
+async def log_warn(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> None:
     rt.warn(" ".join(to_display(a) for a in args), line)
 
 
 # Each phrase has its own handler so the option's name comes from the phrase itself.
-@keyword("SET ANSWER MODE")
-async def set_answer_mode(rt: Any, args: list[Any], clauses: dict, line: int) -> None:
-    rt.session.variables["answer_mode"] = one(args, "SET ANSWER MODE")
+@keyword("SET ANSWER MODE", args=1)
+async def set_answer_mode(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> None:
+    rt.session.variables["answer_mode"] = args[0]
 
 
-@keyword("SET MAX LINES")
-async def set_max_lines(rt: Any, args: list[Any], clauses: dict, line: int) -> None:
-    rt.session.variables["max_lines"] = one(args, "SET MAX LINES")
+@keyword("SET MAX LINES", args=1)
+async def set_max_lines(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> None:
+    rt.session.variables["max_lines"] = args[0]

@@ -9,24 +9,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..values import BasicValueError
+from .context import Clauses, KeywordContext
 from .data import memory_user, provider_call
 from .registry import keyword
 
 
-def _no_arguments(args: list[Any], phrase: str) -> None:
-    if args:
-        raise BasicValueError(f"{phrase} takes no arguments, got {len(args)}")
-
-
-@keyword("GET CURRENT MODEL")
-async def current_model(rt: Any, args: list[Any], clauses: dict, line: int) -> str:
-    _no_arguments(args, "GET CURRENT MODEL")
+@keyword("GET CURRENT MODEL", args=0)
+async def current_model(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> str:
     return rt.session.model or "default"
 
 
-@keyword("GET USER FACTS")
-async def user_facts(rt: Any, args: list[Any], clauses: dict, line: int) -> list[str]:
-    _no_arguments(args, "GET USER FACTS")
+@keyword("GET USER FACTS", args=0)
+async def user_facts(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> list[str]:
     memory = rt.service("user_memory", "GET USER FACTS")
     return list(provider_call(memory.facts, memory_user(rt)))

@@ -14,6 +14,7 @@ from typing import Any
 
 from ..ports.services import ServiceError
 from ..values import BasicValueError, to_display
+from .context import Clauses, KeywordContext
 from .registry import keyword
 
 
@@ -27,7 +28,7 @@ def _text(args: list[Any], phrase: str) -> str:
 
 
 @keyword("BOT SHARE MEMORY")
-async def share_memory(rt: Any, args: list[Any], clauses: dict, line: int) -> None:
+async def share_memory(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> None:
     key = _text(args, "BOT SHARE MEMORY")
     target = _text(clauses.get("WITH", []), "BOT SHARE MEMORY … WITH")
     shared = rt.service("shared_memory", "BOT SHARE MEMORY")
@@ -38,7 +39,7 @@ async def share_memory(rt: Any, args: list[Any], clauses: dict, line: int) -> No
 
 
 @keyword("BOT SYNC MEMORY FROM", "BOT SYNC MEMORY")
-async def sync_memory(rt: Any, args: list[Any], clauses: dict, line: int) -> None:
+async def sync_memory(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> None:
     values = clauses.get("FROM", args) if not args else args
     source = _text(values, "BOT SYNC MEMORY FROM")
     shared = rt.service("shared_memory", "BOT SYNC MEMORY")

@@ -14,6 +14,7 @@ from typing import Any
 
 from ..ports.host import Suggestion, Switcher
 from ..values import BasicValueError, to_display
+from .context import Clauses, KeywordContext
 from .registry import keyword, one
 
 # The standard ids and the instruction each stands for (the engine's texts are Portuguese
@@ -37,9 +38,9 @@ def switcher(first: str, label: str) -> Switcher:
     return Switcher(f"custom:{digest}", label, first)
 
 
-@keyword("ADD SWITCHER")
-async def add_switcher(rt: Any, args: list[Any], clauses: dict, line: int) -> None:
-    first = to_display(one(args, "ADD SWITCHER")).strip()
+@keyword("ADD SWITCHER", args=1)
+async def add_switcher(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> None:
+    first = to_display(args[0]).strip()
     if "AS" not in clauses:
         raise BasicValueError("ADD SWITCHER expects id AS label (ADD SWITCHER \"tables\" AS "
                               "\"Tables\")")
@@ -50,15 +51,16 @@ async def add_switcher(rt: Any, args: list[Any], clauses: dict, line: int) -> No
 
 
 @keyword("CLEAR SWITCHERS")
-async def clear_switchers(rt: Any, args: list[Any], clauses: dict, line: int) -> None:
+async def clear_switchers(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> None:
     rt.session.switchers.clear()
 
 
-@keyword("ADD SUGGESTION TEXT")
-async def add_text_suggestion(rt: Any, args: list[Any], clauses: dict, line: int) -> None:
+@keyword("ADD SUGGESTION TEXT", args=1)
+async def add_text_suggestion(rt: KeywordContext, args: list[Any], clauses: Clauses,
+                              line: int) -> None:
     """``ADD SUGGESTION TEXT value AS label`` (what the engine adds for ``PARAM … ENUM``):
     a button that answers with ``value``."""
-    value = to_display(one(args, "ADD SUGGESTION TEXT"))
+    value = to_display(args[0])
     label = to_display(one(clauses["AS"], "ADD SUGGESTION TEXT … AS")) if "AS" in clauses \
         else value
     rt.session.suggestions.append(Suggestion(value, label))

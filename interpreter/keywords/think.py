@@ -11,16 +11,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..values import BasicValueError, to_display
+from ..values import to_display
+from .context import Clauses, KeywordContext
 from .registry import keyword
 
 PER_KB = 5  # the engine asks its vector store for 5 hits per collection
 
 
-@keyword("THINK KB")
-async def think_kb(rt: Any, args: list[Any], clauses: dict, line: int) -> dict:
-    if len(args) != 1:
-        raise BasicValueError(f"THINK KB expects a query, got {len(args)} values")
+@keyword("THINK KB", args=1, usage="a query")
+async def think_kb(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> dict:
     query = to_display(args[0])
     knowledge = rt.service("knowledge", "THINK KB")
     per_kb: list[dict] = []

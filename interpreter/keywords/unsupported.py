@@ -18,6 +18,7 @@ from typing import Any
 
 from ..syntax import nodes as n
 from ..values import BasicValueError
+from .context import Clauses, KeywordContext
 from .messaging import send_to
 from .registry import KEYWORDS, keyword
 
@@ -83,7 +84,7 @@ def unsupported_message(phrase: str, need: str) -> str:
            f"does not provide"
 
 
-def policy(rt: Any) -> str:
+def policy(rt: KeywordContext) -> str:
     """``"skip"`` or ``"error"`` from the host's ``unsupported_keywords`` option."""
     try:
         value = rt.services.get(POLICY_SERVICE) if rt.services else None
@@ -92,7 +93,7 @@ def policy(rt: Any) -> str:
     return SKIP if str(value or "").strip().lower() == SKIP else ERROR
 
 
-def _statement_columns(rt: Any) -> dict[tuple[str, int], int]:
+def _statement_columns(rt: KeywordContext) -> dict[tuple[str, int], int]:
     found = _statements.get(rt)
     if found is None:
         found = {}
@@ -110,7 +111,8 @@ def _statement_columns(rt: Any) -> dict[tuple[str, int], int]:
     return found
 
 
-async def fail_or_skip(rt: Any, phrase: str, need: str, line: int, form: str = "") -> None:
+async def fail_or_skip(rt: KeywordContext, phrase: str, need: str, line: int,
+                       form: str = "") -> None:
     """Stop with the error, or (a statement, policy "skip") warn and go on. ``form`` names
     the written form when it is more than the phrase (``SEND MESSAGE text``)."""
     message = unsupported_message(form or phrase, need)
@@ -124,7 +126,7 @@ async def fail_or_skip(rt: Any, phrase: str, need: str, line: int, form: str = "
 
 
 def _handler(phrase: str, need: str) -> Any:
-    async def unsupported(rt: Any, args: list[Any], clauses: dict, line: int) -> None:
+    async def unsupported(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> None:
         await fail_or_skip(rt, phrase, need, line)
 
     unsupported.__name__ = "unsupported_" + phrase.lower().replace(" ", "_")
@@ -143,7 +145,7 @@ _MESSAGE_NEED = ("a channel that pushes messages to the user outside the convers
 
 
 @keyword("SEND MESSAGE")
-async def send_message(rt: Any, args: list[Any], clauses: dict, line: int) -> Any:
+async def send_message(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> Any:
     """``SEND MESSAGE recipient, text`` is ``SEND TO``; the one-argument form of the templates
     (``SEND MESSAGE "hi"``, undefined in General Bots) has nothing to send it through."""
     if len(args) == 1 and not clauses:

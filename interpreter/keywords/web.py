@@ -13,8 +13,9 @@ from typing import Any
 
 from ..ports.services import HttpResponse
 from ..values import BasicValueError, to_display, to_json
+from .context import Clauses, KeywordContext
 from .files import read_value
-from .registry import keyword, one
+from .registry import Handler, keyword
 from .urls import is_url
 
 _BODY_SNIPPET = 200  # characters of an error response quoted in the message
@@ -55,7 +56,7 @@ def require_url(value: Any, phrase: str) -> str:
     return url
 
 
-async def send(rt: Any, phrase: str, method: str, url: str, body: bytes | None,
+async def send(rt: KeywordContext, phrase: str, method: str, url: str, body: bytes | None,
                headers: dict[str, str], timeout: float | None = None) -> HttpResponse:
     """Through the ``http`` provider with the session's SET HEADER headers, ``headers`` on
     top; the response whatever its status."""
@@ -64,7 +65,7 @@ async def send(rt: Any, phrase: str, method: str, url: str, body: bytes | None,
     return await rt.service("http", phrase).request(method, url, all_headers, body, timeout)
 
 
-async def http_request(rt: Any, phrase: str, method: str, url: Any, data: Any = None,
+async def http_request(rt: KeywordContext, phrase: str, method: str, url: Any, data: Any = None,
                        timeout: float | None = None) -> HttpResponse:
     """Send with the session's headers; a non-2xx status is an error naming the URL."""
     target = require_url(url, phrase)
@@ -87,9 +88,9 @@ def snippet(text: str) -> str:
     return text if len(text) <= _BODY_SNIPPET else text[:_BODY_SNIPPET] + "…"
 
 
-@keyword("GET")
-async def get(rt: Any, args: list[Any], clauses: dict, line: int) -> Any:
-    source = to_display(one(args, "GET")).strip()
+@keyword("GET", args=1)
+async def get(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> Any:
+    source = to_display(args[0]).strip()
     if is_url(source):
         return parse_body(await http_request(rt, "GET", "GET", source))
     if source.lower().startswith("session."):
@@ -97,31 +98,25 @@ async def get(rt: Any, args: list[Any], clauses: dict, line: int) -> Any:
     return await read_value(rt, "GET", source)
 
 
-def _sender(method: str):
-    async def send(rt: Any, args: list[Any], clauses: dict, line: int) -> Any:
-        if len(args) not in (1, 2):
-            raise BasicValueError(f"{method} expects a URL and the data to send, got "
-                                  f"{len(args)} values")
+def _sender(method: str) -> Handler:
+    async def send(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> Any:
         data = args[1] if len(args) == 2 else None
         return parse_body(await http_request(rt, method, method, args[0], data))
 
     return send
 
 
-keyword("POST")(_sender("POST"))
-keyword("PUT")(_sender("PUT"))
-keyword("PATCH")(_sender("PATCH"))
+for _method in ("POST", "PUT", "PATCH"):
+    keyword(_method, args=(1, 2), usage="a URL and the data to send")(_sender(_method))
 
 
-@keyword("DELETE HTTP")
-async def delete_http(rt: Any, args: list[Any], clauses: dict, line: int) -> Any:
-    return parse_body(await http_request(rt, "DELETE HTTP", "DELETE", one(args, "DELETE HTTP")))
+@keyword("DELETE HTTP", args=1)
+async def delete_http(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> Any:
+    return parse_body(await http_request(rt, "DELETE HTTP", "DELETE", args[0]))
 
 
-@keyword("SET HEADER")
-async def set_header(rt: Any, args: list[Any], clauses: dict, line: int) -> None:
-    if len(args) != 2:
-        raise BasicValueError('SET HEADER expects a name and a value: SET HEADER "name", value')
+@keyword("SET HEADER", args=2, usage='a name and a value: SET HEADER "name", value')
+async def set_header(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> None:
     name = to_display(args[0]).strip()
     if not name or any(c in name for c in ":\r\n") or name != name.split()[0]:
         raise BasicValueError(f"SET HEADER: {name!r} is not a valid header name")
@@ -135,5 +130,5 @@ async def set_header(rt: Any, args: list[Any], clauses: dict, line: int) -> None
 
 
 @keyword("CLEAR HEADERS")
-async def clear_headers(rt: Any, args: list[Any], clauses: dict, line: int) -> None:
+async def clear_headers(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> None:
     rt.session.http_headers.clear()

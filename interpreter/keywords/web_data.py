@@ -18,7 +18,8 @@ from urllib.parse import quote
 
 from ..values import BasicValueError, to_display, to_number
 from .ai_media import new_file
-from .registry import keyword, one
+from .context import Clauses, KeywordContext
+from .registry import keyword
 from .web import parse_body, snippet
 
 DEFAULT_QR_SIZE = 256  # pixels
@@ -44,11 +45,10 @@ def qr_png(text: str, size: int = DEFAULT_QR_SIZE) -> bytes:
     return out.getvalue()
 
 
-@keyword("QR CODE")
-async def qr_code(rt: Any, args: list[Any], clauses: dict, line: int) -> str:
-    if not 1 <= len(args) <= 3:
-        raise BasicValueError("QR CODE expects a text, and optionally a size in pixels and "
-                              "a file path: path = QR CODE \"https://…\", 300")
+@keyword("QR CODE", args=(1, 3),
+         usage='a text, and optionally a size in pixels and a file path: '
+               'path = QR CODE "https://…", 300')
+async def qr_code(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> str:
     text = to_display(args[0])
     if not text:
         raise BasicValueError("QR CODE needs a text to encode")
@@ -74,9 +74,9 @@ def weather_url(template: str, location: str) -> str:
     return template.replace("{location}", quote(location, safe=""))
 
 
-@keyword("WEATHER")
-async def weather(rt: Any, args: list[Any], clauses: dict, line: int) -> Any:
-    location = to_display(one(args, "WEATHER")).strip()
+@keyword("WEATHER", args=1)
+async def weather(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> Any:
+    location = to_display(args[0]).strip()
     if not location:
         raise BasicValueError("WEATHER needs a place, e.g. WEATHER \"Paris\"")
     template = to_display(rt.service("weather", "WEATHER")).strip()

@@ -16,8 +16,9 @@ from xml.sax.saxutils import escape, quoteattr
 from ..ports.services import MailMessage
 from ..values import BasicValueError, to_display, to_json
 from .ai_media import new_file
+from .context import Clauses, KeywordContext
 from .mail import recipients
-from .registry import keyword, one
+from .registry import keyword
 from .web import require_url, send, snippet
 
 SOAP_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
@@ -31,10 +32,8 @@ NO_RESULTS = "No results found"  # the original's answer when a search finds not
 # ------------------------------------------------------------------------------ GraphQL
 
 
-@keyword("GRAPHQL")
-async def graphql(rt: Any, args: list[Any], clauses: dict, line: int) -> Any:
-    if len(args) not in (2, 3):
-        raise BasicValueError("GRAPHQL expects a URL, a query and optionally the variables")
+@keyword("GRAPHQL", args=(2, 3), usage="a URL, a query and optionally the variables")
+async def graphql(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> Any:
     url, query = require_url(args[0], "GRAPHQL"), to_display(args[1])
     variables = args[2] if len(args) == 3 else None
     if isinstance(variables, str):
@@ -136,7 +135,7 @@ def parse_soap_response(text: str, operation: str) -> Any:
     return value if isinstance(value, dict) else {_local(answer.tag): value}
 
 
-async def _from_wsdl(rt: Any, url: str, operation: str) -> tuple[str, str, str]:
+async def _from_wsdl(rt: KeywordContext, url: str, operation: str) -> tuple[str, str, str]:
     """Endpoint, SOAPAction and namespace of ``operation`` from the service description."""
     response = await send(rt, "SOAP", "GET", url, None, {})
     if not 200 <= response.status < 300:
@@ -151,7 +150,7 @@ async def _from_wsdl(rt: Any, url: str, operation: str) -> tuple[str, str, str]:
             namespace = schema.get("targetNamespace") or namespace
     address = root.find(f".//{{{_WSDL_SOAP}}}address")
     endpoint = address.get("location", "") if address is not None else ""
-    operations = {}
+    operations: dict[str, str] = {}
     for binding in root.iter(f"{{{_WSDL}}}binding"):
         for op in binding.findall(f"{{{_WSDL}}}operation"):
             soap_op = op.find(f"{{{_WSDL_SOAP}}}operation")
@@ -163,11 +162,10 @@ async def _from_wsdl(rt: Any, url: str, operation: str) -> tuple[str, str, str]:
     return endpoint or url.split("?")[0], operations[operation], namespace
 
 
-@keyword("SOAP")
-async def soap(rt: Any, args: list[Any], clauses: dict, line: int) -> Any:
-    if len(args) not in (2, 3):
-        raise BasicValueError('SOAP expects a URL or WSDL, an operation and the parameters: '
-                              'SOAP "https://…?wsdl", "Add", #{ a: 1 }')
+@keyword("SOAP", args=(2, 3),
+         usage='a URL or WSDL, an operation and the parameters: '
+               'SOAP "https://…?wsdl", "Add", #{ a: 1 }')
+async def soap(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> Any:
     url, operation = require_url(args[0], "SOAP"), to_display(args[1]).strip()
     params = args[2] if len(args) == 3 and args[2] is not None else {}
     if not isinstance(params, dict):
@@ -196,20 +194,18 @@ async def soap(rt: Any, args: list[Any], clauses: dict, line: int) -> Any:
 # ------------------------------------------------------------------------------ search, drafts
 
 
-@keyword("WEBSITE OF")
-async def website_of(rt: Any, args: list[Any], clauses: dict, line: int) -> str:
-    query = to_display(one(args, "WEBSITE OF")).strip()
+@keyword("WEBSITE OF", args=1)
+async def website_of(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> str:
+    query = to_display(args[0]).strip()
     if not query:
         raise BasicValueError("WEBSITE OF needs a search text")
     hits = await rt.service("search", "WEBSITE OF").search(query, 1)
     return hits[0].url if hits else NO_RESULTS
 
 
-@keyword("CREATE DRAFT")
-async def create_draft(rt: Any, args: list[Any], clauses: dict, line: int) -> str:
-    if len(args) != 3:
-        raise BasicValueError('CREATE DRAFT expects to, subject and body: '
-                              'CREATE DRAFT "ana@example.com", "Hello", text')
+@keyword("CREATE DRAFT", args=3,
+         usage='to, subject and body: CREATE DRAFT "ana@example.com", "Hello", text')
+async def create_draft(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> str:
     message = MailMessage(recipients(args[0]), to_display(args[1]), to_display(args[2]))
     data = rt.service("drafts", "CREATE DRAFT").render(message)
     return await new_file(rt, "CREATE DRAFT", "drafts", message.subject or "draft", "eml", data)

@@ -15,8 +15,9 @@ _NAMES_DOW = {"sun": 0, "mon": 1, "tue": 2, "wed": 3, "thu": 4, "fri": 5, "sat":
 _NAMES_MON = {m: i + 1 for i, m in enumerate(
     ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"))}
 # (name, low, high, names) for minute, hour, day of month, month, day of week.
-_FIELDS = (("minute", 0, 59, {}), ("hour", 0, 23, {}), ("day of month", 1, 31, {}),
-           ("month", 1, 12, _NAMES_MON), ("day of week", 0, 7, _NAMES_DOW))
+_FIELDS: tuple[tuple[str, int, int, dict[str, int]], ...] = (
+    ("minute", 0, 59, {}), ("hour", 0, 23, {}), ("day of month", 1, 31, {}),
+    ("month", 1, 12, _NAMES_MON), ("day of week", 0, 7, _NAMES_DOW))
 _CRON_CHARS = re.compile(r"^[0-9A-Za-z*/,\-?]+$")
 _SEARCH_LIMIT_DAYS = 366 * 5  # enough for "29 2 * * *" style specs; beyond that: no next run
 

@@ -191,9 +191,8 @@ def _render_token(tok: str, when: dt.datetime, minutes_are_months: bool) -> str:
 
 def format_date(value: dt.date | dt.datetime, pattern: str) -> str:
     """A date rendered through tokens (``yyyy MM dd HH mm ss`` ...); other text stays literal."""
-    when = value
-    if not isinstance(value, dt.datetime):
-        when = dt.datetime(value.year, value.month, value.day)
+    when = value if isinstance(value, dt.datetime) else \
+        dt.datetime(value.year, value.month, value.day)
     parts = tokenize_date_pattern(pattern)
     tokens = {t for is_tok, t in parts if is_tok}
     # "dd/mm/yyyy" means months: lower-case mm is minutes only next to hours, seconds or MM.
@@ -263,7 +262,7 @@ def _grouped(n: int, sep: str) -> str:
 
 def _engine_pattern(pattern: str) -> tuple[str, int, str]:
     """``parse_pattern``: (prefix N or C, decimals (2 unless digits follow), locale tag)."""
-    digits = re.match(r"\d*", pattern[1:]).group(0)
+    digits = re.match(r"\d*", pattern[1:]).group(0)  # type: ignore[union-attr]  # \d* matches
     decimals = int(digits) if digits else 2
     tag = "en"
     start, end = pattern.find("["), pattern.find("]")

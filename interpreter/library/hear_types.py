@@ -52,7 +52,7 @@ def normalize_kind(kind: str | None) -> str:
     return re.sub(r"[\s_-]", "", (kind or "STRING").upper()) or "STRING"
 
 
-def _rule(*kinds: str, hint: str):
+def _rule(*kinds: str, hint: str) -> Callable[[Rule], Rule]:
     def register(fn: Rule) -> Rule:
         for k in kinds:
             _RULES[k] = (fn, hint)

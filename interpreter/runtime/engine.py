@@ -13,6 +13,7 @@ import time
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from types import FrameType
 from typing import Any, Protocol
 
 from ..codegen.compiler import CompiledProgram, sub_function
@@ -159,9 +160,10 @@ class Runtime:
         self.current_line = 0
         self._sources: dict[int, WriteSource] = {}
         self.turn = 0  # user messages received so far: the conversation turn writes belong to
-        from ..keywords.registry import KEYWORDS  # here, not per call: keywords import this module
+        from ..keywords.registry import KEYWORDS, check_arity  # here: keywords import this module
 
         self._keywords = KEYWORDS
+        self._check_arity = check_arity
         self.services: Mapping[str, Any] = services or {}
         # The memory's commit barrier (interpreter.ports.host.CommitBarrier), if it has one.
         self._commit = getattr(memory, "commit_barrier", None)
@@ -314,7 +316,7 @@ class Runtime:
         line_map, codes = self.compiled.line_map, self._codes
         frames: list[Frame] = []
         main = None
-        frame = sys._getframe(1)
+        frame: FrameType | None = sys._getframe(1)
         while frame is not None:
             found = codes.get(frame.f_code)
             if found is not None:
@@ -483,6 +485,7 @@ class Runtime:
         handler = self._keywords.get(phrase)
         if handler is None:
             raise BasicValueError(f"the keyword {phrase} is not supported by Talkbench yet")
+        self._check_arity(phrase, len(args))
         return await handler(self, args, clauses, line)
 
     async def param(self, name: str, ptype: str, description: str, like: Any, default: Any,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import cast
 
 from ..errors import Diagnostic, Severity
 from .vocabulary import EXPRESSION_PHRASES, STATEMENT_PHRASES
@@ -46,6 +47,16 @@ class Token:
     @property
     def upper(self) -> str:
         return self.value.upper() if isinstance(self.value, str) else ""
+
+    @property
+    def text(self) -> str:
+        """The value of an IDENT or OP token: its text as written."""
+        return cast(str, self.value)
+
+    @property
+    def parts(self) -> list[str | Interpolation]:
+        """The value of a STRING token: its text pieces and ``${…}`` interpolations."""
+        return cast("list[str | Interpolation]", self.value)
 
     def describe(self) -> str:
         if self.kind is Kind.IDENT:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -92,7 +93,7 @@ def _joined(line: str, left: _Atom, right: _Atom) -> bool:
     return gap != "" and gap.strip(" \t") == ""
 
 
-def _phrases_at(line: str, atoms: list[_Atom], col: int):
+def _phrases_at(line: str, atoms: list[_Atom], col: int) -> Iterator[tuple[int, KeywordHelp]]:
     """Yield (word count, help) for every known phrase made of whole words covering ``col``."""
     for i, first in enumerate(atoms):
         if not first.starts_word or first.start > col:

@@ -36,7 +36,8 @@ def recent_databases(settings: QSettings) -> list[str]:
     value = settings.value(RECENT_KEY, [])
     if isinstance(value, str):  # QSettings returns one item as a plain string
         value = [value]
-    return [str(v) for v in value or [] if str(v)]
+    items = value if isinstance(value, (list, tuple)) else []
+    return [str(v) for v in items if str(v)]
 
 
 def remember_database(settings: QSettings, url: str) -> None:

@@ -133,12 +133,19 @@ class BreakpointsPanel(QWidget):
 
     def row_of(self, line: int) -> int | None:
         for row in range(self.lines.rowCount()):
-            if self.lines.item(row, 0).data(LINE_ROLE) == line:
+            if self._line_at(row) == line:
                 return row
         return None
 
+    def _line_at(self, row: int) -> int | None:
+        """The line number the breakpoint row ``row`` holds (its first cell's data)."""
+        cell = self.lines.item(row, 0)
+        return cell.data(LINE_ROLE) if cell is not None else None
+
     def _line_edited(self, item: QTableWidgetItem) -> None:
-        line = self.lines.item(item.row(), 0).data(LINE_ROLE)
+        line = self._line_at(item.row())
+        if line is None:
+            return
         self._editing = True
         try:
             if item.column() == 0:
@@ -151,12 +158,13 @@ class BreakpointsPanel(QWidget):
 
     def _line_double_clicked(self, row: int, column: int) -> None:
         if column == 0:
-            self.jumpRequested.emit(self.lines.item(row, 0).data(LINE_ROLE), 1)
+            self.jumpRequested.emit(self._line_at(row), 1)
 
     def _remove_lines(self) -> None:
         rows = {i.row() for i in self.lines.selectedItems()}
-        for line in [self.lines.item(r, 0).data(LINE_ROLE) for r in rows]:
-            self.controller.remove_breakpoint(line)
+        for line in [self._line_at(r) for r in rows]:
+            if line is not None:
+                self.controller.remove_breakpoint(line)
 
     # -- memory breakpoints -------------------------------------------------------------------
 
@@ -182,8 +190,9 @@ class BreakpointsPanel(QWidget):
     def _memory_specs_from_table(self) -> list[MemoryBreakpointSpec]:
         specs = []
         for row in range(self.memory.rowCount()):
-            key = self.memory.item(row, 0).text().strip()
-            condition = self.memory.item(row, 1).text().strip()
+            key, condition = (cell.text().strip() if (cell := self.memory.item(row, c)) is not None
+                              else ""
+                              for c in (0, 1))
             if key:  # clearing a key removes that breakpoint
                 specs.append(MemoryBreakpointSpec(key, condition or None))
         return specs

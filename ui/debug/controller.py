@@ -122,8 +122,9 @@ class DebugController(QObject):
         self._command(lambda dbg: dbg.run_to_line(line))
 
     def pause(self) -> None:
-        if self.debugging and not self.is_paused:
-            self.runner.debugger.pause()
+        debugger = self.runner.debugger
+        if self.debugging and not self.is_paused and debugger is not None:
+            debugger.pause()
 
     def stop(self) -> None:
         self.runner.stop()
@@ -181,8 +182,9 @@ class DebugController(QObject):
         """Assign a BASIC expression's value to ``name`` in a frame (default: the selected
         one); the script sees it when it continues. Raises like :meth:`evaluate`."""
         index = self.frame_index if frame_index is None else frame_index
-        self._debugger().set_variable(name, value_text, index)
-        self.state = self.runner.debugger.state
+        debugger = self._debugger()
+        debugger.set_variable(name, value_text, index)
+        self.state = debugger.state
         self.paused.emit(self.state)
 
     def _debugger(self) -> Any:
@@ -227,7 +229,8 @@ class DebugController(QObject):
         editor = self.editor
         if editor is None or line not in editor.breakpoints:
             return
-        clean = {k: (v.strip() or None) if isinstance(v, str) else v for k, v in changes.items()}
+        clean: dict[str, Any] = {k: (v.strip() or None) if isinstance(v, str) else v
+                                 for k, v in changes.items()}
         details = self._details.setdefault(editor, {})
         details[line] = replace(details.get(line, BreakpointSpec(line)), **clean)
         self._breakpoints_edited(editor)

@@ -119,7 +119,9 @@ class ConversationTools:
             window.tabifyDockWidget(self.turn_dock, self.answers_dock)
             memory_dock.raise_()
         self.breakpoints = ConversationBreakpointsBox(self.main.watch)
-        window.debug.breakpoints.layout().addWidget(self.breakpoints)
+        box = window.debug.breakpoints.layout()
+        assert box is not None  # the breakpoints panel lays out its own widgets
+        box.addWidget(self.breakpoints)
         window.debug.controller.paused.connect(self._on_paused)
         window.bridge.runEvent.connect(self._note_ignored_breakpoints)
         window.bridge.runEvent.connect(self._clear_coverage_at_start)
@@ -285,7 +287,7 @@ class ConversationTools:
     def _on_paused(self, _state: object) -> None:
         debugger = self.window.runner.debugger
         reason = getattr(debugger, "pause_reason", "")
-        if reason and debugger.state is not None:
+        if reason and debugger is not None and debugger.state is not None:
             self.window.run_label.setText(f"Paused at line {debugger.state.line} ({reason})")
         self.breakpoints.sync()
 
@@ -329,10 +331,10 @@ class ConversationTools:
         return session
 
     def _start_extra(self, session: ChatSession) -> None:
-        editor = self.window.editor()
-        if editor is None:
+        tab = self.window.current_tab()
+        if tab is None:
             return
-        title = self.window.current_tab().title
+        editor, title = tab.editor, tab.title
         session.runner.bot = self.window.runner.bot
         session.runner.folder = self.window.runner.folder
         try:

@@ -84,12 +84,15 @@ class DebugUi:
         toolbar = self.window.findChild(QToolBar, "debugToolbar")
         if isinstance(menu, QMenu):
             first = menu.actions()[1] if len(menu.actions()) > 1 else None
-            menu.insertAction(first, stop)
+            if first is None:
+                menu.addAction(stop)
+            else:
+                menu.insertAction(first, stop)
             menu.addSeparator()
             windows = menu.addMenu("&Windows")
             for dock in self.docks:
                 action = dock.toggleViewAction()
-                action.triggered.connect(lambda on, d=dock: on and self.show_dock(d))
+                action.triggered.connect(lambda on, d=dock: self.show_dock(d) if on else None)
                 windows.addAction(action)
         if toolbar is not None:
             toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)

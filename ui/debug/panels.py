@@ -82,7 +82,7 @@ class VariablesPanel(QWidget):
         items = [self.tree.topLevelItem(i) for i in range(self.tree.topLevelItemCount())]
         found = None
         for label in path:
-            found = next((it for it in items if it.text(0) == label), None)
+            found = next((it for it in items if it is not None and it.text(0) == label), None)
             if found is None:
                 return None
             items = [found.child(i) for i in range(found.childCount())]
@@ -142,6 +142,8 @@ class VariablesPanel(QWidget):
         def walk(item: QTreeWidgetItem, path: tuple[str, ...]) -> None:
             for i in range(item.childCount()):
                 child = item.child(i)
+                if child is None:
+                    continue
                 child_path = path + (child.text(0),)
                 if child.isExpanded():
                     paths.add(child_path)
@@ -199,7 +201,7 @@ class WatchPanel(QWidget):
     def value_of(self, expression: str) -> str | None:
         for i in range(self.tree.topLevelItemCount()):
             item = self.tree.topLevelItem(i)
-            if item.text(0) == expression:
+            if item is not None and item.text(0) == expression:
                 return item.text(1)
         return None
 

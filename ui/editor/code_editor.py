@@ -9,6 +9,7 @@ from PySide6.QtCore import QEvent, QPoint, QRect, QSize, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFontDatabase,
+    QHelpEvent,
     QKeyEvent,
     QPainter,
     QPaintEvent,
@@ -266,7 +267,7 @@ class CodeEditor(QPlainTextEdit):
         return found
 
     def event(self, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.ToolTip:
+        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
             pos = event.pos() - self.viewport().pos()
             cursor = self.cursorForPosition(pos)
             marks = self.marks_at(cursor.position())

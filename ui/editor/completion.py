@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QRect, QStringListModel, Qt, QTimer
 from PySide6.QtGui import QKeyEvent, QTextCursor, QTextDocument
-from PySide6.QtWidgets import QCompleter
+from PySide6.QtWidgets import QAbstractItemView, QCompleter
 
 from interpreter.library.builtins.core import BUILTINS
 from interpreter.syntax import vocabulary as vocab
@@ -275,7 +275,8 @@ class Completion(QObject):
         self.completer.setWidget(editor)
         self.completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
         self.completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.completer.activated[str].connect(self.insert)
+        # The str overload of activated; PySide6's stubs do not model picking it by index.
+        self.completer.activated[str].connect(self.insert)  # type: ignore[index]
 
     def _warm_up(self) -> None:
         # One-time costs the first popup would pay on a keystroke (~10 ms): the word lists, and
@@ -288,9 +289,15 @@ class Completion(QObject):
         """A list of keys, or a callable ``prefix -> keys`` asked when the popup opens."""
         self._memory_keys = keys
 
+    def _popup(self) -> QAbstractItemView:
+        """The completer's list; QCompleter makes it on first request, so it is never None."""
+        popup = self.completer.popup()
+        assert popup is not None
+        return popup
+
     @property
     def popup_visible(self) -> bool:
-        return self.completer.popup().isVisible()
+        return self._popup().isVisible()
 
     def items(self) -> list[str]:
         return self.model.stringList()
@@ -309,7 +316,7 @@ class Completion(QObject):
             return True
         if not self.popup_visible:
             return False
-        popup = self.completer.popup()
+        popup = self._popup()
         if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Tab):
             index = popup.currentIndex()
             row = index.row() if index.isValid() else 0
@@ -365,7 +372,7 @@ class Completion(QObject):
             self.hide()
             return
         self.model.setStringList([c.text for c in self._candidates])
-        popup = self.completer.popup()
+        popup = self._popup()
         rect: QRect = self._editor.cursorRect()
         rect.translate(self._editor.viewport().pos())
         rect.setWidth(popup.sizeHintForColumn(0) + popup.verticalScrollBar().sizeHint().width() + 8)
@@ -382,7 +389,7 @@ class Completion(QObject):
 
     def hide(self) -> None:
         self._explicit = False
-        self.completer.popup().hide()
+        self._popup().hide()
 
     def insert(self, text: str) -> None:
         """Replace the word before the cursor with ``text`` (one undo step)."""

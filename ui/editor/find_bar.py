@@ -148,7 +148,9 @@ class FindBar(QWidget):
             flags |= FindFlag.FindWholeWords
         return flags
 
-    def find(self, backward: bool = False) -> bool:
+    # Shadows QWidget.find(id), the static lookup of a widget by window id, which nothing
+    # calls on this bar.
+    def find(self, backward: bool = False) -> bool:  # type: ignore[override]
         """Select the next (or previous) match, wrapping around once."""
         editor = self._editor()
         needle = self.field.text()

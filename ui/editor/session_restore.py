@@ -39,7 +39,8 @@ class SessionState:
 
 def capture(window: Workbench) -> SessionState:
     """The window's session as it is now."""
-    tabs, current = [], 0
+    tabs: list[TabState] = []
+    current = 0
     for tab in window.editor_tabs():
         if tab.path is None:
             continue
@@ -69,8 +70,9 @@ def restore(window: Workbench, state: SessionState) -> None:
     current = next((tab for saved, tab in opened if saved is was_current), None)
     if current is not None:
         window.tabs.setCurrentWidget(current)
-    if window.editor() is not None:
-        window.debug.controller.watch_editor(window.editor())
+    editor = window.editor()
+    if editor is not None:
+        window.debug.controller.watch_editor(editor)
     for expression in state.watches:
         if expression not in window.debug.watch.expressions:
             window.debug.watch.add(expression)

@@ -153,8 +153,9 @@ class MemoryPanel(QWidget):
         self.bot_box.setEditable(True)
         self.bot_box.setToolTip("Bot whose memory is shown (and used by Run)")
         self.bot_box.activated.connect(lambda _i: self._select_bot(self.bot_box.currentText()))
-        self.bot_box.lineEdit().editingFinished.connect(
-            lambda: self._select_bot(self.bot_box.currentText()))
+        bot_edit = self.bot_box.lineEdit()
+        assert bot_edit is not None  # an editable combo box has its line edit
+        bot_edit.editingFinished.connect(lambda: self._select_bot(self.bot_box.currentText()))
         self.filter = QLineEdit()
         self.filter.setPlaceholderText("Filter keys and values")
         self.filter.setClearButtonEnabled(True)
@@ -340,7 +341,8 @@ class MemoryPanel(QWidget):
                     self._show_error)
 
     def _set_bots(self, names: list[str], current: str) -> None:
-        if self.bot_box.lineEdit().hasFocus():
+        edit = self.bot_box.lineEdit()
+        if edit is not None and edit.hasFocus():
             return  # the user is typing a bot name: the list can wait
         self.bot_box.blockSignals(True)
         self.bot_box.clear()
@@ -532,7 +534,7 @@ class MemoryPanel(QWidget):
                        lambda _count: self.reload())
 
     def _transfer(self, what: str, path: str, csv: Callable[[str, str], int],
-                  json: Callable[[str, str], int], done: Callable[[int], None]) -> None:
+                  json: Callable[[str, str], int], done: Callable[[int], object]) -> None:
         """Export or import this bot's memory as ``path``'s format on the worker; ``done(count)``
         after, a failure is shown."""
         if not path:

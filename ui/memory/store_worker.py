@@ -21,15 +21,15 @@ from PySide6.QtCore import QObject, Signal
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-OnError = Callable[[Exception], None]
+OnError = Callable[[Exception], object]  # what it returns is ignored
 
 
 class StoreRunner(Protocol):
-    def __call__(self, call: Callable[[], T], done: Callable[[T], None],
+    def __call__(self, call: Callable[[], T], done: Callable[[T], object],
                  failed: OnError | None = None) -> None: ...
 
 
-def run_now(call: Callable[[], T], done: Callable[[T], None],
+def run_now(call: Callable[[], T], done: Callable[[T], object],
             failed: OnError | None = None) -> None:
     """Run ``call`` here and hand its result to ``done`` (or its error to ``failed``)."""
     try:
@@ -44,7 +44,7 @@ def run_now(call: Callable[[], T], done: Callable[[T], None],
 
 @dataclass(frozen=True)
 class _Outcome:
-    done: Callable[[Any], None]
+    done: Callable[[Any], object]
     failed: OnError | None
     result: Any = None
     error: Exception | None = None
@@ -65,7 +65,7 @@ class StoreWorker(QObject):
         # With its panel gone, its thread ends too (after the call under way, if any).
         self.destroyed.connect(lambda *_: executor.shutdown(wait=False, cancel_futures=True))
 
-    def __call__(self, call: Callable[[], T], done: Callable[[T], None],
+    def __call__(self, call: Callable[[], T], done: Callable[[T], object],
                  failed: OnError | None = None) -> None:
         self._in_flight += 1
         if self._in_flight == 1:
@@ -92,7 +92,7 @@ class StoreWorker(QObject):
         """No new calls; the one running finishes on its own (its result is dropped)."""
         self._executor.shutdown(wait=False, cancel_futures=True)
 
-    def _job(self, call: Callable[[], Any], done: Callable[[Any], None],
+    def _job(self, call: Callable[[], Any], done: Callable[[Any], object],
              failed: OnError | None) -> None:
         try:
             outcome = _Outcome(done, failed, result=call())

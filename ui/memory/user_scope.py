@@ -100,8 +100,9 @@ class UserScope(QObject):
         self.box.setEditable(True)
         self.box.setToolTip("User whose memory is shown (type a new user id to add one)")
         self.box.activated.connect(lambda _i: self.select_user(self.box.currentText()))
-        self.box.lineEdit().editingFinished.connect(
-            lambda: self.select_user(self.box.currentText()))
+        edit = self.box.lineEdit()
+        assert edit is not None  # an editable combo box has its line edit
+        edit.editingFinished.connect(lambda: self.select_user(self.box.currentText()))
         self.box.hide()
         self.note = QLabel()  # why user memory is unavailable, when it is
         self.note.setWordWrap(True)

@@ -128,7 +128,8 @@ class ChatPanel(QWidget):
         (``"file"``, name) for an attachment."""
         found = []
         for i in range(self._list.count()):
-            widget = self._list.itemAt(i).widget()
+            item = self._list.itemAt(i)
+            widget = item.widget() if item is not None else None
             label = widget.findChild(QLabel) if widget else None
             attachment = widget.findChild(QPushButton, "file") if widget else None
             if label is not None:
@@ -138,11 +139,9 @@ class ChatPanel(QWidget):
         return found
 
     def choice_buttons(self) -> list[QPushButton]:
-        return [
-            self._choices.itemAt(i).widget()
-            for i in range(self._choices.count())
-            if self._choices.itemAt(i).widget() is not None
-        ]
+        items = (self._choices.itemAt(i) for i in range(self._choices.count()))
+        return [button for item in items if item is not None
+                if isinstance(button := item.widget(), QPushButton)]
 
     def add_bubble(self, text: str, from_bot: bool) -> None:
         self._add(text, "bot" if from_bot else "user")
@@ -154,8 +153,9 @@ class ChatPanel(QWidget):
     def clear(self) -> None:
         while self._list.count() > 1:
             item = self._list.takeAt(0)
-            if item.widget():
-                item.widget().deleteLater()
+            widget = item.widget() if item is not None else None
+            if widget:
+                widget.deleteLater()
         self._clear_choices()
 
     def _add(self, text: str, kind: str) -> None:

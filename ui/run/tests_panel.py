@@ -67,7 +67,11 @@ class DiffView(QTableWidget):
 
     def rows(self) -> list[tuple[str, str]]:
         """(expected, actual) text of every row, for tests and copy/paste."""
-        return [(self.item(r, 0).text(), self.item(r, 1).text()) for r in range(self.rowCount())]
+        return [(self._text(r, 0), self._text(r, 1)) for r in range(self.rowCount())]
+
+    def _text(self, row: int, column: int) -> str:
+        cell = self.item(row, column)
+        return cell.text() if cell is not None else ""
 
 
 class TestsPanel(QWidget):

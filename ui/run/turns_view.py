@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
@@ -47,7 +48,8 @@ def chat_labels(chat: ChatPanel) -> list[QLabel]:
     layout = chat._list  # the panel's bubble column; it has no public accessor
     labels = []
     for i in range(layout.count()):
-        widget = layout.itemAt(i).widget()
+        item = layout.itemAt(i)
+        widget = item.widget() if item is not None else None
         label = widget.findChild(QLabel) if widget is not None else None
         if label is not None:
             labels.append(label)
@@ -59,7 +61,8 @@ def chat_attachments(chat: ChatPanel) -> list[QPushButton]:
     layout = chat._list
     found = []
     for i in range(layout.count()):
-        widget = layout.itemAt(i).widget()
+        item = layout.itemAt(i)
+        widget = item.widget() if item is not None else None
         button = widget.findChild(QPushButton, "file") if widget is not None else None
         if button is not None:
             found.append(button)
@@ -140,8 +143,8 @@ class BubbleLinker(QObject):
                 label.setToolTip(describe_turn(turn))
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.MouseButtonRelease and isinstance(watched, QLabel) \
-                and event.button() == Qt.MouseButton.LeftButton:
+        if isinstance(event, QMouseEvent) and event.type() == QEvent.Type.MouseButtonRelease \
+                and isinstance(watched, QLabel) and event.button() == Qt.MouseButton.LeftButton:
             self.click(watched)
         return False
 
@@ -233,9 +236,9 @@ class TurnPanel(QWidget):
         self.table.setRowCount(len(rows))
         for row, (key, old, new) in enumerate(rows):
             for column, text in enumerate((key, old or "∅", new or "∅")):
-                item = QTableWidgetItem(text)
-                item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
-                self.table.setItem(row, column, item)
+                cell = QTableWidgetItem(text)
+                cell.setFlags(cell.flags() & ~Qt.ItemFlag.ItemIsEditable)
+                self.table.setItem(row, column, cell)
 
     def entries(self) -> list[str]:
         """The texts of the message list, in order."""
@@ -247,8 +250,12 @@ class TurnPanel(QWidget):
             self.lineClicked.emit(int(line))
 
     def rows(self) -> list[tuple[str, str, str]]:
-        return [tuple(self.table.item(r, c).text() for c in range(3))
+        return [(self._text(r, 0), self._text(r, 1), self._text(r, 2))
                 for r in range(self.table.rowCount())]
+
+    def _text(self, row: int, column: int) -> str:
+        cell = self.table.item(row, column)
+        return cell.text() if cell is not None else ""
 
 
 def shade_for(editor: CodeEditor, make: Callable[[CodeEditor], LineShade] = LineShade,

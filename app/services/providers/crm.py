@@ -19,6 +19,8 @@ from collections.abc import Mapping
 
 import peewee
 
+from interpreter.ports.services import Crm
+
 from ...db.database import DatabaseError, open_database
 from ...files import db_files
 from ..crm_store import DEFAULT_HOURS, CrmStore
@@ -98,5 +100,5 @@ def _time(text: str | None, default: dt.time, name: str) -> dt.time:
 
 
 @service_factory("crm", CRM_HINT)
-def _make_crm(context: ServiceContext) -> CrmStore | None:
+def _make_crm(context: ServiceContext) -> Crm | None:
     return make_crm(context)

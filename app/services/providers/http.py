@@ -23,7 +23,7 @@ from collections.abc import AsyncIterator
 
 import httpx
 
-from interpreter.ports.services import HttpResponse, ServiceError
+from interpreter.ports.services import HttpClient, HttpResponse, ServiceError
 
 from ..registry import ServiceContext, service_factory
 from ..settings import load_settings
@@ -212,6 +212,6 @@ def _causes(error: BaseException) -> list[BaseException]:
 
 
 @service_factory("http")
-def make_http(context: ServiceContext) -> HttpxClient:
+def make_http(context: ServiceContext) -> HttpClient:
     settings = load_settings(context.dialog_dir, context.settings)
     return HttpxClient(settings.http_timeout)

@@ -14,7 +14,7 @@ import json
 import re
 from typing import Any
 
-from interpreter.ports.services import LlmReply, ServiceError, ToolCall
+from interpreter.ports.services import LlmClient, LlmReply, ServiceError, ToolCall
 
 from ..registry import ServiceContext, service_factory
 from ..settings import LLM_HINT, Settings, load_settings
@@ -146,5 +146,5 @@ def make_chat(settings: Settings) -> OpenAiChat | None:
 
 
 @service_factory("llm", LLM_HINT)
-def make_llm(context: ServiceContext) -> OpenAiChat | None:
+def make_llm(context: ServiceContext) -> LlmClient | None:
     return make_chat(load_settings(context.dialog_dir, context.settings))

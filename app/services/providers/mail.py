@@ -14,7 +14,7 @@ import ssl
 from email.message import EmailMessage
 from email.utils import make_msgid
 
-from interpreter.ports.services import MailMessage, ServiceError
+from interpreter.ports.services import MailMessage, MailSender, ServiceError
 
 from ..registry import ServiceContext, service_factory
 from ..settings import SMTP_HINT, Settings, load_settings
@@ -95,6 +95,6 @@ def _smtp_text(e: smtplib.SMTPResponseException) -> str:
 
 
 @service_factory("mail", SMTP_HINT)
-def make_mail(context: ServiceContext) -> SmtpMailer | None:
+def make_mail(context: ServiceContext) -> MailSender | None:
     settings = load_settings(context.dialog_dir, context.settings)
     return SmtpMailer(settings) if settings.smtp_configured else None

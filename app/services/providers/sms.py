@@ -21,6 +21,7 @@ import os
 import urllib.parse
 from pathlib import Path
 
+from interpreter.keywords.messaging import SmsSender, TemplateStore
 from interpreter.ports.services import ServiceError
 
 from ..registry import ServiceContext, service_factory
@@ -102,7 +103,7 @@ def _message_id(text: str) -> str:
 
 
 @service_factory("sms", SMS_HINT)
-def make_sms(context: ServiceContext) -> HttpSmsGateway | None:
+def make_sms(context: ServiceContext) -> SmsSender | None:
     settings = load_settings(context.dialog_dir, context.settings)
     if not settings.sms_url:
         return None
@@ -151,5 +152,5 @@ def _drives(root: Path) -> list[Path]:
 
 @service_factory("templates", "open the dialog from a folder (a bot package) to use its "
                               "templates/ folder")
-def make_templates(context: ServiceContext) -> PackageTemplates | None:
+def make_templates(context: ServiceContext) -> TemplateStore | None:
     return PackageTemplates(context.dialog_dir) if context.dialog_dir else None

@@ -13,6 +13,7 @@ PDF work uses ``pypdf`` (text, merging) and ``fpdf2`` (generation), both pure Py
 from __future__ import annotations
 
 import asyncio
+import builtins
 import contextlib
 import html
 import io
@@ -24,6 +25,7 @@ from collections.abc import AsyncIterable, Iterable
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from interpreter.keywords.files import FileStorage
 from interpreter.ports.services import ServiceError
 
 from ...files.atomic_file import AtomicWriter, write_bytes_atomic
@@ -240,7 +242,7 @@ class PackageStorage:
         await asyncio.to_thread(_write, out, data)
         return self.relative(out)
 
-    async def extract(self, archive: str, folder: str) -> list[str]:
+    async def extract(self, archive: str, folder: str) -> builtins.list[str]:
         """Unzip into ``folder`` (created if missing); returns the extracted paths.
 
         Every entry is checked before anything is written: an entry that would land outside
@@ -460,7 +462,7 @@ class _PackageImages:
 def _pdf_class(fpdf: Any, images: Any) -> Any:
     """fpdf2's FPDF whose every image (HTML ``<img>``, table cells) goes through ``images``."""
 
-    class PackagePDF(fpdf.FPDF):  # type: ignore[misc, name-defined]
+    class PackagePDF(fpdf.FPDF):
         def image(self, name: Any, *args: Any, **kwargs: Any) -> Any:
             if isinstance(name, str):
                 name = images(name)
@@ -507,5 +509,5 @@ def _import(module: str, what: str) -> Any:
 
 
 @service_factory("storage", "open the dialog from a folder (a bot package) to read its files")
-def make_storage(context: ServiceContext) -> PackageStorage | None:
+def make_storage(context: ServiceContext) -> FileStorage | None:
     return PackageStorage(context.dialog_dir) if context.dialog_dir else None

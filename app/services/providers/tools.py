@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from interpreter.ports.services import ToolParam, ToolSpec
+from interpreter.ports.services import ToolCatalog, ToolParam, ToolSpec
 from interpreter.syntax.parser.core import parse
 
 from ..registry import ServiceContext, service_factory
@@ -62,5 +62,5 @@ class FolderTools:
 
 
 @service_factory("tools", "open the dialog from a folder so the other dialogs can be tools")
-def make_tools(context: ServiceContext) -> FolderTools | None:
+def make_tools(context: ServiceContext) -> ToolCatalog | None:
     return FolderTools(context.dialog_dir) if context.dialog_dir else None

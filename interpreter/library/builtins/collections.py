@@ -10,6 +10,8 @@ from __future__ import annotations
 import functools
 import json
 import re
+from collections.abc import Callable
+from typing import Any
 
 from interpreter.library.builtins.core import builtin, check_size, text
 from interpreter.values import (
@@ -168,7 +170,7 @@ def slice_(a: Value, start: Value, end: Value = None) -> Value:
     return seq[i:j]
 
 
-def _sort_key(field: str | None):
+def _sort_key(field: str | None) -> Callable[[Value], Any]:
     def cmp(x: Value, y: Value) -> int:
         if field is not None:
             x, y = get_member(x, field), get_member(y, field)

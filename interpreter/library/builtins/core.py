@@ -51,7 +51,8 @@ def normalize_name(name: str) -> str:
     return _SPACES.sub(" ", name.replace("_", " ")).strip().upper()
 
 
-def builtin(*names: str, min_args: int = 0, max_args: int | None = None):
+def builtin(*names: str, min_args: int = 0, max_args: int | None = None
+            ) -> Callable[[Callable[..., Value]], Callable[..., Value]]:
     """Register the decorated function under every name given (the first is its display name)."""
 
     def register(fn: Callable[..., Value]) -> Callable[..., Value]:

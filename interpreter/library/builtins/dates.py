@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from collections.abc import Callable
 
 from interpreter.library.builtins.core import builtin, text
 from interpreter.library.formatting import format_date, parse_iso_datetime, parse_numeric_date
@@ -101,7 +102,7 @@ def timestamp_ms() -> int:
 # ---------------------------------------------------------------- parts
 
 
-def _part(fname: str, getter) -> None:
+def _part(fname: str, getter: Callable[[When], int]) -> None:
     def call(v: Value = None) -> int:
         return getter(_now() if v is None else to_when(v, fname))
 

@@ -13,17 +13,18 @@ reports a missing terminator at the opener. ``ON`` and ``SCHEDULE`` open a block
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Literal, TypeVar
 
 from ...errors import Severity
 from .. import nodes as n
 from ..lexer import Kind, Token
+from .cursor import ParserCore
 from .parse_error import ParseError
 
 _H = TypeVar("_H")
 
 
-class BlockRules:
+class BlockRules(ParserCore):
     """Mixed into :class:`~interpreter.syntax.parser.core.Parser` (through ``StatementRules``)."""
 
     def stmt_if(self, t: Token) -> n.Node:
@@ -120,14 +121,14 @@ class BlockRules:
         end_line = self.close_for(t, var)
         if len(parts) == 3:
             start, end, step = parts
-            return n.ForTo(t.line, t.col, var.value, start, end, step, body, end_line)
+            return n.ForTo(t.line, t.col, var.text, start, end, step, body, end_line)
         iterable, last = parts
-        return n.ForEach(t.line, t.col, var.value, iterable, body, last, end_line)
+        return n.ForEach(t.line, t.col, var.text, iterable, body, last, end_line)
 
     def for_header(self) -> tuple[Token, tuple]:
         each = self.accept_word("EACH")
         var = self.expect_ident("a loop variable")
-        self.note_name(var.value)
+        self.note_name(var.text)
         if not each and self.at_op("="):
             self.advance()
             start = self.expression()
@@ -154,7 +155,7 @@ class BlockRules:
         self.closer_lines.add(line)
         if term == "NEXT" and self.tok.kind is Kind.IDENT:
             named = self.advance()
-            if named.value.lower() != var.value.lower():
+            if named.text.lower() != var.text.lower():
                 self.error(f"NEXT {named.value} does not match FOR {var.value}", named)
         return line
 
@@ -234,10 +235,10 @@ class BlockRules:
         self.advance()
         is_function = t.upper == "FUNCTION"
         name = self.expect_ident("a name after " + t.upper)
-        if not name.value.isascii():
+        if not name.text.isascii():
             # Rhai (without its unicode-xid-ident feature, as General Bots builds it)
             # reads only ASCII names: "Unexpected 'Ｆ'".
-            odd = next(c for c in name.value if not c.isascii())
+            odd = next(c for c in name.text if not c.isascii())
             self.error(f"{t.upper} name {name.value!r} has the non-ASCII character {odd!r} "
                        f"(U+{ord(odd):04X}); General Bots accepts only ASCII letters, digits "
                        f"and _ in names", name)
@@ -246,8 +247,8 @@ class BlockRules:
             while not self.at_op(")"):
                 self.accept_word("BYVAL") or self.accept_word("BYREF")
                 p = self.expect_ident("a parameter name")
-                self.note_name(p.value)
-                params.append(p.value)
+                self.note_name(p.text)
+                params.append(p.text)
                 if self.accept_word("AS"):
                     self.expect_ident("a type")
                 if not self.accept_op(","):
@@ -264,8 +265,8 @@ class BlockRules:
         end_tok = self.tok
         if self.close_block(t, t.upper, ("END FUNCTION",) if is_function else ("END SUB",)):
             self.closer_lines.add(end_tok.line)
-        sub = n.SubDef(t.line, t.col, name.value, params, body, is_function, end_tok.line)
-        key = name.value.lower()
+        sub = n.SubDef(t.line, t.col, name.text, params, body, is_function, end_tok.line)
+        key = name.text.lower()
         if key in self.subs:
             self.error(f"{t.upper} {name.value} is already defined at line "
                        f"{self.subs[key].line}", name)
@@ -300,7 +301,7 @@ class BlockRules:
         self.expect_eol()
         return field
 
-    def stmt_on(self, t: Token) -> n.Node | bool:
+    def stmt_on(self, t: Token) -> n.Node | Literal[False]:
         nxt = self.peek()
         if nxt.kind is Kind.IDENT and nxt.upper == "FORM":
             self.advance()
@@ -323,14 +324,14 @@ class BlockRules:
         if self.statement_phrase() is not None:
             return False
         self.advance()
-        args: list[n.Node] = []
+        args = []
         if self.tok.kind is Kind.IDENT:
             ev = self.advance()
             args.append(n.Literal(ev.line, ev.col, ev.upper))
         clauses = self.keyword_clauses(args)
         return n.KeywordStmt(t.line, t.col, "ON", args, clauses)
 
-    def stmt_schedule(self, t: Token) -> n.Node | bool:
+    def stmt_schedule(self, t: Token) -> n.Node | Literal[False]:
         if not (self.peek().kind is Kind.IDENT and self.peek().upper == "IN"):
             return False
         self.advance()

@@ -5,8 +5,8 @@ The dialect is tolerant, as real dialogs need: keywords are not reserved (a line
 and both ``NEXT``/``END FOR``, ``ELSE IF``/``ELSEIF`` etc. close blocks. Errors are
 collected per statement so one run of ``check`` reports all of them.
 
-This module holds the token cursor, the program and block structure and the entry points;
-the rules are mixins: ``parse_statements`` (with ``parse_blocks``), ``parse_expressions`` and
+This module holds the program and block structure and the entry points; the token cursor is
+``cursor.ParserCore``, and the rules are mixins on it: ``parse_statements`` (with ``parse_blocks``), ``parse_expressions`` and
 ``parse_keywords`` (keyword phrases in statements and expressions alike).
 """
 
@@ -32,151 +32,9 @@ _END_BLOCKS = {"IF", "FOR", "SUB", "FUNCTION", "SELECT", "SWITCH", "WITH", "WHIL
 
 
 class Parser(StatementRules, ExpressionRules, KeywordRules):
-    def __init__(self, tokens: list[Token], file: str, source: str):
-        self.toks = tokens
-        self.i = 0
-        self.file = file
-        self.lines = source.split("\n")
-        self.source = source
-        self.diagnostics: list[Diagnostic] = []
-        self.names: dict[str, str] = {}
-        self.nesting = 0  # inside (), [] or {}: keyword expressions stop at commas
-        self.depth = 0  # recursion of expressions and blocks, bounded (hostile input)
-        self.block_depth = 0
-        self.single_if = 0  # inside ``IF c THEN stmt ELSE stmt``: arguments stop at ELSE
-        self.in_sub = False  # inside SUB/FUNCTION (labels and GOTO are the dialog's only)
-        self.subs: dict[str, n.SubDef] = {}
-        self.params: list[n.Param] = []
-        self.descriptions: list[n.Description] = []
-        self.tables: list[n.TableDef] = []
-        self.statement_lines: set[int] = set()
-        self.closer_lines: set[int] = set()
-
-    # ------------------------------------------------------------ token helpers
-
-    @property
-    def tok(self) -> Token:
-        return self.toks[self.i]
-
-    def peek(self, k: int = 1) -> Token:
-        j = min(self.i + k, len(self.toks) - 1)
-        return self.toks[j]
-
-    def advance(self) -> Token:
-        t = self.toks[self.i]
-        if t.kind is not Kind.EOF:
-            self.i += 1
-        return t
-
-    def at_op(self, *ops: str) -> bool:
-        t = self.tok
-        return t.kind is Kind.OP and t.value in ops
-
-    def at_word(self, *words: str) -> bool:
-        t = self.tok
-        return t.kind is Kind.IDENT and t.upper in words
-
-    def at_eol(self) -> bool:
-        t = self.tok
-        return t.kind in (Kind.NEWLINE, Kind.EOF) or (
-            self.single_if > 0 and t.kind is Kind.IDENT and t.upper == "ELSE")
-
-    def accept_op(self, op: str) -> bool:
-        if self.at_op(op):
-            self.advance()
-            return True
-        return False
-
-    def accept_word(self, word: str) -> bool:
-        if self.at_word(word):
-            self.advance()
-            return True
-        return False
-
-    def fail(self, message: str, tok: Token) -> ParseError:
-        """A ParseError to raise (the rule mixins, ``data_syntax`` and ``extra_syntax``
-        raise these)."""
-        return ParseError(message, tok)
-
-    def expect_op(self, op: str, context: str = "") -> Token:
-        if not self.at_op(op):
-            where = f" {context}" if context else ""
-            raise self.fail(f"expected '{op}'{where}, got {self.tok.describe()}", self.tok)
-        return self.advance()
-
-    def expect_word(self, word: str, context: str = "") -> Token:
-        if not self.at_word(word):
-            where = f" {context}" if context else ""
-            raise self.fail(f"expected {word}{where}, got {self.tok.describe()}", self.tok)
-        return self.advance()
-
-    def expect_ident(self, what: str) -> Token:
-        if self.tok.kind is not Kind.IDENT:
-            raise self.fail(f"expected {what}, got {self.tok.describe()}", self.tok)
-        return self.advance()
-
-    def expect_eol(self, context: str = "") -> None:
-        if not self.at_eol():
-            where = f" after {context}" if context else ""
-            raise self.fail(f"expected end of line{where}, got {self.tok.describe()}", self.tok)
-
-    def skip_to_eol(self) -> None:
-        while not self.at_eol():
-            self.advance()
-
-    def skip_line(self) -> None:
-        self.skip_to_eol()
-        if self.tok.kind is Kind.NEWLINE:
-            self.advance()
-
-    def skip_newlines(self) -> None:
-        while self.tok.kind is Kind.NEWLINE:
-            self.advance()
-
-    def error(self, message: str, tok: Token, severity: Severity = Severity.ERROR) -> None:
-        end = tok.end_col if tok.end_col > tok.col else tok.col + 1
-        self.diagnostics.append(Diagnostic(self.file, tok.line, tok.col, severity, message, end))
-
-    def note_name(self, name: str) -> None:
-        self.names.setdefault(name.lower(), name)
+    """The rules over one token list (the cursor and its state: ``ParserCore``)."""
 
     # ------------------------------------------------------------ line shapes
-
-    def is_assignment_line(self, start: int | None = None) -> bool:
-        """``word [.x | [i]]* = …`` — an assignment even when ``word`` is a keyword."""
-        j = self.i if start is None else start
-        toks = self.toks
-        if toks[j].kind is not Kind.IDENT:
-            return False
-        j += 1
-        while True:
-            t = toks[j]
-            if t.kind is Kind.OP and t.value in (".", "?.") and toks[j + 1].kind in (
-                    Kind.IDENT, Kind.NUMBER):
-                j += 2
-            elif t.kind is Kind.OP and t.value == "[":
-                close = self.closing_bracket(j)
-                if close is None:
-                    return False
-                j = close + 1
-            else:
-                return t.kind is Kind.OP and t.value == "="
-
-    def closing_bracket(self, j: int) -> int | None:
-        """Index of the bracket that closes the one at token ``j``; None when the line ends
-        first (the lexer ends every line, the last one too, with a NEWLINE)."""
-        depth = 0
-        toks = self.toks
-        while toks[j].kind not in (Kind.NEWLINE, Kind.EOF):
-            t = toks[j]
-            if t.kind is Kind.OP and t.value in ("(", "[", "{", "#{"):
-                depth += 1
-            elif t.kind is Kind.OP and t.value in (")", "]", "}"):
-                depth -= 1
-                if depth == 0:
-                    return j
-            j += 1
-        return None
 
     def terminator(self) -> str | None:
         """The block-closing word(s) this line starts with, if any."""

@@ -29,7 +29,7 @@ from ..lexer import Kind, Token
 from .expressions import COMPARISON_OPS
 
 if TYPE_CHECKING:  # parse_keywords imports this module; errors are made with Parser.fail
-    from .core import Parser
+    from .cursor import ParserCore
 
 DATA_PHRASES = frozenset({"FIND", "SAVE", "INSERT", "UPDATE", "DELETE", "MERGE"})
 
@@ -42,7 +42,7 @@ _SUFFIXES = ("WHERE", "ORDER", "LIMIT", "FIRST", "INTO")
 Clauses = dict[str, list[n.Node]]
 
 
-def parse_data_keyword(p: Parser, t: Token, phrase: str, statement: bool
+def parse_data_keyword(p: ParserCore, t: Token, phrase: str, statement: bool
                        ) -> tuple[list[n.Node], Clauses]:
     """Arguments and clauses of a table keyword; the phrase's words are already consumed."""
     return _DataParser(p, t, phrase, statement).parse()
@@ -52,7 +52,7 @@ class KeywordArguments:
     """The state and two shared rules of a keyword's special argument parser (here and in
     ``extra_syntax``)."""
 
-    def __init__(self, p: Parser, phrase: str, statement: bool) -> None:
+    def __init__(self, p: ParserCore, phrase: str, statement: bool) -> None:
         self.p = p
         self.phrase = phrase
         self.statement = statement
@@ -69,7 +69,7 @@ class KeywordArguments:
 
 
 class _DataParser(KeywordArguments):
-    def __init__(self, p: Parser, t: Token, phrase: str, statement: bool) -> None:
+    def __init__(self, p: ParserCore, t: Token, phrase: str, statement: bool) -> None:
         super().__init__(p, phrase, statement)
         self.t = t
 

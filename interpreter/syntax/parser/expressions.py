@@ -18,6 +18,7 @@ from ...errors import Severity
 from .. import nodes as n
 from ..lexer import Interpolation, Kind, Token, tokenize
 from ..nesting import MAX_NESTING
+from .cursor import ParserCore
 
 # Comparison operator → its canonical spelling (also the SQL one ``data_syntax`` writes).
 COMPARISON_OPS = {"=": "=", "==": "=", "<>": "<>", "!=": "<>", "<": "<", "<=": "<=",
@@ -26,7 +27,7 @@ _WORD_COMPARISONS = {"LIKE", "CONTAINS", "IN"}
 _EQUALITY = {"=", "==", "<>", "!="}
 
 
-class ExpressionRules:
+class ExpressionRules(ParserCore):
     """Mixed into :class:`~interpreter.syntax.parser.core.Parser`: expressions and string values."""
 
     def deeper(self) -> None:
@@ -130,7 +131,7 @@ class ExpressionRules:
         left = self.multiplicative()
         while self.at_op("+", "-"):
             op = self.advance()
-            left = n.Binary(op.line, op.col, op.value, left, self.multiplicative())
+            left = n.Binary(op.line, op.col, op.text, left, self.multiplicative())
         return left
 
     def multiplicative(self) -> n.Node:
@@ -140,7 +141,7 @@ class ExpressionRules:
         while True:
             if self.at_op("*", "/", "\\"):
                 op = self.advance()
-                kind = op.value
+                kind = op.text
             elif self.at_word("MOD") or self.at_op("%"):
                 op = self.advance()
                 kind = "MOD"
@@ -171,7 +172,7 @@ class ExpressionRules:
             if op.value == "-" and isinstance(operand, n.Literal) and isinstance(
                     operand.value, (int, float)) and not isinstance(operand.value, bool):
                 return n.Literal(op.line, op.col, -operand.value)
-            return n.Unary(op.line, op.col, op.value, operand)
+            return n.Unary(op.line, op.col, op.text, operand)
         return self.postfix(self.primary())
 
     def postfix(self, node: n.Node) -> n.Node:
@@ -308,19 +309,19 @@ class ExpressionRules:
             return self.keyword_expression(t, *phrase)
         self.advance()
         if self.at_op("("):
-            return n.Call(t.line, t.col, t.value, self.bracketed_list())
+            return n.Call(t.line, t.col, t.text, self.bracketed_list())
         if w in ("NOW", "TODAY"):
-            return n.Call(t.line, t.col, t.value, [])
+            return n.Call(t.line, t.col, t.text, [])
         return self.name_node(t)
 
     def name_node(self, t: Token) -> n.Name:
-        self.note_name(t.value)
-        return n.Name(t.line, t.col, t.value)
+        self.note_name(t.text)
+        return n.Name(t.line, t.col, t.text)
 
     # ------------------------------------------------------------ strings
 
     def string_node(self, t: Token) -> n.Node:
-        parts = t.value
+        parts = t.parts
         if all(isinstance(p, str) for p in parts):
             return n.Literal(t.line, t.col, "".join(parts))  # type: ignore[arg-type]
         out: list[object] = []
@@ -370,4 +371,4 @@ class ExpressionRules:
 
 def string_source(t: Token) -> str:
     """A string token's text as written, its ``${…}`` parts included."""
-    return "".join(p if isinstance(p, str) else "${" + p.source + "}" for p in t.value)
+    return "".join(p if isinstance(p, str) else "${" + p.source + "}" for p in t.parts)

@@ -22,7 +22,7 @@ from ..lexer import Kind, Token
 from .data_forms import Clauses, KeywordArguments
 
 if TYPE_CHECKING:  # parse_keywords imports this module; errors are made with Parser.fail
-    from .core import Parser
+    from .cursor import ParserCore
 
 INDEX_PHRASES = frozenset({"CREATE INDEX", "CREATE UNIQUE INDEX"})
 # Phrase → the words that open a named clause after the first argument.
@@ -43,7 +43,7 @@ SOCIAL_PLATFORMS = frozenset({"instagram", "facebook", "linkedin", "twitter", "x
                               "youtube", "threads", "whatsapp", "telegram", "pinterest"})
 
 
-def parse_extra_keyword(p: Parser, t: Token, phrase: str, statement: bool
+def parse_extra_keyword(p: ParserCore, t: Token, phrase: str, statement: bool
                         ) -> tuple[str, list[n.Node], Clauses]:
     """Phrase (maybe the shorter fallback), arguments and clauses; the phrase's words are
     already consumed."""
@@ -58,7 +58,7 @@ def parse_extra_keyword(p: Parser, t: Token, phrase: str, statement: bool
     return phrase, *_WordClauses(p, phrase, statement).parse()
 
 
-def _ends_in_variable(p: Parser) -> bool:
+def _ends_in_variable(p: ParserCore) -> bool:
     tok = p.tok
     return p.at_eol() or (tok.kind is Kind.OP and tok.value in _VALUE_FOLLOWERS)
 
@@ -66,7 +66,7 @@ def _ends_in_variable(p: Parser) -> bool:
 # ------------------------------------------------------------------ CREATE INDEX
 
 
-def _index(p: Parser, t: Token) -> list[n.Node]:
+def _index(p: ParserCore, t: Token) -> list[n.Node]:
     if p.at_word("IF"):
         p.advance()
         p.expect_word("NOT", "in CREATE INDEX IF NOT EXISTS")
@@ -91,12 +91,12 @@ def _index(p: Parser, t: Token) -> list[n.Node]:
             n.ArrayLit(t.line, t.col, columns)]
 
 
-def _identifier(p: Parser, what: str) -> str:
+def _identifier(p: ParserCore, what: str) -> str:
     tok = p.tok
     if tok.kind is Kind.IDENT:
         p.advance()
         return str(tok.value)
-    if tok.kind is Kind.STRING and all(isinstance(part, str) for part in tok.value):
+    if tok.kind is Kind.STRING and all(isinstance(part, str) for part in tok.parts):
         p.advance()  # "leads": a quoted name, as TABLE headers allow
         return "".join(tok.value)  # type: ignore[arg-type]
     raise p.fail(f"expected {what}, got {tok.describe()}", tok)
@@ -106,7 +106,7 @@ def _identifier(p: Parser, what: str) -> str:
 
 
 class _WordClauses(KeywordArguments):
-    def __init__(self, p: Parser, phrase: str, statement: bool) -> None:
+    def __init__(self, p: ParserCore, phrase: str, statement: bool) -> None:
         super().__init__(p, phrase, statement)
         self.words = WORD_CLAUSES[phrase]
 
@@ -118,9 +118,9 @@ class _WordClauses(KeywordArguments):
         p = self.p
         current = self.args
         if self.phrase == "POST TO" and p.tok.kind is Kind.IDENT \
-                and p.tok.value.lower() in SOCIAL_PLATFORMS:
+                and p.tok.text.lower() in SOCIAL_PLATFORMS:
             tok = p.advance()
-            self.args.append(n.Literal(tok.line, tok.col, tok.value.lower()))
+            self.args.append(n.Literal(tok.line, tok.col, tok.text.lower()))
         separated = True  # an expression takes a value only after a comma or clause word
         while not p.at_eol() and not p.at_op(")"):
             if self.at_clause_word():

@@ -22,6 +22,7 @@ from ..vocabulary import (
     OPTIONAL_ARGUMENT_PHRASES,
     STATEMENT_PHRASES,
 )
+from .cursor import ParserCore
 from .data_forms import DATA_PHRASES, Clauses, parse_data_keyword
 from .extra_forms import EXTRA_PHRASES, parse_extra_keyword
 
@@ -78,7 +79,7 @@ _PHRASE_CLAUSES: dict[str, frozenset[str]] = {
 }
 
 
-class KeywordRules:
+class KeywordRules(ParserCore):
     """Mixed into :class:`~interpreter.syntax.parser.core.Parser`: keyword phrases in both uses."""
 
     # ------------------------------------------------------------ phrase matching
@@ -89,9 +90,9 @@ class KeywordRules:
         j = start
         while j < len(self.toks) and len(out) < limit:
             t = self.toks[j]
-            if t.kind is not Kind.IDENT or t.value.startswith("_") or t.value.endswith("_"):
+            if t.kind is not Kind.IDENT or t.text.startswith("_") or t.text.endswith("_"):
                 break  # ``__import__`` is a name, never the keyword IMPORT
-            parts = [p for p in t.value.upper().split("_") if p]
+            parts = [p for p in t.text.upper().split("_") if p]
             for k, p in enumerate(parts):
                 out.append((p, j if k == len(parts) - 1 else -1))
             j += 1
@@ -123,7 +124,7 @@ class KeywordRules:
         nxt = self.peek(used)
         if phrase in OPTIONAL_ARGUMENT_PHRASES and used > 1:
             return True
-        if used == 1 and " " in phrase and self.tok.value.lower() in self.names and not (
+        if used == 1 and " " in phrase and self.tok.text.lower() in self.names and not (
                 nxt.kind is Kind.OP and nxt.value == "("):
             return False  # ``get_queue = FALSE`` … ``IF get_queue OR x``: the variable
         if used == 1 and " " in phrase and phrase not in NO_ARGUMENT_PHRASES and (
@@ -231,8 +232,8 @@ class KeywordRules:
         has that name, so it is an error, as General Bots cannot parse it either."""
         words: list[Token] = []
         j = self.i
-        while self.toks[j].kind is Kind.IDENT and self.toks[j].value.isupper() and \
-                self.toks[j].value.lower() not in self.names and \
+        while self.toks[j].kind is Kind.IDENT and self.toks[j].text.isupper() and \
+                self.toks[j].text.lower() not in self.names and \
                 self.toks[j].upper not in CLAUSE_WORDS and \
                 self.toks[j].upper not in NON_OPERAND_WORDS:
             words.append(self.toks[j])
@@ -242,7 +243,7 @@ class KeywordRules:
             return  # ``TALK LEN(x)``, ``TALK TOTAL + 1``: values
         if self.match_phrase(_EXPRESSION_TABLE, self.i) is not None:
             return  # ``SAVE FIND …``: an argument that is itself a keyword
-        written = " ".join([phrase, *(w.value for w in words)])
+        written = " ".join([phrase, *(w.text for w in words)])
         raise self.fail(f"unknown keyword '{written}'{did_you_mean(written)}", t)
 
     def check_arity(self, t: Token, phrase: str, args: list[n.Node]) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import Literal
 
 from .. import nodes as n
 from ..lexer import Kind, TextBlock, Token
@@ -57,7 +58,7 @@ class StatementRules(BlockRules):
                 raise self.fail("GOTO inside a SUB or FUNCTION is not supported: labels are "
                                 "in the dialog's top level", t)
             self.advance()
-            return n.Goto(t.line, t.col, self.advance().value.lower())
+            return n.Goto(t.line, t.col, self.advance().text.lower())
         if nxt.kind is Kind.OP and nxt.value == ":" and after.kind in ends and \
                 t.upper not in ("CASE", "DEFAULT", "ELSE"):
             if self.block_depth != 1 or self.in_sub:
@@ -65,7 +66,7 @@ class StatementRules(BlockRules):
                                 f"(not inside IF, loops or SUBs), as General Bots needs", t)
             self.advance()
             self.advance()
-            return n.Label(t.line, t.col, t.value.lower())
+            return n.Label(t.line, t.col, t.text.lower())
         return None
 
     def assignment(self, t: Token) -> n.Assign:
@@ -73,7 +74,7 @@ class StatementRules(BlockRules):
         self.expect_op("=")
         return n.Assign(t.line, t.col, target, self.expression())
 
-    def stmt_let(self, t: Token) -> n.Node | bool:
+    def stmt_let(self, t: Token) -> n.Node | Literal[False]:
         if self.is_assignment_line(self.i + 1):
             self.advance()
             return self.assignment(self.tok)
@@ -81,7 +82,7 @@ class StatementRules(BlockRules):
             raise self.fail("expected an assignment after LET", self.peek())
         return False  # SET as a keyword
 
-    def stmt_set(self, t: Token) -> n.Node | bool:
+    def stmt_set(self, t: Token) -> n.Node | Literal[False]:
         r = self.stmt_let(t)
         if r is not False:
             return r
@@ -105,7 +106,7 @@ class StatementRules(BlockRules):
                 args.append(self.expression())
             return n.KeywordStmt(t.line, t.col, "CALL SCRIPT", args)
         name = self.expect_ident("a SUB name after CALL")
-        return n.CallSub(t.line, t.col, name.value, self.call_args())
+        return n.CallSub(t.line, t.col, name.text, self.call_args())
 
     def call_args(self) -> list[n.Node]:
         """``(a, b)`` or ``a, b`` up to the end of the line."""
@@ -134,7 +135,7 @@ class StatementRules(BlockRules):
             kind = self.advance().upper
         return n.Exit(t.line, t.col, kind)
 
-    def stmt_end(self, t: Token) -> n.Node | bool:
+    def stmt_end(self, t: Token) -> n.Node | Literal[False]:
         if self.peek().kind in (Kind.NEWLINE, Kind.EOF):
             self.advance()
             return n.Exit(t.line, t.col, "")
@@ -143,7 +144,7 @@ class StatementRules(BlockRules):
     def stmt_param(self, t: Token) -> n.Node:
         self.advance()
         name = self.expect_ident("a parameter name after PARAM")
-        self.note_name(name.value)
+        self.note_name(name.text)
         ptype, like, desc, default, optional = "STRING", None, "", None, False
         options: list[str] = []
         while not self.at_eol():
@@ -165,7 +166,7 @@ class StatementRules(BlockRules):
                 optional = word == "OPTIONAL"
             else:
                 raise self.fail(f"unexpected {w.describe()} in PARAM", w)
-        p = n.Param(t.line, t.col, name.value, ptype, like, desc, default, optional,
+        p = n.Param(t.line, t.col, name.text, ptype, like, desc, default, optional,
                     tuple(options))
         self.params.append(p)
         return p
@@ -206,7 +207,9 @@ class StatementRules(BlockRules):
         if self.at_eol():
             raise self.fail("HEAR needs a variable to store the answer in", self.tok)
         target = self.postfix(self.name_node(self.expect_ident("a variable after HEAR")))
-        kind, options, prompt, default = "STRING", [], None, None
+        kind, options = "STRING", []
+        prompt: n.Node | None = None
+        default: n.Node | None = None
         if self.accept_word("AS"):
             if self.tok.kind is Kind.IDENT and not self.at_word("WITH", "DEFAULT"):
                 kind = self.advance().upper
@@ -272,10 +275,10 @@ class StatementRules(BlockRules):
         for ln, _ in block.lines:
             self.statement_lines.discard(ln)
         to = self.mail_recipient(t, block.header.strip())
-        text = self.interpolated("\n".join(body), block.lines[0][0] if block.lines else t.line,
-                                 1, t)
+        message = self.interpolated("\n".join(body),
+                                    block.lines[0][0] if block.lines else t.line, 1, t)
         return n.KeywordStmt(t.line, t.col, "SEND MAIL",
-                             [to, n.Literal(t.line, t.col, subject), text])
+                             [to, n.Literal(t.line, t.col, subject), message])
 
     def mail_recipient(self, t: Token, header: str) -> n.Node:
         """The engine quotes a header holding ``@``; anything else is an expression."""
@@ -318,7 +321,7 @@ class StatementRules(BlockRules):
             starts_args = False
         if nxt.kind in (Kind.NEWLINE, Kind.EOF) or starts_args:
             self.advance()
-            return n.CallSub(t.line, t.col, t.value, self.call_args())
+            return n.CallSub(t.line, t.col, t.text, self.call_args())
         expr = self.expression()
         return n.ExprStmt(t.line, t.col, expr)
 
@@ -341,7 +344,8 @@ def _looks_like_prompt(text: str) -> bool:
 
 # First word → its rule; a rule returns False when the line is a keyword after all
 # (``SET BOT MEMORY``, ``ON ERROR …``, ``END`` + more).
-_STATEMENT_HANDLERS: dict[str, Callable[..., n.Node | bool | None]] = {
+_Handler = Callable[[StatementRules, Token], n.Node | Literal[False] | None]
+_STATEMENT_HANDLERS: dict[str, _Handler] = {
     "LET": StatementRules.stmt_let,
     "SET": StatementRules.stmt_set,
     "IF": StatementRules.stmt_if,

@@ -25,7 +25,7 @@ from typing import Any, ClassVar, TypeVar
 
 import peewee
 
-from interpreter.ports.services import NotFound, Passage, ServiceError
+from interpreter.ports.services import KnowledgeBase, NotFound, Passage, ServiceError
 
 from ....db.database import error_message, is_postgresql
 from ...registry import ServiceContext, service_factory
@@ -287,7 +287,7 @@ def default_cache_dir() -> Path:
 
 
 @service_factory("knowledge", "open the dialog from a folder so its .gbkb folders can be found")
-def make_knowledge(context: ServiceContext) -> KnowledgeIndex:
+def make_knowledge(context: ServiceContext) -> KnowledgeBase:
     store = context.store
     if store is not None and is_postgresql(store.database):
         # On PostgreSQL the index is shared by everyone using that database.
