@@ -33,6 +33,8 @@ from .nesting import MAX_DEPTH
 __all__ = ["GENERATED_PREFIX", "CodeGen", "CompiledProgram", "compile_program", "sub_function"]
 
 GENERATED_PREFIX = "<basic:"
+# Debug builds: the hook-free copy of a SUB that never suspends is this prefix + its name.
+QUIET_PREFIX = "_quiet"
 
 
 @dataclass
@@ -83,6 +85,12 @@ class CodeGen(StatementEmitters, LoopEmitters, ExpressionEmitters, OperatorEmitt
         # does) compile to a plain ``def`` called without ``await``; see generate().
         # Empty by default, so an expression compiled on its own (debug.evaluate) awaits calls.
         self.sync_subs: set[str] = set()
+        # Debug builds: the SUBs that also get a release-compiled copy (QUIET_PREFIX), called
+        # instead while the debugger has nothing to stop at (``_Q[0]``, Debugger.quiet): with
+        # no flag set the debug SUB runs no hook, so the copy does the same, faster.
+        self.quiet_subs: set[str] = set()
+        self.sub_prefix = ""  # QUIET_PREFIX in the generator of those copies
+        self.spans: dict[str, tuple[int, int]] = {}  # SUB -> its lines in out
         self.calls: dict[str, set[str]] = {}  # SUB (lower-case) -> SUBs it calls
         # SUBs that can call themselves (directly or through others): with no loop, a deep
         # recursion would never reach a loop's tick, so each of their calls counts as one
@@ -116,6 +124,7 @@ class CodeGen(StatementEmitters, LoopEmitters, ExpressionEmitters, OperatorEmitt
     # ------------------------------------------------------------ program
 
     def generate(self) -> str:
+        quiet = self.quiet_copies() if self.debug and self.program.subs else None
         if not self.debug and self.program.subs:
             # First pass with every SUB assumed synchronous: a SUB whose own code still
             # awaits (loop tick, keyword, HEAR...) suspends, and so does any SUB calling one.
@@ -130,7 +139,24 @@ class CodeGen(StatementEmitters, LoopEmitters, ExpressionEmitters, OperatorEmitt
             self.sync_subs = set(self.program.subs) - suspending
             self._reset_output()
         self._generate_all(probe=False)
+        if quiet is not None:
+            self.out += quiet.out
+            self.line_map += quiet.line_map
+            self.builtins.update(quiet.builtins)
         return "\n".join(self.out) + "\n"
+
+    def quiet_copies(self) -> CodeGen:
+        """Debug build: a release generator whose output holds only the hook-free copies
+        of the SUBs that never suspend; notes those SUBs in ``quiet_subs``."""
+        release = CodeGen(self.program, debug=False)
+        release.sub_prefix = QUIET_PREFIX
+        release.generate()
+        keep = [release.spans[k] for k in self.program.subs if k in release.sync_subs]
+        out = [line for a, b in keep for line in release.out[a:b]]
+        line_map = [where for a, b in keep for where in release.line_map[a:b]]
+        release.out, release.line_map = out, line_map
+        self.quiet_subs = set(release.sync_subs)
+        return release
 
     def _reset_output(self) -> None:
         self.out, self.line_map, self.counter = [], [], 0
@@ -147,6 +173,7 @@ class CodeGen(StatementEmitters, LoopEmitters, ExpressionEmitters, OperatorEmitt
             start = len(self.out)
             self.function(sub)
             awaits[key] = any("await " in line for line in self.out[start:])
+            self.spans[key] = (start, len(self.out))
         return awaits
 
     def function(self, sub: n.SubDef | None) -> None:
@@ -161,7 +188,8 @@ class CodeGen(StatementEmitters, LoopEmitters, ExpressionEmitters, OperatorEmitt
             self.main_body(self.program.body)
             self.indent -= 1
             return
-        name, params, body = sub_function(sub.name), sub.params, sub.body
+        name = self.sub_prefix + sub_function(sub.name)
+        params, body = sub.params, sub.body
         own = [(p, f"_p{i}") for i, p in enumerate(params)]
         if self.debug:
             # The debugger shows and edits L. It finds the call stack on the Python stack
@@ -300,6 +328,10 @@ class CodeGen(StatementEmitters, LoopEmitters, ExpressionEmitters, OperatorEmitt
             # NFKC-fold two different Unicode spellings into one identifier.
             name = self.locals[key] = py_name("v", key, self.locals)
         return name
+
+    def quiet_function(self, name: str) -> str:
+        """The Python name of the hook-free copy of SUB ``name`` (debug builds)."""
+        return QUIET_PREFIX + sub_function(name)
 
     def sub_return(self) -> str:
         sub = self.scope.sub
