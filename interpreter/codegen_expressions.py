@@ -244,6 +244,8 @@ class ExpressionEmitters:
         if self.debug:
             call = f"await {sub_function(sub.name)}(R, G, _dp + 1{argv})"
             if sub.name.lower() in self.quiet_subs:
+                if self.quiet:  # in a loop's hook-free body: nothing can stop inside
+                    return f"{self.quiet_function(sub.name)}(R, G, _dp + 1{argv})"
                 call = self.quiet_call(sub.name, codes)
             if not statement and self.scope.is_main:
                 # The result first, then the locals reloaded if the user edited a variable
@@ -252,7 +254,7 @@ class ExpressionEmitters:
                 return (f"({t} if ({t} := {call}) is {t} and not R.edited "
                         f"else ({RELOAD_EXPR}R.unedit(), {t})[-1])")
         elif sub.name.lower() in self.sync_subs:  # never suspends: a plain call
-            return f"{self.sub_prefix}{sub_function(sub.name)}(R, G, _dp + 1{argv})"
+            return f"{sub_function(sub.name)}(R, G, _dp + 1{argv})"
         else:
             call = f"await {sub_function(sub.name)}(R, G, _dp + 1{argv})"
         return call if statement else f"({call})"

@@ -39,14 +39,13 @@ class LoopEmitters:
         self.indent += 1
         for line in first or ():
             self.emit(line)
-        self.block(body)
-        if self.debug and getattr(node, "end_line", 0):
-            # A breakpoint on NEXT stops at the end of every pass, inside the loop.
-            self.debug_hook_at(node.end_line, 1)
-        if self.debug and not getattr(node, "test_at_end", False):
-            # Debugger: revisit the loop's header line after each iteration, as the loop
-            # test runs there (a step shows FOR, body, FOR, body, ..., FOR, after the loop).
-            self.debug_hook(node)
+        if self.quiet_body(body):
+            self.emit("else:")
+            self.indent += 1
+            self.hooked_body(body, node)
+            self.indent -= 1
+        else:
+            self.hooked_body(body, node)
         self.cur = (node.line, node.col)
         if chunk:
             self.indent -= 1
@@ -82,6 +81,39 @@ class LoopEmitters:
             self.line_map.extend(maps)
             self.emit("except _LoopExit as _e:")
             self.emit(f"    if _e.label != {loop.label}: raise")
+
+    def hooked_body(self, body: list[n.Node], node: n.Node) -> None:
+        """A loop's body; in a debug build with the hooks of its statements, NEXT and header."""
+        self.block(body)
+        if self.debug and getattr(node, "end_line", 0):
+            # A breakpoint on NEXT stops at the end of every pass, inside the loop.
+            self.debug_hook_at(node.end_line, 1)
+        if self.debug and not getattr(node, "test_at_end", False):
+            # Debugger: revisit the loop's header line after each iteration, as the loop
+            # test runs there (a step shows FOR, body, FOR, body, ..., FOR, after the loop).
+            self.debug_hook(node)
+
+    def quiet_body(self, body: list[n.Node]) -> bool:
+        """Debug build: emit ``if _Q[0]:`` and the loop's body without hooks (SUBs called
+        as their hook-free copies) when that code never awaits; the caller then emits the
+        hooked body under ``else:``. The debugger's flags change only while the run
+        awaits, so a pass that starts quiet would have run no hook anyway."""
+        if not self.debug or self.quiet:
+            return False
+        start, notes = len(self.out), len(self.diagnostics)
+        self.emit("if _Q[0]:")
+        self.quiet = True
+        self.indent += 1
+        try:
+            self.block(body)
+        finally:
+            self.quiet = False
+            self.indent -= 1
+        del self.diagnostics[notes:]  # the hooked body reports them
+        if any("await " in line for line in self.out[start:]):
+            del self.out[start:], self.line_map[start:]
+            return False
+        return True
 
     def stmt_ForEach(self, s: n.ForEach) -> None:
         loop = Loop("FOR", self.counter + 1)

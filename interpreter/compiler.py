@@ -85,12 +85,14 @@ class CodeGen(StatementEmitters, LoopEmitters, ExpressionEmitters, OperatorEmitt
         # does) compile to a plain ``def`` called without ``await``; see generate().
         # Empty by default, so an expression compiled on its own (debug.evaluate) awaits calls.
         self.sync_subs: set[str] = set()
-        # Debug builds: the SUBs that also get a release-compiled copy (QUIET_PREFIX), called
-        # instead while the debugger has nothing to stop at (``_Q[0]``, Debugger.quiet): with
-        # no flag set the debug SUB runs no hook, so the copy does the same, faster.
+        # Debug builds: the SUBs that also get a hook-free plain ``def`` copy (QUIET_PREFIX),
+        # called instead while the debugger has nothing to stop at (``_Q[0]``, see
+        # Debugger.quiet): with no flag set the debug SUB runs no hook, so the copy does the
+        # same without a coroutine. The copy keeps the debug SUB's L (post-mortem frames).
         self.quiet_subs: set[str] = set()
-        self.sub_prefix = ""  # QUIET_PREFIX in the generator of those copies
-        self.spans: dict[str, tuple[int, int]] = {}  # SUB -> its lines in out
+        # Debug builds: emitting code without hooks (a quiet SUB copy, or the hook-free body
+        # of a loop, codegen_loops.quiet_body): nothing in it may await.
+        self.quiet = False
         self.calls: dict[str, set[str]] = {}  # SUB (lower-case) -> SUBs it calls
         # SUBs that can call themselves (directly or through others): with no loop, a deep
         # recursion would never reach a loop's tick, so each of their calls counts as one
@@ -124,7 +126,9 @@ class CodeGen(StatementEmitters, LoopEmitters, ExpressionEmitters, OperatorEmitt
     # ------------------------------------------------------------ program
 
     def generate(self) -> str:
-        quiet = self.quiet_copies() if self.debug and self.program.subs else None
+        if self.debug and self.program.subs:
+            self.quiet_subs = self._quiet_probe()
+            self._reset_output()
         if not self.debug and self.program.subs:
             # First pass with every SUB assumed synchronous: a SUB whose own code still
             # awaits (loop tick, keyword, HEAR...) suspends, and so does any SUB calling one.
@@ -139,24 +143,25 @@ class CodeGen(StatementEmitters, LoopEmitters, ExpressionEmitters, OperatorEmitt
             self.sync_subs = set(self.program.subs) - suspending
             self._reset_output()
         self._generate_all(probe=False)
-        if quiet is not None:
-            self.out += quiet.out
-            self.line_map += quiet.line_map
-            self.builtins.update(quiet.builtins)
         return "\n".join(self.out) + "\n"
 
-    def quiet_copies(self) -> CodeGen:
-        """Debug build: a release generator whose output holds only the hook-free copies
-        of the SUBs that never suspend; notes those SUBs in ``quiet_subs``."""
-        release = CodeGen(self.program, debug=False)
-        release.sub_prefix = QUIET_PREFIX
-        release.generate()
-        keep = [release.spans[k] for k in self.program.subs if k in release.sync_subs]
-        out = [line for a, b in keep for line in release.out[a:b]]
-        line_map = [where for a, b in keep for where in release.line_map[a:b]]
-        release.out, release.line_map = out, line_map
-        self.quiet_subs = set(release.sync_subs)
-        return release
+    def _quiet_probe(self) -> set[str]:
+        """Debug build: the SUBs whose hook-free copy never awaits, calling only such
+        copies (the others are dropped until none of the rest awaits)."""
+        quiet = set(self.program.subs)
+        while True:
+            self.quiet_subs = quiet
+            awaiting = set()
+            for key in quiet:
+                self.scope = Scope(self.program.subs[key])
+                start = len(self.out)
+                self.function(self.program.subs[key], quiet=True)
+                if any("await " in line for line in self.out[start:]):
+                    awaiting.add(key)
+            self._reset_output()
+            if not awaiting:
+                return quiet
+            quiet = quiet - awaiting
 
     def _reset_output(self) -> None:
         self.out, self.line_map, self.counter = [], [], 0
@@ -173,11 +178,15 @@ class CodeGen(StatementEmitters, LoopEmitters, ExpressionEmitters, OperatorEmitt
             start = len(self.out)
             self.function(sub)
             awaits[key] = any("await " in line for line in self.out[start:])
-            self.spans[key] = (start, len(self.out))
+        for key, sub in self.program.subs.items():
+            if key in self.quiet_subs:
+                self.scope = Scope(sub)
+                self.function(sub, quiet=True)
         return awaits
 
-    def function(self, sub: n.SubDef | None) -> None:
-        """Emit the function of ``sub``, or of the dialog (``__main__``) when None."""
+    def function(self, sub: n.SubDef | None, quiet: bool = False) -> None:
+        """Emit the function of ``sub``, or of the dialog (``__main__``) when None; with
+        ``quiet``, a debug SUB's hook-free copy (see quiet_subs)."""
         self.cur = (sub.line, sub.col) if sub else (1, 1)
         if sub is None:
             self.emit("async def __main__(R, G):")
@@ -188,26 +197,30 @@ class CodeGen(StatementEmitters, LoopEmitters, ExpressionEmitters, OperatorEmitt
             self.main_body(self.program.body)
             self.indent -= 1
             return
-        name = self.sub_prefix + sub_function(sub.name)
-        params, body = sub.params, sub.body
+        name, params, body = sub_function(sub.name), sub.params, sub.body
         own = [(p, f"_p{i}") for i, p in enumerate(params)]
         if self.debug:
             # The debugger shows and edits L. It finds the call stack on the Python stack
             # when it looks (Runtime.observe), so a call pushes no frame of its own.
             args = "".join(f", _p{i}=None" for i in range(len(params)))
-            self.emit(f"async def {name}(R, G, _dp{args}):")
+            head = f"def {QUIET_PREFIX}{name}" if quiet else f"async def {name}"
+            self.emit(f"{head}(R, G, _dp{args}):")
             self.indent += 1
-            self.emit(f"if _dp > {MAX_DEPTH}: R.overflow({sub.name!r})")
-            self.call_tick(sub)
-            self.emit("_n = 256")
-            if sub.is_function:
-                own.append((sub.name, "None"))
-            pairs = ", ".join(f"{key!r}: {value}" for key, value in own)
-            self.emit(f"L = {{{pairs}}}")
-            self.block(body)
-            if sub.end_line:  # a breakpoint on END SUB / END FUNCTION stops here
-                self.debug_hook_at(sub.end_line, 1)
-            self.emit(self.sub_return())
+            self.quiet = quiet
+            try:
+                self.emit(f"if _dp > {MAX_DEPTH}: R.overflow({sub.name!r})")
+                self.call_tick(sub)
+                self.emit("_n = 256")
+                if sub.is_function:
+                    own.append((sub.name, "None"))
+                pairs = ", ".join(f"{key!r}: {value}" for key, value in own)
+                self.emit(f"L = {{{pairs}}}")
+                self.block(body)
+                if sub.end_line:  # a breakpoint on END SUB / END FUNCTION stops here
+                    self.debug_hook_at(sub.end_line, 1)
+                self.emit(self.sub_return())
+            finally:
+                self.quiet = False
             self.indent -= 1
             return
         # Release: parameters are the function's own Python parameters; the depth of the
@@ -361,6 +374,8 @@ class CodeGen(StatementEmitters, LoopEmitters, ExpressionEmitters, OperatorEmitt
         # The check stays one list lookup; in the dialog, the locals are reloaded when the
         # user set a variable while paused in the hook.
         self.cur = (line, col)
+        if self.quiet:
+            return
         if self.scope.is_main:  # the hook returns R.edited
             self.emit(f"if _B[{line}] and await R.debug_hook({line}, {col}, 1): "
                       f"{RELOAD_STMT}")
@@ -370,7 +385,7 @@ class CodeGen(StatementEmitters, LoopEmitters, ExpressionEmitters, OperatorEmitt
     def reload_after_call(self) -> None:
         """Debug build, in the dialog: after something that may have paused (a SUB call, a
         memory breakpoint), reload the locals if the user edited a variable meanwhile."""
-        if self.debug and self.scope.is_main:
+        if self.debug and self.scope.is_main and not self.quiet:
             self.emit(f"if R.edited: {RELOAD_STMT}")
 
 

@@ -143,3 +143,42 @@ def test_an_error_in_a_quiet_call_names_the_line_in_the_sub(debug: bool) -> None
     with pytest.raises(BasicRuntimeError) as raised:
         asyncio.run(runtime.run())
     assert (raised.value.line, raised.value.message) == (5, "Division by zero: 10 / 0")
+
+
+def test_a_pause_while_a_quiet_loop_runs_stops_in_its_body_and_an_edit_holds() -> None:
+    # The loop body runs without hooks while nothing is flagged; the pause flags every
+    # line during the loop's next yield, so the next pass runs the hooked body.
+    source = dedent("""\
+        done = 0
+        i = 0
+        DO WHILE done = 0
+          i = i + 1
+          last = Bump(i)
+        LOOP
+        RETURN last
+
+        FUNCTION Bump(n)
+          RETURN n * 10 + 1
+        END FUNCTION
+        """)
+
+    async def scenario() -> tuple[list[PausedState], Any]:
+        run = Run(source)
+        task = asyncio.create_task(run.runtime.run())
+        await asyncio.sleep(0.05)
+        assert not task.done()
+        run.commands = [lambda dbg: dbg.set_variable("done", "1")]
+        run.dbg.pause()
+        return run.states, await asyncio.wait_for(task, 10)
+
+    states, value = asyncio.run(scenario())
+    assert [s.frames[0].name for s in states] == ["(dialog)"]
+    assert states[0].line in (3, 4, 5)
+    assert isinstance(value, int) and value % 10 == 1 and value > 11
+
+
+def test_stepping_through_a_loop_visits_every_line_of_every_pass() -> None:
+    steps = [lambda dbg: dbg.step_into()] * 40
+    run = Run(COUNTER, breakpoints=[BreakpointSpec(1)], commands=steps).run()
+    assert [s.line for s in run.states] == [1, 2] + [3, 8, 9, 2] * 5 + [5]
+    assert run.value == 155
