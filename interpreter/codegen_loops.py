@@ -6,6 +6,8 @@ FOR loops as Python ``for`` loops over chunks of items where the body allows it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from . import nodes as n
 from .code_analysis import assigns, int_literal, reads_members
 from .codegen_scope import ERROR_STATE, Loop, RawAssign
@@ -20,13 +22,17 @@ class LoopEmitters:
     def loop_body(self, loop: Loop, body: list[n.Node], header: str, node: n.Node,
                   tail: list[str] | None = None, else_tail: list[str] | None = None,
                   first: list[str] | None = None,
-                  chunks: tuple[str, str] | None = None) -> None:
+                  chunks: tuple[str, str] | None = None,
+                  fast: Callable[[], bool] | None = None) -> None:
         """Emit a loop; wraps it in try/except when an inner loop EXITs this one.
 
         ``chunks`` (target, chunked iterable): a ``for`` over chunks of CHUNK items whose
         inner ``for`` runs the body with no yield counter; the counter is paid once per
         chunk, in the inner loop's ``else`` (a ``break`` in the body skips it; the outer
-        ``break`` that follows pays for the items taken, then ends both loops)."""
+        ``break`` that follows pays for the items taken, then ends both loops).
+
+        ``fast`` (debug builds): emits, first in the loop, a branch that runs passes without
+        hooks, returning whether it did (see quiet_range); this pass then goes under else."""
         start = len(self.out)
         self.scope.loops.append(loop)
         chunk = it = ""
@@ -39,7 +45,12 @@ class LoopEmitters:
         self.indent += 1
         for line in first or ():
             self.emit(line)
-        if self.quiet_body(body):
+        hooked_pass = fast is not None and fast()
+        if hooked_pass:
+            self.emit("else:")
+            self.indent += 1
+            self.hooked_body(body, node)
+        elif self.quiet_body(body):
             self.emit("else:")
             self.indent += 1
             self.hooked_body(body, node)
@@ -64,6 +75,8 @@ class LoopEmitters:
             self.emit("if _n <= 0: _n = await R.tick()")
         for line in tail or ():
             self.emit(line)
+        if hooked_pass:
+            self.indent -= 1
         self.indent -= 1
         if else_tail:  # runs when the loop ends without a break
             self.emit("else:")
@@ -113,6 +126,49 @@ class LoopEmitters:
         if any("await " in line for line in self.out[start:]):
             del self.out[start:], self.line_map[start:]
             return False
+        return True
+
+    def quiet_range(self, s: n.ForTo, i: str, end: str, step: int) -> bool:
+        """Debug build, ``FOR v = a TO b STEP k`` (k a constant) whose body never assigns
+        v: emit ``if _Q[0]`` (and int bounds) with a Python ``for`` over ``range()`` that
+        runs up to the yield counter's passes without hooks, as a release build would; it
+        leaves the loop at an EXIT FOR, else continues it after a tick. Returns False (and
+        emits nothing) when the body would await. No pause can happen during the range, so
+        the variable holds the range's int throughout (self.ints), but a user may have set
+        it to anything before: no sign or bounds are assumed."""
+        key, local = s.var, self.local(s.var)
+        start, notes = len(self.out), len(self.diagnostics)
+        # At most _n passes (the counter is at least 1 here; max() keeps the range non-empty).
+        rng, last = self.temp("r"), ("min", "+ 1") if step > 0 else ("max", "- 1")
+        self.emit(f"if _Q[0] and {i}.__class__ is {end}.__class__ is _int:", s)
+        self.emit(f"    for {local} in ({rng} := _range({i}, _{last[0]}({end}, "
+                  f"{i} + (_max(_n, 1) - 1) * {step}) {last[1]}, {step})):")
+        self.indent += 2
+        outer, self.quiet = self.ints.get(key), True
+        self.ints[key] = (local, False, None)
+        body = len(self.out)
+        try:
+            self.block(s.body)
+        finally:
+            self.quiet = False
+            self.ints.pop(key, None)
+            if outer is not None:
+                self.ints[key] = outer
+        self.indent -= 2
+        if any("await " in line for line in self.out[body:]):
+            del self.out[start:], self.line_map[start:], self.diagnostics[notes:]
+            return False
+        del self.diagnostics[notes:]  # the hooked pass reports them
+        self.cur = (s.line, s.col)
+        self.emit("    else:")
+        self.emit(f"        _n -= _len({rng})")
+        self.emit(f"        {i} = {local} + {step}")
+        self.emit("        if _n <= 0: _n = await R.tick()")
+        self.emit("        continue")
+        # EXIT FOR: the passes before it count, as in the hooked loop; the variable stays.
+        self.emit(f"    _n -= ({local} - {i}) // {step}")
+        self.emit(f"    {i} = {local}")
+        self.emit("    break")
         return True
 
     def stmt_ForEach(self, s: n.ForEach) -> None:
@@ -187,8 +243,13 @@ class LoopEmitters:
         read, cur = self.read_var(s.var), self.temp("t")
         # The body may have changed the loop variable (even to text): re-read it.
         tail = [f"{i} = ({cur} if ({cur} := {read}).__class__ is _int else _num({cur})) + {step}"]
+        fast = None
+        if (self.debug and not self.quiet and const_step and local is not None
+                and s.var not in ERROR_STATE and not assigns(s.body, s.var)):
+            def fast() -> bool:
+                return self.quiet_range(s, i, end, const_step)
         self.loop_body(loop, [RawAssign(s.line, s.col, var, i, False)] + s.body, header, s,
-                       tail)
+                       tail, fast=fast)
         self.assign(var, i, s, nullable=False)
 
     def stmt_DoLoop(self, s: n.DoLoop) -> None:
