@@ -6,6 +6,7 @@ FOR loops as Python ``for`` loops over chunks of items where the body allows it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from . import nodes as n
@@ -144,21 +145,27 @@ class LoopEmitters:
         self.emit(f"    for {local} in ({rng} := _range({i}, _{last[0]}({end}, "
                   f"{i} + (_max(_n, 1) - 1) * {step}) {last[1]}, {step})):")
         self.indent += 2
-        outer, self.quiet = self.ints.get(key), True
+        saved, self.quiet = dict(self.ints), True
+        guarded = {k: v for k, v in self.guarded.items() if k != key}
+        self.ints.update((k, (v, False, None)) for k, v in guarded.items())
         self.ints[key] = (local, False, None)
         body = len(self.out)
         try:
             self.block(s.body)
         finally:
             self.quiet = False
-            self.ints.pop(key, None)
-            if outer is not None:
-                self.ints[key] = outer
+            self.ints = saved
         self.indent -= 2
-        if any("await " in line for line in self.out[body:]):
+        code = "\n".join(self.out[body:])
+        if "await " in code:
             del self.out[start:], self.line_map[start:], self.diagnostics[notes:]
             return False
         del self.diagnostics[notes:]  # the hooked pass reports them
+        # The dialog's int variables the body reads must still hold ints (nothing in the
+        # range can change that: the body assigns them only ints); else the hooked pass runs.
+        tested = "".join(f"{v}.__class__ is " for v in guarded.values()
+                         if re.search(rf"\b{v}\b", code))
+        self.out[start] = self.out[start].replace(" is _int:", f" is {tested}_int:")
         self.cur = (s.line, s.col)
         self.emit("    else:")
         self.emit(f"        _n -= _len({rng})")

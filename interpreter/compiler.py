@@ -106,6 +106,10 @@ class CodeGen(StatementEmitters, LoopEmitters, ExpressionEmitters, OperatorEmitt
         # when both bounds are int literals). The variable holds an int (int start + int
         # step) throughout the body, so its reads need no class test.
         self.ints: dict[str, tuple[str, bool, tuple[int, int] | None]] = {}
+        # Debug builds: the dialog variables that would be in self.ints in a release build
+        # (name -> local). Only a pass that cannot pause may trust them, after testing that
+        # they still hold ints (codegen_loops.quiet_range).
+        self.guarded: dict[str, str] = {}
 
     # ------------------------------------------------------------ output
 
@@ -167,6 +171,7 @@ class CodeGen(StatementEmitters, LoopEmitters, ExpressionEmitters, OperatorEmitt
         self.out, self.line_map, self.counter = [], [], 0
         self.builtins, self.diagnostics = {}, []
         self.cur, self.locals, self.assigned = (0, 0), {}, set()
+        self.guarded = {}
 
     def _generate_all(self, probe: bool) -> dict[str, bool]:
         """Emit every function; returns, per SUB, whether its code contains an await."""
@@ -264,9 +269,7 @@ class CodeGen(StatementEmitters, LoopEmitters, ExpressionEmitters, OperatorEmitt
             self.indent += 1
             self.goto_body(body)
             self.indent -= 1
-        elif self.debug:  # the user may set any variable while paused
-            self.nested(body)
-        else:
+        else:  # debug: the user may set any variable while paused (see self.guarded)
             self.indent += 1
             self.main_statements(body)
             self.indent -= 1
@@ -294,8 +297,9 @@ class CodeGen(StatementEmitters, LoopEmitters, ExpressionEmitters, OperatorEmitt
         self.line_map[start:start] = [self.line_map[start]] * len(prologue)
 
     def main_statements(self, body: list[n.Node]) -> None:
-        """Release, no labels: the dialog's statements; a variable that holds an int from
-        its first assignment on (int_locals) joins self.ints after that statement."""
+        """No labels: the dialog's statements; a variable that holds an int from its first
+        assignment on (int_locals) joins self.ints after that statement (a debug build:
+        self.guarded, as the user may set it to anything while paused)."""
         starts: dict[int, list[str]] = {}
         for key, i in int_locals(body, self.shared).items():
             starts.setdefault(i, []).append(key)
@@ -304,7 +308,11 @@ class CodeGen(StatementEmitters, LoopEmitters, ExpressionEmitters, OperatorEmitt
         for i, stmt in enumerate(body):
             self.statement(stmt)
             for key in starts.get(i, ()):
-                if (local := self.local(key)) is not None:
+                if (local := self.local(key)) is None:
+                    continue
+                if self.debug:
+                    self.guarded[key] = local
+                else:
                     self.ints[key] = (local, False, None)
 
     def fill_reloads(self, start: int) -> None:

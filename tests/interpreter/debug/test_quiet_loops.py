@@ -180,3 +180,28 @@ def test_a_breakpoint_set_while_a_quiet_loop_runs_stops_with_the_variables_in_st
     [(line, i, total)] = seen
     assert line == 3 and i > 1 and total == i - 1  # pass i has not added its 1 yet
     assert value == total + 11  # the passes 1999999990 .. 2000000000
+
+
+def test_an_int_variable_set_to_text_while_paused_still_joins_text_in_a_quiet_loop() -> None:
+    # A release build knows count only ever holds ints; a debug build may not trust that
+    # past a pause: the quiet range tests it first, and the general code joins the text.
+    source = dedent("""\
+        count = 0
+        x = 1
+        FOR i = 1 TO 300
+          count = count + 1
+        NEXT i
+        RETURN count
+        """)
+    compiled = load_source(source, "loops.bas", debug=True)
+
+    def paused(state: PausedState) -> None:
+        dbg.set_variable("count", '"t"')
+        dbg.set_breakpoints([])
+        asyncio.get_running_loop().call_soon(dbg.resume)
+
+    dbg = Debugger(compiled.program, on_paused=paused)
+    dbg.set_breakpoints([BreakpointSpec(2)])
+    rt = Runtime(compiled, QueuedChannel(), DictMemory(), debugger=dbg)
+    assert asyncio.run(rt.run()) == "t" + "1" * 300
+    assert run(source, debug=False) == 300
