@@ -150,22 +150,20 @@ class CodeGen(StatementEmitters, LoopEmitters, ExpressionEmitters, OperatorEmitt
         return "\n".join(self.out) + "\n"
 
     def _quiet_probe(self) -> set[str]:
-        """Debug build: the SUBs whose hook-free copy never awaits, calling only such
-        copies (the others are dropped until none of the rest awaits)."""
-        quiet = set(self.program.subs)
-        while True:
-            self.quiet_subs = quiet
-            awaiting = set()
-            for key in quiet:
-                self.scope = Scope(self.program.subs[key])
-                start = len(self.out)
-                self.function(self.program.subs[key], quiet=True)
-                if any("await " in line for line in self.out[start:]):
-                    awaiting.add(key)
-            self._reset_output()
-            if not awaiting:
-                return quiet
-            quiet = quiet - awaiting
+        """Debug build: the SUBs whose hook-free copy never awaits: its own code does not
+        (with every other copy assumed quiet), nor does any SUB it calls (as in release)."""
+        self.quiet_subs = set(self.program.subs)
+        awaiting = set(self.recursive)
+        for key, sub in self.program.subs.items():
+            self.scope = Scope(sub)
+            start = len(self.out)
+            self.function(sub, quiet=True)
+            if any("await " in line for line in self.out[start:]):
+                awaiting.add(key)
+        while more := {k for k, callees in self.calls.items() if callees & awaiting} - awaiting:
+            awaiting |= more
+        self._reset_output()
+        return set(self.program.subs) - awaiting
 
     def _reset_output(self) -> None:
         self.out, self.line_map, self.counter = [], [], 0

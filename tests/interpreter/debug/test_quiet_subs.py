@@ -182,3 +182,31 @@ def test_stepping_through_a_loop_visits_every_line_of_every_pass() -> None:
     run = Run(COUNTER, breakpoints=[BreakpointSpec(1)], commands=steps).run()
     assert [s.line for s in run.states] == [1, 2] + [3, 8, 9, 2] * 5 + [5]
     assert run.value == 155
+
+
+def test_a_sub_calling_one_with_a_loop_runs_and_stops_inside_the_callee() -> None:
+    # Inner loops (its loop yields), so Outer, which calls it, has no quiet copy either.
+    source = dedent("""\
+        total = 0
+        FOR i = 1 TO 3
+          total = total + Outer(i)
+        NEXT i
+        RETURN total
+
+        FUNCTION Outer(n)
+          RETURN Inner(n) + 1
+        END FUNCTION
+
+        FUNCTION Inner(n)
+          s = 0
+          FOR k = 1 TO n
+            s = s + k
+          NEXT k
+          RETURN s
+        END FUNCTION
+        """)
+    assert Run(source).run().value == 13
+    run = Run(source, breakpoints=[BreakpointSpec(14, condition="n = 3")]).run()
+    assert [(s.line, [f.name for f in s.frames]) for s in run.states] == [
+        (14, ["Inner", "Outer", "(dialog)"])] * 3
+    assert run.value == 13
