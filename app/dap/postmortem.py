@@ -12,6 +12,7 @@ import asyncio
 from typing import Any
 
 from interpreter import BasicRuntimeError, CompiledProgram, Runtime
+from interpreter.codegen.compiler import QUIET_PREFIX
 from interpreter.debug.evaluate import compile_expression, run_expression
 from interpreter.debug.model import FrameSnapshot, session_snapshot, snapshot_value
 from interpreter.values import BasicValueError
@@ -69,8 +70,9 @@ def _failed_frames(error: BasicRuntimeError,
         code = tb.tb_frame.f_code
         variables = tb.tb_frame.f_locals.get("L")
         if code.co_filename == compiled.filename and isinstance(variables, dict):
-            name = DIALOG if code.co_name == "__main__" else subs.get(code.co_name,
-                                                                       code.co_name)
+            # A debug SUB's hook-free copy (QUIET_PREFIX) keeps its L: the same frame.
+            function = code.co_name.removeprefix(QUIET_PREFIX)
+            name = DIALOG if function == "__main__" else subs.get(function, function)
             index = tb.tb_lineno - 1
             line = compiled.line_map[index][0] if 0 <= index < len(compiled.line_map) else 0
             found.append((name, line, variables))

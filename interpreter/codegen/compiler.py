@@ -33,6 +33,8 @@ from .statements import StatementEmitters
 __all__ = ["GENERATED_PREFIX", "CodeGen", "CompiledProgram", "compile_program", "sub_function"]
 
 GENERATED_PREFIX = "<basic:"
+# Debug builds: the hook-free copy of a SUB that never suspends is this prefix + its name.
+QUIET_PREFIX = "_quiet"
 
 
 @dataclass
@@ -62,6 +64,9 @@ class CodeGen(StatementEmitters, LoopEmitters, ExpressionEmitters, OperatorEmitt
     # ------------------------------------------------------------ program
 
     def generate(self) -> str:
+        if self.debug and self.program.subs:
+            self.quiet_subs = self._quiet_probe()
+            self._reset_output()
         if not self.debug and self.program.subs:
             # First pass with every SUB assumed synchronous: a SUB whose own code still
             # awaits (loop tick, keyword, HEAR...) suspends, and so does any SUB calling one.
@@ -78,10 +83,27 @@ class CodeGen(StatementEmitters, LoopEmitters, ExpressionEmitters, OperatorEmitt
         self._generate_all(probe=False)
         return "\n".join(self.out) + "\n"
 
+    def _quiet_probe(self) -> set[str]:
+        """Debug build: the SUBs whose hook-free copy never awaits: its own code does not
+        (with every other copy assumed quiet), nor does any SUB it calls (as in release)."""
+        self.quiet_subs = set(self.program.subs)
+        awaiting = set(self.recursive)
+        for key, sub in self.program.subs.items():
+            self.scope = Scope(sub)
+            start = len(self.out)
+            self.function(sub, quiet=True)
+            if any("await " in line for line in self.out[start:]):
+                awaiting.add(key)
+        while more := {k for k, callees in self.calls.items() if callees & awaiting} - awaiting:
+            awaiting |= more
+        self._reset_output()
+        return set(self.program.subs) - awaiting
+
     def _reset_output(self) -> None:
         self.out, self.line_map, self.counter = [], [], 0
         self.builtins, self.diagnostics = {}, []
         self.cur, self.locals, self.assigned = (0, 0), {}, set()
+        self.guarded = {}
 
     def _generate_all(self, probe: bool) -> dict[str, bool]:
         """Emit every function; returns, per SUB, whether its code contains an await."""
@@ -93,10 +115,15 @@ class CodeGen(StatementEmitters, LoopEmitters, ExpressionEmitters, OperatorEmitt
             start = len(self.out)
             self.function(sub)
             awaits[key] = any("await " in line for line in self.out[start:])
+        for key, sub in self.program.subs.items():
+            if key in self.quiet_subs:
+                self.scope = Scope(sub)
+                self.function(sub, quiet=True)
         return awaits
 
-    def function(self, sub: n.SubDef | None) -> None:
-        """Emit the function of ``sub``, or of the dialog (``__main__``) when None."""
+    def function(self, sub: n.SubDef | None, quiet: bool = False) -> None:
+        """Emit the function of ``sub``, or of the dialog (``__main__``) when None; with
+        ``quiet``, a debug SUB's hook-free copy (see quiet_subs)."""
         self.cur = (sub.line, sub.col) if sub else (1, 1)
         if sub is None:
             self.emit("async def __main__(R, G):")
@@ -113,19 +140,24 @@ class CodeGen(StatementEmitters, LoopEmitters, ExpressionEmitters, OperatorEmitt
             # The debugger shows and edits L. It finds the call stack on the Python stack
             # when it looks (Runtime.observe), so a call pushes no frame of its own.
             args = "".join(f", _p{i}=None" for i in range(len(params)))
-            self.emit(f"async def {name}(R, G, _dp{args}):")
+            head = f"def {QUIET_PREFIX}{name}" if quiet else f"async def {name}"
+            self.emit(f"{head}(R, G, _dp{args}):")
             self.indent += 1
-            self.emit(f"if _dp > {MAX_DEPTH}: R.overflow({sub.name!r})")
-            self.call_tick(sub)
-            self.emit("_n = 256")
-            if sub.is_function:
-                own.append((sub.name, "None"))
-            pairs = ", ".join(f"{key!r}: {value}" for key, value in own)
-            self.emit(f"L = {{{pairs}}}")
-            self.block(body)
-            if sub.end_line:  # a breakpoint on END SUB / END FUNCTION stops here
-                self.debug_hook_at(sub.end_line, 1)
-            self.emit(self.sub_return())
+            self.quiet = quiet
+            try:
+                self.emit(f"if _dp > {MAX_DEPTH}: R.overflow({sub.name!r})")
+                self.call_tick(sub)
+                self.emit("_n = 256")
+                if sub.is_function:
+                    own.append((sub.name, "None"))
+                pairs = ", ".join(f"{key!r}: {value}" for key, value in own)
+                self.emit(f"L = {{{pairs}}}")
+                self.block(body)
+                if sub.end_line:  # a breakpoint on END SUB / END FUNCTION stops here
+                    self.debug_hook_at(sub.end_line, 1)
+                self.emit(self.sub_return())
+            finally:
+                self.quiet = False
             self.indent -= 1
             return
         # Release: parameters are the function's own Python parameters; the depth of the
@@ -169,9 +201,7 @@ class CodeGen(StatementEmitters, LoopEmitters, ExpressionEmitters, OperatorEmitt
             self.indent += 1
             self.goto_body(body)
             self.indent -= 1
-        elif self.debug:  # the user may set any variable while paused
-            self.nested(body)
-        else:
+        else:  # debug: the user may set any variable while paused (see self.guarded)
             self.indent += 1
             self.main_statements(body)
             self.indent -= 1
@@ -199,8 +229,9 @@ class CodeGen(StatementEmitters, LoopEmitters, ExpressionEmitters, OperatorEmitt
         self.line_map[start:start] = [self.line_map[start]] * len(prologue)
 
     def main_statements(self, body: list[n.Node]) -> None:
-        """Release, no labels: the dialog's statements; a variable that holds an int from
-        its first assignment on (int_locals) joins self.ints after that statement."""
+        """No labels: the dialog's statements; a variable that holds an int from its first
+        assignment on (int_locals) joins self.ints after that statement (a debug build:
+        self.guarded, as the user may set it to anything while paused)."""
         starts: dict[int, list[str]] = {}
         for key, i in int_locals(body, self.shared).items():
             starts.setdefault(i, []).append(key)
@@ -209,7 +240,11 @@ class CodeGen(StatementEmitters, LoopEmitters, ExpressionEmitters, OperatorEmitt
         for i, stmt in enumerate(body):
             self.statement(stmt)
             for key in starts.get(i, ()):
-                if (local := self.local(key)) is not None:
+                if (local := self.local(key)) is None:
+                    continue
+                if self.debug:
+                    self.guarded[key] = local
+                else:
                     self.ints[key] = (local, False, None)
 
     def fill_reloads(self, start: int) -> None:
@@ -247,6 +282,10 @@ class CodeGen(StatementEmitters, LoopEmitters, ExpressionEmitters, OperatorEmitt
             name = self.locals[key] = py_name("v", key, self.locals)
         return name
 
+    def quiet_function(self, name: str) -> str:
+        """The Python name of the hook-free copy of SUB ``name`` (debug builds)."""
+        return QUIET_PREFIX + sub_function(name)
+
     def sub_return(self) -> str:
         sub = self.scope.sub
         if sub is not None and sub.is_function:
@@ -275,6 +314,8 @@ class CodeGen(StatementEmitters, LoopEmitters, ExpressionEmitters, OperatorEmitt
         # The check stays one list lookup; in the dialog, the locals are reloaded when the
         # user set a variable while paused in the hook.
         self.cur = (line, col)
+        if self.quiet:
+            return
         if self.scope.is_main:  # the hook returns R.edited
             self.emit(f"if _B[{line}] and await R.debug_hook({line}, {col}, 1): "
                       f"{RELOAD_STMT}")
@@ -284,7 +325,7 @@ class CodeGen(StatementEmitters, LoopEmitters, ExpressionEmitters, OperatorEmitt
     def reload_after_call(self) -> None:
         """Debug build, in the dialog: after something that may have paused (a SUB call, a
         memory breakpoint), reload the locals if the user edited a variable meanwhile."""
-        if self.debug and self.scope.is_main:
+        if self.debug and self.scope.is_main and not self.quiet:
             self.emit(f"if R.edited: {RELOAD_STMT}")
 
 

@@ -237,11 +237,16 @@ class ExpressionEmitters(EmitterCore):
         if len(args) > len(sub.params):
             self.warn(node, f"{sub.name} takes {len(sub.params)} argument(s), got {len(args)}",
                       Severity.ERROR)
-        argv = "".join(", " + self.expr(a) for a in args[: len(sub.params)])
+        codes = [self.expr(a) for a in args[: len(sub.params)]]
+        argv = "".join(", " + code for code in codes)
         if self.scope.sub is not None:
             self.calls.setdefault(self.scope.sub.name.lower(), set()).add(sub.name.lower())
         if self.debug:
             call = f"await {sub_function(sub.name)}(R, G, _dp + 1{argv})"
+            if sub.name.lower() in self.quiet_subs:
+                if self.quiet:  # in a loop's hook-free body: nothing can stop inside
+                    return f"{self.quiet_function(sub.name)}(R, G, _dp + 1{argv})"
+                call = self.quiet_call(sub.name, codes)
             if not statement and self.scope.is_main:
                 # The result first, then the locals reloaded if the user edited a variable
                 # while paused inside (``(t := x) is t`` is always true: x evaluated first).
@@ -253,6 +258,21 @@ class ExpressionEmitters(EmitterCore):
         else:
             call = f"await {sub_function(sub.name)}(R, G, _dp + 1{argv})"
         return call if statement else f"({call})"
+
+    def quiet_call(self, name: str, codes: list[str]) -> str:
+        """Debug build: call the hook-free copy of SUB ``name`` while the debugger has
+        nothing to stop at (``_Q[0]``), else the debug SUB. The arguments are evaluated
+        once, before the test (``(t := x) is t`` is always true)."""
+        args, binds = [], []
+        for code in codes:  # a plain name goes in both branches; others would double the code
+            read, first = self.operand(code)
+            args.append(read)
+            if first != read:
+                binds.append(f"{first} is {read} and ")
+        argv = "".join(", " + a for a in args)
+        quiet = f"{self.quiet_function(name)}(R, G, _dp + 1{argv})"
+        debug = f"await {sub_function(name)}(R, G, _dp + 1{argv})"
+        return f"({quiet} if {''.join(binds)}_Q[0] else {debug})"
 
     def clause_value(self, node: n.Node) -> str:
         """A keyword's argument or clause value. A word the parser took for a name

@@ -6,6 +6,9 @@ FOR loops as Python ``for`` loops over chunks of items where the body allows it.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+
 from ..errors import Severity
 from ..syntax import nodes as n
 from .analysis import assigns, int_literal, reads_members
@@ -20,13 +23,17 @@ class LoopEmitters(EmitterCore):
     def loop_body(self, loop: Loop, body: list[n.Node], header: str, node: n.Node,
                   tail: list[str] | None = None, else_tail: list[str] | None = None,
                   first: list[str] | None = None,
-                  chunks: tuple[str, str] | None = None) -> None:
+                  chunks: tuple[str, str] | None = None,
+                  fast: Callable[[], bool] | None = None) -> None:
         """Emit a loop; wraps it in try/except when an inner loop EXITs this one.
 
         ``chunks`` (target, chunked iterable): a ``for`` over chunks of CHUNK items whose
         inner ``for`` runs the body with no yield counter; the counter is paid once per
         chunk, in the inner loop's ``else`` (a ``break`` in the body skips it; the outer
-        ``break`` that follows pays for the items taken, then ends both loops)."""
+        ``break`` that follows pays for the items taken, then ends both loops).
+
+        ``fast`` (debug builds): emits, first in the loop, a branch that runs passes without
+        hooks, returning whether it did (see quiet_range); this pass then goes under else."""
         start = len(self.out)
         self.scope.loops.append(loop)
         chunk = it = ""
@@ -39,15 +46,18 @@ class LoopEmitters(EmitterCore):
         self.indent += 1
         for line in first or ():
             self.emit(line)
-        self.block(body)
-        end_line: int = getattr(node, "end_line", 0)
-        if self.debug and end_line:
-            # A breakpoint on NEXT stops at the end of every pass, inside the loop.
-            self.debug_hook_at(end_line, 1)
-        if self.debug and not getattr(node, "test_at_end", False):
-            # Debugger: revisit the loop's header line after each iteration, as the loop
-            # test runs there (a step shows FOR, body, FOR, body, ..., FOR, after the loop).
-            self.debug_hook(node)
+        hooked_pass = fast is not None and fast()
+        if hooked_pass:
+            self.emit("else:")
+            self.indent += 1
+            self.hooked_body(body, node)
+        elif self.quiet_body(body):
+            self.emit("else:")
+            self.indent += 1
+            self.hooked_body(body, node)
+            self.indent -= 1
+        else:
+            self.hooked_body(body, node)
         self.cur = (node.line, node.col)
         if chunk:
             self.indent -= 1
@@ -66,6 +76,8 @@ class LoopEmitters(EmitterCore):
             self.emit("if _n <= 0: _n = await R.tick()")
         for line in tail or ():
             self.emit(line)
+        if hooked_pass:
+            self.indent -= 1
         self.indent -= 1
         if else_tail:  # runs when the loop ends without a break
             self.emit("else:")
@@ -83,6 +95,91 @@ class LoopEmitters(EmitterCore):
             self.line_map.extend(maps)
             self.emit("except _LoopExit as _e:")
             self.emit(f"    if _e.label != {loop.label}: raise")
+
+    def hooked_body(self, body: list[n.Node], node: n.Node) -> None:
+        """A loop's body; in a debug build with the hooks of its statements, NEXT and header."""
+        self.block(body)
+        end_line: int = getattr(node, "end_line", 0)
+        if self.debug and end_line:
+            # A breakpoint on NEXT stops at the end of every pass, inside the loop.
+            self.debug_hook_at(end_line, 1)
+        if self.debug and not getattr(node, "test_at_end", False):
+            # Debugger: revisit the loop's header line after each iteration, as the loop
+            # test runs there (a step shows FOR, body, FOR, body, ..., FOR, after the loop).
+            self.debug_hook(node)
+
+    def quiet_body(self, body: list[n.Node]) -> bool:
+        """Debug build: emit ``if _Q[0]:`` and the loop's body without hooks (SUBs called
+        as their hook-free copies) when that code never awaits; the caller then emits the
+        hooked body under ``else:``. The debugger's flags change only while the run
+        awaits, so a pass that starts quiet would have run no hook anyway."""
+        if not self.debug or self.quiet:
+            return False
+        start, notes = len(self.out), len(self.diagnostics)
+        self.emit("if _Q[0]:")
+        self.quiet = True
+        self.indent += 1
+        try:
+            self.block(body)
+        finally:
+            self.quiet = False
+            self.indent -= 1
+        del self.diagnostics[notes:]  # the hooked body reports them
+        if any("await " in line for line in self.out[start:]):
+            del self.out[start:], self.line_map[start:]
+            return False
+        return True
+
+    def quiet_range(self, s: n.ForTo, i: str, end: str, step: int) -> bool:
+        """Debug build, ``FOR v = a TO b STEP k`` (k a constant) whose body never assigns
+        v: emit ``if _Q[0]`` (and int bounds) with a Python ``for`` over ``range()`` that
+        runs up to the yield counter's passes without hooks, as a release build would; it
+        leaves the loop at an EXIT FOR, else continues it after a tick. Returns False (and
+        emits nothing) when the body would await. No pause can happen during the range, so
+        the variable holds the range's int throughout (self.ints), but a user may have set
+        it to anything before: no sign or bounds are assumed."""
+        key, local = s.var, self.local(s.var)
+        if local is None:  # a variable SUBs share lives in G: no range over a Python local
+            return False
+        start, notes = len(self.out), len(self.diagnostics)
+        # At most _n passes (the counter is at least 1 here; max() keeps the range non-empty).
+        rng, last = self.temp("r"), ("min", "+ 1") if step > 0 else ("max", "- 1")
+        self.emit(f"if _Q[0] and {i}.__class__ is {end}.__class__ is _int:", s)
+        self.emit(f"    for {local} in ({rng} := _range({i}, _{last[0]}({end}, "
+                  f"{i} + (_max(_n, 1) - 1) * {step}) {last[1]}, {step})):")
+        self.indent += 2
+        saved, self.quiet = dict(self.ints), True
+        guarded = {k: v for k, v in self.guarded.items() if k != key}
+        self.ints.update((k, (v, False, None)) for k, v in guarded.items())
+        self.ints[key] = (local, False, None)
+        body = len(self.out)
+        try:
+            self.block(s.body)
+        finally:
+            self.quiet = False
+            self.ints = saved
+        self.indent -= 2
+        code = "\n".join(self.out[body:])
+        if "await " in code:
+            del self.out[start:], self.line_map[start:], self.diagnostics[notes:]
+            return False
+        del self.diagnostics[notes:]  # the hooked pass reports them
+        # The dialog's int variables the body reads must still hold ints (nothing in the
+        # range can change that: the body assigns them only ints); else the hooked pass runs.
+        tested = "".join(f"{v}.__class__ is " for v in guarded.values()
+                         if re.search(rf"\b{v}\b", code))
+        self.out[start] = self.out[start].replace(" is _int:", f" is {tested}_int:")
+        self.cur = (s.line, s.col)
+        self.emit("    else:")
+        self.emit(f"        _n -= _len({rng})")
+        self.emit(f"        {i} = {local} + {step}")
+        self.emit("        if _n <= 0: _n = await R.tick()")
+        self.emit("        continue")
+        # EXIT FOR: the passes before it count, as in the hooked loop; the variable stays.
+        self.emit(f"    _n -= ({local} - {i}) // {step}")
+        self.emit(f"    {i} = {local}")
+        self.emit("    break")
+        return True
 
     def stmt_ForEach(self, s: n.ForEach) -> None:
         loop = Loop("FOR", self.counter + 1)
@@ -157,8 +254,13 @@ class LoopEmitters(EmitterCore):
         read, cur = self.read_var(s.var), self.temp("t")
         # The body may have changed the loop variable (even to text): re-read it.
         tail = [f"{i} = ({cur} if ({cur} := {read}).__class__ is _int else _num({cur})) + {step}"]
+        fast = None
+        if (self.debug and not self.quiet and const_step and local is not None
+                and s.var not in ERROR_STATE and not assigns(s.body, s.var)):
+            def fast() -> bool:
+                return self.quiet_range(s, i, end, const_step)
         self.loop_body(loop, [RawAssign(s.line, s.col, var, i, False)] + s.body, header, s,
-                       tail)
+                       tail, fast=fast)
         self.assign(var, i, s, nullable=False)
 
     def stmt_DoLoop(self, s: n.DoLoop) -> None:

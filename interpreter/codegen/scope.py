@@ -91,6 +91,14 @@ class EmitterCore:
         # does) compile to a plain ``def`` called without ``await``; see generate().
         # Empty by default, so an expression compiled on its own (debug.evaluate) awaits calls.
         self.sync_subs: set[str] = set()
+        # Debug builds: the SUBs that also get a hook-free plain ``def`` copy (QUIET_PREFIX),
+        # called instead while the debugger has nothing to stop at (``_Q[0]``, see
+        # Debugger.quiet): with no flag set the debug SUB runs no hook, so the copy does the
+        # same without a coroutine. The copy keeps the debug SUB's L (post-mortem frames).
+        self.quiet_subs: set[str] = set()
+        # Debug builds: emitting code without hooks (a quiet SUB copy, or the hook-free body
+        # of a loop, loops.quiet_body): nothing in it may await.
+        self.quiet = False
         self.calls: dict[str, set[str]] = {}  # SUB (lower-case) -> SUBs it calls
         # SUBs that can call themselves (directly or through others): with no loop, a deep
         # recursion would never reach a loop's tick, so each of their calls counts as one
@@ -104,6 +112,10 @@ class EmitterCore:
         # when both bounds are int literals). The variable holds an int (int start + int
         # step) throughout the body, so its reads need no class test.
         self.ints: dict[str, tuple[str, bool, tuple[int, int] | None]] = {}
+        # Debug builds: the dialog variables that would be in self.ints in a release build
+        # (name -> local). Only a pass that cannot pause may trust them, after testing that
+        # they still hold ints (loops.quiet_range).
+        self.guarded: dict[str, str] = {}
 
 
     # ------------------------------------------------------------ output
@@ -128,6 +140,7 @@ class EmitterCore:
         def block(self, body: list[n.Node]) -> None: ...
         def nested(self, body: list[n.Node]) -> None: ...
         def sub_return(self) -> str: ...
+        def quiet_function(self, name: str) -> str: ...
         def debug_hook(self, s: n.Node) -> None: ...
         def debug_hook_at(self, line: int, col: int) -> None: ...
         def reload_after_call(self) -> None: ...

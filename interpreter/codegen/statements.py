@@ -107,9 +107,10 @@ class StatementEmitters(EmitterCore):
         else:
             self.emit(f"return {self.expr(s.value)}", s)
 
-    def case_test(self, subject: str, cls: str, values: list[n.Node]) -> str:
+    def case_test(self, subject: str, cls: str | None, values: list[n.Node]) -> str:
         """``CASE a, b``: Python's ``==`` / ``in`` when every value is a literal of the
-        subject's type (its class is read once per SELECT, into ``cls``), else ``_eq``."""
+        subject's type (its class is read once per SELECT, into ``cls``; None: the subject
+        is known to be an int), else ``_eq``."""
         kinds = {type(v.value) for v in values if isinstance(v, n.Literal)}
         if len(kinds) == 1 and kinds <= {int, str} and all(
                 isinstance(v, n.Literal) for v in values):
@@ -118,12 +119,19 @@ class StatementEmitters(EmitterCore):
             fast = (f"{subject} == {codes[0]}" if len(codes) == 1
                     else f"{subject} in ({', '.join(codes)})")
             general = " or ".join(f"_eq({subject}, {c})" for c in codes)
+            if cls is None:  # an int subject: int literals compare with ==, others never
+                return f"({fast})" if kind == "_int" else general
             return f"({fast} if {cls} is {kind} else {general})"
         return " or ".join(f"_eq({subject}, {self.expr(v)})" for v in values)
 
     def stmt_Select(self, s: n.Select) -> None:
-        subj, cls = self.temp("sel"), self.temp("cls")
-        self.emit(f"{cls} = ({subj} := {self.expr(s.subject)}).__class__", s)
+        subj = self.temp("sel")
+        cls: str | None = self.temp("cls")
+        if self.int_kind(s.subject) is not None:  # no class to test
+            cls = None
+            self.emit(f"{subj} = {self.expr(s.subject)}", s)
+        else:
+            self.emit(f"{cls} = ({subj} := {self.expr(s.subject)}).__class__", s)
         first = True
         for values, body in s.cases:
             test = self.case_test(subj, cls, values) if values else "False"

@@ -114,9 +114,8 @@ class ConversationDebugger(Debugger):
     def conversation_changed(self) -> None:
         self._refresh_flags()
 
-    def _refresh_flags(self) -> None:
-        super()._refresh_flags()
-        flags = self.line_flags
+    def _mark_lines(self, flags: list[bool]) -> None:
+        super()._mark_lines(flags)
         if self.coverage:  # every statement reports its line
             for i in range(len(flags)):
                 flags[i] = True

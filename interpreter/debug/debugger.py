@@ -88,6 +88,9 @@ class Debugger:
         self.closer_lines = program.closer_lines
         last = max(self.statement_lines, default=0)
         self.line_flags: list[bool] = [False] * (max(last, program.source.count("\n") + 1) + 2)
+        # [True] while no flag is set and no memory breakpoint exists: debug builds then
+        # call hook-free copies of the SUBs that never suspend (read as ``_Q[0]``).
+        self.quiet: list[bool] = [False]
         self.breakpoints: dict[int, Breakpoint] = {}
         self.memory_breakpoints: dict[str, list[MemoryBreakpointSpec]] = {}
         self._hits: dict[int, int] = {}
@@ -125,6 +128,7 @@ class Debugger:
         self.memory_breakpoints = {}
         for spec in specs:
             self.memory_breakpoints.setdefault(spec.key, []).append(spec)
+        self._refresh_flags()
 
     def _verify(self, spec: BreakpointSpec) -> Breakpoint:
         bp_id, self._next_id = self._next_id, self._next_id + 1
@@ -140,7 +144,11 @@ class Debugger:
 
     def _refresh_flags(self) -> None:
         """Flags are the only per-statement cost: all on while a step is pending."""
-        flags = self.line_flags
+        self._mark_lines(self.line_flags)
+        self.quiet[0] = not self.memory_breakpoints and not any(self.line_flags)
+
+    def _mark_lines(self, flags: list[bool]) -> None:
+        """Set the flag of each line whose statement must call the hook."""
         everywhere = self._step.mode is not StepMode.NONE or self._stopped
         for i in range(len(flags)):
             flags[i] = everywhere

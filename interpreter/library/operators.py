@@ -520,6 +520,7 @@ NAMESPACE = {
     "_idx": get_index, "_setmem": set_member, "_setidx": set_index,
     "_ensure": ensure, "_ensure_value": ensure_value, "_store": store_locals, "_nomap": MappingProxyType({}), "_publish": publish_locals, "_itemgetter": itemgetter, "_child": child, "_getv": getv, "_setv": setv, "_each": each,
     "_each_chunks": each_chunks, "_chunks": chunks, "_iter": iter, "_hint": length_hint,
+    "_range": range, "_min": min, "_max": max,
     "_meth": method, "_forto": forto, "_LoopExit": LoopExit, "_EndDialog": EndDialog,
     "_GotoJump": GotoJump,
 }

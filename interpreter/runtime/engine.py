@@ -176,6 +176,9 @@ class Runtime:
         ns.update(self.compiled.builtins)
         ns["__builtins__"] = {}
         ns["_B"] = self.debugger.line_flags if self.debugger else None
+        # [True] while the debugger has nothing to stop at: debug builds then call the
+        # hook-free copies of SUBs (compiler.QUIET_PREFIX). Unknown: always the debug SUBs.
+        ns["_Q"] = getattr(self.debugger, "quiet", [False]) if self.debugger else [True]
         ns["_memget"] = self.memory.get  # GET BOT MEMORY with a text key, without memget()
         # Each BASIC call nests a few Python frames; leave room below MAX_DEPTH calls.
         sys.setrecursionlimit(max(sys.getrecursionlimit(), MAX_DEPTH * 4 + 500))
