@@ -21,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from .background import background_thread
 from .bots import BotDirectory
 from .database import DatabaseError, is_sqlite, reset_connection
 from .memory.history import MemoryHistory
@@ -91,9 +92,7 @@ class OutsideWatcher:
         )
         self._stop = threading.Event()
         self._unsubscribe = store.subscribe(self._on_change)
-        self._thread = threading.Thread(
-            target=self._run, name="talkbench-outside-watch", daemon=True
-        )
+        self._thread = background_thread(self._run, "talkbench-outside-watch")
         self._thread.start()
 
     # -- public ------------------------------------------------------------------------------

@@ -30,6 +30,7 @@ import peewee
 
 from interpreter.ports import WriteSource
 
+from ..background import background_thread
 from ..database import is_sqlite, reset_connection, translate_error
 from .changes import HAND
 from .store import ChangeState, MemoryChange, MemoryStore
@@ -180,9 +181,7 @@ class MemoryHistory:
         self._stop = False
         self._last_error: str | None = None
         self._unsubscribe = store.subscribe(self._on_change)
-        self._thread = threading.Thread(
-            target=self._run, name="talkbench-memory-history", daemon=True
-        )
+        self._thread = background_thread(self._run, "talkbench-memory-history")
         self._thread.start()
 
     # -- feeding ---------------------------------------------------------------------------
