@@ -51,7 +51,6 @@ from .chat_format import (
     dialog_tests,
 )
 from .chat_parser import load_chat
-from .providers.storage import package_root
 
 DEFAULT_TIMEOUT = 10.0  # seconds per test
 DEFAULT_MAX_TICKS = 200_000  # loop ticks (each ~256 iterations) before the budget runs out
@@ -129,6 +128,9 @@ class ConversationRecorder:
     def _file_name(self, event: FileSent) -> str:
         """The file's path inside the dialog's bot package (as SEND FILE finds it, the same
         on every machine); its bare name when it is not under the package."""
+        # Imported here: the providers package pulls in httpx, ~0.15 s of the IDE's start-up.
+        from .providers.storage import package_root
+
         try:
             root = package_root(Path(self.file).parent)
             return Path(event.path).resolve().relative_to(root).as_posix()

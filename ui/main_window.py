@@ -439,7 +439,7 @@ class MainWindow(QMainWindow):
         tab.reload_bar.reloadRequested.connect(lambda t=tab: self.reload(t))
         tab.editor.document().modificationChanged.connect(lambda _m, t=tab: self._retitle(t))
         self.tabs.setCurrentWidget(tab)
-        self._check_now()
+        self._check_shown_tab()
         return tab
 
     def _retitle(self, tab: EditorTab) -> None:
@@ -658,7 +658,7 @@ class MainWindow(QMainWindow):
             self.editor().go_to_line(line, col)
 
     def _check_shown_tab(self) -> None:
-        """A tab switch shows the tab's problems at once; before the window is first shown
+        """A new or chosen tab shows its problems at once; before the window is first shown
         (the tabs of a start-up) the check waits for the debounce timer: checking needs the
         whole keyword catalogue, a fifth of the start-up when done before the first paint."""
         if self.isVisible():
