@@ -7,8 +7,8 @@ Each figure is the wall time of a fresh process (best of ``--repeat``):
 * ``talkbench --version`` (the installed console script, run directly, not through a pyenv
   shim) vs ``python -c pass``.
 * first window: a process that builds the IDE like ``talkbench`` does (``ui.main.build_window``
-  on a temporary SQLite store and settings file, the sample tab), shows it, lets Qt process
-  the show, and exits at once (``os._exit``: teardown is not start-up). Baseline: the same for
+  on a temporary SQLite store and settings file, the sample tab, ``settle_heap``), shows it,
+  lets Qt process the show, and exits at once (``os._exit``: teardown is not start-up). Baseline: the same for
   a bare ``QApplication`` + ``QMainWindow``.
 
 Python's bytecode cache: an installed Talkbench has its modules compiled (pip does it, or the
@@ -40,10 +40,11 @@ from pathlib import Path
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 app = QApplication(sys.argv[:1])
-from ui.main import build_window
+from ui.main import build_window, settle_heap
 tmp = Path(sys.argv[1])
 win = build_window([], str(tmp / "memory.sqlite3"), "default",
                    QSettings(str(tmp / "settings.ini"), QSettings.Format.IniFormat))
+settle_heap()
 win.show()
 app.processEvents()
 assert win.isVisible() and win.tabs.count() == 1
