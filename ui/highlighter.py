@@ -5,9 +5,9 @@ so the per-block state (text block, TABLE, open string) makes this incremental b
 
 Big changes (opening a 10,000-line file, a style switch, a quote that opens a string across the
 file) would still colour every block in one go and freeze the window for a third of a second.
-So one event-loop turn colours at most ``SLICE_BLOCKS`` blocks (a screenful: opening shows the
-top of the file, coloured at once) and spends at most ``SLICE_SECONDS`` on it; the rest is left
-for idle slices, each as short, that continue from the first skipped block. Qt still calls
+So the turn that makes a change colours at most ``SLICE_BLOCKS`` blocks (a screenful: opening
+shows the top of the file, coloured at once); the rest is left for idle slices of at most
+``SLICE_SECONDS`` each that continue from the first skipped block. Qt still calls
 ``highlightBlock`` for every block of a big change: once a slice is spent those calls return at
 the first line, as the 10,000 of them in ``setPlainText`` are most of what opening costs.
 """
