@@ -11,7 +11,10 @@ fires; its lateness (interval − 10 ms) is the latency a click or a key would s
 * Stop: the Stop action until the runner reports the run ended; baseline: the same for an
   endless loop with no memory writes.
 
-Targets: timer lateness p99 < 50 ms; Stop < 200 ms.
+Also the SET statements the dialog ran per second meanwhile (the script shares the GUI thread:
+yielding more often must not cost interpreter throughput).
+
+Targets: timer lateness p99 < 16 ms (one frame at 60 Hz); Stop < 200 ms.
 """
 
 from __future__ import annotations
@@ -64,13 +67,22 @@ async def lateness(seconds: float) -> list[float]:
     return [max(0.0, g) for g in gaps]
 
 
-async def run_and_stop(window, source: str, seconds: float) -> tuple[list[float], float]:
-    """(timer lateness while running, seconds Stop took)."""
+async def run_and_stop(window, source: str, seconds: float) -> tuple[list[float], float, float]:
+    """(timer lateness while running, seconds Stop took, SET statements per second)."""
     editor = window.add_tab(source, None).editor
     editor.document().setModified(False)
+    writes = [0]
+
+    def count(batch: list) -> None:
+        writes[0] += len(batch)
+
     window.actions_by_name["run"].trigger()
     await until(lambda: window.runner.running, 5.0)
+    window.bridge.memoryWritten.connect(count)
+    start = time.perf_counter()
     late = await lateness(seconds)
+    rate = writes[0] / (time.perf_counter() - start)
+    window.bridge.memoryWritten.disconnect(count)
     if not window.runner.running:
         raise AssertionError("the dialog ended by itself: " + " | ".join(window.output.texts()))
     start = time.perf_counter()
@@ -81,7 +93,7 @@ async def run_and_stop(window, source: str, seconds: float) -> tuple[list[float]
     if not stopped:
         raise AssertionError("no Stopped status: " + " | ".join(window.output.texts()))
     window.tabs.removeTab(window.tabs.indexOf(editor.parentWidget()))
-    return late, took
+    return late, took, rate
 
 
 async def scenario(window, seconds: float, repeat: int) -> list[Measurement]:
@@ -90,11 +102,13 @@ async def scenario(window, seconds: float, repeat: int) -> list[Measurement]:
     busy: list[float] = []
     stops: list[float] = []
     plain_stops: list[float] = []
+    rates: list[float] = []
     for _ in range(repeat):
-        late, took = await run_and_stop(window, WRITES, seconds)
+        late, took, rate = await run_and_stop(window, WRITES, seconds)
         busy += late
         stops.append(took)
-        _, took = await run_and_stop(window, NO_WRITES, min(seconds, 0.3))
+        rates.append(rate)
+        _, took, _ = await run_and_stop(window, NO_WRITES, min(seconds, 0.3))
         plain_stops.append(took)
     window.store.flush(30)
     written = window.store.count("benchbot")
@@ -106,12 +120,14 @@ async def scenario(window, seconds: float, repeat: int) -> list[Measurement]:
         Measurement("ui", "timer lateness while SET loop runs, p50", percentile(busy, 50),
                     percentile(idle, 50), "ms", note=note),
         Measurement("ui", "timer lateness while SET loop runs, p99", percentile(busy, 99),
-                    percentile(idle, 99), "ms", Goal.OURS_BELOW, 50.0, note=note),
+                    percentile(idle, 99), "ms", Goal.OURS_BELOW, 16.0, note=note),
         Measurement("ui", "timer lateness while SET loop runs, max", max(busy), max(idle), "ms",
                     note=note + f"; {written} keys written"),
         Measurement("ui", "Stop → run ended (SET loop)", median(stops) * ms,
                     median(plain_stops) * ms, "ms", Goal.OURS_BELOW, 200.0,
                     note=f"median of {repeat}; baseline: loop without writes"),
+        Measurement("ui", "SET statements run per second meanwhile", median(rates) / 1000,
+                    None, "k/s", note=f"median of {repeat}; the lateness runs above"),
     ]
 
 

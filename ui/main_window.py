@@ -174,7 +174,7 @@ class MainWindow(QMainWindow):
         self.tabs.setTabsClosable(True)
         self.tabs.setDocumentMode(True)
         self.tabs.tabCloseRequested.connect(self.close_tab)
-        self.tabs.currentChanged.connect(lambda _i: self._check_now())
+        self.tabs.currentChanged.connect(lambda _i: self._check_shown_tab())
         self.disk_watcher = DiskWatcher(self)
         self.disk_watcher.changed.connect(self._on_disk_change)
         self.find_bar = FindBar(self.editor)
@@ -461,7 +461,7 @@ class MainWindow(QMainWindow):
         tab.reload_bar.reloadRequested.connect(lambda t=tab: self.reload(t))
         tab.editor.document().modificationChanged.connect(lambda _m, t=tab: self._retitle(t))
         self.tabs.setCurrentWidget(tab)
-        self._check_now()
+        self._check_shown_tab()
         return tab
 
     def _retitle(self, tab: EditorTab) -> None:
@@ -684,6 +684,15 @@ class MainWindow(QMainWindow):
     def jump_to(self, line: int, col: int) -> None:
         if editor := self.editor():
             editor.go_to_line(line, col)
+
+    def _check_shown_tab(self) -> None:
+        """A new or chosen tab shows its problems at once; before the window is first shown
+        (the tabs of a start-up) the check waits for the debounce timer: checking needs the
+        whole keyword catalogue, a fifth of the start-up when done before the first paint."""
+        if self.isVisible():
+            self._check_now()
+        else:
+            self._check_timer.start()
 
     def _check_now(self) -> None:
         """Live diagnostics of the current tab (debounced by ``_check_timer``)."""

@@ -41,7 +41,6 @@ from interpreter.runtime.engine import HEAR_ATTEMPTS
 from interpreter.values import BasicValueError
 
 from ..files.atomic_file import read_text_file
-from ..services.providers.storage import package_root
 from .chat_format import (
     ChatFormatError,
     ChatTest,
@@ -130,6 +129,9 @@ class ConversationRecorder:
     def _file_name(self, event: FileSent) -> str:
         """The file's path inside the dialog's bot package (as SEND FILE finds it, the same
         on every machine); its bare name when it is not under the package."""
+        # Imported here: the providers package pulls in httpx, ~0.15 s of the IDE's start-up.
+        from ..services.providers.storage import package_root
+
         try:
             root = package_root(Path(self.file).parent)
             return Path(event.path).resolve().relative_to(root).as_posix()

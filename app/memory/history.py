@@ -32,6 +32,7 @@ import peewee
 from interpreter.ports.host import WriteSource
 
 from ..db.database import is_sqlite, reset_connection, translate_error, tuple_rows
+from .background import background_thread
 from .changes import HAND
 from .store import ChangeState, MemoryChange, MemoryStore
 
@@ -182,9 +183,7 @@ class MemoryHistory:
         self._stop = False
         self._last_error: str | None = None
         self._unsubscribe = store.subscribe(self._on_change)
-        self._thread = threading.Thread(
-            target=self._run, name="talkbench-memory-history", daemon=True
-        )
+        self._thread = background_thread(self._run, "talkbench-memory-history")
         self._thread.start()
 
     # -- feeding ---------------------------------------------------------------------------

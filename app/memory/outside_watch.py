@@ -24,6 +24,7 @@ from typing import Any
 from ..db.bots import BotDirectory
 from ..db.database import DatabaseError, error_message, is_sqlite, reset_connection
 from ..db.models import MEMORIES_TABLE
+from .background import background_thread
 from .history import MemoryHistory
 from .observers import Subscribers
 from .store import ChangeState, MemoryChange, MemoryStore
@@ -107,9 +108,7 @@ class OutsideWatcher:
         self.settled = 0
         self._stop = threading.Event()
         self._unsubscribe = store.subscribe(self._on_change)
-        self._thread = threading.Thread(
-            target=self._run, name="talkbench-outside-watch", daemon=True
-        )
+        self._thread = background_thread(self._run, "talkbench-outside-watch")
         self._thread.start()
 
     # -- public ------------------------------------------------------------------------------

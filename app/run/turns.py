@@ -32,8 +32,6 @@ from interpreter.events import (
 )
 from interpreter.ports.host import BotMemory, WriteSource
 
-from ..services.providers.storage import package_root
-
 WriteObserver = Callable[[str, str, str], None]  # key, old, new
 
 
@@ -55,6 +53,9 @@ def file_label(path: str, caption: str, dialog_dir: str | Path = "") -> str:
     ``file:`` line records it; the bare name when the file is not under the package.
     """
     try:
+        # Imported here: the providers package pulls in httpx, ~0.15 s of the IDE's start-up.
+        from ..services.providers.storage import package_root
+
         name = Path(path).resolve().relative_to(package_root(dialog_dir or ".")).as_posix()
     except (OSError, ValueError):
         name = Path(path).name

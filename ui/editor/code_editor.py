@@ -79,6 +79,7 @@ class CodeEditor(QPlainTextEdit):
         self.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.setTabStopDistance(self.fontMetrics().horizontalAdvance(" ") * 4)
         self.highlighter = BasicHighlighter(self.document(), style)
+        self.highlighter.sliceColoured.connect(self._show_if_visible)
         self.colors: EditorColors = editor_colors(LIGHT)
         self.completion = Completion(self)
         self.breakpoints: set[int] = set()
@@ -105,6 +106,14 @@ class CodeEditor(QPlainTextEdit):
 
     def _update_margins(self, *_: object) -> None:
         self.setViewportMargins(self.gutter_width(), 0, 0, 0)
+
+    def _show_if_visible(self, first: int, last: int) -> None:
+        """Repaint after an idle colouring slice, if it coloured a line in view."""
+        top = self.firstVisibleBlock().blockNumber()
+        bottom = self.cursorForPosition(QPoint(0, self.viewport().height() - 1)).blockNumber()
+        if first <= bottom and last >= top:
+            self.viewport().update()
+            self._gutter.update()
 
     def _on_update_request(self, rect: QRect, dy: int) -> None:
         if dy:

@@ -5,15 +5,19 @@ so the per-block state (text block, TABLE, open string) makes this incremental b
 
 Big changes (opening a 10,000-line file, a style switch, a quote that opens a string across the
 file) would still colour every block in one go and freeze the window for a third of a second.
-So one event-loop turn colours at most ``SLICE_BLOCKS`` blocks; the rest is left for idle slices
-that continue from the first skipped block. Opening shows the top of the file, which is coloured
-first.
+So the turn that makes a change colours at most ``SLICE_BLOCKS`` blocks (a screenful: opening
+shows the top of the file, coloured at once); the rest is left for idle slices of at most
+``SLICE_SECONDS`` each that continue from the first skipped block. Qt still calls
+``highlightBlock`` for every block of a big change: once a slice is spent those calls return at
+the first line, as the 10,000 of them in ``setPlainText`` are most of what opening costs.
 """
 
 from __future__ import annotations
 
+import time
+
 from pygments.styles import get_style_by_name
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -27,23 +31,40 @@ from interpreter.tooling.highlight_lexer import highlight_line_tokens, utf16_off
 
 LIGHT_STYLE = "default"
 DARK_STYLE = "monokai"
-SLICE_BLOCKS = 250  # ~15-25 ms of lexing and layout per event-loop turn
+SLICE_BLOCKS = 120  # blocks per event-loop turn at most: a tall window's visible lines
+# An idle slice also stops after this long (colouring and Qt's layout of the blocks), so it
+# stays well under one frame (16 ms). The slice of the turn that made the change has no time
+# limit: the visible lines are coloured before they are first painted.
+SLICE_SECONDS = 0.006
 
 
 class BasicHighlighter(QSyntaxHighlighter):
+    # Blocks (first, last numbers) an idle slice coloured. Idle slices keep the document's
+    # layout from announcing each block: for blocks out of view (most of them) Qt repainted the
+    # whole viewport and emitted updateRequest once per block, which cost more than the
+    # colouring. A view shows the range itself when it can see part of it.
+    sliceColoured = Signal(int, int)
+
     def __init__(self, document: QTextDocument, style: str = LIGHT_STYLE) -> None:
-        super().__init__(document)
+        super().__init__(None)  # the document comes below, after a connection of ours
+        self.setParent(document)  # as QSyntaxHighlighter(document) would: it owns us
         self._style_name = style
         self._style = get_style_by_name(style)
         self._formats: dict[object, QTextCharFormat] = {}
         self._in_slice = False
         self._count = 0  # blocks coloured in the current slice
+        self._deadline = float("inf")  # time.perf_counter() ending an idle slice
+        self._skipping = False  # the current slice is spent: Qt's further calls return at once
         self._last = -1  # number of the last block coloured
         self._pending: int | None = None  # first block still to colour, if any
         self._resume_timer = QTimer(self)
         self._resume_timer.setSingleShot(True)
         self._resume_timer.setInterval(0)
         self._resume_timer.timeout.connect(self._resume)
+        # Connected before Qt's own connection (setDocument below), so it runs before Qt
+        # colours the change: an edit after a spent slice in the same turn is not skipped.
+        document.contentsChange.connect(self._on_contents_change)
+        self.setDocument(document)
 
     @property
     def style_name(self) -> str:
@@ -53,6 +74,13 @@ class BasicHighlighter(QSyntaxHighlighter):
     def done(self) -> bool:
         """True when no block is waiting for an idle slice."""
         return self._pending is None
+
+    def coloured_blocks(self) -> int:
+        """How many blocks from the top are coloured (idle slices go on from there)."""
+        if self._pending is not None:
+            return self._pending
+        doc = self.document()
+        return 0 if doc is None else doc.blockCount()
 
     def set_style(self, style: str) -> None:
         if style == self._style_name:
@@ -77,19 +105,14 @@ class BasicHighlighter(QSyntaxHighlighter):
         return fmt
 
     def highlightBlock(self, text: str) -> None:
+        if self._skipping:
+            return  # the rest of a big change: the pending idle slice colours it
         if not self._in_slice:
-            self._in_slice = True
-            self._count = 0
-            QTimer.singleShot(0, self._end_slice)
-        number = self.currentBlock().blockNumber()
-        self._count += 1
-        if self._count > SLICE_BLOCKS:
-            # Keep the stored state: Qt then stops its cascade here; an idle slice goes on.
-            self.setCurrentBlockState(self.currentBlockState())
-            if self._pending is None or number < self._pending:
-                self._pending = number
-            self._resume_timer.start()
+            self._start_slice()
+        if self._count >= SLICE_BLOCKS or time.perf_counter() > self._deadline:
+            self._skip_from(self.currentBlock().blockNumber())
             return
+        self._count += 1
         spans, state = highlight_line_tokens(text, self.previousBlockState())
         # Pygments counts Python characters, Qt UTF-16 units: they differ after an emoji.
         offsets = utf16_offsets(text)
@@ -97,10 +120,29 @@ class BasicHighlighter(QSyntaxHighlighter):
             begin = offsets[start]
             self.setFormat(begin, offsets[start + length] - begin, self._format(token))
         self.setCurrentBlockState(state)
-        self._last = number
+        self._last = self.currentBlock().blockNumber()
+
+    def _start_slice(self) -> None:
+        self._in_slice = True
+        self._count = 0
+        QTimer.singleShot(0, self._end_slice)
+
+    def _skip_from(self, number: int) -> None:
+        """Leave block ``number`` and the rest of this change to an idle slice. Its stored
+        state is kept (nothing set here), so Qt's cascade stops at it on later edits."""
+        self._skipping = True
+        if self._pending is None or number < self._pending:
+            self._pending = number
+        self._resume_timer.start()
+
+    def _on_contents_change(self, _position: int, _removed: int, _added: int) -> None:
+        # A new text change (colouring makes none) gets its own budget in this turn.
+        self._skipping = False
+        self._count = 0
 
     def _end_slice(self) -> None:
         self._in_slice = False
+        self._skipping = False
 
     def _resume(self) -> None:
         """One idle slice: colour blocks from the first skipped one, up to the slice budget."""
@@ -112,17 +154,23 @@ class BasicHighlighter(QSyntaxHighlighter):
             self._resume_timer.start()
             return
         block: QTextBlock = doc.findBlockByNumber(self._pending)
+        first = self._pending
         self._pending = None
         self._in_slice, self._count = True, 0
+        self._deadline = time.perf_counter() + SLICE_SECONDS
+        layout = doc.documentLayout()
+        announcing = not layout.signalsBlocked()
+        layout.blockSignals(True)
         try:
-            while block.isValid() and self._pending is None:
-                if self._count >= SLICE_BLOCKS:
-                    self._pending = block.blockNumber()
-                    break
+            while block.isValid() and not self._skipping:
                 self.rehighlightBlock(block)  # may cascade into the following blocks
                 after = max(block.blockNumber(), self._last) + 1
                 block = doc.findBlockByNumber(after)
         finally:
-            self._in_slice = False
+            layout.blockSignals(not announcing)
+            self._in_slice = self._skipping = False
+            self._deadline = float("inf")
+        if self._last >= first:
+            self.sliceColoured.emit(first, self._last)
         if self._pending is not None:
             self._resume_timer.start()

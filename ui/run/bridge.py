@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import threading
+import time
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
 from interpreter.events import MemoryWritten
+
+# Store changes reach the widgets at most this often. A dialog writing memory in a loop
+# yields to the event loop every few milliseconds, and refreshing the memory table at each
+# yield (~3 ms of model updates and repaint) took a third of the GUI thread's time between
+# two slices of the dialog; 25 refreshes a second still look live.
+CHANGES_EVERY = 0.04  # seconds
 
 
 class Bridge(QObject):
@@ -31,6 +38,10 @@ class Bridge(QObject):
         self._pending: dict[tuple[str, str], Any] = {}
         self._writes: list[MemoryWritten] = []  # loop thread only
         self._user_changes: list[Any] = []  # under _lock; few (user memory is not loop-written)
+        self._changes_sent = float("-inf")  # time.monotonic() of the last store-change delivery
+        self._later = QTimer(self)  # the delivery held back by CHANGES_EVERY
+        self._later.setSingleShot(True)
+        self._later.timeout.connect(self._deliver)
         self._wake.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
 
     def post_event(self, event: Any) -> None:
@@ -75,6 +86,13 @@ class Bridge(QObject):
 
     def _deliver(self) -> None:
         self._deliver_writes()
+        now = time.monotonic()
+        wait = self._changes_sent + CHANGES_EVERY - now
+        if wait > 0:  # the changes keep piling up (newest per key) until then
+            if not self._later.isActive():
+                self._later.start(max(1, round(wait * 1000)))
+            return
+        self._changes_sent = now
         with self._lock:
             changes, self._pending = list(self._pending.values()), {}
             user_changes, self._user_changes = self._user_changes, []

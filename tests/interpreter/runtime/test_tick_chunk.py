@@ -1,0 +1,85 @@
+"""Loops look at the clock often enough to yield on time, whatever one iteration costs.
+
+A loop calls ``Runtime.tick`` once per chunk of iterations; tick yields to the event loop
+once ``YIELD_EVERY`` has passed. With a fixed chunk of 256, a loop whose body takes a
+millisecond ran a quarter of a second between two turns of the event loop (in the IDE: the
+window froze that long). The chunk now follows the pace of the loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass
+from itertools import pairwise
+
+from interpreter import Runtime, load_source
+from interpreter.ports.host import DictMemory, WriteSource
+from interpreter.runtime import engine as runtime
+from interpreter.runtime.channels import QueuedChannel
+
+
+@dataclass
+class SlowMemory(DictMemory):
+    """A bot memory whose every write takes a millisecond (a slow database)."""
+
+    def set(self, key: str, value: str, source: WriteSource | None = None) -> None:
+        time.sleep(0.001)
+        super().set(key, value, source)
+
+
+def writes_between_turns(source: str, memory: DictMemory) -> list[int]:
+    """Run ``source``; the writes the dialog made between consecutive event-loop turns."""
+    rt = Runtime(load_source(source, "slow.bas"), QueuedChannel(), memory)
+    seen: list[int] = []
+
+    async def watch() -> None:
+        while True:
+            seen.append(len(memory.writes))
+            await asyncio.sleep(0)
+
+    async def scenario() -> None:
+        watcher = asyncio.ensure_future(watch())
+        try:
+            await rt.run()
+        finally:
+            watcher.cancel()
+
+    asyncio.run(scenario())
+    return [b - a for a, b in pairwise(seen)]
+
+
+def test_a_loop_with_a_slow_body_yields_after_a_few_iterations_not_a_whole_chunk() -> None:
+    memory = SlowMemory()
+    gaps = writes_between_turns(
+        'i = 0\nDO WHILE i < 400\n  SET BOT MEMORY "k", STR(i)\n  i = i + 1\nLOOP\n', memory)
+    assert len(memory.writes) == 400
+    # The compiled loop starts with a whole chunk; after its first tick the loop runs about
+    # YIELD_EVERY (8 ms) of 1 ms iterations between turns, never hundreds.
+    assert max(gaps[1:]) < runtime.TICK_CHUNK // 4, gaps
+
+
+def test_a_fast_loop_grows_back_to_the_whole_chunk() -> None:
+    rt = Runtime(load_source("x = 0\n", "fast.bas"), QueuedChannel(), DictMemory())
+    rt.chunk = runtime.MIN_TICK_CHUNK  # as after a slow stretch
+
+    async def ticks() -> list[int]:
+        return [await rt.tick() for _ in range(12)]
+
+    chunks = asyncio.run(ticks())  # back to back: each chunk took next to no time
+    assert chunks[-1] == runtime.TICK_CHUNK
+    assert all(b <= 2 * a for a, b in pairwise(chunks))  # grows stepwise
+
+
+def test_the_step_budget_still_counts_iterations_when_chunks_shrink() -> None:
+    memory = SlowMemory()
+    rt = Runtime(load_source('DO\n  SET BOT MEMORY "k", "v"\nLOOP\n', "endless.bas"),
+                 QueuedChannel(), memory, max_ticks=2)
+    try:
+        asyncio.run(rt.run())
+    except Exception as exc:  # noqa: BLE001 - the budget error is what is checked
+        assert "step budget" in str(exc)
+    else:
+        raise AssertionError("an endless loop ran past its step budget")
+    # Two chunks of 256 iterations and the one that crosses the line, whatever their size.
+    assert 2 * runtime.TICK_CHUNK <= len(memory.writes) <= 3 * runtime.TICK_CHUNK
