@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from .checking.compile_cache import compiles
 from .compat import EngineOptions, check_engine, explain_unsupported
-from .compiler import CodeGen, CompiledProgram, compile_program
+from .compiler import GENERATED_PREFIX, CodeGen, CompiledProgram, compile_program
 from .errors import BasicRuntimeError, BasicSyntaxError, Diagnostic, Severity
 from .lint import lint
 from .parser import parse
@@ -33,10 +34,10 @@ def check_source(source: str, file: str = "<script>",
     diagnostics = explain_unsupported(source, file, diagnostics)
     if any(d.severity is Severity.ERROR for d in diagnostics):
         return diagnostics
-    compiled = _compile(program)
+    compiled = _compile_diagnostics(program)
     if isinstance(compiled, Diagnostic):
         return diagnostics + [compiled]
-    found = (diagnostics + compiled.diagnostics + lint(program, provided)
+    found = (diagnostics + compiled + lint(program, provided)
              + unsupported_uses(program)
              + check_engine(source, program, engine or EngineOptions()))
     unique = {(d.line, d.col, d.message): d for d in found}
@@ -65,6 +66,20 @@ def load_source(source: str, file: str = "<script>", debug: bool = False,
     if errors:
         raise BasicSyntaxError(errors)
     return compiled
+
+
+def _compile_diagnostics(program: Any) -> list[Diagnostic] | Diagnostic:
+    """What checking needs of compiling: the generator's warnings, or the error ``_compile``
+    gives. Functions of the generated code that compiled before are not compiled again."""
+    try:
+        gen = CodeGen(program, False)
+        source = gen.generate()
+    except (RecursionError, SyntaxError, MemoryError):
+        source = None
+    if source is not None and compiles(source, GENERATED_PREFIX + program.file + ">"):
+        return gen.diagnostics
+    compiled = _compile(program)
+    return compiled if isinstance(compiled, Diagnostic) else compiled.diagnostics
 
 
 def _compile(program: Any, debug: bool = False) -> CompiledProgram | Diagnostic:

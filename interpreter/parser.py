@@ -13,11 +13,12 @@ the rules are mixins: ``parse_statements`` (with ``parse_blocks``), ``parse_expr
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TypeVar
 
 from . import nodes as n
 from .errors import BasicSyntaxError, Diagnostic, Severity
-from .lexer import Kind, Token, tokenize
+from .lexer import Kind, Token, lex_dialog
 from .nesting import MAX_BLOCK_DEPTH, too_deep
 from .parse_expressions import ExpressionRules
 from .parse_keywords import KeywordRules
@@ -304,7 +305,9 @@ def parse(source: str, file: str = "<script>") -> tuple[n.Program, list[Diagnost
 
 
 def _parse_once(source: str, file: str) -> tuple[n.Program, list[Diagnostic], list[Token]]:
-    tokens, diagnostics = tokenize(source, file)
+    lexed = lex_dialog(source)
+    tokens = list(lexed.tokens)
+    diagnostics = [replace(d, file=file) for d in lexed.diagnostics]
     parser = Parser(tokens, file, source)
     program = parser.parse_program()
     parser.diagnostics.extend(too_deep(program))
