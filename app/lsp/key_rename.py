@@ -60,16 +60,19 @@ def edited_key(baseline: str | None, source: str, path: str,
                position: types.Position) -> KeyEdit | None:
     """The hand edit of the literal key at ``position`` since ``baseline``, if it was one: the
     line was changed in place and holds as many literal keys as before."""
-    if baseline is None:
+    if baseline is None or baseline == source:
         return None
     lines = lines_of(source)
+    # Cheap tests first: clients ask for code actions at every cursor move.
+    if position.line >= len(lines) or '"' not in lines[position.line]:
+        return None
+    row = baseline_row(lines_of(baseline), lines, position.line)
+    if row is None:
+        return None
     found = memory_keys.key_at(source, path, lines, position)
     if found is None:
         return None
     use = found[0]
-    row = baseline_row(lines_of(baseline), lines, use.line - 1)
-    if row is None:
-        return None
     now = literal_keys(source, path, use.line)
     before = literal_keys(baseline, path, row + 1)
     if len(now) != len(before):

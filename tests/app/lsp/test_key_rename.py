@@ -137,3 +137,15 @@ async def test_the_rename_request_annotates_its_edits_for_a_preview(client, tmp_
     assert sorted((c.text_document.uri, c.text_document.version) for c in
                   edit.document_changes) == [(path.as_uri(), 1),
                                              ((tmp_path / "saved.bas").as_uri(), None)]
+
+
+def test_the_edited_key_is_found_after_lines_were_added_above_and_among_two_keys() -> None:
+    from app.lsp.key_rename import KeyEdit, edited_key
+
+    before = 'SET BOT MEMORY "a", "1"\nx = GET BOT MEMORY("one") + GET BOT MEMORY("two")\n'
+    after = ('TALK "new line"\nSET BOT MEMORY "a", "1"\n'
+             'x = GET BOT MEMORY("one") + GET BOT MEMORY("deux")\n')
+    assert edited_key(before, after, "/d.bas", pos(2, 47)) == KeyEdit("two", "deux")
+    assert edited_key(before, after, "/d.bas", pos(2, 22)) is None  # "one" is unchanged
+    assert edited_key(before, after, "/d.bas", pos(1, 17)) is None  # an unchanged line
+    assert edited_key(None, after, "/d.bas", pos(2, 47)) is None  # no baseline: not opened
