@@ -70,7 +70,7 @@ _LAST: list[tuple[str, tuple[SourceLine, ...]]] = []  # a check reads the lines 
 
 def source_lines(source: str) -> list[SourceLine]:
     """Every physical line of ``source`` with the lexer's view of it."""
-    last = _LAST[0] if _LAST else None  # one read: another thread may replace it
+    last = next(iter(_LAST), None)  # one read: another thread may replace or clear it
     if last is not None and last[0] == source:
         return list(last[1])
     lines = _source_lines(source)
