@@ -13,6 +13,7 @@ from lsprotocol import types
 
 from interpreter.syntax.lexer import Kind
 
+from . import key_rename
 from .analysis import Analysis
 from .positions import char_index, span
 
@@ -58,7 +59,7 @@ def fix_for(analysis: Analysis, d: types.Diagnostic) -> tuple[str, types.TextEdi
 
 def register(server: TalkbenchServer) -> None:
     @server.feature(types.TEXT_DOCUMENT_CODE_ACTION, types.CodeActionOptions(
-        code_action_kinds=[types.CodeActionKind.QuickFix]))
+        code_action_kinds=[types.CodeActionKind.QuickFix, key_rename.KIND]))
     def code_action(ls: TalkbenchServer,
                     params: types.CodeActionParams) -> list[types.CodeAction]:
         uri = params.text_document.uri
@@ -72,4 +73,7 @@ def register(server: TalkbenchServer) -> None:
             actions.append(types.CodeAction(
                 title=title, kind=types.CodeActionKind.QuickFix, diagnostics=[d],
                 is_preferred=True, edit=types.WorkspaceEdit(changes={uri: [edit]})))
+        rename = key_rename.rename_action(ls, uri, params.range.start)
+        if rename is not None:
+            actions.append(rename)
         return actions

@@ -4,12 +4,14 @@ a literal key across the workspace (the IDE's cross-reference rename, reusing
 
 The store is named by the client's initializationOptions ``{"db": URL, "bot": NAME}``; it is
 opened on the first completion inside a key string and only read. Renaming the stored row is the
-``talkbench.renameStoredKey`` command, which the rename's edit does not run by itself: a text edit
-can be undone in the editor, a stored row cannot.
+``talkbench.renameStoredKey`` command, which a rename's edit does not run by itself: a text edit
+can be undone in the editor, a stored row cannot. The code action of ``key_rename`` runs it after
+the user accepted its previewed edit.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,6 +28,7 @@ if TYPE_CHECKING:
     from .server import TalkbenchServer
 
 RENAME_STORED_KEY = "talkbench.renameStoredKey"
+RENAME_ANNOTATION = "talkbench.renameMemoryKey"
 MAX_STORED_KEYS = 2000  # a longer completion list helps nobody and costs a query
 
 
@@ -55,7 +58,7 @@ class StoreAccess:
             self._store = None
 
 
-def _bot(options: dict) -> str:
+def bot_of(options: dict) -> str:
     bot = options.get("bot")
     return bot if isinstance(bot, str) and bot else "default"
 
@@ -67,10 +70,10 @@ def stored_keys(ls: TalkbenchServer) -> list[str]:
                                                      message=ls.store.error))
     if store is None:
         return []
-    return [e.key for e in store.list(_bot(ls.options), limit=MAX_STORED_KEYS)]
+    return [e.key for e in store.list(bot_of(ls.options), limit=MAX_STORED_KEYS)]
 
 
-def _workspace_sources(ls: TalkbenchServer, uri: str) -> dict[str, str]:
+def workspace_sources(ls: TalkbenchServer, uri: str) -> dict[str, str]:
     """Path -> text of every dialog in the workspace folders, open documents as edited."""
     sources: dict[str, str] = {}
     for folder in ls.workspace.folders.values():
@@ -90,7 +93,7 @@ def known_keys(ls: TalkbenchServer, uri: str, line: int) -> list[str]:
     """Stored keys of the configured bot and the literal keys the workspace's dialogs use
     (except on 1-based ``line`` of ``uri``, where the key being typed is no suggestion)."""
     current = ls.document(uri).path
-    used = {u.key for path, text in _workspace_sources(ls, uri).items()
+    used = {u.key for path, text in workspace_sources(ls, uri).items()
             for u in key_xref.scan_source(text, path)
             if u.key is not None and not (path == current and u.line == line)}
     return sorted(set(stored_keys(ls)) | used)
@@ -109,7 +112,7 @@ def _literal_end(line: str, start: int) -> int | None:
     return None
 
 
-def _literal_spans(source: str, path: str, key: str | None = None):
+def literal_spans(source: str, path: str, key: str | None = None):
     """(use, end column) of each literal key use, or only those of ``key``."""
     lines = lines_of(source)
     for use in key_xref.scan_source(source, path):
@@ -123,12 +126,17 @@ def _literal_spans(source: str, path: str, key: str | None = None):
             yield use, end + 1
 
 
-def _key_at(analysis: Analysis, position: types.Position):
-    row, index = char_index(analysis.lines, position)
-    for use, end_col in _literal_spans(analysis.source, analysis.file):
+def key_at(source: str, path: str, lines: list[str], position: types.Position):
+    """(use, end column) of the literal key at ``position``, or None."""
+    row, index = char_index(lines, position)
+    for use, end_col in literal_spans(source, path):
         if use.line == row + 1 and use.col - 1 <= index < end_col:
             return use, end_col
     return None
+
+
+def _key_at(analysis: Analysis, position: types.Position):
+    return key_at(analysis.source, analysis.file, analysis.lines, position)
 
 
 def key_range_at(analysis: Analysis, position: types.Position) -> types.Range | None:
@@ -141,25 +149,61 @@ def key_range_at(analysis: Analysis, position: types.Position) -> types.Range | 
 
 def rename_key(ls: TalkbenchServer, uri: str, position: types.Position,
                new_key: str) -> types.WorkspaceEdit | None:
-    """Edits renaming the literal key under the cursor in every dialog of the workspace."""
+    """Edits renaming the literal key under the cursor in every dialog of the workspace, each
+    under a change annotation that needs confirmation (the client previews them)."""
     found = _key_at(ls.analysis(uri), position)
     if found is None:
         return None
     old = found[0].key
     if not new_key.strip():
         raise JsonRpcInvalidParams("a memory key cannot be empty")
-    changes: dict[str, list[types.TextEdit]] = {}
-    for path, text in _workspace_sources(ls, uri).items():
+    changes = key_edits(ls, uri, old, new_key)
+    return types.WorkspaceEdit(document_changes=changes,
+                               change_annotations={RENAME_ANNOTATION: types.ChangeAnnotation(
+                                   label=f"Rename memory key {old!r} to {new_key!r}",
+                                   needs_confirmation=True,
+                                   description="the stored row keeps its key")})
+
+
+def key_edits(ls: TalkbenchServer, uri: str, old: str,
+              new_key: str) -> list[types.TextDocumentEdit]:
+    """Annotated edits of every literal use of ``old`` in the workspace's dialogs."""
+    changes = []
+    for path, text in workspace_sources(ls, uri).items():
         lines = lines_of(text)
-        edits = [types.TextEdit(range=span(lines, use.line, use.col, end_col),
-                                new_text=key_xref.quote_key(new_key))
-                 for use, end_col in _literal_spans(text, path, old)]
+        edits: list[types.TextEdit | types.AnnotatedTextEdit | types.SnippetTextEdit] = [
+            types.AnnotatedTextEdit(range=span(lines, use.line, use.col, end_col),
+                                    new_text=key_xref.quote_key(new_key),
+                                    annotation_id=RENAME_ANNOTATION)
+            for use, end_col in literal_spans(text, path, old)]
         if edits:
-            changes[_uri_for(ls, path, uri)] = edits
-    return types.WorkspaceEdit(changes=changes)
+            doc_uri = uri_for(ls, path, uri)
+            open_doc = ls.workspace.text_documents.get(doc_uri)
+            changes.append(types.TextDocumentEdit(
+                text_document=types.OptionalVersionedTextDocumentIdentifier(
+                    uri=doc_uri, version=open_doc.version if open_doc else None),
+                edits=edits))
+    return changes
 
 
-def _uri_for(ls: TalkbenchServer, path: str, current: str) -> str:
+@dataclass(frozen=True)
+class StoredState:
+    """Which of the two keys the configured bot has stored (False without a store)."""
+
+    has_old: bool
+    has_new: bool
+
+
+def stored_state(ls: TalkbenchServer, old: str, new: str) -> StoredState:
+    store = ls.store.open(ls.options)
+    if store is None:
+        return StoredState(False, False)
+    bot = bot_of(ls.options)
+    return StoredState(store.get_entry(bot, old) is not None,
+                       store.get_entry(bot, new) is not None)
+
+
+def uri_for(ls: TalkbenchServer, path: str, current: str) -> str:
     if ls.document(current).path == path:
         return current
     for doc_uri, doc in ls.workspace.text_documents.items():
@@ -177,9 +221,12 @@ def rename_stored_key(ls: TalkbenchServer, arguments: list[Any]) -> str:
         raise JsonRpcInvalidParams(ls.store.error or "no memory database: set "
                                    "initializationOptions.db")
     old, new = arguments
-    bot = _bot(ls.options)
+    bot = bot_of(ls.options)
     if store.get_entry(bot, old) is None:
         return f"{old!r} is not stored for {bot}"
+    if store.get_entry(bot, new) is not None:
+        raise JsonRpcInvalidParams(f"not renamed: memory key {new!r} is already stored for "
+                                   f"{bot}; renaming {old!r} onto it would lose a value")
     try:
         store.rename(bot, old, new)
     except (KeyError, ValueError) as e:

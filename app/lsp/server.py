@@ -23,6 +23,9 @@ class TalkbenchServer(LanguageServer):
         super().__init__("talkbench", __version__)
         self.options: dict = {}
         self._analyses: dict[str, tuple[int | None, Analysis]] = {}
+        # Each open document's text as opened or last saved: a key edited since then may be
+        # renamed everywhere (``key_rename``).
+        self.baselines: dict[str, str] = {}
         self.store = StoreAccess()
         # Checks run one at a time off the event loop, so requests are answered while a big
         # dialog is checked; a document edited during its check is checked once more, at its
@@ -82,6 +85,7 @@ def build_server() -> TalkbenchServer:
 
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     async def did_open(ls: TalkbenchServer, params: types.DidOpenTextDocumentParams) -> None:
+        ls.baselines[params.text_document.uri] = params.text_document.text
         await ls.publish(params.text_document.uri)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
@@ -92,12 +96,23 @@ def build_server() -> TalkbenchServer:
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: TalkbenchServer, params: types.DidCloseTextDocumentParams) -> None:
         ls.forget(params.text_document.uri)
+        ls.baselines.pop(params.text_document.uri, None)
         ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
             uri=params.text_document.uri, diagnostics=[]))
 
-    from . import fixes, language, memory_keys, navigation, outline, semantic, signatures
+    from . import (
+        fixes,
+        key_rename,
+        language,
+        memory_keys,
+        navigation,
+        outline,
+        semantic,
+        signatures,
+    )
 
-    for module in (language, signatures, outline, semantic, navigation, memory_keys, fixes):
+    for module in (language, signatures, outline, semantic, navigation, memory_keys, fixes,
+                   key_rename):
         module.register(server)
     return server
 

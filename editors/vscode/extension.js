@@ -1,12 +1,13 @@
-// Starts `talkbench dap` (stdin/stdout) as the debug adapter of "type": "talkbench", and
-// `talkbench lsp` as the language server of .bas dialogs when vscode-languageclient is installed
-// (`npm install` in this folder); without it the debugger works alone.
+// One extension, both servers: `talkbench lsp` is the language server of .bas dialogs
+// (through vscode-languageclient) and `talkbench dap` the debug adapter of "type": "talkbench".
+// What each command is comes from servers.js, which a test runs outside VS Code.
 const vscode = require("vscode");
+const servers = require("./servers");
 
 let languageClient;
 
-function talkbenchCommand() {
-  return vscode.workspace.getConfiguration("talkbench").get("command", "talkbench");
+function settings() {
+  return vscode.workspace.getConfiguration("talkbench");
 }
 
 function startLanguageServer(context) {
@@ -14,33 +15,35 @@ function startLanguageServer(context) {
   try {
     lsp = require("vscode-languageclient/node");
   } catch (e) {
-    return; // no node_modules: debugging only
+    // A copy of the folder without `npm install`: say so, and keep the debugger working.
+    vscode.window.showWarningMessage(
+      "Talkbench: run `npm install` in the extension's folder to get the language server " +
+      "(vscode-languageclient is missing); debugging works without it.");
+    return undefined;
   }
-  const settings = vscode.workspace.getConfiguration("talkbench");
-  const server = { command: talkbenchCommand(), args: ["lsp"] };
   languageClient = new lsp.LanguageClient(
-    "talkbench", "Talkbench", server,
+    "talkbench", "Talkbench", servers.languageServer(settings()),
     {
       documentSelector: [{ scheme: "file", language: "gbasic" }],
-      initializationOptions: { db: settings.get("db") || undefined, bot: settings.get("bot") },
+      initializationOptions: servers.initializationOptions(settings()),
     });
-  languageClient.start();
   context.subscriptions.push({ dispose: () => languageClient && languageClient.stop() });
+  return languageClient.start();
 }
 
 function activate(context) {
   const factory = {
     createDebugAdapterDescriptor(session) {
-      // "debugServer": N in launch.json connects to a running `talkbench dap --port N` instead.
-      if (session.configuration.debugServer) {
-        return new vscode.DebugAdapterServer(session.configuration.debugServer, "127.0.0.1");
+      const adapter = servers.debugAdapter(settings(), session.configuration);
+      if (adapter.kind === "server") {
+        return new vscode.DebugAdapterServer(adapter.port, adapter.host);
       }
-      return new vscode.DebugAdapterExecutable(talkbenchCommand(), ["dap"]);
+      return new vscode.DebugAdapterExecutable(adapter.command, adapter.args);
     },
   };
   context.subscriptions.push(
     vscode.debug.registerDebugAdapterDescriptorFactory("talkbench", factory));
-  startLanguageServer(context);
+  return startLanguageServer(context);
 }
 
 function deactivate() {

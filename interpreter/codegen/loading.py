@@ -11,7 +11,8 @@ from typing import Any
 from ..compat import EngineOptions, check_engine, explain_unsupported
 from ..errors import BasicSyntaxError, Diagnostic, Severity
 from ..syntax.parser.core import parse
-from .compiler import CodeGen, CompiledProgram, compile_program
+from .compile_cache import compiles
+from .compiler import GENERATED_PREFIX, CodeGen, CompiledProgram, compile_program
 
 
 def load_source(source: str, file: str = "<script>", debug: bool = False,
@@ -56,3 +57,18 @@ def compile_or_diagnostic(program: Any, debug: bool = False) -> CompiledProgram 
         reason = exc.msg if isinstance(exc, SyntaxError) else type(exc).__name__
         return Diagnostic(program.file, max(line, 1), max(col, 1), Severity.ERROR,
                           f"the script is too deeply nested to compile ({reason})")
+
+
+def compile_diagnostics(program: Any) -> list[Diagnostic] | Diagnostic:
+    """What checking needs of compiling: the generator's warnings, or the error
+    :func:`compile_or_diagnostic` gives. Functions of the generated code that compiled before
+    are not compiled again (:mod:`.compile_cache`)."""
+    try:
+        gen = CodeGen(program, False)
+        source = gen.generate()
+    except (RecursionError, SyntaxError, MemoryError):
+        source = None
+    if source is not None and compiles(source, GENERATED_PREFIX + program.file + ">"):
+        return gen.diagnostics
+    compiled = compile_or_diagnostic(program)
+    return compiled if isinstance(compiled, Diagnostic) else compiled.diagnostics

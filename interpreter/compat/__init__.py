@@ -2,7 +2,7 @@
 not meant. The checks never change what Talkbench runs; they only report.
 
 ``check_engine`` gives the findings as diagnostics for ``talkbench check``, the IDE's live
-diagnostics and the debug adapter (all through :func:`interpreter.check_source`).
+diagnostics and the debug adapter (all through :func:`interpreter.checking.check_source`).
 """
 
 from __future__ import annotations

@@ -8,8 +8,9 @@ so a rule never mistakes a quote inside a string for a comment or the reverse.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
-from ..syntax.lexer import Kind, Lexer, TextBlock, Token
+from ..syntax.lexer import Kind, TextBlock, Token, lex_dialog
 
 
 @dataclass(frozen=True)
@@ -33,20 +34,20 @@ class SourceLine:
             return first.value if isinstance(first.value, TextBlock) else None
         return None
 
-    @property
+    @cached_property
     def indent(self) -> int:
         """Column of the first character that is not blank."""
         return len(self.text) - len(self.text.lstrip()) + 1
 
-    @property
+    @cached_property  # the rules ask for it many times per line
     def trimmed(self) -> str:
         return self.text.strip()
 
-    @property
+    @cached_property
     def upper(self) -> str:
         return self.trimmed.upper()
 
-    @property
+    @cached_property
     def code(self) -> str:
         """The trimmed line without its trailing comment."""
         end = self.comment_col - 1 if self.comment_col else len(self.text)
@@ -64,11 +65,27 @@ class SourceLine:
         return self.text[token.col - 1 : token.end_col - 1]
 
 
+_LAST: list[tuple[str, tuple[SourceLine, ...]]] = []  # a check reads the lines twice
+
+
 def source_lines(source: str) -> list[SourceLine]:
     """Every physical line of ``source`` with the lexer's view of it."""
-    lexer = Lexer(source)
-    tokens = lexer.tokenize()
-    texts = lexer.text.split("\n")
+    last = next(iter(_LAST), None)  # one read: another thread may replace or clear it
+    if last is not None and last[0] == source:
+        return list(last[1])
+    lines = _source_lines(source)
+    _LAST[:] = [(source, tuple(lines))]
+    return lines
+
+
+def forget() -> None:
+    _LAST.clear()
+
+
+def _source_lines(source: str) -> list[SourceLine]:
+    lexed = lex_dialog(source)  # the parser's tokens: a check lexes the dialog once
+    tokens = lexed.tokens
+    texts = lexed.text.split("\n")
     by_line: dict[int, list[Token]] = {}
     first_after_break: set[int] = set()
     block_lines: dict[int, str] = {}

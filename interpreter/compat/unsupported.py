@@ -23,6 +23,9 @@ class Construct:
     what: str
     fix: str
     find: Callable[[Tokens], Token | None]  # the token to blame, or None
+    # Words (upper case) or operators of which the line must hold one for ``find`` to blame
+    # anything: most lines hold none, and skipping them is most of this module's speed.
+    triggers: frozenset[str]
 
 
 def _word(token: Token | None, *words: str) -> bool:
@@ -123,27 +126,35 @@ def _select_from(tokens: Tokens) -> Token | None:
     return None
 
 
+def _on(*triggers: str) -> frozenset[str]:
+    return frozenset(triggers)
+
+
 CONSTRUCTS = (
-    Construct("C-style a ? b : c", "write IF … THEN … ELSE … END IF", _ternary),
+    Construct("C-style a ? b : c", "write IF … THEN … ELSE … END IF", _ternary, _on("?")),
     Construct("SAVE/FIND/UPDATE \"table\" WITH col AS value",
               "write SAVE \"table\", v1, v2 / FIND \"table\", \"col=value\" / "
-              "UPDATE \"table\", \"filter\", \"col=value\"", _with_as),
-    Construct("RETURN WITH", "return one value: RETURN x", _followed("RETURN", "WITH")),
+              "UPDATE \"table\", \"filter\", \"col=value\"", _with_as,
+              _on("SAVE", "FIND", "UPDATE")),
+    Construct("RETURN WITH", "return one value: RETURN x", _followed("RETURN", "WITH"),
+              _on("RETURN")),
     Construct("ORCHESTRATE WORKFLOW with steps (only ORCHESTRATE WORKFLOW \"name\" exists)",
-              "call the dialogs one after another", _workflow_block),
+              "call the dialogs one after another", _workflow_block, _on("ORCHESTRATE")),
     # register_step_keyword exists only in botserver/src/basic/mod.rs.backup: nothing calls it.
-    Construct("STEP n: labels", "remove the label", _step_label),
-    Construct("the 3.x keywords ANSWER, REWRITE and QUERY", "use TALK and LLM", _keyword_3x),
+    Construct("STEP n: labels", "remove the label", _step_label, _on("STEP")),
+    Construct("the 3.x keywords ANSWER, REWRITE and QUERY", "use TALK and LLM", _keyword_3x,
+              _on("ANSWER", "REWRITE", "QUERY")),
     Construct("STARTS WITH", "compare LEFT(text, n) with the prefix",
-              _followed("STARTS", "WITH")),
-    Construct("SORT x BY", "sort before the data reaches the dialog", _sort_by),
-    Construct("FIND ALL", "write FIND \"table\", \"filter\"", _followed("FIND", "ALL")),
-    Construct("DIR", "use LIST \"folder\"", _dir),
-    Construct("MAX without parentheses", "write MAX(a, b)", _bare_call("MAX")),
+              _followed("STARTS", "WITH"), _on("STARTS")),
+    Construct("SORT x BY", "sort before the data reaches the dialog", _sort_by, _on("SORT")),
+    Construct("FIND ALL", "write FIND \"table\", \"filter\"", _followed("FIND", "ALL"),
+              _on("FIND")),
+    Construct("DIR", "use LIST \"folder\"", _dir, _on("DIR")),
+    Construct("MAX without parentheses", "write MAX(a, b)", _bare_call("MAX"), _on("MAX")),
     Construct("DATEDIFF without parentheses", "write DATEDIFF(a, b, c)",
-              _bare_call("DATEDIFF")),
+              _bare_call("DATEDIFF"), _on("DATEDIFF")),
     Construct("an inline SELECT … FROM", "read rows with FIND \"table\", \"filter\"",
-              _select_from),
+              _select_from, _on("SELECT")),
 )
 
 
@@ -157,10 +168,19 @@ def unsupported_constructs(source: str) -> list[Finding]:
     return found
 
 
+def _line_words(tokens: Tokens) -> set[str]:
+    """The line's words (upper case) and operators, to match against ``triggers``."""
+    return {t.upper if t.kind is Kind.IDENT else t.text for t in tokens
+            if t.kind in (Kind.IDENT, Kind.OP)}
+
+
 def _first(line: SourceLine) -> Finding | None:
     if line.in_text_block or not line.tokens:
         return None
+    words = _line_words(line.tokens)
     for construct in CONSTRUCTS:
+        if construct.triggers.isdisjoint(words):
+            continue
         token = construct.find(line.tokens)
         if token is not None:
             return Finding(Concern.UNSUPPORTED, line.number, token.col, token.end_col,

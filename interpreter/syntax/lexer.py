@@ -8,6 +8,7 @@ TABLE) become one TEXTBLOCK token each, because their bodies are not statements.
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import cast
@@ -393,3 +394,37 @@ def tokenize(source: str, file: str = "<script>") -> tuple[list[Token], list[Dia
     lexer = Lexer(source, file)
     tokens = lexer.tokenize()
     return tokens, lexer.diagnostics
+
+
+@dataclass(frozen=True)
+class Lexed:
+    """A whole dialog lexed once, for every pass that reads its tokens (the parser and the
+    compatibility rules' physical lines). Shared: nothing may change these tokens."""
+
+    text: str  # the source as the lexer reads it (curly quotes straight, \n line ends)
+    tokens: tuple[Token, ...]
+    diagnostics: tuple[Diagnostic, ...]  # file "<script>"
+
+
+_LEXED: dict[str, Lexed] = {}
+_LEXED_KEPT = 2  # the newest dialogs: a check lexes its source up to three times
+_LEXED_LOCK = threading.Lock()  # the language server checks off its event loop
+
+
+def lex_dialog(source: str) -> Lexed:
+    """``source`` lexed, reusing the result of the last calls for the same text."""
+    with _LEXED_LOCK:
+        found = _LEXED.get(source)
+    if found is None:
+        lexer = Lexer(source)
+        found = Lexed(lexer.text, tuple(lexer.tokenize()), tuple(lexer.diagnostics))
+        with _LEXED_LOCK:
+            while len(_LEXED) >= _LEXED_KEPT:
+                _LEXED.pop(next(iter(_LEXED)))
+            _LEXED[source] = found
+    return found
+
+
+def forget_lexed() -> None:
+    with _LEXED_LOCK:
+        _LEXED.clear()

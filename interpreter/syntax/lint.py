@@ -13,12 +13,12 @@ IMPLICIT_VARIABLES = frozenset(
     "username mobile from channel today now user fields body admin userid".split())
 
 
-def _assigned_names(program: n.Program) -> set[str]:
+def _assigned_names(program: n.Program, nodes: list[n.Node]) -> set[str]:
     names: set[str] = set(IMPLICIT_VARIABLES)
     for sub in program.subs.values():
         names.update(p.lower() for p in sub.params)
         names.add(sub.name.lower())
-    for node in n.program_nodes(program):
+    for node in nodes:
         target = None
         if isinstance(node, (n.Assign, n.Hear)):
             target = node.target
@@ -40,10 +40,11 @@ def _assigned_names(program: n.Program) -> set[str]:
 def lint(program: n.Program, provided: Iterable[str] = ()) -> list[Diagnostic]:
     """Warnings: variables read but never assigned anywhere in the file, nor ``provided`` from
     outside it (a bot package's ``param-*`` values)."""
-    assigned = _assigned_names(program) | {name.lower() for name in provided}
+    nodes = list(n.program_nodes(program))  # walked once for both passes
+    assigned = _assigned_names(program, nodes) | {name.lower() for name in provided}
     seen: set[str] = set()
     out: list[Diagnostic] = []
-    reads = [node for node in n.program_nodes(program) if isinstance(node, n.Name)]
+    reads = [node for node in nodes if isinstance(node, n.Name)]
     for name in sorted(reads, key=lambda x: (x.line, x.col)):
         key = name.name.lower()
         if key not in assigned and key not in seen and key not in ERROR_STATE_NAMES:

@@ -273,10 +273,26 @@ class Program:
 # ---------------------------------------------------------------- traversal
 
 
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _field_names(cls: type) -> tuple[str, ...]:
+    """The names of ``cls``'s fields that can hold nodes; ``dataclasses.fields`` rebuilds its
+    tuple on every call, which was most of a full-program walk's cost."""
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = _FIELD_NAMES[cls] = tuple(f.name for f in fields(cls))
+    return names
+
+
 def children(node: Node) -> Iterator[Node]:
     """The nodes directly below ``node``, found in its fields (lists, tuples, dict values)."""
-    for f in fields(node):
-        yield from nodes_in(getattr(node, f.name))
+    for name in _field_names(type(node)):
+        value = getattr(node, name)
+        if isinstance(value, Node):
+            yield value
+        elif isinstance(value, (list, tuple, dict)):
+            yield from nodes_in(value)
 
 
 def nodes_in(value: Any) -> Iterator[Node]:
@@ -302,7 +318,13 @@ def walk(root: Any) -> Iterator[Node]:
     while stack:
         node = stack.pop()
         yield node
-        stack.extend(children(node))
+        # children(node) inlined: this loop visits every node of every full-program pass
+        for name in _field_names(type(node)):
+            value = getattr(node, name)
+            if isinstance(value, Node):
+                stack.append(value)
+            elif value and isinstance(value, (list, tuple, dict)):
+                stack.extend(nodes_in(value))
 
 
 def program_nodes(program: Program) -> Iterator[Node]:

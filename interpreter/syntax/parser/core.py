@@ -13,11 +13,12 @@ This module holds the program and block structure and the entry points; the toke
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TypeVar
 
 from ...errors import BasicSyntaxError, Diagnostic, Severity
 from .. import nodes as n
-from ..lexer import Kind, Token, tokenize
+from ..lexer import Kind, Token, lex_dialog
 from ..nesting import MAX_BLOCK_DEPTH, too_deep
 from .expressions import ExpressionRules
 from .keywords import KeywordRules
@@ -156,13 +157,16 @@ def parse(source: str, file: str = "<script>") -> tuple[n.Program, list[Diagnost
 
 
 def _parse_once(source: str, file: str) -> tuple[n.Program, list[Diagnostic], list[Token]]:
-    tokens, diagnostics = tokenize(source, file)
+    lexed = lex_dialog(source)
+    tokens = list(lexed.tokens)
+    diagnostics = [replace(d, file=file) for d in lexed.diagnostics]
     parser = Parser(tokens, file, source)
     program = parser.parse_program()
     parser.diagnostics.extend(too_deep(program))
     # A lexical error already explains its line; the parser's follow-on error there is noise.
-    lexed = {d.line for d in diagnostics}
-    all_diags = sorted(diagnostics + [d for d in parser.diagnostics if d.line not in lexed],
+    lexical_lines = {d.line for d in diagnostics}
+    all_diags = sorted(diagnostics + [d for d in parser.diagnostics
+                                      if d.line not in lexical_lines],
                        key=lambda d: (d.line, d.col))
     return program, all_diags, tokens
 

@@ -71,8 +71,9 @@ async def test_rename_a_key_across_the_workspace_and_the_stored_row(client, tmp_
     edit = await client.text_document_rename_async(types.RenameParams(
         text_document=doc(path), position=pos(1, 18), new_name='favourite "colour"'))
     new_text = '"favourite ""colour"""'
-    assert {uri: [(e.range.start.line, e.range.start.character, e.range.end.character,
-                   e.new_text) for e in edits] for uri, edits in edit.changes.items()} == {
+    assert {c.text_document.uri: [(e.range.start.line, e.range.start.character,
+                                   e.range.end.character, e.new_text) for e in c.edits]
+            for c in edit.document_changes} == {
         path.as_uri(): [(1, 15, 23, new_text)],
         on_disk.as_uri(): [(0, 20, 28, new_text)],  # not the TALK "colour" text
     }

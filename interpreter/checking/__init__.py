@@ -1,0 +1,52 @@
+"""Checking a dialog without running it: every error and warning ``talkbench check``, the IDE's
+live diagnostics, the language server and the debug adapter show, in one pass.
+
+A check after an edit reuses what the previous check computed where that gives exactly the same
+findings (the dialog's tokens and physical lines, the generated functions that compiled);
+:func:`clear_caches` forgets it all, so tests can compare with a check from scratch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from ..codegen.loading import compile_diagnostics
+from ..compat import EngineOptions, check_engine, explain_unsupported
+from ..errors import Diagnostic, Severity
+from ..keywords.service_needs import unsupported_uses
+from ..syntax.lint import lint
+from ..syntax.parser.core import parse
+
+
+def check_source(source: str, file: str = "<script>",
+                 engine: EngineOptions | None = None,
+                 provided: Iterable[str] = ()) -> list[Diagnostic]:
+    """Every error and warning for ``source``, sorted by position; never raises.
+
+    ``engine`` picks the General Bots build whose converter the dialog is checked against
+    (the newest by default) and whether its translation defects count as errors.
+    ``provided``: variables the run gets from outside the file (a package's ``param-*``).
+    """
+    program, diagnostics = parse(source, file)
+    diagnostics = explain_unsupported(source, file, diagnostics)
+    if any(d.severity is Severity.ERROR for d in diagnostics):
+        return diagnostics
+    compiled = compile_diagnostics(program)
+    if isinstance(compiled, Diagnostic):
+        return diagnostics + [compiled]
+    found = (diagnostics + compiled + lint(program, provided)
+             + unsupported_uses(program)
+             + check_engine(source, program, engine or EngineOptions()))
+    unique = {(d.line, d.col, d.message): d for d in found}
+    return sorted(unique.values(), key=lambda d: (d.line, d.col))
+
+
+def clear_caches() -> None:
+    """Forget every reused result, so the next check starts from scratch (tests compare)."""
+    from ..codegen.compile_cache import forget as forget_compiled
+    from ..compat.source_lines import forget as forget_lines
+    from ..syntax.lexer import forget_lexed
+
+    forget_lexed()
+    forget_lines()
+    forget_compiled()
