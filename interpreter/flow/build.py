@@ -210,9 +210,10 @@ class FlowBuilder:
         for k in range(rec.first_tok, rec.end_tok):
             if k in inner or toks[k].kind.name in ("NEWLINE", "EOF"):
                 continue
-            if not lines or toks[k].line != lines[-1]:
-                if k == rec.first_tok or toks[k - 1].kind.name == "NEWLINE" or (k - 1) in inner:
-                    lines.append(toks[k].line)
+            starts_line = k == rec.first_tok or toks[k - 1].kind.name == "NEWLINE" or \
+                (k - 1) in inner
+            if starts_line and (not lines or toks[k].line != lines[-1]):
+                lines.append(toks[k].line)
         return lines
 
     def _widen(self, node_id: str, stmt: Unparsable) -> None:

@@ -28,8 +28,8 @@ def coverage(graph: FlowGraph, routine: str, lines: frozenset[int],
     visited = {n.id for n in nodes if n.hook_lines & lines}
     if any(n.kind is NodeKind.START for n in nodes) and visited:
         visited.add(f"start:{routine}")
-    taken = {(e.src, e.dst, e.label) for e in flow.edges if _taken(graph, e, transitions)}
-    for src, dst, label in list(taken):
+    taken = {(e.src, e.dst, e.label) for e in flow.edges if _taken(graph, e, lines, transitions)}
+    for src, dst, _label in taken:
         visited.update((src, dst))
     active = ""
     if current:
@@ -38,16 +38,11 @@ def coverage(graph: FlowGraph, routine: str, lines: frozenset[int],
     return Coverage(frozenset(visited), frozenset(taken), active)
 
 
-def _taken(graph: FlowGraph, edge: FlowEdge, transitions: frozenset[tuple[int, int]]) -> bool:
+def _taken(graph: FlowGraph, edge: FlowEdge, lines: frozenset[int],
+           transitions: frozenset[tuple[int, int]]) -> bool:
     src, dst = graph.nodes[edge.src], graph.nodes[edge.dst]
     if src.kind is NodeKind.START:
-        return any(b in dst.hook_lines for _a, b in transitions) and _first(graph, edge)
+        return bool(dst.hook_lines & lines)
     if dst.kind is NodeKind.END:
         return False
     return any(a in src.hook_lines and b in dst.hook_lines for a, b in transitions)
-
-
-def _first(graph: FlowGraph, edge: FlowEdge) -> bool:
-    flow = graph.routine(graph.nodes[edge.src].routine)
-    return flow is not None and any(e.src == edge.src and e.dst == edge.dst
-                                    for e in flow.edges)
