@@ -44,6 +44,7 @@ from .disk_changes import DiskWatcher, ReloadBar, file_digest
 from .editor import CodeEditor, Mark
 from .engine_check import engine_options, install_engine_errors_action
 from .find_bar import FindBar
+from .flow import install_flow_panel
 from .help_menu import HelpMenu
 from .memory_history_panel import install_memory_history
 from .memory_panel import MemoryPanel
@@ -212,6 +213,7 @@ class MainWindow(QMainWindow):
         self.debug.add_menu_extras()
         self.history_feature = install_memory_history(self)  # History dock, sandbox, watcher
         self.conversation = install_conversation_tools(self)  # turns, rewind, answers, users
+        self.flow = install_flow_panel(self)  # the dialog as a live, editable flowchart
         self.conversation.turn_panel.lineClicked.connect(
             lambda line: show_line(self.conversation._run_editor(), line))
         self.theme_menu = ThemeMenu(self.settings, self)

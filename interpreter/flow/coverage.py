@@ -46,3 +46,35 @@ def _taken(graph: FlowGraph, edge: FlowEdge, lines: frozenset[int],
     if dst.kind is NodeKind.END:
         return False
     return any(a in src.hook_lines and b in dst.hook_lines for a, b in transitions)
+
+
+class RunTrace:
+    """The lines a run reported and the steps between them (for :func:`coverage`).
+
+    Fed from the debugger's per-statement hook (``on_line``) and from the lines the run's
+    events name; cheap enough to call for every statement: two set insertions."""
+
+    def __init__(self) -> None:
+        self.lines: set[int] = set()
+        self.transitions: set[tuple[int, int]] = set()
+        self.last = 0
+        self.version = 0  # bumped on every change, so a view redraws only when needed
+
+    def reset(self) -> None:
+        self.lines.clear()
+        self.transitions.clear()
+        self.last = 0
+        self.version += 1
+
+    def on_line(self, line: int) -> None:
+        if self.last and self.last != line:
+            self.transitions.add((self.last, line))
+        self.lines.add(line)
+        self.last = line
+        self.version += 1
+
+    def note_line(self, line: int) -> None:
+        """A line an event named (TALK, HEAR…): visited, without a step."""
+        if line and line not in self.lines:
+            self.lines.add(line)
+            self.version += 1

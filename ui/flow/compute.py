@@ -1,0 +1,34 @@
+"""What the flow worker computes off the GUI thread: the graph of a text and the layout of
+the routine shown (no Qt, so a benchmark or a test can run it anywhere)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from interpreter.flow import FlowGraph, build_flow
+
+from .layout import FlowLayout, layout_routine
+
+
+@dataclass(frozen=True)
+class FlowRequest:
+    source: str
+    routine: str = ""
+    expanded: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class DrawnFlow:
+    request: FlowRequest
+    graph: FlowGraph
+    layout: FlowLayout
+
+    @property
+    def routine(self) -> str:
+        return self.layout.routine
+
+
+def compute_flow(request: FlowRequest) -> DrawnFlow:
+    graph = build_flow(request.source, request.expanded)
+    routine = request.routine if graph.routine(request.routine) is not None else ""
+    return DrawnFlow(request, graph, layout_routine(graph, routine))

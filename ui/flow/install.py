@@ -1,0 +1,60 @@
+"""Puts the Flow dock into the main window (one call from ``MainWindow``) and wires it: the
+current editor, the run's events and hook, the debugger's pauses."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDockWidget
+
+from .live import FlowLive
+from .panel import FlowPanel
+
+if TYPE_CHECKING:
+    from ..main_window import MainWindow
+
+
+class FlowFeature:
+    def __init__(self, window: MainWindow) -> None:
+        self.window = window
+        self.panel = FlowPanel()
+        self.panel.setObjectName("flowPanel")
+        self.dock = window._dock("Flow", self.panel, Qt.DockWidgetArea.RightDockWidgetArea)
+        memory = window.findChild(QDockWidget, "memoryDock")
+        if memory is not None:
+            window.tabifyDockWidget(memory, self.dock)
+            memory.raise_()
+        self.live = FlowLive(self.panel, self.panel)
+        window.bridge.runEvent.connect(self.live.on_event)
+        window.debug.controller.paused.connect(self.live.on_paused)
+        window.debug.controller.resumed.connect(self.live.on_resumed)
+        self.panel.message.connect(lambda text: window.statusBar().showMessage(text, 8000))
+        self._chain_line_hook()
+        window.tabs.currentChanged.connect(lambda _i: self.follow_editor())
+        self.dock.visibilityChanged.connect(lambda _shown: self.follow_editor())
+        self.follow_editor()
+
+    def follow_editor(self) -> None:
+        """Draw the current tab's dialog while the dock is shown (nothing to do otherwise)."""
+        self.panel.set_editor(self.window.editor() if self.dock.isVisible() else None)
+
+    def _chain_line_hook(self) -> None:
+        """The debugger calls one line observer (the turn recorder's): call ours too."""
+        conversation = getattr(self.window, "conversation", None)
+        if conversation is None:
+            return
+        watch = conversation.main.watch
+        previous = watch.on_line
+        trace = self.live.trace
+
+        def on_line(line: int) -> None:
+            if previous is not None:
+                previous(line)
+            trace.on_line(line)
+
+        watch.on_line = on_line
+
+
+def install_flow_panel(window: MainWindow) -> FlowFeature:
+    return FlowFeature(window)
