@@ -44,7 +44,7 @@ from .disk_changes import DiskWatcher, ReloadBar, file_digest
 from .editor import CodeEditor, Mark
 from .engine_check import engine_options, install_engine_errors_action
 from .find_bar import FindBar
-from .flow import install_flow_panel
+from .flow.install import install_flow_panel
 from .help_menu import HelpMenu
 from .memory_history_panel import install_memory_history
 from .memory_panel import MemoryPanel

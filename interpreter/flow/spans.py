@@ -115,6 +115,7 @@ class ParsedDialog:
     by_node: dict[int, Record]
     expr_tokens: dict[int, tuple[n.Node, int, int]]
     diagnostics: tuple[Diagnostic, ...]
+    token_index: dict[tuple[int, int], int]  # (line, col) -> the token starting there
 
     def record(self, node: n.Node) -> Record | None:
         rec = self.by_node.get(id(node))
@@ -142,10 +143,7 @@ class ParsedDialog:
         return self.token_start(index), self.token_end(index)
 
     def token_at(self, line: int, col: int) -> int | None:
-        for k, tok in enumerate(self.tokens):  # few calls, on edits only
-            if tok.line == line and tok.col == col and tok.kind is not Kind.NEWLINE:
-                return k
-        return None
+        return self.token_index.get((line, col))
 
 
 def parse_spans(source: str, file: str = "<dialog>") -> ParsedDialog:
@@ -164,8 +162,10 @@ def parse_spans(source: str, file: str = "<dialog>") -> ParsedDialog:
         rec = stack.pop()
         by_node[id(rec.node)] = rec
         stack.extend(rec.children)
+    index = {(t.line, t.col): k for k, t in reversed(list(enumerate(tokens)))
+             if t.kind is not Kind.NEWLINE}
     return ParsedDialog(text, program, tuple(tokens), records, by_node,
-                        parser.expr_tokens, diagnostics)
+                        parser.expr_tokens, diagnostics, index)
 
 
 def _freeze(o: _Open, tokens: list[Token], text: SourceText) -> Record:

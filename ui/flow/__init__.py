@@ -1,7 +1,4 @@
 """The Flow panel: the open dialog drawn as a flowchart and edited in step with its text
-(model in ``interpreter.flow``)."""
-
-from .install import FlowFeature, install_flow_panel
-from .panel import FlowPanel
-
-__all__ = ["FlowFeature", "FlowPanel", "install_flow_panel"]
+(model in ``interpreter.flow``). Import the modules themselves (``ui.flow.panel``,
+``ui.flow.install``): this package stays light, since the layout's child process imports it.
+"""

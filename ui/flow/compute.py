@@ -3,9 +3,9 @@ the routine shown (no Qt, so a benchmark or a test can run it anywhere)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from interpreter.flow import FlowGraph, build_flow
+from interpreter.flow import FlowGraph, Segment, build_flow
 
 from .layout import FlowLayout, layout_routine
 
@@ -29,6 +29,10 @@ class DrawnFlow:
 
 
 def compute_flow(request: FlowRequest) -> DrawnFlow:
+    """The graph and the layout of its routine ``request.routine`` (the dialog's when that
+    routine is gone). The outline (the text again, as pieces) stays behind: the panel edits
+    through offsets, and the result crosses a process boundary."""
     graph = build_flow(request.source, request.expanded)
     routine = request.routine if graph.routine(request.routine) is not None else ""
-    return DrawnFlow(request, graph, layout_routine(graph, routine))
+    light = replace(graph, outline=Segment("", ()))
+    return DrawnFlow(request, light, layout_routine(graph, routine))

@@ -32,7 +32,9 @@ class NodeEditor(QWidget):
         if node is None:
             self.title.setText("Click a node to see it here")
             return
-        where = f" (lines {node.first_line}–{node.last_line})" if node.in_text else ""
+        lines = f"line {node.first_line}" if node.first_line == node.last_line else \
+            f"lines {node.first_line}–{node.last_line}"
+        where = f" ({lines})" if node.in_text else ""
         self.title.setText(f"{node.kind.value.capitalize()}{where}: {node.label}")
         if node.expanded_from:
             return  # a copy shown in place of a call: edit the routine itself

@@ -10,6 +10,7 @@ text, one undo step.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -33,6 +34,7 @@ from ..store_worker import StoreRunner, StoreWorker
 from .compute import DrawnFlow, FlowRequest, compute_flow
 from .export import export_png, export_svg
 from .node_editor import NodeEditor
+from .process_runner import ProcessRunner
 from .scene import FlowScene
 
 TYPING_PAUSE_MS = 200
@@ -45,7 +47,7 @@ class FlowPanel(QWidget):
     def __init__(self, parent: QWidget | None = None,
                  runner: StoreRunner | None = None) -> None:
         super().__init__(parent)
-        self.run_job: StoreRunner = runner or StoreWorker(self)
+        self.run_job: StoreRunner = runner or ProcessRunner(StoreWorker(self), self)
         self.editor = None  # the CodeEditor followed
         self.drawn: DrawnFlow | None = None
         self.routine = ""
@@ -169,8 +171,11 @@ class FlowPanel(QWidget):
         self._asked += 1
         asked = self._asked
         request = FlowRequest(source, self.routine, self.expanded)
-        self.run_job(lambda: compute_flow(request),
-                     lambda drawn: self._computed(asked, drawn), self._failed)
+        try:
+            self.run_job(partial(compute_flow, request),
+                         lambda drawn: self._computed(asked, drawn), self._failed)
+        except RuntimeError:
+            pass  # the worker is shut down: the window is closing
 
     def _failed(self, exc: Exception) -> None:
         self.last_error = f"flow: {exc}"
@@ -181,8 +186,10 @@ class FlowPanel(QWidget):
             return  # a newer text is on its way
         self.drawn = drawn
         self.routine = drawn.routine
-        self.scene.show_flow(drawn.graph, drawn.layout)
         self._fill_routines()
+        self.scene.show_flow(drawn.graph, drawn.layout, self._shown)
+
+    def _shown(self) -> None:
         if self.editor is not None:
             self.scene.set_breakpoints(frozenset(self.editor.breakpoints))
         self.scene.set_coverage(self.coverage)

@@ -3,7 +3,10 @@ panel sets on them (selection, breakpoints, the run's active node and coverage).
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+import time
+from collections.abc import Callable, Iterator
+
+from PySide6.QtCore import QRectF, QTimer, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QGraphicsScene, QGraphicsSceneMouseEvent
 
@@ -12,6 +15,8 @@ from interpreter.flow.coverage import Coverage
 
 from .items import EdgeItem, NodeItem
 from .layout import FlowLayout
+
+SLICE_MS = 8.0
 
 
 class FlowScene(QGraphicsScene):
@@ -26,24 +31,47 @@ class FlowScene(QGraphicsScene):
         self.node_items: dict[str, NodeItem] = {}
         self.edge_items: list[EdgeItem] = []
         self.selected_id = ""
+        self._filling = 0  # show_flow calls so far; an older unfinished one stops
+        self.slices = 0
 
-    def show_flow(self, graph: FlowGraph, layout: FlowLayout) -> None:
+    def show_flow(self, graph: FlowGraph, layout: FlowLayout,
+                  then: Callable[[], None] = lambda: None) -> None:
+        """Replace the drawing; items are made in slices of at most ``SLICE_MS`` per turn of
+        the event loop (a big flow never blocks the UI for more than a frame), then
+        ``then`` runs. A newer call abandons an unfinished one."""
+        self._filling += 1
         self.clear()
         self.graph, self.layout = graph, layout
         self.node_items = {}
         self.edge_items = []
+        bounds = _bounds(layout)
+        self.setSceneRect(bounds)
+        self._fill(self._filling, self._makers(graph, layout), then)
+
+    def _makers(self, graph: FlowGraph, layout: FlowLayout) -> Iterator[None]:
         for route in layout.edges:
             item = EdgeItem(route)
             self.addItem(item)
             self.edge_items.append(item)
+            yield
         for node_id, box in layout.boxes.items():
             item = NodeItem(graph.nodes[node_id], box)
             self.addItem(item)
             self.node_items[node_id] = item
-        bounds = self.itemsBoundingRect().adjusted(-20, -20, 20, 20)
-        self.setSceneRect(bounds)
-        if self.selected_id in self.node_items:
-            self.node_items[self.selected_id].set_state(selected=True)
+            if node_id == self.selected_id:
+                item.set_state(selected=True)
+            yield
+
+    def _fill(self, filling: int, makers: Iterator[None], then: Callable[[], None]) -> None:
+        if filling != self._filling:
+            return
+        deadline = time.perf_counter() + SLICE_MS / 1000.0
+        for _ in makers:
+            if time.perf_counter() > deadline:
+                QTimer.singleShot(0, lambda: self._fill(filling, makers, then))
+                return
+        self.slices += 1
+        then()
 
     def select(self, node_id: str) -> NodeItem | None:
         old = self.node_items.get(self.selected_id)
@@ -87,3 +115,17 @@ class FlowScene(QGraphicsScene):
         if item is not None:
             self.nodeDoubleClicked.emit(item.node_id)
         super().mouseDoubleClickEvent(event)
+
+
+def _bounds(layout: FlowLayout) -> QRectF:
+    boxes = list(layout.boxes.values())
+    if not boxes:
+        return QRectF(0, 0, 200, 100)
+    left = min(b.x for b in boxes)
+    top = min(b.y for b in boxes)
+    right = max(b.x + b.w for b in boxes)
+    bottom = max(b.y + b.h for b in boxes)
+    for route in layout.edges:
+        for x, y in route.points:
+            left, right, top, bottom = min(left, x), max(right, x), min(top, y), max(bottom, y)
+    return QRectF(left - 40, top - 30, right - left + 120, bottom - top + 60)

@@ -12,7 +12,7 @@ from PySide6.QtTest import QTest
 
 from interpreter.flow import NodeKind, Template
 from ui.editor import CodeEditor
-from ui.flow import FlowPanel
+from ui.flow.panel import FlowPanel
 
 TEXT = """\
 ' support desk
