@@ -12,7 +12,12 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPainterPath, QPen, QPolygonF
-from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QGraphicsSimpleTextItem
+from PySide6.QtWidgets import (
+    QGraphicsItem,
+    QGraphicsPathItem,
+    QGraphicsRectItem,
+    QGraphicsSimpleTextItem,
+)
 
 from interpreter.flow import FlowNode, NodeKind
 
@@ -154,13 +159,24 @@ class EdgeItem(QGraphicsPathItem):
         self._restyle()
         self.label: QGraphicsSimpleTextItem | None = None
         if route.label and len(points) >= 2:
-            self.label = QGraphicsSimpleTextItem(route.label, self)
-            font = QFont(self.label.font())
-            font.setPointSizeF(8)
-            self.label.setFont(font)
-            self.label.setBrush(QColor("#455a64"))
-            a, b = points[0], points[1]
-            self.label.setPos((a.x() + b.x()) / 2 + 4, (a.y() + b.y()) / 2 - 8)
+            self._add_label(route.label, points[0], points[1])
+
+    def _add_label(self, text: str, a: QPointF, b: QPointF) -> None:
+        """The branch's name on a white patch, two thirds down its first stretch (where the
+        branches of one IF have spread apart)."""
+        backdrop = QGraphicsRectItem(self)
+        self.label = QGraphicsSimpleTextItem(text, backdrop)
+        font = QFont(self.label.font())
+        font.setPointSizeF(8)
+        self.label.setFont(font)
+        self.label.setBrush(QColor("#37474f"))
+        rect = self.label.boundingRect().adjusted(-2, 0, 2, 0)
+        backdrop.setRect(rect)
+        backdrop.setBrush(QColor(255, 255, 255, 220))
+        backdrop.setPen(Qt.PenStyle.NoPen)
+        x = a.x() + (b.x() - a.x()) * 0.66
+        y = a.y() + (b.y() - a.y()) * 0.66
+        backdrop.setPos(x - rect.width() / 2, y - rect.height() / 2)
 
     def set_taken(self, taken: bool) -> None:
         if taken != self.taken:

@@ -42,7 +42,7 @@ class _SharedPool:
 
     def shutdown(self) -> None:
         if self._pool is not None:
-            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
 
 
@@ -68,7 +68,9 @@ class ProcessRunner(QObject):
             return
         try:
             future = SHARED_POOL.get().submit(call)
-        except (BrokenProcessPool, OSError, RuntimeError) as exc:
+        except RuntimeError:
+            raise  # the interpreter is shutting down: nothing to lay out any more
+        except (BrokenProcessPool, OSError) as exc:
             self._give_up(exc)
             self.fallback(call, done, failed)
             return
