@@ -44,7 +44,10 @@ class FlowFeature:
         conversation = getattr(self.window, "conversation", None)
         if conversation is None:
             return
-        watch = conversation.main.watch
+        main = conversation.main
+        main.linker.bubbleClicked.connect(
+            lambda index, _line: self._show_turn(main.recorder.turn(index)))
+        watch = main.watch
         previous = watch.on_line
         trace = self.live.trace
 
@@ -54,6 +57,11 @@ class FlowFeature:
             trace.on_line(line)
 
         watch.on_line = on_line
+
+
+    def _show_turn(self, turn) -> None:  # type: ignore[no-untyped-def]
+        if turn is not None:
+            self.live.show_turn(frozenset(turn.lines))
 
 
 def install_flow_panel(window: MainWindow) -> FlowFeature:

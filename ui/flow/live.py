@@ -26,7 +26,8 @@ class FlowLive(QObject):
         self.run_editor: Any = None  # the editor whose text is running
         self.paused_line = 0
         self.running = False
-        self._drawn = (-1, 0, "", None)
+        self._drawn: tuple = (-1, 0, "", None, None)  # type: ignore[type-arg]
+        self.turn_lines: frozenset[int] | None = None  # a clicked turn's lines, else None
         self._timer = QTimer(self)
         self._timer.setInterval(REDRAW_MS)
         self._timer.timeout.connect(self.redraw)
@@ -35,6 +36,7 @@ class FlowLive(QObject):
     def on_event(self, event: object) -> None:
         if isinstance(event, RunStarted):
             self.trace.reset()
+            self.turn_lines = None
             self.run_editor = self.panel.editor
             self.running, self.paused_line = True, 0
             self._timer.start()
@@ -53,15 +55,23 @@ class FlowLive(QObject):
         self.paused_line = 0
         self.redraw()
 
+    def show_turn(self, lines: frozenset[int]) -> None:
+        """A chat bubble was clicked: tint only what its turn ran (until the next run)."""
+        self.turn_lines = frozenset(lines)
+        self.redraw()
+
     def redraw(self) -> None:
         panel = self.panel
         if panel.drawn is None or panel.editor is not self.run_editor:
             return
         current = self.paused_line or (self.trace.last if self.running else 0)
-        key = (self.trace.version, current, panel.routine, panel.drawn)
+        key = (self.trace.version, current, panel.routine, panel.drawn, self.turn_lines)
         if key == self._drawn:
             return
         self._drawn = key
-        panel.set_coverage(coverage(panel.drawn.graph, panel.routine,
-                                    frozenset(self.trace.lines),
-                                    frozenset(self.trace.transitions), current))
+        lines = frozenset(self.trace.lines)
+        steps = frozenset(self.trace.transitions)
+        if self.turn_lines is not None:
+            lines = self.turn_lines
+            steps = frozenset((a, b) for a, b in steps if a in lines and b in lines)
+        panel.set_coverage(coverage(panel.drawn.graph, panel.routine, lines, steps, current))

@@ -78,3 +78,26 @@ def test_debug_run_tints_visited_nodes_taken_branch_and_the_active_node(window, 
     run(finish(), timeout=20)
     assert not any(item.state.active for item in panel.scene.node_items.values())
     assert not panel.scene.node_items["L6.5"].state.visited
+
+
+def test_a_clicked_bubble_tints_only_its_turn(window, qtbot, run) -> None:
+    from ui.turns_view import chat_labels
+
+    window.add_tab(DIALOG, None)
+    panel = show_flow(window)
+
+    async def scenario():
+        await until(lambda: "L8.1" in panel.scene.node_items)
+        window.run(debug=True)
+        await until(lambda: window.chat.waiting)
+        qtbot.keyClicks(window.chat.input, "Rome")
+        qtbot.keyClick(window.chat.input, Qt.Key.Key_Return)
+        await until(lambda: not window.runner.running)
+
+    run(scenario(), timeout=20)
+    items = panel.scene.node_items
+    assert items["L1.1"].state.visited and items["L6.5"].state.visited
+    hi = next(lb for lb in chat_labels(window.chat) if lb.text() == "Hi")
+    qtbot.mouseClick(hi, Qt.MouseButton.LeftButton)  # turn 0: up to the HEAR
+    assert items["L1.1"].state.visited and items["L2.1"].state.visited
+    assert not items["L6.5"].state.visited and not items["L8.1"].state.visited
