@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from .. import nodes as n
 from .classify import classify
 from .fields import fields_of
-from .model import FlowEdge, FlowGraph, FlowNode, NodeKind, Routine, Segment
+from .model import Field, FlowEdge, FlowGraph, FlowNode, NodeKind, Routine, Segment
 from .spans import ParsedDialog, Record, Unparsable, parse_spans
 
 _LABEL_WIDTH = 60
@@ -239,7 +239,7 @@ class FlowBuilder:
         return f"L{stmt.line}.{stmt.col}"
 
 
-def _detail(kind: NodeKind, fields, target: str, stmt: n.Node) -> str:  # type: ignore[no-untyped-def]
+def _detail(kind: NodeKind, fields: tuple[Field, ...], target: str, stmt: n.Node) -> str:
     by_name = {f.name: f for f in fields}
     if kind in (NodeKind.MEMORY_READ, NodeKind.MEMORY_WRITE):
         key = by_name.get("key")

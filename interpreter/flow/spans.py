@@ -8,13 +8,17 @@ statements are; for each expression its tokens; and for each line it could not r
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from .. import nodes as n
 from ..errors import Diagnostic, Severity
 from ..lexer import Kind, TextBlock, Token, tokenize
 from ..parser import ParseError, Parser
 from .source import SourceText, string_end
+
+_T = TypeVar("_T")
 
 
 @dataclass(slots=True)
@@ -83,7 +87,7 @@ class SpanParser(Parser):
             self._failed = (marker, start)
             raise
 
-    def recover(self, rule):  # type: ignore[no-untyped-def]
+    def recover(self, rule: Callable[[], _T]) -> _T | None:
         result = super().recover(rule)
         if self._failed is not None:
             marker, start = self._failed
@@ -97,7 +101,7 @@ class SpanParser(Parser):
     def concat(self) -> n.Node:
         return self._noted(super().concat)
 
-    def _noted(self, rule) -> n.Node:  # type: ignore[no-untyped-def]
+    def _noted(self, rule: Callable[[], n.Node]) -> n.Node:
         start = self.i
         node = rule()
         self.expr_tokens.setdefault(id(node), (node, start, self.i))

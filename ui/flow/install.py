@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDockWidget
 
+from app.turns import Turn
+
 from .live import FlowLive
 from .panel import FlowPanel
 
@@ -59,7 +61,7 @@ class FlowFeature:
         watch.on_line = on_line
 
 
-    def _show_turn(self, turn) -> None:  # type: ignore[no-untyped-def]
+    def _show_turn(self, turn: Turn | None) -> None:
         if turn is not None:
             self.live.show_turn(frozenset(turn.lines))
 

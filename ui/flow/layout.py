@@ -6,9 +6,10 @@ width per character, what the scene's font needs at most), so the layout needs n
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from grandalf.graphs import Edge, Graph, Vertex
+from grandalf.graphs import Edge, Graph, Vertex, graph_core
 from grandalf.layouts import SugiyamaLayout
 from grandalf.routing import EdgeViewer, route_with_lines
 
@@ -100,7 +101,7 @@ def layout_routine(graph: FlowGraph, routine: str) -> FlowLayout:
     return FlowLayout(routine, boxes, routes)
 
 
-def _lay_out_component(core, back_edges: list[Edge]) -> None:  # type: ignore[no-untyped-def]
+def _lay_out_component(core: graph_core, back_edges: list[Edge]) -> None:
     sug = SugiyamaLayout(core)
     sug.xspace, sug.yspace = GAP_X, GAP_Y
     sug.route_edge = route_with_lines
@@ -130,16 +131,17 @@ def _stack_components(g: Graph, vertices: dict[str, Vertex]) -> None:
         x += right - left + GAP_X * 2
 
 
-def _oriented(points, src: Box) -> tuple[tuple[float, float], ...]:  # type: ignore[no-untyped-def]
+def _oriented(points: Iterable[Sequence[float]], src: Box
+              ) -> tuple[tuple[float, float], ...]:
     """The route from the source's end (grandalf routes a loop's way back reversed)."""
-    pts = [tuple(p) for p in points]
+    pts = [(float(p[0]), float(p[1])) for p in points]
     if len(pts) >= 2:
         cx, cy = src.center
         first, last = pts[0], pts[-1]
         if (last[0] - cx) ** 2 + (last[1] - cy) ** 2 < (first[0] - cx) ** 2 + \
                 (first[1] - cy) ** 2:
             pts.reverse()
-    return tuple(pts)  # type: ignore[return-value]
+    return tuple(pts)
 
 
 def _clip(text: str) -> str:

@@ -26,7 +26,7 @@ class FlowLive(QObject):
         self.run_editor: Any = None  # the editor whose text is running
         self.paused_line = 0
         self.running = False
-        self._drawn: tuple = (-1, 0, "", None, None)  # type: ignore[type-arg]
+        self._drawn: tuple[object, ...] = ()
         self.turn_lines: frozenset[int] | None = None  # a clicked turn's lines, else None
         self._timer = QTimer(self)
         self._timer.setInterval(REDRAW_MS)

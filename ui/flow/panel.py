@@ -13,7 +13,7 @@ from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal, SignalInstance
 from PySide6.QtGui import QAction, QPainter, QTextCursor
 from PySide6.QtWidgets import (
     QComboBox,
@@ -26,10 +26,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from interpreter.flow import FlowEditError, FlowNode, NodeKind, Template, TextEdit
+from interpreter.flow import FlowEditError, FlowGraph, FlowNode, NodeKind, Template, TextEdit
 from interpreter.flow import edits as flow_edits
 from interpreter.flow.coverage import Coverage
 
+from ..editor import CodeEditor
 from ..store_worker import StoreRunner, StoreWorker
 from .compute import DrawnFlow, FlowRequest, compute_flow
 from .export import export_png, export_svg
@@ -48,7 +49,7 @@ class FlowPanel(QWidget):
                  runner: StoreRunner | None = None) -> None:
         super().__init__(parent)
         self.run_job: StoreRunner = runner or ProcessRunner(StoreWorker(self), self)
-        self.editor = None  # the CodeEditor followed
+        self.editor: CodeEditor | None = None  # the editor followed
         self.drawn: DrawnFlow | None = None
         self.routine = ""
         self.expanded: frozenset[str] = frozenset()
@@ -144,7 +145,7 @@ class FlowPanel(QWidget):
 
     # -- following the editor -------------------------------------------------------------------
 
-    def set_editor(self, editor) -> None:  # type: ignore[no-untyped-def]
+    def set_editor(self, editor: CodeEditor | None) -> None:
         """Follow ``editor`` (a CodeEditor, or None): draw its text, track its cursor."""
         if editor is self.editor:
             return
@@ -158,8 +159,9 @@ class FlowPanel(QWidget):
                 signal.connect(slot)
         self.refresh()
 
-    def _editor_links(self):  # type: ignore[no-untyped-def]
+    def _editor_links(self) -> list[tuple[SignalInstance, Callable[..., None]]]:
         e = self.editor
+        assert e is not None
         return [(e.textChanged, self._timer.start),
                 (e.cursorPositionChanged, self._cursor_moved),
                 (e.breakpointsChanged, self._breakpoints_changed)]
@@ -224,7 +226,7 @@ class FlowPanel(QWidget):
             return
         self._select(node.id if node is not None else "")
 
-    def _breakpoints_changed(self, lines) -> None:  # type: ignore[no-untyped-def]
+    def _breakpoints_changed(self, lines: frozenset[int]) -> None:
         self.scene.set_breakpoints(frozenset(lines))
 
     # -- selection ------------------------------------------------------------------------------
@@ -301,7 +303,7 @@ class FlowPanel(QWidget):
         return graph is not None and self.apply(
             lambda s: flow_edits.set_field(s, graph, node_id, name, value))
 
-    def _with_selected(self, make) -> bool:  # type: ignore[no-untyped-def]
+    def _with_selected(self, make: Callable[[str, FlowGraph, str], TextEdit]) -> bool:
         node = self.selected_node()
         if node is None or self.drawn is None:
             self.message.emit("Select a node first")

@@ -90,7 +90,7 @@ class ProcessRunner(QObject):
         except RuntimeError:
             pass  # the panel is gone
 
-    def _deliver(self, outcome: tuple) -> None:  # type: ignore[type-arg]
+    def _deliver(self, outcome: tuple[Any, ...]) -> None:
         call, done, failed, result, error = outcome
         if isinstance(error, BrokenProcessPool):
             self._give_up(error)
