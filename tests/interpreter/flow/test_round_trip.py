@@ -53,3 +53,10 @@ def test_crlf_comments_and_curly_quotes_are_kept_byte_for_byte() -> None:
     talk = build_flow(text).nodes["L2.1"]
     assert talk.kind is NodeKind.TALK
     assert talk.field("text").value == "Hi"
+
+
+@pytest.mark.slow
+@settings(max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(dialogs(), st.text(max_size=600)))
+def test_round_trip_many_cases(text: str) -> None:
+    check_round_trip(text)
