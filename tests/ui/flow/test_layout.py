@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from itertools import combinations
 
+from hypothesis import HealthCheck, given, settings
+
 from interpreter.flow import build_flow
+from tests.interpreter.flow.dialogs import dialogs
 from ui.flow.layout import layout_routine
 
 TEXT = """\
@@ -61,3 +64,19 @@ def test_a_routine_is_laid_out_alone() -> None:
     layout = layout_routine(graph, "s")
     assert set(layout.boxes) == {"start:s", "end:s", "L13.5"}
     assert layout_routine(graph, "missing").boxes == {}
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(dialogs())
+def test_any_generated_dialog_lays_out(text: str) -> None:
+    graph = build_flow(text)
+    for routine in graph.routines:
+        layout = layout_routine(graph, routine.name)
+        assert set(layout.boxes) == set(routine.nodes)
+
+
+def test_goto_cycles_lay_out() -> None:
+    text = 'top:\nTALK "a"\nIF x THEN\n    GOTO top\nEND IF\nGOTO top\n'
+    graph = build_flow(text)
+    layout = layout_routine(graph, "")
+    assert set(layout.boxes) == set(graph.routine("").nodes)
