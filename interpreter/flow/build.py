@@ -245,8 +245,10 @@ def _detail(kind: NodeKind, fields: tuple[Field, ...], target: str, stmt: n.Node
         key = by_name.get("key")
         return f"key: {key.value}" if key else ""
     if kind is NodeKind.HEAR and isinstance(stmt, n.Hear):
-        options = f" ({len(stmt.options)} options)" if stmt.options else ""
-        return f"AS {stmt.kind}{options}"
+        if not stmt.options:
+            return f"AS {stmt.kind}"
+        names = [str(o.value) if isinstance(o, n.Literal) else "…" for o in stmt.options]
+        return f"AS {stmt.kind}: " + " | ".join(names)
     if kind is NodeKind.CALL:
         return f"→ {target}"
     return ""

@@ -42,6 +42,7 @@ def test_kinds_and_details() -> None:
     kinds = {i: graph.nodes[i].kind for i in graph.routine("").nodes}
     assert kinds["L2.1"] is NodeKind.TALK
     assert kinds["L3.1"] is NodeKind.HEAR
+    assert graph.nodes["L3.1"].detail == "AS MENU: Track | Hours"
     assert kinds["L4.1"] is NodeKind.SELECT
     assert kinds["L7.9"] is NodeKind.MEMORY_WRITE
     assert graph.nodes["L7.9"].detail == "key: last_order"
