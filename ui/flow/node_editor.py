@@ -22,9 +22,13 @@ class NodeEditor(QWidget):
         layout.addWidget(self.title)
         layout.addLayout(self.form)
         self.node_id = ""
+        self.node: FlowNode | None = None
         self.edits: dict[str, QLineEdit] = {}
 
     def show_node(self, node: FlowNode | None) -> None:
+        if node == self.node:
+            return  # the same node redrawn: keep what is being typed
+        self.node = node
         while self.form.rowCount():
             self.form.removeRow(0)
         self.edits = {}
