@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 
 from PySide6.QtCore import QObject, QRectF, QTimer, Signal
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QGraphicsScene, QGraphicsSceneMouseEvent
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene, QGraphicsSceneMouseEvent
 
 from interpreter.flow import FlowGraph
 from interpreter.flow.coverage import Coverage
@@ -32,23 +32,30 @@ class FlowScene(QGraphicsScene):
         self.edge_items: list[EdgeItem] = []
         self.selected_id = ""
         self._filling = 0  # show_flow calls so far; an older unfinished one stops
-        self.slices = 0
 
     def show_flow(self, graph: FlowGraph, layout: FlowLayout,
                   then: Callable[[], None] = lambda: None) -> None:
-        """Replace the drawing; items are made in slices of at most ``SLICE_MS`` per turn of
-        the event loop (a big flow never blocks the UI for more than a frame), then
-        ``then`` runs. A newer call abandons an unfinished one."""
+        """Replace the drawing: the old items are removed and the new ones made in slices of
+        at most ``SLICE_MS`` per turn of the event loop (a big flow never blocks the UI for
+        more than a frame), then ``then`` runs. A newer call abandons an unfinished one."""
         self._filling += 1
-        self.clear()
+        old = [item for item in self.items() if item.parentItem() is None]
         self.graph, self.layout = graph, layout
         self.node_items = {}
         self.edge_items = []
-        bounds = _bounds(layout)
-        self.setSceneRect(bounds)
-        self._fill(self._filling, self._makers(graph, layout), then)
+        self.setSceneRect(_bounds(layout))
+        work = self._makers(old, graph, layout)
+        filling = self._filling
+        QTimer.singleShot(0, lambda: self._fill(filling, work, then))
 
-    def _makers(self, graph: FlowGraph, layout: FlowLayout) -> Iterator[None]:
+    def _makers(self, old: list[QGraphicsItem], graph: FlowGraph,
+                layout: FlowLayout) -> Iterator[None]:
+        while old:  # one by one: deleting a thousand items at once takes frames
+            item = old.pop()
+            if item.scene() is self:
+                self.removeItem(item)
+            del item
+            yield
         for route in layout.edges:
             item = EdgeItem(route)
             self.addItem(item)
@@ -70,7 +77,6 @@ class FlowScene(QGraphicsScene):
             if time.perf_counter() > deadline:
                 QTimer.singleShot(0, lambda: self._fill(filling, makers, then))
                 return
-        self.slices += 1
         then()
 
     def select(self, node_id: str) -> NodeItem | None:
