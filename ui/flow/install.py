@@ -33,13 +33,19 @@ class FlowFeature:
         window.debug.controller.resumed.connect(self.live.on_resumed)
         self.panel.message.connect(lambda text: window.statusBar().showMessage(text, 8000))
         self._chain_line_hook()
+        # Shown = its tab is the selected one (a dock behind another tab still says
+        # isVisible()): only then is the flow drawn, so a hidden panel costs nothing.
+        self.shown = False
         window.tabs.currentChanged.connect(lambda _i: self.follow_editor())
-        self.dock.visibilityChanged.connect(lambda _shown: self.follow_editor())
+        self.dock.visibilityChanged.connect(self._visibility_changed)
+
+    def _visibility_changed(self, shown: bool) -> None:
+        self.shown = shown
         self.follow_editor()
 
     def follow_editor(self) -> None:
         """Draw the current tab's dialog while the dock is shown (nothing to do otherwise)."""
-        self.panel.set_editor(self.window.editor() if self.dock.isVisible() else None)
+        self.panel.set_editor(self.window.editor() if self.shown else None)
 
     def _chain_line_hook(self) -> None:
         """The debugger calls one line observer (the turn recorder's): call ours too."""

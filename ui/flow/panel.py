@@ -57,6 +57,7 @@ class FlowPanel(QWidget):
         self.last_error = ""
         self._asked = 0  # requests sent; a result is drawn only if it is the newest
         self._syncing = False
+        self._last_editor: CodeEditor | None = None
 
         self.scene = FlowScene(self)
         self.view = QGraphicsView(self.scene)
@@ -152,8 +153,10 @@ class FlowPanel(QWidget):
         if self.editor is not None:
             for signal, slot in self._editor_links():
                 signal.disconnect(slot)
+        if editor is not None and editor is not self._last_editor:
+            self.expanded, self.routine = frozenset(), ""  # a hidden panel shown again keeps them
+            self._last_editor = editor
         self.editor = editor
-        self.expanded, self.routine = frozenset(), ""
         if editor is not None:
             for signal, slot in self._editor_links():
                 signal.connect(slot)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import atexit
 import logging
 import multiprocessing
+import os
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -20,6 +21,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from ..store_worker import OnError, StoreRunner
+from .compute import exit_with_parent
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +35,8 @@ class _SharedPool:
     def get(self) -> ProcessPoolExecutor:
         if self._pool is None:
             self._pool = ProcessPoolExecutor(
-                max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+                max_workers=1, mp_context=multiprocessing.get_context("spawn"),
+                initializer=exit_with_parent, initargs=(os.getpid(),))
             atexit.register(self.shutdown)
         return self._pool
 

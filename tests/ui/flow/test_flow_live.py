@@ -99,5 +99,16 @@ def test_a_clicked_bubble_tints_only_its_turn(window, qtbot, run) -> None:
     assert items["L1.1"].state.visited and items["L6.5"].state.visited
     hi = next(lb for lb in chat_labels(window.chat) if lb.text() == "Hi")
     qtbot.mouseClick(hi, Qt.MouseButton.LeftButton)  # turn 0: up to the HEAR
+    assert window.conversation.turn_dock.isVisible()  # the Turn dock came to the front
+    with qtbot.waitSignal(panel.flowShown, timeout=10000):
+        window.flow.dock.raise_()  # back to the flow: drawn again, the turn's tints on it
+    items = panel.scene.node_items
     assert items["L1.1"].state.visited and items["L2.1"].state.visited
     assert not items["L6.5"].state.visited and not items["L8.1"].state.visited
+
+
+def test_the_flow_behind_another_tab_draws_nothing(window) -> None:
+    window.add_tab('TALK "one"\n', None)
+    feature = window.flow
+    assert not feature.shown  # Memory is the front tab of its dock group
+    assert feature.panel.editor is None and feature.panel.drawn is None
