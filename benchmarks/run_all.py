@@ -41,6 +41,7 @@ BENCHES = [
     Bench("ui", "ui_latency_bench.py"),
     Bench("startup", "startup_bench.py"),
     Bench("lsp", "lsp_bench.py"),
+    Bench("flow", "flow_bench.py"),
 ]
 
 _FIGURE = r"([0-9][0-9,]*\.?[0-9]*)"

@@ -43,6 +43,7 @@ from .editor.code_editor import CodeEditor, Mark
 from .editor.disk_changes import DiskWatcher, ReloadBar, file_digest
 from .editor.find_bar import FindBar
 from .editor.themes import ApplicationTheme, Theme, ThemeMenu, themed_icon
+from .flow.install import install_flow_panel
 from .help_menu import HelpMenu
 from .memory.history_panel import install_memory_history
 from .memory.panel import MemoryPanel
@@ -215,6 +216,7 @@ class MainWindow(QMainWindow):
         self.debug.add_menu_extras()
         self.history_feature = install_memory_history(self)  # History dock, sandbox, watcher
         self.conversation = install_conversation_tools(self)  # turns, rewind, answers, users
+        self.flow = install_flow_panel(self)  # the dialog as a live, editable flowchart
         self.conversation.turn_panel.lineClicked.connect(
             lambda line: show_line(self.conversation._run_editor(), line))
         self.theme_menu = ThemeMenu(self.settings, self)

@@ -1,0 +1,206 @@
+"""The Flow panel driven as a user would: clicks on nodes, the editor's cursor and text,
+edits in the node editor and the toolbar, breakpoints, export."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QImage, QTextCursor
+from PySide6.QtTest import QTest
+
+from interpreter.flow import NodeKind, Template
+from ui.editor.code_editor import CodeEditor
+from ui.flow.panel import FlowPanel
+
+TEXT = """\
+' support desk
+TALK "Hello"
+HEAR choice AS "Orders", "Hours"
+IF choice = "Orders" THEN
+    HEAR order AS INTEGER
+    SET BOT MEMORY "last_order", order
+ELSE
+    TALK "We open at 9"
+END IF
+"""
+
+
+@pytest.fixture
+def panel(qtbot):
+    editor = CodeEditor()
+    editor.setPlainText(TEXT)
+    flow = FlowPanel()
+    qtbot.addWidget(editor)
+    qtbot.addWidget(flow)
+    flow.resize(700, 800)
+    flow.show()
+    with qtbot.waitSignal(flow.flowShown, timeout=10000):
+        flow.set_editor(editor)
+    return flow
+
+
+def wait_drawn(qtbot, panel: FlowPanel) -> None:
+    with qtbot.waitSignal(panel.flowShown, timeout=10000):
+        pass
+
+
+def click_node(qtbot, panel: FlowPanel, node_id: str) -> None:
+    item = panel.scene.node_items[node_id]
+    panel.view.centerOn(item)
+    point = panel.view.mapFromScene(item.sceneBoundingRect().center())
+    QTest.mouseClick(panel.view.viewport(), Qt.MouseButton.LeftButton,
+                     Qt.KeyboardModifier.NoModifier, point)
+
+
+def selected_lines(editor: CodeEditor) -> tuple[int, int]:
+    cursor = editor.textCursor()
+    doc = editor.document()
+    return (doc.findBlock(cursor.selectionStart()).blockNumber() + 1,
+            doc.findBlock(cursor.selectionEnd()).blockNumber() + 1)
+
+
+def test_draws_every_statement_with_its_kind(panel: FlowPanel) -> None:
+    kinds = {i: item.node.kind for i, item in panel.scene.node_items.items()}
+    assert kinds["L2.1"] is NodeKind.TALK
+    assert kinds["L4.1"] is NodeKind.IF
+    assert kinds["L6.5"] is NodeKind.MEMORY_WRITE
+    assert panel.scene.node_items["L6.5"].node.detail == "key: last_order"
+    assert {(e.route.src, e.route.dst) for e in panel.scene.edge_items} >= {
+        ("L4.1", "L5.5"), ("L4.1", "L8.5")}
+
+
+def test_click_on_a_node_selects_its_lines(qtbot, panel: FlowPanel) -> None:
+    click_node(qtbot, panel, "L4.1")
+    assert selected_lines(panel.editor) == (4, 9)
+    assert panel.scene.selected_id == "L4.1"
+    click_node(qtbot, panel, "L6.5")
+    assert panel.editor.textCursor().selectedText() == '    SET BOT MEMORY "last_order", order'
+
+
+def test_cursor_highlights_its_node(panel: FlowPanel) -> None:
+    editor = panel.editor
+    editor.go_to_line(8)
+    assert panel.scene.selected_id == "L8.5"
+    assert panel.scene.node_items["L8.5"].state.selected
+    editor.go_to_line(7)  # ELSE: the IF's own line
+    assert panel.scene.selected_id == "L4.1"
+
+
+def test_typing_updates_the_flow_and_a_broken_line_is_one_cannot_draw_node(
+        qtbot, panel: FlowPanel) -> None:
+    editor = panel.editor
+    editor.moveCursor(QTextCursor.MoveOperation.End)
+    with qtbot.waitSignal(panel.flowShown, timeout=10000):
+        QTest.keyClicks(editor, 'TALK "Bye"')
+    assert panel.scene.node_items["L10.1"].node.kind is NodeKind.TALK
+    with qtbot.waitSignal(panel.flowShown, timeout=10000):
+        QTest.keyClick(editor, Qt.Key.Key_Return)
+        QTest.keyClicks(editor, "TALK (")
+    bad = [i.node for i in panel.scene.node_items.values()
+           if i.node.kind is NodeKind.UNPARSABLE]
+    assert [(n.first_line, n.last_line) for n in bad] == [(11, 11)]
+    assert panel.scene.node_items["L10.1"].node.kind is NodeKind.TALK  # the rest stays
+
+
+def test_edit_a_talk_in_the_node_editor_is_one_undo_step(qtbot, panel: FlowPanel) -> None:
+    click_node(qtbot, panel, "L2.1")
+    field = panel.node_editor.edits["text"]
+    assert field.text() == "Hello"
+    field.selectAll()
+    with qtbot.waitSignal(panel.flowShown, timeout=10000):
+        QTest.keyClicks(field, "Good morning")
+        QTest.keyClick(field, Qt.Key.Key_Return)
+    assert panel.editor.toPlainText() == TEXT.replace('"Hello"', '"Good morning"')
+    assert panel.scene.node_items["L2.1"].node.label == 'TALK "Good morning"'
+    panel.editor.undo()
+    assert panel.editor.toPlainText() == TEXT
+
+
+def test_hear_type_and_case_of_a_memory_key(qtbot, panel: FlowPanel) -> None:
+    click_node(qtbot, panel, "L5.5")
+    typ = panel.node_editor.edits["type"]
+    typ.setText("NUMBER")
+    with qtbot.waitSignal(panel.flowShown, timeout=10000):
+        QTest.keyClick(typ, Qt.Key.Key_Return)
+    assert "    HEAR order AS NUMBER\n" in panel.editor.toPlainText()
+    click_node(qtbot, panel, "L6.5")
+    key = panel.node_editor.edits["key"]
+    key.setText("order_id")
+    with qtbot.waitSignal(panel.flowShown, timeout=10000):
+        QTest.keyClick(key, Qt.Key.Key_Return)
+    assert 'SET BOT MEMORY "order_id", order' in panel.editor.toPlainText()
+
+
+def test_palette_branch_delete_and_move(qtbot, panel: FlowPanel) -> None:
+    editor = panel.editor
+    click_node(qtbot, panel, "L2.1")
+    with qtbot.waitSignal(panel.flowShown, timeout=10000):
+        assert panel.add_node(Template.SUGGESTION)
+    assert editor.toPlainText().splitlines()[2] == 'ADD SUGGESTION "yes" AS "Yes"'
+    editor.undo()
+    assert editor.toPlainText() == TEXT
+    wait_drawn(qtbot, panel)
+    click_node(qtbot, panel, "L4.1")
+    with qtbot.waitSignal(panel.flowShown, timeout=10000):
+        assert panel.add_branch()
+    assert 'ELSEIF answer = "other" THEN' in editor.toPlainText()
+    editor.undo()
+    wait_drawn(qtbot, panel)
+    click_node(qtbot, panel, "L3.1")
+    with qtbot.waitSignal(panel.flowShown, timeout=10000):
+        assert panel.move_node(-1)
+    assert editor.toPlainText().splitlines()[1:3] == [
+        'HEAR choice AS "Orders", "Hours"', 'TALK "Hello"']
+    editor.undo()
+    wait_drawn(qtbot, panel)
+    click_node(qtbot, panel, "L4.1")
+    with qtbot.waitSignal(panel.flowShown, timeout=10000):
+        panel.actions["delete"].trigger()
+    assert editor.toPlainText() == TEXT.split("IF choice")[0]
+    editor.undo()
+    assert editor.toPlainText() == TEXT
+
+
+def test_refused_edit_says_why(qtbot, panel: FlowPanel) -> None:
+    click_node(qtbot, panel, "L2.1")
+    with qtbot.waitSignal(panel.message) as said:
+        panel.move_node(-1)
+    assert "first" in said.args[0]
+    assert panel.editor.toPlainText() == TEXT
+
+
+def test_breakpoints_toggle_on_nodes_as_in_the_gutter(qtbot, panel: FlowPanel) -> None:
+    click_node(qtbot, panel, "L5.5")
+    panel.actions["breakpoint"].trigger()
+    assert panel.editor.breakpoints == {5}
+    assert panel.scene.node_items["L5.5"].state.breakpoint
+    panel.editor.toggle_breakpoint(8)  # the gutter
+    assert panel.scene.node_items["L8.5"].state.breakpoint
+
+
+def test_calls_open_and_expand(qtbot, panel: FlowPanel) -> None:
+    editor = panel.editor
+    with qtbot.waitSignal(panel.flowShown, timeout=10000):
+        editor.setPlainText('CALL greet\nSUB greet\n    TALK "hi"\nEND SUB\n')
+    click_node(qtbot, panel, "L1.1")
+    with qtbot.waitSignal(panel.flowShown, timeout=10000):
+        panel.actions["expand"].trigger()
+    assert "L1.1>L3.5" in panel.scene.node_items
+    with qtbot.waitSignal(panel.flowShown, timeout=10000):
+        panel.actions["open"].trigger()
+    assert panel.routine == "greet"
+    assert panel.routines.currentText() == "SUB greet"
+    assert "L3.5" in panel.scene.node_items
+
+
+def test_export_svg_and_png(panel: FlowPanel, tmp_path: Path) -> None:
+    panel.export(tmp_path / "flow.svg")
+    svg = (tmp_path / "flow.svg").read_text(encoding="utf-8")
+    assert "<svg" in svg and "HEAR order AS INTEGER" in svg
+    panel.export(tmp_path / "flow.png")
+    image = QImage(str(tmp_path / "flow.png"))
+    rect = panel.scene.sceneRect()
+    assert (image.width(), image.height()) == (int(rect.width()), int(rect.height()))
+    assert image.pixelColor(QPoint(1, 1)).name() == "#ffffff"
