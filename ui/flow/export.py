@@ -35,5 +35,5 @@ def export_png(scene: QGraphicsScene, path: str | Path, scale: float = 1.0) -> N
         scene.render(painter, QRectF(0, 0, size.width(), size.height()), rect)
     finally:
         painter.end()
-    if not image.save(str(path), "PNG"):
+    if not image.save(str(path), b"PNG"):
         raise OSError(f"cannot write {path}")

@@ -87,7 +87,7 @@ class NodeItem(QGraphicsItem):
             path.addRoundedRect(QRectF(0, 0, w, h), 6, 6)
         return path
 
-    def paint(self, painter: QPainter, _option, _widget=None) -> None:  # type: ignore[override]
+    def paint(self, painter: QPainter, _option, _widget=None) -> None:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         kind, state = self.node.kind, self.state
         fill = QColor(_FILL.get(kind, "#fafafa"))

@@ -68,7 +68,7 @@ class FlowPanel(QWidget):
         self.routines.activated.connect(lambda i: self.show_routine(self.routines.itemData(i)))
         self.node_editor = NodeEditor()
         self.node_editor.fieldEdited.connect(self.edit_field)
-        self.actions: dict[str, QAction] = {}
+        self.node_actions: dict[str, QAction] = {}
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
@@ -94,7 +94,7 @@ class FlowPanel(QWidget):
         add.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         menu = QMenu(add)
         for template in Template:
-            menu.addAction(template.title, lambda t=template: self.add_node(t))
+            menu.addAction(template.title, partial(self.add_node, template))
         add.setMenu(menu)
         add.setToolTip("Add a statement after the selected node (into a branch: select the "
                        "branch's IF/CASE and use Add Into)")
@@ -103,7 +103,7 @@ class FlowPanel(QWidget):
         into.setText("Add Into")
         into_menu = QMenu(into)
         for template in Template:
-            into_menu.addAction(template.title, lambda t=template: self.add_into(t))
+            into_menu.addAction(template.title, partial(self.add_into, template))
         into.setMenu(into_menu)
         into.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         bar.addWidget(into)
@@ -121,7 +121,7 @@ class FlowPanel(QWidget):
         for name, text, slot, tip in specs:
             action = bar.addAction(text, slot)
             action.setToolTip(tip)
-            self.actions[name] = action
+            self.node_actions[name] = action
         export = QToolButton()
         export.setText("Export")
         export_menu = QMenu(export)
@@ -136,13 +136,13 @@ class FlowPanel(QWidget):
         node = self.selected_node()
         editable = node is not None and node.in_text and not node.expanded_from
         for name in ("delete", "up", "down"):
-            self.actions[name].setEnabled(editable)
-        self.actions["branch"].setEnabled(editable and node.kind in (NodeKind.IF,
-                                                                     NodeKind.SELECT))
+            self.node_actions[name].setEnabled(editable)
+        self.node_actions["branch"].setEnabled(
+            editable and node is not None and node.kind in (NodeKind.IF, NodeKind.SELECT))
         is_call = node is not None and node.kind is NodeKind.CALL
-        self.actions["expand"].setEnabled(is_call)
-        self.actions["open"].setEnabled(is_call)
-        self.actions["breakpoint"].setEnabled(editable and self.editor is not None)
+        self.node_actions["expand"].setEnabled(is_call)
+        self.node_actions["open"].setEnabled(is_call)
+        self.node_actions["breakpoint"].setEnabled(editable and self.editor is not None)
 
     # -- following the editor -------------------------------------------------------------------
 

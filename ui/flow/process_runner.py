@@ -64,7 +64,7 @@ class ProcessRunner(QObject):
         self.in_process = True
         self._finished.connect(self._deliver)
 
-    def __call__(self, call: Callable[[], Any], done: Callable[[Any], None],
+    def __call__(self, call: Callable[[], Any], done: Callable[[Any], object],
                  failed: OnError | None = None) -> None:
         if not self.in_process:
             self.fallback(call, done, failed)
@@ -79,8 +79,9 @@ class ProcessRunner(QObject):
             return
         future.add_done_callback(lambda f: self._report(f, call, done, failed))
 
-    def _report(self, future: Future, call: Callable[[], Any], done: Callable[[Any], None],
+    def _report(self, future: Future, call: Callable[[], Any], done: Callable[[Any], object],
                 failed: OnError | None) -> None:
+        error: Exception | None
         try:
             result, error = future.result(), None
         except BrokenProcessPool as exc:  # the child died: go on with the thread worker

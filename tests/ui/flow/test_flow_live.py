@@ -52,7 +52,7 @@ def test_debug_run_tints_visited_nodes_taken_branch_and_the_active_node(window, 
     async def scenario():
         await until(lambda: "L8.1" in panel.scene.node_items)
         panel.select_node("L4.5")
-        panel.actions["breakpoint"].trigger()  # on the node, as in the gutter
+        panel.node_actions["breakpoint"].trigger()  # on the node, as in the gutter
         assert editor.breakpoints == {4}
         window.run(debug=True)
         await until(lambda: window.chat.waiting)

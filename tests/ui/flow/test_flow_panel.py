@@ -157,7 +157,7 @@ def test_palette_branch_delete_and_move(qtbot, panel: FlowPanel) -> None:
     wait_drawn(qtbot, panel)
     click_node(qtbot, panel, "L4.1")
     with qtbot.waitSignal(panel.flowShown, timeout=10000):
-        panel.actions["delete"].trigger()
+        panel.node_actions["delete"].trigger()
     assert editor.toPlainText() == TEXT.split("IF choice")[0]
     editor.undo()
     assert editor.toPlainText() == TEXT
@@ -173,7 +173,7 @@ def test_refused_edit_says_why(qtbot, panel: FlowPanel) -> None:
 
 def test_breakpoints_toggle_on_nodes_as_in_the_gutter(qtbot, panel: FlowPanel) -> None:
     click_node(qtbot, panel, "L5.5")
-    panel.actions["breakpoint"].trigger()
+    panel.node_actions["breakpoint"].trigger()
     assert panel.editor.breakpoints == {5}
     assert panel.scene.node_items["L5.5"].state.breakpoint
     panel.editor.toggle_breakpoint(8)  # the gutter
@@ -186,10 +186,10 @@ def test_calls_open_and_expand(qtbot, panel: FlowPanel) -> None:
         editor.setPlainText('CALL greet\nSUB greet\n    TALK "hi"\nEND SUB\n')
     click_node(qtbot, panel, "L1.1")
     with qtbot.waitSignal(panel.flowShown, timeout=10000):
-        panel.actions["expand"].trigger()
+        panel.node_actions["expand"].trigger()
     assert "L1.1>L3.5" in panel.scene.node_items
     with qtbot.waitSignal(panel.flowShown, timeout=10000):
-        panel.actions["open"].trigger()
+        panel.node_actions["open"].trigger()
     assert panel.routine == "greet"
     assert panel.routines.currentText() == "SUB greet"
     assert "L3.5" in panel.scene.node_items
