@@ -35,5 +35,6 @@ def export_png(scene: QGraphicsScene, path: str | Path, scale: float = 1.0) -> N
         scene.render(painter, QRectF(0, 0, size.width(), size.height()), rect)
     finally:
         painter.end()
-    if not image.save(str(path), b"PNG"):
+    # The stubs type the format as bytes; the binding accepts only str.
+    if not image.save(str(path), "PNG"):  # type: ignore[call-overload]
         raise OSError(f"cannot write {path}")
