@@ -267,9 +267,16 @@ class MainWindow(QMainWindow):
                  name: str = "") -> QDockWidget:
         return self._dock(title, widget, area, name)
 
+    @property
+    def widget(self) -> QWidget:
+        return self
+
     def menu(self, label: str) -> QMenu | None:
-        return next((a.menu() for a in self.menuBar().actions()
-                     if a.menu() is not None and a.text().replace("&", "") == label), None)
+        for action in self.menuBar().actions():
+            menu = action.menu()  # a QObject to the type checker; a menu bar's are QMenus
+            if isinstance(menu, QMenu) and action.text().replace("&", "") == label:
+                return menu
+        return None
 
     def run_tab(self) -> EditorTab | None:
         return getattr(self, "_run_tab", None)

@@ -11,14 +11,16 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import QSettings, Qt, SignalInstance
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QDockWidget, QLabel, QMenu, QTabWidget, QWidget
+from PySide6.QtWidgets import QDockWidget, QLabel, QMenu, QStatusBar, QTabWidget, QWidget
 
 if TYPE_CHECKING:
     from app.memory.store import MemoryStore
     from app.run.dialog_session import DialogRunner
 
+    from .bot.tools import BotTools
     from .debug.feature import DebugUi
     from .editor.code_editor import CodeEditor
+    from .memory.history_panel import HistoryFeature
     from .memory.panel import MemoryPanel
     from .run.bridge import Bridge
     from .run.chat_panel import ChatPanel
@@ -35,10 +37,17 @@ class Workbench(Protocol):
     debug: DebugUi
     tabs: QTabWidget
     settings: QSettings
-    store: MemoryStore | None
+    store: MemoryStore  # the open memory database (replaced when another one is opened)
+    bot_tools: BotTools
+    history_feature: HistoryFeature
     run_label: QLabel
     actions_by_name: dict[str, QAction]
     botChanged: SignalInstance
+
+    @property
+    def widget(self) -> QWidget:
+        """The window as a Qt widget: the parent of a feature's dialogs, actions and
+        QObjects."""
 
     def add_dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea,
                  name: str = "") -> QDockWidget:
@@ -56,6 +65,9 @@ class Workbench(Protocol):
     def editor(self) -> CodeEditor | None: ...
 
     def editor_tabs(self) -> list[Any]: ...
+
+    def run(self, debug: bool = False) -> None:
+        """Run the current tab's dialog (``debug``: under the debugger)."""
 
     def refresh_run_actions(self) -> None:
         """Enable Run/Stop/Debug actions for the current run state."""
@@ -81,3 +93,9 @@ class Workbench(Protocol):
     def findChild(self, *args: Any) -> Any: ...
 
     def width(self) -> int: ...
+
+    def statusBar(self) -> QStatusBar: ...
+
+    def windowTitle(self) -> str: ...
+
+    def setWindowTitle(self, title: str) -> None: ...

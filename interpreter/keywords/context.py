@@ -52,6 +52,11 @@ class KeywordContext(Protocol):
 
     def memget(self, key: Any) -> str: ...
 
+    async def run_dialog(self, compiled: CompiledProgram, params: dict[str, Any],
+                         on_event: EventSink) -> Any:
+        """Run another dialog (a tool) in this session with ``params`` as its PARAMs;
+        its events go to ``on_event``; returns its result."""
+
     @overload
     def service(self, name: Literal["http"], phrase: str) -> HttpService: ...
     @overload

@@ -157,8 +157,6 @@ async def run_tool(rt: KeywordContext, name: str, arguments: dict[str, Any], lin
 
     try:
         compiled = load_source(spec.source, spec.file or f"{spec.name}.bas")
-        runtime = type(rt)(compiled, rt.channel, rt.memory, on_event=forward, session=rt.session,
-                          params=arguments, services=rt.services, skip_waits=rt.skip_waits)
-        return await runtime.run()
+        return await rt.run_dialog(compiled, arguments, forward)
     except (BasicRuntimeError, BasicSyntaxError) as e:
         raise ServiceError(f"tool {spec.name} failed: {e}") from None

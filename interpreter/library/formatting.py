@@ -71,7 +71,7 @@ def parse_numeric_date(s: str, *, short_years: bool = False,
     t = s.strip()
     if m := _YMD.fullmatch(t):
         y, first, second = int(m[1]), int(m[2]), int(m[3])
-        readings = ((first, second),)
+        readings: tuple[tuple[int, int], ...] = ((first, second),)
     elif m := _DMY.fullmatch(t):
         if len(m[3]) == 2 and not short_years:
             return None

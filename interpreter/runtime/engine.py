@@ -220,6 +220,15 @@ class Runtime:
         self.emit(Finished(result))
         return result
 
+    async def run_dialog(self, compiled: CompiledProgram, params: dict[str, Any],
+                         on_event: EventSink) -> Any:
+        """Run another dialog (a tool) in this session, channel, memory and providers,
+        with ``params`` as its PARAMs; returns its result."""
+        runtime = type(self)(compiled, self.channel, self.memory, on_event=on_event,
+                             session=self.session, params=params, services=self.services,
+                             skip_waits=self.skip_waits)
+        return await runtime.run()
+
     # ------------------------------------------------------------ external synchrony
 
     async def barrier(self) -> None:

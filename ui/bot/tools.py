@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 class BotTools(QObject):
     def __init__(self, window: Workbench) -> None:
-        super().__init__(window)
+        super().__init__(window.widget)
         self.window = window
         self.package: BotPackage | None = None
         bot = window.runner.bot
@@ -54,7 +54,7 @@ class BotTools(QObject):
 
     def add_menu_items(self) -> None:
         """File → Open Package… (after Open…)."""
-        self.open_package_action = QAction("Open &Package…", self.window)
+        self.open_package_action = QAction("Open &Package…", self.window.widget)
         self.open_package_action.setStatusTip("Open a General Bots .gbai folder as a project")
         self.open_package_action.triggered.connect(self.ask_package)
         menu = self.window.menu("File")
@@ -63,12 +63,15 @@ class BotTools(QObject):
                           if a.text().replace("&", "").startswith("Open…")), None)
             index = menu.actions().index(after) + 1 if after in menu.actions() else 0
             before = menu.actions()[index] if index < len(menu.actions()) else None
-            menu.insertAction(before, self.open_package_action)
+            if before is None:  # Open… is the menu's last item
+                menu.addAction(self.open_package_action)
+            else:
+                menu.insertAction(before, self.open_package_action)
 
     # ------------------------------------------------------------ packages
 
     def ask_package(self) -> None:
-        folder = file_dialogs.existing_directory(self.window, "Open bot package (.gbai)")
+        folder = file_dialogs.existing_directory(self.window.widget, "Open bot package (.gbai)")
         if folder:
             self.open_package(folder)
 
@@ -78,7 +81,7 @@ class BotTools(QObject):
         try:
             package = load_package(path)
         except PackageError as exc:
-            QMessageBox.warning(self.window, "Open package failed", str(exc))
+            QMessageBox.warning(self.window.widget, "Open package failed", str(exc))
             return None
         self.package = package
         self._use_bot(package)

@@ -150,7 +150,7 @@ class ConversationTools:
         if menu is not None:
             menu.addSeparator()
         for name, text, handler, tip in specs:
-            action = QAction(text, w)
+            action = QAction(text, w.widget)
             action.setToolTip(tip)
             action.setStatusTip(tip)
             if handler is None:
@@ -182,7 +182,7 @@ class ConversationTools:
         self.window.refresh_run_actions()
 
     def _ask(self, text: str) -> bool:
-        answer = QMessageBox.question(self.window, "Clear bot memory", text)
+        answer = QMessageBox.question(self.window.widget, "Clear bot memory", text)
         return answer == QMessageBox.StandardButton.Yes
 
     def clear_memory(self) -> bool:

@@ -44,7 +44,7 @@ def _scrolling(widget: QWidget) -> QScrollArea:
 class DebugUi:
     def __init__(self, window: Workbench) -> None:
         self.window = window
-        self.controller = DebugController(window.runner, window)
+        self.controller = DebugController(window.runner, window.widget)
         self.variables = VariablesPanel(self.controller)
         self.watch = WatchPanel(self.controller)
         self.call_stack = CallStackPanel(self.controller)

@@ -34,12 +34,24 @@ if TYPE_CHECKING:
 class EditedPanel(Protocol):
     """What the conflict handling uses of the memory panel (which imports this module)."""
 
-    bot: str
-    store: MemoryStore | None
     model: MemoryTableModel
-    proxy: QAbstractProxyModel
     worker: StoreWorker
     conflict_answered: SignalInstance
+
+    # read-only here: the panel sets them itself (another bot, another database), and a
+    # read-only member also takes the panel's more specific proxy type
+    @property
+    def bot(self) -> str: ...
+
+    @property
+    def store(self) -> MemoryStore: ...
+
+    @property
+    def proxy(self) -> QAbstractProxyModel: ...
+
+    @property
+    def widget(self) -> QWidget:
+        """The panel as a Qt widget: the parent of the conflict question and errors."""
 
 Values = Mapping[str, "str | None"]  # key -> value, None = absent
 
@@ -149,7 +161,7 @@ class ConflictGuard:
             if not conflicts:
                 apply(list(seen), rows)
                 return
-            choice = ask_conflict(panel, action, conflicts)
+            choice = ask_conflict(panel.widget, action, conflicts)
             panel.conflict_answered.emit(choice.value)
             clashing = {c.key for c in conflicts}
             if choice is ConflictChoice.OVERWRITE:
@@ -161,5 +173,5 @@ class ConflictGuard:
                 self.show_stored(sorted(clashing), stored)
 
         panel.worker(read, decide,
-                     lambda exc: QMessageBox.warning(panel, action, error_message(exc)))
+                     lambda exc: QMessageBox.warning(panel.widget, action, error_message(exc)))
         return True

@@ -306,11 +306,11 @@ class HistoryFeature:
         view.selectionModel().currentRowChanged.connect(lambda cur, _prev: self._select(cur))
         win.botChanged.connect(self._bot_changed)
         self.dock = win.add_dock("History", self.panel, Qt.DockWidgetArea.RightDockWidgetArea)
-        self.sandbox_action = QAction("Run in &Sandbox", win)
+        self.sandbox_action = QAction("Run in &Sandbox", win.widget)
         self.sandbox_action.setStatusTip(
             "Run the dialog against a copy of memory, then commit or discard its changes")
         self.sandbox_action.triggered.connect(self.run_in_sandbox)
-        self.snapshot_action = QAction("Run from S&napshot…", win)
+        self.snapshot_action = QAction("Run from S&napshot…", win.widget)
         self.snapshot_action.setStatusTip(
             "Run the dialog from a saved memory snapshot; its writes stay out of the memory")
         self.snapshot_action.triggered.connect(self.ask_run_from_snapshot)
@@ -389,11 +389,9 @@ class HistoryFeature:
 
     def _open_editors(self) -> dict[str, Any]:
         editors = {}
-        for i in range(self.win.tabs.count()):
-            tab = self.win.tabs.widget(i)
-            path = getattr(tab, "path", None)
-            if path is not None:
-                editors[str(path)] = tab.editor
+        for tab in self.win.editor_tabs():
+            if tab.path is not None:
+                editors[str(tab.path)] = tab.editor
         return editors
 
     def set_store(self, store: MemoryStore) -> None:
@@ -422,11 +420,11 @@ class HistoryFeature:
         try:
             task = runner.start(tab.editor.toPlainText(), tab.title)
         except Exception as exc:  # noqa: BLE001 - syntax errors: show them like Run does
-            QMessageBox.warning(self.win, "Run in sandbox", str(exc))
+            QMessageBox.warning(self.win.widget, "Run in sandbox", str(exc))
             return
         finally:
             runner.store = real
-        self.win._update_run_actions()
+        self.win.refresh_run_actions()
         self.mark_sandboxed(True)
         self.win.chat.add_note("Sandboxed run: memory writes go to a copy; commit or discard "
                                "them when it ends")
@@ -451,7 +449,7 @@ class HistoryFeature:
         bot = self.win.runner.bot
         names = [s.name for s in self.snapshots.list(bot)]
         from_file = "Snapshot file…"
-        name, ok = QInputDialog.getItem(self.win, "Run from snapshot",
+        name, ok = QInputDialog.getItem(self.win.widget, "Run from snapshot",
                                         f"Snapshot of bot '{bot}':", [*names, from_file], 0,
                                         False)
         if not ok:
@@ -459,7 +457,7 @@ class HistoryFeature:
         if name != from_file:
             self.run_from_snapshot(name)
             return
-        path = file_dialogs.open_file_name(self.win, "Run from snapshot file", "",
+        path = file_dialogs.open_file_name(self.win.widget, "Run from snapshot file", "",
                                               "JSON (*.json)")
         if path:
             self.run_from_snapshot(path)
@@ -474,7 +472,7 @@ class HistoryFeature:
         try:
             snap = resolve_snapshot(spec, bot=runner.bot, snapshots=self.snapshots)
         except ValueError as exc:
-            QMessageBox.warning(self.win, "Run from snapshot", str(exc))
+            QMessageBox.warning(self.win.widget, "Run from snapshot", str(exc))
             return False
         real = runner.store
         provider = SeededProvider(real, snap.entries)
@@ -482,11 +480,11 @@ class HistoryFeature:
         try:
             task = runner.start(tab.editor.toPlainText(), tab.title)
         except Exception as exc:  # noqa: BLE001 - syntax errors: show them like Run does
-            QMessageBox.warning(self.win, "Run from snapshot", str(exc))
+            QMessageBox.warning(self.win.widget, "Run from snapshot", str(exc))
             return False
         finally:
             runner.store = real
-        self.win._update_run_actions()
+        self.win.refresh_run_actions()
         self.seeded = box = provider.bot(runner.bot)
         label = snap.name or spec
 

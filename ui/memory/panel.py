@@ -272,6 +272,10 @@ class MemoryPanel(QWidget):
         return self._store
 
     @property
+    def widget(self) -> QWidget:
+        return self  # for the EditedPanel protocol: the parent of the conflict question
+
+    @property
     def scope(self) -> int:
         return self.scope_box.currentIndex()
 

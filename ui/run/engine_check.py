@@ -18,7 +18,7 @@ ENGINE_ERRORS_KEY = "check/engineErrors"
 
 def install_engine_errors_action(window: Workbench) -> QAction:
     """A checkable Run-menu item; toggling it re-checks the current tab at once."""
-    action = QAction("Treat General Bots &Translation Defects as Errors", window)
+    action = QAction("Treat General Bots &Translation Defects as Errors", window.widget)
     action.setCheckable(True)
     tip = ("On: lines the General Bots converter mangles, drops or cannot compile are errors "
            "in Problems (like talkbench check --engine-errors). Off: they are warnings, "
@@ -26,7 +26,7 @@ def install_engine_errors_action(window: Workbench) -> QAction:
            "(talkbench-engine-errors) says so")
     action.setToolTip(tip)
     action.setStatusTip(tip)
-    action.setChecked(window.settings.value(ENGINE_ERRORS_KEY, False, type=bool))
+    action.setChecked(_engine_errors_on(window))
 
     def toggled(on: bool) -> None:
         window.settings.setValue(ENGINE_ERRORS_KEY, on)
@@ -47,5 +47,9 @@ def engine_options(window: Workbench, folder: Any) -> EngineOptions | None:
         options = load_settings(folder or "").engine_options()
     except ValueError:
         return None
-    on = window.settings.value(ENGINE_ERRORS_KEY, False, type=bool)
-    return EngineOptions(options.build, options.errors or on)
+    return EngineOptions(options.build, options.errors or _engine_errors_on(window))
+
+
+def _engine_errors_on(window: Workbench) -> bool:
+    # QSettings converts to the type asked for, though its stubs say object
+    return bool(window.settings.value(ENGINE_ERRORS_KEY, False, type=bool))
