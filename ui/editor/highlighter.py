@@ -46,7 +46,8 @@ class BasicHighlighter(QSyntaxHighlighter):
     sliceColoured = Signal(int, int)
 
     def __init__(self, document: QTextDocument, style: str = LIGHT_STYLE) -> None:
-        super().__init__(None)  # the document comes below, after a connection of ours
+        # The document comes below, after a connection of ours; the stubs omit the None form.
+        super().__init__(None)  # type: ignore[call-overload]
         self.setParent(document)  # as QSyntaxHighlighter(document) would: it owns us
         self._style_name = style
         self._style = get_style_by_name(style)
