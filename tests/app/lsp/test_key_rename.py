@@ -15,7 +15,7 @@ from app.memory.store import MemoryStore
 from .conftest import doc, open_dialog, pos, start
 from .test_memory_keys import _store_with, _stored_keys
 
-pytestmark = pytest.mark.asyncio(loop_scope="function")
+ASYNC = pytest.mark.asyncio(loop_scope="function")
 
 OPEN = 'x = 1\nSET BOT MEMORY "last_order", "none"\n'
 EDITED = 'x = 1\nSET BOT MEMORY "last_order_id", "none"\n'
@@ -77,6 +77,7 @@ async def _edited_workspace(client, tmp_path, url: str):
     return path, saved
 
 
+@ASYNC
 async def test_the_action_previews_the_rename_and_renames_the_row_only_when_applied(
         client, tmp_path):
     url = _store_with(tmp_path / "memory.db", "shop", last_order="A-17")
@@ -99,6 +100,7 @@ async def test_the_action_previews_the_rename_and_renames_the_row_only_when_appl
     assert _stored_keys(url, "shop") == ["last_order_id"]
 
 
+@ASYNC
 async def test_a_key_already_stored_disables_the_action_and_the_command_refuses(
         client, tmp_path):
     url = _store_with(tmp_path / "memory.db", "shop", last_order="A-17", last_order_id="B-2")
@@ -116,6 +118,7 @@ async def test_a_key_already_stored_disables_the_action_and_the_command_refuses(
         store.close()
 
 
+@ASYNC
 async def test_no_rename_is_offered_where_no_key_was_edited_or_after_a_save(client, tmp_path):
     url = _store_with(tmp_path / "memory.db", "shop", last_order="A-17")
     path, _ = await _edited_workspace(client, tmp_path, url)
@@ -126,6 +129,7 @@ async def test_no_rename_is_offered_where_no_key_was_edited_or_after_a_save(clie
     assert await _actions(client, path, 1, 20) == []  # the saved text is the new baseline
 
 
+@ASYNC
 async def test_the_rename_request_annotates_its_edits_for_a_preview(client, tmp_path):
     (tmp_path / "saved.bas").write_text(SAVED, encoding="utf-8")
     await start(client, tmp_path)
