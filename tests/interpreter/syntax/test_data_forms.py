@@ -8,6 +8,7 @@ import pytest
 
 from interpreter import Session
 from interpreter.errors import Severity
+from interpreter.ports import where
 from interpreter.ports.services import MailMessage
 from interpreter.syntax import nodes as n
 from interpreter.syntax.parser.core import parse
@@ -33,7 +34,8 @@ def keyword(source: str) -> n.KeywordStmt | n.KeywordExpr:
 def show(node: n.Node) -> object:
     """A compact, comparable view of an argument node."""
     if isinstance(node, n.Literal):
-        return node.value
+        return where.to_text(node.value) if isinstance(node.value, where.CONDITIONS) \
+            else node.value
     if isinstance(node, n.Name):
         return "$" + node.name
     if isinstance(node, n.MapLit):
@@ -65,7 +67,7 @@ def shape(source: str) -> tuple[str, list[object], dict[str, list[object]]]:
     ('r = FIND "t" WHERE a IN (1, "two", x) AND b NOT IN ids',
      ("FIND", ["t"], {"WHERE": ["a IN (?, ?, ?) AND b NOT IN (?)", 1, "two", "$x", "$ids"]})),
     ('r = FIND "t" WHERE NOT (a = 1 OR b = 2) AND c == "x" + y',
-     ("FIND", ["t"], {"WHERE": ["NOT ((a = ? OR b = ?)) AND c = ?", 1, 2, "Binary"]})),
+     ("FIND", ["t"], {"WHERE": ["NOT (a = ? OR b = ?) AND c = ?", 1, 2, "Binary"]})),
     ('r = FIND "t" WHERE "status = \'open\'"', ("FIND", ["t"], {"WHERE": ["status = 'open'"]})),
     ('r = FIND "t" WHERE filter_text LIMIT 2',
      ("FIND", ["t"], {"WHERE": ["$filter_text"], "LIMIT": [2]})),
