@@ -96,7 +96,7 @@ def to_source(tree: Any, module: str) -> str:
 
 
 def to_text(tree: Condition) -> str:
-    """The filter as text with ``?`` for every passed value (for tests and messages)."""
+    """The filter as readable text, ``?`` for every passed value (tests compare it)."""
     if isinstance(tree, (And, Or)):
         word = " AND " if isinstance(tree, And) else " OR "
         return word.join(_grouped(part, tree) for part in tree.parts)

@@ -107,6 +107,17 @@ def test_where_keeps_values_out_of_the_filter_text() -> None:
     assert clauses["WHERE"] == ["name = ? AND b = ?", "a' OR 1=1 --", 2]
 
 
+def test_where_is_parsed_into_a_tree_with_one_param_per_value() -> None:
+    clause = keyword('x = FIND "t" WHERE a == x AND NOT (b CONTAINS "y" || c IN (1, z))'
+                     ).clauses["WHERE"]
+    assert isinstance(clause[0], n.Literal)
+    assert clause[0].value == where.And((
+        where.Compare("a", "=", where.Param(0)),
+        where.Not(where.Or((where.Like("b", where.Param(1)),
+                            where.In("c", (where.Param(2), where.Param(3))))))))
+    assert [show(v) for v in clause[1:]] == ["$x", "y", 1, "$z"]
+
+
 def test_keywords_stay_usable_as_names() -> None:
     assert isinstance(only('case = FIND "cases", "id=1"'), n.Assign)
     assert isinstance(only('update = 1'), n.Assign)
