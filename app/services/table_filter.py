@@ -1,11 +1,16 @@
-"""The FIND/UPDATE/DELETE filter mini-language, compiled to a SQL WHERE with bound values.
+"""The FIND/UPDATE/DELETE filter, compiled to a SQL WHERE with bound values.
 
-Accepted (reference §4.12): ``col op value`` with ``= == != <> < > <= >= LIKE``, ``NOT LIKE``,
-``IN (a, b)`` (a list bound to a ``?`` there stands for its items), ``IS [NOT] NULL``, joined by
-``AND``/``OR``/``NOT`` and parentheses; the original ``col=value`` form where the value is the
-unquoted rest (``"ACTION=EMUL"``, ``"name=Ann Lee"``); the Node-era comma list ``"a=1,b=2"``
-(= AND); and ``?`` placeholders bound to given values. An ``=``/``<>``/``IN`` value the column
-cannot hold (``id = "Ann"`` on a number column) equals no row instead of failing.
+A filter reaches the host as an ``interpreter.ports.where`` tree (a WHERE the compiler already
+parsed) or as text known only at run time; the text is parsed here, once, into the same tree
+(``parse_filter``), and ``compile_filter`` turns either tree into SQL.
+
+Accepted text (reference §4.12): ``col op value`` with ``= == != <> < > <= >= LIKE``,
+``NOT LIKE``, ``IN (a, b)`` (a list bound to a ``?`` there stands for its items),
+``IS [NOT] NULL``, joined by ``AND``/``OR``/``NOT`` and parentheses; the original ``col=value``
+form where the value is the unquoted rest (``"ACTION=EMUL"``, ``"name=Ann Lee"``); the Node-era
+comma list ``"a=1,b=2"`` (= AND); and ``?`` placeholders bound to given values. An
+``=``/``<>``/``IN`` value the column cannot hold (``id = "Ann"`` on a number column) equals no
+row instead of failing.
 
 Column names are checked against the table (no identifier ever comes from user text unchecked)
 and every value is a bound parameter, converted to the column's kind so PostgreSQL compares
@@ -15,9 +20,12 @@ like with like. A LIKE pattern without ``%``/``_`` matches as "contains", case-i
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
+
+from interpreter.ports import where as w
+from interpreter.ports.data import Filter
 
 _TOKEN = re.compile(r"""
     \s*(?:
@@ -47,25 +55,40 @@ class Where:
 
 # convert(column, value) -> the value as the column stores it (raises ValueError)
 Converter = Callable[[str, Any], Any]
+_SQL_OPS: dict[str, w.CompareOp] = {"=": "=", "==": "=", "!=": "<>", "<>": "<>", "<": "<",
+                                    ">": ">", "<=": "<=", ">=": ">="}
 
 
-def compile_filter(text: str, values: Sequence[Any], columns: Mapping[str, str],
-                   convert: Converter, *, param: str = "?", ilike: str = "LIKE") -> Where:
+def compile_filter(where: Filter, columns: Mapping[str, str], convert: Converter, *,
+                   param: str = "?", ilike: str = "LIKE") -> Where:
     """``columns`` maps lower-case names to the real column names of the table."""
+    tree = where.tree if where.tree is not None else parse_filter(
+        where.text, len(where.params), columns)
+    if tree is None:
+        return Where("", ())
+    compiler = _Compiler(where.params, columns, convert, param, ilike)
+    sql = compiler.condition(tree)
+    return Where(sql, tuple(compiler.bound))
+
+
+def parse_filter(text: str, values: int, columns: Mapping[str, str]) -> w.Condition | None:
+    """The one parser of filter text: ``text`` with ``values`` values for its ``?`` → a tree
+    (None for an empty text, which matches every row). Column names are checked as they are
+    read, so the first mistake in the text is the one reported."""
     text = text.strip()
     if not text:
         if values:
             raise ValueError("filter values were given without a filter")
-        return Where("", ())
-    parser = _Parser(text, list(values), columns, convert, param, ilike)
+        return None
+    parser = _Parser(text, values, columns)
     if _is_comma_list(parser.tokens):
         parser.comma_and = True
-    sql = parser.expression()
+    tree = parser.expression()
     if parser.peek().kind != "end":
         raise ValueError(f"unexpected {parser.peek().text!r} in filter {text!r}")
-    if parser.values:
-        raise ValueError(f"filter {text!r} has fewer ? than the {len(values)} values given")
-    return Where(sql, tuple(parser.params))
+    if parser.used < values:
+        raise ValueError(f"filter {text!r} has fewer ? than the {values} values given")
+    return tree
 
 
 def _tokenize(text: str) -> list[Token]:
@@ -90,18 +113,20 @@ def _is_comma_list(tokens: list[Token]) -> bool:
     return any(t.text == "," for t in tokens) and not words & (_CONNECTORS | {"IN"})
 
 
+def _joined(kind: type[w.And | w.Or], parts: list[w.Condition]) -> w.Condition:
+    return parts[0] if len(parts) == 1 else kind(tuple(parts))
+
+
 class _Parser:
-    def __init__(self, text: str, values: list[Any], columns: Mapping[str, str],
-                 convert: Converter, param: str, ilike: str) -> None:
+    """Filter text → ``where`` tree; ``?`` becomes ``Param(i)`` in the order written."""
+
+    def __init__(self, text: str, values: int, columns: Mapping[str, str]) -> None:
         self.text = text
         self.tokens = _tokenize(text)
         self.i = 0
         self.values = values
+        self.used = 0
         self.columns = columns
-        self.convert = convert
-        self.param = param
-        self.ilike = ilike
-        self.params: list[Any] = []
         self.comma_and = False
 
     def peek(self) -> Token:
@@ -116,123 +141,84 @@ class _Parser:
         t = self.peek()
         return t.kind == "word" and t.text.upper() in words
 
-    def expression(self) -> str:
+    def expression(self) -> w.Condition:
         parts = [self.term()]
         while self.at_word("OR"):
             self.take()
             parts.append(self.term())
-        return parts[0] if len(parts) == 1 else "(" + " OR ".join(parts) + ")"
+        return _joined(w.Or, parts)
 
-    def term(self) -> str:
+    def term(self) -> w.Condition:
         parts = [self.factor()]
         while self.at_word("AND") or (self.comma_and and self.peek().text == ","):
             self.take()
             parts.append(self.factor())
-        return parts[0] if len(parts) == 1 else "(" + " AND ".join(parts) + ")"
+        return _joined(w.And, parts)
 
-    def factor(self) -> str:
+    def factor(self) -> w.Condition:
         if self.at_word("NOT"):
             self.take()
-            return f"NOT ({self.factor()})"
+            return w.Not(self.factor())
         if self.peek().text == "(":
             self.take()
             inner = self.expression()
             self.expect(")")
-            return f"({inner})"
+            return inner
         return self.condition()
 
     def expect(self, text: str) -> None:
         if self.take().text != text:
             raise ValueError(f"expected {text!r} in filter {self.text!r}")
 
-    def condition(self) -> str:
+    def condition(self) -> w.Condition:
         t = self.take()
         if t.kind != "word" or not _IDENT.match(t.text):
             raise ValueError(f"expected a column name in filter {self.text!r}, got {t.text!r}")
-        column = self.columns.get(t.text.lower())
-        if column is None:
-            raise ValueError(f"unknown column {t.text!r} (columns: "
-                             f"{', '.join(sorted(self.columns.values())) or 'none'})")
-        col = f'"{column}"'
+        column = t.text
+        _real_column(self.columns, column)
         if self.at_word("IS"):
             self.take()
             negate = self.at_word("NOT") and bool(self.take())
             if not self.at_word("NULL"):
                 raise ValueError(f"expected NULL after IS in filter {self.text!r}")
             self.take()
-            return f"{col} IS {'NOT ' if negate else ''}NULL"
+            return w.IsNull(column, negate)
         negate = self.at_word("NOT") and bool(self.take())
         if self.at_word("IN"):
             self.take()
             self.expect("(")
-            items = self.in_items(column)
+            items = [self.value()]
             while self.peek().text == ",":
                 self.take()
-                items += self.in_items(column)
+                items.append(self.value())
             self.expect(")")
-            if not items:  # IN of an empty list: nothing matches (NOT IN: everything)
-                return "1 = 1" if negate else "1 = 0"
-            return f"{col} {'NOT ' if negate else ''}IN ({', '.join(items)})"
+            return w.In(column, tuple(items), negate)
         if self.at_word("LIKE"):
             self.take()
-            pattern = str(self.value(column, raw=True))
-            if "%" not in pattern and "_" not in pattern:
-                pattern = f"%{pattern}%"
-            self.params.append(pattern)
-            return f"{'NOT ' if negate else ''}{self._like(col)} {self.param}"
+            return w.Like(column, self.value(raw=True), negate)
         if negate:
             raise ValueError(f"expected LIKE or IN after NOT in filter {self.text!r}")
         op = self.take()
         if op.kind != "op":
             raise ValueError(f"expected an operator after {t.text!r} in filter {self.text!r}")
-        value = self.value(column)
-        sql_op = {"==": "=", "!=": "<>"}.get(op.text, op.text)
-        if value is None:
-            if sql_op in ("=", "<>"):
-                return f"{col} IS {'NOT ' if sql_op == '<>' else ''}NULL"
+        value = self.value()
+        if isinstance(value, w.Value) and value.value is None and _SQL_OPS[op.text] not in (
+                "=", "<>"):
             raise ValueError(f"cannot compare {t.text!r} {op.text} NULL")
-        try:
-            mark = self.bind(column, value)
-        except ValueError:
-            # ``id = x OR name LIKE x`` with x = "Ann": a value the column cannot hold is
-            # simply not equal to any row; ordering comparisons still fail clearly.
-            if sql_op == "=":
-                return "1 = 0"
-            if sql_op == "<>":
-                return f"{col} IS NOT NULL"
-            raise
-        return f"{col} {sql_op} {mark}"
+        return w.Compare(column, _SQL_OPS[op.text], value)
 
-    def _like(self, col: str) -> str:
-        # CAST: LIKE on a number column works on its text, as in SQLite.
-        return f"CAST({col} AS TEXT) {self.ilike}"
-
-    def in_items(self, column: str) -> list[str]:
-        # A list bound to ``?`` (``WHERE id IN ids``) stands for its items.
-        value = self.value(column)
-        marks = []
-        for item in value if isinstance(value, (list, tuple)) else [value]:
-            try:
-                marks.append(self.bind(column, item))
-            except ValueError:  # a value the column cannot hold equals no row
-                continue
-        return marks
-
-    def bind(self, column: str, value: Any) -> str:
-        self.params.append(self.convert(column, value))
-        return self.param
-
-    def value(self, column: str, raw: bool = False) -> Any:
+    def value(self, raw: bool = False) -> w.Operand:
         t = self.peek()
         if t.text == "?":
             self.take()
-            if not self.values:
+            if self.used >= self.values:
                 raise ValueError(f"filter {self.text!r} has more ? than values given")
-            return self.values.pop(0)
+            self.used += 1
+            return w.Param(self.used - 1)
         if t.kind == "str":
             self.take()
             quote = t.text[0]
-            return t.text[1:-1].replace(quote * 2, quote)
+            return w.Value(t.text[1:-1].replace(quote * 2, quote))
         if t.kind != "word":
             raise ValueError(f"expected a value in filter {self.text!r}")
         # An unquoted value runs to the next AND/OR/)/, : "name=Ann Lee" is "Ann Lee".
@@ -242,7 +228,91 @@ class _Parser:
             end = self.take().end
         word = self.text[start:end].strip()
         if word.upper() == "NULL" and not raw:
-            return None
+            return w.Value(None)
         if _NUMBER.match(word) and not raw:
-            return float(word) if "." in word else int(word)
-        return word
+            return w.Value(float(word) if "." in word else int(word))
+        return w.Value(word)
+
+
+def _real_column(columns: Mapping[str, str], written: str) -> str:
+    column = columns.get(written.lower())
+    if column is None:
+        raise ValueError(f"unknown column {written!r} (columns: "
+                         f"{', '.join(sorted(columns.values())) or 'none'})")
+    return column
+
+
+class _Compiler:
+    """A ``where`` tree → SQL text; every value becomes a bound parameter, in order."""
+
+    def __init__(self, params: tuple[Any, ...], columns: Mapping[str, str], convert: Converter,
+                 param: str, ilike: str) -> None:
+        self.params = params
+        self.columns = columns
+        self.convert = convert
+        self.param = param
+        self.ilike = ilike
+        self.bound: list[Any] = []
+
+    def condition(self, tree: w.Condition) -> str:
+        if isinstance(tree, (w.And, w.Or)):
+            word = " AND " if isinstance(tree, w.And) else " OR "
+            return "(" + word.join(self.condition(part) for part in tree.parts) + ")"
+        if isinstance(tree, w.Not):
+            return f"NOT ({self.condition(tree.operand)})"
+        column = _real_column(self.columns, tree.column)
+        col = f'"{column}"'
+        if isinstance(tree, w.IsNull):
+            return f"{col} IS {'NOT ' if tree.negate else ''}NULL"
+        if isinstance(tree, w.In):
+            return self.in_list(tree, column, col)
+        if isinstance(tree, w.Like):
+            return self.like(tree, col)
+        return self.compare(tree, column, col)
+
+    def value(self, operand: w.Operand) -> Any:
+        return self.params[operand.index] if isinstance(operand, w.Param) else operand.value
+
+    def bind(self, column: str, value: Any) -> str:
+        self.bound.append(self.convert(column, value))
+        return self.param
+
+    def compare(self, tree: w.Compare, column: str, col: str) -> str:
+        value = self.value(tree.operand)
+        if value is None:
+            if tree.op in ("=", "<>"):
+                return f"{col} IS {'NOT ' if tree.op == '<>' else ''}NULL"
+            raise ValueError(f"cannot compare {tree.column!r} {tree.op} NULL")
+        try:
+            mark = self.bind(column, value)
+        except ValueError:
+            # ``id = x OR name LIKE x`` with x = "Ann": a value the column cannot hold is
+            # simply not equal to any row; ordering comparisons still fail clearly.
+            if tree.op == "=":
+                return "1 = 0"
+            if tree.op == "<>":
+                return f"{col} IS NOT NULL"
+            raise
+        return f"{col} {tree.op} {mark}"
+
+    def like(self, tree: w.Like, col: str) -> str:
+        pattern = str(self.value(tree.pattern))
+        if "%" not in pattern and "_" not in pattern:
+            pattern = f"%{pattern}%"
+        self.bound.append(pattern)
+        # CAST: LIKE on a number column works on its text, as in SQLite.
+        return f"{'NOT ' if tree.negate else ''}CAST({col} AS TEXT) {self.ilike} {self.param}"
+
+    def in_list(self, tree: w.In, column: str, col: str) -> str:
+        marks = []
+        for operand in tree.items:
+            value = self.value(operand)
+            # A list bound to ``?`` (``WHERE id IN ids``) stands for its items.
+            for item in value if isinstance(value, (list, tuple)) else [value]:
+                try:
+                    marks.append(self.bind(column, item))
+                except ValueError:  # a value the column cannot hold equals no row
+                    continue
+        if not marks:  # IN of an empty list: nothing matches (NOT IN: everything)
+            return "1 = 1" if tree.negate else "1 = 0"
+        return f"{col} {'NOT ' if tree.negate else ''}IN ({', '.join(marks)})"

@@ -144,7 +144,7 @@ class TableStore:
             info = self._ensure(table, row)
             key_value = _get_ci(row, info.key)
             if key_value not in (None, ""):
-                where = Filter(f"{info.key} = ?", (key_value,))
+                where = Filter.equals(info.key, key_value)
                 if self.find(table, where):
                     changes = {k: v for k, v in row.items() if k.lower() != info.key.lower()}
                     self.update(table, where, changes)
@@ -317,7 +317,7 @@ class TableStore:
     def _where(self, info: TableInfo, where: Filter) -> Where:
         columns = {c.name.lower(): c.name for c in info.columns}
         kinds = {c.name: c for c in info.columns}
-        clause = compile_filter(where.text, where.params, columns,
+        clause = compile_filter(where, columns,
                                 lambda col, v: _to_column(kinds[col], v),
                                 param=self._db.param, ilike="ILIKE" if self._pg else "LIKE")
         return Where(f" WHERE {clause.sql}" if clause.sql else "", clause.params)

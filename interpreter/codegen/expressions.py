@@ -13,6 +13,7 @@ from typing import Any
 from ..errors import Severity
 from ..library.builtins.core import lookup_builtin
 from ..library.operators import MAX_STRING
+from ..ports import where
 from ..syntax import nodes as n
 from ..syntax.suggestions import did_you_mean
 from ..syntax.vocabulary import EXPRESSION_PHRASES
@@ -50,6 +51,8 @@ class ExpressionEmitters(EmitterCore):
         return getattr(self, "ex_" + type(e).__name__)(e)
 
     def ex_Literal(self, e: n.Literal) -> str:
+        if isinstance(e.value, where.CONDITIONS):  # a WHERE parsed at compile time
+            return where.to_source(e.value, "_where")
         return repr(e.value)
 
     def ex_Interp(self, e: n.Interp) -> str:

@@ -12,6 +12,7 @@ import weakref
 from typing import Any
 
 from ..ports.data import ColumnDef, Filter, TableDefinition
+from ..ports.where import CONDITIONS
 from ..syntax import nodes as n
 from ..values import BasicValueError, to_display
 from .context import Clauses, KeywordContext
@@ -49,9 +50,12 @@ def _table_name(value: Any, phrase: str) -> str:
 
 
 def _filter(args: list[Any], clauses: Clauses, phrase: str) -> Filter:
-    """``"col=value"`` text plus optional ``?`` values, or a WHERE clause given as text."""
+    """``"col=value"`` text plus optional ``?`` values, or a WHERE clause: written out (the
+    tree the compiler parsed, with its values) or given as text."""
     if "WHERE" in clauses:
         where = clauses["WHERE"]
+        if where and isinstance(where[0], CONDITIONS):
+            return Filter(params=tuple(where[1:]), tree=where[0])
         if not where or not isinstance(where[0], str):
             raise BasicValueError(f"{phrase} … WHERE needs the condition as text here, e.g. "
                                   f"{phrase} \"table\", \"status = 'open'\"")
@@ -64,7 +68,7 @@ def _filter(args: list[Any], clauses: Clauses, phrase: str) -> Filter:
 
 
 def _id_filter(value: Any) -> Filter:
-    return Filter("id = ?", (value,))
+    return Filter.equals("id", value)
 
 
 def _as_filter(value: Any) -> Filter:

@@ -10,6 +10,7 @@ from operator import itemgetter, length_hint
 from types import MappingProxyType
 from typing import Any
 
+from ..ports import where
 from ..values import (
     MAX_LIST_ITEMS,
     BasicValueError,
@@ -522,5 +523,5 @@ NAMESPACE = {
     "_each_chunks": each_chunks, "_chunks": chunks, "_iter": iter, "_hint": length_hint,
     "_range": range, "_min": min, "_max": max,
     "_meth": method, "_forto": forto, "_LoopExit": LoopExit, "_EndDialog": EndDialog,
-    "_GotoJump": GotoJump,
+    "_GotoJump": GotoJump, "_where": where,
 }

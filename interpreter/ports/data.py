@@ -12,6 +12,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from .where import Compare, Condition, Param
+
 
 @dataclass(frozen=True)
 class ColumnDef:
@@ -32,10 +34,17 @@ class TableDefinition:
 @dataclass(frozen=True)
 class Filter:
     """A row filter: filter text (``"status=open"``, ``"score >= ? AND name LIKE ?"``) and the
-    values that ``?`` placeholders stand for. Empty text matches every row."""
+    values that ``?`` placeholders stand for, or a ``tree`` the compiler already parsed (its
+    ``Param`` indexes ``params``; the text is then not read). Empty text matches every row."""
 
     text: str = ""
     params: tuple[Any, ...] = ()
+    tree: Condition | None = None
+
+    @classmethod
+    def equals(cls, column: str, value: Any) -> Filter:
+        """``column = value``, built as a tree: the host has no text to parse."""
+        return cls(params=(value,), tree=Compare(column, "=", Param(0)))
 
 
 class Tables(Protocol):

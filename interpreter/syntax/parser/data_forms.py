@@ -4,9 +4,11 @@ Every form ends up as the argument/clause shape the handlers of ``keywords/data.
 take, so the compiler needs nothing special:
 
 * ``FIND "t" WHERE email = email AND score >= 50`` → ``clauses["WHERE"] =
-  [Literal("email = ? AND score >= ?"), email, 50]``: column names stay in the filter text
-  (checked as identifiers here and against the table at run time), right-hand sides are BASIC
-  expressions evaluated in the script and always bound to ``?``, never spliced into text.
+  [Literal(And((Compare("email", "=", Param(0)), Compare("score", ">=", Param(1))))), email,
+  50]``: the condition is parsed here, once, into an ``interpreter.ports.where`` tree that the
+  host compiles to SQL without reading text again. Column names are checked as identifiers
+  here and against the table at run time; right-hand sides are BASIC expressions evaluated in
+  the script and always passed as bound values, never spliced into text.
 * ``ORDER BY name DESC`` → ``clauses["ORDER"]``, ``LIMIT n`` → ``clauses["LIMIT"]``, a
   ``FIRST`` suffix → ``clauses["FIRST"]`` (one row or NULL).
 * ``INSERT INTO "t" VALUES m`` / ``INSERT INTO "t", a, b`` → ``INSERT "t", …`` (INTO here names
@@ -24,6 +26,7 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from ...ports import where as w
 from .. import nodes as n
 from ..lexer import Kind, Token
 from .expressions import COMPARISON_OPS
@@ -35,6 +38,9 @@ DATA_PHRASES = frozenset({"FIND", "SAVE", "INSERT", "UPDATE", "DELETE", "MERGE"}
 
 _COLUMN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _CONDITION_WORDS = {"LIKE", "IN", "IS", "NOT", "CONTAINS"}
+# The comparison operators a WHERE tree holds (``COMPARISON_OPS`` already maps == and !=).
+_SQL_OPS: dict[str, w.CompareOp] = {"=": "=", "<>": "<>", "<": "<", ">": ">", "<=": "<=",
+                                    ">=": ">="}
 # Words that end a WHERE value list or start a suffix.
 _SUFFIXES = ("WHERE", "ORDER", "LIMIT", "FIRST", "INTO")
 
@@ -194,8 +200,8 @@ class _DataParser(KeywordArguments):
                 items.append(p.concat())
             return items
         condition = _Condition(self)
-        text = condition.disjunction()
-        return [n.Literal(where_tok.line, where_tok.col, text), *condition.values]
+        tree = condition.disjunction()
+        return [n.Literal(where_tok.line, where_tok.col, tree), *condition.values]
 
     def ends_here(self, k: int) -> bool:
         """True when the token ``k`` ahead ends the clause (end of line or a suffix word)."""
@@ -227,50 +233,54 @@ class _DataParser(KeywordArguments):
 
 
 class _Condition:
-    """``col op value`` terms joined by AND/OR/NOT and parentheses → filter text + values."""
+    """``col op value`` terms joined by AND/OR/NOT and parentheses → a ``where`` tree whose
+    ``Param(i)`` is the i-th value expression."""
 
     def __init__(self, owner: _DataParser) -> None:
         self.owner = owner
         self.p = owner.p
         self.values: list[n.Node] = []
 
-    def disjunction(self) -> str:
-        return self.chain("OR", "||", self.conjunction)
+    def disjunction(self) -> w.Condition:
+        parts = self.chain("OR", "||", self.conjunction)
+        return parts[0] if len(parts) == 1 else w.Or(parts)
 
-    def conjunction(self) -> str:
-        return self.chain("AND", "&&", self.factor)
+    def conjunction(self) -> w.Condition:
+        parts = self.chain("AND", "&&", self.factor)
+        return parts[0] if len(parts) == 1 else w.And(parts)
 
-    def chain(self, word: str, symbol: str, operand: Callable[[], str]) -> str:
-        """``operand`` terms joined by ``word`` or its ``symbol`` → ``a WORD b WORD c``."""
+    def chain(self, word: str, symbol: str, operand: Callable[[], w.Condition]
+              ) -> tuple[w.Condition, ...]:
+        """``operand`` terms joined by ``word`` or its ``symbol``."""
         parts = [operand()]
         while self.p.at_word(word) or self.p.at_op(symbol):
             self.p.advance()
             parts.append(operand())
-        return f" {word} ".join(parts)
+        return tuple(parts)
 
-    def factor(self) -> str:
+    def factor(self) -> w.Condition:
         p = self.p
         p.deeper()  # NOT and parentheses recurse: bounded like every expression
         try:
             if p.at_word("NOT") or p.at_op("!"):
                 p.advance()
-                return f"NOT ({self.factor()})"
+                return w.Not(self.factor())
             if p.at_op("("):
                 p.advance()
                 inner = self.disjunction()
                 p.expect_op(")", "to close the condition")
-                return f"({inner})"
+                return inner
             return self.comparison()
         finally:
             p.depth -= 1
 
-    def comparison(self) -> str:
+    def comparison(self) -> w.Condition:
         p = self.p
         column = self.owner.column("in WHERE")
         tok = p.tok
         if tok.kind is Kind.OP and tok.value in COMPARISON_OPS:
             p.advance()
-            return f"{column} {COMPARISON_OPS[tok.value]} {self.bound()}"
+            return w.Compare(column, _SQL_OPS[COMPARISON_OPS[tok.value]], self.bound())
         if tok.kind is not Kind.IDENT or tok.upper not in _CONDITION_WORDS:
             raise p.fail(f"expected a comparison after {column} in WHERE (=, <>, <, >, "
                              f"LIKE, IN, IS NULL), got {tok.describe()}", tok)
@@ -278,33 +288,32 @@ class _Condition:
         if tok.upper == "IS":
             negate = p.accept_word("NOT")
             p.expect_word("NULL", "after IS")
-            return f"{column} IS {'NOT ' if negate else ''}NULL"
+            return w.IsNull(column, negate)
         negate = tok.upper == "NOT"
         op_tok = p.advance() if negate else tok
         op = op_tok.upper if op_tok.kind is Kind.IDENT else ""
         if op not in ("LIKE", "IN", "CONTAINS"):
             raise p.fail(f"expected LIKE or IN after NOT, got {op_tok.describe()}", op_tok)
-        prefix = f"{column} {'NOT ' if negate else ''}"
         if op == "IN":
-            return prefix + "IN (" + self.in_list() + ")"
-        return prefix + "LIKE " + self.bound()  # CONTAINS: a LIKE without wildcards contains
+            return w.In(column, self.in_list(), negate)
+        return w.Like(column, self.bound(), negate)  # CONTAINS: a LIKE without wildcards
 
-    def in_list(self) -> str:
+    def in_list(self) -> tuple[w.Operand, ...]:
         """``IN (a, b, c)`` or ``IN list`` (a list value expands when bound)."""
         p = self.p
         if not p.at_op("("):
-            return self.bound()
+            return (self.bound(),)
         p.advance()
         with p.in_brackets():
             marks = [self.bound()]
             while p.accept_op(","):
                 marks.append(self.bound())
         p.expect_op(")", "to close the IN list")
-        return ", ".join(marks)
+        return tuple(marks)
 
-    def bound(self) -> str:
+    def bound(self) -> w.Param:
         p = self.p
         if p.at_eol() or p.tok.kind is Kind.IDENT and p.tok.upper in ("AND", "OR"):
             raise p.fail(f"expected a value in WHERE, got {p.tok.describe()}", p.tok)
         self.values.append(p.concat())
-        return "?"
+        return w.Param(len(self.values) - 1)

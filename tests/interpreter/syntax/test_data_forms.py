@@ -8,6 +8,7 @@ import pytest
 
 from interpreter import Session
 from interpreter.errors import Severity
+from interpreter.ports import where
 from interpreter.ports.services import MailMessage
 from interpreter.syntax import nodes as n
 from interpreter.syntax.parser.core import parse
@@ -33,7 +34,8 @@ def keyword(source: str) -> n.KeywordStmt | n.KeywordExpr:
 def show(node: n.Node) -> object:
     """A compact, comparable view of an argument node."""
     if isinstance(node, n.Literal):
-        return node.value
+        return where.to_text(node.value) if isinstance(node.value, where.CONDITIONS) \
+            else node.value
     if isinstance(node, n.Name):
         return "$" + node.name
     if isinstance(node, n.MapLit):
@@ -65,7 +67,7 @@ def shape(source: str) -> tuple[str, list[object], dict[str, list[object]]]:
     ('r = FIND "t" WHERE a IN (1, "two", x) AND b NOT IN ids',
      ("FIND", ["t"], {"WHERE": ["a IN (?, ?, ?) AND b NOT IN (?)", 1, "two", "$x", "$ids"]})),
     ('r = FIND "t" WHERE NOT (a = 1 OR b = 2) AND c == "x" + y',
-     ("FIND", ["t"], {"WHERE": ["NOT ((a = ? OR b = ?)) AND c = ?", 1, 2, "Binary"]})),
+     ("FIND", ["t"], {"WHERE": ["NOT (a = ? OR b = ?) AND c = ?", 1, 2, "Binary"]})),
     ('r = FIND "t" WHERE "status = \'open\'"', ("FIND", ["t"], {"WHERE": ["status = 'open'"]})),
     ('r = FIND "t" WHERE filter_text LIMIT 2',
      ("FIND", ["t"], {"WHERE": ["$filter_text"], "LIMIT": [2]})),
@@ -103,6 +105,17 @@ def test_forms_parse_to_the_handlers_argument_shapes(source: str, expected: obje
 def test_where_keeps_values_out_of_the_filter_text() -> None:
     _, _, clauses = shape('''x = FIND "t" WHERE name = "a' OR 1=1 --" AND b = 2''')
     assert clauses["WHERE"] == ["name = ? AND b = ?", "a' OR 1=1 --", 2]
+
+
+def test_where_is_parsed_into_a_tree_with_one_param_per_value() -> None:
+    clause = keyword('x = FIND "t" WHERE a == x AND NOT (b CONTAINS "y" || c IN (1, z))'
+                     ).clauses["WHERE"]
+    assert isinstance(clause[0], n.Literal)
+    assert clause[0].value == where.And((
+        where.Compare("a", "=", where.Param(0)),
+        where.Not(where.Or((where.Like("b", where.Param(1)),
+                            where.In("c", (where.Param(2), where.Param(3))))))))
+    assert [show(v) for v in clause[1:]] == ["$x", "y", 1, "$z"]
 
 
 def test_keywords_stay_usable_as_names() -> None:
