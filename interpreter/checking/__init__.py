@@ -15,6 +15,7 @@ from ..compat import EngineOptions, check_engine, explain_unsupported
 from ..errors import Diagnostic, Severity
 from ..keywords.service_needs import unsupported_uses
 from ..syntax.lint import lint
+from ..syntax.nodes import program_nodes
 from ..syntax.parser.core import parse
 
 
@@ -34,9 +35,10 @@ def check_source(source: str, file: str = "<script>",
     compiled = compile_diagnostics(program)
     if isinstance(compiled, Diagnostic):
         return diagnostics + [compiled]
-    found = (diagnostics + compiled + lint(program, provided)
-             + unsupported_uses(program)
-             + check_engine(source, program, engine or EngineOptions()))
+    nodes = list(program_nodes(program))  # walked once for the three passes below
+    found = (diagnostics + compiled + lint(program, provided, nodes)
+             + unsupported_uses(program, nodes)
+             + check_engine(source, program, engine or EngineOptions(), nodes))
     unique = {(d.line, d.col, d.message): d for d in found}
     return sorted(unique.values(), key=lambda d: (d.line, d.col))
 

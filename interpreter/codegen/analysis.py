@@ -7,6 +7,7 @@ statement list or the whole program, so the code generator's parts can share the
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from ..syntax import nodes as n
@@ -76,23 +77,6 @@ def assigns(body: list[n.Node], key: str) -> bool:
     return False
 
 
-def bound_names(program: n.Program) -> set[str] | None:
-    """Every variable the dialog may bind (assignment, WITH, HEAR, loop, PARAM and INTO
-    targets, SUB parameters and FUNCTION results), or None when a target is not a plain
-    name (then any name may be bound). General Bots declares exactly the assigned names
-    (``let x = ();``); reading any other one is Rhai's "Variable not found"."""
-    names: set[str] = set()
-    for sub in program.subs.values():
-        names.update(sub.params)
-        names.add(sub.name)
-    for node in n.walk([*program.body, *program.subs.values()]):
-        bound = node_bindings(node)
-        if bound is None:
-            return None
-        names |= bound
-    return names
-
-
 def node_bindings(node: n.Node) -> set[str] | None:
     """The names ``node`` itself binds: its assignment, HEAR or INTO target (through member
     and index writes, ``o.a = 1`` binds ``o``), loop variable or PARAM; None when a target
@@ -137,24 +121,58 @@ def int_literal(node: n.Node) -> int | None:
     return None
 
 
-def names_in_subs(program: n.Program) -> set[str]:
-    """Every name a SUB mentions (variables, loop variables; member names too, which only
-    errs on the safe side): the dialog keeps these in G, where SUBs find them."""
-    names: set[str] = set()
-    for node in n.walk(list(program.subs.values())):
-        for attr in ("name", "var"):
-            value = getattr(node, attr, None)
-            if isinstance(value, str):
-                names.add(value)
-    return names
+@dataclass(frozen=True)
+class ProgramFacts:
+    """What decides where the code generator keeps each variable, found in one walk of the
+    dialog and of each SUB (three separate walks were most of a check's code generation)."""
+
+    # Every name a SUB mentions (variables, loop variables; member names too, which only
+    # errs on the safe side): the dialog keeps these in G, where SUBs find them.
+    shared: set[str]
+    # Every variable the dialog may bind (assignment, WITH, HEAR, loop, PARAM and INTO
+    # targets, SUB parameters and FUNCTION results), or None when a target is not a plain
+    # name (then any name may be bound). General Bots declares exactly the assigned names
+    # (``let x = ();``); reading any other one is Rhai's "Variable not found".
+    bound: set[str] | None
+    recursive: set[str]  # the SUBs (lower-case) on a cycle of the call graph
 
 
-def recursive_subs(program: n.Program) -> set[str]:
-    """The SUBs (lower-case) on a cycle of the call graph."""
-    callees = {key: {node.name.lower() for node in n.walk(sub.body)
-                     if isinstance(node, (n.Call, n.CallSub))
-                     and node.name.lower() in program.subs}
-               for key, sub in program.subs.items()}
+def program_facts(program: n.Program) -> ProgramFacts:
+    """The facts of ``program``: its dialog's statements and each SUB walked once."""
+    shared: set[str] = set()
+    callees: dict[str, set[str]] = {}
+    own: set[str] = set()
+    for sub in program.subs.values():
+        own.update(sub.params)
+        own.add(sub.name)
+    bound: set[str] | None = own
+    for node in n.walk(program.body):
+        bound = _add_bindings(bound, node)
+    for key, sub in program.subs.items():
+        called = callees[key] = set()
+        for node in n.walk(sub):
+            bound = _add_bindings(bound, node)
+            for attr in ("name", "var"):
+                value = getattr(node, attr, None)
+                if isinstance(value, str):
+                    shared.add(value)
+            if isinstance(node, (n.Call, n.CallSub)) and node.name.lower() in program.subs:
+                called.add(node.name.lower())
+    return ProgramFacts(shared, bound, _on_cycles(callees))
+
+
+def _add_bindings(bound: set[str] | None, node: n.Node) -> set[str] | None:
+    if bound is None:
+        return None
+    names = node_bindings(node)
+    if names is None:
+        return None
+    bound |= names
+    return bound
+
+
+def _on_cycles(callees: dict[str, set[str]]) -> set[str]:
+    """The keys of ``callees`` (a call graph) that can reach themselves."""
     found = set()
     for start, direct in callees.items():
         seen, todo = set(), list(direct)

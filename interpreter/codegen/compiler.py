@@ -63,7 +63,16 @@ class CodeGen(StatementEmitters, LoopEmitters, ExpressionEmitters, OperatorEmitt
 
     # ------------------------------------------------------------ program
 
-    def generate(self) -> str:
+    def generate(self, all_async: bool = False) -> str:
+        """The module's Python source. ``all_async`` (release only): one pass with every SUB an
+        ``async def`` whose calls are awaited, skipping the pass that finds the SUBs that can be
+        plain functions. Checking uses it: the warnings are the same (no emitter's warning
+        depends on sync_subs), and when that code compiles so does the release code, which
+        only turns some ``async def`` without an ``await`` into ``def`` and some
+        ``(await f(...))`` into ``f(...)``; it uses no ``async for``/``with``."""
+        if all_async and not self.debug:
+            self._generate_all(probe=False)
+            return "\n".join(self.out) + "\n"
         if self.debug and self.program.subs:
             self.quiet_subs = self._quiet_probe()
             self._reset_output()

@@ -62,10 +62,12 @@ def compile_or_diagnostic(program: Any, debug: bool = False) -> CompiledProgram 
 def compile_diagnostics(program: Any) -> list[Diagnostic] | Diagnostic:
     """What checking needs of compiling: the generator's warnings, or the error
     :func:`compile_or_diagnostic` gives. Functions of the generated code that compiled before
-    are not compiled again (:mod:`.compile_cache`)."""
+    are not compiled again (:mod:`.compile_cache`). The code compiled is the one-pass
+    ``all_async`` version (see ``CodeGen.generate``); when it does not compile, the release
+    code itself is compiled, which gives the exact answer."""
     try:
         gen = CodeGen(program, False)
-        source = gen.generate()
+        source = gen.generate(all_async=True)  # compiles only if the release code does
     except (RecursionError, SyntaxError, MemoryError):
         source = None
     if source is not None and compiles(source, GENERATED_PREFIX + program.file + ">"):

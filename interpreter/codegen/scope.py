@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from ..errors import Diagnostic, Severity
 from ..syntax import nodes as n
 from ..syntax.vocabulary import ERROR_STATE_NAMES
-from .analysis import bound_names, names_in_subs, recursive_subs
+from .analysis import program_facts
 
 ERROR_STATE = {name: "R." + attr for name, attr in ERROR_STATE_NAMES.items()}
 
@@ -83,8 +83,9 @@ class EmitterCore:
         # look them up. A debug build syncs the locals with G wherever the debugger can look
         # or edit: the debugger copies them into G when it looks (Runtime.observe), and the
         # dialog reloads them after a hook or a SUB call that may have paused.
-        self.shared = names_in_subs(program)
-        self.bound = bound_names(program)
+        facts = program_facts(program)
+        self.shared = facts.shared
+        self.bound = facts.bound
         self.locals: dict[str, str] = {}  # lower-case name -> Python local of __main__
         self.assigned: set[str] = set()  # the locals the dialog assigns
         # Release SUBs that can never suspend (no loop, keyword, HEAR or call of one that
@@ -103,7 +104,7 @@ class EmitterCore:
         # SUBs that can call themselves (directly or through others): with no loop, a deep
         # recursion would never reach a loop's tick, so each of their calls counts as one
         # loop iteration (the window stays responsive, Stop and the step budget still work).
-        self.recursive = recursive_subs(program)
+        self.recursive = facts.recursive
         # Release FOR EACH whose body never assigns its variable: name -> a local holding the
         # item when it is a map, else an empty map, bound once per iteration (see ex_Member).
         self.maps: dict[str, str] = {}

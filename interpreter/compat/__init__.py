@@ -24,9 +24,12 @@ __all__ = ["NEWEST_BUILD", "Concern", "EngineBuild", "EngineOptions", "Finding",
 
 
 def engine_findings(source: str, program: n.Program,
-                    options: EngineOptions = DEFAULT_OPTIONS) -> list[Finding]:
-    """Every compatibility finding for a dialog that parsed, in source order."""
-    nodes = list(n.program_nodes(program))  # walked once, read by both AST checks
+                    options: EngineOptions = DEFAULT_OPTIONS,
+                    nodes: list[n.Node] | None = None) -> list[Finding]:
+    """Every compatibility finding for a dialog that parsed, in source order. ``nodes``: the
+    program's nodes as ``program_nodes`` lists them, when the caller walked it already."""
+    if nodes is None:
+        nodes = list(n.program_nodes(program))  # walked once, read by both AST checks
     found = list(ConverterModel(options.build).findings(source_lines(source)))
     found += build_notes(nodes, options.build)
     found += value_pitfalls(nodes)
@@ -34,10 +37,11 @@ def engine_findings(source: str, program: n.Program,
 
 
 def check_engine(source: str, program: n.Program,
-                 options: EngineOptions = DEFAULT_OPTIONS) -> list[Diagnostic]:
+                 options: EngineOptions = DEFAULT_OPTIONS,
+                 nodes: list[n.Node] | None = None) -> list[Diagnostic]:
     """The findings as diagnostics; translation defects are errors when ``options.errors``."""
     return [f.diagnostic(program.file, options)
-            for f in engine_findings(source, program, options)]
+            for f in engine_findings(source, program, options, nodes)]
 
 
 def explain_unsupported(source: str, file: str,

@@ -77,15 +77,19 @@ def word_findings(label: str, line: SourceLine) -> Iterator[Finding]:
     for i, token in enumerate(tokens):
         why = None
         if token.kind is Kind.IDENT:
-            why = _word(line, header, i)
+            why = _word(line, header, i) if token.upper in _WORDS else None
         elif token.kind is Kind.OP and token.value == "<>" and not _spaced(line, token, None):
             why = "it turns <> into != only with a space on each side; write a <> b"
         if why:
             yield fails(label, line, token.col, token.end_col, why)
 
 
+# The only words _word can object to: the others skip its tests (most of a check's words).
+_WORDS = frozenset({"MOD", "CONTAINS", "LIKE", "NOT", "AND", "OR", "GET"})
+
+
 def _word(line: SourceLine, header: IfHeader | None, index: int) -> str | None:
-    """Why the word at ``index`` does not compile, or None."""
+    """Why the word at ``index`` (one of _WORDS) does not compile, or None."""
     tokens = line.tokens
     token = tokens[index]
     word = token.upper

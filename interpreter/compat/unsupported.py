@@ -158,6 +158,10 @@ CONSTRUCTS = (
 )
 
 
+# Every construct's triggers: a line with none of them needs no construct's test.
+_ANY_TRIGGER = frozenset().union(*(construct.triggers for construct in CONSTRUCTS))
+
+
 def unsupported_constructs(source: str) -> list[Finding]:
     """One error per line that uses a construct no General Bots build has."""
     found = []
@@ -178,6 +182,8 @@ def _first(line: SourceLine) -> Finding | None:
     if line.in_text_block or not line.tokens:
         return None
     words = _line_words(line.tokens)
+    if _ANY_TRIGGER.isdisjoint(words):
+        return None
     for construct in CONSTRUCTS:
         if construct.triggers.isdisjoint(words):
             continue

@@ -4,16 +4,20 @@ dialog never passes check silently only to stop at run time."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from ..errors import Diagnostic, Severity
 from ..syntax import nodes as n
 
 
-def unsupported_uses(program: n.Program) -> list[Diagnostic]:
+def unsupported_uses(program: n.Program,
+                     nodes: Iterable[n.Node] | None = None) -> list[Diagnostic]:
+    """``nodes``: the program's nodes as ``program_nodes`` lists them, if walked already."""
     # the registry imports the runtime's keyword families
     from .unsupported import _MESSAGE_NEED, NEEDS
 
     out: list[Diagnostic] = []
-    for node in n.program_nodes(program):
+    for node in n.program_nodes(program) if nodes is None else nodes:
         if not isinstance(node, (n.KeywordStmt, n.KeywordExpr)):
             continue
         need = NEEDS.get(node.phrase)

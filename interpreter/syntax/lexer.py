@@ -44,10 +44,12 @@ class Token:
     col: int
     end_col: int = 0
     quote: str = ""  # the quote char of a STRING token
+    # The value in capitals ("" when not a str): kept, as the parser and the compatibility
+    # rules ask it of most tokens several times (nothing changes a token's value).
+    upper: str = field(init=False, repr=False, compare=False)
 
-    @property
-    def upper(self) -> str:
-        return self.value.upper() if isinstance(self.value, str) else ""
+    def __post_init__(self) -> None:
+        self.upper = self.value.upper() if isinstance(self.value, str) else ""
 
     @property
     def text(self) -> str:

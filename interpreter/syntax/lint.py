@@ -37,10 +37,13 @@ def _assigned_names(program: n.Program, nodes: list[n.Node]) -> set[str]:
     return names
 
 
-def lint(program: n.Program, provided: Iterable[str] = ()) -> list[Diagnostic]:
+def lint(program: n.Program, provided: Iterable[str] = (),
+         nodes: list[n.Node] | None = None) -> list[Diagnostic]:
     """Warnings: variables read but never assigned anywhere in the file, nor ``provided`` from
-    outside it (a bot package's ``param-*`` values)."""
-    nodes = list(n.program_nodes(program))  # walked once for both passes
+    outside it (a bot package's ``param-*`` values). ``nodes``: the program's nodes as
+    ``program_nodes`` lists them, when the caller walked it already."""
+    if nodes is None:
+        nodes = list(n.program_nodes(program))  # walked once for both passes
     assigned = _assigned_names(program, nodes) | {name.lower() for name in provided}
     seen: set[str] = set()
     out: list[Diagnostic] = []

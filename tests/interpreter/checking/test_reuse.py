@@ -128,3 +128,48 @@ def test_a_module_that_does_not_compile_is_never_reported_as_compiling() -> None
     clear_caches()
     assert not compiles(broken, "<basic:x>")
     assert compiles("async def f():\n    return 1\n", "<basic:x>")
+
+
+def release_and_all_async(text: str) -> tuple[CodeGen, str, CodeGen, str] | None:
+    program, diagnostics = parse(text, "dialog.bas")
+    if any(d.severity is Severity.ERROR for d in diagnostics):
+        return None
+    release, one_pass = CodeGen(program, False), CodeGen(program, False)
+    return release, release.generate(), one_pass, one_pass.generate(all_async=True)
+
+
+def compiles_alone(source: str) -> bool:
+    try:
+        compile(source, "<basic:dialog.bas>", "exec")
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return False
+    return True
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(edits, min_size=0, max_size=3))
+def test_the_one_pass_code_a_check_compiles_stands_for_the_release_code(steps) -> None:
+    # check_source compiles the all-async code only: it must warn exactly as the release
+    # code does, and compile only when the release code compiles.
+    text = BASE
+    for step in steps:
+        text = apply(text, step)
+    both = release_and_all_async(text)
+    if both is None:
+        return
+    release, release_source, one_pass, one_pass_source = both
+    assert one_pass.diagnostics == release.diagnostics
+    assert not compiles_alone(one_pass_source) or compiles_alone(release_source)
+
+
+def test_the_one_pass_code_awaits_every_sub_the_release_code_calls_plainly() -> None:
+    text = ("FUNCTION Twice(v)\n  Twice = v * 2\nEND FUNCTION\n"
+            "SUB Ask()\n  HEAR answer\nEND SUB\n"
+            "x = Twice(Twice(2))\nCALL Ask()\nTALK NOFUNC(1)\nGOTO nowhere\n")
+    both = release_and_all_async(text)
+    assert both is not None
+    release, release_source, one_pass, one_pass_source = both
+    assert "def _sub_twice(" in release_source and "async def _sub_twice(" not in release_source
+    assert "async def _sub_twice(" in one_pass_source
+    assert one_pass.diagnostics == release.diagnostics and release.diagnostics
+    assert compiles_alone(one_pass_source) and compiles_alone(release_source)
