@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Awaitable, Callable
 
+from ..library.builtins.core import expected_arguments
 from .context import Clauses, KeywordContext
 
 Handler = Callable[[KeywordContext, list[Any], Clauses, int], Awaitable[Any]]
@@ -36,17 +37,7 @@ class Arity:
             return f"{phrase} expects {self.usage}, got {count} value{'' if count == 1 else 's'}"
         if self.most == 0:
             return f"{phrase} takes no arguments, got {count}"
-        if self.most is None:
-            expected = f"at least {_arguments(self.least)}"
-        elif self.least == self.most:
-            expected = _arguments(self.least)
-        else:
-            expected = f"{self.least} to {self.most} arguments"
-        return f"{phrase} expects {expected}, got {count}"
-
-
-def _arguments(count: int) -> str:
-    return f"{count} argument" if count == 1 else f"{count} arguments"
+        return f"{phrase} expects {expected_arguments(self.least, self.most)}, got {count}"
 
 
 ARITY: dict[str, Arity] = {}  # phrase -> its declared argument counts

@@ -96,15 +96,19 @@ def _plural(n: int) -> str:
     return f"{n} argument" if n == 1 else f"{n} arguments"
 
 
+def expected_arguments(least: int, most: int | None) -> str:
+    """How an error message names the accepted argument counts (``most`` None: no limit);
+    built-in functions and keywords word their count errors alike."""
+    if most is None:
+        return f"at least {_plural(least)}"
+    if least == most:
+        return _plural(least)
+    return f"{least} to {most} arguments"
+
+
 def arity_message(b: Builtin, got: int) -> str:
     """The error text for a call with the wrong number of arguments."""
-    if b.max_args is None:
-        expected = f"at least {_plural(b.min_args)}"
-    elif b.min_args == b.max_args:
-        expected = _plural(b.min_args)
-    else:
-        expected = f"{b.min_args} to {b.max_args} arguments"
-    return f"{b.name} expects {expected}, got {got}"
+    return f"{b.name} expects {expected_arguments(b.min_args, b.max_args)}, got {got}"
 
 
 def call_builtin(b: Builtin, args: list) -> Value:
