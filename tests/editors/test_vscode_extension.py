@@ -17,7 +17,7 @@ import pytest
 from lsprotocol import types
 from pygls.lsp.client import LanguageClient
 
-from tests.app.dap.support import ROOT, TIMEOUT, DapClient, start
+from tests.app.dap.support import ROOT, TIMEOUT, start, stdio_adapter
 
 EXTENSION = ROOT / "editors" / "vscode"
 HARNESS = Path(__file__).with_name("activate_vscode_extension.js")
@@ -126,17 +126,7 @@ def test_the_debug_adapter_command_runs_a_dialog_over_dap(activated: dict, memor
     adapter = activated["debugAdapter"]
     program = tmp_path / "hello.bas"
     program.write_text('TALK "hello from the adapter"\n', encoding="utf-8")
-    proc = subprocess.Popen([adapter["command"], *adapter["args"]], cwd=ROOT,
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                            stderr=subprocess.DEVNULL)
-    assert proc.stdin and proc.stdout
-
-    def write(data: bytes) -> None:
-        proc.stdin.write(data)
-        proc.stdin.flush()
-
-    try:
-        client = DapClient(write, lambda: proc.stdout.read1(65536))
+    with stdio_adapter([adapter["command"], *adapter["args"]]) as (client, _proc):
         caps = start(client, {"program": str(program), "db": memory, "bot": "shop"})
         assert caps["supportsConfigurationDoneRequest"] is True
         client.request("configurationDone")
@@ -144,8 +134,3 @@ def test_the_debug_adapter_command_runs_a_dialog_over_dap(activated: dict, memor
                                  where=lambda b: "hello from the adapter" in b["output"])
         assert "hello from the adapter" in said["output"]
         client.wait_event("terminated")
-    finally:
-        proc.kill()
-        proc.wait(timeout=TIMEOUT)
-        proc.stdin.close()
-        proc.stdout.close()

@@ -153,8 +153,12 @@ def _end(proc: subprocess.Popen[bytes], *pipes: IO[bytes] | None) -> None:
 
 
 @contextmanager
-def stdio_adapter() -> Iterator[tuple[DapClient, subprocess.Popen[bytes]]]:
-    proc = subprocess.Popen([sys.executable, "-m", "app", "dap"], cwd=ROOT, env=_env(),
+def stdio_adapter(command: list[str] | None = None,
+                  ) -> Iterator[tuple[DapClient, subprocess.Popen[bytes]]]:
+    """A DAP client talking to an adapter process over its stdio (``talkbench dap`` of this
+    tree unless ``command`` names another way to start it)."""
+    argv = command or [sys.executable, "-m", "app", "dap"]
+    proc = subprocess.Popen(argv, cwd=ROOT, env=_env(),
                             stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE)
     assert proc.stdin and proc.stdout
