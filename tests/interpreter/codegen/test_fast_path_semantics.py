@@ -14,7 +14,7 @@ from interpreter.ports.host import DictMemory
 from interpreter.runtime import engine as runtime
 from interpreter.runtime.channels import QueuedChannel
 
-from ..debug.test_locals import Run
+from ..debug.driver import Run
 from ..helpers import both
 
 

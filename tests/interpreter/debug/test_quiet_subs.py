@@ -5,7 +5,6 @@ and error lines behave as if every call ran the debug SUB."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
 from textwrap import dedent
 from typing import Any
 
@@ -17,7 +16,7 @@ from interpreter.debug.model import BreakpointSpec, MemoryBreakpointSpec, Paused
 from interpreter.ports.host import DictMemory
 from interpreter.runtime.channels import QueuedChannel
 
-Command = Callable[[Debugger], Any]
+from .driver import Run
 
 # Bump never suspends (no loop, no keyword that waits): it gets a hook-free copy.
 COUNTER = dedent("""\
@@ -32,37 +31,6 @@ COUNTER = dedent("""\
       RETURN k + 1
     END FUNCTION
     """)
-
-
-class Run:
-    """Runs a dialog under the debugger; each pause runs the next command, then resumes."""
-
-    def __init__(self, source: str, breakpoints: list[BreakpointSpec] = (),
-                 commands: list[Command] = (), memory_breakpoints=()):
-        self.compiled = load_source(source, "quiet.bas", debug=True)
-        self.commands = list(commands)
-        self.states: list[PausedState] = []
-        self.dbg = Debugger(self.compiled.program, on_paused=self.paused)
-        self.dbg.set_breakpoints(list(breakpoints))
-        self.dbg.set_memory_breakpoints(list(memory_breakpoints))
-        self.memory = DictMemory()
-        self.runtime = Runtime(self.compiled, QueuedChannel(), self.memory, debugger=self.dbg)
-        self.value: Any = None
-
-    def paused(self, state: PausedState) -> None:
-        self.states.append(state)
-        command = self.commands.pop(0) if self.commands else None
-        asyncio.get_running_loop().call_soon(self.apply, command)
-
-    def apply(self, command: Command | None) -> None:
-        if command is not None:
-            command(self.dbg)
-        if self.dbg.paused:
-            self.dbg.resume()
-
-    def run(self) -> Run:
-        self.value = asyncio.run(self.runtime.run())
-        return self
 
 
 def test_the_quiet_flag_follows_breakpoints_steps_and_memory_breakpoints() -> None:
