@@ -67,7 +67,8 @@ class ConversationWatch:
         self.breakpoints = ConversationBreakpoints()
         self.turn = 0
         self.debugger: ConversationDebugger | None = None
-        self.on_line: LineObserver | None = None  # coverage: called for every statement
+        # Called for every statement: the turn recorder's coverage, the flow view's trace.
+        self.line_observers: list[LineObserver] = []
 
     def set_breakpoints(self, breakpoints: ConversationBreakpoints) -> None:
         self.breakpoints = breakpoints
@@ -137,8 +138,7 @@ class ConversationDebugger(Debugger):
         super()._command(step, release)
 
     async def on_statement(self, runtime: Any, line: int, col: int) -> None:
-        observer = self.conversation.on_line
-        if observer is not None:
+        for observer in self.conversation.line_observers:
             observer(line)
         next_hear = self.conversation.breakpoints.next_hear
         if next_hear and line in self.hear_lines and not self._stopped:

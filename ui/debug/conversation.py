@@ -71,7 +71,7 @@ class ChatSession:
         runner.memory_wrapper = self.recorder.wrap_memory
         runner.debugger_factory = (
             lambda program, **kw: ConversationDebugger(program, self.watch, **kw))
-        self.watch.on_line = self.recorder.on_line
+        self.watch.line_observers.append(self.recorder.on_line)
         if not runner.session.user_id:
             runner.session.user_id = new_user_id()
         runner.subscribe(self._on_event)

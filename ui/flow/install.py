@@ -32,7 +32,7 @@ class FlowFeature:
         window.debug.controller.paused.connect(self.live.on_paused)
         window.debug.controller.resumed.connect(self.live.on_resumed)
         self.panel.message.connect(lambda text: window.statusBar().showMessage(text, 8000))
-        self._chain_line_hook()
+        self._follow_conversation()
         # Shown = its tab is the selected one (a dock behind another tab still says
         # isVisible()): only then is the flow drawn, so a hidden panel costs nothing.
         self.shown = False
@@ -47,24 +47,15 @@ class FlowFeature:
         """Draw the current tab's dialog while the dock is shown (nothing to do otherwise)."""
         self.panel.set_editor(self.window.editor() if self.shown else None)
 
-    def _chain_line_hook(self) -> None:
-        """The debugger calls one line observer (the turn recorder's): call ours too."""
+    def _follow_conversation(self) -> None:
+        """Follow the conversation debugger's lines, and a clicked chat bubble's turn."""
         conversation = getattr(self.window, "conversation", None)
         if conversation is None:
             return
         main = conversation.main
         main.linker.bubbleClicked.connect(
             lambda index, _line: self._show_turn(main.recorder.turn(index)))
-        watch = main.watch
-        previous = watch.on_line
-        trace = self.live.trace
-
-        def on_line(line: int) -> None:
-            if previous is not None:
-                previous(line)
-            trace.on_line(line)
-
-        watch.on_line = on_line
+        main.watch.line_observers.append(self.live.trace.on_line)
 
     def _show_turn(self, turn: Turn | None) -> None:
         if turn is not None:

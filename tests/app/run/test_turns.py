@@ -59,7 +59,7 @@ def make(answers=(), data=None, breakpoints=NO_BREAKPOINTS):
     recorder = TurnRecorder()
     runner.memory_wrapper = recorder.wrap_memory
     runner.debugger_factory = lambda program, **kw: ConversationDebugger(program, watch, **kw)
-    watch.on_line = recorder.on_line
+    watch.line_observers.append(recorder.on_line)
     runner.subscribe(recorder.on_event)
     return runner, store, recorder, queue, echoed, watch
 
