@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QIcon, QKeySequence
@@ -26,34 +27,38 @@ from PySide6.QtWidgets import (
 
 from app.db.database import DatabaseError, describe_url
 from app.files.atomic_file import DEFAULT_FORMAT, read_text_file, write_text_atomic
-from app.files.bot_package import package_variable_names
 from app.memory.store import MemoryStore
 from app.memory.user_memory import user_memories
-from app.run.dialog_session import DialogRunner
-from interpreter import BasicSyntaxError, EngineOptions, check_source
+from interpreter.errors import BasicSyntaxError
 from interpreter.events import Failed, Finished, Printed, RunStarted, Stopped
 
 from . import file_dialogs
 from .bot.database_dialog import DatabaseDialog, recent_databases, remember_database
-from .bot.tools import BotTools
-from .debug.conversation import install_conversation_tools
-from .debug.feature import DEBUG_MENU, DebugUi
+from .debug import DEBUG_MENU
+from .deferred_parts import DeferredParts
 from .editor import session_restore
 from .editor.code_editor import CodeEditor, Mark
 from .editor.disk_changes import DiskWatcher, ReloadBar, file_digest
 from .editor.find_bar import FindBar
 from .editor.themes import ApplicationTheme, Theme, ThemeMenu, themed_icon
-from .flow.install import install_flow_panel
 from .help_menu import HelpMenu
-from .memory.history_panel import install_memory_history
 from .memory.panel import MemoryPanel
 from .run.bridge import Bridge
 from .run.chat_panel import ChatPanel
 from .run.engine_check import engine_options, install_engine_errors_action
 from .run.output_panel import OutputPanel, ProblemsPanel, problems_title
-from .run.tests_panel import TestsPanel
-from .run.turns_view import show_line
 from .view_menu import ViewMenu
+
+if TYPE_CHECKING:
+    from app.run.dialog_session import DialogRunner
+    from interpreter.compat import EngineOptions
+
+    from .bot.tools import BotTools
+    from .debug.conversation import ConversationTools
+    from .debug.feature import DebugUi
+    from .flow.install import FlowFeature
+    from .memory.history_panel import HistoryFeature
+    from .run.tests_panel import TestsPanel
 
 RESOURCES = Path(__file__).resolve().parent.parent / "resources"
 SAMPLES = RESOURCES / "samples"
@@ -67,6 +72,10 @@ DOCK_HEIGHT_SHARES = (0.36, 0.30, 0.17)
 SKIP_UNSUPPORTED_KEY = "run/skipUnsupportedKeywords"
 # The same override ``talkbench run --skip-unsupported`` passes (app.run.headless).
 SKIP_UNSUPPORTED_SETTINGS = {"unsupported_keywords": "skip"}
+# The window's attributes built after its first paint, and the part (``MainWindow.parts``)
+# that builds each.
+PART_OF = {"runner": "run", "debug": "run", "conversation": "run", "tests": "tests",
+           "bot_tools": "bot_tools", "history_feature": "history", "flow": "flow"}
 
 
 @dataclass(frozen=True)
@@ -151,19 +160,35 @@ class MainWindow(QMainWindow):
     # features that show one bot's data follow it.
     botChanged = Signal(str)
 
+    # Built after the first paint (ui.deferred_parts), or when first read: see __getattr__.
+    runner: DialogRunner
+    tests: TestsPanel
+    bot_tools: BotTools
+    debug: DebugUi
+    history_feature: HistoryFeature
+    conversation: ConversationTools
+    flow: FlowFeature
+
     def __init__(self, store: MemoryStore, db_url: str, bot: str, settings: QSettings) -> None:
         super().__init__()
         self.store = store
         self.db_url = db_url
         self.settings = settings
+        self._first_bot = bot  # the runner's bot until the runner is built
         self.setWindowTitle("Talkbench")
         if ICON.exists():
             self.setWindowIcon(QIcon(str(ICON)))
+        self.parts = DeferredParts(self, {
+            "run": self._build_run,
+            "tests": self._build_tests,
+            "bot_tools": self._build_bot_tools,
+            "history": self._build_history,
+            "flow": self._build_flow,
+        })
+        self._layout_restored = False  # a saved layout: docks built later take their place
 
         self.bridge = Bridge(self)
         self.chat = ChatPanel()
-        self.runner = DialogRunner(store, bot, self.chat)
-        self.runner.subscribe(self.bridge.post_event)
         self._unsubscribe_store = store.subscribe(self.bridge.post_change)
         self._unsubscribe_users = user_memories(store).subscribe(self.bridge.post_user_change)
         self.memory = MemoryPanel(store, bot)
@@ -193,12 +218,8 @@ class MainWindow(QMainWindow):
         out = self._dock("Output", self.output, Qt.DockWidgetArea.BottomDockWidgetArea)
         prob = self._dock("Problems", self.problems, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.problems.countChanged.connect(lambda n: prob.setWindowTitle(problems_title(n)))
-        self.tests = TestsPanel(self)
-        tests = self._dock("Tests", self.tests, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.tabifyDockWidget(prob, out)
-        self.tabifyDockWidget(out, tests)
         out.raise_()
-        self.bot_tools = BotTools(self)  # Tables and Schedules docks, .gbai packages
         self._default_sizes = ([chat, memory, out], [460, 460, 150])
 
         self._check_timer = QTimer(self)
@@ -206,24 +227,16 @@ class MainWindow(QMainWindow):
         self._check_timer.setInterval(CHECK_DELAY_MS)
         self._check_timer.timeout.connect(self._check_now)
 
-        self.debug = DebugUi(self)
         self.actions_by_name: dict[str, QAction] = {}
         self._icons: dict[str, QStyle.StandardPixmap] = {}
         self._build_actions()
         self._add_skip_unsupported_action()
         install_engine_errors_action(self)
-        self.bot_tools.add_menu_items()
-        self.debug.add_menu_extras()
-        self.history_feature = install_memory_history(self)  # History dock, sandbox, watcher
-        self.conversation = install_conversation_tools(self)  # turns, rewind, answers, users
-        self.flow = install_flow_panel(self)  # the dialog as a live, editable flowchart
-        self.conversation.turn_panel.lineClicked.connect(
-            lambda line: show_line(self.conversation._run_editor(), line))
         self.theme_menu = ThemeMenu(self.settings, self)
         self.app_theme = ApplicationTheme()
         self.theme_menu.themeChanged.connect(self._apply_theme)
         self._apply_theme(self.theme_menu.current())
-        self.view_menu = ViewMenu(self, [self.theme_menu])
+        self.view_menu = ViewMenu(self, [self.theme_menu], self.finish_startup)
         self.menuBar().addMenu(self.view_menu)
         self.help_menu = HelpMenu(self)
         self.db_label = QLabel()
@@ -243,11 +256,131 @@ class MainWindow(QMainWindow):
         self.problems.jumpRequested.connect(self.jump_to)
         self._update_run_actions()
         # First-run layout (a saved one replaces it): the memory table keeps the right
-        # column's height, History shares its tabs; Output is the bottom tab in front.
-        self.tabifyDockWidget(memory, self.history_feature.dock)
+        # column's height, Output is the bottom tab in front; the later docks join them.
         memory.raise_()
         out.raise_()
         self._restore_layout()
+        self._build_parts_before_menus()
+        self.parts.start_after_first_paint(self)
+
+    def __getattr__(self, name: str) -> object:
+        """A part of the window not built yet (``self.parts``) is built when first read:
+        everything that uses the window keeps working whether its idle build ran or not."""
+        parts = self.__dict__.get("parts")
+        part = PART_OF.get(name)
+        if parts is not None and part is not None and not parts.building(part):
+            parts.build(part)
+            if name in self.__dict__:
+                return self.__dict__[name]
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    def finish_startup(self) -> None:
+        """Build every part not built yet (a menu opened early, closing, a test)."""
+        self.parts.build_all()
+
+    def _build_parts_before_menus(self) -> None:
+        """A menu opened before the idle build is done lists everything: features add their
+        entries to the menus (Debug ▸ Windows, File ▸ Open Package…, the sandbox runs)."""
+        for action in self.menuBar().actions():
+            menu = action.menu()
+            if isinstance(menu, QMenu):
+                menu.aboutToShow.connect(self.finish_startup)
+
+    # -- the parts built after the first paint -------------------------------------------------
+    # Each imports its feature here, not at the top of the module: the import is part of
+    # what the first window no longer waits for (the runner alone pulls in the compiler,
+    # the debugger and the service registry).
+
+    def _build_part_docks(self, build: Callable[[], None]) -> None:
+        """Run ``build``; the docks it adds take their places in a restored layout (Qt
+        keeps a placeholder for each dock of the saved state not made yet)."""
+        before = set(self.findChildren(QDockWidget))
+        build()
+        if self._layout_restored:
+            for dock in self.findChildren(QDockWidget):
+                if dock not in before and dock.parent() is self:
+                    self.restoreDockWidget(dock)
+
+    def _build_run(self) -> None:
+        """The runner, with the debugger and the conversation tools: they set how it runs
+        (its chat channel, memory recorder and debugger), so none is usable without them."""
+        from app.run.dialog_session import DialogRunner
+
+        self.runner = DialogRunner(self.store, self._first_bot, self.chat)
+        self.runner.subscribe(self.bridge.post_event)
+        self.set_skip_unsupported(self.actions_by_name["skip_unsupported"].isChecked())
+        self._build_debug()
+        self._build_conversation()
+
+    def _build_tests(self) -> None:
+        from .run.tests_panel import TestsPanel
+
+        def build() -> None:
+            self.tests = TestsPanel(self)
+            tests = self._dock("Tests", self.tests, Qt.DockWidgetArea.BottomDockWidgetArea)
+            out = self.findChild(QDockWidget, "outputDock")
+            if out is not None:
+                self.tabifyDockWidget(out, tests)
+                out.raise_()
+
+        self._build_part_docks(build)
+
+    def _build_bot_tools(self) -> None:
+        from .bot.tools import BotTools
+
+        def build() -> None:
+            self.bot_tools = BotTools(self)  # Tables and Schedules docks, .gbai packages
+            self.bot_tools.add_menu_items()
+
+        self._build_part_docks(build)
+
+    def _build_debug(self) -> None:
+        from .debug.feature import DebugUi
+
+        def build() -> None:
+            self.debug = DebugUi(self)
+            self.debug.add_menu_extras()
+            # The editors opened before: their gutters' breakpoints are listed and followed.
+            current = self.editor()
+            for tab in self.editor_tabs():
+                if tab.editor is not current:
+                    self.debug.controller.watch_editor(tab.editor)
+            if current is not None:
+                self.debug.controller.watch_editor(current)
+            self.debug.update_actions(self.actions_by_name)
+
+        self._build_part_docks(build)
+
+    def _build_history(self) -> None:
+        from .memory.history_panel import install_memory_history
+
+        def build() -> None:
+            self.history_feature = install_memory_history(self)  # History, sandbox, watcher
+            memory = self.findChild(QDockWidget, "memoryDock")
+            if memory is not None:  # History shares the memory table's tabs
+                self.tabifyDockWidget(memory, self.history_feature.dock)
+                memory.raise_()
+
+        self._build_part_docks(build)
+
+    def _build_conversation(self) -> None:
+        from .debug.conversation import install_conversation_tools
+        from .run.turns_view import show_line
+
+        def build() -> None:
+            self.conversation = install_conversation_tools(self)  # turns, rewind, answers
+            self.conversation.turn_panel.lineClicked.connect(
+                lambda line: show_line(self.conversation._run_editor(), line))
+
+        self._build_part_docks(build)
+
+    def _build_flow(self) -> None:
+        from .flow.install import install_flow_panel
+
+        def build() -> None:
+            self.flow = install_flow_panel(self)  # the dialog as a live, editable flowchart
+
+        self._build_part_docks(build)
 
     # -- construction -----------------------------------------------------------------------
 
@@ -369,22 +502,30 @@ class MainWindow(QMainWindow):
         ]
 
     def _debug_specs(self) -> list[ActionSpec]:
-        SP, D, d = QStyle.StandardPixmap, DEBUG_MENU, self.debug
+        # Handlers look the debugger up when triggered: it is built after the first paint.
+        SP, D = QStyle.StandardPixmap, DEBUG_MENU
+
+        def debug() -> DebugUi:
+            return self.debug
+
         return [
-            ActionSpec("debug", "Start &Debugging", "F5", d.start_or_continue, D, True,
-                       "Start debugging (F5)", SP.SP_MediaPlay),
-            ActionSpec("pause", "&Pause", "F6", d.controller.pause, D, True,
+            ActionSpec("debug", "Start &Debugging", "F5", lambda: debug().start_or_continue(),
+                       D, True, "Start debugging (F5)", SP.SP_MediaPlay),
+            ActionSpec("pause", "&Pause", "F6", lambda: debug().controller.pause(), D, True,
                        "Pause at the next statement (F6)", SP.SP_MediaPause),
-            ActionSpec("restart", "&Restart", "Ctrl+Shift+F5", d.restart, D, True,
-                       "Stop and run again (Ctrl+Shift+F5)", SP.SP_BrowserReload),
-            ActionSpec("step_over", "Step &Over", "F10", d.controller.step_over, D, True,
-                       "Step over (F10)", SP.SP_ArrowRight),
-            ActionSpec("step_into", "Step &Into", "F11", d.controller.step_into, D, True,
-                       "Step into SUB/FUNCTION calls (F11)", SP.SP_ArrowDown),
-            ActionSpec("step_out", "Step O&ut", "Shift+F11", d.controller.step_out, D, True,
-                       "Step out of the current SUB/FUNCTION (Shift+F11)", SP.SP_ArrowUp),
-            ActionSpec("run_to_cursor", "Run to &Cursor", "Ctrl+F10", d.run_to_cursor, D),
-            ActionSpec("toggle_breakpoint", "Toggle &Breakpoint", "F9", d.toggle_breakpoint, D),
+            ActionSpec("restart", "&Restart", "Ctrl+Shift+F5", lambda: debug().restart(), D,
+                       True, "Stop and run again (Ctrl+Shift+F5)", SP.SP_BrowserReload),
+            ActionSpec("step_over", "Step &Over", "F10", lambda: debug().controller.step_over(),
+                       D, True, "Step over (F10)", SP.SP_ArrowRight),
+            ActionSpec("step_into", "Step &Into", "F11", lambda: debug().controller.step_into(),
+                       D, True, "Step into SUB/FUNCTION calls (F11)", SP.SP_ArrowDown),
+            ActionSpec("step_out", "Step O&ut", "Shift+F11", lambda: debug().controller.step_out(),
+                       D, True, "Step out of the current SUB/FUNCTION (Shift+F11)",
+                       SP.SP_ArrowUp),
+            ActionSpec("run_to_cursor", "Run to &Cursor", "Ctrl+F10",
+                       lambda: debug().run_to_cursor(), D),
+            ActionSpec("toggle_breakpoint", "Toggle &Breakpoint", "F9",
+                       lambda: debug().toggle_breakpoint(), D),
         ]
 
     def _build_actions(self) -> None:
@@ -445,6 +586,8 @@ class MainWindow(QMainWindow):
 
     def set_skip_unsupported(self, on: bool) -> None:
         self.settings.setValue(SKIP_UNSUPPORTED_KEY, on)
+        if "runner" not in self.__dict__:
+            return  # the runner applies the checked state when it is built
         # Updated in place: runners sharing this dict (other chat tabs) follow it.
         self.runner.service_settings.clear()
         if on:
@@ -705,6 +848,11 @@ class MainWindow(QMainWindow):
 
     def _check_now(self) -> None:
         """Live diagnostics of the current tab (debounced by ``_check_timer``)."""
+        # Imported at the first check (after the first paint): the checker loads the whole
+        # keyword catalogue, which the first window does not need.
+        from app.files.bot_package import package_variable_names
+        from interpreter.checking import check_source
+
         tab = self.current_tab()
         if tab is None:
             self.problems.set_diagnostics([])
@@ -813,12 +961,22 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(0, self._update_run_actions)
 
     def _update_run_actions(self) -> None:
-        running = self.runner.running
+        running = self.parts.built("run") and self.runner.running
         self.actions_by_name["run"].setEnabled(True)  # Run restarts a running dialog
         self.actions_by_name["stop"].setEnabled(running)
-        self.debug.update_actions(self.actions_by_name)
+        if self.parts.built("run"):
+            self.debug.update_actions(self.actions_by_name)
+        else:  # what the debugger shows before any run: start it, nothing to step
+            for name in ("pause", "restart", "step_over", "step_into", "step_out",
+                         "run_to_cursor"):
+                self.actions_by_name[name].setEnabled(False)
 
     # -- database and bot ---------------------------------------------------------------------
+
+    @property
+    def bot(self) -> str:
+        """The bot dialogs run as (the runner's, once it is built)."""
+        return self.runner.bot if "runner" in self.__dict__ else self._first_bot
 
     def _set_bot(self, bot: str) -> None:
         self.use_bot(bot)  # chosen in the Memory panel's bot box
@@ -837,7 +995,7 @@ class MainWindow(QMainWindow):
     def _update_status(self) -> None:
         self.db_label.setText(f"DB: {describe_url(self.db_url)}")
         origin = self.bot_origin
-        self.bot_label.setText(f"Bot: {self.runner.bot}" + (f" ({origin})" if origin else ""))
+        self.bot_label.setText(f"Bot: {self.bot}" + (f" ({origin})" if origin else ""))
         self.bot_label.setToolTip(
             "Dialogs run as this bot: its memory, tables and schedules. Choose it in the "
             "Memory panel; the dialogs of an open .gbai package run as the package's bot.")
@@ -900,7 +1058,8 @@ class MainWindow(QMainWindow):
             self._first_size = FIRST_SIZE
             self.resize(*FIRST_SIZE)
         state = self.settings.value("windowState")
-        if state is None or not self.restoreState(state):
+        self._layout_restored = state is not None and self.restoreState(state)
+        if not self._layout_restored:
             docks, sizes = self._default_sizes
             self.resizeDocks(docks[:1], sizes[:1], Qt.Orientation.Horizontal)
             # Shares of the window's height: fixed sizes that add up to more than it has made
@@ -927,6 +1086,7 @@ class MainWindow(QMainWindow):
         if not self._confirm_close_all():
             event.ignore()
             return
+        self.finish_startup()  # the saved layout and the shutdowns below cover every part
         session_restore.save(self.settings, session_restore.capture(self))
         self.runner.stop()
         self.conversation.shutdown()

@@ -6,16 +6,22 @@ listed too; each entry is the dock's own toggle action, so it always matches the
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu
 
 
 class ViewMenu(QMenu):
-    def __init__(self, window: QMainWindow, extra_menus: list[QMenu]) -> None:
+    def __init__(self, window: QMainWindow, extra_menus: list[QMenu],
+                 make_docks: Callable[[], None] = lambda: None) -> None:
+        """``make_docks`` builds the docks the window has not made yet (it makes some after
+        its first paint): each refresh calls it first, so the menu lists every dock."""
         super().__init__("&View", window)
         self._window = window
         self._extra = extra_menus
+        self._make_docks = make_docks
         self.aboutToShow.connect(self.refresh)
-        self.refresh()
+        self._list()
 
     def docks(self) -> list[QDockWidget]:
         """The window's docks, alphabetically (easy to scan; Qt lists children unordered)."""
@@ -23,6 +29,10 @@ class ViewMenu(QMenu):
         return sorted(docks, key=lambda d: d.objectName().lower())
 
     def refresh(self) -> None:
+        self._make_docks()
+        self._list()
+
+    def _list(self) -> None:
         self.clear()
         for dock in self.docks():
             self.addAction(dock.toggleViewAction())

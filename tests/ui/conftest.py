@@ -56,6 +56,10 @@ def window(qapp, qloop, tmp_path: Path):
     settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
     win = build_window([], str(tmp_path / "memory.sqlite3"), "testbot", settings)
     win.show()
+    # The window as the user has it a moment after start-up: the docks and tools it builds
+    # after its first paint are there (tests/ui/test_deferred_parts.py covers the moment
+    # before).
+    win.finish_startup()
     yield win
     win.runner.stop()
     for i in range(win.tabs.count()):  # no "save changes?" prompt at teardown

@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDockWidget, QMenu, QScrollArea, QToolBar, QWidget
 
+from . import DEBUG_MENU
 from .breakpoints import BreakpointsPanel
 from .console import DebugConsole
 from .controller import DebugController, describe_pause
@@ -22,7 +23,6 @@ if TYPE_CHECKING:
     from ..workbench import Workbench
 
 SHOWN_KEY = "debug/docksShown"
-DEBUG_MENU = "&Debug"
 # Actions usable only while paused, and only while a debug run is going on.
 PAUSED_ONLY = ("step_over", "step_into", "step_out", "run_to_cursor")
 # Widths of the Variables column and the chat/memory column at the first debug start, as

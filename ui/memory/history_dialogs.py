@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.memory.key_xref import apply_rename, plan_rename, scan_files
 from app.memory.snapshots import MemoryDiff, Snapshots
 
 from .. import file_dialogs
@@ -261,6 +260,10 @@ class KeyRefsDialog(QDialog):
         self.reload()
 
     def reload(self) -> None:
+        # Imported when the dialog opens: the cross-reference scan needs the BASIC parser,
+        # which the memory panel (built for the IDE's first window) does not.
+        from app.memory.key_xref import scan_files
+
         self.report = scan_files(self.files)
         self.tree.clear()
         never_set = set(self.report.read_never_set())
@@ -300,6 +303,8 @@ class KeyRefsDialog(QDialog):
         new, ok = QInputDialog.getText(self, "Rename key", f"New name for {key!r}:", text=key)
         if not ok or not new or new == key:
             return
+        from app.memory.key_xref import apply_rename, plan_rename  # see reload
+
         edits = plan_rename(self.report, key, new)
         blocking = unsaved(edits, self.editors)
         if blocking:

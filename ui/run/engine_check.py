@@ -7,10 +7,9 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtGui import QAction
 
-from app.services.settings import load_settings
-from interpreter import EngineOptions
-
 if TYPE_CHECKING:
+    from interpreter.compat import EngineOptions
+
     from ..workbench import Workbench
 
 ENGINE_ERRORS_KEY = "check/engineErrors"
@@ -43,6 +42,11 @@ def install_engine_errors_action(window: Workbench) -> QAction:
 def engine_options(window: Workbench, folder: Any) -> EngineOptions | None:
     """The folder's engine settings (environment, the bot's config.csv), plus the menu item;
     None (the defaults) when the folder's settings are invalid."""
+    # Imported at the first check, not with the menu item the first window shows: the
+    # settings loader pulls in the engine's build tables and the service registry.
+    from app.services.settings import load_settings
+    from interpreter.compat import EngineOptions
+
     try:
         options = load_settings(folder or "").engine_options()
     except ValueError:

@@ -1,0 +1,87 @@
+"""Parts of the main window built after its first paint, or at once when something needs one.
+
+The first window shows the editor, its menus and the docks in front (Chat, Memory, Output,
+Problems); the rest (the runner and its services, Tests, the bot tools, the debugger's docks,
+History, the conversation tools, Flow) import and build a few hundred milliseconds of code the
+first paint does not need. Each is a named builder: after the window's first paint they run
+one per turn of the event loop (so input and repaints go between them), and any earlier use
+(an attribute of the window read, a menu opened, a dock shown) builds the part then.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+
+
+class DeferredParts(QObject):
+    """Named builders run once each, in their order; ``allBuilt`` when none is left."""
+
+    allBuilt = Signal()
+
+    def __init__(self, parent: QObject, builders: dict[str, Callable[[], None]]) -> None:
+        super().__init__(parent)
+        self._builders = dict(builders)
+        self._state: dict[str, str] = {}  # name -> "building" | "built"
+        self._watched: QObject | None = None
+        # How long each part took to build (seconds), in the order built: the benchmark
+        # reports the longest, the UI pass a part blocks.
+        self.timings: dict[str, float] = {}
+
+    @property
+    def names(self) -> list[str]:
+        return list(self._builders)
+
+    def built(self, name: str) -> bool:
+        return self._state.get(name) == "built"
+
+    def building(self, name: str) -> bool:
+        return self._state.get(name) == "building"
+
+    @property
+    def done(self) -> bool:
+        return all(self.built(name) for name in self._builders)
+
+    def build(self, name: str) -> None:
+        """Build ``name`` now unless it is built or being built (a builder that needs
+        another part builds it first, through the window's attribute)."""
+        if name in self._state:
+            return
+        self._state[name] = "building"
+        start = time.perf_counter()
+        try:
+            self._builders[name]()
+        except BaseException:
+            del self._state[name]
+            raise
+        self._state[name] = "built"
+        self.timings[name] = time.perf_counter() - start
+        if self.done:
+            self.allBuilt.emit()
+
+    def build_all(self) -> None:
+        for name in self._builders:
+            self.build(name)
+
+    def start_after_first_paint(self, widget: QObject) -> None:
+        """Build the parts one per event-loop turn once ``widget`` has been painted."""
+        self._watched = widget
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self._watched and event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            self._watched = None
+            # After this paint has been flushed: a zero timer runs on a later loop turn.
+            QTimer.singleShot(0, self._build_next)
+        return False
+
+    def _build_next(self) -> None:
+        name = next((n for n in self._builders if n not in self._state), None)
+        if name is None:
+            return
+        self.build(name)
+        if not self.done:
+            QTimer.singleShot(0, self._build_next)
