@@ -74,6 +74,24 @@ SKIP_UNSUPPORTED_KEY = "run/skipUnsupportedKeywords"
 SKIP_UNSUPPORTED_SETTINGS = {"unsupported_keywords": "skip"}
 # The window's attributes built after its first paint, and the part (``MainWindow.parts``)
 # that builds each.
+# What the parts import, dependencies first: imported one per loop turn after the first
+# paint (ui.deferred_parts), before the parts are built. The checker first: the first
+# tab's problems are checked a moment after start-up. (``interpreter.keywords`` imports all
+# its families at once: their libraries go first.)
+WARM_IMPORTS = (
+    "email.parser", "http.client", "urllib.request", "xml.sax.saxutils",
+    "xml.etree.ElementTree", "interpreter.ports.services", "interpreter.syntax.nodes",
+    "interpreter.library.hear_types", "interpreter.keywords", "interpreter.checking",
+    "interpreter.codegen.compiler", "interpreter.compat", "interpreter.debug.debugger",
+    "app.services.registry", "app.run.dialog_session", "ui.debug.feature",
+    "app.conversation.chat_format", "app.run.turns", "ui.debug.conversation",
+    "app.conversation.replay", "ui.run.tests_panel",
+    "interpreter.library.cron", "app.schedules.plan", "app.schedules.clock",
+    "ui.bot.schedules_panel", "app.services.tables", "ui.bot.tables_panel", "ui.bot.tools",
+    "ui.memory.history_panel",
+    "interpreter.flow.classify", "interpreter.flow", "grandalf.graphs", "ui.flow.layout",
+    "multiprocessing", "ui.flow.process_runner", "ui.flow.panel", "ui.flow.install",
+)
 PART_OF = {"runner": "run", "debug": "run", "conversation": "run", "tests": "tests",
            "bot_tools": "bot_tools", "history_feature": "history", "flow": "flow"}
 
@@ -184,7 +202,7 @@ class MainWindow(QMainWindow):
             "bot_tools": self._build_bot_tools,
             "history": self._build_history,
             "flow": self._build_flow,
-        })
+        }, WARM_IMPORTS)
         self._layout_restored = False  # a saved layout: docks built later take their place
 
         self.bridge = Bridge(self)
@@ -292,14 +310,17 @@ class MainWindow(QMainWindow):
     # the debugger and the service registry).
 
     def _build_part_docks(self, build: Callable[[], None]) -> None:
-        """Run ``build``; the docks it adds take their places in a restored layout (Qt
-        keeps a placeholder for each dock of the saved state not made yet)."""
-        before = set(self.findChildren(QDockWidget))
+        """Run ``build``; the docks it adds take their places in a restored layout. Qt keeps
+        a placeholder for each dock of a restored state not made yet, and saves it again,
+        but adding a dock drops its placeholder and the features lay their docks out as on
+        a first run: the state from just before (this session's moves included) goes back
+        on after."""
+        if not self._layout_restored:
+            build()
+            return
+        state = self.saveState()
         build()
-        if self._layout_restored:
-            for dock in self.findChildren(QDockWidget):
-                if dock not in before and dock.parent() is self:
-                    self.restoreDockWidget(dock)
+        self.restoreState(state)
 
     def _build_run(self) -> None:
         """The runner, with the debugger and the conversation tools: they set how it runs
