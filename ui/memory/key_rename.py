@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QPlainTextEdit
 
-from app.memory.key_xref import LineEdit
+if TYPE_CHECKING:  # only for annotations: key_xref imports the BASIC parser
+    from app.memory.key_xref import LineEdit
 
 Editors = Mapping[str, QPlainTextEdit]  # resolved file path -> the editor showing it
 
