@@ -105,6 +105,8 @@ def launch(files: list[str], db: str | None = None, bot: str = "default") -> int
         QMessageBox.critical(None, "Talkbench", f"Cannot open the memory database:\n{exc}")
         return 1
     settle_heap()
+    # The parts built after the first paint live as long as the app too.
+    window.parts.allBuilt.connect(settle_heap)
     window.show()
     closed = asyncio.Event()
     app.lastWindowClosed.connect(closed.set)
