@@ -81,7 +81,7 @@ class DeferredParts(QObject):
             watched.removeEventFilter(self)
             self._watched = None
             # After this paint has been flushed: a zero timer runs on a later loop turn.
-            QTimer.singleShot(0, self._build_next)
+            QTimer.singleShot(0, self, self._build_next)
         return False
 
     def _build_next(self) -> None:
@@ -90,11 +90,11 @@ class DeferredParts(QObject):
             module = self._warm.pop(0)
             importlib.import_module(module)
             self.timings[f"import {module}"] = time.perf_counter() - start
-            QTimer.singleShot(0, self._build_next)
+            QTimer.singleShot(0, self, self._build_next)
             return
         name = next((n for n in self._builders if n not in self._state), None)
         if name is None:
             return
         self.build(name)
         if not self.done:
-            QTimer.singleShot(0, self._build_next)
+            QTimer.singleShot(0, self, self._build_next)
