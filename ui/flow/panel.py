@@ -192,9 +192,11 @@ class FlowPanel(QWidget):
         self.drawn = drawn
         self.routine = drawn.routine
         self._fill_routines()
-        self.scene.show_flow(drawn.graph, drawn.layout, self._shown)
+        self.scene.show_flow(drawn.graph, drawn.layout, lambda: self._shown(asked))
 
-    def _shown(self) -> None:
+    def _shown(self, asked: int) -> None:
+        if asked != self._asked:
+            return  # drawn while a newer text was computed: that one is the flow shown
         if self.editor is not None:
             self.scene.set_breakpoints(frozenset(self.editor.breakpoints))
         self.scene.set_coverage(self.coverage)
