@@ -52,7 +52,6 @@ from .run.chat_panel import ChatPanel
 from .run.engine_check import engine_options, install_engine_errors_action
 from .run.output_panel import OutputPanel, ProblemsPanel, problems_title
 from .run.tests_panel import TestsPanel
-from .run.turns_view import show_line
 from .view_menu import ViewMenu
 
 RESOURCES = Path(__file__).resolve().parent.parent / "resources"
@@ -164,6 +163,7 @@ class MainWindow(QMainWindow):
         self.chat = ChatPanel()
         self.runner = DialogRunner(store, bot, self.chat)
         self.runner.subscribe(self.bridge.post_event)
+        self._run_tab: EditorTab | None = None  # the tab whose dialog the last run started
         self._unsubscribe_store = store.subscribe(self.bridge.post_change)
         self._unsubscribe_users = user_memories(store).subscribe(self.bridge.post_user_change)
         self.memory = MemoryPanel(store, bot)
@@ -217,8 +217,6 @@ class MainWindow(QMainWindow):
         self.history_feature = install_memory_history(self)  # History dock, sandbox, watcher
         self.conversation = install_conversation_tools(self)  # turns, rewind, answers, users
         self.flow = install_flow_panel(self)  # the dialog as a live, editable flowchart
-        self.conversation.turn_panel.lineClicked.connect(
-            lambda line: show_line(self.conversation._run_editor(), line))
         self.theme_menu = ThemeMenu(self.settings, self)
         self.app_theme = ApplicationTheme()
         self.theme_menu.themeChanged.connect(self._apply_theme)
@@ -279,7 +277,7 @@ class MainWindow(QMainWindow):
         return None
 
     def run_tab(self) -> EditorTab | None:
-        return getattr(self, "_run_tab", None)
+        return self._run_tab
 
     def refresh_run_actions(self) -> None:
         self._update_run_actions()
@@ -788,7 +786,7 @@ class MainWindow(QMainWindow):
                 err.line,
                 err.col,
             )
-            tab = getattr(self, "_run_tab", None)
+            tab = self._run_tab
             if tab is not None and err.line:
                 tab.editor.set_runtime_error(Mark(err.line, err.col or 1, 0, err.message))
             self._end_run("Failed")

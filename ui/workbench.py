@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from app.run.dialog_session import DialogRunner
 
     from .bot.tools import BotTools
+    from .debug.conversation import ConversationTools
     from .debug.feature import DebugUi
     from .editor.code_editor import CodeEditor
     from .memory.history_panel import HistoryFeature
@@ -35,6 +36,7 @@ class Workbench(Protocol):
     memory: MemoryPanel
     output: OutputPanel
     debug: DebugUi
+    conversation: ConversationTools  # turns, answers, more users (installed before the Flow)
     tabs: QTabWidget
     settings: QSettings
     store: MemoryStore  # the open memory database (replaced when another one is opened)

@@ -99,9 +99,7 @@ class BotTools(QObject):
         return tab
 
     def _use_variables(self, package: BotPackage | None) -> None:
-        runner = self.window.runner
-        if hasattr(runner, "variables"):
-            runner.variables = dict(package.variables) if package else {}
+        self.window.runner.variables = dict(package.variables) if package else {}
 
     def _follow_current_file(self) -> None:
         """The current tab decides the bot: its package's, else the one the user chose."""

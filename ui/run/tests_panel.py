@@ -274,7 +274,7 @@ class TestsPanel(QWidget):
     def record_event(self, event: object) -> None:
         """Every runtime event of an IDE run; a RunStarted snapshots memory as the seed."""
         if isinstance(event, RunStarted):
-            run_tab = getattr(self._window, "_run_tab", None) or self._window.current_tab()
+            run_tab = self._window.run_tab() or self._window.current_tab()
             self._run_path = getattr(run_tab, "path", None)
             self._seed, self._seed_note = self._snapshot()
         self.recorder.feed(event)
