@@ -53,6 +53,7 @@ from .run.engine_check import engine_options, install_engine_errors_action
 from .run.output_panel import OutputPanel, ProblemsPanel, problems_title
 from .run.tests_panel import TestsPanel
 from .view_menu import ViewMenu
+from .workbench import MenuName
 
 RESOURCES = Path(__file__).resolve().parent.parent / "resources"
 SAMPLES = RESOURCES / "samples"
@@ -269,12 +270,8 @@ class MainWindow(QMainWindow):
     def widget(self) -> QWidget:
         return self
 
-    def menu(self, label: str) -> QMenu | None:
-        for action in self.menuBar().actions():
-            menu = action.menu()  # a QObject to the type checker; a menu bar's are QMenus
-            if isinstance(menu, QMenu) and action.text().replace("&", "") == label:
-                return menu
-        return None
+    def menu(self, name: MenuName) -> QMenu | None:
+        return self._menus.get(name)
 
     def run_tab(self) -> EditorTab | None:
         return self._run_tab
@@ -391,7 +388,8 @@ class MainWindow(QMainWindow):
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         toolbars = {DEBUG_MENU: self.addToolBar("Debug")}
         toolbars[DEBUG_MENU].setObjectName("debugToolbar")
-        menus: dict[str, QMenu] = {}
+        self._menus: dict[str, QMenu] = {}  # by ActionSpec.menu, which MenuName spells
+        menus = self._menus
         for spec in self.action_specs():
             action = QAction(spec.text, self)
             if spec.icon is not None:
@@ -434,8 +432,7 @@ class MainWindow(QMainWindow):
         action.setStatusTip(tip)
         action.setChecked(bool(self.settings.value(SKIP_UNSUPPORTED_KEY, False, type=bool)))
         action.toggled.connect(self.set_skip_unsupported)
-        menu = next(m for a in self.menuBar().actions()
-                    if isinstance(m := a.menu(), QMenu) and a.text() == "&Run")
+        menu = self._menus[MenuName.RUN]
         menu.addSeparator()
         menu.addAction(action)
         self.actions_by_name["skip_unsupported"] = action

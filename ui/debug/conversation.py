@@ -44,12 +44,11 @@ from interpreter.events import Failed, Finished, RunStarted, Stopped
 
 from ..run.chat_panel import ChatPanel
 from ..run.turns_view import BubbleLinker, TurnPanel, shade_for, show_line
+from ..workbench import MenuName
 from .conversation_panels import AnswersPanel, ConversationBreakpointsBox
 
 if TYPE_CHECKING:
     from ..workbench import Workbench
-
-RUN_MENU = "Run"
 
 
 def new_user_id() -> str:
@@ -147,7 +146,7 @@ class ConversationTools:
             ("new_chat_tab", "New Chat &Tab", self.new_chat_tab,
              "A second chat with the current dialog as another user of the same bot"),
         ]
-        menu = w.menu(RUN_MENU)
+        menu = w.menu(MenuName.RUN)
         if menu is not None:
             menu.addSeparator()
         for name, text, handler, tip in specs:

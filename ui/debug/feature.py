@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDockWidget, QMenu, QScrollArea, QToolBar, QWidget
 
+from ..workbench import MenuName
 from .breakpoints import BreakpointsPanel
 from .console import DebugConsole
 from .controller import DebugController, describe_pause
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
     from ..workbench import Workbench
 
 SHOWN_KEY = "debug/docksShown"
-DEBUG_MENU = "&Debug"
+DEBUG_MENU = MenuName.DEBUG.value  # ActionSpec.menu of the debug actions
 # Actions usable only while paused, and only while a debug run is going on.
 PAUSED_ONLY = ("step_over", "step_into", "step_out", "run_to_cursor")
 # Widths of the Variables column and the chat/memory column at the first debug start, as
@@ -79,7 +80,7 @@ class DebugUi:
     def add_menu_extras(self) -> None:
         """After the generated menus exist: Stop in the Debug menu and toolbar, the dock
         toggles, and the toolbar's look."""
-        menu = self.window.menu(DEBUG_MENU.replace("&", ""))
+        menu = self.window.menu(MenuName.DEBUG)
         stop = self.window.actions_by_name["stop"]
         toolbar = self.window.findChild(QToolBar, "debugToolbar")
         if isinstance(menu, QMenu):

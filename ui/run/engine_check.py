@@ -10,6 +10,8 @@ from PySide6.QtGui import QAction
 from app.services.settings import load_settings
 from interpreter import EngineOptions
 
+from ..workbench import MenuName
+
 if TYPE_CHECKING:
     from ..workbench import Workbench
 
@@ -33,7 +35,7 @@ def install_engine_errors_action(window: Workbench) -> QAction:
         window.refresh_diagnostics()
 
     action.toggled.connect(toggled)
-    menu = window.menu("Run")
+    menu = window.menu(MenuName.RUN)
     if menu is not None:
         menu.addAction(action)
     window.actions_by_name["engine_errors"] = action
