@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
@@ -33,6 +33,9 @@ from app.conversation.chat_parser import load_chat
 from app.conversation.compare import ReplayResult, RowTag, error_result, side_by_side
 from app.conversation.replay import ConversationRecorder, replay
 from interpreter.events import RunStarted
+
+if TYPE_CHECKING:
+    from ..workbench import Workbench
 
 PATH_ROLE = Qt.ItemDataRole.UserRole
 STATUS_ROLE = Qt.ItemDataRole.UserRole + 1  # "", "running", "pass", "fail"
@@ -80,8 +83,8 @@ class TestsPanel(QWidget):
     resultReady = Signal(object)  # a ReplayResult
     runFinished = Signal()
 
-    def __init__(self, window: Any) -> None:
-        super().__init__(window)
+    def __init__(self, window: Workbench) -> None:
+        super().__init__(window.widget)
         self._window = window
         self.recorder = ConversationRecorder()
         self._seed: dict[str, str] = {}
