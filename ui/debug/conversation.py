@@ -228,10 +228,8 @@ class ConversationTools:
     def _clear_coverage_at_start(self, event: object) -> None:
         """A new run: the turn coverage shown in the editors belongs to the last one."""
         if isinstance(event, RunStarted):
-            for i in range(self.window.tabs.count()):
-                editor = getattr(self.window.tabs.widget(i), "editor", None)
-                if editor is not None:
-                    shade_for(editor).clear()
+            for tab in self.window.editor_tabs():
+                shade_for(tab.editor).clear()
 
     def follow(self, on_turn: Callable[[Turn], None], on_line: LineObserver) -> None:
         """Call ``on_turn`` with the turn of a clicked bubble of the main chat, and

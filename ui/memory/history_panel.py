@@ -382,8 +382,8 @@ class HistoryFeature:
 
     def _dialog_files(self) -> list[str]:
         files: list[str] = []
-        for i in range(self.win.tabs.count()):
-            path = getattr(self.win.tabs.widget(i), "path", None)
+        for tab in self.win.editor_tabs():
+            path = tab.path
             if path is not None:
                 files.extend(str(p) for p in Path(path).parent.glob("*.bas"))
         return sorted(set(files))
