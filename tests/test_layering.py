@@ -1,6 +1,7 @@
 """The dependency direction ui → app → interpreter, proven by importing without Qt and by the
 import-linter contracts in pyproject.toml; and the package map those contracts spell out."""
 
+import ast
 import os
 import re
 import subprocess
@@ -76,3 +77,64 @@ def test_import_linter_contracts_are_kept():
     out = subprocess.run([str(lint_imports)], check=False, capture_output=True, text=True,
                          cwd=ROOT)
     assert out.returncode == 0, out.stdout + out.stderr
+
+
+# Other libraries' underscore names that are their API (peewee's Model._meta) or have no
+# public equivalent (os._exit; grandalf's routed edge points, view._pts).
+FOREIGN_PRIVATE = frozenset({"_meta", "_exit", "_pts"})
+WINDOW = re.compile(r"(^|\.)_?win(dow)?$")
+
+
+def private_reaches(source: str, name: str) -> list[str]:
+    """Where a module uses another module's private member (an ``_name`` on something that is
+    not ``self``/``cls`` and that the module itself does not define), or looks a feature up on
+    the window by name (``getattr(window, "...")``) instead of the Workbench protocol."""
+    tree = ast.parse(source, name)
+    own = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            own.add(node.name)
+        elif isinstance(node, ast.Attribute | ast.Name) and isinstance(node.ctx, ast.Store):
+            own.add(node.attr if isinstance(node, ast.Attribute) else node.id)
+    return [f"{name}:{node.lineno}: {ast.unparse(node)}" for node in ast.walk(tree)
+            if _foreign_private(node, own) or _window_lookup(node)]
+
+
+def _foreign_private(node: ast.AST, own: set[str]) -> bool:
+    return (isinstance(node, ast.Attribute) and node.attr.startswith("_")
+            and not node.attr.startswith("__") and node.attr not in own | FOREIGN_PRIVATE
+            and not (isinstance(node.value, ast.Name) and node.value.id in ("self", "cls")))
+
+
+def _window_lookup(node: ast.AST) -> bool:
+    return (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+            and node.func.id in ("getattr", "hasattr") and len(node.args) >= 2
+            and WINDOW.search(ast.unparse(node.args[0])) is not None)
+
+
+@pytest.mark.parametrize("package", ["app", "ui"])
+def test_no_module_reaches_into_another(package):
+    """Features use the window through ``ui.workbench.Workbench`` and each other through
+    public methods (issue 24): no ``window._dock``, ``tools._run_editor()``, ``getattr(window,
+    "conversation")``."""
+    found = []
+    for path in sorted((ROOT / package).rglob("*.py")):
+        found += private_reaches(path.read_text(encoding="utf-8"),
+                                 path.relative_to(ROOT).as_posix())
+    assert found == []
+
+
+@pytest.mark.parametrize("source", [
+    "show(self.conversation._run_editor())\n",
+    "rows = chat._list\n",
+    "tab = getattr(self._window, '_run_tab', None)\n",
+    "tools = getattr(window, 'conversation', None)\n",
+])
+def test_the_walk_sees_a_reach_into_another_module(source):
+    assert private_reaches(source, "x.py")
+
+
+def test_the_walk_lets_a_module_use_its_own_private_names():
+    source = ("class Store:\n    def _get(self):\n        return 1\n"
+              "class Handle:\n    def get(self, store):\n        return store._get()\n")
+    assert private_reaches(source, "x.py") == []

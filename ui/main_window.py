@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QStyle,
     QTabWidget,
     QTextEdit,
+    QToolBar,
     QVBoxLayout,
     QWidget,
 )
@@ -34,7 +35,6 @@ from interpreter.events import Failed, Finished, Printed, RunStarted, Stopped
 
 from . import file_dialogs
 from .bot.database_dialog import DatabaseDialog, recent_databases, remember_database
-from .debug import DEBUG_MENU
 from .deferred_parts import DeferredParts
 from .editor import session_restore
 from .editor.code_editor import CodeEditor, Mark
@@ -48,6 +48,7 @@ from .run.chat_panel import ChatPanel
 from .run.engine_check import engine_options, install_engine_errors_action
 from .run.output_panel import OutputPanel, ProblemsPanel, problems_title
 from .view_menu import ViewMenu
+from .workbench import MenuName
 
 if TYPE_CHECKING:
     from app.run.dialog_session import DialogRunner
@@ -207,6 +208,7 @@ class MainWindow(QMainWindow):
 
         self.bridge = Bridge(self)
         self.chat = ChatPanel()
+        self._run_tab: EditorTab | None = None  # the tab whose dialog the last run started
         self._unsubscribe_store = store.subscribe(self.bridge.post_change)
         self._unsubscribe_users = user_memories(store).subscribe(self.bridge.post_user_change)
         self.memory = MemoryPanel(store, bot)
@@ -386,12 +388,9 @@ class MainWindow(QMainWindow):
 
     def _build_conversation(self) -> None:
         from .debug.conversation import install_conversation_tools
-        from .run.turns_view import show_line
 
         def build() -> None:
             self.conversation = install_conversation_tools(self)  # turns, rewind, answers
-            self.conversation.turn_panel.lineClicked.connect(
-                lambda line: show_line(self.conversation._run_editor(), line))
 
         self._build_part_docks(build)
 
@@ -425,15 +424,11 @@ class MainWindow(QMainWindow):
     def widget(self) -> QWidget:
         return self
 
-    def menu(self, label: str) -> QMenu | None:
-        for action in self.menuBar().actions():
-            menu = action.menu()  # a QObject to the type checker; a menu bar's are QMenus
-            if isinstance(menu, QMenu) and action.text().replace("&", "") == label:
-                return menu
-        return None
+    def menu(self, name: MenuName) -> QMenu | None:
+        return self._menus.get(name)
 
     def run_tab(self) -> EditorTab | None:
-        return getattr(self, "_run_tab", None)
+        return self._run_tab
 
     def refresh_run_actions(self) -> None:
         self._update_run_actions()
@@ -524,7 +519,7 @@ class MainWindow(QMainWindow):
 
     def _debug_specs(self) -> list[ActionSpec]:
         # Handlers look the debugger up when triggered: it is built after the first paint.
-        SP, D = QStyle.StandardPixmap, DEBUG_MENU
+        SP, D = QStyle.StandardPixmap, MenuName.DEBUG
 
         def debug() -> DebugUi:
             return self.debug
@@ -553,9 +548,10 @@ class MainWindow(QMainWindow):
         toolbar = self.addToolBar("Main")
         toolbar.setObjectName("mainToolbar")
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        toolbars = {DEBUG_MENU: self.addToolBar("Debug")}
-        toolbars[DEBUG_MENU].setObjectName("debugToolbar")
-        menus: dict[str, QMenu] = {}
+        toolbars: dict[str, QToolBar] = {MenuName.DEBUG: self.addToolBar("Debug")}
+        toolbars[MenuName.DEBUG].setObjectName("debugToolbar")
+        self._menus: dict[str, QMenu] = {}  # by ActionSpec.menu, which MenuName spells
+        menus = self._menus
         for spec in self.action_specs():
             action = QAction(spec.text, self)
             if spec.icon is not None:
@@ -598,8 +594,7 @@ class MainWindow(QMainWindow):
         action.setStatusTip(tip)
         action.setChecked(bool(self.settings.value(SKIP_UNSUPPORTED_KEY, False, type=bool)))
         action.toggled.connect(self.set_skip_unsupported)
-        menu = next(m for a in self.menuBar().actions()
-                    if isinstance(m := a.menu(), QMenu) and a.text() == "&Run")
+        menu = self._menus[MenuName.RUN]
         menu.addSeparator()
         menu.addAction(action)
         self.actions_by_name["skip_unsupported"] = action
@@ -957,7 +952,7 @@ class MainWindow(QMainWindow):
                 err.line,
                 err.col,
             )
-            tab = getattr(self, "_run_tab", None)
+            tab = self._run_tab
             if tab is not None and err.line:
                 tab.editor.set_runtime_error(Mark(err.line, err.col or 1, 0, err.message))
             self._end_run("Failed")

@@ -7,6 +7,7 @@ imports them) nor reach into its private members. ``MainWindow`` implements it.
 
 from __future__ import annotations
 
+import enum
 from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import QSettings, Qt, SignalInstance
@@ -18,6 +19,7 @@ if TYPE_CHECKING:
     from app.run.dialog_session import DialogRunner
 
     from .bot.tools import BotTools
+    from .debug.conversation import ConversationTools
     from .debug.feature import DebugUi
     from .editor.code_editor import CodeEditor
     from .memory.history_panel import HistoryFeature
@@ -25,6 +27,15 @@ if TYPE_CHECKING:
     from .run.bridge import Bridge
     from .run.chat_panel import ChatPanel
     from .run.output_panel import OutputPanel
+
+
+class MenuName(enum.StrEnum):
+    """The window's menus a feature may add to (their labels, with the ``&`` accelerator)."""
+
+    FILE = "&File"
+    EDIT = "&Edit"
+    RUN = "&Run"
+    DEBUG = "&Debug"
 
 
 class Workbench(Protocol):
@@ -35,6 +46,7 @@ class Workbench(Protocol):
     memory: MemoryPanel
     output: OutputPanel
     debug: DebugUi
+    conversation: ConversationTools  # turns, answers, more users (installed before the Flow)
     tabs: QTabWidget
     settings: QSettings
     store: MemoryStore  # the open memory database (replaced when another one is opened)
@@ -53,8 +65,8 @@ class Workbench(Protocol):
                  name: str = "") -> QDockWidget:
         """A dock of the window (``name``: the object name saved layouts refer to)."""
 
-    def menu(self, label: str) -> QMenu | None:
-        """The menu bar's menu labelled ``label`` (without its ``&`` accelerator)."""
+    def menu(self, name: MenuName) -> QMenu | None:
+        """The menu bar's menu ``name`` (None until the window has built its menus)."""
 
     def current_tab(self) -> Any:
         """The editor tab in front, or None."""

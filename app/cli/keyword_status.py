@@ -22,13 +22,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from interpreter import Runtime, load_source
+from interpreter import load_source
 from interpreter.keywords.registry import KEYWORDS
 from interpreter.keywords.unsupported import NEEDS
 from interpreter.library.builtins.core import lookup_builtin
 from interpreter.ports.host import DictMemory
 from interpreter.runtime.channels import QueuedChannel
 from interpreter.syntax.vocabulary import ERROR_STATE_NAMES, OPERATOR_WORDS
+
+from ..run.setup import RunSetup, RunSpec
 
 ROOT = Path(__file__).resolve().parents[2]
 REGISTRY = ROOT / "docs" / "engine-registry.tsv"
@@ -130,8 +132,8 @@ def services_of(phrase: str) -> set[str]:
     compiled = load_source("", "status.bas")
 
     async def probe(args: list[Any], clauses: dict[str, list[Any]]) -> None:
-        rt = Runtime(compiled, QueuedChannel.with_answers([]), DictMemory(),
-                     services=recorder, skip_waits=True)
+        rt = RunSetup.with_services(recorder).runtime(RunSpec(
+            compiled, QueuedChannel.with_answers([]), memory=DictMemory(), skip_waits=True))
         # Any refusal is fine: only what the handler asked for counts.
         with contextlib.suppress(Exception):
             await asyncio.wait_for(handler(rt, list(args), dict(clauses), 1), 2.0)

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from interpreter import BasicSyntaxError, Runtime, load_source
+from interpreter import BasicSyntaxError, load_source
 from interpreter.events import (
     Failed,
     FileSent,
@@ -41,6 +41,7 @@ from interpreter.runtime.engine import HEAR_ATTEMPTS
 from interpreter.values import BasicValueError
 
 from ..files.atomic_file import read_text_file
+from ..run.setup import RunSetup, RunSpec
 from .chat_format import (
     ChatFormatError,
     ChatTest,
@@ -220,7 +221,6 @@ def snapshot_entries(spec: str, folder: Path) -> dict[str, str]:
 async def _run_dialog(test: ChatTest, compiled: Any, dialog: Path, timeout: float,
                       max_ticks: int, seed: dict[str, str] | None = None) -> _Run:
     from ..memory.store import MemoryStore
-    from ..services.registry import ServiceContext, build_services
 
     recorder = ConversationRecorder()
     channel = ReplayChannel(test.inputs)
@@ -231,10 +231,10 @@ async def _run_dialog(test: ChatTest, compiled: Any, dialog: Path, timeout: floa
             for key, value in (dict(test.seed) if seed is None else seed).items():
                 store.set(BOT, key, value, WriteSource(kind="import"))
             store.flush(timeout)
-            services = build_services(ServiceContext(store, BOT, str(dialog.parent)))
-            runtime = Runtime(compiled, channel, store.bot(BOT), on_event=recorder.feed,
-                              skip_waits=True, timeout=timeout, max_ticks=max_ticks,
-                              services=services)
+            setup = RunSetup.for_dialog(store, BOT, str(dialog.parent))
+            runtime = setup.runtime(RunSpec(compiled, channel, on_event=recorder.feed,
+                                            skip_waits=True, timeout=timeout,
+                                            max_ticks=max_ticks))
             task = asyncio.ensure_future(runtime.run())
             channel.task = task
             # The runtime's own timeout only fires in loops; this bounds everything else.
@@ -245,7 +245,7 @@ async def _run_dialog(test: ChatTest, compiled: Any, dialog: Path, timeout: floa
                 problems.append(f"the run did not end within {timeout:g} s and was stopped")
             elif not task.cancelled():
                 task.exception()  # a runtime error is already an 'error:' step
-            services.close()
+            setup.close()
             store.flush(timeout)
             memory = {e.key: e.value for e in store.list(BOT)}
         finally:

@@ -34,8 +34,8 @@ from interpreter.debug.model import (
 from interpreter.ports.host import HearRequest
 
 from ..files.atomic_file import read_text_file
-from ..memory.session import Origin, new_run_id
-from ..services.registry import ServiceContext, Services, build_services
+from ..memory.session import Origin
+from ..run.setup import RunSetup, RunSpec
 from . import arguments as a
 from .channel import DapChannel
 from .postmortem import PostMortem
@@ -100,7 +100,7 @@ class DebugTarget:
     runtime: Runtime | None = None
     post_mortem: PostMortem | None = None
     _task: asyncio.Task[None] | None = None
-    _services: Services | None = None
+    _setup: RunSetup | None = None
     _stopping: bool = False
     flow: Any = None  # awaited before each TALK: back-pressure from a slow client
     memory_session: Any = None  # the app.memory.session.MemorySession owning ``store``
@@ -143,12 +143,12 @@ class DebugTarget:
         self._stopping = False
         self.channel = DapChannel(self.config.inputs, on_waiting=self.listener.waiting,
                                   flow=self.flow)
-        if self._services is None:  # built once: restarts keep the providers' sessions
-            self._services = build_services(ServiceContext(
-                self.store, self.bot, str(self.config.program.parent)))
-        self.runtime = Runtime(self.compiled, self.channel, self.memory, debugger=self.debugger,
-                               on_event=self.listener.event, services=self._services,
-                               run_id=new_run_id(Origin.DAP))
+        if self._setup is None:  # built once: restarts keep the providers' sessions
+            self._setup = RunSetup.for_dialog(self.store, self.bot,
+                                              str(self.config.program.parent))
+        self.runtime = self._setup.runtime(RunSpec(
+            self.compiled, self.channel, memory=self.memory, origin=Origin.DAP,
+            on_event=self.listener.event, debugger=self.debugger))
         self._task = asyncio.get_running_loop().create_task(self._run(self.runtime))
 
     async def stop(self) -> None:
@@ -187,8 +187,8 @@ class DebugTarget:
         """Stop quietly, flush and close the store."""
         task, self._task = self._task, None
         await self._cancel(task)
-        if self._services is not None:
-            self._services.close()
+        if self._setup is not None:
+            self._setup.close()
         closer = self.memory_session.close if self.memory_session else self.store.close
         await asyncio.get_running_loop().run_in_executor(None, closer, FLUSH_TIMEOUT)
 

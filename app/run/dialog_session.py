@@ -27,7 +27,7 @@ from interpreter.debug.model import (
 )
 from interpreter.ports.host import BotMemory, Channel
 
-from ..services.registry import ServiceContext, Services, build_services
+from .setup import RunSetup, RunSpec
 
 Observer = Callable[[Any], None]
 
@@ -82,7 +82,7 @@ class DialogRunner:
         self.folder = ""
         self._observers: list[Observer] = []
         self._task: asyncio.Task[Any] | None = None
-        self._services: Services | None = None  # the current run's, closed by the next start
+        self._setup: RunSetup | None = None  # this run's providers; the next start closes them
         self.debugger: Debugger | None = None  # the current (or last) debug run's debugger
         self.verified: list[Breakpoint] = []  # its line breakpoints after verification
         self._last: _Launch | None = None
@@ -147,23 +147,21 @@ class DialogRunner:
             )
             self.verified = self.debugger.set_breakpoints(list(debug.breakpoints))
             self.debugger.set_memory_breakpoints(list(debug.memory_breakpoints))
-        if self._services is not None:
-            self._services.close()
-        self._services = build_services(
-            ServiceContext(self.store, self.bot,
-                           self.folder or (str(Path(file).parent) if file else ""),
-                           dict(self.service_settings)))
-        runtime = Runtime(
+        if self._setup is not None:
+            self._setup.close()
+        self._setup = RunSetup.for_dialog(
+            self.store, self.bot, self.folder or (str(Path(file).parent) if file else ""),
+            self.service_settings)
+        runtime = self._setup.runtime(RunSpec(
             compiled,
             self.channel,
-            self.memory_wrapper(self.store.bot(self.bot)),
+            memory=self.memory_wrapper(self.store.bot(self.bot)),
             on_event=self._emit,
             session=self.session,
+            variables=self.variables,
             skip_waits=self.skip_waits,
-            services=self._services,
             debugger=self.debugger,
-            initial_vars=dict(self.variables),
-        )
+        ))
         self._task = asyncio.get_running_loop().create_task(self._run(runtime))
         return self._task
 

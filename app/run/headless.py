@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
-from interpreter import CompiledProgram, Runtime, load_source
+from interpreter import CompiledProgram, load_source
 from interpreter.events import Printed
 from interpreter.ports.host import BotMemory
 
-from ..memory.session import Origin, new_run_id
-from ..services.registry import ServiceContext, build_services
+from ..memory.session import Origin
+from .setup import RunSetup, RunSpec
 from .stdio_channel import StdioChannel
 
 FLUSH_TIMEOUT = 30.0  # seconds to wait for queued memory writes at exit
@@ -27,7 +27,7 @@ class HeadlessRun:
     timeout: float | None
     skip_waits: bool
     input_file: TextIO | None = None
-    services: Any = None
+    setup: RunSetup | None = None  # the run's providers, closed by :meth:`close`
     variables: dict[str, Any] | None = None  # param-* values of a bot package
     memory_session: Any = None  # the app.memory.session.MemorySession that owns ``store``
 
@@ -47,24 +47,24 @@ class HeadlessRun:
         store.subscribe(_report_failed_writes)
         inp = open(input_path, encoding="utf-8") if input_path else None
         options = {"unsupported_keywords": "skip"} if skip_unsupported else {}
-        services = build_services(ServiceContext(store, bot, str(Path(file).parent), options))
+        setup = RunSetup.for_dialog(store, bot, str(Path(file).parent), options)
         return cls(compiled, store.bot(bot), store, StdioChannel(inp=inp), timeout,
-                   skip_waits, inp, services, variables, memory_session)
+                   skip_waits, inp, setup, variables, memory_session)
 
     async def execute(self) -> int:
-        runtime = Runtime(self.compiled, self.channel, self.memory, on_event=_print_event,
-                          timeout=self.timeout, skip_waits=self.skip_waits,
-                          services=self.services, initial_vars=dict(self.variables or {}),
-                          run_id=new_run_id(Origin.RUN))
-        await runtime.run()
+        assert self.setup is not None, "HeadlessRun.prepare builds the set-up"
+        spec = RunSpec(self.compiled, self.channel, memory=self.memory, origin=Origin.RUN,
+                       on_event=_print_event, variables=self.variables or {},
+                       skip_waits=self.skip_waits, timeout=self.timeout)
+        await self.setup.runtime(spec).run()
         return 0
 
     def close(self) -> bool:
         """Flush queued memory writes; False when some could not be written."""
         if self.input_file:
             self.input_file.close()
-        if self.services is not None:
-            self.services.close()
+        if self.setup is not None:
+            self.setup.close()
         ok = self.store.flush(FLUSH_TIMEOUT)
         if self.memory_session is not None:
             self.memory_session.close(FLUSH_TIMEOUT)

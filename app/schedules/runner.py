@@ -15,14 +15,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from interpreter import BasicRuntimeError, BasicSyntaxError, Runtime, Session, load_source
+from interpreter import BasicRuntimeError, BasicSyntaxError, load_source
 from interpreter.events import Printed
 
 from ..files.atomic_file import read_text_file
 from ..files.bot_package import package_for
-from ..memory.session import Origin, new_run_id
+from ..memory.session import Origin
+from ..run.setup import RunSetup, RunSpec
 from ..run.stdio_channel import NoUserChannel
-from ..services.registry import ServiceContext, build_services
 from .plan import Schedule, ScheduleRegistry, due
 
 log = logging.getLogger(__name__)
@@ -60,24 +60,22 @@ async def run_schedule(schedule: Schedule, store: Any, bot: str, out: Output,
         return _failed(name, out, str(e))
     package = package_for(schedule.path)
     variables = package.variables if package else {}
-    services = build_services(ServiceContext(store, bot, str(schedule.path.parent)))
 
     def on_event(event: object) -> None:
         if isinstance(event, Printed):
             level = "" if event.level == "info" else f"{event.level}: "
             out(f"[{name}] {level}{event.text}")
 
-    runtime = Runtime(compiled, NoUserChannel(name, out, 'a scheduled run'), store.bot(bot),
-                      on_event=on_event, session=Session(), initial_vars=dict(variables),
-                      timeout=timeout, services=services, skip_waits=skip_waits,
-                      run_id=new_run_id(Origin.SCHEDULE))
-    out(f"[{name}] scheduled run started ({schedule.spec})")
-    try:
-        await runtime.run()
-    except BasicRuntimeError as e:
-        return _failed(name, out, e.format())
-    finally:
-        services.close()
+    spec = RunSpec(compiled, NoUserChannel(name, out, 'a scheduled run'),
+                   origin=Origin.SCHEDULE, on_event=on_event, variables=variables,
+                   skip_waits=skip_waits, timeout=timeout)
+    with RunSetup.for_dialog(store, bot, str(schedule.path.parent)) as setup:
+        runtime = setup.runtime(spec)
+        out(f"[{name}] scheduled run started ({schedule.spec})")
+        try:
+            await runtime.run()
+        except BasicRuntimeError as e:
+            return _failed(name, out, e.format())
     out(f"[{name}] scheduled run finished")
     return RunResult(name, True)
 

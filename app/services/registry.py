@@ -1,8 +1,9 @@
 """The providers keywords use (``Runtime(services=...)``), built for one bot and one store.
 
-Each provider family registers a factory here with :func:`service_factory`; the CLI, the IDE,
-the DAP server and conversation tests all call :func:`build_services`, so a keyword behaves
-the same wherever a dialog runs.
+Each provider family registers a factory here with :func:`service_factory`; every entry point
+(CLI, IDE, DAP, webhooks, schedules, conversation tests) gets its providers from
+:func:`build_services` through :class:`app.run.setup.RunSetup`, so a keyword behaves the same
+wherever a dialog runs.
 """
 
 from __future__ import annotations

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from interpreter import BasicRuntimeError, BasicSyntaxError, Runtime, Session, load_source
+from interpreter import BasicRuntimeError, BasicSyntaxError, load_source
 from interpreter.syntax import nodes as n
 from interpreter.syntax.parser.core import parse
 from interpreter.values import BasicValueError, to_json
@@ -34,10 +34,10 @@ from interpreter.values import BasicValueError, to_json
 from ..files.atomic_file import read_text_file
 from ..files.bot_package import is_package, load_package, package_for
 from ..run.exit_signals import on_ending_signals
+from ..run.setup import RunSetup, RunSpec
 from ..run.stdio_channel import NoUserChannel
 from ..security.hosts import host_allowed, origin_allowed
 from ..security.tokens import new_token, request_token, token_matches
-from ..services.registry import ServiceContext, build_services
 
 DEFAULT_PORT = 8080
 RUN_TIMEOUT = 60.0  # seconds a webhook dialog may run before the request fails
@@ -115,7 +115,7 @@ class WebhookApp:
 
     async def run(self, hook: Hook, fields: dict[str, Any], body: Any) -> Any:
         """Run the hook's dialog (read afresh, so edits apply) and return its RETURN value."""
-        from ..memory.session import Origin, new_run_id  # peewee: only when serving
+        from ..memory.session import Origin  # peewee: only when serving
         source, _ = read_text_file(hook.path)
         compiled = load_source(source, str(hook.path))
         # Variables are case-insensitive: the runtime keeps their names lower-case. The
@@ -123,16 +123,12 @@ class WebhookApp:
         variables = {str(k).lower(): v for k, v in fields.items()}
         variables.update(self.variables)
         variables["body"] = body
-        services = build_services(ServiceContext(self.store, self.bot, str(hook.path.parent),
-                                                 self.settings))
         channel = NoUserChannel(hook.name, self.out, "a webhook run")
-        runtime = Runtime(compiled, channel, self.store.bot(self.bot), session=Session(),
-                          initial_vars=variables, timeout=RUN_TIMEOUT, services=services,
-                          run_id=new_run_id(Origin.WEBHOOK))
-        try:
-            return await runtime.run()
-        finally:
-            services.close()
+        spec = RunSpec(compiled, channel, origin=Origin.WEBHOOK, variables=variables,
+                       timeout=RUN_TIMEOUT)
+        with RunSetup.for_dialog(self.store, self.bot, str(hook.path.parent),
+                                 self.settings) as setup:
+            return await setup.runtime(spec).run()
 
 
 def parse_body(content_type: str, body: bytes) -> Any:

@@ -18,6 +18,7 @@ from app.files.bot_package import BotPackage, PackageError, load_package, packag
 from interpreter.events import Failed, Finished, Stopped
 
 from .. import file_dialogs
+from ..workbench import MenuName
 from .schedules_panel import SchedulesPanel
 from .tables_panel import TablesPanel
 
@@ -57,10 +58,9 @@ class BotTools(QObject):
         self.open_package_action = QAction("Open &Package…", self.window.widget)
         self.open_package_action.setStatusTip("Open a General Bots .gbai folder as a project")
         self.open_package_action.triggered.connect(self.ask_package)
-        menu = self.window.menu("File")
+        menu = self.window.menu(MenuName.FILE)
         if menu is not None:
-            after = next((a for a in menu.actions()
-                          if a.text().replace("&", "").startswith("Open…")), None)
+            after = self.window.actions_by_name.get("open")
             index = menu.actions().index(after) + 1 if after in menu.actions() else 0
             before = menu.actions()[index] if index < len(menu.actions()) else None
             if before is None:  # Open… is the menu's last item
@@ -99,9 +99,7 @@ class BotTools(QObject):
         return tab
 
     def _use_variables(self, package: BotPackage | None) -> None:
-        runner = self.window.runner
-        if hasattr(runner, "variables"):
-            runner.variables = dict(package.variables) if package else {}
+        self.window.runner.variables = dict(package.variables) if package else {}
 
     def _follow_current_file(self) -> None:
         """The current tab decides the bot: its package's, else the one the user chose."""

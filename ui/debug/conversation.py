@@ -37,19 +37,18 @@ from PySide6.QtWidgets import (
 
 from app.conversation.channel import AnswerQueue, ConversationChannel
 from app.run.dialog_session import DialogRunner
-from app.run.turns import TurnRecorder, restore_memory
+from app.run.turns import Turn, TurnRecorder, restore_memory
 from interpreter import BasicSyntaxError, Session
-from interpreter.debug.conversation import ConversationDebugger, ConversationWatch
+from interpreter.debug.conversation import ConversationDebugger, ConversationWatch, LineObserver
 from interpreter.events import Failed, Finished, RunStarted, Stopped
 
 from ..run.chat_panel import ChatPanel
-from ..run.turns_view import BubbleLinker, TurnPanel, shade_for
+from ..run.turns_view import BubbleLinker, TurnPanel, shade_for, show_line
+from ..workbench import MenuName
 from .conversation_panels import AnswersPanel, ConversationBreakpointsBox
 
 if TYPE_CHECKING:
     from ..workbench import Workbench
-
-RUN_MENU = "Run"
 
 
 def new_user_id() -> str:
@@ -109,6 +108,7 @@ class ConversationTools:
         self.cleared_snapshot: str | None = None
 
         self.turn_panel = TurnPanel()
+        self.turn_panel.lineClicked.connect(lambda line: show_line(self._run_editor(), line))
         self.answers = AnswersPanel(self.main)
         right = Qt.DockWidgetArea.RightDockWidgetArea
         self.turn_dock = window.add_dock("Turn", self.turn_panel, right)
@@ -146,7 +146,7 @@ class ConversationTools:
             ("new_chat_tab", "New Chat &Tab", self.new_chat_tab,
              "A second chat with the current dialog as another user of the same bot"),
         ]
-        menu = w.menu(RUN_MENU)
+        menu = w.menu(MenuName.RUN)
         if menu is not None:
             menu.addSeparator()
         for name, text, handler, tip in specs:
@@ -228,10 +228,22 @@ class ConversationTools:
     def _clear_coverage_at_start(self, event: object) -> None:
         """A new run: the turn coverage shown in the editors belongs to the last one."""
         if isinstance(event, RunStarted):
-            for i in range(self.window.tabs.count()):
-                editor = getattr(self.window.tabs.widget(i), "editor", None)
-                if editor is not None:
-                    shade_for(editor).clear()
+            for tab in self.window.editor_tabs():
+                shade_for(tab.editor).clear()
+
+    def follow(self, on_turn: Callable[[Turn], None], on_line: LineObserver) -> None:
+        """Call ``on_turn`` with the turn of a clicked bubble of the main chat, and
+        ``on_line`` with each line the main conversation runs (debug runs): the Flow view
+        shows both."""
+        recorder = self.main.recorder
+        self.main.linker.bubbleClicked.connect(
+            lambda index, _line: self._turn_to(on_turn, recorder.turn(index)))
+        self.main.watch.line_observers.append(on_line)
+
+    @staticmethod
+    def _turn_to(on_turn: Callable[[Turn], None], turn: Turn | None) -> None:
+        if turn is not None:
+            on_turn(turn)
 
     def _run_editor(self) -> Any:
         tab = self.window.run_tab()
@@ -286,7 +298,7 @@ class ConversationTools:
 
     def _on_paused(self, _state: object) -> None:
         debugger = self.window.runner.debugger
-        reason = getattr(debugger, "pause_reason", "")
+        reason = debugger.pause_reason if isinstance(debugger, ConversationDebugger) else ""
         if reason and debugger is not None and debugger.state is not None:
             self.window.run_label.setText(f"Paused at line {debugger.state.line} ({reason})")
         self.breakpoints.sync()

@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDockWidget, QMenu, QScrollArea, QToolBar, QWidget
 
-from . import DEBUG_MENU
+from ..workbench import MenuName
 from .breakpoints import BreakpointsPanel
 from .console import DebugConsole
 from .controller import DebugController, describe_pause
@@ -79,7 +79,7 @@ class DebugUi:
     def add_menu_extras(self) -> None:
         """After the generated menus exist: Stop in the Debug menu and toolbar, the dock
         toggles, and the toolbar's look."""
-        menu = self.window.menu(DEBUG_MENU.replace("&", ""))
+        menu = self.window.menu(MenuName.DEBUG)
         stop = self.window.actions_by_name["stop"]
         toolbar = self.window.findChild(QToolBar, "debugToolbar")
         if isinstance(menu, QMenu):

@@ -49,17 +49,10 @@ class FlowFeature:
 
     def _follow_conversation(self) -> None:
         """Follow the conversation debugger's lines, and a clicked chat bubble's turn."""
-        conversation = getattr(self.window, "conversation", None)
-        if conversation is None:
-            return
-        main = conversation.main
-        main.linker.bubbleClicked.connect(
-            lambda index, _line: self._show_turn(main.recorder.turn(index)))
-        main.watch.line_observers.append(self.live.trace.on_line)
+        self.window.conversation.follow(self._show_turn, self.live.trace.on_line)
 
-    def _show_turn(self, turn: Turn | None) -> None:
-        if turn is not None:
-            self.live.show_turn(frozenset(turn.lines))
+    def _show_turn(self, turn: Turn) -> None:
+        self.live.show_turn(frozenset(turn.lines))
 
 
 def install_flow_panel(window: Workbench) -> FlowFeature:

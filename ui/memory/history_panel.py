@@ -46,6 +46,7 @@ from app.memory.undo import (
 from interpreter.ports.host import WriteSource
 
 from .. import file_dialogs
+from ..workbench import MenuName
 from .history_dialogs import KeyRefsDialog, SnapshotsDialog, confirm_table
 
 if TYPE_CHECKING:
@@ -325,7 +326,7 @@ class HistoryFeature:
             "This run writes to a copy of memory; at its end you commit or discard the changes")
         win.statusBar().addPermanentWidget(self.sandbox_badge)
         self.sandbox_badge.hide()
-        run_menu = win.menu("Run")
+        run_menu = win.menu(MenuName.RUN)
         if run_menu is not None:
             run_menu.addAction(self.sandbox_action)
             run_menu.addAction(self.snapshot_action)
@@ -381,8 +382,8 @@ class HistoryFeature:
 
     def _dialog_files(self) -> list[str]:
         files: list[str] = []
-        for i in range(self.win.tabs.count()):
-            path = getattr(self.win.tabs.widget(i), "path", None)
+        for tab in self.win.editor_tabs():
+            path = tab.path
             if path is not None:
                 files.extend(str(p) for p in Path(path).parent.glob("*.bas"))
         return sorted(set(files))

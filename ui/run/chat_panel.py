@@ -123,6 +123,11 @@ class ChatPanel(QWidget):
     def waiting(self) -> bool:
         return self._pending is not None and not self._pending.done()
 
+    def rows(self) -> list[QWidget]:
+        """The row widget of every message (bubble, note or attachment), oldest first."""
+        items = (self._list.itemAt(i) for i in range(self._list.count()))
+        return [w for item in items if item is not None and (w := item.widget()) is not None]
+
     def bubbles(self) -> list[tuple[str, str]]:
         """(``"bot"``/``"user"``/``"note"``, text) of every message, oldest first;
         (``"file"``, name) for an attachment."""

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtGui import QAction
 
+from ..workbench import MenuName
+
 if TYPE_CHECKING:
     from interpreter.compat import EngineOptions
 
@@ -32,7 +34,7 @@ def install_engine_errors_action(window: Workbench) -> QAction:
         window.refresh_diagnostics()
 
     action.toggled.connect(toggled)
-    menu = window.menu("Run")
+    menu = window.menu(MenuName.RUN)
     if menu is not None:
         menu.addAction(action)
     window.actions_by_name["engine_errors"] = action

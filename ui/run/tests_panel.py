@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
@@ -33,6 +33,9 @@ from app.conversation.chat_parser import load_chat
 from app.conversation.compare import ReplayResult, RowTag, error_result, side_by_side
 from app.conversation.replay import ConversationRecorder, replay
 from interpreter.events import RunStarted
+
+if TYPE_CHECKING:
+    from ..workbench import Workbench
 
 PATH_ROLE = Qt.ItemDataRole.UserRole
 STATUS_ROLE = Qt.ItemDataRole.UserRole + 1  # "", "running", "pass", "fail"
@@ -80,8 +83,8 @@ class TestsPanel(QWidget):
     resultReady = Signal(object)  # a ReplayResult
     runFinished = Signal()
 
-    def __init__(self, window: Any) -> None:
-        super().__init__(window)
+    def __init__(self, window: Workbench) -> None:
+        super().__init__(window.widget)
         self._window = window
         self.recorder = ConversationRecorder()
         self._seed: dict[str, str] = {}
@@ -274,7 +277,7 @@ class TestsPanel(QWidget):
     def record_event(self, event: object) -> None:
         """Every runtime event of an IDE run; a RunStarted snapshots memory as the seed."""
         if isinstance(event, RunStarted):
-            run_tab = getattr(self._window, "_run_tab", None) or self._window.current_tab()
+            run_tab = self._window.run_tab() or self._window.current_tab()
             self._run_path = getattr(run_tab, "path", None)
             self._seed, self._seed_note = self._snapshot()
         self.recorder.feed(event)

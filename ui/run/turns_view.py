@@ -45,28 +45,14 @@ LINE_PROPERTY = "talkbenchLine"
 
 def chat_labels(chat: ChatPanel) -> list[QLabel]:
     """The bubble labels of ``chat``, oldest first."""
-    layout = chat._list  # the panel's bubble column; it has no public accessor
-    labels = []
-    for i in range(layout.count()):
-        item = layout.itemAt(i)
-        widget = item.widget() if item is not None else None
-        label = widget.findChild(QLabel) if widget is not None else None
-        if label is not None:
-            labels.append(label)
-    return labels
+    labels = (row.findChild(QLabel) for row in chat.rows())
+    return [label for label in labels if label is not None]
 
 
 def chat_attachments(chat: ChatPanel) -> list[QPushButton]:
     """The attachment buttons (SEND FILE) of ``chat``, oldest first."""
-    layout = chat._list
-    found = []
-    for i in range(layout.count()):
-        item = layout.itemAt(i)
-        widget = item.widget() if item is not None else None
-        button = widget.findChild(QPushButton, "file") if widget is not None else None
-        if button is not None:
-            found.append(button)
-    return found
+    buttons = (row.findChild(QPushButton, "file") for row in chat.rows())
+    return [button for button in buttons if button is not None]
 
 
 def describe_turn(turn: Turn) -> str:

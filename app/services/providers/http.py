@@ -107,10 +107,6 @@ class HttpxClient:
         self._clients.clear()
 
 
-# The former name: the providers were written against it.
-UrllibHttpClient = HttpxClient
-
-
 class HttpStream:
     """An open response whose body is read chunk by chunk as it arrives."""
 

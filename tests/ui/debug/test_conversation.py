@@ -71,6 +71,27 @@ def test_click_bubble_highlights_line_coverage_and_memory_diff(window, qtbot, ru
     assert editor.textCursor().blockNumber() + 1 == 2  # the HEAR that took the answer
 
 
+def test_a_message_in_the_turn_dock_goes_to_the_line_that_said_it(window, qtbot, run):
+    """The conversation tools wire their own Turn dock (MainWindow no longer reaches in)."""
+    editor = open_dialog(window)
+
+    async def scenario():
+        window.run(debug=True)
+        await until(lambda: window.chat.waiting)
+        type_answer(qtbot, window.chat, "Ann")
+        await until(lambda: window.chat.waiting and ("bot", "Hello Ann") in window.chat.bubbles())
+
+    run(scenario())
+    qtbot.mouseClick(bubble(window.chat, "bot", "Hello Ann"), Qt.MouseButton.LeftButton)
+    editor.go_to_line(1)
+    messages = window.conversation.turn_panel.messages
+    item = next(messages.item(i) for i in range(messages.count())
+                if messages.item(i).text().endswith("Hello Ann"))
+    qtbot.mouseClick(messages.viewport(), Qt.MouseButton.LeftButton,
+                     pos=messages.visualItemRect(item).center())
+    assert editor.textCursor().blockNumber() + 1 == 5
+
+
 def test_rewind_restores_memory_and_replays_earlier_messages(window, qtbot, run):
     open_dialog(window)
     window.store.set(window.runner.bot, "visits", "7")

@@ -3,7 +3,7 @@ announced, and the Breakpoints dock opens in front and wide enough to use."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QDockWidget
 
@@ -47,7 +47,11 @@ def test_a_plain_run_without_breakpoints_says_nothing_about_them(window, qtbot, 
         await until(lambda: not window.runner.running and ("bot", "hi") in window.chat.bubbles())
 
     run(scenario())
-    qtbot.wait(20)
+    # The note would come from a zero-delay timer set at the run's start: once one set now
+    # has fired, every earlier one has.
+    fired: list[bool] = []
+    QTimer.singleShot(0, lambda: fired.append(True))
+    qtbot.waitUntil(lambda: bool(fired))
     output = [window.output.item(i).text() for i in range(window.output.count())]
     assert not any("without the debugger" in line for line in output)
 

@@ -76,8 +76,9 @@ def test_a_file_changed_on_disk_offers_a_reload(window, qtbot, tmp_path):
 def test_our_own_save_offers_no_reload(window, qtbot, tmp_path):
     path, tab = open_dialog_file(window, tmp_path, 'TALK "one"\n')
     tab.editor.setPlainText('TALK "mine"\n')
-    assert window.save(tab)
-    qtbot.wait(300)  # the watcher reports our own write too
+    # The watcher reports our own write too: the window has judged it once the signal came.
+    with qtbot.waitSignal(window.disk_watcher.changed, timeout=5000):
+        assert window.save(tab)
     assert not tab.reload_bar.isVisible()
     assert path.read_text() == 'TALK "mine"\n'
 
