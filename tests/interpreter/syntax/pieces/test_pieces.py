@@ -4,6 +4,7 @@ give exactly what doing each of them on the whole dialog gives."""
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -73,13 +74,20 @@ def edit_and_compare(steps: list[tuple[str, int, str]]) -> None:
         assert_all_as_a_whole(text)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(edits, min_size=1, max_size=5))
 def test_pieces_after_edits_are_what_the_whole_dialog_gives(steps) -> None:
     edit_and_compare(steps)
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@pytest.mark.slow
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(edits, min_size=1, max_size=8))
+def test_many_edit_runs_by_pieces_are_what_the_whole_dialog_gives(steps) -> None:
+    edit_and_compare(steps)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(edits, min_size=1, max_size=4))
 def test_a_check_after_edits_reports_what_a_check_from_scratch_reports(steps) -> None:
     clear_caches()
