@@ -61,6 +61,13 @@ class _Program:
         self.statement_lines: set[int] = set()
         self.closer_lines: set[int] = set()
         self.diagnostics: list[Diagnostic] = []
+        self._lines: list[str] | None = None
+
+    def lines(self) -> list[str]:
+        """The source's lines, split once (for the pieces parsed again)."""
+        if self._lines is None:
+            self._lines = self.source.split("\n")
+        return self._lines
 
     def add(self, piece: _ParsedPiece) -> None:
         p = piece.program
@@ -86,7 +93,9 @@ def program_by_pieces(lexed: Lexed, source: str,
                       file: str) -> tuple[n.Program, list[Diagnostic]]:
     """A ``parser.core.ProgramBuilder``: the same program and diagnostics as parsing the whole
     token list, from the pieces ``lexed`` was lexed in."""
-    raw_lines = source.split("\n")
+    # The raw lines (the parser reads some statements' text from them) are keyed only when
+    # they differ from what the lexer read (curly quotes, \r line ends).
+    raw_lines = [] if lexed.text == source else source.split("\n")
     whole = _Program(file, source)
     chunks = lexed.chunks
     with _pieces.lock:
@@ -116,8 +125,8 @@ def _parsed(group: Sequence[Chunk], end: Token, lexed: Lexed, raw_lines: list[st
             whole: _Program) -> _ParsedPiece:
     first = group[0].first_line
     texts = tuple(c.text for c in group)
-    raw = "" if lexed.text == whole.source else \
-        "\n".join(raw_lines[first - 1:first - 1 + sum(t.count("\n") for t in texts) + 1])
+    raw = "\n".join(raw_lines[first - 1:first - 1 + sum(t.count("\n") for t in texts) + 1]) \
+        if raw_lines else ""
     key = (whole.file, first, texts, raw)
     found = _pieces.get(key)
     if found is not None and found.fits(whole.names, whole.sub_lines):
@@ -126,7 +135,7 @@ def _parsed(group: Sequence[Chunk], end: Token, lexed: Lexed, raw_lines: list[st
     tokens.append(end)
     # The entries are read only while this piece is parsed (they grow after it).
     names, subs = KnownNames(whole.names), DefinedSubs(whole.sub_lines)
-    parser = Parser(tokens, whole.file, whole.source, raw_lines, names, subs)
+    parser = Parser(tokens, whole.file, whole.source, raw_lines or whole.lines(), names, subs)
     program = parser.parse_program()
     found = _ParsedPiece(program, (*parser.diagnostics, *too_deep(program)),
                          tuple(names.asked.items()), tuple(subs.asked.items()),

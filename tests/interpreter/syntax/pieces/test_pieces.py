@@ -74,8 +74,8 @@ def edit_and_compare(steps: list[tuple[str, int, str]]) -> None:
         assert_all_as_a_whole(text)
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(edits, min_size=1, max_size=5))
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(edits, min_size=1, max_size=4))
 def test_pieces_after_edits_are_what_the_whole_dialog_gives(steps) -> None:
     edit_and_compare(steps)
 
@@ -87,8 +87,8 @@ def test_many_edit_runs_by_pieces_are_what_the_whole_dialog_gives(steps) -> None
     edit_and_compare(steps)
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(edits, min_size=1, max_size=4))
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(edits, min_size=1, max_size=3))
 def test_a_check_after_edits_reports_what_a_check_from_scratch_reports(steps) -> None:
     clear_caches()
     text = BASE
