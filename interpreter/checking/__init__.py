@@ -2,7 +2,8 @@
 live diagnostics, the language server and the debug adapter show, in one pass.
 
 A check after an edit reuses what the previous check computed where that gives exactly the same
-findings (the dialog's tokens and physical lines, the generated functions that compiled);
+findings (the tokens and parse of the pieces of the dialog the edit left alone, see
+``syntax.pieces``; the physical lines; the generated functions that compiled);
 :func:`clear_caches` forgets it all, so tests can compare with a check from scratch.
 """
 
@@ -16,7 +17,7 @@ from ..errors import Diagnostic, Severity
 from ..keywords.service_needs import unsupported_uses
 from ..syntax.lint import lint
 from ..syntax.nodes import program_nodes
-from ..syntax.parser.core import parse
+from ..syntax.parser.pieces import parse_reusing
 
 
 def check_source(source: str, file: str = "<script>",
@@ -28,7 +29,7 @@ def check_source(source: str, file: str = "<script>",
     (the newest by default) and whether its translation defects count as errors.
     ``provided``: variables the run gets from outside the file (a package's ``param-*``).
     """
-    program, diagnostics = parse(source, file)
+    program, diagnostics = parse_reusing(source, file)
     diagnostics = explain_unsupported(source, file, diagnostics)
     if any(d.severity is Severity.ERROR for d in diagnostics):
         return diagnostics
@@ -45,10 +46,16 @@ def check_source(source: str, file: str = "<script>",
 
 def clear_caches() -> None:
     """Forget every reused result, so the next check starts from scratch (tests compare)."""
+    from ..codegen.analysis import forget_facts
     from ..codegen.compile_cache import forget as forget_compiled
+    from ..compat.converter_rules import forget as forget_converter
     from ..compat.source_lines import forget as forget_lines
-    from ..syntax.lexer import forget_lexed
+    from ..syntax.parser.pieces import forget_parsed
+    from ..syntax.pieces.lexing import forget_lexed
 
     forget_lexed()
+    forget_parsed()
     forget_lines()
+    forget_converter()
     forget_compiled()
+    forget_facts()

@@ -137,8 +137,27 @@ class ProgramFacts:
     recursive: set[str]  # the SUBs (lower-case) on a cycle of the call graph
 
 
+@dataclass(frozen=True)
+class _PartFacts:
+    """The facts of one statement of the dialog or one SUB (with everything inside it)."""
+
+    bound: frozenset[str] | None  # the names it binds; None: any name
+    shared: frozenset[str]  # SUBs only: every name it mentions
+    calls: frozenset[str]  # SUBs only: every name it calls (lower-case), SUB or not
+
+
+# The parts of the program analysed last, by id (each entry keeps its node alive, so the id
+# stays its own): a check after an edit gets the unchanged statements and SUBs as the same
+# node objects (``syntax.parser.pieces``), whose facts cannot have changed (nothing changes
+# a node once parsed).
+_parts: dict[int, tuple[n.Node, _PartFacts]] = {}
+
+
 def program_facts(program: n.Program) -> ProgramFacts:
-    """The facts of ``program``: its dialog's statements and each SUB walked once."""
+    """The facts of ``program``: its dialog's statements and each SUB walked once (or not at
+    all when the program analysed before had the same node)."""
+    known = _parts  # one read: another thread may replace it
+    kept: dict[int, tuple[n.Node, _PartFacts]] = {}
     shared: set[str] = set()
     callees: dict[str, set[str]] = {}
     own: set[str] = set()
@@ -146,19 +165,52 @@ def program_facts(program: n.Program) -> ProgramFacts:
         own.update(sub.params)
         own.add(sub.name)
     bound: set[str] | None = own
-    for node in n.walk(program.body):
-        bound = _add_bindings(bound, node)
+    for node in program.body:
+        part = _part_facts(node, False, known, kept)
+        bound = None if bound is None or part.bound is None else bound | part.bound
     for key, sub in program.subs.items():
-        called = callees[key] = set()
-        for node in n.walk(sub):
-            bound = _add_bindings(bound, node)
-            for attr in ("name", "var"):
-                value = getattr(node, attr, None)
-                if isinstance(value, str):
-                    shared.add(value)
-            if isinstance(node, (n.Call, n.CallSub)) and node.name.lower() in program.subs:
-                called.add(node.name.lower())
+        part = _part_facts(sub, True, known, kept)
+        bound = None if bound is None or part.bound is None else bound | part.bound
+        shared |= part.shared
+        callees[key] = {name for name in part.calls if name in program.subs}
+    _set_parts(kept)
     return ProgramFacts(shared, bound, _on_cycles(callees))
+
+
+def _set_parts(parts: dict[int, tuple[n.Node, _PartFacts]]) -> None:
+    global _parts
+    _parts = parts
+
+
+def forget_facts() -> None:
+    _set_parts({})
+
+
+def _part_facts(root: n.Node, is_sub: bool, known: dict[int, tuple[n.Node, _PartFacts]],
+                kept: dict[int, tuple[n.Node, _PartFacts]]) -> _PartFacts:
+    entry = known.get(id(root))
+    if entry is None or entry[0] is not root:
+        entry = (root, _walk_part(root, is_sub))
+    kept[id(root)] = entry
+    return entry[1]
+
+
+def _walk_part(root: n.Node, is_sub: bool) -> _PartFacts:
+    bound: set[str] | None = set()
+    shared: set[str] = set()
+    calls: set[str] = set()
+    for node in n.walk(root):
+        bound = _add_bindings(bound, node)
+        if not is_sub:
+            continue
+        for attr in ("name", "var"):
+            value = getattr(node, attr, None)
+            if isinstance(value, str):
+                shared.add(value)
+        if isinstance(node, (n.Call, n.CallSub)):
+            calls.add(node.name.lower())
+    return _PartFacts(None if bound is None else frozenset(bound), frozenset(shared),
+                      frozenset(calls))
 
 
 def _add_bindings(bound: set[str] | None, node: n.Node) -> set[str] | None:

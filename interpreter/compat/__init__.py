@@ -11,9 +11,9 @@ from ..errors import Diagnostic
 from ..syntax import nodes as n
 from .build_notes import build_notes
 from .builds import NEWEST_BUILD, EngineBuild, EngineOptions
-from .converter_rules import ConverterModel
+from .converter_rules import converter_findings
 from .findings import Concern, Finding
-from .source_lines import source_lines
+from .source_lines import line_pieces
 from .unsupported import unsupported_constructs
 from .value_pitfalls import value_pitfalls
 
@@ -30,7 +30,7 @@ def engine_findings(source: str, program: n.Program,
     program's nodes as ``program_nodes`` lists them, when the caller walked it already."""
     if nodes is None:
         nodes = list(n.program_nodes(program))  # walked once, read by both AST checks
-    found = list(ConverterModel(options.build).findings(source_lines(source)))
+    found = converter_findings(options.build, line_pieces(source))
     found += build_notes(nodes, options.build)
     found += value_pitfalls(nodes)
     return sorted(found, key=lambda f: (f.line, f.col))

@@ -12,7 +12,8 @@ its documented meaning. Each :class:`Rewrite` names the engine function that cau
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from enum import Enum
 
 from ..syntax.lexer import Kind, TextBlock, Token
@@ -30,7 +31,7 @@ from .line_rules import (
     talk_text_findings,
     word_findings,
 )
-from .source_lines import SourceLine
+from .source_lines import LinePiece, PieceKey, SourceLine
 
 COMPILER = "botbasic_compiler/src/"
 
@@ -72,17 +73,36 @@ def _is_var_assignment(trimmed: str) -> bool:
             and not any(pair in trimmed for pair in COMPOUND))
 
 
+@dataclass(frozen=True)
+class Blocks:
+    """What the converter's passes carry from one line to the next: the blocks open."""
+
+    if_depth: int = 0
+    while_depth: int = 0
+    select_open: bool = False
+    case_seen: bool = False
+    with_open: bool = False
+    with_reported: bool = False
+
+
 class ConverterModel:
     """Walks the lines like the converter's passes and yields what they break."""
 
-    def __init__(self, build: EngineBuild):
+    def __init__(self, build: EngineBuild, blocks: Blocks = Blocks()):
         self.label = build.label
-        self.if_depth = 0
-        self.while_depth = 0
-        self.select_open = False
-        self.case_seen = False
-        self.with_open = False
-        self.with_reported = False
+        self.resume(blocks)
+
+    def blocks(self) -> Blocks:
+        return Blocks(self.if_depth, self.while_depth, self.select_open, self.case_seen,
+                      self.with_open, self.with_reported)
+
+    def resume(self, blocks: Blocks) -> None:
+        self.if_depth = blocks.if_depth
+        self.while_depth = blocks.while_depth
+        self.select_open = blocks.select_open
+        self.case_seen = blocks.case_seen
+        self.with_open = blocks.with_open
+        self.with_reported = blocks.with_reported
 
     def findings(self, lines: list[SourceLine]) -> Iterator[Finding]:
         following = _next_code_lines(lines)
@@ -286,3 +306,35 @@ def _next_code_lines(lines: list[SourceLine]) -> list[SourceLine | None]:
         if lines[i].tokens:
             nearest = lines[i]
     return following
+
+
+# The findings of each piece of the dialog last checked, by (build, the piece's key, the blocks
+# open before it) -> (its findings, the blocks open after it).
+_PieceFindings = tuple[tuple[Finding, ...], Blocks]
+_remembered: dict[tuple[EngineBuild, PieceKey, Blocks], _PieceFindings] = {}
+
+
+def converter_findings(build: EngineBuild, pieces: Iterable[LinePiece]) -> list[Finding]:
+    """``ConverterModel(build).findings`` of the dialog's lines, by the pieces it was lexed
+    in: a piece whose lines and open blocks are those of a piece of the dialog checked last
+    has its findings again. (A piece's last line never continues onto the next piece, which
+    starts a statement, so a piece's findings depend on nothing after it.)"""
+    model = ConverterModel(build)
+    found: list[Finding] = []
+    kept: dict[tuple[EngineBuild, PieceKey, Blocks], _PieceFindings] = {}
+    for key, lines in pieces:
+        memo_key = (build, key, model.blocks())
+        known = _remembered.get(memo_key)
+        if known is None:
+            known = (tuple(model.findings(list(lines))), model.blocks())
+        else:
+            model.resume(known[1])
+        kept[memo_key] = known
+        found.extend(known[0])
+    _remembered.clear()
+    _remembered.update(kept)
+    return found
+
+
+def forget() -> None:
+    _remembered.clear()

@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
-from ..syntax.lexer import Kind, TextBlock, Token, lex_dialog
+from ..syntax.lexer import Kind, TextBlock, Token
+from ..syntax.pieces.lexing import lex_dialog
 
 
 @dataclass(frozen=True)
@@ -65,27 +66,58 @@ class SourceLine:
         return self.text[token.col - 1 : token.end_col - 1]
 
 
-_LAST: list[tuple[str, tuple[SourceLine, ...]]] = []  # a check reads the lines twice
+# A piece of a dialog (``syntax.pieces``) as (its text, its first line number), and its lines.
+PieceKey = tuple[str, int]
+LinePiece = tuple[PieceKey, tuple["SourceLine", ...]]
+
+_LAST: list[tuple[str, tuple[LinePiece, ...]]] = []  # a check reads the lines twice
+# The lines of each lexed piece of the dialog last read: a piece lexes the same wherever it
+# stands, so its lines are the same too.
+_PIECES: dict[PieceKey, tuple[SourceLine, ...]] = {}
 
 
 def source_lines(source: str) -> list[SourceLine]:
     """Every physical line of ``source`` with the lexer's view of it."""
+    return [line for _, lines in line_pieces(source) for line in lines]
+
+
+def line_pieces(source: str) -> tuple[LinePiece, ...]:
+    """:func:`source_lines` in the pieces the dialog was lexed in, each with its key (the same
+    key, the same lines: passes over the lines can remember their results by it)."""
     last = next(iter(_LAST), None)  # one read: another thread may replace or clear it
     if last is not None and last[0] == source:
-        return list(last[1])
-    lines = _source_lines(source)
-    _LAST[:] = [(source, tuple(lines))]
-    return lines
+        return last[1]
+    pieces = _line_pieces(source)
+    _LAST[:] = [(source, pieces)]
+    return pieces
 
 
 def forget() -> None:
     _LAST.clear()
+    _PIECES.clear()
 
 
-def _source_lines(source: str) -> list[SourceLine]:
+def _line_pieces(source: str) -> tuple[LinePiece, ...]:
     lexed = lex_dialog(source)  # the parser's tokens: a check lexes the dialog once
-    tokens = lexed.tokens
-    texts = lexed.text.split("\n")
+    pieces: list[LinePiece] = []
+    for k, chunk in enumerate(lexed.chunks):
+        key = (chunk.text, chunk.first_line)
+        found = _PIECES.get(key)
+        if found is None:
+            texts = chunk.text.split("\n")
+            if k < len(lexed.chunks) - 1:
+                texts.pop()  # the text after the piece's last \n is the next piece's
+            found = _lines_of(texts, chunk.first_line, chunk.tokens)
+        pieces.append((key, found))
+    _PIECES.clear()  # what the next read may find: this dialog's pieces, no older ones
+    _PIECES.update(pieces)
+    return tuple(pieces)
+
+
+def _lines_of(texts: list[str], first: int, tokens: tuple[Token, ...]
+              ) -> tuple[SourceLine, ...]:
+    """The lines ``texts`` (line ``first`` on), whose tokens are ``tokens``; each piece of a
+    dialog starts a statement (nothing is open before it)."""
     by_line: dict[int, list[Token]] = {}
     first_after_break: set[int] = set()
     block_lines: dict[int, str] = {}
@@ -101,11 +133,11 @@ def _source_lines(source: str) -> list[SourceLine]:
             by_line.setdefault(tok.line, []).append(tok)
         previous = tok
     lines = []
-    for number, text in enumerate(texts, start=1):
+    for number, text in enumerate(texts, start=first):
         own = tuple(by_line.get(number, ()))
         lines.append(SourceLine(number, text, own, number in first_after_break,
                                 block_lines.get(number, ""), _comment_col(text, own)))
-    return lines
+    return tuple(lines)
 
 
 def _comment_col(text: str, tokens: tuple[Token, ...]) -> int:

@@ -8,7 +8,6 @@ TABLE) become one TEXTBLOCK token each, because their bodies are not statements.
 from __future__ import annotations
 
 import re
-import threading
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import cast
@@ -116,14 +115,23 @@ _OPERAND_WORDS = frozenset(
 )
 
 
+def normalized(source: str) -> str:
+    """``source`` as the lexer reads it: curly quotes straight, every line end a \\n."""
+    return source.translate(CURLY_QUOTES).replace("\r\n", "\n").replace("\r", "\n")
+
+
 class Lexer:
     """Produces the token list for one source file, collecting errors as diagnostics."""
 
-    def __init__(self, source: str, file: str = "<script>"):
-        self.text = source.translate(CURLY_QUOTES).replace("\r\n", "\n").replace("\r", "\n")
+    def __init__(self, source: str, file: str = "<script>", first_line: int = 1):
+        self.text = normalized(source)
         self.file = file
         self.pos = 0
-        self.line = 1
+        self.line = first_line  # > 1 when lexing a piece of a dialog (``syntax.pieces``)
+        # Set when lexing read to the end of the text in a way the text after it would
+        # change (a string, raw block or bracket still open): a piece lexed on its own then
+        # differs from the same lines lexed in their dialog.
+        self.reached_end = False
         self.line_start = 0
         self.depth = 0
         self.openers: list[Token] = []  # open brackets, for "never closed" errors
@@ -223,6 +231,7 @@ class Lexer:
         self.newline()
         self.emit(Kind.EOF, "", self.line, self.col)
         if self.depth > 0:
+            self.reached_end = True
             opener = self.openers[0]
             self.error(f"'{opener.value}' is never closed", opener.line, opener.col,
                        opener.end_col)
@@ -239,6 +248,7 @@ class Lexer:
         if last is not None and last.kind is Kind.OP and last.value not in _CLOSERS:
             return True
         m = re.compile(r"\n\s*(\S)").search(self.text, self.pos)
+        self.reached_end |= m is None
         return m is not None and m.group(1) in ")]}."
 
     def statement_prefix(self) -> bool:
@@ -283,6 +293,7 @@ class Lexer:
             self.skip_to_eol()
         tok = self.emit(Kind.TEXTBLOCK, block, start_line, start_col, start_col + 5)
         if not block.end_line:
+            self.reached_end = True
             self.error(f"BEGIN {kind} has no matching END {kind}" if kind != "TABLE"
                        else "TABLE has no matching END TABLE", tok.line, tok.col)
         self.emit(Kind.NEWLINE, "\n", self.line, self.col)
@@ -333,6 +344,7 @@ class Lexer:
         buf: list[str] = []
         while True:
             if self.pos >= len(text):
+                self.reached_end = True
                 self.error("string is never closed (missing " + quote + ")", line, col, col + 1)
                 break
             ch = text[self.pos]
@@ -399,6 +411,18 @@ def tokenize(source: str, file: str = "<script>") -> tuple[list[Token], list[Dia
 
 
 @dataclass(frozen=True)
+class Chunk:
+    """Whole lines of a dialog that lex on their own exactly as inside the dialog (see
+    :mod:`interpreter.syntax.pieces`): the lexer reaches the line after them with nothing
+    open, so the tokens after them do not depend on them but for their line numbers."""
+
+    first_line: int
+    text: str  # the lines as the lexer reads them, each with its \n (the last chunk's last
+    # line may have none)
+    tokens: tuple[Token, ...]  # ending with a NEWLINE (or empty); no EOF
+
+
+@dataclass(frozen=True)
 class Lexed:
     """A whole dialog lexed once, for every pass that reads its tokens (the parser and the
     compatibility rules' physical lines). Shared: nothing may change these tokens."""
@@ -406,27 +430,4 @@ class Lexed:
     text: str  # the source as the lexer reads it (curly quotes straight, \n line ends)
     tokens: tuple[Token, ...]
     diagnostics: tuple[Diagnostic, ...]  # file "<script>"
-
-
-_LEXED: dict[str, Lexed] = {}
-_LEXED_KEPT = 2  # the newest dialogs: a check lexes its source up to three times
-_LEXED_LOCK = threading.Lock()  # the language server checks off its event loop
-
-
-def lex_dialog(source: str) -> Lexed:
-    """``source`` lexed, reusing the result of the last calls for the same text."""
-    with _LEXED_LOCK:
-        found = _LEXED.get(source)
-    if found is None:
-        lexer = Lexer(source)
-        found = Lexed(lexer.text, tuple(lexer.tokenize()), tuple(lexer.diagnostics))
-        with _LEXED_LOCK:
-            while len(_LEXED) >= _LEXED_KEPT:
-                _LEXED.pop(next(iter(_LEXED)))
-            _LEXED[source] = found
-    return found
-
-
-def forget_lexed() -> None:
-    with _LEXED_LOCK:
-        _LEXED.clear()
+    chunks: tuple[Chunk, ...] = ()  # the tokens (but the EOF) in pieces, for a parse by pieces

@@ -62,4 +62,6 @@ def too_deep(program: n.Program) -> list[Diagnostic]:
             else:  # a statement inside a block starts a new owner
                 owners.append(child)
                 stack.append((child, 0, len(owners) - 1, loops))
-    return found
+    # In source order, whatever order the walk found them in: a parse by pieces
+    # (``parser.pieces``) reports each piece's errors and must give the same list.
+    return sorted(found, key=lambda d: (d.line, d.col, d.message))

@@ -267,11 +267,11 @@ class BlockRules(ParserCore):
             self.closer_lines.add(end_tok.line)
         sub = n.SubDef(t.line, t.col, name.text, params, body, is_function, end_tok.line)
         key = name.text.lower()
-        if key in self.subs:
-            self.error(f"{t.upper} {name.value} is already defined at line "
-                       f"{self.subs[key].line}", name)
+        earlier = self.subs.line_of(key)
+        if earlier is not None:
+            self.error(f"{t.upper} {name.value} is already defined at line {earlier}", name)
         else:
-            self.subs[key] = sub
+            self.subs.define(key, sub)
         return sub
 
     def stmt_with(self, t: Token) -> n.Node:

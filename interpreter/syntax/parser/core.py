@@ -18,8 +18,9 @@ from typing import TypeVar
 
 from ...errors import BasicSyntaxError, Diagnostic, Severity
 from .. import nodes as n
-from ..lexer import Kind, Token, lex_dialog
+from ..lexer import Kind, Lexed, Token
 from ..nesting import MAX_BLOCK_DEPTH, too_deep
+from ..pieces.lexing import lex_dialog
 from .expressions import ExpressionRules
 from .keywords import KeywordRules
 from .parse_error import ParseError
@@ -80,8 +81,8 @@ class Parser(StatementRules, ExpressionRules, KeywordRules):
             self.error(f"{term} without a matching opening statement", self.tok)
             self.skip_line()
         body = [s for s in body if not isinstance(s, n.SubDef)]
-        return n.Program(self.file, body, self.subs, self.params, self.descriptions,
-                         self.tables, self.names, self.source, frozenset(self.statement_lines),
+        return n.Program(self.file, body, self.subs.own, self.params, self.descriptions,
+                         self.tables, self.names.own, self.source, frozenset(self.statement_lines),
                          frozenset(self.closer_lines))
 
     def block(self) -> list[n.Node]:
@@ -106,7 +107,11 @@ class Parser(StatementRules, ExpressionRules, KeywordRules):
     def statement_into(self, body: list[n.Node]) -> None:
         """One statement onto ``body``, then the check that it ends the line (a statement
         with junk after it stays in the best-effort program)."""
-        stmt = self.statement()
+        self.open_statements += 1
+        try:
+            stmt = self.statement()
+        finally:
+            self.open_statements -= 1
         if stmt is not None:
             body.append(stmt)
         if not self.at_eol() and self.toks[self.i - 1].kind is not Kind.NEWLINE:
@@ -148,35 +153,51 @@ class Parser(StatementRules, ExpressionRules, KeywordRules):
         return None
 
 
+# Builds the program from a dialog's tokens: (the lexed dialog, its source, the file name) ->
+# (the program, the parser's own diagnostics, then those of ``too_deep`` for its statements).
+ProgramBuilder = Callable[[Lexed, str, str], tuple[n.Program, list[Diagnostic]]]
+
+
 def parse(source: str, file: str = "<script>") -> tuple[n.Program, list[Diagnostic]]:
     """Parse ``source``; returns the program (best effort) and all syntax diagnostics."""
-    program, diagnostics, tokens = _parse_once(source, file)
+    return parse_with(source, file, whole_program)
+
+
+def whole_program(lexed: Lexed, source: str, file: str) -> tuple[n.Program, list[Diagnostic]]:
+    """The program of the whole token list, parsed in one go."""
+    parser = Parser(list(lexed.tokens), file, source)
+    program = parser.parse_program()
+    return program, parser.diagnostics + too_deep(program)
+
+
+def parse_with(source: str, file: str,
+               build: ProgramBuilder) -> tuple[n.Program, list[Diagnostic]]:
+    """:func:`parse`, with ``build`` making the program from the tokens (``parser.pieces``
+    parses by pieces)."""
+    program, diagnostics, tokens = _parse_once(source, file, build)
     if any(d.severity is Severity.ERROR for d in diagnostics):
-        return _blame_unclosed_string(source, file, program, diagnostics, tokens)
+        return _blame_unclosed_string(source, file, program, diagnostics, tokens, build)
     return program, diagnostics
 
 
-def _parse_once(source: str, file: str) -> tuple[n.Program, list[Diagnostic], list[Token]]:
+def _parse_once(source: str, file: str,
+                build: ProgramBuilder) -> tuple[n.Program, list[Diagnostic], list[Token]]:
     lexed = lex_dialog(source)
-    tokens = list(lexed.tokens)
     diagnostics = [replace(d, file=file) for d in lexed.diagnostics]
-    parser = Parser(tokens, file, source)
-    program = parser.parse_program()
-    parser.diagnostics.extend(too_deep(program))
+    program, found = build(lexed, source, file)
     # A lexical error already explains its line; the parser's follow-on error there is noise.
     lexical_lines = {d.line for d in diagnostics}
-    all_diags = sorted(diagnostics + [d for d in parser.diagnostics
-                                      if d.line not in lexical_lines],
+    all_diags = sorted(diagnostics + [d for d in found if d.line not in lexical_lines],
                        key=lambda d: (d.line, d.col))
-    return program, all_diags, tokens
+    return program, all_diags, list(lexed.tokens)
 
 
 _REPAIRS = 3  # unclosed strings tried per parse (each try parses the file once more)
 
 
 def _blame_unclosed_string(source: str, file: str, program: n.Program,
-                           diagnostics: list[Diagnostic], tokens: list[Token]
-                           ) -> tuple[n.Program, list[Diagnostic]]:
+                           diagnostics: list[Diagnostic], tokens: list[Token],
+                           build: ProgramBuilder) -> tuple[n.Program, list[Diagnostic]]:
     """A string may span lines, so a missing closing quote pairs the string with the next
     quote in the file and the errors show up lines later. When closing a string that spans
     lines at the end of its first line removes errors, that string was the mistake: report
@@ -191,7 +212,7 @@ def _blame_unclosed_string(source: str, file: str, program: n.Program,
         end = len(row.rstrip("\r"))
         lines[opened.line - 1] = row[:end] + opened.quote + row[end:]
         repaired = "\n".join(lines)
-        program2, diagnostics2, tokens2 = _parse_once(repaired, file)
+        program2, diagnostics2, tokens2 = _parse_once(repaired, file, build)
         if _error_count(diagnostics2) >= _error_count(diagnostics):
             break
         blamed.append(Diagnostic(file, opened.line, opened.col, Severity.ERROR,

@@ -16,6 +16,7 @@ from ...errors import Diagnostic, Severity
 from .. import nodes as n
 from ..lexer import Kind, Token
 from .parse_error import ParseError
+from .state import DefinedSubs, KnownNames
 
 if TYPE_CHECKING:
     from .data_forms import Clauses
@@ -26,25 +27,31 @@ _T = TypeVar("_T")
 class ParserCore:
     """The tokens, the cursor into them and what parsing collects on the way."""
 
-    def __init__(self, tokens: list[Token], file: str, source: str):
+    def __init__(self, tokens: list[Token], file: str, source: str,
+                 lines: list[str] | None = None, names: KnownNames | None = None,
+                 subs: DefinedSubs | None = None):
         self.toks = tokens
         self.i = 0
         self.file = file
-        self.lines = source.split("\n")
+        self.lines = source.split("\n") if lines is None else lines
         self.source = source
         self.diagnostics: list[Diagnostic] = []
-        self.names: dict[str, str] = {}
+        self.names = KnownNames() if names is None else names
         self.nesting = 0  # inside (), [] or {}: keyword expressions stop at commas
         self.depth = 0  # recursion of expressions and blocks, bounded (hostile input)
         self.block_depth = 0
         self.single_if = 0  # inside ``IF c THEN stmt ELSE stmt``: arguments stop at ELSE
         self.in_sub = False  # inside SUB/FUNCTION (labels and GOTO are the dialog's only)
-        self.subs: dict[str, n.SubDef] = {}
+        self.subs = DefinedSubs() if subs is None else subs
         self.params: list[n.Param] = []
         self.descriptions: list[n.Description] = []
         self.tables: list[n.TableDef] = []
         self.statement_lines: set[int] = set()
         self.closer_lines: set[int] = set()
+        # Statements being parsed (nested ones count too), and whether one of them went on
+        # past the last NEWLINE: a piece of a dialog parsed apart then needs the lines after it
+        self.open_statements = 0
+        self.read_past_end = False
 
     # ------------------------------------------------------------ token helpers
 
@@ -60,6 +67,9 @@ class ParserCore:
         t = self.toks[self.i]
         if t.kind is not Kind.EOF:
             self.i += 1
+            if t.kind is Kind.NEWLINE and self.open_statements and \
+                    self.toks[self.i].kind is Kind.EOF:
+                self.read_past_end = True
         return t
 
     def at_op(self, *ops: str) -> bool:
@@ -132,7 +142,7 @@ class ParserCore:
         self.diagnostics.append(Diagnostic(self.file, tok.line, tok.col, severity, message, end))
 
     def note_name(self, name: str) -> None:
-        self.names.setdefault(name.lower(), name)
+        self.names.note(name)
 
     # ------------------------------------------------------------ line shapes
 

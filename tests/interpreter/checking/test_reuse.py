@@ -32,6 +32,11 @@ SNIPPETS = [
     "HEAR answer AS INTEGER", "SET BOT MEMORY \"k\", answer", "x = NOFUNC(1)",
     "IF a <> b THEN TALK \"no\"", "DO WHILE x < 2", "LOOP", "END", "END SUB",
     "SUB Helper(a)", "x = " + "(" * 40 + "1" + ")" * 40, "SORT items BY name", "",
+    # what the parser carries across the pieces a check reuses (syntax.reuse): names, SUB
+    # names, labels, shared variables and blocks left open
+    "SUB S3(a)", "FUNCTION S4(v)", "find = [1, 2]", "y = find[0]", "get_session = FALSE",
+    "IF get_session OR x THEN TALK 1", "DIM shared_x", "shared_x = 2", "label1:", "GOTO label1",
+    "IF x THEN", "BEGIN SYSTEM PROMPT",
 ]
 
 
