@@ -43,6 +43,10 @@ class OrderedDelivery(Generic[E]):
         """Queue ``event`` (``lock`` held): its place in the order is now fixed."""
         self._queue.append(event)
 
+    def post_all(self, events: list[E]) -> None:
+        """``post`` each of ``events``, in order."""
+        self._queue.extend(events)
+
     def try_claim(self) -> bool:
         """Take the turn if it is free (``lock`` held: never waits); True when the caller must
         ``drain`` after releasing ``lock``."""

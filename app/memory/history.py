@@ -24,6 +24,7 @@ import logging
 import operator
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -166,10 +167,10 @@ _PENDING = ChangeState.PENDING
 _LANDED = ChangeState.LANDED
 
 
-def _thaw(items: list[Any]) -> list[Any]:
-    """``items`` with the flattened changes made changes again (equal sources: one object)."""
-    sources: dict[tuple[Any, ...], WriteSource] = {}
-    out: list[Any] = []
+def _thaw(items: list[Any]) -> Iterator[Any]:
+    """``items``, the flattened changes made changes again one at a time (a backlog of tens
+    of thousands made at once would again be live objects for the collector to walk)."""
+    sources: dict[tuple[Any, ...], WriteSource] = {}  # equal sources: one object
     for item in items:
         if isinstance(item, tuple) and item[0] is None:
             _, pending, bot, key, new, file, line, run_id, kind, turn = item
@@ -180,8 +181,7 @@ def _thaw(items: list[Any]) -> list[Any]:
                 if source is None:
                     source = sources[flat] = WriteSource(file, line, run_id, kind, turn)
             item = fast_change(bot, key, None, new, source, _PENDING if pending else _LANDED)
-        out.append(item)
-    return out
+        yield item
 
 
 class MemoryHistory:
@@ -364,9 +364,8 @@ class MemoryHistory:
     def _to_rows(self, items: list[Any]) -> list[tuple[Any, ...]]:
         rows: list[tuple[Any, ...]] = []
         now = time.time()
-        items = _thaw(items)
         self._prefetch_latest(items)
-        for item in items:
+        for item in _thaw(items):
             if isinstance(item, tuple):
                 bot, key, old, _, new, source, _, at = item
                 self._known[(bot, key)] = new
@@ -430,8 +429,10 @@ class MemoryHistory:
         a thousand keys) held the GIL for ~130 ms in peewee, starving the GUI thread."""
         wanted: dict[str, set[str]] = {}
         for item in items:
-            if (isinstance(item, MemoryChange) and item.state is ChangeState.LANDED
-                    and (item.bot, item.key) not in self._known):
+            if isinstance(item, tuple):  # flattened (see _Flat): (None, pending, bot, key, ...)
+                if item[0] is None and not item[1] and (item[2], item[3]) not in self._known:
+                    wanted.setdefault(item[2], set()).add(item[3])
+            elif item.state is ChangeState.LANDED and (item.bot, item.key) not in self._known:
                 wanted.setdefault(item.bot, set()).add(item.key)
         self._no_events = set()
         for bot, keys in wanted.items():

@@ -348,16 +348,20 @@ class MemoryWriter:
         behind them and returns); flush() and barriers are told after, so whoever waited for
         the writes to land also finds them reported."""
         deliver = self.delivery.claim()
+        # Made before taking the lock: a SET waits for nothing but the bookkeeping below.
+        landed = [fast_change(k[0], k[1], None, value, source, _LANDED)
+                  for k, (value, source, _) in batch.items()
+                  if k not in refused] if self.subscribers.callbacks else []
         with self.cond:
             self._inflight = {}
             for k, reason in refused.items():
                 self._refuse(k, batch.pop(k), reason)
             if self.subscribers.callbacks:
-                discard = self._reported_failed.discard
-                post = self.delivery.post
-                for k, (value, source, _) in batch.items():
-                    discard(k)
-                    post(fast_change(k[0], k[1], None, value, source, _LANDED))
+                if self._reported_failed:
+                    discard = self._reported_failed.discard
+                    for k in batch:
+                        discard(k)
+                self.delivery.post_all(landed)
             else:
                 self._reported_failed.clear()
         if deliver:
