@@ -47,13 +47,16 @@ class OrderedDelivery(Generic[E]):
         """``post`` each of ``events``, in order."""
         self._queue.extend(events)
 
-    def try_claim(self) -> bool:
-        """Take the turn if it is free (``lock`` held: never waits); True when the caller must
-        ``drain`` after releasing ``lock``."""
-        if self._turn.acquire(False):
-            self._owner = threading.get_ident()
-            return True
-        return False
+    def try_claim(self) -> list[E] | None:
+        """Take the turn if it is free (``lock`` held: never waits), with everything queued:
+        the caller must ``drain`` that after releasing ``lock``. ``None``: the thread
+        holding the turn delivers what is queued."""
+        if not self._turn.acquire(False):
+            return None
+        self._owner = threading.get_ident()
+        batch = list(self._queue)
+        self._queue.clear()
+        return batch
 
     def claim(self) -> bool:
         """Wait for the turn (``lock`` NOT held); False when this thread holds it already (a
@@ -64,26 +67,36 @@ class OrderedDelivery(Generic[E]):
         self._owner = threading.get_ident()
         return True
 
-    def drain(self) -> None:
-        """Deliver every queued event, then give the turn back (called by the holder, ``lock``
-        NOT held). The turn is given back under ``lock``, so an event posted meanwhile is
-        either delivered here or its poster gets the turn."""
+    def drain(self, batch: list[E] | tuple[()] = ()) -> None:
+        """Deliver ``batch``, then every queued event, then give the turn back (called by
+        the holder, ``lock`` NOT held).
+
+        The turn is given back before a last look at the queue: an event posted before that
+        look is delivered here (or by whoever took the turn meanwhile), and one posted after
+        it finds the turn free, so its poster delivers it."""
         queue = self._queue
         emit = self._subscribers.emit
         try:
             while True:
-                with self._lock:
-                    if not queue:
-                        self._release()
-                        return
-                    batch = list(queue)
-                    queue.clear()
                 for event in batch:
                     emit(event)
+                while queue:
+                    with self._lock:
+                        batch = list(queue)
+                        queue.clear()
+                    for event in batch:
+                        emit(event)
+                self._release()
+                if not queue:
+                    return
+                with self._lock:
+                    taken = self.try_claim()
+                if taken is None:
+                    return
+                batch = taken
         except BaseException:
-            with self._lock:
-                if self._owner == threading.get_ident():
-                    self._release()
+            if self._owner == threading.get_ident():
+                self._release()
             raise
 
     def _release(self) -> None:

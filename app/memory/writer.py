@@ -128,7 +128,7 @@ class MemoryWriter:
         if not (key.isascii() and value.isascii()):
             check_encodable(key, value)
         k = (bot, key)
-        deliver = False
+        deliver = None
         with self.cond:
             if self._closing:
                 raise RuntimeError("the memory store is closed")
@@ -147,8 +147,8 @@ class MemoryWriter:
                 self._reported_failed.discard(k)
             if self._idle:
                 self.cond.notify()
-        if deliver:
-            self.delivery.drain()
+        if deliver is not None:
+            self.delivery.drain(deliver)
 
     def report(self, changes: list[MemoryChange]) -> None:
         """Send hand edits' events (``write_lock`` held) in order with the other events,

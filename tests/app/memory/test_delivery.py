@@ -161,13 +161,50 @@ def test_delivery_keeps_the_posting_order_across_threads() -> None:
     assert inside.wait(STUCK)
     with lock:
         delivery.post("second")
-        assert not delivery.try_claim()  # the holder sends it
+        assert delivery.try_claim() is None  # the holder sends it
     go_on.set()
     t.join(STUCK)
     assert [e for e, _ in seen] == ["first", "second"]
     assert seen[0][1] == seen[1][1] == t.ident
     with lock:  # the turn was given back
         delivery.post("third")
-        assert delivery.try_claim()
-    delivery.drain()
+        taken = delivery.try_claim()
+    assert taken == ["third"]
+    delivery.drain(taken)
     assert seen[-1] == ("third", threading.get_ident())
+
+
+def test_every_event_is_delivered_once_in_posting_order_under_contention() -> None:
+    lock = threading.Condition(threading.RLock())
+    subs: Subscribers[tuple[str, int]] = Subscribers(lock, logging.getLogger("t"), "t")
+    delivery = OrderedDelivery(lock, subs)
+    posted: list[tuple[str, int]] = []
+    delivered: list[tuple[str, int]] = []
+    subs.subscribe(delivered.append)  # one thread at a time delivers: no lock needed
+
+    def setter(name: str) -> None:  # as MemoryWriter.enqueue
+        for i in range(2000):
+            with lock:
+                posted.append((name, i))
+                delivery.post((name, i))
+                taken = delivery.try_claim()
+            if taken is not None:
+                delivery.drain(taken)
+
+    def reporter() -> None:  # as the writer reporting batches
+        for b in range(100):
+            delivery.claim()
+            with lock:
+                batch = [("writer", b * 20 + j) for j in range(20)]
+                posted.extend(batch)
+                delivery.post_all(batch)
+            delivery.drain()
+
+    threads = [threading.Thread(target=setter, args=(f"s{n}",)) for n in range(3)]
+    threads.append(threading.Thread(target=reporter))
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(STUCK)
+    assert delivered == posted
+    assert len(delivered) == 3 * 2000 + 100 * 20
