@@ -1,6 +1,6 @@
 """The change events a :class:`~app.memory.store.MemoryStore` sends to its subscribers.
 
-Which thread sends which state, and why callbacks run with the store's lock held, is told in
+Which thread sends which state, and in what order callbacks see them, is told in
 :mod:`app.memory.store`; the subscriber list itself is :class:`app.memory.observers.Subscribers`.
 """
 

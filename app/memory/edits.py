@@ -1,8 +1,8 @@
 """Hand edits of bot memory that are not plain writes: renaming, deleting and restoring keys.
 
 Both take the writer's write lock (one write transaction at a time) and land its queue first,
-so they act on everything scripts wrote. Their RENAMED and DELETED events are sent with the
-queue's lock held, like the writer's own (see :mod:`app.memory.store`).
+so they act on everything scripts wrote. Their RENAMED and DELETED events are sent in order
+with the writer's own, before the edit returns (see :mod:`app.memory.store`).
 """
 
 from __future__ import annotations
@@ -68,19 +68,18 @@ class MemoryEdits:
             except peewee.PeeweeException as exc:
                 reset_connection(sql.db)
                 raise translate_error(exc, "the memory database") from None
-            with self._writer.cond:
-                self._writer.subscribers.emit(
-                    MemoryChange(
-                        bot,
-                        new_key,
-                        replaced,
-                        value,
-                        HAND,
-                        ChangeState.RENAMED,
-                        old_key=old_key,
-                        created_at=_as_utc(created),
-                    )
+            self._writer.report([
+                MemoryChange(
+                    bot,
+                    new_key,
+                    replaced,
+                    value,
+                    HAND,
+                    ChangeState.RENAMED,
+                    old_key=old_key,
+                    created_at=_as_utc(created),
                 )
+            ])
 
     def restore(self, bot: str, entries: Iterable[MemoryEntry],
                 source: WriteSource = HAND) -> None:
@@ -100,10 +99,8 @@ class MemoryEdits:
             except peewee.PeeweeException as exc:
                 reset_connection(sql.db)
                 raise translate_error(exc, "the memory database") from None
-            with self._writer.cond:
-                for key, value, _created in rows:
-                    self._writer.subscribers.emit(
-                        MemoryChange(bot, key, None, value, source, ChangeState.LANDED))
+            self._writer.report([MemoryChange(bot, key, None, value, source, ChangeState.LANDED)
+                                 for key, value, _created in rows])
 
     def delete(self, bot: str, keys: Iterable[str]) -> int:
         """Delete keys (queued writes to them land first); returns how many existed."""
@@ -126,11 +123,8 @@ class MemoryEdits:
             except peewee.PeeweeException as exc:
                 reset_connection(sql.db)
                 raise translate_error(exc, "the memory database") from None
-            with self._writer.cond:
-                for key in keys:
-                    if key in deleted:
-                        value, created = deleted[key]
-                        self._writer.subscribers.emit(MemoryChange(
-                            bot, key, value, None, HAND, ChangeState.DELETED,
-                            created_at=_as_utc(created)))
+            self._writer.report([
+                MemoryChange(bot, key, deleted[key][0], None, HAND, ChangeState.DELETED,
+                             created_at=_as_utc(deleted[key][1]))
+                for key in keys if key in deleted])
             return len(deleted)

@@ -2,8 +2,8 @@
 
 :class:`MemoryHistory` subscribes to a :class:`~app.memory.store.MemoryStore` and records each
 landed write, delete and rename in the ``memory_events`` table (Talkbench's own table, created
-next to General Bots' ``bot_memories``, which is never touched). Store callbacks run under the
-store's lock, so the subscriber only appends to a queue; a recorder thread (its own database
+next to General Bots' ``bot_memories``, which is never touched). Store callbacks must be quick,
+so the subscriber only appends to a queue; a recorder thread (its own database
 connection: peewee connections are per thread) turns the queue into rows in batches.
 
 Old values: a LANDED change does not carry the value it replaced, and the store coalesces
@@ -24,6 +24,7 @@ import logging
 import operator
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,7 +34,7 @@ from interpreter.ports.host import WriteSource
 
 from ..db.database import is_sqlite, reset_connection, translate_error, tuple_rows
 from .background import background_thread
-from .changes import HAND
+from .changes import HAND, fast_change
 from .store import ChangeState, MemoryChange, MemoryStore
 
 log = logging.getLogger(__name__)
@@ -158,6 +159,29 @@ def ensure_columns(db: peewee.Database, table: str, columns: dict[str, str]) -> 
 # "chain the old value from what the recorder knows".
 _Record = tuple[str, str, "str | None", "bool | None", "str | None", "WriteSource | None",
                 "str | None", float]
+# A queued PENDING or LANDED change, flattened (see MemoryHistory._on_change): (None,
+# pending, bot, key, new, file, line, run_id, kind, turn); kind None: no source.
+_Flat = tuple[None, bool, str, str, "str | None", "str | None", int, str, "str | None",
+              "int | None"]
+_PENDING = ChangeState.PENDING
+_LANDED = ChangeState.LANDED
+
+
+def _thaw(items: list[Any]) -> Iterator[Any]:
+    """``items``, the flattened changes made changes again one at a time (a backlog of tens
+    of thousands made at once would again be live objects for the collector to walk)."""
+    sources: dict[tuple[Any, ...], WriteSource] = {}  # equal sources: one object
+    for item in items:
+        if isinstance(item, tuple) and item[0] is None:
+            _, pending, bot, key, new, file, line, run_id, kind, turn = item
+            source = None
+            if kind is not None:
+                flat = (file, line, run_id, kind, turn)
+                source = sources.get(flat)
+                if source is None:
+                    source = sources[flat] = WriteSource(file, line, run_id, kind, turn)
+            item = fast_change(bot, key, None, new, source, _PENDING if pending else _LANDED)
+        yield item
 
 
 class MemoryHistory:
@@ -170,7 +194,7 @@ class MemoryHistory:
         ensure_columns(self.db, EVENTS_TABLE, _ADDED_COLUMNS)
         self._batch_delay = batch_delay
         self._cond = threading.Condition()
-        self._changes: collections.deque[MemoryChange | _Record] = collections.deque()
+        self._changes: collections.deque[MemoryChange | _Record | _Flat] = collections.deque()
         self._pending: dict[tuple[str, str], list[tuple[str, WriteSource | None, float]]] = {}
         self._known: dict[tuple[str, str], str | None] = {}
         self._kind_override: dict[tuple[str, str], WriteSource] = {}
@@ -189,8 +213,27 @@ class MemoryHistory:
     # -- feeding ---------------------------------------------------------------------------
 
     def _on_change(self, change: MemoryChange) -> None:
-        # Under the store's lock: queue only, never touch the database here.
-        if change.state is ChangeState.FAILED or change.state is ChangeState.REFUSED:
+        # From the store's delivery: queue only, never touch the database here.
+        state = change.state
+        if state is _PENDING or state is _LANDED:
+            # A tuple of atomic values, not the change: a dialog's writes wait here for the
+            # recorder (a lower-priority thread) by the ten thousand, and as live objects
+            # (a change and its __dict__) each young collection on the GUI thread walked
+            # them all (20-35 ms every half second); the collector stops tracking such a
+            # tuple at its first look.
+            src = change.source
+            item: MemoryChange | _Record | _Flat = (
+                (None, state is _PENDING, change.bot, change.key, change.new,
+                 None, 0, "", None, None) if src is None else
+                (None, state is _PENDING, change.bot, change.key, change.new,
+                 src.file, src.line, src.run_id, src.kind, src.turn))
+            with self._cond:
+                self._changes.append(item)
+                self._received += 1
+                if self._idle:
+                    self._cond.notify()
+            return
+        if state is ChangeState.FAILED or state is ChangeState.REFUSED:
             return
         if change.state in (ChangeState.DELETED, ChangeState.RENAMED) and self._kind_override:
             with self._override_lock:
@@ -322,7 +365,7 @@ class MemoryHistory:
         rows: list[tuple[Any, ...]] = []
         now = time.time()
         self._prefetch_latest(items)
-        for item in items:
+        for item in _thaw(items):
             if isinstance(item, tuple):
                 bot, key, old, _, new, source, _, at = item
                 self._known[(bot, key)] = new
@@ -369,7 +412,7 @@ class MemoryHistory:
         queue = self._pending.get(k, [])
         last = None
         for i, (value, source, _) in enumerate(queue):
-            if value == change.new and source is change.source:
+            if value == change.new and (source is change.source or source == change.source):
                 last = i
         if last is None:  # subscribed after the set: only the landed value is known
             return [(change.new or "", change.source, time.time())]
@@ -386,8 +429,10 @@ class MemoryHistory:
         a thousand keys) held the GIL for ~130 ms in peewee, starving the GUI thread."""
         wanted: dict[str, set[str]] = {}
         for item in items:
-            if (isinstance(item, MemoryChange) and item.state is ChangeState.LANDED
-                    and (item.bot, item.key) not in self._known):
+            if isinstance(item, tuple):  # flattened (see _Flat): (None, pending, bot, key, ...)
+                if item[0] is None and not item[1] and (item[2], item[3]) not in self._known:
+                    wanted.setdefault(item[2], set()).add(item[3])
+            elif item.state is ChangeState.LANDED and (item.bot, item.key) not in self._known:
                 wanted.setdefault(item.bot, set()).add(item.key)
         self._no_events = set()
         for bot, keys in wanted.items():

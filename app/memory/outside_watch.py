@@ -137,7 +137,7 @@ class OutsideWatcher:
         self._unsubscribe()
         self._thread.join(timeout=5)
 
-    # -- store events (under the store's lock: queue only) ---------------------------------
+    # -- store events (from the store's delivery: queue only) -------------------------------
 
     def _on_change(self, change: MemoryChange) -> None:
         # Queued as a tuple of strings, not the change itself: events wait here up to a poll

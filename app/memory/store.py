@@ -6,10 +6,12 @@ transactions; ``get`` sees queued values first (read-your-writes).
 
 Threads and events: subscribers get :class:`MemoryChange` events. PENDING is emitted in the
 thread that called ``set``; LANDED and FAILED come from the writer thread; DELETED and RENAMED
-from the thread that made the hand edit. Callbacks run while the store's lock is held, so every
-subscriber sees one consistent order (a key's PENDING always precedes its LANDED); they must be
-quick and must not wait for another thread that uses the store (a GUI should post the event to
-its own thread and return).
+from the thread that made the hand edit, except that a PENDING arriving while the writer
+reports a batch is sent by the writer right after it (:mod:`app.memory.delivery`), so a ``set``
+never waits for a subscriber. Every subscriber sees one consistent order (a key's PENDING
+always precedes its LANDED); callbacks run with the store's lock released, but must be quick
+and must not wait for another thread that uses the store (a GUI should post the event to its
+own thread and return).
 
 Writes that fail (database gone, locked, server stopped) stay queued and are retried with
 backoff; each queued write is reported FAILED once, then LANDED when it finally lands. A write

@@ -2,8 +2,9 @@
 
 ``enqueue`` only records the write (a few µs) and sends PENDING; the writer thread lands the
 queue in batched transactions and sends LANDED, or FAILED once per write before retrying
-with backoff. Every event is sent with ``cond`` held, so all subscribers see one order (a
-key's PENDING before its LANDED); :mod:`app.memory.store` tells which thread sends which.
+with backoff. Every event is put in order with ``cond`` held, so all subscribers see one order
+(a key's PENDING before its LANDED), and delivered with it released
+(:mod:`app.memory.delivery`); :mod:`app.memory.store` tells which thread sends which.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from interpreter.ports.host import FailedWrite, WriteSource
 from ..db.database import DatabaseError, error_message, reset_connection
 from .changes import ChangeState, MemoryChange, fast_change
 from .commits import CommitWaiters
+from .delivery import OrderedDelivery
 from .observers import Subscribers
 from .sql import MemorySql, Pending, is_refusal
 
@@ -34,8 +36,9 @@ _LANDED = ChangeState.LANDED
 class MemoryWriter:
     """Queued writes of every bot of one store and the thread that lands them.
 
-    ``cond`` guards the queue and is the lock subscribers are called under; ``write_lock``
-    allows one write transaction at a time (hand edits take it to land the queue first).
+    ``cond`` guards the queue and orders the events (``delivery`` sends them with it
+    released); ``write_lock`` allows one write transaction at a time (hand edits take it to
+    land the queue first).
     """
 
     def __init__(
@@ -63,6 +66,7 @@ class MemoryWriter:
         self._inflight: dict[tuple[str, str], Pending] = {}
         self._reported_failed: set[tuple[str, str]] = set()
         self.subscribers: Subscribers[MemoryChange] = Subscribers(self.cond, log, "memory change")
+        self.delivery = OrderedDelivery(self.cond, self.subscribers)
         self._seq = 0  # number of writes queued so far
         self._done_seq = 0  # every write up to this one has landed
         self._failed_upto = 0
@@ -124,6 +128,7 @@ class MemoryWriter:
         if not (key.isascii() and value.isascii()):
             check_encodable(key, value)
         k = (bot, key)
+        deliver = None
         with self.cond:
             if self._closing:
                 raise RuntimeError("the memory store is closed")
@@ -135,11 +140,27 @@ class MemoryWriter:
                 if prev is None:
                     prev = self._inflight.get(k)
                 old = prev[0] if prev is not None else None
-                self.subscribers.emit(fast_change(bot, key, old, value, source, _PENDING))
+                self.delivery.post(fast_change(bot, key, old, value, source, _PENDING))
+                # The turn taken (the writer reporting a batch): it sends this one next.
+                deliver = self.delivery.try_claim()
             elif self._reported_failed:
                 self._reported_failed.discard(k)
             if self._idle:
                 self.cond.notify()
+        if deliver is not None:
+            self.delivery.drain(deliver)
+
+    def report(self, changes: list[MemoryChange]) -> None:
+        """Send hand edits' events (``write_lock`` held) in order with the other events,
+        before returning."""
+        if not changes or not self.subscribers.callbacks:
+            return
+        deliver = self.delivery.claim()
+        with self.cond:
+            for change in changes:
+                self.delivery.post(change)
+        if deliver:
+            self.delivery.drain()
 
     # -- waiting and stopping ------------------------------------------------------------
 
@@ -285,53 +306,73 @@ class MemoryWriter:
             except Exception as exc:  # noqa: BLE001 - whatever it is, keep the writes
                 reset_connection(self._sql.db)
                 self._sql.bot_ids.clear()  # a rolled-back bot row must not stay cached
-                msg = error_message(exc)
-                with self.cond:
-                    for k, p in batch.items():
-                        # A newer value queued meanwhile wins over the failed one.
-                        self._queued.setdefault(k, p)
-                    self._inflight = {}
-                    self._failed_upto = upto
-                    self._fail_count += 1
-                    if self._last_error is None:
-                        log.warning("memory writes failed, will retry: %s", msg)
-                    self._last_error = msg
-                    if self.subscribers.callbacks:
-                        for k, (value, source, _) in batch.items():
-                            if k not in self._reported_failed:
-                                self._reported_failed.add(k)
-                                self.subscribers.emit(
-                                    MemoryChange(
-                                        k[0],
-                                        k[1],
-                                        None,
-                                        value,
-                                        source,
-                                        ChangeState.FAILED,
-                                        error=msg,
-                                    )
-                                )
-                    self._commits.failed(upto, _failures(batch, msg))
-                    self.cond.notify_all()
+                self._failed(batch, upto, error_message(exc))
                 return False
-            with self.cond:
-                self._inflight = {}
-                self._done_seq = upto
-                for k, reason in refused.items():
-                    self._refuse(k, batch.pop(k), reason)
-                self._commits.landed(upto)
-                if self._last_error is not None:
-                    log.info("memory writes land again")
-                self._last_error = None
-                if self.subscribers.callbacks:
-                    discard = self._reported_failed.discard
-                    for k, (value, source, _) in batch.items():
-                        discard(k)
-                        self.subscribers.emit(fast_change(k[0], k[1], None, value, source, _LANDED))
-                else:
-                    self._reported_failed.clear()
-                self.cond.notify_all()
+            self._landed(batch, upto, refused)
             return True
+
+    def _failed(self, batch: dict[tuple[str, str], Pending], upto: int, msg: str) -> None:
+        """Re-queue a batch whose transaction failed and report it (``write_lock`` held).
+
+        The events are delivered before flush() and barriers learn of the failure, as when
+        they were sent under the lock: whoever waited sees them on waking."""
+        deliver = self.delivery.claim()
+        with self.cond:
+            for k, p in batch.items():
+                # A newer value queued meanwhile wins over the failed one.
+                self._queued.setdefault(k, p)
+            self._inflight = {}
+            if self._last_error is None:
+                log.warning("memory writes failed, will retry: %s", msg)
+            if self.subscribers.callbacks:
+                for k, (value, source, _) in batch.items():
+                    if k not in self._reported_failed:
+                        self._reported_failed.add(k)
+                        self.delivery.post(MemoryChange(
+                            k[0], k[1], None, value, source, ChangeState.FAILED, error=msg))
+        if deliver:
+            self.delivery.drain()
+        with self.cond:
+            self._failed_upto = upto
+            self._fail_count += 1
+            self._last_error = msg
+            self._commits.failed(upto, _failures(batch, msg))
+            self.cond.notify_all()
+
+    def _landed(self, batch: dict[tuple[str, str], Pending], upto: int,
+                refused: dict[tuple[str, str], str]) -> None:
+        """Report a committed batch (``write_lock`` held): LANDED per write, REFUSED for
+        those dropped; then wake flush() and barriers.
+
+        The events are delivered with ``cond`` released (a SET meanwhile queues its PENDING
+        behind them and returns); flush() and barriers are told after, so whoever waited for
+        the writes to land also finds them reported."""
+        deliver = self.delivery.claim()
+        # Made before taking the lock: a SET waits for nothing but the bookkeeping below.
+        landed = [fast_change(k[0], k[1], None, value, source, _LANDED)
+                  for k, (value, source, _) in batch.items()
+                  if k not in refused] if self.subscribers.callbacks else []
+        with self.cond:
+            self._inflight = {}
+            for k, reason in refused.items():
+                self._refuse(k, batch.pop(k), reason)
+            if self.subscribers.callbacks:
+                if self._reported_failed:
+                    discard = self._reported_failed.discard
+                    for k in batch:
+                        discard(k)
+                self.delivery.post_all(landed)
+            else:
+                self._reported_failed.clear()
+        if deliver:
+            self.delivery.drain()
+        with self.cond:
+            self._done_seq = upto
+            self._commits.landed(upto)
+            if self._last_error is not None:
+                log.info("memory writes land again")
+            self._last_error = None
+            self.cond.notify_all()
 
 
     def _refuse(self, k: tuple[str, str], pending: Pending, reason: str) -> None:
@@ -341,7 +382,7 @@ class MemoryWriter:
         self._commits.refuse(k[1], reason, source)
         self._reported_failed.discard(k)
         if self.subscribers.callbacks:
-            self.subscribers.emit(
+            self.delivery.post(
                 MemoryChange(k[0], k[1], None, value, source, ChangeState.REFUSED, error=reason)
             )
 

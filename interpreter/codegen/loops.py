@@ -244,7 +244,7 @@ class LoopEmitters(EmitterCore):
             if start is not None and key not in ERROR_STATE:
                 self.ints[key] = (local, start and const_step > 0, literal_span(s))
             try:
-                self.loop_body(loop, s.body, "", s, chunks=(local, f"_chunks({rng})"),
+                self.loop_body(loop, s.body, "", s, chunks=(local, f"_chunks({rng}, R)"),
                                else_tail=[f"{local} = {local} + {step} if {rng} else {i}"])
             finally:
                 self.ints.pop(key, None)

@@ -441,15 +441,35 @@ def each_chunks(coll: Any, last: Any = None) -> list:
     return [items[i : i + CHUNK] for i in range(0, len(items), CHUNK)]
 
 
-def chunks(values: Any) -> Any:
-    """A FOR loop's values (a range, or a _FloatRange) in slices of CHUNK, lazily."""
+def chunks(values: Any, runtime: Any = None) -> Any:
+    """A FOR loop's values (a range, or a _FloatRange) in slices, lazily: of
+    ``runtime.chunk`` items at the time each slice is taken (the loop's pace, see
+    ``Runtime.tick``: a slow body gets small slices, so the loop yields on time), or of
+    CHUNK without a runtime."""
+    if runtime is None:
+        if isinstance(values, range):
+            return (values[i : i + CHUNK] for i in range(0, len(values), CHUNK))
+        return _iter_chunks(iter(values))
     if isinstance(values, range):
-        return (values[i : i + CHUNK] for i in range(0, len(values), CHUNK))
-    return _iter_chunks(iter(values))
+        return _paced_range(values, runtime)
+    return _paced_chunks(iter(values), runtime)
 
 
 def _iter_chunks(it: Any) -> Any:
     while chunk := list(islice(it, CHUNK)):
+        yield chunk
+
+
+def _paced_range(values: range, runtime: Any) -> Any:
+    start, end = 0, len(values)
+    while start < end:
+        stop = start + runtime.chunk
+        yield values[start:stop]
+        start = stop
+
+
+def _paced_chunks(it: Any, runtime: Any) -> Any:
+    while chunk := list(islice(it, runtime.chunk)):
         yield chunk
 
 

@@ -64,7 +64,7 @@ class Bridge(QObject):
             self.memoryWritten.emit(writes)
 
     def post_change(self, change: Any) -> None:
-        """Safe from any thread; returns at once (the store holds its lock while calling us)."""
+        """Safe from any thread; returns at once (the store's writer delivers a whole batch)."""
         key = (change.bot, change.key)
         with self._lock:
             wake = not self._pending

@@ -83,3 +83,22 @@ def test_the_step_budget_still_counts_iterations_when_chunks_shrink() -> None:
         raise AssertionError("an endless loop ran past its step budget")
     # Two chunks of 256 iterations and the one that crosses the line, whatever their size.
     assert 2 * runtime.TICK_CHUNK <= len(memory.writes) <= 3 * runtime.TICK_CHUNK
+
+
+def test_a_for_to_loop_with_a_slow_body_yields_after_a_few_iterations() -> None:
+    # Released FOR … TO loops run over range() in chunks; the chunks follow the runtime's
+    # pace too (they were 256 iterations whatever the body cost).
+    memory = SlowMemory()
+    gaps = writes_between_turns('FOR i = 1 TO 600\n  SET BOT MEMORY "k", STR(i)\nNEXT\n', memory)
+    assert len(memory.writes) == 600
+    assert memory.get("k") == "600"
+    # The first chunk is whole (the pace is not known yet), as in other loops.
+    assert len(gaps) > 3 and max(gaps[1:]) < runtime.TICK_CHUNK // 4, gaps
+
+
+def test_a_for_to_loop_with_float_bounds_follows_the_pace_too() -> None:
+    memory = SlowMemory()
+    gaps = writes_between_turns(
+        'FOR x = 0.5 TO 600.5\n  SET BOT MEMORY "k", STR(x)\nNEXT\n', memory)
+    assert len(memory.writes) == 601
+    assert len(gaps) > 3 and max(gaps[1:]) < runtime.TICK_CHUNK // 4, gaps
