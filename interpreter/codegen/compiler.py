@@ -176,10 +176,15 @@ class CodeGen(StatementEmitters, LoopEmitters, ExpressionEmitters, OperatorEmitt
         args = "".join(f", {self.local(key) if last[key] == i else f'_p{i}'}=None"
                        for i, (key, _) in enumerate(own))
         is_sync = sub.name.lower() in self.sync_subs
-        self.emit(f"{'def' if is_sync else 'async def'} {name}(R, G, _dp{args}):")
-        self.indent += 1
-        self.emit(f"if _dp > {MAX_DEPTH}: R.overflow({sub.name!r})")
+        if sub.name.lower() in self.depth_free:  # its calls can never be too deep
+            self.emit(f"{'def' if is_sync else 'async def'} {name}(R, G{args}):")
+            self.indent += 1
+        else:
+            self.emit(f"{'def' if is_sync else 'async def'} {name}(R, G, _dp{args}):")
+            self.indent += 1
+            self.emit(f"if _dp > {MAX_DEPTH}: R.overflow({sub.name!r})")
         self.call_tick(sub)
+        self.scope.in_l = None if has_labels(body) else set()
         start = len(self.out)
         self.block(body)
         self.emit(self.sub_return())
@@ -242,7 +247,7 @@ class CodeGen(StatementEmitters, LoopEmitters, ExpressionEmitters, OperatorEmitt
         assignment on (int_locals) joins self.ints after that statement (a debug build:
         self.guarded, as the user may set it to anything while paused)."""
         starts: dict[int, list[str]] = {}
-        for key, i in int_locals(body, self.shared).items():
+        for key, i in int_locals(body, self.shared, self.program.subs).items():
             starts.setdefault(i, []).append(key)
         if not body:
             self.emit("pass")

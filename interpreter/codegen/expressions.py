@@ -41,7 +41,14 @@ class ExpressionEmitters(EmitterCore):
             return f"G[{key!r}]"  # G is a runtime.Variables: a missing name reads as NULL
         if key in self.scope.own:
             return f"L[{key!r}]"
+        if not self.may_be_in_l(key):
+            return f"G.get({key!r})"
         return f"(L[{key!r}] if {key!r} in L else G.get({key!r}))"  # as operators.getv
+
+    def may_be_in_l(self, key: str) -> bool:
+        """In a SUB: whether variable ``key`` may be in its L here (Scope.in_l)."""
+        in_l = self.scope.in_l
+        return in_l is None or key in in_l
 
     def cond(self, node: n.Node) -> str:
         code = self.expr(node)
@@ -256,10 +263,12 @@ class ExpressionEmitters(EmitterCore):
                 t = self.temp("t")
                 return (f"({t} if ({t} := {call}) is {t} and not R.edited "
                         f"else ({RELOAD_EXPR}R.unedit(), {t})[-1])")
-        elif sub.name.lower() in self.sync_subs:  # never suspends: a plain call
-            return f"{sub_function(sub.name)}(R, G, _dp + 1{argv})"
         else:
-            call = f"await {sub_function(sub.name)}(R, G, _dp + 1{argv})"
+            depth = "" if sub.name.lower() in self.depth_free else ", _dp + 1"
+            call = f"{sub_function(sub.name)}(R, G{depth}{argv})"
+            if sub.name.lower() in self.sync_subs:  # never suspends: a plain call
+                return call
+            call = "await " + call
         return call if statement else f"({call})"
 
     def quiet_call(self, name: str, codes: list[str]) -> str:

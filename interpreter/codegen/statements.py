@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ..errors import Severity
 from ..syntax import nodes as n
-from .analysis import never_null, target_name
+from .analysis import never_null, node_bindings, target_name
 from .scope import EmitterCore, RawAssign
 
 _BLOCKS = (n.If, n.ForEach, n.ForTo, n.DoLoop, n.Select, n.SubDef, n.OnBlock)
@@ -28,8 +28,13 @@ class StatementEmitters(EmitterCore):
             self.debug_hook(s)
         method = getattr(self, "stmt_" + type(s).__name__)
         self.cur = (s.line, s.col)
+        block = any(hasattr(s, f) for f in ("body", "branches", "cases"))
+        if block:  # its body may run again (a loop): its bindings count from its start
+            self.note_bindings(s)
         if not self.scope.resume_next or isinstance(s, _BLOCKS):
             method(s)
+            if not block:
+                self.note_bindings(s)
             return
         # ON ERROR RESUME NEXT: a failing simple statement is recorded and skipped. Blocks
         # are not wrapped (their statements are), so Python's nesting limit is not reached.
@@ -44,6 +49,20 @@ class StatementEmitters(EmitterCore):
         self.indent += 1
         self.reload_after_call()  # the failing statement may have paused in a SUB first
         self.indent -= 1
+        if not block:
+            self.note_bindings(s)
+
+    def note_bindings(self, s: n.Node) -> None:
+        """Release SUB: the names ``s`` binds may be in L from now on (Scope.in_l)."""
+        in_l = self.scope.in_l
+        if in_l is None:
+            return
+        for node in n.walk(s):
+            bound = node_bindings(node)
+            if bound is None:
+                self.scope.in_l = None
+                return
+            in_l |= bound
 
     def stmt_Assign(self, s: n.Assign) -> None:
         self.assign(s.target, self.expr(s.value), s, nullable=not never_null(s.value))
@@ -58,6 +77,8 @@ class StatementEmitters(EmitterCore):
                     self.null_assigned(key, var)
             elif self.scope.is_main:
                 self.emit(f"G[{key!r}] = {value}", node)
+            elif not self.may_be_in_l(key):  # not in L yet: the global if there is one
+                self.emit(f"(G if {key!r} in G else L)[{key!r}] = {value}", node)
             else:  # as operators.setv: a local or a new name stays local, else the global
                 self.emit(f"(L if {key!r} in L or {key!r} not in G else G)[{key!r}] = {value}",
                           node)

@@ -1,0 +1,264 @@
+"""Compiler fast paths of issue 25's second pass, each checked against the general path:
+
+- a release SUB reads a variable it has not bound yet straight from G, and writes it to G
+  or L without testing L first (Scope.in_l);
+- release SUBs no recursive SUB can reach are called without the call depth
+  (ProgramFacts.depth_free), and deep recursion still fails where it did;
+- ``x MOD k = c`` (and < <= > >= <>) tests x's class once for both operators;
+- LEN's result is a known non-negative int, so a variable summing LENs skips class tests
+  and one of its two i64 range tests.
+
+Programs run in release and debug builds (``both``: the debug build keeps the general
+path of the first two) and against models written with the language's operators.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from interpreter import BasicRuntimeError, load_source
+from interpreter.codegen.analysis import program_facts
+from interpreter.library.builtins.core import len_
+from interpreter.library.operators import add, eq, ge, gt, le, lt, mod
+from interpreter.syntax.nesting import MAX_DEPTH
+from interpreter.syntax.parser.core import parse
+from interpreter.values import BasicValueError
+from tests.interpreter.helpers import both, run
+
+SETTINGS = settings(max_examples=60, deadline=None,
+                    suppress_health_check=[HealthCheck.too_slow])
+I64_MAX = 2**63 - 1
+
+scalars = st.one_of(
+    st.none(), st.booleans(), st.integers(min_value=-50, max_value=50),
+    st.integers(min_value=2**62, max_value=I64_MAX),
+    st.integers(min_value=-(2**63), max_value=-(2**62)),
+    st.floats(min_value=-5, max_value=5, allow_nan=False, width=16),
+    st.sampled_from(["", "0", "7", "x", "São", "日本"]),
+)
+
+
+def model(fn: Any) -> tuple[str, Any]:
+    try:
+        return "ok", fn()
+    except (BasicValueError, ZeroDivisionError):
+        return "error", None
+
+
+def check(got: tuple[str, Any], want: tuple[str, Any]) -> None:
+    assert got[0] == want[0], (got, want)
+    if got[0] == "ok":
+        assert got[1] == want[1] and type(got[1]) is type(want[1]), (got, want)
+
+
+# ---------------------------------------------------------------- SUB variables
+
+
+TALLY = """\
+SUB Tally(n)
+    count = count + n
+    before = seen
+    seen = n
+    FOR k = 1 TO 2
+        IF k = 2 THEN
+            trail = trail + "," + last
+        END IF
+        last = k
+    NEXT
+    RETURN
+END SUB
+"""
+
+
+def test_a_sub_reads_unbound_names_from_g_and_writes_without_testing_l() -> None:
+    code = load_source(TALLY + "count = 0\nCALL Tally(2)", "t.bas").source
+    sub = code[code.index("def _sub_tally"):]
+    # ``count`` and ``seen`` are not in L before their first assignment: G only.
+    assert "(G if 'count' in G else L)['count'] = (_t2 if (_t1 := G.get('count'))" in sub
+    assert "(G if 'before' in G else L)['before'] = G.get('seen')" in sub
+    # Inside the loop ``last`` is bound later in the body: a later pass finds it in L.
+    assert "(L['last'] if 'last' in L else G.get('last'))" in sub
+    assert "(L if 'count' in L" not in sub
+    debug = load_source(TALLY + "count = 0\nCALL Tally(2)", "t.bas", debug=True).source
+    assert "(G if 'count' in G else L)" not in debug  # the debugger may set L while paused
+
+
+@pytest.mark.parametrize("globals_src, want", [
+    # count, seen and trail are the dialog's: the SUB updates them in G.
+    ("count = 10\nseen = 5\ntrail = \"t\"\n", ("ok", [12, 2, "t,1", None, None])),
+    # Only count is: the SUB's other assignments stay in its own L.
+    ("count = 1\n", ("ok", [3, None, None, None, None])),
+    # count is NULL (never assigned): NULL + 2 fails, as in Rhai.
+    ("", ("error", ("+ is not defined for null () and integer 2 "
+                    "(General Bots: Function not found: + ((), i64))"))),
+])
+def test_sub_names_resolve_as_the_general_path(globals_src: str,
+                                               want: tuple[str, Any]) -> None:
+    src = (TALLY + globals_src + "CALL Tally(2)\n"
+           "RETURN [count, seen, trail, last, before]")
+    assert both(src, {}) == want
+
+
+def test_a_name_assigned_in_l_is_read_back_from_l() -> None:
+    src = """\
+FUNCTION Twice(n)
+    tmp = n * 2
+    RETURN tmp + tmp
+END FUNCTION
+tmp = 100
+x = Twice(3)
+RETURN [x, tmp]
+"""
+    # tmp exists in G, so the SUB's tmp = ... writes G (as the engine's scoping does here).
+    assert both(src, {}) == ("ok", [12, 6])
+    src2 = src.replace("tmp = 100\n", "")
+    assert both(src2, {}) == ("ok", [12, None])
+
+
+@SETTINGS
+@given(start=scalars, items=st.lists(st.integers(-5, 5), max_size=4))
+def test_sub_updating_a_global_matches_the_operators(start: Any, items: list[int]) -> None:
+    src = TALLY + "count = start\nFOR EACH v IN items\nCALL Tally(v)\nNEXT\nRETURN count"
+
+    def want() -> Any:
+        count = start
+        for v in items:
+            count = add(count, v)
+        return count
+
+    check(both(src, {"start": start, "items": items}), model(want))
+
+
+# ---------------------------------------------------------------- call depth
+
+
+def test_only_subs_no_recursion_reaches_are_depth_free() -> None:
+    src = """\
+SUB Leaf()
+END SUB
+SUB Mid()
+    CALL Leaf()
+END SUB
+SUB UnderRec()
+END SUB
+SUB Rec(n)
+    CALL UnderRec()
+    IF n > 0 THEN
+        CALL Rec(n - 1)
+    END IF
+END SUB
+SUB CallsRec()
+    CALL Rec(1)
+END SUB
+CALL Mid()
+CALL CallsRec()
+"""
+    program, _ = parse(src, "d.bas")
+    assert program_facts(program).depth_free(MAX_DEPTH) == {"leaf", "mid"}
+    assert program_facts(program).depth_free(len(program.subs)) == set()
+    code = load_source(src, "d.bas").source
+    assert "def _sub_leaf(R, G):" in code and "_sub_leaf(R, G)" in code
+    assert "def _sub_underrec(R, G, _dp):" in code
+    assert "def _sub_callsrec(R, G, _dp):" in code
+    assert run(src).result is None
+
+
+def test_a_leaf_called_at_the_depth_limit_still_overflows() -> None:
+    src = f"""\
+FUNCTION Leaf(n)
+    RETURN n
+END FUNCTION
+FUNCTION Down(n)
+    IF n >= {MAX_DEPTH - 1} THEN
+        RETURN Leaf(n)
+    END IF
+    RETURN Down(n + 1)
+END FUNCTION
+RETURN Down(start)
+"""
+    # The dialog is depth 1; Down(1) is depth 2, Down(MAX-1) is MAX, its Leaf call MAX + 1.
+    with pytest.raises(BasicRuntimeError) as e:
+        run(src, initial_vars={"start": 1})
+    assert "stack overflow" in e.value.message and e.value.line == 6
+    assert both(src, {"start": 2}) == ("ok", MAX_DEPTH - 1)
+
+
+# ---------------------------------------------------------------- MOD compared
+
+
+COMPARE = {"=": eq, "<>": lambda a, b: not eq(a, b), "<": lt, "<=": le, ">": gt, ">=": ge}
+
+
+@SETTINGS
+@given(x=scalars, op=st.sampled_from(sorted(COMPARE)), k=st.integers(1, 7),
+       c=st.integers(-2, 3))
+def test_mod_compared_with_a_literal_matches_the_operators(x: Any, op: str, k: int,
+                                                           c: int) -> None:
+    src = f"y = x\nIF y MOD {k} {op} {c} THEN\nRETURN \"yes\"\nEND IF\nRETURN \"no\""
+    got = both(src, {"x": x})
+    check(got, model(lambda: "yes" if COMPARE[op](mod(x, k), c) else "no"))
+
+
+def test_mod_compared_is_one_class_test() -> None:
+    code = load_source("y = x\nRETURN y MOD 2 = 0", "m.bas").source
+    assert "(v_y % 2 == 0 if v_y.__class__ is _int and v_y >= 0 else " \
+           "_eq(_mod(v_y, 2), 0))" in code
+
+
+def test_mod_compared_reports_text_at_its_line() -> None:
+    with pytest.raises(BasicRuntimeError) as e:
+        run("y = x\nTALK 1\nIF y MOD 2 = 0 THEN\nTALK 2\nEND IF", initial_vars={"x": "a"})
+    assert e.value.line == 3
+
+
+# ---------------------------------------------------------------- LEN is an int
+
+
+LENS = """\
+hits = start
+FOR EACH v IN items
+    hits = hits + LEN(v)
+NEXT
+RETURN hits
+"""
+
+
+def test_a_sum_of_lens_skips_class_tests() -> None:
+    code = load_source(LENS.replace("start", "0"), "l.bas").source
+    assert "(_t5 := v_hits + (_t4 := (_len(v_v) if" in code
+    assert "v_hits.__class__" not in code
+    assert ">= -9223372036854775808" not in code  # adding a length never goes down
+
+
+@SETTINGS
+@given(start=st.sampled_from([0, 5, I64_MAX - 3, I64_MAX]),
+       items=st.lists(st.one_of(st.sampled_from(["", "ab", "São", "日本"]),
+                                st.lists(st.integers(0, 3), max_size=3), scalars),
+                      max_size=4))
+def test_a_sum_of_lens_matches_the_operators(start: int, items: list[Any]) -> None:
+    src = LENS.replace("start", str(start))
+
+    def want() -> Any:
+        hits = start
+        for v in items:
+            hits = add(hits, len_(v))
+        return hits
+
+    check(both(src, {"items": items}), model(want))
+
+
+def test_a_sum_of_lens_overflows_at_its_line() -> None:
+    src = LENS.replace("start", str(I64_MAX - 1))
+    with pytest.raises(BasicRuntimeError) as e:
+        run(src, initial_vars={"items": ["a", "bc"]})
+    assert e.value.line == 3 and "overflow" in e.value.message.lower()
+
+
+def test_len_of_a_sub_named_len_is_not_assumed_an_int() -> None:
+    src = "FUNCTION Len(x)\nRETURN \"text\"\nEND FUNCTION\nhits = 0\nhits = hits + Len(1)\n" \
+          "RETURN hits"
+    assert both(src, {}) == ("ok", "0text")
