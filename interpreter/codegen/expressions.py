@@ -94,13 +94,16 @@ class ExpressionEmitters(EmitterCore):
                 if code and code[-1][0] in "'\"":  # merge adjacent constants
                     part = eval(code.pop()) + part  # safe: our own repr() output
                 code.append(repr(part))
-            elif self.int_kind(part) is not None:  # an int: no class test (no quotes inside)
-                code.append(f"f'{{({self.expr(part)})}}'")
-                dynamic += 1
             else:
-                t, first = self.operand(self.expr(part))
-                code.append(f"({t} if {first}.__class__ is _str "
-                            f"else f'{{{t}}}' if {t}.__class__ is _int else _d({t}))")
+                value = self.expr(part)
+                # An int: no class test, inside an f-string (3.11: only if no quotes, as
+                # in LEN("a")).
+                if self.int_kind(part) is not None and not any(q in value for q in "'\"\\"):
+                    code.append(f"f'{{({value})}}'")
+                else:
+                    t, first = self.operand(value)
+                    code.append(f"({t} if {first}.__class__ is _str "
+                                f"else f'{{{t}}}' if {t}.__class__ is _int else _d({t}))")
                 dynamic += 1
         if not code:
             return "''"

@@ -173,7 +173,13 @@ class OperatorEmitters(EmitterCore):
         kind = type(e.right.value).__name__ if isinstance(e.right, n.Literal) else ""
         if left_int and right_int:
             return f"({a} {py_op} {b})"
-        if kind == "int" or (kind == "str" and py_op in ("==", "!=")):
+        if kind == "str" and py_op in ("==", "!="):
+            # _eq: only equal text is equal to text. Python's == of any value with text is
+            # false unless it is equal text, so the class is tested after a match only.
+            if py_op == "==":
+                return f"({first} == {b} and {left}.__class__ is _str)"
+            return f"({first} != {b} or {left}.__class__ is not _str)"
+        if kind == "int":
             # A literal: one class test, and = / <> on text is Python's (exact) comparison.
             test = f"{first}.__class__ is _{kind}"
             right = b

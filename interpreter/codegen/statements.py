@@ -131,7 +131,7 @@ class StatementEmitters(EmitterCore):
     def case_test(self, subject: str, cls: str | None, values: list[n.Node]) -> str:
         """``CASE a, b``: Python's ``==`` / ``in`` when every value is a literal of the
         subject's type (its class is read once per SELECT, into ``cls``; None: the subject
-        is known to be an int), else ``_eq``."""
+        is known to be an int; "": every case is text, see stmt_Select), else ``_eq``."""
         kinds = {type(v.value) for v in values if isinstance(v, n.Literal)}
         if len(kinds) == 1 and kinds <= {int, str} and all(
                 isinstance(v, n.Literal) for v in values):
@@ -139,6 +139,8 @@ class StatementEmitters(EmitterCore):
             codes = [self.expr(v) for v in values]
             fast = (f"{subject} == {codes[0]}" if len(codes) == 1
                     else f"{subject} in ({', '.join(codes)})")
+            if cls == "":  # text cases only: equal to one of them and text, as _eq
+                return f"({fast} and {subject}.__class__ is _str)"
             general = " or ".join(f"_eq({subject}, {c})" for c in codes)
             if cls is None:  # an int subject: int literals compare with ==, others never
                 return f"({fast})" if kind == "_int" else general
@@ -150,6 +152,13 @@ class StatementEmitters(EmitterCore):
         cls: str | None = self.temp("cls")
         if self.int_kind(s.subject) is not None:  # no class to test
             cls = None
+            self.emit(f"{subj} = {self.expr(s.subject)}", s)
+        elif all(values and all(isinstance(v, n.Literal) and type(v.value) is str
+                                for v in values) for values, _ in s.cases):
+            # Only a text equal to a case's text matches (_eq); Python's == of any value
+            # with text is false unless it is equal text, so the class is tested after a
+            # match only (case_test).
+            cls = ""
             self.emit(f"{subj} = {self.expr(s.subject)}", s)
         else:
             self.emit(f"{cls} = ({subj} := {self.expr(s.subject)}).__class__", s)

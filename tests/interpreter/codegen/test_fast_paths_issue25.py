@@ -262,3 +262,54 @@ def test_len_of_a_sub_named_len_is_not_assumed_an_int() -> None:
     src = "FUNCTION Len(x)\nRETURN \"text\"\nEND FUNCTION\nhits = 0\nhits = hits + Len(1)\n" \
           "RETURN hits"
     assert both(src, {}) == ("ok", "0text")
+
+
+def test_lens_join_text_even_with_quotes_in_their_argument() -> None:
+    src = 'RETURN "n=" + LEN("a\'b") + "," + LEN(x) + " " + LEN(y.name)'
+    assert both(src, {"x": [1, 2], "y": {"name": "São"}}) == ("ok", "n=3,2 4")
+
+
+# ---------------------------------------------------------------- text equality
+
+
+any_value = st.one_of(
+    scalars, st.lists(scalars, max_size=2),
+    st.dictionaries(st.sampled_from(["a", "menu"]), scalars, max_size=2),
+    st.dates(), st.datetimes(),
+    st.sampled_from(["menu", "order", "buy", "MENU", "menu ", "São"]))
+
+
+@SETTINGS
+@given(x=any_value, text=st.sampled_from(["menu", "", "São", "0"]))
+def test_equality_with_text_matches_eq(x: Any, text: str) -> None:
+    got = both(f'y = x\nRETURN [y = "{text}", y <> "{text}"]', {"x": x})
+    check(got, ("ok", [eq(x, text), not eq(x, text)]))
+
+
+SELECT_TEXT = """\
+SELECT CASE x
+    CASE "menu"
+        RETURN 1
+    CASE "order", "buy"
+        RETURN 2
+    CASE ""
+        RETURN 3
+    CASE ELSE
+        RETURN 4
+END SELECT
+"""
+
+
+@SETTINGS
+@given(x=any_value)
+def test_select_case_on_text_cases_matches_eq(x: Any) -> None:
+    want = 1 if eq(x, "menu") else 2 if eq(x, "order") or eq(x, "buy") else \
+        3 if eq(x, "") else 4
+    assert both(SELECT_TEXT, {"x": x}) == ("ok", want)
+
+
+def test_text_comparisons_test_the_class_after_a_match_only() -> None:
+    code = load_source(SELECT_TEXT + "y = x\nRETURN y = \"a\"", "s.bas").source
+    assert "_cls" not in code  # no class read before the cases
+    assert "(_sel1 == 'menu' and _sel1.__class__ is _str)" in code
+    assert "(v_y == 'a' and v_y.__class__ is _str)" in code
