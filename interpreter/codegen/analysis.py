@@ -114,6 +114,23 @@ def target_name(target: n.Node) -> str:
     return target.name
 
 
+_PURE = (n.Literal, n.Name, n.Member, n.Binary, n.Unary, n.IsNull, n.Interp)
+
+
+def reads_members_purely(node: n.Node) -> bool:
+    """Whether expression ``node`` reads a member and does nothing but read variables and
+    members and apply operators: evaluating it twice is the same as once (it calls nothing,
+    writes nothing; an error it raises, it raises again)."""
+    member = False
+    for x in n.walk(node):
+        if not isinstance(x, _PURE) or (isinstance(x, n.Literal)
+                                         and not isinstance(x.value, (str, int, float, bool))
+                                         and x.value is not None):
+            return False
+        member = member or isinstance(x, n.Member)
+    return member
+
+
 def is_len_call(node: n.Node, subs: Any) -> bool:
     """Whether ``node`` calls the LEN built-in (no SUB of that name): its value is an int
     that is never negative (or it fails), whatever its argument."""

@@ -135,6 +135,11 @@ class ExpressionEmitters(EmitterCore):
         key = repr(e.name)  # inline: a map that has the exact key
         # ``x?.k`` gives NULL for anything without k; ``x.k`` on text or a number fails
         read = "_mem" if e.optional else "_memr"
+        # A map's exact key; anything else raises _NotFound (speculate). Not on a constant,
+        # which Python's compiler would warn about.
+        if self.direct and not isinstance(e.obj, (n.Literal, n.Interp)):
+            code = self.expr(e.obj)
+            return f"{code if _SIMPLE.fullmatch(code) else f'({code})'}[{key}]"
         if isinstance(e.obj, n.Name) and (m := self.maps.get(e.obj.name)) is not None:
             # FOR EACH's item, its map-ness tested once per iteration (stmt_ForEach)
             return f"({m}[{key}] if {key} in {m} else {read}({self.expr(e.obj)}, {key}))"

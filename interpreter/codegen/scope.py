@@ -125,6 +125,9 @@ class EmitterCore:
         # (name -> local). Only a pass that cannot pause may trust them, after testing that
         # they still hold ints (loops.quiet_range).
         self.guarded: dict[str, str] = {}
+        # Release: emitting the first try of a statement whose member reads are plain
+        # subscripts (statements.speculate); a miss raises and the general code runs.
+        self.direct = False
 
 
     # ------------------------------------------------------------ output

@@ -7,9 +7,12 @@ dispatches on the node's class name.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
+
 from ..errors import Severity
 from ..syntax import nodes as n
-from .analysis import never_null, node_bindings, target_name
+from .analysis import never_null, node_bindings, reads_members_purely, target_name
 from .scope import EmitterCore, RawAssign
 
 _BLOCKS = (n.If, n.ForEach, n.ForTo, n.DoLoop, n.Select, n.SubDef, n.OnBlock)
@@ -65,7 +68,44 @@ class StatementEmitters(EmitterCore):
             in_l |= bound
 
     def stmt_Assign(self, s: n.Assign) -> None:
+        if isinstance(s.target, n.Name) and self.speculates(s.value):
+            self.speculate(lambda: self.assign(s.target, self.expr(s.value), s,
+                                               nullable=not never_null(s.value)), s)
+            return
         self.assign(s.target, self.expr(s.value), s, nullable=not never_null(s.value))
+
+    def emit_value(self, name: str, cond: n.Node) -> None:
+        self.emit(f"{name} = {self.cond(cond)}")
+
+    def speculates(self, value: n.Node) -> bool:
+        return not self.debug and reads_members_purely(value)
+
+    def speculate(self, emit: Callable[[], None], s: n.Node) -> None:
+        """Release: a statement whose value only reads variables and members (a FOR EACH
+        item's fields): first with each member read a plain subscript, which gives what the
+        general read gives when the object is a map with that exact key and else raises
+        KeyError or TypeError (any value but a map, NULL included); then, on either, the
+        general code. Nothing happened before the raise (the value is computed before it
+        is stored, and reading twice is reading once: analysis.reads_members_purely); an
+        error of the general code is raised by its own run."""
+        self.emit("try:", s)
+        self.indent += 1
+        self.direct = True
+        notes = len(self.diagnostics)
+        try:
+            emit()
+        finally:
+            self.direct = False
+        del self.diagnostics[notes:]  # the general code below reports the same
+        self.indent -= 1
+        self.emit("except _NotFound:", s)
+        self.indent += 1
+        maps, self.maps = self.maps, {}  # rare: without the item's per-pass map test
+        try:
+            emit()
+        finally:
+            self.maps = maps
+        self.indent -= 1
 
     def assign(self, target: n.Node, value: str, node: n.Node, nullable: bool = True) -> None:
         if isinstance(target, n.Name):
@@ -116,7 +156,12 @@ class StatementEmitters(EmitterCore):
     def stmt_If(self, s: n.If) -> None:
         for i, (cond, body) in enumerate(s.branches):
             self.cur = (cond.line, cond.col)
-            self.emit(f"{'if' if i == 0 else 'elif'} {self.cond(cond)}:")
+            if i == 0 and self.speculates(cond):
+                c = self.temp("c")
+                self.speculate(partial(self.emit_value, c, cond), cond)
+                self.emit(f"if {c}:")
+            else:
+                self.emit(f"{'if' if i == 0 else 'elif'} {self.cond(cond)}:")
             self.nested(body)
         if s.else_body is not None:
             self.emit("else:")

@@ -313,3 +313,67 @@ def test_text_comparisons_test_the_class_after_a_match_only() -> None:
     assert "_cls" not in code  # no class read before the cases
     assert "(_sel1 == 'menu' and _sel1.__class__ is _str)" in code
     assert "(v_y == 'a' and v_y.__class__ is _str)" in code
+
+
+# ---------------------------------------------------------------- speculated member reads
+
+
+SPECULATED = """\
+total = 0
+big = 0
+names = ""
+FOR EACH item IN items
+    total = total + item.price * item.qty
+    IF item.qty > 1 THEN
+        big = big + 1
+    END IF
+    names = names + item?.name + ";"
+    deep = item.info?.code
+NEXT
+RETURN [total, big, names, deep]
+"""
+
+fields = st.one_of(st.integers(-3, 3), st.integers(2**61, 2**62), st.sampled_from(
+    ["", "x", "3", None, 1.5, True, [1], {"code": 7}]))
+item_values = st.one_of(
+    st.fixed_dictionaries({}, optional={"price": fields, "qty": fields, "Qty": fields,
+                                        "PRICE": fields, "name": fields, "info": fields}),
+    scalars, st.lists(scalars, max_size=2), st.dates())
+
+
+def speculated_model(items: Any) -> Any:
+    from interpreter.library.operators import each, mul
+    from interpreter.values import get_member, read_member
+
+    total, big, names, deep = 0, 0, "", None
+    for item in each(items):
+        total = add(total, mul(read_member(item, "price"), read_member(item, "qty")))
+        if gt(read_member(item, "qty"), 1):
+            big = add(big, 1)
+        names = add(add(names, get_member(item, "name")), ";")
+        deep = get_member(read_member(item, "info"), "code")
+    return [total, big, names, deep]
+
+
+@SETTINGS
+@given(items=st.lists(item_values, max_size=4))
+def test_speculated_member_reads_match_the_general_reads(items: list[Any]) -> None:
+    check(both(SPECULATED, {"items": items}), model(lambda: speculated_model(items)))
+
+
+def test_speculated_statements_fail_at_their_line() -> None:
+    # Text times a number; a list's member; an i64 overflow; a missing member (NULL).
+    for items, line in (([{"price": "x", "qty": 2}], 5), ([[1, 2]], 5),
+                        ([{"price": 2**62, "qty": 4}], 5), ([{"qty": 1}], 5)):
+        with pytest.raises(BasicRuntimeError) as e:
+            run(SPECULATED, initial_vars={"items": items})
+        assert e.value.line == line, (items, e.value.message)
+
+
+def test_member_reads_of_a_pure_statement_are_speculated_in_release_only() -> None:
+    code = load_source(SPECULATED, "s.bas").source
+    assert "v_total = (_t" in code and "v_item['price']" in code
+    assert code.count("except _NotFound:") == 4 and "_nomap" not in code
+    assert "_NotFound" not in load_source(SPECULATED, "s.bas", debug=True).source
+    # A call in the value is not speculated (it would run twice).
+    assert "_NotFound" not in load_source("x = LEN(user.name)", "s.bas").source
