@@ -161,6 +161,8 @@ class CodeGen(StatementEmitters, LoopEmitters, ExpressionEmitters, OperatorEmitt
                     own.append((sub.name, "None"))
                 pairs = ", ".join(f"{key!r}: {value}" for key, value in own)
                 self.emit(f"L = {{{pairs}}}")
+                # Nothing pauses in the hook-free copy: the debugger cannot add to its L.
+                self.scope.in_l = None if not quiet or has_labels(body) else set()
                 self.block(body)
                 if sub.end_line:  # a breakpoint on END SUB / END FUNCTION stops here
                     self.debug_hook_at(sub.end_line, 1)

@@ -48,7 +48,7 @@ class ExpressionEmitters(EmitterCore):
     def may_be_in_l(self, key: str) -> bool:
         """In a SUB: whether variable ``key`` may be in its L here (Scope.in_l)."""
         in_l = self.scope.in_l
-        return in_l is None or key in in_l
+        return in_l is None or key in in_l or key in self.scope.own
 
     def cond(self, node: n.Node) -> str:
         code = self.expr(node)

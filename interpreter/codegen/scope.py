@@ -37,8 +37,9 @@ class Scope:
         self.resume_next = False  # after ON ERROR RESUME NEXT, until ON ERROR GOTO 0
         # Names always present in a SUB's locals: read them without the global fallback.
         self.own: set[str] = set()
-        # Release SUBs: the names that may be in L by now (a SUB's L starts empty and gains
-        # a name only when the SUB binds it); None when unknown (GOTO can jump back).
+        # Release SUBs and debug builds' hook-free copies: the names besides ``own`` that
+        # may be in L by now (L starts with ``own`` only and gains a name only when the SUB
+        # binds it); None when unknown (GOTO can jump back).
         # Emission follows the source, and a block's bindings are added before its body, so
         # a name outside this set is read from G and written to G or L without testing L.
         self.in_l: set[str] | None = None

@@ -78,11 +78,12 @@ class StatementEmitters(EmitterCore):
         self.emit(f"{name} = {self.cond(cond)}")
 
     def speculates(self, value: n.Node) -> bool:
-        return not self.debug and reads_members_purely(value)
+        # Debug builds too: the statement's hook runs before it, and nothing in it awaits.
+        return reads_members_purely(value)
 
     def speculate(self, emit: Callable[[], None], s: n.Node) -> None:
-        """Release: a statement whose value only reads variables and members (a FOR EACH
-        item's fields): first with each member read a plain subscript, which gives what the
+        """A statement whose value only reads variables and members (a FOR EACH item's
+        fields): first with each member read a plain subscript, which gives what the
         general read gives when the object is a map with that exact key and else raises
         KeyError or TypeError (any value but a map, NULL included); then, on either, the
         general code. Nothing happened before the raise (the value is computed before it

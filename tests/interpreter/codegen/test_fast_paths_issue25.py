@@ -5,15 +5,20 @@
 - release SUBs no recursive SUB can reach are called without the call depth
   (ProgramFacts.depth_free), and deep recursion still fails where it did;
 - ``x MOD k = c`` (and < <= > >= <>) tests x's class once for both operators;
+- an assignment or IF condition that only reads variables and members reads them as
+  plain subscripts, then on KeyError/TypeError the general way;
+- text ``=`` / ``<>`` and SELECT CASE on text cases test the class after a match only;
 - LEN's result is a known non-negative int, so a variable summing LENs skips class tests
   and one of its two i64 range tests.
 
 Programs run in release and debug builds (``both``: the debug build keeps the general
-path of the first two) and against models written with the language's operators.
+path of the first two, and of the first only outside its hook-free copies of SUBs) and
+against models written with the language's operators.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -370,10 +375,31 @@ def test_speculated_statements_fail_at_their_line() -> None:
         assert e.value.line == line, (items, e.value.message)
 
 
-def test_member_reads_of_a_pure_statement_are_speculated_in_release_only() -> None:
+def test_member_reads_of_a_pure_statement_are_speculated() -> None:
     code = load_source(SPECULATED, "s.bas").source
     assert "v_total = (_t" in code and "v_item['price']" in code
     assert code.count("except _NotFound:") == 4 and "_nomap" not in code
-    assert "_NotFound" not in load_source(SPECULATED, "s.bas", debug=True).source
+    # A debug build: its hook runs before the statement, in the hooked and hook-free pass.
+    debug = load_source(SPECULATED, "s.bas", debug=True).source
+    assert debug.count("except _NotFound:") == 8
+    assert re.search(r"if _B\[5\] and await R\.debug_hook\(5, 5, 1\): .*\n *try:\n", debug)
     # A call in the value is not speculated (it would run twice).
     assert "_NotFound" not in load_source("x = LEN(user.name)", "s.bas").source
+
+
+def test_a_debug_builds_hook_free_sub_keeps_its_parameters_and_result_in_l() -> None:
+    src = """\
+FUNCTION Bump(n)
+    n = n + 1
+    Bump = n * 10
+    extra = n
+END FUNCTION
+n = 5
+extra = 0
+RETURN [Bump(1), n, extra]
+"""
+    quiet = load_source(src, "q.bas", debug=True).source
+    copy = quiet[quiet.index("def _quiet_sub_bump"):]
+    assert "(L if 'n' in L or 'n' not in G else G)['n']" in copy  # a parameter: in L
+    assert "(G if 'extra' in G else L)['extra']" in copy
+    assert both(src, {}) == ("ok", [20, 5, 2])
