@@ -150,11 +150,13 @@ class CodeGen(StatementEmitters, LoopEmitters, ExpressionEmitters, OperatorEmitt
             # when it looks (Runtime.observe), so a call pushes no frame of its own.
             args = "".join(f", _p{i}=None" for i in range(len(params)))
             head = f"def {QUIET_PREFIX}{name}" if quiet else f"async def {name}"
-            self.emit(f"{head}(R, G, _dp{args}):")
+            free = quiet and sub.name.lower() in self.depth_free  # calls nest no deeper
+            self.emit(f"{head}(R, G{'' if free else ', _dp'}{args}):")
             self.indent += 1
             self.quiet = quiet
             try:
-                self.emit(f"if _dp > {MAX_DEPTH}: R.overflow({sub.name!r})")
+                if not free:
+                    self.emit(f"if _dp > {MAX_DEPTH}: R.overflow({sub.name!r})")
                 self.call_tick(sub)
                 self.emit("_n = 256")
                 if sub.is_function:

@@ -263,7 +263,7 @@ class ExpressionEmitters(EmitterCore):
             call = f"await {sub_function(sub.name)}(R, G, _dp + 1{argv})"
             if sub.name.lower() in self.quiet_subs:
                 if self.quiet:  # in a loop's hook-free body: nothing can stop inside
-                    return f"{self.quiet_function(sub.name)}(R, G, _dp + 1{argv})"
+                    return f"{self.quiet_function(sub.name)}(R, G{self.depth(sub)}{argv})"
                 call = self.quiet_call(sub.name, codes)
             if not statement and self.scope.is_main:
                 # The result first, then the locals reloaded if the user edited a variable
@@ -272,12 +272,16 @@ class ExpressionEmitters(EmitterCore):
                 return (f"({t} if ({t} := {call}) is {t} and not R.edited "
                         f"else ({RELOAD_EXPR}R.unedit(), {t})[-1])")
         else:
-            depth = "" if sub.name.lower() in self.depth_free else ", _dp + 1"
-            call = f"{sub_function(sub.name)}(R, G{depth}{argv})"
+            call = f"{sub_function(sub.name)}(R, G{self.depth(sub)}{argv})"
             if sub.name.lower() in self.sync_subs:  # never suspends: a plain call
                 return call
             call = "await " + call
         return call if statement else f"({call})"
+
+    def depth(self, sub: n.SubDef) -> str:
+        """The call depth argument of a call of ``sub``'s release function or hook-free copy:
+        none for the depth-free SUBs (ProgramFacts.depth_free)."""
+        return "" if sub.name.lower() in self.depth_free else ", _dp + 1"
 
     def quiet_call(self, name: str, codes: list[str]) -> str:
         """Debug build: call the hook-free copy of SUB ``name`` while the debugger has
@@ -290,7 +294,7 @@ class ExpressionEmitters(EmitterCore):
             if first != read:
                 binds.append(f"{first} is {read} and ")
         argv = "".join(", " + a for a in args)
-        quiet = f"{self.quiet_function(name)}(R, G, _dp + 1{argv})"
+        quiet = f"{self.quiet_function(name)}(R, G{self.depth(self.program.subs[name.lower()])}{argv})"
         debug = f"await {sub_function(name)}(R, G, _dp + 1{argv})"
         return f"({quiet} if {''.join(binds)}_Q[0] else {debug})"
 

@@ -74,16 +74,16 @@ class OperatorEmitters(EmitterCore):
         return f"{_ARITH[op]}({a}, {b})"
 
     def mod_compare(self, e: n.Binary) -> str | None:
-        """``x MOD k = c`` (any comparison; k > 0 and c int literals, x a plain name of no
-        known class): one class test of x for both operators, as ``x % k`` of an int
-        ``x >= 0`` is an int; else the language's MOD, then its comparison."""
+        """``x MOD k = c`` (any comparison; k > 0 and c int literals, x of no known class):
+        one class test of x for both operators, as ``x % k`` of an int ``x >= 0`` is an
+        int; else the language's MOD, then its comparison. x is evaluated first, once."""
         left, right = e.left, e.right
         if not (isinstance(left, n.Binary) and left.op == "MOD" and not self.is_concat(left)
                 and isinstance(right, n.Literal) and type(right.value) is int
                 and (k := int_literal(left.right)) is not None and k > 0
-                and self.plain(left.left) and self.int_kind(left.left) is None):
+                and self.int_kind(left.left) is None):
             return None
-        x, c = self.expr(left.left), right.value
+        (x, first), c = self.operand(self.expr(left.left)), right.value
         if e.op in ("=", "<>"):
             py_op = "==" if e.op == "=" else "!="
             general = f"_eq(_mod({x}, {k}), {c})"
@@ -91,7 +91,8 @@ class OperatorEmitters(EmitterCore):
         else:
             py_op, function = _CMP[e.op]
             general = f"{function}(_mod({x}, {k}), {c})"
-        return f"({x} % {k} {py_op} {c} if {x}.__class__ is _int and {x} >= 0 else {general})"
+        return (f"({x} % {k} {py_op} {c} if {first}.__class__ is _int and {x} >= 0 "
+                f"else {general})")
 
     def int_kind(self, e: n.Node) -> bool | None:
         """Whether ``e`` always yields an int (exactly; not a bool): None when not known,

@@ -112,8 +112,9 @@ class EmitterCore:
         # recursion would never reach a loop's tick, so each of their calls counts as one
         # loop iteration (the window stays responsive, Stop and the step budget still work).
         self.recursive = facts.recursive
-        # Release SUBs called without the call depth ``_dp`` (ProgramFacts.depth_free).
-        self.depth_free: set[str] = set() if debug else facts.depth_free(MAX_DEPTH)
+        # SUBs called without the call depth ``_dp`` (ProgramFacts.depth_free): in release
+        # builds, and the hook-free copies of debug builds (the hooked SUBs report it).
+        self.depth_free: set[str] = facts.depth_free(MAX_DEPTH)
         # Release FOR EACH whose body never assigns its variable: name -> a local holding the
         # item when it is a map, else an empty map, bound once per iteration (see ex_Member).
         self.maps: dict[str, str] = {}

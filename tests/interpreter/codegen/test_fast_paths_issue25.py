@@ -32,7 +32,7 @@ from interpreter.library.operators import add, eq, ge, gt, le, lt, mod
 from interpreter.syntax.nesting import MAX_DEPTH
 from interpreter.syntax.parser.core import parse
 from interpreter.values import BasicValueError
-from tests.interpreter.helpers import both, run
+from tests.interpreter.helpers import both, outcome, run
 
 SETTINGS = settings(max_examples=60, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow])
@@ -403,3 +403,43 @@ RETURN [Bump(1), n, extra]
     assert "(L if 'n' in L or 'n' not in G else G)['n']" in copy  # a parameter: in L
     assert "(G if 'extra' in G else L)['extra']" in copy
     assert both(src, {}) == ("ok", [20, 5, 2])
+
+
+@SETTINGS
+@given(x=scalars, k=st.integers(1, 5), c=st.integers(-1, 3))
+def test_mod_compared_evaluates_any_operand_once(x: Any, k: int, c: int) -> None:
+    src = f"""\
+FUNCTION Next()
+    calls = calls + 1
+    RETURN box.v
+END FUNCTION
+calls = 0
+box = {{"v": 0}}
+box.v = x
+hit = Next() MOD {k} = {c}
+RETURN [hit, calls]
+"""
+    check(both(src, {"x": x}), model(lambda: [eq(mod(x, k), c), 1]))
+
+
+def test_debug_hook_free_copies_of_depth_free_subs_take_no_depth() -> None:
+    src = "FUNCTION Leaf(n)\nRETURN n MOD 2 = 0\nEND FUNCTION\nRETURN Leaf(4)"
+    debug = load_source(src, "d.bas", debug=True).source
+    assert "def _quiet_sub_leaf(R, G, _p0=None):" in debug
+    assert "async def _sub_leaf(R, G, _dp, _p0=None):" in debug  # hooks report the depth
+    assert "(_t" in debug and "L['n']).__class__ is _int and" in debug
+    assert both(src, {}) == ("ok", True)
+    deep = f"""\
+FUNCTION Leaf(n)
+    RETURN n
+END FUNCTION
+FUNCTION Down(n)
+    IF n >= {MAX_DEPTH - 1} THEN
+        RETURN Leaf(n)
+    END IF
+    RETURN Down(n + 1)
+END FUNCTION
+RETURN Down(1)
+"""
+    assert outcome(deep, {}, True)[0] == "error"
+    assert "stack overflow" in str(outcome(deep, {}, True)[1])
