@@ -114,20 +114,20 @@ def target_name(target: n.Node) -> str:
     return target.name
 
 
-_PURE = (n.Literal, n.Name, n.Member, n.Binary, n.Unary, n.IsNull, n.Interp)
+_PURE = (n.Literal, n.Name, n.Member, n.Index, n.Binary, n.Unary, n.IsNull, n.Interp)
 
 
 def reads_members_purely(node: n.Node) -> bool:
-    """Whether expression ``node`` reads a member and does nothing but read variables and
-    members and apply operators: evaluating it twice is the same as once (it calls nothing,
-    writes nothing; an error it raises, it raises again)."""
+    """Whether expression ``node`` reads a member or an item and does nothing but read
+    variables, members and items and apply operators: evaluating it twice is the same as
+    once (it calls nothing, writes nothing; an error it raises, it raises again)."""
     member = False
     for x in n.walk(node):
         if not isinstance(x, _PURE) or (isinstance(x, n.Literal)
                                          and not isinstance(x.value, (str, int, float, bool))
                                          and x.value is not None):
             return False
-        member = member or isinstance(x, n.Member)
+        member = member or isinstance(x, (n.Member, n.Index))
     return member
 
 

@@ -151,7 +151,12 @@ class ExpressionEmitters(EmitterCore):
         # Inline: a list and an int in range. Both operands are evaluated first, in order.
         t, first_t = self.operand(self.expr(e.obj))
         kind = self.int_kind(e.index)
-        k, first_k = self.operand(self.expr(e.index))
+        index = self.expr(e.index)
+        if kind and first_t == t and self.direct:
+            # Speculated (statements.speculate): an index known to be an int >= 0 reads a
+            # list's item, or raises IndexError past its end.
+            return f"({t}[{index}] if {t}.__class__ is _list else _idx({t}, {index}))"
+        k, first_k = self.operand(index)
         if kind is not None and first_t == t:
             # An index known to be an int: no class test for it; the list (a plain name,
             # read after the index as nothing can rebind it) is tested and measured.

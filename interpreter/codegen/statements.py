@@ -82,11 +82,12 @@ class StatementEmitters(EmitterCore):
         return reads_members_purely(value)
 
     def speculate(self, emit: Callable[[], None], s: n.Node) -> None:
-        """A statement whose value only reads variables and members (a FOR EACH item's
-        fields): first with each member read a plain subscript, which gives what the
+        """A statement whose value only reads variables, members and items (a FOR EACH
+        item's fields): first with each member read a plain subscript, which gives what the
         general read gives when the object is a map with that exact key and else raises
-        KeyError or TypeError (any value but a map, NULL included); then, on either, the
-        general code. Nothing happened before the raise (the value is computed before it
+        KeyError or TypeError (any value but a map, NULL included), and a list's item at an
+        index known to be an int >= 0 read directly (IndexError past the end); then, on any
+        of these, the general code. Nothing happened before the raise (the value is computed before it
         is stored, and reading twice is reading once: analysis.reads_members_purely); an
         error of the general code is raised by its own run."""
         self.emit("try:", s)

@@ -443,3 +443,36 @@ RETURN Down(1)
 """
     assert outcome(deep, {}, True)[0] == "error"
     assert "stack overflow" in str(outcome(deep, {}, True)[1])
+
+
+INDEXES = """\
+l2 = lst
+FOR i = 0 TO 0
+    a = l2[i]
+    b = l2[i + 1] + 0
+    c = l2[i + 2]
+    d = l2[i MOD 3 + 3]
+NEXT
+RETURN [a, b, c, d]
+"""
+
+
+@SETTINGS
+@given(lst=st.one_of(st.lists(st.one_of(st.integers(-3, 3), st.sampled_from(["x", None])),
+                              max_size=5),
+                     scalars, st.dictionaries(st.sampled_from(["0", "1", "3", "a"]),
+                                              st.integers(0, 3), max_size=3)))
+def test_speculated_list_items_match_get_index(lst: Any) -> None:
+    from interpreter.values import get_index
+
+    def want() -> Any:
+        return [get_index(lst, 0), add(get_index(lst, 1), 0), get_index(lst, 2),
+                get_index(lst, 3)]
+
+    check(both(INDEXES, {"lst": lst}), model(want))
+
+
+def test_speculated_list_items_skip_the_bounds_tests() -> None:
+    code = load_source(INDEXES, "i.bas").source
+    assert "v_a = (v_l2[v_i] if v_l2.__class__ is _list else _idx(v_l2, v_i))" in code
+    assert code.count("except _NotFound:") == 4
