@@ -189,6 +189,7 @@ class CodeGen(StatementEmitters, LoopEmitters, ExpressionEmitters, OperatorEmitt
             self.emit(f"if _dp > {MAX_DEPTH}: R.overflow({sub.name!r})")
         self.call_tick(sub)
         self.scope.in_l = None if has_labels(body) else set()
+        self.scope.lazy_l = True
         start = len(self.out)
         self.block(body)
         self.emit(self.sub_return())
@@ -199,7 +200,7 @@ class CodeGen(StatementEmitters, LoopEmitters, ExpressionEmitters, OperatorEmitt
         if sub.is_function:
             prologue.append(f"{self.local(sub.name)} = None")
         if re.search(r"\bL\b", code):  # names that are not parameters: SUB locals or globals
-            prologue.append("L = {}")
+            prologue.append("L = None")  # a dict from the first write needing one (lazy_l)
         pad = "    " * self.indent
         self.out[start:start] = [pad + line for line in prologue]
         self.line_map[start:start] = [self.line_map[start - 1]] * len(prologue)

@@ -43,6 +43,8 @@ class ExpressionEmitters(EmitterCore):
             return f"L[{key!r}]"
         if not self.may_be_in_l(key):
             return f"G.get({key!r})"
+        if self.scope.lazy_l:
+            return f"(L[{key!r}] if L and {key!r} in L else G.get({key!r}))"
         return f"(L[{key!r}] if {key!r} in L else G.get({key!r}))"  # as operators.getv
 
     def may_be_in_l(self, key: str) -> bool:

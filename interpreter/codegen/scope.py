@@ -43,6 +43,9 @@ class Scope:
         # Emission follows the source, and a block's bindings are added before its body, so
         # a name outside this set is read from G and written to G or L without testing L.
         self.in_l: set[str] | None = None
+        # Release SUBs: L starts as None and becomes a dict at the first write that needs
+        # one (most SUBs only read and update the dialog's variables: no dict per call).
+        self.lazy_l = False
         if sub is not None:
             self.own = set(sub.params)
             if sub.is_function:

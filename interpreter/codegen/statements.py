@@ -120,7 +120,10 @@ class StatementEmitters(EmitterCore):
             elif self.scope.is_main:
                 self.emit(f"G[{key!r}] = {value}", node)
             elif not self.may_be_in_l(key):  # not in L yet: the global if there is one
-                self.emit(f"(G if {key!r} in G else L)[{key!r}] = {value}", node)
+                self.emit(f"(G if {key!r} in G else {self.own_l()})[{key!r}] = {value}", node)
+            elif self.scope.lazy_l:
+                self.emit(f"({self.own_l()} if L and {key!r} in L or {key!r} not in G else G)"
+                          f"[{key!r}] = {value}", node)
             else:  # as operators.setv: a local or a new name stays local, else the global
                 self.emit(f"(L if {key!r} in L or {key!r} not in G else G)[{key!r}] = {value}",
                           node)
@@ -132,6 +135,10 @@ class StatementEmitters(EmitterCore):
                       f"{self.expr(target.index)}, {value})", node)
         else:
             self.emit("R.fail('cannot assign to this expression')", node)
+
+    def own_l(self) -> str:
+        """The SUB's L to write into (a lazy L is made a dict first, Scope.lazy_l)."""
+        return "(L := L or {})" if self.scope.lazy_l else "L"
 
     def null_assigned(self, key: str, var: str) -> None:
         """Debug build: a variable assigned NULL is shown as one (a local merely loaded as
@@ -147,7 +154,7 @@ class StatementEmitters(EmitterCore):
             if (var := self.local(key)) is not None:
                 self.assigned.add(key)
                 return f"({var} := _ensure_value({var}, {kind!r}))"
-            return f"_ensure(L, G, {key!r}, {kind!r})"
+            return f"_ensure({self.own_l()}, G, {key!r}, {kind!r})"
         if isinstance(node, n.Member):
             return f"_child({self.container(node.obj, 'map')}, {node.name!r}, {kind!r})"
         if isinstance(node, n.Index):

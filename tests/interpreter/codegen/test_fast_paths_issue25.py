@@ -83,10 +83,10 @@ def test_a_sub_reads_unbound_names_from_g_and_writes_without_testing_l() -> None
     code = load_source(TALLY + "count = 0\nCALL Tally(2)", "t.bas").source
     sub = code[code.index("def _sub_tally"):]
     # ``count`` and ``seen`` are not in L before their first assignment: G only.
-    assert "(G if 'count' in G else L)['count'] = (_t2 if (_t1 := G.get('count'))" in sub
-    assert "(G if 'before' in G else L)['before'] = G.get('seen')" in sub
+    assert "(G if 'count' in G else (L := L or {}))['count'] = (_t2 if (_t1 := G.get('count'))" in sub
+    assert "(G if 'before' in G else (L := L or {}))['before'] = G.get('seen')" in sub
     # Inside the loop ``last`` is bound later in the body: a later pass finds it in L.
-    assert "(L['last'] if 'last' in L else G.get('last'))" in sub
+    assert "(L['last'] if L and 'last' in L else G.get('last'))" in sub
     assert "(L if 'count' in L" not in sub
     debug = load_source(TALLY + "count = 0\nCALL Tally(2)", "t.bas", debug=True).source
     assert "(G if 'count' in G else L)" not in debug  # the debugger may set L while paused
@@ -476,3 +476,41 @@ def test_speculated_list_items_skip_the_bounds_tests() -> None:
     code = load_source(INDEXES, "i.bas").source
     assert "v_a = (v_l2[v_i] if v_l2.__class__ is _list else _idx(v_l2, v_i))" in code
     assert code.count("except _NotFound:") == 4
+
+
+LAZY_L = """\
+FUNCTION Build(n, flag)
+    IF flag THEN
+        note = "set"
+    END IF
+    box.size = n
+    box.tags = ["a"]
+    items[0] = n
+    total = total + n
+    IF n > 0 THEN
+        inner = Build(n - 1, NOT flag)
+    END IF
+    RETURN [note, box, items, total, inner]
+END FUNCTION
+total = 100
+RETURN [Build(depth, start), total, note, box]
+"""
+
+
+@SETTINGS
+@given(depth=st.integers(0, 3), start=st.booleans())
+def test_a_sub_makes_its_locals_dict_on_the_first_write_needing_one(depth: int,
+                                                                    start: bool) -> None:
+    def build(n: int, flag: bool, total: int) -> tuple[list[Any], int]:
+        total += n
+        inner = None
+        if n > 0:
+            inner, total = build(n - 1, not flag, total)
+        return ["set" if flag else None, {"size": n, "tags": ["a"]}, [n], total, inner], total
+
+    result, total = build(depth, start, 100)
+    want = [result, total, None, None]
+    got = both(LAZY_L, {"depth": depth, "start": start})
+    assert got == ("ok", want)
+    code = load_source(LAZY_L, "l.bas").source
+    assert "    L = None\n" in code and "_ensure((L := L or {}), G, 'box', 'map')" in code
