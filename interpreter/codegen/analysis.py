@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from ..library.builtins.core import lookup_builtin
 from ..syntax import nodes as n
 
 _BOOL_OPS = {"=", "<>", "<", "<=", ">", ">=", "LIKE", "CONTAINS", "IN", "AND", "OR"}
@@ -113,6 +114,33 @@ def target_name(target: n.Node) -> str:
     return target.name
 
 
+_PURE = (n.Literal, n.Name, n.Member, n.Index, n.Binary, n.Unary, n.IsNull, n.Interp)
+
+
+def reads_members_purely(node: n.Node) -> bool:
+    """Whether expression ``node`` reads a member or an item and does nothing but read
+    variables, members and items and apply operators: evaluating it twice is the same as
+    once (it calls nothing, writes nothing; an error it raises, it raises again)."""
+    member = False
+    for x in n.walk(node):
+        if not isinstance(x, _PURE) or (isinstance(x, n.Literal)
+                                         and not isinstance(x.value, (str, int, float, bool))
+                                         and x.value is not None):
+            return False
+        member = member or isinstance(x, (n.Member, n.Index))
+    return member
+
+
+def is_len_call(node: n.Node, subs: Any) -> bool:
+    """Whether ``node`` calls the LEN built-in (no SUB of that name): its value is an int
+    that is never negative (or it fails), whatever its argument."""
+    if not (isinstance(node, n.Call) and len(node.args) == 1
+            and node.name.upper() in ("LEN", "LENGTH") and node.name.lower() not in subs):
+        return False
+    b = lookup_builtin(node.name)
+    return b is not None and b.name == "LEN"
+
+
 def int_literal(node: n.Node) -> int | None:
     """The value of a non-zero integer literal (``STEP 2``; the parser folds ``STEP -1``
     into a literal too), else None."""
@@ -135,6 +163,24 @@ class ProgramFacts:
     # (``let x = ();``); reading any other one is Rhai's "Variable not found".
     bound: set[str] | None
     recursive: set[str]  # the SUBs (lower-case) on a cycle of the call graph
+    callees: dict[str, set[str]]  # SUB (lower-case) -> the SUBs its code calls
+
+    def depth_free(self, max_depth: int) -> set[str]:
+        """The SUBs whose calls can never nest deeper than ``max_depth``, so a release build
+        neither passes them the call depth nor tests it: no recursive SUB reaches them (nor
+        are they one), and they call only such SUBs. A chain of calls then repeats no SUB,
+        so it is at most as deep as there are SUBs, plus the dialog."""
+        if len(self.callees) + 1 > max_depth:
+            return set()
+        reached, todo = set(), [k for r in self.recursive for k in self.callees[r]]
+        while todo:
+            if (key := todo.pop()) not in reached:
+                reached.add(key)
+                todo.extend(self.callees[key])
+        free = set(self.callees) - self.recursive - reached
+        while bad := {k for k in free if not self.callees[k] <= free}:
+            free -= bad
+        return free
 
 
 @dataclass(frozen=True)
@@ -174,7 +220,7 @@ def program_facts(program: n.Program) -> ProgramFacts:
         shared |= part.shared
         callees[key] = {name for name in part.calls if name in program.subs}
     _set_parts(kept)
-    return ProgramFacts(shared, bound, _on_cycles(callees))
+    return ProgramFacts(shared, bound, _on_cycles(callees), callees)
 
 
 def _set_parts(parts: dict[int, tuple[n.Node, _PartFacts]]) -> None:

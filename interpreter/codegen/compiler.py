@@ -150,17 +150,21 @@ class CodeGen(StatementEmitters, LoopEmitters, ExpressionEmitters, OperatorEmitt
             # when it looks (Runtime.observe), so a call pushes no frame of its own.
             args = "".join(f", _p{i}=None" for i in range(len(params)))
             head = f"def {QUIET_PREFIX}{name}" if quiet else f"async def {name}"
-            self.emit(f"{head}(R, G, _dp{args}):")
+            free = quiet and sub.name.lower() in self.depth_free  # calls nest no deeper
+            self.emit(f"{head}(R, G{'' if free else ', _dp'}{args}):")
             self.indent += 1
             self.quiet = quiet
             try:
-                self.emit(f"if _dp > {MAX_DEPTH}: R.overflow({sub.name!r})")
+                if not free:
+                    self.emit(f"if _dp > {MAX_DEPTH}: R.overflow({sub.name!r})")
                 self.call_tick(sub)
                 self.emit("_n = 256")
                 if sub.is_function:
                     own.append((sub.name, "None"))
                 pairs = ", ".join(f"{key!r}: {value}" for key, value in own)
                 self.emit(f"L = {{{pairs}}}")
+                # Nothing pauses in the hook-free copy: the debugger cannot add to its L.
+                self.scope.in_l = None if not quiet or has_labels(body) else set()
                 self.block(body)
                 if sub.end_line:  # a breakpoint on END SUB / END FUNCTION stops here
                     self.debug_hook_at(sub.end_line, 1)
@@ -176,10 +180,16 @@ class CodeGen(StatementEmitters, LoopEmitters, ExpressionEmitters, OperatorEmitt
         args = "".join(f", {self.local(key) if last[key] == i else f'_p{i}'}=None"
                        for i, (key, _) in enumerate(own))
         is_sync = sub.name.lower() in self.sync_subs
-        self.emit(f"{'def' if is_sync else 'async def'} {name}(R, G, _dp{args}):")
-        self.indent += 1
-        self.emit(f"if _dp > {MAX_DEPTH}: R.overflow({sub.name!r})")
+        if sub.name.lower() in self.depth_free:  # its calls can never be too deep
+            self.emit(f"{'def' if is_sync else 'async def'} {name}(R, G{args}):")
+            self.indent += 1
+        else:
+            self.emit(f"{'def' if is_sync else 'async def'} {name}(R, G, _dp{args}):")
+            self.indent += 1
+            self.emit(f"if _dp > {MAX_DEPTH}: R.overflow({sub.name!r})")
         self.call_tick(sub)
+        self.scope.in_l = None if has_labels(body) else set()
+        self.scope.lazy_l = True
         start = len(self.out)
         self.block(body)
         self.emit(self.sub_return())
@@ -190,7 +200,7 @@ class CodeGen(StatementEmitters, LoopEmitters, ExpressionEmitters, OperatorEmitt
         if sub.is_function:
             prologue.append(f"{self.local(sub.name)} = None")
         if re.search(r"\bL\b", code):  # names that are not parameters: SUB locals or globals
-            prologue.append("L = {}")
+            prologue.append("L = None")  # a dict from the first write needing one (lazy_l)
         pad = "    " * self.indent
         self.out[start:start] = [pad + line for line in prologue]
         self.line_map[start:start] = [self.line_map[start - 1]] * len(prologue)
@@ -242,7 +252,7 @@ class CodeGen(StatementEmitters, LoopEmitters, ExpressionEmitters, OperatorEmitt
         assignment on (int_locals) joins self.ints after that statement (a debug build:
         self.guarded, as the user may set it to anything while paused)."""
         starts: dict[int, list[str]] = {}
-        for key, i in int_locals(body, self.shared).items():
+        for key, i in int_locals(body, self.shared, self.program.subs).items():
             starts.setdefault(i, []).append(key)
         if not body:
             self.emit("pass")

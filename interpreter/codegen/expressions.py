@@ -41,7 +41,16 @@ class ExpressionEmitters(EmitterCore):
             return f"G[{key!r}]"  # G is a runtime.Variables: a missing name reads as NULL
         if key in self.scope.own:
             return f"L[{key!r}]"
+        if not self.may_be_in_l(key):
+            return f"G.get({key!r})"
+        if self.scope.lazy_l:
+            return f"(L[{key!r}] if L and {key!r} in L else G.get({key!r}))"
         return f"(L[{key!r}] if {key!r} in L else G.get({key!r}))"  # as operators.getv
+
+    def may_be_in_l(self, key: str) -> bool:
+        """In a SUB: whether variable ``key`` may be in its L here (Scope.in_l)."""
+        in_l = self.scope.in_l
+        return in_l is None or key in in_l or key in self.scope.own
 
     def cond(self, node: n.Node) -> str:
         code = self.expr(node)
@@ -87,13 +96,16 @@ class ExpressionEmitters(EmitterCore):
                 if code and code[-1][0] in "'\"":  # merge adjacent constants
                     part = eval(code.pop()) + part  # safe: our own repr() output
                 code.append(repr(part))
-            elif self.int_kind(part) is not None:  # an int: no class test (no quotes inside)
-                code.append(f"f'{{({self.expr(part)})}}'")
-                dynamic += 1
             else:
-                t, first = self.operand(self.expr(part))
-                code.append(f"({t} if {first}.__class__ is _str "
-                            f"else f'{{{t}}}' if {t}.__class__ is _int else _d({t}))")
+                value = self.expr(part)
+                # An int: no class test, inside an f-string (3.11: only if no quotes, as
+                # in LEN("a")).
+                if self.int_kind(part) is not None and not any(q in value for q in "'\"\\"):
+                    code.append(f"f'{{({value})}}'")
+                else:
+                    t, first = self.operand(value)
+                    code.append(f"({t} if {first}.__class__ is _str "
+                                f"else f'{{{t}}}' if {t}.__class__ is _int else _d({t}))")
                 dynamic += 1
         if not code:
             return "''"
@@ -125,6 +137,11 @@ class ExpressionEmitters(EmitterCore):
         key = repr(e.name)  # inline: a map that has the exact key
         # ``x?.k`` gives NULL for anything without k; ``x.k`` on text or a number fails
         read = "_mem" if e.optional else "_memr"
+        # A map's exact key; anything else raises _NotFound (speculate). Not on a constant,
+        # which Python's compiler would warn about.
+        if self.direct and not isinstance(e.obj, (n.Literal, n.Interp)):
+            code = self.expr(e.obj)
+            return f"{code if _SIMPLE.fullmatch(code) else f'({code})'}[{key}]"
         if isinstance(e.obj, n.Name) and (m := self.maps.get(e.obj.name)) is not None:
             # FOR EACH's item, its map-ness tested once per iteration (stmt_ForEach)
             return f"({m}[{key}] if {key} in {m} else {read}({self.expr(e.obj)}, {key}))"
@@ -136,7 +153,12 @@ class ExpressionEmitters(EmitterCore):
         # Inline: a list and an int in range. Both operands are evaluated first, in order.
         t, first_t = self.operand(self.expr(e.obj))
         kind = self.int_kind(e.index)
-        k, first_k = self.operand(self.expr(e.index))
+        index = self.expr(e.index)
+        if kind and first_t == t and self.direct:
+            # Speculated (statements.speculate): an index known to be an int >= 0 reads a
+            # list's item, or raises IndexError past its end.
+            return f"({t}[{index}] if {t}.__class__ is _list else _idx({t}, {index}))"
+        k, first_k = self.operand(index)
         if kind is not None and first_t == t:
             # An index known to be an int: no class test for it; the list (a plain name,
             # read after the index as nothing can rebind it) is tested and measured.
@@ -248,7 +270,7 @@ class ExpressionEmitters(EmitterCore):
             call = f"await {sub_function(sub.name)}(R, G, _dp + 1{argv})"
             if sub.name.lower() in self.quiet_subs:
                 if self.quiet:  # in a loop's hook-free body: nothing can stop inside
-                    return f"{self.quiet_function(sub.name)}(R, G, _dp + 1{argv})"
+                    return f"{self.quiet_function(sub.name)}(R, G{self.depth(sub)}{argv})"
                 call = self.quiet_call(sub.name, codes)
             if not statement and self.scope.is_main:
                 # The result first, then the locals reloaded if the user edited a variable
@@ -256,11 +278,17 @@ class ExpressionEmitters(EmitterCore):
                 t = self.temp("t")
                 return (f"({t} if ({t} := {call}) is {t} and not R.edited "
                         f"else ({RELOAD_EXPR}R.unedit(), {t})[-1])")
-        elif sub.name.lower() in self.sync_subs:  # never suspends: a plain call
-            return f"{sub_function(sub.name)}(R, G, _dp + 1{argv})"
         else:
-            call = f"await {sub_function(sub.name)}(R, G, _dp + 1{argv})"
+            call = f"{sub_function(sub.name)}(R, G{self.depth(sub)}{argv})"
+            if sub.name.lower() in self.sync_subs:  # never suspends: a plain call
+                return call
+            call = "await " + call
         return call if statement else f"({call})"
+
+    def depth(self, sub: n.SubDef) -> str:
+        """The call depth argument of a call of ``sub``'s release function or hook-free copy:
+        none for the depth-free SUBs (ProgramFacts.depth_free)."""
+        return "" if sub.name.lower() in self.depth_free else ", _dp + 1"
 
     def quiet_call(self, name: str, codes: list[str]) -> str:
         """Debug build: call the hook-free copy of SUB ``name`` while the debugger has
@@ -273,7 +301,7 @@ class ExpressionEmitters(EmitterCore):
             if first != read:
                 binds.append(f"{first} is {read} and ")
         argv = "".join(", " + a for a in args)
-        quiet = f"{self.quiet_function(name)}(R, G, _dp + 1{argv})"
+        quiet = f"{self.quiet_function(name)}(R, G{self.depth(self.program.subs[name.lower()])}{argv})"
         debug = f"await {sub_function(name)}(R, G, _dp + 1{argv})"
         return f"({quiet} if {''.join(binds)}_Q[0] else {debug})"
 

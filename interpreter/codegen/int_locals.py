@@ -2,21 +2,24 @@
 builds): the code generator then reads them without a class test.
 
 A variable qualifies when every binding of it in the dialog's statements is a plain
-assignment of an int expression (an int literal, another such variable, or + - * MOD of
-those), and the first top-level statement that mentions it assigns it an int literal. From
-there on it holds an int: + - * of two ints is an int or fails (i64 overflow), and a failed
+assignment of an int expression (an int literal, another such variable, a LEN call, or
++ - * MOD of those), and the first top-level statement that mentions it assigns it an int
+literal. From there on it holds an int: + - * of two ints is an int or fails (i64 overflow), and a failed
 assignment keeps the old int. GOTO could skip that first assignment, so dialogs with labels
 are left out, as are variables SUBs share and the error-state names.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from ..syntax import nodes as n
-from .analysis import node_bindings
+from .analysis import is_len_call, node_bindings
 from .scope import ERROR_STATE
 
 
-def int_locals(body: list[n.Node], excluded: set[str]) -> dict[str, int]:
+def int_locals(body: list[n.Node], excluded: set[str],
+               subs: Any = ()) -> dict[str, int]:
     """Variable -> index in ``body`` of the top-level statement after which it is an int."""
     values: dict[str, list[n.Node]] = {}
     blocked = set(excluded)
@@ -31,13 +34,17 @@ def int_locals(body: list[n.Node], excluded: set[str]) -> dict[str, int]:
     ok = {k for k in values if k not in blocked and k.lower() not in ERROR_STATE}
     changed = True
     while changed:  # drop names assigned anything but an int of names still in ok
-        bad = {k for k in ok if not all(is_int(v, ok) for v in values[k])}
+        bad = {k for k in ok if not all(is_int(v, ok, subs) for v in values[k])}
         ok -= bad
         changed = bool(bad)
     return {k: i for k in ok if (i := first_assignment(body, k)) is not None}
 
 
-def is_int(e: n.Node, ints: set[str]) -> bool:
+def is_int(e: n.Node, ints: set[str], subs: Any = ()) -> bool:
+    """Whether ``e`` always yields an int (or fails) when the names in ``ints`` hold ints;
+    ``subs``: the program's SUBs (a SUB named LEN is no built-in)."""
+    if is_len_call(e, subs):
+        return True
     if isinstance(e, n.Literal):
         return type(e.value) is int
     if isinstance(e, n.Name):
@@ -47,8 +54,8 @@ def is_int(e: n.Node, ints: set[str]) -> bool:
     if e.op == "MOD":
         k = e.right
         return isinstance(k, n.Literal) and type(k.value) is int and k.value > 0 and is_int(
-            e.left, ints)
-    return e.op in ("+", "-", "*") and is_int(e.left, ints) and is_int(e.right, ints)
+            e.left, ints, subs)
+    return e.op in ("+", "-", "*") and is_int(e.left, ints, subs) and is_int(e.right, ints, subs)
 
 
 def first_assignment(body: list[n.Node], key: str) -> int | None:

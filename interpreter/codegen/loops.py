@@ -199,11 +199,16 @@ class LoopEmitters(EmitterCore):
                 # test it once per iteration for all of the body's member reads.
                 m = self.maps[key] = self.temp("m")
                 first = [f"{m} = {local} if {local}.__class__ is _dict else _nomap"]
+                start = len(self.out)
                 try:
                     self.loop_body(loop, s.body, "", s, first=first,
                                    chunks=(local, chunked))
                 finally:
                     del self.maps[key]
+                uses = [i for i in range(start, len(self.out))
+                        if re.search(rf"\b{m}\b", self.out[i])]
+                if len(uses) == 1:  # every member read was speculated: no map test
+                    del self.out[uses[0]], self.line_map[uses[0]]
                 return
             self.loop_body(loop, s.body, "", s, first=first, chunks=(local, chunked))
             return

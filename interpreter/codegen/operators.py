@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..syntax import nodes as n
-from .analysis import int_literal, is_bool
+from .analysis import int_literal, is_bool, is_len_call
 from .scope import ERROR_STATE, EmitterCore
 
 _ARITH = {"+": "_add", "-": "_sub", "*": "_mul", "/": "_div", "\\": "_idiv", "MOD": "_mod",
@@ -48,6 +48,8 @@ class OperatorEmitters(EmitterCore):
             left = a if is_bool(e.left) else f"_cond({a}, 'each side of {op}')"
             right = b if is_bool(e.right) else f"_cond({b}, 'each side of {op}')"
             return f"({left} {op.lower()} {right})"
+        if (op in ("=", "<>") or op in _CMP) and (fused := self.mod_compare(e)) is not None:
+            return fused
         if op == "=":
             return self.int_fast_path(e, a, b, "==", "_eq({}, {})")
         if op == "<>":
@@ -71,6 +73,27 @@ class OperatorEmitters(EmitterCore):
             return f"_contains({b}, {a})"
         return f"{_ARITH[op]}({a}, {b})"
 
+    def mod_compare(self, e: n.Binary) -> str | None:
+        """``x MOD k = c`` (any comparison; k > 0 and c int literals, x of no known class):
+        one class test of x for both operators, as ``x % k`` of an int ``x >= 0`` is an
+        int; else the language's MOD, then its comparison. x is evaluated first, once."""
+        left, right = e.left, e.right
+        if not (isinstance(left, n.Binary) and left.op == "MOD" and not self.is_concat(left)
+                and isinstance(right, n.Literal) and type(right.value) is int
+                and (k := int_literal(left.right)) is not None and k > 0
+                and self.int_kind(left.left) is None):
+            return None
+        (x, first), c = self.operand(self.expr(left.left)), right.value
+        if e.op in ("=", "<>"):
+            py_op = "==" if e.op == "=" else "!="
+            general = f"_eq(_mod({x}, {k}), {c})"
+            general = general if e.op == "=" else f"(not {general})"
+        else:
+            py_op, function = _CMP[e.op]
+            general = f"{function}(_mod({x}, {k}), {c})"
+        return (f"({x} % {k} {py_op} {c} if {first}.__class__ is _int and {x} >= 0 "
+                f"else {general})")
+
     def int_kind(self, e: n.Node) -> bool | None:
         """Whether ``e`` always yields an int (exactly; not a bool): None when not known,
         else True when it is also never negative, False when it may be.
@@ -79,6 +102,8 @@ class OperatorEmitters(EmitterCore):
         (their operators on two ints give Python's int result)."""
         if isinstance(e, n.Literal):
             return e.value >= 0 if type(e.value) is int else None
+        if is_len_call(e, self.program.subs):
+            return True
         if isinstance(e, n.Name):
             key = e.name
             known = self.ints.get(key)
@@ -104,6 +129,8 @@ class OperatorEmitters(EmitterCore):
         operation may overflow (and raise): callers check the span still fits."""
         if isinstance(e, n.Literal):
             return (e.value, e.value) if type(e.value) is int else None
+        if is_len_call(e, self.program.subs):
+            return 0, _RANGE[1]
         if isinstance(e, n.Name):
             return self.ints[e.name][2] if self.int_kind(e) is not None else None
         if not isinstance(e, n.Binary) or e.op not in ("+", "-", "*", "MOD") or self.is_concat(e):
@@ -147,7 +174,13 @@ class OperatorEmitters(EmitterCore):
         kind = type(e.right.value).__name__ if isinstance(e.right, n.Literal) else ""
         if left_int and right_int:
             return f"({a} {py_op} {b})"
-        if kind == "int" or (kind == "str" and py_op in ("==", "!=")):
+        if kind == "str" and py_op in ("==", "!="):
+            # _eq: only equal text is equal to text. Python's == of any value with text is
+            # false unless it is equal text, so the class is tested after a match only.
+            if py_op == "==":
+                return f"({first} == {b} and {left}.__class__ is _str)"
+            return f"({first} != {b} or {left}.__class__ is not _str)"
+        if kind == "int":
             # A literal: one class test, and = / <> on text is Python's (exact) comparison.
             test = f"{first}.__class__ is _{kind}"
             right = b

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import Diagnostic, Severity
 from ..syntax import nodes as n
+from ..syntax.nesting import MAX_DEPTH
 from ..syntax.vocabulary import ERROR_STATE_NAMES
 from .analysis import program_facts
 
@@ -36,6 +37,15 @@ class Scope:
         self.resume_next = False  # after ON ERROR RESUME NEXT, until ON ERROR GOTO 0
         # Names always present in a SUB's locals: read them without the global fallback.
         self.own: set[str] = set()
+        # Release SUBs and debug builds' hook-free copies: the names besides ``own`` that
+        # may be in L by now (L starts with ``own`` only and gains a name only when the SUB
+        # binds it); None when unknown (GOTO can jump back).
+        # Emission follows the source, and a block's bindings are added before its body, so
+        # a name outside this set is read from G and written to G or L without testing L.
+        self.in_l: set[str] | None = None
+        # Release SUBs: L starts as None and becomes a dict at the first write that needs
+        # one (most SUBs only read and update the dialog's variables: no dict per call).
+        self.lazy_l = False
         if sub is not None:
             self.own = set(sub.params)
             if sub.is_function:
@@ -105,6 +115,9 @@ class EmitterCore:
         # recursion would never reach a loop's tick, so each of their calls counts as one
         # loop iteration (the window stays responsive, Stop and the step budget still work).
         self.recursive = facts.recursive
+        # SUBs called without the call depth ``_dp`` (ProgramFacts.depth_free): in release
+        # builds, and the hook-free copies of debug builds (the hooked SUBs report it).
+        self.depth_free: set[str] = facts.depth_free(MAX_DEPTH)
         # Release FOR EACH whose body never assigns its variable: name -> a local holding the
         # item when it is a map, else an empty map, bound once per iteration (see ex_Member).
         self.maps: dict[str, str] = {}
@@ -117,6 +130,9 @@ class EmitterCore:
         # (name -> local). Only a pass that cannot pause may trust them, after testing that
         # they still hold ints (loops.quiet_range).
         self.guarded: dict[str, str] = {}
+        # Release: emitting the first try of a statement whose member reads are plain
+        # subscripts (statements.speculate); a miss raises and the general code runs.
+        self.direct = False
 
 
     # ------------------------------------------------------------ output
@@ -149,6 +165,7 @@ class EmitterCore:
         def assign(self, target: n.Node, value: str, node: n.Node,
                    nullable: bool = True) -> None: ...
         def read_var(self, name: str) -> str: ...
+        def may_be_in_l(self, key: str) -> bool: ...
         def cond(self, node: n.Node) -> str: ...
         def expr(self, e: n.Node) -> str: ...
         def concat(self, e: n.Binary) -> str: ...

@@ -7,9 +7,12 @@ dispatches on the node's class name.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
+
 from ..errors import Severity
 from ..syntax import nodes as n
-from .analysis import never_null, target_name
+from .analysis import never_null, node_bindings, reads_members_purely, target_name
 from .scope import EmitterCore, RawAssign
 
 _BLOCKS = (n.If, n.ForEach, n.ForTo, n.DoLoop, n.Select, n.SubDef, n.OnBlock)
@@ -28,8 +31,13 @@ class StatementEmitters(EmitterCore):
             self.debug_hook(s)
         method = getattr(self, "stmt_" + type(s).__name__)
         self.cur = (s.line, s.col)
+        block = any(hasattr(s, f) for f in ("body", "branches", "cases"))
+        if block:  # its body may run again (a loop): its bindings count from its start
+            self.note_bindings(s)
         if not self.scope.resume_next or isinstance(s, _BLOCKS):
             method(s)
+            if not block:
+                self.note_bindings(s)
             return
         # ON ERROR RESUME NEXT: a failing simple statement is recorded and skipped. Blocks
         # are not wrapped (their statements are), so Python's nesting limit is not reached.
@@ -44,9 +52,62 @@ class StatementEmitters(EmitterCore):
         self.indent += 1
         self.reload_after_call()  # the failing statement may have paused in a SUB first
         self.indent -= 1
+        if not block:
+            self.note_bindings(s)
+
+    def note_bindings(self, s: n.Node) -> None:
+        """Release SUB: the names ``s`` binds may be in L from now on (Scope.in_l)."""
+        in_l = self.scope.in_l
+        if in_l is None:
+            return
+        for node in n.walk(s):
+            bound = node_bindings(node)
+            if bound is None:
+                self.scope.in_l = None
+                return
+            in_l |= bound
 
     def stmt_Assign(self, s: n.Assign) -> None:
+        if isinstance(s.target, n.Name) and self.speculates(s.value):
+            self.speculate(lambda: self.assign(s.target, self.expr(s.value), s,
+                                               nullable=not never_null(s.value)), s)
+            return
         self.assign(s.target, self.expr(s.value), s, nullable=not never_null(s.value))
+
+    def emit_value(self, name: str, cond: n.Node) -> None:
+        self.emit(f"{name} = {self.cond(cond)}")
+
+    def speculates(self, value: n.Node) -> bool:
+        # Debug builds too: the statement's hook runs before it, and nothing in it awaits.
+        return reads_members_purely(value)
+
+    def speculate(self, emit: Callable[[], None], s: n.Node) -> None:
+        """A statement whose value only reads variables, members and items (a FOR EACH
+        item's fields): first with each member read a plain subscript, which gives what the
+        general read gives when the object is a map with that exact key and else raises
+        KeyError or TypeError (any value but a map, NULL included), and a list's item at an
+        index known to be an int >= 0 read directly (IndexError past the end); then, on any
+        of these, the general code. Nothing happened before the raise (the value is computed before it
+        is stored, and reading twice is reading once: analysis.reads_members_purely); an
+        error of the general code is raised by its own run."""
+        self.emit("try:", s)
+        self.indent += 1
+        self.direct = True
+        notes = len(self.diagnostics)
+        try:
+            emit()
+        finally:
+            self.direct = False
+        del self.diagnostics[notes:]  # the general code below reports the same
+        self.indent -= 1
+        self.emit("except _NotFound:", s)
+        self.indent += 1
+        maps, self.maps = self.maps, {}  # rare: without the item's per-pass map test
+        try:
+            emit()
+        finally:
+            self.maps = maps
+        self.indent -= 1
 
     def assign(self, target: n.Node, value: str, node: n.Node, nullable: bool = True) -> None:
         if isinstance(target, n.Name):
@@ -58,6 +119,11 @@ class StatementEmitters(EmitterCore):
                     self.null_assigned(key, var)
             elif self.scope.is_main:
                 self.emit(f"G[{key!r}] = {value}", node)
+            elif not self.may_be_in_l(key):  # not in L yet: the global if there is one
+                self.emit(f"(G if {key!r} in G else {self.own_l()})[{key!r}] = {value}", node)
+            elif self.scope.lazy_l:
+                self.emit(f"({self.own_l()} if L and {key!r} in L or {key!r} not in G else G)"
+                          f"[{key!r}] = {value}", node)
             else:  # as operators.setv: a local or a new name stays local, else the global
                 self.emit(f"(L if {key!r} in L or {key!r} not in G else G)[{key!r}] = {value}",
                           node)
@@ -69,6 +135,10 @@ class StatementEmitters(EmitterCore):
                       f"{self.expr(target.index)}, {value})", node)
         else:
             self.emit("R.fail('cannot assign to this expression')", node)
+
+    def own_l(self) -> str:
+        """The SUB's L to write into (a lazy L is made a dict first, Scope.lazy_l)."""
+        return "(L := L or {})" if self.scope.lazy_l else "L"
 
     def null_assigned(self, key: str, var: str) -> None:
         """Debug build: a variable assigned NULL is shown as one (a local merely loaded as
@@ -84,7 +154,7 @@ class StatementEmitters(EmitterCore):
             if (var := self.local(key)) is not None:
                 self.assigned.add(key)
                 return f"({var} := _ensure_value({var}, {kind!r}))"
-            return f"_ensure(L, G, {key!r}, {kind!r})"
+            return f"_ensure({self.own_l()}, G, {key!r}, {kind!r})"
         if isinstance(node, n.Member):
             return f"_child({self.container(node.obj, 'map')}, {node.name!r}, {kind!r})"
         if isinstance(node, n.Index):
@@ -95,7 +165,12 @@ class StatementEmitters(EmitterCore):
     def stmt_If(self, s: n.If) -> None:
         for i, (cond, body) in enumerate(s.branches):
             self.cur = (cond.line, cond.col)
-            self.emit(f"{'if' if i == 0 else 'elif'} {self.cond(cond)}:")
+            if i == 0 and self.speculates(cond):
+                c = self.temp("c")
+                self.speculate(partial(self.emit_value, c, cond), cond)
+                self.emit(f"if {c}:")
+            else:
+                self.emit(f"{'if' if i == 0 else 'elif'} {self.cond(cond)}:")
             self.nested(body)
         if s.else_body is not None:
             self.emit("else:")
@@ -110,7 +185,7 @@ class StatementEmitters(EmitterCore):
     def case_test(self, subject: str, cls: str | None, values: list[n.Node]) -> str:
         """``CASE a, b``: Python's ``==`` / ``in`` when every value is a literal of the
         subject's type (its class is read once per SELECT, into ``cls``; None: the subject
-        is known to be an int), else ``_eq``."""
+        is known to be an int; "": every case is text, see stmt_Select), else ``_eq``."""
         kinds = {type(v.value) for v in values if isinstance(v, n.Literal)}
         if len(kinds) == 1 and kinds <= {int, str} and all(
                 isinstance(v, n.Literal) for v in values):
@@ -118,6 +193,8 @@ class StatementEmitters(EmitterCore):
             codes = [self.expr(v) for v in values]
             fast = (f"{subject} == {codes[0]}" if len(codes) == 1
                     else f"{subject} in ({', '.join(codes)})")
+            if cls == "":  # text cases only: equal to one of them and text, as _eq
+                return f"({fast} and {subject}.__class__ is _str)"
             general = " or ".join(f"_eq({subject}, {c})" for c in codes)
             if cls is None:  # an int subject: int literals compare with ==, others never
                 return f"({fast})" if kind == "_int" else general
@@ -129,6 +206,13 @@ class StatementEmitters(EmitterCore):
         cls: str | None = self.temp("cls")
         if self.int_kind(s.subject) is not None:  # no class to test
             cls = None
+            self.emit(f"{subj} = {self.expr(s.subject)}", s)
+        elif all(values and all(isinstance(v, n.Literal) and type(v.value) is str
+                                for v in values) for values, _ in s.cases):
+            # Only a text equal to a case's text matches (_eq); Python's == of any value
+            # with text is false unless it is equal text, so the class is tested after a
+            # match only (case_test).
+            cls = ""
             self.emit(f"{subj} = {self.expr(s.subject)}", s)
         else:
             self.emit(f"{cls} = ({subj} := {self.expr(s.subject)}).__class__", s)

@@ -532,7 +532,7 @@ def method(obj: Any, name: str, args: list) -> Any:
 
 
 NAMESPACE = {
-    "_int": int, "_str": str, "_Exception": Exception, "_dict": dict, "_list": list, "_len": len, "_toolong": too_long, "_add": add, "_sub": sub, "_mul": mul, "_div": div, "_idiv": idiv, "_mod": mod,
+    "_int": int, "_str": str, "_Exception": Exception, "_NotFound": (KeyError, TypeError, IndexError), "_dict": dict, "_list": list, "_len": len, "_toolong": too_long, "_add": add, "_sub": sub, "_mul": mul, "_div": div, "_idiv": idiv, "_mod": mod,
     "_pow": power, "_xor": xor, "_band": bit_and, "_interp": interp, "_like": like, "_nvl": nvl,
     "_eq": eq, "_cmp": cmp, "_lt": lt, "_le": le, "_gt": gt, "_ge": ge, "_cond": cond,
     "_not": not_, "_overflow": _overflow, "_found": found,
