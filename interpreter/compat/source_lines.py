@@ -66,8 +66,9 @@ class SourceLine:
         return self.text[token.col - 1 : token.end_col - 1]
 
 
-# A piece of a dialog (``syntax.pieces``) as (its text, its first line number), and its lines.
-PieceKey = tuple[str, int]
+# A piece of a dialog (``syntax.pieces``) as (its text, its first line number, whether it is the
+# dialog's last piece), and its lines.
+PieceKey = tuple[str, int, bool]
 LinePiece = tuple[PieceKey, tuple["SourceLine", ...]]
 
 _LAST: list[tuple[str, tuple[LinePiece, ...]]] = []  # a check reads the lines twice
@@ -101,11 +102,14 @@ def _line_pieces(source: str) -> tuple[LinePiece, ...]:
     lexed = lex_dialog(source)  # the parser's tokens: a check lexes the dialog once
     pieces: list[LinePiece] = []
     for k, chunk in enumerate(lexed.chunks):
-        key = (chunk.text, chunk.first_line)
+        last = k == len(lexed.chunks) - 1
+        # Only the last piece owns the text after its last \n, so the same text makes other
+        # lines there: being last is part of the key.
+        key = (chunk.text, chunk.first_line, last)
         found = _PIECES.get(key)
         if found is None:
             texts = chunk.text.split("\n")
-            if k < len(lexed.chunks) - 1:
+            if not last:
                 texts.pop()  # the text after the piece's last \n is the next piece's
             found = _lines_of(texts, chunk.first_line, chunk.tokens)
         pieces.append((key, found))

@@ -80,6 +80,13 @@ def test_pieces_after_edits_are_what_the_whole_dialog_gives(steps) -> None:
     edit_and_compare(steps)
 
 
+def test_the_last_line_replaced_by_a_statement_keeps_its_text() -> None:
+    # Found by the slow run: the last piece's lines were remembered by text and first line
+    # alone, but only the last piece owns the text after its last newline.
+    last = len(BASE.split("\n")) - 1
+    edit_and_compare([("replace", last, "DIM shared_x")])
+
+
 @pytest.mark.slow
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(edits, min_size=1, max_size=8))
