@@ -62,7 +62,7 @@ class Measurement:
         return PREFIX + json.dumps(data, ensure_ascii=False)
 
     @classmethod
-    def from_line(cls, line: str) -> "Measurement | None":
+    def from_line(cls, line: str) -> Measurement | None:
         if not line.startswith(PREFIX):
             return None
         data = json.loads(line[len(PREFIX):])

@@ -36,11 +36,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from _report import Goal, Measurement, median, percentile, report  # noqa: E402
-from PySide6.QtCore import QPoint  # noqa: E402
-from PySide6.QtGui import QFontDatabase, QTextCursor  # noqa: E402
-from PySide6.QtTest import QTest  # noqa: E402
-from PySide6.QtWidgets import QApplication, QPlainTextEdit  # noqa: E402
+from _report import Goal, Measurement, median, percentile, report
+from PySide6.QtCore import QPoint
+from PySide6.QtGui import QFontDatabase, QTextCursor
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QPlainTextEdit
 
 SAMPLES = ROOT / "resources" / "samples"
 TYPED = 'msg = "Hello " & name + 42'  # a line a user types: identifier, string, operators

@@ -29,12 +29,12 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _report import Goal, Measurement, emit, table  # noqa: E402
+from _report import Goal, Measurement, emit, table
 
-from interpreter import Runtime, load_source  # noqa: E402
-from interpreter.debug.debugger import Debugger  # noqa: E402
-from interpreter.ports.host import DictMemory  # noqa: E402
-from interpreter.runtime.channels import QueuedChannel  # noqa: E402
+from interpreter import Runtime, load_source
+from interpreter.debug.debugger import Debugger
+from interpreter.ports.host import DictMemory
+from interpreter.runtime.channels import QueuedChannel
 
 TARGET = 1.5
 TARGET_DEBUG = 1.5  # debugger attached / release build

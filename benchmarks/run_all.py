@@ -23,7 +23,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
-from _report import Goal, Measurement, table  # noqa: E402
+from _report import Goal, Measurement, table
 
 
 @dataclass(frozen=True)
@@ -81,7 +81,7 @@ def run_one(bench: Bench, quick: bool) -> tuple[list[Measurement], str, float]:
     start = time.perf_counter()
     try:
         done = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True,
-                              timeout=900)
+                              timeout=900, check=False)
     except subprocess.TimeoutExpired:
         return [], "timed out after 900 s", time.perf_counter() - start
     took = time.perf_counter() - start

@@ -36,7 +36,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from _report import Goal, Measurement, report  # noqa: E402
+from _report import Goal, Measurement, report
 
 IDE = """\
 import os, sys, time
@@ -108,7 +108,8 @@ def talkbench_script() -> list[str]:
 def wall(cmd: list[str], env: dict[str, str], out: list[str] | None = None) -> float:
     """Seconds the process ran; its standard output is appended to ``out``."""
     start = time.perf_counter()
-    done = subprocess.run(cmd, env=env, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    done = subprocess.run(cmd, env=env, cwd=ROOT, capture_output=True, text=True, timeout=120,
+                          check=False)
     took = time.perf_counter() - start
     if done.returncode != 0:
         raise RuntimeError(f"{cmd!r} failed ({done.returncode}): {done.stderr[-2000:]}")
@@ -142,7 +143,8 @@ def main(argv: list[str] | None = None) -> int:
     env = dict(uncached, PYTHONPYCACHEPREFIX=pycache.name)
     env.pop("PYTHONDONTWRITEBYTECODE")
     version = talkbench_script() + ["--version"]
-    out = subprocess.run(version, env=env, capture_output=True, text=True, timeout=60)
+    out = subprocess.run(version, env=env, capture_output=True, text=True, timeout=60,
+                         check=False)
     if out.returncode != 0 or "talkbench" not in out.stdout + out.stderr:
         raise RuntimeError(f"{version!r}: {out.returncode} {out.stdout!r} {out.stderr!r}")
     times: dict[str, list[float]] = {

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import os
 import sys
 import tempfile
@@ -33,10 +34,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-import qasync  # noqa: E402
-from _report import Goal, Measurement, median, percentile, report  # noqa: E402
-from PySide6.QtCore import QSettings, Qt, QTimer  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
+import qasync
+from _report import Goal, Measurement, median, percentile, report
+from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtWidgets import QApplication
 
 INTERVAL_MS = 10
 WRITES = 'n = 0\nDO\n    SET_BOT_MEMORY "key" + (n MOD 1000), "value " + n\n    n = n + 1\nLOOP\n'
@@ -61,7 +62,7 @@ async def lateness(seconds: float) -> list[float]:
     timer.start()
     await asyncio.sleep(seconds)
     timer.stop()
-    gaps = [(b - a) * 1000.0 - INTERVAL_MS for a, b in zip(ticks, ticks[1:])]
+    gaps = [(b - a) * 1000.0 - INTERVAL_MS for a, b in itertools.pairwise(ticks)]
     if len(gaps) < 3:
         raise AssertionError(f"the timer fired {len(ticks)} times in {seconds} s")
     return [max(0.0, g) for g in gaps]

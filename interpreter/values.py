@@ -94,7 +94,7 @@ def debug_float(x: float) -> str:
     return _plain(x)
 
 
-def format_number(n: int | float) -> str:
+def format_number(n: float) -> str:
     """A number as the engine prints it: ints as digits, floats as Rhai does (``3.0``)."""
     if isinstance(n, bool):
         return "true" if n else "false"

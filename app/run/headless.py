@@ -45,7 +45,8 @@ class HeadlessRun:
         memory_session = MemorySession.open(db, bot)
         store, bot = memory_session.store, memory_session.bot
         store.subscribe(_report_failed_writes)
-        inp = open(input_path, encoding="utf-8") if input_path else None
+        # Open for the whole run and closed by close(): a context manager cannot span both.
+        inp = open(input_path, encoding="utf-8") if input_path else None  # noqa: SIM115
         options = {"unsupported_keywords": "skip"} if skip_unsupported else {}
         setup = RunSetup.for_dialog(store, bot, str(Path(file).parent), options)
         return cls(compiled, store.bot(bot), store, StdioChannel(inp=inp), timeout,

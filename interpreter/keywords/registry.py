@@ -11,8 +11,9 @@ before the handler runs (``check_arity``), so handlers read ``args[i]`` without 
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, Awaitable, Callable
+from typing import Any
 
 from ..library.builtins.core import expected_arguments
 from .context import Clauses, KeywordContext

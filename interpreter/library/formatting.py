@@ -253,7 +253,7 @@ def rust_display(x: float) -> str:
     if x == 0:
         return "-0" if math.copysign(1, x) < 0 else "0"
     text = format(decimal.Decimal(repr(x)), "f")
-    return text[:-2] if text.endswith(".0") else text
+    return text.removesuffix(".0")
 
 
 def _grouped(n: int, sep: str) -> str:

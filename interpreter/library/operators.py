@@ -477,7 +477,7 @@ class _FloatRange:
     """FOR i = a TO b STEP k when a or b is not an int: the values the BASIC loop takes
     (each one the previous plus k, as the loop adds it), while not past b."""
 
-    __slots__ = ("start", "end", "step")
+    __slots__ = ("end", "start", "step")
 
     def __init__(self, start: Any, end: Any, step: int) -> None:
         self.start, self.end, self.step = start, end, step

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable
 
 from ..ports.host import BotMessage, HearRequest
 from ..values import BasicValueError
@@ -19,7 +19,7 @@ class QueuedChannel:
     requests: list[HearRequest] = field(default_factory=list)
 
     @classmethod
-    def with_answers(cls, answers: Iterable[str]) -> "QueuedChannel":
+    def with_answers(cls, answers: Iterable[str]) -> QueuedChannel:
         return cls(deque(answers))
 
     @property

@@ -109,12 +109,12 @@ class DebugHooks(Protocol):
 
     line_flags: list[bool]
 
-    async def on_statement(self, runtime: "Runtime", line: int, col: int) -> None: ...
+    async def on_statement(self, runtime: Runtime, line: int, col: int) -> None: ...
 
-    async def on_memory_write(self, runtime: "Runtime", key: str, value: str,
+    async def on_memory_write(self, runtime: Runtime, key: str, value: str,
                               line: int) -> None: ...
 
-    async def wait(self, runtime: "Runtime", seconds: float, line: int) -> None: ...
+    async def wait(self, runtime: Runtime, seconds: float, line: int) -> None: ...
 
 
 class Runtime:
@@ -191,7 +191,8 @@ class Runtime:
         ns["_memget"] = self.memory.get  # GET BOT MEMORY with a text key, without memget()
         # Each BASIC call nests a few Python frames; leave room below MAX_DEPTH calls.
         sys.setrecursionlimit(max(sys.getrecursionlimit(), MAX_DEPTH * 4 + 500))
-        exec(self.compiled.code, ns)  # defines the dialog's and SUBs' coroutine functions
+        # The code is the compiler's own output for this dialog, never text from a user.
+        exec(self.compiled.code, ns)  # noqa: S102 - defines the dialog's and SUBs' coroutines
         self._main_code = ns["__main__"].__code__
         self._codes = {self._main_code: (DIALOG_FRAME, 0)}
         for sub in self.compiled.program.subs.values():
@@ -212,7 +213,7 @@ class Runtime:
             await self._barrier_before_failure()
             self.emit(Failed(e))
             raise
-        except Exception as e:  # noqa: BLE001 - every Python error becomes a BASIC error
+        except Exception as e:  # every Python error becomes a BASIC error
             err = self.runtime_error(e)
             await self._barrier_before_failure()
             self.emit(Failed(err))

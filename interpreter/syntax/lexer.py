@@ -110,8 +110,9 @@ _REM_RE = re.compile(r"REM(?:\s|$)", re.IGNORECASE)
 _OPERAND_WORDS = frozenset(
     w for p in STATEMENT_PHRASES + EXPRESSION_PHRASES for w in p.split()
 ) | frozenset(
-    "RETURN THEN ELSE AND OR NOT IN TO STEP AS CASE IS LIKE CONTAINS MOD WHILE UNTIL IF "
-    "DEFAULT INTO WITH WHERE BY OF CALL".split()
+    ["RETURN", "THEN", "ELSE", "AND", "OR", "NOT", "IN", "TO", "STEP", "AS", "CASE", "IS", "LIKE",
+     "CONTAINS", "MOD", "WHILE", "UNTIL", "IF", "DEFAULT", "INTO", "WITH", "WHERE", "BY", "OF",
+     "CALL"]
 )
 
 
@@ -254,7 +255,7 @@ class Lexer:
     def statement_prefix(self) -> bool:
         """Comments and raw blocks, recognised only at the start of a statement."""
         rest = self.rest_of_line()
-        if rest.startswith("'") or rest.startswith("//") or _REM_RE.match(rest):
+        if rest.startswith(("'", "//")) or _REM_RE.match(rest):
             self.skip_to_eol()
             return True
         if rest.startswith("#") and not rest.startswith("#{"):

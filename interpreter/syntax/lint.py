@@ -10,7 +10,8 @@ from .vocabulary import ERROR_STATE_NAMES
 
 # Variables General Bots channels provide without an assignment in the dialog.
 IMPLICIT_VARIABLES = frozenset(
-    "username mobile from channel today now user fields body admin userid".split())
+    ["username", "mobile", "from", "channel", "today", "now", "user", "fields", "body", "admin",
+     "userid"])
 
 
 def _assigned_names(program: n.Program, nodes: list[n.Node]) -> set[str]:

@@ -317,14 +317,14 @@ def _pair(fname: str, a: Value, b: Value) -> None:
 def max_(a: Value, b: Value) -> Value:
     """The larger of two integers or of two floats."""
     _pair("MAX", a, b)
-    return b if b > a else a
+    return max(a, b)
 
 
 @builtin("MIN", min_args=2, max_args=2)
 def min_(a: Value, b: Value) -> Value:
     """The smaller of two integers or of two floats."""
     _pair("MIN", a, b)
-    return b if b < a else a
+    return min(a, b)
 
 
 # ---------------------------------------------------------------- JSON and YAML

@@ -22,7 +22,8 @@ def talkbench(*args: str, stdin: str = "", db: Path | None = None, timeout: floa
     if db is not None:
         full_env["TALKBENCH_DB"] = f"sqlite:///{db}"
     return subprocess.run([sys.executable, "-m", "app", *args], input=stdin, text=True,
-                          capture_output=True, cwd=ROOT, timeout=timeout, env=full_env)
+                          capture_output=True, cwd=ROOT, timeout=timeout, env=full_env,
+                          check=False)
 
 
 def memory_rows(db: Path) -> dict[str, str]:

@@ -102,7 +102,7 @@ def talkbench(*args: str, cwd: Path, env: dict[str, str] | None = None
     full_env = {k: v for k, v in os.environ.items() if k != "TALKBENCH_UNSUPPORTED_KEYWORDS"}
     full_env.update(env or {})
     return subprocess.run([sys.executable, "-m", "app", *args], text=True, capture_output=True,
-                          cwd=ROOT, timeout=60, env=full_env)
+                          cwd=ROOT, timeout=60, env=full_env, check=False)
 
 
 def test_cli_stops_by_default_and_goes_on_with_skip_unsupported(tmp_path: Path) -> None:

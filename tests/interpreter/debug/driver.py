@@ -51,7 +51,7 @@ class Run:
             if self.dbg.paused:
                 self.dbg.resume()
 
-    def run(self) -> "Run":
+    def run(self) -> Run:
         self.value = asyncio.run(self.runtime.run())
         return self
 

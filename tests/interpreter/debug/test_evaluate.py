@@ -1,6 +1,7 @@
 """Semantics of running dialogs: values, control flow, SUBs, memory, errors."""
 
 import asyncio
+from pathlib import Path
 
 import pytest
 
@@ -154,7 +155,7 @@ def test_memory_both_spellings_and_read_your_writes():
 
 def test_memory_survives_between_runs_of_the_counter():
     mem: dict[str, str] = {}
-    src = open("resources/samples/counter.bas").read()
+    src = Path("resources/samples/counter.bas").read_text(encoding="utf-8")
     first = run(src, memory=mem)
     second = run(src, memory=first.memory)
     assert first.memory["visits"] == "1" and second.memory["visits"] == "2"

@@ -13,7 +13,7 @@ import pytest
 from interpreter import BasicRuntimeError, load_source
 from interpreter.debug.model import BreakpointSpec, MemoryBreakpointSpec, PausedState
 
-from .driver import Run
+from .driver import Command, Run
 
 
 def scope(state: PausedState, index: int = -1) -> dict[str, str]:

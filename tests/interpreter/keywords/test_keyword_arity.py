@@ -12,7 +12,6 @@ from interpreter.keywords.registry import ARITY, KEYWORDS, Arity
 from interpreter.ports.host import DictMemory
 from interpreter.runtime.channels import QueuedChannel
 from interpreter.values import BasicValueError
-
 from tests.interpreter.helpers import run
 
 

@@ -121,8 +121,8 @@ def test_an_underscored_keyword_alone_is_a_variable() -> None:
 
 
 @pytest.mark.parametrize("source, need", [
-    ('TALK "a"\nx = RUN PYTHON "print(1)"', "RUN PYTHON is not supported by Talkbench yet: "
-                                            "it needs a code sandbox"),
+    ('TALK "a"\nx = RUN PYTHON "print(1)"', ("RUN PYTHON is not supported by Talkbench yet: "
+                                             "it needs a code sandbox")),
     ('TALK "a"\nRUN BASH WITH FILE "x.sh"', "needs a code sandbox"),
     ('TALK "a"\nADD BOT "h" WITH TRIGGER "x"', "ADD BOT is not supported"),
     ('TALK "a"\nSEND TO BOT "b" MESSAGE "m"', "multi-agent service"),
@@ -188,8 +188,8 @@ def test_every_fallback_statement_is_skipped_with_skip(phrase: str) -> None:
     out = run(f'TALK "a"\n{phrase} "x"\nTALK "b"', services=SKIP)
     assert out.talks == ["a", "b"]
     warnings = [e.text for e in out.events if isinstance(e, Printed) and e.level == "warning"]
-    assert warnings == [f"test.bas:2:1: skipped {phrase}: it needs {NEEDS[phrase]}, which "
-                        f"Talkbench does not provide"]
+    assert warnings == [(f"test.bas:2:1: skipped {phrase}: it needs {NEEDS[phrase]}, which "
+                         f"Talkbench does not provide")]
     with pytest.raises(BasicRuntimeError) as err:
         run(f'TALK "a"\n{phrase} "x"\nTALK "b"')
     assert err.value.line == 2 and NEEDS[phrase] in err.value.message

@@ -9,9 +9,9 @@ def kinds(src: str) -> list[tuple[Kind, object]]:
 
 def test_positions_are_one_based_lines_and_columns():
     toks, _ = tokenize('x = 1\n  TALK "hi"')
-    talk = [t for t in toks if t.value == "TALK"][0]
+    talk = next(t for t in toks if t.value == "TALK")
     assert (talk.line, talk.col) == (2, 3)
-    s = [t for t in toks if t.kind is Kind.STRING][0]
+    s = next(t for t in toks if t.kind is Kind.STRING)
     assert (s.line, s.col, s.end_col) == (2, 8, 12)
 
 

@@ -31,7 +31,7 @@ SHOP = 'TALK "welcome to the shop"\n'
 
 def _cli(*args: str) -> str:
     done = subprocess.run([sys.executable, "-m", "app", "memory", *args], capture_output=True,
-                          text=True, timeout=60)
+                          text=True, timeout=60, check=False)
     assert done.returncode == 0, done.stderr
     return done.stdout
 
