@@ -14,9 +14,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from screenshot import shoot, until  # noqa: E402
+from screenshot import shoot, until
 
-from ui.main_window import SAMPLES  # noqa: E402
+from ui.main_window import SAMPLES
 
 BREAK_LINE = 5  # inside FUNCTION Total
 
