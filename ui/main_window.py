@@ -77,19 +77,23 @@ SKIP_UNSUPPORTED_SETTINGS = {"unsupported_keywords": "skip"}
 # What the parts import, dependencies first: imported one per loop turn after the first
 # paint (ui.deferred_parts), before the parts are built. The checker first: the first
 # tab's problems are checked a moment after start-up. (``interpreter.keywords`` imports all
-# its families at once: their libraries go first.)
+# its families at once: their libraries go first; the checker's lexer, engine rules, parser
+# and compiler each get their own turn before it, one import of all of them took ~60 ms.)
 WARM_IMPORTS = (
     "email.parser", "http.client", "urllib.request", "xml.sax.saxutils",
-    "xml.etree.ElementTree", "interpreter.ports.services", "interpreter.syntax.nodes",
-    "interpreter.library.hear_types", "interpreter.keywords", "interpreter.checking",
-    "interpreter.codegen.compiler", "interpreter.compat", "interpreter.debug.debugger",
+    "xml.etree.ElementTree", "html.parser", "mimetypes", "interpreter.ports.services",
+    "interpreter.syntax.nodes", "interpreter.library.hear_types", "interpreter.keywords",
+    "interpreter.syntax.lexer", "interpreter.compat.findings", "interpreter.compat",
+    "interpreter.syntax.parser.core", "interpreter.codegen.expressions",
+    "interpreter.codegen.compiler", "interpreter.checking", "interpreter.debug.debugger",
     "app.services.registry", "app.run.dialog_session", "ui.debug.feature",
     "app.conversation.chat_format", "app.run.turns", "ui.debug.conversation",
     "app.conversation.replay", "ui.run.tests_panel",
     "interpreter.library.cron", "app.schedules.plan", "app.schedules.clock",
     "ui.bot.schedules_panel", "app.services.tables", "ui.bot.tables_panel", "ui.bot.tools",
     "ui.memory.history_panel",
-    "interpreter.flow.classify", "interpreter.flow", "grandalf.graphs", "ui.flow.layout",
+    "interpreter.flow.model", "interpreter.flow.spans", "interpreter.flow.classify",
+    "interpreter.flow", "grandalf.graphs", "ui.flow.layout",
     "multiprocessing", "ui.flow.process_runner", "ui.flow.panel", "ui.flow.install",
 )
 PART_OF = {"runner": "run", "debug": "run", "conversation": "run", "tests": "tests",
