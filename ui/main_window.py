@@ -25,15 +25,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.db.database import DatabaseError, describe_url
 from app.files.atomic_file import DEFAULT_FORMAT, read_text_file, write_text_atomic
-from app.memory.store import MemoryStore
-from app.memory.user_memory import user_memories
 from interpreter.errors import BasicSyntaxError
 from interpreter.events import Failed, Finished, Printed, RunStarted, Stopped
 
 from . import file_dialogs
-from .bot.database_dialog import DatabaseDialog, recent_databases, remember_database
 from .debug import DEBUG_MENU
 from .deferred_parts import DeferredParts
 from .editor import session_restore
@@ -42,7 +38,6 @@ from .editor.disk_changes import DiskWatcher, ReloadBar, file_digest
 from .editor.find_bar import FindBar
 from .editor.themes import ApplicationTheme, Theme, ThemeMenu, themed_icon
 from .help_menu import HelpMenu
-from .memory.panel import MemoryPanel
 from .run.bridge import Bridge
 from .run.chat_panel import ChatPanel
 from .run.engine_check import engine_options, install_engine_errors_action
@@ -50,6 +45,7 @@ from .run.output_panel import OutputPanel, ProblemsPanel, problems_title
 from .view_menu import ViewMenu
 
 if TYPE_CHECKING:
+    from app.memory.store import MemoryStore
     from app.run.dialog_session import DialogRunner
     from interpreter.compat import EngineOptions
 
@@ -58,6 +54,7 @@ if TYPE_CHECKING:
     from .debug.feature import DebugUi
     from .flow.install import FlowFeature
     from .memory.history_panel import HistoryFeature
+    from .memory.panel import MemoryPanel
     from .run.tests_panel import TestsPanel
 
 RESOURCES = Path(__file__).resolve().parent.parent / "resources"
@@ -69,6 +66,7 @@ NEW_FILE_TEXT = '\' A new dialog\nTALK "Hello!"\n'
 FIRST_SIZE = (1280, 800)
 # First-run heights of Chat, Memory (right column) and Output (bottom), as window shares.
 DOCK_HEIGHT_SHARES = (0.36, 0.30, 0.17)
+OPENING_TEXT = "opening the memory database…"
 SKIP_UNSUPPORTED_KEY = "run/skipUnsupportedKeywords"
 # The same override ``talkbench run --skip-unsupported`` passes (app.run.headless).
 SKIP_UNSUPPORTED_SETTINGS = {"unsupported_keywords": "skip"}
@@ -96,7 +94,16 @@ WARM_IMPORTS = (
     "interpreter.flow", "grandalf.graphs", "ui.flow.layout",
     "multiprocessing", "ui.flow.process_runner", "ui.flow.panel", "ui.flow.install",
 )
-PART_OF = {"runner": "run", "debug": "run", "conversation": "run", "tests": "tests",
+# The memory part's modules (the database driver, the store, the Memory panel), imported
+# one per turn right after the first paint, before the store opens.
+STORE_IMPORTS = (
+    "sqlite3", "socket", "peewee", "app.db.database", "asyncio", "app.memory.writer",
+    "app.memory.queries", "app.memory.files", "app.memory.store", "app.memory.user_memory",
+    "app.memory.history", "app.memory.snapshots", "ui.memory.conflicts",
+    "ui.memory.store_worker", "ui.memory.model", "ui.memory.panel",
+)
+PART_OF = {"store": "memory", "memory": "memory", "db_url": "memory", "_unsubscribe_store": "memory",
+           "_unsubscribe_users": "memory", "runner": "run", "debug": "run", "conversation": "run", "tests": "tests",
            "bot_tools": "bot_tools", "history_feature": "history", "flow": "flow"}
 
 
@@ -183,6 +190,9 @@ class MainWindow(QMainWindow):
     botChanged = Signal(str)
 
     # Built after the first paint (ui.deferred_parts), or when first read: see __getattr__.
+    store: MemoryStore
+    memory: MemoryPanel
+    db_url: str
     runner: DialogRunner
     tests: TestsPanel
     bot_tools: BotTools
@@ -191,30 +201,37 @@ class MainWindow(QMainWindow):
     conversation: ConversationTools
     flow: FlowFeature
 
-    def __init__(self, store: MemoryStore, db_url: str, bot: str, settings: QSettings) -> None:
+    # The memory database could not be opened (the message): the IDE says so and ends.
+    storeFailed = Signal(str)
+
+    def __init__(self, open_store: Callable[[], MemoryStore], db_url: str | None, bot: str,
+                 settings: QSettings) -> None:
+        """``open_store`` opens the memory database at ``db_url`` (None: the default one;
+        raising DatabaseError): right after the first paint, or at once when something
+        needs ``store``, ``memory`` or ``db_url`` earlier."""
         super().__init__()
-        self.store = store
-        self.db_url = db_url
+        self._open_store = open_store
+        self.store_error: str | None = None
+        if db_url:
+            self.db_url = db_url
         self.settings = settings
         self._first_bot = bot  # the runner's bot until the runner is built
         self.setWindowTitle("Talkbench")
         if ICON.exists():
             self.setWindowIcon(QIcon(str(ICON)))
         self.parts = DeferredParts(self, {
+            "memory": self._build_memory,
             "run": self._build_run,
             "tests": self._build_tests,
             "bot_tools": self._build_bot_tools,
             "history": self._build_history,
             "flow": self._build_flow,
-        }, WARM_IMPORTS)
+        }, WARM_IMPORTS, first=("memory", STORE_IMPORTS))
+        self.parts.failed.connect(self._part_failed)
         self._layout_restored = False  # a saved layout: docks built later take their place
 
         self.bridge = Bridge(self)
         self.chat = ChatPanel()
-        self._unsubscribe_store = store.subscribe(self.bridge.post_change)
-        self._unsubscribe_users = user_memories(store).subscribe(self.bridge.post_user_change)
-        self.memory = MemoryPanel(store, bot)
-        self.memory.current_user = lambda: self.runner.session.user_id
         self.output = OutputPanel()
         self.problems = ProblemsPanel()
 
@@ -236,7 +253,9 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
         chat = self._dock("Chat", self.chat, Qt.DockWidgetArea.RightDockWidgetArea)
-        memory = self._dock("Memory", self.memory, Qt.DockWidgetArea.RightDockWidgetArea)
+        memory = self._dock("Memory", QLabel(OPENING_TEXT, alignment=Qt.AlignmentFlag.AlignCenter),
+                            Qt.DockWidgetArea.RightDockWidgetArea)
+        self._memory_dock = memory
         out = self._dock("Output", self.output, Qt.DockWidgetArea.BottomDockWidgetArea)
         prob = self._dock("Problems", self.problems, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.problems.countChanged.connect(lambda n: prob.setWindowTitle(problems_title(n)))
@@ -271,9 +290,6 @@ class MainWindow(QMainWindow):
         self._update_status()
 
         self.bridge.runEvent.connect(self._on_run_event)
-        self.bridge.memoryChanged.connect(self.memory.apply_changes)
-        self.bridge.userMemoryChanged.connect(self.memory.apply_user_changes)
-        self.memory.botChanged.connect(self._set_bot)
         self.output.jumpRequested.connect(self.jump_to)
         self.problems.jumpRequested.connect(self.jump_to)
         self._update_run_actions()
@@ -325,6 +341,56 @@ class MainWindow(QMainWindow):
         state = self.saveState()
         build()
         self.restoreState(state)
+
+    def _build_memory(self) -> None:
+        """Open the memory database and put the Memory panel in its dock. A failure is
+        reported by ``storeFailed`` (the launcher says so and ends); the window then has no
+        store, and what needs one fails as it would have without a database."""
+        from app.db.database import DatabaseError, default_url
+        from app.memory.user_memory import user_memories
+
+        from .memory.panel import MemoryPanel
+
+        if "db_url" not in self.__dict__:
+            self.db_url = default_url()
+        try:
+            store = self._open_store()
+        except DatabaseError as exc:
+            self.store_error = str(exc)
+            raise
+        self.store = store
+        self._unsubscribe_store = store.subscribe(self.bridge.post_change)
+        self._unsubscribe_users = user_memories(store).subscribe(self.bridge.post_user_change)
+        self.memory = MemoryPanel(store, self.bot)
+        self.memory.current_user = lambda: self.runner.session.user_id
+        self.bridge.memoryChanged.connect(self.memory.apply_changes)
+        self.bridge.userMemoryChanged.connect(self.memory.apply_user_changes)
+        self.memory.botChanged.connect(self._set_bot)
+        placeholder = self._memory_dock.widget()
+        self._memory_dock.setWidget(self.memory)
+        placeholder.deleteLater()
+        self._update_status()
+        self._say_if_bot_unusable()
+
+    def _part_failed(self, name: str, error: object) -> None:
+        """The idle build could not build ``name``: a database that cannot be opened ends
+        the IDE (``storeFailed``); another part's error is shown in Output."""
+        if name == "memory" and self.store_error is not None:
+            self.storeFailed.emit(self.store_error)
+        else:
+            self.output.add(f"error: building {name} failed: {error}", "error")
+
+    def _say_if_bot_unusable(self) -> None:
+        """The bot named at start names no bot of a General Bots database, or two: say so at
+        once (runs are refused with the same message; the bot box picks another)."""
+        from app.db.database import DatabaseError
+
+        try:
+            self.store.check_bot(self.bot)
+        except DatabaseError as exc:
+            self.output.add(f"error: {exc}", "error")
+            self.statusBar().showMessage(
+                f"Bot {self.bot!r} cannot be used: pick one in the bot box", 15000)
 
     def _build_run(self) -> None:
         """The runner, with the debugger and the conversation tools: they set how it runs
@@ -901,6 +967,8 @@ class MainWindow(QMainWindow):
 
     def run(self, debug: bool = False) -> None:
         """Run the current tab: plain (full speed) or under the debugger."""
+        from app.db.database import DatabaseError  # loaded with the store (the runner's)
+
         tab = self.current_tab()
         if tab is None:
             return
@@ -1018,7 +1086,12 @@ class MainWindow(QMainWindow):
             self.botChanged.emit(bot)
 
     def _update_status(self) -> None:
-        self.db_label.setText(f"DB: {describe_url(self.db_url)}")
+        if "store" in self.__dict__:  # its module imports the database driver
+            from app.db.database import describe_url
+
+            self.db_label.setText(f"DB: {describe_url(self.db_url)}")
+        else:
+            self.db_label.setText(f"DB: {OPENING_TEXT}")
         origin = self.bot_origin
         self.bot_label.setText(f"Bot: {self.bot}" + (f" ({origin})" if origin else ""))
         self.bot_label.setToolTip(
@@ -1027,6 +1100,8 @@ class MainWindow(QMainWindow):
 
     def ask_database(self) -> None:
         """File ▸ Open Database…: a SQLite file (picker), a PostgreSQL server, or a recent one."""
+        from .bot.database_dialog import DatabaseDialog, recent_databases
+
         dialog = DatabaseDialog(self, self.db_url, recent_databases(self.settings))
         if dialog.exec() and dialog.url():
             self.open_database(dialog.url())
@@ -1035,6 +1110,11 @@ class MainWindow(QMainWindow):
         """Switch the memory database: the old store is flushed and closed — every thread's
         connection — before the new one opens, so no connection of this process is left on
         a file another process may be using. On failure the previous database is reopened."""
+        from app.db.database import DatabaseError
+        from app.memory.store import MemoryStore
+
+        from .bot.database_dialog import remember_database
+
         previous = self.db_url
         self.runner.stop()
         self._detach_store()
@@ -1049,6 +1129,8 @@ class MainWindow(QMainWindow):
         return True
 
     def _detach_store(self) -> None:
+        from app.db.database import describe_url
+
         self._unsubscribe_store()
         self._unsubscribe_users()
         self.history_feature.shutdown()  # its threads use the store's database
@@ -1059,6 +1141,8 @@ class MainWindow(QMainWindow):
                                 f"{describe_url(self.db_url)}: {self.store.last_error}")
 
     def _attach_store(self, store: MemoryStore, url: str) -> None:
+        from app.memory.user_memory import user_memories
+
         self.store, self.db_url = store, url
         self.runner.store = store
         self._unsubscribe_store = store.subscribe(self.bridge.post_change)
