@@ -35,17 +35,19 @@ class DeferredParts(QObject):
 
     def __init__(self, parent: QObject, builders: dict[str, Callable[[], None]],
                  warm_imports: Sequence[str] = (),
-                 first: tuple[str, Sequence[str]] | None = None) -> None:
+                 first: Sequence[tuple[str, Sequence[str]]] = ()) -> None:
         """``warm_imports``: modules the builders need, imported one per loop turn before
         the first part is built, dependencies first, so each turn runs one module's body
-        (imported inside a builder, the whole tree of a part blocked the UI at once).
-        ``first``: a part (and the modules it needs, imported the same way) built before
-        those imports, because the window waits for it (the memory database)."""
+        (imported inside a builder, the whole tree of a part blocked the UI at once); a
+        name ending in ``?`` is an optional dependency, skipped when not installed.
+        ``first``: parts (each after the modules it needs, imported the same way) built
+        before those imports, in order, because the window waits for them (the memory
+        database)."""
         super().__init__(parent)
         self._builders = dict(builders)
         self._warm: list[str | _BuildPart] = []
-        if first is not None:
-            self._warm += [*first[1], _BuildPart(first[0])]
+        for name, modules in first:
+            self._warm += [*modules, _BuildPart(name)]
         self._warm += warm_imports
         self._state: dict[str, str] = {}  # name -> "building" | "built"
         self._watched: QObject | None = None
@@ -117,7 +119,7 @@ class DeferredParts(QObject):
                 if not self._build_idle(step.name):
                     return
             else:
-                importlib.import_module(step)
+                _import(step)
                 self.timings[f"import {step}"] = time.perf_counter() - start
             QTimer.singleShot(0, self, self._build_next)
             return
@@ -128,3 +130,12 @@ class DeferredParts(QObject):
             return
         if not self.done:
             QTimer.singleShot(0, self, self._build_next)
+
+
+def _import(name: str) -> None:
+    optional = name.endswith("?")
+    try:
+        importlib.import_module(name.removesuffix("?"))
+    except ModuleNotFoundError as exc:
+        if not optional or exc.name != name.removesuffix("?"):
+            raise

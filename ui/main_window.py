@@ -94,16 +94,18 @@ WARM_IMPORTS = (
     "interpreter.flow", "grandalf.graphs", "ui.flow.layout",
     "multiprocessing", "ui.flow.process_runner", "ui.flow.panel", "ui.flow.install",
 )
-# The memory part's modules (the database driver, the store, the Memory panel), imported
-# one per turn right after the first paint, before the store opens.
-STORE_IMPORTS = (
-    "sqlite3", "socket", "peewee", "app.db.database", "asyncio", "app.memory.writer",
-    "app.memory.queries", "app.memory.files", "app.memory.store", "app.memory.user_memory",
-    "app.memory.history", "app.memory.snapshots", "ui.memory.conflicts",
-    "ui.memory.store_worker", "ui.memory.model", "ui.memory.panel",
+# Built first after the first paint, each after its modules (imported one per turn): the
+# memory store (the database drivers, the store), then the Memory panel. (peewee imports
+# psycopg2 when it is installed, PostgreSQL or not.)
+FIRST_PARTS = (
+    ("store", ("sqlite3", "socket", "psycopg2?", "peewee", "app.db.database", "asyncio",
+               "app.memory.writer", "app.memory.queries", "app.memory.files",
+               "app.memory.store", "app.memory.user_memory")),
+    ("memory", ("app.memory.history", "app.memory.snapshots", "ui.memory.conflicts",
+                "ui.memory.store_worker", "ui.memory.model", "ui.memory.panel")),
 )
-PART_OF = {"store": "memory", "memory": "memory", "db_url": "memory", "_unsubscribe_store": "memory",
-           "_unsubscribe_users": "memory", "runner": "run", "debug": "run", "conversation": "run", "tests": "tests",
+PART_OF = {"store": "store", "db_url": "store", "_unsubscribe_store": "store",
+           "_unsubscribe_users": "store", "memory": "memory", "runner": "run", "debug": "run", "conversation": "run", "tests": "tests",
            "bot_tools": "bot_tools", "history_feature": "history", "flow": "flow"}
 
 
@@ -220,13 +222,14 @@ class MainWindow(QMainWindow):
         if ICON.exists():
             self.setWindowIcon(QIcon(str(ICON)))
         self.parts = DeferredParts(self, {
+            "store": self._build_store,
             "memory": self._build_memory,
             "run": self._build_run,
             "tests": self._build_tests,
             "bot_tools": self._build_bot_tools,
             "history": self._build_history,
             "flow": self._build_flow,
-        }, WARM_IMPORTS, first=("memory", STORE_IMPORTS))
+        }, WARM_IMPORTS, FIRST_PARTS)
         self.parts.failed.connect(self._part_failed)
         self._layout_restored = False  # a saved layout: docks built later take their place
 
@@ -342,14 +345,12 @@ class MainWindow(QMainWindow):
         build()
         self.restoreState(state)
 
-    def _build_memory(self) -> None:
-        """Open the memory database and put the Memory panel in its dock. A failure is
-        reported by ``storeFailed`` (the launcher says so and ends); the window then has no
-        store, and what needs one fails as it would have without a database."""
+    def _build_store(self) -> None:
+        """Open the memory database. A failure is reported by ``storeFailed`` (the launcher
+        says so and ends); the window then has no store, and what needs one fails as it
+        would have without a database."""
         from app.db.database import DatabaseError, default_url
         from app.memory.user_memory import user_memories
-
-        from .memory.panel import MemoryPanel
 
         if "db_url" not in self.__dict__:
             self.db_url = default_url()
@@ -361,7 +362,14 @@ class MainWindow(QMainWindow):
         self.store = store
         self._unsubscribe_store = store.subscribe(self.bridge.post_change)
         self._unsubscribe_users = user_memories(store).subscribe(self.bridge.post_user_change)
-        self.memory = MemoryPanel(store, self.bot)
+        self._update_status()
+        self._say_if_bot_unusable()
+
+    def _build_memory(self) -> None:
+        """The Memory panel, in place of its dock's "opening…" label."""
+        from .memory.panel import MemoryPanel
+
+        self.memory = MemoryPanel(self.store, self.bot)
         self.memory.current_user = lambda: self.runner.session.user_id
         self.bridge.memoryChanged.connect(self.memory.apply_changes)
         self.bridge.userMemoryChanged.connect(self.memory.apply_user_changes)
@@ -369,13 +377,11 @@ class MainWindow(QMainWindow):
         placeholder = self._memory_dock.widget()
         self._memory_dock.setWidget(self.memory)
         placeholder.deleteLater()
-        self._update_status()
-        self._say_if_bot_unusable()
 
     def _part_failed(self, name: str, error: object) -> None:
         """The idle build could not build ``name``: a database that cannot be opened ends
         the IDE (``storeFailed``); another part's error is shown in Output."""
-        if name == "memory" and self.store_error is not None:
+        if name == "store" and self.store_error is not None:
             self.storeFailed.emit(self.store_error)
         else:
             self.output.add(f"error: building {name} failed: {error}", "error")
