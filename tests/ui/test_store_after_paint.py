@@ -95,3 +95,45 @@ def test_a_database_that_cannot_be_opened_is_reported_after_the_first_paint(
 
     with pytest.raises(DatabaseError):
         _ = window.store
+
+
+# ``talkbench`` on a database that cannot be opened, in its own process: the message box is
+# read and dismissed by a timer, as a user would.
+LAUNCH_BAD_DATABASE = """\
+import sys
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+app = QApplication(sys.argv[:1])
+said = []
+
+def dismiss():
+    box = QApplication.activeModalWidget()
+    if isinstance(box, QMessageBox):
+        said.append(box.text())
+        box.accept()
+
+timer = QTimer()
+timer.timeout.connect(dismiss)
+timer.start(50)
+from ui.main import launch
+code = launch([], sys.argv[1])
+print(code, said)
+"""
+
+
+def test_talkbench_on_a_database_it_cannot_open_says_so_and_exits_1(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[2]
+    missing = tmp_path / "gone" / "memory.sqlite3"
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", HOME=str(tmp_path),
+               XDG_CONFIG_HOME=str(tmp_path / "config"))
+    done = subprocess.run([sys.executable, "-c", LAUNCH_BAD_DATABASE, str(missing)], cwd=root,
+                          env=env, capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    code, said = done.stdout.strip().splitlines()[-1].split(" ", 1)
+    assert code == "1"
+    assert "Cannot open the memory database" in said and "gone" in said
+    assert not missing.parent.exists()
