@@ -99,6 +99,7 @@ WARM_IMPORTS = (
 # psycopg2 when it is installed, PostgreSQL or not.)
 FIRST_PARTS = (
     ("store", ("sqlite3", "socket", "psycopg2?", "peewee", "app.db.database", "asyncio",
+               "_strptime",
                "app.memory.writer", "app.memory.queries", "app.memory.files",
                "app.memory.store", "app.memory.user_memory")),
     ("memory", ("app.memory.history", "app.memory.snapshots", "ui.memory.conflicts",
