@@ -13,23 +13,42 @@ from __future__ import annotations
 import importlib
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+
+
+@dataclass(frozen=True)
+class _BuildPart:
+    """A step of the idle build that builds a part before the warm-up imports go on."""
+
+    name: str
 
 
 class DeferredParts(QObject):
     """Named builders run once each, in their order; ``allBuilt`` when none is left."""
 
     allBuilt = Signal()
+    # A part the idle build could not build (its name, the error): the idle build stops
+    # there instead of raising into Qt's event loop; a later use of the part tries again.
+    failed = Signal(str, object)
 
     def __init__(self, parent: QObject, builders: dict[str, Callable[[], None]],
-                 warm_imports: Sequence[str] = ()) -> None:
+                 warm_imports: Sequence[str] = (),
+                 first: Sequence[tuple[str, Sequence[str]]] = ()) -> None:
         """``warm_imports``: modules the builders need, imported one per loop turn before
         the first part is built, dependencies first, so each turn runs one module's body
-        (imported inside a builder, the whole tree of a part blocked the UI at once)."""
+        (imported inside a builder, the whole tree of a part blocked the UI at once); a
+        name ending in ``?`` is an optional dependency, skipped when not installed.
+        ``first``: parts (each after the modules it needs, imported the same way) built
+        before those imports, in order, because the window waits for them (the memory
+        database)."""
         super().__init__(parent)
         self._builders = dict(builders)
-        self._warm = list(warm_imports)
+        self._warm: list[str | _BuildPart] = []
+        for name, modules in first:
+            self._warm += [*modules, _BuildPart(name)]
+        self._warm += warm_imports
         self._state: dict[str, str] = {}  # name -> "building" | "built"
         self._watched: QObject | None = None
         # How long each part and warm-up import took (seconds), in their order: the
@@ -84,17 +103,39 @@ class DeferredParts(QObject):
             QTimer.singleShot(0, self, self._build_next)
         return False
 
+    def _build_idle(self, name: str) -> bool:
+        try:
+            self.build(name)
+        except Exception as exc:  # noqa: BLE001 - reported, not raised out of a timer's slot
+            self.failed.emit(name, exc)
+            return False
+        return True
+
     def _build_next(self) -> None:
         if self._warm and not self.done:
             start = time.perf_counter()
-            module = self._warm.pop(0)
-            importlib.import_module(module)
-            self.timings[f"import {module}"] = time.perf_counter() - start
+            step = self._warm.pop(0)
+            if isinstance(step, _BuildPart):
+                if not self._build_idle(step.name):
+                    return
+            else:
+                _import(step)
+                self.timings[f"import {step}"] = time.perf_counter() - start
             QTimer.singleShot(0, self, self._build_next)
             return
         name = next((n for n in self._builders if n not in self._state), None)
         if name is None:
             return
-        self.build(name)
+        if not self._build_idle(name):
+            return
         if not self.done:
             QTimer.singleShot(0, self, self._build_next)
+
+
+def _import(name: str) -> None:
+    optional = name.endswith("?")
+    try:
+        importlib.import_module(name.removesuffix("?"))
+    except ModuleNotFoundError as exc:
+        if not optional or exc.name != name.removesuffix("?"):
+            raise

@@ -6,7 +6,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from app.cli.commands import main as cli_main
+from app.cli.version import asks_only_version, print_version
 
 
 def _launch(*args: Any, **kwargs: Any) -> int:
@@ -16,6 +16,10 @@ def _launch(*args: Any, **kwargs: Any) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    if asks_only_version(argv):  # neither the interpreter nor Qt loads for it
+        return print_version()
+    from app.cli.commands import main as cli_main
+
     return cli_main(argv, launch_gui=_launch)
 
 

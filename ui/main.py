@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -18,22 +19,16 @@ APPLICATION = "Talkbench"
 
 
 def build_window(files: list[str], db: str | None, bot: str, settings: QSettings | None = None):
-    """Open the store and the window with ``files`` (a sample dialog when none); raises
-    DatabaseError when the database cannot be opened."""
-    from app.db.database import default_url
-    from app.memory.store import MemoryStore
-
+    """The window with ``files`` (a sample dialog when none). Its memory store opens after
+    its first paint (``window.store``, or anything needing it, opens it at once); when the
+    database cannot be opened the window emits ``storeFailed`` (and reading ``store``
+    raises DatabaseError)."""
     from .gui_gc import collect_on_gui_thread
     from .main_window import ICON, NEW_FILE_TEXT, MainWindow
 
-    url = db or default_url()
     share_gil_finely()
     collect_on_gui_thread()
-    # No URL: the store opens the default location and creates its data directory (on an
-    # account that never ran Talkbench it does not exist yet); an explicit one must exist.
-    store = MemoryStore(db)
-    window = MainWindow(store, url, bot, settings or QSettings(ORGANIZATION, APPLICATION))
-    _say_if_bot_unusable(window, store, bot)
+    window = MainWindow(partial(_open_store, db), db, bot, settings or QSettings(ORGANIZATION, APPLICATION))
     app = QApplication.instance()
     if isinstance(app, QApplication):
         app.setWindowIcon(QIcon(str(ICON)))
@@ -45,17 +40,12 @@ def build_window(files: list[str], db: str | None, bot: str, settings: QSettings
     return window
 
 
-def _say_if_bot_unusable(window: Any, store: Any, bot: str) -> None:
-    """``--bot`` names no bot of a General Bots database, or two: say so at once (runs are
-    refused with the same message; the bot box picks another)."""
-    from app.db.database import DatabaseError
+def _open_store(db: str | None) -> Any:
+    """No URL: the store opens the default location and creates its data directory (on an
+    account that never ran Talkbench it does not exist yet); an explicit one must exist."""
+    from app.memory.store import MemoryStore
 
-    try:
-        store.check_bot(bot)
-    except DatabaseError as exc:
-        window.output.add(f"error: {exc}", "error")
-        window.statusBar().showMessage(f"Bot {bot!r} cannot be used: pick one in the bot box",
-                                       15000)
+    return MemoryStore(db)
 
 
 # How long a thread that wants the GIL waits before asking its holder to let go. The store
@@ -90,7 +80,6 @@ def launch(files: list[str], db: str | None = None, bot: str = "default") -> int
 
     import qasync
 
-    from app.db.database import DatabaseError
     from app.run.exit_signals import on_ending_signals
 
     running = QApplication.instance()
@@ -99,21 +88,27 @@ def launch(files: list[str], db: str | None = None, bot: str = "default") -> int
     app.setApplicationName(APPLICATION)
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
-    try:
-        window = build_window(files, db, bot)
-    except DatabaseError as exc:
-        QMessageBox.critical(None, "Talkbench", f"Cannot open the memory database:\n{exc}")
-        return 1
+    window = build_window(files, db, bot)
     settle_heap()
     # The parts built after the first paint live as long as the app too.
     window.parts.allBuilt.connect(settle_heap)
-    window.show()
     closed = asyncio.Event()
+    failed: list[str] = []
+
+    def store_failed(message: str) -> None:  # the store opens after the first paint
+        failed.append(message)
+        QMessageBox.critical(window, "Talkbench", f"Cannot open the memory database:\n{message}")
+        closed.set()
+
+    window.storeFailed.connect(store_failed)
+    window.show()
     app.lastWindowClosed.connect(closed.set)
     # SIGHUP (the terminal closed), SIGTERM, Ctrl-C …: leave the loop, so the store flushes.
     on_ending_signals(loop, lambda _signum: closed.set())
     with loop:
         loop.run_until_complete(closed.wait())
+    if failed:
+        return 1  # nothing was written: there is no store to flush
     # Threads that read the store let go of their connections first (a signal skips
     # closeEvent): the last connection to close checkpoints the WAL.
     window.history_feature.shutdown()

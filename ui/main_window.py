@@ -26,15 +26,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.db.database import DatabaseError, describe_url
 from app.files.atomic_file import DEFAULT_FORMAT, read_text_file, write_text_atomic
-from app.memory.store import MemoryStore
-from app.memory.user_memory import user_memories
 from interpreter.errors import BasicSyntaxError
 from interpreter.events import Failed, Finished, Printed, RunStarted, Stopped
 
 from . import file_dialogs
-from .bot.database_dialog import DatabaseDialog, recent_databases, remember_database
 from .deferred_parts import DeferredParts
 from .editor import session_restore
 from .editor.code_editor import CodeEditor, Mark
@@ -42,7 +38,6 @@ from .editor.disk_changes import DiskWatcher, ReloadBar, file_digest
 from .editor.find_bar import FindBar
 from .editor.themes import ApplicationTheme, Theme, ThemeMenu, themed_icon
 from .help_menu import HelpMenu
-from .memory.panel import MemoryPanel
 from .run.bridge import Bridge
 from .run.chat_panel import ChatPanel
 from .run.engine_check import engine_options, install_engine_errors_action
@@ -51,6 +46,7 @@ from .view_menu import ViewMenu
 from .workbench import MenuName
 
 if TYPE_CHECKING:
+    from app.memory.store import MemoryStore
     from app.run.dialog_session import DialogRunner
     from interpreter.compat import EngineOptions
 
@@ -59,6 +55,7 @@ if TYPE_CHECKING:
     from .debug.feature import DebugUi
     from .flow.install import FlowFeature
     from .memory.history_panel import HistoryFeature
+    from .memory.panel import MemoryPanel
     from .run.tests_panel import TestsPanel
 
 RESOURCES = Path(__file__).resolve().parent.parent / "resources"
@@ -70,6 +67,7 @@ NEW_FILE_TEXT = '\' A new dialog\nTALK "Hello!"\n'
 FIRST_SIZE = (1280, 800)
 # First-run heights of Chat, Memory (right column) and Output (bottom), as window shares.
 DOCK_HEIGHT_SHARES = (0.36, 0.30, 0.17)
+OPENING_TEXT = "opening the memory database…"
 SKIP_UNSUPPORTED_KEY = "run/skipUnsupportedKeywords"
 # The same override ``talkbench run --skip-unsupported`` passes (app.run.headless).
 SKIP_UNSUPPORTED_SETTINGS = {"unsupported_keywords": "skip"}
@@ -78,22 +76,38 @@ SKIP_UNSUPPORTED_SETTINGS = {"unsupported_keywords": "skip"}
 # What the parts import, dependencies first: imported one per loop turn after the first
 # paint (ui.deferred_parts), before the parts are built. The checker first: the first
 # tab's problems are checked a moment after start-up. (``interpreter.keywords`` imports all
-# its families at once: their libraries go first.)
+# its families at once: their libraries go first; the checker's lexer, engine rules, parser
+# and compiler each get their own turn before it, one import of all of them took ~60 ms.)
 WARM_IMPORTS = (
     "email.parser", "http.client", "urllib.request", "xml.sax.saxutils",
-    "xml.etree.ElementTree", "interpreter.ports.services", "interpreter.syntax.nodes",
-    "interpreter.library.hear_types", "interpreter.keywords", "interpreter.checking",
-    "interpreter.codegen.compiler", "interpreter.compat", "interpreter.debug.debugger",
+    "xml.etree.ElementTree", "html.parser", "mimetypes", "interpreter.ports.services",
+    "interpreter.syntax.nodes", "interpreter.library.hear_types", "interpreter.keywords",
+    "interpreter.syntax.lexer", "interpreter.compat.findings", "interpreter.compat",
+    "interpreter.syntax.parser.core", "interpreter.codegen.expressions",
+    "interpreter.codegen.compiler", "interpreter.checking", "interpreter.debug.debugger",
     "app.services.registry", "app.run.dialog_session", "ui.debug.feature",
     "app.conversation.chat_format", "app.run.turns", "ui.debug.conversation",
     "app.conversation.replay", "ui.run.tests_panel",
     "interpreter.library.cron", "app.schedules.plan", "app.schedules.clock",
     "ui.bot.schedules_panel", "app.services.tables", "ui.bot.tables_panel", "ui.bot.tools",
     "ui.memory.history_panel",
-    "interpreter.flow.classify", "interpreter.flow", "grandalf.graphs", "ui.flow.layout",
+    "interpreter.flow.model", "interpreter.flow.spans", "interpreter.flow.classify",
+    "interpreter.flow", "grandalf.graphs", "ui.flow.layout",
     "multiprocessing", "ui.flow.process_runner", "ui.flow.panel", "ui.flow.install",
 )
-PART_OF = {"runner": "run", "debug": "run", "conversation": "run", "tests": "tests",
+# Built first after the first paint, each after its modules (imported one per turn): the
+# memory store (the database drivers, the store), then the Memory panel. (peewee imports
+# psycopg2 when it is installed, PostgreSQL or not.)
+FIRST_PARTS = (
+    ("store", ("sqlite3", "socket", "psycopg2?", "peewee", "app.db.database", "asyncio",
+               "_strptime",
+               "app.memory.writer", "app.memory.queries", "app.memory.files",
+               "app.memory.store", "app.memory.user_memory")),
+    ("memory", ("app.memory.history", "app.memory.snapshots", "ui.memory.conflicts",
+                "ui.memory.store_worker", "ui.memory.model", "ui.memory.panel")),
+)
+PART_OF = {"store": "store", "db_url": "store", "_unsubscribe_store": "store",
+           "_unsubscribe_users": "store", "memory": "memory", "runner": "run", "debug": "run", "conversation": "run", "tests": "tests",
            "bot_tools": "bot_tools", "history_feature": "history", "flow": "flow"}
 
 
@@ -180,6 +194,9 @@ class MainWindow(QMainWindow):
     botChanged = Signal(str)
 
     # Built after the first paint (ui.deferred_parts), or when first read: see __getattr__.
+    store: MemoryStore
+    memory: MemoryPanel
+    db_url: str
     runner: DialogRunner
     tests: TestsPanel
     bot_tools: BotTools
@@ -188,31 +205,39 @@ class MainWindow(QMainWindow):
     conversation: ConversationTools
     flow: FlowFeature
 
-    def __init__(self, store: MemoryStore, db_url: str, bot: str, settings: QSettings) -> None:
+    # The memory database could not be opened (the message): the IDE says so and ends.
+    storeFailed = Signal(str)
+
+    def __init__(self, open_store: Callable[[], MemoryStore], db_url: str | None, bot: str,
+                 settings: QSettings) -> None:
+        """``open_store`` opens the memory database at ``db_url`` (None: the default one;
+        raising DatabaseError): right after the first paint, or at once when something
+        needs ``store``, ``memory`` or ``db_url`` earlier."""
         super().__init__()
-        self.store = store
-        self.db_url = db_url
+        self._open_store = open_store
+        self.store_error: str | None = None
+        if db_url:
+            self.db_url = db_url
         self.settings = settings
         self._first_bot = bot  # the runner's bot until the runner is built
         self.setWindowTitle("Talkbench")
         if ICON.exists():
             self.setWindowIcon(QIcon(str(ICON)))
         self.parts = DeferredParts(self, {
+            "store": self._build_store,
+            "memory": self._build_memory,
             "run": self._build_run,
             "tests": self._build_tests,
             "bot_tools": self._build_bot_tools,
             "history": self._build_history,
             "flow": self._build_flow,
-        }, WARM_IMPORTS)
+        }, WARM_IMPORTS, FIRST_PARTS)
+        self.parts.failed.connect(self._part_failed)
         self._layout_restored = False  # a saved layout: docks built later take their place
 
         self.bridge = Bridge(self)
         self.chat = ChatPanel()
         self._run_tab: EditorTab | None = None  # the tab whose dialog the last run started
-        self._unsubscribe_store = store.subscribe(self.bridge.post_change)
-        self._unsubscribe_users = user_memories(store).subscribe(self.bridge.post_user_change)
-        self.memory = MemoryPanel(store, bot)
-        self.memory.current_user = lambda: self.runner.session.user_id
         self.output = OutputPanel()
         self.problems = ProblemsPanel()
 
@@ -234,7 +259,9 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
         chat = self._dock("Chat", self.chat, Qt.DockWidgetArea.RightDockWidgetArea)
-        memory = self._dock("Memory", self.memory, Qt.DockWidgetArea.RightDockWidgetArea)
+        memory = self._dock("Memory", QLabel(OPENING_TEXT, alignment=Qt.AlignmentFlag.AlignCenter),
+                            Qt.DockWidgetArea.RightDockWidgetArea)
+        self._memory_dock = memory
         out = self._dock("Output", self.output, Qt.DockWidgetArea.BottomDockWidgetArea)
         prob = self._dock("Problems", self.problems, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.problems.countChanged.connect(lambda n: prob.setWindowTitle(problems_title(n)))
@@ -269,9 +296,6 @@ class MainWindow(QMainWindow):
         self._update_status()
 
         self.bridge.runEvent.connect(self._on_run_event)
-        self.bridge.memoryChanged.connect(self.memory.apply_changes)
-        self.bridge.userMemoryChanged.connect(self.memory.apply_user_changes)
-        self.memory.botChanged.connect(self._set_bot)
         self.output.jumpRequested.connect(self.jump_to)
         self.problems.jumpRequested.connect(self.jump_to)
         self._update_run_actions()
@@ -323,6 +347,59 @@ class MainWindow(QMainWindow):
         state = self.saveState()
         build()
         self.restoreState(state)
+
+    def _build_store(self) -> None:
+        """Open the memory database. A failure is reported by ``storeFailed`` (the launcher
+        says so and ends); the window then has no store, and what needs one fails as it
+        would have without a database."""
+        from app.db.database import DatabaseError, default_url
+        from app.memory.user_memory import user_memories
+
+        if "db_url" not in self.__dict__:
+            self.db_url = default_url()
+        try:
+            store = self._open_store()
+        except DatabaseError as exc:
+            self.store_error = str(exc)
+            raise
+        self.store = store
+        self._unsubscribe_store = store.subscribe(self.bridge.post_change)
+        self._unsubscribe_users = user_memories(store).subscribe(self.bridge.post_user_change)
+        self._update_status()
+        self._say_if_bot_unusable()
+
+    def _build_memory(self) -> None:
+        """The Memory panel, in place of its dock's "opening…" label."""
+        from .memory.panel import MemoryPanel
+
+        self.memory = MemoryPanel(self.store, self.bot)
+        self.memory.current_user = lambda: self.runner.session.user_id
+        self.bridge.memoryChanged.connect(self.memory.apply_changes)
+        self.bridge.userMemoryChanged.connect(self.memory.apply_user_changes)
+        self.memory.botChanged.connect(self._set_bot)
+        placeholder = self._memory_dock.widget()
+        self._memory_dock.setWidget(self.memory)
+        placeholder.deleteLater()
+
+    def _part_failed(self, name: str, error: object) -> None:
+        """The idle build could not build ``name``: a database that cannot be opened ends
+        the IDE (``storeFailed``); another part's error is shown in Output."""
+        if name == "store" and self.store_error is not None:
+            self.storeFailed.emit(self.store_error)
+        else:
+            self.output.add(f"error: building {name} failed: {error}", "error")
+
+    def _say_if_bot_unusable(self) -> None:
+        """The bot named at start names no bot of a General Bots database, or two: say so at
+        once (runs are refused with the same message; the bot box picks another)."""
+        from app.db.database import DatabaseError
+
+        try:
+            self.store.check_bot(self.bot)
+        except DatabaseError as exc:
+            self.output.add(f"error: {exc}", "error")
+            self.statusBar().showMessage(
+                f"Bot {self.bot!r} cannot be used: pick one in the bot box", 15000)
 
     def _build_run(self) -> None:
         """The runner, with the debugger and the conversation tools: they set how it runs
@@ -892,6 +969,8 @@ class MainWindow(QMainWindow):
 
     def run(self, debug: bool = False) -> None:
         """Run the current tab: plain (full speed) or under the debugger."""
+        from app.db.database import DatabaseError  # loaded with the store (the runner's)
+
         tab = self.current_tab()
         if tab is None:
             return
@@ -1009,7 +1088,12 @@ class MainWindow(QMainWindow):
             self.botChanged.emit(bot)
 
     def _update_status(self) -> None:
-        self.db_label.setText(f"DB: {describe_url(self.db_url)}")
+        if "store" in self.__dict__:  # its module imports the database driver
+            from app.db.database import describe_url
+
+            self.db_label.setText(f"DB: {describe_url(self.db_url)}")
+        else:
+            self.db_label.setText(f"DB: {OPENING_TEXT}")
         origin = self.bot_origin
         self.bot_label.setText(f"Bot: {self.bot}" + (f" ({origin})" if origin else ""))
         self.bot_label.setToolTip(
@@ -1018,6 +1102,8 @@ class MainWindow(QMainWindow):
 
     def ask_database(self) -> None:
         """File ▸ Open Database…: a SQLite file (picker), a PostgreSQL server, or a recent one."""
+        from .bot.database_dialog import DatabaseDialog, recent_databases
+
         dialog = DatabaseDialog(self, self.db_url, recent_databases(self.settings))
         if dialog.exec() and dialog.url():
             self.open_database(dialog.url())
@@ -1026,6 +1112,11 @@ class MainWindow(QMainWindow):
         """Switch the memory database: the old store is flushed and closed — every thread's
         connection — before the new one opens, so no connection of this process is left on
         a file another process may be using. On failure the previous database is reopened."""
+        from app.db.database import DatabaseError
+        from app.memory.store import MemoryStore
+
+        from .bot.database_dialog import remember_database
+
         previous = self.db_url
         self.runner.stop()
         self._detach_store()
@@ -1040,6 +1131,8 @@ class MainWindow(QMainWindow):
         return True
 
     def _detach_store(self) -> None:
+        from app.db.database import describe_url
+
         self._unsubscribe_store()
         self._unsubscribe_users()
         self.history_feature.shutdown()  # its threads use the store's database
@@ -1050,6 +1143,8 @@ class MainWindow(QMainWindow):
                                 f"{describe_url(self.db_url)}: {self.store.last_error}")
 
     def _attach_store(self, store: MemoryStore, url: str) -> None:
+        from app.memory.user_memory import user_memories
+
         self.store, self.db_url = store, url
         self.runner.store = store
         self._unsubscribe_store = store.subscribe(self.bridge.post_change)

@@ -18,9 +18,9 @@ from interpreter import (
     check_source,
 )
 
-from .. import __version__
 from ..files.bot_package import package_variable_names
 from ..services.settings import engine_options
+from .version import VERSION_TEXT
 
 if TYPE_CHECKING:
     from ..run.headless import HeadlessRun
@@ -32,7 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="talkbench",
         description="Write, run and debug General Bots BASIC dialogs.")
-    parser.add_argument("--version", action="version", version=f"talkbench {__version__}")
+    parser.add_argument("--version", action="version", version=VERSION_TEXT)
     sub = parser.add_subparsers(dest="command")
 
     run = sub.add_parser("run", help="run a dialog headless (TALK → stdout, HEAR ← stdin)")

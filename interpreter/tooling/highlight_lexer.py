@@ -9,10 +9,11 @@ editor's per-block state. Keyword words come from ``interpreter.syntax.vocabular
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+import sys
+from collections.abc import Callable, Iterable
 from typing import ClassVar
 
-from pygments.lexer import ExtendedRegexLexer, LexerContext, bygroups, default, words
+from pygments.lexer import ExtendedRegexLexer, Future, LexerContext, bygroups, default, words
 from pygments.token import (
     Comment,
     Keyword,
@@ -157,6 +158,30 @@ def _interpolated(token: _TokenType, stop: str) -> list:
     ]
 
 
+class _RuleMatch:
+    """A rule's ``match``, its regex compiled the first time a line tries the rule.
+
+    Pygments compiles all ~70 regexes (the keyword tries are large) when the lexer is first
+    made, 30-50 ms before the IDE's first lines could be coloured; the first screen tries a
+    few. After ``EAGER_AFTER_LINES`` lines ``compile_rules`` puts every compiled ``match`` in
+    place of these (the rest take ~2 ms), so lexing a file pays no indirection."""
+
+    __slots__ = ("_flags", "_match", "_pattern")
+
+    def __init__(self, pattern: str, flags: int) -> None:
+        self._pattern, self._flags = pattern, flags
+        self._match: Callable[..., re.Match[str] | None] | None = None
+
+    def compiled(self) -> Callable[..., re.Match[str] | None]:
+        if self._match is None:
+            self._match = re.compile(self._pattern, self._flags).match
+        return self._match
+
+    def __call__(self, text: str, pos: int = 0,
+                 end: int = sys.maxsize) -> re.Match[str] | None:
+        return self.compiled()(text, pos, end)
+
+
 class GBasicLexer(ExtendedRegexLexer):
     """Lexer for General Bots BASIC dialogs (``.bas``), both keyword spellings."""
 
@@ -271,6 +296,11 @@ class GBasicLexer(ExtendedRegexLexer):
         ],
     }
 
+    @classmethod
+    def _process_regex(cls, regex: str | Future, rflags: int, state: str) -> _RuleMatch:
+        """Each rule compiles its regex when first tried (see ``_RuleMatch``)."""
+        return _RuleMatch(regex.get() if isinstance(regex, Future) else regex, rflags)
+
     def analyse_text(text: str) -> float:
         """Claim ``.bas`` files that use General Bots keywords (QBasic owns ``*.bas`` too)."""
         markers = r"^\s*(TALK|HEAR|SET[_ ]BOT[_ ]MEMORY|GET[_ ]BOT[_ ]MEMORY|BEGIN TALK)\b"
@@ -282,6 +312,9 @@ class GBasicLexer(ExtendedRegexLexer):
 # ---------------------------------------------------------------------------------------------
 
 _LEXER: GBasicLexer | None = None
+# Lines lexed with rules compiled on demand before all are compiled (a screenful and more).
+EAGER_AFTER_LINES = 100
+_lines_lexed = 0
 
 
 def _lexer() -> GBasicLexer:
@@ -291,9 +324,24 @@ def _lexer() -> GBasicLexer:
     return _LEXER
 
 
+def compile_rules() -> None:
+    """Compile every rule's regex now and drop the per-rule indirection."""
+    global _lines_lexed
+    _lines_lexed = EAGER_AFTER_LINES
+    for rules in _lexer()._tokens.values():
+        for i, (match, action, new_state) in enumerate(rules):
+            if isinstance(match, _RuleMatch):
+                rules[i] = (match.compiled(), action, new_state)
+
+
 def highlight_line_tokens(line: str, state: int) -> tuple[list[Span], int]:
     """Lex one line from an incoming line state; return (start, length, token) spans and the
     outgoing state. Offsets are Python characters; an unknown state (Qt's -1) counts as 0."""
+    global _lines_lexed
+    if _lines_lexed < EAGER_AFTER_LINES:
+        _lines_lexed += 1
+        if _lines_lexed == EAGER_AFTER_LINES:
+            compile_rules()
     ctx = LexerContext(line + "\n", 0, list(_STACKS.get(state, _STACKS[STATE_NORMAL])))
     spans: list[Span] = []
     # Consume every token, including the final newline: its rule may switch state.

@@ -174,3 +174,27 @@ def test_closing_before_the_idle_build_saves_the_session_and_a_full_layout(
     second = open_window()
     restored = second.current_tab()
     assert restored.path == dialog and 2 in restored.editor.breakpoints
+
+
+def test_first_parts_are_built_after_their_imports_and_an_optional_missing_one_is_skipped(
+        qapp, qtbot):
+    import sys
+
+    from PySide6.QtWidgets import QWidget
+
+    from ui.deferred_parts import DeferredParts
+
+    widget = QWidget()
+    qtbot.addWidget(widget)
+    seen: list[tuple[str, bool]] = []
+    parts = DeferredParts(
+        widget,
+        {"later": lambda: seen.append(("later", "json" in sys.modules)),
+         "early": lambda: seen.append(("early", "colorsys" in sys.modules))},
+        ["no_such_module_talkbench?", "json"],
+        [("early", ["colorsys", "also_missing_talkbench?"])])
+    parts.start_after_first_paint(widget)
+    widget.show()
+    qtbot.waitUntil(lambda: parts.done, timeout=10000)
+    assert seen == [("early", True), ("later", True)]
+    assert "import colorsys" in parts.timings and "import json" in parts.timings

@@ -344,3 +344,65 @@ def test_pygmentize_command_line(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "Token.Keyword\t'SET BOT MEMORY'" in result.stdout
     assert "Token.Comment.Single" in result.stdout
+
+
+# A fresh process: the lexer's rules are compiled once per process, on first use.
+LAZY_RULES = """\
+import json, sys
+from pathlib import Path
+from interpreter.tooling import highlight_lexer as hl
+
+def lex_all(lines):
+    state, out = 0, []
+    for line in lines:
+        spans, state = hl.highlight_line_tokens(line, state)
+        out.append([(a, b, str(t)) for a, b, t in spans] + [state])
+    return out
+
+def compiled():
+    rules = [m for rs in hl._lexer()._tokens.values() for m, _a, _s in rs]
+    return sum(not isinstance(m, hl._RuleMatch) or m._match is not None for m in rules), len(rules)
+
+def all_plain():
+    return all(not isinstance(m, hl._RuleMatch)
+               for rs in hl._lexer()._tokens.values() for m, _a, _s in rs)
+
+sample = Path(sys.argv[1]).read_text().splitlines()
+if sys.argv[2] == "compare":
+    hl.EAGER_AFTER_LINES = 10 ** 9  # every line through the rules compiled on demand
+    lex_all(["' A new dialog", 'TALK "Hello!"'])
+    after_first_lines = compiled()
+    lazy = lex_all(sample)
+    hl.compile_rules()
+    result = {"after_first_lines": after_first_lines, "same": lazy == lex_all(sample),
+              "all_plain": all_plain()}
+else:  # the default: compiled once a screenful and more has been lexed
+    lex_all(sample[:hl.EAGER_AFTER_LINES - 1])
+    before = all_plain()
+    lex_all(sample[:1])
+    result = {"before": before, "after": all_plain()}
+print(json.dumps(result))
+"""
+
+
+def test_rules_compile_when_first_tried_and_compile_rules_changes_no_colour(tmp_path):
+    """The first lines compile only the rules they try (the IDE colours them before its
+    first paint); ``compile_rules`` compiles the rest, and every line lexes the same."""
+    import json
+
+    root = Path(__file__).resolve().parents[3]
+    sample = tmp_path / "all.bas"
+    sample.write_text("\n".join(p.read_text() for p in sorted(
+        (root / "resources" / "samples").glob("*.bas"))))
+
+    def lex(mode: str) -> dict:
+        done = subprocess.run([sys.executable, "-c", LAZY_RULES, str(sample), mode], cwd=root,
+                              capture_output=True, text=True, timeout=60, check=False)
+        assert done.returncode == 0, done.stderr
+        return json.loads(done.stdout)
+
+    compared = lex("compare")
+    compiled, total = compared["after_first_lines"]
+    assert 0 < compiled < total
+    assert compared["same"] and compared["all_plain"]
+    assert lex("default") == {"before": False, "after": True}

@@ -56,13 +56,15 @@ def test_the_bot_box_on_a_general_bots_database(qapp, qloop, qtbot, run, tmp_pat
     assert bot_count(generalbots_db) == 3
 
 
-def test_starting_with_a_bot_general_bots_lacks_says_so(qapp, qloop, tmp_path: Path,
+def test_starting_with_a_bot_general_bots_lacks_says_so(qapp, qloop, qtbot, tmp_path: Path,
                                                        generalbots_db) -> None:  # noqa: F811
     from ui.main import build_window
 
     settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
     win = build_window([], generalbots_db, "newbot", settings)
     try:
+        win.show()  # the store opens after the first paint, and says so then
+        qtbot.waitUntil(lambda: win.parts.built("memory"), timeout=20000)
         assert any("No bot 'newbot'" in text and "'shop-eu'" in text
                    for text in win.output.texts())
     finally:
