@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import fields
+from enum import Enum
 from typing import Any
 
 from .. import nodes as n
@@ -20,7 +21,6 @@ from ..lexer import Interpolation, Kind, TextBlock, Token
 _SCALARS = (str, int, float, bool, type(None))
 # Node fields holding a line number (``Node.line`` aside); With's ``fields`` holds one at [2].
 _LINE_FIELDS = frozenset({"end_line"})
-_FIELDS: dict[type, tuple[str, ...]] = {}
 
 
 class CannotShift(Exception):
@@ -61,19 +61,43 @@ def shifted_nodes(value: Any, delta: int) -> Any:
 
 def _shifted_node(node: n.Node, delta: int) -> n.Node:
     cls = type(node)
-    values: dict[str, Any] = {}
-    names = _FIELDS.get(cls)
-    if names is None:
-        names = _FIELDS[cls] = tuple(f.name for f in fields(cls))
-    for name in names:
+    plan = _PLANS.get(cls)
+    if plan is None:
+        plan = _PLANS[cls] = _plan(cls)
+    values: list[Any] = []
+    for name, kind in plan:
         value = getattr(node, name)
-        if name == "line" or (name in _LINE_FIELDS and value):
-            values[name] = value + delta
-        elif name == "fields" and cls is n.With:
-            values[name] = [(f, shifted_nodes(v, delta), line + delta, col)
-                            for f, v, line, col in value]
+        if kind is _Field.LINE:
+            values.append(value + delta if value else value)
+        elif kind is _Field.WITH_FIELDS:
+            values.append([(f, shifted_nodes(v, delta), line + delta, col)
+                           for f, v, line, col in value])
         elif isinstance(value, _SCALARS):
-            values[name] = value
+            values.append(value)
         else:
-            values[name] = shifted_nodes(value, delta)
-    return cls(**values)
+            values.append(shifted_nodes(value, delta))
+    return cls(*values)
+
+
+class _Field(Enum):
+    LINE = "a line number (0: none)"
+    WITH_FIELDS = "With.fields: (field, value, line, col)"
+    OTHER = "anything else"
+
+
+_PLANS: dict[type, tuple[tuple[str, _Field], ...]] = {}
+
+
+def _plan(cls: type) -> tuple[tuple[str, _Field], ...]:
+    """How to move each of ``cls``'s fields, in the order its constructor takes them."""
+    plan = []
+    for f in fields(cls):
+        if not f.init:
+            raise CannotShift(f"{cls.__name__}.{f.name}")  # the constructor would not take it
+        if f.name == "line" or f.name in _LINE_FIELDS:
+            plan.append((f.name, _Field.LINE))
+        elif f.name == "fields" and cls is n.With:
+            plan.append((f.name, _Field.WITH_FIELDS))
+        else:
+            plan.append((f.name, _Field.OTHER))
+    return tuple(plan)
