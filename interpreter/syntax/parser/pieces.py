@@ -13,7 +13,7 @@ from .. import nodes as n
 from ..lexer import Chunk, Kind, Lexed, Token
 from ..nesting import too_deep
 from ..pieces.generations import TwoGenerations
-from ..pieces.shift import CannotShift, shifted_nodes
+from ..pieces.shift import CannotShift, note_moved, shifted_nodes
 from .core import Parser, parse_with
 from .state import DefinedSubs, KnownNames
 
@@ -67,6 +67,7 @@ class _Program:
         self.statement_lines: set[int] = set()
         self.closer_lines: set[int] = set()
         self.diagnostics: list[Diagnostic] = []
+        self.moved: list[tuple[n.Node, n.Node]] = []  # (moved statement or SUB, original)
         self._lines: list[str] | None = None
 
     def lines(self) -> list[str]:
@@ -111,6 +112,7 @@ def program_by_pieces(lexed: Lexed, source: str,
             whole.add(piece)
         _pieces.next_generation()
         _by_text.next_generation()
+    note_moved(whole.moved)
     return whole.program(), whole.diagnostics
 
 
@@ -136,9 +138,15 @@ def _parsed(group: Sequence[Chunk], end: Token, lexed: Lexed, raw_lines: list[st
         if raw_lines else ""
     key = (whole.file, first, texts, raw)
     found = _pieces.get(key)
+    origin = None
     if found is None:
-        found = _moved(_by_text.get((whole.file, texts, raw)), first)
+        origin = _by_text.get((whole.file, texts, raw))
+        found = _moved(origin, first)
     if found is not None and found.fits(whole.names, whole.sub_lines):
+        if origin is not None:
+            was, now = origin[1].program, found.program
+            whole.moved.extend(zip(now.body, was.body, strict=True))
+            whole.moved.extend(zip(now.subs.values(), was.subs.values(), strict=True))
         _pieces.put(key, found)
         _by_text.put((whole.file, texts, raw), (first, found))
         return found

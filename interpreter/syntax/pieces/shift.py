@@ -101,3 +101,21 @@ def _plan(cls: type) -> tuple[tuple[str, _Field], ...]:
         else:
             plan.append((f.name, _Field.OTHER))
     return tuple(plan)
+
+
+# The top-level statements and SUBs the newest parse by pieces moved, by id: (the moved node,
+# the node it was moved from; both kept alive, so neither id is reused). A pass whose result
+# does not depend on line numbers (the code generator's facts) reuses the original's.
+_origins: dict[int, tuple[n.Node, n.Node]] = {}
+
+
+def moved_from(node: n.Node) -> n.Node | None:
+    """The node ``node`` was moved from by the newest parse by pieces, if it was."""
+    entry = _origins.get(id(node))
+    return entry[1] if entry is not None and entry[0] is node else None
+
+
+def note_moved(pairs: list[tuple[n.Node, n.Node]]) -> None:
+    """Called once per parse by pieces with its (moved, original) top-level nodes."""
+    global _origins
+    _origins = {id(moved): (moved, original) for moved, original in pairs}

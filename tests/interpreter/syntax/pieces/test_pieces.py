@@ -19,7 +19,7 @@ from interpreter.syntax.lexer import Lexer, normalized
 from interpreter.syntax.parser.core import Parser, parse_with, whole_program
 from interpreter.syntax.parser.pieces import parse_reusing
 from interpreter.syntax.pieces.lexing import lex_dialog
-from interpreter.syntax.pieces.shift import CannotShift, shifted_nodes
+from interpreter.syntax.pieces.shift import CannotShift, moved_from, shifted_nodes
 
 from .edits import BASE, BASE_LINES, apply, edits, moving_edits
 
@@ -181,3 +181,16 @@ def test_a_parse_holding_a_value_of_unknown_kind_is_not_moved() -> None:
         shifted_nodes(n.Literal(1, 1, object()), 3)
     moved = shifted_nodes(n.With(2, 1, n.Name(2, 6, "o"), [("a", n.Literal(3, 3, 1), 3, 2)]), 4)
     assert moved == n.With(6, 1, n.Name(6, 6, "o"), [("a", n.Literal(7, 3, 1), 7, 2)])
+
+
+def test_a_moved_sub_is_known_as_the_one_it_was_moved_from() -> None:
+    # The code generator's facts of a moved SUB are those of the original (none is a line).
+    text = "".join(f"SUB S{i}(a)\nIF a > {i} THEN\nTALK a\nEND IF\nEND SUB\n" for i in range(9))
+    clear_caches()
+    before, _ = parse_reusing(text, FILE)
+    after, _ = parse_reusing("x = 1\n" + text, FILE)
+    assert moved_from(after.subs["s8"]) is before.subs["s8"]
+    assert after.subs["s8"].line == before.subs["s8"].line + 1 == 42
+    facts = program_facts(after)
+    forget_facts()
+    assert facts == program_facts(after)
