@@ -17,6 +17,7 @@ import asyncio
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -76,6 +77,31 @@ def edited(text: str, version: int) -> str:
     return text.replace('"big', f'"big{version}', 1)
 
 
+def line_inserted(text: str, version: int) -> str:
+    """``text`` with a line inserted near the top (Enter, a paste): every line after moves."""
+    return text.replace("SUB S2(a)\n", f"SUB S2(a)\n  x{version} = {version}\n", 1)
+
+
+def line_deleted(text: str, version: int) -> str:
+    """``text`` with one of its first lines deleted (a TALK inside an early SUB)."""
+    lines = text.split("\n")
+    del lines[2 + 5 * (version % 4)]
+    return "\n".join(lines)
+
+
+def moving_edit(text: str, repeat: int, edit: Callable[[str, int], str]) -> float:
+    """The checker on ``edit`` of ``text``, each time right after a check of ``text`` itself,
+    so the pieces after the edit stand at other lines than in the check before."""
+    best = float("inf")
+    for version in range(2, repeat + 2):
+        check_document(text, None)
+        changed = edit(text, version)
+        started = time.perf_counter()
+        check_document(changed, None)
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
 def in_process(text: str, repeat: int, scratch: bool) -> float:
     """The checker on a one-line edit of ``text`` (checked before), each time a new text;
     ``scratch`` forgets what the previous check could lend (a check from scratch)."""
@@ -100,12 +126,20 @@ def main() -> int:
     ours = asyncio.run(edit_latency(text, repeat)) * 1000
     after_edit = in_process(text, repeat, scratch=False) * 1000
     scratch = in_process(text, repeat, scratch=True) * 1000
+    inserted = moving_edit(text, repeat, line_inserted) * 1000
+    deleted = moving_edit(text, repeat, line_deleted) * 1000
     return report([
         Measurement("lsp", "edit → diagnostics, 2,000-line dialog", ours, after_edit, "ms",
                     goal=Goal.OURS_BELOW, target=TARGET_MS,
                     note=f"best of {repeat}; baseline: the checker in-process"),
         Measurement("lsp", "checker after a one-line edit, 2,000 lines", after_edit, scratch,
                     "ms", note=f"best of {repeat}; baseline: the same check from scratch"),
+        Measurement("lsp", "checker after inserting a line near the top, 2,000 lines",
+                    inserted, scratch, "ms",
+                    note=f"best of {repeat}; baseline: a check from scratch"),
+        Measurement("lsp", "checker after deleting a line near the top, 2,000 lines",
+                    deleted, scratch, "ms",
+                    note=f"best of {repeat}; baseline: a check from scratch"),
     ])
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from ..library.builtins.core import lookup_builtin
 from ..syntax import nodes as n
+from ..syntax.pieces.shift import moved_from
 
 _BOOL_OPS = {"=", "<>", "<", "<=", ">", ">=", "LIKE", "CONTAINS", "IN", "AND", "OR"}
 
@@ -236,7 +237,13 @@ def _part_facts(root: n.Node, is_sub: bool, known: dict[int, tuple[n.Node, _Part
                 kept: dict[int, tuple[n.Node, _PartFacts]]) -> _PartFacts:
     entry = known.get(id(root))
     if entry is None or entry[0] is not root:
-        entry = (root, _walk_part(root, is_sub))
+        # A statement or SUB moved to other lines (``syntax.pieces.shift``) has the facts of
+        # the one it was moved from: no fact depends on a line number.
+        original = moved_from(root)
+        earlier = known.get(id(original)) if original is not None else None
+        facts = earlier[1] if earlier is not None and earlier[0] is original else \
+            _walk_part(root, is_sub)
+        entry = (root, facts)
     kept[id(root)] = entry
     return entry[1]
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 
 from ..syntax.lexer import Kind, TextBlock, Token
@@ -309,8 +309,10 @@ def _next_code_lines(lines: list[SourceLine]) -> list[SourceLine | None]:
 
 
 # The findings of each piece of the dialog last checked, by (build, the piece's key, the blocks
-# open before it) -> (its findings, the blocks open after it).
-_PieceFindings = tuple[tuple[Finding, ...], Blocks]
+# open before it) -> (its findings, the blocks open after it, the piece's first line then).
+# The rules read a line's number only to say where a finding is (no message quotes one), so a
+# piece found at another line has the same findings, moved.
+_PieceFindings = tuple[tuple[Finding, ...], Blocks, int]
 _remembered: dict[tuple[EngineBuild, PieceKey, Blocks], _PieceFindings] = {}
 
 
@@ -325,10 +327,15 @@ def converter_findings(build: EngineBuild, pieces: Iterable[LinePiece]) -> list[
     for key, lines in pieces:
         memo_key = (build, key, model.blocks())
         known = _remembered.get(memo_key)
+        first = lines[0].number
         if known is None:
-            known = (tuple(model.findings(list(lines))), model.blocks())
+            known = (tuple(model.findings(list(lines))), model.blocks(), first)
         else:
             model.resume(known[1])
+            if known[2] != first:
+                delta = first - known[2]
+                known = (tuple(replace(f, line=f.line + delta) for f in known[0]), known[1],
+                         first)
         kept[memo_key] = known
         found.extend(known[0])
     _remembered.clear()

@@ -66,14 +66,15 @@ class SourceLine:
         return self.text[token.col - 1 : token.end_col - 1]
 
 
-# A piece of a dialog (``syntax.pieces``) as (its text, its first line number, whether it is the
-# dialog's last piece), and its lines.
-PieceKey = tuple[str, int, bool]
+# A piece of a dialog (``syntax.pieces``) as (its text, whether it is the last piece: the text
+# after its last \n is then a line of its own), and its lines (never none). The key says
+# nothing of where the piece stands: the same key, the same lines but for their numbers.
+PieceKey = tuple[str, bool]
 LinePiece = tuple[PieceKey, tuple["SourceLine", ...]]
 
 _LAST: list[tuple[str, tuple[LinePiece, ...]]] = []  # a check reads the lines twice
 # The lines of each lexed piece of the dialog last read: a piece lexes the same wherever it
-# stands, so its lines are the same too.
+# stands, so its lines are the same too, moved to where it stands now.
 _PIECES: dict[PieceKey, tuple[SourceLine, ...]] = {}
 
 
@@ -103,10 +104,10 @@ def _line_pieces(source: str) -> tuple[LinePiece, ...]:
     pieces: list[LinePiece] = []
     for k, chunk in enumerate(lexed.chunks):
         last = k == len(lexed.chunks) - 1
-        # Only the last piece owns the text after its last \n, so the same text makes other
-        # lines there: being last is part of the key.
-        key = (chunk.text, chunk.first_line, last)
+        key = (chunk.text, last)
         found = _PIECES.get(key)
+        if found is not None and found[0].number != chunk.first_line:
+            found = _moved(found, chunk.first_line, chunk.tokens)
         if found is None:
             texts = chunk.text.split("\n")
             if not last:
@@ -116,6 +117,25 @@ def _line_pieces(source: str) -> tuple[LinePiece, ...]:
     _PIECES.clear()  # what the next read may find: this dialog's pieces, no older ones
     _PIECES.update(pieces)
     return tuple(pieces)
+
+
+def _moved(lines: tuple[SourceLine, ...], first: int, tokens: tuple[Token, ...]
+           ) -> tuple[SourceLine, ...] | None:
+    """``lines`` of a piece moved to where its tokens (the same, moved, see
+    ``syntax.pieces.lexing``) now stand: each line's tokens are the next ones of the piece
+    (a line's tokens follow each other). None when the counts disagree."""
+    delta = first - lines[0].number
+    own = [t for t in tokens if t.kind not in (Kind.NEWLINE, Kind.EOF)]
+    if sum(len(line.tokens) for line in lines) != len(own):
+        return None
+    moved = []
+    at = 0
+    for line in lines:
+        count = len(line.tokens)
+        moved.append(SourceLine(line.number + delta, line.text, tuple(own[at:at + count]),
+                                line.starts_statement, line.block, line.comment_col))
+        at += count
+    return tuple(moved)
 
 
 def _lines_of(texts: list[str], first: int, tokens: tuple[Token, ...]

@@ -13,6 +13,7 @@ from .. import nodes as n
 from ..lexer import Chunk, Kind, Lexed, Token
 from ..nesting import too_deep
 from ..pieces.generations import TwoGenerations
+from ..pieces.shift import CannotShift, note_moved, shifted_nodes
 from .core import Parser, parse_with
 from .state import DefinedSubs, KnownNames
 
@@ -34,11 +35,16 @@ class _ParsedPiece:
 # (file, first line, the pieces' texts, the raw source lines when they differ from the texts)
 _Key = tuple[str, int, tuple[str, ...], str]
 _pieces: TwoGenerations[_Key, _ParsedPiece] = TwoGenerations()
+# The same pieces by (file, texts, raw lines) with their first line: a piece found at another
+# first line (a line inserted or deleted above it) is moved there instead of parsed again.
+_TextKey = tuple[str, tuple[str, ...], str]
+_by_text: TwoGenerations[_TextKey, tuple[int, _ParsedPiece]] = TwoGenerations()
 
 
 def forget_parsed() -> None:
     with _pieces.lock:
         _pieces.clear()
+        _by_text.clear()
 
 
 def parse_reusing(source: str, file: str = "<script>") -> tuple[n.Program, list[Diagnostic]]:
@@ -61,6 +67,7 @@ class _Program:
         self.statement_lines: set[int] = set()
         self.closer_lines: set[int] = set()
         self.diagnostics: list[Diagnostic] = []
+        self.moved: list[tuple[n.Node, n.Node]] = []  # (moved statement or SUB, original)
         self._lines: list[str] | None = None
 
     def lines(self) -> list[str]:
@@ -104,6 +111,8 @@ def program_by_pieces(lexed: Lexed, source: str,
             piece, k = _parse_from(chunks, k, lexed, raw_lines, whole)
             whole.add(piece)
         _pieces.next_generation()
+        _by_text.next_generation()
+    note_moved(whole.moved)
     return whole.program(), whole.diagnostics
 
 
@@ -129,7 +138,17 @@ def _parsed(group: Sequence[Chunk], end: Token, lexed: Lexed, raw_lines: list[st
         if raw_lines else ""
     key = (whole.file, first, texts, raw)
     found = _pieces.get(key)
+    origin = None
+    if found is None:
+        origin = _by_text.get((whole.file, texts, raw))
+        found = _moved(origin, first)
     if found is not None and found.fits(whole.names, whole.sub_lines):
+        if origin is not None:
+            was, now = origin[1].program, found.program
+            whole.moved.extend(zip(now.body, was.body, strict=True))
+            whole.moved.extend(zip(now.subs.values(), was.subs.values(), strict=True))
+        _pieces.put(key, found)
+        _by_text.put((whole.file, texts, raw), (first, found))
         return found
     tokens = [t for c in group for t in c.tokens]
     tokens.append(end)
@@ -141,4 +160,26 @@ def _parsed(group: Sequence[Chunk], end: Token, lexed: Lexed, raw_lines: list[st
                          tuple(names.asked.items()), tuple(subs.asked.items()),
                          parser.read_past_end)
     _pieces.put(key, found)
+    _by_text.put((whole.file, texts, raw), (first, found))
     return found
+
+
+def _moved(entry: tuple[int, _ParsedPiece] | None, first: int) -> _ParsedPiece | None:
+    """The piece parsed at another first line, moved to ``first``: the parser reads the
+    tokens (moved alike, see ``pieces.lexing``) and the raw lines of the piece, the same
+    text, and asks about the pieces before it only what ``fits`` compares. None when it
+    reported something (a message may quote a line) or holds what cannot be moved."""
+    if entry is None or entry[1].diagnostics:
+        return None
+    at, piece = entry
+    delta = first - at
+    p = piece.program
+    try:
+        program = n.Program(p.file, shifted_nodes(p.body, delta), shifted_nodes(p.subs, delta),
+                            shifted_nodes(p.params, delta), shifted_nodes(p.descriptions, delta),
+                            shifted_nodes(p.tables, delta), p.names, p.source,
+                            frozenset(line + delta for line in p.statement_lines),
+                            frozenset(line + delta for line in p.closer_lines))
+    except CannotShift:
+        return None
+    return _ParsedPiece(program, (), piece.names_asked, piece.subs_asked, piece.read_past_end)

@@ -10,6 +10,7 @@ from ...errors import Diagnostic
 from ..lexer import Chunk, Lexed, Lexer, Token, normalized
 from .cuts import cuts
 from .generations import TwoGenerations
+from .shift import shifted_token, shifted_tokens
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,9 @@ class _LexedPiece:
 
 
 _pieces: TwoGenerations[tuple[str, int], _LexedPiece] = TwoGenerations()
+# The same pieces by their text alone: a piece found at another first line (a line inserted
+# or deleted above it) is moved there instead of lexed again.
+_by_text: TwoGenerations[str, _LexedPiece] = TwoGenerations()
 
 
 _LEXED: dict[str, Lexed] = {}
@@ -47,6 +51,7 @@ def forget_lexed() -> None:
         _LEXED.clear()
     with _pieces.lock:
         _pieces.clear()
+        _by_text.clear()
 
 
 def lex_in_chunks(source: str) -> Lexed:
@@ -70,6 +75,7 @@ def lex_in_chunks(source: str) -> Lexed:
             diagnostics.extend(piece.diagnostics)
             chunks.append(piece.chunk)
         _pieces.next_generation()
+        _by_text.next_generation()
     tokens.append(piece.end)
     return Lexed(text, tuple(tokens), tuple(diagnostics), tuple(chunks))
 
@@ -94,9 +100,23 @@ def _lexed(text: str, first_line: int) -> _LexedPiece:
     key = (text, first_line)
     found = _pieces.get(key)
     if found is None:
+        found = _moved(_by_text.get(text), first_line)
+    if found is None:
         lexer = Lexer(text, first_line=first_line)
         tokens = lexer.tokenize()
         found = _LexedPiece(Chunk(first_line, text, tuple(tokens[:-1])), tokens[-1],
                             tuple(lexer.diagnostics), not lexer.reached_end)
-        _pieces.put(key, found)
+    _pieces.put(key, found)
+    _by_text.put(text, found)
     return found
+
+
+def _moved(piece: _LexedPiece | None, first_line: int) -> _LexedPiece | None:
+    """``piece`` lexed at ``first_line`` instead: the lexer counts lines and nothing else
+    depends on where the text stands. None when its diagnostics (which may quote a line
+    number in their message) would have to move too."""
+    if piece is None or piece.diagnostics:
+        return None
+    delta = first_line - piece.chunk.first_line
+    chunk = Chunk(first_line, piece.chunk.text, shifted_tokens(piece.chunk.tokens, delta))
+    return _LexedPiece(chunk, shifted_token(piece.end, delta), (), piece.closed)

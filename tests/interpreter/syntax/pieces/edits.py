@@ -45,7 +45,22 @@ def base_dialog() -> str:
 BASE = base_dialog()
 BASE_LINES = BASE.split("\n")
 
+# Where each SUB of the dialog starts: lines inserted or deleted before, inside and after the
+# pieces a check cached, across a SUB's first and last lines too, move every piece after them.
+SUB_STARTS = [k for k, line in enumerate(BASE_LINES) if line.startswith("SUB S")]
+
+
+@st.composite
+def moving_edits(draw: st.DrawFn) -> tuple[str, int, str]:
+    """A line inserted or deleted near a SUB (from the line before it to past its END SUB)."""
+    at = draw(st.sampled_from(SUB_STARTS)) + draw(st.integers(-1, 8))
+    if draw(st.booleans()):
+        return ("insert", at, draw(st.sampled_from(SNIPPETS)))
+    return ("delete", at, "")
+
+
 edits = st.one_of(
+    moving_edits(),
     st.tuples(st.just("replace"), st.integers(0, len(BASE_LINES) - 1),
               st.sampled_from(SNIPPETS)),
     st.tuples(st.just("insert"), st.integers(0, len(BASE_LINES)), st.sampled_from(SNIPPETS)),
