@@ -40,7 +40,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from _report import Goal, Measurement, report
 
-IDE = """\
+IDE_TEMPLATE = """\
 import os, sys, time
 from pathlib import Path
 from PySide6.QtCore import QEvent, QObject, QSettings
@@ -51,14 +51,7 @@ tmp = Path(sys.argv[1])
 win = build_window([], str(tmp / "memory.sqlite3"), "default",
                    QSettings(str(tmp / "settings.ini"), QSettings.Format.IniFormat))
 settle_heap()
-class Painted(QObject):
-    seen = False
-    def eventFilter(self, obj, event):
-        if event.type() == QEvent.Type.Paint:
-            Painted.seen = True
-        return False
-painted = Painted()
-editor = win.editor()
+{painted}editor = win.editor()
 editor.viewport().installEventFilter(painted)
 win.show()
 while not Painted.seen:  # until the editor's text has been painted
@@ -75,13 +68,23 @@ sys.stdout.flush()
 os._exit(0)
 """
 
-BARE = """\
+BARE_TEMPLATE = """\
 import os, sys
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QApplication, QMainWindow
 app = QApplication(sys.argv[:1])
 win = QMainWindow()
 win.resize(1200, 800)
+{painted}win.installEventFilter(painted)
+win.show()
+while not Painted.seen:
+    app.processEvents()
+assert win.isVisible()
+os._exit(0)
+"""
+
+# Both child processes run Qt until a paint event reached the watched widget.
+PAINTED = """\
 class Painted(QObject):
     seen = False
     def eventFilter(self, obj, event):
@@ -89,13 +92,9 @@ class Painted(QObject):
             Painted.seen = True
         return False
 painted = Painted()
-win.installEventFilter(painted)
-win.show()
-while not Painted.seen:
-    app.processEvents()
-assert win.isVisible()
-os._exit(0)
 """
+IDE = IDE_TEMPLATE.replace("{painted}", PAINTED)
+BARE = BARE_TEMPLATE.replace("{painted}", PAINTED)
 
 
 def talkbench_script() -> list[str]:

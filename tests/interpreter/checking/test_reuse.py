@@ -17,6 +17,8 @@ from interpreter.codegen.loading import compile_diagnostics, compile_or_diagnost
 from interpreter.errors import Severity
 from interpreter.syntax.parser.core import parse
 
+from ..syntax.pieces.edits import apply
+
 SAMPLES = Path(__file__).resolve().parents[3] / "resources" / "samples"
 
 # Lines with findings of every kind: syntax errors, codegen warnings and errors, lint, the
@@ -57,21 +59,6 @@ edits = st.one_of(
     st.tuples(st.just("delete"), st.integers(0, len(BASE_LINES) - 1), st.just("")),
     st.tuples(st.just("type"), st.integers(0, len(BASE)), st.sampled_from(list("x\"'( )\n:"))),
 )
-
-
-def apply(text: str, edit: tuple[str, int, str]) -> str:
-    kind, at, what = edit
-    if kind == "type":
-        return text[:at] + what + text[at:]
-    lines = text.split("\n")
-    at = min(at, len(lines) - (kind != "insert"))
-    if kind == "replace":
-        lines[at] = what
-    elif kind == "insert":
-        lines.insert(at, what)
-    else:
-        del lines[at]
-    return "\n".join(lines)
 
 
 def from_scratch(source: str) -> list:

@@ -172,8 +172,8 @@ CALL CallsRec()
     assert run(src).result is None
 
 
-def test_a_leaf_called_at_the_depth_limit_still_overflows() -> None:
-    src = f"""\
+# Calls nest one deeper per Down until the last one calls a leaf at the depth limit.
+DOWN_TO_A_LEAF = f"""\
 FUNCTION Leaf(n)
     RETURN n
 END FUNCTION
@@ -183,8 +183,11 @@ FUNCTION Down(n)
     END IF
     RETURN Down(n + 1)
 END FUNCTION
-RETURN Down(start)
 """
+
+
+def test_a_leaf_called_at_the_depth_limit_still_overflows() -> None:
+    src = DOWN_TO_A_LEAF + "RETURN Down(start)\n"
     # The dialog is depth 1; Down(1) is depth 2, Down(MAX-1) is MAX, its Leaf call MAX + 1.
     with pytest.raises(BasicRuntimeError) as e:
         run(src, initial_vars={"start": 1})
@@ -429,18 +432,7 @@ def test_debug_hook_free_copies_of_depth_free_subs_take_no_depth() -> None:
     assert "async def _sub_leaf(R, G, _dp, _p0=None):" in debug  # hooks report the depth
     assert "(_t" in debug and "L['n']).__class__ is _int and" in debug
     assert both(src, {}) == ("ok", True)
-    deep = f"""\
-FUNCTION Leaf(n)
-    RETURN n
-END FUNCTION
-FUNCTION Down(n)
-    IF n >= {MAX_DEPTH - 1} THEN
-        RETURN Leaf(n)
-    END IF
-    RETURN Down(n + 1)
-END FUNCTION
-RETURN Down(1)
-"""
+    deep = DOWN_TO_A_LEAF + "RETURN Down(1)\n"
     assert outcome(deep, {}, True)[0] == "error"
     assert "stack overflow" in str(outcome(deep, {}, True)[1])
 

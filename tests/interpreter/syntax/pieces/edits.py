@@ -71,6 +71,7 @@ edits = st.one_of(
 
 
 def apply(text: str, edit: tuple[str, int, str]) -> str:
+    """``text`` after one edit: (kind, line or offset, what); also used by checking's tests."""
     kind, at, what = edit
     if kind == "type":
         return text[:at] + what + text[at:]
