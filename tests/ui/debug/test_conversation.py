@@ -48,6 +48,22 @@ def memory(window, key: str) -> str:
     return window.store.bot(window.runner.bot).get(key)
 
 
+async def answer_ann_then_paris(qtbot, window) -> None:
+    """Run the dialog to its end, answering its two HEARs."""
+    window.run()
+    await until(lambda: window.chat.waiting)
+    type_answer(qtbot, window.chat, "Ann")
+    await until(lambda: window.chat.waiting)
+    type_answer(qtbot, window.chat, "Paris")
+    await until(lambda: not window.runner.running)
+
+
+def rewind_to(window, answer: str) -> None:
+    """Choose "Rewind to here" on the user's bubble that says ``answer``."""
+    menu = window.conversation.main.linker.bubble_menu(bubble(window.chat, "user", answer))
+    next(a for a in menu.actions() if a.text() == "Rewind to here").trigger()
+
+
 def test_click_bubble_highlights_line_coverage_and_memory_diff(window, qtbot, run):
     editor = open_dialog(window)
 
@@ -97,17 +113,9 @@ def test_rewind_restores_memory_and_replays_earlier_messages(window, qtbot, run)
     window.store.set(window.runner.bot, "visits", "7")
 
     async def scenario():
-        window.run()
-        await until(lambda: window.chat.waiting)
-        type_answer(qtbot, window.chat, "Ann")
-        await until(lambda: window.chat.waiting)
-        type_answer(qtbot, window.chat, "Paris")
-        await until(lambda: not window.runner.running)
+        await answer_ann_then_paris(qtbot, window)
         assert memory(window, "city") == "Paris" and memory(window, "visits") == "71"
-        ann = bubble(window.chat, "user", "Ann")
-        menu = window.conversation.main.linker.bubble_menu(ann)
-        rewind = next(a for a in menu.actions() if a.text() == "Rewind to here")
-        rewind.trigger()
+        rewind_to(window, "Ann")
         await until(lambda: window.chat.waiting)  # replayed "Ann", waiting at HEAR city
 
     run(scenario())
@@ -264,15 +272,8 @@ def test_rewind_to_the_last_turn_keeps_its_bubble(window, qtbot, run):
     open_dialog(window)
 
     async def scenario():
-        window.run()
-        await until(lambda: window.chat.waiting)
-        type_answer(qtbot, window.chat, "Ann")
-        await until(lambda: window.chat.waiting)
-        type_answer(qtbot, window.chat, "Paris")
-        await until(lambda: not window.runner.running)
-        paris = bubble(window.chat, "user", "Paris")
-        menu = window.conversation.main.linker.bubble_menu(paris)
-        next(a for a in menu.actions() if a.text() == "Rewind to here").trigger()
+        await answer_ann_then_paris(qtbot, window)
+        rewind_to(window, "Paris")
         await until(lambda: not window.runner.running and ("bot", "Bye") in window.chat.bubbles())
 
     run(scenario())
@@ -287,15 +288,8 @@ def test_answering_by_hand_after_a_rewind_drops_the_replay_offer(window, qtbot, 
     answers = window.conversation.answers
 
     async def scenario():
-        window.run()
-        await until(lambda: window.chat.waiting)
-        type_answer(qtbot, window.chat, "Ann")
-        await until(lambda: window.chat.waiting)
-        type_answer(qtbot, window.chat, "Paris")
-        await until(lambda: not window.runner.running)
-        ann = bubble(window.chat, "user", "Ann")
-        menu = window.conversation.main.linker.bubble_menu(ann)
-        next(a for a in menu.actions() if a.text() == "Rewind to here").trigger()
+        await answer_ann_then_paris(qtbot, window)
+        rewind_to(window, "Ann")
         await until(lambda: window.chat.waiting)
         assert answers.offer_button.isVisibleTo(answers)
         type_answer(qtbot, window.chat, "Rome")  # the user takes another path
