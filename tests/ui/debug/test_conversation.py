@@ -8,21 +8,9 @@ import time
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QDockWidget
 
+from tests.app.run.test_turns import DIALOG  # the two-HEAR dialog the recorder tests use
 from tests.ui.conftest import until
 from ui.run.turns_view import LINE_PROPERTY, TURN_PROPERTY, LineShade, chat_labels
-
-DIALOG = """\
-TALK "Hi, what is your name?"
-HEAR name
-old = GET BOT MEMORY "visits"
-SET BOT MEMORY "visits", old + "1"
-TALK "Hello " + name
-HEAR city
-IF city = "Paris" THEN
-  SET BOT MEMORY "city", city
-END IF
-TALK "Bye"
-"""
 
 
 def open_dialog(window, text: str = DIALOG):
