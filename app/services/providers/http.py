@@ -47,19 +47,27 @@ class HttpxClient:
         self._clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop,
                                                  httpx.AsyncClient] = weakref.WeakKeyDictionary()
 
-    def _client(self) -> httpx.AsyncClient:
+    async def _client(self) -> httpx.AsyncClient:
         loop = asyncio.get_running_loop()
         client = self._clients.get(loop)
         if client is None or client.is_closed:
-            client = self._clients[loop] = httpx.AsyncClient(
-                follow_redirects=True, limits=_LIMITS, headers=_DEFAULT_HEADERS)
+            # Made in a worker thread: loading the certificate store takes 30-250 ms, which
+            # on the GUI thread's loop would freeze the IDE at a dialog's first request.
+            made = await asyncio.to_thread(
+                httpx.AsyncClient, follow_redirects=True, limits=_LIMITS,
+                headers=_DEFAULT_HEADERS)
+            client = self._clients.get(loop)
+            if client is None or client.is_closed:
+                client = self._clients[loop] = made
+            else:  # another request of this loop made one meanwhile
+                await made.aclose()
         return client
 
     async def request(self, method: str, url: str, headers: dict[str, str],
                       body: bytes | None = None, timeout: float | None = None) -> HttpResponse:
         limit = timeout or self.timeout
         try:
-            async with self._client().stream(method, url, headers=headers, content=body,
+            async with (await self._client()).stream(method, url, headers=headers, content=body,
                                              timeout=limit) as response:
                 data = bytearray()
                 async for chunk in response.aiter_bytes():
@@ -83,7 +91,7 @@ class HttpxClient:
         # counts the bytes that arrive.
         wanted = {"Accept-Encoding": "identity", **headers}
         try:
-            opened = self._client().stream(method, url, headers=wanted, content=body,
+            opened = (await self._client()).stream(method, url, headers=wanted, content=body,
                                            timeout=limit)
             response = await opened.__aenter__()
         except (httpx.HTTPError, httpx.InvalidURL, OSError, ValueError) as e:
