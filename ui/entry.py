@@ -6,6 +6,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
+from app.cli.ide_args import ide_launch_args
 from app.cli.version import asks_only_version, print_version
 
 
@@ -18,6 +19,9 @@ def _launch(*args: Any, **kwargs: Any) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     if asks_only_version(argv):  # neither the interpreter nor Qt loads for it
         return print_version()
+    ide = ide_launch_args(argv)  # the IDE alone: no headless command's modules load for it
+    if ide is not None:
+        return _launch(list(ide.files), db=ide.db, bot=ide.bot)
     from app.cli.commands import main as cli_main
 
     return cli_main(argv, launch_gui=_launch)
