@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -19,9 +20,11 @@ from PySide6.QtWidgets import (
 )
 
 from app import __version__
-from interpreter.tooling.keyword_help import KeywordHelp, all_help
 
 from .editor.completion import help_html
+
+if TYPE_CHECKING:
+    from interpreter.tooling.keyword_help import KeywordHelp
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 _ENTRY = Qt.ItemDataRole.UserRole
@@ -38,6 +41,8 @@ class KeywordReference(QDialog):
         self.filter = QLineEdit(placeholderText="Filter keywords (name or a word of the summary)")
         self.list = QListWidget()
         self.text = QTextBrowser()
+        from interpreter.tooling.keyword_help import all_help  # the texts load when shown
+
         for entry in sorted(all_help(), key=lambda e: e.phrase):
             item = QListWidgetItem(entry.phrase)
             item.setData(_ENTRY, entry)

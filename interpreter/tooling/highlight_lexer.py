@@ -122,21 +122,21 @@ def _trie_node(node: dict[str, dict]) -> str:
     return "(?:" + "|".join(branches) + ")" if branches else ""
 
 
-def _phrases_regex() -> str:
-    closed_and_constants = _CLOSED_WORDS | set(_CONSTANTS)
-    phrases = set(vocab.STATEMENT_PHRASES) | set(vocab.EXPRESSION_PHRASES)
-    phrases |= set(vocab.BLOCK_WORDS) - closed_and_constants
-    return _trie_regex(phrases) + _NOT_VARIABLE
 
 
 def _words_regex(items: Iterable[str], suffix: str = r"\b") -> words:
     return words(sorted(set(items), key=lambda w: (-len(w), w)), suffix=suffix)
 
 
-def _builtin_regex() -> str:
+def _builtin_phrases() -> list[str]:
     # `IS_NUMERIC` and `IS NUMERIC` are one name, like keyword phrases.
-    names = (name.replace("_", " ") for name in _builtin_names())
-    return _trie_regex(names) + r"(?=[ \t]*\()"
+    return [name.replace("_", " ") for name in _builtin_names()]
+
+
+def _keyword_phrases() -> list[str]:
+    closed_and_constants = _CLOSED_WORDS | set(_CONSTANTS)
+    phrases = set(vocab.STATEMENT_PHRASES) | set(vocab.EXPRESSION_PHRASES)
+    return sorted(phrases | (set(vocab.BLOCK_WORDS) - closed_and_constants))
 
 
 _HEAR_TYPES_RE = "(?:" + "|".join(
@@ -168,18 +168,94 @@ class _RuleMatch:
 
     __slots__ = ("_flags", "_match", "_pattern")
 
-    def __init__(self, pattern: str, flags: int) -> None:
+    def __init__(self, pattern: str | Future, flags: int) -> None:
         self._pattern, self._flags = pattern, flags
         self._match: Callable[..., re.Match[str] | None] | None = None
 
     def compiled(self) -> Callable[..., re.Match[str] | None]:
         if self._match is None:
-            self._match = re.compile(self._pattern, self._flags).match
+            pattern = self._pattern
+            self._match = re.compile(
+                pattern.get() if isinstance(pattern, Future) else pattern, self._flags).match
         return self._match
 
     def __call__(self, text: str, pos: int = 0,
                  end: int = sys.maxsize) -> re.Match[str] | None:
+        if pos >= end or pos >= len(text):
+            # Pygments tries every rule once more at the end of the text: none matches
+            # there (a test checks each), so the first line compiles only what it uses.
+            return None
         return self.compiled()(text, pos, end)
+
+
+class _Trie(Future):
+    """A rule matching the longest of some phrases (words joined by spaces or underscores),
+    then ``suffix``. Its regex is one alternative per first word, so the alternatives of
+    one first letter match at a position starting with that letter and no others do
+    (the phrases are ASCII): ``_TrieMatch`` compiles them per letter, when a line first
+    needs that letter. The keyword tries are the largest regexes of the lexer (~10 ms to
+    compile at once); the first lines need a few letters. ``needs``: a character the rule
+    never matches without, further on the line (the builtins' opening bracket)."""
+
+    def __init__(self, phrases: Callable[[], Iterable[str]], suffix: str,
+                 needs: str = "") -> None:
+        self._phrases = phrases
+        self._suffix = suffix
+        self.needs = needs
+
+    def get(self) -> str:
+        """The whole rule's regex (the phrases of every letter)."""
+        return _trie_regex(self._phrases()) + self._suffix
+
+    def by_first_letter(self) -> dict[str, str]:
+        """The rule's regex for each first letter (upper case) of its phrases."""
+        groups: dict[str, list[str]] = {}
+        for phrase in self._phrases():
+            if not phrase.isascii():  # a non-ASCII letter may match several under IGNORECASE
+                raise ValueError(f"{phrase!r}: trie rules need ASCII phrases")
+            groups.setdefault(phrase[0].upper(), []).append(phrase)
+        return {letter: _trie_regex(group) + self._suffix for letter, group in groups.items()}
+
+
+def _no_match(_text: str, _pos: int = 0, _end: int = sys.maxsize) -> None:
+    return None
+
+
+class _TrieMatch:
+    """A ``_Trie`` rule's ``match``: by the character at the position, the regex of the
+    phrases starting with it (compiled when first needed), or none; a non-ASCII character
+    uses the whole rule's regex (IGNORECASE folds some onto ASCII letters, the Kelvin sign
+    onto K)."""
+
+    __slots__ = ("_by_char", "_flags", "_letters", "_needs", "_trie")
+
+    def __init__(self, trie: _Trie, flags: int) -> None:
+        self._trie, self._flags, self._needs = trie, flags, trie.needs
+        self._letters: dict[str, str] | None = None
+        self._by_char: dict[str, Callable[..., re.Match[str] | None]] = {}
+
+    def __call__(self, text: str, pos: int = 0,
+                 end: int = sys.maxsize) -> re.Match[str] | None:
+        if pos >= end or pos >= len(text):
+            return None
+        if self._needs and text.find(self._needs, pos, end) < 0:
+            return None
+        char = text[pos]
+        match = self._by_char.get(char)
+        if match is None:
+            match = self._by_char[char] = self._match_for(char)
+        return match(text, pos, end)
+
+    def _match_for(self, char: str) -> Callable[..., re.Match[str] | None]:
+        if not char.isascii():
+            return re.compile(self._trie.get(), self._flags).match
+        if self._letters is None:
+            self._letters = self._trie.by_first_letter()
+        pattern = self._letters.get(char.upper())
+        if pattern is None:
+            return _no_match
+        same = self._by_char.get(char.swapcase())  # `t` and `T` share one compiled regex
+        return same if same is not None else re.compile(pattern, self._flags).match
 
 
 class GBasicLexer(ExtendedRegexLexer):
@@ -227,9 +303,9 @@ class GBasicLexer(ExtendedRegexLexer):
             (r"\d+", Number.Integer),
             (r"(\?\.|\.)(\w+)", bygroups(Punctuation, Name.Attribute)),
             (_words_regex(_CONSTANTS, r"\b" + _NOT_VARIABLE), Keyword.Constant),
-            (_builtin_regex(), Name.Builtin),
+            (_Trie(_builtin_phrases, r"(?=[ \t]*\()", needs="("), Name.Builtin),
             (_words_regex(_CLOSED_WORDS, r"\b" + _NOT_VARIABLE), Keyword),
-            (_phrases_regex(), Keyword, "kwoperand"),
+            (_Trie(_keyword_phrases, _NOT_VARIABLE), Keyword, "kwoperand"),
             (_words_regex(_OPERATOR_WORDS, r"\b" + _NOT_VARIABLE), Operator.Word, "operand"),
             (_IDENT, Name),
             (r"<>|<=|>=|==|!=|&&|\|\||\?\?|[-+*/\\^&=<>!]", Operator, "operand"),
@@ -297,9 +373,10 @@ class GBasicLexer(ExtendedRegexLexer):
     }
 
     @classmethod
-    def _process_regex(cls, regex: str | Future, rflags: int, state: str) -> _RuleMatch:
-        """Each rule compiles its regex when first tried (see ``_RuleMatch``)."""
-        return _RuleMatch(regex.get() if isinstance(regex, Future) else regex, rflags)
+    def _process_regex(cls, regex: str | Future, rflags: int,
+                       state: str) -> _RuleMatch | _TrieMatch:
+        """Each rule compiles its regex when first tried (see ``_RuleMatch``, ``_TrieMatch``)."""
+        return _TrieMatch(regex, rflags) if isinstance(regex, _Trie) else _RuleMatch(regex, rflags)
 
     def analyse_text(text: str) -> float:
         """Claim ``.bas`` files that use General Bots keywords (QBasic owns ``*.bas`` too)."""

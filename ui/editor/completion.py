@@ -8,7 +8,6 @@ string literal only memory keys are offered (``GET BOT MEMORY "col|``); elsewher
 
 from __future__ import annotations
 
-import html
 import re
 import time
 from collections import Counter
@@ -22,12 +21,12 @@ from PySide6.QtCore import QObject, QRect, QStringListModel, Qt, QTimer
 from PySide6.QtGui import QKeyEvent, QTextCursor, QTextDocument
 from PySide6.QtWidgets import QAbstractItemView, QCompleter
 
-from interpreter.library.builtins.core import BUILTINS
 from interpreter.syntax import vocabulary as vocab
-from interpreter.tooling.keyword_help import KeywordHelp, help_at
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QPlainTextEdit
+
+    from interpreter.tooling.keyword_help import KeywordHelp
 
 MIN_PREFIX = 3  # typed word characters before the popup opens by itself
 MAX_ITEMS = 200  # a longer list is no help and costs time on every keystroke
@@ -72,6 +71,10 @@ def language_candidates() -> tuple[Candidate, ...]:
         add(phrase, Kind.KEYWORD)
     for word in vocab.BLOCK_WORDS + vocab.OPERATOR_WORDS:
         add(word, Kind.KEYWORD)
+    # The builtins registry (~10 ms of imports) loads at the first completion, not with the
+    # editor: the first window does not need it.
+    from interpreter.library.builtins.core import BUILTINS
+
     for name in sorted({b.name for b in BUILTINS.values()}):
         add(name.replace(" ", "_") if " " in name else name, Kind.FUNCTION)
     return tuple(sorted(out, key=lambda c: c.text))
@@ -142,6 +145,8 @@ def candidates_for(
 
 def help_html(entry: KeywordHelp) -> str:
     """Tooltip text: the syntax forms in monospace, then the summary and an example."""
+    import html  # the help texts and this load at the first hover, not with the editor
+
     syntax = "<br>".join(f"<code>{html.escape(s)}</code>" for s in entry.syntax)
     example = (
         f"<br><i>Example:</i> <code>{html.escape(entry.example)}</code>" if entry.example else ""
@@ -151,6 +156,8 @@ def help_html(entry: KeywordHelp) -> str:
 
 def help_at_cursor(cursor: QTextCursor) -> KeywordHelp | None:
     """Keyword help for the word under ``cursor`` (Qt's UTF-16 column made a Python one)."""
+    from interpreter.tooling.keyword_help import help_at
+
     text = cursor.block().text()
     return help_at(text, python_column(text, cursor.positionInBlock()))
 

@@ -8,7 +8,6 @@ granularity.
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 from PySide6.QtCore import QFileSystemWatcher, QObject, Signal
@@ -17,6 +16,8 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 
 def file_digest(path: Path) -> str | None:
     """SHA-256 of the file's bytes; None when it cannot be read (deleted, unreadable)."""
+    import hashlib  # OpenSSL's library loads at the first file opened, not with the window
+
     try:
         return hashlib.sha256(path.read_bytes()).hexdigest()
     except OSError:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QIcon
@@ -18,7 +18,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from interpreter.ports.host import BotMessage, HearRequest
+if TYPE_CHECKING:
+    import asyncio
+
+    from interpreter.ports.host import BotMessage, HearRequest
 
 IDLE_HINT = "The bot is not waiting for input"
 _BUBBLE = "border-radius:10px;padding:6px 10px;"
@@ -109,6 +112,8 @@ class ChatPanel(QWidget):
     async def hear(self, request: HearRequest) -> str:
         if request.options:
             self._show_choices(list(request.options))
+        import asyncio  # loaded with the qasync loop, after the window's first paint
+
         self._pending = asyncio.get_running_loop().create_future()
         self._set_waiting(True, request)
         try:
