@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 from typing import Any
 
 os.environ.setdefault("QT_API", "pyside6")  # before qasync: it picks the first binding it finds
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QEvent, QEventLoop, QObject, QSettings, QTimer
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 ORGANIZATION = "Talkbench"
 APPLICATION = "Talkbench"
@@ -51,6 +52,38 @@ def _open_store(db: str | None) -> Any:
     return MemoryStore(db)
 
 
+# The longest the start waits for the window's first paint before going on without it (a
+# window manager may map it later).
+FIRST_PAINT_WAIT_MS = 2000
+
+
+class _FirstPaint(QObject):
+    """Calls ``done`` at the first paint of ``widget``."""
+
+    def __init__(self, widget: QWidget, done: Callable[[], None]) -> None:
+        super().__init__(widget)
+        self._done = done
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            self._done()
+        return False
+
+
+def show_painted(window: QWidget) -> None:
+    """Show ``window`` and run Qt's loop until it has been painted once (at most
+    ``FIRST_PAINT_WAIT_MS``)."""
+    waiter = QEventLoop()
+    watcher = _FirstPaint(window, waiter.quit)
+    QTimer.singleShot(FIRST_PAINT_WAIT_MS, waiter, waiter.quit)
+    window.show()
+    waiter.exec()
+    window.removeEventFilter(watcher)  # when the wait ran out before a paint
+    watcher.deleteLater()
+
+
 # How long a thread that wants the GIL waits before asking its holder to let go. The store
 # writer, the history recorder and the outside watcher run Python next to the GUI thread;
 # PySide re-takes the GIL for every call into Python (a model's data(), a slot), and with
@@ -79,22 +112,25 @@ def settle_heap() -> None:
 
 def launch(files: list[str], db: str | None = None, bot: str = "default") -> int:
     """Run the IDE until the window closes; returns the exit code."""
+    running = QApplication.instance()
+    app = running if isinstance(running, QApplication) else QApplication(sys.argv[:1])
+    app.setOrganizationName(ORGANIZATION)
+    app.setApplicationName(APPLICATION)
+    window = build_window(files, db, bot)
+    settle_heap()
+    # The parts built after the first paint live as long as the app too.
+    window.parts.allBuilt.connect(settle_heap)
+    show_painted(window)
+    # asyncio and qasync (~40 ms of imports) load once the window is on screen: nothing
+    # before its first paint awaits; the parts it builds afterwards run in this loop.
     import asyncio
 
     import qasync
 
     from app.run.exit_signals import on_ending_signals
 
-    running = QApplication.instance()
-    app = running if isinstance(running, QApplication) else QApplication(sys.argv[:1])
-    app.setOrganizationName(ORGANIZATION)
-    app.setApplicationName(APPLICATION)
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
-    window = build_window(files, db, bot)
-    settle_heap()
-    # The parts built after the first paint live as long as the app too.
-    window.parts.allBuilt.connect(settle_heap)
     closed = asyncio.Event()
     failed: list[str] = []
 
@@ -104,8 +140,9 @@ def launch(files: list[str], db: str | None = None, bot: str = "default") -> int
         closed.set()
 
     window.storeFailed.connect(store_failed)
-    window.show()
     app.lastWindowClosed.connect(closed.set)
+    if not window.isVisible():  # closed already, while it was being shown
+        closed.set()
     # SIGHUP (the terminal closed), SIGTERM, Ctrl-C …: leave the loop, so the store flushes.
     on_ending_signals(loop, lambda _signum: closed.set())
     with loop:

@@ -73,15 +73,19 @@ SKIP_UNSUPPORTED_SETTINGS = {"unsupported_keywords": "skip"}
 # What the parts import, dependencies first: imported one per loop turn after the first
 # paint (ui.deferred_parts), before the parts are built. The checker first: the first
 # tab's problems are checked a moment after start-up. (``interpreter.keywords`` imports all
-# its families at once: their libraries go first; the checker's lexer, engine rules, parser
+# its families at once: any module of the package runs its ``__init__``, which registers
+# every family. The libraries and interpreter modules they use go first, so that turn runs
+# only the families' own bodies; the checker's lexer, engine rules, parser
 # and compiler each get their own turn before it, one import of all of them took ~60 ms.)
 WARM_IMPORTS = (
     "email.parser", "http.client", "urllib.request", "xml.sax.saxutils",
     "xml.etree.ElementTree", "html.parser", "mimetypes", "interpreter.ports.services",
-    "interpreter.syntax.nodes", "interpreter.library.hear_types", "interpreter.keywords",
+    "interpreter.syntax.nodes", "interpreter.library.hear_types", "interpreter.library.builtins",
+    "interpreter.ports.where", "interpreter.ports.data", "interpreter.keywords",
     "interpreter.syntax.lexer", "interpreter.compat.findings", "interpreter.compat",
     "interpreter.syntax.parser.core", "interpreter.codegen.expressions",
-    "interpreter.codegen.compiler", "interpreter.checking", "interpreter.debug.debugger",
+    "interpreter.codegen.compiler", "interpreter.checking", "interpreter.values",
+    "interpreter.debug.model", "interpreter.debug.debugger",
     "app.services.registry", "app.run.dialog_session", "ui.debug.feature",
     "app.conversation.chat_format", "app.run.turns", "ui.debug.conversation",
     "app.conversation.replay", "ui.run.tests_panel",
