@@ -6,7 +6,6 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from app.cli.ide_args import ide_launch_args
 from app.cli.version import asks_only_version, print_version
 
 
@@ -19,6 +18,8 @@ def _launch(*args: Any, **kwargs: Any) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     if asks_only_version(argv):  # neither the interpreter nor Qt loads for it
         return print_version()
+    from app.cli.ide_args import ide_launch_args
+
     ide = ide_launch_args(argv)  # the IDE alone: no headless command's modules load for it
     if ide is not None:
         return _launch(list(ide.files), db=ide.db, bot=ide.bot)
