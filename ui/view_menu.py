@@ -21,7 +21,9 @@ class ViewMenu(QMenu):
         self._extra = extra_menus
         self._make_docks = make_docks
         self.aboutToShow.connect(self.refresh)
-        self._list()
+        # Only the extra menus until it first opens: listing the docks wraps every child of
+        # the window for Python (a few ms of the first window), and opening lists them.
+        self._list_extras()
 
     def docks(self) -> list[QDockWidget]:
         """The window's docks, alphabetically (easy to scan; Qt lists children unordered)."""
@@ -36,10 +38,14 @@ class ViewMenu(QMenu):
         self.clear()
         for dock in self.docks():
             self.addAction(dock.toggleViewAction())
+        self._list_extras()
+
+    def _list_extras(self) -> None:
         self.addSeparator()
         for menu in self._extra:
             self.addMenu(menu)
 
     def toggle_for(self, title: str):
         """The entry that shows/hides the dock titled ``title``."""
+        self._list()
         return next(a for a in self.actions() if a.text().replace("&", "") == title)

@@ -17,7 +17,7 @@ from enum import Enum
 from functools import cache
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QRect, QStringListModel, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, QRect, QStringListModel, Qt, QTimer
 from PySide6.QtGui import QKeyEvent, QTextCursor, QTextDocument
 from PySide6.QtWidgets import QAbstractItemView, QCompleter
 
@@ -307,7 +307,9 @@ class Completion(QObject):
         self._explicit = False  # opened by Ctrl+Space: stays open below MIN_PREFIX
         # Kept up to date per changed line, so a keystroke never rescans the whole file.
         self._index = IdentifierIndex(editor.document(), self)
-        QTimer.singleShot(0, self, self._warm_up)
+        # Warmed up once the editor has been painted: a zero timer set now ran before the
+        # window's first paint, and the word lists import the builtins registry (~10 ms).
+        editor.installEventFilter(self)
         self.model = QStringListModel(self)
         self.completer = QCompleter(self.model, self)
         self.completer.setWidget(editor)
@@ -315,6 +317,14 @@ class Completion(QObject):
         self.completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         # The str overload of activated; PySide6's stubs do not model picking it by index.
         self.completer.activated[str].connect(self.insert)  # type: ignore[index]
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # Only the editor is watched. Its type is asked first: the editor's own destruction
+        # sends it events when this object's Python side is already gone.
+        if event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, self, self._warm_up)
+        return False
 
     def _warm_up(self) -> None:
         # One-time costs the first popup would pay on a keystroke (~10 ms): the word lists, and
