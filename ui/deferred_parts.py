@@ -51,6 +51,8 @@ class DeferredParts(QObject):
         self._warm += warm_imports
         self._state: dict[str, str] = {}  # name -> "building" | "built"
         self._watched: QObject | None = None
+        self._paused = False
+        self._due = False  # the idle build was due while paused
         # How long each part and warm-up import took (seconds), in their order: the
         # benchmark reports the longest, the UI pass it blocked.
         self.timings: dict[str, float] = {}
@@ -95,6 +97,17 @@ class DeferredParts(QObject):
         self._watched = widget
         widget.installEventFilter(self)
 
+    def pause(self) -> None:
+        """Hold the idle build (a part asked for is still built at once)."""
+        self._paused = True
+
+    def resume(self) -> None:
+        """Go on with the idle build, on a later turn of the event loop."""
+        self._paused = False
+        if self._due:
+            self._due = False
+            QTimer.singleShot(0, self, self._build_next)
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self._watched and event.type() == QEvent.Type.Paint:
             watched.removeEventFilter(self)
@@ -112,6 +125,9 @@ class DeferredParts(QObject):
         return True
 
     def _build_next(self) -> None:
+        if self._paused:
+            self._due = True
+            return
         if self._warm and not self.done:
             start = time.perf_counter()
             step = self._warm.pop(0)

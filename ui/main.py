@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -72,16 +73,43 @@ class _FirstPaint(QObject):
         return False
 
 
-def show_painted(window: QWidget) -> None:
-    """Show ``window`` and run Qt's loop until it has been painted once (at most
-    ``FIRST_PAINT_WAIT_MS``)."""
+# Imported after the first paint, one per turn of Qt's loop (input and repaints go between),
+# before qasync's loop starts: asyncio's libraries, asyncio, qasync.
+LOOP_MODULES = ("concurrent.futures", "selectors", "ssl", "subprocess", "asyncio", "qasync")
+
+
+def show_painted(window: QWidget, then_import: Sequence[str] = ()) -> None:
+    """Show ``window``, run Qt's loop until it has been painted once (at most
+    ``FIRST_PAINT_WAIT_MS``), then import ``then_import`` one module per turn of the loop."""
     waiter = QEventLoop()
-    watcher = _FirstPaint(window, waiter.quit)
+    pending = list(then_import)
+
+    def import_next() -> None:
+        if pending:
+            importlib.import_module(pending.pop(0))
+            QTimer.singleShot(0, waiter, import_next)
+        else:
+            waiter.quit()
+
+    watcher = _FirstPaint(window, lambda: QTimer.singleShot(0, waiter, import_next))
     QTimer.singleShot(FIRST_PAINT_WAIT_MS, waiter, waiter.quit)
     window.show()
     waiter.exec()
     window.removeEventFilter(watcher)  # when the wait ran out before a paint
     watcher.deleteLater()
+    for name in pending:  # the wait ran out first
+        importlib.import_module(name)
+
+
+def _qasync_loop(app: QApplication) -> Any:
+    """qasync's asyncio loop on Qt's, made the current event loop."""
+    import asyncio
+
+    import qasync
+
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    return loop
 
 
 # How long a thread that wants the GIL waits before asking its holder to let go. The store
@@ -116,21 +144,24 @@ def launch(files: list[str], db: str | None = None, bot: str = "default") -> int
     app = running if isinstance(running, QApplication) else QApplication(sys.argv[:1])
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationName(APPLICATION)
+    # asyncio and qasync (~40 ms of imports) load once the window is on screen, one module
+    # per turn of Qt's loop; the window's idle build waits for the qasync loop (its parts
+    # run there). A bot package to open (a folder) starts its scheduler on the current
+    # event loop while the window is built: then the loop comes first, as before.
+    loop = _qasync_loop(app) if any(Path(f).is_dir() for f in files) else None
     window = build_window(files, db, bot)
     settle_heap()
     # The parts built after the first paint live as long as the app too.
     window.parts.allBuilt.connect(settle_heap)
-    show_painted(window)
-    # asyncio and qasync (~40 ms of imports) load once the window is on screen: nothing
-    # before its first paint awaits; the parts it builds afterwards run in this loop.
+    window.parts.pause()
+    show_painted(window, LOOP_MODULES if loop is None else ())
+    if loop is None:
+        loop = _qasync_loop(app)
+    window.parts.resume()
     import asyncio
-
-    import qasync
 
     from app.run.exit_signals import on_ending_signals
 
-    loop = qasync.QEventLoop(app)
-    asyncio.set_event_loop(loop)
     closed = asyncio.Event()
     failed: list[str] = []
 

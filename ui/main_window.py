@@ -92,8 +92,9 @@ WARM_IMPORTS = (
     "interpreter.library.cron", "app.schedules.plan", "app.schedules.clock",
     "ui.bot.schedules_panel", "app.services.tables", "ui.bot.tables_panel", "ui.bot.tools",
     "ui.memory.history_panel",
-    "interpreter.flow.model", "interpreter.flow.spans", "interpreter.flow.classify",
-    "interpreter.flow", "grandalf.graphs", "ui.flow.layout",
+    "interpreter.flow.model", "interpreter.flow.source", "interpreter.flow.spans",
+    "interpreter.flow.classify", "interpreter.flow.fields", "interpreter.flow.build",
+    "interpreter.flow.edits", "interpreter.flow.coverage", "grandalf.graphs", "ui.flow.layout",
     "multiprocessing", "ui.flow.process_runner", "ui.flow.panel", "ui.flow.install",
 )
 # Built first after the first paint, each after its modules (imported one per turn): the

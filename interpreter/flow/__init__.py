@@ -5,20 +5,50 @@ their text, and the flow edits as the smallest text changes.
 into one :class:`TextEdit`; ``coverage`` says which nodes and edges a run went through.
 """
 
-from .build import build_flow
-from .edits import (
-    FlowEditError,
-    Template,
-    TextEdit,
-    add_branch,
-    delete_node,
-    insert_after,
-    insert_into,
-    move_node,
-    set_field,
-)
-from .model import Field, FlowEdge, FlowGraph, FlowNode, NodeKind, Routine, Segment
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .build import build_flow
+    from .edits import (
+        FlowEditError,
+        Template,
+        TextEdit,
+        add_branch,
+        delete_node,
+        insert_after,
+        insert_into,
+        move_node,
+        set_field,
+    )
+    from .model import Field, FlowEdge, FlowGraph, FlowNode, NodeKind, Routine, Segment
 
 __all__ = ["Field", "FlowEdge", "FlowEditError", "FlowGraph", "FlowNode", "NodeKind",
            "Routine", "Segment", "Template", "TextEdit", "add_branch", "build_flow",
            "delete_node", "insert_after", "insert_into", "move_node", "set_field"]
+
+# Where each public name lives, loaded on first use (PEP 562): importing any module of the
+# package runs this file, and importing them all here made the IDE's idle build import the
+# whole package (the parser's spans, the builder, the edits) in one event-loop turn.
+_LAZY = {
+    "build_flow": ".build",
+    **dict.fromkeys(("FlowEditError", "Template", "TextEdit", "add_branch", "delete_node",
+                     "insert_after", "insert_into", "move_node", "set_field"), ".edits"),
+    **dict.fromkeys(("Field", "FlowEdge", "FlowGraph", "FlowNode", "NodeKind", "Routine",
+                     "Segment"), ".model"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(module, __name__), name)
+    globals()[name] = value  # the next lookup is a plain module attribute
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -198,3 +198,17 @@ def test_first_parts_are_built_after_their_imports_and_an_optional_missing_one_i
     qtbot.waitUntil(lambda: parts.done, timeout=10000)
     assert seen == [("early", True), ("later", True)]
     assert "import colorsys" in parts.timings and "import json" in parts.timings
+
+
+def test_a_paused_idle_build_waits_for_resume_and_a_part_asked_for_is_built_at_once(
+        open_window, qtbot):
+    """``talkbench`` holds the idle build until qasync's loop runs (ui.main.launch)."""
+    window = open_window(shown=False)
+    window.parts.pause()
+    window.show()
+    qtbot.wait(300)  # painted, and the idle build would have begun
+    assert not any(window.parts.built(name) for name in window.parts.names)
+    assert window.bridge is not None  # read: built now
+    assert window.parts.built("bridge") and not window.parts.built("store")
+    window.parts.resume()
+    qtbot.waitUntil(lambda: window.parts.done, timeout=20000)
