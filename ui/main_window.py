@@ -103,7 +103,8 @@ WARM_IMPORTS = (
 # and the store to the widgets (the runtime's events are ~15 ms of dataclasses).
 FIRST_PARTS = (
     ("bridge", ("interpreter.ports.host", "interpreter.events", "ui.run.bridge")),
-    ("store", ("sqlite3", "socket", "psycopg2?", "peewee", "app.db.database", "asyncio",
+    ("store", ("sqlite3", "socket", "psycopg2?", "peewee", "app.db.database",
+               "concurrent.futures", "selectors", "ssl", "subprocess", "asyncio",
                "_strptime",
                "app.memory.writer", "app.memory.queries", "app.memory.files",
                "app.memory.store", "app.memory.user_memory")),
