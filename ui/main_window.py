@@ -99,12 +99,13 @@ WARM_IMPORTS = (
 )
 # Built first after the first paint, each after its modules (imported one per turn): the
 # memory store (the database drivers, the store), then the Memory panel. (peewee imports
-# psycopg2 when it is installed, PostgreSQL or not.) Before them the bridge from the runtime
-# and the store to the widgets (the runtime's events are ~15 ms of dataclasses).
+# psycopg2 when it is installed, PostgreSQL or not; psycopg2 imports ssl, decimal and
+# json.) Before them the bridge from the runtime and the store to the widgets (the
+# runtime's events are ~15 ms of dataclasses).
 FIRST_PARTS = (
     ("bridge", ("interpreter.ports.host", "interpreter.events", "ui.run.bridge")),
-    ("store", ("sqlite3", "socket", "psycopg2?", "peewee", "app.db.database",
-               "concurrent.futures", "selectors", "ssl", "subprocess", "asyncio",
+    ("store", ("sqlite3", "socket", "ssl", "decimal", "json", "psycopg2?", "peewee",
+               "app.db.database", "concurrent.futures", "subprocess", "asyncio",
                "_strptime",
                "app.memory.writer", "app.memory.queries", "app.memory.files",
                "app.memory.store", "app.memory.user_memory")),
