@@ -134,19 +134,20 @@ NEAR_BOUNDS = [2**62 - 1, 2**62, 2**62 + 1, I64_MAX, -(2**63), -(2**62), 3037000
 odd_values = st.one_of(
     st.none(), st.booleans(), st.integers(-30, 30), st.sampled_from(NEAR_BOUNDS),
     st.floats(-50, 50, allow_nan=False, width=32), st.sampled_from(["", "7", "x"]))
-odd_items = st.one_of(
-    st.sampled_from([None, "text", 5, 2.5, True, [1, 2], {}, {"price": 1}, {"qty": 2}]),
-    st.builds(lambda p, q: {"price": p, "qty": q}, odd_values, odd_values))
+def odd_items(p: str, q: str) -> st.SearchStrategy[Any]:
+    return st.one_of(
+        st.sampled_from([None, "text", 5, 2.5, True, [1, 2], {}, {p: 1}, {q: 2}]),
+        st.builds(lambda x, y: {p: x, q: y}, odd_values, odd_values))
 
 
 @st.composite
-def item_lists(draw: Any) -> list[Any]:
+def item_lists(draw: Any, p: str = "price", q: str = "qty") -> list[Any]:
     """Up to three chunks of maps with small int members, a few odd items among them."""
     size, seed = draw(st.integers(0, 700)), draw(st.integers(0, 50))
-    items: list[Any] = [{"name": "n", "price": (i * 7 + seed) % 23 - 11,
-                         "qty": (i * 5 + seed) % 7 - 3} for i in range(size)]
+    items: list[Any] = [{"name": "n", p: (i * 7 + seed) % 23 - 11, q: (i * 5 + seed) % 7 - 3}
+                        for i in range(size)]
     for _ in range(draw(st.integers(0, 4))):
-        items.insert(draw(st.integers(0, len(items))), draw(odd_items))
+        items.insert(draw(st.integers(0, len(items))), draw(odd_items(p, q)))
     return items
 
 
@@ -268,3 +269,109 @@ def test_a_null_item_after_fast_passes_is_a_variable_the_debugger_shows() -> Non
                  debugger=Debugger(compiled.program))
     assert asyncio.run(rt.run()) == 3301
     assert "item" in rt.globals and rt.globals["item"] is None
+
+
+# ------------------------------------------------------------ random bodies
+
+VARS = ("a", "b", "c")
+int_literals = st.one_of(st.integers(-9, 9), st.sampled_from(NEAR_BOUNDS))
+
+
+def expressions(depth: int) -> st.SearchStrategy[str]:
+    leaves = st.one_of(int_literals.map(str), st.sampled_from(VARS),
+                       st.sampled_from(["item.p", "item.q"]))
+    if depth == 0:
+        return leaves
+    inner = expressions(depth - 1)
+    return st.one_of(leaves, st.builds(lambda x, op, y: f"({x} {op} {y})", inner,
+                                       st.sampled_from("+-*"), inner))
+
+
+def conditions() -> st.SearchStrategy[str]:
+    return st.builds(lambda x, op, y: f"{x} {op} {y}", expressions(1),
+                     st.sampled_from(["=", "<>", "<", "<=", ">", ">="]), expressions(1))
+
+
+def statements(depth: int) -> st.SearchStrategy[list[str]]:
+    assign = st.builds(lambda v, e: [f"{v} = {e}"], st.sampled_from(VARS), expressions(2))
+    step = st.builds(lambda v, op, k: [f"{v} = {v} {op} {k}"], st.sampled_from(VARS),
+                     st.sampled_from("+-"), st.integers(0, 5))
+    if depth == 0:
+        return st.one_of(assign, step)
+    body = st.lists(statements(depth - 1), min_size=0, max_size=3).map(
+        lambda blocks: ["    " + line for block in blocks for line in block])
+    branch = st.builds(
+        lambda c, then, more, other: [f"IF {c} THEN", *then,
+                                      *([f"ELSEIF {more[0]} THEN", *more[1]] if more else []),
+                                      *(["ELSE", *other] if other is not None else []),
+                                      "END IF"],
+        conditions(), body, st.none() | st.tuples(conditions(), body), st.none() | body)
+    return st.one_of(assign, step, branch)
+
+
+starts = st.one_of(st.integers(-9, 9), st.sampled_from(NEAR_BOUNDS), st.just('"t"'),
+                   st.just("NULL"), st.just("1.5"))
+
+
+@st.composite
+def programs(draw: Any) -> tuple[str, str]:
+    """A FOR EACH whose body the fast pass runs, and the same loop with one more statement
+    that keeps it from running it (the general path), at the end of the body."""
+    head = [f"{v} = {draw(starts)}" for v in VARS] + ["FOR EACH item IN items"]
+    blocks = draw(st.lists(statements(2), min_size=0, max_size=3))
+    # At least one assignment (a body that assigns nothing has nothing to run fast).
+    blocks.insert(draw(st.integers(0, len(blocks))), draw(statements(0)))
+    body = ["    " + line for block in blocks for line in block]
+    tail = ["NEXT item", "RETURN [a, b, c]"]
+    return ("\n".join(head + body + tail) + "\n",
+            "\n".join(head + body + ['    zz = ""'] + tail) + "\n")
+
+
+def general_outcome(source: str, items: list[Any], debug: bool) -> tuple[Any, ...]:
+    compiled = load_source(source, "each.bas", debug=debug)
+    rt = Runtime(compiled, QueuedChannel(), DictMemory(), initial_vars={"items": items},
+                 debugger=Debugger(compiled.program) if debug else None)
+    try:
+        return ("ok", asyncio.run(rt.run()))
+    except BasicRuntimeError as e:
+        return ("error", e.message, e.line)
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(programs(), item_lists("p", "q"))
+def test_random_int_bodies_give_the_general_paths_values_errors_and_lines(
+        program: tuple[str, str], items: list[Any]) -> None:
+    fast, general = program
+    assert "_each_windows(" in load_source(fast, "each.bas").source
+    assert "_each_windows(" not in load_source(general, "each.bas").source
+    want = general_outcome(general, items, debug=False)
+    if want[0] == "error" and want[2] > fast.count("\n") - 2:  # after the extra line
+        want = (*want[:2], want[2] - 1)
+    for debug in (False, True):
+        assert general_outcome(fast, items, debug) == want, (fast, debug)
+
+
+# Statements whose operations cancel out: the result is small, an operation inside it is
+# not (Rhai fails at that operation). (statement, p, q, the model of its value)
+CANCELLING = [
+    ("x = item.p + item.q * item.q", -(2**63), 3037000500,
+     lambda p, q: add(p, mul(q, q))),
+    ("x = item.q * item.q - item.p", I64_MAX, 3037000500, lambda p, q: sub(mul(q, q), p)),
+    ("x = item.p * item.q * 0", 3037000500, 3037000500, lambda p, q: mul(mul(p, q), 0)),
+    ("x = n + item.p * item.q - item.p * item.q", 2**62, 2, lambda p, q: sub(
+        add(5, mul(p, q)), mul(p, q))),
+    ("x = (item.p + item.p) - item.p", I64_MAX, 1, lambda p, q: sub(add(p, p), p)),
+]
+
+
+@pytest.mark.parametrize(("statement", "p", "q", "model"), CANCELLING)
+def test_an_operation_that_overflows_inside_a_small_result_fails_at_its_line(
+        statement: str, p: int, q: int, model: Callable[[int, int], Any]) -> None:
+    source = f"n = 5\nx = 0\nFOR EACH item IN items\n    {statement}\nNEXT item\nRETURN x\n"
+    items: list[Any] = [{"p": 1, "q": 1}] * 300 + [{"p": p, "q": q}]
+    want = expected(lambda its: _at(4, lambda: model(p, q)), items)
+    assert want[0] == "error" and want[2] == 4
+    assert "_each_windows(" in load_source(source, "each.bas").source
+    for debug in (False, True):
+        assert general_outcome(source, items, debug) == want
