@@ -10,8 +10,10 @@ import re
 from collections.abc import Callable
 
 from ..errors import Severity
+from ..library.operators import each_windows
 from ..syntax import nodes as n
 from .analysis import assigns, int_literal, reads_members
+from .fast_each import FastEach
 from .scope import ERROR_STATE, EmitterCore, Loop, RawAssign
 
 
@@ -24,7 +26,8 @@ class LoopEmitters(EmitterCore):
                   tail: list[str] | None = None, else_tail: list[str] | None = None,
                   first: list[str] | None = None,
                   chunks: tuple[str, str] | None = None,
-                  fast: Callable[[], bool] | None = None) -> None:
+                  fast: Callable[[], bool] | None = None,
+                  fast_pass: Callable[[str, str, str], bool] | None = None) -> None:
         """Emit a loop; wraps it in try/except when an inner loop EXITs this one.
 
         ``chunks`` (target, chunked iterable): a ``for`` over chunks of CHUNK items whose
@@ -33,15 +36,27 @@ class LoopEmitters(EmitterCore):
         ``break`` that follows pays for the items taken, then ends both loops).
 
         ``fast`` (debug builds): emits, first in the loop, a branch that runs passes without
-        hooks, returning whether it did (see quiet_range); this pass then goes under else."""
+        hooks, returning whether it did (see quiet_range); this pass then goes under else.
+
+        ``fast_pass`` (chunk, iterator, its size), with ``chunks``: emits the iterator over the chunk
+        and a specialised loop over it that hands the rest of the chunk to the loop emitted
+        here on a miss (fast_each.FastEach.emit); returns whether it did."""
         start = len(self.out)
         self.scope.loops.append(loop)
         chunk = it = ""
+        size = "_len({})"
         if chunks is not None:
             chunk, it = self.temp("c"), self.temp("it")
-            self.emit(f"for {chunk} in {chunks[1]}:", node)
+            if chunks[1].startswith("_each_windows("):  # (iterator, size) pairs
+                size = self.temp("k")
+                self.emit(f"for {chunk}, {size} in {chunks[1]}:", node)
+            else:
+                self.emit(f"for {chunk} in {chunks[1]}:", node)
+            size = size.format(chunk)
             self.indent += 1
             header = f"for {chunks[0]} in ({it} := _iter({chunk})):"
+            if fast_pass is not None and fast_pass(chunk, it, size):
+                header = f"for {chunks[0]} in {it}:"
         self.emit(header, node)
         self.indent += 1
         for line in first or ():
@@ -63,12 +78,12 @@ class LoopEmitters(EmitterCore):
             self.indent -= 1
             self.emit("else:")
             # A whole chunk may take the counter below 0: the tick's 256 pay that debt too.
-            self.emit(f"    _n -= _len({chunk})")
+            self.emit(f"    _n -= {size}")
             self.emit("    if _n <= 0: _n += await R.tick()")
             self.emit("    continue")
             # A break: the iterations run before it count too (the breaking one does not,
             # as in an unchunked loop), or an early EXIT FOR would escape the step budget.
-            self.emit(f"_n -= _len({chunk}) - _hint({it}) - 1")
+            self.emit(f"_n -= {size} - _hint({it}) - 1")
             self.emit("if _n <= 0: _n += await R.tick()")
             self.emit("break")
         else:
@@ -191,6 +206,12 @@ class LoopEmitters(EmitterCore):
             self.assigned.add(key)
             self.counter += 1
             first = [f"if {local} is None: G[{key!r}] = None"] if self.debug else []
+            fast_each = FastEach(self, s, local, first)  # type: ignore[arg-type]
+            fast = fast_each.emit
+            if fast_each.ok and not self.debug:
+                # Its body cannot change the list (a debug build's pause could): no copy.
+                self.builtins["_each_windows"] = each_windows
+                chunked = "_each_windows" + chunked[len("_each_chunks"):]
             if (not self.debug and key not in self.maps and key not in ERROR_STATE
                     and reads_members(s.body, key)
                     and not assigns(s.body, key)):
@@ -202,7 +223,7 @@ class LoopEmitters(EmitterCore):
                 start = len(self.out)
                 try:
                     self.loop_body(loop, s.body, "", s, first=first,
-                                   chunks=(local, chunked))
+                                   chunks=(local, chunked), fast_pass=fast)
                 finally:
                     del self.maps[key]
                 uses = [i for i in range(start, len(self.out))
@@ -210,7 +231,8 @@ class LoopEmitters(EmitterCore):
                 if len(uses) == 1:  # every member read was speculated: no map test
                     del self.out[uses[0]], self.line_map[uses[0]]
                 return
-            self.loop_body(loop, s.body, "", s, first=first, chunks=(local, chunked))
+            self.loop_body(loop, s.body, "", s, first=first, chunks=(local, chunked),
+                           fast_pass=fast)
             return
         item = self.temp("it")
         var = n.Name(s.line, s.col, s.var)

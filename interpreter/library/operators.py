@@ -441,6 +441,17 @@ def each_chunks(coll: Any, last: Any = None) -> list:
     return [items[i : i + CHUNK] for i in range(0, len(items), CHUNK)]
 
 
+def each_windows(coll: Any, last: Any = None) -> list[tuple[Any, int]]:
+    """:func:`each_chunks` without copying a list: (iterator, size) of each chunk, all taking
+    their items in turn from one iterator over the list itself. For a FOR EACH whose body
+    cannot change the list (codegen.fast_each: it only assigns variables from operators and
+    members) and reads each chunk to its end (no EXIT FOR); copying would touch every item
+    once more (a cache miss each, on long lists of maps)."""
+    items = coll if coll.__class__ is list and last is None else each(coll, last)
+    it, size = iter(items), len(items)
+    return [(islice(it, CHUNK), min(CHUNK, size - i)) for i in range(0, size, CHUNK)]
+
+
 def chunks(values: Any, runtime: Any = None) -> Any:
     """A FOR loop's values (a range, or a _FloatRange) in slices, lazily: of
     ``runtime.chunk`` items at the time each slice is taken (the loop's pace, see
