@@ -14,9 +14,12 @@ import gc
 
 from PySide6.QtCore import QCoreApplication, QObject, QTimer
 
+from .run.collector import dialog_running
+
 # Often enough that garbage made by a dialog in a tight loop stays small, rarely enough that
 # an idle check costs nothing measurable (one gc.get_count() call).
 CHECK_INTERVAL_MS = 50
+OLDEST = 2  # the generation whose collection is a full one
 
 
 class GuiThreadCollector(QObject):
@@ -33,8 +36,11 @@ class GuiThreadCollector(QObject):
 
     def collect_due(self) -> None:
         """Collect the generations whose counts passed their thresholds, youngest first
-        (each collection counts towards the next older generation, as in CPython)."""
+        (each collection counts towards the next older generation, as in CPython); a full
+        collection waits while a dialog runs (see :mod:`ui.run.collector`)."""
         for generation, threshold in enumerate(self.thresholds):
+            if generation == OLDEST and dialog_running():
+                return
             if threshold and gc.get_count()[generation] > threshold:
                 gc.collect(generation)
 
