@@ -11,7 +11,7 @@ import pytest
 
 from interpreter.errors import BasicRuntimeError
 from interpreter.events import Failed, Finished, RunStarted, Stopped
-from ui.gui_gc import collect_on_gui_thread
+from ui.gui_gc import CHECK_INTERVAL_MS, RUN_CHECK_INTERVAL_MS, collect_on_gui_thread
 from ui.run.bridge import Bridge
 from ui.run.collector import dialog_running
 
@@ -72,3 +72,16 @@ def test_the_collector_waits_until_every_window_s_run_has_ended(qapp) -> None:
     assert dialog_running()  # the second still runs
     second.post_event(Failed(BasicRuntimeError("boom", "b.bas", 3, 1)))
     assert not dialog_running()
+
+
+def test_young_generations_are_checked_more_often_while_a_dialog_runs(qapp) -> None:
+    """Smaller, more frequent young collections: generation 0 no longer holds 50 ms of a
+    write loop's objects when it is collected between two slices of the dialog."""
+    collector = collect_on_gui_thread()
+    bridge = Bridge()
+    bridge.post_event(RunStarted("loop.bas", "run1"))
+    collector.collect_due()
+    assert collector.timer.interval() == RUN_CHECK_INTERVAL_MS < CHECK_INTERVAL_MS
+    bridge.post_event(Finished(None))
+    collector.collect_due()
+    assert collector.timer.interval() == CHECK_INTERVAL_MS
