@@ -5,15 +5,22 @@ the young generations are collected as before."""
 from __future__ import annotations
 
 import gc
+import time
 from collections.abc import Iterator
 
 import pytest
 
 from interpreter.errors import BasicRuntimeError
 from interpreter.events import Failed, Finished, RunStarted, Stopped
-from ui.gui_gc import CHECK_INTERVAL_MS, RUN_CHECK_INTERVAL_MS, collect_on_gui_thread
+from ui.gui_gc import (
+    CHECK_INTERVAL_MS,
+    HELD_ROUNDS,
+    RUN_CHECK_INTERVAL_MS,
+    SETTLE_SECONDS,
+    collect_on_gui_thread,
+)
 from ui.run.bridge import Bridge
-from ui.run.collector import dialog_running
+from ui.run.collector import dialog_running, since_last_run
 
 
 @pytest.fixture
@@ -33,12 +40,12 @@ def generations() -> Iterator[list[int]]:
         gc.callbacks.remove(record)
 
 
-def allocate_and_collect_rounds(kept: list[object]) -> None:
-    """As many young collections as make a full one due, each after allocating past
-    generation 0's threshold (the GUI thread's collector checks between them)."""
+def allocate_and_collect_rounds(kept: list[object], times: int = 1) -> None:
+    """As many young collections as make a full one due (``times`` over), each after
+    allocating past generation 0's threshold (the GUI thread's collector checks between)."""
     collector = collect_on_gui_thread()
     young, middle, oldest = gc.get_threshold()
-    for _ in range((middle + 1) * (oldest + 1) + 1):
+    for _ in range((middle + 1) * (oldest * times + 1) + 1):
         kept.append([[i] for i in range(young + 1)])
         collector.collect_due()
 
@@ -55,10 +62,29 @@ def test_full_collections_wait_while_a_dialog_runs_then_run_as_due(
     bridge.post_event(Finished(None))
     assert not dialog_running()
     collect_on_gui_thread().collect_due()
+    assert 2 not in generations  # not on the moment the run ends (Stop, the next Run)
+    time.sleep(SETTLE_SECONDS)
+    collect_on_gui_thread().collect_due()
     assert generations[-1] == 2  # the one that came due meanwhile
 
 
+def test_a_full_collection_held_back_too_long_runs_anyway(qapp, generations: list[int]) -> None:
+    """Dialogs running back to back for minutes still get their reference cycles freed."""
+    collector = collect_on_gui_thread()
+    bridge = Bridge()
+    kept: list[object] = []
+    collector.held_rounds = 2
+    try:
+        bridge.post_event(RunStarted("loop.bas", "run1"))
+        allocate_and_collect_rounds(kept, times=collector.held_rounds)
+        assert 2 in generations
+    finally:
+        collector.held_rounds = HELD_ROUNDS
+        bridge.post_event(Finished(None))
+
+
 def test_without_a_run_full_collections_come_as_before(qapp, generations: list[int]) -> None:
+    time.sleep(max(0.0, SETTLE_SECONDS - since_last_run()))  # an earlier test's run
     kept: list[object] = []
     allocate_and_collect_rounds(kept)
     assert 2 in generations
