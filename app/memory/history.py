@@ -24,7 +24,6 @@ import logging
 import operator
 import threading
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,7 +33,7 @@ from interpreter.ports.host import WriteSource
 
 from ..db.database import is_sqlite, reset_connection, translate_error, tuple_rows
 from .background import background_thread
-from .changes import HAND, fast_change
+from .changes import HAND
 from .store import ChangeState, MemoryChange, MemoryStore
 
 log = logging.getLogger(__name__)
@@ -167,21 +166,18 @@ _PENDING = ChangeState.PENDING
 _LANDED = ChangeState.LANDED
 
 
-def _thaw(items: list[Any]) -> Iterator[Any]:
-    """``items``, the flattened changes made changes again one at a time (a backlog of tens
-    of thousands made at once would again be live objects for the collector to walk)."""
-    sources: dict[tuple[Any, ...], WriteSource] = {}  # equal sources: one object
-    for item in items:
-        if isinstance(item, tuple) and item[0] is None:
-            _, pending, bot, key, new, file, line, run_id, kind, turn = item
-            source = None
-            if kind is not None:
-                flat = (file, line, run_id, kind, turn)
-                source = sources.get(flat)
-                if source is None:
-                    source = sources[flat] = WriteSource(file, line, run_id, kind, turn)
-            item = fast_change(bot, key, None, new, source, _PENDING if pending else _LANDED)
-        yield item
+# A write's provenance as the flattened changes carry it: (file, line, run_id, kind, turn);
+# kind None means no source (a hand edit).
+_Src = tuple["str | None", int, str, "str | None", "int | None"]
+_NO_SOURCE: _Src = (None, 0, "", None, None)
+# A key's write waiting for the LANDED that covers it: (value, source, time it was seen).
+_Queued = tuple[str, _Src, float]
+
+
+def _flat_source(source: WriteSource | None) -> _Src:
+    if source is None:
+        return _NO_SOURCE
+    return (source.file, source.line, source.run_id, source.kind, source.turn)
 
 
 class MemoryHistory:
@@ -195,7 +191,7 @@ class MemoryHistory:
         self._batch_delay = batch_delay
         self._cond = threading.Condition()
         self._changes: collections.deque[MemoryChange | _Record | _Flat] = collections.deque()
-        self._pending: dict[tuple[str, str], list[tuple[str, WriteSource | None, float]]] = {}
+        self._pending: dict[tuple[str, str], list[_Queued]] = {}
         self._known: dict[tuple[str, str], str | None] = {}
         self._kind_override: dict[tuple[str, str], WriteSource] = {}
         self._no_events: set[tuple[str, str]] = set()  # keys of this batch without events
@@ -206,6 +202,7 @@ class MemoryHistory:
         self._urgent = 0  # flush() callers waiting: skip the batch delay
         self._stop = False
         self._last_error: str | None = None
+        self.steps = 0  # recording steps taken so far (each at most STEP_ITEMS changes)
         self._unsubscribe = store.subscribe(self._on_change)
         self._thread = background_thread(self._run, "talkbench-memory-history")
         self._thread.start()
@@ -311,6 +308,7 @@ class MemoryHistory:
 
     def _run(self) -> None:
         try:
+            behind = False
             while True:
                 with self._cond:
                     while not self._changes and not self._stop:
@@ -319,27 +317,37 @@ class MemoryHistory:
                         self._idle = False
                     if not self._changes and self._stop:
                         return
-                    if len(self._changes) < _GATHER and not self._stop and not self._urgent:
-                        # Let a burst gather into one batch (only flush/close cut this short);
-                        # not when behind: queued changes are live objects the garbage
-                        # collector walks on every full collection, on whatever thread.
+                    if (not behind and len(self._changes) < _GATHER and not self._stop
+                            and not self._urgent):
+                        # Let a burst gather into one batch (only flush/close cut this short).
                         self._cond.wait_for(lambda: self._urgent or self._stop,
                                             timeout=self._batch_delay)
-                    items = list(self._changes)
-                    self._changes.clear()
-                try:
-                    rows = self._to_rows(items)
-                    if rows:
-                        self._insert(rows)
-                    self._last_error = None
-                except Exception as exc:  # noqa: BLE001 - history must never stop the IDE
-                    self._last_error = str(exc)
-                    log.warning("recording memory history failed: %s", exc)
-                    reset_connection(self.db)
+                    queue = self._changes
+                    items = [queue.popleft() for _ in range(min(len(queue), STEP_ITEMS))]
+                    behind = bool(queue)
+                spent = time.thread_time()
+                self._record(items)
+                spent = time.thread_time() - spent
                 with self._cond:
                     self._done += len(items)
+                    self.steps += 1
                     self._cond.notify_all()
+                    if behind and len(self._changes) < PACE_BACKLOG:
+                        # Let go of the GIL a while: see STEP_ITEMS.
+                        self._cond.wait_for(lambda: self._urgent or self._stop,
+                                            timeout=spent * PACE)
         finally:
+            reset_connection(self.db)
+
+    def _record(self, items: list[Any]) -> None:
+        try:
+            rows = self._to_rows(items)
+            if rows:
+                self._insert(rows)
+            self._last_error = None
+        except Exception as exc:  # noqa: BLE001 - history must never stop the IDE
+            self._last_error = str(exc)
+            log.warning("recording memory history failed: %s", exc)
             reset_connection(self.db)
 
     def _insert(self, rows: list[tuple[Any, ...]]) -> None:
@@ -365,37 +373,59 @@ class MemoryHistory:
         rows: list[tuple[Any, ...]] = []
         now = time.time()
         self._prefetch_latest(items)
-        for item in _thaw(items):
+        pending, known = self._pending, self._known
+        for item in items:
+            if type(item) is tuple and item[0] is None:
+                # A dialog's write (see _Flat): read in place, the hot path of the recorder.
+                k = (item[2], item[3])
+                if item[1]:
+                    queue = pending.get(k)
+                    if queue is None:
+                        pending[k] = [(item[4], item[5:], now)]
+                    else:
+                        queue.append((item[4], item[5:], now))
+                else:
+                    for value, src, at in self._landed(k, item[4], item[5:]):
+                        old, old_known = self._old(k)
+                        rows.append(_flat_row(k, old, old_known, value, src, at))
+                        known[k] = value
+                continue
             if isinstance(item, tuple):
                 bot, key, old, _, new, source, _, at = item
-                self._known[(bot, key)] = new
+                known[(bot, key)] = new
                 if not self._recorded_elsewhere(bot, key, new):
                     rows.append(_row(bot, key, old, True, new, source, None, at))
                 continue
-            change: MemoryChange = item
-            k = (change.bot, change.key)
-            if change.state is ChangeState.PENDING:
-                assert change.new is not None
-                self._pending.setdefault(k, []).append((change.new, change.source, now))
-            elif change.state is ChangeState.LANDED:
-                for value, source, at in self._landed(k, change):
-                    old, known = self._old(k)
-                    rows.append(_row(*k, old, known, value, source, None, at))
-                    self._known[k] = value
-            elif change.state is ChangeState.DELETED:
-                rows.append(_row(*k, change.old, True, None, change.source, None, now,
-                                 change.created_at))
-                self._known[k] = None
-            elif change.state is ChangeState.RENAMED and change.old_key is not None:
-                gone = (change.bot, change.old_key)
-                rows.append(_row(*gone, change.new, True, None, change.source, None, now,
-                                 change.created_at))
-                self._known[gone] = None
-                rows.append(
-                    _row(*k, change.old, True, change.new, change.source, change.old_key, now)
-                )
-                self._known[k] = change.new
+            self._change_rows(item, now, rows)
         return rows
+
+    def _change_rows(self, change: MemoryChange, now: float,
+                     rows: list[tuple[Any, ...]]) -> None:
+        """Add the rows of one change that came as an object (deletes, renames; writes only
+        when queued as objects)."""
+        k = (change.bot, change.key)
+        if change.state is ChangeState.PENDING:
+            assert change.new is not None
+            self._pending.setdefault(k, []).append(
+                (change.new, _flat_source(change.source), now))
+        elif change.state is ChangeState.LANDED:
+            for value, src, at in self._landed(k, change.new, _flat_source(change.source)):
+                old, known = self._old(k)
+                rows.append(_flat_row(k, old, known, value, src, at))
+                self._known[k] = value
+        elif change.state is ChangeState.DELETED:
+            rows.append(_row(*k, change.old, True, None, change.source, None, now,
+                             change.created_at))
+            self._known[k] = None
+        elif change.state is ChangeState.RENAMED and change.old_key is not None:
+            gone = (change.bot, change.old_key)
+            rows.append(_row(*gone, change.new, True, None, change.source, None, now,
+                             change.created_at))
+            self._known[gone] = None
+            rows.append(
+                _row(*k, change.old, True, change.new, change.source, change.old_key, now)
+            )
+            self._known[k] = change.new
 
     def _recorded_elsewhere(self, bot: str, key: str, new: str | None) -> bool:
         """The other process already recorded this change with its provenance (every
@@ -405,17 +435,18 @@ class MemoryHistory:
         last = self._latest(bot, key)
         return last is not None and last.new == new and last.kind != "outside"
 
-    def _landed(
-        self, k: tuple[str, str], change: MemoryChange
-    ) -> list[tuple[str, WriteSource | None, float]]:
+    def _landed(self, k: tuple[str, str], new: str | None, src: _Src) -> list[_Queued]:
         """The writes a LANDED change covers: queued sets of the key up to the landed one."""
-        queue = self._pending.get(k, [])
+        queue = self._pending.get(k)
         last = None
-        for i, (value, source, _) in enumerate(queue):
-            if value == change.new and (source is change.source or source == change.source):
-                last = i
-        if last is None:  # subscribed after the set: only the landed value is known
-            return [(change.new or "", change.source, time.time())]
+        if queue:
+            for i in range(len(queue) - 1, -1, -1):  # the newest matching set
+                value, source, _ = queue[i]
+                if value == new and source == src:
+                    last = i
+                    break
+        if queue is None or last is None:  # subscribed after the set: only this is known
+            return [(new or "", src, time.time())]
         covered, rest = queue[: last + 1], queue[last + 1 :]
         if rest:
             self._pending[k] = rest
@@ -538,6 +569,16 @@ _SHARED = operator.itemgetter(*range(_N_SHARED))
 _JSON_CHUNK = 1000  # rows per SQLite insert statement (json.dumps: ~1.5 µs a row, GIL held)
 _PREFETCH_CHUNK = 500  # keys per query for their last recorded values (bound parameters)
 _GATHER = 2000  # queued changes that make the recorder start at once, without the batch delay
+# The recorder takes at most STEP_ITEMS changes per step (one transaction), and while more
+# wait it pauses PACE times the CPU time the step took before the next. A dialog writing in a
+# loop makes ~70,000 changes a second; the recorder took them all at once, 2,000-5,000 every
+# few tens of milliseconds, and held the GIL for 10-25 ms of each batch, which the GUI thread
+# (running the dialog on its event loop) waited for: the worst timer gaps while a loop ran.
+# In steps of ~1 ms it shares the GIL evenly instead. Past PACE_BACKLOG waiting changes it
+# no longer pauses, so it always catches up; flush() and close() cut a pause short.
+STEP_ITEMS = 256
+PACE = 0.5
+PACE_BACKLOG = 50_000
 
 
 def _json_insert_sql(shared: tuple[str, ...], each: tuple[str, ...]) -> str:
@@ -570,3 +611,13 @@ def _row(
     created = old_created.timestamp() if old_created is not None else None
     return (bot, old_known, source.kind or "script", source.file, source.run_id, source.turn,
             old_key, key, old, new, source.line, at, created)
+
+
+def _flat_row(k: tuple[str, str], old: str | None, old_known: bool, new: str | None, src: _Src,
+              at: float) -> tuple[Any, ...]:
+    """:func:`_row` of a write whose source is flattened (see _Src)."""
+    file, line, run_id, kind, turn = src
+    if kind is None:  # no source: a hand edit, as _row records it
+        return (k[0], old_known, "hand", "", "", None, None, k[1], old, new, 0, at, None)
+    return (k[0], old_known, kind or "script", file, run_id, turn, None, k[1], old, new, line,
+            at, None)

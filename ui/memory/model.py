@@ -355,16 +355,29 @@ class MemoryTableModel(QAbstractTableModel):
         now = dt.datetime.now(dt.UTC)
         stamp = time.monotonic()
         first = last = -1
+        # Writes of keys without a row, newest value per key: inserted together (see
+        # _insert_new), before any other kind of change and at the end.
+        new: dict[str, tuple[str, bool]] = {}
         try:
             for change in changes:
                 if change.bot != bot:
                     continue
                 state = change.state
                 row = row_of.get(change.key) if state is _PENDING or state is _LANDED else None
-                if row is None:  # inserts, removals, renames, failures: the general path
+                if row is None:
                     if first >= 0:
                         self._merge_dirty(first, last)
                         first = last = -1
+                    if state is _PENDING or state is _LANDED:
+                        self.refused.pop(change.key, None)
+                        if state is _LANDED:
+                            self.failing.pop(change.key, None)
+                        new.pop(change.key, None)
+                        new[change.key] = (change.new or "", state is _PENDING)
+                        continue
+                    if new:  # removals, renames, failures: the general path, in order
+                        self._insert_new(new, now)
+                        new = {}
                     self.apply_change(change)
                     continue
                 pending = state is _PENDING
@@ -386,6 +399,8 @@ class MemoryTableModel(QAbstractTableModel):
                     last = row
             if first >= 0:
                 self._merge_dirty(first, last)
+            if new:
+                self._insert_new(new, now)
         finally:
             self._batching = False
         if flash and not self._flash_timer.isActive():
@@ -393,6 +408,46 @@ class MemoryTableModel(QAbstractTableModel):
         if self._dirty is not None:
             (first, last), self._dirty = self._dirty, None
             self._repaint(first, min(last, len(self._rows) - 1))
+
+    def _insert_new(self, new: dict[str, tuple[str, bool]], now: dt.datetime) -> None:
+        """Add rows for keys written live, one insertion per run of adjacent new rows.
+
+        A loop's first pass over a thousand keys used to insert them one at a time, and each
+        insert renumbered every row below it: ~40 ms on the GUI thread for one delivery."""
+        rows, flash, stamp = self._rows, self._flash, time.monotonic()
+        entries = [_entry(key, value, now, now, pending) for key, (value, pending) in new.items()
+                   if _matches(self._filter, key, value)]
+        entries.sort(key=self._sort_key, reverse=self._descending)
+        all_loaded = len(rows) >= self._total
+        runs: list[tuple[int, list[MemoryEntry]]] = []
+        for entry in entries:
+            row = self._insert_position(entry)
+            if row >= len(rows) and not all_loaded:
+                # Sorts after the loaded rows: it arrives with a later page. Count it once,
+                # however often a write loop changes it (the last page corrects the total).
+                if entry.key not in self._counted_unloaded:
+                    self._counted_unloaded.add(entry.key)
+                    self._total += 1
+                continue
+            flash[entry.key] = stamp
+            if runs and runs[-1][0] == row:
+                runs[-1][1].append(entry)
+            else:
+                runs.append((row, [entry]))
+        if not runs:
+            return
+        self._total += sum(len(run) for _, run in runs)
+        self._flash_timer.start()
+        # From the bottom up, so the rows each insertion finds above it have not moved.
+        for row, run in reversed(runs):
+            self.beginInsertRows(_ROOT, row, row + len(run) - 1)
+            rows[row:row] = run
+            self.endInsertRows()
+        top = runs[0][0]
+        row_of = self._row_of
+        for i in range(top, len(rows)):
+            row_of[rows[i].key] = i
+        self._rows_moved_from(top)
 
     def _merge_dirty(self, first: int, last: int) -> None:
         if self._dirty is None:

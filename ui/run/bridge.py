@@ -10,6 +10,8 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
 from interpreter.events import MemoryWritten
 
+from .collector import RunTracker
+
 # Store changes reach the widgets at most this often. A dialog writing memory in a loop
 # yields to the event loop every few milliseconds, and refreshing the memory table at each
 # yield (~3 ms of model updates and repaint) took a third of the GUI thread's time between
@@ -43,6 +45,7 @@ class Bridge(QObject):
         self._later.setSingleShot(True)
         self._later.timeout.connect(self._deliver)
         self._wake.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
+        self.runs = RunTracker()  # full collections wait while a dialog runs (ui.gui_gc)
 
     def post_event(self, event: Any) -> None:
         """Runtime events arrive on the loop thread (qasync = GUI thread).
@@ -56,6 +59,7 @@ class Bridge(QObject):
             self._writes.append(event)
             return
         self._deliver_writes()
+        self.runs.observe(event)
         self.runEvent.emit(event)
 
     def _deliver_writes(self) -> None:

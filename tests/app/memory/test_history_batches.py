@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.memory.history import MemoryHistory
+from app.memory.history import STEP_ITEMS, MemoryHistory
 from interpreter.ports.host import WriteSource
 
 BOT = "burstbot"
@@ -46,3 +46,22 @@ def test_interleaved_sources_in_one_batch_keep_their_order(history: MemoryHistor
         ("v5", "hand", "v4"),
     ]
     assert [e.id for e in events] == sorted(e.id for e in events)
+
+
+def test_a_backlog_is_recorded_in_bounded_steps_and_completely(history: MemoryHistory) -> None:
+    """The recorder takes at most STEP_ITEMS queued changes per step, so it never holds the
+    GIL for a whole burst at once (the GUI thread running the dialog waited for it)."""
+    history.watch(BOT)
+    mem = history.store.bot(BOT)
+    source = WriteSource("loop.bas", 4, "run9", turn=0)
+    writes = 4 * STEP_ITEMS
+    before = history.steps
+    for i in range(writes):
+        mem.set(f"k{i % 50}", f"v{i}", source)
+    assert history.flush()
+    assert history.steps - before >= writes // STEP_ITEMS
+    assert sorted(e.new for e in history.run_events("run9")) == sorted(
+        f"v{i}" for i in range(writes))
+    events = history.timeline(BOT, "k3", limit=None)[::-1]  # oldest first
+    assert [(e.old, e.new) for e in events] == [
+        (f"v{i - 50}" if i >= 50 else None, f"v{i}") for i in range(3, writes, 50)]

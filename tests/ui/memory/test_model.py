@@ -86,3 +86,33 @@ def test_writes_to_a_key_beyond_the_loaded_page_count_it_once(qapp, tmp_path: Pa
         assert not model.canFetchMore()
     finally:
         store.close(timeout=5.0)
+
+
+def test_new_keys_of_a_batch_are_inserted_in_runs_not_one_by_one(model) -> None:
+    """A loop's first pass writes a thousand new keys in one delivery: one insertion per run
+    of adjacent new rows, not one per key (each renumbered every row below it)."""
+    inserted: list[tuple[int, int]] = []
+    model.rowsInserted.connect(lambda _parent, first, last: inserted.append((first, last)))
+    batch = [change(f"n{i:04d}", f"v{i}", ChangeState.PENDING) for i in range(1000)]
+    batch += [change("k35", "between k3 and k4", ChangeState.PENDING),
+              change("n0007", "newest", ChangeState.PENDING),
+              change("n0007", "newest", ChangeState.LANDED)]
+    model.apply_changes(batch)
+    keys = [model.entry(r).key for r in range(model.rowCount())]
+    assert keys == sorted(keys) and len(keys) == 1011
+    assert all(model.row_of(k) == i for i, k in enumerate(keys))
+    assert row(model, "n0007") == ("newest", False)
+    assert row(model, "n0999") == ("v999", True)
+    assert model.total == 1011
+    assert len(inserted) == 2  # the run of n0000…n0999 and k35 (was: 1,001 insertions)
+    assert sum(last - first + 1 for first, last in inserted) == 1001
+
+
+def test_a_key_written_then_deleted_in_one_batch_is_gone(model) -> None:
+    model.apply_changes([change("fresh", "v", ChangeState.PENDING),
+                         change("fresh", None, ChangeState.DELETED),
+                         change("k2", None, ChangeState.DELETED),
+                         change("k2", "back", ChangeState.PENDING)])
+    keys = [model.entry(r).key for r in range(model.rowCount())]
+    assert "fresh" not in keys and row(model, "k2") == ("back", True)
+    assert all(model.row_of(k) == i for i, k in enumerate(keys))
