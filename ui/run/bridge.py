@@ -8,7 +8,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
-from interpreter.events import MemoryWritten
+from interpreter.events import Failed, Finished, MemoryWritten, RunStarted, Stopped
 
 from .collector import RunTracker
 
@@ -59,7 +59,10 @@ class Bridge(QObject):
             self._writes.append(event)
             return
         self._deliver_writes()
-        self.runs.observe(event)
+        if isinstance(event, RunStarted):
+            self.runs.started()
+        elif isinstance(event, (Finished, Failed, Stopped)):
+            self.runs.ended()
         self.runEvent.emit(event)
 
     def _deliver_writes(self) -> None:

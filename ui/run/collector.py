@@ -15,8 +15,6 @@ from __future__ import annotations
 import math
 import time
 
-from interpreter.events import Failed, Finished, RunStarted, Stopped
-
 # The IDE windows (their bridges) with a dialog running; one process, one collector.
 _running: set[int] = set()
 _ended = [-math.inf]  # time.monotonic() when the last run ended
@@ -33,14 +31,15 @@ def since_last_run() -> float:
 
 
 class RunTracker:
-    """Follows one window's runs: feed it every runtime event with :meth:`observe`."""
+    """Follows one window's runs (its bridge says when one starts and ends)."""
 
     __slots__ = ()
 
-    def observe(self, event: object) -> None:
-        if isinstance(event, RunStarted):
-            _running.add(id(self))
-        elif isinstance(event, (Finished, Failed, Stopped)) and id(self) in _running:
+    def started(self) -> None:
+        _running.add(id(self))
+
+    def ended(self) -> None:
+        if id(self) in _running:
             _running.discard(id(self))
             _ended[0] = time.monotonic()
 
