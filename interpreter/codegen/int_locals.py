@@ -96,7 +96,10 @@ def counter_moves(body: list[n.Node], names: set[str], excluded: set[str]
     moves: dict[str, int] = dict.fromkeys(names, 0)
     bad: set[str] = set()
 
-    def visit(node: n.Node, runs: int | None) -> None:
+    # Statements only, with their most runs; an explicit stack, as nesting may be deep.
+    todo: list[tuple[n.Node, int | None]] = [(stmt, 1) for stmt in body]
+    while todo:
+        node, runs = todo.pop()
         if isinstance(node, n.Assign) and isinstance(node.target, n.Name) and (
                 key := node.target.name) in literals:
             value = node.value
@@ -106,22 +109,27 @@ def counter_moves(body: list[n.Node], names: set[str], excluded: set[str]
                 moves[key] += abs(step) * runs
             else:
                 bad.add(key)
-            return
+            continue
         if isinstance(node, n.ForTo):
             trips = literal_trips(node, excluded)
             runs = None if runs is None or trips is None else runs * trips
         elif not isinstance(node, (n.If, n.Select)) and hasattr(node, "body"):
             runs = None  # DO, WHILE, FOR EACH and anything else that may repeat
-        for child in n.children(node):
-            visit(child, runs)
-
-    for stmt in body:
-        visit(stmt, 1)
+        todo += [(stmt, runs) for block in statement_blocks(node) for stmt in block]
     return ({k: v for k, v in literals.items() if k not in bad},
             {k: v for k, v in moves.items() if k not in bad})
 
 
 _I64 = (-(2**63), 2**63 - 1)
+
+
+def statement_blocks(node: n.Node) -> list[list[n.Node]]:
+    """The statement lists directly inside ``node`` (a loop's or SUB's body, IF's and
+    SELECT's branches)."""
+    blocks = [getattr(node, "body", None), getattr(node, "else_body", None)]
+    blocks += [body for _, body in getattr(node, "branches", None) or ()]
+    blocks += [body for _, body in getattr(node, "cases", None) or ()]
+    return [b for b in blocks if b]
 
 
 def self_step(value: n.Node, key: str) -> int | None:

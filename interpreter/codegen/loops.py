@@ -153,7 +153,11 @@ class LoopEmitters(EmitterCore):
         guarded = {k: v for k, v in self.guarded.items() if k != key}
         self.ints.update((k, (v, False, None)) for k, v in guarded.items())
         bounded = self.pass_counters(s, guarded)
-        self.ints[key] = (local, False, None)
+        # Counting up from a literal >= 0: the variable is >= 0 unless the user set it
+        # while paused (tested below, with the classes: such a range runs hooked).
+        upward = step > 0 and isinstance(s.start, n.Literal) and type(s.start.value) is int \
+            and s.start.value >= 0
+        self.ints[key] = (local, upward, None)
         body = len(self.out)
         try:
             self.block(s.body)
@@ -172,6 +176,7 @@ class LoopEmitters(EmitterCore):
                          if re.search(rf"\b{v}\b", code))
         # The counters start the range inside GUARD: the range keeps them inside SPAN.
         limits = "".join(f" and {-_GUARD} <= {v} <= {_GUARD}" for v in bounded)
+        limits += f" and {i} >= 0" if upward else ""
         self.out[start] = self.out[start].replace(" is _int:", f" is {tested}_int{limits}:")
         self.cur = (s.line, s.col)
         self.emit("    else:")
