@@ -292,6 +292,75 @@ def _on_cycles(callees: dict[str, set[str]]) -> set[str]:
     return found
 
 
+def names_bound(body: list[n.Node]) -> set[str] | None:
+    """Every name the statements of ``body`` may bind (node_bindings); None: any name."""
+    bound: set[str] = set()
+    for node in n.walk(body):
+        names = node_bindings(node)
+        if names is None:
+            return None
+        bound |= names
+    return bound
+
+
+def fixed_params(sub: n.SubDef) -> dict[str, int]:
+    """Parameter -> the index of the argument it holds throughout the SUB: those it never
+    binds (nor does anything else, where nothing can pause). A name given twice binds its
+    last argument; a FUNCTION's result variable starts as NULL, even if a parameter
+    shares it."""
+    bound = names_bound(sub.body)
+    if bound is None:
+        return {}
+    last = {key: i for i, key in enumerate(sub.params)}
+    return {key: i for key, i in last.items()
+            if key not in bound and not (sub.is_function and key == sub.name)}
+
+
+def param_ints(sub: n.SubDef, calls: list[tuple[Any, ...]]) -> dict[str, Any]:
+    """The parameters of ``sub`` that hold a known int throughout: every call in ``calls``
+    (per argument, its int facts ``(never negative, bounds)`` or None) passes one, and the
+    SUB never assigns them (fixed_params). Facts merge to the weakest: negative if any may
+    be, bounds spanning all (unknown if any is)."""
+    if not calls:
+        return {}
+    fixed = fixed_params(sub)
+    found: dict[str, Any] = {}
+    for key, i in fixed.items():
+        facts = [call[i] for call in calls]
+        if any(f is None for f in facts):
+            continue
+        spans = [span for _, span in facts]
+        span = None if any(s is None for s in spans) else (
+            min(s[0] for s in spans), max(s[1] for s in spans))
+        found[key] = (all(never_negative for never_negative, _ in facts), span)
+    return found
+
+
+def set_before_calls(program: n.Program) -> frozenset[str]:
+    """The dialog's variables that are in G whenever a SUB runs: those its top level assigns
+    (``count = 0``) before the first statement that may call a SUB. A SUB that reads or
+    writes one of them then uses G without looking in its own L first: a SUB binds a name
+    in L only when G lacks it, and nothing removes a name from G (the debugger's edits
+    and the dialog's stores only add).
+
+    GOTO can skip an assignment, and under ON ERROR RESUME NEXT a failing one is skipped:
+    dialogs with labels give nothing, and the scan stops at an ON ERROR."""
+    body = program.body
+    if any(isinstance(s, n.Label) for s in body):
+        return frozenset()
+    subs = program.subs
+    names: set[str] = set()
+    for stmt in body:
+        for node in n.walk(stmt):
+            if isinstance(node, (n.Call, n.CallSub)) and node.name.lower() in subs:
+                return frozenset(names)
+            if isinstance(node, n.KeywordStmt) and node.phrase.startswith("ON ERROR"):
+                return frozenset(names)
+        if isinstance(stmt, n.Assign) and isinstance(stmt.target, n.Name):
+            names.add(stmt.target.name)
+    return frozenset(names)
+
+
 def py_name(prefix: str, key: str, taken: Any) -> str:
     """A Python local for BASIC name ``key``: readable for ASCII names; numbered otherwise,
     as Python would NFKC-fold two different Unicode spellings into one identifier."""

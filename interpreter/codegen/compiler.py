@@ -21,13 +21,20 @@ from typing import Any
 from ..errors import Diagnostic
 from ..syntax import nodes as n
 from ..syntax.nesting import MAX_DEPTH
-from .analysis import py_name, sub_function
+from .analysis import (
+    fixed_params,
+    names_bound,
+    param_ints,
+    py_name,
+    set_before_calls,
+    sub_function,
+)
 from .expressions import ExpressionEmitters
 from .goto import GotoEmitters, has_labels
-from .int_locals import int_locals
+from .int_locals import counter_spans, int_locals
 from .loops import LoopEmitters
 from .operators import OperatorEmitters
-from .scope import RELOAD_EXPR, RELOAD_STMT, Scope
+from .scope import ERROR_STATE, RELOAD_EXPR, RELOAD_STMT, Scope
 from .statements import StatementEmitters
 
 __all__ = ["GENERATED_PREFIX", "CodeGen", "CompiledProgram", "compile_program", "sub_function"]
@@ -70,6 +77,9 @@ class CodeGen(StatementEmitters, LoopEmitters, ExpressionEmitters, OperatorEmitt
         depends on sync_subs), and when that code compiles so does the release code, which
         only turns some ``async def`` without an ``await`` into ``def`` and some
         ``(await f(...))`` into ``f(...)``; it uses no ``async for``/``with``."""
+        if self.program.subs:
+            self.in_g = frozenset(k for k in set_before_calls(self.program)
+                                  if k.lower() not in ERROR_STATE)
         if all_async and not self.debug:
             self._generate_all(probe=False)
             return "\n".join(self.out) + "\n"
@@ -88,6 +98,8 @@ class CodeGen(StatementEmitters, LoopEmitters, ExpressionEmitters, OperatorEmitt
                     break
                 suspending |= more
             self.sync_subs = set(self.program.subs) - suspending
+            self.param_ints = {key: param_ints(sub, self.arg_facts.get(key, []))
+                               for key, sub in self.program.subs.items()}
             self._reset_output()
         self._generate_all(probe=False)
         return "\n".join(self.out) + "\n"
@@ -158,19 +170,32 @@ class CodeGen(StatementEmitters, LoopEmitters, ExpressionEmitters, OperatorEmitt
                 if not free:
                     self.emit(f"if _dp > {MAX_DEPTH}: R.overflow({sub.name!r})")
                 self.call_tick(sub)
+                counter = len(self.out)
                 self.emit("_n = 256")
                 if sub.is_function:
                     own.append((sub.name, "None"))
                 pairs = ", ".join(f"{key!r}: {value}" for key, value in own)
                 self.emit(f"L = {{{pairs}}}")
-                # Nothing pauses in the hook-free copy: the debugger cannot add to its L.
+                # Nothing pauses in the hook-free copy: the debugger cannot add to its L,
+                # nor change a parameter in it that the SUB never assigns (read from the
+                # Python parameter; L keeps it for a post-mortem view).
                 self.scope.in_l = None if not quiet or has_labels(body) else set()
+                if quiet:
+                    self.scope.params = {k: f"_p{i}" for k, i in fixed_params(sub).items()}
+                    if sub.is_function and sub.name not in (names_bound(body) or {sub.name}):
+                        self.scope.params[sub.name] = "None"  # its result is never set
                 self.block(body)
                 if sub.end_line:  # a breakpoint on END SUB / END FUNCTION stops here
                     self.debug_hook_at(sub.end_line, 1)
-                self.emit(self.sub_return())
+                if not (quiet and body and isinstance(body[-1], n.Return)
+                        and not self.scope.resume_next):
+                    self.emit(self.sub_return())  # else never reached
             finally:
                 self.quiet = False
+            if not any(re.search(r"\b_n\b", line) for line in self.out[counter + 1:]):
+                del self.out[counter], self.line_map[counter]  # no loop: no yield counter
+            if quiet:
+                self.lazy_locals(counter)
             self.indent -= 1
             return
         # Release: parameters are the function's own Python parameters; the depth of the
@@ -191,20 +216,48 @@ class CodeGen(StatementEmitters, LoopEmitters, ExpressionEmitters, OperatorEmitt
         self.scope.in_l = None if has_labels(body) else set()
         self.scope.lazy_l = True
         start = len(self.out)
-        self.block(body)
-        self.emit(self.sub_return())
+        outer = self.ints
+        # Parameters every call passes a known int (param_ints) hold it throughout.
+        self.ints = dict(outer)
+        for key, (never_negative, span) in self.param_ints.get(sub.name.lower(), {}).items():
+            if key.lower() not in ERROR_STATE and (local := self.local(key)) is not None:
+                self.ints[key] = (local, never_negative, span)
+        try:
+            self.block(body)
+        finally:
+            self.ints = outer
+        if not (body and isinstance(body[-1], n.Return) and not self.scope.resume_next):
+            self.emit(self.sub_return())  # else never reached
         code = "\n".join(self.out[start:])
         prologue = []
         if re.search(r"\b_n\b", code):
             prologue.append("_n = 256")
-        if sub.is_function:
-            prologue.append(f"{self.local(sub.name)} = None")
+        result = self.local(sub.name)
+        if sub.is_function and re.search(rf"\b{re.escape(str(result))}\b", code):
+            prologue.append(f"{result} = None")
         if re.search(r"\bL\b", code):  # names that are not parameters: SUB locals or globals
             prologue.append("L = None")  # a dict from the first write needing one (lazy_l)
         pad = "    " * self.indent
         self.out[start:start] = [pad + line for line in prologue]
         self.line_map[start:start] = [self.line_map[start - 1]] * len(prologue)
         self.indent -= 1
+
+    def lazy_locals(self, start: int) -> None:
+        """A hook-free copy whose code after ``start`` (its ``L = {...}`` line on) never
+        uses L: its statements go in a ``try`` whose handler makes L as it would have
+        been on the way out of an error, for the post-mortem view of the frame
+        (app.dap.postmortem); a dict per call was most of such a call's cost."""
+        at = next(i for i in range(start, len(self.out)) if self.out[i].lstrip().startswith("L = {"))
+        if any(re.search(r"\bL\b", line) for line in self.out[at + 1:]):
+            return
+        make_l = self.out[at].lstrip()
+        del self.out[at], self.line_map[at]
+        pad, where = "    " * self.indent, self.line_map[start - 1]
+        self.out[start:] = ["    " + line for line in self.out[start:]]
+        self.out.insert(start, pad + "try:")
+        self.line_map.insert(start, where)
+        self.out += [pad + "except _Exception:", f"{pad}    {make_l}", f"{pad}    raise"]
+        self.line_map += [where] * 3
 
     def call_tick(self, sub: n.SubDef) -> None:
         if sub.name.lower() in self.recursive:
@@ -252,8 +305,10 @@ class CodeGen(StatementEmitters, LoopEmitters, ExpressionEmitters, OperatorEmitt
         assignment on (int_locals) joins self.ints after that statement (a debug build:
         self.guarded, as the user may set it to anything while paused)."""
         starts: dict[int, list[str]] = {}
-        for key, i in int_locals(body, self.shared, self.program.subs).items():
+        ints = int_locals(body, self.shared, self.program.subs)
+        for key, i in ints.items():
             starts.setdefault(i, []).append(key)
+        spans = counter_spans(body, set(ints), self.shared)
         if not body:
             self.emit("pass")
         for i, stmt in enumerate(body):
@@ -264,7 +319,8 @@ class CodeGen(StatementEmitters, LoopEmitters, ExpressionEmitters, OperatorEmitt
                 if self.debug:
                     self.guarded[key] = local
                 else:
-                    self.ints[key] = (local, False, None)
+                    span = spans.get(key)
+                    self.ints[key] = (local, span is not None and span[0] >= 0, span)
 
     def fill_reloads(self, start: int) -> None:
         """Debug build: replace the reload markers in __main__ (emitted before its locals

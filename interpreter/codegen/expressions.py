@@ -19,7 +19,7 @@ from ..syntax.suggestions import did_you_mean
 from ..syntax.vocabulary import EXPRESSION_PHRASES
 from ..values import to_display
 from .analysis import fits, is_bool, sub_function, text_prefix
-from .scope import ERROR_STATE, RELOAD_EXPR, EmitterCore
+from .scope import ERROR_STATE, RELOAD_EXPR, EmitterCore, IntFact
 
 # A plain Python name (a local such as v_total / p_n, or a temp): nothing a BASIC expression
 # does can rebind it, so reading it twice is safe and cheaper than a temp bound with ``:=``.
@@ -40,7 +40,9 @@ class ExpressionEmitters(EmitterCore):
         if self.scope.is_main:
             return f"G[{key!r}]"  # G is a runtime.Variables: a missing name reads as NULL
         if key in self.scope.own:
-            return f"L[{key!r}]"
+            return self.scope.params.get(key) or f"L[{key!r}]"
+        if key in self.in_g:  # never in L (set_before_calls)
+            return f"G[{key!r}]"
         if not self.may_be_in_l(key):
             return f"G.get({key!r})"
         if self.scope.lazy_l:
@@ -263,6 +265,10 @@ class ExpressionEmitters(EmitterCore):
             self.warn(node, f"{sub.name} takes {len(sub.params)} argument(s), got {len(args)}",
                       Severity.ERROR)
         codes = [self.expr(a) for a in args[: len(sub.params)]]
+        if not self.debug:
+            self.arg_facts.setdefault(sub.name.lower(), []).append(tuple(
+                self.int_fact(args[i]) if i < len(args) else None
+                for i in range(len(sub.params))))
         argv = "".join(", " + code for code in codes)
         if self.scope.sub is not None:
             self.calls.setdefault(self.scope.sub.name.lower(), set()).add(sub.name.lower())
@@ -284,6 +290,10 @@ class ExpressionEmitters(EmitterCore):
                 return call
             call = "await " + call
         return call if statement else f"({call})"
+
+    def int_fact(self, e: n.Node) -> IntFact | None:
+        kind = self.int_kind(e)
+        return None if kind is None else (kind, self.int_bounds(e))
 
     def depth(self, sub: n.SubDef) -> str:
         """The call depth argument of a call of ``sub``'s release function or hook-free copy:

@@ -14,6 +14,7 @@ from ..library.operators import each_windows
 from ..syntax import nodes as n
 from .analysis import assigns, int_literal, reads_members
 from .fast_each import FastEach
+from .int_locals import counter_moves
 from .scope import ERROR_STATE, EmitterCore, Loop, RawAssign
 
 
@@ -166,7 +167,12 @@ class LoopEmitters(EmitterCore):
         saved, self.quiet = dict(self.ints), True
         guarded = {k: v for k, v in self.guarded.items() if k != key}
         self.ints.update((k, (v, False, None)) for k, v in guarded.items())
-        self.ints[key] = (local, False, None)
+        bounded = self.pass_counters(s, guarded)
+        # Counting up from a literal >= 0: the variable is >= 0 unless the user set it
+        # while paused (tested below, with the classes: such a range runs hooked).
+        upward = step > 0 and isinstance(s.start, n.Literal) and type(s.start.value) is int \
+            and s.start.value >= 0
+        self.ints[key] = (local, upward, None)
         body = len(self.out)
         try:
             self.block(s.body)
@@ -183,7 +189,10 @@ class LoopEmitters(EmitterCore):
         # range can change that: the body assigns them only ints); else the hooked pass runs.
         tested = "".join(f"{v}.__class__ is " for v in guarded.values()
                          if re.search(rf"\b{v}\b", code))
-        self.out[start] = self.out[start].replace(" is _int:", f" is {tested}_int:")
+        # The counters start the range inside GUARD: the range keeps them inside SPAN.
+        limits = "".join(f" and {-_GUARD} <= {v} <= {_GUARD}" for v in bounded)
+        limits += f" and {i} >= 0" if upward else ""
+        self.out[start] = self.out[start].replace(" is _int:", f" is {tested}_int{limits}:")
         self.cur = (s.line, s.col)
         self.emit("    else:")
         self.emit(f"        _n -= _len({rng})")
@@ -195,6 +204,20 @@ class LoopEmitters(EmitterCore):
         self.emit(f"    {i} = {local}")
         self.emit("    break")
         return True
+
+    def pass_counters(self, s: n.ForTo, guarded: dict[str, str]) -> list[str]:
+        """Debug build, quiet range of ``s``: the dialog's int variables that are counters
+        of its body (int_locals.counter_moves), moving at most _MOVE per pass and set to
+        literals within _GUARD. The range makes at most ``max(_n, 1)`` passes (the yield
+        counter, at most a tick's chunk, 256), so a counter that starts it within _GUARD
+        (tested with the classes) stays within _SPAN, where adding a step cannot leave
+        i64: they join self.ints with that span. Returns their locals."""
+        literals, moves = counter_moves(s.body, set(guarded), self.shared)
+        found = [k for k in guarded if k in moves  # in a set order: the same code each time
+                 and moves[k] <= _MOVE and all(abs(x) <= _GUARD for x in literals[k])]
+        for k in found:
+            self.ints[k] = (guarded[k], False, (-_SPAN, _SPAN))
+        return [guarded[k] for k in found]
 
     def stmt_ForEach(self, s: n.ForEach) -> None:
         loop = Loop("FOR", self.counter + 1)
@@ -325,6 +348,11 @@ class LoopEmitters(EmitterCore):
                 self.emit(self.sub_return(), s)
         else:
             self.emit("raise _EndDialog(None)", s)
+
+
+# Debug quiet ranges (pass_counters): _GUARD + passes * _MOVE stays below _SPAN for up to
+# 2**20 passes, and _SPAN plus a step of at most _MOVE is inside i64.
+_GUARD, _SPAN, _MOVE = 2**61, 2**62, 2**40
 
 
 def literal_span(s: n.ForTo) -> tuple[int, int] | None:

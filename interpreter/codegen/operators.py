@@ -91,8 +91,10 @@ class OperatorEmitters(EmitterCore):
         else:
             py_op, function = _CMP[e.op]
             general = f"{function}(_mod({x}, {k}), {c})"
-        return (f"({x} % {k} {py_op} {c} if {first}.__class__ is _int and {x} >= 0 "
-                f"else {general})")
+        # Divisible or not: the same for a negative int (Python's % and Rhai's differ in
+        # sign only, and -0 is 0), so no sign test.
+        sign = "" if c == 0 and e.op in ("=", "<>") else f" and {x} >= 0"
+        return f"({x} % {k} {py_op} {c} if {first}.__class__ is _int{sign} else {general})"
 
     def int_kind(self, e: n.Node) -> bool | None:
         """Whether ``e`` always yields an int (exactly; not a bool): None when not known,

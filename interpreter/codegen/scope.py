@@ -20,6 +20,9 @@ from .analysis import program_facts
 
 ERROR_STATE = {name: "R." + attr for name, attr in ERROR_STATE_NAMES.items()}
 
+# What is known of an int: whether it is never negative, and its (lowest, highest) value.
+IntFact = tuple[bool, "tuple[int, int] | None"]
+
 
 @dataclass
 class Loop:
@@ -46,6 +49,9 @@ class Scope:
         # Release SUBs: L starts as None and becomes a dict at the first write that needs
         # one (most SUBs only read and update the dialog's variables: no dict per call).
         self.lazy_l = False
+        # Debug builds' hook-free copies: parameter -> the Python parameter holding it,
+        # for those the SUB never assigns (analysis.fixed_params).
+        self.params: dict[str, str] = {}
         if sub is not None:
             self.own = set(sub.params)
             if sub.is_function:
@@ -111,6 +117,15 @@ class EmitterCore:
         # of a loop, loops.quiet_body): nothing in it may await.
         self.quiet = False
         self.calls: dict[str, set[str]] = {}  # SUB (lower-case) -> SUBs it calls
+        # The dialog's variables in G whenever a SUB runs (analysis.set_before_calls): SUBs
+        # read and write them in G directly. Empty by default (an expression compiled on
+        # its own, debug.evaluate, may run before the dialog set them).
+        self.in_g: frozenset[str] = frozenset()
+        # Release: each call of a SUB seen in the first pass (generate), per argument its
+        # int facts (int_kind, int_bounds) or None; from them, per SUB, its parameters
+        # that every call passes a known int (name -> (never negative, bounds)).
+        self.arg_facts: dict[str, list[tuple[IntFact | None, ...]]] = {}
+        self.param_ints: dict[str, dict[str, IntFact]] = {}
         # SUBs that can call themselves (directly or through others): with no loop, a deep
         # recursion would never reach a loop's tick, so each of their calls counts as one
         # loop iteration (the window stays responsive, Stop and the step budget still work).
@@ -177,4 +192,5 @@ class EmitterCore:
         def memget(self, key: n.Node, code: str) -> str: ...
         def clauses(self, clauses: dict[str, list[n.Node]]) -> str: ...
         def int_kind(self, e: n.Node) -> bool | None: ...
+        def int_bounds(self, e: n.Node) -> tuple[int, int] | None: ...
         def goto_body(self, body: list[n.Node]) -> None: ...

@@ -117,8 +117,8 @@ class StatementEmitters(EmitterCore):
                 self.emit(f"{var} = {value}", node)
                 if nullable:
                     self.null_assigned(key, var)
-            elif self.scope.is_main:
-                self.emit(f"G[{key!r}] = {value}", node)
+            elif self.scope.is_main or (key in self.in_g and key not in self.scope.own):
+                self.emit(f"G[{key!r}] = {value}", node)  # in a SUB: a name never in its L
             elif not self.may_be_in_l(key):  # not in L yet: the global if there is one
                 self.emit(f"(G if {key!r} in G else {self.own_l()})[{key!r}] = {value}", node)
             elif self.scope.lazy_l:
