@@ -43,7 +43,7 @@ def qloop(qapp):
 def run(qloop):
     """``run(coro, timeout)``: drive an async scenario to its end on the qasync loop."""
 
-    def _run(coro, timeout: float = 10.0):
+    def _run(coro, timeout: float = 60.0):  # bounds a hang; a loaded CI machine is slow
         return qloop.run_until_complete(asyncio.wait_for(coro, timeout))
 
     return _run
@@ -69,8 +69,9 @@ def window(qapp, qloop, tmp_path: Path):
     win.deleteLater()
 
 
-async def until(predicate, timeout: float = 5.0, step: float = 0.01) -> None:
-    """Poll inside a scenario (qtbot.wait would nest a Qt loop under the running task)."""
+async def until(predicate, timeout: float = 30.0, step: float = 0.01) -> None:
+    """Poll inside a scenario (qtbot.wait would nest a Qt loop under the running task). The
+    timeout only bounds a hang: it costs nothing when the condition comes true."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
     while not predicate():
