@@ -243,11 +243,13 @@ def test_the_event_loop_keeps_running_during_a_download(package: Path,
             meter.mark()
         await run
 
+    collecting = gc.isenabled()
     gc.disable()  # a full collection pauses whichever thread runs it: not the download's doing
     try:
         asyncio.run(main())
     finally:
-        gc.enable()
+        if collecting:
+            gc.enable()
         services.close()
     assert (package.parent / "downloads" / "slowly").read_bytes() == BODY
     assert len(meter.gaps) > 20
