@@ -39,11 +39,19 @@ def qloop(qapp):
     asyncio.set_event_loop(None)
 
 
+def current_loop(qloop) -> None:
+    """Make the session's qasync loop the current one again: an ``asyncio.run()`` in an earlier
+    test (tests/app, plain asyncio) ends by setting no current loop, and a slot that schedules
+    a task from a click (outside ``run``) then found none."""
+    asyncio.set_event_loop(qloop)
+
+
 @pytest.fixture
 def run(qloop):
     """``run(coro, timeout)``: drive an async scenario to its end on the qasync loop."""
+    current_loop(qloop)
 
-    def _run(coro, timeout: float = 10.0):
+    def _run(coro, timeout: float = 60.0):  # bounds a hang; a loaded CI machine is slow
         return qloop.run_until_complete(asyncio.wait_for(coro, timeout))
 
     return _run
@@ -52,6 +60,8 @@ def run(qloop):
 @pytest.fixture
 def window(qapp, qloop, tmp_path: Path):
     from ui.main import build_window
+
+    current_loop(qloop)
 
     settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
     win = build_window([], str(tmp_path / "memory.sqlite3"), "testbot", settings)
@@ -69,8 +79,9 @@ def window(qapp, qloop, tmp_path: Path):
     win.deleteLater()
 
 
-async def until(predicate, timeout: float = 5.0, step: float = 0.01) -> None:
-    """Poll inside a scenario (qtbot.wait would nest a Qt loop under the running task)."""
+async def until(predicate, timeout: float = 30.0, step: float = 0.01) -> None:
+    """Poll inside a scenario (qtbot.wait would nest a Qt loop under the running task). The
+    timeout only bounds a hang: it costs nothing when the condition comes true."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
     while not predicate():

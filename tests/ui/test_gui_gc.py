@@ -44,7 +44,7 @@ def test_a_cycle_with_a_qobject_dies_on_the_gui_thread_not_the_allocating_one(qt
     # Far past generation 0's threshold: CPython's own collector would run in the worker.
     _allocate_in_a_thread(50 * gc.get_threshold()[0], kept)
     assert threads == []
-    qtbot.waitUntil(lambda: bool(threads), timeout=2000)
+    qtbot.waitUntil(lambda: bool(threads), timeout=10_000)
     assert threads == [threading.get_ident()]
 
 
@@ -55,6 +55,6 @@ def test_older_generations_are_collected_as_their_counts_pass_the_thresholds(qtb
     kept: list = []
     for _ in range(gc.get_threshold()[1] + 2):  # each gen-0 round counts once towards gen 1
         _allocate_in_a_thread(2 * gc.get_threshold()[0], kept)
-        qtbot.waitUntil(lambda: gc.get_count()[0] < gc.get_threshold()[0], timeout=2000)
+        qtbot.waitUntil(lambda: gc.get_count()[0] < gc.get_threshold()[0], timeout=10_000)
     after = [stats["collections"] for stats in gc.get_stats()]
     assert after[0] > before[0] and after[1] > before[1]

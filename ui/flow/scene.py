@@ -46,7 +46,9 @@ class FlowScene(QGraphicsScene):
         self.setSceneRect(_bounds(layout))
         work = self._makers(old, graph, layout)
         filling = self._filling
-        QTimer.singleShot(0, lambda: self._fill(filling, work, then))
+        # With the scene as context: a scene deleted meanwhile (its window closed) drops
+        # the call instead of running it on a dead C++ object.
+        QTimer.singleShot(0, self, lambda: self._fill(filling, work, then))
 
     def _makers(self, old: list[QGraphicsItem], graph: FlowGraph,
                 layout: FlowLayout) -> Iterator[None]:
@@ -75,7 +77,7 @@ class FlowScene(QGraphicsScene):
         deadline = time.perf_counter() + SLICE_MS / 1000.0
         for _ in makers:
             if time.perf_counter() > deadline:
-                QTimer.singleShot(0, lambda: self._fill(filling, makers, then))
+                QTimer.singleShot(0, self, lambda: self._fill(filling, makers, then))
                 return
         then()
 

@@ -264,6 +264,8 @@ class UserScope(QObject):
                    entries: list[UserMemoryEntry]) -> None:
         if (bot, user, text) != (self.model.bot, self.model.user, self.model.filter):
             return  # another user, bot or filter is shown now: its own read follows
+        if not self._active:
+            return  # bot scope was chosen meanwhile: coming back re-reads (set_active)
         self._add_users(users)
         if not user or self.model.error or self.model.loading:
             return  # (loading: the reload under way brings the rows)

@@ -209,12 +209,13 @@ def test_a_vanished_client_does_not_flood_stderr(adapter: TcpAdapter, tmp_path: 
 
 def test_sigterm_with_a_client_connected_exits_cleanly(adapter: TcpAdapter,
                                                        tmp_path: Path) -> None:
-    program = _program(tmp_path, 'SET BOT MEMORY "seen", "yes"\nWAIT 60\n')
+    program = _program(tmp_path, 'SET BOT MEMORY "seen", "yes"\nTALK "waiting"\nWAIT 60\n')
     client, sock = connect(adapter.port)
     db = db_url(tmp_path)
     start(client, {"program": program, "db": db, "token": adapter.token})
     client.request("configurationDone")
-    time.sleep(0.3)  # into the WAIT
+    # Into the WAIT (a fixed 0.3 s sleep raced the start of the run on a loaded machine).
+    client.wait_event("output", where=lambda body: "waiting" in body["output"])
     errors = _stop(adapter)
     assert "Traceback" not in errors and "Error" not in errors, errors
     assert support.stored(db, "seen") == "yes"  # the session's memory was flushed

@@ -6,6 +6,9 @@ from app.memory.history import STEP_ITEMS, MemoryHistory
 from interpreter.ports.host import WriteSource
 
 BOT = "burstbot"
+# Seconds; only bounds a hang. 3000 writes through the niced writer and recorder threads took
+# over the default 10 s on PostgreSQL at load 10.
+FLUSHED = 120.0
 
 
 def test_a_loop_burst_records_every_write_with_its_line_and_chained_old_values(
@@ -16,7 +19,7 @@ def test_a_loop_burst_records_every_write_with_its_line_and_chained_old_values(
     sources = [WriteSource("loop.bas", line, "run7", turn=0) for line in (4, 5)]
     for i in range(3000):
         mem.set(f"k{i % 30}", f"v{i}", sources[i % 2])
-    assert history.flush()
+    assert history.flush(FLUSHED)
     assert history.last_error is None
     events = history.timeline(BOT, "k7", limit=None)  # newest first
     assert [e.new for e in events] == [f"v{i}" for i in range(2977, -1, -30) if i % 30 == 7]
@@ -35,7 +38,7 @@ def test_interleaved_sources_in_one_batch_keep_their_order(history: MemoryHistor
     import_ = WriteSource("seed.json", kind="import")
     for i, source in enumerate([script, hand, script, import_, script, hand]):
         mem.set("key", f"v{i}", source)
-    assert history.flush()
+    assert history.flush(FLUSHED)
     events = history.timeline(BOT, "key")[::-1]  # oldest first
     assert [(e.new, e.kind, e.old) for e in events] == [
         ("v0", "script", None),

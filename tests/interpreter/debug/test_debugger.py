@@ -435,7 +435,7 @@ def test_pause_while_a_loop_runs_then_stop_cancels():
         await asyncio.sleep(0.05)
         assert not task.done()
         dbg.pause()
-        await asyncio.wait_for(paused.wait(), 2)
+        await asyncio.wait_for(paused.wait(), 30)  # bounds a hang
         value = dbg.evaluate("i")
         assert value > 0
         dbg.stop()

@@ -124,15 +124,15 @@ def test_run_now_honours_skip_waits(window, run, qtbot, tmp_path: Path) -> None:
     tools.schedules.enabled.setChecked(False)
     pkg = make_package(tmp_path)
     (pkg / "shop.gbdialog" / "slow.bas").write_text(
-        'SET SCHEDULE "0 3 * * *"\nWAIT 60\nTALK "slept"\n')
+        'SET SCHEDULE "0 3 * * *"\nWAIT 3600\nTALK "slept"\n')
     window.open_file(pkg)
     window.actions_by_name["skip_waits"].setChecked(True)
     panel = tools.schedules
     select_script(panel, "slow")
     qtbot.mouseClick(panel.run_button, Qt.MouseButton.LeftButton)
 
-    async def ran() -> None:  # a minute of WAIT would time this out
-        await until(lambda: "[slow] slept" in window.output.texts(), timeout=10)
+    async def ran() -> None:  # an hour of WAIT would time this out (30 s: a slow machine can't)
+        await until(lambda: "[slow] slept" in window.output.texts(), timeout=30)
 
     run(ran())
 

@@ -61,7 +61,7 @@ def test_debug_run_tints_visited_nodes_taken_branch_and_the_active_node(window, 
         await until(lambda: controller.is_paused)
         await until(lambda: panel.scene.node_items["L4.5"].state.active)
 
-    run(scenario(), timeout=20)
+    run(scenario())
     items = panel.scene.node_items
     assert items["L4.5"].state.breakpoint
     assert all(items[i].state.visited for i in ("L1.1", "L2.1", "L3.1"))
@@ -94,7 +94,7 @@ def test_a_clicked_bubble_tints_only_its_turn(window, qtbot, run) -> None:
         qtbot.keyClick(window.chat.input, Qt.Key.Key_Return)
         await until(lambda: not window.runner.running)
 
-    run(scenario(), timeout=20)
+    run(scenario())
     items = panel.scene.node_items
     assert items["L1.1"].state.visited and items["L6.5"].state.visited
     hi = next(lb for lb in chat_labels(window.chat) if lb.text() == "Hi")

@@ -204,3 +204,21 @@ def test_export_svg_and_png(panel: FlowPanel, tmp_path: Path) -> None:
     rect = panel.scene.sceneRect()
     assert (image.width(), image.height()) == (int(rect.width()), int(rect.height()))
     assert image.pixelColor(QPoint(1, 1)).name() == "#ffffff"
+
+
+def test_a_scene_deleted_while_it_fills_drops_the_remaining_slices(qtbot, panel) -> None:
+    """The items are made in slices on later turns of the loop; a window closed before then
+    deletes the scene, and the slices due must not run on it (they raised 'Internal C++
+    object (FlowScene) already deleted' in whatever ran next)."""
+    import shiboken6
+    from PySide6.QtCore import QObject
+
+    from ui.flow.scene import FlowScene
+
+    owner = QObject()
+    scene = FlowScene(owner)
+    finished: list[bool] = []
+    scene.show_flow(panel.scene.graph, panel.scene.layout, then=lambda: finished.append(True))
+    shiboken6.delete(owner)  # the window goes, and its scene with it
+    qtbot.wait(50)  # the turns on which the slices were due
+    assert finished == []

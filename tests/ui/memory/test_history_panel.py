@@ -108,7 +108,7 @@ def test_outside_write_updates_the_table(window, qtbot):
     url_arg = url if "://" in url else "sqlite:///" + url.lstrip("/")
     settle(window.history_feature.watcher)  # the watcher has its baseline
     subprocess.run([sys.executable, "-c", code, url_arg], check=True, timeout=60)
-    qtbot.waitUntil(lambda: value_of(window, "ext") == "theirs", timeout=1500)
+    qtbot.waitUntil(lambda: value_of(window, "ext") == "theirs", timeout=30_000)  # bounds a hang
     assert "ext" in window.memory.model._flash
 
 

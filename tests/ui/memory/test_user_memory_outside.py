@@ -137,6 +137,21 @@ def test_writes_made_while_in_bot_scope_show_on_return(panel, window, qtbot):
     assert panel.reported == ["color"]
 
 
+def test_a_re_read_under_way_when_bot_scope_is_chosen_is_not_shown(panel, window, qtbot):
+    """A poll that noticed an outside write re-reads off the GUI thread; the user switching
+    to bot memory before it answers must not get the rows (under load a poll under way at
+    the switch showed 'black' in the test above, about one run in four)."""
+    settle(qtbot, panel)
+    outside(window, "alice", "color=black")  # committed; no poll ran meanwhile (GUI blocked)
+    panel.user_scope.rescan()  # what the next poll starts
+    panel.scope_box.setCurrentIndex(BOT_SCOPE)  # before the re-read answers
+    settle(qtbot, panel)  # it has answered now
+    assert shown(panel, "color") == "red" and panel.reported == []
+    choose_scope(qtbot, panel, USER_SCOPE)
+    qtbot.waitUntil(lambda: shown(panel, "color") == "black", timeout=30_000)
+    assert panel.reported == ["color"]
+
+
 def test_filter_applies_to_outside_writes(panel, window, qtbot):
     qtbot.keyClicks(panel.filter, "gol")
     qtbot.waitUntil(lambda: keys_shown(panel) == ["plan"])

@@ -49,5 +49,5 @@ def test_memory_writes_arrive_before_the_next_other_event_in_order(qtbot) -> Non
     assert seen == [*writes, printed]  # at once: the other event flushed the writes first
     more = MemoryWritten("late", "x", 10)
     bridge.post_event(more)
-    qtbot.waitUntil(lambda: seen[-1] is more, timeout=1000)
+    qtbot.waitUntil(lambda: seen[-1] is more, timeout=10_000)  # bounds a hang
     assert seen.count(more) == 1

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-
 from app.memory.store import MemoryStore
 from tests.ui.conftest import until
 
@@ -23,10 +21,11 @@ def test_stop_mid_loop_lands_every_queued_write(window, run):
 
     async def scenario() -> str:
         window.actions_by_name["run"].trigger()
-        await asyncio.sleep(0.3)
+        # Well into the loop (counted: a fixed sleep holds few iterations on a busy machine).
+        await until(lambda: int(window.store.bot(bot).get("counter") or 0) > 100)
         assert window.runner.running
         window.actions_by_name["stop"].trigger()
-        await until(lambda: not window.runner.running, timeout=1.0)
+        await until(lambda: not window.runner.running)
         # What the script was told it wrote (read-your-writes), before anything is flushed.
         last = window.store.bot(bot).get("counter")
         await until(lambda: window.store.pending_count() == 0, timeout=10.0)
