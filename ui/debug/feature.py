@@ -101,8 +101,9 @@ class DebugUi:
         """Show ``dock`` in front of the docks it shares tabs with, wide enough to use."""
         dock.show()
         dock.raise_()
-        # Once the shown dock is laid out (next loop turn) its width is known.
-        QTimer.singleShot(0, lambda: self._widen(dock))
+        # Once the shown dock is laid out (next loop turn) its width is known; with the dock
+        # as context, a dock deleted meanwhile (its window closed) drops the call.
+        QTimer.singleShot(0, dock, lambda: self._widen(dock))
 
     def _widen(self, dock: QDockWidget) -> None:
         area = self.window.dockWidgetArea(dock)

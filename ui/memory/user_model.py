@@ -196,7 +196,7 @@ class UserMemoryTableModel(QAbstractTableModel):
             self.set_value(entry.key, str(value))
         except ValueError as exc:  # UserMemoryError: told after the editor has closed
             why = str(exc)
-            QTimer.singleShot(0, lambda: self.editFailed.emit(why))
+            QTimer.singleShot(0, self, lambda: self.editFailed.emit(why))
             return False
         return True
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shiboken6
 from PySide6.QtCore import Qt
 
 from tests.ui.conftest import until
@@ -45,3 +46,11 @@ def test_a_first_start_window_fits_the_screen(window):
     screen = window.screen().availableGeometry()
     assert window.height() <= min(800, screen.height())
     assert window.width() <= min(1280, screen.width())
+
+
+def test_a_dock_deleted_before_it_is_widened_is_left_alone(window, qtbot):
+    """Widening waits a loop turn; a window closed meanwhile takes its docks with it."""
+    dock = window.debug.docks[0]
+    window.debug.show_dock(dock)
+    shiboken6.delete(dock)
+    qtbot.wait(50)  # the turn the widening was queued for (pytest-qt fails on its error)
