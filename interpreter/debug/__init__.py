@@ -6,7 +6,9 @@ expressions evaluated in a paused frame (:mod:`.evaluate`) and conversation-awar
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from ..lazy_names import lazy_names
 
 if TYPE_CHECKING:
     from .debugger import Debugger
@@ -14,12 +16,6 @@ if TYPE_CHECKING:
 __all__ = ["Debugger"]
 
 
-def __getattr__(name: str) -> Any:
-    # Loaded on first use (PEP 562): importing ``.model`` (a saved session's breakpoints, at
-    # the IDE's start) ran this file, and the debugger pulls in the whole runtime.
-    if name != "Debugger":
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    from .debugger import Debugger
-
-    globals()["Debugger"] = Debugger
-    return Debugger
+# Loaded on first use: importing ``.model`` (a saved session's breakpoints, at the IDE's
+# start) runs this file, and the debugger pulls in the whole runtime.
+__getattr__, __dir__ = lazy_names(__name__, {"Debugger": ".debugger"}, __all__)

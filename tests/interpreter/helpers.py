@@ -10,6 +10,7 @@ from interpreter import BasicRuntimeError, Runtime, load_source
 from interpreter.debug.debugger import Debugger
 from interpreter.ports.host import DictMemory
 from interpreter.runtime.channels import QueuedChannel
+from interpreter.values import BasicValueError
 
 
 @dataclass
@@ -54,3 +55,20 @@ def both(source: str, variables: dict[str, Any]) -> tuple[str, Any]:
     release, debug = outcome(source, variables, False), outcome(source, variables, True)
     assert release == debug, (source, variables, release, debug)
     return release
+
+
+def model(fn: Any) -> tuple[str, Any]:
+    """A model's outcome to compare with :func:`outcome`'s: ('ok', value) or ('error', None)
+    when it raises what the language reports as an error."""
+    try:
+        return "ok", fn()
+    except (BasicValueError, ZeroDivisionError):
+        return "error", None
+
+
+def check(got: tuple[str, Any], want: tuple[str, Any]) -> None:
+    """``got`` (an outcome) agrees with ``want`` (a model's): the same kind, and when both
+    are values, equal values of the same class (1 and 1.0 differ in the language)."""
+    assert got[0] == want[0], (got, want)
+    if got[0] == "ok":
+        assert got[1] == want[1] and type(got[1]) is type(want[1]), (got, want)

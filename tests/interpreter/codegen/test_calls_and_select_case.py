@@ -28,9 +28,8 @@ from interpreter.debug.model import BreakpointSpec
 from interpreter.library.operators import add, eq, mod, mul
 from interpreter.ports.host import DictMemory
 from interpreter.runtime.channels import QueuedChannel
-from interpreter.values import BasicValueError
 from tests.interpreter.debug.driver import Run
-from tests.interpreter.helpers import both, outcome
+from tests.interpreter.helpers import both, check, model, outcome
 
 SETTINGS = settings(max_examples=60, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow])
@@ -45,18 +44,6 @@ scalars = st.one_of(
     st.sampled_from(["", "0", "7", "x", "São"]),
 )
 
-
-def model(fn: Any) -> tuple[str, Any]:
-    try:
-        return "ok", fn()
-    except (BasicValueError, ZeroDivisionError):
-        return "error", None
-
-
-def check(got: tuple[str, Any], want: tuple[str, Any]) -> None:
-    assert got[0] == want[0], (got, want)
-    if got[0] == "ok":
-        assert got[1] == want[1] and type(got[1]) is type(want[1]), (got, want)
 
 
 # ---------------------------------------------------------------- the benchmark's SUBs

@@ -31,8 +31,7 @@ from interpreter.library.builtins.core import len_
 from interpreter.library.operators import add, eq, ge, gt, le, lt, mod
 from interpreter.syntax.nesting import MAX_DEPTH
 from interpreter.syntax.parser.core import parse
-from interpreter.values import BasicValueError
-from tests.interpreter.helpers import both, outcome, run
+from tests.interpreter.helpers import both, check, model, outcome, run
 
 SETTINGS = settings(max_examples=60, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow])
@@ -46,18 +45,6 @@ scalars = st.one_of(
     st.sampled_from(["", "0", "7", "x", "São", "日本"]),
 )
 
-
-def model(fn: Any) -> tuple[str, Any]:
-    try:
-        return "ok", fn()
-    except (BasicValueError, ZeroDivisionError):
-        return "error", None
-
-
-def check(got: tuple[str, Any], want: tuple[str, Any]) -> None:
-    assert got[0] == want[0], (got, want)
-    if got[0] == "ok":
-        assert got[1] == want[1] and type(got[1]) is type(want[1]), (got, want)
 
 
 # ---------------------------------------------------------------- SUB variables

@@ -19,8 +19,8 @@ from hypothesis import strategies as st
 
 from interpreter import load_source
 from interpreter.library.operators import add, mod, mul, sub
-from interpreter.values import BasicValueError, get_index, read_member
-from tests.interpreter.helpers import both
+from interpreter.values import get_index, read_member
+from tests.interpreter.helpers import both, check, model
 
 SETTINGS = settings(max_examples=60, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow])
@@ -37,18 +37,6 @@ scalars = st.one_of(
 values = st.one_of(scalars, st.lists(scalars, max_size=3),
                    st.dictionaries(st.sampled_from(["p", "q"]), scalars, max_size=2))
 
-
-def model(fn: Any) -> tuple[str, Any]:
-    try:
-        return "ok", fn()
-    except (BasicValueError, ZeroDivisionError, TypeError, ValueError):
-        return "error", None
-
-
-def check(got: tuple[str, Any], want: tuple[str, Any]) -> None:
-    assert got[0] == want[0], (got, want)
-    if got[0] == "ok":
-        assert got[1] == want[1] and type(got[1]) is type(want[1]), (got, want)
 
 
 def test_the_fast_paths_are_generated() -> None:
