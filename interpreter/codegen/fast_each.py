@@ -9,9 +9,9 @@ run a FOR EACH whose body only assigns the dialog's variables and tests them (IF
     if <the variables the body reads hold ints in (-2**62, 2**62)>:
         for item in _it:
             <the body on ints: each statement first tests what it assumes (the members it
-             reads are ints of a map, its result is in range); if not, the general code
-             runs from that statement to the end of the pass, then ``break``>
+             reads are ints of a map, its result is in range); if not, ``break``>
         else: <tick>; continue
+        <the hand-over: the general code from the failing statement to the end of the pass>
     for item in _it: <the general body>     (the rest of the chunk, after a hand-over)
 
 Why this is exact: the fast statement assigns nothing before its tests pass, and the
@@ -75,6 +75,10 @@ class FastEach:
         self.drift: set[str] = set()
         self.entry: set[str] = set()  # the variables tested at each chunk's start
         self.ok = self.eligible()  # whether the body is one the fast pass runs
+        # The pass's hand-overs: the item's lines not run yet (debug builds), the statements.
+        self.handovers: list[tuple[list[str], list[list[n.Node]]]] = []
+        self.which = ""  # the local saying which hand-over a miss takes
+        self.marks: list[int] = []  # the output lines that set it
 
     # ------------------------------------------------------------ eligibility
 
@@ -193,6 +197,9 @@ class FastEach:
             gen.emit(f"    _n -= {size}")
             gen.emit("    if _n <= 0: _n += await R.tick()")
             gen.emit("    continue")
+            handovers = len(gen.out)
+            self.emit_handovers()
+            awaits = awaits or any("await " in line for line in gen.out[handovers:])
             gen.indent -= 1
         finally:
             gen.quiet, gen.maps = quiet, maps
@@ -230,15 +237,36 @@ class FastEach:
                 self.if_(st, 0, rest, [stmts[i + 1:], *after])
 
     def hand_over(self, rest: list[list[n.Node]]) -> None:
-        """The general code from the failing statement to the end of the pass, then the
-        general loop takes the chunk's other items."""
+        """Leave the pass for its hand-over code (emit_handovers), which runs the general
+        code from the failing statement to the end of the pass; then the general loop takes
+        the chunk's other items."""
         gen = self.gen
-        for line in self.first if gen.debug else ():
-            gen.emit(line)  # (debug builds) an item read by no test before: not run yet
-        for stmts in rest:
-            for st in stmts:
-                gen.statement(st)
+        first = list(self.first) if gen.debug else []  # the item's lines not run yet
+        self.which = self.which or gen.temp("h")
+        self.marks.append(len(gen.out))
+        gen.emit(f"{self.which} = {len(self.handovers)}")  # which one (only a miss pays)
+        self.handovers.append((first, rest))
         gen.emit("break")
+
+    def emit_handovers(self) -> None:
+        """The hand-over code, after the pass's loop (reached by its ``break`` alone): kept
+        out of the loop, the passes that take no hand-over jump over none of it."""
+        gen = self.gen
+        many = len(self.handovers) > 1
+        if not many:  # nothing to tell apart
+            for i in reversed(self.marks):
+                del gen.out[i], gen.line_map[i]
+        for k, (first, rest) in enumerate(self.handovers):
+            if many:
+                gen.emit(f"{'el' if k else ''}if {self.which} == {k}:", self.s)
+                gen.indent += 1
+            for line in first:
+                gen.emit(line)  # (debug builds) an item read by no test before
+            for stmts in rest:
+                for st in stmts:
+                    gen.statement(st)
+            if many:
+                gen.indent -= 1
 
     def test(self, parts: list[str], raises: bool, rest: list[list[n.Node]],
              node: n.Node) -> None:

@@ -13,6 +13,7 @@ it (generalbots botserver/crates/botbasic_core, Rhai's ``checked`` arithmetic).
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Callable
 from textwrap import dedent
 from typing import Any
@@ -375,3 +376,41 @@ def test_an_operation_that_overflows_inside_a_small_result_fails_at_its_line(
     assert "_each_windows(" in load_source(source, "each.bas").source
     for debug in (False, True):
         assert general_outcome(source, items, debug) == want
+
+
+def test_the_passs_loop_holds_none_of_the_general_code() -> None:
+    # A miss leaves the pass's loop for the hand-over code after it: the passes that take
+    # no hand-over run a loop with no general code in it to jump over.
+    for debug in (False, True):
+        lines = load_source(BRANCHES, "each.bas", debug=debug).source.splitlines()
+        start = next(i for i, line in enumerate(lines)
+                     if re.fullmatch(r"for v_item in _it\d+:", line.strip()))
+        pad = lines[start][: len(lines[start]) - len(lines[start].lstrip())]
+        end = lines.index(pad + "else:", start)
+        fast_loop = "\n".join(lines[start:end])
+        assert "break" in fast_loop
+        assert "_sub(" not in fast_loop and "_NotFound" not in fast_loop
+        assert "_sub(" in "\n".join(lines[end:])
+
+
+TWO_SUMS = """\
+a = 0
+b = 0
+FOR EACH item IN items
+    a = a + item.p
+    b = b + item.q
+NEXT item
+RETURN [a, b]
+"""
+
+
+def test_misses_at_different_statements_in_successive_chunks_each_resume_there() -> None:
+    # Each miss (a sum reaching 2**62, past the pass's range) hands over at its own
+    # statement; the next item brings the sum back, so the next chunk runs fast again.
+    items: list[Any] = [{"p": 1, "q": 2} for _ in range(1000)]
+    for at, key in ((10, "p"), (300, "q"), (301, "p"), (700, "q"), (900, "p")):
+        items[at] = {"p": 1, "q": 2, key: 2**62}
+        items[at + 20] = {"p": 1, "q": 2, key: -(2**62)}
+    want = ("ok", [sum(i["p"] for i in items), sum(i["q"] for i in items)])
+    for debug in (False, True):
+        assert outcome(TWO_SUMS, items, debug) == want
