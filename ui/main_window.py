@@ -377,7 +377,8 @@ class MainWindow(QMainWindow):
             self.store_error = str(exc)
             raise
         self.store = store
-        self._unsubscribe_store = store.subscribe(self.bridge.post_change)
+        self._unsubscribe_store = store.subscribe(self.bridge.post_change,
+                                                  self.bridge.post_changes)
         self._unsubscribe_users = user_memories(store).subscribe(self.bridge.post_user_change)
         self._update_status()
         self._say_if_bot_unusable()
@@ -1168,7 +1169,8 @@ class MainWindow(QMainWindow):
 
         self.store, self.db_url = store, url
         self.runner.store = store
-        self._unsubscribe_store = store.subscribe(self.bridge.post_change)
+        self._unsubscribe_store = store.subscribe(self.bridge.post_change,
+                                                  self.bridge.post_changes)
         self._unsubscribe_users = user_memories(store).subscribe(self.bridge.post_user_change)
         self.memory.set_store(store, self.runner.bot)
         self.bot_tools.set_store(store)

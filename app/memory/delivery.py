@@ -6,6 +6,8 @@ writer reporting a batch of thousands of landed writes used to call every subscr
 the lock held, and a ``SET`` on the GUI thread waited 20-50 ms for it. Now a ``SET`` that
 finds the turn taken only queues its PENDING event (the thread delivering sends it next, in
 order) and returns; a subscriber that blocks holds up only the thread delivering to it.
+What is delivered together reaches a subscriber with a batch form in one call
+(``Subscribers.emit_all``).
 """
 
 from __future__ import annotations
@@ -67,7 +69,7 @@ class OrderedDelivery(Generic[E]):
         self._owner = threading.get_ident()
         return True
 
-    def drain(self, batch: list[E] | tuple[()] = ()) -> None:
+    def drain(self, batch: list[E] | None = None) -> None:
         """Deliver ``batch``, then every queued event, then give the turn back (called by
         the holder, ``lock`` NOT held).
 
@@ -75,17 +77,16 @@ class OrderedDelivery(Generic[E]):
         look is delivered here (or by whoever took the turn meanwhile), and one posted after
         it finds the turn free, so its poster delivers it."""
         queue = self._queue
-        emit = self._subscribers.emit
+        emit_all = self._subscribers.emit_all
         try:
             while True:
-                for event in batch:
-                    emit(event)
+                if batch:
+                    emit_all(batch)
                 while queue:
                     with self._lock:
                         batch = list(queue)
                         queue.clear()
-                    for event in batch:
-                        emit(event)
+                    emit_all(batch)
                 self._release()
                 if not queue:
                     return

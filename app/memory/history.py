@@ -174,6 +174,20 @@ _NO_SOURCE: _Src = (None, 0, "", None, None)
 _Queued = tuple[str, _Src, float]
 
 
+def _flat(change: MemoryChange, pending: bool) -> _Flat:
+    """A PENDING or LANDED change as the recorder queues it.
+
+    A tuple of atomic values, not the change: a dialog's writes wait here for the recorder
+    (a lower-priority thread) by the ten thousand, and as live objects (a change and its
+    __dict__) each young collection on the GUI thread walked them all (20-35 ms every half
+    second); the collector stops tracking such a tuple at its first look."""
+    src = change.source
+    if src is None:
+        return (None, pending, change.bot, change.key, change.new, None, 0, "", None, None)
+    return (None, pending, change.bot, change.key, change.new,
+            src.file, src.line, src.run_id, src.kind, src.turn)
+
+
 def _flat_source(source: WriteSource | None) -> _Src:
     if source is None:
         return _NO_SOURCE
@@ -203,27 +217,40 @@ class MemoryHistory:
         self._stop = False
         self._last_error: str | None = None
         self.steps = 0  # recording steps taken so far (each at most STEP_ITEMS changes)
-        self._unsubscribe = store.subscribe(self._on_change)
+        self._unsubscribe = store.subscribe(self._on_change, self._on_changes)
         self._thread = background_thread(self._run, "talkbench-memory-history")
         self._thread.start()
 
     # -- feeding ---------------------------------------------------------------------------
 
+    def _on_changes(self, changes: list[MemoryChange]) -> None:
+        """The store's batch form of :meth:`_on_change`: a landed batch's ~1,000 writes
+        queued under one lock, without a call each."""
+        items: list[MemoryChange | _Record | _Flat] = []
+        for change in changes:
+            state = change.state
+            if state is _PENDING or state is _LANDED:
+                items.append(_flat(change, state is _PENDING))
+            else:
+                if items:
+                    self._queue_all(items)
+                    items = []
+                self._on_change(change)
+        if items:
+            self._queue_all(items)
+
+    def _queue_all(self, items: list[MemoryChange | _Record | _Flat]) -> None:
+        with self._cond:
+            self._changes.extend(items)
+            self._received += len(items)
+            if self._idle:
+                self._cond.notify()
+
     def _on_change(self, change: MemoryChange) -> None:
         # From the store's delivery: queue only, never touch the database here.
         state = change.state
         if state is _PENDING or state is _LANDED:
-            # A tuple of atomic values, not the change: a dialog's writes wait here for the
-            # recorder (a lower-priority thread) by the ten thousand, and as live objects
-            # (a change and its __dict__) each young collection on the GUI thread walked
-            # them all (20-35 ms every half second); the collector stops tracking such a
-            # tuple at its first look.
-            src = change.source
-            item: MemoryChange | _Record | _Flat = (
-                (None, state is _PENDING, change.bot, change.key, change.new,
-                 None, 0, "", None, None) if src is None else
-                (None, state is _PENDING, change.bot, change.key, change.new,
-                 src.file, src.line, src.run_id, src.kind, src.turn))
+            item = _flat(change, state is _PENDING)
             with self._cond:
                 self._changes.append(item)
                 self._received += 1

@@ -107,7 +107,7 @@ class OutsideWatcher:
         # ago means every commit before that moment has been looked at (tests wait on it).
         self.settled = 0
         self._stop = threading.Event()
-        self._unsubscribe = store.subscribe(self._on_change)
+        self._unsubscribe = store.subscribe(self._on_change, self._on_changes)
         self._thread = background_thread(self._run, "talkbench-outside-watch")
         self._thread.start()
 
@@ -148,6 +148,12 @@ class OutsideWatcher:
         if change.state is not _FAILED and change.state is not _REFUSED:
             self._events.append(
                 (change.state.value, change.bot, change.key, change.new, change.old_key))
+
+    def _on_changes(self, changes: list[MemoryChange]) -> None:
+        """The batch form of :meth:`_on_change` (a landed batch: one call, one extend)."""
+        self._events.extend(
+            (c.state.value, c.bot, c.key, c.new, c.old_key) for c in changes
+            if c.state is not _FAILED and c.state is not _REFUSED)
 
     def _drain_events(self) -> None:
         while self._events:

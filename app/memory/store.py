@@ -197,9 +197,13 @@ class MemoryStore:
         """Bot names in the database plus bots with queued writes, sorted."""
         return self._queries.bots()
 
-    def subscribe(self, callback: Subscriber) -> Callable[[], None]:
-        """Call ``callback(change)`` for every change; returns the unsubscribe function."""
-        return self._writer.subscribers.subscribe(callback)
+    def subscribe(self, callback: Subscriber,
+                  batch: Callable[[list[MemoryChange]], None] | None = None
+                  ) -> Callable[[], None]:
+        """Call ``callback(change)`` for every change; returns the unsubscribe function.
+        With ``batch``, changes sent together (a landed batch's LANDED events) come in one
+        ``batch(changes)`` call instead, oldest first (the list is shared: do not modify it)."""
+        return self._writer.subscribers.subscribe(callback, batch)
 
     def set(self, bot: str, key: str, value: str, source: WriteSource | None = HAND) -> None:
         """Queue a write (a hand edit by default); same path as ``handle.set``."""

@@ -82,6 +82,20 @@ class Bridge(QObject):
         if wake:
             self._wake.emit()
 
+    def post_changes(self, changes: list[Any]) -> None:
+        """:meth:`post_change` for several changes in order (the store's batch form: a
+        landed batch in one call and one lock)."""
+        with self._lock:
+            pending = self._pending
+            wake = not pending
+            pop = pending.pop
+            for change in changes:
+                key = (change.bot, change.key)
+                pop(key, None)
+                pending[key] = change
+        if wake:
+            self._wake.emit()
+
     def post_user_change(self, change: Any) -> None:
         """Like :meth:`post_change`, for user memory (``UserMemories.subscribe``); rides the
         same wake-up, so both kinds of change arrive in one delivery."""

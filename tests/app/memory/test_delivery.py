@@ -5,12 +5,15 @@ must not hold up a ``set`` on another thread (the IDE's GUI thread runs the dial
 from __future__ import annotations
 
 import logging
+import sqlite3
 import threading
+from contextlib import closing
 from pathlib import Path
 
 import pytest
 
 from app.db.database import sqlite_url
+from app.db.models import MEMORIES_TABLE
 from app.memory.delivery import OrderedDelivery
 from app.memory.observers import Subscribers
 from app.memory.store import ChangeState, MemoryChange, MemoryStore
@@ -208,3 +211,56 @@ def test_every_event_is_delivered_once_in_posting_order_under_contention() -> No
         t.join(STUCK)
     assert delivered == posted
     assert len(delivered) == 3 * 2000 + 100 * 20
+
+
+def committed_keys(path: Path) -> set[str]:
+    """The keys a separate connection sees: only committed rows."""
+    with closing(sqlite3.connect(path)) as db:
+        return {key for (key,) in db.execute(f"SELECT key FROM {MEMORIES_TABLE}")}
+
+
+def test_a_landed_batch_reaches_a_batch_subscriber_in_one_call_in_order(tmp_path: Path) -> None:
+    # Long linger: the writes below land in one transaction, when flush() asks for them.
+    path = tmp_path / "memory.sqlite3"
+    store = MemoryStore(sqlite_url(path), linger=30.0, max_linger=60.0)
+    one: list[tuple[ChangeState, str]] = []
+    calls: list[list[tuple[ChangeState, str]]] = []
+    committed_at_call: list[set[str]] = []
+
+    def batch(changes: list[MemoryChange]) -> None:
+        calls.append([(c.state, c.key) for c in changes])
+        committed_at_call.append(committed_keys(path))
+
+    store.subscribe(lambda c: one.append((c.state, c.key)), batch)
+    keys = [f"k{i:03}" for i in range(300)]
+    try:
+        for key in keys:
+            store.bot("b").set(key, "v")
+        assert store.flush(STUCK)
+        # flush() woke after the batch was delivered, in one call, in the order of the SETs
+        assert calls == [[(ChangeState.LANDED, key) for key in keys]]
+        assert committed_at_call[0] >= set(keys)  # LANDED only after the commit
+        # each SET's PENDING came alone, through the one-event form
+        assert one == [(ChangeState.PENDING, key) for key in keys]
+    finally:
+        store.close()
+
+
+def test_emit_all_sends_in_order_and_a_failing_batch_form_stops_no_one(caplog) -> None:
+    subs: Subscribers[int] = Subscribers(threading.Lock(), logging.getLogger("t"), "number")
+    per_event: list[int] = []
+    batches: list[list[int]] = []
+
+    def broken(events: list[int]) -> None:
+        raise RuntimeError("broken view")
+
+    subs.subscribe(lambda e: None, broken)
+    subs.subscribe(per_event.append)
+    undo = subs.subscribe(lambda e: batches.append([e]), lambda es: batches.append(list(es)))
+    subs.emit_all([1, 2, 3])
+    subs.emit_all([4])  # one event: the one-event form
+    undo()
+    subs.emit_all([5, 6])
+    assert per_event == [1, 2, 3, 4, 5, 6]
+    assert batches == [[1, 2, 3], [4]]
+    assert "number subscriber failed" in caplog.text

@@ -51,3 +51,16 @@ def test_memory_writes_arrive_before_the_next_other_event_in_order(qtbot) -> Non
     bridge.post_event(more)
     qtbot.waitUntil(lambda: seen[-1] is more, timeout=10_000)  # bounds a hang
     assert seen.count(more) == 1
+
+
+def test_a_batch_of_changes_arrives_in_one_delivery_newest_per_key_in_order(qtbot) -> None:
+    bridge = Bridge()
+    deliveries: list[list[MemoryChange]] = []
+    bridge.memoryChanged.connect(deliveries.append)
+    landed = ChangeState.LANDED
+    bridge.post_change(change("a", "0"))
+    bridge.post_changes([change("b", "1", landed), change("a", "2", landed),
+                         change("c", "3", landed)])
+    qtbot.waitUntil(lambda: bool(deliveries))
+    assert [(c.key, c.new, c.state) for cs in deliveries for c in cs] == [
+        ("b", "1", landed), ("a", "2", landed), ("c", "3", landed)]
