@@ -41,7 +41,7 @@ def widget_type_steps() -> list[Callable[[], None]]:
             for i in range(0, len(WIDGET_TYPES), PER_TURN)]
 
 
-def run_per_turn(context: QObject, steps: Sequence[Callable[[], None]]) -> None:
+def run_per_turn(context: QObject, steps: Sequence[Callable[[], object]]) -> None:
     """Run ``steps`` in order, one per turn of the event loop (input and repaints go between),
     while ``context`` lives."""
     pending = list(steps)
