@@ -8,13 +8,14 @@ string literal only memory keys are offered (``GET BOT MEMORY "col|``); elsewher
 
 from __future__ import annotations
 
+import importlib
 import re
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from enum import Enum
-from functools import cache
+from functools import cache, partial
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QRect, QStringListModel, Qt, QTimer
@@ -22,6 +23,8 @@ from PySide6.QtGui import QKeyEvent, QTextCursor, QTextDocument
 from PySide6.QtWidgets import QAbstractItemView, QCompleter
 
 from interpreter.syntax import vocabulary as vocab
+
+from .widget_types import run_per_turn, widget_type_steps
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QPlainTextEdit
@@ -78,6 +81,15 @@ def language_candidates() -> tuple[Candidate, ...]:
     for name in sorted({b.name for b in BUILTINS.values()}):
         add(name.replace(" ", "_") if " " in name else name, Kind.FUNCTION)
     return tuple(sorted(out, key=lambda c: c.text))
+
+
+# What the word lists import (the builtins registry), dependencies first: the warm-up
+# imports them one per turn of the event loop (together they were one turn of 10-20 ms; the
+# registry's package imports all its modules at once, so it stays one turn).
+WORD_LIST_MODULES = (
+    "json", "uuid", "datetime", "decimal", "interpreter.library.formatting",
+    "interpreter.library.builtins",
+)
 
 
 @cache
@@ -305,6 +317,7 @@ class Completion(QObject):
         self._memory_keys: MemoryKeys = ()
         self._candidates: list[Candidate] = []
         self._explicit = False  # opened by Ctrl+Space: stays open below MIN_PREFIX
+        self.warmed = False  # the one-time costs after the editor's first paint are paid
         # Kept up to date per changed line, so a keystroke never rescans the whole file.
         self._index = IdentifierIndex(editor.document(), self)
         # Warmed up once the editor has been painted: a zero timer set now ran before the
@@ -323,15 +336,20 @@ class Completion(QObject):
         # sends it events when this object's Python side is already gone.
         if event.type() == QEvent.Type.Paint:
             watched.removeEventFilter(self)
-            QTimer.singleShot(0, self, self._warm_up)
+            run_per_turn(self, self._warm_up_steps())
         return False
 
-    def _warm_up(self) -> None:
-        # One-time costs the first popup would pay on a keystroke (~10 ms): the word lists, and
-        # PySide's first wrapping of the viewport and the popup.
-        _language_words()
-        self._editor.viewport()
-        self.completer.popup()
+    def _warm_up_steps(self) -> list[Callable[[], object]]:
+        """One-time costs the first popup would pay on a keystroke, each in its own turn of
+        the event loop (in one they held the UI ~25 ms just after the first paint): the word
+        lists (the builtins registry, its modules one per turn first), PySide's widget
+        classes, its first wrapping of the viewport and the popup."""
+        imports = [partial(importlib.import_module, name) for name in WORD_LIST_MODULES]
+        return [*imports, _language_words, *widget_type_steps(), self._editor.viewport,
+                self.completer.popup, self._warmed]
+
+    def _warmed(self) -> None:
+        self.warmed = True
 
     def set_memory_keys(self, keys: MemoryKeys) -> None:
         """A list of keys, or a callable ``prefix -> keys`` asked when the popup opens."""
