@@ -110,9 +110,11 @@ def expected(model: Callable[[list[Any]], Any], items: list[Any]) -> tuple[Any, 
         return ("error", e.message, e.line)
 
 
-def outcome(source: str, items: list[Any], debug: bool) -> tuple[Any, ...]:
+def outcome(source: str, items: list[Any], debug: bool,
+            specialised: bool = True) -> tuple[Any, ...]:
+    """('ok', value) or ('error', message, line); ``specialised``: the specialised pass is there."""
     compiled = load_source(source, "each.bas", debug=debug)
-    assert "raise _Exception" in compiled.source  # the specialised pass is there
+    assert not specialised or "raise _Exception" in compiled.source
     rt = Runtime(compiled, QueuedChannel(), DictMemory(), initial_vars={"items": items},
                  debugger=Debugger(compiled.program) if debug else None)
     try:
@@ -328,16 +330,6 @@ def programs(draw: Any) -> tuple[str, str]:
             "\n".join(head + body + ['    zz = ""'] + tail) + "\n")
 
 
-def general_outcome(source: str, items: list[Any], debug: bool) -> tuple[Any, ...]:
-    compiled = load_source(source, "each.bas", debug=debug)
-    rt = Runtime(compiled, QueuedChannel(), DictMemory(), initial_vars={"items": items},
-                 debugger=Debugger(compiled.program) if debug else None)
-    try:
-        return ("ok", asyncio.run(rt.run()))
-    except BasicRuntimeError as e:
-        return ("error", e.message, e.line)
-
-
 @settings(max_examples=60, deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(programs(), item_lists("p", "q"))
@@ -346,11 +338,11 @@ def test_random_int_bodies_give_the_general_paths_values_errors_and_lines(
     fast, general = program
     assert "_each_windows(" in load_source(fast, "each.bas").source
     assert "_each_windows(" not in load_source(general, "each.bas").source
-    want = general_outcome(general, items, debug=False)
+    want = outcome(general, items, debug=False, specialised=False)
     if want[0] == "error" and want[2] > fast.count("\n") - 2:  # after the extra line
         want = (*want[:2], want[2] - 1)
     for debug in (False, True):
-        assert general_outcome(fast, items, debug) == want, (fast, debug)
+        assert outcome(fast, items, debug, specialised=False) == want, (fast, debug)
 
 
 # Statements whose operations cancel out: the result is small, an operation inside it is
@@ -375,7 +367,7 @@ def test_an_operation_that_overflows_inside_a_small_result_fails_at_its_line(
     assert want[0] == "error" and want[2] == 4
     assert "_each_windows(" in load_source(source, "each.bas").source
     for debug in (False, True):
-        assert general_outcome(source, items, debug) == want
+        assert outcome(source, items, debug, specialised=False) == want
 
 
 def test_the_passs_loop_holds_none_of_the_general_code() -> None:
