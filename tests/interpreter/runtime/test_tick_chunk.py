@@ -55,7 +55,7 @@ def test_a_loop_with_a_slow_body_yields_after_a_few_iterations_not_a_whole_chunk
         'i = 0\nDO WHILE i < 400\n  SET BOT MEMORY "k", STR(i)\n  i = i + 1\nLOOP\n', memory)
     assert len(memory.writes) == 400
     # The compiled loop starts with a whole chunk; after its first tick the loop runs about
-    # YIELD_EVERY (8 ms) of 1 ms iterations between turns, never hundreds.
+    # YIELD_EVERY (a few ms) of 1 ms iterations between turns, never hundreds.
     assert max(gaps[1:]) < runtime.TICK_CHUNK // 4, gaps
 
 
