@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
@@ -72,19 +73,13 @@ class Bridge(QObject):
 
     def post_change(self, change: Any) -> None:
         """Safe from any thread; returns at once (the store's writer delivers a whole batch)."""
-        key = (change.bot, change.key)
-        with self._lock:
-            wake = not self._pending
-            # Re-insert so the dict keeps the order of each key's newest change (a rename
-            # followed by a write to the old name must arrive in that order).
-            self._pending.pop(key, None)
-            self._pending[key] = change
-        if wake:
-            self._wake.emit()
+        self.post_changes((change,))
 
-    def post_changes(self, changes: list[Any]) -> None:
+    def post_changes(self, changes: Sequence[Any]) -> None:
         """:meth:`post_change` for several changes in order (the store's batch form: a
-        landed batch in one call and one lock)."""
+        landed batch in one call and one lock). Re-inserted, so the pending dict keeps the
+        order of each key's newest change (a rename followed by a write to the old name
+        must arrive in that order)."""
         with self._lock:
             pending = self._pending
             wake = not pending
