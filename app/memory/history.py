@@ -169,7 +169,6 @@ _LANDED = ChangeState.LANDED
 # A write's provenance as the flattened changes carry it: (file, line, run_id, kind, turn);
 # kind None means no source (a hand edit).
 _Src = tuple["str | None", int, str, "str | None", "int | None"]
-_NO_SOURCE: _Src = (None, 0, "", None, None)
 # A key's write waiting for the LANDED that covers it: (value, source, time it was seen).
 _Queued = tuple[str, _Src, float]
 
@@ -187,11 +186,6 @@ def _flat(change: MemoryChange, pending: bool) -> _Flat:
     return (None, pending, change.bot, change.key, change.new,
             src.file, src.line, src.run_id, src.kind, src.turn)
 
-
-def _flat_source(source: WriteSource | None) -> _Src:
-    if source is None:
-        return _NO_SOURCE
-    return (source.file, source.line, source.run_id, source.kind, source.turn)
 
 
 class MemoryHistory:
@@ -250,12 +244,7 @@ class MemoryHistory:
         # From the store's delivery: queue only, never touch the database here.
         state = change.state
         if state is _PENDING or state is _LANDED:
-            item = _flat(change, state is _PENDING)
-            with self._cond:
-                self._changes.append(item)
-                self._received += 1
-                if self._idle:
-                    self._cond.notify()
+            self._queue_all([_flat(change, state is _PENDING)])
             return
         if state is ChangeState.FAILED or state is ChangeState.REFUSED:
             return
@@ -428,19 +417,10 @@ class MemoryHistory:
 
     def _change_rows(self, change: MemoryChange, now: float,
                      rows: list[tuple[Any, ...]]) -> None:
-        """Add the rows of one change that came as an object (deletes, renames; writes only
-        when queued as objects)."""
+        """Add the rows of one change that came as an object: a delete or a rename (writes
+        are queued flattened, see :func:`_flat`)."""
         k = (change.bot, change.key)
-        if change.state is ChangeState.PENDING:
-            assert change.new is not None
-            self._pending.setdefault(k, []).append(
-                (change.new, _flat_source(change.source), now))
-        elif change.state is ChangeState.LANDED:
-            for value, src, at in self._landed(k, change.new, _flat_source(change.source)):
-                old, known = self._old(k)
-                rows.append(_flat_row(k, old, known, value, src, at))
-                self._known[k] = value
-        elif change.state is ChangeState.DELETED:
+        if change.state is ChangeState.DELETED:
             rows.append(_row(*k, change.old, True, None, change.source, None, now,
                              change.created_at))
             self._known[k] = None
