@@ -23,19 +23,20 @@ scratch and raises its errors at its line. What the tests save, and why each is 
   against ±2**62, which bounds x to ±2**63 as well (x is not tested on its own);
 - the dialog's variables are ints in (-2**62, 2**62) at each chunk's start, and every
   fast assignment keeps them there, so reading one needs no class test; a variable that
-  is only ever changed by ``v = v ± literal`` is not tested per pass at all: a chunk
-  (at most CHUNK passes) cannot take it past ±2**63 from there;
+  is only ever changed by ``v = v ± literal`` is not tested per pass at all: a window
+  (at most WINDOW passes) cannot take it past ±2**63 from there;
 - a range test compares with ±(2**30 - 1) first: CPython compares one-digit ints on a
   fast path, and bigger constants never take it.
 Release builds also read the list in place (operators.each_windows): such a body cannot
-change it, and a copy would touch every item once more.
+change it, and a copy would touch every item once more. They tick once per window of
+WINDOW items; the general code a window hands over to counts its items one by one.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..library.operators import CHUNK
+from ..library.operators import WINDOW
 from ..syntax import nodes as n
 from .scope import ERROR_STATE
 
@@ -90,8 +91,9 @@ class FastEach:
         self.drift = {v for v in shape.steps if v not in shape.others and v not in shape.reads}
         shape.reads |= set(shape.steps) - self.drift  # their step statements read them
         self.entry = self.read_before_set()
-        # A chunk of CHUNK passes moves a drift variable by at most CHUNK * its steps.
-        if any(CHUNK * shape.steps[v] >= I64_MAX - NARROW for v in self.drift):
+        # A window (a debug build's chunk is shorter) moves a drift variable by at most
+        # WINDOW times its steps.
+        if any(WINDOW * shape.steps[v] >= I64_MAX - NARROW for v in self.drift):
             return False
         return bool(shape.assigned)
 
@@ -195,7 +197,10 @@ class FastEach:
             gen.cur = (self.s.line, self.s.col)
             gen.emit("else:")
             gen.emit(f"    _n -= {size}")
-            gen.emit("    if _n <= 0: _n += await R.tick()")
+            if gen.debug:  # chunks of CHUNK copied items
+                gen.emit("    if _n <= 0: _n += await R.tick()")
+            else:  # a window (operators.each_windows) may be longer than a tick's chunk
+                gen.emit(f"    if _n <= 0: _n = await R.tick({size})")
             gen.emit("    continue")
             handovers = len(gen.out)
             self.emit_handovers()

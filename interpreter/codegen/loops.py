@@ -46,9 +46,10 @@ class LoopEmitters(EmitterCore):
         self.scope.loops.append(loop)
         chunk = it = ""
         size = "_len({})"
+        windows = chunks is not None and chunks[1].startswith("_each_windows(")
         if chunks is not None:
             chunk, it = self.temp("c"), self.temp("it")
-            if chunks[1].startswith("_each_windows("):  # (iterator, size) pairs
+            if windows:  # (iterator, size) pairs
                 size = self.temp("k")
                 self.emit(f"for {chunk}, {size} in {chunks[1]}:", node)
             else:
@@ -75,7 +76,17 @@ class LoopEmitters(EmitterCore):
         else:
             self.hooked_body(body, node)
         self.cur = (node.line, node.col)
-        if chunk:
+        if windows:
+            # What the window's fast pass handed over, or a window it did not take, runs
+            # the general code, whose items may be slow: counted one by one, as in an
+            # unchunked loop, not a whole window between two ticks.
+            self.emit("_n -= 1")
+            self.emit("if _n <= 0: _n = await R.tick()")
+            self.indent -= 1
+            self.emit("else:")
+            self.emit("    continue")
+            self.emit("break")
+        elif chunk:
             self.indent -= 1
             self.emit("else:")
             # A whole chunk may take the counter below 0: the tick's 256 pay that debt too.

@@ -295,11 +295,13 @@ class Runtime:
             return found[-2]  # the innermost frame is the callee's entry; blame the call
         return found[-1]
 
-    async def tick(self) -> int:
+    async def tick(self, ran: int | None = None) -> int:
         """Called by loops every ``self.chunk`` iterations: yield, time out, budget; returns
-        the iterations until the next call."""
+        the iterations until the next call. ``ran``: the items of a window a FOR EACH fast
+        pass ran since the last call, which may be more than the chunk."""
         now = time.perf_counter()
-        ran = self.chunk  # the iterations since the last call, as far as the budget goes
+        # The iterations since the last call, as far as the budget goes.
+        ran = self.chunk if ran is None else max(ran, self.chunk)
         self._adapt_chunk(now - self.last_tick)
         if now - self.last_yield > YIELD_EVERY:
             await asyncio.sleep(0)

@@ -12,8 +12,10 @@ import asyncio
 import time
 from dataclasses import dataclass
 from itertools import pairwise
+from typing import Any
 
 from interpreter import Runtime, load_source
+from interpreter.library import operators
 from interpreter.ports.host import DictMemory, WriteSource
 from interpreter.runtime import engine as runtime
 from interpreter.runtime.channels import QueuedChannel
@@ -102,3 +104,37 @@ def test_a_for_to_loop_with_float_bounds_follows_the_pace_too() -> None:
         'FOR x = 0.5 TO 600.5\n  SET BOT MEMORY "k", STR(x)\nNEXT\n', memory)
     assert len(memory.writes) == 601
     assert len(gaps) > 3 and max(gaps[1:]) < runtime.TICK_CHUNK // 4, gaps
+
+
+def run_each(body: str, items: list[Any], max_ticks: int) -> Exception | None:
+    """Run a FOR EACH over ``items`` with a step budget; the error that ended it, if any."""
+    source = f"total = 0\nFOR EACH item IN items\n  {body}\nNEXT item\nRETURN total\n"
+    compiled = load_source(source, "each.bas")
+    assert "_each_windows(" in compiled.source  # the fast pass's windows, not chunks
+    rt = Runtime(compiled, QueuedChannel(), DictMemory(), initial_vars={"items": items},
+                 max_ticks=max_ticks)
+    try:
+        asyncio.run(rt.run())
+    except Exception as exc:  # noqa: BLE001 - the budget error is what is checked
+        return exc
+    return None
+
+
+def test_a_fast_for_each_counts_every_item_of_its_windows_against_the_step_budget() -> None:
+    # A window of the fast pass holds WINDOW items, more than a tick's chunk: counting it
+    # as one chunk would let 8 times the budget through.
+    budget = 20
+    items = [{"p": 1}] * (budget * runtime.TICK_CHUNK + 2 * operators.WINDOW)
+    error = run_each("total = total + item.p", items, budget)
+    assert error is not None and "step budget" in str(error)
+    assert run_each("total = total + item.p", items[: budget * runtime.TICK_CHUNK // 2],
+                    budget) is None
+
+
+def test_the_general_code_a_window_hands_over_to_counts_its_items_one_by_one() -> None:
+    # Text members: every window hands over at its first item, and the general code runs
+    # the rest of it (int + text joins them). Those items may be slow, so they tick as
+    # often as any loop: a budget of 2 chunks ends the run within the first window.
+    items = [{"p": "x"}] * (operators.WINDOW - 1)
+    error = run_each("total = total + item.p", items, 2)
+    assert error is not None and "step budget" in str(error)
