@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,6 +39,7 @@ from .help_menu import HelpMenu
 from .run.chat_panel import ChatPanel
 from .run.engine_check import engine_options, install_engine_errors_action
 from .run.output_panel import OutputPanel, ProblemsPanel, problems_title
+from .turns import Turns, run_per_turn
 from .view_menu import ViewMenu
 from .workbench import MenuName
 
@@ -112,6 +114,8 @@ FIRST_PARTS = (
     ("memory", ("app.memory.history", "app.memory.snapshots", "ui.memory.conflicts",
                 "ui.memory.store_worker", "ui.memory.model", "ui.memory.panel")),
 )
+# What the checker needs (``_check_now``): the whole keyword catalogue.
+CHECKER_MODULES = ("app.files.bot_package", "interpreter.checking")
 PART_OF = {"bridge": "bridge", "store": "store", "db_url": "store", "_unsubscribe_store": "store",
            "_unsubscribe_users": "store", "memory": "memory", "runner": "run", "debug": "run", "conversation": "run", "tests": "tests",
            "bot_tools": "bot_tools", "history_feature": "history", "flow": "flow"}
@@ -279,7 +283,8 @@ class MainWindow(QMainWindow):
         self._check_timer = QTimer(self)
         self._check_timer.setSingleShot(True)
         self._check_timer.setInterval(CHECK_DELAY_MS)
-        self._check_timer.timeout.connect(self._check_now)
+        self._check_timer.timeout.connect(self._check_when_loaded)
+        self._checker_loading: Turns | None = None
 
         self.actions_by_name: dict[str, QAction] = {}
         self._icons: dict[str, QStyle.StandardPixmap] = {}
@@ -957,6 +962,18 @@ class MainWindow(QMainWindow):
             self._check_now()
         else:
             self._check_timer.start()
+
+    def _check_when_loaded(self) -> None:
+        """The debounce timer's check, once the checker's modules are loaded: the first one
+        loads them in the worker thread (ui.background_imports) first. Imported by the check
+        itself, they held the UI ~200 ms just after the first paint."""
+        if all(name in sys.modules for name in CHECKER_MODULES):
+            self._check_now()
+        elif self._checker_loading is None:
+            self._checker_loading = run_per_turn(self, CHECKER_MODULES)
+            self._checker_loading.finished.connect(self._check_now)
+            # An import that failed raises again in the check, where it always did.
+            self._checker_loading.failed.connect(lambda _name, _error: self._check_now())
 
     def _check_now(self) -> None:
         """Live diagnostics of the current tab (debounced by ``_check_timer``)."""
