@@ -68,6 +68,7 @@ class Turns(QObject):
     # A step raised (its name, ``import <module>`` for an import; the error): the steps
     # stop there, instead of raising into Qt's event loop.
     failed = Signal(str, object)
+    imported = Signal()  # a batch of the worker landed (on the GUI thread, before the next step)
     _landed = Signal(object)  # a batch the worker finished (emitted in the worker)
 
     def __init__(self, parent: QObject, steps: Iterable[Step] = (),
@@ -178,6 +179,8 @@ class Turns(QObject):
             return
         self._batch = None
         self._take(batch)
+        if batch.modules:
+            self.imported.emit()
         if batch.error is not None:
             self._started = False
             self.failed.emit(f"import {batch.failed}", batch.error)
