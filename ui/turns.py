@@ -106,6 +106,7 @@ class Turns(QObject):
     def finish_now(self) -> None:
         """Run every step left at once, on this thread (an import or a call that raises
         raises here)."""
+        self._started = False  # a turn already due finds nothing left to do
         WORKER.wait_idle()
         if self._batch is not None:
             batch, self._batch = self._batch, None
@@ -127,7 +128,7 @@ class Turns(QObject):
 
     def _turn(self) -> None:
         self._scheduled = False
-        if self._paused or self._batch is not None:
+        if self._paused or self._batch is not None or not self._started:
             return
         if not self._steps:  # a turn after the last step, as a step would have taken
             self._started = False
