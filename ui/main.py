@@ -67,7 +67,8 @@ LOOP_MODULES = ("concurrent.futures", "selectors", "ssl", "subprocess", "asyncio
 
 def show_painted(window: QWidget, then_import: Sequence[str] = ()) -> None:
     """Show ``window``, run Qt's loop until it has been painted once (at most
-    ``FIRST_PAINT_WAIT_MS``), then import ``then_import`` one module per turn of the loop."""
+    ``FIRST_PAINT_WAIT_MS``), then import ``then_import`` as ``ui.turns.Turns`` does: those
+    that make no Qt object in the worker thread, the others one per turn of the loop."""
     waiter = QEventLoop()
     imports = Turns(waiter, then_import)
     imports.finished.connect(waiter.quit)
