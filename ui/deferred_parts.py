@@ -10,19 +10,15 @@ one per turn of the event loop (so input and repaints go between them), and any 
 
 from __future__ import annotations
 
-import importlib
+import gc
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from functools import partial
 
-from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Signal
 
-
-@dataclass(frozen=True)
-class _BuildPart:
-    """A step of the idle build that builds a part before the warm-up imports go on."""
-
-    name: str
+from .background_imports import WORKER
+from .turns import Call, FirstPaint, Step, Turns
 
 
 class DeferredParts(QObject):
@@ -31,6 +27,7 @@ class DeferredParts(QObject):
     allBuilt = Signal()
     # A part the idle build could not build (its name, the error): the idle build stops
     # there instead of raising into Qt's event loop; a later use of the part tries again.
+    # An import that failed is named ``import <module>``.
     failed = Signal(str, object)
 
     def __init__(self, parent: QObject, builders: dict[str, Callable[[], None]],
@@ -38,24 +35,36 @@ class DeferredParts(QObject):
                  first: Sequence[tuple[str, Sequence[str]]] = ()) -> None:
         """``warm_imports``: modules the builders need, imported one per loop turn before
         the first part is built, dependencies first, so each turn runs one module's body
-        (imported inside a builder, the whole tree of a part blocked the UI at once); a
+        (imported inside a builder, the whole tree of a part blocked the UI at once); those
+        that make no Qt object load in a worker thread instead (ui.background_imports). A
         name ending in ``?`` is an optional dependency, skipped when not installed.
         ``first``: parts (each after the modules it needs, imported the same way) built
         before those imports, in order, because the window waits for them (the memory
         database)."""
         super().__init__(parent)
         self._builders = dict(builders)
-        self._warm: list[str | _BuildPart] = []
-        for name, modules in first:
-            self._warm += [*modules, _BuildPart(name)]
-        self._warm += warm_imports
         self._state: dict[str, str] = {}  # name -> "building" | "built"
-        self._watched: QObject | None = None
-        self._paused = False
-        self._due = False  # the idle build was due while paused
-        # How long each part and warm-up import took (seconds), in their order: the
-        # benchmark reports the longest, the UI pass it blocked.
+        # How long each part and each import on the GUI thread took (seconds), in their
+        # order: the benchmark reports the longest, the UI pass it blocked.
         self.timings: dict[str, float] = {}
+        steps: list[Step] = []
+        for name, modules in first:
+            steps += [*modules, self._build_step(name)]
+        steps += warm_imports
+        steps += [self._build_step(name) for name in self._builders]
+        self._turns = Turns(self, steps, self.timings)
+        self._turns.failed.connect(self.failed)
+        # The modules the worker loaded live as long as the app: out of the garbage
+        # collector's reach at once (ui.main.settle_heap does the same after the first
+        # paint). Left in its young generations, they made the GUI thread's next
+        # collection (ui.gui_gc) take 20-25 ms in the middle of the idle build.
+        self._turns.imported.connect(gc.freeze)
+        self._watcher: FirstPaint | None = None
+
+    @property
+    def background_timings(self) -> dict[str, float]:
+        """How long each import run in the worker thread took (seconds)."""
+        return self._turns.background_timings
 
     @property
     def names(self) -> list[str]:
@@ -76,6 +85,9 @@ class DeferredParts(QObject):
         another part builds it first, through the window's attribute)."""
         if name in self._state:
             return
+        # An import in the worker finishes first: the builder's own imports then never
+        # wait on a module the worker is loading, nor it on one of theirs.
+        WORKER.wait_idle()
         self._state[name] = "building"
         start = time.perf_counter()
         try:
@@ -94,64 +106,15 @@ class DeferredParts(QObject):
 
     def start_after_first_paint(self, widget: QObject) -> None:
         """Build the parts one per event-loop turn once ``widget`` has been painted."""
-        self._watched = widget
-        widget.installEventFilter(self)
+        self._watcher = FirstPaint(widget, self._turns.start)
 
     def pause(self) -> None:
         """Hold the idle build (a part asked for is still built at once)."""
-        self._paused = True
+        self._turns.pause()
 
     def resume(self) -> None:
         """Go on with the idle build, on a later turn of the event loop."""
-        self._paused = False
-        if self._due:
-            self._due = False
-            QTimer.singleShot(0, self, self._build_next)
+        self._turns.resume()
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self._watched and event.type() == QEvent.Type.Paint:
-            watched.removeEventFilter(self)
-            self._watched = None
-            # After this paint has been flushed: a zero timer runs on a later loop turn.
-            QTimer.singleShot(0, self, self._build_next)
-        return False
-
-    def _build_idle(self, name: str) -> bool:
-        try:
-            self.build(name)
-        except Exception as exc:  # noqa: BLE001 - reported, not raised out of a timer's slot
-            self.failed.emit(name, exc)
-            return False
-        return True
-
-    def _build_next(self) -> None:
-        if self._paused:
-            self._due = True
-            return
-        if self._warm and not self.done:
-            start = time.perf_counter()
-            step = self._warm.pop(0)
-            if isinstance(step, _BuildPart):
-                if not self._build_idle(step.name):
-                    return
-            else:
-                _import(step)
-                self.timings[f"import {step}"] = time.perf_counter() - start
-            QTimer.singleShot(0, self, self._build_next)
-            return
-        name = next((n for n in self._builders if n not in self._state), None)
-        if name is None:
-            return
-        if not self._build_idle(name):
-            return
-        if not self.done:
-            QTimer.singleShot(0, self, self._build_next)
-
-
-def _import(name: str) -> None:
-    optional = name.endswith("?")
-    try:
-        importlib.import_module(name.removesuffix("?"))
-    except ModuleNotFoundError as exc:
-        if not optional or exc.name != name.removesuffix("?"):
-            raise
+    def _build_step(self, name: str) -> Call:
+        return Call(partial(self.build, name), name)

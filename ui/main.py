@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-import importlib
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from functools import partial
 from pathlib import Path
 from typing import Any
 
 os.environ.setdefault("QT_API", "pyside6")  # before qasync: it picks the first binding it finds
 
-from PySide6.QtCore import QEvent, QEventLoop, QObject, QSettings, QTimer
+from PySide6.QtCore import QEventLoop, QSettings, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+
+from .turns import FirstPaint, Turns
 
 ORGANIZATION = "Talkbench"
 APPLICATION = "Talkbench"
@@ -58,47 +59,26 @@ def _open_store(db: str | None) -> Any:
 FIRST_PAINT_WAIT_MS = 2000
 
 
-class _FirstPaint(QObject):
-    """Calls ``done`` at the first paint of ``widget``."""
-
-    def __init__(self, widget: QWidget, done: Callable[[], None]) -> None:
-        super().__init__(widget)
-        self._done = done
-        widget.installEventFilter(self)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Paint:
-            watched.removeEventFilter(self)
-            self._done()
-        return False
-
-
 # Imported after the first paint, one per turn of Qt's loop (input and repaints go between),
-# before qasync's loop starts: asyncio's libraries, asyncio, qasync.
+# before qasync's loop starts: asyncio's libraries and asyncio (in the worker thread of
+# ui.background_imports), qasync.
 LOOP_MODULES = ("concurrent.futures", "selectors", "ssl", "subprocess", "asyncio", "qasync")
 
 
 def show_painted(window: QWidget, then_import: Sequence[str] = ()) -> None:
     """Show ``window``, run Qt's loop until it has been painted once (at most
-    ``FIRST_PAINT_WAIT_MS``), then import ``then_import`` one module per turn of the loop."""
+    ``FIRST_PAINT_WAIT_MS``), then import ``then_import`` as ``ui.turns.Turns`` does: those
+    that make no Qt object in the worker thread, the others one per turn of the loop."""
     waiter = QEventLoop()
-    pending = list(then_import)
-
-    def import_next() -> None:
-        if pending:
-            importlib.import_module(pending.pop(0))
-            QTimer.singleShot(0, waiter, import_next)
-        else:
-            waiter.quit()
-
-    watcher = _FirstPaint(window, lambda: QTimer.singleShot(0, waiter, import_next))
+    imports = Turns(waiter, then_import)
+    imports.finished.connect(waiter.quit)
+    watcher = FirstPaint(window, imports.start)
     QTimer.singleShot(FIRST_PAINT_WAIT_MS, waiter, waiter.quit)
     window.show()
     waiter.exec()
-    window.removeEventFilter(watcher)  # when the wait ran out before a paint
+    watcher.cancel()  # when the wait ran out before a paint
     watcher.deleteLater()
-    for name in pending:  # the wait ran out first
-        importlib.import_module(name)
+    imports.finish_now()  # the wait ran out first
 
 
 def _qasync_loop(app: QApplication) -> Any:

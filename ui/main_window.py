@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,6 +39,7 @@ from .help_menu import HelpMenu
 from .run.chat_panel import ChatPanel
 from .run.engine_check import engine_options, install_engine_errors_action
 from .run.output_panel import OutputPanel, ProblemsPanel, problems_title
+from .turns import Turns, run_per_turn
 from .view_menu import ViewMenu
 from .workbench import MenuName
 
@@ -70,8 +72,11 @@ SKIP_UNSUPPORTED_KEY = "run/skipUnsupportedKeywords"
 SKIP_UNSUPPORTED_SETTINGS = {"unsupported_keywords": "skip"}
 # The window's attributes built after its first paint, and the part (``MainWindow.parts``)
 # that builds each.
-# What the parts import, dependencies first: imported one per loop turn after the first
-# paint (ui.deferred_parts), before the parts are built. The checker first: the first
+# What the parts import, dependencies first: imported after the first paint
+# (ui.deferred_parts), before the parts are built; the modules that make no Qt object in the
+# worker thread of ui.background_imports, the ``ui`` ones one per loop turn on the GUI thread,
+# each after everything it imports that is not ``ui`` (tests/ui/test_idle_imports.py keeps
+# these lists complete). The checker first: the first
 # tab's problems are checked a moment after start-up. (``interpreter.keywords`` imports all
 # its families at once: any module of the package runs its ``__init__``, which registers
 # every family. The libraries and interpreter modules they use go first, so that turn runs
@@ -87,15 +92,19 @@ WARM_IMPORTS = (
     "interpreter.codegen.compiler", "interpreter.checking", "interpreter.values",
     "interpreter.debug.model", "interpreter.debug.debugger",
     "app.services.registry", "app.run.dialog_session", "ui.debug.feature",
-    "app.conversation.chat_format", "app.run.turns", "ui.debug.conversation",
+    "app.conversation.chat_format", "app.run.turns", "app.conversation.channel",
+    "app.conversation.chat_parser", "interpreter.debug.conversation", "ui.debug.conversation",
     "app.conversation.replay", "ui.run.tests_panel",
-    "interpreter.library.cron", "app.schedules.plan", "app.schedules.clock",
+    "interpreter.library.cron", "app.schedules.plan", "app.schedules.clock", "app.memory.session",
+    "app.run.stdio_channel", "app.schedules.runner",
     "ui.bot.schedules_panel", "app.services.tables", "ui.bot.tables_panel", "ui.bot.tools",
-    "ui.memory.history_panel",
+    "app.memory.outside_watch", "app.memory.sandbox", "app.memory.undo", "ui.memory.history_panel",
     "interpreter.flow.model", "interpreter.flow.source", "interpreter.flow.spans",
     "interpreter.flow.classify", "interpreter.flow.fields", "interpreter.flow.build",
-    "interpreter.flow.edits", "interpreter.flow.coverage", "grandalf.graphs", "ui.flow.layout",
-    "multiprocessing", "ui.flow.process_runner", "ui.flow.panel", "ui.flow.install",
+    "interpreter.flow.edits", "interpreter.flow.coverage", "grandalf.graphs", "grandalf.layouts",
+    "grandalf.routing", "ui.flow.layout", "multiprocessing", "multiprocessing.connection",
+    "multiprocessing.queues", "concurrent.futures.process", "ui.flow.process_runner",
+    "ui.flow.panel", "ui.flow.install",
 )
 # Built first after the first paint, each after its modules (imported one per turn): the
 # memory store (the database drivers, the store), then the Memory panel. (peewee imports
@@ -110,8 +119,11 @@ FIRST_PARTS = (
                "app.memory.writer", "app.memory.queries", "app.memory.files",
                "app.memory.store", "app.memory.user_memory")),
     ("memory", ("app.memory.history", "app.memory.snapshots", "ui.memory.conflicts",
-                "ui.memory.store_worker", "ui.memory.model", "ui.memory.panel")),
+                "queue", "concurrent.futures.thread", "ui.memory.store_worker",
+                "ui.memory.model", "ui.memory.panel")),
 )
+# What the checker needs (``_check_now``): the whole keyword catalogue.
+CHECKER_MODULES = ("app.files.bot_package", "interpreter.checking")
 PART_OF = {"bridge": "bridge", "store": "store", "db_url": "store", "_unsubscribe_store": "store",
            "_unsubscribe_users": "store", "memory": "memory", "runner": "run", "debug": "run", "conversation": "run", "tests": "tests",
            "bot_tools": "bot_tools", "history_feature": "history", "flow": "flow"}
@@ -279,7 +291,8 @@ class MainWindow(QMainWindow):
         self._check_timer = QTimer(self)
         self._check_timer.setSingleShot(True)
         self._check_timer.setInterval(CHECK_DELAY_MS)
-        self._check_timer.timeout.connect(self._check_now)
+        self._check_timer.timeout.connect(self._check_when_loaded)
+        self._checker_loading: Turns | None = None
 
         self.actions_by_name: dict[str, QAction] = {}
         self._icons: dict[str, QStyle.StandardPixmap] = {}
@@ -957,6 +970,18 @@ class MainWindow(QMainWindow):
             self._check_now()
         else:
             self._check_timer.start()
+
+    def _check_when_loaded(self) -> None:
+        """The debounce timer's check, once the checker's modules are loaded: the first one
+        loads them in the worker thread (ui.background_imports) first. Imported by the check
+        itself, they held the UI ~200 ms just after the first paint."""
+        if all(name in sys.modules for name in CHECKER_MODULES):
+            self._check_now()
+        elif self._checker_loading is None:
+            self._checker_loading = run_per_turn(self, CHECKER_MODULES)
+            self._checker_loading.finished.connect(self._check_now)
+            # An import that failed raises again in the check, where it always did.
+            self._checker_loading.failed.connect(lambda _name, _error: self._check_now())
 
     def _check_now(self) -> None:
         """Live diagnostics of the current tab (debounced by ``_check_timer``)."""

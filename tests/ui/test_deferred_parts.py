@@ -197,7 +197,8 @@ def test_first_parts_are_built_after_their_imports_and_an_optional_missing_one_i
     widget.show()
     qtbot.waitUntil(lambda: parts.done, timeout=10000)
     assert seen == [("early", True), ("later", True)]
-    assert "import colorsys" in parts.timings and "import json" in parts.timings
+    # Neither makes a Qt object: both were imported in the worker thread.
+    assert {"import colorsys", "import json"} <= set(parts.background_timings)
 
 
 def test_a_paused_idle_build_waits_for_resume_and_a_part_asked_for_is_built_at_once(

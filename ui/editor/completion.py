@@ -8,23 +8,23 @@ string literal only memory keys are offered (``GET BOT MEMORY "col|``); elsewher
 
 from __future__ import annotations
 
-import importlib
 import re
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from enum import Enum
-from functools import cache, partial
+from functools import cache
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, QRect, QStringListModel, Qt, QTimer
+from PySide6.QtCore import QObject, QRect, QStringListModel, Qt, QTimer
 from PySide6.QtGui import QKeyEvent, QTextCursor, QTextDocument
 from PySide6.QtWidgets import QAbstractItemView, QCompleter
 
 from interpreter.syntax import vocabulary as vocab
 
-from .widget_types import run_per_turn, widget_type_steps
+from ..turns import Call, FirstPaint, Step, Turns
+from .widget_types import widget_type_steps
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QPlainTextEdit
@@ -320,9 +320,6 @@ class Completion(QObject):
         self.warmed = False  # the one-time costs after the editor's first paint are paid
         # Kept up to date per changed line, so a keystroke never rescans the whole file.
         self._index = IdentifierIndex(editor.document(), self)
-        # Warmed up once the editor has been painted: a zero timer set now ran before the
-        # window's first paint, and the word lists import the builtins registry (~10 ms).
-        editor.installEventFilter(self)
         self.model = QStringListModel(self)
         self.completer = QCompleter(self.model, self)
         self.completer.setWidget(editor)
@@ -330,23 +327,19 @@ class Completion(QObject):
         self.completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         # The str overload of activated; PySide6's stubs do not model picking it by index.
         self.completer.activated[str].connect(self.insert)  # type: ignore[index]
+        # Warmed up once the editor has been painted: a zero timer set now ran before the
+        # window's first paint, and the word lists import the builtins registry (~10 ms).
+        FirstPaint(editor, Turns(self, self._warm_up_steps()).start)
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        # Only the editor is watched. Its type is asked first: the editor's own destruction
-        # sends it events when this object's Python side is already gone.
-        if event.type() == QEvent.Type.Paint:
-            watched.removeEventFilter(self)
-            run_per_turn(self, self._warm_up_steps())
-        return False
-
-    def _warm_up_steps(self) -> list[Callable[[], object]]:
+    def _warm_up_steps(self) -> list[Step]:
         """One-time costs the first popup would pay on a keystroke, each in its own turn of
         the event loop (in one they held the UI ~25 ms just after the first paint): the word
-        lists (the builtins registry, its modules one per turn first), PySide's widget
-        classes, its first wrapping of the viewport and the popup."""
-        imports = [partial(importlib.import_module, name) for name in WORD_LIST_MODULES]
-        return [*imports, _language_words, *widget_type_steps(), self._editor.viewport,
-                self.completer.popup, self._warmed]
+        lists (the builtins registry, its modules first, in the worker thread), PySide's
+        widget classes, its first wrapping of the viewport and the popup."""
+        calls: list[Callable[[], object]] = [
+            _language_words, *widget_type_steps(), self._editor.viewport,
+            self.completer.popup, self._warmed]
+        return [*WORD_LIST_MODULES, *(Call(call) for call in calls)]
 
     def _warmed(self) -> None:
         self.warmed = True

@@ -13,7 +13,6 @@ from collections.abc import Callable, Sequence
 from functools import partial
 
 from PySide6 import QtWidgets
-from PySide6.QtCore import QObject, QTimer
 
 # The classes that first wrap made (PySide 6.11; a name another version lacks is skipped).
 WIDGET_TYPES = (
@@ -39,17 +38,3 @@ def widget_type_steps() -> list[Callable[[], None]]:
     """One step per ``PER_TURN`` classes of ``WIDGET_TYPES``."""
     return [partial(_make, WIDGET_TYPES[i:i + PER_TURN])
             for i in range(0, len(WIDGET_TYPES), PER_TURN)]
-
-
-def run_per_turn(context: QObject, steps: Sequence[Callable[[], object]]) -> None:
-    """Run ``steps`` in order, one per turn of the event loop (input and repaints go between),
-    while ``context`` lives."""
-    pending = list(steps)
-
-    def next_step() -> None:
-        if pending:
-            pending.pop(0)()
-            if pending:
-                QTimer.singleShot(0, context, next_step)
-
-    QTimer.singleShot(0, context, next_step)

@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[3]
 # after each turn which of WIDGET_TYPES exist; then wraps the viewport and reports which
 # widget classes that made.
 WARM_UP = """
-import json, os, sys
+import json, os, sys, time
 from PySide6 import QtWidgets
 from PySide6.QtWidgets import QApplication
 app = QApplication(sys.argv[:1])
@@ -30,11 +30,11 @@ editor = CodeEditor()
 editor.setPlainText("x = LE")
 editor.show()
 made_per_turn = []
-for _ in range(500):
-    if editor.completion.warmed:
-        break
+deadline = time.monotonic() + 60
+while not editor.completion.warmed and time.monotonic() < deadline:
     app.processEvents()
     made_per_turn.append(sum(name in QtWidgets.__dict__ for name in WIDGET_TYPES))
+    time.sleep(0.0005)  # the word lists' modules load in a worker thread meanwhile
 before = set(QtWidgets.__dict__)
 editor.viewport()
 print(json.dumps({"warmed": editor.completion.warmed, "made_per_turn": made_per_turn,

@@ -1,0 +1,200 @@
+"""Work done after a widget's first paint, one step per turn of Qt's event loop.
+
+The first window paints before anything it does not need is loaded or built; the rest runs
+in steps small enough that input and repaints go between them: the start-up's imports before
+qasync's loop (ui.main), the window's parts (ui.deferred_parts), the completion's warm-up
+(ui.editor.completion). ``FirstPaint`` says when a widget has been painted, ``Turns`` runs the
+steps; modules that make no Qt object load in a worker thread (ui.background_imports) while
+the loop keeps turning.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+
+from .background_imports import WORKER, Batch, import_module, runs_in_background
+
+
+class FirstPaint(QObject):
+    """Calls ``done`` once, when ``widget`` gets its first paint event (an event filter of
+    ``widget``, and its child)."""
+
+    def __init__(self, widget: QObject, done: Callable[[], object]) -> None:
+        super().__init__(widget)
+        self._done = done
+        widget.installEventFilter(self)
+
+    def cancel(self) -> None:
+        """Stop watching (the paint never came)."""
+        watched = self.parent()
+        if watched is not None:
+            watched.removeEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # The event's type is asked first: the widget's own destruction sends it events
+        # when this object's Python side may already be gone.
+        if event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            self._done()
+        return False
+
+
+@dataclass(frozen=True)
+class Call:
+    """A step that calls ``run``; if it raises, the steps stop and ``Turns.failed`` says
+    ``name``."""
+
+    run: Callable[[], object]
+    name: str = ""
+
+
+# A step: a module to import (a name ending in ``?`` is optional), or a call.
+Step = str | Call
+
+
+class Turns(QObject):
+    """Runs its steps in order once started, one per turn of the event loop; ``finished``
+    on the turn after the last one.
+
+    Modules that ``runs_in_background`` (consecutive ones as one batch) are imported in the
+    worker thread while the loop turns; the next step waits for them. Everything else runs
+    on the GUI thread, one step per turn."""
+
+    finished = Signal()
+    # A step raised (its name, ``import <module>`` for an import; the error): the steps
+    # stop there, instead of raising into Qt's event loop.
+    failed = Signal(str, object)
+    imported = Signal()  # a batch of the worker landed (on the GUI thread, before the next step)
+    _landed = Signal(object)  # a batch the worker finished (emitted in the worker)
+
+    def __init__(self, parent: QObject, steps: Iterable[Step] = (),
+                 timings: dict[str, float] | None = None) -> None:
+        """``timings``: where the GUI thread's time per import is written (seconds, under
+        ``import <module>``); the worker's go to ``background_timings``."""
+        super().__init__(parent)
+        self._steps: list[Step] = list(steps)
+        self.timings: dict[str, float] = {} if timings is None else timings
+        self.background_timings: dict[str, float] = {}
+        self._started = False
+        self._paused = False
+        self._scheduled = False
+        self._batch: Batch | None = None  # in the worker
+        self._landed.connect(self._on_landed, Qt.ConnectionType.QueuedConnection)
+
+    @property
+    def pending(self) -> bool:
+        """Steps are left, or a batch is still being imported."""
+        return bool(self._steps) or self._batch is not None
+
+    def start(self) -> None:
+        """Run the steps from the next turn of the loop on."""
+        self._started = True
+        self._schedule()
+
+    def pause(self) -> None:
+        """Hold the steps (a batch in the worker goes on) until ``resume``."""
+        self._paused = True
+
+    def resume(self) -> None:
+        self._paused = False
+        self._schedule()
+
+    def finish_now(self) -> None:
+        """Run every step left at once, on this thread (an import or a call that raises
+        raises here)."""
+        self._started = False  # a turn already due finds nothing left to do
+        WORKER.wait_idle()
+        if self._batch is not None:
+            batch, self._batch = self._batch, None
+            self._take(batch)
+            if batch.error is not None:
+                raise batch.error
+        while self._steps:
+            step = self._steps.pop(0)
+            if isinstance(step, Call):
+                step.run()
+            else:
+                self._import_here(step)
+        self.finished.emit()
+
+    def _schedule(self) -> None:
+        if self._started and not self._paused and not self._scheduled and self._batch is None:
+            self._scheduled = True
+            QTimer.singleShot(0, self, self._turn)
+
+    def _turn(self) -> None:
+        self._scheduled = False
+        if self._paused or self._batch is not None or not self._started:
+            return
+        if not self._steps:  # a turn after the last step, as a step would have taken
+            self._started = False
+            self.finished.emit()
+            return
+        step = self._steps[0]
+        if isinstance(step, str) and runs_in_background(step):
+            self._send_batch(self._background_head())
+            return
+        if WORKER.busy:
+            # Another batch is loading (of another Turns): this step could need one of its
+            # modules and wait for it here. An empty batch lands after it.
+            self._send_batch([])
+            return
+        self._steps.pop(0)
+        try:
+            if isinstance(step, Call):
+                step.run()
+            else:
+                self._import_here(step)
+        except Exception as exc:  # noqa: BLE001 - reported, not raised out of a timer's slot
+            self._started = False  # a later start goes on with the next step
+            self.failed.emit(step.name if isinstance(step, Call) else f"import {step}", exc)
+            return
+        self._schedule()
+
+    def _import_here(self, module: str) -> None:
+        start = time.perf_counter()
+        import_module(module)
+        self.timings[f"import {module}"] = time.perf_counter() - start
+
+    def _background_head(self) -> list[str]:
+        """The steps up to the first that is not an import in the worker, taken out."""
+        modules: list[str] = []
+        while self._steps:
+            step = self._steps[0]
+            if not (isinstance(step, str) and runs_in_background(step)):
+                break
+            modules.append(step)
+            self._steps.pop(0)
+        return modules
+
+    def _send_batch(self, modules: list[str]) -> None:
+        self._batch = Batch(modules, self._landed.emit)
+        WORKER.submit(self._batch)
+
+    def _on_landed(self, batch: Batch) -> None:
+        if batch is not self._batch:  # taken over by finish_now
+            return
+        self._batch = None
+        self._take(batch)
+        if batch.modules:
+            self.imported.emit()
+        if batch.error is not None:
+            self._started = False
+            self.failed.emit(f"import {batch.failed}", batch.error)
+            return
+        self._schedule()
+
+    def _take(self, batch: Batch) -> None:
+        self.background_timings.update(
+            (f"import {module}", took) for module, took in batch.timings.items())
+
+
+def run_per_turn(context: QObject, steps: Iterable[Step]) -> Turns:
+    """Start running ``steps`` one per turn of the event loop while ``context`` lives."""
+    turns = Turns(context, steps)
+    turns.start()
+    return turns
