@@ -91,9 +91,11 @@ WARM_IMPORTS = (
     "interpreter.syntax.parser.core", "interpreter.codegen.expressions",
     "interpreter.codegen.compiler", "interpreter.checking", "interpreter.values",
     "interpreter.debug.model", "interpreter.debug.debugger",
-    "app.services.registry", "app.run.dialog_session", "ui.debug.feature",
+    "app.services.registry", "app.run.dialog_session", "ui.debug.controller",
+    "ui.debug.breakpoints", "ui.debug.console", "ui.debug.panels", "ui.debug.feature",
     "app.conversation.chat_format", "app.run.turns", "app.conversation.channel",
-    "app.conversation.chat_parser", "interpreter.debug.conversation", "ui.debug.conversation",
+    "app.conversation.chat_parser", "interpreter.debug.conversation", "ui.run.turns_view",
+    "ui.debug.conversation_panels", "ui.debug.conversation",
     "app.conversation.replay", "ui.run.tests_panel",
     "interpreter.library.cron", "app.schedules.plan", "app.schedules.clock", "app.memory.session",
     "app.run.stdio_channel", "app.schedules.runner",
@@ -104,6 +106,7 @@ WARM_IMPORTS = (
     "interpreter.flow.edits", "interpreter.flow.coverage", "grandalf.graphs", "grandalf.layouts",
     "grandalf.routing", "ui.flow.layout", "multiprocessing", "multiprocessing.connection",
     "multiprocessing.queues", "concurrent.futures.process", "ui.flow.process_runner",
+    "PySide6.QtSvg", "ui.flow.export", "ui.flow.items", "ui.flow.node_editor", "ui.flow.scene",
     "ui.flow.panel", "ui.flow.install",
 )
 # Built first after the first paint, each after its modules (imported one per turn): the
@@ -118,9 +121,11 @@ FIRST_PARTS = (
                "_strptime",
                "app.memory.writer", "app.memory.queries", "app.memory.files",
                "app.memory.store", "app.memory.user_memory")),
-    ("memory", ("app.memory.history", "app.memory.snapshots", "ui.memory.conflicts",
+    ("memory", ("app.memory.history", "app.memory.snapshots", "ui.file_dialogs",
+                "ui.memory.key_rename", "ui.memory.history_dialogs", "ui.memory.conflicts",
                 "queue", "concurrent.futures.thread", "ui.memory.store_worker",
-                "ui.memory.model", "ui.memory.panel")),
+                "ui.memory.model", "ui.memory.user_model", "ui.memory.user_scope",
+                "ui.memory.panel")),
 )
 # What the checker needs (``_check_now``): the whole keyword catalogue.
 CHECKER_MODULES = ("app.files.bot_package", "interpreter.checking")
