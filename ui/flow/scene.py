@@ -16,7 +16,9 @@ from interpreter.flow.coverage import Coverage
 from .items import EdgeItem, NodeItem
 from .layout import FlowLayout
 
-SLICE_MS = 8.0
+# A slice's items are painted before the next slice (~3-4 ms for a 600-node flow), so a
+# timer due meanwhile waits for both: 8 ms slices made the longest block ~16 ms.
+SLICE_MS = 5.0
 
 
 class FlowScene(QGraphicsScene):
@@ -32,6 +34,15 @@ class FlowScene(QGraphicsScene):
         self.edge_items: list[EdgeItem] = []
         self.selected_id = ""
         self._filling = 0  # show_flow calls so far; an older unfinished one stops
+        # The next slice runs from a zero timer, not QTimer.singleShot(0, ...): that one is a
+        # posted event, and Qt sends posted events (the next slice, the repaint) before it
+        # looks at timers, so a timer due during a slice waited for the slices after it.
+        # As a child of the scene it dies with it: a scene deleted meanwhile runs no slice.
+        self._next_slice: Callable[[], None] = lambda: None
+        self._slice_timer = QTimer(self)
+        self._slice_timer.setSingleShot(True)
+        self._slice_timer.setInterval(0)
+        self._slice_timer.timeout.connect(lambda: self._next_slice())
 
     def show_flow(self, graph: FlowGraph, layout: FlowLayout,
                   then: Callable[[], None] = lambda: None) -> None:
@@ -46,9 +57,8 @@ class FlowScene(QGraphicsScene):
         self.setSceneRect(_bounds(layout))
         work = self._makers(old, graph, layout)
         filling = self._filling
-        # With the scene as context: a scene deleted meanwhile (its window closed) drops
-        # the call instead of running it on a dead C++ object.
-        QTimer.singleShot(0, self, lambda: self._fill(filling, work, then))
+        self._next_slice = lambda: self._fill(filling, work, then)
+        self._slice_timer.start()
 
     def _makers(self, old: list[QGraphicsItem], graph: FlowGraph,
                 layout: FlowLayout) -> Iterator[None]:
@@ -77,7 +87,8 @@ class FlowScene(QGraphicsScene):
         deadline = time.perf_counter() + SLICE_MS / 1000.0
         for _ in makers:
             if time.perf_counter() > deadline:
-                QTimer.singleShot(0, self, lambda: self._fill(filling, makers, then))
+                self._next_slice = lambda: self._fill(filling, makers, then)
+                self._slice_timer.start()
                 return
         then()
 

@@ -222,3 +222,46 @@ def test_a_scene_deleted_while_it_fills_drops_the_remaining_slices(qtbot, panel)
     shiboken6.delete(owner)  # the window goes, and its scene with it
     qtbot.wait(50)  # the turns on which the slices were due
     assert finished == []
+
+
+def test_a_timer_due_during_a_slice_runs_before_the_next_slice(qtbot, panel, monkeypatch
+                                                                ) -> None:
+    """The scene's items are made in slices; a timer that came due during one (a key
+    repeat, an animation, the debugger's poll) runs before the next slice starts. Slices
+    queued as posted events ran back to back with the repaints between them, and such a
+    timer waited for two slices and more (~20 ms on a 1,000-line dialog)."""
+    import time
+    from itertools import pairwise
+
+    from PySide6.QtCore import QTimer
+
+    from ui.flow import scene as scene_module
+
+    monkeypatch.setattr(scene_module, "SLICE_MS", 0.0)  # one item per slice
+    scene = panel.scene
+    order: list[str] = []
+    fill = scene._fill
+
+    def logged_fill(filling, makers, then):  # type: ignore[no-untyped-def]
+        order.append("slice")
+        time.sleep(0.002)  # twice the timer's interval: it is due when the slice ends
+        fill(filling, makers, then)
+
+    monkeypatch.setattr(scene, "_fill", logged_fill)
+    timer = QTimer()
+    timer.setTimerType(Qt.TimerType.PreciseTimer)
+    timer.setInterval(1)
+    timer.timeout.connect(lambda: order.append("tick"))
+    graph, layout = scene.graph, scene.layout
+    drawn: list[bool] = []
+    for _ in range(3):
+        order.append("draw")  # the first slice of a draw follows the last of the one before
+        timer.start()
+        scene.show_flow(graph, layout, then=lambda: drawn.append(True))
+        qtbot.waitUntil(lambda: bool(drawn), timeout=10000)
+        timer.stop()
+        drawn.clear()
+    slices = order.count("slice")
+    assert slices > 3 * len(layout.boxes)  # the fills took many slices each
+    back_to_back = sum(1 for a, b in pairwise(order) if a == b == "slice")
+    assert back_to_back == 0, order
