@@ -265,3 +265,42 @@ def test_a_timer_due_during_a_slice_runs_before_the_next_slice(qtbot, panel, mon
     assert slices > 3 * len(layout.boxes)  # the fills took many slices each
     back_to_back = sum(1 for a, b in pairwise(order) if a == b == "slice")
     assert back_to_back == 0, order
+
+
+def test_the_view_keeps_its_picture_until_the_new_flow_is_complete(qtbot, panel, monkeypatch
+                                                                   ) -> None:
+    """No repaint between the slices that make the items (a half-made flow, and 2-4 ms of
+    painting before a timer due meanwhile could run); one once the flow is complete."""
+    from PySide6.QtCore import QEvent, QObject
+
+    from ui.flow import scene as scene_module
+
+    class PaintCounter(QObject):
+        paints = 0
+
+        def eventFilter(self, _obj, event):  # type: ignore[no-untyped-def]
+            if event.type() == QEvent.Type.Paint:
+                self.paints += 1
+            return False
+
+    counter = PaintCounter()
+    panel.view.viewport().installEventFilter(counter)
+    monkeypatch.setattr(scene_module, "SLICE_MS", 0.0)  # one item per slice
+    scene = panel.scene
+    at_slices: list[int] = []
+    fill = scene._fill
+
+    def counted_fill(filling, makers, then):  # type: ignore[no-untyped-def]
+        at_slices.append(counter.paints)
+        fill(filling, makers, then)
+
+    monkeypatch.setattr(scene, "_fill", counted_fill)
+    panel.view.viewport().update()
+    qtbot.waitUntil(lambda: counter.paints > 0, timeout=10000)  # the current picture
+    before = counter.paints
+    drawn: list[bool] = []
+    scene.show_flow(scene.graph, scene.layout, then=lambda: drawn.append(True))
+    qtbot.waitUntil(lambda: bool(drawn), timeout=10000)
+    assert len(at_slices) > 10
+    assert set(at_slices) == {before}
+    qtbot.waitUntil(lambda: counter.paints > before, timeout=10000)  # the new flow shows
