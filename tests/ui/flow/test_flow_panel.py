@@ -304,3 +304,34 @@ def test_the_view_keeps_its_picture_until_the_new_flow_is_complete(qtbot, panel,
     assert len(at_slices) > 10
     assert set(at_slices) == {before}
     qtbot.waitUntil(lambda: counter.paints > before, timeout=10000)  # the new flow shows
+
+
+def test_a_redraw_started_during_a_fill_leaves_only_the_new_flows_items(qtbot, panel,
+                                                                        monkeypatch) -> None:
+    """Fills abandoned part way (while removing the old items, or making new ones) leave
+    nothing behind: the scene ends with exactly the newest flow's items."""
+    from ui.flow import scene as scene_module
+
+    monkeypatch.setattr(scene_module, "SLICE_MS", 0.0)  # one item per slice
+    scene = panel.scene
+    graph, layout = scene.graph, scene.layout
+    expected = len(layout.edges) + len(layout.boxes)
+    slices: list[int] = []
+    fill = scene._fill
+
+    def counted_fill(filling, makers, then):  # type: ignore[no-untyped-def]
+        slices.append(filling)
+        fill(filling, makers, then)
+
+    monkeypatch.setattr(scene, "_fill", counted_fill)
+    drawn: list[bool] = []
+    for stop_after in (3, expected + 4, 1):  # in the removal, in the making, at once
+        slices.clear()
+        scene.show_flow(graph, layout)
+        qtbot.waitUntil(lambda n=stop_after: len(slices) >= n, timeout=10000)
+    scene.show_flow(graph, layout, then=lambda: drawn.append(True))
+    qtbot.waitUntil(lambda: bool(drawn), timeout=10000)
+    top_level = [item for item in scene.items() if item.parentItem() is None]
+    assert len(top_level) == expected
+    assert set(scene.node_items) == set(layout.boxes)
+    assert all(item.scene() is scene for item in scene.node_items.values())
