@@ -16,7 +16,9 @@ from interpreter.flow.coverage import Coverage
 from .items import EdgeItem, NodeItem
 from .layout import FlowLayout
 
-SLICE_MS = 8.0
+# A slice's items are painted before the next slice (~3-4 ms for a 600-node flow), so a
+# timer due meanwhile waits for both: 8 ms slices made the longest block ~16 ms.
+SLICE_MS = 5.0
 
 
 class FlowScene(QGraphicsScene):
@@ -32,6 +34,21 @@ class FlowScene(QGraphicsScene):
         self.edge_items: list[EdgeItem] = []
         self.selected_id = ""
         self._filling = 0  # show_flow calls so far; an older unfinished one stops
+        # The top-level items this scene made and has not removed yet: the drawing's (in
+        # _drawn) and those of older drawings a fill still has to remove (in _stale). Kept
+        # here: self.items() wrapped all ~1,300 items (labels too) in Python objects, ~1.5 ms
+        # of the turn that receives a new flow.
+        self._drawn: list[QGraphicsItem] = []
+        self._stale: list[QGraphicsItem] = []
+        # The next slice runs from a zero timer, not QTimer.singleShot(0, ...): that one is a
+        # posted event, and Qt sends posted events (the next slice, the repaint) before it
+        # looks at timers, so a timer due during a slice waited for the slices after it.
+        # As a child of the scene it dies with it: a scene deleted meanwhile runs no slice.
+        self._next_slice: Callable[[], None] = lambda: None
+        self._slice_timer = QTimer(self)
+        self._slice_timer.setSingleShot(True)
+        self._slice_timer.setInterval(0)
+        self._slice_timer.timeout.connect(lambda: self._next_slice())
 
     def show_flow(self, graph: FlowGraph, layout: FlowLayout,
                   then: Callable[[], None] = lambda: None) -> None:
@@ -39,21 +56,22 @@ class FlowScene(QGraphicsScene):
         at most ``SLICE_MS`` per turn of the event loop (a big flow never blocks the UI for
         more than a frame), then ``then`` runs. A newer call abandons an unfinished one."""
         self._filling += 1
-        old = [item for item in self.items() if item.parentItem() is None]
+        self._stale += self._drawn  # an abandoned fill's old items are still in _stale
+        self._drawn = []
         self.graph, self.layout = graph, layout
         self.node_items = {}
         self.edge_items = []
         self.setSceneRect(_bounds(layout))
-        work = self._makers(old, graph, layout)
+        self._hold_repaints(True)
+        work = self._makers(graph, layout)
         filling = self._filling
-        # With the scene as context: a scene deleted meanwhile (its window closed) drops
-        # the call instead of running it on a dead C++ object.
-        QTimer.singleShot(0, self, lambda: self._fill(filling, work, then))
+        self._next_slice = lambda: self._fill(filling, work, then)
+        self._slice_timer.start()
 
-    def _makers(self, old: list[QGraphicsItem], graph: FlowGraph,
-                layout: FlowLayout) -> Iterator[None]:
-        while old:  # one by one: deleting a thousand items at once takes frames
-            item = old.pop()
+    def _makers(self, graph: FlowGraph, layout: FlowLayout) -> Iterator[None]:
+        stale, drawn = self._stale, self._drawn
+        while stale:  # one by one: deleting a thousand items at once takes frames
+            item = stale.pop()
             if item.scene() is self:
                 self.removeItem(item)
             del item
@@ -61,11 +79,13 @@ class FlowScene(QGraphicsScene):
         for route in layout.edges:
             item = EdgeItem(route)
             self.addItem(item)
+            drawn.append(item)
             self.edge_items.append(item)
             yield
         for node_id, box in layout.boxes.items():
             item = NodeItem(graph.nodes[node_id], box)
             self.addItem(item)
+            drawn.append(item)
             self.node_items[node_id] = item
             if node_id == self.selected_id:
                 item.set_state(selected=True)
@@ -77,9 +97,18 @@ class FlowScene(QGraphicsScene):
         deadline = time.perf_counter() + SLICE_MS / 1000.0
         for _ in makers:
             if time.perf_counter() > deadline:
-                QTimer.singleShot(0, self, lambda: self._fill(filling, makers, then))
+                self._next_slice = lambda: self._fill(filling, makers, then)
+                self._slice_timer.start()
                 return
+        self._hold_repaints(False)
         then()
+
+    def _hold_repaints(self, hold: bool) -> None:
+        """The views keep the picture they show until the new flow is complete: a repaint
+        after each slice (the new items so far, the scroll bars: 2-4 ms) followed the slice
+        before a timer due meanwhile could run, and showed a half-made flow."""
+        for view in self.views():
+            view.setUpdatesEnabled(not hold)
 
     def select(self, node_id: str) -> NodeItem | None:
         old = self.node_items.get(self.selected_id)

@@ -48,6 +48,13 @@ _EPOCH = dt.datetime.min.replace(tzinfo=dt.UTC)
 _PENDING = ChangeState.PENDING
 _LANDED = ChangeState.LANDED
 _new_entry = object.__new__
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole.value)
+_EDIT = int(Qt.ItemDataRole.EditRole.value)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole.value)
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole.value)
+_FONT = int(Qt.ItemDataRole.FontRole.value)
+_BACKGROUND = int(Qt.ItemDataRole.BackgroundRole.value)
+_ANSWERED = frozenset((_DISPLAY, _EDIT, _TOOLTIP, _FOREGROUND, _FONT, _BACKGROUND))
 
 
 def _entry(
@@ -115,6 +122,12 @@ class MemoryTableModel(QAbstractTableModel):
         self._flash_timer = QTimer(self)
         self._flash_timer.setInterval(200)
         self._flash_timer.timeout.connect(self._fade)
+        # What data() returns for a pending or flashing row (made once: see data()).
+        self._pending_brush = QBrush(_PENDING_COLOR)
+        self._pending_font = QFont()
+        self._pending_font.setItalic(True)
+        self._flash_brush = QBrush(FLASH_COLOR)
+        self._flags: dict[int, Qt.ItemFlag] = {}  # a valid index's flags by column
         self._filter = ""
         self._order_by = "key"
         self._descending = False
@@ -271,32 +284,35 @@ class MemoryTableModel(QAbstractTableModel):
     def row_of(self, key: str) -> int | None:
         return self._row_of.get(key)
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
+    def data(self, index: Index, role: int = _DISPLAY) -> Any:
+        # Qt asks for ~10 roles per visible cell at every repaint, and during a write loop the
+        # table repaints 25 times a second between the dialog's slices: roles this model never
+        # answers return first, and roles are compared as ints (PySide's enum members are
+        # Python objects, two attribute lookups each) with the brushes and font made once.
+        if role not in _ANSWERED or not index.isValid():
             return None
         entry = self._rows[index.row()]
         col = index.column()
-        if entry.key in self.refused or entry.key in self.failing:
+        if (self.refused or self.failing) and (entry.key in self.refused
+                                               or entry.key in self.failing):
             refused = self._refused_data(entry, col, role)
             if refused is not None:
                 return refused
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+        if role == _DISPLAY or role == _EDIT:
             return (entry.key, entry.value, short_time(entry.created_at),
                     short_time(entry.updated_at))[col]
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == _TOOLTIP:
             if col >= 2:
                 return full_time(entry.created_at if col == 2 else entry.updated_at)
             return (entry.key, entry.value[:2000])[col] + (
                 " (not yet saved)" if entry.pending else ""
             )
-        if role == Qt.ItemDataRole.ForegroundRole and entry.pending:
-            return QBrush(_PENDING_COLOR)
-        if role == Qt.ItemDataRole.FontRole and entry.pending:
-            font = QFont()
-            font.setItalic(True)
-            return font
-        if role == Qt.ItemDataRole.BackgroundRole and entry.key in self._flash:
-            return QBrush(FLASH_COLOR)
+        if role == _FOREGROUND:
+            return self._pending_brush if entry.pending else None
+        if role == _FONT:
+            return self._pending_font if entry.pending else None
+        if role == _BACKGROUND and entry.key in self._flash:
+            return self._flash_brush
         return None
 
     def _refused_data(self, entry: MemoryEntry, col: int, role: int) -> Any:
@@ -314,9 +330,18 @@ class MemoryTableModel(QAbstractTableModel):
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
-        base = super().flags(index)
-        editable = index.column() in (KEY_COLUMN, VALUE_COLUMN)
-        return base | Qt.ItemFlag.ItemIsEditable if editable else base
+        if not index.isValid():
+            return super().flags(index)
+        # Asked per visible cell at every repaint: a valid index's flags depend only on its
+        # column (Qt's base flags, editable for key and value), made once per column.
+        col = index.column()
+        flags = self._flags.get(col)
+        if flags is None:
+            base = super().flags(index)
+            flags = base | Qt.ItemFlag.ItemIsEditable if col in (KEY_COLUMN, VALUE_COLUMN) \
+                else base
+            self._flags[col] = flags
+        return flags
 
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
         """A hand edit goes through the store (value: set, key: rename); the row updates from

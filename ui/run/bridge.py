@@ -42,9 +42,12 @@ class Bridge(QObject):
         self._writes: list[MemoryWritten] = []  # loop thread only
         self._user_changes: list[Any] = []  # under _lock; few (user memory is not loop-written)
         self._changes_sent = float("-inf")  # time.monotonic() of the last store-change delivery
-        self._later = QTimer(self)  # the delivery held back by CHANGES_EVERY
+        # The store changes' delivery, held back by CHANGES_EVERY, and always on a timer:
+        # from the wake-up (a posted event) the table's update and its repaint (posted too)
+        # ran right after a slice of the dialog, before a timer that came due meanwhile.
+        self._later = QTimer(self)
         self._later.setSingleShot(True)
-        self._later.timeout.connect(self._deliver)
+        self._later.timeout.connect(self._deliver_changes)
         self._wake.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
         self.runs = RunTracker()  # full collections wait while a dialog runs (ui.gui_gc)
 
@@ -102,13 +105,13 @@ class Bridge(QObject):
 
     def _deliver(self) -> None:
         self._deliver_writes()
-        now = time.monotonic()
-        wait = self._changes_sent + CHANGES_EVERY - now
-        if wait > 0:  # the changes keep piling up (newest per key) until then
-            if not self._later.isActive():
-                self._later.start(max(1, round(wait * 1000)))
-            return
-        self._changes_sent = now
+        if not self._later.isActive():  # the changes keep piling up (newest per key) until then
+            wait = self._changes_sent + CHANGES_EVERY - time.monotonic()
+            self._later.start(round(max(0.0, wait) * 1000))
+
+    def _deliver_changes(self) -> None:
+        self._deliver_writes()
+        self._changes_sent = time.monotonic()
         with self._lock:
             changes, self._pending = list(self._pending.values()), {}
             user_changes, self._user_changes = self._user_changes, []

@@ -138,3 +138,59 @@ def test_the_general_code_a_window_hands_over_to_counts_its_items_one_by_one() -
     items = [{"p": "x"}] * (operators.WINDOW - 1)
     error = run_each("total = total + item.p", items, 2)
     assert error is not None and "step budget" in str(error)
+class FakeClock:
+    """``time`` as the runtime sees it, advanced by hand: the test counts iterations, not
+    milliseconds."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def perf_counter(self) -> float:
+        return self.now
+
+    def monotonic(self) -> float:
+        return self.now
+
+
+def test_what_the_event_loop_runs_between_slices_counts_towards_the_next_slice(
+        monkeypatch) -> None:
+    """A slice ends YIELD_EVERY after the dialog last yielded: work the event loop did
+    meanwhile (in the IDE the memory table's update and repaint) shortens the next slice
+    down to MIN_SLICE, so a timer that came due during that work waits for a short slice,
+    not a whole one."""
+    clock = FakeClock()
+    monkeypatch.setattr(runtime, "time", clock)
+    write_cost = 0.0001  # each SET "takes" 0.1 ms
+    other_work = 0.004  # the event loop's other callbacks "take" 4 ms per turn
+
+    @dataclass
+    class TimedMemory(DictMemory):
+        def set(self, key: str, value: str, source: WriteSource | None = None) -> None:
+            clock.now += write_cost
+            super().set(key, value, source)
+
+    memory = TimedMemory()
+    rt = Runtime(load_source('i = 0\nDO WHILE i < 3000\n  SET BOT MEMORY "k", STR(i)\n'
+                             '  i = i + 1\nLOOP\n', "busy.bas"), QueuedChannel(), memory)
+    seen: list[int] = []
+
+    async def busy_loop() -> None:
+        while True:
+            seen.append(len(memory.writes))
+            clock.now += other_work
+            await asyncio.sleep(0)
+
+    async def scenario() -> None:
+        other = asyncio.ensure_future(busy_loop())
+        try:
+            await rt.run()
+        finally:
+            other.cancel()
+
+    asyncio.run(scenario())
+    assert len(memory.writes) == 3000
+    gaps = [b - a for a, b in pairwise(seen)][3:]  # past the first chunks (pace unknown)
+    slice_writes = max(runtime.YIELD_EVERY - other_work, runtime.MIN_SLICE) / write_cost
+    chunk_writes = runtime.TICK_EVERY / write_cost  # a slice ends at the first tick past it
+    assert gaps and max(gaps) <= slice_writes + chunk_writes + 1, gaps
+    assert min(gaps) >= runtime.MIN_SLICE / write_cost - 1, gaps  # the dialog still runs

@@ -222,3 +222,116 @@ def test_a_scene_deleted_while_it_fills_drops_the_remaining_slices(qtbot, panel)
     shiboken6.delete(owner)  # the window goes, and its scene with it
     qtbot.wait(50)  # the turns on which the slices were due
     assert finished == []
+
+
+def test_a_timer_due_during_a_slice_runs_before_the_next_slice(qtbot, panel, monkeypatch
+                                                                ) -> None:
+    """The scene's items are made in slices; a timer that came due during one (a key
+    repeat, an animation, the debugger's poll) runs before the next slice starts. Slices
+    queued as posted events ran back to back with the repaints between them, and such a
+    timer waited for two slices and more (~20 ms on a 1,000-line dialog)."""
+    import time
+    from itertools import pairwise
+
+    from PySide6.QtCore import QTimer
+
+    from ui.flow import scene as scene_module
+
+    monkeypatch.setattr(scene_module, "SLICE_MS", 0.0)  # one item per slice
+    scene = panel.scene
+    order: list[str] = []
+    fill = scene._fill
+
+    def logged_fill(filling, makers, then):  # type: ignore[no-untyped-def]
+        order.append("slice")
+        time.sleep(0.002)  # twice the timer's interval: it is due when the slice ends
+        fill(filling, makers, then)
+
+    monkeypatch.setattr(scene, "_fill", logged_fill)
+    timer = QTimer()
+    timer.setTimerType(Qt.TimerType.PreciseTimer)
+    timer.setInterval(1)
+    timer.timeout.connect(lambda: order.append("tick"))
+    graph, layout = scene.graph, scene.layout
+    drawn: list[bool] = []
+    for _ in range(3):
+        order.append("draw")  # the first slice of a draw follows the last of the one before
+        timer.start()
+        scene.show_flow(graph, layout, then=lambda: drawn.append(True))
+        qtbot.waitUntil(lambda: bool(drawn), timeout=10000)
+        timer.stop()
+        drawn.clear()
+    slices = order.count("slice")
+    assert slices > 3 * len(layout.boxes)  # the fills took many slices each
+    back_to_back = sum(1 for a, b in pairwise(order) if a == b == "slice")
+    assert back_to_back == 0, order
+
+
+def test_the_view_keeps_its_picture_until_the_new_flow_is_complete(qtbot, panel, monkeypatch
+                                                                   ) -> None:
+    """No repaint between the slices that make the items (a half-made flow, and 2-4 ms of
+    painting before a timer due meanwhile could run); one once the flow is complete."""
+    from PySide6.QtCore import QEvent, QObject
+
+    from ui.flow import scene as scene_module
+
+    class PaintCounter(QObject):
+        paints = 0
+
+        def eventFilter(self, _obj, event):  # type: ignore[no-untyped-def]
+            if event.type() == QEvent.Type.Paint:
+                self.paints += 1
+            return False
+
+    counter = PaintCounter()
+    panel.view.viewport().installEventFilter(counter)
+    monkeypatch.setattr(scene_module, "SLICE_MS", 0.0)  # one item per slice
+    scene = panel.scene
+    at_slices: list[int] = []
+    fill = scene._fill
+
+    def counted_fill(filling, makers, then):  # type: ignore[no-untyped-def]
+        at_slices.append(counter.paints)
+        fill(filling, makers, then)
+
+    monkeypatch.setattr(scene, "_fill", counted_fill)
+    panel.view.viewport().update()
+    qtbot.waitUntil(lambda: counter.paints > 0, timeout=10000)  # the current picture
+    before = counter.paints
+    drawn: list[bool] = []
+    scene.show_flow(scene.graph, scene.layout, then=lambda: drawn.append(True))
+    qtbot.waitUntil(lambda: bool(drawn), timeout=10000)
+    assert len(at_slices) > 10
+    assert set(at_slices) == {before}
+    qtbot.waitUntil(lambda: counter.paints > before, timeout=10000)  # the new flow shows
+
+
+def test_a_redraw_started_during_a_fill_leaves_only_the_new_flows_items(qtbot, panel,
+                                                                        monkeypatch) -> None:
+    """Fills abandoned part way (while removing the old items, or making new ones) leave
+    nothing behind: the scene ends with exactly the newest flow's items."""
+    from ui.flow import scene as scene_module
+
+    monkeypatch.setattr(scene_module, "SLICE_MS", 0.0)  # one item per slice
+    scene = panel.scene
+    graph, layout = scene.graph, scene.layout
+    expected = len(layout.edges) + len(layout.boxes)
+    slices: list[int] = []
+    fill = scene._fill
+
+    def counted_fill(filling, makers, then):  # type: ignore[no-untyped-def]
+        slices.append(filling)
+        fill(filling, makers, then)
+
+    monkeypatch.setattr(scene, "_fill", counted_fill)
+    drawn: list[bool] = []
+    for stop_after in (3, expected + 4, 1):  # in the removal, in the making, at once
+        slices.clear()
+        scene.show_flow(graph, layout)
+        qtbot.waitUntil(lambda n=stop_after: len(slices) >= n, timeout=10000)
+    scene.show_flow(graph, layout, then=lambda: drawn.append(True))
+    qtbot.waitUntil(lambda: bool(drawn), timeout=10000)
+    top_level = [item for item in scene.items() if item.parentItem() is None]
+    assert len(top_level) == expected
+    assert set(scene.node_items) == set(layout.boxes)
+    assert all(item.scene() is scene for item in scene.node_items.values())

@@ -116,3 +116,32 @@ def test_a_key_written_then_deleted_in_one_batch_is_gone(model) -> None:
     keys = [model.entry(r).key for r in range(model.rowCount())]
     assert "fresh" not in keys and row(model, "k2") == ("back", True)
     assert all(model.row_of(k) == i for i, k in enumerate(keys))
+
+
+def test_cells_show_pending_flashing_and_editable_states(model) -> None:
+    """What a repaint asks of each cell: a pending row is grey italic, a row just written
+    flashes, key and value are editable, the stamps are not; roles the table does not style
+    are left to the view."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QBrush, QFont
+
+    from ui.memory.model import FLASH_COLOR
+
+    role = Qt.ItemDataRole
+    model.apply_changes([change("k3", "new3", ChangeState.PENDING)])
+    pending = model.index(model.row_of("k3"), 1)
+    still = model.index(model.row_of("k5"), 1)
+    font = model.data(pending, role.FontRole)
+    assert isinstance(font, QFont) and font.italic()
+    assert isinstance(model.data(pending, role.ForegroundRole), QBrush)
+    assert model.data(pending, role.BackgroundRole).color() == FLASH_COLOR
+    assert model.data(pending, role.ToolTipRole) == "new3 (not yet saved)"
+    for quiet in (role.FontRole, role.ForegroundRole, role.BackgroundRole):
+        assert model.data(still, quiet) is None
+    assert model.data(still, role.TextAlignmentRole) is None
+    assert model.data(still, role.DisplayRole) == model.data(still, role.EditRole) == "v5"
+    editable = Qt.ItemFlag.ItemIsEditable
+    assert [bool(model.flags(model.index(0, c)) & editable) for c in range(4)] == [
+        True, True, False, False]
+    assert all(model.flags(model.index(0, c)) & Qt.ItemFlag.ItemIsEnabled for c in range(4))
+    assert not model.flags(model.index(-1, 0)) & editable

@@ -64,3 +64,22 @@ def test_a_batch_of_changes_arrives_in_one_delivery_newest_per_key_in_order(qtbo
     qtbot.waitUntil(lambda: bool(deliveries))
     assert [(c.key, c.new, c.state) for cs in deliveries for c in cs] == [
         ("b", "1", landed), ("a", "2", landed), ("c", "3", landed)]
+
+
+def test_a_timer_already_due_runs_before_the_changes_are_delivered(qtbot) -> None:
+    """The changes reach the widgets from a timer turn of the loop, so a timer that was due
+    (a key repeat, an animation) is not held behind the memory table's update and repaint;
+    from the wake-up, a posted event, the delivery went ahead of every timer."""
+    from PySide6.QtCore import QTimer
+
+    bridge = Bridge()
+    order: list[str] = []
+    bridge.memoryChanged.connect(lambda _cs: order.append("changes"))
+    timer = QTimer()
+    timer.setSingleShot(True)
+    timer.setInterval(0)
+    timer.timeout.connect(lambda: order.append("timer"))
+    timer.start()
+    bridge.post_change(change("a", "1"))
+    qtbot.waitUntil(lambda: len(order) == 2, timeout=10_000)
+    assert order == ["timer", "changes"]
