@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
@@ -30,14 +31,17 @@ class SlowMemory(DictMemory):
         super().set(key, value, source)
 
 
-def writes_between_turns(source: str, memory: DictMemory) -> list[int]:
-    """Run ``source``; the writes the dialog made between consecutive event-loop turns."""
+def writes_between_turns(source: str, memory: DictMemory,
+                         each_turn: Callable[[], None] = lambda: None) -> list[int]:
+    """Run ``source``; the writes the dialog made between consecutive event-loop turns.
+    ``each_turn``: the event loop's other work, once per turn."""
     rt = Runtime(load_source(source, "slow.bas"), QueuedChannel(), memory)
     seen: list[int] = []
 
     async def watch() -> None:
         while True:
             seen.append(len(memory.writes))
+            each_turn()
             await asyncio.sleep(0)
 
     async def scenario() -> None:
@@ -138,6 +142,8 @@ def test_the_general_code_a_window_hands_over_to_counts_its_items_one_by_one() -
     items = [{"p": "x"}] * (operators.WINDOW - 1)
     error = run_each("total = total + item.p", items, 2)
     assert error is not None and "step budget" in str(error)
+
+
 class FakeClock:
     """``time`` as the runtime sees it, advanced by hand: the test counts iterations, not
     milliseconds."""
@@ -169,27 +175,14 @@ def test_what_the_event_loop_runs_between_slices_counts_towards_the_next_slice(
             clock.now += write_cost
             super().set(key, value, source)
 
+    def other() -> None:
+        clock.now += other_work
+
     memory = TimedMemory()
-    rt = Runtime(load_source('i = 0\nDO WHILE i < 3000\n  SET BOT MEMORY "k", STR(i)\n'
-                             '  i = i + 1\nLOOP\n', "busy.bas"), QueuedChannel(), memory)
-    seen: list[int] = []
-
-    async def busy_loop() -> None:
-        while True:
-            seen.append(len(memory.writes))
-            clock.now += other_work
-            await asyncio.sleep(0)
-
-    async def scenario() -> None:
-        other = asyncio.ensure_future(busy_loop())
-        try:
-            await rt.run()
-        finally:
-            other.cancel()
-
-    asyncio.run(scenario())
+    gaps = writes_between_turns(
+        'i = 0\nDO WHILE i < 3000\n  SET BOT MEMORY "k", STR(i)\n  i = i + 1\nLOOP\n',
+        memory, other)[3:]  # past the first chunks (pace unknown)
     assert len(memory.writes) == 3000
-    gaps = [b - a for a, b in pairwise(seen)][3:]  # past the first chunks (pace unknown)
     slice_writes = max(runtime.YIELD_EVERY - other_work, runtime.MIN_SLICE) / write_cost
     chunk_writes = runtime.TICK_EVERY / write_cost  # a slice ends at the first tick past it
     assert gaps and max(gaps) <= slice_writes + chunk_writes + 1, gaps
