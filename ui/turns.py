@@ -14,7 +14,8 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+import shiboken6
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
 
 from .background_imports import WORKER, Batch, import_module, runs_in_background
 
@@ -54,6 +55,49 @@ class Call:
 
 # A step: a module to import (a name ending in ``?`` is optional), or a call.
 Step = str | Call
+
+
+class _TurnQueue:
+    """The turns of every ``Turns`` of the process: one step per turn of the event loop in
+    all, taken in the order they became due.
+
+    Steps run from one zero timer, not QTimer.singleShot(0, ...): that one is a posted
+    event, and Qt sends the posted events (the next step) before it looks at the timers, so
+    a timer due during a step (a 1 ms tick, the collector's, a blinking cursor's) waited for
+    the step after it too. And one timer for all: two ``Turns`` with a timer each (the
+    window's parts, the completion's warm-up, the checker's imports) ran a step each in the
+    same pass over the due timers. Either way the UI's longest waits were two steps."""
+
+    def __init__(self) -> None:
+        self._due: list[Turns] = []
+        self._timer: QTimer | None = None
+
+    def want(self, turns: Turns) -> None:
+        """Run ``turns._turn`` on a coming turn of the loop (once, however often asked)."""
+        if turns not in self._due:
+            self._due.append(turns)
+        self._arm()
+
+    def _arm(self) -> None:
+        timer = self._timer
+        if timer is None or not shiboken6.isValid(timer):
+            # Made on first use, when the application exists, and as its child: it goes with
+            # it (a test process may make another).
+            timer = self._timer = QTimer(QCoreApplication.instance())
+            timer.setSingleShot(True)
+            timer.setInterval(0)
+            timer.timeout.connect(self._run_one)
+        if not timer.isActive():
+            timer.start()
+
+    def _run_one(self) -> None:
+        while self._due:
+            turns = self._due.pop(0)
+            if shiboken6.isValid(turns):  # not deleted with its parent meanwhile
+                turns._turn()
+                break
+        if self._due:
+            self._arm()
 
 
 class Turns(QObject):
@@ -124,7 +168,7 @@ class Turns(QObject):
     def _schedule(self) -> None:
         if self._started and not self._paused and not self._scheduled and self._batch is None:
             self._scheduled = True
-            QTimer.singleShot(0, self, self._turn)
+            _QUEUE.want(self)
 
     def _turn(self) -> None:
         self._scheduled = False
@@ -198,3 +242,6 @@ def run_per_turn(context: QObject, steps: Iterable[Step]) -> Turns:
     turns = Turns(context, steps)
     turns.start()
     return turns
+
+
+_QUEUE = _TurnQueue()

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QWidget
+import shiboken6
+from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtWidgets import QApplication, QWidget
 
 from ui.background_imports import WORKER, Batch, runs_in_background
 from ui.main import show_painted
@@ -80,6 +82,61 @@ def test_steps_run_one_per_turn_with_the_loops_events_between(widget, qtbot):
         pass
     assert order == ["first", "event between", "second"]
     assert not turns.pending
+
+
+def _due_timer(order: list[str], name: str) -> QTimer:
+    """A 1 ms timer that notes ``name`` when it fires, due once the caller has slept past it."""
+    timer = QTimer()
+    timer.setTimerType(Qt.TimerType.PreciseTimer)
+    timer.setSingleShot(True)
+    timer.timeout.connect(lambda: order.append(name))
+    timer.start(1)
+    time.sleep(0.005)  # the step goes on past the timer's time: it is due when the step ends
+    return timer
+
+
+def test_a_timer_due_during_a_step_fires_before_the_next_step(widget, qtbot):
+    # The next step used to be a posted event, which Qt sends before it looks at timers.
+    order: list[str] = []
+    kept: list[QTimer] = []
+
+    def first() -> None:
+        order.append("first")
+        kept.append(_due_timer(order, "timer"))
+
+    turns = run_per_turn(widget, [Call(first), Call(lambda: order.append("second"))])
+    with qtbot.waitSignal(turns.finished):
+        pass
+    assert order == ["first", "timer", "second"]
+
+
+def test_two_runs_of_steps_take_one_step_per_turn_between_them(widget, qtbot):
+    # Each used to have its own turn: both ran a step in the same pass of the loop.
+    order: list[str] = []
+    kept: list[QTimer] = []
+
+    def first() -> None:
+        order.append("a1")
+        kept.append(_due_timer(order, "timer"))
+
+    one = run_per_turn(widget, [Call(first), Call(lambda: order.append("a2"))])
+    two = run_per_turn(widget, [Call(lambda: order.append("b1")),
+                                Call(lambda: order.append("b2"))])
+    with qtbot.waitSignals([one.finished, two.finished]):
+        pass
+    assert order == ["a1", "timer", "b1", "a2", "b2"]
+
+
+def test_steps_of_a_deleted_context_do_not_run(qtbot):
+    context = QObject()
+    ran: list[str] = []
+    turns = run_per_turn(context, [Call(lambda: ran.append("step"))])
+    shiboken6.delete(context)  # its turn is due: the queue holds the Python object
+    assert not shiboken6.isValid(turns)
+    later = run_per_turn(QApplication.instance(), [Call(lambda: ran.append("later"))])
+    with qtbot.waitSignal(later.finished):
+        pass
+    assert ran == ["later"]
 
 
 def test_modules_without_qt_load_in_the_worker_and_the_next_step_waits_for_them(
