@@ -44,13 +44,15 @@ def import_module(name: str) -> None:
 
 @dataclass
 class Batch:
-    """Modules imported in order in the worker; ``landed`` is called there when it ends."""
+    """Modules imported in order in the worker, then ``then`` called there (when the imports
+    went well; it must not raise); ``landed`` is called there when it ends."""
 
     modules: Sequence[str]
     landed: Callable[[Batch], None]
     timings: dict[str, float] = field(default_factory=dict)  # module -> seconds it took
     failed: str | None = None  # the module whose import raised ``error``
     error: BaseException | None = None
+    then: Callable[[], None] | None = None
 
 
 class ImportWorker:
@@ -88,6 +90,8 @@ class ImportWorker:
                 self._busy.wait_for(lambda: bool(self._queue))
                 batch = self._queue[0]
             _import_all(batch)
+            if batch.then is not None and batch.error is None:
+                batch.then()
             try:  # before the batch leaves the queue: ``wait_idle`` covers this call too
                 batch.landed(batch)
             except RuntimeError:  # its receiver is gone (the window closed meanwhile)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QIcon, QKeySequence
@@ -39,7 +40,7 @@ from .help_menu import HelpMenu
 from .run.chat_panel import ChatPanel
 from .run.engine_check import engine_options, install_engine_errors_action
 from .run.output_panel import OutputPanel, ProblemsPanel, problems_title
-from .turns import Turns, run_per_turn
+from .turns import Job, Turns, run_per_turn
 from .view_menu import ViewMenu
 from .workbench import MenuName
 
@@ -258,6 +259,7 @@ class MainWindow(QMainWindow):
             "flow": self._build_flow,
         }, WARM_IMPORTS, FIRST_PARTS)
         self.parts.failed.connect(self._part_failed)
+        self._staged: dict[str, object] = {}  # see _stage
         self._layout_restored = False  # a saved layout: docks built later take their place
 
         self.chat = ChatPanel()
@@ -336,11 +338,26 @@ class MainWindow(QMainWindow):
         everything that uses the window keeps working whether its idle build ran or not."""
         parts = self.__dict__.get("parts")
         part = PART_OF.get(name)
-        if parts is not None and part is not None and not parts.building(part):
-            parts.build(part)
-            if name in self.__dict__:
-                return self.__dict__[name]
+        if parts is not None and part is not None:
+            if parts.building(part):  # its own builder: what it has built so far
+                staged = self.__dict__.get("_staged", {})
+                if name in staged:
+                    return staged[name]
+            else:
+                parts.build(part)
+                if name in self.__dict__:
+                    return self.__dict__[name]
         raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    def _stage(self, name: str, value: object) -> None:
+        """Keep ``value`` as the attribute ``name`` of a part built in pieces: its builder
+        sees it, anything else finishes the part first (``_publish``)."""
+        self._staged[name] = value
+
+    def _publish(self) -> None:
+        """The part built in pieces is complete: its attributes become the window's."""
+        self.__dict__.update(self._staged)
+        self._staged.clear()
 
     def finish_startup(self) -> None:
         """Build every part not built yet (a menu opened early, closing, a test)."""
@@ -380,39 +397,46 @@ class MainWindow(QMainWindow):
         self.bridge = Bridge(self)
         self.bridge.runEvent.connect(self._on_run_event)
 
-    def _build_store(self) -> None:
-        """Open the memory database. A failure is reported by ``storeFailed`` (the launcher
-        says so and ends); the window then has no store, and what needs one fails as it
-        would have without a database."""
+    def _build_store(self) -> Iterator[Job]:
+        """Open the memory database: in the worker thread, unless something needs the store
+        at once (the file's schema check and peewee building the store's statements were a
+        10 ms step on the GUI thread). A failure is reported by ``storeFailed`` (the
+        launcher says so and ends); the window then has no store, and what needs one fails
+        as it would have without a database."""
         from app.db.database import DatabaseError, default_url
         from app.memory.user_memory import user_memories
 
-        if "db_url" not in self.__dict__:
-            self.db_url = default_url()
+        db_url = self.__dict__.get("db_url") or default_url()
+        opening = Job(partial(_open_checked, self._open_store, self.bot))
+        yield opening
         try:
-            store = self._open_store()
+            store, unusable = cast("tuple[MemoryStore, str | None]", opening.result())
         except DatabaseError as exc:
-            self.store_error = str(exc)
+            self.db_url, self.store_error = db_url, str(exc)
             raise
+        self.db_url = db_url
         self.store = store
         self._unsubscribe_store = store.subscribe(self.bridge.post_change,
                                                   self.bridge.post_changes)
         self._unsubscribe_users = user_memories(store).subscribe(self.bridge.post_user_change)
         self._update_status()
-        self._say_if_bot_unusable()
+        if unusable is not None:
+            self._say_bot_unusable(unusable)
 
-    def _build_memory(self) -> None:
-        """The Memory panel, in place of its dock's "opening…" label."""
+    def _build_memory(self) -> Iterator[None]:
+        """The Memory panel, in place of its dock's "opening…" label: made in pieces (its
+        first construction was one 10-15 ms step), shown when complete."""
         from .memory.panel import MemoryPanel
 
-        self.memory = MemoryPanel(self.store, self.bot)
-        self.memory.current_user = lambda: self.runner.session.user_id
-        self.bridge.memoryChanged.connect(self.memory.apply_changes)
-        self.bridge.userMemoryChanged.connect(self.memory.apply_user_changes)
-        self.memory.botChanged.connect(self._set_bot)
+        memory = yield from MemoryPanel.in_pieces(self.store, self.bot)
+        memory.current_user = lambda: self.runner.session.user_id
+        self.bridge.memoryChanged.connect(memory.apply_changes)
+        self.bridge.userMemoryChanged.connect(memory.apply_user_changes)
+        memory.botChanged.connect(self._set_bot)
         placeholder = self._memory_dock.widget()
-        self._memory_dock.setWidget(self.memory)
+        self._memory_dock.setWidget(memory)
         placeholder.deleteLater()
+        self.memory = memory
 
     def _part_failed(self, name: str, error: object) -> None:
         """The idle build could not build ``name``: a database that cannot be opened ends
@@ -422,28 +446,28 @@ class MainWindow(QMainWindow):
         else:
             self.output.add(f"error: building {name} failed: {error}", "error")
 
-    def _say_if_bot_unusable(self) -> None:
+    def _say_bot_unusable(self, why: str) -> None:
         """The bot named at start names no bot of a General Bots database, or two: say so at
         once (runs are refused with the same message; the bot box picks another)."""
-        from app.db.database import DatabaseError
+        self.output.add(f"error: {why}", "error")
+        self.statusBar().showMessage(
+            f"Bot {self.bot!r} cannot be used: pick one in the bot box", 15000)
 
-        try:
-            self.store.check_bot(self.bot)
-        except DatabaseError as exc:
-            self.output.add(f"error: {exc}", "error")
-            self.statusBar().showMessage(
-                f"Bot {self.bot!r} cannot be used: pick one in the bot box", 15000)
-
-    def _build_run(self) -> None:
+    def _build_run(self) -> Iterator[None]:
         """The runner, with the debugger and the conversation tools: they set how it runs
-        (its chat channel, memory recorder and debugger), so none is usable without them."""
+        (its chat channel, memory recorder and debugger), so none is usable without them.
+        Built in two pieces (the runner and the debugger, then the conversation tools),
+        published together."""
         from app.run.dialog_session import DialogRunner
 
-        self.runner = DialogRunner(self.store, self._first_bot, self.chat)
-        self.runner.subscribe(self.bridge.post_event)
-        self.set_skip_unsupported(self.actions_by_name["skip_unsupported"].isChecked())
+        runner = DialogRunner(self.store, self._first_bot, self.chat)
+        runner.subscribe(self.bridge.post_event)
+        _skip_unsupported(runner, self.actions_by_name["skip_unsupported"].isChecked())
+        self._stage("runner", runner)
         self._build_debug()
+        yield
         self._build_conversation()
+        self._publish()
 
     def _build_tests(self) -> None:
         from .run.tests_panel import TestsPanel
@@ -471,16 +495,17 @@ class MainWindow(QMainWindow):
         from .debug.feature import DebugUi
 
         def build() -> None:
-            self.debug = DebugUi(self)
-            self.debug.add_menu_extras()
+            debug = DebugUi(self)
+            self._stage("debug", debug)
+            debug.add_menu_extras()
             # The editors opened before: their gutters' breakpoints are listed and followed.
             current = self.editor()
             for tab in self.editor_tabs():
                 if tab.editor is not current:
-                    self.debug.controller.watch_editor(tab.editor)
+                    debug.controller.watch_editor(tab.editor)
             if current is not None:
-                self.debug.controller.watch_editor(current)
-            self.debug.update_actions(self.actions_by_name)
+                debug.controller.watch_editor(current)
+            debug.update_actions(self.actions_by_name)
 
         self._build_part_docks(build)
 
@@ -499,8 +524,8 @@ class MainWindow(QMainWindow):
     def _build_conversation(self) -> None:
         from .debug.conversation import install_conversation_tools
 
-        def build() -> None:
-            self.conversation = install_conversation_tools(self)  # turns, rewind, answers
+        def build() -> None:  # turns, rewind, answers
+            self._stage("conversation", install_conversation_tools(self))
 
         self._build_part_docks(build)
 
@@ -712,12 +737,8 @@ class MainWindow(QMainWindow):
 
     def set_skip_unsupported(self, on: bool) -> None:
         self.settings.setValue(SKIP_UNSUPPORTED_KEY, on)
-        if "runner" not in self.__dict__:
-            return  # the runner applies the checked state when it is built
-        # Updated in place: runners sharing this dict (other chat tabs) follow it.
-        self.runner.service_settings.clear()
-        if on:
-            self.runner.service_settings.update(SKIP_UNSUPPORTED_SETTINGS)
+        if "runner" in self.__dict__:  # else the runner takes the checked state when built
+            _skip_unsupported(self.runner, on)
 
     # -- files and tabs ---------------------------------------------------------------------------
 
@@ -1262,3 +1283,31 @@ class MainWindow(QMainWindow):
         self.settings.sync()
         self.store.flush(10.0)
         event.accept()
+
+
+def _skip_unsupported(runner: DialogRunner, on: bool) -> None:
+    # Updated in place: runners sharing this dict (other chat tabs) follow it.
+    runner.service_settings.clear()
+    if on:
+        runner.service_settings.update(SKIP_UNSUPPORTED_SETTINGS)
+
+
+def _open_checked(open_store: Callable[[], MemoryStore], bot: str
+                  ) -> tuple[MemoryStore, str | None]:
+    """Open the store (in the worker thread, or at once when needed early) and check the
+    bot: the store, and why the bot is unusable (None when it can be used). Raises
+    DatabaseError when the database cannot be opened. The connection this thread opened is
+    closed after: each thread has its own (peewee), and one left open in a thread that
+    never uses the store again kept the files in use after ``close`` and stopped SQLite
+    from checkpointing its WAL when the last connection closed."""
+    from app.db.database import DatabaseError
+
+    store = open_store()
+    try:
+        store.check_bot(bot)
+        unusable = None
+    except DatabaseError as exc:
+        unusable = str(exc)
+    finally:
+        store.release_thread_connection()
+    return store, unusable

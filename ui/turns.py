@@ -10,9 +10,12 @@ the loop keeps turning.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from enum import Enum
+from typing import Final
 
 import shiboken6
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
@@ -47,10 +50,50 @@ class FirstPaint(QObject):
 @dataclass(frozen=True)
 class Call:
     """A step that calls ``run``; if it raises, the steps stop and ``Turns.failed`` says
-    ``name``."""
+    ``name``. A step made of several pieces returns ``AGAIN`` to be called again on the next
+    turn, or a ``Job`` to have it run in the worker thread and be called again after."""
 
     run: Callable[[], object]
     name: str = ""
+
+
+class Again(Enum):
+    AGAIN = "again"
+
+
+# What a ``Call``'s ``run`` returns to be called again on the next turn of the loop.
+AGAIN: Final = Again.AGAIN
+
+
+class Job:
+    """Work that makes no Qt object, run once: in the worker thread when a ``Call`` returns
+    it (its step is called again when it is done), or on the thread that asks for its
+    ``result`` first (which then waits for a run under way in the worker)."""
+
+    def __init__(self, work: Callable[[], object]) -> None:
+        self._work = work
+        self._lock = threading.Lock()
+        self._done = False
+        self._result: object = None
+        self._error: Exception | None = None
+
+    def run(self) -> None:
+        """Do the work unless it is done; an error is kept for ``result``."""
+        with self._lock:
+            if self._done:
+                return
+            try:
+                self._result = self._work()
+            except Exception as exc:  # noqa: BLE001 - raised by result(), on the thread asking
+                self._error = exc
+            self._done = True
+
+    def result(self) -> object:
+        """What the work returned (raising what it raised), run here if it has not run."""
+        self.run()
+        if self._error is not None:
+            raise self._error
+        return self._result
 
 
 # A step: a module to import (a name ending in ``?`` is optional), or a call.
@@ -160,10 +203,19 @@ class Turns(QObject):
         while self._steps:
             step = self._steps.pop(0)
             if isinstance(step, Call):
-                step.run()
+                self._call_to_the_end(step)
             else:
                 self._import_here(step)
         self.finished.emit()
+
+    @staticmethod
+    def _call_to_the_end(step: Call) -> None:
+        while True:
+            result = step.run()
+            if isinstance(result, Job):
+                result.run()  # here: this thread waits for it anyway
+            elif result is not AGAIN:
+                return
 
     def _schedule(self) -> None:
         if self._started and not self._paused and not self._scheduled and self._batch is None:
@@ -190,12 +242,18 @@ class Turns(QObject):
         self._steps.pop(0)
         try:
             if isinstance(step, Call):
-                step.run()
+                result = step.run()
             else:
                 self._import_here(step)
+                result = None
         except Exception as exc:  # noqa: BLE001 - reported, not raised out of a timer's slot
             self._started = False  # a later start goes on with the next step
             self.failed.emit(step.name if isinstance(step, Call) else f"import {step}", exc)
+            return
+        if result is AGAIN or isinstance(result, Job):
+            self._steps.insert(0, step)
+        if isinstance(result, Job):
+            self._send_batch([], result.run)
             return
         self._schedule()
 
@@ -215,8 +273,8 @@ class Turns(QObject):
             self._steps.pop(0)
         return modules
 
-    def _send_batch(self, modules: list[str]) -> None:
-        self._batch = Batch(modules, self._landed.emit)
+    def _send_batch(self, modules: list[str], then: Callable[[], None] | None = None) -> None:
+        self._batch = Batch(modules, self._landed.emit, then=then)
         WORKER.submit(self._batch)
 
     def _on_landed(self, batch: Batch) -> None:

@@ -213,3 +213,95 @@ def test_a_paused_idle_build_waits_for_resume_and_a_part_asked_for_is_built_at_o
     assert window.parts.built("bridge") and not window.parts.built("store")
     window.parts.resume()
     qtbot.waitUntil(lambda: window.parts.done, timeout=20000)
+
+
+def test_a_part_built_in_pieces_takes_one_turn_each_and_a_use_between_builds_the_rest(
+        qapp, qtbot):
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QWidget
+
+    from ui.deferred_parts import DeferredParts
+
+    widget = QWidget()
+    qtbot.addWidget(widget)
+    order: list[str] = []
+    ticks = QTimer()
+    ticks.timeout.connect(lambda: order.append("tick") if order[-1:] != ["tick"] else None)
+
+    def in_pieces():
+        for piece in ("piece 1", "piece 2", "piece 3"):
+            order.append(piece)
+            yield
+
+    parts = DeferredParts(widget, {"pieces": in_pieces, "after": lambda: order.append("after")})
+    parts.start_after_first_paint(widget)
+    ticks.start(0)
+    widget.show()
+    qtbot.waitUntil(lambda: parts.done, timeout=10000)
+    ticks.stop()
+    built = [step for step in order if step != "tick"]
+    assert built == ["piece 1", "piece 2", "piece 3", "after"]
+    between = order[order.index("piece 1"):order.index("after")]
+    assert between == ["piece 1", "tick", "piece 2", "tick", "piece 3", "tick"]
+    assert {"pieces", "pieces/2", "pieces/3", "after"} <= set(parts.timings)
+
+    order.clear()
+    again = DeferredParts(widget, {"pieces": in_pieces})
+    assert again.build_piece("pieces") is not None  # a piece is left
+    assert not again.built("pieces") and not again.building("pieces")
+    again.build("pieces")  # what a use of the part does: the rest, at once
+    assert order == ["piece 1", "piece 2", "piece 3"] and again.built("pieces")
+
+
+def test_a_part_whose_piece_is_a_job_runs_it_in_the_worker_unless_needed_at_once(qapp, qtbot):
+    import threading
+
+    from PySide6.QtWidgets import QWidget
+
+    from ui.deferred_parts import DeferredParts
+    from ui.turns import Job
+
+    widget = QWidget()
+    qtbot.addWidget(widget)
+    opened: list[str] = []
+
+    def opening():
+        job = Job(lambda: opened.append(threading.current_thread().name))
+        yield job
+        job.result()
+
+    idle = DeferredParts(widget, {"store": opening})
+    idle.start_after_first_paint(widget)
+    widget.show()
+    qtbot.waitUntil(lambda: idle.done, timeout=10000)
+    at_once = DeferredParts(widget, {"store": opening})
+    at_once.build("store")
+    assert opened == ["background imports", threading.current_thread().name]
+
+
+def test_the_runner_read_between_the_pieces_of_its_part_comes_with_its_debugger_and_tools(
+        open_window):
+    window = open_window(shown=False)
+    window.parts.build("store")
+    assert window.parts.build_piece("run") is not None  # the runner and the debugger
+    assert not window.parts.built("run")
+    # Not published yet: nothing sees the runner without the conversation tools it needs.
+    assert "runner" not in window.__dict__ and "debug" not in window.__dict__
+    assert not window.findChild(QDockWidget, "turnDock")
+    runner = window.runner  # a use between the pieces builds the rest first
+    assert window.parts.built("run")
+    assert window.conversation.main.runner is runner and window.debug.controller is not None
+    assert window.findChild(QDockWidget, "turnDock") is not None
+
+
+def test_the_memory_dock_shows_its_panel_only_when_the_panel_is_complete(open_window):
+    from PySide6.QtWidgets import QLabel
+
+    window = open_window(shown=False)
+    dock = window.findChild(QDockWidget, "memoryDock")
+    window.parts.build("store")
+    assert window.parts.build_piece("memory") is not None
+    assert isinstance(dock.widget(), QLabel) and "memory" not in window.__dict__
+    panel = window.memory
+    assert dock.widget() is panel and panel.view.model() is panel.proxy
+    assert panel.tables.count() == 2 and panel.buttons["+"].isEnabled()

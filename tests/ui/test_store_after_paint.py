@@ -5,6 +5,7 @@ opens it then, and a database that cannot be opened is reported once the window 
 from __future__ import annotations
 
 import sqlite3
+import threading
 from pathlib import Path
 
 import pytest
@@ -137,3 +138,55 @@ def test_talkbench_on_a_database_it_cannot_open_says_so_and_exits_1(tmp_path):
     assert code == "1"
     assert "Cannot open the memory database" in said and "gone" in said
     assert not missing.parent.exists()
+
+
+def test_the_idle_build_opens_the_store_in_the_worker_thread_and_leaves_no_connection_there(
+        build, tmp_path, qtbot, monkeypatch):
+    import ui.main
+    from ui.background_imports import WORKER, Batch
+
+    opened_on: list[bool] = []
+    real_open = ui.main._open_store
+
+    def recording_open(db):
+        opened_on.append(threading.current_thread() is threading.main_thread())
+        return real_open(db)
+
+    monkeypatch.setattr(ui.main, "_open_store", recording_open)
+    db = tmp_path / "memory.sqlite3"
+    window = build(db)
+    window.show()
+    qtbot.waitUntil(lambda: window.parts.built("store"), timeout=20000)
+    assert opened_on == [False]  # not on the GUI thread
+    closed_there: list[bool] = []
+    WORKER.submit(Batch([], lambda _batch: None,
+                        then=lambda: closed_there.append(window.store.database.is_closed())))
+    WORKER.wait_idle()
+    assert closed_there == [True]  # the worker never uses it again: it keeps no connection
+    # Usable from the GUI thread, with the durability it always had.
+    assert window.store.database.execute_sql("PRAGMA journal_mode").fetchone() == ("wal",)
+    assert window.store.database.execute_sql("PRAGMA synchronous").fetchone() == (1,)  # NORMAL
+    window.store.set("testbot", "greeting", "hello")
+    assert window.store.flush(5)
+    assert window.store.value("testbot", "greeting") == "hello"
+    qtbot.waitUntil(lambda: window.parts.done, timeout=20000)
+    window.close()
+    assert window.store.close(timeout=5.0)
+    with sqlite3.connect(db) as con:
+        assert dict(con.execute("SELECT key, value FROM bot_memories")) == {"greeting": "hello"}
+
+
+def test_a_bot_the_database_cannot_use_is_said_when_the_store_opens_off_the_gui_thread(
+        build, tmp_path, qtbot):
+    db = tmp_path / "generalbots.sqlite3"
+    with sqlite3.connect(db) as con:  # General Bots' own bots table: new rows need a provider
+        con.execute("CREATE TABLE bots (id TEXT PRIMARY KEY, name TEXT NOT NULL, "
+                    "llm_provider TEXT NOT NULL)")
+        con.execute("INSERT INTO bots VALUES ('0b0e6e1e-5c55-4b6a-9a57-3f3f4f1a2b3c', "
+                    "'shop', 'openai')")
+    window = build(db)  # its bot is "testbot", which this database does not have
+    window.show()
+    qtbot.waitUntil(lambda: window.parts.built("store"), timeout=20000)
+    said = [window.output.item(i).text() for i in range(window.output.count())]
+    assert any("No bot 'testbot'" in line for line in said)
+    assert "cannot be used" in window.statusBar().currentMessage()

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from ui.background_imports import WORKER, Batch, runs_in_background
 from ui.main import show_painted
-from ui.turns import Call, FirstPaint, Turns, run_per_turn
+from ui.turns import AGAIN, Call, FirstPaint, Job, Turns, run_per_turn
 
 
 @pytest.fixture
@@ -137,6 +137,74 @@ def test_steps_of_a_deleted_context_do_not_run(qtbot):
     with qtbot.waitSignal(later.finished):
         pass
     assert ran == ["later"]
+
+
+def test_a_step_made_of_pieces_runs_one_per_turn_with_the_loops_timers_between(widget, qtbot):
+    order: list[str] = []
+    kept: list[QTimer] = []
+    pieces = iter(["piece 1", "piece 2"])
+
+    def piece() -> object:
+        order.append(next(pieces))
+        if order == ["piece 1"]:
+            kept.append(_due_timer(order, "timer"))
+            return AGAIN
+        return None
+
+    turns = run_per_turn(widget, [Call(piece), Call(lambda: order.append("next step"))])
+    with qtbot.waitSignal(turns.finished):
+        pass
+    assert order == ["piece 1", "timer", "piece 2", "next step"]
+
+
+def test_a_job_a_step_returns_runs_in_the_worker_then_the_step_runs_again(widget, qtbot):
+    threads: list[str] = []
+    job = Job(lambda: threads.append(threading.current_thread().name) or "opened")
+    seen: list[object] = []
+
+    def step() -> object:
+        if not seen:
+            seen.append("asked")
+            return job
+        seen.append(job.result())
+        return None
+
+    turns = run_per_turn(widget, [Call(step)])
+    with qtbot.waitSignal(turns.finished):
+        pass
+    assert threads == ["background imports"]
+    assert seen == ["asked", "opened"]
+
+
+def test_a_job_runs_once_and_its_error_is_raised_to_whoever_asks_for_the_result():
+    runs: list[str] = []
+
+    def broken() -> None:
+        runs.append(threading.current_thread().name)
+        raise ValueError("cannot open")
+
+    job = Job(broken)
+    WORKER.submit(Batch([], lambda _b: None, then=job.run))
+    WORKER.wait_idle()
+    for _ in range(2):
+        with pytest.raises(ValueError, match="cannot open"):
+            job.result()
+    assert runs == ["background imports"]
+
+
+def test_finish_now_runs_a_step_made_of_pieces_and_its_jobs_here(widget):
+    results: list[object] = []
+    job = Job(lambda: threading.current_thread() is threading.main_thread())
+    left = [job, AGAIN, None]
+
+    def step() -> object:
+        piece = left.pop(0)
+        if piece is None:
+            results.append(job.result())
+        return piece
+
+    Turns(widget, [Call(step)]).finish_now()
+    assert left == [] and results == [True]
 
 
 def test_modules_without_qt_load_in_the_worker_and_the_next_step_waits_for_them(

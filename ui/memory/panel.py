@@ -10,7 +10,7 @@ MEMORY / REMEMBER) in a second table, run by :class:`~ui.memory.user_scope.UserS
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Generator, Iterator, Mapping
 
 from PySide6.QtCore import QAbstractItemModel, QIdentityProxyModel, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QUndoCommand, QUndoStack
@@ -122,6 +122,21 @@ class MemoryPanel(QWidget):
     conflict_answered = Signal(str)  # a ConflictChoice value, after the question was answered
 
     def __init__(self, store: MemoryStore, bot: str, parent: QWidget | None = None) -> None:
+        for _piece in self._pieces(store, bot, parent):
+            pass
+
+    @classmethod
+    def in_pieces(cls, store: MemoryStore, bot: str) -> Generator[None, None, MemoryPanel]:
+        """The panel made in pieces (a few ms each), for the window's idle build: it yields
+        between them (the event loop may turn there) and returns the panel when complete."""
+        panel = cls.__new__(cls)
+        yield from panel._pieces(store, bot, None)
+        return panel
+
+    def _pieces(self, store: MemoryStore, bot: str, parent: QWidget | None
+                ) -> Iterator[None]:
+        """The constructor, in the pieces ``in_pieces`` yields between. The panel is nobody's
+        until its last piece: between two, only its model's load may reach it."""
         super().__init__(parent)
         self._store = store
         # Every database call of the bot table (listing, filtering, checks, hand edits)
@@ -164,6 +179,7 @@ class MemoryPanel(QWidget):
         self._filter_timer.setSingleShot(True)
         self._filter_timer.setInterval(FILTER_DELAY_MS)
         self._filter_timer.timeout.connect(self.apply_filter)
+        yield
 
         self.view = self._table(self.proxy)
         # A reload (filter, sort, bot) shows its first page from the top; left scrolled to the
@@ -172,6 +188,7 @@ class MemoryPanel(QWidget):
         self.seen_delegate = SeenDelegate(self, self)
         self.view.setItemDelegate(self.seen_delegate)
         self.guard = ConflictGuard(self, self.seen_delegate)
+        yield
         # Two tables rather than one view switching models: the History dock follows the
         # bot table's current row, and each table keeps its own sort, selection and scroll.
         self.user_scope = UserScope(user_memories(store), bot, lambda: self.current_user(),
@@ -181,6 +198,7 @@ class MemoryPanel(QWidget):
         self.tables = QStackedWidget()
         self.tables.addWidget(self.view)
         self.tables.addWidget(self.user_view)
+        yield
 
         self.undo_action = self.undo_stack.createUndoAction(self, "&Undo memory edit")
         self.undo_action.setShortcuts(QKeySequence.StandardKey.Undo)
