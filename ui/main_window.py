@@ -45,6 +45,8 @@ from .view_menu import ViewMenu
 from .workbench import MenuName
 
 if TYPE_CHECKING:
+    from app.memory.history import MemoryHistory
+    from app.memory.snapshots import Snapshots
     from app.memory.store import MemoryStore
     from app.run.dialog_session import DialogRunner
     from interpreter.compat import EngineOptions
@@ -509,11 +511,17 @@ class MainWindow(QMainWindow):
 
         self._build_part_docks(build)
 
-    def _build_history(self) -> None:
-        from .memory.history_panel import install_memory_history
+    def _build_history(self) -> Iterator[Job]:
+        """History, the sandbox and the outside watcher; the recorder and the snapshots
+        (their tables checked or created: ~5 ms) are made in the worker thread first."""
+        from .memory.history_panel import install_memory_history, open_history
+
+        opening = Job(partial(open_history, self.store))
+        yield opening
 
         def build() -> None:
-            self.history_feature = install_memory_history(self)  # History, sandbox, watcher
+            opened = cast("tuple[MemoryHistory, Snapshots]", opening.result())
+            self.history_feature = install_memory_history(self, opened)
             memory = self.findChild(QDockWidget, "memoryDock")
             if memory is not None:  # History shares the memory table's tabs
                 self.tabifyDockWidget(memory, self.history_feature.dock)

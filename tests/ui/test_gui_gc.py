@@ -58,3 +58,38 @@ def test_older_generations_are_collected_as_their_counts_pass_the_thresholds(qtb
         qtbot.waitUntil(lambda: gc.get_count()[0] < gc.get_threshold()[0], timeout=10_000)
     after = [stats["collections"] for stats in gc.get_stats()]
     assert after[0] > before[0] and after[1] > before[1]
+
+
+def test_no_collection_runs_while_the_start_ups_worker_imports(tmp_path, monkeypatch):
+    import sys
+
+    from ui.background_imports import WORKER, Batch
+
+    collector = collect_on_gui_thread()
+    gc.collect()
+    monkeypatch.syspath_prepend(str(tmp_path))
+    name = f"talkbench_gc_slow_{tmp_path.name}".replace("-", "_")
+    (tmp_path / f"{name}.py").write_text(
+        "import threading\nGO = threading.Event()\nGO.wait(10)\n", encoding="utf-8")
+    collections: list[int] = []
+
+    def note(phase: str, info: dict) -> None:
+        if phase == "start":
+            collections.append(info["generation"])
+
+    gc.callbacks.append(note)
+    try:
+        WORKER.submit(Batch([name], lambda _batch: None))
+        while name not in sys.modules:  # the module's body runs (and waits) in the worker
+            threading.Event().wait(0.01)
+        kept: list = []
+        _allocate_in_a_thread(5 * gc.get_threshold()[0], kept)
+        collector.collect_due()
+        assert collections == []  # the modules the worker makes are frozen when they land
+        sys.modules[name].GO.set()
+        WORKER.wait_idle()
+        collector.collect_due()
+        assert collections[:1] == [0]
+    finally:
+        gc.callbacks.remove(note)
+        sys.modules.pop(name, None)

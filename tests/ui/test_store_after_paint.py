@@ -190,3 +190,32 @@ def test_a_bot_the_database_cannot_use_is_said_when_the_store_opens_off_the_gui_
     said = [window.output.item(i).text() for i in range(window.output.count())]
     assert any("No bot 'testbot'" in line for line in said)
     assert "cannot be used" in window.statusBar().currentMessage()
+
+
+def test_the_history_tables_are_made_in_the_worker_thread_and_history_records(
+        build, tmp_path, qtbot, monkeypatch):
+    from ui.background_imports import WORKER, Batch
+    from ui.memory import history_panel
+
+    opened_on: list[bool] = []
+    real_open = history_panel.open_history
+
+    def recording_open(store):
+        opened_on.append(threading.current_thread() is threading.main_thread())
+        return real_open(store)
+
+    monkeypatch.setattr(history_panel, "open_history", recording_open)
+    db = tmp_path / "memory.sqlite3"
+    window = build(db)
+    window.show()
+    qtbot.waitUntil(lambda: window.parts.done, timeout=20000)
+    assert opened_on == [False]
+    closed_there: list[bool] = []
+    WORKER.submit(Batch([], lambda _batch: None,
+                        then=lambda: closed_there.append(window.store.database.is_closed())))
+    WORKER.wait_idle()
+    assert closed_there == [True]
+    window.store.set("testbot", "color", "blue")
+    history = window.history_feature.history
+    assert window.store.flush(5) and history.flush(5)
+    assert [(e.key, e.new) for e in history.recent("testbot")] == [("color", "blue")]

@@ -278,13 +278,26 @@ class _OutsideBridge(QObject):
     health = Signal(object, object)  # the watcher, its WatchHealth
 
 
+def open_history(store: MemoryStore) -> tuple[MemoryHistory, Snapshots]:
+    """The history recorder and the snapshots of ``store``: no Qt object, and their tables
+    are created or checked in the database, so the window's idle build makes them in the
+    worker thread. The connection this thread opened for that is closed after (each thread
+    has its own; see ``MemoryStore.release_thread_connection``)."""
+    try:
+        history = MemoryHistory(store)
+        return history, Snapshots(store, history)
+    finally:
+        store.release_thread_connection()
+
+
 class HistoryFeature:
     """Owns the engine objects for one store and their wiring into the main window."""
 
-    def __init__(self, win: Workbench) -> None:
+    def __init__(self, win: Workbench,
+                 opened: tuple[MemoryHistory, Snapshots] | None = None) -> None:
+        """``opened``: what ``open_history`` made of the window's store (else made here)."""
         self.win = win
-        self.history = MemoryHistory(win.store)
-        self.snapshots = Snapshots(win.store, self.history)
+        self.history, self.snapshots = opened or open_history(win.store)
         self.panel = MemoryHistoryPanel(self.history, self.snapshots)
         self.panel.bot = win.runner.bot  # Snapshots… works before any key is selected
         self.bridge = _OutsideBridge()
@@ -515,8 +528,11 @@ class HistoryFeature:
         return False
 
 
-def install_memory_history(win: Workbench) -> HistoryFeature:
-    return HistoryFeature(win)
+def install_memory_history(win: Workbench,
+                           opened: tuple[MemoryHistory, Snapshots] | None = None
+                           ) -> HistoryFeature:
+    return HistoryFeature(win, opened)
 
 
-__all__ = ["HistoryFeature", "MemoryDiff", "MemoryHistoryPanel", "install_memory_history"]
+__all__ = ["HistoryFeature", "MemoryDiff", "MemoryHistoryPanel", "install_memory_history",
+           "open_history"]
