@@ -484,11 +484,17 @@ class MainWindow(QMainWindow):
 
         self._build_part_docks(build)
 
-    def _build_bot_tools(self) -> None:
-        from .bot.tools import BotTools
+    def _build_bot_tools(self) -> Iterator[None]:
+        """The Tables and Schedules panels, then (a turn later: adding docks relays the
+        window out) their docks and the package commands."""
+        from .bot.tools import BotTools, make_panels
 
-        def build() -> None:
-            self.bot_tools = BotTools(self)  # Tables and Schedules docks, .gbai packages
+        bot, panels = self.runner.bot, make_panels(self)
+        yield
+
+        def build() -> None:  # Tables and Schedules docks, .gbai packages
+            # Another bot chosen in the turn between: panels of that one.
+            self.bot_tools = BotTools(self, panels if self.runner.bot == bot else None)
             self.bot_tools.add_menu_items()
 
         self._build_part_docks(build)

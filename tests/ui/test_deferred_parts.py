@@ -305,3 +305,16 @@ def test_the_memory_dock_shows_its_panel_only_when_the_panel_is_complete(open_wi
     panel = window.memory
     assert dock.widget() is panel and panel.view.model() is panel.proxy
     assert panel.tables.count() == 2 and panel.buttons["+"].isEnabled()
+
+
+def test_the_bot_tools_docks_come_a_turn_after_their_panels_and_follow_a_bot_chosen_between(
+        open_window):
+    window = open_window(shown=False)
+    for name in ("store", "memory", "run"):
+        window.parts.build(name)
+    assert window.parts.build_piece("bot_tools") is not None  # the panels
+    assert window.findChild(QDockWidget, "tablesDock") is None
+    window.use_bot("otherbot")  # chosen in the turn between
+    tools = window.bot_tools  # the rest, at once
+    assert window.findChild(QDockWidget, "tablesDock").widget() is tools.tables
+    assert tools.tables.bot == "otherbot" and tools.chosen_bot == "otherbot"

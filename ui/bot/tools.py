@@ -26,17 +26,24 @@ if TYPE_CHECKING:
     from ..workbench import Workbench
 
 
+def make_panels(window: Workbench) -> tuple[TablesPanel, SchedulesPanel]:
+    """The Tables and Schedules panels of ``window``'s store and bot (the window's idle
+    build makes them a turn before ``BotTools`` puts them in their docks)."""
+    return (TablesPanel(window.store, window.runner.bot),
+            SchedulesPanel(window.store, window.runner.bot))
+
+
 class BotTools(QObject):
-    def __init__(self, window: Workbench) -> None:
+    def __init__(self, window: Workbench,
+                 panels: tuple[TablesPanel, SchedulesPanel] | None = None) -> None:
+        """``panels``: what ``make_panels(window)`` made (else made here)."""
         super().__init__(window.widget)
         self.window = window
         self.package: BotPackage | None = None
-        bot = window.runner.bot
         # The bot the user chose (--bot, the Memory panel's bot box): dialogs outside a
         # package run as it; a package's dialogs run as the package's bot.
-        self.chosen_bot = bot
-        self.tables = TablesPanel(window.store, bot)
-        self.schedules = SchedulesPanel(window.store, bot)
+        self.chosen_bot = window.runner.bot
+        self.tables, self.schedules = panels or make_panels(window)
         bottom = Qt.DockWidgetArea.BottomDockWidgetArea
         self.tables_dock = window.add_dock("Tables", self.tables, bottom)
         self.schedules_dock = window.add_dock("Schedules", self.schedules, bottom)
