@@ -134,13 +134,15 @@ class _TurnQueue:
             timer.start()
 
     def _run_one(self) -> None:
-        while self._due:
-            turns = self._due.pop(0)
-            if shiboken6.isValid(turns):  # not deleted with its parent meanwhile
-                turns._turn()
-                break
-        if self._due:
-            self._arm()
+        try:
+            while self._due:
+                turns = self._due.pop(0)
+                if shiboken6.isValid(turns):  # not deleted with its parent meanwhile
+                    turns._turn()
+                    break
+        finally:  # the others' turns come even if this one raised
+            if self._due:
+                self._arm()
 
 
 class Turns(QObject):
