@@ -143,10 +143,11 @@ painted = Painted()
 # (the viewport) makes the Python classes of every widget type, 15-20 ms that the IDE pays
 # only after its first paint, and that the measurement used to add before it. The override
 # is set before the editor is made (PySide remembers a method it found not overridden),
-# after the garbage-collector set-up ``build_window`` begins with, so the editor's modules
-# load as they do in the IDE.
+# after ``ui.main`` (the IDE's first module to load Qt) and the garbage-collector set-up
+# ``build_window`` begins with, so the editor's modules load as they do in the IDE.
 WATCH_EDITOR = """\
 def watch_editor_paint(on_paint):
+    import ui.main
     from ui.gui_gc import collect_on_gui_thread
     collect_on_gui_thread()
     from PySide6.QtCore import QEvent

@@ -15,7 +15,11 @@ from PySide6.QtCore import QEventLoop, QSettings, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
+from .pyside_features import answer_feature_checks_cheaply
 from .turns import FirstPaint, Turns
+
+# ui.main is the first module of the IDE to load Qt: from here on, every import is cheaper.
+answer_feature_checks_cheaply()
 
 ORGANIZATION = "Talkbench"
 APPLICATION = "Talkbench"
