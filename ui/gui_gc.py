@@ -31,6 +31,10 @@ SETTLE_SECONDS = 1.0
 # … but no longer than this many times its due count: dialogs running back to back for
 # minutes still get their reference cycles freed.
 HELD_ROUNDS = 100
+# The application's attribute that keeps its collector. Not found again with findChild: its
+# first call wraps every child Qt made of the application in Python, which makes their
+# classes (~8 ms, before the first paint).
+_COLLECTOR = "_talkbench_gui_thread_collector"
 
 
 class GuiThreadCollector(QObject):
@@ -77,5 +81,8 @@ def collect_on_gui_thread() -> GuiThreadCollector:
     QApplication per process."""
     app = QCoreApplication.instance()
     assert app is not None, "create the QApplication first"
-    existing = app.findChild(GuiThreadCollector)
-    return existing if existing is not None else GuiThreadCollector(app)
+    existing = getattr(app, _COLLECTOR, None)
+    if not isinstance(existing, GuiThreadCollector):
+        existing = GuiThreadCollector(app)
+        setattr(app, _COLLECTOR, existing)
+    return existing
