@@ -66,8 +66,8 @@ MIN_SLICE = 0.002
 # any timer that came due during that work, and such a timer then waited for a whole slice
 # too (a third of the IDE's late ticks during a SET loop). Set above an idle loop's turn,
 # which is quicker than this, so a dialog alone pays nothing. Measured during a SET loop in
-# the IDE (medians of alternated runs): timer lateness p99 ~12.6 -> ~10.3 ms, SET rate kept;
-# 0.5 ms re-yielded so often that it was worse.
+# the IDE (medians of 6 alternated runs, load 0.9-2.2): timer lateness p99 13.1 -> 10.7 ms,
+# max 25 -> 20 ms, SET rate kept (49 / 50 k/s); 0.5 ms re-yielded so often it was worse.
 LATE_RESUME = 0.001
 # Loops call tick() every TICK_CHUNK iterations at most. A loop whose body is slow (a memory
 # write, a keyword call: 20-60 µs) would then run 5-15 ms between two looks at the clock and
