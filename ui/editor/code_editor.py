@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, QPoint, QRect, QSize, Qt, Signal
@@ -111,12 +113,47 @@ class CodeEditor(QPlainTextEdit):
 
     # -- gutter -----------------------------------------------------------------------------
 
-    def gutter_width(self) -> int:
-        digits = max(3, len(str(self.blockCount())))
+    def gutter_width(self, lines: int | None = None) -> int:
+        """Pixels the gutter takes for ``lines`` lines (default: the document's)."""
+        digits = max(3, len(str(self.blockCount() if lines is None else lines)))
         return 18 + self.fontMetrics().horizontalAdvance("9") * digits
 
     def _update_margins(self, *_: object) -> None:
         self.setViewportMargins(self.gutter_width(), 0, 0, 0)
+
+    def setPlainText(self, text: str, /) -> None:
+        """Replace the whole text, as ``QPlainTextEdit.setPlainText`` does (no undo step, not
+        modified), faster for a big one: the highlighter colours the lines on screen and
+        leaves the rest to idle slices (:meth:`BasicHighlighter.loading`), and the gutter and
+        the vertical scroll bar take their new width first. Either widening after the load
+        narrowed the viewport, and Qt then dropped the layout of every block (~4 ms each for
+        10,000 lines)."""
+        lines = text.count("\n") + 1
+        self.setViewportMargins(self.gutter_width(lines), 0, 0, 0)
+        with self._scroll_bar_before(lines), self.highlighter.loading(self._lines_on_screen()):
+            super().setPlainText(text)
+
+    @contextmanager
+    def _scroll_bar_before(self, lines: int) -> Iterator[None]:
+        """Around loading ``lines`` lines: the vertical scroll bar is shown first if they will
+        need it (already shown, it stays as it is). Whether they fit is judged from the
+        editor's own size: the viewport and the bar are widgets Qt made, and PySide's first
+        wrap of one costs ~15 ms (:mod:`ui.editor.widget_types`)."""
+        early = (self.verticalScrollBarPolicy() == Qt.ScrollBarPolicy.ScrollBarAsNeeded
+                 and lines * self.fontMetrics().height() > self.contentsRect().height())
+        if early:
+            self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
+        try:
+            yield
+        finally:
+            if early:  # the bar stays, as the text needs it
+                self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+
+    def _lines_on_screen(self) -> int:
+        """How many lines the editor can show at once: as many as its own height or the
+        screen's holds, whichever is taller (an editor not yet shown gets its size later)."""
+        height = max(self.contentsRect().height(), self.screen().availableGeometry().height())
+        return height // max(self.fontMetrics().height(), 1) + 1
 
     def _show_if_visible(self, first: int, last: int) -> None:
         """Repaint after an idle colouring slice, if it coloured a line in view."""

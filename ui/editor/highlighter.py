@@ -9,15 +9,18 @@ So the turn that makes a change colours at most ``SLICE_BLOCKS`` blocks (a scree
 shows the top of the file, coloured at once); the rest is left for idle slices of at most
 ``SLICE_SECONDS`` each that continue from the first skipped block. Qt still calls
 ``highlightBlock`` for every block of a big change: once a slice is spent those calls return at
-the first line, as the 10,000 of them in ``setPlainText`` are most of what opening costs.
+the first line. Loading a whole text (``CodeEditor.setPlainText``) goes further, see
+:meth:`BasicHighlighter.loading`.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from pygments.styles import get_style_by_name
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import SIGNAL, SLOT, QObject, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -36,6 +39,10 @@ SLICE_BLOCKS = 120  # blocks per event-loop turn at most: a tall window's visibl
 # stays well under one frame (16 ms). The slice of the turn that made the change has no time
 # limit: the visible lines are coloured before they are first painted.
 SLICE_SECONDS = 0.006
+# Qt's own connection that colours each change: QSyntaxHighlighter::setDocument makes it by
+# these names, so it can be undone and made again by them.
+_QT_CHANGE = SIGNAL("contentsChange(int,int,int)")
+_QT_COLOUR = SLOT("_q_reformatBlocks(int,int,int)")
 
 
 class BasicHighlighter(QSyntaxHighlighter):
@@ -53,7 +60,7 @@ class BasicHighlighter(QSyntaxHighlighter):
         self._style = get_style_by_name(style)
         self._formats: dict[object, QTextCharFormat] = {}
         self._in_slice = False
-        self._count = 0  # blocks coloured in the current slice
+        self._left = SLICE_BLOCKS  # blocks the current slice may still colour
         self._deadline = float("inf")  # time.perf_counter() ending an idle slice
         self._skipping = False  # the current slice is spent: Qt's further calls return at once
         self._last = -1  # number of the last block coloured
@@ -91,6 +98,26 @@ class BasicHighlighter(QSyntaxHighlighter):
         self._formats.clear()
         self.rehighlight()
 
+    @contextmanager
+    def loading(self, first_view: int = SLICE_BLOCKS) -> Iterator[None]:
+        """Around a change that replaces the whole text (``setPlainText``): Qt does not colour
+        it, then the first view (``first_view`` blocks from the top) is coloured at once and
+        the rest in idle slices. Qt would call ``highlightBlock`` for every block of the new
+        text, and 10,000 Python calls that return at once were a third of opening a
+        10,000-line file. The blocks of a new text have no formats and no state, as if never
+        coloured: the first view then picks up from the top."""
+        doc = self.document()
+        detached = doc is not None and QObject.disconnect(doc, _QT_CHANGE, self, _QT_COLOUR)
+        try:
+            yield
+        finally:
+            if detached:
+                QObject.connect(doc, _QT_CHANGE, self, _QT_COLOUR)
+                self._pending, self._last = None, -1
+                # Announced by the layout, as Qt's own colouring would be: the view (about to
+                # be painted) is all these lines.
+                self._colour_from(0, float("inf"), max(first_view, 1), quiet=False)
+
     def _format(self, token: object) -> QTextCharFormat:
         fmt = self._formats.get(token)
         if fmt is None:
@@ -110,10 +137,10 @@ class BasicHighlighter(QSyntaxHighlighter):
             return  # the rest of a big change: the pending idle slice colours it
         if not self._in_slice:
             self._start_slice()
-        if self._count >= SLICE_BLOCKS or time.perf_counter() > self._deadline:
+        if self._left <= 0 or time.perf_counter() > self._deadline:
             self._skip_from(self.currentBlock().blockNumber())
             return
-        self._count += 1
+        self._left -= 1
         spans, state = highlight_line_tokens(text, self.previousBlockState())
         # Pygments counts Python characters, Qt UTF-16 units: they differ after an emoji.
         offsets = utf16_offsets(text)
@@ -125,7 +152,7 @@ class BasicHighlighter(QSyntaxHighlighter):
 
     def _start_slice(self) -> None:
         self._in_slice = True
-        self._count = 0
+        self._left = SLICE_BLOCKS
         QTimer.singleShot(0, self._end_slice)
 
     def _skip_from(self, number: int) -> None:
@@ -139,7 +166,7 @@ class BasicHighlighter(QSyntaxHighlighter):
     def _on_contents_change(self, _position: int, _removed: int, _added: int) -> None:
         # A new text change (colouring makes none) gets its own budget in this turn.
         self._skipping = False
-        self._count = 0
+        self._left = SLICE_BLOCKS
 
     def _end_slice(self) -> None:
         self._in_slice = False
@@ -147,21 +174,30 @@ class BasicHighlighter(QSyntaxHighlighter):
 
     def _resume(self) -> None:
         """One idle slice: colour blocks from the first skipped one, up to the slice budget."""
-        doc = self.document()
-        if doc is None or self._pending is None:
+        if self.document() is None or self._pending is None:
             self._pending = None
             return
         if self._in_slice:  # Qt coloured blocks in this turn already: wait for the next one
             self._resume_timer.start()
             return
-        block: QTextBlock = doc.findBlockByNumber(self._pending)
         first = self._pending
         self._pending = None
-        self._in_slice, self._count = True, 0
-        self._deadline = time.perf_counter() + SLICE_SECONDS
+        self._colour_from(first, time.perf_counter() + SLICE_SECONDS)
+
+    def _colour_from(self, first: int, deadline: float, blocks: int = SLICE_BLOCKS,
+                     quiet: bool = True) -> None:
+        """Colour blocks from number ``first`` on until ``blocks`` of them or ``deadline``;
+        leave the rest to the next idle slice. ``quiet``: the layout does not announce each
+        block, ``sliceColoured`` says what was coloured."""
+        doc = self.document()
+        if doc is None:
+            return
+        block: QTextBlock = doc.findBlockByNumber(first)
+        self._in_slice, self._left = True, blocks
+        self._deadline = deadline
         layout = doc.documentLayout()
         announcing = not layout.signalsBlocked()
-        layout.blockSignals(True)
+        layout.blockSignals(quiet or not announcing)
         try:
             while block.isValid() and not self._skipping:
                 self.rehighlightBlock(block)  # may cascade into the following blocks
@@ -171,7 +207,7 @@ class BasicHighlighter(QSyntaxHighlighter):
             layout.blockSignals(not announcing)
             self._in_slice = self._skipping = False
             self._deadline = float("inf")
-        if self._last >= first:
+        if quiet and self._last >= first:
             self.sliceColoured.emit(first, self._last)
         if self._pending is not None:
             self._resume_timer.start()

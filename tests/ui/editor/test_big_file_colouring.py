@@ -1,14 +1,17 @@
 """Opening a big dialog: the lines in view are coloured at once, the rest in idle slices that
-neither repaint the view for lines out of it nor leave a line uncoloured; the completion
-index of the file is built in idle slices too."""
+neither repaint the view for lines out of it nor leave a line uncoloured (Qt is not asked to
+colour the lines below the screen while the text loads); the completion index of the file
+is built in idle slices too."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, QPoint
-from PySide6.QtGui import QTextCursor
+from PySide6.QtGui import QTextCursor, QTextDocument
+from PySide6.QtWidgets import QPlainTextEdit
 
 from ui.editor.code_editor import CodeEditor
 from ui.editor.completion import IdentifierIndex, identifier_counts
+from ui.editor.highlighter import SLICE_BLOCKS, BasicHighlighter
 
 LINES = 10_000
 
@@ -100,3 +103,102 @@ def test_an_edit_during_the_sliced_build_is_counted(qtbot):
     counts = index.counts()
     assert counts["fresh_name"] == 1
     assert counts == identifier_counts(editor.toPlainText())
+
+
+class Recording(BasicHighlighter):
+    """The editor's highlighter, remembering the blocks Qt asked it to colour."""
+
+    def __init__(self, editor: CodeEditor) -> None:
+        editor.highlighter.setDocument(None)  # the one the editor made steps aside
+        super().__init__(editor.document())
+        editor.highlighter = self
+        self.sliceColoured.connect(editor._show_if_visible)
+        self.asked: list[int] = []
+
+    def highlightBlock(self, text: str) -> None:
+        self.asked.append(self.currentBlock().blockNumber())
+        super().highlightBlock(text)
+
+
+def shown_editor(qtbot) -> CodeEditor:
+    editor = CodeEditor()
+    qtbot.addWidget(editor)
+    editor.resize(800, 600)
+    editor.show()
+    qtbot.waitExposed(editor)
+    return editor
+
+
+def colours(doc: QTextDocument, line: int) -> list[tuple[int, int, str]]:
+    return [(f.start, f.length, f.format.foreground().color().name())
+            for f in doc.findBlockByNumber(line).layout().formats()]
+
+
+def test_opening_asks_the_highlighter_for_no_line_below_the_screen(qtbot):
+    editor = shown_editor(qtbot)
+    recording = Recording(editor)
+    editor.setPlainText(big_text())
+    # Qt used to call highlightBlock for each of the 10,000 new lines (most returned at once).
+    assert recording.asked == list(range(len(recording.asked)))
+    assert last_visible_block(editor) < len(recording.asked) < SLICE_BLOCKS
+    assert all(editor.document().findBlockByNumber(n).layout().formats()
+               for n in range(last_visible_block(editor) + 1))
+    below = len(recording.asked) + 5  # not on screen yet: coloured by an idle slice
+    assert not editor.document().findBlockByNumber(below).layout().formats()
+    qtbot.waitUntil(lambda: recording.done, timeout=30_000)
+    assert colours(editor.document(), below) == colours_of_whole_text(qtbot, big_text(), below)
+
+
+def colours_of_whole_text(qtbot, text: str, line: int) -> list[tuple[int, int, str]]:
+    """The colours of ``line`` when Qt colours the whole text in one go."""
+    plain = QPlainTextEdit()
+    qtbot.addWidget(plain)
+    plain.setPlainText(text)
+    highlighter = BasicHighlighter(plain.document())
+    highlighter.rehighlight()
+    qtbot.waitUntil(lambda: highlighter.done, timeout=30_000)
+    return colours(plain.document(), line)
+
+
+def test_an_edit_after_opening_is_coloured_at_once(qtbot):
+    editor = open_editor(qtbot, big_text())
+    doc = editor.document()
+    cursor = QTextCursor(doc.findBlockByNumber(4))  # x4 = 4 : TALK "line 4"
+    cursor.insertText("' ")  # the line becomes a comment
+    assert [(f.start, f.length) for f in doc.findBlockByNumber(4).layout().formats()] == [
+        (0, len(doc.findBlockByNumber(4).text()))]
+
+
+def test_a_second_text_is_coloured_from_its_own_first_line(qtbot):
+    # The first text leaves an open string (a state) on every line; the second has none.
+    editor = open_editor(qtbot, 'TALK "open\n' + big_text())
+    qtbot.waitUntil(lambda: editor.highlighter.done, timeout=30_000)
+    editor.setPlainText(big_text())
+    qtbot.waitUntil(lambda: editor.highlighter.done, timeout=30_000)
+    for line in (0, 1, 7, 500, LINES - 1):
+        assert colours(editor.document(), line) == colours_of_whole_text(qtbot, big_text(), line)
+
+
+def test_opening_leaves_no_undo_step_and_an_unmodified_document_as_qt_does(qtbot):
+    plain = QPlainTextEdit()
+    qtbot.addWidget(plain)
+    editor = shown_editor(qtbot)
+    for widget in (plain, editor):
+        widget.insertPlainText("typed before\n")  # an undo step the load drops
+        widget.setPlainText(big_text())
+    for doc in (plain.document(), editor.document()):
+        assert doc.availableUndoSteps() == 0 and not doc.isUndoAvailable()
+    assert editor.document().isModified() == plain.document().isModified()
+    assert editor.toPlainText() == plain.toPlainText()
+
+
+def test_the_text_arrives_in_a_viewport_of_its_final_width(qtbot):
+    # Widened after the load (the gutter's digits, the scroll bar), the viewport made Qt lay
+    # out every line again.
+    editor = shown_editor(qtbot)
+    widths: list[int] = []
+    editor.document().contentsChange.connect(lambda *_: widths.append(editor.viewport().width()))
+    editor.setPlainText(big_text())
+    assert editor.verticalScrollBar().isVisible()
+    assert widths and set(widths) == {editor.viewport().width()}
+    assert editor.gutter_width() == editor.viewportMargins().left()
