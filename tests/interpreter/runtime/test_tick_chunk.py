@@ -158,60 +158,47 @@ class FakeClock:
         return self.now
 
 
+WRITE_COST = 0.0001  # what each SET "takes" in the tests below
+
+
+def slice_turns(monkeypatch, other_work: float, writes: int = 2000) -> list[int]:
+    """The writes a loop of ``writes`` SETs (each WRITE_COST) made between event-loop turns
+    when the loop's other work takes ``other_work`` seconds a turn, past the first chunks
+    (their pace is not known yet)."""
+    clock = FakeClock()
+    monkeypatch.setattr(runtime, "time", clock)
+
+    @dataclass
+    class TimedMemory(DictMemory):
+        def set(self, key: str, value: str, source: WriteSource | None = None) -> None:
+            clock.now += WRITE_COST
+            super().set(key, value, source)
+
+    def other() -> None:
+        clock.now += other_work
+
+    memory = TimedMemory()
+    gaps = writes_between_turns(
+        f'i = 0\nDO WHILE i < {writes}\n  SET BOT MEMORY "k", STR(i)\n  i = i + 1\nLOOP\n',
+        memory, other)
+    assert len(memory.writes) == writes
+    return gaps[3:]
+
+
 def test_what_the_event_loop_runs_between_slices_counts_towards_the_next_slice(
         monkeypatch) -> None:
     """A slice ends YIELD_EVERY after the dialog last yielded: work the event loop did
     meanwhile (in the IDE the memory table's update and repaint) shortens the next slice
     down to MIN_SLICE, so a timer that came due during that work waits for a short slice,
     not a whole one."""
-    clock = FakeClock()
-    monkeypatch.setattr(runtime, "time", clock)
-    write_cost = 0.0001  # each SET "takes" 0.1 ms
     other_work = 0.004  # the event loop's other callbacks "take" 4 ms per turn
-
-    @dataclass
-    class TimedMemory(DictMemory):
-        def set(self, key: str, value: str, source: WriteSource | None = None) -> None:
-            clock.now += write_cost
-            super().set(key, value, source)
-
-    def other() -> None:
-        clock.now += other_work
-
-    memory = TimedMemory()
-    gaps = writes_between_turns(
-        'i = 0\nDO WHILE i < 3000\n  SET BOT MEMORY "k", STR(i)\n  i = i + 1\nLOOP\n',
-        memory, other)[3:]  # past the first chunks (pace unknown)
-    assert len(memory.writes) == 3000
-    slice_writes = max(runtime.YIELD_EVERY - other_work, runtime.MIN_SLICE) / write_cost
-    chunk_writes = runtime.TICK_EVERY / write_cost  # a slice ends at the first tick past it
+    gaps = slice_turns(monkeypatch, other_work, writes=3000)
+    slice_writes = max(runtime.YIELD_EVERY - other_work, runtime.MIN_SLICE) / WRITE_COST
+    chunk_writes = runtime.TICK_EVERY / WRITE_COST  # a slice ends at the first tick past it
     assert gaps and max(gaps) <= slice_writes + chunk_writes + 1, gaps
     # The dialog still runs: at least MIN_SLICE in every two turns (it lets the loop take
     # one more turn after such long work, see the next test).
-    assert min(a + b for a, b in pairwise(gaps)) >= runtime.MIN_SLICE / write_cost - 1, gaps
-
-
-def slice_turns(monkeypatch, other_work: float) -> list[int]:
-    """The writes a SET loop made between event-loop turns when the loop's other work takes
-    ``other_work`` seconds a turn (each SET 0.1 ms), past the first chunks."""
-    clock = FakeClock()
-    monkeypatch.setattr(runtime, "time", clock)
-
-    @dataclass
-    class TimedMemory(DictMemory):
-        def set(self, key: str, value: str, source: WriteSource | None = None) -> None:
-            clock.now += 0.0001
-            super().set(key, value, source)
-
-    def other() -> None:
-        clock.now += other_work
-
-    memory = TimedMemory()
-    gaps = writes_between_turns(
-        'i = 0\nDO WHILE i < 2000\n  SET BOT MEMORY "k", STR(i)\n  i = i + 1\nLOOP\n',
-        memory, other)
-    assert len(memory.writes) == 2000
-    return gaps[3:]
+    assert min(a + b for a, b in pairwise(gaps)) >= runtime.MIN_SLICE / WRITE_COST - 1, gaps
 
 
 def test_after_long_work_of_the_event_loop_the_dialog_lets_it_take_one_more_turn(
