@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import sqlite3
 from collections.abc import Sequence
 from typing import Any
 
@@ -24,27 +25,48 @@ import peewee
 
 from ..db.database import is_sqlite
 
-# Rows per statement: 13 values a row stay far below SQLite's 32,766 bound parameters and
-# psycopg2's client-side interpolation of one statement is still small.
-CHUNK_ROWS = 128
+# Rows per statement at most (a power of two): a recorder step (256 changes) is usually one
+# statement, so one GIL hand-over in the driver. SQLite builds with a smaller bound on
+# parameters (999 before 3.32) get fewer rows per statement.
+CHUNK_ROWS = 256
 
 
 def insert_rows(db: peewee.Database, table: str, columns: Sequence[str],
                 rows: Sequence[tuple[Any, ...]]) -> None:
-    """Insert ``rows`` (tuples in the order of ``columns``) into ``table``, in order, in the
-    caller's transaction. The first column must never be NULL (the padding test)."""
-    sqlite = is_sqlite(db)
+    """Insert ``rows`` (tuples in the order of ``columns``) into ``table``, in order and
+    atomically: a crash keeps all of them or none. The first column must never be NULL (the
+    padding test).
+
+    Rows that fit in one statement need no transaction around it (the connection is in
+    autocommit mode, a statement is atomic): BEGIN and COMMIT would be two more calls that
+    each give up the GIL and must win it back from the GUI thread."""
     width = len(columns)
-    for start in range(0, len(rows), CHUNK_ROWS):
-        chunk = rows[start : start + CHUNK_ROWS]
-        params = list(itertools.chain.from_iterable(chunk))
-        if sqlite:
-            size = _padded(len(chunk))
-            params.extend(itertools.repeat(None, (size - len(chunk)) * width))
-            sql = _sqlite_sql(table, tuple(columns), size)
-        else:
-            sql = _postgres_sql(table, tuple(columns), len(chunk))
-        db.execute_sql(sql, params)
+    chunk_rows = _chunk_rows(db, width)
+    if len(rows) <= chunk_rows:
+        _insert_chunk(db, table, tuple(columns), rows)
+        return
+    with db.atomic():
+        for start in range(0, len(rows), chunk_rows):
+            _insert_chunk(db, table, tuple(columns), rows[start : start + chunk_rows])
+
+
+def _insert_chunk(db: peewee.Database, table: str, columns: tuple[str, ...],
+                  chunk: Sequence[tuple[Any, ...]]) -> None:
+    params = list(itertools.chain.from_iterable(chunk))
+    if is_sqlite(db):
+        size = _padded(len(chunk))
+        params.extend(itertools.repeat(None, (size - len(chunk)) * len(columns)))
+        sql = _sqlite_sql(table, columns, size)
+    else:
+        sql = _postgres_sql(table, columns, len(chunk))
+    db.execute_sql(sql, params)
+
+
+def _chunk_rows(db: peewee.Database, width: int) -> int:
+    if not is_sqlite(db):
+        return CHUNK_ROWS
+    limit = db.connection().getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+    return min(CHUNK_ROWS, 1 << ((limit // width).bit_length() - 1))
 
 
 def _padded(count: int) -> int:

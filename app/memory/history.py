@@ -364,8 +364,7 @@ class MemoryHistory:
     def _insert(self, rows: list[tuple[Any, ...]]) -> None:
         # One transaction per step: a crash loses at most the step being written, never a
         # committed one (see app.memory.event_rows for why plain multi-row inserts).
-        with self.db.atomic():
-            insert_rows(self.db, EVENTS_TABLE, _ROW_COLUMNS, rows)
+        insert_rows(self.db, EVENTS_TABLE, _ROW_COLUMNS, rows)
 
     def _to_rows(self, items: list[Any]) -> list[tuple[Any, ...]]:
         rows: list[tuple[Any, ...]] = []
