@@ -238,8 +238,13 @@ class MemoryHistory:
     def _on_change(self, change: MemoryChange) -> None:
         # From the store's delivery: queue only, never touch the database here.
         state = change.state
-        if state is _PENDING or state is _LANDED:
-            self._queue_all([_flat(change, state is _PENDING)])
+        if state is _PENDING or state is _LANDED:  # a SET's PENDING, on the dialog's thread
+            flat = _flat(change, state is _PENDING)
+            with self._cond:
+                self._changes.append(flat)
+                self._received += 1
+                if self._idle:
+                    self._cond.notify()
             return
         if state is ChangeState.FAILED or state is ChangeState.REFUSED:
             return
@@ -334,7 +339,11 @@ class MemoryHistory:
                         self._cond.wait_for(lambda: self._urgent or self._stop,
                                             timeout=self._batch_delay)
                     queue = self._changes
-                    items = [queue.popleft() for _ in range(min(len(queue), STEP_ITEMS))]
+                    if len(queue) <= STEP_ITEMS:
+                        items = list(queue)
+                        queue.clear()
+                    else:
+                        items = [queue.popleft() for _ in range(STEP_ITEMS)]
                     behind = bool(queue)
                 spent = time.thread_time()
                 self._record(items)
