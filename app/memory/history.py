@@ -617,4 +617,3 @@ def _row(
     created = old_created.timestamp() if old_created is not None else None
     return (bot, old_known, source.kind or "script", source.file, source.run_id, source.turn,
             old_key, key, old, new, source.line, at, created)
-
