@@ -18,10 +18,7 @@ from __future__ import annotations
 
 import collections
 import datetime as dt
-import itertools
-import json
 import logging
-import operator
 import threading
 import time
 from dataclasses import dataclass
@@ -34,6 +31,7 @@ from interpreter.ports.host import WriteSource
 from ..db.database import is_sqlite, reset_connection, translate_error, tuple_rows
 from .background import background_thread
 from .changes import HAND
+from .event_rows import insert_rows
 from .store import ChangeState, MemoryChange, MemoryStore
 
 log = logging.getLogger(__name__)
@@ -166,11 +164,8 @@ _PENDING = ChangeState.PENDING
 _LANDED = ChangeState.LANDED
 
 
-# A write's provenance as the flattened changes carry it: (file, line, run_id, kind, turn);
-# kind None means no source (a hand edit).
-_Src = tuple["str | None", int, str, "str | None", "int | None"]
-# A key's write waiting for the LANDED that covers it: (value, source, time it was seen).
-_Queued = tuple[str, _Src, float]
+# A key's write waiting for the LANDED that covers it: (its PENDING, time it was seen).
+_Queued = tuple[_Flat, float]
 
 
 def _flat(change: MemoryChange, pending: bool) -> _Flat:
@@ -243,8 +238,13 @@ class MemoryHistory:
     def _on_change(self, change: MemoryChange) -> None:
         # From the store's delivery: queue only, never touch the database here.
         state = change.state
-        if state is _PENDING or state is _LANDED:
-            self._queue_all([_flat(change, state is _PENDING)])
+        if state is _PENDING or state is _LANDED:  # a SET's PENDING, on the dialog's thread
+            flat = _flat(change, state is _PENDING)
+            with self._cond:
+                self._changes.append(flat)
+                self._received += 1
+                if self._idle:
+                    self._cond.notify()
             return
         if state is ChangeState.FAILED or state is ChangeState.REFUSED:
             return
@@ -339,7 +339,11 @@ class MemoryHistory:
                         self._cond.wait_for(lambda: self._urgent or self._stop,
                                             timeout=self._batch_delay)
                     queue = self._changes
-                    items = [queue.popleft() for _ in range(min(len(queue), STEP_ITEMS))]
+                    if len(queue) <= STEP_ITEMS:
+                        items = list(queue)
+                        queue.clear()
+                    else:
+                        items = [queue.popleft() for _ in range(STEP_ITEMS)]
                     behind = bool(queue)
                 spent = time.thread_time()
                 self._record(items)
@@ -367,48 +371,31 @@ class MemoryHistory:
             reset_connection(self.db)
 
     def _insert(self, rows: list[tuple[Any, ...]]) -> None:
-        with self.db.atomic():
-            if is_sqlite(self.db):
-                # One statement per chunk over a JSON array: sqlite3 releases the GIL while it
-                # runs, where building peewee queries would hold it while a dialog runs.
-                # json.dumps holds the GIL throughout, so the columns a run of rows shares
-                # (a loop's writes: same bot, source, run) are parameters, not JSON: less
-                # GIL time per row, and chunks big enough that the recorder does not lose
-                # the GIL to a busy GUI thread after every few rows.
-                for shared, group in itertools.groupby(rows, _SHARED):
-                    same = list(group)
-                    for start in range(0, len(same), _JSON_CHUNK):
-                        chunk = [r[_N_SHARED:] for r in same[start : start + _JSON_CHUNK]]
-                        self.db.execute_sql(_JSON_INSERT_SQL, (*shared, json.dumps(chunk)))
-            else:
-                for start in range(0, len(rows), 500):
-                    self.db.execute(MemoryEventRow.insert_many(rows[start : start + 500],
-                                                               fields=_ROW_FIELDS))
+        # One transaction per step: a crash loses at most the step being written, never a
+        # committed one (see app.memory.event_rows for why plain multi-row inserts).
+        insert_rows(self.db, EVENTS_TABLE, _ROW_COLUMNS, rows)
 
     def _to_rows(self, items: list[Any]) -> list[tuple[Any, ...]]:
         rows: list[tuple[Any, ...]] = []
         now = time.time()
         self._prefetch_latest(items)
-        pending, known = self._pending, self._known
+        pending = self._pending
         for item in items:
             if type(item) is tuple and item[0] is None:
-                # A dialog's write (see _Flat): read in place, the hot path of the recorder.
-                k = (item[2], item[3])
+                # A dialog's write (see _Flat): kept as it came, the hot path of the recorder.
                 if item[1]:
+                    k = (item[2], item[3])
                     queue = pending.get(k)
                     if queue is None:
-                        pending[k] = [(item[4], item[5:], now)]
+                        pending[k] = [(item, now)]
                     else:
-                        queue.append((item[4], item[5:], now))
+                        queue.append((item, now))
                 else:
-                    for value, src, at in self._landed(k, item[4], item[5:]):
-                        old, old_known = self._old(k)
-                        rows.append(_flat_row(k, old, old_known, value, src, at))
-                        known[k] = value
+                    self._landed_rows(item, rows)
                 continue
             if isinstance(item, tuple):
                 bot, key, old, _, new, source, _, at = item
-                known[(bot, key)] = new
+                self._known[(bot, key)] = new
                 if not self._recorded_elsewhere(bot, key, new):
                     rows.append(_row(bot, key, old, True, new, source, None, at))
                 continue
@@ -442,33 +429,61 @@ class MemoryHistory:
         last = self._latest(bot, key)
         return last is not None and last.new == new and last.kind != "outside"
 
-    def _landed(self, k: tuple[str, str], new: str | None, src: _Src) -> list[_Queued]:
-        """The writes a LANDED change covers: queued sets of the key up to the landed one."""
+    def _landed_rows(self, landed: _Flat, rows: list[tuple[Any, ...]]) -> None:
+        """Add the rows of the writes a LANDED change covers (see :meth:`_covered`), each with
+        the value it replaced. One call per LANDED with the usual cases inline: the
+        recorder's Python time per write is GIL time the dialog waits for."""
+        k = (landed[2], landed[3])
         queue = self._pending.get(k)
-        last = None
-        if queue:
-            for i in range(len(queue) - 1, -1, -1):  # the newest matching set
-                value, source, _ = queue[i]
-                if value == new and source == src:
-                    last = i
-                    break
-        if queue is None or last is None:  # subscribed after the set: only this is known
-            return [(new or "", src, time.time())]
-        covered, rest = queue[: last + 1], queue[last + 1 :]
-        if rest:
-            self._pending[k] = rest
+        if queue and queue[-1][0][4:] == landed[4:]:  # the usual case: it covers them all
+            del self._pending[k]
+            covered = queue
         else:
-            self._pending.pop(k, None)
-        return covered
+            covered = self._covered(k, landed, queue)
+        known = self._known
+        if k in known:
+            old, old_known = known[k], True
+        else:
+            old, old_known = self._old(k)
+        bot, key = k
+        for write, at in covered:
+            new = write[4]
+            if write[8] is None:  # no source: a hand edit, as _row records it
+                rows.append((bot, old_known, "hand", "", "", None, None, key, old, new, 0, at,
+                             None))
+            else:
+                rows.append((bot, old_known, write[8] or "script", write[5], write[7],
+                             write[9], None, key, old, new, write[6], at, None))
+            old, old_known = new, True
+        known[k] = old
+
+    def _covered(self, k: tuple[str, str], landed: _Flat,
+                 queue: list[_Queued] | None) -> list[_Queued]:
+        """The queued sets of ``k`` (``queue``) that ``landed`` covers, taken off the queue,
+        oldest first: those up to the newest one equal to it (the store coalesces repeated
+        writes of a key into one LANDED). Only ``landed`` itself when its set was queued
+        before the subscription."""
+        if queue:
+            match = landed[4:]  # value and source: a PENDING and its LANDED differ in [1]
+            for i in range(len(queue) - 1, -1, -1):  # the newest matching set
+                if queue[i][0][4:] == match:
+                    if i == len(queue) - 1:
+                        del self._pending[k]
+                        return queue
+                    self._pending[k] = queue[i + 1 :]
+                    return queue[: i + 1]
+        flat = landed[:4] + (landed[4] or "",) + landed[5:]
+        return [(flat, time.time())]
 
     def _prefetch_latest(self, items: list[Any]) -> None:
         """Read the last recorded value of every key ``items`` land that the recorder does not
         know yet, in one query per bot and chunk: a query per key (a dialog's first pass over
         a thousand keys) held the GIL for ~130 ms in peewee, starving the GUI thread."""
         wanted: dict[str, set[str]] = {}
+        known = self._known
         for item in items:
-            if isinstance(item, tuple):  # flattened (see _Flat): (None, pending, bot, key, ...)
-                if item[0] is None and not item[1] and (item[2], item[3]) not in self._known:
+            if type(item) is tuple:  # flattened (see _Flat): (None, pending, bot, key, ...)
+                if item[0] is None and not item[1] and (item[2], item[3]) not in known:
                     wanted.setdefault(item[2], set()).add(item[3])
             elif item.state is ChangeState.LANDED and (item.bot, item.key) not in self._known:
                 wanted.setdefault(item.bot, set()).add(item.key)
@@ -554,8 +569,8 @@ class MemoryHistory:
         return q.where((MemoryEventRow.bot == bot) & (MemoryEventRow.key == key)).count()
 
 
-# The columns of a recorded row, in the order :func:`_row` builds them: first those that
-# consecutive rows usually share (``_N_SHARED``), then those of each write.
+# The columns of a recorded row, in the order :func:`_row` builds them (``bot`` first: never
+# NULL, see app.memory.event_rows.insert_rows).
 _ROW_FIELDS = (
     MemoryEventRow.bot,
     MemoryEventRow.old_known,
@@ -571,9 +586,7 @@ _ROW_FIELDS = (
     MemoryEventRow.at,
     MemoryEventRow.old_created,
 )
-_N_SHARED = 7
-_SHARED = operator.itemgetter(*range(_N_SHARED))
-_JSON_CHUNK = 1000  # rows per SQLite insert statement (json.dumps: ~1.5 µs a row, GIL held)
+_ROW_COLUMNS = tuple(f.column_name for f in _ROW_FIELDS)
 _PREFETCH_CHUNK = 500  # keys per query for their last recorded values (bound parameters)
 _GATHER = 2000  # queued changes that make the recorder start at once, without the batch delay
 # The recorder takes at most STEP_ITEMS changes per step (one transaction), and while more
@@ -586,20 +599,6 @@ _GATHER = 2000  # queued changes that make the recorder start at once, without t
 STEP_ITEMS = 256
 PACE = 0.5
 PACE_BACKLOG = 50_000
-
-
-def _json_insert_sql(shared: tuple[str, ...], each: tuple[str, ...]) -> str:
-    names = ", ".join(f'"{c}"' for c in shared + each)
-    params = [f"?{i + 1}" for i in range(len(shared))]
-    values = [f"json_extract(j.value, '$[{i}]')" for i in range(len(each))]
-    return (f'INSERT INTO "{EVENTS_TABLE}" ({names}) SELECT {", ".join(params + values)} '
-            f"FROM json_each(?{len(shared) + 1}) AS j")
-
-
-_JSON_INSERT_SQL = _json_insert_sql(
-    tuple(f.column_name for f in _ROW_FIELDS[:_N_SHARED]),
-    tuple(f.column_name for f in _ROW_FIELDS[_N_SHARED:]),
-)
 
 
 def _row(
@@ -618,13 +617,3 @@ def _row(
     created = old_created.timestamp() if old_created is not None else None
     return (bot, old_known, source.kind or "script", source.file, source.run_id, source.turn,
             old_key, key, old, new, source.line, at, created)
-
-
-def _flat_row(k: tuple[str, str], old: str | None, old_known: bool, new: str | None, src: _Src,
-              at: float) -> tuple[Any, ...]:
-    """:func:`_row` of a write whose source is flattened (see _Src)."""
-    file, line, run_id, kind, turn = src
-    if kind is None:  # no source: a hand edit, as _row records it
-        return (k[0], old_known, "hand", "", "", None, None, k[1], old, new, 0, at, None)
-    return (k[0], old_known, kind or "script", file, run_id, turn, None, k[1], old, new, line,
-            at, None)

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
+from app.db.database import sqlite_url
 from app.memory.history import STEP_ITEMS, MemoryHistory
+from app.memory.store import MemoryStore
 from interpreter.ports.host import WriteSource
 
 BOT = "burstbot"
@@ -68,3 +74,120 @@ def test_a_backlog_is_recorded_in_bounded_steps_and_completely(history: MemoryHi
     events = history.timeline(BOT, "k3", limit=None)[::-1]  # oldest first
     assert [(e.old, e.new) for e in events] == [
         (f"v{i - 50}" if i >= 50 else None, f"v{i}") for i in range(3, writes, 50)]
+
+
+# -- a burst records what one-by-one recording records -------------------------------------
+
+SOURCES = [
+    WriteSource("loop.bas", 4, "run1", turn=0),
+    WriteSource("loop.bas", 5, "run1", turn=1),
+    None,  # a hand edit through the script's API
+    WriteSource("seed.json", kind="import"),
+    WriteSource("other.bas", 9, "run2"),
+]
+VALUES = ["", "it's 100% %s ünïcödé", "x" * 3000, "line\nbreak", "\"quoted\" \\ back"]
+
+
+def _operations(history: MemoryHistory) -> int:
+    """Writes of many keys and sources (repeated keys coalesce in the store), renames and
+    deletes between them, a write to a bot without a baseline; returns the events expected."""
+    store = history.store
+    mem, cold = store.bot(BOT), store.bot("coldbot")
+    events = 0
+    for i in range(700):
+        mem.set(f"k{i % 9}", f"{VALUES[i % len(VALUES)]}{i}", SOURCES[i % len(SOURCES)])
+        events += 1
+        if i % 97 == 0:
+            cold.set(f"c{i % 3}", f"cold {i}", SOURCES[0])
+            events += 1
+        if i == 300:
+            store.rename(BOT, "k1", "renamed")
+            history.expect_source(BOT, "k2", WriteSource(kind="undo"))
+            store.delete(BOT, ["k2"])
+            events += 3  # a rename records the old name's removal and the new name
+        if i == 500:
+            store.rename(BOT, "k3", "renamed", overwrite=True)
+            events += 2
+    mem.set("renamed", "after the renames", SOURCES[1])
+    history.record_outside(BOT, "outside", None, "from elsewhere")
+    return events + 2
+
+
+def _recorded(history: MemoryHistory) -> dict[tuple[str, str], list[tuple[object, ...]]]:
+    """Everything the public API tells about the events of each key, oldest first, but their
+    times. (Across keys, rows follow the order their writes landed in, which a burst may
+    change; a key's own events keep the order of its writes.)"""
+    keys: dict[tuple[str, str], list[tuple[object, ...]]] = {}
+    for bot in (BOT, "coldbot"):
+        for e in reversed(history.recent(bot, limit=100_000)):
+            keys.setdefault((bot, e.key), []).append(
+                (e.old, e.old_known, e.new, e.kind, e.file, e.line, e.run_id, e.turn,
+                 e.old_key, e.old_created is not None))
+    return keys
+
+
+def test_a_burst_records_the_same_events_as_recording_each_change_alone(
+    history: MemoryHistory, db_url: str, request: pytest.FixtureRequest, tmp_path: Path,
+) -> None:
+    """The recorder pairs a burst's queued writes with the landed batches that cover them and
+    inserts the rows in chunks; a reference store records each change on its own (flushed
+    after every call, so every LANDED covers one write): the events must be the same."""
+    if db_url.startswith("sqlite"):
+        other = sqlite_url(tmp_path / "reference.sqlite3")
+    else:
+        server = request.getfixturevalue("pg_server")
+        other = server.url(server.new_database())
+    history.watch(BOT)
+    expected = _operations(history)
+    assert history.flush(FLUSHED)
+
+    with MemoryStore(other) as store:
+        reference = MemoryHistory(store)
+        try:
+            reference.watch(BOT)
+            one_by_one = _OneByOne(reference)
+            assert _operations(one_by_one) == expected  # type: ignore[arg-type]
+            assert reference.flush(FLUSHED)
+            wanted = _recorded(reference)
+        finally:
+            reference.close()
+
+    assert history.last_error is None
+    assert sum(map(len, wanted.values())) == expected
+    assert _recorded(history) == wanted
+
+
+class _OneByOne:
+    """``history`` whose store waits for each change to be recorded before the next."""
+
+    def __init__(self, history: MemoryHistory) -> None:
+        self._history = history
+        self.store = self
+
+    def bot(self, name: str) -> _OneByOneBot:
+        return _OneByOneBot(self._history, name)
+
+    def rename(self, bot: str, old: str, new: str, *, overwrite: bool = False) -> None:
+        self._history.store.rename(bot, old, new, overwrite=overwrite)
+        assert self._history.flush(FLUSHED)
+
+    def delete(self, bot: str, keys: list[str]) -> None:
+        self._history.store.delete(bot, keys)
+        assert self._history.flush(FLUSHED)
+
+    def expect_source(self, bot: str, key: str, source: WriteSource) -> None:
+        self._history.expect_source(bot, key, source)
+
+    def record_outside(self, bot: str, key: str, old: str | None, new: str | None) -> None:
+        self._history.record_outside(bot, key, old, new)
+        assert self._history.flush(FLUSHED)
+
+
+class _OneByOneBot:
+    def __init__(self, history: MemoryHistory, bot: str) -> None:
+        self._history = history
+        self._handle = history.store.bot(bot)
+
+    def set(self, key: str, value: str, source: WriteSource | None) -> None:
+        self._handle.set(key, value, source)
+        assert self._history.flush(FLUSHED)
