@@ -293,11 +293,10 @@ def open_history(store: MemoryStore) -> tuple[MemoryHistory, Snapshots]:
 class HistoryFeature:
     """Owns the engine objects for one store and their wiring into the main window."""
 
-    def __init__(self, win: Workbench,
-                 opened: tuple[MemoryHistory, Snapshots] | None = None) -> None:
-        """``opened``: what ``open_history`` made of the window's store (else made here)."""
+    def __init__(self, win: Workbench, opened: tuple[MemoryHistory, Snapshots]) -> None:
+        """``opened``: what ``open_history`` made of the window's store."""
         self.win = win
-        self.history, self.snapshots = opened or open_history(win.store)
+        self.history, self.snapshots = opened
         self.panel = MemoryHistoryPanel(self.history, self.snapshots)
         self.panel.bot = win.runner.bot  # Snapshots… works before any key is selected
         self.bridge = _OutsideBridge()
@@ -528,8 +527,7 @@ class HistoryFeature:
         return False
 
 
-def install_memory_history(win: Workbench,
-                           opened: tuple[MemoryHistory, Snapshots] | None = None
+def install_memory_history(win: Workbench, opened: tuple[MemoryHistory, Snapshots]
                            ) -> HistoryFeature:
     return HistoryFeature(win, opened)
 
