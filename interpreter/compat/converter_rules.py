@@ -26,6 +26,7 @@ from .line_rules import (
     IfHeader,
     dropped,
     fails,
+    memory_arguments,
     quote,
     string_findings,
     talk_text_findings,
@@ -57,6 +58,10 @@ class Rewrite(Enum):
     ELSE_IF = COMPILER + "syntax_transforms.rs convert_if_then_syntax (ELSEIF only)"
     NOT_EQUAL = COMPILER + "syntax_transforms.rs convert_if_then_syntax (replace(\" <> \"))"
     GET_MEMORY = COMPILER + "syntax_transforms.rs convert_multiword_keywords (^GET BOT MEMORY)"
+    MEMORY_ARGUMENTS = COMPILER + "syntax_transforms.rs convert_multiword_keywords " \
+                                  "(parse_parameters)"
+    MEMORY_FUNCTION = "botbasic_data/src/keywords/bot_memory.rs (register_fn only)"
+    SUGGESTION_AS = "botbasic_comms/src/keywords/add_suggestion.rs (ADD_SUGGESTION $expr$ last)"
     WITH_FIELDS = COMPILER + "syntax_transforms.rs convert_if_then_syntax (in_with_block)"
     MULTI_LINE = COMPILER + "syntax_transforms.rs convert_if_then_syntax (line continuation)"
     RAW_BLOCK = COMPILER + "blocks/mod.rs convert_begin_blocks (BEGIN TALK and MAIL only)"
@@ -64,6 +69,9 @@ class Rewrite(Enum):
 
 
 _SIMPLE_ASSIGNMENT = re.compile(r"[^\W\d]\w*\s*=(?!=)")
+# preprocess_basic turns "ADD SUGGESTION" into ADD_SUGGESTION (case-sensitive), but leaves
+# the TOOL and TEXT forms their own first words, each with its one syntax.
+_PLAIN_SUGGESTION = re.compile(r"ADD[ _]SUGGESTION(?![ _](TOOL|TEXT)\b)\b")
 _FIRST_WORDS = frozenset(phrase.split()[0] for phrase in STATEMENT_PHRASES)
 
 
@@ -186,6 +194,9 @@ class ConverterModel:
             return
         header = IfHeader.of(line)
         yield from self._comment(line, header)
+        if not line.comment_col and (why := memory_arguments(line)):
+            yield self._whole(line, why)  # the line reaches Rhai as it is: one reason is enough
+            return
         if upper.startswith("WHILE "):
             self.while_depth += 1
         elif upper == "WEND" and self.while_depth and not self.if_depth:
@@ -211,6 +222,8 @@ class ConverterModel:
             yield from self._with_field(line)
         elif upper.startswith("WAIT") and not re.match(r"WAIT\s+FOR\b", upper):
             yield from self._wait(line)
+        elif _PLAIN_SUGGESTION.match(line.trimmed):
+            yield from self._suggestion(line)
         else:
             yield from self._let_prefix(line)
 
@@ -260,6 +273,18 @@ class ConverterModel:
         yield self._at_token(line, line.tokens[0],
                              "WAIT FOR EVENT's syntax replaces WAIT <seconds> (Rhai keeps "
                              "one custom syntax per first word)")
+
+    def _suggestion(self, line: SourceLine) -> Iterator[Finding]:
+        """add_suggestion.rs registers ``ADD_SUGGESTION $expr$ as $expr$`` and then
+        ``ADD_SUGGESTION $expr$``, believing Rhai tries both; it keeps only the last."""
+        as_word = next((t for t in line.tokens[2:] if t.kind is Kind.IDENT and t.upper == "AS"),
+                       None)
+        if as_word is not None:
+            yield self._at_token(line, as_word,
+                                 "ADD_SUGGESTION's one-value syntax replaces its '… AS …' form "
+                                 "(Rhai keeps one custom syntax per first word); write "
+                                 "ADD SUGGESTION \"button text\", which sends its text when "
+                                 "clicked")
 
     def _with_field(self, line: SourceLine) -> Iterator[Finding]:
         if line.trimmed.startswith(".") and "=" in line.trimmed and not self.with_reported:

@@ -85,7 +85,11 @@ def word_findings(label: str, line: SourceLine) -> Iterator[Finding]:
 
 
 # The only words _word can object to: the others skip its tests (most of a check's words).
-_WORDS = frozenset({"MOD", "CONTAINS", "LIKE", "NOT", "AND", "OR", "GET"})
+_WORDS = frozenset({"MOD", "CONTAINS", "LIKE", "NOT", "AND", "OR", "GET", "SET_BOT_MEMORY",
+                    "GET_BOT_MEMORY"})
+# bot_memory.rs registers these two with register_fn alone, and no pass converts them.
+_MEMORY_FUNCTIONS = {"SET_BOT_MEMORY": 'SET_BOT_MEMORY("key", value)',
+                     "GET_BOT_MEMORY": 'GET_BOT_MEMORY("key")'}
 
 
 def _word(line: SourceLine, header: IfHeader | None, index: int) -> str | None:
@@ -107,11 +111,59 @@ def _word(line: SourceLine, header: IfHeader | None, index: int) -> str | None:
         symbol = "&&" if word == "AND" else "||"
         return (f"it turns {word} into {symbol} only in an IF condition written {word} or "
                 f"{word.lower()}; write {symbol}")
+    if word in _MEMORY_FUNCTIONS and not called:
+        return (f"{word} is a function there, called with parentheses (only SET BOT MEMORY "
+                f"written with spaces is converted); write {_MEMORY_FUNCTIONS[word]}")
     if word == "GET" and index > 0 and [t.upper for t in tokens[index + 1 : index + 3]] == [
             "BOT", "MEMORY"]:
         return "it converts GET BOT MEMORY only at the start of a line; write " \
                "GET_BOT_MEMORY(\"key\")"
     return None
+
+
+_SET_MEMORY = re.compile(r"^\s*SET\s+BOT\s+MEMORY\s*(.*?)\s*$", re.IGNORECASE)
+
+
+def memory_arguments(line: SourceLine) -> str | None:
+    """Why a ``SET BOT MEMORY`` line is not converted, or None. convert_multiword_keywords
+    rewrites it into ``SET_BOT_MEMORY(key, value)`` only when parse_parameters splits the
+    rest of the line into exactly two pieces, and it splits at every space and comma outside
+    quotes (brackets are not seen). Left as it is, the line meets Rhai's one ``SET`` syntax,
+    the last registered: botbasic_ai model_routing.rs's SET MODEL ROUTING."""
+    m = _SET_MEMORY.match(line.trimmed)
+    if m is None:
+        return None
+    pieces = converter_parameters(m.group(1))
+    if len(pieces) == 2:
+        return None
+    shown = ", ".join(quote(p) for p in pieces[:5]) + (", …" if len(pieces) > 5 else "")
+    return (f"it converts SET BOT MEMORY only when the rest of the line splits at spaces and "
+            f"commas into two pieces, key and value; this line gives {len(pieces)} ({shown}); "
+            f"put the key and the value in variables first (v = …, then SET BOT MEMORY k, v)")
+
+
+def converter_parameters(text: str) -> list[str]:
+    """The pieces parse_parameters (syntax_transforms.rs) splits a keyword's arguments into:
+    at spaces, tabs and commas outside '…' or "…" (no escapes, no brackets)."""
+    pieces: list[str] = []
+    current: list[str] = []
+    closing = ""
+    for c in text:
+        if closing:
+            current.append(c)
+            closing = "" if c == closing else closing
+        elif c in "\"'":
+            current.append(c)
+            closing = c
+        elif c in " \t,":
+            if current:
+                pieces.append("".join(current).strip())
+                current = []
+        else:
+            current.append(c)
+    if current:
+        pieces.append("".join(current).strip())
+    return pieces
 
 
 def _spaced(line: SourceLine, token: Token, phrase: str | None) -> bool:

@@ -7,7 +7,8 @@ IF stored <> "" THEN
     visits = INT(VAL(stored)) + 1
 END IF
 SET BOT MEMORY "visits", STR(visits)
-SET BOT MEMORY "last_visit", FORMAT(NOW(), "yyyy-MM-dd HH:mm")
+visited_at = FORMAT(NOW(), "yyyy-MM-dd HH:mm")
+SET BOT MEMORY "last_visit", visited_at
 
 IF visits = 1 THEN
     TALK "This is the first visit ever."

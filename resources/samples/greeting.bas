@@ -8,5 +8,5 @@ END IF
 
 TALK "What is your name?"
 HEAR name AS NAME
-SET_BOT_MEMORY "last_visitor", name
+SET_BOT_MEMORY("last_visitor", name)
 TALK "Nice to meet you, ${name}!"

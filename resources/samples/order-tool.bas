@@ -8,7 +8,7 @@ ordered = quantity
 IF stored <> "" THEN
     ordered = INT(VAL(stored)) + quantity
 END IF
-SET_BOT_MEMORY "units_ordered", STR(ordered)
+SET_BOT_MEMORY("units_ordered", STR(ordered))
 
 order = #{ product: product, quantity: quantity, status: "placed" }
 

@@ -83,6 +83,25 @@ FIRES = [
     (Rewrite.NOT_EQUAL, "a = 2\nIF a<>1 THEN\n  TALK 1\nEND IF\n", 2, 5, "space on each side"),
     # convert_multiword_keywords anchors GET BOT MEMORY at the start of the line.
     (Rewrite.GET_MEMORY, 'x = GET BOT MEMORY("k")\nTALK x\n', 1, 5, "GET_BOT_MEMORY"),
+    # ... and converts SET BOT MEMORY only when parse_parameters, which splits at every space
+    # and comma outside quotes, gives two pieces; else the line meets Rhai's last SET syntax.
+    (Rewrite.MEMORY_ARGUMENTS, 'SET BOT MEMORY "last_" + "x", "v"\n', 1, 1,
+     'gives 4 (`"last_"`, `+`, `"x"`, `"v"`)'),
+    (Rewrite.MEMORY_ARGUMENTS, 'IF 1 = 1 THEN\n  SET BOT MEMORY "k", STR(1 + 2)\nEND IF\n', 2, 3,
+     "(v = …, then SET BOT MEMORY k, v)"),
+    (Rewrite.MEMORY_ARGUMENTS, 'SET BOT MEMORY "k", FORMAT(1,"0")\n', 1, 1, "gives 3"),
+    # botbasic_data bot_memory.rs registers SET_BOT_MEMORY and GET_BOT_MEMORY as functions
+    # only, so the underscore spellings need their parentheses.
+    (Rewrite.MEMORY_FUNCTION, 'SET_BOT_MEMORY "k", "v"\n', 1, 1, 'SET_BOT_MEMORY("key", value)'),
+    (Rewrite.MEMORY_FUNCTION, 'SET_BOT_MEMORY "k" "v"\n', 1, 1, "called with parentheses"),
+    (Rewrite.MEMORY_FUNCTION, 'x = GET_BOT_MEMORY "k"\nTALK x\n', 1, 5,
+     'GET_BOT_MEMORY("key")'),
+    # botbasic_comms add_suggestion.rs registers ADD_SUGGESTION's '$expr$ as $expr$' form and
+    # then its one-value form: Rhai keeps the last syntax of each first word.
+    (Rewrite.SUGGESTION_AS, 'ADD SUGGESTION "orders" AS "Track an order"\n', 1, 25,
+     "one-value syntax"),
+    (Rewrite.SUGGESTION_AS, 'ADD_SUGGESTION "hours" AS "Opening hours"\n', 1, 24,
+     'ADD SUGGESTION "button text"'),
     # convert_if_then_syntax in_with_block: " .product: value," keeps the dot.
     (Rewrite.WITH_FIELDS, 'WITH order\n  .product = "p"\n  .qty = 2\nEND WITH\n', 2, 3,
      "leading '.'"),
@@ -120,12 +139,17 @@ QUIET = [
     "a = true\nb = false\nIF a AND b THEN\n  TALK 1\nEND IF\n",  # AND in an IF condition
     "a = 2\nIF a <> 1 THEN\n  TALK 1\nEND IF\n",  # <> with spaces becomes !=
     'x = GET_BOT_MEMORY("k")\nTALK x\n',  # the underscore form is a function
+    'SET_BOT_MEMORY("k", "v")\n',
+    'SET BOT MEMORY "k", "v"\nSET BOT MEMORY "k" "v"\nSET BOT MEMORY "a key", "a value"\n',
+    'x = 3\nSET BOT MEMORY "k", STR(x)\nSET BOT MEMORY "k",x+"1"\n',  # no space: two pieces
     "x = 7 % 2\nTALK x\n",
     "l = [1, 2]\nIF CONTAINS(l, 2) THEN\n  TALK 1\nEND IF\n",
     "x = 2\nIF x = 1 THEN\n  TALK 1\nELSEIF x = 2 THEN\n  TALK 2\nEND IF\n",
     "x = false\nIF !x THEN\n  TALK 1\nEND IF\n",
     'a = 2\nIF a NOT IN [1, 3] THEN\n  TALK "y"\nEND IF\n',  # NOT IN -> !in in conditions
     "basket = [1, 2]\nTALK basket\n",
+    'ADD SUGGESTION "Track an order"\nADD_SUGGESTION "Opening hours"\n',
+    'ADD SUGGESTION TOOL "order" AS "Order"\nADD_SUGGESTION_TEXT "hi" AS "Say hi"\n',
     "x = 2\nBEGIN TALK\nYou have ${x} new messages.\nEND TALK\n",
     "i = 0\nWHILE i < 3\n  i = i + 1\nWEND\nTALK i\n",
 ]
