@@ -22,7 +22,7 @@ sys.path.insert(0, str(ROOT))
 from interpreter import check_source
 from tests.interpreter.compat.test_converter_rules import FIRES, QUIET
 
-DEFAULT_ORACLE = ROOT.parent.parent / "shared" / "engine-oracle" / "run"
+DEFAULT_ORACLE = ROOT.parent / "shared" / "engine-oracle" / "run"  # ../shared beside the clone
 COMPILE_ERROR = 2
 # One dialog per once-per-file build note (interpreter/compat/build_notes.py).
 NOTED = {

@@ -148,14 +148,20 @@ QUIET = [
     "x = false\nIF !x THEN\n  TALK 1\nEND IF\n",
     'a = 2\nIF a NOT IN [1, 3] THEN\n  TALK "y"\nEND IF\n',  # NOT IN -> !in in conditions
     "basket = [1, 2]\nTALK basket\n",
-    'ADD SUGGESTION "Track an order"\nADD_SUGGESTION "Opening hours"\n',
-    'ADD SUGGESTION TOOL "order" AS "Order"\nADD_SUGGESTION_TEXT "hi" AS "Say hi"\n',
     "x = 2\nBEGIN TALK\nYou have ${x} new messages.\nEND TALK\n",
     "i = 0\nWHILE i < 3\n  i = i + 1\nWEND\nTALK i\n",
 ]
 
 
-@pytest.mark.parametrize("source", QUIET)
+# Quiet cases whose keywords the engine-oracle does not register (ADD SUGGESTION is in
+# botbasic_comms), so scripts/compat_oracle_check.py cannot run them.
+QUIET_BEYOND_ORACLE = [
+    'ADD SUGGESTION "Track an order"\nADD_SUGGESTION "Opening hours"\n',
+    'ADD SUGGESTION TOOL "order" AS "Order"\nADD_SUGGESTION_TEXT "hi" AS "Say hi"\n',
+]
+
+
+@pytest.mark.parametrize("source", QUIET + QUIET_BEYOND_ORACLE)
 def test_rules_stay_quiet_where_the_engine_converts_correctly(source: str) -> None:
     assert engine(source) == []
 
