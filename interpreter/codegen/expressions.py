@@ -172,6 +172,8 @@ class ExpressionEmitters(EmitterCore):
                 f"and 0 <= {k} < _len({t}) else _idx({t}, {k}))")
 
     def ex_Call(self, e: n.Call) -> str:
+        if e.bare and (self.bound is None or e.name in self.bound):
+            return self.ex_Name(n.Name(e.line, e.col, e.name))  # the dialog's own variable
         if e.name.lower() in ERROR_STATE and not e.args:
             return ERROR_STATE[e.name.lower()]
         if not e.args and e.name.lower() not in self.program.subs:

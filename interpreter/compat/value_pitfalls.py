@@ -27,6 +27,7 @@ class Pitfall(Enum):
     LEN_BYTES = "botbasic_core/src/keywords/string_functions.rs LEN (s.len(): UTF-8 bytes)"
     NAME_CASING = "rhai: variable names are case-sensitive"
     MEMORY_NUMBER = "botbasic_data/src/keywords/bot_memory.rs SET BOT MEMORY (String, String)"
+    BARE_CLOCK = "botbasic_core/src/keywords/datetime/now.rs (NOW, TODAY: register_fn only)"
 
 
 _MEMORY_READS = frozenset({"GET BOT MEMORY", "GET USER MEMORY"})
@@ -48,8 +49,10 @@ class ValueModel:
         self.nodes = nodes
         self.text_names: set[str] = set()
         self.number_only: dict[str, bool] = {}
+        self.heard: set[str] = set()
         for node in self.nodes:
             if isinstance(node, n.Hear) and isinstance(node.target, n.Name):
+                self.heard.add(node.target.name)
                 if node.kind in _TEXT_HEAR_KINDS:
                     self.text_names.add(node.target.name)
             elif isinstance(node, n.Assign) and isinstance(node.target, n.Name):
@@ -58,6 +61,10 @@ class ValueModel:
                     self.text_names.add(name)
                 number = self.is_number(node.value)
                 self.number_only[name] = self.number_only.get(name, True) and number
+
+    def binds(self, name: str) -> bool:
+        """Does the dialog assign ``name`` (exact case) or HEAR into it?"""
+        return name in self.number_only or name in self.heard
 
     def is_text_input(self, node: n.Node) -> bool:
         return (isinstance(node, n.Name) and node.name in self.text_names) or _is_memory_read(
@@ -98,6 +105,12 @@ def value_pitfalls(nodes: list[n.Node]) -> Iterator[Finding]:
             yield from _len(model, node)
         elif isinstance(node, n.KeywordStmt) and node.phrase == "SET BOT MEMORY":
             yield from _memory_write(model, node)
+        elif isinstance(node, n.Call) and node.bare and not model.binds(node.name):
+            word = node.name.upper()
+            yield _warn(node, len(node.name),
+                        f"General Bots has {word} only as a function: a bare {node.name} is "
+                        f"a variable there, and the dialog stops with \"Variable not found: "
+                        f"{node.name}\"; write {word}()")
     yield from _casings(model)
 
 

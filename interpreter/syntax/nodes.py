@@ -52,6 +52,7 @@ class Call(Node):
 
     name: str
     args: list[Node]
+    bare: bool = False  # NOW or TODAY written without parentheses (a name in the engine)
 
 
 @dataclass(slots=True)

@@ -133,6 +133,10 @@ PRINTS: list[tuple[str, list[str]]] = [
     ("TALK AVG([1, 2])", ["1.5"]),
     ("TALK MAX(1, 2)", ["2"]),
     ("TALK MIN(1.5, 2.5)", ["1.5"]),
+    # A variable named like a function is the variable: Rhai keeps names and functions apart
+    # (datetime/now.rs registers NOW and TODAY with register_fn only).
+    ('now = "x"\nTALK now', ["x"]),
+    ("today = 1\nt = today + 1\nTALK t", ["2"]),
 ]
 
 

@@ -311,7 +311,7 @@ class ExpressionRules(ParserCore):
         if self.at_op("("):
             return n.Call(t.line, t.col, t.text, self.bracketed_list())
         if w in ("NOW", "TODAY"):
-            return n.Call(t.line, t.col, t.text, [])
+            return n.Call(t.line, t.col, t.text, [], bare=True)
         return self.name_node(t)
 
     def name_node(self, t: Token) -> n.Name:

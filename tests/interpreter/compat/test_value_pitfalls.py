@@ -15,6 +15,9 @@ import pytest
 from interpreter import Severity, check_source
 
 CASES = [
+    ("bare NOW", "x = NOW\nTALK x\n", "x = NOW()\nTALK x\n", (1, 5), "write NOW()"),
+    ("bare TODAY beside a variable 'today'", "today = 1\nTALK TODAY\n",
+     "today = 1\nTALK today\n", (2, 6), '"Variable not found: TODAY"'),
     ("text + number from memory",
      'visits = GET_BOT_MEMORY("visits")\nn = visits + 1\nTALK n\n',
      'visits = GET_BOT_MEMORY("visits")\nn = VAL(visits) + 1\nTALK n\n',
