@@ -32,7 +32,9 @@ from .line_rules import (
     talk_text_findings,
     word_findings,
 )
+from .multiword import conversion
 from .source_lines import LinePiece, PieceKey, SourceLine
+from .syntax_survivors import SURVIVORS
 
 COMPILER = "botbasic_compiler/src/"
 
@@ -62,6 +64,9 @@ class Rewrite(Enum):
                                   "(parse_parameters)"
     MEMORY_FUNCTION = "botbasic_data/src/keywords/bot_memory.rs (register_fn only)"
     SUGGESTION_AS = "botbasic_comms/src/keywords/add_suggestion.rs (ADD_SUGGESTION $expr$ last)"
+    SHADOWED_SYNTAX = "rhai src/api/custom_syntax.rs (one syntax per first word; the last wins)"
+    MISSING_FUNCTION = COMPILER + "syntax_transforms.rs convert_multiword_keywords " \
+                                  "(into functions no crate registers)"
     WITH_FIELDS = COMPILER + "syntax_transforms.rs convert_if_then_syntax (in_with_block)"
     MULTI_LINE = COMPILER + "syntax_transforms.rs convert_if_then_syntax (line continuation)"
     RAW_BLOCK = COMPILER + "blocks/mod.rs convert_begin_blocks (BEGIN TALK and MAIL only)"
@@ -69,6 +74,11 @@ class Rewrite(Enum):
 
 
 _SIMPLE_ASSIGNMENT = re.compile(r"[^\W\d]\w*\s*=(?!=)")
+# The first words whose other keywords no pass rewrites (the converter lowercases RETURN and
+# DO, rewrites SAVE lines, joins EXIT FOR; HEAR and WAIT have their own findings).
+_SHADOWED = frozenset({"SET", "GET", "CLEAR", "DELETE", "RUN", "USE", "POST"})
+_SLOT_TEXT = {"$expr$": "…", "$ident$": "<name>", "$string$": '"…"', "$int$": "<n>",
+              "$block$": "{…}"}
 # preprocess_basic turns "ADD SUGGESTION" into ADD_SUGGESTION (case-sensitive), but leaves
 # the TOOL and TEXT forms their own first words, each with its one syntax.
 _PLAIN_SUGGESTION = re.compile(r"ADD[ _]SUGGESTION(?![ _](TOOL|TEXT)\b)\b")
@@ -197,6 +207,14 @@ class ConverterModel:
         if not line.comment_col and (why := memory_arguments(line)):
             yield self._whole(line, why)  # the line reaches Rhai as it is: one reason is enough
             return
+        converted = None if line.comment_col else conversion(line.code)
+        if converted is not None and not converted.registered:
+            name = converted.function
+            yield Finding(Concern.TRANSLATION, line.number, line.indent,
+                          line.indent + len(line.code),
+                          f"{self.label} stops here: it converts this line into {name}(…), a "
+                          f"function no crate registers (\"Function not found: {name}\")")
+            return
         if upper.startswith("WHILE "):
             self.while_depth += 1
         elif upper == "WEND" and self.while_depth and not self.if_depth:
@@ -226,6 +244,8 @@ class ConverterModel:
             yield from self._suggestion(line)
         else:
             yield from self._let_prefix(line)
+        if converted is None:
+            yield from self._shadowed(line)
 
     def _comment(self, line: SourceLine, header: IfHeader | None) -> Iterator[Finding]:
         if not line.comment_col:
@@ -274,6 +294,26 @@ class ConverterModel:
                              "WAIT FOR EVENT's syntax replaces WAIT <seconds> (Rhai keeps "
                              "one custom syntax per first word)")
 
+    def _shadowed(self, line: SourceLine) -> Iterator[Finding]:
+        """Keywords whose first word's one syntax in Rhai is another keyword's."""
+        tokens = line.tokens
+        assignment = any(t.kind is Kind.OP and t.value == "=" for t in tokens)
+        for i, token in enumerate(tokens):
+            word = token.value
+            if token.kind is not Kind.IDENT or word not in _SHADOWED or (i == 0 and assignment):
+                continue  # a line "SET x = 1" is _let_prefix's
+            rest = tokens[i + 1 :]
+            if word == "GET" and [t.upper for t in rest[:2]] == ["BOT", "MEMORY"]:
+                continue  # GET BOT MEMORY has its own finding (word_findings)
+            symbols, where, _ = SURVIVORS[str(word)]
+            if not _fits(symbols, rest):
+                shown = " ".join(_SLOT_TEXT.get(s, s) for s in symbols)
+                yield self._at_token(line, token,
+                                     f"Rhai keeps one custom syntax per first word, and the last "
+                                     f"{word} syntax registered is `{shown}` ({where}), so no "
+                                     f"other {word} keyword compiles in that build")
+                return
+
     def _suggestion(self, line: SourceLine) -> Iterator[Finding]:
         """add_suggestion.rs registers ``ADD_SUGGESTION $expr$ as $expr$`` and then
         ``ADD_SUGGESTION $expr$``, believing Rhai tries both; it keeps only the last."""
@@ -320,6 +360,24 @@ class ConverterModel:
             yield Finding(Concern.TRANSLATION, line.number, start, end,
                           f"{self.label} compares CASE {value} as text: it matches only "
                           f"the text \"{value}\", never the number or value {value}")
+
+
+def _fits(symbols: tuple[str, ...], rest: tuple[Token, ...]) -> bool:
+    """Could the rest of the line follow the syntax's first word? Its fixed words and marks
+    must come in order (as written: Rhai matches them case-sensitively), and a ``$ident$``
+    right after the first word needs a name."""
+    at = 0
+    for k, symbol in enumerate(symbols[1:]):
+        if symbol.startswith("$"):
+            if symbol == "$ident$" and k == 0 and not (rest and rest[0].kind is Kind.IDENT):
+                return False
+            continue
+        while at < len(rest) and str(rest[at].value) != symbol:
+            at += 1
+        if at == len(rest):
+            return False
+        at += 1
+    return True
 
 
 def _next_code_lines(lines: list[SourceLine]) -> list[SourceLine | None]:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from ..syntax.lexer import Kind, Token
 from .findings import Concern, Finding
+from .multiword import converter_parameters
 from .source_lines import SourceLine
 from .text_rewrites import rewritten_string
 
@@ -140,30 +141,6 @@ def memory_arguments(line: SourceLine) -> str | None:
     return (f"it converts SET BOT MEMORY only when the rest of the line splits at spaces and "
             f"commas into two pieces, key and value; this line gives {len(pieces)} ({shown}); "
             f"put the key and the value in variables first (v = …, then SET BOT MEMORY k, v)")
-
-
-def converter_parameters(text: str) -> list[str]:
-    """The pieces parse_parameters (syntax_transforms.rs) splits a keyword's arguments into:
-    at spaces, tabs and commas outside '…' or "…" (no escapes, no brackets)."""
-    pieces: list[str] = []
-    current: list[str] = []
-    closing = ""
-    for c in text:
-        if closing:
-            current.append(c)
-            closing = "" if c == closing else closing
-        elif c in "\"'":
-            current.append(c)
-            closing = c
-        elif c in " \t,":
-            if current:
-                pieces.append("".join(current).strip())
-                current = []
-        else:
-            current.append(c)
-    if current:
-        pieces.append("".join(current).strip())
-    return pieces
 
 
 def _spaced(line: SourceLine, token: Token, phrase: str | None) -> bool:

@@ -1,10 +1,11 @@
 ' A small support menu with IF … ELSEIF and suggestions.
+' General Bots 2026-05 has no way to clear suggestions (CLEAR SUGGESTIONS becomes a function
+' it lacks), so they stay on screen after the choice.
 ADD SUGGESTION "Track an order"
 ADD SUGGESTION "Opening hours"
 ADD SUGGESTION "Talk to a person"
 TALK "How can I help you today?"
 HEAR choice AS "Track an order", "Opening hours", "Talk to a person"
-CLEAR SUGGESTIONS
 
 IF choice = "Track an order" THEN
     TALK "Please type your order number."

@@ -102,6 +102,25 @@ FIRES = [
      "one-value syntax"),
     (Rewrite.SUGGESTION_AS, 'ADD_SUGGESTION "hours" AS "Opening hours"\n', 1, 24,
      'ADD SUGGESTION "button text"'),
+    # Rhai keeps one syntax per first word (src/api/custom_syntax.rs), the last registered
+    # (interpreter/compat/syntax_survivors.py): SET's is botbasic_ai model_routing.rs's, GET's
+    # botbasic_comms social/get_posts.rs's, registered after data's GET <url>.
+    (Rewrite.SHADOWED_SYNTAX, 'SET USER MEMORY "a", "1"\n', 1, 1, "`SET MODEL ROUTING …`"),
+    (Rewrite.SHADOWED_SYNTAX, 'SET CONTEXT "k" AS "v"\n', 1, 1, "last SET syntax registered"),
+    (Rewrite.SHADOWED_SYNTAX, 'SET HEADER "a", "b"\n', 1, 1, "no other SET keyword compiles"),
+    (Rewrite.SHADOWED_SYNTAX, 'page = GET "https://example.com"\nTALK page\n', 1, 8,
+     "`GET <name> POSTS`"),
+    (Rewrite.SHADOWED_SYNTAX, 'x = GET USER MEMORY("k")\nTALK x\n', 1, 5, "get_posts.rs"),
+    (Rewrite.SHADOWED_SYNTAX, 'USE KB "docs" + "v2"\n', 1, 1, "`USE WEBSITE … REFRESH …`"),
+    (Rewrite.SHADOWED_SYNTAX, 'RUN PYTHON "print(1)"\n', 1, 1, "`RUN BASH …`"),
+    (Rewrite.SHADOWED_SYNTAX, 'CLEAR USER MEMORY\n', 1, 1, "`CLEAR WEBSITES`"),
+    # convert_multiword_keywords: SET CONTEXT (2 pieces) and SET USER (1) become calls of
+    # SET_CONTEXT and SET_USER, which no crate registers: a run-time stop, not a compile error.
+    (Rewrite.MISSING_FUNCTION, 'SET CONTEXT "k", "v"\n', 1, 1, "Function not found: SET_CONTEXT"),
+    (Rewrite.MISSING_FUNCTION, 'SET USER "u1"\n', 1, 1, "SET_USER(…)"),
+    (Rewrite.MISSING_FUNCTION, 'TALK "Pick one"\nCLEAR SUGGESTIONS\n', 2, 1,
+     "CLEAR_SUGGESTIONS(…)"),
+    (Rewrite.MISSING_FUNCTION, 'SEND MAIL "a@b.c", "Hi", "Body", ""\n', 1, 1, "SEND_MAIL"),
     # convert_if_then_syntax in_with_block: " .product: value," keeps the dot.
     (Rewrite.WITH_FIELDS, 'WITH order\n  .product = "p"\n  .qty = 2\nEND WITH\n', 2, 3,
      "leading '.'"),
@@ -156,6 +175,10 @@ QUIET = [
 # Quiet cases whose keywords the engine-oracle does not register (ADD SUGGESTION is in
 # botbasic_comms), so scripts/compat_oracle_check.py cannot run them.
 QUIET_BEYOND_ORACLE = [
+    'SET MODEL ROUTING "fast"\n',  # the one SET syntax left (botbasic_ai is not in the oracle)
+    'r = POST "https://example.com/api", data\n',  # POST's one syntax is the HTTP one
+    'RUN BASH "ls"\nDELETE FILE "old.txt"\n',
+    'USE KB "docs"\nCLEAR KB\n',  # converted into USE_KB and CLEAR_KB, which botbasic_data has
     'ADD SUGGESTION "Track an order"\nADD_SUGGESTION "Opening hours"\n',
     'ADD SUGGESTION TOOL "order" AS "Order"\nADD_SUGGESTION_TEXT "hi" AS "Say hi"\n',
 ]
