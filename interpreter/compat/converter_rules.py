@@ -76,7 +76,7 @@ class Rewrite(Enum):
 _SIMPLE_ASSIGNMENT = re.compile(r"[^\W\d]\w*\s*=(?!=)")
 # The first words whose other keywords no pass rewrites (the converter lowercases RETURN and
 # DO, rewrites SAVE lines, joins EXIT FOR; HEAR and WAIT have their own findings).
-_SHADOWED = frozenset({"SET", "GET", "CLEAR", "DELETE", "RUN", "USE", "POST"})
+_SHADOWED = frozenset({"SET", "GET", "CLEAR", "DELETE", "RUN", "USE", "POST", "ON"})
 _SLOT_TEXT = {"$expr$": "…", "$ident$": "<name>", "$string$": '"…"', "$int$": "<n>",
               "$block$": "{…}"}
 # preprocess_basic turns "ADD SUGGESTION" into ADD_SUGGESTION (case-sensitive), but leaves

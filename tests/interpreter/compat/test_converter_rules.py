@@ -114,6 +114,8 @@ FIRES = [
     (Rewrite.SHADOWED_SYNTAX, 'USE KB "docs" + "v2"\n', 1, 1, "`USE WEBSITE … REFRESH …`"),
     (Rewrite.SHADOWED_SYNTAX, 'RUN PYTHON "print(1)"\n', 1, 1, "`RUN BASH …`"),
     (Rewrite.SHADOWED_SYNTAX, 'CLEAR USER MEMORY\n', 1, 1, "`CLEAR WEBSITES`"),
+    # botbasic_system on.rs registers ON <name> OF "table" after core's ON ERROR forms.
+    (Rewrite.SHADOWED_SYNTAX, 'ON ERROR RESUME NEXT\nTALK 1\n', 1, 1, '`ON <name> OF "…"`'),
     # convert_multiword_keywords: SET CONTEXT (2 pieces) and SET USER (1) become calls of
     # SET_CONTEXT and SET_USER, which no crate registers: a run-time stop, not a compile error.
     (Rewrite.MISSING_FUNCTION, 'SET CONTEXT "k", "v"\n', 1, 1, "Function not found: SET_CONTEXT"),
