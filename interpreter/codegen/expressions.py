@@ -64,6 +64,8 @@ class ExpressionEmitters(EmitterCore):
     def ex_Literal(self, e: n.Literal) -> str:
         if isinstance(e.value, where.CONDITIONS):  # a WHERE parsed at compile time
             return where.to_source(e.value, "_where")
+        if type(e.value) is float and e.value - e.value != 0:  # 1e400 is inf, as in Rhai
+            return "(1e999)" if e.value > 0 else "(-1e999)" if e.value < 0 else "(1e999-1e999)"
         return repr(e.value)
 
     def ex_Interp(self, e: n.Interp) -> str:
