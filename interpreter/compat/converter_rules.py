@@ -61,6 +61,9 @@ class Rewrite(Enum):
     MULTI_LINE = COMPILER + "syntax_transforms.rs convert_if_then_syntax (line continuation)"
     RAW_BLOCK = COMPILER + "blocks/mod.rs convert_begin_blocks (BEGIN TALK and MAIL only)"
     WAIT = "botbasic_ai/src/keywords/events.rs (WAIT FOR EVENT replaces WAIT)"
+    EQUALS_OUTSIDE_IF = COMPILER + "syntax_transforms.rs convert_if_then_syntax (== in IF only)"
+    BACKSLASH = "rhai src/tokenizer.rs (no \\ symbol; no pass rewrites it)"
+    DOUBLE_SIGN = "rhai src/tokenizer.rs (-- and ++ are reserved symbols)"
 
 
 _SIMPLE_ASSIGNMENT = re.compile(r"[^\W\d]\w*\s*=(?!=)")
@@ -188,6 +191,7 @@ class ConverterModel:
         yield from self._comment(line, header)
         if upper.startswith("WHILE "):
             self.while_depth += 1
+            yield from self._comparing_equals(line, None)
         elif upper == "WEND" and self.while_depth and not self.if_depth:
             self.while_depth -= 1
         elif header is not None:
@@ -212,7 +216,8 @@ class ConverterModel:
         elif upper.startswith("WAIT") and not re.match(r"WAIT\s+FOR\b", upper):
             yield from self._wait(line)
         else:
-            yield from self._let_prefix(line)
+            let_prefix = list(self._let_prefix(line))
+            yield from let_prefix or self._comparing_equals(line, _assignment_sign(line.tokens))
 
     def _comment(self, line: SourceLine, header: IfHeader | None) -> Iterator[Finding]:
         if not line.comment_col:
@@ -256,6 +261,18 @@ class ConverterModel:
         yield self._whole(line, f"a line outside IF/WHILE that holds '=' becomes the "
                                 f"assignment {quote('let ' + line.code)}; {hint}")
 
+    def _comparing_equals(self, line: SourceLine, own: int | None) -> Iterator[Finding]:
+        """An ``=`` that compares, outside an IF condition: the converter turns ``=`` into
+        ``==`` only between IF and THEN, and Rhai reads any other ``=`` as an assignment,
+        which is no expression (``ok = a = b``, ``TALK x = 1`` in a block, ``WHILE x = 1``)."""
+        if line.upper.startswith(("FOR ", "FOR_", "CASE ", "SELECT ", "DO ", "LOOP")):
+            return
+        for i, token in enumerate(line.tokens):
+            if i != own and token.kind is Kind.OP and token.value == "=":
+                yield self._at_token(line, token, "Rhai reads this '=' as an assignment (the "
+                                                  "converter makes it '==' only in an IF "
+                                                  "condition); write ==")
+
     def _wait(self, line: SourceLine) -> Iterator[Finding]:
         yield self._at_token(line, line.tokens[0],
                              "WAIT FOR EVENT's syntax replaces WAIT <seconds> (Rhai keeps "
@@ -295,6 +312,33 @@ class ConverterModel:
             yield Finding(Concern.TRANSLATION, line.number, start, end,
                           f"{self.label} compares CASE {value} as text: it matches only "
                           f"the text \"{value}\", never the number or value {value}")
+
+
+def _assignment_sign(tokens: list[Token]) -> int | None:
+    """The index of the ``=`` that assigns, when the line starts ``name =``, ``a.b =`` or
+    ``a[i] =`` (``LET`` first allowed); None for any other statement."""
+    i = 1 if tokens and tokens[0].upper == "LET" else 0
+    if i >= len(tokens) or tokens[i].kind is not Kind.IDENT:
+        return None
+    i += 1
+    depth = 0
+    while i < len(tokens):
+        t = tokens[i]
+        op = t.value if t.kind is Kind.OP else None
+        if op == "[":
+            depth += 1
+        elif op == "]":
+            depth -= 1
+        elif depth:
+            pass
+        elif op == "=":
+            return i
+        elif op == "." and i + 1 < len(tokens) and tokens[i + 1].kind is Kind.IDENT:
+            i += 1
+        else:
+            return None
+        i += 1
+    return None
 
 
 def _next_code_lines(lines: list[SourceLine]) -> list[SourceLine | None]:

@@ -80,8 +80,26 @@ def word_findings(label: str, line: SourceLine) -> Iterator[Finding]:
             why = _word(line, header, i) if token.upper in _WORDS else None
         elif token.kind is Kind.OP and token.value == "<>" and not _spaced(line, token, None):
             why = "it turns <> into != only with a space on each side; write a <> b"
+        elif token.kind is Kind.OP:
+            why = _operator(tokens, i)
         if why:
             yield fails(label, line, token.col, token.end_col, why)
+
+
+def _operator(tokens: list[Token], index: int) -> str | None:
+    """Operators no pass rewrites and Rhai's tokenizer rejects (rhai src/tokenizer.rs):
+    ``\\`` is no Rhai symbol, and two signs written together are one token, ``--`` or
+    ``++`` (reserved), not a sign before a signed value."""
+    token = tokens[index]
+    if token.value == "\\":
+        return "Rhai has no \\ operator; a / b of two integers is already whole (of " \
+               "floats: INT(a / b))"
+    if token.value in ("-", "+") and index + 1 < len(tokens):
+        after = tokens[index + 1]
+        if after.kind is Kind.OP and after.value == token.value and after.col == token.end_col:
+            return (f"Rhai reads {token.value}{token.value} as one reserved symbol, not two "
+                    f"signs; put a space between them or write {token.value}(…)")
+    return None
 
 
 # The only words _word can object to: the others skip its tests (most of a check's words).

@@ -97,6 +97,16 @@ FIRES = [
      '"if you need help, call ${x}"'),
     # botbasic_ai events.rs registers WAIT FOR EVENT after WAIT: one syntax per first word.
     (Rewrite.WAIT, 'WAIT 1\nTALK "x"\n', 1, 1, "WAIT FOR EVENT"),
+    # convert_if_then_syntax turns = into == only between IF and THEN; Rhai reads any other
+    # = as an assignment, which is no expression ("Expecting ';'", "Possibly a typo of '=='").
+    (Rewrite.EQUALS_OUTSIDE_IF, "a = 1\nok = a = 1\nTALK ok\n", 2, 8, "write =="),
+    (Rewrite.EQUALS_OUTSIDE_IF, "a = 1\nIF a > 0 THEN\n  TALK a = 1\nEND IF\n", 3, 10,
+     "write =="),
+    (Rewrite.EQUALS_OUTSIDE_IF, "a = 1\nWHILE a = 1\n  a = 2\nWEND\n", 2, 9, "write =="),
+    # rhai src/tokenizer.rs has no \ symbol ("Unexpected '\'") and no pass rewrites it.
+    (Rewrite.BACKSLASH, "x = 7 \\ 2\nTALK x\n", 1, 7, "a / b of two integers"),
+    # rhai src/tokenizer.rs: -- and ++ are single reserved tokens ("Unknown operator: '--'").
+    (Rewrite.DOUBLE_SIGN, "x = 5--3\nTALK x\n", 1, 6, "put a space between them"),
 ]
 
 
@@ -128,6 +138,9 @@ QUIET = [
     "basket = [1, 2]\nTALK basket\n",
     "x = 2\nBEGIN TALK\nYou have ${x} new messages.\nEND TALK\n",
     "i = 0\nWHILE i < 3\n  i = i + 1\nWEND\nTALK i\n",
+    "a = 3\nok = a == 3\nTALK ok\n",  # the fix of EQUALS_OUTSIDE_IF
+    "a = [1, 2]\nIF a[0] = 1 THEN\n  a[1] = 5\n  a[0] = a[1] - -1\nEND IF\nTALK a\n",
+    "x = 5 - -3\nTALK x\n",  # a sign with a space before it
 ]
 
 
