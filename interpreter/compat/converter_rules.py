@@ -12,7 +12,7 @@ its documented meaning. Each :class:`Rewrite` names the engine function that cau
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from enum import Enum
 
@@ -314,7 +314,7 @@ class ConverterModel:
                           f"the text \"{value}\", never the number or value {value}")
 
 
-def _assignment_sign(tokens: list[Token]) -> int | None:
+def _assignment_sign(tokens: Sequence[Token]) -> int | None:
     """The index of the ``=`` that assigns, when the line starts ``name =``, ``a.b =`` or
     ``a[i] =`` (``LET`` first allowed); None for any other statement."""
     i = 1 if tokens and tokens[0].upper == "LET" else 0

@@ -8,7 +8,7 @@ passes (which IF or SELECT is open), only how ``convert_if_then_syntax`` splits 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from ..syntax.lexer import Kind, Token
@@ -86,7 +86,7 @@ def word_findings(label: str, line: SourceLine) -> Iterator[Finding]:
             yield fails(label, line, token.col, token.end_col, why)
 
 
-def _operator(tokens: list[Token], index: int) -> str | None:
+def _operator(tokens: Sequence[Token], index: int) -> str | None:
     """Operators no pass rewrites and Rhai's tokenizer rejects (rhai src/tokenizer.rs):
     ``\\`` is no Rhai symbol, and two signs written together are one token, ``--`` or
     ``++`` (reserved), not a sign before a signed value."""
