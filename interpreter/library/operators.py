@@ -227,13 +227,26 @@ def power(a: Any, b: Any) -> Any:
             raise _overflow("Exponential", a, "**", b)
         return _checked(a**b, "Exponential", a, "**", b)
     if _is_num(ta) and _is_num(tb):
-        try:
-            return math.pow(a, b)
-        except OverflowError:
-            return math.inf if a > 0 or float(b) % 2 == 0 else -math.inf
-        except ValueError:  # a negative base to a fractional power
-            return math.nan
+        return powf(float(a), float(b))
     raise no_operator("**", a, b)
+
+
+def powf(x: float, y: float) -> float:
+    """Rust's ``f64::powf`` (Rhai's float ``**``, the engine's POW): ±inf on overflow or for
+    a zero base to a negative power, NaN for a negative base to a fractional power (where
+    Python raises)."""
+    try:
+        return math.pow(x, y)
+    except OverflowError:
+        return -math.inf if x < 0 and _odd(y) else math.inf
+    except ValueError:
+        if x == 0:
+            return -math.inf if _odd(y) and math.copysign(1, x) < 0 else math.inf
+        return math.nan
+
+
+def _odd(y: float) -> bool:
+    return y == int(y) and int(y) % 2 == 1
 
 
 def neg(a: Any) -> Any:
