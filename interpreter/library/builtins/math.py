@@ -40,7 +40,7 @@ def _floats(name: str, *args: Value) -> tuple[float, ...]:
     """Arguments of an ``f64``-only engine function; anything else is Rhai's not found."""
     if not all(type(a) is float for a in args):
         raise not_found(name, *args)
-    return args  # type: ignore[return-value]
+    return args
 
 
 @builtin("ABS", min_args=1, max_args=1)
