@@ -152,6 +152,10 @@ def sub(a: Any, b: Any) -> Any:
         return a - b
     if isinstance(a, (_dt.date, _dt.datetime)) and _is_num(tb):
         return a - _dt.timedelta(seconds=b)
+    if ta is str and tb is str:
+        # Rhai's ImmutableString - ImmutableString (rhai src/types/immutable_string.rs,
+        # ``impl Sub``): every occurrence of b removed; an empty side gives the other one.
+        return a.replace(b, "") if a and b else a or b
     raise no_operator("-", a, b)
 
 
