@@ -119,7 +119,8 @@ def _word(line: SourceLine, header: IfHeader | None, index: int) -> str | None:
     if word in ("CONTAINS", "LIKE") and index > 0 and not called:
         fix = "; write INSTR(text, part) > 0" if word == "CONTAINS" else ""
         return f"Rhai has no {word} operator{fix}"
-    if word == "NOT" and not (in_condition and _spaced(line, token, "NOT IN")):
+    if word == "NOT" and not (in_condition and _spaced(line, token, "NOT IN")) \
+            and not _not_call(tokens, index):
         return "Rhai has no NOT; write !x"
     if word in ("AND", "OR") and not (in_condition and _spaced(line, token, None)):
         symbol = "&&" if word == "AND" else "||"
@@ -130,6 +131,29 @@ def _word(line: SourceLine, header: IfHeader | None, index: int) -> str | None:
         return "it converts GET BOT MEMORY only at the start of a line; write " \
                "GET_BOT_MEMORY(\"key\")"
     return None
+
+
+# What may follow ``NOT (…)`` for Rhai's call NOT(…) to mean BASIC's NOT of the group: the
+# end, a lower-precedence operator, or ``=``/``<>`` (``NOT(a) = b`` is ``NOT (a = b)`` for
+# booleans, the only values NOT takes).
+_AFTER_NOT_CALL = frozenset({")", ",", "=", "<>", "==", "!=", "&&", "||", "AND", "OR", "THEN"})
+
+
+def _not_call(tokens: Sequence[Token], index: int) -> bool:
+    """``NOT (…)``: Rhai calls the engine's function NOT(bool) (botbasic_core
+    string_functions.rs ``not_operator``), which compiles and means what BASIC means."""
+    i = index + 1
+    if i >= len(tokens) or tokens[i].value != "(":
+        return False
+    depth = 0
+    for j in range(i, len(tokens)):
+        value = tokens[j].value
+        depth += (value == "(") - (value == ")")
+        if depth == 0:
+            after = tokens[j + 1] if j + 1 < len(tokens) else None
+            return after is None or (after.upper if after.kind is Kind.IDENT else
+                                     after.value) in _AFTER_NOT_CALL
+    return False
 
 
 def _spaced(line: SourceLine, token: Token, phrase: str | None) -> bool:
