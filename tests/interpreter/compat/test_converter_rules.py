@@ -142,7 +142,7 @@ QUIET = [
     "a = [1, 2]\nIF a[0] = 1 THEN\n  a[1] = 5\n  a[0] = a[1] - -1\nEND IF\nTALK a\n",
     "x = 5 - -3\nTALK x\n",  # a sign with a space before it
     # NOT (…) is a call of the engine's NOT(bool) (botbasic_core string_functions.rs)
-    "x = 7\nIF NOT (x > 5) AND x > 1 THEN\n  TALK 1\nEND IF\nok = NOT (x = 7)\nTALK ok\n",
+    "x = 7\nIF NOT (x > 5) AND x > 1 THEN\n  TALK 1\nEND IF\nok = NOT (x > 7)\nTALK ok\n",
 ]
 
 
