@@ -216,7 +216,7 @@ def mod(a: Any, b: Any) -> Any:
         r = abs(a) % abs(b)
         return r if a >= 0 else -r
     if _is_num(ta) and _is_num(tb):
-        return math.nan if b == 0 else math.fmod(a, b)
+        return math.nan if b == 0 or a - a != 0 else math.fmod(a, b)  # inf % x is NaN
     raise no_operator("%", a, b)
 
 

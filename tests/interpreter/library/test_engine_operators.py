@@ -29,3 +29,10 @@ def test_memory_values_subtract_as_text() -> None:
 def test_text_minus_number_still_fails() -> None:
     with pytest.raises(BasicRuntimeError, match=r"Function not found: - \(string, i64\)"):
         talks('TALK "abc" - 1')
+
+
+def test_float_remainder_of_an_infinity_is_nan() -> None:
+    """Rust's f64 ``%`` (rhai src/func/builtin.rs ``Modulo``): inf % x is NaN, x % inf is x
+    (Python's math.fmod raises for the first)."""
+    assert talks("TALK 1e400 % 0.00001\nTALK 5.0 % 1e400\nx = -1e400\nTALK x % 3") == [
+        "NaN", "5.0", "NaN"]
