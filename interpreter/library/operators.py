@@ -225,6 +225,8 @@ def power(a: Any, b: Any) -> Any:
     operators; a float on either side gives a float (inf on overflow)."""
     ta, tb = type(a), type(b)
     if ta is int and tb is int:
+        if b > 0xFFFF_FFFF:  # Rhai refuses an exponent beyond u32, even of 0 or 1
+            raise _overflow("Exponential", a, "**", b)
         if b < 0:
             raise BasicValueError(f"Integer raised to a negative power: {a} ** {b}")
         if abs(a) > 1 and b * math.log2(abs(a)) > 64:  # refused before computing it

@@ -36,3 +36,11 @@ def test_float_remainder_of_an_infinity_is_nan() -> None:
     (Python's math.fmod raises for the first)."""
     assert talks("TALK 1e400 % 0.00001\nTALK 5.0 % 1e400\nx = -1e400\nTALK x % 3") == [
         "NaN", "5.0", "NaN"]
+
+
+def test_integer_power_beyond_u32_overflows_even_for_zero() -> None:
+    """rhai src/packages/arithmetic.rs ``power``: ``y > u32::MAX`` is "Exponential
+    overflow" before any computing (1 ** 4294967295 is still 1)."""
+    assert talks("TALK 1 ** 4294967295") == ["1"]
+    with pytest.raises(BasicRuntimeError, match="Exponential overflow"):
+        talks("TALK 0 ** 4294967296")
