@@ -76,6 +76,13 @@ def word_findings(label: str, line: SourceLine) -> Iterator[Finding]:
     tokens = line.tokens
     for i, token in enumerate(tokens):
         why = None
+        if token.kind is Kind.IDENT and token.upper == "NOT" and _not_compared(line, header, i):
+            yield Finding(Concern.TRANSLATION, line.number, token.col, token.end_col,
+                          f"{label} reads NOT (…) here as a call of its function NOT on the "
+                          f"group alone, and the operators after it apply to that result "
+                          f"(BASIC's NOT takes the whole comparison); write !(…) around all "
+                          f"of it")
+            continue
         if token.kind is Kind.IDENT:
             why = _word(line, header, i) if token.upper in _WORDS else None
         elif token.kind is Kind.OP and token.value == "<>" and not _spaced(line, token, None):
@@ -112,7 +119,7 @@ def _word(line: SourceLine, header: IfHeader | None, index: int) -> str | None:
     token = tokens[index]
     word = token.upper
     after = tokens[index + 1] if index + 1 < len(tokens) else None
-    called = after is not None and after.value == "("
+    called = after is not None and after.value == "(" and _operand_at(tokens, index)
     in_condition = header is not None and header.holds(line, token)
     if word == "MOD" and not called:
         return "Rhai has no MOD operator; write a % b"
@@ -121,7 +128,7 @@ def _word(line: SourceLine, header: IfHeader | None, index: int) -> str | None:
         return f"Rhai has no {word} operator{fix}"
     if word == "NOT" and not (in_condition and _spaced(line, token, "NOT IN")) \
             and not _not_call(tokens, index):
-        return "Rhai has no NOT; write !x"
+        return None if called else "Rhai has no NOT; write !x"
     if word in ("AND", "OR") and not (in_condition and _spaced(line, token, None)):
         symbol = "&&" if word == "AND" else "||"
         return (f"it turns {word} into {symbol} only in an IF condition written {word} or "
@@ -134,9 +141,34 @@ def _word(line: SourceLine, header: IfHeader | None, index: int) -> str | None:
 
 
 # What may follow ``NOT (…)`` for Rhai's call NOT(…) to mean BASIC's NOT of the group: the
-# end, a lower-precedence operator, or ``=``/``<>`` (``NOT(a) = b`` is ``NOT (a = b)`` for
-# booleans, the only values NOT takes).
-_AFTER_NOT_CALL = frozenset({")", ",", "=", "<>", "==", "!=", "&&", "||", "AND", "OR", "THEN"})
+# end or an operator that binds less than a comparison (after ``NOT (a) = b`` Rhai compares
+# NOT(a) with b, BASIC negates a = b).
+_AFTER_NOT_CALL = frozenset({")", ",", "&&", "||", "AND", "OR", "THEN"})
+# Words after which a value starts (so ``MOD (`` there is a call, not the infix MOD).
+_LEADING_WORDS = frozenset({"AND", "OR", "NOT", "THEN", "ELSE", "RETURN", "TO", "STEP", "IN",
+                            "IS", "LIKE", "CONTAINS", "MOD", "WHILE", "UNTIL", "IF", "ELSEIF",
+                            "CASE", "TALK", "PRINT", "LET"})
+
+
+def _operand_at(tokens: Sequence[Token], index: int) -> bool:
+    """Does a value start at ``index``: no value ends just before it (``x MOD (2)`` is the
+    infix MOD, ``y = MOD(7, 2)`` a call)?"""
+    if index == 0:
+        return True
+    prev = tokens[index - 1]
+    if prev.kind is Kind.OP:
+        return prev.value not in (")", "]", "}")
+    return prev.kind is Kind.IDENT and prev.upper in _LEADING_WORDS
+
+
+def _not_compared(line: SourceLine, header: IfHeader | None, index: int) -> bool:
+    """``NOT (a) > b`` where a value starts: Rhai's call NOT(a), then the comparison."""
+    tokens = line.tokens
+    after = tokens[index + 1] if index + 1 < len(tokens) else None
+    in_condition = header is not None and header.holds(line, tokens[index])
+    return (after is not None and after.value == "(" and _operand_at(tokens, index)
+            and not _not_call(tokens, index)
+            and not (in_condition and _spaced(line, tokens[index], "NOT IN")))
 
 
 def _not_call(tokens: Sequence[Token], index: int) -> bool:

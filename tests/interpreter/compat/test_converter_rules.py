@@ -73,6 +73,12 @@ FIRES = [
     # No pass rewrites NOT or MOD; Rhai has neither.
     (Rewrite.NOT, "x = false\nIF NOT x THEN\n  TALK 1\nEND IF\n", 2, 4, "write !x"),
     (Rewrite.MOD, "x = 7 MOD 2\nTALK x\n", 1, 7, "write a % b"),
+    # ... also before a parenthesis: after a value, MOD ( is no call (a % b is meant).
+    (Rewrite.MOD, "x = 5\ny = x MOD (2)\nTALK y\n", 2, 7, "write a % b"),
+    # NOT (…) compiles as a call of the engine's NOT(bool) (string_functions.rs) on the
+    # group alone: a comparison after it then compares NOT's result.
+    (Rewrite.NOT, "x = 1.5\nIF NOT (x > 1) = x THEN\n  TALK 1\nEND IF\n", 2, 4,
+     "group alone"),
     # Nor CONTAINS/LIKE as operators (botbasic_core arrays/contains.rs registers a function).
     (Rewrite.INFIX_WORD, 'e = "a@gmail"\nIF e CONTAINS "@gmail" THEN\n  TALK 1\nEND IF\n', 2, 6,
      "INSTR(text, part) > 0"),
