@@ -165,7 +165,7 @@ def round_(v: Value, *digits: Value) -> int | float:
         return _as_i64(_round_away(x))
     if type(digits[0]) is not int:
         raise not_found("ROUND", v, *digits)
-    d = max(-(2**31), min(2**31 - 1, digits[0]))  # Rust: decimals as i32
+    d = (digits[0] + 2**31) % 2**32 - 2**31  # Rust: decimals as i32 (wraps)
     try:
         factor = 10.0**d
     except OverflowError:

@@ -74,3 +74,10 @@ def test_mod_of_i64_min_by_minus_one_stops() -> None:
     """Rust panics on this remainder (basic_math.rs ``a % b``); production aborts."""
     with pytest.raises(BasicRuntimeError, match="panics"):
         talks("TALK MOD(-9223372036854775807 - 1, -1)")
+
+
+def test_round_digits_wrap_to_i32() -> None:
+    """math/round.rs: ``10_f64.powi(decimals as i32)``; Rust's ``as i32`` keeps the low 32
+    bits (4294967298 is 2, i64::MAX is -1)."""
+    assert talks("TALK ROUND(2.567, 4294967298)\nTALK ROUND(1e400, 9223372036854775807)\n"
+                 "TALK ROUND(2.5, 4294967296)") == ["2.57", "inf", "3.0"]
