@@ -43,3 +43,10 @@ def test_in_a_dialog() -> None:
               'n = 0.0 / 0.0\nIF n <> n THEN\n  TALK "differs"\nELSE\n  TALK "same"\nEND IF\n'
               'IF 1e400 > 0.0 THEN\n  TALK "bigger"\nELSE\n  TALK "not bigger"\nEND IF')
     assert talks(source) == ["equal", "same", "not bigger"]
+
+
+def test_a_float_loop_stops_where_the_engine_stops() -> None:
+    """0.1 added ten times is 0.9999999999999999, which Rhai's < finds not below 1.0: the
+    loop runs 10 times in General Bots (11 with an exact comparison)."""
+    source = "i = 0.0\nn = 0\nWHILE i < 1.0\n  i = i + 0.1\n  n = n + 1\nWEND\nTALK n"
+    assert talks(source) == ["10"]
