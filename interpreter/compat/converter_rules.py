@@ -66,6 +66,7 @@ class Rewrite(Enum):
     DOUBLE_SIGN = "rhai src/tokenizer.rs (-- and ++ are reserved symbols)"
 
 
+_COMPOUND_SIGNS = frozenset({"+", "-", "*", "/", "%", "**"})  # x += 1 is Rhai's own
 _SIMPLE_ASSIGNMENT = re.compile(r"[^\W\d]\w*\s*=(?!=)")
 _FIRST_WORDS = frozenset(phrase.split()[0] for phrase in STATEMENT_PHRASES)
 
@@ -268,7 +269,9 @@ class ConverterModel:
         if line.upper.startswith(("FOR ", "FOR_", "CASE ", "SELECT ", "DO ", "LOOP")):
             return
         for i, token in enumerate(line.tokens):
-            if i != own and token.kind is Kind.OP and token.value == "=":
+            if i != own and token.kind is Kind.OP and token.value == "=" and not (
+                    i and line.tokens[i - 1].value in _COMPOUND_SIGNS
+                    and line.tokens[i - 1].end_col == token.col):
                 yield self._at_token(line, token, "Rhai reads this '=' as an assignment (the "
                                                   "converter makes it '==' only in an IF "
                                                   "condition); write ==")
