@@ -81,3 +81,10 @@ def test_round_digits_wrap_to_i32() -> None:
     bits (4294967298 is 2, i64::MAX is -1)."""
     assert talks("TALK ROUND(2.567, 4294967298)\nTALK ROUND(1e400, 9223372036854775807)\n"
                  "TALK ROUND(2.5, 4294967296)") == ["2.57", "inf", "3.0"]
+
+
+def test_max_min_ignore_a_nan_side() -> None:
+    """math/basic_math.rs ``max_keyword``: Rust's ``f64::max``/``min`` return the other
+    side when one is NaN."""
+    assert talks("n = 0.0 / 0.0\nTALK MAX(n, 2.5)\nTALK MIN(1.0, n)\nTALK max(n, 2.5)") == [
+        "2.5", "1.0", "2.5"]
