@@ -83,6 +83,13 @@ def word_findings(label: str, line: SourceLine) -> Iterator[Finding]:
                           f"(BASIC's NOT takes the whole comparison); write !(…) around all "
                           f"of it")
             continue
+        if token.kind is Kind.IDENT and token.upper == "NOT" and i + 1 < len(tokens) and \
+                tokens[i + 1].kind is Kind.OP and tokens[i + 1].value in _BINARY_AFTER_NOT:
+            yield Finding(Concern.TRANSLATION, line.number, token.col, token.end_col,
+                          f"{label} reads NOT here as a variable followed by "
+                          f"'{tokens[i + 1].value}', so the run stops with \"Variable not "
+                          f"found: NOT\"; write !(…)")
+            continue
         if token.kind is Kind.IDENT:
             why = _word(line, header, i) if token.upper in _WORDS else None
         elif token.kind is Kind.OP and token.value == "<>" and not _spaced(line, token, None):
@@ -159,6 +166,11 @@ def _operand_at(tokens: Sequence[Token], index: int) -> bool:
     if prev.kind is Kind.OP:
         return prev.value not in (")", "]", "}")
     return prev.kind is Kind.IDENT and prev.upper in _LEADING_WORDS
+
+
+# Operators Rhai reads as binary after the name NOT (``NOT -x`` is NOT minus x).
+_BINARY_AFTER_NOT = frozenset({"-", "+", "*", "/", "%", "**", "<", ">", "<=", ">=", "=", "==",
+                               "<>", "!=", "&", "^"})
 
 
 def _not_compared(line: SourceLine, header: IfHeader | None, index: int) -> bool:

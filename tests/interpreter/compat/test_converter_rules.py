@@ -79,6 +79,9 @@ FIRES = [
     # group alone: a comparison after it then compares NOT's result.
     (Rewrite.NOT, "x = 1.5\nIF NOT (x > 1) = x THEN\n  TALK 1\nEND IF\n", 2, 4,
      "group alone"),
+    # NOT before a sign compiles as the variable NOT minus …; the run stops there.
+    (Rewrite.NOT, "x = 1\nIF NOT -x = 2 THEN\n  TALK 1\nEND IF\n", 2, 4,
+     "Variable not found: NOT"),
     # Nor CONTAINS/LIKE as operators (botbasic_core arrays/contains.rs registers a function).
     (Rewrite.INFIX_WORD, 'e = "a@gmail"\nIF e CONTAINS "@gmail" THEN\n  TALK 1\nEND IF\n', 2, 6,
      "INSTR(text, part) > 0"),
