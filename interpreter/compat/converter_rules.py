@@ -269,9 +269,10 @@ class ConverterModel:
         if line.upper.startswith(("FOR ", "FOR_", "CASE ", "SELECT ", "DO ", "LOOP")):
             return
         for i, token in enumerate(line.tokens):
+            before = line.tokens[i - 1] if i else None
             if i != own and token.kind is Kind.OP and token.value == "=" and not (
-                    i and line.tokens[i - 1].value in _COMPOUND_SIGNS
-                    and line.tokens[i - 1].end_col == token.col):
+                    before is not None and before.kind is Kind.OP
+                    and before.value in _COMPOUND_SIGNS and before.end_col == token.col):
                 yield self._at_token(line, token, "Rhai reads this '=' as an assignment (the "
                                                   "converter makes it '==' only in an IF "
                                                   "condition); write ==")

@@ -112,6 +112,7 @@ FIRES = [
     (Rewrite.EQUALS_OUTSIDE_IF, "a = 1\nIF a > 0 THEN\n  TALK a = 1\nEND IF\n", 3, 10,
      "write =="),
     (Rewrite.EQUALS_OUTSIDE_IF, "a = 1\nWHILE a = 1\n  a = 2\nWEND\n", 2, 9, "write =="),
+    (Rewrite.EQUALS_OUTSIDE_IF, 'a = "x" = 1\nTALK a\n', 1, 9, "write =="),  # after text
     # rhai src/tokenizer.rs has no \ symbol ("Unexpected '\'") and no pass rewrites it.
     (Rewrite.BACKSLASH, "x = 7 \\ 2\nTALK x\n", 1, 7, "a / b of two integers"),
     # rhai src/tokenizer.rs: -- and ++ are single reserved tokens ("Unknown operator: '--'").
