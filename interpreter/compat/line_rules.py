@@ -195,8 +195,11 @@ def _not_call(tokens: Sequence[Token], index: int) -> bool:
         depth += (value == "(") - (value == ")")
         if depth == 0:
             after = tokens[j + 1] if j + 1 < len(tokens) else None
-            return after is None or (after.upper if after.kind is Kind.IDENT else
-                                     after.value) in _AFTER_NOT_CALL
+            if after is None:
+                return True
+            if after.kind is Kind.IDENT:
+                return after.upper in _AFTER_NOT_CALL
+            return after.kind is Kind.OP and after.value in _AFTER_NOT_CALL
     return False
 
 

@@ -173,3 +173,9 @@ def test_a_line_the_dialog_needs_once_per_word_is_reported_at_that_word_only() -
     # Two defects on two lines: each is reported at its own line and nowhere else.
     found = engine("x = 7 MOD 2\ny = x\nREMOVED = 1\nTALK y\n")
     assert [(line, col) for line, col, _ in found] == [(1, 7), (3, 1)]
+
+
+def test_rules_survive_a_string_where_an_operator_is_looked_for() -> None:
+    """A string token's value is a list: the NOT (…) and '=' rules must not hash it."""
+    for source in ('x = true\nTALK NOT (x) "y"\n', 'a = "x" = "y"\n'):
+        check_source(source, "t.bas")
