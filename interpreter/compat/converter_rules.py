@@ -64,6 +64,7 @@ class Rewrite(Enum):
     EQUALS_OUTSIDE_IF = COMPILER + "syntax_transforms.rs convert_if_then_syntax (== in IF only)"
     BACKSLASH = "rhai src/tokenizer.rs (no \\ symbol; no pass rewrites it)"
     DOUBLE_SIGN = "rhai src/tokenizer.rs (-- and ++ are reserved symbols)"
+    LEADING_POINT = "rhai src/tokenizer.rs (a number starts with a digit)"
 
 
 _COMPOUND_SIGNS = frozenset({"+", "-", "*", "/", "%", "**"})  # x += 1 is Rhai's own

@@ -96,6 +96,8 @@ def word_findings(label: str, line: SourceLine) -> Iterator[Finding]:
             why = "it turns <> into != only with a space on each side; write a <> b"
         elif token.kind is Kind.OP:
             why = _operator(tokens, i)
+        elif token.kind is Kind.NUMBER and line.source_of(token).startswith("."):
+            why = f"Rhai has no number that starts with '.'; write 0{line.source_of(token)}"
         if why:
             yield fails(label, line, token.col, token.end_col, why)
 

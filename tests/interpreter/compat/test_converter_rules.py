@@ -117,6 +117,8 @@ FIRES = [
     (Rewrite.BACKSLASH, "x = 7 \\ 2\nTALK x\n", 1, 7, "a / b of two integers"),
     # rhai src/tokenizer.rs: -- and ++ are single reserved tokens ("Unknown operator: '--'").
     (Rewrite.DOUBLE_SIGN, "x = 5--3\nTALK x\n", 1, 6, "put a space between them"),
+    # rhai src/tokenizer.rs reads digits only after a digit: ".5" is "Unexpected '.'".
+    (Rewrite.LEADING_POINT, "x = .5\nTALK x\n", 1, 5, "write 0.5"),
 ]
 
 
