@@ -38,10 +38,28 @@ _NATURAL_MAX = struct.unpack("f", struct.pack("f", 10_000_000_000_000.0))[0]
 _NATURAL_MIN = struct.unpack("f", struct.pack("f", 0.000_000_000_000_1))[0]
 
 
+def rust_repr(x: float) -> str:
+    """The shortest digits that read back as ``x``, as Rust picks them: Python's ``repr``,
+    except where two shortest candidates are equally near ``x`` (1e15 + 0.25 lies midway
+    between …0.2 and …0.3): Python takes the even digit, Rust's ``flt2dec`` the upper one,
+    so Rhai prints 1.0000000000000003e15. Such ties need all ~16 digits, so shorter
+    results are returned at once."""
+    text = repr(x)
+    if len(text) < 17 or not math.isfinite(x):
+        return text
+    sign, digits, exponent = Decimal(text).as_tuple()
+    assert isinstance(exponent, int)
+    low = int("".join(map(str, digits)))
+    if Decimal(abs(x)) * 2 != Decimal((0, tuple(map(int, str(2 * low + 1))), exponent)):
+        return text
+    up = Decimal((sign, tuple(map(int, str(low + 1))), exponent))
+    return str(up) if float(up) == x else text
+
+
 def _shortest(x: float) -> tuple[str, str, int]:
     """Sign, shortest round-trip digits (no trailing zeros) and the decimal exponent of the
     first digit: the parts Rust's float formatting prints."""
-    sign, digits, exponent = Decimal(repr(x)).as_tuple()
+    sign, digits, exponent = Decimal(rust_repr(x)).as_tuple()
     text = "".join(map(str, digits)).rstrip("0") or "0"
     return ("-" if sign else ""), text, int(exponent) + len(digits) - 1
 

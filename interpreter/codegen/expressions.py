@@ -8,10 +8,12 @@ dispatches on the node's class name.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
 from ..errors import Severity
 from ..library.builtins.core import lookup_builtin
+from ..library.builtins.lower_forms import mixed_case, spelled
 from ..library.operators import MAX_STRING
 from ..ports import where
 from ..syntax import nodes as n
@@ -64,6 +66,8 @@ class ExpressionEmitters(EmitterCore):
     def ex_Literal(self, e: n.Literal) -> str:
         if isinstance(e.value, where.CONDITIONS):  # a WHERE parsed at compile time
             return where.to_source(e.value, "_where")
+        if type(e.value) is float and e.value - e.value != 0:  # 1e400 is inf, as in Rhai
+            return "(1e999)" if e.value > 0 else "(-1e999)" if e.value < 0 else "(1e999-1e999)"
         return repr(e.value)
 
     def ex_Interp(self, e: n.Interp) -> str:
@@ -193,6 +197,13 @@ class ExpressionEmitters(EmitterCore):
             and e.name.strip("_") == e.name  # ``__import__`` is no keyword
         # A name that is both (JOIN(list, sep) and JOIN(left, right, "key")): the arity picks.
         if b is not None and not (keyword and not fits(b, len(e.args))):
+            variant = spelled(e.name)
+            if variant is not None:  # the engine's names are case-sensitive (lower_forms)
+                if mixed_case(e.name):
+                    self.warn(e, f"General Bots has no function '{e.name}' (Rhai matches "
+                                 f"names exactly: write {e.name.upper()} or "
+                                 f"{e.name.lower()})")
+                b = replace(b, name=e.name, fn=variant)
             return self.call_builtin(e, b, e.args)
         if keyword:
             return self.ex_KeywordExpr(n.KeywordExpr(e.line, e.col, phrase, e.args))

@@ -53,7 +53,7 @@ class OperatorEmitters(EmitterCore):
         if op == "=":
             return self.int_fast_path(e, a, b, "==", "_eq({}, {})")
         if op == "<>":
-            return self.int_fast_path(e, a, b, "!=", "(not _eq({}, {}))")
+            return self.int_fast_path(e, a, b, "!=", "_ne({}, {})")
         if op in _CMP:
             py_op, function = _CMP[op]
             return self.int_fast_path(e, a, b, py_op, function + "({}, {})")
@@ -86,8 +86,7 @@ class OperatorEmitters(EmitterCore):
         (x, first), c = self.operand(self.expr(left.left)), right.value
         if e.op in ("=", "<>"):
             py_op = "==" if e.op == "=" else "!="
-            general = f"_eq(_mod({x}, {k}), {c})"
-            general = general if e.op == "=" else f"(not {general})"
+            general = f"{'_eq' if e.op == '=' else '_ne'}(_mod({x}, {k}), {c})"
         else:
             py_op, function = _CMP[e.op]
             general = f"{function}(_mod({x}, {k}), {c})"

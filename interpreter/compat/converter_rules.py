@@ -12,7 +12,7 @@ its documented meaning. Each :class:`Rewrite` names the engine function that cau
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from enum import Enum
 
@@ -71,8 +71,13 @@ class Rewrite(Enum):
     MULTI_LINE = COMPILER + "syntax_transforms.rs convert_if_then_syntax (line continuation)"
     RAW_BLOCK = COMPILER + "blocks/mod.rs convert_begin_blocks (BEGIN TALK and MAIL only)"
     WAIT = "botbasic_ai/src/keywords/events.rs (WAIT FOR EVENT replaces WAIT)"
+    EQUALS_OUTSIDE_IF = COMPILER + "syntax_transforms.rs convert_if_then_syntax (== in IF only)"
+    BACKSLASH = "rhai src/tokenizer.rs (no \\ symbol; no pass rewrites it)"
+    DOUBLE_SIGN = "rhai src/tokenizer.rs (-- and ++ are reserved symbols)"
+    LEADING_POINT = "rhai src/tokenizer.rs (a number starts with a digit)"
 
 
+_COMPOUND_SIGNS = frozenset({"+", "-", "*", "/", "%", "**"})  # x += 1 is Rhai's own
 _SIMPLE_ASSIGNMENT = re.compile(r"[^\W\d]\w*\s*=(?!=)")
 # The first words whose other keywords no pass rewrites (the converter lowercases RETURN and
 # DO, rewrites SAVE lines, joins EXIT FOR; HEAR and WAIT have their own findings).
@@ -217,6 +222,7 @@ class ConverterModel:
             return
         if upper.startswith("WHILE "):
             self.while_depth += 1
+            yield from self._comparing_equals(line, None)
         elif upper == "WEND" and self.while_depth and not self.if_depth:
             self.while_depth -= 1
         elif header is not None:
@@ -243,7 +249,8 @@ class ConverterModel:
         elif _PLAIN_SUGGESTION.match(line.trimmed):
             yield from self._suggestion(line)
         else:
-            yield from self._let_prefix(line)
+            let_prefix = list(self._let_prefix(line))
+            yield from let_prefix or self._comparing_equals(line, _assignment_sign(line.tokens))
         if converted is None:
             yield from self._shadowed(line)
 
@@ -288,6 +295,21 @@ class ConverterModel:
                 "outside an IF or WHILE block only 'name = value' lines compile")
         yield self._whole(line, f"a line outside IF/WHILE that holds '=' becomes the "
                                 f"assignment {quote('let ' + line.code)}; {hint}")
+
+    def _comparing_equals(self, line: SourceLine, own: int | None) -> Iterator[Finding]:
+        """An ``=`` that compares, outside an IF condition: the converter turns ``=`` into
+        ``==`` only between IF and THEN, and Rhai reads any other ``=`` as an assignment,
+        which is no expression (``ok = a = b``, ``TALK x = 1`` in a block, ``WHILE x = 1``)."""
+        if line.upper.startswith(("FOR ", "FOR_", "CASE ", "SELECT ", "DO ", "LOOP")):
+            return
+        for i, token in enumerate(line.tokens):
+            before = line.tokens[i - 1] if i else None
+            if i != own and token.kind is Kind.OP and token.value == "=" and not (
+                    before is not None and before.kind is Kind.OP
+                    and before.value in _COMPOUND_SIGNS and before.end_col == token.col):
+                yield self._at_token(line, token, "Rhai reads this '=' as an assignment (the "
+                                                  "converter makes it '==' only in an IF "
+                                                  "condition); write ==")
 
     def _wait(self, line: SourceLine) -> Iterator[Finding]:
         yield self._at_token(line, line.tokens[0],
@@ -378,6 +400,33 @@ def _fits(symbols: tuple[str, ...], rest: tuple[Token, ...]) -> bool:
             return False
         at += 1
     return True
+
+
+def _assignment_sign(tokens: Sequence[Token]) -> int | None:
+    """The index of the ``=`` that assigns, when the line starts ``name =``, ``a.b =`` or
+    ``a[i] =`` (``LET`` first allowed); None for any other statement."""
+    i = 1 if tokens and tokens[0].upper == "LET" else 0
+    if i >= len(tokens) or tokens[i].kind is not Kind.IDENT:
+        return None
+    i += 1
+    depth = 0
+    while i < len(tokens):
+        t = tokens[i]
+        op = t.value if t.kind is Kind.OP else None
+        if op == "[":
+            depth += 1
+        elif op == "]":
+            depth -= 1
+        elif depth:
+            pass
+        elif op == "=":
+            return i
+        elif op == "." and i + 1 < len(tokens) and tokens[i + 1].kind is Kind.IDENT:
+            i += 1
+        else:
+            return None
+        i += 1
+    return None
 
 
 def _next_code_lines(lines: list[SourceLine]) -> list[SourceLine | None]:

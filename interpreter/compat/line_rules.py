@@ -8,7 +8,7 @@ passes (which IF or SELECT is open), only how ``convert_if_then_syntax`` splits 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from ..syntax.lexer import Kind, Token
@@ -77,12 +77,46 @@ def word_findings(label: str, line: SourceLine) -> Iterator[Finding]:
     tokens = line.tokens
     for i, token in enumerate(tokens):
         why = None
+        if token.kind is Kind.IDENT and token.upper == "NOT" and _not_compared(line, header, i):
+            yield Finding(Concern.TRANSLATION, line.number, token.col, token.end_col,
+                          f"{label} reads NOT (…) here as a call of its function NOT on the "
+                          f"group alone, and the operators after it apply to that result "
+                          f"(BASIC's NOT takes the whole comparison); write !(…) around all "
+                          f"of it")
+            continue
+        if token.kind is Kind.IDENT and token.upper == "NOT" and i + 1 < len(tokens) and \
+                tokens[i + 1].kind is Kind.OP and tokens[i + 1].value in _BINARY_AFTER_NOT:
+            yield Finding(Concern.TRANSLATION, line.number, token.col, token.end_col,
+                          f"{label} reads NOT here as a variable followed by "
+                          f"'{tokens[i + 1].value}', so the run stops with \"Variable not "
+                          f"found: NOT\"; write !(…)")
+            continue
         if token.kind is Kind.IDENT:
             why = _word(line, header, i) if token.upper in _WORDS else None
         elif token.kind is Kind.OP and token.value == "<>" and not _spaced(line, token, None):
             why = "it turns <> into != only with a space on each side; write a <> b"
+        elif token.kind is Kind.OP:
+            why = _operator(tokens, i)
+        elif token.kind is Kind.NUMBER and line.source_of(token).startswith("."):
+            why = f"Rhai has no number that starts with '.'; write 0{line.source_of(token)}"
         if why:
             yield fails(label, line, token.col, token.end_col, why)
+
+
+def _operator(tokens: Sequence[Token], index: int) -> str | None:
+    """Operators no pass rewrites and Rhai's tokenizer rejects (rhai src/tokenizer.rs):
+    ``\\`` is no Rhai symbol, and two signs written together are one token, ``--`` or
+    ``++`` (reserved), not a sign before a signed value."""
+    token = tokens[index]
+    if token.value == "\\":
+        return "Rhai has no \\ operator; a / b of two integers is already whole (of " \
+               "floats: INT(a / b))"
+    if token.value in ("-", "+") and index + 1 < len(tokens):
+        after = tokens[index + 1]
+        if after.kind is Kind.OP and after.value == token.value and after.col == token.end_col:
+            return (f"Rhai reads {token.value}{token.value} as one reserved symbol, not two "
+                    f"signs; put a space between them or write {token.value}(…)")
+    return None
 
 
 # The only words _word can object to: the others skip its tests (most of a check's words).
@@ -99,15 +133,16 @@ def _word(line: SourceLine, header: IfHeader | None, index: int) -> str | None:
     token = tokens[index]
     word = token.upper
     after = tokens[index + 1] if index + 1 < len(tokens) else None
-    called = after is not None and after.value == "("
+    called = after is not None and after.value == "(" and _operand_at(tokens, index)
     in_condition = header is not None and header.holds(line, token)
     if word == "MOD" and not called:
         return "Rhai has no MOD operator; write a % b"
     if word in ("CONTAINS", "LIKE") and index > 0 and not called:
         fix = "; write INSTR(text, part) > 0" if word == "CONTAINS" else ""
         return f"Rhai has no {word} operator{fix}"
-    if word == "NOT" and not (in_condition and _spaced(line, token, "NOT IN")):
-        return "Rhai has no NOT; write !x"
+    if word == "NOT" and not (in_condition and _spaced(line, token, "NOT IN")) \
+            and not _not_call(tokens, index):
+        return None if called else "Rhai has no NOT; write !x"
     if word in ("AND", "OR") and not (in_condition and _spaced(line, token, None)):
         symbol = "&&" if word == "AND" else "||"
         return (f"it turns {word} into {symbol} only in an IF condition written {word} or "
@@ -141,6 +176,62 @@ def memory_arguments(line: SourceLine) -> str | None:
     return (f"it converts SET BOT MEMORY only when the rest of the line splits at spaces and "
             f"commas into two pieces, key and value; this line gives {len(pieces)} ({shown}); "
             f"put the key and the value in variables first (v = …, then SET BOT MEMORY k, v)")
+
+
+# What may follow ``NOT (…)`` for Rhai's call NOT(…) to mean BASIC's NOT of the group: the
+# end or an operator that binds less than a comparison (after ``NOT (a) = b`` Rhai compares
+# NOT(a) with b, BASIC negates a = b).
+_AFTER_NOT_CALL = frozenset({")", ",", "&&", "||", "AND", "OR", "THEN"})
+# Words after which a value starts (so ``MOD (`` there is a call, not the infix MOD).
+_LEADING_WORDS = frozenset({"AND", "OR", "NOT", "THEN", "ELSE", "RETURN", "TO", "STEP", "IN",
+                            "IS", "LIKE", "CONTAINS", "MOD", "WHILE", "UNTIL", "IF", "ELSEIF",
+                            "CASE", "TALK", "PRINT", "LET"})
+
+
+def _operand_at(tokens: Sequence[Token], index: int) -> bool:
+    """Does a value start at ``index``: no value ends just before it (``x MOD (2)`` is the
+    infix MOD, ``y = MOD(7, 2)`` a call)?"""
+    if index == 0:
+        return True
+    prev = tokens[index - 1]
+    if prev.kind is Kind.OP:
+        return prev.value not in (")", "]", "}")
+    return prev.kind is Kind.IDENT and prev.upper in _LEADING_WORDS
+
+
+# Operators Rhai reads as binary after the name NOT (``NOT -x`` is NOT minus x).
+_BINARY_AFTER_NOT = frozenset({"-", "+", "*", "/", "%", "**", "<", ">", "<=", ">=", "=", "==",
+                               "<>", "!=", "&", "^"})
+
+
+def _not_compared(line: SourceLine, header: IfHeader | None, index: int) -> bool:
+    """``NOT (a) > b`` where a value starts: Rhai's call NOT(a), then the comparison."""
+    tokens = line.tokens
+    after = tokens[index + 1] if index + 1 < len(tokens) else None
+    in_condition = header is not None and header.holds(line, tokens[index])
+    return (after is not None and after.value == "(" and _operand_at(tokens, index)
+            and not _not_call(tokens, index)
+            and not (in_condition and _spaced(line, tokens[index], "NOT IN")))
+
+
+def _not_call(tokens: Sequence[Token], index: int) -> bool:
+    """``NOT (…)``: Rhai calls the engine's function NOT(bool) (botbasic_core
+    string_functions.rs ``not_operator``), which compiles and means what BASIC means."""
+    i = index + 1
+    if i >= len(tokens) or tokens[i].value != "(":
+        return False
+    depth = 0
+    for j in range(i, len(tokens)):
+        value = tokens[j].value
+        depth += (value == "(") - (value == ")")
+        if depth == 0:
+            after = tokens[j + 1] if j + 1 < len(tokens) else None
+            if after is None:
+                return True
+            if after.kind is Kind.IDENT:
+                return after.upper in _AFTER_NOT_CALL
+            return after.kind is Kind.OP and after.value in _AFTER_NOT_CALL
+    return False
 
 
 def _spaced(line: SourceLine, token: Token, phrase: str | None) -> bool:

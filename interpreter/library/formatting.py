@@ -12,7 +12,7 @@ import decimal
 import math
 import re
 
-from interpreter.values import BasicValueError, Value, to_display
+from interpreter.values import BasicValueError, Value, rust_repr, to_display
 
 MAX_DECIMALS = 100
 MAX_RESULT_SIZE = 10_000_000  # same cap as the built-ins: no pattern may build a huge string
@@ -252,7 +252,7 @@ def rust_display(x: float) -> str:
         return "inf" if x > 0 else "-inf"
     if x == 0:
         return "-0" if math.copysign(1, x) < 0 else "0"
-    text = format(decimal.Decimal(repr(x)), "f")
+    text = format(decimal.Decimal(rust_repr(x)), "f")
     return text.removesuffix(".0")
 
 

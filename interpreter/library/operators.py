@@ -152,6 +152,10 @@ def sub(a: Any, b: Any) -> Any:
         return a - b
     if isinstance(a, (_dt.date, _dt.datetime)) and _is_num(tb):
         return a - _dt.timedelta(seconds=b)
+    if ta is str and tb is str:
+        # Rhai's ImmutableString - ImmutableString (rhai src/types/immutable_string.rs,
+        # ``impl Sub``): every occurrence of b removed; an empty side gives the other one.
+        return a.replace(b, "") if a and b else a or b
     raise no_operator("-", a, b)
 
 
@@ -212,7 +216,7 @@ def mod(a: Any, b: Any) -> Any:
         r = abs(a) % abs(b)
         return r if a >= 0 else -r
     if _is_num(ta) and _is_num(tb):
-        return math.nan if b == 0 else math.fmod(a, b)
+        return math.nan if b == 0 or a - a != 0 else math.fmod(a, b)  # inf % x is NaN
     raise no_operator("%", a, b)
 
 
@@ -221,19 +225,34 @@ def power(a: Any, b: Any) -> Any:
     operators; a float on either side gives a float (inf on overflow)."""
     ta, tb = type(a), type(b)
     if ta is int and tb is int:
+        if b > 0xFFFF_FFFF:  # Rhai refuses an exponent beyond u32, even of 0 or 1
+            raise _overflow("Exponential", a, "**", b)
         if b < 0:
             raise BasicValueError(f"Integer raised to a negative power: {a} ** {b}")
         if abs(a) > 1 and b * math.log2(abs(a)) > 64:  # refused before computing it
             raise _overflow("Exponential", a, "**", b)
         return _checked(a**b, "Exponential", a, "**", b)
     if _is_num(ta) and _is_num(tb):
-        try:
-            return math.pow(a, b)
-        except OverflowError:
-            return math.inf if a > 0 or float(b) % 2 == 0 else -math.inf
-        except ValueError:  # a negative base to a fractional power
-            return math.nan
+        return powf(float(a), float(b))
     raise no_operator("**", a, b)
+
+
+def powf(x: float, y: float) -> float:
+    """Rust's ``f64::powf`` (Rhai's float ``**``, the engine's POW): ±inf on overflow or for
+    a zero base to a negative power, NaN for a negative base to a fractional power (where
+    Python raises)."""
+    try:
+        return math.pow(x, y)
+    except OverflowError:
+        return -math.inf if x < 0 and _odd(y) else math.inf
+    except ValueError:
+        if x == 0:
+            return -math.inf if _odd(y) and math.copysign(1, x) < 0 else math.inf
+        return math.nan
+
+
+def _odd(y: float) -> bool:
+    return y == int(y) and int(y) % 2 == 1
 
 
 def neg(a: Any) -> Any:
@@ -272,15 +291,49 @@ def not_(v: Any) -> bool:
     raise no_operator("NOT", v)
 
 
+def _rust_max(x: float, y: float) -> float:
+    """Rust's ``f64::max``: a NaN side is ignored."""
+    return y if x != x else x if y != y else max(x, y)
+
+
+def _scale(x: float, y: float) -> float:
+    """The divisor of Rhai's float comparisons (rhai src/func/builtin.rs ``impl_float``, built
+    without ``unchecked`` as the engine is): 1.0 when either side is zero, else the larger
+    magnitude; 0.0 only when a side is NaN and the other zero."""
+    return 1.0 if x * y == 0.0 else _rust_max(abs(x), abs(y))
+
+
+def _float_eq(x: float, y: float) -> bool:
+    """Rhai's ``==`` when a float is involved: equal within a relative f64::EPSILON (0.1 + 0.2
+    = 0.3 is true, 1E-17 = 0.0 too); nothing equals an infinity."""
+    m = _scale(x, y)
+    return m == 0.0 or abs(x - y) / m <= _EPSILON
+
+
+_EPSILON = 2.220446049250313e-16  # f64::EPSILON
+
+
 def eq(a: Any, b: Any) -> bool:
     """``=`` as Rhai's ``==``: values of different types are never equal ("3" = 3 is
-    false), except an integer and a float, which compare as numbers."""
+    false), except an integer and a float, which compare as numbers, within Rhai's
+    relative epsilon when a float is involved (:func:`_float_eq`)."""
     ta, tb = type(a), type(b)
-    if ta is tb:
+    if ta is tb and ta is not float:
         return a == b
     if _is_num(ta) and _is_num(tb):
-        return a == b
+        return _float_eq(float(a), float(b))
     return False
+
+
+def ne(a: Any, b: Any) -> bool:
+    """``<>`` as Rhai's ``!=``: ``not eq`` except with a float, where Rhai tests its own
+    inequality (NaN <> 1.0 is false, like NaN = 1.0)."""
+    ta, tb = type(a), type(b)
+    if (ta is float or tb is float) and _is_num(ta) and _is_num(tb):
+        x, y = float(a), float(b)
+        m = _scale(x, y)
+        return m != 0.0 and abs(x - y) / m > _EPSILON
+    return not eq(a, b)
 
 
 def _ordered(a: Any, b: Any) -> bool:
@@ -296,19 +349,43 @@ def _ordered(a: Any, b: Any) -> bool:
         isinstance(a, _dt.datetime) == isinstance(b, _dt.datetime))
 
 
+def _float_order(a: Any, b: Any) -> float | None:
+    """(a - b) scaled as Rhai scales it when a float is involved, else None: ``a < b`` is
+    then ``(b - a) / scale > EPSILON``, ``a <= b`` is ``> -EPSILON``; a scale of 0.0 makes
+    <= and >= true and < and > false, as a difference of 0.0 does; NaN makes all false."""
+    ta, tb = type(a), type(b)
+    if (ta is not float and tb is not float) or not (_is_num(ta) and _is_num(tb)):
+        return None
+    x, y = float(a), float(b)
+    m = _scale(x, y)
+    return 0.0 if m == 0.0 else (x - y) / m
+
+
 def lt(a: Any, b: Any) -> bool:
+    d = _float_order(a, b)
+    if d is not None:
+        return -d > _EPSILON
     return _ordered(a, b) and a < b
 
 
 def le(a: Any, b: Any) -> bool:
+    d = _float_order(a, b)
+    if d is not None:
+        return -d > -_EPSILON
     return _ordered(a, b) and a <= b
 
 
 def gt(a: Any, b: Any) -> bool:
+    d = _float_order(a, b)
+    if d is not None:
+        return d > _EPSILON
     return _ordered(a, b) and a > b
 
 
 def ge(a: Any, b: Any) -> bool:
+    d = _float_order(a, b)
+    if d is not None:
+        return d > -_EPSILON
     return _ordered(a, b) and a >= b
 
 
@@ -551,7 +628,7 @@ def method(obj: Any, name: str, args: list) -> Any:
 NAMESPACE = {
     "_int": int, "_str": str, "_Exception": Exception, "_NotFound": (KeyError, TypeError, IndexError), "_dict": dict, "_list": list, "_len": len, "_toolong": too_long, "_add": add, "_sub": sub, "_mul": mul, "_div": div, "_idiv": idiv, "_mod": mod,
     "_pow": power, "_xor": xor, "_band": bit_and, "_interp": interp, "_like": like, "_nvl": nvl,
-    "_eq": eq, "_cmp": cmp, "_lt": lt, "_le": le, "_gt": gt, "_ge": ge, "_cond": cond,
+    "_eq": eq, "_ne": ne, "_cmp": cmp, "_lt": lt, "_le": le, "_gt": gt, "_ge": ge, "_cond": cond,
     "_not": not_, "_overflow": _overflow, "_found": found,
     "_contains": contains, "_neg": neg, "_num": num, "_truthy": truthy, "_d": to_display,
     "_mem": get_member, "_memr": read_member,

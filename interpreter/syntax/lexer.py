@@ -91,7 +91,13 @@ _OPENERS = {"(", "[", "{", "#{"}
 _CLOSERS = {")", "]", "}"}
 MAX_NUMBER_DIGITS = 308  # a float's range: 1.8e308
 _IDENT_RE = re.compile(r"[^\W\d]\w*")
-_NUMBER_RE = re.compile(r"\d+(?:\.\d+)?|\.\d+(?![\w])")
+# Rhai's number tokens (rhai src/tokenizer.rs, ``get_next_token_inner``): digits, a fraction,
+# an exponent (``1e15``, ``2.5E-3``: a float); ``1.`` before anything but a name or a
+# second dot is the float 1.0. (``.5`` is no Rhai number; Talkbench reads it anyway.)
+_NUMBER_RE = re.compile(
+    r"\d+\.(?![\w.])|\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?(?![\w])")
+I64_MAX = 2**63 - 1
+_GLUING_WORDS = frozenset(["IF", "ELSEIF", "WHILE", "RETURN", "AND", "OR", "IN"])
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "\\": "\\", '"': '"', "'": "'", "0": "\0"}
 
 _BLOCK_START = re.compile(
@@ -313,9 +319,33 @@ class Lexer:
                        f"{MAX_NUMBER_DIGITS})", self.line, self.col, self.col + len(s))
             value: int | float = 0
         else:
-            value = float(s) if "." in s else int(s)
+            value = self.number_value(s)
         self.emit(Kind.NUMBER, value, self.line, self.col, self.col + len(s))
         self.pos = m.end()
+
+    def number_value(self, s: str) -> int | float:
+        """Rhai reads digits as an i64, else (too large for one) as a float:
+        ``9223372036854775808`` is 9.223372036854776e18. The tokenizer glues a ``-`` that
+        follows an operator to the digits, so ``x = -9223372036854775808`` is i64::MIN (the
+        parser folds the minus), while after a name (``TALK -9223…808``) it is a float."""
+        if "." in s or "e" in s or "E" in s:
+            return float(s)
+        value = int(s)
+        if value <= I64_MAX or (value == I64_MAX + 1 and self.minus_glues()):
+            return value
+        return float(value)
+
+    def minus_glues(self) -> bool:
+        """Whether Rhai reads the ``-`` before these digits as part of the number: after an
+        operator or opener, or a word the converter makes a Rhai keyword (``if``, ``&&``...;
+        rhai src/tokenizer.rs, ``Token::is_next_unary``), not after a name such as TALK."""
+        toks = self.tokens
+        if len(toks) < 2 or toks[-1].kind is not Kind.OP or toks[-1].value != "-":
+            return False
+        before = toks[-2]
+        if before.kind is Kind.OP:
+            return before.value not in _CLOSERS
+        return before.kind is Kind.IDENT and before.upper in _GLUING_WORDS
 
     def operator(self) -> None:
         text = self.text

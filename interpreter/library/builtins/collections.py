@@ -317,6 +317,8 @@ def _pair(fname: str, a: Value, b: Value) -> None:
 def max_(a: Value, b: Value) -> Value:
     """The larger of two integers or of two floats."""
     _pair("MAX", a, b)
+    if a != a or b != b:  # Rust's f64::max ignores a NaN side
+        return b if a != a else a
     return max(a, b)
 
 
@@ -324,6 +326,8 @@ def max_(a: Value, b: Value) -> Value:
 def min_(a: Value, b: Value) -> Value:
     """The smaller of two integers or of two floats."""
     _pair("MIN", a, b)
+    if a != a or b != b:  # Rust's f64::min ignores a NaN side
+        return b if a != a else a
     return min(a, b)
 
 

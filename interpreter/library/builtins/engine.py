@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from interpreter.library.builtins import dates as builtins_dates
 from interpreter.library.builtins.core import builtin
-from interpreter.values import BasicValueError, Value, to_display, to_int, type_name
+from interpreter.values import BasicValueError, Value, not_found, to_display, to_int, type_name
 
 
 def _array(v: Value, fname: str) -> list:
@@ -237,3 +237,15 @@ def choose(index: Value, first: Value, second: Value) -> Value:
 def switch_func(value: Value, case: Value, result: Value, default: Value) -> Value:
     """``result`` when ``value`` prints as ``case`` prints, else ``default``."""
     return result if to_display(value) == to_display(case) else default
+
+
+# ---------------------------------------------------------------- NOT (string_functions.rs)
+
+
+@builtin("NOT", min_args=1, max_args=1)
+def not_function(value: Value) -> bool:
+    """``NOT(x)`` where an operand is expected (``a >= NOT (b)``): Rhai calls the engine's
+    function ``NOT(bool)`` (``not_operator``); a statement's NOT stays BASIC's operator."""
+    if type(value) is not bool:
+        raise not_found("NOT", value)
+    return not value

@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 from interpreter.library.builtins.core import builtin
 from interpreter.library.formatting import rust_parse_f64
+from interpreter.library.operators import powf
 from interpreter.values import BasicValueError, Value, not_found, to_display, to_int, to_number
 
 
@@ -30,68 +31,79 @@ def num(v: Value, fname: str) -> int | float:
     return to_number(v, f"{fname} argument")
 
 
+# The math functions of math/abs.rs and math/basic_math.rs, math/trig.rs: each registered for
+# exact Rust types, so Rhai converts nothing (SQRT(16) is "Function not found: SQRT (i64)"),
+# and f64 results follow IEEE (SQRT(-1.0) is NaN, LOG(0.0) is -inf), never an error.
+
+
+def _floats(name: str, *args: Value) -> tuple[float, ...]:
+    """Arguments of an ``f64``-only engine function; anything else is Rhai's not found."""
+    if not all(type(a) is float for a in args):
+        raise not_found(name, *args)
+    return args
+
+
 @builtin("ABS", min_args=1, max_args=1)
 def abs_(v: Value) -> int | float:
-    """Absolute value."""
-    return abs(num(v, "ABS"))
+    """Absolute value of an integer or a float (math/abs.rs; Rust's wrapping ``i64::abs``
+    leaves i64::MIN as it is)."""
+    if type(v) is int:
+        return v if v == -(2**63) else abs(v)
+    if type(v) is float:
+        return abs(v)
+    raise not_found("ABS", v)
 
 
-@builtin("SGN", "SIGN", min_args=1, max_args=1)
+@builtin("SGN", min_args=1, max_args=1)
 def sgn(v: Value) -> int:
-    """-1, 0 or 1 by the sign of the number."""
-    n = num(v, "SGN")
-    return (n > 0) - (n < 0)
+    """-1, 0 or 1 by the sign of an integer or a float (NaN is 0; basic_math.rs)."""
+    if type(v) is int or type(v) is float:
+        return (v > 0) - (v < 0)
+    raise not_found("SGN", v)
 
 
 @builtin("SQR", "SQRT", min_args=1, max_args=1)
 def sqrt(v: Value) -> float:
-    """Square root."""
-    n = num(v, "SQRT")
-    if n < 0:
-        raise BasicValueError(f"SQRT of a negative number ({to_display(n)})")
-    return math.sqrt(n)
+    """Square root of a float (of a negative one: NaN)."""
+    (x,) = _floats("SQRT", v)
+    return math.sqrt(x) if x >= 0 or x != x else math.nan
 
 
 @builtin("POW", "POWER", min_args=2, max_args=2)
-def power(a: Value, b: Value) -> int | float:
-    """``a`` raised to ``b`` (exact for moderate whole numbers)."""
-    x, y = num(a, "POW"), num(b, "POW")
-    if isinstance(x, int) and isinstance(y, int) and 0 <= y and abs(x).bit_length() * y <= 4096:
-        return x**y
-    if x == 0 and y < 0:
-        raise BasicValueError("POW: zero cannot be raised to a negative power")
-    return math.pow(x, y)
+def power(a: Value, b: Value) -> float:
+    """``a`` raised to ``b``: two floats only (basic_math.rs ``pow_keyword``)."""
+    x, y = _floats("POW", a, b)
+    return powf(x, y)
 
 
-def _positive(v: Value, fname: str) -> float:
-    n = num(v, fname)
-    if n <= 0:
-        raise BasicValueError(f"{fname} needs a positive number, got {to_display(n)}")
-    return n
+def _log(fn: Callable[[float], float], x: float) -> float:
+    if x > 0:
+        return fn(x)
+    return -math.inf if x == 0 else math.nan
 
 
-@builtin("LOG", "LN", min_args=1, max_args=2)
-def log(v: Value, base: Value = None) -> float:
-    """Natural logarithm, or the logarithm in ``base``."""
-    x = _positive(v, "LOG")
-    if base is None:
-        return math.log(x)
-    b = _positive(base, "LOG")
-    if b == 1:
-        raise BasicValueError("LOG base cannot be 1")
-    return math.log(x, b)
+@builtin("LOG", min_args=1, max_args=1)
+def log(v: Value) -> float:
+    """Natural logarithm of a float (0.0 gives -inf, a negative number NaN; trig.rs)."""
+    (x,) = _floats("LOG", v)
+    return _log(math.log, x)
 
 
 @builtin("LOG10", min_args=1, max_args=1)
 def log10(v: Value) -> float:
-    """Base-10 logarithm."""
-    return math.log10(_positive(v, "LOG10"))
+    """Base-10 logarithm of a float."""
+    (x,) = _floats("LOG10", v)
+    return _log(math.log10, x)
 
 
 @builtin("EXP", min_args=1, max_args=1)
 def exp(v: Value) -> float:
-    """e raised to the number."""
-    return math.exp(num(v, "EXP"))
+    """e raised to a float (inf when too large)."""
+    (x,) = _floats("EXP", v)
+    try:
+        return math.exp(x)
+    except OverflowError:
+        return math.inf
 
 
 @builtin("PI", min_args=0, max_args=0)
@@ -100,30 +112,27 @@ def pi() -> float:
     return math.pi
 
 
-def _trig(fname: str, fn: Callable[[float], float]) -> None:
+def _trig(fname: str, fn: Callable[[float], float], *aliases: str) -> None:
     def call(v: Value) -> float:
-        return fn(num(v, fname))
+        (x,) = _floats(fname, v)
+        try:
+            return fn(x)
+        except ValueError:  # outside the domain (ASIN(2.0), SIN(inf)): Rust gives NaN
+            return math.nan
 
-    call.__doc__ = f"{fname} of a number (radians)."
-    builtin(fname, min_args=1, max_args=1)(call)
+    call.__doc__ = f"{fname} of a float (radians; trig.rs)."
+    builtin(fname, *aliases, min_args=1, max_args=1)(call)
 
 
-for _name, _fn in (
+for _name, _fn, *_aliases in (
     ("SIN", math.sin),
     ("COS", math.cos),
     ("TAN", math.tan),
     ("ASIN", math.asin),
     ("ACOS", math.acos),
+    ("ATAN", math.atan, "ATN"),
 ):
-    _trig(_name, _fn)
-
-
-@builtin("ATAN", "ATN", min_args=1, max_args=2)
-def atan(y: Value, x: Value = None) -> float:
-    """Arc tangent; with two arguments, the angle of the point (x, y)."""
-    if x is None:
-        return math.atan(num(y, "ATAN"))
-    return math.atan2(num(y, "ATAN"), num(x, "ATAN"))
+    _trig(_name, _fn, *_aliases)
 
 
 # ROUND, INT, FIX, FLOOR, CEIL take a float only (math/round.rs, math/basic_math.rs register
@@ -156,7 +165,7 @@ def round_(v: Value, *digits: Value) -> int | float:
         return _as_i64(_round_away(x))
     if type(digits[0]) is not int:
         raise not_found("ROUND", v, *digits)
-    d = max(-(2**31), min(2**31 - 1, digits[0]))  # Rust: decimals as i32
+    d = (digits[0] + 2**31) % 2**32 - 2**31  # Rust: decimals as i32 (wraps)
     try:
         factor = 10.0**d
     except OverflowError:
@@ -173,7 +182,7 @@ def _round_away(x: float) -> float:
     return math.copysign(r, x)
 
 
-@builtin("INT", "FIX", "TRUNC", min_args=1, max_args=1)
+@builtin("INT", "FIX", min_args=1, max_args=1)
 def int_(v: Value) -> int:
     """The value with its fraction dropped (``INT(-2.5)`` is -2; basic_math.rs ``trunc``)."""
     x = _float_arg("INT", v)
@@ -196,14 +205,21 @@ def ceil(v: Value) -> int:
 
 @builtin("MOD", min_args=2, max_args=2)
 def mod(a: Value, b: Value) -> int | float:
-    """Remainder with the sign of ``a`` (as in VB); 0 when ``b`` is 0."""
-    x, y = num(a, "MOD"), num(b, "MOD")
-    if y == 0:
-        return 0
-    if isinstance(x, int) and isinstance(y, int):
-        r = abs(x) % abs(y)
-        return -r if x < 0 else r
-    return math.fmod(x, y)
+    """``MOD(a, b)`` of two integers or two floats (basic_math.rs ``mod_keyword``): Rust's
+    remainder, with the sign of ``a``; 0 when ``b`` is 0."""
+    if type(a) is int and type(b) is int:
+        if b == 0:
+            return 0
+        if b == -1:
+            if a == -(2**63):
+                raise BasicValueError("MOD(-9223372036854775808, -1) overflows: Rust panics "
+                                      "on this remainder, which aborts General Bots")
+            return 0
+        r = abs(a) % abs(b)
+        return -r if a < 0 else r
+    if type(a) is float and type(b) is float:
+        return 0.0 if b == 0 else math.fmod(a, b) if math.isfinite(a) else math.nan
+    raise not_found("MOD", a, b)
 
 
 @builtin("RANDOM", "RND", "RAND", min_args=0, max_args=2)

@@ -73,7 +73,7 @@ class ExpressionRules(ParserCore):
         return left
 
     def not_expr(self) -> n.Node:
-        if self.at_word("NOT") or self.at_op("!"):
+        if self.at_word("NOT"):
             op = self.advance()
             self.deeper()
             try:
@@ -162,6 +162,15 @@ class ExpressionRules(ParserCore):
         return base
 
     def unary(self) -> n.Node:
+        if self.at_op("!"):
+            # Rhai's ``!`` is a unary operator like ``-``: ``!a = b`` is ``(!a) = b`` and
+            # ``1 + !x`` parses (rhai src/parser.rs ``parse_unary``); BASIC's NOT stays low.
+            op = self.advance()
+            self.deeper()
+            try:
+                return n.Unary(op.line, op.col, "NOT", self.unary())
+            finally:
+                self.depth -= 1
         if self.at_op("-", "+"):
             op = self.advance()
             self.deeper()

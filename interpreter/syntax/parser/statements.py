@@ -18,6 +18,9 @@ from .blocks import BlockRules
 from .expressions import string_source
 from .keywords import NON_OPERAND_WORDS
 
+# Rhai's compound assignments and the binary operator each applies (``%`` is MOD here).
+_COMPOUND_OPS = {"+": "+", "-": "-", "*": "*", "/": "/", "%": "MOD", "**": "**"}
+
 
 class StatementRules(BlockRules):
     """Mixed into :class:`~interpreter.syntax.parser.core.Parser`: one statement per call."""
@@ -33,6 +36,8 @@ class StatementRules(BlockRules):
             return n.ExprStmt(t.line, t.col, expr)
         if self.is_assignment_line():
             return self.assignment(t)
+        if self.is_compound_assignment():
+            return self.compound_assignment(t)
         w = t.upper
         jump = self.label_or_goto(t)
         if jump is not None:
@@ -73,6 +78,23 @@ class StatementRules(BlockRules):
         target = self.postfix(self.name_node(self.advance()))
         self.expect_op("=")
         return n.Assign(t.line, t.col, target, self.expression())
+
+    def is_compound_assignment(self) -> bool:
+        """``name += value`` (``-=`` ``*=`` ``/=`` ``%=`` ``**=``): no pass of the converter
+        touches it and Rhai runs it (the lexer gives the operator and ``=`` apart)."""
+        toks = self.toks
+        op, eq = toks[self.i + 1], toks[self.i + 2] if self.i + 2 < len(toks) else None
+        return (op.kind is Kind.OP and op.value in _COMPOUND_OPS and eq is not None
+                and eq.kind is Kind.OP and eq.value == "=" and eq.col == op.end_col
+                and eq.line == op.line)
+
+    def compound_assignment(self, t: Token) -> n.Assign:
+        target = self.name_node(self.advance())
+        op = self.advance()
+        self.advance()
+        current = n.Name(t.line, t.col, t.text)
+        value = n.Binary(op.line, op.col, _COMPOUND_OPS[op.text], current, self.expression())
+        return n.Assign(t.line, t.col, target, value)
 
     def stmt_let(self, t: Token) -> n.Node | Literal[False]:
         if self.is_assignment_line(self.i + 1):

@@ -73,6 +73,15 @@ FIRES = [
     # No pass rewrites NOT or MOD; Rhai has neither.
     (Rewrite.NOT, "x = false\nIF NOT x THEN\n  TALK 1\nEND IF\n", 2, 4, "write !x"),
     (Rewrite.MOD, "x = 7 MOD 2\nTALK x\n", 1, 7, "write a % b"),
+    # ... also before a parenthesis: after a value, MOD ( is no call (a % b is meant).
+    (Rewrite.MOD, "x = 5\ny = x MOD (2)\nTALK y\n", 2, 7, "write a % b"),
+    # NOT (…) compiles as a call of the engine's NOT(bool) (string_functions.rs) on the
+    # group alone: a comparison after it then compares NOT's result.
+    (Rewrite.NOT, "x = 1.5\nIF NOT (x > 1) = x THEN\n  TALK 1\nEND IF\n", 2, 4,
+     "group alone"),
+    # NOT before a sign compiles as the variable NOT minus …; the run stops there.
+    (Rewrite.NOT, "x = 1\nIF NOT -x = 2 THEN\n  TALK 1\nEND IF\n", 2, 4,
+     "Variable not found: NOT"),
     # Nor CONTAINS/LIKE as operators (botbasic_core arrays/contains.rs registers a function).
     (Rewrite.INFIX_WORD, 'e = "a@gmail"\nIF e CONTAINS "@gmail" THEN\n  TALK 1\nEND IF\n', 2, 6,
      "INSTR(text, part) > 0"),
@@ -137,6 +146,19 @@ FIRES = [
      '"if you need help, call ${x}"'),
     # botbasic_ai events.rs registers WAIT FOR EVENT after WAIT: one syntax per first word.
     (Rewrite.WAIT, 'WAIT 1\nTALK "x"\n', 1, 1, "WAIT FOR EVENT"),
+    # convert_if_then_syntax turns = into == only between IF and THEN; Rhai reads any other
+    # = as an assignment, which is no expression ("Expecting ';'", "Possibly a typo of '=='").
+    (Rewrite.EQUALS_OUTSIDE_IF, "a = 1\nok = a = 1\nTALK ok\n", 2, 8, "write =="),
+    (Rewrite.EQUALS_OUTSIDE_IF, "a = 1\nIF a > 0 THEN\n  TALK a = 1\nEND IF\n", 3, 10,
+     "write =="),
+    (Rewrite.EQUALS_OUTSIDE_IF, "a = 1\nWHILE a = 1\n  a = 2\nWEND\n", 2, 9, "write =="),
+    (Rewrite.EQUALS_OUTSIDE_IF, 'a = "x" = 1\nTALK a\n', 1, 9, "write =="),  # after text
+    # rhai src/tokenizer.rs has no \ symbol ("Unexpected '\'") and no pass rewrites it.
+    (Rewrite.BACKSLASH, "x = 7 \\ 2\nTALK x\n", 1, 7, "a / b of two integers"),
+    # rhai src/tokenizer.rs: -- and ++ are single reserved tokens ("Unknown operator: '--'").
+    (Rewrite.DOUBLE_SIGN, "x = 5--3\nTALK x\n", 1, 6, "put a space between them"),
+    # rhai src/tokenizer.rs reads digits only after a digit: ".5" is "Unexpected '.'".
+    (Rewrite.LEADING_POINT, "x = .5\nTALK x\n", 1, 5, "write 0.5"),
 ]
 
 
@@ -171,6 +193,11 @@ QUIET = [
     "basket = [1, 2]\nTALK basket\n",
     "x = 2\nBEGIN TALK\nYou have ${x} new messages.\nEND TALK\n",
     "i = 0\nWHILE i < 3\n  i = i + 1\nWEND\nTALK i\n",
+    "a = 3\nok = a == 3\nTALK ok\n",  # the fix of EQUALS_OUTSIDE_IF
+    "a = [1, 2]\nIF a[0] = 1 THEN\n  a[1] = 5\n  a[0] = a[1] - -1\nEND IF\nTALK a\n",
+    "x = 5 - -3\nTALK x\n",  # a sign with a space before it
+    # NOT (…) is a call of the engine's NOT(bool) (botbasic_core string_functions.rs)
+    "x = 7\nIF NOT (x > 5) AND x > 1 THEN\n  TALK 1\nEND IF\nok = NOT (x > 7)\nTALK ok\n",
 ]
 
 
@@ -203,3 +230,9 @@ def test_a_line_the_dialog_needs_once_per_word_is_reported_at_that_word_only() -
     # Two defects on two lines: each is reported at its own line and nowhere else.
     found = engine("x = 7 MOD 2\ny = x\nREMOVED = 1\nTALK y\n")
     assert [(line, col) for line, col, _ in found] == [(1, 7), (3, 1)]
+
+
+def test_rules_survive_a_string_where_an_operator_is_looked_for() -> None:
+    """A string token's value is a list: the NOT (…) and '=' rules must not hash it."""
+    for source in ('x = true\nTALK NOT (x) "y"\n', 'a = "x" = "y"\n'):
+        check_source(source, "t.bas")
