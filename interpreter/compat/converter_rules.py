@@ -32,6 +32,7 @@ from .line_rules import (
     word_findings,
 )
 from .source_lines import LinePiece, PieceKey, SourceLine
+from .string_literals import literal_findings
 
 COMPILER = "botbasic_compiler/src/"
 
@@ -61,6 +62,11 @@ class Rewrite(Enum):
     MULTI_LINE = COMPILER + "syntax_transforms.rs convert_if_then_syntax (line continuation)"
     RAW_BLOCK = COMPILER + "blocks/mod.rs convert_begin_blocks (BEGIN TALK and MAIL only)"
     WAIT = "botbasic_ai/src/keywords/events.rs (WAIT FOR EVENT replaces WAIT)"
+    # Rhai's tokenizer reads the strings the converter passes on (string_literals.py).
+    BAD_ESCAPE = "rhai src/tokenizer.rs parse_string_literal (escapes)"
+    CHAR_QUOTES = "rhai src/tokenizer.rs ('…' is one character)"
+    PLAIN_INTERPOLATION = ("rhai src/tokenizer.rs (${} only in `…` strings); "
+                           + COMPILER + "blocks/talk.rs (BEGIN TALK only)")
 
 
 _SIMPLE_ASSIGNMENT = re.compile(r"[^\W\d]\w*\s*=(?!=)")
@@ -116,6 +122,7 @@ class ConverterModel:
                 yield from self._raw_block(line, block)
                 continue
             yield from string_findings(self.label, line)
+            yield from literal_findings(self.label, line)
             if line.starts_statement:
                 yield from self._statement(line)
                 yield from self._multi_line(line, after)

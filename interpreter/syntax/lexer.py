@@ -93,6 +93,25 @@ MAX_NUMBER_DIGITS = 308  # a float's range: 1.8e308
 _IDENT_RE = re.compile(r"[^\W\d]\w*")
 _NUMBER_RE = re.compile(r"\d+(?:\.\d+)?|\.\d+(?![\w])")
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "\\": "\\", '"': '"', "'": "'", "0": "\0"}
+# Rhai's code-point escapes and their digit counts (rhai src/tokenizer.rs
+# parse_string_literal): \xHH, \uHHHH, \UHHHHHHHH.
+CODE_ESCAPES = {"x": 2, "u": 4, "U": 8}
+
+
+def code_escape(text: str, at: int) -> str | None:
+    """The character of the escape ``\\x…``/``\\u…``/``\\U…`` at ``text[at]`` (its
+    backslash), or None when it is not one Rhai accepts (a wrong digit count, a surrogate)."""
+    width = CODE_ESCAPES.get(text[at + 1 : at + 2])
+    digits = text[at + 2 : at + 2 + width] if width else ""
+    if not width or len(digits) != width or any(c not in _HEX for c in digits):
+        return None
+    code = int(digits, 16)
+    if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:
+        return None
+    return chr(code)
+
+
+_HEX = frozenset("0123456789abcdefABCDEF")
 
 _BLOCK_START = re.compile(
     r"\s*(?:BEGIN[ \t_]+(TALK|MAIL|SYSTEM[ \t_]+PROMPT)\b(.*)|(TABLE)[ \t]+([\w.\"'-]+.*))$",
@@ -361,6 +380,11 @@ class Lexer:
                 if nxt in _ESCAPES:
                     buf.append(_ESCAPES[nxt])
                     self.pos += 2
+                    continue
+                decoded = code_escape(text, self.pos) if nxt in CODE_ESCAPES else None
+                if decoded is not None:
+                    buf.append(decoded)
+                    self.pos += 2 + CODE_ESCAPES[nxt]
                     continue
                 buf.append(ch)
                 self.pos += 1

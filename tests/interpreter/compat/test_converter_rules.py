@@ -97,6 +97,12 @@ FIRES = [
      '"if you need help, call ${x}"'),
     # botbasic_ai events.rs registers WAIT FOR EVENT after WAIT: one syntax per first word.
     (Rewrite.WAIT, 'WAIT 1\nTALK "x"\n', 1, 1, "WAIT FOR EVENT"),
+    # rhai src/tokenizer.rs parse_string_literal: "Invalid escape sequence: '\\d'".
+    (Rewrite.BAD_ESCAPE, 'TALK "C:\\data"\n', 1, 9, "Rhai rejects the escape \\d"),
+    # rhai src/tokenizer.rs: 'abc' is a malformed character literal.
+    (Rewrite.CHAR_QUOTES, "TALK 'abc'\n", 1, 6, "reads '…' as one character"),
+    # Rhai interpolates only `…` strings; blocks/talk.rs expands ${} only in BEGIN TALK.
+    (Rewrite.PLAIN_INTERPOLATION, 'n = 1\nTALK "n: ${n}"\n', 2, 6, "prints ${…}"),
 ]
 
 
@@ -112,6 +118,7 @@ def test_rule_fires_at_the_line_the_engine_breaks(rule: Rewrite, source: str, li
 
 
 QUIET = [
+    'x = "C:\\\\data \\x41 \\u00e9"\nTALK x + \'a\'\n',  # the fix of BAD_ESCAPE, one character
     'TALK "Hello, how are you?"\n',  # no keyword words in upper case
     'msg = "1 + 1 = 2"\nTALK msg\n',  # the fix of LET_PREFIX
     'x = 1\nIF x = 1 THEN\n  TALK "a = b"\nEND IF\n',  # inside an IF block no let is added
