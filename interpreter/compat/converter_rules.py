@@ -27,6 +27,7 @@ from .line_rules import (
     dropped,
     fails,
     quote,
+    shifted_condition,
     string_findings,
     talk_text_findings,
     word_findings,
@@ -50,6 +51,8 @@ class Rewrite(Enum):
     CASE_ELSE = COMPILER + "syntax_transforms.rs convert_select_case_syntax (CASE ELSE)"
     CASE_LIST = COMPILER + "syntax_transforms.rs convert_select_case_syntax (CASE a, b)"
     SINGLE_LINE_IF = COMPILER + "syntax_transforms.rs convert_if_then_syntax (then_pos)"
+    THEN_SHIFT = COMPILER + "syntax_transforms.rs convert_if_then_syntax (then_pos in bytes " \
+                            "of the upper-cased line)"
     MIXED_EQUALS = COMPILER + "syntax_transforms.rs convert_if_then_syntax (replace(\"=\", \"==\"))"
     AND_OR = COMPILER + "syntax_transforms.rs convert_if_then_syntax (AND/OR in IF only)"
     NOT = COMPILER + "syntax_transforms.rs (no pass rewrites NOT)"
@@ -234,6 +237,17 @@ class ConverterModel:
                           "character; put the comment on a line of its own")
 
     def _if_header(self, line: SourceLine, header: IfHeader) -> Iterator[Finding]:
+        cut = shifted_condition(line, header)
+        if cut is not None:
+            outcome = ("its converter stops (a Rust panic)" if not cut else
+                       f"the condition becomes {quote(cut)}")
+            yield Finding(Concern.TRANSLATION, line.number, line.indent,
+                          line.indent + len(line.code),
+                          f"{self.label} cuts this condition where THEN stands in the "
+                          f"upper-cased line, counting bytes, and a letter here changes "
+                          f"length when upper-cased (ﬁ becomes FI): {outcome}; spell the "
+                          f"text another way or put it in a variable first")
+            return
         if line.upper.startswith("IF "):
             self.if_depth += 1
             rest = line.code[header.then_pos + 5 :].strip()

@@ -47,6 +47,32 @@ class IfHeader:
         return start <= token.col and token.end_col <= line.col_of(self.then_pos) + 1
 
 
+_THEN = re.compile(r" THEN", re.IGNORECASE)
+
+
+def shifted_condition(line: SourceLine, header: IfHeader) -> str | None:
+    """The condition ``convert_if_then_syntax`` cuts out when it differs from the written
+    one, "" when the cut falls inside a character (a Rust panic), None when they agree.
+
+    It finds " THEN" in the upper-cased line and cuts the line itself at that BYTE offset:
+    a letter whose capital is longer or shorter in UTF-8 ("ﬁ" becomes "FI", 3 bytes to 2)
+    moves the cut."""
+    trimmed = line.trimmed
+    found = _THEN.search(trimmed)
+    if found is None or trimmed.isascii():
+        return None
+    raw = trimmed.encode("utf-8", "surrogatepass")
+    start = len(trimmed[: header.cond_start].encode("utf-8", "surrogatepass"))
+    then = trimmed.upper().encode("utf-8", "surrogatepass").find(b" THEN")
+    if then > len(raw):
+        return ""
+    try:
+        cut = raw[start:then].decode("utf-8").strip()
+    except UnicodeDecodeError:
+        return ""
+    return None if cut == trimmed[header.cond_start : found.start()].strip() else cut
+
+
 def dropped(line: SourceLine) -> bool:
     """Lines preprocess_basic removes before any other pass sees them."""
     return line.trimmed.startswith("REM") or line.upper.startswith(DROPPED_PREFIXES)

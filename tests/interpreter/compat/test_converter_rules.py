@@ -103,6 +103,12 @@ FIRES = [
     (Rewrite.CHAR_QUOTES, "TALK 'abc'\n", 1, 6, "reads '…' as one character"),
     # Rhai interpolates only `…` strings; blocks/talk.rs expands ${} only in BEGIN TALK.
     (Rewrite.PLAIN_INTERPOLATION, 'n = 1\nTALK "n: ${n}"\n', 2, 6, "prints ${…}"),
+    # convert_if_then_syntax: then_pos is a byte offset in the upper-cased line ("ﬁ" is 3
+    # bytes, "FI" 2), so &trimmed[3..then_pos] loses the 1 of x1 (the oracle prints "same").
+    (Rewrite.THEN_SHIFT, 'x1 = "b"\nx = "ﬁ"\nIF "ﬁ" = x1 THEN\n  TALK 1\nEND IF\n', 3, 1,
+     'the condition becomes `"ﬁ" = x`'),
+    (Rewrite.THEN_SHIFT, 'x = "ﬁ"\nIF "ﬁ" = é THEN\n  TALK 1\nEND IF\n', 2, 1,
+     "converter stops (a Rust panic)"),
 ]
 
 
@@ -118,6 +124,7 @@ def test_rule_fires_at_the_line_the_engine_breaks(rule: Rewrite, source: str, li
 
 
 QUIET = [
+    'x = "é"\nIF "ɐ" = x THEN\n  TALK 1\nEND IF\n',  # a longer capital: the cut is a space
     'x = "C:\\\\data \\x41 \\u00e9"\nTALK x + \'a\'\n',  # the fix of BAD_ESCAPE, one character
     'TALK "Hello, how are you?"\n',  # no keyword words in upper case
     'msg = "1 + 1 = 2"\nTALK msg\n',  # the fix of LET_PREFIX
