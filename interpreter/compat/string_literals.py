@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..syntax.lexer import CODE_ESCAPES, Interpolation, Token, code_escape
+from ..syntax.lexer import CODE_ESCAPES, Interpolation, Kind, Token, code_escape
 from .findings import Concern, Finding
 from .line_rules import clip, dropped, fails
 from .source_lines import SourceLine
@@ -85,3 +85,17 @@ def _single_quoted(label: str, line: SourceLine, token: Token) -> Iterator[Findi
     if len(text) != 1 or len(token.parts) != 1:
         yield fails(label, line, token.col, token.end_col,
                     "Rhai reads '…' as one character, not as text; use double quotes")
+    elif _argument(line, token):
+        # A char joins text with + and equals the one-letter text, but no string function
+        # takes one: UCASE('a') is "Function not found: UCASE (char)" there.
+        yield Finding(Concern.VALUE, line.number, token.col, token.end_col,
+                      f"{label} reads '{text}' as a character, not text, and its string "
+                      f"functions reject one (Function not found: … (char)); use double "
+                      f"quotes")
+
+
+def _argument(line: SourceLine, token: Token) -> bool:
+    """Does ``token`` follow ``(`` or ``,`` (an argument, as a rule)?"""
+    at = next(i for i, t in enumerate(line.tokens) if t is token)
+    before = line.tokens[at - 1] if at else None
+    return before is not None and before.kind is Kind.OP and before.value in ("(", ",")

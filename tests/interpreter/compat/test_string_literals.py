@@ -77,3 +77,11 @@ def test_interpolation_in_a_begin_talk_block_is_quiet() -> None:
 
 def test_dropped_lines_are_not_checked() -> None:
     assert findings('REM "C:\\data"\n\' "C:\\data"\n') == []
+
+
+def test_a_one_character_argument_is_a_char_that_string_functions_reject() -> None:
+    # Engine-oracle: UCASE('a') stops with "Function not found: UCASE (char)", while
+    # 'a' + "b" is "ab" and TALK 'a' prints a.
+    found = findings("TALK UCASE('a')\nTALK REPLACE(\"x\", 'x', \"y\")\nTALK 'a' + \"b\"\n")
+    assert [(line, col) for line, col, _ in found] == [(1, 12), (2, 19)]
+    assert "reads 'a' as a character, not text" in found[0][2]
