@@ -21,6 +21,7 @@ COMPOUND = ("==", "!=", "<=", ">=", "+=", "-=", "*=", "/=")
 # preprocess_basic drops these lines (the engine registers them in its database instead).
 DROPPED_PREFIXES = ("SET SCHEDULE", "WEBHOOK", "PARAM ", "DESCRIPTION ")
 _IF_HEADER = re.compile(r"(ELSEIF|IF) ")
+_ENDS_WITH_LLM = re.compile(r'llm "$', re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -167,7 +168,13 @@ def string_findings(label: str, line: SourceLine) -> Iterator[Finding]:
         raw = line.source_of(token)
         in_condition = header is not None and header.holds(line, token)
         changed = rewritten_string(raw, condition if in_condition else None)
-        if changed != raw:
+        if _ENDS_WITH_LLM.search(raw):
+            yield fails(label, line, token.col, token.end_col,
+                        "a string that ends with \"LLM \" is taken for the LLM keyword's "
+                        "prompt: it copies the text up to the next quote, on later lines too, "
+                        "and adds WITH OPTIMIZE FOR \"speed\" "
+                        "(syntax_transforms.rs preprocess_llm_keyword)")
+        elif changed != raw:
             yield Finding(Concern.TRANSLATION, line.number, token.col, token.end_col,
                           f"{label} rewrites words inside this string: {clip(raw)} becomes "
                           f"{clip(changed)}")

@@ -109,6 +109,13 @@ FIRES = [
      'the condition becomes `"ﬁ" = x`'),
     (Rewrite.THEN_SHIFT, 'x = "ﬁ"\nIF "ﬁ" = é THEN\n  TALK 1\nEND IF\n', 2, 1,
      "converter stops (a Rust panic)"),
+    # syntax_transforms.rs preprocess_llm_keyword: "llm " in any case, strings included,
+    # becomes "LLM " (the engine-oracle prints "I am an LLM model").
+    (Rewrite.TEXT_CHANGED, 'TALK "I am an llm model"\n', 1, 6, '"I am an LLM model"'),
+    # ... and a string ending with "LLM " is read as LLM's prompt: the text up to the next
+    # quote (line 2's x = ) gets WITH OPTIMIZE FOR "speed"; compile error.
+    (Rewrite.TEXT_CHANGED, 'TALK "Ask the LLM "\nx = "a"\nTALK x\n', 1, 6,
+     "is taken for the LLM keyword's prompt"),
 ]
 
 
