@@ -34,6 +34,7 @@ from .line_rules import (
 )
 from .source_lines import LinePiece, PieceKey, SourceLine
 from .string_literals import literal_findings
+from .talk_blocks import talk_block_findings
 
 COMPILER = "botbasic_compiler/src/"
 
@@ -64,6 +65,8 @@ class Rewrite(Enum):
     WITH_FIELDS = COMPILER + "syntax_transforms.rs convert_if_then_syntax (in_with_block)"
     MULTI_LINE = COMPILER + "syntax_transforms.rs convert_if_then_syntax (line continuation)"
     RAW_BLOCK = COMPILER + "blocks/mod.rs convert_begin_blocks (BEGIN TALK and MAIL only)"
+    TALK_BLOCK_TEXT = COMPILER + "lib.rs preprocess_basic, blocks/mod.rs and blocks/talk.rs " \
+                                 "(BEGIN TALK lines skipped, trimmed, read as a Rhai string)"
     WAIT = "botbasic_ai/src/keywords/events.rs (WAIT FOR EVENT replaces WAIT)"
     # Rhai's tokenizer reads the strings the converter passes on (string_literals.py).
     BAD_ESCAPE = "rhai src/tokenizer.rs parse_string_literal (escapes)"
@@ -177,6 +180,7 @@ class ConverterModel:
     def _raw_block(self, line: SourceLine, block: TextBlock) -> Iterator[Finding]:
         """BEGIN SYSTEM PROMPT and TABLE stay in the script: their lines become code."""
         if block.kind == "TALK":
+            yield from talk_block_findings(self.label, block)
             return
         where = ("keep TABLE definitions in tables.bas (the engine still creates the table "
                  "from them)" if block.kind == "TABLE" else

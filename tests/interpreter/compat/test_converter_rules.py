@@ -116,6 +116,19 @@ FIRES = [
     # quote (line 2's x = ) gets WITH OPTIMIZE FOR "speed"; compile error.
     (Rewrite.TEXT_CHANGED, 'TALK "Ask the LLM "\nx = "a"\nTALK x\n', 1, 6,
      "is taken for the LLM keyword's prompt"),
+    # lib.rs preprocess_basic skips blank and comment lines, block text too; blocks/mod.rs
+    # trims each line; blocks/talk.rs makes the text a Rhai string (\t is a tab, \d fails).
+    # The engine-oracle prints "A\nB" for the first dialog.
+    (Rewrite.TALK_BLOCK_TEXT, "BEGIN TALK\nA\n\nB\nEND TALK\n", 3, 1,
+     "drops the blank lines of a BEGIN TALK block"),
+    (Rewrite.TALK_BLOCK_TEXT, "BEGIN TALK\nA\n' C\nEND TALK\n", 3, 1,
+     "it skips every line of the dialog that starts with '"),
+    (Rewrite.TALK_BLOCK_TEXT, "BEGIN TALK\nA\n  B\nEND TALK\n", 3, 1,
+     "trims each line of a BEGIN TALK block"),
+    (Rewrite.TALK_BLOCK_TEXT, "BEGIN TALK\nD\\tE\nEND TALK\n", 2, 2,
+     "prints a tab for \\t here"),
+    (Rewrite.TALK_BLOCK_TEXT, "BEGIN TALK\nC:\\data\nEND TALK\n", 2, 3,
+     "Rhai rejects the escape \\d"),
 ]
 
 
@@ -131,6 +144,7 @@ def test_rule_fires_at_the_line_the_engine_breaks(rule: Rewrite, source: str, li
 
 
 QUIET = [
+    "x = 2\nBEGIN TALK\n  Two lines, ${x}\n  one indent\nEND TALK\n",  # common indent
     'x = "é"\nIF "ɐ" = x THEN\n  TALK 1\nEND IF\n',  # a longer capital: the cut is a space
     'x = "C:\\\\data \\x41 \\u00e9"\nTALK x + \'a\'\n',  # the fix of BAD_ESCAPE, one character
     'TALK "Hello, how are you?"\n',  # no keyword words in upper case

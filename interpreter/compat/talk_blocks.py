@@ -1,0 +1,81 @@
+"""BEGIN TALK blocks as the converter builds them, where that differs from their text.
+
+``lib.rs`` ``preprocess_basic`` runs first over every line, block text included: it drops
+blank lines and lines starting with ``'``, ``//``, ``REM`` (and the settings lines). Then
+``blocks/mod.rs`` ``convert_begin_blocks`` trims each remaining line and ``blocks/talk.rs``
+puts its text, with only ``"`` escaped, into a Rhai string literal, so Rhai's tokenizer reads
+the backslash escapes in it (``\\t`` is a tab, ``\\d`` does not compile). Talkbench prints the
+block as written (its common indentation removed) and reports each difference once per line.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from ..syntax.lexer import CODE_ESCAPES, TextBlock, code_escape
+from .findings import Concern, Finding
+
+# Lines preprocess_basic skips (case-sensitive, on the trimmed line).
+_SKIPPED = ("'", "//", "REM", "SET SCHEDULE", "WEBHOOK", "PARAM ", "DESCRIPTION ")
+# What Rhai makes of the escapes it reads, as the warning names them.
+_READ = {"n": "a line break", "t": "a tab", "r": "a carriage return", "\\": "one backslash"}
+_SUBSTITUTION = re.compile(r"\$\{[^}]*\}")
+
+
+def talk_block_findings(label: str, block: TextBlock) -> Iterator[Finding]:
+    """The block's lines the engine drops, trims or reads escapes in."""
+    filled = [text for _, text in block.lines if text.strip()]
+    indent = min((len(t) - len(t.lstrip()) for t in filled), default=0)
+    blank_seen = indent_seen = False
+    for number, text in block.lines:
+        trimmed = text.strip()
+        col = len(text) - len(text.lstrip()) + 1
+        if not trimmed:
+            if not blank_seen and filled:
+                blank_seen = True
+                yield Finding(Concern.TRANSLATION, number, 1, 2,
+                              f"{label} drops the blank lines of a BEGIN TALK block (it "
+                              f"skips every empty line of the dialog): the lines around "
+                              f"them run together")
+            continue
+        end = col + len(trimmed)
+        prefix = next((p for p in _SKIPPED if trimmed.startswith(p)), None)
+        if prefix is not None:
+            yield Finding(Concern.TRANSLATION, number, col, end,
+                          f"{label} drops this line of the BEGIN TALK block: it skips every "
+                          f"line of the dialog that starts with {prefix.strip()} (comments "
+                          f"and settings); reword the line")
+            continue
+        if col - 1 > indent and not indent_seen:
+            indent_seen = True
+            yield Finding(Concern.TRANSLATION, number, 1, col,
+                          f"{label} trims each line of a BEGIN TALK block: this "
+                          f"indentation is not printed")
+        yield from _escape(label, number, col, trimmed)
+
+
+def _escape(label: str, number: int, col: int, trimmed: str) -> Iterator[Finding]:
+    """The first backslash escape of the line's text (outside ``${…}``)."""
+    text = _SUBSTITUTION.sub(lambda m: " " * len(m.group(0)), trimmed)
+    at = text.find("\\")
+    if at < 0 or at + 1 >= len(text):
+        return
+    nxt = text[at + 1]
+    read = _READ.get(nxt)
+    if read is None and nxt in CODE_ESCAPES:
+        char = code_escape(text, at)
+        read = None if char is None else f"the character {char!r}"
+        width = 2 + CODE_ESCAPES[nxt]
+    else:
+        width = 2
+    escape = text[at : at + width]
+    where = col + at
+    if read is None:
+        yield Finding(Concern.TRANSLATION, number, where, where + len(escape),
+                      f"{label} fails to compile this: the block becomes a Rhai string, "
+                      f"and Rhai rejects the escape {escape}; write \\\\ for a backslash")
+    else:
+        yield Finding(Concern.TRANSLATION, number, where, where + len(escape),
+                      f"{label} prints {read} for {escape} here: the block becomes a Rhai "
+                      f"string, which reads backslash escapes")
