@@ -15,6 +15,7 @@ from collections.abc import Iterator
 
 from ..syntax.lexer import CODE_ESCAPES, TextBlock, code_escape
 from .findings import Concern, Finding
+from .line_rules import clip
 
 # Lines preprocess_basic skips (case-sensitive, on the trimmed line).
 _SKIPPED = ("'", "//", "REM", "SET SCHEDULE", "WEBHOOK", "PARAM ", "DESCRIPTION ")
@@ -53,6 +54,7 @@ def talk_block_findings(label: str, block: TextBlock) -> Iterator[Finding]:
                           f"{label} trims each line of a BEGIN TALK block: this "
                           f"indentation is not printed")
         yield from _escape(label, number, col, trimmed)
+        yield from _substitution(label, number, col, trimmed)
 
 
 def _escape(label: str, number: int, col: int, trimmed: str) -> Iterator[Finding]:
@@ -79,3 +81,51 @@ def _escape(label: str, number: int, col: int, trimmed: str) -> Iterator[Finding
         yield Finding(Concern.TRANSLATION, number, where, where + len(escape),
                       f"{label} prints {read} for {escape} here: the block becomes a Rhai "
                       f"string, which reads backslash escapes")
+
+
+def engine_substitution(expr: str) -> tuple[str, int | None]:
+    """What ``convert_talk_line_with_substitution`` (blocks/talk.rs) keeps of ``${expr}``:
+    the code, and None when the closing ``}`` ends it, else where in ``expr`` a space, ``:``
+    or ``=`` outside parentheses ended it (from there on, ``}`` included, it is text)."""
+    code: list[str] = []
+    depth = 0
+    text = expr + "}"
+    i = 0
+    while i < len(text):
+        c = text[i]
+        if c == "}" and depth == 0:
+            return "".join(code), None
+        if c == "}" or (c == ")" and depth > 0):
+            depth -= 1
+            code.append(c)
+        elif c == "(":
+            depth += 1
+            code.append(c)
+        elif c.isalnum() or c in '_.[],"' or (c == " " and depth > 0):
+            code.append(c)
+        elif c in ": =" and depth == 0:
+            return "".join(code), i
+        elif c == "\\" and i + 1 < len(text):
+            i += 1
+            code.append(text[i])
+        i += 1  # any other sign is dropped
+    return "".join(code), None
+
+
+def _substitution(label: str, number: int, col: int, trimmed: str) -> Iterator[Finding]:
+    """The first ``${…}`` of the line that the converter turns into other code."""
+    for m in _SUBSTITUTION.finditer(trimmed):
+        expr = m.group(0)[2:-1]
+        code, stop = engine_substitution(expr)
+        if stop is None and code and code == expr:
+            continue
+        became = f"${{{code}}}" if code else "nothing"
+        if stop is not None:
+            became += f" followed by the text \"{expr[stop:]}}}\""
+        where = col + m.start()
+        yield Finding(Concern.TRANSLATION, number, where, where + len(m.group(0)),
+                      f"{label} turns {clip(m.group(0), 40)} into {became}: a BEGIN "
+                      f"TALK substitution keeps names, calls and indexes only (a space, ':' "
+                      f"or '=' ends it, other signs are dropped); compute the value into a "
+                      f"variable first")
+        return
