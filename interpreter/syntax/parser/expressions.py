@@ -321,6 +321,10 @@ class ExpressionRules(ParserCore):
             return n.Call(t.line, t.col, t.text, [arg]) if called else \
                 n.KeywordExpr(t.line, t.col, "FIRST", [arg])
         if phrase is not None and self.starts_keyword_expression(*phrase):
+            if w == "LAST":
+                self.error("General Bots cannot compile LAST without parentheses (last.rs "
+                           "registers LAST ( $expr$ ); Rhai: \"Expecting '('\"): write "
+                           "LAST(…)", t, Severity.WARNING)
             return self.keyword_expression(t, *phrase)
         self.advance()
         if self.at_op("("):

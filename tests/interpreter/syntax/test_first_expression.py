@@ -3,7 +3,8 @@
 botbasic_core/src/keywords/first.rs registers the Rhai custom syntax ``FIRST $expr$``, and
 Rhai parses ``$expr$`` as a complete expression: ``FIRST(name) + "!"`` is
 ``FIRST(name + "!")``, the first word of "Ann Lee!", so "Ann" (checked with the
-engine-oracle). LAST is registered as ``LAST ( $expr$ )`` and stops at its parenthesis.
+engine-oracle). LAST is registered as ``LAST ( $expr$ )``: it stops at its parenthesis, and
+without one it does not compile.
 ``talkbench check`` warns where the parentheses do not hold all of FIRST's argument.
 """
 
@@ -50,3 +51,11 @@ def test_a_first_compared_in_an_if_stops_as_in_general_bots() -> None:
 
 def test_a_variable_called_first_is_still_a_variable() -> None:
     assert talks("first = 2\nTALK first + 1\n") == ["3"]
+
+
+def test_last_without_parentheses_runs_but_is_reported() -> None:
+    # last.rs: LAST ( $expr$ ); the engine-oracle stops with "Expecting '(' for 'LAST'".
+    source = NAME + "x = LAST name\nTALK x\nTALK LAST(name)\n"
+    found = [d.line for d in check_source(source, "t.bas") if "LAST without" in d.message]
+    assert found == [2]
+    assert talks(source) == ["Lee", "Lee"]
