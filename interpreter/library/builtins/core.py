@@ -470,10 +470,11 @@ def nvl(v: Value, default: Value) -> Value:
     return default if _blank(v) else v
 
 
-@builtin("COALESCE", min_args=1)
-def coalesce(*args: Value) -> Value:
-    """The first argument that is neither NULL nor ""; NULL when there is none."""
-    return next((a for a in args if not _blank(a)), None)
+@builtin("COALESCE", min_args=2, max_args=2)
+def coalesce(v: Value, default: Value) -> Value:
+    """NVL under another name: validation/nvl_iif.rs registers COALESCE with the same two
+    arguments, so COALESCE((), "") is "" and a third argument is "Function not found"."""
+    return nvl(v, default)
 
 
 @builtin("IIF", min_args=3, max_args=3)
