@@ -33,7 +33,7 @@ def talk_block_findings(label: str, block: TextBlock) -> Iterator[Finding]:
         trimmed = text.strip()
         col = len(text) - len(text.lstrip()) + 1
         if not trimmed:
-            if not blank_seen and filled:
+            if not blank_seen and len(block.lines) > 1:  # one blank line alone is "" anyway
                 blank_seen = True
                 yield Finding(Concern.TRANSLATION, number, 1, 2,
                               f"{label} drops the blank lines of a BEGIN TALK block (it "

@@ -48,3 +48,17 @@ def test_mangled_substitutions_are_reported_once_per_line() -> None:
 
 def test_names_calls_and_indexes_are_quiet() -> None:
     assert substitutions('C ${UCASE(n)} D ${LEFT(n, 2)}\nG ${x}:${n} ${m["k"]}\n') == []
+
+
+def blank_notes(block: str) -> list[int]:
+    source = "BEGIN TALK\n" + block + "END TALK\n"
+    return [d.line for d in check_source(source, "t.bas") if "blank lines" in d.message]
+
+
+def test_blank_lines_are_reported_once_whenever_they_change_the_text() -> None:
+    # lib.rs preprocess_basic drops them: the oracle prints "" for two blank lines, "A" for
+    # "A" and a blank line (Talkbench keeps them: "\n", "A\n").
+    assert blank_notes("\n\n") == [2]
+    assert blank_notes("A\n\n") == [3]
+    assert blank_notes("\nA\n\nB\n") == [2]
+    assert blank_notes("\n") == []
