@@ -54,6 +54,7 @@ class Rewrite(Enum):
     SINGLE_LINE_IF = COMPILER + "syntax_transforms.rs convert_if_then_syntax (then_pos)"
     THEN_SHIFT = COMPILER + "syntax_transforms.rs convert_if_then_syntax (then_pos in bytes " \
                             "of the upper-cased line)"
+    STRAY_EQUALS = COMPILER + "syntax_transforms.rs (= becomes == in IF conditions only)"
     MIXED_EQUALS = COMPILER + "syntax_transforms.rs convert_if_then_syntax (replace(\"=\", \"==\"))"
     AND_OR = COMPILER + "syntax_transforms.rs convert_if_then_syntax (AND/OR in IF only)"
     NOT = COMPILER + "syntax_transforms.rs (no pass rewrites NOT)"
@@ -227,6 +228,7 @@ class ConverterModel:
             yield from self._wait(line)
         else:
             yield from self._let_prefix(line)
+            yield from self._stray_equals(line)
 
     def _comment(self, line: SourceLine, header: IfHeader | None) -> Iterator[Finding]:
         if not line.comment_col:
@@ -280,6 +282,21 @@ class ConverterModel:
                 "outside an IF or WHILE block only 'name = value' lines compile")
         yield self._whole(line, f"a line outside IF/WHILE that holds '=' becomes the "
                                 f"assignment {quote('let ' + line.code)}; {hint}")
+
+    def _stray_equals(self, line: SourceLine) -> Iterator[Finding]:
+        """An ``=`` meant as a comparison outside an IF condition: no pass makes it ``==``,
+        and Rhai's ``=`` is an assignment, which no value can hold."""
+        tokens = line.tokens
+        equals = [t for t in tokens if t.kind is Kind.OP and t.value == "="]
+        assignment = len(tokens) > 1 and tokens[0].kind is Kind.IDENT and tokens[1] in equals
+        stray = equals[1:] if assignment else equals
+        in_block = bool(self.if_depth or self.while_depth or (self.select_open and
+                                                              self.case_seen))
+        if not stray or not (assignment or in_block) or line.upper.startswith("FOR "):
+            return  # a top-level keyword line with '=' is LET_PREFIX's
+        yield self._at_token(line, stray[0], "Rhai reads this '=' as an assignment, which "
+                                             "no value can hold (only IF conditions get "
+                                             "== from it); write == to compare")
 
     def _wait(self, line: SourceLine) -> Iterator[Finding]:
         yield self._at_token(line, line.tokens[0],

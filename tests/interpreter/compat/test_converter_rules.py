@@ -129,6 +129,11 @@ FIRES = [
      "prints a tab for \\t here"),
     (Rewrite.TALK_BLOCK_TEXT, "BEGIN TALK\nC:\\data\nEND TALK\n", 2, 3,
      "Rhai rejects the escape \\d"),
+    # Only IF conditions get = -> ==; elsewhere Rhai reads = as an assignment: "Expecting ';'"
+    # for x = a = 1, "Expression cannot be assigned to" for TALK a = 1 in a block.
+    (Rewrite.STRAY_EQUALS, 'a = 1\nx = LEN("a=b") = 3\nTALK x\n', 2, 16, "write == to compare"),
+    (Rewrite.STRAY_EQUALS, "a = 1\nIF a = 1 THEN\n  TALK a = 1\nEND IF\n", 3, 10,
+     "Rhai reads this '=' as an assignment"),
 ]
 
 
@@ -144,6 +149,7 @@ def test_rule_fires_at_the_line_the_engine_breaks(rule: Rewrite, source: str, li
 
 
 QUIET = [
+    'a = 1\nx = a == 1\nIF a = 1 THEN\n  TALK "a = 1"\nEND IF\nTALK x\n',  # STRAY_EQUALS' fix
     "x = 2\nBEGIN TALK\n  Two lines, ${x}\n  one indent\nEND TALK\n",  # common indent
     'x = "é"\nIF "ɐ" = x THEN\n  TALK 1\nEND IF\n',  # a longer capital: the cut is a space
     'x = "C:\\\\data \\x41 \\u00e9"\nTALK x + \'a\'\n',  # the fix of BAD_ESCAPE, one character
