@@ -14,7 +14,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..syntax.lexer import CODE_ESCAPES, Interpolation, Kind, Token, code_escape
+from ..syntax.lexer import (
+    CODE_ESCAPES,
+    Interpolation,
+    Kind,
+    Token,
+    code_escape,
+    straight_quotes,
+)
 from .findings import Concern, Finding
 from .line_rules import clip, dropped, fails
 from .source_lines import SourceLine
@@ -99,3 +106,20 @@ def _argument(line: SourceLine, token: Token) -> bool:
     at = next(i for i, t in enumerate(line.tokens) if t is token)
     before = line.tokens[at - 1] if at else None
     return before is not None and before.kind is Kind.OP and before.value in ("(", ",")
+
+
+def curly_quote_findings(label: str, source: str) -> list[Finding]:
+    """Curly quotes Talkbench reads as string delimiters (``TALK “Hi”``): Rhai's tokenizer
+    does not, and stops at the first ("Unexpected '“'"). One finding per line."""
+    if not any(q in source for q in "\u201c\u201d\u2018\u2019"):
+        return []
+    text = source.replace("\r\n", "\n").replace("\r", "\n")
+    found = []
+    for number, (written, read) in enumerate(
+            zip(text.split("\n"), straight_quotes(text).split("\n"), strict=True), start=1):
+        if written != read:
+            col = next(i for i, (a, b) in enumerate(zip(written, read)) if a != b) + 1
+            found.append(Finding(Concern.TRANSLATION, number, col, col + 1,
+                                 f"{label} fails to compile this: Rhai reads {written[col - 1]} "
+                                 f"as a character, not a quote; use straight quotes"))
+    return found

@@ -85,3 +85,11 @@ def test_a_one_character_argument_is_a_char_that_string_functions_reject() -> No
     found = findings("TALK UCASE('a')\nTALK REPLACE(\"x\", 'x', \"y\")\nTALK 'a' + \"b\"\n")
     assert [(line, col) for line, col, _ in found] == [(1, 12), (2, 19)]
     assert "reads 'a' as a character, not text" in found[0][2]
+
+
+def test_curly_quotes_as_delimiters_do_not_compile_but_as_text_they_do() -> None:
+    # Engine-oracle: TALK “Hello” stops with "Unexpected '“'"; "He said “hi”" is fine.
+    source = 'TALK “Hello”\nTALK "He said “hi”"\n\' “note”\nx = ‘a’\nTALK x\n'
+    found = findings(source)
+    assert [(line, col) for line, col, _ in found] == [(1, 6), (4, 5)]
+    assert "fails to compile this: Rhai reads “ as a character, not a quote" in found[0][2]
