@@ -13,6 +13,7 @@ from .build_notes import build_notes
 from .builds import NEWEST_BUILD, EngineBuild, EngineOptions
 from .converter_rules import converter_findings
 from .findings import Concern, Finding
+from .function_names import function_name_findings
 from .source_lines import line_pieces
 from .string_literals import curly_quote_findings
 from .unsupported import unsupported_constructs
@@ -35,6 +36,7 @@ def engine_findings(source: str, program: n.Program,
     found += build_notes(nodes, options.build)
     found += value_pitfalls(nodes)
     found += curly_quote_findings(options.build.label, source)
+    found += function_name_findings(nodes)
     return sorted(found, key=lambda f: (f.line, f.col))
 
 

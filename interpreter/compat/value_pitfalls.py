@@ -27,6 +27,7 @@ class Pitfall(Enum):
     LEN_BYTES = "botbasic_core/src/keywords/string_functions.rs LEN (s.len(): UTF-8 bytes)"
     NAME_CASING = "rhai: variable names are case-sensitive"
     MEMORY_NUMBER = "botbasic_data/src/keywords/bot_memory.rs SET BOT MEMORY (String, String)"
+    FUNCTION_CASING = "rhai: function names looked up as written (function_names.py)"
 
 
 _MEMORY_READS = frozenset({"GET BOT MEMORY", "GET USER MEMORY"})

@@ -15,6 +15,7 @@ import pytest
 from interpreter import Severity, check_source
 
 CASES = [
+    ("built-in in mixed case", 'TALK Len("abc")\n', 'TALK LEN("abc")\n', (1, 6), "write LEN"),
     ("text + number from memory",
      'visits = GET_BOT_MEMORY("visits")\nn = visits + 1\nTALK n\n',
      'visits = GET_BOT_MEMORY("visits")\nn = VAL(visits) + 1\nTALK n\n',
