@@ -58,29 +58,37 @@ def talk_block_findings(label: str, block: TextBlock) -> Iterator[Finding]:
 
 
 def _escape(label: str, number: int, col: int, trimmed: str) -> Iterator[Finding]:
-    """The first backslash escape of the line's text (outside ``${…}``)."""
+    """The first escape of the line's text (outside ``${…}``) that Rhai rejects, else the
+    first it reads."""
     text = _SUBSTITUTION.sub(lambda m: " " * len(m.group(0)), trimmed)
+    first: tuple[int, str, str] | None = None
     at = text.find("\\")
-    if at < 0 or at + 1 >= len(text):
-        return
-    nxt = text[at + 1]
-    read = _READ.get(nxt)
-    if read is None and nxt in CODE_ESCAPES:
-        char = code_escape(text, at)
-        read = None if char is None else f"the character {char!r}"
-        width = 2 + CODE_ESCAPES[nxt]
-    else:
-        width = 2
-    escape = text[at : at + width]
-    where = col + at
-    if read is None:
-        yield Finding(Concern.TRANSLATION, number, where, where + len(escape),
-                      f"{label} fails to compile this: the block becomes a Rhai string, "
-                      f"and Rhai rejects the escape {escape}; write \\\\ for a backslash")
-    else:
+    while at >= 0:
+        escape, read = _read_escape(text, at)
+        where = col + at
+        if read is None:
+            yield Finding(Concern.TRANSLATION, number, where, where + len(escape),
+                          f"{label} fails to compile this: the block becomes a Rhai string, "
+                          f"and Rhai rejects the escape {escape} (a \\ at the end escapes "
+                          f"its closing quote); write \\\\ for a backslash")
+            return
+        first = first or (where, escape, read)
+        at = text.find("\\", at + len(escape))
+    if first is not None:
+        where, escape, read = first
         yield Finding(Concern.TRANSLATION, number, where, where + len(escape),
                       f"{label} prints {read} for {escape} here: the block becomes a Rhai "
                       f"string, which reads backslash escapes")
+
+
+def _read_escape(text: str, at: int) -> tuple[str, str | None]:
+    """The escape at ``text[at]`` as written, and what Rhai prints for it (None: rejected)."""
+    nxt = text[at + 1 : at + 2]
+    if nxt in CODE_ESCAPES and nxt:
+        char = code_escape(text, at)
+        escape = text[at : at + 2 + CODE_ESCAPES[nxt]]
+        return escape, None if char is None else f"the character {char!r}"
+    return text[at : at + 2], _READ.get(nxt)
 
 
 def engine_substitution(expr: str) -> tuple[str, int | None]:

@@ -62,3 +62,19 @@ def test_blank_lines_are_reported_once_whenever_they_change_the_text() -> None:
     assert blank_notes("A\n\n") == [3]
     assert blank_notes("\nA\n\nB\n") == [2]
     assert blank_notes("\n") == []
+
+
+def escape_notes(block: str) -> list[tuple[int, int, str]]:
+    source = "BEGIN TALK\n" + block + "END TALK\n"
+    return [(d.line, d.col, d.message) for d in check_source(source, "t.bas")
+            if "escape" in d.message]
+
+
+def test_a_rejected_escape_wins_over_an_earlier_read_one() -> None:
+    # The oracle: "C:\\x \\d" stops at \d; "C:\\" (a \ at the end) with "Open string is not
+    # terminated", as the backslash escapes the quote the converter closes the text with.
+    found = escape_notes("C:\\\\x \\d\nC:\\\nok \\t\n")
+    assert [(line, col) for line, col, _ in found] == [(2, 7), (3, 3), (4, 4)]
+    assert "rejects the escape \\d" in found[0][2]
+    assert "rejects the escape \\ " in found[1][2]
+    assert "prints a tab for \\t" in found[2][2]
