@@ -14,6 +14,7 @@ from .builds import NEWEST_BUILD, EngineBuild, EngineOptions
 from .converter_rules import converter_findings
 from .findings import Concern, Finding
 from .source_lines import line_pieces
+from .string_literals import curly_quote_findings
 from .unsupported import unsupported_constructs
 from .value_pitfalls import value_pitfalls
 
@@ -33,6 +34,7 @@ def engine_findings(source: str, program: n.Program,
     found = converter_findings(options.build, line_pieces(source))
     found += build_notes(nodes, options.build)
     found += value_pitfalls(nodes)
+    found += curly_quote_findings(options.build.label, source)
     return sorted(found, key=lambda f: (f.line, f.col))
 
 

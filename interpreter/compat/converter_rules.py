@@ -28,13 +28,16 @@ from .line_rules import (
     fails,
     memory_arguments,
     quote,
+    shifted_condition,
     string_findings,
     talk_text_findings,
     word_findings,
 )
 from .multiword import conversion
 from .source_lines import LinePiece, PieceKey, SourceLine
+from .string_literals import literal_findings
 from .syntax_survivors import SURVIVORS
+from .talk_blocks import talk_block_findings
 
 COMPILER = "botbasic_compiler/src/"
 
@@ -52,6 +55,8 @@ class Rewrite(Enum):
     CASE_ELSE = COMPILER + "syntax_transforms.rs convert_select_case_syntax (CASE ELSE)"
     CASE_LIST = COMPILER + "syntax_transforms.rs convert_select_case_syntax (CASE a, b)"
     SINGLE_LINE_IF = COMPILER + "syntax_transforms.rs convert_if_then_syntax (then_pos)"
+    THEN_SHIFT = COMPILER + "syntax_transforms.rs convert_if_then_syntax (then_pos in bytes " \
+                            "of the upper-cased line)"
     MIXED_EQUALS = COMPILER + "syntax_transforms.rs convert_if_then_syntax (replace(\"=\", \"==\"))"
     AND_OR = COMPILER + "syntax_transforms.rs convert_if_then_syntax (AND/OR in IF only)"
     NOT = COMPILER + "syntax_transforms.rs (no pass rewrites NOT)"
@@ -70,11 +75,18 @@ class Rewrite(Enum):
     WITH_FIELDS = COMPILER + "syntax_transforms.rs convert_if_then_syntax (in_with_block)"
     MULTI_LINE = COMPILER + "syntax_transforms.rs convert_if_then_syntax (line continuation)"
     RAW_BLOCK = COMPILER + "blocks/mod.rs convert_begin_blocks (BEGIN TALK and MAIL only)"
+    TALK_BLOCK_TEXT = COMPILER + "lib.rs preprocess_basic, blocks/mod.rs and blocks/talk.rs " \
+                                 "(BEGIN TALK lines skipped, trimmed, read as a Rhai string)"
     WAIT = "botbasic_ai/src/keywords/events.rs (WAIT FOR EVENT replaces WAIT)"
     EQUALS_OUTSIDE_IF = COMPILER + "syntax_transforms.rs convert_if_then_syntax (== in IF only)"
     BACKSLASH = "rhai src/tokenizer.rs (no \\ symbol; no pass rewrites it)"
     DOUBLE_SIGN = "rhai src/tokenizer.rs (-- and ++ are reserved symbols)"
     LEADING_POINT = "rhai src/tokenizer.rs (a number starts with a digit)"
+    # Rhai's tokenizer reads the strings the converter passes on (string_literals.py).
+    BAD_ESCAPE = "rhai src/tokenizer.rs parse_string_literal (escapes)"
+    CHAR_QUOTES = "rhai src/tokenizer.rs ('…' is one character)"
+    PLAIN_INTERPOLATION = ("rhai src/tokenizer.rs (${} only in `…` strings); "
+                           + COMPILER + "blocks/talk.rs (BEGIN TALK only)")
 
 
 _COMPOUND_SIGNS = frozenset({"+", "-", "*", "/", "%", "**"})  # x += 1 is Rhai's own
@@ -139,6 +151,7 @@ class ConverterModel:
                 yield from self._raw_block(line, block)
                 continue
             yield from string_findings(self.label, line)
+            yield from literal_findings(self.label, line)
             if line.starts_statement:
                 yield from self._statement(line)
                 yield from self._multi_line(line, after)
@@ -190,6 +203,7 @@ class ConverterModel:
     def _raw_block(self, line: SourceLine, block: TextBlock) -> Iterator[Finding]:
         """BEGIN SYSTEM PROMPT and TABLE stay in the script: their lines become code."""
         if block.kind == "TALK":
+            yield from talk_block_findings(self.label, block)
             return
         where = ("keep TABLE definitions in tables.bas (the engine still creates the table "
                  "from them)" if block.kind == "TABLE" else
@@ -267,6 +281,17 @@ class ConverterModel:
                           "character; put the comment on a line of its own")
 
     def _if_header(self, line: SourceLine, header: IfHeader) -> Iterator[Finding]:
+        cut = shifted_condition(line, header)
+        if cut is not None:
+            outcome = ("its converter stops (a Rust panic)" if not cut else
+                       f"the condition becomes {quote(cut)}")
+            yield Finding(Concern.TRANSLATION, line.number, line.indent,
+                          line.indent + len(line.code),
+                          f"{self.label} cuts this condition where THEN stands in the "
+                          f"upper-cased line, counting bytes, and a letter here changes "
+                          f"length when upper-cased (ﬁ becomes FI): {outcome}; spell the "
+                          f"text another way or put it in a variable first")
+            return
         if line.upper.startswith("IF "):
             self.if_depth += 1
             rest = line.code[header.then_pos + 5 :].strip()

@@ -22,6 +22,7 @@ COMPOUND = ("==", "!=", "<=", ">=", "+=", "-=", "*=", "/=")
 # preprocess_basic drops these lines (the engine registers them in its database instead).
 DROPPED_PREFIXES = ("SET SCHEDULE", "WEBHOOK", "PARAM ", "DESCRIPTION ")
 _IF_HEADER = re.compile(r"(ELSEIF|IF) ")
+_ENDS_WITH_LLM = re.compile(r'llm "$', re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,32 @@ class IfHeader:
         """Is ``token`` inside the condition (so the IF pass rewrites it)?"""
         start = line.col_of(self.cond_start)
         return start <= token.col and token.end_col <= line.col_of(self.then_pos) + 1
+
+
+_THEN = re.compile(r" THEN", re.IGNORECASE)
+
+
+def shifted_condition(line: SourceLine, header: IfHeader) -> str | None:
+    """The condition ``convert_if_then_syntax`` cuts out when it differs from the written
+    one, "" when the cut falls inside a character (a Rust panic), None when they agree.
+
+    It finds " THEN" in the upper-cased line and cuts the line itself at that BYTE offset:
+    a letter whose capital is longer or shorter in UTF-8 ("ﬁ" becomes "FI", 3 bytes to 2)
+    moves the cut."""
+    trimmed = line.trimmed
+    found = _THEN.search(trimmed)
+    if found is None or trimmed.isascii():
+        return None
+    raw = trimmed.encode("utf-8", "surrogatepass")
+    start = len(trimmed[: header.cond_start].encode("utf-8", "surrogatepass"))
+    then = trimmed.upper().encode("utf-8", "surrogatepass").find(b" THEN")
+    if then > len(raw):
+        return ""
+    try:
+        cut = raw[start:then].decode("utf-8").strip()
+    except UnicodeDecodeError:
+        return ""
+    return None if cut == trimmed[header.cond_start : found.start()].strip() else cut
 
 
 def dropped(line: SourceLine) -> bool:
@@ -261,7 +288,13 @@ def string_findings(label: str, line: SourceLine) -> Iterator[Finding]:
         raw = line.source_of(token)
         in_condition = header is not None and header.holds(line, token)
         changed = rewritten_string(raw, condition if in_condition else None)
-        if changed != raw:
+        if _ENDS_WITH_LLM.search(raw):
+            yield fails(label, line, token.col, token.end_col,
+                        "a string that ends with \"LLM \" is taken for the LLM keyword's "
+                        "prompt: it copies the text up to the next quote, on later lines too, "
+                        "and adds WITH OPTIMIZE FOR \"speed\" "
+                        "(syntax_transforms.rs preprocess_llm_keyword)")
+        elif changed != raw:
             yield Finding(Concern.TRANSLATION, line.number, token.col, token.end_col,
                           f"{label} rewrites words inside this string: {clip(raw)} becomes "
                           f"{clip(changed)}")

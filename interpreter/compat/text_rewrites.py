@@ -1,7 +1,8 @@
 """The converter's plain-text replacements, applied to one string literal.
 
 The engine runs them over whole lines, so they change the text inside strings too:
-``lib.rs`` ``preprocess_basic`` joins multi-word keywords, ``convert_if_then_syntax``
+``syntax_transforms.rs`` ``preprocess_llm_keyword`` capitalises "llm ", ``lib.rs``
+``preprocess_basic`` joins multi-word keywords, ``convert_if_then_syntax``
 rewrites ``AND``/``OR``/``NOT IN``/``=`` in IF conditions and `` <> `` everywhere, and
 ``convert_keywords_to_lowercase`` lowercases Rhai's keywords wherever they stand as words.
 """
@@ -10,6 +11,9 @@ from __future__ import annotations
 
 import re
 
+# syntax_transforms.rs preprocess_llm_keyword, first of all: "LLM " in any case, anywhere in
+# the script (strings too), is written in capitals.
+_LLM = re.compile("llm ", re.IGNORECASE)
 # lib.rs preprocess_basic, in its order.
 _JOINED = (
     ("FOR EACH", "FOR_EACH"), ("EXIT FOR", "EXIT_FOR"), ("GROUP BY", "GROUP_BY"),
@@ -38,7 +42,7 @@ def rewritten_string(raw: str, condition: str | None = None) -> str:
     ``condition`` is the whole IF condition when the string stands in one: its ``=`` become
     ``==`` only when the condition holds none of the compound operators.
     """
-    text = raw
+    text = _LLM.sub("LLM ", raw)
     for old, new in _JOINED:
         text = text.replace(old, new)
     if condition is not None:

@@ -216,6 +216,24 @@ _RUST_FLOAT = re.compile(r"[+-]?(?:(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|inf|infi
 I64 = (-(2**63), 2**63 - 1)
 
 
+# Rust's ``char::is_whitespace`` (Unicode White_Space), which ``trim`` and
+# ``split_whitespace`` use. Python's ``isspace`` (``strip()``, ``split()``) also counts the
+# separators U+001C..U+001F, which Rust keeps.
+RUST_WHITESPACE = ("\t\n\x0b\x0c\r \x85\xa0\u1680" + "".join(map(chr, range(0x2000, 0x200B)))
+                   + "\u2028\u2029\u202f\u205f\u3000")
+_RUST_WORD = re.compile("[^" + re.escape(RUST_WHITESPACE) + "]+")
+
+
+def rust_trim(text: str) -> str:
+    """Rust's ``str::trim``."""
+    return text.strip(RUST_WHITESPACE)
+
+
+def rust_words(text: str) -> list[str]:
+    """Rust's ``str::split_whitespace``."""
+    return _RUST_WORD.findall(text)
+
+
 def rust_parse_f64(text: str) -> float | None:
     """Rust's ``f64::from_str``: no surrounding spaces; "inf", "NaN", "1e5", "1." accepted."""
     if not _RUST_FLOAT.fullmatch(text):

@@ -99,6 +99,25 @@ _NUMBER_RE = re.compile(
 I64_MAX = 2**63 - 1
 _GLUING_WORDS = frozenset(["IF", "ELSEIF", "WHILE", "RETURN", "AND", "OR", "IN"])
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "\\": "\\", '"': '"', "'": "'", "0": "\0"}
+# Rhai's code-point escapes and their digit counts (rhai src/tokenizer.rs
+# parse_string_literal): \xHH, \uHHHH, \UHHHHHHHH.
+CODE_ESCAPES = {"x": 2, "u": 4, "U": 8}
+
+
+def code_escape(text: str, at: int) -> str | None:
+    """The character of the escape ``\\x…``/``\\u…``/``\\U…`` at ``text[at]`` (its
+    backslash), or None when it is not one Rhai accepts (a wrong digit count, a surrogate)."""
+    width = CODE_ESCAPES.get(text[at + 1 : at + 2])
+    digits = text[at + 2 : at + 2 + width] if width else ""
+    if not width or len(digits) != width or any(c not in _HEX for c in digits):
+        return None
+    code = int(digits, 16)
+    if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:
+        return None
+    return chr(code)
+
+
+_HEX = frozenset("0123456789abcdefABCDEF")
 
 _BLOCK_START = re.compile(
     r"\s*(?:BEGIN[ \t_]+(TALK|MAIL|SYSTEM[ \t_]+PROMPT)\b(.*)|(TABLE)[ \t]+([\w.\"'-]+.*))$",
@@ -123,8 +142,55 @@ _OPERAND_WORDS = frozenset(
 
 
 def normalized(source: str) -> str:
-    """``source`` as the lexer reads it: curly quotes straight, every line end a \\n."""
-    return source.translate(CURLY_QUOTES).replace("\r\n", "\n").replace("\r", "\n")
+    """``source`` as the lexer reads it: curly quotes that delimit strings straight, every
+    line end a \\n."""
+    return straight_quotes(source.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+_CURLY = frozenset("\u201c\u201d\u2018\u2019")
+_RAW_BLOCK_START = re.compile(r"\s*BEGIN[ \t_]+(TALK|MAIL|SYSTEM[ \t_]+PROMPT)\b", re.IGNORECASE)
+_RAW_BLOCK_END = re.compile(r"\s*END[ \t_]+(TALK|MAIL|SYSTEM[ \t_]+PROMPT)\b", re.IGNORECASE)
+_COMMENT_LINE = re.compile(r"\s*(?:'|//|#|REM\b)", re.IGNORECASE)
+
+
+def straight_quotes(text: str) -> str:
+    """``text`` (``\\n`` line ends) with the curly quotes that delimit strings made
+    straight. Inside a string opened by a straight ``"``, in comment lines and in the text
+    of BEGIN TALK/MAIL/SYSTEM PROMPT blocks they stay characters of the text, as General Bots
+    reads them (``"It’s “fine”"`` prints as written)."""
+    if not _CURLY.intersection(text):
+        return text
+    lines = text.split("\n")
+    in_block = False
+    for k, line in enumerate(lines):
+        if in_block:
+            in_block = not _RAW_BLOCK_END.match(line)
+        elif _RAW_BLOCK_START.match(line):
+            in_block = True
+        elif _CURLY.intersection(line) and not _COMMENT_LINE.match(line):
+            lines[k] = _straight_line(line)
+    return "\n".join(lines)
+
+
+def _straight_line(line: str) -> str:
+    out = list(line)
+    in_straight = in_curly = False
+    i = 0
+    while i < len(line):
+        ch = line[i]
+        if in_straight:
+            if ch == "\\":
+                i += 1
+            elif ch == '"':
+                in_straight = line.startswith('""', i)
+                i += 1 if in_straight else 0
+        elif ch in _CURLY:
+            out[i] = ch.translate(CURLY_QUOTES)
+            in_curly = (not in_curly) if out[i] == '"' else in_curly
+        elif ch == '"':
+            in_straight, in_curly = not in_curly, False
+        i += 1
+    return "".join(out)
 
 
 class Lexer:
@@ -391,6 +457,11 @@ class Lexer:
                 if nxt in _ESCAPES:
                     buf.append(_ESCAPES[nxt])
                     self.pos += 2
+                    continue
+                decoded = code_escape(text, self.pos) if nxt in CODE_ESCAPES else None
+                if decoded is not None:
+                    buf.append(decoded)
+                    self.pos += 2 + CODE_ESCAPES[nxt]
                     continue
                 buf.append(ch)
                 self.pos += 1

@@ -9,4 +9,4 @@ END IF
 TALK "What is your name?"
 HEAR name AS NAME
 SET_BOT_MEMORY("last_visitor", name)
-TALK "Nice to meet you, ${name}!"
+TALK "Nice to meet you, " + name + "!"

@@ -234,23 +234,23 @@ def lcase(s: Value) -> str:
 
 @builtin("TRIM", min_args=1, max_args=1)
 def trim(s: Value) -> str:
-    """Text without surrounding whitespace."""
+    """Text without surrounding whitespace, as Rust's ``trim`` counts it (not U+001C..F)."""
     _str("TRIM", (s,), 0)
-    return s.strip()
+    return formatting.rust_trim(s)
 
 
 @builtin("LTRIM", min_args=1, max_args=1)
 def ltrim(s: Value) -> str:
     """Text without leading whitespace."""
     _str("LTRIM", (s,), 0)
-    return s.lstrip()
+    return s.lstrip(formatting.RUST_WHITESPACE)
 
 
 @builtin("RTRIM", min_args=1, max_args=1)
 def rtrim(s: Value) -> str:
     """Text without trailing whitespace."""
     _str("RTRIM", (s,), 0)
-    return s.rstrip()
+    return s.rstrip(formatting.RUST_WHITESPACE)
 
 
 @builtin("REPLACE", min_args=3, max_args=3)
@@ -357,14 +357,14 @@ def asc(s: Value) -> int:
 def first(v: Value) -> Value:
     """The first whitespace-separated word of the value's printed text ("" if none); an
     array prints first, so FIRST([1, 2]) is "[1," (first.rs)."""
-    words = to_display(v).split()
+    words = formatting.rust_words(to_display(v))
     return words[0] if words else ""
 
 
 @builtin("LAST", "LAST ELEM", min_args=1, max_args=1)
 def last(v: Value) -> Value:
     """The last whitespace-separated word of the value's printed text (last.rs)."""
-    words = to_display(v).split()
+    words = formatting.rust_words(to_display(v))
     return words[-1] if words else ""
 
 
@@ -396,7 +396,7 @@ def val(v: Value) -> float:
         return float(v)
     if type(v) is float:
         return v
-    n = formatting.rust_parse_f64(to_display(v).strip())
+    n = formatting.rust_parse_f64(formatting.rust_trim(to_display(v)))
     return 0.0 if n is None else n
 
 
@@ -413,7 +413,7 @@ def is_numeric(v: Value) -> bool:
     if type(v) is int or type(v) is float:
         return True
     if type(v) is str:
-        return formatting.rust_parse_f64(v.strip()) is not None
+        return formatting.rust_parse_f64(formatting.rust_trim(v)) is not None
     return False
 
 
@@ -470,10 +470,11 @@ def nvl(v: Value, default: Value) -> Value:
     return default if _blank(v) else v
 
 
-@builtin("COALESCE", min_args=1)
-def coalesce(*args: Value) -> Value:
-    """The first argument that is neither NULL nor ""; NULL when there is none."""
-    return next((a for a in args if not _blank(a)), None)
+@builtin("COALESCE", min_args=2, max_args=2)
+def coalesce(v: Value, default: Value) -> Value:
+    """NVL under another name: validation/nvl_iif.rs registers COALESCE with the same two
+    arguments, so COALESCE((), "") is "" and a third argument is "Function not found"."""
+    return nvl(v, default)
 
 
 @builtin("IIF", min_args=3, max_args=3)

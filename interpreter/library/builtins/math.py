@@ -8,7 +8,7 @@ import random
 from collections.abc import Callable
 
 from interpreter.library.builtins.core import builtin
-from interpreter.library.formatting import rust_parse_f64
+from interpreter.library.formatting import rust_parse_f64, rust_trim
 from interpreter.library.operators import powf
 from interpreter.values import BasicValueError, Value, not_found, to_display, to_int, to_number
 
@@ -249,5 +249,5 @@ def cdbl(v: Value) -> float:
     (validation/str_val.rs ``cdbl_keyword``)."""
     if type(v) is int or type(v) is float:
         return float(v)
-    n = rust_parse_f64(to_display(v).strip())
+    n = rust_parse_f64(rust_trim(to_display(v)))
     return 0.0 if n is None else n

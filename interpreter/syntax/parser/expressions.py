@@ -314,7 +314,26 @@ class ExpressionRules(ParserCore):
             args = [] if self.at_eol() or self.at_op(")", ",") else [self.concat()]
             return n.KeywordExpr(t.line, t.col, "HEAR", args)
         phrase = self.expression_phrase()
+        called = nxt.kind is Kind.OP and nxt.value == "("
+        if w == "FIRST" and phrase is not None and (
+                called or self.starts_keyword_expression(*phrase)):
+            # first.rs registers the custom syntax ``FIRST $expr$``: Rhai gives it the whole
+            # expression after the word, so ``FIRST(a) + "!"`` is ``FIRST(a + "!")``.
+            self.advance()
+            closer = self.matching_paren(self.i) if called else -1
+            arg = self.expression()
+            if called and self.i - 1 != closer:
+                self.error("General Bots's FIRST takes the whole expression after it "
+                           "(first.rs registers FIRST $expr$): this is FIRST of all of it, not "
+                           "of the parentheses; put FIRST(…) in a variable first", t,
+                           Severity.WARNING)
+            return n.Call(t.line, t.col, t.text, [arg]) if called else \
+                n.KeywordExpr(t.line, t.col, "FIRST", [arg])
         if phrase is not None and self.starts_keyword_expression(*phrase):
+            if w == "LAST":
+                self.error("General Bots cannot compile LAST without parentheses (last.rs "
+                           "registers LAST ( $expr$ ); Rhai: \"Expecting '('\"): write "
+                           "LAST(…)", t, Severity.WARNING)
             return self.keyword_expression(t, *phrase)
         self.advance()
         if self.at_op("("):
@@ -322,6 +341,17 @@ class ExpressionRules(ParserCore):
         if w in ("NOW", "TODAY"):
             return n.Call(t.line, t.col, t.text, [], bare=True)
         return self.name_node(t)
+
+    def matching_paren(self, start: int) -> int:
+        """Index of the ``)`` closing the ``(`` at token ``start`` (-1 when none)."""
+        depth = 0
+        for j in range(start, len(self.toks)):
+            tok = self.toks[j]
+            if tok.kind is Kind.OP and tok.value in ("(", ")"):
+                depth += 1 if tok.value == "(" else -1
+                if depth == 0:
+                    return j
+        return -1
 
     def name_node(self, t: Token) -> n.Name:
         self.note_name(t.text)

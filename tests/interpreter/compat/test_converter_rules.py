@@ -159,6 +159,43 @@ FIRES = [
     (Rewrite.DOUBLE_SIGN, "x = 5--3\nTALK x\n", 1, 6, "put a space between them"),
     # rhai src/tokenizer.rs reads digits only after a digit: ".5" is "Unexpected '.'".
     (Rewrite.LEADING_POINT, "x = .5\nTALK x\n", 1, 5, "write 0.5"),
+    # rhai src/tokenizer.rs parse_string_literal: "Invalid escape sequence: '\\d'".
+    (Rewrite.BAD_ESCAPE, 'TALK "C:\\data"\n', 1, 9, "Rhai rejects the escape \\d"),
+    # rhai src/tokenizer.rs: 'abc' is a malformed character literal.
+    (Rewrite.CHAR_QUOTES, "TALK 'abc'\n", 1, 6, "reads '…' as one character"),
+    # Rhai interpolates only `…` strings; blocks/talk.rs expands ${} only in BEGIN TALK.
+    (Rewrite.PLAIN_INTERPOLATION, 'n = 1\nTALK "n: ${n}"\n', 2, 6, "prints ${…}"),
+    # convert_if_then_syntax: then_pos is a byte offset in the upper-cased line ("ﬁ" is 3
+    # bytes, "FI" 2), so &trimmed[3..then_pos] loses the 1 of x1 (the oracle prints "same").
+    (Rewrite.THEN_SHIFT, 'x1 = "b"\nx = "ﬁ"\nIF "ﬁ" = x1 THEN\n  TALK 1\nEND IF\n', 3, 1,
+     'the condition becomes `"ﬁ" = x`'),
+    (Rewrite.THEN_SHIFT, 'x = "ﬁ"\nIF "ﬁ" = é THEN\n  TALK 1\nEND IF\n', 2, 1,
+     "converter stops (a Rust panic)"),
+    # syntax_transforms.rs preprocess_llm_keyword: "llm " in any case, strings included,
+    # becomes "LLM " (the engine-oracle prints "I am an LLM model").
+    (Rewrite.TEXT_CHANGED, 'TALK "I am an llm model"\n', 1, 6, '"I am an LLM model"'),
+    # ... and a string ending with "LLM " is read as LLM's prompt: the text up to the next
+    # quote (line 2's x = ) gets WITH OPTIMIZE FOR "speed"; compile error.
+    (Rewrite.TEXT_CHANGED, 'TALK "Ask the LLM "\nx = "a"\nTALK x\n', 1, 6,
+     "is taken for the LLM keyword's prompt"),
+    # lib.rs preprocess_basic skips blank and comment lines, block text too; blocks/mod.rs
+    # trims each line; blocks/talk.rs makes the text a Rhai string (\t is a tab, \d fails).
+    # The engine-oracle prints "A\nB" for the first dialog.
+    (Rewrite.TALK_BLOCK_TEXT, "BEGIN TALK\nA\n\nB\nEND TALK\n", 3, 1,
+     "drops the blank lines of a BEGIN TALK block"),
+    (Rewrite.TALK_BLOCK_TEXT, "BEGIN TALK\nA\n' C\nEND TALK\n", 3, 1,
+     "it skips every line of the dialog that starts with '"),
+    (Rewrite.TALK_BLOCK_TEXT, "BEGIN TALK\nA\n  B\nEND TALK\n", 3, 1,
+     "trims each line of a BEGIN TALK block"),
+    (Rewrite.TALK_BLOCK_TEXT, "BEGIN TALK\nD\\tE\nEND TALK\n", 2, 2,
+     "prints a tab for \\t here"),
+    (Rewrite.TALK_BLOCK_TEXT, "BEGIN TALK\nC:\\data\nEND TALK\n", 2, 3,
+     "Rhai rejects the escape \\d"),
+    # Only IF conditions get = -> ==; elsewhere Rhai reads = as an assignment: "Expecting ';'"
+    # for x = a = 1, "Expression cannot be assigned to" for TALK a = 1 in a block.
+    (Rewrite.EQUALS_OUTSIDE_IF, 'a = 1\nx = LEN("a=b") = 3\nTALK x\n', 2, 16, "write =="),
+    (Rewrite.EQUALS_OUTSIDE_IF, "a = 1\nIF a = 1 THEN\n  TALK a = 1\nEND IF\n", 3, 10,
+     "Rhai reads this '=' as an assignment"),
 ]
 
 
@@ -174,6 +211,10 @@ def test_rule_fires_at_the_line_the_engine_breaks(rule: Rewrite, source: str, li
 
 
 QUIET = [
+    'a = 1\nx = a == 1\nIF a = 1 THEN\n  TALK "a = 1"\nEND IF\nTALK x\n',  # EQUALS_OUTSIDE_IF's fix
+    "x = 2\nBEGIN TALK\n  Two lines, ${x}\n  one indent\nEND TALK\n",  # common indent
+    'x = "é"\nIF "ɐ" = x THEN\n  TALK 1\nEND IF\n',  # a longer capital: the cut is a space
+    'x = "C:\\\\data \\x41 \\u00e9"\nTALK x + \'a\'\n',  # the fix of BAD_ESCAPE, one character
     'TALK "Hello, how are you?"\n',  # no keyword words in upper case
     'msg = "1 + 1 = 2"\nTALK msg\n',  # the fix of LET_PREFIX
     'x = 1\nIF x = 1 THEN\n  TALK "a = b"\nEND IF\n',  # inside an IF block no let is added
