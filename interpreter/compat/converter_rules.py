@@ -60,6 +60,9 @@ class Rewrite(Enum):
     WITH_FIELDS = COMPILER + "syntax_transforms.rs convert_if_then_syntax (in_with_block)"
     MULTI_LINE = COMPILER + "syntax_transforms.rs convert_if_then_syntax (line continuation)"
     RAW_BLOCK = COMPILER + "blocks/mod.rs convert_begin_blocks (BEGIN TALK and MAIL only)"
+    BRACE_END = COMPILER + "syntax_transforms.rs convert_if_then_syntax (ends_with_block_brace)"
+    EQUALS_COMPARISON = COMPILER + "syntax_transforms.rs convert_if_then_syntax (= only in IF)"
+    LAST_PARENS = "botbasic_core/src/keywords/last.rs (syntax LAST ( $expr$ ))"
     WAIT = "botbasic_ai/src/keywords/events.rs (WAIT FOR EVENT replaces WAIT)"
 
 
@@ -188,6 +191,7 @@ class ConverterModel:
         yield from self._comment(line, header)
         if upper.startswith("WHILE "):
             self.while_depth += 1
+            yield from self._equals_comparison(line)
         elif upper == "WEND" and self.while_depth and not self.if_depth:
             self.while_depth -= 1
         elif header is not None:
@@ -212,7 +216,8 @@ class ConverterModel:
         elif upper.startswith("WAIT") and not re.match(r"WAIT\s+FOR\b", upper):
             yield from self._wait(line)
         else:
-            yield from self._let_prefix(line)
+            let_prefix = list(self._let_prefix(line))
+            yield from let_prefix or self._equals_comparison(line)
 
     def _comment(self, line: SourceLine, header: IfHeader | None) -> Iterator[Finding]:
         if not line.comment_col:
@@ -256,6 +261,22 @@ class ConverterModel:
         yield self._whole(line, f"a line outside IF/WHILE that holds '=' becomes the "
                                 f"assignment {quote('let ' + line.code)}; {hint}")
 
+    def _equals_comparison(self, line: SourceLine) -> Iterator[Finding]:
+        """Only an IF or ELSEIF condition gets ``=`` turned into ``==``: elsewhere an ``=``
+        that compares (``ok = a = b``, ``WHILE i = 0``, ``TALK a = b``) is an assignment
+        inside an expression, which Rhai rejects."""
+        upper = line.upper
+        if not (upper.startswith(("WHILE ", "TALK ", "PRINT "))
+                or _SIMPLE_ASSIGNMENT.match(line.trimmed) or _target_assignment(line.tokens)):
+            return
+        equals = [t for t in line.tokens if t.kind is Kind.OP and t.value == "="]
+        assigning = not upper.startswith(("WHILE ", "TALK ", "PRINT "))
+        for token in equals[1:] if assigning else equals:
+            yield self._at_token(line, token, "it turns '=' into '==' only in an IF or ELSEIF "
+                                              "condition, and Rhai reads this '=' as an "
+                                              "assignment; write ==")
+            return
+
     def _wait(self, line: SourceLine) -> Iterator[Finding]:
         yield self._at_token(line, line.tokens[0],
                              "WAIT FOR EVENT's syntax replaces WAIT <seconds> (Rhai keeps "
@@ -297,6 +318,52 @@ class ConverterModel:
                           f"the text \"{value}\", never the number or value {value}")
 
 
+# Lines convert_if_then_syntax ends with ';' even when they end in '}' (is_keyword_stmt).
+_KEYWORD_STATEMENTS = ("INSERT ", "SAVE ", "TALK ", "PRINT ", "MERGE ", "UPDATE ")
+
+
+def brace_end_findings(label: str, lines: list[SourceLine]) -> Iterator[Finding]:
+    """A line ending in '}' (a map literal) gets no ';', so the next statement fails.
+
+    Apart from :class:`ConverterModel`: it reads the next line, which may be in the next of
+    the pieces the model's findings are remembered by."""
+    for line, following in zip(lines, _next_code_lines(lines), strict=True):
+        if (line.in_text_block or not line.starts_statement or not line.code.endswith("}")
+                or dropped(line) or line.upper.startswith(_KEYWORD_STATEMENTS)
+                or following is None or not following.starts_statement
+                or _closes_block(following.upper)):
+            continue
+        brace = line.tokens[-1]
+        yield fails(label, line, brace.col, brace.end_col,
+                    "it ends no line that ends in '}' with ';', so the next statement is read "
+                    "as part of this one; write ';' after the '}'")
+
+
+def _closes_block(upper: str) -> bool:
+    """Does this line convert to code starting with '}' (a block's last statement needs no
+    ';')?"""
+    return upper in ("END IF", "ELSE", "WEND", "END SELECT") or upper.startswith(
+        ("ELSEIF ", "CASE "))
+
+
+def _target_assignment(tokens: tuple[Token, ...]) -> bool:
+    """``a[i] = …`` or ``o.k = …``: a name, then members and indexes, then '='."""
+    if not tokens or tokens[0].kind is not Kind.IDENT or tokens[0].upper in _FIRST_WORDS:
+        return False
+    depth = 0
+    for token in tokens[1:]:
+        value = token.value if token.kind is Kind.OP else None
+        if value in ("[", "("):
+            depth += 1
+        elif value in ("]", ")"):
+            depth -= 1
+        elif depth == 0 and value == "=":
+            return True
+        elif depth == 0 and value != "." and token.kind is not Kind.IDENT:
+            return False
+    return False
+
+
 def _next_code_lines(lines: list[SourceLine]) -> list[SourceLine | None]:
     """For each line, the next line that holds tokens (one backward pass, not a scan each)."""
     following: list[SourceLine | None] = [None] * len(lines)
@@ -324,7 +391,9 @@ def converter_findings(build: EngineBuild, pieces: Iterable[LinePiece]) -> list[
     model = ConverterModel(build)
     found: list[Finding] = []
     kept: dict[tuple[EngineBuild, PieceKey, Blocks], _PieceFindings] = {}
+    every_line: list[SourceLine] = []
     for key, lines in pieces:
+        every_line.extend(lines)
         memo_key = (build, key, model.blocks())
         known = _remembered.get(memo_key)
         first = lines[0].number
@@ -340,6 +409,7 @@ def converter_findings(build: EngineBuild, pieces: Iterable[LinePiece]) -> list[
         found.extend(known[0])
     _remembered.clear()
     _remembered.update(kept)
+    found.extend(brace_end_findings(build.label, every_line))
     return found
 
 

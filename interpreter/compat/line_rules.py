@@ -85,7 +85,7 @@ def word_findings(label: str, line: SourceLine) -> Iterator[Finding]:
 
 
 # The only words _word can object to: the others skip its tests (most of a check's words).
-_WORDS = frozenset({"MOD", "CONTAINS", "LIKE", "NOT", "AND", "OR", "GET"})
+_WORDS = frozenset({"MOD", "CONTAINS", "LIKE", "NOT", "AND", "OR", "GET", "LAST"})
 
 
 def _word(line: SourceLine, header: IfHeader | None, index: int) -> str | None:
@@ -96,6 +96,9 @@ def _word(line: SourceLine, header: IfHeader | None, index: int) -> str | None:
     after = tokens[index + 1] if index + 1 < len(tokens) else None
     called = after is not None and after.value == "("
     in_condition = header is not None and header.holds(line, token)
+    if word == "LAST" and token.value == "LAST" and not called:
+        # botbasic_core keywords/last.rs registers the syntax LAST ( $expr$ )
+        return "its LAST syntax needs parentheses; write LAST(x)"
     if word == "MOD" and not called:
         return "Rhai has no MOD operator; write a % b"
     if word in ("CONTAINS", "LIKE") and index > 0 and not called:

@@ -41,7 +41,7 @@ FIRES = [
     (Rewrite.TEXT_CHANGED, 'TALK "x <> y"\n', 1, 6, '"x != y"'),
     # convert_if_then_syntax is_var_assignment: "let " before a top-level line with "=".
     (Rewrite.LET_PREFIX, 'TALK "1 + 1 = 2"\n', 1, 1, '`let TALK "1 + 1 = 2"`'),
-    (Rewrite.LET_PREFIX, 'o = #{a: 1}\no.a = 2\n', 2, 1, "`let o.a = 2`"),
+    (Rewrite.LET_PREFIX, 'o = #{a: 1};\no.a = 2\n', 2, 1, "`let o.a = 2`"),
     # lib.rs preprocess_basic skips only whole comment lines; the ' stays in the Rhai code.
     (Rewrite.TRAILING_COMMENT, "x = 1 ' set x\nTALK x\n", 1, 7, "' comment"),
     # lib.rs preprocess_basic: trimmed.starts_with("REM") -> continue.
@@ -97,6 +97,21 @@ FIRES = [
      '"if you need help, call ${x}"'),
     # botbasic_ai events.rs registers WAIT FOR EVENT after WAIT: one syntax per first word.
     (Rewrite.WAIT, 'WAIT 1\nTALK "x"\n', 1, 1, "WAIT FOR EVENT"),
+    # convert_if_then_syntax: ends_with_block_brace -> no ';' after a map literal, so Rhai
+    # reads the next statement as part of it ("Expecting ';' to terminate this statement").
+    (Rewrite.BRACE_END, "m = #{a: 1}\nTALK m\n", 1, 11, "';' after the '}'"),
+    (Rewrite.BRACE_END, "i = 0\nWHILE i < 1\n  i = 1\n  m = #{}\n  TALK m\nWEND\n", 4, 9,
+     "';' after the '}'"),
+    # convert_if_then_syntax replaces = by == in IF/ELSEIF conditions only; elsewhere Rhai
+    # reads a comparing = as an assignment ("Possibly a typo of '=='?").
+    (Rewrite.EQUALS_COMPARISON, "a = 1\nok = a = 1\nTALK ok\n", 2, 8, "write =="),
+    (Rewrite.EQUALS_COMPARISON, "i = 0\nWHILE i = 0\n  i = 1\nWEND\n", 2, 9, "write =="),
+    (Rewrite.EQUALS_COMPARISON, "a = 1\nIF a = 1 THEN\n  TALK a = 1\nEND IF\n", 3, 10,
+     "write =="),
+    (Rewrite.EQUALS_COMPARISON, "a = [1]\nIF a[0] = 1 THEN\n  a[0] = a[0] = 1\nEND IF\n", 3,
+     15, "write =="),
+    # botbasic_core keywords/last.rs registers LAST ( $expr$ ): without '(' it cannot parse.
+    (Rewrite.LAST_PARENS, 'x = LAST "a b"\nTALK x\n', 1, 5, "LAST(x)"),
 ]
 
 
@@ -128,6 +143,14 @@ QUIET = [
     "basket = [1, 2]\nTALK basket\n",
     "x = 2\nBEGIN TALK\nYou have ${x} new messages.\nEND TALK\n",
     "i = 0\nWHILE i < 3\n  i = i + 1\nWEND\nTALK i\n",
+    "m = #{a: 1};\nTALK m\n",  # the fix of BRACE_END
+    "IF 1 = 1 THEN\n  m = #{a: 1}\nEND IF\nTALK m\n",  # a block's last statement needs no ;
+    "m = #{a: 1}\n",  # nor does the script's
+    'm = #{a: 1}\n\' a comment\n',
+    "a = 1\nok = a == 1\nTALK ok\n",  # the fix of EQUALS_COMPARISON
+    "a = [1]\nIF 1 = 1 THEN\n  a[0] = 2\n  TALK a\nEND IF\n",
+    'x = LAST("a b")\nTALK x\n',  # the fix of LAST_PARENS
+    "last = 1\nTALK last\n",  # a name, not the keyword (Rhai's syntax is case-sensitive)
 ]
 
 
