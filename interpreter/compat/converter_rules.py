@@ -63,6 +63,7 @@ class Rewrite(Enum):
     BRACE_END = COMPILER + "syntax_transforms.rs convert_if_then_syntax (ends_with_block_brace)"
     EQUALS_COMPARISON = COMPILER + "syntax_transforms.rs convert_if_then_syntax (= only in IF)"
     LAST_PARENS = "botbasic_core/src/keywords/last.rs (syntax LAST ( $expr$ ))"
+    PUSH_STATEMENT = "botbasic_core/src/keywords/arrays/push_pop.rs (PUSH/APPEND return an array)"
     WAIT = "botbasic_ai/src/keywords/events.rs (WAIT FOR EVENT replaces WAIT)"
 
 
@@ -215,6 +216,8 @@ class ConverterModel:
             yield from self._with_field(line)
         elif upper.startswith("WAIT") and not re.match(r"WAIT\s+FOR\b", upper):
             yield from self._wait(line)
+        elif _appends(line.tokens):
+            yield from self._push_statement(line)
         else:
             let_prefix = list(self._let_prefix(line))
             yield from let_prefix or self._equals_comparison(line)
@@ -276,6 +279,19 @@ class ConverterModel:
                                               "condition, and Rhai reads this '=' as an "
                                               "assignment; write ==")
             return
+
+    def _push_statement(self, line: SourceLine) -> Iterator[Finding]:
+        """``PUSH list, x`` / ``APPEND list, x`` append in place in Talkbench; the engine has
+        only the functions, which return a new array and leave ``list`` as it was."""
+        word = line.tokens[0]
+        fix = f"write list = {word.upper}(list, item)"
+        if _called_alone(line.tokens):
+            yield Finding(Concern.TRANSLATION, line.number, word.col, word.end_col,
+                          f"{self.label} leaves the list unchanged here: its {word.upper} "
+                          f"returns a new array (Rhai passes arrays by value); {fix}")
+        else:
+            yield self._at_token(line, word, f"{word.upper} is a function there, not a "
+                                              f"statement; {fix}")
 
     def _wait(self, line: SourceLine) -> Iterator[Finding]:
         yield self._at_token(line, line.tokens[0],
@@ -344,6 +360,27 @@ def _closes_block(upper: str) -> bool:
     ';')?"""
     return upper in ("END IF", "ELSE", "WEND", "END SELECT") or upper.startswith(
         ("ELSEIF ", "CASE "))
+
+
+def _appends(tokens: tuple[Token, ...]) -> bool:
+    """A PUSH or APPEND statement (not ``push = 1``)."""
+    return (len(tokens) > 1 and tokens[0].kind is Kind.IDENT
+            and tokens[0].upper in ("PUSH", "APPEND") and tokens[1].value != "=")
+
+
+def _called_alone(tokens: tuple[Token, ...]) -> bool:
+    """``NAME( … )`` and nothing after the closing parenthesis."""
+    if tokens[1].value != "(":
+        return False
+    depth = 0
+    for i, token in enumerate(tokens[1:], start=1):
+        if token.kind is Kind.OP and token.value in ("(", "[", "#{", "{"):
+            depth += 1
+        elif token.kind is Kind.OP and token.value in (")", "]", "}"):
+            depth -= 1
+            if depth == 0:
+                return i == len(tokens) - 1
+    return False
 
 
 def _target_assignment(tokens: tuple[Token, ...]) -> bool:

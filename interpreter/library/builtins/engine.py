@@ -145,6 +145,20 @@ def array_shift(v: Value) -> Value:
     return items[0] if items else None
 
 
+@builtin("FIRST_ELEM", min_args=1, max_args=1)
+def first_elem(v: Value) -> Value:
+    """The first item (NULL when empty): arrays/mod.rs, unlike the FIRST keyword's word."""
+    items = _array(v, "FIRST_ELEM")
+    return items[0] if items else None
+
+
+@builtin("LAST_ELEM", min_args=1, max_args=1)
+def last_elem(v: Value) -> Value:
+    """The last item (NULL when empty)."""
+    items = _array(v, "LAST_ELEM")
+    return items[-1] if items else None
+
+
 @builtin("INIT", min_args=1, max_args=1)
 def init(v: Value) -> list:
     return _array(v, "INIT")[:-1]

@@ -112,6 +112,12 @@ FIRES = [
      15, "write =="),
     # botbasic_core keywords/last.rs registers LAST ( $expr$ ): without '(' it cannot parse.
     (Rewrite.LAST_PARENS, 'x = LAST "a b"\nTALK x\n', 1, 5, "LAST(x)"),
+    # arrays/push_pop.rs registers functions only: the statement form cannot parse, and the
+    # call form returns a new array that the statement drops (the array is passed by value).
+    (Rewrite.PUSH_STATEMENT, 'cart = []\nAPPEND cart, "tea"\nTALK cart\n', 2, 1,
+     "not a statement; write list = APPEND(list, item)"),
+    (Rewrite.PUSH_STATEMENT, 'cart = []\nPUSH(cart, "tea")\nTALK cart\n', 2, 1,
+     "leaves the list unchanged"),
 ]
 
 
@@ -151,6 +157,7 @@ QUIET = [
     "a = [1]\nIF 1 = 1 THEN\n  a[0] = 2\n  TALK a\nEND IF\n",
     'x = LAST("a b")\nTALK x\n',  # the fix of LAST_PARENS
     "last = 1\nTALK last\n",  # a name, not the keyword (Rhai's syntax is case-sensitive)
+    'cart = []\ncart = PUSH(cart, "tea")\nTALK cart\n',  # the fix of PUSH_STATEMENT
 ]
 
 
