@@ -63,6 +63,7 @@ class Rewrite(Enum):
     BRACE_END = COMPILER + "syntax_transforms.rs convert_if_then_syntax (ends_with_block_brace)"
     EQUALS_COMPARISON = COMPILER + "syntax_transforms.rs convert_if_then_syntax (= only in IF)"
     LAST_PARENS = "botbasic_core/src/keywords/last.rs (syntax LAST ( $expr$ ))"
+    FIRST_GREEDY = "botbasic_core/src/keywords/first.rs (syntax FIRST $expr$)"
     PUSH_STATEMENT = "botbasic_core/src/keywords/arrays/push_pop.rs (PUSH/APPEND return an array)"
     WAIT = "botbasic_ai/src/keywords/events.rs (WAIT FOR EVENT replaces WAIT)"
 

@@ -82,6 +82,11 @@ def word_findings(label: str, line: SourceLine) -> Iterator[Finding]:
             why = "it turns <> into != only with a space on each side; write a <> b"
         if why:
             yield fails(label, line, token.col, token.end_col, why)
+        elif token.value == "FIRST" and _first_swallows(tokens, i):
+            yield Finding(Concern.TRANSLATION, line.number, token.col, token.end_col,
+                          f"{label} gives FIRST everything after it as its argument (its "
+                          f"syntax is FIRST $expr$): FIRST(x) = 1 is the first word of "
+                          f"\"x = 1\"'s value; write (FIRST(x)) = 1")
 
 
 # The only words _word can object to: the others skip its tests (most of a check's words).
@@ -115,6 +120,33 @@ def _word(line: SourceLine, header: IfHeader | None, index: int) -> str | None:
         return "it converts GET BOT MEMORY only at the start of a line; write " \
                "GET_BOT_MEMORY(\"key\")"
     return None
+
+
+# Tokens after FIRST's parentheses that end its argument there, as in Talkbench.
+_ENDS_ARGUMENT = frozenset({")", "]", "}", ",", ";", ":"})
+_OPERATOR_WORDS = frozenset({"AND", "OR", "MOD", "LIKE", "CONTAINS", "XOR", "IS", "NOT"})
+
+
+def _first_swallows(tokens: tuple[Token, ...], index: int) -> bool:
+    """Is ``FIRST(…)`` at ``index`` followed by an operator? botbasic_core keywords/first.rs
+    registers ``FIRST $expr$``, and Rhai's expression goes on past the parentheses."""
+    if index + 1 >= len(tokens) or tokens[index + 1].value != "(":
+        return False
+    depth = 0
+    for j in range(index + 1, len(tokens)):
+        token = tokens[j]
+        if token.kind is Kind.OP and token.value in ("(", "[", "{", "#{"):
+            depth += 1
+        elif token.kind is Kind.OP and token.value in (")", "]", "}"):
+            depth -= 1
+            if depth == 0:
+                after = tokens[j + 1] if j + 1 < len(tokens) else None
+                if after is None:
+                    return False
+                if after.kind is Kind.OP:
+                    return after.value not in _ENDS_ARGUMENT
+                return after.kind is Kind.IDENT and after.upper in _OPERATOR_WORDS
+    return False
 
 
 def _spaced(line: SourceLine, token: Token, phrase: str | None) -> bool:

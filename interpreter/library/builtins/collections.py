@@ -16,6 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 from interpreter.library.builtins.core import builtin, check_size, text
+from interpreter.library.builtins.engine import slice_items, whole_array_args
 from interpreter.values import (
     BasicValueError,
     Value,
@@ -26,7 +27,6 @@ from interpreter.values import (
     loose_equal,
     not_found,
     to_display,
-    to_int,
     to_json,
     type_name,
 )
@@ -170,12 +170,12 @@ def reverse(a: Value) -> Value:
 
 
 @builtin("SLICE", min_args=2, max_args=3)
-def slice_(a: Value, start: Value, end: Value = None) -> Value:
-    """Items or characters from 0-based ``start`` up to ``end`` (excluded); negatives count back."""
-    seq = a if isinstance(a, list) else text(a)
-    i = to_int(start, "SLICE start")
-    j = len(seq) if end is None else to_int(end, "SLICE end")
-    return seq[i:j]
+def slice_(a: Value, start: Value, end: Value = None) -> list:
+    """Items from 0-based ``start`` up to ``end`` (excluded); negatives count back, bounds are
+    clamped (slice.rs ``slice_array``: arrays and whole numbers only)."""
+    ends = (start,) if end is None else (start, end)
+    items = whole_array_args("SLICE", a, *ends)
+    return slice_items(items, start, end)
 
 
 def _sort_key(field: str | None) -> Callable[[Value], Any]:

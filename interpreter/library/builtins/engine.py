@@ -11,12 +11,20 @@ from __future__ import annotations
 
 from interpreter.library.builtins import dates as builtins_dates
 from interpreter.library.builtins.core import builtin
-from interpreter.values import BasicValueError, Value, to_display, to_int, type_name
+from interpreter.values import BasicValueError, Value, not_found, to_display, to_int, type_name
 
 
 def _array(v: Value, fname: str) -> list:
     if not isinstance(v, list):
         raise BasicValueError(f"{fname} expects an array, got {type_name(v)}")
+    return v
+
+
+def whole_array_args(fname: str, v: Value, *numbers: Value) -> list:
+    """The array of ``fname(array, i64, …)``: General Bots has no such function for other
+    argument types (``TAKE(a, 1.5)`` is "Function not found: TAKE (array, f64)")."""
+    if not isinstance(v, list) or any(type(x) is not int for x in numbers):
+        raise not_found(fname, v, *numbers)
     return v
 
 
@@ -79,12 +87,12 @@ def tail(v: Value, count: Value = None) -> list:
 
 @builtin("TAKE", min_args=2, max_args=2)
 def take(v: Value, count: Value) -> list:
-    return _array(v, "TAKE")[:max(0, to_int(count))]
+    return whole_array_args("TAKE", v, count)[:max(0, count)]
 
 
 @builtin("DROP", min_args=2, max_args=2)
 def drop(v: Value, count: Value) -> list:
-    return _array(v, "DROP")[max(0, to_int(count)):]
+    return whole_array_args("DROP", v, count)[max(0, count):]
 
 
 @builtin("EMPTY_ARRAY", min_args=0, max_args=0)
@@ -164,7 +172,7 @@ def init(v: Value) -> list:
     return _array(v, "INIT")[:-1]
 
 
-def _slice(items: list, start: int, end: int | None) -> list:
+def slice_items(items: list, start: int, end: int | None) -> list:
     """slice.rs ``slice_array``: negative bounds count from the end."""
     n = len(items)
     lo = max(n + start, 0) if start < 0 else min(start, n)
@@ -174,13 +182,13 @@ def _slice(items: list, start: int, end: int | None) -> list:
 
 @builtin("SUBARRAY", min_args=3, max_args=3)
 def subarray(v: Value, start: Value, end: Value) -> list:
-    return _slice(_array(v, "SUBARRAY"), to_int(start), to_int(end))
+    return slice_items(whole_array_args("SUBARRAY", v, start, end), start, end)
 
 
 @builtin("MID_ARRAY", min_args=3, max_args=3)
 def mid_array(v: Value, start: Value, length: Value) -> list:
-    first = to_int(start)
-    return _slice(_array(v, "MID_ARRAY"), first, first + to_int(length))
+    items = whole_array_args("MID_ARRAY", v, start, length)
+    return slice_items(items, start, start + length)
 
 
 def _sort_key(item: Value) -> tuple[int, float, str]:

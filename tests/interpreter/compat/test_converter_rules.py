@@ -112,6 +112,10 @@ FIRES = [
      15, "write =="),
     # botbasic_core keywords/last.rs registers LAST ( $expr$ ): without '(' it cannot parse.
     (Rewrite.LAST_PARENS, 'x = LAST "a b"\nTALK x\n', 1, 5, "LAST(x)"),
+    # botbasic_core keywords/first.rs registers FIRST $expr$: the expression goes on past
+    # the parentheses, so FIRST(s) = "a" is FIRST of a boolean ("Data type incorrect").
+    (Rewrite.FIRST_GREEDY, 's = "a b"\nIF FIRST(s) = "a" THEN\n  TALK 1\nEND IF\n', 2, 4,
+     "write (FIRST(x)) = 1"),
     # arrays/push_pop.rs registers functions only: the statement form cannot parse, and the
     # call form returns a new array that the statement drops (the array is passed by value).
     (Rewrite.PUSH_STATEMENT, 'cart = []\nAPPEND cart, "tea"\nTALK cart\n', 2, 1,
@@ -158,6 +162,7 @@ QUIET = [
     'x = LAST("a b")\nTALK x\n',  # the fix of LAST_PARENS
     "last = 1\nTALK last\n",  # a name, not the keyword (Rhai's syntax is case-sensitive)
     'cart = []\ncart = PUSH(cart, "tea")\nTALK cart\n',  # the fix of PUSH_STATEMENT
+    's = "a b"\nx = (FIRST(s)) + "!"\ny = [FIRST(s), 2]\nTALK x\n',  # FIRST_GREEDY's fix
 ]
 
 
