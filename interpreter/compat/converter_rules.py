@@ -63,6 +63,7 @@ class Rewrite(Enum):
     BRACE_END = COMPILER + "syntax_transforms.rs convert_if_then_syntax (ends_with_block_brace)"
     EQUALS_COMPARISON = COMPILER + "syntax_transforms.rs convert_if_then_syntax (= only in IF)"
     LAST_PARENS = "botbasic_core/src/keywords/last.rs (syntax LAST ( $expr$ ))"
+    NESTED_SELECT = COMPILER + "syntax_transforms.rs convert_select_case_syntax (SELECT ends one)"
     FIRST_GREEDY = "botbasic_core/src/keywords/first.rs (syntax FIRST $expr$)"
     PUSH_STATEMENT = "botbasic_core/src/keywords/arrays/push_pop.rs (PUSH/APPEND return an array)"
     WAIT = "botbasic_ai/src/keywords/events.rs (WAIT FOR EVENT replaces WAIT)"
@@ -308,6 +309,12 @@ class ConverterModel:
     # ------------------------------------------------------------ SELECT CASE
 
     def _select(self, line: SourceLine) -> Iterator[Finding]:
+        if self.select_open and self.case_seen:
+            yield self._at_token(line, line.tokens[0], "a SELECT inside a CASE ends the outer "
+                                                       "SELECT there, so the lines after it "
+                                                       "(its END SELECT, its other CASEs) are "
+                                                       "left unconverted; use IF … ELSEIF "
+                                                       "for one of them")
         self.select_open, self.case_seen = True, False
         subject = line.trimmed[7:].strip()
         if subject.upper().startswith("CASE "):

@@ -9,7 +9,9 @@ writes are exact map lookups), ``src/types/dynamic.rs`` (a map prints through ``
 Bots ``botserver/crates/botbasic_core/src/keywords/arrays/``: ``push_pop.rs`` (Rhai passes
 the array by value: PUSH gives a new array, POP an item, the variable is unchanged),
 ``mod.rs`` (FIRST_ELEM, FLATTEN one level, BATCH/CHUNK ``max(1)``, RANGE with a 0 step),
-``unique.rs`` (keys on the printed text), ``contains.rs`` (arrays only).
+``unique.rs`` (keys on the printed text), ``contains.rs`` (arrays only; an integer and a
+float are equal), ``sort.rs`` (``compare_dynamic``: numbers, or text that parses as one, by
+value, anything else by printed text; Rust's stable sort, by insertion for small arrays).
 """
 
 from __future__ import annotations
@@ -47,6 +49,11 @@ PRINTS: list[tuple[str, list[str]]] = [
     ("TALK CHUNK([1, 2], 0)", ["[[1], [2]]"]),
     ("TALK RANGE(1, 5, 0)\nTALK RANGE(5, 1, -2)", ["[]", "[5, 3, 1]"]),
     ("TALK CONTAINS([1, 2], 2.0)", ["true"]),
+    ("TALK IN_ARRAY(1.0, [1, 2])\nTALK HAS([1, 2], 2.0)", ["true", "true"]),
+    ('TALK SORT([true, 1.0, 1, -1, #{}, "b"])', ['[#{}, -1, 1.0, 1, "b", true]']),
+    ('TALK SORT([[], 2, #{}])', ["[#{}, 2, []]"]),
+    ('TALK SORT([3, "10", 2.5], "anything")\nTALK SORT_DESC([1, "a", 2])',
+     ['[2.5, 3, "10"]', '["a", 2, 1]']),
 ]
 
 FAILS: list[tuple[str, str]] = [
@@ -68,6 +75,9 @@ FAILS: list[tuple[str, str]] = [
     ('TALK CONTAINS("abc", "b")', "Function not found: CONTAINS (string, string)"),
     ("x = SORT(z)\nz = [1]", "Function not found: SORT (())"),
     ("x = CHUNK([1], 1.5)", "Function not found: BATCH (array, f64)"),
+    ("x = SORT([2, 1], 1)", "Function not found: SORT (array, i64)"),
+    ('x = REVERSE("ab")', "Function not found: REVERSE (string)"),
+    ("x = TAKE([1, 2], 1.0)", "Function not found: TAKE (array, f64)"),
 ]
 
 

@@ -16,7 +16,12 @@ from collections.abc import Callable
 from typing import Any
 
 from interpreter.library.builtins.core import builtin, check_size, text
-from interpreter.library.builtins.engine import slice_items, whole_array_args
+from interpreter.library.builtins.engine import (
+    items_equal,
+    slice_items,
+    sort_items,
+    whole_array_args,
+)
 from interpreter.values import (
     BasicValueError,
     Value,
@@ -105,16 +110,7 @@ def contains(a: Value, v: Value) -> bool:
     if not isinstance(a, list):
         raise not_found("CONTAINS", a, v)
     shown = to_display(v)
-    return any(_items_equal(item, v) or to_display(item) == shown for item in a)
-
-
-def _items_equal(a: Value, b: Value) -> bool:
-    numbers = (int, float)
-    if isinstance(a, bool) or isinstance(b, bool):
-        return a is b
-    if isinstance(a, numbers) and isinstance(b, numbers):
-        return abs(a - b) < 2.220446049250313e-16  # f64::EPSILON, as contains.rs compares
-    return isinstance(a, str) and isinstance(b, str) and a == b
+    return any(items_equal(item, v) or to_display(item) == shown for item in a)
 
 
 @builtin("INDEX OF", "INDEXOF", min_args=2, max_args=2)
@@ -165,8 +161,8 @@ def unshift(a: Value, value: Value) -> list:
 
 @builtin("REVERSE", min_args=1, max_args=1)
 def reverse(a: Value) -> Value:
-    """A reversed copy of an array, or the text reversed."""
-    return a[::-1] if isinstance(a, list) else text(a)[::-1]
+    """A reversed copy of an array (arrays/mod.rs REVERSE takes arrays only)."""
+    return whole_array_args("REVERSE", a)[::-1]
 
 
 @builtin("SLICE", min_args=2, max_args=3)
@@ -189,15 +185,21 @@ def _sort_key(field: str | None) -> Callable[[Value], Any]:
 
 @builtin("SORT", min_args=1, max_args=3)
 def sort(a: Value, key: Value = None, order: Value = None) -> list:
-    """A sorted copy: ``SORT(a)``, ``SORT(a, "DESC")``, ``SORT(rows, "field"[, "DESC"])``."""
-    lst = items_of(a, "SORT")
-    field = None if key is None else text(key)
-    if order is None and field is not None and field.upper() in ("ASC", "DESC"):
-        field, order = None, field
-    descending = order is not None and text(order).upper() == "DESC"
-    if order is not None and text(order).upper() not in ("ASC", "DESC"):
+    """A sorted copy as sort.rs sorts: ``SORT(a)``; ``SORT(a, direction)`` descends for
+    "DESC" or "DESCENDING" (any case) and ascends for any other text. ``SORT(rows, "field",
+    order)`` (three arguments) sorts maps by a field: Talkbench's own, not General Bots'."""
+    if order is not None:
+        return _sort_rows(items_of(a, "SORT"), text(key), order)
+    if key is not None and type(key) is not str:
+        raise not_found("SORT", a, key)
+    descending = key is not None and key.upper() in ("DESC", "DESCENDING")
+    return sort_items(items_of(a, "SORT"), descending)
+
+
+def _sort_rows(rows: list, field: str, order: Value) -> list:
+    if text(order).upper() not in ("ASC", "DESC"):
         raise BasicValueError(f'SORT order must be "ASC" or "DESC", got {text(order)!r}')
-    return sorted(lst, key=_sort_key(field), reverse=descending)
+    return sorted(rows, key=_sort_key(field), reverse=text(order).upper() == "DESC")
 
 
 @builtin("UNIQUE", "DISTINCT", min_args=1, max_args=1)

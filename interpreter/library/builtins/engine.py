@@ -9,6 +9,8 @@ and slice.rs): HEAD, TAIL, TAKE, DROP, EMPTY_ARRAY, LAST_INDEX_OF.
 
 from __future__ import annotations
 
+import functools
+
 from interpreter.library.builtins import dates as builtins_dates
 from interpreter.library.builtins.core import builtin
 from interpreter.values import BasicValueError, Value, not_found, to_display, to_int, type_name
@@ -111,21 +113,28 @@ def last_index_of(v: Value, value: Value) -> int:
     return -1
 
 
+def items_equal(a: Value, b: Value) -> bool:
+    """contains.rs ``items_equal``: numbers (an integer and a float too), booleans, text."""
+    if isinstance(a, bool) or isinstance(b, bool):
+        return a is b
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+        return abs(a - b) < 2.220446049250313e-16  # f64::EPSILON
+    return isinstance(a, str) and isinstance(b, str) and a == b
+
+
 def _same(item: Value, value: Value) -> bool:
-    """contains.rs: equal values of one type, or values that print the same."""
-    if type(item) is type(value) and item == value:
-        return True
-    return to_display(item) == to_display(value)
+    """contains.rs ``array_contains``: equal items, or items that print the same."""
+    return items_equal(item, value) or to_display(item) == to_display(value)
 
 
 @builtin("IN_ARRAY", min_args=2, max_args=2)
 def in_array(value: Value, v: Value) -> bool:
-    return any(_same(item, value) for item in _array(v, "IN_ARRAY"))
+    return any(_same(item, value) for item in whole_array_args("IN_ARRAY", v))
 
 
 @builtin("INCLUDES", "HAS", min_args=2, max_args=2)
 def includes(v: Value, value: Value) -> bool:
-    return any(_same(item, value) for item in _array(v, "INCLUDES"))
+    return any(_same(item, value) for item in whole_array_args("INCLUDES", v))
 
 
 # Rhai passes arrays by value: these give a new array (or an item) and leave theirs alone.
@@ -191,29 +200,60 @@ def mid_array(v: Value, start: Value, length: Value) -> list:
     return slice_items(items, start, start + length)
 
 
-def _sort_key(item: Value) -> tuple[int, float, str]:
-    """sort.rs compares as numbers when both sides read as numbers, else as text; a key
-    that puts numbers first keeps that order total."""
-    if isinstance(item, bool):
-        return (1, 0.0, to_display(item))
-    if isinstance(item, (int, float)):
-        return (0, float(item), "")
-    if isinstance(item, str):
+def _as_f64(v: Value) -> float | None:
+    """sort.rs ``to_f64``: a number, or text Rust's ``str::parse::<f64>`` reads (no blanks,
+    no underscores); anything else None."""
+    if isinstance(v, bool):
+        return None
+    if isinstance(v, (int, float)):
+        return float(v)
+    if isinstance(v, str) and v == v.strip() and "_" not in v:
         try:
-            return (0, float(item.strip()), "")
+            return float(v)
         except ValueError:
-            pass
-    return (1, 0.0, to_display(item))
+            return None
+    return None
+
+
+def compare_items(a: Value, b: Value) -> int:
+    """sort.rs ``compare_dynamic``: as numbers when both read as numbers (NaN equal to
+    anything), else by printed text."""
+    x, y = _as_f64(a), _as_f64(b)
+    if x is not None and y is not None:
+        return (x > y) - (x < y)
+    s, t = to_display(a), to_display(b)
+    return (s > t) - (s < t)
+
+
+# Rust's stable sort sorts this few items by insertion; with a comparison that is not a
+# total order (numbers against text) only the same algorithm gives the same result.
+_INSERTION_SORT_MAX = 20
+
+
+def sort_items(items: list, descending: bool) -> list:
+    """A sorted copy, as ``arr.sort_by(compare_dynamic)`` (reversed when descending)."""
+    sign = -1 if descending else 1
+    if len(items) > _INSERTION_SORT_MAX:
+        key = functools.cmp_to_key(lambda a, b: sign * compare_items(a, b))
+        return sorted(items, key=key)
+    out = list(items)
+    for i in range(1, len(out)):
+        item, j = out[i], i
+        while j > 0 and sign * compare_items(item, out[j - 1]) < 0:
+            out[j] = out[j - 1]
+            j -= 1
+        out[j] = item
+    return out
 
 
 @builtin("SORT_ASC", min_args=1, max_args=1)
 def sort_asc(v: Value) -> list:
-    return sorted(_array(v, "SORT_ASC"), key=_sort_key)
+    return sort_items(whole_array_args("SORT_ASC", v), False)
 
 
 @builtin("SORT_DESC", min_args=1, max_args=1)
 def sort_desc(v: Value) -> list:
-    return sorted(_array(v, "SORT_DESC"), key=_sort_key, reverse=True)
+    return sort_items(whole_array_args("SORT_DESC", v), True)
 
 
 @builtin("IS_BOOL", min_args=1, max_args=1)

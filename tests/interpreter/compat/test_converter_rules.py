@@ -112,6 +112,9 @@ FIRES = [
      15, "write =="),
     # botbasic_core keywords/last.rs registers LAST ( $expr$ ): without '(' it cannot parse.
     (Rewrite.LAST_PARENS, 'x = LAST "a b"\nTALK x\n', 1, 5, "LAST(x)"),
+    # convert_select_case_syntax stops the outer SELECT at any line starting with SELECT.
+    (Rewrite.NESTED_SELECT, ('a = "1"\nb = "x"\nSELECT a\nCASE "1"\n  SELECT b\n  CASE "x"\n'
+     '    TALK "ax"\n  END SELECT\nEND SELECT\n'), 5, 3, "ends the outer SELECT"),
     # botbasic_core keywords/first.rs registers FIRST $expr$: the expression goes on past
     # the parentheses, so FIRST(s) = "a" is FIRST of a boolean ("Data type incorrect").
     (Rewrite.FIRST_GREEDY, 's = "a b"\nIF FIRST(s) = "a" THEN\n  TALK 1\nEND IF\n', 2, 4,
@@ -162,6 +165,7 @@ QUIET = [
     'x = LAST("a b")\nTALK x\n',  # the fix of LAST_PARENS
     "last = 1\nTALK last\n",  # a name, not the keyword (Rhai's syntax is case-sensitive)
     'cart = []\ncart = PUSH(cart, "tea")\nTALK cart\n',  # the fix of PUSH_STATEMENT
+    'a = "1"\nSELECT a\nCASE "1"\n  TALK 1\nEND SELECT\nSELECT a\nCASE "2"\n  TALK 2\nEND SELECT\n',
     's = "a b"\nx = (FIRST(s)) + "!"\ny = [FIRST(s), 2]\nTALK x\n',  # FIRST_GREEDY's fix
 ]
 

@@ -460,13 +460,18 @@ def test_new_array_functions_leave_arguments_alone() -> None:
     assert call("SORT", items, "DESC") == [3, 2, 1]
     assert items == [3, 1, 2]
     assert call("SORT", ["10", "9", "b", "a"]) == ["9", "10", "a", "b"]
-    rows = [{"n": 2}, {"n": 1}]
-    assert call("SORT", rows, "n") == [{"n": 1}, {"n": 2}]
+    # sort.rs: any direction other than DESC/DESCENDING ascends; numbers before text
+    assert call("SORT", [2, 1], "n") == [1, 2] and call("SORT", [1, 2], "descending") == [2, 1]
+    assert call("SORT", [3, "b", 1.5, "10"]) == [1.5, 3, "10", "b"]
+    fails("SORT", [1], 1, match="Function not found: SORT (array, i64)")
+    rows = [{"n": 2}, {"n": 1}]  # three arguments: Talkbench's sort of maps by a field
+    assert call("SORT", rows, "n", "asc") == [{"n": 1}, {"n": 2}]
     assert call("SORT", rows, "n", "desc") == rows
     fails("SORT", rows, "n", "sideways", match="ASC")
     # unique.rs keys on the printed text: 1 and "1" are one item, 1 and 1.0 two
     assert call("UNIQUE", [1, 1.0, "1", 2, [1], [1], True]) == [1, 1.0, 2, [1], True]
-    assert call("REVERSE", [1, 2]) == [2, 1] and call("REVERSE", "ab") == "ba"
+    assert call("REVERSE", [1, 2]) == [2, 1]
+    fails("REVERSE", "ab", match="Function not found: REVERSE (string)")  # arrays/mod.rs
     assert call("SLICE", [0, 1, 2, 3], 1, 3) == [1, 2]
     assert call("SLICE", [0, 1, 2, 3], -2) == [2, 3]
     # slice.rs SLICE(Array, i64[, i64]) only: no text, no float bounds
