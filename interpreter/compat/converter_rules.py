@@ -258,7 +258,8 @@ class ConverterModel:
         trimmed = line.trimmed
         if (self.if_depth or self.while_depth or (self.select_open and self.case_seen)
                 or not _is_var_assignment(trimmed) or _SIMPLE_ASSIGNMENT.match(trimmed)
-                or trimmed.lower().startswith("let ") or line.upper.startswith(("ELSE", "FOR "))):
+                or trimmed.lower().startswith("let ")
+                or line.upper.startswith(("ELSE", "FOR ", "DO ", "LOOP "))):  # see build_notes
             return
         hint = ("put the text in a variable first (msg = \"…\", then TALK msg)"
                 if line.upper.startswith(("TALK", "PRINT")) else
