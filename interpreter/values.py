@@ -480,11 +480,14 @@ def read_member(obj: Value, name: str) -> Value:
     """``obj.name`` as a script reads it: like :func:`get_member`, but text, numbers,
     booleans and arrays have no other members, and reading one is an error, as in General
     Bots (Rhai: "Unknown property 'x' - a getter is not registered for type 'string'").
-    Maps give NULL for a missing key; so does NULL itself (a never-assigned variable).
-    A map's key is matched exactly: Rhai's property read is a case-sensitive map lookup
+    Maps give NULL for a missing key; the empty value has no members (Rhai: "Unknown
+    property 'b' - a getter is not registered for type '()'"). A map's key is matched exactly: Rhai's property read is a case-sensitive map lookup
     (``m.Name`` of ``#{name: 1}`` is NULL)."""
     if isinstance(obj, dict):
         return obj.get(name)
+    if obj is None:
+        raise BasicValueError(f"Unknown property '{name}' - a getter is not registered for "
+                              f"type '()' (an empty value has no members)")
     found = get_member(obj, name)
     if found is None and isinstance(obj, (str, bool, int, float, list)):
         if name.lower() == "len" and isinstance(obj, (str, list)):

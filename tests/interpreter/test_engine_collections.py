@@ -49,6 +49,7 @@ PRINTS: list[tuple[str, list[str]]] = [
     ("TALK CHUNK([1, 2], 0)", ["[[1], [2]]"]),
     ("TALK RANGE(1, 5, 0)\nTALK RANGE(5, 1, -2)", ["[]", "[5, 3, 1]"]),
     ("TALK CONTAINS([1, 2], 2.0)", ["true"]),
+    ('TALK INDEX_OF([1, "1.0"], 1.0)', ["1"]),  # by printed text
     ("TALK IN_ARRAY(1.0, [1, 2])\nTALK HAS([1, 2], 2.0)", ["true", "true"]),
     ('TALK SORT([true, 1.0, 1, -1, #{}, "b"])', ['[#{}, -1, 1.0, 1, "b", true]']),
     ('TALK SORT([[], 2, #{}])', ["[#{}, 2, []]"]),
@@ -67,6 +68,8 @@ FAILS: list[tuple[str, str]] = [
     ("a = [1, 2]\nTALK a[1.0]", "expecting i64"),
     ("m = #{a: 1}\nTALK m[0]", "expecting string"),
     ("TALK z[0]\nz = 1", "Indexer unavailable"),
+    ("TALK z.b\nz = 1", "Unknown property 'b'"),  # the empty value has no members
+    ("x = INDEX_OF(z, 1)\nz = [1]", "Function not found: INDEX_OF ((), i64)"),
     # Rhai never grows an array by writing past its end
     ("a = [1, 2]\na[2] = 5", "Array index 2 out of bounds"),
     ("a = []\na[0] = 1", "array is empty"),

@@ -29,7 +29,6 @@ from interpreter.values import (
     compare,
     format_number,
     get_member,
-    loose_equal,
     not_found,
     to_display,
     to_json,
@@ -115,12 +114,12 @@ def contains(a: Value, v: Value) -> bool:
 
 @builtin("INDEX OF", "INDEXOF", min_args=2, max_args=2)
 def index_of(a: Value, v: Value) -> int:
-    """0-based index of an item in an array (loose ``=``) or of a substring; -1 when absent."""
-    if isinstance(a, list):
-        return next((i for i, item in enumerate(a) if loose_equal(item, v)), -1)
-    if a is None:
-        return -1
-    return text(a).find(text(v))
+    """0-based index of the first item that prints as ``v`` prints; -1 when absent
+    (arrays/mod.rs ``INDEX_OF``: arrays only, compared by ``to_string``)."""
+    if not isinstance(a, list):
+        raise not_found("INDEX_OF", a, v)
+    shown = to_display(v)
+    return next((i for i, item in enumerate(a) if to_display(item) == shown), -1)
 
 
 # ---------------------------------------------------------------- push and pop (arrays/push_pop.rs)

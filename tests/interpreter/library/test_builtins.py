@@ -451,7 +451,9 @@ def test_search_functions() -> None:
     fails("CONTAINS", None, "x", match="Function not found: CONTAINS ((), string)")
     assert call("INDEX_OF", ["a", "b"], "b") == 1
     assert call("INDEXOF", ["a"], "z") == -1
-    assert call("INDEX_OF", "hello", "l") == 2
+    # arrays/mod.rs INDEX_OF(Array, Dynamic): items compared by their printed text
+    assert call("INDEX_OF", [1, "1.0"], 1.0) == 1
+    fails("INDEX_OF", "hello", "l", match="Function not found: INDEX_OF (string, string)")
 
 
 def test_new_array_functions_leave_arguments_alone() -> None:
