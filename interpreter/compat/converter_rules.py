@@ -275,6 +275,8 @@ class ConverterModel:
         if not (upper.startswith(("WHILE ", "TALK ", "PRINT "))
                 or _SIMPLE_ASSIGNMENT.match(line.trimmed) or _target_assignment(line.tokens)):
             return
+        if any(t.kind is Kind.IDENT and t.upper in _DATA_WORDS for t in line.tokens[1:]):
+            return  # FIND … WHERE a = b: its '=' is the data keyword's, not a comparison
         equals = [t for t in line.tokens if t.kind is Kind.OP and t.value == "="]
         assigning = not upper.startswith(("WHILE ", "TALK ", "PRINT "))
         for token in equals[1:] if assigning else equals:
@@ -342,6 +344,10 @@ class ConverterModel:
                           f"{self.label} compares CASE {value} as text: it matches only "
                           f"the text \"{value}\", never the number or value {value}")
 
+
+# Words of the data keywords' SQL-like forms, whose '=' is part of the keyword's syntax.
+_DATA_WORDS = frozenset({"FIND", "WHERE", "SET", "UPDATE", "DELETE", "INSERT", "MERGE",
+                         "FILTER", "SAVE"})
 
 # Lines convert_if_then_syntax ends with ';' even when they end in '}' (is_keyword_stmt).
 _KEYWORD_STATEMENTS = ("INSERT ", "SAVE ", "TALK ", "PRINT ", "MERGE ", "UPDATE ")

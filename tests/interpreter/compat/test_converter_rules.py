@@ -162,6 +162,7 @@ QUIET = [
     'm = #{a: 1}\n\' a comment\n',
     "a = 1\nok = a == 1\nTALK ok\n",  # the fix of EQUALS_COMPARISON
     "a = [1]\nIF 1 = 1 THEN\n  a[0] = 2\n  TALK a\nEND IF\n",
+    'e = "a"\nrows = FIND "t" WHERE email = e\n',  # the data keyword's own '=' is no comparison
     'x = LAST("a b")\nTALK x\n',  # the fix of LAST_PARENS
     "last = 1\nTALK last\n",  # a name, not the keyword (Rhai's syntax is case-sensitive)
     'cart = []\ncart = PUSH(cart, "tea")\nTALK cart\n',  # the fix of PUSH_STATEMENT
