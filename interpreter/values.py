@@ -168,13 +168,18 @@ def debug_value(v: Value) -> str:
                     pending += ([_Raw(", ")] if i else []) + [x]
                 parts.append("[")
             else:
-                for i, (k, x) in enumerate(item.items()):
+                # Rhai's Map is a BTreeMap: it prints its keys sorted, not in insertion order
+                for i, (k, x) in enumerate(sorted(item.items(), key=_key_text)):
                     pending += ([_Raw(", ")] if i else []) + [_Raw(debug_text(str(k)) + ": "), x]
                 parts.append("#{")
             stack.extend(reversed(pending))
         else:
             parts.append(_debug_scalar(item))
     return "".join(parts)
+
+
+def _key_text(pair: tuple[Any, Any]) -> str:
+    return str(pair[0])  # a str sorts by code point, as Rust's str by its UTF-8 bytes
 
 
 class _Raw:
@@ -493,7 +498,14 @@ def read_member(obj: Value, name: str) -> Value:
     """``obj.name`` as a script reads it: like :func:`get_member`, but text, numbers,
     booleans and arrays have no other members, and reading one is an error, as in General
     Bots (Rhai: "Unknown property 'x' - a getter is not registered for type 'string'").
-    Maps give NULL for a missing key; so does NULL itself (a never-assigned variable)."""
+    Maps give NULL for a missing key; the empty value has no members (Rhai: "Unknown
+    property 'b' - a getter is not registered for type '()'"). A map's key is matched exactly: Rhai's property read is a case-sensitive map lookup
+    (``m.Name`` of ``#{name: 1}`` is NULL)."""
+    if isinstance(obj, dict):
+        return obj.get(name)
+    if obj is None:
+        raise BasicValueError(f"Unknown property '{name}' - a getter is not registered for "
+                              f"type '()' (an empty value has no members)")
     found = get_member(obj, name)
     if found is None and isinstance(obj, (str, bool, int, float, list)):
         if name.lower() == "len" and isinstance(obj, (str, list)):
@@ -504,50 +516,56 @@ def read_member(obj: Value, name: str) -> Value:
 
 
 def set_member(obj: Value, name: str, value: Value) -> None:
-    """``obj.name = value`` on a map (an existing key keeps its spelling)."""
+    """``obj.name = value`` on a map: the exact key, as Rhai's property write (``m.A = 1``
+    adds "A" beside "a")."""
     if not isinstance(obj, dict):
         raise BasicValueError(f"cannot set field '{name}' on a value of type {type_name(obj)}")
-    if name not in obj:
-        low = name.lower()
-        for k in obj:
-            if isinstance(k, str) and k.lower() == low:
-                name = k
-                break
     obj[name] = value
 
 
 def get_index(obj: Value, index: Value) -> Value:
-    """``obj[index]``: 0-based for arrays and strings, key lookup for maps; out of range → NULL."""
+    """``obj[index]`` as Rhai reads it (src/eval/target.rs, ``get_indexed_mut``): an array or
+    text by a whole number, from the end when negative, an error past either end; a map by
+    its exact key (NULL when missing); any other index type is an error."""
     if isinstance(obj, dict):
-        return get_member(obj, to_display(index))
+        return obj.get(_key_index(index))
     if isinstance(obj, (list, str)):
-        i = to_int(index, "index")
-        if -len(obj) <= i < len(obj):
-            return obj[i]
-        return None
+        return obj[_position(obj, index)]
     if obj is None:
-        return None
+        raise BasicValueError(f"Indexer unavailable: () [{rhai_type(index)}] (an empty value "
+                              f"has no items)")
     raise BasicValueError(f"a value of type {type_name(obj)} cannot be indexed")
 
 
 def set_index(obj: Value, index: Value, value: Value) -> None:
-    """``obj[index] = value``; assigning at index == length appends (``a[UBOUND(a)] = x``)."""
+    """``obj[index] = value``: an existing array item (from the end when negative) or any map
+    key; Rhai never grows an array this way (``a[UBOUND(a) + 1] = x`` is out of bounds)."""
     if isinstance(obj, dict):
-        set_member(obj, to_display(index), value)
+        obj[_key_index(index)] = value
         return
     if isinstance(obj, list):
-        i = to_int(index, "index")
-        if 0 <= i < len(obj):
-            obj[i] = value
-        elif i == len(obj):
-            obj.append(value)
-        elif i > len(obj):
-            if i >= MAX_LIST_ITEMS:  # a[10^9] = 1 would allocate gigabytes of empty slots
-                raise BasicValueError(f"index {i:,} is too large (a list holds at most "
-                                      f"{MAX_LIST_ITEMS:,} items)")
-            obj.extend([None] * (i - len(obj)))
-            obj.append(value)
-        else:
-            raise BasicValueError(f"index {i} is out of range")
+        obj[_position(obj, index)] = value
         return
     raise BasicValueError(f"a value of type {type_name(obj)} cannot be indexed")
+
+
+def _key_index(index: Value) -> str:
+    if not isinstance(index, str):
+        raise BasicValueError(f"Data type incorrect: {rhai_type(index)} (expecting string): "
+                              f"a map's key is text")
+    return index
+
+
+def _position(seq: list | str, index: Value) -> int:
+    """The Python index of ``seq[index]``, or Rhai's out-of-bounds error."""
+    if type(index) is not int:
+        raise BasicValueError(f"Data type incorrect: {rhai_type(index)} (expecting i64): "
+                              f"an index is a whole number")
+    n = len(seq)
+    if -n <= index < n:
+        return index
+    if isinstance(seq, str):
+        raise BasicValueError(f"String index {index} out of bounds: only {n} characters in "
+                              f"string")
+    held = "array is empty" if not n else f"only {n} element{'s' if n > 1 else ''} in array"
+    raise BasicValueError(f"Array index {index} out of bounds: {held}")

@@ -30,6 +30,7 @@ NOTED = {
     "FOR EACH": "FOR EACH item IN [1, 2]\n  TALK item\nNEXT item\n",
     "FOR … TO": "FOR i = 1 TO 2\n  TALK i\nNEXT i\n",
     "DO … LOOP": "j = 0\nDO WHILE j < 2\n  j = j + 1\nLOOP\nTALK j\n",
+    "SUB or FUNCTION": "FUNCTION dbl(n)\n  RETURN n * 2\nEND FUNCTION\nTALK dbl(2)\n",
 }
 
 

@@ -11,6 +11,7 @@ from ..errors import Diagnostic
 from ..syntax import nodes as n
 from .build_notes import build_notes
 from .builds import NEWEST_BUILD, EngineBuild, EngineOptions
+from .conditions import literal_conditions
 from .converter_rules import converter_findings
 from .findings import Concern, Finding
 from .source_lines import line_pieces
@@ -33,6 +34,7 @@ def engine_findings(source: str, program: n.Program,
         nodes = list(n.program_nodes(program))  # walked once, read by both AST checks
     found = converter_findings(options.build, line_pieces(source))
     found += build_notes(nodes, options.build)
+    found += literal_conditions(nodes, options.build)
     found += value_pitfalls(nodes)
     found += curly_quote_findings(options.build.label, source)
     return sorted(found, key=lambda f: (f.line, f.col))

@@ -40,7 +40,18 @@ NOTES = (
               "the converter lowercases FOR into Rhai's own for, which has no TO, and puts "
               "let before it outside IF/WHILE blocks",
               "syntax_transforms.rs convert_keywords_to_lowercase, convert_if_then_syntax"),
+    BuildNote(n.SubDef, "SUB or FUNCTION definitions",
+              "no pass of the converter turns them into Rhai functions (botbasic_core's "
+              "preprocess_procedures is never called), so 'SUB name(…)' stays a line of code",
+              "procedures.rs preprocess_procedures; lib.rs preprocess_basic"),
 )
+
+
+def _keyword(node: n.Node, note: BuildNote) -> str:
+    """The word the note underlines: HEAR, FOR, DO, SUB or FUNCTION."""
+    if isinstance(node, n.SubDef):
+        return "FUNCTION" if node.is_function else "SUB"
+    return note.what.split()[-1] if note.node_type is n.Hear else note.what.split()[0]
 
 
 def build_notes(nodes: list[n.Node], build: EngineBuild) -> Iterator[Finding]:
@@ -51,8 +62,7 @@ def build_notes(nodes: list[n.Node], build: EngineBuild) -> Iterator[Finding]:
         if not uses:
             continue
         first = min(uses, key=lambda node: (node.line, node.col))
-        keyword_end = first.col + len(note.what.split()[-1] if note.node_type is n.Hear
-                                      else note.what.split()[0])  # HEAR, FOR, DO
+        keyword_end = first.col + len(_keyword(first, note))
         yield Finding(Concern.TRANSLATION, first.line, first.col, keyword_end,
                       f"{build.label} cannot compile {note.what} ({note.why}); noted once "
                       f"for the {len(uses)} use(s) in this file")

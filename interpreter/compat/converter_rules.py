@@ -77,6 +77,11 @@ class Rewrite(Enum):
     RAW_BLOCK = COMPILER + "blocks/mod.rs convert_begin_blocks (BEGIN TALK and MAIL only)"
     TALK_BLOCK_TEXT = COMPILER + "lib.rs preprocess_basic, blocks/mod.rs and blocks/talk.rs " \
                                  "(BEGIN TALK lines skipped, trimmed, read as a Rhai string)"
+    BRACE_END = COMPILER + "syntax_transforms.rs convert_if_then_syntax (ends_with_block_brace)"
+    LAST_PARENS = "botbasic_core/src/keywords/last.rs (syntax LAST ( $expr$ ))"
+    NESTED_SELECT = COMPILER + "syntax_transforms.rs convert_select_case_syntax (SELECT ends one)"
+    FIRST_GREEDY = "botbasic_core/src/keywords/first.rs (syntax FIRST $expr$)"
+    PUSH_STATEMENT = "botbasic_core/src/keywords/arrays/push_pop.rs (PUSH/APPEND return an array)"
     WAIT = "botbasic_ai/src/keywords/events.rs (WAIT FOR EVENT replaces WAIT)"
     EQUALS_OUTSIDE_IF = COMPILER + "syntax_transforms.rs convert_if_then_syntax (== in IF only)"
     BACKSLASH = "rhai src/tokenizer.rs (no \\ symbol; no pass rewrites it)"
@@ -262,6 +267,8 @@ class ConverterModel:
             yield from self._wait(line)
         elif _PLAIN_SUGGESTION.match(line.trimmed):
             yield from self._suggestion(line)
+        elif _appends(line.tokens):
+            yield from self._push_statement(line)
         else:
             let_prefix = list(self._let_prefix(line))
             yield from let_prefix or self._comparing_equals(line, _assignment_sign(line.tokens))
@@ -313,7 +320,8 @@ class ConverterModel:
         trimmed = line.trimmed
         if (self.if_depth or self.while_depth or (self.select_open and self.case_seen)
                 or not _is_var_assignment(trimmed) or _SIMPLE_ASSIGNMENT.match(trimmed)
-                or trimmed.lower().startswith("let ") or line.upper.startswith(("ELSE", "FOR "))):
+                or trimmed.lower().startswith("let ")
+                or line.upper.startswith(("ELSE", "FOR ", "DO ", "LOOP "))):  # see build_notes
             return
         hint = ("put the text in a variable first (msg = \"…\", then TALK msg)"
                 if line.upper.startswith(("TALK", "PRINT")) else
@@ -327,6 +335,8 @@ class ConverterModel:
         which is no expression (``ok = a = b``, ``TALK x = 1`` in a block, ``WHILE x = 1``)."""
         if line.upper.startswith(("FOR ", "FOR_", "CASE ", "SELECT ", "DO ", "LOOP")):
             return
+        if any(t.kind is Kind.IDENT and t.upper in _DATA_WORDS for t in line.tokens[1:]):
+            return  # FIND … WHERE a = b: its '=' is the data keyword's, not a comparison
         for i, token in enumerate(line.tokens):
             before = line.tokens[i - 1] if i else None
             if i != own and token.kind is Kind.OP and token.value == "=" and not (
@@ -335,6 +345,19 @@ class ConverterModel:
                 yield self._at_token(line, token, "Rhai reads this '=' as an assignment (the "
                                                   "converter makes it '==' only in an IF "
                                                   "condition); write ==")
+
+    def _push_statement(self, line: SourceLine) -> Iterator[Finding]:
+        """``PUSH list, x`` / ``APPEND list, x`` append in place in Talkbench; the engine has
+        only the functions, which return a new array and leave ``list`` as it was."""
+        word = line.tokens[0]
+        fix = f"write list = {word.upper}(list, item)"
+        if _called_alone(line.tokens):
+            yield Finding(Concern.TRANSLATION, line.number, word.col, word.end_col,
+                          f"{self.label} leaves the list unchanged here: its {word.upper} "
+                          f"returns a new array (Rhai passes arrays by value); {fix}")
+        else:
+            yield self._at_token(line, word, f"{word.upper} is a function there, not a "
+                                              f"statement; {fix}")
 
     def _wait(self, line: SourceLine) -> Iterator[Finding]:
         yield self._at_token(line, line.tokens[0],
@@ -382,6 +405,12 @@ class ConverterModel:
     # ------------------------------------------------------------ SELECT CASE
 
     def _select(self, line: SourceLine) -> Iterator[Finding]:
+        if self.select_open and self.case_seen:
+            yield self._at_token(line, line.tokens[0], "a SELECT inside a CASE ends the outer "
+                                                       "SELECT there, so the lines after it "
+                                                       "(its END SELECT, its other CASEs) are "
+                                                       "left unconverted; use IF … ELSEIF "
+                                                       "for one of them")
         self.select_open, self.case_seen = True, False
         subject = line.trimmed[7:].strip()
         if subject.upper().startswith("CASE "):
@@ -454,6 +483,59 @@ def _assignment_sign(tokens: Sequence[Token]) -> int | None:
     return None
 
 
+# Words of the data keywords' SQL-like forms, whose '=' is part of the keyword's syntax.
+_DATA_WORDS = frozenset({"FIND", "WHERE", "SET", "UPDATE", "DELETE", "INSERT", "MERGE",
+                         "FILTER", "SAVE"})
+
+# Lines convert_if_then_syntax ends with ';' even when they end in '}' (is_keyword_stmt).
+_KEYWORD_STATEMENTS = ("INSERT ", "SAVE ", "TALK ", "PRINT ", "MERGE ", "UPDATE ")
+
+
+def brace_end_findings(label: str, lines: list[SourceLine]) -> Iterator[Finding]:
+    """A line ending in '}' (a map literal) gets no ';', so the next statement fails.
+
+    Apart from :class:`ConverterModel`: it reads the next line, which may be in the next of
+    the pieces the model's findings are remembered by."""
+    for line, following in zip(lines, _next_code_lines(lines), strict=True):
+        if (line.in_text_block or not line.starts_statement or not line.code.endswith("}")
+                or dropped(line) or line.upper.startswith(_KEYWORD_STATEMENTS)
+                or following is None or not following.starts_statement
+                or _closes_block(following.upper)):
+            continue
+        brace = line.tokens[-1]
+        yield fails(label, line, brace.col, brace.end_col,
+                    "it ends no line that ends in '}' with ';', so the next statement is read "
+                    "as part of this one; write ';' after the '}'")
+
+
+def _closes_block(upper: str) -> bool:
+    """Does this line convert to code starting with '}' (a block's last statement needs no
+    ';')?"""
+    return upper in ("END IF", "ELSE", "WEND", "END SELECT") or upper.startswith(
+        ("ELSEIF ", "CASE "))
+
+
+def _appends(tokens: tuple[Token, ...]) -> bool:
+    """A PUSH or APPEND statement (not ``push = 1``)."""
+    return (len(tokens) > 1 and tokens[0].kind is Kind.IDENT
+            and tokens[0].upper in ("PUSH", "APPEND") and tokens[1].value != "=")
+
+
+def _called_alone(tokens: tuple[Token, ...]) -> bool:
+    """``NAME( … )`` and nothing after the closing parenthesis."""
+    if tokens[1].value != "(":
+        return False
+    depth = 0
+    for i, token in enumerate(tokens[1:], start=1):
+        if token.kind is Kind.OP and token.value in ("(", "[", "#{", "{"):
+            depth += 1
+        elif token.kind is Kind.OP and token.value in (")", "]", "}"):
+            depth -= 1
+            if depth == 0:
+                return i == len(tokens) - 1
+    return False
+
+
 def _next_code_lines(lines: list[SourceLine]) -> list[SourceLine | None]:
     """For each line, the next line that holds tokens (one backward pass, not a scan each)."""
     following: list[SourceLine | None] = [None] * len(lines)
@@ -481,7 +563,9 @@ def converter_findings(build: EngineBuild, pieces: Iterable[LinePiece]) -> list[
     model = ConverterModel(build)
     found: list[Finding] = []
     kept: dict[tuple[EngineBuild, PieceKey, Blocks], _PieceFindings] = {}
+    every_line: list[SourceLine] = []
     for key, lines in pieces:
+        every_line.extend(lines)
         memo_key = (build, key, model.blocks())
         known = _remembered.get(memo_key)
         first = lines[0].number
@@ -497,6 +581,7 @@ def converter_findings(build: EngineBuild, pieces: Iterable[LinePiece]) -> list[
         found.extend(known[0])
     _remembered.clear()
     _remembered.update(kept)
+    found.extend(brace_end_findings(build.label, every_line))
     return found
 
 

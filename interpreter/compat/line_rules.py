@@ -128,6 +128,11 @@ def word_findings(label: str, line: SourceLine) -> Iterator[Finding]:
             why = f"Rhai has no number that starts with '.'; write 0{line.source_of(token)}"
         if why:
             yield fails(label, line, token.col, token.end_col, why)
+        elif token.value == "FIRST" and _first_swallows(tokens, i):
+            yield Finding(Concern.TRANSLATION, line.number, token.col, token.end_col,
+                          f"{label} gives FIRST everything after it as its argument (its "
+                          f"syntax is FIRST $expr$): FIRST(x) = 1 is the first word of "
+                          f"\"x = 1\"'s value; write (FIRST(x)) = 1")
 
 
 def _operator(tokens: Sequence[Token], index: int) -> str | None:
@@ -148,7 +153,7 @@ def _operator(tokens: Sequence[Token], index: int) -> str | None:
 
 # The only words _word can object to: the others skip its tests (most of a check's words).
 _WORDS = frozenset({"MOD", "CONTAINS", "LIKE", "NOT", "AND", "OR", "GET", "SET_BOT_MEMORY",
-                    "GET_BOT_MEMORY"})
+                    "GET_BOT_MEMORY", "LAST"})
 # bot_memory.rs registers these two with register_fn alone, and no pass converts them.
 _MEMORY_FUNCTIONS = {"SET_BOT_MEMORY": 'SET_BOT_MEMORY("key", value)',
                      "GET_BOT_MEMORY": 'GET_BOT_MEMORY("key")'}
@@ -162,6 +167,9 @@ def _word(line: SourceLine, header: IfHeader | None, index: int) -> str | None:
     after = tokens[index + 1] if index + 1 < len(tokens) else None
     called = after is not None and after.value == "(" and _operand_at(tokens, index)
     in_condition = header is not None and header.holds(line, token)
+    if word == "LAST" and token.value == "LAST" and not called:
+        # botbasic_core keywords/last.rs registers the syntax LAST ( $expr$ )
+        return "its LAST syntax needs parentheses; write LAST(x)"
     if word == "MOD" and not called:
         return "Rhai has no MOD operator; write a % b"
     if word in ("CONTAINS", "LIKE") and index > 0 and not called:
@@ -258,6 +266,33 @@ def _not_call(tokens: Sequence[Token], index: int) -> bool:
             if after.kind is Kind.IDENT:
                 return after.upper in _AFTER_NOT_CALL
             return after.kind is Kind.OP and after.value in _AFTER_NOT_CALL
+    return False
+
+
+# Tokens after FIRST's parentheses that end its argument there, as in Talkbench.
+_ENDS_ARGUMENT = frozenset({")", "]", "}", ",", ";", ":"})
+_OPERATOR_WORDS = frozenset({"AND", "OR", "MOD", "LIKE", "CONTAINS", "XOR", "IS", "NOT"})
+
+
+def _first_swallows(tokens: tuple[Token, ...], index: int) -> bool:
+    """Is ``FIRST(…)`` at ``index`` followed by an operator? botbasic_core keywords/first.rs
+    registers ``FIRST $expr$``, and Rhai's expression goes on past the parentheses."""
+    if index + 1 >= len(tokens) or tokens[index + 1].value != "(":
+        return False
+    depth = 0
+    for j in range(index + 1, len(tokens)):
+        token = tokens[j]
+        if token.kind is Kind.OP and token.value in ("(", "[", "{", "#{"):
+            depth += 1
+        elif token.kind is Kind.OP and token.value in (")", "]", "}"):
+            depth -= 1
+            if depth == 0:
+                after = tokens[j + 1] if j + 1 < len(tokens) else None
+                if after is None:
+                    return False
+                if after.kind is Kind.OP:
+                    return after.value not in _ENDS_ARGUMENT
+                return after.kind is Kind.IDENT and after.upper in _OPERATOR_WORDS
     return False
 
 

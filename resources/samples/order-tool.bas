@@ -10,7 +10,7 @@ IF stored <> "" THEN
 END IF
 SET_BOT_MEMORY("units_ordered", STR(ordered))
 
-order = #{ product: product, quantity: quantity, status: "placed" }
+order = #{ product: product, quantity: quantity, status: "placed" };
 
 BEGIN TALK
 Order placed:

@@ -11,9 +11,9 @@ SUB ShowItem(item)
     TALK "- " + item.qty + " x " + item.name + " at " + FORMAT(item.price, "C2[en]")
 END SUB
 
-apples = #{ name: "apples", price: 0.5, qty: 6 }
-bread = #{ name: "bread", price: 2.25, qty: 1 }
-coffee = { "name": "coffee", "price": 7.9, "qty": 2 }
+apples = #{ name: "apples", price: 0.5, qty: 6 };
+bread = #{ name: "bread", price: 2.25, qty: 1 };
+coffee = { "name": "coffee", "price": 7.9, "qty": 2 };
 basket = [apples, bread, coffee]
 
 TALK "Your basket has " + LEN(basket) + " items:"

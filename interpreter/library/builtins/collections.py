@@ -1,8 +1,10 @@
 """Built-in functions on arrays and maps: sizes, searches, mutation, aggregates and JSON/YAML.
 
-Arrays are Python lists shared by reference, so PUSH, POP, SHIFT and UNSHIFT change the array
-the script passed in (``PUSH list, x`` is how dialogs append). Every other function here returns
-a new value and leaves its arguments alone.
+Every function here returns a new value and leaves its arguments alone, as in General Bots:
+Rhai passes arrays to registered functions by value, so ``PUSH(list, x)`` gives a new array and
+``POP(list)`` the last item, and ``list`` stays as it was (arrays/push_pop.rs). The statement
+``PUSH list, x`` / ``APPEND list, x`` appends in place (keywords/session.py); the engine cannot
+compile it, and ``talkbench check`` says so.
 """
 
 from __future__ import annotations
@@ -14,6 +16,12 @@ from collections.abc import Callable
 from typing import Any
 
 from interpreter.library.builtins.core import builtin, check_size, text
+from interpreter.library.builtins.engine import (
+    items_equal,
+    slice_items,
+    sort_items,
+    whole_array_args,
+)
 from interpreter.values import (
     BasicValueError,
     Value,
@@ -21,10 +29,8 @@ from interpreter.values import (
     compare,
     format_number,
     get_member,
-    loose_equal,
     not_found,
     to_display,
-    to_int,
     to_json,
     type_name,
 )
@@ -38,8 +44,11 @@ def need_list(v: Value, fname: str) -> list:
 
 
 def items_of(v: Value, fname: str) -> list:
-    """The items to walk over: an array as is, NULL as no items."""
-    return [] if v is None else need_list(v, fname)
+    """The array argument: General Bots has no ``fname`` for NULL either (Rhai: "Function
+    not found: SORT (())")."""
+    if not isinstance(v, list):
+        raise not_found(fname, v)
+    return v
 
 
 # ---------------------------------------------------------------- sizes and construction
@@ -75,18 +84,16 @@ def count(v: Value) -> int:
     return len(v)
 
 
-@builtin("RANGE", min_args=1, max_args=3)
-def range_(a: Value, b: Value = None, step: Value = None) -> list:
-    """``RANGE(n)`` is 0..n-1; ``RANGE(a, b[, step])`` counts from a to b inclusive, like FOR."""
-    if b is None:
-        start, stop, inc = 0, to_int(a, "RANGE count"), 1
-    else:
-        start, end = to_int(a, "RANGE start"), to_int(b, "RANGE end")
-        inc = 1 if step is None else to_int(step, "RANGE step")
-        if inc == 0:
-            raise BasicValueError("RANGE step cannot be 0")
-        stop = end + (1 if inc > 0 else -1)
-    r = range(start, stop, inc)
+@builtin("RANGE", min_args=2, max_args=3)
+def range_(a: Value, b: Value, step: Value = None) -> list:
+    """``RANGE(a, b[, step])`` counts from a to b inclusive; a step of 0 gives an empty array
+    (arrays/mod.rs, whose RANGE takes whole numbers only)."""
+    if type(a) is not int or type(b) is not int or (step is not None and type(step) is not int):
+        raise not_found("RANGE", *(x for x in (a, b, step) if x is not None))
+    inc = 1 if step is None else step
+    if inc == 0:
+        return []
+    r = range(a, b + (1 if inc > 0 else -1), inc)
     check_size(len(r), "RANGE")
     return list(r)
 
@@ -96,60 +103,56 @@ def range_(a: Value, b: Value = None, step: Value = None) -> list:
 
 @builtin("CONTAINS", min_args=2, max_args=2)
 def contains(a: Value, v: Value) -> bool:
-    """Array membership (loose ``=``), map key, or case-insensitive substring of a text."""
-    if a is None:
-        return False
-    if isinstance(a, list):
-        return any(loose_equal(item, v) for item in a)
-    if isinstance(a, dict):
-        key = text(v).lower()
-        return any(isinstance(k, str) and k.lower() == key for k in a)
-    return text(v).casefold() in text(a).casefold()
+    """Is ``v`` an item of the array: an equal number, boolean or text, or an item that
+    prints as ``v`` prints (arrays/contains.rs ``array_contains``). General Bots registers
+    CONTAINS for arrays only: text, maps and NULL stop the dialog."""
+    if not isinstance(a, list):
+        raise not_found("CONTAINS", a, v)
+    shown = to_display(v)
+    return any(items_equal(item, v) or to_display(item) == shown for item in a)
 
 
 @builtin("INDEX OF", "INDEXOF", min_args=2, max_args=2)
 def index_of(a: Value, v: Value) -> int:
-    """0-based index of an item in an array (loose ``=``) or of a substring; -1 when absent."""
-    if isinstance(a, list):
-        return next((i for i, item in enumerate(a) if loose_equal(item, v)), -1)
-    if a is None:
-        return -1
-    return text(a).find(text(v))
+    """0-based index of the first item that prints as ``v`` prints; -1 when absent
+    (arrays/mod.rs ``INDEX_OF``: arrays only, compared by ``to_string``)."""
+    if not isinstance(a, list):
+        raise not_found("INDEX_OF", a, v)
+    shown = to_display(v)
+    return next((i for i, item in enumerate(a) if to_display(item) == shown), -1)
 
 
-# ---------------------------------------------------------------- mutation (in place)
+# ---------------------------------------------------------------- push and pop (arrays/push_pop.rs)
 
 
-@builtin("PUSH", min_args=2)
-def push(a: Value, *items: Value) -> int:
-    """Append items to the array in place; returns its new length."""
+@builtin("PUSH", "APPEND", min_args=2, max_args=2)
+def push(a: Value, value: Value) -> list:
+    """A new array: the items of ``a``, then ``value``."""
     lst = need_list(a, "PUSH")
-    check_size(len(lst) + len(items), "PUSH")
-    lst.extend(items)
-    return len(lst)
+    check_size(len(lst) + 1, "PUSH")
+    return [*lst, value]
 
 
 @builtin("POP", min_args=1, max_args=1)
 def pop(a: Value) -> Value:
-    """Remove and return the last item (NULL when empty)."""
+    """The last item (NULL when empty); the array is unchanged."""
     lst = need_list(a, "POP")
-    return lst.pop() if lst else None
+    return lst[-1] if lst else None
 
 
 @builtin("SHIFT", min_args=1, max_args=1)
 def shift(a: Value) -> Value:
-    """Remove and return the first item (NULL when empty)."""
+    """The first item (NULL when empty); the array is unchanged."""
     lst = need_list(a, "SHIFT")
-    return lst.pop(0) if lst else None
+    return lst[0] if lst else None
 
 
-@builtin("UNSHIFT", min_args=2)
-def unshift(a: Value, *items: Value) -> int:
-    """Insert items at the front of the array in place; returns its new length."""
+@builtin("UNSHIFT", min_args=2, max_args=2)
+def unshift(a: Value, value: Value) -> list:
+    """A new array: ``value``, then the items of ``a``."""
     lst = need_list(a, "UNSHIFT")
-    check_size(len(lst) + len(items), "UNSHIFT")
-    lst[:0] = items
-    return len(lst)
+    check_size(len(lst) + 1, "UNSHIFT")
+    return [value, *lst]
 
 
 # ---------------------------------------------------------------- new arrays
@@ -157,17 +160,17 @@ def unshift(a: Value, *items: Value) -> int:
 
 @builtin("REVERSE", min_args=1, max_args=1)
 def reverse(a: Value) -> Value:
-    """A reversed copy of an array, or the text reversed."""
-    return a[::-1] if isinstance(a, list) else text(a)[::-1]
+    """A reversed copy of an array (arrays/mod.rs REVERSE takes arrays only)."""
+    return whole_array_args("REVERSE", a)[::-1]
 
 
 @builtin("SLICE", min_args=2, max_args=3)
-def slice_(a: Value, start: Value, end: Value = None) -> Value:
-    """Items or characters from 0-based ``start`` up to ``end`` (excluded); negatives count back."""
-    seq = a if isinstance(a, list) else text(a)
-    i = to_int(start, "SLICE start")
-    j = len(seq) if end is None else to_int(end, "SLICE end")
-    return seq[i:j]
+def slice_(a: Value, start: Value, end: Value = None) -> list:
+    """Items from 0-based ``start`` up to ``end`` (excluded); negatives count back, bounds are
+    clamped (slice.rs ``slice_array``: arrays and whole numbers only)."""
+    ends = (start,) if end is None else (start, end)
+    items = whole_array_args("SLICE", a, *ends)
+    return slice_items(items, start, end)
 
 
 def _sort_key(field: str | None) -> Callable[[Value], Any]:
@@ -181,35 +184,31 @@ def _sort_key(field: str | None) -> Callable[[Value], Any]:
 
 @builtin("SORT", min_args=1, max_args=3)
 def sort(a: Value, key: Value = None, order: Value = None) -> list:
-    """A sorted copy: ``SORT(a)``, ``SORT(a, "DESC")``, ``SORT(rows, "field"[, "DESC"])``."""
-    lst = items_of(a, "SORT")
-    field = None if key is None else text(key)
-    if order is None and field is not None and field.upper() in ("ASC", "DESC"):
-        field, order = None, field
-    descending = order is not None and text(order).upper() == "DESC"
-    if order is not None and text(order).upper() not in ("ASC", "DESC"):
+    """A sorted copy as sort.rs sorts: ``SORT(a)``; ``SORT(a, direction)`` descends for
+    "DESC" or "DESCENDING" (any case) and ascends for any other text. ``SORT(rows, "field",
+    order)`` (three arguments) sorts maps by a field: Talkbench's own, not General Bots'."""
+    if order is not None:
+        return _sort_rows(items_of(a, "SORT"), text(key), order)
+    if key is not None and type(key) is not str:
+        raise not_found("SORT", a, key)
+    descending = key is not None and key.upper() in ("DESC", "DESCENDING")
+    return sort_items(items_of(a, "SORT"), descending)
+
+
+def _sort_rows(rows: list, field: str, order: Value) -> list:
+    if text(order).upper() not in ("ASC", "DESC"):
         raise BasicValueError(f'SORT order must be "ASC" or "DESC", got {text(order)!r}')
-    return sorted(lst, key=_sort_key(field), reverse=descending)
-
-
-def _identity(v: Value) -> tuple:
-    # Hashable identity for UNIQUE: 1 and 1.0 are one item, "1" and 1 are two.
-    if isinstance(v, bool):
-        return ("b", v)
-    if isinstance(v, (int, float)):
-        return ("n", v)
-    if isinstance(v, (list, dict)):
-        return ("j", to_json(v))
-    return (type(v).__name__, v)
+    return sorted(rows, key=_sort_key(field), reverse=text(order).upper() == "DESC")
 
 
 @builtin("UNIQUE", "DISTINCT", min_args=1, max_args=1)
 def unique(a: Value) -> list:
-    """A copy without repeated items, keeping the first of each."""
-    seen: set = set()
+    """A copy without repeated items, keeping the first of each; items are the same when they
+    print the same (unique.rs keys on ``to_string``: 1 and "1" are one item, 1 and 1.0 two)."""
+    seen: set[str] = set()
     out = []
     for item in items_of(a, "UNIQUE"):
-        k = _identity(item)
+        k = to_display(item)
         if k not in seen:
             seen.add(k)
             out.append(item)
@@ -234,36 +233,25 @@ def concat(*args: Value) -> Value:
 
 @builtin("FLATTEN", min_args=1, max_args=1)
 def flatten(a: Value) -> list:
-    """Nested arrays merged into one flat array (an array that contains itself is an error)."""
+    """The items of the nested arrays in place of those arrays, one level deep (arrays/mod.rs:
+    ``FLATTEN([1, [2, [3]]])`` is ``[1, 2, [3]]``)."""
     out: list = []
-    stack = [iter(items_of(a, "FLATTEN"))]
-    active = [id(a)]
-    while stack:
-        item = next(stack[-1], _DONE)
-        if item is _DONE:
-            stack.pop()
-            active.pop()
-        elif isinstance(item, list):
-            if id(item) in active:
-                raise BasicValueError("FLATTEN: the array contains itself")
-            stack.append(iter(item))
-            active.append(id(item))
+    for item in items_of(a, "FLATTEN"):
+        if isinstance(item, list):
+            out.extend(item)
         else:
             out.append(item)
-            check_size(len(out), "FLATTEN")
+        check_size(len(out), "FLATTEN")
     return out
-
-
-_DONE = object()
 
 
 @builtin("BATCH", "CHUNK", min_args=2, max_args=2)
 def batch(a: Value, size: Value) -> list:
     """The array cut into arrays of ``size`` items (the last may be shorter)."""
     lst = items_of(a, "BATCH")
-    n = to_int(size, "BATCH size")
-    if n < 1:
-        raise BasicValueError(f"BATCH size must be at least 1, got {n}")
+    if type(size) is not int:
+        raise not_found("BATCH", a, size)
+    n = max(size, 1)  # arrays/mod.rs: batch_size.max(1)
     return [lst[i : i + n] for i in range(0, len(lst), n)]
 
 

@@ -353,7 +353,7 @@ def asc(s: Value) -> int:
     return ord(t[0])
 
 
-@builtin("FIRST", "FIRST ELEM", min_args=1, max_args=1)
+@builtin("FIRST", min_args=1, max_args=1)
 def first(v: Value) -> Value:
     """The first whitespace-separated word of the value's printed text ("" if none); an
     array prints first, so FIRST([1, 2]) is "[1," (first.rs)."""
@@ -361,7 +361,7 @@ def first(v: Value) -> Value:
     return words[0] if words else ""
 
 
-@builtin("LAST", "LAST ELEM", min_args=1, max_args=1)
+@builtin("LAST", min_args=1, max_args=1)
 def last(v: Value) -> Value:
     """The last whitespace-separated word of the value's printed text (last.rs)."""
     words = formatting.rust_words(to_display(v))

@@ -9,6 +9,8 @@ and slice.rs): HEAD, TAIL, TAKE, DROP, EMPTY_ARRAY, LAST_INDEX_OF.
 
 from __future__ import annotations
 
+import functools
+
 from interpreter.library.builtins import dates as builtins_dates
 from interpreter.library.builtins.core import builtin
 from interpreter.values import BasicValueError, Value, not_found, to_display, to_int, type_name
@@ -17,6 +19,14 @@ from interpreter.values import BasicValueError, Value, not_found, to_display, to
 def _array(v: Value, fname: str) -> list:
     if not isinstance(v, list):
         raise BasicValueError(f"{fname} expects an array, got {type_name(v)}")
+    return v
+
+
+def whole_array_args(fname: str, v: Value, *numbers: Value) -> list:
+    """The array of ``fname(array, i64, …)``: General Bots has no such function for other
+    argument types (``TAKE(a, 1.5)`` is "Function not found: TAKE (array, f64)")."""
+    if not isinstance(v, list) or any(type(x) is not int for x in numbers):
+        raise not_found(fname, v, *numbers)
     return v
 
 
@@ -79,12 +89,12 @@ def tail(v: Value, count: Value = None) -> list:
 
 @builtin("TAKE", min_args=2, max_args=2)
 def take(v: Value, count: Value) -> list:
-    return _array(v, "TAKE")[:max(0, to_int(count))]
+    return whole_array_args("TAKE", v, count)[:max(0, count)]
 
 
 @builtin("DROP", min_args=2, max_args=2)
 def drop(v: Value, count: Value) -> list:
-    return _array(v, "DROP")[max(0, to_int(count)):]
+    return whole_array_args("DROP", v, count)[max(0, count):]
 
 
 @builtin("EMPTY_ARRAY", min_args=0, max_args=0)
@@ -103,21 +113,28 @@ def last_index_of(v: Value, value: Value) -> int:
     return -1
 
 
+def items_equal(a: Value, b: Value) -> bool:
+    """contains.rs ``items_equal``: numbers (an integer and a float too), booleans, text."""
+    if isinstance(a, bool) or isinstance(b, bool):
+        return a is b
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+        return abs(a - b) < 2.220446049250313e-16  # f64::EPSILON
+    return isinstance(a, str) and isinstance(b, str) and a == b
+
+
 def _same(item: Value, value: Value) -> bool:
-    """contains.rs: equal values of one type, or values that print the same."""
-    if type(item) is type(value) and item == value:
-        return True
-    return to_display(item) == to_display(value)
+    """contains.rs ``array_contains``: equal items, or items that print the same."""
+    return items_equal(item, value) or to_display(item) == to_display(value)
 
 
 @builtin("IN_ARRAY", min_args=2, max_args=2)
 def in_array(value: Value, v: Value) -> bool:
-    return any(_same(item, value) for item in _array(v, "IN_ARRAY"))
+    return any(_same(item, value) for item in whole_array_args("IN_ARRAY", v))
 
 
 @builtin("INCLUDES", "HAS", min_args=2, max_args=2)
 def includes(v: Value, value: Value) -> bool:
-    return any(_same(item, value) for item in _array(v, "INCLUDES"))
+    return any(_same(item, value) for item in whole_array_args("INCLUDES", v))
 
 
 # Rhai passes arrays by value: these give a new array (or an item) and leave theirs alone.
@@ -145,12 +162,26 @@ def array_shift(v: Value) -> Value:
     return items[0] if items else None
 
 
+@builtin("FIRST_ELEM", min_args=1, max_args=1)
+def first_elem(v: Value) -> Value:
+    """The first item (NULL when empty): arrays/mod.rs, unlike the FIRST keyword's word."""
+    items = _array(v, "FIRST_ELEM")
+    return items[0] if items else None
+
+
+@builtin("LAST_ELEM", min_args=1, max_args=1)
+def last_elem(v: Value) -> Value:
+    """The last item (NULL when empty)."""
+    items = _array(v, "LAST_ELEM")
+    return items[-1] if items else None
+
+
 @builtin("INIT", min_args=1, max_args=1)
 def init(v: Value) -> list:
     return _array(v, "INIT")[:-1]
 
 
-def _slice(items: list, start: int, end: int | None) -> list:
+def slice_items(items: list, start: int, end: int | None) -> list:
     """slice.rs ``slice_array``: negative bounds count from the end."""
     n = len(items)
     lo = max(n + start, 0) if start < 0 else min(start, n)
@@ -160,38 +191,69 @@ def _slice(items: list, start: int, end: int | None) -> list:
 
 @builtin("SUBARRAY", min_args=3, max_args=3)
 def subarray(v: Value, start: Value, end: Value) -> list:
-    return _slice(_array(v, "SUBARRAY"), to_int(start), to_int(end))
+    return slice_items(whole_array_args("SUBARRAY", v, start, end), start, end)
 
 
 @builtin("MID_ARRAY", min_args=3, max_args=3)
 def mid_array(v: Value, start: Value, length: Value) -> list:
-    first = to_int(start)
-    return _slice(_array(v, "MID_ARRAY"), first, first + to_int(length))
+    items = whole_array_args("MID_ARRAY", v, start, length)
+    return slice_items(items, start, start + length)
 
 
-def _sort_key(item: Value) -> tuple[int, float, str]:
-    """sort.rs compares as numbers when both sides read as numbers, else as text; a key
-    that puts numbers first keeps that order total."""
-    if isinstance(item, bool):
-        return (1, 0.0, to_display(item))
-    if isinstance(item, (int, float)):
-        return (0, float(item), "")
-    if isinstance(item, str):
+def _as_f64(v: Value) -> float | None:
+    """sort.rs ``to_f64``: a number, or text Rust's ``str::parse::<f64>`` reads (no blanks,
+    no underscores); anything else None."""
+    if isinstance(v, bool):
+        return None
+    if isinstance(v, (int, float)):
+        return float(v)
+    if isinstance(v, str) and v == v.strip() and "_" not in v:
         try:
-            return (0, float(item.strip()), "")
+            return float(v)
         except ValueError:
-            pass
-    return (1, 0.0, to_display(item))
+            return None
+    return None
+
+
+def compare_items(a: Value, b: Value) -> int:
+    """sort.rs ``compare_dynamic``: as numbers when both read as numbers (NaN equal to
+    anything), else by printed text."""
+    x, y = _as_f64(a), _as_f64(b)
+    if x is not None and y is not None:
+        return (x > y) - (x < y)
+    s, t = to_display(a), to_display(b)
+    return (s > t) - (s < t)
+
+
+# Rust's stable sort sorts this few items by insertion; with a comparison that is not a
+# total order (numbers against text) only the same algorithm gives the same result.
+_INSERTION_SORT_MAX = 20
+
+
+def sort_items(items: list, descending: bool) -> list:
+    """A sorted copy, as ``arr.sort_by(compare_dynamic)`` (reversed when descending)."""
+    sign = -1 if descending else 1
+    if len(items) > _INSERTION_SORT_MAX:
+        key = functools.cmp_to_key(lambda a, b: sign * compare_items(a, b))
+        return sorted(items, key=key)
+    out = list(items)
+    for i in range(1, len(out)):
+        item, j = out[i], i
+        while j > 0 and sign * compare_items(item, out[j - 1]) < 0:
+            out[j] = out[j - 1]
+            j -= 1
+        out[j] = item
+    return out
 
 
 @builtin("SORT_ASC", min_args=1, max_args=1)
 def sort_asc(v: Value) -> list:
-    return sorted(_array(v, "SORT_ASC"), key=_sort_key)
+    return sort_items(whole_array_args("SORT_ASC", v), False)
 
 
 @builtin("SORT_DESC", min_args=1, max_args=1)
 def sort_desc(v: Value) -> list:
-    return sorted(_array(v, "SORT_DESC"), key=_sort_key, reverse=True)
+    return sort_items(whole_array_args("SORT_DESC", v), True)
 
 
 @builtin("IS_BOOL", min_args=1, max_args=1)

@@ -226,7 +226,9 @@ class BlockRules(ParserCore):
 
     def select_header(self, switch: bool) -> n.Node:
         if not switch:
-            self.expect_word("CASE", "after SELECT")
+            # "SELECT x" is the only form General Bots 2026-05 converts
+            # (syntax_transforms.rs convert_select_case_syntax reads trimmed[7..])
+            self.accept_word("CASE")
         subject = self.expression()
         self.expect_eol("SELECT CASE" if not switch else "SWITCH")
         return subject

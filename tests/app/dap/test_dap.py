@@ -130,8 +130,9 @@ def test_full_session_over_stdio(stdio_adapter, dialogs, tmp_path: Path) -> None
     # The console has the converter's warnings first (sent at launch), then the logpoints.
     console = client.outputs("console")
     warnings = [o for o in console if ": warning: General Bots" in o]
-    assert len(warnings) == 2 and console[:2] == warnings
-    assert console[2:4] == ["i=1 count=0\n", "i=2 count=1\n"]
+    # (HEAR, FOR … TO or others, and SUB/FUNCTION: each noted once)
+    assert len(warnings) == 3 and console[:3] == warnings
+    assert console[3:5] == ["i=1 count=0\n", "i=2 count=1\n"]
     frames = client.frames()
     assert [(f["name"], f["line"]) for f in frames] == [("Add", 14), ("(dialog)", 5)]
     scopes = client.scopes(frames[0]["id"])

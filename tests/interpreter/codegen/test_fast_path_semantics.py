@@ -50,7 +50,7 @@ def test_a_parameter_named_twice_compiles_and_the_last_argument_wins() -> None:
 EARLY_EXIT = """\
 lst = []
 FOR i = 0 TO 299
-  lst[LEN(lst)] = i
+  lst = lst + [i]
 NEXT
 n = 0
 DO

@@ -145,7 +145,7 @@ def test_initial_variables_are_read_and_can_be_replaced():
 
 
 def test_member_assignment_creates_a_map_in_a_local_variable():
-    out = run('order.item = "tea"\norder.qty = 2\nnames[0] = "a"\nRETURN order.item + names[0]')
+    out = run('order.item = "tea"\norder.qty = 2\nnames = [""]\nnames[0] = "a"\nRETURN order.item + names[0]')
     assert out.result == "teaa" and out.variables["order"] == {"item": "tea", "qty": 2}
 
 

@@ -465,6 +465,7 @@ FUNCTION Build(n, flag)
     END IF
     box.size = n
     box.tags = ["a"]
+    items = [0]
     items[0] = n
     total = total + n
     IF n > 0 THEN

@@ -429,7 +429,7 @@ def test_for_each_tests_the_item_is_a_map_once_only_when_nothing_rebinds_it() ->
 
 def test_for_each_item_changing_class_between_iterations() -> None:
     # Text and a list that "contain" the member names: only a map may be subscripted.
-    coll = [{"price": 1, "qty": 1}, None, {"Price": 2, "QTY": 1}, {"qty": 3}]
+    coll = [{"price": 1, "qty": 1}, {}, {"Price": 2, "QTY": 1}, {"qty": 3}]
     assert both(FOR_EACH_MEMBERS, {"items": coll}) == ("ok", for_each_model(coll))
-    for other in ("price qty", ["price", "Qty"], 7):  # no members: an error, as in Rhai
+    for other in ("price qty", ["price", "Qty"], 7, None):  # no members: an error, as in Rhai
         assert both(FOR_EACH_MEMBERS, {"items": [*coll, other]})[0] == "error"

@@ -51,3 +51,22 @@ def test_each_construct_is_noted_once_at_its_first_use() -> None:
 
 def test_no_note_without_the_construct() -> None:
     assert notes('x = "a"\nTALK x\n') == []
+    assert notes("x = 1\nCALL other\nTALK x\n") == []
+
+
+def test_sub_and_function_definitions_are_noted_once() -> None:
+    # botbasic_core keywords/procedures.rs has preprocess_procedures, but lib.rs
+    # preprocess_basic never calls it: "SUB greet(n);" reaches Rhai, which expects ';'.
+    source = ("x = 1\nFUNCTION dbl(n)\n  RETURN n * 2\nEND FUNCTION\nSUB hi\n  TALK 1\n"
+              "END SUB\nTALK dbl(x)\n")
+    found = [d for d in check_source(source, "t.bas") if "cannot compile" in d.message]
+    assert [(d.line, d.col, d.end_col) for d in found] == [(2, 1, 9)]
+    assert "SUB or FUNCTION" in found[0].message and "2 use(s)" in found[0].message
+
+
+def test_a_do_loop_gets_its_note_and_no_warning_at_its_lines() -> None:
+    # "DO UNTIL k = 3" and "LOOP WHILE k = 1" also get let in front (convert_if_then_syntax),
+    # but the dialog cannot compile for the DO note's reason anyway: one note, no more.
+    source = "k = 0\nDO UNTIL k = 3\n  k = k + 1\nLOOP\nDO\n  k = k - 1\nLOOP WHILE k = 1\n"
+    found = [(d.line, d.message) for d in check_source(source, "t.bas")]
+    assert [line for line, _ in found] == [2] and "DO … LOOP" in found[0][1]

@@ -41,7 +41,7 @@ FIRES = [
     (Rewrite.TEXT_CHANGED, 'TALK "x <> y"\n', 1, 6, '"x != y"'),
     # convert_if_then_syntax is_var_assignment: "let " before a top-level line with "=".
     (Rewrite.LET_PREFIX, 'TALK "1 + 1 = 2"\n', 1, 1, '`let TALK "1 + 1 = 2"`'),
-    (Rewrite.LET_PREFIX, 'o = #{a: 1}\no.a = 2\n', 2, 1, "`let o.a = 2`"),
+    (Rewrite.LET_PREFIX, 'o = #{a: 1};\no.a = 2\n', 2, 1, "`let o.a = 2`"),
     # lib.rs preprocess_basic skips only whole comment lines; the ' stays in the Rhai code.
     (Rewrite.TRAILING_COMMENT, "x = 1 ' set x\nTALK x\n", 1, 7, "' comment"),
     # lib.rs preprocess_basic: trimmed.starts_with("REM") -> continue.
@@ -196,6 +196,34 @@ FIRES = [
     (Rewrite.EQUALS_OUTSIDE_IF, 'a = 1\nx = LEN("a=b") = 3\nTALK x\n', 2, 16, "write =="),
     (Rewrite.EQUALS_OUTSIDE_IF, "a = 1\nIF a = 1 THEN\n  TALK a = 1\nEND IF\n", 3, 10,
      "Rhai reads this '=' as an assignment"),
+    # convert_if_then_syntax: ends_with_block_brace -> no ';' after a map literal, so Rhai
+    # reads the next statement as part of it ("Expecting ';' to terminate this statement").
+    (Rewrite.BRACE_END, "m = #{a: 1}\nTALK m\n", 1, 11, "';' after the '}'"),
+    (Rewrite.BRACE_END, "i = 0\nWHILE i < 1\n  i = 1\n  m = #{}\n  TALK m\nWEND\n", 4, 9,
+     "';' after the '}'"),
+    # convert_if_then_syntax replaces = by == in IF/ELSEIF conditions only; elsewhere Rhai
+    # reads a comparing = as an assignment ("Possibly a typo of '=='?").
+    (Rewrite.EQUALS_OUTSIDE_IF, "a = 1\nok = a = 1\nTALK ok\n", 2, 8, "write =="),
+    (Rewrite.EQUALS_OUTSIDE_IF, "i = 0\nWHILE i = 0\n  i = 1\nWEND\n", 2, 9, "write =="),
+    (Rewrite.EQUALS_OUTSIDE_IF, "a = 1\nIF a = 1 THEN\n  TALK a = 1\nEND IF\n", 3, 10,
+     "write =="),
+    (Rewrite.EQUALS_OUTSIDE_IF, "a = [1]\nIF a[0] = 1 THEN\n  a[0] = a[0] = 1\nEND IF\n", 3,
+     15, "write =="),
+    # botbasic_core keywords/last.rs registers LAST ( $expr$ ): without '(' it cannot parse.
+    (Rewrite.LAST_PARENS, 'x = LAST "a b"\nTALK x\n', 1, 5, "LAST(x)"),
+    # convert_select_case_syntax stops the outer SELECT at any line starting with SELECT.
+    (Rewrite.NESTED_SELECT, ('a = "1"\nb = "x"\nSELECT a\nCASE "1"\n  SELECT b\n  CASE "x"\n'
+     '    TALK "ax"\n  END SELECT\nEND SELECT\n'), 5, 3, "ends the outer SELECT"),
+    # botbasic_core keywords/first.rs registers FIRST $expr$: the expression goes on past
+    # the parentheses, so FIRST(s) = "a" is FIRST of a boolean ("Data type incorrect").
+    (Rewrite.FIRST_GREEDY, 's = "a b"\nIF FIRST(s) = "a" THEN\n  TALK 1\nEND IF\n', 2, 4,
+     "write (FIRST(x)) = 1"),
+    # arrays/push_pop.rs registers functions only: the statement form cannot parse, and the
+    # call form returns a new array that the statement drops (the array is passed by value).
+    (Rewrite.PUSH_STATEMENT, 'cart = []\nAPPEND cart, "tea"\nTALK cart\n', 2, 1,
+     "not a statement; write list = APPEND(list, item)"),
+    (Rewrite.PUSH_STATEMENT, 'cart = []\nPUSH(cart, "tea")\nTALK cart\n', 2, 1,
+     "leaves the list unchanged"),
 ]
 
 
@@ -239,6 +267,17 @@ QUIET = [
     "x = 5 - -3\nTALK x\n",  # a sign with a space before it
     # NOT (…) is a call of the engine's NOT(bool) (botbasic_core string_functions.rs)
     "x = 7\nIF NOT (x > 5) AND x > 1 THEN\n  TALK 1\nEND IF\nok = NOT (x > 7)\nTALK ok\n",
+    "m = #{a: 1};\nTALK m\n",  # the fix of BRACE_END
+    "IF 1 = 1 THEN\n  m = #{a: 1}\nEND IF\nTALK m\n",  # a block's last statement needs no ;
+    "m = #{a: 1}\n",  # nor does the script's
+    'm = #{a: 1}\n\' a comment\n',
+    "a = 1\nok = a == 1\nTALK ok\n",  # the fix of EQUALS_OUTSIDE_IF
+    "a = [1]\nIF 1 = 1 THEN\n  a[0] = 2\n  TALK a\nEND IF\n",
+    'x = LAST("a b")\nTALK x\n',  # the fix of LAST_PARENS
+    "last = 1\nTALK last\n",  # a name, not the keyword (Rhai's syntax is case-sensitive)
+    'cart = []\ncart = PUSH(cart, "tea")\nTALK cart\n',  # the fix of PUSH_STATEMENT
+    'a = "1"\nSELECT a\nCASE "1"\n  TALK 1\nEND SELECT\nSELECT a\nCASE "2"\n  TALK 2\nEND SELECT\n',
+    's = "a b"\nx = (FIRST(s)) + "!"\ny = [FIRST(s), 2]\nTALK x\n',  # FIRST_GREEDY's fix
 ]
 
 
@@ -277,3 +316,7 @@ def test_rules_survive_a_string_where_an_operator_is_looked_for() -> None:
     """A string token's value is a list: the NOT (…) and '=' rules must not hash it."""
     for source in ('x = true\nTALK NOT (x) "y"\n', 'a = "x" = "y"\n'):
         check_source(source, "t.bas")
+def test_a_data_keywords_own_equals_is_no_comparison() -> None:
+    # FIND … WHERE email = e: that '=' is the keyword's syntax; "write ==" would mislead
+    found = engine('e = "a"\nrows = FIND "t" WHERE email = e\n')
+    assert not any("write ==" in message for *_, message in found)

@@ -1,4 +1,4 @@
-' expect: is too large
+' expect: out of bounds
 x = []
 x[10 ** 9] = 1
 TALK UBOUND(x)

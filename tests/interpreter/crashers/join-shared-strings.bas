@@ -3,7 +3,7 @@
 s = REPEAT("a", 9000000)
 l = []
 FOR i = 0 TO 100
-  l[i] = s
+  l = l + [s]
 NEXT
 x = JOIN(l, ",")
 TALK LEN(x)

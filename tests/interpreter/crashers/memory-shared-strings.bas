@@ -2,6 +2,6 @@
 s = REPEAT("a", 9000000)
 l = []
 FOR i = 0 TO 100
-  l[i] = s
+  l = l + [s]
 NEXT
 SET BOT MEMORY "k", l

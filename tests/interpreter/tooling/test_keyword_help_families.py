@@ -94,9 +94,11 @@ LOG WARN "careful", 2
 TALK DATEADD("2025-01-31", 1, "month")
 TALK DATEADD("2025-01-31", 3)
 ''')
-    assert talks == ["3", "4", "true", "direct", "2025-02-28", "2025-02-03"]
+    # PUSH as a function returns a new array (push_pop.rs); APPEND the statement appended
+    assert talks == ["3", '["a", "b", "c", "d"]', "true", "direct", "2025-02-28",
+                     "2025-02-03"]
     assert session.variables["max_lines"] == 500
-    assert session.variables["items"] == ["a", "b", "c", "d"]  # in place: the same list
+    assert session.variables["items"] == ["a", "b", "c"]  # APPEND in place: the same list
     assert [(p.text, p.level) for p in printed] == [("a 1", "info"), ("careful 2", "warning")]
 
 

@@ -1,0 +1,52 @@
+"""Conditions Rhai refuses before the dialog runs: a constant that is not a boolean.
+
+``IF 1 THEN`` and ``WHILE [x] …`` reach Rhai as ``if 1 {`` and ``while [x] {``; its parser
+rejects a literal condition of another type ("Expecting a boolean expression, not a number"),
+so General Bots cannot compile the dialog, while a computed one (``IF 1 + 1``) fails only
+when it runs (Rhai 1.24 ``src/parser.rs`` ``ensure_bool_expr``, called for ``if`` and
+``while`` conditions).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..syntax import nodes as n
+from .builds import EngineBuild
+from .findings import Concern, Finding
+
+
+def _literal_kind(node: n.Node) -> str | None:
+    """What Rhai calls a constant condition that is not a boolean, else None."""
+    if isinstance(node, n.Unary) and node.op == "-":
+        node = node.operand
+        if not (isinstance(node, n.Literal) and isinstance(node.value, (int, float))):
+            return None
+    if isinstance(node, n.ArrayLit):
+        return "an array"
+    if isinstance(node, n.MapLit):
+        return "an object map"
+    if not isinstance(node, n.Literal) or isinstance(node.value, bool) or node.value is None:
+        return None
+    if isinstance(node.value, str):
+        return "a string"
+    return "a floating-point number" if isinstance(node.value, float) else "a number"
+
+
+def _conditions(node: n.Node) -> Iterator[n.Node]:
+    if isinstance(node, n.If):
+        yield from (cond for cond, _ in node.branches)
+    elif isinstance(node, n.DoLoop) and node.kind == "WHILE" and node.cond is not None:
+        yield node.cond  # WHILE … WEND: the converter writes Rhai's while
+
+
+def literal_conditions(nodes: list[n.Node], build: EngineBuild) -> Iterator[Finding]:
+    """A finding at each IF, ELSEIF or WHILE whose condition is such a constant."""
+    for node in nodes:
+        for cond in _conditions(node):
+            kind = _literal_kind(cond)
+            if kind is not None:
+                yield Finding(Concern.TRANSLATION, cond.line, cond.col, cond.col + 1,
+                              f"{build.label} fails to compile this: Rhai refuses a condition "
+                              f"that is {kind}, not true or false (\"Expecting a boolean "
+                              f"expression\"); compare it with something")
