@@ -70,6 +70,7 @@ class Rewrite(Enum):
     MEMORY_FUNCTION = "botbasic_data/src/keywords/bot_memory.rs (register_fn only)"
     SUGGESTION_AS = "botbasic_comms/src/keywords/add_suggestion.rs (ADD_SUGGESTION $expr$ last)"
     SHADOWED_SYNTAX = "rhai src/api/custom_syntax.rs (one syntax per first word; the last wins)"
+    SYNTAX_CALL = "rhai src/parser.rs (a custom syntax's word starts that syntax, not a call)"
     MISSING_FUNCTION = COMPILER + "syntax_transforms.rs convert_multiword_keywords " \
                                   "(into functions no crate registers)"
     WITH_FIELDS = COMPILER + "syntax_transforms.rs convert_if_then_syntax (in_with_block)"
@@ -233,11 +234,7 @@ class ConverterModel:
             return
         converted = None if line.comment_col else conversion(line.code)
         if converted is not None and not converted.registered:
-            name = converted.function
-            yield Finding(Concern.TRANSLATION, line.number, line.indent,
-                          line.indent + len(line.code),
-                          f"{self.label} stops here: it converts this line into {name}(…), a "
-                          f"function no crate registers (\"Function not found: {name}\")")
+            yield self._missing_function(line, converted.function)
             return
         if upper.startswith("WHILE "):
             self.while_depth += 1
@@ -364,12 +361,28 @@ class ConverterModel:
                              "WAIT FOR EVENT's syntax replaces WAIT <seconds> (Rhai keeps "
                              "one custom syntax per first word)")
 
+    def _missing_function(self, line: SourceLine, name: str) -> Finding:
+        """A run-time stop, not a compile error: the line converts into a call of a function
+        no crate registers."""
+        return Finding(Concern.TRANSLATION, line.number, line.indent,
+                       line.indent + len(line.code),
+                       f"{self.label} stops here: it converts this line into {name}(…), a "
+                       f"function no crate registers (\"Function not found: {name}\")")
+
     def _shadowed(self, line: SourceLine) -> Iterator[Finding]:
         """Keywords whose first word's one syntax in Rhai is another keyword's."""
         tokens = line.tokens
         assignment = any(t.kind is Kind.OP and t.value == "=" for t in tokens)
         for i, token in enumerate(tokens):
             word = token.value
+            if token.kind is Kind.IDENT and _pair_call(tokens, i) \
+                    and SURVIVORS.get(str(word), ((),))[0][1:2] == ("$expr$",):
+                symbols, where, _ = SURVIVORS[str(word)]
+                yield Finding(Concern.TRANSLATION, line.number, token.col, token.end_col,
+                              f"{self.label} fails to compile this: {word} is a custom syntax "
+                              f"there (`{_shown(symbols)}`, {where}), so {word}(a, b) is not a "
+                              f"call: Rhai reads (a, b) as one value, which it cannot be")
+                return
             if token.kind is not Kind.IDENT or word not in _SHADOWED or (i == 0 and assignment):
                 continue  # a line "SET x = 1" is _let_prefix's
             rest = tokens[i + 1 :]
@@ -377,11 +390,11 @@ class ConverterModel:
                 continue  # GET BOT MEMORY has its own finding (word_findings)
             symbols, where, _ = SURVIVORS[str(word)]
             if not _fits(symbols, rest):
-                shown = " ".join(_SLOT_TEXT.get(s, s) for s in symbols)
                 yield self._at_token(line, token,
                                      f"Rhai keeps one custom syntax per first word, and the last "
-                                     f"{word} syntax registered is `{shown}` ({where}), so no "
-                                     f"other {word} keyword compiles in that build")
+                                     f"{word} syntax registered is `{_shown(symbols)}` "
+                                     f"({where}), so no other {word} keyword compiles in that "
+                                     f"build")
                 return
 
     def _suggestion(self, line: SourceLine) -> Iterator[Finding]:
@@ -436,6 +449,27 @@ class ConverterModel:
             yield Finding(Concern.TRANSLATION, line.number, start, end,
                           f"{self.label} compares CASE {value} as text: it matches only "
                           f"the text \"{value}\", never the number or value {value}")
+
+
+def _shown(symbols: tuple[str, ...]) -> str:
+    return " ".join(_SLOT_TEXT.get(s, s) for s in symbols)
+
+
+def _pair_call(tokens: tuple[Token, ...], index: int) -> bool:
+    """Is the word at ``index`` called with two or more arguments: ``W(a, b)``?"""
+    if index + 1 >= len(tokens) or tokens[index + 1].value != "(":
+        return False
+    depth = 0
+    for token in tokens[index + 1 :]:
+        if token.kind is Kind.OP and token.value in ("(", "[", "{", "#{"):
+            depth += 1
+        elif token.kind is Kind.OP and token.value in (")", "]", "}"):
+            depth -= 1
+            if depth == 0:
+                return False
+        elif depth == 1 and token.kind is Kind.OP and token.value == ",":
+            return True
+    return False
 
 
 def _fits(symbols: tuple[str, ...], rest: tuple[Token, ...]) -> bool:
