@@ -375,13 +375,12 @@ class ConverterModel:
         assignment = any(t.kind is Kind.OP and t.value == "=" for t in tokens)
         for i, token in enumerate(tokens):
             word = token.value
-            if token.kind is Kind.IDENT and _pair_call(tokens, i) \
-                    and SURVIVORS.get(str(word), ((),))[0][1:2] == ("$expr$",):
-                symbols, where, _ = SURVIVORS[str(word)]
+            syntax = SURVIVORS.get(str(word)) if token.kind is Kind.IDENT else None
+            if syntax is not None and _calls_syntax(syntax[0], tokens, i):
                 yield Finding(Concern.TRANSLATION, line.number, token.col, token.end_col,
                               f"{self.label} fails to compile this: {word} is a custom syntax "
-                              f"there (`{_shown(symbols)}`, {where}), so {word}(a, b) is not a "
-                              f"call: Rhai reads (a, b) as one value, which it cannot be")
+                              f"there (`{_shown(syntax[0])}`, {syntax[1]}), so {word}(…) is not "
+                              f"a call: Rhai reads the brackets as the syntax's first value")
                 return
             if token.kind is not Kind.IDENT or word not in _SHADOWED or (i == 0 and assignment):
                 continue  # a line "SET x = 1" is _let_prefix's
@@ -455,10 +454,18 @@ def _shown(symbols: tuple[str, ...]) -> str:
     return " ".join(_SLOT_TEXT.get(s, s) for s in symbols)
 
 
+def _calls_syntax(symbols: tuple[str, ...], tokens: tuple[Token, ...], index: int) -> bool:
+    """Is the word at ``index``, whose custom syntax starts with a value (``W $expr$ …``),
+    written as a call that syntax cannot read: with two arguments, or with one when the
+    syntax goes on after its first value (``FIRST(x)`` is FIRST of (x); ``JOIN(x)`` lacks
+    the rest of JOIN's syntax)?"""
+    if symbols[1:2] != ("$expr$",) or index + 1 >= len(tokens) or tokens[index + 1].value != "(":
+        return False
+    return len(symbols) > 2 or _pair_call(tokens, index)
+
+
 def _pair_call(tokens: tuple[Token, ...], index: int) -> bool:
     """Is the word at ``index`` called with two or more arguments: ``W(a, b)``?"""
-    if index + 1 >= len(tokens) or tokens[index + 1].value != "(":
-        return False
     depth = 0
     for token in tokens[index + 1 :]:
         if token.kind is Kind.OP and token.value in ("(", "[", "{", "#{"):

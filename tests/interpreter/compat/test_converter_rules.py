@@ -127,6 +127,7 @@ FIRES = [
     # that syntax, and (a, b) is no Rhai value.
     (Rewrite.SYNTAX_CALL, 'l = ["a", "b"]\nx = JOIN(l, ",")\nTALK x\n', 2, 5,
      "JOIN is a custom syntax there"),
+    (Rewrite.SYNTAX_CALL, 'l = ["a", "b"]\nTALK JOIN(l)\n', 2, 6, "JOIN(…) is not a call"),
     # botbasic_system on.rs registers ON <name> OF "table" after core's ON ERROR forms.
     (Rewrite.SHADOWED_SYNTAX, 'ON ERROR RESUME NEXT\nTALK 1\n', 1, 1, '`ON <name> OF "…"`'),
     # convert_multiword_keywords: SET CONTEXT (2 pieces) and SET USER (1) become calls of
@@ -299,6 +300,7 @@ QUIET_BEYOND_ORACLE = [
     'USE KB "docs"\nCLEAR KB\n',  # converted into USE_KB and CLEAR_KB, which botbasic_data has
     'ADD SUGGESTION "Track an order"\nADD_SUGGESTION "Opening hours"\n',
     'ADD SUGGESTION TOOL "order" AS "Order"\nADD_SUGGESTION_TEXT "hi" AS "Say hi"\n',
+    'x = FIRST("a b")\nTALK x\n',  # FIRST $expr$ reads (…) as its value: the same thing
 ]
 
 
