@@ -83,6 +83,19 @@ def _text_or_number(name: str) -> Callable[[Value], Value]:
     return convert
 
 
+def _element(name: str, index: int) -> Callable[[Value], Value]:
+    """``first``/``last``: an array's first or last item, the empty value for an empty one,
+    arrays only (arrays/mod.rs; FIRST and LAST in capitals are also the syntaxes of
+    first.rs/last.rs, which take a word of text)."""
+
+    def element(v: Value) -> Value:
+        if type(v) is not list:
+            raise not_found(name, v)
+        return v[index] if v else None
+
+    return element
+
+
 def _missing(name: str) -> Callable[..., Value]:
     def call(*args: Value) -> Value:
         kinds = ", ".join(rhai_type(a) for a in args)
@@ -102,6 +115,8 @@ LOWER_FORMS: dict[str, Callable[..., Value]] = {
     "cint": _text_or_number("cint"),
     "cdbl": _text_or_number("cdbl"),
     "atn": _missing("atn"),
+    "first": _element("first", 0),
+    "last": _element("last", -1),
 }
 
 

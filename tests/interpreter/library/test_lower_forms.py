@@ -24,6 +24,10 @@ from tests.interpreter.helpers import talks
     ("sgn(-2)", "-1"),
     ("mod(-7, 2)", "-1"),
     ('IsEmpty("")', "true"),
+    # botbasic_core arrays/mod.rs: first/last take an array and give its item.
+    ("first([3, 1, 2])", "3"),
+    ("last([3, 1, 2])", "2"),
+    ("first([])", ""),
 ])
 def test_lower_case_forms_compute_as_the_engine(call: str, shown: str) -> None:
     assert talks(f"TALK {call}") == [shown]
@@ -37,6 +41,7 @@ def test_lower_case_forms_compute_as_the_engine(call: str, shown: str) -> None:
     ("cint(TRUE)", r"cint \(bool\)"),
     ("Sqrt(4.0)", r"Sqrt \(f64\)"),
     ('Len("abc")', r"Len \(string\)"),
+    ('first("hello world")', r"first \(string\)"),
 ])
 def test_spellings_the_engine_lacks_fail(call: str, engine_error: str) -> None:
     with pytest.raises(BasicRuntimeError, match="Function not found: " + engine_error):
