@@ -99,7 +99,8 @@ _COMPOUND_SIGNS = frozenset({"+", "-", "*", "/", "%", "**"})  # x += 1 is Rhai's
 _SIMPLE_ASSIGNMENT = re.compile(r"[^\W\d]\w*\s*=(?!=)")
 # The first words whose other keywords no pass rewrites (the converter lowercases RETURN and
 # DO, rewrites SAVE lines, joins EXIT FOR; HEAR and WAIT have their own findings).
-_SHADOWED = frozenset({"SET", "GET", "CLEAR", "DELETE", "RUN", "USE", "POST", "ON"})
+_SHADOWED = frozenset({"SET", "GET", "CLEAR", "DELETE", "RUN", "USE", "POST", "ON", "PLAY",
+                       "MERGE"})
 _SLOT_TEXT = {"$expr$": "…", "$ident$": "<name>", "$string$": '"…"', "$int$": "<n>",
               "$block$": "{…}"}
 # preprocess_basic turns "ADD SUGGESTION" into ADD_SUGGESTION (case-sensitive), but leaves

@@ -130,6 +130,11 @@ FIRES = [
     (Rewrite.SYNTAX_CALL, 'l = ["a", "b"]\nTALK JOIN(l)\n', 2, 6, "JOIN(…) is not a call"),
     # botbasic_system on.rs registers ON <name> OF "table" after core's ON ERROR forms.
     (Rewrite.SHADOWED_SYNTAX, 'ON ERROR RESUME NEXT\nTALK 1\n', 1, 1, '`ON <name> OF "…"`'),
+    # comms play.rs registers PLAY … WITH OPTIONS … after PLAY …; system pdf.rs's MERGE PDF
+    # replaces data_operations.rs's MERGE table, rows, key.
+    (Rewrite.SHADOWED_SYNTAX, 'PLAY "intro.mp3"\n', 1, 1, "`PLAY … WITH OPTIONS …`"),
+    (Rewrite.SHADOWED_SYNTAX, 'rows = [#{id: 1}]\nMERGE "leads", rows, "id"\n', 2, 1,
+     "`MERGE PDF … , …`"),
     # convert_multiword_keywords: SET CONTEXT (2 pieces) and SET USER (1) become calls of
     # SET_CONTEXT and SET_USER, which no crate registers: a run-time stop, not a compile error.
     (Rewrite.MISSING_FUNCTION, 'SET CONTEXT "k", "v"\n', 1, 1, "Function not found: SET_CONTEXT"),
