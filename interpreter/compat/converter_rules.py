@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from enum import Enum
 
+from ..syntax.brackets import OPENING, closing_bracket, opens_call
 from ..syntax.lexer import Kind, TextBlock, Token
 from ..syntax.vocabulary import STATEMENT_PHRASES
 from .builds import EngineBuild
@@ -460,23 +461,22 @@ def _calls_syntax(symbols: tuple[str, ...], tokens: tuple[Token, ...], index: in
     written as a call that syntax cannot read: with two arguments, or with one when the
     syntax goes on after its first value (``FIRST(x)`` is FIRST of (x); ``JOIN(x)`` lacks
     the rest of JOIN's syntax)?"""
-    if symbols[1:2] != ("$expr$",) or index + 1 >= len(tokens) or tokens[index + 1].value != "(":
+    if symbols[1:2] != ("$expr$",) or not opens_call(tokens, index):
         return False
     return len(symbols) > 2 or _pair_call(tokens, index)
 
 
 def _pair_call(tokens: tuple[Token, ...], index: int) -> bool:
-    """Is the word at ``index`` called with two or more arguments: ``W(a, b)``?"""
-    depth = 0
-    for token in tokens[index + 1 :]:
-        if token.kind is Kind.OP and token.value in ("(", "[", "{", "#{"):
-            depth += 1
-        elif token.kind is Kind.OP and token.value in (")", "]", "}"):
-            depth -= 1
-            if depth == 0:
-                return False
-        elif depth == 1 and token.kind is Kind.OP and token.value == ",":
+    """Is the call ``W(…)`` at ``index`` given two or more arguments: a comma of its own?"""
+    close = closing_bracket(tokens, index + 1)
+    j = index + 2
+    while close is not None and j < close:
+        token = tokens[j]
+        if token.kind is Kind.OP and token.value == ",":
             return True
+        inner = closing_bracket(tokens, j) if token.kind is Kind.OP \
+            and token.value in OPENING else None
+        j = (inner if inner is not None else j) + 1
     return False
 
 

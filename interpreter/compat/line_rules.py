@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
+from ..syntax.brackets import closing_bracket, opens_call
 from ..syntax.lexer import Kind, Token
 from .findings import Concern, Finding
 from .multiword import converter_parameters
@@ -252,21 +253,15 @@ def _not_compared(line: SourceLine, header: IfHeader | None, index: int) -> bool
 def _not_call(tokens: Sequence[Token], index: int) -> bool:
     """``NOT (…)``: Rhai calls the engine's function NOT(bool) (botbasic_core
     string_functions.rs ``not_operator``), which compiles and means what BASIC means."""
-    i = index + 1
-    if i >= len(tokens) or tokens[i].value != "(":
+    close = closing_bracket(tokens, index + 1) if opens_call(tokens, index) else None
+    if close is None:
         return False
-    depth = 0
-    for j in range(i, len(tokens)):
-        value = tokens[j].value
-        depth += (value == "(") - (value == ")")
-        if depth == 0:
-            after = tokens[j + 1] if j + 1 < len(tokens) else None
-            if after is None:
-                return True
-            if after.kind is Kind.IDENT:
-                return after.upper in _AFTER_NOT_CALL
-            return after.kind is Kind.OP and after.value in _AFTER_NOT_CALL
-    return False
+    after = tokens[close + 1] if close + 1 < len(tokens) else None
+    if after is None:
+        return True
+    if after.kind is Kind.IDENT:
+        return after.upper in _AFTER_NOT_CALL
+    return after.kind is Kind.OP and after.value in _AFTER_NOT_CALL
 
 
 # Tokens after FIRST's parentheses that end its argument there, as in Talkbench.
@@ -277,23 +272,13 @@ _OPERATOR_WORDS = frozenset({"AND", "OR", "MOD", "LIKE", "CONTAINS", "XOR", "IS"
 def _first_swallows(tokens: tuple[Token, ...], index: int) -> bool:
     """Is ``FIRST(…)`` at ``index`` followed by an operator? botbasic_core keywords/first.rs
     registers ``FIRST $expr$``, and Rhai's expression goes on past the parentheses."""
-    if index + 1 >= len(tokens) or tokens[index + 1].value != "(":
+    close = closing_bracket(tokens, index + 1) if opens_call(tokens, index) else None
+    after = tokens[close + 1] if close is not None and close + 1 < len(tokens) else None
+    if after is None:
         return False
-    depth = 0
-    for j in range(index + 1, len(tokens)):
-        token = tokens[j]
-        if token.kind is Kind.OP and token.value in ("(", "[", "{", "#{"):
-            depth += 1
-        elif token.kind is Kind.OP and token.value in (")", "]", "}"):
-            depth -= 1
-            if depth == 0:
-                after = tokens[j + 1] if j + 1 < len(tokens) else None
-                if after is None:
-                    return False
-                if after.kind is Kind.OP:
-                    return after.value not in _ENDS_ARGUMENT
-                return after.kind is Kind.IDENT and after.upper in _OPERATOR_WORDS
-    return False
+    if after.kind is Kind.OP:
+        return after.value not in _ENDS_ARGUMENT
+    return after.kind is Kind.IDENT and after.upper in _OPERATOR_WORDS
 
 
 def _spaced(line: SourceLine, token: Token, phrase: str | None) -> bool:

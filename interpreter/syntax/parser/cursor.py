@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from ...errors import Diagnostic, Severity
 from .. import nodes as n
+from ..brackets import closing_bracket
 from ..lexer import Kind, Token
 from .parse_error import ParseError
 from .state import DefinedSubs, KnownNames
@@ -169,18 +170,7 @@ class ParserCore:
     def closing_bracket(self, j: int) -> int | None:
         """Index of the bracket that closes the one at token ``j``; None when the line ends
         first (the lexer ends every line, the last one too, with a NEWLINE)."""
-        depth = 0
-        toks = self.toks
-        while toks[j].kind not in (Kind.NEWLINE, Kind.EOF):
-            t = toks[j]
-            if t.kind is Kind.OP and t.value in ("(", "[", "{", "#{"):
-                depth += 1
-            elif t.kind is Kind.OP and t.value in (")", "]", "}"):
-                depth -= 1
-                if depth == 0:
-                    return j
-            j += 1
-        return None
+        return closing_bracket(self.toks, j)
 
     if TYPE_CHECKING:
         # Rules of the mixins and of Parser that the other mixins (and ``data_syntax``,
