@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from ..syntax.brackets import closing_bracket, opens_call
 from ..syntax.lexer import Kind, Token
 from .findings import Concern, Finding
-from .multiword import converter_parameters
+from .multiword import pieces
 from .source_lines import SourceLine
 from .text_rewrites import rewritten_string
 
@@ -193,24 +193,18 @@ def _word(line: SourceLine, header: IfHeader | None, index: int) -> str | None:
     return None
 
 
-_SET_MEMORY = re.compile(r"^\s*SET\s+BOT\s+MEMORY\s*(.*?)\s*$", re.IGNORECASE)
-
-
 def memory_arguments(line: SourceLine) -> str | None:
     """Why a ``SET BOT MEMORY`` line is not converted, or None. convert_multiword_keywords
     rewrites it into ``SET_BOT_MEMORY(key, value)`` only when parse_parameters splits the
     rest of the line into exactly two pieces, and it splits at every space and comma outside
     quotes (brackets are not seen). Left as it is, the line meets Rhai's one ``SET`` syntax,
     the last registered: botbasic_ai model_routing.rs's SET MODEL ROUTING."""
-    m = _SET_MEMORY.match(line.trimmed)
-    if m is None:
+    found = pieces("SET BOT MEMORY", line.trimmed)
+    if found is None or len(found) == 2:
         return None
-    pieces = converter_parameters(m.group(1))
-    if len(pieces) == 2:
-        return None
-    shown = ", ".join(quote(p) for p in pieces[:5]) + (", …" if len(pieces) > 5 else "")
+    shown = ", ".join(quote(p) for p in found[:5]) + (", …" if len(found) > 5 else "")
     return (f"it converts SET BOT MEMORY only when the rest of the line splits at spaces and "
-            f"commas into two pieces, key and value; this line gives {len(pieces)} ({shown}); "
+            f"commas into two pieces, key and value; this line gives {len(found)} ({shown}); "
             f"put the key and the value in variables first (v = …, then SET BOT MEMORY k, v)")
 
 

@@ -51,6 +51,16 @@ _PATTERNS = tuple((re.compile(r"\s*" + r"\s+".join(m.words.split()) + r"\s*(.*?)
 _PASSED_THROUGH = re.compile(r"ADD_SUGGESTION_|ADD_MEMBER", re.IGNORECASE)
 
 
+def pieces(words: str, trimmed: str) -> list[str] | None:
+    """The arguments the pattern of ``words`` (one of TABLE's) finds in this line, split as
+    parse_parameters splits them; None when the line does not start with those words."""
+    for pattern, multiword in _PATTERNS:
+        if multiword.words == words:
+            m = pattern.match(trimmed)
+            return None if m is None else converter_parameters(m.group(1))
+    raise KeyError(words)
+
+
 def conversion(trimmed: str) -> Multiword | None:
     """The pattern that converts this (trimmed) line into a call, or None."""
     if _PASSED_THROUGH.match(trimmed) or (re.match(r"(CLEAR_SWITCHERS|USE_)", trimmed.upper())
