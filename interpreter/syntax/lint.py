@@ -8,14 +8,11 @@ from ..errors import Diagnostic, Severity
 from . import nodes as n
 from .vocabulary import ERROR_STATE_NAMES
 
-# Variables General Bots channels provide without an assignment in the dialog.
-IMPLICIT_VARIABLES = frozenset(
-    ["username", "mobile", "from", "channel", "today", "now", "user", "fields", "body", "admin",
-     "userid"])
-
 
 def _assigned_names(program: n.Program, nodes: list[n.Node]) -> set[str]:
-    names: set[str] = set(IMPLICIT_VARIABLES)
+    # The 2026-05 engine puts nothing in a dialog's scope but the bot's param-* settings
+    # (botserver/src/basic/mod.rs, inject_config_variables): no username, mobile, ...
+    names: set[str] = set()
     for sub in program.subs.values():
         names.update(p.lower() for p in sub.params)
         names.add(sub.name.lower())
@@ -54,6 +51,8 @@ def lint(program: n.Program, provided: Iterable[str] = (),
         if key not in assigned and key not in seen and key not in ERROR_STATE_NAMES:
             seen.add(key)
             out.append(Diagnostic(program.file, name.line, name.col, Severity.WARNING,
-                                  f"variable '{name.name}' is read but never assigned "
-                                  f"(it reads as empty)", name.col + len(name.name)))
+                                  f"variable '{name.name}' is read but never assigned: "
+                                  f"the dialog stops here with \"Variable not found: "
+                                  f"{name.name}\" unless the bot's config.csv sets "
+                                  f"param-{key}", name.col + len(name.name)))
     return out

@@ -64,8 +64,8 @@ def test_the_bot_chosen_in_the_memory_panel_is_kept_for_dialogs_outside(window, 
     assert window.bot_label.text() == "Bot: support"
 
 
-def reads_as_empty(window) -> list[str]:
-    return [t for t in window.problems.texts() if "reads as empty" in t]
+def never_assigned(window) -> list[str]:
+    return [t for t in window.problems.texts() if "never assigned" in t]
 
 
 def test_a_package_param_is_not_flagged_as_reading_empty(window, qtbot, tmp_path):
@@ -73,14 +73,14 @@ def test_a_package_param_is_not_flagged_as_reading_empty(window, qtbot, tmp_path
     dialog = pkg / "shop.gbdialog" / "city.bas"
     dialog.write_text('TALK "We are in " + city\nTALK "and " + unknown\n')
     window.open_file(dialog)
-    qtbot.waitUntil(lambda: bool(reads_as_empty(window)), timeout=3000)
-    assert [t for t in reads_as_empty(window) if "'city'" in t] == []
-    assert [t for t in reads_as_empty(window) if "'unknown'" in t]
+    qtbot.waitUntil(lambda: bool(never_assigned(window)), timeout=3000)
+    assert [t for t in never_assigned(window) if "'city'" in t] == []
+    assert [t for t in never_assigned(window) if "'unknown'" in t]
 
     outside = tmp_path / "city.bas"  # the same dialog outside the package
     outside.write_text(dialog.read_text())
     window.open_file(outside)
-    qtbot.waitUntil(lambda: any("'city'" in t for t in reads_as_empty(window)), timeout=3000)
+    qtbot.waitUntil(lambda: any("'city'" in t for t in never_assigned(window)), timeout=3000)
 
 
 def test_talkbench_check_knows_the_package_params(tmp_path):
