@@ -14,6 +14,7 @@ from .builds import NEWEST_BUILD, EngineBuild, EngineOptions
 from .conditions import literal_conditions
 from .converter_rules import converter_findings
 from .findings import Concern, Finding
+from .reserved_names import reserved_names
 from .source_lines import line_pieces
 from .string_literals import curly_quote_findings
 from .unsupported import unsupported_constructs
@@ -36,6 +37,7 @@ def engine_findings(source: str, program: n.Program,
     found += build_notes(nodes, options.build)
     found += literal_conditions(nodes, options.build)
     found += value_pitfalls(nodes)
+    found += reserved_names(nodes, options.build)
     found += curly_quote_findings(options.build.label, source)
     return sorted(found, key=lambda f: (f.line, f.col))
 

@@ -6,7 +6,7 @@ the rest; one note at the first use says what the build does with all of them.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from ..syntax import nodes as n
@@ -14,33 +14,44 @@ from .builds import EngineBuild
 from .findings import Concern, Finding
 
 
+def _hears(node: n.Node) -> bool:
+    """``HEAR x`` and the answer taken as a value, ``x = HEAR "prompt"``: both start with the
+    word HEAR, which only the HEAR x AS form can follow."""
+    return isinstance(node, n.Hear) or (isinstance(node, n.KeywordExpr)
+                                        and node.phrase == "HEAR")
+
+
+def _opens_do(node: n.Node) -> bool:
+    return isinstance(node, n.DoLoop) and node.kind == "DO"  # not WHILE … WEND
+
+
 @dataclass(frozen=True)
 class BuildNote:
-    node_type: type
+    uses: Callable[[n.Node], bool]
     what: str
     why: str
     engine: str  # where the engine does it
 
 
 NOTES = (
-    BuildNote(n.Hear, "any dialog that uses HEAR",
+    BuildNote(_hears, "any dialog that uses HEAR",
               "Rhai keeps one custom syntax per first word, so only the last of HEAR's three "
               "forms, HEAR x AS <expr>, survives, and the converter lowercases AS",
               "botbasic_core/src/keywords/hearing + syntax_transforms.rs "
               "convert_keywords_to_lowercase"),
-    BuildNote(n.ForEach, "FOR EACH",
+    BuildNote(lambda node: isinstance(node, n.ForEach), "FOR EACH",
               "the converter writes FOR_EACH and lowercases IN, which no registered syntax "
               "matches",
               "lib.rs preprocess_basic (replace(\"FOR EACH\", \"FOR_EACH\"))"),
-    BuildNote(n.DoLoop, "DO … LOOP",
+    BuildNote(_opens_do, "DO … LOOP",
               "the converter lowercases DO into Rhai's own do, which needs { }, so the DO "
               "WHILE/UNTIL … LOOP syntaxes botbasic_core registers never match",
               "procedures.rs registers [\"DO\", …]; convert_keywords_to_lowercase"),
-    BuildNote(n.ForTo, "FOR … TO",
+    BuildNote(lambda node: isinstance(node, n.ForTo), "FOR … TO",
               "the converter lowercases FOR into Rhai's own for, which has no TO, and puts "
               "let before it outside IF/WHILE blocks",
               "syntax_transforms.rs convert_keywords_to_lowercase, convert_if_then_syntax"),
-    BuildNote(n.SubDef, "SUB or FUNCTION definitions",
+    BuildNote(lambda node: isinstance(node, n.SubDef), "SUB or FUNCTION definitions",
               "no pass of the converter turns them into Rhai functions (botbasic_core's "
               "preprocess_procedures is never called), so 'SUB name(…)' stays a line of code",
               "procedures.rs preprocess_procedures; lib.rs preprocess_basic"),
@@ -51,14 +62,13 @@ def _keyword(node: n.Node, note: BuildNote) -> str:
     """The word the note underlines: HEAR, FOR, DO, SUB or FUNCTION."""
     if isinstance(node, n.SubDef):
         return "FUNCTION" if node.is_function else "SUB"
-    return note.what.split()[-1] if note.node_type is n.Hear else note.what.split()[0]
+    return note.what.split()[-1] if note.uses is _hears else note.what.split()[0]
 
 
 def build_notes(nodes: list[n.Node], build: EngineBuild) -> Iterator[Finding]:
     """One note per construct in :data:`NOTES`, at its first use among the dialog's nodes."""
     for note in NOTES:
-        uses = [node for node in nodes if isinstance(node, note.node_type)
-                and not (isinstance(node, n.DoLoop) and node.kind != "DO")]  # WHILE … WEND
+        uses = [node for node in nodes if note.uses(node)]
         if not uses:
             continue
         first = min(uses, key=lambda node: (node.line, node.col))

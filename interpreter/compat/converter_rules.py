@@ -72,6 +72,10 @@ class Rewrite(Enum):
     SUGGESTION_AS = "botbasic_comms/src/keywords/add_suggestion.rs (ADD_SUGGESTION $expr$ last)"
     SHADOWED_SYNTAX = "rhai src/api/custom_syntax.rs (one syntax per first word; the last wins)"
     SYNTAX_CALL = "rhai src/parser.rs (a custom syntax's word starts that syntax, not a call)"
+    RESERVED_NAME = ("rhai src/tokenizer.rs (is_reserved_keyword_or_symbol and the keyword "
+                     "table: such a word names no variable)")
+    KEYWORD_CASE = ("rhai src/api/custom_syntax.rs (a syntax's first word is matched exactly); "
+                    "no pass of " + COMPILER + " upper-cases a keyword")
     MISSING_FUNCTION = COMPILER + "syntax_transforms.rs convert_multiword_keywords " \
                                   "(into functions no crate registers)"
     WITH_FIELDS = COMPILER + "syntax_transforms.rs convert_if_then_syntax (in_with_block)"
@@ -108,6 +112,12 @@ _SLOT_TEXT = {"$expr$": "…", "$ident$": "<name>", "$string$": '"…"', "$int$"
 # the TOOL and TEXT forms their own first words, each with its one syntax.
 _PLAIN_SUGGESTION = re.compile(r"ADD[ _]SUGGESTION(?![ _](TOOL|TEXT)\b)\b")
 _FIRST_WORDS = frozenset(phrase.split()[0] for phrase in STATEMENT_PHRASES)
+# First words whose other casings something else decides: the converter lowercases Rhai's
+# own words (convert_keywords_to_lowercase), the build notes cover every HEAR, FOR, NEXT
+# and DO however written, and WAIT fails in any case (its own finding).
+_CASE_DECIDED = frozenset({"IF", "ELSE", "WHILE", "FOR", "IN", "LOOP", "RETURN", "DO",
+                           "IMPORT", "EXPORT", "SWITCH", "HEAR", "NEXT", "WAIT"})
+_NOT_A_STATEMENT = frozenset({"=", ".", "[", "(", ":"})  # talk = 1, talk.x, talk(…), a label
 
 
 def _is_var_assignment(trimmed: str) -> bool:
@@ -167,9 +177,16 @@ class ConverterModel:
 
     def _multi_line(self, line: SourceLine, following: SourceLine | None) -> Iterator[Finding]:
         """A statement spread over lines: each later line is converted on its own."""
-        if following is None or following.starts_statement or following.in_text_block:
-            return
         if dropped(line):
+            return
+        string = line.open_string()
+        if string is not None:  # its later lines hold no tokens: "following" skips them
+            yield self._fails(line, string.col, len(line.text.rstrip()) + 1,
+                              "it converts every line on its own (ending each with ';'), so "
+                              "a string spread over several lines is cut open; write it on "
+                              "one line, with \\n where a line break belongs")
+            return
+        if following is None or following.starts_statement or following.in_text_block:
             return
         yield self._whole(line, "it converts every line on its own (ending each with ';' or "
                                 "quoting it as text), so a statement spread over several "
@@ -237,6 +254,9 @@ class ConverterModel:
         converted = None if line.comment_col else conversion(line.code)
         if converted is not None and not converted.registered:
             yield self._missing_function(line, converted.function)
+            return
+        if converted is None and (miscased := self._keyword_case(line)):
+            yield miscased  # Rhai stops at the first word: nothing after it matters
             return
         if upper.startswith("WHILE "):
             self.while_depth += 1
@@ -362,6 +382,25 @@ class ConverterModel:
         yield self._at_token(line, line.tokens[0],
                              "WAIT FOR EVENT's syntax replaces WAIT <seconds> (Rhai keeps "
                              "one custom syntax per first word)")
+
+    def _keyword_case(self, line: SourceLine) -> Finding | None:
+        """``talk "hi"``: Rhai reads a custom syntax only from its exact first word, so a
+        keyword the converter leaves in another case is a plain name followed by a value."""
+        tokens = line.tokens
+        first = tokens[0] if tokens else None
+        if first is None or first.kind is not Kind.IDENT:
+            return None
+        word = str(first.value)
+        keyword = word.upper()
+        if word == keyword or keyword not in SURVIVORS or keyword in _CASE_DECIDED:
+            return None
+        after = [str(t.value) if t.kind is Kind.OP else "" for t in tokens[1:3]]
+        if after and (after[0] in _NOT_A_STATEMENT
+                      or (after[0] in _COMPOUND_SIGNS and after[1:] == ["="])):
+            return None  # a variable's assignment (talk = 1, talk += 1) or a call
+        return self._at_token(line, first, f"Rhai matches a keyword's words exactly, and no pass "
+                                           f"of the converter upper-cases {word}; write "
+                                           f"{keyword}")
 
     def _missing_function(self, line: SourceLine, name: str) -> Finding:
         """A run-time stop, not a compile error: the line converts into a call of a function

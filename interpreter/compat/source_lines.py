@@ -62,6 +62,10 @@ class SourceLine:
         """The one-line string literals of this line."""
         return [t for t in self.tokens if t.kind is Kind.STRING and not _goes_on(t)]
 
+    def open_string(self) -> Token | None:
+        """The string literal that starts on this line and ends on a later one, if any."""
+        return next((t for t in self.tokens if _goes_on(t)), None)
+
     def source_of(self, token: Token) -> str:
         return self.text[token.col - 1 : token.end_col - 1]
 

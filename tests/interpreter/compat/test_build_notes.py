@@ -70,3 +70,12 @@ def test_a_do_loop_gets_its_note_and_no_warning_at_its_lines() -> None:
     source = "k = 0\nDO UNTIL k = 3\n  k = k + 1\nLOOP\nDO\n  k = k - 1\nLOOP WHILE k = 1\n"
     found = [(d.line, d.message) for d in check_source(source, "t.bas")]
     assert [line for line, _ in found] == [2] and "DO … LOOP" in found[0][1]
+
+
+def test_the_answer_taken_as_a_value_counts_as_a_use_of_hear():
+    # `let topic = HEAR "What topic?";` fails with "Expecting name of a variable" in the
+    # engine-oracle: the surviving HEAR $ident$ AS form needs a name after HEAR.
+    found = [d for d in check_source('TALK "hi"\ntopic = HEAR "What topic?"\nHEAR more\n', "t.bas")
+             if "cannot compile" in d.message]
+    assert [(d.line, d.col, d.end_col) for d in found] == [(2, 9, 13)]
+    assert "noted once for the 2 use(s)" in found[0].message

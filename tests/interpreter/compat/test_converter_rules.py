@@ -128,6 +128,17 @@ FIRES = [
     (Rewrite.SYNTAX_CALL, 'l = ["a", "b"]\nx = JOIN(l, ",")\nTALK x\n', 2, 5,
      "JOIN is a custom syntax there"),
     (Rewrite.SYNTAX_CALL, 'l = ["a", "b"]\nTALK JOIN(l)\n', 2, 6, "JOIN(…) is not a call"),
+    # Rhai matches a custom syntax's first word exactly and no converter pass upper-cases
+    # TALK or PRINT: `talk "hi"` is the name talk followed by a string (botbook's keywords.md
+    # says both casings work).
+    (Rewrite.KEYWORD_CASE, 'TALK "a"\ntalk "hi"\n', 2, 1, "write TALK"),
+    (Rewrite.KEYWORD_CASE, 'x = 1\nIF x = 1 THEN\n  Talk "a"\nEND IF\n', 3, 3, "upper-cases Talk"),
+    (Rewrite.KEYWORD_CASE, 'Print "debug"\n', 1, 1, "write PRINT"),
+    # Rhai's tokenizer refuses its reserved words and keywords as names ("'case' is a
+    # reserved keyword", "Expecting name of a variable"); BASIC reserves none of them.
+    (Rewrite.RESERVED_NAME, 'TALK "a"\nnew = 1\nTALK new\n', 2, 1, "'new' is a word Rhai"),
+    (Rewrite.RESERVED_NAME, 'x = 1\ncase = x + 1\nTALK case\n', 2, 1, "cannot name a variable"),
+    (Rewrite.RESERVED_NAME, 'loop = 2\nTALK loop\n', 1, 1, "'loop' is a word Rhai reserves"),
     # botbasic_system on.rs registers ON <name> OF "table" after core's ON ERROR forms.
     (Rewrite.SHADOWED_SYNTAX, 'ON ERROR RESUME NEXT\nTALK 1\n', 1, 1, '`ON <name> OF "…"`'),
     # comms play.rs registers PLAY … WITH OPTIONS … after PLAY …; system pdf.rs's MERGE PDF
@@ -147,6 +158,10 @@ FIRES = [
      "leading '.'"),
     # convert_if_then_syntax ends each line with ";" or quotes continuation lines.
     (Rewrite.MULTI_LINE, "basket = [\n  1,\n  2\n]\nTALK basket\n", 1, 1, "on one line"),
+    # A string's later lines hold no tokens of their own ("Open string is not terminated"),
+    # as botbook's GRAPHQL and BOOK pages write them.
+    (Rewrite.MULTI_LINE, 'x = "line one\nline two"\nTALK x\n', 1, 5, "string spread over"),
+    (Rewrite.MULTI_LINE, "q = '\n  query { a }\n'\nTALK q\n", 1, 5, "cut open"),
     # blocks/mod.rs convert_begin_blocks converts BEGIN TALK and BEGIN MAIL only.
     (Rewrite.RAW_BLOCK, 'BEGIN SYSTEM PROMPT\nYou are helpful.\nEND SYSTEM PROMPT\nTALK "hi"\n', 1,
      1, "SYSTEM PROMPT block"),
@@ -285,6 +300,9 @@ QUIET = [
     "a = [1]\nIF 1 = 1 THEN\n  a[0] = 2\n  TALK a\nEND IF\n",
     'x = LAST("a b")\nTALK x\n',  # the fix of LAST_PARENS
     "last = 1\nTALK last\n",  # a name, not the keyword (Rhai's syntax is case-sensitive)
+    "talk = 1\ntalk += 1\nTALK talk\n",  # KEYWORD_CASE: a name, not a statement
+    "NEW = 2\nexit = 3\nTALK NEW + exit\n",  # RESERVED_NAME: other casings; exit is free
+    'set bot memory "k", "v"\nIf 1 = 1 Then\n  TALK 1\nEnd If\n',  # converted in any case
     'cart = []\ncart = PUSH(cart, "tea")\nTALK cart\n',  # the fix of PUSH_STATEMENT
     'a = "1"\nSELECT a\nCASE "1"\n  TALK 1\nEND SELECT\nSELECT a\nCASE "2"\n  TALK 2\nEND SELECT\n',
     's = "a b"\nx = (FIRST(s)) + "!"\ny = [FIRST(s), 2]\nTALK x\n',  # FIRST_GREEDY's fix
