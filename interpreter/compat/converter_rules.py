@@ -24,6 +24,7 @@ from .findings import Concern, Finding
 from .line_rules import (
     COMPOUND,
     DROPPED_PREFIXES,
+    MEMORY_FUNCTIONS,
     IfHeader,
     dropped,
     fails,
@@ -74,6 +75,9 @@ class Rewrite(Enum):
     SYNTAX_CALL = "rhai src/parser.rs (a custom syntax's word starts that syntax, not a call)"
     RESERVED_NAME = ("rhai src/tokenizer.rs (is_reserved_keyword_or_symbol and the keyword "
                      "table: such a word names no variable)")
+    UNDERSCORED_KEYWORD = ("rhai src/parser.rs (a name followed by a value); no pass of "
+                           + COMPILER + " joins these words (lib.rs joins FOR EACH, EXIT FOR, "
+                           "ADD SUGGESTION …; convert_multiword_keywords needs spaces)")
     KEYWORD_CASE = ("rhai src/api/custom_syntax.rs (a syntax's first word is matched exactly); "
                     "no pass of " + COMPILER + " upper-cases a keyword")
     MISSING_FUNCTION = COMPILER + "syntax_transforms.rs convert_multiword_keywords " \
@@ -255,8 +259,9 @@ class ConverterModel:
         if converted is not None and not converted.registered:
             yield self._missing_function(line, converted.function)
             return
-        if converted is None and (miscased := self._keyword_case(line)):
-            yield miscased  # Rhai stops at the first word: nothing after it matters
+        if converted is None and (first_word := self._keyword_case(line)
+                                  or self._underscored_keyword(line)):
+            yield first_word  # Rhai stops at the first word: nothing after it matters
             return
         if upper.startswith("WHILE "):
             self.while_depth += 1
@@ -282,7 +287,7 @@ class ConverterModel:
             self.with_open = False
         elif self.with_open:
             yield from self._with_field(line)
-        elif upper.startswith("WAIT") and not re.match(r"WAIT\s+FOR\b", upper):
+        elif re.match(r"WAIT\b", upper) and not re.match(r"WAIT\s+FOR\b", upper):
             yield from self._wait(line)
         elif _PLAIN_SUGGESTION.match(line.trimmed):
             yield from self._suggestion(line)
@@ -401,6 +406,35 @@ class ConverterModel:
         return self._at_token(line, first, f"Rhai matches a keyword's words exactly, and no pass "
                                            f"of the converter upper-cases {word}; write "
                                            f"{keyword}")
+
+    def _underscored_keyword(self, line: SourceLine) -> Finding | None:
+        """``SET_CONTEXT "x"``, ``CLEAR_SUGGESTIONS``: Talkbench reads a keyword's words joined
+        by underscores, but the converter joins only its own few (FOR_EACH, ADD_SUGGESTION …),
+        and Rhai knows no other such word as a syntax."""
+        tokens = line.tokens
+        first = tokens[0]
+        word = first.upper
+        spaced = word.replace("_", " ")
+        if first.kind is not Kind.IDENT or spaced == word or word in SURVIVORS \
+                or word in MEMORY_FUNCTIONS or spaced not in STATEMENT_PHRASES:
+            return None
+        after = [str(t.value) if t.kind is Kind.OP else "" for t in tokens[1:3]]
+        if after and (after[0] in _NOT_A_STATEMENT
+                      or (after[0] in _COMPOUND_SIGNS and after[1:] == ["="])):
+            return None  # a call, or a variable of that name
+        if not after:
+            return Finding(Concern.TRANSLATION, line.number, first.col, first.end_col,
+                           f"{self.label} skips this line: {word} is no syntax there, so "
+                           f"Rhai reads a variable on its own, a statement its optimiser drops "
+                           f"(nothing runs, and no error)")
+        why = (f"{word} is no syntax there (the converter joins only a few keywords' words "
+               f"with '_'), so Rhai reads a name followed by a value (a function's "
+               f"arguments need brackets)")
+        rest = line.code[len(str(first.value)):]
+        with_spaces = conversion(spaced + rest)
+        if with_spaces is not None and with_spaces.registered:
+            why += f"; write {spaced}{rest}"
+        return self._at_token(line, first, why)
 
     def _missing_function(self, line: SourceLine, name: str) -> Finding:
         """A run-time stop, not a compile error: the line converts into a call of a function

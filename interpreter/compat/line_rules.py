@@ -156,7 +156,7 @@ def _operator(tokens: Sequence[Token], index: int) -> str | None:
 _WORDS = frozenset({"MOD", "CONTAINS", "LIKE", "NOT", "AND", "OR", "GET", "SET_BOT_MEMORY",
                     "GET_BOT_MEMORY", "LAST"})
 # bot_memory.rs registers these two with register_fn alone, and no pass converts them.
-_MEMORY_FUNCTIONS = {"SET_BOT_MEMORY": 'SET_BOT_MEMORY("key", value)',
+MEMORY_FUNCTIONS = {"SET_BOT_MEMORY": 'SET_BOT_MEMORY("key", value)',
                      "GET_BOT_MEMORY": 'GET_BOT_MEMORY("key")'}
 
 
@@ -183,9 +183,9 @@ def _word(line: SourceLine, header: IfHeader | None, index: int) -> str | None:
         symbol = "&&" if word == "AND" else "||"
         return (f"it turns {word} into {symbol} only in an IF condition written {word} or "
                 f"{word.lower()}; write {symbol}")
-    if word in _MEMORY_FUNCTIONS and not called:
+    if word in MEMORY_FUNCTIONS and not called:
         return (f"{word} is a function there, called with parentheses (only SET BOT MEMORY "
-                f"written with spaces is converted); write {_MEMORY_FUNCTIONS[word]}")
+                f"written with spaces is converted); write {MEMORY_FUNCTIONS[word]}")
     if word == "GET" and index > 0 and [t.upper for t in tokens[index + 1 : index + 3]] == [
             "BOT", "MEMORY"]:
         return "it converts GET BOT MEMORY only at the start of a line; write " \

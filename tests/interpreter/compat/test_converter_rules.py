@@ -134,6 +134,13 @@ FIRES = [
     (Rewrite.KEYWORD_CASE, 'TALK "a"\ntalk "hi"\n', 2, 1, "write TALK"),
     (Rewrite.KEYWORD_CASE, 'x = 1\nIF x = 1 THEN\n  Talk "a"\nEND IF\n', 3, 3, "upper-cases Talk"),
     (Rewrite.KEYWORD_CASE, 'Print "debug"\n', 1, 1, "write PRINT"),
+    # Talkbench reads SET_CONTEXT as SET CONTEXT; the engine joins only its own few keywords
+    # with '_' (botbook's set-context page writes SET_CONTEXT "sales_mode"). A bare name is a
+    # statement Rhai's optimiser drops, with no error.
+    (Rewrite.UNDERSCORED_KEYWORD, 'SET_CONTEXT "sales_mode"\n', 1, 1, "SET_CONTEXT is no syntax"),
+    (Rewrite.UNDERSCORED_KEYWORD, 'USE_KB "docs"\n', 1, 1, 'write USE KB "docs"'),
+    (Rewrite.UNDERSCORED_KEYWORD, 'WAIT_FOR_EVENT "paid"\n', 1, 1, "a name followed by a value"),
+    (Rewrite.UNDERSCORED_KEYWORD, 'CLEAR_SUGGESTIONS\nTALK 1\n', 1, 1, "optimiser drops"),
     # Rhai's tokenizer refuses its reserved words and keywords as names ("'case' is a
     # reserved keyword", "Expecting name of a variable"); BASIC reserves none of them.
     (Rewrite.RESERVED_NAME, 'TALK "a"\nnew = 1\nTALK new\n', 2, 1, "'new' is a word Rhai"),
