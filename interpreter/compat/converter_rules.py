@@ -122,6 +122,7 @@ _FIRST_WORDS = frozenset(phrase.split()[0] for phrase in STATEMENT_PHRASES)
 _CASE_DECIDED = frozenset({"IF", "ELSE", "WHILE", "FOR", "IN", "LOOP", "RETURN", "DO",
                            "IMPORT", "EXPORT", "SWITCH", "HEAR", "NEXT", "WAIT"})
 _NOT_A_STATEMENT = frozenset({"=", ".", "[", "(", ":"})  # talk = 1, talk.x, talk(…), a label
+_VALUE_STARTS = frozenset({Kind.STRING, Kind.NUMBER, Kind.IDENT})
 
 
 def _is_var_assignment(trimmed: str) -> bool:
@@ -389,23 +390,31 @@ class ConverterModel:
                              "one custom syntax per first word)")
 
     def _keyword_case(self, line: SourceLine) -> Finding | None:
-        """``talk "hi"``: Rhai reads a custom syntax only from its exact first word, so a
-        keyword the converter leaves in another case is a plain name followed by a value."""
+        """``talk "hi"``, ``x = llm "p"``: Rhai reads a custom syntax only from its exact first
+        word, so a keyword the converter leaves in another case is a plain name followed by a
+        value."""
         tokens = line.tokens
-        first = tokens[0] if tokens else None
-        if first is None or first.kind is not Kind.IDENT:
+        sign = _assignment_sign(tokens)
+        at = 0 if sign is None else sign + 1
+        word_token = tokens[at] if at < len(tokens) else None
+        if word_token is None or word_token.kind is not Kind.IDENT:
             return None
-        word = str(first.value)
+        word = str(word_token.value)
         keyword = word.upper()
         if word == keyword or keyword not in SURVIVORS or keyword in _CASE_DECIDED:
             return None
-        after = [str(t.value) if t.kind is Kind.OP else "" for t in tokens[1:3]]
-        if after and (after[0] in _NOT_A_STATEMENT
-                      or (after[0] in _COMPOUND_SIGNS and after[1:] == ["="])):
-            return None  # a variable's assignment (talk = 1, talk += 1) or a call
-        return self._at_token(line, first, f"Rhai matches a keyword's words exactly, and no pass "
-                                           f"of the converter upper-cases {word}; write "
-                                           f"{keyword}")
+        following = tokens[at + 1 : at + 3]
+        if sign is not None:  # a value: x = llm "p" but not x = first(s) or x = find + 1
+            if not following or following[0].kind not in _VALUE_STARTS:
+                return None
+        else:
+            after = [str(t.value) if t.kind is Kind.OP else "" for t in following]
+            if after and (after[0] in _NOT_A_STATEMENT
+                          or (after[0] in _COMPOUND_SIGNS and after[1:] == ["="])):
+                return None  # a variable's assignment (talk = 1, talk += 1) or a call
+        return self._at_token(line, word_token, f"Rhai matches a keyword's words exactly, and "
+                                                f"no pass of the converter upper-cases {word}; "
+                                                f"write {keyword}")
 
     def _underscored_keyword(self, line: SourceLine) -> Finding | None:
         """``SET_CONTEXT "x"``, ``CLEAR_SUGGESTIONS``: Talkbench reads a keyword's words joined

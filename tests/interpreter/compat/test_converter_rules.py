@@ -134,6 +134,7 @@ FIRES = [
     (Rewrite.KEYWORD_CASE, 'TALK "a"\ntalk "hi"\n', 2, 1, "write TALK"),
     (Rewrite.KEYWORD_CASE, 'x = 1\nIF x = 1 THEN\n  Talk "a"\nEND IF\n', 3, 3, "upper-cases Talk"),
     (Rewrite.KEYWORD_CASE, 'Print "debug"\n', 1, 1, "write PRINT"),
+    (Rewrite.KEYWORD_CASE, 'x = first "a b"\nTALK x\n', 1, 5, "upper-cases first; write FIRST"),
     # Talkbench reads SET_CONTEXT as SET CONTEXT; the engine joins only its own few keywords
     # with '_' (botbook's set-context page writes SET_CONTEXT "sales_mode"). A bare name is a
     # statement Rhai's optimiser drops, with no error.
@@ -307,7 +308,7 @@ QUIET = [
     "a = [1]\nIF 1 = 1 THEN\n  a[0] = 2\n  TALK a\nEND IF\n",
     'x = LAST("a b")\nTALK x\n',  # the fix of LAST_PARENS
     "last = 1\nTALK last\n",  # a name, not the keyword (Rhai's syntax is case-sensitive)
-    "talk = 1\ntalk += 1\nTALK talk\n",  # KEYWORD_CASE: a name, not a statement
+    "talk = 1\ntalk += 1\nx = talk\ny = talk + 1\nTALK talk\n",  # KEYWORD_CASE: names
     "NEW = 2\nexit = 3\nTALK NEW + exit\n",  # RESERVED_NAME: other casings; exit is free
     'set bot memory "k", "v"\nIf 1 = 1 Then\n  TALK 1\nEnd If\n',  # converted in any case
     'cart = []\ncart = PUSH(cart, "tea")\nTALK cart\n',  # the fix of PUSH_STATEMENT
