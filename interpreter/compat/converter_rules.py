@@ -294,6 +294,9 @@ class ConverterModel:
             yield from self._suggestion(line)
         elif _appends(line.tokens):
             yield from self._push_statement(line)
+        elif line.tokens[0].value == "SET" and _assignment_sign(line.tokens[1:]) is not None \
+                and self._in_block():
+            yield self._set_assignment(line)
         else:
             let_prefix = list(self._let_prefix(line))
             yield from let_prefix or self._comparing_equals(line, _assignment_sign(line.tokens))
@@ -343,8 +346,7 @@ class ConverterModel:
 
     def _let_prefix(self, line: SourceLine) -> Iterator[Finding]:
         trimmed = line.trimmed
-        if (self.if_depth or self.while_depth or (self.select_open and self.case_seen)
-                or not _is_var_assignment(trimmed) or _SIMPLE_ASSIGNMENT.match(trimmed)
+        if (self._in_block() or not _is_var_assignment(trimmed) or _SIMPLE_ASSIGNMENT.match(trimmed)
                 or trimmed.lower().startswith("let ")
                 or line.upper.startswith(("ELSE", "FOR ", "DO ", "LOOP "))):  # see build_notes
             return
@@ -353,6 +355,20 @@ class ConverterModel:
                 "outside an IF or WHILE block only 'name = value' lines compile")
         yield self._whole(line, f"a line outside IF/WHILE that holds '=' becomes the "
                                 f"assignment {quote('let ' + line.code)}; {hint}")
+
+    def _in_block(self) -> bool:
+        """Is the line inside a block whose lines the IF pass leaves without ``let``?"""
+        return bool(self.if_depth or self.while_depth or (self.select_open and self.case_seen))
+
+    def _set_assignment(self, line: SourceLine) -> Finding:
+        """``SET x = 1`` in a block: no ``let`` is added, so the line meets SET's one syntax
+        (outside a block, _let_prefix reports the ``let SET …`` it becomes)."""
+        symbols, where, _ = SURVIVORS["SET"]
+        return self._at_token(line, line.tokens[0],
+                              f"Rhai keeps one custom syntax per first word, and the last SET "
+                              f"syntax registered is `{_shown(symbols)}` ({where}), so "
+                              f"SET x = … does not compile there; write the assignment without "
+                              f"SET")
 
     def _comparing_equals(self, line: SourceLine, own: int | None) -> Iterator[Finding]:
         """An ``=`` that compares, outside an IF condition: the converter turns ``=`` into

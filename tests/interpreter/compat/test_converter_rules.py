@@ -117,6 +117,10 @@ FIRES = [
     (Rewrite.SHADOWED_SYNTAX, 'SET USER MEMORY "a", "1"\n', 1, 1, "`SET MODEL ROUTING …`"),
     (Rewrite.SHADOWED_SYNTAX, 'SET CONTEXT "k" AS "v"\n', 1, 1, "last SET syntax registered"),
     (Rewrite.SHADOWED_SYNTAX, 'SET HEADER "a", "b"\n', 1, 1, "no other SET keyword compiles"),
+    # In a block the IF pass adds no let, so SET x = … meets SET's one syntax (the '=' is the
+    # assignment's, not a comparison to report).
+    (Rewrite.SHADOWED_SYNTAX, 'x = 1\nIF x = 1 THEN\n  SET o.a = "b"\nEND IF\n', 3, 3,
+     "write the assignment without SET"),
     (Rewrite.SHADOWED_SYNTAX, 'page = GET "https://example.com"\nTALK page\n', 1, 8,
      "`GET <name> POSTS`"),
     (Rewrite.SHADOWED_SYNTAX, 'x = GET USER MEMORY("k")\nTALK x\n', 1, 5, "get_posts.rs"),
