@@ -75,6 +75,8 @@ class Rewrite(Enum):
     SYNTAX_CALL = "rhai src/parser.rs (a custom syntax's word starts that syntax, not a call)"
     RESERVED_NAME = ("rhai src/tokenizer.rs (is_reserved_keyword_or_symbol and the keyword "
                      "table: such a word names no variable)")
+    TALK_TO = ("botbasic_core/src/keywords/hearing/talk.rs (registers TALK TO … , … and then "
+               "TALK …, which replaces it); botbasic_comms registers no SEND TO")
     UNDERSCORED_KEYWORD = ("rhai src/parser.rs (a name followed by a value); no pass of "
                            + COMPILER + " joins these words (lib.rs joins FOR EACH, EXIT FOR, "
                            "ADD SUGGESTION …; convert_multiword_keywords needs spaces)")
@@ -288,6 +290,8 @@ class ConverterModel:
             self.with_open = False
         elif self.with_open:
             yield from self._with_field(line)
+        elif re.match(r"TALK\s+TO\b", upper) and line.tokens[0].value == "TALK":
+            yield self._talk_to(line)
         elif re.match(r"WAIT\b", upper) and not re.match(r"WAIT\s+FOR\b", upper):
             yield from self._wait(line)
         elif _PLAIN_SUGGESTION.match(line.trimmed):
@@ -404,6 +408,14 @@ class ConverterModel:
         yield self._at_token(line, line.tokens[0],
                              "WAIT FOR EVENT's syntax replaces WAIT <seconds> (Rhai keeps "
                              "one custom syntax per first word)")
+
+    def _talk_to(self, line: SourceLine) -> Finding:
+        symbols, where, _ = SURVIVORS["TALK"]
+        return self._at_token(line, line.tokens[1],
+                              f"TALK's one syntax there is `{_shown(symbols)}` ({where} "
+                              f"registers TALK TO first, and TALK … replaces it), so Rhai reads "
+                              f"TO as a variable followed by a value; that build has no way "
+                              f"to talk to another recipient")
 
     def _keyword_case(self, line: SourceLine) -> Finding | None:
         """``talk "hi"``, ``x = llm "p"``: Rhai reads a custom syntax only from its exact first

@@ -139,6 +139,10 @@ FIRES = [
     (Rewrite.KEYWORD_CASE, 'x = 1\nIF x = 1 THEN\n  Talk "a"\nEND IF\n', 3, 3, "upper-cases Talk"),
     (Rewrite.KEYWORD_CASE, 'Print "debug"\n', 1, 1, "write PRINT"),
     (Rewrite.KEYWORD_CASE, 'x = first "a b"\nTALK x\n', 1, 5, "upper-cases first; write FIRST"),
+    # talk.rs registers TALK TO … , … and then TALK …, which Rhai keeps in its place
+    # (botbook's TALK and PRINT pages write TALK TO "whatsapp:…", "…").
+    (Rewrite.TALK_TO, 'TALK TO "whatsapp:+5511999887766", "Your order is confirmed!"\n', 1, 6,
+     "no way to talk to another recipient"),
     # Talkbench reads SET_CONTEXT as SET CONTEXT; the engine joins only its own few keywords
     # with '_' (botbook's set-context page writes SET_CONTEXT "sales_mode"). A bare name is a
     # statement Rhai's optimiser drops, with no error.
