@@ -96,7 +96,7 @@ class Rewrite(Enum):
                            + COMPILER + "blocks/talk.rs (BEGIN TALK only)")
 
 
-_COMPOUND_SIGNS = frozenset({"+", "-", "*", "/", "%", "**"})  # x += 1 is Rhai's own
+_COMPOUND_SIGNS = frozenset({"+", "-", "*", "/", "%", "**", "&", "|", "^", "<<", ">>"})  # x += 1 is Rhai's own
 _SIMPLE_ASSIGNMENT = re.compile(r"[^\W\d]\w*\s*=(?!=)")
 # The first words whose other keywords no pass rewrites (the converter lowercases RETURN and
 # DO, rewrites SAVE lines, joins EXIT FOR; HEAR and WAIT have their own findings).

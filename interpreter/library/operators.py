@@ -144,6 +144,56 @@ def xor(a: Any, b: Any) -> Any:
     raise no_operator("^", a, b)
 
 
+def bit_or(a: Any, b: Any) -> Any:
+    """``|``: bitwise OR of two integers, logical OR (both sides evaluated) of two booleans
+    (Rhai's ``|``, src/func/builtin.rs)."""
+    ta, tb = type(a), type(b)
+    if (ta is int and tb is int) or (ta is bool and tb is bool):
+        return a | b
+    raise no_operator("|", a, b)
+
+
+def _wrap64(r: int) -> int:
+    """The low 64 bits of ``r`` as a signed i64 (Rust's ``checked_shl`` drops the bits
+    shifted out without reporting an overflow)."""
+    r &= 2**64 - 1
+    return r - 2**64 if r > I64_MAX else r
+
+
+def _shl(x: int, y: int) -> int:
+    if y > 0xFFFFFFFF:
+        return 0
+    if y < 0:
+        return _shr(x, min(-y, I64_MAX))
+    return _wrap64(x << y) if y < 64 else 0
+
+
+def _shr(x: int, y: int) -> int:
+    if y > 0xFFFFFFFF:
+        return x >> 63
+    if y < 0:
+        return _shl(x, min(-y, I64_MAX))
+    return x >> min(y, 63)  # past 63 Rust's wrapping_shr(u32::MAX) shifts by 63
+
+
+def shift_left(a: Any, b: Any) -> int:
+    """``<<`` on two integers (rhai src/packages/arithmetic.rs ``shift_left``): bits
+    shifted past 64 are lost (1 << 63 is the smallest i64, 1 << 64 is 0), a negative count
+    shifts right."""
+    if type(a) is int and type(b) is int:
+        return _shl(a, b)
+    raise no_operator("<<", a, b)
+
+
+def shift_right(a: Any, b: Any) -> int:
+    """``>>`` on two integers (rhai src/packages/arithmetic.rs ``shift_right``): an
+    arithmetic shift (-8 >> 1 is -4; 64 or more gives 0 or -1), a negative count shifts
+    left."""
+    if type(a) is int and type(b) is int:
+        return _shr(a, b)
+    raise no_operator(">>", a, b)
+
+
 def sub(a: Any, b: Any) -> Any:
     ta, tb = type(a), type(b)
     if ta is int and tb is int:
@@ -627,7 +677,8 @@ def method(obj: Any, name: str, args: list) -> Any:
 
 NAMESPACE = {
     "_int": int, "_str": str, "_Exception": Exception, "_NotFound": (KeyError, TypeError, IndexError), "_dict": dict, "_list": list, "_len": len, "_toolong": too_long, "_add": add, "_sub": sub, "_mul": mul, "_div": div, "_idiv": idiv, "_mod": mod,
-    "_pow": power, "_xor": xor, "_band": bit_and, "_interp": interp, "_like": like, "_nvl": nvl,
+    "_pow": power, "_xor": xor, "_band": bit_and, "_bor": bit_or,
+    "_shl": shift_left, "_shr": shift_right, "_interp": interp, "_like": like, "_nvl": nvl,
     "_eq": eq, "_ne": ne, "_cmp": cmp, "_lt": lt, "_le": le, "_gt": gt, "_ge": ge, "_cond": cond,
     "_not": not_, "_overflow": _overflow, "_found": found,
     "_contains": contains, "_neg": neg, "_num": num, "_truthy": truthy, "_d": to_display,
