@@ -327,4 +327,9 @@ class StatementEmitters(EmitterCore):
         self.emit("pass", s)
 
     def stmt_ExprStmt(self, s: n.ExprStmt) -> None:
+        e = s.expr
+        if isinstance(e, n.MethodCall):  # xs.push(1) alone: in place (operators.method)
+            args = ", ".join(self.expr(a) for a in e.args)
+            self.emit(f"_meth({self.expr(e.obj)}, {e.name!r}, [{args}], True)", s)
+            return
         self.emit(self.expr(s.expr), s)

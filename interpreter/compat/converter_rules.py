@@ -268,6 +268,8 @@ class ConverterModel:
             yield from self._suggestion(line)
         elif _appends(line.tokens):
             yield from self._push_statement(line)
+        elif (method := _array_method_alone(line.tokens)) is not None:
+            yield from self._push_method(line, method)
         else:
             let_prefix = list(self._let_prefix(line))
             yield from let_prefix or self._comparing_equals(line, _assignment_sign(line.tokens))
@@ -357,6 +359,16 @@ class ConverterModel:
         else:
             yield self._at_token(line, word, f"{word.upper} is a function there, not a "
                                               f"statement; {fix}")
+
+    def _push_method(self, line: SourceLine, method: Token) -> Iterator[Finding]:
+        """``xs.push(x)`` alone: Talkbench changes ``xs`` in place; the engine's ``push``
+        (a function taking the array by value) gives a new array the statement drops."""
+        word = str(method.value)
+        fix = _METHOD_FIX.get(word.lower())
+        yield Finding(Concern.TRANSLATION, line.number, method.col, method.end_col,
+                      f"{self.label} leaves the list unchanged here: its {word} returns "
+                      f"{'a new array' if fix else 'an item'} (Rhai passes arrays by value)"
+                      + (f"; write list = {fix}" if fix else ""))
 
     def _wait(self, line: SourceLine) -> Iterator[Finding]:
         yield self._at_token(line, line.tokens[0],
@@ -561,6 +573,45 @@ def _appends(tokens: tuple[Token, ...]) -> bool:
     """A PUSH or APPEND statement (not ``push = 1``)."""
     return (len(tokens) > 1 and tokens[0].kind is Kind.IDENT
             and tokens[0].upper in ("PUSH", "APPEND") and tokens[1].value != "=")
+
+
+# The array methods a statement may call alone, and the fix for those that give an array.
+_METHOD_FIX: dict[str, str | None] = {
+    "push": "PUSH(list, item)", "append": "APPEND(list, item)", "unshift": "UNSHIFT(list, item)",
+    "prepend": "UNSHIFT(list, item)", "pop": None, "shift": None}
+
+
+def _array_method_alone(tokens: tuple[Token, ...]) -> Token | None:
+    """The method word of a line that is only ``name[.member|[index]]….push(…)`` (or
+    append, pop, shift, unshift, prepend: the array functions of arrays/push_pop.rs, in the
+    spellings Rhai finds, all lower or all upper case)."""
+    if len(tokens) < 4 or tokens[0].kind is not Kind.IDENT or any(
+            t.kind is Kind.OP and t.value == "=" for t in tokens):
+        return None
+    for i in range(len(tokens) - 2, 1, -1):
+        word, dot = tokens[i], tokens[i - 1]
+        if (word.kind is Kind.IDENT and str(word.value).lower() in _METHOD_FIX
+                and str(word.value) in (word.upper, str(word.value).lower())
+                and dot.kind is Kind.OP and dot.value == "."
+                and _called_alone(tokens[i:]) and _is_path(tokens[: i - 1])):
+            return word
+    return None
+
+
+def _is_path(tokens: tuple[Token, ...]) -> bool:
+    """``name``, then only ``.member`` and ``[index]`` parts."""
+    j = 1
+    while j < len(tokens):
+        token = tokens[j]
+        if token.kind is Kind.OP and token.value == "." and j + 1 < len(tokens) \
+                and tokens[j + 1].kind is Kind.IDENT:
+            j += 2
+        elif token.kind is Kind.OP and token.value == "[" and (
+                end := closing_bracket(tokens, j)) is not None:
+            j = end + 1
+        else:
+            return False
+    return True
 
 
 def _called_alone(tokens: tuple[Token, ...]) -> bool:

@@ -649,14 +649,38 @@ def forto(start: Any, end: Any, step: int) -> Any:
     return _FloatRange(start, end, step)
 
 
-def method(obj: Any, name: str, args: list) -> Any:
+# The engine registers these as functions taking the array by value (botbasic_core
+# src/keywords/arrays/push_pop.rs), ahead of Rhai's own: ``xs.push(1)`` gives a new array and
+# ``xs.pop()`` the last item, and ``xs`` stays as it was. Only a call written alone as a
+# statement keeps the in-place meaning (the compat rule PUSH_STATEMENT warns there).
+_ARRAY_COPIES = frozenset({"push", "append", "pop", "shift", "unshift", "prepend"})
+
+
+def _array_copy(obj: list, m: str, args: list) -> Any:
+    if m in ("pop", "shift"):
+        if args:
+            raise BasicValueError(f"Function not found: {m} (array, …)")
+        return (obj[-1] if m == "pop" else obj[0]) if obj else None
+    if len(args) != 1:
+        raise BasicValueError(f"Function not found: {m} (array{', …' * bool(args)})")
+    return [*obj, args[0]] if m in ("push", "append") else [args[0], *obj]
+
+
+def method(obj: Any, name: str, args: list, alone: bool = False) -> Any:
     """The Node-era methods real dialogs call on values; anything else is an error."""
     m = name.lower()
+    if m in _ARRAY_COPIES and isinstance(obj, list) and not alone:
+        return _array_copy(obj, m, args)
     if m in ("push", "append", "add") and isinstance(obj, list):
         obj.extend(args)
         return len(obj)
     if m == "pop" and isinstance(obj, list):
         return obj.pop() if obj else None
+    if m == "shift" and isinstance(obj, list):
+        return obj.pop(0) if obj else None
+    if m in ("unshift", "prepend") and isinstance(obj, list):
+        obj[:0] = args
+        return len(obj)
     if m in ("trim", "tolowercase", "touppercase") and isinstance(obj, str):
         return obj.strip() if m == "trim" else obj.lower() if m == "tolowercase" else obj.upper()
     if m == "includes" and isinstance(obj, (list, str)) and len(args) == 1:

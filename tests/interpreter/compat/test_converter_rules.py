@@ -234,6 +234,11 @@ FIRES = [
      "not a statement; write list = APPEND(list, item)"),
     (Rewrite.PUSH_STATEMENT, 'cart = []\nPUSH(cart, "tea")\nTALK cart\n', 2, 1,
      "leaves the list unchanged"),
+    # The method form is the same function (Rhai's method call passes the array by value).
+    (Rewrite.PUSH_STATEMENT, 'cart = []\ncart.push("tea")\nTALK cart\n', 2, 6,
+     "its push returns a new array (Rhai passes arrays by value); write list = PUSH("),
+    (Rewrite.PUSH_STATEMENT, 'o = #{l: [1]};\no.l.pop()\nTALK o\n', 2, 5,
+     "its pop returns an item"),
 ]
 
 
@@ -286,6 +291,7 @@ QUIET = [
     'x = LAST("a b")\nTALK x\n',  # the fix of LAST_PARENS
     "last = 1\nTALK last\n",  # a name, not the keyword (Rhai's syntax is case-sensitive)
     'cart = []\ncart = PUSH(cart, "tea")\nTALK cart\n',  # the fix of PUSH_STATEMENT
+    'cart = [1]\nTALK cart.pop()\nx = cart.push(2)\nTALK x\n',  # array methods in values
     'a = "1"\nSELECT a\nCASE "1"\n  TALK 1\nEND SELECT\nSELECT a\nCASE "2"\n  TALK 2\nEND SELECT\n',
     's = "a b"\nx = (FIRST(s)) + "!"\ny = [FIRST(s), 2]\nTALK x\n',  # FIRST_GREEDY's fix
 ]
