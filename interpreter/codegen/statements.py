@@ -12,7 +12,7 @@ from functools import partial
 
 from ..errors import Severity
 from ..syntax import nodes as n
-from .analysis import never_null, node_bindings, reads_members_purely, target_name
+from .analysis import may_share, never_null, node_bindings, reads_members_purely, target_name
 from .scope import EmitterCore, RawAssign
 
 _BLOCKS = (n.If, n.ForEach, n.ForTo, n.DoLoop, n.Select, n.SubDef, n.OnBlock)
@@ -69,10 +69,21 @@ class StatementEmitters(EmitterCore):
 
     def stmt_Assign(self, s: n.Assign) -> None:
         if isinstance(s.target, n.Name) and self.speculates(s.value):
-            self.speculate(lambda: self.assign(s.target, self.expr(s.value), s,
+            self.speculate(lambda: self.assign(s.target, self.stored(s.value), s,
                                                nullable=not never_null(s.value)), s)
             return
-        self.assign(s.target, self.expr(s.value), s, nullable=not never_null(s.value))
+        self.assign(s.target, self.stored(s.value), s, nullable=not never_null(s.value))
+
+    def stored(self, value: n.Node) -> str:
+        """The value an assignment stores: arrays and maps are values in Rhai (``let b = a``
+        clones a Dynamic, rhai src/types/dynamic.rs), so one read from a variable, a
+        call or a literal holding either is copied, and changing ``b`` leaves ``a``."""
+        code = self.expr(value)
+        if not may_share(value):
+            return code
+        t, first = self.operand(code)
+        return f"({t} if {first}.__class__ is not _list and {t}.__class__ is not _dict " \
+               f"else _copy({t}))"
 
     def emit_value(self, name: str, cond: n.Node) -> None:
         self.emit(f"{name} = {self.cond(cond)}")

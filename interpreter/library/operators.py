@@ -666,6 +666,32 @@ def _array_copy(obj: list, m: str, args: list) -> Any:
     return [*obj, args[0]] if m in ("push", "append") else [args[0], *obj]
 
 
+def copy_value(v: Any) -> Any:
+    """A deep copy of an array or map, as Rhai clones a Dynamic on assignment: every level
+    its own (one list held twice becomes two), other values as they are (immutable). No
+    recursion: values may nest deeper than Python's stack."""
+    if v.__class__ not in _CONTAINERS:
+        return v
+    top = _shallow(v)
+    todo = [top]
+    while todo:
+        container = todo.pop()
+        keys = range(len(container)) if container.__class__ is list else list(container)
+        for k in keys:
+            item = container[k]
+            if item.__class__ in _CONTAINERS:
+                container[k] = copied = _shallow(item)
+                todo.append(copied)
+    return top
+
+
+def _shallow(v: list | dict) -> list | dict:
+    return list(v) if v.__class__ is list else dict(v)
+
+
+_CONTAINERS = frozenset({list, dict})
+
+
 def method(obj: Any, name: str, args: list, alone: bool = False) -> Any:
     """The Node-era methods real dialogs call on values; anything else is an error."""
     m = name.lower()
@@ -701,7 +727,7 @@ def method(obj: Any, name: str, args: list, alone: bool = False) -> Any:
 
 NAMESPACE = {
     "_int": int, "_str": str, "_Exception": Exception, "_NotFound": (KeyError, TypeError, IndexError), "_dict": dict, "_list": list, "_len": len, "_toolong": too_long, "_add": add, "_sub": sub, "_mul": mul, "_div": div, "_idiv": idiv, "_mod": mod,
-    "_pow": power, "_xor": xor, "_band": bit_and, "_bor": bit_or,
+    "_pow": power, "_xor": xor, "_band": bit_and, "_bor": bit_or, "_copy": copy_value,
     "_shl": shift_left, "_shr": shift_right, "_interp": interp, "_like": like, "_nvl": nvl,
     "_eq": eq, "_ne": ne, "_cmp": cmp, "_lt": lt, "_le": le, "_gt": gt, "_ge": ge, "_cond": cond,
     "_not": not_, "_overflow": _overflow, "_found": found,
