@@ -158,19 +158,21 @@ class StatementEmitters(EmitterCore):
         if self.debug:
             self.emit(f"if {var} is None: G[{key!r}] = None")
 
-    def container(self, node: n.Node, kind: str) -> str:
-        """The object an assignment writes into, created when missing (``x.a = 1``)."""
+    def container(self, node: n.Node, kind: str, create: str = "") -> str:
+        """The object an assignment writes into (``x.a = 1``): an empty one fails, as in
+        Rhai, unless ``create`` (", True": WITH makes its map)."""
         if isinstance(node, n.Name):
             key = node.name
             if (var := self.local(key)) is not None:
                 self.assigned.add(key)
-                return f"({var} := _ensure_value({var}, {kind!r}))"
-            return f"_ensure({self.own_l()}, G, {key!r}, {kind!r})"
+                return f"({var} := _ensure_value({var}, {kind!r}{create}))"
+            return f"_ensure({self.own_l()}, G, {key!r}, {kind!r}{create})"
         if isinstance(node, n.Member):
-            return f"_child({self.container(node.obj, 'map')}, {node.name!r}, {kind!r})"
+            return f"_child({self.container(node.obj, 'map', create)}, {node.name!r}, " \
+                   f"{kind!r}{create})"
         if isinstance(node, n.Index):
-            return f"_child({self.container(node.obj, 'list')}, {self.expr(node.index)}, " \
-                   f"{kind!r})"
+            return f"_child({self.container(node.obj, 'list', create)}, " \
+                   f"{self.expr(node.index)}, {kind!r}{create})"
         return self.expr(node)
 
     def stmt_If(self, s: n.If) -> None:
@@ -251,7 +253,7 @@ class StatementEmitters(EmitterCore):
 
     def stmt_With(self, s: n.With) -> None:
         obj = self.temp("with")
-        self.emit(f"{obj} = {self.container(s.target, 'map')}", s)
+        self.emit(f"{obj} = {self.container(s.target, 'map', ', True')}", s)
         for name, value, line, col in s.fields:
             self.cur = (line, col)
             self.emit(f"_setmem({obj}, {name!r}, {self.expr(value)})")

@@ -498,21 +498,37 @@ def setv(local: dict, glob: dict, key: str, value: Any) -> None:
         glob[key] = value
 
 
-def ensure(local: dict, glob: dict, key: str, kind: str) -> Any:
-    """The map/array a member or index assignment writes into, created when empty."""
+def ensure(local: dict, glob: dict, key: str, kind: str, create: bool = False) -> Any:
+    """The map/array a member or index assignment writes into. Rhai makes none: ``m.x = 1``
+    on an empty ``m`` fails (No writable property 'x' - a setter is not registered for type
+    '()'); only WITH (``create``, the converter's ``let obj = #{…}``) makes a map."""
     scope = local if key in local or key not in glob else glob
     v = scope.get(key)
     if v is None or v == "":
-        v = {} if kind == "map" else []
+        v = _created(v, kind, create)
         scope[key] = v
     return v
 
 
-def ensure_value(v: Any, kind: str) -> Any:
+def ensure_value(v: Any, kind: str, create: bool = False) -> Any:
     """:func:`ensure` for a variable the dialog keeps in a Python local."""
     if v is None or v == "":
-        return {} if kind == "map" else []
+        return _created(v, kind, create)
     return v
+
+
+def _created(v: Any, kind: str, create: bool) -> Any:
+    if create:
+        return {} if kind == "map" else []
+    what = "()" if v is None else "string"
+    if kind == "map":
+        raise BasicValueError(f"cannot set a member of an empty value{' (empty text)' * (v == '')}: "
+                              f"make it a map first, m = #{{}} (General Bots: No writable "
+                              f"property - a setter is not registered for type '{what}')")
+    raise BasicValueError(f"cannot set an item of an empty value{' (empty text)' * (v == '')}: "
+                          f"make it an array first, l = [] (General Bots: "
+                          + ("Indexer unavailable: () [i64])" if v is None
+                             else "String index 0 out of bounds: string is empty)"))
 
 
 def store_locals(glob: dict, names: tuple[str, ...], values: tuple) -> None:
@@ -528,10 +544,10 @@ def publish_locals(glob: dict, names: tuple[str, ...], values: tuple) -> None:
             glob[key] = value
 
 
-def child(obj: Any, key: Any, kind: str) -> Any:
+def child(obj: Any, key: Any, kind: str, create: bool = False) -> Any:
     v = get_index(obj, key) if isinstance(obj, list) else get_member(obj, to_display(key))
     if v is None:
-        v = {} if kind == "map" else []
+        v = _created(v, kind, create)
         if isinstance(obj, list):
             set_index(obj, key, v)
         else:

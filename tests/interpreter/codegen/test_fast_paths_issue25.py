@@ -467,6 +467,7 @@ FUNCTION Build(n, flag)
     IF flag THEN
         note = "set"
     END IF
+    box = #{}
     box.size = n
     box.tags = ["a"]
     items = [0]

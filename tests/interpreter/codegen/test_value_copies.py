@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import pytest
 
+from interpreter import BasicRuntimeError
 from tests.interpreter.helpers import talks
 
 
@@ -55,3 +56,23 @@ def test_a_deep_value_copies_without_recursion() -> None:
 def test_a_sub_copies_too() -> None:
     assert talks("SUB Edit\n  b = a\n  b[0] = 2\n  TALK b\nEND SUB\na = [1]\nCALL Edit\n"
                  "TALK a") == ["[2]", "[1]"]
+
+
+@pytest.mark.parametrize("lines", [
+    "m = 5\nIF true THEN\n  m = \"\"\n  m.x = 1\nEND IF",
+    "IF true THEN\n  m.x = 1\nEND IF\nm = 5",
+    "m = #{};\nIF true THEN\n  m.a.b = 2\nEND IF",
+    "IF true THEN\n  l[0] = 1\nEND IF\nl = 5",
+])
+def test_a_member_or_item_of_an_empty_value_cannot_be_set(lines: str) -> None:
+    """Rhai makes no map or array for an assignment (src/func/call.rs, src/eval/chaining.rs): ``m.x = 1`` on
+    () or "" fails ("No writable property 'x' - a setter is not registered for type '()'",
+    "Indexer unavailable: () [i64]"), also one level down (``m.a.b`` with no ``m.a``)."""
+    with pytest.raises(BasicRuntimeError, match="empty value"):
+        talks(lines)
+
+
+def test_with_makes_its_map() -> None:
+    """The converter turns WITH into ``let obj = #{…}`` (botbasic_compiler
+    syntax_transforms.rs, in_with_block): a new map."""
+    assert talks('WITH p\n  .name = "n"\nEND WITH\nTALK p') == ['#{"name": "n"}']
