@@ -387,10 +387,12 @@ def ne(a: Any, b: Any) -> bool:
 
 
 def _ordered(a: Any, b: Any) -> bool:
-    """Whether ``<`` and friends compare these: else Rhai answers false for all four (or,
-    for arrays and maps, has no such operator)."""
+    """Whether ``<`` and friends compare these: else Rhai answers false for all four when
+    the types differ (rhai src/func/builtin.rs, "Default comparison operators for
+    different, non-numeric types": ``[1] < 1`` is false), and two arrays or two maps have no
+    such operator."""
     ta, tb = type(a), type(b)
-    if ta is list or tb is list or ta is dict or tb is dict:
+    if ta is tb and ta in (list, dict):
         raise no_operator("<", a, b)
     if ta is tb:
         return a is not None

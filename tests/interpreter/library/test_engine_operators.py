@@ -83,3 +83,12 @@ def test_bitwise_or_and_shifts(expr: str, shown: str) -> None:
 def test_bitwise_operators_refuse_other_types(expr: str, message: str) -> None:
     with pytest.raises(BasicRuntimeError, match=message):
         talks(f"TALK {expr}")
+
+
+@pytest.mark.parametrize("expr", ["[1] < 1", "1 >= [1]", '#{} > "a"', "[1] <= #{}",
+                                  '"a" < [1]'])
+def test_ordering_an_array_or_map_with_another_type_is_false(expr: str) -> None:
+    """rhai src/func/builtin.rs, "Default comparison operators for different, non-numeric
+    types": < <= > >= of two types give false, arrays and maps included (only two arrays
+    or two maps have no operator)."""
+    assert talks(f"x = {expr}\nTALK x") == ["false"]
