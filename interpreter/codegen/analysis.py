@@ -38,6 +38,16 @@ def never_null(node: n.Node) -> bool:
     return isinstance(node, (n.Interp, n.Unary, n.IsNull, n.ArrayLit, n.MapLit))
 
 
+def may_share(node: n.Node) -> bool:
+    """Whether an expression's value may be an array or map some variable also holds: a
+    read of one, a call's result (it may hold its arguments' parts), either side of
+    ``??``. Operators and literals make new values (a literal's items are not copied:
+    ``l = [l]`` in a loop stays linear)."""
+    if isinstance(node, n.Binary):
+        return node.op == "??" and (may_share(node.left) or may_share(node.right))
+    return isinstance(node, (n.Name, n.Member, n.Index, n.Call, n.MethodCall, n.KeywordExpr))
+
+
 def fits(builtin: Any, count: int) -> bool:
     """Whether ``builtin`` accepts ``count`` arguments."""
     return builtin.min_args <= count and (builtin.max_args is None or count <= builtin.max_args)

@@ -14,7 +14,8 @@ from .analysis import int_literal, is_bool, is_len_call
 from .scope import ERROR_STATE, EmitterCore
 
 _ARITH = {"+": "_add", "-": "_sub", "*": "_mul", "/": "_div", "\\": "_idiv", "MOD": "_mod",
-          "**": "_pow", "^": "_xor", "&": "_band", "LIKE": "_like", "??": "_nvl"}
+          "**": "_pow", "^": "_xor", "&": "_band", "|": "_bor",
+          "<<": "_shl", ">>": "_shr", "LIKE": "_like", "??": "_nvl"}
 _CMP = {"<": ("<", "_lt"), "<=": ("<=", "_le"), ">": (">", "_gt"), ">=": (">=", "_ge")}
 _OVERFLOW = {"+": "Addition", "-": "Subtraction", "*": "Multiplication"}
 # An int result outside these bounds overflowed Rhai's i64 (operators.I64_MIN/I64_MAX).

@@ -12,7 +12,7 @@ from functools import partial
 
 from ..errors import Severity
 from ..syntax import nodes as n
-from .analysis import never_null, node_bindings, reads_members_purely, target_name
+from .analysis import may_share, never_null, node_bindings, reads_members_purely, target_name
 from .scope import EmitterCore, RawAssign
 
 _BLOCKS = (n.If, n.ForEach, n.ForTo, n.DoLoop, n.Select, n.SubDef, n.OnBlock)
@@ -69,10 +69,21 @@ class StatementEmitters(EmitterCore):
 
     def stmt_Assign(self, s: n.Assign) -> None:
         if isinstance(s.target, n.Name) and self.speculates(s.value):
-            self.speculate(lambda: self.assign(s.target, self.expr(s.value), s,
+            self.speculate(lambda: self.assign(s.target, self.stored(s.value), s,
                                                nullable=not never_null(s.value)), s)
             return
-        self.assign(s.target, self.expr(s.value), s, nullable=not never_null(s.value))
+        self.assign(s.target, self.stored(s.value), s, nullable=not never_null(s.value))
+
+    def stored(self, value: n.Node) -> str:
+        """The value an assignment stores: arrays and maps are values in Rhai (``let b = a``
+        clones a Dynamic, rhai src/types/dynamic.rs), so one read from a variable, a
+        call or a literal holding either is copied, and changing ``b`` leaves ``a``."""
+        code = self.expr(value)
+        if not may_share(value):
+            return code
+        t, first = self.operand(code)
+        return f"({t} if {first}.__class__ is not _list and {t}.__class__ is not _dict " \
+               f"else _copy({t}))"
 
     def emit_value(self, name: str, cond: n.Node) -> None:
         self.emit(f"{name} = {self.cond(cond)}")
@@ -147,19 +158,21 @@ class StatementEmitters(EmitterCore):
         if self.debug:
             self.emit(f"if {var} is None: G[{key!r}] = None")
 
-    def container(self, node: n.Node, kind: str) -> str:
-        """The object an assignment writes into, created when missing (``x.a = 1``)."""
+    def container(self, node: n.Node, kind: str, create: str = "") -> str:
+        """The object an assignment writes into (``x.a = 1``): an empty one fails, as in
+        Rhai, unless ``create`` (", True": WITH makes its map)."""
         if isinstance(node, n.Name):
             key = node.name
             if (var := self.local(key)) is not None:
                 self.assigned.add(key)
-                return f"({var} := _ensure_value({var}, {kind!r}))"
-            return f"_ensure({self.own_l()}, G, {key!r}, {kind!r})"
+                return f"({var} := _ensure_value({var}, {kind!r}{create}))"
+            return f"_ensure({self.own_l()}, G, {key!r}, {kind!r}{create})"
         if isinstance(node, n.Member):
-            return f"_child({self.container(node.obj, 'map')}, {node.name!r}, {kind!r})"
+            return f"_child({self.container(node.obj, 'map', create)}, {node.name!r}, " \
+                   f"{kind!r}{create})"
         if isinstance(node, n.Index):
-            return f"_child({self.container(node.obj, 'list')}, {self.expr(node.index)}, " \
-                   f"{kind!r})"
+            return f"_child({self.container(node.obj, 'list', create)}, " \
+                   f"{self.expr(node.index)}, {kind!r}{create})"
         return self.expr(node)
 
     def stmt_If(self, s: n.If) -> None:
@@ -240,7 +253,7 @@ class StatementEmitters(EmitterCore):
 
     def stmt_With(self, s: n.With) -> None:
         obj = self.temp("with")
-        self.emit(f"{obj} = {self.container(s.target, 'map')}", s)
+        self.emit(f"{obj} = {self.container(s.target, 'map', ', True')}", s)
         for name, value, line, col in s.fields:
             self.cur = (line, col)
             self.emit(f"_setmem({obj}, {name!r}, {self.expr(value)})")
@@ -327,4 +340,9 @@ class StatementEmitters(EmitterCore):
         self.emit("pass", s)
 
     def stmt_ExprStmt(self, s: n.ExprStmt) -> None:
+        e = s.expr
+        if isinstance(e, n.MethodCall):  # xs.push(1) alone: in place (operators.method)
+            args = ", ".join(self.expr(a) for a in e.args)
+            self.emit(f"_meth({self.expr(e.obj)}, {e.name!r}, [{args}], True)", s)
+            return
         self.emit(self.expr(s.expr), s)

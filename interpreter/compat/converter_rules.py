@@ -106,12 +106,22 @@ class Rewrite(Enum):
                            + COMPILER + "blocks/talk.rs (BEGIN TALK only)")
 
 
-_COMPOUND_SIGNS = frozenset({"+", "-", "*", "/", "%", "**"})  # x += 1 is Rhai's own
+_COMPOUND_SIGNS = frozenset({"+", "-", "*", "/", "%", "**", "&", "|", "^", "<<", ">>"})  # x += 1 is Rhai's own
 _SIMPLE_ASSIGNMENT = re.compile(r"[^\W\d]\w*\s*=(?!=)")
-# The first words whose other keywords no pass rewrites (the converter lowercases RETURN and
-# DO, rewrites SAVE lines, joins EXIT FOR; HEAR and WAIT have their own findings).
+# The first words shared by several keywords (of the engine or Talkbench) whose lines no pass
+# rewrites first: a line must fit the one syntax Rhai keeps. Not here: RETURN and DO (the
+# converter lowercases them into Rhai's own), SAVE (rewritten from the bot's table schemas),
+# CALL (SUB lines have their build note), HEAR, TALK and WAIT (their own findings). ADD
+# SUGGESTION and ADD SWITCHER lines are joined into other first words (_JOINED_ADD).
 _SHADOWED = frozenset({"SET", "GET", "CLEAR", "DELETE", "RUN", "USE", "POST", "ON", "PLAY",
                        "MERGE"})
+# … and these only where a keyword starts: a statement's first word or an assigned value's
+# (BOT in ADD BOT is not BOT's syntax).
+_SHADOWED_LEADING = frozenset({"ADD", "ASSIGN", "BOOK", "BOT", "EXIT", "LIST", "POLISH",
+                               "PUBLISH", "QR", "REMOVE", "REMEMBER", "RESOLVE", "RSS",
+                               "SCRAPE", "SEARCH"})
+# preprocess_basic's case-sensitive joins (lib.rs: ADD SUGGESTION [TOOL|TEXT], ADD SWITCHER)
+_JOINED_ADD = re.compile(r"ADD (SUGGESTION|SWITCHER)\b")
 _SLOT_TEXT = {"$expr$": "…", "$ident$": "<name>", "$string$": '"…"', "$int$": "<n>",
               "$block$": "{…}"}
 # preprocess_basic turns "ADD SUGGESTION" into ADD_SUGGESTION (case-sensitive), but leaves
@@ -301,6 +311,8 @@ class ConverterModel:
         elif line.tokens[0].value == "SET" and _assignment_sign(line.tokens[1:]) is not None \
                 and self._in_block():
             yield self._set_assignment(line)
+        elif (method := _array_method_alone(line.tokens)) is not None:
+            yield from self._push_method(line, method)
         else:
             let_prefix = list(self._let_prefix(line))
             yield from let_prefix or self._comparing_equals(line, _assignment_sign(line.tokens))
@@ -404,6 +416,16 @@ class ConverterModel:
             yield self._at_token(line, word, f"{word.upper} is a function there, not a "
                                               f"statement; {fix}")
 
+    def _push_method(self, line: SourceLine, method: Token) -> Iterator[Finding]:
+        """``xs.push(x)`` alone: Talkbench changes ``xs`` in place; the engine's ``push``
+        (a function taking the array by value) gives a new array the statement drops."""
+        word = str(method.value)
+        fix = _METHOD_FIX.get(word.lower())
+        yield Finding(Concern.TRANSLATION, line.number, method.col, method.end_col,
+                      f"{self.label} leaves the list unchanged here: its {word} returns "
+                      f"{'a new array' if fix else 'an item'} (Rhai passes arrays by value)"
+                      + (f"; write list = {fix}" if fix else ""))
+
     def _wait(self, line: SourceLine) -> Iterator[Finding]:
         yield self._at_token(line, line.tokens[0],
                              "WAIT FOR EVENT's syntax replaces WAIT <seconds> (Rhai keeps "
@@ -494,18 +516,17 @@ class ConverterModel:
                               f"there (`{_shown(syntax[0])}`, {syntax[1]}), so {word}(…) is not "
                               f"a call: Rhai reads the brackets as the syntax's first value")
                 return
-            if token.kind is not Kind.IDENT or word not in _SHADOWED or (i == 0 and assignment):
+            if token.kind is not Kind.IDENT or (i == 0 and assignment) or not (
+                    word in _SHADOWED or word in _SHADOWED_LEADING and _leads(tokens, i)):
                 continue  # a line "SET x = 1" is _let_prefix's
             rest = tokens[i + 1 :]
             if word == "GET" and [t.upper for t in rest[:2]] == ["BOT", "MEMORY"]:
                 continue  # GET BOT MEMORY has its own finding (word_findings)
-            symbols, where, _ = SURVIVORS[str(word)]
+            if word == "ADD" and _JOINED_ADD.match(line.text[token.col - 1 :]):
+                continue
+            symbols, where, count = SURVIVORS[str(word)]
             if not _fits(symbols, rest):
-                yield self._at_token(line, token,
-                                     f"Rhai keeps one custom syntax per first word, and the last "
-                                     f"{word} syntax registered is `{_shown(symbols)}` "
-                                     f"({where}), so no other {word} keyword compiles in that "
-                                     f"build")
+                yield self._at_token(line, token, _unfit(str(word), symbols, where, count))
                 return
 
     def _suggestion(self, line: SourceLine) -> Iterator[Finding]:
@@ -562,6 +583,20 @@ class ConverterModel:
                           f"the text \"{value}\", never the number or value {value}")
 
 
+def _leads(tokens: tuple[Token, ...], i: int) -> bool:
+    """Does the word at ``i`` start the statement or the value of ``x = …``?"""
+    return i == 0 or (tokens[i - 1].kind is Kind.OP and tokens[i - 1].value == "=")
+
+
+def _unfit(word: str, symbols: tuple[str, ...], where: str, count: int) -> str:
+    if count > 1:
+        return (f"Rhai keeps one custom syntax per first word, and the last {word} syntax "
+                f"registered is `{_shown(symbols)}` ({where}), so no other {word} keyword "
+                f"compiles in that build")
+    return (f"its one {word} syntax is `{_shown(symbols)}` ({where}), which this line does "
+            f"not fit, so it does not compile in that build")
+
+
 def _shown(symbols: tuple[str, ...]) -> str:
     return " ".join(_SLOT_TEXT.get(s, s) for s in symbols)
 
@@ -592,19 +627,51 @@ def _pair_call(tokens: tuple[Token, ...], index: int) -> bool:
 
 def _fits(symbols: tuple[str, ...], rest: tuple[Token, ...]) -> bool:
     """Could the rest of the line follow the syntax's first word? Its fixed words and marks
-    must come in order (as written: Rhai matches them case-sensitively), and a ``$ident$``
-    right after the first word needs a name."""
+    must come in order (as written: Rhai matches them case-sensitively), a ``$ident$``
+    right after the first word needs a name, and what a lone ``$expr$`` slot takes (up to
+    the next fixed mark, or to the end) must be one value: no comma of its own, no two
+    values side by side (``SCRAPE ALL "u", …``: ALL is the value, then "u" is not ',')."""
     at = 0
+    lone = False  # is the slot before this symbol one $expr$?
     for k, symbol in enumerate(symbols[1:]):
         if symbol.startswith("$"):
             if symbol == "$ident$" and k == 0 and not (rest and rest[0].kind is Kind.IDENT):
                 return False
+            lone = symbol == "$expr$" and not lone and symbols[k:k + 1] != ("$expr$",)
             continue
+        start = at
         while at < len(rest) and str(rest[at].value) != symbol:
             at += 1
-        if at == len(rest):
+        if at == len(rest) or (lone and not _one_value(rest[start:at])):
             return False
         at += 1
+        lone = False
+    return not (lone and symbols[-1] == "$expr$") or _one_value(rest[at:])
+
+
+_VALUES = (Kind.IDENT, Kind.STRING, Kind.NUMBER)
+
+
+def _side_by_side(before: Token | None, token: Token) -> bool:
+    return (before is not None and token.kind in _VALUES and before.kind in _VALUES
+            and not (_is_in(token) or _is_in(before)))
+
+
+def _is_in(token: Token) -> bool:
+    return token.kind is Kind.IDENT and token.upper == "IN"  # lowercased into Rhai's in
+
+
+def _one_value(tokens: tuple[Token, ...]) -> bool:
+    """No comma outside brackets and no two values side by side: at most one expression."""
+    depth = 0
+    for before, token in zip((None, *tokens), tokens, strict=False):
+        if token.kind is Kind.OP and token.value in OPENING:
+            depth += 1
+        elif token.kind is Kind.OP and token.value in (")", "]", "}"):
+            depth -= 1
+        elif depth == 0 and (_side_by_side(before, token)
+                             or token.kind is Kind.OP and token.value == ","):
+            return False
     return True
 
 
@@ -671,6 +738,45 @@ def _appends(tokens: tuple[Token, ...]) -> bool:
     """A PUSH or APPEND statement (not ``push = 1``)."""
     return (len(tokens) > 1 and tokens[0].kind is Kind.IDENT
             and tokens[0].upper in ("PUSH", "APPEND") and tokens[1].value != "=")
+
+
+# The array methods a statement may call alone, and the fix for those that give an array.
+_METHOD_FIX: dict[str, str | None] = {
+    "push": "PUSH(list, item)", "append": "APPEND(list, item)", "unshift": "UNSHIFT(list, item)",
+    "prepend": "UNSHIFT(list, item)", "pop": None, "shift": None}
+
+
+def _array_method_alone(tokens: tuple[Token, ...]) -> Token | None:
+    """The method word of a line that is only ``name[.member|[index]]….push(…)`` (or
+    append, pop, shift, unshift, prepend: the array functions of arrays/push_pop.rs, in the
+    spellings Rhai finds, all lower or all upper case)."""
+    if len(tokens) < 4 or tokens[0].kind is not Kind.IDENT or any(
+            t.kind is Kind.OP and t.value == "=" for t in tokens):
+        return None
+    for i in range(len(tokens) - 2, 1, -1):
+        word, dot = tokens[i], tokens[i - 1]
+        if (word.kind is Kind.IDENT and str(word.value).lower() in _METHOD_FIX
+                and str(word.value) in (word.upper, str(word.value).lower())
+                and dot.kind is Kind.OP and dot.value == "."
+                and _called_alone(tokens[i:]) and _is_path(tokens[: i - 1])):
+            return word
+    return None
+
+
+def _is_path(tokens: tuple[Token, ...]) -> bool:
+    """``name``, then only ``.member`` and ``[index]`` parts."""
+    j = 1
+    while j < len(tokens):
+        token = tokens[j]
+        if token.kind is Kind.OP and token.value == "." and j + 1 < len(tokens) \
+                and tokens[j + 1].kind is Kind.IDENT:
+            j += 2
+        elif token.kind is Kind.OP and token.value == "[" and (
+                end := closing_bracket(tokens, j)) is not None:
+            j = end + 1
+        else:
+            return False
+    return True
 
 
 def _called_alone(tokens: tuple[Token, ...]) -> bool:

@@ -144,6 +144,56 @@ def xor(a: Any, b: Any) -> Any:
     raise no_operator("^", a, b)
 
 
+def bit_or(a: Any, b: Any) -> Any:
+    """``|``: bitwise OR of two integers, logical OR (both sides evaluated) of two booleans
+    (Rhai's ``|``, src/func/builtin.rs)."""
+    ta, tb = type(a), type(b)
+    if (ta is int and tb is int) or (ta is bool and tb is bool):
+        return a | b
+    raise no_operator("|", a, b)
+
+
+def _wrap64(r: int) -> int:
+    """The low 64 bits of ``r`` as a signed i64 (Rust's ``checked_shl`` drops the bits
+    shifted out without reporting an overflow)."""
+    r &= 2**64 - 1
+    return r - 2**64 if r > I64_MAX else r
+
+
+def _shl(x: int, y: int) -> int:
+    if y > 0xFFFFFFFF:
+        return 0
+    if y < 0:
+        return _shr(x, min(-y, I64_MAX))
+    return _wrap64(x << y) if y < 64 else 0
+
+
+def _shr(x: int, y: int) -> int:
+    if y > 0xFFFFFFFF:
+        return x >> 63
+    if y < 0:
+        return _shl(x, min(-y, I64_MAX))
+    return x >> min(y, 63)  # past 63 Rust's wrapping_shr(u32::MAX) shifts by 63
+
+
+def shift_left(a: Any, b: Any) -> int:
+    """``<<`` on two integers (rhai src/packages/arithmetic.rs ``shift_left``): bits
+    shifted past 64 are lost (1 << 63 is the smallest i64, 1 << 64 is 0), a negative count
+    shifts right."""
+    if type(a) is int and type(b) is int:
+        return _shl(a, b)
+    raise no_operator("<<", a, b)
+
+
+def shift_right(a: Any, b: Any) -> int:
+    """``>>`` on two integers (rhai src/packages/arithmetic.rs ``shift_right``): an
+    arithmetic shift (-8 >> 1 is -4; 64 or more gives 0 or -1), a negative count shifts
+    left."""
+    if type(a) is int and type(b) is int:
+        return _shr(a, b)
+    raise no_operator(">>", a, b)
+
+
 def sub(a: Any, b: Any) -> Any:
     ta, tb = type(a), type(b)
     if ta is int and tb is int:
@@ -337,10 +387,12 @@ def ne(a: Any, b: Any) -> bool:
 
 
 def _ordered(a: Any, b: Any) -> bool:
-    """Whether ``<`` and friends compare these: else Rhai answers false for all four (or,
-    for arrays and maps, has no such operator)."""
+    """Whether ``<`` and friends compare these: else Rhai answers false for all four when
+    the types differ (rhai src/func/builtin.rs, "Default comparison operators for
+    different, non-numeric types": ``[1] < 1`` is false), and two arrays or two maps have no
+    such operator."""
     ta, tb = type(a), type(b)
-    if ta is list or tb is list or ta is dict or tb is dict:
+    if ta is tb and ta in (list, dict):
         raise no_operator("<", a, b)
     if ta is tb:
         return a is not None
@@ -448,21 +500,37 @@ def setv(local: dict, glob: dict, key: str, value: Any) -> None:
         glob[key] = value
 
 
-def ensure(local: dict, glob: dict, key: str, kind: str) -> Any:
-    """The map/array a member or index assignment writes into, created when empty."""
+def ensure(local: dict, glob: dict, key: str, kind: str, create: bool = False) -> Any:
+    """The map/array a member or index assignment writes into. Rhai makes none: ``m.x = 1``
+    on an empty ``m`` fails (No writable property 'x' - a setter is not registered for type
+    '()'); only WITH (``create``, the converter's ``let obj = #{…}``) makes a map."""
     scope = local if key in local or key not in glob else glob
     v = scope.get(key)
     if v is None or v == "":
-        v = {} if kind == "map" else []
+        v = _created(v, kind, create)
         scope[key] = v
     return v
 
 
-def ensure_value(v: Any, kind: str) -> Any:
+def ensure_value(v: Any, kind: str, create: bool = False) -> Any:
     """:func:`ensure` for a variable the dialog keeps in a Python local."""
     if v is None or v == "":
-        return {} if kind == "map" else []
+        return _created(v, kind, create)
     return v
+
+
+def _created(v: Any, kind: str, create: bool) -> Any:
+    if create:
+        return {} if kind == "map" else []
+    what = "()" if v is None else "string"
+    if kind == "map":
+        raise BasicValueError(f"cannot set a member of an empty value{' (empty text)' * (v == '')}: "
+                              f"make it a map first, m = #{{}} (General Bots: No writable "
+                              f"property - a setter is not registered for type '{what}')")
+    raise BasicValueError(f"cannot set an item of an empty value{' (empty text)' * (v == '')}: "
+                          f"make it an array first, l = [] (General Bots: "
+                          + ("Indexer unavailable: () [i64])" if v is None
+                             else "String index 0 out of bounds: string is empty)"))
 
 
 def store_locals(glob: dict, names: tuple[str, ...], values: tuple) -> None:
@@ -478,10 +546,10 @@ def publish_locals(glob: dict, names: tuple[str, ...], values: tuple) -> None:
             glob[key] = value
 
 
-def child(obj: Any, key: Any, kind: str) -> Any:
+def child(obj: Any, key: Any, kind: str, create: bool = False) -> Any:
     v = get_index(obj, key) if isinstance(obj, list) else get_member(obj, to_display(key))
     if v is None:
-        v = {} if kind == "map" else []
+        v = _created(v, kind, create)
         if isinstance(obj, list):
             set_index(obj, key, v)
         else:
@@ -599,14 +667,64 @@ def forto(start: Any, end: Any, step: int) -> Any:
     return _FloatRange(start, end, step)
 
 
-def method(obj: Any, name: str, args: list) -> Any:
+# The engine registers these as functions taking the array by value (botbasic_core
+# src/keywords/arrays/push_pop.rs), ahead of Rhai's own: ``xs.push(1)`` gives a new array and
+# ``xs.pop()`` the last item, and ``xs`` stays as it was. Only a call written alone as a
+# statement keeps the in-place meaning (the compat rule PUSH_STATEMENT warns there).
+_ARRAY_COPIES = frozenset({"push", "append", "pop", "shift", "unshift", "prepend"})
+
+
+def _array_copy(obj: list, m: str, args: list) -> Any:
+    if m in ("pop", "shift"):
+        if args:
+            raise BasicValueError(f"Function not found: {m} (array, …)")
+        return (obj[-1] if m == "pop" else obj[0]) if obj else None
+    if len(args) != 1:
+        raise BasicValueError(f"Function not found: {m} (array{', …' * bool(args)})")
+    return [*obj, args[0]] if m in ("push", "append") else [args[0], *obj]
+
+
+def copy_value(v: Any) -> Any:
+    """A deep copy of an array or map, as Rhai clones a Dynamic on assignment: every level
+    its own (one list held twice becomes two), other values as they are (immutable). No
+    recursion: values may nest deeper than Python's stack."""
+    if v.__class__ not in _CONTAINERS:
+        return v
+    top = _shallow(v)
+    todo = [top]
+    while todo:
+        container = todo.pop()
+        keys = range(len(container)) if container.__class__ is list else list(container)
+        for k in keys:
+            item = container[k]
+            if item.__class__ in _CONTAINERS:
+                container[k] = copied = _shallow(item)
+                todo.append(copied)
+    return top
+
+
+def _shallow(v: list | dict) -> list | dict:
+    return list(v) if v.__class__ is list else dict(v)
+
+
+_CONTAINERS = frozenset({list, dict})
+
+
+def method(obj: Any, name: str, args: list, alone: bool = False) -> Any:
     """The Node-era methods real dialogs call on values; anything else is an error."""
     m = name.lower()
+    if m in _ARRAY_COPIES and isinstance(obj, list) and not alone:
+        return _array_copy(obj, m, args)
     if m in ("push", "append", "add") and isinstance(obj, list):
         obj.extend(args)
         return len(obj)
     if m == "pop" and isinstance(obj, list):
         return obj.pop() if obj else None
+    if m == "shift" and isinstance(obj, list):
+        return obj.pop(0) if obj else None
+    if m in ("unshift", "prepend") and isinstance(obj, list):
+        obj[:0] = args
+        return len(obj)
     if m in ("trim", "tolowercase", "touppercase") and isinstance(obj, str):
         return obj.strip() if m == "trim" else obj.lower() if m == "tolowercase" else obj.upper()
     if m == "includes" and isinstance(obj, (list, str)) and len(args) == 1:
@@ -627,7 +745,8 @@ def method(obj: Any, name: str, args: list) -> Any:
 
 NAMESPACE = {
     "_int": int, "_str": str, "_Exception": Exception, "_NotFound": (KeyError, TypeError, IndexError), "_dict": dict, "_list": list, "_len": len, "_toolong": too_long, "_add": add, "_sub": sub, "_mul": mul, "_div": div, "_idiv": idiv, "_mod": mod,
-    "_pow": power, "_xor": xor, "_band": bit_and, "_interp": interp, "_like": like, "_nvl": nvl,
+    "_pow": power, "_xor": xor, "_band": bit_and, "_bor": bit_or, "_copy": copy_value,
+    "_shl": shift_left, "_shr": shift_right, "_interp": interp, "_like": like, "_nvl": nvl,
     "_eq": eq, "_ne": ne, "_cmp": cmp, "_lt": lt, "_le": le, "_gt": gt, "_ge": ge, "_cond": cond,
     "_not": not_, "_overflow": _overflow, "_found": found,
     "_contains": contains, "_neg": neg, "_num": num, "_truthy": truthy, "_d": to_display,

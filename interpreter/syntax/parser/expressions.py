@@ -1,9 +1,9 @@
 """The expression grammar, lowest precedence first, and strings with ``${…}`` parts.
 
 Precedence follows Rhai's (src/tokenizer.rs ``Token::precedence``), into which General Bots
-converts BASIC: OR and ``^`` (XOR) → AND and ``&`` (bitwise AND) → NOT → ``= <>`` →
+converts BASIC: OR, ``|`` and ``^`` (XOR) → AND and ``&`` (bitwise AND) → NOT → ``= <>`` →
 comparisons (also the words LIKE, CONTAINS, IN, IS [NOT] NULL) → ``??`` → ``+ -`` →
-``* / MOD \\`` → ``**`` (power) → unary → postfix
+``* / MOD \\`` → ``**`` (power) → ``<< >>`` → unary → postfix
 (``.member``, ``?.``, ``[index]``, ``.method(…)``) → primary. Recursion is bounded
 (``MAX_NESTING``) because dialogs may be hostile input. A keyword phrase in operand position
 (``x = LLM "p"``) is read by ``parse_keywords``.
@@ -55,11 +55,12 @@ class ExpressionRules(ParserCore):
             self.depth -= 1
 
     def or_expr(self) -> n.Node:
-        """OR, and ``^`` (XOR): Rhai's lowest precedence (30, src/tokenizer.rs)."""
+        """OR, ``|`` (bitwise OR) and ``^`` (XOR): Rhai's lowest precedence (30,
+        src/tokenizer.rs)."""
         left = self.and_expr()
-        while self.at_word("OR") or self.at_op("||", "^"):
+        while self.at_word("OR") or self.at_op("||", "^", "|"):
             op = self.advance()
-            kind = "^" if op.value == "^" else "OR"
+            kind = op.value if op.value in ("^", "|") else "OR"
             left = n.Binary(op.line, op.col, kind, left, self.and_expr())
         return left
 
@@ -151,7 +152,7 @@ class ExpressionRules(ParserCore):
 
     def exponent(self) -> n.Node:
         """``**``: power, binding to the right, below unary minus (Rhai: ``-2 ** 2`` is 4)."""
-        base = self.unary()
+        base = self.shift()
         if self.at_op("**"):
             op = self.advance()
             self.deeper()
@@ -160,6 +161,15 @@ class ExpressionRules(ParserCore):
             finally:
                 self.depth -= 1
         return base
+
+    def shift(self) -> n.Node:
+        """``<<`` ``>>``: Rhai's highest binary precedence (210, above ``**``'s 190), left
+        to right: ``1 + 2 << 1`` is 5."""
+        left = self.unary()
+        while self.at_op("<<", ">>"):
+            op = self.advance()
+            left = n.Binary(op.line, op.col, op.text, left, self.unary())
+        return left
 
     def unary(self) -> n.Node:
         if self.at_op("!"):

@@ -19,7 +19,8 @@ from .expressions import string_source
 from .keywords import NON_OPERAND_WORDS
 
 # Rhai's compound assignments and the binary operator each applies (``%`` is MOD here).
-_COMPOUND_OPS = {"+": "+", "-": "-", "*": "*", "/": "/", "%": "MOD", "**": "**"}
+_COMPOUND_OPS = {"+": "+", "-": "-", "*": "*", "/": "/", "%": "MOD", "**": "**", "&": "&",
+                 "|": "|", "^": "^", "<<": "<<", ">>": ">>"}
 
 
 class StatementRules(BlockRules):

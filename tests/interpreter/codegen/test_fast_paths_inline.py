@@ -144,8 +144,10 @@ def test_initial_variables_are_read_and_can_be_replaced():
     assert rt.globals["limit"] == 101 and rt.globals.get("later") is None
 
 
-def test_member_assignment_creates_a_map_in_a_local_variable():
-    out = run('order.item = "tea"\norder.qty = 2\nnames = [""]\nnames[0] = "a"\nRETURN order.item + names[0]')
+def test_member_assignment_writes_a_map_in_a_local_variable():
+    # (order = #{} first: like Rhai, a member assignment makes no map of an empty value)
+    out = run('order = #{}\norder.item = "tea"\norder.qty = 2\nnames = [""]\nnames[0] = "a"\n'
+              'RETURN order.item + names[0]')
     assert out.result == "teaa" and out.variables["order"] == {"item": "tea", "qty": 2}
 
 

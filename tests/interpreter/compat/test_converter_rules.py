@@ -127,6 +127,34 @@ FIRES = [
     (Rewrite.SHADOWED_SYNTAX, 'USE KB "docs" + "v2"\n', 1, 1, "`USE WEBSITE … REFRESH …`"),
     (Rewrite.SHADOWED_SYNTAX, 'RUN PYTHON "print(1)"\n', 1, 1, "`RUN BASH …`"),
     (Rewrite.SHADOWED_SYNTAX, 'CLEAR USER MEMORY\n', 1, 1, "`CLEAR WEBSITES`"),
+    # The other first words shared by several keywords (scripts/engine_syntax_order.py's
+    # table; none of these crates is in the engine-oracle, so read from their source):
+    # comms add_bot.rs registers ADD BOT … WITH SCHEDULE … last (after data's ADD NOTE);
+    # preprocess_basic joins ADD SUGGESTION and ADD SWITCHER first (see QUIET).
+    (Rewrite.SHADOWED_SYNTAX, 'ADD TOOL "create-lead"\n', 1, 1, "`ADD BOT … WITH SCHEDULE …`"),
+    (Rewrite.SHADOWED_SYNTAX, 'ADD BOT "b" WITH TRIGGER "t"\n', 1, 1, "add_bot.rs"),
+    # data search.rs's SEARCH … , … replaces products.rs's SEARCH PRODUCTS and its own
+    # three-value form.
+    (Rewrite.SHADOWED_SYNTAX, 'SEARCH PRODUCTS "tea"\n', 1, 1, "`SEARCH … , …`"),
+    (Rewrite.SHADOWED_SYNTAX, 'x = SEARCH "t", "q", 5\nTALK x\n', 1, 5, "search.rs"),
+    # ai enhanced_memory.rs: BOT SYNC MEMORY FROM "…" replaces BOT SHARE MEMORY.
+    (Rewrite.SHADOWED_SYNTAX, 'BOT SHARE MEMORY "k" WITH "other"\n', 1, 1, "BOT SYNC MEMORY"),
+    # ai web_data.rs RSS … , … and qrcode.rs QR CODE … , … come after their one-value forms;
+    # data attendance.rs RESOLVE CONVERSATION … WITH … after RESOLVE CONVERSATION ….
+    (Rewrite.SHADOWED_SYNTAX, 'RSS "https://a.b/feed"\n', 1, 1, "`RSS … , …`"),
+    (Rewrite.SHADOWED_SYNTAX, 'QR CODE "hello"\n', 1, 1, "`QR CODE … , …`"),
+    (Rewrite.SHADOWED_SYNTAX, 'RESOLVE CONVERSATION "c1"\n', 1, 1, "WITH"),
+    # core procedures.rs registers EXIT FOR (for_next.rs), EXIT WHILE, then EXIT DO; the
+    # converter joins EXIT FOR into EXIT_FOR only.
+    (Rewrite.SHADOWED_SYNTAX, 'i = 0\nWHILE i < 3\n  i = i + 1\n  EXIT WHILE\nWEND\n', 4, 3,
+     "`EXIT DO`"),
+    # A first word with one syntax the line does not fit: ai events.rs PUBLISH EVENT "…",
+    # ai web_data.rs SCRAPE … , … (SCRAPE ALL has its own word, SCRAPE_ALL), comms book.rs.
+    (Rewrite.SHADOWED_SYNTAX, 'PUBLISH "my-bot"\n', 1, 1, "its one PUBLISH syntax"),
+    (Rewrite.SHADOWED_SYNTAX, 'x = SCRAPE ALL "https://a.b", "p"\nTALK x\n', 1, 5,
+     "`SCRAPE … , …`"),
+    (Rewrite.SHADOWED_SYNTAX, 'ASSIGN SMART "t", "a", "b"\n', 1, 1, "ASSIGN CONVERSATION"),
+    (Rewrite.SHADOWED_SYNTAX, 'BOOK MEETING "a", "b"\n', 1, 1, "book.rs"),
     # botbasic_data data_operations.rs registers JOIN … , … , … (tables): JOIN(a, b) starts
     # that syntax, and (a, b) is no Rhai value.
     (Rewrite.SYNTAX_CALL, 'l = ["a", "b"]\nx = JOIN(l, ",")\nTALK x\n', 2, 5,
@@ -265,6 +293,11 @@ FIRES = [
      "not a statement; write list = APPEND(list, item)"),
     (Rewrite.PUSH_STATEMENT, 'cart = []\nPUSH(cart, "tea")\nTALK cart\n', 2, 1,
      "leaves the list unchanged"),
+    # The method form is the same function (Rhai's method call passes the array by value).
+    (Rewrite.PUSH_STATEMENT, 'cart = []\ncart.push("tea")\nTALK cart\n', 2, 6,
+     "its push returns a new array (Rhai passes arrays by value); write list = PUSH("),
+    (Rewrite.PUSH_STATEMENT, 'o = #{l: [1]};\no.l.pop()\nTALK o\n', 2, 5,
+     "its pop returns an item"),
 ]
 
 
@@ -320,6 +353,7 @@ QUIET = [
     "NEW = 2\nexit = 3\nTALK NEW + exit\n",  # RESERVED_NAME: other casings; exit is free
     'set bot memory "k", "v"\nIf 1 = 1 Then\n  TALK 1\nEnd If\n',  # converted in any case
     'cart = []\ncart = PUSH(cart, "tea")\nTALK cart\n',  # the fix of PUSH_STATEMENT
+    'cart = [1]\nTALK cart.pop()\nx = cart.push(2)\nTALK x\n',  # array methods in values
     'a = "1"\nSELECT a\nCASE "1"\n  TALK 1\nEND SELECT\nSELECT a\nCASE "2"\n  TALK 2\nEND SELECT\n',
     's = "a b"\nx = (FIRST(s)) + "!"\ny = [FIRST(s), 2]\nTALK x\n',  # FIRST_GREEDY's fix
 ]
@@ -340,6 +374,12 @@ QUIET_BEYOND_ORACLE = [
     'ADD SUGGESTION "Track an order"\nADD_SUGGESTION "Opening hours"\n',
     'ADD SUGGESTION TOOL "order" AS "Order"\nADD_SUGGESTION_TEXT "hi" AS "Say hi"\n',
     'x = FIRST("a b")\nTALK x\n',  # FIRST $expr$ reads (…) as its value: the same thing
+    # lines that fit their first word's one syntax, or that the converter joins first
+    'ADD SUGGESTION "x"\nADD SUGGESTION TOOL "t" AS "x"\nADD SWITCHER "s" AS "x"\n',
+    'ADD BOT "b" WITH SCHEDULE "0 9 * * *"\nBOT SYNC MEMORY FROM "other"\n',
+    'x = SEARCH "t", "q"\nTALK x\nr = RSS "u", 5\nTALK r\nQR CODE "a", "b"\n',
+    'p = SCRAPE "https://a.b" + "/x", FORMAT(1, "0")\nTALK p\n',
+    'RESOLVE CONVERSATION "c" WITH "done"\nASSIGN CONVERSATION "c" TO "ana"\n',
 ]
 
 

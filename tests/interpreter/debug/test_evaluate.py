@@ -127,8 +127,9 @@ def test_bare_exit_ends_the_dialog():
     assert talks('TALK "a"\nEXIT\nTALK "b"') == ["a"]
 
 
-def test_member_and_index_assignment_create_containers():
-    out = run("o.a.b = 1\nlist = [1, 2]\nlist[0] = \"x\"\nlist[-1] = \"y\"\nWITH p\n.name = \"n\"\n"
+def test_member_and_index_assignment_write_into_containers():
+    # (o = #{a: #{}} first: like Rhai, a member assignment makes no map; WITH makes one)
+    out = run("o = #{a: #{}}\no.a.b = 1\nlist = [1, 2]\nlist[0] = \"x\"\nlist[-1] = \"y\"\nWITH p\n.name = \"n\"\n"
               "age = 3\nEND WITH")
     v = out.variables
     assert v["o"] == {"a": {"b": 1}} and v["list"] == ["x", "y"]

@@ -44,3 +44,51 @@ def test_integer_power_beyond_u32_overflows_even_for_zero() -> None:
     assert talks("TALK 1 ** 4294967295") == ["1"]
     with pytest.raises(BasicRuntimeError, match="Exponential overflow"):
         talks("TALK 0 ** 4294967296")
+
+
+# Rhai 1.24's ``|``, ``<<`` and ``>>`` (src/func/builtin.rs for two INTs or two bools;
+# src/packages/arithmetic.rs ``shift_left`` / ``shift_right`` for the counts) and their
+# precedence (src/tokenizer.rs ``Token::precedence``: ``|`` 30 with OR and ``^``, ``&`` 60,
+# ``<< >>`` 210, above ``**``). The converter rewrites none of them.
+@pytest.mark.parametrize(("expr", "shown"), [
+    ("6 | 3", "7"),
+    ("true | false", "true"),
+    ("1 << 63", "-9223372036854775808"),
+    ("3 << 62", "-4611686018427387904"),
+    ("1 << 64", "0"),
+    ("1 << -1", "0"),
+    ("8 >> -1", "16"),
+    ("-8 >> 1", "-4"),
+    ("8 >> 64", "0"),
+    ("-8 >> 99", "-1"),
+    ("-8 >> 5000000000", "-1"),
+    ("1 << 5000000000", "0"),
+    ("3 | 4 & 5", "7"),
+    ("1 + 2 << 1", "5"),
+    ("2 ** 1 << 2", "16"),
+    ("-1 << 2", "-4"),
+    ("5 ^ 1 | 2", "6"),
+    ("7 >> 1 > 2", "true"),
+])
+def test_bitwise_or_and_shifts(expr: str, shown: str) -> None:
+    assert talks(f"TALK {expr}") == [shown]
+
+
+@pytest.mark.parametrize(("expr", "message"), [
+    ("1 < 2 | 3", r"Function not found: \| \(bool, i64\)"),
+    ('"a" | "b"', r"Function not found: \| \(string, string\)"),
+    ("1.5 << 1", r"Function not found: << \(f64, i64\)"),
+    ("4 >> true", r"Function not found: >> \(i64, bool\)"),
+])
+def test_bitwise_operators_refuse_other_types(expr: str, message: str) -> None:
+    with pytest.raises(BasicRuntimeError, match=message):
+        talks(f"TALK {expr}")
+
+
+@pytest.mark.parametrize("expr", ["[1] < 1", "1 >= [1]", '#{} > "a"', "[1] <= #{}",
+                                  '"a" < [1]'])
+def test_ordering_an_array_or_map_with_another_type_is_false(expr: str) -> None:
+    """rhai src/func/builtin.rs, "Default comparison operators for different, non-numeric
+    types": < <= > >= of two types give false, arrays and maps included (only two arrays
+    or two maps have no operator)."""
+    assert talks(f"x = {expr}\nTALK x") == ["false"]

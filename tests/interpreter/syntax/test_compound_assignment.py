@@ -29,3 +29,20 @@ def test_check_is_quiet_on_compound_assignment() -> None:
 def test_a_spaced_plus_equals_is_no_compound_assignment() -> None:
     found = check_source("x = 5\nx + = 2\n", "t.bas")
     assert found and found[0].line == 2
+
+
+@pytest.mark.parametrize(("lines", "shown"), [
+    ("x = 5\nx <<= 2", "20"),
+    ("x = 5\nx >>= 1", "2"),
+    ("x = 5\nx |= 2", "7"),
+    ("x = 5\nx &= 6", "4"),
+    ("x = 5\nx ^= 1", "4"),
+])
+def test_bitwise_compound_assignment(lines: str, shown: str) -> None:
+    """Rhai 1.24's ``<<= >>= |= &= ^=`` (src/func/builtin.rs ``get_builtin_op_assignment_fn``);
+    ``<<=`` and ``>>=`` hold ``<=``/``>=``, so the converter adds no ``let`` to them."""
+    assert talks(f"{lines}\nTALK x") == [shown]
+
+
+def test_check_is_quiet_on_shift_assignment() -> None:
+    assert [d.message for d in check_source("x = 3\nx <<= 2\nx >>= 1\nTALK x\n", "t.bas")] == []

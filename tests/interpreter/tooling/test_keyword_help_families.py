@@ -98,7 +98,8 @@ TALK DATEADD("2025-01-31", 3)
     assert talks == ["3", '["a", "b", "c", "d"]', "true", "direct", "2025-02-28",
                      "2025-02-03"]
     assert session.variables["max_lines"] == 500
-    assert session.variables["items"] == ["a", "b", "c"]  # APPEND in place: the same list
+    # items is a copy (Rhai's values are copies): APPEND changes it, not the session's list
+    assert session.variables["items"] == ["a"]
     assert [(p.text, p.level) for p in printed] == [("a 1", "info"), ("careful 2", "warning")]
 
 
