@@ -18,7 +18,7 @@ from enum import Enum
 
 from ..syntax.brackets import OPENING, closing_bracket, opens_call
 from ..syntax.lexer import Kind, TextBlock, Token
-from ..syntax.vocabulary import STATEMENT_PHRASES
+from ..syntax.vocabulary import EXPRESSION_PHRASES, STATEMENT_PHRASES
 from .builds import EngineBuild
 from .findings import Concern, Finding
 from .line_rules import (
@@ -77,6 +77,9 @@ class Rewrite(Enum):
                      "table: such a word names no variable)")
     TALK_TO = ("botbasic_core/src/keywords/hearing/talk.rs (registers TALK TO … , … and then "
                "TALK …, which replaces it); botbasic_comms registers no SEND TO")
+    NO_SYNTAX = ("scripts/engine_syntax_order.py's table (interpreter/compat/syntax_survivors.py):"
+                 " no registered syntax starts with the word (botbasic_comms leaves send_mail and "
+                 "universal_messaging out, botbasic_system's create_site registers nothing)")
     UNDERSCORED_KEYWORD = ("rhai src/parser.rs (a name followed by a value); no pass of "
                            + COMPILER + " joins these words (lib.rs joins FOR EACH, EXIT FOR, "
                            "ADD SUGGESTION …; convert_multiword_keywords needs spaces)")
@@ -128,6 +131,14 @@ _SLOT_TEXT = {"$expr$": "…", "$ident$": "<name>", "$string$": '"…"', "$int$"
 # the TOOL and TEXT forms their own first words, each with its one syntax.
 _PLAIN_SUGGESTION = re.compile(r"ADD[ _]SUGGESTION(?![ _](TOOL|TEXT)\b)\b")
 _FIRST_WORDS = frozenset(phrase.split()[0] for phrase in STATEMENT_PHRASES)
+# Keywords Talkbench runs whose first word no syntax of the 2026-05 engine starts (its crates
+# leave those registrations out, e.g. botbasic_comms' send_mail and universal_messaging,
+# botbasic_system's create_site stub), less the words the converter lowercases into Rhai's own
+# (THROW) and those with their own findings (PUSH/APPEND statements).
+_NO_SYNTAX = frozenset(
+    word for phrases in (STATEMENT_PHRASES, EXPRESSION_PHRASES) for phrase in phrases
+    if (word := phrase.split()[0]) not in SURVIVORS
+    and "_".join(phrase.split()[:2]) not in SURVIVORS) - {"THROW", "PUSH", "APPEND"}
 # First words whose other casings something else decides: the converter lowercases Rhai's
 # own words (convert_keywords_to_lowercase), the build notes cover every HEAR, FOR, NEXT
 # and DO however written, and WAIT fails in any case (its own finding).
@@ -273,7 +284,8 @@ class ConverterModel:
             yield self._missing_function(line, converted.function)
             return
         if converted is None and (first_word := self._keyword_case(line)
-                                  or self._underscored_keyword(line)):
+                                  or self._underscored_keyword(line)
+                                  or self._no_syntax(line)):
             yield first_word  # Rhai stops at the first word: nothing after it matters
             return
         if upper.startswith("WHILE "):
@@ -465,6 +477,22 @@ class ConverterModel:
         return self._at_token(line, word_token, f"Rhai matches a keyword's words exactly, and "
                                                 f"no pass of the converter upper-cases {word}; "
                                                 f"write {keyword}")
+
+    def _no_syntax(self, line: SourceLine) -> Finding | None:
+        """``SEND MAIL a, b, c``, ``x = QUALIFY LEAD id, 85``: a keyword (as a statement or a
+        value) whose first word starts no syntax there, on a line no pass converts."""
+        tokens = line.tokens
+        sign = _assignment_sign(tokens)
+        at = 0 if sign is None else sign + 1
+        following = tokens[at + 1 : at + 2]
+        if at >= len(tokens) or tokens[at].kind is not Kind.IDENT \
+                or tokens[at].upper not in _NO_SYNTAX \
+                or not following or following[0].kind not in _VALUE_STARTS:
+            return None
+        word = tokens[at]
+        return self._at_token(line, word, f"no syntax there starts with {word.value}, so Rhai "
+                                          f"reads a name followed by a value (a function's "
+                                          f"arguments need brackets)")
 
     def _underscored_keyword(self, line: SourceLine) -> Finding | None:
         """``SET_CONTEXT "x"``, ``CLEAR_SUGGESTIONS``: Talkbench reads a keyword's words joined

@@ -171,6 +171,10 @@ FIRES = [
     # (botbook's TALK and PRINT pages write TALK TO "whatsapp:…", "…").
     (Rewrite.TALK_TO, 'TALK TO "whatsapp:+5511999887766", "Your order is confirmed!"\n', 1, 6,
      "no way to talk to another recipient"),
+    # No syntax starts with SEND, QUALIFY or FORMAT in 2026-05; a line no pass converts (SEND MAIL
+    # with three values: convert_multiword_keywords wants four) reads as a name and a value.
+    (Rewrite.NO_SYNTAX, 'SEND MAIL "a@b.c", "Hi", "Body"\n', 1, 1, "no syntax there starts with SEND"),
+    (Rewrite.NO_SYNTAX, 'x = FORMAT 3, "0.00"\nTALK x\n', 1, 5, "arguments need brackets"),
     # Talkbench reads SET_CONTEXT as SET CONTEXT; the engine joins only its own few keywords
     # with '_' (botbook's set-context page writes SET_CONTEXT "sales_mode"). A bare name is a
     # statement Rhai's optimiser drops, with no error.
@@ -350,6 +354,7 @@ QUIET = [
     'x = LAST("a b")\nTALK x\n',  # the fix of LAST_PARENS
     "last = 1\nTALK last\n",  # a name, not the keyword (Rhai's syntax is case-sensitive)
     "talk = 1\ntalk += 1\nx = talk\ny = talk + 1\nTALK talk\n",  # KEYWORD_CASE: names
+    'x = FORMAT(3, "0.00")\nsend = 1\ny = send + 1\nTALK x\n',  # NO_SYNTAX: a call, a name
     "NEW = 2\nexit = 3\nTALK NEW + exit\n",  # RESERVED_NAME: other casings; exit is free
     'set bot memory "k", "v"\nIf 1 = 1 Then\n  TALK 1\nEnd If\n',  # converted in any case
     'cart = []\ncart = PUSH(cart, "tea")\nTALK cart\n',  # the fix of PUSH_STATEMENT
