@@ -283,6 +283,9 @@ class ConverterModel:
         if converted is not None and not converted.registered:
             yield self._missing_function(line, converted.function)
             return
+        if _sends_email(line):
+            yield self._missing_function(line, "send_mail")
+            return
         if converted is None and (first_word := self._keyword_case(line)
                                   or self._underscored_keyword(line)
                                   or self._no_syntax(line)):
@@ -623,6 +626,12 @@ def _unfit(word: str, symbols: tuple[str, ...], where: str, count: int) -> str:
                 f"compiles in that build")
     return (f"its one {word} syntax is `{_shown(symbols)}` ({where}), which this line does "
             f"not fit, so it does not compile in that build")
+
+
+def _sends_email(line: SourceLine) -> bool:
+    """convert_if_then_syntax rewrites ``SEND EMAIL a, b, c`` into ``send_mail(a, b, c, [])``
+    when the text after those words splits at its commas (quotes not seen) into three."""
+    return line.upper.startswith("SEND EMAIL") and len(line.trimmed[11:].split(",")) == 3
 
 
 def _shown(symbols: tuple[str, ...]) -> str:

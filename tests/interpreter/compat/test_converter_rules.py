@@ -175,6 +175,10 @@ FIRES = [
     # with three values: convert_multiword_keywords wants four) reads as a name and a value.
     (Rewrite.NO_SYNTAX, 'SEND MAIL "a@b.c", "Hi", "Body"\n', 1, 1, "no syntax there starts with SEND"),
     (Rewrite.NO_SYNTAX, 'x = FORMAT 3, "0.00"\nTALK x\n', 1, 5, "arguments need brackets"),
+    (Rewrite.NO_SYNTAX, 'SEND EMAIL "a@b.c", "Hi", "Body, more"\n', 1, 1, "starts with SEND"),
+    # convert_if_then_syntax turns SEND EMAIL with three comma pieces into send_mail(…, []).
+    (Rewrite.MISSING_FUNCTION, 'SEND EMAIL "a@b.c", "Hi", "Body"\n', 1, 1,
+     "Function not found: send_mail"),
     # Talkbench reads SET_CONTEXT as SET CONTEXT; the engine joins only its own few keywords
     # with '_' (botbook's set-context page writes SET_CONTEXT "sales_mode"). A bare name is a
     # statement Rhai's optimiser drops, with no error.
