@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ..library.builtins.core import lookup_builtin
+from ..library.builtins.core import lookup_builtin, normalize_name
 from ..syntax import nodes as n
 from ..syntax.pieces.shift import moved_from
 
@@ -38,14 +38,29 @@ def never_null(node: n.Node) -> bool:
     return isinstance(node, (n.Interp, n.Unary, n.IsNull, n.ArrayLit, n.MapLit))
 
 
-def may_share(node: n.Node) -> bool:
+# Functions whose result is text, a number or a boolean, never an array or map: bot memory
+# holds text (botbasic_data bot_memory.rs: String), the others are the engine's string and
+# number functions.
+_SCALAR_CALLS = frozenset({
+    "GET BOT MEMORY", "LEN", "LENGTH", "UBOUND", "UCASE", "UPPER", "LCASE", "LOWER", "TRIM",
+    "LTRIM", "RTRIM", "LEFT", "RIGHT", "MID", "INSTR", "REPLACE", "STR", "VAL", "INT", "ROUND",
+    "ABS", "CHR", "ASC", "FORMAT", "IS NUMERIC", "ISNUMBER", "ISEMPTY", "NOW", "TODAY",
+})
+
+
+def may_share(node: n.Node, subs: dict[str, Any]) -> bool:
     """Whether an expression's value may be an array or map some variable also holds: a
-    read of one, a call's result (it may hold its arguments' parts), either side of
-    ``??``. Operators and literals make new values (a literal's items are not copied:
-    ``l = [l]`` in a loop stays linear)."""
+    read of one, a call's result (it may hold its arguments' parts) unless the function
+    gives text or numbers (``subs``: the dialog's SUBs and FUNCTIONs by lower-case name,
+    which a call may mean instead), either side of ``??``. Operators and literals make new values (a
+    literal's items are not copied: ``l = [l]`` in a loop stays linear)."""
     if isinstance(node, n.Binary):
-        return node.op == "??" and (may_share(node.left) or may_share(node.right))
-    return isinstance(node, (n.Name, n.Member, n.Index, n.Call, n.MethodCall, n.KeywordExpr))
+        return node.op == "??" and (may_share(node.left, subs) or may_share(node.right, subs))
+    if isinstance(node, n.Call):
+        return node.name.lower() in subs or normalize_name(node.name) not in _SCALAR_CALLS
+    if isinstance(node, n.KeywordExpr):
+        return node.phrase not in _SCALAR_CALLS
+    return isinstance(node, (n.Name, n.Member, n.Index, n.MethodCall))
 
 
 def fits(builtin: Any, count: int) -> bool:

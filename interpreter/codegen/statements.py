@@ -79,11 +79,12 @@ class StatementEmitters(EmitterCore):
         clones a Dynamic, rhai src/types/dynamic.rs), so one read from a variable, a
         call or a literal holding either is copied, and changing ``b`` leaves ``a``."""
         code = self.expr(value)
-        if not may_share(value):
+        if not may_share(value, self.program.subs):
             return code
         t, first = self.operand(code)
-        return f"({t} if {first}.__class__ is not _list and {t}.__class__ is not _dict " \
-               f"else _copy({t}))"
+        c = self.temp("c")  # the class, read once: this runs on most assignments
+        return f"({t} if ({c} := {first}.__class__) is _str or {c} is not _list and {c} is " \
+               f"not _dict else _copy({t}))"
 
     def emit_value(self, name: str, cond: n.Node) -> None:
         self.emit(f"{name} = {self.cond(cond)}")

@@ -74,7 +74,7 @@ def test_a_sub_reads_unbound_names_from_g_and_writes_without_testing_l() -> None
     assert "(G if 'count' in G else (L := L or {}))['count'] = (_t2 if (_t1 := G.get('count'))" in sub
     # (the value read is copied when it is an array or map: Rhai's values are copies)
     assert re.search(r"\(G if 'before' in G else \(L := L or \{\}\)\)\['before'\] = "
-                     r"\(_t\d+ if \(_t\d+ := G\.get\('seen'\)\)", sub)
+                     r"\(_t\d+ if \(_c\d+ := \(_t\d+ := G\.get\('seen'\)\)", sub)
     # Inside the loop ``last`` is bound later in the body: a later pass finds it in L.
     assert "(L['last'] if L and 'last' in L else G.get('last'))" in sub
     assert "(L if 'count' in L" not in sub
