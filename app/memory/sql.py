@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import peewee
 
 from ..db.bots import BotDirectory
-from ..db.database import error_message, is_sqlite, reset_connection, translate_error
+from ..db.database import driver_error, error_message, is_sqlite, reset_connection, translate_error
 from ..db.models import BotMemory, db_timestamp, utc_now
 
 if TYPE_CHECKING:
@@ -109,7 +109,9 @@ class MemorySql:
                 try:
                     with self.db.atomic():
                         bot_ids[bot] = self._ensure_bot(bot)
-                except REFUSALS as exc:
+                except Exception as exc:
+                    if not is_refusal(exc):
+                        raise
                     self.bot_ids.pop(bot, None)
                     refused.update({k: error_message(exc) for k in batch if k[0] == bot})
             for k, p in batch.items():
@@ -118,7 +120,9 @@ class MemorySql:
                 try:
                     with self.db.atomic():
                         self._upsert_one(bot_ids[k[0]], k[1], p[0], ts)
-                except REFUSALS as exc:
+                except Exception as exc:
+                    if not is_refusal(exc):
+                        raise
                     refused[k] = error_message(exc)
         return refused
 
@@ -226,11 +230,20 @@ class MemorySql:
 # What a database raises for a write it refuses for good (a constraint or trigger, a value
 # too long), as opposed to a state that passes (locked, disconnected, disk full).
 REFUSALS = (peewee.IntegrityError, peewee.DataError, sqlite3.IntegrityError, sqlite3.DataError)
+# PostgreSQL SQLSTATE classes that refuse the row itself but that psycopg2 raises as other
+# exception types: 54 program limit exceeded (OperationalError: a key too long for the btree
+# index on bot_memories.key, "index row size exceeds maximum 2704") and P0 a PL/pgSQL
+# trigger's RAISE EXCEPTION (InternalError). Retrying those would wedge the writer for good.
+_PG_REFUSAL_CLASSES = frozenset({"22", "23", "54", "P0"})
 
 
 def is_refusal(exc: BaseException) -> bool:
     """Whether ``exc`` says the database refuses the write itself, whatever the moment."""
-    return isinstance(exc, REFUSALS)
+    if isinstance(exc, REFUSALS):
+        return True
+    err = driver_error(exc)
+    state = getattr(err, "pgcode", None) or getattr(err, "sqlstate", None)
+    return isinstance(state, str) and state[:2] in _PG_REFUSAL_CLASSES
 
 
 _UPSERT_FIELDS = [
