@@ -29,6 +29,7 @@ import peewee
 from interpreter.ports.host import WriteSource
 
 from ..db.database import is_sqlite, reset_connection, translate_error, tuple_rows
+from ..db.models import create_tables
 from .background import background_thread
 from .changes import HAND
 from .event_rows import insert_rows
@@ -112,10 +113,7 @@ def ensure_tables(db: peewee.Database, *models: type[peewee.Model]) -> None:
     A database that refuses (locked past the wait, read-only) raises DatabaseError: a clear
     one-line error where the user looks, not a driver traceback."""
     try:
-        existing = set(db.get_tables())
-        for model in models:
-            if model._meta.table_name not in existing:
-                peewee.SchemaManager(model, database=db).create_all(safe=True)
+        create_tables(db, *models)
     except peewee.PeeweeException as exc:
         raise translate_error(exc, "the memory database") from exc
 

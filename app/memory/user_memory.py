@@ -38,7 +38,14 @@ from interpreter.ports.data import UserMemory as UserMemoryPort
 
 from ..db.bots import BotDirectory
 from ..db.database import DatabaseError, contains_text, is_sqlite, translate_error
-from ..db.models import USER_MEMORIES_TABLE, BaseModel, UserMemory, UtcDateTimeField, db_timestamp
+from ..db.models import (
+    USER_MEMORIES_TABLE,
+    BaseModel,
+    UserMemory,
+    UtcDateTimeField,
+    create_tables,
+    db_timestamp,
+)
 from ..services.registry import ServiceContext, service_factory
 from .observers import Subscribers
 
@@ -324,7 +331,7 @@ class UserMemories:
         with self._lock:
             try:
                 if USER_MEMORIES_TABLE not in self._db.get_tables():
-                    peewee.SchemaManager(UserMemory, database=self._db).create_all(safe=True)
+                    create_tables(self._db, UserMemory)
                 else:
                     columns = {c.name for c in self._db.get_columns(USER_MEMORIES_TABLE)}
                     if _REQUIRED - columns:
@@ -333,8 +340,7 @@ class UserMemories:
                             f"{', '.join(sorted(_REQUIRED - columns))} (General Bots' own "
                             "cross-bot table?); Talkbench will not alter it, so user memory "
                             "is unavailable on this database")
-                if EXPIRY_TABLE not in self._db.get_tables():
-                    peewee.SchemaManager(MemoryExpiry, database=self._db).create_all(safe=True)
+                create_tables(self._db, MemoryExpiry)
             except peewee.PeeweeException as exc:
                 raise UserMemoryError(str(translate_error(exc, "the memory database"))) from None
             self._ready = True
