@@ -7,17 +7,19 @@ batched upserts the writer thread lands.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 import peewee
 
 from ..db.bots import BotDirectory
 from ..db.database import driver_error, error_message, is_sqlite, reset_connection, translate_error
+from ..db.file_identity import FileIdentity
 from ..db.models import BotMemory, db_timestamp, utc_now
 
 if TYPE_CHECKING:
@@ -41,6 +43,8 @@ class MemorySql:
     def __init__(self, db: peewee.Database) -> None:
         self.db = db
         self.sqlite = is_sqlite(db)
+        # The file opened: a write into it after it was deleted or replaced would be lost.
+        self.file = FileIdentity.of(db.database) if self.sqlite else None
         self.bot_ids: dict[str, Any] = {}
         self.bots = BotDirectory(db, self.fetch)
         self._compile_statements()
@@ -218,9 +222,19 @@ class MemorySql:
         )
 
     def atomic(self) -> Any:
-        """A write transaction (a context manager)."""
-        # IMMEDIATE on SQLite: take the write lock up front (see app.db.database).
-        return self.db.atomic("IMMEDIATE") if self.sqlite else self.db.atomic()
+        """A write transaction (a context manager); on SQLite DatabaseError, before it starts
+        or after it committed, when the file is no longer at its path (see
+        :mod:`app.db.file_identity`)."""
+        return self._sqlite_atomic() if self.file is not None else self.db.atomic()
+
+    @contextlib.contextmanager
+    def _sqlite_atomic(self) -> Iterator[None]:
+        assert self.file is not None
+        self.file.check()
+        # IMMEDIATE: take the write lock up front (see app.db.database).
+        with self.db.atomic("IMMEDIATE"):
+            yield
+        self.file.check()  # deleted meanwhile: that commit is not a saved write
 
     def ts(self, when: dt.datetime) -> Any:
         """``when`` as this database's timestamp columns take it."""
