@@ -18,7 +18,7 @@ from ..db.database import reset_connection, translate_error
 from ..db.models import BotMemory, utc_now
 from .changes import HAND, ChangeState, MemoryChange
 from .queries import MemoryEntry, MemoryQueries, _as_utc
-from .sql import CHUNK_KEYS, MemorySql, chunks
+from .sql import CHUNK_KEYS, MemorySql, Write, chunks
 from .writer import MemoryWriter, check_text
 
 
@@ -101,6 +101,32 @@ class MemoryEdits:
                 raise translate_error(exc, "the memory database") from None
             self._writer.report([MemoryChange(bot, key, None, value, source, ChangeState.LANDED)
                                  for key, value, _created in rows])
+
+    def apply(self, writes: list[Write], deletes: list[tuple[str, str]],
+              source: WriteSource) -> None:
+        """Write and delete keys in one transaction (an undo or a snapshot restore: killed or
+        failing half-way it must leave nothing half done). Queued writes land first; then
+        LANDED and DELETED events come from ``source``."""
+        for _bot, key, value, _created in writes:
+            check_text(key, "key")
+            check_text(value, "value")
+        if not writes and not deletes:
+            return
+        sql = self._sql
+        with self._writer.write_lock:
+            self._writer.drain()
+            try:
+                deleted = sql.apply_rows(writes, deletes)
+            except peewee.PeeweeException as exc:
+                reset_connection(sql.db)
+                sql.bot_ids.clear()  # a bot row of the rolled-back transaction
+                raise translate_error(exc, "the memory database") from None
+            changes = [MemoryChange(bot, key, None, value, source, ChangeState.LANDED)
+                       for bot, key, value, _created in writes]
+            changes += [MemoryChange(bot, key, old, None, source, ChangeState.DELETED,
+                                     created_at=_as_utc(created))
+                        for (bot, key), (old, created) in deleted.items()]
+            self._writer.report(changes)
 
     def delete(self, bot: str, keys: Iterable[str]) -> int:
         """Delete keys (queued writes to them land first); returns how many existed."""

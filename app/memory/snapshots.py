@@ -24,7 +24,6 @@ from ..db.database import DatabaseError, tuple_rows
 from ..files.atomic_file import write_bytes_atomic
 from ..files.db_files import check_not_database
 from .history import MemoryHistory, ensure_columns, ensure_tables
-from .queries import MemoryEntry
 from .store import MemoryStore
 
 SNAPSHOT_FORMAT = "talkbench-memory-snapshot"
@@ -226,22 +225,15 @@ class Snapshots:
         created = created or {}
         change = diff_entries(self.current(bot), entries)
         source = WriteSource(file=f"snapshot:{label}", kind="restore")
-        readded = [MemoryEntry(k, v, dt.datetime.fromtimestamp(created[k], dt.UTC), None)
-                   for k, v in change.added.items() if k in created]
-        for key, value in change.added.items():
-            if key not in created:
-                self.store.set(bot, key, value, source)
-        if readded:
-            self.store.restore(bot, readded, source)
-        for key, (_, value) in change.changed.items():
-            self.store.set(bot, key, value, source)
-        if not self.store.flush(timeout):
-            raise DatabaseError(f"restore not written: {self.store.last_error or 'timeout'}")
-        if change.removed:
-            if self.history is not None:
-                for key in change.removed:
-                    self.history.expect_source(bot, key, source)
-            self.store.delete(bot, list(change.removed))
+        # One transaction: a restore killed or failing half-way must not leave a memory that
+        # is neither the snapshot nor what was there before.
+        writes = [(bot, k, v, dt.datetime.fromtimestamp(created[k], dt.UTC) if k in created
+                   else None) for k, v in change.added.items()]
+        writes += [(bot, k, v, None) for k, (_, v) in change.changed.items()]
+        try:
+            self.store.apply(writes, [(bot, k) for k in change.removed], source)
+        except DatabaseError as exc:
+            raise DatabaseError(f"restore not written: {exc}") from None
         if self.history is not None:
             self.history.flush(timeout)
         return change

@@ -28,6 +28,8 @@ if TYPE_CHECKING:
 # A queued write: (value, source, time.time() of the set call); the writer queues them, this
 # module lands them.
 Pending = tuple[str, "WriteSource | None", float]
+# A write put back as a whole: (bot, key, value, created_at or None to keep the row's own).
+Write = tuple[str, str, str, "dt.datetime | None"]
 
 CHUNK_ROWS = 2000  # rows per upsert statement: bounds its memory and lock time
 CHUNK_KEYS = 500  # keys per IN (...) query, under every SQLite's parameter limit
@@ -156,14 +158,44 @@ class MemorySql:
             values = [(ids[i], bot_id, key, value, self.ts(created), now)
                       for i, (key, value, created) in enumerate(rows)]
             for chunk in chunks(values, CHUNK_ROWS):
-                self.db.execute(BotMemory.insert_many(chunk, fields=_UPSERT_FIELDS).on_conflict(
-                    conflict_target=[BotMemory.bot, BotMemory.key],
-                    update={
-                        BotMemory.value: peewee.EXCLUDED.value,
-                        BotMemory.created_at: peewee.EXCLUDED.created_at,
-                        BotMemory.updated_at: peewee.EXCLUDED.updated_at,
-                    },
-                ))
+                self._restore_query(chunk)
+
+    def apply_rows(self, writes: list[Write], deletes: list[tuple[str, str]]
+                   ) -> dict[tuple[str, str], tuple[str, Any]]:
+        """In ONE transaction: upsert ``writes`` (a known created_at is put back, else the
+        row keeps its own or gets now) and delete ``deletes`` ``(bot, key)``. Returns the
+        deleted rows' ``{(bot, key): (value, created_at)}``; raises what the driver raises."""
+        now = self.ts(utc_now())
+        deleted: dict[tuple[str, str], tuple[str, Any]] = {}
+        with self.atomic():
+            for bot, key, value, created in writes:
+                bot_id = self._ensure_bot(bot)
+                if created is None:
+                    self.db.execute(self._upsert_query([(new_ids(1)[0], bot_id, key, value,
+                                                         now, now)]))
+                else:
+                    self._restore_query([(new_ids(1)[0], bot_id, key, value,
+                                          self.ts(created), now)])
+            for bot, key in deletes:
+                bot_id = self.lookup_bot_id(bot)
+                if bot_id is None:
+                    continue
+                where = (BotMemory.bot == bot_id) & (BotMemory.key == key)
+                rows = self.fetch(self.sql_entry, (bot_id, key))
+                if rows:
+                    deleted[(bot, key)] = (rows[0][1], rows[0][2])
+                    self.db.execute(BotMemory.delete().where(where))
+        return deleted
+
+    def _restore_query(self, values: list[tuple[Any, ...]]) -> None:
+        self.db.execute(BotMemory.insert_many(values, fields=_UPSERT_FIELDS).on_conflict(
+            conflict_target=[BotMemory.bot, BotMemory.key],
+            update={
+                BotMemory.value: peewee.EXCLUDED.value,
+                BotMemory.created_at: peewee.EXCLUDED.created_at,
+                BotMemory.updated_at: peewee.EXCLUDED.updated_at,
+            },
+        ))
 
     def _upsert_query(self, rows: list[tuple[Any, ...]]) -> peewee.Query:
         # A multi-row upsert must not hit one key twice (PostgreSQL refuses); the queue's

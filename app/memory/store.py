@@ -44,7 +44,7 @@ from . import files
 from .changes import HAND, ChangeState, MemoryChange, Subscriber
 from .edits import MemoryEdits
 from .queries import MemoryEntry, MemoryQueries
-from .sql import MemorySql
+from .sql import MemorySql, Write
 from .writer import MemoryWriter
 
 # Re-exported: callers import the event and entry types from here.
@@ -247,6 +247,12 @@ class MemoryStore:
             self._edits.restore(bot, entries)
         else:
             self._edits.restore(bot, entries, source)
+
+    def apply(self, writes: Iterable[Write], deletes: Iterable[tuple[str, str]],
+              source: WriteSource) -> None:
+        """Write ``(bot, key, value, created_at or None)`` and delete ``(bot, key)`` in one
+        transaction (undo, snapshot restore); DatabaseError leaves everything as it was."""
+        self._edits.apply(list(writes), list(deletes), source)
 
     def delete(self, bot: str, keys: Iterable[str]) -> int:
         """Delete keys (queued writes to them land first); returns how many existed."""

@@ -13,7 +13,6 @@ from interpreter.ports.host import WriteSource
 
 from ..db.database import DatabaseError
 from .history import MemoryEvent, MemoryHistory
-from .queries import MemoryEntry
 
 
 @dataclass(frozen=True)
@@ -97,20 +96,18 @@ def preview_run(history: MemoryHistory, run_id: str) -> list[RevertStep]:
 def apply_steps(
     history: MemoryHistory, steps: list[RevertStep], source: WriteSource, timeout: float = 30.0
 ) -> int:
-    """Write the steps through the store (deletes after sets); returns how many changed."""
-    store = history.store
+    """Write the steps through the store in one transaction; returns how many changed.
+
+    One transaction: a revert killed or failing half-way would leave a mix of both states,
+    and its recorded half would make a second revert refused as "already reverted"."""
     changed = [s for s in steps if s.changes]
-    for s in changed:
-        if s.restored is not None and not _readds(s):
-            store.set(s.bot, s.key, s.restored, source)
-    for bot in {s.bot for s in changed if _readds(s)}:
-        store.restore(bot, [_entry(s) for s in changed if s.bot == bot and _readds(s)], source)
-    if not store.flush(timeout):
-        raise DatabaseError(f"revert not written: {store.last_error or 'timeout'}")
-    for s in changed:
-        if s.restored is None:
-            history.expect_source(s.bot, s.key, source)
-            store.delete(s.bot, [s.key])
+    writes = [(s.bot, s.key, s.restored, _created(s) if _readds(s) else None)
+              for s in changed if s.restored is not None]
+    deletes = [(s.bot, s.key) for s in changed if s.restored is None]
+    try:
+        history.store.apply(writes, deletes, source)
+    except DatabaseError as exc:
+        raise DatabaseError(f"revert not written: {exc}") from None
     history.flush(timeout)
     return len(changed)
 
@@ -120,10 +117,9 @@ def _readds(step: RevertStep) -> bool:
     return step.current is None and step.restored is not None and step.created_at is not None
 
 
-def _entry(step: RevertStep) -> MemoryEntry:
-    assert step.restored is not None and step.created_at is not None
-    created = dt.datetime.fromtimestamp(step.created_at, dt.UTC)
-    return MemoryEntry(step.key, step.restored, created, None)
+def _created(step: RevertStep) -> dt.datetime:
+    assert step.created_at is not None
+    return dt.datetime.fromtimestamp(step.created_at, dt.UTC)
 
 
 def revert_event(history: MemoryHistory, event_id: int) -> RevertStep:
