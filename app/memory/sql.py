@@ -18,7 +18,14 @@ from typing import TYPE_CHECKING, Any
 import peewee
 
 from ..db.bots import BotDirectory
-from ..db.database import driver_error, error_message, is_sqlite, reset_connection, translate_error
+from ..db.database import (
+    DatabaseError,
+    driver_error,
+    error_message,
+    is_sqlite,
+    reset_connection,
+    translate_error,
+)
 from ..db.file_identity import FileIdentity
 from ..db.models import BotMemory, db_timestamp, utc_now
 
@@ -68,6 +75,9 @@ class MemorySql:
                 reset_connection(self.db)  # e.g. the PostgreSQL server restarted: reconnect
             except peewee.PeeweeException as exc:
                 raise translate_error(exc, "the memory database") from None
+            except UnicodeEncodeError as exc:  # a lone surrogate, e.g. from undecodable argv
+                raise DatabaseError(f"the memory database: cannot look up text that is not "
+                                    f"valid Unicode ({exc.object[exc.start:exc.end]!r})") from None
         raise AssertionError("unreachable")
 
     def lookup_bot_id(self, bot: str) -> Any | None:
