@@ -19,7 +19,7 @@ import peewee
 from interpreter.ports.services import ServiceError
 
 from ..db.bots import BotDirectory
-from ..db.database import is_sqlite, translate_error
+from ..db.database import is_sqlite, reset_connection, translate_error
 from ..db.models import BaseModel, Bot, UtcDateTimeField, create_tables, db_timestamp, utc_now
 from ..services.registry import ServiceContext, service_factory
 
@@ -97,6 +97,8 @@ class SharedMemory:
                 with self._db.atomic():
                     return work()
             except peewee.PeeweeException as exc:
+                if not self._db.in_transaction():
+                    reset_connection(self._db)  # a lost connection is reopened next time
                 raise ServiceError(str(translate_error(exc, "the memory database"))) from None
 
 

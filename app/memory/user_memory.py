@@ -37,7 +37,14 @@ import peewee
 from interpreter.ports.data import UserMemory as UserMemoryPort
 
 from ..db.bots import BotDirectory
-from ..db.database import DatabaseError, contains_text, is_sqlite, translate_error
+from ..db.database import (
+    DatabaseError,
+    contains_text,
+    is_sqlite,
+    read_reconnecting,
+    reset_connection,
+    translate_error,
+)
 from ..db.models import (
     USER_MEMORIES_TABLE,
     BaseModel,
@@ -193,11 +200,7 @@ class UserMemories:
         self._ensure()
         try:
             if self._sqlite:
-                cursor = self._db.execute_sql("PRAGMA data_version")
-                try:
-                    return cursor.fetchone()[0]
-                finally:
-                    cursor.close()
+                return read_reconnecting(self._db, self._data_version)
             bot_id = self._bot_id(bot, create=False)
             if bot_id is None:  # the bot may appear later (another process's first write)
                 return None
@@ -205,6 +208,13 @@ class UserMemories:
             return tuple(self._one(query.where(UserMemory.bot == bot_id)) or ())
         except peewee.PeeweeException as exc:
             raise UserMemoryError(str(translate_error(exc, "the memory database"))) from None
+
+    def _data_version(self) -> Any:
+        cursor = self._db.execute_sql("PRAGMA data_version")
+        try:
+            return cursor.fetchone()[0]
+        finally:
+            cursor.close()
 
     # ------------------------------------------------------------ writes
 
@@ -323,6 +333,8 @@ class UserMemories:
             with self._db.atomic():
                 yield
         except (peewee.PeeweeException, DatabaseError) as exc:
+            if not self._db.in_transaction():
+                reset_connection(self._db)  # a lost connection is reopened by the next call
             raise UserMemoryError(str(translate_error(exc, "the memory database"))) from None
 
     def _ensure(self) -> None:
@@ -348,7 +360,8 @@ class UserMemories:
     def _all(self, query: peewee.Query) -> builtins.list[tuple[Any, ...]]:
         self._ensure()
         try:
-            return list(self._db.execute(query.tuples()).fetchall())
+            return read_reconnecting(
+                self._db, lambda: list(self._db.execute(query.tuples()).fetchall()))
         except peewee.PeeweeException as exc:
             raise UserMemoryError(str(translate_error(exc, "the memory database"))) from None
 
