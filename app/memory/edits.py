@@ -7,7 +7,7 @@ with the writer's own, before the edit returns (see :mod:`app.memory.store`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import peewee
@@ -103,7 +103,8 @@ class MemoryEdits:
                                  for key, value, _created in rows])
 
     def apply(self, writes: list[Write], deletes: list[tuple[str, str]],
-              source: WriteSource) -> None:
+              source: WriteSource,
+              expected: Mapping[tuple[str, str], str | None] | None = None) -> None:
         """Write and delete keys in one transaction (an undo or a snapshot restore: killed or
         failing half-way it must leave nothing half done). Queued writes land first; then
         LANDED and DELETED events come from ``source``."""
@@ -116,7 +117,7 @@ class MemoryEdits:
         with self._writer.write_lock:
             self._writer.drain()
             try:
-                deleted = sql.apply_rows(writes, deletes)
+                deleted = sql.apply_rows(writes, deletes, expected)
             except peewee.PeeweeException as exc:
                 reset_connection(sql.db)
                 sql.bot_ids.clear()  # a bot row of the rolled-back transaction

@@ -12,7 +12,7 @@ import datetime as dt
 import json
 import os
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 import peewee
@@ -170,14 +170,19 @@ class MemorySql:
             for chunk in chunks(values, CHUNK_ROWS):
                 self._restore_query(chunk)
 
-    def apply_rows(self, writes: list[Write], deletes: list[tuple[str, str]]
+    def apply_rows(self, writes: list[Write], deletes: list[tuple[str, str]],
+                   expected: Mapping[tuple[str, str], str | None] | None = None,
                    ) -> dict[tuple[str, str], tuple[str, Any]]:
         """In ONE transaction: upsert ``writes`` (a known created_at is put back, else the
         row keeps its own or gets now) and delete ``deletes`` ``(bot, key)``. Returns the
-        deleted rows' ``{(bot, key): (value, created_at)}``; raises what the driver raises."""
+        deleted rows' ``{(bot, key): (value, created_at)}``; raises what the driver raises,
+        and ChangedMeanwhile (nothing written) when a key of ``expected`` no longer holds
+        that value (None: absent)."""
         now = self.ts(utc_now())
         deleted: dict[tuple[str, str], tuple[str, Any]] = {}
         with self.atomic():
+            if expected:
+                self._check_expected(expected)
             for bot, key, value, created in writes:
                 bot_id = self._ensure_bot(bot)
                 if created is None:
@@ -196,6 +201,18 @@ class MemorySql:
                     deleted[(bot, key)] = (rows[0][1], rows[0][2])
                     self.db.execute(BotMemory.delete().where(where))
         return deleted
+
+    def _check_expected(self, expected: Mapping[tuple[str, str], str | None]) -> None:
+        changed = []
+        for (bot, key), value in expected.items():
+            bot_id = self.lookup_bot_id(bot)
+            rows = self.fetch(self.sql_entry, (bot_id, key)) if bot_id is not None else []
+            now = rows[0][1] if rows else None
+            if now != value:
+                changed.append(f"{key!r} is now {_shown(now)} (was {_shown(value)})")
+        if changed:
+            raise ChangedMeanwhile("changed by another writer since it was shown: "
+                                   + "; ".join(changed[:5]))
 
     def _restore_query(self, values: list[tuple[Any, ...]]) -> None:
         self.db.execute(BotMemory.insert_many(values, fields=_UPSERT_FIELDS).on_conflict(
@@ -281,6 +298,17 @@ class MemorySql:
     def ts(self, when: dt.datetime) -> Any:
         """``when`` as this database's timestamp columns take it."""
         return db_timestamp(when, self.sqlite)
+
+
+class ChangedMeanwhile(ValueError):
+    """A key no longer holds the value an edit was confirmed against (a lost update
+    avoided); nothing was written."""
+
+
+def _shown(value: str | None) -> str:
+    if value is None:
+        return "deleted"
+    return repr(value if len(value) <= 40 else value[:39] + "…")
 
 
 # What a database raises for a write it refuses for good (a constraint or trigger, a value

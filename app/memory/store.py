@@ -249,10 +249,12 @@ class MemoryStore:
             self._edits.restore(bot, entries, source)
 
     def apply(self, writes: Iterable[Write], deletes: Iterable[tuple[str, str]],
-              source: WriteSource) -> None:
+              source: WriteSource,
+              expected: dict[tuple[str, str], str | None] | None = None) -> None:
         """Write ``(bot, key, value, created_at or None)`` and delete ``(bot, key)`` in one
-        transaction (undo, snapshot restore); DatabaseError leaves everything as it was."""
-        self._edits.apply(list(writes), list(deletes), source)
+        transaction (undo, snapshot restore); DatabaseError leaves everything as it was, and
+        so does ChangedMeanwhile when a key of ``expected`` no longer holds that value."""
+        self._edits.apply(list(writes), list(deletes), source, expected)
 
     def delete(self, bot: str, keys: Iterable[str]) -> int:
         """Delete keys (queued writes to them land first); returns how many existed."""

@@ -13,6 +13,7 @@ from interpreter.ports.host import WriteSource
 
 from ..db.database import DatabaseError
 from .history import MemoryEvent, MemoryHistory
+from .sql import ChangedMeanwhile
 
 
 @dataclass(frozen=True)
@@ -104,10 +105,15 @@ def apply_steps(
     writes = [(s.bot, s.key, s.restored, _created(s) if _readds(s) else None)
               for s in changed if s.restored is not None]
     deletes = [(s.bot, s.key) for s in changed if s.restored is None]
+    # Checked in the same transaction: a key changed since the steps were read (a confirm
+    # dialog was open meanwhile) is not overwritten blindly.
+    expected = {(s.bot, s.key): s.current for s in changed}
     try:
-        history.store.apply(writes, deletes, source)
+        history.store.apply(writes, deletes, source, expected)
     except DatabaseError as exc:
         raise DatabaseError(f"revert not written: {exc}") from None
+    except ChangedMeanwhile as exc:
+        raise CannotRevert(f"nothing reverted: {exc}") from None
     history.flush(timeout)
     return len(changed)
 
@@ -122,18 +128,22 @@ def _created(step: RevertStep) -> dt.datetime:
     return dt.datetime.fromtimestamp(step.created_at, dt.UTC)
 
 
-def revert_event(history: MemoryHistory, event_id: int) -> RevertStep:
-    """Put the key back as it was before event ``event_id``; returns what was done."""
+def revert_event(history: MemoryHistory, event_id: int,
+                 confirmed: RevertStep | None = None) -> RevertStep:
+    """Put the key back as it was before event ``event_id``; returns what was done.
+    ``confirmed``: the preview the user agreed to; CannotRevert if the key changed since."""
     event = history.event(event_id)
     if event is None:
         raise KeyError(event_id)
-    step = preview_event(history, event)
+    step = confirmed if confirmed is not None else preview_event(history, event)
     apply_steps(history, [step], WriteSource(run_id=undo_run_id(event_id), kind="undo"))
     return step
 
 
-def revert_run(history: MemoryHistory, run_id: str) -> list[RevertStep]:
-    """Put every key the run wrote back to its value before the run."""
-    steps = preview_run(history, run_id)
+def revert_run(history: MemoryHistory, run_id: str,
+               confirmed: list[RevertStep] | None = None) -> list[RevertStep]:
+    """Put every key the run wrote back to its value before the run. ``confirmed``: the
+    preview the user agreed to; CannotRevert if one of its keys changed since."""
+    steps = confirmed if confirmed is not None else preview_run(history, run_id)
     apply_steps(history, steps, WriteSource(run_id=undo_run_id(run_id), kind="undo"))
     return steps

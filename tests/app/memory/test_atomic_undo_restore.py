@@ -18,7 +18,7 @@ from app.db.database import DatabaseError, is_sqlite, open_database
 from app.memory.history import MemoryHistory
 from app.memory.snapshots import Snapshots
 from app.memory.store import MemoryStore
-from app.memory.undo import revert_run
+from app.memory.undo import CannotRevert, preview_run, revert_run
 from interpreter.ports.host import WriteSource
 
 BOT = "b"
@@ -124,3 +124,39 @@ def test_a_snapshot_restore_killed_at_its_delete_leaves_the_old_memory(db_url: s
     assert killed.returncode == -signal.SIGKILL, killed.stderr
     with MemoryStore(db_url) as store:
         assert _values(store) == {"a": "2", "extra": "x"}
+
+
+def _outside(url: str, key: str, value: str | None) -> None:
+    """Another writer (General Bots, another Talkbench): its own store and connection."""
+    with MemoryStore(url) as other:
+        if value is None:
+            other.delete(BOT, [key])
+        else:
+            other.set(BOT, key, value)
+
+
+@pytest.mark.parametrize("outside", ["theirs", None])
+def test_a_revert_confirmed_before_another_writer_changed_a_key_writes_nothing(
+    db_url: str, outside: str | None
+) -> None:
+    """The user confirmed the revert's preview; while the dialog was open another writer
+    changed (or deleted) a key: reverting must not overwrite that blindly."""
+    with MemoryStore(db_url) as store:
+        history = MemoryHistory(store)
+        store.set(BOT, "a", "orig-a")
+        store.set(BOT, "b", "orig-b")
+        assert store.flush(30)
+        history.watch(BOT)
+        mem = store.bot(BOT)
+        mem.set("a", "run-a", WriteSource("d.bas", 1, "runA"))
+        mem.set("b", "run-b", WriteSource("d.bas", 2, "runA"))
+        assert history.flush(30)
+        confirmed = preview_run(history, "runA")
+        _outside(db_url, "b", outside)
+        with pytest.raises(CannotRevert, match="changed by another writer"):
+            revert_run(history, "runA", confirmed)
+        expected = {"a": "run-a"} | ({} if outside is None else {"b": outside})
+        assert _values(store) == expected  # nothing of the revert was written
+        revert_run(history, "runA", preview_run(history, "runA"))  # a fresh preview may
+        assert _values(store) == {"a": "orig-a", "b": "orig-b"}
+        history.close()
