@@ -309,22 +309,19 @@ class MemoryStore:
         """Write ``{key: value}`` (sorted by key) as UTF-8 JSON; returns the entry count."""
         return files.export_json(self._queries, bot, path)
 
-    def import_json(
-        self, bot: str, path: str | os.PathLike[str], timeout: float | None = 60.0
-    ) -> int:
+    def import_json(self, bot: str, path: str | os.PathLike[str]) -> int:
         """Upsert entries from a JSON object ``{key: value}`` or a list of
-        ``{"key": …, "value": …}``; waits until they land (DatabaseError if they do not)."""
-        return files.import_json(self._writer, bot, path, timeout)
+        ``{"key": …, "value": …}`` in one transaction (DatabaseError: none written)."""
+        return files.import_json(self._edits.write_all, bot, path)
 
     def export_csv(self, bot: str, path: str | os.PathLike[str]) -> int:
         """Write a UTF-8 CSV with a ``key,value`` header, sorted by key."""
         return files.export_csv(self._queries, bot, path)
 
-    def import_csv(
-        self, bot: str, path: str | os.PathLike[str], timeout: float | None = 60.0
-    ) -> int:
-        """Upsert entries from a CSV with ``key`` and ``value`` columns (header row)."""
-        return files.import_csv(self._writer, bot, path, timeout)
+    def import_csv(self, bot: str, path: str | os.PathLike[str]) -> int:
+        """Upsert entries from a CSV with ``key`` and ``value`` columns (header row), in one
+        transaction."""
+        return files.import_csv(self._edits.write_all, bot, path)
 
 
 # -- exit ----------------------------------------------------------------------------------

@@ -258,3 +258,23 @@ def test_a_key_too_long_for_postgresql_is_a_runtime_error_at_its_line(
     assert "after" not in out
     with MemoryStore(url) as store:
         assert {e.key: e.value for e in store.list("b")} == {"a": "1", "c": "3"}
+
+
+def test_an_import_with_a_refused_entry_imports_nothing_and_says_so(
+    refusing_url: str, tmp_path: Path
+) -> None:
+    """Before, the refused entry was dropped in the background and the import still reported
+    every entry imported (exit 0): a file half imported without a word."""
+    data = tmp_path / "entries.json"
+    data.write_text(json.dumps({"good1": "1", "bad1": "x", "good2": "2"}), encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "app", "memory", "import", str(data),
+                           "--db", refusing_url, "--bot", "b"],
+                          capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode != 0
+    assert "nothing imported" in done.stderr, done.stderr
+    with MemoryStore(refusing_url) as store:
+        assert store.list("b") == []
+        fine = tmp_path / "fine.csv"
+        fine.write_text("key,value\ngood1,1\ngood2,2\n", encoding="utf-8")
+        assert store.import_csv("b", fine) == 2
+        assert {e.key: e.value for e in store.list("b")} == {"good1": "1", "good2": "2"}
