@@ -503,6 +503,20 @@ def _accepts(family: socket.AddressFamily, address: str, timeout: float) -> bool
         return True
 
 
+def read_reconnecting(db: peewee.Database, read: Callable[[], T]) -> T:
+    """``read()``; when this thread's connection was lost since its last use (the PostgreSQL
+    server restarted) it is reopened and the read tried once more. Without this, a module
+    that never dropped its broken connection failed ("connection already closed") until
+    the process ended. Outside a transaction only: inside, the failure stands."""
+    try:
+        return read()
+    except (peewee.OperationalError, peewee.InterfaceError) as exc:
+        if db.in_transaction() or classify(exc) is not Failure.UNREACHABLE:
+            raise
+        reset_connection(db)
+        return read()
+
+
 def reset_connection(db: peewee.Database) -> None:
     """Drop this thread's connection after a failure, so the next use reconnects."""
     try:

@@ -112,17 +112,36 @@ def ensure_schema(db: peewee.Database) -> None:
     """
     try:
         existing = set(db.get_tables())
+        create_tables(db, *MODELS)
         for model in MODELS:
-            table = model._meta.table_name
-            if table not in existing:
-                # safe=True (IF NOT EXISTS): another process may be creating it right now.
-                peewee.SchemaManager(model, database=db).create_all(safe=True)
-            else:
-                _check_existing_settled(db, table)
+            if model._meta.table_name in existing:
+                _check_existing_settled(db, model._meta.table_name)
     except DatabaseError:
         raise
     except peewee.PeeweeException as exc:
         raise translate_error(exc, "the memory database") from None
+
+
+def create_tables(db: peewee.Database, *models: type[peewee.Model]) -> None:
+    """Create the missing tables of ``models``, each with its indexes, in one transaction.
+
+    A process killed between a CREATE TABLE and its CREATE UNIQUE INDEX would otherwise leave
+    a table every later open refuses (no UNIQUE (bot_id, key): "Talkbench will not alter it")
+    or whose upserts fail for good (no unique index for ON CONFLICT). SQLite and PostgreSQL
+    both roll DDL back with the transaction. Raises what peewee raises."""
+    def attempt() -> None:
+        existing = set(db.get_tables())
+        missing = [m for m in models if m._meta.table_name not in existing]
+        if not missing:
+            return
+        with db.atomic():
+            for model in missing:
+                # safe=True (IF NOT EXISTS): another process may be creating it right now.
+                peewee.SchemaManager(model, database=db).create_all(safe=True)
+
+    # Two PostgreSQL transactions creating one table at once: the later fails on the catalog's
+    # unique index once the first commits; tried again it finds the table there.
+    retry_while(attempt, lambda exc: isinstance(exc, peewee.IntegrityError), 5.0)
 
 
 def _check_existing_settled(db: peewee.Database, table: str) -> None:

@@ -166,7 +166,7 @@ def _export(store: MemoryStore, args: argparse.Namespace) -> int:
 def _import(store: MemoryStore, args: argparse.Namespace) -> int:
     path = Path(args.file)
     fn = store.import_json if _format(path) == ".json" else store.import_csv
-    count = fn(args.bot, path, timeout=_FLUSH_TIMEOUT)
+    count = fn(args.bot, path)
     print(f"imported {count} entries into bot {args.bot!r} from {path}")
     return 0
 

@@ -7,7 +7,8 @@ with the writer's own, before the edit returns (see :mod:`app.memory.store`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import time
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import peewee
@@ -18,7 +19,7 @@ from ..db.database import reset_connection, translate_error
 from ..db.models import BotMemory, utc_now
 from .changes import HAND, ChangeState, MemoryChange
 from .queries import MemoryEntry, MemoryQueries, _as_utc
-from .sql import CHUNK_KEYS, MemorySql, chunks
+from .sql import CHUNK_KEYS, MemorySql, Pending, Write, chunks
 from .writer import MemoryWriter, check_text
 
 
@@ -101,6 +102,54 @@ class MemoryEdits:
                 raise translate_error(exc, "the memory database") from None
             self._writer.report([MemoryChange(bot, key, None, value, source, ChangeState.LANDED)
                                  for key, value, _created in rows])
+
+    def apply(self, writes: list[Write], deletes: list[tuple[str, str]],
+              source: WriteSource,
+              expected: Mapping[tuple[str, str], str | None] | None = None) -> None:
+        """Write and delete keys in one transaction (an undo or a snapshot restore: killed or
+        failing half-way it must leave nothing half done). Queued writes land first; then
+        LANDED and DELETED events come from ``source``."""
+        for _bot, key, value, _created in writes:
+            check_text(key, "key")
+            check_text(value, "value")
+        if not writes and not deletes:
+            return
+        sql = self._sql
+        with self._writer.write_lock:
+            self._writer.drain()
+            try:
+                deleted = sql.apply_rows(writes, deletes, expected)
+            except peewee.PeeweeException as exc:
+                reset_connection(sql.db)
+                sql.bot_ids.clear()  # a bot row of the rolled-back transaction
+                raise translate_error(exc, "the memory database") from None
+            changes = [MemoryChange(bot, key, None, value, source, ChangeState.LANDED)
+                       for bot, key, value, _created in writes]
+            changes += [MemoryChange(bot, key, old, None, source, ChangeState.DELETED,
+                                     created_at=_as_utc(created))
+                        for (bot, key), (old, created) in deleted.items()]
+            self._writer.report(changes)
+
+    def write_all(self, bot: str, pairs: list[tuple[str, str]], source: WriteSource) -> None:
+        """Upsert ``(key, value)`` pairs in one transaction, the writer's batched statements
+        (an import: all of the file or, DatabaseError, none of it). Queued writes land first;
+        then each key reports LANDED from ``source``."""
+        if not pairs:
+            return
+        now = time.time()
+        batch: dict[tuple[str, str], Pending] = {(bot, key): (value, source, now)
+                                                 for key, value in pairs}
+        sql = self._sql
+        with self._writer.write_lock:
+            self._writer.drain()
+            try:
+                sql.write_batch(batch)
+            except Exception as exc:  # noqa: BLE001 - any failure: one message, all undone
+                reset_connection(sql.db)
+                sql.bot_ids.clear()  # a bot row of the rolled-back transaction
+                raise translate_error(exc, "the memory database") from None
+            self._writer.report([MemoryChange(b, k, None, value, source, ChangeState.LANDED)
+                                 for (b, k), (value, _, _) in batch.items()])
 
     def delete(self, bot: str, keys: Iterable[str]) -> int:
         """Delete keys (queued writes to them land first); returns how many existed."""

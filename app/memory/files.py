@@ -10,6 +10,7 @@ import csv
 import io
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,10 @@ from ..db.database import DatabaseError
 from ..files.atomic_file import write_bytes_atomic
 from ..files.db_files import check_not_database
 from .queries import MemoryQueries
-from .writer import MemoryWriter, check_text
+from .writer import check_text
+
+# Upserts (key, value) pairs of a bot in one transaction (MemoryEdits.write_all).
+WriteAll = Callable[[str, list[tuple[str, str]], WriteSource], None]
 
 
 def export_json(queries: MemoryQueries, bot: str, path: str | os.PathLike[str]) -> int:
@@ -31,11 +35,9 @@ def export_json(queries: MemoryQueries, bot: str, path: str | os.PathLike[str]) 
     return len(entries)
 
 
-def import_json(
-    writer: MemoryWriter, bot: str, path: str | os.PathLike[str], timeout: float | None
-) -> int:
+def import_json(write: WriteAll, bot: str, path: str | os.PathLike[str]) -> int:
     """Upsert entries from a JSON object ``{key: value}`` or a list of
-    ``{"key": …, "value": …}``; waits until they land (DatabaseError if they do not)."""
+    ``{"key": …, "value": …}``, all in one transaction (DatabaseError: none written)."""
     try:
         check_not_database(path)
         data = json.loads(Path(path).read_text(encoding="utf-8-sig"))
@@ -52,7 +54,7 @@ def import_json(
             f"{path}: expected an object of key/value strings or a list of "
             '{"key": ..., "value": ...} objects'
         )
-    return _import(writer, bot, pairs, path, timeout)
+    return _import(write, bot, pairs, path)
 
 
 def export_csv(queries: MemoryQueries, bot: str, path: str | os.PathLike[str]) -> int:
@@ -67,9 +69,7 @@ def export_csv(queries: MemoryQueries, bot: str, path: str | os.PathLike[str]) -
     return len(entries)
 
 
-def import_csv(
-    writer: MemoryWriter, bot: str, path: str | os.PathLike[str], timeout: float | None
-) -> int:
+def import_csv(write: WriteAll, bot: str, path: str | os.PathLike[str]) -> int:
     """Upsert entries from a CSV with ``key`` and ``value`` columns (header row)."""
     # Memory values may be megabytes; the csv module refuses fields over 128 KiB by default.
     csv.field_size_limit(max(csv.field_size_limit(), 2**31 - 1))
@@ -90,16 +90,10 @@ def import_csv(
                 pairs.append((row[ki], row[vi]))
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
         raise ValueError(f"cannot read {path}: {exc}") from None
-    return _import(writer, bot, pairs, path, timeout)
+    return _import(write, bot, pairs, path)
 
 
-def _import(
-    writer: MemoryWriter,
-    bot: str,
-    pairs: list[tuple[Any, Any]],
-    path: Any,
-    timeout: float | None,
-) -> int:
+def _import(write: WriteAll, bot: str, pairs: list[tuple[Any, Any]], path: Any) -> int:
     for key, value in pairs:  # validate everything before queueing anything
         if not isinstance(key, str) or not isinstance(value, str):
             # ValueError, like any other bad file content.
@@ -108,11 +102,10 @@ def _import(
             )
         check_text(key, "key")
         check_text(value, "value")
-    source = WriteSource(file=str(path), kind="import")
-    for key, value in pairs:
-        writer.enqueue(bot, key, value, source)
-    if not writer.flush(timeout):
-        raise DatabaseError(
-            f"imported entries are queued but not written yet: {writer.last_error or 'timeout'}"
-        )
+    # One transaction: an entry the database refuses (or a lost connection) must not leave
+    # the file half imported while the count said all of it was.
+    try:
+        write(bot, pairs, WriteSource(file=str(path), kind="import"))
+    except DatabaseError as exc:
+        raise DatabaseError(f"nothing imported from {path}: {exc}") from None
     return len(pairs)

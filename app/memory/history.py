@@ -28,7 +28,14 @@ import peewee
 
 from interpreter.ports.host import WriteSource
 
-from ..db.database import is_sqlite, reset_connection, translate_error, tuple_rows
+from ..db.database import (
+    is_sqlite,
+    read_reconnecting,
+    reset_connection,
+    translate_error,
+    tuple_rows,
+)
+from ..db.models import create_tables
 from .background import background_thread
 from .changes import HAND
 from .event_rows import insert_rows
@@ -112,10 +119,7 @@ def ensure_tables(db: peewee.Database, *models: type[peewee.Model]) -> None:
     A database that refuses (locked past the wait, read-only) raises DatabaseError: a clear
     one-line error where the user looks, not a driver traceback."""
     try:
-        existing = set(db.get_tables())
-        for model in models:
-            if model._meta.table_name not in existing:
-                peewee.SchemaManager(model, database=db).create_all(safe=True)
+        create_tables(db, *models)
     except peewee.PeeweeException as exc:
         raise translate_error(exc, "the memory database") from exc
 
@@ -205,6 +209,7 @@ class MemoryHistory:
         self._urgent = 0  # flush() callers waiting: skip the batch delay
         self._stop = False
         self._last_error: str | None = None
+        self._unsaved: list[tuple[Any, ...]] = []  # rows whose insert failed: retried
         self.steps = 0  # recording steps taken so far (each at most STEP_ITEMS changes)
         self._unsubscribe = store.subscribe(self._on_change, self._on_changes)
         self._thread = background_thread(self._run, "talkbench-memory-history")
@@ -299,12 +304,13 @@ class MemoryHistory:
             self._urgent += 1
             self._cond.notify_all()
             try:
-                while self._done < target and self._thread.is_alive():
+                while ((self._done < target or self._unsaved)
+                       and self._thread.is_alive()):
                     remaining = None if deadline is None else deadline - time.monotonic()
                     if remaining is not None and remaining <= 0:
                         return False
                     self._cond.wait(remaining)
-                return self._done >= target
+                return self._done >= target and not self._unsaved
             finally:
                 self._urgent -= 1
 
@@ -329,9 +335,14 @@ class MemoryHistory:
                 with self._cond:
                     while not self._changes and not self._stop:
                         self._idle = True
-                        self._cond.wait()
+                        woken = self._cond.wait(RETRY_DELAY if self._unsaved else None)
                         self._idle = False
+                        if self._unsaved and not woken:
+                            break  # try the rows that failed again
+                    if not self._changes and self._stop and not self._unsaved:
+                        return
                     if not self._changes and self._stop:
+                        self._stop_retrying()
                         return
                     if (not behind and len(self._changes) < _GATHER and not self._stop
                             and not self._urgent):
@@ -346,10 +357,10 @@ class MemoryHistory:
                         items = [queue.popleft() for _ in range(STEP_ITEMS)]
                     behind = bool(queue)
                 spent = time.thread_time()
-                self._record(items)
+                consumed = self._record(items)
                 spent = time.thread_time() - spent
                 with self._cond:
-                    self._done += len(items)
+                    self._done += consumed
                     self.steps += 1
                     self._cond.notify_all()
                     if behind and len(self._changes) < PACE_BACKLOG:
@@ -359,16 +370,51 @@ class MemoryHistory:
         finally:
             reset_connection(self.db)
 
-    def _record(self, items: list[Any]) -> None:
+    def _record(self, items: list[Any]) -> int:
+        """Record ``items``; returns how many were consumed (0: put back to be tried again,
+        the database could not be read to make their rows)."""
+        rows = list(self._unsaved)
         try:
-            rows = self._to_rows(items)
+            try:
+                rows += self._to_rows(items)
+            except Exception as exc:
+                if self._requeue(items, exc):
+                    raise
+                return 0
             if rows:
                 self._insert(rows)
+            self._unsaved = []
             self._last_error = None
         except Exception as exc:  # noqa: BLE001 - history must never stop the IDE
+            # Kept and tried again (RETRY_DELAY): dropped, a run's events would be missing
+            # and "Revert run" would silently revert only part of it.
+            if self._last_error is None:
+                log.warning("recording memory history failed, will retry: %s", exc)
             self._last_error = str(exc)
-            log.warning("recording memory history failed: %s", exc)
+            self._unsaved = rows[-MAX_UNSAVED:]
             reset_connection(self.db)
+        return len(items)
+
+    def _requeue(self, items: list[Any], exc: Exception) -> bool:
+        """Put ``items`` back in front and wait RETRY_DELAY; True (nothing done) when closing,
+        where the failure stands."""
+        reset_connection(self.db)
+        if self._last_error is None:
+            log.warning("recording memory history failed, will retry: %s", exc)
+        self._last_error = str(exc)
+        with self._cond:
+            if self._stop:
+                return True
+            self._changes.extendleft(reversed(items))
+            self._cond.wait_for(lambda: self._stop, timeout=RETRY_DELAY)
+        return False
+
+    def _stop_retrying(self) -> None:
+        """Closing: one last try of the rows that failed, then say what is lost."""
+        self._record([])  # closing: nothing is put back
+        if self._unsaved:
+            log.warning("memory history closed with %d change(s) not recorded: %s",
+                        len(self._unsaved), self._last_error)
 
     def _insert(self, rows: list[tuple[Any, ...]]) -> None:
         # One transaction per step: a crash loses at most the step being written, never a
@@ -513,7 +559,7 @@ class MemoryHistory:
             .join(newest, on=(E.id == newest.c.last))
             .bind(self.db)
         )
-        return [(row[0], row[1]) for row in tuple_rows(q)]
+        return [(row[0], row[1]) for row in self._rows(q)]
 
     def _old(self, k: tuple[str, str]) -> tuple[str | None, bool]:
         if k in self._known:
@@ -528,6 +574,10 @@ class MemoryHistory:
 
     # -- queries ---------------------------------------------------------------------------
 
+    def _rows(self, query: peewee.BaseQuery) -> list[tuple[Any, ...]]:
+        """The rows of ``query``, reconnecting once if the server restarted since."""
+        return read_reconnecting(self.db, lambda: tuple_rows(query))
+
     def _select(self) -> peewee.ModelSelect[MemoryEventRow]:
         return MemoryEventRow.select(*_FIELDS).bind(self.db)
 
@@ -541,12 +591,12 @@ class MemoryHistory:
         """Events of one key, newest first, paged."""
         q = self._select().where((MemoryEventRow.bot == bot) & (MemoryEventRow.key == key))
         q = q.order_by(MemoryEventRow.id.desc()).offset(offset or None).limit(limit)
-        return [_event(r) for r in tuple_rows(q)]
+        return [_event(r) for r in self._rows(q)]
 
     def run_events(self, run_id: str) -> list[MemoryEvent]:
         """Events of one run (script writes with that run id), oldest first."""
         q = self._select().where(MemoryEventRow.run_id == run_id).order_by(MemoryEventRow.id)
-        return [_event(r) for r in tuple_rows(q)]
+        return [_event(r) for r in self._rows(q)]
 
     def runs_present(self, run_ids: list[str]) -> set[str]:
         """Which of ``run_ids`` recorded at least one event (one indexed query)."""
@@ -554,15 +604,15 @@ class MemoryHistory:
             return set()
         q = (MemoryEventRow.select(MemoryEventRow.run_id).distinct().bind(self.db)
              .where(MemoryEventRow.run_id.in_(sorted(set(run_ids)))))
-        return {row[0] for row in tuple_rows(q)}
+        return {row[0] for row in self._rows(q)}
 
     def event(self, event_id: int) -> MemoryEvent | None:
-        rows = tuple_rows(self._select().where(MemoryEventRow.id == event_id))
+        rows = self._rows(self._select().where(MemoryEventRow.id == event_id))
         return _event(rows[0]) if rows else None
 
     def recent(self, bot: str, *, limit: int = 100) -> list[MemoryEvent]:
         q = self._select().where(MemoryEventRow.bot == bot)
-        return [_event(r) for r in tuple_rows(q.order_by(MemoryEventRow.id.desc()).limit(limit))]
+        return [_event(r) for r in self._rows(q.order_by(MemoryEventRow.id.desc()).limit(limit))]
 
     def count(self, bot: str, key: str) -> int:
         q = MemoryEventRow.select().bind(self.db)
@@ -597,6 +647,8 @@ _GATHER = 2000  # queued changes that make the recorder start at once, without t
 # In steps of ~1 ms it shares the GIL evenly instead. Past PACE_BACKLOG waiting changes it
 # no longer pauses, so it always catches up; flush() and close() cut a pause short.
 STEP_ITEMS = 256
+RETRY_DELAY = 1.0  # seconds between tries of event rows whose insert failed
+MAX_UNSAVED = 100_000  # failed event rows kept for retry (the oldest go past this)
 PACE = 0.5
 PACE_BACKLOG = 50_000
 

@@ -19,8 +19,8 @@ import peewee
 from interpreter.ports.services import ServiceError
 
 from ..db.bots import BotDirectory
-from ..db.database import is_sqlite, translate_error
-from ..db.models import BaseModel, Bot, UtcDateTimeField, db_timestamp, utc_now
+from ..db.database import is_sqlite, reset_connection, translate_error
+from ..db.models import BaseModel, Bot, UtcDateTimeField, create_tables, db_timestamp, utc_now
 from ..services.registry import ServiceContext, service_factory
 
 SHARED_TABLE = "bot_shared_memory"
@@ -92,12 +92,13 @@ class SharedMemory:
         with self._lock:
             try:
                 if not self._ready:
-                    peewee.SchemaManager(BotSharedMemory, database=self._db).create_all(
-                        safe=True)
+                    create_tables(self._db, BotSharedMemory)
                     self._ready = True
                 with self._db.atomic():
                     return work()
             except peewee.PeeweeException as exc:
+                if not self._db.in_transaction():
+                    reset_connection(self._db)  # a lost connection is reopened next time
                 raise ServiceError(str(translate_error(exc, "the memory database"))) from None
 
 

@@ -20,11 +20,10 @@ import peewee
 
 from interpreter.ports.host import DictMemory, WriteSource
 
-from ..db.database import DatabaseError, tuple_rows
+from ..db.database import DatabaseError, read_reconnecting, tuple_rows
 from ..files.atomic_file import write_bytes_atomic
 from ..files.db_files import check_not_database
 from .history import MemoryHistory, ensure_columns, ensure_tables
-from .queries import MemoryEntry
 from .store import MemoryStore
 
 SNAPSHOT_FORMAT = "talkbench-memory-snapshot"
@@ -148,12 +147,15 @@ class Snapshots:
 
     def _find(self, bot: str, name: str) -> int | None:
         q = SnapshotRow.select(SnapshotRow.id).bind(self.db)
-        rows = tuple_rows(q.where((SnapshotRow.bot == bot) & (SnapshotRow.name == name)))
+        rows = self._rows(q.where((SnapshotRow.bot == bot) & (SnapshotRow.name == name)))
         return rows[0][0] if rows else None
 
     def _delete_id(self, sid: int) -> None:
         self.db.execute(SnapshotEntryRow.delete().where(SnapshotEntryRow.snapshot == sid))
         self.db.execute(SnapshotRow.delete().where(SnapshotRow.id == sid))
+
+    def _rows(self, query: peewee.BaseQuery) -> list[tuple[Any, ...]]:
+        return read_reconnecting(self.db, lambda: tuple_rows(query))
 
     def _select(self) -> peewee.ModelSelect[SnapshotRow]:
         """Snapshot rows in :class:`Snapshot` field order (entries aside)."""
@@ -165,17 +167,17 @@ class Snapshots:
     def list(self, bot: str) -> list[Snapshot]:
         """Snapshots of ``bot``, newest first (entries not loaded)."""
         q = self._select().where(SnapshotRow.bot == bot).order_by(SnapshotRow.created_at.desc())
-        return [Snapshot(*r) for r in tuple_rows(q)]
+        return [Snapshot(*r) for r in self._rows(q)]
 
     def load(self, bot: str, name: str) -> Snapshot:
         q = self._select().where((SnapshotRow.bot == bot) & (SnapshotRow.name == name))
-        rows = tuple_rows(q)
+        rows = self._rows(q)
         if not rows:
             raise KeyError(name)
         eq = SnapshotEntryRow.select(
             SnapshotEntryRow.key, SnapshotEntryRow.value, SnapshotEntryRow.created_at
         ).bind(self.db)
-        found = tuple_rows(eq.where(SnapshotEntryRow.snapshot == rows[0][0]))
+        found = self._rows(eq.where(SnapshotEntryRow.snapshot == rows[0][0]))
         sid, bot_name, name_, created_at, note = rows[0]
         return Snapshot(sid, bot_name, name_, created_at, note,
                         entries={k: v for k, v, _ in found},
@@ -204,7 +206,7 @@ class Snapshots:
             except KeyError:
                 pass
         q = SnapshotRow.select(SnapshotRow.bot).bind(self.db).where(SnapshotRow.name == name)
-        bots = sorted(b for (b,) in tuple_rows(q))
+        bots = sorted(b for (b,) in self._rows(q))
         if not bots:
             raise KeyError(name)
         if len(bots) > 1:
@@ -226,22 +228,15 @@ class Snapshots:
         created = created or {}
         change = diff_entries(self.current(bot), entries)
         source = WriteSource(file=f"snapshot:{label}", kind="restore")
-        readded = [MemoryEntry(k, v, dt.datetime.fromtimestamp(created[k], dt.UTC), None)
-                   for k, v in change.added.items() if k in created]
-        for key, value in change.added.items():
-            if key not in created:
-                self.store.set(bot, key, value, source)
-        if readded:
-            self.store.restore(bot, readded, source)
-        for key, (_, value) in change.changed.items():
-            self.store.set(bot, key, value, source)
-        if not self.store.flush(timeout):
-            raise DatabaseError(f"restore not written: {self.store.last_error or 'timeout'}")
-        if change.removed:
-            if self.history is not None:
-                for key in change.removed:
-                    self.history.expect_source(bot, key, source)
-            self.store.delete(bot, list(change.removed))
+        # One transaction: a restore killed or failing half-way must not leave a memory that
+        # is neither the snapshot nor what was there before.
+        writes = [(bot, k, v, dt.datetime.fromtimestamp(created[k], dt.UTC) if k in created
+                   else None) for k, v in change.added.items()]
+        writes += [(bot, k, v, None) for k, (_, v) in change.changed.items()]
+        try:
+            self.store.apply(writes, [(bot, k) for k in change.removed], source)
+        except DatabaseError as exc:
+            raise DatabaseError(f"restore not written: {exc}") from None
         if self.history is not None:
             self.history.flush(timeout)
         return change

@@ -7,17 +7,26 @@ batched upserts the writer thread lands.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 import peewee
 
 from ..db.bots import BotDirectory
-from ..db.database import error_message, is_sqlite, reset_connection, translate_error
+from ..db.database import (
+    DatabaseError,
+    driver_error,
+    error_message,
+    is_sqlite,
+    reset_connection,
+    translate_error,
+)
+from ..db.file_identity import FileIdentity
 from ..db.models import BotMemory, db_timestamp, utc_now
 
 if TYPE_CHECKING:
@@ -26,6 +35,8 @@ if TYPE_CHECKING:
 # A queued write: (value, source, time.time() of the set call); the writer queues them, this
 # module lands them.
 Pending = tuple[str, "WriteSource | None", float]
+# A write put back as a whole: (bot, key, value, created_at or None to keep the row's own).
+Write = tuple[str, str, str, "dt.datetime | None"]
 
 CHUNK_ROWS = 2000  # rows per upsert statement: bounds its memory and lock time
 CHUNK_KEYS = 500  # keys per IN (...) query, under every SQLite's parameter limit
@@ -41,6 +52,8 @@ class MemorySql:
     def __init__(self, db: peewee.Database) -> None:
         self.db = db
         self.sqlite = is_sqlite(db)
+        # The file opened: a write into it after it was deleted or replaced would be lost.
+        self.file = FileIdentity.of(db.database) if self.sqlite else None
         self.bot_ids: dict[str, Any] = {}
         self.bots = BotDirectory(db, self.fetch)
         self._compile_statements()
@@ -62,6 +75,9 @@ class MemorySql:
                 reset_connection(self.db)  # e.g. the PostgreSQL server restarted: reconnect
             except peewee.PeeweeException as exc:
                 raise translate_error(exc, "the memory database") from None
+            except UnicodeEncodeError as exc:  # a lone surrogate, e.g. from undecodable argv
+                raise DatabaseError(f"the memory database: cannot look up text that is not "
+                                    f"valid Unicode ({exc.object[exc.start:exc.end]!r})") from None
         raise AssertionError("unreachable")
 
     def lookup_bot_id(self, bot: str) -> Any | None:
@@ -109,7 +125,9 @@ class MemorySql:
                 try:
                     with self.db.atomic():
                         bot_ids[bot] = self._ensure_bot(bot)
-                except REFUSALS as exc:
+                except Exception as exc:
+                    if not is_refusal(exc):
+                        raise
                     self.bot_ids.pop(bot, None)
                     refused.update({k: error_message(exc) for k in batch if k[0] == bot})
             for k, p in batch.items():
@@ -118,7 +136,9 @@ class MemorySql:
                 try:
                     with self.db.atomic():
                         self._upsert_one(bot_ids[k[0]], k[1], p[0], ts)
-                except REFUSALS as exc:
+                except Exception as exc:
+                    if not is_refusal(exc):
+                        raise
                     refused[k] = error_message(exc)
         return refused
 
@@ -148,14 +168,61 @@ class MemorySql:
             values = [(ids[i], bot_id, key, value, self.ts(created), now)
                       for i, (key, value, created) in enumerate(rows)]
             for chunk in chunks(values, CHUNK_ROWS):
-                self.db.execute(BotMemory.insert_many(chunk, fields=_UPSERT_FIELDS).on_conflict(
-                    conflict_target=[BotMemory.bot, BotMemory.key],
-                    update={
-                        BotMemory.value: peewee.EXCLUDED.value,
-                        BotMemory.created_at: peewee.EXCLUDED.created_at,
-                        BotMemory.updated_at: peewee.EXCLUDED.updated_at,
-                    },
-                ))
+                self._restore_query(chunk)
+
+    def apply_rows(self, writes: list[Write], deletes: list[tuple[str, str]],
+                   expected: Mapping[tuple[str, str], str | None] | None = None,
+                   ) -> dict[tuple[str, str], tuple[str, Any]]:
+        """In ONE transaction: upsert ``writes`` (a known created_at is put back, else the
+        row keeps its own or gets now) and delete ``deletes`` ``(bot, key)``. Returns the
+        deleted rows' ``{(bot, key): (value, created_at)}``; raises what the driver raises,
+        and ChangedMeanwhile (nothing written) when a key of ``expected`` no longer holds
+        that value (None: absent)."""
+        now = self.ts(utc_now())
+        deleted: dict[tuple[str, str], tuple[str, Any]] = {}
+        with self.atomic():
+            if expected:
+                self._check_expected(expected)
+            for bot, key, value, created in writes:
+                bot_id = self._ensure_bot(bot)
+                if created is None:
+                    self.db.execute(self._upsert_query([(new_ids(1)[0], bot_id, key, value,
+                                                         now, now)]))
+                else:
+                    self._restore_query([(new_ids(1)[0], bot_id, key, value,
+                                          self.ts(created), now)])
+            for bot, key in deletes:
+                bot_id = self.lookup_bot_id(bot)
+                if bot_id is None:
+                    continue
+                where = (BotMemory.bot == bot_id) & (BotMemory.key == key)
+                rows = self.fetch(self.sql_entry, (bot_id, key))
+                if rows:
+                    deleted[(bot, key)] = (rows[0][1], rows[0][2])
+                    self.db.execute(BotMemory.delete().where(where))
+        return deleted
+
+    def _check_expected(self, expected: Mapping[tuple[str, str], str | None]) -> None:
+        changed = []
+        for (bot, key), value in expected.items():
+            bot_id = self.lookup_bot_id(bot)
+            rows = self.fetch(self.sql_entry, (bot_id, key)) if bot_id is not None else []
+            now = rows[0][1] if rows else None
+            if now != value:
+                changed.append(f"{key!r} is now {_shown(now)} (was {_shown(value)})")
+        if changed:
+            raise ChangedMeanwhile("changed by another writer since it was shown: "
+                                   + "; ".join(changed[:5]))
+
+    def _restore_query(self, values: list[tuple[Any, ...]]) -> None:
+        self.db.execute(BotMemory.insert_many(values, fields=_UPSERT_FIELDS).on_conflict(
+            conflict_target=[BotMemory.bot, BotMemory.key],
+            update={
+                BotMemory.value: peewee.EXCLUDED.value,
+                BotMemory.created_at: peewee.EXCLUDED.created_at,
+                BotMemory.updated_at: peewee.EXCLUDED.updated_at,
+            },
+        ))
 
     def _upsert_query(self, rows: list[tuple[Any, ...]]) -> peewee.Query:
         # A multi-row upsert must not hit one key twice (PostgreSQL refuses); the queue's
@@ -214,23 +281,53 @@ class MemorySql:
         )
 
     def atomic(self) -> Any:
-        """A write transaction (a context manager)."""
-        # IMMEDIATE on SQLite: take the write lock up front (see app.db.database).
-        return self.db.atomic("IMMEDIATE") if self.sqlite else self.db.atomic()
+        """A write transaction (a context manager); on SQLite DatabaseError, before it starts
+        or after it committed, when the file is no longer at its path (see
+        :mod:`app.db.file_identity`)."""
+        return self._sqlite_atomic() if self.file is not None else self.db.atomic()
+
+    @contextlib.contextmanager
+    def _sqlite_atomic(self) -> Iterator[None]:
+        assert self.file is not None
+        self.file.check()
+        # IMMEDIATE: take the write lock up front (see app.db.database).
+        with self.db.atomic("IMMEDIATE"):
+            yield
+        self.file.check()  # deleted meanwhile: that commit is not a saved write
 
     def ts(self, when: dt.datetime) -> Any:
         """``when`` as this database's timestamp columns take it."""
         return db_timestamp(when, self.sqlite)
 
 
+class ChangedMeanwhile(ValueError):
+    """A key no longer holds the value an edit was confirmed against (a lost update
+    avoided); nothing was written."""
+
+
+def _shown(value: str | None) -> str:
+    if value is None:
+        return "deleted"
+    return repr(value if len(value) <= 40 else value[:39] + "…")
+
+
 # What a database raises for a write it refuses for good (a constraint or trigger, a value
 # too long), as opposed to a state that passes (locked, disconnected, disk full).
 REFUSALS = (peewee.IntegrityError, peewee.DataError, sqlite3.IntegrityError, sqlite3.DataError)
+# PostgreSQL SQLSTATE classes that refuse the row itself but that psycopg2 raises as other
+# exception types: 54 program limit exceeded (OperationalError: a key too long for the btree
+# index on bot_memories.key, "index row size exceeds maximum 2704") and P0 a PL/pgSQL
+# trigger's RAISE EXCEPTION (InternalError). Retrying those would wedge the writer for good.
+_PG_REFUSAL_CLASSES = frozenset({"22", "23", "54", "P0"})
 
 
 def is_refusal(exc: BaseException) -> bool:
     """Whether ``exc`` says the database refuses the write itself, whatever the moment."""
-    return isinstance(exc, REFUSALS)
+    if isinstance(exc, REFUSALS):
+        return True
+    err = driver_error(exc)
+    state = getattr(err, "pgcode", None) or getattr(err, "sqlstate", None)
+    return isinstance(state, str) and state[:2] in _PG_REFUSAL_CLASSES
 
 
 _UPSERT_FIELDS = [

@@ -44,7 +44,7 @@ from . import files
 from .changes import HAND, ChangeState, MemoryChange, Subscriber
 from .edits import MemoryEdits
 from .queries import MemoryEntry, MemoryQueries
-from .sql import MemorySql
+from .sql import MemorySql, Write
 from .writer import MemoryWriter
 
 # Re-exported: callers import the event and entry types from here.
@@ -248,6 +248,14 @@ class MemoryStore:
         else:
             self._edits.restore(bot, entries, source)
 
+    def apply(self, writes: Iterable[Write], deletes: Iterable[tuple[str, str]],
+              source: WriteSource,
+              expected: dict[tuple[str, str], str | None] | None = None) -> None:
+        """Write ``(bot, key, value, created_at or None)`` and delete ``(bot, key)`` in one
+        transaction (undo, snapshot restore); DatabaseError leaves everything as it was, and
+        so does ChangedMeanwhile when a key of ``expected`` no longer holds that value."""
+        self._edits.apply(list(writes), list(deletes), source, expected)
+
     def delete(self, bot: str, keys: Iterable[str]) -> int:
         """Delete keys (queued writes to them land first); returns how many existed."""
         return self._edits.delete(bot, keys)
@@ -301,22 +309,19 @@ class MemoryStore:
         """Write ``{key: value}`` (sorted by key) as UTF-8 JSON; returns the entry count."""
         return files.export_json(self._queries, bot, path)
 
-    def import_json(
-        self, bot: str, path: str | os.PathLike[str], timeout: float | None = 60.0
-    ) -> int:
+    def import_json(self, bot: str, path: str | os.PathLike[str]) -> int:
         """Upsert entries from a JSON object ``{key: value}`` or a list of
-        ``{"key": …, "value": …}``; waits until they land (DatabaseError if they do not)."""
-        return files.import_json(self._writer, bot, path, timeout)
+        ``{"key": …, "value": …}`` in one transaction (DatabaseError: none written)."""
+        return files.import_json(self._edits.write_all, bot, path)
 
     def export_csv(self, bot: str, path: str | os.PathLike[str]) -> int:
         """Write a UTF-8 CSV with a ``key,value`` header, sorted by key."""
         return files.export_csv(self._queries, bot, path)
 
-    def import_csv(
-        self, bot: str, path: str | os.PathLike[str], timeout: float | None = 60.0
-    ) -> int:
-        """Upsert entries from a CSV with ``key`` and ``value`` columns (header row)."""
-        return files.import_csv(self._writer, bot, path, timeout)
+    def import_csv(self, bot: str, path: str | os.PathLike[str]) -> int:
+        """Upsert entries from a CSV with ``key`` and ``value`` columns (header row), in one
+        transaction."""
+        return files.import_csv(self._edits.write_all, bot, path)
 
 
 # -- exit ----------------------------------------------------------------------------------

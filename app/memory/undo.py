@@ -13,7 +13,7 @@ from interpreter.ports.host import WriteSource
 
 from ..db.database import DatabaseError
 from .history import MemoryEvent, MemoryHistory
-from .queries import MemoryEntry
+from .sql import ChangedMeanwhile
 
 
 @dataclass(frozen=True)
@@ -97,20 +97,23 @@ def preview_run(history: MemoryHistory, run_id: str) -> list[RevertStep]:
 def apply_steps(
     history: MemoryHistory, steps: list[RevertStep], source: WriteSource, timeout: float = 30.0
 ) -> int:
-    """Write the steps through the store (deletes after sets); returns how many changed."""
-    store = history.store
+    """Write the steps through the store in one transaction; returns how many changed.
+
+    One transaction: a revert killed or failing half-way would leave a mix of both states,
+    and its recorded half would make a second revert refused as "already reverted"."""
     changed = [s for s in steps if s.changes]
-    for s in changed:
-        if s.restored is not None and not _readds(s):
-            store.set(s.bot, s.key, s.restored, source)
-    for bot in {s.bot for s in changed if _readds(s)}:
-        store.restore(bot, [_entry(s) for s in changed if s.bot == bot and _readds(s)], source)
-    if not store.flush(timeout):
-        raise DatabaseError(f"revert not written: {store.last_error or 'timeout'}")
-    for s in changed:
-        if s.restored is None:
-            history.expect_source(s.bot, s.key, source)
-            store.delete(s.bot, [s.key])
+    writes = [(s.bot, s.key, s.restored, _created(s) if _readds(s) else None)
+              for s in changed if s.restored is not None]
+    deletes = [(s.bot, s.key) for s in changed if s.restored is None]
+    # Checked in the same transaction: a key changed since the steps were read (a confirm
+    # dialog was open meanwhile) is not overwritten blindly.
+    expected = {(s.bot, s.key): s.current for s in changed}
+    try:
+        history.store.apply(writes, deletes, source, expected)
+    except DatabaseError as exc:
+        raise DatabaseError(f"revert not written: {exc}") from None
+    except ChangedMeanwhile as exc:
+        raise CannotRevert(f"nothing reverted: {exc}") from None
     history.flush(timeout)
     return len(changed)
 
@@ -120,24 +123,27 @@ def _readds(step: RevertStep) -> bool:
     return step.current is None and step.restored is not None and step.created_at is not None
 
 
-def _entry(step: RevertStep) -> MemoryEntry:
-    assert step.restored is not None and step.created_at is not None
-    created = dt.datetime.fromtimestamp(step.created_at, dt.UTC)
-    return MemoryEntry(step.key, step.restored, created, None)
+def _created(step: RevertStep) -> dt.datetime:
+    assert step.created_at is not None
+    return dt.datetime.fromtimestamp(step.created_at, dt.UTC)
 
 
-def revert_event(history: MemoryHistory, event_id: int) -> RevertStep:
-    """Put the key back as it was before event ``event_id``; returns what was done."""
+def revert_event(history: MemoryHistory, event_id: int,
+                 confirmed: RevertStep | None = None) -> RevertStep:
+    """Put the key back as it was before event ``event_id``; returns what was done.
+    ``confirmed``: the preview the user agreed to; CannotRevert if the key changed since."""
     event = history.event(event_id)
     if event is None:
         raise KeyError(event_id)
-    step = preview_event(history, event)
+    step = confirmed if confirmed is not None else preview_event(history, event)
     apply_steps(history, [step], WriteSource(run_id=undo_run_id(event_id), kind="undo"))
     return step
 
 
-def revert_run(history: MemoryHistory, run_id: str) -> list[RevertStep]:
-    """Put every key the run wrote back to its value before the run."""
-    steps = preview_run(history, run_id)
+def revert_run(history: MemoryHistory, run_id: str,
+               confirmed: list[RevertStep] | None = None) -> list[RevertStep]:
+    """Put every key the run wrote back to its value before the run. ``confirmed``: the
+    preview the user agreed to; CannotRevert if one of its keys changed since."""
+    steps = confirmed if confirmed is not None else preview_run(history, run_id)
     apply_steps(history, steps, WriteSource(run_id=undo_run_id(run_id), kind="undo"))
     return steps

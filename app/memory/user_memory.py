@@ -37,8 +37,22 @@ import peewee
 from interpreter.ports.data import UserMemory as UserMemoryPort
 
 from ..db.bots import BotDirectory
-from ..db.database import DatabaseError, contains_text, is_sqlite, translate_error
-from ..db.models import USER_MEMORIES_TABLE, BaseModel, UserMemory, UtcDateTimeField, db_timestamp
+from ..db.database import (
+    DatabaseError,
+    contains_text,
+    is_sqlite,
+    read_reconnecting,
+    reset_connection,
+    translate_error,
+)
+from ..db.models import (
+    USER_MEMORIES_TABLE,
+    BaseModel,
+    UserMemory,
+    UtcDateTimeField,
+    create_tables,
+    db_timestamp,
+)
 from ..services.registry import ServiceContext, service_factory
 from .observers import Subscribers
 
@@ -186,11 +200,7 @@ class UserMemories:
         self._ensure()
         try:
             if self._sqlite:
-                cursor = self._db.execute_sql("PRAGMA data_version")
-                try:
-                    return cursor.fetchone()[0]
-                finally:
-                    cursor.close()
+                return read_reconnecting(self._db, self._data_version)
             bot_id = self._bot_id(bot, create=False)
             if bot_id is None:  # the bot may appear later (another process's first write)
                 return None
@@ -198,6 +208,13 @@ class UserMemories:
             return tuple(self._one(query.where(UserMemory.bot == bot_id)) or ())
         except peewee.PeeweeException as exc:
             raise UserMemoryError(str(translate_error(exc, "the memory database"))) from None
+
+    def _data_version(self) -> Any:
+        cursor = self._db.execute_sql("PRAGMA data_version")
+        try:
+            return cursor.fetchone()[0]
+        finally:
+            cursor.close()
 
     # ------------------------------------------------------------ writes
 
@@ -316,6 +333,8 @@ class UserMemories:
             with self._db.atomic():
                 yield
         except (peewee.PeeweeException, DatabaseError) as exc:
+            if not self._db.in_transaction():
+                reset_connection(self._db)  # a lost connection is reopened by the next call
             raise UserMemoryError(str(translate_error(exc, "the memory database"))) from None
 
     def _ensure(self) -> None:
@@ -324,7 +343,7 @@ class UserMemories:
         with self._lock:
             try:
                 if USER_MEMORIES_TABLE not in self._db.get_tables():
-                    peewee.SchemaManager(UserMemory, database=self._db).create_all(safe=True)
+                    create_tables(self._db, UserMemory)
                 else:
                     columns = {c.name for c in self._db.get_columns(USER_MEMORIES_TABLE)}
                     if _REQUIRED - columns:
@@ -333,8 +352,7 @@ class UserMemories:
                             f"{', '.join(sorted(_REQUIRED - columns))} (General Bots' own "
                             "cross-bot table?); Talkbench will not alter it, so user memory "
                             "is unavailable on this database")
-                if EXPIRY_TABLE not in self._db.get_tables():
-                    peewee.SchemaManager(MemoryExpiry, database=self._db).create_all(safe=True)
+                create_tables(self._db, MemoryExpiry)
             except peewee.PeeweeException as exc:
                 raise UserMemoryError(str(translate_error(exc, "the memory database"))) from None
             self._ready = True
@@ -342,7 +360,8 @@ class UserMemories:
     def _all(self, query: peewee.Query) -> builtins.list[tuple[Any, ...]]:
         self._ensure()
         try:
-            return list(self._db.execute(query.tuples()).fetchall())
+            return read_reconnecting(
+                self._db, lambda: list(self._db.execute(query.tuples()).fetchall()))
         except peewee.PeeweeException as exc:
             raise UserMemoryError(str(translate_error(exc, "the memory database"))) from None
 

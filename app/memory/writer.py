@@ -125,8 +125,8 @@ class MemoryWriter:
             raise TypeError("memory keys and values must be str (callers convert)")
         if "\x00" in key or "\x00" in value:
             raise ValueError("memory keys and values cannot contain NUL characters")
-        if not (key.isascii() and value.isascii()):
-            check_encodable(key, value)
+        if not (key.isascii() and value.isascii() and bot.isascii()):
+            check_encodable(key, value, bot)  # a bot name from argv may hold one too
         k = (bot, key)
         deliver = None
         with self.cond:
@@ -420,5 +420,5 @@ def check_encodable(*texts: str) -> None:
             text.encode("utf-8")
         except UnicodeEncodeError:
             raise ValueError(
-                "memory keys and values must be valid Unicode (lone surrogate found)"
+                "memory keys, values and bot names must be valid Unicode (lone surrogate found)"
             ) from None

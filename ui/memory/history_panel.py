@@ -33,7 +33,7 @@ from app.memory.history import MemoryEvent, MemoryHistory
 from app.memory.outside_watch import OutsideChange, OutsideWatcher, WatchHealth
 from app.memory.sandbox import SandboxChange, SandboxMemory, SandboxProvider, SeededProvider
 from app.memory.snapshots import MemoryDiff, Snapshots, resolve_snapshot
-from app.memory.store import ChangeState, MemoryChange, MemoryStore
+from app.memory.store import ChangeState, DatabaseError, MemoryChange, MemoryStore
 from app.memory.undo import (
     CannotRevert,
     RevertStep,
@@ -222,8 +222,8 @@ class MemoryHistoryPanel(QWidget):
                                    "this change: nothing to revert")
             if not self.confirm("Revert event", _rows([step])):
                 return False
-            revert_event(self.history, event.id)
-        except (CannotRevert, KeyError) as exc:
+            revert_event(self.history, event.id, step)  # not if the key changed meanwhile
+        except (CannotRevert, KeyError, DatabaseError) as exc:
             QMessageBox.information(self, "Revert", str(exc))
             return False
         self.refresh()
@@ -245,7 +245,11 @@ class MemoryHistoryPanel(QWidget):
             return False
         if not self.confirm(f"Revert run {event.run_id}", _rows(steps)):
             return False
-        revert_run(self.history, event.run_id)
+        try:
+            revert_run(self.history, event.run_id, steps)  # not if a key changed meanwhile
+        except (CannotRevert, DatabaseError) as exc:
+            QMessageBox.information(self, "Revert run", str(exc))
+            return False
         self.refresh()
         self.memoryReverted.emit()
         return True

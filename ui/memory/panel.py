@@ -79,25 +79,45 @@ def _ignore(_result: object) -> None:
 
 class SetValuesCommand(QUndoCommand):
     """Set, add or delete keys: redo writes ``after``, undo writes ``before`` (on the
-    panel's store worker, never on the GUI thread)."""
+    panel's store worker, never on the GUI thread).
+
+    With ``guard``, an undo (and a later redo) whose keys another writer changed or deleted
+    since asks first, as the edit itself did: undoing must not silently overwrite a newer
+    value nor bring back a row General Bots deleted."""
 
     def __init__(self, run: StoreRunner, store: MemoryStore, bot: str, before: Values,
                  after: Values, text: str, failed: OnError,
                  rows: Mapping[str, MemoryEntry] | None = None,
-                 restored: Callable[[list[MemoryEntry]], None] = _ignore) -> None:
+                 restored: Callable[[list[MemoryEntry]], None] = _ignore,
+                 guard: ConflictGuard | None = None) -> None:
         super().__init__(text)
         self.run, self.failed, self.restored = run, failed, restored
         self.store, self.bot = store, bot
         self.before, self.after = dict(before), dict(after)
         self.rows = dict(rows or {})  # the rows a delete removed: undo puts them back as were
+        self.guard = guard
+        self._done_once = False  # the first redo is the edit, checked before it was pushed
 
     def redo(self) -> None:
-        store, bot, after = self.store, self.bot, self.after
-        self.run(lambda: _apply(store, bot, after), _ignore, self.failed)
+        checked, self._done_once = not self._done_once, True
+        self._write("Redo", self.before, self.after, {}, _ignore, checked)
 
     def undo(self) -> None:
-        store, bot, before, rows = self.store, self.bot, self.before, self.rows
-        self.run(lambda: _apply(store, bot, before, rows), self.restored, self.failed)
+        self._write("Undo", self.after, self.before, self.rows, self.restored, False)
+
+    def _write(self, action: str, expected: Values, target: Values,
+               rows: Mapping[str, MemoryEntry], done: Callable[[list[MemoryEntry]], None],
+               checked: bool) -> None:
+        store, bot = self.store, self.bot
+
+        def apply(keys: list[str], _stored: Rows) -> None:
+            values = {k: target[k] for k in keys}
+            self.run(lambda: _apply(store, bot, values, rows), done, self.failed)
+
+        if self.guard is None or checked:
+            apply(list(target), {})
+        else:
+            self.guard.guarded(f"{action} {self.text()}", expected, target, apply)
 
 
 class RenameCommand(QUndoCommand):
@@ -424,7 +444,8 @@ class MemoryPanel(QWidget):
             what = "add" if before is None else "set"
             self.undo_stack.push(
                 SetValuesCommand(self.worker, self._store, self.bot, {key: before}, {key: new},
-                                 f"{what} {key}", self._edit_failed("Set value")))
+                                 f"{what} {key}", self._edit_failed("Set value"),
+                                 guard=self.guard))
 
         self.guard.guarded("Set value", {key: seen}, {key: new}, apply)
 
@@ -459,7 +480,7 @@ class MemoryPanel(QWidget):
                 self.undo_stack.push(SetValuesCommand(
                     self.worker, self._store, self.bot, _values(kept), dict.fromkeys(kept),
                     f"delete {len(kept)} key(s)", self._edit_failed("Delete keys"),
-                    rows=kept, restored=self.model.apply_entries))
+                    rows=kept, restored=self.model.apply_entries, guard=self.guard))
 
         seen = {k: self.guard.shown(k) for k in keys}
         self.guard.guarded("Delete keys", seen, dict.fromkeys(keys), apply)

@@ -194,3 +194,87 @@ def test_the_lock_wait_is_a_real_wait(tmp_path: Path, write_blocker,
     assert store.flush(30)
     store.close()
     assert not [c for c in changes if c.state is ChangeState.FAILED]
+
+
+# A key longer than PostgreSQL's btree index row limit (about 2700 bytes after compression;
+# General Bots indexes bot_memories.key: migrations/6.0.0-01-core/up.sql, idx_bot_memories_key)
+# and a PL/pgSQL trigger's RAISE EXCEPTION are refused for good, but psycopg2 raises them as
+# OperationalError (SQLSTATE 54000) and InternalError (P0001), not IntegrityError/DataError.
+PG_TRIGGER = """
+CREATE FUNCTION refuse_evil() RETURNS trigger AS $$ BEGIN
+  IF NEW.value = 'evil' THEN RAISE EXCEPTION 'evil values are refused'; END IF;
+  RETURN NEW;
+END $$ LANGUAGE plpgsql;
+CREATE TRIGGER refuse_evil BEFORE INSERT OR UPDATE ON bot_memories
+  FOR EACH ROW EXECUTE FUNCTION refuse_evil();
+"""
+UNINDEXABLE_KEY = "".join(f"{i:08x}{(i * 2654435761) % 2**32:08x}" for i in range(400))
+
+
+@pytest.fixture
+def pg_trigger_url(pg_server: PgServer) -> str:
+    url = pg_server.url(pg_server.new_database())
+    MemoryStore(url).close()
+    db = open_database(url)
+    db.execute_sql(PG_TRIGGER)
+    db.close()
+    return url
+
+
+@pytest.mark.parametrize(("key", "value", "reason"), [
+    (UNINDEXABLE_KEY, "x", "index row size"),
+    ("k", "evil", "evil values are refused"),
+])
+def test_postgresql_refusals_of_other_error_classes_fail_alone(
+    pg_trigger_url: str, key: str, value: str, reason: str
+) -> None:
+    changes = []
+    with MemoryStore(pg_trigger_url, retry_max_delay=0.2) as store:
+        store.subscribe(changes.append)
+        store.set("b", "before", "1")
+        store.set("b", key, value)
+        store.set("b", "after", "2")
+        assert store.flush(30), store.last_error  # the writer is not wedged retrying it
+        refused = [c for c in changes if c.state is ChangeState.REFUSED]
+        assert [c.key for c in refused] == [key]
+        assert reason in (refused[0].error or "")
+        assert not [c for c in changes if c.state is ChangeState.FAILED]
+        store.set("b", "later", "3")
+        assert store.flush(30)
+    with MemoryStore(pg_trigger_url) as again:
+        assert {e.key: e.value for e in again.list("b")} == {
+            "before": "1", "after": "2", "later": "3"}
+
+
+def test_a_key_too_long_for_postgresql_is_a_runtime_error_at_its_line(
+    pg_server: PgServer, tmp_path: Path
+) -> None:
+    url = pg_server.url(pg_server.new_database())
+    proc = _run(tmp_path, f'SET BOT MEMORY "a", "1"\nSET BOT MEMORY "{UNINDEXABLE_KEY}", "2"\n'
+                          'SET BOT MEMORY "c", "3"\nTALK "after"\n', url)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode != 0
+    assert "dialog.bas:2:" in err and "index row size" in err, err
+    assert "after" not in out
+    with MemoryStore(url) as store:
+        assert {e.key: e.value for e in store.list("b")} == {"a": "1", "c": "3"}
+
+
+def test_an_import_with_a_refused_entry_imports_nothing_and_says_so(
+    refusing_url: str, tmp_path: Path
+) -> None:
+    """Before, the refused entry was dropped in the background and the import still reported
+    every entry imported (exit 0): a file half imported without a word."""
+    data = tmp_path / "entries.json"
+    data.write_text(json.dumps({"good1": "1", "bad1": "x", "good2": "2"}), encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "app", "memory", "import", str(data),
+                           "--db", refusing_url, "--bot", "b"],
+                          capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode != 0
+    assert "nothing imported" in done.stderr, done.stderr
+    with MemoryStore(refusing_url) as store:
+        assert store.list("b") == []
+        fine = tmp_path / "fine.csv"
+        fine.write_text("key,value\ngood1,1\ngood2,2\n", encoding="utf-8")
+        assert store.import_csv("b", fine) == 2
+        assert {e.key: e.value for e in store.list("b")} == {"good1": "1", "good2": "2"}

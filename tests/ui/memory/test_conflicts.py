@@ -250,3 +250,68 @@ def test_enter_right_after_an_outside_write_asks_before_writing(window, panel, q
     assert "'theirs'" in answers[0] and "'mine'" in answers[0]
     settle(qtbot, panel)  # the overwrite is written from the panel's store worker
     assert stored(panel._store, "b") == "mine"
+
+
+def outside_delete(url: str, key: str) -> None:
+    """General Bots (or any tool) deleting the row behind Talkbench's back."""
+    with MemoryStore(url) as other:
+        other.delete(BOT, [key])
+
+
+def test_undo_of_a_set_asks_before_overwriting_a_newer_outside_value(lone_panel, qtbot):
+    """Undo used to write the value before the edit over whatever was stored since."""
+    panel, url = lone_panel
+    type_and_enter(qtbot, panel, open_editor(qtbot, panel, "a", 1), "edited")
+    settle(qtbot, panel)
+    assert stored(panel._store, "a") == "edited"
+    outside_set(url, "a", "theirs")
+    answers: list[str] = []
+    answer_next_box("keep", answers)
+    panel.undo_action.trigger()
+    qtbot.waitUntil(lambda: len(answers) == 1, timeout=3000)
+    assert "'theirs'" in answers[0] and "'1'" in answers[0]
+    settle(qtbot, panel)
+    assert stored(panel._store, "a") == "theirs"
+
+
+def test_undo_of_a_set_does_not_silently_bring_back_a_deleted_row(lone_panel, qtbot):
+    panel, url = lone_panel
+    type_and_enter(qtbot, panel, open_editor(qtbot, panel, "a", 1), "edited")
+    settle(qtbot, panel)
+    outside_delete(url, "a")
+    answers: list[str] = []
+    answer_next_box("keep", answers)
+    panel.undo_action.trigger()
+    qtbot.waitUntil(lambda: len(answers) == 1, timeout=3000)
+    settle(qtbot, panel)
+    assert stored(panel._store, "a") is None
+
+
+def test_undo_of_a_delete_asks_before_replacing_a_row_added_since(lone_panel, qtbot):
+    panel, url = lone_panel
+    panel.delete_keys(["b"])
+    settle(qtbot, panel)
+    assert stored(panel._store, "b") is None
+    outside_set(url, "b", "fresh")
+    answers: list[str] = []
+    answer_next_box("overwrite", answers)
+    panel.undo_action.trigger()
+    qtbot.waitUntil(lambda: len(answers) == 1, timeout=3000)
+    assert "'fresh'" in answers[0] and "'2'" in answers[0]
+    settle(qtbot, panel)
+    assert stored(panel._store, "b") == "2"  # Overwrite: the undo goes ahead
+
+
+def test_undo_and_redo_without_outside_changes_do_not_ask(lone_panel, qtbot):
+    panel, _ = lone_panel
+    choices: list[str] = []
+    panel.conflict_answered.connect(choices.append)
+    type_and_enter(qtbot, panel, open_editor(qtbot, panel, "a", 1), "edited")
+    settle(qtbot, panel)
+    panel.undo_action.trigger()
+    settle(qtbot, panel)
+    assert stored(panel._store, "a") == "1"
+    panel.redo_action.trigger()
+    settle(qtbot, panel)
+    assert stored(panel._store, "a") == "edited"
+    assert choices == []

@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
 
 from tests.app.conftest import settle
 from tests.ui.conftest import until, value_of
@@ -349,3 +350,30 @@ def test_failing_outside_watch_shows_a_problem_in_the_status_bar(window, qtbot, 
         qtbot.waitUntil(problem.isHidden, timeout=5000)
     finally:
         other.close()
+
+
+def test_revert_does_not_overwrite_a_value_written_while_its_dialog_was_open(
+    window, qtbot, run, monkeypatch
+):
+    """The confirmation showed "happy -> calm"; another writer set "theirs" meanwhile: the
+    revert says so and writes nothing, instead of replacing "theirs" with "calm"."""
+    panel = window.history_feature.panel
+    window.add_tab(DIALOG, None)
+    run_dialog_and_select_mood(window, qtbot, run)
+
+    shown: list[str] = []
+
+    def confirm_while_another_writer_writes(title, rows):
+        subprocess.run([sys.executable, "-m", "app", "memory", "set", "--db", window.db_url,
+                        "--bot", "testbot", "mood", f"theirs{len(shown)}"], check=True,
+                       timeout=60, capture_output=True)
+        return True
+
+    panel.confirm = confirm_while_another_writer_writes
+    monkeypatch.setattr(QMessageBox, "information",
+                        staticmethod(lambda _parent, _title, text: shown.append(text)))
+    panel.table.selectRow(0)
+    assert not panel.revert_selected()
+    assert not panel.revert_selected_run()
+    assert len(shown) == 2 and all("changed by another writer" in s for s in shown), shown
+    assert window.store.get_entry("testbot", "mood").value == "theirs1"
