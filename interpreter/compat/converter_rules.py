@@ -122,7 +122,15 @@ _SHADOWED = frozenset({"SET", "GET", "CLEAR", "DELETE", "RUN", "USE", "POST", "O
 # (BOT in ADD BOT is not BOT's syntax).
 _SHADOWED_LEADING = frozenset({"ADD", "ASSIGN", "BOOK", "BOT", "EXIT", "LIST", "POLISH",
                                "PUBLISH", "QR", "REMOVE", "REMEMBER", "RESOLVE", "RSS",
-                               "SCRAPE", "SEARCH"})
+                               "SCRAPE", "SEARCH",
+                               # one syntax each, which botbook's other forms do not fit
+                               # (COPY a TO b, FIND "t" WHERE …, WRITE x TO f, LLM … WITH …)
+                               "AGGREGATE", "ANALYZE", "CLASSIFY", "COMPRESS", "COPY",
+                               "DELEGATE", "DETECT", "DOWNLOAD", "EXTRACT", "FILL", "FILTER",
+                               "FIND", "FORECAST", "GENERATE", "GRAPHQL", "INSERT", "LLM", "MAP",
+                               "MOVE", "OCR", "ORCHESTRATE", "PATCH", "PIVOT", "PUT", "READ",
+                               "RECALL", "REFLECT", "SCAN", "SENTIMENT", "SOAP", "TAG", "THINK",
+                               "TRANSLATE", "UPDATE", "UPLOAD", "WEATHER", "WRITE"})
 # preprocess_basic's case-sensitive joins (lib.rs: ADD SUGGESTION [TOOL|TEXT], ADD SWITCHER)
 _JOINED_ADD = re.compile(r"ADD (SUGGESTION|SWITCHER)\b")
 _SLOT_TEXT = {"$expr$": "…", "$ident$": "<name>", "$string$": '"…"', "$int$": "<n>",

@@ -155,6 +155,11 @@ FIRES = [
      "`SCRAPE … , …`"),
     (Rewrite.SHADOWED_SYNTAX, 'ASSIGN SMART "t", "a", "b"\n', 1, 1, "ASSIGN CONVERSATION"),
     (Rewrite.SHADOWED_SYNTAX, 'BOOK MEETING "a", "b"\n', 1, 1, "book.rs"),
+    # system file_ops/handlers.rs COPY … , …, WRITE … , …; data find.rs FIND … , … (botbook
+    # writes COPY a TO b, WRITE x TO f, FIND "t" WHERE …)
+    (Rewrite.SHADOWED_SYNTAX, 'COPY "a.pdf" TO "b.pdf"\n', 1, 1, "its one COPY syntax"),
+    (Rewrite.SHADOWED_SYNTAX, 'd = "x"\nWRITE d TO "f.md"\n', 2, 1, "`WRITE … , …`"),
+    (Rewrite.SHADOWED_SYNTAX, 'x = FIND "t" WHERE a = 1\nTALK x\n', 1, 5, "find.rs"),
     # botbasic_data data_operations.rs registers JOIN … , … , … (tables): JOIN(a, b) starts
     # that syntax, and (a, b) is no Rhai value.
     (Rewrite.SYNTAX_CALL, 'l = ["a", "b"]\nx = JOIN(l, ",")\nTALK x\n', 2, 5,
@@ -383,6 +388,7 @@ QUIET_BEYOND_ORACLE = [
     'ADD SUGGESTION "Track an order"\nADD_SUGGESTION "Opening hours"\n',
     'ADD SUGGESTION TOOL "order" AS "Order"\nADD_SUGGESTION_TEXT "hi" AS "Say hi"\n',
     'x = FIRST("a b")\nTALK x\n',  # FIRST $expr$ reads (…) as its value: the same thing
+    'COPY "a", "b"\nx = READ "f.txt"\ny = FIND "t", "a=1"\nz = LLM "p"\nTALK x + y + z\n',
     # lines that fit their first word's one syntax, or that the converter joins first
     'ADD SUGGESTION "x"\nADD SUGGESTION TOOL "t" AS "x"\nADD SWITCHER "s" AS "x"\n',
     'ADD BOT "b" WITH SCHEDULE "0 9 * * *"\nBOT SYNC MEMORY FROM "other"\n',
