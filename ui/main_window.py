@@ -788,8 +788,10 @@ class MainWindow(QMainWindow):
     def open_dialog(self) -> None:
         from . import file_dialogs
 
+        tab = self.current_tab()  # start beside the dialog in front, not in the start folder
+        folder = str(tab.path.parent) if tab is not None and tab.path is not None else ""
         paths = file_dialogs.open_file_names(
-            self, "Open dialog", "", "BASIC dialogs (*.bas);;All files (*)"
+            self, "Open dialog", folder, "BASIC dialogs (*.bas);;All files (*)"
         )
         for path in paths:
             self.open_file(Path(path))
@@ -868,7 +870,8 @@ class MainWindow(QMainWindow):
             return False
         from . import file_dialogs
 
-        path = file_dialogs.ask_save_path(self, tab.title)
+        # A saved dialog's own path: the picker opens in its folder (else the start folder).
+        path = file_dialogs.ask_save_path(self, str(tab.path) if tab.path else tab.title)
         if path is None:
             return False
         if tab.path is not None:
