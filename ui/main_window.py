@@ -1124,7 +1124,8 @@ class MainWindow(QMainWindow):
             tab = self._run_tab
             if tab is not None and err.line:
                 tab.editor.set_runtime_error(Mark(err.line, err.col or 1, 0, err.message))
-            self._end_run("Failed")
+            # The chat says why: the Output dock with the error may be behind another tab.
+            self._end_run("Failed", f"Failed at {err.file}:{err.line}:{err.col}: {err.message}")
         elif isinstance(event, Finished):
             self.output.add("■ Finished", "status")
             self._end_run("Finished")
@@ -1139,9 +1140,9 @@ class MainWindow(QMainWindow):
     def run_status(self) -> str:
         return self.run_label.text()
 
-    def _end_run(self, status: str) -> None:
+    def _end_run(self, status: str, note: str = "") -> None:
         self.run_label.setText(status)
-        self.chat.add_note(status)
+        self.chat.add_note(note or status)
         # The task is still finishing when its last event arrives: update once it is done.
         QTimer.singleShot(0, self._update_run_actions)
 
