@@ -788,8 +788,10 @@ class MainWindow(QMainWindow):
     def open_dialog(self) -> None:
         from . import file_dialogs
 
+        tab = self.current_tab()  # start beside the dialog in front, not in the start folder
+        folder = str(tab.path.parent) if tab is not None and tab.path is not None else ""
         paths = file_dialogs.open_file_names(
-            self, "Open dialog", "", "BASIC dialogs (*.bas);;All files (*)"
+            self, "Open dialog", folder, "BASIC dialogs (*.bas);;All files (*)"
         )
         for path in paths:
             self.open_file(Path(path))
@@ -868,7 +870,8 @@ class MainWindow(QMainWindow):
             return False
         from . import file_dialogs
 
-        path = file_dialogs.ask_save_path(self, tab.title)
+        # A saved dialog's own path: the picker opens in its folder (else the start folder).
+        path = file_dialogs.ask_save_path(self, str(tab.path) if tab.path else tab.title)
         if path is None:
             return False
         if tab.path is not None:
@@ -1121,7 +1124,8 @@ class MainWindow(QMainWindow):
             tab = self._run_tab
             if tab is not None and err.line:
                 tab.editor.set_runtime_error(Mark(err.line, err.col or 1, 0, err.message))
-            self._end_run("Failed")
+            # The chat says why: the Output dock with the error may be behind another tab.
+            self._end_run("Failed", f"Failed at {err.file}:{err.line}:{err.col}: {err.message}")
         elif isinstance(event, Finished):
             self.output.add("■ Finished", "status")
             self._end_run("Finished")
@@ -1136,9 +1140,9 @@ class MainWindow(QMainWindow):
     def run_status(self) -> str:
         return self.run_label.text()
 
-    def _end_run(self, status: str) -> None:
+    def _end_run(self, status: str, note: str = "") -> None:
         self.run_label.setText(status)
-        self.chat.add_note(status)
+        self.chat.add_note(note or status)
         # The task is still finishing when its last event arrives: update once it is done.
         QTimer.singleShot(0, self._update_run_actions)
 

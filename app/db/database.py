@@ -309,7 +309,11 @@ def _parse(url: str) -> _Target:
         try:
             port = parts.port
         except ValueError:
-            raise DatabaseError(f"Bad port in database URL {_mask_password(url)}") from None
+            # Often not the port at all: a '/' in the password ends the host part early.
+            raise DatabaseError(
+                f"Bad port in database URL {_mask_password(url)} (a user name or password "
+                "with '/', '@', ':', '?' or '#' must be percent-encoded, '/' as %2F)"
+            ) from None
         dbname = unquote(parts.path.lstrip("/"))
         if not dbname:
             raise DatabaseError("The PostgreSQL URL names no database (postgresql://…/DBNAME)")

@@ -7,7 +7,8 @@ databases are kept in the settings without their passwords.
 from __future__ import annotations
 
 import os
-from urllib.parse import quote
+from dataclasses import dataclass
+from urllib.parse import quote, unquote, urlsplit
 
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import (
@@ -15,6 +16,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QListWidget,
     QPushButton,
@@ -30,6 +32,8 @@ from .. import file_dialogs
 
 RECENT_KEY = "recentDatabases"
 MAX_RECENT = 8
+PG_SCHEMES = ("postgresql://", "postgres://", "postgresql+psycopg2://")
+PG_URL_HINT = "postgresql://user:password@host:5432/database"
 
 
 def recent_databases(settings: QSettings) -> list[str]:
@@ -63,6 +67,32 @@ def postgresql_url(host: str, port: int, database: str, user: str, password: str
     return f"postgresql://{at}{host or 'localhost'}:{port}/{quote(database, safe='')}"
 
 
+@dataclass(frozen=True)
+class PgFields:
+    """What the PostgreSQL tab's fields show of a URL."""
+
+    host: str
+    port: int
+    database: str
+    user: str
+    password: str
+
+
+def pg_fields(url: str) -> PgFields | None:
+    """The fields of a ``postgresql://`` URL, None when ``url`` is not one (or its port is
+    not a number)."""
+    url = url.strip()
+    if not url.lower().startswith(PG_SCHEMES):
+        return None
+    parts = urlsplit(url)
+    try:
+        port = parts.port or 5432
+    except ValueError:
+        return None
+    return PgFields(unquote(parts.hostname or ""), port, unquote(parts.path.lstrip("/")),
+                    unquote(parts.username or ""), unquote(parts.password or ""))
+
+
 class DatabaseDialog(QDialog):
     """Three ways to name the memory database; :meth:`url` is the choice."""
 
@@ -70,18 +100,22 @@ class DatabaseDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Open database")
         self.tabs = QTabWidget(self)
+        # Every tab's title in full: with scroll buttons the dialog opened too narrow to show
+        # "Recent" at all.
+        self.tabs.setUsesScrollButtons(False)
         self.tabs.addTab(self._sqlite_tab(current), "SQLite file")
         self.tabs.addTab(self._postgresql_tab(), "PostgreSQL server")
         self.tabs.addTab(self._recent_tab(recent), "Recent")
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Open | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
+        buttons.accepted.connect(self._accept_if_valid)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs)
         layout.addWidget(buttons)
         if current.startswith(("postgresql:", "postgres:")):
             self.tabs.setCurrentIndex(1)
+            self._url_edited(current)  # the open server in the fields (password hidden)
 
     def _sqlite_tab(self, current: str) -> QWidget:
         tab = QWidget()
@@ -99,6 +133,14 @@ class DatabaseDialog(QDialog):
     def _postgresql_tab(self) -> QWidget:
         tab = QWidget()
         form = QFormLayout(tab)
+        # The URL the command line takes (--db), pasted whole; it fills the fields below.
+        self.pg_url = QLineEdit(tab)
+        self.pg_url.setPlaceholderText(PG_URL_HINT)
+        hint_width = self.pg_url.fontMetrics().horizontalAdvance(PG_URL_HINT)
+        self.pg_url.setMinimumWidth(hint_width + 24)  # the whole hint, and a URL, readable
+        self.pg_url.setToolTip("A whole PostgreSQL URL (as for --db), or fill in the fields")
+        self.pg_url.textEdited.connect(self._url_edited)
+        form.addRow("URL", self.pg_url)
         self.pg_host = QLineEdit("localhost", tab)
         self.pg_port = QSpinBox(tab)
         self.pg_port.setRange(1, 65535)
@@ -111,7 +153,50 @@ class DatabaseDialog(QDialog):
                               ("Database", self.pg_database), ("User", self.pg_user),
                               ("Password", self.pg_password)):
             form.addRow(label, widget)
+        self.pg_host.textEdited.connect(self._host_edited)
+        for edit in (self.pg_database, self.pg_user, self.pg_password):
+            edit.textEdited.connect(self._field_edited)
+        self.pg_port.lineEdit().textEdited.connect(self._field_edited)
+        self.pg_error = QLabel(tab)
+        self.pg_error.setStyleSheet("color: #c62828")
+        self.pg_error.setWordWrap(True)
+        self.pg_error.hide()
+        form.addRow(self.pg_error)
         return tab
+
+    def _url_edited(self, text: str) -> None:
+        self.pg_error.hide()
+        fields = pg_fields(text)
+        if fields is None:
+            return
+        self.pg_host.setText(fields.host)
+        self.pg_port.setValue(fields.port)
+        self.pg_database.setText(fields.database)
+        self.pg_user.setText(fields.user)
+        self.pg_password.setText(fields.password)
+
+    def _field_edited(self, _text: str = "") -> None:
+        """Editing a field makes the fields the choice again."""
+        self.pg_error.hide()
+        self.pg_url.clear()
+
+    def _host_edited(self, text: str) -> None:
+        """A URL pasted into Host (where it would become a host name) goes to the URL field."""
+        if "://" not in text:
+            self._field_edited()
+            return
+        self.pg_url.setText(text.strip())
+        self._url_edited(text)
+
+    def _accept_if_valid(self) -> None:
+        typed = self.pg_url.text().strip()
+        if self.tabs.currentIndex() == 1 and typed and pg_fields(typed) is None:
+            self.pg_error.setText(f"Not a PostgreSQL URL: {without_password(typed)!r}. "
+                                  f"Expected {PG_URL_HINT}")
+            self.pg_error.show()
+            self.adjustSize()  # room for the message's lines
+            return
+        self.accept()
 
     def _recent_tab(self, recent: list[str]) -> QWidget:
         tab = QWidget()
@@ -137,6 +222,8 @@ class DatabaseDialog(QDialog):
                 return ""
             return path if "://" in path else sqlite_url(os.path.expanduser(path))
         if index == 1:
+            if self.pg_url.text().strip():  # as typed: keeps options such as ?sslmode=
+                return self.pg_url.text().strip()
             if not self.pg_database.text().strip():
                 return ""
             return postgresql_url(self.pg_host.text().strip(), self.pg_port.value(),
