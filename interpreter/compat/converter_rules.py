@@ -466,25 +466,13 @@ class ConverterModel:
         """``talk "hi"``, ``x = llm "p"``: Rhai reads a custom syntax only from its exact first
         word, so a keyword the converter leaves in another case is a plain name followed by a
         value."""
-        tokens = line.tokens
-        sign = _assignment_sign(tokens)
-        at = 0 if sign is None else sign + 1
-        word_token = tokens[at] if at < len(tokens) else None
-        if word_token is None or word_token.kind is not Kind.IDENT:
+        word_token = _leading_keyword(line.tokens)
+        if word_token is None:
             return None
         word = str(word_token.value)
         keyword = word.upper()
         if word == keyword or keyword not in SURVIVORS or keyword in _CASE_DECIDED:
             return None
-        following = tokens[at + 1 : at + 3]
-        if sign is not None:  # a value: x = llm "p" but not x = first(s) or x = find + 1
-            if not following or following[0].kind not in _VALUE_STARTS:
-                return None
-        else:
-            after = [str(t.value) if t.kind is Kind.OP else "" for t in following]
-            if after and (after[0] in _NOT_A_STATEMENT
-                          or (after[0] in _COMPOUND_SIGNS and after[1:] == ["="])):
-                return None  # a variable's assignment (talk = 1, talk += 1) or a call
         return self._at_token(line, word_token, f"Rhai matches a keyword's words exactly, and "
                                                 f"no pass of the converter upper-cases {word}; "
                                                 f"write {keyword}")
@@ -492,15 +480,9 @@ class ConverterModel:
     def _no_syntax(self, line: SourceLine) -> Finding | None:
         """``SEND MAIL a, b, c``, ``x = QUALIFY LEAD id, 85``: a keyword (as a statement or a
         value) whose first word starts no syntax there, on a line no pass converts."""
-        tokens = line.tokens
-        sign = _assignment_sign(tokens)
-        at = 0 if sign is None else sign + 1
-        following = tokens[at + 1 : at + 2]
-        if at >= len(tokens) or tokens[at].kind is not Kind.IDENT \
-                or tokens[at].upper not in _NO_SYNTAX \
-                or not following or following[0].kind not in _VALUE_STARTS:
+        word = _leading_keyword(line.tokens, value_after=True)
+        if word is None or word.upper not in _NO_SYNTAX:
             return None
-        word = tokens[at]
         return self._at_token(line, word, f"no syntax there starts with {word.value}, so Rhai "
                                           f"reads a name followed by a value (a function's "
                                           f"arguments need brackets)")
@@ -516,11 +498,9 @@ class ConverterModel:
         if first.kind is not Kind.IDENT or spaced == word or word in SURVIVORS \
                 or word in MEMORY_FUNCTIONS or spaced not in STATEMENT_PHRASES:
             return None
-        after = [str(t.value) if t.kind is Kind.OP else "" for t in tokens[1:3]]
-        if after and (after[0] in _NOT_A_STATEMENT
-                      or (after[0] in _COMPOUND_SIGNS and after[1:] == ["="])):
-            return None  # a call, or a variable of that name
-        if not after:
+        if _names_a_variable(tokens, 0):
+            return None
+        if len(tokens) == 1:
             return Finding(Concern.TRANSLATION, line.number, first.col, first.end_col,
                            f"{self.label} skips this line: {word} is no syntax there, so "
                            f"Rhai reads a variable on its own, a statement its optimiser drops "
@@ -634,6 +614,30 @@ def _unfit(word: str, symbols: tuple[str, ...], where: str, count: int) -> str:
                 f"compiles in that build")
     return (f"its one {word} syntax is `{_shown(symbols)}` ({where}), which this line does "
             f"not fit, so it does not compile in that build")
+
+
+def _names_a_variable(tokens: tuple[Token, ...], at: int) -> bool:
+    """Does what follows the word at ``at`` make it a variable or a call, not a keyword
+    (``talk = 1``, ``talk += 1``, ``talk.x``, ``talk(…)``, a label ``talk:``)?"""
+    after = [str(t.value) if t.kind is Kind.OP else "" for t in tokens[at + 1 : at + 3]]
+    return bool(after) and (after[0] in _NOT_A_STATEMENT
+                            or (after[0] in _COMPOUND_SIGNS and after[1:] == ["="]))
+
+
+def _leading_keyword(tokens: tuple[Token, ...], value_after: bool = False) -> Token | None:
+    """The word where a keyword would start, the statement's or the assigned value's first,
+    when it reads as a keyword there: followed by a value (``x = llm "p"``, not ``x = find
+    + 1``), or as a statement by anything that does not make it a variable (by a value too
+    when ``value_after``)."""
+    sign = _assignment_sign(tokens)
+    at = 0 if sign is None else sign + 1
+    word = tokens[at] if at < len(tokens) else None
+    if word is None or word.kind is not Kind.IDENT:
+        return None
+    following = tokens[at + 1 : at + 2]
+    if sign is not None or value_after:
+        return word if following and following[0].kind in _VALUE_STARTS else None
+    return None if _names_a_variable(tokens, at) else word
 
 
 def _sends_email(line: SourceLine) -> bool:
