@@ -12,20 +12,21 @@ its documented meaning. Each :class:`Rewrite` names the engine function that cau
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from enum import Enum
 
-from ..syntax.brackets import OPENING, closing_bracket, opens_call
+from ..syntax.brackets import closing_bracket
 from ..syntax.lexer import Kind, TextBlock, Token
-from ..syntax.vocabulary import EXPRESSION_PHRASES, STATEMENT_PHRASES
+from ..syntax.vocabulary import STATEMENT_PHRASES
 from .builds import EngineBuild
 from .findings import Concern, Finding
 from .line_rules import (
     COMPOUND,
+    COMPOUND_SIGNS,
     DROPPED_PREFIXES,
-    MEMORY_FUNCTIONS,
     IfHeader,
+    assignment_sign,
     dropped,
     fails,
     memory_arguments,
@@ -38,7 +39,14 @@ from .line_rules import (
 from .multiword import conversion
 from .source_lines import LinePiece, PieceKey, SourceLine
 from .string_literals import literal_findings
-from .syntax_survivors import SURVIVORS
+from .syntax_words import (
+    keyword_case,
+    no_syntax,
+    set_assignment,
+    shadowed,
+    talk_to,
+    underscored_keyword,
+)
 from .talk_blocks import talk_block_findings
 
 COMPILER = "botbasic_compiler/src/"
@@ -109,51 +117,11 @@ class Rewrite(Enum):
                            + COMPILER + "blocks/talk.rs (BEGIN TALK only)")
 
 
-_COMPOUND_SIGNS = frozenset({"+", "-", "*", "/", "%", "**", "&", "|", "^", "<<", ">>"})  # x += 1 is Rhai's own
 _SIMPLE_ASSIGNMENT = re.compile(r"[^\W\d]\w*\s*=(?!=)")
-# The first words shared by several keywords (of the engine or Talkbench) whose lines no pass
-# rewrites first: a line must fit the one syntax Rhai keeps. Not here: RETURN and DO (the
-# converter lowercases them into Rhai's own), SAVE (rewritten from the bot's table schemas),
-# CALL (SUB lines have their build note), HEAR, TALK and WAIT (their own findings). ADD
-# SUGGESTION and ADD SWITCHER lines are joined into other first words (_JOINED_ADD).
-_SHADOWED = frozenset({"SET", "GET", "CLEAR", "DELETE", "RUN", "USE", "POST", "ON", "PLAY",
-                       "MERGE"})
-# … and these only where a keyword starts: a statement's first word or an assigned value's
-# (BOT in ADD BOT is not BOT's syntax).
-_SHADOWED_LEADING = frozenset({"ADD", "ASSIGN", "BOOK", "BOT", "EXIT", "LIST", "POLISH",
-                               "PUBLISH", "QR", "REMOVE", "REMEMBER", "RESOLVE", "RSS",
-                               "SCRAPE", "SEARCH",
-                               # one syntax each, which botbook's other forms do not fit
-                               # (COPY a TO b, FIND "t" WHERE …, WRITE x TO f, LLM … WITH …)
-                               "AGGREGATE", "ANALYZE", "CLASSIFY", "COMPRESS", "COPY",
-                               "DELEGATE", "DETECT", "DOWNLOAD", "EXTRACT", "FILL", "FILTER",
-                               "FIND", "FORECAST", "GENERATE", "GRAPHQL", "INSERT", "LLM", "MAP",
-                               "MOVE", "OCR", "ORCHESTRATE", "PATCH", "PIVOT", "PUT", "READ",
-                               "RECALL", "REFLECT", "SCAN", "SENTIMENT", "SOAP", "TAG", "THINK",
-                               "TRANSLATE", "UPDATE", "UPLOAD", "WEATHER", "WRITE"})
-# preprocess_basic's case-sensitive joins (lib.rs: ADD SUGGESTION [TOOL|TEXT], ADD SWITCHER)
-_JOINED_ADD = re.compile(r"ADD (SUGGESTION|SWITCHER)\b")
-_SLOT_TEXT = {"$expr$": "…", "$ident$": "<name>", "$string$": '"…"', "$int$": "<n>",
-              "$block$": "{…}"}
 # preprocess_basic turns "ADD SUGGESTION" into ADD_SUGGESTION (case-sensitive), but leaves
 # the TOOL and TEXT forms their own first words, each with its one syntax.
 _PLAIN_SUGGESTION = re.compile(r"ADD[ _]SUGGESTION(?![ _](TOOL|TEXT)\b)\b")
 _FIRST_WORDS = frozenset(phrase.split()[0] for phrase in STATEMENT_PHRASES)
-# Keywords Talkbench runs whose first word no syntax of the 2026-05 engine starts (its crates
-# leave those registrations out, e.g. botbasic_comms' send_mail and universal_messaging,
-# botbasic_system's create_site stub), less the words the converter lowercases into Rhai's own
-# (THROW) and those with their own findings (PUSH/APPEND statements).
-_NO_SYNTAX = frozenset(
-    word for phrases in (STATEMENT_PHRASES, EXPRESSION_PHRASES) for phrase in phrases
-    if (word := phrase.split()[0]) not in SURVIVORS
-    and "_".join(phrase.split()[:2]) not in SURVIVORS) - {"THROW", "PUSH", "APPEND"}
-# First words whose other casings something else decides: the converter lowercases Rhai's
-# own words (convert_keywords_to_lowercase), the build notes cover every HEAR, FOR, NEXT
-# and DO however written, and WAIT fails in any case (its own finding).
-_CASE_DECIDED = frozenset({"IF", "ELSE", "WHILE", "FOR", "IN", "LOOP", "RETURN", "DO",
-                           "IMPORT", "EXPORT", "SWITCH", "HEAR", "NEXT", "WAIT"})
-_NOT_A_STATEMENT = frozenset({"=", ".", "[", "(", ":"})  # talk = 1, talk.x, talk(…), a label
-_VALUE_STARTS = frozenset({Kind.STRING, Kind.NUMBER, Kind.IDENT})
 
 
 def _is_var_assignment(trimmed: str) -> bool:
@@ -294,9 +262,9 @@ class ConverterModel:
         if _sends_email(line):
             yield self._missing_function(line, "send_mail")
             return
-        if converted is None and (first_word := self._keyword_case(line)
-                                  or self._underscored_keyword(line)
-                                  or self._no_syntax(line)):
+        if converted is None and (first_word := keyword_case(self.label, line)
+                                  or underscored_keyword(self.label, line)
+                                  or no_syntax(self.label, line)):
             yield first_word  # Rhai stops at the first word: nothing after it matters
             return
         if upper.startswith("WHILE "):
@@ -324,23 +292,23 @@ class ConverterModel:
         elif self.with_open:
             yield from self._with_field(line)
         elif re.match(r"TALK\s+TO\b", upper) and line.tokens[0].value == "TALK":
-            yield self._talk_to(line)
+            yield talk_to(self.label, line)
         elif re.match(r"WAIT\b", upper) and not re.match(r"WAIT\s+FOR\b", upper):
             yield from self._wait(line)
         elif _PLAIN_SUGGESTION.match(line.trimmed):
             yield from self._suggestion(line)
         elif _appends(line.tokens):
             yield from self._push_statement(line)
-        elif line.tokens[0].value == "SET" and _assignment_sign(line.tokens[1:]) is not None \
+        elif line.tokens[0].value == "SET" and assignment_sign(line.tokens[1:]) is not None \
                 and self._in_block():
-            yield self._set_assignment(line)
+            yield set_assignment(self.label, line)
         elif (method := _array_method_alone(line.tokens)) is not None:
             yield from self._push_method(line, method)
         else:
             let_prefix = list(self._let_prefix(line))
-            yield from let_prefix or self._comparing_equals(line, _assignment_sign(line.tokens))
+            yield from let_prefix or self._comparing_equals(line, assignment_sign(line.tokens))
         if converted is None:
-            yield from self._shadowed(line)
+            yield from shadowed(self.label, line)
 
     def _comment(self, line: SourceLine, header: IfHeader | None) -> Iterator[Finding]:
         if not line.comment_col:
@@ -399,15 +367,6 @@ class ConverterModel:
         """Is the line inside a block whose lines the IF pass leaves without ``let``?"""
         return bool(self.if_depth or self.while_depth or (self.select_open and self.case_seen))
 
-    def _set_assignment(self, line: SourceLine) -> Finding:
-        """``SET x = 1`` in a block: no ``let`` is added, so the line meets SET's one syntax
-        (outside a block, _let_prefix reports the ``let SET …`` it becomes)."""
-        symbols, where, _ = SURVIVORS["SET"]
-        return self._at_token(line, line.tokens[0],
-                              f"Rhai keeps one custom syntax per first word, and the last SET "
-                              f"syntax registered is `{_shown(symbols)}` ({where}), so "
-                              f"SET x = … does not compile there; write the assignment without "
-                              f"SET")
 
     def _comparing_equals(self, line: SourceLine, own: int | None) -> Iterator[Finding]:
         """An ``=`` that compares, outside an IF condition: the converter turns ``=`` into
@@ -421,7 +380,7 @@ class ConverterModel:
             before = line.tokens[i - 1] if i else None
             if i != own and token.kind is Kind.OP and token.value == "=" and not (
                     before is not None and before.kind is Kind.OP
-                    and before.value in _COMPOUND_SIGNS and before.end_col == token.col):
+                    and before.value in COMPOUND_SIGNS and before.end_col == token.col):
                 yield self._at_token(line, token, "Rhai reads this '=' as an assignment (the "
                                                   "converter makes it '==' only in an IF "
                                                   "condition); write ==")
@@ -454,65 +413,9 @@ class ConverterModel:
                              "WAIT FOR EVENT's syntax replaces WAIT <seconds> (Rhai keeps "
                              "one custom syntax per first word)")
 
-    def _talk_to(self, line: SourceLine) -> Finding:
-        symbols, where, _ = SURVIVORS["TALK"]
-        return self._at_token(line, line.tokens[1],
-                              f"TALK's one syntax there is `{_shown(symbols)}` ({where} "
-                              f"registers TALK TO first, and TALK … replaces it), so Rhai reads "
-                              f"TO as a variable followed by a value; that build has no way "
-                              f"to talk to another recipient")
 
-    def _keyword_case(self, line: SourceLine) -> Finding | None:
-        """``talk "hi"``, ``x = llm "p"``: Rhai reads a custom syntax only from its exact first
-        word, so a keyword the converter leaves in another case is a plain name followed by a
-        value."""
-        word_token = _leading_keyword(line.tokens)
-        if word_token is None:
-            return None
-        word = str(word_token.value)
-        keyword = word.upper()
-        if word == keyword or keyword not in SURVIVORS or keyword in _CASE_DECIDED:
-            return None
-        return self._at_token(line, word_token, f"Rhai matches a keyword's words exactly, and "
-                                                f"no pass of the converter upper-cases {word}; "
-                                                f"write {keyword}")
 
-    def _no_syntax(self, line: SourceLine) -> Finding | None:
-        """``SEND MAIL a, b, c``, ``x = QUALIFY LEAD id, 85``: a keyword (as a statement or a
-        value) whose first word starts no syntax there, on a line no pass converts."""
-        word = _leading_keyword(line.tokens, value_after=True)
-        if word is None or word.upper not in _NO_SYNTAX:
-            return None
-        return self._at_token(line, word, f"no syntax there starts with {word.value}, so Rhai "
-                                          f"reads a name followed by a value (a function's "
-                                          f"arguments need brackets)")
 
-    def _underscored_keyword(self, line: SourceLine) -> Finding | None:
-        """``SET_CONTEXT "x"``, ``CLEAR_SUGGESTIONS``: Talkbench reads a keyword's words joined
-        by underscores, but the converter joins only its own few (FOR_EACH, ADD_SUGGESTION …),
-        and Rhai knows no other such word as a syntax."""
-        tokens = line.tokens
-        first = tokens[0]
-        word = first.upper
-        spaced = word.replace("_", " ")
-        if first.kind is not Kind.IDENT or spaced == word or word in SURVIVORS \
-                or word in MEMORY_FUNCTIONS or spaced not in STATEMENT_PHRASES:
-            return None
-        if _names_a_variable(tokens, 0):
-            return None
-        if len(tokens) == 1:
-            return Finding(Concern.TRANSLATION, line.number, first.col, first.end_col,
-                           f"{self.label} skips this line: {word} is no syntax there, so "
-                           f"Rhai reads a variable on its own, a statement its optimiser drops "
-                           f"(nothing runs, and no error)")
-        why = (f"{word} is no syntax there (the converter joins only a few keywords' words "
-               f"with '_'), so Rhai reads a name followed by a value (a function's "
-               f"arguments need brackets)")
-        rest = line.code[len(str(first.value)):]
-        with_spaces = conversion(spaced + rest)
-        if with_spaces is not None and with_spaces.registered:
-            why += f"; write {spaced}{rest}"
-        return self._at_token(line, first, why)
 
     def _missing_function(self, line: SourceLine, name: str) -> Finding:
         """A run-time stop, not a compile error: the line converts into a call of a function
@@ -522,31 +425,6 @@ class ConverterModel:
                        f"{self.label} stops here: it converts this line into {name}(…), a "
                        f"function no crate registers (\"Function not found: {name}\")")
 
-    def _shadowed(self, line: SourceLine) -> Iterator[Finding]:
-        """Keywords whose first word's one syntax in Rhai is another keyword's."""
-        tokens = line.tokens
-        assignment = any(t.kind is Kind.OP and t.value == "=" for t in tokens)
-        for i, token in enumerate(tokens):
-            word = token.value
-            syntax = SURVIVORS.get(str(word)) if token.kind is Kind.IDENT else None
-            if syntax is not None and _calls_syntax(syntax[0], tokens, i):
-                yield Finding(Concern.TRANSLATION, line.number, token.col, token.end_col,
-                              f"{self.label} fails to compile this: {word} is a custom syntax "
-                              f"there (`{_shown(syntax[0])}`, {syntax[1]}), so {word}(…) is not "
-                              f"a call: Rhai reads the brackets as the syntax's first value")
-                return
-            if token.kind is not Kind.IDENT or (i == 0 and assignment) or not (
-                    word in _SHADOWED or word in _SHADOWED_LEADING and _leads(tokens, i)):
-                continue  # a line "SET x = 1" is _let_prefix's
-            rest = tokens[i + 1 :]
-            if word == "GET" and [t.upper for t in rest[:2]] == ["BOT", "MEMORY"]:
-                continue  # GET BOT MEMORY has its own finding (word_findings)
-            if word == "ADD" and _JOINED_ADD.match(line.text[token.col - 1 :]):
-                continue
-            symbols, where, count = SURVIVORS[str(word)]
-            if not _fits(symbols, rest):
-                yield self._at_token(line, token, _unfit(str(word), symbols, where, count))
-                return
 
     def _suggestion(self, line: SourceLine) -> Iterator[Finding]:
         """add_suggestion.rs registers ``ADD_SUGGESTION $expr$ as $expr$`` and then
@@ -602,42 +480,12 @@ class ConverterModel:
                           f"the text \"{value}\", never the number or value {value}")
 
 
-def _leads(tokens: tuple[Token, ...], i: int) -> bool:
-    """Does the word at ``i`` start the statement or the value of ``x = …``?"""
-    return i == 0 or (tokens[i - 1].kind is Kind.OP and tokens[i - 1].value == "=")
 
 
-def _unfit(word: str, symbols: tuple[str, ...], where: str, count: int) -> str:
-    if count > 1:
-        return (f"Rhai keeps one custom syntax per first word, and the last {word} syntax "
-                f"registered is `{_shown(symbols)}` ({where}), so no other {word} keyword "
-                f"compiles in that build")
-    return (f"its one {word} syntax is `{_shown(symbols)}` ({where}), which this line does "
-            f"not fit, so it does not compile in that build")
 
 
-def _names_a_variable(tokens: tuple[Token, ...], at: int) -> bool:
-    """Does what follows the word at ``at`` make it a variable or a call, not a keyword
-    (``talk = 1``, ``talk += 1``, ``talk.x``, ``talk(…)``, a label ``talk:``)?"""
-    after = [str(t.value) if t.kind is Kind.OP else "" for t in tokens[at + 1 : at + 3]]
-    return bool(after) and (after[0] in _NOT_A_STATEMENT
-                            or (after[0] in _COMPOUND_SIGNS and after[1:] == ["="]))
 
 
-def _leading_keyword(tokens: tuple[Token, ...], value_after: bool = False) -> Token | None:
-    """The word where a keyword would start, the statement's or the assigned value's first,
-    when it reads as a keyword there: followed by a value (``x = llm "p"``, not ``x = find
-    + 1``), or as a statement by anything that does not make it a variable (by a value too
-    when ``value_after``)."""
-    sign = _assignment_sign(tokens)
-    at = 0 if sign is None else sign + 1
-    word = tokens[at] if at < len(tokens) else None
-    if word is None or word.kind is not Kind.IDENT:
-        return None
-    following = tokens[at + 1 : at + 2]
-    if sign is not None or value_after:
-        return word if following and following[0].kind in _VALUE_STARTS else None
-    return None if _names_a_variable(tokens, at) else word
 
 
 def _sends_email(line: SourceLine) -> bool:
@@ -646,109 +494,22 @@ def _sends_email(line: SourceLine) -> bool:
     return line.upper.startswith("SEND EMAIL") and len(line.trimmed[11:].split(",")) == 3
 
 
-def _shown(symbols: tuple[str, ...]) -> str:
-    return " ".join(_SLOT_TEXT.get(s, s) for s in symbols)
 
 
-def _calls_syntax(symbols: tuple[str, ...], tokens: tuple[Token, ...], index: int) -> bool:
-    """Is the word at ``index``, whose custom syntax starts with a value (``W $expr$ …``),
-    written as a call that syntax cannot read: with two arguments, or with one when the
-    syntax goes on after its first value (``FIRST(x)`` is FIRST of (x); ``JOIN(x)`` lacks
-    the rest of JOIN's syntax)?"""
-    if symbols[1:2] != ("$expr$",) or not opens_call(tokens, index):
-        return False
-    return len(symbols) > 2 or _pair_call(tokens, index)
 
 
-def _pair_call(tokens: tuple[Token, ...], index: int) -> bool:
-    """Is the call ``W(…)`` at ``index`` given two or more arguments: a comma of its own?"""
-    close = closing_bracket(tokens, index + 1)
-    j = index + 2
-    while close is not None and j < close:
-        token = tokens[j]
-        if token.kind is Kind.OP and token.value == ",":
-            return True
-        inner = closing_bracket(tokens, j) if token.kind is Kind.OP \
-            and token.value in OPENING else None
-        j = (inner if inner is not None else j) + 1
-    return False
 
 
-def _fits(symbols: tuple[str, ...], rest: tuple[Token, ...]) -> bool:
-    """Could the rest of the line follow the syntax's first word? Its fixed words and marks
-    must come in order (as written: Rhai matches them case-sensitively), a ``$ident$``
-    right after the first word needs a name, and what a lone ``$expr$`` slot takes (up to
-    the next fixed mark, or to the end) must be one value: no comma of its own, no two
-    values side by side (``SCRAPE ALL "u", …``: ALL is the value, then "u" is not ',')."""
-    at = 0
-    lone = False  # is the slot before this symbol one $expr$?
-    for k, symbol in enumerate(symbols[1:]):
-        if symbol.startswith("$"):
-            if symbol == "$ident$" and k == 0 and not (rest and rest[0].kind is Kind.IDENT):
-                return False
-            lone = symbol == "$expr$" and not lone and symbols[k:k + 1] != ("$expr$",)
-            continue
-        start = at
-        while at < len(rest) and str(rest[at].value) != symbol:
-            at += 1
-        if at == len(rest) or (lone and not _one_value(rest[start:at])):
-            return False
-        at += 1
-        lone = False
-    return not (lone and symbols[-1] == "$expr$") or _one_value(rest[at:])
 
 
-_VALUES = (Kind.IDENT, Kind.STRING, Kind.NUMBER)
 
 
-def _side_by_side(before: Token | None, token: Token) -> bool:
-    return (before is not None and token.kind in _VALUES and before.kind in _VALUES
-            and not (_is_in(token) or _is_in(before)))
 
 
-def _is_in(token: Token) -> bool:
-    return token.kind is Kind.IDENT and token.upper == "IN"  # lowercased into Rhai's in
 
 
-def _one_value(tokens: tuple[Token, ...]) -> bool:
-    """No comma outside brackets and no two values side by side: at most one expression."""
-    depth = 0
-    for before, token in zip((None, *tokens), tokens, strict=False):
-        if token.kind is Kind.OP and token.value in OPENING:
-            depth += 1
-        elif token.kind is Kind.OP and token.value in (")", "]", "}"):
-            depth -= 1
-        elif depth == 0 and (_side_by_side(before, token)
-                             or token.kind is Kind.OP and token.value == ","):
-            return False
-    return True
 
 
-def _assignment_sign(tokens: Sequence[Token]) -> int | None:
-    """The index of the ``=`` that assigns, when the line starts ``name =``, ``a.b =`` or
-    ``a[i] =`` (``LET`` first allowed); None for any other statement."""
-    i = 1 if tokens and tokens[0].upper == "LET" else 0
-    if i >= len(tokens) or tokens[i].kind is not Kind.IDENT:
-        return None
-    i += 1
-    depth = 0
-    while i < len(tokens):
-        t = tokens[i]
-        op = t.value if t.kind is Kind.OP else None
-        if op == "[":
-            depth += 1
-        elif op == "]":
-            depth -= 1
-        elif depth:
-            pass
-        elif op == "=":
-            return i
-        elif op == "." and i + 1 < len(tokens) and tokens[i + 1].kind is Kind.IDENT:
-            i += 1
-        else:
-            return None
-        i += 1
-    return None
 
 
 # Words of the data keywords' SQL-like forms, whose '=' is part of the keyword's syntax.

@@ -21,6 +21,8 @@ from .text_rewrites import rewritten_string
 # convert_if_then_syntax leaves ``=`` alone in a line or condition holding any of these.
 COMPOUND = ("==", "!=", "<=", ">=", "+=", "-=", "*=", "/=")
 # preprocess_basic drops these lines (the engine registers them in its database instead).
+# Operators whose compound assignment (x += 1) is Rhai's own.
+COMPOUND_SIGNS = frozenset({"+", "-", "*", "/", "%", "**", "&", "|", "^", "<<", ">>"})
 DROPPED_PREFIXES = ("SET SCHEDULE", "WEBHOOK", "PARAM ", "DESCRIPTION ")
 _IF_HEADER = re.compile(r"(ELSEIF|IF) ")
 _ENDS_WITH_LLM = re.compile(r'llm "$', re.IGNORECASE)
@@ -324,3 +326,29 @@ def talk_text_findings(label: str, line: SourceLine) -> Iterator[Finding]:
                       line.indent + len(line.trimmed),
                       f"{label} rewrites words inside this text: \"{clip(line.trimmed)}\" "
                       f"becomes \"{clip(changed)}\"")
+
+def assignment_sign(tokens: Sequence[Token]) -> int | None:
+    """The index of the ``=`` that assigns, when the line starts ``name =``, ``a.b =`` or
+    ``a[i] =`` (``LET`` first allowed); None for any other statement."""
+    i = 1 if tokens and tokens[0].upper == "LET" else 0
+    if i >= len(tokens) or tokens[i].kind is not Kind.IDENT:
+        return None
+    i += 1
+    depth = 0
+    while i < len(tokens):
+        t = tokens[i]
+        op = t.value if t.kind is Kind.OP else None
+        if op == "[":
+            depth += 1
+        elif op == "]":
+            depth -= 1
+        elif depth:
+            pass
+        elif op == "=":
+            return i
+        elif op == "." and i + 1 < len(tokens) and tokens[i + 1].kind is Kind.IDENT:
+            i += 1
+        else:
+            return None
+        i += 1
+    return None
