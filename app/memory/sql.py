@@ -289,9 +289,15 @@ class MemorySql:
     @contextlib.contextmanager
     def _sqlite_atomic(self) -> Iterator[None]:
         assert self.file is not None
-        # IMMEDIATE: take the write lock up front (see app.db.database).
-        with self.db.atomic("IMMEDIATE"):
-            yield
+        try:
+            # IMMEDIATE: take the write lock up front (see app.db.database).
+            with self.db.atomic("IMMEDIATE"):
+                yield
+        except Exception:
+            # With its folder gone SQLite may fail first ("unable to open database file",
+            # its journal cannot be made): a file no longer there is the reason to give.
+            self.file.check()
+            raise
         # One stat after the commit is enough (and ~9 µs per commit on this machine): a
         # commit into a deleted file fails here and its writes stay queued.
         self.file.check()
