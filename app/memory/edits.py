@@ -7,15 +7,16 @@ with the writer's own, before the edit returns (see :mod:`app.memory.store`).
 
 from __future__ import annotations
 
+import contextlib
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 import peewee
 
 from interpreter.ports.host import WriteSource
 
-from ..db.database import reset_connection, translate_error
+from ..db.database import DatabaseError, driver_error, reset_connection, translate_error
 from ..db.models import BotMemory, utc_now
 from .changes import HAND, ChangeState, MemoryChange
 from .queries import MemoryEntry, MemoryQueries, _as_utc
@@ -31,6 +32,22 @@ class MemoryEdits:
         self._writer = writer
         self._queries = queries
 
+    @contextlib.contextmanager
+    def _database_errors(self) -> Iterator[None]:
+        """A failure of the database inside (its transaction rolled back) resets the
+        connection and the bot-id cache (a bot row made in that transaction is gone) and
+        becomes one DatabaseError; the edit's own errors (KeyError, ValueError …) pass."""
+        try:
+            yield
+        except DatabaseError:
+            raise
+        except Exception as exc:
+            if not isinstance(exc, peewee.PeeweeException) and driver_error(exc) is None:
+                raise
+            reset_connection(self._sql.db)
+            self._sql.bot_ids.clear()
+            raise translate_error(exc, "the memory database") from None
+
     def rename(self, bot: str, old_key: str, new_key: str, *, overwrite: bool = False) -> None:
         """Rename a key, keeping its value and created_at. KeyError if ``old_key`` is missing,
         ValueError if ``new_key`` exists and not ``overwrite``."""
@@ -45,30 +62,26 @@ class MemoryEdits:
             bot_id = sql.lookup_bot_id(bot)
             if bot_id is None:
                 raise KeyError(old_key)
-            try:
-                with sql.atomic():
-                    rows = sql.fetch(sql.sql_entry, (bot_id, old_key))
-                    if not rows:
-                        raise KeyError(old_key)
-                    value, created = rows[0][1], rows[0][2]
-                    clash = sql.fetch(sql.sql_entry, (bot_id, new_key))
-                    replaced = clash[0][1] if clash else None
-                    if clash and not overwrite:
-                        raise ValueError(f"key {new_key!r} already exists")
-                    if clash:
-                        sql.db.execute(
-                            BotMemory.delete().where(
-                                (BotMemory.bot == bot_id) & (BotMemory.key == new_key)
-                            )
-                        )
+            with self._database_errors(), sql.atomic():
+                rows = sql.fetch(sql.sql_entry, (bot_id, old_key))
+                if not rows:
+                    raise KeyError(old_key)
+                value, created = rows[0][1], rows[0][2]
+                clash = sql.fetch(sql.sql_entry, (bot_id, new_key))
+                replaced = clash[0][1] if clash else None
+                if clash and not overwrite:
+                    raise ValueError(f"key {new_key!r} already exists")
+                if clash:
                     sql.db.execute(
-                        BotMemory.update(key=new_key, updated_at=sql.ts(utc_now())).where(
-                            (BotMemory.bot == bot_id) & (BotMemory.key == old_key)
+                        BotMemory.delete().where(
+                            (BotMemory.bot == bot_id) & (BotMemory.key == new_key)
                         )
                     )
-            except peewee.PeeweeException as exc:
-                reset_connection(sql.db)
-                raise translate_error(exc, "the memory database") from None
+                sql.db.execute(
+                    BotMemory.update(key=new_key, updated_at=sql.ts(utc_now())).where(
+                        (BotMemory.bot == bot_id) & (BotMemory.key == old_key)
+                    )
+                )
             self._writer.report([
                 MemoryChange(
                     bot,
@@ -95,11 +108,8 @@ class MemoryEdits:
         sql = self._sql
         with self._writer.write_lock:
             self._writer.drain()
-            try:
+            with self._database_errors():
                 sql.restore_rows(bot, rows)
-            except peewee.PeeweeException as exc:
-                reset_connection(sql.db)
-                raise translate_error(exc, "the memory database") from None
             self._writer.report([MemoryChange(bot, key, None, value, source, ChangeState.LANDED)
                                  for key, value, _created in rows])
 
@@ -117,12 +127,8 @@ class MemoryEdits:
         sql = self._sql
         with self._writer.write_lock:
             self._writer.drain()
-            try:
+            with self._database_errors():
                 deleted = sql.apply_rows(writes, deletes, expected)
-            except peewee.PeeweeException as exc:
-                reset_connection(sql.db)
-                sql.bot_ids.clear()  # a bot row of the rolled-back transaction
-                raise translate_error(exc, "the memory database") from None
             changes = [MemoryChange(bot, key, None, value, source, ChangeState.LANDED)
                        for bot, key, value, _created in writes]
             changes += [MemoryChange(bot, key, old, None, source, ChangeState.DELETED,
@@ -142,12 +148,8 @@ class MemoryEdits:
         sql = self._sql
         with self._writer.write_lock:
             self._writer.drain()
-            try:
+            with self._database_errors():
                 sql.write_batch(batch)
-            except Exception as exc:  # noqa: BLE001 - any failure: one message, all undone
-                reset_connection(sql.db)
-                sql.bot_ids.clear()  # a bot row of the rolled-back transaction
-                raise translate_error(exc, "the memory database") from None
             self._writer.report([MemoryChange(b, k, None, value, source, ChangeState.LANDED)
                                  for (b, k), (value, _, _) in batch.items()])
 
@@ -161,17 +163,13 @@ class MemoryEdits:
             if bot_id is None or not keys:
                 return 0
             deleted: dict[str, tuple[str, Any]] = {}
-            try:
-                with sql.atomic():
-                    for chunk in chunks(keys, CHUNK_KEYS):
-                        where = (BotMemory.bot == bot_id) & BotMemory.key.in_(chunk)
-                        select, params = sql.compile(BotMemory.select(
-                            BotMemory.key, BotMemory.value, BotMemory.created_at).where(where))
-                        deleted.update((k, (v, c)) for k, v, c in sql.fetch(select, params))
-                        sql.db.execute(BotMemory.delete().where(where))
-            except peewee.PeeweeException as exc:
-                reset_connection(sql.db)
-                raise translate_error(exc, "the memory database") from None
+            with self._database_errors(), sql.atomic():
+                for chunk in chunks(keys, CHUNK_KEYS):
+                    where = (BotMemory.bot == bot_id) & BotMemory.key.in_(chunk)
+                    select, params = sql.compile(BotMemory.select(
+                        BotMemory.key, BotMemory.value, BotMemory.created_at).where(where))
+                    deleted.update((k, (v, c)) for k, v, c in sql.fetch(select, params))
+                    sql.db.execute(BotMemory.delete().where(where))
             self._writer.report([
                 MemoryChange(bot, key, deleted[key][0], None, HAND, ChangeState.DELETED,
                              created_at=_as_utc(deleted[key][1]))
