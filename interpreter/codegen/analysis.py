@@ -10,7 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ..library.builtins.core import lookup_builtin, normalize_name
+from ..library.builtins.core import (
+    NUMBER_RESULTS,
+    TEXT_RESULTS,
+    lookup_builtin,
+    normalize_name,
+)
 from ..syntax import nodes as n
 from ..syntax.pieces.shift import moved_from
 
@@ -38,14 +43,10 @@ def never_null(node: n.Node) -> bool:
     return isinstance(node, (n.Interp, n.Unary, n.IsNull, n.ArrayLit, n.MapLit))
 
 
-# Functions whose result is text, a number or a boolean, never an array or map: bot memory
-# holds text (botbasic_data bot_memory.rs: String), the others are the engine's string and
-# number functions.
-_SCALAR_CALLS = frozenset({
-    "GET BOT MEMORY", "LEN", "LENGTH", "UBOUND", "UCASE", "UPPER", "LCASE", "LOWER", "TRIM",
-    "LTRIM", "RTRIM", "LEFT", "RIGHT", "MID", "INSTR", "REPLACE", "STR", "VAL", "INT", "ROUND",
-    "ABS", "CHR", "ASC", "FORMAT", "IS NUMERIC", "ISNUMBER", "ISEMPTY", "NOW", "TODAY",
-})
+# Functions whose result is never an array or map: text and number functions, the tests,
+# the clock, and bot memory, which holds text (botbasic_data bot_memory.rs: String).
+_SCALAR_CALLS = NUMBER_RESULTS | TEXT_RESULTS | {"GET BOT MEMORY", "IS NUMERIC", "ISNUMBER",
+                                                 "ISEMPTY", "NOW", "TODAY"}
 
 
 def may_share(node: n.Node, subs: dict[str, Any]) -> bool:

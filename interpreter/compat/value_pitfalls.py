@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from enum import Enum
 
+from ..library.builtins.core import NUMBER_RESULTS
 from ..syntax import nodes as n
 from .findings import Concern, Finding
 
@@ -32,7 +33,6 @@ class Pitfall(Enum):
 
 _MEMORY_READS = frozenset({"GET BOT MEMORY", "GET USER MEMORY"})
 _TEXT_HEAR_KINDS = frozenset({"STRING", "MENU", "NAME", "EMAIL", "MOBILE", "ZIPCODE"})
-_NUMBER_CALLS = frozenset({"VAL", "INT", "ROUND", "ABS", "LEN", "LENGTH", "UBOUND"})
 _COMPARISONS = frozenset({"=", "<>", "<", "<=", ">", ">="})
 
 
@@ -79,7 +79,7 @@ class ValueModel:
         if isinstance(node, n.Binary) and node.op in ("+", "-", "*", "/", "\\", "MOD"):
             return self.is_number(node.left) and self.is_number(node.right)
         if isinstance(node, n.Call):
-            return node.name.upper() in _NUMBER_CALLS
+            return node.name.upper() in NUMBER_RESULTS
         if isinstance(node, n.Name):
             return self.number_only.get(node.name, False)
         return False

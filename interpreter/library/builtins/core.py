@@ -43,6 +43,13 @@ class Builtin:
 
 BUILTINS: dict[str, Builtin] = {}
 
+# Functions whose result is a number, or text, whatever their arguments (registry keys): the
+# checker's value model and the code generator's copy test (never an array or map) read them.
+NUMBER_RESULTS = frozenset({"VAL", "INT", "ROUND", "ABS", "LEN", "LENGTH", "UBOUND", "INSTR",
+                            "ASC"})
+TEXT_RESULTS = frozenset({"UCASE", "UPPER", "LCASE", "LOWER", "TRIM", "LTRIM", "RTRIM", "LEFT",
+                          "RIGHT", "MID", "REPLACE", "STR", "CHR", "FORMAT"})
+
 _SPACES = re.compile(r"\s+")
 
 
