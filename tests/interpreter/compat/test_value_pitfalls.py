@@ -22,6 +22,10 @@ CASES = [
      'visits = GET_BOT_MEMORY("visits")\nn = visits + 1\nTALK n\n',
      'visits = GET_BOT_MEMORY("visits")\nn = VAL(visits) + 1\nTALK n\n',
      (2, 12), 'write VAL(visits) + 1'),
+    ("text + a position from INSTR",  # INSTR gives an int (string_functions.rs)
+     'name = GET_BOT_MEMORY("name")\np = name + INSTR(name, " ")\nTALK p\n',
+     'name = GET_BOT_MEMORY("name")\np = INSTR(name, " ")\nTALK p\n',
+     (2, 10), "VAL(name)"),
     ("text + number from HEAR",
      "HEAR answer\nt = 2 + answer\nTALK t\n",
      "HEAR answer\nt = 2 + VAL(answer)\nTALK t\n",
