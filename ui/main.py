@@ -45,6 +45,7 @@ def build_window(files: list[str], db: str | None, bot: str, settings: QSettings
     window.restore_session()
     for name in files:
         window.open_file(Path(name))
+    window.unsaved.offer_orphans()  # after the files above: recovered text goes into their tabs
     if window.tabs.count() == 0:
         window.add_tab(NEW_FILE_TEXT, None)
     return window

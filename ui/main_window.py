@@ -29,12 +29,14 @@ from PySide6.QtWidgets import (
 )
 
 from app.files.atomic_file import DEFAULT_FORMAT, read_text_file, write_text_atomic
+from app.files.recovery import area_beside
 
 from .deferred_parts import DeferredParts
 from .editor import session_restore
 from .editor.code_editor import CodeEditor, Mark
 from .editor.disk_changes import DiskWatcher, ReloadBar, file_digest
 from .editor.find_bar import FindBar
+from .editor.recovery import UnsavedTextKeeper
 from .editor.themes import ApplicationTheme, Theme, ThemeMenu, themed_icon
 from .help_menu import HelpMenu
 from .run.chat_panel import ChatPanel
@@ -276,6 +278,8 @@ class MainWindow(QMainWindow):
         self.tabs.currentChanged.connect(lambda _i: self._check_shown_tab())
         self.disk_watcher = DiskWatcher(self)
         self.disk_watcher.changed.connect(self._on_disk_change)
+        # Unsaved text outlives a killed IDE (offered back by build_window's next start).
+        self.unsaved = UnsavedTextKeeper(self, area_beside(settings.fileName()))
         self.find_bar = FindBar(self.editor)
         self.find_bar.hide()
         central = QWidget()
@@ -1300,6 +1304,7 @@ class MainWindow(QMainWindow):
         self.settings.setValue("windowState", self.saveState())
         self.settings.sync()
         self.store.flush(10.0)
+        self.unsaved.close()
         event.accept()
 
 

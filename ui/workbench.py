@@ -91,6 +91,15 @@ class Workbench(Protocol):
 
     def open_file(self, path: Any) -> Any: ...
 
+    def add_tab(self, text: str, path: Any) -> Any:
+        """A new editor tab holding ``text`` (``path``: the file it saves to, or None)."""
+
+    def reload(self, tab: Any) -> bool:
+        """Replace ``tab``'s text with its file as it is on disk now."""
+
+    def close_tab(self, index: int) -> bool:
+        """Close the tab at ``index``, asking first when it has unsaved changes."""
+
     def jump_to(self, line: int, col: int) -> None: ...
 
     def use_bot(self, bot: str, origin: str = "") -> None: ...

@@ -1,0 +1,223 @@
+"""Unsaved editor text kept on disk while the IDE runs, so a killed or crashed IDE (or a
+power cut) does not take an author's unsaved work with it.
+
+Layout: one folder per running IDE under the recovery area, ``<area>/<session>/``, holding a
+``lock`` file and one ``<key>.json`` per buffer with unsaved changes. The running IDE holds an
+exclusive ``flock`` on its lock for as long as it lives; the kernel drops that lock when the
+process ends in any way, so a session folder whose lock can be taken belongs to an IDE that is
+gone: its buffers are *orphans*, offered back at the next start. A clean exit removes its
+folder (the user has answered the "save changes?" question by then).
+
+Why a writer thread: a backup is written atomically (temp file, fsync, rename, fsync of the
+folder, as ``atomic_file`` saves dialogs), which can take tens of milliseconds on a busy disk;
+the GUI thread only hands over the text.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import queue
+import shutil
+import threading
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from .atomic_file import DEFAULT_FORMAT, TextFormat, write_bytes_atomic
+
+LOCK_NAME = "lock"
+SUFFIX = ".json"
+FORMAT_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Backup:
+    """One buffer's unsaved text and what is needed to put it back where it was."""
+
+    text: str
+    path: str | None  # the file the buffer edits; None for an untitled buffer
+    # The digest of the file's bytes when the buffer last read or wrote them: a file that
+    # differs now was changed by someone else since (saving over it must ask first).
+    disk_digest: str | None = None
+    text_format: TextFormat = DEFAULT_FORMAT
+    saved_at: float = 0.0  # time.time() of the backup
+
+    @property
+    def name(self) -> str:
+        return Path(self.path).name if self.path else "untitled.bas"
+
+    @property
+    def when(self) -> str:
+        return time.strftime("%Y-%m-%d %H:%M", time.localtime(self.saved_at))
+
+    def to_json(self) -> bytes:
+        data = asdict(self)
+        data["version"] = FORMAT_VERSION
+        return json.dumps(data, ensure_ascii=False).encode("utf-8")
+
+    @staticmethod
+    def from_json(data: bytes) -> Backup:
+        raw = json.loads(data.decode("utf-8"))
+        if not isinstance(raw, dict) or raw.get("version") != FORMAT_VERSION \
+                or not isinstance(raw.get("text"), str):
+            raise ValueError("not a Talkbench backup")
+        fmt = raw.get("text_format") or {}
+        return Backup(raw["text"], raw.get("path"), raw.get("disk_digest"),
+                      TextFormat(str(fmt.get("encoding", "utf-8")), bool(fmt.get("bom")),
+                                 str(fmt.get("newline", "\n"))),
+                      float(raw.get("saved_at") or 0.0))
+
+
+@dataclass(frozen=True)
+class Orphan:
+    """A backup left by an IDE that is gone; its session stays claimed (locked) by the
+    area that found it until :meth:`RecoveryArea.release_orphans`."""
+
+    backup: Backup
+    file: Path
+
+
+class RecoveryArea:
+    """The folder of every IDE's session folders (one per settings file)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._claimed: list[tuple[Path, int]] = []  # orphan sessions: folder, locked fd
+
+    def start_session(self) -> RecoverySession:
+        return RecoverySession(self.root / f"{os.getpid()}-{os.urandom(6).hex()}")
+
+    def orphans(self) -> tuple[list[Orphan], list[str]]:
+        """The backups of sessions whose IDE is gone (claimed: another IDE starting now does
+        not offer them too), and a note for each backup that cannot be read."""
+        found: list[Orphan] = []
+        problems: list[str] = []
+        if not self.root.is_dir():
+            return found, problems
+        for folder in sorted(p for p in self.root.iterdir() if p.is_dir()):
+            fd = _try_lock(folder / LOCK_NAME)
+            if fd is None:
+                continue  # a running IDE's session (or one another IDE is recovering)
+            self._claimed.append((folder, fd))
+            for file in sorted(folder.glob("*" + SUFFIX)):
+                try:
+                    found.append(Orphan(Backup.from_json(file.read_bytes()), file))
+                except (OSError, ValueError) as exc:
+                    problems.append(f"{file}: {exc}")
+        found.sort(key=lambda o: o.backup.saved_at)
+        return found, problems
+
+    def release_orphans(self, remove: bool) -> None:
+        """Done with the claimed sessions: ``remove`` them (their buffers are in a live
+        session now) or leave them for the next start."""
+        for folder, fd in self._claimed:
+            if remove:
+                shutil.rmtree(folder, ignore_errors=True)
+            os.close(fd)
+        self._claimed = []
+
+
+class RecoverySession:
+    """This IDE's session folder, locked while the IDE lives; writes in a thread of its own."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        folder.mkdir(parents=True, exist_ok=True)
+        fd = _try_lock(folder / LOCK_NAME)
+        if fd is None:  # a fresh random name: only a broken file system gets here
+            raise OSError(f"cannot lock {folder / LOCK_NAME}")
+        self._lock_fd: int | None = fd
+        self._queue: queue.Queue[tuple[str, str, Backup | None] | None] = queue.Queue()
+        self._pending = 0
+        self._idle = threading.Condition()
+        self.last_error: str = ""
+        self._thread = threading.Thread(target=self._write_loop, name="talkbench-recovery",
+                                        daemon=True)
+        self._thread.start()
+
+    @staticmethod
+    def new_key() -> str:
+        return os.urandom(16).hex()
+
+    def keep(self, key: str, backup: Backup) -> None:
+        """Write (or replace) the backup of buffer ``key``, in the writer thread."""
+        self._put(("keep", key, backup))
+
+    def drop(self, key: str) -> None:
+        """The buffer was saved, reverted or closed: its backup goes."""
+        self._put(("drop", key, None))
+
+    def flush(self, timeout: float = 10.0) -> bool:
+        """Wait until every backup handed over is on disk; False on timeout."""
+        deadline = time.monotonic() + timeout
+        with self._idle:
+            while self._pending:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return False
+                self._idle.wait(left)
+        return True
+
+    def close(self, remove: bool = True) -> None:
+        """End the session: ``remove`` its folder (a clean exit) or keep it for recovery."""
+        if self._lock_fd is None:
+            return
+        self.flush()
+        self._queue.put(None)
+        self._thread.join(timeout=10.0)
+        if remove:
+            shutil.rmtree(self.folder, ignore_errors=True)
+        os.close(self._lock_fd)
+        self._lock_fd = None
+
+    def file_of(self, key: str) -> Path:
+        return self.folder / f"{key}{SUFFIX}"
+
+    def _put(self, item: tuple[str, str, Backup | None]) -> None:
+        with self._idle:
+            self._pending += 1
+        self._queue.put(item)
+
+    def _write_loop(self) -> None:
+        while (item := self._queue.get()) is not None:
+            action, key, backup = item
+            try:
+                if action == "keep":
+                    assert backup is not None
+                    write_bytes_atomic(self.file_of(key), backup.to_json())
+                else:
+                    with contextlib.suppress(FileNotFoundError):
+                        self.file_of(key).unlink()
+                self.last_error = ""
+            except OSError as exc:  # a full disk: the editor keeps the text, say so
+                self.last_error = f"cannot keep a backup of unsaved text: {exc}"
+            finally:
+                with self._idle:
+                    self._pending -= 1
+                    self._idle.notify_all()
+
+
+def _try_lock(path: Path) -> int | None:
+    """An fd holding an exclusive lock on ``path`` (created if missing), or None when another
+    open file holds it."""
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError:
+        return None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(fd)
+        return None
+    return fd
+
+
+def area_beside(settings_file: str | os.PathLike[str]) -> RecoveryArea:
+    """The recovery area of the IDE whose settings live in ``settings_file``: a folder beside
+    it, so two settings files (tests, portable installs) never share backups."""
+    path = Path(settings_file)
+    return RecoveryArea(path.with_name(path.stem + "-recovery"))
+

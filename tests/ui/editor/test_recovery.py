@@ -1,0 +1,178 @@
+"""Unsaved text survives a killed IDE: backed up while typed, offered back at the next start."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+from PySide6.QtCore import QSettings
+
+from app.files.recovery import Backup, RecoveryArea, area_beside
+from ui.editor.recovery import RecoveredBar
+
+ROOT = Path(__file__).resolve().parents[3]
+DISK = 'TALK "on disk"\n'
+UNSAVED = DISK + '\nTALK "unsaved é"'  # what the killed IDE below appends
+
+
+def backups(window) -> dict[str, str]:
+    """The texts in this window's recovery session, by file name."""
+    folder = window.unsaved.session.folder
+    return {p.name: Backup.from_json(p.read_bytes()).text for p in folder.glob("*.json")}
+
+
+def test_typing_is_backed_up_and_saving_drops_the_backup(window, qtbot, tmp_path: Path) -> None:
+    dialog = tmp_path / "a.bas"
+    dialog.write_text(DISK)
+    tab = window.open_file(dialog)
+    tab.editor.setFocus()
+    tab.editor.moveCursor(tab.editor.textCursor().MoveOperation.End)
+    qtbot.keyClicks(tab.editor, 'TALK "typed"')
+    qtbot.waitUntil(lambda: list(backups(window).values()) == [DISK + 'TALK "typed"'],
+                    timeout=5000)
+    assert window.save(tab)
+    qtbot.waitUntil(lambda: backups(window) == {}, timeout=5000)
+    assert dialog.read_text() == DISK + 'TALK "typed"'
+
+
+def test_closing_the_window_cleanly_leaves_nothing_to_recover(qapp, qtbot, tmp_path: Path
+                                                               ) -> None:
+    from ui.main import build_window
+
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    win = build_window([], str(tmp_path / "m.sqlite3"), "testbot", settings)
+    win.current_tab().editor.insertPlainText("unsaved")
+    win.unsaved.back_up()
+    assert win.unsaved.session.flush() and backups(win)
+    win.current_tab().editor.document().setModified(False)  # the user answered Don't Save
+    win.close()
+    win.store.close(timeout=5.0)
+    assert area_beside(settings.fileName()).orphans() == ([], [])
+    assert not any(area_beside(settings.fileName()).root.iterdir())
+
+
+# A real IDE process: edits a file and an untitled tab, waits for the backups, is killed.
+KILLED_IDE = textwrap.dedent("""
+    import os, sys, time
+    os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QApplication
+    app = QApplication([])
+    from ui.main import build_window
+    folder = sys.argv[1]
+    settings = QSettings(folder + "/settings.ini", QSettings.Format.IniFormat)
+    win = build_window([folder + "/a.bas"], folder + "/m.sqlite3", "bot", settings)
+    win.show()
+    win.current_tab().editor.appendPlainText('TALK "unsaved é"')
+    untitled = win.new_file().editor
+    untitled.selectAll()
+    untitled.insertPlainText('TALK "never saved"')
+    deadline = time.monotonic() + 30
+    while len(list(win.unsaved.session.folder.glob("*.json"))) < 2:
+        app.processEvents()
+        time.sleep(0.02)
+        assert time.monotonic() < deadline
+    assert win.unsaved.session.flush()
+    print("ready", flush=True)
+    time.sleep(600)
+""")
+
+
+def kill_an_ide_with_unsaved_text(folder: Path) -> None:
+    proc = subprocess.Popen([sys.executable, "-c", KILLED_IDE, str(folder)], cwd=ROOT,
+                            stdout=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout is not None and proc.stdout.readline().strip() == "ready"
+    finally:
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(10)
+
+
+def start_again(folder: Path):
+    from ui.main import build_window
+
+    settings = QSettings(str(folder / "settings.ini"), QSettings.Format.IniFormat)
+    return build_window([], str(folder / "m.sqlite3"), "bot", settings)
+
+
+def close(window) -> None:
+    for tab in window.editor_tabs():
+        tab.editor.document().setModified(False)
+    window.close()
+    window.store.close(timeout=5.0)
+    window.deleteLater()
+
+
+def test_the_text_of_a_killed_ide_comes_back_in_its_tabs(qapp, qtbot, tmp_path: Path) -> None:
+    dialog = tmp_path / "a.bas"
+    dialog.write_text(DISK)
+    kill_an_ide_with_unsaved_text(tmp_path)
+    win = start_again(tmp_path)
+    try:
+        by_name = {t.title: t for t in win.editor_tabs()}
+        assert set(by_name) == {"a.bas", "untitled.bas"}  # the session's file, once
+        recovered = by_name["a.bas"]
+        assert recovered.editor.toPlainText() == UNSAVED
+        assert recovered.modified and dialog.read_text() == DISK  # not saved for the user
+        bar = recovered.findChild(RecoveredBar)
+        assert bar is not None and bar.isVisibleTo(recovered)
+        assert "a.bas" in bar.label.text() and "changed on disk" not in bar.label.text()
+        assert by_name["untitled.bas"].editor.toPlainText() == 'TALK "never saved"'
+        assert by_name["untitled.bas"].modified and by_name["untitled.bas"].path is None
+        # The recovered text is one edit over the file's: Undo shows the file.
+        recovered.editor.undo()
+        assert recovered.editor.toPlainText() == DISK
+        recovered.editor.redo()
+        # Now kept by this IDE's session; the killed IDE's folder is gone.
+        assert win.unsaved.session.flush() and len(backups(win)) == 2
+        folders = list(area_beside(str(tmp_path / "settings.ini")).root.iterdir())
+        assert folders == [win.unsaved.session.folder]
+        # Discard: the file as it is on disk; the untitled tab closes.
+        bar.discard_button.click()
+        assert recovered.editor.toPlainText() == DISK and not recovered.modified
+        untitled_bar = by_name["untitled.bas"].findChild(RecoveredBar)
+        untitled_bar.discard_button.click()
+        assert [t.title for t in win.editor_tabs()] == ["a.bas"]
+        win.unsaved.back_up()
+        assert win.unsaved.session.flush() and backups(win) == {}
+    finally:
+        close(win)
+
+
+def test_a_file_changed_since_asks_before_being_overwritten(qapp, qtbot, tmp_path: Path
+                                                            ) -> None:
+    dialog = tmp_path / "a.bas"
+    dialog.write_text(DISK)
+    kill_an_ide_with_unsaved_text(tmp_path)
+    dialog.write_text('TALK "another program"\n')
+    win = start_again(tmp_path)
+    try:
+        tab = next(t for t in win.editor_tabs() if t.title == "a.bas")
+        assert tab.editor.toPlainText() == UNSAVED
+        bar = tab.findChild(RecoveredBar)
+        assert "changed on disk" in bar.label.text()
+        assert tab.changed_on_disk()  # so Save asks before overwriting (tests of save cover it)
+    finally:
+        close(win)
+
+
+def test_a_backup_of_text_that_was_saved_after_all_is_not_offered(qapp, qtbot, tmp_path: Path
+                                                                  ) -> None:
+    dialog = tmp_path / "a.bas"
+    dialog.write_text(DISK)
+    area = area_beside(str(tmp_path / "settings.ini"))
+    session = area.start_session()
+    session.keep("k", Backup(DISK, str(dialog), None))  # died right after saving
+    session.close(remove=False)
+    win = start_again(tmp_path)
+    try:
+        assert all(not t.modified for t in win.editor_tabs())
+        assert all(t.findChild(RecoveredBar) is None for t in win.editor_tabs())
+        assert [p for p in area.root.iterdir()] == [win.unsaved.session.folder]
+    finally:
+        close(win)
+    assert RecoveryArea(area.root).orphans() == ([], [])

@@ -1,0 +1,181 @@
+"""Unsaved text survives a killed IDE: every editor tab with unsaved changes is backed up
+(app.files.recovery) about once a second while it changes, and the next start puts what an
+IDE that ended without closing left behind back into tabs, with a bar saying so.
+
+A recovered file's tab keeps the digest its file had when the lost IDE last read or saved it:
+if another program changed the file since, saving asks before overwriting that change, as for
+any tab. A backup whose text is what the file holds now (the IDE died right after a save) is
+dropped without a word.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, QTimer
+from PySide6.QtGui import QTextCursor
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
+
+from app.files.atomic_file import read_text_file
+from app.files.recovery import Backup, Orphan, RecoveryArea
+
+from .disk_changes import file_digest
+
+if TYPE_CHECKING:
+    from ..workbench import Workbench
+
+BACKUP_EVERY_MS = 1000  # the most typing a kill can take with it
+
+
+class RecoveredBar(QFrame):
+    """Above a tab whose text was recovered: what happened; Keep it or Discard it."""
+
+    def __init__(self, backup: Backup, changed_since: bool, parent: QWidget | None = None
+                 ) -> None:
+        super().__init__(parent)
+        self.setObjectName("recoveredBar")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setStyleSheet("#recoveredBar { background: rgba(0, 160, 255, 60); }")
+        text = (f"Recovered unsaved changes to {backup.name} from {backup.when}, when "
+                "Talkbench ended without saving them. Save to keep them in the file.")
+        if changed_since:
+            text += (" The file was changed on disk since: saving asks before overwriting "
+                     "that change.")
+        self.label = QLabel(text)
+        self.label.setWordWrap(True)
+        self.keep_button = QPushButton("Keep")
+        self.keep_button.setToolTip("Keep the recovered text in the editor (not saved yet)")
+        self.discard_button = QPushButton("Discard")
+        self.discard_button.setToolTip("Throw the recovered text away: the file as it is on "
+                                       "disk (an untitled tab closes)")
+        self.keep_button.clicked.connect(self.hide)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(6, 3, 6, 3)
+        row.addWidget(self.label, 1)
+        row.addWidget(self.keep_button)
+        row.addWidget(self.discard_button)
+
+
+class UnsavedTextKeeper(QObject):
+    """Backs up the window's modified tabs into this IDE's recovery session."""
+
+    def __init__(self, window: Workbench, area: RecoveryArea) -> None:
+        super().__init__(window.widget)
+        self.window, self.area = window, area
+        self.session = area.start_session()
+        self._keys: dict[Any, str] = {}  # tab -> its backup's key, while it has one
+        self._dirty: set[Any] = set()  # tabs changed since their last backup
+        self._seen: set[Any] = set()
+        self._said_error = ""
+        self._timer = QTimer(self)
+        self._timer.setInterval(BACKUP_EVERY_MS)
+        self._timer.timeout.connect(self.back_up)
+        self._timer.start()
+
+    def back_up(self) -> None:
+        """Write the backups of tabs changed since the last pass, drop those of tabs that are
+        saved (or undone to their file) or closed."""
+        live = self.window.editor_tabs()
+        for tab in live:
+            if tab not in self._seen:
+                self._seen.add(tab)
+                tab.editor.document().contentsChanged.connect(
+                    lambda t=tab: self._dirty.add(t))
+                if tab.modified:
+                    self._dirty.add(tab)
+            if not tab.modified:
+                self._drop(tab)
+            elif tab in self._dirty:
+                self._keep(tab)
+        for tab in [t for t in self._seen if t not in live]:
+            self._seen.discard(tab)
+            self._drop(tab)
+        self._dirty.clear()
+        self._say_error()
+
+    def _keep(self, tab: Any) -> None:
+        key = self._keys.setdefault(tab, self.session.new_key())
+        path = str(tab.path) if tab.path is not None else None
+        self.session.keep(key, Backup(tab.editor.toPlainText(), path, tab.disk_digest,
+                                      tab.text_format, time.time()))
+
+    def _drop(self, tab: Any) -> None:
+        key = self._keys.pop(tab, None)
+        if key is not None:
+            self.session.drop(key)
+
+    def _say_error(self) -> None:
+        error = self.session.last_error
+        if error and error != self._said_error:
+            self.window.statusBar().showMessage(f"Unsaved changes: {error}", 15000)
+        self._said_error = error
+
+    def close(self) -> None:
+        """A clean exit (every tab saved or discarded by the user): the session goes."""
+        self._timer.stop()
+        self.session.close(remove=True)
+
+    # ------------------------------------------------------------ recovery at start-up
+
+    def offer_orphans(self) -> list[Any]:
+        """Put the buffers of IDEs that ended without closing back into tabs; the tabs."""
+        orphans, problems = self.area.orphans()
+        tabs, kept = [], False
+        try:
+            tabs = [tab for orphan in orphans if (tab := self._restore(orphan)) is not None]
+            self.back_up()
+            # Their text is in this session's backups (on disk) before the old ones go.
+            kept = self.session.flush() and not self.session.last_error
+        finally:
+            self.area.release_orphans(remove=kept)
+        if problems:
+            self.window.statusBar().showMessage(
+                "Some unsaved text could not be recovered: " + "; ".join(problems), 30000)
+        return tabs
+
+    def _restore(self, orphan: Orphan) -> Any:
+        backup = orphan.backup
+        path = Path(backup.path) if backup.path else None
+        if path is not None and _file_text(path) == backup.text:
+            return None  # saved after all: nothing was lost
+        if path is not None and path.is_file():
+            tab = self.window.open_file(path)
+            if tab is None:
+                return None
+            _replace_undoably(tab, backup.text)
+        else:  # untitled, or its file is gone (saving makes it again)
+            tab = self.window.add_tab(backup.text, path)
+            tab.editor.document().setModified(True)
+        changed_since = (path is not None and path.is_file()
+                         and file_digest(path) != backup.disk_digest)
+        tab.text_format = backup.text_format
+        tab.disk_digest = backup.disk_digest
+        bar = RecoveredBar(backup, changed_since, tab)
+        bar.discard_button.clicked.connect(lambda: self._discard(tab, bar))
+        tab.layout().insertWidget(0, bar)
+        return tab
+
+    def _discard(self, tab: Any, bar: RecoveredBar) -> None:
+        bar.hide()
+        if tab.path is not None and tab.path.is_file():
+            self.window.reload(tab)
+            return
+        tab.editor.document().setModified(False)  # closing asks nothing: nothing to save
+        self.window.close_tab(self.window.tabs.indexOf(tab))
+
+
+def _replace_undoably(tab: Any, text: str) -> None:
+    """The recovered text as one edit: Undo shows the file as it is on disk."""
+    cursor = tab.editor.textCursor()
+    cursor.select(QTextCursor.SelectionType.Document)
+    cursor.insertText(text)
+    tab.editor.document().setModified(True)
+
+
+def _file_text(path: Path) -> str | None:
+    try:
+        return read_text_file(path)[0]
+    except (OSError, ValueError):
+        return None
