@@ -86,6 +86,7 @@ class RecoveryArea:
     def __init__(self, root: Path) -> None:
         self.root = root
         self._claimed: list[tuple[Path, int]] = []  # orphan sessions: folder, locked fd
+        self._found: list[Path] = []  # the backups orphans() offered
 
     def start_session(self) -> RecoverySession:
         return RecoverySession(self.root / f"{os.getpid()}-{os.urandom(6).hex()}")
@@ -108,16 +109,22 @@ class RecoveryArea:
                 except (OSError, ValueError) as exc:
                     problems.append(f"{file}: {exc}")
         found.sort(key=lambda o: o.backup.saved_at)
+        self._found = [o.file for o in found]
         return found, problems
 
     def release_orphans(self, remove: bool) -> None:
-        """Done with the claimed sessions: ``remove`` them (their buffers are in a live
-        session now) or leave them for the next start."""
+        """Done with the claimed sessions: ``remove`` the backups offered (their buffers are
+        in a live session now) or leave them for the next start. A backup that could not be
+        read stays (a newer Talkbench's, or one to rescue by hand), with its folder."""
         for folder, fd in self._claimed:
             if remove:
-                shutil.rmtree(folder, ignore_errors=True)
+                for file in self._found:
+                    if file.parent == folder:
+                        file.unlink(missing_ok=True)
+                if not any(folder.glob("*" + SUFFIX)):
+                    shutil.rmtree(folder, ignore_errors=True)
             os.close(fd)
-        self._claimed = []
+        self._claimed, self._found = [], []
 
 
 class RecoverySession:

@@ -140,13 +140,12 @@ class UnsavedTextKeeper(QObject):
         path = Path(backup.path) if backup.path else None
         if path is not None and _file_text(path) == backup.text:
             return None  # saved after all: nothing was lost
-        if path is not None and path.is_file():
-            tab = self.window.open_file(path)
-            if tab is None:
-                return None
+        tab = self.window.open_file(path) if path is not None and path.is_file() else None
+        if tab is not None:
             _replace_undoably(tab, backup.text)
-        else:  # untitled, or its file is gone (saving makes it again)
-            tab = self.window.add_tab(backup.text, path)
+        else:  # untitled; its file gone (saving makes it again); or not openable (Save As)
+            gone = path is not None and not path.is_file()
+            tab = self.window.add_tab(backup.text, path if gone else None)
             tab.editor.document().setModified(True)
         changed_since = (path is not None and path.is_file()
                          and file_digest(path) != backup.disk_digest)

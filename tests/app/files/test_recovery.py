@@ -95,9 +95,12 @@ def test_an_unreadable_backup_is_reported_and_the_others_offered(tmp_path: Path)
     session.file_of("bad").write_bytes(b"{not json")
     session.file_of("alien").write_text(json.dumps({"text": "x"}))  # no version: not ours
     session.close(remove=False)
-    orphans, problems = RecoveryArea(tmp_path).orphans()
+    area = RecoveryArea(tmp_path)
+    orphans, problems = area.orphans()
     assert [o.backup.text for o in orphans] == ["kept"]
     assert sorted(Path(p.split(":")[0]).name for p in problems) == ["alien.json", "bad.json"]
+    area.release_orphans(remove=True)  # what it could not read stays, to rescue by hand
+    assert sorted(p.name for p in session.folder.glob("*.json")) == ["alien.json", "bad.json"]
 
 
 def test_a_backup_that_cannot_be_written_is_reported(tmp_path: Path) -> None:
