@@ -163,6 +163,8 @@ def launch(files: list[str], db: str | None = None, bot: str = "default") -> int
     on_ending_signals(loop, lambda _signum: closed.set())
     with loop:
         loop.run_until_complete(closed.wait())
+    # A signal skips closeEvent and its "save changes?": unsaved text waits for the next start.
+    window.unsaved.close(clean=not window.isVisible())
     if failed:
         return 1  # nothing was written: there is no store to flush
     # Threads that read the store let go of their connections first (a signal skips

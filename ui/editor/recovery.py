@@ -112,10 +112,14 @@ class UnsavedTextKeeper(QObject):
             self.window.statusBar().showMessage(f"Unsaved changes: {error}", 15000)
         self._said_error = error
 
-    def close(self) -> None:
-        """A clean exit (every tab saved or discarded by the user): the session goes."""
+    def close(self, clean: bool = True) -> None:
+        """``clean``: the window closed (the user saved or discarded every tab), the session
+        goes. Otherwise (a signal ended the IDE) the last edits are backed up and stay for
+        the next start."""
         self._timer.stop()
-        self.session.close(remove=True)
+        if not clean:
+            self.back_up()
+        self.session.close(remove=clean)
 
     # ------------------------------------------------------------ recovery at start-up
 

@@ -176,3 +176,43 @@ def test_a_backup_of_text_that_was_saved_after_all_is_not_offered(qapp, qtbot, t
     finally:
         close(win)
     assert RecoveryArea(area.root).orphans() == ([], [])
+
+
+# The IDE's own entry (launch, with its signal handling), edited just before SIGTERM.
+TERMINATED_IDE = textwrap.dedent("""
+    import sys
+    from PySide6.QtCore import QTimer
+    import ui.main as main
+    build = main.build_window
+    def build_and_edit(*args, **kwargs):
+        window = build(*args, **kwargs)
+        def edit():
+            window.current_tab().editor.appendPlainText('TALK "the last second"')
+            print("ready", flush=True)
+        QTimer.singleShot(300, edit)
+        return window
+    main.build_window = build_and_edit
+    sys.exit(main.launch([sys.argv[1]], sys.argv[2]))
+""")
+
+
+def test_sigterm_keeps_even_the_last_edits_for_the_next_start(tmp_path: Path) -> None:
+    dialog = tmp_path / "a.bas"
+    dialog.write_text(DISK)
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_CONFIG_HOME=str(tmp_path / "cfg"))
+    proc = subprocess.Popen([sys.executable, "-c", TERMINATED_IDE, str(dialog),
+                             str(tmp_path / "m.sqlite3")], cwd=ROOT, env=env,
+                            stdout=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout is not None and proc.stdout.readline().strip() == "ready"
+        proc.terminate()  # before the once-a-second backup: the exit path must take it
+        assert proc.wait(30) == 0
+    finally:
+        proc.kill()
+    area = RecoveryArea(tmp_path / "cfg" / "Talkbench" / "Talkbench-recovery")
+    orphans, problems = area.orphans()
+    assert problems == []
+    assert [(o.backup.text, o.backup.path) for o in orphans] == [
+        (DISK + '\nTALK "the last second"', str(dialog))]
+    area.release_orphans(remove=False)
+    assert dialog.read_text() == DISK
