@@ -6,15 +6,12 @@ import json
 import os
 import shutil
 import signal
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
 from app.files.atomic_file import TextFormat
 from app.files.recovery import Backup, RecoveryArea, area_beside
-
-ROOT = Path(__file__).resolve().parents[3]
+from tests.processes import start_until_ready
 
 
 def sessions(root: Path) -> list[Path]:
@@ -66,14 +63,10 @@ KILLED_IDE = textwrap.dedent("""
 
 
 def test_a_killed_process_leaves_its_unsaved_text_to_the_next_start(tmp_path: Path) -> None:
-    proc = subprocess.Popen([sys.executable, "-c", KILLED_IDE, str(tmp_path)], cwd=ROOT,
-                            stdout=subprocess.PIPE, text=True)
-    try:
-        assert proc.stdout is not None and proc.stdout.readline().strip() == "ready"
-        assert RecoveryArea(tmp_path).orphans() == ([], [])  # alive: not an orphan
-    finally:
-        os.kill(proc.pid, signal.SIGKILL)
-        proc.wait(10)
+    proc = start_until_ready(KILLED_IDE, str(tmp_path))
+    assert RecoveryArea(tmp_path).orphans() == ([], [])  # alive: not an orphan
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait(10)
     area = RecoveryArea(tmp_path)
     orphans, problems = area.orphans()
     assert problems == []

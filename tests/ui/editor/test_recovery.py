@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import os
-import signal
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QSettings
 
 from app.files.recovery import Backup, RecoveryArea, area_beside
+from tests.processes import kill_when_ready, start_until_ready
 from ui.editor.recovery import RecoveredBar
 
-ROOT = Path(__file__).resolve().parents[3]
 DISK = 'TALK "on disk"\n'
 UNSAVED = DISK + '\nTALK "unsaved é"'  # what the killed IDE below appends
 
@@ -82,16 +80,6 @@ KILLED_IDE = textwrap.dedent("""
 """)
 
 
-def kill_an_ide_with_unsaved_text(folder: Path) -> None:
-    proc = subprocess.Popen([sys.executable, "-c", KILLED_IDE, str(folder)], cwd=ROOT,
-                            stdout=subprocess.PIPE, text=True)
-    try:
-        assert proc.stdout is not None and proc.stdout.readline().strip() == "ready"
-    finally:
-        os.kill(proc.pid, signal.SIGKILL)
-        proc.wait(10)
-
-
 def start_again(folder: Path):
     from ui.main import build_window
 
@@ -107,60 +95,68 @@ def close(window) -> None:
     window.deleteLater()
 
 
-def test_the_text_of_a_killed_ide_comes_back_in_its_tabs(qapp, qtbot, tmp_path: Path) -> None:
+@pytest.fixture
+def restart(qapp, tmp_path: Path):
+    """Starts the IDE again on ``tmp_path``'s settings (closing it after the test)."""
+    windows = []
+
+    def start():
+        windows.append(start_again(tmp_path))
+        return windows[-1]
+
+    yield start
+    for window in windows:
+        close(window)
+
+
+@pytest.fixture
+def killed(tmp_path: Path) -> Path:
+    """a.bas, after an IDE was killed with unsaved text in it and in an untitled tab."""
     dialog = tmp_path / "a.bas"
     dialog.write_text(DISK)
-    kill_an_ide_with_unsaved_text(tmp_path)
-    win = start_again(tmp_path)
-    try:
-        by_name = {t.title: t for t in win.editor_tabs()}
-        assert set(by_name) == {"a.bas", "untitled.bas"}  # the session's file, once
-        recovered = by_name["a.bas"]
-        assert recovered.editor.toPlainText() == UNSAVED
-        assert recovered.modified and dialog.read_text() == DISK  # not saved for the user
-        bar = recovered.findChild(RecoveredBar)
-        assert bar is not None and bar.isVisibleTo(recovered)
-        assert "a.bas" in bar.label.text() and "changed on disk" not in bar.label.text()
-        assert by_name["untitled.bas"].editor.toPlainText() == 'TALK "never saved"'
-        assert by_name["untitled.bas"].modified and by_name["untitled.bas"].path is None
-        # The recovered text is one edit over the file's: Undo shows the file.
-        recovered.editor.undo()
-        assert recovered.editor.toPlainText() == DISK
-        recovered.editor.redo()
-        # Now kept by this IDE's session; the killed IDE's folder is gone.
-        assert win.unsaved.session.flush() and len(backups(win)) == 2
-        folders = list(area_beside(str(tmp_path / "settings.ini")).root.iterdir())
-        assert folders == [win.unsaved.session.folder]
-        # Discard: the file as it is on disk; the untitled tab closes.
-        bar.discard_button.click()
-        assert recovered.editor.toPlainText() == DISK and not recovered.modified
-        untitled_bar = by_name["untitled.bas"].findChild(RecoveredBar)
-        untitled_bar.discard_button.click()
-        assert [t.title for t in win.editor_tabs()] == ["a.bas"]
-        win.unsaved.back_up()
-        assert win.unsaved.session.flush() and backups(win) == {}
-    finally:
-        close(win)
+    kill_when_ready(KILLED_IDE, str(tmp_path))
+    return dialog
 
 
-def test_a_file_changed_since_asks_before_being_overwritten(qapp, qtbot, tmp_path: Path
-                                                            ) -> None:
-    dialog = tmp_path / "a.bas"
-    dialog.write_text(DISK)
-    kill_an_ide_with_unsaved_text(tmp_path)
-    dialog.write_text('TALK "another program"\n')
-    win = start_again(tmp_path)
-    try:
-        tab = next(t for t in win.editor_tabs() if t.title == "a.bas")
-        assert tab.editor.toPlainText() == UNSAVED
-        bar = tab.findChild(RecoveredBar)
-        assert "changed on disk" in bar.label.text()
-        assert tab.changed_on_disk()  # so Save asks before overwriting (tests of save cover it)
-    finally:
-        close(win)
+def test_the_text_of_a_killed_ide_comes_back_in_its_tabs(killed: Path, restart) -> None:
+    win = restart()
+    by_name = {t.title: t for t in win.editor_tabs()}
+    assert set(by_name) == {"a.bas", "untitled.bas"}  # the session's file, once
+    recovered = by_name["a.bas"]
+    assert recovered.editor.toPlainText() == UNSAVED
+    assert recovered.modified and killed.read_text() == DISK  # not saved for the user
+    bar = recovered.findChild(RecoveredBar)
+    assert bar is not None and bar.isVisibleTo(recovered)
+    assert "a.bas" in bar.label.text() and "changed on disk" not in bar.label.text()
+    untitled = by_name["untitled.bas"]
+    assert untitled.editor.toPlainText() == 'TALK "never saved"'
+    assert untitled.modified and untitled.path is None
+    # The recovered text is one edit over the file's: Undo shows the file.
+    recovered.editor.undo()
+    assert recovered.editor.toPlainText() == DISK
+    recovered.editor.redo()
+    # Now kept by this IDE's session; the killed IDE's folder is gone.
+    assert win.unsaved.session.flush() and len(backups(win)) == 2
+    assert list(win.unsaved.area.root.iterdir()) == [win.unsaved.session.folder]
+    # Discard: the file as it is on disk; the untitled tab closes.
+    bar.discard_button.click()
+    assert recovered.editor.toPlainText() == DISK and not recovered.modified
+    untitled.findChild(RecoveredBar).discard_button.click()
+    assert [t.title for t in win.editor_tabs()] == ["a.bas"]
+    win.unsaved.back_up()
+    assert win.unsaved.session.flush() and backups(win) == {}
 
 
-def test_a_backup_of_text_that_was_saved_after_all_is_not_offered(qapp, qtbot, tmp_path: Path
+def test_a_file_changed_since_asks_before_being_overwritten(killed: Path, restart) -> None:
+    killed.write_text('TALK "another program"\n')
+    win = restart()
+    tab = next(t for t in win.editor_tabs() if t.title == "a.bas")
+    assert tab.editor.toPlainText() == UNSAVED
+    assert "changed on disk" in tab.findChild(RecoveredBar).label.text()
+    assert tab.changed_on_disk()  # so Save asks before overwriting (tests of save cover it)
+
+
+def test_a_backup_of_text_that_was_saved_after_all_is_not_offered(restart, tmp_path: Path
                                                                   ) -> None:
     dialog = tmp_path / "a.bas"
     dialog.write_text(DISK)
@@ -168,14 +164,10 @@ def test_a_backup_of_text_that_was_saved_after_all_is_not_offered(qapp, qtbot, t
     session = area.start_session()
     session.keep("k", Backup(DISK, str(dialog), None))  # died right after saving
     session.close(remove=False)
-    win = start_again(tmp_path)
-    try:
-        assert all(not t.modified for t in win.editor_tabs())
-        assert all(t.findChild(RecoveredBar) is None for t in win.editor_tabs())
-        assert [p for p in area.root.iterdir()] == [win.unsaved.session.folder]
-    finally:
-        close(win)
-    assert RecoveryArea(area.root).orphans() == ([], [])
+    win = restart()
+    assert all(not t.modified for t in win.editor_tabs())
+    assert all(t.findChild(RecoveredBar) is None for t in win.editor_tabs())
+    assert list(area.root.iterdir()) == [win.unsaved.session.folder]
 
 
 # The IDE's own entry (launch, with its signal handling), edited just before SIGTERM.
@@ -200,15 +192,9 @@ def test_sigterm_keeps_even_the_last_edits_for_the_next_start(tmp_path: Path) ->
     dialog = tmp_path / "a.bas"
     dialog.write_text(DISK)
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_CONFIG_HOME=str(tmp_path / "cfg"))
-    proc = subprocess.Popen([sys.executable, "-c", TERMINATED_IDE, str(dialog),
-                             str(tmp_path / "m.sqlite3")], cwd=ROOT, env=env,
-                            stdout=subprocess.PIPE, text=True)
-    try:
-        assert proc.stdout is not None and proc.stdout.readline().strip() == "ready"
-        proc.terminate()  # before the once-a-second backup: the exit path must take it
-        assert proc.wait(30) == 0
-    finally:
-        proc.kill()
+    proc = start_until_ready(TERMINATED_IDE, str(dialog), str(tmp_path / "m.sqlite3"), env=env)
+    proc.terminate()  # before the once-a-second backup: the exit path must take it
+    assert proc.wait(30) == 0
     area = RecoveryArea(tmp_path / "cfg" / "Talkbench" / "Talkbench-recovery")
     orphans, problems = area.orphans()
     assert problems == []
