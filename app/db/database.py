@@ -470,7 +470,7 @@ class _BoundedPostgresqlDatabase(peewee.PostgresqlDatabase):
     def _connect(self) -> Any:
         from . import pg_waits
 
-        conn = super()._connect()
+        conn = super()._connect()  # type: ignore[misc]  # peewee's stubs omit it
         pg_waits.limit_replies(conn, self.reply_timeout)
         return conn
 
@@ -478,7 +478,7 @@ class _BoundedPostgresqlDatabase(peewee.PostgresqlDatabase):
         # psycopg2 closed a connection whose server did not answer: the server ends that
         # session's transaction itself, and a ROLLBACK sent on it would only replace the
         # reason ("did not answer") with "connection already closed".
-        if not getattr(self._state.conn, "closed", 0):
+        if not getattr(self._state.conn, "closed", 0):  # type: ignore[attr-defined]
             super().rollback()
 
 
