@@ -535,12 +535,10 @@ def _connect_failure(exc: BaseException, target: _Target) -> Failure:
     """What a failed connect means. libpq reports the server's refusal of a login (bad
     password, unknown role or database) without its SQLSTATE, only as (localized) text;
     so a failure without a code is a refused login when the server does answer."""
-    from .pg_waits import NoReply
-
     failure = classify(exc)
     err = driver_error(exc)
     coded = err is not None and bool(getattr(err, "pgcode", None) or getattr(err, "sqlstate", None))
-    if isinstance(err, NoReply):
+    if _no_answer(exc):
         return failure  # it accepted the connection, then said nothing at all
     if failure is Failure.UNREACHABLE and not coded and _server_answers(target):
         return Failure.LOGIN
@@ -578,14 +576,30 @@ def read_reconnecting(db: peewee.Database, read: Callable[[], T]) -> T:
     """``read()``; when this thread's connection was lost since its last use (the PostgreSQL
     server restarted) it is reopened and the read tried once more. Without this, a module
     that never dropped its broken connection failed ("connection already closed") until
-    the process ended. Outside a transaction only: inside, the failure stands."""
+    the process ended. The one reconnecting read of every module (the memory store's too).
+
+    No second try inside a transaction (the failure stands), after a failed connect (the
+    server is not there now), or when the server did not answer at all (a hung server would
+    only make the caller wait as long again)."""
+    was_open = not db.is_closed()
     try:
         return read()
     except (peewee.OperationalError, peewee.InterfaceError) as exc:
-        if db.in_transaction() or classify(exc) is not Failure.UNREACHABLE:
+        if (not was_open or db.in_transaction() or classify(exc) is not Failure.UNREACHABLE
+                or _no_answer(exc)):
             raise
         reset_connection(db)
         return read()
+
+
+def _no_answer(exc: BaseException) -> bool:
+    """Whether ``exc`` is a PostgreSQL server that did not answer (:mod:`app.db.pg_waits`)."""
+    err = driver_error(exc)
+    if err is None or not _is_psycopg_error(err):
+        return False  # not PostgreSQL: psycopg2 may not even be installed
+    from .pg_waits import NoReply
+
+    return isinstance(err, NoReply)
 
 
 def reset_connection(db: peewee.Database) -> None:
