@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import peewee
 
-from ..db.bots import BotDirectory
+from ..db.bots import BotDirectory, BotNotFound
 from ..db.database import (
     DatabaseError,
     driver_error,
@@ -327,8 +327,10 @@ _PG_REFUSAL_CLASSES = frozenset({"22", "23", "54", "P0"})
 
 
 def is_refusal(exc: BaseException) -> bool:
-    """Whether ``exc`` says the database refuses the write itself, whatever the moment."""
-    if isinstance(exc, REFUSALS):
+    """Whether ``exc`` says the database refuses the write itself, whatever the moment.
+    A bot General Bots' own ``bots`` table lacks is one: Talkbench may not add it there, and
+    retrying its writes would hold back every other bot's queued with them."""
+    if isinstance(exc, REFUSALS + (BotNotFound,)):
         return True
     err = driver_error(exc)
     state = getattr(err, "pgcode", None) or getattr(err, "sqlstate", None)
