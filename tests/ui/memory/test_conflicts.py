@@ -324,6 +324,14 @@ def stack_state(panel: MemoryPanel) -> tuple[object, ...]:
             panel.undo_action.isEnabled(), panel.redo_action.isEnabled())
 
 
+def edited_then_changed_outside(qtbot, panel: MemoryPanel, url: str) -> tuple[object, ...]:
+    """'a' edited in the panel, then set to 'theirs' by another writer; the stack's state."""
+    type_and_enter(qtbot, panel, open_editor(qtbot, panel, "a", 1), "edited")
+    settle(qtbot, panel)
+    outside_set(url, "a", "theirs")
+    return stack_state(panel)
+
+
 def answered(qtbot, panel: MemoryPanel, choice: str, trigger) -> None:
     """Answer ``choice`` to the question ``trigger()`` raises; wait until it is settled."""
     choices: list[str] = []
@@ -339,10 +347,7 @@ def test_cancel_on_a_conflicting_undo_leaves_undo_and_redo_as_they_were(lone_pan
     """Cancel used to move the undo position anyway: the edit could no longer be undone, and
     Redo offered to write the edit again though nothing had been undone."""
     panel, url = lone_panel
-    type_and_enter(qtbot, panel, open_editor(qtbot, panel, "a", 1), "edited")
-    settle(qtbot, panel)
-    outside_set(url, "a", "theirs")
-    before = stack_state(panel)
+    before = edited_then_changed_outside(qtbot, panel, url)
     answered(qtbot, panel, "cancel", panel.undo_action.trigger)
     assert stack_state(panel) == before
     assert stored(panel._store, "a") == "theirs"
@@ -356,10 +361,7 @@ def test_keep_on_a_conflicting_undo_keeps_the_outside_value_and_undoes_nothing(
     lone_panel, qtbot
 ):
     panel, url = lone_panel
-    type_and_enter(qtbot, panel, open_editor(qtbot, panel, "a", 1), "edited")
-    settle(qtbot, panel)
-    outside_set(url, "a", "theirs")
-    before = stack_state(panel)
+    before = edited_then_changed_outside(qtbot, panel, url)
     answered(qtbot, panel, "keep", panel.undo_action.trigger)
     assert stored(panel._store, "a") == "theirs" and shown(panel, "a") == "theirs"
     assert stack_state(panel) == before  # nothing was undone: nothing to redo either
