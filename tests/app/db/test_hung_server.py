@@ -5,10 +5,7 @@ freezes: connections stay open and every byte is acknowledged, but nothing comes
 
 from __future__ import annotations
 
-import queue
-import threading
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import peewee
@@ -24,39 +21,11 @@ from app.db.database import (
 )
 
 from ..conftest import PgServer
+from .bounded_calls import Caller
 from .freezing_proxy import FreezingProxy
 
 REPLY = 1.0  # seconds of silence a call waits for the server in these tests
 CONNECT = 2  # libpq's smallest connect_timeout
-
-
-class Caller:
-    """Runs calls on one thread of its own (a peewee connection belongs to the thread that
-    made it), so a call that never returns fails the test instead of hanging it."""
-
-    def __init__(self) -> None:
-        self._calls: queue.Queue[tuple[Callable[[], Any], queue.Queue[Any]]] = queue.Queue()
-        threading.Thread(target=self._serve, daemon=True).start()
-
-    def _serve(self) -> None:
-        while True:
-            call, reply = self._calls.get()
-            try:
-                reply.put((call(), None))
-            except BaseException as exc:  # noqa: BLE001 - handed to the test
-                reply.put((None, exc))
-
-    def __call__(self, call: Callable[[], Any], within: float
-                 ) -> tuple[Any, BaseException | None, float]:
-        """(result, exception, seconds taken) of ``call()``."""
-        reply: queue.Queue[Any] = queue.Queue()
-        start = time.monotonic()
-        self._calls.put((call, reply))
-        try:
-            result, error = reply.get(timeout=within)
-        except queue.Empty:
-            pytest.fail(f"still blocked after {within} s: no bounded wait")
-        return result, error, time.monotonic() - start
 
 
 @pytest.fixture

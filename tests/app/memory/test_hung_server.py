@@ -23,8 +23,8 @@ from app.db.database import DatabaseError, open_database
 from app.memory.store import ChangeState, MemoryChange, MemoryStore
 
 from ..conftest import PgServer, _free_port
+from ..db.bounded_calls import Caller
 from ..db.freezing_proxy import FreezingProxy
-from ..db.test_hung_server import Caller
 
 REPLY = 1.0
 CONNECT = 2  # libpq's smallest connect_timeout
