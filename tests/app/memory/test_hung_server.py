@@ -74,6 +74,10 @@ def test_writes_to_a_hung_server_fail_visibly_stay_pending_and_land_after_it_ans
             _, error, took = call(lambda: store.value("b", "other"), within=30)
             assert isinstance(error, DatabaseError) and "Cannot reach" in str(error), error
             assert took < 2 * CONNECT + 0.5
+            # A hand edit (the memory panel's delete) fails the same way; nothing is lost.
+            _, error, took = call(lambda: store.delete("b", ["k"]), within=30)
+            assert isinstance(error, DatabaseError), error
+            assert took < 2 * CONNECT + REPLY + 0.5 and store.pending_count() == 1
             assert stored(direct, "k") == "1"
             proxy.thaw()
             assert call(lambda: store.flush(60), within=70)[0] is True
