@@ -34,6 +34,19 @@ SQLITE_FILENAME = "memory.sqlite3"
 DEFAULT_BUSY_TIMEOUT_MS = 30_000
 LOCK_TIMEOUT_VAR = "TALKBENCH_LOCK_TIMEOUT"
 DEFAULT_CONNECT_TIMEOUT_S = 5
+# How long a PostgreSQL call may wait in silence for the server beyond the lock wait (the one
+# wait a healthy server makes us sit through without a byte): the statements here are small
+# upserts and indexed reads a healthy server answers in milliseconds, so past this the server
+# (or the path to it) is hung, and the call fails like a lost connection (see app.db.pg_waits).
+REPLY_MARGIN_S = 10.0
+# TCP keepalive of idle PostgreSQL connections, both ends: a peer gone behind a network black
+# hole is found dead within about a minute (idle + count * interval), not hours.
+_KEEPALIVE_IDLE_S = 30
+_KEEPALIVE_INTERVAL_S = 10
+_KEEPALIVE_COUNT = 3
+# A transaction of ours left open on the server (this process hung or vanished mid-batch
+# behind a dead network) holds row locks General Bots' own writers wait on: the server ends it.
+_IDLE_IN_TRANSACTION_MS = 60_000
 
 # quick_check reads every page; past this size only the schema is read at open time.
 _QUICK_CHECK_MAX_BYTES = 256 * 1024 * 1024
@@ -138,12 +151,15 @@ def open_database(
     *,
     busy_timeout_ms: int | None = None,
     connect_timeout: int = DEFAULT_CONNECT_TIMEOUT_S,
+    reply_timeout: float | None = None,
 ) -> peewee.Database:
     """Open (and connect once to) the database named by ``url`` (default: :func:`default_url`).
 
     For the default location the data directory is created; for an explicit URL a missing
     directory is an error, so a typo does not silently create a fresh database elsewhere.
-    ``busy_timeout_ms`` defaults to :func:`lock_timeout_ms`.
+    ``busy_timeout_ms`` defaults to :func:`lock_timeout_ms`. ``reply_timeout``: how long a
+    PostgreSQL call waits in silence for the server before it fails as unreachable (default:
+    the lock wait plus :data:`REPLY_MARGIN_S`).
     """
     if busy_timeout_ms is None:
         busy_timeout_ms = lock_timeout_ms()
@@ -159,7 +175,9 @@ def open_database(
                     f"{exc.strerror or exc}"
                 ) from None
         return _open_sqlite(target, busy_timeout_ms)
-    return _open_postgresql(target, connect_timeout, busy_timeout_ms)
+    if reply_timeout is None:
+        reply_timeout = busy_timeout_ms / 1000 + REPLY_MARGIN_S
+    return _open_postgresql(target, connect_timeout, busy_timeout_ms, reply_timeout)
 
 
 def error_message(exc: BaseException) -> str:
@@ -245,7 +263,9 @@ def driver_error(exc: BaseException) -> BaseException | None:
 
 
 def _is_psycopg_error(exc: BaseException) -> bool:
-    return type(exc).__module__.split(".")[0] in ("psycopg2", "psycopg")
+    # By module, the driver being optional; any class up the line (app.db.pg_waits has one).
+    return any(cls.__module__.split(".")[0] in ("psycopg2", "psycopg")
+               for cls in type(exc).__mro__)
 
 
 def classify(exc: BaseException) -> Failure:
@@ -259,9 +279,10 @@ def classify(exc: BaseException) -> Failure:
     state = getattr(err, "pgcode", None) or getattr(err, "sqlstate", None)
     if state:
         return _PG_CODES.get(state) or _PG_CLASSES.get(state[:2], Failure.OTHER)
-    # No SQLSTATE: libpq failed on the client side (socket closed, server gone).
-    name = type(err).__name__
-    return Failure.UNREACHABLE if name in ("OperationalError", "InterfaceError") else Failure.OTHER
+    # No SQLSTATE: libpq failed on the client side (socket closed, server gone, or no answer
+    # within the wait of app.db.pg_waits, a subclass).
+    names = {cls.__name__ for cls in type(err).__mro__}
+    return Failure.UNREACHABLE if names & {"OperationalError", "InterfaceError"} else Failure.OTHER
 
 
 _FAILURE_MESSAGES = {
@@ -438,16 +459,51 @@ def retry_while(
 # -- PostgreSQL ------------------------------------------------------------------------
 
 
+class _BoundedPostgresqlDatabase(peewee.PostgresqlDatabase):
+    """A PostgreSQL database whose connections wait at most ``reply_timeout`` seconds in
+    silence for the server (:mod:`app.db.pg_waits`)."""
+
+    def __init__(self, database: str, reply_timeout: float, **params: Any) -> None:
+        self.reply_timeout = reply_timeout
+        super().__init__(database, **params)
+
+    def _connect(self) -> Any:
+        from . import pg_waits
+
+        conn = super()._connect()  # type: ignore[misc]  # peewee's stubs omit it
+        pg_waits.limit_replies(conn, self.reply_timeout)
+        return conn
+
+    def rollback(self) -> None:
+        # psycopg2 closed a connection whose server did not answer: the server ends that
+        # session's transaction itself, and a ROLLBACK sent on it would only replace the
+        # reason ("did not answer") with "connection already closed".
+        if not getattr(self._state.conn, "closed", 0):  # type: ignore[attr-defined]
+            super().rollback()
+
+
 def _open_postgresql(
-    target: _Target, connect_timeout: int, busy_timeout_ms: int
+    target: _Target, connect_timeout: int, busy_timeout_ms: int, reply_timeout: float
 ) -> peewee.PostgresqlDatabase:
     try:
-        import psycopg2  # noqa: F401
+        import psycopg2
     except ImportError:
         raise DatabaseError(
             "PostgreSQL support needs psycopg2 (pip install 'talkbench[postgres]')"
         ) from None
-    params: dict[str, Any] = {"connect_timeout": connect_timeout}
+    from . import pg_waits
+
+    pg_waits.install()
+    params: dict[str, Any] = {
+        "connect_timeout": connect_timeout,
+        "keepalives": 1,
+        "keepalives_idle": _KEEPALIVE_IDLE_S,
+        "keepalives_interval": _KEEPALIVE_INTERVAL_S,
+        "keepalives_count": _KEEPALIVE_COUNT,
+    }
+    if psycopg2.extensions.libpq_version() >= 120000:  # libpq 12 added it (Linux only)
+        # Data the network does not acknowledge for this long: the connection is dead.
+        params["tcp_user_timeout"] = int(reply_timeout * 1000)
     for name, value in (
         ("user", target.user),
         ("password", target.password),
@@ -456,10 +512,17 @@ def _open_postgresql(
     ):
         if value is not None:
             params[name] = value
-    # The same documented lock wait as SQLite's busy_timeout (PostgreSQL would wait forever).
-    params["options"] = f"-c lock_timeout={int(busy_timeout_ms)}"
+    # The same documented lock wait as SQLite's busy_timeout (PostgreSQL would wait forever);
+    # the server's side of the keepalive, and its end of a transaction of ours left open.
+    params["options"] = " ".join(f"-c {name}={value}" for name, value in (
+        ("lock_timeout", int(busy_timeout_ms)),
+        ("idle_in_transaction_session_timeout", _IDLE_IN_TRANSACTION_MS),
+        ("tcp_keepalives_idle", _KEEPALIVE_IDLE_S),
+        ("tcp_keepalives_interval", _KEEPALIVE_INTERVAL_S),
+        ("tcp_keepalives_count", _KEEPALIVE_COUNT),
+    ))
     params.update(dict(target.options))
-    db = peewee.PostgresqlDatabase(target.dbname, **params)
+    db = _BoundedPostgresqlDatabase(target.dbname, reply_timeout, **params)
     try:
         db.connect(reuse_if_open=True)
     except Exception as exc:  # noqa: BLE001 - driver errors come wrapped or raw, by stage
@@ -475,6 +538,8 @@ def _connect_failure(exc: BaseException, target: _Target) -> Failure:
     failure = classify(exc)
     err = driver_error(exc)
     coded = err is not None and bool(getattr(err, "pgcode", None) or getattr(err, "sqlstate", None))
+    if _no_answer(exc):
+        return failure  # it accepted the connection, then said nothing at all
     if failure is Failure.UNREACHABLE and not coded and _server_answers(target):
         return Failure.LOGIN
     return failure
@@ -511,14 +576,30 @@ def read_reconnecting(db: peewee.Database, read: Callable[[], T]) -> T:
     """``read()``; when this thread's connection was lost since its last use (the PostgreSQL
     server restarted) it is reopened and the read tried once more. Without this, a module
     that never dropped its broken connection failed ("connection already closed") until
-    the process ended. Outside a transaction only: inside, the failure stands."""
+    the process ended. The one reconnecting read of every module (the memory store's too).
+
+    No second try inside a transaction (the failure stands), after a failed connect (the
+    server is not there now), or when the server did not answer at all (a hung server would
+    only make the caller wait as long again)."""
+    was_open = not db.is_closed()
     try:
         return read()
     except (peewee.OperationalError, peewee.InterfaceError) as exc:
-        if db.in_transaction() or classify(exc) is not Failure.UNREACHABLE:
+        if (not was_open or db.in_transaction() or classify(exc) is not Failure.UNREACHABLE
+                or _no_answer(exc)):
             raise
         reset_connection(db)
         return read()
+
+
+def _no_answer(exc: BaseException) -> bool:
+    """Whether ``exc`` is a PostgreSQL server that did not answer (:mod:`app.db.pg_waits`)."""
+    err = driver_error(exc)
+    if err is None or not _is_psycopg_error(err):
+        return False  # not PostgreSQL: psycopg2 may not even be installed
+    from .pg_waits import NoReply
+
+    return isinstance(err, NoReply)
 
 
 def reset_connection(db: peewee.Database) -> None:

@@ -17,13 +17,13 @@ from typing import TYPE_CHECKING, Any
 
 import peewee
 
-from ..db.bots import BotDirectory
+from ..db.bots import BotDirectory, BotNotFound
 from ..db.database import (
     DatabaseError,
     driver_error,
     error_message,
     is_sqlite,
-    reset_connection,
+    read_reconnecting,
     translate_error,
 )
 from ..db.file_identity import FileIdentity
@@ -61,24 +61,22 @@ class MemorySql:
     # -- reads ---------------------------------------------------------------------------
 
     def fetch(self, sql: str, params: Any) -> list[tuple[Any, ...]]:
-        """All rows of ``sql``; DatabaseError on failure."""
-        for attempt in (0, 1):
-            try:
-                cursor = self.db.execute_sql(sql, params)
-                try:
-                    return cursor.fetchall()
-                finally:
-                    cursor.close()
-            except (peewee.OperationalError, peewee.InterfaceError) as exc:
-                if attempt or self.db.in_transaction():
-                    raise translate_error(exc, "the memory database") from None
-                reset_connection(self.db)  # e.g. the PostgreSQL server restarted: reconnect
-            except peewee.PeeweeException as exc:
-                raise translate_error(exc, "the memory database") from None
-            except UnicodeEncodeError as exc:  # a lone surrogate, e.g. from undecodable argv
-                raise DatabaseError(f"the memory database: cannot look up text that is not "
-                                    f"valid Unicode ({exc.object[exc.start:exc.end]!r})") from None
-        raise AssertionError("unreachable")
+        """All rows of ``sql``, reconnecting once after a lost connection (see
+        :func:`~app.db.database.read_reconnecting`); DatabaseError on failure."""
+        try:
+            return read_reconnecting(self.db, lambda: self._fetch_once(sql, params))
+        except peewee.PeeweeException as exc:
+            raise translate_error(exc, "the memory database") from None
+        except UnicodeEncodeError as exc:  # a lone surrogate, e.g. from undecodable argv
+            raise DatabaseError(f"the memory database: cannot look up text that is not "
+                                f"valid Unicode ({exc.object[exc.start:exc.end]!r})") from None
+
+    def _fetch_once(self, sql: str, params: Any) -> list[tuple[Any, ...]]:
+        cursor = self.db.execute_sql(sql, params)
+        try:
+            return cursor.fetchall()
+        finally:
+            cursor.close()
 
     def lookup_bot_id(self, bot: str) -> Any | None:
         """The id of the bot ``bot`` names (id, slug or name: :mod:`app.db.bots`), ``None``
@@ -329,8 +327,10 @@ _PG_REFUSAL_CLASSES = frozenset({"22", "23", "54", "P0"})
 
 
 def is_refusal(exc: BaseException) -> bool:
-    """Whether ``exc`` says the database refuses the write itself, whatever the moment."""
-    if isinstance(exc, REFUSALS):
+    """Whether ``exc`` says the database refuses the write itself, whatever the moment.
+    A bot General Bots' own ``bots`` table lacks is one: Talkbench may not add it there, and
+    retrying its writes would hold back every other bot's queued with them."""
+    if isinstance(exc, REFUSALS + (BotNotFound,)):
         return True
     err = driver_error(exc)
     state = getattr(err, "pgcode", None) or getattr(err, "sqlstate", None)

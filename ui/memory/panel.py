@@ -83,7 +83,9 @@ class SetValuesCommand(QUndoCommand):
 
     With ``guard``, an undo (and a later redo) whose keys another writer changed or deleted
     since asks first, as the edit itself did: undoing must not silently overwrite a newer
-    value nor bring back a row General Bots deleted."""
+    value nor bring back a row General Bots deleted. The question comes before the undo stack
+    moves (:meth:`MemoryPanel.step`): Cancel, or Keep with no other key left to write, leaves
+    the stack exactly as it was."""
 
     def __init__(self, run: StoreRunner, store: MemoryStore, bot: str, before: Values,
                  after: Values, text: str, failed: OnError,
@@ -97,27 +99,38 @@ class SetValuesCommand(QUndoCommand):
         self.rows = dict(rows or {})  # the rows a delete removed: undo puts them back as were
         self.guard = guard
         self._done_once = False  # the first redo is the edit, checked before it was pushed
+        self._keys: list[str] | None = None  # the next write's keys, as the answer left them
+
+    def asks(self, undo: bool) -> bool:
+        """Whether undoing (redoing) it asks about outside changes first."""
+        return self.guard is not None and (undo or self._done_once)
+
+    def ask(self, undo: bool, proceed: Callable[[list[str]], None]) -> None:
+        """Compare the stored values with what the step expects (asking on a clash); then
+        ``proceed(keys)`` with the keys to write, unless the answer leaves none."""
+        assert self.guard is not None
+        action, expected, target = (("Undo", self.after, self.before) if undo
+                                    else ("Redo", self.before, self.after))
+        self.guard.guarded(f"{action} {self.text()}", expected, target,
+                           lambda keys, _stored: proceed(keys))
+
+    def only(self, keys: list[str]) -> None:
+        """The next undo or redo writes these keys only (the others keep their value)."""
+        self._keys = keys
 
     def redo(self) -> None:
-        checked, self._done_once = not self._done_once, True
-        self._write("Redo", self.before, self.after, {}, _ignore, checked)
+        self._done_once = True
+        self._write(self.after, {}, _ignore)
 
     def undo(self) -> None:
-        self._write("Undo", self.after, self.before, self.rows, self.restored, False)
+        self._write(self.before, self.rows, self.restored)
 
-    def _write(self, action: str, expected: Values, target: Values,
-               rows: Mapping[str, MemoryEntry], done: Callable[[list[MemoryEntry]], None],
-               checked: bool) -> None:
+    def _write(self, target: Values, rows: Mapping[str, MemoryEntry],
+               done: Callable[[list[MemoryEntry]], None]) -> None:
+        keys, self._keys = self._keys, None
+        values = {k: target[k] for k in (target if keys is None else keys)}
         store, bot = self.store, self.bot
-
-        def apply(keys: list[str], _stored: Rows) -> None:
-            values = {k: target[k] for k in keys}
-            self.run(lambda: _apply(store, bot, values, rows), done, self.failed)
-
-        if self.guard is None or checked:
-            apply(list(target), {})
-        else:
-            self.guard.guarded(f"{action} {self.text()}", expected, target, apply)
+        self.run(lambda: _apply(store, bot, values, rows), done, self.failed)
 
 
 class RenameCommand(QUndoCommand):
@@ -224,6 +237,10 @@ class MemoryPanel(QWidget):
         self.undo_action.setShortcuts(QKeySequence.StandardKey.Undo)
         self.redo_action = self.undo_stack.createRedoAction(self, "&Redo memory edit")
         self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        for action, undo in ((self.undo_action, True), (self.redo_action, False)):
+            # The stack keeps the actions' text and state; a step goes through the question.
+            action.triggered.disconnect()
+            action.triggered.connect(lambda _=False, undo=undo: self.step(undo))
         self.copy_action = QAction("&Copy", self)
         self.copy_action.setShortcut(QKeySequence.StandardKey.Copy)
         self.copy_action.triggered.connect(self.copy_selected)
@@ -358,6 +375,28 @@ class MemoryPanel(QWidget):
     def _update_buttons(self) -> None:
         update_scope_buttons(self.buttons, self._bot_tips, self.undo_action, self.redo_action,
                              self.scope == USER_SCOPE)
+
+    def step(self, undo: bool) -> None:
+        """Undo (redo) the next memory edit; one whose keys changed outside asks first, and
+        the stack moves only when the answer writes something (it stays on Cancel)."""
+        stack = self.undo_stack
+        index = stack.index()
+        if not (stack.canUndo() if undo else stack.canRedo()):
+            return
+        command = stack.command(index - 1 if undo else index)
+        move = stack.undo if undo else stack.redo
+        if not (isinstance(command, SetValuesCommand) and command.asks(undo)):
+            move()
+            return
+
+        def proceed(keys: list[str]) -> None:
+            if stack.index() != index or stack.command(index - 1 if undo else index) \
+                    is not command:
+                return  # the stack moved while the question was open: it no longer applies
+            command.only(keys)
+            move()
+
+        command.ask(undo, proceed)
 
     def _filter_changed(self, _text: str) -> None:
         if self.scope == USER_SCOPE or self.model.total < FILTER_AT_ONCE_BELOW:

@@ -19,7 +19,7 @@ import pytest
 
 from app.db.bots import AmbiguousBot, BotDirectory, BotNotFound
 from app.db.database import open_database
-from app.memory.store import MemoryStore
+from app.memory.store import ChangeState, MemoryChange, MemoryStore
 from tests.app.dap.support import ROOT, TIMEOUT, stdio_adapter
 
 EU = "22222222-2222-4222-8222-222222222222"
@@ -114,6 +114,24 @@ def test_the_store_never_adds_a_row_to_general_bots_table(generalbots_db: str) -
     assert bot_count(generalbots_db) == 3
 
 
+def test_a_write_for_a_bot_general_bots_lacks_is_refused_alone(generalbots_db: str) -> None:
+    """It used to fail its whole batch again and again: every other bot's writes queued with
+    it never landed (flush never succeeded)."""
+    changes: list[MemoryChange] = []
+    with MemoryStore(generalbots_db) as store:
+        store.subscribe(changes.append)
+        store.set("shop-eu", "a", "1")
+        store.set("newbot", "k", "v")
+        store.set("default", "b", "2")
+        assert store.flush(30)
+        refused = [c for c in changes if c.state is ChangeState.REFUSED]
+        assert [(c.bot, c.key) for c in refused] == [("newbot", "k")]
+        assert "No bot 'newbot'" in (refused[0].error or "")
+        assert store.pending_count() == 0
+    assert sorted(memories(generalbots_db)) == [(DEFAULT, "b", "2"), (EU, "a", "1")]
+    assert bot_count(generalbots_db) == 3
+
+
 # ---------------------------------------------------------------- names, slugs and ids
 
 
@@ -145,7 +163,25 @@ def test_bot_by_slug_by_id_and_by_name(generalbots_db: str, dialog: Path) -> Non
     assert bot_count(generalbots_db) == 3
 
 
+def test_user_memory_on_general_bots_own_user_memories_is_unavailable(
+    generalbots_db: str
+) -> None:
+    """General Bots' ``user_memories`` is cross-bot (no bot_id): one clear line, and the
+    table is left exactly as it was (no row, no column added)."""
+    columns = "SELECT column_name FROM information_schema.columns " \
+              "WHERE table_name = 'user_memories' ORDER BY column_name"
+    before = rows(generalbots_db, columns)
+    done = talkbench("memory", "set", "lang", "pt", "--user", "u1", "--db", generalbots_db,
+                     "--bot", "shop-eu")
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert "user memory is unavailable on this database" in done.stderr
+    assert rows(generalbots_db, columns) == before
+    assert rows(generalbots_db, "SELECT count(*) FROM user_memories") == [("0",)]
+
+
 def test_user_memory_goes_through_the_same_resolution(generalbots_db: str) -> None:
+    # Without General Bots' own user_memories (above), Talkbench makes its per-bot table.
+    rows(generalbots_db, "DROP TABLE user_memories; SELECT 1")
     assert talkbench("memory", "set", "lang", "pt", "--user", "u1", "--db", generalbots_db,
                      "--bot", "shop-eu").returncode == 0
     assert rows(generalbots_db, "SELECT bot_id, key, value FROM user_memories") == [

@@ -315,3 +315,79 @@ def test_undo_and_redo_without_outside_changes_do_not_ask(lone_panel, qtbot):
     settle(qtbot, panel)
     assert stored(panel._store, "a") == "edited"
     assert choices == []
+
+
+def stack_state(panel: MemoryPanel) -> tuple[object, ...]:
+    """Everything the user can see of the undo stack."""
+    s = panel.undo_stack
+    return (s.index(), s.count(), s.canUndo(), s.canRedo(), s.undoText(), s.redoText(),
+            panel.undo_action.isEnabled(), panel.redo_action.isEnabled())
+
+
+def edited_then_changed_outside(qtbot, panel: MemoryPanel, url: str) -> tuple[object, ...]:
+    """'a' edited in the panel, then set to 'theirs' by another writer; the stack's state."""
+    type_and_enter(qtbot, panel, open_editor(qtbot, panel, "a", 1), "edited")
+    settle(qtbot, panel)
+    outside_set(url, "a", "theirs")
+    return stack_state(panel)
+
+
+def answered(qtbot, panel: MemoryPanel, choice: str, trigger) -> None:
+    """Answer ``choice`` to the question ``trigger()`` raises; wait until it is settled."""
+    choices: list[str] = []
+    panel.conflict_answered.connect(choices.append)
+    answer_next_box(choice, [])
+    trigger()
+    qtbot.waitUntil(lambda: choices == [choice], timeout=3000)
+    panel.conflict_answered.disconnect(choices.append)
+    settle(qtbot, panel)
+
+
+def test_cancel_on_a_conflicting_undo_leaves_undo_and_redo_as_they_were(lone_panel, qtbot):
+    """Cancel used to move the undo position anyway: the edit could no longer be undone, and
+    Redo offered to write the edit again though nothing had been undone."""
+    panel, url = lone_panel
+    before = edited_then_changed_outside(qtbot, panel, url)
+    answered(qtbot, panel, "cancel", panel.undo_action.trigger)
+    assert stack_state(panel) == before
+    assert stored(panel._store, "a") == "theirs"
+    # The undo is still there to do: asked again, Overwrite undoes it.
+    answered(qtbot, panel, "overwrite", panel.undo_action.trigger)
+    assert stored(panel._store, "a") == "1"
+    assert panel.undo_stack.index() == before[0] - 1 and panel.undo_stack.canRedo()
+
+
+def test_keep_on_a_conflicting_undo_keeps_the_outside_value_and_undoes_nothing(
+    lone_panel, qtbot
+):
+    panel, url = lone_panel
+    before = edited_then_changed_outside(qtbot, panel, url)
+    answered(qtbot, panel, "keep", panel.undo_action.trigger)
+    assert stored(panel._store, "a") == "theirs" and shown(panel, "a") == "theirs"
+    assert stack_state(panel) == before  # nothing was undone: nothing to redo either
+
+
+def test_keep_on_a_partly_conflicting_undo_undoes_the_other_keys(lone_panel, qtbot):
+    panel, url = lone_panel
+    panel.delete_keys(["a", "b"])  # one step for both keys
+    settle(qtbot, panel)
+    outside_set(url, "a", "fresh")
+    index = panel.undo_stack.index()
+    answered(qtbot, panel, "keep", panel.undo_action.trigger)
+    assert stored(panel._store, "a") == "fresh"  # kept
+    assert stored(panel._store, "b") == "2"  # undone
+    assert panel.undo_stack.index() == index - 1 and panel.undo_stack.canRedo()
+
+
+def test_cancel_on_a_conflicting_redo_leaves_undo_and_redo_as_they_were(lone_panel, qtbot):
+    panel, url = lone_panel
+    type_and_enter(qtbot, panel, open_editor(qtbot, panel, "a", 1), "edited")
+    settle(qtbot, panel)
+    panel.undo_action.trigger()
+    settle(qtbot, panel)
+    assert stored(panel._store, "a") == "1"
+    outside_set(url, "a", "theirs")
+    before = stack_state(panel)
+    answered(qtbot, panel, "cancel", panel.redo_action.trigger)
+    assert stack_state(panel) == before
+    assert stored(panel._store, "a") == "theirs"
