@@ -180,7 +180,9 @@ class MemorySql:
         deleted: dict[tuple[str, str], tuple[str, Any]] = {}
         with self.atomic():
             if expected:
-                self._check_expected(expected)
+                wanted: dict[tuple[str, str], str | None] = dict.fromkeys(deletes)
+                wanted.update({(bot, key): value for bot, key, value, _c in writes})
+                self._check_expected(expected, wanted)
             for bot, key, value, created in writes:
                 bot_id = self._ensure_bot(bot)
                 if created is None:
@@ -200,13 +202,17 @@ class MemorySql:
                     self.db.execute(BotMemory.delete().where(where))
         return deleted
 
-    def _check_expected(self, expected: Mapping[tuple[str, str], str | None]) -> None:
+    def _check_expected(self, expected: Mapping[tuple[str, str], str | None],
+                        wanted: Mapping[tuple[str, str], str | None]) -> None:
+        """ChangedMeanwhile unless each key of ``expected`` holds that value, or already what
+        this transaction would make it (``wanted``; None: deleted): then nothing is lost, as
+        when a commit landed but its reply did not (a hung server) and the user tries again."""
         changed = []
         for (bot, key), value in expected.items():
             bot_id = self.lookup_bot_id(bot)
             rows = self.fetch(self.sql_entry, (bot_id, key)) if bot_id is not None else []
             now = rows[0][1] if rows else None
-            if now != value:
+            if now != value and not ((bot, key) in wanted and now == wanted[(bot, key)]):
                 changed.append(f"{key!r} is now {_shown(now)} (was {_shown(value)})")
         if changed:
             raise ChangedMeanwhile("changed by another writer since it was shown: "

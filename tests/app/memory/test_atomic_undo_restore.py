@@ -17,6 +17,7 @@ import pytest
 from app.db.database import DatabaseError, is_sqlite, open_database
 from app.memory.history import MemoryHistory
 from app.memory.snapshots import Snapshots
+from app.memory.sql import ChangedMeanwhile
 from app.memory.store import MemoryStore
 from app.memory.undo import CannotRevert, preview_run, revert_run
 from interpreter.ports.host import WriteSource
@@ -103,6 +104,7 @@ def killing_execute_sql(self, sql, params=None):
     return execute_sql(self, sql, params)
 
 from app.memory.snapshots import Snapshots
+from app.memory.sql import ChangedMeanwhile
 from app.memory.store import MemoryStore
 
 store = MemoryStore(sys.argv[1])
@@ -160,3 +162,24 @@ def test_a_revert_confirmed_before_another_writer_changed_a_key_writes_nothing(
         revert_run(history, "runA", preview_run(history, "runA"))  # a fresh preview may
         assert _values(store) == {"a": "orig-a", "b": "orig-b"}
         history.close()
+
+
+def test_a_key_already_holding_what_the_change_makes_it_is_no_conflict(db_url: str) -> None:
+    """A change tried again after its commit landed without a reply (a hung server), or
+    another writer having made the same change: nothing would be lost, nothing is refused;
+    a key that holds anything else still is."""
+    source = WriteSource("hand", 0, "edit")
+    with MemoryStore(db_url) as store:
+        store.set(BOT, "a", "old")
+        store.set(BOT, "b", "old-b")
+        assert store.flush(30)
+        shown = {(BOT, "a"): "old", (BOT, "b"): "old-b"}
+        change = ([(BOT, "a", "new", None)], [(BOT, "b")])
+        store.apply(*change, source, shown)  # the first try: it landed
+        store.apply(*change, source, shown)  # tried again with what the user was shown
+        assert _values(store) == {"a": "new"}
+        store.set(BOT, "a", "other")
+        assert store.flush(30)
+        with pytest.raises(ChangedMeanwhile, match="'a' is now 'other'"):
+            store.apply([(BOT, "a", "newer", None)], [], source, {(BOT, "a"): "new"})
+        assert _values(store) == {"a": "other"}
