@@ -342,7 +342,7 @@ class StatementEmitters(EmitterCore):
 
     def stmt_ExprStmt(self, s: n.ExprStmt) -> None:
         e = s.expr
-        if isinstance(e, n.MethodCall):  # xs.push(1) alone: in place (operators.method)
+        if isinstance(e, n.MethodCall):  # xs.push(1) alone: in place (methods.call_method)
             args = ", ".join(self.expr(a) for a in e.args)
             self.emit(f"_meth({self.expr(e.obj)}, {e.name!r}, [{args}], True)", s)
             return

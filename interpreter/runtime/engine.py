@@ -32,7 +32,8 @@ from ..events import (
     Talked,
     ignore_event,
 )
-from ..library.operators import NAMESPACE, EndDialog, publish_locals
+from ..library.methods import NAMESPACE
+from ..library.operators import EndDialog, publish_locals
 from ..ports.host import (
     BotMemory,
     BotMessage,

@@ -189,7 +189,7 @@ def test_suggestions_travel_with_messages():
     ('RUN PYTHON "print(1)"', 1, 1, "RUN PYTHON is not supported by Talkbench yet"),
     ('x = 2 ** 100000', 1, 1, "Exponential overflow"),
     ('s = "ab"\nFOR i = 1 TO 40\ns = s + s\nNEXT', 3, 1, "string too long"),
-    ("x = [1].nope()", 1, 1, "has no method 'nope'"),
+    ("x = [1].nope()", 1, 1, "Function not found: nope (array)"),
 ])
 def test_runtime_errors_have_position_and_message(src, line, col, message):
     with pytest.raises(Exception) as e:
