@@ -37,6 +37,7 @@ from .line_rules import (
     word_findings,
 )
 from .multiword import conversion
+from .reserved_names import KEYWORDS, RESERVED
 from .source_lines import LinePiece, PieceKey, SourceLine
 from .string_literals import literal_findings
 from .syntax_words import (
@@ -101,6 +102,9 @@ class Rewrite(Enum):
     TALK_BLOCK_TEXT = COMPILER + "lib.rs preprocess_basic, blocks/mod.rs and blocks/talk.rs " \
                                  "(BEGIN TALK lines skipped, trimmed, read as a Rhai string)"
     BRACE_END = COMPILER + "syntax_transforms.rs convert_if_then_syntax (ends_with_block_brace)"
+    BLOCK_WORD_NAME = COMPILER + "syntax_transforms.rs convert_if_then_syntax (needs_semicolon: " \
+                                 "no ';' after SELECT, CASE, WEND, ELSE …) and " \
+                                 "convert_while_wend_syntax (WHILE )"
     LAST_PARENS = "botbasic_core/src/keywords/last.rs (syntax LAST ( $expr$ ))"
     NESTED_SELECT = COMPILER + "syntax_transforms.rs convert_select_case_syntax (SELECT ends one)"
     FIRST_GREEDY = "botbasic_core/src/keywords/first.rs (syntax FIRST $expr$)"
@@ -269,7 +273,14 @@ class ConverterModel:
             return
         if upper.startswith("WHILE "):
             self.while_depth += 1
-            yield from self._comparing_equals(line, None)
+            if assignment_sign(line.tokens) is None:
+                yield from self._comparing_equals(line, None)
+            else:  # While = 1: convert_while_wend_syntax makes it ``while = 1 {``
+                yield self._at_token(line, line.tokens[0],
+                                     f"it reads every line that starts with "
+                                     f"{quote(line.trimmed[:5])} as a WHILE loop, so this "
+                                     f"becomes {quote('while ' + line.trimmed[6:] + ' {')}; "
+                                     f"rename '{line.tokens[0].value}'")
         elif upper == "WEND" and self.while_depth and not self.if_depth:
             self.while_depth -= 1
         elif header is not None:
@@ -521,27 +532,53 @@ _KEYWORD_STATEMENTS = ("INSERT ", "SAVE ", "TALK ", "PRINT ", "MERGE ", "UPDATE 
 
 
 def brace_end_findings(label: str, lines: list[SourceLine]) -> Iterator[Finding]:
-    """A line ending in '}' (a map literal) gets no ';', so the next statement fails.
+    """A line the converter ends without ';' fails when another statement follows it: a line
+    ending in '}' (a map literal), or an assignment to a variable whose name starts like a
+    block keyword (``Case = 1``, ``wend_count = 1``, ``elsewhere = 1``).
 
     Apart from :class:`ConverterModel`: it reads the next line, which may be in the next of
     the pieces the model's findings are remembered by."""
     for line, following in zip(lines, _next_code_lines(lines), strict=True):
-        if (line.in_text_block or not line.starts_statement or not line.code.endswith("}")
-                or dropped(line) or line.upper.startswith(_KEYWORD_STATEMENTS)
+        if (line.in_text_block or not line.starts_statement or dropped(line)
                 or following is None or not following.starts_statement
-                or _closes_block(following.upper)):
+                or _closes_block(following)):
             continue
-        brace = line.tokens[-1]
-        yield fails(label, line, brace.col, brace.end_col,
-                    "it ends no line that ends in '}' with ';', so the next statement is read "
-                    "as part of this one; write ';' after the '}'")
+        if line.code.endswith("}") and not line.upper.startswith(_KEYWORD_STATEMENTS):
+            brace = line.tokens[-1]
+            yield fails(label, line, brace.col, brace.end_col,
+                        "it ends no line that ends in '}' with ';', so the next statement is "
+                        "read as part of this one; write ';' after the '}'")
+        elif (prefix := _block_word_prefix(line)) is not None:
+            name = line.tokens[0]
+            yield fails(label, line, name.col, name.end_col,
+                        f"it ends no line that starts with {quote(prefix)} with ';' (it takes "
+                        f"the line for a block keyword), so the next statement is read as part "
+                        f"of this one; rename '{name.value}'")
 
 
-def _closes_block(upper: str) -> bool:
+# Lines convert_if_then_syntax leaves without ';' (needs_semicolon), by how they start in
+# capitals; ELSE lines take its other branch, which adds nothing.
+_NO_SEMICOLON_PREFIXES = ("SELECT ", "CASE ", "WEND", "ELSE")
+
+
+def _block_word_prefix(line: SourceLine) -> str | None:
+    """The keyword start of an assignment to a variable named like ``Case`` or ``wend_n``."""
+    name = str(line.tokens[0].value)
+    if (assignment_sign(line.tokens) is None or line.tokens[0].upper == "LET"
+            or name in RESERVED or name in KEYWORDS):  # reserved_names reports those first
+        return None
+    for prefix in _NO_SEMICOLON_PREFIXES:
+        if line.upper.startswith(prefix):
+            return line.trimmed[:len(prefix)].rstrip()
+    return None
+
+
+def _closes_block(line: SourceLine) -> bool:
     """Does this line convert to code starting with '}' (a block's last statement needs no
-    ';')?"""
-    return upper in ("END IF", "ELSE", "WEND", "END SELECT") or upper.startswith(
-        ("ELSEIF ", "CASE "))
+    ';')? An assignment never does, whatever its name."""
+    upper = line.upper
+    return (upper in ("END IF", "ELSE", "WEND", "END SELECT")
+            or upper.startswith(("ELSEIF ", "CASE "))) and assignment_sign(line.tokens) is None
 
 
 def _appends(tokens: tuple[Token, ...]) -> bool:

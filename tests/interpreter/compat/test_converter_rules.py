@@ -311,6 +311,20 @@ FIRES = [
      "its push returns a new array (Rhai passes arrays by value); write list = PUSH("),
     (Rewrite.PUSH_STATEMENT, 'o = #{l: [1]};\no.l.pop()\nTALK o\n', 2, 5,
      "its pop returns an item"),
+    # convert_if_then_syntax (needs_semicolon): no ';' after a line starting SELECT , CASE ,
+    # WEND or ELSE in capitals, so a variable named so swallows the next statement
+    # ("Expecting ';' to terminate this statement").
+    (Rewrite.BLOCK_WORD_NAME, "Case = 1\nTALK Case\n", 1, 1, "starts with `Case` with ';'"),
+    (Rewrite.BLOCK_WORD_NAME, "Select = 1\n' note\nTALK Select\n", 1, 1, "rename 'Select'"),
+    (Rewrite.BLOCK_WORD_NAME, "wend_count = 1\nTALK wend_count\n", 1, 1, "`wend`"),
+    (Rewrite.BLOCK_WORD_NAME, "Wend = 1\nTALK Wend\n", 1, 1, "`Wend`"),
+    (Rewrite.BLOCK_WORD_NAME, "ELSEVAL = 3\nTALK ELSEVAL\n", 1, 1, "`ELSE`"),
+    (Rewrite.BLOCK_WORD_NAME, "Case = 1\nCase = 2\n", 1, 1, "`Case`"),  # no CASE: no '}'
+    (Rewrite.BLOCK_WORD_NAME,
+     "x = 1\nIF x = 1 THEN\n  elsewhere = 2\n  TALK elsewhere\nEND IF\n", 3, 3,
+     "rename 'elsewhere'"),
+    # convert_while_wend_syntax: every line starting WHILE  becomes a loop ("Unexpected '='").
+    (Rewrite.BLOCK_WORD_NAME, "While = 1\nTALK While\n", 1, 1, "becomes `while = 1 {`"),
 ]
 
 
@@ -370,6 +384,9 @@ QUIET = [
     'cart = [1]\nTALK cart.pop()\nx = cart.push(2)\nTALK x\n',  # array methods in values
     'a = "1"\nSELECT a\nCASE "1"\n  TALK 1\nEND SELECT\nSELECT a\nCASE "2"\n  TALK 2\nEND SELECT\n',
     's = "a b"\nx = (FIRST(s)) + "!"\ny = [FIRST(s), 2]\nTALK x\n',  # FIRST_GREEDY's fix
+    "Case = 1\n",  # BLOCK_WORD_NAME: the script's last line needs no ';'
+    "x = 1\nIF x = 1 THEN\n  elsewhere = 2\nEND IF\nTALK elsewhere\n",  # nor a block's
+    "cases = 1\nSELECTED = 2\nWHILE_X = 3\nCASE_N = 4\nTALK cases + SELECTED + WHILE_X + CASE_N\n",
 ]
 
 
