@@ -31,6 +31,7 @@ class StatementEmitters(EmitterCore):
             self.debug_hook(s)
         method = getattr(self, "stmt_" + type(s).__name__)
         self.cur = (s.line, s.col)
+        self.spans.statement_starts()
         block = any(hasattr(s, f) for f in ("body", "branches", "cases"))
         if block:  # its body may run again (a loop): its bindings count from its start
             self.note_bindings(s)
