@@ -323,6 +323,10 @@ FIRES = [
     (Rewrite.BLOCK_WORD_NAME,
      "x = 1\nIF x = 1 THEN\n  elsewhere = 2\n  TALK elsewhere\nEND IF\n", 3, 3,
      "rename 'elsewhere'"),
+    # No pass rewrites IS NULL; Rhai reads IS as a name ("Expecting '{'", "Expecting ';'").
+    (Rewrite.INFIX_WORD, 'x = ""\nIF x IS NULL || x == "" THEN\n  TALK 1\nEND IF\n', 2, 6,
+     "write x == ()"),
+    (Rewrite.INFIX_WORD, 'x = ""\nok = x IS NOT NULL\nTALK ok\n', 2, 8, "write x != ()"),
     # convert_while_wend_syntax: every line starting WHILE  becomes a loop ("Unexpected '='").
     (Rewrite.BLOCK_WORD_NAME, "While = 1\nTALK While\n", 1, 1, "becomes `while = 1 {`"),
 ]
@@ -384,6 +388,7 @@ QUIET = [
     'cart = [1]\nTALK cart.pop()\nx = cart.push(2)\nTALK x\n',  # array methods in values
     'a = "1"\nSELECT a\nCASE "1"\n  TALK 1\nEND SELECT\nSELECT a\nCASE "2"\n  TALK 2\nEND SELECT\n',
     's = "a b"\nx = (FIRST(s)) + "!"\ny = [FIRST(s), 2]\nTALK x\n',  # FIRST_GREEDY's fix
+    'x = ""\nok = x != ()\nTALK ok\nIF x == () THEN\n  TALK 2\nEND IF\n',  # IS NULL's fix
     "Case = 1\n",  # BLOCK_WORD_NAME: the script's last line needs no ';'
     "x = 1\nIF x = 1 THEN\n  elsewhere = 2\nEND IF\nTALK elsewhere\n",  # nor a block's
     "cases = 1\nSELECTED = 2\nWHILE_X = 3\nCASE_N = 4\nTALK cases + SELECTED + WHILE_X + CASE_N\n",
