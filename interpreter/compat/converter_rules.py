@@ -102,6 +102,7 @@ class Rewrite(Enum):
     TALK_BLOCK_TEXT = COMPILER + "lib.rs preprocess_basic, blocks/mod.rs and blocks/talk.rs " \
                                  "(BEGIN TALK lines skipped, trimmed, read as a Rhai string)"
     BRACE_END = COMPILER + "syntax_transforms.rs convert_if_then_syntax (ends_with_block_brace)"
+    LLM_PROMPT = COMPILER + "syntax_transforms.rs preprocess_llm_keyword (the first LLM \"…\")"
     BLOCK_WORD_NAME = COMPILER + "syntax_transforms.rs convert_if_then_syntax (needs_semicolon: " \
                                  "no ';' after SELECT, CASE, WEND, ELSE …) and " \
                                  "convert_while_wend_syntax (WHILE )"
@@ -556,6 +557,38 @@ def brace_end_findings(label: str, lines: list[SourceLine]) -> Iterator[Finding]
                         f"of this one; rename '{name.value}'")
 
 
+_LLM_PROMPT = re.compile(r'LLM "', re.IGNORECASE)
+_OPTIMIZE = re.compile(r"WITH OPTIMIZE", re.IGNORECASE)
+
+
+def llm_prompt_findings(label: str, lines: list[SourceLine]) -> Iterator[Finding]:
+    """The dialog's first ``LLM "…"``, whose quotes preprocess_llm_keyword breaks.
+
+    It runs over the whole script before any other pass (comment lines too), and at the
+    first ``LLM "`` whose text up to its closing quote holds no ``WITH OPTIMIZE`` it drops the
+    closing quote and appends `` WITH OPTIMIZE FOR "speed"``: the string is cut open. Every
+    later LLM prompt is left alone, as the script then holds WITH OPTIMIZE."""
+    for line in lines:
+        match = _LLM_PROMPT.search(line.text)
+        if match is None:
+            if _OPTIMIZE.search(line.text):
+                return
+            continue
+        end = line.text.find('"', match.end())
+        if _OPTIMIZE.search(line.text, 0, len(line.text) if end < 0 else end + 1):
+            return
+        quote = match.end()  # the column of the quote after LLM
+        inside = any(t.col < quote < t.end_col for t in line.strings())  # string_findings'
+        if line.tokens and not line.in_text_block and not dropped(line) and not inside:
+            col = match.start() + 1
+            yield fails(label, line, col, col + 3,
+                        "it writes WITH OPTIMIZE FOR \"speed\" into the quotes of the "
+                        "dialog's first LLM \"…\" prompt (syntax_transforms.rs "
+                        "preprocess_llm_keyword), which cuts the string open; put the prompt in "
+                        "a variable first (prompt = \"…\", then LLM prompt)")
+        return
+
+
 # Lines convert_if_then_syntax leaves without ';' (needs_semicolon), by how they start in
 # capitals; ELSE lines take its other branch, which adds nothing.
 _NO_SEMICOLON_PREFIXES = ("SELECT ", "CASE ", "WEND", "ELSE")
@@ -687,6 +720,7 @@ def converter_findings(build: EngineBuild, pieces: Iterable[LinePiece]) -> list[
     _remembered.clear()
     _remembered.update(kept)
     found.extend(brace_end_findings(build.label, every_line))
+    found.extend(llm_prompt_findings(build.label, every_line))
     return found
 
 
