@@ -102,6 +102,7 @@ class Rewrite(Enum):
     TALK_BLOCK_TEXT = COMPILER + "lib.rs preprocess_basic, blocks/mod.rs and blocks/talk.rs " \
                                  "(BEGIN TALK lines skipped, trimmed, read as a Rhai string)"
     BRACE_END = COMPILER + "syntax_transforms.rs convert_if_then_syntax (ends_with_block_brace)"
+    SWITCH_BLOCK = "botbasic_core/src/keywords/switch_case.rs (preprocess_switch, never called)"
     LLM_PROMPT = COMPILER + "syntax_transforms.rs preprocess_llm_keyword (the first LLM \"…\")"
     BLOCK_WORD_NAME = COMPILER + "syntax_transforms.rs convert_if_then_syntax (needs_semicolon: " \
                                  "no ';' after SELECT, CASE, WEND, ELSE …) and " \
@@ -291,6 +292,12 @@ class ConverterModel:
         elif re.match(r"ELSE\s+IF\b", upper):
             yield self._at_token(line, line.tokens[0], "it knows ELSEIF, and passes ELSE IF "
                                                        "through unchanged; write ELSEIF")
+        elif re.match(r"SWITCH\s", upper) and assignment_sign(line.tokens) is None:
+            yield self._at_token(line, line.tokens[0],
+                                 "no pass converts SWITCH … END SWITCH (switch_case.rs's "
+                                 "preprocess_switch is never called), so Rhai's own switch "
+                                 "meets the line as it is; write SELECT x with CASE lines "
+                                 "and END SELECT")
         elif upper.startswith("SELECT ") and " THEN" not in upper:
             yield from self._select(line)
         elif upper.startswith("CASE ") and self.select_open:

@@ -329,6 +329,9 @@ FIRES = [
      "put the prompt in a variable first"),
     (Rewrite.LLM_PROMPT, "' a note\nTALK 1\nx = LLM \"a\" + \"b\"\ny = LLM \"c\"\n", 3, 5,
      "the dialog's first LLM"),
+    # No pass converts SWITCH; Rhai's switch wants { ("Expecting '{' to start a switch block").
+    (Rewrite.SWITCH_BLOCK, ('color = "red"\nSWITCH color\n  CASE "red"\n    TALK "Stop"\n'
+     '  DEFAULT\n    TALK "?"\nEND SWITCH\n'), 2, 1, "write SELECT x"),
     # No pass rewrites IS NULL; Rhai reads IS as a name ("Expecting '{'", "Expecting ';'").
     (Rewrite.INFIX_WORD, 'x = ""\nIF x IS NULL || x == "" THEN\n  TALK 1\nEND IF\n', 2, 6,
      "write x == ()"),
@@ -395,6 +398,7 @@ QUIET = [
     'a = "1"\nSELECT a\nCASE "1"\n  TALK 1\nEND SELECT\nSELECT a\nCASE "2"\n  TALK 2\nEND SELECT\n',
     's = "a b"\nx = (FIRST(s)) + "!"\ny = [FIRST(s), 2]\nTALK x\n',  # FIRST_GREEDY's fix
     'x = ""\nok = x != ()\nTALK ok\nIF x == () THEN\n  TALK 2\nEND IF\n',  # IS NULL's fix
+    'color = "red"\nSELECT color\n  CASE "red"\n    TALK "Stop"\nEND SELECT\n',  # SWITCH's fix
     "Case = 1\n",  # BLOCK_WORD_NAME: the script's last line needs no ';'
     "x = 1\nIF x = 1 THEN\n  elsewhere = 2\nEND IF\nTALK elsewhere\n",  # nor a block's
     "cases = 1\nSELECTED = 2\nWHILE_X = 3\nCASE_N = 4\nTALK cases + SELECTED + WHILE_X + CASE_N\n",
