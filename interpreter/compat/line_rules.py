@@ -173,6 +173,9 @@ def _word(line: SourceLine, header: IfHeader | None, index: int) -> str | None:
     if word == "LAST" and token.value == "LAST" and not called:
         # botbasic_core keywords/last.rs registers the syntax LAST ( $expr$ )
         return "its LAST syntax needs parentheses; write LAST(x)"
+    if word in ("MOD", "AND", "OR", "CONTAINS", "LIKE") and _operand_at(tokens, index) \
+            and not called:
+        return None  # where a value starts the word is a variable's name (Mod = 2, TALK Or)
     if word == "MOD" and not called:
         return "Rhai has no MOD operator; write a % b"
     if word == "IS" and index > 0 and after is not None and after.upper in ("NULL", "NOT"):

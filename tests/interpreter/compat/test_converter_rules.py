@@ -399,6 +399,7 @@ QUIET = [
     's = "a b"\nx = (FIRST(s)) + "!"\ny = [FIRST(s), 2]\nTALK x\n',  # FIRST_GREEDY's fix
     'x = ""\nok = x != ()\nTALK ok\nIF x == () THEN\n  TALK 2\nEND IF\n',  # IS NULL's fix
     'color = "red"\nSELECT color\n  CASE "red"\n    TALK "Stop"\nEND SELECT\n',  # SWITCH's fix
+    "Mod = 2\nOr = 3\nAnd = 4\nTALK Mod + Or + And\nTALK Or\n",  # names, not operators
     "Case = 1\n",  # BLOCK_WORD_NAME: the script's last line needs no ';'
     "x = 1\nIF x = 1 THEN\n  elsewhere = 2\nEND IF\nTALK elsewhere\n",  # nor a block's
     "cases = 1\nSELECTED = 2\nWHILE_X = 3\nCASE_N = 4\nTALK cases + SELECTED + WHILE_X + CASE_N\n",
