@@ -102,6 +102,8 @@ class Rewrite(Enum):
     TALK_BLOCK_TEXT = COMPILER + "lib.rs preprocess_basic, blocks/mod.rs and blocks/talk.rs " \
                                  "(BEGIN TALK lines skipped, trimmed, read as a Rhai string)"
     BRACE_END = COMPILER + "syntax_transforms.rs convert_if_then_syntax (ends_with_block_brace)"
+    UNDECLARED_NAME = COMPILER + "syntax_transforms.rs predeclare_variables (reserved) and " \
+                                 "convert_if_then_syntax (no let in a block)"
     SWITCH_BLOCK = "botbasic_core/src/keywords/switch_case.rs (preprocess_switch, never called)"
     LLM_PROMPT = COMPILER + "syntax_transforms.rs preprocess_llm_keyword (the first LLM \"…\")"
     BLOCK_WORD_NAME = COMPILER + "syntax_transforms.rs convert_if_then_syntax (needs_semicolon: " \
@@ -564,6 +566,51 @@ def brace_end_findings(label: str, lines: list[SourceLine]) -> Iterator[Finding]
                         f"of this one; rename '{name.value}'")
 
 
+# syntax_transforms.rs predeclare_variables declares no variable whose name, lower-cased, is one
+# of these (its ``reserved`` list).
+_NOT_PREDECLARED = frozenset({
+    "if", "else", "while", "for", "loop", "return", "break", "continue", "let", "fn", "true",
+    "false", "in", "do", "match", "switch", "case", "mod", "and", "or", "not", "rem", "call",
+    "talk", "hear", "save", "insert", "update", "delete", "find", "get", "set", "print",
+})
+
+
+def undeclared_findings(label: str, lines: list[SourceLine]) -> Iterator[Finding]:
+    """An assignment inside an IF or WHILE block to a variable named like a keyword (``Print``,
+    ``Find``, ``Case``): predeclare_variables skips such names and convert_if_then_syntax adds
+    no ``let`` inside a block, so unless a line outside the blocks assigned it first, Rhai
+    finds no variable to assign ("Variable not found: Print")."""
+    depth = 0
+    declared: set[str] = set()
+    for line in lines:
+        if line.in_text_block or not line.starts_statement or not line.tokens or dropped(line):
+            continue
+        upper = line.upper
+        name = str(line.tokens[0].value)
+        if assignment_sign(line.tokens) == 1 and name.lower() in _NOT_PREDECLARED \
+                and name not in RESERVED and name not in KEYWORDS:
+            if depth and name not in declared:
+                token = line.tokens[0]
+                yield Finding(Concern.TRANSLATION, line.number, token.col, token.end_col,
+                              f"{label} stops here with \"Variable not found: {name}\": it "
+                              f"declares no variable named like its keyword "
+                              f"{name.upper()}, and inside a block it adds no 'let'; assign "
+                              f"{name} before the block, or rename it")
+            declared.add(name)
+        elif _opens_if_or_while(line):
+            depth += 1
+        elif upper in ("END IF", "WEND"):
+            depth = max(0, depth - 1)
+
+
+def _opens_if_or_while(line: SourceLine) -> bool:
+    """An IF … THEN line (the converter opens a block for it) or a WHILE loop."""
+    upper = line.upper
+    if upper.startswith("IF "):
+        return " THEN" in upper
+    return upper.startswith("WHILE ") and assignment_sign(line.tokens) is None
+
+
 _LLM_PROMPT = re.compile(r'LLM "', re.IGNORECASE)
 _OPTIMIZE = re.compile(r"WITH OPTIMIZE", re.IGNORECASE)
 
@@ -728,6 +775,9 @@ def converter_findings(build: EngineBuild, pieces: Iterable[LinePiece]) -> list[
     _remembered.update(kept)
     found.extend(brace_end_findings(build.label, every_line))
     found.extend(llm_prompt_findings(build.label, every_line))
+    reported = {(f.line, f.col) for f in found}
+    found.extend(f for f in undeclared_findings(build.label, every_line)
+                 if (f.line, f.col) not in reported)  # one reason a line fails is enough
     return found
 
 

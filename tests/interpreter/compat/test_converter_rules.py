@@ -332,6 +332,12 @@ FIRES = [
     # No pass converts SWITCH; Rhai's switch wants { ("Expecting '{' to start a switch block").
     (Rewrite.SWITCH_BLOCK, ('color = "red"\nSWITCH color\n  CASE "red"\n    TALK "Stop"\n'
      '  DEFAULT\n    TALK "?"\nEND SWITCH\n'), 2, 1, "write SELECT x"),
+    # predeclare_variables skips names like its keywords, and a block gets no let: the
+    # assignment meets no variable at run time ("Variable not found: Print").
+    (Rewrite.UNDECLARED_NAME, "x = 1\nIF x = 1 THEN\n  Print = 2\nEND IF\nTALK x\n", 3, 3,
+     'stops here with "Variable not found: Print"'),
+    (Rewrite.UNDECLARED_NAME, "i = 0\nWHILE i < 1\n  i = i + 1\n  Find = i\nWEND\nTALK i\n",
+     4, 3, "assign Find before the block"),
     # No pass rewrites IS NULL; Rhai reads IS as a name ("Expecting '{'", "Expecting ';'").
     (Rewrite.INFIX_WORD, 'x = ""\nIF x IS NULL || x == "" THEN\n  TALK 1\nEND IF\n', 2, 6,
      "write x == ()"),
@@ -400,6 +406,7 @@ QUIET = [
     'x = ""\nok = x != ()\nTALK ok\nIF x == () THEN\n  TALK 2\nEND IF\n',  # IS NULL's fix
     'color = "red"\nSELECT color\n  CASE "red"\n    TALK "Stop"\nEND SELECT\n',  # SWITCH's fix
     "Mod = 2\nOr = 3\nAnd = 4\nTALK Mod + Or + And\nTALK Or\n",  # names, not operators
+    "Print = 0\nx = 1\nIF x = 1 THEN\n  Print = 2\nEND IF\nTALK Print\n",  # declared first
     "Case = 1\n",  # BLOCK_WORD_NAME: the script's last line needs no ';'
     "x = 1\nIF x = 1 THEN\n  elsewhere = 2\nEND IF\nTALK elsewhere\n",  # nor a block's
     "cases = 1\nSELECTED = 2\nWHILE_X = 3\nCASE_N = 4\nTALK cases + SELECTED + WHILE_X + CASE_N\n",
