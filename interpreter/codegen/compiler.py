@@ -35,7 +35,7 @@ from .int_locals import counter_spans, int_locals
 from .loops import LoopEmitters
 from .operators import OperatorEmitters
 from .scope import ERROR_STATE, RELOAD_EXPR, RELOAD_STMT, Scope
-from .spans import Span, SpanNotes
+from .spans import LineKey, Span, SpanNotes
 from .statements import StatementEmitters
 
 __all__ = ["GENERATED_PREFIX", "CodeGen", "CompiledProgram", "compile_program", "sub_function"]
@@ -58,7 +58,7 @@ class CompiledProgram:
     # the debugger copies them into G when it looks (runtime.Runtime.observe).
     main_locals: tuple[tuple[str, str], ...] = ()
     # Where operators and calls landed in the generated lines (codegen.spans).
-    spans: dict[str, tuple[Span, ...]] = field(default_factory=dict)
+    spans: dict[LineKey, tuple[Span, ...]] = field(default_factory=dict)
 
     @property
     def filename(self) -> str:

@@ -160,7 +160,7 @@ class EmitterCore:
         line = "    " * self.indent + code
         self.out.append(line)
         self.line_map.append(self.cur)
-        self.spans.emitted(line, self.cur[0])
+        self.spans.emitted(line, self.cur)
 
     def temp(self, prefix: str) -> str:
         self.counter += 1

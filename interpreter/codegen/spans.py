@@ -4,8 +4,9 @@ The generated Python keeps one BASIC statement per line (``line_map``), so a tra
 the statement. To name the sub-expression, the generator notes where the code of each operator,
 call, member and index lands in the line it emits (:class:`SpanNotes`); when a run fails,
 :func:`failing_position` takes the instruction that raised (``co_positions``, Python 3.11+) and
-picks the innermost noted code around it. Notes are keyed by the text of the generated line, not
-its number, because the generator moves and deletes lines after emitting them.
+picks the innermost noted code around it. Notes are keyed by the text of the generated line and
+its statement, not by its number, because the generator moves and deletes lines after emitting
+them.
 """
 
 from __future__ import annotations
@@ -15,8 +16,11 @@ from types import CodeType, TracebackType
 from ..syntax import nodes as n
 
 # (start, end) columns of the code in the generated line (characters), then the BASIC node's
-# line (relative to the statement's) and column.
+# line and column.
 Span = tuple[int, int, int, int]
+# A generated line: its text and the BASIC statement (line, col) it belongs to. The same text
+# may stand for statements written with other spacing, so the statement is part of the key.
+LineKey = tuple[str, tuple[int, int]]
 
 # The nodes whose failure a user wants pointed at (Rhai reports a call at its name and an
 # operator at its sign, as these nodes' positions are).
@@ -47,7 +51,7 @@ class SpanNotes:
 
     def __init__(self) -> None:
         self.pending: list[tuple[str, int, int]] = []
-        self.by_line: dict[str, tuple[Span, ...]] = {}
+        self.by_line: dict[LineKey, tuple[Span, ...]] = {}
 
     def note(self, code: str, node: n.Node) -> None:
         line, col = reported_at(node)
@@ -56,20 +60,21 @@ class SpanNotes:
     def statement_starts(self) -> None:
         self.pending = []
 
-    def emitted(self, line: str, statement_line: int) -> None:
-        if not self.pending or line in self.by_line:
+    def emitted(self, line: str, statement: tuple[int, int]) -> None:
+        key = (line, statement)
+        if not self.pending or key in self.by_line:
             return
         spans = []
         for code, node_line, col in self.pending:
             at = line.find(code)
             if at >= 0:
-                spans.append((at, at + len(code), node_line - statement_line, col))
+                spans.append((at, at + len(code), node_line, col))
         if spans:
-            self.by_line[line] = tuple(spans)
+            self.by_line[key] = tuple(spans)
 
 
 def failing_position(tb: TracebackType, source_lines: list[str],
-                     by_line: dict[str, tuple[Span, ...]], statement: tuple[int, int]
+                     by_line: dict[LineKey, tuple[Span, ...]], statement: tuple[int, int]
                      ) -> tuple[int, int]:
     """The BASIC (line, col) of the innermost noted code around the instruction ``tb`` was at,
     in the statement at ``statement``; the statement itself when none is noted."""
@@ -85,8 +90,8 @@ def failing_position(tb: TracebackType, source_lines: list[str],
     raw = text.encode("utf-8")  # positions count UTF-8 bytes
     start = len(raw[:start].decode("utf-8", "ignore"))
     end = len(raw[:end].decode("utf-8", "ignore"))
-    around = [s for s in by_line.get(text, ()) if s[0] <= start and end <= s[1]]
+    around = [s for s in by_line.get((text, statement), ()) if s[0] <= start and end <= s[1]]
     if not around:
         return statement
-    _, _, line_offset, col = min(around, key=lambda s: s[1] - s[0])
-    return statement[0] + line_offset, col
+    _, _, line, col = min(around, key=lambda s: s[1] - s[0])
+    return line, col

@@ -72,8 +72,7 @@ def _index_of(s: Value, part: Value, *start: Value) -> int:
     offset = _chars_offset(len(text), int(start[0])) if start else 0
     if offset >= len(text):
         return -1
-    found = text.find(find, offset)
-    return found
+    return text.find(find, offset)
 
 
 def _sub_string(s: Value, start: Value, *length: Value) -> str:

@@ -34,6 +34,8 @@ from tests.interpreter.helpers import run
     ("i = 0\nWHILE i < 3\n  i = i + 1\n  TALK 6 / (2 - i)\nWEND\n", 4, 10),
     ("x = [1,\n  2 / 0]\n", 2, 5),  # a statement over two lines
     ('x = "a" - 1\n', 1, 9),
+    # the same statement written twice with other spacing: each at its own '/'
+    ("a = 2\nx = 6 / a\na = 0\nx = 6/a\n", 4, 6),
 ])
 def test_the_error_points_at_what_failed(source: str, line: int, col: int, debug: bool) -> None:
     compiled = load_source(source, "t.bas", debug=debug)
