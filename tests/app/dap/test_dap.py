@@ -207,7 +207,7 @@ def test_hear_reply_from_repl_and_stop_on_runtime_error(stdio_adapter, dialogs,
     assert "HEAR age" in reply["result"]
 
     stop = client.stopped("exception")
-    assert "Division by zero" in stop["text"]
+    assert f"{program}:8:10: error: Division by zero" in stop["text"]  # at the '/'
     assert client.outputs("stdout") == ["age 42\n"]
     [error] = [e["body"] for e in client.events
                if e["event"] == "output" and e["body"]["category"] == "stderr"]
