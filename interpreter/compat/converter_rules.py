@@ -773,12 +773,19 @@ def converter_findings(build: EngineBuild, pieces: Iterable[LinePiece]) -> list[
         found.extend(known[0])
     _remembered.clear()
     _remembered.update(kept)
-    found.extend(brace_end_findings(build.label, every_line))
-    found.extend(llm_prompt_findings(build.label, every_line))
-    reported = {(f.line, f.col) for f in found}
-    found.extend(f for f in undeclared_findings(build.label, every_line)
-                 if (f.line, f.col) not in reported)  # one reason a line fails is enough
+    found.extend(whole_dialog_findings(build.label, every_line, found))
     return found
+
+
+def whole_dialog_findings(label: str, lines: list[SourceLine], found: list[Finding]
+                          ) -> list[Finding]:
+    """The rules that read across the pieces (the next line, the first LLM prompt, the names
+    assigned before a block), after ``found``, the pieces' own findings."""
+    more = [*brace_end_findings(label, lines), *llm_prompt_findings(label, lines)]
+    reported = {(f.line, f.col) for f in [*found, *more]}
+    more += [f for f in undeclared_findings(label, lines)
+             if (f.line, f.col) not in reported]  # one reason a line fails is enough
+    return more
 
 
 def forget() -> None:
