@@ -12,11 +12,8 @@ from interpreter import check_source
 from interpreter.checking import clear_caches
 from interpreter.codegen.analysis import forget_facts, program_facts
 from interpreter.compat import EngineBuild
-from interpreter.compat.converter_rules import (
-    ConverterModel,
-    converter_findings,
-    whole_dialog_findings,
-)
+from interpreter.compat.converter_rules import ConverterModel, converter_findings
+from interpreter.compat.dialog_rules import whole_dialog_findings
 from interpreter.compat.source_lines import SourceLine, _lines_of, line_pieces, source_lines
 from interpreter.syntax import nodes as n
 from interpreter.syntax.lexer import Lexer, normalized
