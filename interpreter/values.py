@@ -29,6 +29,11 @@ class BasicValueError(Exception):
     """A type or value problem inside an operation; the runtime adds the position."""
 
 
+class FunctionNotFound(BasicValueError):
+    """No overload of a function takes these argument types (Rhai's "Function not found"),
+    so a method call may still reach another package's function of that name."""
+
+
 # ---------------------------------------------------------------- display
 
 
@@ -325,12 +330,12 @@ def rhai_type(v: Any) -> str:
     return type_name(v)
 
 
-def not_found(name: str, *args: Value) -> BasicValueError:
+def not_found(name: str, *args: Value) -> FunctionNotFound:
     """General Bots has no ``name`` for these argument types (its functions take exact
     types: Rhai's "Function not found")."""
     kinds = ", ".join(rhai_type(a) for a in args)
     shown = ", ".join(f"{type_name(a)} {repr_value(a)[:30]}" for a in args)
-    return BasicValueError(f"{name} does not accept {shown or 'no arguments'} (General Bots: "
+    return FunctionNotFound(f"{name} does not accept {shown or 'no arguments'} (General Bots: "
                            f"Function not found: {name} ({kinds}))")
 
 

@@ -406,7 +406,7 @@ class DapSession:
         self.view = stop
         self.send_event("stopped", {
             "reason": "exception", "threadId": THREAD_ID, "allThreadsStopped": True,
-            "description": "runtime error", "text": stop.error.message})
+            "description": "runtime error", "text": stop.error.format()})  # file:line:col
 
     def ended(self, exit_code: int) -> None:
         self.view = None

@@ -35,6 +35,7 @@ from .int_locals import counter_spans, int_locals
 from .loops import LoopEmitters
 from .operators import OperatorEmitters
 from .scope import ERROR_STATE, RELOAD_EXPR, RELOAD_STMT, Scope
+from .spans import LineKey, Span, SpanNotes
 from .statements import StatementEmitters
 
 __all__ = ["GENERATED_PREFIX", "CodeGen", "CompiledProgram", "compile_program", "sub_function"]
@@ -56,6 +57,8 @@ class CompiledProgram:
     # (BASIC name, Python local) of each variable the dialog keeps in a local of __main__:
     # the debugger copies them into G when it looks (runtime.Runtime.observe).
     main_locals: tuple[tuple[str, str], ...] = ()
+    # Where operators and calls landed in the generated lines (codegen.spans).
+    spans: dict[LineKey, tuple[Span, ...]] = field(default_factory=dict)
 
     @property
     def filename(self) -> str:
@@ -122,7 +125,7 @@ class CodeGen(StatementEmitters, LoopEmitters, ExpressionEmitters, OperatorEmitt
 
     def _reset_output(self) -> None:
         self.out, self.line_map, self.counter = [], [], 0
-        self.builtins, self.diagnostics = {}, []
+        self.builtins, self.diagnostics, self.spans = {}, [], SpanNotes()
         self.cur, self.locals, self.assigned = (0, 0), {}, set()
         self.guarded = {}
 
@@ -410,4 +413,4 @@ def compile_program(program: n.Program, debug: bool = False) -> CompiledProgram:
     source = gen.generate()
     code = compile(source, GENERATED_PREFIX + program.file + ">", "exec")
     return CompiledProgram(program, code, source, gen.line_map, debug, gen.builtins,
-                           gen.diagnostics, tuple(gen.locals.items()))
+                           gen.diagnostics, tuple(gen.locals.items()), gen.spans.by_line)

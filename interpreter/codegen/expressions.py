@@ -22,6 +22,7 @@ from ..syntax.vocabulary import EXPRESSION_PHRASES
 from ..values import to_display
 from .analysis import fits, is_bool, sub_function, text_prefix
 from .scope import ERROR_STATE, RELOAD_EXPR, EmitterCore, IntFact
+from .spans import NOTED
 
 # A plain Python name (a local such as v_total / p_n, or a temp): nothing a BASIC expression
 # does can rebind it, so reading it twice is safe and cheaper than a temp bound with ``:=``.
@@ -61,7 +62,10 @@ class ExpressionEmitters(EmitterCore):
         return code if is_bool(node) else f"_cond({code})"
 
     def expr(self, e: n.Node) -> str:
-        return getattr(self, "ex_" + type(e).__name__)(e)
+        code: str = getattr(self, "ex_" + type(e).__name__)(e)
+        if type(e) in NOTED:
+            self.spans.note(code, e)
+        return code
 
     def ex_Literal(self, e: n.Literal) -> str:
         if isinstance(e.value, where.CONDITIONS):  # a WHERE parsed at compile time

@@ -17,6 +17,7 @@ from ..syntax import nodes as n
 from ..syntax.nesting import MAX_DEPTH
 from ..syntax.vocabulary import ERROR_STATE_NAMES
 from .analysis import program_facts
+from .spans import SpanNotes
 
 ERROR_STATE = {name: "R." + attr for name, attr in ERROR_STATE_NAMES.items()}
 
@@ -94,6 +95,7 @@ class EmitterCore:
         self.builtins: dict[str, Any] = {}
         self.diagnostics: list[Diagnostic] = []
         self.cur: tuple[int, int] = (0, 0)
+        self.spans = SpanNotes()
         # Both builds keep the dialog's own variables in Python locals (a dict lookup per
         # read was most of the interpreter's cost). Names a SUB touches stay in G, where SUBs
         # look them up. A debug build syncs the locals with G wherever the debugger can look
@@ -155,8 +157,10 @@ class EmitterCore:
     def emit(self, code: str, node: n.Node | None = None) -> None:
         if node is not None:
             self.cur = (node.line, node.col)
-        self.out.append("    " * self.indent + code)
+        line = "    " * self.indent + code
+        self.out.append(line)
         self.line_map.append(self.cur)
+        self.spans.emitted(line, self.cur)
 
     def temp(self, prefix: str) -> str:
         self.counter += 1

@@ -31,6 +31,7 @@ class StatementEmitters(EmitterCore):
             self.debug_hook(s)
         method = getattr(self, "stmt_" + type(s).__name__)
         self.cur = (s.line, s.col)
+        self.spans.statement_starts()
         block = any(hasattr(s, f) for f in ("body", "branches", "cases"))
         if block:  # its body may run again (a loop): its bindings count from its start
             self.note_bindings(s)
@@ -342,7 +343,7 @@ class StatementEmitters(EmitterCore):
 
     def stmt_ExprStmt(self, s: n.ExprStmt) -> None:
         e = s.expr
-        if isinstance(e, n.MethodCall):  # xs.push(1) alone: in place (operators.method)
+        if isinstance(e, n.MethodCall):  # xs.push(1) alone: in place (methods.call_method)
             args = ", ".join(self.expr(a) for a in e.args)
             self.emit(f"_meth({self.expr(e.obj)}, {e.name!r}, [{args}], True)", s)
             return

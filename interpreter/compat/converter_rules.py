@@ -20,6 +20,7 @@ from ..syntax.brackets import closing_bracket
 from ..syntax.lexer import Kind, TextBlock, Token
 from ..syntax.vocabulary import STATEMENT_PHRASES
 from .builds import EngineBuild
+from .dialog_rules import next_code_lines, whole_dialog_findings
 from .findings import Concern, Finding
 from .line_rules import (
     COMPOUND,
@@ -101,6 +102,13 @@ class Rewrite(Enum):
     TALK_BLOCK_TEXT = COMPILER + "lib.rs preprocess_basic, blocks/mod.rs and blocks/talk.rs " \
                                  "(BEGIN TALK lines skipped, trimmed, read as a Rhai string)"
     BRACE_END = COMPILER + "syntax_transforms.rs convert_if_then_syntax (ends_with_block_brace)"
+    UNDECLARED_NAME = COMPILER + "syntax_transforms.rs predeclare_variables (reserved) and " \
+                                 "convert_if_then_syntax (no let in a block)"
+    SWITCH_BLOCK = "botbasic_core/src/keywords/switch_case.rs (preprocess_switch, never called)"
+    LLM_PROMPT = COMPILER + "syntax_transforms.rs preprocess_llm_keyword (the first LLM \"…\")"
+    BLOCK_WORD_NAME = COMPILER + "syntax_transforms.rs convert_if_then_syntax (needs_semicolon: " \
+                                 "no ';' after SELECT, CASE, WEND, ELSE …) and " \
+                                 "convert_while_wend_syntax (WHILE )"
     LAST_PARENS = "botbasic_core/src/keywords/last.rs (syntax LAST ( $expr$ ))"
     NESTED_SELECT = COMPILER + "syntax_transforms.rs convert_select_case_syntax (SELECT ends one)"
     FIRST_GREEDY = "botbasic_core/src/keywords/first.rs (syntax FIRST $expr$)"
@@ -162,7 +170,7 @@ class ConverterModel:
         self.with_reported = blocks.with_reported
 
     def findings(self, lines: list[SourceLine]) -> Iterator[Finding]:
-        following = _next_code_lines(lines)
+        following = next_code_lines(lines)
         for line, after in zip(lines, following, strict=True):
             if line.in_text_block or not line.tokens:
                 yield from self._comment_line(line)
@@ -269,7 +277,14 @@ class ConverterModel:
             return
         if upper.startswith("WHILE "):
             self.while_depth += 1
-            yield from self._comparing_equals(line, None)
+            if assignment_sign(line.tokens) is None:
+                yield from self._comparing_equals(line, None)
+            else:  # While = 1: convert_while_wend_syntax makes it ``while = 1 {``
+                yield self._at_token(line, line.tokens[0],
+                                     f"it reads every line that starts with "
+                                     f"{quote(line.trimmed[:5])} as a WHILE loop, so this "
+                                     f"becomes {quote('while ' + line.trimmed[6:] + ' {')}; "
+                                     f"rename '{line.tokens[0].value}'")
         elif upper == "WEND" and self.while_depth and not self.if_depth:
             self.while_depth -= 1
         elif header is not None:
@@ -279,6 +294,12 @@ class ConverterModel:
         elif re.match(r"ELSE\s+IF\b", upper):
             yield self._at_token(line, line.tokens[0], "it knows ELSEIF, and passes ELSE IF "
                                                        "through unchanged; write ELSEIF")
+        elif re.match(r"SWITCH\s", upper) and assignment_sign(line.tokens) is None:
+            yield self._at_token(line, line.tokens[0],
+                                 "no pass converts SWITCH … END SWITCH (switch_case.rs's "
+                                 "preprocess_switch is never called), so Rhai's own switch "
+                                 "meets the line as it is; write SELECT x with CASE lines "
+                                 "and END SELECT")
         elif upper.startswith("SELECT ") and " THEN" not in upper:
             yield from self._select(line)
         elif upper.startswith("CASE ") and self.select_open:
@@ -516,34 +537,6 @@ def _sends_email(line: SourceLine) -> bool:
 _DATA_WORDS = frozenset({"FIND", "WHERE", "SET", "UPDATE", "DELETE", "INSERT", "MERGE",
                          "FILTER", "SAVE"})
 
-# Lines convert_if_then_syntax ends with ';' even when they end in '}' (is_keyword_stmt).
-_KEYWORD_STATEMENTS = ("INSERT ", "SAVE ", "TALK ", "PRINT ", "MERGE ", "UPDATE ")
-
-
-def brace_end_findings(label: str, lines: list[SourceLine]) -> Iterator[Finding]:
-    """A line ending in '}' (a map literal) gets no ';', so the next statement fails.
-
-    Apart from :class:`ConverterModel`: it reads the next line, which may be in the next of
-    the pieces the model's findings are remembered by."""
-    for line, following in zip(lines, _next_code_lines(lines), strict=True):
-        if (line.in_text_block or not line.starts_statement or not line.code.endswith("}")
-                or dropped(line) or line.upper.startswith(_KEYWORD_STATEMENTS)
-                or following is None or not following.starts_statement
-                or _closes_block(following.upper)):
-            continue
-        brace = line.tokens[-1]
-        yield fails(label, line, brace.col, brace.end_col,
-                    "it ends no line that ends in '}' with ';', so the next statement is read "
-                    "as part of this one; write ';' after the '}'")
-
-
-def _closes_block(upper: str) -> bool:
-    """Does this line convert to code starting with '}' (a block's last statement needs no
-    ';')?"""
-    return upper in ("END IF", "ELSE", "WEND", "END SELECT") or upper.startswith(
-        ("ELSEIF ", "CASE "))
-
-
 def _appends(tokens: tuple[Token, ...]) -> bool:
     """A PUSH or APPEND statement (not ``push = 1``)."""
     return (len(tokens) > 1 and tokens[0].kind is Kind.IDENT
@@ -604,17 +597,6 @@ def _called_alone(tokens: tuple[Token, ...]) -> bool:
     return False
 
 
-def _next_code_lines(lines: list[SourceLine]) -> list[SourceLine | None]:
-    """For each line, the next line that holds tokens (one backward pass, not a scan each)."""
-    following: list[SourceLine | None] = [None] * len(lines)
-    nearest: SourceLine | None = None
-    for i in range(len(lines) - 1, -1, -1):
-        following[i] = nearest
-        if lines[i].tokens:
-            nearest = lines[i]
-    return following
-
-
 # The findings of each piece of the dialog last checked, by (build, the piece's key, the blocks
 # open before it) -> (its findings, the blocks open after it, the piece's first line then).
 # The rules read a line's number only to say where a finding is (no message quotes one), so a
@@ -649,7 +631,7 @@ def converter_findings(build: EngineBuild, pieces: Iterable[LinePiece]) -> list[
         found.extend(known[0])
     _remembered.clear()
     _remembered.update(kept)
-    found.extend(brace_end_findings(build.label, every_line))
+    found.extend(whole_dialog_findings(build.label, every_line, found))
     return found
 
 

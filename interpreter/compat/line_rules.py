@@ -156,7 +156,7 @@ def _operator(tokens: Sequence[Token], index: int) -> str | None:
 
 # The only words _word can object to: the others skip its tests (most of a check's words).
 _WORDS = frozenset({"MOD", "CONTAINS", "LIKE", "NOT", "AND", "OR", "GET", "SET_BOT_MEMORY",
-                    "GET_BOT_MEMORY", "LAST"})
+                    "GET_BOT_MEMORY", "LAST", "IS"})
 # bot_memory.rs registers these two with register_fn alone, and no pass converts them.
 MEMORY_FUNCTIONS = {"SET_BOT_MEMORY": 'SET_BOT_MEMORY("key", value)',
                      "GET_BOT_MEMORY": 'GET_BOT_MEMORY("key")'}
@@ -173,11 +173,20 @@ def _word(line: SourceLine, header: IfHeader | None, index: int) -> str | None:
     if word == "LAST" and token.value == "LAST" and not called:
         # botbasic_core keywords/last.rs registers the syntax LAST ( $expr$ )
         return "its LAST syntax needs parentheses; write LAST(x)"
+    if word in ("MOD", "AND", "OR", "CONTAINS", "LIKE") and _operand_at(tokens, index) \
+            and not called:
+        return None  # where a value starts the word is a variable's name (Mod = 2, TALK Or)
     if word == "MOD" and not called:
         return "Rhai has no MOD operator; write a % b"
+    if word == "IS" and index > 0 and after is not None and after.upper in ("NULL", "NOT"):
+        negate = after.upper == "NOT"
+        return (f"Rhai has no IS {'NOT ' if negate else ''}NULL operator (no pass rewrites "
+                f"it); write x {'!=' if negate else '=='} ()")
     if word in ("CONTAINS", "LIKE") and index > 0 and not called:
         fix = "; write INSTR(text, part) > 0" if word == "CONTAINS" else ""
         return f"Rhai has no {word} operator{fix}"
+    if word == "NOT" and index > 0 and tokens[index - 1].upper == "IS":
+        return None  # IS NOT NULL: reported at IS
     if word == "NOT" and not (in_condition and _spaced(line, token, "NOT IN")) \
             and not _not_call(tokens, index):
         return None if called else "Rhai has no NOT; write !x"

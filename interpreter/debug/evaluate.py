@@ -17,7 +17,7 @@ from typing import Any
 from ..codegen.compiler import CodeGen
 from ..codegen.scope import Scope
 from ..errors import BasicSyntaxError, Diagnostic, Severity
-from ..library.operators import NAMESPACE
+from ..library.methods import NAMESPACE
 from ..syntax import nodes as n
 from ..syntax.lexer import Kind, tokenize
 from ..syntax.parser.core import ParseError, Parser

@@ -667,23 +667,6 @@ def forto(start: Any, end: Any, step: int) -> Any:
     return _FloatRange(start, end, step)
 
 
-# The engine registers these as functions taking the array by value (botbasic_core
-# src/keywords/arrays/push_pop.rs), ahead of Rhai's own: ``xs.push(1)`` gives a new array and
-# ``xs.pop()`` the last item, and ``xs`` stays as it was. Only a call written alone as a
-# statement keeps the in-place meaning (the compat rule PUSH_STATEMENT warns there).
-_ARRAY_COPIES = frozenset({"push", "append", "pop", "shift", "unshift", "prepend"})
-
-
-def _array_copy(obj: list, m: str, args: list) -> Any:
-    if m in ("pop", "shift"):
-        if args:
-            raise BasicValueError(f"Function not found: {m} (array, …)")
-        return (obj[-1] if m == "pop" else obj[0]) if obj else None
-    if len(args) != 1:
-        raise BasicValueError(f"Function not found: {m} (array{', …' * bool(args)})")
-    return [*obj, args[0]] if m in ("push", "append") else [args[0], *obj]
-
-
 def copy_value(v: Any) -> Any:
     """A deep copy of an array or map, as Rhai clones a Dynamic on assignment: every level
     its own (one list held twice becomes two), other values as they are (immutable). No
@@ -710,39 +693,6 @@ def _shallow(v: list | dict) -> list | dict:
 _CONTAINERS = frozenset({list, dict})
 
 
-def method(obj: Any, name: str, args: list, alone: bool = False) -> Any:
-    """The Node-era methods real dialogs call on values; anything else is an error."""
-    m = name.lower()
-    if m in _ARRAY_COPIES and isinstance(obj, list) and not alone:
-        return _array_copy(obj, m, args)
-    if m in ("push", "append", "add") and isinstance(obj, list):
-        obj.extend(args)
-        return len(obj)
-    if m == "pop" and isinstance(obj, list):
-        return obj.pop() if obj else None
-    if m == "shift" and isinstance(obj, list):
-        return obj.pop(0) if obj else None
-    if m in ("unshift", "prepend") and isinstance(obj, list):
-        obj[:0] = args
-        return len(obj)
-    if m in ("trim", "tolowercase", "touppercase") and isinstance(obj, str):
-        return obj.strip() if m == "trim" else obj.lower() if m == "tolowercase" else obj.upper()
-    if m == "includes" and isinstance(obj, (list, str)) and len(args) == 1:
-        return contains(obj, args[0])
-    if m == "join" and isinstance(obj, list):
-        sep = to_display(args[0]) if args else ","
-        return sep.join(to_display(x) for x in obj)
-    if m == "splice" and isinstance(obj, list) and args:
-        start = int(to_number(args[0]))
-        count = int(to_number(args[1])) if len(args) > 1 else len(obj) - start
-        removed = obj[start : start + count]
-        obj[start : start + count] = args[2:]
-        return removed
-    if m == "tostring":
-        return to_display(obj)
-    raise BasicValueError(f"a value of type {type_name(obj)} has no method '{name}'")
-
-
 NAMESPACE = {
     "_int": int, "_str": str, "_Exception": Exception, "_NotFound": (KeyError, TypeError, IndexError), "_dict": dict, "_list": list, "_len": len, "_toolong": too_long, "_add": add, "_sub": sub, "_mul": mul, "_div": div, "_idiv": idiv, "_mod": mod,
     "_pow": power, "_xor": xor, "_band": bit_and, "_bor": bit_or, "_copy": copy_value,
@@ -755,6 +705,6 @@ NAMESPACE = {
     "_ensure": ensure, "_ensure_value": ensure_value, "_store": store_locals, "_nomap": MappingProxyType({}), "_publish": publish_locals, "_itemgetter": itemgetter, "_child": child, "_getv": getv, "_setv": setv, "_each": each,
     "_each_chunks": each_chunks, "_chunks": chunks, "_iter": iter, "_hint": length_hint,
     "_range": range, "_min": min, "_max": max,
-    "_meth": method, "_forto": forto, "_LoopExit": LoopExit, "_EndDialog": EndDialog,
+    "_forto": forto, "_LoopExit": LoopExit, "_EndDialog": EndDialog,
     "_GotoJump": GotoJump, "_where": where,
 }

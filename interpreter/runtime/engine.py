@@ -13,10 +13,11 @@ import time
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from types import FrameType
+from types import FrameType, TracebackType
 from typing import Any, Protocol
 
 from ..codegen.compiler import CompiledProgram, sub_function
+from ..codegen.spans import failing_position
 from ..errors import BasicRuntimeError
 from ..events import (
     EventSink,
@@ -32,7 +33,8 @@ from ..events import (
     Talked,
     ignore_event,
 )
-from ..library.operators import NAMESPACE, EndDialog, publish_locals
+from ..library.methods import NAMESPACE
+from ..library.operators import EndDialog, publish_locals
 from ..ports.host import (
     BotMemory,
     BotMessage,
@@ -299,17 +301,23 @@ class Runtime:
         return BasicRuntimeError(message, self.file, line, col)
 
     def locate(self, exc: BaseException) -> tuple[int, int]:
+        """The statement that raised, at the operator or call in it that failed."""
         line_map = self.compiled.line_map
         filename = self.compiled.filename
-        found = [(self.current_line, 1)]
+        found: list[tuple[tuple[int, int], TracebackType | None]] = [
+            ((self.current_line, 1), None)]
         tb = exc.__traceback__
         while tb is not None:
             if tb.tb_frame.f_code.co_filename == filename and 0 < tb.tb_lineno <= len(line_map):
-                found.append(line_map[tb.tb_lineno - 1])
+                found.append((line_map[tb.tb_lineno - 1], tb))
             tb = tb.tb_next
         if isinstance(exc, StackOverflow) and len(found) > 2:
-            return found[-2]  # the innermost frame is the callee's entry; blame the call
-        return found[-1]
+            return found[-2][0]  # the innermost frame is the callee's entry; blame the call
+        statement, frame = found[-1]
+        if frame is None or not self.compiled.spans:
+            return statement
+        return failing_position(frame, self.compiled.source.splitlines(), self.compiled.spans,
+                                statement)
 
     async def tick(self, ran: int | None = None) -> int:
         """Called by loops every ``self.chunk`` iterations: yield, time out, budget; returns

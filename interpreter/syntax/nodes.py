@@ -57,7 +57,7 @@ class Call(Node):
 
 @dataclass(slots=True)
 class MethodCall(Node):
-    """``value.push(x)`` and the few other Node-era methods scripts use."""
+    """``value.name(args)``: Rhai calls ``name(value, args)`` (library/methods.py)."""
 
     obj: Node
     name: str

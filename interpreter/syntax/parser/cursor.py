@@ -73,6 +73,12 @@ class ParserCore:
                 self.read_past_end = True
         return t
 
+    def unit_follows(self, t: Token) -> bool:
+        """``()`` written together is Rhai's unit literal, the empty value (one token in
+        src/tokenizer.rs; ``( )`` is a parenthesis missing its value there too)."""
+        c = self.peek()
+        return c.kind is Kind.OP and c.value == ")" and (c.line, c.col) == (t.line, t.col + 1)
+
     def at_op(self, *ops: str) -> bool:
         t = self.tok
         return t.kind is Kind.OP and t.value in ops

@@ -257,6 +257,10 @@ class ExpressionRules(ParserCore):
         raise self.fail(f"expected a value, got {t.describe()}", t)
 
     def primary_op(self, t: Token) -> n.Node:
+        if t.value == "(" and self.unit_follows(t):
+            self.advance()
+            self.advance()
+            return n.Literal(t.line, t.col, None)
         if t.value == "(":
             self.advance()
             with self.in_brackets():

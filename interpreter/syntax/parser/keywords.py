@@ -163,7 +163,8 @@ class KeywordRules(ParserCore):
         if not statement and self.at_op("("):
             # GET BOT MEMORY("k") + x: the parenthesis holds the arguments
             return phrase, self.bracketed_list(), {}
-        if statement and self.at_op("(") and self.paren_spans_line():
+        if statement and self.at_op("(") and self.paren_spans_line() \
+                and not self.unit_follows(self.tok):
             # SET_BOT_MEMORY("k", v): the engine registers the keyword as a function too
             args = self.bracketed_list()
             self.check_arity(t, phrase, args)

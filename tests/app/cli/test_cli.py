@@ -78,7 +78,7 @@ def test_runtime_error_exit_1_with_position(tmp_path):
     script.write_text('SET BOT MEMORY "before", "kept"\nTALK "hi"\nx = 1 / 0\n')
     out = talkbench("run", str(script), db=tmp_path / "m.db")
     assert out.returncode == 1
-    assert f"{script}:3:1: error: Division by zero" in out.stderr
+    assert f"{script}:3:7: error: Division by zero" in out.stderr  # at the /
     assert memory_rows(tmp_path / "m.db") == {"before": "kept"}
 
 

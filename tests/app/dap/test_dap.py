@@ -207,7 +207,7 @@ def test_hear_reply_from_repl_and_stop_on_runtime_error(stdio_adapter, dialogs,
     assert "HEAR age" in reply["result"]
 
     stop = client.stopped("exception")
-    assert "Division by zero" in stop["text"]
+    assert f"{program}:8:10: error: Division by zero" in stop["text"]  # at the '/'
     assert client.outputs("stdout") == ["age 42\n"]
     [error] = [e["body"] for e in client.events
                if e["event"] == "output" and e["body"]["category"] == "stderr"]
@@ -218,7 +218,10 @@ def test_hear_reply_from_repl_and_stop_on_runtime_error(stdio_adapter, dialogs,
     local = client.variables(client.scopes(frames[0]["id"])["Locals"])
     assert (local["n"]["value"], local["z"]["value"]) == ("42", "84")
     assert client.evaluate("z + 1") == "85"
-    assert "Division by zero" in client.request("exceptionInfo", {"threadId": 1})["description"]
+    info = client.request("exceptionInfo", {"threadId": 1})
+    assert "Division by zero" in info["description"]
+    assert f"{program}:8:10: error: Division by zero" in info["details"]["message"]  # the '/'
+    assert ":8:10:" in error["output"]
 
     client.request("continue", {"threadId": 1})
     assert client.wait_event("exited") == {"exitCode": 1}

@@ -311,6 +311,39 @@ FIRES = [
      "its push returns a new array (Rhai passes arrays by value); write list = PUSH("),
     (Rewrite.PUSH_STATEMENT, 'o = #{l: [1]};\no.l.pop()\nTALK o\n', 2, 5,
      "its pop returns an item"),
+    # convert_if_then_syntax (needs_semicolon): no ';' after a line starting SELECT , CASE ,
+    # WEND or ELSE in capitals, so a variable named so swallows the next statement
+    # ("Expecting ';' to terminate this statement").
+    (Rewrite.BLOCK_WORD_NAME, "Case = 1\nTALK Case\n", 1, 1, "starts with `Case` with ';'"),
+    (Rewrite.BLOCK_WORD_NAME, "Select = 1\n' note\nTALK Select\n", 1, 1, "rename 'Select'"),
+    (Rewrite.BLOCK_WORD_NAME, "wend_count = 1\nTALK wend_count\n", 1, 1, "`wend`"),
+    (Rewrite.BLOCK_WORD_NAME, "Wend = 1\nTALK Wend\n", 1, 1, "`Wend`"),
+    (Rewrite.BLOCK_WORD_NAME, "ELSEVAL = 3\nTALK ELSEVAL\n", 1, 1, "`ELSE`"),
+    (Rewrite.BLOCK_WORD_NAME, "Case = 1\nCase = 2\n", 1, 1, "`Case`"),  # no CASE: no '}'
+    (Rewrite.BLOCK_WORD_NAME,
+     "x = 1\nIF x = 1 THEN\n  elsewhere = 2\n  TALK elsewhere\nEND IF\n", 3, 3,
+     "rename 'elsewhere'"),
+    # preprocess_llm_keyword: the first LLM "…" loses its closing quote to WITH OPTIMIZE FOR
+    # "speed" (the oracle registers no LLM syntax: read from the converter's source).
+    (Rewrite.LLM_PROMPT, 'answer = LLM "What time is it?"\nTALK answer\n', 1, 10,
+     "put the prompt in a variable first"),
+    (Rewrite.LLM_PROMPT, "' a note\nTALK 1\nx = LLM \"a\" + \"b\"\ny = LLM \"c\"\n", 3, 5,
+     "the dialog's first LLM"),
+    # No pass converts SWITCH; Rhai's switch wants { ("Expecting '{' to start a switch block").
+    (Rewrite.SWITCH_BLOCK, ('color = "red"\nSWITCH color\n  CASE "red"\n    TALK "Stop"\n'
+     '  DEFAULT\n    TALK "?"\nEND SWITCH\n'), 2, 1, "write SELECT x"),
+    # predeclare_variables skips names like its keywords, and a block gets no let: the
+    # assignment meets no variable at run time ("Variable not found: Print").
+    (Rewrite.UNDECLARED_NAME, "x = 1\nIF x = 1 THEN\n  Print = 2\nEND IF\nTALK x\n", 3, 3,
+     'stops here with "Variable not found: Print"'),
+    (Rewrite.UNDECLARED_NAME, "i = 0\nWHILE i < 1\n  i = i + 1\n  Find = i\nWEND\nTALK i\n",
+     4, 3, "assign Find before the block"),
+    # No pass rewrites IS NULL; Rhai reads IS as a name ("Expecting '{'", "Expecting ';'").
+    (Rewrite.INFIX_WORD, 'x = ""\nIF x IS NULL || x == "" THEN\n  TALK 1\nEND IF\n', 2, 6,
+     "write x == ()"),
+    (Rewrite.INFIX_WORD, 'x = ""\nok = x IS NOT NULL\nTALK ok\n', 2, 8, "write x != ()"),
+    # convert_while_wend_syntax: every line starting WHILE  becomes a loop ("Unexpected '='").
+    (Rewrite.BLOCK_WORD_NAME, "While = 1\nTALK While\n", 1, 1, "becomes `while = 1 {`"),
 ]
 
 
@@ -370,17 +403,26 @@ QUIET = [
     'cart = [1]\nTALK cart.pop()\nx = cart.push(2)\nTALK x\n',  # array methods in values
     'a = "1"\nSELECT a\nCASE "1"\n  TALK 1\nEND SELECT\nSELECT a\nCASE "2"\n  TALK 2\nEND SELECT\n',
     's = "a b"\nx = (FIRST(s)) + "!"\ny = [FIRST(s), 2]\nTALK x\n',  # FIRST_GREEDY's fix
+    'x = ""\nok = x != ()\nTALK ok\nIF x == () THEN\n  TALK 2\nEND IF\n',  # IS NULL's fix
+    'color = "red"\nSELECT color\n  CASE "red"\n    TALK "Stop"\nEND SELECT\n',  # SWITCH's fix
+    "Mod = 2\nOr = 3\nAnd = 4\nTALK Mod + Or + And\nTALK Or\n",  # names, not operators
+    "Print = 0\nx = 1\nIF x = 1 THEN\n  Print = 2\nEND IF\nTALK Print\n",  # declared first
+    "Case = 1\n",  # BLOCK_WORD_NAME: the script's last line needs no ';'
+    "x = 1\nIF x = 1 THEN\n  elsewhere = 2\nEND IF\nTALK elsewhere\n",  # nor a block's
+    "cases = 1\nSELECTED = 2\nWHILE_X = 3\nCASE_N = 4\nTALK cases + SELECTED + WHILE_X + CASE_N\n",
 ]
 
 
 # Rules about keywords of crates the engine-oracle does not register (botbasic_data's JOIN):
 # scripts/compat_oracle_check.py leaves their cases out.
-BEYOND_ORACLE = frozenset({Rewrite.SYNTAX_CALL})
+BEYOND_ORACLE = frozenset({Rewrite.SYNTAX_CALL, Rewrite.LLM_PROMPT})
 
 
 # Quiet cases whose keywords the engine-oracle does not register (ADD SUGGESTION is in
 # botbasic_comms), so scripts/compat_oracle_check.py cannot run them.
 QUIET_BEYOND_ORACLE = [
+    # a comment's LLM "…" is the first one (the pass runs before comments go): later ones stay
+    "' ask the LLM \"why\"\nx = LLM \"a\"\nTALK x\n",
     'SET MODEL ROUTING "fast"\n',  # the one SET syntax left (botbasic_ai is not in the oracle)
     'r = POST "https://example.com/api", data\n',  # POST's one syntax is the HTTP one
     'RUN BASH "ls"\nDELETE FILE "old.txt"\n',
@@ -388,7 +430,7 @@ QUIET_BEYOND_ORACLE = [
     'ADD SUGGESTION "Track an order"\nADD_SUGGESTION "Opening hours"\n',
     'ADD SUGGESTION TOOL "order" AS "Order"\nADD_SUGGESTION_TEXT "hi" AS "Say hi"\n',
     'x = FIRST("a b")\nTALK x\n',  # FIRST $expr$ reads (…) as its value: the same thing
-    'COPY "a", "b"\nx = READ "f.txt"\ny = FIND "t", "a=1"\nz = LLM "p"\nTALK x + y + z\n',
+    'COPY "a", "b"\nx = READ "f.txt"\ny = FIND "t", "a=1"\np = "p"\nz = LLM p\nTALK x + y + z\n',
     # lines that fit their first word's one syntax, or that the converter joins first
     'ADD SUGGESTION "x"\nADD SUGGESTION TOOL "t" AS "x"\nADD SWITCHER "s" AS "x"\n',
     'ADD BOT "b" WITH SCHEDULE "0 9 * * *"\nBOT SYNC MEMORY FROM "other"\n',

@@ -129,7 +129,7 @@ def test_an_edit_in_a_sub_that_then_fails_stays_in_the_globals() -> None:
         """, [BreakpointSpec(2)], [lambda d: d.set_variable("x", "9", 1)])
     with pytest.raises(BasicRuntimeError) as e:
         run.run()
-    assert (e.value.line, e.value.col) == (3, 3)
+    assert (e.value.line, e.value.col) == (3, 9)  # the division
     assert run.runtime.globals["x"] == 9
 
 
@@ -215,7 +215,7 @@ def test_a_runtime_error_in_the_dialog_maps_to_its_line_and_column() -> None:
         """)
     with pytest.raises(BasicRuntimeError) as e:
         run.run()
-    assert (e.value.line, e.value.col) == (3, 1)
+    assert (e.value.line, e.value.col) == (3, 7)  # the division
     assert run.runtime.globals == {"a": 1, "b": 0}
 
 

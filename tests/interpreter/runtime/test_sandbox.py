@@ -86,8 +86,9 @@ def test_python_attributes_of_text_numbers_and_arrays_are_errors(expr: str) -> N
 
 @pytest.mark.parametrize("source, message", [
     ('TALK "a".__class__.__bases__[0].__subclasses__()', "Unknown property '__class__'"),
-    ("TALK [1, 2].__len__()", "has no method '__len__'"),
-    ('TALK "a".upper()', "has no method 'upper'"),
+    ("TALK [1, 2].__len__()", "Function not found: __len__ (array)"),
+    # Python's str.casefold is no function there; "a".upper() is the engine's UPPER.
+    ('TALK "a".casefold()', "Function not found: casefold (string)"),
     ('TALK "a".__class__.mro()', "Unknown property '__class__'"),
     ("x = 5\nx.__class__ = 1", "cannot set field '__class__'"),
 ])

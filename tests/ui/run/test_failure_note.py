@@ -18,4 +18,4 @@ def test_the_chat_names_the_error_with_file_line_and_column(window, run, tmp_pat
 
     run(scenario())
     notes = [text for kind, text in window.chat.bubbles() if kind == "note"]
-    assert notes[-1] == "Failed at shop.bas:2:1: Division by zero: 10 / 0", notes
+    assert notes[-1] == "Failed at shop.bas:2:8: Division by zero: 10 / 0", notes  # the /

@@ -12,11 +12,8 @@ from interpreter import check_source
 from interpreter.checking import clear_caches
 from interpreter.codegen.analysis import forget_facts, program_facts
 from interpreter.compat import EngineBuild
-from interpreter.compat.converter_rules import (
-    ConverterModel,
-    brace_end_findings,
-    converter_findings,
-)
+from interpreter.compat.converter_rules import ConverterModel, converter_findings
+from interpreter.compat.dialog_rules import whole_dialog_findings
 from interpreter.compat.source_lines import SourceLine, _lines_of, line_pieces, source_lines
 from interpreter.syntax import nodes as n
 from interpreter.syntax.lexer import Lexer, normalized
@@ -67,7 +64,7 @@ def assert_all_as_a_whole(text: str) -> None:
     assert source_lines(text) == lines
     for build in EngineBuild:  # the converter's rules, a piece's open blocks carried over
         expected = list(ConverterModel(build).findings(lines))
-        expected += brace_end_findings(build.label, lines)  # read across pieces, at the end
+        expected += whole_dialog_findings(build.label, lines, expected)  # across pieces, last
         assert converter_findings(build, line_pieces(text)) == expected
 
 

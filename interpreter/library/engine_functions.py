@@ -1,0 +1,55 @@
+"""The function names the General Bots engine registers, spelled exactly (Rhai matches names
+by their exact spelling): the ``fn`` rows of docs/engine-registry.tsv that are plain names (the
+others hold spaces, so no call or method can reach them), which scripts/engine_registry.py reads
+from the engine's keyword crates at ``f59afde5``. A test keeps the two equal.
+"""
+
+from __future__ import annotations
+
+REGISTERED_FUNCTIONS = frozenset({
+    "ABS", "ACOS", "AND", "APPEND", "ARRAY_POP", "ARRAY_PUSH", "ARRAY_SHIFT", "ASIN", "ASSERT",
+    "ATAN", "ATN", "AUTOCOMPLETE", "AVERAGE", "AVG", "BATCH", "BULK_SEND", "CDBL", "CEIL",
+    "CEILING", "CHOOSE", "CHUNK", "CINT", "CLEAR_KB", "COALESCE", "CONCAT", "CONTAINS", "COS",
+    "COUNT", "CREATE_TEMPLATE", "DATEADD", "DATEDIFF", "DAY", "DISTINCT", "DROP", "EMPTY_ARRAY",
+    "ERR", "ERROR", "ERR_CLEAR", "ERR_DESCRIPTION", "ERR_NUMBER", "EXP", "FILL", "FIRST",
+    "FIRST_ELEM", "FIX", "FLATTEN", "FLOOR", "FORMAT", "FORMAT_DATE", "FORM_ERROR",
+    "GET_BOT_MEMORY", "GET_ERROR_MESSAGE", "GET_SUBMISSIONS", "GET_SUBMISSION_ID",
+    "GET_TEMPLATE", "HAS", "HEAD", "HOUR", "IFNULL", "IF_FUNC", "IIF", "INCLUDES", "INDEX_OF",
+    "INIT", "INSTR", "INT", "IN_ARRAY", "ISARRAY", "ISBOOL", "ISBOOLEAN", "ISDATE", "ISEMPTY",
+    "ISERROR", "ISNULL", "ISNUMBER", "ISNUMERIC", "ISSTRING", "IS_ARRAY", "IS_BOOL", "IS_DATE",
+    "IS_ERROR", "IS_FORM_SUBMISSION", "IS_NUMBER", "IS_NUMERIC", "IS_STRING", "IsEmpty",
+    "IsNull", "JOIN", "LAST", "LAST_ELEM", "LAST_INDEX_OF", "LBOUND", "LCASE", "LEFT", "LEN",
+    "LIST_TEMPLATES", "LOG", "LOG10", "LOG_DEBUG", "LOG_ERROR", "LOG_INFO", "LOG_WARN", "LOWER",
+    "LTRIM", "MAX", "MID", "MID_ARRAY", "MIN", "MINUTE", "MOD", "MONTH", "NOT", "NOW",
+    "NOW_STR", "NOW_UTC", "NVL", "OR", "PI", "POP", "POW", "POWER", "PREPEND", "PRODUCT",
+    "PRODUCTS", "PUSH", "RAISE", "RANDOM", "RANGE", "REGISTER_FORM_HANDLER", "REPLACE",
+    "REVERSE", "RIGHT", "RND", "ROUND", "RTRIM", "SAVE_SUBMISSION", "SCAN_BARCODE",
+    "SEARCH_PRODUCTS", "SECOND", "SEND_TEMPLATE", "SEND_TEMPLATE_TO", "SENTIMENT_QUICK",
+    "SET_BOT_MEMORY", "SGN", "SHIFT", "SIN", "SIZE", "SLICE", "SORT", "SORT_ASC", "SORT_DESC",
+    "SPLIT", "SQR", "SQRT", "STR", "SUBARRAY", "SUM", "SWITCH_FUNC", "TAIL", "TAKE", "TAN",
+    "THROW", "TIME", "TIMESTAMP", "TIMESTAMP_MS", "TIME_STR", "TODAY", "TODAY_STR", "TRIM",
+    "TYPENAME", "TYPEOF", "UBOUND", "UCASE", "UNIQUE", "UNIX_TIMESTAMP", "UNSHIFT", "UPPER",
+    "USE_KB", "USE_TOOL", "USE_WEBSITE", "VAL", "VALIDATE_FORM", "WEEKDAY", "YEAR", "abs",
+    "acos", "add_note", "analyze_sentiment", "and", "append", "approval_comments",
+    "approval_decided_by", "approval_decision", "approval_is_approved", "approval_is_pending",
+    "approval_is_rejected", "approval_is_timed_out", "asin", "assert", "assign_conversation",
+    "atan", "autocomplete", "avg", "batch", "cdbl", "ceil", "choose", "chunk", "cint",
+    "coalesce", "concat", "contains", "cos", "count", "create_template", "dateadd", "datediff",
+    "day", "distinct", "drop", "entity_name", "entity_properties", "entity_type",
+    "episode_action_items", "episode_decisions", "episode_sentiment_score", "episode_summary",
+    "episode_topics", "episode_was_resolved", "error", "exp", "fill", "first", "fix", "flatten",
+    "floor", "format", "format_date", "get_attendants", "get_customer_history", "get_queue",
+    "get_smart_replies", "get_summary", "get_template", "get_tips", "has", "head", "hour",
+    "ifnull", "iif", "in_array", "includes", "index_of", "instr", "int", "is_bidirectional",
+    "is_error", "is_numeric", "isarray", "isbool", "isdate", "isempty", "isnull", "isnumber",
+    "isnumeric", "isstring", "join", "last", "lbound", "left", "len", "log", "log10",
+    "log_error", "lower", "ltrim", "max", "mid", "min", "minute", "mod", "month",
+    "next_in_queue", "not", "now", "now_str", "nvl", "or", "pi", "polish_message", "pop", "pow",
+    "power", "prepend", "product", "products", "push", "random", "range", "relationship_type",
+    "replace", "resolve_conversation", "reverse", "right", "rnd", "round", "rtrim",
+    "search_products", "second", "send_mail", "send_template", "set_priority", "sgn", "shift",
+    "sin", "size", "slice", "sort", "sort_asc", "sort_desc", "split", "sqr", "sqrt", "str",
+    "sum", "tag_conversation", "tail", "take", "tan", "throw", "time", "timestamp", "today",
+    "today_str", "transfer_to_human", "transfer_to_human_ex", "trim", "typeof", "ubound",
+    "unique", "unshift", "upper", "use_kb", "use_tool", "use_website", "val", "weekday", "year",
+})
