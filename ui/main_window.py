@@ -605,6 +605,7 @@ class MainWindow(QMainWindow):
                 "save", "&Save", "Ctrl+S", self.save, "&File", True, "", SP.SP_DialogSaveButton
             ),
             ActionSpec("save_as", "Save &As…", "Ctrl+Shift+S", self.save_as, "&File"),
+            ActionSpec("close_tab", "&Close Tab", "Ctrl+W", self.close_current_tab, "&File"),
             ActionSpec("open_db", "Open &Database…", "", self.ask_database, "&File"),
             ActionSpec("quit", "&Quit", "Ctrl+Q", self.close, "&File"),
             *self._edit_specs(),
@@ -773,9 +774,15 @@ class MainWindow(QMainWindow):
         tab.editor.textChanged.connect(self._check_timer.start)
         tab.reload_bar.reloadRequested.connect(lambda t=tab: self.reload(t))
         tab.editor.document().modificationChanged.connect(lambda _m, t=tab: self._retitle(t))
-        self.tabs.setCurrentWidget(tab)
+        self._bring_forward(tab)
         self._check_shown_tab()
         return tab
+
+    def _bring_forward(self, tab: EditorTab) -> None:
+        """Show ``tab`` with the keyboard in its editor: after New, Open or a recent file the
+        author types into it, not into the panel that had the focus (the memory table)."""
+        self.tabs.setCurrentWidget(tab)
+        tab.editor.setFocus()
 
     def _retitle(self, tab: EditorTab) -> None:
         index = self.tabs.indexOf(tab)
@@ -803,7 +810,7 @@ class MainWindow(QMainWindow):
         for i in range(self.tabs.count()):
             tab = self.tabs.widget(i)
             if isinstance(tab, EditorTab) and tab.path == path:
-                self.tabs.setCurrentIndex(i)
+                self._bring_forward(tab)
                 return tab
         try:
             text, text_format = read_text_file(path)
@@ -931,6 +938,10 @@ class MainWindow(QMainWindow):
             return all(self.save(t) for t in modified)
         return answer == QMessageBox.StandardButton.Discard
 
+    def close_current_tab(self) -> bool:
+        """File ▸ Close Tab (Ctrl+W): the tab in front, asking first when it has changes."""
+        return self.close_tab(self.tabs.currentIndex())
+
     def close_tab(self, index: int) -> bool:
         tab = self.tabs.widget(index)
         if isinstance(tab, EditorTab) and not self._confirm_discard(tab):
@@ -940,6 +951,8 @@ class MainWindow(QMainWindow):
             self.disk_watcher.unwatch(tab.path)
         if tab is not None:
             tab.deleteLater()
+        if (front := self.current_tab()) is not None:
+            front.editor.setFocus()  # Ctrl+W again closes the next one, typing goes there
         return True
 
     def _remember_recent(self, path: Path) -> None:
