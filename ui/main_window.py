@@ -35,6 +35,7 @@ from .editor import session_restore
 from .editor.code_editor import CodeEditor, Mark
 from .editor.disk_changes import DiskWatcher, ReloadBar, file_digest
 from .editor.find_bar import FindBar
+from .editor.live_check import LiveChecker
 from .editor.themes import ApplicationTheme, Theme, ThemeMenu, themed_icon
 from .help_menu import HelpMenu
 from .run.chat_panel import ChatPanel
@@ -50,6 +51,7 @@ if TYPE_CHECKING:
     from app.memory.store import MemoryStore
     from app.run.dialog_session import DialogRunner
     from interpreter.compat import EngineOptions
+    from interpreter.errors import Diagnostic
 
     from .bot.tools import BotTools
     from .debug.conversation import ConversationTools
@@ -302,6 +304,8 @@ class MainWindow(QMainWindow):
         self._check_timer.setInterval(CHECK_DELAY_MS)
         self._check_timer.timeout.connect(self._check_when_loaded)
         self._checker_loading: Turns | None = None
+        self.live_check = LiveChecker(self)
+        self.live_check.checked.connect(self._show_check)
 
         self.actions_by_name: dict[str, QAction] = {}
         self._icons: dict[str, QStyle.StandardPixmap] = {}
@@ -774,8 +778,7 @@ class MainWindow(QMainWindow):
         tab.editor.textChanged.connect(self._check_timer.start)
         tab.reload_bar.reloadRequested.connect(lambda t=tab: self.reload(t))
         tab.editor.document().modificationChanged.connect(lambda _m, t=tab: self._retitle(t))
-        self._bring_forward(tab)
-        self._check_shown_tab()
+        self._bring_forward(tab)  # its currentChanged checks it
         return tab
 
     def _bring_forward(self, tab: EditorTab) -> None:
@@ -1050,9 +1053,24 @@ class MainWindow(QMainWindow):
         if tab is None:
             self.problems.set_diagnostics([])
             return
-        provided = package_variable_names(tab.path) if tab.path is not None else []
-        diagnostics = check_source(tab.editor.toPlainText(), tab.title, self._engine_options(tab),
-                                   provided=provided)
+        source, title, path = tab.editor.toPlainText(), tab.title, tab.path
+        engine = self._engine_options(tab)
+
+        def check() -> list[Diagnostic]:  # on the live checker's thread
+            provided = package_variable_names(path) if path is not None else []
+            return check_source(source, title, engine, provided=provided)
+
+        self.live_check.request((tab, source), check)
+
+    def _show_check(self, key: tuple[EditorTab, str], result: object) -> None:
+        """A live check's result, unless its tab is no longer in front or its text changed
+        since (then a newer check is under way or about to start)."""
+        tab, source = key
+        if tab is not self.current_tab() or tab.editor.toPlainText() != source:
+            return
+        if isinstance(result, Exception):
+            raise result
+        diagnostics = cast("list[Diagnostic]", result)
         self.problems.set_diagnostics(diagnostics)
         tab.editor.set_marks(
             [
