@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
@@ -34,6 +34,7 @@ from .deferred_parts import DeferredParts
 from .editor import session_restore
 from .editor.code_editor import CodeEditor, Mark
 from .editor.disk_changes import DiskWatcher, ReloadBar, file_digest
+from .editor.encoding_question import ask_save_as_utf8, first_unencodable
 from .editor.find_bar import FindBar
 from .editor.live_check import LiveChecker
 from .editor.themes import ApplicationTheme, Theme, ThemeMenu, themed_icon
@@ -862,9 +863,15 @@ class MainWindow(QMainWindow):
             return self.save_as(tab)
         if tab.changed_on_disk() and not self._confirm_overwrite(tab):
             return False
+        text = tab.editor.toPlainText()
+        if (where := first_unencodable(text, tab.text_format.encoding)) is not None:
+            if not ask_save_as_utf8(self, tab.title, tab.text_format.encoding, where):
+                tab.editor.go_to_line(where.line, where.col)  # show the character
+                return False
+            tab.text_format = replace(tab.text_format, encoding="utf-8", bom=False)
         try:
-            write_text_atomic(tab.path, tab.editor.toPlainText(), tab.text_format)
-        except (OSError, UnicodeEncodeError) as exc:
+            write_text_atomic(tab.path, text, tab.text_format)
+        except OSError as exc:
             QMessageBox.warning(self, "Save failed", f"Cannot save {tab.path}:\n{exc}")
             return False
         tab.disk_digest = file_digest(tab.path)
