@@ -167,6 +167,9 @@ class EditorTab(QWidget):
         self.path = path
         self.text_format = DEFAULT_FORMAT
         self.disk_digest: str | None = None
+        # The last live check's findings: shown at once when the tab comes to the front,
+        # until its new check lands (a big dialog's takes seconds).
+        self.diagnostics: list[Diagnostic] = []
         self.editor = CodeEditor(self)
         self.editor.setPlainText(text)
         self.editor.document().setModified(False)
@@ -1032,6 +1035,8 @@ class MainWindow(QMainWindow):
         """A new or chosen tab shows its problems at once; before the window is first shown
         (the tabs of a start-up) the check waits for the debounce timer: checking needs the
         whole keyword catalogue, a fifth of the start-up when done before the first paint."""
+        tab = self.current_tab()  # never the problems of the tab that was in front before
+        self.problems.set_diagnostics(tab.diagnostics if tab is not None else [])
         if self.isVisible():
             self._check_now()
         else:
@@ -1077,7 +1082,7 @@ class MainWindow(QMainWindow):
             return
         if isinstance(result, Exception):
             raise result
-        diagnostics = cast("list[Diagnostic]", result)
+        tab.diagnostics = diagnostics = cast("list[Diagnostic]", result)
         self.problems.set_diagnostics(diagnostics)
         tab.editor.set_marks(
             [

@@ -62,3 +62,16 @@ def test_a_result_for_text_edited_meanwhile_is_not_shown(window, qtbot):
     qtbot.waitUntil(lambda: window.live_check.idle and not window._check_timer.isActive(),
                     timeout=60000)
     assert not any(f":{LINES + 1}:" in t for texts in shown for t in texts)
+
+
+def test_a_tab_brought_to_the_front_never_shows_the_other_tabs_problems(window, qtbot):
+    broken = window.add_tab("TALK (\n", None)
+    qtbot.waitUntil(lambda: window.problems.count() > 0)
+    errors = window.problems.texts()
+    big = window.add_tab('TALK "a line"\n' * LINES, None)  # its check takes a while
+    assert window.problems.texts() == []
+    window.tabs.setCurrentWidget(broken)
+    assert window.problems.texts() == errors  # at once, before its new check lands
+    window.tabs.setCurrentWidget(big)
+    qtbot.waitUntil(lambda: window.live_check.idle, timeout=60000)
+    assert window.problems.texts() == []
