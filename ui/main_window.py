@@ -822,7 +822,12 @@ class MainWindow(QMainWindow):
         try:
             text, text_format = read_text_file(path)
         except (OSError, UnicodeDecodeError) as exc:
-            QMessageBox.warning(self, "Open failed", f"Cannot open {path}:\n{exc}")
+            # The OS's reason alone ("No such file or directory"), the path once, in full.
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            QMessageBox.warning(self, "Open failed",
+                                f"Cannot open {path.name}: {reason.rstrip('.')}.\n\n{path}")
+            return None
+        if "\0" in text and not self._open_binary_anyway(path):
             return None
         self._remember_recent(path)
         tab = self.add_tab(text, path)
@@ -830,6 +835,17 @@ class MainWindow(QMainWindow):
         tab.disk_digest = file_digest(path)
         self.disk_watcher.watch(path)
         return tab
+
+    def _open_binary_anyway(self, path: Path) -> bool:
+        """A file with NUL bytes is no dialog (an image, a database picked by mistake): its
+        text would be noise and thousands of problems, so ask first (No by default)."""
+        answer = QMessageBox.question(
+            self, "Not a text file",
+            f"{path.name} does not look like a dialog: it holds NUL bytes, as binary files "
+            "do. Open it anyway?",
+            QMessageBox.StandardButton.Open | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel)
+        return answer == QMessageBox.StandardButton.Open
 
     def reload(self, tab: EditorTab) -> bool:
         """Replace ``tab``'s text with its file as it is on disk now."""
