@@ -6,23 +6,14 @@ from __future__ import annotations
 from PySide6.QtWidgets import QMessageBox
 
 from tests.ui.editor.test_save_and_reload import answer_modal
-
-
-def answer(label: str, seen: list[str]):
-    def act(box: QMessageBox) -> None:
-        seen.append(box.text())
-        found = [b for b in box.buttons() if b.text().replace("&", "") == label]
-        if not found:
-            box.reject()  # never leave a modal box open: the test would hang, not fail
-        found[0].click()
-    return act
+from tests.ui.modals import press
 
 
 def test_a_missing_file_is_named_once_with_the_reason(window, qtbot, tmp_path):
     path = tmp_path / "nope.bas"
     seen: list[str] = []
     tabs = window.tabs.count()
-    answer_modal(qtbot, QMessageBox, answer("OK", seen))
+    answer_modal(qtbot, QMessageBox, press("OK", seen))
     assert window.open_file(path) is None
     assert seen == [f"Cannot open nope.bas: No such file or directory.\n\n{path}"]
     assert window.tabs.count() == tabs
@@ -38,10 +29,10 @@ def test_a_binary_file_is_opened_only_when_the_author_says_so(window, qtbot, tmp
     path = binary_file(tmp_path)
     seen: list[str] = []
     tabs = window.tabs.count()
-    answer_modal(qtbot, QMessageBox, answer("Cancel", seen))
+    answer_modal(qtbot, QMessageBox, press("Cancel", seen))
     assert window.open_file(path) is None
     assert "picture.bas does not look like a dialog" in seen[0]
     assert window.tabs.count() == tabs
-    answer_modal(qtbot, QMessageBox, answer("Open", seen))
+    answer_modal(qtbot, QMessageBox, press("Open", seen))
     tab = window.open_file(path)
     assert len(seen) == 2 and tab is not None and "\0" in tab.editor.toPlainText()

@@ -9,6 +9,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QMessageBox
 
 from tests.ui.editor.test_save_and_reload import answer_modal
+from tests.ui.modals import press
 
 OLD = 'TALK "Olá, café €"\n'
 
@@ -22,16 +23,6 @@ def cp1252_dialog(window, qtbot, tmp_path):
     tab.editor.moveCursor(tab.editor.textCursor().MoveOperation.End)
     tab.editor.insertPlainText('TALK "ok 😀"')  # pasted: QTest types Latin-1 keys only
     return path, tab
-
-
-def press(label: str, asked: list[str]):
-    def act(box: QMessageBox) -> None:
-        asked.append(box.text())
-        found = [b for b in box.buttons() if b.text().replace("&", "") == label]
-        if not found:
-            box.reject()  # never leave a modal box open: the test would hang, not fail
-        found[0].click()
-    return act
 
 
 def test_the_question_names_the_place_and_save_as_utf8_keeps_every_character(
