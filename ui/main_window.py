@@ -1202,6 +1202,16 @@ class MainWindow(QMainWindow):
     def _end_run(self, status: str, note: str = "") -> None:
         self.run_label.setText(status)
         self.chat.add_note(note or status)
+        self._keyboard_back_to_editor()
+
+    def _keyboard_back_to_editor(self) -> None:
+        """The last answer was typed in the chat and Qt parked the keyboard on the next
+        widget (the Output list): give it to the dialog's editor, unless the author has put
+        it somewhere since."""
+        parked, self.chat.keyboard_parked_on = self.chat.keyboard_parked_on, None
+        tab = self.current_tab()
+        if parked is not None and QApplication.focusWidget() is parked and tab is not None:
+            tab.editor.setFocus()
         # The task is still finishing when its last event arrives: update once it is done.
         QTimer.singleShot(0, self._update_run_actions)
 
