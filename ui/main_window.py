@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
@@ -35,7 +35,9 @@ from .deferred_parts import DeferredParts
 from .editor import session_restore
 from .editor.code_editor import CodeEditor, Mark
 from .editor.disk_changes import DiskWatcher, ReloadBar, file_digest
+from .editor.encoding_question import ask_save_as_utf8, first_unencodable
 from .editor.find_bar import FindBar
+from .editor.live_check import LiveChecker
 from .editor.recovery import UnsavedTextKeeper
 from .editor.themes import ApplicationTheme, Theme, ThemeMenu, themed_icon
 from .help_menu import HelpMenu
@@ -52,6 +54,7 @@ if TYPE_CHECKING:
     from app.memory.store import MemoryStore
     from app.run.dialog_session import DialogRunner
     from interpreter.compat import EngineOptions
+    from interpreter.errors import Diagnostic
 
     from .bot.tools import BotTools
     from .debug.conversation import ConversationTools
@@ -166,6 +169,9 @@ class EditorTab(QWidget):
         self.path = path
         self.text_format = DEFAULT_FORMAT
         self.disk_digest: str | None = None
+        # The last live check's findings: shown at once when the tab comes to the front,
+        # until its new check lands (a big dialog's takes seconds).
+        self.diagnostics: list[Diagnostic] = []
         self.editor = CodeEditor(self)
         self.editor.setPlainText(text)
         self.editor.document().setModified(False)
@@ -306,6 +312,8 @@ class MainWindow(QMainWindow):
         self._check_timer.setInterval(CHECK_DELAY_MS)
         self._check_timer.timeout.connect(self._check_when_loaded)
         self._checker_loading: Turns | None = None
+        self.live_check = LiveChecker(self)
+        self.live_check.checked.connect(self._show_check)
 
         self.actions_by_name: dict[str, QAction] = {}
         self._icons: dict[str, QStyle.StandardPixmap] = {}
@@ -609,6 +617,7 @@ class MainWindow(QMainWindow):
                 "save", "&Save", "Ctrl+S", self.save, "&File", True, "", SP.SP_DialogSaveButton
             ),
             ActionSpec("save_as", "Save &As…", "Ctrl+Shift+S", self.save_as, "&File"),
+            ActionSpec("close_tab", "&Close Tab", "Ctrl+W", self.close_current_tab, "&File"),
             ActionSpec("open_db", "Open &Database…", "", self.ask_database, "&File"),
             ActionSpec("quit", "&Quit", "Ctrl+Q", self.close, "&File"),
             *self._edit_specs(),
@@ -777,9 +786,14 @@ class MainWindow(QMainWindow):
         tab.editor.textChanged.connect(self._check_timer.start)
         tab.reload_bar.reloadRequested.connect(lambda t=tab: self.reload(t))
         tab.editor.document().modificationChanged.connect(lambda _m, t=tab: self._retitle(t))
-        self.tabs.setCurrentWidget(tab)
-        self._check_shown_tab()
+        self._bring_forward(tab)  # its currentChanged checks it
         return tab
+
+    def _bring_forward(self, tab: EditorTab) -> None:
+        """Show ``tab`` with the keyboard in its editor: after New, Open or a recent file the
+        author types into it, not into the panel that had the focus (the memory table)."""
+        self.tabs.setCurrentWidget(tab)
+        tab.editor.setFocus()
 
     def _retitle(self, tab: EditorTab) -> None:
         index = self.tabs.indexOf(tab)
@@ -807,12 +821,17 @@ class MainWindow(QMainWindow):
         for i in range(self.tabs.count()):
             tab = self.tabs.widget(i)
             if isinstance(tab, EditorTab) and tab.path == path:
-                self.tabs.setCurrentIndex(i)
+                self._bring_forward(tab)
                 return tab
         try:
             text, text_format = read_text_file(path)
         except (OSError, UnicodeDecodeError) as exc:
-            QMessageBox.warning(self, "Open failed", f"Cannot open {path}:\n{exc}")
+            # The OS's reason alone ("No such file or directory"), the path once, in full.
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            QMessageBox.warning(self, "Open failed",
+                                f"Cannot open {path.name}: {reason.rstrip('.')}.\n\n{path}")
+            return None
+        if "\0" in text and not self._open_binary_anyway(path):
             return None
         self._remember_recent(path)
         tab = self.add_tab(text, path)
@@ -820,6 +839,17 @@ class MainWindow(QMainWindow):
         tab.disk_digest = file_digest(path)
         self.disk_watcher.watch(path)
         return tab
+
+    def _open_binary_anyway(self, path: Path) -> bool:
+        """A file with NUL bytes is no dialog (an image, a database picked by mistake): its
+        text would be noise and thousands of problems, so ask first (No by default)."""
+        answer = QMessageBox.question(
+            self, "Not a text file",
+            f"{path.name} does not look like a dialog: it holds NUL bytes, as binary files "
+            "do. Open it anyway?",
+            QMessageBox.StandardButton.Open | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel)
+        return answer == QMessageBox.StandardButton.Open
 
     def reload(self, tab: EditorTab) -> bool:
         """Replace ``tab``'s text with its file as it is on disk now."""
@@ -856,9 +886,15 @@ class MainWindow(QMainWindow):
             return self.save_as(tab)
         if tab.changed_on_disk() and not self._confirm_overwrite(tab):
             return False
+        text = tab.editor.toPlainText()
+        if (where := first_unencodable(text, tab.text_format.encoding)) is not None:
+            if not ask_save_as_utf8(self, tab.title, tab.text_format.encoding, where):
+                tab.editor.go_to_line(where.line, where.col)  # show the character
+                return False
+            tab.text_format = replace(tab.text_format, encoding="utf-8", bom=False)
         try:
-            write_text_atomic(tab.path, tab.editor.toPlainText(), tab.text_format)
-        except (OSError, UnicodeEncodeError) as exc:
+            write_text_atomic(tab.path, text, tab.text_format)
+        except OSError as exc:
             QMessageBox.warning(self, "Save failed", f"Cannot save {tab.path}:\n{exc}")
             return False
         tab.disk_digest = file_digest(tab.path)
@@ -935,6 +971,10 @@ class MainWindow(QMainWindow):
             return all(self.save(t) for t in modified)
         return answer == QMessageBox.StandardButton.Discard
 
+    def close_current_tab(self) -> bool:
+        """File ▸ Close Tab (Ctrl+W): the tab in front, asking first when it has changes."""
+        return self.close_tab(self.tabs.currentIndex())
+
     def close_tab(self, index: int) -> bool:
         tab = self.tabs.widget(index)
         if isinstance(tab, EditorTab) and not self._confirm_discard(tab):
@@ -944,6 +984,8 @@ class MainWindow(QMainWindow):
             self.disk_watcher.unwatch(tab.path)
         if tab is not None:
             tab.deleteLater()
+        if (front := self.current_tab()) is not None:
+            front.editor.setFocus()  # Ctrl+W again closes the next one, typing goes there
         return True
 
     def _remember_recent(self, path: Path) -> None:
@@ -1013,6 +1055,8 @@ class MainWindow(QMainWindow):
         """A new or chosen tab shows its problems at once; before the window is first shown
         (the tabs of a start-up) the check waits for the debounce timer: checking needs the
         whole keyword catalogue, a fifth of the start-up when done before the first paint."""
+        tab = self.current_tab()  # never the problems of the tab that was in front before
+        self.problems.set_diagnostics(tab.diagnostics if tab is not None else [])
         if self.isVisible():
             self._check_now()
         else:
@@ -1041,9 +1085,24 @@ class MainWindow(QMainWindow):
         if tab is None:
             self.problems.set_diagnostics([])
             return
-        provided = package_variable_names(tab.path) if tab.path is not None else []
-        diagnostics = check_source(tab.editor.toPlainText(), tab.title, self._engine_options(tab),
-                                   provided=provided)
+        source, title, path = tab.editor.toPlainText(), tab.title, tab.path
+        engine = self._engine_options(tab)
+
+        def check() -> list[Diagnostic]:  # on the live checker's thread
+            provided = package_variable_names(path) if path is not None else []
+            return check_source(source, title, engine, provided=provided)
+
+        self.live_check.request((tab, source), check)
+
+    def _show_check(self, key: tuple[EditorTab, str], result: object) -> None:
+        """A live check's result, unless its tab is no longer in front or its text changed
+        since (then a newer check is under way or about to start)."""
+        tab, source = key
+        if tab is not self.current_tab() or tab.editor.toPlainText() != source:
+            return
+        if isinstance(result, Exception):
+            raise result
+        tab.diagnostics = diagnostics = cast("list[Diagnostic]", result)
         self.problems.set_diagnostics(diagnostics)
         tab.editor.set_marks(
             [
@@ -1147,6 +1206,16 @@ class MainWindow(QMainWindow):
     def _end_run(self, status: str, note: str = "") -> None:
         self.run_label.setText(status)
         self.chat.add_note(note or status)
+        self._keyboard_back_to_editor()
+
+    def _keyboard_back_to_editor(self) -> None:
+        """The last answer was typed in the chat and Qt parked the keyboard on the next
+        widget (the Output list): give it to the dialog's editor, unless the author has put
+        it somewhere since."""
+        parked, self.chat.keyboard_parked_on = self.chat.keyboard_parked_on, None
+        tab = self.current_tab()
+        if parked is not None and QApplication.focusWidget() is parked and tab is not None:
+            tab.editor.setFocus()
         # The task is still finishing when its last event arrives: update once it is done.
         QTimer.singleShot(0, self._update_run_actions)
 

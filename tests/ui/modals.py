@@ -45,3 +45,19 @@ def click_box(button_text: str) -> Step:
         raise AssertionError(f"no button {button_text!r} in {box.text()!r}")
 
     return QMessageBox, act
+
+
+def press(label: str, seen: list[str]) -> Callable[[QWidget], None]:
+    """An action for a QMessageBox: note its text in ``seen``, click the button ``label``
+    (& ignored); without one, close the box and fail (a box left open hangs the test)."""
+
+    def act(box: QWidget) -> None:
+        assert isinstance(box, QMessageBox)
+        seen.append(box.text())
+        found = [b for b in box.buttons() if b.text().replace("&", "") == label]
+        if not found:
+            box.reject()
+            raise AssertionError(f"no button {label!r} in {box.text()!r}")
+        found[0].click()
+
+    return act

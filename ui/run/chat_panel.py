@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QIcon
 from PySide6.QtWidgets import (
+    QApplication,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -53,6 +54,9 @@ class ChatPanel(QWidget):
         super().__init__(parent)
         self._dark = False
         self._pending: asyncio.Future[str] | None = None
+        # Where the keyboard went when the answered input was disabled (the Output list, by
+        # Qt's focus chain): the window takes it back for the editor when the run ends.
+        self.keyboard_parked_on: QWidget | None = None
         self._messages = QWidget()
         self._list = QVBoxLayout(self._messages)
         self._list.addStretch(1)
@@ -209,8 +213,11 @@ class ChatPanel(QWidget):
             button.deleteLater()
 
     def _set_waiting(self, waiting: bool, request: HearRequest | None = None) -> None:
+        typing_here = not waiting and self.input.hasFocus()
         self.input.setEnabled(waiting)
         self.send_button.setEnabled(waiting)
+        if typing_here:  # Qt handed the keyboard on along the chain, past Send
+            self.keyboard_parked_on = QApplication.focusWidget()
         if waiting:
             kind = (
                 "" if request is None or request.kind == "STRING" else f" ({request.kind.lower()})"

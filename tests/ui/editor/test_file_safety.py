@@ -139,17 +139,6 @@ def test_failed_save_shows_a_message_and_keeps_the_old_file(window, qtbot, tmp_p
     assert warnings and warnings[0][0] == "Save failed" and "No space left" in warnings[0][1]
 
 
-def test_text_the_encoding_cannot_hold_is_refused_not_truncated(window, qtbot, tmp_path,
-                                                               warnings):
-    path = tmp_path / "latin.bas"
-    path.write_bytes("TALK \"café\"\n".encode("cp1252"))
-    tab = window.open_file(path)
-    tab.editor.setPlainText('TALK "emoji 😀"\n')
-    assert window.save(tab) is False
-    assert path.read_bytes() == "TALK \"café\"\n".encode("cp1252")
-    assert warnings and warnings[0][0] == "Save failed"
-
-
 CRASHING_SAVE = textwrap.dedent("""
     import os, signal, sys
     import app.files.atomic_file as atomic_file
