@@ -103,7 +103,7 @@ class RecoveryArea:
         problems: list[str] = []
         try:
             folders = sorted(p for p in self.root.iterdir() if p.is_dir())
-        except FileNotFoundError:
+        except (FileNotFoundError, NotADirectoryError):  # nothing was ever kept there
             return found, problems
         except OSError as exc:
             return found, [f"{self.root}: {exc}"]

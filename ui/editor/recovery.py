@@ -19,7 +19,7 @@ from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 
 from app.files.atomic_file import read_text_file
-from app.files.recovery import Backup, Orphan, RecoveryArea
+from app.files.recovery import Backup, Orphan, RecoveryArea, RecoverySession
 
 from .disk_changes import file_digest
 
@@ -64,7 +64,13 @@ class UnsavedTextKeeper(QObject):
     def __init__(self, window: Workbench, area: RecoveryArea) -> None:
         super().__init__(window.widget)
         self.window, self.area = window, area
-        self.session = area.start_session()
+        self.session: RecoverySession | None = None
+        self._notes: list[str] = []  # for the status bar, once the start-up is done
+        try:
+            self.session = area.start_session()
+        except OSError as exc:  # the IDE starts all the same; without backups, and says so
+            self._notes.append("Unsaved changes are not backed up (a killed Talkbench "
+                               f"loses them): {exc}")
         self._keys: dict[Any, str] = {}  # tab -> its backup's key, while it has one
         self._dirty: set[Any] = set()  # tabs changed since their last backup
         self._seen: set[Any] = set()
@@ -77,6 +83,8 @@ class UnsavedTextKeeper(QObject):
     def back_up(self) -> None:
         """Write the backups of tabs changed since the last pass, drop those of tabs that are
         saved (or undone to their file) or closed."""
+        if self.session is None:
+            return
         live = self.window.editor_tabs()
         for tab in live:
             if tab not in self._seen:
@@ -96,6 +104,7 @@ class UnsavedTextKeeper(QObject):
         self._say_error()
 
     def _keep(self, tab: Any) -> None:
+        assert self.session is not None
         key = self._keys.setdefault(tab, self.session.new_key())
         path = str(tab.path) if tab.path is not None else None
         self.session.keep(key, Backup(tab.editor.toPlainText(), path, tab.disk_digest,
@@ -103,10 +112,11 @@ class UnsavedTextKeeper(QObject):
 
     def _drop(self, tab: Any) -> None:
         key = self._keys.pop(tab, None)
-        if key is not None:
+        if key is not None and self.session is not None:
             self.session.drop(key)
 
     def _say_error(self) -> None:
+        assert self.session is not None
         error = self.session.last_error
         if error and error != self._said_error:
             self.window.statusBar().showMessage(f"Unsaved changes: {error}", 15000)
@@ -117,6 +127,8 @@ class UnsavedTextKeeper(QObject):
         goes. Otherwise (a signal ended the IDE) the last edits are backed up and stay for
         the next start."""
         self._timer.stop()
+        if self.session is None:
+            return
         if not clean:
             self.back_up()
         self.session.close(remove=clean)
@@ -131,12 +143,15 @@ class UnsavedTextKeeper(QObject):
             tabs = [tab for orphan in orphans if (tab := self._restore(orphan)) is not None]
             self.back_up()
             # Their text is in this session's backups (on disk) before the old ones go.
-            kept = self.session.flush() and not self.session.last_error
+            kept = (self.session is not None and self.session.flush()
+                    and not self.session.last_error)
         finally:
             self.area.release_orphans(remove=kept)
         if problems:
-            self.window.statusBar().showMessage(
-                "Some unsaved text could not be recovered: " + "; ".join(problems), 30000)
+            self._notes.append("Some unsaved text could not be recovered: "
+                               + "; ".join(problems))
+        if self._notes:
+            self.window.statusBar().showMessage(" — ".join(self._notes), 60000)
         return tabs
 
     def _restore(self, orphan: Orphan) -> Any:

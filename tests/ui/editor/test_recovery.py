@@ -202,3 +202,20 @@ def test_sigterm_keeps_even_the_last_edits_for_the_next_start(tmp_path: Path) ->
         (DISK + '\nTALK "the last second"', str(dialog))]
     area.release_orphans(remove=False)
     assert dialog.read_text() == DISK
+
+
+def test_the_ide_starts_and_says_so_when_nothing_can_be_kept_beside_its_settings(
+        qapp, tmp_path: Path) -> None:
+    from ui.main import build_window
+
+    (tmp_path / "not-a-folder").write_text("")  # (root ignores permissions: a file instead)
+    settings = QSettings(str(tmp_path / "not-a-folder" / "settings.ini"),
+                         QSettings.Format.IniFormat)
+    win = build_window([], str(tmp_path / "m.sqlite3"), "bot", settings)
+    try:
+        assert "not backed up" in win.statusBar().currentMessage()
+        win.current_tab().editor.insertPlainText("typed")
+        win.unsaved.back_up()  # nothing to write to: no error, the text stays in the editor
+        assert win.current_tab().modified
+    finally:
+        close(win)
