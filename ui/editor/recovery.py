@@ -159,12 +159,18 @@ class UnsavedTextKeeper(QObject):
         path = Path(backup.path) if backup.path else None
         if path is not None and _file_text(path) == backup.text:
             return None  # saved after all: nothing was lost
+        if any(t.modified and t.path == path and t.editor.toPlainText() == backup.text
+               for t in self.window.editor_tabs()):
+            return None  # the same text twice (a start-up that died while recovering)
         tab = self.window.open_file(path) if path is not None and path.is_file() else None
-        if tab is not None:
+        if tab is not None and not tab.modified:
             _replace_undoably(tab, backup.text)
-        else:  # untitled; its file gone (saving makes it again); or not openable (Save As)
-            gone = path is not None and not path.is_file()
-            tab = self.window.add_tab(backup.text, path if gone else None)
+        else:
+            # Untitled; its file gone (saving makes it again); a second text for one file
+            # (two IDEs killed, each editing it): a tab of its own, or one would be lost;
+            # or a file that cannot be opened (Save As).
+            keep_path = path is not None and (tab is not None or not path.is_file())
+            tab = self.window.add_tab(backup.text, path if keep_path else None)
             tab.editor.document().setModified(True)
         changed_since = (path is not None and path.is_file()
                          and file_digest(path) != backup.disk_digest)

@@ -219,3 +219,22 @@ def test_the_ide_starts_and_says_so_when_nothing_can_be_kept_beside_its_settings
         assert win.current_tab().modified
     finally:
         close(win)
+
+
+def test_two_killed_ides_texts_for_one_file_both_come_back_once_each(restart, tmp_path: Path
+                                                                    ) -> None:
+    dialog = tmp_path / "a.bas"
+    dialog.write_text(DISK)
+    area = area_beside(str(tmp_path / "settings.ini"))
+    for text, saved_at in [("first IDE's", 1.0), ("second IDE's", 2.0),
+                           ("second IDE's", 3.0)]:  # its start-up died while recovering
+        session = area.start_session()
+        session.keep("k", Backup(text, str(dialog), None, saved_at=saved_at))
+        session.close(remove=False)
+    win = restart()
+    tabs = [t for t in win.editor_tabs() if t.modified]
+    assert sorted(t.editor.toPlainText() for t in tabs) == ["first IDE's", "second IDE's"]
+    assert all(t.path == dialog.resolve() and t.findChild(RecoveredBar) for t in tabs)
+    assert win.unsaved.session.flush() and sorted(backups(win).values()) == [
+        "first IDE's", "second IDE's"]
+    assert list(area.root.iterdir()) == [win.unsaved.session.folder]
