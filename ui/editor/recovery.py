@@ -32,15 +32,18 @@ BACKUP_EVERY_MS = 1000  # the most typing a kill can take with it
 class RecoveredBar(QFrame):
     """Above a tab whose text was recovered: what happened; Keep it or Discard it."""
 
-    def __init__(self, backup: Backup, changed_since: bool, parent: QWidget | None = None
-                 ) -> None:
+    def __init__(self, backup: Backup, changed_since: bool, parent: QWidget | None = None,
+                 gone: bool = False) -> None:
         super().__init__(parent)
         self.setObjectName("recoveredBar")
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setStyleSheet("#recoveredBar { background: rgba(0, 160, 255, 60); }")
         text = (f"Recovered unsaved changes to {backup.name} from {backup.when}, when "
                 "Talkbench ended without saving them. Save to keep them in the file.")
-        if changed_since:
+        if gone:  # renamed or deleted since: saving where it was may not be what is wanted
+            text += (f" {backup.path} is no longer on disk: saving makes it again (Save As "
+                     "saves elsewhere).")
+        elif changed_since:
             text += (" The file was changed on disk since: saving asks before overwriting "
                      "that change.")
         self.label = QLabel(text)
@@ -176,7 +179,8 @@ class UnsavedTextKeeper(QObject):
                          and file_digest(path) != backup.disk_digest)
         tab.text_format = backup.text_format
         tab.disk_digest = backup.disk_digest
-        bar = RecoveredBar(backup, changed_since, tab)
+        bar = RecoveredBar(backup, changed_since, tab,
+                           gone=path is not None and not path.exists())
         bar.discard_button.clicked.connect(lambda: self._discard(tab, bar))
         tab.layout().insertWidget(0, bar)
         return tab

@@ -238,3 +238,11 @@ def test_two_killed_ides_texts_for_one_file_both_come_back_once_each(restart, tm
     assert win.unsaved.session.flush() and sorted(backups(win).values()) == [
         "first IDE's", "second IDE's"]
     assert list(area.root.iterdir()) == [win.unsaved.session.folder]
+
+
+def test_the_bar_says_when_the_file_is_no_longer_on_disk(killed: Path, restart) -> None:
+    killed.rename(killed.with_name("renamed.bas"))
+    win = restart()
+    tab = next(t for t in win.editor_tabs() if t.title == "a.bas")
+    assert tab.editor.toPlainText() == UNSAVED and tab.modified
+    assert "no longer on disk" in tab.findChild(RecoveredBar).label.text()
