@@ -89,6 +89,9 @@ class UnsavedTextKeeper(QObject):
         if self.session is None:
             return
         live = self.window.editor_tabs()
+        # A write failed (a full disk): the backup on disk is older than the text, or none;
+        # write them all again until one succeeds, not only after the next keystroke.
+        retry = bool(self.session.last_error)
         for tab in live:
             if tab not in self._seen:
                 self._seen.add(tab)
@@ -98,7 +101,7 @@ class UnsavedTextKeeper(QObject):
                     self._dirty.add(tab)
             if not tab.modified:
                 self._drop(tab)
-            elif tab in self._dirty:
+            elif retry or tab in self._dirty:
                 self._keep(tab)
         for tab in [t for t in self._seen if t not in live]:
             self._seen.discard(tab)

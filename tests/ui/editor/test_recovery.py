@@ -246,3 +246,20 @@ def test_the_bar_says_when_the_file_is_no_longer_on_disk(killed: Path, restart) 
     tab = next(t for t in win.editor_tabs() if t.title == "a.bas")
     assert tab.editor.toPlainText() == UNSAVED and tab.modified
     assert "no longer on disk" in tab.findChild(RecoveredBar).label.text()
+
+
+def test_a_backup_that_failed_is_written_again_without_another_keystroke(window, tmp_path: Path
+                                                                          ) -> None:
+    import shutil
+
+    session = window.unsaved.session
+    shutil.rmtree(session.folder)  # the disk refuses (root ignores permissions: no folder)
+    window.new_file().editor.insertPlainText("typed once")
+    for _ in range(2):  # (the next pass says what the writer thread met)
+        window.unsaved.back_up()
+        assert session.flush() and "cannot keep a backup" in session.last_error
+    assert "cannot keep a backup" in window.statusBar().currentMessage()
+    session.folder.mkdir()  # space again; the author typed nothing since
+    window.unsaved.back_up()
+    assert session.flush() and session.last_error == ""
+    assert "typed once" in "".join(backups(window).values())
