@@ -97,6 +97,9 @@ class UnsavedTextKeeper(QObject):
                 self._seen.add(tab)
                 tab.editor.document().contentsChanged.connect(
                     lambda t=tab: self._dirty.add(t))
+                # Closed (Don't Save): its backup goes now, not at the next pass, or a kill
+                # in between brings back text the author threw away.
+                tab.destroyed.connect(lambda _obj=None, t=tab: self._forget(t))
                 if tab.modified:
                     self._dirty.add(tab)
             if not tab.modified:
@@ -104,10 +107,14 @@ class UnsavedTextKeeper(QObject):
             elif retry or tab in self._dirty:
                 self._keep(tab)
         for tab in [t for t in self._seen if t not in live]:
-            self._seen.discard(tab)
-            self._drop(tab)
+            self._forget(tab)
         self._dirty.clear()
         self._say_error()
+
+    def _forget(self, tab: Any) -> None:
+        self._seen.discard(tab)
+        self._dirty.discard(tab)
+        self._drop(tab)
 
     def _keep(self, tab: Any) -> None:
         assert self.session is not None
@@ -138,6 +145,7 @@ class UnsavedTextKeeper(QObject):
         if not clean:
             self.back_up()
         self.session.close(remove=clean)
+        self.session = None  # tabs destroyed with the window drop nothing now
 
     # ------------------------------------------------------------ recovery at start-up
 

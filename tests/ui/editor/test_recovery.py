@@ -263,3 +263,17 @@ def test_a_backup_that_failed_is_written_again_without_another_keystroke(window,
     window.unsaved.back_up()
     assert session.flush() and session.last_error == ""
     assert "typed once" in "".join(backups(window).values())
+
+
+def test_a_tab_closed_without_saving_loses_its_backup_at_once(window, qtbot) -> None:
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    tab = window.new_file()
+    tab.editor.insertPlainText("thrown away")
+    window.unsaved.back_up()
+    assert window.unsaved.session.flush() and backups(window)
+    tab.editor.document().setModified(False)  # the author answered Don't Save
+    assert window.close_tab(window.tabs.indexOf(tab))
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    # Before the next once-a-second pass: a kill now must not bring the text back.
+    assert window.unsaved.session.flush() and backups(window) == {}
