@@ -15,6 +15,7 @@ the GUI thread only hands over the text.
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import fcntl
 import json
@@ -35,6 +36,7 @@ FORMAT_VERSION = 1
 # must never see one that is not locked yet, or half removed.
 HIDDEN = "."
 STALE_S = 3600.0
+NEWLINES = ("\n", "\r\n", "\r")
 
 
 @dataclass(frozen=True)
@@ -69,9 +71,17 @@ class Backup:
                 or not isinstance(raw.get("text"), str):
             raise ValueError("not a Talkbench backup")
         fmt = raw.get("text_format") or {}
+        # A backup the next start cannot use must be reported, not crash every start-up.
+        if not all(isinstance(raw.get(k), (str, type(None))) for k in ("path", "disk_digest")) \
+                or not isinstance(fmt, dict) or fmt.get("newline", "\n") not in NEWLINES:
+            raise ValueError("not a Talkbench backup")
+        encoding = str(fmt.get("encoding", "utf-8"))
+        try:
+            codecs.lookup(encoding)
+        except LookupError as exc:
+            raise ValueError(str(exc)) from None
         return Backup(raw["text"], raw.get("path"), raw.get("disk_digest"),
-                      TextFormat(str(fmt.get("encoding", "utf-8")), bool(fmt.get("bom")),
-                                 str(fmt.get("newline", "\n"))),
+                      TextFormat(encoding, bool(fmt.get("bom")), fmt.get("newline", "\n")),
                       float(raw.get("saved_at") or 0.0))
 
 
@@ -118,7 +128,7 @@ class RecoveryArea:
             for file in sorted(folder.glob("*" + SUFFIX)):
                 try:
                     found.append(Orphan(Backup.from_json(file.read_bytes()), file))
-                except (OSError, ValueError) as exc:
+                except (OSError, ValueError, TypeError) as exc:
                     problems.append(f"{file}: {exc}")
         found.sort(key=lambda o: o.backup.saved_at)
         self._found = [o.file for o in found]

@@ -87,13 +87,18 @@ def test_an_unreadable_backup_is_reported_and_the_others_offered(tmp_path: Path)
     assert session.flush()
     session.file_of("bad").write_bytes(b"{not json")
     session.file_of("alien").write_text(json.dumps({"text": "x"}))  # no version: not ours
+    # Ours in form, but the start-up could not open (path) or save (encoding) it.
+    for name, odd in [("path", {"path": 5}), ("codec", {"text_format": {"encoding": "nope"}}),
+                      ("when", {"saved_at": [1]})]:
+        session.file_of(name).write_text(json.dumps({"version": 1, "text": "x", **odd}))
     session.close(remove=False)
     area = RecoveryArea(tmp_path)
     orphans, problems = area.orphans()
     assert [o.backup.text for o in orphans] == ["kept"]
-    assert sorted(Path(p.split(":")[0]).name for p in problems) == ["alien.json", "bad.json"]
+    unread = ["alien.json", "bad.json", "codec.json", "path.json", "when.json"]
+    assert sorted(Path(p.split(":")[0]).name for p in problems) == unread
     area.release_orphans(remove=True)  # what it could not read stays, to rescue by hand
-    assert sorted(p.name for p in session.folder.glob("*.json")) == ["alien.json", "bad.json"]
+    assert sorted(p.name for p in session.folder.glob("*.json")) == unread
 
 
 def test_a_backup_that_cannot_be_written_is_reported(tmp_path: Path) -> None:
