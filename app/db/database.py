@@ -39,6 +39,9 @@ DEFAULT_CONNECT_TIMEOUT_S = 5
 # upserts and indexed reads a healthy server answers in milliseconds, so past this the server
 # (or the path to it) is hung, and the call fails like a lost connection (see app.db.pg_waits).
 REPLY_MARGIN_S = 10.0
+# How long the server has to answer a fresh connection when ours has been silent that long
+# (libpq's smallest connect_timeout): busy with our statement, or hung.
+PROBE_S = 2
 # TCP keepalive of idle PostgreSQL connections, both ends: a peer gone behind a network black
 # hole is found dead within about a minute (idle + count * interval), not hours.
 _KEEPALIVE_IDLE_S = 30
@@ -471,8 +474,31 @@ class _BoundedPostgresqlDatabase(peewee.PostgresqlDatabase):
         from . import pg_waits
 
         conn = super()._connect()  # type: ignore[misc]  # peewee's stubs omit it
-        pg_waits.limit_replies(conn, self.reply_timeout)
+        pg_waits.limit_replies(conn, self.reply_timeout, self._server_answers)
         return conn
+
+    def _server_answers(self) -> bool:
+        """Whether the server answers ``SELECT 1`` on a fresh connection within
+        :data:`PROBE_S` (each step): a statement of ours that runs long is silent, a hung
+        server is silent to all. Finding a hung server takes that much longer."""
+        import psycopg2
+
+        from . import pg_waits
+
+        try:
+            conn = psycopg2.connect(database=self.database,
+                                    **dict(self.connect_params, connect_timeout=PROBE_S))
+        except psycopg2.Error:
+            return False
+        try:
+            pg_waits.limit_replies(conn, PROBE_S)
+            with conn.cursor() as cursor:
+                cursor.execute("SELECT 1")
+                return cursor.fetchone() == (1,)
+        except psycopg2.Error:
+            return False
+        finally:
+            conn.close()
 
     def rollback(self) -> None:
         # psycopg2 closed a connection whose server did not answer: the server ends that
