@@ -198,7 +198,10 @@ class UnsavedTextKeeper(QObject):
 
     def _discard(self, tab: Any, bar: RecoveredBar) -> None:
         bar.hide()
-        if tab.path is not None and tab.path.is_file():
+        # The file's own tab shows the file again; a second tab of it (a second recovered
+        # text) closes, as an untitled one does.
+        others = [t for t in self.window.editor_tabs() if t is not tab and t.path == tab.path]
+        if tab.path is not None and tab.path.is_file() and not others:
             self.window.reload(tab)
             return
         tab.editor.document().setModified(False)  # closing asks nothing: nothing to save

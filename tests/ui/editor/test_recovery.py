@@ -238,6 +238,11 @@ def test_two_killed_ides_texts_for_one_file_both_come_back_once_each(restart, tm
     assert win.unsaved.session.flush() and sorted(backups(win).values()) == [
         "first IDE's", "second IDE's"]
     assert list(area.root.iterdir()) == [win.unsaved.session.folder]
+    # Discarding both: one tab of the file is left, showing the file.
+    for tab in tabs:
+        tab.findChild(RecoveredBar).discard_button.click()
+    left = [t for t in win.editor_tabs() if t.path == dialog.resolve()]
+    assert len(left) == 1 and left[0].editor.toPlainText() == DISK and not left[0].modified
 
 
 def test_the_bar_says_when_the_file_is_no_longer_on_disk(killed: Path, restart) -> None:
