@@ -474,13 +474,14 @@ class _BoundedPostgresqlDatabase(peewee.PostgresqlDatabase):
         from . import pg_waits
 
         conn = super()._connect()  # type: ignore[misc]  # peewee's stubs omit it
-        pg_waits.limit_replies(conn, self.reply_timeout, self._server_answers)
+        pg_waits.limit_replies(conn, self.reply_timeout, self._still_running)
         return conn
 
-    def _server_answers(self) -> bool:
-        """Whether the server answers ``SELECT 1`` on a fresh connection within
-        :data:`PROBE_S` (each step): a statement of ours that runs long is silent, a hung
-        server is silent to all. Finding a hung server takes that much longer."""
+    def _still_running(self, waiting: Any) -> bool:
+        """Whether the server, asked over a fresh connection (each step bounded by
+        :data:`PROBE_S`), says the statement of ``waiting`` is running: a long statement is
+        silent, and so are a hung server (that answers nobody) and a dead path to it (the
+        statement is over, or never arrived). Finding those takes that much longer."""
         import psycopg2
 
         from . import pg_waits
@@ -493,8 +494,9 @@ class _BoundedPostgresqlDatabase(peewee.PostgresqlDatabase):
         try:
             pg_waits.limit_replies(conn, PROBE_S)
             with conn.cursor() as cursor:
-                cursor.execute("SELECT 1")
-                return cursor.fetchone() == (1,)
+                cursor.execute("SELECT state = 'active' FROM pg_stat_activity WHERE pid = %s",
+                               (waiting.get_backend_pid(),))
+                return cursor.fetchone() == (True,)
         except psycopg2.Error:
             return False
         finally:

@@ -15,7 +15,7 @@ The limit counts silence, not the whole call: each time the socket is ready it s
 so a long result that keeps arriving is never cut off. A statement that computes for longer
 than the limit before its first byte (a big UPDATE, an index build) is silent too: when the
 connection has a *liveness check*, silence past the limit asks the server over a fresh
-connection, and only a server that does not answer that either fails the call.
+connection whether the statement is still running; the call goes on waiting only then.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ import psycopg2
 import psycopg2.extensions as pgext
 
 # A connection's limit, and what tells a busy server from a hung one (None: nothing does).
-_limits: weakref.WeakKeyDictionary[Any, tuple[float, Callable[[], bool] | None]] = \
+_limits: weakref.WeakKeyDictionary[Any, tuple[float, Callable[[Any], bool] | None]] = \
     weakref.WeakKeyDictionary()
 _installed = False
 _install_lock = threading.Lock()
@@ -50,15 +50,15 @@ def install() -> None:
 
 
 def limit_replies(conn: Any, seconds: float,
-                  server_answers: Callable[[], bool] | None = None) -> None:
+                  still_running: Callable[[Any], bool] | None = None) -> None:
     """From now on a wait of ``conn`` for its server fails after ``seconds`` of silence,
-    unless ``server_answers()`` (called after each such silence) says the server is alive:
-    then the statement is only long, and the wait goes on."""
-    _limits[conn] = (seconds, server_answers)
+    unless ``still_running(conn)`` (asked after each such silence) says the server is
+    still working on the statement: then it is only long, and the wait goes on."""
+    _limits[conn] = (seconds, still_running)
 
 
 def _wait(conn: Any) -> None:
-    limit, server_answers = _limits.get(conn, (None, None))
+    limit, still_running = _limits.get(conn, (None, None))
     what = "answer"
     if limit is None and conn.status == pgext.STATUS_SETUP:
         limit, what = _connect_timeout(conn), "accept the connection"
@@ -69,7 +69,7 @@ def _wait(conn: Any) -> None:
         if state not in (pgext.POLL_READ, pgext.POLL_WRITE):
             raise psycopg2.OperationalError(f"unexpected poll state {state!r}")
         if not _ready(conn.fileno(), state == pgext.POLL_WRITE, limit):
-            if server_answers is not None and server_answers():
+            if still_running is not None and still_running(conn):
                 continue
             # Raising here makes psycopg2 close the connection: the next use reconnects.
             raise NoReply(f"the server did not {what} within {limit:g} s")
