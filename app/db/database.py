@@ -39,6 +39,9 @@ DEFAULT_CONNECT_TIMEOUT_S = 5
 # upserts and indexed reads a healthy server answers in milliseconds, so past this the server
 # (or the path to it) is hung, and the call fails like a lost connection (see app.db.pg_waits).
 REPLY_MARGIN_S = 10.0
+# How long the server has to answer a fresh connection when ours has been silent that long
+# (libpq's smallest connect_timeout): busy with our statement, or hung.
+PROBE_S = 2
 # TCP keepalive of idle PostgreSQL connections, both ends: a peer gone behind a network black
 # hole is found dead within about a minute (idle + count * interval), not hours.
 _KEEPALIVE_IDLE_S = 30
@@ -471,8 +474,33 @@ class _BoundedPostgresqlDatabase(peewee.PostgresqlDatabase):
         from . import pg_waits
 
         conn = super()._connect()  # type: ignore[misc]  # peewee's stubs omit it
-        pg_waits.limit_replies(conn, self.reply_timeout)
+        pg_waits.limit_replies(conn, self.reply_timeout, self._still_running)
         return conn
+
+    def _still_running(self, waiting: Any) -> bool:
+        """Whether the server, asked over a fresh connection (each step bounded by
+        :data:`PROBE_S`), says the statement of ``waiting`` is running: a long statement is
+        silent, and so are a hung server (that answers nobody) and a dead path to it (the
+        statement is over, or never arrived). Finding those takes that much longer."""
+        import psycopg2
+
+        from . import pg_waits
+
+        try:
+            conn = psycopg2.connect(database=self.database,
+                                    **dict(self.connect_params, connect_timeout=PROBE_S))
+        except psycopg2.Error:
+            return False
+        try:
+            pg_waits.limit_replies(conn, PROBE_S)
+            with conn.cursor() as cursor:
+                cursor.execute("SELECT state = 'active' FROM pg_stat_activity WHERE pid = %s",
+                               (waiting.get_backend_pid(),))
+                return cursor.fetchone() == (True,)
+        except psycopg2.Error:
+            return False
+        finally:
+            conn.close()
 
     def rollback(self) -> None:
         # psycopg2 closed a connection whose server did not answer: the server ends that

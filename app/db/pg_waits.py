@@ -12,7 +12,10 @@ on the socket like libpq would, but gives up after a limit of silence.
   database's); any other connection waits as long as it would without this module.
 
 The limit counts silence, not the whole call: each time the socket is ready it starts again,
-so a long result that keeps arriving is never cut off.
+so a long result that keeps arriving is never cut off. A statement that computes for longer
+than the limit before its first byte (a big UPDATE, an index build) is silent too: when the
+connection has a *liveness check*, silence past the limit asks the server over a fresh
+connection whether the statement is still running; the call goes on waiting only then.
 """
 
 from __future__ import annotations
@@ -20,12 +23,15 @@ from __future__ import annotations
 import select
 import threading
 import weakref
+from collections.abc import Callable
 from typing import Any
 
 import psycopg2
 import psycopg2.extensions as pgext
 
-_limits: weakref.WeakKeyDictionary[Any, float] = weakref.WeakKeyDictionary()
+# A connection's limit, and what tells a busy server from a hung one (None: nothing does).
+_limits: weakref.WeakKeyDictionary[Any, tuple[float, Callable[[Any], bool] | None]] = \
+    weakref.WeakKeyDictionary()
 _installed = False
 _install_lock = threading.Lock()
 
@@ -43,13 +49,16 @@ def install() -> None:
             _installed = True
 
 
-def limit_replies(conn: Any, seconds: float) -> None:
-    """From now on a wait of ``conn`` for its server fails after ``seconds`` of silence."""
-    _limits[conn] = seconds
+def limit_replies(conn: Any, seconds: float,
+                  still_running: Callable[[Any], bool] | None = None) -> None:
+    """From now on a wait of ``conn`` for its server fails after ``seconds`` of silence,
+    unless ``still_running(conn)`` (asked after each such silence) says the server is
+    still working on the statement: then it is only long, and the wait goes on."""
+    _limits[conn] = (seconds, still_running)
 
 
 def _wait(conn: Any) -> None:
-    limit = _limits.get(conn)
+    limit, still_running = _limits.get(conn, (None, None))
     what = "answer"
     if limit is None and conn.status == pgext.STATUS_SETUP:
         limit, what = _connect_timeout(conn), "accept the connection"
@@ -60,6 +69,8 @@ def _wait(conn: Any) -> None:
         if state not in (pgext.POLL_READ, pgext.POLL_WRITE):
             raise psycopg2.OperationalError(f"unexpected poll state {state!r}")
         if not _ready(conn.fileno(), state == pgext.POLL_WRITE, limit):
+            if still_running is not None and still_running(conn):
+                continue
             # Raising here makes psycopg2 close the connection: the next use reconnects.
             raise NoReply(f"the server did not {what} within {limit:g} s")
 

@@ -15,6 +15,7 @@ the GUI thread only hands over the text.
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import fcntl
 import json
@@ -31,6 +32,11 @@ from .atomic_file import DEFAULT_FORMAT, TextFormat, write_bytes_atomic
 LOCK_NAME = "lock"
 SUFFIX = ".json"
 FORMAT_VERSION = 1
+# A session folder is made (or removed) under a hidden name: another IDE scanning the area
+# must never see one that is not locked yet, or half removed.
+HIDDEN = "."
+STALE_S = 3600.0
+NEWLINES = ("\n", "\r\n", "\r")
 
 
 @dataclass(frozen=True)
@@ -65,9 +71,17 @@ class Backup:
                 or not isinstance(raw.get("text"), str):
             raise ValueError("not a Talkbench backup")
         fmt = raw.get("text_format") or {}
+        # A backup the next start cannot use must be reported, not crash every start-up.
+        if not all(isinstance(raw.get(k), (str, type(None))) for k in ("path", "disk_digest")) \
+                or not isinstance(fmt, dict) or fmt.get("newline", "\n") not in NEWLINES:
+            raise ValueError("not a Talkbench backup")
+        encoding = str(fmt.get("encoding", "utf-8"))
+        try:
+            codecs.lookup(encoding)
+        except LookupError as exc:
+            raise ValueError(str(exc)) from None
         return Backup(raw["text"], raw.get("path"), raw.get("disk_digest"),
-                      TextFormat(str(fmt.get("encoding", "utf-8")), bool(fmt.get("bom")),
-                                 str(fmt.get("newline", "\n"))),
+                      TextFormat(encoding, bool(fmt.get("bom")), fmt.get("newline", "\n")),
                       float(raw.get("saved_at") or 0.0))
 
 
@@ -89,6 +103,7 @@ class RecoveryArea:
         self._found: list[Path] = []  # the backups orphans() offered
 
     def start_session(self) -> RecoverySession:
+        """A new locked session folder (OSError when the area cannot hold one)."""
         return RecoverySession(self.root / f"{os.getpid()}-{os.urandom(6).hex()}")
 
     def orphans(self) -> tuple[list[Orphan], list[str]]:
@@ -96,9 +111,16 @@ class RecoveryArea:
         not offer them too), and a note for each backup that cannot be read."""
         found: list[Orphan] = []
         problems: list[str] = []
-        if not self.root.is_dir():
+        try:
+            folders = sorted(p for p in self.root.iterdir() if p.is_dir())
+        except (FileNotFoundError, NotADirectoryError):  # nothing was ever kept there
             return found, problems
-        for folder in sorted(p for p in self.root.iterdir() if p.is_dir()):
+        except OSError as exc:
+            return found, [f"{self.root}: {exc}"]
+        for folder in folders:
+            if folder.name.startswith(HIDDEN):
+                _remove_if_stale(folder)
+                continue
             fd = _try_lock(folder / LOCK_NAME)
             if fd is None:
                 continue  # a running IDE's session (or one another IDE is recovering)
@@ -106,7 +128,7 @@ class RecoveryArea:
             for file in sorted(folder.glob("*" + SUFFIX)):
                 try:
                     found.append(Orphan(Backup.from_json(file.read_bytes()), file))
-                except (OSError, ValueError) as exc:
+                except (OSError, ValueError, TypeError) as exc:
                     problems.append(f"{file}: {exc}")
         found.sort(key=lambda o: o.backup.saved_at)
         self._found = [o.file for o in found]
@@ -122,7 +144,7 @@ class RecoveryArea:
                     if file.parent == folder:
                         file.unlink(missing_ok=True)
                 if not any(folder.glob("*" + SUFFIX)):
-                    shutil.rmtree(folder, ignore_errors=True)
+                    _remove(folder)
             os.close(fd)
         self._claimed, self._found = [], []
 
@@ -132,10 +154,18 @@ class RecoverySession:
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
-        folder.mkdir(parents=True, exist_ok=True)
-        fd = _try_lock(folder / LOCK_NAME)
+        making = folder.with_name(HIDDEN + folder.name)
+        making.mkdir(parents=True)
+        fd = _try_lock(making / LOCK_NAME)
         if fd is None:  # a fresh random name: only a broken file system gets here
-            raise OSError(f"cannot lock {folder / LOCK_NAME}")
+            shutil.rmtree(making, ignore_errors=True)
+            raise OSError(f"cannot lock {making / LOCK_NAME}")
+        try:
+            making.rename(folder)  # the lock (on the file, not its name) goes with it
+        except OSError:
+            os.close(fd)
+            shutil.rmtree(making, ignore_errors=True)
+            raise
         self._lock_fd: int | None = fd
         self._queue: queue.Queue[tuple[str, str, Backup | None] | None] = queue.Queue()
         self._pending = 0
@@ -176,7 +206,7 @@ class RecoverySession:
         self._queue.put(None)
         self._thread.join(timeout=10.0)
         if remove:
-            shutil.rmtree(self.folder, ignore_errors=True)
+            _remove(self.folder)
         os.close(self._lock_fd)
         self._lock_fd = None
 
@@ -220,6 +250,25 @@ def _try_lock(path: Path) -> int | None:
         os.close(fd)
         return None
     return fd
+
+
+def _remove(folder: Path) -> None:
+    """Remove a session folder whose lock this process holds: hidden first, so no other IDE
+    finds it half removed (and takes the backups left in it for a crashed IDE's)."""
+    hidden = folder.with_name(HIDDEN + folder.name)
+    try:
+        folder.rename(hidden)
+    except OSError:
+        hidden = folder
+    shutil.rmtree(hidden, ignore_errors=True)
+
+
+def _remove_if_stale(folder: Path) -> None:
+    """A hidden folder left by an IDE that died making or removing its session (nothing to
+    recover in it); a young one may be a session being made right now."""
+    with contextlib.suppress(OSError):
+        if time.time() - folder.stat().st_mtime > STALE_S:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def area_beside(settings_file: str | os.PathLike[str]) -> RecoveryArea:

@@ -19,7 +19,7 @@ from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 
 from app.files.atomic_file import read_text_file
-from app.files.recovery import Backup, Orphan, RecoveryArea
+from app.files.recovery import Backup, Orphan, RecoveryArea, RecoverySession
 
 from .disk_changes import file_digest
 
@@ -32,15 +32,18 @@ BACKUP_EVERY_MS = 1000  # the most typing a kill can take with it
 class RecoveredBar(QFrame):
     """Above a tab whose text was recovered: what happened; Keep it or Discard it."""
 
-    def __init__(self, backup: Backup, changed_since: bool, parent: QWidget | None = None
-                 ) -> None:
+    def __init__(self, backup: Backup, changed_since: bool, parent: QWidget | None = None,
+                 gone: bool = False) -> None:
         super().__init__(parent)
         self.setObjectName("recoveredBar")
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setStyleSheet("#recoveredBar { background: rgba(0, 160, 255, 60); }")
         text = (f"Recovered unsaved changes to {backup.name} from {backup.when}, when "
                 "Talkbench ended without saving them. Save to keep them in the file.")
-        if changed_since:
+        if gone:  # renamed or deleted since: saving where it was may not be what is wanted
+            text += (f" {backup.path} is no longer on disk: saving makes it again (Save As "
+                     "saves elsewhere).")
+        elif changed_since:
             text += (" The file was changed on disk since: saving asks before overwriting "
                      "that change.")
         self.label = QLabel(text)
@@ -64,7 +67,13 @@ class UnsavedTextKeeper(QObject):
     def __init__(self, window: Workbench, area: RecoveryArea) -> None:
         super().__init__(window.widget)
         self.window, self.area = window, area
-        self.session = area.start_session()
+        self.session: RecoverySession | None = None
+        self._notes: list[str] = []  # for the status bar, once the start-up is done
+        try:
+            self.session = area.start_session()
+        except OSError as exc:  # the IDE starts all the same; without backups, and says so
+            self._notes.append("Unsaved changes are not backed up (a killed Talkbench "
+                               f"loses them): {exc}")
         self._keys: dict[Any, str] = {}  # tab -> its backup's key, while it has one
         self._dirty: set[Any] = set()  # tabs changed since their last backup
         self._seen: set[Any] = set()
@@ -77,25 +86,38 @@ class UnsavedTextKeeper(QObject):
     def back_up(self) -> None:
         """Write the backups of tabs changed since the last pass, drop those of tabs that are
         saved (or undone to their file) or closed."""
+        if self.session is None:
+            return
         live = self.window.editor_tabs()
+        # A write failed (a full disk): the backup on disk is older than the text, or none;
+        # write them all again until one succeeds, not only after the next keystroke.
+        retry = bool(self.session.last_error)
         for tab in live:
             if tab not in self._seen:
                 self._seen.add(tab)
                 tab.editor.document().contentsChanged.connect(
                     lambda t=tab: self._dirty.add(t))
+                # Closed (Don't Save): its backup goes now, not at the next pass, or a kill
+                # in between brings back text the author threw away.
+                tab.destroyed.connect(lambda _obj=None, t=tab: self._forget(t))
                 if tab.modified:
                     self._dirty.add(tab)
             if not tab.modified:
                 self._drop(tab)
-            elif tab in self._dirty:
+            elif retry or tab in self._dirty:
                 self._keep(tab)
         for tab in [t for t in self._seen if t not in live]:
-            self._seen.discard(tab)
-            self._drop(tab)
+            self._forget(tab)
         self._dirty.clear()
         self._say_error()
 
+    def _forget(self, tab: Any) -> None:
+        self._seen.discard(tab)
+        self._dirty.discard(tab)
+        self._drop(tab)
+
     def _keep(self, tab: Any) -> None:
+        assert self.session is not None
         key = self._keys.setdefault(tab, self.session.new_key())
         path = str(tab.path) if tab.path is not None else None
         self.session.keep(key, Backup(tab.editor.toPlainText(), path, tab.disk_digest,
@@ -103,10 +125,11 @@ class UnsavedTextKeeper(QObject):
 
     def _drop(self, tab: Any) -> None:
         key = self._keys.pop(tab, None)
-        if key is not None:
+        if key is not None and self.session is not None:
             self.session.drop(key)
 
     def _say_error(self) -> None:
+        assert self.session is not None
         error = self.session.last_error
         if error and error != self._said_error:
             self.window.statusBar().showMessage(f"Unsaved changes: {error}", 15000)
@@ -117,9 +140,12 @@ class UnsavedTextKeeper(QObject):
         goes. Otherwise (a signal ended the IDE) the last edits are backed up and stay for
         the next start."""
         self._timer.stop()
+        if self.session is None:
+            return
         if not clean:
             self.back_up()
         self.session.close(remove=clean)
+        self.session = None  # tabs destroyed with the window drop nothing now
 
     # ------------------------------------------------------------ recovery at start-up
 
@@ -131,12 +157,15 @@ class UnsavedTextKeeper(QObject):
             tabs = [tab for orphan in orphans if (tab := self._restore(orphan)) is not None]
             self.back_up()
             # Their text is in this session's backups (on disk) before the old ones go.
-            kept = self.session.flush() and not self.session.last_error
+            kept = (self.session is not None and self.session.flush()
+                    and not self.session.last_error)
         finally:
             self.area.release_orphans(remove=kept)
         if problems:
-            self.window.statusBar().showMessage(
-                "Some unsaved text could not be recovered: " + "; ".join(problems), 30000)
+            self._notes.append("Some unsaved text could not be recovered: "
+                               + "; ".join(problems))
+        if self._notes:
+            self.window.statusBar().showMessage(" — ".join(self._notes), 60000)
         return tabs
 
     def _restore(self, orphan: Orphan) -> Any:
@@ -144,25 +173,35 @@ class UnsavedTextKeeper(QObject):
         path = Path(backup.path) if backup.path else None
         if path is not None and _file_text(path) == backup.text:
             return None  # saved after all: nothing was lost
+        if any(t.modified and t.path == path and t.editor.toPlainText() == backup.text
+               for t in self.window.editor_tabs()):
+            return None  # the same text twice (a start-up that died while recovering)
         tab = self.window.open_file(path) if path is not None and path.is_file() else None
-        if tab is not None:
+        if tab is not None and not tab.modified:
             _replace_undoably(tab, backup.text)
-        else:  # untitled; its file gone (saving makes it again); or not openable (Save As)
-            gone = path is not None and not path.is_file()
-            tab = self.window.add_tab(backup.text, path if gone else None)
+        else:
+            # Untitled; its file gone (saving makes it again); a second text for one file
+            # (two IDEs killed, each editing it): a tab of its own, or one would be lost;
+            # or a file that cannot be opened (Save As).
+            keep_path = path is not None and (tab is not None or not path.is_file())
+            tab = self.window.add_tab(backup.text, path if keep_path else None)
             tab.editor.document().setModified(True)
         changed_since = (path is not None and path.is_file()
                          and file_digest(path) != backup.disk_digest)
         tab.text_format = backup.text_format
         tab.disk_digest = backup.disk_digest
-        bar = RecoveredBar(backup, changed_since, tab)
+        bar = RecoveredBar(backup, changed_since, tab,
+                           gone=path is not None and not path.exists())
         bar.discard_button.clicked.connect(lambda: self._discard(tab, bar))
         tab.layout().insertWidget(0, bar)
         return tab
 
     def _discard(self, tab: Any, bar: RecoveredBar) -> None:
         bar.hide()
-        if tab.path is not None and tab.path.is_file():
+        # The file's own tab shows the file again; a second tab of it (a second recovered
+        # text) closes, as an untitled one does.
+        others = [t for t in self.window.editor_tabs() if t is not tab and t.path == tab.path]
+        if tab.path is not None and tab.path.is_file() and not others:
             self.window.reload(tab)
             return
         tab.editor.document().setModified(False)  # closing asks nothing: nothing to save

@@ -25,10 +25,15 @@ class FreezingProxy:
         self._flowing.set()
         self._stopped = threading.Event()
         self._sockets: list[socket.socket] = []
+        self._frozen: set[socket.socket] = set()
         threading.Thread(target=self._accept, name="freezing-proxy", daemon=True).start()
 
     def freeze(self) -> None:
         self._flowing.clear()
+
+    def freeze_open(self) -> None:
+        """Freeze the connections open now (a path gone dark); new ones still flow."""
+        self._frozen.update(self._sockets)
 
     def thaw(self) -> None:
         self._flowing.set()
@@ -67,7 +72,7 @@ class FreezingProxy:
             while not self._stopped.is_set():
                 self._flowing.wait()
                 readable, _, _ = select.select([src], [], [], 0.05)
-                if not readable or not self._flowing.is_set():
+                if not readable or not self._flowing.is_set() or src in self._frozen:
                     continue
                 data = src.recv(65536)
                 if not data:

@@ -12,6 +12,7 @@ import peewee
 import pytest
 
 from app.db.database import (
+    PROBE_S,
     DatabaseError,
     Failure,
     classify,
@@ -108,3 +109,38 @@ def test_a_lock_wait_is_not_taken_for_a_hung_server(pg_server: PgServer) -> None
     finally:
         holder.close()
         waiter.close()
+
+
+def test_a_statement_that_runs_longer_than_the_reply_limit_is_not_cut_off(
+    pg_server: PgServer, proxy: FreezingProxy
+) -> None:
+    """Silent while it computes, but the server answers others: busy, not hung."""
+    db = open_database(proxied_url(pg_server, proxy), reply_timeout=REPLY,
+                       connect_timeout=CONNECT)
+    try:
+        result, error, took = Caller()(
+            lambda: db.execute_sql("SELECT pg_sleep(%s), 7", (REPLY * 2.5,)).fetchone()[1],
+            within=30)
+        assert error is None and result == 7
+        assert took >= REPLY * 2.5
+        assert one(db) == 1  # the same connection, still open
+    finally:
+        db.close()
+
+
+def test_a_connection_gone_dark_fails_though_the_server_answers_others(
+    pg_server: PgServer, proxy: FreezingProxy
+) -> None:
+    """The path of one connection broken (a proxy or NAT box that dropped it): the server
+    is alive, but not running anything for it, so the wait is not a long statement's."""
+    db = open_database(proxied_url(pg_server, proxy), reply_timeout=REPLY,
+                       connect_timeout=CONNECT)
+    bounded = Caller()
+    try:
+        assert bounded(lambda: one(db), within=30)[0] == 1
+        proxy.freeze_open()
+        _, error, took = bounded(lambda: one(db), within=REPLY + 15)
+        assert classify(error) is Failure.UNREACHABLE, error
+        assert took < REPLY + PROBE_S + 1
+    finally:
+        bounded(db.close, within=30)

@@ -87,13 +87,18 @@ def test_an_unreadable_backup_is_reported_and_the_others_offered(tmp_path: Path)
     assert session.flush()
     session.file_of("bad").write_bytes(b"{not json")
     session.file_of("alien").write_text(json.dumps({"text": "x"}))  # no version: not ours
+    # Ours in form, but the start-up could not open (path) or save (encoding) it.
+    for name, odd in [("path", {"path": 5}), ("codec", {"text_format": {"encoding": "nope"}}),
+                      ("when", {"saved_at": [1]})]:
+        session.file_of(name).write_text(json.dumps({"version": 1, "text": "x", **odd}))
     session.close(remove=False)
     area = RecoveryArea(tmp_path)
     orphans, problems = area.orphans()
     assert [o.backup.text for o in orphans] == ["kept"]
-    assert sorted(Path(p.split(":")[0]).name for p in problems) == ["alien.json", "bad.json"]
+    unread = ["alien.json", "bad.json", "codec.json", "path.json", "when.json"]
+    assert sorted(Path(p.split(":")[0]).name for p in problems) == unread
     area.release_orphans(remove=True)  # what it could not read stays, to rescue by hand
-    assert sorted(p.name for p in session.folder.glob("*.json")) == ["alien.json", "bad.json"]
+    assert sorted(p.name for p in session.folder.glob("*.json")) == unread
 
 
 def test_a_backup_that_cannot_be_written_is_reported(tmp_path: Path) -> None:
@@ -110,3 +115,42 @@ def test_a_backup_that_cannot_be_written_is_reported(tmp_path: Path) -> None:
 
 def test_the_area_is_beside_the_settings_file(tmp_path: Path) -> None:
     assert area_beside(tmp_path / "settings.ini").root == tmp_path / "settings-recovery"
+
+
+# Another IDE starting: scans the area for orphans again and again (taking what it finds).
+SCANNING_IDE = textwrap.dedent("""
+    import sys
+    from pathlib import Path
+    from app.files.recovery import RecoveryArea
+    print("ready", flush=True)
+    while True:
+        area = RecoveryArea(Path(sys.argv[1]))
+        area.orphans()
+        area.release_orphans(remove=True)
+""")
+
+
+def test_sessions_started_while_another_ide_scans_are_never_taken_from_it(tmp_path: Path
+                                                                           ) -> None:
+    scanner = start_until_ready(SCANNING_IDE, str(tmp_path))
+    try:
+        for _ in range(400):  # a folder made before it was locked was taken ~1 time in 30
+            session = RecoveryArea(tmp_path).start_session()
+            session.keep("k", Backup("mine", None))
+            assert session.flush() and session.last_error == ""
+            assert session.file_of("k").is_file()
+            session.close(remove=True)
+    finally:
+        scanner.kill()
+        scanner.wait(10)
+    assert sessions(tmp_path) == []
+
+
+def test_a_folder_left_half_made_is_not_offered_and_goes_once_stale(tmp_path: Path) -> None:
+    young, old = tmp_path / ".1-young", tmp_path / ".2-old"
+    for folder in (young, old):
+        folder.mkdir()
+        (folder / "lock").touch()
+    os.utime(old, (0, 0))
+    assert RecoveryArea(tmp_path).orphans() == ([], [])
+    assert sessions(tmp_path) == [young]

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from app.db.database import DatabaseError, open_database
+from app.db.database import PROBE_S, DatabaseError, open_database
 from app.memory.store import ChangeState, MemoryChange, MemoryStore
 
 from ..conftest import PgServer, _free_port
@@ -69,15 +69,16 @@ def test_writes_to_a_hung_server_fail_visibly_stay_pending_and_land_after_it_ans
             # Reads: the queued value where there is one, else the failure; each waits for
             # the hung server once (its reply limit or its connect timeout), not twice. (A
             # connect may first wait for the writer thread's: peewee connects one at a time.)
+            # A reply limit ends with a check that the server answers nobody: PROBE_S more.
             value, error, took = call(lambda: store.value("b", "k"), within=30)
-            assert (value, error) == ("2", None) and took < REPLY + 0.5
+            assert (value, error) == ("2", None) and took < REPLY + PROBE_S + 0.5
             _, error, took = call(lambda: store.value("b", "other"), within=30)
             assert isinstance(error, DatabaseError) and "Cannot reach" in str(error), error
             assert took < 2 * CONNECT + 0.5
             # A hand edit (the memory panel's delete) fails the same way; nothing is lost.
             _, error, took = call(lambda: store.delete("b", ["k"]), within=30)
             assert isinstance(error, DatabaseError), error
-            assert took < 2 * CONNECT + REPLY + 0.5 and store.pending_count() == 1
+            assert took < 2 * CONNECT + REPLY + PROBE_S + 0.5 and store.pending_count() == 1
             assert stored(direct, "k") == "1"
             proxy.thaw()
             assert call(lambda: store.flush(60), within=70)[0] is True

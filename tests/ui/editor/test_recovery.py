@@ -202,3 +202,83 @@ def test_sigterm_keeps_even_the_last_edits_for_the_next_start(tmp_path: Path) ->
         (DISK + '\nTALK "the last second"', str(dialog))]
     area.release_orphans(remove=False)
     assert dialog.read_text() == DISK
+
+
+def test_the_ide_starts_and_says_so_when_nothing_can_be_kept_beside_its_settings(
+        qapp, tmp_path: Path) -> None:
+    from ui.main import build_window
+
+    (tmp_path / "not-a-folder").write_text("")  # (root ignores permissions: a file instead)
+    settings = QSettings(str(tmp_path / "not-a-folder" / "settings.ini"),
+                         QSettings.Format.IniFormat)
+    win = build_window([], str(tmp_path / "m.sqlite3"), "bot", settings)
+    try:
+        assert "not backed up" in win.statusBar().currentMessage()
+        win.current_tab().editor.insertPlainText("typed")
+        win.unsaved.back_up()  # nothing to write to: no error, the text stays in the editor
+        assert win.current_tab().modified
+    finally:
+        close(win)
+
+
+def test_two_killed_ides_texts_for_one_file_both_come_back_once_each(restart, tmp_path: Path
+                                                                    ) -> None:
+    dialog = tmp_path / "a.bas"
+    dialog.write_text(DISK)
+    area = area_beside(str(tmp_path / "settings.ini"))
+    for text, saved_at in [("first IDE's", 1.0), ("second IDE's", 2.0),
+                           ("second IDE's", 3.0)]:  # its start-up died while recovering
+        session = area.start_session()
+        session.keep("k", Backup(text, str(dialog), None, saved_at=saved_at))
+        session.close(remove=False)
+    win = restart()
+    tabs = [t for t in win.editor_tabs() if t.modified]
+    assert sorted(t.editor.toPlainText() for t in tabs) == ["first IDE's", "second IDE's"]
+    assert all(t.path == dialog.resolve() and t.findChild(RecoveredBar) for t in tabs)
+    assert win.unsaved.session.flush() and sorted(backups(win).values()) == [
+        "first IDE's", "second IDE's"]
+    assert list(area.root.iterdir()) == [win.unsaved.session.folder]
+    # Discarding both: one tab of the file is left, showing the file.
+    for tab in tabs:
+        tab.findChild(RecoveredBar).discard_button.click()
+    left = [t for t in win.editor_tabs() if t.path == dialog.resolve()]
+    assert len(left) == 1 and left[0].editor.toPlainText() == DISK and not left[0].modified
+
+
+def test_the_bar_says_when_the_file_is_no_longer_on_disk(killed: Path, restart) -> None:
+    killed.rename(killed.with_name("renamed.bas"))
+    win = restart()
+    tab = next(t for t in win.editor_tabs() if t.title == "a.bas")
+    assert tab.editor.toPlainText() == UNSAVED and tab.modified
+    assert "no longer on disk" in tab.findChild(RecoveredBar).label.text()
+
+
+def test_a_backup_that_failed_is_written_again_without_another_keystroke(window, tmp_path: Path
+                                                                          ) -> None:
+    import shutil
+
+    session = window.unsaved.session
+    shutil.rmtree(session.folder)  # the disk refuses (root ignores permissions: no folder)
+    window.new_file().editor.insertPlainText("typed once")
+    for _ in range(2):  # (the next pass says what the writer thread met)
+        window.unsaved.back_up()
+        assert session.flush() and "cannot keep a backup" in session.last_error
+    assert "cannot keep a backup" in window.statusBar().currentMessage()
+    session.folder.mkdir()  # space again; the author typed nothing since
+    window.unsaved.back_up()
+    assert session.flush() and session.last_error == ""
+    assert "typed once" in "".join(backups(window).values())
+
+
+def test_a_tab_closed_without_saving_loses_its_backup_at_once(window, qtbot) -> None:
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    tab = window.new_file()
+    tab.editor.insertPlainText("thrown away")
+    window.unsaved.back_up()
+    assert window.unsaved.session.flush() and backups(window)
+    tab.editor.document().setModified(False)  # the author answered Don't Save
+    assert window.close_tab(window.tabs.indexOf(tab))
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    # Before the next once-a-second pass: a kill now must not bring the text back.
+    assert window.unsaved.session.flush() and backups(window) == {}
