@@ -1078,20 +1078,14 @@ class MainWindow(QMainWindow):
         """Live diagnostics of the current tab (debounced by ``_check_timer``)."""
         # Imported at the first check (after the first paint): the checker loads the whole
         # keyword catalogue, which the first window does not need.
-        from app.files.bot_package import package_variable_names
-        from interpreter.checking import check_source
+        from .editor.check_job import check_dialog
 
         tab = self.current_tab()
         if tab is None:
             self.problems.set_diagnostics([])
             return
-        source, title, path = tab.editor.toPlainText(), tab.title, tab.path
-        engine = self._engine_options(tab)
-
-        def check() -> list[Diagnostic]:  # on the live checker's thread
-            provided = package_variable_names(path) if path is not None else []
-            return check_source(source, title, engine, provided=provided)
-
+        source = tab.editor.toPlainText()
+        check = partial(check_dialog, source, tab.title, self._engine_options(tab), tab.path)
         self.live_check.request((tab, source), check)
 
     def _show_check(self, key: tuple[EditorTab, str], result: object) -> None:

@@ -3,9 +3,6 @@ the routine shown (no Qt, so a benchmark or a test can run it anywhere)."""
 
 from __future__ import annotations
 
-import os
-import threading
-import time
 from dataclasses import dataclass, replace
 
 from interpreter.flow import FlowGraph, Segment, build_flow
@@ -40,14 +37,3 @@ def compute_flow(request: FlowRequest) -> DrawnFlow:
     light = replace(graph, outline=Segment("", ()))
     return DrawnFlow(request, light, layout_routine(graph, routine))
 
-
-def exit_with_parent(parent: int) -> None:
-    """In the layout's child process: end when the IDE is gone, even when it died without
-    closing the pool (killed, ``os._exit``), so no orphan keeps its pipes open."""
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(0.5)
-        os._exit(0)
-
-    threading.Thread(target=watch, name="flow-parent-watch", daemon=True).start()

@@ -9,47 +9,21 @@ and ends with the IDE); if it cannot start, the panel's thread worker takes over
 
 from __future__ import annotations
 
-import atexit
 import logging
-import multiprocessing
-import os
 from collections.abc import Callable
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
+from ..child_pool import ChildPool
 from ..memory.store_worker import OnError, StoreRunner
-from .compute import exit_with_parent
 
 log = logging.getLogger(__name__)
 
 
-class _SharedPool:
-    """The one child process (made on first use)."""
-
-    def __init__(self) -> None:
-        self._pool: ProcessPoolExecutor | None = None
-
-    def get(self) -> ProcessPoolExecutor:
-        if self._pool is None:
-            self._pool = ProcessPoolExecutor(
-                max_workers=1, mp_context=multiprocessing.get_context("spawn"),
-                initializer=exit_with_parent, initargs=(os.getpid(),))
-            atexit.register(self.shutdown)
-        return self._pool
-
-    def reset(self) -> None:
-        self._pool = None
-
-    def shutdown(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-            self._pool = None
-
-
-SHARED_POOL = _SharedPool()
+SHARED_POOL = ChildPool()  # the flow's own child: a check never delays a layout
 
 
 class ProcessRunner(QObject):

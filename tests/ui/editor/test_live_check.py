@@ -75,3 +75,25 @@ def test_a_tab_brought_to_the_front_never_shows_the_other_tabs_problems(window, 
     window.tabs.setCurrentWidget(big)
     qtbot.waitUntil(lambda: window.live_check.idle, timeout=60000)
     assert window.problems.texts() == []
+
+
+def test_checks_run_in_a_child_process_and_on_a_thread_when_it_dies(qtbot) -> None:
+    """In the child, a check shares no GIL and makes no garbage for the GUI thread's
+    collector; a child that died leaves the checks to a thread of the IDE."""
+    import os
+    import signal
+
+    from ui.editor.live_check import CHECK_POOL, LiveChecker
+
+    checker = LiveChecker()
+    got: list[object] = []
+    checker.checked.connect(lambda _key, result: got.append(result))
+    checker.request("first", os.getpid)
+    qtbot.waitUntil(lambda: len(got) == 1, timeout=60000)
+    child = got[0]
+    assert isinstance(child, int) and child != os.getpid()
+    os.kill(child, signal.SIGKILL)
+    checker.request("second", os.getpid)
+    qtbot.waitUntil(lambda: len(got) == 2, timeout=60000)
+    assert got[1] == os.getpid() and not checker.in_child
+    CHECK_POOL.shutdown()  # the next checker starts a fresh child
