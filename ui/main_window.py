@@ -135,8 +135,14 @@ FIRST_PARTS = (
                 "ui.memory.model", "ui.memory.user_model", "ui.memory.user_scope",
                 "ui.memory.panel")),
 )
-# What the checker needs (``_check_now``): the whole keyword catalogue.
-CHECKER_MODULES = ("app.files.bot_package", "interpreter.checking")
+# What a live check needs here (``_check_now``): the child process's machinery (starting
+# it imports these; the check itself loads the keyword catalogue in the child).
+CHECKER_MODULES = (
+    "multiprocessing", "multiprocessing.connection", "multiprocessing.queues",
+    "multiprocessing.synchronize", "multiprocessing.resource_tracker", "runpy",
+    "multiprocessing.spawn", "multiprocessing.popen_fork", "multiprocessing.popen_spawn_posix",
+    "concurrent.futures.process", "ui.child_pool", "ui.editor.check_job",
+)
 PART_OF = {"bridge": "bridge", "store": "store", "db_url": "store", "_unsubscribe_store": "store",
            "_unsubscribe_users": "store", "memory": "memory", "runner": "run", "debug": "run", "conversation": "run", "tests": "tests",
            "bot_tools": "bot_tools", "history_feature": "history", "flow": "flow"}

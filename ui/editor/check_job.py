@@ -3,10 +3,13 @@ process (ui.editor.live_check), or on a thread when that process cannot start.""
 
 from __future__ import annotations
 
-from pathlib import Path
+from typing import TYPE_CHECKING
 
-from interpreter.compat import EngineOptions
-from interpreter.errors import Diagnostic
+if TYPE_CHECKING:  # the IDE imports this module early; the check's own modules load in the child
+    from pathlib import Path
+
+    from interpreter.compat import EngineOptions
+    from interpreter.errors import Diagnostic
 
 
 def check_dialog(source: str, title: str, engine: EngineOptions | None,
