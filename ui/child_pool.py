@@ -5,11 +5,13 @@ even when the IDE dies without closing it."""
 from __future__ import annotations
 
 import atexit
-import multiprocessing
 import os
 import threading
 import time
-from concurrent.futures import ProcessPoolExecutor
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # multiprocessing loads with the pool (~25 ms), never before the first paint
+    from concurrent.futures import ProcessPoolExecutor
 
 
 def exit_with_parent(parent: int) -> None:
@@ -32,6 +34,9 @@ class ChildPool:
         self._lock = threading.Lock()
 
     def get(self) -> ProcessPoolExecutor:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
         with self._lock:
             if self._pool is None:
                 self._pool = ProcessPoolExecutor(

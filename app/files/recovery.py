@@ -20,10 +20,10 @@ import contextlib
 import fcntl
 import json
 import os
-import queue
 import shutil
 import threading
 import time
+from collections import deque
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -167,7 +167,9 @@ class RecoverySession:
             shutil.rmtree(making, ignore_errors=True)
             raise
         self._lock_fd: int | None = fd
-        self._queue: queue.Queue[tuple[str, str, Backup | None] | None] = queue.Queue()
+        # The writer's work, under one condition (not queue.Queue: this module loads before
+        # the IDE's first paint, and that one costs more than the few lines it saves).
+        self._work: deque[tuple[str, str, Backup | None] | None] = deque()
         self._pending = 0
         self._idle = threading.Condition()
         self.last_error: str = ""
@@ -203,7 +205,9 @@ class RecoverySession:
         if self._lock_fd is None:
             return
         self.flush()
-        self._queue.put(None)
+        with self._idle:
+            self._work.append(None)
+            self._idle.notify_all()
         self._thread.join(timeout=10.0)
         if remove:
             _remove(self.folder)
@@ -216,10 +220,17 @@ class RecoverySession:
     def _put(self, item: tuple[str, str, Backup | None]) -> None:
         with self._idle:
             self._pending += 1
-        self._queue.put(item)
+            self._work.append(item)
+            self._idle.notify_all()
+
+    def _next(self) -> tuple[str, str, Backup | None] | None:
+        with self._idle:
+            while not self._work:
+                self._idle.wait()
+            return self._work.popleft()
 
     def _write_loop(self) -> None:
-        while (item := self._queue.get()) is not None:
+        while (item := self._next()) is not None:
             action, key, backup = item
             try:
                 if action == "keep":

@@ -15,11 +15,11 @@ regular-expression passes over the whole text held the GIL). When the child cann
 dies, checks run on that thread instead. Daemon threads: quitting never waits for a check
 nobody will see.
 """
+
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
@@ -75,12 +75,20 @@ class LiveChecker(QObject):
     def _run(self, check: Check) -> object:
         """In the child process (this thread only waits, holding no GIL); on this thread
         when the child cannot start or died."""
+        from concurrent.futures.process import BrokenProcessPool
+
         if self.in_child:
             try:
-                return CHECK_POOL.get().submit(check).result()
-            except (BrokenProcessPool, OSError):
-                CHECK_POOL.reset()
-                self.in_child = False
+                future = CHECK_POOL.get().submit(check)
+            except Exception:  # noqa: BLE001 - no child here (a main module without a guard …)
+                future = None
+            try:
+                if future is not None:
+                    return future.result()  # the check's own errors come back as they are
+            except BrokenProcessPool:
+                pass
+            CHECK_POOL.reset()
+            self.in_child = False
         return check()
 
     def _landed(self, key: object, result: object) -> None:
