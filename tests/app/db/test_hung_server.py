@@ -44,11 +44,16 @@ def one(db: peewee.Database) -> Any:
     return db.execute_sql("SELECT 1").fetchone()[0]
 
 
+def open_through(pg_server: PgServer, proxy: FreezingProxy) -> peewee.Database:
+    """The memory database's limits, reached through ``proxy``."""
+    return open_database(proxied_url(pg_server, proxy), reply_timeout=REPLY,
+                         connect_timeout=CONNECT)
+
+
 def test_a_read_from_a_hung_server_fails_in_bounded_time_then_works_again(
     pg_server: PgServer, proxy: FreezingProxy
 ) -> None:
-    db = open_database(proxied_url(pg_server, proxy), reply_timeout=REPLY,
-                       connect_timeout=CONNECT)
+    db = open_through(pg_server, proxy)
     bounded = Caller()
     try:
         assert bounded(lambda: one(db), within=30)[0] == 1
@@ -115,8 +120,7 @@ def test_a_statement_that_runs_longer_than_the_reply_limit_is_not_cut_off(
     pg_server: PgServer, proxy: FreezingProxy
 ) -> None:
     """Silent while it computes, but the server answers others: busy, not hung."""
-    db = open_database(proxied_url(pg_server, proxy), reply_timeout=REPLY,
-                       connect_timeout=CONNECT)
+    db = open_through(pg_server, proxy)
     try:
         result, error, took = Caller()(
             lambda: db.execute_sql("SELECT pg_sleep(%s), 7", (REPLY * 2.5,)).fetchone()[1],
@@ -133,8 +137,7 @@ def test_a_connection_gone_dark_fails_though_the_server_answers_others(
 ) -> None:
     """The path of one connection broken (a proxy or NAT box that dropped it): the server
     is alive, but not running anything for it, so the wait is not a long statement's."""
-    db = open_database(proxied_url(pg_server, proxy), reply_timeout=REPLY,
-                       connect_timeout=CONNECT)
+    db = open_through(pg_server, proxy)
     bounded = Caller()
     try:
         assert bounded(lambda: one(db), within=30)[0] == 1
