@@ -11,7 +11,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QFileSystemWatcher, QObject, Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QWidget
+
+from .notice_bar import NoticeBar
 
 
 def file_digest(path: Path) -> str | None:
@@ -51,31 +53,20 @@ class DiskWatcher(QObject):
         self.changed.emit(path)
 
 
-class ReloadBar(QFrame):
+class ReloadBar(NoticeBar):
     """Shown above an editor whose file changed on disk: Reload, or keep the editor's text."""
 
     reloadRequested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("reloadBar")
-        self.setFrameShape(QFrame.Shape.StyledPanel)
-        # Translucent amber: stands out on light and dark themes alike.
-        self.setStyleSheet("#reloadBar { background: rgba(255, 196, 0, 70); }")
-        self.label = QLabel()
-        self.label.setWordWrap(True)
-        self.reload_button = QPushButton("Reload")
-        self.reload_button.setToolTip("Replace the editor's text with the file as it is on disk")
-        self.keep_button = QPushButton("Keep Mine")
-        self.keep_button.setToolTip("Keep the editor's text; saving will ask before "
-                                    "overwriting the other program's change")
+        super().__init__("reloadBar", "rgba(255, 196, 0, 70)", parent)  # amber
+        self.reload_button = self.add_button(
+            "Reload", "Replace the editor's text with the file as it is on disk")
+        self.keep_button = self.add_button(
+            "Keep Mine", "Keep the editor's text; saving will ask before overwriting the "
+                         "other program's change")
         self.reload_button.clicked.connect(self.reloadRequested)
         self.keep_button.clicked.connect(self.hide)
-        row = QHBoxLayout(self)
-        row.setContentsMargins(6, 3, 6, 3)
-        row.addWidget(self.label, 1)
-        row.addWidget(self.reload_button)
-        row.addWidget(self.keep_button)
         self.hide()
 
     def offer(self, name: str, modified: bool, deleted: bool) -> None:

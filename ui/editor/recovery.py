@@ -16,12 +16,13 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtGui import QTextCursor
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QWidget
 
 from app.files.atomic_file import read_text_file
 from app.files.recovery import Backup, Orphan, RecoveryArea, RecoverySession
 
 from .disk_changes import file_digest
+from .notice_bar import NoticeBar
 
 if TYPE_CHECKING:
     from ..workbench import Workbench
@@ -29,15 +30,12 @@ if TYPE_CHECKING:
 BACKUP_EVERY_MS = 1000  # the most typing a kill can take with it
 
 
-class RecoveredBar(QFrame):
+class RecoveredBar(NoticeBar):
     """Above a tab whose text was recovered: what happened; Keep it or Discard it."""
 
-    def __init__(self, backup: Backup, changed_since: bool, parent: QWidget | None = None,
-                 gone: bool = False) -> None:
-        super().__init__(parent)
-        self.setObjectName("recoveredBar")
-        self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.setStyleSheet("#recoveredBar { background: rgba(0, 160, 255, 60); }")
+    def __init__(self, backup: Backup, parent: QWidget | None = None, *,
+                 changed_since: bool = False, gone: bool = False) -> None:
+        super().__init__("recoveredBar", "rgba(0, 160, 255, 60)", parent)  # blue
         text = (f"Recovered unsaved changes to {backup.name} from {backup.when}, when "
                 "Talkbench ended without saving them. Save to keep them in the file.")
         if gone:  # renamed or deleted since: saving where it was may not be what is wanted
@@ -46,19 +44,13 @@ class RecoveredBar(QFrame):
         elif changed_since:
             text += (" The file was changed on disk since: saving asks before overwriting "
                      "that change.")
-        self.label = QLabel(text)
-        self.label.setWordWrap(True)
-        self.keep_button = QPushButton("Keep")
-        self.keep_button.setToolTip("Keep the recovered text in the editor (not saved yet)")
-        self.discard_button = QPushButton("Discard")
-        self.discard_button.setToolTip("Throw the recovered text away: the file as it is on "
-                                       "disk (an untitled tab closes)")
+        self.label.setText(text)
+        self.keep_button = self.add_button(
+            "Keep", "Keep the recovered text in the editor (not saved yet)")
+        self.discard_button = self.add_button(
+            "Discard", "Throw the recovered text away: the file as it is on disk (an "
+                       "untitled tab closes)")
         self.keep_button.clicked.connect(self.hide)
-        row = QHBoxLayout(self)
-        row.setContentsMargins(6, 3, 6, 3)
-        row.addWidget(self.label, 1)
-        row.addWidget(self.keep_button)
-        row.addWidget(self.discard_button)
 
 
 class UnsavedTextKeeper(QObject):
@@ -186,12 +178,12 @@ class UnsavedTextKeeper(QObject):
             keep_path = path is not None and (tab is not None or not path.is_file())
             tab = self.window.add_tab(backup.text, path if keep_path else None)
             tab.editor.document().setModified(True)
-        changed_since = (path is not None and path.is_file()
-                         and file_digest(path) != backup.disk_digest)
+        changed_since = path is not None and path.is_file() and \
+            file_digest(path) != backup.disk_digest
+        bar = RecoveredBar(backup, tab, gone=path is not None and not path.exists(),
+                           changed_since=changed_since)
         tab.text_format = backup.text_format
         tab.disk_digest = backup.disk_digest
-        bar = RecoveredBar(backup, changed_since, tab,
-                           gone=path is not None and not path.exists())
         bar.discard_button.clicked.connect(lambda: self._discard(tab, bar))
         tab.layout().insertWidget(0, bar)
         return tab
