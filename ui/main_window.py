@@ -1059,9 +1059,9 @@ class MainWindow(QMainWindow):
             editor.go_to_line(line, col)
 
     def _check_shown_tab(self) -> None:
-        """A new or chosen tab shows its problems at once; before the window is first shown
-        (the tabs of a start-up) the check waits for the debounce timer: checking needs the
-        whole keyword catalogue, a fifth of the start-up when done before the first paint."""
+        """A new or chosen tab shows its last problems at once and is checked again; before
+        the window is first shown (the tabs of a start-up) the check waits for the debounce
+        timer, which waits for the idle build (see _check_when_loaded)."""
         tab = self.current_tab()  # never the problems of the tab that was in front before
         self.problems.set_diagnostics(tab.diagnostics if tab is not None else [])
         if self.isVisible():
@@ -1070,11 +1070,10 @@ class MainWindow(QMainWindow):
             self._check_timer.start()
 
     def _check_when_loaded(self) -> None:
-        """The debounce timer's check, once the checker's modules are loaded: the first one
-        loads them in the worker thread (ui.background_imports) first. Imported by the check
-        itself, they held the UI ~200 ms just after the first paint. A start-up's first check
-        also waits for the window's idle build: starting the checker's child (a Python that
-        loads the checker, ~0.3 s of CPU) slowed that build by half on two cores."""
+        """The debounce timer's check, once the modules that start the checker's child are
+        loaded (the first time, by the worker thread of ui.background_imports). A start-up's
+        first check also waits for the window's idle build: starting the child (a Python that
+        loads the checker, ~0.3 s of CPU) next to it slowed that build by half on two cores."""
         if not self.parts.done:
             if not self._check_after_parts:
                 self._check_after_parts = True
@@ -1090,8 +1089,6 @@ class MainWindow(QMainWindow):
 
     def _check_now(self) -> None:
         """Live diagnostics of the current tab (debounced by ``_check_timer``)."""
-        # Imported at the first check (after the first paint): the checker loads the whole
-        # keyword catalogue, which the first window does not need.
         from .editor.check_job import check_dialog
 
         tab = self.current_tab()

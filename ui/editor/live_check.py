@@ -32,8 +32,8 @@ Check = Callable[[], Any]
 
 
 class LiveChecker(QObject):
-    """Runs checks one at a time on a worker thread; ``checked(key, result)`` on the GUI
-    thread for the last request of each burst."""
+    """Runs checks one at a time (in the child process, waited for on a daemon thread);
+    ``checked(key, result)`` on the GUI thread for the last request of each burst."""
 
     checked = Signal(object, object)
     _finished = Signal(object, object)  # emitted on the worker thread, queued to this object
