@@ -68,7 +68,9 @@ class ConversationRecorder:
     """Builds test steps from one run's events; feed it every event of the run."""
 
     steps: list[Step] = field(default_factory=list)
-    writes: list[tuple[str, str]] = field(default_factory=list)
+    # Each key's newest value, all a test needs: a list of every write grew by ~20 MB a
+    # second while a dialog wrote memory in a loop in the IDE, until the run ended.
+    writes: dict[str, str] = field(default_factory=dict)
     ends_waiting: bool = False
     stopped: bool = False
     finished: bool = False
@@ -109,7 +111,7 @@ class ConversationRecorder:
                 self._user(event.text)
             self._asking = None
         elif isinstance(event, MemoryWritten):
-            self.writes.append((event.key, event.value))
+            self.writes[event.key] = event.value
         elif isinstance(event, Failed):
             self.steps.append(Step(StepKind.ERROR, Pattern(event.error.message)))
         elif isinstance(event, Stopped):
@@ -120,7 +122,9 @@ class ConversationRecorder:
 
     def feed_writes(self, events: Iterable[MemoryWritten]) -> None:
         """A batch of memory writes at once (a write loop delivers thousands per batch)."""
-        self.writes.extend((e.key, e.value) for e in events)
+        writes = self.writes
+        for event in events:
+            writes[event.key] = event.value
 
     def _bot(self, message: BotMessage) -> None:
         self._suggestions = tuple(s.text for s in message.suggestions)

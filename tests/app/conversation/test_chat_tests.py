@@ -27,6 +27,7 @@ from app.conversation.chat_parser import load_chat, parse_chat
 from app.conversation.compare import RowTag, side_by_side
 from app.conversation.replay import ConversationRecorder, record, replay
 from interpreter import Runtime, load_source
+from interpreter.events import MemoryWritten
 from interpreter.ports.host import DictMemory
 from interpreter.runtime.channels import QueuedChannel
 
@@ -202,9 +203,34 @@ def test_recorder_turns_runtime_events_into_steps():
     assert [(s.kind.value, s.text, s.suggestions) for s in recorder.steps] == [
         ("bot", "Age?", ("Yes",)), ("user", "old", ()), ("bot", hint, ("Yes",)),
         ("user", "42", ()), ("bot", "Thanks", ("Yes",))]
-    assert recorder.writes == [("age", "42")]
+    assert recorder.writes == {"age": "42"}
     test = recorder.to_test("d.bas", {"old": "x"})
     assert [(e.key, e.pattern.text) for e in test.memory] == [("age", "42"), ("old", "x")]
+
+
+def test_recorder_keeps_one_value_per_key_however_often_a_loop_writes_it():
+    """A dialog writing memory in a loop in the IDE made the recorder keep every write: its
+    memory grew by ~20 MB a second until the run ended."""
+    recorder = ConversationRecorder()
+    compiled = load_source('FOR i = 1 TO 30000\nSET_BOT_MEMORY "k" + (i MOD 3), STR(i)\n'
+                           'NEXT\n', "loop.bas")
+    writes: list[MemoryWritten] = []
+
+    def feed(event: object) -> None:
+        # As the IDE delivers them: memory writes in batches, other events one by one.
+        if isinstance(event, MemoryWritten):
+            writes.append(event)
+            if len(writes) == 1000:
+                recorder.feed_writes(writes)
+                writes.clear()
+        else:
+            recorder.feed(event)
+
+    asyncio.run(Runtime(compiled, QueuedChannel(), DictMemory(), on_event=feed).run())
+    recorder.feed_writes(writes)
+    assert recorder.writes == {"k1": "29998", "k2": "29999", "k0": "30000"}
+    assert recorder.final_memory({"k0": "seed", "other": "x"}) == {
+        "k0": "30000", "other": "x", "k1": "29998", "k2": "29999"}
 
 
 # ------------------------------------------------------------------ replay
