@@ -16,11 +16,13 @@ False and the event cannot be undone.
 
 from __future__ import annotations
 
+import asyncio
 import collections
 import datetime as dt
 import logging
 import threading
 import time
+from collections.abc import Awaitable
 from dataclasses import dataclass
 from typing import Any
 
@@ -199,6 +201,7 @@ class MemoryHistory:
         self._cond = threading.Condition()
         self._changes: collections.deque[MemoryChange | _Record | _Flat] = collections.deque()
         self._pending: dict[tuple[str, str], list[_Queued]] = {}
+        self._waiting = 0  # the sets in _pending, waiting for their LANDED
         self._known: dict[tuple[str, str], str | None] = {}
         self._kind_override: dict[tuple[str, str], WriteSource] = {}
         self._no_events: set[tuple[str, str]] = set()  # keys of this batch without events
@@ -210,10 +213,13 @@ class MemoryHistory:
         self._stop = False
         self._last_error: str | None = None
         self._unsaved: list[tuple[Any, ...]] = []  # rows whose insert failed: retried
+        # The backlog when a run last gave up waiting for it to shrink; None: not given up.
+        self._stalled_at: int | None = None
         self.steps = 0  # recording steps taken so far (each at most STEP_ITEMS changes)
         self._unsubscribe = store.subscribe(self._on_change, self._on_changes)
         self._thread = background_thread(self._run, "talkbench-memory-history")
         self._thread.start()
+        self._unpace = store.add_pacer(self.pace)
 
     # -- feeding ---------------------------------------------------------------------------
 
@@ -314,7 +320,41 @@ class MemoryHistory:
             finally:
                 self._urgent -= 1
 
+    @property
+    def backlog(self) -> int:
+        """Changes received and not recorded yet: queued, or sets waiting for the store to
+        land them (the LANDED tells the old value they replaced)."""
+        return len(self._changes) + self._waiting
+
+    def pace(self) -> Awaitable[None] | None:
+        """What a run writing memory awaits while the recorder is BACKLOG_LIMIT changes behind
+        (see BACKLOG_LIMIT); ``None`` while it keeps up, or when it cannot catch up now (its
+        database fails or is locked, it is closing): the run then goes on."""
+        behind = self.backlog
+        if behind < BACKLOG_LIMIT or self._last_error is not None or self._stop:
+            return None
+        if self._stalled_at is not None:
+            if behind >= self._stalled_at:
+                return None  # not moving yet
+            self._stalled_at = None
+        return self._caught_up()
+
+    async def _caught_up(self) -> None:
+        lowest, since = self.backlog, time.monotonic()
+        while (self.backlog > BACKLOG_RESUME and self._last_error is None and not self._stop
+               and self._thread.is_alive()):
+            await asyncio.sleep(CATCH_UP_POLL)
+            behind = self.backlog
+            if behind < lowest:
+                lowest, since = behind, time.monotonic()
+            elif time.monotonic() - since > STALLED_AFTER:
+                # Waiting on a lock another process holds (up to the lock wait, 30 s), for
+                # the recorder or for the store's writes it follows: the dialog goes on.
+                self._stalled_at = behind
+                return
+
     def close(self) -> None:
+        self._unpace()
         self.flush()
         self._unsubscribe()
         with self._cond:
@@ -426,6 +466,7 @@ class MemoryHistory:
         now = time.time()
         self._prefetch_latest(items)
         pending = self._pending
+        waiting = 0
         for item in items:
             if type(item) is tuple and item[0] is None:
                 # A dialog's write (see _Flat): kept as it came, the hot path of the recorder.
@@ -436,6 +477,7 @@ class MemoryHistory:
                         pending[k] = [(item, now)]
                     else:
                         queue.append((item, now))
+                    waiting += 1
                 else:
                     self._landed_rows(item, rows)
                 continue
@@ -446,6 +488,7 @@ class MemoryHistory:
                     rows.append(_row(bot, key, old, True, new, source, None, at))
                 continue
             self._change_rows(item, now, rows)
+        self._waiting += waiting
         return rows
 
     def _change_rows(self, change: MemoryChange, now: float,
@@ -483,6 +526,7 @@ class MemoryHistory:
         queue = self._pending.get(k)
         if queue and queue[-1][0][4:] == landed[4:]:  # the usual case: it covers them all
             del self._pending[k]
+            self._waiting -= len(queue)
             covered = queue
         else:
             covered = self._covered(k, landed, queue)
@@ -515,8 +559,10 @@ class MemoryHistory:
                 if queue[i][0][4:] == match:
                     if i == len(queue) - 1:
                         del self._pending[k]
+                        self._waiting -= len(queue)
                         return queue
                     self._pending[k] = queue[i + 1 :]
+                    self._waiting -= i + 1
                     return queue[: i + 1]
         flat = landed[:4] + (landed[4] or "",) + landed[5:]
         return [(flat, time.time())]
@@ -647,6 +693,15 @@ _GATHER = 2000  # queued changes that make the recorder start at once, without t
 # In steps of ~1 ms it shares the GIL evenly instead. Past PACE_BACKLOG waiting changes it
 # no longer pauses, so it always catches up; flush() and close() cut a pause short.
 STEP_ITEMS = 256
+# A dialog writing memory in a tight loop makes changes (a PENDING and a LANDED per SET)
+# faster than the recorder records them: ~120,000 a second against ~80,000 in the IDE, and its
+# queue grew without bound, ~9 MB a second of such a loop. Past BACKLOG_LIMIT queued changes
+# a run on the store waits at its next yield (MemoryStore.add_pacer) until the recorder is
+# down to BACKLOG_RESUME, checking every CATCH_UP_POLL seconds; the GUI runs meanwhile.
+BACKLOG_LIMIT = 100_000
+BACKLOG_RESUME = 50_000
+CATCH_UP_POLL = 0.01
+STALLED_AFTER = 1.0  # seconds without the backlog shrinking: stop waiting for it
 RETRY_DELAY = 1.0  # seconds between tries of event rows whose insert failed
 MAX_UNSAVED = 100_000  # failed event rows kept for retry (the oldest go past this)
 PACE = 0.5

@@ -92,6 +92,15 @@ class BotMemoryHandle:
         write queued so far (of any bot: one queue) has landed, else an awaitable."""
         return self._store._writer.commit_barrier(run_id)
 
+    def pace(self) -> Awaitable[None] | None:
+        """``interpreter.ports.host.Paced``: what a run awaits while the store's followers
+        (:meth:`MemoryStore.add_pacer`) are too far behind its writes; ``None`` if none is."""
+        for pacer in self._store._pacers:
+            behind = pacer()
+            if behind is not None:
+                return behind
+        return None
+
     def __repr__(self) -> str:
         return f"BotMemoryHandle({self._bot!r})"
 
@@ -147,6 +156,7 @@ class MemoryStore:
         # Bound once: handle.set and handle.get are the scripts' hot path, one call deep.
         self._enqueue = self._writer.enqueue
         self._get_value = self._queries.get_value
+        self._pacers: list[Callable[[], Awaitable[None] | None]] = []
         _live_stores.add(self)
 
     # -- public API ----------------------------------------------------------------------
@@ -204,6 +214,17 @@ class MemoryStore:
         With ``batch``, changes sent together (a landed batch's LANDED events) come in one
         ``batch(changes)`` call instead, oldest first (the list is shared: do not modify it)."""
         return self._writer.subscribers.subscribe(callback, batch)
+
+    def add_pacer(self, pacer: Callable[[], Awaitable[None] | None]) -> Callable[[], None]:
+        """Have runs on this store's handles await ``pacer()`` at their yields when it is not
+        ``None`` (a follower of the changes that fell too far behind, see
+        ``interpreter.ports.host.Paced``); returns the function that removes it."""
+        self._pacers = [*self._pacers, pacer]  # a new list: handles iterate it unlocked
+
+        def remove() -> None:
+            self._pacers = [p for p in self._pacers if p is not pacer]
+
+        return remove
 
     def set(self, bot: str, key: str, value: str, source: WriteSource | None = HAND) -> None:
         """Queue a write (a hand edit by default); same path as ``handle.set``."""

@@ -94,6 +94,15 @@ class CommitBarrier(Protocol):
     def commit_barrier(self, run_id: str) -> Awaitable[tuple[FailedWrite, ...]] | None: ...
 
 
+class Paced(Protocol):
+    """A memory whose writes feed work that a dialog writing in a tight loop can outrun (the
+    IDE's history of every write). ``pace()`` returns ``None`` while that work keeps up, else an
+    awaitable the runtime awaits at its next yield before running on: what waits for that work
+    stays bounded, and the event loop (in the IDE the GUI's) runs meanwhile."""
+
+    def pace(self) -> Awaitable[None] | None: ...
+
+
 class BotMemory(Protocol):
     """One bot's persistent key/value memory (General Bots' ``bot_memories``).
 

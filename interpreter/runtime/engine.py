@@ -198,6 +198,7 @@ class Runtime:
         self.services: Mapping[str, Any] = services or {}
         # The memory's commit barrier (interpreter.ports.host.CommitBarrier), if it has one.
         self._commit = getattr(memory, "commit_barrier", None)
+        self._pace = getattr(memory, "pace", None)  # interpreter.ports.host.Paced
 
     # ------------------------------------------------------------ running
 
@@ -333,6 +334,11 @@ class Runtime:
             if now - yielded > LATE_RESUME:
                 await asyncio.sleep(0)  # once: a busy loop still lets the dialog run
                 now = time.perf_counter()
+            if self._pace is not None:
+                behind = self._pace()
+                if behind is not None:
+                    await behind
+                    now = time.perf_counter()
             self.slice_end = max(yielded + YIELD_EVERY, now + min(MIN_SLICE, YIELD_EVERY))
         self.last_tick = now
         if self.deadline is not None and time.monotonic() > self.deadline:
