@@ -97,8 +97,7 @@ class BubbleLinker(QObject):
             lambda pos, b=button: self.bubble_menu(b).popup(b.mapToGlobal(pos)))
 
     def _tag(self, kind: str, line: int) -> None:
-        label = next((lb for lb in reversed(chat_labels(self.chat))
-                      if lb.objectName() == kind), None)
+        label = self._newest(kind)
         if label is None or label.property(TURN_PROPERTY) is not None:
             return  # (Heard after a rejected answer: that bubble is tagged already)
         turn = self.recorder.current
@@ -109,7 +108,15 @@ class BubbleLinker(QObject):
         label.customContextMenuRequested.connect(
             lambda pos, lb=label: self.bubble_menu(lb).popup(lb.mapToGlobal(pos)))
         label.installEventFilter(self)
-        self.refresh_tooltips()
+
+    def _newest(self, kind: str) -> QLabel | None:
+        """The newest bubble of ``kind``: looked for from the end, as a TALK in a loop tags
+        one bubble per message among up to MAX_ROWS."""
+        for row in reversed(self.chat.rows()):
+            label = row.findChild(QLabel)
+            if label is not None and label.objectName() == kind:
+                return label
+        return None
 
     def forget(self) -> None:
         """A new run began: bubbles of earlier runs no longer name a recorded turn."""
@@ -121,15 +128,20 @@ class BubbleLinker(QObject):
             button.setProperty(TURN_PROPERTY, None)
             button.setProperty(LINE_PROPERTY, None)
 
-    def refresh_tooltips(self) -> None:
-        for label in chat_labels(self.chat):
-            index = label.property(TURN_PROPERTY)
-            turn = self.recorder.turn(index) if index is not None else None
-            if turn is not None:
-                label.setToolTip(describe_turn(turn))
+    def refresh_tooltip(self, label: QWidget) -> None:
+        """The bubble's tooltip names its turn and that turn's memory changes as they are
+        now: made when it is about to show (a turn goes on changing memory after its
+        bubble), not for every bubble at every message."""
+        index = label.property(TURN_PROPERTY)
+        turn = self.recorder.turn(index) if index is not None else None
+        if turn is not None:
+            label.setToolTip(describe_turn(turn))
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if isinstance(event, QMouseEvent) and event.type() == QEvent.Type.MouseButtonRelease \
+        kind = event.type()
+        if kind == QEvent.Type.ToolTip and isinstance(watched, QLabel):
+            self.refresh_tooltip(watched)
+        elif isinstance(event, QMouseEvent) and kind == QEvent.Type.MouseButtonRelease \
                 and isinstance(watched, QLabel) and event.button() == Qt.MouseButton.LeftButton:
             self.click(watched)
         return False
@@ -137,7 +149,7 @@ class BubbleLinker(QObject):
     def click(self, label: QWidget) -> None:
         index = label.property(TURN_PROPERTY)
         if index is not None:
-            self.refresh_tooltips()
+            self.refresh_tooltip(label)
             self.bubbleClicked.emit(int(index), int(label.property(LINE_PROPERTY) or 0))
 
     def bubble_menu(self, label: QWidget) -> QMenu:
