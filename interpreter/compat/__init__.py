@@ -13,6 +13,7 @@ from .build_notes import build_notes
 from .builds import NEWEST_BUILD, EngineBuild, EngineOptions
 from .conditions import literal_conditions
 from .converter_rules import converter_findings
+from .file_encoding import SavedText, encoding_findings
 from .findings import Concern, Finding
 from .reserved_names import reserved_names
 from .source_lines import line_pieces
@@ -23,7 +24,7 @@ from .value_pitfalls import value_pitfalls
 DEFAULT_OPTIONS = EngineOptions()
 
 __all__ = ["NEWEST_BUILD", "Concern", "EngineBuild", "EngineOptions", "Finding",
-           "check_engine", "engine_findings", "explain_unsupported"]
+           "SavedText", "check_engine", "check_file", "engine_findings", "explain_unsupported"]
 
 
 def engine_findings(source: str, program: n.Program,
@@ -48,6 +49,13 @@ def check_engine(source: str, program: n.Program,
     """The findings as diagnostics; translation defects are errors when ``options.errors``."""
     return [f.diagnostic(program.file, options)
             for f in engine_findings(source, program, options, nodes)]
+
+
+def check_file(source: str, file: str, saved: SavedText | None,
+               options: EngineOptions = DEFAULT_OPTIONS) -> list[Diagnostic]:
+    """What production does with the file as a whole (its encoding), whether it parses or not."""
+    return [f.diagnostic(file, options)
+            for f in encoding_findings(options.build.label, source, saved)]
 
 
 def explain_unsupported(source: str, file: str,
