@@ -12,7 +12,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ..codegen.loading import compile_diagnostics
-from ..compat import EngineOptions, SavedText, check_engine, check_file, explain_unsupported
+from ..compat import (
+    EngineOptions,
+    SavedText,
+    check_engine,
+    check_file,
+    check_unparsed,
+    explain_unsupported,
+)
 from ..errors import Diagnostic, Severity
 from ..keywords.service_needs import unsupported_uses
 from ..syntax.lint import lint
@@ -36,7 +43,8 @@ def check_source(source: str, file: str = "<script>",
     diagnostics = explain_unsupported(source, file, diagnostics)
     whole_file = check_file(source, file, saved, engine)
     if any(d.severity is Severity.ERROR for d in diagnostics):
-        return _in_order(diagnostics + whole_file)
+        return _in_order(diagnostics + whole_file
+                         + check_unparsed(source, file, diagnostics, engine))
     compiled = compile_diagnostics(program)
     if isinstance(compiled, Diagnostic):
         return _in_order(diagnostics + [compiled] + whole_file)
