@@ -6,6 +6,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, fields
 from typing import Any
 
+from ..library.text_in_place import TEXT_IN_PLACE
+
 
 @dataclass(slots=True)
 class Node:
@@ -253,6 +255,22 @@ class KeywordStmt(Node):
 @dataclass(slots=True)
 class ExprStmt(Node):
     expr: Node
+
+    @property
+    def target(self) -> Node | None:
+        """What the statement changes in place: the variable, member or item a Rhai method
+        such as ``s.make_upper()`` is called on (``library.text_in_place``); else None.
+        An index must be a name or a literal, as the change reads and writes it twice."""
+        e = self.expr
+        if not isinstance(e, MethodCall) or e.name not in TEXT_IN_PLACE:
+            return None
+        place = e.obj
+        while isinstance(place, (Member, Index)):
+            if (isinstance(place, Index) and not isinstance(place.index, (Name, Literal))
+                    or isinstance(place, Member) and place.optional):
+                return None
+            place = place.obj
+        return e.obj if isinstance(place, Name) else None
 
 
 @dataclass(slots=True)
