@@ -6,8 +6,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, fields
 from typing import Any
 
-from ..library.text_in_place import TEXT_IN_PLACE
-
 
 @dataclass(slots=True)
 class Node:
@@ -262,7 +260,11 @@ class ExprStmt(Node):
         such as ``s.make_upper()`` is called on (``library.text_in_place``); else None.
         An index must be a name or a literal, as the change reads and writes it twice."""
         e = self.expr
-        if not isinstance(e, MethodCall) or e.name not in TEXT_IN_PLACE:
+        if not isinstance(e, MethodCall):
+            return None
+        from ..library.text_in_place import TEXT_IN_PLACE  # the tree alone loads no library
+
+        if e.name not in TEXT_IN_PLACE:
             return None
         place = e.obj
         while isinstance(place, (Member, Index)):
