@@ -2,7 +2,9 @@
 not meant. The checks never change what Talkbench runs; they only report.
 
 ``check_engine`` gives the findings as diagnostics for ``talkbench check``, the IDE's live
-diagnostics and the debug adapter (all through :func:`interpreter.checking.check_source`).
+diagnostics and the debug adapter (all through :func:`interpreter.checking.check_source`);
+``check_file`` those on the file's encoding, ``check_unparsed`` the line-by-line ones for a
+dialog Talkbench cannot parse.
 """
 
 from __future__ import annotations
@@ -24,8 +26,9 @@ from .value_pitfalls import value_pitfalls
 
 DEFAULT_OPTIONS = EngineOptions()
 
-__all__ = ["NEWEST_BUILD", "Concern", "EngineBuild", "EngineOptions", "Finding",
-           "SavedText", "check_engine", "check_file", "check_unparsed", "engine_findings", "explain_unsupported"]
+__all__ = ["NEWEST_BUILD", "Concern", "EngineBuild", "EngineOptions", "Finding", "SavedText",
+           "check_engine", "check_file", "check_unparsed", "engine_findings",
+           "explain_unsupported"]
 
 
 def engine_findings(source: str, program: n.Program,
