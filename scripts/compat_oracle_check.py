@@ -4,13 +4,16 @@ The project's tests pin each rule without the oracle (tests/interpreter/compat).
 runs the same cases through ``../shared/engine-oracle/run`` (the engine's own converter and
 Rhai) and reports any case where Talkbench's claim and the engine disagree: a rule that says
 "fails to compile" / "cannot compile" must meet a compile error (exit 2), any other rule a
-script that compiles, and every quiet case a clean run (exit 0).
+script that compiles, and every quiet case a clean run (exit 0). Dialogs saved in another
+encoding go through as bytes: a "reads dialogs as UTF-8" warning must meet a file the engine
+cannot read (exit 64, as ``read_to_string`` refuses it), a BOM warning a compile error.
 
     .venv/bin/python scripts/compat_oracle_check.py [ORACLE]
 """
 
 from __future__ import annotations
 
+import codecs
 import subprocess
 import sys
 import tempfile
@@ -19,11 +22,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from app.files.atomic_file import decode
 from interpreter import check_source
 from tests.interpreter.compat.test_converter_rules import BEYOND_ORACLE, FIRES, QUIET
 
 DEFAULT_ORACLE = ROOT.parent / "shared" / "engine-oracle" / "run"  # ../shared beside the clone
 COMPILE_ERROR = 2
+UNREADABLE = 64  # the oracle's exit when its std::fs::read_to_string refuses the file
 # One dialog per once-per-file build note (interpreter/compat/build_notes.py).
 NOTED = {
     "HEAR": "HEAR name\nTALK name\n",
@@ -34,16 +39,53 @@ NOTED = {
 }
 
 
-def oracle_exit(oracle: Path, source: str) -> int:
+# Files as saved (interpreter/compat/file_encoding.py), with the quiet case of plain UTF-8.
+ENCODED = {
+    "Windows-1252": 'x = 1\nTALK "Olá"\n'.encode("cp1252"),
+    "UTF-16": codecs.BOM_UTF16_LE + 'TALK "hi"\n'.encode("utf-16-le"),
+    "UTF-8 BOM": codecs.BOM_UTF8 + 'TALK "Olá"\n'.encode(),
+    "UTF-8": 'TALK "Olá"\n'.encode(),
+}
+
+
+def oracle_exit(oracle: Path, source: str | bytes) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         dialog = Path(tmp) / "case.bas"
-        dialog.write_text(source, encoding="utf-8")
+        dialog.write_bytes(source.encode() if isinstance(source, str) else source)
         return subprocess.run([str(oracle), str(dialog)], capture_output=True, check=False,
                               stdin=subprocess.DEVNULL, timeout=60).returncode
 
 
 def claims_compile_error(source: str) -> bool:
     return any("compile" in d.message for d in check_source(source, "case.bas"))
+
+
+# Dialogs Talkbench cannot parse (tests/interpreter/compat/test_unparsed.py): the Rhai the
+# converter makes must show what the warnings next to the parse error say.
+UNPARSED = [
+    ('REMAINING = 3\nON CHANGE "k"\n  TALK "changed"\nEND ON\nTALK "IF you say TRUE"\n',
+     "drops this line", "REMAINING", False),
+    ('REMAINING = 3\nON CHANGE "k"\n  TALK "changed"\nEND ON\nTALK "IF you say TRUE"\n',
+     '"if you say true"', 'TALK "if you say true"', True),
+]
+
+
+def oracle_ast(oracle: Path, source: str) -> str:
+    with tempfile.TemporaryDirectory() as tmp:
+        dialog = Path(tmp) / "case.bas"
+        dialog.write_text(source, encoding="utf-8")
+        return subprocess.run([str(oracle), "--ast", str(dialog)], capture_output=True,
+                              text=True, check=False, stdin=subprocess.DEVNULL,
+                              timeout=60).stdout
+
+
+def claimed_exit(data: bytes) -> int:
+    """The oracle's exit Talkbench's warnings on the file ``data`` predict."""
+    text, saved = decode(data)
+    messages = [d.message for d in check_source(text, "case.bas", saved=saved)]
+    if any("reads dialogs as UTF-8" in m for m in messages):
+        return UNREADABLE
+    return COMPILE_ERROR if any("compile" in m for m in messages) else 0
 
 
 def main(argv: list[str]) -> int:
@@ -63,7 +105,18 @@ def main(argv: list[str]) -> int:
             agrees = code == 0
         disagreements += not agrees
         print(f"{'ok  ' if agrees else 'DIFF'} {name:16} oracle exit {code}: {source!r:.70}")
-    print(f"{len(cases) - disagreements} of {len(cases)} cases agree with the engine")
+    for name, data in ENCODED.items():
+        code, claim = oracle_exit(oracle, data), claimed_exit(data)
+        disagreements += code != claim
+        print(f"{'ok  ' if code == claim else 'DIFF'} {name:16} oracle exit {code}, "
+              f"warnings say {claim}: {data!r:.50}")
+    for source, claim, text, kept in UNPARSED:
+        warned = any(claim in d.message for d in check_source(source, "case.bas"))
+        agrees = warned and (text in oracle_ast(oracle, source)) == kept
+        disagreements += not agrees
+        print(f"{'ok  ' if agrees else 'DIFF'} unparsed         {claim!r}: {source!r:.50}")
+    total = len(cases) + len(ENCODED) + len(UNPARSED)
+    print(f"{total - disagreements} of {total} cases agree with the engine")
     return 1 if disagreements else 0
 
 

@@ -899,6 +899,7 @@ class MainWindow(QMainWindow):
                 tab.editor.go_to_line(where.line, where.col)  # show the character
                 return False
             tab.text_format = replace(tab.text_format, encoding="utf-8", bom=False)
+            self._check_timer.start()  # the warning that production reads UTF-8 only goes
         try:
             write_text_atomic(tab.path, text, tab.text_format)
         except OSError as exc:
@@ -1096,7 +1097,8 @@ class MainWindow(QMainWindow):
             self.problems.set_diagnostics([])
             return
         source = tab.editor.toPlainText()
-        check = partial(check_dialog, source, tab.title, self._engine_options(tab), tab.path)
+        check = partial(check_dialog, source, tab.title, self._engine_options(tab), tab.path,
+                        tab.text_format)  # how a save stores it: production reads UTF-8 only
         self.live_check.request((tab, source), check)
 
     def _show_check(self, key: tuple[EditorTab, str], result: object) -> None:

@@ -23,6 +23,7 @@ from ..services.settings import engine_options
 from .version import VERSION_TEXT
 
 if TYPE_CHECKING:
+    from ..files.atomic_file import TextFormat
     from ..run.headless import HeadlessRun
 
 EXIT_OK, EXIT_RUNTIME, EXIT_SYNTAX = 0, 1, 2
@@ -157,10 +158,16 @@ def main(argv: Sequence[str] | None = None, launch_gui: GuiLauncher | None = Non
 
 
 def read_source(path: Path) -> str | None:
+    read = read_dialog(path)
+    return read[0] if read is not None else None
+
+
+def read_dialog(path: Path) -> tuple[str, TextFormat] | None:
+    """The dialog's text and how its file stores it; None (and a message) when unreadable."""
     from ..files.atomic_file import read_text_file
 
     try:
-        return read_text_file(path)[0]  # any BOM/encoding/line endings, as the IDE opens it
+        return read_text_file(path)  # any BOM/encoding/line endings, as the IDE opens it
     except FileNotFoundError:
         print(f"{path}: error: no such file", file=sys.stderr)
     except UnicodeDecodeError as e:
@@ -174,17 +181,18 @@ def check_command(files: list[Path], engine_errors: bool = False,
                   engine_build: str | None = None) -> int:
     failed = False
     for path in files:
-        source = read_source(path)
-        if source is None:
+        read = read_dialog(path)
+        if read is None:
             failed = True
             continue
+        source, saved = read
         try:
             options = engine_options(path, engine_errors, engine_build)
         except ValueError as e:
             print(f"talkbench: error: {e}", file=sys.stderr)
             return EXIT_SYNTAX
         for d in check_source(source, str(path), options,
-                              provided=package_variable_names(path)):
+                              provided=package_variable_names(path), saved=saved):
             print(d.format())
             failed = failed or d.severity is Severity.ERROR
     return 1 if failed else 0

@@ -82,6 +82,15 @@ def read_text_file(path: str | os.PathLike[str]) -> tuple[str, TextFormat]:
     return decode(Path(path).read_bytes())
 
 
+def stored_format(path: str | os.PathLike[str]) -> TextFormat | None:
+    """How the file at ``path`` stores its text now (an editor saves it back the same way);
+    None when it cannot be read."""
+    try:
+        return read_text_file(path)[1]
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
 def write_text_atomic(path: str | os.PathLike[str], text: str,
                       fmt: TextFormat = DEFAULT_FORMAT) -> None:
     """Save ``text`` to ``path`` atomically, keeping the file's permissions.

@@ -8,6 +8,7 @@ from lsprotocol import types
 
 from interpreter import Diagnostic, Severity, check_source
 
+from ..files.atomic_file import stored_format
 from ..files.bot_package import package_variable_names
 from ..services.settings import engine_options
 from .analysis import MAX_ANALYSED_CHARS
@@ -43,7 +44,8 @@ def check_document(source: str, path: Path | None) -> list[types.Diagnostic]:
         options = None
     provided = package_variable_names(path) if path is not None else []
     lines = lines_of(source)
-    for d in check_source(source, file, options, provided=provided):
+    saved = stored_format(path) if path is not None else None  # what the client saves back
+    for d in check_source(source, file, options, provided=provided, saved=saved):
         found.append(to_lsp_diagnostic(lines, d))
     return found
 

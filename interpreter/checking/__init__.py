@@ -12,7 +12,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ..codegen.loading import compile_diagnostics
-from ..compat import EngineOptions, check_engine, explain_unsupported
+from ..compat import (
+    EngineOptions,
+    SavedText,
+    check_engine,
+    check_file,
+    check_unparsed,
+    explain_unsupported,
+)
 from ..errors import Diagnostic, Severity
 from ..keywords.service_needs import unsupported_uses
 from ..syntax.lint import lint
@@ -22,26 +29,35 @@ from ..syntax.parser.pieces import parse_reusing
 
 def check_source(source: str, file: str = "<script>",
                  engine: EngineOptions | None = None,
-                 provided: Iterable[str] = ()) -> list[Diagnostic]:
+                 provided: Iterable[str] = (),
+                 saved: SavedText | None = None) -> list[Diagnostic]:
     """Every error and warning for ``source``, sorted by position; never raises.
 
     ``engine`` picks the General Bots build whose converter the dialog is checked against
     (the newest by default) and whether its translation defects count as errors.
     ``provided``: variables the run gets from outside the file (a package's ``param-*``).
+    ``saved``: the encoding and BOM of the file the text was read from (None: UTF-8, no BOM).
     """
+    engine = engine or EngineOptions()
     program, diagnostics = parse_reusing(source, file)
     diagnostics = explain_unsupported(source, file, diagnostics)
+    whole_file = check_file(source, file, saved, engine)
     if any(d.severity is Severity.ERROR for d in diagnostics):
-        return diagnostics
+        return _in_order(diagnostics + whole_file
+                         + check_unparsed(source, file, diagnostics, engine))
     compiled = compile_diagnostics(program)
     if isinstance(compiled, Diagnostic):
-        return diagnostics + [compiled]
+        return _in_order(diagnostics + [compiled] + whole_file)
     nodes = list(program_nodes(program))  # walked once for the three passes below
     found = (diagnostics + compiled + lint(program, provided, nodes)
              + unsupported_uses(program, nodes)
-             + check_engine(source, program, engine or EngineOptions(), nodes))
+             + check_engine(source, program, engine, nodes) + whole_file)
     unique = {(d.line, d.col, d.message): d for d in found}
-    return sorted(unique.values(), key=lambda d: (d.line, d.col))
+    return _in_order(list(unique.values()))
+
+
+def _in_order(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    return sorted(diagnostics, key=lambda d: (d.line, d.col))
 
 
 def clear_caches() -> None:

@@ -345,6 +345,10 @@ class StatementEmitters(EmitterCore):
         e = s.expr
         if isinstance(e, n.MethodCall):  # xs.push(1) alone: in place (methods.call_method)
             args = ", ".join(self.expr(a) for a in e.args)
+            if s.target is not None:  # s.make_upper(): the changed text is stored back
+                self.assign(s.target, f"_inplace({self.expr(e.obj)}, {e.name!r}, [{args}])",
+                            s, nullable=False)
+                return
             self.emit(f"_meth({self.expr(e.obj)}, {e.name!r}, [{args}], True)", s)
             return
         self.emit(self.expr(s.expr), s)

@@ -427,7 +427,9 @@ class ConverterModel:
         yield Finding(Concern.TRANSLATION, line.number, method.col, method.end_col,
                       f"{self.label} leaves the list unchanged here: its {word} returns "
                       f"{'a new array' if fix else 'an item'} (Rhai passes arrays by value)"
-                      + (f"; write list = {fix}" if fix else ""))
+                      + (f"; write list = {fix}" if fix else "")
+                      # the one name Rhai also has for text, in place as Talkbench runs it
+                      + ("; a text is changed in place there too" if word == "append" else ""))
 
     def _wait(self, line: SourceLine) -> Iterator[Finding]:
         yield self._at_token(line, line.tokens[0],

@@ -18,7 +18,8 @@ from interpreter.library.builtins.core import lookup_builtin
 from interpreter.library.builtins.lower_forms import spelled
 from interpreter.library.engine_functions import REGISTERED_FUNCTIONS
 from interpreter.library.operators import NAMESPACE as _OPERATORS
-from interpreter.library.rhai_methods import RHAI_METHODS, TEXT_IN_PLACE
+from interpreter.library.rhai_methods import RHAI_METHODS
+from interpreter.library.text_in_place import TEXT_CHANGES
 from interpreter.values import BasicValueError, FunctionNotFound, Value, not_found
 
 # The engine registers these as functions taking the array by value (botbasic_core
@@ -88,11 +89,22 @@ def call_method(obj: Value, name: str, args: list, alone: bool = False) -> Value
             return rhai(obj, *args)
         except FunctionNotFound:
             pass
-    if obj.__class__ is str and name in TEXT_IN_PLACE:
-        raise BasicValueError(f"Talkbench cannot change text in place, as Rhai's {name}() "
-                              f"does; assign the result of another function instead "
-                              f"(s = s.to_upper())")
+    if obj.__class__ is str and name in TEXT_CHANGES:
+        raise BasicValueError(f"Rhai's {name}() changes the text in place and gives nothing: "
+                              f"Talkbench runs it only as a statement of its own on a "
+                              f"variable, member or item (s.{name}(…)); to use the result, "
+                              f"write that statement first, then read s")
     raise not_found(name, obj, *args)
 
 
-NAMESPACE: dict[str, Any] = {**_OPERATORS, "_meth": call_method}
+def change_in_place(obj: Value, name: str, args: list) -> Value:
+    """``obj.name(*args)`` written alone, for a method Rhai runs on the object in place: the
+    value to store back where ``obj`` came from (new text for a text; an array or map is
+    changed as :func:`call_method` does and given back)."""
+    if obj.__class__ is str and name in TEXT_CHANGES:
+        return TEXT_CHANGES[name](obj, *args)
+    call_method(obj, name, args, alone=True)
+    return obj
+
+
+NAMESPACE: dict[str, Any] = {**_OPERATORS, "_meth": call_method, "_inplace": change_in_place}

@@ -261,7 +261,3 @@ RHAI_METHODS: dict[str, Callable[..., Value]] = {
     "to_debug": repr_value,
     "type_of": _type_of,
 }
-
-# Rhai methods that change a text in place; Talkbench's text values cannot change.
-TEXT_IN_PLACE = frozenset({"make_upper", "make_lower", "crop", "truncate", "pad", "clear",
-                           "remove", "append"})

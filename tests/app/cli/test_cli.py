@@ -121,6 +121,18 @@ def test_check_warnings_do_not_fail_and_samples_are_clean(tmp_path):
     assert clean.returncode == 0 and ": error:" not in clean.stdout
 
 
+def test_check_warns_where_production_stops_reading_a_windows_1252_dialog(tmp_path):
+    # generalbots f59afde5 botdrive/src/drive_monitor/types.rs sync_bas_to_work: from_utf8.
+    dialog = tmp_path / "latin.bas"
+    dialog.write_bytes('x = 1\r\nTALK "Olá"\r\n'.encode("cp1252"))
+    out = talkbench("check", str(dialog))
+    assert out.returncode == 0
+    assert f"{dialog}:2:9: warning: General Bots 2026-05 reads dialogs as UTF-8" in out.stdout
+    assert "Windows-1252: byte 0xE1" in out.stdout
+    out = talkbench("check", "--engine-errors", str(dialog))
+    assert out.returncode == 1 and f"{dialog}:2:9: error: " in out.stdout
+
+
 def test_missing_file_and_version():
     assert talkbench("check", "nope.bas").returncode == 1
     assert talkbench("run", "nope.bas").returncode == 1

@@ -89,3 +89,18 @@ async def test_quick_edits_end_with_the_newest_versions_diagnostics(client, tmp_
     assert versions == sorted(versions)  # never an older version after a newer one
     errors = [d for d in params.diagnostics if d.severity == types.DiagnosticSeverity.Error]
     assert errors and errors[0].range.start.line == 3000
+
+
+async def test_a_dialog_saved_as_windows_1252_gets_the_utf8_warning_at_its_byte(client,
+                                                                                 tmp_path):
+    # The client saves the file back in its encoding; production reads only UTF-8
+    # (generalbots f59afde5 botdrive/src/drive_monitor/types.rs sync_bas_to_work).
+    await start(client, tmp_path)
+    text = 'x = 1\nTALK "Olá"\n'
+    path = tmp_path / "latin.bas"
+    path.write_bytes(text.encode("cp1252"))
+    found = await open_dialog(client, path, text, write=False)
+    encoding = [d for d in found if "reads dialogs as UTF-8" in d.message]
+    assert [(d.range.start.line, d.range.start.character) for d in encoding] == [(1, 8)]
+    assert "Windows-1252" in encoding[0].message
+    assert encoding[0].message in "\n".join(await talkbench_check(path))

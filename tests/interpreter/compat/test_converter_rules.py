@@ -311,6 +311,10 @@ FIRES = [
      "its push returns a new array (Rhai passes arrays by value); write list = PUSH("),
     (Rewrite.PUSH_STATEMENT, 'o = #{l: [1]};\no.l.pop()\nTALK o\n', 2, 5,
      "its pop returns an item"),
+    # The line alone cannot tell a list from a text, whose append (rhai string_more.rs)
+    # changes it in place: the message says so.
+    (Rewrite.PUSH_STATEMENT, 'cart = []\ncart.append("tea")\nTALK cart\n', 2, 6,
+     "APPEND(list, item); a text is changed in place there too"),
     # convert_if_then_syntax (needs_semicolon): no ';' after a line starting SELECT , CASE ,
     # WEND or ELSE in capitals, so a variable named so swallows the next statement
     # ("Expecting ';' to terminate this statement").

@@ -49,3 +49,18 @@ def test_cancel_keeps_the_file_and_shows_the_character(window, qtbot, tmp_path):
     assert tab.modified
     cursor = tab.editor.textCursor()
     assert (cursor.blockNumber() + 1, cursor.positionInBlock() + 1) == (2, 10)
+
+
+def test_the_live_check_warns_until_the_file_is_saved_as_utf8(window, qtbot, tmp_path):
+    # generalbots f59afde5 botdrive/src/drive_monitor/types.rs sync_bas_to_work reads UTF-8
+    # only: the Problems list says where production stops, until the file is UTF-8.
+    def encoding_problems() -> list[str]:
+        return [t for t in window.problems.texts() if "reads dialogs as UTF-8" in t]
+
+    path, tab = cp1252_dialog(window, qtbot, tmp_path)
+    qtbot.waitUntil(lambda: encoding_problems() != [], timeout=5000)
+    assert ":1:9:" in encoding_problems()[0] and "Windows-1252" in encoding_problems()[0]
+    answer_modal(qtbot, QMessageBox, press("Save as UTF-8", []))
+    assert window.save(tab)
+    assert path.read_bytes().decode("utf-8").startswith(OLD)
+    qtbot.waitUntil(lambda: encoding_problems() == [], timeout=5000)
