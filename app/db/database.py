@@ -134,7 +134,8 @@ def contains_text(fields: list[peewee.Field], text: str, sqlite: bool) -> peewee
 
 
 def lock_timeout_ms() -> int:
-    """The lock wait of SQLite writes: $TALKBENCH_LOCK_TIMEOUT (seconds) or 30 s."""
+    """The lock wait of writes (SQLite and PostgreSQL alike): $TALKBENCH_LOCK_TIMEOUT
+    (seconds; 0 fails at once) or 30 s."""
     raw = os.environ.get(LOCK_TIMEOUT_VAR, "").strip()
     if not raw:
         return DEFAULT_BUSY_TIMEOUT_MS
@@ -147,6 +148,13 @@ def lock_timeout_ms() -> int:
     if not 0 <= seconds <= 24 * 3600:
         raise DatabaseError(f"${LOCK_TIMEOUT_VAR} must be between 0 and 86400 seconds")
     return int(seconds * 1000)
+
+
+def pg_lock_timeout_ms(busy_timeout_ms: int) -> int:
+    """PostgreSQL's ``lock_timeout`` for a lock wait of ``busy_timeout_ms``: the same wait.
+    A wait of 0 means "fail at once" as on SQLite, but PostgreSQL reads ``lock_timeout = 0``
+    as "wait forever"; its shortest wait, 1 ms, is the nearest it has to "at once"."""
+    return max(int(busy_timeout_ms), 1)
 
 
 def open_database(
@@ -543,7 +551,7 @@ def _open_postgresql(
     # The same documented lock wait as SQLite's busy_timeout (PostgreSQL would wait forever);
     # the server's side of the keepalive, and its end of a transaction of ours left open.
     params["options"] = " ".join(f"-c {name}={value}" for name, value in (
-        ("lock_timeout", int(busy_timeout_ms)),
+        ("lock_timeout", pg_lock_timeout_ms(busy_timeout_ms)),
         ("idle_in_transaction_session_timeout", _IDLE_IN_TRANSACTION_MS),
         ("tcp_keepalives_idle", _KEEPALIVE_IDLE_S),
         ("tcp_keepalives_interval", _KEEPALIVE_INTERVAL_S),
