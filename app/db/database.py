@@ -425,9 +425,22 @@ def _check_sqlite_file(path: str) -> None:
         conn.close()
 
 
+class _SqliteDatabase(peewee.SqliteDatabase):
+    """A SQLite database whose failed transactions report why they failed."""
+
+    def rollback(self) -> None:
+        # SQLite ends the transaction itself on some failures (disk full, a file past the
+        # size limit, an I/O error): a ROLLBACK then fails ("no transaction is active"), and
+        # that error replaced the reason, down to what the user was told.
+        conn = self._state.conn  # type: ignore[attr-defined]
+        if conn is not None and not conn.in_transaction:
+            return
+        super().rollback()
+
+
 def _open_sqlite(target: _Target, busy_timeout_ms: int) -> peewee.SqliteDatabase:
     _check_sqlite_file(target.path)
-    db = peewee.SqliteDatabase(
+    db = _SqliteDatabase(
         target.path,
         # busy_timeout first: switching to WAL needs a lock another process may hold.
         pragmas=[
