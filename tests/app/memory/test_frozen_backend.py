@@ -11,22 +11,12 @@ from contextlib import AbstractContextManager, ExitStack
 from app.db.database import open_database
 from app.memory.store import ChangeState, MemoryChange, MemoryStore
 
-from ..conftest import PgServer
+from ..conftest import PgServer, stored_value
 from ..db.bounded_calls import Caller
 from ..db.frozen_backend import running_backend, stopped
 
 REPLY = 1.0
 RUNNING = 3.0
-
-
-def stored(url: str, key: str) -> str | None:
-    """The value in the database itself, over a connection of its own."""
-    db = open_database(url)
-    try:
-        rows = db.execute_sql("SELECT value FROM bot_memories WHERE key = %s", (key,)).fetchall()
-        return rows[0][0] if rows else None
-    finally:
-        db.close()
 
 
 def test_a_write_in_a_stopped_backend_fails_stays_queued_and_lands_on_a_new_connection(
@@ -55,10 +45,10 @@ def test_a_write_in_a_stopped_backend_fails_stays_queued_and_lands_on_a_new_conn
                 assert "lists the statement as running" in (failed[0].error or "")
                 assert store.pending_count() == 1
                 assert call(lambda: store.flush(60), within=70)[0] is True
-                assert stored(url, "k") == "2"
+                assert stored_value(url, "k") == "2"
                 store.set("b", "k", "3")
                 assert store.flush(30)
-        assert stored(url, "k") == "3"  # the resumed process's write of "2" was rolled back
+        assert stored_value(url, "k") == "3"  # the resumed process's write of "2" was rolled back
         assert [c.state for c in changes if c.new == "2"][-1] is ChangeState.LANDED
     finally:
         assert call(lambda: store.close(30), within=40)[0] is True
