@@ -9,11 +9,11 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager, ExitStack
 
 from app.db.database import open_database
-from app.memory.store import ChangeState, MemoryChange, MemoryStore
+from app.memory.store import ChangeState
 
 from ..conftest import PgServer, stored_value
-from ..db.bounded_calls import Caller
 from ..db.frozen_backend import running_backend, stopped
+from .bounded_store import bounded_store
 
 REPLY = 1.0
 RUNNING = 3.0
@@ -25,13 +25,8 @@ def test_a_write_in_a_stopped_backend_fails_stays_queued_and_lands_on_a_new_conn
     name = pg_server.new_database()
     url = pg_server.url(name)
     db = open_database(url, reply_timeout=REPLY, running_limit=RUNNING)
-    call = Caller()
-    store = call(lambda: MemoryStore(database=db, retry_max_delay=0.2), within=30)[0]
-    changes: list[MemoryChange] = []
-    store.subscribe(changes.append)
+    call, store, changes = bounded_store(db)
     try:
-        store.set("b", "k", "1")
-        assert store.flush(30)
         with ExitStack() as lock:
             lock.enter_context(write_blocker(url))
             store.set("b", "k", "2")  # its batch waits for the lock, then its process stops

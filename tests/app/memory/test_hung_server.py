@@ -25,6 +25,7 @@ from app.memory.store import ChangeState, MemoryChange, MemoryStore
 from ..conftest import PgServer, _free_port, stored_value
 from ..db.bounded_calls import Caller
 from ..db.freezing_proxy import FreezingProxy
+from .bounded_store import bounded_store
 
 REPLY = 1.0
 CONNECT = 2  # libpq's smallest connect_timeout
@@ -41,13 +42,8 @@ def test_writes_to_a_hung_server_fail_visibly_stay_pending_and_land_after_it_ans
     with FreezingProxy(pg_server.port) as proxy:
         db = open_database(direct.replace(f":{pg_server.port}/", f":{proxy.port}/"),
                            reply_timeout=REPLY, connect_timeout=CONNECT)
-        call = Caller()
-        store = call(lambda: MemoryStore(database=db, retry_max_delay=0.2), within=30)[0]
-        changes: list[MemoryChange] = []
-        store.subscribe(changes.append)
+        call, store, changes = bounded_store(db)
         try:
-            store.set("b", "k", "1")
-            assert store.flush(30)
             proxy.freeze()
             store.set("b", "k", "2")
             landed, _, took = call(lambda: store.flush(60), within=30)
