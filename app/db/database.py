@@ -39,6 +39,12 @@ DEFAULT_CONNECT_TIMEOUT_S = 5
 # upserts and indexed reads a healthy server answers in milliseconds, so past this the server
 # (or the path to it) is hung, and the call fails like a lost connection (see app.db.pg_waits).
 REPLY_MARGIN_S = 10.0
+# How much longer a statement the server lists as running may keep silent: ours are small
+# upserts and indexed reads (with 200,000 rows of one bot on loopback, a 2,000-row upsert chunk
+# commits in 0.09 s and a filtered count or page answers in 0.1 s), so past one more minute
+# the statement's process is stopped (SIGSTOP, a debugger) or stuck, which PostgreSQL still
+# lists as running, not busy; the minute leaves room for a statement's further lock waits.
+LONG_STATEMENT_S = 60.0
 # How long the server has to answer a fresh connection when ours has been silent that long
 # (libpq's smallest connect_timeout): busy with our statement, or hung.
 PROBE_S = 2
@@ -134,7 +140,8 @@ def contains_text(fields: list[peewee.Field], text: str, sqlite: bool) -> peewee
 
 
 def lock_timeout_ms() -> int:
-    """The lock wait of SQLite writes: $TALKBENCH_LOCK_TIMEOUT (seconds) or 30 s."""
+    """The lock wait of writes (SQLite and PostgreSQL alike): $TALKBENCH_LOCK_TIMEOUT
+    (seconds; 0 fails at once) or 30 s."""
     raw = os.environ.get(LOCK_TIMEOUT_VAR, "").strip()
     if not raw:
         return DEFAULT_BUSY_TIMEOUT_MS
@@ -149,12 +156,20 @@ def lock_timeout_ms() -> int:
     return int(seconds * 1000)
 
 
+def pg_lock_timeout_ms(busy_timeout_ms: int) -> int:
+    """PostgreSQL's ``lock_timeout`` for a lock wait of ``busy_timeout_ms``: the same wait.
+    A wait of 0 means "fail at once" as on SQLite, but PostgreSQL reads ``lock_timeout = 0``
+    as "wait forever"; its shortest wait, 1 ms, is the nearest it has to "at once"."""
+    return max(int(busy_timeout_ms), 1)
+
+
 def open_database(
     url: str | None = None,
     *,
     busy_timeout_ms: int | None = None,
     connect_timeout: int = DEFAULT_CONNECT_TIMEOUT_S,
     reply_timeout: float | None = None,
+    running_limit: float | None = None,
 ) -> peewee.Database:
     """Open (and connect once to) the database named by ``url`` (default: :func:`default_url`).
 
@@ -162,7 +177,9 @@ def open_database(
     directory is an error, so a typo does not silently create a fresh database elsewhere.
     ``busy_timeout_ms`` defaults to :func:`lock_timeout_ms`. ``reply_timeout``: how long a
     PostgreSQL call waits in silence for the server before it fails as unreachable (default:
-    the lock wait plus :data:`REPLY_MARGIN_S`).
+    the lock wait plus :data:`REPLY_MARGIN_S`). ``running_limit``: how long in all it waits
+    while the server says the statement is running (default: that plus
+    :data:`LONG_STATEMENT_S`).
     """
     if busy_timeout_ms is None:
         busy_timeout_ms = lock_timeout_ms()
@@ -180,7 +197,10 @@ def open_database(
         return _open_sqlite(target, busy_timeout_ms)
     if reply_timeout is None:
         reply_timeout = busy_timeout_ms / 1000 + REPLY_MARGIN_S
-    return _open_postgresql(target, connect_timeout, busy_timeout_ms, reply_timeout)
+    if running_limit is None:
+        running_limit = reply_timeout + LONG_STATEMENT_S
+    return _open_postgresql(target, connect_timeout, busy_timeout_ms,
+                            (reply_timeout, running_limit))
 
 
 def error_message(exc: BaseException) -> str:
@@ -405,9 +425,22 @@ def _check_sqlite_file(path: str) -> None:
         conn.close()
 
 
+class _SqliteDatabase(peewee.SqliteDatabase):
+    """A SQLite database whose failed transactions report why they failed."""
+
+    def rollback(self) -> None:
+        # SQLite ends the transaction itself on some failures (disk full, a file past the
+        # size limit, an I/O error): a ROLLBACK then fails ("no transaction is active"), and
+        # that error replaced the reason, down to what the user was told.
+        conn = self._state.conn  # type: ignore[attr-defined]
+        if conn is not None and not conn.in_transaction:
+            return
+        super().rollback()
+
+
 def _open_sqlite(target: _Target, busy_timeout_ms: int) -> peewee.SqliteDatabase:
     _check_sqlite_file(target.path)
-    db = peewee.SqliteDatabase(
+    db = _SqliteDatabase(
         target.path,
         # busy_timeout first: switching to WAL needs a lock another process may hold.
         pragmas=[
@@ -464,17 +497,19 @@ def retry_while(
 
 class _BoundedPostgresqlDatabase(peewee.PostgresqlDatabase):
     """A PostgreSQL database whose connections wait at most ``reply_timeout`` seconds in
-    silence for the server (:mod:`app.db.pg_waits`)."""
+    silence for the server, ``running_limit`` while it says the statement is running
+    (:mod:`app.db.pg_waits`)."""
 
-    def __init__(self, database: str, reply_timeout: float, **params: Any) -> None:
-        self.reply_timeout = reply_timeout
+    def __init__(self, database: str, limits: tuple[float, float], **params: Any) -> None:
+        self.reply_timeout, self.running_limit = limits
         super().__init__(database, **params)
 
     def _connect(self) -> Any:
         from . import pg_waits
 
         conn = super()._connect()  # type: ignore[misc]  # peewee's stubs omit it
-        pg_waits.limit_replies(conn, self.reply_timeout, self._still_running)
+        pg_waits.limit_replies(conn, self.reply_timeout, self._still_running,
+                               self.running_limit)
         return conn
 
     def _still_running(self, waiting: Any) -> bool:
@@ -511,7 +546,7 @@ class _BoundedPostgresqlDatabase(peewee.PostgresqlDatabase):
 
 
 def _open_postgresql(
-    target: _Target, connect_timeout: int, busy_timeout_ms: int, reply_timeout: float
+    target: _Target, connect_timeout: int, busy_timeout_ms: int, limits: tuple[float, float]
 ) -> peewee.PostgresqlDatabase:
     try:
         import psycopg2
@@ -531,7 +566,7 @@ def _open_postgresql(
     }
     if psycopg2.extensions.libpq_version() >= 120000:  # libpq 12 added it (Linux only)
         # Data the network does not acknowledge for this long: the connection is dead.
-        params["tcp_user_timeout"] = int(reply_timeout * 1000)
+        params["tcp_user_timeout"] = int(limits[0] * 1000)
     for name, value in (
         ("user", target.user),
         ("password", target.password),
@@ -543,14 +578,14 @@ def _open_postgresql(
     # The same documented lock wait as SQLite's busy_timeout (PostgreSQL would wait forever);
     # the server's side of the keepalive, and its end of a transaction of ours left open.
     params["options"] = " ".join(f"-c {name}={value}" for name, value in (
-        ("lock_timeout", int(busy_timeout_ms)),
+        ("lock_timeout", pg_lock_timeout_ms(busy_timeout_ms)),
         ("idle_in_transaction_session_timeout", _IDLE_IN_TRANSACTION_MS),
         ("tcp_keepalives_idle", _KEEPALIVE_IDLE_S),
         ("tcp_keepalives_interval", _KEEPALIVE_INTERVAL_S),
         ("tcp_keepalives_count", _KEEPALIVE_COUNT),
     ))
     params.update(dict(target.options))
-    db = _BoundedPostgresqlDatabase(target.dbname, reply_timeout, **params)
+    db = _BoundedPostgresqlDatabase(target.dbname, limits, **params)
     try:
         db.connect(reuse_if_open=True)
     except Exception as exc:  # noqa: BLE001 - driver errors come wrapped or raw, by stage

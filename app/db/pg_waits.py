@@ -15,13 +15,16 @@ The limit counts silence, not the whole call: each time the socket is ready it s
 so a long result that keeps arriving is never cut off. A statement that computes for longer
 than the limit before its first byte (a big UPDATE, an index build) is silent too: when the
 connection has a *liveness check*, silence past the limit asks the server over a fresh
-connection whether the statement is still running; the call goes on waiting only then.
+connection whether the statement is still running; the call goes on waiting only then, and
+only up to a ceiling of silence: a backend process that is stopped (SIGSTOP, a debugger) or
+stuck keeps showing its statement as running forever.
 """
 
 from __future__ import annotations
 
 import select
 import threading
+import time
 import weakref
 from collections.abc import Callable
 from typing import Any
@@ -29,9 +32,10 @@ from typing import Any
 import psycopg2
 import psycopg2.extensions as pgext
 
-# A connection's limit, and what tells a busy server from a hung one (None: nothing does).
-_limits: weakref.WeakKeyDictionary[Any, tuple[float, Callable[[Any], bool] | None]] = \
-    weakref.WeakKeyDictionary()
+# A connection's limit, what tells a busy server from a hung one (None: nothing does), and the
+# longest silence of a statement the server says is running.
+_limits: weakref.WeakKeyDictionary[
+    Any, tuple[float, Callable[[Any], bool] | None, float]] = weakref.WeakKeyDictionary()
 _installed = False
 _install_lock = threading.Lock()
 
@@ -50,29 +54,39 @@ def install() -> None:
 
 
 def limit_replies(conn: Any, seconds: float,
-                  still_running: Callable[[Any], bool] | None = None) -> None:
+                  still_running: Callable[[Any], bool] | None = None,
+                  running_limit: float | None = None) -> None:
     """From now on a wait of ``conn`` for its server fails after ``seconds`` of silence,
     unless ``still_running(conn)`` (asked after each such silence) says the server is
-    still working on the statement: then it is only long, and the wait goes on."""
-    _limits[conn] = (seconds, still_running)
+    still working on the statement: then it is only long, and the wait goes on until
+    ``running_limit`` seconds of silence in all (default: no further limit)."""
+    _limits[conn] = (seconds, still_running,
+                     float("inf") if running_limit is None else running_limit)
 
 
 def _wait(conn: Any) -> None:
-    limit, still_running = _limits.get(conn, (None, None))
+    limit, still_running, running_limit = _limits.get(conn, (None, None, 0.0))
     what = "answer"
     if limit is None and conn.status == pgext.STATUS_SETUP:
         limit, what = _connect_timeout(conn), "accept the connection"
+    silent_since = time.monotonic()
     while True:
         state = conn.poll()
         if state == pgext.POLL_OK:
             return
         if state not in (pgext.POLL_READ, pgext.POLL_WRITE):
             raise psycopg2.OperationalError(f"unexpected poll state {state!r}")
-        if not _ready(conn.fileno(), state == pgext.POLL_WRITE, limit):
-            if still_running is not None and still_running(conn):
-                continue
-            # Raising here makes psycopg2 close the connection: the next use reconnects.
-            raise NoReply(f"the server did not {what} within {limit:g} s")
+        if _ready(conn.fileno(), state == pgext.POLL_WRITE, limit):
+            silent_since = time.monotonic()
+            continue
+        silence = time.monotonic() - silent_since
+        if still_running is not None and silence < running_limit and still_running(conn):
+            continue
+        # Raising here makes psycopg2 close the connection: the next use reconnects.
+        if still_running is not None and silence >= running_limit:
+            raise NoReply(f"the server did not answer within {running_limit:g} s, though it "
+                          "lists the statement as running (its process stopped or stuck)")
+        raise NoReply(f"the server did not {what} within {limit:g} s")
 
 
 def _ready(fd: int, writing: bool, limit: float | None) -> bool:

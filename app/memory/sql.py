@@ -94,7 +94,7 @@ class MemorySql:
         """Upsert ``{(bot, key): pending}`` in one transaction; raises what the driver raises."""
         ts = self.ts(utc_now())  # one timestamp per batch keeps the hot loop lean
         with self.atomic():
-            bot_ids = {bot: self._ensure_bot(bot) for bot in {b for b, _ in batch}}
+            bot_ids = {bot: self._ensure_bot(bot) for bot in sorted({b for b, _ in batch})}
             if self.sqlite:
                 by_bot: dict[Any, list[list[str]]] = {}
                 for (bot, key), p in batch.items():
@@ -106,7 +106,7 @@ class MemorySql:
                 ids = new_ids(len(batch))
                 rows = [
                     (ids[i], bot_ids[bot], key, p[0], ts, ts)
-                    for i, ((bot, key), p) in enumerate(batch.items())
+                    for i, ((bot, key), p) in enumerate(in_lock_order(batch))
                 ]
                 for chunk in chunks(rows, CHUNK_ROWS):
                     self.db.execute(self._upsert_query(chunk))
@@ -119,7 +119,7 @@ class MemorySql:
         refused: dict[tuple[str, str], str] = {}
         with self.atomic():
             bot_ids: dict[str, Any] = {}
-            for bot in {b for b, _ in batch}:
+            for bot in sorted({b for b, _ in batch}):
                 try:
                     with self.db.atomic():
                         bot_ids[bot] = self._ensure_bot(bot)
@@ -128,7 +128,7 @@ class MemorySql:
                         raise
                     self.bot_ids.pop(bot, None)
                     refused.update({k: error_message(exc) for k in batch if k[0] == bot})
-            for k, p in batch.items():
+            for k, p in in_lock_order(batch):
                 if k in refused:
                     continue
                 try:
@@ -365,6 +365,14 @@ def new_ids(n: int) -> list[str]:
         + raw[i + 17 : i + 32]
         for i in range(0, 32 * n, 32)
     ]
+
+
+def in_lock_order(batch: dict[tuple[str, str], Pending]) -> list[tuple[tuple[str, str], Pending]]:
+    """The writes of ``batch`` by bot and key: PostgreSQL locks the rows of an upsert in the
+    order it meets them, so two processes writing the same keys of a bot each in their own
+    order deadlocked ("deadlock detected": the writes reported FAILED, a run stopped at its
+    SET); in one order, one waits for the other instead."""
+    return sorted(batch.items(), key=lambda item: item[0])
 
 
 def chunks(items: list[Any], size: int) -> Iterable[list[Any]]:

@@ -11,13 +11,15 @@ import asyncio
 import signal
 from collections.abc import Callable
 
-# Default action "terminate" (or "core"), and catchable. SIGPIPE is left out: Python already
-# ignores it and reports a closed pipe as an error where the write happens.
+# Default action "terminate" (or "core"), and catchable. SIGPIPE and SIGXFSZ are left out:
+# Python ignores them and reports a closed pipe, or a file past the size limit (the memory
+# database's included), as an error where the write happens; caught here, the size limit
+# stopped a run as if someone had ended it, and then killed the process.
 ENDING_SIGNALS: tuple[signal.Signals, ...] = tuple(
     getattr(signal, name)
     for name in (
         "SIGHUP", "SIGINT", "SIGQUIT", "SIGTERM", "SIGUSR1", "SIGUSR2", "SIGALRM",
-        "SIGVTALRM", "SIGPROF", "SIGXCPU", "SIGXFSZ", "SIGPWR",
+        "SIGVTALRM", "SIGPROF", "SIGXCPU", "SIGPWR",
     )
     if hasattr(signal, name)
 )

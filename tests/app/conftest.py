@@ -264,6 +264,18 @@ def settle(watcher: Any, timeout: float = 10.0) -> None:
         time.sleep(0.01)
 
 
+def stored_value(url: str, key: str) -> str | None:
+    """The value of ``key`` in the memory table itself, over a connection of its own."""
+    from app.db.database import open_database
+
+    db = open_database(url)
+    try:
+        rows = db.execute_sql("SELECT value FROM bot_memories WHERE key = %s", (key,)).fetchall()
+        return rows[0][0] if rows else None
+    finally:
+        db.close()
+
+
 def sqlite_path(url: str) -> str:
     return unquote(url[len("sqlite://") :])
 

@@ -11,7 +11,14 @@ from typing import Any
 
 import pytest
 
-from app.db.database import DatabaseError, default_url, describe_url, open_database, sqlite_url
+from app.db.database import (
+    DatabaseError,
+    default_url,
+    describe_url,
+    is_sqlite,
+    open_database,
+    sqlite_url,
+)
 from app.db.models import ensure_schema
 from app.memory.store import MemoryStore
 
@@ -223,7 +230,7 @@ GB_POSTGRES = [
 
 
 def _schema(db) -> list[tuple]:
-    if db.__class__.__name__.startswith("Sqlite"):
+    if is_sqlite(db):
         return db.execute_sql(
             "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY name"
         ).fetchall()

@@ -22,22 +22,13 @@ import pytest
 from app.db.database import PROBE_S, DatabaseError, open_database
 from app.memory.store import ChangeState, MemoryChange, MemoryStore
 
-from ..conftest import PgServer, _free_port
+from ..conftest import PgServer, _free_port, stored_value
 from ..db.bounded_calls import Caller
 from ..db.freezing_proxy import FreezingProxy
+from .bounded_store import bounded_store
 
 REPLY = 1.0
 CONNECT = 2  # libpq's smallest connect_timeout
-
-
-def stored(url: str, key: str) -> str | None:
-    """The value in the database itself (a connection of its own, straight to the server)."""
-    db = open_database(url)
-    try:
-        rows = db.execute_sql("SELECT value FROM bot_memories WHERE key = %s", (key,)).fetchall()
-        return rows[0][0] if rows else None
-    finally:
-        db.close()
 
 
 def states(changes: list[MemoryChange], key: str) -> list[ChangeState]:
@@ -51,13 +42,8 @@ def test_writes_to_a_hung_server_fail_visibly_stay_pending_and_land_after_it_ans
     with FreezingProxy(pg_server.port) as proxy:
         db = open_database(direct.replace(f":{pg_server.port}/", f":{proxy.port}/"),
                            reply_timeout=REPLY, connect_timeout=CONNECT)
-        call = Caller()
-        store = call(lambda: MemoryStore(database=db, retry_max_delay=0.2), within=30)[0]
-        changes: list[MemoryChange] = []
-        store.subscribe(changes.append)
+        call, store, changes = bounded_store(db)
         try:
-            store.set("b", "k", "1")
-            assert store.flush(30)
             proxy.freeze()
             store.set("b", "k", "2")
             landed, _, took = call(lambda: store.flush(60), within=30)
@@ -79,12 +65,12 @@ def test_writes_to_a_hung_server_fail_visibly_stay_pending_and_land_after_it_ans
             _, error, took = call(lambda: store.delete("b", ["k"]), within=30)
             assert isinstance(error, DatabaseError), error
             assert took < 2 * CONNECT + REPLY + PROBE_S + 0.5 and store.pending_count() == 1
-            assert stored(direct, "k") == "1"
+            assert stored_value(direct, "k") == "1"
             proxy.thaw()
             assert call(lambda: store.flush(60), within=70)[0] is True
             assert states(changes, "k")[-1] is ChangeState.LANDED
             assert store.pending_count() == 0 and store.last_error is None
-            assert stored(direct, "k") == "2"
+            assert stored_value(direct, "k") == "2"
             assert call(lambda: store.value("b", "k"), within=30)[0] == "2"
         finally:
             proxy.thaw()
@@ -151,5 +137,5 @@ def test_a_sigstopped_server_with_the_default_limits(
         for pid in pids:
             os.kill(pid, signal.SIGCONT)
     assert call(lambda: store.flush(120), within=130)[0] is True
-    assert stored(url, "k") == "2"
+    assert stored_value(url, "k") == "2"
     assert call(lambda: store.close(30), within=40)[0] is True

@@ -1,0 +1,64 @@
+"""Two Talkbench processes writing the same keys of one bot on PostgreSQL, each in its own
+order: no deadlock reaches the user (before, PostgreSQL's deadlock detector failed one
+process's batch: its writes were reported FAILED and a run stopped at its SET), and the
+keys end with one process's last round."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+
+from app.memory.store import MemoryStore
+
+from ..conftest import PgServer
+
+ROUNDS = 30
+KEYS = 300
+
+CHILD = textwrap.dedent(
+    """
+    import sys
+    from app.memory.store import ChangeState, MemoryStore
+
+    url, who, rounds, n = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+    store = MemoryStore(url)
+    failed = []
+    store.subscribe(lambda c: failed.append(c.error) if c.state is ChangeState.FAILED else None)
+    keys = [f"k{i:04d}" for i in range(n)]
+    if who == "B":
+        keys.reverse()
+    sys.stdin.readline()  # both start together
+    for r in range(rounds):
+        for key in keys:
+            store.set("b", key, f"{who}{r}")
+        store.flush(60)
+    landed = store.close(60)
+    print(landed, len(failed), failed[:1])
+    """
+)
+
+
+def test_two_processes_writing_one_bots_keys_in_opposite_orders_never_deadlock(
+    pg_server: PgServer,
+) -> None:
+    url = pg_server.url(pg_server.new_database())
+    with MemoryStore(url) as store:  # the schema and the bot exist before the race
+        store.set("b", "k0000", "")
+        assert store.flush(30)
+    procs = [subprocess.Popen([sys.executable, "-c", CHILD, url, who, str(ROUNDS), str(KEYS)],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True)
+             for who in "AB"]
+    for proc in procs:
+        assert proc.stdin is not None
+        proc.stdin.write("go\n")
+        proc.stdin.flush()
+    results = [proc.communicate(timeout=120) for proc in procs]
+    for (out, err), proc in zip(results, procs):
+        assert proc.returncode == 0, err
+        assert out == "True 0 []\n", (out, err)
+    with MemoryStore(url) as store:
+        values = {e.key: e.value for e in store.list("b")}
+    assert len(values) == KEYS
+    assert set(values.values()) <= {f"A{ROUNDS - 1}", f"B{ROUNDS - 1}"}
