@@ -12,7 +12,8 @@ fires; its lateness (interval − 10 ms) is the latency a click or a key would s
   endless loop with no memory writes.
 
 Also the SET statements the dialog ran per second meanwhile (the script shares the GUI thread:
-yielding more often must not cost interpreter throughput).
+yielding more often must not cost interpreter throughput), and the lateness while a dialog
+TALKs or PRINTs in a loop (one run each: the chat and Output grow by an entry per message).
 
 * editing a big dialog: a key typed in the middle of a 10,000-line dialog, then the timer's
   lateness while the IDE checks the new text (live diagnostics) and colours it: the longest a
@@ -48,6 +49,8 @@ from PySide6.QtWidgets import QApplication
 INTERVAL_MS = 10
 WRITES = 'n = 0\nDO\n    SET_BOT_MEMORY "key" + (n MOD 1000), "value " + n\n    n = n + 1\nLOOP\n'
 NO_WRITES = "n = 0\nDO\n    n = n + 1\nLOOP\n"
+TALKS = 'n = 0\nDO\n    TALK "line " + n\n    n = n + 1\nLOOP\n'
+PRINTS = 'n = 0\nDO\n    PRINT "line " + n\n    n = n + 1\nLOOP\n'
 
 
 async def until(predicate, timeout: float, step: float = 0.001) -> None:
@@ -133,6 +136,8 @@ async def scenario(window, seconds: float, repeat: int, lines: int) -> list[Meas
         rates.append(rate)
         _, took, _ = await run_and_stop(window, NO_WRITES, min(seconds, 0.3))
         plain_stops.append(took)
+    talking, _, _ = await run_and_stop(window, TALKS, seconds)
+    printing, _, _ = await run_and_stop(window, PRINTS, seconds)
     typing = await editing(window, lines, max(seconds, 1.0) + 1.0, repeat)
     window.store.flush(30)
     written = window.store.count("benchbot")
@@ -151,7 +156,16 @@ async def scenario(window, seconds: float, repeat: int, lines: int) -> list[Meas
                     median(plain_stops) * ms, "ms", Goal.OURS_BELOW, 200.0,
                     note=f"median of {repeat}; baseline: loop without writes"),
         Measurement("ui", "SET statements run per second meanwhile", median(rates) / 1000,
-                    None, "k/s", note=f"median of {repeat}; the lateness runs above"),
+                    None, "k/s", note=f"median of {repeat}; the lateness runs above; a run waits for the "
+                         "history recorder past 100,000 waiting changes"),
+        Measurement("ui", "timer lateness while a TALK loop runs, p99", percentile(talking, 99),
+                    percentile(idle, 99), "ms",
+                    note=f"{len(talking)} ticks of {INTERVAL_MS} ms; a bubble per message, the "
+                         "chat keeps the last 300; baseline: idle IDE"),
+        Measurement("ui", "timer lateness while a PRINT loop runs, p99",
+                    percentile(printing, 99), percentile(idle, 99), "ms",
+                    note=f"{len(printing)} ticks of {INTERVAL_MS} ms; Output keeps the last "
+                         "10,000; baseline: idle IDE"),
         Measurement("ui", f"a key in a {lines:,}-line dialog: timer lateness while it is "
                     "checked, max", max(typing), max(idle), "ms", Goal.OURS_BELOW,
                     16.0, note=f"{repeat} keys, {len(typing)} ticks of {INTERVAL_MS} ms; "
