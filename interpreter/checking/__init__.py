@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ..codegen.loading import compile_diagnostics
+from ..codegen.loading import compile_diagnostics, with_own_line_findings
 from ..compat import EngineOptions, check_engine, explain_unsupported
 from ..errors import Diagnostic, Severity
 from ..keywords.service_needs import unsupported_uses
@@ -32,7 +32,7 @@ def check_source(source: str, file: str = "<script>",
     program, diagnostics = parse_reusing(source, file)
     diagnostics = explain_unsupported(source, file, diagnostics)
     if any(d.severity is Severity.ERROR for d in diagnostics):
-        return diagnostics
+        return with_own_line_findings(program, diagnostics)
     compiled = compile_diagnostics(program)
     if isinstance(compiled, Diagnostic):
         return diagnostics + [compiled]

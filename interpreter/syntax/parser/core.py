@@ -21,16 +21,19 @@ from .. import nodes as n
 from ..lexer import Kind, Lexed, Token
 from ..nesting import MAX_BLOCK_DEPTH, too_deep
 from ..pieces.lexing import lex_dialog
+from ..suggestions import closest
 from .expressions import ExpressionRules
 from .keywords import KeywordRules
 from .parse_error import ParseError
 from .statements import StatementRules
+from .typos import leading_words, misspelled_keyword
 
 _T = TypeVar("_T")
 
 
 _END_BLOCKS = {"IF", "FOR", "SUB", "FUNCTION", "SELECT", "SWITCH", "WITH", "WHILE", "ON",
                "SCHEDULE", "TALK", "TABLE"}
+_END_WORDS = sorted(_END_BLOCKS)
 
 
 class Parser(StatementRules, ExpressionRules, KeywordRules):
@@ -48,7 +51,8 @@ class Parser(StatementRules, ExpressionRules, KeywordRules):
             nxt = self.peek()
             if nxt.kind is Kind.IDENT and nxt.upper in _END_BLOCKS:
                 return "END " + nxt.upper
-            return None
+            meant = self.misspelled_end()
+            return None if meant is None else "END " + meant
         if w in ("ENDIF", "END_IF"):
             return "END IF"
         if w == "NEXT" and self.statement_phrase() is not None:
@@ -64,7 +68,19 @@ class Parser(StatementRules, ExpressionRules, KeywordRules):
             return "DEFAULT"
         return None
 
+    def misspelled_end(self) -> str | None:
+        """The block an ``END`` line closes when its second word misspells one (END IFF):
+        taken as that END, so the block is not reported unclosed as well."""
+        word, after = self.peek(), self.peek(2)
+        if word.kind is not Kind.IDENT or after.kind not in (Kind.NEWLINE, Kind.EOF):
+            return None
+        return closest(word.upper, _END_WORDS)
+
     def consume_terminator(self, term: str) -> None:
+        if self.tok.upper == "END" and self.peek().upper != term[4:]:
+            written = f"{self.tok.text} {self.peek().text}"
+            self.error(f"unknown keyword '{written}' (did you mean {term}?)", self.tok,
+                       end_col=self.peek().end_col)
         self.advance()
         if term.startswith("END ") or (term == "ELSEIF" and self.at_word("IF")):
             self.advance()
@@ -106,7 +122,27 @@ class Parser(StatementRules, ExpressionRules, KeywordRules):
 
     def statement_into(self, body: list[n.Node]) -> None:
         """One statement onto ``body``, then the check that it ends the line (a statement
-        with junk after it stays in the best-effort program)."""
+        with junk after it stays in the best-effort program). A line that fails because its
+        first words misspell a keyword is reported at the typo."""
+        start = self.i
+        try:
+            self.checked_statement_into(body)
+        except ParseError as e:
+            raise self.misspelling(start) or e
+
+    def misspelling(self, start: int) -> ParseError | None:
+        if self.is_assignment_line(start):
+            return None
+        words = leading_words(self.toks, start)
+        found = misspelled_keyword(
+            words, lambda w: w in self.names or self.subs.line_of(w) is not None,
+            (sub.name for sub in self.subs.own.values()))
+        if found is None:
+            return None
+        message, used = found
+        return ParseError(message, words[0], words[used - 1].end_col)
+
+    def checked_statement_into(self, body: list[n.Node]) -> None:
         self.open_statements += 1
         try:
             stmt = self.statement()
@@ -124,7 +160,7 @@ class Parser(StatementRules, ExpressionRules, KeywordRules):
         try:
             return rule()
         except ParseError as e:
-            self.error(e.message, e.tok)
+            self.error(e.message, e.tok, end_col=e.end_col)
             if self.i == start:
                 self.advance()
             self.skip_line()

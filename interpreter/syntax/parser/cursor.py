@@ -144,8 +144,9 @@ class ParserCore:
         while self.tok.kind is Kind.NEWLINE:
             self.advance()
 
-    def error(self, message: str, tok: Token, severity: Severity = Severity.ERROR) -> None:
-        end = tok.end_col if tok.end_col > tok.col else tok.col + 1
+    def error(self, message: str, tok: Token, severity: Severity = Severity.ERROR,
+              end_col: int = 0) -> None:
+        end = end_col or (tok.end_col if tok.end_col > tok.col else tok.col + 1)
         self.diagnostics.append(Diagnostic(self.file, tok.line, tok.col, severity, message, end))
 
     def note_name(self, name: str) -> None:
