@@ -43,10 +43,8 @@ class BlockRules(ParserCore):
             term = self.terminator()
             if term == "ELSEIF":
                 self.consume_terminator(term)
-                c = self.expression()
-                self.expect_word("THEN", "after the ELSEIF condition")
-                self.expect_eol("THEN")
-                branches.append((c, self.block()))
+                c = self.block_header(self.elseif_header)  # reported; the IF goes on
+                branches.append((c or n.Literal(t.line, t.col, False), self.block()))
             elif term == "ELSE" and else_body is None:
                 self.advance()
                 self.expect_eol("ELSE")
@@ -62,6 +60,12 @@ class BlockRules(ParserCore):
             raise self.fail("Rhai-style 'if … {' is not supported: write IF … THEN … END IF",
                              self.tok)
         self.expect_word("THEN", "after the IF condition")
+        return cond
+
+    def elseif_header(self) -> n.Node:
+        cond = self.expression()
+        self.expect_word("THEN", "after the ELSEIF condition")
+        self.expect_eol("THEN")
         return cond
 
     def then_has_statement(self) -> bool:

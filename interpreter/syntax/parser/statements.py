@@ -17,6 +17,7 @@ from ..lexer import Kind, TextBlock, Token
 from .blocks import BlockRules
 from .expressions import string_source
 from .keywords import NON_OPERAND_WORDS
+from .parse_error import ParseError
 
 # Rhai's compound assignments and the binary operator each applies (``%`` is MOD here).
 _COMPOUND_OPS = {"+": "+", "-": "-", "*": "*", "/": "/", "%": "MOD", "**": "**", "&": "&",
@@ -159,9 +160,15 @@ class StatementRules(BlockRules):
         return n.Exit(t.line, t.col, kind)
 
     def stmt_end(self, t: Token) -> n.Node | Literal[False]:
-        if self.peek().kind in (Kind.NEWLINE, Kind.EOF):
+        nxt = self.peek()
+        if nxt.kind in (Kind.NEWLINE, Kind.EOF):
             self.advance()
             return n.Exit(t.line, t.col, "")
+        if nxt.kind is Kind.IDENT and self.peek(2).kind in (Kind.NEWLINE, Kind.EOF):
+            # No keyword starts with END: the end of a block nothing resembles (END FOO)
+            raise ParseError(f"unknown keyword '{t.text} {nxt.text}': END alone ends the "
+                             f"dialog, and a block ends with END IF, END SUB, END FUNCTION, "
+                             f"END SELECT, END WITH or NEXT", t, nxt.end_col)
         return False
 
     def stmt_param(self, t: Token) -> n.Node:
