@@ -49,6 +49,11 @@ class BlockRules(ParserCore):
                 self.advance()
                 self.expect_eol("ELSE")
                 else_body = self.block()
+            elif term == "ELSE":  # reported; its lines still belong to this IF
+                self.error(f"a second ELSE in the IF at line {t.line}: another branch is "
+                           f"ELSEIF condition THEN", self.tok)
+                self.skip_line()
+                else_body += self.block()
             else:
                 self.close_block(t, "IF", ("END IF",))
                 break
@@ -237,18 +242,8 @@ class BlockRules(ParserCore):
         self.expect_eol("SELECT CASE" if not switch else "SWITCH")
         return subject
 
-    def stmt_sub(self, t: Token) -> n.Node:
-        self.advance()
-        is_function = t.upper == "FUNCTION"
-        name = self.expect_ident("a name after " + t.upper)
-        if not name.text.isascii():
-            # Rhai (without its unicode-xid-ident feature, as General Bots builds it)
-            # reads only ASCII names: "Unexpected 'Ｆ'".
-            odd = next(c for c in name.text if not c.isascii())
-            self.error(f"{t.upper} name {name.value!r} has the non-ASCII character {odd!r} "
-                       f"(U+{ord(odd):04X}); General Bots accepts only ASCII letters, digits "
-                       f"and _ in names", name)
-        params: list[str] = []
+    def sub_header(self, t: Token, params: list[str]) -> None:
+        """The parameter list and return type after a SUB's name, onto ``params``."""
         if self.accept_op("("):
             while not self.at_op(")"):
                 self.accept_word("BYVAL") or self.accept_word("BYREF")
@@ -263,6 +258,21 @@ class BlockRules(ParserCore):
         if self.accept_word("AS"):
             self.expect_ident("a return type")
         self.expect_eol(t.upper)
+
+    def stmt_sub(self, t: Token) -> n.Node:
+        self.advance()
+        is_function = t.upper == "FUNCTION"
+        name = self.expect_ident("a name after " + t.upper)
+        if not name.text.isascii():
+            # Rhai (without its unicode-xid-ident feature, as General Bots builds it)
+            # reads only ASCII names: "Unexpected 'Ｆ'".
+            odd = next(c for c in name.text if not c.isascii())
+            self.error(f"{t.upper} name {name.value!r} has the non-ASCII character {odd!r} "
+                       f"(U+{ord(odd):04X}); General Bots accepts only ASCII letters, digits "
+                       f"and _ in names", name)
+        params: list[str] = []
+        # reported; the SUB is still defined, so its END SUB and its calls are no errors
+        self.block_header(lambda: self.sub_header(t, params))
         outer, self.in_sub = self.in_sub, True
         try:
             body = self.block()

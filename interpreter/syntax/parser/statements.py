@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable
 from typing import Literal
 
+from ...errors import Severity
 from .. import nodes as n
 from ..lexer import Kind, TextBlock, Token
 from .blocks import BlockRules
@@ -40,6 +41,7 @@ class StatementRules(BlockRules):
             return self.assignment(t)
         if self.is_compound_assignment():
             return self.compound_assignment(t)
+        self.reject_increment(t)
         w = t.upper
         jump = self.label_or_goto(t)
         if jump is not None:
@@ -97,6 +99,15 @@ class StatementRules(BlockRules):
         current = n.Name(t.line, t.col, t.text)
         value = n.Binary(op.line, op.col, _COMPOUND_OPS[op.text], current, self.expression())
         return n.Assign(t.line, t.col, target, value)
+
+    def reject_increment(self, t: Token) -> None:
+        """``x++`` / ``x--``: neither BASIC nor Rhai has them; say what to write."""
+        op, again, end = self.peek(), self.peek(2), self.peek(3)
+        if op.kind is Kind.OP and op.value in ("+", "-") and again.kind is Kind.OP and \
+                again.value == op.value and again.col == op.end_col and \
+                end.kind in (Kind.NEWLINE, Kind.EOF):
+            raise self.fail(f"{t.text}{op.value}{op.value} is not BASIC: write "
+                            f"{t.text} = {t.text} {op.value} 1", op)
 
     def stmt_let(self, t: Token) -> n.Node | Literal[False]:
         if self.is_assignment_line(self.i + 1):
@@ -353,6 +364,9 @@ class StatementRules(BlockRules):
             self.advance()
             return n.CallSub(t.line, t.col, t.text, self.call_args())
         expr = self.expression()
+        if nxt.kind is Kind.OP and nxt.value == "==":
+            self.error(f"this line compares {t.text} with a value and keeps nothing: to "
+                       f"assign, write {t.text} = …", nxt, Severity.WARNING)
         return n.ExprStmt(t.line, t.col, expr)
 
 
