@@ -53,7 +53,7 @@ class BlockRules(ParserCore):
                 self.error(f"a second ELSE in the IF at line {t.line}: another branch is "
                            f"ELSEIF condition THEN", self.tok)
                 self.skip_line()
-                else_body += self.block()
+                else_body = (else_body or []) + self.block()
             else:
                 self.close_block(t, "IF", ("END IF",))
                 break
