@@ -76,9 +76,15 @@ class Parser(StatementRules, ExpressionRules, KeywordRules):
             return None
         return closest(word.upper, _END_WORDS)
 
-    def consume_terminator(self, term: str) -> None:
+    def as_written(self, term: str) -> str:
+        """``term`` as the line spells it when it is a misspelled END (END IFF)."""
         if self.tok.upper == "END" and self.peek().upper != term[4:]:
-            written = f"{self.tok.text} {self.peek().text}"
+            return f"{self.tok.text} {self.peek().text}"
+        return term
+
+    def consume_terminator(self, term: str) -> None:
+        written = self.as_written(term)
+        if written != term:
             self.error(f"unknown keyword '{written}' (did you mean {term}?)", self.tok,
                        end_col=self.peek().end_col)
         self.advance()
@@ -93,8 +99,9 @@ class Parser(StatementRules, ExpressionRules, KeywordRules):
             body.extend(self.block())
             if self.tok.kind is Kind.EOF:
                 break
-            term = self.terminator() or self.tok.describe()
-            self.error(f"{term} without a matching opening statement", self.tok)
+            term = self.terminator()
+            shown = self.as_written(term) if term else self.tok.describe()
+            self.error(f"{shown} without a matching opening statement", self.tok)
             self.skip_line()
         body = [s for s in body if not isinstance(s, n.SubDef)]
         return n.Program(self.file, body, self.subs.own, self.params, self.descriptions,
@@ -135,8 +142,7 @@ class Parser(StatementRules, ExpressionRules, KeywordRules):
             return None
         words = leading_words(self.toks, start)
         found = misspelled_keyword(
-            words, lambda w: w in self.names or self.subs.line_of(w) is not None,
-            (sub.name for sub in self.subs.own.values()))
+            words, lambda w: w in self.names or self.subs.line_of(w) is not None)
         if found is None:
             return None
         message, used = found
@@ -183,7 +189,7 @@ class Parser(StatementRules, ExpressionRules, KeywordRules):
             self.consume_terminator(term)
             return term
         wanted = " or ".join(expected)
-        found = term or "end of file"
+        found = self.as_written(term) if term else "end of file"
         self.error(f"{what} at line {opener.line} is not closed: expected {wanted}, "
                    f"found {found}", opener if term is None else self.tok)
         return None

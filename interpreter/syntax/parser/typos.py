@@ -6,7 +6,7 @@ as a call of a SUB TALKK with the argument TALK and fails at ``"hi"``; ``SET BOT
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 
 from ...library.builtins.core import BUILTINS
 from ..lexer import Kind, Token
@@ -29,11 +29,12 @@ def leading_words(toks: list[Token], start: int) -> list[Token]:
     return words
 
 
-def misspelled_keyword(words: list[Token], known: Callable[[str], bool],
-                       subs: Iterable[str] = ()) -> tuple[str, int] | None:
+def misspelled_keyword(words: list[Token],
+                       known: Callable[[str], bool]) -> tuple[str, int] | None:
     """(message, how many of ``words`` are the typo) when the line's first words are a
     misspelled keyword, else None. ``known``: whether a lower-case word is a variable or SUB
-    of the dialog (those are not typos); ``subs``: the SUB names to suggest too."""
+    of the dialog (those are not typos). Only keywords are suggested: a parse by pieces
+    (``parser.pieces``) does not see the SUBs of earlier pieces, and must say the same."""
     written = [w.text.upper() for w in words]
     if not written or known(words[0].text.lower()):
         return None
@@ -49,7 +50,7 @@ def misspelled_keyword(words: list[Token], known: Callable[[str], bool],
                 shown = " ".join(w.text for w in words[:k])
                 return f"unknown keyword '{shown}' (did you mean {found}?)", k
             continue
-        hint = did_you_mean(words[0].text, subs)
+        hint = did_you_mean(words[0].text)
         if hint or (len(written) > 1 and written[1] in _STATEMENT_FIRST_WORDS):
             return f"unknown SUB or keyword '{words[0].text}'{hint}", 1
     return None
