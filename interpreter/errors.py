@@ -22,7 +22,7 @@ class Diagnostic:
     message: str
     end_col: int = 0  # exclusive end column on the same line; 0 when unknown
     # Decided by its own line and the names the dialog defines (an unknown SUB, a call's
-    # argument count): still right when other lines fail to parse (``checking.after_errors``)
+    # argument count): still right when other lines fail to parse (``codegen.after_errors``)
     own_line: bool = field(default=False, compare=False)
 
     def format(self) -> str:
