@@ -157,6 +157,8 @@ class Parser(StatementRules, ExpressionRules, KeywordRules):
         if stmt is not None:
             body.append(stmt)
         if not self.at_eol() and self.toks[self.i - 1].kind is not Kind.NEWLINE:
+            if self.at_op(")", "]", "}"):  # LEN("abc"))
+                raise self.fail(f"'{self.tok.value}' has no matching opening bracket", self.tok)
             raise self.fail(f"unexpected {self.tok.describe()} after the statement", self.tok)
 
     def recover(self, rule: Callable[[], _T]) -> _T | None:

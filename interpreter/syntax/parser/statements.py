@@ -109,6 +109,13 @@ class StatementRules(BlockRules):
             raise self.fail(f"{t.text}{op.value}{op.value} is not BASIC: write "
                             f"{t.text} = {t.text} {op.value} 1", op)
 
+    def stmt_dim(self, t: Token) -> n.Node:
+        """``DIM x AS INTEGER`` from other BASICs: General Bots cannot compile it."""
+        name = self.peek()
+        shown = name.text if name.kind is Kind.IDENT else "name"
+        raise self.fail(f"DIM is not needed: a variable exists from its first assignment "
+                        f"(write {shown} = …)", t)
+
     def stmt_let(self, t: Token) -> n.Node | Literal[False]:
         if self.is_assignment_line(self.i + 1):
             self.advance()
@@ -391,6 +398,7 @@ def _looks_like_prompt(text: str) -> bool:
 _Handler = Callable[[StatementRules, Token], n.Node | Literal[False] | None]
 _STATEMENT_HANDLERS: dict[str, _Handler] = {
     "LET": StatementRules.stmt_let,
+    "DIM": StatementRules.stmt_dim,
     "SET": StatementRules.stmt_set,
     "IF": StatementRules.stmt_if,
     "FOR": StatementRules.stmt_for,

@@ -62,6 +62,11 @@ CASES: list[tuple[str, str, list[tuple[int, int, Severity, str]]]] = [
      [(1, 3, W, ("this line compares x with a value and keeps nothing: to assign, "
                 "write x = …"))]),
     ("x++", 'x = 1\nx++\n', [(2, 2, E, "x++ is not BASIC: write x = x + 1")]),
+    ("DIM from other BASICs", 'DIM total AS INTEGER\ntotal = 1\n',
+     [(1, 1, E, ("DIM is not needed: a variable exists from its first assignment "
+                "(write total = …)"))]),
+    ("one ')' too many", 'x = LEN("abc"))\n',
+     [(1, 15, E, "')' has no matching opening bracket")]),
     ("SET BOT MEMORY without its value", 'SET BOT MEMORY "k"\n',
      [(1, 19, E, "SET BOT MEMORY needs a key and a value")]),
     ("built-in with too few arguments", 'x = LEFT("abc")\nTALK x\n',
