@@ -13,8 +13,10 @@ from collections.abc import Callable
 from typing import Literal
 
 from ...errors import Severity
+from ...library.hear_types import known_kinds, normalize_kind
 from .. import nodes as n
 from ..lexer import Kind, TextBlock, Token
+from ..suggestions import closest
 from .blocks import BlockRules
 from .expressions import string_source
 from .keywords import NON_OPERAND_WORDS
@@ -261,6 +263,7 @@ class StatementRules(BlockRules):
         if self.accept_word("AS"):
             if self.tok.kind is Kind.IDENT and not self.at_word("WITH", "DEFAULT"):
                 kind = self.advance().upper
+                self.check_hear_type(self.toks[self.i - 1])
             if kind == "MENU" or self.tok.kind is Kind.STRING or self.at_op("*", "["):
                 options = self.hear_options()
                 kind = "MENU"
@@ -274,6 +277,16 @@ class StatementRules(BlockRules):
             else:
                 default = self.expression()
         return n.Hear(t.line, t.col, target, kind, options, prompt, default)
+
+    def check_hear_type(self, word: Token) -> None:
+        """``HEAR x AS NUMBR``: Talkbench would take any answer, unchecked; say so."""
+        kinds = known_kinds()
+        if normalize_kind(word.text) in kinds:
+            return
+        meant = closest(word.text, sorted(kinds))
+        hint = f" (did you mean {meant}?)" if meant else ""
+        self.error(f"unknown HEAR type '{word.text}'{hint}: any answer is taken as text, "
+                   f"unchecked", word, Severity.WARNING)
 
     def hear_options(self) -> list[n.Node]:
         options: list[n.Node] = []

@@ -65,6 +65,9 @@ CASES: list[tuple[str, str, list[tuple[int, int, Severity, str]]]] = [
     ("DIM from other BASICs", 'DIM total AS INTEGER\ntotal = 1\n',
      [(1, 1, E, ("DIM is not needed: a variable exists from its first assignment "
                 "(write total = …)"))]),
+    ("HEAR type misspelled", 'HEAR age AS NUMBR\nTALK age\n',
+     [(1, 13, W, ("unknown HEAR type 'NUMBR' (did you mean NUMBER?): any answer is taken as "
+                 "text, unchecked"))]),
     ("one ')' too many", 'x = LEN("abc"))\n',
      [(1, 15, E, "')' has no matching opening bracket")]),
     ("SET BOT MEMORY without its value", 'SET BOT MEMORY "k"\n',
