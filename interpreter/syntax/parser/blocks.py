@@ -24,12 +24,16 @@ from .parse_error import ParseError
 _H = TypeVar("_H")
 
 
+# Statements with their own rule that may follow THEN (keyword phrases are found apart).
+_INLINE_STATEMENT_WORDS = frozenset({"HEAR", "SET", "LET", "CALL", "EXIT", "RETURN", "GOTO"})
+
+
 class BlockRules(ParserCore):
     """Mixed into :class:`~interpreter.syntax.parser.core.Parser` (through ``StatementRules``)."""
 
     def stmt_if(self, t: Token) -> n.Node:
         self.advance()
-        single = self.then_has_statement()
+        single = self.then_has_statement() or self.then_forgotten()
         cond = self.block_header(self.if_header)
         if cond is None:  # reported; a multi-line IF still opens, so END IF is not stray
             if single:
@@ -94,7 +98,32 @@ class BlockRules(ParserCore):
             self.skip_to_eol()
             return None
 
+    def then_forgotten(self) -> bool:
+        """``IF x = 1 TALK "y"``: a single-line IF missing its THEN (no block follows), told
+        by a trial parse of the condition (undone) that stops at a statement's first word."""
+        start, reported = self.i, len(self.diagnostics)
+        try:
+            self.expression()
+            t = self.tok
+            return t.kind is Kind.IDENT and t.upper != "THEN" and (
+                t.upper in _INLINE_STATEMENT_WORDS or self.statement_phrase() is not None)
+        except ParseError:
+            return False
+        finally:
+            self.i = start
+            del self.diagnostics[reported:]
+
+    def line_tokens(self) -> list[Token]:
+        j = self.i
+        while self.toks[j].kind not in (Kind.NEWLINE, Kind.EOF):
+            j += 1
+        return self.toks[self.i:j]
+
     def single_line_if(self, t: Token, cond: n.Node) -> n.Node:
+        words = self.line_tokens()
+        if len(words) >= 2 and words[-2].upper == "END" and words[-1].upper == "IF":
+            raise self.fail("a single-line IF (IF … THEN statement) has no END IF: drop it, or "
+                            "put the statement on a line of its own", words[-2])
         then = self.inline_statement()
         else_body = None
         if self.accept_word("ELSE"):

@@ -34,6 +34,12 @@ _T = TypeVar("_T")
 _END_BLOCKS = {"IF", "FOR", "SUB", "FUNCTION", "SELECT", "SWITCH", "WITH", "WHILE", "ON",
                "SCHEDULE", "TALK", "TABLE"}
 _END_WORDS = sorted(_END_BLOCKS)
+# What ends a block, by the first word of the statement that opens it.
+_CLOSERS_OF = {"IF": ("END IF",), "FOR": ("NEXT", "END FOR"), "DO": ("LOOP",),
+               "WHILE": ("WEND", "END WHILE"), "SELECT": ("END SELECT",),
+               "SWITCH": ("END SWITCH",), "SUB": ("END SUB",), "FUNCTION": ("END FUNCTION",),
+               "WITH": ("END WITH",), "ON": ("END ON",), "SCHEDULE": ("END SCHEDULE",)}
+_CLOSERS = frozenset(c for closers in _CLOSERS_OF.values() for c in closers)
 
 
 class Parser(StatementRules, ExpressionRules, KeywordRules):
@@ -192,6 +198,14 @@ class Parser(StatementRules, ExpressionRules, KeywordRules):
             return term
         wanted = " or ".join(expected)
         found = self.as_written(term) if term else "end of file"
+        if term in _CLOSERS and not any(
+                term in _CLOSERS_OF.get(w, ()) for w in self.open_words[:-1]):
+            # WHILE … LOOP, FUNCTION … END SUB: no enclosing block ends there, so this
+            # closer was meant for this block; taking it leaves no stray closer to report.
+            self.error(f"{what} at line {opener.line} ends with {found}: expected {wanted}",
+                       self.tok)
+            self.skip_to_eol()
+            return None
         self.error(f"{what} at line {opener.line} is not closed: expected {wanted}, "
                    f"found {found}", opener if term is None else self.tok)
         return None

@@ -43,6 +43,7 @@ class ParserCore:
         self.block_depth = 0
         self.single_if = 0  # inside ``IF c THEN stmt ELSE stmt``: arguments stop at ELSE
         self.in_sub = False  # inside SUB/FUNCTION (labels and GOTO are the dialog's only)
+        self.open_words: list[str] = []  # first words of the statements being parsed
         self.subs = DefinedSubs() if subs is None else subs
         self.params: list[n.Param] = []
         self.descriptions: list[n.Description] = []

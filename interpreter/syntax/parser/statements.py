@@ -50,7 +50,11 @@ class StatementRules(BlockRules):
             return jump
         handler = _STATEMENT_HANDLERS.get(w)
         if handler is not None:
-            result = handler(self, t)
+            self.open_words.append(w)  # the blocks being parsed, for ``close_block``
+            try:
+                result = handler(self, t)
+            finally:
+                self.open_words.pop()
             if result is not False:
                 return result
         phrase = self.statement_phrase()
