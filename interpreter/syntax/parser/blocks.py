@@ -101,6 +101,8 @@ class BlockRules(ParserCore):
     def then_forgotten(self) -> bool:
         """``IF x = 1 TALK "y"``: a single-line IF missing its THEN (no block follows), told
         by a trial parse of the condition (undone) that stops at a statement's first word."""
+        if any(w.kind is Kind.IDENT and w.upper == "THEN" for w in self.line_tokens()):
+            return False  # the usual IF: no trial parse
         start, reported = self.i, len(self.diagnostics)
         try:
             self.expression()
