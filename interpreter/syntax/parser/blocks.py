@@ -129,6 +129,8 @@ class BlockRules(ParserCore):
         then = self.inline_statement()
         else_body = None
         if self.accept_word("ELSE"):
+            if self.at_eol():  # IF c THEN TALK "a" ELSE
+                raise self.fail("expected a statement after ELSE, on the same line", self.tok)
             else_body = [self.inline_statement()]
         self.expect_eol("the single-line IF")
         return n.If(t.line, t.col, [(cond, [then])], else_body)

@@ -285,7 +285,11 @@ class KeywordRules(ParserCore):
                 opened = True
                 continue
             opened = False
-            if self.accept_op(","):
+            if self.at_op(","):
+                comma = self.advance()
+                if self.at_eol():  # TALK "a", — General Bots cannot compile it either
+                    raise self.fail("a value is missing after the ',' at the end of the line",
+                                    comma)
                 continue
             if self.at_op("*"):
                 star = self.advance()
