@@ -35,7 +35,7 @@ def misspelled_keyword(words: list[Token],
     misspelled keyword, else None. ``known``: whether a lower-case word is a variable or SUB
     of the dialog (those are not typos). Only keywords are suggested: a parse by pieces
     (``parser.pieces``) does not see the SUBs of earlier pieces, and must say the same."""
-    written = [w.text.upper() for w in words]
+    written = [" ".join(w.text.upper().split("_")) for w in words]  # SET_BOT_MEMORY too
     if not written or known(words[0].text.lower()):
         return None
     for k in range(len(words), 0, -1):
