@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 
 
@@ -21,6 +21,9 @@ class Diagnostic:
     severity: Severity
     message: str
     end_col: int = 0  # exclusive end column on the same line; 0 when unknown
+    # Decided by its own line and the names the dialog defines (an unknown SUB, a call's
+    # argument count): still right when other lines fail to parse (``codegen.after_errors``)
+    own_line: bool = field(default=False, compare=False)
 
     def format(self) -> str:
         return f"{self.file}:{self.line}:{self.col}: {self.severity.value}: {self.message}"

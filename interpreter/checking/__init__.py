@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ..codegen.loading import compile_diagnostics
+from ..codegen.loading import compile_diagnostics, with_own_line_findings
 from ..compat import (
     EngineOptions,
     SavedText,
@@ -43,7 +43,7 @@ def check_source(source: str, file: str = "<script>",
     diagnostics = explain_unsupported(source, file, diagnostics)
     whole_file = check_file(source, file, saved, engine)
     if any(d.severity is Severity.ERROR for d in diagnostics):
-        return _in_order(diagnostics + whole_file
+        return _in_order(with_own_line_findings(program, diagnostics) + whole_file
                          + check_unparsed(source, file, diagnostics, engine))
     compiled = compile_diagnostics(program)
     if isinstance(compiled, Diagnostic):

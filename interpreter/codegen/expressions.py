@@ -211,7 +211,7 @@ class ExpressionEmitters(EmitterCore):
             return self.call_builtin(e, b, e.args)
         if keyword:
             return self.ex_KeywordExpr(n.KeywordExpr(e.line, e.col, phrase, e.args))
-        self.warn(e, f"unknown function '{e.name}'")
+        self.warn(e, f"unknown function '{e.name}'", own_line=True)
         return f"R.fail_unknown({e.name!r}, 'function')"
 
     def call_builtin(self, node: n.Node, b: Any, args: list[n.Node]) -> str:
@@ -220,7 +220,7 @@ class ExpressionEmitters(EmitterCore):
                 f"at least {b.min_args}" if b.max_args is None
                 else f"{b.min_args} to {b.max_args}")
             self.warn(node, f"{b.name} expects {want} argument(s), got {len(args)}",
-                      Severity.ERROR)
+                      Severity.ERROR, own_line=True)
             return f"R.fail({f'{b.name} expects {want} argument(s), got {len(args)}'!r})"
         fn = "_b_" + "".join(c if c.isalnum() else "_" for c in b.name)
         self.builtins[fn] = b.fn
@@ -276,11 +276,11 @@ class ExpressionEmitters(EmitterCore):
             # With arguments it is a statement General Bots cannot parse (Rhai reads
             # ``NAME "a", 2`` as a syntax error); a lone word is a variable read there.
             self.warn(node, f"unknown SUB or keyword '{name}'{hint}",
-                      Severity.ERROR if args else Severity.WARNING)
+                      Severity.ERROR if args else Severity.WARNING, own_line=True)
             return f"R.fail_unknown({name!r})"
         if len(args) > len(sub.params):
             self.warn(node, f"{sub.name} takes {len(sub.params)} argument(s), got {len(args)}",
-                      Severity.ERROR)
+                      Severity.ERROR, own_line=True)
         codes = [self.expr(a) for a in args[: len(sub.params)]]
         if not self.debug:
             self.arg_facts.setdefault(sub.name.lower(), []).append(tuple(

@@ -10,7 +10,9 @@ from typing import Any
 
 from ..compat import EngineOptions, check_engine, explain_unsupported
 from ..errors import BasicSyntaxError, Diagnostic, Severity
+from ..syntax.nesting import too_deep
 from ..syntax.parser.core import parse
+from .after_errors import own_line_findings
 from .compile_cache import compiles
 from .compiler import GENERATED_PREFIX, CodeGen, CompiledProgram, compile_program
 
@@ -26,7 +28,8 @@ def load_source(source: str, file: str = "<script>", debug: bool = False,
     errors = [d for d in explain_unsupported(source, file, diagnostics)
               if d.severity is Severity.ERROR]
     if errors:
-        raise BasicSyntaxError(errors)
+        raise BasicSyntaxError([d for d in with_own_line_findings(program, errors)
+                                if d.severity is Severity.ERROR])
     compiled = compile_or_diagnostic(program, debug)
     if isinstance(compiled, Diagnostic):
         raise BasicSyntaxError([compiled])
@@ -74,3 +77,14 @@ def compile_diagnostics(program: Any) -> list[Diagnostic] | Diagnostic:
         return gen.diagnostics
     compiled = compile_or_diagnostic(program)
     return compiled if isinstance(compiled, Diagnostic) else compiled.diagnostics
+
+
+def with_own_line_findings(program: Any, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """``diagnostics`` of a dialog that does not parse, with what compiling the lines that
+    did parse finds on them alone (``after_errors``), sorted by position."""
+    if too_deep(program):  # the parser keeps those statements, compiling them is not safe
+        return diagnostics
+    compiled = compile_diagnostics(program)
+    found = [] if isinstance(compiled, Diagnostic) else \
+        own_line_findings(program, diagnostics, compiled)
+    return sorted(diagnostics + found, key=lambda d: (d.line, d.col))

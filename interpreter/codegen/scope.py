@@ -166,9 +166,10 @@ class EmitterCore:
         self.counter += 1
         return f"_{prefix}{self.counter}"
 
-    def warn(self, node: n.Node, message: str, severity: Severity = Severity.WARNING) -> None:
-        self.diagnostics.append(
-            Diagnostic(self.program.file, node.line, node.col, severity, message))
+    def warn(self, node: n.Node, message: str, severity: Severity = Severity.WARNING,
+             own_line: bool = False) -> None:
+        self.diagnostics.append(Diagnostic(self.program.file, node.line, node.col, severity,
+                                           message, own_line=own_line))
 
     if TYPE_CHECKING:
         # Methods of CodeGen and of the mixins that the other mixins call.

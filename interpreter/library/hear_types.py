@@ -61,6 +61,11 @@ def _rule(*kinds: str, hint: str) -> Callable[[Rule], Rule]:
     return register
 
 
+def known_kinds() -> frozenset[str]:
+    """Every HEAR type with a meaning of its own (any other is taken as text, unchecked)."""
+    return frozenset({*_RULES, *ATTACHMENT_KINDS, "DATE", "MENU", "STRING", "TEXT"})
+
+
 def validate_answer(
     kind: str | None, text: str, options: tuple[str, ...] = (), today: dt.date | None = None
 ) -> Answer:

@@ -3,6 +3,9 @@ modified files asks once: Save All, Don't Save or Cancel."""
 
 from __future__ import annotations
 
+import re
+
+from PySide6.QtGui import QTextCharFormat
 from PySide6.QtWidgets import QDockWidget, QMessageBox, QTabBar
 
 from tests.ui.editor.test_save_and_reload import answer_modal
@@ -69,3 +72,47 @@ def test_close_with_several_modified_files_can_be_cancelled(window, qtbot, tmp_p
     assert window.isVisible()
     assert all(t.modified for t in tabs)
     assert (tmp_path / "b.bas").read_text() == 'TALK "old"\n'
+
+
+SEVERAL_MISTAKES = ('x = 1\nTALKK TALK "hi"\nPRNT x\nTALK "a" +\nIF x = 1 THEN\n'
+                    '  TALK "y"\n')
+EXPECTED_PROBLEMS = [
+    (2, 1, "error: unknown SUB or keyword 'TALKK' (did you mean TALK?)"),
+    (3, 1, "error: unknown SUB or keyword 'PRNT' (did you mean PRINT?)"),
+    (4, 11, "error: expected a value, got end of line"),
+    (5, 1, "error: IF at line 5 is not closed: expected END IF, found end of file"),
+]
+
+
+def problems_listed(window) -> list[tuple[int, int, str]]:
+    found = []
+    for i in range(window.problems.count()):
+        text = window.problems.item(i).text()
+        line, col, rest = re.search(r":(\d+):(\d+): (.*)$", text).groups()
+        found.append((int(line), int(col), rest))
+    return found
+
+
+def squiggles(editor) -> list[tuple[int, int, str]]:
+    """(line, column, tooltip) of each wavy underline the editor draws."""
+    wavy = QTextCharFormat.UnderlineStyle.WaveUnderline
+    found = []
+    for sel in editor.extraSelections():
+        if sel.format.underlineStyle() == wavy:
+            start = sel.cursor.selectionStart()
+            block = editor.document().findBlock(start)
+            found.append((block.blockNumber() + 1, start - block.position() + 1,
+                          sel.format.toolTip()))
+    return sorted(found)
+
+
+def test_every_mistake_is_listed_and_underlined_where_it_is(window, qtbot):
+    tab = window.add_tab(SEVERAL_MISTAKES, None)
+    qtbot.waitUntil(lambda: window.problems.count() == len(EXPECTED_PROBLEMS), timeout=5000)
+    assert problems_listed(window) == EXPECTED_PROBLEMS
+    qtbot.waitUntil(lambda: len(squiggles(tab.editor)) == len(EXPECTED_PROBLEMS))
+    lines = SEVERAL_MISTAKES.split("\n")
+    # A mistake at the end of a line ("got end of line") is underlined on its last character
+    at_text = [(line, min(col, len(lines[line - 1])), "error: " + message.split(": ", 1)[1])
+               for line, col, message in EXPECTED_PROBLEMS]
+    assert [(line, col, "error: " + tip) for line, col, tip in squiggles(tab.editor)] == at_text

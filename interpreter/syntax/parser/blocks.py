@@ -24,12 +24,16 @@ from .parse_error import ParseError
 _H = TypeVar("_H")
 
 
+# Statements with their own rule that may follow THEN (keyword phrases are found apart).
+_INLINE_STATEMENT_WORDS = frozenset({"HEAR", "SET", "LET", "CALL", "EXIT", "RETURN", "GOTO"})
+
+
 class BlockRules(ParserCore):
     """Mixed into :class:`~interpreter.syntax.parser.core.Parser` (through ``StatementRules``)."""
 
     def stmt_if(self, t: Token) -> n.Node:
         self.advance()
-        single = self.then_has_statement()
+        single = self.then_has_statement() or self.then_forgotten()
         cond = self.block_header(self.if_header)
         if cond is None:  # reported; a multi-line IF still opens, so END IF is not stray
             if single:
@@ -43,14 +47,17 @@ class BlockRules(ParserCore):
             term = self.terminator()
             if term == "ELSEIF":
                 self.consume_terminator(term)
-                c = self.expression()
-                self.expect_word("THEN", "after the ELSEIF condition")
-                self.expect_eol("THEN")
-                branches.append((c, self.block()))
+                c = self.block_header(self.elseif_header)  # reported; the IF goes on
+                branches.append((c or n.Literal(t.line, t.col, False), self.block()))
             elif term == "ELSE" and else_body is None:
                 self.advance()
                 self.expect_eol("ELSE")
                 else_body = self.block()
+            elif term == "ELSE":  # reported; its lines still belong to this IF
+                self.error(f"a second ELSE in the IF at line {t.line}: another branch is "
+                           f"ELSEIF condition THEN", self.tok)
+                self.skip_line()
+                else_body = (else_body or []) + self.block()
             else:
                 self.close_block(t, "IF", ("END IF",))
                 break
@@ -62,6 +69,12 @@ class BlockRules(ParserCore):
             raise self.fail("Rhai-style 'if … {' is not supported: write IF … THEN … END IF",
                              self.tok)
         self.expect_word("THEN", "after the IF condition")
+        return cond
+
+    def elseif_header(self) -> n.Node:
+        cond = self.expression()
+        self.expect_word("THEN", "after the ELSEIF condition")
+        self.expect_eol("THEN")
         return cond
 
     def then_has_statement(self) -> bool:
@@ -85,10 +98,39 @@ class BlockRules(ParserCore):
             self.skip_to_eol()
             return None
 
+    def then_forgotten(self) -> bool:
+        """``IF x = 1 TALK "y"``: a single-line IF missing its THEN (no block follows), told
+        by a trial parse of the condition (undone) that stops at a statement's first word."""
+        if any(w.kind is Kind.IDENT and w.upper == "THEN" for w in self.line_tokens()):
+            return False  # the usual IF: no trial parse
+        start, reported = self.i, len(self.diagnostics)
+        try:
+            self.expression()
+            t = self.tok
+            return t.kind is Kind.IDENT and t.upper != "THEN" and (
+                t.upper in _INLINE_STATEMENT_WORDS or self.statement_phrase() is not None)
+        except ParseError:
+            return False
+        finally:
+            self.i = start
+            del self.diagnostics[reported:]
+
+    def line_tokens(self) -> list[Token]:
+        j = self.i
+        while self.toks[j].kind not in (Kind.NEWLINE, Kind.EOF):
+            j += 1
+        return self.toks[self.i:j]
+
     def single_line_if(self, t: Token, cond: n.Node) -> n.Node:
+        words = self.line_tokens()
+        if len(words) >= 2 and words[-2].upper == "END" and words[-1].upper == "IF":
+            raise self.fail("a single-line IF (IF … THEN statement) has no END IF: drop it, or "
+                            "put the statement on a line of its own", words[-2])
         then = self.inline_statement()
         else_body = None
         if self.accept_word("ELSE"):
+            if self.at_eol():  # IF c THEN TALK "a" ELSE
+                raise self.fail("expected a statement after ELSE, on the same line", self.tok)
             else_body = [self.inline_statement()]
         self.expect_eol("the single-line IF")
         return n.If(t.line, t.col, [(cond, [then])], else_body)
@@ -233,18 +275,8 @@ class BlockRules(ParserCore):
         self.expect_eol("SELECT CASE" if not switch else "SWITCH")
         return subject
 
-    def stmt_sub(self, t: Token) -> n.Node:
-        self.advance()
-        is_function = t.upper == "FUNCTION"
-        name = self.expect_ident("a name after " + t.upper)
-        if not name.text.isascii():
-            # Rhai (without its unicode-xid-ident feature, as General Bots builds it)
-            # reads only ASCII names: "Unexpected 'Ｆ'".
-            odd = next(c for c in name.text if not c.isascii())
-            self.error(f"{t.upper} name {name.value!r} has the non-ASCII character {odd!r} "
-                       f"(U+{ord(odd):04X}); General Bots accepts only ASCII letters, digits "
-                       f"and _ in names", name)
-        params: list[str] = []
+    def sub_header(self, t: Token, params: list[str]) -> None:
+        """The parameter list and return type after a SUB's name, onto ``params``."""
         if self.accept_op("("):
             while not self.at_op(")"):
                 self.accept_word("BYVAL") or self.accept_word("BYREF")
@@ -259,6 +291,21 @@ class BlockRules(ParserCore):
         if self.accept_word("AS"):
             self.expect_ident("a return type")
         self.expect_eol(t.upper)
+
+    def stmt_sub(self, t: Token) -> n.Node:
+        self.advance()
+        is_function = t.upper == "FUNCTION"
+        name = self.expect_ident("a name after " + t.upper)
+        if not name.text.isascii():
+            # Rhai (without its unicode-xid-ident feature, as General Bots builds it)
+            # reads only ASCII names: "Unexpected 'Ｆ'".
+            odd = next(c for c in name.text if not c.isascii())
+            self.error(f"{t.upper} name {name.value!r} has the non-ASCII character {odd!r} "
+                       f"(U+{ord(odd):04X}); General Bots accepts only ASCII letters, digits "
+                       f"and _ in names", name)
+        params: list[str] = []
+        # reported; the SUB is still defined, so its END SUB and its calls are no errors
+        self.block_header(lambda: self.sub_header(t, params))
         outer, self.in_sub = self.in_sub, True
         try:
             body = self.block()

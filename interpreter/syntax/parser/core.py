@@ -21,16 +21,25 @@ from .. import nodes as n
 from ..lexer import Kind, Lexed, Token
 from ..nesting import MAX_BLOCK_DEPTH, too_deep
 from ..pieces.lexing import lex_dialog
+from ..suggestions import closest
 from .expressions import ExpressionRules
 from .keywords import KeywordRules
 from .parse_error import ParseError
 from .statements import StatementRules
+from .typos import leading_words, misspelled_keyword
 
 _T = TypeVar("_T")
 
 
 _END_BLOCKS = {"IF", "FOR", "SUB", "FUNCTION", "SELECT", "SWITCH", "WITH", "WHILE", "ON",
                "SCHEDULE", "TALK", "TABLE"}
+_END_WORDS = sorted(_END_BLOCKS)
+# What ends a block, by the first word of the statement that opens it.
+_CLOSERS_OF = {"IF": ("END IF",), "FOR": ("NEXT", "END FOR"), "DO": ("LOOP",),
+               "WHILE": ("WEND", "END WHILE"), "SELECT": ("END SELECT",),
+               "SWITCH": ("END SWITCH",), "SUB": ("END SUB",), "FUNCTION": ("END FUNCTION",),
+               "WITH": ("END WITH",), "ON": ("END ON",), "SCHEDULE": ("END SCHEDULE",)}
+_CLOSERS = frozenset(c for closers in _CLOSERS_OF.values() for c in closers)
 
 
 class Parser(StatementRules, ExpressionRules, KeywordRules):
@@ -48,7 +57,8 @@ class Parser(StatementRules, ExpressionRules, KeywordRules):
             nxt = self.peek()
             if nxt.kind is Kind.IDENT and nxt.upper in _END_BLOCKS:
                 return "END " + nxt.upper
-            return None
+            meant = self.misspelled_end()
+            return None if meant is None else "END " + meant
         if w in ("ENDIF", "END_IF"):
             return "END IF"
         if w == "NEXT" and self.statement_phrase() is not None:
@@ -64,7 +74,25 @@ class Parser(StatementRules, ExpressionRules, KeywordRules):
             return "DEFAULT"
         return None
 
+    def misspelled_end(self) -> str | None:
+        """The block an ``END`` line closes when its second word misspells one (END IFF):
+        taken as that END, so the block is not reported unclosed as well."""
+        word, after = self.peek(), self.peek(2)
+        if word.kind is not Kind.IDENT or after.kind not in (Kind.NEWLINE, Kind.EOF):
+            return None
+        return closest(word.upper, _END_WORDS)
+
+    def as_written(self, term: str) -> str:
+        """``term`` as the line spells it when it is a misspelled END (END IFF)."""
+        if self.tok.upper == "END" and self.peek().upper != term[4:]:
+            return f"{self.tok.text} {self.peek().text}"
+        return term
+
     def consume_terminator(self, term: str) -> None:
+        written = self.as_written(term)
+        if written != term:
+            self.error(f"unknown keyword '{written}' (did you mean {term}?)", self.tok,
+                       end_col=self.peek().end_col)
         self.advance()
         if term.startswith("END ") or (term == "ELSEIF" and self.at_word("IF")):
             self.advance()
@@ -77,8 +105,9 @@ class Parser(StatementRules, ExpressionRules, KeywordRules):
             body.extend(self.block())
             if self.tok.kind is Kind.EOF:
                 break
-            term = self.terminator() or self.tok.describe()
-            self.error(f"{term} without a matching opening statement", self.tok)
+            term = self.terminator()
+            shown = self.as_written(term) if term else self.tok.describe()
+            self.error(f"{shown} without a matching opening statement", self.tok)
             self.skip_line()
         body = [s for s in body if not isinstance(s, n.SubDef)]
         return n.Program(self.file, body, self.subs.own, self.params, self.descriptions,
@@ -106,7 +135,26 @@ class Parser(StatementRules, ExpressionRules, KeywordRules):
 
     def statement_into(self, body: list[n.Node]) -> None:
         """One statement onto ``body``, then the check that it ends the line (a statement
-        with junk after it stays in the best-effort program)."""
+        with junk after it stays in the best-effort program). A line that fails because its
+        first words misspell a keyword is reported at the typo."""
+        start = self.i
+        try:
+            self.checked_statement_into(body)
+        except ParseError as e:
+            raise self.misspelling(start) or e
+
+    def misspelling(self, start: int) -> ParseError | None:
+        if self.is_assignment_line(start):
+            return None
+        words = leading_words(self.toks, start)
+        found = misspelled_keyword(
+            words, lambda w: w in self.names or self.subs.line_of(w) is not None)
+        if found is None:
+            return None
+        message, used = found
+        return ParseError(message, words[0], words[used - 1].end_col)
+
+    def checked_statement_into(self, body: list[n.Node]) -> None:
         self.open_statements += 1
         try:
             stmt = self.statement()
@@ -115,6 +163,8 @@ class Parser(StatementRules, ExpressionRules, KeywordRules):
         if stmt is not None:
             body.append(stmt)
         if not self.at_eol() and self.toks[self.i - 1].kind is not Kind.NEWLINE:
+            if self.at_op(")", "]", "}"):  # LEN("abc"))
+                raise self.fail(f"'{self.tok.value}' has no matching opening bracket", self.tok)
             raise self.fail(f"unexpected {self.tok.describe()} after the statement", self.tok)
 
     def recover(self, rule: Callable[[], _T]) -> _T | None:
@@ -124,7 +174,7 @@ class Parser(StatementRules, ExpressionRules, KeywordRules):
         try:
             return rule()
         except ParseError as e:
-            self.error(e.message, e.tok)
+            self.error(e.message, e.tok, end_col=e.end_col)
             if self.i == start:
                 self.advance()
             self.skip_line()
@@ -147,7 +197,15 @@ class Parser(StatementRules, ExpressionRules, KeywordRules):
             self.consume_terminator(term)
             return term
         wanted = " or ".join(expected)
-        found = term or "end of file"
+        found = self.as_written(term) if term else "end of file"
+        if term in _CLOSERS and not any(
+                term in _CLOSERS_OF.get(w, ()) for w in self.open_words[:-1]):
+            # WHILE … LOOP, FUNCTION … END SUB: no enclosing block ends there, so this
+            # closer was meant for this block; taking it leaves no stray closer to report.
+            self.error(f"{what} at line {opener.line} ends with {found}: expected {wanted}",
+                       self.tok)
+            self.skip_to_eol()
+            return None
         self.error(f"{what} at line {opener.line} is not closed: expected {wanted}, "
                    f"found {found}", opener if term is None else self.tok)
         return None

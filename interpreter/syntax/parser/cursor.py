@@ -43,6 +43,7 @@ class ParserCore:
         self.block_depth = 0
         self.single_if = 0  # inside ``IF c THEN stmt ELSE stmt``: arguments stop at ELSE
         self.in_sub = False  # inside SUB/FUNCTION (labels and GOTO are the dialog's only)
+        self.open_words: list[str] = []  # first words of the statements being parsed
         self.subs = DefinedSubs() if subs is None else subs
         self.params: list[n.Param] = []
         self.descriptions: list[n.Description] = []
@@ -144,8 +145,9 @@ class ParserCore:
         while self.tok.kind is Kind.NEWLINE:
             self.advance()
 
-    def error(self, message: str, tok: Token, severity: Severity = Severity.ERROR) -> None:
-        end = tok.end_col if tok.end_col > tok.col else tok.col + 1
+    def error(self, message: str, tok: Token, severity: Severity = Severity.ERROR,
+              end_col: int = 0) -> None:
+        end = end_col or (tok.end_col if tok.end_col > tok.col else tok.col + 1)
         self.diagnostics.append(Diagnostic(self.file, tok.line, tok.col, severity, message, end))
 
     def note_name(self, name: str) -> None:

@@ -271,6 +271,8 @@ class ExpressionRules(ParserCore):
             return n.ArrayLit(t.line, t.col, self.bracketed_list("]", "to close the array"))
         if t.value in ("{", "#{"):
             return self.map_literal(t)
+        if t.value in (")", "]", "}") and not self.nesting:  # TALK "hi")
+            raise self.fail(f"'{t.value}' has no matching opening bracket", t)
         raise self.fail(f"expected a value, got {t.describe()}", t)
 
     def map_literal(self, t: Token) -> n.Node:

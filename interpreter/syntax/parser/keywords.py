@@ -25,6 +25,7 @@ from ..vocabulary import (
 from .cursor import ParserCore
 from .data_forms import DATA_PHRASES, Clauses, parse_data_keyword
 from .extra_forms import EXTRA_PHRASES, parse_extra_keyword
+from .side_by_side import explain, first_pair
 
 PhraseTable = dict[str, list[tuple[str, ...]]]
 
@@ -251,8 +252,22 @@ class KeywordRules(ParserCore):
         lo, hi = _ARITY.get(phrase, (0, 99))
         if not lo <= len(args) <= hi:
             want = str(lo) if lo == hi else f"{lo} to {hi}"
-            self.error(f"{phrase} expects {want} argument{'s' if hi != 1 else ''}, "
-                       f"got {len(args)}", t)
+            message = f"{phrase} expects {want} argument{'s' if hi != 1 else ''}, " \
+                      f"got {len(args)}"
+            pair = self.side_by_side(args[0]) if hi == 1 and len(args) > 1 else None
+            if pair is None:
+                self.error(message, t)
+            else:  # TALK "Hi " name: blame the place the + or the quote went wrong
+                self.error(f"{message}: {explain(pair)}", pair[1])
+
+    def side_by_side(self, first: n.Node) -> tuple[Token, Token] | None:
+        """Two values side by side from the argument ``first`` to the cursor."""
+        start = self.i
+        while (self.toks[start].line, self.toks[start].col) != (first.line, first.col):
+            start -= 1
+            if start < 0 or self.toks[start].line < first.line:
+                return None
+        return first_pair(self.toks, start, self.i)
 
     def keyword_clauses(self, args: list[n.Node], extra: frozenset[str] = frozenset()
                         ) -> Clauses:
@@ -270,7 +285,11 @@ class KeywordRules(ParserCore):
                 opened = True
                 continue
             opened = False
-            if self.accept_op(","):
+            if self.at_op(","):
+                comma = self.advance()
+                if self.at_eol():  # TALK "a", — General Bots cannot compile it either
+                    raise self.fail("a value is missing after the ',' at the end of the line",
+                                    comma)
                 continue
             if self.at_op("*"):
                 star = self.advance()

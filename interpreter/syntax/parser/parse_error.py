@@ -9,7 +9,8 @@ from ..lexer import Token
 
 
 class ParseError(Exception):
-    def __init__(self, message: str, tok: Token):
+    def __init__(self, message: str, tok: Token, end_col: int = 0):
         super().__init__(message)
         self.message = message
         self.tok = tok
+        self.end_col = end_col  # where the mistake ends on tok's line, when it spans tokens

@@ -12,11 +12,15 @@ import re
 from collections.abc import Callable
 from typing import Literal
 
+from ...errors import Severity
+from ...library.hear_types import known_kinds, normalize_kind
 from .. import nodes as n
 from ..lexer import Kind, TextBlock, Token
+from ..suggestions import closest
 from .blocks import BlockRules
 from .expressions import string_source
 from .keywords import NON_OPERAND_WORDS
+from .parse_error import ParseError
 
 # Rhai's compound assignments and the binary operator each applies (``%`` is MOD here).
 _COMPOUND_OPS = {"+": "+", "-": "-", "*": "*", "/": "/", "%": "MOD", "**": "**", "&": "&",
@@ -39,13 +43,18 @@ class StatementRules(BlockRules):
             return self.assignment(t)
         if self.is_compound_assignment():
             return self.compound_assignment(t)
+        self.reject_increment(t)
         w = t.upper
         jump = self.label_or_goto(t)
         if jump is not None:
             return jump
         handler = _STATEMENT_HANDLERS.get(w)
         if handler is not None:
-            result = handler(self, t)
+            self.open_words.append(w)  # the blocks being parsed, for ``close_block``
+            try:
+                result = handler(self, t)
+            finally:
+                self.open_words.pop()
             if result is not False:
                 return result
         phrase = self.statement_phrase()
@@ -96,6 +105,22 @@ class StatementRules(BlockRules):
         current = n.Name(t.line, t.col, t.text)
         value = n.Binary(op.line, op.col, _COMPOUND_OPS[op.text], current, self.expression())
         return n.Assign(t.line, t.col, target, value)
+
+    def reject_increment(self, t: Token) -> None:
+        """``x++`` / ``x--``: neither BASIC nor Rhai has them; say what to write."""
+        op, again, end = self.peek(), self.peek(2), self.peek(3)
+        if op.kind is Kind.OP and op.value in ("+", "-") and again.kind is Kind.OP and \
+                again.value == op.value and again.col == op.end_col and \
+                end.kind in (Kind.NEWLINE, Kind.EOF):
+            raise self.fail(f"{t.text}{op.value}{op.value} is not BASIC: write "
+                            f"{t.text} = {t.text} {op.value} 1", op)
+
+    def stmt_dim(self, t: Token) -> n.Node:
+        """``DIM x AS INTEGER`` from other BASICs: General Bots cannot compile it."""
+        name = self.peek()
+        shown = name.text if name.kind is Kind.IDENT else "name"
+        raise self.fail(f"DIM is not needed: a variable exists from its first assignment "
+                        f"(write {shown} = …)", t)
 
     def stmt_let(self, t: Token) -> n.Node | Literal[False]:
         if self.is_assignment_line(self.i + 1):
@@ -159,9 +184,15 @@ class StatementRules(BlockRules):
         return n.Exit(t.line, t.col, kind)
 
     def stmt_end(self, t: Token) -> n.Node | Literal[False]:
-        if self.peek().kind in (Kind.NEWLINE, Kind.EOF):
+        nxt = self.peek()
+        if nxt.kind in (Kind.NEWLINE, Kind.EOF):
             self.advance()
             return n.Exit(t.line, t.col, "")
+        if nxt.kind is Kind.IDENT and self.peek(2).kind in (Kind.NEWLINE, Kind.EOF):
+            # No keyword starts with END: the end of a block nothing resembles (END FOO)
+            raise ParseError(f"unknown keyword '{t.text} {nxt.text}': END alone ends the "
+                             f"dialog, and a block ends with END IF, END SUB, END FUNCTION, "
+                             f"END SELECT, END WITH or NEXT", t, nxt.end_col)
         return False
 
     def stmt_param(self, t: Token) -> n.Node:
@@ -236,6 +267,7 @@ class StatementRules(BlockRules):
         if self.accept_word("AS"):
             if self.tok.kind is Kind.IDENT and not self.at_word("WITH", "DEFAULT"):
                 kind = self.advance().upper
+                self.check_hear_type(self.toks[self.i - 1])
             if kind == "MENU" or self.tok.kind is Kind.STRING or self.at_op("*", "["):
                 options = self.hear_options()
                 kind = "MENU"
@@ -249,6 +281,16 @@ class StatementRules(BlockRules):
             else:
                 default = self.expression()
         return n.Hear(t.line, t.col, target, kind, options, prompt, default)
+
+    def check_hear_type(self, word: Token) -> None:
+        """``HEAR x AS NUMBR``: Talkbench would take any answer, unchecked; say so."""
+        kinds = known_kinds()
+        if normalize_kind(word.text) in kinds:
+            return
+        meant = closest(word.text, sorted(kinds))
+        hint = f" (did you mean {meant}?)" if meant else ""
+        self.error(f"unknown HEAR type '{word.text}'{hint}: any answer is taken as text, "
+                   f"unchecked", word, Severity.WARNING)
 
     def hear_options(self) -> list[n.Node]:
         options: list[n.Node] = []
@@ -346,6 +388,9 @@ class StatementRules(BlockRules):
             self.advance()
             return n.CallSub(t.line, t.col, t.text, self.call_args())
         expr = self.expression()
+        if nxt.kind is Kind.OP and nxt.value == "==":
+            self.error(f"this line compares {t.text} with a value and keeps nothing: to "
+                       f"assign, write {t.text} = …", nxt, Severity.WARNING)
         return n.ExprStmt(t.line, t.col, expr)
 
 
@@ -370,6 +415,7 @@ def _looks_like_prompt(text: str) -> bool:
 _Handler = Callable[[StatementRules, Token], n.Node | Literal[False] | None]
 _STATEMENT_HANDLERS: dict[str, _Handler] = {
     "LET": StatementRules.stmt_let,
+    "DIM": StatementRules.stmt_dim,
     "SET": StatementRules.stmt_set,
     "IF": StatementRules.stmt_if,
     "FOR": StatementRules.stmt_for,

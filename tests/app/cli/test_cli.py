@@ -161,3 +161,17 @@ def test_signal_flushes_queued_writes_before_exit(tmp_path, sig):
     assert last >= 2000
     # Every k-slot holds the value of its last write before the stop.
     assert all(int(rows[f"k{j}"]) > last - 50 for j in range(50))
+
+
+def test_check_and_run_report_every_mistake_one_full_line_each(tmp_path):
+    bad = tmp_path / "several.bas"
+    bad.write_text('x = 1\nTALKK TALK "hi"\nPRNT x\nTALK "a" +\nIF x = 1 THEN\n  TALK "y"\n')
+    expected = (f"{bad}:2:1: error: unknown SUB or keyword 'TALKK' (did you mean TALK?)\n"
+                f"{bad}:3:1: error: unknown SUB or keyword 'PRNT' (did you mean PRINT?)\n"
+                f"{bad}:4:11: error: expected a value, got end of line\n"
+                f"{bad}:5:1: error: IF at line 5 is not closed: expected END IF, found end "
+                f"of file\n")
+    checked = talkbench("check", str(bad))
+    assert (checked.returncode, checked.stdout, checked.stderr) == (1, expected, "")
+    ran = talkbench("run", str(bad))
+    assert (ran.returncode, ran.stdout, ran.stderr) == (2, "", expected)
