@@ -50,6 +50,8 @@ from ..values import BasicValueError, repr_value, rhai_type, to_display, to_numb
 from .outward import outward
 
 MAX_WAIT = 300.0  # seconds, as the original engine caps WAIT
+# A run stopped by THROW "" or RAISE(""): the error still says something where it is shown.
+NO_MESSAGE = "an error with an empty message (THROW or RAISE was given \"\")"
 HEAR_ATTEMPTS = 3
 # Seconds of uninterrupted running before loops yield to the event loop. In the IDE that
 # loop is the GUI thread's: a timer due meanwhile waits up to this long plus what runs
@@ -288,7 +290,7 @@ class Runtime:
         """Map a Python exception to a BASIC error at the statement that raised it."""
         line, col = self.locate(exc)
         if isinstance(exc, BasicValueError):
-            message = str(exc)
+            message = str(exc) or NO_MESSAGE
         elif isinstance(exc, ZeroDivisionError):
             message = "division by zero"
         elif isinstance(exc, RecursionError):
@@ -363,7 +365,9 @@ class Runtime:
         """ON ERROR RESUME NEXT skipped a failing statement: record it for ERR_NUMBER /
         ERR_DESCRIPTION and say so in the output, so the IDE still shows what failed."""
         error = self.runtime_error(exc)
-        self.error_number, self.error_text = 1, error.message
+        # ERR_DESCRIPTION is what was thrown, even an empty text (as in General Bots).
+        self.error_number = 1
+        self.error_text = str(exc) if isinstance(exc, BasicValueError) else error.message
         self.warn(f"error ignored (ON ERROR RESUME NEXT): {error.message}", line)
 
     def overflow(self, name: str) -> None:

@@ -7,6 +7,7 @@ import pytest
 from interpreter import BasicRuntimeError, check_source
 from interpreter.debug.debugger import Debugger
 from interpreter.events import Printed
+from interpreter.runtime.engine import NO_MESSAGE
 
 from ..helpers import run
 
@@ -37,6 +38,18 @@ def test_errors_are_skipped_recorded_and_cleared(debug: bool) -> None:
     assert out.result == [1, "Division by zero: 1 / 0", 3, "bad 3", 0]
     warnings = [e.text for e in out.events if isinstance(e, Printed) and e.level == "warning"]
     assert len(warnings) == 4 and "Division by zero" in warnings[0]
+
+
+@pytest.mark.parametrize("statement", ['THROW ""', 'RAISE("")', "THROW(LEFT(\"x\", 0))"])
+def test_an_error_thrown_with_an_empty_text_still_says_what_stopped_the_run(
+        statement: str) -> None:
+    """Found by the fuzz test: the run stopped with "fuzz.bas:1:1: error: " and nothing
+    after it. ERR_DESCRIPTION keeps the empty text, as General Bots' ErrorRuntime("") does."""
+    with pytest.raises(BasicRuntimeError) as e:
+        run(f'TALK "a"\n{statement}\n')
+    assert (e.value.line, e.value.message) == (2, NO_MESSAGE)
+    out = run(f"ON ERROR RESUME NEXT\n{statement}\nRETURN [ERR_NUMBER, ERR_DESCRIPTION]\n")
+    assert out.result == [1, ""]
 
 
 def test_on_error_goto_0_stops_resuming() -> None:
