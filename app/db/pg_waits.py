@@ -76,7 +76,12 @@ def _wait(conn: Any) -> None:
             return
         if state not in (pgext.POLL_READ, pgext.POLL_WRITE):
             raise psycopg2.OperationalError(f"unexpected poll state {state!r}")
-        if _ready(conn.fileno(), state == pgext.POLL_WRITE, limit):
+        wait = limit
+        if still_running is not None and limit is not None:
+            silence = time.monotonic() - silent_since
+            if silence >= limit:  # said to be running: wait no further than its ceiling
+                wait = max(0.0, min(limit, running_limit - silence))
+        if _ready(conn.fileno(), state == pgext.POLL_WRITE, wait):
             silent_since = time.monotonic()
             continue
         silence = time.monotonic() - silent_since

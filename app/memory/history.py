@@ -257,8 +257,8 @@ class MemoryHistory:
                 if self._idle:
                     self._cond.notify()
             return
-        if state is ChangeState.FAILED or state is ChangeState.REFUSED:
-            return
+        if state is ChangeState.FAILED:
+            return  # the write stays queued: its LANDED comes later
         if change.state in (ChangeState.DELETED, ChangeState.RENAMED) and self._kind_override:
             with self._override_lock:
                 src = self._kind_override.pop((change.bot, change.old_key or change.key), None)
@@ -494,9 +494,13 @@ class MemoryHistory:
     def _change_rows(self, change: MemoryChange, now: float,
                      rows: list[tuple[Any, ...]]) -> None:
         """Add the rows of one change that came as an object: a delete or a rename (writes
-        are queued flattened, see :func:`_flat`)."""
+        are queued flattened, see :func:`_flat`); a refused write has none."""
         k = (change.bot, change.key)
-        if change.state is ChangeState.DELETED:
+        if change.state is ChangeState.REFUSED:
+            # Neither it nor the sets it replaced in its batch reached the database: no
+            # change to record, and left queued they counted in the backlog for good.
+            self._take_upto(k, _flat(change, True)[4:], self._pending.get(k))
+        elif change.state is ChangeState.DELETED:
             rows.append(_row(*k, change.old, True, None, change.source, None, now,
                              change.created_at))
             self._known[k] = None
@@ -553,19 +557,27 @@ class MemoryHistory:
         oldest first: those up to the newest one equal to it (the store coalesces repeated
         writes of a key into one LANDED). Only ``landed`` itself when its set was queued
         before the subscription."""
+        taken = self._take_upto(k, landed[4:], queue)
+        if taken is not None:
+            return taken
+        flat = landed[:4] + (landed[4] or "",) + landed[5:]
+        return [(flat, time.time())]
+
+    def _take_upto(self, k: tuple[str, str], match: tuple[Any, ...],
+                   queue: list[_Queued] | None) -> list[_Queued] | None:
+        """Take the queued sets of ``k`` up to the newest one whose value and source are
+        ``match`` (a PENDING and its LANDED or REFUSED differ in [1]) off its queue, oldest
+        first; ``None`` when none is."""
         if queue:
-            match = landed[4:]  # value and source: a PENDING and its LANDED differ in [1]
-            for i in range(len(queue) - 1, -1, -1):  # the newest matching set
+            for i in range(len(queue) - 1, -1, -1):
                 if queue[i][0][4:] == match:
                     if i == len(queue) - 1:
                         del self._pending[k]
-                        self._waiting -= len(queue)
-                        return queue
-                    self._pending[k] = queue[i + 1 :]
+                    else:
+                        self._pending[k] = queue[i + 1 :]
                     self._waiting -= i + 1
                     return queue[: i + 1]
-        flat = landed[:4] + (landed[4] or "",) + landed[5:]
-        return [(flat, time.time())]
+        return None
 
     def _prefetch_latest(self, items: list[Any]) -> None:
         """Read the last recorded value of every key ``items`` land that the recorder does not

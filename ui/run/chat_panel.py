@@ -96,7 +96,8 @@ class ChatPanel(QWidget):
         self._left = 0  # messages that left the chat past MAX_ROWS since it was cleared
         self.earlier = QLabel()
         self.earlier.setObjectName("earlier")
-        self.earlier.setStyleSheet(_STYLES["note"][0])
+        self.earlier.setWordWrap(True)  # one long line: unwrapped, it set the dock's width
+        self.earlier.setStyleSheet(self._style("note"))
         self.earlier.hide()
         self._messages = QWidget()
         self._list = QVBoxLayout(self._messages)
@@ -256,6 +257,7 @@ class ChatPanel(QWidget):
     def set_dark(self, dark: bool) -> None:
         """Bubble colours for a dark or a light application theme (existing bubbles too)."""
         self._dark = dark
+        self.earlier.setStyleSheet(self._style("note"))
         for widget in self.findChildren(QWidget):
             if widget.objectName() in _STYLES:
                 widget.setStyleSheet(self._style(widget.objectName()))

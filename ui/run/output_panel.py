@@ -76,6 +76,11 @@ class OutputPanel(PositionList):
         # every line (entries may hold several lines, so their heights are not uniform).
         self.setLayoutMode(QListView.LayoutMode.Batched)
         self._dropped = 0  # entries removed past MAX_ENTRIES (the first entry says so)
+        # Each batch laid out lengthens the list below the view after add() scrolled to the
+        # bottom: a view left at the bottom follows it (one the user scrolled up stays).
+        self._at_end = True
+        self.verticalScrollBar().valueChanged.connect(self._scrolled)
+        self.verticalScrollBar().rangeChanged.connect(self._grown)
 
     def add(self, text: str, level: str = "info", line: int = 0, col: int = 1) -> QListWidgetItem:
         item = super().add(text, level, line, col)
@@ -83,6 +88,13 @@ class OutputPanel(PositionList):
             self._drop_oldest()
         self.scrollToBottom()
         return item
+
+    def _scrolled(self, value: int) -> None:
+        self._at_end = value >= self.verticalScrollBar().maximum()
+
+    def _grown(self, _low: int, high: int) -> None:
+        if self._at_end:
+            self.verticalScrollBar().setValue(high)
 
     def clear(self) -> None:
         self._dropped = 0

@@ -104,3 +104,40 @@ def test_a_recorder_that_cannot_move_does_not_hold_the_run(
     assert max(backlogs) >= SETS  # nothing taken up meanwhile: it kept every change
     assert history.flush(60)  # the lock is gone: all of it is recorded
     assert len(history.run_events("run-backlog")) == SETS
+
+
+REFUSE_FORBIDDEN = """
+CREATE TRIGGER refuse_forbidden_insert BEFORE INSERT ON bot_memories
+WHEN NEW.value = 'forbidden' BEGIN SELECT RAISE(ABORT, 'forbidden is refused'); END;
+CREATE TRIGGER refuse_forbidden_update BEFORE UPDATE ON bot_memories
+WHEN NEW.value = 'forbidden' BEGIN SELECT RAISE(ABORT, 'forbidden is refused'); END;
+"""
+
+
+def test_refused_writes_leave_no_backlog_and_no_events(tmp_path: Path) -> None:
+    """A write the database refuses never lands: it is not recorded as a change, and it does
+    not stay counted as waiting (each one counted made every later run wait for a recorder
+    that had nothing left to do)."""
+    url = sqlite_url(tmp_path / "refusing.sqlite3")
+    MemoryStore(url).close()
+    con = sqlite3.connect(tmp_path / "refusing.sqlite3")
+    con.executescript(REFUSE_FORBIDDEN)
+    con.close()
+    with MemoryStore(url, linger=0.01) as store:
+        history = MemoryHistory(store)
+        try:
+            mem = store.bot("b")
+            mem.set("k", "1")
+            assert store.flush(30)
+            for _ in range(3):
+                mem.set("k", "forbidden")
+                assert store.flush(30)
+            mem.set("k", "2")
+            mem.set("other", "forbidden")
+            assert history.flush(30)
+            assert history.backlog == 0
+            assert [(e.old, e.new) for e in reversed(history.timeline("b", "k"))] == [
+                (None, "1"), ("1", "2")]
+            assert history.timeline("b", "other") == []
+        finally:
+            history.close()

@@ -80,3 +80,22 @@ def test_a_dialog_talking_in_a_loop_leaves_the_last_bubbles_linked_to_their_turn
     assert [e for e in entries if e.startswith("bot:")] == (
         [f"bot: line {i}" for i in range(1, 601)] + ["bot: done"])
     assert "Turn 0" in done.toolTip()
+
+
+def test_the_earlier_messages_line_follows_the_theme_and_wraps_in_a_narrow_chat(qtbot) -> None:
+    """The line saying how many messages left is a note like the others: dark theme colours
+    (it kept the light ones), and wrapped, so a narrow chat dock is not pushed wider than
+    it was by its one long line."""
+    chat = ChatPanel()
+    qtbot.addWidget(chat)
+    chat.show()
+    narrow = chat.minimumSizeHint().width()
+    for i in range(MAX_ROWS + TRIM_ROWS):
+        chat.add_note(f"n{i}")
+    assert chat.earlier.isVisibleTo(chat)
+    assert chat.minimumSizeHint().width() <= narrow
+    chat.set_dark(True)
+    note = next(lb for lb in chat_labels(chat) if lb.objectName() == "note")
+    assert chat.earlier.styleSheet() == note.styleSheet()
+    chat.set_dark(False)
+    assert chat.earlier.styleSheet() == note.styleSheet()
