@@ -164,7 +164,7 @@ class MemorySql:
             bot_id = self._ensure_bot(bot)
             ids = new_ids(len(rows))
             values = [(ids[i], bot_id, key, value, self.ts(created), now)
-                      for i, (key, value, created) in enumerate(rows)]
+                      for i, (key, value, created) in enumerate(sorted(rows))]  # lock order
             for chunk in chunks(values, CHUNK_ROWS):
                 self._restore_query(chunk)
 
@@ -183,7 +183,17 @@ class MemorySql:
                 wanted: dict[tuple[str, str], str | None] = dict.fromkeys(deletes)
                 wanted.update({(bot, key): value for bot, key, value, _c in writes})
                 self._check_expected(expected, wanted)
-            for bot, key, value, created in writes:
+            for (bot, key), value, created, delete in _ops_in_lock_order(writes, deletes):
+                if delete:
+                    bot_id = self.lookup_bot_id(bot)
+                    if bot_id is None:
+                        continue
+                    where = (BotMemory.bot == bot_id) & (BotMemory.key == key)
+                    rows = self.fetch(self.sql_entry, (bot_id, key))
+                    if rows:
+                        deleted[(bot, key)] = (rows[0][1], rows[0][2])
+                        self.db.execute(BotMemory.delete().where(where))
+                    continue
                 bot_id = self._ensure_bot(bot)
                 if created is None:
                     self.db.execute(self._upsert_query([(new_ids(1)[0], bot_id, key, value,
@@ -191,15 +201,6 @@ class MemorySql:
                 else:
                     self._restore_query([(new_ids(1)[0], bot_id, key, value,
                                           self.ts(created), now)])
-            for bot, key in deletes:
-                bot_id = self.lookup_bot_id(bot)
-                if bot_id is None:
-                    continue
-                where = (BotMemory.bot == bot_id) & (BotMemory.key == key)
-                rows = self.fetch(self.sql_entry, (bot_id, key))
-                if rows:
-                    deleted[(bot, key)] = (rows[0][1], rows[0][2])
-                    self.db.execute(BotMemory.delete().where(where))
         return deleted
 
     def _check_expected(self, expected: Mapping[tuple[str, str], str | None],
@@ -373,6 +374,18 @@ def in_lock_order(batch: dict[tuple[str, str], Pending]) -> list[tuple[tuple[str
     order deadlocked ("deadlock detected": the writes reported FAILED, a run stopped at its
     SET); in one order, one waits for the other instead."""
     return sorted(batch.items(), key=lambda item: item[0])
+
+
+def _ops_in_lock_order(writes: list[Write], deletes: list[tuple[str, str]],
+                       ) -> list[tuple[tuple[str, str], str | None, Any, bool]]:
+    """``((bot, key), value, created_at, is_delete)`` of ``writes`` and ``deletes`` in one
+    order of bot and key (see :func:`in_lock_order`: an undo or a snapshot restore in two
+    processes deadlocked like the writer's batches did); a key's writes go before its delete,
+    as they did when all the writes went first."""
+    ops: list[tuple[tuple[str, str], str | None, Any, bool]] = [
+        ((bot, key), value, created, False) for bot, key, value, created in writes]
+    ops += [((bot, key), None, None, True) for bot, key in deletes]
+    return sorted(ops, key=lambda op: (op[0], op[3]))
 
 
 def chunks(items: list[Any], size: int) -> Iterable[list[Any]]:
