@@ -23,7 +23,7 @@ CHILD = textwrap.dedent(
     import sys
     from app.memory.store import ChangeState, MemoryStore
 
-    url, who, rounds, n = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+    url, rounds, n, who = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
     store = MemoryStore(url)
     failed = []
     store.subscribe(lambda c: failed.append(c.error) if c.state is ChangeState.FAILED else None)
@@ -41,14 +41,19 @@ CHILD = textwrap.dedent(
 )
 
 
-def test_two_processes_writing_one_bots_keys_in_opposite_orders_never_deadlock(
-    pg_server: PgServer,
-) -> None:
+def race_database(pg_server: PgServer) -> str:
+    """A new database whose schema and bot exist before the race."""
     url = pg_server.url(pg_server.new_database())
-    with MemoryStore(url) as store:  # the schema and the bot exist before the race
+    with MemoryStore(url) as store:
         store.set("b", "k0000", "")
         assert store.flush(30)
-    procs = [subprocess.Popen([sys.executable, "-c", CHILD, url, who, str(ROUNDS), str(KEYS)],
+    return url
+
+
+def race(script: str, *args: str) -> list[str]:
+    """Run ``script`` as processes A and B (its last argument), started together; their
+    outputs, each checked to have exited cleanly."""
+    procs = [subprocess.Popen([sys.executable, "-c", script, *args, who],
                               stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                               stderr=subprocess.PIPE, text=True)
              for who in "AB"]
@@ -56,10 +61,19 @@ def test_two_processes_writing_one_bots_keys_in_opposite_orders_never_deadlock(
         assert proc.stdin is not None
         proc.stdin.write("go\n")
         proc.stdin.flush()
-    results = [proc.communicate(timeout=120) for proc in procs]
-    for (out, err), proc in zip(results, procs):
+    outputs = []
+    for proc in procs:
+        out, err = proc.communicate(timeout=120)
         assert proc.returncode == 0, err
-        assert out == "True 0 []\n", (out, err)
+        outputs.append(out)
+    return outputs
+
+
+def test_two_processes_writing_one_bots_keys_in_opposite_orders_never_deadlock(
+    pg_server: PgServer,
+) -> None:
+    url = race_database(pg_server)
+    assert race(CHILD, url, str(ROUNDS), str(KEYS)) == ["True 0 []\n"] * 2
     with MemoryStore(url) as store:
         values = {e.key: e.value for e in store.list("b")}
     assert len(values) == KEYS
@@ -72,7 +86,7 @@ EDITS = textwrap.dedent(
     from app.memory.store import DatabaseError, MemoryEntry, MemoryStore
     from interpreter.ports.host import WriteSource
 
-    url, who, how, rounds, n = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5])
+    url, how, rounds, n, who = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
     store = MemoryStore(url)
     keys = [f"k{i:04d}" for i in range(n)]
     if who == "B":
@@ -102,19 +116,5 @@ def test_undo_and_restore_in_two_processes_in_opposite_orders_never_deadlock(
     """An undone delete, an undo or a snapshot restore (MemoryStore.restore / apply) writes
     and deletes its rows in the same order as the writer's batches: in their own order, two
     processes deadlocked and one's edit failed with "deadlock detected"."""
-    url = pg_server.url(pg_server.new_database())
-    with MemoryStore(url) as store:
-        store.set("b", "k0000", "")
-        assert store.flush(30)
-    procs = [subprocess.Popen([sys.executable, "-c", EDITS, url, who, how, "20", str(KEYS)],
-                              stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True)
-             for who in "AB"]
-    for proc in procs:
-        assert proc.stdin is not None
-        proc.stdin.write("go\n")
-        proc.stdin.flush()
-    results = [proc.communicate(timeout=120) for proc in procs]
-    for (out, err), proc in zip(results, procs):
-        assert proc.returncode == 0, err
-        assert out == "0 []\n", (out, err)
+    url = race_database(pg_server)
+    assert race(EDITS, url, how, "20", str(KEYS)) == ["0 []\n"] * 2
