@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import functools
 import os
 import stat
 import tempfile
@@ -84,7 +85,17 @@ def read_text_file(path: str | os.PathLike[str]) -> tuple[str, TextFormat]:
 
 def stored_format(path: str | os.PathLike[str]) -> TextFormat | None:
     """How the file at ``path`` stores its text now (an editor saves it back the same way);
-    None when it cannot be read."""
+    None when it cannot be read. The language server asks at every check after an edit: the
+    file is read again only once it changed on disk."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return _format_of(os.fspath(path), info.st_mtime_ns, info.st_size)
+
+
+@functools.lru_cache(maxsize=32)
+def _format_of(path: str, _mtime_ns: int, _size: int) -> TextFormat | None:
     try:
         return read_text_file(path)[1]
     except (OSError, UnicodeDecodeError):

@@ -53,6 +53,11 @@ def file_icon(widget: QWidget) -> QIcon:
     return widget.style().standardIcon(QStyle.StandardPixmap.SP_FileIcon)
 
 
+# What makes a bubble measure its text again: a theme's style sheet (other padding), a font.
+_MEASURE_AGAIN = frozenset((QEvent.Type.StyleChange, QEvent.Type.FontChange,
+                            QEvent.Type.ContentsRectChange))
+
+
 class Bubble(QLabel):
     """A message's label, its wrapped height measured once per width: every layout pass asks
     each message shown, and QLabel measured its text again each time (~55 µs a message)."""
@@ -72,13 +77,9 @@ class Bubble(QLabel):
         super().setText(text)
 
     def changeEvent(self, event: QEvent) -> None:
-        if event.type() in _MEASURE_AGAIN:  # a theme's style sheet: other padding, font
+        if event.type() in _MEASURE_AGAIN:
             self._heights.clear()
         super().changeEvent(event)
-
-
-_MEASURE_AGAIN = frozenset((QEvent.Type.StyleChange, QEvent.Type.FontChange,
-                            QEvent.Type.ContentsRectChange))
 
 
 class ChatPanel(QWidget):
