@@ -10,13 +10,15 @@ from ..library.builtins.core import BUILTINS
 from .vocabulary import BLOCK_WORDS, EXPRESSION_PHRASES, STATEMENT_PHRASES
 
 CUTOFF = 0.8  # TALKK → TALK, SEND MAILL → SEND MAIL; FROBNICATE, foo → nothing
+# Every keyword phrase, built-in function and block word, as a suggestion may name them.
+KNOWN_WORDS = frozenset({*STATEMENT_PHRASES, *EXPRESSION_PHRASES, *BUILTINS, *BLOCK_WORDS})
+_KNOWN_SORTED = sorted(KNOWN_WORDS)
 
 
 def did_you_mean(written: str, extra: Iterable[str] = ()) -> str:
     """`` (did you mean X?)`` or ``""``; ``written`` may use spaces or underscores."""
-    candidates = {*STATEMENT_PHRASES, *EXPRESSION_PHRASES, *BUILTINS, *BLOCK_WORDS,
-                  *(e.upper() for e in extra)}
-    found = closest(written, sorted(candidates))
+    more = {e.upper() for e in extra} - KNOWN_WORDS
+    found = closest(written, sorted(KNOWN_WORDS | more) if more else _KNOWN_SORTED)
     return f" (did you mean {found}?)" if found else ""
 
 

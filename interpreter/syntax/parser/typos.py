@@ -8,13 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ...library.builtins.core import BUILTINS
 from ..lexer import Kind, Token
-from ..suggestions import closest, did_you_mean
-from ..vocabulary import BLOCK_WORDS, EXPRESSION_PHRASES, STATEMENT_PHRASES
+from ..suggestions import KNOWN_WORDS, closest, did_you_mean
+from ..vocabulary import STATEMENT_PHRASES
 
 _MAX_WORDS = 3  # the longest phrases a typo is looked for in (SET BOT MEMORY)
-_COMPLETE = frozenset({*STATEMENT_PHRASES, *EXPRESSION_PHRASES, *BUILTINS, *BLOCK_WORDS})
 _STATEMENT_FIRST_WORDS = frozenset(p.split()[0] for p in STATEMENT_PHRASES)
 
 
@@ -40,9 +38,9 @@ def misspelled_keyword(words: list[Token],
         return None
     for k in range(len(words), 0, -1):
         phrase = " ".join(written[:k])
-        if phrase in _COMPLETE:
+        if phrase in KNOWN_WORDS:
             return None  # a real keyword starts the line: the mistake is further on
-        if k > 1 and " ".join(written[:k - 1]) in _COMPLETE:
+        if k > 1 and " ".join(written[:k - 1]) in KNOWN_WORDS:
             continue  # TALK FOO: a keyword and its first argument
         if k > 1:
             found = closest(phrase, [p for p in STATEMENT_PHRASES if p.count(" ") == k - 1])
