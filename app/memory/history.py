@@ -464,7 +464,12 @@ class MemoryHistory:
     def _to_rows(self, items: list[Any]) -> list[tuple[Any, ...]]:
         rows: list[tuple[Any, ...]] = []
         now = time.time()
+        # Every read first: one failing puts the whole batch back (see _requeue), so nothing
+        # may have been taken into the recorder's state before it.
         self._prefetch_latest(items)
+        repeated = {id(item) for item in items
+                    if type(item) is tuple and item[0] is not None
+                    and self._recorded_elsewhere(item[0], item[1], item[4])}
         pending = self._pending
         waiting = 0
         for item in items:
@@ -484,7 +489,7 @@ class MemoryHistory:
             if isinstance(item, tuple):
                 bot, key, old, _, new, source, _, at = item
                 self._known[(bot, key)] = new
-                if not self._recorded_elsewhere(bot, key, new):
+                if id(item) not in repeated:
                     rows.append(_row(bot, key, old, True, new, source, None, at))
                 continue
             self._change_rows(item, now, rows)

@@ -8,6 +8,7 @@ keys whose events happened to be recorded, and said it had reverted the run.
 
 from __future__ import annotations
 
+import psycopg2
 import pytest
 
 from app.db.database import sqlite_url
@@ -67,4 +68,39 @@ def test_events_written_while_the_server_is_down_are_written_after_it(
         finally:
             pg_server.start()
         _assert_recorded_and_revertible(store, history)
+        history.close()
+
+
+def test_a_batch_whose_read_fails_midway_is_recorded_once(
+    pg_server: PgServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The recorder reads the newest event of a key another process changed while it makes
+    a batch's rows. That read failing (here: another client locks the events table past the
+    lock wait) put the whole batch back after part of it had been taken in: the second try
+    then chained "a"'s write from its own new value, or recorded it twice."""
+    monkeypatch.setenv("TALKBENCH_LOCK_TIMEOUT", "0.3")
+    url = pg_server.url(pg_server.new_database())
+    with MemoryStore(url) as store:
+        history = MemoryHistory(store, batch_delay=0.5)
+        store.set(BOT, "a", "0")
+        assert history.flush(30)  # the recorder knows "a" = "0": no read for it below
+        admin = psycopg2.connect(url)
+        admin.autocommit = True
+        try:
+            with admin.cursor() as cur:
+                cur.execute("BEGIN")
+                cur.execute("LOCK TABLE memory_events IN ACCESS EXCLUSIVE MODE")
+                store.set(BOT, "a", "1")
+                history.record_outside(BOT, "b", None, "x")
+                assert store.flush(30)
+                assert not history.flush(1.5)  # its reads fail while the lock is held
+                cur.execute("ROLLBACK")
+        finally:
+            admin.close()
+        assert history.flush(30), history.last_error
+        assert [(e.old, e.new) for e in reversed(history.timeline(BOT, "a"))] == [
+            (None, "0"), ("0", "1")]
+        assert [(e.old, e.new, e.kind) for e in history.timeline(BOT, "b")] == [
+            (None, "x", "outside")]
+        assert history.backlog == 0
         history.close()
