@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, NamedTuple, cast
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QIcon, QKeySequence
@@ -148,8 +147,7 @@ PART_OF = {"bridge": "bridge", "store": "store", "db_url": "store", "_unsubscrib
            "bot_tools": "bot_tools", "history_feature": "history", "flow": "flow"}
 
 
-@dataclass(frozen=True)
-class ActionSpec:
+class ActionSpec(NamedTuple):
     """One menu/toolbar command, declared as data so menus and toolbar are generated."""
 
     name: str
@@ -898,7 +896,7 @@ class MainWindow(QMainWindow):
             if not ask_save_as_utf8(self, tab.title, tab.text_format.encoding, where):
                 tab.editor.go_to_line(where.line, where.col)  # show the character
                 return False
-            tab.text_format = replace(tab.text_format, encoding="utf-8", bom=False)
+            tab.text_format = tab.text_format._replace(encoding="utf-8", bom=False)
             self._check_timer.start()  # the warning that production reads UTF-8 only goes
         try:
             write_text_atomic(tab.path, text, tab.text_format)

@@ -13,9 +13,8 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from enum import Enum
-from typing import Final
+from typing import Final, NamedTuple
 
 import shiboken6
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
@@ -47,8 +46,7 @@ class FirstPaint(QObject):
         return False
 
 
-@dataclass(frozen=True)
-class Call:
+class Call(NamedTuple):
     """A step that calls ``run``; if it raises, the steps stop and ``Turns.failed`` says
     ``name``. A step made of several pieces returns ``AGAIN`` to be called again on the next
     turn, or a ``Job`` to have it run in the worker thread and be called again after."""

@@ -14,8 +14,8 @@ import functools
 import os
 import stat
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from .db_files import check_not_database
 
@@ -32,8 +32,7 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 _FALLBACKS = ("utf-8", "cp1252", "latin-1")
 
 
-@dataclass(frozen=True)
-class TextFormat:
+class TextFormat(NamedTuple):
     """How a file's text was stored, so saving writes it back the same way."""
 
     encoding: str = "utf-8"

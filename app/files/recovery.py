@@ -26,6 +26,7 @@ import time
 from collections import deque
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from .atomic_file import DEFAULT_FORMAT, TextFormat, write_bytes_atomic
 
@@ -61,6 +62,7 @@ class Backup:
 
     def to_json(self) -> bytes:
         data = asdict(self)
+        data["text_format"] = self.text_format._asdict()  # asdict keeps a NamedTuple as is
         data["version"] = FORMAT_VERSION
         return json.dumps(data, ensure_ascii=False).encode("utf-8")
 
@@ -85,8 +87,7 @@ class Backup:
                       float(raw.get("saved_at") or 0.0))
 
 
-@dataclass(frozen=True)
-class Orphan:
+class Orphan(NamedTuple):
     """A backup left by an IDE that is gone; its session stays claimed (locked) by the
     area that found it until :meth:`RecoveryArea.release_orphans`."""
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from PySide6.QtCore import QEvent, QPoint, QRect, QSize, Qt, Signal
 from PySide6.QtGui import (
@@ -54,8 +54,7 @@ def _fill(painter: QPainter, rect: QRect, color: QColor) -> None:
     painter.restore()
 
 
-@dataclass(frozen=True)
-class Mark:
+class Mark(NamedTuple):
     """An underlined range: 1-based line and column, end column exclusive (0 = to line end)."""
 
     line: int

@@ -12,10 +12,9 @@ import re
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from enum import Enum
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from PySide6.QtCore import QObject, QRect, QStringListModel, Qt, QTimer
 from PySide6.QtGui import QKeyEvent, QTextCursor, QTextDocument
@@ -48,8 +47,7 @@ class Kind(Enum):
     MEMORY_KEY = "memory key"
 
 
-@dataclass(frozen=True)
-class Candidate:
+class Candidate(NamedTuple):
     text: str
     kind: Kind
 

@@ -6,13 +6,12 @@ Before, the save failed with Python's codec message ("'charmap' codec can't enco
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 
-@dataclass(frozen=True)
-class Unencodable:
+class Unencodable(NamedTuple):
     line: int  # 1-based, as the editor's gutter counts
     col: int  # 1-based, in characters
     char: str

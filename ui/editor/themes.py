@@ -7,8 +7,8 @@ style, so a dark style gives a dark editor rather than dark-on-dark text.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cache
+from typing import NamedTuple
 
 from pygments.style import StyleMeta
 from pygments.styles import get_style_by_name
@@ -20,8 +20,7 @@ from PySide6.QtWidgets import QApplication, QMenu, QStyle, QWidget
 SETTINGS_KEY = "editor/theme"
 
 
-@dataclass(frozen=True)
-class Theme:
+class Theme(NamedTuple):
     name: str  # stored in QSettings
     label: str  # shown in the menu
     pygments_style: str
@@ -46,8 +45,7 @@ _DARK_EXECUTION_LINE = QColor("#1d3557")
 DARK_CURRENT_LINE_LIFT = 135  # percent, QColor.lighter
 
 
-@dataclass(frozen=True)
-class EditorColors:
+class EditorColors(NamedTuple):
     background: QColor
     text: QColor
     current_line: QColor
