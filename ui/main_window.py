@@ -35,7 +35,6 @@ from .editor import session_restore
 from .editor.code_editor import CodeEditor, Mark
 from .editor.disk_changes import DiskWatcher, ReloadBar, file_digest
 from .editor.encoding_question import ask_save_as_utf8, first_unencodable
-from .editor.find_bar import FindBar
 from .editor.live_check import LiveChecker
 from .editor.recovery import UnsavedTextKeeper
 from .editor.themes import ApplicationTheme, Theme, ThemeMenu, themed_icon
@@ -58,6 +57,7 @@ if TYPE_CHECKING:
     from .bot.tools import BotTools
     from .debug.conversation import ConversationTools
     from .debug.feature import DebugUi
+    from .editor.find_bar import FindBar
     from .flow.install import FlowFeature
     from .memory.history_panel import HistoryFeature
     from .memory.panel import MemoryPanel
@@ -290,14 +290,12 @@ class MainWindow(QMainWindow):
         self.disk_watcher.changed.connect(self._on_disk_change)
         # Unsaved text outlives a killed IDE (offered back by build_window's next start).
         self.unsaved = UnsavedTextKeeper(self, area_beside(settings.fileName()))
-        self.find_bar = FindBar(self.editor)
-        self.find_bar.hide()
+        self._find_bar: FindBar | None = None  # see find_bar
         central = QWidget()
-        column = QVBoxLayout(central)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(0)
-        column.addWidget(self.tabs, 1)
-        column.addWidget(self.find_bar)
+        self._column = QVBoxLayout(central)
+        self._column.setContentsMargins(0, 0, 0, 0)
+        self._column.setSpacing(0)
+        self._column.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
 
         chat = self._dock("Chat", self.chat, Qt.DockWidgetArea.RightDockWidgetArea)
@@ -678,7 +676,7 @@ class MainWindow(QMainWindow):
             text_command("paste", "&Paste", "Ctrl+V"),
             text_command("selectAll", "Select &All", "Ctrl+A"),
             ActionSpec("find", "&Find…", "Ctrl+F", self.show_find, E, separator=True),
-            ActionSpec("replace", "&Replace…", "Ctrl+H", self.find_bar.show_replace, E),
+            ActionSpec("replace", "&Replace…", "Ctrl+H", lambda: self.find_bar.show_replace(), E),
             ActionSpec("comment", "Toggle Co&mment", "Ctrl+/", self._toggle_comment, E,
                        separator=True),
             ActionSpec("goto", "&Go to Line…", "Ctrl+G", self._go_to_line, E),
@@ -1028,6 +1026,18 @@ class MainWindow(QMainWindow):
 
     def show_find(self) -> None:
         self.find_bar.show_find()
+
+    @property
+    def find_bar(self) -> FindBar:
+        """The find/replace bar under the tabs, made when first shown: hidden until then, its
+        module and widgets would only lengthen the first paint."""
+        if self._find_bar is None:
+            from .editor import find_bar
+
+            self._find_bar = find_bar.FindBar(self.editor)
+            self._find_bar.hide()
+            self._column.addWidget(self._find_bar)
+        return self._find_bar
 
     def _apply_theme(self, theme: Theme) -> None:
         """The theme for the whole window: palette, editors, chat bubbles, output colours."""
