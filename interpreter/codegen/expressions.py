@@ -15,12 +15,13 @@ from ..errors import Severity
 from ..library.builtins.core import lookup_builtin
 from ..library.builtins.lower_forms import mixed_case, spelled
 from ..library.operators import MAX_STRING
+from ..library.text_in_place import TEXT_IN_PLACE
 from ..ports import where
 from ..syntax import nodes as n
 from ..syntax.suggestions import did_you_mean
 from ..syntax.vocabulary import EXPRESSION_PHRASES
 from ..values import to_display
-from .analysis import fits, is_bool, sub_function, text_prefix
+from .analysis import changed_in_place, fits, is_bool, sub_function, text_prefix
 from .scope import ERROR_STATE, RELOAD_EXPR, EmitterCore, IntFact
 from .spans import NOTED
 
@@ -239,6 +240,9 @@ class ExpressionEmitters(EmitterCore):
 
     def ex_MethodCall(self, e: n.MethodCall) -> str:
         args = ", ".join(self.expr(a) for a in e.args)
+        if e.name in TEXT_IN_PLACE and changed_in_place(e) is None:
+            # "AbC".make_lower(): Rhai changes a copy nobody keeps and gives ()
+            return f"_dropped({self.expr(e.obj)}, {e.name!r}, [{args}])"
         return f"_meth({self.expr(e.obj)}, {e.name!r}, [{args}])"
 
     def ex_IsNull(self, e: n.IsNull) -> str:
