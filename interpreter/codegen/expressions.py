@@ -15,6 +15,7 @@ from ..errors import Severity
 from ..library.builtins.core import lookup_builtin
 from ..library.builtins.lower_forms import mixed_case, spelled
 from ..library.operators import MAX_STRING
+from ..library.talkbench_only import missing_in_engine
 from ..library.text_in_place import TEXT_IN_PLACE
 from ..ports import where
 from ..syntax import nodes as n
@@ -209,6 +210,8 @@ class ExpressionEmitters(EmitterCore):
                                  f"names exactly: write {e.name.upper()} or "
                                  f"{e.name.lower()})")
                 b = replace(b, name=e.name, fn=variant)
+            elif (missing := missing_in_engine(e.name)) is not None:
+                self.warn(e, missing)
             return self.call_builtin(e, b, e.args)
         if keyword:
             return self.ex_KeywordExpr(n.KeywordExpr(e.line, e.col, phrase, e.args))
