@@ -91,6 +91,13 @@ def assigns(body: list[n.Node], key: str) -> bool:
     return any((bound := node_bindings(node)) is None or key in bound for node in n.walk(body))
 
 
+def held_by_variable(node: n.Node) -> bool:
+    """Whether ``node`` is a variable, or a member or item of one (``m.a[0]``)."""
+    while isinstance(node, (n.Member, n.Index)):
+        node = node.obj
+    return isinstance(node, n.Name)
+
+
 def changed_in_place(e: n.Node) -> n.Node | None:
     """The variable, member or item a Rhai text method such as ``s.make_upper()`` changes
     when ``e`` calls one on it (``library.text_in_place``); else None. An index must be a

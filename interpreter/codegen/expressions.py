@@ -22,7 +22,7 @@ from ..syntax import nodes as n
 from ..syntax.suggestions import did_you_mean
 from ..syntax.vocabulary import EXPRESSION_PHRASES
 from ..values import to_display
-from .analysis import changed_in_place, fits, is_bool, sub_function, text_prefix
+from .analysis import fits, held_by_variable, is_bool, sub_function, text_prefix
 from .scope import ERROR_STATE, RELOAD_EXPR, EmitterCore, IntFact
 from .spans import NOTED
 
@@ -243,7 +243,7 @@ class ExpressionEmitters(EmitterCore):
 
     def ex_MethodCall(self, e: n.MethodCall) -> str:
         args = ", ".join(self.expr(a) for a in e.args)
-        if e.name in TEXT_IN_PLACE and changed_in_place(e) is None:
+        if e.name in TEXT_IN_PLACE and not held_by_variable(e.obj):
             # "AbC".make_lower(): Rhai changes a copy nobody keeps and gives ()
             return f"_dropped({self.expr(e.obj)}, {e.name!r}, [{args}])"
         return f"_meth({self.expr(e.obj)}, {e.name!r}, [{args}])"

@@ -83,3 +83,9 @@ def test_inside_a_larger_expression_on_a_variable_it_stops_with_what_to_write() 
     with pytest.raises(BasicRuntimeError, match="as a statement of its own") as info:
         talks('q = "abc"\nTALK q.make_upper() + "!"')
     assert info.value.line == 2
+
+
+def test_an_item_picked_by_an_expression_stops_rather_than_losing_the_change() -> None:
+    # Rhai changes xs[i + 1]; Talkbench cannot store it back there, so it says so.
+    with pytest.raises(BasicRuntimeError, match="as a statement of its own"):
+        talks('xs = ["a", "b"]\ni = 0\nr = xs[i + 1].make_upper()\nTALK xs')
