@@ -7,6 +7,8 @@ Rhai) and reports any case where Talkbench's claim and the engine disagree: a ru
 script that compiles, and every quiet case a clean run (exit 0). Dialogs saved in another
 encoding go through as bytes: a "reads dialogs as UTF-8" warning must meet a file the engine
 cannot read (exit 64, as ``read_to_string`` refuses it), a BOM warning a compile error.
+The botbook probes (tests/interpreter/compat/test_botbook_probes.py) must print the lines
+recorded there, and stop with the recorded error where one is.
 
     .venv/bin/python scripts/compat_oracle_check.py [ORACLE]
 """
@@ -24,6 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 from app.files.atomic_file import decode
 from interpreter import check_source
+from tests.interpreter.compat.test_botbook_probes import PROBES
 from tests.interpreter.compat.test_converter_rules import BEYOND_ORACLE, FIRES, QUIET
 
 DEFAULT_ORACLE = ROOT.parent / "shared" / "engine-oracle" / "run"  # ../shared beside the clone
@@ -48,12 +51,26 @@ ENCODED = {
 }
 
 
-def oracle_exit(oracle: Path, source: str | bytes) -> int:
+def oracle_run(oracle: Path, source: str | bytes) -> subprocess.CompletedProcess[bytes]:
     with tempfile.TemporaryDirectory() as tmp:
         dialog = Path(tmp) / "case.bas"
         dialog.write_bytes(source.encode() if isinstance(source, str) else source)
         return subprocess.run([str(oracle), str(dialog)], capture_output=True, check=False,
-                              stdin=subprocess.DEVNULL, timeout=60).returncode
+                              stdin=subprocess.DEVNULL, timeout=60)
+
+
+def oracle_exit(oracle: Path, source: str | bytes) -> int:
+    return oracle_run(oracle, source).returncode
+
+
+def probe_agrees(oracle: Path, source: str, lines: list[str], stop: str | None) -> bool:
+    """The oracle prints ``lines`` and ends cleanly, or stops with ``stop`` after them."""
+    done = oracle_run(oracle, source)
+    if done.stdout.decode().splitlines() != lines:
+        return False
+    if stop is None:
+        return done.returncode == 0
+    return done.returncode == 1 and f"RUNTIME_ERROR: {stop} (" in done.stderr.decode()
 
 
 def claims_compile_error(source: str) -> bool:
@@ -115,7 +132,11 @@ def main(argv: list[str]) -> int:
         agrees = warned and (text in oracle_ast(oracle, source)) == kept
         disagreements += not agrees
         print(f"{'ok  ' if agrees else 'DIFF'} unparsed         {claim!r}: {source!r:.50}")
-    total = len(cases) + len(ENCODED) + len(UNPARSED)
+    for name, source, lines, stop in PROBES:
+        agrees = probe_agrees(oracle, source, lines, stop)
+        disagreements += not agrees
+        print(f"{'ok  ' if agrees else 'DIFF'} probe {name:22} {source!r:.50}")
+    total = len(cases) + len(ENCODED) + len(UNPARSED) + len(PROBES)
     print(f"{total - disagreements} of {total} cases agree with the engine")
     return 1 if disagreements else 0
 

@@ -34,7 +34,12 @@ from .deferred_parts import DeferredParts
 from .editor import session_restore
 from .editor.code_editor import CodeEditor, Mark
 from .editor.disk_changes import DiskWatcher, ReloadBar, file_digest
-from .editor.encoding_question import ask_save_as_utf8, first_unencodable
+from .editor.encoding_question import (
+    as_utf8,
+    ask_save_as_utf8,
+    first_unencodable,
+    production_reads,
+)
 from .editor.live_check import LiveChecker
 from .editor.recovery import UnsavedTextKeeper
 from .editor.themes import ApplicationTheme, Theme, ThemeMenu, themed_icon
@@ -321,6 +326,9 @@ class MainWindow(QMainWindow):
         self.actions_by_name: dict[str, QAction] = {}
         self._icons: dict[str, QStyle.StandardPixmap] = {}
         self._build_actions()
+        # right-clicking a problem (the Windows-1252 or BOM warning) offers the conversion
+        self.problems.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        self.problems.addAction(self.actions_by_name["save_utf8"])
         self._add_skip_unsupported_action()
         install_engine_errors_action(self)
         self.theme_menu = ThemeMenu(self.settings, self)
@@ -620,6 +628,9 @@ class MainWindow(QMainWindow):
                 "save", "&Save", "Ctrl+S", self.save, "&File", True, "", SP.SP_DialogSaveButton
             ),
             ActionSpec("save_as", "Save &As…", "Ctrl+Shift+S", self.save_as, "&File"),
+            ActionSpec("save_utf8", "Save as &UTF-8", "", self.save_as_utf8, "&File",
+                       tip="Save this dialog as UTF-8 without a byte-order mark, the only "
+                           "form General Bots reads (its Windows-1252 or BOM warning goes)"),
             ActionSpec("close_tab", "&Close Tab", "Ctrl+W", self.close_current_tab, "&File"),
             ActionSpec("open_db", "Open &Database…", "", self.ask_database, "&File"),
             ActionSpec("quit", "&Quit", "Ctrl+Q", self.close, "&File"),
@@ -894,7 +905,7 @@ class MainWindow(QMainWindow):
             if not ask_save_as_utf8(self, tab.title, tab.text_format.encoding, where):
                 tab.editor.go_to_line(where.line, where.col)  # show the character
                 return False
-            tab.text_format = tab.text_format._replace(encoding="utf-8", bom=False)
+            tab.text_format = as_utf8(tab.text_format)
             self._check_timer.start()  # the warning that production reads UTF-8 only goes
         try:
             write_text_atomic(tab.path, text, tab.text_format)
@@ -906,6 +917,20 @@ class MainWindow(QMainWindow):
         self.disk_watcher.watch(tab.path)
         tab.editor.document().setModified(False)
         self._retitle(tab)
+        return True
+
+    def save_as_utf8(self, tab: EditorTab | None = None) -> bool:
+        """File ▸ Save as UTF-8: the tab's text saved as UTF-8 without a BOM, through the
+        usual save (it asks before overwriting another program's change); the text and its
+        undo history stay as they are. A save that fails keeps the old format."""
+        tab = tab or self.current_tab()
+        if tab is None:
+            return False
+        before, tab.text_format = tab.text_format, as_utf8(tab.text_format)
+        if not self.save(tab):
+            tab.text_format = before
+            return False
+        self._check_timer.start()  # the warning that production reads UTF-8 only goes
         return True
 
     def save_as(self, tab: EditorTab | None = None) -> bool:
@@ -1101,6 +1126,8 @@ class MainWindow(QMainWindow):
         from .editor.check_job import check_dialog
 
         tab = self.current_tab()
+        self.actions_by_name["save_utf8"].setEnabled(
+            tab is not None and not production_reads(tab.text_format))
         if tab is None:
             self.problems.set_diagnostics([])
             return

@@ -427,10 +427,11 @@ class DapSession:
         return {"name": path.name, "path": str(path)}
 
     def _report_engine_notes(self) -> None:
-        """The General Bots converter's warnings, as ``talkbench check`` and the IDE show
-        them, to the client's console when the run starts (after the response)."""
+        """The General Bots warnings (the file's encoding, the converter's translation), as
+        ``talkbench check`` and the IDE show them, to the client's console when the run
+        starts (after the response)."""
         assert self.target is not None
-        for d in engine_notes(self.target.compiled):
+        for d in engine_notes(self.target.compiled, self.target.saved):
             self._after.append(("output", {
                 "category": "console", "output": d.format() + "\n",
                 "source": {"name": Path(d.file).name, "path": d.file},

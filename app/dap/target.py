@@ -23,7 +23,7 @@ from interpreter import (
     Severity,
     load_source,
 )
-from interpreter.compat import check_engine
+from interpreter.compat import check_engine, check_file
 from interpreter.debug.debugger import Debugger
 from interpreter.debug.model import (
     BreakpointSpec,
@@ -33,7 +33,7 @@ from interpreter.debug.model import (
 )
 from interpreter.ports.host import HearRequest
 
-from ..files.atomic_file import read_text_file
+from ..files.atomic_file import TextFormat, read_text_file
 from ..memory.session import Origin
 from ..run.setup import RunSetup, RunSpec
 from . import arguments as a
@@ -104,13 +104,14 @@ class DebugTarget:
     _stopping: bool = False
     flow: Any = None  # awaited before each TALK: back-pressure from a slow client
     memory_session: Any = None  # the app.memory.session.MemorySession owning ``store``
+    saved: TextFormat | None = None  # how the dialog's file stores its text, as last read
 
     @classmethod
     def launch(cls, config: LaunchConfig, listener: TargetListener,
                flow: Any = None) -> DebugTarget:
         """Compile (raises BasicSyntaxError before touching the database), then open the
         store (raises LaunchError)."""
-        compiled = _compile(config.program)
+        compiled, saved = _compile(config.program)
         from app.db.database import DatabaseError
         from app.memory.session import MemorySession
 
@@ -122,6 +123,7 @@ class DebugTarget:
                      _debugger(compiled, listener, config))
         target.flow = flow
         target.memory_session = memory_session
+        target.saved = saved
         return target
 
     @property
@@ -170,7 +172,7 @@ class DebugTarget:
         raise and leave nothing running)."""
         task, self._task = self._task, None
         await self._cancel(task)
-        compiled = _compile(config.program)
+        compiled, self.saved = _compile(config.program)
         if compiled.program.source != self.compiled.program.source:
             memory_specs = [s for specs in self.debugger.memory_breakpoints.values()
                             for s in specs]
@@ -228,9 +230,10 @@ class DebugTarget:
             self.post_mortem = None
 
 
-def _compile(path: Path) -> CompiledProgram:
+def _compile(path: Path) -> tuple[CompiledProgram, TextFormat]:
+    """The dialog compiled for debugging, and how its file stores its text."""
     try:
-        source, _ = read_text_file(path)  # any BOM/encoding, as ``talkbench run`` reads it
+        source, saved = read_text_file(path)  # any BOM/encoding, as ``talkbench run`` reads it
     except FileNotFoundError:
         raise LaunchError(f"{path}: no such file") from None
     except (OSError, UnicodeDecodeError) as e:
@@ -241,13 +244,14 @@ def _compile(path: Path) -> CompiledProgram:
         engine = load_settings(path.parent).engine_options()
     except ValueError as e:
         raise LaunchError(str(e)) from None
-    return load_source(source, str(path), debug=True, engine=engine)
+    return load_source(source, str(path), debug=True, engine=engine), saved
 
 
-def engine_notes(compiled: CompiledProgram) -> list[Diagnostic]:
-    """What ``talkbench check`` warns about the dialog's translation by the General Bots
-    converter (``interpreter.compat``), with the folder's engine settings; the errors among
-    them stopped the launch already when those settings make them errors."""
+def engine_notes(compiled: CompiledProgram, saved: TextFormat | None = None) -> list[Diagnostic]:
+    """What ``talkbench check`` warns about the dialog with the folder's engine settings:
+    first whether production can read the file as ``saved`` stores it (a BOM, Windows-1252),
+    then its translation by the General Bots converter (``interpreter.compat``), whose errors
+    stopped the launch already when those settings make them errors."""
     from ..services.settings import load_settings
 
     program = compiled.program
@@ -255,8 +259,9 @@ def engine_notes(compiled: CompiledProgram) -> list[Diagnostic]:
         engine = load_settings(Path(program.file).parent).engine_options()
     except ValueError:
         return []  # _compile read the same settings and reported them
-    return [d for d in check_engine(program.source, program, engine)
-            if d.severity is not Severity.ERROR]
+    return check_file(program.source, program.file, saved, engine) + [
+        d for d in check_engine(program.source, program, engine)
+        if d.severity is not Severity.ERROR]
 
 
 def _debugger(compiled: CompiledProgram, listener: TargetListener,

@@ -16,6 +16,7 @@ from ..library.builtins.core import (
     lookup_builtin,
     normalize_name,
 )
+from ..library.text_in_place import TEXT_IN_PLACE
 from ..syntax import nodes as n
 from ..syntax.pieces.shift import moved_from
 
@@ -85,32 +86,39 @@ def text_prefix(node: n.Node) -> bool:
 
 def assigns(body: list[n.Node], key: str) -> bool:
     """Whether a statement in ``body`` may assign variable ``key`` (or write into it):
-    assignment, WITH and HEAR targets, loop variables, PARAM and INTO clauses."""
-    for node in n.walk(body):
-        target = getattr(node, "target", None)
-        targets: list[n.Node] = [target] if isinstance(target, n.Node) else []
-        clauses = getattr(node, "clauses", None)
-        if isinstance(clauses, dict):
-            targets += clauses.get("INTO", [])
-        var = getattr(node, "var", None)
-        if isinstance(var, str) and var == key:
-            return True
-        if isinstance(node, n.Param) and node.name == key:
-            return True
-        for target in targets:
-            while isinstance(target, (n.Member, n.Index)):
-                target = target.obj
-            if not isinstance(target, n.Name) or target.name == key:
-                return True
-    return False
+    assignment, WITH and HEAR targets, loop variables, PARAM and INTO clauses, and text
+    changed in place (``key.make_upper()``)."""
+    return any((bound := node_bindings(node)) is None or key in bound for node in n.walk(body))
+
+
+def held_by_variable(node: n.Node) -> bool:
+    """Whether ``node`` is a variable, or a member or item of one (``m.a[0]``)."""
+    while isinstance(node, (n.Member, n.Index)):
+        node = node.obj
+    return isinstance(node, n.Name)
+
+
+def changed_in_place(e: n.Node) -> n.Node | None:
+    """The variable, member or item a Rhai text method such as ``s.make_upper()`` changes
+    when ``e`` calls one on it (``library.text_in_place``); else None. An index must be a
+    name or a literal, as the change reads and writes it twice."""
+    if not isinstance(e, n.MethodCall) or e.name not in TEXT_IN_PLACE:
+        return None
+    place = e.obj
+    while isinstance(place, (n.Member, n.Index)):
+        if (isinstance(place, n.Index) and not isinstance(place.index, (n.Name, n.Literal))
+                or isinstance(place, n.Member) and place.optional):
+            return None
+        place = place.obj
+    return e.obj if isinstance(place, n.Name) else None
 
 
 def node_bindings(node: n.Node) -> set[str] | None:
     """The names ``node`` itself binds: its assignment, HEAR or INTO target (through member
     and index writes, ``o.a = 1`` binds ``o``), loop variable or PARAM; None when a target
-    is not a plain name (then any name may be bound)."""
+    is not a plain name (then any name may be bound); a text it changes in place."""
     names: set[str] = set()
-    target = getattr(node, "target", None)
+    target = getattr(node, "target", None) or changed_in_place(node)
     targets: list[n.Node] = [target] if isinstance(target, n.Node) else []
     clauses = getattr(node, "clauses", None)
     if isinstance(clauses, dict):

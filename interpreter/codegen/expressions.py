@@ -15,12 +15,14 @@ from ..errors import Severity
 from ..library.builtins.core import lookup_builtin
 from ..library.builtins.lower_forms import mixed_case, spelled
 from ..library.operators import MAX_STRING
+from ..library.talkbench_only import missing_in_engine
+from ..library.text_in_place import TEXT_IN_PLACE
 from ..ports import where
 from ..syntax import nodes as n
 from ..syntax.suggestions import did_you_mean
 from ..syntax.vocabulary import EXPRESSION_PHRASES
 from ..values import to_display
-from .analysis import fits, is_bool, sub_function, text_prefix
+from .analysis import fits, held_by_variable, is_bool, sub_function, text_prefix
 from .scope import ERROR_STATE, RELOAD_EXPR, EmitterCore, IntFact
 from .spans import NOTED
 
@@ -208,6 +210,8 @@ class ExpressionEmitters(EmitterCore):
                                  f"names exactly: write {e.name.upper()} or "
                                  f"{e.name.lower()})")
                 b = replace(b, name=e.name, fn=variant)
+            elif (missing := missing_in_engine(e.name)) is not None:
+                self.warn(e, missing)
             return self.call_builtin(e, b, e.args)
         if keyword:
             return self.ex_KeywordExpr(n.KeywordExpr(e.line, e.col, phrase, e.args))
@@ -239,6 +243,9 @@ class ExpressionEmitters(EmitterCore):
 
     def ex_MethodCall(self, e: n.MethodCall) -> str:
         args = ", ".join(self.expr(a) for a in e.args)
+        if e.name in TEXT_IN_PLACE and not held_by_variable(e.obj):
+            # "AbC".make_lower(): Rhai changes a copy nobody keeps and gives ()
+            return f"_dropped({self.expr(e.obj)}, {e.name!r}, [{args}])"
         return f"_meth({self.expr(e.obj)}, {e.name!r}, [{args}])"
 
     def ex_IsNull(self, e: n.IsNull) -> str:

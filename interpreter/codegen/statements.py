@@ -12,7 +12,14 @@ from functools import partial
 
 from ..errors import Severity
 from ..syntax import nodes as n
-from .analysis import may_share, never_null, node_bindings, reads_members_purely, target_name
+from .analysis import (
+    changed_in_place,
+    may_share,
+    never_null,
+    node_bindings,
+    reads_members_purely,
+    target_name,
+)
 from .scope import EmitterCore, RawAssign
 
 _BLOCKS = (n.If, n.ForEach, n.ForTo, n.DoLoop, n.Select, n.SubDef, n.OnBlock)
@@ -69,6 +76,15 @@ class StatementEmitters(EmitterCore):
             in_l |= bound
 
     def stmt_Assign(self, s: n.Assign) -> None:
+        place = changed_in_place(s.value)
+        if place is not None:  # r = q.make_lower(): Rhai changes q, and r gets () (NULL)
+            e: n.MethodCall = s.value  # type: ignore[assignment]
+            args = ", ".join(self.expr(a) for a in e.args)
+            t = self.temp("t")
+            self.emit(f"{t} = _changed({self.expr(e.obj)}, {e.name!r}, [{args}])", s)
+            self.assign(place, f"{t}[0]", s, nullable=False)
+            self.assign(s.target, f"{t}[1]", s)
+            return
         if isinstance(s.target, n.Name) and self.speculates(s.value):
             self.speculate(lambda: self.assign(s.target, self.stored(s.value), s,
                                                nullable=not never_null(s.value)), s)
@@ -344,11 +360,18 @@ class StatementEmitters(EmitterCore):
     def stmt_ExprStmt(self, s: n.ExprStmt) -> None:
         e = s.expr
         if isinstance(e, n.MethodCall):  # xs.push(1) alone: in place (methods.call_method)
-            args = ", ".join(self.expr(a) for a in e.args)
-            if s.target is not None:  # s.make_upper(): the changed text is stored back
-                self.assign(s.target, f"_inplace({self.expr(e.obj)}, {e.name!r}, [{args}])",
-                            s, nullable=False)
+            place = changed_in_place(e)
+            if place is not None:
+                self.change_in_place(place, e, s)
                 return
+            args = ", ".join(self.expr(a) for a in e.args)
             self.emit(f"_meth({self.expr(e.obj)}, {e.name!r}, [{args}], True)", s)
             return
         self.emit(self.expr(s.expr), s)
+
+    def change_in_place(self, place: n.Node, e: n.MethodCall, s: n.Node) -> None:
+        """``s.make_upper()`` on a variable, member or item: the changed text is stored back
+        there (an array or map is changed as ``xs.push(1)`` alone is)."""
+        args = ", ".join(self.expr(a) for a in e.args)
+        self.assign(place, f"_inplace({self.expr(e.obj)}, {e.name!r}, [{args}])", s,
+                    nullable=False)

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from enum import Enum
 
 from ..library.builtins.core import NUMBER_RESULTS
+from ..library.text_in_place import TEXT_IN_PLACE
 from ..syntax import nodes as n
 from .findings import Concern, Finding
 
@@ -29,11 +30,14 @@ class Pitfall(Enum):
     NAME_CASING = "rhai: variable names are case-sensitive"
     MEMORY_NUMBER = "botbasic_data/src/keywords/bot_memory.rs SET BOT MEMORY (String, String)"
     BARE_CLOCK = "botbasic_core/src/keywords/datetime/now.rs (NOW, TODAY: register_fn only)"
+    IN_PLACE_VALUE = "rhai: string_more.rs make_upper, crop, … take &mut ImmutableString, give ()"
 
 
 _MEMORY_READS = frozenset({"GET BOT MEMORY", "GET USER MEMORY"})
 _TEXT_HEAR_KINDS = frozenset({"STRING", "MENU", "NAME", "EMAIL", "MOBILE", "ZIPCODE"})
 _COMPARISONS = frozenset({"=", "<>", "<", "<=", ">", ">="})
+# Rhai has these for text only; its arrays and maps have the other in-place names too.
+_TEXT_ONLY_CHANGES = frozenset({"make_upper", "make_lower", "crop"})
 
 
 def _is_memory_read(node: n.Node) -> bool:
@@ -50,6 +54,7 @@ class ValueModel:
         self.text_names: set[str] = set()
         self.number_only: dict[str, bool] = {}
         self.heard: set[str] = set()
+        self.text_only: dict[str, bool] = {}
         for node in self.nodes:
             if isinstance(node, n.Hear) and isinstance(node.target, n.Name):
                 self.heard.add(node.target.name)
@@ -61,6 +66,8 @@ class ValueModel:
                     self.text_names.add(name)
                 number = self.is_number(node.value)
                 self.number_only[name] = self.number_only.get(name, True) and number
+                text = self.is_text(node.value)
+                self.text_only[name] = self.text_only.get(name, True) and text
 
     def binds(self, name: str) -> bool:
         """Does the dialog assign ``name`` (exact case) or HEAR into it?"""
@@ -94,12 +101,23 @@ class ValueModel:
             return isinstance(node.value, str)
         return isinstance(node, n.Interp) or self.is_text_input(node)
 
+    def surely_text(self, node: n.Node) -> bool:
+        """Surely text, or a variable the dialog assigns only text."""
+        return self.is_text(node) or isinstance(node, n.Name) and self.text_only.get(
+            node.name, False)
+
 
 def value_pitfalls(nodes: list[n.Node]) -> Iterator[Finding]:
     """The warnings for the dialog whose nodes (statements and SUBs, walked) are given."""
     model = ValueModel(nodes)
+    # a call written alone changes its text quietly; an assignment's value is told apart
+    whole = {id(node.expr): None for node in nodes if isinstance(node, n.ExprStmt)} | {
+        id(node.value): node.target for node in nodes if isinstance(node, n.Assign)}
     for node in model.nodes:
-        if isinstance(node, n.Binary):
+        if isinstance(node, n.MethodCall) and _changes_text(model, node):
+            if id(node) not in whole or whole[id(node)] is not None:
+                yield _in_place_value(node, whole.get(id(node)))
+        elif isinstance(node, n.Binary):
             yield from _binary(model, node)
         elif isinstance(node, n.Call) and node.name.upper() in ("LEN", "LENGTH"):
             yield from _len(model, node)
@@ -144,6 +162,22 @@ def _text_plus_number(model: ValueModel, node: n.Binary) -> Iterator[Finding]:
             yield _warn(node, 1, f"General Bots appends: bot memory and HEAR give text, so "
                                  f"\"3\" + 1 is \"31\"; write VAL({shown}) + 1 to add")
             return
+
+
+def _changes_text(model: ValueModel, node: n.Node) -> bool:
+    return isinstance(node, n.MethodCall) and node.name in TEXT_IN_PLACE and (
+        node.name in _TEXT_ONLY_CHANGES or model.surely_text(node.obj))
+
+
+def _in_place_value(call: n.MethodCall, target: n.Node | None) -> Finding:
+    """``r = q.make_lower()``: Rhai changes q and gives (), so r holds no text."""
+    given = "it gives () (NULL, shown as nothing) here"
+    if isinstance(target, n.Name):
+        given = f"{target.name} holds () (NULL, shown as nothing) after this line"
+    return Finding(Concern.VALUE, call.line, call.col + 1, call.col + 1 + len(call.name),
+                   f"General Bots's {call.name}() changes the text it is called on and gives "
+                   f"no text: {given}; write it on a line of its own, then read the text "
+                   f"it changed")
 
 
 def _is_ubound(node: n.Node) -> bool:

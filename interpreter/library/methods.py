@@ -90,11 +90,30 @@ def call_method(obj: Value, name: str, args: list, alone: bool = False) -> Value
         except FunctionNotFound:
             pass
     if obj.__class__ is str and name in TEXT_CHANGES:
-        raise BasicValueError(f"Rhai's {name}() changes the text in place and gives nothing: "
-                              f"Talkbench runs it only as a statement of its own on a "
-                              f"variable, member or item (s.{name}(…)); to use the result, "
-                              f"write that statement first, then read s")
+        raise BasicValueError(f"Rhai's {name}() changes the text in place and gives () "
+                              f"(NULL): Talkbench runs it on a variable, member or item as "
+                              f"a statement of its own (s.{name}(…)) or as a whole "
+                              f"assignment's value (r = s.{name}(…)); write that first, "
+                              f"then use s")
     raise not_found(name, obj, *args)
+
+
+def change_for_value(obj: Value, name: str, args: list) -> tuple[Value, Value]:
+    """``r = obj.name(*args)``: what to store back where ``obj`` came from, and ``r``. A
+    text is changed and ``r`` is () (NULL), as Rhai gives; other values are called as
+    usual (``ys = xs.append(3)`` leaves ``xs``)."""
+    if obj.__class__ is str and name in TEXT_CHANGES:
+        return TEXT_CHANGES[name](obj, *args), None
+    return obj, call_method(obj, name, args)
+
+
+def drop_change(obj: Value, name: str, args: list) -> Value:
+    """``obj.name(*args)`` on a value no variable holds (``"AbC".make_lower()``): Rhai
+    changes a copy of a text, which is lost, and gives () (NULL); other values as usual."""
+    if obj.__class__ is str and name in TEXT_CHANGES:
+        TEXT_CHANGES[name](obj, *args)  # wrong arguments still stop as in production
+        return None
+    return call_method(obj, name, args)
 
 
 def change_in_place(obj: Value, name: str, args: list) -> Value:
@@ -107,4 +126,5 @@ def change_in_place(obj: Value, name: str, args: list) -> Value:
     return obj
 
 
-NAMESPACE: dict[str, Any] = {**_OPERATORS, "_meth": call_method, "_inplace": change_in_place}
+NAMESPACE: dict[str, Any] = {**_OPERATORS, "_meth": call_method, "_inplace": change_in_place,
+                             "_changed": change_for_value, "_dropped": drop_change}

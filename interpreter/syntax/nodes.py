@@ -254,26 +254,6 @@ class KeywordStmt(Node):
 class ExprStmt(Node):
     expr: Node
 
-    @property
-    def target(self) -> Node | None:
-        """What the statement changes in place: the variable, member or item a Rhai method
-        such as ``s.make_upper()`` is called on (``library.text_in_place``); else None.
-        An index must be a name or a literal, as the change reads and writes it twice."""
-        e = self.expr
-        if not isinstance(e, MethodCall):
-            return None
-        from ..library.text_in_place import TEXT_IN_PLACE  # the tree alone loads no library
-
-        if e.name not in TEXT_IN_PLACE:
-            return None
-        place = e.obj
-        while isinstance(place, (Member, Index)):
-            if (isinstance(place, Index) and not isinstance(place.index, (Name, Literal))
-                    or isinstance(place, Member) and place.optional):
-                return None
-            place = place.obj
-        return e.obj if isinstance(place, Name) else None
-
 
 @dataclass(slots=True)
 class Program:

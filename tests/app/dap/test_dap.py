@@ -406,3 +406,46 @@ def test_launch_sends_the_general_bots_converter_warnings(stdio_adapter, dialogs
     assert client.wait_event("exited") == {"exitCode": 0}
     client.request("disconnect", {})
     assert proc.wait(timeout=TIMEOUT) == 0
+
+
+@pytest.mark.parametrize(("data", "where", "words"), [
+    ("TALK \"Olá\"\n".encode("cp1252"), (1, 9), "saved as Windows-1252: byte 0xE1"),
+    (b"\xef\xbb\xbfTALK \"hi\"\n", (1, 1), "byte-order mark (BOM)"),
+])
+def test_launch_warns_that_production_cannot_read_the_file_as_saved(
+        stdio_adapter, tmp_path: Path, data: bytes, where: tuple[int, int], words: str) -> None:
+    """The launch reads the dialog's bytes as the IDE and the language server do
+    (interpreter/compat/file_encoding.py): a Windows-1252 or BOM file runs here, and the
+    console says why General Bots would not run it, at the byte that stops it."""
+    client, proc = stdio_adapter
+    program = tmp_path / "saved.bas"
+    program.write_bytes(data)
+    _start(client, {"program": str(program), "db": _db(tmp_path)})
+    notes = [e["body"] for e in client.events
+             if e["event"] == "output" and e["body"]["category"] == "console"]
+    assert [(b["line"], b["column"]) for b in notes] == [where]
+    assert words in notes[0]["output"] and ": warning: General Bots" in notes[0]["output"]
+    assert notes[0]["source"]["path"] == str(program)
+    client.request("configurationDone")
+    assert client.wait_event("exited") == {"exitCode": 0}
+    client.request("disconnect", {})
+    assert proc.wait(timeout=TIMEOUT) == 0
+
+
+def test_a_restart_after_the_file_is_saved_as_utf8_is_quiet(stdio_adapter,
+                                                            tmp_path: Path) -> None:
+    client, proc = stdio_adapter
+    program = tmp_path / "saved.bas"
+    program.write_bytes(b"\xef\xbb\xbfTALK \"hi\"\n")
+    _start(client, {"program": str(program), "db": _db(tmp_path), "stopOnEntry": True})
+    client.request("configurationDone")
+    client.stopped("entry")
+    assert len(client.outputs("console")) == 1
+    program.write_bytes(b"TALK \"hi\"\n")
+    client.request("restart", {})
+    client.stopped("entry")
+    client.request("continue", {"threadId": 1})
+    assert client.wait_event("exited") == {"exitCode": 0}
+    assert len(client.outputs("console")) == 1
+    client.request("disconnect", {})
+    assert proc.wait(timeout=TIMEOUT) == 0

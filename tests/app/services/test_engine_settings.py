@@ -86,7 +86,7 @@ def test_debug_adapter_refuses_a_dialog_with_engine_errors(tmp_path: Path) -> No
 
     dialog = tmp_path / "d.bas"
     dialog.write_text(DROPPED, encoding="utf-8")
-    assert _compile(dialog).program.body  # warnings only: it launches
+    assert _compile(dialog)[0].program.body  # warnings only: it launches
     bot = tmp_path / "shop.gbot"
     bot.mkdir()
     (bot / "config.csv").write_text("talkbench-engine-errors,error\n")

@@ -59,6 +59,14 @@ CASES = [
      'r = GET_BOT_MEMORY("r")\nSET_BOT_MEMORY "r", STR(VAL(r) + 1)\n', (2, 21), "STR(value)"),
     ("a counted number to SET BOT MEMORY", 'n = 2 * 3\nSET_BOT_MEMORY "n", n\n',
      'n = 2 * 3\nSET_BOT_MEMORY "n", STR(n)\n', (2, 21), "takes text only"),
+    # rhai string_more.rs: make_lower takes &mut ImmutableString and gives () (the oracle
+    # prints nothing for TALK r)
+    ("a text changed in place as an assignment's value",
+     'q = "HeLLo"\nr = q.make_lower()\nTALK r\n', 'q = "HeLLo"\nq.make_lower()\nr = q\nTALK r\n',
+     (2, 7), "r holds () (NULL, shown as nothing) after this line"),
+    ("a text variable truncated inside an expression",
+     'q = "HeLLo"\nTALK "v" + q.truncate(2)\n', 'q = "HeLLo"\nq.truncate(2)\nTALK "v" + q\n',
+     (2, 14), "it gives () (NULL, shown as nothing) here"),
 ]
 
 
@@ -82,6 +90,10 @@ def test_value_warnings_stay_warnings_with_engine_errors() -> None:
 
     found = check_source("p = 2 ^ 3\nTALK p\n", engine=EngineOptions(errors=True))
     assert [d.severity for d in found] == [Severity.WARNING]
+
+
+def test_a_list_truncated_as_a_value_is_not_taken_for_text() -> None:
+    assert values('q = ["a", "b"]\nr = q.truncate(1)\nTALK r\n') == []
 
 
 def test_numbers_added_to_numbers_are_quiet() -> None:

@@ -38,17 +38,54 @@ def test_release_and_debug_builds_agree_and_the_name_counts_as_assigned() -> Non
     # n is assigned only ints before: the change must not be compiled as an int variable's.
     source = 'n = 1\nn = "ab"\nn.make_upper()\nRETURN n'
     assert both(source, {}) == ("ok", "AB")
+    # as an assignment's value, in a SUB too: q is changed, r becomes NULL
+    source = ('SUB lower(q)\n  r = q.make_lower()\n  TALK TYPEOF(r)\n  TALK q\nEND SUB\n'
+              'CALL lower("AB")\nn = 1\nn = "Cd"\nr = n.make_upper()\nRETURN n + TYPEOF(r)')
+    assert both(source, {}) == ("ok", "CDnull")
 
 
 def test_a_loop_variable_is_changed_for_its_round() -> None:
     assert talks('FOR EACH w IN ["a", "b"]\n  w.make_upper()\n  TALK w\nNEXT w') == ["A", "B"]
 
 
-def test_as_a_value_it_stops_with_what_to_write_instead() -> None:
-    # Rhai gives () there and still changes q; Talkbench runs the statement form only.
-    with pytest.raises(BasicRuntimeError, match="statement of its own") as info:
-        talks('q = "abc"\nr = q.make_lower()\nTALK r')
-    assert info.value.line == 2
-    # On a number the statement stops as in production: Rhai has no such method for it.
+# What the engine-oracle printed: r = q.make_lower() changes q and gives r () (NULL), which
+# TALK shows as nothing, = "" finds different, ?? replaces and LEN rejects.
+@pytest.mark.parametrize(("lines", "shown"), [
+    ('q = "HeLLo"\nr = q.make_lower()\nTALK q\nTALK r\nTALK TYPEOF(r)', ["hello", "", "null"]),
+    (('q = "HeLLo"\nr = q.make_lower()\nIF r = "" THEN\nTALK "same"\nELSE\nTALK "different"\n'
+      'END IF\nTALK r <> ""\nIF r = 0 THEN\nTALK "zero"\nELSE\nTALK "nonzero"\nEND IF'),
+     ["different", "true", "nonzero"]),
+    ('q = "HeLLo"\nr = q.make_lower()\nTALK "v" + r\nTALK r + "x"\nTALK r ?? "d"',
+     ["v", "x", "d"]),
+    ('q = "HeLLo"\nq = q.make_lower()\nTALK TYPEOF(q)', ["null"]),
+    ('q = "HeLLo"\nr = q.crop(1, 2)\nTALK q\nTALK ISNULL(r)', ["eL", "true"]),
+    ('xs = ["b", "a"]\nr = xs[0].make_upper()\nTALK xs', ['["B", "a"]']),
+    # on a value no variable holds, the changed copy is lost
+    ('q = "HeLLo"\nr = UCASE(q).make_lower()\nTALK TYPEOF(r)\nTALK q', ["null", "HeLLo"]),
+    ('TALK "AbC".make_lower() + "|"', ["|"]),
+])
+def test_as_a_value_it_changes_the_text_and_gives_null(lines: str, shown: list[str]) -> None:
+    assert talks(lines) == shown
+
+
+def test_the_null_it_gives_stops_where_production_stops() -> None:
+    with pytest.raises(BasicRuntimeError, match=r"Function not found: LEN \(\(\)\)") as info:
+        talks('q = "HeLLo"\nr = q.make_lower()\nTALK LEN(r)')
+    assert info.value.line == 3
+    with pytest.raises(BasicRuntimeError, match=r"Function not found: make_upper \(i64\)"):
+        talks("n = 5\nr = n.make_upper()")
     with pytest.raises(BasicRuntimeError, match=r"Function not found: make_upper \(i64\)"):
         talks("n = 5\nn.make_upper()\nTALK n")
+
+
+def test_inside_a_larger_expression_on_a_variable_it_stops_with_what_to_write() -> None:
+    # Rhai changes q there too; Talkbench changes a place only from a whole statement.
+    with pytest.raises(BasicRuntimeError, match="as a statement of its own") as info:
+        talks('q = "abc"\nTALK q.make_upper() + "!"')
+    assert info.value.line == 2
+
+
+def test_an_item_picked_by_an_expression_stops_rather_than_losing_the_change() -> None:
+    # Rhai changes xs[i + 1]; Talkbench cannot store it back there, so it says so.
+    with pytest.raises(BasicRuntimeError, match="as a statement of its own"):
+        talks('xs = ["a", "b"]\ni = 0\nr = xs[i + 1].make_upper()\nTALK xs')

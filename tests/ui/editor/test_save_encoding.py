@@ -64,3 +64,42 @@ def test_the_live_check_warns_until_the_file_is_saved_as_utf8(window, qtbot, tmp
     assert window.save(tab)
     assert path.read_bytes().decode("utf-8").startswith(OLD)
     qtbot.waitUntil(lambda: encoding_problems() == [], timeout=5000)
+
+
+def encoding_problems(window) -> list[str]:
+    return [t for t in window.problems.texts()
+            if "reads dialogs as UTF-8" in t or "byte-order mark" in t]
+
+
+def test_file_menu_save_as_utf8_converts_keeps_undo_and_the_warning_goes(
+        window, qtbot, tmp_path):
+    path = tmp_path / "latin.bas"
+    path.write_bytes(OLD.replace("\n", "\r\n").encode("cp1252"))
+    tab = window.open_file(path)
+    action = window.actions_by_name["save_utf8"]
+    qtbot.waitUntil(lambda: encoding_problems(window) != [], timeout=5000)
+    assert action.isEnabled()
+    assert action in window.problems.actions()  # offered where the warning is shown
+    assert "Save as &UTF-8" in [a.text() for a in window._menus["&File"].actions()]
+    tab.editor.moveCursor(tab.editor.textCursor().MoveOperation.End)
+    QTest.keyClicks(tab.editor, "'")
+    action.trigger()
+    # The line endings stay; the characters are the same, now in UTF-8 without a BOM.
+    assert path.read_bytes() == (OLD.replace("\n", "\r\n") + "'").encode("utf-8")
+    assert not tab.modified
+    qtbot.waitUntil(lambda: encoding_problems(window) == [], timeout=5000)
+    assert not action.isEnabled()
+    tab.editor.undo()  # the edit made before the conversion can still be undone
+    assert tab.editor.toPlainText() == OLD
+
+
+def test_save_as_utf8_drops_a_byte_order_mark(window, qtbot, tmp_path):
+    path = tmp_path / "bom.bas"
+    path.write_bytes(b'\xef\xbb\xbfTALK "hi"\n')
+    window.open_file(path)
+    qtbot.waitUntil(lambda: encoding_problems(window) != [], timeout=5000)
+    assert ":1:1:" in encoding_problems(window)[0]
+    window.actions_by_name["save_utf8"].trigger()
+    assert path.read_bytes() == b'TALK "hi"\n'
+    qtbot.waitUntil(lambda: encoding_problems(window) == [], timeout=5000)
+    assert not window.actions_by_name["save_utf8"].isEnabled()

@@ -1,0 +1,29 @@
+"""Built-in functions Talkbench runs that no General Bots crate registers.
+
+Talkbench accepts common BASIC spellings (``ASC``, ``CSTR``, ``LENGTH``, ``SUBSTRING`` …) that
+the engine at ``f59afde5`` never registers (docs/engine-registry.tsv; the converter passes the
+call through unchanged), so there the dialog stops with Rhai's "Function not found". The
+engine's own function for the same job is named where it has one.
+"""
+
+from __future__ import annotations
+
+from interpreter.library.engine_functions import REGISTERED_FUNCTIONS
+
+# The engine's registered function that does the same (same arguments) where there is one.
+_ENGINE_NAMES = {
+    "CSTR": "STR", "TOSTRING": "STR", "LENGTH": "LEN", "LOWERCASE": "LCASE",
+    "UPPERCASE": "UCASE", "CLNG": "CINT", "CSNG": "CDBL", "TONUMBER": "VAL",
+    "IS_EMPTY": "ISEMPTY",
+}
+
+
+def missing_in_engine(name: str) -> str | None:
+    """The warning for a call of Talkbench's built-in ``name`` (as written) that General Bots
+    does not have; None when the engine registers that exact spelling."""
+    if name in REGISTERED_FUNCTIONS:
+        return None
+    fix = _ENGINE_NAMES.get(name.upper())
+    return (f"General Bots has no function '{name}' (no crate registers it): production "
+            f"stops here with \"Function not found: {name}\"" + (
+                f"; write {fix}" if fix else "; only Talkbench runs it"))

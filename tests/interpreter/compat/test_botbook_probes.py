@@ -1,0 +1,129 @@
+"""Small dialogs from the botbook's BASIC pages (generalbots/generalbots
+botbook/src/04-basic-scripting: keyword-instr, -format, -talk, -set, -print, the keyword
+reference's string, math and validation functions …) with what the engine-oracle printed for
+each: its TALK lines and, where it stopped, Rhai's error. Talkbench shows the same lines; where
+production stops, Talkbench stops with the same error or, for a function only Talkbench has,
+warns at the call (interpreter/library/talkbench_only.py).
+
+scripts/compat_oracle_check.py runs the same dialogs through the oracle, so a new engine build
+that prints something else shows up there.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from interpreter import BasicRuntimeError, Runtime, check_source, load_source
+from interpreter.ports.host import DictMemory
+from interpreter.runtime.channels import QueuedChannel
+
+# (name, dialog, the lines production prints, the error it stops with or None)
+PROBES: list[tuple[str, str, list[str], str | None]] = [
+    ('01_instr',
+     'text = "one two one three one"\nfirst = INSTR(text, "one")\nsecond = INSTR(5, text, "one")\nthird = INSTR(10, text, "one")\nTALK first\nTALK second\nTALK third\nt2 = "General Bots"\nTALK INSTR(t2, "bots")\nTALK INSTR(t2, "Bots")\n',
+     ['1', '9', '19', '0', '9'], None),
+    ('03_instr_mid',
+     'data = "Name: John Smith"\ncolon_pos = INSTR(data, ":")\nIF colon_pos > 0 THEN\n    name = MID(data, colon_pos + 2)\n    TALK "Extracted name: " + name\nEND IF\n',
+     ['Extracted name: John Smith'], None),
+    ('06_format',
+     'NUMBER = 1234.56\nTEXT = "John"\nDATE = "2024-03-15 14:30:00"\nTALK FORMAT(NUMBER, "n")\nTALK FORMAT(TEXT, "Hello @!")\nTALK FORMAT(DATE, "dd/MM/yyyy")\nTALK FORMAT(DATE, "dd/MM/yyyy HH:mm")\nNAME = "Maria"\nTALK FORMAT(NAME, "Hello, !")\n',
+     ['1234.56', 'Hello JohnJOHN', '15/03/2024', '15/03/2024 14:30', 'Hello, MARIA'], None),
+    ('10_begin_talk',
+     'nome = "João"\nidade = 30\nBEGIN TALK\nOlá ${nome}!\nVocê tem ${idade} anos.\nEND TALK\n',
+     ['Olá João!', 'Você tem 30 anos.'], None),
+    ('11_begin_talk_format',
+     'total = 299.90\nnumero = 42\nBEGIN TALK\nSeu pedido: ${numero}\nTotal: ${FORMAT(total, "currency")}\nObrigado pela preferência!\nEND TALK\n',
+     ['Seu pedido: 42', 'Total: 299.9', 'Obrigado pela preferência!'], None),
+    ('15_strfuncs',
+     'name = "Maria Silva"\nTALK UCASE(name)\nTALK LCASE(name)\nTALK LEFT(name, 5)\nTALK RIGHT(name, 5)\nTALK MID(name, 7, 3)\nTALK LEN(name)\nTALK TRIM("  x  ") + "|"\nTALK REPLACE(name, "Silva", "Souza")\n',
+     ['MARIA SILVA', 'maria silva', 'Maria', 'Silva', 'Sil', '11', 'x|', 'Maria Souza'], None),
+    ('16_math',
+     'TALK ROUND(3.14159, 2)\nTALK ABS(-5)\nTALK INT(7.9)\nTALK MAX(3, 9)\nTALK MIN(3, 9)\nTALK SQRT(16)\nTALK FLOOR(2.7)\nTALK CEIL(2.1)\n',
+     ['3.14', '5', '7', '9', '3'], 'Function not found: SQRT (i64)'),
+    ('17_if_elseif',
+     'score = 75\nIF score >= 90 THEN\n    TALK "A"\nELSEIF score >= 70 THEN\n    TALK "C"\nELSE\n    TALK "F"\nEND IF\nIF score > 50 AND score < 80 THEN\n    TALK "mid"\nEND IF\nIF score < 10 OR score = 75 THEN\n    TALK "either"\nEND IF\n',
+     ['C', 'mid', 'either'], None),
+    ('21_nvl',
+     'x = ""\nTALK NVL(x, "Friend")\ny = "Ana"\nTALK NVL(y, "Friend")\nTALK IIF(1 > 2, "yes", "no")\n',
+     ['Friend', 'Ana', 'no'], None),
+    ('23_val_str',
+     'a = VAL("42")\nTALK a + 1\nb = STR(7)\nTALK b + 1\nTALK VAL("3.5") * 2\nTALK CINT("12")\n',
+     ['43.0', '71', '7.0', '12'], None),
+    ('24_isempty',
+     'TALK ISEMPTY("")\nTALK ISEMPTY("a")\nTALK ISEMPTY([])\nTALK IS_NUMERIC("12")\nTALK IS_NUMERIC("x1")\nTALK ISNULL(x)\n',
+     ['true', 'false', 'true', 'true', 'false'], 'Variable not found: x'),
+    ('25_split',
+     'parts = SPLIT("a,b,,c", ",")\nTALK parts\nTALK UBOUND(parts)\nTALK LTRIM("  x") + "|" + RTRIM("y  ") + "|"\nTALK ASC("A")\nTALK CHR(66)\n',
+     ['["a", "b", "", "c"]', '3', 'x|y|'], 'Function not found: ASC (&str | ImmutableString | String)'),
+    ('26_minmax_array',
+     'TALK MAX(2.5, 1.0)\nTALK SUM([1, 2, 3.5])\nTALK AVG([1, 2, 3])\nTALK COUNT([1, 2, 3])\n',
+     ['2.5', '6.5', '2.0', '3'], None),
+    ('27_sort_unique',
+     'TALK SORT([3, 1, 2])\nTALK SORT(["b", "a", "C"])\nTALK SORT([3, 1, 2], "DESC")\nTALK UNIQUE([1, 2, 2, 3, 1])\nTALK SLICE([1, 2, 3, 4, 5], 1, 3)\nTALK CONTAINS([1, 2, 3], 2)\n',
+     ['[1, 2, 3]', '["C", "a", "b"]', '[3, 2, 1]', '[1, 2, 3]', '[2, 3]', 'true'], None),
+    ('28_push_pop',
+     'cart = ["a"]\ncart = PUSH(cart, "b")\nTALK cart\nlast = POP(cart)\nTALK last\nTALK cart\nmore = APPEND(cart, "z")\nTALK more\nTALK COUNT(more)\n',
+     ['["a", "b"]', 'b', '["a", "b"]', '["a", "b", "z"]', '3'], None),
+    ('29_round',
+     'TALK ROUND(2.5)\nTALK ROUND(3.5)\nTALK ROUND(-2.5)\nTALK ROUND(1.005, 2)\nTALK ROUND(1234.5678, -2)\nTALK INT(-7.9)\nTALK FIX(-7.9)\nTALK CEILING(2.1)\n',
+     ['3', '4', '-3', '1.0', '1200.0', '-7', '-7', '3'], None),
+    ('30_typeof',
+     'TALK TYPEOF(1)\nTALK TYPEOF(1.5)\nTALK TYPEOF("a")\nTALK TYPEOF(true)\nTALK TYPEOF([1])\nTALK TYPEOF(#{a: 1})\nTALK IS_ARRAY([1])\nTALK IS_STRING("x")\nTALK IS_NUMBER(2)\n',
+     ['integer', 'float', 'string', 'boolean', 'array', 'object', 'true', 'true', 'true'], None),
+    ('31_str_val',
+     'TALK STR(3.0)\nTALK STR(1.5) + "!"\nTALK VAL("abc")\nTALK VAL(" 12 ")\nTALK VAL("1e3")\nTALK CSTR(12) + "x"\nTALK CDBL("2.5") + 1\n',
+     ['3', '1.5!', '0.0', '12.0', '1000.0'], 'Function not found: CSTR (i64)'),
+    ('32_random',
+     'r = RANDOM(5, 5)\nTALK r\nx = RND()\nIF x >= 0 AND x < 1 THEN\n  TALK "in range"\nEND IF\n',
+     ['5', 'in range'], None),
+    ('33_trig',
+     'TALK SIN(0)\nTALK COS(0)\nTALK PI()\nTALK LOG(1)\nTALK EXP(0)\nTALK POWER(2, 10)\nTALK SGN(-3)\n',
+     [], 'Function not found: SIN (i64)'),
+    ('34_nvl_iif',
+     'TALK NVL("", "d")\nTALK NVL(0, "d")\nTALK IIF(true, 1, "two")\nTALK COALESCE("", "x")\nTALK IFNULL("", "y")\n',
+     ['d', '0', '1', 'x', 'y'], None),
+    ('35_while_wend',
+     'n = 0\nWHILE n < 3\n  n = n + 1\nWEND\nTALK n\n',
+     ['3'], None),
+    ('40_floats',
+     'TALK 0.1 + 0.2\nTALK 1.0\nTALK 10 / 4\nTALK 10 / 5\nTALK 2 ** 10\nTALK 1e3\nTALK 100000000000 * 100\n',
+     ['0.30000000000000004', '1.0', '2', '2', '1024', '1000.0', '10000000000000'], None),
+    ('41_compare',
+     'a = "abc"\nIF a = "ABC" THEN\n  TALK "same"\nELSE\n  TALK "differ"\nEND IF\nIF "b" > "a" THEN\n  TALK "greater"\nEND IF\nIF 2 = 2.0 THEN\n  TALK "num eq"\nELSE\n  TALK "num ne"\nEND IF\n',
+     ['differ', 'greater', 'num eq'], None),
+    ('42_format_num',
+     'TALK FORMAT(1234.5, "C2[en]")\nTALK FORMAT(0.256, "P")\nTALK FORMAT(1234567, "N0")\nTALK FORMAT(3.14159, "0.00")\nTALK FORMAT(42, "000000")\n',
+     ['$1,234.50', '0.256', '1,234,567', '3.14159', '42'], None),
+    ('43_max_mixed',
+     'TALK MAX(3, 9)\nTALK MAX(2.5, 1)\n',
+     ['9'], 'Function not found: MAX (f64, i64)'),
+    ('in_place_value',
+     'q = "HeLLo"\nr = q.make_lower()\nIF r = "" THEN\nTALK "same"\nELSE\nTALK "different"\nEND IF\nTALK r <> ""\nIF r = 0 THEN\nTALK "zero"\nELSE\nTALK "nonzero"\nEND IF\n',
+     ['different', 'true', 'nonzero'], None),
+]
+
+
+def shown(source: str) -> tuple[list[str], str | None]:
+    """The lines Talkbench's run shows (one per line of each TALK), and its error if any."""
+    channel = QueuedChannel.with_answers([])
+    runtime = Runtime(load_source(source, "probe.bas"), channel, DictMemory({}))
+    try:
+        asyncio.run(runtime.run())
+    except BasicRuntimeError as e:
+        return [ln for t in channel.texts for ln in t.split("\n")], e.message
+    return [ln for t in channel.texts for ln in t.split("\n")], None
+
+
+@pytest.mark.parametrize(("name", "source", "lines", "stop"), PROBES, ids=[p[0] for p in PROBES])
+def test_talkbench_shows_what_general_bots_shows(name: str, source: str, lines: list[str],
+                                                 stop: str | None) -> None:
+    got, error = shown(source)
+    if stop is None:
+        assert (got, error) == (lines, None)
+        return
+    assert got[:len(lines)] == lines
+    called = stop.split(" (")[0]  # "Function not found: ASC"
+    warned = [d.message for d in check_source(source, "probe.bas") if called in d.message]
+    assert (error is not None and stop in error) or warned, (error, warned)

@@ -1,0 +1,27 @@
+"""Calls of built-ins no General Bots crate registers (docs/engine-registry.tsv): Talkbench
+runs them, and warns at the call that production stops there with "Function not found" (the
+engine-oracle's error for ``TALK ASC("A")`` and ``TALK CSTR(5)``)."""
+
+from __future__ import annotations
+
+from interpreter import check_source
+from tests.interpreter.helpers import talks
+
+
+def warnings(source: str) -> list[tuple[int, int, str]]:
+    return [(d.line, d.col, d.message) for d in check_source(source, "t.bas")
+            if "has no function" in d.message]
+
+
+def test_a_talkbench_only_function_runs_and_is_warned_at_its_call() -> None:
+    source = 'x = 1\nTALK ASC("A") + CSTR(x)\n'
+    assert talks(source) == ["651"]
+    found = warnings(source)
+    assert [f[:2] for f in found] == [(2, 6), (2, 17)]
+    assert '"Function not found: ASC"; only Talkbench runs it' in found[0][2]
+    assert found[1][2].endswith("write STR")
+
+
+def test_the_engine_functions_and_the_dialogs_own_are_quiet() -> None:
+    assert warnings('TALK STR(5) + LEN("ab") + UCASE("a")\n') == []
+    assert warnings('FUNCTION ASC(c)\n  RETURN 1\nEND FUNCTION\nTALK ASC("A")\n') == []
