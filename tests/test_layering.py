@@ -79,9 +79,10 @@ def test_import_linter_contracts_are_kept():
     assert out.returncode == 0, out.stdout + out.stderr
 
 
-# Other libraries' underscore names that are their API (peewee's Model._meta) or have no
-# public equivalent (os._exit; grandalf's routed edge points, view._pts).
-FOREIGN_PRIVATE = frozenset({"_meta", "_exit", "_pts"})
+# Other libraries' underscore names that are their API (peewee's Model._meta, a NamedTuple's
+# _replace and _asdict) or have no public equivalent (os._exit; grandalf's routed edge points,
+# view._pts).
+FOREIGN_PRIVATE = frozenset({"_meta", "_exit", "_pts", "_replace", "_asdict"})
 WINDOW = re.compile(r"(^|\.)_?win(dow)?$")
 
 
