@@ -1,0 +1,168 @@
+"""How a chat message looks: its bubble's shape, colours and wrapped text.
+
+:class:`BubbleDelegate` measures and paints one message. The text is laid out by one function
+(:func:`lay_out`) for both, so what is painted is exactly what was measured; a long word with
+no space breaks where it must instead of running out of its bubble.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPointF, QRect, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPalette, QPen, QTextLayout, QTextOption
+from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
+
+from .chat_messages import MESSAGE_ROLE, ChatMessage
+
+MARGIN = 4  # around the list
+GAP = 6  # between two messages
+PAD_X, PAD_Y = 10, 6  # inside a bubble
+RADIUS = 10
+ICON = 16  # an attachment's file icon
+BUBBLE_SHARE = 0.8  # of the row's width at most; a note takes the whole row
+
+
+@dataclass(frozen=True, slots=True)
+class Colors:
+    background: str  # "" for none (a note)
+    text: str
+    border: str = ""
+
+
+_COLORS = {  # (light, dark) per message kind
+    "bot": (Colors("#e8eefc", "#1b2a4a"), Colors("#2c3a55", "#e3eaff")),
+    "user": (Colors("#2e7d32", "#ffffff"), Colors("#2e6b31", "#ffffff")),
+    "note": (Colors("", "#888888"), Colors("", "#9a9a9a")),
+    "file": (Colors("#e8eefc", "#1b2a4a", "#9fb3e0"), Colors("#2c3a55", "#e3eaff", "#4a5f8a")),
+}
+
+
+def colors(kind: str, dark: bool) -> Colors:
+    light, darker = _COLORS.get(kind, _COLORS["note"])
+    return darker if dark else light
+
+
+def file_icon(widget: QWidget) -> QIcon:
+    """The style's file icon marks a sent file (a paperclip emoji shows as a box where no
+    colour emoji font is installed)."""
+    return widget.style().standardIcon(QStyle.StandardPixmap.SP_FileIcon)
+
+
+_WRAP = QTextOption()
+_WRAP.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+
+
+def lay_out(text: str, font: QFont, width: float) -> tuple[QTextLayout, float, float]:
+    """``text`` wrapped at ``width``: the layout, its widest line and its height."""
+    # QTextLayout breaks lines at U+2028 only, not at "\n".
+    layout = QTextLayout(text.replace("\n", "\u2028"), font)
+    layout.setTextOption(_WRAP)
+    layout.beginLayout()
+    height = widest = 0.0
+    while (line := layout.createLine()).isValid():
+        line.setLineWidth(width)
+        line.setPosition(QPointF(0, height))
+        height += line.height()
+        widest = max(widest, line.naturalTextWidth())
+    layout.endLayout()
+    return layout, widest, height
+
+
+_UNBOUNDED = 1e6
+
+
+class BubbleDelegate(QStyledItemDelegate):
+    """Measures and paints messages: bot bubbles on the left, the user's on the right, notes
+    as grey italic lines, attachments as framed bubbles with the file icon."""
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.widget = parent
+        self.dark = False
+
+    def fonts(self, kind: str) -> QFont:
+        font = QFont(self.widget.font())
+        if kind == "note":
+            font.setItalic(True)
+        return font
+
+    def text_width(self, kind: str, row_width: int) -> float:
+        """The widest a message's text may be in a row ``row_width`` wide."""
+        bubble = row_width if kind == "note" else int(row_width * BUBBLE_SHARE)
+        inner = bubble - (0 if kind == "note" else 2 * PAD_X)
+        return max(20.0, inner - (ICON + PAD_X // 2 if kind == "file" else 0))
+
+    def text_size(self, message: ChatMessage, row_width: int) -> tuple[float, float]:
+        """The wrapped text's (width, height) in a row ``row_width`` wide."""
+        if message.natural is None:
+            _, widest, height = lay_out(message.text, self.fonts(message.kind), _UNBOUNDED)
+            message.natural = (widest, height)
+        limit = self.text_width(message.kind, row_width)
+        if message.natural[0] <= limit:
+            return message.natural
+        _, widest, height = lay_out(message.text, self.fonts(message.kind), limit)
+        return widest, height
+
+    def height(self, message: ChatMessage, row_width: int) -> int:
+        """The row's height, the gap below it included."""
+        _, text = self.text_size(message, row_width)
+        pad = 0 if message.kind == "note" else 2 * PAD_Y
+        content = max(text, ICON) if message.kind == "file" else text
+        return int(content + 0.999) + pad + GAP
+
+    def bubble_rect(self, message: ChatMessage, row: QRect) -> QRect:
+        """Where the bubble sits in its row (``row``: the row without the gap below)."""
+        if message.kind == "note":
+            return QRect(row)
+        widest, _ = self.text_size(message, row.width())
+        width = int(widest + 0.999) + 2 * PAD_X + (ICON + PAD_X // 2 if message.kind == "file"
+                                                   else 0)
+        width = min(width, row.width())
+        left = row.right() + 1 - width if message.kind == "user" else row.left()
+        return QRect(left, row.top(), width, row.height())
+
+    def paint_message(self, painter: QPainter, message: ChatMessage, row: QRect,
+                      selected: bool) -> None:
+        look = colors(message.kind, self.dark)
+        bubble = self.bubble_rect(message, row)
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        if selected:
+            highlight = self.widget.palette().color(QPalette.ColorRole.Highlight)
+            painter.setPen(QPen(highlight, 2))
+        elif look.border:
+            painter.setPen(QPen(QColor(look.border), 1))
+        else:
+            painter.setPen(Qt.PenStyle.NoPen)
+        if look.background:
+            painter.setBrush(QColor(look.background))
+        else:
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+        if look.background or selected:
+            painter.drawRoundedRect(QRectF(bubble).adjusted(0.5, 0.5, -0.5, -0.5), RADIUS, RADIUS)
+        pad_x, pad_y = (0, 0) if message.kind == "note" else (PAD_X, PAD_Y)
+        left = bubble.left() + pad_x
+        if message.kind == "file":
+            file_icon(self.widget).paint(painter, QRect(left, bubble.top() + pad_y, ICON, ICON))
+            left += ICON + PAD_X // 2
+        layout, _, _ = lay_out(message.text, self.fonts(message.kind),
+                               self.text_width(message.kind, row.width()))
+        painter.setPen(QColor(look.text))
+        layout.draw(painter, QPointF(left, bubble.top() + pad_y))
+        painter.restore()
+
+    # -- QStyledItemDelegate, for any other view over the model ------------------------------
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem,
+              index: QModelIndex | QPersistentModelIndex) -> None:
+        message = index.data(MESSAGE_ROLE)
+        row = QRect(option.rect)
+        row.setHeight(row.height() - GAP)
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        self.paint_message(painter, message, row, selected)
+
+    def sizeHint(self, option: QStyleOptionViewItem,
+                 index: QModelIndex | QPersistentModelIndex) -> QSize:
+        width = option.rect.width()
+        return QSize(width, self.height(index.data(MESSAGE_ROLE), width))

@@ -1,0 +1,296 @@
+"""The chat's message list: lays out and paints only the messages on screen.
+
+Each row's height is measured once when its message arrives (and again for a message wider
+than its bubble when the view's width changes); the rows' tops are a running sum, so adding a
+message costs the same with 5 or 100,000 shown, and finding the row under the mouse is a
+binary search. A QListView would lay out every row again at each message.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from itertools import accumulate
+
+from PySide6.QtCore import (
+    QEvent,
+    QItemSelection,
+    QItemSelectionModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QPoint,
+    QRect,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import (
+    QContextMenuEvent,
+    QGuiApplication,
+    QKeyEvent,
+    QKeySequence,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QRegion,
+    QResizeEvent,
+)
+from PySide6.QtWidgets import QAbstractItemView, QWidget
+
+from .chat_bubbles import GAP, MARGIN, BubbleDelegate
+from .chat_messages import ChatMessage, ChatModel
+
+_FOLLOW_SLACK = 4  # px from the bottom that still count as "at the newest message"
+
+
+class ChatView(QAbstractItemView):
+    """A list of message bubbles over a :class:`ChatModel`. Rows are selected by click,
+    Shift/Ctrl+click, Ctrl+A; Ctrl+C copies their text. It follows the newest message unless
+    the user scrolled up."""
+
+    messageClicked = Signal(object)  # ChatMessage (left button, released where pressed)
+    menuRequested = Signal(object, QPoint)  # ChatMessage, global position
+
+    def __init__(self, model: ChatModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.messages = model
+        self._heights: list[int] = []
+        self._tops: list[int] = [0]  # row i spans tops[i] .. tops[i + 1]; the last: the total
+        self._width = self._row_width()
+        self._pressed: ChatMessage | None = None
+        self.bubbles = BubbleDelegate(self)
+        self.setItemDelegate(self.bubbles)
+        self.setModel(model)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.viewport().setMouseTracking(True)  # the hand over a message that leads somewhere
+        model.rowsRemoved.connect(self._removed)
+
+    # -- layout -------------------------------------------------------------------------------
+
+    def _row_width(self) -> int:
+        return max(40, self.viewport().width() - 2 * MARGIN)
+
+    def _measure(self, messages: list[ChatMessage]) -> list[int]:
+        return [self.bubbles.height(message, self._width) for message in messages]
+
+    def _relayout(self) -> None:
+        """Measure every row again (a new width or font)."""
+        following = self.following
+        self._width = self._row_width()
+        self._heights = self._measure(self.messages.messages)
+        self._tops = [0, *accumulate(self._heights)]
+        self._settle(following)
+
+    def _settle(self, following: bool) -> None:
+        self.updateGeometries()
+        if following:
+            self.verticalScrollBar().setValue(self.verticalScrollBar().maximum())
+        self.viewport().update()
+
+    @property
+    def following(self) -> bool:
+        """Whether the view shows the newest message (new ones scroll into view)."""
+        bar = self.verticalScrollBar()
+        return bar.value() >= bar.maximum() - _FOLLOW_SLACK
+
+    def rowsInserted(self, parent: QModelIndex | QPersistentModelIndex, start: int,
+                     end: int) -> None:
+        following = self.following
+        if start == len(self._heights):
+            added = self._measure(self.messages.messages[start:end + 1])
+            self._heights += added
+            total = self._tops[-1]
+            for height in added:
+                total += height
+                self._tops.append(total)
+            self._settle(following)
+        else:  # (the chat only appends)
+            self._relayout()
+        super().rowsInserted(parent, start, end)
+
+    def _removed(self, _parent: QModelIndex, start: int, end: int) -> None:
+        following = self.following
+        del self._heights[start:end + 1]
+        self._tops = [0, *accumulate(self._heights)]
+        self._settle(following)
+
+    def reset(self) -> None:
+        self._heights = []
+        self._tops = [0]
+        super().reset()
+        self._relayout()
+
+    def updateGeometries(self) -> None:
+        bar = self.verticalScrollBar()
+        page = self.viewport().height()
+        bar.setRange(0, max(0, self._tops[-1] + 2 * MARGIN - GAP - page))
+        bar.setPageStep(page)
+        bar.setSingleStep(20)
+        super().updateGeometries()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        following = self.following
+        super().resizeEvent(event)
+        if self._row_width() != self._width:
+            self._relayout()
+        self._settle(following)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.FontChange:
+            for message in self.messages.messages:
+                message.natural = None
+            self._relayout()
+        super().changeEvent(event)
+
+    # -- geometry -----------------------------------------------------------------------------
+
+    def row_rect(self, row: int) -> QRect:
+        """Row ``row`` in viewport coordinates, without the gap below it."""
+        top = MARGIN + self._tops[row] - self.verticalScrollBar().value()
+        return QRect(MARGIN, top, self._width, self._heights[row] - GAP)
+
+    def bubble_rect(self, row: int) -> QRect:
+        """Row ``row``'s bubble in viewport coordinates."""
+        return self.bubbles.bubble_rect(self.messages.messages[row], self.row_rect(row))
+
+    def _row_at(self, y: int) -> int:
+        """The row at viewport height ``y`` (gaps included), or -1."""
+        row = bisect_right(self._tops, y - MARGIN + self.verticalScrollBar().value()) - 1
+        return row if 0 <= row < len(self._heights) else -1
+
+    def message_at(self, point: QPoint) -> ChatMessage | None:
+        index = self.indexAt(point)
+        return self.messages.messages[index.row()] if index.isValid() else None
+
+    def indexAt(self, point: QPoint) -> QModelIndex:
+        row = self._row_at(point.y())
+        if row < 0 or not self.bubble_rect(row).contains(point):
+            return QModelIndex()
+        return self.messages.index(row, 0)
+
+    def visualRect(self, index: QModelIndex | QPersistentModelIndex) -> QRect:
+        if not index.isValid() or index.row() >= len(self._heights):
+            return QRect()
+        return self.row_rect(index.row())
+
+    def scrollTo(self, index: QModelIndex | QPersistentModelIndex,
+                 hint: QAbstractItemView.ScrollHint = QAbstractItemView.ScrollHint.EnsureVisible,
+                 ) -> None:
+        if not index.isValid() or index.row() >= len(self._heights):
+            return
+        bar = self.verticalScrollBar()
+        top = self._tops[index.row()]
+        bottom = top + self._heights[index.row()] - GAP + 2 * MARGIN
+        page = self.viewport().height()
+        if hint == QAbstractItemView.ScrollHint.PositionAtTop or top < bar.value():
+            bar.setValue(top)
+        elif hint == QAbstractItemView.ScrollHint.PositionAtBottom or bottom > bar.value() + page:
+            bar.setValue(bottom - page)
+
+    def horizontalOffset(self) -> int:
+        return 0
+
+    def verticalOffset(self) -> int:
+        return self.verticalScrollBar().value()
+
+    def isIndexHidden(self, index: QModelIndex | QPersistentModelIndex) -> bool:
+        return False
+
+    def moveCursor(self, action: QAbstractItemView.CursorAction,
+                   modifiers: Qt.KeyboardModifier) -> QModelIndex:
+        count = len(self._heights)
+        if not count:
+            return QModelIndex()
+        current = self.currentIndex().row() if self.currentIndex().isValid() else count - 1
+        page = max(1, self.viewport().height() // 40)
+        step = {
+            QAbstractItemView.CursorAction.MoveUp: -1,
+            QAbstractItemView.CursorAction.MovePrevious: -1,
+            QAbstractItemView.CursorAction.MoveDown: 1,
+            QAbstractItemView.CursorAction.MoveNext: 1,
+            QAbstractItemView.CursorAction.MovePageUp: -page,
+            QAbstractItemView.CursorAction.MovePageDown: page,
+            QAbstractItemView.CursorAction.MoveHome: -count,
+            QAbstractItemView.CursorAction.MoveEnd: count,
+        }.get(action, 0)
+        return self.messages.index(min(count - 1, max(0, current + step)), 0)
+
+    def setSelection(self, rect: QRect, command: QItemSelectionModel.SelectionFlag) -> None:
+        first = self._row_at(rect.top())
+        last = self._row_at(rect.bottom())
+        if first < 0 and last < 0:
+            return
+        first = max(first, 0)
+        last = len(self._heights) - 1 if last < 0 else last
+        selection = QItemSelection(self.messages.index(min(first, last), 0),
+                                   self.messages.index(max(first, last), 0))
+        self.selectionModel().select(selection, command)
+
+    def visualRegionForSelection(self, selection: QItemSelection) -> QRegion:
+        return QRegion(self.viewport().rect())  # (what is painted is only what is on screen)
+
+    # -- painting -----------------------------------------------------------------------------
+
+    def visible_rows(self) -> range:
+        if not self._heights:
+            return range(0)
+        first = max(0, self._row_at(0))
+        last = self._row_at(self.viewport().height())
+        return range(first, (len(self._heights) if last < 0 else last + 1))
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self.viewport())
+        painter.setFont(self.font())
+        selection = self.selectionModel()
+        for row in self.visible_rows():
+            rect = self.row_rect(row)
+            if not rect.intersects(event.rect()):
+                continue
+            selected = selection.isRowSelected(row, QModelIndex())
+            self.bubbles.paint_message(painter, self.messages.messages[row], rect, selected)
+        painter.end()
+
+    # -- mouse and keys -----------------------------------------------------------------------
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        self._pressed = (self.message_at(event.position().toPoint())
+                         if event.button() == Qt.MouseButton.LeftButton else None)
+        super().mousePressEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        super().mouseReleaseEvent(event)
+        pressed, self._pressed = self._pressed, None
+        if pressed is not None and event.button() == Qt.MouseButton.LeftButton \
+                and self.message_at(event.position().toPoint()) is pressed:
+            self.messageClicked.emit(pressed)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        message = self.message_at(event.position().toPoint())
+        leads = message is not None and (message.turn is not None or message.kind == "file")
+        self.viewport().setCursor(Qt.CursorShape.PointingHandCursor if leads
+                                  else Qt.CursorShape.ArrowCursor)
+        super().mouseMoveEvent(event)
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        message = self.message_at(event.pos())
+        if message is not None:
+            self.menuRequested.emit(message, event.globalPos())
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.matches(QKeySequence.StandardKey.Copy):
+            self.copy()
+        else:
+            super().keyPressEvent(event)
+
+    def selected_messages(self) -> list[ChatMessage]:
+        rows = sorted(index.row() for index in self.selectionModel().selectedRows())
+        return [self.messages.messages[row] for row in rows]
+
+    def copy(self, messages: list[ChatMessage] | None = None) -> None:
+        """Put the text of ``messages`` (default: the selected ones) on the clipboard, one
+        message a line."""
+        chosen = self.selected_messages() if messages is None else messages
+        if chosen:
+            QGuiApplication.clipboard().setText("\n".join(m.text for m in chosen))
