@@ -19,9 +19,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .chat_bubbles import colors
-from .chat_messages import ChatMessage, ChatModel
-from .chat_view import ChatView
+from .chat.bubbles import colors
+from .chat.messages import ChatMessage, ChatModel
+from .chat.view import ChatView
 
 if TYPE_CHECKING:
     import asyncio

@@ -35,8 +35,8 @@ from app.run.turns import Turn, TurnRecorder
 from interpreter.events import FileSent, Heard, InvalidAnswer, Talked
 
 from ..editor.code_editor import CodeEditor
-from .chat_bubbles import file_icon
-from .chat_messages import ChatMessage
+from .chat.bubbles import file_icon
+from .chat.messages import ChatMessage
 from .chat_panel import ChatPanel
 
 EARLIER_RUN = "from an earlier run"

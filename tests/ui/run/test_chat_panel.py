@@ -11,7 +11,7 @@ from PySide6.QtGui import QFont
 
 from interpreter.ports.host import BotMessage
 from tests.ui.conftest import chat_message, click_message, message_tooltip, until
-from ui.run.chat_bubbles import colors
+from ui.run.chat.bubbles import colors
 from ui.run.chat_panel import MAX_ROWS, TRIM_ROWS, ChatPanel
 
 

@@ -1,6 +1,6 @@
 """The chat's messages as an item model: appending one costs the same however many there are.
 
-A view over it (``chat_view.ChatView``) lays out and paints only what is on screen, so the chat
+A view over it (``view.ChatView``) lays out and paints only what is on screen, so the chat
 keeps every message of a run up to ``limit``; past it the oldest ``trim`` leave together.
 """
 

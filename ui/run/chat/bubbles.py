@@ -13,7 +13,7 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPointF, QRect, Q
 from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPalette, QPen, QTextLayout, QTextOption
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
-from .chat_messages import MESSAGE_ROLE, ChatMessage
+from .messages import MESSAGE_ROLE, ChatMessage
 
 MARGIN = 4  # around the list
 GAP = 6  # between two messages

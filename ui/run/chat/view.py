@@ -35,8 +35,8 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QAbstractItemView, QWidget
 
-from .chat_bubbles import GAP, MARGIN, BubbleDelegate
-from .chat_messages import ChatMessage, ChatModel
+from .bubbles import GAP, MARGIN, BubbleDelegate
+from .messages import ChatMessage, ChatModel
 
 _FOLLOW_SLACK = 4  # px from the bottom that still count as "at the newest message"
 
