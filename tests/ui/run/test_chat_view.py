@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication
 
 from tests.ui.conftest import click_message, message_point, message_tooltip
-from ui.run.chat.bubbles import PAD_X, PAD_Y, colors
+from ui.run.chat.bubbles import GAP, MARGIN, PAD_X, PAD_Y, colors
 from ui.run.chat_panel import ChatPanel
 
 
@@ -122,3 +122,29 @@ def test_bubbles_are_painted_in_the_theme_colours(chat, qtbot, dark):
     bot, user = chat.view.bubble_rect(0), chat.view.bubble_rect(1)
     assert bot.left() < user.left() and bot.right() < user.right()  # bot left, user right
 
+
+
+def test_a_resize_measures_the_rows_shown_and_keeps_the_reader_s_place(chat, qtbot):
+    """Rows off screen get an estimated height at a new width (laying out 100,000 messages
+    again took seconds); those on screen are measured, and the newest message, or the row the
+    user scrolled to, stays in view."""
+    view = chat.view
+    for i in range(2_000):
+        chat.add_bubble(f"message {i} " + "word " * (i % 40), from_bot=i % 2 == 0)
+    last = len(chat.messages) - 1
+
+    def exact(row: int) -> bool:
+        return view.row_rect(row).height() + GAP == view.bubbles.height(
+            chat.messages[row], view.viewport().width() - 2 * MARGIN)
+
+    chat.resize(900, 500)
+    qtbot.waitUntil(lambda: view.following and exact(last))
+    assert view.viewport().rect().contains(view.bubble_rect(last))
+    row = 1_000
+    view.scrollTo(chat.model.index(row, 0), view.ScrollHint.PositionAtTop)
+    chat.resize(300, 500)
+    qtbot.waitUntil(lambda: view.viewport().width() < 300)
+    assert view.indexAt(view.bubble_rect(row).center()).row() == row
+    assert view.row_rect(row).top() == MARGIN and not view.following
+    assert all(exact(r) for r in view.visible_rows())
+    assert not all(exact(r) for r in range(0, row, 10))  # those above: estimated

@@ -7,6 +7,7 @@ no space breaks where it must instead of running out of its bubble.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPointF, QRect, QRectF, QSize, Qt
@@ -80,11 +81,21 @@ class BubbleDelegate(QStyledItemDelegate):
         super().__init__(parent)
         self.widget = parent
         self.dark = False
+        self._fonts: dict[bool, QFont] = {}
+        # The text laid out for painting, by message: the rows on screen are painted again
+        # at every new message, mostly the same ones.
+        self._painted: dict[int, tuple[ChatMessage, float, QTextLayout]] = {}
 
-    def fonts(self, kind: str) -> QFont:
-        font = QFont(self.widget.font())
-        if kind == "note":
-            font.setItalic(True)
+    def font_changed(self) -> None:
+        self._fonts.clear()
+        self._painted.clear()
+
+    def font_for(self, kind: str) -> QFont:
+        italic = kind == "note"
+        font = self._fonts.get(italic)
+        if font is None:
+            font = self._fonts[italic] = QFont(self.widget.font())
+            font.setItalic(italic)
         return font
 
     def text_width(self, kind: str, row_width: int) -> float:
@@ -93,23 +104,53 @@ class BubbleDelegate(QStyledItemDelegate):
         inner = bubble - (0 if kind == "note" else 2 * PAD_X)
         return max(20.0, inner - (ICON + PAD_X // 2 if kind == "file" else 0))
 
+    def _natural(self, message: ChatMessage) -> tuple[float, float]:
+        if message.natural is None:
+            _, widest, height = lay_out(message.text, self.font_for(message.kind), _UNBOUNDED)
+            message.natural = (widest, height)
+        return message.natural
+
     def text_size(self, message: ChatMessage, row_width: int) -> tuple[float, float]:
         """The wrapped text's (width, height) in a row ``row_width`` wide."""
-        if message.natural is None:
-            _, widest, height = lay_out(message.text, self.fonts(message.kind), _UNBOUNDED)
-            message.natural = (widest, height)
+        natural = self._natural(message)
         limit = self.text_width(message.kind, row_width)
-        if message.natural[0] <= limit:
-            return message.natural
-        _, widest, height = lay_out(message.text, self.fonts(message.kind), limit)
-        return widest, height
+        if natural[0] <= limit:
+            return natural
+        wrapped = message.wrapped
+        if wrapped is None or wrapped[0] != limit:
+            _, widest, height = lay_out(message.text, self.font_for(message.kind), limit)
+            wrapped = message.wrapped = (limit, widest, height)
+        return wrapped[1], wrapped[2]
 
-    def height(self, message: ChatMessage, row_width: int) -> int:
-        """The row's height, the gap below it included."""
-        _, text = self.text_size(message, row_width)
+    def is_measured(self, message: ChatMessage, row_width: int) -> bool:
+        """Whether ``height(message, row_width)`` is known without laying the text out."""
+        limit = self.text_width(message.kind, row_width)
+        natural, wrapped = message.natural, message.wrapped
+        return natural is not None and (natural[0] <= limit
+                                        or (wrapped is not None and wrapped[0] == limit))
+
+    def height(self, message: ChatMessage, row_width: int, estimate: bool = False) -> int:
+        """The row's height, the gap below it included. ``estimate``: a message that would
+        have to be laid out again (wrapped at another width) is guessed from its unwrapped
+        size instead: a resize then costs no layout for the rows off screen."""
+        if estimate and not self.is_measured(message, row_width):
+            widest, text = self._natural(message)
+            text *= math.ceil(widest / self.text_width(message.kind, row_width))
+        else:
+            _, text = self.text_size(message, row_width)
         pad = 0 if message.kind == "note" else 2 * PAD_Y
         content = max(text, ICON) if message.kind == "file" else text
         return int(content + 0.999) + pad + GAP
+
+    def _layout(self, message: ChatMessage, limit: float) -> QTextLayout:
+        kept = self._painted.get(id(message))
+        if kept is not None and kept[0] is message and kept[1] == limit:
+            return kept[2]
+        if len(self._painted) > 512:
+            self._painted.clear()
+        layout, _, _ = lay_out(message.text, self.font_for(message.kind), limit)
+        self._painted[id(message)] = (message, limit, layout)
+        return layout
 
     def bubble_rect(self, message: ChatMessage, row: QRect) -> QRect:
         """Where the bubble sits in its row (``row``: the row without the gap below)."""
@@ -146,8 +187,7 @@ class BubbleDelegate(QStyledItemDelegate):
         if message.kind == "file":
             file_icon(self.widget).paint(painter, QRect(left, bubble.top() + pad_y, ICON, ICON))
             left += ICON + PAD_X // 2
-        layout, _, _ = lay_out(message.text, self.fonts(message.kind),
-                               self.text_width(message.kind, row.width()))
+        layout = self._layout(message, self.text_width(message.kind, row.width()))
         painter.setPen(QColor(look.text))
         layout.draw(painter, QPointF(left, bubble.top() + pad_y))
         painter.restore()

@@ -32,6 +32,7 @@ class ChatMessage:
     # The unwrapped text's (width, height), measured once: a message that fits its bubble's
     # width is not laid out again when the chat is resized.
     natural: tuple[float, float] | None = None
+    wrapped: tuple[float, float, float] | None = None  # (at width, width, height)
 
     @property
     def label(self) -> str:

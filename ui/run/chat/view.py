@@ -56,6 +56,8 @@ class ChatView(QAbstractItemView):
         self._tops: list[int] = [0]  # row i spans tops[i] .. tops[i + 1]; the last: the total
         self._width = self._row_width()
         self._pressed: ChatMessage | None = None
+        self._refining = False
+        self._follow = True
         self.bubbles = BubbleDelegate(self)
         self.setItemDelegate(self.bubbles)
         self.setModel(model)
@@ -66,59 +68,109 @@ class ChatView(QAbstractItemView):
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.viewport().setMouseTracking(True)  # the hand over a message that leads somewhere
         model.rowsRemoved.connect(self._removed)
+        # (after QAbstractScrollArea's own connection: the view has scrolled already)
+        self.verticalScrollBar().valueChanged.connect(self._scrolled)
+        self.verticalScrollBar().rangeChanged.connect(self._range_changed)
 
     # -- layout -------------------------------------------------------------------------------
 
     def _row_width(self) -> int:
         return max(40, self.viewport().width() - 2 * MARGIN)
 
-    def _measure(self, messages: list[ChatMessage]) -> list[int]:
-        return [self.bubbles.height(message, self._width) for message in messages]
-
     def _relayout(self) -> None:
-        """Measure every row again (a new width or font)."""
-        following = self.following
-        self._width = self._row_width()
-        self._heights = self._measure(self.messages.messages)
+        """Every row again for a new width or font. The rows off screen whose text would wrap
+        anew get an estimated height (measured when they come on screen), so resizing a long
+        chat lays out only what it shows."""
+        first = max(0, self._row_at(MARGIN))  # the row at the top (the margin scrolls too)
+        offset = self.verticalOffset() - self._tops[first] if self._heights else 0
+        self._width = width = self._row_width()
+        height = self.bubbles.height
+        self._heights = [height(message, width, True) for message in self.messages.messages]
+        if self._follow:  # the newest rows exact, then the bottom shown
+            self._measure_rows(range(len(self._heights) - 1, -1, -1))
         self._tops = [0, *accumulate(self._heights)]
-        self._settle(following)
-
-    def _settle(self, following: bool) -> None:
         self.updateGeometries()
-        if following:
-            self.verticalScrollBar().setValue(self.verticalScrollBar().maximum())
+        if not self._follow and self._heights:
+            self.verticalScrollBar().setValue(self._tops[first] + offset)
+        self._refine()
         self.viewport().update()
+
+    def _refine(self) -> None:
+        """Measure the rows on screen whose height is an estimate; the rows below the first
+        one shown stay where they are (the scroll position moves by its change)."""
+        if not self._heights or self._refining:
+            return
+        first = max(0, self._row_at(0))
+        below_first = self._tops[first + 1]
+        if not self._measure_rows(range(first, len(self._heights)),
+                                  self._tops[first] + MARGIN - self.verticalOffset()):
+            return
+        self._tops = [0, *accumulate(self._heights)]
+        self._refining = True
+        try:
+            self.updateGeometries()
+            if not self._follow:
+                bar = self.verticalScrollBar()
+                bar.setValue(bar.value() + self._tops[first + 1] - below_first)
+        finally:
+            self._refining = False
+        self.viewport().update()
+
+    def _measure_rows(self, rows: range, covered: int = 0) -> bool:
+        """Measure ``rows`` exactly, in that order, until a viewport's height is covered
+        (``covered``: how much of it is before the first row): whether a height changed."""
+        page = self.viewport().height() + 2 * MARGIN
+        changed = False
+        for row in rows:
+            exact = self.bubbles.height(self.messages.messages[row], self._width)
+            if exact != self._heights[row]:
+                self._heights[row] = exact
+                changed = True
+            covered += exact
+            if covered > page:
+                break
+        return changed
 
     @property
     def following(self) -> bool:
-        """Whether the view shows the newest message (new ones scroll into view)."""
-        bar = self.verticalScrollBar()
-        return bar.value() >= bar.maximum() - _FOLLOW_SLACK
+        """Whether the view follows the newest message: it was at the bottom when the user
+        last scrolled (a longer list or a shorter view keeps it there)."""
+        return self._follow
+
+    def _scrolled(self, value: int) -> None:
+        self._follow = value >= self.verticalScrollBar().maximum() - _FOLLOW_SLACK
+        self._refine()
+
+    def _range_changed(self, _low: int, high: int) -> None:
+        if self._follow:
+            self.verticalScrollBar().setValue(high)
 
     def rowsInserted(self, parent: QModelIndex | QPersistentModelIndex, start: int,
                      end: int) -> None:
-        following = self.following
         if start == len(self._heights):
-            added = self._measure(self.messages.messages[start:end + 1])
+            added = [self.bubbles.height(message, self._width)
+                     for message in self.messages.messages[start:end + 1]]
             self._heights += added
             total = self._tops[-1]
             for height in added:
                 total += height
                 self._tops.append(total)
-            self._settle(following)
+            self.updateGeometries()
+            self.viewport().update()
         else:  # (the chat only appends)
             self._relayout()
         super().rowsInserted(parent, start, end)
 
     def _removed(self, _parent: QModelIndex, start: int, end: int) -> None:
-        following = self.following
         del self._heights[start:end + 1]
         self._tops = [0, *accumulate(self._heights)]
-        self._settle(following)
+        self.updateGeometries()
+        self.viewport().update()
 
     def reset(self) -> None:
         self._heights = []
         self._tops = [0]
+        self._follow = True
         super().reset()
         self._relayout()
 
@@ -131,16 +183,17 @@ class ChatView(QAbstractItemView):
         super().updateGeometries()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
-        following = self.following
         super().resizeEvent(event)
         if self._row_width() != self._width:
             self._relayout()
-        self._settle(following)
+        else:
+            self._refine()  # taller: rows come on screen
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.FontChange:
+            self.bubbles.font_changed()
             for message in self.messages.messages:
-                message.natural = None
+                message.natural = message.wrapped = None
             self._relayout()
         super().changeEvent(event)
 
