@@ -148,3 +148,18 @@ def test_a_resize_measures_the_rows_shown_and_keeps_the_reader_s_place(chat, qtb
     assert view.row_rect(row).top() == MARGIN and not view.following
     assert all(exact(r) for r in view.visible_rows())
     assert not all(exact(r) for r in range(0, row, 10))  # those above: estimated
+
+
+def test_in_the_window_the_chat_gets_its_own_copy_and_select_all_keys(window, qtbot):
+    """Edit ▸ Copy and Select All only show their keys: the focused chat takes them (the
+    editor's text is not what lands on the clipboard)."""
+    window.add_tab('TALK "not this"\n', None)
+    window.activateWindow()
+    chat = window.chat
+    chat.add_note("Running x")
+    chat.add_bubble("Hello", from_bot=True)
+    click_message(qtbot, chat, chat.messages[1])
+    assert chat.view.hasFocus()
+    qtbot.keyClick(chat.view, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(chat.view, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    assert QGuiApplication.clipboard().text() == "Running x\nHello"
