@@ -234,6 +234,7 @@ class ChatPanel(QWidget):
         answer = self.input.text() if text is None else text
         self.input.clear()
         self._clear_choices()
+        self.view.follow_newest()
         self.add_bubble(answer, from_bot=False)
         assert self._pending is not None
         self._pending.set_result(answer)

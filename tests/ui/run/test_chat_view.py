@@ -9,7 +9,8 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication
 
-from tests.ui.conftest import click_message, message_point, message_tooltip
+from interpreter.ports.host import HearRequest
+from tests.ui.conftest import click_message, message_point, message_tooltip, until
 from ui.run.chat.bubbles import GAP, MARGIN, PAD_X, PAD_Y, colors
 from ui.run.chat_panel import ChatPanel
 
@@ -79,6 +80,24 @@ def test_the_chat_follows_the_newest_message_unless_scrolled_up(chat, qtbot):
     bar.setValue(bar.maximum())  # back at the bottom: following again
     chat.add_bubble("newer", from_bot=True)
     assert bar.value() == bar.maximum()
+    assert chat.view.viewport().rect().contains(message_point(chat, chat.messages[-1]))
+
+
+def test_an_answer_brings_the_chat_back_to_the_newest_message(chat, qtbot, run):
+    bar = chat.view.verticalScrollBar()
+    for i in range(200):
+        chat.add_bubble(f"line {i}", from_bot=True)
+    bar.setValue(0)  # the user reads back, then answers
+
+    async def answer() -> str:
+        heard = asyncio.ensure_future(chat.hear(HearRequest("x")))
+        await until(lambda: chat.waiting)
+        qtbot.keyClicks(chat.input, "yes")
+        qtbot.keyClick(chat.input, Qt.Key.Key_Return)
+        return await heard
+
+    assert run(answer()) == "yes"
+    assert chat.view.following and bar.value() == bar.maximum()
     assert chat.view.viewport().rect().contains(message_point(chat, chat.messages[-1]))
 
 

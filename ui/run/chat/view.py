@@ -137,6 +137,12 @@ class ChatView(QAbstractItemView):
         last scrolled (a longer list or a shorter view keeps it there)."""
         return self._follow
 
+    def follow_newest(self) -> None:
+        """Show the newest message and follow the next ones (the user answered: they look at
+        the end of the conversation again)."""
+        self._follow = True
+        self.verticalScrollBar().setValue(self.verticalScrollBar().maximum())
+
     def _scrolled(self, value: int) -> None:
         self._follow = value >= self.verticalScrollBar().maximum() - _FOLLOW_SLACK
         self._refine()
