@@ -164,13 +164,11 @@ class ChatPanel(QWidget):
         self._menu_hooks.append(hook)
 
     def message_menu(self, message: ChatMessage) -> QMenu:
-        """The context menu of ``message``: Copy (the selection, if it holds the message),
-        then what the hooks add."""
+        """The context menu of ``message``: Copy (the text selected in it, or the selected
+        messages if it is one of them, or the message), then what the hooks add."""
         menu = QMenu(self.view)
-        selected = self.view.selected_messages()
-        chosen = selected if message in selected else [message]
         copy = menu.addAction("Copy")
-        copy.triggered.connect(lambda: self.view.copy(chosen))
+        copy.triggered.connect(lambda: self.view.copy(message))
         for hook in self._menu_hooks:
             hook(menu, message)
         return menu

@@ -6,8 +6,8 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QGuiApplication
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QColor, QGuiApplication, QPalette
 
 from interpreter.ports.host import HearRequest
 from tests.ui.conftest import click_message, message_point, message_tooltip, until
@@ -53,6 +53,34 @@ def test_selected_messages_are_copied_in_order(chat, qtbot):
     qtbot.keyClick(chat.view, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
     qtbot.keyClick(chat.view, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
     assert QGuiApplication.clipboard().text() == "one\ntwo\nthree"
+
+
+def test_dragging_over_a_message_selects_part_of_its_text(chat, qtbot):
+    """As in the labels the chat used to show: a drag selects words, Ctrl+C copies them, and
+    the drag is no click (it does not jump to the line)."""
+    chat.add_bubble("alpha beta gamma", from_bot=True)
+    chat.add_bubble("other", from_bot=True)
+    message = chat.messages[0]
+    clicked = []
+    chat.messageClicked.connect(clicked.append)
+    view, viewport = chat.view, chat.view.viewport()
+    origin = view.bubbles.text_origin(message, view.row_rect(0)).toPoint()
+    y = origin.y() + view.fontMetrics().height() // 2
+    start = QPoint(origin.x() + 1, y)
+    end = QPoint(origin.x() + view.fontMetrics().horizontalAdvance("alpha beta"), y)
+    qtbot.mousePress(viewport, Qt.MouseButton.LeftButton, pos=start)
+    qtbot.mouseMove(viewport, end)
+    qtbot.mouseRelease(viewport, Qt.MouseButton.LeftButton, pos=end)
+    assert view.marked_text() == "alpha beta" and clicked == []
+    shot = viewport.grab().toImage()
+    highlight = view.palette().color(QPalette.ColorRole.Highlight).name()
+    assert any(shot.pixelColor(x, y).name() == highlight for x in range(start.x(), end.x()))
+    qtbot.keyClick(view, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    assert QGuiApplication.clipboard().text() == "alpha beta"
+    next(a for a in chat.message_menu(message).actions() if a.text() == "Copy").trigger()
+    assert QGuiApplication.clipboard().text() == "alpha beta"
+    click_message(qtbot, chat, chat.messages[1])  # a click elsewhere: nothing marked
+    assert view.marked_text() == "" and clicked == [chat.messages[1]]
 
 
 def test_the_menu_copies_the_message_or_the_selection_holding_it(chat, qtbot):

@@ -163,15 +163,36 @@ class BubbleDelegate(QStyledItemDelegate):
         left = row.right() + 1 - width if message.kind == "user" else row.left()
         return QRect(left, row.top(), width, row.height())
 
+    def text_origin(self, message: ChatMessage, row: QRect) -> QPointF:
+        """Where the message's text starts in a row at ``row``."""
+        bubble = self.bubble_rect(message, row)
+        if message.kind == "note":
+            return QPointF(bubble.topLeft())
+        left = bubble.left() + PAD_X + (ICON + PAD_X // 2 if message.kind == "file" else 0)
+        return QPointF(left, bubble.top() + PAD_Y)
+
+    def position_at(self, message: ChatMessage, row: QRect, point: QPointF) -> int:
+        """The text position nearest ``point`` (above the text: 0, below: the end)."""
+        layout = self._layout(message, self.text_width(message.kind, row.width()))
+        local = point - self.text_origin(message, row)
+        if local.y() < 0:
+            return 0
+        for i in range(layout.lineCount()):
+            line = layout.lineAt(i)
+            if local.y() < line.y() + line.height():
+                return line.xToCursor(local.x())
+        return len(message.text)
+
     def paint_message(self, painter: QPainter, message: ChatMessage, row: QRect,
-                      selected: bool) -> None:
+                      selected: bool, marked: tuple[int, int] | None = None) -> None:
+        """``marked``: the (start, end) of the text the user selected in it."""
         look = colors(message.kind, self.dark)
         bubble = self.bubble_rect(message, row)
+        palette = self.widget.palette()
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         if selected:
-            highlight = self.widget.palette().color(QPalette.ColorRole.Highlight)
-            painter.setPen(QPen(highlight, 2))
+            painter.setPen(QPen(palette.color(QPalette.ColorRole.Highlight), 2))
         elif look.border:
             painter.setPen(QPen(QColor(look.border), 1))
         else:
@@ -182,14 +203,20 @@ class BubbleDelegate(QStyledItemDelegate):
             painter.setBrush(Qt.BrushStyle.NoBrush)
         if look.background or selected:
             painter.drawRoundedRect(QRectF(bubble).adjusted(0.5, 0.5, -0.5, -0.5), RADIUS, RADIUS)
-        pad_x, pad_y = (0, 0) if message.kind == "note" else (PAD_X, PAD_Y)
-        left = bubble.left() + pad_x
+        origin = self.text_origin(message, row)
         if message.kind == "file":
-            file_icon(self.widget).paint(painter, QRect(left, bubble.top() + pad_y, ICON, ICON))
-            left += ICON + PAD_X // 2
+            icon = QRect(bubble.left() + PAD_X, bubble.top() + PAD_Y, ICON, ICON)
+            file_icon(self.widget).paint(painter, icon)
         layout = self._layout(message, self.text_width(message.kind, row.width()))
         painter.setPen(QColor(look.text))
-        layout.draw(painter, QPointF(left, bubble.top() + pad_y))
+        marks = []
+        if marked is not None and marked[0] != marked[1]:
+            mark = QTextLayout.FormatRange()
+            mark.start, mark.length = min(marked), abs(marked[1] - marked[0])
+            mark.format.setBackground(palette.color(QPalette.ColorRole.Highlight))
+            mark.format.setForeground(palette.color(QPalette.ColorRole.HighlightedText))
+            marks.append(mark)
+        layout.draw(painter, origin, marks)
         painter.restore()
 
     # -- QStyledItemDelegate, for any other view over the model ------------------------------

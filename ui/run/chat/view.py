@@ -56,6 +56,10 @@ class ChatView(QAbstractItemView):
         self._tops: list[int] = [0]  # row i spans tops[i] .. tops[i + 1]; the last: the total
         self._width = self._row_width()
         self._pressed: ChatMessage | None = None
+        # Text selected by dragging in one message: the message, its row, (anchor, cursor).
+        self._marked_in: ChatMessage | None = None
+        self._marked_row = 0
+        self._marked = (0, 0)
         self._refining = False
         self._follow = True
         self.bubbles = BubbleDelegate(self)
@@ -307,30 +311,49 @@ class ChatView(QAbstractItemView):
             rect = self.row_rect(row)
             if not rect.intersects(event.rect()):
                 continue
+            message = self.messages.messages[row]
+            marked = self._marked if self._marked_in is message else None
             selected = selection.isRowSelected(row, QModelIndex())
-            self.bubbles.paint_message(painter, self.messages.messages[row], rect, selected)
+            self.bubbles.paint_message(painter, message, rect, selected, marked)
         painter.end()
 
     # -- mouse and keys -----------------------------------------------------------------------
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
-        self._pressed = (self.message_at(event.position().toPoint())
+        point = event.position().toPoint()
+        self._pressed = (self.message_at(point)
                          if event.button() == Qt.MouseButton.LeftButton else None)
+        self._unmark()
+        if self._pressed is not None and not event.modifiers():
+            # Dragging from here selects part of the message's text (as in a label).
+            row = self.indexAt(point).row()
+            at = self.bubbles.position_at(self._pressed, self.row_rect(row), event.position())
+            self._marked_in, self._marked_row, self._marked = self._pressed, row, (at, at)
         super().mousePressEvent(event)
 
-    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
-        super().mouseReleaseEvent(event)
-        pressed, self._pressed = self._pressed, None
-        if pressed is not None and event.button() == Qt.MouseButton.LeftButton \
-                and self.message_at(event.position().toPoint()) is pressed:
-            self.messageClicked.emit(pressed)
-
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        if self._pressed is not None and self._marked_in is self._pressed:
+            # (not passed on: the view would select the rows the mouse went over)
+            if self.messages.messages[self._marked_row:self._marked_row + 1] != [self._pressed]:
+                return  # trimmed meanwhile
+            at = self.bubbles.position_at(self._pressed, self.row_rect(self._marked_row),
+                                          event.position())
+            self._marked = (self._marked[0], at)
+            self.viewport().update()
+            return
         message = self.message_at(event.position().toPoint())
         leads = message is not None and (message.turn is not None or message.kind == "file")
         self.viewport().setCursor(Qt.CursorShape.PointingHandCursor if leads
                                   else Qt.CursorShape.ArrowCursor)
         super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        super().mouseReleaseEvent(event)
+        pressed, self._pressed = self._pressed, None
+        if pressed is not None and event.button() == Qt.MouseButton.LeftButton \
+                and not self.marked_text() \
+                and self.message_at(event.position().toPoint()) is pressed:
+            self.messageClicked.emit(pressed)
 
     def contextMenuEvent(self, event: QContextMenuEvent) -> None:
         message = self.message_at(event.pos())
@@ -343,13 +366,38 @@ class ChatView(QAbstractItemView):
         else:
             super().keyPressEvent(event)
 
+    def selectAll(self) -> None:
+        self._unmark()
+        super().selectAll()
+
+    # -- selection and copy -------------------------------------------------------------------
+
+    def _unmark(self) -> None:
+        if self._marked_in is not None:
+            self._marked_in = None
+            self.viewport().update()
+
+    def marked_text(self) -> str:
+        """The part of a message's text the user selected by dragging over it."""
+        if self._marked_in is None:
+            return ""
+        start, end = sorted(self._marked)
+        return self._marked_in.text[start:end]
+
     def selected_messages(self) -> list[ChatMessage]:
         rows = sorted(index.row() for index in self.selectionModel().selectedRows())
         return [self.messages.messages[row] for row in rows]
 
-    def copy(self, messages: list[ChatMessage] | None = None) -> None:
-        """Put the text of ``messages`` (default: the selected ones) on the clipboard, one
-        message a line."""
-        chosen = self.selected_messages() if messages is None else messages
+    def copy(self, message: ChatMessage | None = None) -> None:
+        """Put on the clipboard the text selected in ``message`` (default: in any message),
+        else the selected messages' text if ``message`` is one of them (one message a line),
+        else ``message``'s."""
+        marked = self.marked_text()
+        if marked and message in (None, self._marked_in):
+            QGuiApplication.clipboard().setText(marked)
+            return
+        chosen = self.selected_messages()
+        if message is not None and message not in chosen:
+            chosen = [message]
         if chosen:
             QGuiApplication.clipboard().setText("\n".join(m.text for m in chosen))
