@@ -77,6 +77,8 @@ def test_dragging_over_a_message_selects_part_of_its_text(chat, qtbot):
     assert any(shot.pixelColor(x, y).name() == highlight for x in range(start.x(), end.x()))
     qtbot.keyClick(view, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
     assert QGuiApplication.clipboard().text() == "alpha beta"
+    QGuiApplication.clipboard().clear()
+    qtbot.mouseClick(viewport, Qt.MouseButton.RightButton, pos=end)  # where the menu opens
     next(a for a in chat.message_menu(message).actions() if a.text() == "Copy").trigger()
     assert QGuiApplication.clipboard().text() == "alpha beta"
     click_message(qtbot, chat, chat.messages[1])  # a click elsewhere: nothing marked

@@ -321,9 +321,10 @@ class ChatView(QAbstractItemView):
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         point = event.position().toPoint()
-        self._pressed = (self.message_at(point)
-                         if event.button() == Qt.MouseButton.LeftButton else None)
-        self._unmark()
+        left = event.button() == Qt.MouseButton.LeftButton
+        self._pressed = self.message_at(point) if left else None
+        if left:  # (a right click keeps what is marked, for the menu's Copy)
+            self._unmark()
         if self._pressed is not None and not event.modifiers():
             # Dragging from here selects part of the message's text (as in a label).
             row = self.indexAt(point).row()
