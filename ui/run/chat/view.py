@@ -1,9 +1,10 @@
 """The chat's message list: lays out and paints only the messages on screen.
 
-Each row's height is measured once when its message arrives (and again for a message wider
-than its bubble when the view's width changes); the rows' tops are a running sum, so adding a
-message costs the same with 5 or 100,000 shown, and finding the row under the mouse is a
-binary search. A QListView would lay out every row again at each message.
+Each row's height is measured once when its message arrives; the rows' tops are a running
+sum, so adding a message costs the same with 5 or 100,000 shown, and finding the row under the
+mouse is a binary search. A QListView would lay out every row again at each message. When the
+width changes, a message whose text would wrap anew off screen gets an estimated height until
+it comes into view. Dragging over a message selects part of its text, as a label allowed.
 """
 
 from __future__ import annotations
@@ -181,6 +182,7 @@ class ChatView(QAbstractItemView):
         self._heights = []
         self._tops = [0]
         self._follow = True
+        self._marked_in = self._pressed = None
         super().reset()
         self._relayout()
 
