@@ -43,9 +43,9 @@ _FOLLOW_SLACK = 4  # px from the bottom that still count as "at the newest messa
 
 
 class ChatView(QAbstractItemView):
-    """A list of message bubbles over a :class:`ChatModel`. Rows are selected by click,
-    Shift/Ctrl+click, Ctrl+A; Ctrl+C copies their text. It follows the newest message unless
-    the user scrolled up."""
+    """A list of message bubbles over a :class:`ChatModel`. Messages are selected by click,
+    Shift/Ctrl+click, Ctrl+A, part of one's text by dragging over it; Ctrl+C copies. It
+    follows the newest message unless the user scrolled up."""
 
     messageClicked = Signal(object)  # ChatMessage (left button, released where pressed)
     menuRequested = Signal(object, QPoint)  # ChatMessage, global position
