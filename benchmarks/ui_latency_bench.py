@@ -106,6 +106,22 @@ async def run_and_stop(window, source: str, seconds: float) -> tuple[list[float]
     return late, took, rate
 
 
+def chat_message_cost(chat, held: int, sample: int = 200) -> float:
+    """Median milliseconds to add a message to ``chat`` holding ``held`` others and paint
+    it (the message list repainted at once, as the event loop would after the message)."""
+    chat.clear()
+    for i in range(held):
+        chat.add_bubble(f"message {i} " + "word " * (i % 40), from_bot=i % 4 != 0)
+    took = []
+    for i in range(sample):
+        start = time.perf_counter()
+        chat.add_bubble(f"sample {i} " + "word " * (i % 40), from_bot=i % 4 != 0)
+        chat.view.viewport().repaint()
+        took.append((time.perf_counter() - start) * 1000.0)
+    chat.clear()
+    return median(took)
+
+
 async def editing(window, lines: int, seconds: float, keys: int) -> list[float]:
     """Timer lateness after each of ``keys`` keys typed in the middle of a ``lines``-line
     dialog, over ``seconds`` each (the live check's delay and its run included)."""
@@ -137,6 +153,9 @@ async def scenario(window, seconds: float, repeat: int, lines: int) -> list[Meas
         _, took, _ = await run_and_stop(window, NO_WRITES, min(seconds, 0.3))
         plain_stops.append(took)
     talking, _, _ = await run_and_stop(window, TALKS, seconds)
+    talked = sum(kind == "bot" for kind, _ in window.chat.bubbles())
+    held = 5_000
+    crowded, empty = chat_message_cost(window.chat, held), chat_message_cost(window.chat, 0)
     printing, _, _ = await run_and_stop(window, PRINTS, seconds)
     typing = await editing(window, lines, max(seconds, 1.0) + 1.0, repeat)
     window.store.flush(30)
@@ -160,8 +179,13 @@ async def scenario(window, seconds: float, repeat: int, lines: int) -> list[Meas
                          "history recorder past 100,000 waiting changes"),
         Measurement("ui", "timer lateness while a TALK loop runs, p99", percentile(talking, 99),
                     percentile(idle, 99), "ms",
-                    note=f"{len(talking)} ticks of {INTERVAL_MS} ms; a bubble per message, the "
-                         "chat keeps the last 300; baseline: idle IDE"),
+                    note=f"{len(talking)} ticks of {INTERVAL_MS} ms; a bubble per message, "
+                         f"{talked:,} kept in the chat (it keeps up to 100,000); baseline: idle "
+                         "IDE"),
+        Measurement("ui", f"a chat message added and painted, {held:,} in the chat", crowded,
+                    empty, "ms", note="median of 200, wrapped and one-line bubbles; the view "
+                                      "lays out and paints only the rows on screen; baseline: "
+                                      "an empty chat"),
         Measurement("ui", "timer lateness while a PRINT loop runs, p99",
                     percentile(printing, 99), percentile(idle, 99), "ms",
                     note=f"{len(printing)} ticks of {INTERVAL_MS} ms; Output keeps the last "

@@ -12,7 +12,9 @@ from pathlib import Path
 
 import pytest
 import qasync
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QEvent, QPoint, QSettings, Qt
+from PySide6.QtGui import QHelpEvent
+from PySide6.QtWidgets import QApplication, QToolTip
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -113,3 +115,29 @@ def settle(qtbot, panel) -> None:
     """Wait until the memory panel's store worker has answered every call: its reads and hand
     edits run off the GUI thread and land on the next turns of the event loop."""
     qtbot.waitUntil(lambda: panel.worker.idle, timeout=20000)
+
+
+def chat_message(chat, kind: str, text: str):
+    """The chat's (newest) message of ``kind`` that shows ``text``."""
+    return next(m for m in reversed(chat.messages) if m.kind == kind and m.text == text)
+
+
+def message_point(chat, message) -> QPoint:
+    """The centre of ``message``'s bubble in the chat's viewport, scrolled into view."""
+    row = chat.messages.index(message)
+    chat.view.scrollTo(chat.model.index(row, 0))
+    return chat.view.bubble_rect(row).center()
+
+
+def click_message(qtbot, chat, message, button=Qt.MouseButton.LeftButton) -> None:
+    """A real mouse click on ``message``'s bubble."""
+    qtbot.mouseClick(chat.view.viewport(), button, pos=message_point(chat, message))
+
+
+def message_tooltip(chat, message) -> str:
+    """The tooltip the chat shows when the mouse rests on ``message``."""
+    point = message_point(chat, message)
+    QToolTip.hideText()
+    event = QHelpEvent(QEvent.Type.ToolTip, point, chat.view.viewport().mapToGlobal(point))
+    QApplication.sendEvent(chat.view.viewport(), event)
+    return QToolTip.text()

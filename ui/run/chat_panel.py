@@ -2,22 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QIcon
+from PySide6.QtCore import QPoint, Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMenu,
     QPushButton,
-    QScrollArea,
-    QStyle,
     QVBoxLayout,
     QWidget,
 )
+
+from .chat.bubbles import colors
+from .chat.messages import ChatMessage, ChatModel
+from .chat.view import ChatView
 
 if TYPE_CHECKING:
     import asyncio
@@ -25,90 +29,41 @@ if TYPE_CHECKING:
     from interpreter.ports.host import BotMessage, HearRequest
 
 IDLE_HINT = "The bot is not waiting for input"
-_BUBBLE = "border-radius:10px;padding:6px 10px;"
-_STYLES = {  # (light, dark) per bubble kind
-    "bot": ("background:#e8eefc;color:#1b2a4a;" + _BUBBLE,
-            "background:#2c3a55;color:#e3eaff;" + _BUBBLE),
-    "user": ("background:#2e7d32;color:white;" + _BUBBLE,
-             "background:#2e6b31;color:white;" + _BUBBLE),
-    "note": ("color:#888;font-style:italic;", "color:#9a9a9a;font-style:italic;"),
-    "file": ("background:#e8eefc;color:#1b2a4a;border:1px solid #9fb3e0;text-align:left;"
-             + _BUBBLE,
-             "background:#2c3a55;color:#e3eaff;border:1px solid #4a5f8a;text-align:left;"
-             + _BUBBLE),
-}
 
+# Messages the chat keeps at most; past it the oldest TRIM_ROWS leave together (a line above
+# says how many). The view lays out and paints only what is on screen, so a message costs the
+# same however many there are; the Turn dock lists every message of a turn.
+MAX_ROWS = 100_000
+TRIM_ROWS = 10_000
 
-# Messages the chat shows at most; older ones leave it (a line above says how many). Each
-# message is a widget, and adding one lays out all those shown again: ~2 ms with 50 shown,
-# 14 ms with 1,000, 90 ms with 3,000, so a dialog TALKing in a loop slowed the IDE down
-# without end. The Turn dock lists every message of a turn, and a recorded test keeps them.
-MAX_ROWS = 300
-TRIM_ROWS = 100  # rows past MAX_ROWS that leave together
-
-
-def file_icon(widget: QWidget) -> QIcon:
-    """The style's file icon marks a sent file (a paperclip emoji shows as a box where no
-    colour emoji font is installed)."""
-    return widget.style().standardIcon(QStyle.StandardPixmap.SP_FileIcon)
-
-
-# What makes a bubble measure its text again: a theme's style sheet (other padding), a font.
-_MEASURE_AGAIN = frozenset((QEvent.Type.StyleChange, QEvent.Type.FontChange,
-                            QEvent.Type.ContentsRectChange))
-
-
-class Bubble(QLabel):
-    """A message's label, its wrapped height measured once per width: every layout pass asks
-    each message shown, and QLabel measured its text again each time (~55 µs a message)."""
-
-    def __init__(self, text: str) -> None:
-        super().__init__(text)
-        self._heights: dict[int, int] = {}
-
-    def heightForWidth(self, width: int) -> int:
-        height = self._heights.get(width)
-        if height is None:
-            height = self._heights[width] = super().heightForWidth(width)
-        return height
-
-    def setText(self, text: str) -> None:
-        self._heights.clear()
-        super().setText(text)
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() in _MEASURE_AGAIN:
-            self._heights.clear()
-        super().changeEvent(event)
+MenuHook = Callable[[QMenu, ChatMessage], None]
 
 
 class ChatPanel(QWidget):
     """Implements ``interpreter.ports.host.Channel`` on top of a bubble list and an input line."""
 
     answeredByHand = Signal(str)  # the user typed or picked an answer (not a queued one)
+    messageClicked = Signal(object)  # a ChatMessage that is not an attachment (those open)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, limit: int = MAX_ROWS,
+                 trim: int = TRIM_ROWS) -> None:
         super().__init__(parent)
         self._dark = False
         self._pending: asyncio.Future[str] | None = None
         # Where the keyboard went when the answered input was disabled (the Output list, by
         # Qt's focus chain): the window takes it back for the editor when the run ends.
         self.keyboard_parked_on: QWidget | None = None
-        self._left = 0  # messages that left the chat past MAX_ROWS since it was cleared
+        self._menu_hooks: list[MenuHook] = []
         self.earlier = QLabel()
         self.earlier.setObjectName("earlier")
         self.earlier.setWordWrap(True)  # one long line: unwrapped, it set the dock's width
-        self.earlier.setStyleSheet(self._style("note"))
+        self.earlier.setStyleSheet(self.note_style())
         self.earlier.hide()
-        self._messages = QWidget()
-        self._list = QVBoxLayout(self._messages)
-        self._list.addStretch(1)
-        self._scroll = QScrollArea()
-        self._scroll.setWidgetResizable(True)
-        self._scroll.setWidget(self._messages)
-        self._scroll.verticalScrollBar().rangeChanged.connect(
-            lambda _lo, hi: self._scroll.verticalScrollBar().setValue(hi)
-        )
+        self.model = ChatModel(limit, trim)
+        self.model.tooltip = lambda message: message.path
+        self.view = ChatView(self.model)
+        self.view.messageClicked.connect(self._clicked)
+        self.view.menuRequested.connect(self._popup_menu)
         self._choices = QHBoxLayout()
         self._choices.addStretch(1)
         self.input = QLineEdit()
@@ -121,7 +76,7 @@ class ChatPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.earlier)
-        layout.addWidget(self._scroll, 1)
+        layout.addWidget(self.view, 1)
         layout.addLayout(self._choices)
         layout.addLayout(row)
         self._set_waiting(False)
@@ -137,21 +92,7 @@ class ChatPanel(QWidget):
     async def send_file(self, path: str, caption: str = "") -> None:
         """SEND FILE: an attachment bubble with the file name; a click opens the file."""
         name = Path(path).name
-        # The caption sits in the button, not in a QLabel bubble: label bubbles pair with
-        # Talked events (turns view), and SEND FILE reports a FileSent event instead.
-        button = QPushButton(file_icon(self), name + (f"\n{caption}" if caption else ""))
-        button.setObjectName("file")
-        button.setProperty("fileName", name)
-        button.setToolTip(path)
-        button.setStyleSheet(self._style("file"))
-        button.setCursor(Qt.CursorShape.PointingHandCursor)
-        button.clicked.connect(lambda _=False: self.open_file(path))
-        row = QWidget()
-        layout = QHBoxLayout(row)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(button)
-        layout.addStretch(1)
-        self._append(row)
+        self._add(ChatMessage("file", name + (f"\n{caption}" if caption else ""), path))
 
     def open_file(self, path: str) -> None:
         """Open an attachment with the desktop's program for its type."""
@@ -176,25 +117,15 @@ class ChatPanel(QWidget):
     def waiting(self) -> bool:
         return self._pending is not None and not self._pending.done()
 
-    def rows(self) -> list[QWidget]:
-        """The row widget of every message (bubble, note or attachment), oldest first."""
-        items = (self._list.itemAt(i) for i in range(self._list.count()))
-        return [w for item in items if item is not None and (w := item.widget()) is not None]
+    @property
+    def messages(self) -> list[ChatMessage]:
+        """Every message the chat keeps, oldest first (read only)."""
+        return self.model.messages
 
     def bubbles(self) -> list[tuple[str, str]]:
         """(``"bot"``/``"user"``/``"note"``, text) of every message, oldest first;
         (``"file"``, name) for an attachment."""
-        found = []
-        for i in range(self._list.count()):
-            item = self._list.itemAt(i)
-            widget = item.widget() if item is not None else None
-            label = widget.findChild(QLabel) if widget else None
-            attachment = widget.findChild(QPushButton, "file") if widget else None
-            if label is not None:
-                found.append((label.objectName(), label.text()))
-            elif attachment is not None:
-                found.append(("file", attachment.property("fileName")))
-        return found
+        return [(message.kind, message.label) for message in self.model.messages]
 
     def choice_buttons(self) -> list[QPushButton]:
         items = (self._choices.itemAt(i) for i in range(self._choices.count()))
@@ -202,70 +133,61 @@ class ChatPanel(QWidget):
                 if isinstance(button := item.widget(), QPushButton)]
 
     def add_bubble(self, text: str, from_bot: bool) -> None:
-        self._add(text, "bot" if from_bot else "user")
+        self._add(ChatMessage("bot" if from_bot else "user", text))
 
     def add_note(self, text: str) -> None:
         """A grey line between bubbles (run started, finished, new session)."""
-        self._add(text, "note")
+        self._add(ChatMessage("note", text))
 
     def clear(self) -> None:
-        self._left = 0
+        self.model.clear()
         self.earlier.hide()
-        while self._list.count() > 1:
-            item = self._list.takeAt(0)
-            widget = item.widget() if item is not None else None
-            if widget:
-                widget.deleteLater()
         self._clear_choices()
 
-    def _add(self, text: str, kind: str) -> None:
-        label = Bubble(text)
-        label.setObjectName(kind)
-        label.setWordWrap(True)
-        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        label.setTextFormat(Qt.TextFormat.PlainText)
-        label.setStyleSheet(self._style(kind))
-        row = QWidget()
-        layout = QHBoxLayout(row)
-        layout.setContentsMargins(0, 0, 0, 0)
-        if kind == "user":
-            layout.addStretch(1)
-        layout.addWidget(label, 4 if kind != "note" else 1)
-        if kind == "bot":
-            layout.addStretch(1)
-        self._append(row)
-
-    def _append(self, row: QWidget) -> None:
-        """Add a message's row below the others; past MAX_ROWS the oldest leaves."""
-        self._list.insertWidget(self._list.count() - 1, row)
-        excess = self._list.count() - 1 - MAX_ROWS
-        if excess >= TRIM_ROWS:
-            # Many at once and hidden first: removing a shown row lays out the others again.
-            self._messages.setUpdatesEnabled(False)
-            for _ in range(excess):
-                item = self._list.takeAt(0)
-                old = item.widget() if item is not None else None
-                if old is not None:
-                    old.hide()
-                    old.deleteLater()
-            self._messages.setUpdatesEnabled(True)
-            self._left += excess
-            self.earlier.setText(f"{self._left:,} earlier messages are not shown here: the chat "
-                                 f"keeps the last {MAX_ROWS}, the Turn dock every message of a "
-                                 "turn")
+    def _add(self, message: ChatMessage) -> None:
+        left = self.model.left
+        self.model.append(message)
+        if self.model.left != left:
+            self.earlier.setText(f"{self.model.left:,} earlier messages are not shown here: the "
+                                 f"chat keeps the last {self.model.limit:,}, the Turn dock every "
+                                 "message of a turn")
             self.earlier.show()
+
+    def _clicked(self, message: ChatMessage) -> None:
+        if message.kind == "file":
+            self.open_file(message.path)
+        else:
+            self.messageClicked.emit(message)
+
+    def add_menu_hook(self, hook: MenuHook) -> None:
+        """``hook(menu, message)`` adds its actions to every message's context menu."""
+        self._menu_hooks.append(hook)
+
+    def message_menu(self, message: ChatMessage) -> QMenu:
+        """The context menu of ``message``: Copy (the text selected in it, or the selected
+        messages if it is one of them, or the message), then what the hooks add."""
+        menu = QMenu(self.view)
+        copy = menu.addAction("Copy")
+        copy.triggered.connect(lambda: self.view.copy(message))
+        for hook in self._menu_hooks:
+            hook(menu, message)
+        return menu
+
+    def _popup_menu(self, message: ChatMessage, where: QPoint) -> None:
+        menu = self.message_menu(message)
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        menu.popup(where)
 
     def set_dark(self, dark: bool) -> None:
         """Bubble colours for a dark or a light application theme (existing bubbles too)."""
         self._dark = dark
-        self.earlier.setStyleSheet(self._style("note"))
-        for widget in self.findChildren(QWidget):
-            if widget.objectName() in _STYLES:
-                widget.setStyleSheet(self._style(widget.objectName()))
+        self.view.bubbles.dark = dark
+        self.earlier.setStyleSheet(self.note_style())
+        self.view.viewport().update()
 
-    def _style(self, kind: str) -> str:
-        light, dark = _STYLES.get(kind, _STYLES["note"])
-        return dark if self._dark else light
+    def note_style(self) -> str:
+        """The style sheet of a grey note line in the current theme."""
+        return f"color:{colors('note', self._dark).text};font-style:italic;"
 
     def _show_choices(self, texts: list[str]) -> None:
         self._clear_choices()
@@ -310,6 +232,7 @@ class ChatPanel(QWidget):
         answer = self.input.text() if text is None else text
         self.input.clear()
         self._clear_choices()
+        self.view.follow_newest()
         self.add_bubble(answer, from_bot=False)
         assert self._pending is not None
         self._pending.set_result(answer)

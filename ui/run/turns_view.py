@@ -1,17 +1,17 @@
 """Chat bubbles linked to code and memory: which line produced a bubble, what its turn ran.
 
 A :class:`BubbleLinker` follows one chat panel and its runner. Runtime events reach it
-synchronously (``DialogRunner.subscribe``), right after the chat added the bubble, so the newest
-bubble of the right kind is the one an event describes; it is tagged with its turn and line.
-Clicking a tagged bubble emits :attr:`BubbleLinker.bubbleClicked`; its context menu offers
-"Rewind to here".
+synchronously (``DialogRunner.subscribe``), right after the chat added the message, so the
+newest message of the right kind is the one an event describes; it is tagged with its turn and
+line. Clicking a tagged bubble emits :attr:`BubbleLinker.bubbleClicked`; its context menu offers
+"Rewind to here" and "Show turn".
 
 :class:`LineShade` shows the coverage of a turn in an editor's gutter (the text and its
 selections are left alone; an edit or a new run clears it); :class:`TurnPanel` lists a turn's
 messages (bot, user, files sent) and memory changes; clicking a message emits the line that
 produced it.
 
-Files sent with SEND FILE are buttons in the chat (a click opens the file): they are tagged
+Files sent with SEND FILE are attachments in the chat (a click opens the file): they are tagged
 with their turn too, and their context menu shows the turn or rewinds to it.
 """
 
@@ -19,14 +19,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QMouseEvent
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
     QMenu,
-    QPushButton,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -37,22 +35,11 @@ from app.run.turns import Turn, TurnRecorder
 from interpreter.events import FileSent, Heard, InvalidAnswer, Talked
 
 from ..editor.code_editor import CodeEditor
-from .chat_panel import ChatPanel, file_icon
+from .chat.bubbles import file_icon
+from .chat.messages import ChatMessage
+from .chat_panel import ChatPanel
 
-TURN_PROPERTY = "talkbenchTurn"
-LINE_PROPERTY = "talkbenchLine"
-
-
-def chat_labels(chat: ChatPanel) -> list[QLabel]:
-    """The bubble labels of ``chat``, oldest first."""
-    labels = (row.findChild(QLabel) for row in chat.rows())
-    return [label for label in labels if label is not None]
-
-
-def chat_attachments(chat: ChatPanel) -> list[QPushButton]:
-    """The attachment buttons (SEND FILE) of ``chat``, oldest first."""
-    buttons = (row.findChild(QPushButton, "file") for row in chat.rows())
-    return [button for button in buttons if button is not None]
+EARLIER_RUN = "from an earlier run"
 
 
 def describe_turn(turn: Turn) -> str:
@@ -73,6 +60,9 @@ class BubbleLinker(QObject):
         super().__init__(parent)
         self.chat = chat
         self.recorder = recorder
+        chat.model.tooltip = self.tooltip
+        chat.messageClicked.connect(self.click)
+        chat.add_menu_hook(self._add_turn_actions)
 
     def on_event(self, event: object) -> None:
         """Subscribed to the runner after the recorder, so the turn already exists."""
@@ -81,88 +71,52 @@ class BubbleLinker(QObject):
         elif isinstance(event, (Heard, InvalidAnswer)):
             self._tag("user", event.line)
         elif isinstance(event, FileSent):
-            self._tag_file(event)
-
-    def _tag_file(self, event: FileSent) -> None:
-        # The attachment's own click opens the file; its turn is reached from the menu.
-        # The chat added the button just before the event (as for a TALK's bubble).
-        attachments = chat_attachments(self.chat)
-        button = attachments[-1] if attachments else None
-        if button is None or button.property(TURN_PROPERTY) is not None:
-            return
-        button.setProperty(TURN_PROPERTY, self.recorder.current.index)
-        button.setProperty(LINE_PROPERTY, event.line)
-        button.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        button.customContextMenuRequested.connect(
-            lambda pos, b=button: self.bubble_menu(b).popup(b.mapToGlobal(pos)))
+            # The attachment's own click opens the file; its turn is reached from the menu.
+            self._tag("file", event.line)
 
     def _tag(self, kind: str, line: int) -> None:
-        label = self._newest(kind)
-        if label is None or label.property(TURN_PROPERTY) is not None:
+        message = self.chat.model.newest(kind)
+        if message is None or message.turn is not None:
             return  # (Heard after a rejected answer: that bubble is tagged already)
-        turn = self.recorder.current
-        label.setProperty(TURN_PROPERTY, turn.index)
-        label.setProperty(LINE_PROPERTY, line)
-        label.setCursor(Qt.CursorShape.PointingHandCursor)
-        label.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        label.customContextMenuRequested.connect(
-            lambda pos, lb=label: self.bubble_menu(lb).popup(lb.mapToGlobal(pos)))
-        label.installEventFilter(self)
-
-    def _newest(self, kind: str) -> QLabel | None:
-        """The newest bubble of ``kind``: looked for from the end, as a TALK in a loop tags
-        one bubble per message among up to MAX_ROWS."""
-        for row in reversed(self.chat.rows()):
-            label = row.findChild(QLabel)
-            if label is not None and label.objectName() == kind:
-                return label
-        return None
+        message.turn = self.recorder.current.index
+        message.line = line
+        message.linked = True
 
     def forget(self) -> None:
-        """A new run began: bubbles of earlier runs no longer name a recorded turn."""
-        for label in chat_labels(self.chat):
-            if label.property(TURN_PROPERTY) is not None:
-                label.setProperty(TURN_PROPERTY, None)
-                label.setToolTip("from an earlier run")
-        for button in chat_attachments(self.chat):
-            button.setProperty(TURN_PROPERTY, None)
-            button.setProperty(LINE_PROPERTY, None)
+        """A new run began: messages of earlier runs no longer name a recorded turn."""
+        for message in self.chat.messages:
+            message.turn = None
 
-    def refresh_tooltip(self, label: QWidget) -> None:
-        """The bubble's tooltip names its turn and that turn's memory changes as they are
-        now: made when it is about to show (a turn goes on changing memory after its
-        bubble), not for every bubble at every message."""
-        index = label.property(TURN_PROPERTY)
-        turn = self.recorder.turn(index) if index is not None else None
+    def tooltip(self, message: ChatMessage) -> str:
+        """A bubble's tooltip names its turn and that turn's memory changes as they are now:
+        made when it is about to show (a turn goes on changing memory after its bubble), not
+        for every bubble at every message. An attachment's names its file."""
+        if message.kind == "file":
+            return message.path
+        turn = self.recorder.turn(message.turn) if message.turn is not None else None
         if turn is not None:
-            label.setToolTip(describe_turn(turn))
+            return describe_turn(turn)
+        return EARLIER_RUN if message.linked else ""
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        kind = event.type()
-        if kind == QEvent.Type.ToolTip and isinstance(watched, QLabel):
-            self.refresh_tooltip(watched)
-        elif isinstance(event, QMouseEvent) and kind == QEvent.Type.MouseButtonRelease \
-                and isinstance(watched, QLabel) and event.button() == Qt.MouseButton.LeftButton:
-            self.click(watched)
-        return False
+    def click(self, message: ChatMessage) -> None:
+        if message.turn is not None:
+            self.bubbleClicked.emit(message.turn, message.line)
 
-    def click(self, label: QWidget) -> None:
-        index = label.property(TURN_PROPERTY)
-        if index is not None:
-            self.refresh_tooltip(label)
-            self.bubbleClicked.emit(int(index), int(label.property(LINE_PROPERTY) or 0))
+    def bubble_menu(self, message: ChatMessage) -> QMenu:
+        """The message's context menu (the chat's, with the turn's actions)."""
+        return self.chat.message_menu(message)
 
-    def bubble_menu(self, label: QWidget) -> QMenu:
-        menu = QMenu(label)
-        index = label.property(TURN_PROPERTY)
+    def _add_turn_actions(self, menu: QMenu, message: ChatMessage) -> None:
+        if not message.linked:
+            return
+        index = message.turn
         rewind = menu.addAction("Rewind to here")
         rewind.setToolTip("Restore memory and conversation to the state right after this "
                           "turn (this bubble stays; the later messages are offered)")
         rewind.setEnabled(index is not None)
-        rewind.triggered.connect(lambda: self.rewindRequested.emit(int(index)))
+        rewind.triggered.connect(lambda: self.rewindRequested.emit(int(index or 0)))
         show = menu.addAction("Show turn")
-        show.triggered.connect(lambda: self.click(label))
-        return menu
+        show.triggered.connect(lambda: self.click(message))
 
 
 class LineShade(QObject):
@@ -273,5 +227,5 @@ def show_line(editor: CodeEditor | None, line: int) -> None:
     shade.set_lines(shade.lines, line)
 
 
-__all__ = ["BubbleLinker", "LineShade", "TurnPanel", "chat_attachments", "chat_labels",
-           "describe_turn", "shade_for", "show_line"]
+__all__ = ["EARLIER_RUN", "BubbleLinker", "LineShade", "TurnPanel", "describe_turn",
+           "shade_for", "show_line"]

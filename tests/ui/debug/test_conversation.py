@@ -9,8 +9,8 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QDockWidget
 
 from tests.app.run.test_turns import DIALOG  # the two-HEAR dialog the recorder tests use
-from tests.ui.conftest import until
-from ui.run.turns_view import LINE_PROPERTY, TURN_PROPERTY, LineShade, chat_labels
+from tests.ui.conftest import chat_message, click_message, message_tooltip, until
+from ui.run.turns_view import LineShade
 
 
 def open_dialog(window, text: str = DIALOG):
@@ -19,8 +19,7 @@ def open_dialog(window, text: str = DIALOG):
     return editor
 
 
-def bubble(chat, kind: str, text: str):
-    return next(lb for lb in chat_labels(chat) if lb.objectName() == kind and lb.text() == text)
+bubble = chat_message
 
 
 def has_bubble(chat, kind: str, text: str):
@@ -64,14 +63,14 @@ def test_click_bubble_highlights_line_coverage_and_memory_diff(window, qtbot, ru
 
     run(scenario())
     label = bubble(window.chat, "bot", "Hello Ann")
-    assert label.property(TURN_PROPERTY) == 1 and label.property(LINE_PROPERTY) == 5
-    qtbot.mouseClick(label, Qt.MouseButton.LeftButton)
+    assert (label.turn, label.line) == (1, 5)
+    click_message(qtbot, window.chat, label)
     assert editor.textCursor().blockNumber() + 1 == 5
     shade = editor.findChild(LineShade)
     assert shade.line == 5 and shade.lines == {3, 4, 5, 6}
     assert window.conversation.turn_panel.rows() == [("visits", "∅", "1")]
-    assert "visits: ∅ → 1" in label.toolTip()
-    qtbot.mouseClick(bubble(window.chat, "user", "Ann"), Qt.MouseButton.LeftButton)
+    assert "visits: ∅ → 1" in message_tooltip(window.chat, label)
+    click_message(qtbot, window.chat, bubble(window.chat, "user", "Ann"))
     assert editor.textCursor().blockNumber() + 1 == 2  # the HEAR that took the answer
 
 
@@ -86,7 +85,7 @@ def test_a_message_in_the_turn_dock_goes_to_the_line_that_said_it(window, qtbot,
         await until(lambda: window.chat.waiting and ("bot", "Hello Ann") in window.chat.bubbles())
 
     run(scenario())
-    qtbot.mouseClick(bubble(window.chat, "bot", "Hello Ann"), Qt.MouseButton.LeftButton)
+    click_message(qtbot, window.chat, bubble(window.chat, "bot", "Hello Ann"))
     editor.go_to_line(1)
     messages = window.conversation.turn_panel.messages
     item = next(messages.item(i) for i in range(messages.count())
@@ -312,7 +311,7 @@ def test_turn_coverage_shades_the_gutter_and_clears_on_edit_and_new_run(window, 
         await until(has_bubble(window.chat, "bot", "Hello Ann"))
 
     run(scenario())
-    qtbot.mouseClick(bubble(window.chat, "bot", "Hello Ann"), Qt.MouseButton.LeftButton)
+    click_message(qtbot, window.chat, bubble(window.chat, "bot", "Hello Ann"))
     assert editor.coverage == {3, 4, 5, 6} and editor.coverage_line == 5
     editor.moveCursor(editor.textCursor().MoveOperation.End)  # the current line elsewhere
     gutter, text = _row_colors(editor, 4)
@@ -322,7 +321,7 @@ def test_turn_coverage_shades_the_gutter_and_clears_on_edit_and_new_run(window, 
     editor.textCursor().insertText("' edited\n")  # the lines moved: the shading is stale
     assert editor.coverage == frozenset() and editor.coverage_line == 0
 
-    qtbot.mouseClick(bubble(window.chat, "bot", "Hello Ann"), Qt.MouseButton.LeftButton)
+    click_message(qtbot, window.chat, bubble(window.chat, "bot", "Hello Ann"))
     assert editor.coverage
 
     async def again():

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from pygments.token import Keyword, Name, Number, Operator, String, Text
 from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QApplication, QLabel
+from PySide6.QtWidgets import QApplication
 
 from ui.editor.themes import DARK, LIGHT, THEMES, _style, editor_colors
 
@@ -67,8 +67,11 @@ def test_the_dark_theme_darkens_the_whole_window(window, qtbot):
         for widget in widgets:
             assert is_dark(widget.palette().color(QPalette.ColorRole.Base)), widget
         window.chat.add_bubble("hello", from_bot=True)
-        bubble = window.chat.findChild(QLabel, "bot")
-        assert "#2c3a55" in bubble.styleSheet()  # a dark bubble, light text
+        view = window.chat.view
+        bubble = view.bubble_rect(len(window.chat.messages) - 1)
+        shot = view.viewport().grab().toImage()
+        # a dark bubble, light text
+        assert shot.pixelColor(bubble.left() + 4, bubble.center().y()).name() == "#2c3a55"
         window.output.add("boom", "error")
         error = window.output.item(window.output.count() - 1).foreground().color()
         assert contrast(error, palette.color(QPalette.ColorRole.Base)) >= 4.5

@@ -81,7 +81,7 @@ def test_debug_run_tints_visited_nodes_taken_branch_and_the_active_node(window, 
 
 
 def test_a_clicked_bubble_tints_only_its_turn(window, qtbot, run) -> None:
-    from ui.run.turns_view import chat_labels
+    from tests.ui.conftest import chat_message, click_message
 
     window.add_tab(DIALOG, None)
     panel = show_flow(window)
@@ -97,8 +97,8 @@ def test_a_clicked_bubble_tints_only_its_turn(window, qtbot, run) -> None:
     run(scenario())
     items = panel.scene.node_items
     assert items["L1.1"].state.visited and items["L6.5"].state.visited
-    hi = next(lb for lb in chat_labels(window.chat) if lb.text() == "Hi")
-    qtbot.mouseClick(hi, Qt.MouseButton.LeftButton)  # turn 0: up to the HEAR
+    # turn 0: up to the HEAR
+    click_message(qtbot, window.chat, chat_message(window.chat, "bot", "Hi"))
     assert window.conversation.turn_dock.isVisible()  # the Turn dock came to the front
     with qtbot.waitSignal(panel.flowShown, timeout=10000):
         window.flow.dock.raise_()  # back to the flow: drawn again, the turn's tints on it

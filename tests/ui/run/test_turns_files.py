@@ -10,8 +10,8 @@ import pytest
 from PySide6.QtCore import Qt
 
 from app.run.turns import file_label
-from tests.ui.conftest import until
-from ui.run.turns_view import LINE_PROPERTY, TURN_PROPERTY, LineShade, chat_attachments, chat_labels
+from tests.ui.conftest import chat_message, click_message, message_tooltip, until
+from ui.run.turns_view import EARLIER_RUN, LineShade
 
 DIALOG = """\
 TALK "Hi, your name?"
@@ -61,8 +61,7 @@ def test_sent_files_are_listed_in_their_turn_and_lead_to_the_send_file_line(
     editor = run_conversation(window, qtbot, run)
     assert [k for k, _ in window.chat.bubbles() if k == "file"] == ["file", "file"]
 
-    label = next(lb for lb in chat_labels(window.chat) if lb.text() == "Here you go, Ann")
-    qtbot.mouseClick(label, Qt.MouseButton.LeftButton)
+    click_message(qtbot, window.chat, chat_message(window.chat, "bot", "Here you go, Ann"))
     panel = window.conversation.turn_panel
     assert panel.entries() == [
         "user: Ann",
@@ -89,10 +88,10 @@ def test_sent_files_are_listed_in_their_turn_and_lead_to_the_send_file_line(
 
 def test_attachment_menu_shows_its_turn(window, qtbot, run, package):
     editor = run_conversation(window, qtbot, run)
-    invoice, notes = chat_attachments(window.chat)
-    assert (invoice.property(TURN_PROPERTY), invoice.property(LINE_PROPERTY)) == (1, 4)
-    assert (notes.property(TURN_PROPERTY), notes.property(LINE_PROPERTY)) == (1, 5)
-    assert invoice.toolTip() == str(package / "docs" / "invoice.txt")
+    invoice, notes = (m for m in window.chat.messages if m.kind == "file")
+    assert (invoice.turn, invoice.line) == (1, 4)
+    assert (notes.turn, notes.line) == (1, 5)
+    assert message_tooltip(window.chat, invoice) == str(package / "docs" / "invoice.txt")
 
     menu = window.conversation.main.linker.bubble_menu(notes)
     show = next(a for a in menu.actions() if a.text() == "Show turn")
@@ -108,7 +107,10 @@ def test_attachment_menu_shows_its_turn(window, qtbot, run, package):
         await until(lambda: window.chat.waiting)
 
     run(again())
-    assert invoice.property(TURN_PROPERTY) is None
+    assert invoice.turn is None
+    assert message_tooltip(window.chat, invoice) == str(package / "docs" / "invoice.txt")
+    said = chat_message(window.chat, "bot", "Here you go, Ann")
+    assert message_tooltip(window.chat, said) == EARLIER_RUN
     stale = window.conversation.main.linker.bubble_menu(invoice)
     assert not next(a for a in stale.actions() if a.text() == "Rewind to here").isEnabled()
 

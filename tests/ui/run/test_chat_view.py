@@ -1,0 +1,214 @@
+"""The chat's message list driven with the real mouse and keys: clicks, selection and copy,
+the context menu, tooltips, following the newest message, both themes."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QColor, QGuiApplication, QPalette
+
+from interpreter.ports.host import HearRequest
+from tests.ui.conftest import click_message, message_point, message_tooltip, until
+from ui.run.chat.bubbles import GAP, MARGIN, PAD_X, PAD_Y, colors
+from ui.run.chat_panel import ChatPanel
+
+
+@pytest.fixture
+def chat(qtbot) -> ChatPanel:
+    panel = ChatPanel()
+    qtbot.addWidget(panel)
+    panel.resize(420, 500)
+    panel.show()
+    qtbot.waitExposed(panel)
+    return panel
+
+
+def test_a_click_on_a_bubble_reports_its_message_and_one_beside_it_nothing(chat, qtbot):
+    chat.add_bubble("Hello", from_bot=True)
+    chat.add_bubble("Hi", from_bot=False)
+    clicked = []
+    chat.messageClicked.connect(clicked.append)
+    hello, hi = chat.messages
+    click_message(qtbot, chat, hi)
+    click_message(qtbot, chat, hello)
+    assert clicked == [hi, hello]
+    beside = chat.view.bubble_rect(0)  # a bot bubble sits left: its row's right end is empty
+    point = beside.center()
+    point.setX(chat.view.viewport().width() - 8)
+    qtbot.mouseClick(chat.view.viewport(), Qt.MouseButton.LeftButton, pos=point)
+    assert clicked == [hi, hello]
+
+
+def test_selected_messages_are_copied_in_order(chat, qtbot):
+    for text in ("one", "two", "three"):
+        chat.add_bubble(text, from_bot=True)
+    _, two, three = chat.messages
+    click_message(qtbot, chat, three)
+    qtbot.mouseClick(chat.view.viewport(), Qt.MouseButton.LeftButton,
+                     Qt.KeyboardModifier.ShiftModifier, message_point(chat, two))
+    qtbot.keyClick(chat.view, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    assert QGuiApplication.clipboard().text() == "two\nthree"
+    qtbot.keyClick(chat.view, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(chat.view, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    assert QGuiApplication.clipboard().text() == "one\ntwo\nthree"
+
+
+def test_dragging_over_a_message_selects_part_of_its_text(chat, qtbot):
+    """As in the labels the chat used to show: a drag selects words, Ctrl+C copies them, and
+    the drag is no click (it does not jump to the line)."""
+    chat.add_bubble("alpha beta gamma", from_bot=True)
+    chat.add_bubble("other", from_bot=True)
+    message = chat.messages[0]
+    clicked = []
+    chat.messageClicked.connect(clicked.append)
+    view, viewport = chat.view, chat.view.viewport()
+    origin = view.bubbles.text_origin(message, view.row_rect(0)).toPoint()
+    y = origin.y() + view.fontMetrics().height() // 2
+    start = QPoint(origin.x() + 1, y)
+    end = QPoint(origin.x() + view.fontMetrics().horizontalAdvance("alpha beta"), y)
+    qtbot.mousePress(viewport, Qt.MouseButton.LeftButton, pos=start)
+    qtbot.mouseMove(viewport, end)
+    qtbot.mouseRelease(viewport, Qt.MouseButton.LeftButton, pos=end)
+    assert view.marked_text() == "alpha beta" and clicked == []
+    shot = viewport.grab().toImage()
+    highlight = view.palette().color(QPalette.ColorRole.Highlight).name()
+    assert any(shot.pixelColor(x, y).name() == highlight for x in range(start.x(), end.x()))
+    qtbot.keyClick(view, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    assert QGuiApplication.clipboard().text() == "alpha beta"
+    QGuiApplication.clipboard().clear()
+    qtbot.mouseClick(viewport, Qt.MouseButton.RightButton, pos=end)  # where the menu opens
+    next(a for a in chat.message_menu(message).actions() if a.text() == "Copy").trigger()
+    assert QGuiApplication.clipboard().text() == "alpha beta"
+    click_message(qtbot, chat, chat.messages[1])  # a click elsewhere: nothing marked
+    assert view.marked_text() == "" and clicked == [chat.messages[1]]
+
+
+def test_the_menu_copies_the_message_or_the_selection_holding_it(chat, qtbot):
+    chat.add_bubble("first", from_bot=True)
+    chat.add_bubble("second", from_bot=False)
+    first, second = chat.messages
+    menu = chat.message_menu(first)
+    assert [a.text() for a in menu.actions()] == ["Copy"]  # no turn: nothing to rewind to
+    menu.actions()[0].trigger()
+    assert QGuiApplication.clipboard().text() == "first"
+    chat.view.selectAll()
+    next(a for a in chat.message_menu(second).actions() if a.text() == "Copy").trigger()
+    assert QGuiApplication.clipboard().text() == "first\nsecond"
+
+
+def test_the_chat_follows_the_newest_message_unless_scrolled_up(chat, qtbot):
+    bar = chat.view.verticalScrollBar()
+    for i in range(200):
+        chat.add_bubble(f"line {i}", from_bot=True)
+    assert bar.maximum() > 0 and bar.value() == bar.maximum()
+    bar.setValue(bar.maximum() // 2)  # the user reads back
+    shown = bar.value()
+    chat.add_bubble("new", from_bot=True)
+    assert bar.value() == shown and not chat.view.following
+    bar.setValue(bar.maximum())  # back at the bottom: following again
+    chat.add_bubble("newer", from_bot=True)
+    assert bar.value() == bar.maximum()
+    assert chat.view.viewport().rect().contains(message_point(chat, chat.messages[-1]))
+
+
+def test_an_answer_brings_the_chat_back_to_the_newest_message(chat, qtbot, run):
+    bar = chat.view.verticalScrollBar()
+    for i in range(200):
+        chat.add_bubble(f"line {i}", from_bot=True)
+    bar.setValue(0)  # the user reads back, then answers
+
+    async def answer() -> str:
+        heard = asyncio.ensure_future(chat.hear(HearRequest("x")))
+        await until(lambda: chat.waiting)
+        qtbot.keyClicks(chat.input, "yes")
+        qtbot.keyClick(chat.input, Qt.Key.Key_Return)
+        return await heard
+
+    assert run(answer()) == "yes"
+    assert chat.view.following and bar.value() == bar.maximum()
+    assert chat.view.viewport().rect().contains(message_point(chat, chat.messages[-1]))
+
+
+def test_the_bubble_under_the_mouse_shows_a_hand_when_it_leads_somewhere(chat, qtbot):
+    chat.add_bubble("plain", from_bot=True)
+    chat.add_bubble("linked", from_bot=True)
+    chat.messages[1].turn = 0
+    viewport = chat.view.viewport()
+    qtbot.mouseMove(viewport, message_point(chat, chat.messages[0]))
+    assert viewport.cursor().shape() == Qt.CursorShape.ArrowCursor
+    qtbot.mouseMove(viewport, message_point(chat, chat.messages[1]))
+    assert viewport.cursor().shape() == Qt.CursorShape.PointingHandCursor
+
+
+def test_an_attachment_shows_its_name_and_path(chat, qtbot, tmp_path):
+    path = tmp_path / "invoice.txt"
+    asyncio.run(chat.send_file(str(path), "Your invoice"))
+    assert chat.bubbles() == [("file", "invoice.txt")]
+    attachment = chat.messages[0]
+    assert attachment.text == "invoice.txt\nYour invoice"
+    assert message_tooltip(chat, attachment) == str(path)
+
+
+@pytest.mark.parametrize("dark", [False, True])
+def test_bubbles_are_painted_in_the_theme_colours(chat, qtbot, dark):
+    chat.set_dark(dark)
+    chat.add_bubble("from the bot", from_bot=True)
+    chat.add_bubble("from the user", from_bot=False)
+    shot = chat.view.viewport().grab().toImage()
+    for row, kind in ((0, "bot"), (1, "user")):
+        bubble = chat.view.bubble_rect(row)
+        assert shot.pixelColor(bubble.left() + 3, bubble.center().y()).name() \
+            == colors(kind, dark).background
+        inner = bubble.adjusted(PAD_X, PAD_Y, -PAD_X, -PAD_Y)
+        ink = QColor(colors(kind, dark).text)
+        near = [shot.pixelColor(x, y) for x in range(inner.left(), inner.right())
+                for y in range(inner.top(), inner.bottom())]
+        # the words are drawn in the text colour (smoothed edges: close to it, not equal)
+        assert any(max(abs(c.red() - ink.red()), abs(c.green() - ink.green()),
+                       abs(c.blue() - ink.blue())) < 40 for c in near)
+    bot, user = chat.view.bubble_rect(0), chat.view.bubble_rect(1)
+    assert bot.left() < user.left() and bot.right() < user.right()  # bot left, user right
+
+
+
+def test_a_resize_measures_the_rows_shown_and_keeps_the_reader_s_place(chat, qtbot):
+    """Rows off screen get an estimated height at a new width (laying out 100,000 messages
+    again took seconds); those on screen are measured, and the newest message, or the row the
+    user scrolled to, stays in view."""
+    view = chat.view
+    for i in range(2_000):
+        chat.add_bubble(f"message {i} " + "word " * (i % 40), from_bot=i % 2 == 0)
+    last = len(chat.messages) - 1
+
+    def exact(row: int) -> bool:
+        return view.row_rect(row).height() + GAP == view.bubbles.height(
+            chat.messages[row], view.viewport().width() - 2 * MARGIN)
+
+    chat.resize(900, 500)
+    qtbot.waitUntil(lambda: view.following and exact(last))
+    assert view.viewport().rect().contains(view.bubble_rect(last))
+    row = 1_000
+    view.scrollTo(chat.model.index(row, 0), view.ScrollHint.PositionAtTop)
+    chat.resize(300, 500)
+    qtbot.waitUntil(lambda: view.viewport().width() < 300)
+    assert view.indexAt(view.bubble_rect(row).center()).row() == row
+    assert view.row_rect(row).top() == MARGIN and not view.following
+    assert all(exact(r) for r in view.visible_rows())
+    assert not all(exact(r) for r in range(0, row, 10))  # those above: estimated
+
+
+def test_in_the_window_the_chat_gets_its_own_copy_and_select_all_keys(window, qtbot):
+    """Edit ▸ Copy and Select All only show their keys: the focused chat takes them (the
+    editor's text is not what lands on the clipboard)."""
+    window.add_tab('TALK "not this"\n', None)
+    window.activateWindow()
+    chat = window.chat
+    chat.add_note("Running x")
+    chat.add_bubble("Hello", from_bot=True)
+    click_message(qtbot, chat, chat.messages[1])
+    assert chat.view.hasFocus()
+    qtbot.keyClick(chat.view, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(chat.view, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    assert QGuiApplication.clipboard().text() == "Running x\nHello"

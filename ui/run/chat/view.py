@@ -1,0 +1,406 @@
+"""The chat's message list: lays out and paints only the messages on screen.
+
+Each row's height is measured once when its message arrives; the rows' tops are a running
+sum, so adding a message costs the same with 5 or 100,000 shown, and finding the row under the
+mouse is a binary search. A QListView would lay out every row again at each message. When the
+width changes, a message whose text would wrap anew off screen gets an estimated height until
+it comes into view. Dragging over a message selects part of its text, as a label allowed.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from itertools import accumulate
+
+from PySide6.QtCore import (
+    QEvent,
+    QItemSelection,
+    QItemSelectionModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QPoint,
+    QRect,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import (
+    QContextMenuEvent,
+    QGuiApplication,
+    QKeyEvent,
+    QKeySequence,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QRegion,
+    QResizeEvent,
+)
+from PySide6.QtWidgets import QAbstractItemView, QWidget
+
+from .bubbles import GAP, MARGIN, BubbleDelegate
+from .messages import ChatMessage, ChatModel
+
+_FOLLOW_SLACK = 4  # px from the bottom that still count as "at the newest message"
+
+
+class ChatView(QAbstractItemView):
+    """A list of message bubbles over a :class:`ChatModel`. Messages are selected by click,
+    Shift/Ctrl+click, Ctrl+A, part of one's text by dragging over it; Ctrl+C copies. It
+    follows the newest message unless the user scrolled up."""
+
+    messageClicked = Signal(object)  # ChatMessage (left button, released where pressed)
+    menuRequested = Signal(object, QPoint)  # ChatMessage, global position
+
+    def __init__(self, model: ChatModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.messages = model
+        self._heights: list[int] = []
+        self._tops: list[int] = [0]  # row i spans tops[i] .. tops[i + 1]; the last: the total
+        self._width = self._row_width()
+        self._pressed: ChatMessage | None = None
+        # Text selected by dragging in one message: the message, its row, (anchor, cursor).
+        self._marked_in: ChatMessage | None = None
+        self._marked_row = 0
+        self._marked = (0, 0)
+        self._refining = False
+        self._follow = True
+        self.bubbles = BubbleDelegate(self)
+        self.setItemDelegate(self.bubbles)
+        self.setModel(model)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.viewport().setMouseTracking(True)  # the hand over a message that leads somewhere
+        model.rowsRemoved.connect(self._removed)
+        # (after QAbstractScrollArea's own connection: the view has scrolled already)
+        self.verticalScrollBar().valueChanged.connect(self._scrolled)
+        self.verticalScrollBar().rangeChanged.connect(self._range_changed)
+
+    # -- layout -------------------------------------------------------------------------------
+
+    def _row_width(self) -> int:
+        return max(40, self.viewport().width() - 2 * MARGIN)
+
+    def _relayout(self) -> None:
+        """Every row again for a new width or font. The rows off screen whose text would wrap
+        anew get an estimated height (measured when they come on screen), so resizing a long
+        chat lays out only what it shows."""
+        first = max(0, self._row_at(MARGIN))  # the row at the top (the margin scrolls too)
+        offset = self.verticalOffset() - self._tops[first] if self._heights else 0
+        self._width = width = self._row_width()
+        height = self.bubbles.height
+        self._heights = [height(message, width, True) for message in self.messages.messages]
+        if self._follow:  # the newest rows exact, then the bottom shown
+            self._measure_rows(range(len(self._heights) - 1, -1, -1))
+        self._tops = [0, *accumulate(self._heights)]
+        self.updateGeometries()
+        if not self._follow and self._heights:
+            self.verticalScrollBar().setValue(self._tops[first] + offset)
+        self._refine()
+        self.viewport().update()
+
+    def _refine(self) -> None:
+        """Measure the rows on screen whose height is an estimate; the rows below the first
+        one shown stay where they are (the scroll position moves by its change)."""
+        if not self._heights or self._refining:
+            return
+        first = max(0, self._row_at(0))
+        below_first = self._tops[first + 1]
+        if not self._measure_rows(range(first, len(self._heights)),
+                                  self._tops[first] + MARGIN - self.verticalOffset()):
+            return
+        self._tops = [0, *accumulate(self._heights)]
+        self._refining = True
+        try:
+            self.updateGeometries()
+            if not self._follow:
+                bar = self.verticalScrollBar()
+                bar.setValue(bar.value() + self._tops[first + 1] - below_first)
+        finally:
+            self._refining = False
+        self.viewport().update()
+
+    def _measure_rows(self, rows: range, covered: int = 0) -> bool:
+        """Measure ``rows`` exactly, in that order, until a viewport's height is covered
+        (``covered``: how much of it is before the first row): whether a height changed."""
+        page = self.viewport().height() + 2 * MARGIN
+        changed = False
+        for row in rows:
+            exact = self.bubbles.height(self.messages.messages[row], self._width)
+            if exact != self._heights[row]:
+                self._heights[row] = exact
+                changed = True
+            covered += exact
+            if covered > page:
+                break
+        return changed
+
+    @property
+    def following(self) -> bool:
+        """Whether the view follows the newest message: it was at the bottom when the user
+        last scrolled (a longer list or a shorter view keeps it there)."""
+        return self._follow
+
+    def follow_newest(self) -> None:
+        """Show the newest message and follow the next ones (the user answered: they look at
+        the end of the conversation again)."""
+        self._follow = True
+        self.verticalScrollBar().setValue(self.verticalScrollBar().maximum())
+
+    def _scrolled(self, value: int) -> None:
+        self._follow = value >= self.verticalScrollBar().maximum() - _FOLLOW_SLACK
+        self._refine()
+
+    def _range_changed(self, _low: int, high: int) -> None:
+        if self._follow:
+            self.verticalScrollBar().setValue(high)
+
+    def rowsInserted(self, parent: QModelIndex | QPersistentModelIndex, start: int,
+                     end: int) -> None:
+        if start == len(self._heights):
+            added = [self.bubbles.height(message, self._width)
+                     for message in self.messages.messages[start:end + 1]]
+            self._heights += added
+            total = self._tops[-1]
+            for height in added:
+                total += height
+                self._tops.append(total)
+            self.updateGeometries()
+            self.viewport().update()
+        else:  # (the chat only appends)
+            self._relayout()
+        super().rowsInserted(parent, start, end)
+
+    def _removed(self, _parent: QModelIndex, start: int, end: int) -> None:
+        del self._heights[start:end + 1]
+        self._tops = [0, *accumulate(self._heights)]
+        self.updateGeometries()
+        self.viewport().update()
+
+    def reset(self) -> None:
+        self._heights = []
+        self._tops = [0]
+        self._follow = True
+        self._marked_in = self._pressed = None
+        super().reset()
+        self._relayout()
+
+    def updateGeometries(self) -> None:
+        bar = self.verticalScrollBar()
+        page = self.viewport().height()
+        bar.setRange(0, max(0, self._tops[-1] + 2 * MARGIN - GAP - page))
+        bar.setPageStep(page)
+        bar.setSingleStep(20)
+        super().updateGeometries()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self._row_width() != self._width:
+            self._relayout()
+        else:
+            self._refine()  # taller: rows come on screen
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.FontChange:
+            self.bubbles.font_changed()
+            for message in self.messages.messages:
+                message.natural = message.wrapped = None
+            self._relayout()
+        super().changeEvent(event)
+
+    # -- geometry -----------------------------------------------------------------------------
+
+    def row_rect(self, row: int) -> QRect:
+        """Row ``row`` in viewport coordinates, without the gap below it."""
+        top = MARGIN + self._tops[row] - self.verticalScrollBar().value()
+        return QRect(MARGIN, top, self._width, self._heights[row] - GAP)
+
+    def bubble_rect(self, row: int) -> QRect:
+        """Row ``row``'s bubble in viewport coordinates."""
+        return self.bubbles.bubble_rect(self.messages.messages[row], self.row_rect(row))
+
+    def _row_at(self, y: int) -> int:
+        """The row at viewport height ``y`` (gaps included), or -1."""
+        row = bisect_right(self._tops, y - MARGIN + self.verticalScrollBar().value()) - 1
+        return row if 0 <= row < len(self._heights) else -1
+
+    def message_at(self, point: QPoint) -> ChatMessage | None:
+        index = self.indexAt(point)
+        return self.messages.messages[index.row()] if index.isValid() else None
+
+    def indexAt(self, point: QPoint) -> QModelIndex:
+        row = self._row_at(point.y())
+        if row < 0 or not self.bubble_rect(row).contains(point):
+            return QModelIndex()
+        return self.messages.index(row, 0)
+
+    def visualRect(self, index: QModelIndex | QPersistentModelIndex) -> QRect:
+        if not index.isValid() or index.row() >= len(self._heights):
+            return QRect()
+        return self.row_rect(index.row())
+
+    def scrollTo(self, index: QModelIndex | QPersistentModelIndex,
+                 hint: QAbstractItemView.ScrollHint = QAbstractItemView.ScrollHint.EnsureVisible,
+                 ) -> None:
+        if not index.isValid() or index.row() >= len(self._heights):
+            return
+        bar = self.verticalScrollBar()
+        top = self._tops[index.row()]
+        bottom = top + self._heights[index.row()] - GAP + 2 * MARGIN
+        page = self.viewport().height()
+        if hint == QAbstractItemView.ScrollHint.PositionAtTop or top < bar.value():
+            bar.setValue(top)
+        elif hint == QAbstractItemView.ScrollHint.PositionAtBottom or bottom > bar.value() + page:
+            bar.setValue(bottom - page)
+
+    def horizontalOffset(self) -> int:
+        return 0
+
+    def verticalOffset(self) -> int:
+        return self.verticalScrollBar().value()
+
+    def isIndexHidden(self, index: QModelIndex | QPersistentModelIndex) -> bool:
+        return False
+
+    def moveCursor(self, action: QAbstractItemView.CursorAction,
+                   modifiers: Qt.KeyboardModifier) -> QModelIndex:
+        count = len(self._heights)
+        if not count:
+            return QModelIndex()
+        current = self.currentIndex().row() if self.currentIndex().isValid() else count - 1
+        page = max(1, self.viewport().height() // 40)
+        step = {
+            QAbstractItemView.CursorAction.MoveUp: -1,
+            QAbstractItemView.CursorAction.MovePrevious: -1,
+            QAbstractItemView.CursorAction.MoveDown: 1,
+            QAbstractItemView.CursorAction.MoveNext: 1,
+            QAbstractItemView.CursorAction.MovePageUp: -page,
+            QAbstractItemView.CursorAction.MovePageDown: page,
+            QAbstractItemView.CursorAction.MoveHome: -count,
+            QAbstractItemView.CursorAction.MoveEnd: count,
+        }.get(action, 0)
+        return self.messages.index(min(count - 1, max(0, current + step)), 0)
+
+    def setSelection(self, rect: QRect, command: QItemSelectionModel.SelectionFlag) -> None:
+        first = self._row_at(rect.top())
+        last = self._row_at(rect.bottom())
+        if first < 0 and last < 0:
+            return
+        first = max(first, 0)
+        last = len(self._heights) - 1 if last < 0 else last
+        selection = QItemSelection(self.messages.index(min(first, last), 0),
+                                   self.messages.index(max(first, last), 0))
+        self.selectionModel().select(selection, command)
+
+    def visualRegionForSelection(self, selection: QItemSelection) -> QRegion:
+        return QRegion(self.viewport().rect())  # (what is painted is only what is on screen)
+
+    # -- painting -----------------------------------------------------------------------------
+
+    def visible_rows(self) -> range:
+        if not self._heights:
+            return range(0)
+        first = max(0, self._row_at(0))
+        last = self._row_at(self.viewport().height())
+        return range(first, (len(self._heights) if last < 0 else last + 1))
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self.viewport())
+        painter.setFont(self.font())
+        selection = self.selectionModel()
+        for row in self.visible_rows():
+            rect = self.row_rect(row)
+            if not rect.intersects(event.rect()):
+                continue
+            message = self.messages.messages[row]
+            marked = self._marked if self._marked_in is message else None
+            selected = selection.isRowSelected(row, QModelIndex())
+            self.bubbles.paint_message(painter, message, rect, selected, marked)
+        painter.end()
+
+    # -- mouse and keys -----------------------------------------------------------------------
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        point = event.position().toPoint()
+        left = event.button() == Qt.MouseButton.LeftButton
+        self._pressed = self.message_at(point) if left else None
+        if left:  # (a right click keeps what is marked, for the menu's Copy)
+            self._unmark()
+        if self._pressed is not None and not event.modifiers():
+            # Dragging from here selects part of the message's text (as in a label).
+            row = self.indexAt(point).row()
+            at = self.bubbles.position_at(self._pressed, self.row_rect(row), event.position())
+            self._marked_in, self._marked_row, self._marked = self._pressed, row, (at, at)
+        super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        if self._pressed is not None and self._marked_in is self._pressed:
+            # (not passed on: the view would select the rows the mouse went over)
+            if self.messages.messages[self._marked_row:self._marked_row + 1] != [self._pressed]:
+                return  # trimmed meanwhile
+            at = self.bubbles.position_at(self._pressed, self.row_rect(self._marked_row),
+                                          event.position())
+            self._marked = (self._marked[0], at)
+            self.viewport().update()
+            return
+        message = self.message_at(event.position().toPoint())
+        leads = message is not None and (message.turn is not None or message.kind == "file")
+        self.viewport().setCursor(Qt.CursorShape.PointingHandCursor if leads
+                                  else Qt.CursorShape.ArrowCursor)
+        super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        super().mouseReleaseEvent(event)
+        pressed, self._pressed = self._pressed, None
+        if pressed is not None and event.button() == Qt.MouseButton.LeftButton \
+                and not self.marked_text() \
+                and self.message_at(event.position().toPoint()) is pressed:
+            self.messageClicked.emit(pressed)
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        message = self.message_at(event.pos())
+        if message is not None:
+            self.menuRequested.emit(message, event.globalPos())
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.matches(QKeySequence.StandardKey.Copy):
+            self.copy()
+        else:
+            super().keyPressEvent(event)
+
+    def selectAll(self) -> None:
+        self._unmark()
+        super().selectAll()
+
+    # -- selection and copy -------------------------------------------------------------------
+
+    def _unmark(self) -> None:
+        if self._marked_in is not None:
+            self._marked_in = None
+            self.viewport().update()
+
+    def marked_text(self) -> str:
+        """The part of a message's text the user selected by dragging over it."""
+        if self._marked_in is None:
+            return ""
+        start, end = sorted(self._marked)
+        return self._marked_in.text[start:end]
+
+    def selected_messages(self) -> list[ChatMessage]:
+        rows = sorted(index.row() for index in self.selectionModel().selectedRows())
+        return [self.messages.messages[row] for row in rows]
+
+    def copy(self, message: ChatMessage | None = None) -> None:
+        """Put on the clipboard the text selected in ``message`` (default: in any message),
+        else the selected messages' text if ``message`` is one of them (one message a line),
+        else ``message``'s."""
+        marked = self.marked_text()
+        if marked and message in (None, self._marked_in):
+            QGuiApplication.clipboard().setText(marked)
+            return
+        chosen = self.selected_messages()
+        if message is not None and message not in chosen:
+            chosen = [message]
+        if chosen:
+            QGuiApplication.clipboard().setText("\n".join(m.text for m in chosen))
