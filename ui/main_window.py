@@ -1039,11 +1039,14 @@ class MainWindow(QMainWindow):
 
     def edit_command(self, name: str) -> None:
         """Edit ▸ undo, redo, cut, copy, paste or selectAll: on the focused text field (chat
-        input, filter, console), else on the current editor."""
+        input, filter, console), the memory table or the chat's messages, else on the current
+        editor."""
         target = QApplication.focusWidget()
         if target is not None and self.memory.isAncestorOf(target) \
                 and self.memory.edit_command(name):
             return  # the memory table's own undo, redo, copy
+        if self.chat.edit_command(name):
+            return  # the selected messages' text
         if not isinstance(target, (QLineEdit, QPlainTextEdit, QTextEdit)):
             target = self.editor()
         if target is not None:

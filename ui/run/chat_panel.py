@@ -159,6 +159,14 @@ class ChatPanel(QWidget):
         else:
             self.messageClicked.emit(message)
 
+    def edit_command(self, name: str) -> bool:
+        """Edit menu's copy or select all while the message list has focus; False for the
+        others (the input field is a QLineEdit: the window's Edit menu reaches it itself)."""
+        if name not in ("copy", "selectAll") or not self.view.hasFocus():
+            return False
+        getattr(self.view, name)()
+        return True
+
     def add_menu_hook(self, hook: MenuHook) -> None:
         """``hook(menu, message)`` adds its actions to every message's context menu."""
         self._menu_hooks.append(hook)

@@ -212,3 +212,21 @@ def test_in_the_window_the_chat_gets_its_own_copy_and_select_all_keys(window, qt
     qtbot.keyClick(chat.view, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
     qtbot.keyClick(chat.view, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
     assert QGuiApplication.clipboard().text() == "Running x\nHello"
+
+
+def test_the_edit_menu_copies_and_selects_in_the_focused_chat(window, qtbot):
+    """Edit ▸ Copy / Select All clicked in the menu (not their keys) act on the focused chat's
+    messages, not on the editor behind it."""
+    window.add_tab('TALK "not this"\n', None)
+    window.activateWindow()
+    chat = window.chat
+    chat.add_note("Running x")
+    chat.add_bubble("Hello", from_bot=True)
+    click_message(qtbot, chat, chat.messages[1])
+    assert chat.view.hasFocus()
+    window.actions_by_name["copy"].trigger()
+    assert QGuiApplication.clipboard().text() == "Hello"
+    window.actions_by_name["selectAll"].trigger()
+    window.actions_by_name["copy"].trigger()
+    assert QGuiApplication.clipboard().text() == "Running x\nHello"
+    assert not window.editor().textCursor().hasSelection()
