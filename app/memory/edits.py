@@ -63,12 +63,12 @@ class MemoryEdits:
             if bot_id is None:
                 raise KeyError(old_key)
             with self._database_errors(), sql.atomic():
-                rows = sql.fetch(sql.sql_entry, (bot_id, old_key))
-                if not rows:
+                rows = {k: (v, c) for k, v, c in sql.lock_entries(bot_id, [old_key, new_key])}
+                if old_key not in rows:
                     raise KeyError(old_key)
-                value, created = rows[0][1], rows[0][2]
-                clash = sql.fetch(sql.sql_entry, (bot_id, new_key))
-                replaced = clash[0][1] if clash else None
+                value, created = rows[old_key]
+                clash = new_key in rows
+                replaced = rows[new_key][0] if clash else None
                 if clash and not overwrite:
                     raise ValueError(f"key {new_key!r} already exists")
                 if clash:
@@ -164,12 +164,10 @@ class MemoryEdits:
                 return 0
             deleted: dict[str, tuple[str, Any]] = {}
             with self._database_errors(), sql.atomic():
-                for chunk in chunks(keys, CHUNK_KEYS):
-                    where = (BotMemory.bot == bot_id) & BotMemory.key.in_(chunk)
-                    select, params = sql.compile(BotMemory.select(
-                        BotMemory.key, BotMemory.value, BotMemory.created_at).where(where))
-                    deleted.update((k, (v, c)) for k, v, c in sql.fetch(select, params))
-                    sql.db.execute(BotMemory.delete().where(where))
+                for chunk in chunks(sorted(keys), CHUNK_KEYS):  # chunks in lock order too
+                    deleted.update((k, (v, c)) for k, v, c in sql.lock_entries(bot_id, chunk))
+                    sql.db.execute(BotMemory.delete().where(
+                        (BotMemory.bot == bot_id) & BotMemory.key.in_(chunk)))
             self._writer.report([
                 MemoryChange(bot, key, deleted[key][0], None, HAND, ChangeState.DELETED,
                              created_at=_as_utc(deleted[key][1]))

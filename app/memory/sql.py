@@ -78,6 +78,18 @@ class MemorySql:
         finally:
             cursor.close()
 
+    def lock_entries(self, bot_id: Any, keys: list[str]) -> list[tuple[Any, ...]]:
+        """``(key, value, created_at)`` of those of ``keys`` (at most CHUNK_KEYS) the bot has.
+        On PostgreSQL each row is locked (FOR UPDATE) in key order, the order the writer's
+        batches take (see :func:`in_lock_order`): a hand edit locking several rows in its own
+        order deadlocked with another process's. COLLATE "C" compares UTF-8 bytes, which is
+        code point order, Python's; the database's own collation may not be."""
+        query = BotMemory.select(BotMemory.key, BotMemory.value, BotMemory.created_at).where(
+            (BotMemory.bot == bot_id) & BotMemory.key.in_(keys))
+        if not self.sqlite:  # SQLite has one write lock for the whole file
+            query = query.order_by(BotMemory.key.collate('"C"')).for_update()
+        return self.fetch(*self.compile(query))
+
     def lookup_bot_id(self, bot: str) -> Any | None:
         """The id of the bot ``bot`` names (id, slug or name: :mod:`app.db.bots`), ``None``
         while it has no row; DatabaseError on failure or when two bots carry the name."""
