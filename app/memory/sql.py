@@ -28,6 +28,7 @@ from ..db.database import (
 )
 from ..db.file_identity import FileIdentity
 from ..db.models import BotMemory, db_timestamp, utc_now
+from ..db.wal_overwrite import OverwriteCheck
 
 if TYPE_CHECKING:
     from interpreter.ports.host import WriteSource
@@ -54,6 +55,8 @@ class MemorySql:
         self.sqlite = is_sqlite(db)
         # The file opened: a write into it after it was deleted or replaced would be lost.
         self.file = FileIdentity.of(db.database) if self.sqlite else None
+        # ... and a copy written over it (same file, other pages) must stop the writes.
+        self.overwrite = OverwriteCheck(db.database) if self.file is not None else None
         self.bot_ids: dict[str, Any] = {}
         self.bots = BotDirectory(db, self.fetch)
         self._compile_statements()
@@ -305,10 +308,11 @@ class MemorySql:
 
     @contextlib.contextmanager
     def _sqlite_atomic(self) -> Iterator[None]:
-        assert self.file is not None
+        assert self.file is not None and self.overwrite is not None
         try:
             # IMMEDIATE: take the write lock up front (see app.db.database).
             with self.db.atomic("IMMEDIATE"):
+                self.overwrite.check()  # nothing more goes into a file written over
                 yield
         except Exception:
             # With its folder gone SQLite may fail first ("unable to open database file",
@@ -318,6 +322,7 @@ class MemorySql:
         # One stat after the commit is enough (and ~9 µs per commit on this machine): a
         # commit into a deleted file fails here and its writes stay queued.
         self.file.check()
+        self.overwrite.check()
 
     def ts(self, when: dt.datetime) -> Any:
         """``when`` as this database's timestamp columns take it."""
