@@ -100,6 +100,7 @@ class MemoryEdits:
         """Put rows back as they were (an undone delete): value and created_at kept, updated_at
         now. Queued writes land first; each key then reports LANDED (from ``source``)."""
         rows = [(e.key, e.value, e.created_at or utc_now()) for e in entries]
+        check_text(bot, "bot name")
         for key, value, _created in rows:
             check_text(key, "key")
             check_text(value, "value")
@@ -119,7 +120,8 @@ class MemoryEdits:
         """Write and delete keys in one transaction (an undo or a snapshot restore: killed or
         failing half-way it must leave nothing half done). Queued writes land first; then
         LANDED and DELETED events come from ``source``."""
-        for _bot, key, value, _created in writes:
+        for bot, key, value, _created in writes:
+            check_text(bot, "bot name")
             check_text(key, "key")
             check_text(value, "value")
         if not writes and not deletes:
@@ -142,6 +144,7 @@ class MemoryEdits:
         then each key reports LANDED from ``source``."""
         if not pairs:
             return
+        check_text(bot, "bot name")
         now = time.time()
         batch: dict[tuple[str, str], Pending] = {(bot, key): (value, source, now)
                                                  for key, value in pairs}

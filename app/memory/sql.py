@@ -66,6 +66,10 @@ class MemorySql:
     def fetch(self, sql: str, params: Any) -> list[tuple[Any, ...]]:
         """All rows of ``sql``, reconnecting once after a lost connection (see
         :func:`~app.db.database.read_reconnecting`); DatabaseError on failure."""
+        if any(type(p) is str and "\x00" in p for p in params):
+            # SQLite would answer "no rows", psycopg2 raise a bare ValueError: say it alike.
+            raise DatabaseError("the memory database: cannot look up text with a NUL "
+                                "character (no memory key or bot name holds one)")
         try:
             return read_reconnecting(self.db, lambda: self._fetch_once(sql, params))
         except peewee.PeeweeException as exc:
