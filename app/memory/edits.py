@@ -34,9 +34,12 @@ class MemoryEdits:
 
     @contextlib.contextmanager
     def _database_errors(self) -> Iterator[None]:
-        """A failure of the database inside (its transaction rolled back) resets the
-        connection and the bot-id cache (a bot row made in that transaction is gone) and
-        becomes one DatabaseError; the edit's own errors (KeyError, ValueError …) pass."""
+        """Around an edit's transaction, on a live connection (see
+        :meth:`MemorySql.reconnect_if_lost`): a failure of the database inside (its
+        transaction rolled back) resets the connection and the bot-id cache (a bot row made
+        in that transaction is gone) and becomes one DatabaseError; the edit's own errors
+        (KeyError, ValueError …) pass."""
+        self._sql.reconnect_if_lost()
         try:
             yield
         except DatabaseError:

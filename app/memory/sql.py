@@ -97,6 +97,14 @@ class MemorySql:
             query = query.order_by(BotMemory.key.collate('"C"')).for_update()
         return self.fetch(*self.compile(query))
 
+    def reconnect_if_lost(self) -> None:
+        """Reopen this thread's PostgreSQL connection if the server dropped it since its last
+        use (a restart), before a hand edit's transaction: the edit then failed once ("Cannot
+        reach the memory database") with the server up again. One round trip, on a hand
+        edit only; a transaction that failed half-way is never tried again."""
+        if not self.sqlite:
+            self.fetch("SELECT 1", ())
+
     def lookup_bot_id(self, bot: str) -> Any | None:
         """The id of the bot ``bot`` names (id, slug or name: :mod:`app.db.bots`), ``None``
         while it has no row; DatabaseError on failure or when two bots carry the name."""
