@@ -51,19 +51,23 @@ class OverwriteCheck:
         self.path = path
         self._shm = path + "-shm"
         self._fd: int | None = None
+        self._fd_identity: tuple[int, int] | None = None
         self._last: _Look | None = None
         self._overwritten = False
 
-    def check(self) -> None:
-        """DatabaseError if the file changed with no checkpoint since the last call (and at
-        every call after that: the damage stays until the file is restored again)."""
+    def check(self, *, look_again: bool = True) -> None:
+        """DatabaseError if the file changed with no checkpoint since the last look (and at
+        every call after that: the damage stays until the file is restored again). Without
+        ``look_again`` the next call compares with the same look (before a write: the check
+        after it looks again)."""
         if not self._overwritten:
             file = self._file()  # the file before the log: see _look
             log = self._log()
             last = self._last
             self._overwritten = (last is not None and last.settled and log == last.log
                                  and file is not None and file != last.file)
-            self._last = self._look()
+            if look_again or last is None:
+                self._last = self._look()
         if self._overwritten:
             raise DatabaseError(
                 f"The memory database {self.path} was written over by another program while "
@@ -101,14 +105,14 @@ class OverwriteCheck:
 
     def _sqlite_fd(self) -> int | None:
         """SQLite's descriptor of the ``-shm`` file; None without one (not WAL, not open)."""
+        if self._fd is not None and _identity(self._fd) == self._fd_identity:
+            return self._fd  # still open on the same file (SQLite keeps it while connected)
+        self._fd = None
         try:
             shm = os.stat(self._shm)
         except OSError:
             return None
-        wanted = (shm.st_dev, shm.st_ino)
-        if self._fd is not None and _identity(self._fd) == wanted:
-            return self._fd
-        self._fd = None
+        wanted = self._fd_identity = (shm.st_dev, shm.st_ino)
         for fd_dir in _FD_DIRS:
             try:
                 names = os.listdir(fd_dir)

@@ -324,7 +324,7 @@ class MemorySql:
         try:
             # IMMEDIATE: take the write lock up front (see app.db.database).
             with self.db.atomic("IMMEDIATE"):
-                self.overwrite.check()  # nothing more goes into a file written over
+                self.overwrite.check(look_again=False)  # nothing more into a file written over
                 yield
         except Exception:
             # With its folder gone SQLite may fail first ("unable to open database file",
