@@ -57,16 +57,18 @@ class OverwriteCheck:
 
     def check(self, *, look_again: bool = True) -> None:
         """DatabaseError if the file changed with no checkpoint since the last look (and at
-        every call after that: the damage stays until the file is restored again). Without
-        ``look_again`` the next call compares with the same look (before a write: the check
-        after it looks again)."""
+        every call after that: the damage stays until the file is restored again).
+
+        ``look_again=False`` (before a write; the check after it looks again) costs one
+        stat while the file is unchanged: no alarm is possible then. A new look after each
+        commit keeps the numbers current (a first frame in an empty log draws new salts
+        with no checkpoint: an older look would then miss a copy)."""
         if not self._overwritten:
             file = self._file()  # the file before the log: see _look
-            log = self._log()
             last = self._last
-            self._overwritten = (last is not None and last.settled and log == last.log
-                                 and file is not None and file != last.file)
-            if look_again or last is None:
+            if look_again or last is None or not last.settled or file != last.file:
+                self._overwritten = (last is not None and last.settled and file is not None
+                                     and file != last.file and self._log() == last.log)
                 self._last = self._look()
         if self._overwritten:
             raise DatabaseError(
