@@ -209,7 +209,7 @@ class MemorySql:
             if expected:
                 wanted: dict[tuple[str, str], str | None] = dict.fromkeys(deletes)
                 wanted.update({(bot, key): value for bot, key, value, _c in writes})
-                self._check_expected(expected, wanted)
+                self._check_expected(expected, wanted, self._lock_values([*wanted, *expected]))
             for (bot, key), value, created, delete in _ops_in_lock_order(writes, deletes):
                 if delete:
                     bot_id = self.lookup_bot_id(bot)
@@ -230,16 +230,32 @@ class MemorySql:
                                           self.ts(created), now)])
         return deleted
 
+    def _lock_values(self, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], str]:
+        """The values ``(bot, key)`` hold, each row locked in lock order (see
+        :meth:`lock_entries`) for the rest of the transaction: a check read without a lock
+        passed while another writer's update of the key was under way, and the write after
+        it then overwrote that update once committed."""
+        by_bot: dict[str, list[str]] = {}
+        for bot, key in sorted(set(keys)):
+            by_bot.setdefault(bot, []).append(key)
+        values: dict[tuple[str, str], str] = {}
+        for bot, bot_keys in by_bot.items():
+            bot_id = self.lookup_bot_id(bot)
+            if bot_id is None:
+                continue
+            for chunk in chunks(bot_keys, CHUNK_KEYS):
+                values.update(((bot, k), v) for k, v, _c in self.lock_entries(bot_id, chunk))
+        return values
+
     def _check_expected(self, expected: Mapping[tuple[str, str], str | None],
-                        wanted: Mapping[tuple[str, str], str | None]) -> None:
+                        wanted: Mapping[tuple[str, str], str | None],
+                        values: Mapping[tuple[str, str], str]) -> None:
         """ChangedMeanwhile unless each key of ``expected`` holds that value, or already what
         this transaction would make it (``wanted``; None: deleted): then nothing is lost, as
         when a commit landed but its reply did not (a hung server) and the user tries again."""
         changed = []
         for (bot, key), value in expected.items():
-            bot_id = self.lookup_bot_id(bot)
-            rows = self.fetch(self.sql_entry, (bot_id, key)) if bot_id is not None else []
-            now = rows[0][1] if rows else None
+            now = values.get((bot, key))
             if now != value and not ((bot, key) in wanted and now == wanted[(bot, key)]):
                 changed.append(f"{key!r} is now {_shown(now)} (was {_shown(value)})")
         if changed:
