@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import os
 import struct
+import threading
 from dataclasses import dataclass
 
 from .database import DatabaseError
@@ -54,6 +55,7 @@ class OverwriteCheck:
         self._fd_identity: tuple[int, int] | None = None
         self._last: _Look | None = None
         self._overwritten = False
+        self._lock = threading.Lock()  # the writer and the outside watcher both check
 
     def check(self, *, look_again: bool = True) -> None:
         """DatabaseError if the file changed with no checkpoint since the last look (and at
@@ -63,13 +65,8 @@ class OverwriteCheck:
         stat while the file is unchanged: no alarm is possible then. A new look after each
         commit keeps the numbers current (a first frame in an empty log draws new salts
         with no checkpoint: an older look would then miss a copy)."""
-        if not self._overwritten:
-            file = self._file()  # the file before the log: see _look
-            last = self._last
-            if look_again or last is None or not last.settled or file != last.file:
-                self._overwritten = (last is not None and last.settled and file is not None
-                                     and file != last.file and self._log() == last.log)
-                self._last = self._look()
+        with self._lock:
+            self._check(look_again)
         if self._overwritten:
             raise DatabaseError(
                 f"The memory database {self.path} was written over by another program while "
@@ -78,6 +75,16 @@ class OverwriteCheck:
                 "the backup again (SQLite puts its log back over the copy when it closes), "
                 "or restore from a snapshot or `talkbench memory import`"
             )
+
+    def _check(self, look_again: bool) -> None:
+        if self._overwritten:
+            return
+        file = self._file()  # the file before the log: see _look
+        last = self._last
+        if look_again or last is None or not last.settled or file != last.file:
+            self._overwritten = (last is not None and last.settled and file is not None
+                                 and file != last.file and self._log() == last.log)
+            self._last = self._look()
 
     def _look(self) -> _Look | None:
         # The log first, then the file: a checkpoint that starts in between moves the log's

@@ -334,6 +334,13 @@ class MemorySql:
         that commit is not a saved write."""
         return self._sqlite_atomic() if self.file is not None else self.db.atomic()
 
+    def check_file(self) -> None:
+        """DatabaseError if the SQLite file was deleted, replaced or written over since it
+        was opened (see :meth:`atomic`); nothing on PostgreSQL."""
+        if self.file is not None and self.overwrite is not None:
+            self.file.check()
+            self.overwrite.check(look_again=False)
+
     @contextlib.contextmanager
     def _sqlite_atomic(self) -> Iterator[None]:
         assert self.file is not None and self.overwrite is not None

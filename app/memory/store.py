@@ -314,6 +314,12 @@ class MemoryStore:
             db_files.release(self._protected)
         return landed and not lost
 
+    def check_file(self) -> None:
+        """DatabaseError if the SQLite file was deleted, replaced or written over by another
+        program while open (the writes then fail too); nothing on PostgreSQL. For a watcher
+        that tells the user while nothing is written."""
+        self._sql.check_file()
+
     def release_thread_connection(self) -> None:
         """Close the calling thread's connection to the database (a helper thread that read
         the store is done): a connection left open keeps the files in use after ``close`` and

@@ -12,11 +12,14 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 from app.db.database import sqlite_url
+from app.memory.outside_watch import OutsideWatcher
 from app.memory.store import ChangeState, MemoryStore
 
+from ..conftest import settle
 from .test_lock_order import race
 
 
@@ -46,6 +49,26 @@ def test_a_copy_over_the_open_file_stops_the_writes_and_keeps_them(tmp_path: Pat
                                                               ChangeState.FAILED]
     assert store.pending_count() == 1 and store.value("b", "after") == "2"  # kept
     assert not store.close(1)  # and not called saved
+
+
+def test_the_outside_watcher_tells_while_nothing_is_written(tmp_path: Path) -> None:
+    url, path = _backup(tmp_path)
+    with MemoryStore(url) as store:
+        watcher = OutsideWatcher(store, interval=0.02)
+        health: list[str | None] = []
+        watcher.subscribe_health(lambda h: health.append(h.error))
+        try:
+            watcher.watch("b")
+            store.set("b", "k", "new")
+            assert store.flush(30)
+            settle(watcher)
+            subprocess.run(["cp", str(tmp_path / "backup.sqlite3"), str(path)], check=True)
+            deadline = time.monotonic() + 10
+            while not health and time.monotonic() < deadline:
+                time.sleep(0.01)
+        finally:
+            watcher.close()
+    assert health and "written over by another program" in (health[0] or "")
 
 
 CHILD = textwrap.dedent(
@@ -87,11 +110,17 @@ def test_two_processes_writing_and_checkpointing_one_file_raise_no_alarm(
         """)], stdout=subprocess.PIPE, text=True)
     try:
         with MemoryStore(url) as watching:  # this process's store, looking before and after
+            watcher = OutsideWatcher(watching, interval=0.01)  # and looking all along
+            health: list[str | None] = []
+            watcher.subscribe_health(lambda h: health.append(h.error))
+            watcher.watch("b")
             watching.set("b", "k", "first")
             assert watching.flush(30)
             outputs = race(CHILD, url, "150")
             watching.set("b", "k", "mine")
             assert watching.flush(30), watching.last_error
+            watcher.close()
+            assert health == [] and watcher.rounds > 5
     finally:
         stop.touch()
         checkpoints = int(checkpointer.communicate(timeout=30)[0])
