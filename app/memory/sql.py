@@ -355,7 +355,8 @@ class MemorySql:
             self.file.check()
             raise
         # One stat after the commit is enough (and ~9 µs per commit on this machine): a
-        # commit into a deleted file fails here and its writes stay queued.
+        # commit into a deleted file fails here and its writes stay queued. The new look at
+        # the log (~5 µs more) is what the next check compares with.
         self.file.check()
         self.overwrite.check()
 
