@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import enum
 import json
 import os
 import sqlite3
@@ -202,65 +203,55 @@ class MemorySql:
         row keeps its own or gets now) and delete ``deletes`` ``(bot, key)``. Returns the
         deleted rows' ``{(bot, key): (value, created_at)}``; raises what the driver raises,
         and ChangedMeanwhile (nothing written) when a key of ``expected`` no longer holds
-        that value (None: absent)."""
+        that value (None: absent), or already what this transaction would make it: then
+        nothing is lost, as when a commit landed but its reply did not (a hung server) and
+        the user tries again."""
         now = self.ts(utc_now())
+        wanted: dict[tuple[str, str], str | None] = dict.fromkeys(deletes)
+        wanted.update({(bot, key): value for bot, key, value, _c in writes})
         deleted: dict[tuple[str, str], tuple[str, Any]] = {}
-        with self.atomic():
-            if expected:
-                wanted: dict[tuple[str, str], str | None] = dict.fromkeys(deletes)
-                wanted.update({(bot, key): value for bot, key, value, _c in writes})
-                self._check_expected(expected, wanted, self._lock_values([*wanted, *expected]))
-            for (bot, key), value, created, delete in _ops_in_lock_order(writes, deletes):
-                if delete:
-                    bot_id = self.lookup_bot_id(bot)
-                    if bot_id is None:
-                        continue
-                    where = (BotMemory.bot == bot_id) & (BotMemory.key == key)
-                    rows = self.fetch(self.sql_entry, (bot_id, key))
-                    if rows:
-                        deleted[(bot, key)] = (rows[0][1], rows[0][2])
-                        self.db.execute(BotMemory.delete().where(where))
-                    continue
-                bot_id = self._ensure_bot(bot)
-                if created is None:
-                    self.db.execute(self._upsert_query([(new_ids(1)[0], bot_id, key, value,
-                                                         now, now)]))
-                else:
-                    self._restore_query([(new_ids(1)[0], bot_id, key, value,
-                                          self.ts(created), now)])
+        changed: list[str] = []
+        try:
+            with self.atomic():
+                for (bot, key), value, created, op in _ops_in_lock_order(writes, deletes,
+                                                                         expected or {}):
+                    if op is _Op.CHECK:
+                        # Locked before it is read: read without a lock, a check passed
+                        # while another writer's update of the key was under way, and the
+                        # write then overwrote that update once it was committed.
+                        held = self._locked_entry(bot, key)
+                        was, seen = (expected or {})[(bot, key)], held and held[0]
+                        if seen != was and not ((bot, key) in wanted
+                                                and seen == wanted[(bot, key)]):
+                            changed.append(f"{key!r} is now {_shown(seen)} (was {_shown(was)})")
+                    elif changed:
+                        continue  # all of it is rolled back below
+                    elif op is _Op.DELETE:
+                        held = self._locked_entry(bot, key)
+                        if held is not None:
+                            deleted[(bot, key)] = held
+                            self.db.execute(BotMemory.delete().where(
+                                (BotMemory.bot == self.lookup_bot_id(bot))
+                                & (BotMemory.key == key)))
+                    else:
+                        row = (new_ids(1)[0], self._ensure_bot(bot), key, value)
+                        if created is None:  # the row keeps its own created_at
+                            self.db.execute(self._upsert_query([(*row, now, now)]))
+                        else:
+                            self._restore_query([(*row, self.ts(created), now)])
+                if changed:
+                    raise ChangedMeanwhile("changed by another writer since it was shown: "
+                                           + "; ".join(changed[:5]))
+        except ChangedMeanwhile:
+            self.bot_ids.clear()  # a bot row made before the check failed is rolled back
+            raise
         return deleted
 
-    def _lock_values(self, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], str]:
-        """The values ``(bot, key)`` hold, each row locked in lock order (see
-        :meth:`lock_entries`) for the rest of the transaction: a check read without a lock
-        passed while another writer's update of the key was under way, and the write after
-        it then overwrote that update once committed."""
-        by_bot: dict[str, list[str]] = {}
-        for bot, key in sorted(set(keys)):
-            by_bot.setdefault(bot, []).append(key)
-        values: dict[tuple[str, str], str] = {}
-        for bot, bot_keys in by_bot.items():
-            bot_id = self.lookup_bot_id(bot)
-            if bot_id is None:
-                continue
-            for chunk in chunks(bot_keys, CHUNK_KEYS):
-                values.update(((bot, k), v) for k, v, _c in self.lock_entries(bot_id, chunk))
-        return values
-
-    def _check_expected(self, expected: Mapping[tuple[str, str], str | None],
-                        wanted: Mapping[tuple[str, str], str | None],
-                        values: Mapping[tuple[str, str], str]) -> None:
-        """ChangedMeanwhile unless each key of ``expected`` holds that value, or already what
-        this transaction would make it (``wanted``; None: deleted): then nothing is lost, as
-        when a commit landed but its reply did not (a hung server) and the user tries again."""
-        changed = []
-        for (bot, key), value in expected.items():
-            now = values.get((bot, key))
-            if now != value and not ((bot, key) in wanted and now == wanted[(bot, key)]):
-                changed.append(f"{key!r} is now {_shown(now)} (was {_shown(value)})")
-        if changed:
-            raise ChangedMeanwhile("changed by another writer since it was shown: "
-                                   + "; ".join(changed[:5]))
+    def _locked_entry(self, bot: str, key: str) -> tuple[str, Any] | None:
+        """``(value, created_at)`` of the key, its row locked (:meth:`lock_entries`)."""
+        bot_id = self.lookup_bot_id(bot)
+        rows = self.lock_entries(bot_id, [key]) if bot_id is not None else []
+        return (rows[0][1], rows[0][2]) if rows else None
 
     def _restore_query(self, values: list[tuple[Any, ...]]) -> None:
         self.db.execute(BotMemory.insert_many(values, fields=_UPSERT_FIELDS).on_conflict(
@@ -429,16 +420,24 @@ def in_lock_order(batch: dict[tuple[str, str], Pending]) -> list[tuple[tuple[str
     return sorted(batch.items(), key=lambda item: item[0])
 
 
+class _Op(enum.Enum):
+    CHECK = 0  # before this transaction writes the key
+    WRITE = 1
+    DELETE = 2  # after the key's write, as when all the writes went first
+
+
 def _ops_in_lock_order(writes: list[Write], deletes: list[tuple[str, str]],
-                       ) -> list[tuple[tuple[str, str], str | None, Any, bool]]:
-    """``((bot, key), value, created_at, is_delete)`` of ``writes`` and ``deletes`` in one
-    order of bot and key (see :func:`in_lock_order`: an undo or a snapshot restore in two
-    processes deadlocked like the writer's batches did); a key's writes go before its delete,
-    as they did when all the writes went first."""
-    ops: list[tuple[tuple[str, str], str | None, Any, bool]] = [
-        ((bot, key), value, created, False) for bot, key, value, created in writes]
-    ops += [((bot, key), None, None, True) for bot, key in deletes]
-    return sorted(ops, key=lambda op: (op[0], op[3]))
+                       expected: Mapping[tuple[str, str], str | None],
+                       ) -> list[tuple[tuple[str, str], str | None, Any, _Op]]:
+    """``((bot, key), value, created_at, op)`` of ``writes``, ``deletes`` and the checks of
+    ``expected`` in one order of bot and key (see :func:`in_lock_order`: an undo or a snapshot
+    restore in two processes deadlocked like the writer's batches did; a check locking its
+    rows first, then writing a lower key, could too)."""
+    ops: list[tuple[tuple[str, str], str | None, Any, _Op]] = [
+        ((bot, key), value, created, _Op.WRITE) for bot, key, value, created in writes]
+    ops += [((bot, key), None, None, _Op.DELETE) for bot, key in deletes]
+    ops += [(bot_key, None, None, _Op.CHECK) for bot_key in expected]
+    return sorted(ops, key=lambda op: (op[0], op[3].value))
 
 
 def chunks(items: list[Any], size: int) -> Iterable[list[Any]]:
