@@ -20,7 +20,7 @@ from app.db.database import DatabaseError, is_sqlite, open_database
 from app.memory.history import MemoryHistory
 from app.memory.snapshots import Snapshots
 from app.memory.sql import ChangedMeanwhile
-from app.memory.store import MemoryStore
+from app.memory.store import MemoryEntry, MemoryStore
 from app.memory.undo import CannotRevert, preview_run, revert_run
 from interpreter.ports.host import WriteSource
 
@@ -222,3 +222,20 @@ def test_a_write_committed_while_a_checked_revert_runs_is_not_overwritten(
             other.close()
         assert len(errors) == 1 and "'theirs'" in str(errors[0])
         assert store.value(BOT, "a") == "theirs"
+
+
+def test_a_bot_made_by_a_revert_that_found_a_change_is_not_remembered(db_url: str) -> None:
+    """Keys are written and checked in one order, so a revert may make a new bot's row before
+    the check of a later key fails; the rolled-back bot's id must not be reused (the next
+    hand edit of that bot pointed at no bot: "violates foreign key constraint")."""
+    with MemoryStore(db_url) as store:
+        store.set(BOT, "k", "now")
+        assert store.flush(30)
+        with pytest.raises(ChangedMeanwhile):
+            store.apply([("a-new", "k", "v", None)], [], WriteSource(kind="undo"),
+                        expected={(BOT, "k"): "shown"})
+        store.restore("a-new", [MemoryEntry("k", "v", None, None)])
+        rows = open_database(db_url).execute_sql(
+            "SELECT count(*) FROM bot_memories JOIN bots ON bots.id = bot_memories.bot_id "
+            "WHERE bots.name = 'a-new'").fetchall()
+        assert rows == [(1,)]
