@@ -12,6 +12,7 @@ import pytest
 
 from app.db.database import DatabaseError
 from app.memory.store import MemoryEntry, MemoryStore
+from app.memory.user_memory import UserMemoryError, user_memories
 from interpreter.ports.host import WriteSource
 
 
@@ -41,3 +42,20 @@ def test_a_lookup_of_text_with_a_nul_is_the_same_clear_error_on_both_databases(
         with pytest.raises(DatabaseError, match="NUL character"):
             lookup()
     assert store.value("b", "k") == "v"  # the failed delete deleted nothing
+
+
+@pytest.mark.parametrize("bad", ["k\x00", "k\udc80"])
+def test_user_memory_refuses_text_no_entry_can_hold_alike_on_both_databases(
+    store: MemoryStore, bad: str,
+) -> None:
+    """Before: on PostgreSQL psycopg2's bare ValueError for a NUL, on SQLite "" (found
+    nothing); a lone surrogate raised the drivers' UnicodeEncodeError, a set too."""
+    users = user_memories(store)
+    users.set("b", "u", "k", "v")
+    for use in (lambda: users.get("b", "u", bad), lambda: users.get("b", bad, "k"),
+                lambda: users.get(bad, "u", "k"), lambda: users.delete("b", "u", [bad]),
+                lambda: users.list("b", bad), lambda: users.set("b", "u", bad, "v"),
+                lambda: users.set("b", "u", "k", bad)):
+        with pytest.raises(UserMemoryError, match="NUL character or that is not valid"):
+            use()
+    assert users.get("b", "u", "k") == "v"
