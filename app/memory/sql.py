@@ -58,6 +58,8 @@ class MemorySql:
         self.file = FileIdentity.of(db.database) if self.sqlite else None
         # ... and a copy written over it (same file, other pages) must stop the writes.
         self.overwrite = OverwriteCheck(db.database) if self.file is not None else None
+        if self.overwrite is not None:
+            self.overwrite.check()  # a first look: a copy before the first write is seen too
         self.bot_ids: dict[str, Any] = {}
         self.bots = BotDirectory(db, self.fetch)
         self._compile_statements()

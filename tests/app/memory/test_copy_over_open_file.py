@@ -51,6 +51,19 @@ def test_a_copy_over_the_open_file_stops_the_writes_and_keeps_them(tmp_path: Pat
     assert not store.close(1)  # and not called saved
 
 
+def test_a_copy_before_the_first_write_is_seen_too(tmp_path: Path) -> None:
+    url, path = _backup(tmp_path)
+    with MemoryStore(url, retry_max_delay=0.1) as store:
+        store.set("b", "k", "new")
+        assert store.flush(30)
+    store = MemoryStore(url, retry_max_delay=0.1)  # the file holds "new"; the backup, "old"
+    subprocess.run(["cp", str(tmp_path / "backup.sqlite3"), str(path)], check=True)
+    store.set("b", "after", "2")
+    assert not store.flush(5)
+    assert "written over by another program" in (store.last_error or "")
+    assert not store.close(1)
+
+
 def test_the_outside_watcher_tells_while_nothing_is_written(tmp_path: Path) -> None:
     url, path = _backup(tmp_path)
     with MemoryStore(url) as store:
