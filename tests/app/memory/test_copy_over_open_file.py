@@ -64,6 +64,26 @@ def test_a_copy_before_the_first_write_is_seen_too(tmp_path: Path) -> None:
     assert not store.close(1)
 
 
+def test_vacuum_and_sqlites_own_restore_by_another_program_raise_no_alarm(
+    tmp_path: Path,
+) -> None:
+    """Both rewrite the whole file, through the log and a checkpoint: SQLite's backup API
+    (the sqlite3 shell's ``.restore``) is the way to restore while Talkbench runs."""
+    url, path = _backup(tmp_path)
+    with MemoryStore(url, retry_max_delay=0.1) as store:
+        for i in range(200):
+            store.set("b", f"n{i}", "x" * 200)
+        assert store.flush(30)
+        backup = str(tmp_path / "backup.sqlite3")
+        for program in ("db.execute('VACUUM')", f"sqlite3.connect({backup!r}).backup(db)"):
+            subprocess.run([sys.executable, "-c", (
+                f"import sqlite3; db = sqlite3.connect({str(path)!r}); {program}; "
+                "db.execute('PRAGMA wal_checkpoint(TRUNCATE)')")], check=True)
+            store.set("b", "after", program)
+            assert store.flush(30), store.last_error
+        assert {e.key: e.value for e in store.list("b")} == {"k": "old", "after": program}
+
+
 def test_the_outside_watcher_tells_while_nothing_is_written(tmp_path: Path) -> None:
     url, path = _backup(tmp_path)
     with MemoryStore(url) as store:
