@@ -209,6 +209,7 @@ class MemorySql:
         nothing is lost, as when a commit landed but its reply did not (a hung server) and
         the user tries again."""
         now = self.ts(utc_now())
+        checks = expected or {}
         wanted: dict[tuple[str, str], str | None] = dict.fromkeys(deletes)
         wanted.update({(bot, key): value for bot, key, value, _c in writes})
         deleted: dict[tuple[str, str], tuple[str, Any]] = {}
@@ -216,13 +217,13 @@ class MemorySql:
         try:
             with self.atomic():
                 for (bot, key), value, created, op in _ops_in_lock_order(writes, deletes,
-                                                                         expected or {}):
+                                                                         checks):
                     if op is _Op.CHECK:
                         # Locked before it is read: read without a lock, a check passed
                         # while another writer's update of the key was under way, and the
                         # write then overwrote that update once it was committed.
                         held = self._locked_entry(bot, key)
-                        was, seen = (expected or {})[(bot, key)], held and held[0]
+                        was, seen = checks[(bot, key)], None if held is None else held[0]
                         if seen != was and not ((bot, key) in wanted
                                                 and seen == wanted[(bot, key)]):
                             changed.append(f"{key!r} is now {_shown(seen)} (was {_shown(was)})")
