@@ -20,7 +20,7 @@ from app.memory.outside_watch import OutsideWatcher
 from app.memory.store import ChangeState, MemoryStore
 
 from ..conftest import settle
-from .test_lock_order import race
+from .racing import race
 
 
 def _backup(tmp_path: Path) -> tuple[str, Path]:

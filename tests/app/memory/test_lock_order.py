@@ -6,8 +6,6 @@ rename) lock them in the same order."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import textwrap
 import threading
 
@@ -19,6 +17,7 @@ from app.memory.store import MemoryStore
 
 from ..conftest import PgServer
 from ..db.frozen_backend import running_backend
+from .racing import race
 
 ROUNDS = 30
 KEYS = 300
@@ -53,25 +52,6 @@ def race_database(pg_server: PgServer) -> str:
         store.set("b", "k0000", "")
         assert store.flush(30)
     return url
-
-
-def race(script: str, *args: str) -> list[str]:
-    """Run ``script`` as processes A and B (its last argument), started together; their
-    outputs, each checked to have exited cleanly."""
-    procs = [subprocess.Popen([sys.executable, "-c", script, *args, who],
-                              stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True)
-             for who in "AB"]
-    for proc in procs:
-        assert proc.stdin is not None
-        proc.stdin.write("go\n")
-        proc.stdin.flush()
-    outputs = []
-    for proc in procs:
-        out, err = proc.communicate(timeout=120)
-        assert proc.returncode == 0, err
-        outputs.append(out)
-    return outputs
 
 
 def test_two_processes_writing_one_bots_keys_in_opposite_orders_never_deadlock(
