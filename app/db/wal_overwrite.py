@@ -10,8 +10,10 @@ first stores in the wal-index (``-shm``) the last log frame it will copy (nBackf
 before its first page write; a new log gets new salts. So the file's mtime or size changing
 while those numbers have not moved since we last looked is a write SQLite did not make.
 Another process's commits (they go to the log) and checkpoints (they move the numbers first)
-never match it. What can go unseen: a copy followed by a checkpoint before our next look
-(a miss, never a false alarm); baselines taken while a checkpoint was under way are not used.
+never match it (tested: two processes writing, a third checkpointing, VACUUM and SQLite's own
+restore). What can go unseen: a copy followed by a checkpoint before our next look (a miss,
+never a false alarm); looks taken while a checkpoint was under way are not used. A ``touch``
+of the file does count as a write.
 
 The wal-index is read through SQLite's own descriptor (found in ``/proc/self/fd``), never one of
 ours: closing any descriptor of a file drops every POSIX lock the process holds on it, SQLite's
