@@ -34,9 +34,12 @@ class MemoryEdits:
 
     @contextlib.contextmanager
     def _database_errors(self) -> Iterator[None]:
-        """A failure of the database inside (its transaction rolled back) resets the
-        connection and the bot-id cache (a bot row made in that transaction is gone) and
-        becomes one DatabaseError; the edit's own errors (KeyError, ValueError …) pass."""
+        """Around an edit's transaction, on a live connection (see
+        :meth:`MemorySql.reconnect_if_lost`): a failure of the database inside (its
+        transaction rolled back) resets the connection and the bot-id cache (a bot row made
+        in that transaction is gone) and becomes one DatabaseError; the edit's own errors
+        (KeyError, ValueError …) pass."""
+        self._sql.reconnect_if_lost()
         try:
             yield
         except DatabaseError:
@@ -63,12 +66,12 @@ class MemoryEdits:
             if bot_id is None:
                 raise KeyError(old_key)
             with self._database_errors(), sql.atomic():
-                rows = sql.fetch(sql.sql_entry, (bot_id, old_key))
-                if not rows:
+                rows = {k: (v, c) for k, v, c in sql.lock_entries(bot_id, [old_key, new_key])}
+                if old_key not in rows:
                     raise KeyError(old_key)
-                value, created = rows[0][1], rows[0][2]
-                clash = sql.fetch(sql.sql_entry, (bot_id, new_key))
-                replaced = clash[0][1] if clash else None
+                value, created = rows[old_key]
+                clash = new_key in rows
+                replaced = rows[new_key][0] if clash else None
                 if clash and not overwrite:
                     raise ValueError(f"key {new_key!r} already exists")
                 if clash:
@@ -100,6 +103,7 @@ class MemoryEdits:
         """Put rows back as they were (an undone delete): value and created_at kept, updated_at
         now. Queued writes land first; each key then reports LANDED (from ``source``)."""
         rows = [(e.key, e.value, e.created_at or utc_now()) for e in entries]
+        check_text(bot, "bot name")
         for key, value, _created in rows:
             check_text(key, "key")
             check_text(value, "value")
@@ -119,7 +123,8 @@ class MemoryEdits:
         """Write and delete keys in one transaction (an undo or a snapshot restore: killed or
         failing half-way it must leave nothing half done). Queued writes land first; then
         LANDED and DELETED events come from ``source``."""
-        for _bot, key, value, _created in writes:
+        for bot, key, value, _created in writes:
+            check_text(bot, "bot name")
             check_text(key, "key")
             check_text(value, "value")
         if not writes and not deletes:
@@ -142,6 +147,7 @@ class MemoryEdits:
         then each key reports LANDED from ``source``."""
         if not pairs:
             return
+        check_text(bot, "bot name")
         now = time.time()
         batch: dict[tuple[str, str], Pending] = {(bot, key): (value, source, now)
                                                  for key, value in pairs}
@@ -164,12 +170,10 @@ class MemoryEdits:
                 return 0
             deleted: dict[str, tuple[str, Any]] = {}
             with self._database_errors(), sql.atomic():
-                for chunk in chunks(keys, CHUNK_KEYS):
-                    where = (BotMemory.bot == bot_id) & BotMemory.key.in_(chunk)
-                    select, params = sql.compile(BotMemory.select(
-                        BotMemory.key, BotMemory.value, BotMemory.created_at).where(where))
-                    deleted.update((k, (v, c)) for k, v, c in sql.fetch(select, params))
-                    sql.db.execute(BotMemory.delete().where(where))
+                for chunk in chunks(sorted(keys), CHUNK_KEYS):  # chunks in lock order too
+                    deleted.update((k, (v, c)) for k, v, c in sql.lock_entries(bot_id, chunk))
+                    sql.db.execute(BotMemory.delete().where(
+                        (BotMemory.bot == bot_id) & BotMemory.key.in_(chunk)))
             self._writer.report([
                 MemoryChange(bot, key, deleted[key][0], None, HAND, ChangeState.DELETED,
                              created_at=_as_utc(deleted[key][1]))

@@ -206,6 +206,10 @@ class OutsideWatcher:
 
     def poll(self) -> list[OutsideChange]:
         """One round (called by the watcher thread; tests may call it directly)."""
+        # A file copied over ours is no outside change to report key by key (its pages mix
+        # with our log's): the poll fails and the health says why, even while nothing is
+        # written.
+        self.store.check_file()
         with self._lock:
             bots = set(self._bots)
             new = self._new_bots & bots

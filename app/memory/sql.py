@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import enum
 import json
 import os
 import sqlite3
@@ -28,6 +29,7 @@ from ..db.database import (
 )
 from ..db.file_identity import FileIdentity
 from ..db.models import BotMemory, db_timestamp, utc_now
+from ..db.wal_overwrite import OverwriteCheck
 
 if TYPE_CHECKING:
     from interpreter.ports.host import WriteSource
@@ -54,6 +56,10 @@ class MemorySql:
         self.sqlite = is_sqlite(db)
         # The file opened: a write into it after it was deleted or replaced would be lost.
         self.file = FileIdentity.of(db.database) if self.sqlite else None
+        # ... and a copy written over it (same file, other pages) must stop the writes.
+        self.overwrite = OverwriteCheck(db.database) if self.file is not None else None
+        if self.overwrite is not None:
+            self.overwrite.check()  # a first look: a copy before the first write is seen too
         self.bot_ids: dict[str, Any] = {}
         self.bots = BotDirectory(db, self.fetch)
         self._compile_statements()
@@ -63,6 +69,10 @@ class MemorySql:
     def fetch(self, sql: str, params: Any) -> list[tuple[Any, ...]]:
         """All rows of ``sql``, reconnecting once after a lost connection (see
         :func:`~app.db.database.read_reconnecting`); DatabaseError on failure."""
+        if any(type(p) is str and "\x00" in p for p in params):
+            # SQLite would answer "no rows", psycopg2 raise a bare ValueError: say it alike.
+            raise DatabaseError("the memory database: cannot look up text with a NUL "
+                                "character (no memory key or bot name holds one)")
         try:
             return read_reconnecting(self.db, lambda: self._fetch_once(sql, params))
         except peewee.PeeweeException as exc:
@@ -77,6 +87,26 @@ class MemorySql:
             return cursor.fetchall()
         finally:
             cursor.close()
+
+    def lock_entries(self, bot_id: Any, keys: list[str]) -> list[tuple[Any, ...]]:
+        """``(key, value, created_at)`` of those of ``keys`` (at most CHUNK_KEYS) the bot has.
+        On PostgreSQL each row is locked (FOR UPDATE) in key order, the order the writer's
+        batches take (see :func:`in_lock_order`): a hand edit locking several rows in its own
+        order deadlocked with another process's. COLLATE "C" compares UTF-8 bytes, which is
+        code point order, Python's; the database's own collation may not be."""
+        query = BotMemory.select(BotMemory.key, BotMemory.value, BotMemory.created_at).where(
+            (BotMemory.bot == bot_id) & BotMemory.key.in_(keys))
+        if not self.sqlite:  # SQLite has one write lock for the whole file
+            query = query.order_by(BotMemory.key.collate('"C"')).for_update()
+        return self.fetch(*self.compile(query))
+
+    def reconnect_if_lost(self) -> None:
+        """Reopen this thread's PostgreSQL connection if the server dropped it since its last
+        use (a restart), before a hand edit's transaction: the edit then failed once ("Cannot
+        reach the memory database") with the server up again. One round trip, on a hand
+        edit only; a transaction that failed half-way is never tried again."""
+        if not self.sqlite:
+            self.fetch("SELECT 1", ())
 
     def lookup_bot_id(self, bot: str) -> Any | None:
         """The id of the bot ``bot`` names (id, slug or name: :mod:`app.db.bots`), ``None``
@@ -175,49 +205,56 @@ class MemorySql:
         row keeps its own or gets now) and delete ``deletes`` ``(bot, key)``. Returns the
         deleted rows' ``{(bot, key): (value, created_at)}``; raises what the driver raises,
         and ChangedMeanwhile (nothing written) when a key of ``expected`` no longer holds
-        that value (None: absent)."""
+        that value (None: absent), or already what this transaction would make it: then
+        nothing is lost, as when a commit landed but its reply did not (a hung server) and
+        the user tries again."""
         now = self.ts(utc_now())
+        checks = expected or {}
+        wanted: dict[tuple[str, str], str | None] = dict.fromkeys(deletes)
+        wanted.update({(bot, key): value for bot, key, value, _c in writes})
         deleted: dict[tuple[str, str], tuple[str, Any]] = {}
-        with self.atomic():
-            if expected:
-                wanted: dict[tuple[str, str], str | None] = dict.fromkeys(deletes)
-                wanted.update({(bot, key): value for bot, key, value, _c in writes})
-                self._check_expected(expected, wanted)
-            for (bot, key), value, created, delete in _ops_in_lock_order(writes, deletes):
-                if delete:
-                    bot_id = self.lookup_bot_id(bot)
-                    if bot_id is None:
-                        continue
-                    where = (BotMemory.bot == bot_id) & (BotMemory.key == key)
-                    rows = self.fetch(self.sql_entry, (bot_id, key))
-                    if rows:
-                        deleted[(bot, key)] = (rows[0][1], rows[0][2])
-                        self.db.execute(BotMemory.delete().where(where))
-                    continue
-                bot_id = self._ensure_bot(bot)
-                if created is None:
-                    self.db.execute(self._upsert_query([(new_ids(1)[0], bot_id, key, value,
-                                                         now, now)]))
-                else:
-                    self._restore_query([(new_ids(1)[0], bot_id, key, value,
-                                          self.ts(created), now)])
+        changed: list[str] = []
+        try:
+            with self.atomic():
+                for (bot, key), value, created, op in _ops_in_lock_order(writes, deletes,
+                                                                         checks):
+                    if op is _Op.CHECK:
+                        # Locked before it is read: read without a lock, a check passed
+                        # while another writer's update of the key was under way, and the
+                        # write then overwrote that update once it was committed.
+                        held = self._locked_entry(bot, key)
+                        was, seen = checks[(bot, key)], None if held is None else held[0]
+                        if seen != was and not ((bot, key) in wanted
+                                                and seen == wanted[(bot, key)]):
+                            changed.append(f"{key!r} is now {_shown(seen)} (was {_shown(was)})")
+                    elif changed:
+                        continue  # all of it is rolled back below
+                    elif op is _Op.DELETE:
+                        held = self._locked_entry(bot, key)
+                        if held is not None:
+                            deleted[(bot, key)] = held
+                            self.db.execute(BotMemory.delete().where(
+                                (BotMemory.bot == self.lookup_bot_id(bot))
+                                & (BotMemory.key == key)))
+                    else:
+                        row = (new_ids(1)[0], self._ensure_bot(bot), key, value)
+                        if created is None:  # the row keeps its own created_at
+                            self.db.execute(self._upsert_query([(*row, now, now)]))
+                        else:
+                            self._restore_query([(*row, self.ts(created), now)])
+                if changed:
+                    raise ChangedMeanwhile("changed by another writer since it was shown: "
+                                           + "; ".join(changed[:5]))
+        except ChangedMeanwhile:
+            self.bot_ids.clear()  # a bot row made before the check failed is rolled back
+            raise
         return deleted
 
-    def _check_expected(self, expected: Mapping[tuple[str, str], str | None],
-                        wanted: Mapping[tuple[str, str], str | None]) -> None:
-        """ChangedMeanwhile unless each key of ``expected`` holds that value, or already what
-        this transaction would make it (``wanted``; None: deleted): then nothing is lost, as
-        when a commit landed but its reply did not (a hung server) and the user tries again."""
-        changed = []
-        for (bot, key), value in expected.items():
-            bot_id = self.lookup_bot_id(bot)
-            rows = self.fetch(self.sql_entry, (bot_id, key)) if bot_id is not None else []
-            now = rows[0][1] if rows else None
-            if now != value and not ((bot, key) in wanted and now == wanted[(bot, key)]):
-                changed.append(f"{key!r} is now {_shown(now)} (was {_shown(value)})")
-        if changed:
-            raise ChangedMeanwhile("changed by another writer since it was shown: "
-                                   + "; ".join(changed[:5]))
+    def _locked_entry(self, bot: str, key: str) -> tuple[str, Any] | None:
+        """``(value, created_at)`` of the key, its row locked (:meth:`lock_entries`)."""
+        bot_id = self.lookup_bot_id(bot)
+        rows = self.lock_entries(bot_id, [key]) if bot_id is not None else []
+        return (rows[0][1], rows[0][2]) if rows else None
 
     def _restore_query(self, values: list[tuple[Any, ...]]) -> None:
         self.db.execute(BotMemory.insert_many(values, fields=_UPSERT_FIELDS).on_conflict(
@@ -291,12 +328,20 @@ class MemorySql:
         that commit is not a saved write."""
         return self._sqlite_atomic() if self.file is not None else self.db.atomic()
 
+    def check_file(self) -> None:
+        """DatabaseError if the SQLite file was deleted, replaced or written over since it
+        was opened (see :meth:`atomic`); nothing on PostgreSQL."""
+        if self.file is not None and self.overwrite is not None:
+            self.file.check()
+            self.overwrite.check(look_again=False)
+
     @contextlib.contextmanager
     def _sqlite_atomic(self) -> Iterator[None]:
-        assert self.file is not None
+        assert self.file is not None and self.overwrite is not None
         try:
             # IMMEDIATE: take the write lock up front (see app.db.database).
             with self.db.atomic("IMMEDIATE"):
+                self.overwrite.check(look_again=False)  # nothing more into a file written over
                 yield
         except Exception:
             # With its folder gone SQLite may fail first ("unable to open database file",
@@ -304,8 +349,10 @@ class MemorySql:
             self.file.check()
             raise
         # One stat after the commit is enough (and ~9 µs per commit on this machine): a
-        # commit into a deleted file fails here and its writes stay queued.
+        # commit into a deleted file fails here and its writes stay queued. The new look at
+        # the log (~5 µs more) is what the next check compares with.
         self.file.check()
+        self.overwrite.check()
 
     def ts(self, when: dt.datetime) -> Any:
         """``when`` as this database's timestamp columns take it."""
@@ -376,16 +423,24 @@ def in_lock_order(batch: dict[tuple[str, str], Pending]) -> list[tuple[tuple[str
     return sorted(batch.items(), key=lambda item: item[0])
 
 
+class _Op(enum.Enum):
+    CHECK = 0  # before this transaction writes the key
+    WRITE = 1
+    DELETE = 2  # after the key's write, as when all the writes went first
+
+
 def _ops_in_lock_order(writes: list[Write], deletes: list[tuple[str, str]],
-                       ) -> list[tuple[tuple[str, str], str | None, Any, bool]]:
-    """``((bot, key), value, created_at, is_delete)`` of ``writes`` and ``deletes`` in one
-    order of bot and key (see :func:`in_lock_order`: an undo or a snapshot restore in two
-    processes deadlocked like the writer's batches did); a key's writes go before its delete,
-    as they did when all the writes went first."""
-    ops: list[tuple[tuple[str, str], str | None, Any, bool]] = [
-        ((bot, key), value, created, False) for bot, key, value, created in writes]
-    ops += [((bot, key), None, None, True) for bot, key in deletes]
-    return sorted(ops, key=lambda op: (op[0], op[3]))
+                       expected: Mapping[tuple[str, str], str | None],
+                       ) -> list[tuple[tuple[str, str], str | None, Any, _Op]]:
+    """``((bot, key), value, created_at, op)`` of ``writes``, ``deletes`` and the checks of
+    ``expected`` in one order of bot and key (see :func:`in_lock_order`: an undo or a snapshot
+    restore in two processes deadlocked like the writer's batches did; a check locking its
+    rows first, then writing a lower key, could too)."""
+    ops: list[tuple[tuple[str, str], str | None, Any, _Op]] = [
+        ((bot, key), value, created, _Op.WRITE) for bot, key, value, created in writes]
+    ops += [((bot, key), None, None, _Op.DELETE) for bot, key in deletes]
+    ops += [(bot_key, None, None, _Op.CHECK) for bot_key in expected]
+    return sorted(ops, key=lambda op: (op[0], op[3].value))
 
 
 def chunks(items: list[Any], size: int) -> Iterable[list[Any]]:

@@ -45,7 +45,7 @@ from .changes import HAND, ChangeState, MemoryChange, Subscriber
 from .edits import MemoryEdits
 from .queries import MemoryEntry, MemoryQueries
 from .sql import MemorySql, Write
-from .writer import MemoryWriter
+from .writer import MemoryWriter, check_text
 
 # Re-exported: callers import the event and entry types from here.
 __all__ = [
@@ -183,6 +183,7 @@ class MemoryStore:
         """A handle on bot ``name``; its row is created with the first write."""
         if not isinstance(name, str) or not name:
             raise ValueError("bot name must be a non-empty string")
+        check_text(name, "bot name")
         return BotMemoryHandle(self, name)
 
     def check_bot(self, ref: str) -> BotRow | None:
@@ -228,6 +229,7 @@ class MemoryStore:
 
     def set(self, bot: str, key: str, value: str, source: WriteSource | None = HAND) -> None:
         """Queue a write (a hand edit by default); same path as ``handle.set``."""
+        check_text(bot, "bot name")  # the writer would retry a NUL for ever on PostgreSQL
         self._enqueue(bot, key, value, source)
 
     def get_entry(self, bot: str, key: str) -> MemoryEntry | None:
@@ -311,6 +313,12 @@ class MemoryStore:
         if self._protected:
             db_files.release(self._protected)
         return landed and not lost
+
+    def check_file(self) -> None:
+        """DatabaseError if the SQLite file was deleted, replaced or written over by another
+        program while open (the writes then fail too); nothing on PostgreSQL. For a watcher
+        that tells the user while nothing is written."""
+        self._sql.check_file()
 
     def release_thread_connection(self) -> None:
         """Close the calling thread's connection to the database (a helper thread that read

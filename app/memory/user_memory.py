@@ -174,6 +174,7 @@ class UserMemories:
         return 0 if counted is None else int(counted[0])
 
     def facts(self, bot: str, user: str) -> builtins.list[str]:
+        _check_lookup(user)
         bot_id = self._bot_id(bot, create=False)
         if bot_id is None:
             return []
@@ -225,8 +226,7 @@ class UserMemories:
         for what, text in (("user", user), ("key", key)):
             if not isinstance(text, str) or not text:
                 raise UserMemoryError(f"user memory needs a non-empty {what}")
-        if "\x00" in key + value + user:
-            raise UserMemoryError("user memory cannot store NUL characters")
+        _check_lookup(user, key, value)
         with self._lock:
             old = self.get(bot, user, key) if self._subscribers.callbacks else None
             now = db_timestamp(dt.datetime.now(dt.UTC), self._sqlite)
@@ -271,6 +271,7 @@ class UserMemories:
 
     def delete(self, bot: str, user: str, keys: Iterable[str]) -> int:
         keys = list(keys)
+        _check_lookup(user, *keys)
         bot_id = self._bot_id(bot, create=False)
         if bot_id is None or not keys:
             return 0
@@ -370,12 +371,14 @@ class UserMemories:
         return rows[0] if rows else None
 
     def _key(self, bot: str, user: str, key: str) -> Any:
+        _check_lookup(user, key)
         bot_id = self._bot_id(bot, create=False)
         return ((UserMemory.bot == bot_id) & (UserMemory.user_id == user)
                 & (UserMemory.key == key))
 
     def _select(self, bot: str, user: str | None, filter: str,
                 expired: bool = False) -> peewee.ModelSelect[UserMemory] | None:
+        _check_lookup(user or "", filter)
         bot_id = self._bot_id(bot, create=False)
         if bot_id is None:
             return None
@@ -394,6 +397,7 @@ class UserMemories:
     def _bot_id(self, bot: str, *, create: bool) -> Any:
         """The bot's id by the one resolution path of :mod:`app.db.bots` (id, slug or name),
         added where allowed when ``create``; ``None`` while it does not exist."""
+        _check_lookup(bot)
         if bot in self._bot_ids:
             return self._bot_ids[bot]
         self._ensure()
@@ -464,6 +468,23 @@ def user_memories(store: Any) -> UserMemories:
         if found is None:
             found = _by_store[store] = UserMemories(store.database)
         return found
+
+
+def _check_lookup(*texts: str) -> None:
+    """UserMemoryError for text no entry can hold: a NUL (psycopg2 raised a bare ValueError,
+    SQLite found nothing) or a lone surrogate (both drivers raised UnicodeEncodeError)."""
+    for text in texts:
+        if "\x00" in text or not (text.isascii() or _encodable(text)):
+            raise UserMemoryError("user memory cannot hold text with a NUL character or that "
+                                  "is not valid Unicode")
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _utc(value: Any) -> dt.datetime | None:

@@ -11,16 +11,21 @@ from __future__ import annotations
 import signal
 import subprocess
 import sys
+import threading
 
+import psycopg2
 import pytest
 
 from app.db.database import DatabaseError, is_sqlite, open_database
 from app.memory.history import MemoryHistory
 from app.memory.snapshots import Snapshots
 from app.memory.sql import ChangedMeanwhile
-from app.memory.store import MemoryStore
+from app.memory.store import MemoryEntry, MemoryStore
 from app.memory.undo import CannotRevert, preview_run, revert_run
 from interpreter.ports.host import WriteSource
+
+from ..conftest import PgServer
+from ..db.frozen_backend import running_backend
 
 BOT = "b"
 SQLITE_PIN = """
@@ -183,3 +188,54 @@ def test_a_key_already_holding_what_the_change_makes_it_is_no_conflict(db_url: s
         with pytest.raises(ChangedMeanwhile, match="'a' is now 'other'"):
             store.apply([(BOT, "a", "newer", None)], [], source, {(BOT, "a"): "new"})
         assert _values(store) == {"a": "other"}
+
+
+def test_a_write_committed_while_a_checked_revert_runs_is_not_overwritten(
+    pg_server: PgServer,
+) -> None:
+    """Another writer's UPDATE of a key is under way when a revert checks it: the check
+    waits for it and sees its value (ChangedMeanwhile), where it read the old value, passed,
+    and the revert's write, queued behind the other's row lock, then overwrote that value
+    once it was committed (and confirmed to its writer)."""
+    url = pg_server.url(pg_server.new_database())
+    with MemoryStore(url) as store:
+        store.set(BOT, "a", "shown")
+        assert store.flush(30)
+        other = psycopg2.connect(url)  # another writer, mid-transaction on key a
+        try:
+            other.cursor().execute("UPDATE bot_memories SET value = 'theirs' WHERE key = 'a'")
+            errors: list[BaseException] = []
+
+            def revert() -> None:
+                try:
+                    store.apply([(BOT, "a", "reverted", None)], [], WriteSource(kind="undo"),
+                                expected={(BOT, "a"): "shown"})
+                except ChangedMeanwhile as exc:
+                    errors.append(exc)
+
+            reverting = threading.Thread(target=revert)
+            reverting.start()
+            running_backend(pg_server, url.rsplit("/", 1)[1], waiting_on="Lock")
+            other.commit()
+            reverting.join(30)
+        finally:
+            other.close()
+        assert len(errors) == 1 and "'theirs'" in str(errors[0])
+        assert store.value(BOT, "a") == "theirs"
+
+
+def test_a_bot_made_by_a_revert_that_found_a_change_is_not_remembered(db_url: str) -> None:
+    """Keys are written and checked in one order, so a revert may make a new bot's row before
+    the check of a later key fails; the rolled-back bot's id must not be reused (the next
+    hand edit of that bot pointed at no bot: "violates foreign key constraint")."""
+    with MemoryStore(db_url) as store:
+        store.set(BOT, "k", "now")
+        assert store.flush(30)
+        with pytest.raises(ChangedMeanwhile):
+            store.apply([("a-new", "k", "v", None)], [], WriteSource(kind="undo"),
+                        expected={(BOT, "k"): "shown"})
+        store.restore("a-new", [MemoryEntry("k", "v", None, None)])
+        rows = open_database(db_url).execute_sql(
+            "SELECT count(*) FROM bot_memories JOIN bots ON bots.id = bot_memories.bot_id "
+            "WHERE bots.name = 'a-new'").fetchall()
+        assert rows == [(1,)]

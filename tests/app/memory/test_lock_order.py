@@ -1,19 +1,23 @@
 """Two Talkbench processes writing the same keys of one bot on PostgreSQL, each in its own
 order: no deadlock reaches the user (before, PostgreSQL's deadlock detector failed one
 process's batch: its writes were reported FAILED and a run stopped at its SET), and the
-keys end with one process's last round."""
+keys end with one process's last round. Hand edits of several rows (undo, restore, delete,
+rename) lock them in the same order."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import textwrap
+import threading
 
+import psycopg2
 import pytest
 
+from app.memory.sql import CHUNK_KEYS
 from app.memory.store import MemoryStore
 
 from ..conftest import PgServer
+from ..db.frozen_backend import running_backend
+from .racing import race
 
 ROUNDS = 30
 KEYS = 300
@@ -50,25 +54,6 @@ def race_database(pg_server: PgServer) -> str:
     return url
 
 
-def race(script: str, *args: str) -> list[str]:
-    """Run ``script`` as processes A and B (its last argument), started together; their
-    outputs, each checked to have exited cleanly."""
-    procs = [subprocess.Popen([sys.executable, "-c", script, *args, who],
-                              stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True)
-             for who in "AB"]
-    for proc in procs:
-        assert proc.stdin is not None
-        proc.stdin.write("go\n")
-        proc.stdin.flush()
-    outputs = []
-    for proc in procs:
-        out, err = proc.communicate(timeout=120)
-        assert proc.returncode == 0, err
-        outputs.append(out)
-    return outputs
-
-
 def test_two_processes_writing_one_bots_keys_in_opposite_orders_never_deadlock(
     pg_server: PgServer,
 ) -> None:
@@ -98,6 +83,15 @@ EDITS = textwrap.dedent(
         try:
             if how == "restore":
                 store.restore("b", [MemoryEntry(k, f"{who}{r}", created, None) for k in keys])
+            elif how == "delete":
+                store.restore("b", [MemoryEntry(k, f"{who}{r}", created, None) for k in keys])
+                store.delete("b", keys)
+            elif how == "rename":  # k0000 over k0001 in A, the other way round in B
+                store.restore("b", [MemoryEntry(k, f"{who}{r}", created, None) for k in keys])
+                try:
+                    store.rename("b", keys[0], keys[1], overwrite=True)
+                except KeyError:
+                    pass  # the other process renamed it away first
             else:
                 store.apply([("b", k, f"{who}{r}", None) for k in keys[: n // 2]],
                             [("b", k) for k in keys[n // 2 :]], WriteSource(kind="undo"))
@@ -118,3 +112,47 @@ def test_undo_and_restore_in_two_processes_in_opposite_orders_never_deadlock(
     processes deadlocked and one's edit failed with "deadlock detected"."""
     url = race_database(pg_server)
     assert race(EDITS, url, how, "20", str(KEYS)) == ["0 []\n"] * 2
+
+
+def test_deleting_many_keys_in_two_processes_in_opposite_orders_never_deadlocks(
+    pg_server: PgServer,
+) -> None:
+    """Deleting keys by hand (MemoryStore.delete: more than one IN (...) chunk of keys) locks
+    them in the writer's order: given in its own order, each process's chunks locked the
+    other's last keys first, and one delete failed with "deadlock detected"."""
+    url = race_database(pg_server)
+    n = CHUNK_KEYS * 2 + 200
+    assert race(EDITS, url, "delete", "20", str(n)) == ["0 []\n"] * 2
+    with MemoryStore(url) as store:
+        assert store.list("b") == []
+
+
+def test_a_rename_over_another_key_locks_both_rows_in_key_order(pg_server: PgServer) -> None:
+    """Renaming k0000 over k0001 waits for k0000 before it locks k0001: it locked k0001
+    first (deleting it) and k0000 after, the reverse of a batch or a delete of both keys in
+    another process, which then deadlocked with it. Seen from a third connection: while the
+    rename waits, k0001 is still free."""
+    url = race_database(pg_server)
+    with MemoryStore(url) as store:
+        store.set("b", "k0001", "over")
+        assert store.flush(30)
+        holder = psycopg2.connect(url)  # a transaction of its own holds k0000
+        probe = psycopg2.connect(url)
+        try:
+            holder.cursor().execute(LOCK, ("k0000",))
+            renaming = threading.Thread(
+                target=store.rename, args=("b", "k0000", "k0001"), kwargs={"overwrite": True})
+            renaming.start()
+            running_backend(pg_server, url.rsplit("/", 1)[1], waiting_on="Lock")
+            probe.cursor().execute(LOCK + " NOWAIT", ("k0001",))
+            probe.rollback()
+            holder.rollback()
+            renaming.join(30)
+            assert not renaming.is_alive()
+        finally:
+            holder.close()
+            probe.close()
+        assert {e.key: e.value for e in store.list("b")} == {"k0001": ""}
+
+
+LOCK = "SELECT 1 FROM bot_memories WHERE key = %s FOR UPDATE"
