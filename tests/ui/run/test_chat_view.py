@@ -170,6 +170,8 @@ def test_bubbles_are_painted_in_the_theme_colours(chat, qtbot, dark):
                        abs(c.blue() - ink.blue())) < 40 for c in near)
     bot, user = chat.view.bubble_rect(0), chat.view.bubble_rect(1)
     assert bot.left() < user.left() and bot.right() < user.right()  # bot left, user right
+    beside = QPoint(chat.view.viewport().width() - 4, bot.center().y())  # the list's own ground
+    assert shot.pixelColor(beside) == chat.view.palette().color(QPalette.ColorRole.Base)
 
 
 

@@ -31,6 +31,7 @@ from PySide6.QtGui import (
     QMouseEvent,
     QPainter,
     QPaintEvent,
+    QPalette,
     QRegion,
     QResizeEvent,
 )
@@ -52,6 +53,13 @@ class ChatView(QAbstractItemView):
 
     def __init__(self, model: ChatModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        # A viewport made here, not the one Qt makes: PySide's first wrap of a widget Qt made
+        # itself costs ~6 ms (it makes the Python classes of every widget type), and the chat
+        # is built and painted before the IDE's first paint.
+        viewport = QWidget()
+        viewport.setBackgroundRole(QPalette.ColorRole.Base)  # as Qt's own viewport
+        viewport.setAutoFillBackground(True)
+        self.setViewport(viewport)
         self.messages = model
         self._heights: list[int] = []
         self._tops: list[int] = [0]  # row i spans tops[i] .. tops[i + 1]; the last: the total
