@@ -8,7 +8,7 @@ no space breaks where it must instead of running out of its bubble.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPointF, QRect, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPalette, QPen, QTextLayout, QTextOption
@@ -24,8 +24,7 @@ ICON = 16  # an attachment's file icon
 BUBBLE_SHARE = 0.8  # of the row's width at most; a note takes the whole row
 
 
-@dataclass(frozen=True, slots=True)
-class Colors:
+class Colors(NamedTuple):
     background: str  # "" for none (a note)
     text: str
     border: str = ""
