@@ -1217,7 +1217,7 @@ class MainWindow(QMainWindow):
 
         if isinstance(event, RunStarted):
             self.output.add(f"▶ Running {event.file} as bot {self.runner.bot}", "status")
-            self.chat.add_note(f"Running {event.file} as bot {self.runner.bot}")
+            self.chat.start_run(f"Running {event.file} as bot {self.runner.bot}")
             self.run_label.setText(f"Running {event.file}…")
         elif isinstance(event, Printed):
             self.output.add(event.text, event.level, event.line)

@@ -260,3 +260,22 @@ def test_new_session_keeps_the_users_memory(window, run):
         await until(lambda: ("bot", "color green") in window.chat.bubbles())
 
     run(second())
+
+
+def test_a_new_run_shows_the_newest_chat_messages_after_reading_back(window, qtbot, run):
+    """The user scrolled the chat up to read an earlier run, then runs again: the chat goes
+    back to the newest messages (it stopped following when they scrolled up)."""
+    fresh_editor(window).setPlainText('TALK "again"\n')
+    for i in range(200):
+        window.chat.add_bubble(f"earlier {i}", from_bot=True)
+    bar = window.chat.view.verticalScrollBar()
+    bar.setValue(0)
+    assert not window.chat.view.following
+
+    async def scenario():
+        window.actions_by_name["run"].trigger()
+        await until(lambda: ("bot", "again") in window.chat.bubbles())
+        await until(lambda: not window.runner.running)
+
+    run(scenario())
+    assert window.chat.view.following and bar.value() == bar.maximum()

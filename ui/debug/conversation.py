@@ -356,7 +356,7 @@ class ConversationTools:
 
     def _extra_event(self, session: ChatSession, event: object) -> None:
         if isinstance(event, RunStarted):
-            session.chat.add_note(f"Running {event.file} as {session.runner.session.user_id}")
+            session.chat.start_run(f"Running {event.file} as {session.runner.session.user_id}")
         elif isinstance(event, (Finished, Failed, Stopped)):
             session.chat.add_note(type(event).__name__)
 

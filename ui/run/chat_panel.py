@@ -139,6 +139,12 @@ class ChatPanel(QWidget):
         """A grey line between bubbles (run started, finished, new session)."""
         self._add(ChatMessage("note", text))
 
+    def start_run(self, text: str) -> None:
+        """The note that a run starts, shown with the newest messages even when the user had
+        scrolled up to read: what the run says next is what they started it for."""
+        self.add_note(text)
+        self.view.follow_newest()
+
     def clear(self) -> None:
         self.model.clear()
         self.earlier.hide()
