@@ -26,6 +26,9 @@ class Interp(Node):
     """A string with ``${expr}`` parts: str items are text, Node items are expressions."""
 
     parts: list[Any]
+    # A "…" literal, whose ${…} General Bots prints as written (only BEGIN TALK and BEGIN
+    # MAIL bodies are interpolated by its converter): production never calls what is inside.
+    quoted: bool = False
 
 
 @dataclass(slots=True)

@@ -386,7 +386,7 @@ class ExpressionRules(ParserCore):
                 out.append(node if node is not None else "${" + p.source + "}")
             else:
                 out.append(p)
-        return n.Interp(t.line, t.col, out)
+        return n.Interp(t.line, t.col, out, quoted=True)
 
     def interpolated(self, text: str, line: int, col: int, t: Token) -> n.Node:
         """A text block body with ``${expr}`` parts."""
@@ -401,7 +401,9 @@ class ExpressionRules(ParserCore):
             out.append(text[pos:start])
             src = text[start + 2 : end]
             ln = line + text.count("\n", 0, start)
-            node = self.sub_expression(src, ln, col)
+            # its own column: col is where each line of ``text`` starts
+            at = col + start + 2 - (text.rfind("\n", 0, start) + 1)
+            node = self.sub_expression(src, ln, at)
             out.append(node if node is not None else text[start : end + 1])
             pos = end + 1
         if all(isinstance(p, str) for p in out):
