@@ -77,12 +77,12 @@ class ExpressionEmitters(EmitterCore):
         return repr(e.value)
 
     def ex_Interp(self, e: n.Interp) -> str:
-        outer = self.printed_as_written
-        self.printed_as_written = outer or e.quoted
+        outer = self.inert_text
+        self.inert_text = outer or e.inert
         try:
             return self.join_text(e.parts)
         finally:
-            self.printed_as_written = outer
+            self.inert_text = outer
 
     def concat(self, e: n.Binary) -> str:
         """``a & b & c`` (or a ``+`` that must concatenate) as one Python string sum."""
@@ -215,7 +215,7 @@ class ExpressionEmitters(EmitterCore):
                                  f"names exactly: write {e.name.upper()} or "
                                  f"{e.name.lower()})")
                 b = replace(b, name=e.name, fn=variant)
-            elif not self.printed_as_written and (
+            elif not self.inert_text and (
                     missing := missing_in_engine(e.name)) is not None:
                 self.warn(e, missing)
             return self.call_builtin(e, b, e.args)

@@ -27,11 +27,13 @@ def test_the_engine_functions_and_the_dialogs_own_are_quiet() -> None:
     assert warnings('FUNCTION ASC(c)\n  RETURN 1\nEND FUNCTION\nTALK ASC("A")\n') == []
 
 
-def test_a_call_in_a_quoted_strings_interpolation_is_quiet() -> None:
+def test_a_call_in_text_production_never_evaluates_is_quiet() -> None:
     """General Bots prints the ${…} of a "…" literal as written (the engine-oracle prints
-    ``v ${TOJSON(x)}``), so it never calls the function there; its BEGIN TALK and BEGIN MAIL
-    bodies are interpolated, and there it stops ("Function not found: GUID ()")."""
+    ``v ${TOJSON(x)}``) and does not compile a SYSTEM PROMPT block, so it never calls the
+    function there; its BEGIN TALK and BEGIN MAIL bodies are interpolated, and there it
+    stops ("Function not found: GUID ()")."""
     assert warnings('x = 1\nTALK "v ${TOJSON(x)}"\ny = "w ${GUID()} ${ASC("A")}"\n') == []
+    assert warnings('x = 1\nBEGIN SYSTEM PROMPT\n  ${TOYAML(x)}\nEND SYSTEM PROMPT\n') == []
     block = 'BEGIN TALK\n v ${GUID()}\nEND TALK\nBEGIN MAIL "a@b.c"\n w ${UUID()}\nEND MAIL\n'
     assert [f[:2] for f in warnings(block)] == [(2, 6), (5, 6)]
     assert [f[:2] for f in warnings('TALK "a" + CSTR(1) + "${1}"\n')] == [(1, 12)]
