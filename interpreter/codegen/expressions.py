@@ -210,7 +210,7 @@ class ExpressionEmitters(EmitterCore):
         if b is not None and not (keyword and not fits(b, len(e.args))):
             variant = spelled(e.name)
             if variant is not None:  # the engine's names are case-sensitive (lower_forms)
-                if mixed_case(e.name):
+                if mixed_case(e.name) and not self.inert_text:
                     self.warn(e, f"General Bots has no function '{e.name}' (Rhai matches "
                                  f"names exactly: write {e.name.upper()} or "
                                  f"{e.name.lower()})")
