@@ -45,6 +45,8 @@ def test_a_call_in_text_production_never_evaluates_is_quiet() -> None:
     stops ("Function not found: GUID ()")."""
     assert warnings('x = 1\nTALK "v ${TOJSON(x)}"\ny = "w ${GUID()} ${ASC("A")}"\n') == []
     assert warnings('x = 1\nBEGIN SYSTEM PROMPT\n  ${TOYAML(x)}\nEND SYSTEM PROMPT\n') == []
+    # the converter drops a line starting with REM (the oracle prints "ok" after it)
+    assert warnings('REMAINING = LENGTH("ab")\nTALK "ok"\n') == []
     block = 'BEGIN TALK\n v ${GUID()}\nEND TALK\nBEGIN MAIL "a@b.c"\n w ${UUID()}\nEND MAIL\n'
     assert [f[:2] for f in warnings(block)] == [(2, 6), (5, 6)]
     assert [f[:2] for f in warnings('TALK "a" + CSTR(1) + "${1}"\n')] == [(1, 12)]
