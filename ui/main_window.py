@@ -27,7 +27,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.files.atomic_file import DEFAULT_FORMAT, read_text_file, write_text_atomic
+from app.files.atomic_file import (
+    DEFAULT_FORMAT,
+    TextFormat,
+    read_text_file,
+    write_text_atomic,
+)
 from app.files.recovery import area_beside
 
 from .deferred_parts import DeferredParts
@@ -791,8 +796,12 @@ class MainWindow(QMainWindow):
         tab = self.current_tab()
         return tab.editor if tab else None
 
-    def add_tab(self, text: str, path: Path | None) -> EditorTab:
+    def add_tab(self, text: str, path: Path | None,
+                text_format: TextFormat = DEFAULT_FORMAT) -> EditorTab:
+        """A tab for ``text``, stored in its file as ``text_format``, brought to the front
+        (which checks it, and offers Save as UTF-8 by that format)."""
         tab = EditorTab(text, path)
+        tab.text_format = text_format
         tab.editor.set_theme(self.theme_menu.current())
         tab.editor.set_memory_keys(self._memory_keys)
         index = self.tabs.addTab(tab, tab.title)
@@ -848,8 +857,7 @@ class MainWindow(QMainWindow):
         if "\0" in text and not self._open_binary_anyway(path):
             return None
         self._remember_recent(path)
-        tab = self.add_tab(text, path)
-        tab.text_format = text_format  # saved back with the same encoding, BOM, line endings
+        tab = self.add_tab(text, path, text_format)  # saved back the same way
         tab.disk_digest = file_digest(path)
         self.disk_watcher.watch(path)
         return tab
@@ -1101,10 +1109,16 @@ class MainWindow(QMainWindow):
         timer, which waits for the idle build (see _check_when_loaded)."""
         tab = self.current_tab()  # never the problems of the tab that was in front before
         self.problems.set_diagnostics(tab.diagnostics if tab is not None else [])
+        self._offer_save_as_utf8(tab)  # also before a start-up's first check
         if self.isVisible():
             self._check_now()
         else:
             self._check_timer.start()
+
+    def _offer_save_as_utf8(self, tab: EditorTab | None) -> None:
+        """File ▸ Save as UTF-8 only where it changes something: a Windows-1252 or BOM file."""
+        self.actions_by_name["save_utf8"].setEnabled(
+            tab is not None and not production_reads(tab.text_format))
 
     def _check_when_loaded(self) -> None:
         """The debounce timer's check, once the modules that start the checker's child are
@@ -1129,8 +1143,7 @@ class MainWindow(QMainWindow):
         from .editor.check_job import check_dialog
 
         tab = self.current_tab()
-        self.actions_by_name["save_utf8"].setEnabled(
-            tab is not None and not production_reads(tab.text_format))
+        self._offer_save_as_utf8(tab)
         if tab is None:
             self.problems.set_diagnostics([])
             return

@@ -91,8 +91,9 @@ class Workbench(Protocol):
 
     def open_file(self, path: Any) -> Any: ...
 
-    def add_tab(self, text: str, path: Any) -> Any:
-        """A new editor tab holding ``text`` (``path``: the file it saves to, or None)."""
+    def add_tab(self, text: str, path: Any, text_format: Any = ...) -> Any:
+        """A new editor tab holding ``text`` (``path``: the file it saves to, or None;
+        ``text_format``: how it stores the text there)."""
 
     def reload(self, tab: Any) -> bool:
         """Replace ``tab``'s text with its file as it is on disk now."""

@@ -77,7 +77,12 @@ class ExpressionEmitters(EmitterCore):
         return repr(e.value)
 
     def ex_Interp(self, e: n.Interp) -> str:
-        return self.join_text(e.parts)
+        outer = self.inert_text
+        self.inert_text = outer or e.inert
+        try:
+            return self.join_text(e.parts)
+        finally:
+            self.inert_text = outer
 
     def concat(self, e: n.Binary) -> str:
         """``a & b & c`` (or a ``+`` that must concatenate) as one Python string sum."""
@@ -205,18 +210,34 @@ class ExpressionEmitters(EmitterCore):
         if b is not None and not (keyword and not fits(b, len(e.args))):
             variant = spelled(e.name)
             if variant is not None:  # the engine's names are case-sensitive (lower_forms)
-                if mixed_case(e.name):
+                if mixed_case(e.name) and self.engine_evaluates(e):
                     self.warn(e, f"General Bots has no function '{e.name}' (Rhai matches "
                                  f"names exactly: write {e.name.upper()} or "
                                  f"{e.name.lower()})")
                 b = replace(b, name=e.name, fn=variant)
-            elif (missing := missing_in_engine(e.name)) is not None:
+            elif (missing := missing_in_engine(e.name)) is not None and \
+                    self.engine_evaluates(e):
                 self.warn(e, missing)
             return self.call_builtin(e, b, e.args)
         if keyword:
             return self.ex_KeywordExpr(n.KeywordExpr(e.line, e.col, phrase, e.args))
         self.warn(e, f"unknown function '{e.name}'", own_line=True)
         return f"R.fail_unknown({e.name!r}, 'function')"
+
+    def engine_evaluates(self, e: n.Node) -> bool:
+        """Whether General Bots evaluates ``e`` at all, so a warning about what it does
+        there holds: not in text it prints as written (inert_text), nor on a line its
+        converter drops (``REMAINING = …`` starts with REM)."""
+        if self.inert_text:
+            return False
+        if self.dropped_lines is None:
+            # the compat rules, only on this rare path: a run need not load them
+            from ..compat.line_rules import dropped
+            from ..compat.source_lines import source_lines
+
+            self.dropped_lines = frozenset(line.number for line in source_lines(
+                self.program.source) if dropped(line))
+        return e.line not in self.dropped_lines
 
     def call_builtin(self, node: n.Node, b: Any, args: list[n.Node]) -> str:
         if not fits(b, len(args)):

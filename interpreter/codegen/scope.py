@@ -118,6 +118,10 @@ class EmitterCore:
         # Debug builds: emitting code without hooks (a quiet SUB copy, or the hook-free body
         # of a loop, loops.quiet_body): nothing in it may await.
         self.quiet = False
+        # Emitting the ${…} of an inert n.Interp, which production never evaluates: warnings
+        # about what production would call there do not apply (ex_Interp).
+        self.inert_text = False
+        self.dropped_lines: frozenset[int] | None = None  # see engine_evaluates
         self.calls: dict[str, set[str]] = {}  # SUB (lower-case) -> SUBs it calls
         # The dialog's variables in G whenever a SUB runs (analysis.set_before_calls): SUBs
         # read and write them in G directly. Empty by default (an expression compiled on

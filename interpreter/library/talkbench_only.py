@@ -9,6 +9,12 @@ engine's own function for the same job is named where it has one.
 from __future__ import annotations
 
 from interpreter.library.engine_functions import REGISTERED_FUNCTIONS
+from interpreter.library.rhai_methods import RHAI_METHODS
+
+# Rhai's own functions, which production reaches where a call is spelled as one of them
+# (``starts_with(s, "a")`` is Rhai's method called as a function; parse_json is in Rhai's
+# src/packages/lang_core.rs, to_json in map_basic.rs).
+_RHAI_FUNCTIONS = frozenset(RHAI_METHODS) | {"parse_json", "to_json"}
 
 # The engine's registered function that does the same (same arguments) where there is one.
 _ENGINE_NAMES = {
@@ -20,8 +26,8 @@ _ENGINE_NAMES = {
 
 def missing_in_engine(name: str) -> str | None:
     """The warning for a call of Talkbench's built-in ``name`` (as written) that General Bots
-    does not have; None when the engine registers that exact spelling."""
-    if name in REGISTERED_FUNCTIONS:
+    does not have; None when the engine registers that exact spelling, or Rhai has it."""
+    if name in REGISTERED_FUNCTIONS or name in _RHAI_FUNCTIONS:
         return None
     fix = _ENGINE_NAMES.get(name.upper())
     return (f"General Bots has no function '{name}' (no crate registers it): production "

@@ -26,6 +26,10 @@ class Interp(Node):
     """A string with ``${expr}`` parts: str items are text, Node items are expressions."""
 
     parts: list[Any]
+    # Production never evaluates its ${…}: in a "…" literal Rhai prints it as written (the
+    # converter interpolates only BEGIN TALK and BEGIN MAIL bodies), and a SYSTEM PROMPT
+    # body does not compile there.
+    inert: bool = False
 
 
 @dataclass(slots=True)

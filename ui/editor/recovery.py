@@ -176,7 +176,8 @@ class UnsavedTextKeeper(QObject):
             # (two IDEs killed, each editing it): a tab of its own, or one would be lost;
             # or a file that cannot be opened (Save As).
             keep_path = path is not None and (tab is not None or not path.is_file())
-            tab = self.window.add_tab(backup.text, path if keep_path else None)
+            tab = self.window.add_tab(backup.text, path if keep_path else None,
+                                      backup.text_format)
             tab.editor.document().setModified(True)
         changed_since = path is not None and path.is_file() and \
             file_digest(path) != backup.disk_digest

@@ -386,10 +386,11 @@ class ExpressionRules(ParserCore):
                 out.append(node if node is not None else "${" + p.source + "}")
             else:
                 out.append(p)
-        return n.Interp(t.line, t.col, out)
+        return n.Interp(t.line, t.col, out, inert=True)
 
-    def interpolated(self, text: str, line: int, col: int, t: Token) -> n.Node:
-        """A text block body with ``${expr}`` parts."""
+    def interpolated(self, text: str, line: int, col: int, t: Token,
+                     inert: bool = False) -> n.Node:
+        """A text block body with ``${expr}`` parts (``inert``: see n.Interp)."""
         out: list[object] = []
         pos = 0
         while True:
@@ -401,12 +402,14 @@ class ExpressionRules(ParserCore):
             out.append(text[pos:start])
             src = text[start + 2 : end]
             ln = line + text.count("\n", 0, start)
-            node = self.sub_expression(src, ln, col)
+            # its own column: col is where each line of ``text`` starts
+            at = col + start + 2 - (text.rfind("\n", 0, start) + 1)
+            node = self.sub_expression(src, ln, at)
             out.append(node if node is not None else text[start : end + 1])
             pos = end + 1
         if all(isinstance(p, str) for p in out):
             return n.Literal(t.line, t.col, "".join(out))  # type: ignore[arg-type]
-        return n.Interp(t.line, t.col, out)
+        return n.Interp(t.line, t.col, out, inert=inert)
 
     def sub_expression(self, source: str, line: int, col: int) -> n.Node | None:
         """Parse a ``${}`` body; a malformed one stays literal text (as the notes say)."""

@@ -317,7 +317,8 @@ class StatementRules(BlockRules):
         indent = min((len(s) - len(s.lstrip()) for s in lines if s.strip()), default=0)
         text = "\n".join(s[indent:].rstrip() for s in lines)
         first_line = block.lines[0][0] if block.lines else t.line
-        value = self.interpolated(text, first_line, 1 + indent, t)
+        value = self.interpolated(text, first_line, 1 + indent, t,
+                                  inert=block.kind == "SYSTEM PROMPT")
         for ln, _ in block.lines:
             self.statement_lines.discard(ln)
         return n.TextBlockStmt(t.line, t.col, block.kind, value)

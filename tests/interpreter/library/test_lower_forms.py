@@ -58,5 +58,12 @@ def test_check_warns_at_a_mixed_case_name() -> None:
     assert [(d.line, d.col) for d in found] == [(1, 5)]
 
 
+def test_a_mixed_case_name_in_text_production_prints_is_quiet() -> None:
+    """General Bots prints the ${…} of a "…" literal as written: no call to warn about."""
+    found = [d for d in check_source('TALK "root: ${Sqrt(4.0)}"\n', "t.bas")
+             if "has no function" in d.message]
+    assert found == []
+
+
 def test_a_sub_of_that_name_is_called_as_written() -> None:
     assert talks("FUNCTION Len(x)\nRETURN \"mine\"\nEND FUNCTION\nTALK Len(1)") == ["mine"]

@@ -4,7 +4,7 @@ file and the text and puts the cursor on the character."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QMessageBox
 
@@ -103,3 +103,26 @@ def test_save_as_utf8_drops_a_byte_order_mark(window, qtbot, tmp_path):
     assert path.read_bytes() == b'TALK "hi"\n'
     qtbot.waitUntil(lambda: encoding_problems(window) == [], timeout=5000)
     assert not window.actions_by_name["save_utf8"].isEnabled()
+
+
+def test_save_as_utf8_follows_the_tab_in_front_before_the_first_check(qapp, qloop, tmp_path):
+    """At start-up the first check waits for the window's idle build: until then the
+    command matched nothing (it was enabled on a sample or UTF-8 dialog)."""
+    from ui.main import build_window
+
+    plain = tmp_path / "plain.bas"
+    plain.write_text('TALK "hi"\n', encoding="utf-8")
+    latin = tmp_path / "latin.bas"
+    latin.write_bytes(OLD.encode("cp1252"))
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    win = build_window([str(plain)], str(tmp_path / "memory.sqlite3"), "testbot", settings)
+    try:  # not shown yet: no check has run
+        action = win.actions_by_name["save_utf8"]
+        assert not action.isEnabled()
+        win.open_file(latin)
+        assert action.isEnabled()
+        win.tabs.setCurrentIndex(0)
+        assert not action.isEnabled()
+    finally:
+        win.store.close(timeout=5.0)
+        win.deleteLater()
