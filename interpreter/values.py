@@ -13,7 +13,7 @@ import json
 import math
 import struct
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 MAX_LIST_ITEMS = 10_000_000  # as the built-ins' result cap: no script may grow a huge list
 MAX_SHOW_DEPTH = 1_000  # levels of nested lists/maps a printed value may have
@@ -144,9 +144,33 @@ def debug_text(s: str) -> str:
     return '"' + "".join(out) + '"'
 
 
+class _Style(NamedTuple):
+    """How a printed list or map is spelled: Rhai's ``Debug`` or its ``to_json``."""
+
+    comma: str
+    colon: str
+    map_open: str
+    unit: str
+
+
+_DEBUG_STYLE = _Style(", ", ": ", "#{", "()")
+# rhai src/api/json.rs format_map_as_json (the engine builds Rhai without "metadata", so not
+# serde_json): no spaces, () as null, keys and scalars still spelled by Debug ("\u{1}", 1e16)
+_JSON_STYLE = _Style(",", ":", "{", "null")
+
+
 def debug_value(v: Value) -> str:
     """A value as Rhai's ``Debug`` prints it: how arrays and maps print their items
     (``[1, "a", ()]``, ``#{"a": 1.0}``; rhai src/types/dynamic.rs, ``impl Debug``)."""
+    return _show(v, _DEBUG_STYLE)
+
+
+def rhai_json(v: Value) -> str:
+    """A value as Rhai's ``to_json`` writes it inside a map: ``{"a":1,"b":[2.5,null]}``."""
+    return _show(v, _JSON_STYLE)
+
+
+def _show(v: Value, style: _Style) -> str:
     check_json_size(v)
     parts: list[str] = []
     on_path: set[int] = set()
@@ -170,14 +194,17 @@ def debug_value(v: Value) -> str:
             pending: list[Any] = []
             if isinstance(item, list):
                 for i, x in enumerate(item):
-                    pending += ([_Raw(", ")] if i else []) + [x]
+                    pending += ([_Raw(style.comma)] if i else []) + [x]
                 parts.append("[")
             else:
                 # Rhai's Map is a BTreeMap: it prints its keys sorted, not in insertion order
                 for i, (k, x) in enumerate(sorted(item.items(), key=_key_text)):
-                    pending += ([_Raw(", ")] if i else []) + [_Raw(debug_text(str(k)) + ": "), x]
-                parts.append("#{")
+                    pending += ([_Raw(style.comma)] if i else []) + [
+                        _Raw(debug_text(str(k)) + style.colon), x]
+                parts.append(style.map_open)
             stack.extend(reversed(pending))
+        elif item is None:
+            parts.append(style.unit)
         else:
             parts.append(_debug_scalar(item))
     return "".join(parts)
@@ -203,8 +230,6 @@ class _Closer(_Raw):
 
 
 def _debug_scalar(v: Value) -> str:
-    if v is None:
-        return "()"
     if isinstance(v, str):
         return debug_text(v)
     if isinstance(v, float):

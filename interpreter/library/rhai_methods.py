@@ -21,6 +21,7 @@ from interpreter.values import (
     Value,
     not_found,
     repr_value,
+    rhai_json,
     rhai_type,
     to_display,
 )
@@ -192,6 +193,13 @@ def _values(v: Value) -> list[Value]:
     return [v[k] for k in sorted(v)]
 
 
+def map_to_json(v: Value, *more: Value) -> str:
+    """``m.to_json()`` or ``to_json(m)``: a map only (map_basic.rs), written as Rhai does."""
+    if more or not _is(v, dict):
+        raise not_found("to_json", v, *more)
+    return rhai_json(v)
+
+
 def _map_len(v: Value) -> int:
     if not _is(v, dict):
         raise not_found("len", v)
@@ -253,6 +261,7 @@ RHAI_METHODS: dict[str, Callable[..., Value]] = {
     "keys": _keys,
     "values": _values,
     "len": _map_len,
+    "to_json": map_to_json,
     "to_float": _to_float,
     "to_int": _to_int,
     "is_even": _parity("is_even", 0),

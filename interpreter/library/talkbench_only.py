@@ -13,8 +13,8 @@ from interpreter.library.rhai_methods import RHAI_METHODS
 
 # Rhai's own functions, which production reaches where a call is spelled as one of them
 # (``starts_with(s, "a")`` is Rhai's method called as a function; parse_json is in Rhai's
-# src/packages/lang_core.rs, to_json in map_basic.rs).
-_RHAI_FUNCTIONS = frozenset(RHAI_METHODS) | {"parse_json", "to_json"}
+# src/packages/lang_core.rs).
+_RHAI_FUNCTIONS = frozenset(RHAI_METHODS) | {"parse_json"}
 
 # The engine's registered function that does the same (same arguments) where there is one.
 _ENGINE_NAMES = {

@@ -4,8 +4,8 @@ The engine registers most functions twice, ``SQRT`` and ``sqrt``, and Rhai resol
 exact spelling: a mixed-case ``Sqrt`` is "Function not found" (Talkbench's registry itself
 ignores case). For most names both spellings take the same types; these differ
 (botbasic_core/src/keywords/math/basic_math.rs, validation/str_val.rs, and Rhai 1.24's own
-``max``/``min``/``ceiling`` in src/packages/logic.rs and math_basic.rs, which the engine's
-functions do not hide for the types they leave out).
+``max``/``min``/``ceiling``/``to_json`` in src/packages/logic.rs, math_basic.rs and
+map_basic.rs, which the engine's functions do not hide for the types they leave out).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from collections.abc import Callable
 
 from interpreter.library import formatting
 from interpreter.library.builtins.core import lookup_builtin
+from interpreter.library.rhai_methods import map_to_json
 from interpreter.values import BasicValueError, Value, not_found, rhai_type
 
 
@@ -117,6 +118,7 @@ LOWER_FORMS: dict[str, Callable[..., Value]] = {
     "atn": _missing("atn"),
     "first": _element("first", 0),
     "last": _element("last", -1),
+    "to_json": map_to_json,  # Rhai's own (map_basic.rs); TOJSON is Talkbench's
 }
 
 

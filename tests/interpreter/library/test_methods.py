@@ -52,6 +52,11 @@ SETUP = 's = "abcab"\nm = #{b: 1, a: 2};\nxs = [1, 2, 3]\n'
     ("xs.insert(1, 9)\nTALK xs", ["[1, 9, 2, 3]"]),
     ("y = xs.remove(0)\nTALK y\nTALK xs", ["1", "[2, 3]"]),
     ("TALK xs.get(1)\nTALK xs.is_empty()\nxs.clear()\nTALK xs", ["2", "false", "[]"]),
+    # map_basic.rs to_json: compact, keys sorted, () as null, keys and scalars as Debug
+    (('n = #{z: [1, 2.5, ()], a: #{t: "é\\n\\u0001"}, f: 1e21, g: 1e15, h: 1e-7, k: 1.0};\n'
+     "TALK n.to_json()\nTALK to_json(m)"),
+     [('{"a":{"t":"é\\n\\u{1}"},"f":1e21,"g":1000000000000000.0,"h":1e-7,"k":1.0,'
+      '"z":[1,2.5,null]}'), '{"a":2,"b":1}']),
     # Rhai's own, for every value
     ('TALK 5.to_string() + "!"\nTALK 3.0.to_string()\nTALK m.a.to_string()',
      ["5!", "3.0", "2"]),
@@ -73,6 +78,9 @@ def test_methods_give_what_general_bots_gives(lines: str, shown: list[str]) -> N
     ('TALK "abc".includes("b")', "Function not found: includes (string, string)"),
     ('TALK "abc".tostring()', "Function not found: tostring (string)"),
     ("TALK 5.len()", "Function not found: len (i64)"),
+    ("TALK xs.to_json()", "Function not found: to_json (array)"),
+    ("TALK to_json(xs)", "Function not found: to_json (array)"),
+    ("TALK to_json(m, true)", "Function not found: to_json (map, bool)"),
     ('TALK "x".parse_int()', "Error parsing integer number 'x': invalid digit found in string"),
 ])
 def test_methods_general_bots_lacks_stop_the_dialog(line: str, message: str) -> None:
