@@ -26,6 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 from app.files.atomic_file import decode
 from interpreter import check_source
+from tests.interpreter.checking.test_compile_failure_lines import FAILING_LINES
 from tests.interpreter.compat.test_botbook_probes import PROBES
 from tests.interpreter.compat.test_converter_rules import BEYOND_ORACLE, FIRES, QUIET
 
@@ -115,6 +116,7 @@ def main(argv: list[str]) -> int:
              if rule not in BEYOND_ORACLE]
     cases += [(name, source, claims_compile_error(source)) for name, source in NOTED.items()]
     cases += [("quiet", source, False) for source in QUIET]
+    cases += [("fails alone", source, claims_compile_error(source)) for source in FAILING_LINES]
     for name, source, compile_claim in cases:
         code = oracle_exit(oracle, source)
         agrees = (code == COMPILE_ERROR) == compile_claim

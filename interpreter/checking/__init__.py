@@ -53,7 +53,23 @@ def check_source(source: str, file: str = "<script>",
              + unsupported_uses(program, nodes)
              + check_engine(source, program, engine, nodes) + whole_file)
     unique = {(d.line, d.col, d.message): d for d in found}
-    return _in_order(list(unique.values()))
+    return _in_order(_compile_failure_alone(list(unique.values())))
+
+
+def _fails_to_compile(message: str) -> bool:
+    return "fails to compile" in message or "cannot compile" in message
+
+
+def _stops_at_run_time(message: str) -> bool:
+    return "stops here" in message or "Function not found" in message
+
+
+def _compile_failure_alone(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """Without what a run would do on a line production cannot compile: no run reaches it
+    (nor any other line), so "stops here with Function not found" is not true there."""
+    failing = {d.line for d in diagnostics if _fails_to_compile(d.message)}
+    return [d for d in diagnostics if d.line not in failing
+            or _fails_to_compile(d.message) or not _stops_at_run_time(d.message)]
 
 
 def _in_order(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
