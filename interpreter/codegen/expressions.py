@@ -263,11 +263,17 @@ class ExpressionEmitters(EmitterCore):
         return t, f"({t} := {code})"
 
     def ex_MethodCall(self, e: n.MethodCall) -> str:
-        args = ", ".join(self.expr(a) for a in e.args)
         if e.name in TEXT_IN_PLACE and not held_by_variable(e.obj):
             # "AbC".make_lower(): Rhai changes a copy nobody keeps and gives ()
-            return f"_dropped({self.expr(e.obj)}, {e.name!r}, [{args}])"
-        return f"_meth({self.expr(e.obj)}, {e.name!r}, [{args}])"
+            return self.method_call("_dropped", e)
+        return self.method_call("_meth", e)
+
+    def method_call(self, helper: str, e: n.MethodCall, *extra: str) -> str:
+        """``helper(obj, name, [args], *extra)``: how ``obj.name(args)`` reaches one of the
+        method helpers of :mod:`interpreter.library.methods`."""
+        args = ", ".join(self.expr(a) for a in e.args)
+        tail = "".join(", " + x for x in extra)
+        return f"{helper}({self.expr(e.obj)}, {e.name!r}, [{args}]{tail})"
 
     def ex_IsNull(self, e: n.IsNull) -> str:
         return f"({self.expr(e.operand)} is {'not ' if e.negate else ''}None)"

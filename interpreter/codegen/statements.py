@@ -79,9 +79,8 @@ class StatementEmitters(EmitterCore):
         place = changed_in_place(s.value)
         if place is not None:  # r = q.make_lower(): Rhai changes q, and r gets () (NULL)
             e: n.MethodCall = s.value  # type: ignore[assignment]
-            args = ", ".join(self.expr(a) for a in e.args)
             t = self.temp("t")
-            self.emit(f"{t} = _changed({self.expr(e.obj)}, {e.name!r}, [{args}])", s)
+            self.emit(f"{t} = {self.method_call('_changed', e)}", s)
             self.assign(place, f"{t}[0]", s, nullable=False)
             self.assign(s.target, f"{t}[1]", s)
             return
@@ -364,14 +363,11 @@ class StatementEmitters(EmitterCore):
             if place is not None:
                 self.change_in_place(place, e, s)
                 return
-            args = ", ".join(self.expr(a) for a in e.args)
-            self.emit(f"_meth({self.expr(e.obj)}, {e.name!r}, [{args}], True)", s)
+            self.emit(self.method_call("_meth", e, "True"), s)
             return
         self.emit(self.expr(s.expr), s)
 
     def change_in_place(self, place: n.Node, e: n.MethodCall, s: n.Node) -> None:
         """``s.make_upper()`` on a variable, member or item: the changed text is stored back
         there (an array or map is changed as ``xs.push(1)`` alone is)."""
-        args = ", ".join(self.expr(a) for a in e.args)
-        self.assign(place, f"_inplace({self.expr(e.obj)}, {e.name!r}, [{args}])", s,
-                    nullable=False)
+        self.assign(place, self.method_call("_inplace", e), s, nullable=False)

@@ -164,8 +164,8 @@ def _text_plus_number(model: ValueModel, node: n.Binary) -> Iterator[Finding]:
             return
 
 
-def _changes_text(model: ValueModel, node: n.Node) -> bool:
-    return isinstance(node, n.MethodCall) and node.name in TEXT_IN_PLACE and (
+def _changes_text(model: ValueModel, node: n.MethodCall) -> bool:
+    return node.name in TEXT_IN_PLACE and (
         node.name in _TEXT_ONLY_CHANGES or model.surely_text(node.obj))
 
 
@@ -175,9 +175,9 @@ def _in_place_value(call: n.MethodCall, target: n.Node | None) -> Finding:
     if isinstance(target, n.Name):
         given = f"{target.name} holds () (NULL, shown as nothing) after this line"
     return Finding(Concern.VALUE, call.line, call.col + 1, call.col + 1 + len(call.name),
-                   f"General Bots's {call.name}() changes the text it is called on and gives "
-                   f"no text: {given}; write it on a line of its own, then read the text "
-                   f"it changed")
+                   f"Rhai's {call.name}(), which General Bots keeps, changes the text it is "
+                   f"called on and gives no text: {given}; write it on a line of its own, "
+                   f"then read the text it changed")
 
 
 def _is_ubound(node: n.Node) -> bool:
