@@ -192,6 +192,19 @@ class ConverterModel:
         if dropped(line):
             return
         string = line.open_string()
+        if string is not None and string.quote == "`":
+            # Rhai reads a `…` string over lines, but the converter has already treated each
+            # later line as a statement of its own (syntax_transforms.rs trims it, may end
+            # it with ';', start it with 'let ', turn IF … THEN into 'if … {' …)
+            yield Finding(Concern.TRANSLATION, line.number, string.col,
+                          len(line.text.rstrip()) + 1,
+                          f"{self.label} converts every line on its own, the later lines of "
+                          f"this `…` string too, as if they were code: it trims them and may "
+                          f"add ';' or 'let ' or rewrite words (IF … THEN becomes 'if … {{'), "
+                          f"so production can show other text than Talkbench, which keeps "
+                          f"the text as written; keep a `…` string on one line, or use "
+                          f"BEGIN TALK for text over several lines")
+            return
         if string is not None:  # its later lines hold no tokens: "following" skips them
             yield self._fails(line, string.col, len(line.text.rstrip()) + 1,
                               "it converts every line on its own (ending each with ';'), so "

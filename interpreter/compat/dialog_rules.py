@@ -44,7 +44,8 @@ def brace_end_findings(label: str, lines: list[SourceLine]) -> Iterator[Finding]
                 or following is None or not following.starts_statement
                 or _closes_block(following)):
             continue
-        if line.code.endswith("}") and not line.upper.startswith(_KEYWORD_STATEMENTS):
+        if line.code.endswith("}") and not line.upper.startswith(_KEYWORD_STATEMENTS) \
+                and line.open_string() is None:  # the '}' is text: the statement goes on
             brace = line.tokens[-1]
             yield fails(label, line, brace.col, brace.end_col,
                         "it ends no line that ends in '}' with ';', so the next statement is "

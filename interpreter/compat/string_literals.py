@@ -41,7 +41,7 @@ def literal_findings(label: str, line: SourceLine) -> Iterator[Finding]:
         yield from _escape(label, line, token, raw)
         if token.quote == "'":
             yield from _single_quoted(label, line, token)
-        elif any(isinstance(part, Interpolation) for part in token.parts):
+        elif token.quote == '"' and any(isinstance(part, Interpolation) for part in token.parts):
             yield Finding(Concern.TRANSLATION, line.number, token.col, token.end_col,
                           f"{label} prints ${{…}} in {clip(raw)} as written: Rhai "
                           f"interpolates only in `…` strings and the converter only in "

@@ -284,6 +284,9 @@ class Lexer:
             if ch == '"' or (ch == "'" and self.operand_expected()):
                 self.string(ch)
                 continue
+            if ch == "`":
+                self.backtick_string()
+                continue
             if ch == "'":
                 self.skip_to_eol()
                 continue
@@ -486,6 +489,53 @@ class Lexer:
         tok = self.emit(Kind.STRING, parts, line, col, self.col if self.line == line else col + 1)
         tok.quote = quote
 
+    def backtick_string(self) -> None:
+        """Rhai's `…` string (tokenizer.rs, ``parse_string_literal`` with ``allow_interpolation``):
+        no escapes but a doubled backtick, line breaks kept, ``${expr}`` evaluated."""
+        text = self.text
+        line, col = self.line, self.col
+        self.pos += 1
+        parts: list[str | Interpolation] = []
+        buf: list[str] = []
+        while True:
+            if self.pos >= len(text):
+                self.reached_end = True
+                self.error("string is never closed (missing `)", line, col, col + 1)
+                break
+            ch = text[self.pos]
+            if text.startswith("``", self.pos):
+                buf.append("`")
+                self.pos += 2
+            elif ch == "`":
+                self.pos += 1
+                break
+            elif text.startswith("${", self.pos):
+                end = _interpolation_close(text, self.pos + 2)
+                if end < 0:
+                    self.reached_end = True
+                    self.error("'${' in a `…` string is never closed with '}'", self.line,
+                               self.col, self.col + 2)
+                    self.pos = len(text)
+                    break
+                parts.append("".join(buf))
+                buf = []
+                source = text[self.pos + 2 : end]
+                if source.strip():  # ${} is empty text in Rhai
+                    parts.append(Interpolation(source, self.line, self.col + 2))
+                if "\n" in source:  # an expression over lines: count them as advance_line
+                    self.line += source.count("\n")
+                    self.line_start = text.rfind("\n", 0, end) + 1
+                self.pos = end + 1
+            elif ch == "\n":
+                buf.append(ch)
+                self.advance_line()
+            else:
+                buf.append(ch)
+                self.pos += 1
+        parts = [p for p in [*parts, "".join(buf)] if p != ""] or [""]
+        tok = self.emit(Kind.STRING, parts, line, col, self.col if self.line == line else col + 1)
+        tok.quote = "`"
+
     def interpolation_end(self, start: int, quote: str) -> int:
         """Index of the ``}`` closing a ``${``, or -1 (then the text stays literal)."""
         depth = 0
@@ -503,6 +553,51 @@ class Lexer:
                 depth -= 1
             i += 1
         return -1
+
+
+def _interpolation_close(text: str, start: int) -> int:
+    """Index of the ``}`` closing a ``${`` of a `…` string, or -1: braces nest, and a string
+    inside (``${"}"}``, ``${`x${y}`}``) is skipped whole."""
+    depth = 0
+    i = start
+    while i < len(text):
+        c = text[i]
+        if c == '"':
+            i = _quoted_end(text, i + 1)
+        elif c == "`":
+            i = _backtick_end(text, i + 1)
+        elif c == "{":
+            depth += 1
+        elif c == "}":
+            if depth == 0:
+                return i
+            depth -= 1
+        if i < 0:
+            return -1
+        i += 1
+    return -1
+
+
+def _quoted_end(text: str, i: int) -> int:
+    while i < len(text) and text[i] not in '"\n':
+        i += 2 if text[i] == "\\" else 1
+    return i if i < len(text) and text[i] == '"' else -1
+
+
+def _backtick_end(text: str, i: int) -> int:
+    while i < len(text):
+        if text.startswith("``", i):
+            i += 2
+        elif text[i] == "`":
+            return i
+        elif text.startswith("${", i):
+            close = _interpolation_close(text, i + 2)
+            if close < 0:
+                return -1
+            i = close + 1
+        else:
+            i += 1
+    return -1
 
 
 def tokenize(source: str, file: str = "<script>") -> tuple[list[Token], list[Diagnostic]]:

@@ -34,15 +34,17 @@ STATE_NORMAL = 0
 STATE_TEXT_BLOCK = 1  # inside BEGIN TALK / BEGIN SYSTEM PROMPT
 STATE_TABLE_BLOCK = 2  # inside TABLE … END TABLE
 STATE_STRING = 3  # inside a "…" string left open on an earlier line
+STATE_BACKTICK = 4  # inside a `…` string left open on an earlier line
 
 _STACKS: dict[int, tuple[str, ...]] = {
     STATE_NORMAL: ("root",),
     STATE_TEXT_BLOCK: ("root", "textblock"),
     STATE_TABLE_BLOCK: ("root", "tableblock"),
     STATE_STRING: ("root", "dqstring"),
+    STATE_BACKTICK: ("root", "btstring"),
 }
 _STATE_OF_TOP = {"textblock": STATE_TEXT_BLOCK, "tableblock": STATE_TABLE_BLOCK,
-                 "dqstring": STATE_STRING}
+                 "dqstring": STATE_STRING, "btstring": STATE_BACKTICK}
 
 Span = tuple[int, int, _TokenType]
 
@@ -282,6 +284,7 @@ class GBasicLexer(ExtendedRegexLexer):
             # Here a statement is complete (or not begun), so a quote starts a comment.
             (r"['‘’].*", Comment.Single),
             (r"[\"“”]", String.Double, "dqstring"),
+            (r"`", String.Backtick, "btstring"),
             (r"(BEGIN)([ \t]+)(TALK|SYSTEM[ \t]+PROMPT)\b",
              bygroups(Keyword, Whitespace, Keyword), "blockhead"),
             (r"(END|EXIT)([ \t]+)(" + "|".join(_BLOCK_ENDS) + r")\b",
@@ -330,6 +333,13 @@ class GBasicLexer(ExtendedRegexLexer):
             (r"[\"“”]", String.Double, "#pop"),
             (r"\n", String.Double),
             *_interpolated(String.Double, "\"“”\\\\"),
+        ],
+        # Rhai's `…` string: no escapes but a doubled backtick, over lines, ${expr} evaluated.
+        "btstring": [
+            (r"``", String.Escape),
+            (r"`", String.Backtick, "#pop"),
+            (r"\n", String.Backtick),
+            *_interpolated(String.Backtick, "`"),
         ],
         # The rest of a BEGIN TALK / BEGIN SYSTEM PROMPT line; the body starts on the next.
         "blockhead": [

@@ -380,13 +380,21 @@ class ExpressionRules(ParserCore):
         if all(isinstance(p, str) for p in parts):
             return n.Literal(t.line, t.col, "".join(parts))  # type: ignore[arg-type]
         out: list[object] = []
+        live = t.quote == "`"  # Rhai interpolates only in `…` strings
         for p in parts:
             if isinstance(p, Interpolation):
                 node = self.sub_expression(p.source, p.line, p.col)
+                if node is None and live:
+                    first, *more = p.source.split("\n")
+                    shown = "${" + first + ("…" if more else "}")
+                    self.error(f"'{shown}' holds no expression Talkbench can read (General "
+                               f"Bots cannot compile it either)",
+                               Token(Kind.STRING, p.source, p.line, p.col - 2),
+                               end_col=p.col + len(shown) - 2)
                 out.append(node if node is not None else "${" + p.source + "}")
             else:
                 out.append(p)
-        return n.Interp(t.line, t.col, out, inert=True)
+        return n.Interp(t.line, t.col, out, inert=not live)
 
     def interpolated(self, text: str, line: int, col: int, t: Token,
                      inert: bool = False) -> n.Node:

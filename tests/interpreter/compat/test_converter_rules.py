@@ -219,6 +219,11 @@ FIRES = [
     # as botbook's GRAPHQL and BOOK pages write them.
     (Rewrite.MULTI_LINE, 'x = "line one\nline two"\nTALK x\n', 1, 5, "string spread over"),
     (Rewrite.MULTI_LINE, "q = '\n  query { a }\n'\nTALK q\n", 1, 5, "cut open"),
+    # a `…` string over lines compiles, but its later lines were converted as code first
+    # (the oracle prints "one 5;", "two 10", "if x {", "  three" for this one)
+    (Rewrite.MULTI_LINE, "x = 5\nTALK `one ${x}\ntwo ${x * 2}\nIF x THEN\nthree`\n", 2, 6,
+     "the later lines of this `…` string too, as if they were code"),
+    (Rewrite.MULTI_LINE, "x = 5\ns = `one ${x}\ntwo`\nTALK s\n", 2, 5, "keep a `…` string"),
     # blocks/mod.rs convert_begin_blocks converts BEGIN TALK and BEGIN MAIL only.
     (Rewrite.RAW_BLOCK, 'BEGIN SYSTEM PROMPT\nYou are helpful.\nEND SYSTEM PROMPT\nTALK "hi"\n', 1,
      1, "SYSTEM PROMPT block"),
@@ -385,6 +390,7 @@ QUIET = [
     'a = 2\nIF a NOT IN [1, 3] THEN\n  TALK "y"\nEND IF\n',  # NOT IN -> !in in conditions
     "basket = [1, 2]\nTALK basket\n",
     "x = 2\nBEGIN TALK\nYou have ${x} new messages.\nEND TALK\n",
+    "x = 5\ny = `a ${x} ``q``, \\n`\nTALK `v ${y} ${[1]}`\n",  # Rhai's `…` on one line
     "i = 0\nWHILE i < 3\n  i = i + 1\nWEND\nTALK i\n",
     "a = 3\nok = a == 3\nTALK ok\n",  # the fix of EQUALS_OUTSIDE_IF
     "a = [1, 2]\nIF a[0] = 1 THEN\n  a[1] = 5\n  a[0] = a[1] - -1\nEND IF\nTALK a\n",

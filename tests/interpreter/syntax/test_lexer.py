@@ -76,3 +76,23 @@ def test_errors_unterminated_string_and_bad_character():
 def test_unclosed_text_block_is_reported():
     _, diags = tokenize("BEGIN TALK\nhello\n")
     assert "no matching END TALK" in diags[0].message
+
+
+def test_backtick_string_keeps_backslashes_and_lines_and_reads_interpolations():
+    toks, diags = tokenize('TALK `a\\n ``q`` ${x + 1}\nline ${"}"}${}` + 1\nTALK 2')
+    assert diags == []
+    s = toks[1]
+    assert (s.kind, s.quote, s.line, s.col) == (Kind.STRING, "`", 1, 6)
+    assert s.parts == ["a\\n `q` ", Interpolation("x + 1", 1, 19), "\nline ",
+                       Interpolation('"}"', 2, 8)]  # ${} is empty text, as in Rhai
+    assert [(t.value, t.line, t.col) for t in toks[2:4]] == [("+", 2, 17), (1, 2, 19)]
+    assert toks[5].value == "TALK" and toks[5].line == 3
+
+
+def test_backtick_string_never_closed_or_interpolation_never_closed():
+    _, diags = tokenize("TALK `abc\n")
+    assert [(d.line, d.col, d.message) for d in diags] == [
+        (1, 6, "string is never closed (missing `)")]
+    _, diags = tokenize("TALK `a ${x`\nTALK 1\n")
+    assert [(d.line, d.col, d.message) for d in diags] == [
+        (1, 9, "'${' in a `…` string is never closed with '}'")]

@@ -192,3 +192,20 @@ def test_parse_or_raise_lists_every_error():
         parse_or_raise("x = (1\ny = )\n", "bad.bas")
     text = str(info.value)
     assert "bad.bas:1:" in text and "bad.bas:2:" in text
+
+
+def test_backtick_interpolations_are_live_and_double_quoted_ones_inert():
+    talk, = body('TALK `a ${x} b` + "c ${x}"')
+    both = talk.args[0] if isinstance(talk, n.KeywordStmt) else talk
+    live, inert = both.left, both.right
+    assert isinstance(live, n.Interp) and not live.inert
+    assert live.parts[0] == "a " and isinstance(live.parts[1], n.Name)
+    assert isinstance(inert, n.Interp) and inert.inert
+
+
+def test_a_backtick_interpolation_that_holds_no_expression_is_an_error():
+    assert errors("TALK `a ${1 +} b`\nx = 1\nTALK `${x +\n1}`\n") == [
+        (1, 9, ("'${1 +}' holds no expression Talkbench can read (General Bots cannot "
+               "compile it either)")),
+        (3, 7, ("'${x +…' holds no expression Talkbench can read (General Bots cannot "
+               "compile it either)"))]

@@ -14,6 +14,7 @@ from pygments.token import Comment, Error, Keyword, Name, Number, Operator, Stri
 
 from interpreter.syntax import vocabulary as vocab
 from interpreter.tooling.highlight_lexer import (
+    STATE_BACKTICK,
     STATE_NORMAL,
     STATE_STRING,
     STATE_TABLE_BLOCK,
@@ -250,6 +251,17 @@ def test_multi_line_string_state() -> None:
     assert line_kinds(lines[1], STATE_STRING) == [(lines[1], String.Double)]
     last = line_kinds(lines[2], STATE_STRING)
     assert last[0] == ('bye"', String.Double)
+    assert ("sig", Name) in last and ("' done", Comment.Single) in last
+
+
+def test_backtick_string_across_lines() -> None:
+    lines = ["TALK `Hi ${name}, ``quoted``", "IF x THEN ' not code \\n", "bye` + sig ' done"]
+    assert lex_lines(lines) == [STATE_BACKTICK, STATE_BACKTICK, STATE_NORMAL]
+    assert kind_of(lines[0], "${name}") is String.Interpol
+    assert kind_of(lines[0], "``") is String.Escape
+    assert line_kinds(lines[1], STATE_BACKTICK) == [(lines[1], String.Backtick)]
+    last = line_kinds(lines[2], STATE_BACKTICK)
+    assert last[0] == ("bye`", String.Backtick)
     assert ("sig", Name) in last and ("' done", Comment.Single) in last
 
 
