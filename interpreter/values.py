@@ -12,6 +12,7 @@ import datetime as _dt
 import json
 import math
 import struct
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any, NamedTuple
 
@@ -145,18 +146,13 @@ def debug_text(s: str) -> str:
 
 
 class _Style(NamedTuple):
-    """How a printed list or map is spelled: Rhai's ``Debug`` or its ``to_json``."""
+    """How a printed list or map is spelled: Rhai's ``Debug``, its ``to_json`` or serde_json."""
 
     comma: str
     colon: str
     map_open: str
-    unit: str
-
-
-_DEBUG_STYLE = _Style(", ", ": ", "#{", "()")
-# rhai src/api/json.rs format_map_as_json (the engine builds Rhai without "metadata", so not
-# serde_json): no spaces, () as null, keys and scalars still spelled by Debug ("\u{1}", 1e16)
-_JSON_STYLE = _Style(",", ":", "{", "null")
+    key: Callable[[str], str]
+    scalar: Callable[[Value], str]
 
 
 def debug_value(v: Value) -> str:
@@ -168,6 +164,28 @@ def debug_value(v: Value) -> str:
 def rhai_json(v: Value) -> str:
     """A value as Rhai's ``to_json`` writes it inside a map: ``{"a":1,"b":[2.5,null]}``."""
     return _show(v, _JSON_STYLE)
+
+
+def engine_json(v: Value) -> str:
+    """JSON text as the engine's keywords send and write a value (a POST body, WRITE of a map):
+    serde_json::to_string of their ``dynamic_to_json`` (botbasic_core utils.rs): compact,
+    keys sorted (a Rhai map is a BTreeMap), floats as ryu writes them, NaN and infinity null."""
+    return _show(v, _ENGINE_STYLE)
+
+
+def ryu_float(x: float) -> str:
+    """A finite f64 as serde_json writes it (ryu 1.0.23 ``format_finite``): plain from 1e-5
+    up to below 1e16 (``0.00001``, ``1000000000000000.0``), else ``1e16``, ``1.5e-7``. Its
+    digits are ``repr``'s: at an exact tie ryu, like Python, takes the even one (d2s.rs)."""
+    if x == 0:
+        return "-0.0" if math.copysign(1, x) < 0 else "0.0"
+    shortest = Decimal(repr(x)).normalize()
+    if -5 <= shortest.adjusted() <= 15:
+        text = format(shortest, "f")
+        return text if "." in text else text + ".0"
+    return format(shortest, "e").replace("e+", "e")
+
+
 
 
 def _show(v: Value, style: _Style) -> str:
@@ -200,13 +218,11 @@ def _show(v: Value, style: _Style) -> str:
                 # Rhai's Map is a BTreeMap: it prints its keys sorted, not in insertion order
                 for i, (k, x) in enumerate(sorted(item.items(), key=_key_text)):
                     pending += ([_Raw(style.comma)] if i else []) + [
-                        _Raw(debug_text(str(k)) + style.colon), x]
+                        _Raw(style.key(str(k)) + style.colon), x]
                 parts.append(style.map_open)
             stack.extend(reversed(pending))
-        elif item is None:
-            parts.append(style.unit)
         else:
-            parts.append(_debug_scalar(item))
+            parts.append(style.scalar(item))
     return "".join(parts)
 
 
@@ -230,6 +246,8 @@ class _Closer(_Raw):
 
 
 def _debug_scalar(v: Value) -> str:
+    if v is None:
+        return "()"
     if isinstance(v, str):
         return debug_text(v)
     if isinstance(v, float):
@@ -237,6 +255,36 @@ def _debug_scalar(v: Value) -> str:
     if isinstance(v, (_dt.date, _dt.datetime)):
         return debug_text(to_display(v))
     return to_display(v)
+
+
+def _json_scalar(v: Value) -> str:
+    return "null" if v is None else _debug_scalar(v)
+
+
+_DEBUG_STYLE = _Style(", ", ": ", "#{", debug_text, _debug_scalar)
+# rhai src/api/json.rs format_map_as_json (the engine builds Rhai without "metadata", so not
+# serde_json): no spaces, () as null, keys and scalars still spelled by Debug ("\u{1}", 1e16)
+_JSON_STYLE = _Style(",", ":", "{", debug_text, _json_scalar)
+
+
+def _engine_scalar(v: Value) -> str:
+    if v is None:
+        return "null"
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, int):
+        return str(v)
+    if isinstance(v, float):
+        return ryu_float(v) if math.isfinite(v) else "null"
+    # serde_json escapes as json does: ", \\, \n \r \t \b \f, other controls \u00XX
+    return json.dumps(to_display(v), ensure_ascii=False)
+
+
+def _engine_key(k: str) -> str:
+    return json.dumps(k, ensure_ascii=False)
+
+
+_ENGINE_STYLE = _Style(",", ":", "{", _engine_key, _engine_scalar)
 
 
 def _json_default(v: Any) -> Any:

@@ -13,6 +13,7 @@ path of the developer's disk into a bot would let a shared dialog read private f
 from __future__ import annotations
 
 import builtins
+import datetime as _dt
 import json
 from collections.abc import AsyncIterable, AsyncIterator
 from contextlib import AbstractAsyncContextManager
@@ -21,7 +22,7 @@ from urllib.parse import unquote, urlsplit
 
 from ..events import FileSent
 from ..ports.services import Attachment, MailMessage
-from ..values import BasicValueError, to_display, to_json
+from ..values import BasicValueError, engine_json, to_display
 from .context import Clauses, KeywordContext
 from .mail import recipients
 from .registry import keyword
@@ -123,7 +124,8 @@ async def read(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int)
 @keyword("WRITE", args=2, usage='a path and the data: WRITE "file.txt", data')
 async def write(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> str:
     data = args[1]
-    text = to_json(data) if isinstance(data, (dict, list)) else to_display(data)
+    # handlers.rs: text as it is, any other value as serde_json writes it (5, 2.5, null)
+    text = to_display(data) if isinstance(data, (str, _dt.date)) else engine_json(data)
     return await _storage(rt, "WRITE").write_bytes(_path(args[0]), text.encode("utf-8"))
 
 

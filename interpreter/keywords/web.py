@@ -12,7 +12,7 @@ import json
 from typing import Any
 
 from ..ports.services import HttpResponse
-from ..values import BasicValueError, to_display, to_json
+from ..values import BasicValueError, engine_json, to_display
 from .context import Clauses, KeywordContext
 from .files import read_value
 from .registry import Handler, keyword
@@ -46,7 +46,8 @@ def encode_data(data: Any) -> tuple[bytes | None, str]:
             return data.encode("utf-8"), "application/json"
         except ValueError:
             return data.encode("utf-8"), "text/plain; charset=utf-8"
-    return to_json(data).encode("utf-8"), "application/json"
+    # reqwest's .json() of the engine's dynamic_to_json: serde_json, compact
+    return engine_json(data).encode("utf-8"), "application/json"
 
 
 def require_url(value: Any, phrase: str) -> str:

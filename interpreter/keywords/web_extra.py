@@ -14,7 +14,7 @@ from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 from ..ports.services import MailMessage
-from ..values import BasicValueError, to_display, to_json
+from ..values import BasicValueError, engine_json, to_display
 from .ai_media import new_file
 from .context import Clauses, KeywordContext
 from .mail import recipients
@@ -43,8 +43,8 @@ async def graphql(rt: KeywordContext, args: list[Any], clauses: Clauses, line: i
             raise BasicValueError("GRAPHQL: the variables must be a map or JSON text") from None
     if variables is not None and not isinstance(variables, dict):
         raise BasicValueError("GRAPHQL: the variables must be a map")
-    payload = '{"query": ' + json.dumps(query) + ', "variables": ' + \
-        (to_json(variables) if variables is not None else "null") + "}"
+    # the engine's json!({"query", "variables"}), sent compact (http_operations.rs)
+    payload = engine_json({"query": query, "variables": variables})
     response = await send(rt, "GRAPHQL", "POST", url, payload.encode("utf-8"),
                            {"Content-Type": "application/json",
                             "Accept": "application/graphql-response+json, application/json"})

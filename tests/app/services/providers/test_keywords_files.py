@@ -49,6 +49,20 @@ TALK n + " " + o.product + " " + o.qty + " " + READ "count.txt"
     assert not list(package.iterdir())  # new files go to the package root
 
 
+def test_write_of_a_value_that_is_no_text_writes_it_as_the_engine_does(package: Path) -> None:
+    # handlers.rs: serde_json::to_string of dynamic_to_json (compact, keys sorted, ryu floats)
+    run_dialog('''
+WRITE "order.json", #{ qty: 2, product: "café", tags: ["a", ()], price: 2.5 }
+WRITE "tiny.txt", 0.00001
+WRITE "nothing.txt", ()
+''', package)
+    root = package.parent
+    assert (root / "order.json").read_text("utf-8") == \
+        '{"price":2.5,"product":"café","qty":2,"tags":["a",null]}'
+    assert (root / "tiny.txt").read_text("utf-8") == "0.00001"
+    assert (root / "nothing.txt").read_text("utf-8") == "null"
+
+
 def test_write_replaces_the_file_a_read_finds_beside_the_dialog(package: Path) -> None:
     (package / "state.txt").write_text("old", "utf-8")
     run_dialog('WRITE "state.txt", "new"\nx = READ "state.txt"', package)

@@ -59,6 +59,19 @@ def test_headers_persist_in_the_session_across_runs(http_server, clean_env) -> N
     assert second.variables["r"]["headers"]["X-Api-Key"] == "k1"
 
 
+def test_post_sends_json_as_the_engine_writes_it(http_server, clean_env) -> None:
+    # http_operations.rs: reqwest's .json() of dynamic_to_json, so serde_json's compact text
+    # with the map's keys sorted, floats as ryu writes them and () as null
+    run_dialog(f'''
+order = #{{ qty: 2, product: "café", price: 2.5, whole: 1.0, tiny: 0.00001, big: 1e21 }}
+order.tags = ["a\\u0001", ()]
+r = POST "{http_server.url}/echo", order
+''', clean_env / "bot")
+    body = next(r.body for r in http_server.requests if r.method == "POST")
+    assert body.decode() == ('{"big":1e21,"price":2.5,"product":"café","qty":2,'
+                             '"tags":["a\\u0001",null],"tiny":0.00001,"whole":1.0}')
+
+
 def test_error_status_names_url_status_and_body(http_server, clean_env) -> None:
     url = f"{http_server.url}/status/404"
     with pytest.raises(BasicRuntimeError) as err:
