@@ -12,10 +12,10 @@ from dataclasses import replace
 from typing import Any
 
 from ..errors import Severity
-from ..library.builtins.core import lookup_builtin
+from ..library.builtins.core import arity_message, lookup_builtin, refused
 from ..library.builtins.lower_forms import mixed_case, spelled
 from ..library.operators import MAX_STRING
-from ..library.talkbench_only import missing_in_engine
+from ..library.talkbench_only import documented_only, missing_in_engine
 from ..library.text_in_place import TEXT_IN_PLACE
 from ..ports import where
 from ..syntax import nodes as n
@@ -220,13 +220,17 @@ class ExpressionEmitters(EmitterCore):
 
     def call_builtin(self, node: n.Node, b: Any, args: list[n.Node]) -> str:
         if not fits(b, len(args)):
-            want = str(b.min_args) if b.min_args == b.max_args else (
-                f"at least {b.min_args}" if b.max_args is None
-                else f"{b.min_args} to {b.max_args}")
-            self.warn(node, f"{b.name} expects {want} argument(s), got {len(args)}",
-                      Severity.ERROR, own_line=True)
-            return f"R.fail({f'{b.name} expects {want} argument(s), got {len(args)}'!r})"
+            # General Bots finds no such function only when the call runs: the lines
+            # before it run, so the dialog stays runnable here too
+            written = node.name if isinstance(node, n.Call) else b.name
+            self.warn(node, f"{arity_message(b, len(args))}: General Bots stops at this call "
+                            f"with \"Function not found: {written} (…)\"", own_line=True)
+            fn = f"_refused_{len(args)}_" + "".join(c if c.isalnum() else "_" for c in written)
+            self.builtins[fn] = refused(b, written)
+            return f"{fn}({', '.join(self.expr(a) for a in args)})"
         fn = "_b_" + "".join(c if c.isalnum() else "_" for c in b.name)
+        if (documented := documented_only(b.name, len(args))) is not None:
+            self.warn(node, documented)
         self.builtins[fn] = b.fn
         if b.name == "LEN" and len(args) == 1:  # ASCII text: its bytes are its characters
             t, code = self.operand(self.expr(args[0]))

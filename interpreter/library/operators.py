@@ -14,6 +14,7 @@ from ..ports import where
 from ..values import (
     MAX_LIST_ITEMS,
     BasicValueError,
+    call_signature,
     compare,
     get_index,
     get_member,
@@ -72,10 +73,9 @@ I64_MAX = 2**63 - 1
 
 def no_operator(op: str, *values: Any) -> BasicValueError:
     """Rhai has no ``op`` for these types: its "Function not found" error, explained."""
-    kinds = ", ".join(rhai_type(v) for v in values)
     shown = " and ".join(f"{type_name(v)} {repr_value(v)[:40]}" for v in values)
     return BasicValueError(f"{op} is not defined for {shown} (General Bots: Function not "
-                           f"found: {op} ({kinds}))")
+                           f"found: {call_signature(op, values)})")
 
 
 def _overflow(what: str, a: Any, op: str, b: Any) -> BasicValueError:
