@@ -246,6 +246,8 @@ class ExpressionEmitters(EmitterCore):
         return t, f"({t} := {code})"
 
     def ex_MethodCall(self, e: n.MethodCall) -> str:
+        if (given := self.made_first.get(id(e))) is not None:
+            return given
         args = ", ".join(self.expr(a) for a in e.args)
         if e.name in TEXT_IN_PLACE and not held_by_variable(e.obj):
             # "AbC".make_lower(): Rhai changes a copy nobody keeps and gives ()
