@@ -311,26 +311,25 @@ def _extreme(fname: str, items: Value, pick: Callable[..., Value]) -> Value:
     return pick(nums) if nums else None
 
 
+def _max_min(fname: str, pick: Callable[..., Value], a: Value, b: tuple[Value, ...]) -> Value:
+    if not b:
+        return _extreme(fname, a, pick)
+    _pair(fname, a, b[0])
+    if a != a or b[0] != b[0]:  # Rust's f64::max and f64::min ignore a NaN side
+        return b[0] if a != a else a
+    return pick(a, b[0])
+
+
 @builtin("MAX", min_args=1, max_args=2)
 def max_(a: Value, *b: Value) -> Value:
     """The larger of two integers or of two floats (or the botbook's largest of an array)."""
-    if not b:
-        return _extreme("MAX", a, max)
-    _pair("MAX", a, b[0])
-    if a != a or b[0] != b[0]:  # Rust's f64::max ignores a NaN side
-        return b[0] if a != a else a
-    return max(a, b[0])
+    return _max_min("MAX", max, a, b)
 
 
 @builtin("MIN", min_args=1, max_args=2)
 def min_(a: Value, *b: Value) -> Value:
     """The smaller of two integers or of two floats (or the botbook's smallest of an array)."""
-    if not b:
-        return _extreme("MIN", a, min)
-    _pair("MIN", a, b[0])
-    if a != a or b[0] != b[0]:  # Rust's f64::min ignores a NaN side
-        return b[0] if a != a else a
-    return min(a, b[0])
+    return _max_min("MIN", min, a, b)
 
 
 # ---------------------------------------------------------------- JSON and YAML
