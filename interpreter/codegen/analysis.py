@@ -113,18 +113,20 @@ def changed_in_place(e: n.Node) -> n.Node | None:
     return e.obj if isinstance(place, n.Name) else None
 
 
-def first_change(e: n.Node) -> n.MethodCall | None:
-    """The call in ``e`` of a Rhai text method on a variable (``changed_in_place``) that is
-    evaluated before anything else in ``e``, as in ``q.make_upper() + "!"``: only such a
-    change can be made before the rest of ``e`` without changing what any part reads."""
-    while changed_in_place(e) is None:
+def first_change(e: n.Node) -> tuple[n.MethodCall, n.Node] | None:
+    """The call in ``e`` of a Rhai text method on a variable that is evaluated before
+    anything else in ``e``, as in ``q.make_upper() + "!"``, and the place it changes
+    (``changed_in_place``): only such a change can be made before the rest of ``e``
+    without changing what any part reads."""
+    while (place := changed_in_place(e)) is None:
         if isinstance(e, n.Binary):
             e = e.left  # Rhai evaluates an operator's left side first, AND and OR too
         elif isinstance(e, (n.MethodCall, n.Member, n.Index)):
             e = e.obj
         else:
             return None
-    return e  # type: ignore[return-value]
+    assert isinstance(e, n.MethodCall)
+    return e, place
 
 
 def node_bindings(node: n.Node) -> set[str] | None:

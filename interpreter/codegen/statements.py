@@ -380,10 +380,9 @@ class StatementEmitters(EmitterCore):
         """``TALK q.make_upper() + "!"``: Rhai changes q, and the call gives (), before the
         rest of ``e`` is evaluated (analysis.first_change), so the change is made first
         and the call reads as its () where it stands."""
-        call = first_change(e)
-        place = None if call is None or call is e else changed_in_place(call)
-        if call is None or place is None:
+        if (found := first_change(e)) is None:
             return
+        call, place = found
         args = ", ".join(self.expr(a) for a in call.args)
         t = self.temp("t")
         self.emit(f"{t} = _changed({self.expr(call.obj)}, {call.name!r}, [{args}])", s)

@@ -81,6 +81,7 @@ def test_the_null_it_gives_stops_where_production_stops() -> None:
 
 @pytest.mark.parametrize(("source", "shown"), [
     ('q = "abc"\nTALK q.make_upper() + "!"\nTALK q', ["!", "ABC"]),
+    ('q = "abc"\nTALK q.make_upper()\nTALK q', ["", "ABC"]),
     ('q = "abc"\nr = q.make_upper() + ">" + q\nTALK r\nTALK q', [">ABC", "ABC"]),
     ('q = "ab"\nq = q.pad(4, "*") + "|"\nTALK q', ["|"]),
     ('m = #{t: "x"}\nr = m.t.make_upper() + m.t\nTALK r', ["X"]),
