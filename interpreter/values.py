@@ -334,12 +334,16 @@ def rhai_type(v: Any) -> str:
 _TEXT_ARGUMENT = "&str | ImmutableString | String"
 
 
-def call_signature(name: str, args: Sequence[Value]) -> str:
-    """How Rhai's "Function not found" names a call: ``MAX (i64, i64, i64)``; a text
-    argument is ``&str | ImmutableString | String`` there (rhai src/func/call.rs
+def argument_type(v: Value) -> str:
+    """How Rhai's "Function not found" names an argument's type: a text is
+    ``&str | ImmutableString | String`` there (rhai src/func/call.rs
     ``gen_fn_call_signature``), not the ``string`` of type_of and "Data type incorrect"."""
-    kinds = (_TEXT_ARGUMENT if a.__class__ is str else rhai_type(a) for a in args)
-    return f"{name} ({', '.join(kinds)})"
+    return _TEXT_ARGUMENT if v.__class__ is str else rhai_type(v)
+
+
+def call_signature(name: str, args: Sequence[Value]) -> str:
+    """How Rhai's "Function not found" names a call: ``MAX (i64, i64, i64)``."""
+    return f"{name} ({', '.join(argument_type(a) for a in args)})"
 
 
 def not_found(name: str, *args: Value) -> FunctionNotFound:

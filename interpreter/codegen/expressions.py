@@ -21,7 +21,7 @@ from ..ports import where
 from ..syntax import nodes as n
 from ..syntax.suggestions import did_you_mean
 from ..syntax.vocabulary import EXPRESSION_PHRASES
-from ..values import to_display
+from ..values import argument_type, to_display
 from .analysis import fits, held_by_variable, is_bool, sub_function, text_prefix
 from .scope import ERROR_STATE, RELOAD_EXPR, EmitterCore, IntFact
 from .spans import NOTED
@@ -29,6 +29,14 @@ from .spans import NOTED
 # A plain Python name (a local such as v_total / p_n, or a temp): nothing a BASIC expression
 # does can rebind it, so reading it twice is safe and cheaper than a temp bound with ``:=``.
 _SIMPLE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _written_type(arg: n.Node) -> str:
+    """An argument's type as Rhai's "Function not found" names it, where the dialog spells
+    it (a literal); "…" where only the run knows it."""
+    if isinstance(arg, n.Literal):
+        return argument_type(arg.value)
+    return {n.ArrayLit: "array", n.MapLit: "map"}.get(type(arg), "…")
 
 
 class ExpressionEmitters(EmitterCore):
@@ -223,8 +231,9 @@ class ExpressionEmitters(EmitterCore):
             # General Bots finds no such function only when the call runs: the lines
             # before it run, so the dialog stays runnable here too
             written = node.name if isinstance(node, n.Call) else b.name
+            kinds = ", ".join(_written_type(a) for a in args)
             self.warn(node, f"{arity_message(b, len(args))}: General Bots stops at this call "
-                            f"with \"Function not found: {written} (…)\"", own_line=True)
+                            f"with \"Function not found: {written} ({kinds})\"", own_line=True)
             fn = f"_refused_{len(args)}_" + "".join(c if c.isalnum() else "_" for c in written)
             self.builtins[fn] = refused(b, written)
             return f"{fn}({', '.join(self.expr(a) for a in args)})"

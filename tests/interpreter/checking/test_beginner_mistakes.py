@@ -91,7 +91,7 @@ CASES: list[tuple[str, str, list[tuple[int, int, Severity, str]]]] = [
      [(1, 19, E, "SET BOT MEMORY needs a key and a value")]),
     ("built-in with too few arguments", 'x = LEFT("abc")\nTALK x\n',
      [(1, 5, W, ('LEFT expects 2 arguments, got 1: General Bots stops at this call with '
-                 '"Function not found: LEFT (…)"'))]),
+                 '"Function not found: LEFT (&str | ImmutableString | String)"'))]),
     ("SUB called with too many arguments", 'SUB Hi(a)\n  TALK a\nEND SUB\nHi 1, 2\n',
      [(4, 1, E, "Hi takes 1 argument(s), got 2")]),
     ("SUB header broken", 'SUB Hi(a b)\n  TALK a\nEND SUB\nHi 1\n',
