@@ -530,8 +530,8 @@ def read_member(obj: Value, name: str) -> Value:
     if found is None and isinstance(obj, (str, bool, int, float, list)):
         if name.lower() == "len" and isinstance(obj, (str, list)):
             return len(obj)
-        raise BasicValueError(f"Unknown property '{name}' - {type_name(obj)} has no member "
-                              f"of that name")
+        raise BasicValueError(f"Unknown property '{name}' - a getter is not registered for "
+                              f"type '{rhai_type(obj)}'")
     return found
 
 

@@ -29,7 +29,7 @@ def is_bool(node: n.Node) -> bool:
     if isinstance(node, n.Binary):
         return node.op in _BOOL_OPS
     if isinstance(node, n.Unary):
-        return node.op == "NOT"
+        return node.op in ("NOT", "!")
     if isinstance(node, n.IsNull):
         return True
     return isinstance(node, n.Literal) and isinstance(node.value, bool)

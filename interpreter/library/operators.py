@@ -335,10 +335,10 @@ def cond(v: Any, what: str = "condition") -> bool:
                           f"{rhai_type(v)} (expecting bool))")
 
 
-def not_(v: Any) -> bool:
+def not_(v: Any, op: str = "NOT") -> bool:
     if v is True or v is False:
         return not v
-    raise no_operator("NOT", v)
+    raise no_operator(op, v)
 
 
 def _rust_max(x: float, y: float) -> float:
