@@ -218,15 +218,14 @@ def test_a_call_with_a_count_no_function_has_stops_there() -> None:
     with pytest.raises(BasicRuntimeError) as info:
         asyncio.run(Runtime(dialog, channel, DictMemory()).run())
     assert channel.texts == ["first"]
-    assert "Function not found: MAX (i64, i64, &str | ImmutableString | String)" \
-        in info.value.message
+    assert f"Function not found: MAX (i64, i64, {TEXT})" in info.value.message
     assert (info.value.line, info.value.col) == (3, 6)
     # check names the types the dialog spells, and leaves the others to the run
     assert [(d.line, d.col, d.severity, d.message) for d in check_source(
         'x = 1\nTALK MAX(x, 2, "3", [1], ())', "d.bas")] == [
         (2, 6, Severity.WARNING, ('MAX expects 1 to 2 arguments, got 5: General Bots stops '
-                                  'at this call with "Function not found: MAX (…, i64, &str | '
-                                  'ImmutableString | String, array, ())"'))]
+                                  'at this call with "Function not found: MAX '
+                                  f'(…, i64, {TEXT}, array, ())"'))]
 
 
 def test_max_of_an_array_runs_as_the_botbook_documents() -> None:
