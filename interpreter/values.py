@@ -12,7 +12,7 @@ import datetime as _dt
 import json
 import math
 import struct
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any, NamedTuple
 
@@ -403,13 +403,27 @@ def rhai_type(v: Any) -> str:
     return type_name(v)
 
 
+_TEXT_ARGUMENT = "&str | ImmutableString | String"
+
+
+def argument_type(v: Value) -> str:
+    """How Rhai's "Function not found" names an argument's type: a text is
+    ``&str | ImmutableString | String`` there (rhai src/func/call.rs
+    ``gen_fn_call_signature``), not the ``string`` of type_of and "Data type incorrect"."""
+    return _TEXT_ARGUMENT if v.__class__ is str else rhai_type(v)
+
+
+def call_signature(name: str, args: Sequence[Value]) -> str:
+    """How Rhai's "Function not found" names a call: ``MAX (i64, i64, i64)``."""
+    return f"{name} ({', '.join(argument_type(a) for a in args)})"
+
+
 def not_found(name: str, *args: Value) -> FunctionNotFound:
     """General Bots has no ``name`` for these argument types (its functions take exact
     types: Rhai's "Function not found")."""
-    kinds = ", ".join(rhai_type(a) for a in args)
     shown = ", ".join(f"{type_name(a)} {repr_value(a)[:30]}" for a in args)
     return FunctionNotFound(f"{name} does not accept {shown or 'no arguments'} (General Bots: "
-                           f"Function not found: {name} ({kinds}))")
+                           f"Function not found: {call_signature(name, args)})")
 
 
 def repr_value(v: Value) -> str:
@@ -588,8 +602,8 @@ def read_member(obj: Value, name: str) -> Value:
     if found is None and isinstance(obj, (str, bool, int, float, list)):
         if name.lower() == "len" and isinstance(obj, (str, list)):
             return len(obj)
-        raise BasicValueError(f"Unknown property '{name}' - {type_name(obj)} has no member "
-                              f"of that name")
+        raise BasicValueError(f"Unknown property '{name}' - a getter is not registered for "
+                              f"type '{rhai_type(obj)}'")
     return found
 
 

@@ -71,7 +71,10 @@ def probe_agrees(oracle: Path, source: str, lines: list[str], stop: str | None) 
         return False
     if stop is None:
         return done.returncode == 0
-    return done.returncode == 1 and f"RUNTIME_ERROR: {stop} (" in done.stderr.decode()
+    # Rhai gives most errors a position; an arithmetic overflow has none
+    said = done.stderr.decode()
+    return done.returncode == 1 and (f"RUNTIME_ERROR: {stop} (" in said
+                                     or f"RUNTIME_ERROR: {stop}\n" in said)
 
 
 def claims_compile_error(source: str) -> bool:

@@ -12,16 +12,16 @@ from dataclasses import replace
 from typing import Any
 
 from ..errors import Severity
-from ..library.builtins.core import lookup_builtin
+from ..library.builtins.core import arity_message, lookup_builtin, refused
 from ..library.builtins.lower_forms import mixed_case, spelled
 from ..library.operators import MAX_STRING
-from ..library.talkbench_only import missing_in_engine
+from ..library.talkbench_only import documented_only, missing_in_engine
 from ..library.text_in_place import TEXT_IN_PLACE
 from ..ports import where
 from ..syntax import nodes as n
 from ..syntax.suggestions import did_you_mean
 from ..syntax.vocabulary import EXPRESSION_PHRASES
-from ..values import to_display
+from ..values import argument_type, to_display
 from .analysis import fits, held_by_variable, is_bool, sub_function, text_prefix
 from .scope import ERROR_STATE, RELOAD_EXPR, EmitterCore, IntFact
 from .spans import NOTED
@@ -29,6 +29,14 @@ from .spans import NOTED
 # A plain Python name (a local such as v_total / p_n, or a temp): nothing a BASIC expression
 # does can rebind it, so reading it twice is safe and cheaper than a temp bound with ``:=``.
 _SIMPLE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _written_type(arg: n.Node) -> str:
+    """An argument's type as Rhai's "Function not found" names it, where the dialog spells
+    it (a literal); "…" where only the run knows it."""
+    if isinstance(arg, n.Literal):
+        return argument_type(arg.value)
+    return {n.ArrayLit: "array", n.MapLit: "map"}.get(type(arg), "…")
 
 
 class ExpressionEmitters(EmitterCore):
@@ -241,13 +249,18 @@ class ExpressionEmitters(EmitterCore):
 
     def call_builtin(self, node: n.Node, b: Any, args: list[n.Node]) -> str:
         if not fits(b, len(args)):
-            want = str(b.min_args) if b.min_args == b.max_args else (
-                f"at least {b.min_args}" if b.max_args is None
-                else f"{b.min_args} to {b.max_args}")
-            self.warn(node, f"{b.name} expects {want} argument(s), got {len(args)}",
-                      Severity.ERROR, own_line=True)
-            return f"R.fail({f'{b.name} expects {want} argument(s), got {len(args)}'!r})"
+            # General Bots finds no such function only when the call runs: the lines
+            # before it run, so the dialog stays runnable here too
+            written = node.name if isinstance(node, n.Call) else b.name
+            kinds = ", ".join(_written_type(a) for a in args)
+            self.warn(node, f"{arity_message(b, len(args))}: General Bots stops at this call "
+                            f"with \"Function not found: {written} ({kinds})\"", own_line=True)
+            fn = f"_refused_{len(args)}_" + "".join(c if c.isalnum() else "_" for c in written)
+            self.builtins[fn] = refused(b, written)
+            return f"{fn}({', '.join(self.expr(a) for a in args)})"
         fn = "_b_" + "".join(c if c.isalnum() else "_" for c in b.name)
+        if (documented := documented_only(b.name, len(args))) is not None:
+            self.warn(node, documented)
         self.builtins[fn] = b.fn
         if b.name == "LEN" and len(args) == 1:  # ASCII text: its bytes are its characters
             t, code = self.operand(self.expr(args[0]))
@@ -263,6 +276,8 @@ class ExpressionEmitters(EmitterCore):
         return t, f"({t} := {code})"
 
     def ex_MethodCall(self, e: n.MethodCall) -> str:
+        if (given := self.made_first.get(id(e))) is not None:
+            return given
         if e.name in TEXT_IN_PLACE and not held_by_variable(e.obj):
             # "AbC".make_lower(): Rhai changes a copy nobody keeps and gives ()
             return self.method_call("_dropped", e)

@@ -29,8 +29,8 @@ class OperatorEmitters(EmitterCore):
 
     def ex_Unary(self, e: n.Unary) -> str:
         operand = self.expr(e.operand)
-        if e.op == "NOT":
-            return f"(not {operand})" if is_bool(e.operand) else f"_not({operand})"
+        if e.op in ("NOT", "!"):  # Rhai's ! or the engine's NOT(bool): each names itself
+            return f"(not {operand})" if is_bool(e.operand) else f"_not({operand}, {e.op!r})"
         if e.op == "-":
             return f"_neg({operand})"
         return f"_num({operand})"

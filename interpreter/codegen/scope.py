@@ -93,6 +93,9 @@ class EmitterCore:
         self.counter = 0
         self.scope = Scope(None)
         self.builtins: dict[str, Any] = {}
+        # in-place text calls made before their statement (StatementEmitters.change_first):
+        # the code of the value each gives
+        self.made_first: dict[int, str] = {}
         self.diagnostics: list[Diagnostic] = []
         self.cur: tuple[int, int] = (0, 0)
         self.spans = SpanNotes()

@@ -14,6 +14,7 @@ from ..errors import Severity
 from ..syntax import nodes as n
 from .analysis import (
     changed_in_place,
+    first_change,
     may_share,
     never_null,
     node_bindings,
@@ -79,11 +80,10 @@ class StatementEmitters(EmitterCore):
         place = changed_in_place(s.value)
         if place is not None:  # r = q.make_lower(): Rhai changes q, and r gets () (NULL)
             e: n.MethodCall = s.value  # type: ignore[assignment]
-            t = self.temp("t")
-            self.emit(f"{t} = {self.method_call('_changed', e)}", s)
-            self.assign(place, f"{t}[0]", s, nullable=False)
-            self.assign(s.target, f"{t}[1]", s)
+            self.assign(s.target, self.change_text(e, place, s), s)
             return
+        if isinstance(s.target, n.Name):
+            self.change_first(s.value, s)
         if isinstance(s.target, n.Name) and self.speculates(s.value):
             self.speculate(lambda: self.assign(s.target, self.stored(s.value), s,
                                                nullable=not never_null(s.value)), s)
@@ -193,6 +193,8 @@ class StatementEmitters(EmitterCore):
         return self.expr(node)
 
     def stmt_If(self, s: n.If) -> None:
+        if s.branches:  # the first condition is always evaluated
+            self.change_first(s.branches[0][0], s)
         for i, (cond, body) in enumerate(s.branches):
             self.cur = (cond.line, cond.col)
             if i == 0 and self.speculates(cond):
@@ -318,6 +320,8 @@ class StatementEmitters(EmitterCore):
         # The engine's core keywords read their arguments as expressions (an unknown name
         # is "Variable not found"); other keywords' parsed forms may hold bare words.
         value = self.expr if p in _EXPRESSION_ARGS else self.clause_value
+        if p in ("TALK", "PRINT") and len(s.args) == 1:
+            self.change_first(s.args[0], s)
         args = [value(a) for a in s.args]
         if p == "TALK" and len(args) == 1:
             self.emit(f"await R.talk({args[0]}, {s.line})", s)
@@ -366,6 +370,23 @@ class StatementEmitters(EmitterCore):
             self.emit(self.method_call("_meth", e, "True"), s)
             return
         self.emit(self.expr(s.expr), s)
+
+    def change_first(self, e: n.Node, s: n.Node) -> None:
+        """``TALK q.make_upper() + "!"``: Rhai changes q, and the call gives (), before the
+        rest of ``e`` is evaluated (analysis.first_change), so the change is made first
+        and the call reads as its () where it stands."""
+        if (found := first_change(e)) is None:
+            return
+        call, place = found
+        self.made_first[id(call)] = self.change_text(call, place, s)
+
+    def change_text(self, call: n.MethodCall, place: n.Node, s: n.Node) -> str:
+        """Run ``call`` (methods.change_for_value), store what it changed back at ``place``,
+        and give the code that reads the call's own value."""
+        t = self.temp("t")
+        self.emit(f"{t} = {self.method_call('_changed', call)}", s)
+        self.assign(place, f"{t}[0]", s, nullable=False)
+        return f"{t}[1]"
 
     def change_in_place(self, place: n.Node, e: n.MethodCall, s: n.Node) -> None:
         """``s.make_upper()`` on a variable, member or item: the changed text is stored back

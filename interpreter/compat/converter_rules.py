@@ -74,6 +74,7 @@ class Rewrite(Enum):
     MOD = COMPILER + "syntax_transforms.rs (no pass rewrites MOD)"
     INFIX_WORD = COMPILER + "syntax_transforms.rs (no pass rewrites CONTAINS or LIKE)"
     ELSE_IF = COMPILER + "syntax_transforms.rs convert_if_then_syntax (ELSEIF only)"
+    ENDIF = COMPILER + "syntax_transforms.rs convert_if_then_syntax (upper == \"END IF\" only)"
     NOT_EQUAL = COMPILER + "syntax_transforms.rs convert_if_then_syntax (replace(\" <> \"))"
     GET_MEMORY = COMPILER + "syntax_transforms.rs convert_multiword_keywords (^GET BOT MEMORY)"
     MEMORY_ARGUMENTS = COMPILER + "syntax_transforms.rs convert_multiword_keywords " \
@@ -304,6 +305,10 @@ class ConverterModel:
             yield from self._if_header(line, header)
         elif upper == "END IF":
             self.if_depth = max(0, self.if_depth - 1)
+        elif upper in ("ENDIF", "END_IF"):  # a name to Rhai: the IF's block stays open
+            yield self._at_token(line, line.tokens[0], f"it closes an IF only at END IF, and "
+                                                       f"passes {line.trimmed} through "
+                                                       f"unchanged; write END IF")
         elif re.match(r"ELSE\s+IF\b", upper):
             yield self._at_token(line, line.tokens[0], "it knows ELSEIF, and passes ELSE IF "
                                                        "through unchanged; write ELSEIF")

@@ -14,6 +14,7 @@ from ..ports import where
 from ..values import (
     MAX_LIST_ITEMS,
     BasicValueError,
+    call_signature,
     compare,
     get_index,
     get_member,
@@ -72,10 +73,9 @@ I64_MAX = 2**63 - 1
 
 def no_operator(op: str, *values: Any) -> BasicValueError:
     """Rhai has no ``op`` for these types: its "Function not found" error, explained."""
-    kinds = ", ".join(rhai_type(v) for v in values)
     shown = " and ".join(f"{type_name(v)} {repr_value(v)[:40]}" for v in values)
     return BasicValueError(f"{op} is not defined for {shown} (General Bots: Function not "
-                           f"found: {op} ({kinds}))")
+                           f"found: {call_signature(op, values)})")
 
 
 def _overflow(what: str, a: Any, op: str, b: Any) -> BasicValueError:
@@ -335,10 +335,10 @@ def cond(v: Any, what: str = "condition") -> bool:
                           f"{rhai_type(v)} (expecting bool))")
 
 
-def not_(v: Any) -> bool:
+def not_(v: Any, op: str = "NOT") -> bool:
     if v is True or v is False:
         return not v
-    raise no_operator("NOT", v)
+    raise no_operator(op, v)
 
 
 def _rust_max(x: float, y: float) -> float:

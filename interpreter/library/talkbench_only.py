@@ -33,3 +33,21 @@ def missing_in_engine(name: str) -> str | None:
     return (f"General Bots has no function '{name}' (no crate registers it): production "
             f"stops here with \"Function not found: {name}\"" + (
                 f"; write {fix}" if fix else "; only Talkbench runs it"))
+
+
+# Forms the botbook documents that no crate registers (keyword-reference-complete.md:
+# "MAX(array)", "MIN(array)"): Talkbench runs the documented meaning.
+_DOCUMENTED_FORMS = {
+    ("MAX", 1): "MAX(a, b)", ("MIN", 1): "MIN(a, b)",
+}
+
+
+def documented_only(name: str, count: int) -> str | None:
+    """The warning for a call of ``name`` with ``count`` arguments in a form only the botbook
+    has; None for the engine's own forms."""
+    engine_form = _DOCUMENTED_FORMS.get((name, count))
+    if engine_form is None:
+        return None
+    return (f"General Bots has only {engine_form}, not the botbook's {name}(array): production "
+            f"stops here with \"Function not found: {name} (array)\"; Talkbench runs the "
+            f"documented meaning")

@@ -46,7 +46,14 @@ from ..ports.host import (
     WriteSource,
 )
 from ..syntax.nesting import MAX_DEPTH
-from ..values import BasicValueError, repr_value, rhai_type, to_display, to_number, type_name
+from ..values import (
+    BasicValueError,
+    call_signature,
+    repr_value,
+    to_display,
+    to_number,
+    type_name,
+)
 from .outward import outward
 
 MAX_WAIT = 300.0  # seconds, as the original engine caps WAIT
@@ -511,7 +518,7 @@ class Runtime:
             raise BasicValueError(
                 f"SET BOT MEMORY takes text only, got {type_name(key)} key and "
                 f"{type_name(value)} value {repr_value(value)[:40]} (General Bots: Function "
-                f"not found: SET_BOT_MEMORY ({rhai_type(key)}, {rhai_type(value)})); use "
+                f"not found: {call_signature('SET_BOT_MEMORY', (key, value))}); use "
                 f"STR(x) to store a number")
         k, v = key, value
         if k == "":
@@ -531,8 +538,8 @@ class Runtime:
         # GET_BOT_MEMORY(String) -> String in General Bots; a missing key reads "".
         if key.__class__ is not str:
             raise BasicValueError(f"GET BOT MEMORY takes a text key, got {type_name(key)} "
-                                  f"(General Bots: Function not found: GET_BOT_MEMORY "
-                                  f"({rhai_type(key)}))")
+                                  f"(General Bots: Function not found: "
+                                  f"{call_signature('GET_BOT_MEMORY', (key,))})")
         return self.memory.get(key)
 
     async def wait(self, seconds: Any, line: int) -> None:

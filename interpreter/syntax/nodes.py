@@ -70,7 +70,7 @@ class MethodCall(Node):
 
 @dataclass(slots=True)
 class Unary(Node):
-    op: str  # "-", "+", "NOT"
+    op: str  # "-", "+", "NOT" (the engine's NOT(bool)), "!" (Rhai's)
     operand: Node
 
 

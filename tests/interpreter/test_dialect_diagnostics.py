@@ -71,7 +71,7 @@ def test_known_values_after_a_keyword_are_not_mistaken_for_a_phrase() -> None:
 @pytest.mark.parametrize("source, member, kind", [
     ('x = "abc"\nTALK x.foo', "foo", "string"),
     ('TALK "abc".__class__', "__class__", "string"),
-    ("n = 5\nTALK n.value", "value", "integer"),
+    ("n = 5\nTALK n.value", "value", "i64"),
     ("a = [1]\nTALK a.first", "first", "array"),
 ])
 def test_member_access_on_text_numbers_and_arrays_fails_at_its_line(source: str, member: str,
@@ -80,7 +80,8 @@ def test_member_access_on_text_numbers_and_arrays_fails_at_its_line(source: str,
     with pytest.raises(BasicRuntimeError) as err:
         run(source)
     assert err.value.line == source.count("\n") + 1
-    assert err.value.message.startswith(f"Unknown property '{member}' - {kind}")
+    assert err.value.message == (f"Unknown property '{member}' - a getter is not registered "
+                                 f"for type '{kind}'")
 
 
 def test_maps_missing_keys_len_and_safe_navigation_still_read() -> None:

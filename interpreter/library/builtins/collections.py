@@ -301,22 +301,35 @@ def _pair(fname: str, a: Value, b: Value) -> None:
         raise not_found(fname, a, b)
 
 
-@builtin("MAX", min_args=2, max_args=2)
-def max_(a: Value, b: Value) -> Value:
-    """The larger of two integers or of two floats."""
-    _pair("MAX", a, b)
-    if a != a or b != b:  # Rust's f64::max ignores a NaN side
-        return b if a != a else a
-    return max(a, b)
+def _extreme(fname: str, items: Value, pick: Callable[..., Value]) -> Value:
+    """The botbook's MAX(array) / MIN(array), which no crate registers (talkbench_only.py):
+    the largest or smallest of the array's numbers, other items skipped as SUM skips them;
+    the empty value when there are none."""
+    if not isinstance(items, list):
+        raise not_found(fname, items)
+    nums = [x for x in items if type(x) in (int, float) and x == x]
+    return pick(nums) if nums else None
 
 
-@builtin("MIN", min_args=2, max_args=2)
-def min_(a: Value, b: Value) -> Value:
-    """The smaller of two integers or of two floats."""
-    _pair("MIN", a, b)
-    if a != a or b != b:  # Rust's f64::min ignores a NaN side
-        return b if a != a else a
-    return min(a, b)
+def _max_min(fname: str, pick: Callable[..., Value], a: Value, b: tuple[Value, ...]) -> Value:
+    if not b:
+        return _extreme(fname, a, pick)
+    _pair(fname, a, b[0])
+    if a != a or b[0] != b[0]:  # Rust's f64::max and f64::min ignore a NaN side
+        return b[0] if a != a else a
+    return pick(a, b[0])
+
+
+@builtin("MAX", min_args=1, max_args=2)
+def max_(a: Value, *b: Value) -> Value:
+    """The larger of two integers or of two floats (or the botbook's largest of an array)."""
+    return _max_min("MAX", max, a, b)
+
+
+@builtin("MIN", min_args=1, max_args=2)
+def min_(a: Value, *b: Value) -> Value:
+    """The smaller of two integers or of two floats (or the botbook's smallest of an array)."""
+    return _max_min("MIN", min, a, b)
 
 
 # ---------------------------------------------------------------- JSON and YAML

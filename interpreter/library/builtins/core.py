@@ -12,14 +12,16 @@ from __future__ import annotations
 import functools
 import re
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from interpreter.library import formatting
 from interpreter.values import (
     BasicValueError,
+    FunctionNotFound,
     Value,
     as_number,
+    call_signature,
     not_found,
     to_display,
     to_int,
@@ -118,11 +120,29 @@ def arity_message(b: Builtin, got: int) -> str:
     return f"{b.name} expects {expected_arguments(b.min_args, b.max_args)}, got {got}"
 
 
+def wrong_count(b: Builtin, written: str, args: Sequence[Value]) -> FunctionNotFound:
+    """The error of a call of ``b`` (spelled ``written``) with a count of arguments it has no
+    form for. Rhai looks a function up by name and argument types only when the call runs
+    (rhai src/func/call.rs), so General Bots runs the lines before it and stops here."""
+    return FunctionNotFound(f"{arity_message(b, len(args))} (General Bots: Function not "
+                            f"found: {call_signature(written, args)})")
+
+
+def refused(b: Builtin, written: str) -> Callable[..., Value]:
+    """A stand-in for ``b`` at a call with the wrong count: it takes the arguments, which
+    the caller has evaluated as Rhai does, and stops with :func:`wrong_count`."""
+
+    def call(*args: Value) -> Value:
+        raise wrong_count(b, written, args)
+
+    return call
+
+
 def call_builtin(b: Builtin, args: list) -> Value:
     """Call ``b`` after checking the argument count; every failure is a BasicValueError."""
     n = len(args)
     if n < b.min_args or (b.max_args is not None and n > b.max_args):
-        raise BasicValueError(arity_message(b, n))
+        raise wrong_count(b, b.name, args)
     return b.fn(*args)
 
 

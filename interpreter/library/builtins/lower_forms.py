@@ -16,7 +16,7 @@ from collections.abc import Callable
 from interpreter.library import formatting
 from interpreter.library.builtins.core import lookup_builtin
 from interpreter.library.rhai_methods import map_to_json
-from interpreter.values import BasicValueError, Value, not_found, rhai_type
+from interpreter.values import BasicValueError, Value, call_signature, not_found
 
 
 def _registered(name: str) -> Callable[..., Value]:
@@ -99,9 +99,8 @@ def _element(name: str, index: int) -> Callable[[Value], Value]:
 
 def _missing(name: str) -> Callable[..., Value]:
     def call(*args: Value) -> Value:
-        kinds = ", ".join(rhai_type(a) for a in args)
         raise BasicValueError(f"General Bots has no function {name} (Rhai matches names "
-                              f"exactly; Function not found: {name} ({kinds}))")
+                              f"exactly; Function not found: {call_signature(name, args)})")
 
     return call
 

@@ -178,7 +178,7 @@ class ExpressionRules(ParserCore):
             op = self.advance()
             self.deeper()
             try:
-                return n.Unary(op.line, op.col, "NOT", self.unary())
+                return n.Unary(op.line, op.col, "!", self.unary())
             finally:
                 self.depth -= 1
         if self.at_op("-", "+"):

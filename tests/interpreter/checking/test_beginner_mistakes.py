@@ -90,7 +90,8 @@ CASES: list[tuple[str, str, list[tuple[int, int, Severity, str]]]] = [
     ("SET BOT MEMORY without its value", 'SET BOT MEMORY "k"\n',
      [(1, 19, E, "SET BOT MEMORY needs a key and a value")]),
     ("built-in with too few arguments", 'x = LEFT("abc")\nTALK x\n',
-     [(1, 5, E, "LEFT expects 2 argument(s), got 1")]),
+     [(1, 5, W, ('LEFT expects 2 arguments, got 1: General Bots stops at this call with '
+                 '"Function not found: LEFT (&str | ImmutableString | String)"'))]),
     ("SUB called with too many arguments", 'SUB Hi(a)\n  TALK a\nEND SUB\nHi 1, 2\n',
      [(4, 1, E, "Hi takes 1 argument(s), got 2")]),
     ("SUB header broken", 'SUB Hi(a b)\n  TALK a\nEND SUB\nHi 1\n',

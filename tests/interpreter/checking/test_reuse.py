@@ -24,7 +24,8 @@ SAMPLES = Path(__file__).resolve().parents[3] / "resources" / "samples"
 # Lines with findings of every kind: syntax errors, codegen warnings and errors, lint, the
 # General Bots compatibility rules, unsupported constructs, raw blocks, multi-line strings.
 SNIPPETS = [
-    'TALK "hello ${name}"', "x = a ^ 2", "total = VAL(age) + 1", 'TALK "open',
+    'TALK "hello ${name}"', "TALK `hi ${name}", "bye ${x}`", "x = a ^ 2",
+    "total = VAL(age) + 1", 'TALK "open',
     "IF x > 1 THEN", "END IF", "SUB Helper(a)", "END SUB", "FUNCTION Twice(v)",
     "RETURN v * 2", "END FUNCTION", "CALL Helper(1, 2)", "y = Twice(3)", "GOTO nowhere",
     "start:", "GOTO start", "FOR i = 1 TO 3", "NEXT i", "EXIT FOR", "x = (1 +",
@@ -57,7 +58,7 @@ edits = st.one_of(
               st.sampled_from(SNIPPETS)),
     st.tuples(st.just("insert"), st.integers(0, len(BASE_LINES)), st.sampled_from(SNIPPETS)),
     st.tuples(st.just("delete"), st.integers(0, len(BASE_LINES) - 1), st.just("")),
-    st.tuples(st.just("type"), st.integers(0, len(BASE)), st.sampled_from(list("x\"'( )\n:"))),
+    st.tuples(st.just("type"), st.integers(0, len(BASE)), st.sampled_from(list("x\"'( )\n:`"))),
 )
 
 

@@ -88,6 +88,10 @@ FIRES = [
     # convert_if_then_syntax knows ELSEIF; "ELSE IF" is passed through as text.
     (Rewrite.ELSE_IF, 'x = 2\nIF x = 1 THEN\n  TALK 1\nELSE IF x = 2 THEN\n  TALK 2\nEND IF\n', 4, 1,
      "write ELSEIF"),
+    # ... and closes an IF only at END IF: ENDIF stays a name, the block is never closed
+    # ("Expecting '}' to terminate this block").
+    (Rewrite.ENDIF, 'x = 1\nIF x = 1 THEN\n  TALK "y"\nENDIF\nTALK x\n', 4, 1, "write END IF"),
+    (Rewrite.ENDIF, 'x = 1\nIF x = 1 THEN\n  TALK "y"\nEND_IF\n', 4, 1, "write END IF"),
     # convert_if_then_syntax replaces " <> " only with a space on each side.
     (Rewrite.NOT_EQUAL, "a = 2\nIF a<>1 THEN\n  TALK 1\nEND IF\n", 2, 5, "space on each side"),
     # convert_multiword_keywords anchors GET BOT MEMORY at the start of the line.

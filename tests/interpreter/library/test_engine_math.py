@@ -9,10 +9,15 @@ f64 only). Rhai converts no argument, so an integer where only ``f64`` is regist
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from interpreter import BasicRuntimeError, BasicSyntaxError
 from tests.interpreter.helpers import talks
+
+# How Rhai's "Function not found" names a text argument (rhai src/func/call.rs)
+TEXT = "&str | ImmutableString | String"
 
 
 @pytest.mark.parametrize(("call", "engine_error"), [
@@ -25,13 +30,12 @@ from tests.interpreter.helpers import talks
     ("EXP(0)", "EXP (i64)"),
     ("SIN(0)", "SIN (i64)"),
     ("ATN(1)", "ATAN (i64)"),
-    ("ABS(\"3\")", "ABS (string)"),
+    ("ABS(\"3\")", f"ABS ({TEXT})"),
     ("SGN(TRUE)", "SGN (bool)"),
     ("MOD(7, 2.0)", "MOD (i64, f64)"),
 ])
 def test_no_conversion_of_arguments(call: str, engine_error: str) -> None:
-    with pytest.raises(BasicRuntimeError, match=r"Function not found: " + engine_error.replace(
-            "(", r"\(").replace(")", r"\)")):
+    with pytest.raises(BasicRuntimeError, match=re.escape(f"Function not found: {engine_error}")):
         talks(f"TALK {call}")
 
 

@@ -17,6 +17,9 @@ from interpreter import BasicRuntimeError
 from interpreter.library.engine_functions import REGISTERED_FUNCTIONS
 from tests.interpreter.helpers import talks
 
+# How Rhai's "Function not found" names a text argument (rhai src/func/call.rs)
+TEXT = "&str | ImmutableString | String"
+
 SETUP = 's = "abcab"\nm = #{b: 1, a: 2};\nxs = [1, 2, 3]\n'
 
 
@@ -72,11 +75,11 @@ def test_methods_give_what_general_bots_gives(lines: str, shown: list[str]) -> N
 
 
 @pytest.mark.parametrize(("line", "message"), [
-    ('TALK "abc".toUpperCase()', "Function not found: toUpperCase (string)"),
-    ('TALK "abc".Upper()', "Function not found: Upper (string)"),
-    ('TALK "abc".ucase()', "Function not found: ucase (string)"),
-    ('TALK "abc".includes("b")', "Function not found: includes (string, string)"),
-    ('TALK "abc".tostring()', "Function not found: tostring (string)"),
+    ('TALK "abc".toUpperCase()', f"Function not found: toUpperCase ({TEXT})"),
+    ('TALK "abc".Upper()', f"Function not found: Upper ({TEXT})"),
+    ('TALK "abc".ucase()', f"Function not found: ucase ({TEXT})"),
+    ('TALK "abc".includes("b")', f"Function not found: includes ({TEXT}, {TEXT})"),
+    ('TALK "abc".tostring()', f"Function not found: tostring ({TEXT})"),
     ("TALK 5.len()", "Function not found: len (i64)"),
     ("TALK xs.to_json()", "Function not found: to_json (array)"),
     ("TALK to_json(xs)", "Function not found: to_json (array)"),

@@ -308,7 +308,7 @@ def test_utf16_offsets_bmp_is_identity() -> None:
 # --------------------------------------------------------------------------- robustness
 
 _FRAGMENTS = st.sampled_from([
-    '"', "'", "‘", "“", "${", "}", "{", "#{", "#", "//", "REM", "REMEMBER", "BEGIN TALK\n",
+    '"', "`", "``", "'", "‘", "“", "${", "}", "{", "#{", "#", "//", "REM", "REMEMBER", "BEGIN TALK\n",
     "BEGIN SYSTEM PROMPT\n", "END TALK", "END SYSTEM PROMPT", "TABLE t\n", "END TABLE", "\n",
     " ", "\t", "x", "=", "(", ")", "\\", "😀", "SET_BOT_MEMORY", "SET BOT MEMORY", "HEAR a AS ",
     "INTEGER", "SUB ", "IF", "THEN", "END IF", "LEN(", "1.5", ",", "SAVE ", "\r", "\x00", "é",
@@ -324,11 +324,12 @@ def test_lexing_anything_never_raises_and_keeps_the_text(text: str) -> None:
 
 
 @settings(max_examples=200, deadline=None)
-@given(_GARBAGE, st.sampled_from([-1, 0, 1, 2, 3, 99]))
+@given(_GARBAGE, st.sampled_from([-1, 0, 1, 2, 3, 4, 99]))
 def test_highlighting_any_line_never_raises(text: str, state: int) -> None:
     for line in text.split("\n"):
         spans, state = highlight_line_tokens(line, state)
-        assert state in (STATE_NORMAL, STATE_TEXT_BLOCK, STATE_TABLE_BLOCK, STATE_STRING)
+        assert state in (STATE_NORMAL, STATE_TEXT_BLOCK, STATE_TABLE_BLOCK, STATE_STRING,
+                         STATE_BACKTICK)
         for start, length, _ in spans:
             assert 0 <= start and length > 0 and start + length <= len(line)
         assert [s for s, _, _ in spans] == sorted(s for s, _, _ in spans)
