@@ -442,11 +442,7 @@ class Lexer:
         self.pos += 1
         parts: list[str | Interpolation] = []
         buf: list[str] = []
-        while True:
-            if self.pos >= len(text):
-                self.reached_end = True
-                self.error("string is never closed (missing " + quote + ")", line, col, col + 1)
-                break
+        while not self.cut_off(quote, line, col):
             ch = text[self.pos]
             if ch == quote:
                 if text.startswith(quote * 2, self.pos) and quote == '"':
@@ -489,6 +485,14 @@ class Lexer:
         tok = self.emit(Kind.STRING, parts, line, col, self.col if self.line == line else col + 1)
         tok.quote = quote
 
+    def cut_off(self, quote: str, line: int, col: int) -> bool:
+        """Whether the text ends inside the string opened at ``line``, ``col`` (reported)."""
+        if self.pos < len(self.text):
+            return False
+        self.reached_end = True
+        self.error(f"string is never closed (missing {quote})", line, col, col + 1)
+        return True
+
     def backtick_string(self) -> None:
         """Rhai's `…` string (tokenizer.rs, ``parse_string_literal`` with ``allow_interpolation``):
         no escapes but a doubled backtick, line breaks kept, ``${expr}`` evaluated."""
@@ -497,11 +501,7 @@ class Lexer:
         self.pos += 1
         parts: list[str | Interpolation] = []
         buf: list[str] = []
-        while True:
-            if self.pos >= len(text):
-                self.reached_end = True
-                self.error("string is never closed (missing `)", line, col, col + 1)
-                break
+        while not self.cut_off("`", line, col):
             ch = text[self.pos]
             if text.startswith("``", self.pos):
                 buf.append("`")
