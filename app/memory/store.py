@@ -310,6 +310,8 @@ class MemoryStore:
             )
         if self._own_db:
             reset_connection(self._db)
+        if self._sql.overwrite is not None:
+            self._sql.overwrite.close()
         if self._protected:
             db_files.release(self._protected)
         return landed and not lost

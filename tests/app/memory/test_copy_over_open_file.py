@@ -12,6 +12,7 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 from pathlib import Path
 
@@ -161,3 +162,34 @@ def test_two_processes_writing_and_checkpointing_one_file_raise_no_alarm(
     assert checkpoints > 10  # the file did change under the writers
     rows = sqlite3.connect(path).execute("SELECT count(*) FROM bot_memories").fetchone()
     assert rows == (1 + 2 * 50,)
+
+
+def test_another_program_closing_the_file_last_while_this_one_held_no_connection_is_no_copy(
+    tmp_path: Path,
+) -> None:
+    """The window opens its store in a worker thread that then closes its connection: until
+    the writer's first write, this process holds none. Another program closing the file then
+    copies its log into the file and deletes the wal-index; this process's next connection
+    makes a new one with the same numbers as the first (an empty log): the file's change
+    passed for a copy, and every write failed until Talkbench was restarted."""
+    url, _ = _backup(tmp_path)
+    box: list[MemoryStore] = []
+    opener = threading.Thread(target=lambda: (box.append(store := MemoryStore(url)),
+                                              store.release_thread_connection()))
+    opener.start()
+    opener.join()
+    store = box[0]
+    try:
+        subprocess.run([sys.executable, "-c", textwrap.dedent(f"""
+            from app.memory.store import MemoryStore
+            with MemoryStore({url!r}) as other:
+                other.set("b", "theirs", "1")
+                assert other.flush(30)
+            """)], check=True)
+        store.set("b", "mine", "2")
+        assert store.flush(30), store.last_error
+        store.check_file()
+        assert {e.key: e.value for e in store.list("b")} == {
+            "k": "old", "theirs": "1", "mine": "2"}
+    finally:
+        assert store.close(30)
