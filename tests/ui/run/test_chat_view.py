@@ -232,3 +232,31 @@ def test_the_edit_menu_copies_and_selects_in_the_focused_chat(window, qtbot):
     window.actions_by_name["copy"].trigger()
     assert QGuiApplication.clipboard().text() == "Running x\nHello"
     assert not window.editor().textCursor().hasSelection()
+
+
+def test_text_selected_after_an_emoji_is_the_text_under_the_drag(chat, qtbot):
+    """Qt counts text positions in UTF-16 units, Python in characters: an emoji (two units)
+    before the drag shifted what was copied by one character per emoji."""
+    chat.add_bubble("\U0001f600\U0001f600 alpha beta", from_bot=True)
+    message = chat.messages[0]
+    view, viewport = chat.view, chat.view.viewport()
+    origin = view.bubbles.text_origin(message, view.row_rect(0)).toPoint()
+    y = origin.y() + view.fontMetrics().height() // 2
+    metrics = view.fontMetrics()
+    before = metrics.horizontalAdvance("\U0001f600\U0001f600 ")
+    start = QPoint(origin.x() + before + 1, y)
+    end = QPoint(origin.x() + metrics.horizontalAdvance("\U0001f600\U0001f600 alpha") + 1, y)
+    qtbot.mousePress(viewport, Qt.MouseButton.LeftButton, pos=start)
+    qtbot.mouseMove(viewport, end)
+    qtbot.mouseRelease(viewport, Qt.MouseButton.LeftButton, pos=end)
+    assert view.marked_text() == "alpha"
+    below = QPoint(origin.x() + before + 1, view.row_rect(0).bottom() + 1)
+    qtbot.mousePress(viewport, Qt.MouseButton.LeftButton, pos=start)
+    qtbot.mouseMove(viewport, below)  # below the text: to its end
+    qtbot.mouseRelease(viewport, Qt.MouseButton.LeftButton, pos=below)
+    assert view.marked_text() == "alpha beta"
+    shot = viewport.grab().toImage()
+    highlight = view.palette().color(QPalette.ColorRole.Highlight).name()
+    beta = origin.x() + metrics.horizontalAdvance("\U0001f600\U0001f600 alpha be")
+    assert shot.pixelColor(beta, y).name() == highlight or any(
+        shot.pixelColor(x, y).name() == highlight for x in range(beta, beta + 4))
