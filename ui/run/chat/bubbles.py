@@ -8,6 +8,7 @@ no space breaks where it must instead of running out of its bubble.
 from __future__ import annotations
 
 import math
+import re
 from typing import NamedTuple
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPointF, QRect, QRectF, QSize, Qt
@@ -51,13 +52,19 @@ def file_icon(widget: QWidget) -> QIcon:
 
 _WRAP = QTextOption()
 _WRAP.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+_ANYWHERE = QTextOption()
+_ANYWHERE.setWrapMode(QTextOption.WrapMode.WrapAnywhere)
+# Qt looks for a word boundary from each line's start to the end of a word: wrapping one word
+# of n characters costs n² (~0.8 s for 100,000, twice: measured, then painted). A message
+# holding so long a word (a blob, a minified file) breaks anywhere, in linear time.
+_LONG_WORD = re.compile(r"\S{2000}")
 
 
 def lay_out(text: str, font: QFont, width: float) -> tuple[QTextLayout, float, float]:
     """``text`` wrapped at ``width``: the layout, its widest line and its height."""
     # QTextLayout breaks lines at U+2028 only, not at "\n".
     layout = QTextLayout(text.replace("\n", "\u2028"), font)
-    layout.setTextOption(_WRAP)
+    layout.setTextOption(_ANYWHERE if _LONG_WORD.search(text) else _WRAP)
     layout.beginLayout()
     height = widest = 0.0
     while (line := layout.createLine()).isValid():
