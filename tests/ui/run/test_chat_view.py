@@ -260,3 +260,23 @@ def test_text_selected_after_an_emoji_is_the_text_under_the_drag(chat, qtbot):
     beta = origin.x() + metrics.horizontalAdvance("\U0001f600\U0001f600 alpha be")
     assert shot.pixelColor(beta, y).name() == highlight or any(
         shot.pixelColor(x, y).name() == highlight for x in range(beta, beta + 4))
+
+
+def test_page_down_and_up_pass_no_message_unseen(chat, qtbot):
+    """A page was a count of rows of a guessed height (40 px): with taller messages, each
+    PageDown went past messages that were never on screen."""
+    for i in range(120):
+        chat.add_bubble(f"message {i}" + " with more words" * (i % 7) * 4, from_bot=i % 2 == 0)
+    view = chat.view
+    view.setFocus()
+    for key, start, end in ((Qt.Key.Key_PageDown, Qt.Key.Key_Home, 119),
+                            (Qt.Key.Key_PageUp, Qt.Key.Key_End, 0)):
+        qtbot.keyClick(view, start)
+        seen = set(view.visible_rows())
+        for _ in range(200):
+            qtbot.keyClick(view, key)
+            seen.update(view.visible_rows())
+            if view.currentIndex().row() == end:
+                break
+        assert view.currentIndex().row() == end
+        assert seen == set(range(120))
