@@ -280,3 +280,24 @@ def test_page_down_and_up_pass_no_message_unseen(chat, qtbot):
                 break
         assert view.currentIndex().row() == end
         assert seen == set(range(120))
+
+
+def test_a_reader_scrolled_up_keeps_the_message_read_when_the_oldest_leave(qtbot):
+    """Past the cap the oldest messages leave together: the rows below kept their pixel
+    positions, so a reader scrolled up was moved that many messages on."""
+    panel = ChatPanel(limit=200, trim=50)
+    qtbot.addWidget(panel)
+    panel.resize(420, 500)
+    panel.show()
+    qtbot.waitExposed(panel)
+    for i in range(200):
+        panel.add_bubble(f"message {i}", from_bot=True)
+    view = panel.view
+    view.scrollTo(panel.model.index(120, 0), view.ScrollHint.PositionAtTop)
+    read, offset = panel.messages[view.visible_rows()[0]], view.row_rect(120).top()
+    assert not view.following
+    for i in range(200, 260):  # 50 of the oldest leave at the 250th
+        panel.add_bubble(f"message {i}", from_bot=True)
+    assert panel.model.left == 50 and not view.following
+    assert panel.messages[view.visible_rows()[0]] is read
+    assert view.row_rect(70).top() == offset  # to the pixel

@@ -181,9 +181,14 @@ class ChatView(QAbstractItemView):
         super().rowsInserted(parent, start, end)
 
     def _removed(self, _parent: QModelIndex, start: int, end: int) -> None:
+        gone = self._tops[end + 1] - self._tops[start]
         del self._heights[start:end + 1]
         self._tops = [0, *accumulate(self._heights)]
+        bar = self.verticalScrollBar()
+        value, follow = bar.value(), self._follow
         self.updateGeometries()
+        if not follow:  # the oldest rows left: the reader's place moves up with the rest
+            bar.setValue(value - gone)
         self.viewport().update()
 
     def reset(self) -> None:
