@@ -62,7 +62,8 @@ class OverwriteCheck:
 
     def __init__(self, path: str) -> None:
         self.path = path
-        self._shm = path + "-shm"
+        # SQLite names its side files after the file a symbolic link leads to.
+        self._shm = os.path.realpath(path) + "-shm"
         self._last: _Look | None = None
         self._overwritten = False
         self._lock = threading.Lock()  # the writer and the outside watcher both check

@@ -193,3 +193,20 @@ def test_another_program_closing_the_file_last_while_this_one_held_no_connection
             "k": "old", "theirs": "1", "mine": "2"}
     finally:
         assert store.close(30)
+
+
+def test_a_copy_over_a_database_reached_through_a_symbolic_link_is_seen(tmp_path: Path) -> None:
+    """SQLite names its wal-index after the link's target: looked for beside the link, it
+    was never found and the check did nothing."""
+    _, path = _backup(tmp_path)
+    link = tmp_path / "link.sqlite3"
+    link.symlink_to(path)
+    store = MemoryStore(sqlite_url(link), retry_max_delay=0.1)
+    for i in range(50):
+        store.set("b", f"n{i}", "x" * 200)
+    assert store.flush(30)
+    subprocess.run(["cp", str(tmp_path / "backup.sqlite3"), str(link)], check=True)
+    store.set("b", "after", "2")
+    assert not store.flush(5)
+    assert "written over by another program" in (store.last_error or "")
+    assert not store.close(1)
