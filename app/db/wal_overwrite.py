@@ -157,8 +157,10 @@ class _WalIndexes:
                 # no connection uses it any longer, so no lock SQLite needs goes with it.
                 del self._held[shm]
                 os.close(held[1])
-            fd = None if identity is None else _find_descriptor(identity)
-            if fd is None or identity is None:
+            if identity is None:
+                return None
+            fd = _find_descriptor(identity)
+            if fd is None:
                 return None
             try:
                 copy = os.dup(fd)
