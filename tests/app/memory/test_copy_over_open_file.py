@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from app.db.database import sqlite_url
+from app.memory.history import MemoryHistory
 from app.memory.outside_watch import OutsideWatcher
 from app.memory.store import ChangeState, MemoryStore
 
@@ -204,3 +205,22 @@ def test_another_program_closing_the_file_last_while_this_one_held_no_connection
     finally:
         assert store.close(30)
 
+
+
+def test_the_history_recorder_stops_writing_too_and_keeps_its_rows(tmp_path: Path) -> None:
+    """Its commits went on into the file written over (and their checkpoints put the old
+    log's pages over the copy) while the store's writes had stopped."""
+    url, path = _backup(tmp_path)
+    store = MemoryStore(url, retry_max_delay=0.1)
+    history = MemoryHistory(store)
+    try:
+        history.watch("b")
+        store.set("b", "before", "1")
+        assert history.flush(30)
+        subprocess.run(["cp", str(tmp_path / "backup.sqlite3"), str(path)], check=True)
+        history.record_outside("b", "k", "old", "theirs")  # a change seen, to be recorded
+        assert not history.flush(30)  # at once: nothing can be recorded
+        assert "written over by another program" in (history.last_error or "")
+    finally:
+        history.close()
+        store.close(1)
