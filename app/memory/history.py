@@ -472,6 +472,7 @@ class MemoryHistory:
         # Nothing into a file written over, as the store's writes (they are kept, retried).
         self.store.check_file()
         insert_rows(self.db, EVENTS_TABLE, _ROW_COLUMNS, rows)
+        self.store.check_file(committed=True)
 
     def _to_rows(self, items: list[Any]) -> list[tuple[Any, ...]]:
         rows: list[tuple[Any, ...]] = []

@@ -316,11 +316,12 @@ class MemoryStore:
             db_files.release(self._protected)
         return landed and not lost
 
-    def check_file(self) -> None:
+    def check_file(self, committed: bool = False) -> None:
         """DatabaseError if the SQLite file was deleted, replaced or written over by another
         program while open (the writes then fail too); nothing on PostgreSQL. For a watcher
-        that tells the user while nothing is written."""
-        self._sql.check_file()
+        that tells the user while nothing is written, and before and after (``committed``)
+        the commits of other writers to the store's database."""
+        self._sql.check_file(committed)
 
     def release_thread_connection(self) -> None:
         """Close the calling thread's connection to the database (a helper thread that read

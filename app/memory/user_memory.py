@@ -117,8 +117,12 @@ class UserMemories:
     """All user memories in one database."""
 
     def __init__(self, db: peewee.Database,
-                 clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC)) -> None:
+                 clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
+                 check_file: Callable[[bool], None] = lambda committed: None) -> None:
         self._db = db
+        # The store's (DatabaseError once its SQLite file was deleted, replaced or written
+        # over): no write into a file the store stopped writing to.
+        self._check_file = check_file
         self.clock = clock  # aware UTC "now"; tests move it to expire entries
         self._sqlite = is_sqlite(db)
         self._lock = threading.RLock()
@@ -332,7 +336,9 @@ class UserMemories:
         self._ensure()
         try:
             with self._db.atomic():
+                self._check_file(False)
                 yield
+            self._check_file(True)
         except (peewee.PeeweeException, DatabaseError) as exc:
             if not self._db.in_transaction():
                 reset_connection(self._db)  # a lost connection is reopened by the next call
@@ -466,7 +472,8 @@ def user_memories(store: Any) -> UserMemories:
     with _by_store_lock:
         found = _by_store.get(store)
         if found is None:
-            found = _by_store[store] = UserMemories(store.database)
+            found = _by_store[store] = UserMemories(store.database,
+                                                     check_file=store.check_file)
         return found
 
 

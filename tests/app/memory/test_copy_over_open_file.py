@@ -22,6 +22,7 @@ from app.db.database import sqlite_url
 from app.memory.history import MemoryHistory
 from app.memory.outside_watch import OutsideWatcher
 from app.memory.store import ChangeState, MemoryStore
+from app.memory.user_memory import UserMemoryError, user_memories
 
 from ..conftest import settle
 from .racing import race
@@ -224,3 +225,14 @@ def test_the_history_recorder_stops_writing_too_and_keeps_its_rows(tmp_path: Pat
     finally:
         history.close()
         store.close(1)
+
+
+def test_user_memory_stops_writing_too(tmp_path: Path) -> None:
+    """SET USER MEMORY's commits went on into the file written over as well."""
+    url, path = _backup(tmp_path)
+    with MemoryStore(url, retry_max_delay=0.1) as store:
+        users = user_memories(store)
+        users.set("b", "ada", "k", "1")
+        subprocess.run(["cp", str(tmp_path / "backup.sqlite3"), str(path)], check=True)
+        with pytest.raises(UserMemoryError, match="written over by another program"):
+            users.set("b", "ada", "k", "2")
