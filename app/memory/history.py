@@ -470,9 +470,8 @@ class MemoryHistory:
         # One transaction per step: a crash loses at most the step being written, never a
         # committed one (see app.memory.event_rows for why plain multi-row inserts).
         # Nothing into a file written over, as the store's writes (they are kept, retried).
-        self.store.check_file()
-        insert_rows(self.db, EVENTS_TABLE, _ROW_COLUMNS, rows)
-        self.store.check_file(committed=True)
+        with self.store.file_checked():
+            insert_rows(self.db, EVENTS_TABLE, _ROW_COLUMNS, rows)
 
     def _to_rows(self, items: list[Any]) -> list[tuple[Any, ...]]:
         rows: list[tuple[Any, ...]] = []

@@ -26,10 +26,11 @@ first (see :mod:`app.memory.commits`).
 from __future__ import annotations
 
 import atexit
+import contextlib
 import logging
 import os
 import weakref
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Iterator
 from typing import Any, Self
 
 import peewee
@@ -322,6 +323,18 @@ class MemoryStore:
         that tells the user while nothing is written, and before and after (``committed``)
         the commits of other writers to the store's database."""
         self._sql.check_file(committed)
+
+    @contextlib.contextmanager
+    def file_checked(self) -> Iterator[None]:
+        """Around another writer's transaction on the store's database (history, snapshots,
+        user and shared memory): DatabaseError before it when the store's SQLite file was
+        deleted, replaced or written over (their commits went on into a file the store had
+        stopped writing to), and after its commit a new look at the log, as the store takes
+        after its own (a first frame in an empty log draws new salts: an older look missed
+        a copy)."""
+        self.check_file()
+        yield
+        self.check_file(committed=True)
 
     def release_thread_connection(self) -> None:
         """Close the calling thread's connection to the database (a helper thread that read

@@ -29,6 +29,7 @@ import threading
 import uuid
 import weakref
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from typing import Any
 
@@ -118,11 +119,10 @@ class UserMemories:
 
     def __init__(self, db: peewee.Database,
                  clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
-                 check_file: Callable[[bool], None] = lambda committed: None) -> None:
+                 file_checked: Callable[[], AbstractContextManager[None]] = nullcontext,
+                 ) -> None:
         self._db = db
-        # The store's (DatabaseError once its SQLite file was deleted, replaced or written
-        # over): no write into a file the store stopped writing to.
-        self._check_file = check_file
+        self._file_checked = file_checked  # the store's: see MemoryStore.file_checked
         self.clock = clock  # aware UTC "now"; tests move it to expire entries
         self._sqlite = is_sqlite(db)
         self._lock = threading.RLock()
@@ -335,10 +335,8 @@ class UserMemories:
     def _transaction(self) -> Iterator[None]:
         self._ensure()
         try:
-            with self._db.atomic():
-                self._check_file(False)
+            with self._file_checked(), self._db.atomic():
                 yield
-            self._check_file(True)
         except (peewee.PeeweeException, DatabaseError) as exc:
             if not self._db.in_transaction():
                 reset_connection(self._db)  # a lost connection is reopened by the next call
@@ -473,7 +471,7 @@ def user_memories(store: Any) -> UserMemories:
         found = _by_store.get(store)
         if found is None:
             found = _by_store[store] = UserMemories(store.database,
-                                                     check_file=store.check_file)
+                                                     file_checked=store.file_checked)
         return found
 
 

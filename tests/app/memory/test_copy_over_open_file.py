@@ -18,9 +18,10 @@ from pathlib import Path
 
 import pytest
 
-from app.db.database import sqlite_url
+from app.db.database import DatabaseError, sqlite_url
 from app.memory.history import MemoryHistory
 from app.memory.outside_watch import OutsideWatcher
+from app.memory.snapshots import Snapshots
 from app.memory.store import ChangeState, MemoryStore
 from app.memory.user_memory import UserMemoryError, user_memories
 
@@ -227,12 +228,14 @@ def test_the_history_recorder_stops_writing_too_and_keeps_its_rows(tmp_path: Pat
         store.close(1)
 
 
-def test_user_memory_stops_writing_too(tmp_path: Path) -> None:
-    """SET USER MEMORY's commits went on into the file written over as well."""
+def test_user_memory_and_snapshots_stop_writing_too(tmp_path: Path) -> None:
+    """SET USER MEMORY's and a snapshot's commits went on into the file written over."""
     url, path = _backup(tmp_path)
     with MemoryStore(url, retry_max_delay=0.1) as store:
-        users = user_memories(store)
-        users.set("b", "ada", "k", "1")
+        users, snapshots = user_memories(store), Snapshots(store)
+        users.set("b", "ada", "k", "1")  # the first frame of an empty log: new salts
         subprocess.run(["cp", str(tmp_path / "backup.sqlite3"), str(path)], check=True)
         with pytest.raises(UserMemoryError, match="written over by another program"):
             users.set("b", "ada", "k", "2")
+        with pytest.raises(DatabaseError, match="written over by another program"):
+            snapshots.save("b", "after the copy")
