@@ -15,13 +15,22 @@ restore). What can go unseen: a copy followed by a checkpoint before our next lo
 never a false alarm); looks taken while a checkpoint was under way are not used. A ``touch``
 of the file does count as a write.
 
-The wal-index is read through SQLite's own descriptor (found in ``/proc/self/fd``), never one of
-ours: closing any descriptor of a file drops every POSIX lock the process holds on it, SQLite's
-included. Where descriptors cannot be listed (Windows) the check does nothing.
+The wal-index is read through a copy (``dup``) of SQLite's own descriptor, found in
+``/proc/self/fd``, never one we open: closing any descriptor of a file drops every POSIX lock
+the process holds on it, SQLite's included. That copy is closed only once the wal-index it reads
+is no longer at its path. Where descriptors cannot be listed (Windows) the check does nothing.
+
+Numbers are only compared within one wal-index: when the last connection to the file closes,
+SQLite copies the log into the file and deletes the wal-index, and the next connection makes a
+new one whose numbers can repeat the old ones (an empty log: all zero). A process holding no
+connection for a while (the window's store between its opening and its first write) then took
+another program's last close for a copy. Each wal-index gets a new number here while its copy
+keeps it open: its inode cannot be reused for the next one, so a new one is always seen.
 """
 
 from __future__ import annotations
 
+import itertools
 import os
 import struct
 import threading
@@ -38,13 +47,14 @@ _U32 = struct.Struct("=I")
 
 @dataclass(frozen=True)
 class _Look:
-    log: tuple[bytes, int, int]  # salts, frames copied, frames a checkpoint set out to copy
+    # which wal-index (see _WalIndexes), salts, frames copied, frames a checkpoint set out to copy
+    log: tuple[int, bytes, int, int]
     file: tuple[int, int]  # mtime (ns), size
 
     @property
     def settled(self) -> bool:
         """No checkpoint was copying pages (one under way may still write the file)."""
-        return self.log[1] == self.log[2]
+        return self.log[2] == self.log[3]
 
 
 class OverwriteCheck:
@@ -52,9 +62,8 @@ class OverwriteCheck:
 
     def __init__(self, path: str) -> None:
         self.path = path
-        self._shm = path + "-shm"
-        self._fd: int | None = None
-        self._fd_identity: tuple[int, int] | None = None
+        # SQLite names its side files after the file a symbolic link leads to.
+        self._shm = os.path.realpath(path) + "-shm"
         self._last: _Look | None = None
         self._overwritten = False
         self._lock = threading.Lock()  # the writer and the outside watcher both check
@@ -77,6 +86,12 @@ class OverwriteCheck:
                 "the backup again (SQLite puts its log back over the copy when it closes), "
                 "or restore from a snapshot or `talkbench memory import`"
             )
+
+    def close(self) -> None:
+        """Done checking (the store closed its connections): let go of the wal-index."""
+        with self._lock:
+            self._last = None
+            _wal_indexes.release(self._shm)
 
     def _check(self, look_again: bool) -> None:
         if self._overwritten:
@@ -102,39 +117,87 @@ class OverwriteCheck:
             return None
         return st.st_mtime_ns, st.st_size
 
-    def _log(self) -> tuple[bytes, int, int] | None:
-        fd = self._sqlite_fd()
-        if fd is None:
+    def _log(self) -> tuple[int, bytes, int, int] | None:
+        opened = _wal_indexes.open(self._shm)
+        if opened is None:
             return None
+        fd, number = opened
         try:
             head = os.pread(fd, _HEADER_BYTES, 0)
         except OSError:
             return None
         if len(head) < _HEADER_BYTES:
             return None
-        return head[32:40], _U32.unpack_from(head, 96)[0], _U32.unpack_from(head, 128)[0]
+        return number, head[32:40], _U32.unpack_from(head, 96)[0], _U32.unpack_from(head, 128)[0]
 
-    def _sqlite_fd(self) -> int | None:
-        """SQLite's descriptor of the ``-shm`` file; None without one (not WAL, not open)."""
-        if self._fd is not None and _identity(self._fd) == self._fd_identity:
-            return self._fd  # still open on the same file (SQLite keeps it while connected)
-        self._fd = None
+
+class _WalIndexes:
+    """This process's copies of SQLite's descriptors of wal-index files, one per path, each
+    with the number of the wal-index it reads (a new one for each new file at the path)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._held: dict[str, tuple[tuple[int, int], int, int]] = {}  # identity, fd, number
+        self._numbers = itertools.count(1)
+
+    def open(self, shm: str) -> tuple[int, int] | None:
+        """``(descriptor, number)`` of the wal-index at path ``shm``; None while this process
+        has none open (not WAL, no connection)."""
         try:
-            shm = os.stat(self._shm)
+            st = os.stat(shm)
+            identity: tuple[int, int] | None = (st.st_dev, st.st_ino)
         except OSError:
-            return None
-        wanted = self._fd_identity = (shm.st_dev, shm.st_ino)
-        for fd_dir in _FD_DIRS:
+            identity = None
+        with self._lock:
+            held = self._held.get(shm)
+            if held is not None and held[0] == identity:
+                return held[1], held[2]
+            if held is not None:
+                # That wal-index was deleted (SQLite does when the last connection closes):
+                # no connection uses it any longer, so no lock SQLite needs goes with it.
+                del self._held[shm]
+                os.close(held[1])
+            if identity is None:
+                return None
+            fd = _find_descriptor(identity)
+            if fd is None:
+                return None
             try:
-                names = os.listdir(fd_dir)
-            except OSError:
-                continue
-            for name in names:
-                if name.isdigit() and _identity(int(name)) == wanted:
-                    self._fd = int(name)
-                    return self._fd
-            return None
+                copy = os.dup(fd)
+            except OSError:  # SQLite closed it meanwhile
+                return None
+            if _identity(copy) != identity:  # ... and the number went to another file
+                os.close(copy)
+                return None
+            number = next(self._numbers)
+            self._held[shm] = (identity, copy, number)
+            return copy, number
+
+    def release(self, shm: str) -> None:
+        """Close the copy for ``shm`` unless a connection of this process still has that
+        wal-index open (a store closing leaves no descriptor of its files behind)."""
+        with self._lock:
+            held = self._held.get(shm)
+            if held is None or _find_descriptor(held[0], besides=held[1]) is not None:
+                return
+            del self._held[shm]
+            os.close(held[1])
+
+
+_wal_indexes = _WalIndexes()  # one per process, as POSIX locks are
+
+
+def _find_descriptor(identity: tuple[int, int], besides: int | None = None) -> int | None:
+    for fd_dir in _FD_DIRS:
+        try:
+            names = os.listdir(fd_dir)
+        except OSError:
+            continue
+        for name in names:
+            if name.isdigit() and int(name) != besides and _identity(int(name)) == identity:
+                return int(name)
         return None
+    return None
 
 
 def _identity(fd: int) -> tuple[int, int] | None:

@@ -31,6 +31,7 @@ import peewee
 from interpreter.ports.host import WriteSource
 
 from ..db.database import (
+    DatabaseError,
     is_sqlite,
     read_reconnecting,
     reset_connection,
@@ -310,7 +311,7 @@ class MemoryHistory:
             self._urgent += 1
             self._cond.notify_all()
             try:
-                while ((self._done < target or self._unsaved)
+                while ((self._done < target or (self._unsaved and not self._refused()))
                        and self._thread.is_alive()):
                     remaining = None if deadline is None else deadline - time.monotonic()
                     if remaining is not None and remaining <= 0:
@@ -319,6 +320,15 @@ class MemoryHistory:
                 return self._done >= target and not self._unsaved
             finally:
                 self._urgent -= 1
+
+    def _refused(self) -> bool:
+        """Whether the store's file refuses every write now (deleted, replaced or written
+        over): the rows kept for it are tried again, not waited for (closing waited 10 s)."""
+        try:
+            self.store.check_file()
+        except DatabaseError:
+            return True
+        return False
 
     @property
     def backlog(self) -> int:
@@ -459,7 +469,9 @@ class MemoryHistory:
     def _insert(self, rows: list[tuple[Any, ...]]) -> None:
         # One transaction per step: a crash loses at most the step being written, never a
         # committed one (see app.memory.event_rows for why plain multi-row inserts).
-        insert_rows(self.db, EVENTS_TABLE, _ROW_COLUMNS, rows)
+        # Nothing into a file written over, as the store's writes (they are kept, retried).
+        with self.store.file_checked():
+            insert_rows(self.db, EVENTS_TABLE, _ROW_COLUMNS, rows)
 
     def _to_rows(self, items: list[Any]) -> list[tuple[Any, ...]]:
         rows: list[tuple[Any, ...]] = []

@@ -19,7 +19,7 @@ import peewee
 from interpreter.ports.services import ServiceError
 
 from ..db.bots import BotDirectory
-from ..db.database import is_sqlite, reset_connection, translate_error
+from ..db.database import DatabaseError, is_sqlite, reset_connection, translate_error
 from ..db.models import BaseModel, Bot, UtcDateTimeField, create_tables, db_timestamp, utc_now
 from ..services.registry import ServiceContext, service_factory
 
@@ -94,9 +94,9 @@ class SharedMemory:
                 if not self._ready:
                     create_tables(self._db, BotSharedMemory)
                     self._ready = True
-                with self._db.atomic():
+                with self._store.file_checked(), self._db.atomic():
                     return work()
-            except peewee.PeeweeException as exc:
+            except (peewee.PeeweeException, DatabaseError) as exc:
                 if not self._db.in_transaction():
                     reset_connection(self._db)  # a lost connection is reopened next time
                 raise ServiceError(str(translate_error(exc, "the memory database"))) from None

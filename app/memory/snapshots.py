@@ -129,7 +129,7 @@ class Snapshots:
     ) -> Snapshot:
         created = created or {}
         now = time.time()
-        with self.db.atomic():
+        with self.store.file_checked(), self.db.atomic():
             old = self._find(bot, name)
             if old is not None:
                 if not overwrite:
@@ -184,7 +184,7 @@ class Snapshots:
                         created={k: c for k, _, c in found if c is not None})
 
     def delete(self, bot: str, name: str) -> bool:
-        with self.db.atomic():
+        with self.store.file_checked(), self.db.atomic():
             sid = self._find(bot, name)
             if sid is None:
                 return False

@@ -328,12 +328,14 @@ class MemorySql:
         that commit is not a saved write."""
         return self._sqlite_atomic() if self.file is not None else self.db.atomic()
 
-    def check_file(self) -> None:
+    def check_file(self, committed: bool = False) -> None:
         """DatabaseError if the SQLite file was deleted, replaced or written over since it
-        was opened (see :meth:`atomic`); nothing on PostgreSQL."""
+        was opened (see :meth:`atomic`); nothing on PostgreSQL. ``committed``: right after a
+        commit made outside :meth:`atomic` (it looks at the log again, as :meth:`atomic`
+        does after its commits)."""
         if self.file is not None and self.overwrite is not None:
             self.file.check()
-            self.overwrite.check(look_again=False)
+            self.overwrite.check(look_again=committed)
 
     @contextlib.contextmanager
     def _sqlite_atomic(self) -> Iterator[None]:

@@ -26,10 +26,11 @@ first (see :mod:`app.memory.commits`).
 from __future__ import annotations
 
 import atexit
+import contextlib
 import logging
 import os
 import weakref
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Iterator
 from typing import Any, Self
 
 import peewee
@@ -310,15 +311,30 @@ class MemoryStore:
             )
         if self._own_db:
             reset_connection(self._db)
+        if self._sql.overwrite is not None:
+            self._sql.overwrite.close()
         if self._protected:
             db_files.release(self._protected)
         return landed and not lost
 
-    def check_file(self) -> None:
+    def check_file(self, committed: bool = False) -> None:
         """DatabaseError if the SQLite file was deleted, replaced or written over by another
         program while open (the writes then fail too); nothing on PostgreSQL. For a watcher
-        that tells the user while nothing is written."""
-        self._sql.check_file()
+        that tells the user while nothing is written, and before and after (``committed``)
+        the commits of other writers to the store's database."""
+        self._sql.check_file(committed)
+
+    @contextlib.contextmanager
+    def file_checked(self) -> Iterator[None]:
+        """Around another writer's transaction on the store's database (history, snapshots,
+        user and shared memory): DatabaseError before it when the store's SQLite file was
+        deleted, replaced or written over (their commits went on into a file the store had
+        stopped writing to), and after its commit a new look at the log, as the store takes
+        after its own (a first frame in an empty log draws new salts: an older look missed
+        a copy)."""
+        self.check_file()
+        yield
+        self.check_file(committed=True)
 
     def release_thread_connection(self) -> None:
         """Close the calling thread's connection to the database (a helper thread that read

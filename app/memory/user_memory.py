@@ -29,6 +29,7 @@ import threading
 import uuid
 import weakref
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from typing import Any
 
@@ -117,8 +118,11 @@ class UserMemories:
     """All user memories in one database."""
 
     def __init__(self, db: peewee.Database,
-                 clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC)) -> None:
+                 clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
+                 file_checked: Callable[[], AbstractContextManager[None]] = nullcontext,
+                 ) -> None:
         self._db = db
+        self._file_checked = file_checked  # the store's: see MemoryStore.file_checked
         self.clock = clock  # aware UTC "now"; tests move it to expire entries
         self._sqlite = is_sqlite(db)
         self._lock = threading.RLock()
@@ -331,7 +335,7 @@ class UserMemories:
     def _transaction(self) -> Iterator[None]:
         self._ensure()
         try:
-            with self._db.atomic():
+            with self._file_checked(), self._db.atomic():
                 yield
         except (peewee.PeeweeException, DatabaseError) as exc:
             if not self._db.in_transaction():
@@ -466,7 +470,8 @@ def user_memories(store: Any) -> UserMemories:
     with _by_store_lock:
         found = _by_store.get(store)
         if found is None:
-            found = _by_store[store] = UserMemories(store.database)
+            found = _by_store[store] = UserMemories(store.database,
+                                                     file_checked=store.file_checked)
         return found
 
 

@@ -12,12 +12,18 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 from pathlib import Path
 
-from app.db.database import sqlite_url
+import pytest
+
+from app.db.database import DatabaseError, sqlite_url
+from app.memory.history import MemoryHistory
 from app.memory.outside_watch import OutsideWatcher
+from app.memory.snapshots import Snapshots
 from app.memory.store import ChangeState, MemoryStore
+from app.memory.user_memory import UserMemoryError, user_memories
 
 from ..conftest import settle
 from .racing import race
@@ -33,8 +39,16 @@ def _backup(tmp_path: Path) -> tuple[str, Path]:
     return sqlite_url(path), path
 
 
-def test_a_copy_over_the_open_file_stops_the_writes_and_keeps_them(tmp_path: Path) -> None:
+@pytest.mark.parametrize("through", ["the file", "a symbolic link"])
+def test_a_copy_over_the_open_file_stops_the_writes_and_keeps_them(tmp_path: Path,
+                                                                   through: str) -> None:
+    """Through a link too: SQLite names its wal-index after the link's target, and looked
+    for beside the link it was never found (the check did nothing)."""
     url, path = _backup(tmp_path)
+    if through == "a symbolic link":
+        path = tmp_path / "link.sqlite3"
+        path.symlink_to(tmp_path / "memory.sqlite3")
+        url = sqlite_url(path)
     store = MemoryStore(url, retry_max_delay=0.1)
     changes: list = []
     store.subscribe(changes.append)
@@ -161,3 +175,67 @@ def test_two_processes_writing_and_checkpointing_one_file_raise_no_alarm(
     assert checkpoints > 10  # the file did change under the writers
     rows = sqlite3.connect(path).execute("SELECT count(*) FROM bot_memories").fetchone()
     assert rows == (1 + 2 * 50,)
+
+
+def test_another_program_closing_the_file_last_while_this_one_held_no_connection_is_no_copy(
+    tmp_path: Path,
+) -> None:
+    """The window opens its store in a worker thread that then closes its connection: until
+    the writer's first write, this process holds none. Another program closing the file then
+    copies its log into the file and deletes the wal-index; this process's next connection
+    makes a new one with the same numbers as the first (an empty log): the file's change
+    passed for a copy, and every write failed until Talkbench was restarted."""
+    url, _ = _backup(tmp_path)
+    box: list[MemoryStore] = []
+    opener = threading.Thread(target=lambda: (box.append(store := MemoryStore(url)),
+                                              store.release_thread_connection()))
+    opener.start()
+    opener.join()
+    store = box[0]
+    try:
+        subprocess.run([sys.executable, "-c", textwrap.dedent(f"""
+            from app.memory.store import MemoryStore
+            with MemoryStore({url!r}) as other:
+                other.set("b", "theirs", "1")
+                assert other.flush(30)
+            """)], check=True)
+        store.set("b", "mine", "2")
+        assert store.flush(30), store.last_error
+        store.check_file()
+        assert {e.key: e.value for e in store.list("b")} == {
+            "k": "old", "theirs": "1", "mine": "2"}
+    finally:
+        assert store.close(30)
+
+
+
+def test_the_history_recorder_stops_writing_too_and_keeps_its_rows(tmp_path: Path) -> None:
+    """Its commits went on into the file written over (and their checkpoints put the old
+    log's pages over the copy) while the store's writes had stopped."""
+    url, path = _backup(tmp_path)
+    store = MemoryStore(url, retry_max_delay=0.1)
+    history = MemoryHistory(store)
+    try:
+        history.watch("b")
+        store.set("b", "before", "1")
+        assert history.flush(30)
+        subprocess.run(["cp", str(tmp_path / "backup.sqlite3"), str(path)], check=True)
+        history.record_outside("b", "k", "old", "theirs")  # a change seen, to be recorded
+        assert not history.flush(30)  # at once: nothing can be recorded
+        assert "written over by another program" in (history.last_error or "")
+    finally:
+        history.close()
+        store.close(1)
+
+
+def test_user_memory_and_snapshots_stop_writing_too(tmp_path: Path) -> None:
+    """SET USER MEMORY's and a snapshot's commits went on into the file written over."""
+    url, path = _backup(tmp_path)
+    with MemoryStore(url, retry_max_delay=0.1) as store:
+        users, snapshots = user_memories(store), Snapshots(store)
+        users.set("b", "ada", "k", "1")  # the first frame of an empty log: new salts
+        subprocess.run(["cp", str(tmp_path / "backup.sqlite3"), str(path)], check=True)
+        with pytest.raises(UserMemoryError, match="written over by another program"):
+            users.set("b", "ada", "k", "2")
+        with pytest.raises(DatabaseError, match="written over by another program"):
+            snapshots.save("b", "after the copy")

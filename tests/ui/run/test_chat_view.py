@@ -232,3 +232,72 @@ def test_the_edit_menu_copies_and_selects_in_the_focused_chat(window, qtbot):
     window.actions_by_name["copy"].trigger()
     assert QGuiApplication.clipboard().text() == "Running x\nHello"
     assert not window.editor().textCursor().hasSelection()
+
+
+def test_text_selected_after_an_emoji_is_the_text_under_the_drag(chat, qtbot):
+    """Qt counts text positions in UTF-16 units, Python in characters: an emoji (two units)
+    before the drag shifted what was copied by one character per emoji."""
+    chat.add_bubble("\U0001f600\U0001f600 alpha beta", from_bot=True)
+    message = chat.messages[0]
+    view, viewport = chat.view, chat.view.viewport()
+    origin = view.bubbles.text_origin(message, view.row_rect(0)).toPoint()
+    y = origin.y() + view.fontMetrics().height() // 2
+    metrics = view.fontMetrics()
+    before = metrics.horizontalAdvance("\U0001f600\U0001f600 ")
+    start = QPoint(origin.x() + before + 1, y)
+    end = QPoint(origin.x() + metrics.horizontalAdvance("\U0001f600\U0001f600 alpha") + 1, y)
+    qtbot.mousePress(viewport, Qt.MouseButton.LeftButton, pos=start)
+    qtbot.mouseMove(viewport, end)
+    qtbot.mouseRelease(viewport, Qt.MouseButton.LeftButton, pos=end)
+    assert view.marked_text() == "alpha"
+    below = QPoint(origin.x() + before + 1, view.row_rect(0).bottom() + 1)
+    qtbot.mousePress(viewport, Qt.MouseButton.LeftButton, pos=start)
+    qtbot.mouseMove(viewport, below)  # below the text: to its end
+    qtbot.mouseRelease(viewport, Qt.MouseButton.LeftButton, pos=below)
+    assert view.marked_text() == "alpha beta"
+    shot = viewport.grab().toImage()
+    highlight = view.palette().color(QPalette.ColorRole.Highlight).name()
+    beta = origin.x() + metrics.horizontalAdvance("\U0001f600\U0001f600 alpha be")
+    assert shot.pixelColor(beta, y).name() == highlight or any(
+        shot.pixelColor(x, y).name() == highlight for x in range(beta, beta + 4))
+
+
+def test_page_down_and_up_pass_no_message_unseen(chat, qtbot):
+    """A page was a count of rows of a guessed height (40 px): with taller messages, each
+    PageDown went past messages that were never on screen."""
+    for i in range(120):
+        chat.add_bubble(f"message {i}" + " with more words" * (i % 7) * 4, from_bot=i % 2 == 0)
+    view = chat.view
+    view.setFocus()
+    for key, start, end in ((Qt.Key.Key_PageDown, Qt.Key.Key_Home, 119),
+                            (Qt.Key.Key_PageUp, Qt.Key.Key_End, 0)):
+        qtbot.keyClick(view, start)
+        seen = set(view.visible_rows())
+        for _ in range(200):
+            qtbot.keyClick(view, key)
+            seen.update(view.visible_rows())
+            if view.currentIndex().row() == end:
+                break
+        assert view.currentIndex().row() == end
+        assert seen == set(range(120))
+
+
+def test_a_reader_scrolled_up_keeps_the_message_read_when_the_oldest_leave(qtbot):
+    """Past the cap the oldest messages leave together: the rows below kept their pixel
+    positions, so a reader scrolled up was moved that many messages on."""
+    panel = ChatPanel(limit=200, trim=50)
+    qtbot.addWidget(panel)
+    panel.resize(420, 500)
+    panel.show()
+    qtbot.waitExposed(panel)
+    for i in range(200):
+        panel.add_bubble(f"message {i}", from_bot=True)
+    view = panel.view
+    view.scrollTo(panel.model.index(120, 0), view.ScrollHint.PositionAtTop)
+    read, offset = panel.messages[view.visible_rows()[0]], view.row_rect(120).top()
+    assert not view.following
+    for i in range(200, 260):  # 50 of the oldest leave at the 250th
+        panel.add_bubble(f"message {i}", from_bot=True)
+    assert panel.model.left == 50 and not view.following
+    assert panel.messages[view.visible_rows()[0]] is read
+    assert view.row_rect(70).top() == offset  # to the pixel

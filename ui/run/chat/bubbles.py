@@ -8,6 +8,7 @@ no space breaks where it must instead of running out of its bubble.
 from __future__ import annotations
 
 import math
+import re
 from typing import NamedTuple
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPointF, QRect, QRectF, QSize, Qt
@@ -51,13 +52,19 @@ def file_icon(widget: QWidget) -> QIcon:
 
 _WRAP = QTextOption()
 _WRAP.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+_ANYWHERE = QTextOption()
+_ANYWHERE.setWrapMode(QTextOption.WrapMode.WrapAnywhere)
+# Qt looks for a word boundary from each line's start to the end of a word: wrapping one word
+# of n characters costs n² (~0.8 s for 100,000, twice: measured, then painted). A message
+# holding so long a word (a blob, a minified file) breaks anywhere, in linear time.
+_LONG_WORD = re.compile(r"\S{2000}")
 
 
 def lay_out(text: str, font: QFont, width: float) -> tuple[QTextLayout, float, float]:
     """``text`` wrapped at ``width``: the layout, its widest line and its height."""
     # QTextLayout breaks lines at U+2028 only, not at "\n".
     layout = QTextLayout(text.replace("\n", "\u2028"), font)
-    layout.setTextOption(_WRAP)
+    layout.setTextOption(_ANYWHERE if _LONG_WORD.search(text) else _WRAP)
     layout.beginLayout()
     height = widest = 0.0
     while (line := layout.createLine()).isValid():
@@ -70,6 +77,19 @@ def lay_out(text: str, font: QFont, width: float) -> tuple[QTextLayout, float, f
 
 
 _UNBOUNDED = 1e6
+
+
+def to_chars(text: str, units: int) -> int:
+    """The Python index of Qt's text position ``units`` (Qt counts UTF-16 units: an emoji
+    is two)."""
+    if text.isascii():
+        return units
+    return len(text.encode("utf-16-le")[: 2 * units].decode("utf-16-le", "ignore"))
+
+
+def to_units(text: str, chars: int) -> int:
+    """Qt's text position of the Python index ``chars``."""
+    return chars if text.isascii() else len(text[:chars].encode("utf-16-le")) // 2
 
 
 class BubbleDelegate(QStyledItemDelegate):
@@ -171,7 +191,7 @@ class BubbleDelegate(QStyledItemDelegate):
         return QPointF(left, bubble.top() + PAD_Y)
 
     def position_at(self, message: ChatMessage, row: QRect, point: QPointF) -> int:
-        """The text position nearest ``point`` (above the text: 0, below: the end)."""
+        """The index in the text nearest ``point`` (above the text: 0, below: the end)."""
         layout = self._layout(message, self.text_width(message.kind, row.width()))
         local = point - self.text_origin(message, row)
         if local.y() < 0:
@@ -179,12 +199,12 @@ class BubbleDelegate(QStyledItemDelegate):
         for i in range(layout.lineCount()):
             line = layout.lineAt(i)
             if local.y() < line.y() + line.height():
-                return line.xToCursor(local.x())
+                return to_chars(message.text, line.xToCursor(local.x()))
         return len(message.text)
 
     def paint_message(self, painter: QPainter, message: ChatMessage, row: QRect,
                       selected: bool, marked: tuple[int, int] | None = None) -> None:
-        """``marked``: the (start, end) of the text the user selected in it."""
+        """``marked``: the (start, end) indices of the text the user selected in it."""
         look = colors(message.kind, self.dark)
         bubble = self.bubble_rect(message, row)
         palette = self.widget.palette()
@@ -211,7 +231,8 @@ class BubbleDelegate(QStyledItemDelegate):
         marks = []
         if marked is not None and marked[0] != marked[1]:
             mark = QTextLayout.FormatRange()
-            mark.start, mark.length = min(marked), abs(marked[1] - marked[0])
+            start, end = (to_units(message.text, at) for at in sorted(marked))
+            mark.start, mark.length = start, end - start
             mark.format.setBackground(palette.color(QPalette.ColorRole.Highlight))
             mark.format.setForeground(palette.color(QPalette.ColorRole.HighlightedText))
             marks.append(mark)

@@ -9,7 +9,7 @@ it comes into view. Dragging over a message selects part of its text, as a label
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from itertools import accumulate
 
 from PySide6.QtCore import (
@@ -181,9 +181,14 @@ class ChatView(QAbstractItemView):
         super().rowsInserted(parent, start, end)
 
     def _removed(self, _parent: QModelIndex, start: int, end: int) -> None:
+        gone = self._tops[end + 1] - self._tops[start]
         del self._heights[start:end + 1]
         self._tops = [0, *accumulate(self._heights)]
+        bar = self.verticalScrollBar()
+        value, follow = bar.value(), self._follow
         self.updateGeometries()
+        if not follow:  # the oldest rows left: the reader's place moves up with the rest
+            bar.setValue(value - gone)
         self.viewport().update()
 
     def reset(self) -> None:
@@ -277,17 +282,22 @@ class ChatView(QAbstractItemView):
         if not count:
             return QModelIndex()
         current = self.currentIndex().row() if self.currentIndex().isValid() else count - 1
-        page = max(1, self.viewport().height() // 40)
-        step = {
-            QAbstractItemView.CursorAction.MoveUp: -1,
-            QAbstractItemView.CursorAction.MovePrevious: -1,
-            QAbstractItemView.CursorAction.MoveDown: 1,
-            QAbstractItemView.CursorAction.MoveNext: 1,
-            QAbstractItemView.CursorAction.MovePageUp: -page,
-            QAbstractItemView.CursorAction.MovePageDown: page,
-            QAbstractItemView.CursorAction.MoveHome: -count,
-            QAbstractItemView.CursorAction.MoveEnd: count,
-        }.get(action, 0)
+        page = self.viewport().height() - 2 * MARGIN
+        # The farthest row a screen away by the rows' own heights, the current row still on
+        # screen with it: a count of rows of a guessed height passed rows never shown.
+        if action == QAbstractItemView.CursorAction.MovePageDown:
+            step = max(1, bisect_right(self._tops, self._tops[current + 1] + page) - 2 - current)
+        elif action == QAbstractItemView.CursorAction.MovePageUp:
+            step = min(-1, bisect_left(self._tops, self._tops[current] - page) - current)
+        else:
+            step = {
+                QAbstractItemView.CursorAction.MoveUp: -1,
+                QAbstractItemView.CursorAction.MovePrevious: -1,
+                QAbstractItemView.CursorAction.MoveDown: 1,
+                QAbstractItemView.CursorAction.MoveNext: 1,
+                QAbstractItemView.CursorAction.MoveHome: -count,
+                QAbstractItemView.CursorAction.MoveEnd: count,
+            }.get(action, 0)
         return self.messages.index(min(count - 1, max(0, current + step)), 0)
 
     def setSelection(self, rect: QRect, command: QItemSelectionModel.SelectionFlag) -> None:
