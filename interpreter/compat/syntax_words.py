@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from ..library.builtins.core import BUILTINS
+from ..library.engine_functions import REGISTERED_FUNCTIONS
 from ..syntax.brackets import OPENING, closing_bracket, opens_call
 from ..syntax.lexer import Kind, Token
 from ..syntax.vocabulary import EXPRESSION_PHRASES, STATEMENT_PHRASES
@@ -54,6 +56,12 @@ _NO_SYNTAX = frozenset(
     word for phrases in (STATEMENT_PHRASES, EXPRESSION_PHRASES) for phrase in phrases
     if (word := phrase.split()[0]) not in SURVIVORS
     and "_".join(phrase.split()[:2]) not in SURVIVORS) - {"THROW", "PUSH", "APPEND"}
+# Built-in functions (one word) no syntax starts: ``LEFT "abc", 1`` as a statement is a call
+# without brackets to Talkbench, a name followed by a value to Rhai (NOT is an operator the
+# converter rewrites; PUSH and APPEND have their own findings).
+_BARE_FUNCTIONS = frozenset(
+    name for name in BUILTINS
+    if " " not in name and name not in SURVIVORS) - {"NOT", "PUSH", "APPEND"}
 # First words whose other casings something else decides: the converter lowercases Rhai's
 # own words (convert_keywords_to_lowercase), the build notes cover every HEAR, FOR, NEXT
 # and DO however written, and WAIT fails in any case (its own finding).
@@ -100,13 +108,27 @@ def keyword_case(label: str, line: SourceLine) -> Finding | None:
 
 def no_syntax(label: str, line: SourceLine) -> Finding | None:
     """``SEND MAIL a, b, c``, ``x = QUALIFY LEAD id, 85``: a keyword (as a statement or a
-    value) whose first word starts no syntax there, on a line no pass converts."""
+    value) whose first word starts no syntax there, on a line no pass converts; ``LEFT
+    "abc", 1``: a built-in function called as a statement without brackets."""
     word = _leading_keyword(line.tokens, value_after=True)
-    if word is None or word.upper not in _NO_SYNTAX:
+    if word is None:
         return None
-    return _at(label, line, word, f"no syntax there starts with {word.value}, so Rhai "
-                                  f"reads a name followed by a value (a function's "
-                                  f"arguments need brackets)")
+    why = (f"no syntax there starts with {word.value}, so Rhai reads a name followed by a "
+           f"value (a function's arguments need brackets)")
+    if word.upper in _NO_SYNTAX:
+        return _at(label, line, word, why)
+    if word is line.tokens[0] and word.upper in _BARE_FUNCTIONS:
+        return _at(label, line, word, why + _bracketed(str(word.value)))
+    return None
+
+
+def _bracketed(name: str) -> str:
+    """The call to write instead, in a spelling the engine registers (its names are
+    case-sensitive: LEFT and left, not Left); none when only Talkbench has the function."""
+    for spelling in (name, name.upper()):
+        if spelling in REGISTERED_FUNCTIONS:
+            return f"; write {spelling}(…)"
+    return f"; General Bots has no function {name} either"
 
 
 def underscored_keyword(label: str, line: SourceLine) -> Finding | None:

@@ -185,6 +185,11 @@ FIRES = [
     (Rewrite.NO_SYNTAX, 'SEND MAIL "a@b.c", "Hi", "Body"\n', 1, 1, "no syntax there starts with SEND"),
     (Rewrite.NO_SYNTAX, 'x = FORMAT 3, "0.00"\nTALK x\n', 1, 5, "arguments need brackets"),
     (Rewrite.NO_SYNTAX, 'SEND EMAIL "a@b.c", "Hi", "Body, more"\n', 1, 1, "starts with SEND"),
+    # A built-in function called as a statement without brackets: Talkbench calls it, Rhai
+    # reads a name followed by a value ("Expecting ';' to terminate this statement").
+    (Rewrite.NO_SYNTAX, 'LEFT "abc", 1\nTALK 1\n', 1, 1, "starts with LEFT"),
+    (Rewrite.NO_SYNTAX, 's = "a"\nRound s\n', 2, 1, "write ROUND(…)"),
+    (Rewrite.NO_SYNTAX, 'TALK 1\nASC "a"\n', 2, 1, "no function ASC either"),
     # convert_if_then_syntax turns SEND EMAIL with three comma pieces into send_mail(…, []).
     (Rewrite.MISSING_FUNCTION, 'SEND EMAIL "a@b.c", "Hi", "Body"\n', 1, 1,
      "Function not found: send_mail"),
@@ -411,6 +416,7 @@ QUIET = [
     "last = 1\nTALK last\n",  # a name, not the keyword (Rhai's syntax is case-sensitive)
     "talk = 1\ntalk += 1\nx = talk\ny = talk + 1\nTALK talk\n",  # KEYWORD_CASE: names
     'x = FORMAT(3, "0.00")\nsend = 1\ny = send + 1\nTALK x\n',  # NO_SYNTAX: a call, a name
+    'LEFT("abc", 1)\nleft = 2\nLEN = 3\nNOW\nTALK left + LEN\n',  # bare functions: calls, names
     "NEW = 2\nexit = 3\nTALK NEW + exit\n",  # RESERVED_NAME: other casings; exit is free
     'set bot memory "k", "v"\nIf 1 = 1 Then\n  TALK 1\nEnd If\n',  # converted in any case
     'cart = []\ncart = PUSH(cart, "tea")\nTALK cart\n',  # the fix of PUSH_STATEMENT
