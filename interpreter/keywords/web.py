@@ -2,7 +2,8 @@
 
 Requests go through the host's ``http`` provider (:class:`~interpreter.ports.services.HttpClient`);
 headers set with SET HEADER belong to the session and are sent with every request until
-CLEAR HEADERS. JSON bodies come back as BASIC maps and lists, other bodies as text.
+CLEAR HEADERS. POST, PUT and PATCH send their data as JSON, as the engine does; JSON bodies
+come back as BASIC maps and lists, other bodies as text.
 ``GET`` of something that is not a URL reads ``session.x`` variables or a file of the bot.
 """
 
@@ -36,18 +37,23 @@ def parse_body(response: HttpResponse) -> Any:
     return text
 
 
-def encode_data(data: Any) -> tuple[bytes | None, str]:
-    """The request body and its content type: maps and lists as JSON, text as it is."""
-    if data is None:
-        return None, ""
-    if isinstance(data, str):
-        try:
-            json.loads(data)
-            return data.encode("utf-8"), "application/json"
-        except ValueError:
-            return data.encode("utf-8"), "text/plain; charset=utf-8"
-    # reqwest's .json() of the engine's dynamic_to_json: serde_json, compact
-    return engine_json(data).encode("utf-8"), "application/json"
+def request_body(data: Any) -> bytes:
+    """The body General Bots sends for POST/PUT/PATCH data (http_operations.rs): reqwest's
+    .json() of dynamic_to_json, so text is a JSON string too (``"just text"``, quotes
+    included), () is ``null``, maps and lists compact with their keys sorted."""
+    return engine_json(data).encode("utf-8")
+
+
+def json_document(data: Any) -> bool:
+    """Is ``data`` text holding a JSON object or array: the botbook's "JSON string" body
+    (keyword-put.md, keyword-patch.md: ``json_body = '{"name": …}'``)?"""
+    if not isinstance(data, str) or data.lstrip()[:1] not in ("{", "["):
+        return False
+    try:
+        json.loads(data)
+    except ValueError:
+        return False
+    return True
 
 
 def require_url(value: Any, phrase: str) -> str:
@@ -66,16 +72,16 @@ async def send(rt: KeywordContext, phrase: str, method: str, url: str, body: byt
     return await rt.service("http", phrase).request(method, url, all_headers, body, timeout)
 
 
-async def http_request(rt: KeywordContext, phrase: str, method: str, url: Any, data: Any = None,
+async def http_request(rt: KeywordContext, phrase: str, method: str, url: Any,
+                       body: bytes | None = None,
                        timeout: float | None = None) -> HttpResponse:
-    """Send with the session's headers; a non-2xx status is an error naming the URL."""
+    """Send with the session's headers; a non-2xx status is an error naming the URL. A body
+    goes as JSON unless the dialog's own SET HEADER names another Content-Type."""
     target = require_url(url, phrase)
-    body, ctype = encode_data(data)
-    # The dialog's own SET HEADER Content-Type wins over the one guessed from the data.
-    if ctype and any(k.lower() == "content-type" for k in rt.session.http_headers):
-        ctype = ""
+    json_type = body is not None and not any(
+        k.lower() == "content-type" for k in rt.session.http_headers)
     response = await send(rt, phrase, method, target, body,
-                          {"Content-Type": ctype} if ctype else {}, timeout)
+                          {"Content-Type": "application/json"} if json_type else {}, timeout)
     if not 200 <= response.status < 300:
         detail = snippet(response.text())
         raise BasicValueError(f"{method} {target} failed: HTTP {response.status} "
@@ -101,8 +107,18 @@ async def get(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) 
 
 def _sender(method: str) -> Handler:
     async def send(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> Any:
-        data = args[1] if len(args) == 2 else None
-        return parse_body(await http_request(rt, method, method, args[0], data))
+        body = None
+        if len(args) == 2:
+            data = args[1]
+            body = request_body(data)
+            if json_document(data):
+                # The engine breaks the documented construct: run what the botbook means.
+                rt.warn(f"{method} sends this text as the JSON it holds, as the botbook's "
+                        f"\"JSON string\" body means; General Bots sends it as one JSON "
+                        f"string instead: {snippet(body.decode())} (pass a map, e.g. "
+                        f"parse_json(text), to send the same JSON in both)", line)
+                body = data.encode("utf-8")
+        return parse_body(await http_request(rt, method, method, args[0], body))
 
     return send
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from interpreter import BasicRuntimeError
+from interpreter.events import Printed
 
 from .helpers import run_dialog
 from .servers import free_port
@@ -45,8 +46,8 @@ r4 = DELETE HTTP url
     trace = [v for k, v in r1["headers"].items() if k.lower() == "x-trace"]
     assert trace == ["2"]  # header names are case-insensitive: the last SET HEADER wins
     assert (r2["method"], r2["body"]) == ("PUT", [1, 2])
-    assert (r3["method"], r3["body"]) == ("PATCH", "just text")
-    assert r3["headers"]["Content-Type"].startswith("text/plain")
+    assert (r3["method"], r3["body"]) == ("PATCH", "just text")  # a JSON string: see below
+    assert r3["headers"]["Content-Type"] == "application/json"
     assert r4["method"] == "DELETE" and "Authorization" not in r4["headers"]
     assert run.session.http_headers == {}
 
@@ -70,6 +71,53 @@ r = POST "{http_server.url}/echo", order
     body = next(r.body for r in http_server.requests if r.method == "POST")
     assert body.decode() == ('{"big":1e21,"price":2.5,"product":"café","qty":2,'
                              '"tags":["a\\u0001",null],"tiny":0.00001,"whole":1.0}')
+
+
+def test_values_other_than_maps_go_as_the_json_the_engine_sends(http_server,
+                                                                clean_env) -> None:
+    # dynamic_to_json makes text a JSON string and () null, and reqwest's .json() sends it
+    # as application/json unless the dialog's SET HEADER names another type (the body stays
+    # JSON then too).
+    run = run_dialog(f'''
+url = "{http_server.url}/echo"
+r = POST url, "just text"
+r = PUT url, 'say "hi"' + CHR(10) + "é"
+r = PATCH url, 42
+r = POST url, 2.5
+r = PUT url, ()
+r = PATCH url, "[not json"
+SET HEADER "Content-Type", "text/plain"
+r = POST url, "plain"
+''', clean_env / "bot")
+    sent = [(r.method, r.body.decode(), r.headers["Content-Type"]) for r in http_server.requests]
+    json_type = "application/json"
+    assert sent == [("POST", '"just text"', json_type),
+                    ("PUT", '"say \\"hi\\"\\né"', json_type),
+                    ("PATCH", "42", json_type), ("POST", "2.5", json_type),
+                    ("PUT", "null", json_type), ("PATCH", '"[not json"', json_type),
+                    ("POST", '"plain"', "text/plain")]
+    assert not [e for e in run.events if isinstance(e, Printed)]
+
+
+def test_text_holding_json_goes_as_written_with_what_the_engine_sends(http_server,
+                                                                       clean_env) -> None:
+    # keyword-put.md and keyword-patch.md send a "JSON string" (json_body = '{"name": …}');
+    # the engine's .json() of it is one JSON string, the documented meaning is the JSON.
+    run = run_dialog(f'''
+url = "{http_server.url}/echo"
+body = '{{"name": "Updated", "n": 2}}'
+r = PUT url, body
+r = POST url, #{{ name: "Updated" }}
+r = PATCH url, " [1, 2]"
+''', clean_env / "bot")
+    assert [r.body for r in http_server.requests] == [
+        b'{"name": "Updated", "n": 2}', b'{"name":"Updated"}', b" [1, 2]"]
+    warnings = [(e.line, e.text) for e in run.events if isinstance(e, Printed)]
+    assert [line for line, _ in warnings] == [4, 6]
+    assert warnings[0][1].startswith("PUT sends this text as the JSON it holds")
+    assert 'General Bots sends it as one JSON string instead: "{\\"name\\": \\"Updated\\", ' \
+           '\\"n\\": 2}"' in warnings[0][1]
+    assert '" [1, 2]"' in warnings[1][1]
 
 
 def test_error_status_names_url_status_and_body(http_server, clean_env) -> None:
