@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.run import turns
 from app.run.turns import Turn, TurnRecorder
 from interpreter.events import FileSent, Heard, InvalidAnswer, Talked
 
@@ -173,10 +174,12 @@ class TurnPanel(QWidget):
     def show_turn(self, turn: Turn) -> None:
         rows = turn.memory_rows()
         lines = len(turn.lines)
-        self.title.setText(f"Turn {turn.index}: {len(turn.messages)} message(s), "
-                           f"{len(rows)} memory change(s), {lines} line(s) executed")
+        self.title.setText(f"Turn {turn.index}: {len(turn.messages) + turn.dropped:,} "
+                           f"message(s), {len(rows)} memory change(s), {lines} line(s) executed")
         self.messages.clear()
-        for message in turn.messages:
+        for position, message in enumerate(turn.messages):
+            if turn.dropped and position == turn.dropped_at:
+                self.messages.addItem(self._dropped_item(turn.dropped))
             item = QListWidgetItem(f"{_WHO.get(message.who, message.who)}: {message.text}")
             item.setData(_LINE, message.line)
             if message.file:
@@ -191,6 +194,13 @@ class TurnPanel(QWidget):
                 cell = QTableWidgetItem(text)
                 cell.setFlags(cell.flags() & ~Qt.ItemFlag.ItemIsEditable)
                 self.table.setItem(row, column, cell)
+
+    def _dropped_item(self, count: int) -> QListWidgetItem:
+        item = QListWidgetItem(f"\N{HORIZONTAL ELLIPSIS} {count:,} earlier message(s) of this "
+                               "turn are not kept")
+        item.setToolTip(f"A turn keeps its newest {turns.MAX_TURN_MESSAGES:,} messages")
+        item.setFlags(Qt.ItemFlag.NoItemFlags)  # nothing to select or click: no line
+        return item
 
     def entries(self) -> list[str]:
         """The texts of the message list, in order."""
