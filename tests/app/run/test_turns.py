@@ -12,8 +12,8 @@ from app.conversation.channel import (
     answers_from_chat,
     parse_answers,
 )
-from app.run.dialog_session import DebugOptions, DialogRunner
 from app.run import turns
+from app.run.dialog_session import DebugOptions, DialogRunner
 from app.run.turns import TurnRecorder
 from interpreter.debug.conversation import (
     ConversationBreakpoints,

@@ -60,8 +60,8 @@ def test_a_long_turn_keeps_its_user_message_and_newest_messages(window, qtbot, r
     panel = window.conversation.turn_panel
     assert panel.title.text().startswith("Turn 1: 58 message(s)")
     entries = panel.entries()
-    assert entries[:3] == ["user: Ann", "\N{HORIZONTAL ELLIPSIS} 40 earlier message(s) of this "
-                           "turn are not kept", "bot: m40"]
+    note = "\N{HORIZONTAL ELLIPSIS} 40 earlier message(s) of this turn are not kept"
+    assert entries[:3] == ["user: Ann", note, "bot: m40"]
     assert entries[-1] == "bot: m56" and len(entries) == 19
 
     editor.go_to_line(1)
