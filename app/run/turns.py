@@ -84,7 +84,7 @@ class Turn:
         messages.append(message)
         if len(messages) > MAX_TURN_MESSAGES:
             start = self.dropped_at
-            cut = max(1, min(TRIM_TURN_MESSAGES, len(messages) - start - 1))
+            cut = min(TRIM_TURN_MESSAGES, len(messages) - start - 1)  # the newest stays
             del messages[start:start + cut]
             self.dropped += cut
 
