@@ -76,6 +76,10 @@ class ConversationRecorder:
     finished: bool = False
     file: str = ""
     hear_line: int = 0  # the line of the last HEAR, for "asks for more input" messages
+    # Bot messages past MAX_MESSAGES, not recorded: a replay stops there as runaway, so a test
+    # could never hold them, and an endless TALK loop grew the steps by ~1 MB a second.
+    dropped: int = 0
+    _bot_steps: int = 0
     _asking: HearRequest | None = None
     _suggestions: tuple[str, ...] = ()
 
@@ -83,6 +87,7 @@ class ConversationRecorder:
         self.steps.clear()
         self.writes.clear()
         self.ends_waiting = self.stopped = self.finished = False
+        self.dropped = self._bot_steps = 0
         self._asking = None
         self._suggestions = ()
 
@@ -93,8 +98,9 @@ class ConversationRecorder:
         elif isinstance(event, Talked):
             self._bot(event.message)
         elif isinstance(event, FileSent):
-            self.steps.append(Step(StepKind.FILE, Pattern(self._file_name(event)), (), 0,
-                                   Pattern(event.caption)))
+            if self._room_for_bot():
+                self.steps.append(Step(StepKind.FILE, Pattern(self._file_name(event)), (), 0,
+                                       Pattern(event.caption)))
         elif isinstance(event, HearStarted):
             self._asking = event.request
             self.hear_line = event.line
@@ -126,7 +132,16 @@ class ConversationRecorder:
         for event in events:
             writes[event.key] = event.value
 
+    def _room_for_bot(self) -> bool:
+        if self._bot_steps >= MAX_MESSAGES:
+            self.dropped += 1
+            return False
+        self._bot_steps += 1
+        return True
+
     def _bot(self, message: BotMessage) -> None:
+        if not self._room_for_bot():
+            return
         self._suggestions = tuple(s.text for s in message.suggestions)
         text = f"(to {message.recipient}) {message.text}" if message.recipient else message.text
         self.steps.append(Step(StepKind.BOT, Pattern(text), self._suggestions))

@@ -4,7 +4,8 @@ Each user message starts a turn (turn 0 is the bot's opening, before any input).
 recorder keeps the bot's messages with the line that produced each (files sent with SEND FILE
 among them, as "path — caption"), the user's message with its HEAR line, the lines executed
 (from a debug run's coverage hook, else the lines events name) and the memory changes as
-key -> (old, new), where old is the value when the turn started.
+key -> (old, new), where old is the value when the turn started. A turn keeps its user message
+and its newest :data:`MAX_TURN_MESSAGES` messages, counting the earlier ones it let go.
 
 Old values come from :class:`RecordingMemory`, a bot-memory wrapper that reads a key before
 writing it (one extra read per SET BOT MEMORY, nothing per statement). The same log lets
@@ -31,6 +32,12 @@ from interpreter.events import (
     Talked,
 )
 from interpreter.ports.host import BotMemory, WriteSource
+
+# Messages a turn keeps at most, like the chat: a TALK loop without HEAR is one turn for ever.
+# Past the cap the oldest TRIM_TURN_MESSAGES after the turn's user message leave together (one
+# list move per block, not one per message); the turn counts them for the Turn dock.
+MAX_TURN_MESSAGES = 100_000
+TRIM_TURN_MESSAGES = 10_000
 
 WriteObserver = Callable[[str, str, str], None]  # key, old, new
 
@@ -70,6 +77,21 @@ class Turn:
     messages: list[TurnMessage] = field(default_factory=list)
     lines: set[int] = field(default_factory=set)
     memory: dict[str, tuple[str, str]] = field(default_factory=dict)  # key -> (old, new)
+    dropped: int = 0  # earlier messages no longer kept (they came after the user's)
+
+    def add(self, message: TurnMessage) -> None:
+        messages = self.messages
+        messages.append(message)
+        if len(messages) > MAX_TURN_MESSAGES:
+            start = self.dropped_at
+            cut = min(TRIM_TURN_MESSAGES, len(messages) - start - 1)  # the newest stays
+            del messages[start:start + cut]
+            self.dropped += cut
+
+    @property
+    def dropped_at(self) -> int:
+        """Where the dropped messages were: after the user message that opened the turn."""
+        return 1 if self.messages and self.messages[0].who == "user" else 0
 
     @property
     def user_text(self) -> str | None:
@@ -139,11 +161,11 @@ class TurnRecorder:
             self.reset()
             self.dialog_dir = str(Path(event.file).parent) if event.file else ""
         elif isinstance(event, Talked):
-            self.current.messages.append(TurnMessage("bot", event.message.text, event.line))
+            self.current.add(TurnMessage("bot", event.message.text, event.line))
             self.current.lines.add(event.line)
         elif isinstance(event, FileSent):
             text = file_label(event.path, event.caption, self.dialog_dir)
-            self.current.messages.append(TurnMessage("bot", text, event.line, event.path))
+            self.current.add(TurnMessage("bot", text, event.line, event.path))
             self.current.lines.add(event.line)
         elif isinstance(event, HearStarted):
             self.hear_line = event.line

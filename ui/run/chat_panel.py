@@ -32,7 +32,7 @@ IDLE_HINT = "The bot is not waiting for input"
 
 # Messages the chat keeps at most; past it the oldest TRIM_ROWS leave together (a line above
 # says how many). The view lays out and paints only what is on screen, so a message costs the
-# same however many there are; the Turn dock lists every message of a turn.
+# same however many there are. A turn keeps as many (app.run.turns.MAX_TURN_MESSAGES).
 MAX_ROWS = 100_000
 TRIM_ROWS = 10_000
 

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 from app.conversation.chat_format import ChatFormatError, dialog_tests, write_chat
 from app.conversation.chat_parser import load_chat
 from app.conversation.compare import ReplayResult, RowTag, error_result, side_by_side
-from app.conversation.replay import ConversationRecorder, replay
+from app.conversation.replay import MAX_MESSAGES, ConversationRecorder, replay
 from interpreter.events import RunStarted
 
 if TYPE_CHECKING:
@@ -302,6 +302,10 @@ class TestsPanel(QWidget):
         dialog = self._run_path
         if dialog is None:
             status.showMessage("Save the dialog first: its test is written next to it", 5000)
+            return None
+        if self.recorder.dropped:
+            status.showMessage(f"This run sent more than {MAX_MESSAGES:,} bot messages: a test "
+                               "replay stops there as a runaway dialog, so it is not saved", 8000)
             return None
         stem = dialog.name[: -len(dialog.suffix)] if dialog.suffix else dialog.name
         target, n = dialog.with_name(f"{stem}.chat"), 2

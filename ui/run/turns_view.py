@@ -19,11 +19,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QModelIndex, QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QLabel,
-    QListWidget,
-    QListWidgetItem,
+    QListView,
     QMenu,
     QTableWidget,
     QTableWidgetItem,
@@ -38,6 +37,7 @@ from ..editor.code_editor import CodeEditor
 from .chat.bubbles import file_icon
 from .chat.messages import ChatMessage
 from .chat_panel import ChatPanel
+from .turn_messages import LINE_ROLE, TurnMessages
 
 EARLIER_RUN = "from an earlier run"
 
@@ -143,10 +143,6 @@ class LineShade(QObject):
         self.editor.set_coverage(frozenset())
 
 
-_LINE = Qt.ItemDataRole.UserRole
-_WHO = {"bot": "bot", "user": "user"}
-
-
 class TurnPanel(QWidget):
     """The selected turn: its messages (a click emits the line that produced one) and its
     memory changes (key, old → new)."""
@@ -157,9 +153,12 @@ class TurnPanel(QWidget):
         super().__init__(parent)
         self.title = QLabel("Click a chat bubble to see its turn")
         self.title.setWordWrap(True)
-        self.messages = QListWidget()
-        self.messages.itemClicked.connect(self._clicked)
-        self.messages.itemActivated.connect(self._clicked)
+        self.model = TurnMessages(file_icon(self), self)
+        self.messages = QListView()
+        self.messages.setUniformItemSizes(True)  # one height: no per-row measuring
+        self.messages.setModel(self.model)
+        self.messages.clicked.connect(self._clicked)
+        self.messages.activated.connect(self._clicked)
         self.table = QTableWidget(0, 3)
         self.table.setHorizontalHeaderLabels(["Key", "Old", "New"])
         self.table.verticalHeader().hide()
@@ -173,18 +172,9 @@ class TurnPanel(QWidget):
     def show_turn(self, turn: Turn) -> None:
         rows = turn.memory_rows()
         lines = len(turn.lines)
-        self.title.setText(f"Turn {turn.index}: {len(turn.messages)} message(s), "
-                           f"{len(rows)} memory change(s), {lines} line(s) executed")
-        self.messages.clear()
-        for message in turn.messages:
-            item = QListWidgetItem(f"{_WHO.get(message.who, message.who)}: {message.text}")
-            item.setData(_LINE, message.line)
-            if message.file:
-                item.setIcon(file_icon(self))
-            tip = f"{message.file}\n" if message.file else ""
-            item.setToolTip(tip + (f"Click to go to line {message.line}" if message.line
-                                   else "No line"))
-            self.messages.addItem(item)
+        self.title.setText(f"Turn {turn.index}: {len(turn.messages) + turn.dropped:,} "
+                           f"message(s), {len(rows)} memory change(s), {lines} line(s) executed")
+        self.model.show(turn)
         self.table.setRowCount(len(rows))
         for row, (key, old, new) in enumerate(rows):
             for column, text in enumerate((key, old or "∅", new or "∅")):
@@ -194,10 +184,11 @@ class TurnPanel(QWidget):
 
     def entries(self) -> list[str]:
         """The texts of the message list, in order."""
-        return [self.messages.item(i).text() for i in range(self.messages.count())]
+        model = self.model
+        return [model.index(i).data() for i in range(model.rowCount())]
 
-    def _clicked(self, item: QListWidgetItem) -> None:
-        line = item.data(_LINE)
+    def _clicked(self, index: QModelIndex) -> None:
+        line = index.data(LINE_ROLE)
         if line:
             self.lineClicked.emit(int(line))
 

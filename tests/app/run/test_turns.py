@@ -12,6 +12,7 @@ from app.conversation.channel import (
     answers_from_chat,
     parse_answers,
 )
+from app.run import turns
 from app.run.dialog_session import DebugOptions, DialogRunner
 from app.run.turns import TurnRecorder
 from interpreter.debug.conversation import (
@@ -160,3 +161,14 @@ async def test_no_conversation_breakpoint_no_pause():
     task = await _run_until_paused(runner, DIALOG, reasons)
     await asyncio.wait_for(task, 30)  # bounds a hang
     assert reasons == []
+
+
+def test_turn_zero_has_no_user_message_so_it_keeps_just_the_newest(monkeypatch):
+    monkeypatch.setattr(turns, "MAX_TURN_MESSAGES", 4)
+    monkeypatch.setattr(turns, "TRIM_TURN_MESSAGES", 3)
+    turn = turns.Turn(0)
+    for i in range(10):
+        turn.add(turns.TurnMessage("bot", f"m{i}", 1))
+    # 5 messages -> 2 left; at 5 again -> 2: m6 m7, then m8 m9 come.
+    assert ([m.text for m in turn.messages], turn.dropped) == (["m6", "m7", "m8", "m9"], 6)
+    assert turn.user_text is None

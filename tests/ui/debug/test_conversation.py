@@ -88,10 +88,11 @@ def test_a_message_in_the_turn_dock_goes_to_the_line_that_said_it(window, qtbot,
     click_message(qtbot, window.chat, bubble(window.chat, "bot", "Hello Ann"))
     editor.go_to_line(1)
     messages = window.conversation.turn_panel.messages
-    item = next(messages.item(i) for i in range(messages.count())
-                if messages.item(i).text().endswith("Hello Ann"))
+    model = messages.model()
+    index = next(model.index(i) for i in range(model.rowCount())
+                 if model.index(i).data().endswith("Hello Ann"))
     qtbot.mouseClick(messages.viewport(), Qt.MouseButton.LeftButton,
-                     pos=messages.visualItemRect(item).center())
+                     pos=messages.visualRect(index).center())
     assert editor.textCursor().blockNumber() + 1 == 5
 
 

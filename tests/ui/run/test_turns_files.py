@@ -49,10 +49,12 @@ def run_conversation(window, qtbot, run):
 
 
 def click_entry(qtbot, panel, text: str) -> None:
-    items = panel.messages.findItems(text, Qt.MatchFlag.MatchExactly)
-    assert len(items) == 1, panel.entries()
-    panel.messages.scrollToItem(items[0])
-    rect = panel.messages.visualItemRect(items[0])
+    model = panel.messages.model()
+    found = model.match(model.index(0, 0), Qt.ItemDataRole.DisplayRole, text, -1,
+                        Qt.MatchFlag.MatchExactly)
+    assert len(found) == 1, panel.entries()
+    panel.messages.scrollTo(found[0])
+    rect = panel.messages.visualRect(found[0])
     qtbot.mouseClick(panel.messages.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
 
 
@@ -70,7 +72,9 @@ def test_sent_files_are_listed_in_their_turn_and_lead_to_the_send_file_line(
         "bot: notes.txt",
         "bot: Bye",
     ]
-    assert [not panel.messages.item(i).icon().isNull() for i in range(5)] == [
+    model = panel.messages.model()
+    assert [model.index(i).data(Qt.ItemDataRole.DecorationRole) is not None
+            for i in range(5)] == [
         False, False, True, True, False]  # sent files carry the file icon
     assert panel.title.text().startswith("Turn 1: 5 message(s)")
     assert editor.textCursor().blockNumber() + 1 == 3  # the TALK of the clicked bubble
