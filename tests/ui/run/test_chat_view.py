@@ -201,9 +201,9 @@ def test_a_resize_measures_the_rows_shown_and_keeps_the_reader_s_place(chat, qtb
     assert not all(exact(r) for r in range(0, row, 10))  # those above: estimated
 
 
-def test_in_the_window_the_chat_gets_its_own_copy_and_select_all_keys(window, qtbot):
-    """Edit ▸ Copy and Select All only show their keys: the focused chat takes them (the
-    editor's text is not what lands on the clipboard)."""
+def focused_chat_over_an_editor(window, qtbot) -> ChatPanel:
+    """The window's chat with a note and a bubble, the bubble clicked (the chat focused), an
+    editor tab behind it."""
     window.add_tab('TALK "not this"\n', None)
     window.activateWindow()
     chat = window.chat
@@ -211,6 +211,13 @@ def test_in_the_window_the_chat_gets_its_own_copy_and_select_all_keys(window, qt
     chat.add_bubble("Hello", from_bot=True)
     click_message(qtbot, chat, chat.messages[1])
     assert chat.view.hasFocus()
+    return chat
+
+
+def test_in_the_window_the_chat_gets_its_own_copy_and_select_all_keys(window, qtbot):
+    """Edit ▸ Copy and Select All only show their keys: the focused chat takes them (the
+    editor's text is not what lands on the clipboard)."""
+    chat = focused_chat_over_an_editor(window, qtbot)
     qtbot.keyClick(chat.view, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
     qtbot.keyClick(chat.view, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
     assert QGuiApplication.clipboard().text() == "Running x\nHello"
@@ -219,13 +226,7 @@ def test_in_the_window_the_chat_gets_its_own_copy_and_select_all_keys(window, qt
 def test_the_edit_menu_copies_and_selects_in_the_focused_chat(window, qtbot):
     """Edit ▸ Copy / Select All clicked in the menu (not their keys) act on the focused chat's
     messages, not on the editor behind it."""
-    window.add_tab('TALK "not this"\n', None)
-    window.activateWindow()
-    chat = window.chat
-    chat.add_note("Running x")
-    chat.add_bubble("Hello", from_bot=True)
-    click_message(qtbot, chat, chat.messages[1])
-    assert chat.view.hasFocus()
+    focused_chat_over_an_editor(window, qtbot)
     window.actions_by_name["copy"].trigger()
     assert QGuiApplication.clipboard().text() == "Hello"
     window.actions_by_name["selectAll"].trigger()
