@@ -81,6 +81,23 @@ def window(qapp, qloop, tmp_path: Path):
     win.deleteLater()
 
 
+def run_front_tab(window, run) -> None:
+    """Run the dialog in front once, until the run and the Tests panel's recording of it have
+    ended."""
+    async def run_once():
+        window.run()
+        await until(lambda: not window.runner.running and window.tests.recorder.finished)
+
+    run(run_once())
+
+
+def run_dialog_file(window, run, path, source: str) -> None:
+    """Write ``source`` to ``path``, open it in ``window`` and run it once (run_front_tab)."""
+    path.write_text(source, encoding="utf-8")
+    window.open_file(path)
+    run_front_tab(window, run)
+
+
 async def until(predicate, timeout: float = 30.0, step: float = 0.01) -> None:
     """Poll inside a scenario (qtbot.wait would nest a Qt loop under the running task). The
     timeout only bounds a hang: it costs nothing when the condition comes true."""

@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtTest import QTest
 
 from tests.stalls import StallMeter
-from tests.ui.conftest import until
+from tests.ui.conftest import run_dialog_file, run_front_tab, until
 
 DIALOG = 'TALK "Your name?"\nHEAR name\nSET_BOT_MEMORY "visitor", name\nTALK "Hi " + name + "!"\n'
 
@@ -60,22 +60,14 @@ def test_save_conversation_list_run_pass_then_fail_with_diff(window, qtbot, run,
 
 
 def test_second_save_does_not_overwrite_and_unsaved_dialog_is_refused(window, run, tmp_path):
-    dialog = tmp_path / "bye.bas"
-    dialog.write_text('TALK "Bye"\n', encoding="utf-8")
-    window.open_file(dialog)
-
-    async def run_once():
-        window.run()
-        await until(lambda: not window.runner.running and window.tests.recorder.finished)
-
-    run(run_once())
+    run_dialog_file(window, run, tmp_path / "bye.bas", 'TALK "Bye"\n')
     first = window.tests.save_conversation()
     second = window.tests.save_conversation()
     assert (first.name, second.name) == ("bye.chat", "bye.2.chat")
     assert window.tests.test_paths() == [first, second]
 
     window.add_tab('TALK "x"\n', None)
-    run(run_once())
+    run_front_tab(window, run)
     assert window.tests.save_conversation() is None
     assert "Save the dialog first" in window.statusBar().currentMessage()
 

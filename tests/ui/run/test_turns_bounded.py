@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt
 from app.conversation import replay
 from app.run import turns
 from interpreter.events import Talked
-from tests.ui.conftest import chat_message, click_message, until
+from tests.ui.conftest import chat_message, click_message, run_dialog_file, until
 from ui.run import tests_panel
 
 LOOP = """\
@@ -80,15 +80,7 @@ def test_the_tests_recorder_stops_where_a_replay_would_and_refuses_to_save(
         window, run, tmp_path, monkeypatch):
     monkeypatch.setattr(replay, "MAX_MESSAGES", 10)
     monkeypatch.setattr(tests_panel, "MAX_MESSAGES", 10)
-    dialog = tmp_path / "loop.bas"
-    dialog.write_text('FOR i = 1 TO 25\n  TALK "t" + i\nNEXT\n', encoding="utf-8")
-    window.open_file(dialog)
-
-    async def run_once():
-        window.run()
-        await until(lambda: not window.runner.running and window.tests.recorder.finished)
-
-    run(run_once())
+    run_dialog_file(window, run, tmp_path / "loop.bas", 'FOR i = 1 TO 25\n  TALK "t" + i\nNEXT\n')
     recorder = window.tests.recorder
     assert [s.text for s in recorder.steps] == [f"t{i}" for i in range(1, 11)]
     assert recorder.dropped == 15
