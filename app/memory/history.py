@@ -478,10 +478,7 @@ class MemoryHistory:
         now = time.time()
         # Every read first: one failing puts the whole batch back (see _requeue), so nothing
         # may have been taken into the recorder's state before it.
-        self._prefetch_latest(items)
-        repeated = {id(item) for item in items
-                    if type(item) is tuple and item[0] is not None
-                    and self._recorded_elsewhere(item[0], item[1], item[4])}
+        repeated = self._prefetch_latest(items)
         pending = self._pending
         waiting = 0
         for item in items:
@@ -596,15 +593,20 @@ class MemoryHistory:
                     return queue[: i + 1]
         return None
 
-    def _prefetch_latest(self, items: list[Any]) -> None:
+    def _prefetch_latest(self, items: list[Any]) -> set[int]:
         """Read the last recorded value of every key ``items`` land that the recorder does not
         know yet, in one query per bot and chunk: a query per key (a dialog's first pass over
-        a thousand keys) held the GIL for ~130 ms in peewee, starving the GUI thread."""
+        a thousand keys) held the GIL for ~130 ms in peewee, starving the GUI thread. Returns
+        the ids of the outside records another process already recorded (see
+        _recorded_elsewhere)."""
         wanted: dict[str, set[str]] = {}
         known = self._known
+        outside: list[_Record] = []
         for item in items:
             if type(item) is tuple:  # flattened (see _Flat): (None, pending, bot, key, ...)
-                if item[0] is None and not item[1] and (item[2], item[3]) not in known:
+                if item[0] is not None:
+                    outside.append(item)
+                elif not item[1] and (item[2], item[3]) not in known:
                     wanted.setdefault(item[2], set()).add(item[3])
             elif item.state is ChangeState.LANDED and (item.bot, item.key) not in self._known:
                 wanted.setdefault(item.bot, set()).add(item.key)
@@ -619,6 +621,7 @@ class MemoryHistory:
                         self._known[(bot, key)] = found[key]
                     else:
                         self._no_events.add((bot, key))
+        return {id(r) for r in outside if self._recorded_elsewhere(r[0], r[1], r[4])}
 
     def _latest_values(self, bot: str, keys: list[str]) -> list[tuple[str, str | None]]:
         """(key, new value of the key's newest event) for those of ``keys`` that have events."""
