@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-from PySide6.QtCore import QEvent, QPoint, QRect, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
     QFontDatabase,
@@ -24,9 +24,13 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QInputDialog, QPlainTextEdit, QTextEdit, QToolTip, QWidget
 
-from .completion import Completion, MemoryKeys, help_at_cursor, help_html
+from ..turns import FirstPaint
 from .highlighter import BasicHighlighter
+from .keyword_tips import help_at_cursor, help_html
 from .themes import LIGHT, EditorColors, Theme, editor_colors
+
+if TYPE_CHECKING:
+    from .completion import Completion, MemoryKeys
 
 INDENT = "    "
 # Lines after which the next line is indented one more level.
@@ -94,7 +98,10 @@ class CodeEditor(QPlainTextEdit):
         self.highlighter = BasicHighlighter(self.document(), style)
         self.highlighter.sliceColoured.connect(self._show_if_visible)
         self.colors: EditorColors = editor_colors(LIGHT)
-        self.completion = Completion(self)
+        self._completion: Completion | None = None
+        self._memory_keys: MemoryKeys = ()
+        self._painted = False
+        FirstPaint(self, self._first_painted)
         self.breakpoints: set[int] = set()
         self.marks: list[Mark] = []
         self.runtime_mark: Mark | None = None
@@ -367,9 +374,30 @@ class CodeEditor(QPlainTextEdit):
             return
         super().keyPressEvent(event)
 
+    @property
+    def completion(self) -> Completion:
+        """The completion popup and its word index, made on the loop's turn after the
+        editor's first paint (its module, the QCompleter and the index cost the first window
+        ~5 ms it does not need), or when first used."""
+        if self._completion is None:
+            from .completion import Completion
+
+            self._completion = Completion(self, painted=self._painted)
+            self._completion.set_memory_keys(self._memory_keys)
+        return self._completion
+
+    def _first_painted(self) -> None:
+        self._painted = True
+        QTimer.singleShot(0, self, self._make_completion)
+
+    def _make_completion(self) -> None:
+        self.completion  # noqa: B018 - made by reading it
+
     def set_memory_keys(self, keys: MemoryKeys) -> None:
         """Memory keys offered by completion inside strings (a list or ``prefix -> keys``)."""
-        self.completion.set_memory_keys(keys)
+        self._memory_keys = keys
+        if self._completion is not None:
+            self._completion.set_memory_keys(keys)
 
     def show_help_at_cursor(self) -> str:
         """F1: the keyword's syntax and summary in a tooltip at the cursor; returns the text."""

@@ -23,12 +23,11 @@ from PySide6.QtWidgets import QAbstractItemView, QCompleter
 from interpreter.syntax import vocabulary as vocab
 
 from ..turns import Call, FirstPaint, Step, Turns
+from .keyword_tips import python_column
 from .widget_types import widget_type_steps
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QPlainTextEdit
-
-    from interpreter.tooling.keyword_help import KeywordHelp
 
 MIN_PREFIX = 3  # typed word characters before the popup opens by itself
 MAX_ITEMS = 200  # a longer list is no help and costs time on every keystroke
@@ -151,34 +150,6 @@ def candidates_for(
     ]
     out += [c for c in language_candidates() if _norm(c.text).startswith(wanted)]
     return [c for c in out if c.text != prefix][:MAX_ITEMS]
-
-
-def help_html(entry: KeywordHelp) -> str:
-    """Tooltip text: the syntax forms in monospace, then the summary and an example."""
-    import html  # the help texts and this load at the first hover, not with the editor
-
-    syntax = "<br>".join(f"<code>{html.escape(s)}</code>" for s in entry.syntax)
-    example = (
-        f"<br><i>Example:</i> <code>{html.escape(entry.example)}</code>" if entry.example else ""
-    )
-    return f"<b>{html.escape(entry.phrase)}</b><br>{syntax}<p>{html.escape(entry.summary)}{example}</p>"
-
-
-def help_at_cursor(cursor: QTextCursor) -> KeywordHelp | None:
-    """Keyword help for the word under ``cursor`` (Qt's UTF-16 column made a Python one)."""
-    from interpreter.tooling.keyword_help import help_at
-
-    text = cursor.block().text()
-    return help_at(text, python_column(text, cursor.positionInBlock()))
-
-
-def python_column(text: str, utf16_col: int) -> int:
-    units = 0
-    for i, ch in enumerate(text):
-        if units >= utf16_col:
-            return i
-        units += 2 if ord(ch) > 0xFFFF else 1
-    return len(text)
 
 
 def _line_words(text: str) -> list[tuple[str, ...]]:
@@ -309,7 +280,8 @@ class IdentifierIndex(QObject):
 class Completion(QObject):
     """A QCompleter popup driven by the editor's key presses (see ``CodeEditor.keyPressEvent``)."""
 
-    def __init__(self, editor: QPlainTextEdit) -> None:
+    def __init__(self, editor: QPlainTextEdit, painted: bool = False) -> None:
+        """``painted``: the editor has been painted already (the warm-up starts now)."""
         super().__init__(editor)
         self._editor = editor
         self._memory_keys: MemoryKeys = ()
@@ -325,9 +297,13 @@ class Completion(QObject):
         self.completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         # The str overload of activated; PySide6's stubs do not model picking it by index.
         self.completer.activated[str].connect(self.insert)  # type: ignore[index]
-        # Warmed up once the editor has been painted: a zero timer set now ran before the
-        # window's first paint, and the word lists import the builtins registry (~10 ms).
-        FirstPaint(editor, Turns(self, self._warm_up_steps()).start)
+        # Warmed up once the editor has been painted: a zero timer set before it ran before
+        # the window's first paint, and the word lists import the builtins registry (~10 ms).
+        warm_up = Turns(self, self._warm_up_steps())
+        if painted:
+            warm_up.start()
+        else:
+            FirstPaint(editor, warm_up.start)
 
     def _warm_up_steps(self) -> list[Step]:
         """One-time costs the first popup would pay on a keystroke, each in its own turn of
