@@ -91,6 +91,31 @@ def test_memory_keys_inside_a_string_and_arrow_selection(qtbot):
     assert editor.toPlainText() == 'x = GET BOT MEMORY "colour_pref'
 
 
+def test_completion_is_made_after_the_first_paint_with_the_keys_set_before(qtbot):
+    """The first window paints without completion's popup and word index; they are made on
+    the next turn of the loop, and keep what the window set before (the bot's memory keys)."""
+    editor = CodeEditor()
+    qtbot.addWidget(editor)
+    editor.setPlainText("counter = 1\n")
+    editor.set_memory_keys(["color", "name"])
+    assert editor._completion is None
+    editor.show()
+    qtbot.waitUntil(lambda: editor._completion is not None)
+    qtbot.waitUntil(lambda: editor.completion.warmed)  # its warm-up ran too
+    editor.moveCursor(editor.textCursor().MoveOperation.End)
+    qtbot.keyClicks(editor, 'x = GET BOT MEMORY "col')
+    assert editor.completion.items() == ["color"]
+
+
+def test_a_key_before_the_first_paint_makes_completion_at_once(qtbot):
+    editor = CodeEditor()
+    qtbot.addWidget(editor)
+    editor.setPlainText("counter = 1\n")
+    editor.moveCursor(editor.textCursor().MoveOperation.End)
+    QTest.keyClicks(editor, "TALK cou")  # never shown: no paint, the keys still complete
+    assert editor.completion.items()[0] == "counter"
+
+
 def test_window_feeds_the_current_bots_memory_keys(window, qtbot, run):
     window.store.set("testbot", "favourite_color", "blue")
     window.store.set("otherbot", "favourite_food", "soup")
