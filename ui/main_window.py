@@ -47,12 +47,11 @@ from .editor.encoding_question import (
 )
 from .editor.live_check import LiveChecker
 from .editor.recovery import UnsavedTextKeeper
-from .editor.themes import ApplicationTheme, Theme, ThemeMenu, themed_icon
+from .editor.themes import ApplicationTheme, Theme, ThemeMenu, editor_colors, themed_icon
 from .help_menu import HelpMenu
-from .run.chat_panel import ChatPanel
 from .run.engine_check import engine_options, install_engine_errors_action
 from .run.output_panel import OutputPanel, ProblemsPanel, problems_title
-from .turns import Job, Turns, run_per_turn
+from .turns import FirstPaint, Job, Turns, run_per_turn
 from .view_menu import ViewMenu
 from .workbench import MenuName
 
@@ -72,6 +71,7 @@ if TYPE_CHECKING:
     from .memory.history_panel import HistoryFeature
     from .memory.panel import MemoryPanel
     from .run.bridge import Bridge
+    from .run.chat_panel import ChatPanel
     from .run.tests_panel import TestsPanel
 
 RESOURCES = Path(__file__).resolve().parent.parent / "resources"
@@ -152,7 +152,7 @@ CHECKER_MODULES = (
     "multiprocessing.spawn", "multiprocessing.popen_fork", "multiprocessing.popen_spawn_posix",
     "concurrent.futures.process", "ui.child_pool", "ui.editor.check_job",
 )
-PART_OF = {"bridge": "bridge", "store": "store", "db_url": "store", "_unsubscribe_store": "store",
+PART_OF = {"chat": "chat", "bridge": "bridge", "store": "store", "db_url": "store", "_unsubscribe_store": "store",
            "_unsubscribe_users": "store", "memory": "memory", "runner": "run", "debug": "run", "conversation": "run", "tests": "tests",
            "bot_tools": "bot_tools", "history_feature": "history", "flow": "flow"}
 
@@ -242,6 +242,7 @@ class MainWindow(QMainWindow):
     botChanged = Signal(str)
 
     # Built after the first paint (ui.deferred_parts), or when first read: see __getattr__.
+    chat: ChatPanel
     bridge: Bridge
     store: MemoryStore
     memory: MemoryPanel
@@ -273,6 +274,7 @@ class MainWindow(QMainWindow):
         if ICON.exists():
             self.setWindowIcon(QIcon(str(ICON)))
         self.parts = DeferredParts(self, {
+            "chat": self._build_chat,
             "bridge": self._build_bridge,
             "store": self._build_store,
             "memory": self._build_memory,
@@ -286,7 +288,6 @@ class MainWindow(QMainWindow):
         self._staged: dict[str, object] = {}  # see _stage
         self._layout_restored = False  # a saved layout: docks built later take their place
 
-        self.chat = ChatPanel()
         self._run_tab: EditorTab | None = None  # the tab whose dialog the last run started
         self.output = OutputPanel()
         self.problems = ProblemsPanel()
@@ -308,7 +309,8 @@ class MainWindow(QMainWindow):
         self._column.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
 
-        chat = self._dock("Chat", self.chat, Qt.DockWidgetArea.RightDockWidgetArea)
+        chat = self._dock("Chat", QWidget(), Qt.DockWidgetArea.RightDockWidgetArea)
+        self._chat_dock = chat
         memory = self._dock("Memory", QLabel(OPENING_TEXT, alignment=Qt.AlignmentFlag.AlignCenter),
                             Qt.DockWidgetArea.RightDockWidgetArea)
         self._memory_dock = memory
@@ -362,6 +364,9 @@ class MainWindow(QMainWindow):
         self._restore_layout()
         self._build_parts_before_menus()
         self.parts.start_after_first_paint(self)
+        # The chat comes on the loop's turn after the first paint, whether the idle build
+        # runs yet or waits (talkbench holds it until qasync's loop runs).
+        FirstPaint(self, lambda: QTimer.singleShot(0, self, self._show_chat))
 
     def __getattr__(self, name: str) -> object:
         """A part of the window not built yet (``self.parts``) is built when first read:
@@ -452,6 +457,21 @@ class MainWindow(QMainWindow):
         self._update_status()
         if unusable is not None:
             self._say_bot_unusable(unusable)
+
+    def _show_chat(self) -> None:
+        self.parts.build("chat")
+
+    def _build_chat(self) -> None:
+        """The chat, in place of its dock's empty stand-in (its modules and widgets cost the
+        first paint ~8 ms), in the window's theme."""
+        from .run.chat_panel import ChatPanel
+
+        chat = ChatPanel()
+        chat.set_dark(editor_colors(self.theme_menu.current()).dark)
+        placeholder = self._chat_dock.widget()
+        self._chat_dock.setWidget(chat)
+        placeholder.deleteLater()
+        self.chat = chat
 
     def _build_memory(self) -> Iterator[None]:
         """The Memory panel, in place of its dock's "opening…" label: made in pieces (its
@@ -1082,7 +1102,8 @@ class MainWindow(QMainWindow):
             tab.editor.set_theme(theme)
         for name, pixmap in self._icons.items():
             self.actions_by_name[name].setIcon(themed_icon(self.style(), pixmap, colors.dark))
-        self.chat.set_dark(colors.dark)
+        if "chat" in self.__dict__:  # else it is built in this theme
+            self.chat.set_dark(colors.dark)
         self.output.set_dark(colors.dark)
         self.problems.set_dark(colors.dark)
 

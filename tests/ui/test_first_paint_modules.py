@@ -59,7 +59,8 @@ os._exit(0)
 
 LATER = ["asyncio", "qasync", "interpreter.events", "interpreter.library.builtins",
          "interpreter.debug.model", "interpreter.tooling.keyword_help", "ui.run.bridge",
-         "ui.file_dialogs", "interpreter.keywords", "peewee"]
+         "ui.file_dialogs", "interpreter.keywords", "peewee", "ui.editor.completion",
+         "ui.run.chat_panel", "ui.run.chat.view", "ui.help_windows"]
 
 
 def test_the_first_paint_waits_for_none_of_the_modules_loaded_after_it(tmp_path):
@@ -73,5 +74,6 @@ def test_the_first_paint_waits_for_none_of_the_modules_loaded_after_it(tmp_path)
     assert report["done"]
     # The idle build loaded what the window's parts use (qasync is the launcher's).
     assert set(report["later"]) >= set(LATER) - {"qasync", "ui.file_dialogs",
-                                                  "interpreter.tooling.keyword_help"}
+                                                  "interpreter.tooling.keyword_help",
+                                                  "ui.help_windows"}
     assert "LEN" in report["offered"]  # completion has the builtins registry
