@@ -12,7 +12,6 @@ from typing import Any
 os.environ.setdefault("QT_API", "pyside6")  # before qasync: it picks the first binding it finds
 
 from PySide6.QtCore import QEventLoop, QSettings, QTimer
-from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from .pyside_features import answer_feature_checks_cheaply
@@ -35,13 +34,13 @@ def build_window(files: list[str], db: str | None, bot: str, settings: QSettings
     # Before the window's modules load: CPython's automatic collections while they were
     # imported cost 10-20 ms of the first paint, and the collector's timer does them later.
     collect_on_gui_thread()
-    from .main_window import ICON, NEW_FILE_TEXT, MainWindow
+    from .main_window import NEW_FILE_TEXT, MainWindow
 
     share_gil_finely()
     window = MainWindow(partial(_open_store, db), db, bot, settings or QSettings(ORGANIZATION, APPLICATION))
     app = QApplication.instance()
     if isinstance(app, QApplication):
-        app.setWindowIcon(QIcon(str(ICON)))
+        app.setWindowIcon(window.windowIcon())
     window.restore_session()
     for name in files:
         window.open_file(Path(name))

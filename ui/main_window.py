@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple, cast
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QIcon, QKeySequence
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
@@ -35,6 +35,7 @@ from app.files.atomic_file import (
 )
 from app.files.recovery import area_beside
 
+from .app_icon import app_icon
 from .deferred_parts import DeferredParts
 from .editor import session_restore
 from .editor.code_editor import CodeEditor, Mark
@@ -76,7 +77,6 @@ if TYPE_CHECKING:
 
 RESOURCES = Path(__file__).resolve().parent.parent / "resources"
 SAMPLES = RESOURCES / "samples"
-ICON = RESOURCES / "icons" / "talkbench.svg"
 CHECK_DELAY_MS = 300
 MAX_RECENT = 8
 NEW_FILE_TEXT = '\' A new dialog\nTALK "Hello!"\n'
@@ -271,8 +271,7 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self._first_bot = bot  # the runner's bot until the runner is built
         self.setWindowTitle("Talkbench")
-        if ICON.exists():
-            self.setWindowIcon(QIcon(str(ICON)))
+        self.setWindowIcon(app_icon())
         self.parts = DeferredParts(self, {
             "chat": self._build_chat,
             "bridge": self._build_bridge,
