@@ -14,6 +14,7 @@ os.environ.setdefault("QT_API", "pyside6")  # before qasync: it picks the first 
 from PySide6.QtCore import QEventLoop, QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
+from .app_icon import app_icon
 from .pyside_features import answer_feature_checks_cheaply
 from .turns import FirstPaint, Turns
 
@@ -37,10 +38,12 @@ def build_window(files: list[str], db: str | None, bot: str, settings: QSettings
     from .main_window import NEW_FILE_TEXT, MainWindow
 
     share_gil_finely()
-    window = MainWindow(partial(_open_store, db), db, bot, settings or QSettings(ORGANIZATION, APPLICATION))
     app = QApplication.instance()
     if isinstance(app, QApplication):
-        app.setWindowIcon(window.windowIcon())
+        # Before any window: each takes it as its own, and none is sent the change (set
+        # afterwards, Qt tells every widget of the window, ~1 ms).
+        app.setWindowIcon(app_icon())
+    window = MainWindow(partial(_open_store, db), db, bot, settings or QSettings(ORGANIZATION, APPLICATION))
     window.restore_session()
     for name in files:
         window.open_file(Path(name))

@@ -35,7 +35,6 @@ from app.files.atomic_file import (
 )
 from app.files.recovery import area_beside
 
-from .app_icon import app_icon
 from .deferred_parts import DeferredParts
 from .editor import session_restore
 from .editor.code_editor import CodeEditor, Mark
@@ -271,7 +270,6 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self._first_bot = bot  # the runner's bot until the runner is built
         self.setWindowTitle("Talkbench")
-        self.setWindowIcon(app_icon())
         self.parts = DeferredParts(self, {
             "chat": self._build_chat,
             "bridge": self._build_bridge,
