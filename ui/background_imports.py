@@ -19,7 +19,6 @@ import importlib
 import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 
 # Top-level packages that make or wrap Qt objects when imported.
 GUI_THREAD_PACKAGES = frozenset({"ui", "PySide6", "shiboken6", "qasync"})
@@ -42,17 +41,21 @@ def import_module(name: str) -> None:
             raise
 
 
-@dataclass
 class Batch:
     """Modules imported in order in the worker, then ``then`` called there (when the imports
-    went well; it must not raise); ``landed`` is called there when it ends."""
+    went well; it must not raise); ``landed`` is called there when it ends. (A plain class:
+    a dataclass costs the first window the dataclasses module and the class's generation.)"""
 
-    modules: Sequence[str]
-    landed: Callable[[Batch], None]
-    timings: dict[str, float] = field(default_factory=dict)  # module -> seconds it took
-    failed: str | None = None  # the module whose import raised ``error``
-    error: BaseException | None = None
-    then: Callable[[], None] | None = None
+    __slots__ = ("error", "failed", "landed", "modules", "then", "timings")
+
+    def __init__(self, modules: Sequence[str], landed: Callable[[Batch], None],
+                 then: Callable[[], None] | None = None) -> None:
+        self.modules = modules
+        self.landed = landed
+        self.then = then
+        self.timings: dict[str, float] = {}  # module -> seconds it took
+        self.failed: str | None = None  # the module whose import raised ``error``
+        self.error: BaseException | None = None
 
 
 class ImportWorker:

@@ -24,7 +24,6 @@ import shutil
 import threading
 import time
 from collections import deque
-from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import NamedTuple
 
@@ -40,8 +39,7 @@ STALE_S = 3600.0
 NEWLINES = ("\n", "\r\n", "\r")
 
 
-@dataclass(frozen=True)
-class Backup:
+class Backup(NamedTuple):
     """One buffer's unsaved text and what is needed to put it back where it was."""
 
     text: str
@@ -61,8 +59,8 @@ class Backup:
         return time.strftime("%Y-%m-%d %H:%M", time.localtime(self.saved_at))
 
     def to_json(self) -> bytes:
-        data = asdict(self)
-        data["text_format"] = self.text_format._asdict()  # asdict keeps a NamedTuple as is
+        data = self._asdict()
+        data["text_format"] = self.text_format._asdict()
         data["version"] = FORMAT_VERSION
         return json.dumps(data, ensure_ascii=False).encode("utf-8")
 

@@ -8,9 +8,8 @@ past its last line, is skipped when restoring.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from PySide6.QtCore import QSettings
 
@@ -22,16 +21,14 @@ if TYPE_CHECKING:
 SESSION_KEY = "session/state"
 
 
-@dataclass(frozen=True)
-class TabState:
+class TabState(NamedTuple):
     path: str
     line: int
     col: int
     breakpoints: tuple[BreakpointSpec, ...] = ()
 
 
-@dataclass(frozen=True)
-class SessionState:
+class SessionState(NamedTuple):
     tabs: tuple[TabState, ...] = ()
     current: int = 0  # index into tabs
     watches: tuple[str, ...] = ()
@@ -79,7 +76,11 @@ def restore(window: Workbench, state: SessionState) -> None:
 
 
 def save(settings: QSettings, state: SessionState) -> None:
-    settings.setValue(SESSION_KEY, json.dumps(asdict(state)))
+    from dataclasses import asdict  # a breakpoint is the debugger's dataclass
+
+    tabs = [dict(tab._asdict(), breakpoints=[asdict(b) for b in tab.breakpoints])
+            for tab in state.tabs]
+    settings.setValue(SESSION_KEY, json.dumps(dict(state._asdict(), tabs=tabs)))
 
 
 def _breakpoints(saved: Any) -> tuple[BreakpointSpec, ...]:
