@@ -69,9 +69,9 @@ class DeferredParts(QObject):
         # thread took (seconds), in their order: the benchmark reports the longest, the UI
         # pass it blocked.
         self.timings: dict[str, float] = {}
-        steps: list[Step] = []
-        for name, modules in first:
-            steps += [*modules, self._build_step(name)]
+        self._first: dict[str, list[Step]] = {
+            name: [*modules, self._build_step(name)] for name, modules in first}
+        steps: list[Step] = [step for part in self._first.values() for step in part]
         steps += warm_imports
         steps += [self._build_step(name) for name in self._builders]
         self._turns = Turns(self, steps, self.timings)
@@ -145,6 +145,11 @@ class DeferredParts(QObject):
     def build_all(self) -> None:
         for name in self._builders:
             self.build(name)
+
+    def steps_of(self, name: str) -> list[Step]:
+        """The turns of first part ``name`` (its modules, its build), for a caller that runs
+        them before the idle build; the idle build then finds them done."""
+        return list(self._first[name])
 
     def start_after_first_paint(self, widget: QObject) -> None:
         """Build the parts one per event-loop turn once ``widget`` has been painted."""

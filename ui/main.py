@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from .app_icon import app_icon
 from .pyside_features import answer_feature_checks_cheaply
-from .turns import FirstPaint, Turns
+from .turns import FirstPaint, Step, Turns
 
 # ui.main is the first module of the IDE to load Qt: from here on, every import is cheaper.
 answer_feature_checks_cheaply()
@@ -72,10 +72,11 @@ FIRST_PAINT_WAIT_MS = 2000
 LOOP_MODULES = ("concurrent.futures", "selectors", "ssl", "subprocess", "asyncio", "qasync")
 
 
-def show_painted(window: QWidget, then_import: Sequence[str] = ()) -> None:
+def show_painted(window: QWidget, then_import: Sequence[Step] = ()) -> None:
     """Show ``window``, run Qt's loop until it has been painted once (at most
-    ``FIRST_PAINT_WAIT_MS``), then import ``then_import`` as ``ui.turns.Turns`` does: those
-    that make no Qt object in the worker thread, the others one per turn of the loop."""
+    ``FIRST_PAINT_WAIT_MS``), then run the steps ``then_import`` as ``ui.turns.Turns`` does:
+    modules that make no Qt object imported in the worker thread, the others one per turn of
+    the loop."""
     waiter = QEventLoop()
     imports = Turns(waiter, then_import)
     imports.finished.connect(waiter.quit)
@@ -141,7 +142,9 @@ def launch(files: list[str], db: str | None = None, bot: str = "default") -> int
     # The parts built after the first paint live as long as the app too.
     window.parts.allBuilt.connect(settle_heap)
     window.parts.pause()
-    show_painted(window, LOOP_MODULES if loop is None else ())
+    # The chat first: its dock is empty until it is built (after the loop's modules, it
+    # came ~90 ms after the first paint).
+    show_painted(window, [*window.parts.steps_of("chat"), *(LOOP_MODULES if loop is None else ())])
     if loop is None:
         loop = _qasync_loop(app)
     window.parts.resume()

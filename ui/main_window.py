@@ -51,7 +51,7 @@ from .editor.themes import ApplicationTheme, Theme, ThemeMenu, editor_colors, th
 from .help_menu import HelpMenu
 from .run.engine_check import engine_options, install_engine_errors_action
 from .run.output_panel import OutputPanel, ProblemsPanel, problems_title
-from .turns import FirstPaint, Job, Turns, run_per_turn
+from .turns import Job, Turns, run_per_turn
 from .view_menu import ViewMenu
 from .workbench import MenuName
 
@@ -126,11 +126,13 @@ WARM_IMPORTS = (
     "ui.flow.panel", "ui.flow.install",
 )
 # Built first after the first paint, each after its modules (imported one per turn): the
-# memory store (the database drivers, the store), then the Memory panel. (peewee imports
-# psycopg2 when it is installed, PostgreSQL or not; psycopg2 imports ssl, decimal and
-# json.) Before them the bridge from the runtime and the store to the widgets (the
-# runtime's events are ~15 ms of dataclasses).
+# chat (its dock is empty until then), the memory store (the database drivers, the store),
+# then the Memory panel. (peewee imports psycopg2 when it is installed, PostgreSQL or not;
+# psycopg2 imports ssl, decimal and json.) Before the store the bridge from the runtime and
+# the store to the widgets (the runtime's events are ~15 ms of dataclasses).
 FIRST_PARTS = (
+    ("chat", ("dataclasses", "ui.run.chat.messages", "ui.run.chat.bubbles", "ui.run.chat.view",
+              "ui.run.chat_panel")),
     ("bridge", ("interpreter.ports.host", "interpreter.events", "ui.run.bridge")),
     ("store", ("sqlite3", "socket", "ssl", "decimal", "json", "psycopg2?", "peewee",
                "app.db.database", "concurrent.futures", "subprocess", "asyncio",
@@ -361,9 +363,6 @@ class MainWindow(QMainWindow):
         self._restore_layout()
         self._build_parts_before_menus()
         self.parts.start_after_first_paint(self)
-        # The chat comes on the loop's turn after the first paint, whether the idle build
-        # runs yet or waits (talkbench holds it until qasync's loop runs).
-        FirstPaint(self, lambda: QTimer.singleShot(0, self, self._show_chat))
 
     def __getattr__(self, name: str) -> object:
         """A part of the window not built yet (``self.parts``) is built when first read:
@@ -454,9 +453,6 @@ class MainWindow(QMainWindow):
         self._update_status()
         if unusable is not None:
             self._say_bot_unusable(unusable)
-
-    def _show_chat(self) -> None:
-        self.parts.build("chat")
 
     def _build_chat(self) -> None:
         """The chat, in place of its dock's empty stand-in (its modules and widgets cost the
