@@ -7,7 +7,7 @@ import asyncio
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QColor, QGuiApplication, QPalette
+from PySide6.QtGui import QColor, QFont, QGuiApplication, QPalette
 
 from interpreter.ports.host import HearRequest
 from tests.ui.conftest import click_message, message_point, message_tooltip, until
@@ -175,21 +175,47 @@ def test_bubbles_are_painted_in_the_theme_colours(chat, qtbot, dark):
 
 
 
-def test_a_resize_measures_the_rows_shown_and_keeps_the_reader_s_place(chat, qtbot):
-    """Rows off screen get an estimated height at a new width (laying out 100,000 messages
-    again took seconds); those on screen are measured, and the newest message, or the row the
-    user scrolled to, stays in view."""
-    view = chat.view
-    for i in range(2_000):
+def fill(chat: ChatPanel, count: int) -> None:
+    """``count`` messages from both sides, one line to several."""
+    for i in range(count):
         chat.add_bubble(f"message {i} " + "word " * (i % 40), from_bot=i % 2 == 0)
+
+
+def exact(chat: ChatPanel, row: int) -> bool:
+    """Whether row ``row`` has the height its message has at the chat's width and font."""
+    view = chat.view
+    return view.row_rect(row).height() + GAP == view.bubbles.height(
+        chat.messages[row], view.viewport().width() - 2 * MARGIN)
+
+
+def measured(chat: ChatPanel) -> int:
+    """How many messages have been laid out at the chat's width and font."""
+    width = chat.view.viewport().width() - 2 * MARGIN
+    return sum(chat.view.bubbles.is_measured(m, width) for m in chat.messages)
+
+
+def assert_laid_out_exactly(chat: ChatPanel) -> None:
+    """Every row at its exact height, each one starting where the one above it ends (its gap
+    included): no bubble overlaps or clips another; the scroll range ends with the last."""
+    view = chat.view
+    rows = len(chat.messages)
+    assert all(exact(chat, row) for row in range(rows))
+    for row in range(1, rows):
+        assert view.row_rect(row).top() == view.row_rect(row - 1).bottom() + 1 + GAP
+        assert view.row_rect(row).contains(view.bubble_rect(row))
+    bottom = view.row_rect(rows - 1).bottom() + view.verticalScrollBar().value()
+    assert view.verticalScrollBar().maximum() == bottom + 1 + MARGIN - view.viewport().height()
+
+
+def test_a_resize_measures_the_rows_shown_and_keeps_the_reader_s_place(chat, qtbot):
+    """At a new width the rows on screen are measured at once, the others when the GUI thread
+    is idle (laying out 100,000 messages again took seconds); the newest message, or the row
+    the user scrolled to, stays in view."""
+    view = chat.view
+    fill(chat, 2_000)
     last = len(chat.messages) - 1
-
-    def exact(row: int) -> bool:
-        return view.row_rect(row).height() + GAP == view.bubbles.height(
-            chat.messages[row], view.viewport().width() - 2 * MARGIN)
-
     chat.resize(900, 500)
-    qtbot.waitUntil(lambda: view.following and exact(last))
+    qtbot.waitUntil(lambda: view.following and exact(chat, last))
     assert view.viewport().rect().contains(view.bubble_rect(last))
     row = 1_000
     view.scrollTo(chat.model.index(row, 0), view.ScrollHint.PositionAtTop)
@@ -197,8 +223,54 @@ def test_a_resize_measures_the_rows_shown_and_keeps_the_reader_s_place(chat, qtb
     qtbot.waitUntil(lambda: view.viewport().width() < 300)
     assert view.indexAt(view.bubble_rect(row).center()).row() == row
     assert view.row_rect(row).top() == MARGIN and not view.following
-    assert all(exact(r) for r in view.visible_rows())
-    assert not all(exact(r) for r in range(0, row, 10))  # those above: estimated
+    assert all(exact(chat, r) for r in view.visible_rows())
+    qtbot.waitUntil(lambda: view.settled)
+    assert view.row_rect(row).top() == MARGIN and not view.following
+    assert_laid_out_exactly(chat)
+
+
+def bigger_font(chat: ChatPanel) -> QFont:
+    font = QFont(chat.view.font())
+    font.setPointSizeF(font.pointSizeF() * 1.5)
+    return font
+
+
+def test_a_font_change_measures_the_rows_shown_at_once_and_the_others_in_idle_slices(
+        chat, qtbot, qapp):
+    """Laying out 100,000 messages in a new font held the GUI thread ~2 s: only what is on
+    screen is measured when the font changes, the rest a few milliseconds per turn of the
+    event loop; the newest message stays shown throughout."""
+    fill(chat, 3_000)
+    view, last = chat.view, len(chat.messages) - 1
+    chat.setFont(bigger_font(chat))
+    assert 0 < measured(chat) < 50 and not view.settled
+    assert all(exact(chat, row) for row in view.visible_rows())
+    assert view.following and view.viewport().rect().contains(view.bubble_rect(last))
+    turns = 0
+    while not view.settled:
+        qapp.processEvents()
+        turns += 1
+        assert view.viewport().rect().contains(view.bubble_rect(last))
+    assert turns >= 3  # (~90 ms of layouts, 5 ms a turn)
+    assert measured(chat) == len(chat.messages)
+    assert view.following
+    assert_laid_out_exactly(chat)
+
+
+def test_a_font_change_keeps_the_message_read_in_place(chat, qtbot, qapp):
+    """The reader scrolled up to a message: it stays where it was on screen while the
+    messages above it grow to the new font, turn after turn, and once all are measured."""
+    fill(chat, 1_000)
+    view, row = chat.view, 600
+    view.scrollTo(chat.model.index(row, 0), view.ScrollHint.PositionAtTop)
+    chat.setFont(bigger_font(chat))
+    assert view.row_rect(row).top() == MARGIN and exact(chat, row)
+    while not view.settled:
+        qapp.processEvents()
+        assert view.row_rect(row).top() == MARGIN
+    assert view.row_rect(row).top() == MARGIN and not view.following
+    assert view.indexAt(view.bubble_rect(row).center()).row() == row
+    assert_laid_out_exactly(chat)
 
 
 def focused_chat_over_an_editor(window, qtbot) -> ChatPanel:

@@ -41,6 +41,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QAbstractItemView, QWidget
 
 from .bubbles import GAP, MARGIN, PAD_Y, BubbleDelegate
+from .copied import CopiedMessages
 from .messages import ChatMessage, ChatModel
 
 _FOLLOW_SLACK = 4  # px from the bottom that still count as "at the newest message"
@@ -471,8 +472,15 @@ class ChatView(QAbstractItemView):
         return self._marked_in.text[start:end]
 
     def selected_messages(self) -> list[ChatMessage]:
-        rows = sorted(index.row() for index in self.selectionModel().selectedRows())
-        return [self.messages.messages[row] for row in rows]
+        """The selected messages, oldest first. Taken from the selection's ranges of rows:
+        listing its rows made an index object for each (~0.3 s with 100,000 selected)."""
+        messages, chosen, after = self.messages.messages, [], 0
+        selection = self.selectionModel().selection()
+        parts = (selection.at(i) for i in range(selection.count()))
+        for top, bottom in sorted((part.top(), part.bottom()) for part in parts):
+            chosen += messages[max(top, after):bottom + 1]  # (ranges may overlap)
+            after = max(after, bottom + 1)
+        return chosen
 
     def copy(self, message: ChatMessage | None = None) -> None:
         """Put on the clipboard the text selected in ``message`` (default: in any message),
@@ -486,4 +494,4 @@ class ChatView(QAbstractItemView):
         if message is not None and message not in chosen:
             chosen = [message]
         if chosen:
-            QGuiApplication.clipboard().setText("\n".join(m.text for m in chosen))
+            QGuiApplication.clipboard().setMimeData(CopiedMessages(chosen))
