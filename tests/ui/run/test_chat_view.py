@@ -55,6 +55,24 @@ def test_selected_messages_are_copied_in_order(chat, qtbot):
     assert QGuiApplication.clipboard().text() == "one\ntwo\nthree"
 
 
+def test_a_message_ctrl_clicked_out_of_a_selection_is_not_copied(chat, qtbot):
+    """The selection is copied range by range: one left out splits a range in two."""
+    for text in ("one", "two", "three", "four"):
+        chat.add_bubble(text, from_bot=True)
+    _, two, three, four = chat.messages
+    qtbot.keyClick(chat.view, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.mouseClick(chat.view.viewport(), Qt.MouseButton.LeftButton,
+                     Qt.KeyboardModifier.ControlModifier, message_point(chat, three))
+    qtbot.keyClick(chat.view, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    assert QGuiApplication.clipboard().text() == "one\ntwo\nfour"
+    click_message(qtbot, chat, four)
+    for message in (two, three):  # added in another order than the chat's
+        qtbot.mouseClick(chat.view.viewport(), Qt.MouseButton.LeftButton,
+                         Qt.KeyboardModifier.ControlModifier, message_point(chat, message))
+    qtbot.keyClick(chat.view, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    assert QGuiApplication.clipboard().text() == "two\nthree\nfour"
+
+
 def test_dragging_over_a_message_selects_part_of_its_text(chat, qtbot):
     """As in the labels the chat used to show: a drag selects words, Ctrl+C copies them, and
     the drag is no click (it does not jump to the line)."""
