@@ -1,7 +1,7 @@
 """The big chat's responsiveness: the GUI thread's longest pause for what re-lays out or copies
 every message of a full chat.
 
-    python benchmarks/chat_bench.py [--messages N]
+    python benchmarks/chat_bench.py [--messages N] [--quick]
 
 Offscreen, the real ``MainWindow`` (as ``ui_latency_bench``) with its chat holding N messages
 (default 100,000: the chat's cap), wrapped and one-line bubbles from both sides. A 1 ms
@@ -10,7 +10,9 @@ between two ticks is the longest a click or a key would wait. Steps: a bigger an
 font (following the newest message, then scrolled half-way up), a narrower and a wider chat,
 Select All, Copy, the copied text read from the clipboard (as a paste does). A step is over when the chat has no measuring left to do (``view.settled``).
 
-Target: no gap above 16 ms (one frame at 60 Hz).
+Target: no gap above 16 ms (one frame at 60 Hz). The gap is the GUI thread's CPU time between
+two ticks (the wall-clock gap, in the note, also holds the time other processes had the core);
+baseline: the same probe on the idle IDE.
 """
 
 from __future__ import annotations
@@ -97,6 +99,7 @@ async def scenario(window, count: int) -> list[Measurement]:
     async def step(name: str, action: Callable[[], None]) -> None:
         rows.append((name, await longest_gap(action, settled)))
 
+    idle = await longest_gap(lambda: None, lambda: True)
     await step("font bigger, following the newest", lambda: chat.setFont(bigger))
     await step("font smaller, following the newest", lambda: chat.setFont(smaller))
     view.scrollTo(chat.model.index(count // 2, 0), view.ScrollHint.PositionAtTop)
@@ -114,17 +117,20 @@ async def scenario(window, count: int) -> list[Measurement]:
     copied = pasted[0]
     if copied.count("\n") < count - 1:
         raise AssertionError(f"copied {copied.count(chr(10)) + 1} lines, not {count}")
-    return [Measurement("chat", f"{name}: longest GUI-thread gap", gaps.cpu, None, "ms",
+    return [Measurement("chat", f"{name}: longest GUI-thread gap", gaps.cpu, idle.cpu, "ms",
                         Goal.OURS_BELOW, FRAME_MS,
                         note=f"CPU time, {gaps.at:.0f} ms in; wall clock {gaps.wall:.0f} ms; "
-                             f"{count:,} messages; settled after {gaps.took:.2f} s")
+                             f"{count:,} messages; settled after {gaps.took:.2f} s; "
+                             "baseline: the idle IDE")
             for name, gaps in rows]
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--messages", type=int, default=100_000)
+    parser.add_argument("--quick", action="store_true", help="10,000 messages")
     args = parser.parse_args(argv)
+    count = 10_000 if args.quick else args.messages
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setQuitOnLastWindowClosed(False)
     loop = qasync.QEventLoop(app)
@@ -140,7 +146,7 @@ def main(argv: list[str] | None = None) -> int:
         window.finish_startup()
         try:
             with loop:
-                measurements = loop.run_until_complete(scenario(window, args.messages))
+                measurements = loop.run_until_complete(scenario(window, count))
         finally:
             window.runner.stop()
             window.close()

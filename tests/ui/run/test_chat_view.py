@@ -291,6 +291,26 @@ def test_a_font_change_keeps_the_message_read_in_place(chat, qtbot, qapp):
     assert_laid_out_exactly(chat)
 
 
+def test_messages_arriving_and_leaving_while_the_chat_measures_end_exact(qtbot, qapp):
+    """A dialog goes on talking after a font change: new messages come, the oldest leave
+    past the cap, while the others are measured in idle time; all end at their height."""
+    chat = ChatPanel(limit=600, trim=200)
+    qtbot.addWidget(chat)
+    chat.resize(420, 500)
+    chat.show()
+    qtbot.waitExposed(chat)
+    fill(chat, 600)
+    chat.setFont(bigger_font(chat))
+    for i in range(450):
+        chat.add_bubble(f"later {i} " + "word " * (i % 30), from_bot=True)
+        if i % 10 == 0:
+            qapp.processEvents()
+    assert chat.model.left == 400
+    qtbot.waitUntil(lambda: chat.view.settled)
+    assert chat.view.following
+    assert_laid_out_exactly(chat)
+
+
 def focused_chat_over_an_editor(window, qtbot) -> ChatPanel:
     """The window's chat with a note and a bubble, the bubble clicked (the chat focused), an
     editor tab behind it."""

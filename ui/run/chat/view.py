@@ -114,7 +114,8 @@ class ChatView(QAbstractItemView):
             if changed >= 0:
                 self._retop(changed)
         self._refine()
-        self._measuring.start()
+        if self._stale:
+            self._measuring.start()
 
     @property
     def settled(self) -> bool:
@@ -159,7 +160,7 @@ class ChatView(QAbstractItemView):
         first = max(0, self._row_at(0))
         # The rows below the first one shown stay in place (see _retop): the page is covered
         # from the second one's top.
-        changed = self._measure_rows(range(first, first + 1), -self.viewport().height())
+        changed = self._measure_rows(range(first, first + 1))
         below = self._measure_rows(range(first + 1, len(self._heights)),
                                    self._tops[first + 1] + MARGIN - self.verticalOffset())
         if changed >= 0 or below >= 0:
@@ -236,8 +237,8 @@ class ChatView(QAbstractItemView):
         super().rowsInserted(parent, start, end)
 
     def _removed(self, _parent: QModelIndex, start: int, end: int) -> None:
-        gone = self._tops[end + 1] - self._tops[start]
         self._apply_pending()  # (measured for the rows before they moved)
+        gone = self._tops[end + 1] - self._tops[start]
         del self._heights[start:end + 1]
         self._stale -= max(0, min(end + 1, self._stale) - start)
         self._tops = [0, *accumulate(self._heights)]
