@@ -15,14 +15,19 @@ from ui.run.chat.bubbles import GAP, MARGIN, PAD_X, PAD_Y, colors
 from ui.run.chat_panel import ChatPanel
 
 
-@pytest.fixture
-def chat(qtbot) -> ChatPanel:
-    panel = ChatPanel()
+def shown_chat(qtbot, **caps: int) -> ChatPanel:
+    """A chat panel on screen; ``caps``: its ``limit`` and ``trim`` if not the IDE's."""
+    panel = ChatPanel(**caps)
     qtbot.addWidget(panel)
     panel.resize(420, 500)
     panel.show()
     qtbot.waitExposed(panel)
     return panel
+
+
+@pytest.fixture
+def chat(qtbot) -> ChatPanel:
+    return shown_chat(qtbot)
 
 
 def test_a_click_on_a_bubble_reports_its_message_and_one_beside_it_nothing(chat, qtbot):
@@ -294,11 +299,7 @@ def test_a_font_change_keeps_the_message_read_in_place(chat, qtbot, qapp):
 def test_messages_arriving_and_leaving_while_the_chat_measures_end_exact(qtbot, qapp):
     """A dialog goes on talking after a font change: new messages come, the oldest leave
     past the cap, while the others are measured in idle time; all end at their height."""
-    chat = ChatPanel(limit=600, trim=200)
-    qtbot.addWidget(chat)
-    chat.resize(420, 500)
-    chat.show()
-    qtbot.waitExposed(chat)
+    chat = shown_chat(qtbot, limit=600, trim=200)
     fill(chat, 600)
     chat.setFont(bigger_font(chat))
     for i in range(450):
@@ -396,11 +397,7 @@ def test_page_down_and_up_pass_no_message_unseen(chat, qtbot):
 def test_a_reader_scrolled_up_keeps_the_message_read_when_the_oldest_leave(qtbot):
     """Past the cap the oldest messages leave together: the rows below kept their pixel
     positions, so a reader scrolled up was moved that many messages on."""
-    panel = ChatPanel(limit=200, trim=50)
-    qtbot.addWidget(panel)
-    panel.resize(420, 500)
-    panel.show()
-    qtbot.waitExposed(panel)
+    panel = shown_chat(qtbot, limit=200, trim=50)
     for i in range(200):
         panel.add_bubble(f"message {i}", from_bot=True)
     view = panel.view
