@@ -45,7 +45,7 @@ from .copied import CopiedMessages
 from .messages import ChatMessage, ChatModel
 
 _FOLLOW_SLACK = 4  # px from the bottom that still count as "at the newest message"
-SLICE_SECONDS = 0.005  # of measuring rows in idle time at once: a frame at 60 Hz is 16 ms
+_SLICE_SECONDS = 0.005  # of measuring rows in idle time at once: a frame at 60 Hz is 16 ms
 _TURNS_PER_SUM = 16  # idle turns of measuring between two sums of the rows' tops
 
 
@@ -129,7 +129,7 @@ class ChatView(QAbstractItemView):
         never held for more than a frame."""
         if self._stale and self._pending_turns < _TURNS_PER_SUM:
             self._pending_turns += 1
-            deadline = perf_counter() + SLICE_SECONDS
+            deadline = perf_counter() + _SLICE_SECONDS
             messages, pending = self.messages.messages, self._pending
             height, width = self.bubbles.height, self._width
             row = self._stale
