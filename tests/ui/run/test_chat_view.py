@@ -4,6 +4,7 @@ the context menu, tooltips, following the newest message, both themes."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
@@ -258,6 +259,17 @@ def bigger_font(chat: ChatPanel) -> QFont:
     return font
 
 
+def idle_turns(chat: ChatPanel, qapp, holds: Callable[[], bool]) -> int:
+    """Turns of the event loop until the chat has measured every row, ``holds()`` after
+    each."""
+    for turn in range(1, 5_000):
+        qapp.processEvents()
+        assert holds()
+        if chat.view.settled:
+            return turn
+    raise AssertionError("the chat is still measuring")
+
+
 def test_a_font_change_measures_the_rows_shown_at_once_and_the_others_in_idle_slices(
         chat, qtbot, qapp):
     """Laying out 100,000 messages in a new font held the GUI thread ~2 s: only what is on
@@ -269,11 +281,8 @@ def test_a_font_change_measures_the_rows_shown_at_once_and_the_others_in_idle_sl
     assert 0 < measured(chat) < 50 and not view.settled
     assert all(exact(chat, row) for row in view.visible_rows())
     assert view.following and view.viewport().rect().contains(view.bubble_rect(last))
-    turns = 0
-    while not view.settled:
-        qapp.processEvents()
-        turns += 1
-        assert view.viewport().rect().contains(view.bubble_rect(last))
+    turns = idle_turns(chat, qapp, lambda: view.viewport().rect().contains(
+        view.bubble_rect(last)))
     assert turns >= 3  # (~90 ms of layouts, 5 ms a turn)
     assert measured(chat) == len(chat.messages)
     assert view.following
@@ -288,10 +297,8 @@ def test_a_font_change_keeps_the_message_read_in_place(chat, qtbot, qapp):
     view.scrollTo(chat.model.index(row, 0), view.ScrollHint.PositionAtTop)
     chat.setFont(bigger_font(chat))
     assert view.row_rect(row).top() == MARGIN and exact(chat, row)
-    while not view.settled:
-        qapp.processEvents()
-        assert view.row_rect(row).top() == MARGIN
-    assert view.row_rect(row).top() == MARGIN and not view.following
+    idle_turns(chat, qapp, lambda: view.row_rect(row).top() == MARGIN)
+    assert not view.following
     assert view.indexAt(view.bubble_rect(row).center()).row() == row
     assert_laid_out_exactly(chat)
 
