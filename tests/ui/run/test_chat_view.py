@@ -304,18 +304,18 @@ def test_a_font_change_keeps_the_message_read_in_place(chat, qtbot, qapp):
 
 
 def test_messages_arriving_and_leaving_while_the_chat_measures_end_exact(qtbot, qapp):
-    """A dialog goes on talking after a font change: new messages come, the oldest leave
-    past the cap, while the others are measured in idle time; all end at their height."""
-    chat = shown_chat(qtbot, limit=600, trim=200)
-    fill(chat, 600)
+    """A dialog goes on talking after a font change: new messages come and the oldest leave
+    past the cap while the others are still being measured; all end at their height."""
+    chat = shown_chat(qtbot, limit=2_000, trim=600)
+    fill(chat, 2_000)
     chat.setFont(bigger_font(chat))
-    for i in range(450):
+    for _ in range(2):  # (2,000 messages take far more than two slices)
+        qapp.processEvents()
+    assert not chat.view.settled
+    for i in range(650):
         chat.add_bubble(f"later {i} " + "word " * (i % 30), from_bot=True)
-        if i % 10 == 0:
-            qapp.processEvents()
-    assert chat.model.left == 400
-    qtbot.waitUntil(lambda: chat.view.settled)
-    assert chat.view.following
+    assert chat.model.left == 600 and not chat.view.settled
+    idle_turns(chat, qapp, lambda: chat.view.following)
     assert_laid_out_exactly(chat)
 
 

@@ -237,9 +237,14 @@ class ChatView(QAbstractItemView):
         super().rowsInserted(parent, start, end)
 
     def _removed(self, _parent: QModelIndex, start: int, end: int) -> None:
-        self._apply_pending()  # (measured for the rows before they moved)
         gone = self._tops[end + 1] - self._tops[start]
         del self._heights[start:end + 1]
+        # The heights measured in idle time, not in effect yet, of rows _stale on: those of
+        # the rows that left go too. (Not put in effect first: the model has no such rows
+        # any more, and Qt, reacting to the scroll that would move, crashed looking for them.)
+        band = self._pending[::-1]
+        del band[max(0, start - self._stale):max(0, end + 1 - self._stale)]
+        self._pending = band[::-1]
         self._stale -= max(0, min(end + 1, self._stale) - start)
         self._tops = [0, *accumulate(self._heights)]
         bar = self.verticalScrollBar()
