@@ -18,15 +18,17 @@ ROOT = Path(__file__).resolve().parents[3]
 def test_copied_messages_stay_on_the_clipboard_after_they_leave_the_chat(qtbot):
     chat = ChatPanel()
     qtbot.addWidget(chat)
-    for i in range(300):
-        chat.add_bubble(f"line {i}\nsecond half", from_bot=i % 3 != 0)
+    texts = [f"line {i}\nsecond half, café \U0001f600" for i in range(300)]
+    for i, text in enumerate(texts):
+        chat.add_bubble(text, from_bot=i % 3 != 0)
     chat.view.selectAll()
     chat.view.copy()
     chat.clear()  # (a new run)
     chat.add_bubble("after", from_bot=True)
-    assert QGuiApplication.clipboard().text() == "\n".join(
-        f"line {i}\nsecond half" for i in range(300))
-    assert QGuiApplication.clipboard().mimeData().hasText()
+    assert QGuiApplication.clipboard().text() == "\n".join(texts)
+    copied = QGuiApplication.clipboard().mimeData()
+    assert copied.hasText()
+    assert bytes(copied.data("text/plain").data()).decode() == "\n".join(texts)
 
 
 COPY_AND_QUIT = """
