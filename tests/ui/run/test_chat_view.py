@@ -4,10 +4,11 @@ the context menu, tooltips, following the newest message, both themes."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QColor, QGuiApplication, QPalette
+from PySide6.QtGui import QColor, QFont, QGuiApplication, QPalette
 
 from interpreter.ports.host import HearRequest
 from tests.ui.conftest import click_message, message_point, message_tooltip, until
@@ -15,14 +16,19 @@ from ui.run.chat.bubbles import GAP, MARGIN, PAD_X, PAD_Y, colors
 from ui.run.chat_panel import ChatPanel
 
 
-@pytest.fixture
-def chat(qtbot) -> ChatPanel:
-    panel = ChatPanel()
+def shown_chat(qtbot, **caps: int) -> ChatPanel:
+    """A chat panel on screen; ``caps``: its ``limit`` and ``trim`` if not the IDE's."""
+    panel = ChatPanel(**caps)
     qtbot.addWidget(panel)
     panel.resize(420, 500)
     panel.show()
     qtbot.waitExposed(panel)
     return panel
+
+
+@pytest.fixture
+def chat(qtbot) -> ChatPanel:
+    return shown_chat(qtbot)
 
 
 def test_a_click_on_a_bubble_reports_its_message_and_one_beside_it_nothing(chat, qtbot):
@@ -53,6 +59,24 @@ def test_selected_messages_are_copied_in_order(chat, qtbot):
     qtbot.keyClick(chat.view, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
     qtbot.keyClick(chat.view, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
     assert QGuiApplication.clipboard().text() == "one\ntwo\nthree"
+
+
+def test_a_message_ctrl_clicked_out_of_a_selection_is_not_copied(chat, qtbot):
+    """The selection is copied range by range: one left out splits a range in two."""
+    for text in ("one", "two", "three", "four"):
+        chat.add_bubble(text, from_bot=True)
+    _, two, three, four = chat.messages
+    qtbot.keyClick(chat.view, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.mouseClick(chat.view.viewport(), Qt.MouseButton.LeftButton,
+                     Qt.KeyboardModifier.ControlModifier, message_point(chat, three))
+    qtbot.keyClick(chat.view, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    assert QGuiApplication.clipboard().text() == "one\ntwo\nfour"
+    click_message(qtbot, chat, four)
+    for message in (two, three):  # added in another order than the chat's
+        qtbot.mouseClick(chat.view.viewport(), Qt.MouseButton.LeftButton,
+                         Qt.KeyboardModifier.ControlModifier, message_point(chat, message))
+    qtbot.keyClick(chat.view, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    assert QGuiApplication.clipboard().text() == "two\nthree\nfour"
 
 
 def test_dragging_over_a_message_selects_part_of_its_text(chat, qtbot):
@@ -175,21 +199,47 @@ def test_bubbles_are_painted_in_the_theme_colours(chat, qtbot, dark):
 
 
 
-def test_a_resize_measures_the_rows_shown_and_keeps_the_reader_s_place(chat, qtbot):
-    """Rows off screen get an estimated height at a new width (laying out 100,000 messages
-    again took seconds); those on screen are measured, and the newest message, or the row the
-    user scrolled to, stays in view."""
-    view = chat.view
-    for i in range(2_000):
+def fill(chat: ChatPanel, count: int) -> None:
+    """``count`` messages from both sides, one line to several."""
+    for i in range(count):
         chat.add_bubble(f"message {i} " + "word " * (i % 40), from_bot=i % 2 == 0)
+
+
+def exact(chat: ChatPanel, row: int) -> bool:
+    """Whether row ``row`` has the height its message has at the chat's width and font."""
+    view = chat.view
+    return view.row_rect(row).height() + GAP == view.bubbles.height(
+        chat.messages[row], view.viewport().width() - 2 * MARGIN)
+
+
+def measured(chat: ChatPanel) -> int:
+    """How many messages have been laid out at the chat's width and font."""
+    width = chat.view.viewport().width() - 2 * MARGIN
+    return sum(chat.view.bubbles.is_measured(m, width) for m in chat.messages)
+
+
+def assert_laid_out_exactly(chat: ChatPanel) -> None:
+    """Every row at its exact height, each one starting where the one above it ends (its gap
+    included): no bubble overlaps or clips another; the scroll range ends with the last."""
+    view = chat.view
+    rows = len(chat.messages)
+    assert all(exact(chat, row) for row in range(rows))
+    for row in range(1, rows):
+        assert view.row_rect(row).top() == view.row_rect(row - 1).bottom() + 1 + GAP
+        assert view.row_rect(row).contains(view.bubble_rect(row))
+    bottom = view.row_rect(rows - 1).bottom() + view.verticalScrollBar().value()
+    assert view.verticalScrollBar().maximum() == bottom + 1 + MARGIN - view.viewport().height()
+
+
+def test_a_resize_measures_the_rows_shown_and_keeps_the_reader_s_place(chat, qtbot):
+    """At a new width the rows on screen are measured at once, the others when the GUI thread
+    is idle (laying out 100,000 messages again took seconds); the newest message, or the row
+    the user scrolled to, stays in view."""
+    view = chat.view
+    fill(chat, 2_000)
     last = len(chat.messages) - 1
-
-    def exact(row: int) -> bool:
-        return view.row_rect(row).height() + GAP == view.bubbles.height(
-            chat.messages[row], view.viewport().width() - 2 * MARGIN)
-
     chat.resize(900, 500)
-    qtbot.waitUntil(lambda: view.following and exact(last))
+    qtbot.waitUntil(lambda: view.following and exact(chat, last))
     assert view.viewport().rect().contains(view.bubble_rect(last))
     row = 1_000
     view.scrollTo(chat.model.index(row, 0), view.ScrollHint.PositionAtTop)
@@ -197,8 +247,76 @@ def test_a_resize_measures_the_rows_shown_and_keeps_the_reader_s_place(chat, qtb
     qtbot.waitUntil(lambda: view.viewport().width() < 300)
     assert view.indexAt(view.bubble_rect(row).center()).row() == row
     assert view.row_rect(row).top() == MARGIN and not view.following
-    assert all(exact(r) for r in view.visible_rows())
-    assert not all(exact(r) for r in range(0, row, 10))  # those above: estimated
+    assert all(exact(chat, r) for r in view.visible_rows())
+    qtbot.waitUntil(lambda: view.settled)
+    assert view.row_rect(row).top() == MARGIN and not view.following
+    assert_laid_out_exactly(chat)
+
+
+def bigger_font(chat: ChatPanel) -> QFont:
+    font = QFont(chat.view.font())
+    font.setPointSizeF(font.pointSizeF() * 1.5)
+    return font
+
+
+def idle_turns(chat: ChatPanel, qapp, holds: Callable[[], bool]) -> int:
+    """Turns of the event loop until the chat has measured every row, ``holds()`` after
+    each."""
+    for turn in range(1, 5_000):
+        qapp.processEvents()
+        assert holds()
+        if chat.view.settled:
+            return turn
+    raise AssertionError("the chat is still measuring")
+
+
+def test_a_font_change_measures_the_rows_shown_at_once_and_the_others_in_idle_slices(
+        chat, qtbot, qapp):
+    """Laying out 100,000 messages in a new font held the GUI thread ~2 s: only what is on
+    screen is measured when the font changes, the rest a few milliseconds per turn of the
+    event loop; the newest message stays shown throughout."""
+    fill(chat, 3_000)
+    view, last = chat.view, len(chat.messages) - 1
+    chat.setFont(bigger_font(chat))
+    assert 0 < measured(chat) < 50 and not view.settled
+    assert all(exact(chat, row) for row in view.visible_rows())
+    assert view.following and view.viewport().rect().contains(view.bubble_rect(last))
+    turns = idle_turns(chat, qapp, lambda: view.viewport().rect().contains(
+        view.bubble_rect(last)))
+    assert turns >= 3  # (~90 ms of layouts, 5 ms a turn)
+    assert measured(chat) == len(chat.messages)
+    assert view.following
+    assert_laid_out_exactly(chat)
+
+
+def test_a_font_change_keeps_the_message_read_in_place(chat, qtbot, qapp):
+    """The reader scrolled up to a message: it stays where it was on screen while the
+    messages above it grow to the new font, turn after turn, and once all are measured."""
+    fill(chat, 1_000)
+    view, row = chat.view, 600
+    view.scrollTo(chat.model.index(row, 0), view.ScrollHint.PositionAtTop)
+    chat.setFont(bigger_font(chat))
+    assert view.row_rect(row).top() == MARGIN and exact(chat, row)
+    idle_turns(chat, qapp, lambda: view.row_rect(row).top() == MARGIN)
+    assert not view.following
+    assert view.indexAt(view.bubble_rect(row).center()).row() == row
+    assert_laid_out_exactly(chat)
+
+
+def test_messages_arriving_and_leaving_while_the_chat_measures_end_exact(qtbot, qapp):
+    """A dialog goes on talking after a font change: new messages come and the oldest leave
+    past the cap while the others are still being measured; all end at their height."""
+    chat = shown_chat(qtbot, limit=2_000, trim=600)
+    fill(chat, 2_000)
+    chat.setFont(bigger_font(chat))
+    for _ in range(2):  # (2,000 messages take far more than two slices)
+        qapp.processEvents()
+    assert not chat.view.settled
+    for i in range(650):
+        chat.add_bubble(f"later {i} " + "word " * (i % 30), from_bot=True)
+    assert chat.model.left == 600 and not chat.view.settled
+    idle_turns(chat, qapp, lambda: chat.view.following)
+    assert_laid_out_exactly(chat)
 
 
 def focused_chat_over_an_editor(window, qtbot) -> ChatPanel:
@@ -286,11 +404,7 @@ def test_page_down_and_up_pass_no_message_unseen(chat, qtbot):
 def test_a_reader_scrolled_up_keeps_the_message_read_when_the_oldest_leave(qtbot):
     """Past the cap the oldest messages leave together: the rows below kept their pixel
     positions, so a reader scrolled up was moved that many messages on."""
-    panel = ChatPanel(limit=200, trim=50)
-    qtbot.addWidget(panel)
-    panel.resize(420, 500)
-    panel.show()
-    qtbot.waitExposed(panel)
+    panel = shown_chat(qtbot, limit=200, trim=50)
     for i in range(200):
         panel.add_bubble(f"message {i}", from_bot=True)
     view = panel.view

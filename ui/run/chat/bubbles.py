@@ -7,7 +7,6 @@ no space breaks where it must instead of running out of its bubble.
 
 from __future__ import annotations
 
-import math
 import re
 from typing import NamedTuple
 
@@ -76,9 +75,6 @@ def lay_out(text: str, font: QFont, width: float) -> tuple[QTextLayout, float, f
     return layout, widest, height
 
 
-_UNBOUNDED = 1e6
-
-
 def to_chars(text: str, units: int) -> int:
     """The Python index of Qt's text position ``units`` (Qt counts UTF-16 units: an emoji
     is two)."""
@@ -101,6 +97,9 @@ class BubbleDelegate(QStyledItemDelegate):
         self.widget = parent
         self.dark = False
         self._fonts: dict[bool, QFont] = {}
+        # Which font the messages' cached sizes were measured in: a font change makes them all
+        # stale at once, with no pass over 100,000 messages to forget them.
+        self.font_generation = 0
         # The text laid out for painting, by message: the rows on screen are painted again
         # at every new message, mostly the same ones.
         self._painted: dict[int, tuple[ChatMessage, float, QTextLayout]] = {}
@@ -108,6 +107,7 @@ class BubbleDelegate(QStyledItemDelegate):
     def font_changed(self) -> None:
         self._fonts.clear()
         self._painted.clear()
+        self.font_generation += 1
 
     def font_for(self, kind: str) -> QFont:
         italic = kind == "note"
@@ -123,40 +123,34 @@ class BubbleDelegate(QStyledItemDelegate):
         inner = bubble - (0 if kind == "note" else 2 * PAD_X)
         return max(20.0, inner - (ICON + PAD_X // 2 if kind == "file" else 0))
 
-    def _natural(self, message: ChatMessage) -> tuple[float, float]:
-        if message.natural is None:
-            _, widest, height = lay_out(message.text, self.font_for(message.kind), _UNBOUNDED)
-            message.natural = (widest, height)
-        return message.natural
-
     def text_size(self, message: ChatMessage, row_width: int) -> tuple[float, float]:
         """The wrapped text's (width, height) in a row ``row_width`` wide."""
-        natural = self._natural(message)
+        if message.font_generation != self.font_generation:
+            message.font_generation = self.font_generation
+            message.natural_width = message.wrapped_at = -1.0
         limit = self.text_width(message.kind, row_width)
-        if natural[0] <= limit:
-            return natural
-        wrapped = message.wrapped
-        if wrapped is None or wrapped[0] != limit:
-            _, widest, height = lay_out(message.text, self.font_for(message.kind), limit)
-            wrapped = message.wrapped = (limit, widest, height)
-        return wrapped[1], wrapped[2]
+        if 0 <= message.natural_width <= limit:
+            return message.natural_width, message.natural_height
+        if message.wrapped_at != limit:
+            layout, widest, height = lay_out(message.text, self.font_for(message.kind), limit)
+            if layout.lineCount() == message.text.count("\n") + 1:
+                # No line wrapped: its size at any width it fits in (one layout, not one
+                # unwrapped then one wrapped: a font change measures every message).
+                message.natural_width, message.natural_height = widest, height
+                return widest, height
+            message.wrapped_at, message.wrapped_width, message.wrapped_height = (
+                limit, widest, height)
+        return message.wrapped_width, message.wrapped_height
 
     def is_measured(self, message: ChatMessage, row_width: int) -> bool:
         """Whether ``height(message, row_width)`` is known without laying the text out."""
         limit = self.text_width(message.kind, row_width)
-        natural, wrapped = message.natural, message.wrapped
-        return natural is not None and (natural[0] <= limit
-                                        or (wrapped is not None and wrapped[0] == limit))
+        return message.font_generation == self.font_generation and (
+            0 <= message.natural_width <= limit or message.wrapped_at == limit)
 
-    def height(self, message: ChatMessage, row_width: int, estimate: bool = False) -> int:
-        """The row's height, the gap below it included. ``estimate``: a message that would
-        have to be laid out again (wrapped at another width) is guessed from its unwrapped
-        size instead: a resize then costs no layout for the rows off screen."""
-        if estimate and not self.is_measured(message, row_width):
-            widest, text = self._natural(message)
-            text *= math.ceil(widest / self.text_width(message.kind, row_width))
-        else:
-            _, text = self.text_size(message, row_width)
+    def height(self, message: ChatMessage, row_width: int) -> int:
+        """The row's height, the gap below it included."""
+        _, text = self.text_size(message, row_width)
         pad = 0 if message.kind == "note" else 2 * PAD_Y
         content = max(text, ICON) if message.kind == "file" else text
         return int(content + 0.999) + pad + GAP

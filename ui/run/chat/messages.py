@@ -29,10 +29,17 @@ class ChatMessage:
     turn: int | None = None
     line: int = 0
     linked: bool = False
-    # The unwrapped text's (width, height), measured once: a message that fits its bubble's
-    # width is not laid out again when the chat is resized.
-    natural: tuple[float, float] | None = None
-    wrapped: tuple[float, float, float] | None = None  # (at width, width, height)
+    # Its text's size, kept by BubbleDelegate.text_size as numbers rather than tuples: a
+    # tuple made for each of 100,000 messages at a font change waited in the garbage
+    # collector's youngest generation, and collecting it held the GUI thread ~25 ms.
+    # Unwrapped (known once laid out with no line wrapped; -1: not known): a message that
+    # fits its bubble is not laid out again when the chat is resized.
+    natural_width: float = -1.0
+    natural_height: float = 0.0
+    wrapped_at: float = -1.0  # the width it was last wrapped at (-1: none), and its size then
+    wrapped_width: float = 0.0
+    wrapped_height: float = 0.0
+    font_generation: int = 0  # BubbleDelegate.font_generation when those were measured
 
     @property
     def label(self) -> str:
