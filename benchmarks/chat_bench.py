@@ -8,7 +8,7 @@ Offscreen, the real ``MainWindow`` (as ``ui_latency_bench``) with its chat holdi
 ``QTimer`` records when it fires while each step runs on the GUI thread; the longest gap
 between two ticks is the longest a click or a key would wait. Steps: a bigger and a smaller
 font (following the newest message, then scrolled half-way up), a narrower and a wider chat,
-Select All, Copy, the copied text first read from the clipboard (as another program's paste
+Select All, Copy, the copied text read from the clipboard (as another program's paste
 asks for it: UTF-8). A step is over when the chat has no measuring left to do (``view.settled``).
 
 Target: no gap above 16 ms (one frame at 60 Hz). The gap is the GUI thread's CPU time between
@@ -114,7 +114,7 @@ async def scenario(window, count: int) -> list[Measurement]:
     await step("Copy (Ctrl+C) of every message", view.copy)
     clipboard = QGuiApplication.clipboard()
     sizes: list[int] = []
-    await step("the copied text first read, as another program's paste (UTF-8)",
+    await step("the copied text read, as another program's paste (UTF-8)",
                lambda: sizes.append(clipboard.mimeData().data("text/plain").size()))
     copied = clipboard.text()
     if sizes[0] < len(copied):

@@ -39,6 +39,7 @@ BENCHES = [
     Bench("barrier", "commit_barrier_bench.py"),
     Bench("editor", "editor_bench.py"),
     Bench("ui", "ui_latency_bench.py"),
+    Bench("chat", "chat_bench.py"),
     Bench("startup", "startup_bench.py"),
     Bench("lsp", "lsp_bench.py"),
     Bench("flow", "flow_bench.py"),

@@ -41,7 +41,6 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QAbstractItemView, QWidget
 
 from .bubbles import GAP, MARGIN, PAD_Y, BubbleDelegate
-from .copied import CopiedMessages
 from .messages import ChatMessage, ChatModel
 
 _FOLLOW_SLACK = 4  # px from the bottom that still count as "at the newest message"
@@ -500,4 +499,4 @@ class ChatView(QAbstractItemView):
         if message is not None and message not in chosen:
             chosen = [message]
         if chosen:
-            QGuiApplication.clipboard().setMimeData(CopiedMessages(chosen))
+            QGuiApplication.clipboard().setText("\n".join(m.text for m in chosen))
