@@ -14,6 +14,7 @@ import pytest
 
 from app.memory.sql import CHUNK_KEYS
 from app.memory.store import MemoryStore
+from app.memory.user_memory import user_memories
 
 from ..conftest import PgServer
 from ..db.frozen_backend import running_backend
@@ -156,3 +157,45 @@ def test_a_rename_over_another_key_locks_both_rows_in_key_order(pg_server: PgSer
 
 
 LOCK = "SELECT 1 FROM bot_memories WHERE key = %s FOR UPDATE"
+
+
+USER_DELETES = textwrap.dedent(
+    """
+    import datetime as dt, sys
+    from app.memory.store import MemoryStore
+    from app.memory.user_memory import UserMemoryError, user_memories
+
+    url, rounds, n, who = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+    store = MemoryStore(url)
+    memories = user_memories(store)
+    keys = [f"k{i:04d}" for i in range(n)]
+    if who == "B":
+        keys.reverse()
+    errors = []
+    sys.stdin.readline()  # both start together
+    for r in range(rounds):
+        try:
+            for key in keys:  # REMEMBERed: a row and its expiry
+                memories.remember("b", "u", key, f"{who}{r}", dt.timedelta(days=1))
+            memories.delete("b", "u", keys[: n // 2] if who == "A" else keys)
+        except UserMemoryError as exc:
+            errors.append(str(exc))
+    store.close(60)
+    print(len(errors), errors[:1])
+    """
+)
+
+
+def test_deleting_user_memories_in_two_processes_in_opposite_orders_never_deadlocks(
+    pg_server: PgServer,
+) -> None:
+    """Deleting a user's keys (UserMemories.delete, CLEAR USER MEMORY) locks their rows by
+    bot, user and key before it deletes them or their expiries: as one statement deleting the
+    expiries first, it locked them in another order than a REMEMBER (the row, then its
+    expiry) and a delete in another process (keys given the other way round), and one of
+    them failed with "deadlock detected"."""
+    url = race_database(pg_server)
+    assert race(USER_DELETES, url, "40", "60") == ["0 []\n"] * 2
+    with MemoryStore(url) as store:
+        left = {e.key for e in user_memories(store).list("b", expired=True)}
+    assert left <= {f"k{i:04d}" for i in range(30, 60)}  # A's half was deleted last by both
