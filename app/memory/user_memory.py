@@ -285,29 +285,34 @@ class UserMemories:
             olds: dict[str, str] = {}
             with self._transaction():
                 for chunk in chunks(keys, CHUNK_KEYS):
-                    where = ((UserMemory.bot == bot_id) & (UserMemory.user_id == user)
-                             & UserMemory.key.in_(chunk))
-                    olds.update(self._lock_rows(where))
+                    rows = self._lock_rows((UserMemory.bot == bot_id)
+                                           & (UserMemory.user_id == user)
+                                           & UserMemory.key.in_(chunk))
+                    # By id, the rows locked: by key, a row another writer committed since
+                    # would be deleted too, locked out of order.
+                    ids = [memory_id for memory_id, _, _ in rows]
+                    if not ids:
+                        continue
                     # Explicit rather than trusting ON DELETE CASCADE: SQLite enforces it
                     # only when the connection enabled foreign keys.
-                    MemoryExpiry.delete().where(MemoryExpiry.memory.in_(
-                        UserMemory.select(UserMemory.id).where(where))).execute(self._db)
-                    UserMemory.delete().where(where).execute(self._db)
+                    MemoryExpiry.delete().where(MemoryExpiry.memory.in_(ids)).execute(self._db)
+                    UserMemory.delete().where(UserMemory.id.in_(ids)).execute(self._db)
+                    olds.update((key, value) for _, key, value in rows)
             for key, old in olds.items():
                 self._subscribers.emit(UserMemoryChange(bot, user, key, old, None,
                                                         UserChangeState.DELETED))
             return len(olds)
 
-    def _lock_rows(self, where: Any) -> builtins.list[tuple[str, str]]:
-        """``(key, value)`` of the rows ``where`` selects; on PostgreSQL each row locked in
+    def _lock_rows(self, where: Any) -> builtins.list[tuple[Any, str, str]]:
+        """``(id, key, value)`` of the rows ``where`` selects; on PostgreSQL each row locked in
         key order before its expiry or itself is deleted. One DELETE (expiries first) locked
         them in its plan's order, which a delete of the same keys in another process or a
         REMEMBER (a row, then its expiry) crossed: "deadlock detected". COLLATE "C" is code
         point order, the order the keys' chunks are cut in."""
-        query = UserMemory.select(UserMemory.key, UserMemory.value).where(where)
+        query = UserMemory.select(UserMemory.id, UserMemory.key, UserMemory.value).where(where)
         if not self._sqlite:  # SQLite has one write lock for the whole file
             query = query.order_by(UserMemory.key.collate('"C"')).for_update()
-        return [(row[0], row[1]) for row in self._db.execute(query.tuples())]
+        return [(row[0], row[1], row[2]) for row in self._db.execute(query.tuples())]
 
     def clear(self, bot: str, user: str) -> int:
         return self.delete(bot, user, [e.key for e in self.list(bot, user, expired=True)])

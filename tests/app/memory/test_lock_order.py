@@ -195,7 +195,65 @@ def test_deleting_user_memories_in_two_processes_in_opposite_orders_never_deadlo
     expiry) and a delete in another process (keys given the other way round), and one of
     them failed with "deadlock detected"."""
     url = race_database(pg_server)
-    assert race(USER_DELETES, url, "40", "60") == ["0 []\n"] * 2
+    with MemoryStore(url) as store:  # the tables made before the race (not part of it)
+        user_memories(store).delete("b", "u", ["k0000"])
+    assert race(USER_DELETES, url, "25", "60") == ["0 []\n"] * 2
     with MemoryStore(url) as store:
         left = {e.key for e in user_memories(store).list("b", expired=True)}
     assert left <= {f"k{i:04d}" for i in range(30, 60)}  # A's half was deleted last by both
+
+
+@pytest.mark.parametrize("inserter_commits", [False, True])
+def test_a_rename_onto_a_key_another_writer_is_inserting_waits_its_turn(
+    pg_server: PgServer, inserter_commits: bool,
+) -> None:
+    """Another writer (General Bots, say) inserts k0001, then updates k0002, in one
+    transaction, while k0002 is renamed to k0001: the rename holds k0002 and waits for the
+    insert, a row it cannot lock before it exists, and the writer waits for k0002.
+    PostgreSQL fails the rename's transaction to break the cycle (here: its backend looks
+    first); the rename is tried again, waits its turn and then renames (the insert rolled
+    back) or finds k0001 taken, as if it came a moment later. Before, the user saw
+    "deadlock detected"."""
+    url = race_database(pg_server)
+    dbname = url.rsplit("/", 1)[1]
+    admin = pg_server.admin()
+    admin.cursor().execute(f'ALTER DATABASE "{dbname}" SET deadlock_timeout = 50')
+    other = psycopg2.connect(url)
+    try:
+        with MemoryStore(url) as store:
+            store.set("b", "k0002", "moved")
+            assert store.flush(30)
+            cur = other.cursor()
+            cur.execute("SET deadlock_timeout = '60s'")  # the rename's backend looks first
+            cur.execute("INSERT INTO bot_memories (id, bot_id, key, value, created_at, "
+                        "updated_at) SELECT gen_random_uuid(), bot_id, 'k0001', 'theirs', "
+                        "now(), now() FROM bot_memories WHERE key = 'k0002'")
+            outcome: list[BaseException | None] = []
+
+            def rename() -> None:
+                try:
+                    store.rename("b", "k0002", "k0001")
+                    outcome.append(None)
+                except Exception as exc:  # noqa: BLE001 - the test looks at it below
+                    outcome.append(exc)
+
+            renaming = threading.Thread(target=rename)
+            renaming.start()
+            running_backend(pg_server, dbname, waiting_on="Lock")
+            cur.execute("UPDATE bot_memories SET value = 'gb' WHERE key = 'k0002'")
+            if inserter_commits:
+                other.commit()
+            else:
+                other.rollback()
+            renaming.join(30)
+            values = {e.key: e.value for e in store.list("b")}
+    finally:
+        other.close()
+        admin.cursor().execute(f'ALTER DATABASE "{dbname}" RESET deadlock_timeout')
+        admin.close()
+    if inserter_commits:
+        assert isinstance(outcome[0], ValueError) and "already exists" in str(outcome[0])
+        assert values == {"k0000": "", "k0001": "theirs", "k0002": "gb"}
+    else:
+        assert outcome == [None]
+        assert values == {"k0000": "", "k0001": "moved"}
