@@ -13,12 +13,13 @@ import enum
 import json
 import os
 import sqlite3
-from collections.abc import Iterable, Iterator, Mapping
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import peewee
 
 from ..db.bots import BotDirectory, BotNotFound
+from ..db.conflicts import is_conflict, retry_conflicts
 from ..db.database import (
     DatabaseError,
     driver_error,
@@ -39,6 +40,8 @@ if TYPE_CHECKING:
 Pending = tuple[str, "WriteSource | None", float]
 # A write put back as a whole: (bot, key, value, created_at or None to keep the row's own).
 Write = tuple[str, str, str, "dt.datetime | None"]
+
+T = TypeVar("T")
 
 CHUNK_ROWS = 2000  # rows per upsert statement: bounds its memory and lock time
 CHUNK_KEYS = 500  # keys per IN (...) query, under every SQLite's parameter limit
@@ -107,6 +110,13 @@ class MemorySql:
         edit only; a transaction that failed half-way is never tried again."""
         if not self.sqlite:
             self.fetch("SELECT 1", ())
+
+    def retrying(self, attempt: Callable[[], T],
+                 retryable: Callable[[BaseException], bool] = is_conflict) -> T:
+        """``attempt()``, one write transaction, run again when PostgreSQL failed it to break
+        a deadlock (:mod:`app.db.conflicts`) or as ``retryable`` says; bot ids cached
+        meanwhile are dropped, the bot rows made in the rolled-back try being gone."""
+        return retry_conflicts(self.db, attempt, self.bot_ids.clear, retryable)
 
     def lookup_bot_id(self, bot: str) -> Any | None:
         """The id of the bot ``bot`` names (id, slug or name: :mod:`app.db.bots`), ``None``

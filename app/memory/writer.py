@@ -296,13 +296,13 @@ class MemoryWriter:
             refused: dict[tuple[str, str], str] = {}
             try:
                 try:
-                    self._sql.write_batch(batch)
+                    self._sql.retrying(lambda: self._sql.write_batch(batch))
                 except Exception as exc:  # sorted out just below: refusals are handled here
                     if not is_refusal(exc):
                         raise
                     # Some write is refused for good: land the others, drop only those.
                     self._sql.bot_ids.clear()  # bot rows of the rolled-back batch
-                    refused = self._sql.write_each(batch)
+                    refused = self._sql.retrying(lambda: self._sql.write_each(batch))
             except Exception as exc:  # noqa: BLE001 - whatever it is, keep the writes
                 reset_connection(self._sql.db)
                 self._sql.bot_ids.clear()  # a rolled-back bot row must not stay cached
