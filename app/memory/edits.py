@@ -19,9 +19,9 @@ from interpreter.ports.host import WriteSource
 from ..db.conflicts import is_conflict, is_unique_violation
 from ..db.database import DatabaseError, driver_error, reset_connection, translate_error
 from ..db.models import BotMemory, utc_now
-from .changes import HAND, ChangeState, MemoryChange
+from .changes import HAND, ChangeState, MemoryChange, held_change
 from .queries import MemoryEntry, MemoryQueries, _as_utc
-from .sql import CHUNK_KEYS, ChangedMeanwhile, MemorySql, Pending, Write, chunks
+from .sql import CHUNK_KEYS, ChangedMeanwhile, Held, MemorySql, Pending, Write, chunks
 from .writer import MemoryWriter, check_text
 
 T = TypeVar("T")
@@ -92,9 +92,13 @@ class MemoryEdits:
                 if clash:
                     sql.db.execute(BotMemory.delete().where(
                         (BotMemory.bot == bot_id) & (BotMemory.key == new_key)))
-                sql.db.execute(BotMemory.update(key=new_key, updated_at=sql.ts(utc_now())).where(
-                    (BotMemory.bot == bot_id) & (BotMemory.key == old_key)))
-                return value, created, rows[new_key][0] if clash else None
+                moved = sql.returning(
+                    BotMemory.update(key=new_key, updated_at=sql.ts(utc_now())).where(
+                        (BotMemory.bot == bot_id) & (BotMemory.key == old_key)),
+                    bot, bot_id, [new_key])
+                # An update trigger may change the value too: report what the row holds.
+                held = moved[0][2] if moved else value
+                return held, created, rows[new_key][0] if clash else None
 
         with self._writer.write_lock:
             self._writer.drain()
@@ -133,9 +137,9 @@ class MemoryEdits:
         sql = self._sql
         with self._writer.write_lock:
             self._writer.drain()
-            self._transaction(lambda: sql.restore_rows(bot, rows))
-            self._writer.report([MemoryChange(bot, key, None, value, source, ChangeState.LANDED)
-                                 for key, value, _created in rows])
+            held = self._transaction(lambda: sql.restore_rows(bot, rows))
+            self._writer.report(_landed([(bot, key, value) for key, value, _c in rows],
+                                        source, held))
 
     def apply(self, writes: list[Write], deletes: list[tuple[str, str]],
               source: WriteSource,
@@ -152,9 +156,10 @@ class MemoryEdits:
         sql = self._sql
         with self._writer.write_lock:
             self._writer.drain()
-            deleted = self._transaction(lambda: sql.apply_rows(writes, deletes, expected))
-            changes = [MemoryChange(bot, key, None, value, source, ChangeState.LANDED)
-                       for bot, key, value, _created in writes]
+            deleted, held = self._transaction(
+                lambda: sql.apply_rows(writes, deletes, expected))
+            changes = _landed([(bot, key, value) for bot, key, value, _c in writes], source,
+                              held)
             changes += [MemoryChange(bot, key, old, None, source, ChangeState.DELETED,
                                      created_at=_as_utc(created))
                         for (bot, key), (old, created) in deleted.items()]
@@ -173,9 +178,9 @@ class MemoryEdits:
         sql = self._sql
         with self._writer.write_lock:
             self._writer.drain()
-            self._transaction(lambda: sql.write_batch(batch))
-            self._writer.report([MemoryChange(b, k, None, value, source, ChangeState.LANDED)
-                                 for (b, k), (value, _, _) in batch.items()])
+            held = self._transaction(lambda: sql.write_batch(batch))
+            self._writer.report(_landed([(b, k, value) for (b, k), (value, _, _) in batch.items()],
+                                        source, held))
 
     def delete(self, bot: str, keys: Iterable[str]) -> int:
         """Delete keys (queued writes to them land first); returns how many existed."""
@@ -203,3 +208,12 @@ class MemoryEdits:
                 sql.db.execute(BotMemory.delete().where(
                     (BotMemory.bot == bot_id) & BotMemory.key.in_(chunk)))
         return deleted
+
+
+def _landed(writes: list[tuple[str, str, str]], source: WriteSource,
+            held: Held) -> list[MemoryChange]:
+    """LANDED of ``(bot, key, value)`` writes, with the value the database holds where a
+    trigger changed it (``held``, see ``MemoryChange.sent``)."""
+    return [held_change(MemoryChange(bot, key, None, value, source, ChangeState.LANDED),
+                        held.get((bot, key), value))
+            for bot, key, value in writes]
