@@ -92,13 +92,12 @@ class MemoryEdits:
                 if clash:
                     sql.db.execute(BotMemory.delete().where(
                         (BotMemory.bot == bot_id) & (BotMemory.key == new_key)))
-                moved = sql.returning(
+                # An update trigger may change the value too: report what the row holds.
+                held = sql.returning(
                     BotMemory.update(key=new_key, updated_at=sql.ts(utc_now())).where(
                         (BotMemory.bot == bot_id) & (BotMemory.key == old_key)),
-                    bot, bot_id, [new_key])
-                # An update trigger may change the value too: report what the row holds.
-                held = moved[0][2] if moved else value
-                return held, created, rows[new_key][0] if clash else None
+                    bot, bot_id, {new_key: value})
+                return held.get((bot, new_key), value), created, rows[new_key][0] if clash else None
 
         with self._writer.write_lock:
             self._writer.drain()

@@ -139,7 +139,7 @@ class MemorySql:
         database holds another value for (see :meth:`_upsert`); raises what the driver
         raises."""
         ts = self.ts(utc_now())  # one timestamp per batch keeps the hot loop lean
-        held: list[tuple[str, str, str]] = []
+        held: Held = {}
         with self.atomic():
             bot_ids = {bot: self._ensure_bot(bot) for bot in sorted({b for b, _ in batch})}
             by_bot: dict[str, list[list[str]]] = {}
@@ -148,8 +148,8 @@ class MemorySql:
             reread = self._rewritten_after()
             for bot, pairs in by_bot.items():
                 for chunk in chunks(pairs, CHUNK_ROWS):
-                    held += self._upsert(bot, bot_ids[bot], chunk, ts, reread)
-        return rewritten(held, {k: p[0] for k, p in batch.items()})
+                    held.update(self._upsert(bot, bot_ids[bot], chunk, ts, reread))
+        return held
 
     def write_each(self, batch: dict[tuple[str, str], Pending],
                    ) -> tuple[dict[tuple[str, str], str], Held]:
@@ -159,7 +159,7 @@ class MemorySql:
         raises on any other failure (the whole batch then stays queued)."""
         ts = self.ts(utc_now())
         refused: dict[tuple[str, str], str] = {}
-        held: list[tuple[str, str, str]] = []
+        held: Held = {}
         with self.atomic():
             bot_ids: dict[str, Any] = {}
             for bot in sorted({b for b, _ in batch}):
@@ -177,17 +177,18 @@ class MemorySql:
                     continue
                 try:
                     with self.db.atomic():
-                        held += self._upsert(k[0], bot_ids[k[0]], [[k[1], p[0]]], ts, reread)
+                        held.update(self._upsert(k[0], bot_ids[k[0]], [[k[1], p[0]]], ts,
+                                                 reread))
                 except Exception as exc:
                     if not is_refusal(exc):
                         raise
                     refused[k] = error_message(exc)
-        return refused, rewritten(held, {k: p[0] for k, p in batch.items() if k not in refused})
+        return refused, held
 
     def _upsert(self, bot: str, bot_id: Any, pairs: list[list[str]], ts: Any,
-                reread: bool) -> list[tuple[str, str, str]]:
-        """Upsert ``(key, value)`` pairs of one bot; ``(bot, key, value)`` of the rows as the
-        database holds them after its triggers (a General Bots schema may trim or lower-case
+                reread: bool) -> Held:
+        """Upsert ``(key, value)`` pairs of one bot; those of the rows the database holds
+        another value for after its triggers (a General Bots schema may trim or lower-case
         a value as it is written; reported as sent, the panel, history and the confirmed
         state showed a value the database does not hold): RETURNING on PostgreSQL, whose
         BEFORE triggers change the row itself; on SQLite, whose triggers can only change it
@@ -195,25 +196,25 @@ class MemorySql:
         ``reread`` (the table has triggers), else none."""
         if self.sqlite:
             self._upsert_sqlite(bot_id, pairs, ts)
-            return self._reread(bot, bot_id, [key for key, _ in pairs]) if reread else []
+            return self._reread(bot, bot_id, dict(pairs)) if reread else {}
         ids = new_ids(len(pairs))
         query = self._upsert_query([(ids[i], bot_id, key, value, ts, ts)
                                     for i, (key, value) in enumerate(pairs)])
-        return self.returning(query, bot, bot_id, [])
+        return self.returning(query, bot, bot_id, dict(pairs))
 
     def returning(self, query: peewee.Insert | peewee.Update, bot: str, bot_id: Any,
-                  keys: list[str]) -> list[tuple[str, str, str]]:
-        """Run the upsert or update ``query`` of ``bot``'s ``keys``: ``(bot, key, value)``
-        of its rows as the database holds them (see :meth:`_upsert`)."""
+                  sent: Mapping[str, str]) -> Held:
+        """Run the upsert or update ``query`` writing ``bot``'s ``{key: value}``: those of
+        its rows the database holds another value for (see :meth:`_upsert`)."""
         if self.sqlite:
             self.db.execute(query)
-            return self._reread(bot, bot_id, keys) if self._rewritten_after() else []
+            return self._reread(bot, bot_id, sent) if self._rewritten_after() else {}
         # Appended to the compiled text: peewee's .returning() (a copy of the query, compiled
         # again) added a fifth to the ~100 µs a one-row batch spends building its SQL.
         sql, params = self.compile(query)
         cursor = self.db.execute_sql(sql + _RETURNING, params)
         try:
-            return [(bot, key, value) for key, value in cursor.fetchall()]
+            return {(bot, key): value for key, value in cursor.fetchall() if value != sent[key]}
         finally:
             cursor.close()
 
@@ -230,12 +231,13 @@ class MemorySql:
         finally:
             cursor.close()
 
-    def _reread(self, bot: str, bot_id: Any, keys: list[str]) -> list[tuple[str, str, str]]:
-        held: list[tuple[str, str, str]] = []
-        for chunk in chunks(keys, CHUNK_KEYS):
+    def _reread(self, bot: str, bot_id: Any, sent: Mapping[str, str]) -> Held:
+        held: Held = {}
+        for chunk in chunks(list(sent), CHUNK_KEYS):
             query = BotMemory.select(BotMemory.key, BotMemory.value).where(
                 (BotMemory.bot == bot_id) & BotMemory.key.in_(chunk))
-            held += [(bot, key, value) for key, value in self._fetch_once(*self.compile(query))]
+            held.update(((bot, key), value) for key, value
+                        in self._fetch_once(*self.compile(query)) if value != sent[key])
         return held
 
     def _upsert_sqlite(self, bot_id: Any, pairs: list[list[str]], ts: Any) -> None:
@@ -253,16 +255,16 @@ class MemorySql:
         what the keys hold; one transaction. Returns the rows the database holds another
         value for (see :meth:`write_batch`); raises what the driver raises."""
         now = self.ts(utc_now())
-        held: list[tuple[str, str, str]] = []
+        held: Held = {}
         with self.atomic():
             bot_id = self._ensure_bot(bot)
             ids = new_ids(len(rows))
             values = [(ids[i], bot_id, key, value, self.ts(created), now)
                       for i, (key, value, created) in enumerate(sorted(rows))]  # lock order
             for chunk in chunks(values, CHUNK_ROWS):
-                held += self.returning(self._restore_query(chunk), bot, bot_id,
-                                       [row[2] for row in chunk])
-        return rewritten(held, {(bot, key): value for key, value, _c in rows})
+                held.update(self.returning(self._restore_query(chunk), bot, bot_id,
+                                           {row[2]: row[3] for row in chunk}))
+        return held
 
     def apply_rows(self, writes: list[Write], deletes: list[tuple[str, str]],
                    expected: Mapping[tuple[str, str], str | None] | None = None,
@@ -280,7 +282,7 @@ class MemorySql:
         wanted: dict[tuple[str, str], str | None] = dict.fromkeys(deletes)
         wanted.update({(bot, key): value for bot, key, value, _c in writes})
         deleted: dict[tuple[str, str], tuple[str, Any]] = {}
-        stored: list[tuple[str, str, str]] = []
+        stored: Held = {}
         changed: list[str] = []
         try:
             with self.atomic():
@@ -305,18 +307,19 @@ class MemorySql:
                                 (BotMemory.bot == self.lookup_bot_id(bot))
                                 & (BotMemory.key == key)))
                     else:
+                        assert value is not None  # a write's value
                         bot_id = self._ensure_bot(bot)
                         row = (new_ids(1)[0], bot_id, key, value)
                         query = (self._upsert_query([(*row, now, now)]) if created is None
                                  else self._restore_query([(*row, self.ts(created), now)]))
-                        stored += self.returning(query, bot, bot_id, [key])
+                        stored.update(self.returning(query, bot, bot_id, {key: value}))
                 if changed:
                     raise ChangedMeanwhile("changed by another writer since it was shown: "
                                            + "; ".join(changed[:5]))
         except ChangedMeanwhile:
             self.bot_ids.clear()  # a bot row made before the check failed is rolled back
             raise
-        return deleted, rewritten(stored, {(bot, key): value for bot, key, value, _c in writes})
+        return deleted, stored
 
     def _locked_entry(self, bot: str, key: str) -> tuple[str, Any] | None:
         """``(value, created_at)`` of the key, its row locked (:meth:`lock_entries`)."""
@@ -471,12 +474,6 @@ _UPSERT_FIELDS = [
     BotMemory.created_at,
     BotMemory.updated_at,
 ]
-
-
-def rewritten(held: list[tuple[str, str, str]], sent: Mapping[tuple[str, str], str]) -> Held:
-    """``{(bot, key): value}`` of the ``held`` rows ``(bot, key, value)`` whose value is not
-    the one ``sent``."""
-    return {(bot, key): value for bot, key, value in held if value != sent[(bot, key)]}
 
 
 def new_ids(n: int) -> list[str]:
