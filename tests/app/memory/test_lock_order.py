@@ -12,7 +12,7 @@ import threading
 import psycopg2
 import pytest
 
-from app.memory.sql import CHUNK_KEYS
+from app.memory.sql import CHUNK_KEYS, ChangedMeanwhile
 from app.memory.store import MemoryStore
 from app.memory.user_memory import user_memories
 
@@ -203,16 +203,18 @@ def test_deleting_user_memories_in_two_processes_in_opposite_orders_never_deadlo
     assert left <= {f"k{i:04d}" for i in range(30, 60)}  # A's half was deleted last by both
 
 
-@pytest.mark.parametrize("inserter_commits", [False, True])
+@pytest.mark.parametrize(("inserter_commits", "overwrite"),
+                         [(False, False), (True, False), (True, True)])
 def test_a_rename_onto_a_key_another_writer_is_inserting_waits_its_turn(
-    pg_server: PgServer, inserter_commits: bool,
+    pg_server: PgServer, inserter_commits: bool, overwrite: bool,
 ) -> None:
     """Another writer (General Bots, say) inserts k0001, then updates k0002, in one
     transaction, while k0002 is renamed to k0001: the rename holds k0002 and waits for the
     insert, a row it cannot lock before it exists, and the writer waits for k0002.
     PostgreSQL fails the rename's transaction to break the cycle (here: its backend looks
     first); the rename is tried again, waits its turn and then renames (the insert rolled
-    back) or finds k0001 taken, as if it came a moment later. Before, the user saw
+    back) or finds k0001 taken, as if it came a moment later: with overwrite too, the retry
+    does not replace a value its first try did not see there. Before, the user saw
     "deadlock detected"."""
     url = race_database(pg_server)
     dbname = url.rsplit("/", 1)[1]
@@ -232,7 +234,7 @@ def test_a_rename_onto_a_key_another_writer_is_inserting_waits_its_turn(
 
             def rename() -> None:
                 try:
-                    store.rename("b", "k0002", "k0001")
+                    store.rename("b", "k0002", "k0001", overwrite=overwrite)
                     outcome.append(None)
                 except Exception as exc:  # noqa: BLE001 - the test looks at it below
                     outcome.append(exc)
@@ -252,7 +254,9 @@ def test_a_rename_onto_a_key_another_writer_is_inserting_waits_its_turn(
         admin.cursor().execute(f'ALTER DATABASE "{dbname}" RESET deadlock_timeout')
         admin.close()
     if inserter_commits:
-        assert isinstance(outcome[0], ValueError) and "already exists" in str(outcome[0])
+        wanted = ChangedMeanwhile if overwrite else ValueError
+        assert type(outcome[0]) is wanted, outcome
+        assert ("meanwhile" if overwrite else "already exists") in str(outcome[0])
         assert values == {"k0000": "", "k0001": "theirs", "k0002": "gb"}
     else:
         assert outcome == [None]
