@@ -6,6 +6,7 @@ Which thread sends which state, and in what order callbacks see them, is told in
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import enum
 from collections.abc import Callable
@@ -33,7 +34,9 @@ class MemoryChange:
     ``key`` for RENAMED; otherwise ``None``. ``new`` is ``None`` for DELETED. For RENAMED,
     ``key`` is the new name and ``old_key`` the former one. ``error`` is set for FAILED and REFUSED.
     ``created_at`` is the Created time of the row a DELETED change removed (for RENAMED: of
-    the moved row), so whoever puts the row back can keep it.
+    the moved row), so whoever puts the row back can keep it. ``sent`` is set when the
+    database holds another value than this process wrote (a trigger changed it as it was
+    written): ``new`` is the value held, ``sent`` the one written (what its PENDING said).
     """
 
     bot: str
@@ -45,6 +48,7 @@ class MemoryChange:
     error: str | None = None
     old_key: str | None = None
     created_at: dt.datetime | None = None
+    sent: str | None = None
 
 
 Subscriber = Callable[[MemoryChange], None]
@@ -74,4 +78,13 @@ def fast_change(
     d["error"] = None
     d["old_key"] = None
     d["created_at"] = None
+    d["sent"] = None
     return change
+
+
+def held_change(change: MemoryChange, held: str) -> MemoryChange:
+    """``change`` (LANDED or RENAMED) with the value the database holds, when it is not the
+    one written (see ``MemoryChange.sent``)."""
+    if held == change.new:
+        return change
+    return dataclasses.replace(change, new=held, sent=change.new)

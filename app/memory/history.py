@@ -175,7 +175,7 @@ _LANDED = ChangeState.LANDED
 _Queued = tuple[_Flat, float]
 
 
-def _flat(change: MemoryChange, pending: bool) -> _Flat:
+def _flat(change: MemoryChange, pending: bool, value: str | None = None) -> _Flat:
     """A PENDING or LANDED change as the recorder queues it.
 
     A tuple of atomic values, not the change: a dialog's writes wait here for the recorder
@@ -183,9 +183,10 @@ def _flat(change: MemoryChange, pending: bool) -> _Flat:
     __dict__) each young collection on the GUI thread walked them all (20-35 ms every half
     second); the collector stops tracking such a tuple at its first look."""
     src = change.source
+    new = change.new if value is None else value
     if src is None:
-        return (None, pending, change.bot, change.key, change.new, None, 0, "", None, None)
-    return (None, pending, change.bot, change.key, change.new,
+        return (None, pending, change.bot, change.key, new, None, 0, "", None, None)
+    return (None, pending, change.bot, change.key, new,
             src.file, src.line, src.run_id, src.kind, src.turn)
 
 
@@ -230,7 +231,7 @@ class MemoryHistory:
         items: list[MemoryChange | _Record | _Flat] = []
         for change in changes:
             state = change.state
-            if state is _PENDING or state is _LANDED:
+            if state is _PENDING or (state is _LANDED and change.sent is None):
                 items.append(_flat(change, state is _PENDING))
             else:
                 if items:
@@ -250,7 +251,8 @@ class MemoryHistory:
     def _on_change(self, change: MemoryChange) -> None:
         # From the store's delivery: queue only, never touch the database here.
         state = change.state
-        if state is _PENDING or state is _LANDED:  # a SET's PENDING, on the dialog's thread
+        # A SET's PENDING, on the dialog's thread (a LANDED a trigger changed: see _change_rows)
+        if state is _PENDING or (state is _LANDED and change.sent is None):
             flat = _flat(change, state is _PENDING)
             with self._cond:
                 self._changes.append(flat)
@@ -510,7 +512,15 @@ class MemoryHistory:
         """Add the rows of one change that came as an object: a delete or a rename (writes
         are queued flattened, see :func:`_flat`); a refused write has none."""
         k = (change.bot, change.key)
-        if change.state is ChangeState.REFUSED:
+        if change.state is _LANDED:
+            # A trigger changed the value as it was written: the sets it covers are the ones
+            # of the value sent (change.sent); the last of them made what the database holds.
+            start = len(rows)
+            self._landed_rows(_flat(change, False, change.sent), rows)
+            if len(rows) > start:
+                rows[-1] = rows[-1][:_NEW] + (change.new,) + rows[-1][_NEW + 1:]
+            self._known[k] = change.new
+        elif change.state is ChangeState.REFUSED:
             # Neither it nor the sets it replaced in its batch reached the database: no
             # change to record, and left queued they counted in the backlog for good.
             self._take_upto(k, _flat(change, True)[4:], self._pending.get(k))
@@ -715,6 +725,7 @@ _ROW_FIELDS = (
     MemoryEventRow.old_created,
 )
 _ROW_COLUMNS = tuple(f.column_name for f in _ROW_FIELDS)
+_NEW = _ROW_COLUMNS.index(MemoryEventRow.new_value.column_name)
 _PREFETCH_CHUNK = 500  # keys per query for their last recorded values (bound parameters)
 _GATHER = 2000  # queued changes that make the recorder start at once, without the batch delay
 # The recorder takes at most STEP_ITEMS changes per step (one transaction), and while more

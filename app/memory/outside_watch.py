@@ -84,10 +84,10 @@ class OutsideWatcher:
         self._last_compare = 0.0
         self._sqlite = is_sqlite(self.db)
         self._lock = threading.Lock()
-        # (state value, bot, key, new, old_key) per store change: plain strings, so the
-        # garbage collector stops tracking them (see _on_change).
-        self._events: collections.deque[tuple[str, str, str, str | None, str | None]] = (
-            collections.deque())
+        # (state value, bot, key, new, old_key, sent) per store change: plain strings, so
+        # the garbage collector stops tracking them (see _on_change).
+        self._events: collections.deque[
+            tuple[str, str, str, str | None, str | None, str | None]] = collections.deque()
         self._bots: set[str] = set()
         self._new_bots: set[str] = set()
         self._known: dict[str, dict[str, str]] = {}
@@ -146,18 +146,18 @@ class OutsideWatcher:
         # which it then walks in full, pausing whichever thread triggered it (often the
         # GUI). A tuple of strings is untracked at its first collection.
         if change.state is not _FAILED and change.state is not _REFUSED:
-            self._events.append(
-                (change.state.value, change.bot, change.key, change.new, change.old_key))
+            self._events.append((change.state.value, change.bot, change.key, change.new,
+                                 change.old_key, change.sent))
 
     def _on_changes(self, changes: list[MemoryChange]) -> None:
         """The batch form of :meth:`_on_change` (a landed batch: one call, one extend)."""
         self._events.extend(
-            (c.state.value, c.bot, c.key, c.new, c.old_key) for c in changes
+            (c.state.value, c.bot, c.key, c.new, c.old_key, c.sent) for c in changes
             if c.state is not _FAILED and c.state is not _REFUSED)
 
     def _drain_events(self) -> None:
         while self._events:
-            state, bot, key, new, old_key = self._events.popleft()
+            state, bot, key, new, old_key, sent = self._events.popleft()
             k = (bot, key)
             known = self._known.get(bot)
             if state == _PENDING and new is not None:
@@ -165,8 +165,9 @@ class OutsideWatcher:
             elif state == _LANDED and new is not None:
                 self._local_landed = True
                 queue = self._expected.get(k, [])
-                if new in queue:
-                    last = len(queue) - 1 - queue[::-1].index(new)
+                written = new if sent is None else sent  # what its PENDING said
+                if written in queue:
+                    last = len(queue) - 1 - queue[::-1].index(written)
                     del queue[: last + 1]
                 if known is not None:
                     known[key] = new

@@ -13,12 +13,13 @@ import enum
 import json
 import os
 import sqlite3
-from collections.abc import Iterable, Iterator, Mapping
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import peewee
 
 from ..db.bots import BotDirectory, BotNotFound
+from ..db.conflicts import is_conflict, retry_conflicts
 from ..db.database import (
     DatabaseError,
     driver_error,
@@ -39,6 +40,12 @@ if TYPE_CHECKING:
 Pending = tuple[str, "WriteSource | None", float]
 # A write put back as a whole: (bot, key, value, created_at or None to keep the row's own).
 Write = tuple[str, str, str, "dt.datetime | None"]
+
+# Values the database holds for writes that sent another (a trigger changed them as they
+# were written): {(bot, key): value}; empty when every row holds what was written.
+Held = dict[tuple[str, str], str]
+
+T = TypeVar("T")
 
 CHUNK_ROWS = 2000  # rows per upsert statement: bounds its memory and lock time
 CHUNK_KEYS = 500  # keys per IN (...) query, under every SQLite's parameter limit
@@ -108,6 +115,13 @@ class MemorySql:
         if not self.sqlite:
             self.fetch("SELECT 1", ())
 
+    def retrying(self, attempt: Callable[[], T],
+                 retryable: Callable[[BaseException], bool] = is_conflict) -> T:
+        """``attempt()``, one write transaction, run again when PostgreSQL failed it to break
+        a deadlock (:mod:`app.db.conflicts`) or as ``retryable`` says; bot ids cached
+        meanwhile are dropped, the bot rows made in the rolled-back try being gone."""
+        return retry_conflicts(self.db, attempt, self.bot_ids.clear, retryable)
+
     def lookup_bot_id(self, bot: str) -> Any | None:
         """The id of the bot ``bot`` names (id, slug or name: :mod:`app.db.bots`), ``None``
         while it has no row; DatabaseError on failure or when two bots carry the name."""
@@ -120,33 +134,32 @@ class MemorySql:
 
     # -- writes --------------------------------------------------------------------------
 
-    def write_batch(self, batch: dict[tuple[str, str], Pending]) -> None:
-        """Upsert ``{(bot, key): pending}`` in one transaction; raises what the driver raises."""
+    def write_batch(self, batch: dict[tuple[str, str], Pending]) -> Held:
+        """Upsert ``{(bot, key): pending}`` in one transaction. Returns the writes the
+        database holds another value for (see :meth:`_upsert`); raises what the driver
+        raises."""
         ts = self.ts(utc_now())  # one timestamp per batch keeps the hot loop lean
+        held: Held = {}
         with self.atomic():
             bot_ids = {bot: self._ensure_bot(bot) for bot in sorted({b for b, _ in batch})}
-            if self.sqlite:
-                by_bot: dict[Any, list[list[str]]] = {}
-                for (bot, key), p in batch.items():
-                    by_bot.setdefault(bot_ids[bot], []).append([key, p[0]])
-                for bot_id, pairs in by_bot.items():
-                    for chunk in chunks(pairs, CHUNK_ROWS):
-                        self._upsert_sqlite(bot_id, chunk, ts)
-            else:
-                ids = new_ids(len(batch))
-                rows = [
-                    (ids[i], bot_ids[bot], key, p[0], ts, ts)
-                    for i, ((bot, key), p) in enumerate(in_lock_order(batch))
-                ]
-                for chunk in chunks(rows, CHUNK_ROWS):
-                    self.db.execute(self._upsert_query(chunk))
+            by_bot: dict[str, list[list[str]]] = {}
+            for (bot, key), p in batch.items() if self.sqlite else in_lock_order(batch):
+                by_bot.setdefault(bot, []).append([key, p[0]])
+            reread = self._rewritten_after()
+            for bot, pairs in by_bot.items():
+                for chunk in chunks(pairs, CHUNK_ROWS):
+                    held.update(self._upsert(bot, bot_ids[bot], chunk, ts, reread))
+        return held
 
-    def write_each(self, batch: dict[tuple[str, str], Pending]) -> dict[tuple[str, str], str]:
+    def write_each(self, batch: dict[tuple[str, str], Pending],
+                   ) -> tuple[dict[tuple[str, str], str], Held]:
         """Upsert ``batch`` row by row, each in its own savepoint, in one transaction: the
         rows the database refuses for good are left out. Returns ``{(bot, key): reason}``
-        of those; raises on any other failure (the whole batch then stays queued)."""
+        of those and the writes it holds another value for (see :meth:`write_batch`);
+        raises on any other failure (the whole batch then stays queued)."""
         ts = self.ts(utc_now())
         refused: dict[tuple[str, str], str] = {}
+        held: Held = {}
         with self.atomic():
             bot_ids: dict[str, Any] = {}
             for bot in sorted({b for b, _ in batch}):
@@ -158,23 +171,74 @@ class MemorySql:
                         raise
                     self.bot_ids.pop(bot, None)
                     refused.update({k: error_message(exc) for k in batch if k[0] == bot})
+            reread = self._rewritten_after()
             for k, p in in_lock_order(batch):
                 if k in refused:
                     continue
                 try:
                     with self.db.atomic():
-                        self._upsert_one(bot_ids[k[0]], k[1], p[0], ts)
+                        held.update(self._upsert(k[0], bot_ids[k[0]], [[k[1], p[0]]], ts,
+                                                 reread))
                 except Exception as exc:
                     if not is_refusal(exc):
                         raise
                     refused[k] = error_message(exc)
-        return refused
+        return refused, held
 
-    def _upsert_one(self, bot_id: Any, key: str, value: str, ts: Any) -> None:
+    def _upsert(self, bot: str, bot_id: Any, pairs: list[list[str]], ts: Any,
+                reread: bool) -> Held:
+        """Upsert ``(key, value)`` pairs of one bot; those of the rows the database holds
+        another value for after its triggers (a General Bots schema may trim or lower-case
+        a value as it is written; reported as sent, the panel, history and the confirmed
+        state showed a value the database does not hold): RETURNING on PostgreSQL, whose
+        BEFORE triggers change the row itself; on SQLite, whose triggers can only change it
+        AFTER, by an UPDATE of their own that RETURNING does not see, read again when
+        ``reread`` (the table has triggers), else none."""
         if self.sqlite:
-            self._upsert_sqlite(bot_id, [[key, value]], ts)
-        else:
-            self.db.execute(self._upsert_query([(new_ids(1)[0], bot_id, key, value, ts, ts)]))
+            self._upsert_sqlite(bot_id, pairs, ts)
+            return self._reread(bot, bot_id, dict(pairs)) if reread else {}
+        ids = new_ids(len(pairs))
+        query = self._upsert_query([(ids[i], bot_id, key, value, ts, ts)
+                                    for i, (key, value) in enumerate(pairs)])
+        return self.returning(query, bot, bot_id, dict(pairs))
+
+    def returning(self, query: peewee.Insert | peewee.Update, bot: str, bot_id: Any,
+                  sent: Mapping[str, str]) -> Held:
+        """Run the upsert or update ``query`` writing ``bot``'s ``{key: value}``: those of
+        its rows the database holds another value for (see :meth:`_upsert`)."""
+        if self.sqlite:
+            self.db.execute(query)
+            return self._reread(bot, bot_id, sent) if self._rewritten_after() else {}
+        # Appended to the compiled text: peewee's .returning() (a copy of the query, compiled
+        # again) added a fifth to the ~100 µs a one-row batch spends building its SQL.
+        sql, params = self.compile(query)
+        cursor = self.db.execute_sql(sql + _RETURNING, params)
+        try:
+            return {(bot, key): value for key, value in cursor.fetchall() if value != sent[key]}
+        finally:
+            cursor.close()
+
+    def _rewritten_after(self) -> bool:
+        """Whether values written here must be read again to know what the database holds:
+        on SQLite when the memory table has a trigger (see :meth:`_upsert`); ~2 µs a batch."""
+        if not self.sqlite:
+            return False
+        cursor = self.db.connection().execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ? "
+            "COLLATE NOCASE LIMIT 1", (BotMemory._meta.table_name,))
+        try:
+            return cursor.fetchone() is not None
+        finally:
+            cursor.close()
+
+    def _reread(self, bot: str, bot_id: Any, sent: Mapping[str, str]) -> Held:
+        held: Held = {}
+        for chunk in chunks(list(sent), CHUNK_KEYS):
+            query = BotMemory.select(BotMemory.key, BotMemory.value).where(
+                (BotMemory.bot == bot_id) & BotMemory.key.in_(chunk))
+            held.update(((bot, key), value) for key, value
+                        in self._fetch_once(*self.compile(query)) if value != sent[key])
+        return held
 
     def _upsert_sqlite(self, bot_id: Any, pairs: list[list[str]], ts: Any) -> None:
         # The whole chunk goes in as one JSON parameter expanded by json_each: one statement
@@ -186,24 +250,29 @@ class MemorySql:
             rows = [(bot_id, key, value, ts, ts) for key, value in pairs]
             self.db.cursor().executemany(self._sql_upsert, rows)
 
-    def restore_rows(self, bot: str, rows: list[tuple[str, str, dt.datetime]]) -> None:
+    def restore_rows(self, bot: str, rows: list[tuple[str, str, dt.datetime]]) -> Held:
         """Write ``(key, value, created_at)`` rows as they were (updated_at is now), replacing
-        what the keys hold; one transaction; raises what the driver raises."""
+        what the keys hold; one transaction. Returns the rows the database holds another
+        value for (see :meth:`write_batch`); raises what the driver raises."""
         now = self.ts(utc_now())
+        held: Held = {}
         with self.atomic():
             bot_id = self._ensure_bot(bot)
             ids = new_ids(len(rows))
             values = [(ids[i], bot_id, key, value, self.ts(created), now)
                       for i, (key, value, created) in enumerate(sorted(rows))]  # lock order
             for chunk in chunks(values, CHUNK_ROWS):
-                self._restore_query(chunk)
+                held.update(self.returning(self._restore_query(chunk), bot, bot_id,
+                                           {row[2]: row[3] for row in chunk}))
+        return held
 
     def apply_rows(self, writes: list[Write], deletes: list[tuple[str, str]],
                    expected: Mapping[tuple[str, str], str | None] | None = None,
-                   ) -> dict[tuple[str, str], tuple[str, Any]]:
+                   ) -> tuple[dict[tuple[str, str], tuple[str, Any]], Held]:
         """In ONE transaction: upsert ``writes`` (a known created_at is put back, else the
         row keeps its own or gets now) and delete ``deletes`` ``(bot, key)``. Returns the
-        deleted rows' ``{(bot, key): (value, created_at)}``; raises what the driver raises,
+        deleted rows' ``{(bot, key): (value, created_at)}`` and the writes the database
+        holds another value for (see :meth:`write_batch`); raises what the driver raises,
         and ChangedMeanwhile (nothing written) when a key of ``expected`` no longer holds
         that value (None: absent), or already what this transaction would make it: then
         nothing is lost, as when a commit landed but its reply did not (a hung server) and
@@ -213,6 +282,7 @@ class MemorySql:
         wanted: dict[tuple[str, str], str | None] = dict.fromkeys(deletes)
         wanted.update({(bot, key): value for bot, key, value, _c in writes})
         deleted: dict[tuple[str, str], tuple[str, Any]] = {}
+        stored: Held = {}
         changed: list[str] = []
         try:
             with self.atomic():
@@ -237,18 +307,19 @@ class MemorySql:
                                 (BotMemory.bot == self.lookup_bot_id(bot))
                                 & (BotMemory.key == key)))
                     else:
-                        row = (new_ids(1)[0], self._ensure_bot(bot), key, value)
-                        if created is None:  # the row keeps its own created_at
-                            self.db.execute(self._upsert_query([(*row, now, now)]))
-                        else:
-                            self._restore_query([(*row, self.ts(created), now)])
+                        assert value is not None  # a write's value
+                        bot_id = self._ensure_bot(bot)
+                        row = (new_ids(1)[0], bot_id, key, value)
+                        query = (self._upsert_query([(*row, now, now)]) if created is None
+                                 else self._restore_query([(*row, self.ts(created), now)]))
+                        stored.update(self.returning(query, bot, bot_id, {key: value}))
                 if changed:
                     raise ChangedMeanwhile("changed by another writer since it was shown: "
                                            + "; ".join(changed[:5]))
         except ChangedMeanwhile:
             self.bot_ids.clear()  # a bot row made before the check failed is rolled back
             raise
-        return deleted
+        return deleted, stored
 
     def _locked_entry(self, bot: str, key: str) -> tuple[str, Any] | None:
         """``(value, created_at)`` of the key, its row locked (:meth:`lock_entries`)."""
@@ -256,17 +327,17 @@ class MemorySql:
         rows = self.lock_entries(bot_id, [key]) if bot_id is not None else []
         return (rows[0][1], rows[0][2]) if rows else None
 
-    def _restore_query(self, values: list[tuple[Any, ...]]) -> None:
-        self.db.execute(BotMemory.insert_many(values, fields=_UPSERT_FIELDS).on_conflict(
+    def _restore_query(self, values: list[tuple[Any, ...]]) -> peewee.Insert:
+        return BotMemory.insert_many(values, fields=_UPSERT_FIELDS).on_conflict(
             conflict_target=[BotMemory.bot, BotMemory.key],
             update={
                 BotMemory.value: peewee.EXCLUDED.value,
                 BotMemory.created_at: peewee.EXCLUDED.created_at,
                 BotMemory.updated_at: peewee.EXCLUDED.updated_at,
             },
-        ))
+        )
 
-    def _upsert_query(self, rows: list[tuple[Any, ...]]) -> peewee.Query:
+    def _upsert_query(self, rows: list[tuple[Any, ...]]) -> peewee.Insert:
         # A multi-row upsert must not hit one key twice (PostgreSQL refuses); the queue's
         # dict keyed by (bot, key) already coalesced repeated writes.
         return BotMemory.insert_many(rows, fields=_UPSERT_FIELDS).on_conflict(
@@ -392,6 +463,8 @@ def is_refusal(exc: BaseException) -> bool:
     state = getattr(err, "pgcode", None) or getattr(err, "sqlstate", None)
     return isinstance(state, str) and state[:2] in _PG_REFUSAL_CLASSES
 
+
+_RETURNING = f' RETURNING "{BotMemory.key.column_name}", "{BotMemory.value.column_name}"'
 
 _UPSERT_FIELDS = [
     BotMemory.id,

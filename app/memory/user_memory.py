@@ -56,6 +56,7 @@ from ..db.models import (
 )
 from ..services.registry import ServiceContext, service_factory
 from .observers import Subscribers
+from .sql import CHUNK_KEYS, chunks
 
 log = logging.getLogger(__name__)
 
@@ -274,26 +275,44 @@ class UserMemories:
         return key
 
     def delete(self, bot: str, user: str, keys: Iterable[str]) -> int:
-        keys = list(keys)
+        """Delete ``keys`` of ``user`` (expired or not); returns how many existed."""
+        keys = sorted(set(keys))  # in chunks in the lock order, as the bot memory writers
         _check_lookup(user, *keys)
         bot_id = self._bot_id(bot, create=False)
         if bot_id is None or not keys:
             return 0
         with self._lock:
-            wanted = set(keys)
-            olds = {e.key: e.value for e in self.list(bot, user, expired=True)
-                    if e.key in wanted}
-            where = ((UserMemory.bot == bot_id) & (UserMemory.user_id == user)
-                     & UserMemory.key.in_(keys))
+            olds: dict[str, str] = {}
             with self._transaction():
-                # Explicit rather than trusting ON DELETE CASCADE: SQLite enforces it only
-                # when the connection enabled foreign keys.
-                MemoryExpiry.delete().where(MemoryExpiry.memory.in_(
-                    UserMemory.select(UserMemory.id).where(where))).execute(self._db)
-                removed = UserMemory.delete().where(where).execute(self._db)
+                for chunk in chunks(keys, CHUNK_KEYS):
+                    rows = self._lock_rows((UserMemory.bot == bot_id)
+                                           & (UserMemory.user_id == user)
+                                           & UserMemory.key.in_(chunk))
+                    # By id, the rows locked: by key, a row another writer committed since
+                    # would be deleted too, locked out of order.
+                    ids = [memory_id for memory_id, _, _ in rows]
+                    if not ids:
+                        continue
+                    # Explicit rather than trusting ON DELETE CASCADE: SQLite enforces it
+                    # only when the connection enabled foreign keys.
+                    MemoryExpiry.delete().where(MemoryExpiry.memory.in_(ids)).execute(self._db)
+                    UserMemory.delete().where(UserMemory.id.in_(ids)).execute(self._db)
+                    olds.update((key, value) for _, key, value in rows)
             for key, old in olds.items():
-                self._subscribers.emit(UserMemoryChange(bot, user, key, old, None, UserChangeState.DELETED))
-            return int(removed or 0)
+                self._subscribers.emit(UserMemoryChange(bot, user, key, old, None,
+                                                        UserChangeState.DELETED))
+            return len(olds)
+
+    def _lock_rows(self, where: Any) -> builtins.list[tuple[Any, str, str]]:
+        """``(id, key, value)`` of the rows ``where`` selects; on PostgreSQL each row locked in
+        key order before its expiry or itself is deleted. One DELETE (expiries first) locked
+        them in its plan's order, which a delete of the same keys in another process or a
+        REMEMBER (a row, then its expiry) crossed: "deadlock detected". COLLATE "C" is code
+        point order, the order the keys' chunks are cut in."""
+        query = UserMemory.select(UserMemory.id, UserMemory.key, UserMemory.value).where(where)
+        if not self._sqlite:  # SQLite has one write lock for the whole file
+            query = query.order_by(UserMemory.key.collate('"C"')).for_update()
+        return [(row[0], row[1], row[2]) for row in self._db.execute(query.tuples())]
 
     def clear(self, bot: str, user: str) -> int:
         return self.delete(bot, user, [e.key for e in self.list(bot, user, expired=True)])

@@ -19,11 +19,11 @@ from typing import Any
 from interpreter.ports.host import FailedWrite, WriteSource
 
 from ..db.database import DatabaseError, error_message, reset_connection
-from .changes import ChangeState, MemoryChange, fast_change
+from .changes import ChangeState, MemoryChange, fast_change, held_change
 from .commits import CommitWaiters
 from .delivery import OrderedDelivery
 from .observers import Subscribers
-from .sql import MemorySql, Pending, is_refusal
+from .sql import Held, MemorySql, Pending, is_refusal
 
 # The store's name: its log records keep the logger that filters and settings already name.
 log = logging.getLogger("app.memory.store")
@@ -296,19 +296,19 @@ class MemoryWriter:
             refused: dict[tuple[str, str], str] = {}
             try:
                 try:
-                    self._sql.write_batch(batch)
+                    held = self._sql.retrying(lambda: self._sql.write_batch(batch))
                 except Exception as exc:  # sorted out just below: refusals are handled here
                     if not is_refusal(exc):
                         raise
                     # Some write is refused for good: land the others, drop only those.
                     self._sql.bot_ids.clear()  # bot rows of the rolled-back batch
-                    refused = self._sql.write_each(batch)
+                    refused, held = self._sql.retrying(lambda: self._sql.write_each(batch))
             except Exception as exc:  # noqa: BLE001 - whatever it is, keep the writes
                 reset_connection(self._sql.db)
                 self._sql.bot_ids.clear()  # a rolled-back bot row must not stay cached
                 self._failed(batch, upto, error_message(exc))
                 return False
-            self._landed(batch, upto, refused)
+            self._landed(batch, upto, refused, held)
             return True
 
     def _failed(self, batch: dict[tuple[str, str], Pending], upto: int, msg: str) -> None:
@@ -340,9 +340,10 @@ class MemoryWriter:
             self.cond.notify_all()
 
     def _landed(self, batch: dict[tuple[str, str], Pending], upto: int,
-                refused: dict[tuple[str, str], str]) -> None:
-        """Report a committed batch (``write_lock`` held): LANDED per write, REFUSED for
-        those dropped; then wake flush() and barriers.
+                refused: dict[tuple[str, str], str], held: Held) -> None:
+        """Report a committed batch (``write_lock`` held): LANDED per write (with the value
+        the database holds, ``held``, where a trigger changed it), REFUSED for those
+        dropped; then wake flush() and barriers.
 
         The events are delivered with ``cond`` released (a SET meanwhile queues its PENDING
         behind them and returns); flush() and barriers are told after, so whoever waited for
@@ -352,6 +353,9 @@ class MemoryWriter:
         landed = [fast_change(k[0], k[1], None, value, source, _LANDED)
                   for k, (value, source, _) in batch.items()
                   if k not in refused] if self.subscribers.callbacks else []
+        if held and landed:
+            landed = [c if (c.bot, c.key) not in held else
+                      held_change(c, held[(c.bot, c.key)]) for c in landed]
         with self.cond:
             self._inflight = {}
             for k, reason in refused.items():

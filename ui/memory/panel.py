@@ -114,6 +114,11 @@ class SetValuesCommand(QUndoCommand):
         self.guard.guarded(f"{action} {self.text()}", expected, target,
                            lambda keys, _stored: proceed(keys))
 
+    def landed_as(self, key: str, sent: str | None, held: str | None) -> None:
+        """``key``'s write of ``sent`` landed as ``held`` (a trigger changed it)."""
+        if self.after.get(key, held) == sent:
+            self.after[key] = held
+
     def only(self, keys: list[str]) -> None:
         """The next undo or redo writes these keys only (the others keep their value)."""
         self._keys = keys
@@ -351,9 +356,21 @@ class MemoryPanel(QWidget):
 
     def apply_changes(self, changes: list[MemoryChange]) -> None:
         self.model.apply_changes(changes)
+        for change in changes:
+            if change.sent is not None:
+                self._landed_as(change)
         for bot in {c.bot for c in changes}:
             if self.bot_box.findText(bot) < 0:
                 self.bot_box.addItem(bot)
+
+    def _landed_as(self, change: MemoryChange) -> None:
+        """A trigger changed a value as it was written: the edits that wrote it expect what
+        the database holds, so their undo does not ask about a change nobody else made."""
+        stack = self.undo_stack
+        for i in range(stack.count()):
+            command = stack.command(i)
+            if isinstance(command, SetValuesCommand) and command.bot == change.bot:
+                command.landed_as(change.key, change.sent, change.new)
 
     def apply_user_changes(self, changes: list[UserMemoryChange]) -> None:
         """User memory writes of this process, from the bridge (other processes' writes are

@@ -16,6 +16,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QLineEdit, QMessageBox, QPushButton
 
 from app.memory.store import MemoryStore
+from tests.app.memory.test_rewriting_triggers import add_tidy_trigger
 from tests.ui.conftest import settle
 from ui.memory.panel import MemoryPanel
 
@@ -315,6 +316,39 @@ def test_undo_and_redo_without_outside_changes_do_not_ask(lone_panel, qtbot):
     settle(qtbot, panel)
     assert stored(panel._store, "a") == "edited"
     assert choices == []
+
+
+def test_undo_of_a_value_a_trigger_changed_does_not_ask(panel, qtbot):
+    """The edit landed as the database holds it ('one' for '  ONE '): undo compares the
+    stored value with that, not with what was typed, so no other writer is suspected."""
+    add_tidy_trigger(panel._store.database.database)
+    type_and_enter(qtbot, panel, open_editor(qtbot, panel, "a", 1), "  ONE ")
+    settle(qtbot, panel)
+    qtbot.waitUntil(lambda: shown(panel, "a") == "one")
+    asked: list[str] = []
+    panel.conflict_answered.connect(asked.append)
+    watching = cancel_any_box(asked)
+    panel.undo_action.trigger()
+    settle(qtbot, panel)
+    watching.clear()  # no timer left to answer the next test's questions
+    assert stored(panel._store, "a") == "1"
+    assert asked == []
+
+
+def cancel_any_box(asked: list[str]) -> list[bool]:
+    """Cancel a modal QMessageBox that comes up (its text in ``asked``) while the returned
+    list is not empty."""
+    watching = [True]
+
+    def poll() -> None:
+        box = QApplication.activeModalWidget()
+        if isinstance(box, QMessageBox):
+            asked.append(box.text())
+            box.findChild(QPushButton, "cancel").click()
+        elif watching:
+            QTimer.singleShot(10, poll)
+    poll()
+    return watching
 
 
 def stack_state(panel: MemoryPanel) -> tuple[object, ...]:

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.memory.store import MemoryStore
+from tests.app.memory.test_rewriting_triggers import add_tidy_trigger
 from tests.ui.conftest import settle
 from ui.memory import model as memory_model
 from ui.memory.panel import MemoryPanel
@@ -111,6 +112,16 @@ def test_value_edit_undo_redo(panel, qtbot):
     settle(qtbot, panel)
     assert value(store, "a") == "one"
     qtbot.waitUntil(lambda: not redo.isEnabled())  # nothing left to redo
+
+
+def test_a_value_a_trigger_changes_shows_as_the_database_holds_it(panel, qtbot):
+    """Confirmed (no longer pending), the row shows what the database made of the edit, not
+    what was typed."""
+    add_tidy_trigger(panel._store.database.database)
+    edit_cell(qtbot, panel, "a", 1, "  ONE ")
+    qtbot.waitUntil(lambda: panel.model.entry(panel.model.row_of("a")).value == "one")
+    assert not panel.model.entry(panel.model.row_of("a")).pending
+    assert value(panel._store, "a") == "one"
 
 
 def test_add_then_delete_then_undo_both(panel, qtbot, monkeypatch):
