@@ -38,6 +38,13 @@ def is_unique_violation(exc: BaseException) -> bool:
     return _state(exc) == "23505"
 
 
+def is_created_meanwhile(exc: BaseException) -> bool:
+    """Whether ``exc`` is PostgreSQL refusing to create a table (or its row type) another
+    transaction created since this one looked (42P07 duplicate_table, 42710 duplicate_object):
+    ``IF NOT EXISTS`` checks before the other commits."""
+    return _state(exc) in {"42P07", "42710"}
+
+
 def _state(exc: BaseException) -> str | None:
     err = driver_error(exc)
     return getattr(err, "pgcode", None) or getattr(err, "sqlstate", None)

@@ -16,6 +16,7 @@ from typing import Any
 
 import peewee
 
+from .conflicts import is_created_meanwhile
 from .database import DatabaseError, retry_while, translate_error
 
 database_proxy = peewee.DatabaseProxy()
@@ -140,8 +141,10 @@ def create_tables(db: peewee.Database, *models: type[peewee.Model]) -> None:
                 peewee.SchemaManager(model, database=db).create_all(safe=True)
 
     # Two PostgreSQL transactions creating one table at once: the later fails on the catalog's
-    # unique index once the first commits; tried again it finds the table there.
-    retry_while(attempt, lambda exc: isinstance(exc, peewee.IntegrityError), 5.0)
+    # unique index once the first commits, or finds the table's row type there already;
+    # tried again it finds the table there.
+    retry_while(attempt, lambda exc: isinstance(exc, peewee.IntegrityError)
+                or is_created_meanwhile(exc), 5.0)
 
 
 def _check_existing_settled(db: peewee.Database, table: str) -> None:
