@@ -28,6 +28,7 @@ from app.files.atomic_file import decode
 from interpreter import check_source
 from tests.interpreter.checking.test_compile_failure_lines import FAILING_LINES
 from tests.interpreter.compat.test_botbook_probes import PROBES
+from tests.interpreter.compat.test_conditions import REFUSED_SIDES
 from tests.interpreter.compat.test_converter_rules import BEYOND_ORACLE, FIRES, QUIET
 
 DEFAULT_ORACLE = ROOT.parent / "shared" / "engine-oracle" / "run"  # ../shared beside the clone
@@ -120,6 +121,8 @@ def main(argv: list[str]) -> int:
     cases += [(name, source, claims_compile_error(source)) for name, source in NOTED.items()]
     cases += [("quiet", source, False) for source in QUIET]
     cases += [("fails alone", source, claims_compile_error(source)) for source in FAILING_LINES]
+    cases += [("condition side", source, claims_compile_error(source))
+              for source, *_ in REFUSED_SIDES]
     for name, source, compile_claim in cases:
         code = oracle_exit(oracle, source)
         agrees = (code == COMPILE_ERROR) == compile_claim
