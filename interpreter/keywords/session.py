@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..events import Printed
 from ..ports.host import Suggestion
 from ..values import BasicValueError, to_display
 from .context import Clauses, KeywordContext
@@ -114,7 +115,8 @@ async def log(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) 
 
 @keyword("LOG WARN", "LOG ERROR")
 async def log_warn(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> None:
-    rt.warn(" ".join(to_display(a) for a in args), line)
+    # the dialog's own warning: said each time, unlike Talkbench's warnings (rt.warn)
+    rt.emit(Printed(" ".join(to_display(a) for a in args), line, "warning"))
 
 
 # Each phrase has its own handler so the option's name comes from the phrase itself.
