@@ -6,7 +6,7 @@ import datetime as _dt
 import math
 import re
 from itertools import islice
-from operator import itemgetter, length_hint
+from operator import itemgetter, length_hint, setitem
 from types import MappingProxyType
 from typing import Any
 
@@ -701,7 +701,7 @@ NAMESPACE = {
     "_not": not_, "_overflow": _overflow, "_found": found,
     "_contains": contains, "_neg": neg, "_num": num, "_truthy": truthy, "_d": to_display,
     "_mem": get_member, "_memr": read_member,
-    "_idx": get_index, "_setmem": set_member, "_setidx": set_index,
+    "_idx": get_index, "_setmem": set_member, "_setidx": set_index, "_setitem": setitem,
     "_ensure": ensure, "_ensure_value": ensure_value, "_store": store_locals, "_nomap": MappingProxyType({}), "_publish": publish_locals, "_itemgetter": itemgetter, "_child": child, "_getv": getv, "_setv": setv, "_each": each,
     "_each_chunks": each_chunks, "_chunks": chunks, "_iter": iter, "_hint": length_hint,
     "_range": range, "_min": min, "_max": max,
