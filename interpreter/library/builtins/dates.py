@@ -104,6 +104,8 @@ def timestamp_ms() -> int:
 
 def _part(fname: str, getter: Callable[[When], int]) -> None:
     def call(v: Value = None) -> int:
+        if isinstance(v, str) and parse_date_text(v) is None:
+            return 0  # botbasic_core datetime/extract.rs: ``.unwrap_or(0)``
         return getter(_now() if v is None else to_when(v, fname))
 
     call.__doc__ = f"The {fname.lower()} of a date (of now without an argument)."
@@ -116,7 +118,8 @@ _part("DAY", lambda w: w.day)
 _part("HOUR", lambda w: as_datetime(w).hour)
 _part("MINUTE", lambda w: as_datetime(w).minute)
 _part("SECOND", lambda w: as_datetime(w).second)
-_part("WEEKDAY", lambda w: w.isoweekday() % 7)  # 0 = Sunday, like ``date.weekday``
+# 1 = Sunday … 7 = Saturday: extract.rs's num_days_from_sunday() + 1, the botbook's "1-7"
+_part("WEEKDAY", lambda w: w.isoweekday() % 7 + 1)
 
 
 @builtin("ISDATE", "IS DATE", min_args=1, max_args=1)

@@ -351,7 +351,10 @@ def test_date_parts(frozen_now: dt.datetime) -> None:
     assert call("MINUTE", "2024-03-15 10:20:30") == 20
     assert call("SECOND", "2024-03-15 10:20:30") == 30
     assert call("HOUR", "2024-03-15") == 0
-    assert call("WEEKDAY", "2024-03-17") == 0  # a Sunday
+    # botbasic_core datetime/extract.rs: 1 = Sunday … 7 = Saturday, 0 for text that is no date
+    assert [call("WEEKDAY", d) for d in ("2024-03-17", "2024-03-15", "2024-03-16")] == [1, 6, 7]
+    assert [call(f, "garbage") for f in ("YEAR", "MONTH", "DAY", "HOUR", "WEEKDAY")] == [0] * 5
+    assert call("MONTH", "2023-02-29") == 0
     assert call("YEAR") == 2025
     assert call("NOW_STR") == "2025-01-15 10:30:45"
     assert call("TODAY") == dt.date(2025, 1, 15)
