@@ -237,7 +237,9 @@ class ExpressionEmitters(EmitterCore):
         if keyword:
             return self.ex_KeywordExpr(n.KeywordExpr(e.line, e.col, phrase, e.args))
         self.warn(e, f"unknown function '{e.name}'", own_line=True)
-        return f"R.fail_unknown({e.name!r}, 'function')"
+        # Rhai evaluates the arguments first and names their types in its error
+        args = ", ".join(self.expr(a) for a in e.args)
+        return f"R.fail_unknown({e.name!r}, 'function', [{args}])"
 
     def engine_evaluates(self, e: n.Node) -> bool:
         """Whether General Bots evaluates ``e`` at all, so a warning about what it does

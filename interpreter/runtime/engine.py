@@ -387,8 +387,11 @@ class Runtime:
     def fail(self, message: str) -> Any:
         raise BasicValueError(message)
 
-    def fail_unknown(self, name: str, what: str = "SUB or keyword") -> Any:
-        raise BasicValueError(f"unknown {what} '{name}'")
+    def fail_unknown(self, name: str, what: str = "SUB or keyword",
+                     args: list[Any] | None = None) -> Any:
+        engine = "" if args is None else \
+            f" (General Bots: Function not found: {call_signature(name, args)})"
+        raise BasicValueError(f"unknown {what} '{name}'{engine}")
 
     # ------------------------------------------------------------ debugger
 
