@@ -30,6 +30,9 @@ class Loop:
     kind: str  # FOR, DO, WHILE
     label: int
     needs_catch: bool = False
+    # what the end of a pass runs (the step counter, a test at the end): CONTINUE runs it
+    # before Python's ``continue``, which would skip it
+    pass_end: tuple[str, ...] = ()
 
 
 class Scope:

@@ -18,6 +18,7 @@ from .conditions import literal_conditions
 from .converter_rules import converter_findings
 from .file_encoding import SavedText, encoding_findings
 from .findings import Concern, Finding
+from .loop_jumps import loop_jumps_outside_loops
 from .reserved_names import reserved_names
 from .source_lines import line_pieces, source_lines
 from .string_literals import curly_quote_findings
@@ -41,6 +42,7 @@ def engine_findings(source: str, program: n.Program,
     found = text_findings(source, options)
     found += build_notes(nodes, options.build)
     found += literal_conditions(nodes, options.build)
+    found += loop_jumps_outside_loops(nodes, options.build)
     found += value_pitfalls(nodes)
     found += reserved_names(nodes, options.build)
     return sorted(found, key=lambda f: (f.line, f.col))
