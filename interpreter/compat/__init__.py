@@ -16,6 +16,7 @@ from .build_notes import build_notes
 from .builds import NEWEST_BUILD, EngineBuild, EngineOptions
 from .conditions import literal_conditions
 from .converter_rules import converter_findings
+from .date_maps import date_map_findings
 from .file_encoding import SavedText, encoding_findings
 from .findings import Concern, Finding
 from .loop_jumps import loop_jumps_outside_loops
@@ -44,6 +45,7 @@ def engine_findings(source: str, program: n.Program,
     found += literal_conditions(nodes, options.build)
     found += loop_jumps_outside_loops(nodes, options.build)
     found += value_pitfalls(nodes)
+    found += date_map_findings(nodes)
     found += reserved_names(nodes, options.build)
     return sorted(found, key=lambda f: (f.line, f.col))
 
