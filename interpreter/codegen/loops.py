@@ -365,7 +365,6 @@ class LoopEmitters(EmitterCore):
         else:
             self.emit("raise _EndDialog(None)", s)
 
-
     def loop_jump(self, s: n.Exit) -> None:
         """BREAK / CONTINUE: Rhai's ``break`` / ``continue`` of the innermost loop. Outside
         any loop production cannot compile it (compat/loop_jumps.py warns): it does nothing."""

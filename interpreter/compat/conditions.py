@@ -41,13 +41,16 @@ def _conditions(node: n.Node) -> Iterator[n.Node]:
         yield node.cond  # WHILE … WEND: the converter writes Rhai's while
 
 
-def _checked(cond: n.Node, role: str) -> Iterator[tuple[n.Node, str]]:
-    """The condition and, through its AND and OR, each side Rhai checks, with its role."""
-    yield cond, role
-    if isinstance(cond, n.Binary) and cond.op in ("AND", "OR"):
-        side = f"a side of {cond.op}"
-        yield from _checked(cond.left, side)
-        yield from _checked(cond.right, side)
+def _checked(cond: n.Node) -> Iterator[tuple[n.Node, str]]:
+    """The condition and, through its AND and OR, each side Rhai checks, with its role (a
+    stack, not recursion: a long AND chain is a deep tree)."""
+    stack = [(cond, "a condition")]
+    while stack:
+        part, role = stack.pop()
+        yield part, role
+        if isinstance(part, n.Binary) and part.op in ("AND", "OR"):
+            side = f"a side of {part.op}"
+            stack += [(part.right, side), (part.left, side)]
 
 
 def literal_conditions(nodes: list[n.Node], build: EngineBuild) -> Iterator[Finding]:
@@ -55,7 +58,7 @@ def literal_conditions(nodes: list[n.Node], build: EngineBuild) -> Iterator[Find
     such a constant."""
     for node in nodes:
         for cond in _conditions(node):
-            for part, role in _checked(cond, "a condition"):
+            for part, role in _checked(cond):
                 kind = _literal_kind(part)
                 if kind is not None:
                     yield Finding(Concern.TRANSLATION, part.line, part.col, part.col + 1,
