@@ -42,6 +42,7 @@ NOTED = {
     "FOR … TO": "FOR i = 1 TO 2\n  TALK i\nNEXT i\n",
     "DO … LOOP": "j = 0\nDO WHILE j < 2\n  j = j + 1\nLOOP\nTALK j\n",
     "SUB or FUNCTION": "FUNCTION dbl(n)\n  RETURN n * 2\nEND FUNCTION\nTALK dbl(2)\n",
+    "GOTO or labels": 'TALK "a"\nGOTO done\nTALK "b"\ndone:\nTALK "c"\n',
 }
 
 
