@@ -6,7 +6,7 @@ from typing import Any
 
 from ..events import Printed
 from ..ports.host import Suggestion
-from ..values import BasicValueError, to_display
+from ..values import BasicValueError, Thrown, to_display
 from .context import Clauses, KeywordContext
 from .registry import keyword, one
 
@@ -100,7 +100,7 @@ async def append(rt: KeywordContext, args: list[Any], clauses: Clauses, line: in
 
 @keyword("THROW", args=1)
 async def throw(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> None:
-    raise BasicValueError(to_display(args[0]))
+    raise Thrown(to_display(args[0]))
 
 
 @keyword("CLEAR ERROR")

@@ -48,6 +48,7 @@ from ..ports.host import (
 from ..syntax.nesting import MAX_DEPTH
 from ..values import (
     BasicValueError,
+    Thrown,
     call_signature,
     repr_value,
     to_display,
@@ -375,7 +376,8 @@ class Runtime:
         error = self.runtime_error(exc)
         # ERR_DESCRIPTION is what was thrown, even an empty text (as in General Bots).
         self.error_number = 1
-        self.error_text = str(exc) if isinstance(exc, BasicValueError) else error.message
+        self.error_text = exc.text if isinstance(exc, Thrown) else \
+            str(exc) if isinstance(exc, BasicValueError) else error.message
         # each skipped failure is said, as LOG WARN is: neither is a warning about the line
         self.emit(Printed(f"error ignored (ON ERROR RESUME NEXT): {error.message}", line,
                           "warning"))

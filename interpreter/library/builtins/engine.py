@@ -14,7 +14,15 @@ import functools
 from interpreter.library.builtins import dates as builtins_dates
 from interpreter.library.builtins.core import builtin
 from interpreter.library.operators import array_contains
-from interpreter.values import BasicValueError, Value, not_found, to_display, to_int, type_name
+from interpreter.values import (
+    BasicValueError,
+    Thrown,
+    Value,
+    not_found,
+    to_display,
+    to_int,
+    type_name,
+)
 
 
 def _array(v: Value, fname: str) -> list:
@@ -63,7 +71,7 @@ def assert_(condition: Value, message: Value) -> bool:
 
 @builtin("RAISE", min_args=1, max_args=1)
 def raise_(message: Value) -> Value:
-    raise BasicValueError(to_display(message))
+    raise Thrown(to_display(message))
 
 
 # ---------------------------------------------------------------- arrays
