@@ -30,7 +30,7 @@ from tests.interpreter.checking.test_compile_failure_lines import FAILING_LINES
 from tests.interpreter.compat.test_botbook_probes import PROBES
 from tests.interpreter.compat.test_conditions import REFUSED_SIDES
 from tests.interpreter.compat.test_converter_rules import BEYOND_ORACLE, FIRES, QUIET
-from tests.interpreter.compat.test_loop_jumps import INSIDE_LOOPS, OUTSIDE_LOOPS
+from tests.interpreter.compat.test_loop_jumps import END_GOES_ON, INSIDE_LOOPS, OUTSIDE_LOOPS
 
 DEFAULT_ORACLE = ROOT.parent / "shared" / "engine-oracle" / "run"  # ../shared beside the clone
 COMPILE_ERROR = 2
@@ -126,7 +126,7 @@ def main(argv: list[str]) -> int:
     cases += [("condition side", source, claims_compile_error(source))
               for source, *_ in REFUSED_SIDES]
     cases += [("loop jump", source, claims_compile_error(source)) for source, _ in OUTSIDE_LOOPS]
-    cases += [("quiet", source, False) for source in INSIDE_LOOPS]
+    cases += [("quiet", source, False) for source in [*INSIDE_LOOPS, *END_GOES_ON]]
     for name, source, compile_claim in cases:
         code = oracle_exit(oracle, source)
         agrees = (code == COMPILE_ERROR) == compile_claim

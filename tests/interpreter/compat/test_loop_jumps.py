@@ -34,3 +34,22 @@ def test_outside_a_loop_it_fails_to_compile(source: str, where: tuple[int, int])
 @pytest.mark.parametrize("source", INSIDE_LOOPS)
 def test_inside_a_loop_it_is_quiet(source: str) -> None:
     assert jumps(source) == []
+
+
+# The engine-oracle compiles these and goes on after END (it prints "a" and "b"; as the last
+# statement of an IF block END stops with "Variable not found: END"): no pass converts END.
+END_GOES_ON = ['TALK "a"\nEND\nTALK "b"\n',
+               'x = 1\nIF x = 1 THEN\n  END\n  TALK "a"\nEND IF\nTALK "b"\n']
+
+
+@pytest.mark.parametrize(("source", "line"), list(zip(END_GOES_ON, [2, 3], strict=True)))
+def test_end_is_warned_as_not_ending_the_dialog(source: str, line: int) -> None:
+    [(at, message)] = [(d.line, d.message) for d in check_source(source, "t.bas")
+                       if "does not end the dialog" in d.message]
+    assert at == line and "compile" not in message
+
+
+def test_exit_alone_keeps_its_compile_failure_only() -> None:
+    found = [d.message for d in check_source("x = 1\nIF x = 1 THEN\n  EXIT\nEND IF\n", "t.bas")
+             if d.line == 3]
+    assert len(found) == 1 and "fails to compile" in found[0]
