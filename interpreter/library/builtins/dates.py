@@ -214,12 +214,25 @@ def dateadd(a: Value, b: Value, c: Value = None) -> When:
         date, unit, amount = a, b, c
     else:
         date, amount, unit = a, b, c
+    # As botbasic_core datetime/dateadd.rs computes it: text that is no date comes back
+    # unchanged, an unknown unit changes nothing, a year keeps the day only up to the 28th
+    # (``datetime.day().min(28)``), and text without a time gives a date
+    if isinstance(date, str) and parse_date_text(date) is None:
+        return date
     w = to_when(date, "DATEADD")
     n = to_number(amount, "DATEADD amount")
+    if not _is_unit(unit):
+        return w
+    step = unit_of(unit, "DATEADD")
+    if step[1] == 12:
+        w = w.replace(day=min(w.day, 28))
     try:
-        return _shift(w, n, unit_of(unit, "DATEADD"))
+        moved = _shift(w, n, step)
     except OverflowError:
         raise BasicValueError("DATEADD: the result is outside years 1 to 9999") from None
+    if isinstance(date, str) and ":" not in date and isinstance(moved, dt.datetime):
+        return moved.date()
+    return moved
 
 
 def _months_between(a: dt.datetime, b: dt.datetime) -> int:
