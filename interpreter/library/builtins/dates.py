@@ -204,7 +204,7 @@ def _shift(w: When, amount: float, unit: tuple[int, int]) -> When:
 
 
 @builtin("DATEADD", "DATE ADD", min_args=2, max_args=3)
-def dateadd(a: Value, b: Value, c: Value = None) -> When:
+def dateadd(a: Value, b: Value, c: Value = None) -> When | str:
     """``DATEADD(date, amount, unit)``, or ``(date, unit, amount)``, or ``(unit, amount, date)``."""
     if c is None:
         date, amount, unit = a, b, "day"
@@ -281,13 +281,13 @@ _between("SECONDS BETWEEN", "second")
 
 
 @builtin("ADD DAYS", min_args=2, max_args=2)
-def add_days(d: Value, n: Value) -> When:
+def add_days(d: Value, n: Value) -> When | str:
     """The date moved by ``n`` days."""
     return dateadd(d, n, "day")
 
 
 @builtin("ADD MONTHS", min_args=2, max_args=2)
-def add_months_(d: Value, n: Value) -> When:
+def add_months_(d: Value, n: Value) -> When | str:
     """The date moved by ``n`` months."""
     return dateadd(d, n, "month")
 
