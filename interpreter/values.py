@@ -30,6 +30,16 @@ class BasicValueError(Exception):
     """A type or value problem inside an operation; the runtime adds the position."""
 
 
+class Thrown(BasicValueError):
+    """THROW / RAISE: the dialog's own error. Rhai shows the engine's ErrorRuntime as
+    "Runtime error: <text>" ("Runtime error" alone for empty text, rhai src/types/error.rs);
+    ERR_DESCRIPTION reads the text itself."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(f"Runtime error: {text}" if text else "Runtime error")
+        self.text = text
+
+
 class FunctionNotFound(BasicValueError):
     """No overload of a function takes these argument types (Rhai's "Function not found"),
     so a method call may still reach another package's function of that name."""

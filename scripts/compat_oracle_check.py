@@ -28,7 +28,9 @@ from app.files.atomic_file import decode
 from interpreter import check_source
 from tests.interpreter.checking.test_compile_failure_lines import FAILING_LINES
 from tests.interpreter.compat.test_botbook_probes import PROBES
+from tests.interpreter.compat.test_conditions import REFUSED_SIDES
 from tests.interpreter.compat.test_converter_rules import BEYOND_ORACLE, FIRES, QUIET
+from tests.interpreter.compat.test_loop_jumps import END_GOES_ON, INSIDE_LOOPS, OUTSIDE_LOOPS
 
 DEFAULT_ORACLE = ROOT.parent / "shared" / "engine-oracle" / "run"  # ../shared beside the clone
 COMPILE_ERROR = 2
@@ -40,6 +42,7 @@ NOTED = {
     "FOR … TO": "FOR i = 1 TO 2\n  TALK i\nNEXT i\n",
     "DO … LOOP": "j = 0\nDO WHILE j < 2\n  j = j + 1\nLOOP\nTALK j\n",
     "SUB or FUNCTION": "FUNCTION dbl(n)\n  RETURN n * 2\nEND FUNCTION\nTALK dbl(2)\n",
+    "GOTO or labels": 'TALK "a"\nGOTO done\nTALK "b"\ndone:\nTALK "c"\n',
 }
 
 
@@ -120,6 +123,10 @@ def main(argv: list[str]) -> int:
     cases += [(name, source, claims_compile_error(source)) for name, source in NOTED.items()]
     cases += [("quiet", source, False) for source in QUIET]
     cases += [("fails alone", source, claims_compile_error(source)) for source in FAILING_LINES]
+    cases += [("condition side", source, claims_compile_error(source))
+              for source, *_ in REFUSED_SIDES]
+    cases += [("loop jump", source, claims_compile_error(source)) for source, _ in OUTSIDE_LOOPS]
+    cases += [("quiet", source, False) for source in [*INSIDE_LOOPS, *END_GOES_ON]]
     for name, source, compile_claim in cases:
         code = oracle_exit(oracle, source)
         agrees = (code == COMPILE_ERROR) == compile_claim

@@ -113,22 +113,6 @@ def changed_in_place(e: n.Node) -> n.Node | None:
     return e.obj if isinstance(place, n.Name) else None
 
 
-def first_change(e: n.Node) -> tuple[n.MethodCall, n.Node] | None:
-    """The call in ``e`` of a Rhai text method on a variable that is evaluated before
-    anything else in ``e``, as in ``q.make_upper() + "!"``, and the place it changes
-    (``changed_in_place``): only such a change can be made before the rest of ``e``
-    without changing what any part reads."""
-    while (place := changed_in_place(e)) is None:
-        if isinstance(e, n.Binary):
-            e = e.left  # Rhai evaluates an operator's left side first, AND and OR too
-        elif isinstance(e, (n.MethodCall, n.Member, n.Index)):
-            e = e.obj
-        else:
-            return None
-    assert isinstance(e, n.MethodCall)
-    return e, place
-
-
 def node_bindings(node: n.Node) -> set[str] | None:
     """The names ``node`` itself binds: its assignment, HEAR or INTO target (through member
     and index writes, ``o.a = 1`` binds ``o``), loop variable or PARAM; None when a target

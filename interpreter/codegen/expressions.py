@@ -22,7 +22,14 @@ from ..syntax import nodes as n
 from ..syntax.suggestions import did_you_mean
 from ..syntax.vocabulary import EXPRESSION_PHRASES
 from ..values import argument_type, to_display
-from .analysis import fits, held_by_variable, is_bool, sub_function, text_prefix
+from .analysis import (
+    changed_in_place,
+    fits,
+    held_by_variable,
+    is_bool,
+    sub_function,
+    text_prefix,
+)
 from .scope import ERROR_STATE, RELOAD_EXPR, EmitterCore, IntFact
 from .spans import NOTED
 
@@ -230,7 +237,9 @@ class ExpressionEmitters(EmitterCore):
         if keyword:
             return self.ex_KeywordExpr(n.KeywordExpr(e.line, e.col, phrase, e.args))
         self.warn(e, f"unknown function '{e.name}'", own_line=True)
-        return f"R.fail_unknown({e.name!r}, 'function')"
+        # Rhai evaluates the arguments first and names their types in its error
+        args = ", ".join(self.expr(a) for a in e.args)
+        return f"R.fail_unknown({e.name!r}, 'function', [{args}])"
 
     def engine_evaluates(self, e: n.Node) -> bool:
         """Whether General Bots evaluates ``e`` at all, so a warning about what it does
@@ -276,8 +285,12 @@ class ExpressionEmitters(EmitterCore):
         return t, f"({t} := {code})"
 
     def ex_MethodCall(self, e: n.MethodCall) -> str:
-        if (given := self.made_first.get(id(e))) is not None:
-            return given
+        if (place := changed_in_place(e)) is not None:
+            # q.make_upper() inside an expression: Rhai changes q where the call stands in
+            # the evaluation order, and the call gives () (NULL)
+            t = self.temp("t")
+            return f"(({t} := {self.method_call('_changed', e)}), " \
+                   f"{self.stored_at(place, f'{t}[0]')}, {t}[1])[2]"
         if e.name in TEXT_IN_PLACE and not held_by_variable(e.obj):
             # "AbC".make_lower(): Rhai changes a copy nobody keeps and gives ()
             return self.method_call("_dropped", e)

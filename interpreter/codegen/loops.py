@@ -47,6 +47,9 @@ class LoopEmitters(EmitterCore):
         chunk = it = ""
         size = "_len({})"
         windows = chunks is not None and chunks[1].startswith("_each_windows(")
+        counted = ("_n -= 1", "if _n <= 0: _n = await R.tick()")
+        # a chunk's counter is paid once per chunk, after its inner loop
+        loop.pass_end = counted if windows else () if chunks else (*counted, *(tail or ()))
         if chunks is not None:
             chunk, it = self.temp("c"), self.temp("it")
             if windows:  # (iterator, size) pairs
@@ -80,8 +83,8 @@ class LoopEmitters(EmitterCore):
             # What the window's fast pass handed over, or a window it did not take, runs
             # the general code, whose items may be slow: counted one by one, as in an
             # unchunked loop, not a whole window between two ticks.
-            self.emit("_n -= 1")
-            self.emit("if _n <= 0: _n = await R.tick()")
+            for line in counted:
+                self.emit(line)
             self.indent -= 1
             self.emit("else:")
             self.emit("    continue")
@@ -99,8 +102,8 @@ class LoopEmitters(EmitterCore):
             self.emit("if _n <= 0: _n += await R.tick()")
             self.emit("break")
         else:
-            self.emit("_n -= 1")
-            self.emit("if _n <= 0: _n = await R.tick()")
+            for line in counted:
+                self.emit(line)
         for line in tail or ():
             self.emit(line)
         if hooked_pass:
@@ -339,7 +342,9 @@ class LoopEmitters(EmitterCore):
         self.loop_body(loop, s.body, "while True:", s, [f"if {stop}: break"])
 
     def stmt_Exit(self, s: n.Exit) -> None:
-        if s.kind in ("FOR", "DO", "WHILE"):
+        if s.kind in ("BREAK", "CONTINUE"):
+            self.loop_jump(s)
+        elif s.kind in ("FOR", "DO", "WHILE"):
             kinds = ("DO", "WHILE") if s.kind in ("DO", "WHILE") else ("FOR",)
             for depth, loop in enumerate(reversed(self.scope.loops)):
                 if loop.kind in kinds:
@@ -359,6 +364,18 @@ class LoopEmitters(EmitterCore):
                 self.emit(self.sub_return(), s)
         else:
             self.emit("raise _EndDialog(None)", s)
+
+    def loop_jump(self, s: n.Exit) -> None:
+        """BREAK / CONTINUE: Rhai's ``break`` / ``continue`` of the innermost loop. Outside
+        any loop production cannot compile it (compat/loop_jumps.py warns): it does nothing."""
+        if not self.scope.loops:
+            self.emit("pass", s)
+        elif s.kind == "BREAK":
+            self.emit("break", s)
+        else:
+            for line in self.scope.loops[-1].pass_end:
+                self.emit(line, s)
+            self.emit("continue", s)
 
 
 # Debug quiet ranges (pass_counters): _GUARD + passes * _MOVE stays below _SPAN for up to

@@ -71,7 +71,7 @@ class OperatorEmitters(EmitterCore):
         if op == "CONTAINS":
             return f"_contains({a}, {b})"
         if op == "IN":
-            return f"_contains({b}, {a})"
+            return f"_in({a}, {b})"
         return f"{_ARITH[op]}({a}, {b})"
 
     def mod_compare(self, e: n.Binary) -> str | None:

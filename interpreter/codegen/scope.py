@@ -30,6 +30,9 @@ class Loop:
     kind: str  # FOR, DO, WHILE
     label: int
     needs_catch: bool = False
+    # what the end of a pass runs (the step counter, a test at the end): CONTINUE runs it
+    # before Python's ``continue``, which would skip it
+    pass_end: tuple[str, ...] = ()
 
 
 class Scope:
@@ -93,9 +96,6 @@ class EmitterCore:
         self.counter = 0
         self.scope = Scope(None)
         self.builtins: dict[str, Any] = {}
-        # in-place text calls made before their statement (StatementEmitters.change_first):
-        # the code of the value each gives
-        self.made_first: dict[int, str] = {}
         self.diagnostics: list[Diagnostic] = []
         self.cur: tuple[int, int] = (0, 0)
         self.spans = SpanNotes()
@@ -199,6 +199,7 @@ class EmitterCore:
         def is_concat(self, e: n.Binary) -> bool: ...
         def operand(self, code: str) -> tuple[str, str]: ...
         def method_call(self, helper: str, e: n.MethodCall, *extra: str) -> str: ...
+        def stored_at(self, target: n.Node, value: str) -> str: ...
         def call_user(self, node: n.Node, name: str, args: list[n.Node],
                       statement: bool) -> str: ...
         def clause_value(self, node: n.Node) -> str: ...

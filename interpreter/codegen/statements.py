@@ -14,7 +14,6 @@ from ..errors import Severity
 from ..syntax import nodes as n
 from .analysis import (
     changed_in_place,
-    first_change,
     may_share,
     never_null,
     node_bindings,
@@ -77,13 +76,6 @@ class StatementEmitters(EmitterCore):
             in_l |= bound
 
     def stmt_Assign(self, s: n.Assign) -> None:
-        place = changed_in_place(s.value)
-        if place is not None:  # r = q.make_lower(): Rhai changes q, and r gets () (NULL)
-            e: n.MethodCall = s.value  # type: ignore[assignment]
-            self.assign(s.target, self.change_text(e, place, s), s)
-            return
-        if isinstance(s.target, n.Name):
-            self.change_first(s.value, s)
         if isinstance(s.target, n.Name) and self.speculates(s.value):
             self.speculate(lambda: self.assign(s.target, self.stored(s.value), s,
                                                nullable=not never_null(s.value)), s)
@@ -145,24 +137,37 @@ class StatementEmitters(EmitterCore):
                 self.emit(f"{var} = {value}", node)
                 if nullable:
                     self.null_assigned(key, var)
-            elif self.scope.is_main or (key in self.in_g and key not in self.scope.own):
-                self.emit(f"G[{key!r}] = {value}", node)  # in a SUB: a name never in its L
-            elif not self.may_be_in_l(key):  # not in L yet: the global if there is one
-                self.emit(f"(G if {key!r} in G else {self.own_l()})[{key!r}] = {value}", node)
-            elif self.scope.lazy_l:
-                self.emit(f"({self.own_l()} if L and {key!r} in L or {key!r} not in G else G)"
-                          f"[{key!r}] = {value}", node)
-            else:  # as operators.setv: a local or a new name stays local, else the global
-                self.emit(f"(L if {key!r} in L or {key!r} not in G else G)[{key!r}] = {value}",
-                          node)
-        elif isinstance(target, n.Member):
-            self.emit(f"_setmem({self.container(target.obj, 'map')}, {target.name!r}, {value})",
-                      node)
-        elif isinstance(target, n.Index):
-            self.emit(f"_setidx({self.container(target.obj, 'list')}, "
-                      f"{self.expr(target.index)}, {value})", node)
+            else:
+                self.emit(f"{self.name_slot(key)}[{key!r}] = {value}", node)
+        elif isinstance(target, (n.Member, n.Index)):
+            self.emit(self.stored_at(target, value), node)
         else:
             self.emit("R.fail('cannot assign to this expression')", node)
+
+    def name_slot(self, key: str) -> str:
+        """The dict an assignment to ``key`` writes into when it is no Python local."""
+        if self.scope.is_main or (key in self.in_g and key not in self.scope.own):
+            return "G"  # in a SUB: a name never in its L
+        if not self.may_be_in_l(key):  # not in L yet: the global if there is one
+            return f"(G if {key!r} in G else {self.own_l()})"
+        if self.scope.lazy_l:
+            return f"({self.own_l()} if L and {key!r} in L or {key!r} not in G else G)"
+        # as operators.setv: a local or a new name stays local, else the global
+        return f"(L if {key!r} in L or {key!r} not in G else G)"
+
+    def stored_at(self, target: n.Node, value: str) -> str:
+        """An expression that stores ``value`` at a variable, member or item."""
+        if isinstance(target, n.Member):
+            return f"_setmem({self.container(target.obj, 'map')}, {target.name!r}, {value})"
+        if isinstance(target, n.Index):
+            return f"_setidx({self.container(target.obj, 'list')}, " \
+                   f"{self.expr(target.index)}, {value})"
+        assert isinstance(target, n.Name)
+        key = target.name
+        if (var := self.local(key)) is not None:
+            self.assigned.add(key)
+            return f"({var} := {value})"
+        return f"_setitem({self.name_slot(key)}, {key!r}, {value})"
 
     def own_l(self) -> str:
         """The SUB's L to write into (a lazy L is made a dict first, Scope.lazy_l)."""
@@ -193,8 +198,6 @@ class StatementEmitters(EmitterCore):
         return self.expr(node)
 
     def stmt_If(self, s: n.If) -> None:
-        if s.branches:  # the first condition is always evaluated
-            self.change_first(s.branches[0][0], s)
         for i, (cond, body) in enumerate(s.branches):
             self.cur = (cond.line, cond.col)
             if i == 0 and self.speculates(cond):
@@ -320,8 +323,6 @@ class StatementEmitters(EmitterCore):
         # The engine's core keywords read their arguments as expressions (an unknown name
         # is "Variable not found"); other keywords' parsed forms may hold bare words.
         value = self.expr if p in _EXPRESSION_ARGS else self.clause_value
-        if p in ("TALK", "PRINT") and len(s.args) == 1:
-            self.change_first(s.args[0], s)
         args = [value(a) for a in s.args]
         if p == "TALK" and len(args) == 1:
             self.emit(f"await R.talk({args[0]}, {s.line})", s)
@@ -370,23 +371,6 @@ class StatementEmitters(EmitterCore):
             self.emit(self.method_call("_meth", e, "True"), s)
             return
         self.emit(self.expr(s.expr), s)
-
-    def change_first(self, e: n.Node, s: n.Node) -> None:
-        """``TALK q.make_upper() + "!"``: Rhai changes q, and the call gives (), before the
-        rest of ``e`` is evaluated (analysis.first_change), so the change is made first
-        and the call reads as its () where it stands."""
-        if (found := first_change(e)) is None:
-            return
-        call, place = found
-        self.made_first[id(call)] = self.change_text(call, place, s)
-
-    def change_text(self, call: n.MethodCall, place: n.Node, s: n.Node) -> str:
-        """Run ``call`` (methods.change_for_value), store what it changed back at ``place``,
-        and give the code that reads the call's own value."""
-        t = self.temp("t")
-        self.emit(f"{t} = {self.method_call('_changed', call)}", s)
-        self.assign(place, f"{t}[0]", s, nullable=False)
-        return f"{t}[1]"
 
     def change_in_place(self, place: n.Node, e: n.MethodCall, s: n.Node) -> None:
         """``s.make_upper()`` on a variable, member or item: the changed text is stored back

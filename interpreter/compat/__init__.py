@@ -16,8 +16,11 @@ from .build_notes import build_notes
 from .builds import NEWEST_BUILD, EngineBuild, EngineOptions
 from .conditions import literal_conditions
 from .converter_rules import converter_findings
+from .date_maps import date_map_findings
 from .file_encoding import SavedText, encoding_findings
 from .findings import Concern, Finding
+from .loop_jumps import end_statements, loop_jumps_outside_loops
+from .print_values import print_value_lists
 from .reserved_names import reserved_names
 from .source_lines import line_pieces, source_lines
 from .string_literals import curly_quote_findings
@@ -41,7 +44,11 @@ def engine_findings(source: str, program: n.Program,
     found = text_findings(source, options)
     found += build_notes(nodes, options.build)
     found += literal_conditions(nodes, options.build)
+    found += loop_jumps_outside_loops(nodes, options.build)
+    found += end_statements(source, nodes, options.build)
+    found += print_value_lists(nodes, options.build)
     found += value_pitfalls(nodes)
+    found += date_map_findings(nodes)
     found += reserved_names(nodes, options.build)
     return sorted(found, key=lambda f: (f.line, f.col))
 

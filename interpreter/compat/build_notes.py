@@ -51,6 +51,12 @@ NOTES = (
               "the converter lowercases FOR into Rhai's own for, which has no TO, and puts "
               "let before it outside IF/WHILE blocks",
               "syntax_transforms.rs convert_keywords_to_lowercase, convert_if_then_syntax"),
+    BuildNote(lambda node: isinstance(node, (n.Goto, n.Label)), "GOTO or labels",
+              "goto_transform.rs turns the dialog into a state machine whose 'while … {' "
+              "line convert_while_wend_syntax opens a second time, so a '}' is always "
+              "missing: \"Expecting '}' to terminate this block\"",
+              "goto_transform.rs generate_state_machine; syntax_transforms.rs "
+              "convert_while_wend_syntax"),
     BuildNote(lambda node: isinstance(node, n.SubDef), "SUB or FUNCTION definitions",
               "no pass of the converter turns them into Rhai functions (botbasic_core's "
               "preprocess_procedures is never called), so 'SUB name(…)' stays a line of code",
@@ -62,6 +68,8 @@ def _keyword(node: n.Node, note: BuildNote) -> str:
     """The word the note underlines: HEAR, FOR, DO, SUB or FUNCTION."""
     if isinstance(node, n.SubDef):
         return "FUNCTION" if node.is_function else "SUB"
+    if isinstance(node, n.Label):
+        return node.name + ":"
     return note.what.split()[-1] if note.uses is _hears else note.what.split()[0]
 
 

@@ -4,7 +4,8 @@
 rejects a literal condition of another type ("Expecting a boolean expression, not a number"),
 so General Bots cannot compile the dialog, while a computed one (``IF 1 + 1``) fails only
 when it runs (Rhai 1.24 ``src/parser.rs`` ``ensure_bool_expr``, called for ``if`` and
-``while`` conditions).
+``while`` conditions and for both sides of ``&&`` and ``||``, which the converter makes of a
+condition's AND and OR: ``IF x > 1 AND "yes" THEN`` does not compile either).
 """
 
 from __future__ import annotations
@@ -40,13 +41,27 @@ def _conditions(node: n.Node) -> Iterator[n.Node]:
         yield node.cond  # WHILE … WEND: the converter writes Rhai's while
 
 
+def _checked(cond: n.Node) -> Iterator[tuple[n.Node, str]]:
+    """The condition and, through its AND and OR, each side Rhai checks, with its role (a
+    stack, not recursion: a long AND chain is a deep tree)."""
+    stack = [(cond, "a condition")]
+    while stack:
+        part, role = stack.pop()
+        yield part, role
+        if isinstance(part, n.Binary) and part.op in ("AND", "OR"):
+            side = f"a side of {part.op}"
+            stack += [(part.right, side), (part.left, side)]
+
+
 def literal_conditions(nodes: list[n.Node], build: EngineBuild) -> Iterator[Finding]:
-    """A finding at each IF, ELSEIF or WHILE whose condition is such a constant."""
+    """A finding at each IF, ELSEIF or WHILE condition, or a side of its AND or OR, that is
+    such a constant."""
     for node in nodes:
         for cond in _conditions(node):
-            kind = _literal_kind(cond)
-            if kind is not None:
-                yield Finding(Concern.TRANSLATION, cond.line, cond.col, cond.col + 1,
-                              f"{build.label} fails to compile this: Rhai refuses a condition "
-                              f"that is {kind}, not true or false (\"Expecting a boolean "
-                              f"expression\"); compare it with something")
+            for part, role in _checked(cond):
+                kind = _literal_kind(part)
+                if kind is not None:
+                    yield Finding(Concern.TRANSLATION, part.line, part.col, part.col + 1,
+                                  f"{build.label} fails to compile this: Rhai refuses {role} "
+                                  f"that is {kind}, not true or false (\"Expecting a boolean "
+                                  f"expression\"); compare it with something")

@@ -31,6 +31,7 @@ class Pitfall(Enum):
     MEMORY_NUMBER = "botbasic_data/src/keywords/bot_memory.rs SET BOT MEMORY (String, String)"
     BARE_CLOCK = "botbasic_core/src/keywords/datetime/now.rs (NOW, TODAY: register_fn only)"
     IN_PLACE_VALUE = "rhai: string_more.rs make_upper, crop, … take &mut ImmutableString, give ()"
+    DATE_MAP = "botbasic_core/src/keywords/datetime/now.rs NOW, TODAY, TIME give a map (date_maps)"
 
 
 _MEMORY_READS = frozenset({"GET BOT MEMORY", "GET USER MEMORY"})

@@ -46,7 +46,8 @@ class KeywordContext(Protocol):
 
     def print_(self, values: list[Any], line: int) -> None: ...
 
-    def warn(self, text: str, line: int) -> None: ...
+    def warn(self, text: str, line: int) -> None:
+        """Talkbench's warning about the line, once per line per run."""
 
     def memset(self, key: Any, value: Any, line: int) -> tuple[str, str]: ...
 

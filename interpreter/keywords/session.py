@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..events import Printed
 from ..ports.host import Suggestion
-from ..values import BasicValueError, to_display
+from ..values import BasicValueError, Thrown, to_display
 from .context import Clauses, KeywordContext
 from .registry import keyword, one
 
@@ -99,7 +100,7 @@ async def append(rt: KeywordContext, args: list[Any], clauses: Clauses, line: in
 
 @keyword("THROW", args=1)
 async def throw(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> None:
-    raise BasicValueError(to_display(args[0]))
+    raise Thrown(to_display(args[0]))
 
 
 @keyword("CLEAR ERROR")
@@ -114,7 +115,8 @@ async def log(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) 
 
 @keyword("LOG WARN", "LOG ERROR")
 async def log_warn(rt: KeywordContext, args: list[Any], clauses: Clauses, line: int) -> None:
-    rt.warn(" ".join(to_display(a) for a in args), line)
+    # the dialog's own warning: said each time, unlike Talkbench's warnings (rt.warn)
+    rt.emit(Printed(" ".join(to_display(a) for a in args), line, "warning"))
 
 
 # Each phrase has its own handler so the option's name comes from the phrase itself.

@@ -91,10 +91,9 @@ def call_method(obj: Value, name: str, args: list, alone: bool = False) -> Value
             pass
     if obj.__class__ is str and name in TEXT_CHANGES:
         raise BasicValueError(f"Rhai's {name}() changes the text in place and gives () "
-                              f"(NULL): Talkbench runs it on a variable, member or item as "
-                              f"a statement of its own (s.{name}(…)) or as a whole "
-                              f"assignment's value (r = s.{name}(…)); write that first, "
-                              f"then use s")
+                              f"(NULL): Talkbench changes a variable, a member or an item "
+                              f"at a name or number (xs[i]); put this one in a variable "
+                              f"first (s = …, then s.{name}(…))")
     raise not_found(name, obj, *args)
 
 

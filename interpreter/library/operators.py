@@ -6,7 +6,7 @@ import datetime as _dt
 import math
 import re
 from itertools import islice
-from operator import itemgetter, length_hint
+from operator import itemgetter, length_hint, setitem
 from types import MappingProxyType
 from typing import Any
 
@@ -18,6 +18,7 @@ from ..values import (
     compare,
     get_index,
     get_member,
+    not_found,
     read_member,
     repr_value,
     rhai_type,
@@ -457,6 +458,32 @@ def contains(container: Any, item: Any) -> bool:
     return to_display(item).lower() in to_display(container).lower()
 
 
+def items_equal(a: Any, b: Any) -> bool:
+    """contains.rs ``items_equal``: numbers (an integer and a float too), booleans, text."""
+    if isinstance(a, bool) or isinstance(b, bool):
+        return a is b
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+        return abs(a - b) < 2.220446049250313e-16  # f64::EPSILON
+    return isinstance(a, str) and isinstance(b, str) and a == b
+
+
+def array_contains(items: list, value: Any) -> bool:
+    """contains.rs ``array_contains``: an equal item, or an item that prints as ``value``."""
+    shown = to_display(value)
+    return any(items_equal(item, value) or to_display(item) == shown for item in items)
+
+
+def in_(item: Any, container: Any) -> bool:
+    """``item IN container``: Rhai's ``in`` calls ``contains(container, item)``, which finds
+    the engine's array ``contains`` (contains.rs: ``"1" IN [1, 2]`` is true), Rhai's own for
+    text (case-sensitive) and for a map's keys; any other pair is "Function not found"."""
+    if container.__class__ is list:
+        return array_contains(container, item)
+    if item.__class__ is str and container.__class__ in (str, dict):
+        return item in container
+    raise not_found("contains", container, item)
+
+
 _like_cache: dict[str, re.Pattern[str]] = {}
 
 
@@ -699,9 +726,9 @@ NAMESPACE = {
     "_shl": shift_left, "_shr": shift_right, "_interp": interp, "_like": like, "_nvl": nvl,
     "_eq": eq, "_ne": ne, "_cmp": cmp, "_lt": lt, "_le": le, "_gt": gt, "_ge": ge, "_cond": cond,
     "_not": not_, "_overflow": _overflow, "_found": found,
-    "_contains": contains, "_neg": neg, "_num": num, "_truthy": truthy, "_d": to_display,
+    "_contains": contains, "_in": in_, "_neg": neg, "_num": num, "_truthy": truthy, "_d": to_display,
     "_mem": get_member, "_memr": read_member,
-    "_idx": get_index, "_setmem": set_member, "_setidx": set_index,
+    "_idx": get_index, "_setmem": set_member, "_setidx": set_index, "_setitem": setitem,
     "_ensure": ensure, "_ensure_value": ensure_value, "_store": store_locals, "_nomap": MappingProxyType({}), "_publish": publish_locals, "_itemgetter": itemgetter, "_child": child, "_getv": getv, "_setv": setv, "_each": each,
     "_each_chunks": each_chunks, "_chunks": chunks, "_iter": iter, "_hint": length_hint,
     "_range": range, "_min": min, "_max": max,

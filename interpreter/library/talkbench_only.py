@@ -24,10 +24,17 @@ _ENGINE_NAMES = {
 }
 
 
+# Names docs/engine-registry.tsv lists whose registering function never runs: the botbook
+# documents DATEDIFF, but botbasic_core datetime/mod.rs calls datediff.rs's empty
+# datediff_keyword, never the one in dateadd.rs that holds register_fn("DATEDIFF").
+_NEVER_REGISTERED = frozenset({"DATEDIFF", "datediff"})
+
+
 def missing_in_engine(name: str) -> str | None:
     """The warning for a call of Talkbench's built-in ``name`` (as written) that General Bots
     does not have; None when the engine registers that exact spelling, or Rhai has it."""
-    if name in REGISTERED_FUNCTIONS or name in _RHAI_FUNCTIONS:
+    if name in REGISTERED_FUNCTIONS and name not in _NEVER_REGISTERED \
+            or name in _RHAI_FUNCTIONS:
         return None
     fix = _ENGINE_NAMES.get(name.upper())
     return (f"General Bots has no function '{name}' (no crate registers it): production "

@@ -2,10 +2,12 @@
 
 Rhai passes a method's object by reference (``&mut ImmutableString`` in
 ``src/packages/string_more.rs``), so ``s.make_upper()`` changes the variable ``s`` and gives
-the empty value. Talkbench's text values cannot change, so a statement of its own that calls
-one of these on a variable, member or item stores the changed text back there (the code
-generator writes it as an assignment); elsewhere (``TALK s.make_upper()``) it stops with a
-clear message. On arrays and maps the same names are the ordinary in-place methods.
+the empty value. Talkbench's text values cannot change, so a call of one of these on a
+variable, member or item stores the changed text back there where the call stands in the
+evaluation order (the code generator writes the store into the expression:
+``"<" + s.make_upper()`` reads "<" first, then changes ``s``); on an item picked by an
+expression (``xs[i + 1]``) it stops with a clear message. On arrays and maps the same names
+are the ordinary in-place methods.
 """
 
 from __future__ import annotations

@@ -48,6 +48,7 @@ from ..ports.host import (
 from ..syntax.nesting import MAX_DEPTH
 from ..values import (
     BasicValueError,
+    Thrown,
     call_signature,
     repr_value,
     to_display,
@@ -198,6 +199,7 @@ class Runtime:
         self.last_tick = time.perf_counter()
         self.slice_end = self.last_tick + YIELD_EVERY  # tick() yields after this
         self.current_line = 0
+        self.warned_lines: set[int] = set()  # lines whose runtime warning this run has said
         self._sources: dict[int, WriteSource] = {}
         self.turn = 0  # user messages received so far: the conversation turn writes belong to
         from ..keywords.registry import KEYWORDS, check_arity  # here: keywords import this module
@@ -374,8 +376,11 @@ class Runtime:
         error = self.runtime_error(exc)
         # ERR_DESCRIPTION is what was thrown, even an empty text (as in General Bots).
         self.error_number = 1
-        self.error_text = str(exc) if isinstance(exc, BasicValueError) else error.message
-        self.warn(f"error ignored (ON ERROR RESUME NEXT): {error.message}", line)
+        self.error_text = exc.text if isinstance(exc, Thrown) else \
+            str(exc) if isinstance(exc, BasicValueError) else error.message
+        # each skipped failure is said, as LOG WARN is: neither is a warning about the line
+        self.emit(Printed(f"error ignored (ON ERROR RESUME NEXT): {error.message}", line,
+                          "warning"))
 
     def overflow(self, name: str) -> None:
         """A call one level too deep (generated code passes the depth down as ``_dp``)."""
@@ -384,8 +389,11 @@ class Runtime:
     def fail(self, message: str) -> Any:
         raise BasicValueError(message)
 
-    def fail_unknown(self, name: str, what: str = "SUB or keyword") -> Any:
-        raise BasicValueError(f"unknown {what} '{name}'")
+    def fail_unknown(self, name: str, what: str = "SUB or keyword",
+                     args: list[Any] | None = None) -> Any:
+        engine = "" if args is None else \
+            f" (General Bots: Function not found: {call_signature(name, args)})"
+        raise BasicValueError(f"unknown {what} '{name}'{engine}")
 
     # ------------------------------------------------------------ debugger
 
@@ -458,6 +466,11 @@ class Runtime:
         self.emit(Printed(" ".join(to_display(v) for v in values), line))
 
     def warn(self, text: str, line: int) -> None:
+        """Talkbench's warning about a line, said once per line per run: a loop would
+        otherwise repeat it on every pass and bury the dialog's own output."""
+        if line in self.warned_lines:
+            return
+        self.warned_lines.add(line)
         self.emit(Printed(text, line, "warning"))
 
     async def hear(self, variable: str, kind: str, options: tuple, prompt: Any, default: Any,

@@ -165,7 +165,7 @@ class Goto(Node):
 
 @dataclass(slots=True)
 class Exit(Node):
-    kind: str  # FOR, DO, WHILE, SUB, FUNCTION, or "" for the whole dialog
+    kind: str  # FOR, DO, WHILE, SUB, FUNCTION, "" for the whole dialog; BREAK, CONTINUE
 
 
 @dataclass(slots=True)

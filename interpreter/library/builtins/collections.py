@@ -17,11 +17,11 @@ from typing import Any
 
 from interpreter.library.builtins.core import builtin, check_size, text
 from interpreter.library.builtins.engine import (
-    items_equal,
     slice_items,
     sort_items,
     whole_array_args,
 )
+from interpreter.library.operators import array_contains
 from interpreter.values import (
     BasicValueError,
     Value,
@@ -108,8 +108,7 @@ def contains(a: Value, v: Value) -> bool:
     CONTAINS for arrays only: text, maps and NULL stop the dialog."""
     if not isinstance(a, list):
         raise not_found("CONTAINS", a, v)
-    shown = to_display(v)
-    return any(items_equal(item, v) or to_display(item) == shown for item in a)
+    return array_contains(a, v)
 
 
 @builtin("INDEX OF", "INDEXOF", min_args=2, max_args=2)

@@ -104,6 +104,8 @@ def timestamp_ms() -> int:
 
 def _part(fname: str, getter: Callable[[When], int]) -> None:
     def call(v: Value = None) -> int:
+        if isinstance(v, str) and parse_date_text(v) is None:
+            return 0  # botbasic_core datetime/extract.rs: ``.unwrap_or(0)``
         return getter(_now() if v is None else to_when(v, fname))
 
     call.__doc__ = f"The {fname.lower()} of a date (of now without an argument)."
@@ -116,7 +118,8 @@ _part("DAY", lambda w: w.day)
 _part("HOUR", lambda w: as_datetime(w).hour)
 _part("MINUTE", lambda w: as_datetime(w).minute)
 _part("SECOND", lambda w: as_datetime(w).second)
-_part("WEEKDAY", lambda w: w.isoweekday() % 7)  # 0 = Sunday, like ``date.weekday``
+# 1 = Sunday … 7 = Saturday: extract.rs's num_days_from_sunday() + 1, the botbook's "1-7"
+_part("WEEKDAY", lambda w: w.isoweekday() % 7 + 1)
 
 
 @builtin("ISDATE", "IS DATE", min_args=1, max_args=1)
@@ -201,7 +204,7 @@ def _shift(w: When, amount: float, unit: tuple[int, int]) -> When:
 
 
 @builtin("DATEADD", "DATE ADD", min_args=2, max_args=3)
-def dateadd(a: Value, b: Value, c: Value = None) -> When:
+def dateadd(a: Value, b: Value, c: Value = None) -> When | str:
     """``DATEADD(date, amount, unit)``, or ``(date, unit, amount)``, or ``(unit, amount, date)``."""
     if c is None:
         date, amount, unit = a, b, "day"
@@ -211,12 +214,25 @@ def dateadd(a: Value, b: Value, c: Value = None) -> When:
         date, unit, amount = a, b, c
     else:
         date, amount, unit = a, b, c
+    # As botbasic_core datetime/dateadd.rs computes it: text that is no date comes back
+    # unchanged, an unknown unit changes nothing, a year keeps the day only up to the 28th
+    # (``datetime.day().min(28)``), and text without a time gives a date
+    if isinstance(date, str) and parse_date_text(date) is None:
+        return date
     w = to_when(date, "DATEADD")
     n = to_number(amount, "DATEADD amount")
+    if not _is_unit(unit):
+        return w
+    step = unit_of(unit, "DATEADD")
+    if step[1] == 12:
+        w = w.replace(day=min(w.day, 28))
     try:
-        return _shift(w, n, unit_of(unit, "DATEADD"))
+        moved = _shift(w, n, step)
     except OverflowError:
         raise BasicValueError("DATEADD: the result is outside years 1 to 9999") from None
+    if isinstance(date, str) and ":" not in date and isinstance(moved, dt.datetime):
+        return moved.date()
+    return moved
 
 
 def _months_between(a: dt.datetime, b: dt.datetime) -> int:
@@ -265,13 +281,13 @@ _between("SECONDS BETWEEN", "second")
 
 
 @builtin("ADD DAYS", min_args=2, max_args=2)
-def add_days(d: Value, n: Value) -> When:
+def add_days(d: Value, n: Value) -> When | str:
     """The date moved by ``n`` days."""
     return dateadd(d, n, "day")
 
 
 @builtin("ADD MONTHS", min_args=2, max_args=2)
-def add_months_(d: Value, n: Value) -> When:
+def add_months_(d: Value, n: Value) -> When | str:
     """The date moved by ``n`` months."""
     return dateadd(d, n, "month")
 

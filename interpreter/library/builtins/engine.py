@@ -13,7 +13,16 @@ import functools
 
 from interpreter.library.builtins import dates as builtins_dates
 from interpreter.library.builtins.core import builtin
-from interpreter.values import BasicValueError, Value, not_found, to_display, to_int, type_name
+from interpreter.library.operators import array_contains
+from interpreter.values import (
+    BasicValueError,
+    Thrown,
+    Value,
+    not_found,
+    to_display,
+    to_int,
+    type_name,
+)
 
 
 def _array(v: Value, fname: str) -> list:
@@ -62,7 +71,7 @@ def assert_(condition: Value, message: Value) -> bool:
 
 @builtin("RAISE", min_args=1, max_args=1)
 def raise_(message: Value) -> Value:
-    raise BasicValueError(to_display(message))
+    raise Thrown(to_display(message))
 
 
 # ---------------------------------------------------------------- arrays
@@ -113,28 +122,14 @@ def last_index_of(v: Value, value: Value) -> int:
     return -1
 
 
-def items_equal(a: Value, b: Value) -> bool:
-    """contains.rs ``items_equal``: numbers (an integer and a float too), booleans, text."""
-    if isinstance(a, bool) or isinstance(b, bool):
-        return a is b
-    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
-        return abs(a - b) < 2.220446049250313e-16  # f64::EPSILON
-    return isinstance(a, str) and isinstance(b, str) and a == b
-
-
-def _same(item: Value, value: Value) -> bool:
-    """contains.rs ``array_contains``: equal items, or items that print the same."""
-    return items_equal(item, value) or to_display(item) == to_display(value)
-
-
 @builtin("IN_ARRAY", min_args=2, max_args=2)
 def in_array(value: Value, v: Value) -> bool:
-    return any(_same(item, value) for item in whole_array_args("IN_ARRAY", v))
+    return array_contains(whole_array_args("IN_ARRAY", v), value)
 
 
 @builtin("INCLUDES", "HAS", min_args=2, max_args=2)
 def includes(v: Value, value: Value) -> bool:
-    return any(_same(item, value) for item in whole_array_args("INCLUDES", v))
+    return array_contains(whole_array_args("INCLUDES", v), value)
 
 
 # Rhai passes arrays by value: these give a new array (or an item) and leave theirs alone.

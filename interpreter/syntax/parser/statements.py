@@ -304,8 +304,13 @@ class StatementRules(BlockRules):
                 break
         return options
 
-    def stmt_ignored(self, t: Token) -> None:
+    def stmt_loop_jump(self, t: Token) -> n.Node | Literal[False]:
+        """``BREAK`` / ``CONTINUE`` alone on a line: the converter lowercases them into
+        Rhai's ``break`` / ``continue`` of the innermost loop (syntax_transforms.rs)."""
+        if self.peek().kind not in (Kind.NEWLINE, Kind.EOF):
+            return False
         self.advance()
+        return n.Exit(t.line, t.col, t.upper)
 
     def text_block(self, t: Token) -> n.Node | None:
         block: TextBlock = t.value  # type: ignore[assignment]
@@ -436,5 +441,6 @@ _STATEMENT_HANDLERS: dict[str, _Handler] = {
     "ON": StatementRules.stmt_on,
     "SCHEDULE": StatementRules.stmt_schedule,
     "HEAR": StatementRules.stmt_hear,
-    "BREAK": StatementRules.stmt_ignored,
+    "BREAK": StatementRules.stmt_loop_jump,
+    "CONTINUE": StatementRules.stmt_loop_jump,
 }

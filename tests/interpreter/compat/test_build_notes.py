@@ -79,3 +79,11 @@ def test_the_answer_taken_as_a_value_counts_as_a_use_of_hear():
              if "cannot compile" in d.message]
     assert [(d.line, d.col, d.end_col) for d in found] == [(2, 9, 13)]
     assert "noted once for the 2 use(s)" in found[0].message
+
+
+def test_goto_and_labels_are_noted_once() -> None:
+    # The engine-oracle: goto_transform.rs's state machine reaches convert_while_wend_syntax,
+    # which adds a second '{' to its while line: "Expecting '}' to terminate this block".
+    source = 'n = 0\nstart:\nn = n + 1\nIF n < 3 THEN\n  GOTO start\nEND IF\nTALK n\n'
+    [(line, message)] = notes(source)
+    assert line == 2 and "GOTO or labels" in message and "2 use(s)" in message

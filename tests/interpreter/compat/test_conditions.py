@@ -37,3 +37,25 @@ def test_elseif_and_while_conditions_too() -> None:
 @pytest.mark.parametrize("condition", ["true", "1 + 1", "x", "x = 1", "NOT x"])
 def test_other_conditions_are_left_to_the_run(condition: str) -> None:
     assert refused(f"x = false\nIF {condition} THEN\n  TALK 1\nEND IF\n") == []
+
+
+# scripts/compat_oracle_check.py checks that the engine-oracle cannot compile these: Rhai
+# checks both sides of && and || (the converter's AND and OR in a condition) the same way.
+REFUSED_SIDES = [
+    ('x = 1\nIF x > 1 AND "yes" THEN\n  TALK 1\nEND IF\n', (2, 14), "a string"),
+    ('x = 1\nIF x = 1 THEN\n  TALK 0\nELSEIF x > 1 OR (x = 2 AND 2) THEN\n  TALK 1\nEND IF\n',
+     (4, 28), "a number"),
+    ('x = 1\nIF -1 OR x = 1 THEN\n  TALK 1\nEND IF\n', (2, 4), "a number"),
+]
+
+
+@pytest.mark.parametrize(("source", "where", "kind"), REFUSED_SIDES)
+def test_a_constant_side_of_and_or_is_refused(source: str, where: tuple[int, int],
+                                              kind: str) -> None:
+    [(line, col, message)] = refused(source)
+    assert (line, col) == where
+    assert f"a side of {'AND' if ' AND ' in source else 'OR'} that is {kind}" in message
+
+
+def test_computed_sides_are_left_to_the_run() -> None:
+    assert refused("x = 1\nIF x > 1 AND (x + 1) THEN\n  TALK 1\nEND IF\n") == []

@@ -15,6 +15,8 @@ import pytest
 from interpreter import Severity, check_source
 
 CASES = [
+    ("NOW() into a date function", "h = HOUR(NOW())\nTALK h\n", "h = HOUR(NOW_STR())\nTALK h\n",
+     (1, 10), "write NOW_STR()"),
     ("bare NOW", "x = NOW\nTALK x\n", "x = NOW()\nTALK x\n", (1, 5), "write NOW()"),
     ("bare TODAY beside a variable 'today'", "today = 1\nTALK TODAY\n",
      "today = 1\nTALK today\n", (2, 6), '"Variable not found: TODAY"'),

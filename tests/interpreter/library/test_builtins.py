@@ -351,7 +351,10 @@ def test_date_parts(frozen_now: dt.datetime) -> None:
     assert call("MINUTE", "2024-03-15 10:20:30") == 20
     assert call("SECOND", "2024-03-15 10:20:30") == 30
     assert call("HOUR", "2024-03-15") == 0
-    assert call("WEEKDAY", "2024-03-17") == 0  # a Sunday
+    # botbasic_core datetime/extract.rs: 1 = Sunday … 7 = Saturday, 0 for text that is no date
+    assert [call("WEEKDAY", d) for d in ("2024-03-17", "2024-03-15", "2024-03-16")] == [1, 6, 7]
+    assert [call(f, "garbage") for f in ("YEAR", "MONTH", "DAY", "HOUR", "WEEKDAY")] == [0] * 5
+    assert call("MONTH", "2023-02-29") == 0
     assert call("YEAR") == 2025
     assert call("NOW_STR") == "2025-01-15 10:30:45"
     assert call("TODAY") == dt.date(2025, 1, 15)
@@ -366,16 +369,21 @@ def test_dateadd_argument_orders_and_units() -> None:
     assert call("DATEADD", "2024-02-29", 1, "year") == dt.date(2025, 2, 28)
     assert call("DATEADD", "2025-01-15", 2, "weeks") == dt.date(2025, 1, 29)
     assert call("DATEADD", "2025-01-15", 1, "quarter") == dt.date(2025, 4, 15)
-    assert call("DATEADD", "2025-01-15", 90, "minutes") == dt.datetime(2025, 1, 15, 1, 30)
+    # dateadd.rs formats a result "%Y-%m-%d" when the text it was given has no ':'
+    assert call("DATEADD", "2025-01-15", 90, "minutes") == dt.date(2025, 1, 15)
+    assert call("DATEADD", "2025-01-15 00:00", 90, "minutes") == dt.datetime(2025, 1, 15, 1, 30)
+    # dateadd.rs: a year shift keeps the day only up to the 28th
+    assert call("DATEADD", "2024-03-31", 1, "year") == dt.date(2025, 3, 28)
+    assert call("DATEADD", "2024-03-15", -1, "y") == dt.date(2023, 3, 15)
     assert call("DATEADD", "2025-01-15 23:00:00", 2, "h") == dt.datetime(2025, 1, 16, 1, 0)
     assert call("DATEADD", dt.datetime(2025, 1, 1), 30, "s") == dt.datetime(2025, 1, 1, 0, 0, 30)
     assert call("DATEADD", "2025-01-15", 24, "hours") == dt.date(2025, 1, 16)
 
 
-def test_dateadd_errors() -> None:
-    fails("DATEADD", "2025-01-15", 1, "fortnight", match="unknown unit")
-    fails("DATEADD", "not a date", 1, "day", match="needs a date")
-    fails("DATEADD", "", 1, "day", match="needs a date")
+def test_dateadd_edges_and_errors() -> None:
+    # dateadd.rs: an unknown unit changes nothing; text that is no date comes back as it is
+    assert call("DATEADD", "2025-01-15", 1, "fortnight") == dt.date(2025, 1, 15)
+    assert [call("DATEADD", t, 1, "day") for t in ("not a date", "")] == ["not a date", ""]
     fails("DATEADD", "9999-12-31", 1, "day", match="outside")
     fails("DATEADD", "2025-01-15", 1.5, "month", match="whole")
     fails("DATEADD", "2025-01-15", "x", "day", match="not a number")

@@ -97,3 +97,29 @@ def test_ordering_an_array_or_map_with_another_type_is_false(expr: str) -> None:
     types": < <= > >= of two types give false, arrays and maps included (only two arrays
     or two maps have no operator)."""
     assert talks(f"x = {expr}\nTALK x") == ["false"]
+
+
+@pytest.mark.parametrize(("expr", "shown"), [
+    # the engine-oracle's values: Rhai's ``in`` calls contains(container, item)
+    ('"1" IN [1, 2]', "true"), ('1 IN ["1"]', "true"), ('"x" IN [1]', "false"),
+    ("2 IN [1.0, 2.5]", "false"), ("2.0 IN [2]", "true"), ("true IN [1]", "false"),
+    ('[1, 2] IN [[1, 2]]', "true"), ('"1.0" IN [1.0]', "true"),
+    ('"B" IN "abc"', "false"), ('"B" IN "aBc"', "true"), ('"" IN ""', "true"),
+    ('"a" IN #{a: 1}', "true"), ('"A" IN #{a: 1}', "false"),
+])
+def test_in_is_the_engines_array_contains_and_rhais_text_and_map_contains(
+        expr: str, shown: str) -> None:
+    """An array: the engine's ``contains`` (botbasic_core arrays/contains.rs, registered over
+    Rhai's own: equal items or items that print the same); text: Rhai's case-sensitive
+    ``contains``; a map: its exact keys."""
+    assert talks(f"TALK {expr}") == [shown]
+
+
+@pytest.mark.parametrize(("expr", "signature"), [
+    ("1 IN 5", "contains (i64, i64)"), ('1 IN "abc"', f"contains ({TEXT}, i64)"),
+    ("1 IN #{a: 1}", "contains (map, i64)"),
+])
+def test_in_on_other_values_is_function_not_found(expr: str, signature: str) -> None:
+    with pytest.raises(BasicRuntimeError, match=re.escape("Function not found: ")
+                       + signature.replace("(", r"\(").replace(")", r"\)")):
+        talks(f"TALK {expr}")

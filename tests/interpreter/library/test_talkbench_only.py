@@ -50,3 +50,14 @@ def test_a_call_in_text_production_never_evaluates_is_quiet() -> None:
     block = 'BEGIN TALK\n v ${GUID()}\nEND TALK\nBEGIN MAIL "a@b.c"\n w ${UUID()}\nEND MAIL\n'
     assert [f[:2] for f in warnings(block)] == [(2, 6), (5, 6)]
     assert [f[:2] for f in warnings('TALK "a" + CSTR(1) + "${1}"\n')] == [(1, 12)]
+
+
+def test_datediff_the_botbook_documents_is_warned_though_a_dead_function_registers_it() -> None:
+    """botbasic_core datetime/mod.rs calls datediff.rs's empty ``datediff_keyword``, never the
+    one in dateadd.rs that registers DATEDIFF, so production has no DATEDIFF; DATEADD runs."""
+    source = ('d = DATEDIFF("2024-01-01", "2024-03-01", "day")\nTALK d\n'
+              'TALK DATEADD("2024-01-31", 1, "month")\n')
+    assert talks(source) == ["60", "2024-02-29"]
+    found = warnings(source)
+    assert [f[:2] for f in found] == [(1, 5)]
+    assert '"Function not found: DATEDIFF"' in found[0][2]

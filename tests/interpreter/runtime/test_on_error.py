@@ -7,7 +7,6 @@ import pytest
 from interpreter import BasicRuntimeError, check_source
 from interpreter.debug.debugger import Debugger
 from interpreter.events import Printed
-from interpreter.runtime.engine import NO_MESSAGE
 
 from ..helpers import run
 
@@ -44,10 +43,11 @@ def test_errors_are_skipped_recorded_and_cleared(debug: bool) -> None:
 def test_an_error_thrown_with_an_empty_text_still_says_what_stopped_the_run(
         statement: str) -> None:
     """Found by the fuzz test: the run stopped with "fuzz.bas:1:1: error: " and nothing
-    after it. ERR_DESCRIPTION keeps the empty text, as General Bots' ErrorRuntime("") does."""
+    after it. It says what Rhai says of General Bots' ErrorRuntime("") (rhai
+    src/types/error.rs); ERR_DESCRIPTION keeps the empty text."""
     with pytest.raises(BasicRuntimeError) as e:
         run(f'TALK "a"\n{statement}\n')
-    assert (e.value.line, e.value.message) == (2, NO_MESSAGE)
+    assert (e.value.line, e.value.message) == (2, "Runtime error")
     out = run(f"ON ERROR RESUME NEXT\n{statement}\nRETURN [ERR_NUMBER, ERR_DESCRIPTION]\n")
     assert out.result == [1, ""]
 

@@ -58,7 +58,8 @@ def test_python_names_are_variables_never_assigned(name: str) -> None:
 def test_python_functions_are_unknown(name: str) -> None:
     source = f'x = {name}("os")\nTALK x'
     err = fails(source)
-    assert err.message == f"unknown function '{name}'" and err.line == 1
+    assert err.message == (f"unknown function '{name}' (General Bots: Function not found: "
+                           f"{name} (&str | ImmutableString | String))") and err.line == 1
     assert any(f"unknown function '{name}'" in d.message for d in check_source(source))
 
 

@@ -60,6 +60,15 @@ def test_if_forms():
     assert isinstance(endif, n.If)
 
 
+def test_a_condition_may_start_with_an_array():
+    """The converter reads ``IF [a] = [b] THEN`` as an IF (``if [a] == [b] {``), not as an
+    item assignment to a variable named IF; so do ELSEIF and WHILE."""
+    [blk] = body("IF [1] = [1] THEN\n x = 1\nELSEIF [x] = [2] THEN\n x = 2\nEND IF")
+    assert isinstance(blk, n.If) and len(blk.branches) == 2
+    [loop] = body("WHILE [x] = [2]\n x = 1\nWEND")
+    assert isinstance(loop, n.DoLoop)
+
+
 def test_loops():
     s = body("FOR EACH x IN xs DO\nEND FOR\nFOR i = 1 TO 10 STEP 2\nNEXT i\n"
              "DO WHILE a\nLOOP\nDO\nLOOP UNTIL b\nWHILE c\nWEND\nWHILE c\nEND WHILE\n"

@@ -108,4 +108,5 @@ def test_throw_stops_with_its_message() -> None:
 
     with pytest.raises(BasicRuntimeError) as err:
         run('TALK "before"\nTHROW "no stock for " + "pears"\nTALK "after"')
-    assert err.value.message == "no stock for pears"
+    # Rhai's Display of the engine's ErrorRuntime (the engine-oracle: "Runtime error: boom")
+    assert err.value.message == "Runtime error: no stock for pears"

@@ -120,6 +120,19 @@ r = PATCH url, " [1, 2]"
     assert '" [1, 2]"' in warnings[1][1]
 
 
+def test_the_json_text_warning_is_said_once_for_a_line_in_a_loop(http_server,
+                                                                  clean_env) -> None:
+    run = run_dialog(f'''
+i = 0
+WHILE i < 3
+  r = POST "{http_server.url}/echo", '{{"n": ' + i + '}}'
+  i = i + 1
+WEND
+''', clean_env / "bot")
+    assert [r.body for r in http_server.requests] == [b'{"n": 0}', b'{"n": 1}', b'{"n": 2}']
+    assert [e.line for e in run.events if isinstance(e, Printed)] == [4]
+
+
 def test_error_status_names_url_status_and_body(http_server, clean_env) -> None:
     url = f"{http_server.url}/status/404"
     with pytest.raises(BasicRuntimeError) as err:
