@@ -10,6 +10,7 @@ MEMORY / REMEMBER) in a second table, run by :class:`~ui.memory.user_scope.UserS
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Generator, Iterator, Mapping
 
 from PySide6.QtCore import QAbstractItemModel, QIdentityProxyModel, QPoint, Qt, QTimer, Signal
@@ -117,14 +118,19 @@ class SetValuesCommand(QUndoCommand):
 
     def landed_as(self, landed: Mapping[str, list[tuple[str, str | None]]]) -> None:
         """Writes of ``{key: [(sent, held), ...]}`` landed as ``held`` (a trigger changed
-        them), in that order."""
-        after = self.after
-        keys = [k for k in after if k in landed] if len(after) <= len(landed) \
-            else [k for k in landed if k in after]
+        them), in that order: a redo's (``after``) or an undo's (``before``, and the row a
+        delete's undo puts back, so the next undo still restores it with its Created time)."""
+        keys = [k for k in self.before if k in landed] if len(self.before) <= len(landed) \
+            else [k for k in landed if k in self.before]
         for key in keys:
             for sent, held in landed[key]:
-                if after[key] == sent:
-                    after[key] = held
+                if self.after.get(key) == sent:
+                    self.after[key] = held
+                if self.before[key] == sent:
+                    self.before[key] = held
+                    row = self.rows.get(key)
+                    if row is not None and held is not None and row.value == sent:
+                        self.rows[key] = dataclasses.replace(row, value=held)
 
     def only(self, keys: list[str]) -> None:
         """The next undo or redo writes these keys only (the others keep their value)."""
