@@ -49,9 +49,14 @@ def add_tidy_trigger(url: str) -> None:
         finally:
             conn.close()
         return
+    pg_execute(url, PG_TIDY)
+
+
+def pg_execute(url: str, sql: str) -> None:
+    """Run ``sql`` on the PostgreSQL database at ``url`` and commit it."""
     pg = psycopg2.connect(url)
     try:
-        pg.cursor().execute(PG_TIDY)
+        pg.cursor().execute(sql)
         pg.commit()
     finally:
         pg.close()
@@ -166,12 +171,7 @@ def test_a_trigger_changing_the_key_does_not_fail_the_writes(pg_server: PgServer
     with MemoryStore(pg_url) as store:
         store.set("b", "kept", "1")
         assert store.flush(30)
-        pg = psycopg2.connect(pg_url)
-        try:
-            pg.cursor().execute(PG_LOWER_KEY)
-            pg.commit()
-        finally:
-            pg.close()
+        pg_execute(pg_url, PG_LOWER_KEY)
         store.set("b", "Name", "Ann")
         store.set("b", "City", "Rome")
         assert store.flush(10)
