@@ -120,9 +120,7 @@ class SetValuesCommand(QUndoCommand):
         """Writes of ``{key: [(sent, held), ...]}`` landed as ``held`` (a trigger changed
         them), in that order: a redo's (``after``) or an undo's (``before``, and the row a
         delete's undo puts back, so the next undo still restores it with its Created time)."""
-        keys = [k for k in self.before if k in landed] if len(self.before) <= len(landed) \
-            else [k for k in landed if k in self.before]
-        for key in keys:
+        for key in self.before.keys() & landed.keys():  # (walks the smaller of the two)
             for sent, held in landed[key]:
                 if self.after.get(key) == sent:
                     self.after[key] = held
