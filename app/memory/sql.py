@@ -214,7 +214,10 @@ class MemorySql:
         sql, params = self.compile(query)
         cursor = self.db.execute_sql(sql + _RETURNING, params)
         try:
-            return {(bot, key): value for key, value in cursor.fetchall() if value != sent[key]}
+            # A row whose key a trigger changed too is not one of those sent: its write is
+            # reported as sent (failing here rolled every write of the batch back, for good).
+            return {(bot, key): value for key, value in cursor.fetchall()
+                    if sent.get(key, value) != value}
         finally:
             cursor.close()
 

@@ -10,6 +10,7 @@ MEMORY / REMEMBER) in a second table, run by :class:`~ui.memory.user_scope.UserS
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Generator, Iterator, Mapping
 
 from PySide6.QtCore import QAbstractItemModel, QIdentityProxyModel, QPoint, Qt, QTimer, Signal
@@ -32,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.db.database import error_message
+from app.memory.changes import HAND
 from app.memory.store import MemoryChange, MemoryEntry, MemoryStore
 from app.memory.user_memory import UserMemoryChange, UserMemoryEntry, user_memories
 
@@ -114,10 +116,19 @@ class SetValuesCommand(QUndoCommand):
         self.guard.guarded(f"{action} {self.text()}", expected, target,
                            lambda keys, _stored: proceed(keys))
 
-    def landed_as(self, key: str, sent: str | None, held: str | None) -> None:
-        """``key``'s write of ``sent`` landed as ``held`` (a trigger changed it)."""
-        if self.after.get(key, held) == sent:
-            self.after[key] = held
+    def landed_as(self, landed: Mapping[str, list[tuple[str, str | None]]]) -> None:
+        """Writes of ``{key: [(sent, held), ...]}`` landed as ``held`` (a trigger changed
+        them), in that order: a redo's (``after``) or an undo's (``before``, and the row a
+        delete's undo puts back, so the next undo still restores it with its Created time)."""
+        for key in self.before.keys() & landed.keys():  # (walks the smaller of the two)
+            for sent, held in landed[key]:
+                if self.after.get(key) == sent:
+                    self.after[key] = held
+                if self.before[key] == sent:
+                    self.before[key] = held
+                    row = self.rows.get(key)
+                    if row is not None and held is not None and row.value == sent:
+                        self.rows[key] = dataclasses.replace(row, value=held)
 
     def only(self, keys: list[str]) -> None:
         """The next undo or redo writes these keys only (the others keep their value)."""
@@ -356,21 +367,28 @@ class MemoryPanel(QWidget):
 
     def apply_changes(self, changes: list[MemoryChange]) -> None:
         self.model.apply_changes(changes)
-        for change in changes:
-            if change.sent is not None:
-                self._landed_as(change)
+        self._landed_as(changes)
         for bot in {c.bot for c in changes}:
             if self.bot_box.findText(bot) < 0:
                 self.bot_box.addItem(bot)
 
-    def _landed_as(self, change: MemoryChange) -> None:
-        """A trigger changed a value as it was written: the edits that wrote it expect what
-        the database holds, so their undo does not ask about a change nobody else made."""
+    def _landed_as(self, changes: list[MemoryChange]) -> None:
+        """Hand edits a trigger changed as they were written: the edits that wrote them
+        expect what the database holds, so their undo does not ask about a change nobody
+        else made. Hand edits only, and the undo stack walked once per delivery: a dialog's
+        writes a trigger changed (~1,000 a delivery), each looked for in the whole stack,
+        held the GUI thread ~160 ms with 200 edits in it."""
+        landed: dict[str, dict[str, list[tuple[str, str | None]]]] = {}
+        for c in changes:
+            if c.sent is not None and c.source == HAND:
+                landed.setdefault(c.bot, {}).setdefault(c.key, []).append((c.sent, c.new))
+        if not landed:
+            return
         stack = self.undo_stack
         for i in range(stack.count()):
             command = stack.command(i)
-            if isinstance(command, SetValuesCommand) and command.bot == change.bot:
-                command.landed_as(change.key, change.sent, change.new)
+            if isinstance(command, SetValuesCommand) and command.bot in landed:
+                command.landed_as(landed[command.bot])
 
     def apply_user_changes(self, changes: list[UserMemoryChange]) -> None:
         """User memory writes of this process, from the bridge (other processes' writes are

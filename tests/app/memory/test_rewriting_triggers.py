@@ -21,7 +21,7 @@ from app.memory.outside_watch import OutsideWatcher
 from app.memory.store import ChangeState, MemoryChange, MemoryEntry, MemoryStore
 from interpreter.ports.host import WriteSource
 
-from ..conftest import settle, sqlite_path
+from ..conftest import PgServer, settle, sqlite_path
 
 PG_TIDY = """
 CREATE FUNCTION tidy_memory() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -49,9 +49,14 @@ def add_tidy_trigger(url: str) -> None:
         finally:
             conn.close()
         return
+    pg_execute(url, PG_TIDY)
+
+
+def pg_execute(url: str, sql: str) -> None:
+    """Run ``sql`` on the PostgreSQL database at ``url`` and commit it."""
     pg = psycopg2.connect(url)
     try:
-        pg.cursor().execute(PG_TIDY)
+        pg.cursor().execute(sql)
         pg.commit()
     finally:
         pg.close()
@@ -148,3 +153,27 @@ def test_the_outside_watcher_takes_a_rewritten_value_for_its_own(
         assert outside == []
     finally:
         watcher.close()
+
+
+PG_LOWER_KEY = """
+CREATE FUNCTION lower_key() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN NEW.key := lower(NEW.key); RETURN NEW; END $$;
+CREATE TRIGGER lower_key BEFORE INSERT OR UPDATE ON bot_memories
+FOR EACH ROW EXECUTE FUNCTION lower_key();
+"""
+
+
+def test_a_trigger_changing_the_key_does_not_fail_the_writes(pg_server: PgServer) -> None:
+    """A schema lower-casing keys as they are written: the row RETURNING gives back is not
+    under a key sent. Looked up by it, every batch failed (KeyError, rolled back) and stayed
+    queued for good; a rename failed as if its key were missing."""
+    pg_url = pg_server.url(pg_server.new_database())
+    with MemoryStore(pg_url) as store:
+        store.set("b", "kept", "1")
+        assert store.flush(30)
+        pg_execute(pg_url, PG_LOWER_KEY)
+        store.set("b", "Name", "Ann")
+        store.set("b", "City", "Rome")
+        assert store.flush(10)
+        store.rename("b", "kept", "Moved")
+        assert values(store) == {"name": "Ann", "city": "Rome", "moved": "1"}

@@ -425,3 +425,54 @@ def test_cancel_on_a_conflicting_redo_leaves_undo_and_redo_as_they_were(lone_pan
     answered(qtbot, panel, "cancel", panel.redo_action.trigger)
     assert stack_state(panel) == before
     assert stored(panel._store, "a") == "theirs"
+
+
+
+def mixed_case_then_tidy_trigger(qtbot, panel: MemoryPanel) -> None:
+    """'a' holds 'Mixed', written before the database got its tidy trigger (a migration
+    added it; rows already there keep their value)."""
+    panel._store.set(BOT, "a", "Mixed")
+    assert panel._store.flush(10)
+    qtbot.waitUntil(lambda: shown(panel, "a") == "Mixed")
+    add_tidy_trigger(panel._store.database.database)
+
+
+def test_redo_after_an_undo_a_trigger_changed_does_not_ask(panel, qtbot):
+    """The undo wrote 'Mixed' back and it landed as 'mixed': the redo compares the stored
+    value with that (it asked whether another writer had changed 'Mixed')."""
+    mixed_case_then_tidy_trigger(qtbot, panel)
+    type_and_enter(qtbot, panel, open_editor(qtbot, panel, "a", 1), "two")
+    settle(qtbot, panel)
+    qtbot.waitUntil(lambda: shown(panel, "a") == "two")
+    asked: list[str] = []
+    watching = cancel_any_box(asked)
+    panel.undo_action.trigger()
+    settle(qtbot, panel)
+    qtbot.waitUntil(lambda: shown(panel, "a") == "mixed")
+    panel.redo_action.trigger()
+    settle(qtbot, panel)
+    watching.clear()
+    assert asked == []
+    assert stored(panel._store, "a") == "two"
+
+
+def test_a_delete_undone_as_a_trigger_changed_it_is_redone_and_undone_without_asking(
+        panel, qtbot):
+    """Its undo put the row back as 'mixed': deleting it again asks nothing, and the next
+    undo puts it back with its Created time still."""
+    mixed_case_then_tidy_trigger(qtbot, panel)
+    created = panel._store.get_entry(BOT, "a").created_at
+    panel.delete_keys(["a"])
+    settle(qtbot, panel)
+    qtbot.waitUntil(lambda: shown(panel, "a") is None)
+    asked: list[str] = []
+    watching = cancel_any_box(asked)
+    for step, shows in ((panel.undo_action, "mixed"), (panel.redo_action, None),
+                        (panel.undo_action, "mixed")):
+        step.trigger()
+        settle(qtbot, panel)
+        qtbot.waitUntil(lambda shows=shows: shown(panel, "a") == shows)
+    watching.clear()
+    assert asked == []
+    entry = panel._store.get_entry(BOT, "a")
+    assert (entry.value, entry.created_at) == ("mixed", created)
