@@ -53,6 +53,16 @@ def to_when(v: Value, fname: str) -> When:
     raise BasicValueError(f"{fname} needs a date (like 2025-01-15), got {shown}")
 
 
+def engine_aborts(fname: str, v: str) -> BasicValueError:
+    """Text that is no date given to a function of botbasic_core datetime/extract.rs or
+    dateadd.rs: their ``parse_date`` and ``parse_datetime`` each try the other when their own
+    formats fail, so on such text they call each other until the stack overflows and the
+    server process aborts (its ``unwrap_or(0)`` and ``else date_str`` are never reached)."""
+    return BasicValueError(f"{fname} needs a date (like 2025-01-15), got {v!r}: General Bots "
+                           f"has no answer here, its date parsing recurses without end on "
+                           f"text that is no date and the server aborts (stack overflow)")
+
+
 def as_datetime(w: When) -> dt.datetime:
     """A date-time at midnight for a date; date-times unchanged."""
     return w if isinstance(w, dt.datetime) else dt.datetime(w.year, w.month, w.day)
@@ -105,7 +115,7 @@ def timestamp_ms() -> int:
 def _part(fname: str, getter: Callable[[When], int]) -> None:
     def call(v: Value = None) -> int:
         if isinstance(v, str) and parse_date_text(v) is None:
-            return 0  # botbasic_core datetime/extract.rs: ``.unwrap_or(0)``
+            raise engine_aborts(fname, v)
         return getter(_now() if v is None else to_when(v, fname))
 
     call.__doc__ = f"The {fname.lower()} of a date (of now without an argument)."
@@ -204,7 +214,7 @@ def _shift(w: When, amount: float, unit: tuple[int, int]) -> When:
 
 
 @builtin("DATEADD", "DATE ADD", min_args=2, max_args=3)
-def dateadd(a: Value, b: Value, c: Value = None) -> When | str:
+def dateadd(a: Value, b: Value, c: Value = None) -> When:
     """``DATEADD(date, amount, unit)``, or ``(date, unit, amount)``, or ``(unit, amount, date)``."""
     if c is None:
         date, amount, unit = a, b, "day"
@@ -214,11 +224,11 @@ def dateadd(a: Value, b: Value, c: Value = None) -> When | str:
         date, unit, amount = a, b, c
     else:
         date, amount, unit = a, b, c
-    # As botbasic_core datetime/dateadd.rs computes it: text that is no date comes back
-    # unchanged, an unknown unit changes nothing, a year keeps the day only up to the 28th
-    # (``datetime.day().min(28)``), and text without a time gives a date
+    # As botbasic_core datetime/dateadd.rs computes it: an unknown unit changes nothing, a
+    # year keeps the day only up to the 28th (``datetime.day().min(28)``), and text without
+    # a time gives a date; text that is no date aborts production (engine_aborts)
     if isinstance(date, str) and parse_date_text(date) is None:
-        return date
+        raise engine_aborts("DATEADD", date)
     w = to_when(date, "DATEADD")
     n = to_number(amount, "DATEADD amount")
     if not _is_unit(unit):
@@ -281,13 +291,13 @@ _between("SECONDS BETWEEN", "second")
 
 
 @builtin("ADD DAYS", min_args=2, max_args=2)
-def add_days(d: Value, n: Value) -> When | str:
+def add_days(d: Value, n: Value) -> When:
     """The date moved by ``n`` days."""
     return dateadd(d, n, "day")
 
 
 @builtin("ADD MONTHS", min_args=2, max_args=2)
-def add_months_(d: Value, n: Value) -> When | str:
+def add_months_(d: Value, n: Value) -> When:
     """The date moved by ``n`` months."""
     return dateadd(d, n, "month")
 
