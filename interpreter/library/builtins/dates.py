@@ -175,6 +175,14 @@ for _words, _size in (
     _UNITS.update(dict.fromkeys(_words, _size))
 
 
+# The units dateadd.rs's ``dateadd_impl`` matches (lower-cased): it returns any other unit's
+# date unchanged, Talkbench's other names (quarter, dia, mes …) included.
+_ENGINE_UNITS = frozenset({
+    "day", "days", "d", "week", "weeks", "w", "hour", "hours", "h", "minute", "minutes", "min",
+    "m", "second", "seconds", "sec", "s", "month", "months", "year", "years", "y",
+})
+
+
 def unit_of(v: Value, fname: str) -> tuple[int, int]:
     """(seconds, months) of one unit named by ``v``."""
     key = text(v).strip().lower()
@@ -231,7 +239,7 @@ def dateadd(a: Value, b: Value, c: Value = None) -> When:
         raise engine_aborts("DATEADD", date)
     w = to_when(date, "DATEADD")
     n = to_number(amount, "DATEADD amount")
-    if not _is_unit(unit):
+    if not _is_unit(unit) or str(unit).strip().lower() not in _ENGINE_UNITS:
         return w
     step = unit_of(unit, "DATEADD")
     if step[1] == 12:
