@@ -134,10 +134,13 @@ _part("WEEKDAY", lambda w: w.isoweekday() % 7 + 1)
 
 @builtin("ISDATE", "IS DATE", min_args=1, max_args=1)
 def is_date(v: Value) -> bool:
-    """Whether the value is a date or a text that reads as one."""
+    """Whether the value is a date or a text that reads as one. Text that is no date stops
+    the dialog: production gives no false there (engine_aborts)."""
     if isinstance(v, (dt.date, dt.datetime)):
         return True
-    return isinstance(v, str) and parse_date_text(v) is not None
+    if isinstance(v, str) and parse_date_text(v) is None:
+        raise engine_aborts("ISDATE", v)
+    return isinstance(v, str)
 
 
 @builtin("DATEVALUE", "TODATE", min_args=1, max_args=1)
@@ -226,7 +229,7 @@ def dateadd(a: Value, b: Value, c: Value = None) -> When:
     """``DATEADD(date, amount, unit)``, or ``(date, unit, amount)``, or ``(unit, amount, date)``."""
     if c is None:
         date, amount, unit = a, b, "day"
-    elif _is_unit(a) and not is_date(a):
+    elif _is_unit(a) and parse_date_text(a) is None:
         unit, amount, date = a, b, c
     elif as_number(b) is None and as_number(c) is not None:
         date, unit, amount = a, b, c
@@ -279,7 +282,7 @@ def datediff(a: Value, b: Value, c: Value = None) -> int:
     """``DATEDIFF(d1, d2[, unit])`` → d2 − d1 in whole units (default days); unit-first too."""
     if c is None:
         return date_diff(a, b, "day", "DATEDIFF")
-    if _is_unit(a) and not is_date(a):
+    if _is_unit(a) and parse_date_text(a) is None:
         return date_diff(b, c, a, "DATEDIFF")
     return date_diff(a, b, c, "DATEDIFF")
 
