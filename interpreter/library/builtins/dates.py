@@ -53,14 +53,45 @@ def to_when(v: Value, fname: str) -> When:
     raise BasicValueError(f"{fname} needs a date (like 2025-01-15), got {shown}")
 
 
+# The formats of botbasic_core datetime/extract.rs's (and dateadd.rs's) parse_date, then of
+# its parse_datetime, in their order (Python's strptime reads them as chrono does, short of
+# chrono's signed and longer years).
+_ENGINE_FORMATS = (("%Y-%m-%d", "%d/%m/%Y", "%m/%d/%Y", "%Y/%m/%d"),
+                   ("%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"))
+
+
+def engine_when(s: str) -> When | None:
+    """The date or date-time General Bots' date functions read in ``s``, else None: no
+    fractions of a second, zone, dotted date or time after a day-first date."""
+    t = s.strip()
+    for formats, as_date in zip(_ENGINE_FORMATS, (True, False), strict=True):
+        for f in formats:
+            try:
+                when = dt.datetime.strptime(t, f)
+            except ValueError:
+                continue
+            return when.date() if as_date else when
+    return None
+
+
+def engine_date(v: Value, fname: str) -> When:
+    """A date argument of a function of extract.rs or dateadd.rs: text as they read it."""
+    if isinstance(v, str):
+        when = engine_when(v)
+        if when is None:
+            raise engine_aborts(fname, v)
+        return when
+    return to_when(v, fname)
+
+
 def engine_aborts(fname: str, v: str) -> BasicValueError:
     """Text that is no date given to a function of botbasic_core datetime/extract.rs or
     dateadd.rs: their ``parse_date`` and ``parse_datetime`` each try the other when their own
     formats fail, so on such text they call each other until the stack overflows and the
     server process aborts (its ``unwrap_or(0)`` and ``else date_str`` are never reached)."""
     return BasicValueError(f"{fname} needs a date (like 2025-01-15), got {v!r}: General Bots "
-                           f"has no answer here, its date parsing recurses without end on "
-                           f"text that is no date and the server aborts (stack overflow)")
+                           f"has no answer here, its date parsing reads no date in it and "
+                           f"then recurses without end, and the server aborts (stack overflow)")
 
 
 def as_datetime(w: When) -> dt.datetime:
@@ -114,9 +145,7 @@ def timestamp_ms() -> int:
 
 def _part(fname: str, getter: Callable[[When], int]) -> None:
     def call(v: Value = None) -> int:
-        if isinstance(v, str) and parse_date_text(v) is None:
-            raise engine_aborts(fname, v)
-        return getter(_now() if v is None else to_when(v, fname))
+        return getter(_now() if v is None else engine_date(v, fname))
 
     call.__doc__ = f"The {fname.lower()} of a date (of now without an argument)."
     builtin(fname, min_args=0, max_args=1)(call)
@@ -138,9 +167,7 @@ def is_date(v: Value) -> bool:
     the dialog: production gives no false there (engine_aborts)."""
     if isinstance(v, (dt.date, dt.datetime)):
         return True
-    if isinstance(v, str) and parse_date_text(v) is None:
-        raise engine_aborts("ISDATE", v)
-    return isinstance(v, str)
+    return isinstance(v, str) and engine_date(v, "ISDATE") is not None
 
 
 @builtin("DATEVALUE", "TODATE", min_args=1, max_args=1)
@@ -238,9 +265,7 @@ def dateadd(a: Value, b: Value, c: Value = None) -> When:
     # As botbasic_core datetime/dateadd.rs computes it: an unknown unit changes nothing, a
     # year keeps the day only up to the 28th (``datetime.day().min(28)``), and text without
     # a time gives a date; text that is no date aborts production (engine_aborts)
-    if isinstance(date, str) and parse_date_text(date) is None:
-        raise engine_aborts("DATEADD", date)
-    w = to_when(date, "DATEADD")
+    w = engine_date(date, "DATEADD")
     n = to_number(amount, "DATEADD amount")
     if not _is_unit(unit) or str(unit).strip().lower() not in _ENGINE_UNITS:
         return w

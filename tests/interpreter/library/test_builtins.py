@@ -361,6 +361,12 @@ def test_date_parts(frozen_now: dt.datetime) -> None:
     for f in ("YEAR", "MONTH", "DAY", "HOUR", "MINUTE", "SECOND", "WEEKDAY"):
         fails(f, "garbage", match="'garbage': General Bots has no answer here")
     fails("MONTH", "2023-02-29", match="stack overflow")
+    # only its formats are dates there: no fraction of a second, zone or time after a
+    # day-first date (a chrono build of the two functions aborts on these too)
+    for text in ("2024-03-15 10:20:30.123", "2024-03-15T10:20:30Z", "15/03/2024 10:00"):
+        fails("DAY", text, match="stack overflow")
+    assert [call("HOUR", "2024-03-15 10:20"), call("DAY", "2024-3-5"), call("DAY", " 5/3/2024")] \
+        == [10, 5, 5]
     assert call("YEAR") == 2025
     assert call("NOW_STR") == "2025-01-15 10:30:45"
     assert call("TODAY") == dt.date(2025, 1, 15)
