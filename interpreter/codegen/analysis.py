@@ -113,6 +113,13 @@ def changed_in_place(e: n.Node) -> n.Node | None:
     return e.obj if isinstance(place, n.Name) else None
 
 
+def changes_in_place(root: n.Node) -> bool:
+    """Whether evaluating ``root`` may change a variable, member or item in place
+    (``changed_in_place``): code that reads a name twice cannot assume it still holds what
+    it held."""
+    return any(changed_in_place(x) is not None for x in n.walk(root))
+
+
 def node_bindings(node: n.Node) -> set[str] | None:
     """The names ``node`` itself binds: its assignment, HEAR or INTO target (through member
     and index writes, ``o.a = 1`` binds ``o``), loop variable or PARAM; None when a target

@@ -10,8 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from ..syntax import nodes as n
-from .analysis import int_literal, is_bool, is_len_call
-from .scope import ERROR_STATE, EmitterCore
+from .analysis import changes_in_place, int_literal, is_bool, is_len_call
+from .scope import ERROR_STATE, EmitterCore, RawValue
 
 _ARITH = {"+": "_add", "-": "_sub", "*": "_mul", "/": "_div", "\\": "_idiv", "MOD": "_mod",
           "**": "_pow", "^": "_xor", "&": "_band", "|": "_bor",
@@ -38,6 +38,14 @@ class OperatorEmitters(EmitterCore):
     def ex_Binary(self, e: n.Binary) -> str:
         if self.is_concat(e):
             return self.concat(e)
+        if e.op not in ("AND", "OR") and not isinstance(e.left, (n.Literal, RawValue)) \
+                and changes_in_place(e.right):
+            # s + s.make_lower(): Rhai reads s before the right side changes it, and the
+            # paths below may read the left side again after the right one
+            t = self.temp("t")
+            first = self.expr(e.left)
+            rest = self.expr(n.Binary(e.line, e.col, e.op, RawValue(e.line, e.col, t), e.right))
+            return f"(({t} := {first}), {rest})[1]"
         if e.op in ("+", "-", "*") and (span := self.int_bounds(e)) is not None and in_i64(span):
             # Both sides are ints whose values cannot take the result outside i64.
             return f"({self.atom(self.expr(e.left))} {e.op} {self.atom(self.expr(e.right))})"
@@ -73,6 +81,9 @@ class OperatorEmitters(EmitterCore):
         if op == "IN":
             return f"_in({a}, {b})"
         return f"{_ARITH[op]}({a}, {b})"
+
+    def ex_RawValue(self, e: RawValue) -> str:
+        return e.code
 
     def mod_compare(self, e: n.Binary) -> str | None:
         """``x MOD k = c`` (any comparison; k > 0 and c int literals, x of no known class):
@@ -268,7 +279,7 @@ class OperatorEmitters(EmitterCore):
         tree = shape(e)
         # Decided before any code is generated (generating twice would warn twice).
         if len(leaves) < 3 or any(isinstance(x, n.Literal) and type(x.value) is not int
-                                  for x in leaves):
+                                  or changes_in_place(x) for x in leaves):
             return None
         bound_at = [i for i, x in enumerate(leaves) if not self.plain(x)]
         # An operator may fail (text * 2): no operand that is not a plain name may be

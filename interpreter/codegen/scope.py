@@ -75,6 +75,13 @@ class RawAssign(n.Node):
     nullable: bool
 
 
+@dataclass(slots=True)
+class RawValue(n.Node):
+    """Internal: an operand already evaluated into a temp (ex_Binary)."""
+
+    code: str
+
+
 # Placeholders in a debug build's __main__ until its locals are all known (fill_reloads).
 RELOAD_STMT = "\x00reload\x00"
 RELOAD_EXPR = "\x00reload-expr\x00"

@@ -4,9 +4,9 @@ botbasic_core ``datetime/now.rs`` registers them as functions returning a Rhai m
 ``month``, ``day``, ``hour`` …, ``formatted``, ``date``, ``time``, ``iso``), while the date
 functions of ``datetime/extract.rs`` and ``dateadd.rs`` take text (``&str``). So the
 botbook's ``HOUR(NOW())`` or ``DATEADD(NOW(), 15, "days")`` stop in production with
-"Function not found: HOUR (map)", a comparison with NOW() finds no operator, and text joined
-with NOW() shows the whole map. FORMAT reads the map (the engine-oracle formats it) and a
-member (``NOW().formatted``) is the engine's own use: both quiet. Talkbench runs the
+"Function not found: HOUR (map)", a comparison with NOW() is false (two maps: no operator),
+and text joined with NOW() shows the whole map. FORMAT reads the map (the engine-oracle formats
+it) and a member (``NOW().formatted``) is the engine's own use: both quiet. Talkbench runs the
 documented meaning (a date) and warns at the call.
 """
 
@@ -56,8 +56,14 @@ def _uses(node: n.Node) -> Iterator[tuple[n.Node, str]]:
         yield node.args[0], (f"{node.name} takes text, so production stops here with "
                              f"\"Function not found: {node.name} ({shown})\"")
     elif isinstance(node, n.Binary) and node.op in _COMPARISONS:
+        # Rhai's built-in operators (src/func/builtin.rs) compare values of different,
+        # non-numeric types as false; two maps have no < at all
+        both = _map_call(node.left) is not None and _map_call(node.right) is not None
         for side in (node.left, node.right):
-            yield side, f"production stops here with \"Function not found: {node.op} (…)\""
+            yield side, (f"production stops here with \"Function not found: {node.op} "
+                         f"(map, map)\"" if both else f"{node.op} between a map and any other "
+                         f"value is false in production (Rhai compares different types as "
+                         f"false)")
     elif isinstance(node, n.Binary) and node.op == "+":
         for side, other in ((node.left, node.right), (node.right, node.left)):
             yield side, ("joined to text it shows the whole map (#{\"ampm\": …})"

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from ..syntax.brackets import closing_bracket, opens_call
+from ..syntax.brackets import closing_bracket, opens_call, opens_condition
 from ..syntax.lexer import Kind, Token
 from .findings import Concern, Finding
 from .multiword import pieces
@@ -340,7 +340,7 @@ def assignment_sign(tokens: Sequence[Token]) -> int | None:
     """The index of the ``=`` that assigns, when the line starts ``name =``, ``a.b =`` or
     ``a[i] =`` (``LET`` first allowed); None for any other statement."""
     i = 1 if tokens and tokens[0].upper == "LET" else 0
-    if i >= len(tokens) or tokens[i].kind is not Kind.IDENT:
+    if i >= len(tokens) or tokens[i].kind is not Kind.IDENT or opens_condition(tokens, i):
         return None
     i += 1
     depth = 0

@@ -37,7 +37,9 @@ def missing_in_engine(name: str) -> str | None:
             or name in _RHAI_FUNCTIONS:
         return None
     fix = _ENGINE_NAMES.get(name.upper())
-    return (f"General Bots has no function '{name}' (no crate registers it): production "
+    why = "datetime/mod.rs never calls the dateadd.rs function that registers it" \
+        if name in _NEVER_REGISTERED else "no crate registers it"
+    return (f"General Bots has no function '{name}' ({why}): production "
             f"stops here with \"Function not found: {name}\"" + (
                 f"; write {fix}" if fix else "; only Talkbench runs it"))
 

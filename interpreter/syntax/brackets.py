@@ -9,6 +9,17 @@ from .lexer import Kind, Token
 
 OPENING = frozenset({"(", "[", "{", "#{"})
 CLOSING = frozenset({")", "]", "}"})
+# Words the converter always reads as the start of a condition (convert_if_then_syntax,
+# convert_while_wend_syntax), so ``IF [a] = [b] THEN`` is no item assignment to ``IF``.
+_CONDITION_WORDS = frozenset({"IF", "ELSEIF", "WHILE"})
+
+
+def opens_condition(tokens: Sequence[Token], i: int) -> bool:
+    """Whether ``tokens[i]`` is IF, ELSEIF or WHILE followed by ``[``: a condition that starts
+    with an array (``ELSEIF [a] = [b] THEN``), not an item assignment."""
+    t, nxt = tokens[i], tokens[i + 1] if i + 1 < len(tokens) else None
+    return t.kind is Kind.IDENT and t.upper in _CONDITION_WORDS and nxt is not None \
+        and nxt.kind is Kind.OP and nxt.value == "["
 
 
 def closing_bracket(tokens: Sequence[Token], start: int) -> int | None:

@@ -53,6 +53,47 @@ def to_when(v: Value, fname: str) -> When:
     raise BasicValueError(f"{fname} needs a date (like 2025-01-15), got {shown}")
 
 
+# The formats of botbasic_core datetime/extract.rs's (and dateadd.rs's) parse_date, then of
+# its parse_datetime, in their order (Python's strptime reads them as chrono does, short of
+# chrono's signed and longer years).
+_ENGINE_FORMATS = (("%Y-%m-%d", "%d/%m/%Y", "%m/%d/%Y", "%Y/%m/%d"),
+                   ("%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"))
+
+
+def engine_when(s: str) -> When | None:
+    """The date or date-time General Bots' date functions read in ``s``, else None: no
+    fractions of a second, zone, dotted date or time after a day-first date."""
+    t = s.strip()
+    for formats, as_date in zip(_ENGINE_FORMATS, (True, False), strict=True):
+        for f in formats:
+            try:
+                when = dt.datetime.strptime(t, f)
+            except ValueError:
+                continue
+            return when.date() if as_date else when
+    return None
+
+
+def engine_date(v: Value, fname: str) -> When:
+    """A date argument of a function of extract.rs or dateadd.rs: text as they read it."""
+    if isinstance(v, str):
+        when = engine_when(v)
+        if when is None:
+            raise engine_aborts(fname, v)
+        return when
+    return to_when(v, fname)
+
+
+def engine_aborts(fname: str, v: str) -> BasicValueError:
+    """Text that is no date given to a function of botbasic_core datetime/extract.rs or
+    dateadd.rs: their ``parse_date`` and ``parse_datetime`` each try the other when their own
+    formats fail, so on such text they call each other until the stack overflows and the
+    server process aborts (its ``unwrap_or(0)`` and ``else date_str`` are never reached)."""
+    return BasicValueError(f"{fname} needs a date (like 2025-01-15), got {v!r}: General Bots "
+                           f"has no answer here, its date parsing reads no date in it and "
+                           f"then recurses without end, and the server aborts (stack overflow)")
+
+
 def as_datetime(w: When) -> dt.datetime:
     """A date-time at midnight for a date; date-times unchanged."""
     return w if isinstance(w, dt.datetime) else dt.datetime(w.year, w.month, w.day)
@@ -104,9 +145,7 @@ def timestamp_ms() -> int:
 
 def _part(fname: str, getter: Callable[[When], int]) -> None:
     def call(v: Value = None) -> int:
-        if isinstance(v, str) and parse_date_text(v) is None:
-            return 0  # botbasic_core datetime/extract.rs: ``.unwrap_or(0)``
-        return getter(_now() if v is None else to_when(v, fname))
+        return getter(_now() if v is None else engine_date(v, fname))
 
     call.__doc__ = f"The {fname.lower()} of a date (of now without an argument)."
     builtin(fname, min_args=0, max_args=1)(call)
@@ -124,10 +163,11 @@ _part("WEEKDAY", lambda w: w.isoweekday() % 7 + 1)
 
 @builtin("ISDATE", "IS DATE", min_args=1, max_args=1)
 def is_date(v: Value) -> bool:
-    """Whether the value is a date or a text that reads as one."""
+    """Whether the value is a date or a text that reads as one. Text that is no date stops
+    the dialog: production gives no false there (engine_aborts)."""
     if isinstance(v, (dt.date, dt.datetime)):
         return True
-    return isinstance(v, str) and parse_date_text(v) is not None
+    return isinstance(v, str) and engine_date(v, "ISDATE") is not None
 
 
 @builtin("DATEVALUE", "TODATE", min_args=1, max_args=1)
@@ -163,6 +203,14 @@ for _words, _size in (
     (("y", "yy", "yyyy", "yr", "yrs", "year", "years", "ano", "anos"), (0, 12)),
 ):
     _UNITS.update(dict.fromkeys(_words, _size))
+
+
+# The units dateadd.rs's ``dateadd_impl`` matches (lower-cased): it returns any other unit's
+# date unchanged, Talkbench's other names (quarter, dia, mes …) included.
+_ENGINE_UNITS = frozenset({
+    "day", "days", "d", "week", "weeks", "w", "hour", "hours", "h", "minute", "minutes", "min",
+    "m", "second", "seconds", "sec", "s", "month", "months", "year", "years", "y",
+})
 
 
 def unit_of(v: Value, fname: str) -> tuple[int, int]:
@@ -204,24 +252,22 @@ def _shift(w: When, amount: float, unit: tuple[int, int]) -> When:
 
 
 @builtin("DATEADD", "DATE ADD", min_args=2, max_args=3)
-def dateadd(a: Value, b: Value, c: Value = None) -> When | str:
+def dateadd(a: Value, b: Value, c: Value = None) -> When:
     """``DATEADD(date, amount, unit)``, or ``(date, unit, amount)``, or ``(unit, amount, date)``."""
     if c is None:
         date, amount, unit = a, b, "day"
-    elif _is_unit(a) and not is_date(a):
+    elif _is_unit(a) and parse_date_text(a) is None:
         unit, amount, date = a, b, c
     elif as_number(b) is None and as_number(c) is not None:
         date, unit, amount = a, b, c
     else:
         date, amount, unit = a, b, c
-    # As botbasic_core datetime/dateadd.rs computes it: text that is no date comes back
-    # unchanged, an unknown unit changes nothing, a year keeps the day only up to the 28th
-    # (``datetime.day().min(28)``), and text without a time gives a date
-    if isinstance(date, str) and parse_date_text(date) is None:
-        return date
-    w = to_when(date, "DATEADD")
+    # As botbasic_core datetime/dateadd.rs computes it: an unknown unit changes nothing, a
+    # year keeps the day only up to the 28th (``datetime.day().min(28)``), and text without
+    # a time gives a date; text that is no date aborts production (engine_aborts)
+    w = engine_date(date, "DATEADD")
     n = to_number(amount, "DATEADD amount")
-    if not _is_unit(unit):
+    if not _is_unit(unit) or str(unit).strip().lower() not in _ENGINE_UNITS:
         return w
     step = unit_of(unit, "DATEADD")
     if step[1] == 12:
@@ -261,7 +307,7 @@ def datediff(a: Value, b: Value, c: Value = None) -> int:
     """``DATEDIFF(d1, d2[, unit])`` → d2 − d1 in whole units (default days); unit-first too."""
     if c is None:
         return date_diff(a, b, "day", "DATEDIFF")
-    if _is_unit(a) and not is_date(a):
+    if _is_unit(a) and parse_date_text(a) is None:
         return date_diff(b, c, a, "DATEDIFF")
     return date_diff(a, b, c, "DATEDIFF")
 
@@ -281,13 +327,13 @@ _between("SECONDS BETWEEN", "second")
 
 
 @builtin("ADD DAYS", min_args=2, max_args=2)
-def add_days(d: Value, n: Value) -> When | str:
+def add_days(d: Value, n: Value) -> When:
     """The date moved by ``n`` days."""
     return dateadd(d, n, "day")
 
 
 @builtin("ADD MONTHS", min_args=2, max_args=2)
-def add_months_(d: Value, n: Value) -> When | str:
+def add_months_(d: Value, n: Value) -> When:
     """The date moved by ``n`` months."""
     return dateadd(d, n, "month")
 

@@ -14,14 +14,10 @@ from typing import TYPE_CHECKING, TypeVar
 
 from ...errors import Diagnostic, Severity
 from .. import nodes as n
-from ..brackets import closing_bracket
+from ..brackets import closing_bracket, opens_condition
 from ..lexer import Kind, Token
 from .parse_error import ParseError
 from .state import DefinedSubs, KnownNames
-
-# Words the converter always reads as the start of a condition (convert_if_then_syntax,
-# convert_while_wend_syntax), so ``IF [a] = [b] THEN`` is no item assignment to ``IF``.
-_CONDITION_WORDS = frozenset({"IF", "ELSEIF", "WHILE"})
 
 if TYPE_CHECKING:
     from .data_forms import Clauses
@@ -165,8 +161,7 @@ class ParserCore:
         toks = self.toks
         if toks[j].kind is not Kind.IDENT:
             return False
-        if toks[j].upper in _CONDITION_WORDS and toks[j + 1].kind is Kind.OP and \
-                toks[j + 1].value == "[":
+        if opens_condition(toks, j):
             return False  # ``IF [a] = [b] THEN``: the converter reads a condition
         j += 1
         while True:

@@ -305,11 +305,14 @@ class StatementRules(BlockRules):
         return options
 
     def stmt_loop_jump(self, t: Token) -> n.Node | Literal[False]:
-        """``BREAK`` / ``CONTINUE`` alone on a line: the converter lowercases them into
-        Rhai's ``break`` / ``continue`` of the innermost loop (syntax_transforms.rs)."""
-        if self.peek().kind not in (Kind.NEWLINE, Kind.EOF):
-            return False
+        """``BREAK`` / ``CONTINUE`` alone on a line (or before a single-line IF's ELSE): the
+        converter lowercases them into Rhai's ``break`` / ``continue`` of the innermost loop
+        (syntax_transforms.rs)."""
+        start = self.i
         self.advance()
+        if not self.at_eol():
+            self.i = start
+            return False
         return n.Exit(t.line, t.col, t.upper)
 
     def text_block(self, t: Token) -> n.Node | None:

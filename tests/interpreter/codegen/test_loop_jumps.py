@@ -43,3 +43,10 @@ def test_break_and_continue_jump_in_the_innermost_loop(source: str, shown: list[
 def test_a_loop_that_only_continues_still_counts_its_steps() -> None:
     with pytest.raises(BasicRuntimeError, match="step budget"):
         run("i = 0\nWHILE true\n  i = i + 1\n  CONTINUE\nWEND\n", max_ticks=20)
+
+
+def test_a_jump_before_a_single_line_ifs_else_jumps() -> None:
+    # a single-line IF's statement ends at ELSE: BREAK there was read as a variable
+    source = ('i = 0\nWHILE i < 6\n  i = i + 1\n  IF i = 2 THEN CONTINUE ELSE TALK "x" + i\n'
+              '  IF i = 4 THEN BREAK ELSE TALK "y"\nWEND\nTALK i\n')
+    assert talks(source, timeout=20) == ["x1", "y", "x3", "y", "x4", "4"]

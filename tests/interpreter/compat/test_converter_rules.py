@@ -388,6 +388,8 @@ QUIET = [
     "x = 1\nIF x = 1 THEN ' a note\n  TALK x\nEND IF\n",  # text after THEN goes, comment too
     "a = true\nb = false\nIF a AND b THEN\n  TALK 1\nEND IF\n",  # AND in an IF condition
     "a = 2\nIF a <> 1 THEN\n  TALK 1\nEND IF\n",  # <> with spaces becomes !=
+    # an ELSEIF whose condition starts with an array is no item assignment to ELSEIF
+    'a = 1\nIF a = 2 THEN\n  TALK 0\nELSEIF [a, 2] = [1, 2] THEN\n  TALK 1\nEND IF\n',
     'x = GET_BOT_MEMORY("k")\nTALK x\n',  # the underscore form is a function
     'SET_BOT_MEMORY("k", "v")\n',
     'SET BOT MEMORY "k", "v"\nSET BOT MEMORY "k" "v"\nSET BOT MEMORY "a key", "a value"\n',

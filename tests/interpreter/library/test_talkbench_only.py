@@ -61,3 +61,5 @@ def test_datediff_the_botbook_documents_is_warned_though_a_dead_function_registe
     found = warnings(source)
     assert [f[:2] for f in found] == [(1, 5)]
     assert '"Function not found: DATEDIFF"' in found[0][2]
+    assert "(datetime/mod.rs never calls the dateadd.rs function that registers it)" \
+        in found[0][2]

@@ -105,6 +105,9 @@ def test_first_in_a_larger_expression_it_changes_the_variable_as_rhai_does(
     ('q = "abc"\nr = LEFT(q, 1) + q.crop(1) + q + UCASE(q)\nTALK r\nTALK q', ["abcBC", "bc"]),
     (('a = ["xy", "z"]\nm = #{k: "v"};\nTALK a[0] + a[0].truncate(1) + a[0] + m.k.pad(3, "-") '
      '+ m.k\nTALK a\nTALK m'), ["xyxv--", '["x", "z"]', '#{"k": "v--"}']),
+    # the variable on the left is read before the right side changes it (no second read)
+    ('q = "ABC"\nu = q + q.make_lower()\nTALK u\nTALK q', ["ABC", "abc"]),
+    ('q = "ABC"\nv = q + q.make_lower() + q\nTALK v', ["ABCabc"]),
     ('q = "abc"\nTALK [q, q.make_upper(), q]\nTALK #{a: q.make_lower(), b: q}',
      ['["abc", (), "ABC"]', '#{"a": (), "b": "abc"}']),
 ])
