@@ -84,7 +84,7 @@ def test_a_check_after_edits_reports_what_a_check_from_scratch_reports(steps) ->
 
 
 @pytest.mark.slow
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(edits, min_size=1, max_size=6))
 def test_many_edit_runs_match_a_check_from_scratch(steps) -> None:
     edit_and_compare(steps)

@@ -56,7 +56,7 @@ def test_crlf_comments_and_curly_quotes_are_kept_byte_for_byte() -> None:
 
 
 @pytest.mark.slow
-@settings(max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.one_of(dialogs(), st.text(max_size=600)))
 def test_round_trip_many_cases(text: str) -> None:
     check_round_trip(text)

@@ -84,7 +84,7 @@ def test_pieces_after_edits_are_what_the_whole_dialog_gives(steps) -> None:
 
 
 @pytest.mark.slow
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(edits, min_size=1, max_size=8))
 def test_many_edit_runs_by_pieces_are_what_the_whole_dialog_gives(steps) -> None:
     edit_and_compare(steps)
